@@ -1,0 +1,490 @@
+"""The register: the privacy policy as a typed, validated model.
+
+Everything the published notice, the record of processing and the runtime gate say is derived
+from one `Register`. This module holds the schema only; the cross-checks that relate one part of
+the register to another live in `register_checks`, and loading a YAML file with line numbers is
+the adapters' job. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+FieldRef = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", max_length=129)
+]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Role(StrEnum):
+    """Which hat the organisation wears for a dataset (UK GDPR Art. 4(7) and 4(8))."""
+
+    CONTROLLER = "controller"
+    PROCESSOR = "processor"
+
+
+class LawfulBasis(StrEnum):
+    """UK GDPR Art. 6(1) lawful bases."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+    @property
+    def article(self) -> str:
+        return {
+            LawfulBasis.CONSENT: "Art. 6(1)(a)",
+            LawfulBasis.CONTRACT: "Art. 6(1)(b)",
+            LawfulBasis.LEGAL_OBLIGATION: "Art. 6(1)(c)",
+            LawfulBasis.VITAL_INTERESTS: "Art. 6(1)(d)",
+            LawfulBasis.PUBLIC_TASK: "Art. 6(1)(e)",
+            LawfulBasis.LEGITIMATE_INTERESTS: "Art. 6(1)(f)",
+        }[self]
+
+    @property
+    def label(self) -> str:
+        return {
+            LawfulBasis.CONSENT: "Consent",
+            LawfulBasis.CONTRACT: "Performance of a contract",
+            LawfulBasis.LEGAL_OBLIGATION: "Compliance with a legal obligation",
+            LawfulBasis.VITAL_INTERESTS: "Vital interests",
+            LawfulBasis.PUBLIC_TASK: "Public task",
+            LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests",
+        }[self]
+
+
+class ProhibitedKind(StrEnum):
+    SPECIAL_CATEGORY = "special_category"  # Art. 9
+    CRIMINAL_OFFENCE = "criminal_offence"  # Art. 10
+
+
+class RecipientKind(StrEnum):
+    GROUP_COMPANY = "group_company"
+    MARKETING_PARTNER = "marketing_partner"
+    SERVICE_PROVIDER = "service_provider"
+    PROFESSIONAL_ADVISER = "professional_adviser"
+    AUTHORITY = "authority"
+
+
+class TransferMechanism(StrEnum):
+    """How a transfer out of the UK is made lawful (UK GDPR Chapter V)."""
+
+    NOT_RESTRICTED = "not_restricted"  # destination is the UK itself
+    ADEQUACY = "adequacy"  # DPA 2018 Sch 21 para 5 and later regulations
+    IDTA = "idta"
+    UK_ADDENDUM = "uk_addendum"
+    BCR = "bcr"
+    CODE_OF_CONDUCT = "code_of_conduct"
+    CERTIFICATION = "certification"
+    DEROGATION = "derogation"
+
+
+class Derogation(StrEnum):
+    """Art. 49 derogations."""
+
+    EXPLICIT_CONSENT = "explicit_consent"
+    CONTRACT_WITH_SUBJECT = "contract_with_subject"
+    CONTRACT_IN_SUBJECT_INTEREST = "contract_in_subject_interest"
+    PUBLIC_INTEREST = "public_interest"
+    LEGAL_CLAIMS = "legal_claims"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_REGISTER = "public_register"
+    COMPELLING_LEGITIMATE_INTERESTS = "compelling_legitimate_interests"
+
+
+class RetentionEvent(StrEnum):
+    """The event a retention period runs from."""
+
+    COLLECTION = "collection"
+    RELATIONSHIP_END = "relationship_end"
+    FINANCIAL_YEAR_END_OF_LAST_TRANSACTION = "financial_year_end_of_last_transaction"
+    LAST_INTERACTION = "last_interaction"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CALL_END = "call_end"
+    CONTRACT_END = "contract_end"
+    REQUEST_CLOSED = "request_closed"
+    SESSION_END = "session_end"
+
+
+class HoldKind(StrEnum):
+    """What may keep data past its retention date (Art. 17(3))."""
+
+    LEGAL_CLAIMS = "legal_claims"
+    TAX_ENQUIRY = "tax_enquiry"
+    REGULATORY_INVESTIGATION = "regulatory_investigation"
+    OPEN_RIGHTS_REQUEST = "open_rights_request"
+
+
+class CookieExemption(StrEnum):
+    """PECR reg 6 and Sch A1 exceptions to the consent rule."""
+
+    COMMUNICATION = "communication"
+    STRICTLY_NECESSARY = "strictly_necessary"
+    STATISTICAL = "statistical"
+    APPEARANCE = "appearance"
+    EMERGENCY_ASSISTANCE = "emergency_assistance"
+
+
+class CookieParty(StrEnum):
+    FIRST = "first"
+    THIRD = "third"
+
+
+class CookieDuration(StrEnum):
+    SESSION = "session"
+    PERSISTENT = "persistent"
+
+
+class StaffRoleScope(StrEnum):
+    ALL_TENANTS = "all_tenants"
+    OWN_TENANT = "own_tenant"
+    NONE = "none"
+
+
+_DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")
+
+
+class Duration(_Model):
+    """A calendar duration: whole years, months and days (ISO 8601 `P7Y`, `P13M`, `P30D`)."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _DURATION.match(text)
+        if not match or text == "P":
+            raise ValueError(f"{text!r} is not a duration like P7Y, P13M or P30D")
+        parts = {name: int(value) for name, value in match.groupdict().items() if value}
+        return cls(**parts)
+
+    def iso(self) -> str:
+        text = "P"
+        text += f"{self.years}Y" if self.years else ""
+        text += f"{self.months}M" if self.months else ""
+        text += f"{self.days}D" if self.days else ""
+        return text if text != "P" else "P0D"
+
+    def describe(self) -> str:
+        parts = []
+        for amount, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day")):
+            if amount:
+                parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+        return ", ".join(parts) or "no time"
+
+
+class Address(_Model):
+    lines: list[NonEmpty] = Field(min_length=1, description="Street lines, town, county")
+    postcode: str | None = None
+    country: CountryCode = "GB"
+
+    def one_line(self) -> str:
+        parts = [*self.lines]
+        if self.postcode:
+            parts.append(self.postcode)
+        return ", ".join(parts)
+
+
+class Organisation(_Model):
+    name: NonEmpty
+    legal_name: NonEmpty
+    company_number: str | None = None
+    registered_address: Address
+    website: NonEmpty
+    group_name: NonEmpty
+    financial_year_end: Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{2}$")] = Field(
+        description="Month and day the financial year ends, MM-DD; used by tax-driven retention"
+    )
+    ico_registration: str | None = None
+    controller_scope: NonEmpty = Field(description="The data for which we are controller")
+    processor_scope: NonEmpty = Field(description="The data for which we are processor")
+
+
+class Contact(_Model):
+    name: NonEmpty
+    email: NonEmpty | None = None
+    phone: str | None = None
+    address: Address | None = None
+    web: str | None = None
+
+
+class ComplaintsRoute(_Model):
+    """Our own complaints route (DUAA 2025 s.103; from 19 June 2026)."""
+
+    description: NonEmpty
+    email: NonEmpty
+    web_form: NonEmpty
+    acknowledge_within_days: int = Field(30, ge=1, le=30)
+
+
+class SupervisoryAuthority(_Model):
+    name: NonEmpty
+    address: Address
+    website: NonEmpty
+    phone: str | None = None
+    complaint_url: NonEmpty
+
+
+class Contacts(_Model):
+    data_compliance_officer: Contact
+    marketing: Contact
+    complaints: ComplaintsRoute
+    supervisory_authority: SupervisoryAuthority
+
+
+class DataField(_Model):
+    key: Key
+    label: NonEmpty
+    direct_identifier: bool = False
+
+
+class DataCategory(_Model):
+    key: Key
+    name: NonEmpty
+    description: NonEmpty
+    role: Role
+    fields: list[DataField] = Field(min_length=1)
+    retention: Key | None = None
+    provided_by_subject: bool = Field(
+        True, description="Provided by the person (or observed); counts for portability"
+    )
+
+
+class ProhibitedCategory(_Model):
+    key: Key
+    name: NonEmpty
+    kind: ProhibitedKind
+    fields: list[Key] = Field(min_length=1, description="Field names refused on storage")
+
+
+class SubjectKind(_Model):
+    key: Key
+    name: NonEmpty
+    description: NonEmpty
+    role: Role
+    sources: list[Key] = Field(min_length=1, description="Collection methods")
+
+
+class CollectionMethod(_Model):
+    key: Key
+    name: NonEmpty
+    description: NonEmpty
+    examples: list[NonEmpty] = []
+
+
+class Purpose(_Model):
+    key: Key
+    activity: NonEmpty
+    policy_row: int | None = Field(None, description="Row of the policy's purposes table")
+    role: Role = Role.CONTROLLER
+    categories: list[Key] = Field(min_length=1)
+    lawful_basis: LawfulBasis | None = Field(
+        None, description="Art. 6 basis; for processor purposes it is the controller's to set"
+    )
+    legitimate_interest: NonEmpty | None = None
+    controller_instructions: NonEmpty | None = None
+    subject_kinds: list[Key] = Field(min_length=1)
+    recipients: list[Key] = []
+    retention: Key
+    marketing: bool = False
+    consent_channels: list[Key] = []
+
+
+class Transfer(_Model):
+    country: CountryCode
+    mechanism: TransferMechanism | None = None
+    derogation: Derogation | None = None
+    dpf_uk_extension: bool = Field(
+        False, description="US recipient certified to the Data Privacy Framework UK Extension"
+    )
+    note: str | None = None
+
+
+class RecipientScope(_Model):
+    key: Key
+    description: NonEmpty
+    purposes: list[Key] = Field(min_length=1)
+    fields: list[FieldRef] = Field(min_length=1, description="category.field it may receive")
+    lawful_basis: LawfulBasis
+
+
+class Recipient(_Model):
+    key: Key
+    name: NonEmpty
+    kind: RecipientKind
+    description: NonEmpty
+    services: list[NonEmpty] = []
+    transfers: list[Transfer] = Field(min_length=1, description="Where the data goes")
+    scopes: list[RecipientScope] = []
+    own_purposes_allowed: bool = Field(
+        False, description="May use the data for its own purposes (never for service providers)"
+    )
+
+
+class Processor(_Model):
+    key: Key
+    name: NonEmpty
+    service: NonEmpty
+    sub_processor: bool = Field(
+        False, description="Engaged for tenants' data, where we are ourselves a processor"
+    )
+    categories: list[Key] = Field(min_length=1)
+    transfers: list[Transfer] = Field(min_length=1)
+
+
+class RetentionTerm(_Model):
+    duration: str = Field(description="ISO 8601 calendar duration, e.g. P7Y")
+    runs_from: RetentionEvent
+
+    def parsed(self) -> Duration:
+        return Duration.parse(self.duration)
+
+
+class RetentionRule(_Model):
+    key: Key
+    name: NonEmpty
+    terms: list[RetentionTerm] = Field(
+        min_length=1, description="Data goes at the later of all terms, then after any hold"
+    )
+    legal_reference: NonEmpty
+    holds: list[HoldKind] = []
+    set_by_controller: bool = Field(
+        False, description="Processor data: the tenant's contract sets the period"
+    )
+    anonymise: bool = Field(False, description="Anonymised aggregates may be kept after")
+
+
+class Cookie(_Model):
+    name: NonEmpty
+    provider: NonEmpty
+    party: CookieParty
+    purpose: NonEmpty
+    duration: CookieDuration
+    lifetime: str | None = Field(None, description="ISO 8601 duration; none for session")
+    exemption: CookieExemption | None = None
+    consent_required: bool
+
+
+class MarketingChannel(_Model):
+    key: Key
+    name: NonEmpty
+    law: NonEmpty
+    basis: LawfulBasis
+    soft_opt_in: bool = False
+    opt_out: list[NonEmpty] = Field(min_length=1)
+
+
+class StaffRole(_Model):
+    key: Key
+    name: NonEmpty
+    need_to_know: NonEmpty
+    purposes: list[Key] = []
+    categories: list[Key] = []
+    tenant_scope: StaffRoleScope
+    decrypt_identifiers: bool = False
+
+
+class Right(_Model):
+    key: Key
+    name: NonEmpty
+    article: NonEmpty
+    description: NonEmpty
+    how: NonEmpty
+
+
+class SecurityMeasure(_Model):
+    key: Key
+    description: NonEmpty
+
+
+class PolicyVersion(_Model):
+    version: NonEmpty
+    last_updated: date
+    supersedes: date | None = None
+
+
+class Register(_Model):
+    """The whole register. Keys are unique within each list (checked in `register_checks`)."""
+
+    schema_version: int = Field(1, ge=1, le=1)
+    policy: PolicyVersion
+    legislation: list[NonEmpty] = Field(min_length=1)
+    organisation: Organisation
+    contacts: Contacts
+    minimum_age: int = Field(ge=13, le=18)
+    k_anonymity_threshold: int = Field(5, ge=2, description="Smallest cell a report releases")
+    default_call_retention: Key
+    categories: list[DataCategory] = Field(min_length=1)
+    prohibited_categories: list[ProhibitedCategory] = Field(min_length=1)
+    collection_methods: list[CollectionMethod] = Field(min_length=1)
+    subject_kinds: list[SubjectKind] = Field(min_length=1)
+    purposes: list[Purpose] = Field(min_length=1)
+    recipients: list[Recipient] = []
+    processors: list[Processor] = []
+    retention_rules: list[RetentionRule] = Field(min_length=1)
+    cookies: list[Cookie] = []
+    marketing_channels: list[MarketingChannel] = []
+    staff_roles: list[StaffRole] = Field(min_length=1)
+    rights: list[Right] = Field(min_length=1)
+    security_measures: list[SecurityMeasure] = Field(min_length=1)
+
+    # -- lookups -------------------------------------------------------------------------------
+    def category(self, key: str) -> DataCategory:
+        return _by_key(self.categories, key, "category")
+
+    def purpose(self, key: str) -> Purpose:
+        return _by_key(self.purposes, key, "purpose")
+
+    def recipient(self, key: str) -> Recipient:
+        return _by_key(self.recipients, key, "recipient")
+
+    def retention_rule(self, key: str) -> RetentionRule:
+        return _by_key(self.retention_rules, key, "retention rule")
+
+    def subject_kind(self, key: str) -> SubjectKind:
+        return _by_key(self.subject_kinds, key, "subject kind")
+
+    def staff_role(self, key: str) -> StaffRole:
+        return _by_key(self.staff_roles, key, "staff role")
+
+    def collection_method(self, key: str) -> CollectionMethod:
+        return _by_key(self.collection_methods, key, "collection method")
+
+    def marketing_channel(self, key: str) -> MarketingChannel:
+        return _by_key(self.marketing_channels, key, "marketing channel")
+
+    def purposes_for(self, role: Role) -> list[Purpose]:
+        return [p for p in self.purposes if p.role is role]
+
+    def categories_for(self, role: Role) -> list[DataCategory]:
+        return [c for c in self.categories if c.role is role]
+
+
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+_K = TypeVar("_K", bound=_Keyed)
+
+
+def _by_key(items: list[_K], key: str, what: str) -> _K:
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(f"no {what} {key!r} in the register")
