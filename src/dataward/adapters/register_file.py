@@ -48,7 +48,9 @@ def load_register_file(path: FilePath | str | None = None) -> LoadedRegister:
     except FileNotFoundError:
         raise RegisterInvalid(str(file), [Problem((), "file not found")]) from None
     except UnicodeDecodeError as error:
-        raise RegisterInvalid(str(file), [Problem((), f"not UTF-8 text ({error.reason})")]) from None
+        raise RegisterInvalid(
+            str(file), [Problem((), f"not UTF-8 text ({error.reason})")]
+        ) from None
     return parse_register(text, source=str(file))
 
 
@@ -88,9 +90,7 @@ def parse_register(text: str, *, source: str) -> LoadedRegister:
     )
 
 
-def _to_python(
-    node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Problem]
-) -> Any:
+def _to_python(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Problem]) -> Any:
     """Construct plain data from a node tree, recording each path's line and duplicate keys."""
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -155,7 +155,5 @@ def _with_lines(problems: list[Problem], lines: dict[Path, int]) -> list[Problem
         path = problem.path
         while path and path not in lines:
             path = path[:-1]
-        located.append(
-            Problem(problem.path, problem.message, problem.severity, lines.get(path))
-        )
+        located.append(Problem(problem.path, problem.message, problem.severity, lines.get(path)))
     return located

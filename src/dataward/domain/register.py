@@ -261,7 +261,7 @@ class DataCategory(_Model):
     fields: list[DataField] = Field(min_length=1)
     retention: Key | None = None
     provided_by_subject: bool = Field(
-        True, description="Provided by the person (or observed); counts for portability"
+        default=True, description="Provided by the person (or observed); counts for portability"
     )
 
 
@@ -310,7 +310,8 @@ class Transfer(_Model):
     mechanism: TransferMechanism | None = None
     derogation: Derogation | None = None
     dpf_uk_extension: bool = Field(
-        False, description="US recipient certified to the Data Privacy Framework UK Extension"
+        default=False,
+        description="US recipient certified to the Data Privacy Framework UK Extension",
     )
     note: str | None = None
 
@@ -332,7 +333,8 @@ class Recipient(_Model):
     transfers: list[Transfer] = Field(min_length=1, description="Where the data goes")
     scopes: list[RecipientScope] = []
     own_purposes_allowed: bool = Field(
-        False, description="May use the data for its own purposes (never for service providers)"
+        default=False,
+        description="May use the data for its own purposes (never for service providers)",
     )
 
 
@@ -341,7 +343,7 @@ class Processor(_Model):
     name: NonEmpty
     service: NonEmpty
     sub_processor: bool = Field(
-        False, description="Engaged for tenants' data, where we are ourselves a processor"
+        default=False, description="Engaged for tenants' data, where we are ourselves a processor"
     )
     categories: list[Key] = Field(min_length=1)
     transfers: list[Transfer] = Field(min_length=1)
@@ -364,9 +366,9 @@ class RetentionRule(_Model):
     legal_reference: NonEmpty
     holds: list[HoldKind] = []
     set_by_controller: bool = Field(
-        False, description="Processor data: the tenant's contract sets the period"
+        default=False, description="Processor data: the tenant's contract sets the period"
     )
-    anonymise: bool = Field(False, description="Anonymised aggregates may be kept after")
+    anonymise: bool = Field(default=False, description="Anonymised aggregates may be kept after")
 
 
 class Cookie(_Model):

@@ -120,7 +120,9 @@ def _legislation(reg: Register) -> Iterator[Problem]:
     for index, law in enumerate(reg.legislation):
         for repealed in REPEALED_LAW:
             if repealed.lower() in law.lower():
-                yield Problem(("legislation", index), f"{repealed!r} was repealed; cite current law")
+                yield Problem(
+                    ("legislation", index), f"{repealed!r} was repealed; cite current law"
+                )
 
 
 def _categories(reg: Register) -> Iterator[Problem]:
@@ -166,7 +168,7 @@ def _subject_kinds(reg: Register) -> Iterator[Problem]:
                 )
 
 
-def _purposes(reg: Register) -> Iterator[Problem]:  # noqa: C901, PLR0912 - one rule per branch
+def _purposes(reg: Register) -> Iterator[Problem]:  # noqa: PLR0912 - one rule per branch
     categories = {c.key: c for c in reg.categories}
     kinds = {k.key for k in reg.subject_kinds}
     recipients = {r.key for r in reg.recipients}
@@ -190,7 +192,9 @@ def _purposes(reg: Register) -> Iterator[Problem]:  # noqa: C901, PLR0912 - one 
             if key not in recipients:
                 yield Problem((*here, "recipients", i), _unknown("recipient", key, recipients))
         if purpose.retention not in rules:
-            yield Problem((*here, "retention"), _unknown("retention rule", purpose.retention, rules))
+            yield Problem(
+                (*here, "retention"), _unknown("retention rule", purpose.retention, rules)
+            )
         for i, key in enumerate(purpose.consent_channels):
             if key not in channels:
                 yield Problem(

@@ -1,0 +1,49 @@
+"""The SQL unit of work: one connection, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine, Transaction
+
+from dataward.adapters.sql.engine import READ_ONLY
+from dataward.adapters.sql.registers import SqlRegisterRepository
+
+
+class SqlUnitOfWork:
+    registers: SqlRegisterRepository
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self._engine = engine
+        self._read_only = read_only
+        self._connection: Connection | None = None
+        self._transaction: Transaction | None = None
+
+    def __enter__(self) -> Self:
+        self._connection = self._engine.connect()
+        if self._read_only:
+            self._connection = self._connection.execution_options(**{READ_ONLY: True})
+        self._transaction = self._connection.begin()
+        self.registers = SqlRegisterRepository(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._connection is None or self._transaction is None:
+            return
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self._connection.close()
+            self._connection = self._transaction = None
+
+    def commit(self) -> None:
+        if self._transaction is None:
+            raise RuntimeError("commit() outside the unit of work's `with` block")
+        self._transaction.commit()

@@ -1,0 +1,40 @@
+"""`dataward init`: make a fresh installation usable, and do nothing twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataward.adapters.keyfile import create_master_key_file
+from dataward.adapters.register_file import load_register_file
+from dataward.adapters.sql.migrate import current_revision, upgrade
+from dataward.bootstrap import Container
+from dataward.services.register import RegisterLoaded, store_register
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    schema_revision: str | None
+    master_key_file: Path | None
+    master_key_created: bool
+    register: RegisterLoaded | None
+
+
+def initialise(container: Container, *, load_register: bool = True) -> InitResult:
+    settings = container.settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(container.engine)
+    key_file: Path | None = None
+    created = False
+    if settings.master_key is None:
+        key_file = settings.resolved_master_key_file()
+        created = create_master_key_file(key_file)
+    loaded: RegisterLoaded | None = None
+    if load_register:
+        with container.uow() as uow:
+            has_active = uow.registers.active() is not None
+        if not has_active or settings.register_file is not None:
+            loaded = store_register(
+                container.uow(), container.clock, load_register_file(settings.register_file)
+            )
+    return InitResult(current_revision(container.engine), key_file, created, loaded)

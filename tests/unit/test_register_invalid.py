@@ -1,0 +1,183 @@
+"""Every kind of broken register is rejected with every problem named by path and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataward.adapters.register_file import parse_register, shipped_register_text
+from dataward.domain.errors import RegisterInvalid
+from dataward.domain.register_checks import Severity
+
+SHIPPED = shipped_register_text()
+
+
+def mutate(old: str, new: str, *, count: int = 1) -> str:
+    """The shipped register with one exact piece of text replaced (which must be there)."""
+    assert SHIPPED.count(old) >= count, f"fixture text not found: {old!r}"
+    return SHIPPED.replace(old, new, count)
+
+
+def line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+def rejected(text: str) -> list[str]:
+    with pytest.raises(RegisterInvalid) as caught:
+        parse_register(text, source="test.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_misspelt_lawful_basis_is_named_with_its_path_and_line() -> None:
+    text = mutate(
+        "    lawful_basis: consent\n    marketing: true\n    consent_channels: [email, sms, post]",
+        "    lawful_basis: consnt\n    marketing: true\n    consent_channels: [email, sms, post]",
+    )
+    (problem,) = rejected(text)
+    assert problem.startswith("purposes[12].lawful_basis: 'consnt' is not one of 'consent'")
+    assert problem.endswith(f"(line {line_of(text, 'consnt')})")
+
+
+def test_a_purpose_naming_an_unknown_category() -> None:
+    text = mutate("categories: [technical, usage]", "categories: [technical, usgae]")
+    (problem,) = rejected(text)
+    assert "purposes[11].categories[1]: unknown category 'usgae'" in problem
+    assert f"(line {line_of(text, 'usgae')})" in problem
+
+
+def test_a_purpose_naming_an_unknown_recipient() -> None:
+    text = mutate("recipients: [mondago]", "recipients: [mondago_ltd]")
+    (problem,) = rejected(text)
+    assert "unknown recipient 'mondago_ltd'" in problem
+    assert f"(line {line_of(text, 'mondago_ltd')})" in problem
+
+
+def test_legitimate_interests_without_a_statement() -> None:
+    text = mutate("    legitimate_interest: To recover debts due to us.\n", "")
+    (problem,) = rejected(text)
+    assert "purposes[4]: purpose 'debt_recovery' relies on legitimate interests" in problem
+
+
+def test_consent_outside_marketing_is_a_warning_not_an_error() -> None:
+    text = mutate(
+        "    categories: [identity, contact, correspondence]\n    lawful_basis: contract",
+        "    categories: [identity, contact, correspondence]\n    lawful_basis: consent",
+    )
+    loaded = parse_register(text, source="test.yaml")
+    (warning,) = loaded.warnings
+    assert warning.severity is Severity.WARNING
+    assert warning.location == "purposes[2].lawful_basis"
+    assert "consent is relied on only for direct marketing" in warning.message
+
+
+def test_a_transfer_outside_the_uk_and_eea_without_a_mechanism() -> None:
+    text = mutate(
+        "      - {country: IE}\n  - key: group_development",
+        "      - {country: IN}\n  - key: group_development",
+    )
+    (problem,) = rejected(text)
+    assert "processors[2].transfers[0]: transfer to IN (outside the UK and EEA) has no" in problem
+
+
+def test_adequacy_claimed_for_a_country_without_it() -> None:
+    text = mutate("{country: US, mechanism: uk_addendum,", "{country: BR, mechanism: adequacy,")
+    (problem,) = rejected(text)
+    assert "'adequacy' claimed for BR, which is not on the UK adequacy list" in problem
+
+
+def test_us_adequacy_needs_the_data_privacy_framework_extension() -> None:
+    text = mutate(
+        "      - {country: US, mechanism: adequacy, dpf_uk_extension: true}\n",
+        "      - {country: US, mechanism: adequacy}\n",
+    )
+    (problem,) = rejected(text)
+    assert "Data Privacy Framework" in problem
+
+
+def test_a_category_without_a_retention_rule() -> None:
+    text = mutate("    role: controller\n    retention: technical_logs\n", "    role: controller\n")
+    (problem,) = rejected(text)
+    assert problem.startswith("categories[4]: category 'technical' has no retention rule")
+
+
+def test_a_missing_required_field() -> None:
+    text = mutate("  website: https://www.akixi.com\n", "")
+    (problem,) = rejected(text)
+    assert problem.startswith("organisation.website: required field is missing")
+    assert "(line " in problem
+
+
+def test_an_unknown_field_is_refused_not_ignored() -> None:
+    text = mutate("minimum_age: 13\n", "minimum_age: 13\nminimum_agee: 12\n")
+    (problem,) = rejected(text)
+    assert problem.startswith("minimum_agee: unknown field 'minimum_agee'")
+
+
+def test_a_minimum_age_below_the_uk_age_of_digital_consent() -> None:
+    (problem,) = rejected(mutate("minimum_age: 13", "minimum_age: 12"))
+    assert problem.startswith("minimum_age: Input should be greater than or equal to 13")
+
+
+def test_duplicate_keys_in_a_list() -> None:
+    text = mutate("  - key: analytics\n", "  - key: content_and_advertising\n")
+    problems = rejected(text)
+    assert any("purposes[11].key: duplicate 'content_and_advertising'" in p for p in problems)
+    # The renamed purpose leaves the marketing role pointing at a purpose that is gone.
+    assert any("staff_roles[3].purposes[4]: unknown purpose 'analytics'" in p for p in problems)
+
+
+def test_a_key_written_twice_in_one_mapping() -> None:
+    text = mutate("minimum_age: 13\n", "minimum_age: 13\nminimum_age: 16\n")
+    (problem,) = rejected(text)
+    assert (
+        problem
+        == f"minimum_age: key 'minimum_age' appears twice (line {line_of(text, 'minimum_age: 16')})"
+    )
+
+
+def test_a_bad_retention_duration() -> None:
+    text = mutate(
+        "{duration: P13M, runs_from: collection}", "{duration: 13 months, runs_from: collection}"
+    )
+    (problem,) = rejected(text)
+    assert "retention_rules[1].terms[0].duration: '13 months' is not a duration" in problem
+
+
+def test_citing_the_repealed_1998_act() -> None:
+    text = mutate(
+        "  - Data Protection Act 2018, as amended", "  - Data Protection Act 1998, as amended"
+    )
+    (problem,) = rejected(text)
+    assert problem.startswith("legislation[1]: 'Data Protection Act 1998' was repealed")
+
+
+def test_a_cookie_set_without_consent_needs_an_exemption() -> None:
+    text = mutate("    lifetime: P1Y\n    exemption: appearance\n", "    lifetime: P1Y\n")
+    (problem,) = rejected(text)
+    assert "cookie 'language' is set without consent but names no exemption" in problem
+
+
+def test_collecting_a_prohibited_field_is_refused() -> None:
+    text = mutate("{key: date_of_birth, label: Date of birth}", "{key: health, label: Health}")
+    (problem,) = rejected(text)
+    assert "field 'health' belongs to prohibited category 'special_category'" in problem
+
+
+def test_every_problem_is_listed_not_just_the_first() -> None:
+    text = mutate("categories: [technical, usage]", "categories: [technical, usgae]")
+    text = text.replace("recipients: [mondago]", "recipients: [mondago_ltd]", 1)
+    text = text.replace("minimum_age: 13", "minimum_age: 12")
+    # The schema error stops cross-checks (they need a valid model); fix it and both show.
+    assert len(rejected(text)) == 1
+    text = text.replace("minimum_age: 12", "minimum_age: 13")
+    assert len(rejected(text)) == 2
+
+
+def test_yaml_syntax_errors_name_the_line() -> None:
+    text = mutate("minimum_age: 13\n", "minimum_age: [13\n")
+    (problem,) = rejected(text)
+    assert problem.startswith("(document): not valid YAML")
+    assert "(line " in problem
+
+
+def test_an_empty_file() -> None:
+    assert rejected("") == ["(document): the file is empty"]
