@@ -1,0 +1,45 @@
+# dataward: `make run` and `make test` are the whole quick start on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+FIDES_VENV := .fides-venv
+FIDES_INSTALLED := $(FIDES_VENV)/.installed
+
+.PHONY: run test lint bench init fides-venv clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+# fideslang pins an older pydantic, so it lives in its own environment, used only to validate
+# dataward's fideslang export.
+$(FIDES_INSTALLED):
+	$(PYTHON) -m venv $(FIDES_VENV)
+	$(FIDES_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FIDES_VENV)/bin/python -m pip install --quiet fideslang
+	touch $(FIDES_INSTALLED)
+
+fides-venv: $(FIDES_INSTALLED)
+
+init: $(INSTALLED)
+	$(BIN)/dataward init
+
+run: init
+	$(BIN)/dataward serve
+
+test: $(INSTALLED) $(FIDES_INSTALLED)
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(FIDES_VENV) var .pytest_cache .mypy_cache .ruff_cache

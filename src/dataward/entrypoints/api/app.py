@@ -1,0 +1,30 @@
+"""The FastAPI application, built around a wired container."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from dataward import __version__
+from dataward.bootstrap import Container
+from dataward.entrypoints.api import errors
+from dataward.entrypoints.api.register import router as register_router
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="dataward",
+        version=__version__,
+        description="Privacy operations for a telephony call-reporting service: the register "
+        "(policy as code), its record of processing and notice.",
+    )
+    app.state.container = container
+    errors.install(app)
+    app.include_router(register_router)
+
+    @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
+    def healthz() -> dict[str, str]:
+        from dataward.adapters.sql.migrate import current_revision
+
+        return {"status": "ok", "schema": current_revision(container.engine) or "empty"}
+
+    return app

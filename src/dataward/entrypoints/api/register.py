@@ -1,0 +1,117 @@
+"""`/api/v1/register`: the active register and what is derived from it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from pydantic import BaseModel
+
+from dataward.adapters.register_file import parse_register
+from dataward.entrypoints.api.deps import ActiveRegisterDep, ContainerDep
+
+router = APIRouter(prefix="/api/v1/register", tags=["register"])
+
+
+class RegisterVersion(BaseModel):
+    id: int
+    version: str
+    last_updated: date
+    sha256: str
+    source: str
+    loaded_at: datetime
+    active: bool
+
+
+class CheckResult(BaseModel):
+    valid: bool
+    version: str
+    warnings: list[dict[str, Any]]
+
+
+@router.get("", summary="The active register")
+def active(loaded: ActiveRegisterDep) -> dict[str, Any]:
+    document: dict[str, Any] = loaded.register.model_dump(mode="json")
+    document["sha256"] = loaded.sha256
+    return document
+
+
+@router.get("/versions", summary="Every register version loaded, oldest first")
+def versions(container: ContainerDep) -> list[RegisterVersion]:
+    with container.uow(read_only=True) as uow:
+        history = uow.registers.history()
+    return [
+        RegisterVersion(
+            id=s.id,
+            version=s.version,
+            last_updated=s.last_updated,
+            sha256=s.sha256,
+            source=s.source,
+            loaded_at=s.loaded_at,
+            active=s.active,
+        )
+        for s in history
+    ]
+
+
+@router.post("/check", summary="Validate a register YAML document without loading it")
+def check(
+    document: str = Body(..., media_type="application/yaml", description="Register YAML"),
+) -> CheckResult:
+    loaded = parse_register(document, source="request body")
+    return CheckResult(
+        valid=True,
+        version=loaded.register.policy.version,
+        warnings=[
+            {"path": w.location, "line": w.line, "message": w.message} for w in loaded.warnings
+        ],
+    )
+
+
+@router.get(
+    "/ropa",
+    summary="Record of processing activities (Art. 30)",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}, "text/csv": {}, "text/html": {}}}},
+)
+def ropa(
+    loaded: ActiveRegisterDep,
+    fmt: Literal["json", "csv", "html"] = Query("json", alias="format"),
+) -> Response:
+    from dataward.adapters.documents.ropa import render_ropa
+
+    text = render_ropa(loaded.register, fmt)
+    media = {"json": "application/json", "csv": "text/csv", "html": "text/html"}[fmt]
+    headers = {"Content-Disposition": 'attachment; filename="ropa.csv"'} if fmt == "csv" else None
+    return Response(text, media_type=f"{media}; charset=utf-8", headers=headers)
+
+
+@router.get("/notice", summary="The public privacy notice", response_class=HTMLResponse)
+def notice(
+    loaded: ActiveRegisterDep,
+    fmt: Literal["html", "md"] = Query("html", alias="format"),
+) -> Response:
+    from dataward.adapters.documents.notice import render_notice
+
+    text = render_notice(loaded.register, fmt)
+    if fmt == "md":
+        return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+    return HTMLResponse(text)
+
+
+@router.get("/export/fides", summary="The register as a fideslang System document")
+def export_fides(loaded: ActiveRegisterDep) -> dict[str, Any]:
+    from dataward.adapters.documents.fides import export_fides as build
+
+    return build(loaded.register)
+
+
+@router.get("/export/dpv", summary="The register as W3C DPV JSON-LD")
+def export_dpv(loaded: ActiveRegisterDep) -> Response:
+    import json
+
+    from dataward.adapters.documents.dpv import export_dpv as build
+
+    return Response(json.dumps(build(loaded.register)), media_type="application/ld+json")

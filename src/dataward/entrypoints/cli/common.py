@@ -1,0 +1,55 @@
+"""What every command shares: the container, and errors turned into messages and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from dataward.bootstrap import Container, bootstrap
+from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
+
+EXIT_INVALID = 2
+EXIT_NOT_FOUND = 3
+EXIT_CONFIG = 4
+
+
+@contextmanager
+def container() -> Iterator[Container]:
+    wired = bootstrap()
+    try:
+        yield wired
+    finally:
+        wired.close()
+
+
+@contextmanager
+def fail_on_dataward_error() -> Iterator[None]:
+    """Print a DatawardError the way a person can act on it, and exit with its code."""
+    try:
+        yield
+    except RegisterInvalid as error:
+        for line in error.lines():
+            typer.echo(line, err=True)
+        errors = sum(1 for p in error.problems if p.severity == "error")
+        typer.echo(f"register rejected: {errors} error(s); nothing was loaded", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    except NotFound as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_NOT_FOUND) from None
+    except ConfigurationError as error:
+        typer.echo(f"configuration error: {error}", err=True)
+        raise typer.Exit(EXIT_CONFIG) from None
+    except DatawardError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)

@@ -1,0 +1,68 @@
+"""The `dataward` command: thin translation of arguments into service calls."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from dataward.entrypoints.cli import db as db_commands
+from dataward.entrypoints.cli import policy as policy_commands
+from dataward.entrypoints.cli.common import container, fail_on_dataward_error
+
+app = typer.Typer(
+    name="dataward",
+    help="Privacy operations for a telephony call-reporting service.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(policy_commands.app, name="policy")
+app.add_typer(db_commands.app, name="db")
+
+
+@app.command()
+def init(
+    no_register: Annotated[
+        bool, typer.Option("--no-register", help="Do not load the register.")
+    ] = False,
+) -> None:
+    """Create the database schema and the master key file, and load the register (idempotent)."""
+    from dataward.services.setup import initialise
+
+    with fail_on_dataward_error(), container() as wired:
+        result = initialise(wired, load_register=not no_register)
+    typer.echo(
+        f"database: {wired.settings.resolved_database_url()} (schema {result.schema_revision})"
+    )
+    if result.master_key_file is not None:
+        state = "created (mode 0600)" if result.master_key_created else "kept"
+        typer.echo(f"master key file: {result.master_key_file} {state}")
+    else:
+        typer.echo("master key: from DATAWARD_MASTER_KEY")
+    if result.register is not None:
+        stored = result.register.stored
+        state = "loaded" if result.register.new_version else "already stored"
+        typer.echo(f"register {stored.version} ({stored.last_updated}) {state} and active")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the REST API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from dataward.entrypoints.api.app import create_app
+
+    with container() as wired:
+        host = host or wired.settings.api_host
+        port = port or wired.settings.api_port
+        typer.echo(f"dataward API on http://{host}:{port}/docs", err=False)
+        sys.stdout.flush()
+        uvicorn.run(create_app(wired), host=host, port=port, log_level="info")
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    app()

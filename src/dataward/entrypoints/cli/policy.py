@@ -1,0 +1,199 @@
+"""`dataward policy ...`: check, show, load and publish the register."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dataward.adapters.register_file import LoadedRegister, load_register_file
+from dataward.entrypoints.cli.common import container, fail_on_dataward_error, write_output
+
+app = typer.Typer(help="The register: the privacy policy as code.", no_args_is_help=True)
+
+RegisterOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--register",
+        "-r",
+        help="Register YAML to use; default: the active register in the database, "
+        "or the shipped register when none is stored.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+
+class RopaFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    HTML = "html"
+
+
+class NoticeFormat(StrEnum):
+    HTML = "html"
+    MD = "md"
+
+
+class ExportFormat(StrEnum):
+    FIDES = "fides"
+    DPV = "dpv"
+
+
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def resolve_register(path: Path | None) -> LoadedRegister:
+    """The register a command works on: a file, else the active one, else the shipped one."""
+    if path is not None:
+        return load_register_file(path)
+    from sqlalchemy.engine import make_url
+
+    from dataward.adapters.sql.migrate import current_revision
+
+    with container() as wired:
+        url = make_url(wired.settings.resolved_database_url())
+        embedded_missing = url.get_backend_name() == "sqlite" and not (
+            url.database and Path(url.database).exists()
+        )
+        if not embedded_missing and current_revision(wired.engine) is not None:
+            with wired.uow(read_only=True) as uow:
+                stored = uow.registers.active()
+            if stored is not None:
+                return wired.active_register.get(wired.uow(read_only=True))
+    typer.echo("note: no register stored yet; using the shipped register", err=True)
+    return load_register_file(None)
+
+
+@app.command()
+def check(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Register YAML to check; default: the shipped register.", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Validate a register; list every problem with its path and line (exit code 2 if invalid)."""
+    with fail_on_dataward_error():
+        loaded = load_register_file(file)
+    for warning in loaded.warnings:
+        typer.echo(f"{loaded.source}: {warning}", err=True)
+    reg = loaded.register
+    typer.echo(
+        f"{loaded.source}: ok, version {reg.policy.version} ({reg.policy.last_updated}): "
+        f"{len(reg.purposes)} purposes, {len(reg.categories)} categories, "
+        f"{len(reg.recipients)} recipients, {len(reg.processors)} processors, "
+        f"{len(reg.retention_rules)} retention rules, {len(loaded.warnings)} warning(s)"
+    )
+
+
+@app.command()
+def load(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Register YAML to load; default: the shipped register.", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Check a register and make it the active one (nothing is stored if it is invalid)."""
+    from dataward.services.register import store_register
+
+    with fail_on_dataward_error():
+        loaded = load_register_file(file)
+        with container() as wired:
+            result = store_register(wired.uow(), wired.clock, loaded)
+    stored = result.stored
+    state = "loaded" if result.new_version else "already stored"
+    typer.echo(f"register {stored.version} ({stored.last_updated}) {state}; now active")
+
+
+@app.command()
+def show(register: RegisterOption = None) -> None:
+    """A readable summary of the register."""
+    from dataward.entrypoints.cli.summary import print_summary
+
+    with fail_on_dataward_error():
+        print_summary(resolve_register(register).register)
+
+
+@app.command()
+def ropa(
+    fmt: Annotated[
+        RopaFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RopaFormat.HTML,
+    register: RegisterOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The record of processing activities (UK GDPR Art. 30(1) and 30(2))."""
+    from dataward.adapters.documents.ropa import render_ropa
+
+    with fail_on_dataward_error():
+        text = render_ropa(resolve_register(register).register, fmt.value)
+    write_output(text, output)
+
+
+@app.command()
+def notice(
+    fmt: Annotated[
+        NoticeFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = NoticeFormat.HTML,
+    register: RegisterOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The public privacy notice, generated from the register."""
+    from dataward.adapters.documents.notice import render_notice
+
+    with fail_on_dataward_error():
+        text = render_notice(resolve_register(register).register, fmt.value)
+    write_output(text, output)
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Path, typer.Argument(help="The register in force.", exists=True, dir_okay=False)
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The proposed register.", exists=True, dir_okay=False)
+    ],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.TEXT,
+) -> None:
+    """What changed between two registers; changes needing notice before processing come first."""
+    from dataward.adapters.documents.diff import render_diff
+    from dataward.domain.register_diff import diff_registers
+
+    with fail_on_dataward_error():
+        changes = diff_registers(load_register_file(old).register, load_register_file(new).register)
+    typer.echo(render_diff(changes, fmt.value))
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")],
+    register: RegisterOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The register as a fideslang System document or as W3C DPV JSON-LD."""
+    with fail_on_dataward_error():
+        reg = resolve_register(register).register
+    if fmt is ExportFormat.FIDES:
+        from dataward.adapters.documents.fides import export_fides
+
+        document = export_fides(reg)
+    else:
+        from dataward.adapters.documents.dpv import export_dpv
+
+        document = export_dpv(reg)
+    write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", output)
