@@ -1,0 +1,24 @@
+"""Run every benchmark under bench/ (`make bench`); each prints its figures beside a baseline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def main() -> int:
+    here = Path(__file__).parent
+    names = sys.argv[1:]
+    scripts = sorted(here.glob("bench_*.py"))
+    if names:
+        scripts = [s for s in scripts if any(name in s.stem for name in names)]
+    failed = 0
+    for script in scripts:
+        print(f"== {script.stem}", flush=True)
+        failed += subprocess.run([sys.executable, str(script)], check=False).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
