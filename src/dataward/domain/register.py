@@ -303,6 +303,10 @@ class Purpose(_Model):
     retention: Key
     marketing: bool = False
     consent_channels: list[Key] = []
+    allowed_under_restriction: bool = Field(
+        default=False,
+        description="May go on while processing is restricted (Art. 18(2)): storage, legal claims",
+    )
 
 
 class Transfer(_Model):

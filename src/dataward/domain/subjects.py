@@ -1,0 +1,62 @@
+"""Data subjects, as the vault and the gate see them: no identifiers here, only references.
+
+A subject's identifiers (phone, e-mail, name, ...) live encrypted in the vault; this record
+holds what the gate needs to decide (kind, tenant, status, relationship dates, age) and nothing
+that identifies the person on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+
+class SubjectStatus(StrEnum):
+    ACTIVE = "active"
+    ERASED = "erased"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    id: UUID
+    kind: str
+    tenant_id: str | None
+    status: SubjectStatus
+    created_at: datetime
+    relationship_start: date | None = None
+    relationship_end: date | None = None
+    birth_date: date | None = None
+    dco_flag: str | None = None
+
+    @property
+    def erased(self) -> bool:
+        return self.status is SubjectStatus.ERASED
+
+    def age_on(self, day: date) -> int | None:
+        """Whole years of age on `day`, or None when the birth date is not known."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        had_birthday = (day.month, day.day) >= (born.month, born.day)
+        return day.year - born.year - (0 if had_birthday else 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a member of staff in a register role, a tenant's administrator, or the system."""
+
+    id: str
+    role: str
+    tenant_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """What remains of an erased subject: that it existed and why it went. No personal data."""
+
+    subject_id: UUID
+    erased_at: datetime
+    reason: str
+    request_ref: str | None = None
