@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from dataward.adapters.sql import migrate
-from dataward.adapters.sql.tables import metadata
+from dataward.adapters.sql.schema import metadata
 
 
 def _differences(engine: Engine) -> list[object]:

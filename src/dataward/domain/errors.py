@@ -3,6 +3,8 @@
     DatawardError
     ├── RegisterInvalid        a register file failed validation (every problem listed)
     ├── NotFound               a named thing does not exist
+    ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
+    ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
     └── ConfigurationError     settings, key file or database are not usable as configured
 
 Entry points map these to exit codes (CLI) and to one JSON error shape (API) in one place each.
@@ -44,6 +46,19 @@ class NotFound(DatawardError):
         self.what = what
         self.key = key
         super().__init__(f"no {what} {key!r}")
+
+
+class InvalidIdentifier(DatawardError):
+    code = "invalid_identifier"
+
+    def __init__(self, kind: str, reason: str) -> None:
+        self.kind = kind
+        self.reason = reason
+        super().__init__(f"invalid {kind}: {reason}")
+
+
+class KeyUnavailable(DatawardError):
+    code = "key_unavailable"
 
 
 class ConfigurationError(DatawardError):

@@ -1,33 +1,46 @@
-"""Alembic, driven from code: no alembic.ini to find, the same on every backend."""
+"""Alembic, driven from code: no alembic.ini to find, the same on every backend.
+
+Two stores, two migration histories: the main database (`migrations/`) and the key store
+(`keystore_migrations/`), which lives in a database of its own.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
+Store = Literal["main", "keystore"]
+_LOCATIONS: dict[str, tuple[str, str]] = {
+    "main": ("migrations", "alembic_version"),
+    "keystore": ("keystore_migrations", "keystore_alembic_version"),
+}
 
-def alembic_config(engine: Engine) -> Config:
+
+def alembic_config(engine: Engine, store: Store = "main") -> Config:
+    folder, _table = _LOCATIONS[store]
     config = Config()
-    location = resources.files("dataward.adapters.sql").joinpath("migrations")
+    location = resources.files("dataward.adapters.sql").joinpath(folder)
     config.set_main_option("script_location", str(location))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     config.attributes["engine"] = engine
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+def upgrade(engine: Engine, revision: str = "head", *, store: Store = "main") -> None:
+    command.upgrade(alembic_config(engine, store), revision)
 
 
-def downgrade(engine: Engine, revision: str) -> None:
-    command.downgrade(alembic_config(engine), revision)
+def downgrade(engine: Engine, revision: str, *, store: Store = "main") -> None:
+    command.downgrade(alembic_config(engine, store), revision)
 
 
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+def current_revision(engine: Engine, *, store: Store = "main") -> str | None:
+    _folder, table = _LOCATIONS[store]
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        context = MigrationContext.configure(connection, opts={"version_table": table})
+        return context.get_current_revision()

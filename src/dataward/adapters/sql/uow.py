@@ -9,10 +9,12 @@ from sqlalchemy import Connection, Engine, Transaction
 
 from dataward.adapters.sql.engine import READ_ONLY
 from dataward.adapters.sql.registers import SqlRegisterRepository
+from dataward.adapters.sql.subjects import SqlSubjectRepository
 
 
 class SqlUnitOfWork:
     registers: SqlRegisterRepository
+    subjects: SqlSubjectRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -26,6 +28,7 @@ class SqlUnitOfWork:
             self._connection = self._connection.execution_options(**{READ_ONLY: True})
         self._transaction = self._connection.begin()
         self.registers = SqlRegisterRepository(self._connection)
+        self.subjects = SqlSubjectRepository(self._connection)
         return self
 
     def __exit__(

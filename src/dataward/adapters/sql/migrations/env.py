@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from dataward.adapters.sql.tables import metadata
+from dataward.adapters.sql.schema import metadata
 
 engine = context.config.attributes["engine"]
 

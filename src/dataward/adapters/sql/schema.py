@@ -1,0 +1,12 @@
+"""Every table of the main database, on one `metadata`: import this, not the table modules.
+
+Alembic's environment and the models-agree-with-migrations test use it, so a table module
+missing here is a test failure, not a silent gap.
+"""
+
+from __future__ import annotations
+
+from dataward.adapters.sql import tables, vault_tables  # noqa: F401 - registers the tables
+from dataward.adapters.sql.tables import metadata
+
+__all__ = ["metadata"]

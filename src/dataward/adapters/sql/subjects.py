@@ -1,0 +1,155 @@
+"""Subjects and their encrypted identifiers, on SQLAlchemy Core.
+
+The repository moves ciphertext and blind indexes; sealing and opening happen in the service
+through the vault port, so this module never holds a key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from dataward.adapters.sql import schema  # noqa: F401 - every table module registers its unlink step
+from dataward.adapters.sql.unlink import unlink_steps
+from dataward.adapters.sql.vault_tables import identifiers, subjects, tombstones
+from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIdentifier:
+    id: int
+    subject_id: str
+    type: str
+    ciphertext: bytes
+
+
+class SqlSubjectRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, subject: Subject) -> None:
+        self._connection.execute(insert(subjects).values(**_subject_row(subject)))
+
+    def add_many(self, many: Sequence[Subject]) -> None:
+        if many:
+            self._connection.execute(insert(subjects), [_subject_row(s) for s in many])
+
+    def get(self, subject_id: UUID | str) -> Subject | None:
+        """The subject, or for an erased one what its tombstone says (status ERASED)."""
+        key = str(subject_id)
+        row = self._connection.execute(select(subjects).where(subjects.c.id == key)).first()
+        if row is not None:
+            return _subject(row._mapping)
+        stone = self._connection.execute(
+            select(tombstones).where(tombstones.c.subject_id == key)
+        ).first()
+        if stone is None:
+            return None
+        return Subject(
+            id=UUID(key),
+            kind=stone.kind,
+            tenant_id=stone.tenant_id,
+            status=SubjectStatus.ERASED,
+            created_at=stone.erased_at,
+        )
+
+    def set_flag(self, subject_id: UUID | str, flag: str | None) -> None:
+        self._connection.execute(
+            update(subjects).where(subjects.c.id == str(subject_id)).values(dco_flag=flag)
+        )
+
+    def add_identifiers(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows of subject_id, scope, type, blind_index, ciphertext, created_at."""
+        if rows:
+            self._connection.execute(insert(identifiers), list(rows))
+
+    def find_by_index(self, scope: str, kind: str, blind_index: bytes) -> str | None:
+        row = self._connection.execute(
+            select(identifiers.c.subject_id).where(
+                identifiers.c.scope == scope,
+                identifiers.c.type == kind,
+                identifiers.c.blind_index == blind_index,
+            )
+        ).first()
+        return row.subject_id if row else None
+
+    def identifiers_of(self, subject_id: UUID | str) -> list[StoredIdentifier]:
+        rows = self._connection.execute(
+            select(
+                identifiers.c.id,
+                identifiers.c.subject_id,
+                identifiers.c.type,
+                identifiers.c.ciphertext,
+            )
+            .where(identifiers.c.subject_id == str(subject_id))
+            .order_by(identifiers.c.id)
+        )
+        return [StoredIdentifier(r.id, r.subject_id, r.type, r.ciphertext) for r in rows]
+
+    def tombstone(self, subject_id: UUID | str) -> Tombstone | None:
+        row = self._connection.execute(
+            select(tombstones).where(tombstones.c.subject_id == str(subject_id))
+        ).first()
+        if row is None:
+            return None
+        return Tombstone(UUID(row.subject_id), row.erased_at, row.reason, row.request_ref)
+
+    def erase(
+        self, subject: Subject, *, at: datetime, reason: str, request_ref: str | None
+    ) -> dict[str, int]:
+        """Unlink every reference, delete identifiers and the subject, leave a tombstone."""
+        key = str(subject.id)
+        removed: dict[str, int] = {}
+        for registered in unlink_steps():
+            removed[registered.name] = registered.step(self._connection, key)
+        removed["identifiers"] = self._connection.execute(
+            delete(identifiers).where(identifiers.c.subject_id == key)
+        ).rowcount
+        removed["subjects"] = self._connection.execute(
+            delete(subjects).where(subjects.c.id == key)
+        ).rowcount
+        if self.tombstone(key) is None:
+            self._connection.execute(
+                insert(tombstones).values(
+                    subject_id=key,
+                    kind=subject.kind,
+                    tenant_id=subject.tenant_id,
+                    erased_at=at,
+                    reason=reason,
+                    request_ref=request_ref,
+                )
+            )
+        return removed
+
+
+def _subject_row(subject: Subject) -> dict[str, Any]:
+    return {
+        "id": str(subject.id),
+        "kind": subject.kind,
+        "tenant_id": subject.tenant_id,
+        "status": subject.status.value,
+        "relationship_start": subject.relationship_start,
+        "relationship_end": subject.relationship_end,
+        "birth_date": subject.birth_date,
+        "dco_flag": subject.dco_flag,
+        "created_at": subject.created_at,
+    }
+
+
+def _subject(row: Any) -> Subject:
+    return Subject(
+        id=UUID(row["id"]),
+        kind=row["kind"],
+        tenant_id=row["tenant_id"],
+        status=SubjectStatus(row["status"]),
+        created_at=row["created_at"],
+        relationship_start=row["relationship_start"],
+        relationship_end=row["relationship_end"],
+        birth_date=row["birth_date"],
+        dco_flag=row["dco_flag"],
+    )

@@ -1,0 +1,115 @@
+"""Direct identifiers and their normal forms.
+
+A value is normalised before it is indexed or stored, so that one person's number written three
+ways is found as one: phones to E.164 (default region per tenant, GB otherwise), e-mail
+case-folded with its domain IDNA-encoded, free text with its white space folded. An invalid
+value is refused with an error that names the identifier type and the reason, never the value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+import phonenumbers
+
+from dataward.domain.errors import InvalidIdentifier
+
+DEFAULT_REGION = "GB"
+
+
+class IdentifierType(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    NAME = "name"
+    POSTAL_ADDRESS = "postal_address"
+    ACCOUNT_ID = "account_id"
+    USERNAME = "username"
+    AGENT_ID = "agent_id"
+
+
+# Which register field each identifier is (category.field), for the gate's category check.
+REGISTER_FIELD: dict[IdentifierType, tuple[str, str]] = {
+    IdentifierType.PHONE: ("contact", "telephone"),
+    IdentifierType.EMAIL: ("contact", "email"),
+    IdentifierType.NAME: ("identity", "first_name"),
+    IdentifierType.POSTAL_ADDRESS: ("contact", "billing_address"),
+    IdentifierType.ACCOUNT_ID: ("identity", "end_user_id"),
+    IdentifierType.USERNAME: ("identity", "username"),
+    IdentifierType.AGENT_ID: ("telephony_activity", "agent_id"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A normalised identifier value, ready to index and encrypt."""
+
+    type: IdentifierType
+    value: str
+
+    def __repr__(self) -> str:  # never print the value by accident
+        return f"Identifier(type={self.type.value!r}, value=<{len(self.value)} chars>)"
+
+    __str__ = __repr__
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_SPACE = re.compile(r"\s+")
+_MAX_LENGTH = 500
+
+
+def normalise(kind: IdentifierType | str, raw: str, *, region: str | None = None) -> Identifier:
+    """The normal form of `raw` as an identifier of `kind`; InvalidIdentifier if it is not one."""
+    kind = IdentifierType(kind)
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidIdentifier(kind.value, "empty")
+    if len(raw) > _MAX_LENGTH:
+        raise InvalidIdentifier(kind.value, f"longer than {_MAX_LENGTH} characters")
+    if kind is IdentifierType.PHONE:
+        return Identifier(kind, normalise_phone(raw, region or DEFAULT_REGION))
+    if kind is IdentifierType.EMAIL:
+        return Identifier(kind, _normalise_email(raw))
+    if kind in (IdentifierType.ACCOUNT_ID, IdentifierType.USERNAME, IdentifierType.AGENT_ID):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if _SPACE.search(text):
+            raise InvalidIdentifier(kind.value, "contains white space")
+        return Identifier(kind, text)
+    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", raw)).strip()
+    return Identifier(kind, text)
+
+
+def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
+    """E.164 (`+441632960001`) for a valid number, read in `region` when it has no country code."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as error:
+        raise InvalidIdentifier("phone", _parse_reason(error)) from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidIdentifier("phone", f"not a valid number for region {region}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _parse_reason(error: phonenumbers.NumberParseException) -> str:
+    return {
+        phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+        phonenumbers.NumberParseException.NOT_A_NUMBER: "not a phone number",
+        phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+        phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
+        phonenumbers.NumberParseException.TOO_LONG: "too long",
+    }.get(error.error_type, "not a phone number")
+
+
+def _normalise_email(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not _EMAIL.match(text):
+        raise InvalidIdentifier("email", "not an e-mail address")
+    local, domain = text.rsplit("@", 1)
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidIdentifier("email", "the domain is not a valid internationalised name") from None
+    if "." not in ascii_domain.strip("."):
+        raise InvalidIdentifier("email", "the domain has no dot")
+    return f"{local.casefold()}@{ascii_domain.casefold()}"
