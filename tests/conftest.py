@@ -26,10 +26,26 @@ def _backends() -> list[object]:
 
 
 @pytest.fixture(params=_backends())
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database on each backend: a SQLite file, or a PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'dataward.db'}"
+    yield from _fresh_database(backend, tmp_path / "dataward.db")
+
+
+@pytest.fixture
+def keystore_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The key store's own fresh database on the same backend as `database_url`."""
+    yield from _fresh_database(backend, tmp_path / "keys.db")
+
+
+def _fresh_database(backend: str, sqlite_file: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
         return
     assert POSTGRES_URL is not None
     schema = f"t_{uuid.uuid4().hex[:12]}"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from dataward.adapters.clock import SystemClock
+from dataward.adapters.keyfile import decode_master_key, read_master_key_file
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.config import Settings
 from dataward.domain.clock import Clock
+from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.services.register import ActiveRegister
 
 
@@ -20,12 +23,48 @@ class Container:
     engine: Engine
     clock: Clock
     active_register: ActiveRegister = field(default_factory=ActiveRegister)
+    _keystore_engine: Engine | None = None
+    _vault: SqlVault | None = None
+
+    @property
+    def keystore_engine(self) -> Engine:
+        if self._keystore_engine is None:
+            self._keystore_engine = make_engine(
+                self.settings.resolved_keystore_url(), echo=self.settings.sql_echo
+            )
+        return self._keystore_engine
+
+    def master_keys(self) -> MasterKeys:
+        """The master key from the environment or the key file, plus a rotation's next key."""
+        if self.settings.master_key is not None:
+            current = decode_master_key(
+                self.settings.master_key.get_secret_value(), "DATAWARD_MASTER_KEY"
+            )
+            return MasterKeys(current)
+        key_file = self.settings.resolved_master_key_file()
+        next_file = next_key_file(key_file)
+        return MasterKeys(
+            read_master_key_file(key_file),
+            read_master_key_file(next_file) if next_file.exists() else None,
+        )
+
+    def vault(self) -> SqlVault:
+        if self._vault is None:
+            self._vault = SqlVault(self.keystore_engine, self.master_keys(), self.clock)
+        return self._vault
 
     def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, read_only=read_only)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._keystore_engine is not None:
+            self._keystore_engine.dispose()
+
+
+def next_key_file(key_file: Path) -> Path:
+    """Where a rotation keeps the new master key until every data key is re-wrapped."""
+    return key_file.with_name(key_file.name + ".next")
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:

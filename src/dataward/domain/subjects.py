@@ -36,11 +36,13 @@ class Subject:
 
     def age_on(self, day: date) -> int | None:
         """Whole years of age on `day`, or None when the birth date is not known."""
-        if self.birth_date is None:
-            return None
-        born = self.birth_date
-        had_birthday = (day.month, day.day) >= (born.month, born.day)
-        return day.year - born.year - (0 if had_birthday else 1)
+        return None if self.birth_date is None else age_on(self.birth_date, day)
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years between `born` and `day` (a 29 February birthday comes on 1 March)."""
+    had_birthday = (day.month, day.day) >= (born.month, born.day)
+    return day.year - born.year - (0 if had_birthday else 1)
 
 
 @dataclass(frozen=True, slots=True)

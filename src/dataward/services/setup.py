@@ -29,6 +29,8 @@ def initialise(container: Container, *, load_register: bool = True) -> InitResul
     if settings.master_key is None:
         key_file = settings.resolved_master_key_file()
         created = create_master_key_file(key_file)
+    upgrade(container.keystore_engine, store="keystore")
+    container.vault().ensure_index_key()
     loaded: RegisterLoaded | None = None
     if load_register:
         with container.uow() as uow:

@@ -7,7 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, Transaction
 
-from dataward.adapters.sql.engine import READ_ONLY
+from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
 
@@ -45,6 +45,10 @@ class SqlUnitOfWork:
         finally:
             self._connection.close()
             self._connection = self._transaction = None
+
+    def purge_freed_pages(self) -> None:
+        """After an erasure: leave no copy of deleted rows in SQLite's write-ahead log."""
+        checkpoint(self._engine)
 
     def commit(self) -> None:
         if self._transaction is None:

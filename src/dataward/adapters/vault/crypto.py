@@ -44,7 +44,9 @@ def open_sealed(key: bytes, blob: bytes, associated: bytes, *, what: str) -> byt
 
 def fingerprint(master_key: bytes) -> str:
     """A short public name for a master key; reveals nothing usable about it."""
-    return hmac.new(master_key, b"dataward master key fingerprint v1", hashlib.sha256).hexdigest()[:16]
+    return hmac.new(master_key, b"dataward master key fingerprint v1", hashlib.sha256).hexdigest()[
+        :16
+    ]
 
 
 def blind_index(index_key: bytes, kind: str, normalised: str) -> bytes:

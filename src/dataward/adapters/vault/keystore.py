@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, insert, select
 
-from dataward.adapters.sql.engine import READ_ONLY
+from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.vault import crypto
 from dataward.adapters.vault.keystore_tables import data_keys, index_keys
 from dataward.domain.clock import Clock
@@ -44,7 +44,9 @@ class MasterKeys:
 class SqlVault:
     """Implements the `Vault` port: keys per subject, sealing, opening, blind indexes."""
 
-    def __init__(self, engine: Engine, masters: MasterKeys, clock: Clock, cache: int = 4096) -> None:
+    def __init__(
+        self, engine: Engine, masters: MasterKeys, clock: Clock, cache: int = 4096
+    ) -> None:
         self._engine = engine
         self._masters = masters
         self._by_fp = masters.by_fingerprint()
@@ -151,10 +153,10 @@ class SqlVault:
         """Delete the subject's data key; True if there was one. Idempotent."""
         self._cache.pop(subject_id, None)
         with self._engine.begin() as connection:
-            result = connection.execute(delete(data_keys).where(data_keys.c.subject_id == subject_id))
-        if self._engine.dialect.name == "sqlite":
-            with self._engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            result = connection.execute(
+                delete(data_keys).where(data_keys.c.subject_id == subject_id)
+            )
+        checkpoint(self._engine)
         return result.rowcount > 0
 
     def has_key(self, subject_id: str) -> bool:

@@ -1,0 +1,192 @@
+"""Master key rotation: re-wrap every data key under a new master key, resumably.
+
+1. A new key is written beside the current one (`master.key.next`, mode 0600, fsynced) and the
+   rotation is recorded, before anything is re-wrapped; from then on both keys can open keys.
+2. Data keys (and the index key) are re-wrapped in batches, each batch its own transaction; a
+   key's row names the master key that wraps it, so a batch interrupted half-way is harmless.
+3. When none is left under the old key, the new key file replaces the old one atomically and the
+   rotation is marked finished. Running the command again after an interruption at any point
+   carries on from where it stopped. The data (identifiers) is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select, update
+
+from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
+from dataward.adapters.vault import crypto
+from dataward.adapters.vault.keystore_tables import data_keys, index_keys, key_rotations
+from dataward.domain.clock import Clock
+from dataward.domain.errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class RotationResult:
+    from_fingerprint: str
+    to_fingerprint: str
+    rewrapped: int
+    resumed: bool
+
+
+def rotate_master_key(
+    engine: Engine,
+    key_file: Path,
+    clock: Clock,
+    *,
+    batch: int = 1000,
+    stop_after_batches: int | None = None,
+) -> RotationResult:
+    """Rotate to a new master key. `stop_after_batches` exists to test resumption."""
+    next_file = key_file.with_name(key_file.name + ".next")
+    current = read_master_key_file(key_file)
+    current_fp = crypto.fingerprint(current)
+    pending = _pending_rotation(engine)
+    resumed = pending is not None
+    if pending is not None and pending[2] == current_fp:
+        # Interrupted after the key files were swapped: only the bookkeeping is left.
+        _finish(engine, pending[0], clock)
+        return RotationResult(pending[1], current_fp, 0, resumed=True)
+    if pending is not None and not next_file.exists():
+        raise ConfigurationError(
+            f"an unfinished rotation to master key {pending[2]} is recorded but {next_file} is "
+            "missing; restore it from the backup of the key folder before going on"
+        )
+    if pending is None:
+        if next_file.exists():
+            raise ConfigurationError(
+                f"{next_file} exists but no rotation is recorded; remove it or investigate"
+            )
+        create_master_key_file(next_file)
+        _fsync(next_file)
+    new = read_master_key_file(next_file)
+    new_fp = crypto.fingerprint(new)
+    if pending is None:
+        with engine.begin() as connection:
+            rotation_id = connection.execute(
+                insert(key_rotations)
+                .values(
+                    from_fingerprint=current_fp,
+                    to_fingerprint=new_fp,
+                    started_at=clock.now(),
+                    rewrapped=0,
+                )
+                .returning(key_rotations.c.id)
+            ).scalar_one()
+    else:
+        rotation_id = pending[0]
+    masters = {current_fp: current, new_fp: new}
+    total = _rewrap_index_keys(engine, masters, current_fp, new, new_fp)
+    batches = 0
+    while True:
+        if stop_after_batches is not None and batches >= stop_after_batches:
+            return RotationResult(current_fp, new_fp, total, resumed)
+        done = _rewrap_batch(engine, masters, current_fp, new, new_fp, batch, rotation_id)
+        if done == 0:
+            break
+        total += done
+        batches += 1
+    os.replace(next_file, key_file)
+    _fsync(key_file.parent)
+    _finish(engine, rotation_id, clock)
+    return RotationResult(current_fp, new_fp, total, resumed)
+
+
+def _pending_rotation(engine: Engine) -> tuple[int, str, str] | None:
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(
+                key_rotations.c.id, key_rotations.c.from_fingerprint, key_rotations.c.to_fingerprint
+            )
+            .where(key_rotations.c.finished_at.is_(None))
+            .order_by(key_rotations.c.id.desc())
+        ).first()
+    return (row.id, row.from_fingerprint, row.to_fingerprint) if row else None
+
+
+def _rewrap_batch(
+    engine: Engine,
+    masters: dict[str, bytes],
+    old_fp: str,
+    new: bytes,
+    new_fp: str,
+    batch: int,
+    rotation_id: int,
+) -> int:
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(data_keys.c.subject_id, data_keys.c.wrapped_key)
+            .where(data_keys.c.master_fingerprint == old_fp)
+            .limit(batch)
+        ).all()
+        for row in rows:
+            key = crypto.open_sealed(
+                masters[old_fp],
+                row.wrapped_key,
+                crypto.data_key_context(row.subject_id, old_fp),
+                what=f"the data key of subject {row.subject_id}",
+            )
+            connection.execute(
+                update(data_keys)
+                .where(data_keys.c.subject_id == row.subject_id)
+                .values(
+                    wrapped_key=crypto.seal(
+                        new, key, crypto.data_key_context(row.subject_id, new_fp)
+                    ),
+                    master_fingerprint=new_fp,
+                )
+            )
+        if rows:
+            connection.execute(
+                update(key_rotations)
+                .where(key_rotations.c.id == rotation_id)
+                .values(rewrapped=key_rotations.c.rewrapped + len(rows))
+            )
+    return len(rows)
+
+
+def _rewrap_index_keys(
+    engine: Engine, masters: dict[str, bytes], old_fp: str, new: bytes, new_fp: str
+) -> int:
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(index_keys.c.id, index_keys.c.wrapped_key).where(
+                index_keys.c.master_fingerprint == old_fp
+            )
+        ).all()
+        for row in rows:
+            key = crypto.open_sealed(
+                masters[old_fp],
+                row.wrapped_key,
+                crypto.index_key_context(row.id, old_fp),
+                what="the blind-index key",
+            )
+            connection.execute(
+                update(index_keys)
+                .where(index_keys.c.id == row.id)
+                .values(
+                    wrapped_key=crypto.seal(new, key, crypto.index_key_context(row.id, new_fp)),
+                    master_fingerprint=new_fp,
+                )
+            )
+    return len(rows)
+
+
+def _finish(engine: Engine, rotation_id: int, clock: Clock) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            update(key_rotations)
+            .where(key_rotations.c.id == rotation_id)
+            .values(finished_at=clock.now())
+        )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,206 @@
+"""Use cases of the subject registry: register a person, find them, shred them.
+
+Reading a subject's identifiers in plain text is not here: it goes through the gate
+(`services.disclosure`), so no code path decrypts without a decision on record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from dataward.domain.clock import Clock
+from dataward.domain.errors import DatawardError, NotFound
+from dataward.domain.identifiers import Identifier, IdentifierType, normalise
+from dataward.domain.register import Register, Role
+from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
+from dataward.services.ports import UnitOfWork, Vault
+
+CONTROLLER_SCOPE = ""
+
+
+class SubjectRefused(DatawardError):
+    code = "subject_refused"
+
+
+class DuplicateIdentifier(DatawardError):
+    code = "duplicate_identifier"
+
+    def __init__(self, kind: str, existing: str) -> None:
+        self.kind = kind
+        self.existing = existing
+        super().__init__(f"that {kind} already belongs to subject {existing}")
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubject:
+    kind: str
+    identifiers: Sequence[tuple[IdentifierType | str, str]]
+    tenant_id: str | None = None
+    region: str | None = None
+    birth_date: date | None = None
+    relationship_start: date | None = None
+    relationship_end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShredReport:
+    subject_id: str
+    key_destroyed: bool
+    removed: dict[str, int] = field(default_factory=dict)
+    already_erased: bool = False
+
+
+def scope_of(tenant_id: str | None) -> str:
+    return tenant_id if tenant_id is not None else CONTROLLER_SCOPE
+
+
+def child_flag(register: Register, birth_date: date | None, today: date) -> str | None:
+    """The DCO flag for a subject under the register's minimum age, or None."""
+    if birth_date is None:
+        return None
+    if age_on(birth_date, today) < register.minimum_age:
+        return f"under the minimum age of {register.minimum_age}: consent-based processing refused"
+    return None
+
+
+def create_subject(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    register: Register,
+    command: NewSubject,
+) -> Subject:
+    """Register a subject with its identifiers, each normalised, indexed and encrypted once."""
+    kind = register.subject_kind(command.kind)
+    if kind.role is Role.PROCESSOR and command.tenant_id is None:
+        raise SubjectRefused(f"a {kind.key} belongs to a tenant: give the tenant")
+    if kind.role is Role.CONTROLLER and command.tenant_id is not None:
+        raise SubjectRefused(f"a {kind.key} is the organisation's own subject: no tenant")
+    normalised = [normalise(t, raw, region=command.region) for t, raw in command.identifiers]
+    now = clock.now()
+    subject = Subject(
+        id=uuid.uuid4(),
+        kind=kind.key,
+        tenant_id=command.tenant_id,
+        status=SubjectStatus.ACTIVE,
+        created_at=now,
+        relationship_start=command.relationship_start,
+        relationship_end=command.relationship_end,
+        birth_date=command.birth_date,
+        dco_flag=child_flag(register, command.birth_date, now.date()),
+    )
+    scope = scope_of(command.tenant_id)
+    indexed = [(ident, vault.blind_index(ident.type.value, ident.value)) for ident in normalised]
+    with uow:
+        for ident, index in indexed:
+            existing = uow.subjects.find_by_index(scope, ident.type.value, index)
+            if existing is not None:
+                raise DuplicateIdentifier(ident.type.value, existing)
+        vault.create_keys([str(subject.id)])
+        uow.subjects.add(subject)
+        uow.subjects.add_identifiers(
+            [_identifier_row(vault, subject, scope, ident, index) for ident, index in indexed]
+        )
+        uow.commit()
+    return subject
+
+
+def add_identifier(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    subject_id: str,
+    kind: IdentifierType | str,
+    raw: str,
+    *,
+    region: str | None = None,
+) -> None:
+    ident = normalise(kind, raw, region=region)
+    with uow:
+        subject = _live_subject(uow, subject_id)
+        scope = scope_of(subject.tenant_id)
+        index = vault.blind_index(ident.type.value, ident.value)
+        existing = uow.subjects.find_by_index(scope, ident.type.value, index)
+        if existing is not None:
+            raise DuplicateIdentifier(ident.type.value, existing)
+        row = _identifier_row(vault, subject, scope, ident, index)
+        row["created_at"] = clock.now()
+        uow.subjects.add_identifiers([row])
+        uow.commit()
+
+
+def find_subject(
+    uow: UnitOfWork,
+    vault: Vault,
+    kind: IdentifierType | str,
+    raw: str,
+    *,
+    tenant_id: str | None = None,
+    region: str | None = None,
+) -> Subject | None:
+    """The subject with this identifier in this tenant (or among our own subjects)."""
+    ident = normalise(kind, raw, region=region)
+    index = vault.blind_index(ident.type.value, ident.value)
+    with uow:
+        subject_id = uow.subjects.find_by_index(scope_of(tenant_id), ident.type.value, index)
+        return uow.subjects.get(subject_id) if subject_id else None
+
+
+def shred(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    actor: Actor,
+    subject_id: str,
+    *,
+    reason: str,
+    request_ref: str | None = None,
+) -> ShredReport:
+    """Crypto-shred a subject: destroy its key first, then unlink and delete, leave a tombstone.
+
+    The key goes first so that even an interrupted shred leaves nothing readable; running it
+    again finishes the rest.
+    """
+    del actor  # recorded by the audit entry the caller appends (see services.audit)
+    with uow:
+        subject = uow.subjects.get(subject_id)
+    if subject is None:
+        raise NotFound("subject", subject_id)
+    key_destroyed = vault.destroy_key(str(subject.id))
+    with uow:
+        removed = uow.subjects.erase(
+            subject, at=clock.now(), reason=reason, request_ref=request_ref
+        )
+        uow.commit()
+    uow.purge_freed_pages()
+    return ShredReport(
+        subject_id=str(subject.id),
+        key_destroyed=key_destroyed,
+        removed=removed,
+        already_erased=subject.status is SubjectStatus.ERASED,
+    )
+
+
+def _live_subject(uow: UnitOfWork, subject_id: str) -> Subject:
+    subject = uow.subjects.get(subject_id)
+    if subject is None:
+        raise NotFound("subject", subject_id)
+    if subject.erased:
+        raise SubjectRefused(f"subject {subject_id} was erased")
+    return subject
+
+
+def _identifier_row(
+    vault: Vault, subject: Subject, scope: str, ident: Identifier, index: bytes
+) -> dict[str, object]:
+    return {
+        "subject_id": str(subject.id),
+        "scope": scope,
+        "type": ident.type.value,
+        "blind_index": index,
+        "ciphertext": vault.seal(str(subject.id), ident.value),
+        "created_at": subject.created_at,
+    }

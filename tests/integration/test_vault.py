@@ -1,0 +1,316 @@
+"""The vault on real databases: identifiers stored once, found by blind index, shredded for good."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from faker import Faker
+from sqlalchemy import Engine, select
+
+from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
+from dataward.adapters.register_file import load_register_file
+from dataward.adapters.sql import migrate
+from dataward.adapters.sql.engine import checkpoint, make_engine
+from dataward.adapters.sql.uow import SqlUnitOfWork
+from dataward.adapters.sql.vault_tables import identifiers
+from dataward.adapters.vault import crypto
+from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.adapters.vault.rotation import rotate_master_key
+from dataward.domain.clock import FixedClock
+from dataward.domain.errors import ConfigurationError, InvalidIdentifier, KeyUnavailable
+from dataward.domain.identifiers import IdentifierType
+from dataward.domain.register import Register
+from dataward.domain.subjects import Actor, SubjectStatus
+from dataward.services.subjects import (
+    DuplicateIdentifier,
+    NewSubject,
+    SubjectRefused,
+    create_subject,
+    find_subject,
+    shred,
+)
+
+DCO = Actor(id="staff-dco", role="dco")
+
+
+@dataclass
+class World:
+    engine: Engine
+    keystore: Engine
+    vault: SqlVault
+    clock: FixedClock
+    register: Register
+    key_file: Path
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+
+@pytest.fixture
+def world(database_url: str, keystore_url: str, tmp_path: Path) -> Iterator[World]:
+    engine = make_engine(database_url)
+    keystore = make_engine(keystore_url)
+    migrate.upgrade(engine)
+    migrate.upgrade(keystore, store="keystore")
+    key_file = tmp_path / "master.key"
+    create_master_key_file(key_file)
+    clock = FixedClock(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    vault = SqlVault(keystore, MasterKeys(read_master_key_file(key_file)), clock)
+    vault.ensure_index_key()
+    yield World(engine, keystore, vault, clock, load_register_file().register, key_file)
+    engine.dispose()
+    keystore.dispose()
+
+
+@pytest.fixture
+def fake() -> Faker:
+    faker = Faker("en_GB")
+    faker.seed_instance(1234)
+    return faker
+
+
+def uk_mobile(fake: Faker) -> str:
+    """A number in Ofcom's London range reserved for drama (020 7946 0000-0999): never real."""
+    return f"020 7946 0{fake.random_int(0, 999):03d}"
+
+
+def new_caller(world: World, phone: str, tenant: str = "tenant-a") -> str:
+    subject = create_subject(
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        NewSubject(kind="caller", tenant_id=tenant, identifiers=[(IdentifierType.PHONE, phone)]),
+    )
+    return str(subject.id)
+
+
+def test_a_number_written_any_way_finds_the_same_subject(world: World, fake: Faker) -> None:
+    phone = uk_mobile(fake)
+    subject_id = new_caller(world, phone)
+    national = phone.replace(" ", "")
+    for written in (phone, national, "+44" + national[1:], "0044 " + national[1:]):
+        found = find_subject(world.uow(), world.vault, "phone", written, tenant_id="tenant-a")
+        assert found is not None
+        assert str(found.id) == subject_id
+    assert find_subject(world.uow(), world.vault, "phone", phone, tenant_id="tenant-b") is None
+
+
+def test_the_same_number_in_two_tenants_is_two_subjects(world: World, fake: Faker) -> None:
+    phone = uk_mobile(fake)
+    assert new_caller(world, phone, "tenant-a") != new_caller(world, phone, "tenant-b")
+    with pytest.raises(DuplicateIdentifier):
+        new_caller(world, phone, "tenant-a")
+
+
+def test_an_invalid_number_is_refused_without_echoing_it(world: World) -> None:
+    with pytest.raises(InvalidIdentifier) as caught:
+        new_caller(world, "01632 96")
+    assert "01632" not in str(caught.value)
+    assert str(caught.value).startswith("invalid phone")
+
+
+def test_callers_need_a_tenant_and_own_subjects_must_not_have_one(
+    world: World, fake: Faker
+) -> None:
+    with pytest.raises(SubjectRefused):
+        create_subject(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            NewSubject(kind="caller", identifiers=[("phone", uk_mobile(fake))]),
+        )
+    with pytest.raises(SubjectRefused):
+        create_subject(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            NewSubject(kind="end_user", tenant_id="t", identifiers=[("email", fake.email())]),
+        )
+
+
+def test_nothing_in_the_data_database_is_plain_text(world: World, fake: Faker) -> None:
+    email = fake.email()
+    create_subject(
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        NewSubject(kind="end_user", identifiers=[("email", email), ("name", fake.name())]),
+    )
+    with world.engine.connect() as connection:
+        rows = connection.execute(select(identifiers.c.ciphertext, identifiers.c.blind_index)).all()
+    assert len(rows) == 2
+    for row in rows:
+        assert email.lower().encode() not in row.ciphertext
+        assert len(row.blind_index) == 32
+
+
+def test_a_ciphertext_moved_to_another_subject_does_not_open(world: World, fake: Faker) -> None:
+    first = new_caller(world, uk_mobile(fake))
+    second = new_caller(world, uk_mobile(fake))
+    with world.uow() as uow:
+        (stored,) = uow.subjects.identifiers_of(first)
+    assert world.vault.open(first, stored.ciphertext).startswith("+442079460")
+    with pytest.raises(KeyUnavailable, match="wrong key, or the data was altered or moved"):
+        world.vault.open(second, stored.ciphertext)
+
+
+def test_a_child_is_flagged_for_the_dco(world: World, fake: Faker) -> None:
+    subject = create_subject(
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        NewSubject(
+            kind="end_user", identifiers=[("email", fake.email())], birth_date=date(2014, 1, 1)
+        ),
+    )
+    assert subject.dco_flag is not None
+    assert "minimum age of 13" in subject.dco_flag
+    with world.uow() as uow:
+        stored = uow.subjects.get(subject.id)
+    assert stored is not None
+    assert stored.dco_flag == subject.dco_flag
+
+
+def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker) -> None:
+    phone = uk_mobile(fake)
+    subject_id = new_caller(world, phone)
+    report = shred(
+        world.uow(), world.vault, world.clock, DCO, subject_id, reason="erasure", request_ref="R-1"
+    )
+    assert report.key_destroyed
+    assert report.removed["identifiers"] == 1
+    assert find_subject(world.uow(), world.vault, "phone", phone, tenant_id="tenant-a") is None
+    with world.uow() as uow:
+        erased = uow.subjects.get(subject_id)
+        stone = uow.subjects.tombstone(subject_id)
+    assert erased is not None
+    assert erased.status is SubjectStatus.ERASED
+    assert stone is not None
+    assert (stone.reason, stone.request_ref) == ("erasure", "R-1")
+    again = shred(world.uow(), world.vault, world.clock, DCO, subject_id, reason="erasure")
+    assert again.already_erased
+    assert not again.key_destroyed
+
+
+def test_a_wrong_master_key_is_a_clear_error_not_garbage(world: World, fake: Faker) -> None:
+    subject_id = new_caller(world, uk_mobile(fake))
+    other = world.key_file.with_name("other.key")
+    create_master_key_file(other)
+    wrong = SqlVault(world.keystore, MasterKeys(read_master_key_file(other)), world.clock)
+    with pytest.raises(ConfigurationError, match="does not match the key store"):
+        wrong.data_key(subject_id)
+    with pytest.raises(ConfigurationError, match="does not match the key store"):
+        wrong.index_key()
+
+
+def test_rotation_rewraps_every_key_and_resumes_after_an_interruption(
+    world: World, fake: Faker
+) -> None:
+    subject_ids = [
+        new_caller(world, f"020 7946 0{i:03d}") for i in range(7)
+    ]
+    old_key = world.key_file.read_bytes()
+    partial = rotate_master_key(
+        world.keystore, world.key_file, world.clock, batch=2, stop_after_batches=2
+    )
+    assert partial.rewrapped == 1 + 4  # the index key and two batches of two
+    assert world.key_file.read_bytes() == old_key  # not swapped until every key is done
+    mid = SqlVault(
+        world.keystore,
+        MasterKeys(
+            read_master_key_file(world.key_file),
+            read_master_key_file(world.key_file.with_name("master.key.next")),
+        ),
+        world.clock,
+    )
+    assert all(mid.has_key(s) for s in subject_ids)
+    mid.data_key(subject_ids[0])
+    mid.data_key(subject_ids[-1])
+    finished = rotate_master_key(world.keystore, world.key_file, world.clock, batch=2)
+    assert finished.resumed
+    assert finished.to_fingerprint == partial.to_fingerprint
+    assert world.key_file.read_bytes() != old_key
+    assert not world.key_file.with_name("master.key.next").exists()
+    rotated = SqlVault(
+        world.keystore, MasterKeys(read_master_key_file(world.key_file)), world.clock
+    )
+    with world.uow() as uow:
+        for subject_id in subject_ids:
+            (stored,) = uow.subjects.identifiers_of(subject_id)
+            assert rotated.open(subject_id, stored.ciphertext).startswith("+442079460")
+    old = SqlVault(world.keystore, MasterKeys(crypto.new_key()), world.clock)
+    with pytest.raises(ConfigurationError):
+        old.data_key(subject_ids[0])
+
+
+def test_shredding_defeats_a_copy_of_the_database(
+    world: World, fake: Faker, backend: str, tmp_path: Path
+) -> None:
+    """Copy the files first; after the shred nothing live opens the copy, and nothing is left."""
+    if backend != "sqlite":
+        pytest.skip("the byte scan reads database files; PostgreSQL is checked through SQL above")
+    phone = uk_mobile(fake)
+    email = fake.email()
+    victim = create_subject(
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        NewSubject(kind="end_user", identifiers=[("phone", phone), ("email", email)]),
+    )
+    bystander = new_caller(world, uk_mobile(fake))
+    data_file = Path(world.engine.url.database or "")
+    key_store_file = Path(world.keystore.url.database or "")
+    for engine in (world.engine, world.keystore):
+        checkpoint(engine)
+    backup = tmp_path / "backup.db"
+    shutil.copy(data_file, backup)  # a backup of the data, taken before the erasure
+    victim_id = str(victim.id)
+    copy = make_engine(f"sqlite:///{backup}")
+    with SqlUnitOfWork(copy, read_only=True) as uow:
+        stolen = [s.ciphertext for s in uow.subjects.identifiers_of(victim_id)]
+    copy.dispose()
+    assert len(stolen) == 2
+    index_values = [
+        world.vault.blind_index("phone", "+44" + phone.replace(" ", "")[1:]),
+        world.vault.blind_index("email", email.lower()),
+    ]
+    assert all(index_values)
+
+    # The shred itself checkpoints both databases: nothing is left in a write-ahead log.
+    shred(world.uow(), world.vault, world.clock, DCO, victim_id, reason="erasure")
+    world.vault.forget_cached_keys()
+
+    for ciphertext in stolen:
+        with pytest.raises(KeyUnavailable):
+            world.vault.open(victim_id, ciphertext)
+    live = b"".join(
+        p.read_bytes()
+        for p in (data_file, key_store_file)
+        for p in [p, p.with_name(p.name + "-wal")]
+        if p.exists()
+    )
+    national = phone.replace(" ", "")
+    for secret in (
+        national.encode(),
+        ("+44" + national[1:]).encode(),
+        email.encode(),
+        email.lower().encode(),
+        *index_values,
+        *stolen,
+    ):
+        assert secret not in live
+    # The bystander is untouched.
+    with world.uow() as uow:
+        (kept,) = uow.subjects.identifiers_of(bystander)
+    assert world.vault.open(bystander, kept.ciphertext).startswith("+442079460")
