@@ -19,7 +19,7 @@ $(INSTALLED): pyproject.toml
 $(FIDES_INSTALLED):
 	$(PYTHON) -m venv $(FIDES_VENV)
 	$(FIDES_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(FIDES_VENV)/bin/python -m pip install --quiet fideslang
+	$(FIDES_VENV)/bin/python -m pip install --quiet fideslang==3.1.4
 	touch $(FIDES_INSTALLED)
 
 fides-venv: $(FIDES_INSTALLED)

@@ -71,7 +71,8 @@ def test_consent_outside_marketing_is_a_warning_not_an_error() -> None:
 
 def test_a_transfer_outside_the_uk_and_eea_without_a_mechanism() -> None:
     text = mutate(
-        "      - {country: IE}\n  - key: group_development",
+        '      - {country: IE, mechanism: adequacy, note: "EEA state (DPA 2018 Sch 21 para 5)"}\n'
+        "  - key: group_development",
         "      - {country: IN}\n  - key: group_development",
     )
     (problem,) = rejected(text)

@@ -10,7 +10,6 @@ from dataward.domain.register import Duration, RetentionEvent, RetentionRule, Re
 from dataward.domain.retention import (
     add_duration,
     delete_after,
-    describe_rule,
     financial_year_end_on_or_after,
 )
 
@@ -65,24 +64,6 @@ def test_a_hold_keeps_data_past_its_date() -> None:
     held = delete_after(rule, events, financial_year_end="12-31", hold_until=date(2027, 6, 1))
     assert held.delete_on == date(2027, 6, 1)
     assert held.held_until == date(2027, 6, 1)
-
-
-def test_rules_read_as_words() -> None:
-    rule = RetentionRule(
-        key="r",
-        name="r",
-        terms=[
-            RetentionTerm(duration="P7Y", runs_from=RetentionEvent.RELATIONSHIP_END),
-            RetentionTerm(
-                duration="P6Y", runs_from=RetentionEvent.FINANCIAL_YEAR_END_OF_LAST_TRANSACTION
-            ),
-        ],
-        legal_reference="x",
-    )
-    assert describe_rule(rule) == (
-        "7 years from relationship end, or 6 years from financial year end of last "
-        "transaction, whichever is later"
-    )
 
 
 @given(

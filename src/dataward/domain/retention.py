@@ -78,15 +78,3 @@ def delete_after(
     if hold_until is not None and hold_until > delete_on:
         return RetentionOutcome(hold_until, (), hold_until)
     return RetentionOutcome(delete_on, (), hold_until)
-
-
-def describe_rule(rule: RetentionRule) -> str:
-    """The rule in words, as the notice and the record of processing print it."""
-    terms = [
-        f"{term.parsed().describe()} from {term.runs_from.value.replace('_', ' ')}"
-        for term in rule.terms
-    ]
-    text = terms[0] if len(terms) == 1 else ", or ".join(terms) + ", whichever is later"
-    if rule.set_by_controller:
-        text += " (unless the customer's contract sets another period)"
-    return text

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dataward.domain.register import Register, Role
-from dataward.domain.retention import describe_rule
+from dataward.domain.wording import describe_period
 from dataward.domain.transfers import is_restricted_transfer
 
 
@@ -50,7 +50,7 @@ def print_summary(register: Register, console: Console | None = None) -> None:
     retention.add_column("categories")
     for rule in register.retention_rules:
         used_by = [c.key for c in register.categories if c.retention == rule.key]
-        retention.add_row(rule.key, describe_rule(rule), ", ".join(used_by))
+        retention.add_row(rule.key, describe_period(rule), ", ".join(used_by))
     console.print(retention)
 
     transfers = Table(title="Recipients, processors and transfers")

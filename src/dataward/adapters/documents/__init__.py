@@ -1,0 +1,1 @@
+"""Documents generated from the register: diffs, and exports to other privacy vocabularies."""
