@@ -48,6 +48,17 @@ class Settings(BaseSettings):
     )
     api_host: str = Field("127.0.0.1", description="Address `dataward serve` listens on.")
     api_port: int = Field(8000, ge=1, le=65535, description="Port `dataward serve` listens on.")
+    actor: str | None = Field(
+        None,
+        description="Who the command line acts as, recorded in the audit log "
+        "(default: cli:<login name>).",
+    )
+    actor_role: str = Field(
+        "dco", description="Register staff role the command line acts in (need-to-know)."
+    )
+    actor_tenant: str | None = Field(
+        None, description="Tenant the command line acts for, with the tenant_admin role."
+    )
     sql_echo: bool = Field(
         default=False, description="Log every SQL statement (never in production)."
     )

@@ -85,6 +85,7 @@ def new_caller(world: World, phone: str, tenant: str = "tenant-a") -> str:
         world.vault,
         world.clock,
         world.register,
+        DCO,
         NewSubject(kind="caller", tenant_id=tenant, identifiers=[(IdentifierType.PHONE, phone)]),
     )
     return str(subject.id)
@@ -124,6 +125,7 @@ def test_callers_need_a_tenant_and_own_subjects_must_not_have_one(
             world.vault,
             world.clock,
             world.register,
+            DCO,
             NewSubject(kind="caller", identifiers=[("phone", uk_mobile(fake))]),
         )
     with pytest.raises(SubjectRefused):
@@ -132,6 +134,7 @@ def test_callers_need_a_tenant_and_own_subjects_must_not_have_one(
             world.vault,
             world.clock,
             world.register,
+            DCO,
             NewSubject(kind="end_user", tenant_id="t", identifiers=[("email", fake.email())]),
         )
 
@@ -143,6 +146,7 @@ def test_nothing_in_the_data_database_is_plain_text(world: World, fake: Faker) -
         world.vault,
         world.clock,
         world.register,
+        DCO,
         NewSubject(kind="end_user", identifiers=[("email", email), ("name", fake.name())]),
     )
     with world.engine.connect() as connection:
@@ -169,6 +173,7 @@ def test_a_child_is_flagged_for_the_dco(world: World, fake: Faker) -> None:
         world.vault,
         world.clock,
         world.register,
+        DCO,
         NewSubject(
             kind="end_user", identifiers=[("email", fake.email())], birth_date=date(2014, 1, 1)
         ),
@@ -266,6 +271,7 @@ def test_shredding_defeats_a_copy_of_the_database(
         world.vault,
         world.clock,
         world.register,
+        DCO,
         NewSubject(kind="end_user", identifiers=[("phone", phone), ("email", email)]),
     )
     bystander = new_caller(world, uk_mobile(fake))

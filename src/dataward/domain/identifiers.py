@@ -109,7 +109,9 @@ def _normalise_email(raw: str) -> str:
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
-        raise InvalidIdentifier("email", "the domain is not a valid internationalised name") from None
+        raise InvalidIdentifier(
+            "email", "the domain is not a valid internationalised name"
+        ) from None
     if "." not in ascii_domain.strip("."):
         raise InvalidIdentifier("email", "the domain has no dot")
     return f"{local.casefold()}@{ascii_domain.casefold()}"

@@ -71,6 +71,7 @@ def create_subject(
     vault: Vault,
     clock: Clock,
     register: Register,
+    actor: Actor,
     command: NewSubject,
 ) -> Subject:
     """Register a subject with its identifiers, each normalised, indexed and encrypted once."""

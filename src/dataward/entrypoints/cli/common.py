@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import typer
 
 from dataward.bootstrap import Container, bootstrap
+from dataward.domain.subjects import Actor
 from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
 
 EXIT_INVALID = 2
@@ -45,6 +47,13 @@ def fail_on_dataward_error() -> Iterator[None]:
     except DatawardError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
+
+
+def cli_actor(wired: Container) -> Actor:
+    """Who is acting at the command line: DATAWARD_ACTOR in the role DATAWARD_ACTOR_ROLE."""
+    settings = wired.settings
+    actor_id = settings.actor or f"cli:{getpass.getuser()}"
+    return Actor(id=actor_id, role=settings.actor_role, tenant_id=settings.actor_tenant)
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from dataward.entrypoints.cli import db as db_commands
+from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli.common import container, fail_on_dataward_error
 
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(db_commands.app, name="db")
+app.add_typer(keys_commands.app, name="keys")
 
 
 @app.command()

@@ -1,0 +1,33 @@
+"""`dataward keys ...`: the master key."""
+
+from __future__ import annotations
+
+import typer
+
+from dataward.entrypoints.cli.common import container, fail_on_dataward_error
+
+app = typer.Typer(help="The master key that wraps every subject's data key.", no_args_is_help=True)
+
+
+@app.command()
+def rotate(
+    batch: int = typer.Option(1000, min=1, help="Data keys re-wrapped per transaction."),
+) -> None:
+    """Re-wrap every data key under a new master key; run again to resume if interrupted."""
+    from dataward.adapters.vault.rotation import rotate_master_key
+    from dataward.domain.errors import ConfigurationError
+
+    with fail_on_dataward_error(), container() as wired:
+        if wired.settings.master_key is not None:
+            raise ConfigurationError(
+                "rotation writes the new key to the key file; unset DATAWARD_MASTER_KEY and "
+                "use DATAWARD_MASTER_KEY_FILE"
+            )
+        result = rotate_master_key(
+            wired.keystore_engine, wired.settings.resolved_master_key_file(), wired.clock, batch=batch
+        )
+    state = "resumed and finished" if result.resumed else "finished"
+    typer.echo(
+        f"rotation {state}: master key {result.from_fingerprint} -> {result.to_fingerprint}, "
+        f"{result.rewrapped} key(s) re-wrapped; restart running services to load the new key"
+    )
