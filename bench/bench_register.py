@@ -17,14 +17,13 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from timing import measure, report  # noqa: E402
-
-from dataward.adapters.register_file import parse_register, shipped_register_text  # noqa: E402
-from dataward.adapters.sql import migrate  # noqa: E402
-from dataward.adapters.sql.engine import make_engine  # noqa: E402
-from dataward.adapters.sql.uow import SqlUnitOfWork  # noqa: E402
-from dataward.domain.clock import FixedClock  # noqa: E402
-from dataward.services.register import ActiveRegister, store_register  # noqa: E402
+from dataward.adapters.register_file import parse_register, shipped_register_text
+from dataward.adapters.sql import migrate
+from dataward.adapters.sql.engine import make_engine
+from dataward.adapters.sql.uow import SqlUnitOfWork
+from dataward.domain.clock import FixedClock
+from dataward.services.register import ActiveRegister, store_register
+from timing import measure, report
 
 
 def main() -> None:
@@ -47,7 +46,8 @@ def main() -> None:
         def reparse() -> object:
             with SqlUnitOfWork(engine, read_only=True) as uow:
                 stored = uow.registers.active()
-            assert stored is not None
+            if stored is None:
+                raise SystemExit("no active register")
             return parse_register(stored.document, source="bench")
 
         report(

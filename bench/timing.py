@@ -41,6 +41,9 @@ def report(subject: Timing, baseline: Timing, *, goal: str = "") -> None:
         return f"{seconds * 1000:.3f} ms"
 
     print(f"{subject.name}: median {ms(subject.median)}, p99 {ms(subject.percentile(99))}")
-    print(f"  baseline {baseline.name}: median {ms(baseline.median)}, p99 {ms(baseline.percentile(99))}")
+    print(
+        f"  baseline {baseline.name}: median {ms(baseline.median)}, "
+        f"p99 {ms(baseline.percentile(99))}"
+    )
     ratio = subject.median / baseline.median if baseline.median else float("inf")
     print(f"  ratio subject/baseline: {ratio:.3g}x" + (f"  (goal: {goal})" if goal else ""))

@@ -97,7 +97,8 @@ def test_ropa_json_lists_both_parts() -> None:
     result = runner.invoke(app, ["policy", "ropa", "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["controller"] and document["processor"]
+    assert document["controller"]
+    assert document["processor"]
 
 
 def test_diff_separates_material_from_editorial_changes(tmp_path: Path) -> None:

@@ -218,12 +218,8 @@ def test_a_wrong_master_key_is_a_clear_error_not_garbage(world: World, fake: Fak
         wrong.index_key()
 
 
-def test_rotation_rewraps_every_key_and_resumes_after_an_interruption(
-    world: World, fake: Faker
-) -> None:
-    subject_ids = [
-        new_caller(world, f"020 7946 0{i:03d}") for i in range(7)
-    ]
+def test_rotation_rewraps_every_key_and_resumes_after_an_interruption(world: World) -> None:
+    subject_ids = [new_caller(world, f"020 7946 0{i:03d}") for i in range(7)]
     old_key = world.key_file.read_bytes()
     partial = rotate_master_key(
         world.keystore, world.key_file, world.clock, batch=2, stop_after_batches=2

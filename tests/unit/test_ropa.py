@@ -241,7 +241,10 @@ def test_us_transfers_show_their_mechanism(register: Register) -> None:
     assert "Payment processor, US: the UK Addendum to the EU standard contractual" in transfers
     assert "E-mail delivery provider, US: UK adequacy regulations" in transfers
     assert "Data Privacy Framework UK Extension" in transfers
-    assert "Customer support desk software, IE: UK adequacy regulations; EEA state (DPA 2018" in transfers
+    assert (
+        "Customer support desk software, IE: UK adequacy regulations; EEA state (DPA 2018"
+        in transfers
+    )
 
 
 def test_transfers_come_from_recipients_and_from_processors_of_the_categories(

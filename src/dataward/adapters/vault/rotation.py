@@ -89,7 +89,7 @@ def rotate_master_key(
             break
         total += done
         batches += 1
-    os.replace(next_file, key_file)
+    next_file.replace(key_file)
     _fsync(key_file.parent)
     _finish(engine, rotation_id, clock)
     return RotationResult(current_fp, new_fp, total, resumed)

@@ -23,9 +23,8 @@ def rotate(
                 "rotation writes the new key to the key file; unset DATAWARD_MASTER_KEY and "
                 "use DATAWARD_MASTER_KEY_FILE"
             )
-        result = rotate_master_key(
-            wired.keystore_engine, wired.settings.resolved_master_key_file(), wired.clock, batch=batch
-        )
+        key_file = wired.settings.resolved_master_key_file()
+        result = rotate_master_key(wired.keystore_engine, key_file, wired.clock, batch=batch)
     state = "resumed and finished" if result.resumed else "finished"
     typer.echo(
         f"rotation {state}: master key {result.from_fingerprint} -> {result.to_fingerprint}, "

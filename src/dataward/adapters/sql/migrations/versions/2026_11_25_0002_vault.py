@@ -51,7 +51,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_identifiers"),
         sa.UniqueConstraint("scope", "type", "blind_index", name="uq_identifiers_scope_type_index"),
-        comment="Each identifier once: a keyed blind index to find it, AES-GCM ciphertext to read it.",
+        comment=(
+            "Each identifier once: a keyed blind index to find it, AES-GCM ciphertext to read it."
+        ),
     )
     op.create_index("ix_identifiers_subject_id", "identifiers", ["subject_id"], unique=False)
     op.create_table(
