@@ -11,9 +11,9 @@ from dataward.adapters.clock import SystemClock
 from dataward.adapters.keyfile import decode_master_key, read_master_key_file
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
+from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
 from dataward.domain.clock import Clock
-from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.services.register import ActiveRegister
 
 

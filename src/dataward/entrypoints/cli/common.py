@@ -10,8 +10,8 @@ from pathlib import Path
 import typer
 
 from dataward.bootstrap import Container, bootstrap
-from dataward.domain.subjects import Actor
 from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
+from dataward.domain.subjects import Actor
 
 EXIT_INVALID = 2
 EXIT_NOT_FOUND = 3

@@ -111,7 +111,12 @@ def shred(
     with fail_on_dataward_error(), container() as wired:
         actor = cli_actor(wired)
         report = shred_subject(
-            wired.uow(), wired.vault(), wired.clock, actor, subject_id, reason=reason,
+            wired.uow(),
+            wired.vault(),
+            wired.clock,
+            actor,
+            subject_id,
+            reason=reason,
             request_ref=request,
         )
     removed = ", ".join(f"{name} {count}" for name, count in report.removed.items())

@@ -6,8 +6,8 @@ from rich.console import Console
 from rich.table import Table
 
 from dataward.domain.register import Register, Role
-from dataward.domain.wording import describe_period
 from dataward.domain.transfers import is_restricted_transfer
+from dataward.domain.wording import describe_period
 
 
 def print_summary(register: Register, console: Console | None = None) -> None:
