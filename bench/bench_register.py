@@ -8,22 +8,19 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).parent))
-
+from bench.timing import measure, report
 from dataward.adapters.register_file import parse_register, shipped_register_text
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.clock import FixedClock
 from dataward.services.register import ActiveRegister, store_register
-from timing import measure, report
 
 
 def main() -> None:

@@ -9,14 +9,16 @@ from pathlib import Path
 
 def main() -> int:
     here = Path(__file__).parent
-    names = sys.argv[1:]
+    names = [a for a in sys.argv[1:] if not a.startswith("-")]
+    extra = [a for a in sys.argv[1:] if a.startswith("-")]
     scripts = sorted(here.glob("bench_*.py"))
     if names:
         scripts = [s for s in scripts if any(name in s.stem for name in names)]
     failed = 0
     for script in scripts:
         print(f"== {script.stem}", flush=True)
-        failed += subprocess.run([sys.executable, str(script)], check=False).returncode != 0  # noqa: S603 - our own scripts
+        command = [sys.executable, "-m", f"bench.{script.stem}", *extra]
+        failed += subprocess.run(command, check=False, cwd=here.parent).returncode != 0  # noqa: S603
     return 1 if failed else 0
 
 

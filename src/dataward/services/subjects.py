@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
@@ -75,15 +75,56 @@ def create_subject(
     command: NewSubject,
 ) -> Subject:
     """Register a subject with its identifiers, each normalised, indexed and encrypted once."""
+    (subject,) = create_subjects(uow, vault, clock, register, actor, [command])
+    return subject
+
+
+def create_subjects(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    commands: Sequence[NewSubject],
+) -> list[Subject]:
+    """Register many subjects in one transaction: all land, or none (a duplicate refuses all)."""
     del actor  # not yet audited: the audit log's service comes next
+    now = clock.now()
+    subjects: list[Subject] = []
+    pending: list[tuple[Subject, str, Identifier, bytes]] = []
+    seen: set[tuple[str, str, bytes]] = set()
+    for command in commands:
+        subject = _new_subject(register, command, now)
+        scope = scope_of(command.tenant_id)
+        subjects.append(subject)
+        for kind, raw in command.identifiers:
+            ident = normalise(kind, raw, region=command.region)
+            index = vault.blind_index(ident.type.value, ident.value)
+            if (scope, ident.type.value, index) in seen:
+                raise DuplicateIdentifier(ident.type.value, "another subject in this batch")
+            seen.add((scope, ident.type.value, index))
+            pending.append((subject, scope, ident, index))
+    with uow:
+        _refuse_existing(uow, pending)
+        vault.create_keys([str(s.id) for s in subjects])
+        uow.subjects.add_many(subjects)
+        uow.subjects.add_identifiers(
+            [
+                _identifier_row(vault, subject, scope, ident, index)
+                for subject, scope, ident, index in pending
+            ]
+        )
+        uow.commit()
+    return subjects
+
+
+def _new_subject(register: Register, command: NewSubject, now: datetime) -> Subject:
     kind = register.subject_kind(command.kind)
     if kind.role is Role.PROCESSOR and command.tenant_id is None:
         raise SubjectRefused(f"a {kind.key} belongs to a tenant: give the tenant")
     if kind.role is Role.CONTROLLER and command.tenant_id is not None:
         raise SubjectRefused(f"a {kind.key} is the organisation's own subject: no tenant")
-    normalised = [normalise(t, raw, region=command.region) for t, raw in command.identifiers]
-    now = clock.now()
-    subject = Subject(
+    return Subject(
         id=uuid.uuid4(),
         kind=kind.key,
         tenant_id=command.tenant_id,
@@ -94,20 +135,18 @@ def create_subject(
         birth_date=command.birth_date,
         dco_flag=child_flag(register, command.birth_date, now.date()),
     )
-    scope = scope_of(command.tenant_id)
-    indexed = [(ident, vault.blind_index(ident.type.value, ident.value)) for ident in normalised]
-    with uow:
-        for ident, index in indexed:
-            existing = uow.subjects.find_by_index(scope, ident.type.value, index)
-            if existing is not None:
-                raise DuplicateIdentifier(ident.type.value, existing)
-        vault.create_keys([str(subject.id)])
-        uow.subjects.add(subject)
-        uow.subjects.add_identifiers(
-            [_identifier_row(vault, subject, scope, ident, index) for ident, index in indexed]
-        )
-        uow.commit()
-    return subject
+
+
+def _refuse_existing(
+    uow: UnitOfWork, pending: Sequence[tuple[Subject, str, Identifier, bytes]]
+) -> None:
+    wanted: dict[tuple[str, str], list[bytes]] = {}
+    for _subject, scope, ident, index in pending:
+        wanted.setdefault((scope, ident.type.value), []).append(index)
+    for (scope, kind), indexes in wanted.items():
+        found = uow.subjects.find_many_by_index(scope, kind, indexes)
+        if found:
+            raise DuplicateIdentifier(kind, next(iter(found.values())))
 
 
 def add_identifier(

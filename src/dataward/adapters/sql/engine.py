@@ -34,7 +34,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA secure_delete=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a committed erasure or key destruction survives power loss, not just a crash.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 

@@ -78,6 +78,23 @@ class SqlSubjectRepository:
         ).first()
         return row.subject_id if row else None
 
+    def find_many_by_index(
+        self, scope: str, kind: str, blind_indexes: Sequence[bytes]
+    ) -> dict[bytes, str]:
+        """Which of these indexes already belong to a subject (index -> subject id)."""
+        found: dict[bytes, str] = {}
+        for start in range(0, len(blind_indexes), 500):
+            chunk = list(blind_indexes[start : start + 500])
+            rows = self._connection.execute(
+                select(identifiers.c.blind_index, identifiers.c.subject_id).where(
+                    identifiers.c.scope == scope,
+                    identifiers.c.type == kind,
+                    identifiers.c.blind_index.in_(chunk),
+                )
+            )
+            found.update({bytes(r.blind_index): r.subject_id for r in rows})
+        return found
+
     def identifiers_of(self, subject_id: UUID | str) -> list[StoredIdentifier]:
         rows = self._connection.execute(
             select(
