@@ -5,7 +5,12 @@
     ├── NotFound               a named thing does not exist
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
-    └── ConfigurationError     settings, key file or database are not usable as configured
+    ├── ConfigurationError     settings, key file or database are not usable as configured
+    ├── ProhibitedData         a field of a prohibited (Art. 9 or 10) category offered for storage
+    ├── ConsentRefused         consent recorded for a purpose or channel that does not take it
+    ├── RestrictionRefused     an Art. 18 rule broken, e.g. lifting before telling the subject
+    ├── ObjectionRefused       an Art. 21 rule broken, e.g. overriding a direct-marketing objection
+    └── AccessDenied           the gate refused a read of personal data (carries the reason)
 
 Entry points map these to exit codes (CLI) and to one JSON error shape (API) in one place each.
 Messages never carry personal data: they name places (file, line, field) and keys.
@@ -63,3 +68,46 @@ class KeyUnavailable(DatawardError):
 
 class ConfigurationError(DatawardError):
     code = "configuration_error"
+
+
+class ProhibitedData(DatawardError):
+    """A field of a prohibited category was offered for storage; names the field, never a value."""
+
+    code = "prohibited_data"
+
+    def __init__(self, field: str, category: str, kind: str) -> None:
+        self.field = field
+        self.category = category
+        self.kind = kind
+        super().__init__(f"field {field!r} is {kind} data ({category}): dataward does not store it")
+
+
+class ConsentRefused(DatawardError):
+    code = "consent_refused"
+
+    def __init__(self, purpose: str, channel: str | None, reason: str) -> None:
+        self.purpose = purpose
+        self.channel = channel
+        self.reason = reason
+        where = purpose if channel is None else f"{purpose} on channel {channel}"
+        super().__init__(f"consent for {where}: {reason}")
+
+
+class RestrictionRefused(DatawardError):
+    code = "restriction_refused"
+
+
+class ObjectionRefused(DatawardError):
+    code = "objection_refused"
+
+
+class AccessDenied(DatawardError):
+    """The gate said no; `reason` is a `DenialReason` value, never personal data."""
+
+    code = "access_denied"
+
+    def __init__(self, reason: str, purpose: str, category: str) -> None:
+        self.reason = reason
+        self.purpose = purpose
+        self.category = category
+        super().__init__(f"{category} for {purpose} refused: {reason}")

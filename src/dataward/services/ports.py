@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -10,11 +10,16 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from dataward.domain.clock import Clock
+from dataward.domain.consent import ConsentEvent
+from dataward.domain.restrictions import Objection, Restriction
 from dataward.domain.subjects import Subject, Tombstone
 
 __all__ = [
     "Clock",
+    "ConsentRepository",
+    "ObjectionRepository",
     "RegisterRepository",
+    "RestrictionRepository",
     "StoredRegister",
     "SubjectRepository",
     "UnitOfWork",
@@ -81,6 +86,10 @@ class SubjectRepository(Protocol):
 
     def find_by_index(self, scope: str, kind: str, blind_index: bytes) -> str | None: ...
 
+    def find_many_by_index(
+        self, scope: str, kind: str, blind_indexes: Sequence[bytes]
+    ) -> dict[bytes, str]: ...
+
     def identifiers_of(self, subject_id: UUID | str) -> Sequence[StoredIdentifierLike]: ...
 
     def tombstone(self, subject_id: UUID | str) -> Tombstone | None: ...
@@ -90,10 +99,48 @@ class SubjectRepository(Protocol):
     ) -> dict[str, int]: ...
 
 
+class ConsentRepository(Protocol):
+    """The consent ledger: append and read, never change."""
+
+    def add(self, event: ConsentEvent) -> int:
+        """Append one event; returns its sequence number in the ledger."""
+        ...
+
+    def events_for(self, subject_id: UUID | str) -> Sequence[ConsentEvent]: ...
+
+
+class RestrictionRepository(Protocol):
+    def add(self, restriction: Restriction) -> None: ...
+
+    def get(self, restriction_id: UUID | str) -> Restriction | None: ...
+
+    def for_subject(self, subject_id: UUID | str) -> Sequence[Restriction]: ...
+
+    def record_lift(self, lifted: Restriction) -> bool:
+        """Store the lift; False when it was lifted meanwhile (or does not exist)."""
+        ...
+
+
+class ObjectionRepository(Protocol):
+    def add(self, objection: Objection) -> None: ...
+
+    def get(self, objection_id: UUID | str) -> Objection | None: ...
+
+    def for_subject(self, subject_id: UUID | str) -> Sequence[Objection]: ...
+
+    def record_decision(self, decided: Objection) -> bool:
+        """Store the decision; False when it was decided meanwhile (or does not exist)."""
+        ...
+
+
 class Vault(Protocol):
     """Per-subject data keys, sealing and opening identifiers, and blind indexes."""
 
     def create_keys(self, subject_ids: Sequence[str]) -> None: ...
+
+    def enrol(self, plaintexts: Mapping[str, Sequence[str]]) -> dict[str, list[bytes]]:
+        """New subjects: create their keys and seal their identifiers, in order."""
+        ...
 
     def seal(self, subject_id: str, plaintext: str) -> bytes: ...
 
@@ -114,6 +161,15 @@ class UnitOfWork(Protocol):
 
     @property
     def subjects(self) -> SubjectRepository: ...
+
+    @property
+    def consents(self) -> ConsentRepository: ...
+
+    @property
+    def restrictions(self) -> RestrictionRepository: ...
+
+    @property
+    def objections(self) -> ObjectionRepository: ...
 
     def __enter__(self) -> Self: ...
 

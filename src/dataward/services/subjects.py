@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
+from dataward.domain.gate import child_flag as gate_child_flag
 from dataward.domain.identifiers import Identifier, IdentifierType, normalise
 from dataward.domain.register import Register, Role
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
@@ -62,7 +63,7 @@ def child_flag(register: Register, birth_date: date | None, today: date) -> str 
     if birth_date is None:
         return None
     if age_on(birth_date, today) < register.minimum_age:
-        return f"under the minimum age of {register.minimum_age}: consent-based processing refused"
+        return gate_child_flag(register.minimum_age)
     return None
 
 
@@ -106,11 +107,14 @@ def create_subjects(
             pending.append((subject, scope, ident, index))
     with uow:
         _refuse_existing(uow, pending)
-        vault.create_keys([str(s.id) for s in subjects])
+        plaintexts: dict[str, list[str]] = {str(s.id): [] for s in subjects}
+        for subject, _scope, ident, _index in pending:
+            plaintexts[str(subject.id)].append(ident.value)
+        sealed = {key: iter(values) for key, values in vault.enrol(plaintexts).items()}
         uow.subjects.add_many(subjects)
         uow.subjects.add_identifiers(
             [
-                _identifier_row(vault, subject, scope, ident, index)
+                _identifier_row(subject, scope, ident, index, next(sealed[str(subject.id)]))
                 for subject, scope, ident, index in pending
             ]
         )
@@ -167,7 +171,9 @@ def add_identifier(
         existing = uow.subjects.find_by_index(scope, ident.type.value, index)
         if existing is not None:
             raise DuplicateIdentifier(ident.type.value, existing)
-        row = _identifier_row(vault, subject, scope, ident, index)
+        row = _identifier_row(
+            subject, scope, ident, index, vault.seal(str(subject.id), ident.value)
+        )
         row["created_at"] = clock.now()
         uow.subjects.add_identifiers([row])
         uow.commit()
@@ -235,13 +241,13 @@ def _live_subject(uow: UnitOfWork, subject_id: str) -> Subject:
 
 
 def _identifier_row(
-    vault: Vault, subject: Subject, scope: str, ident: Identifier, index: bytes
+    subject: Subject, scope: str, ident: Identifier, index: bytes, ciphertext: bytes
 ) -> dict[str, object]:
     return {
         "subject_id": str(subject.id),
         "scope": scope,
         "type": ident.type.value,
         "blind_index": index,
-        "ciphertext": vault.seal(str(subject.id), ident.value),
+        "ciphertext": ciphertext,
         "created_at": subject.created_at,
     }

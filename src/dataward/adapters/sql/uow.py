@@ -7,6 +7,11 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, Transaction
 
+from dataward.adapters.sql.consent import (
+    SqlConsentRepository,
+    SqlObjectionRepository,
+    SqlRestrictionRepository,
+)
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
@@ -15,6 +20,9 @@ from dataward.adapters.sql.subjects import SqlSubjectRepository
 class SqlUnitOfWork:
     registers: SqlRegisterRepository
     subjects: SqlSubjectRepository
+    consents: SqlConsentRepository
+    restrictions: SqlRestrictionRepository
+    objections: SqlObjectionRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -29,6 +37,9 @@ class SqlUnitOfWork:
         self._transaction = self._connection.begin()
         self.registers = SqlRegisterRepository(self._connection)
         self.subjects = SqlSubjectRepository(self._connection)
+        self.consents = SqlConsentRepository(self._connection)
+        self.restrictions = SqlRestrictionRepository(self._connection)
+        self.objections = SqlObjectionRepository(self._connection)
         return self
 
     def __exit__(

@@ -8,7 +8,7 @@ no copy of its ciphertext, live or in a backup, can be opened.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, insert, select
@@ -105,12 +105,19 @@ class SqlVault:
 
     def create_keys(self, subject_ids: Iterable[str]) -> None:
         """A fresh data key for each subject, wrapped and stored in one transaction."""
+        self.enrol(dict.fromkeys(subject_ids, ()))
+
+    def enrol(self, plaintexts: Mapping[str, Sequence[str]]) -> dict[str, list[bytes]]:
+        """New subjects: a key each, stored in one transaction, and their identifiers sealed."""
         master = self._masters.writing_key
         fp = crypto.fingerprint(master)
         now = self._clock.now()
         rows = []
-        for subject_id in subject_ids:
+        sealed: dict[str, list[bytes]] = {}
+        for subject_id, values in plaintexts.items():
             key = crypto.new_key()
+            context = crypto.identifier_context(subject_id)
+            sealed[subject_id] = [crypto.seal(key, v.encode("utf-8"), context) for v in values]
             rows.append(
                 {
                     "subject_id": subject_id,
@@ -125,6 +132,7 @@ class SqlVault:
         if rows:
             with self._engine.begin() as connection:
                 connection.execute(insert(data_keys), rows)
+        return sealed
 
     def data_key(self, subject_id: str) -> bytes:
         cached = self._cache.get(subject_id)

@@ -1,0 +1,249 @@
+"""The gate: may this actor use this category of this subject's data for this purpose, now?
+
+Every read or use of personal data asks `Gate.authorize` and gets a `Decision`: allowed or not,
+one reason from a closed set, and the lawful basis relied on. The checks run in this order, and
+the first that fails gives the reason:
+
+1. unregistered purpose      the purpose is not in the register
+2. category not in purpose   the register does not list the category under the purpose
+3. role lacks need-to-know   the actor's register role lists neither the purpose and the
+                             category (both are needed), or decrypting is asked of a role that
+                             may not decrypt identifiers; an unknown role knows nothing
+4. tenant mismatch           own_tenant roles see only their tenant's subjects; roles without
+                             tenant scope see no tenant's (processor) data; all_tenants see all
+5. subject erased            nothing is left to process
+6. processing restricted     an active restriction covers the category, and the purpose is not
+                             one the register allows under restriction (storage, legal claims)
+7. objection upheld          an upheld objection to this purpose, or any objection to direct
+                             marketing when the purpose is marketing
+8. subject is a child        a consent-based purpose and a subject under the register's minimum
+                             age on the date of `at`; the decision carries a flag for the DCO
+9. no consent / consent withdrawn
+                             a consent-based purpose: with a channel, that channel's consent;
+                             without, any channel of the purpose currently given. Withdrawn when
+                             the latest of the relevant channels is a withdrawal and none is given
+10. permitted
+
+Who may know what is decided before anything about the subject (checks 1-4 need no state), so a
+caller without need-to-know learns nothing from the reason. Processor purposes have no lawful
+basis of ours (the tenant, as controller, sets it): their decisions carry `lawful_basis` None.
+
+`Gate(register)` precomputes every lookup once, and every permitted answer; a decision is then
+a few dictionary and set look-ups, with no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from dataward.domain.consent import ConsentKey, ConsentState
+from dataward.domain.register import LawfulBasis, Register, StaffRoleScope
+from dataward.domain.restrictions import Objection, ObjectionKind, Restriction
+from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
+
+
+class DenialReason(StrEnum):
+    """Why the gate decided as it did: the closed set, plus PERMITTED for a yes."""
+
+    PERMITTED = "permitted"
+    UNREGISTERED_PURPOSE = "unregistered_purpose"
+    CATEGORY_NOT_IN_PURPOSE = "category_not_in_purpose"
+    NO_CONSENT = "no_consent"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    OBJECTION_UPHELD = "objection_upheld"
+    PROCESSING_RESTRICTED = "processing_restricted"
+    TENANT_MISMATCH = "tenant_mismatch"
+    ROLE_LACKS_NEED_TO_KNOW = "role_lacks_need_to_know"
+    SUBJECT_IS_CHILD = "subject_is_child"
+    SUBJECT_ERASED = "subject_erased"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reason: DenialReason
+    lawful_basis: LawfulBasis | None
+    purpose: str
+    category: str
+    flag_for_dco: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectState:
+    """What the gate knows of a subject at a moment: no identifiers, only the facts it needs."""
+
+    subject: Subject
+    restrictions: tuple[Restriction, ...] = ()
+    objections: tuple[Objection, ...] = ()
+    consents: Mapping[ConsentKey, ConsentState] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _PurposeRule:
+    key: str
+    categories: frozenset[str]
+    basis: LawfulBasis | None
+    consent: bool
+    marketing: bool
+    allowed_under_restriction: bool
+    consent_keys: tuple[ConsentKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _RoleRule:
+    scope: StaffRoleScope
+    decrypt: bool
+
+
+def child_flag(minimum_age: int) -> str:
+    """The flag the DCO sees on a subject under the minimum age."""
+    return f"under the minimum age of {minimum_age}: consent-based processing refused"
+
+
+class Gate:
+    """The register's rules, precomputed; `authorize` decides without I/O."""
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+        self.minimum_age = register.minimum_age
+        self._child_flag = child_flag(register.minimum_age)
+        self._purposes: dict[str, _PurposeRule] = {}
+        for purpose in register.purposes:
+            consent = purpose.lawful_basis is LawfulBasis.CONSENT
+            keys: tuple[ConsentKey, ...] = tuple(
+                (purpose.key, channel) for channel in purpose.consent_channels
+            ) or ((purpose.key, None),)
+            self._purposes[purpose.key] = _PurposeRule(
+                key=purpose.key,
+                categories=frozenset(purpose.categories),
+                basis=purpose.lawful_basis,
+                consent=consent,
+                marketing=purpose.marketing,
+                allowed_under_restriction=purpose.allowed_under_restriction,
+                consent_keys=keys if consent else (),
+            )
+        self._roles = {
+            role.key: _RoleRule(role.tenant_scope, role.decrypt_identifiers)
+            for role in register.staff_roles
+        }
+        self._role_purposes = frozenset(
+            (role.key, purpose) for role in register.staff_roles for purpose in role.purposes
+        )
+        self._role_categories = frozenset(
+            (role.key, category) for role in register.staff_roles for category in role.categories
+        )
+        # Every permitted answer exists once, ahead of time.
+        self._permitted = {
+            (rule.key, category): Decision(
+                allowed=True,
+                reason=DenialReason.PERMITTED,
+                lawful_basis=rule.basis,
+                purpose=rule.key,
+                category=category,
+            )
+            for rule in self._purposes.values()
+            for category in rule.categories
+        }
+
+    def authorize(
+        self,
+        actor: Actor,
+        state: SubjectState,
+        category: str,
+        purpose: str,
+        at: datetime,
+        *,
+        channel: str | None = None,
+        decrypt: bool = False,
+    ) -> Decision:
+        """Decide; see the module docstring for the order of the checks.
+
+        `channel` narrows a consent check to one marketing channel; `decrypt` asks for
+        identifiers in plain text, which needs a role that may decrypt.
+        """
+        rule = self._purposes.get(purpose)
+        if rule is None:
+            return _deny(DenialReason.UNREGISTERED_PURPOSE, purpose, category)
+        if category not in rule.categories:
+            return _deny(DenialReason.CATEGORY_NOT_IN_PURPOSE, purpose, category)
+        reason = (
+            self._need_to_know(actor, state.subject, category, purpose, decrypt=decrypt)
+            or _state_denial(rule, state, category, at)
+            or (self._consent_denial(rule, state, at, channel) if rule.consent else None)
+        )
+        if reason is None:
+            return self._permitted[(purpose, category)]
+        if reason is DenialReason.SUBJECT_IS_CHILD:
+            return _deny(reason, purpose, category, flag=self._child_flag)
+        return _deny(reason, purpose, category)
+
+    def _need_to_know(
+        self, actor: Actor, subject: Subject, category: str, purpose: str, *, decrypt: bool
+    ) -> DenialReason | None:
+        role = self._roles.get(actor.role)
+        if (
+            role is None
+            or (actor.role, purpose) not in self._role_purposes
+            or (actor.role, category) not in self._role_categories
+            or (decrypt and not role.decrypt)
+        ):
+            return DenialReason.ROLE_LACKS_NEED_TO_KNOW
+        scope = role.scope
+        if scope is StaffRoleScope.OWN_TENANT:
+            if actor.tenant_id is None or actor.tenant_id != subject.tenant_id:
+                return DenialReason.TENANT_MISMATCH
+        elif scope is StaffRoleScope.NONE and subject.tenant_id is not None:
+            return DenialReason.TENANT_MISMATCH
+        return None
+
+    def _consent_denial(
+        self, rule: _PurposeRule, state: SubjectState, at: datetime, channel: str | None
+    ) -> DenialReason | None:
+        born = state.subject.birth_date
+        if born is not None and age_on(born, at.date()) < self.minimum_age:
+            return DenialReason.SUBJECT_IS_CHILD
+        consents = state.consents
+        keys = ((rule.key, channel),) if channel is not None else rule.consent_keys
+        withdrawn = False
+        for key in keys:
+            found = consents.get(key)
+            if found is ConsentState.GIVEN:
+                return None
+            if found is ConsentState.WITHDRAWN:
+                withdrawn = True
+        return DenialReason.CONSENT_WITHDRAWN if withdrawn else DenialReason.NO_CONSENT
+
+
+def _state_denial(
+    rule: _PurposeRule, state: SubjectState, category: str, at: datetime
+) -> DenialReason | None:
+    """Checks 5-7: erased, restricted, objected to."""
+    if state.subject.status is SubjectStatus.ERASED:
+        return DenialReason.SUBJECT_ERASED
+    if state.restrictions and not rule.allowed_under_restriction:
+        for restriction in state.restrictions:
+            if restriction.covers(category) and restriction.is_active(at):
+                return DenialReason.PROCESSING_RESTRICTED
+    for objection in state.objections:
+        applies = (
+            rule.marketing
+            if objection.kind is ObjectionKind.DIRECT_MARKETING
+            else objection.purpose == rule.key
+        )
+        if applies and objection.upheld_at(at):
+            return DenialReason.OBJECTION_UPHELD
+    return None
+
+
+def _deny(reason: DenialReason, purpose: str, category: str, flag: str | None = None) -> Decision:
+    return Decision(
+        allowed=False,
+        reason=reason,
+        lawful_basis=None,
+        purpose=purpose,
+        category=category,
+        flag_for_dco=flag,
+    )

@@ -1,0 +1,104 @@
+"""Reading a subject's identifiers in plain text: only through the gate, only what it allows.
+
+This is the one place the code decrypts an identifier for use. Each identifier's register
+category is put to the gate (with `decrypt=True`, so the role must also be one that may see
+identifiers); every decision is recorded and committed before any ciphertext is opened, and an
+identifier is opened only when its category was allowed. A caller's identifiers (the subject
+belongs to a tenant) are telephony activity, processed for the tenant; the organisation's own
+subjects' identifiers are identity or contact data, per `domain.identifiers.REGISTER_FIELD`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from dataward.domain.clock import Clock
+from dataward.domain.errors import AccessDenied, NotFound
+from dataward.domain.gate import Decision, Gate
+from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
+from dataward.domain.subjects import Actor, Subject
+from dataward.services.gate import decide
+from dataward.services.ports import UnitOfWork, Vault
+
+PROCESSOR_CATEGORY = "telephony_activity"
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosedIdentifier:
+    type: str
+    value: str
+
+    def __repr__(self) -> str:  # never print the value by accident
+        return f"DisclosedIdentifier(type={self.type!r}, value=<{len(self.value)} chars>)"
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    subject_id: str
+    purpose: str
+    identifiers: tuple[DisclosedIdentifier, ...] = ()
+    refused: dict[str, Decision] = field(default_factory=dict)
+    """Category -> the gate's refusal, for identifiers withheld."""
+
+
+def identifier_category(kind: IdentifierType | str, subject: Subject) -> str:
+    """The register category an identifier of `kind` belongs to, for this subject."""
+    if subject.tenant_id is not None:
+        return PROCESSOR_CATEGORY
+    return REGISTER_FIELD[IdentifierType(kind)][0]
+
+
+def read_identifiers(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    gate: Gate,
+    actor: Actor,
+    *,
+    subject_id: UUID | str,
+    purpose: str,
+    types: Iterable[IdentifierType | str] | None = None,
+) -> Disclosure:
+    """The subject's identifiers (of `types`, or all) that `actor` may read for `purpose`.
+
+    Raises `AccessDenied` when the gate refuses every one asked for; withholds, and names in
+    `refused`, those it refuses when it allows others.
+    """
+    wanted = None if types is None else {IdentifierType(t).value for t in types}
+    at = clock.now()
+    with uow:
+        subject = uow.subjects.get(subject_id)
+        if subject is None:
+            raise NotFound("subject", str(subject_id))
+        stored = [
+            s for s in uow.subjects.identifiers_of(subject.id) if wanted is None or s.type in wanted
+        ]
+        # With nothing stored the question is still put, so the answer is on record.
+        kinds = {s.type for s in stored} or wanted or {IdentifierType.NAME.value}
+        categories = sorted({identifier_category(kind, subject) for kind in kinds})
+        decisions = {
+            category: decide(
+                uow,
+                gate,
+                actor,
+                subject_id=subject.id,
+                category=category,
+                purpose=purpose,
+                at=at,
+                decrypt=True,
+            )
+            for category in categories
+        }
+        uow.commit()
+    refused = {c: d for c, d in decisions.items() if not d.allowed}
+    if len(refused) == len(decisions):
+        first = decisions[categories[0]]
+        raise AccessDenied(first.reason.value, purpose, first.category)
+    opened = tuple(
+        DisclosedIdentifier(s.type, vault.open(str(subject.id), s.ciphertext))
+        for s in stored
+        if decisions[identifier_category(s.type, subject)].allowed
+    )
+    return Disclosure(str(subject.id), purpose, opened, refused)

@@ -1,0 +1,103 @@
+"""The gate as a use case: gather what it needs to know of a subject, decide, record the decision.
+
+`authorize` is the one door to personal data: it loads the subject's state (status, active
+restrictions, objections, current consents) from the unit of work, asks the pure
+`domain.gate.Gate`, flags a child's record for the DCO, and records every decision, allowed or
+not, before it returns. `decide` does the same inside a unit of work the caller already holds
+(the disclosure service uses it before it decrypts anything).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from dataward.domain.clock import Clock
+from dataward.domain.consent import current_consents
+from dataward.domain.errors import NotFound
+from dataward.domain.gate import Decision, Gate, SubjectState
+from dataward.domain.restrictions import active_restrictions
+from dataward.domain.subjects import Actor
+from dataward.services.ports import UnitOfWork
+
+
+def load_subject_state(uow: UnitOfWork, subject_id: UUID | str, at: datetime) -> SubjectState:
+    """The subject as the gate sees it at `at`; `NotFound` when there is no such subject.
+
+    Call inside the unit of work. An erased subject comes back from its tombstone, with
+    nothing else left to know.
+    """
+    subject = uow.subjects.get(subject_id)
+    if subject is None:
+        raise NotFound("subject", str(subject_id))
+    if subject.erased:
+        return SubjectState(subject)
+    restrictions = tuple(active_restrictions(uow.restrictions.for_subject(subject.id), at))
+    objections = tuple(o for o in uow.objections.for_subject(subject.id) if o.upheld_at(at))
+    consents = current_consents(uow.consents.events_for(subject.id), as_of=at)
+    return SubjectState(subject, restrictions, objections, consents)
+
+
+def authorize(
+    uow: UnitOfWork,
+    clock: Clock,
+    gate: Gate,
+    actor: Actor,
+    *,
+    subject_id: UUID | str,
+    category: str,
+    purpose: str,
+    channel: str | None = None,
+    decrypt: bool = False,
+) -> Decision:
+    """May `actor` use `category` of this subject for `purpose` now? Recorded either way."""
+    with uow:
+        decision = decide(
+            uow,
+            gate,
+            actor,
+            subject_id=subject_id,
+            category=category,
+            purpose=purpose,
+            at=clock.now(),
+            channel=channel,
+            decrypt=decrypt,
+        )
+        uow.commit()
+    return decision
+
+
+def decide(
+    uow: UnitOfWork,
+    gate: Gate,
+    actor: Actor,
+    *,
+    subject_id: UUID | str,
+    category: str,
+    purpose: str,
+    at: datetime,
+    channel: str | None = None,
+    decrypt: bool = False,
+) -> Decision:
+    """`authorize` inside the caller's unit of work: the caller commits."""
+    state = load_subject_state(uow, subject_id, at)
+    decision = gate.authorize(actor, state, category, purpose, at, channel=channel, decrypt=decrypt)
+    subject = state.subject
+    if decision.flag_for_dco is not None and subject.dco_flag is None:
+        uow.subjects.set_flag(subject.id, decision.flag_for_dco)
+    _audit(uow, actor, subject.id, decision, at)
+    return decision
+
+
+def _audit(
+    uow: UnitOfWork, actor: Actor, subject_id: UUID, decision: Decision, at: datetime
+) -> None:
+    """AUDIT HOOK: the single place every gate decision is recorded.
+
+    TODO(audit log, revision 0003): append the decision to the hash-chained audit log here,
+    e.g. `services.audit.record(uow, at=at, actor=actor, action="gate.decision",
+    subject_ref=subject_id, purpose=decision.purpose, category=decision.category,
+    outcome=decision.reason)`, inside the same transaction as the caller. Until then decisions
+    are decided but not yet recorded.
+    """
+    del uow, actor, subject_id, decision, at

@@ -1,0 +1,83 @@
+"""Use cases of restriction (UK GDPR Art. 18): apply one, lift one after telling the subject.
+
+While a restriction is active the gate lets through only the purposes the register allows under
+restriction (storage, legal claims). The request workflow builds on these two commands.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from dataward.domain.clock import Clock
+from dataward.domain.errors import NotFound, RestrictionRefused
+from dataward.domain.register import Register
+from dataward.domain.restrictions import Restriction, RestrictionGround
+from dataward.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyRestriction:
+    subject_id: UUID
+    ground: RestrictionGround
+    categories: Iterable[str] | None = None
+    """None restricts every category; otherwise the register's category keys."""
+    ends_at: datetime | None = None
+    request_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LiftRestriction:
+    restriction_id: UUID
+    subject_told_at: datetime | None
+    """When the subject was told the restriction would be lifted (Art. 18(3))."""
+
+
+def apply_restriction(
+    uow: UnitOfWork, clock: Clock, register: Register, command: ApplyRestriction
+) -> Restriction:
+    """Restrict processing of the subject's data from now; storage and legal claims go on."""
+    scope = None if command.categories is None else frozenset(command.categories)
+    known = {category.key for category in register.categories}
+    for key in sorted(scope or ()):
+        if key not in known:
+            raise RestrictionRefused(f"no category {key!r} in the register")
+    restriction = Restriction(
+        id=uuid.uuid4(),
+        subject_id=command.subject_id,
+        scope=scope,
+        ground=command.ground,
+        starts_at=clock.now(),
+        ends_at=command.ends_at,
+        request_ref=command.request_ref,
+    )
+    with uow:
+        subject = uow.subjects.get(command.subject_id)
+        if subject is None:
+            raise NotFound("subject", str(command.subject_id))
+        if subject.erased:
+            raise RestrictionRefused(f"subject {command.subject_id} was erased")
+        uow.restrictions.add(restriction)
+        uow.commit()
+    return restriction
+
+
+def lift_restriction(uow: UnitOfWork, clock: Clock, command: LiftRestriction) -> Restriction:
+    """Lift a restriction now; refused unless the subject was told beforehand (Art. 18(3))."""
+    with uow:
+        restriction = uow.restrictions.get(command.restriction_id)
+        if restriction is None:
+            raise NotFound("restriction", str(command.restriction_id))
+        lifted = restriction.lift(clock.now(), command.subject_told_at)
+        if not uow.restrictions.record_lift(lifted):
+            raise RestrictionRefused(f"restriction {lifted.id} was lifted meanwhile")
+        uow.commit()
+    return lifted
+
+
+def restrictions_of(uow: UnitOfWork, subject_id: UUID) -> list[Restriction]:
+    with uow:
+        return list(uow.restrictions.for_subject(subject_id))

@@ -1,0 +1,107 @@
+"""Builders for the things tests make again and again: subjects, actors, gate state, times."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from dataward.adapters.register_file import load_register_file
+from dataward.domain.consent import ConsentKey, ConsentState
+from dataward.domain.gate import SubjectState
+from dataward.domain.register import LawfulBasis, Register, StaffRole, StaffRoleScope
+from dataward.domain.restrictions import Objection, Restriction, RestrictionGround
+from dataward.domain.subjects import Actor, Subject, SubjectStatus
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+TENANT_A = "tenant-a"
+TENANT_B = "tenant-b"
+EVERYTHING = "everything"
+"""A role, added by `register_with_everything_role`, that may know every purpose and category:
+lets a test reach the checks after need-to-know for any purpose in the register."""
+
+
+def shipped_register() -> Register:
+    return load_register_file().register
+
+
+def register_with_everything_role(register: Register) -> Register:
+    role = StaffRole(
+        key=EVERYTHING,
+        name="Test role that may know everything",
+        need_to_know="Tests the checks after need-to-know",
+        purposes=[p.key for p in register.purposes],
+        categories=[c.key for c in register.categories],
+        tenant_scope=StaffRoleScope.ALL_TENANTS,
+        decrypt_identifiers=True,
+    )
+    return register.model_copy(update={"staff_roles": [*register.staff_roles, role]})
+
+
+def a_subject(
+    kind: str = "end_user",
+    *,
+    tenant_id: str | None = None,
+    birth_date: date | None = None,
+    status: SubjectStatus = SubjectStatus.ACTIVE,
+) -> Subject:
+    return Subject(
+        id=uuid.uuid4(),
+        kind=kind,
+        tenant_id=tenant_id,
+        status=status,
+        created_at=NOW,
+        birth_date=birth_date,
+    )
+
+
+def a_caller(tenant_id: str = TENANT_A) -> Subject:
+    return a_subject("caller", tenant_id=tenant_id)
+
+
+def an_actor(role: str, tenant_id: str | None = None) -> Actor:
+    return Actor(id=f"staff-{role}", role=role, tenant_id=tenant_id)
+
+
+def state_of(
+    subject: Subject,
+    *,
+    restrictions: tuple[Restriction, ...] = (),
+    objections: tuple[Objection, ...] = (),
+    consents: dict[ConsentKey, ConsentState] | None = None,
+) -> SubjectState:
+    return SubjectState(subject, restrictions, objections, consents or {})
+
+
+def years_before(day: date, years: int) -> date:
+    return day.replace(year=day.year - years)
+
+
+def restricted(
+    subject: Subject,
+    scope: frozenset[str] | None = None,
+    *,
+    starts_at: datetime = NOW - timedelta(days=1),
+    ends_at: datetime | None = None,
+    lifted_at: datetime | None = None,
+    subject_told_at: datetime | None = None,
+) -> Restriction:
+    return Restriction(
+        id=uuid.uuid4(),
+        subject_id=subject.id,
+        scope=scope,
+        ground=RestrictionGround.ACCURACY_CONTESTED,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        lifted_at=lifted_at,
+        subject_told_at=subject_told_at,
+    )
+
+
+def all_consents(register: Register) -> dict[tuple[str, str | None], ConsentState]:
+    """Consent given for every consent purpose, on every one of its channels."""
+    given: dict[tuple[str, str | None], ConsentState] = {}
+    for purpose in register.purposes:
+        if purpose.lawful_basis is LawfulBasis.CONSENT:
+            channels: list[str | None] = [*purpose.consent_channels] or [None]
+            given.update({(purpose.key, channel): ConsentState.GIVEN for channel in channels})
+    return given

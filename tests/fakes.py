@@ -1,0 +1,250 @@
+"""In-memory doubles of the ports, for service tests that need no database.
+
+Each fake keeps its rows in plain lists and dicts and counts commits, as cosmicpython's
+`FakeUnitOfWork` does; the SQL adapters are tested for real in `tests/integration`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+from dataward.domain.consent import ConsentEvent
+from dataward.domain.restrictions import Objection, ObjectionOutcome, Restriction
+from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
+from dataward.services.ports import StoredRegister
+
+
+@dataclass(frozen=True, slots=True)
+class FakeStoredIdentifier:
+    id: int
+    subject_id: str
+    type: str
+    ciphertext: bytes
+
+
+class FakeRegisterRepository:
+    def __init__(self) -> None:
+        self.rows: list[StoredRegister] = []
+
+    def add(
+        self,
+        *,
+        version: str,
+        last_updated: date,
+        sha256: str,
+        source: str,
+        document: str,
+        loaded_at: datetime,
+    ) -> StoredRegister:
+        stored = StoredRegister(
+            id=len(self.rows) + 1,
+            version=version,
+            last_updated=last_updated,
+            sha256=sha256,
+            source=source,
+            document=document,
+            loaded_at=loaded_at,
+            active=False,
+        )
+        self.rows.append(stored)
+        return stored
+
+    def by_sha256(self, sha256: str) -> StoredRegister | None:
+        return next((r for r in self.rows if r.sha256 == sha256), None)
+
+    def active(self) -> StoredRegister | None:
+        return next((r for r in self.rows if r.active), None)
+
+    def activate(self, register_id: int) -> None:
+        self.rows = [replace(r, active=r.id == register_id) for r in self.rows]
+
+    def history(self) -> Sequence[StoredRegister]:
+        return list(self.rows)
+
+
+class FakeSubjectRepository:
+    def __init__(self) -> None:
+        self.subjects: dict[str, Subject] = {}
+        self.identifiers: list[FakeStoredIdentifier] = []
+        self.indexes: dict[tuple[str, str, bytes], str] = {}
+        self.tombstones: dict[str, Tombstone] = {}
+
+    def add(self, subject: Subject) -> None:
+        self.subjects[str(subject.id)] = subject
+
+    def add_many(self, many: Sequence[Subject]) -> None:
+        for subject in many:
+            self.add(subject)
+
+    def get(self, subject_id: UUID | str) -> Subject | None:
+        key = str(subject_id)
+        if key in self.subjects:
+            return self.subjects[key]
+        stone = self.tombstones.get(key)
+        if stone is None:
+            return None
+        return Subject(stone.subject_id, "erased", None, SubjectStatus.ERASED, stone.erased_at)
+
+    def set_flag(self, subject_id: UUID | str, flag: str | None) -> None:
+        key = str(subject_id)
+        self.subjects[key] = replace(self.subjects[key], dco_flag=flag)
+
+    def add_identifiers(self, rows: Sequence[dict[str, Any]]) -> None:
+        for row in rows:
+            self.identifiers.append(
+                FakeStoredIdentifier(
+                    len(self.identifiers) + 1, row["subject_id"], row["type"], row["ciphertext"]
+                )
+            )
+            self.indexes[(row.get("scope", ""), row["type"], row.get("blind_index", b""))] = row[
+                "subject_id"
+            ]
+
+    def find_by_index(self, scope: str, kind: str, blind_index: bytes) -> str | None:
+        return self.indexes.get((scope, kind, blind_index))
+
+    def find_many_by_index(
+        self, scope: str, kind: str, blind_indexes: Sequence[bytes]
+    ) -> dict[bytes, str]:
+        found = {index: self.indexes.get((scope, kind, index)) for index in blind_indexes}
+        return {index: subject for index, subject in found.items() if subject is not None}
+
+    def identifiers_of(self, subject_id: UUID | str) -> Sequence[FakeStoredIdentifier]:
+        return [i for i in self.identifiers if i.subject_id == str(subject_id)]
+
+    def tombstone(self, subject_id: UUID | str) -> Tombstone | None:
+        return self.tombstones.get(str(subject_id))
+
+    def erase(
+        self, subject: Subject, *, at: datetime, reason: str, request_ref: str | None
+    ) -> dict[str, int]:
+        key = str(subject.id)
+        before = len(self.identifiers)
+        self.identifiers = [i for i in self.identifiers if i.subject_id != key]
+        removed = self.subjects.pop(key, None)
+        self.tombstones[key] = Tombstone(subject.id, at, reason, request_ref)
+        return {"identifiers": before - len(self.identifiers), "subjects": int(bool(removed))}
+
+
+class FakeConsentRepository:
+    def __init__(self) -> None:
+        self.events: list[ConsentEvent] = []
+
+    def add(self, event: ConsentEvent) -> int:
+        sequence = len(self.events) + 1
+        self.events.append(replace(event, sequence=sequence))
+        return sequence
+
+    def events_for(self, subject_id: UUID | str) -> Sequence[ConsentEvent]:
+        return [e for e in self.events if str(e.subject_id) == str(subject_id)]
+
+
+class FakeRestrictionRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Restriction] = {}
+
+    def add(self, restriction: Restriction) -> None:
+        self.rows[str(restriction.id)] = restriction
+
+    def get(self, restriction_id: UUID | str) -> Restriction | None:
+        return self.rows.get(str(restriction_id))
+
+    def for_subject(self, subject_id: UUID | str) -> Sequence[Restriction]:
+        return [r for r in self.rows.values() if str(r.subject_id) == str(subject_id)]
+
+    def record_lift(self, lifted: Restriction) -> bool:
+        stored = self.rows.get(str(lifted.id))
+        if stored is None or stored.lifted_at is not None:
+            return False
+        self.rows[str(lifted.id)] = lifted
+        return True
+
+
+class FakeObjectionRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Objection] = {}
+
+    def add(self, objection: Objection) -> None:
+        self.rows[str(objection.id)] = objection
+
+    def get(self, objection_id: UUID | str) -> Objection | None:
+        return self.rows.get(str(objection_id))
+
+    def for_subject(self, subject_id: UUID | str) -> Sequence[Objection]:
+        return [o for o in self.rows.values() if str(o.subject_id) == str(subject_id)]
+
+    def record_decision(self, decided: Objection) -> bool:
+        stored = self.rows.get(str(decided.id))
+        if stored is None or stored.outcome is not ObjectionOutcome.PENDING:
+            return False
+        self.rows[str(decided.id)] = decided
+        return True
+
+
+class FakeUnitOfWork:
+    """Every repository in memory; `commits` counts how often a use case committed."""
+
+    def __init__(self) -> None:
+        self.registers = FakeRegisterRepository()
+        self.subjects = FakeSubjectRepository()
+        self.consents = FakeConsentRepository()
+        self.restrictions = FakeRestrictionRepository()
+        self.objections = FakeObjectionRepository()
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    def commit(self) -> None:
+        self.commits += 1
+
+    def purge_freed_pages(self) -> None:
+        return None
+
+
+class FakeVault:
+    """Seals by tagging the plaintext with the subject; `opened` records every open."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.opened: list[str] = []
+
+    def create_keys(self, subject_ids: Sequence[str]) -> None:
+        self.keys.update(subject_ids)
+
+    def enrol(self, plaintexts: Mapping[str, Sequence[str]]) -> dict[str, list[bytes]]:
+        self.create_keys(list(plaintexts))
+        return {sid: [self.seal(sid, text) for text in texts] for sid, texts in plaintexts.items()}
+
+    def seal(self, subject_id: str, plaintext: str) -> bytes:
+        return f"{subject_id}|{plaintext}".encode()
+
+    def open(self, subject_id: str, ciphertext: bytes) -> str:
+        owner, _, plaintext = ciphertext.decode().partition("|")
+        assert owner == subject_id
+        self.opened.append(subject_id)
+        return plaintext
+
+    def blind_index(self, kind: str, normalised: str) -> bytes:
+        return f"{kind}:{normalised}".encode()
+
+    def destroy_key(self, subject_id: str) -> bool:
+        had = subject_id in self.keys
+        self.keys.discard(subject_id)
+        return had
+
+    def has_key(self, subject_id: str) -> bool:
+        return subject_id in self.keys

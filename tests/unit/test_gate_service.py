@@ -1,0 +1,271 @@
+"""The gate as a use case: state gathered, each decision recorded, identifiers opened if allowed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import pytest
+
+from dataward.domain.clock import FixedClock
+from dataward.domain.consent import ConsentEvent, ConsentMethod, ConsentState
+from dataward.domain.errors import AccessDenied, NotFound
+from dataward.domain.gate import Decision, DenialReason, Gate
+from dataward.domain.register import Register
+from dataward.domain.restrictions import Objection, Restriction, RestrictionGround
+from dataward.domain.subjects import Actor, Subject
+from dataward.services import gate as gate_service
+from dataward.services.disclosure import read_identifiers
+from dataward.services.gate import authorize, load_subject_state
+from tests.builders import (
+    EVERYTHING,
+    NOW,
+    TENANT_A,
+    a_caller,
+    a_subject,
+    an_actor,
+    register_with_everything_role,
+    shipped_register,
+    years_before,
+)
+from tests.fakes import FakeUnitOfWork, FakeVault
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture(scope="module")
+def register() -> Register:
+    return register_with_everything_role(shipped_register())
+
+
+@pytest.fixture(scope="module")
+def gate(register: Register) -> Gate:
+    return Gate(register)
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def audited(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, UUID, Decision]]:
+    seen: list[tuple[str, UUID, Decision]] = []
+
+    def record(
+        _uow: object, actor: Actor, subject_id: UUID, decision: Decision, _at: datetime
+    ) -> None:
+        seen.append((actor.id, subject_id, decision))
+
+    monkeypatch.setattr(gate_service, "_audit", record)
+    return seen
+
+
+def restriction_of(subject: Subject, scope: frozenset[str] | None = None) -> Restriction:
+    return Restriction(
+        uuid.uuid4(), subject.id, scope, RestrictionGround.ACCURACY_CONTESTED, NOW - HOUR
+    )
+
+
+def with_identifiers(uow: FakeUnitOfWork, vault: FakeVault, subject: Subject) -> None:
+    uow.subjects.add(subject)
+    vault.create_keys([str(subject.id)])
+    uow.subjects.add_identifiers(
+        [
+            {
+                "subject_id": str(subject.id),
+                "type": kind,
+                "ciphertext": vault.seal(str(subject.id), v),
+            }
+            for kind, v in (("phone", "+442079460123"), ("name", "Ada Example"))
+        ]
+    )
+
+
+def test_every_decision_allowed_or_not_is_recorded(
+    uow: FakeUnitOfWork,
+    clock: FixedClock,
+    gate: Gate,
+    audited: list[tuple[str, UUID, Decision]],
+) -> None:
+    subject = a_subject()
+    uow.subjects.add(subject)
+    yes = authorize(
+        uow,
+        clock,
+        gate,
+        an_actor("dco"),
+        subject_id=subject.id,
+        category="contact",
+        purpose="correspondence",
+    )
+    no = authorize(
+        uow,
+        clock,
+        gate,
+        an_actor("operator"),
+        subject_id=subject.id,
+        category="contact",
+        purpose="correspondence",
+    )
+    assert [d for _, _, d in audited] == [yes, no]
+    assert [(a, s) for a, s, _ in audited] == [
+        ("staff-dco", subject.id),
+        ("staff-operator", subject.id),
+    ]
+    assert uow.commits == 2
+
+
+def test_a_child_refused_consent_based_processing_is_flagged_for_the_dco(
+    uow: FakeUnitOfWork, clock: FixedClock, gate: Gate
+) -> None:
+    child = a_subject(birth_date=years_before(NOW.date(), 12))
+    uow.subjects.add(child)
+    decision = authorize(
+        uow,
+        clock,
+        gate,
+        an_actor("marketing"),
+        subject_id=child.id,
+        category="contact",
+        purpose="direct_marketing",
+    )
+    assert decision.reason is DenialReason.SUBJECT_IS_CHILD
+    flagged = uow.subjects.get(child.id)
+    assert flagged is not None
+    assert flagged.dco_flag == decision.flag_for_dco
+
+
+def test_an_unknown_subject_is_not_found(
+    uow: FakeUnitOfWork, clock: FixedClock, gate: Gate
+) -> None:
+    with pytest.raises(NotFound):
+        authorize(
+            uow,
+            clock,
+            gate,
+            an_actor("dco"),
+            subject_id=uuid.uuid4(),
+            category="contact",
+            purpose="correspondence",
+        )
+
+
+def test_the_state_holds_only_what_is_in_force_at_that_moment(uow: FakeUnitOfWork) -> None:
+    subject = a_subject()
+    uow.subjects.add(subject)
+    active = restriction_of(subject)
+    lifted = restriction_of(subject).lift(NOW - HOUR / 2, subject_told_at=NOW - HOUR)
+    uow.restrictions.add(active)
+    uow.restrictions.add(lifted)
+    upheld = Objection.to_direct_marketing(uuid.uuid4(), subject.id, NOW - HOUR)
+    waiting = Objection.to_legitimate_interests(uuid.uuid4(), subject.id, "analytics", NOW - HOUR)
+    uow.objections.add(upheld)
+    uow.objections.add(waiting)
+    for at, given in ((NOW - HOUR, ConsentState.GIVEN), (NOW + HOUR, ConsentState.WITHDRAWN)):
+        uow.consents.add(
+            ConsentEvent(
+                subject.id, "direct_marketing", "sms", given, ConsentMethod.PHONE, "v1", at
+            )
+        )
+    state = load_subject_state(uow, subject.id, NOW)
+    assert state.restrictions == (active,)
+    assert state.objections == (upheld,)
+    assert state.consents == {("direct_marketing", "sms"): ConsentState.GIVEN}
+
+
+# -- reading identifiers --------------------------------------------------------------------------
+
+
+def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_claims(
+    uow: FakeUnitOfWork, clock: FixedClock, gate: Gate, register: Register
+) -> None:
+    vault = FakeVault()
+    subject = a_subject("customer_contact")
+    with_identifiers(uow, vault, subject)
+    uow.restrictions.add(restriction_of(subject))
+    readable: set[str] = set()
+    for purpose in register.purposes:
+        try:
+            disclosed = read_identifiers(
+                uow,
+                vault,
+                clock,
+                gate,
+                an_actor(EVERYTHING),
+                subject_id=subject.id,
+                purpose=purpose.key,
+            )
+        except AccessDenied:
+            continue
+        assert not disclosed.refused
+        assert sorted(i.value for i in disclosed.identifiers) == ["+442079460123", "Ada Example"]
+        readable.add(purpose.key)
+    assert readable == {"secure_storage", "legal_claims"}
+    assert len(vault.opened) == 4  # two identifiers, two purposes: nothing else was opened
+
+
+def test_a_refused_read_opens_nothing_and_says_why(
+    uow: FakeUnitOfWork, clock: FixedClock, gate: Gate
+) -> None:
+    vault = FakeVault()
+    caller = a_caller(TENANT_A)
+    with_identifiers(uow, vault, caller)
+    with pytest.raises(AccessDenied) as denied:
+        read_identifiers(
+            uow,
+            vault,
+            clock,
+            gate,
+            an_actor("operator"),
+            subject_id=caller.id,
+            purpose="telephony_reporting",
+        )
+    assert denied.value.reason == DenialReason.ROLE_LACKS_NEED_TO_KNOW
+    assert vault.opened == []
+
+
+def test_a_tenant_admin_reads_its_own_callers_number(
+    uow: FakeUnitOfWork, clock: FixedClock, gate: Gate
+) -> None:
+    vault = FakeVault()
+    caller = a_caller(TENANT_A)
+    with_identifiers(uow, vault, caller)
+    disclosed = read_identifiers(
+        uow,
+        vault,
+        clock,
+        gate,
+        an_actor("tenant_admin", TENANT_A),
+        subject_id=caller.id,
+        purpose="telephony_reporting",
+        types=["phone"],
+    )
+    assert [i.value for i in disclosed.identifiers] == ["+442079460123"]
+    assert "+44" not in repr(disclosed)
+
+
+def test_a_category_restricted_alone_is_withheld_and_the_rest_disclosed(
+    uow: FakeUnitOfWork, clock: FixedClock, gate: Gate
+) -> None:
+    vault = FakeVault()
+    subject = a_subject("customer_contact")
+    with_identifiers(uow, vault, subject)
+    uow.restrictions.add(restriction_of(subject, frozenset({"contact"})))
+    disclosed = read_identifiers(
+        uow,
+        vault,
+        clock,
+        gate,
+        an_actor("support"),
+        subject_id=subject.id,
+        purpose="correspondence",
+    )
+    assert [(i.type, i.value) for i in disclosed.identifiers] == [("name", "Ada Example")]
+    assert disclosed.refused["contact"].reason is DenialReason.PROCESSING_RESTRICTED
