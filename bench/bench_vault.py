@@ -113,7 +113,7 @@ class Store:
             )
 
 
-def shred_timing(store: Store, victims: list[str]) -> Timing:
+def shred_timing(store: Store, victims: list[str], *, purge: bool) -> Timing:
     samples = []
     for subject_id in victims:
         begin = time.perf_counter()
@@ -124,9 +124,11 @@ def shred_timing(store: Store, victims: list[str]) -> Timing:
             ACTOR,
             subject_id,
             reason="benchmark",
+            purge=purge,
         )
         samples.append(time.perf_counter() - begin)
-    return Timing(f"shred at {store.count:,} subjects", samples)
+    what = "shred + WAL purge" if purge else "shred, durably committed"
+    return Timing(f"{what} at {store.count:,} subjects", samples)
 
 
 def main() -> None:
@@ -158,15 +160,24 @@ def main() -> None:
                 ),
                 goal="p99 <= 1 ms at 1M",
             )
-            chosen = rng.sample(picks, min(200, len(picks)))
-            victims, nulled_ones = chosen[: len(chosen) // 2], chosen[len(chosen) // 2 :]
-            shredded = shred_timing(store, [store.ids[i] for i in victims])
+            chosen = rng.sample(picks, min(300, len(picks)))
+            third = len(chosen) // 3
+            victims, purged, nulled_ones = (
+                chosen[:third],
+                chosen[third : 2 * third],
+                chosen[2 * third :],
+            )
+            shredded = shred_timing(store, [store.ids[i] for i in victims], purge=False)
+            store.vault.purge_freed_pages()
+            SqlUnitOfWork(store.engine).purge_freed_pages()
+            with_purge = shred_timing(store, [store.ids[i] for i in purged], purge=True)
             nulled = Timing("rewrite the subject's rows to null", [])
             for i in nulled_ones:
                 begin = time.perf_counter()
                 store.null_rows(store.ids[i])
                 nulled.samples.append(time.perf_counter() - begin)
             report(shredded, nulled, goal="p99 <= 2 ms, flat from 10k to 1M")
+            report(with_purge, nulled, goal="the cost of truncating both WALs after each shred")
             shreds.append(shredded)
             store.dead.update(chosen)
         if len(shreds) > 1:

@@ -248,3 +248,6 @@ class FakeVault:
 
     def has_key(self, subject_id: str) -> bool:
         return subject_id in self.keys
+
+    def purge_freed_pages(self) -> None:
+        return None

@@ -150,6 +150,10 @@ class Vault(Protocol):
 
     def destroy_key(self, subject_id: str) -> bool: ...
 
+    def purge_freed_pages(self) -> None:
+        """Make destroyed keys physically gone from the key store's files."""
+        ...
+
     def has_key(self, subject_id: str) -> bool: ...
 
 

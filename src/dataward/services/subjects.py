@@ -205,11 +205,15 @@ def shred(
     *,
     reason: str,
     request_ref: str | None = None,
+    purge: bool = True,
 ) -> ShredReport:
     """Crypto-shred a subject: destroy its key first, then unlink and delete, leave a tombstone.
 
     The key goes first so that even an interrupted shred leaves nothing readable; running it
-    again finishes the rest.
+    again finishes the rest. Both steps are committed durably. With `purge` (the default) the
+    databases' write-ahead logs are then folded in and truncated, so no copy of the deleted
+    key, blind index or ciphertext stays in a file; a batch of erasures passes `purge=False`
+    and calls `purge_freed_pages` on the unit of work and the vault once at its end.
     """
     del actor  # recorded by the audit entry the caller appends (see services.audit)
     with uow:
@@ -222,7 +226,9 @@ def shred(
             subject, at=clock.now(), reason=reason, request_ref=request_ref
         )
         uow.commit()
-    uow.purge_freed_pages()
+    if purge:
+        vault.purge_freed_pages()
+        uow.purge_freed_pages()
     return ShredReport(
         subject_id=str(subject.id),
         key_destroyed=key_destroyed,

@@ -164,8 +164,11 @@ class SqlVault:
             result = connection.execute(
                 delete(data_keys).where(data_keys.c.subject_id == subject_id)
             )
-        checkpoint(self._engine)
         return result.rowcount > 0
+
+    def purge_freed_pages(self) -> None:
+        """Leave no copy of destroyed keys in the key store's write-ahead log."""
+        checkpoint(self._engine)
 
     def has_key(self, subject_id: str) -> bool:
         with self._engine.connect().execution_options(**{READ_ONLY: True}) as connection:
