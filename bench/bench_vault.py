@@ -121,6 +121,7 @@ def shred_timing(store: Store, victims: list[str], *, purge: bool) -> Timing:
             SqlUnitOfWork(store.engine),
             store.vault,
             store.clock,
+            store.register,
             ACTOR,
             subject_id,
             reason="benchmark",

@@ -186,6 +186,36 @@ class FakeObjectionRepository:
         return True
 
 
+@dataclass
+class FakeStaffToken:
+    actor_id: str
+    role: str
+    tenant_id: str | None
+    token_hash: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class FakeStaffRepository:
+    def __init__(self) -> None:
+        self.rows: list[FakeStaffToken] = []
+
+    def add(
+        self, *, actor_id: str, role: str, tenant_id: str | None, token_hash: str, at: datetime
+    ) -> int:
+        self.rows.append(FakeStaffToken(actor_id, role, tenant_id, token_hash, at))
+        return len(self.rows)
+
+    def by_hash(self, token_hash: str) -> FakeStaffToken | None:
+        return next((r for r in self.rows if r.token_hash == token_hash), None)
+
+    def revoke(self, actor_id: str, at: datetime) -> int:
+        live = [r for r in self.rows if r.actor_id == actor_id and r.revoked_at is None]
+        for row in live:
+            row.revoked_at = at
+        return len(live)
+
+
 class FakeUnitOfWork:
     """Every repository in memory; `commits` counts how often a use case committed."""
 
@@ -195,6 +225,7 @@ class FakeUnitOfWork:
         self.consents = FakeConsentRepository()
         self.restrictions = FakeRestrictionRepository()
         self.objections = FakeObjectionRepository()
+        self.staff = FakeStaffRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:

@@ -9,11 +9,13 @@ from sqlalchemy import Engine
 
 from dataward.adapters.clock import SystemClock
 from dataward.adapters.keyfile import decode_master_key, read_master_key_file
+from dataward.adapters.register_file import LoadedRegister
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
 from dataward.domain.clock import Clock
+from dataward.domain.gate import Gate
 from dataward.services.register import ActiveRegister
 
 
@@ -23,6 +25,7 @@ class Container:
     engine: Engine
     clock: Clock
     active_register: ActiveRegister = field(default_factory=ActiveRegister)
+    _gates: dict[str, Gate] = field(default_factory=dict)
     _keystore_engine: Engine | None = None
     _vault: SqlVault | None = None
 
@@ -47,6 +50,14 @@ class Container:
             read_master_key_file(key_file),
             read_master_key_file(next_file) if next_file.exists() else None,
         )
+
+    def gate_for(self, loaded: LoadedRegister) -> Gate:
+        """The gate of a register version, built once (it precomputes every lookup)."""
+        gate = self._gates.get(loaded.sha256)
+        if gate is None:
+            gate = Gate(loaded.register)
+            self._gates = {loaded.sha256: gate}
+        return gate
 
     def vault(self) -> SqlVault:
         if self._vault is None:

@@ -217,6 +217,7 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
         world.uow(),
         world.clock,
         world.register,
+        DCO,
         GiveConsent(
             subject.id, "direct_marketing", "post", ConsentMethod.PAPER, "2026-11", "scan-7"
         ),
@@ -227,6 +228,7 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
         world.uow(),
         world.clock,
         world.register,
+        DCO,
         WithdrawConsent(subject.id, "direct_marketing", ConsentMethod.EMAIL_LINK, "2026-11"),
     )
     assert ask("post") is DenialReason.CONSENT_WITHDRAWN
@@ -234,19 +236,25 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
         world.uow(),
         world.clock,
         world.register,
+        DCO,
         ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED),
     )
     assert ask() is DenialReason.PROCESSING_RESTRICTED
     world.clock.advance(HOUR)
     with pytest.raises(RestrictionRefused):
-        lift_restriction(world.uow(), world.clock, LiftRestriction(applied.id, None))
+        lift_restriction(
+            world.uow(), world.clock, world.register, DCO, LiftRestriction(applied.id, None)
+        )
     assert ask() is DenialReason.PROCESSING_RESTRICTED
-    lift_restriction(world.uow(), world.clock, LiftRestriction(applied.id, NOW + HOUR))
+    lift_restriction(
+        world.uow(), world.clock, world.register, DCO, LiftRestriction(applied.id, NOW + HOUR)
+    )
     assert ask() is DenialReason.CONSENT_WITHDRAWN
     record_consent(
         world.uow(),
         world.clock,
         world.register,
+        DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     assert ask() is DenialReason.PERMITTED
@@ -254,6 +262,7 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
         world.uow(),
         world.clock,
         world.register,
+        DCO,
         RecordObjection(subject.id, ObjectionKind.DIRECT_MARKETING),
     )
     assert ask() is DenialReason.OBJECTION_UPHELD
@@ -291,6 +300,7 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
         world.uow(),
         world.clock,
         world.register,
+        DCO,
         ApplyRestriction(subject.id, RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED),
     )
     world.clock.advance(HOUR)

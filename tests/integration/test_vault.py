@@ -190,7 +190,14 @@ def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker)
     phone = uk_mobile(fake)
     subject_id = new_caller(world, phone)
     report = shred(
-        world.uow(), world.vault, world.clock, DCO, subject_id, reason="erasure", request_ref="R-1"
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        DCO,
+        subject_id,
+        reason="erasure",
+        request_ref="R-1",
     )
     assert report.key_destroyed
     assert report.removed["identifiers"] == 1
@@ -202,7 +209,9 @@ def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker)
     assert erased.status is SubjectStatus.ERASED
     assert stone is not None
     assert (stone.reason, stone.request_ref) == ("erasure", "R-1")
-    again = shred(world.uow(), world.vault, world.clock, DCO, subject_id, reason="erasure")
+    again = shred(
+        world.uow(), world.vault, world.clock, world.register, DCO, subject_id, reason="erasure"
+    )
     assert again.already_erased
     assert not again.key_destroyed
 
@@ -290,7 +299,7 @@ def test_shredding_defeats_a_copy_of_the_database(
     assert all(index_values)
 
     # The shred itself checkpoints both databases: nothing is left in a write-ahead log.
-    shred(world.uow(), world.vault, world.clock, DCO, victim_id, reason="erasure")
+    shred(world.uow(), world.vault, world.clock, world.register, DCO, victim_id, reason="erasure")
     world.vault.forget_cached_keys()
 
     for ciphertext in stolen:

@@ -26,8 +26,10 @@ from dataward.services.consent import (
     record_consent,
     withdraw_consent,
 )
-from tests.builders import NOW, a_subject, shipped_register, years_before
+from tests.builders import NOW, a_subject, an_actor, shipped_register, years_before
 from tests.fakes import FakeUnitOfWork
+
+DCO = an_actor("dco")
 
 GIVEN, WITHDRAWN = ConsentState.GIVEN, ConsentState.WITHDRAWN
 SUBJECT = uuid.uuid4()
@@ -218,6 +220,7 @@ def test_recording_consent_appends_to_the_ledger_and_commits_once(
         uow,
         clock,
         register,
+        DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     assert recorded.sequence == 1
@@ -235,6 +238,7 @@ def test_withdrawing_without_a_channel_stops_every_channel_at_once(
             uow,
             clock,
             register,
+            DCO,
             GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.PORTAL, "2026-11"),
         )
     clock.advance(timedelta(days=3))
@@ -242,6 +246,7 @@ def test_withdrawing_without_a_channel_stops_every_channel_at_once(
         uow,
         clock,
         register,
+        DCO,
         WithdrawConsent(subject.id, "direct_marketing", ConsentMethod.EMAIL_LINK, "2026-11"),
     )
     assert set(consent_state(uow, clock, subject.id).values()) == {WITHDRAWN}
@@ -258,6 +263,7 @@ def test_consent_for_an_unknown_subject_is_refused(
             uow,
             clock,
             register,
+            DCO,
             GiveConsent(uuid.uuid4(), "direct_marketing", "sms", ConsentMethod.PHONE, "2026-11"),
         )
     assert uow.consents.events == []
@@ -277,7 +283,7 @@ def test_consent_dated_in_the_future_is_refused(
         at=NOW + timedelta(days=1),
     )
     with pytest.raises(ConsentRefused, match="later"):
-        record_consent(uow, clock, register, command)
+        record_consent(uow, clock, register, DCO, command)
 
 
 def test_a_childs_consent_is_kept_as_evidence_and_the_record_flagged_for_the_dco(
@@ -289,6 +295,7 @@ def test_a_childs_consent_is_kept_as_evidence_and_the_record_flagged_for_the_dco
         uow,
         clock,
         register,
+        DCO,
         GiveConsent(child.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     flagged = uow.subjects.get(child.id)
@@ -304,5 +311,5 @@ def test_consent_from_a_kind_of_subject_the_purpose_does_not_serve_is_refused(
     uow.subjects.add(caller)
     command = GiveConsent(caller.id, "direct_marketing", "sms", ConsentMethod.PHONE, "2026-11")
     with pytest.raises(ConsentRefused, match="caller"):
-        record_consent(uow, clock, register, command)
+        record_consent(uow, clock, register, DCO, command)
     assert uow.consents.events == []

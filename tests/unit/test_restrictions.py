@@ -30,8 +30,10 @@ from dataward.services.restrictions import (
     apply_restriction,
     lift_restriction,
 )
-from tests.builders import NOW, a_subject, shipped_register
+from tests.builders import NOW, a_subject, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork
+
+DCO = an_actor("dco")
 
 HOUR = timedelta(hours=1)
 
@@ -121,11 +123,13 @@ def test_the_lift_service_refuses_without_telling_and_changes_nothing(register: 
     subject = a_subject()
     uow.subjects.add(subject)
     applied = apply_restriction(
-        uow, clock, register, ApplyRestriction(subject.id, RestrictionGround.OBJECTION_PENDING)
+        uow, clock, register, DCO, ApplyRestriction(subject.id, RestrictionGround.OBJECTION_PENDING)
     )
     clock.advance(HOUR)
     with pytest.raises(RestrictionRefused):
-        lift_restriction(uow, clock, LiftRestriction(applied.id, subject_told_at=None))
+        lift_restriction(
+            uow, clock, register, DCO, LiftRestriction(applied.id, subject_told_at=None)
+        )
     stored = uow.restrictions.get(applied.id)
     assert stored is not None
     assert stored.lifted_at is None
@@ -140,11 +144,14 @@ def test_the_lift_service_lifts_after_telling(register: Register) -> None:
         uow,
         clock,
         register,
+        DCO,
         ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, ["contact"]),
     )
     told = NOW + HOUR
     clock.advance(2 * HOUR)
-    lifted = lift_restriction(uow, clock, LiftRestriction(applied.id, subject_told_at=told))
+    lifted = lift_restriction(
+        uow, clock, register, DCO, LiftRestriction(applied.id, subject_told_at=told)
+    )
     assert (lifted.lifted_at, lifted.subject_told_at) == (NOW + 2 * HOUR, told)
     assert uow.restrictions.get(applied.id) == lifted
 
@@ -155,7 +162,7 @@ def test_a_restriction_of_an_unknown_category_is_refused_naming_it(register: Reg
     uow.subjects.add(subject)
     command = ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, ["shoe_size"])
     with pytest.raises(RestrictionRefused, match="shoe_size"):
-        apply_restriction(uow, FixedClock(NOW), register, command)
+        apply_restriction(uow, FixedClock(NOW), register, DCO, command)
 
 
 # -- objection ----------------------------------------------------------------------------------
@@ -224,11 +231,16 @@ def test_the_objection_services_record_and_decide(register: Register) -> None:
         uow,
         clock,
         register,
+        DCO,
         RecordObjection(subject.id, ObjectionKind.LEGITIMATE_INTERESTS, "relationship_feedback"),
     )
     clock.advance(HOUR)
     decided = decide_objection(
-        uow, clock, DecideObjection(recorded.id, ObjectionOutcome.UPHELD, "No overriding grounds")
+        uow,
+        clock,
+        register,
+        DCO,
+        DecideObjection(recorded.id, ObjectionOutcome.UPHELD, "No overriding grounds"),
     )
     assert uow.objections.get(recorded.id) == decided
     assert uow.commits == 2
@@ -251,4 +263,4 @@ def test_an_objection_on_legitimate_interests_needs_such_a_purpose(
     uow.subjects.add(subject)
     command = RecordObjection(subject.id, ObjectionKind.LEGITIMATE_INTERESTS, purpose)
     with pytest.raises(ObjectionRefused, match=message):
-        record_objection(uow, FixedClock(NOW), register, command)
+        record_objection(uow, FixedClock(NOW), register, DCO, command)

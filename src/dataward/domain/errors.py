@@ -10,7 +10,9 @@
     ├── ConsentRefused         consent recorded for a purpose or channel that does not take it
     ├── RestrictionRefused     an Art. 18 rule broken, e.g. lifting before telling the subject
     ├── ObjectionRefused       an Art. 21 rule broken, e.g. overriding a direct-marketing objection
-    └── AccessDenied           the gate refused a read of personal data (carries the reason)
+    ├── AccessDenied           the gate refused a read of personal data (carries the reason)
+    ├── ActionNotAllowed       the actor's role may not take this action (register staff_roles)
+    └── Unauthenticated        no valid credentials were presented
 
 Entry points map these to exit codes (CLI) and to one JSON error shape (API) in one place each.
 Messages never carry personal data: they name places (file, line, field) and keys.
@@ -111,3 +113,16 @@ class AccessDenied(DatawardError):
         self.purpose = purpose
         self.category = category
         super().__init__(f"{category} for {purpose} refused: {reason}")
+
+
+class ActionNotAllowed(DatawardError):
+    code = "action_not_allowed"
+
+    def __init__(self, action: str, why: str) -> None:
+        self.action = action
+        self.why = why
+        super().__init__(f"not allowed to {action.replace('_', ' ')}: {why}")
+
+
+class Unauthenticated(DatawardError):
+    code = "unauthenticated"

@@ -191,13 +191,11 @@ class Gate:
             or (decrypt and not role.decrypt)
         ):
             return DenialReason.ROLE_LACKS_NEED_TO_KNOW
-        scope = role.scope
-        if scope is StaffRoleScope.OWN_TENANT:
-            if actor.tenant_id is None or actor.tenant_id != subject.tenant_id:
-                return DenialReason.TENANT_MISMATCH
-        elif scope is StaffRoleScope.NONE and subject.tenant_id is not None:
-            return DenialReason.TENANT_MISMATCH
-        return None
+        return (
+            None
+            if tenant_in_scope(role.scope, actor, subject.tenant_id)
+            else (DenialReason.TENANT_MISMATCH)
+        )
 
     def _consent_denial(
         self, rule: _PurposeRule, state: SubjectState, at: datetime, channel: str | None
@@ -215,6 +213,15 @@ class Gate:
             if found is ConsentState.WITHDRAWN:
                 withdrawn = True
         return DenialReason.CONSENT_WITHDRAWN if withdrawn else DenialReason.NO_CONSENT
+
+
+def tenant_in_scope(scope: StaffRoleScope, actor: Actor, tenant_id: str | None) -> bool:
+    """May a role of this tenant scope touch a subject of `tenant_id` (None: our own)?"""
+    if scope is StaffRoleScope.OWN_TENANT:
+        return actor.tenant_id is not None and actor.tenant_id == tenant_id
+    if scope is StaffRoleScope.NONE:
+        return tenant_id is None
+    return True
 
 
 def _state_denial(

@@ -155,6 +155,18 @@ class StaffRoleScope(StrEnum):
     NONE = "none"
 
 
+class StaffAction(StrEnum):
+    """What a staff role may do besides using data for a purpose (which the gate decides)."""
+
+    REGISTER_SUBJECTS = "register_subjects"
+    ERASE_SUBJECTS = "erase_subjects"
+    RECORD_CONSENT = "record_consent"
+    MANAGE_RESTRICTIONS = "manage_restrictions"
+    MANAGE_OBJECTIONS = "manage_objections"
+    READ_AUDIT_LOG = "read_audit_log"
+    MANAGE_REGISTER = "manage_register"
+
+
 _DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")
 
 
@@ -403,6 +415,7 @@ class StaffRole(_Model):
     categories: list[Key] = []
     tenant_scope: StaffRoleScope
     decrypt_identifiers: bool = False
+    actions: list[StaffAction] = []
 
 
 class Right(_Model):

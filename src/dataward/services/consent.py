@@ -24,8 +24,9 @@ from dataward.domain.consent import (
     current_consents,
 )
 from dataward.domain.errors import ConsentRefused, NotFound
-from dataward.domain.register import Register
-from dataward.domain.subjects import Subject
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction
+from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork
 from dataward.services.subjects import child_flag
 
@@ -54,7 +55,7 @@ class WithdrawConsent:
 
 
 def record_consent(
-    uow: UnitOfWork, clock: Clock, register: Register, command: GiveConsent
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: GiveConsent
 ) -> ConsentEvent:
     """Append a consent given; `ConsentRefused` when the register does not rely on one."""
     now = clock.now()
@@ -73,6 +74,7 @@ def record_consent(
     )
     with uow:
         subject = _subject(uow, command.subject_id, command.purpose, command.channel)
+        require(register, actor, StaffAction.RECORD_CONSENT, tenant_id=subject.tenant_id)
         if subject.kind not in register.purpose(command.purpose).subject_kinds:
             raise ConsentRefused(
                 command.purpose, command.channel, f"a {subject.kind} is not a subject of it"
@@ -86,7 +88,7 @@ def record_consent(
 
 
 def withdraw_consent(
-    uow: UnitOfWork, clock: Clock, register: Register, command: WithdrawConsent
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: WithdrawConsent
 ) -> list[ConsentEvent]:
     """Append the withdrawal, effective now, for one channel or for every channel."""
     events = consent_withdrawn(
@@ -100,7 +102,8 @@ def withdraw_consent(
         evidence_ref=command.evidence_ref,
     )
     with uow:
-        _subject(uow, command.subject_id, command.purpose, command.channel)
+        subject = _subject(uow, command.subject_id, command.purpose, command.channel)
+        require(register, actor, StaffAction.RECORD_CONSENT, tenant_id=subject.tenant_id)
         stored = [_sequenced(event, uow.consents.add(event)) for event in events]
         uow.commit()
     return stored
@@ -113,6 +116,19 @@ def consent_state(
     with uow:
         events = uow.consents.events_for(subject_id)
     return current_consents(events, as_of=at or clock.now())
+
+
+def consent_state_for(
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, subject_id: UUID
+) -> dict[ConsentKey, ConsentState]:
+    """The subject's consent state, for a staff member whose role records consents."""
+    with uow:
+        subject = uow.subjects.get(subject_id)
+        if subject is None:
+            raise NotFound("subject", str(subject_id))
+        require(register, actor, StaffAction.RECORD_CONSENT, tenant_id=subject.tenant_id)
+        events = uow.consents.events_for(subject_id)
+    return current_consents(events, as_of=clock.now())
 
 
 def consent_history(uow: UnitOfWork, subject_id: UUID) -> list[ConsentEvent]:

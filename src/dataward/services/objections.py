@@ -14,8 +14,10 @@ from uuid import UUID
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, ObjectionRefused
-from dataward.domain.register import LawfulBasis, Register
+from dataward.domain.permissions import require
+from dataward.domain.register import LawfulBasis, Register, StaffAction
 from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
+from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork
 
 
@@ -36,7 +38,7 @@ class DecideObjection:
 
 
 def record_objection(
-    uow: UnitOfWork, clock: Clock, register: Register, command: RecordObjection
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: RecordObjection
 ) -> Objection:
     now = clock.now()
     if command.kind is ObjectionKind.DIRECT_MARKETING:
@@ -52,6 +54,7 @@ def record_objection(
         subject = uow.subjects.get(command.subject_id)
         if subject is None:
             raise NotFound("subject", str(command.subject_id))
+        require(register, actor, StaffAction.MANAGE_OBJECTIONS, tenant_id=subject.tenant_id)
         if subject.erased:
             raise ObjectionRefused(f"subject {command.subject_id} was erased")
         uow.objections.add(objection)
@@ -59,12 +62,21 @@ def record_objection(
     return objection
 
 
-def decide_objection(uow: UnitOfWork, clock: Clock, command: DecideObjection) -> Objection:
+def decide_objection(
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: DecideObjection
+) -> Objection:
     """Uphold a pending objection, or override it with compelling grounds and their reasoning."""
     with uow:
         objection = uow.objections.get(command.objection_id)
         if objection is None:
             raise NotFound("objection", str(command.objection_id))
+        subject = uow.subjects.get(objection.subject_id)
+        require(
+            register,
+            actor,
+            StaffAction.MANAGE_OBJECTIONS,
+            tenant_id=subject.tenant_id if subject else None,
+        )
         decided = objection.decide(command.outcome, command.reasoning, clock.now())
         if not uow.objections.record_decision(decided):
             raise ObjectionRefused(f"objection {decided.id} was decided meanwhile")

@@ -157,6 +157,27 @@ class Vault(Protocol):
     def has_key(self, subject_id: str) -> bool: ...
 
 
+class StaffTokenLike(Protocol):
+    @property
+    def actor_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def tenant_id(self) -> str | None: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
+
+
+class StaffRepository(Protocol):
+    def add(
+        self, *, actor_id: str, role: str, tenant_id: str | None, token_hash: str, at: datetime
+    ) -> int: ...
+
+    def by_hash(self, token_hash: str) -> StaffTokenLike | None: ...
+
+    def revoke(self, actor_id: str, at: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; nothing is kept unless `commit()` is called."""
 
@@ -165,6 +186,9 @@ class UnitOfWork(Protocol):
 
     @property
     def subjects(self) -> SubjectRepository: ...
+
+    @property
+    def staff(self) -> StaffRepository: ...
 
     @property
     def consents(self) -> ConsentRepository: ...

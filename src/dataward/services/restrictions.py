@@ -14,8 +14,10 @@ from uuid import UUID
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
-from dataward.domain.register import Register
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction
 from dataward.domain.restrictions import Restriction, RestrictionGround
+from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork
 
 
@@ -37,7 +39,7 @@ class LiftRestriction:
 
 
 def apply_restriction(
-    uow: UnitOfWork, clock: Clock, register: Register, command: ApplyRestriction
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: ApplyRestriction
 ) -> Restriction:
     """Restrict processing of the subject's data from now; storage and legal claims go on."""
     scope = None if command.categories is None else frozenset(command.categories)
@@ -58,6 +60,7 @@ def apply_restriction(
         subject = uow.subjects.get(command.subject_id)
         if subject is None:
             raise NotFound("subject", str(command.subject_id))
+        require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
         if subject.erased:
             raise RestrictionRefused(f"subject {command.subject_id} was erased")
         uow.restrictions.add(restriction)
@@ -65,12 +68,21 @@ def apply_restriction(
     return restriction
 
 
-def lift_restriction(uow: UnitOfWork, clock: Clock, command: LiftRestriction) -> Restriction:
+def lift_restriction(
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: LiftRestriction
+) -> Restriction:
     """Lift a restriction now; refused unless the subject was told beforehand (Art. 18(3))."""
     with uow:
         restriction = uow.restrictions.get(command.restriction_id)
         if restriction is None:
             raise NotFound("restriction", str(command.restriction_id))
+        subject = uow.subjects.get(restriction.subject_id)
+        require(
+            register,
+            actor,
+            StaffAction.MANAGE_RESTRICTIONS,
+            tenant_id=subject.tenant_id if subject else None,
+        )
         lifted = restriction.lift(clock.now(), command.subject_told_at)
         if not uow.restrictions.record_lift(lifted):
             raise RestrictionRefused(f"restriction {lifted.id} was lifted meanwhile")

@@ -15,7 +15,8 @@ from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.gate import child_flag as gate_child_flag
 from dataward.domain.identifiers import Identifier, IdentifierType, normalise
-from dataward.domain.register import Register, Role
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, Role, StaffAction
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
 from dataward.services.ports import UnitOfWork, Vault
 
@@ -89,7 +90,8 @@ def create_subjects(
     commands: Sequence[NewSubject],
 ) -> list[Subject]:
     """Register many subjects in one transaction: all land, or none (a duplicate refuses all)."""
-    del actor  # not yet audited: the audit log's service comes next
+    for tenant in {command.tenant_id for command in commands}:
+        require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=tenant)
     now = clock.now()
     subjects: list[Subject] = []
     pending: list[tuple[Subject, str, Identifier, bytes]] = []
@@ -200,6 +202,7 @@ def shred(
     uow: UnitOfWork,
     vault: Vault,
     clock: Clock,
+    register: Register,
     actor: Actor,
     subject_id: str,
     *,
@@ -215,11 +218,11 @@ def shred(
     key, blind index or ciphertext stays in a file; a batch of erasures passes `purge=False`
     and calls `purge_freed_pages` on the unit of work and the vault once at its end.
     """
-    del actor  # recorded by the audit entry the caller appends (see services.audit)
     with uow:
         subject = uow.subjects.get(subject_id)
     if subject is None:
         raise NotFound("subject", subject_id)
+    require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
     key_destroyed = vault.destroy_key(str(subject.id))
     with uow:
         removed = uow.subjects.erase(

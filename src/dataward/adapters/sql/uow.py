@@ -14,6 +14,7 @@ from dataward.adapters.sql.consent import (
 )
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.registers import SqlRegisterRepository
+from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
 
 
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
     consents: SqlConsentRepository
     restrictions: SqlRestrictionRepository
     objections: SqlObjectionRepository
+    staff: SqlStaffRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -40,6 +42,7 @@ class SqlUnitOfWork:
         self.consents = SqlConsentRepository(self._connection)
         self.restrictions = SqlRestrictionRepository(self._connection)
         self.objections = SqlObjectionRepository(self._connection)
+        self.staff = SqlStaffRepository(self._connection)
         return self
 
     def __exit__(

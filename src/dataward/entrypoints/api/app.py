@@ -7,7 +7,9 @@ from fastapi import FastAPI
 from dataward import __version__
 from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
+from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.register import router as register_router
+from dataward.entrypoints.api.subjects import router as subjects_router
 
 
 def create_app(container: Container) -> FastAPI:
@@ -20,6 +22,8 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     errors.install(app)
     app.include_router(register_router)
+    app.include_router(subjects_router)
+    app.include_router(processing_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

@@ -12,11 +12,39 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
+from dataward.domain.errors import (
+    AccessDenied,
+    ActionNotAllowed,
+    ConfigurationError,
+    ConsentRefused,
+    DatawardError,
+    InvalidIdentifier,
+    KeyUnavailable,
+    NotFound,
+    ObjectionRefused,
+    ProhibitedData,
+    RegisterInvalid,
+    RestrictionRefused,
+    Unauthenticated,
+)
+from dataward.services.staff import StaffRefused
+from dataward.services.subjects import DuplicateIdentifier, SubjectRefused
 
 STATUS: dict[type[DatawardError], int] = {
     RegisterInvalid: 422,
+    InvalidIdentifier: 422,
+    ProhibitedData: 422,
+    SubjectRefused: 422,
+    ConsentRefused: 422,
+    RestrictionRefused: 409,
+    ObjectionRefused: 409,
+    StaffRefused: 422,
+    DuplicateIdentifier: 409,
+    Unauthenticated: 401,
+    AccessDenied: 403,
+    ActionNotAllowed: 403,
     NotFound: 404,
+    KeyUnavailable: 410,
     ConfigurationError: 500,
 }
 
@@ -32,8 +60,17 @@ def _status_for(error: DatawardError) -> int:
     return 400
 
 
+def _hides_existence(error: DatawardError) -> bool:
+    """A refusal because the subject is another tenant's must not confirm the subject exists."""
+    if isinstance(error, AccessDenied):
+        return error.reason == "tenant_mismatch"
+    return isinstance(error, ActionNotAllowed) and "tenant scope" in error.why
+
+
 async def _dataward_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DatawardError)  # noqa: S101 - registered for this type only
+    if _hides_existence(error):
+        return JSONResponse(error_body("not_found", "no such subject"), status_code=404)
     details: list[Any] = []
     if isinstance(error, RegisterInvalid):
         details = [
@@ -45,7 +82,12 @@ async def _dataward_error(_request: Request, error: Exception) -> JSONResponse:
             }
             for problem in error.problems
         ]
-    return JSONResponse(error_body(error.code, str(error), details), status_code=_status_for(error))
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
+    return JSONResponse(
+        error_body(error.code, str(error), details),
+        status_code=_status_for(error),
+        headers=headers,
+    )
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
@@ -60,7 +102,9 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)  # noqa: S101
-    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    code = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed"}.get(
+        error.status_code, "http_error"
+    )
     return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
 
 

@@ -10,6 +10,8 @@ import typer
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import policy as policy_commands
+from dataward.entrypoints.cli import staff as staff_commands
+from dataward.entrypoints.cli import subjects as subjects_commands
 from dataward.entrypoints.cli.common import container, fail_on_dataward_error
 
 app = typer.Typer(
@@ -21,6 +23,8 @@ app = typer.Typer(
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(db_commands.app, name="db")
 app.add_typer(keys_commands.app, name="keys")
+app.add_typer(subjects_commands.app, name="subjects")
+app.add_typer(staff_commands.app, name="staff")
 
 
 @app.command()

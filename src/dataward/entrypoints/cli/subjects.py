@@ -110,10 +110,12 @@ def shred(
         typer.confirm(f"Shred subject {subject_id}? This cannot be undone", abort=True)
     with fail_on_dataward_error(), container() as wired:
         actor = cli_actor(wired)
+        register = wired.active_register.get(wired.uow(read_only=True)).register
         report = shred_subject(
             wired.uow(),
             wired.vault(),
             wired.clock,
+            register,
             actor,
             subject_id,
             reason=reason,

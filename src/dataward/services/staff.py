@@ -1,0 +1,75 @@
+"""Staff credentials for the API: issue a token once, keep only its hash, revoke at will."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from dataward.domain.clock import Clock
+from dataward.domain.errors import DatawardError, Unauthenticated
+from dataward.domain.register import Register, StaffRoleScope
+from dataward.domain.subjects import Actor
+from dataward.services.ports import UnitOfWork
+
+
+class StaffRefused(DatawardError):
+    code = "staff_refused"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    actor: Actor
+    token: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(
+    uow: UnitOfWork,
+    clock: Clock,
+    register: Register,
+    *,
+    actor_id: str,
+    role: str,
+    tenant_id: str | None = None,
+) -> IssuedToken:
+    """A new API token for `actor_id` in a register role; the token is shown once, never kept."""
+    staff_role = next((r for r in register.staff_roles if r.key == role), None)
+    if staff_role is None:
+        known = ", ".join(r.key for r in register.staff_roles)
+        raise StaffRefused(f"unknown role {role!r} (the register has: {known})")
+    if staff_role.tenant_scope is StaffRoleScope.OWN_TENANT and tenant_id is None:
+        raise StaffRefused(f"the role {role!r} acts for one tenant: give the tenant")
+    if staff_role.tenant_scope is not StaffRoleScope.OWN_TENANT and tenant_id is not None:
+        raise StaffRefused(f"the role {role!r} is not tied to a tenant")
+    token = "dw_" + secrets.token_urlsafe(32)
+    with uow:
+        uow.staff.add(
+            actor_id=actor_id,
+            role=role,
+            tenant_id=tenant_id,
+            token_hash=token_hash(token),
+            at=clock.now(),
+        )
+        uow.commit()
+    return IssuedToken(Actor(id=actor_id, role=role, tenant_id=tenant_id), token)
+
+
+def authenticate(uow: UnitOfWork, token: str | None) -> Actor:
+    if not token:
+        raise Unauthenticated("no credentials: send 'Authorization: Bearer <token>'")
+    with uow:
+        found = uow.staff.by_hash(token_hash(token))
+    if found is None or found.revoked_at is not None:
+        raise Unauthenticated("the token is not valid")
+    return Actor(id=found.actor_id, role=found.role, tenant_id=found.tenant_id)
+
+
+def revoke(uow: UnitOfWork, clock: Clock, actor_id: str) -> int:
+    with uow:
+        count = uow.staff.revoke(actor_id, clock.now())
+        uow.commit()
+    return count

@@ -1,0 +1,92 @@
+"""Actions beyond the gate follow the register's staff roles and their tenant scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataward.domain.clock import FixedClock
+from dataward.domain.errors import ActionNotAllowed
+from dataward.domain.permissions import require
+from dataward.domain.register import StaffAction
+from dataward.domain.restrictions import RestrictionGround
+from dataward.services.restrictions import ApplyRestriction, apply_restriction
+from dataward.services.subjects import NewSubject, create_subject, shred
+from tests.builders import NOW, TENANT_A, TENANT_B, a_caller, an_actor, shipped_register
+from tests.fakes import FakeUnitOfWork, FakeVault
+
+REGISTER = shipped_register()
+
+
+@pytest.mark.parametrize(
+    ("role", "action"),
+    [
+        ("operator", StaffAction.ERASE_SUBJECTS),
+        ("operator", StaffAction.READ_AUDIT_LOG),
+        ("support", StaffAction.MANAGE_RESTRICTIONS),
+        ("marketing", StaffAction.MANAGE_OBJECTIONS),
+        ("auditor", StaffAction.REGISTER_SUBJECTS),
+        ("tenant_admin", StaffAction.MANAGE_REGISTER),
+        ("no_such_role", StaffAction.READ_AUDIT_LOG),
+    ],
+)
+def test_a_role_without_the_action_is_refused(role: str, action: StaffAction) -> None:
+    with pytest.raises(ActionNotAllowed, match="the role does not have this action"):
+        require(REGISTER, an_actor(role, TENANT_A if role == "tenant_admin" else None), action)
+
+
+def test_a_tenant_administrator_acts_only_on_its_own_tenant() -> None:
+    admin = an_actor("tenant_admin", TENANT_A)
+    require(REGISTER, admin, StaffAction.ERASE_SUBJECTS, tenant_id=TENANT_A)
+    with pytest.raises(ActionNotAllowed, match="outside the role's tenant scope"):
+        require(REGISTER, admin, StaffAction.ERASE_SUBJECTS, tenant_id=TENANT_B)
+    with pytest.raises(ActionNotAllowed, match="outside the role's tenant scope"):
+        require(REGISTER, admin, StaffAction.ERASE_SUBJECTS, tenant_id=None)
+
+
+def test_marketing_cannot_register_a_tenants_caller() -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(ActionNotAllowed):
+        create_subject(
+            uow,
+            FakeVault(),
+            FixedClock(NOW),
+            REGISTER,
+            an_actor("marketing"),
+            NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("agent_id", "A-1")]),
+        )
+    assert uow.commits == 0
+
+
+def test_another_tenants_administrator_cannot_shred_a_caller() -> None:
+    uow = FakeUnitOfWork()
+    vault = FakeVault()
+    caller = a_caller(TENANT_B)
+    uow.subjects.add(caller)
+    vault.create_keys([str(caller.id)])
+    with pytest.raises(ActionNotAllowed):
+        shred(
+            uow,
+            vault,
+            FixedClock(NOW),
+            REGISTER,
+            an_actor("tenant_admin", TENANT_A),
+            str(caller.id),
+            reason="attempt",
+        )
+    assert vault.has_key(str(caller.id))
+    assert uow.subjects.get(caller.id) == caller
+
+
+def test_support_cannot_restrict_processing() -> None:
+    uow = FakeUnitOfWork()
+    caller = a_caller(TENANT_A)
+    uow.subjects.add(caller)
+    with pytest.raises(ActionNotAllowed):
+        apply_restriction(
+            uow,
+            FixedClock(NOW),
+            REGISTER,
+            an_actor("support"),
+            ApplyRestriction(caller.id, RestrictionGround.ACCURACY_CONTESTED),
+        )
+    assert uow.restrictions.for_subject(caller.id) == []
