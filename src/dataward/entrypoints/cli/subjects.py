@@ -123,3 +123,34 @@ def shred(
         )
     removed = ", ".join(f"{name} {count}" for name, count in report.removed.items())
     typer.echo(f"shredded {report.subject_id}: key destroyed={report.key_destroyed}; {removed}")
+
+
+@app.command()
+def show(
+    subject_id: Annotated[str, typer.Argument(help="The subject's id.")],
+    purpose: Annotated[str, typer.Option(help="The register purpose this read serves.")],
+) -> None:
+    """Show a subject and the identifiers the gate allows for the purpose (decision audited)."""
+    from dataward.services.disclosure import read_identifiers
+
+    with fail_on_dataward_error(), container() as wired:
+        loaded = wired.active_register.get(wired.uow(read_only=True))
+        read = read_identifiers(
+            wired.uow(),
+            wired.vault(),
+            wired.clock,
+            wired.gate_for(loaded),
+            cli_actor(wired),
+            subject_id=subject_id,
+            purpose=purpose,
+        )
+        with wired.uow(read_only=True) as uow:
+            subject = uow.subjects.get(subject_id)
+    if subject is not None:
+        typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
+        if subject.dco_flag:
+            typer.echo(f"flag: {subject.dco_flag}")
+    for identifier in read.identifiers:
+        typer.echo(f"{identifier.type}\t{identifier.value}")
+    for category, decision in read.refused.items():
+        typer.echo(f"withheld {category}: {decision.reason.value}", err=True)

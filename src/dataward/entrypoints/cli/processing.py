@@ -1,0 +1,173 @@
+"""`dataward consents|restrictions|objections ...`: what the gate needs to know, for staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import typer
+
+from dataward.domain.consent import ConsentMethod
+from dataward.domain.restrictions import ObjectionKind, ObjectionOutcome, RestrictionGround
+from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+
+consents = typer.Typer(help="The consent ledger (append-only).", no_args_is_help=True)
+restrictions = typer.Typer(help="Restrictions of processing (Art. 18).", no_args_is_help=True)
+objections = typer.Typer(help="Objections to processing (Art. 21).", no_args_is_help=True)
+
+SubjectArg = Annotated[UUID, typer.Argument(help="The subject's id.")]
+
+
+@consents.command("give")
+def give(
+    subject_id: SubjectArg,
+    purpose: Annotated[str, typer.Option(help="A consent-based purpose, e.g. direct_marketing.")],
+    method: Annotated[ConsentMethod, typer.Option(help="How the consent was given.")],
+    notice_version: Annotated[str, typer.Option(help="Notice version the person was shown.")],
+    channel: Annotated[str | None, typer.Option(help="email, sms, post or third_party.")] = None,
+    evidence: Annotated[str | None, typer.Option(help="Reference to the evidence kept.")] = None,
+) -> None:
+    """Record consent given."""
+    from dataward.services.consent import GiveConsent, record_consent
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        event = record_consent(
+            wired.uow(),
+            wired.clock,
+            register,
+            cli_actor(wired),
+            GiveConsent(subject_id, purpose, channel, method, notice_version, evidence),
+        )
+    typer.echo(f"consent given: {event.purpose} {event.channel or '(all channels)'} {event.at}")
+
+
+@consents.command("withdraw")
+def withdraw(
+    subject_id: SubjectArg,
+    purpose: Annotated[str, typer.Option(help="The purpose consent is withdrawn from.")],
+    method: Annotated[ConsentMethod, typer.Option(help="How the withdrawal came in.")],
+    notice_version: Annotated[str, typer.Option(help="Notice version in force.")],
+    channel: Annotated[str | None, typer.Option(help="One channel; every channel if none.")] = None,
+) -> None:
+    """Record consent withdrawn, effective at once (every channel unless one is named)."""
+    from dataward.services.consent import WithdrawConsent, withdraw_consent
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        events = withdraw_consent(
+            wired.uow(),
+            wired.clock,
+            register,
+            cli_actor(wired),
+            WithdrawConsent(subject_id, purpose, method, notice_version, channel),
+        )
+    for event in events:
+        typer.echo(f"consent withdrawn: {event.purpose} {event.channel or '-'} {event.at}")
+
+
+@consents.command("show")
+def show_consents(subject_id: SubjectArg) -> None:
+    """Where each of the subject's consents stands now."""
+    from dataward.services.consent import consent_state_for
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        state = consent_state_for(
+            wired.uow(read_only=True), wired.clock, register, cli_actor(wired), subject_id
+        )
+    for (purpose, channel), value in sorted(state.items(), key=lambda kv: str(kv[0])):
+        typer.echo(f"{purpose}\t{channel or '-'}\t{value.value}")
+
+
+@restrictions.command("apply")
+def apply(
+    subject_id: SubjectArg,
+    ground: Annotated[RestrictionGround, typer.Option(help="The Art. 18(1) ground.")],
+    category: Annotated[
+        list[str] | None, typer.Option(help="Restrict only this category (repeatable).")
+    ] = None,
+    request: Annotated[str | None, typer.Option(help="The rights request it answers.")] = None,
+) -> None:
+    """Restrict processing: from now only storage and legal claims."""
+    from dataward.services.restrictions import ApplyRestriction, apply_restriction
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        applied = apply_restriction(
+            wired.uow(),
+            wired.clock,
+            register,
+            cli_actor(wired),
+            ApplyRestriction(subject_id, ground, category or None, None, request),
+        )
+    typer.echo(f"restriction {applied.id} applied ({applied.ground.value})")
+
+
+@restrictions.command("lift")
+def lift(
+    restriction_id: Annotated[UUID, typer.Argument(help="The restriction's id.")],
+    told: Annotated[
+        datetime | None,
+        typer.Option(help="When the subject was told it would be lifted (ISO time, with zone)."),
+    ] = None,
+) -> None:
+    """Lift a restriction; refused unless the subject was told first (Art. 18(3))."""
+    from dataward.services.restrictions import LiftRestriction, lift_restriction
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        lifted = lift_restriction(
+            wired.uow(),
+            wired.clock,
+            register,
+            cli_actor(wired),
+            LiftRestriction(restriction_id, told),
+        )
+    typer.echo(f"restriction {lifted.id} lifted at {lifted.lifted_at}")
+
+
+@objections.command("record")
+def record(
+    subject_id: SubjectArg,
+    kind: Annotated[ObjectionKind, typer.Option(help="legitimate_interests or direct_marketing.")],
+    purpose: Annotated[str | None, typer.Option(help="The purpose objected to.")] = None,
+    request: Annotated[str | None, typer.Option(help="The rights request it answers.")] = None,
+) -> None:
+    """Record an objection; one to direct marketing is upheld at once."""
+    from dataward.services.objections import RecordObjection, record_objection
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        recorded = record_objection(
+            wired.uow(),
+            wired.clock,
+            register,
+            cli_actor(wired),
+            RecordObjection(subject_id, kind, purpose, request),
+        )
+    typer.echo(f"objection {recorded.id}: {recorded.purpose} {recorded.outcome.value}")
+
+
+@objections.command("decide")
+def decide(
+    objection_id: Annotated[UUID, typer.Argument(help="The objection's id.")],
+    outcome: Annotated[ObjectionOutcome, typer.Option(help="upheld or compelling_grounds.")],
+    reasoning: Annotated[
+        str | None, typer.Option(help="The assessment; required for compelling grounds.")
+    ] = None,
+) -> None:
+    """Decide an objection to legitimate interests, with the DCO's reasoning."""
+    from dataward.services.objections import DecideObjection, decide_objection
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        decided = decide_objection(
+            wired.uow(),
+            wired.clock,
+            register,
+            cli_actor(wired),
+            DecideObjection(objection_id, outcome, reasoning),
+        )
+    typer.echo(f"objection {decided.id}: {decided.outcome.value}")
