@@ -1,0 +1,1 @@
+"""Parsers of telephony source formats: one module per format, all yielding domain.telephony."""

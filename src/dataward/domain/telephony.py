@@ -1,0 +1,175 @@
+"""Telephony activity as the parsers read it, before it is pseudonymised.
+
+Every source format (Asterisk cdr_csv and cdr_custom, Asterisk queue_log, FreeSWITCH cdr_csv,
+BroadWorks accounting CSV, a generic CSV with a column mapping) is read into these types. They
+hold raw party numbers and names, so they live only in memory during ingest: the call store
+keeps subject references instead, and nothing here is ever logged or written as it is.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Presentation(StrEnum):
+    """Whether the party's number may be shown (caller-ID presentation)."""
+
+    ALLOWED = "allowed"
+    RESTRICTED = "restricted"  # withheld by the caller: stored as withheld, never as a number
+    UNAVAILABLE = "unavailable"  # the network did not supply one
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+    UNKNOWN = "unknown"
+
+
+class Disposition(StrEnum):
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    FAILED = "failed"
+    CONGESTION = "congestion"
+    ABANDONED = "abandoned"  # left a queue before an agent answered
+    OVERFLOW = "overflow"  # left a queue by timeout, empty queue, or a key press
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a record came from, for error messages and the quarantine: never its content."""
+
+    source: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class RawParty:
+    """One end of a call as the source wrote it. `number` is raw (not yet E.164)."""
+
+    number: str | None = None
+    presentation: Presentation = Presentation.ALLOWED
+    name: str | None = None
+
+    def __repr__(self) -> str:  # never print a number or name by accident
+        shown = "<number>" if self.number else "None"
+        return f"RawParty(number={shown}, presentation={self.presentation.value})"
+
+    @property
+    def withheld(self) -> bool:
+        return self.presentation is not Presentation.ALLOWED or not self.number
+
+
+@dataclass(frozen=True, slots=True)
+class CallLeg:
+    """One leg (one CDR row) of a multi-leg call."""
+
+    leg_id: str
+    start: datetime
+    answer: datetime | None
+    end: datetime | None
+    caller: RawParty
+    callee: RawParty
+    disposition: Disposition
+    duration_s: float | None = None
+    talk_s: float | None = None
+    agent_id: str | None = None
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawCall:
+    """A call as one source saw it; `source_id` is its identity within the tenant.
+
+    Times are aware (UTC or the tenant's zone, converted by the parser). `wait_s` is time in a
+    queue before answer or abandonment; `ring_s` time ringing an agent; `talk_s` time connected.
+    """
+
+    source_id: str
+    start: datetime
+    answer: datetime | None
+    end: datetime | None
+    direction: Direction
+    disposition: Disposition
+    caller: RawParty
+    callee: RawParty
+    agent_id: str | None = None
+    queue: str | None = None
+    wait_s: float | None = None
+    ring_s: float | None = None
+    talk_s: float | None = None
+    legs: tuple[CallLeg, ...] = ()
+    location: SourceLocation | None = None
+    format: str = ""
+
+
+class QueueEventKind(StrEnum):
+    """Asterisk queue_log events (and their equivalents from other ACDs)."""
+
+    ENTERQUEUE = "ENTERQUEUE"
+    CONNECT = "CONNECT"
+    COMPLETECALLER = "COMPLETECALLER"
+    COMPLETEAGENT = "COMPLETEAGENT"
+    ABANDON = "ABANDON"
+    EXITWITHTIMEOUT = "EXITWITHTIMEOUT"
+    EXITEMPTY = "EXITEMPTY"
+    EXITWITHKEY = "EXITWITHKEY"
+    RINGNOANSWER = "RINGNOANSWER"
+    RINGCANCELED = "RINGCANCELED"
+    TRANSFER = "TRANSFER"
+    BLINDTRANSFER = "BLINDTRANSFER"
+    ATTENDEDTRANSFER = "ATTENDEDTRANSFER"
+    AGENTLOGIN = "AGENTLOGIN"
+    AGENTLOGOFF = "AGENTLOGOFF"
+    AGENTCALLBACKLOGIN = "AGENTCALLBACKLOGIN"
+    AGENTCALLBACKLOGOFF = "AGENTCALLBACKLOGOFF"
+    ADDMEMBER = "ADDMEMBER"
+    REMOVEMEMBER = "REMOVEMEMBER"
+    PAUSE = "PAUSE"
+    UNPAUSE = "UNPAUSE"
+    PAUSEALL = "PAUSEALL"
+    UNPAUSEALL = "UNPAUSEALL"
+    QUEUESTART = "QUEUESTART"
+    CONFIGRELOAD = "CONFIGRELOAD"
+    AGENTDUMP = "AGENTDUMP"
+    SYSCOMPAT = "SYSCOMPAT"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEvent:
+    """One queue_log line: `data` are the event's fields as written (see legal-rules C2)."""
+
+    at: datetime
+    call_id: str | None  # None for NONE / REALTIME / CLI (not about one call)
+    queue: str | None
+    agent: str | None
+    kind: QueueEventKind
+    data: tuple[str, ...] = ()
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BadRecord:
+    """A line that could not be read: where, and why in words without its content.
+
+    `raw` is the line itself, kept only for the quarantine (which stores it encrypted) so it
+    can be corrected and replayed; it is never put into a message or a log.
+    """
+
+    location: SourceLocation
+    reason: str
+    raw: str = field(repr=False, default="")
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+ParsedItem = RawCall | QueueEvent | BadRecord
