@@ -6,16 +6,18 @@ Each fake keeps its rows in plain lists and dicts and counts commits, as cosmicp
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
+from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
 from dataward.domain.consent import ConsentEvent
 from dataward.domain.restrictions import Objection, ObjectionOutcome, Restriction
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
+from dataward.domain.tenants import Tenant
 from dataward.services.ports import StoredRegister
 
 
@@ -216,6 +218,47 @@ class FakeStaffRepository:
         return len(live)
 
 
+class FakeAuditLog:
+    """The chain in a list, sealed by the same domain code as the SQL log."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def append(self, *drafts: AuditDraft) -> list[AuditEntry]:
+        sealed = seal(drafts, self.head())
+        self.entries.extend(sealed)
+        return sealed
+
+    def head(self) -> AuditEntry | None:
+        return self.entries[-1] if self.entries else None
+
+    def count(self) -> int:
+        return len(self.entries)
+
+    def iter_entries(self, batch: int = 1000) -> Iterator[AuditEntry]:
+        del batch
+        return iter(list(self.entries))
+
+    def export(self, out: Any) -> int:
+        for entry in self.entries:
+            out.write(to_json_line(entry))
+        return len(self.entries)
+
+
+class FakeTenantRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, Tenant] = {}
+
+    def add(self, tenant: Tenant) -> None:
+        self.rows[tenant.id] = tenant
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        return self.rows.get(tenant_id)
+
+    def all(self) -> Sequence[Tenant]:
+        return sorted(self.rows.values(), key=lambda t: t.id)
+
+
 class FakeUnitOfWork:
     """Every repository in memory; `commits` counts how often a use case committed."""
 
@@ -226,6 +269,8 @@ class FakeUnitOfWork:
         self.restrictions = FakeRestrictionRepository()
         self.objections = FakeObjectionRepository()
         self.staff = FakeStaffRepository()
+        self.tenants = FakeTenantRepository()
+        self.audit = FakeAuditLog()
         self.commits = 0
 
     def __enter__(self) -> Self:

@@ -2,73 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
 from faker import Faker
-from fastapi.testclient import TestClient
 
-from dataward.bootstrap import Container, bootstrap
-from dataward.config import Settings
-from dataward.entrypoints.api.app import create_app
-from dataward.services.setup import initialise
-from dataward.services.staff import issue_token, revoke
-
-ROLES = {
-    "dco": ("dco", None),
-    "operator": ("operator", None),
-    "support": ("support", None),
-    "marketing": ("marketing", None),
-    "auditor": ("auditor", None),
-    "admin_a": ("tenant_admin", "tenant-a"),
-    "admin_b": ("tenant_admin", "tenant-b"),
-}
-
-
-@dataclass
-class Api:
-    client: TestClient
-    container: Container
-    tokens: dict[str, str]
-
-    def as_(self, who: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}"}
-
-    def create(self, who: str, body: dict[str, Any]) -> str:
-        response = self.client.post("/api/v1/subjects", json=body, headers=self.as_(who))
-        assert response.status_code == 201, response.text
-        return str(response.json()["id"])
-
-    def read(self, who: str, subject_id: str, purpose: str) -> Any:
-        return self.client.get(
-            f"/api/v1/subjects/{subject_id}", params={"purpose": purpose}, headers=self.as_(who)
-        )
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    container = bootstrap(Settings(data_dir=tmp_path / "var"))
-    initialise(container)
-    register = container.active_register.get(container.uow(read_only=True)).register
-    tokens = {
-        who: issue_token(
-            container.uow(), container.clock, register, actor_id=who, role=role, tenant_id=tenant
-        ).token
-        for who, (role, tenant) in ROLES.items()
-    }
-    with TestClient(create_app(container)) as client:
-        yield Api(client, container, tokens)
-    container.close()
-
-
-@pytest.fixture
-def fake() -> Faker:
-    faker = Faker("en_GB")
-    faker.seed_instance(99)
-    return faker
+from dataward.services.staff import revoke
+from tests.e2e.conftest import Api
 
 
 def drama_number(fake: Faker) -> str:

@@ -325,3 +325,28 @@ def test_shredding_defeats_a_copy_of_the_database(
     with world.uow() as uow:
         (kept,) = uow.subjects.identifiers_of(bystander)
     assert world.vault.open(bystander, kept.ciphertext).startswith("+442079460")
+
+
+def test_two_people_may_share_a_name_but_not_an_email(world: World, fake: Faker) -> None:
+    name = fake.name()
+    email = fake.email()
+    for address in (email, fake.email()):
+        create_subject(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            NewSubject(kind="end_user", identifiers=[("name", name), ("email", address)]),
+        )
+    with pytest.raises(DuplicateIdentifier):
+        create_subject(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            NewSubject(kind="end_user", identifiers=[("name", fake.name()), ("email", email)]),
+        )
+    with pytest.raises(SubjectRefused, match="look a subject up by one of"):
+        find_subject(world.uow(), world.vault, "name", name)

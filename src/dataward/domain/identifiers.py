@@ -30,6 +30,18 @@ class IdentifierType(StrEnum):
     AGENT_ID = "agent_id"
 
 
+# Identifiers that single out one person: one subject each (per tenant, or among our own).
+# Names and postal addresses are shared by different people and are never unique.
+UNIQUE_TYPES: frozenset[IdentifierType] = frozenset(
+    {
+        IdentifierType.PHONE,
+        IdentifierType.EMAIL,
+        IdentifierType.ACCOUNT_ID,
+        IdentifierType.USERNAME,
+        IdentifierType.AGENT_ID,
+    }
+)
+
 # Which register field each identifier is (category.field), for the gate's category check.
 REGISTER_FIELD: dict[IdentifierType, tuple[str, str]] = {
     IdentifierType.PHONE: ("contact", "telephone"),

@@ -165,6 +165,7 @@ class StaffAction(StrEnum):
     MANAGE_OBJECTIONS = "manage_objections"
     READ_AUDIT_LOG = "read_audit_log"
     MANAGE_REGISTER = "manage_register"
+    MANAGE_TENANTS = "manage_tenants"
 
 
 _DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")

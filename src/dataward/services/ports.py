@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 from uuid import UUID
 
+from dataward.domain.audit import AuditDraft, AuditEntry
 from dataward.domain.clock import Clock
 from dataward.domain.consent import ConsentEvent
 from dataward.domain.restrictions import Objection, Restriction
 from dataward.domain.subjects import Subject, Tombstone
+from dataward.domain.tenants import Tenant
 
 __all__ = [
+    "AuditLog",
     "Clock",
     "ConsentRepository",
     "ObjectionRepository",
@@ -178,6 +181,36 @@ class StaffRepository(Protocol):
     def revoke(self, actor_id: str, at: datetime) -> int: ...
 
 
+class TextSink(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+class AuditLog(Protocol):
+    """The hash-chained audit log: append inside the caller's transaction, read in seq order."""
+
+    def append(self, *drafts: AuditDraft) -> list[AuditEntry]:
+        """Seal the drafts after the head, serialised against every other appender."""
+        ...
+
+    def head(self) -> AuditEntry | None: ...
+
+    def count(self) -> int: ...
+
+    def iter_entries(self, batch: int = 1000) -> Iterator[AuditEntry]: ...
+
+    def export(self, out: TextSink) -> int:
+        """Every entry as JSON Lines to `out`; returns how many."""
+        ...
+
+
+class TenantRepository(Protocol):
+    def add(self, tenant: Tenant) -> None: ...
+
+    def get(self, tenant_id: str) -> Tenant | None: ...
+
+    def all(self) -> Sequence[Tenant]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; nothing is kept unless `commit()` is called."""
 
@@ -191,6 +224,9 @@ class UnitOfWork(Protocol):
     def staff(self) -> StaffRepository: ...
 
     @property
+    def tenants(self) -> TenantRepository: ...
+
+    @property
     def consents(self) -> ConsentRepository: ...
 
     @property
@@ -198,6 +234,9 @@ class UnitOfWork(Protocol):
 
     @property
     def objections(self) -> ObjectionRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     def __enter__(self) -> Self: ...
 

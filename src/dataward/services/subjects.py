@@ -14,7 +14,7 @@ from datetime import date, datetime
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.gate import child_flag as gate_child_flag
-from dataward.domain.identifiers import Identifier, IdentifierType, normalise
+from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType, normalise
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, Role, StaffAction
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
@@ -103,9 +103,10 @@ def create_subjects(
         for kind, raw in command.identifiers:
             ident = normalise(kind, raw, region=command.region)
             index = vault.blind_index(ident.type.value, ident.value)
-            if (scope, ident.type.value, index) in seen:
-                raise DuplicateIdentifier(ident.type.value, "another subject in this batch")
-            seen.add((scope, ident.type.value, index))
+            if ident.type in UNIQUE_TYPES:
+                if (scope, ident.type.value, index) in seen:
+                    raise DuplicateIdentifier(ident.type.value, "another subject in this batch")
+                seen.add((scope, ident.type.value, index))
             pending.append((subject, scope, ident, index))
     with uow:
         _refuse_existing(uow, pending)
@@ -148,6 +149,8 @@ def _refuse_existing(
 ) -> None:
     wanted: dict[tuple[str, str], list[bytes]] = {}
     for _subject, scope, ident, index in pending:
+        if ident.type not in UNIQUE_TYPES:
+            continue
         wanted.setdefault((scope, ident.type.value), []).append(index)
     for (scope, kind), indexes in wanted.items():
         found = uow.subjects.find_many_by_index(scope, kind, indexes)
@@ -171,7 +174,7 @@ def add_identifier(
         scope = scope_of(subject.tenant_id)
         index = vault.blind_index(ident.type.value, ident.value)
         existing = uow.subjects.find_by_index(scope, ident.type.value, index)
-        if existing is not None:
+        if existing is not None and ident.type in UNIQUE_TYPES:
             raise DuplicateIdentifier(ident.type.value, existing)
         row = _identifier_row(
             subject, scope, ident, index, vault.seal(str(subject.id), ident.value)
@@ -190,8 +193,14 @@ def find_subject(
     tenant_id: str | None = None,
     region: str | None = None,
 ) -> Subject | None:
-    """The subject with this identifier in this tenant (or among our own subjects)."""
+    """The subject with this identifier in this tenant (or among our own subjects).
+
+    Only identifiers that single out one person can be looked up: not names or addresses.
+    """
     ident = normalise(kind, raw, region=region)
+    if ident.type not in UNIQUE_TYPES:
+        unique = ", ".join(sorted(t.value for t in UNIQUE_TYPES))
+        raise SubjectRefused(f"look a subject up by one of: {unique}")
     index = vault.blind_index(ident.type.value, ident.value)
     with uow:
         subject_id = uow.subjects.find_by_index(scope_of(tenant_id), ident.type.value, index)

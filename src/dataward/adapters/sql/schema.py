@@ -6,7 +6,14 @@ missing here is a test failure, not a silent gap.
 
 from __future__ import annotations
 
-from dataward.adapters.sql import consent, staff, tables, vault_tables  # noqa: F401 - registers the tables
+from dataward.adapters.sql import (  # noqa: F401 - importing registers the tables
+    audit,
+    consent,
+    staff,
+    tables,
+    tenants,
+    vault_tables,
+)
 from dataward.adapters.sql.tables import metadata
 
 __all__ = ["metadata"]

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, Transaction
 
+from dataward.adapters.sql.audit import SqlAuditLog
 from dataward.adapters.sql.consent import (
     SqlConsentRepository,
     SqlObjectionRepository,
@@ -16,6 +17,7 @@ from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
+from dataward.adapters.sql.tenants import SqlTenantRepository
 
 
 class SqlUnitOfWork:
@@ -25,6 +27,8 @@ class SqlUnitOfWork:
     restrictions: SqlRestrictionRepository
     objections: SqlObjectionRepository
     staff: SqlStaffRepository
+    tenants: SqlTenantRepository
+    audit: SqlAuditLog
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -43,6 +47,8 @@ class SqlUnitOfWork:
         self.restrictions = SqlRestrictionRepository(self._connection)
         self.objections = SqlObjectionRepository(self._connection)
         self.staff = SqlStaffRepository(self._connection)
+        self.tenants = SqlTenantRepository(self._connection)
+        self.audit = SqlAuditLog(self._connection)
         return self
 
     def __exit__(

@@ -11,15 +11,19 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Table,
-    UniqueConstraint,
 )
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
+from dataward.domain.identifiers import UNIQUE_TYPES
+
+UNIQUE_KINDS = sorted(t.value for t in UNIQUE_TYPES)
+"""Identifier types stored once per scope (a partial unique index enforces it)."""
 
 CONTROLLER_SCOPE = ""
 """`identifiers.scope` for the organisation's own subjects; callers use their tenant's id."""
@@ -55,8 +59,18 @@ identifiers = Table(
     Column("blind_index", LargeBinary(32), nullable=False),
     Column("ciphertext", LargeBinary, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
-    UniqueConstraint("scope", "type", "blind_index", name="uq_identifiers_scope_type_index"),
     comment="Each identifier once: a keyed blind index to find it, AES-GCM ciphertext to read it.",
+)
+
+Index("ix_identifiers_lookup", identifiers.c.scope, identifiers.c.type, identifiers.c.blind_index)
+Index(
+    "uq_identifiers_single_out",
+    identifiers.c.scope,
+    identifiers.c.type,
+    identifiers.c.blind_index,
+    unique=True,
+    sqlite_where=identifiers.c.type.in_(UNIQUE_KINDS),
+    postgresql_where=identifiers.c.type.in_(UNIQUE_KINDS),
 )
 
 tombstones = Table(

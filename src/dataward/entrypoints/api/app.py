@@ -7,9 +7,11 @@ from fastapi import FastAPI
 from dataward import __version__
 from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
+from dataward.entrypoints.api.audit import router as audit_router
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.register import router as register_router
 from dataward.entrypoints.api.subjects import router as subjects_router
+from dataward.entrypoints.api.tenants import router as tenants_router
 
 
 def create_app(container: Container) -> FastAPI:
@@ -24,6 +26,8 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(register_router)
     app.include_router(subjects_router)
     app.include_router(processing_router)
+    app.include_router(tenants_router)
+    app.include_router(audit_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

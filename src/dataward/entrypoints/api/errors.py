@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dataward.domain.audit import AuditRefused
 from dataward.domain.errors import (
     AccessDenied,
     ActionNotAllowed,
@@ -27,6 +28,7 @@ from dataward.domain.errors import (
     RestrictionRefused,
     Unauthenticated,
 )
+from dataward.domain.tenants import TenantRefused
 from dataward.services.staff import StaffRefused
 from dataward.services.subjects import DuplicateIdentifier, SubjectRefused
 
@@ -39,6 +41,7 @@ STATUS: dict[type[DatawardError], int] = {
     RestrictionRefused: 409,
     ObjectionRefused: 409,
     StaffRefused: 422,
+    TenantRefused: 422,
     DuplicateIdentifier: 409,
     Unauthenticated: 401,
     AccessDenied: 403,
@@ -46,6 +49,7 @@ STATUS: dict[type[DatawardError], int] = {
     NotFound: 404,
     KeyUnavailable: 410,
     ConfigurationError: 500,
+    AuditRefused: 500,  # a caller passed details the log refuses: a bug, not the client's
 }
 
 

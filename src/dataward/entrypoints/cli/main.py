@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
+from dataward.entrypoints.cli import audit as audit_commands
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli import processing as processing_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands
+from dataward.entrypoints.cli import tenants as tenants_commands
 from dataward.entrypoints.cli.common import container, fail_on_dataward_error
 
 app = typer.Typer(
@@ -25,7 +27,9 @@ app.add_typer(policy_commands.app, name="policy")
 app.add_typer(db_commands.app, name="db")
 app.add_typer(keys_commands.app, name="keys")
 app.add_typer(subjects_commands.app, name="subjects")
+app.add_typer(tenants_commands.app, name="tenants")
 app.add_typer(staff_commands.app, name="staff")
+app.add_typer(audit_commands.app, name="audit")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")

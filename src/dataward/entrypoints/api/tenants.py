@@ -1,0 +1,96 @@
+"""`/api/v1/tenants`: customer organisations and their call-data settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from dataward.domain.tenants import Tenant
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.services import tenants as service
+
+router = APIRouter(prefix="/api/v1/tenants", tags=["tenants"])
+
+
+class ContactIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=320)
+    phone: str | None = None
+
+
+class TenantIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    id: str | None = Field(None, description="Short id; default: made from the name")
+    region: str = Field("GB", description="Dialling region of national numbers")
+    timezone: str = Field("Europe/London", description="Zone of local times in its files")
+    call_retention: str | None = Field(
+        None, description="ISO 8601 duration from the contract; default: the register's"
+    )
+    service_level_seconds: int = 20
+    short_abandon_seconds: int = 5
+    controller_contact: ContactIn | None = None
+
+
+class TenantOut(BaseModel):
+    id: str
+    name: str
+    region: str
+    timezone: str
+    call_retention: str
+    service_level_seconds: int
+    short_abandon_seconds: int
+    has_controller_contact: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, t: Tenant) -> TenantOut:
+        return cls(
+            id=t.id,
+            name=t.name,
+            region=t.region,
+            timezone=t.timezone,
+            call_retention=t.call_retention,
+            service_level_seconds=t.service_level_seconds,
+            short_abandon_seconds=t.short_abandon_seconds,
+            has_controller_contact=t.controller_contact is not None,
+            created_at=t.created_at,
+        )
+
+
+@router.post("", status_code=201, summary="Onboard a tenant")
+def create(
+    body: TenantIn, container: ContainerDep, register: RegisterDep, actor: ActorDep
+) -> TenantOut:
+    contact = body.controller_contact
+    tenant = service.create_tenant(
+        container.uow(),
+        container.vault(),
+        container.clock,
+        register,
+        actor,
+        service.NewTenant(
+            name=body.name,
+            id=body.id,
+            region=body.region,
+            timezone=body.timezone,
+            call_retention=body.call_retention,
+            service_level_seconds=body.service_level_seconds,
+            short_abandon_seconds=body.short_abandon_seconds,
+            contact=(
+                service.ControllerContact(contact.name, contact.email, contact.phone)
+                if contact
+                else None
+            ),
+        ),
+    )
+    return TenantOut.of(tenant)
+
+
+@router.get("", summary="The tenants you may see")
+def listing(container: ContainerDep, register: RegisterDep, actor: ActorDep) -> list[TenantOut]:
+    return [
+        TenantOut.of(t)
+        for t in service.list_tenants(container.uow(read_only=True), register, actor)
+    ]

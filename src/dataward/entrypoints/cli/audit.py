@@ -1,0 +1,55 @@
+"""`dataward audit ...`: verify the audit log's hash chain, export it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+
+app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+EXIT_BROKEN = 1
+
+
+@app.command()
+def verify() -> None:
+    """Check every entry's hash and link; exit 1 naming the first broken entry."""
+    from dataward.services.audit import verify as verify_log
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        result = verify_log(wired.uow(read_only=True), register, cli_actor(wired))
+    if result.reason is None:
+        typer.echo(f"audit log intact: {result.checked} entries checked, head {result.head[:16]}")
+        return
+    typer.echo(f"audit log BROKEN at entry #{result.first_broken_seq}: {result.reason.describe()}")
+    if result.found_seq is not None:
+        typer.echo(f"found entry #{result.found_seq} in its place")
+    typer.echo(f"the {result.checked} entries before it are intact")
+    raise typer.Exit(EXIT_BROKEN)
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path | None, typer.Option(help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """Write every entry as JSON Lines; the export itself is recorded in the log first."""
+    from dataward.services.audit import export as export_log
+    from dataward.services.audit import record_export
+
+    with fail_on_dataward_error(), container() as wired:
+        register = wired.active_register.get(wired.uow(read_only=True)).register
+        receipt = record_export(wired.uow(), wired.clock, register, cli_actor(wired))
+        if output is None:
+            count = export_log(wired.uow(read_only=True), receipt, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="\n") as out:
+                count = export_log(wired.uow(read_only=True), receipt, out)
+    where = f" to {output}" if output is not None else ""
+    typer.echo(f"exported {count} entries{where} (export recorded as #{receipt.seq})", err=True)

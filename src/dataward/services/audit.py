@@ -1,0 +1,96 @@
+"""Use cases of the audit log: record what happened, verify the chain, export it.
+
+`record` appends inside the caller's unit of work and never commits, so an entry is kept
+exactly when the change it records is. Pass references only: the subject's UUID as
+`subject_ref`, keys and ids in `details` (see `dataward.domain.audit`).
+
+Reading the log needs the register's `read_audit_log` action. An export is itself recorded:
+`record_export` checks the permission and commits an `audit_exported` entry, and its receipt
+(that entry) is what `export` and `export_lines` take, so no export goes unrecorded. The
+entries are then read in a transaction of their own, which may be read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+from uuid import UUID
+
+from dataward.domain.audit import (
+    AuditAction,
+    AuditDraft,
+    AuditEntry,
+    VerifyResult,
+    to_json_line,
+    verify_chain,
+)
+from dataward.domain.clock import Clock
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction
+from dataward.domain.subjects import Actor
+from dataward.services.ports import TextSink, UnitOfWork
+
+
+def record(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor | str,
+    action: AuditAction | str,
+    *,
+    subject_ref: UUID | str | None = None,
+    purpose: str | None = None,
+    decision: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (inside `with uow`); the caller commits."""
+    draft = AuditDraft(
+        at=clock.now(),
+        actor=actor.id if isinstance(actor, Actor) else actor,
+        action=action,
+        subject_ref=subject_ref,
+        purpose=purpose,
+        decision=decision,
+        details=details or {},
+    )
+    (entry,) = uow.audit.append(draft)
+    return entry
+
+
+def verify(uow: UnitOfWork, register: Register, actor: Actor) -> VerifyResult:
+    """Check the whole chain, streaming; the result names the first broken entry, if any."""
+    require(register, actor, StaffAction.READ_AUDIT_LOG)
+    with uow:
+        return verify_chain(uow.audit.iter_entries())
+
+
+def record_export(uow: UnitOfWork, clock: Clock, register: Register, actor: Actor) -> AuditEntry:
+    """May `actor` export the log? Record that it did, and return the receipt for `export`."""
+    require(register, actor, StaffAction.READ_AUDIT_LOG)
+    with uow:
+        receipt = record(uow, clock, actor, AuditAction.AUDIT_EXPORTED, details={"format": "jsonl"})
+        uow.commit()
+    return receipt
+
+
+def export(uow: UnitOfWork, receipt: AuditEntry, out: TextSink) -> int:
+    """Write every entry, the receipt's included, to `out` as JSON Lines; returns how many."""
+    _check_receipt(receipt)
+    with uow:
+        return uow.audit.export(out)
+
+
+def export_lines(uow: UnitOfWork, receipt: AuditEntry) -> Iterator[str]:
+    """The export as lines, for a streaming response; holds the transaction while iterated."""
+    _check_receipt(receipt)
+    return _lines(uow)
+
+
+def _lines(uow: UnitOfWork) -> Iterator[str]:
+    with uow:
+        for entry in uow.audit.iter_entries():
+            yield to_json_line(entry)
+
+
+def _check_receipt(receipt: AuditEntry) -> None:
+    if receipt.action != AuditAction.AUDIT_EXPORTED:
+        raise ValueError("an export needs the receipt `record_export` returns")
