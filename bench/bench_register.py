@@ -34,7 +34,7 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
         migrate.upgrade(engine)
         clock = FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
-        store_register(SqlUnitOfWork(engine), clock, parse_register(text, source="bench"))
+        store_register(SqlUnitOfWork(engine), clock, parse_register(text, source="bench"), "bench")
         active = ActiveRegister()
 
         def cached() -> object:

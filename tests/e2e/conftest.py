@@ -55,7 +55,13 @@ def api(tmp_path: Path) -> Iterator[Api]:
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {
         who: issue_token(
-            container.uow(), container.clock, register, actor_id=who, role=role, tenant_id=tenant
+            container.uow(),
+            container.clock,
+            register,
+            "test",
+            actor_id=who,
+            role=role,
+            tenant_id=tenant,
         ).token
         for who, (role, tenant) in ROLES.items()
     }

@@ -48,7 +48,7 @@ def api(tmp_path: Path) -> Iterator[Api]:
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {
         role: issue_token(
-            container.uow(), container.clock, register, actor_id=role, role=role
+            container.uow(), container.clock, register, "test", actor_id=role, role=role
         ).token
         for role in ("dco", "auditor", "operator")
     }
@@ -66,41 +66,45 @@ def assert_error_shape(body: dict[str, object], code: str) -> None:
 
 
 def test_an_auditor_verifies_an_intact_log(api: Api) -> None:
+    base = api.count()  # setting up (loading the register, issuing tokens) is audited too
+    assert base > 0
     api.use(5)
     response = api.get("verify", "auditor")
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is True
-    assert body["checked"] == 5
+    assert body["checked"] == base + 5
     assert len(body["head"]) == 64
     assert body["first_broken_seq"] is None
     assert body["reason"] is None
 
 
 def test_verify_names_the_first_broken_entry(api: Api) -> None:
+    target = api.count() + 3
     api.use(5)
     connection = sqlite3.connect(api.container.settings.data_dir / "dataward.db")
     with connection:
         connection.execute("DROP TRIGGER audit_log_no_update")
-        connection.execute("UPDATE audit_log SET actor = 'someone' WHERE seq = 3")
+        connection.execute("UPDATE audit_log SET actor = 'someone' WHERE seq = ?", (target,))
     connection.close()
     body = api.get("verify", "dco").json()
     assert body["ok"] is False
-    assert body["first_broken_seq"] == 3
+    assert body["first_broken_seq"] == target
     assert body["reason"] == "hash_mismatch"
-    assert body["checked"] == 2
-    assert body["message"].startswith("entry #3: hash mismatch")
+    assert body["checked"] == target - 1
+    assert body["message"].startswith(f"entry #{target}: hash mismatch")
 
 
 def test_an_export_streams_json_lines_that_verify_and_is_itself_recorded(api: Api) -> None:
+    base = api.count()
     api.use(3)
     response = api.get("export", "auditor")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-ndjson"
-    assert response.headers["x-audit-export-seq"] == "4"
+    assert response.headers["x-audit-export-seq"] == str(base + 4)
     entries = [from_json_line(line) for line in response.text.splitlines()]
     assert verify_chain(entries).ok
-    assert [e.seq for e in entries] == [1, 2, 3, 4]
+    assert [e.seq for e in entries] == list(range(1, base + 5))
     assert (entries[-1].action, entries[-1].actor) == ("audit_exported", "auditor")
 
 
@@ -112,8 +116,9 @@ def test_no_token_is_401_in_the_one_error_shape(api: Api) -> None:
 
 
 def test_a_role_without_read_audit_log_is_403_and_leaves_no_trace(api: Api) -> None:
+    before = api.count()
     for path in ("verify", "export"):
         response = api.get(path, "operator")
         assert response.status_code == 403
         assert_error_shape(response.json(), "action_not_allowed")
-    assert api.count() == 0
+    assert api.count() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from faker import Faker
@@ -51,7 +52,7 @@ def test_no_token_bad_token_and_revoked_token_are_all_refused(api: Api, fake: Fa
         401,
         "unauthenticated",
     )
-    revoke(api.container.uow(), api.container.clock, "dco")
+    revoke(api.container.uow(), api.container.clock, "dco", "test")
     assert_error(api.read("dco", subject_id, "correspondence"), 401, "unauthenticated")
 
 
@@ -244,3 +245,19 @@ def test_erasure_through_the_api_leaves_nothing_to_read(api: Api, fake: Faker) -
         headers=api.as_("dco"),
     )
     assert_error(lookup, 404, "not_found")
+
+
+def test_every_decision_is_in_the_audit_log_without_the_identifier(api: Api, fake: Faker) -> None:
+    subject_id, email = an_end_user(api, fake)
+    assert api.read("dco", subject_id, "correspondence").status_code == 200
+    assert api.read("marketing", subject_id, "direct_marketing").status_code == 403
+    exported = api.client.get("/api/v1/audit/export", headers=api.as_("dco"))
+    assert exported.status_code == 200
+    entries = [json.loads(line) for line in exported.text.splitlines()]
+    about = [e for e in entries if e["subject_ref"] == subject_id]
+    assert about[0]["action"] == "subject_created"
+    decisions = {(e["actor"], e["decision"]) for e in about if e["action"] == "gate_decision"}
+    assert ("dco", "permitted") in decisions
+    assert ("marketing", "no_consent") in decisions
+    assert email not in exported.text
+    assert email.lower() not in exported.text

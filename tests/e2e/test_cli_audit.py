@@ -61,10 +61,13 @@ def tamper(data_dir: Path, *statements: str) -> None:
     connection.close()
 
 
-def test_verify_on_a_fresh_installation_checks_nothing_and_passes() -> None:
+def test_verify_on_a_fresh_installation_checks_the_register_load_and_passes() -> None:
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "audit log intact: 0 entries checked, head 0000000000000000" in result.stdout
+    assert "audit log intact: 1 entries checked, head " in result.stdout
+    exported = runner.invoke(app, ["audit", "export"])
+    first = from_json_line(exported.stdout.splitlines()[0])
+    assert (first.seq, first.action, first.actor) == (1, "register_loaded", "system:init")
 
 
 def test_verify_passes_on_a_used_system(tmp_path: Path) -> None:
@@ -73,25 +76,25 @@ def test_verify_passes_on_a_used_system(tmp_path: Path) -> None:
     assert export.exit_code == 0, export.output
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "audit log intact: 7 entries checked, head " in result.stdout
+    assert "audit log intact: 8 entries checked, head " in result.stdout
 
 
 def test_verify_fails_with_exit_1_naming_an_altered_entry(data_dir: Path) -> None:
     use_the_system(6)
-    tamper(data_dir, "UPDATE audit_log SET decision = 'denied' WHERE seq = 4")
+    tamper(data_dir, "UPDATE audit_log SET decision = 'denied' WHERE seq = 5")
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
-    assert "audit log BROKEN at entry #4: hash mismatch" in result.stdout
-    assert "the 3 entries before it are intact" in result.stdout
+    assert "audit log BROKEN at entry #5: hash mismatch" in result.stdout
+    assert "the 4 entries before it are intact" in result.stdout
 
 
 def test_verify_fails_naming_a_deleted_entry(data_dir: Path) -> None:
     use_the_system(6)
-    tamper(data_dir, "DELETE FROM audit_log WHERE seq = 2")
+    tamper(data_dir, "DELETE FROM audit_log WHERE seq = 3")
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
-    assert "audit log BROKEN at entry #2: sequence gap" in result.stdout
-    assert "found entry #3 in its place" in result.stdout
+    assert "audit log BROKEN at entry #3: sequence gap" in result.stdout
+    assert "found entry #4 in its place" in result.stdout
 
 
 def test_export_writes_json_lines_that_verify_and_records_itself(tmp_path: Path) -> None:
@@ -99,7 +102,7 @@ def test_export_writes_json_lines_that_verify_and_records_itself(tmp_path: Path)
     out = tmp_path / "audit.jsonl"
     result = runner.invoke(app, ["audit", "export", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"exported 4 entries to {out} (export recorded as #4)" in result.stderr
+    assert f"exported 5 entries to {out} (export recorded as #5)" in result.stderr
     entries = [from_json_line(line) for line in out.read_text("utf-8").splitlines()]
     assert verify_chain(entries).ok
     assert entries[-1].action == "audit_exported"
@@ -111,7 +114,7 @@ def test_export_to_standard_output_is_only_json_lines() -> None:
     result = runner.invoke(app, ["audit", "export"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4
     assert verify_chain(from_json_line(line) for line in lines).ok
 
 

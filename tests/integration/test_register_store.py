@@ -28,9 +28,9 @@ def migrated(engine: Engine) -> Engine:
 
 def test_loading_the_same_register_twice_stores_it_once(migrated: Engine) -> None:
     clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    first = store_register(SqlUnitOfWork(migrated), clock, load_register_file())
+    first = store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
     clock.advance(timedelta(hours=1))
-    second = store_register(SqlUnitOfWork(migrated), clock, load_register_file())
+    second = store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
     assert first.new_version
     assert not second.new_version
     assert second.stored.id == first.stored.id
@@ -41,11 +41,11 @@ def test_loading_the_same_register_twice_stores_it_once(migrated: Engine) -> Non
 
 def test_a_new_version_becomes_the_only_active_one(migrated: Engine) -> None:
     clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    store_register(SqlUnitOfWork(migrated), clock, load_register_file())
+    store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
     newer = parse_register(
         shipped_register_text().replace('version: "2026.1"', 'version: "2026.2"'), source="new"
     )
-    result = store_register(SqlUnitOfWork(migrated), clock, newer)
+    result = store_register(SqlUnitOfWork(migrated), clock, newer, "test")
     assert result.previously_active is not None
     assert result.previously_active.version == "2026.1"
     with SqlUnitOfWork(migrated) as uow:
@@ -56,11 +56,11 @@ def test_a_new_version_becomes_the_only_active_one(migrated: Engine) -> None:
 
 def test_the_database_refuses_two_active_registers(migrated: Engine) -> None:
     clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    store_register(SqlUnitOfWork(migrated), clock, load_register_file())
+    store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
     newer = parse_register(
         shipped_register_text().replace('version: "2026.1"', 'version: "2026.2"'), source="new"
     )
-    store_register(SqlUnitOfWork(migrated), clock, newer)
+    store_register(SqlUnitOfWork(migrated), clock, newer, "test")
     with pytest.raises(IntegrityError), migrated.begin() as connection:
         connection.execute(update(registers).values(active=True))
 
@@ -69,7 +69,9 @@ def test_timestamps_come_back_aware_and_in_utc(migrated: Engine) -> None:
     from zoneinfo import ZoneInfo
 
     london = datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/London"))
-    result = store_register(SqlUnitOfWork(migrated), FixedClock(london), load_register_file())
+    result = store_register(
+        SqlUnitOfWork(migrated), FixedClock(london), load_register_file(), "test"
+    )
     assert result.stored.loaded_at == london
     assert result.stored.loaded_at.tzinfo is not None
     assert result.stored.loaded_at.utcoffset() == timedelta(0)

@@ -91,6 +91,11 @@ class AuditAction(StrEnum):
     OBJECTION_RECORDED = "objection_recorded"
     KEYS_ROTATED = "keys_rotated"
     AUDIT_EXPORTED = "audit_exported"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    OBJECTION_DECIDED = "objection_decided"
+    TENANT_CREATED = "tenant_created"
+    STAFF_TOKEN_ISSUED = "staff_token_issued"
+    STAFF_TOKENS_REVOKED = "staff_tokens_revoked"
 
 
 class AuditRefused(DatawardError):

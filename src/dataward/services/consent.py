@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
+from dataward.services.audit import record
+from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.consent import (
     ConsentEvent,
@@ -83,6 +85,20 @@ def record_consent(
         flag = child_flag(register, subject.birth_date, at.date())
         if flag is not None and subject.dco_flag is None:
             uow.subjects.set_flag(subject.id, flag)
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.CONSENT_RECORDED,
+            subject_ref=subject.id,
+            purpose=event.purpose,
+            decision=event.state.value,
+            details={
+                "channel": event.channel or "",
+                "method": event.method.value,
+                "notice_version": event.notice_version,
+            },
+        )
         uow.commit()
     return _sequenced(event, sequence)
 
@@ -105,6 +121,16 @@ def withdraw_consent(
         subject = _subject(uow, command.subject_id, command.purpose, command.channel)
         require(register, actor, StaffAction.RECORD_CONSENT, tenant_id=subject.tenant_id)
         stored = [_sequenced(event, uow.consents.add(event)) for event in events]
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.CONSENT_WITHDRAWN,
+            subject_ref=subject.id,
+            purpose=command.purpose,
+            decision="withdrawn",
+            details={"channels": [e.channel or "" for e in events]},
+        )
         uow.commit()
     return stored
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.clock import Clock
 from dataward.domain.consent import current_consents
 from dataward.domain.errors import NotFound
@@ -92,12 +93,15 @@ def decide(
 def _audit(
     uow: UnitOfWork, actor: Actor, subject_id: UUID, decision: Decision, at: datetime
 ) -> None:
-    """AUDIT HOOK: the single place every gate decision is recorded.
-
-    TODO(audit log, revision 0003): append the decision to the hash-chained audit log here,
-    e.g. `services.audit.record(uow, at=at, actor=actor, action="gate.decision",
-    subject_ref=subject_id, purpose=decision.purpose, category=decision.category,
-    outcome=decision.reason)`, inside the same transaction as the caller. Until then decisions
-    are decided but not yet recorded.
-    """
-    del uow, actor, subject_id, decision, at
+    """The single place every gate decision is recorded, in the caller's transaction."""
+    uow.audit.append(
+        AuditDraft(
+            at=at,
+            actor=actor.id,
+            action=AuditAction.GATE_DECISION,
+            subject_ref=subject_id,
+            purpose=decision.purpose,
+            decision=decision.reason.value,
+            details={"category": decision.category, "role": actor.role},
+        )
+    )

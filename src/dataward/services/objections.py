@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from uuid import UUID
 
+from dataward.services.audit import record
+from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, ObjectionRefused
 from dataward.domain.permissions import require
@@ -58,6 +60,16 @@ def record_objection(
         if subject.erased:
             raise ObjectionRefused(f"subject {command.subject_id} was erased")
         uow.objections.add(objection)
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.OBJECTION_RECORDED,
+            subject_ref=subject.id,
+            purpose=objection.purpose,
+            decision=objection.outcome.value,
+            details={"objection": str(objection.id), "kind": objection.kind.value},
+        )
         uow.commit()
     return objection
 
@@ -80,6 +92,16 @@ def decide_objection(
         decided = objection.decide(command.outcome, command.reasoning, clock.now())
         if not uow.objections.record_decision(decided):
             raise ObjectionRefused(f"objection {decided.id} was decided meanwhile")
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.OBJECTION_DECIDED,
+            subject_ref=objection.subject_id,
+            purpose=decided.purpose,
+            decision=decided.outcome.value,
+            details={"objection": str(decided.id)},
+        )
         uow.commit()
     return decided
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dataward.services.audit import record
+from dataward.domain.subjects import Actor
+from dataward.domain.audit import AuditAction
 from dataward.adapters.register_file import LoadedRegister, parse_register
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
@@ -17,7 +20,9 @@ class RegisterLoaded:
     previously_active: StoredRegister | None
 
 
-def store_register(uow: UnitOfWork, clock: Clock, loaded: LoadedRegister) -> RegisterLoaded:
+def store_register(
+    uow: UnitOfWork, clock: Clock, loaded: LoadedRegister, actor: Actor | str
+) -> RegisterLoaded:
     """Keep `loaded` and make it the active register; loading the same text twice adds nothing."""
     with uow:
         previous = uow.registers.active()
@@ -32,6 +37,13 @@ def store_register(uow: UnitOfWork, clock: Clock, loaded: LoadedRegister) -> Reg
         )
         if previous is None or previous.id != stored.id:
             uow.registers.activate(stored.id)
+            record(
+                uow,
+                clock,
+                actor,
+                AuditAction.REGISTER_LOADED,
+                details={"version": stored.version, "sha256": stored.sha256},
+            )
         uow.commit()
         return RegisterLoaded(
             stored=uow.registers.by_sha256(loaded.sha256) or stored,

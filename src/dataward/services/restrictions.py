@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from dataward.services.audit import record
+from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
@@ -64,6 +66,18 @@ def apply_restriction(
         if subject.erased:
             raise RestrictionRefused(f"subject {command.subject_id} was erased")
         uow.restrictions.add(restriction)
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.RESTRICTION_APPLIED,
+            subject_ref=subject.id,
+            decision=restriction.ground.value,
+            details={
+                "restriction": str(restriction.id),
+                "categories": sorted(restriction.scope or ()),
+            },
+        )
         uow.commit()
     return restriction
 
@@ -86,6 +100,14 @@ def lift_restriction(
         lifted = restriction.lift(clock.now(), command.subject_told_at)
         if not uow.restrictions.record_lift(lifted):
             raise RestrictionRefused(f"restriction {lifted.id} was lifted meanwhile")
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.RESTRICTION_LIFTED,
+            subject_ref=restriction.subject_id,
+            details={"restriction": str(lifted.id)},
+        )
         uow.commit()
     return lifted
 

@@ -37,6 +37,9 @@ def initialise(container: Container, *, load_register: bool = True) -> InitResul
             has_active = uow.registers.active() is not None
         if not has_active or settings.register_file is not None:
             loaded = store_register(
-                container.uow(), container.clock, load_register_file(settings.register_file)
+                container.uow(),
+                container.clock,
+                load_register_file(settings.register_file),
+                "system:init",
             )
     return InitResult(current_revision(container.engine), key_file, created, loaded)

@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from dataward.services.audit import record
+from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, Unauthenticated
 from dataward.domain.register import Register, StaffRoleScope
@@ -31,6 +33,7 @@ def issue_token(
     uow: UnitOfWork,
     clock: Clock,
     register: Register,
+    issued_by: Actor | str,
     *,
     actor_id: str,
     role: str,
@@ -54,6 +57,13 @@ def issue_token(
             token_hash=token_hash(token),
             at=clock.now(),
         )
+        record(
+            uow,
+            clock,
+            issued_by,
+            AuditAction.STAFF_TOKEN_ISSUED,
+            details={"for": actor_id, "role": role, "tenant": tenant_id or ""},
+        )
         uow.commit()
     return IssuedToken(Actor(id=actor_id, role=role, tenant_id=tenant_id), token)
 
@@ -68,8 +78,15 @@ def authenticate(uow: UnitOfWork, token: str | None) -> Actor:
     return Actor(id=found.actor_id, role=found.role, tenant_id=found.tenant_id)
 
 
-def revoke(uow: UnitOfWork, clock: Clock, actor_id: str) -> int:
+def revoke(uow: UnitOfWork, clock: Clock, actor_id: str, revoked_by: Actor | str) -> int:
     with uow:
         count = uow.staff.revoke(actor_id, clock.now())
+        record(
+            uow,
+            clock,
+            revoked_by,
+            AuditAction.STAFF_TOKENS_REVOKED,
+            details={"for": actor_id, "count": count},
+        )
         uow.commit()
     return count

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dataward.services.audit import record
+from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.gate import child_flag as gate_child_flag
@@ -115,6 +117,18 @@ def create_subjects(
             plaintexts[str(subject.id)].append(ident.value)
         sealed = {key: iter(values) for key, values in vault.enrol(plaintexts).items()}
         uow.subjects.add_many(subjects)
+        uow.audit.append(
+            *(
+                AuditDraft(
+                    at=now,
+                    actor=actor.id,
+                    action=AuditAction.SUBJECT_CREATED,
+                    subject_ref=s.id,
+                    details={"kind": s.kind, "tenant": s.tenant_id or ""},
+                )
+                for s in subjects
+            )
+        )
         uow.subjects.add_identifiers(
             [
                 _identifier_row(subject, scope, ident, index, next(sealed[str(subject.id)]))
@@ -236,6 +250,20 @@ def shred(
     with uow:
         removed = uow.subjects.erase(
             subject, at=clock.now(), reason=reason, request_ref=request_ref
+        )
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.SUBJECT_SHREDDED,
+            subject_ref=subject.id,
+            decision="already_erased" if subject.erased else "shredded",
+            details={
+                "reason": reason,
+                "request": request_ref or "",
+                "key_destroyed": key_destroyed,
+                **{f"removed_{name}": count for name, count in removed.items()},
+            },
         )
         uow.commit()
     if purge:

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from dataward.services.audit import record
+from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.permissions import require
@@ -91,6 +93,14 @@ def create_tenant(
         tenant = replace(tenant, controller_contact=contact.id)
     with uow:
         uow.tenants.add(tenant)
+        record(
+            uow,
+            clock,
+            actor,
+            AuditAction.TENANT_CREATED,
+            subject_ref=tenant.controller_contact,
+            details={"tenant": tenant.id, "call_retention": tenant.call_retention},
+        )
         uow.commit()
     return tenant
 

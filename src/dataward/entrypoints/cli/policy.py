@@ -10,7 +10,12 @@ from typing import Annotated
 import typer
 
 from dataward.adapters.register_file import LoadedRegister, load_register_file
-from dataward.entrypoints.cli.common import container, fail_on_dataward_error, write_output
+from dataward.entrypoints.cli.common import (
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+    write_output,
+)
 
 app = typer.Typer(help="The register: the privacy policy as code.", no_args_is_help=True)
 
@@ -111,7 +116,7 @@ def load(
     with fail_on_dataward_error():
         loaded = load_register_file(file)
         with container() as wired:
-            result = store_register(wired.uow(), wired.clock, loaded)
+            result = store_register(wired.uow(), wired.clock, loaded, cli_actor(wired))
     stored = result.stored
     state = "loaded" if result.new_version else "already stored"
     typer.echo(f"register {stored.version} ({stored.last_updated}) {state}; now active")

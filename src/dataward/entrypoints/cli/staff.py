@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dataward.entrypoints.cli.common import container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
 
 app = typer.Typer(help="API credentials of staff and tenant administrators.", no_args_is_help=True)
 
@@ -23,7 +23,13 @@ def add(
     with fail_on_dataward_error(), container() as wired:
         register = wired.active_register.get(wired.uow(read_only=True)).register
         issued = issue_token(
-            wired.uow(), wired.clock, register, actor_id=actor_id, role=role, tenant_id=tenant
+            wired.uow(),
+            wired.clock,
+            register,
+            cli_actor(wired),
+            actor_id=actor_id,
+            role=role,
+            tenant_id=tenant,
         )
     typer.echo(issued.token)
     typer.echo(
@@ -39,7 +45,7 @@ def revoke(actor_id: Annotated[str, typer.Argument(help="Whose tokens to revoke.
     from dataward.services.staff import revoke as revoke_tokens
 
     with fail_on_dataward_error(), container() as wired:
-        count = revoke_tokens(wired.uow(), wired.clock, actor_id)
+        count = revoke_tokens(wired.uow(), wired.clock, actor_id, cli_actor(wired))
     typer.echo(f"revoked {count} token(s) of {actor_id}")
 
 
