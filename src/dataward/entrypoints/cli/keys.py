@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dataward.entrypoints.cli.common import container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
 
 app = typer.Typer(help="The master key that wraps every subject's data key.", no_args_is_help=True)
 
@@ -15,7 +15,9 @@ def rotate(
 ) -> None:
     """Re-wrap every data key under a new master key; run again to resume if interrupted."""
     from dataward.adapters.vault.rotation import rotate_master_key
+    from dataward.domain.audit import AuditAction
     from dataward.domain.errors import ConfigurationError
+    from dataward.services.audit import record
 
     with fail_on_dataward_error(), container() as wired:
         if wired.settings.master_key is not None:
@@ -25,6 +27,20 @@ def rotate(
             )
         key_file = wired.settings.resolved_master_key_file()
         result = rotate_master_key(wired.keystore_engine, key_file, wired.clock, batch=batch)
+        with wired.uow() as uow:
+            record(
+                uow,
+                wired.clock,
+                cli_actor(wired),
+                AuditAction.KEYS_ROTATED,
+                details={
+                    "from_master": result.from_fingerprint,
+                    "to_master": result.to_fingerprint,
+                    "rewrapped": result.rewrapped,
+                    "resumed": result.resumed,
+                },
+            )
+            uow.commit()
     state = "resumed and finished" if result.resumed else "finished"
     typer.echo(
         f"rotation {state}: master key {result.from_fingerprint} -> {result.to_fingerprint}, "
