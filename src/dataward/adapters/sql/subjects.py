@@ -130,7 +130,7 @@ class SqlSubjectRepository:
         removed["subjects"] = self._connection.execute(
             delete(subjects).where(subjects.c.id == key)
         ).rowcount
-        if self.tombstone(key) is None:
+        if subject.status is not SubjectStatus.ERASED:  # an erased subject has its tombstone
             self._connection.execute(
                 insert(tombstones).values(
                     subject_id=key,
