@@ -94,7 +94,7 @@ class AuditAction(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"
     OBJECTION_DECIDED = "objection_decided"
     TENANT_CREATED = "tenant_created"
-    STAFF_TOKEN_ISSUED = "staff_token_issued"
+    STAFF_TOKEN_ISSUED = "staff_token_issued"  # noqa: S105 - an action name, not a secret
     STAFF_TOKENS_REVOKED = "staff_tokens_revoked"
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
-from dataward.services.audit import record
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.consent import (
@@ -29,6 +28,7 @@ from dataward.domain.errors import ConsentRefused, NotFound
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.subjects import Actor, Subject
+from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork
 from dataward.services.subjects import child_flag
 

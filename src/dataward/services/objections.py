@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from uuid import UUID
 
-from dataward.services.audit import record
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, ObjectionRefused
@@ -20,6 +19,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register import LawfulBasis, Register, StaffAction
 from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
 from dataward.domain.subjects import Actor
+from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dataward.services.audit import record
-from dataward.domain.subjects import Actor
-from dataward.domain.audit import AuditAction
 from dataward.adapters.register_file import LoadedRegister, parse_register
+from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
+from dataward.domain.subjects import Actor
+from dataward.services.audit import record
 from dataward.services.ports import StoredRegister, UnitOfWork
 
 

@@ -6,12 +6,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from dataward.services.audit import record
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, Unauthenticated
 from dataward.domain.register import Register, StaffRoleScope
 from dataward.domain.subjects import Actor
+from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork
 
 

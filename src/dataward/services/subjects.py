@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from dataward.services.audit import record
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
@@ -20,6 +19,7 @@ from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, Role, StaffAction
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
+from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork, Vault
 
 CONTROLLER_SCOPE = ""

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from dataward.services.audit import record
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
@@ -14,6 +13,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant, TenantRefused, check_tenant
+from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.subjects import NewSubject, create_subject
 
