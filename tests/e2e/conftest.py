@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from faker import Faker
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
 from dataward.entrypoints.api.app import create_app
+from dataward.entrypoints.cli.main import app
 from dataward.services.setup import initialise
 from dataward.services.staff import issue_token
 
@@ -75,3 +77,19 @@ def fake() -> Faker:
     faker = Faker("en_GB")
     faker.seed_instance(99)
     return faker
+
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An initialised embedded installation the command line acts on, as the DCO."""
+    folder = tmp_path / "var"
+    monkeypatch.setenv("DATAWARD_DATA_DIR", str(folder))
+    monkeypatch.setenv("DATAWARD_ACTOR", "dco-on-duty")
+    monkeypatch.setenv("DATAWARD_ACTOR_ROLE", "dco")
+    for name in ("DATAWARD_DATABASE_URL", "DATAWARD_MASTER_KEY", "DATAWARD_KEYSTORE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    return folder

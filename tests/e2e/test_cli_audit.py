@@ -17,16 +17,7 @@ from dataward.services.audit import record
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "var"
-    monkeypatch.setenv("DATAWARD_DATA_DIR", str(folder))
-    monkeypatch.setenv("DATAWARD_ACTOR", "dco-on-duty")
-    monkeypatch.setenv("DATAWARD_ACTOR_ROLE", "dco")
-    for name in ("DATAWARD_DATABASE_URL", "DATAWARD_MASTER_KEY", "DATAWARD_KEYSTORE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    assert runner.invoke(app, ["init"]).exit_code == 0
-    return folder
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def use_the_system(entries: int) -> None:

@@ -8,7 +8,12 @@ from typing import Annotated
 
 import typer
 
-from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
@@ -21,7 +26,7 @@ def verify() -> None:
     from dataward.services.audit import verify as verify_log
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         result = verify_log(wired.uow(read_only=True), register, cli_actor(wired))
     if result.reason is None:
         typer.echo(f"audit log intact: {result.checked} entries checked, head {result.head[:16]}")
@@ -44,7 +49,7 @@ def export(
     from dataward.services.audit import record_export
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         receipt = record_export(wired.uow(), wired.clock, register, cli_actor(wired))
         if output is None:
             count = export_log(wired.uow(read_only=True), receipt, sys.stdout)

@@ -11,6 +11,7 @@ import typer
 
 from dataward.bootstrap import Container, bootstrap
 from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
+from dataward.domain.register import Register
 from dataward.domain.subjects import Actor
 
 EXIT_INVALID = 2
@@ -47,6 +48,11 @@ def fail_on_dataward_error() -> Iterator[None]:
     except DatawardError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
+
+
+def active_register(wired: Container) -> Register:
+    """The register in force, from the database."""
+    return wired.active_register.get(wired.uow(read_only=True)).register
 
 
 def cli_actor(wired: Container) -> Actor:

@@ -10,7 +10,12 @@ import typer
 
 from dataward.domain.consent import ConsentMethod
 from dataward.domain.restrictions import ObjectionKind, ObjectionOutcome, RestrictionGround
-from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
 
 consents = typer.Typer(help="The consent ledger (append-only).", no_args_is_help=True)
 restrictions = typer.Typer(help="Restrictions of processing (Art. 18).", no_args_is_help=True)
@@ -32,7 +37,7 @@ def give(
     from dataward.services.consent import GiveConsent, record_consent
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         event = record_consent(
             wired.uow(),
             wired.clock,
@@ -55,7 +60,7 @@ def withdraw(
     from dataward.services.consent import WithdrawConsent, withdraw_consent
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         events = withdraw_consent(
             wired.uow(),
             wired.clock,
@@ -73,7 +78,7 @@ def show_consents(subject_id: SubjectArg) -> None:
     from dataward.services.consent import consent_state_for
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         state = consent_state_for(
             wired.uow(read_only=True), wired.clock, register, cli_actor(wired), subject_id
         )
@@ -94,7 +99,7 @@ def apply(
     from dataward.services.restrictions import ApplyRestriction, apply_restriction
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         applied = apply_restriction(
             wired.uow(),
             wired.clock,
@@ -117,7 +122,7 @@ def lift(
     from dataward.services.restrictions import LiftRestriction, lift_restriction
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         lifted = lift_restriction(
             wired.uow(),
             wired.clock,
@@ -139,7 +144,7 @@ def record(
     from dataward.services.objections import RecordObjection, record_objection
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         recorded = record_objection(
             wired.uow(),
             wired.clock,
@@ -162,7 +167,7 @@ def decide(
     from dataward.services.objections import DecideObjection, decide_objection
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         decided = decide_objection(
             wired.uow(),
             wired.clock,

@@ -6,7 +6,12 @@ from typing import Annotated
 
 import typer
 
-from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
 
 app = typer.Typer(help="API credentials of staff and tenant administrators.", no_args_is_help=True)
 
@@ -21,7 +26,7 @@ def add(
     from dataward.services.staff import issue_token
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         issued = issue_token(
             wired.uow(),
             wired.clock,

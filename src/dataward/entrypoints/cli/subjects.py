@@ -7,7 +7,12 @@ from typing import Annotated
 
 import typer
 
-from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
 
 app = typer.Typer(help="Data subjects and their encrypted identifiers.", no_args_is_help=True)
 
@@ -50,7 +55,7 @@ def create(
     if not identifiers:
         raise typer.BadParameter("give at least one identifier")
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         subject = create_subject(
             wired.uow(),
             wired.vault(),
@@ -110,7 +115,7 @@ def shred(
         typer.confirm(f"Shred subject {subject_id}? This cannot be undone", abort=True)
     with fail_on_dataward_error(), container() as wired:
         actor = cli_actor(wired)
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         report = shred_subject(
             wired.uow(),
             wired.vault(),

@@ -6,7 +6,12 @@ from typing import Annotated
 
 import typer
 
-from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
 
 app = typer.Typer(
     help="Tenants: customer organisations, controllers of their call data.", no_args_is_help=True
@@ -50,7 +55,7 @@ def create(
         else None
     )
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         tenant = create_tenant(
             wired.uow(),
             wired.vault(),
@@ -77,7 +82,7 @@ def list_tenants() -> None:
     from dataward.services.tenants import list_tenants as listed
 
     with fail_on_dataward_error(), container() as wired:
-        register = wired.active_register.get(wired.uow(read_only=True)).register
+        register = active_register(wired)
         found = listed(wired.uow(read_only=True), register, cli_actor(wired))
     for t in found:
         contact = "contact on file" if t.controller_contact else "no contact"
