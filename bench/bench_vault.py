@@ -30,6 +30,7 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
+from dataward.domain.tenants import Tenant
 from dataward.services.subjects import NewSubject, create_subjects, find_subject, shred
 
 TENANT = "bench-tenant"
@@ -53,6 +54,20 @@ class Store:
         self.clock = FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
         self.vault = SqlVault(self.keystore, MasterKeys(read_master_key_file(key_file)), self.clock)
         self.vault.ensure_index_key()
+        with SqlUnitOfWork(self.engine) as uow:
+            uow.tenants.add(
+                Tenant(
+                    id=TENANT,
+                    name="Benchmark tenant",
+                    region="GB",
+                    timezone="Europe/London",
+                    call_retention="P13M",
+                    service_level_seconds=20,
+                    short_abandon_seconds=5,
+                    created_at=self.clock.now(),
+                )
+            )
+            uow.commit()
         self.register = load_register_file().register
         self.count = 0
         self.ids: list[str] = []

@@ -11,6 +11,7 @@ from dataward.domain.gate import SubjectState
 from dataward.domain.register import LawfulBasis, Register, StaffRole, StaffRoleScope
 from dataward.domain.restrictions import Objection, Restriction, RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
+from dataward.domain.tenants import Tenant
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 TENANT_A = "tenant-a"
@@ -105,3 +106,16 @@ def all_consents(register: Register) -> dict[tuple[str, str | None], ConsentStat
             channels: list[str | None] = [*purpose.consent_channels] or [None]
             given.update({(purpose.key, channel): ConsentState.GIVEN for channel in channels})
     return given
+
+
+def a_tenant(tenant_id: str = TENANT_A, region: str = "GB") -> Tenant:
+    return Tenant(
+        id=tenant_id,
+        name=f"Tenant {tenant_id}",
+        region=region,
+        timezone="Europe/London",
+        call_retention="P13M",
+        service_level_seconds=20,
+        short_abandon_seconds=5,
+        created_at=NOW,
+    )

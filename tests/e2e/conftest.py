@@ -18,6 +18,7 @@ from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli.main import app
 from dataward.services.setup import initialise
 from dataward.services.staff import issue_token
+from tests.builders import a_tenant
 
 ROLES = {
     "dco": ("dco", None),
@@ -54,6 +55,10 @@ class Api:
 def api(tmp_path: Path) -> Iterator[Api]:
     container = bootstrap(Settings(data_dir=tmp_path / "var"))
     initialise(container)
+    with container.uow() as uow:
+        for tenant_id in ("tenant-a", "tenant-b"):
+            uow.tenants.add(a_tenant(tenant_id))
+        uow.commit()
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {
         who: issue_token(

@@ -261,3 +261,35 @@ def test_every_decision_is_in_the_audit_log_without_the_identifier(api: Api, fak
     assert ("marketing", "no_consent") in decisions
     assert email not in exported.text
     assert email.lower() not in exported.text
+
+
+def test_a_prohibited_field_is_refused_by_name_and_nothing_is_stored(api: Api, fake: Faker) -> None:
+    email = fake.email()
+    response = api.client.post(
+        "/api/v1/subjects",
+        json={
+            "kind": "end_user",
+            "identifiers": [{"type": "email", "value": email}],
+            "health": "a condition",
+        },
+        headers=api.as_("dco"),
+    )
+    body = assert_error(response, 422, "prohibited_data")
+    assert "'health'" in body["error"]["message"]
+    assert "a condition" not in response.text
+    lookup = api.client.get(
+        "/api/v1/subjects/lookup",
+        params={"type": "email", "value": email, "purpose": "correspondence"},
+        headers=api.as_("dco"),
+    )
+    assert_error(lookup, 404, "not_found")
+    unknown = api.client.post(
+        "/api/v1/subjects",
+        json={
+            "kind": "end_user",
+            "identifiers": [{"type": "email", "value": email}],
+            "shoe_size": "9",
+        },
+        headers=api.as_("dco"),
+    )
+    assert_error(unknown, 422, "subject_refused")

@@ -6,7 +6,7 @@ from tests.e2e.conftest import Api
 
 
 def test_operator_onboards_and_each_admin_sees_only_its_tenant(api: Api) -> None:
-    for name, tenant_id in (("Tenant A Ltd", "tenant-a"), ("Tenant B Ltd", "tenant-b")):
+    for name, tenant_id in (("Tenant C Ltd", "tenant-c"), ("Tenant D Ltd", "tenant-d")):
         response = api.client.post(
             "/api/v1/tenants",
             json={
@@ -21,7 +21,7 @@ def test_operator_onboards_and_each_admin_sees_only_its_tenant(api: Api) -> None
         assert response.json()["has_controller_contact"] is True
         assert "dpo@" not in response.text
     everyone = api.client.get("/api/v1/tenants", headers=api.as_("operator")).json()
-    assert [t["id"] for t in everyone] == ["tenant-a", "tenant-b"]
+    assert [t["id"] for t in everyone] == ["tenant-a", "tenant-b", "tenant-c", "tenant-d"]
     own = api.client.get("/api/v1/tenants", headers=api.as_("admin_b")).json()
     assert [t["id"] for t in own] == ["tenant-b"]
     refused = api.client.get("/api/v1/tenants", headers=api.as_("marketing"))

@@ -22,7 +22,12 @@ from dataward.adapters.vault import crypto
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.adapters.vault.rotation import rotate_master_key
 from dataward.domain.clock import FixedClock
-from dataward.domain.errors import ConfigurationError, InvalidIdentifier, KeyUnavailable
+from dataward.domain.errors import (
+    ConfigurationError,
+    InvalidIdentifier,
+    KeyUnavailable,
+    NotFound,
+)
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.register import Register
 from dataward.domain.subjects import Actor, SubjectStatus
@@ -34,6 +39,7 @@ from dataward.services.subjects import (
     find_subject,
     shred,
 )
+from tests.builders import TENANT_A, TENANT_B, a_tenant
 
 DCO = Actor(id="staff-dco", role="dco")
 
@@ -62,6 +68,10 @@ def world(database_url: str, keystore_url: str, tmp_path: Path) -> Iterator[Worl
     clock = FixedClock(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
     vault = SqlVault(keystore, MasterKeys(read_master_key_file(key_file)), clock)
     vault.ensure_index_key()
+    with SqlUnitOfWork(engine) as uow:
+        for tenant_id in (TENANT_A, TENANT_B):
+            uow.tenants.add(a_tenant(tenant_id))
+        uow.commit()
     yield World(engine, keystore, vault, clock, load_register_file().register, key_file)
     engine.dispose()
     keystore.dispose()
@@ -135,7 +145,18 @@ def test_callers_need_a_tenant_and_own_subjects_must_not_have_one(
             world.clock,
             world.register,
             DCO,
-            NewSubject(kind="end_user", tenant_id="t", identifiers=[("email", fake.email())]),
+            NewSubject(kind="end_user", tenant_id=TENANT_A, identifiers=[("email", fake.email())]),
+        )
+    with pytest.raises(NotFound, match="tenant"):
+        create_subject(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            NewSubject(
+                kind="caller", tenant_id="no-such-tenant", identifiers=[("phone", uk_mobile(fake))]
+            ),
         )
 
 
@@ -350,3 +371,18 @@ def test_two_people_may_share_a_name_but_not_an_email(world: World, fake: Faker)
         )
     with pytest.raises(SubjectRefused, match="look a subject up by one of"):
         find_subject(world.uow(), world.vault, "name", name)
+
+
+def test_a_missing_or_unreadable_master_key_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="no master key file; run `dataward init`"):
+        read_master_key_file(tmp_path / "absent.key")
+    loose = tmp_path / "loose.key"
+    create_master_key_file(loose)
+    loose.chmod(0o644)
+    with pytest.raises(ConfigurationError, match="readable by others"):
+        read_master_key_file(loose)
+    short = tmp_path / "short.key"
+    short.write_text("c2hvcnQ=\n")
+    short.chmod(0o600)
+    with pytest.raises(ConfigurationError, match="must be 32 bytes"):
+        read_master_key_file(short)

@@ -17,6 +17,7 @@ from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.gate import child_flag as gate_child_flag
 from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType, normalise
 from dataward.domain.permissions import require
+from dataward.domain.prohibited import refuse_prohibited
 from dataward.domain.register import Register, Role, StaffAction
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
 from dataward.services.audit import record
@@ -47,6 +48,8 @@ class NewSubject:
     birth_date: date | None = None
     relationship_start: date | None = None
     relationship_end: date | None = None
+    offered_fields: Sequence[str] = ()
+    """Names of any further fields the caller sent: refused, prohibited ones by name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +95,17 @@ def create_subjects(
     commands: Sequence[NewSubject],
 ) -> list[Subject]:
     """Register many subjects in one transaction: all land, or none (a duplicate refuses all)."""
-    for tenant in {command.tenant_id for command in commands}:
+    tenant_ids = {command.tenant_id for command in commands}
+    for tenant in tenant_ids:
         require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=tenant)
+    for command in commands:
+        refuse_prohibited(register, command.offered_fields)
+        if command.offered_fields:
+            raise SubjectRefused(
+                f"unknown field(s): {', '.join(sorted(command.offered_fields))}; a subject "
+                "holds only its identifiers and the dates the register needs"
+            )
+    regions = _tenant_regions(uow, tenant_ids)
     now = clock.now()
     subjects: list[Subject] = []
     pending: list[tuple[Subject, str, Identifier, bytes]] = []
@@ -103,7 +115,8 @@ def create_subjects(
         scope = scope_of(command.tenant_id)
         subjects.append(subject)
         for kind, raw in command.identifiers:
-            ident = normalise(kind, raw, region=command.region)
+            region = command.region or regions.get(command.tenant_id)
+            ident = normalise(kind, raw, region=region)
             index = vault.blind_index(ident.type.value, ident.value)
             if ident.type in UNIQUE_TYPES:
                 if (scope, ident.type.value, index) in seen:
@@ -137,6 +150,21 @@ def create_subjects(
         )
         uow.commit()
     return subjects
+
+
+def _tenant_regions(uow: UnitOfWork, tenant_ids: set[str | None]) -> dict[str | None, str]:
+    """Each tenant's dialling region (national numbers are read in it); unknown tenants refused."""
+    regions: dict[str | None, str] = {}
+    wanted = sorted(t for t in tenant_ids if t is not None)
+    if not wanted:
+        return regions
+    with uow:
+        for tenant_id in wanted:
+            tenant = uow.tenants.get(tenant_id)
+            if tenant is None:
+                raise NotFound("tenant", tenant_id)
+            regions[tenant_id] = tenant.region
+    return regions
 
 
 def _new_subject(register: Register, command: NewSubject, now: datetime) -> Subject:
@@ -211,6 +239,8 @@ def find_subject(
 
     Only identifiers that single out one person can be looked up: not names or addresses.
     """
+    if region is None and tenant_id is not None:
+        region = _tenant_regions(uow, {tenant_id})[tenant_id]
     ident = normalise(kind, raw, region=region)
     if ident.type not in UNIQUE_TYPES:
         unique = ", ".join(sorted(t.value for t in UNIQUE_TYPES))

@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.identifiers import IdentifierType
@@ -27,6 +27,8 @@ class IdentifierIn(BaseModel):
 
 
 class SubjectIn(BaseModel):
+    model_config = ConfigDict(extra="allow")  # extras are refused by name in the service
+
     kind: str = Field(description="Subject kind from the register, e.g. end_user or caller")
     tenant_id: str | None = Field(None, description="The tenant, for its callers")
     identifiers: list[IdentifierIn] = Field(min_length=1)
@@ -102,6 +104,7 @@ def create(
             birth_date=body.birth_date,
             relationship_start=body.relationship_start,
             relationship_end=body.relationship_end,
+            offered_fields=tuple(body.model_extra or ()),
         ),
     )
     return SubjectOut.of(subject)
