@@ -1,7 +1,8 @@
 """Errors the domain raises, each carrying the data a caller needs to act on it.
 
     DatawardError
-    ├── RegisterInvalid        a register file failed validation (every problem listed)
+    ├── DocumentInvalid        a YAML document failed validation (every problem listed)
+    │   └── RegisterInvalid    ... the register (column mappings have their own subclass)
     ├── NotFound               a named thing does not exist
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
@@ -33,17 +34,25 @@ class DatawardError(Exception):
     code = "dataward_error"
 
 
-class RegisterInvalid(DatawardError):
-    code = "register_invalid"
+class DocumentInvalid(DatawardError):
+    """A YAML document (register, column mapping) failed validation; every problem listed."""
+
+    code = "document_invalid"
+    what = "document"
 
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
         self.problems = list(problems)
         count = sum(1 for p in self.problems if p.severity == "error")
-        super().__init__(f"{source}: {count} problem(s) in the register")
+        super().__init__(f"{source}: {count} problem(s) in the {self.what}")
 
     def lines(self) -> list[str]:
         return [f"{self.source}: {problem}" for problem in self.problems]
+
+
+class RegisterInvalid(DocumentInvalid):
+    code = "register_invalid"
+    what = "register"
 
 
 class NotFound(DatawardError):
