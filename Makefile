@@ -31,7 +31,7 @@ run: init
 	$(BIN)/dataward serve
 
 test: $(INSTALLED) $(FIDES_INSTALLED)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench

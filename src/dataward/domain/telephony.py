@@ -141,6 +141,8 @@ class QueueEventKind(StrEnum):
     CONFIGRELOAD = "CONFIGRELOAD"
     AGENTDUMP = "AGENTDUMP"
     SYSCOMPAT = "SYSCOMPAT"
+    DID = "DID"  # FreePBX: the number dialled to reach the queue, one line per call
+    INFO = "INFO"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,338 @@
+"""CSV exports read through a column mapping, and the row reader every CSV parser shares.
+
+`CsvRows` streams a CSV text with the csv module, remembering the line each record starts on
+and its raw text, so a parser can turn any row it cannot read into a `BadRecord` (line, reason,
+and the raw text for the quarantine) without keeping anything else. Blank lines are skipped; a
+byte-order mark left at the start of the first field is dropped.
+
+`GenericCsvParser` reads any layout described by a `ColumnMapping` (see `mapping.py`). It
+cannot recognise a file by itself, so it is only ever chosen by name (`--format generic-csv
+--mapping FILE`). Its rules, where the mapping leaves a field out:
+
+- disposition: `answered` when there is an answer time, else `unknown`;
+- presentation: `unavailable` when the number is empty, the mapping's `withheld_numbers` word
+  when the number is one (`anonymous` -> restricted, ...), else `allowed`. A presentation
+  column, when mapped, wins for a non-empty value. A party not `allowed` keeps neither number
+  nor name (a withheld caller is stored as withheld, never as a number);
+- talk_s: end - answer; wait_s: answer - start, or end - start when it was not answered (the
+  wait before the caller gave up), as for the other CDR formats.
+A value that is neither in the mapping's `values` nor dataward's own word makes the row bad.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import math
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TextIO, TypeVar
+from zoneinfo import ZoneInfo
+
+from dataward.adapters.ingest.mapping import (
+    EPOCH,
+    EPOCH_MS,
+    ISO,
+    ColumnMapping,
+    MappingInvalid,
+    check_mapping,
+    load_mapping,
+)
+from dataward.domain.errors import DatawardError
+from dataward.domain.telephony import (
+    BadRecord,
+    Direction,
+    Disposition,
+    ParsedItem,
+    Presentation,
+    RawCall,
+    RawParty,
+    SourceLocation,
+)
+
+_BOM = "\ufeff"
+_VALUES = {
+    "direction": "direction",
+    "disposition": "disposition",
+    "caller_presentation": "presentation",
+}
+"""The `values` map that translates each field read as a word."""
+_Word = TypeVar("_Word", bound=StrEnum)
+
+
+class BadField(Exception):
+    """A value a parser cannot read; `reason` names the column, never the value."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class HeaderMismatch(DatawardError):
+    """The file's header lacks a column the mapping names: no row of it can be read."""
+
+    code = "header_mismatch"
+
+    def __init__(self, location: SourceLocation, column: str, field: str) -> None:
+        self.location = location
+        self.column = column
+        self.field = field
+        super().__init__(f"{location}: the header has no column {column!r} (columns.{field})")
+
+
+class CsvRows:
+    """The records of a CSV stream; `line` is where the current one starts (1-based)."""
+
+    def __init__(
+        self, stream: TextIO, *, source: str, delimiter: str = ",", quotechar: str = '"'
+    ) -> None:
+        self.source = source
+        self.line = 0
+        self._pending: list[str] = []
+        self._reader = csv.reader(self._tap(stream), delimiter=delimiter, quotechar=quotechar)
+
+    def _tap(self, stream: TextIO) -> Iterator[str]:
+        pending = self._pending
+        for text in stream:
+            pending.append(text)
+            yield text
+
+    def __iter__(self) -> Iterator[list[str] | BadRecord]:
+        reader = self._reader
+        pending = self._pending
+        first = True
+        while True:
+            pending.clear()
+            self.line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # messages name quotes and limits, never content
+                yield self.bad(f"not a valid CSV record ({error})")
+                continue
+            if not row:
+                continue
+            if first:
+                first = False
+                if row[0].startswith(_BOM):
+                    row[0] = row[0][1:]
+            yield row
+
+    def location(self) -> SourceLocation:
+        return SourceLocation(self.source, self.line)
+
+    def bad(self, reason: str) -> BadRecord:
+        """The current record as a bad one, its raw text kept only for the quarantine."""
+        return BadRecord(self.location(), reason, "".join(self._pending).rstrip("\r\n"))
+
+
+def head_rows(head: list[str], *, delimiter: str = ",") -> list[list[str]]:
+    """The sniffing lines split as CSV (non-empty rows only; stops at the first CSV error)."""
+    rows: list[list[str]] = []
+    with contextlib.suppress(csv.Error):
+        rows.extend(row for row in csv.reader(head, delimiter=delimiter) if row)
+    return rows
+
+
+def seconds_between(earlier: datetime, later: datetime, *, what: str) -> float:
+    """Elapsed seconds (exact across a clock change); a negative span is a bad row."""
+    span = later.timestamp() - earlier.timestamp()
+    if span < 0:
+        raise BadField(what)
+    return span
+
+
+def is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+class GenericCsvParser:
+    """Reads any CSV layout a `ColumnMapping` describes."""
+
+    name = "generic-csv"
+
+    def __init__(self, mapping: ColumnMapping, *, source: str = "<column mapping>") -> None:
+        problems = check_mapping(mapping)
+        if problems:
+            raise MappingInvalid(source, problems)
+        self.mapping = mapping
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> GenericCsvParser:
+        return cls(load_mapping(path), source=str(path))
+
+    def sniff(self, head: list[str]) -> float:  # noqa: ARG002 - the Parser protocol
+        """Never confident: a layout is known only from its mapping, so it is chosen by name."""
+        return 0.0
+
+    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
+        mapping = self.mapping
+        zone = mapping.zone(tz)
+        rows = CsvRows(
+            stream, source=source, delimiter=mapping.delimiter, quotechar=mapping.quotechar
+        )
+        reader = None if mapping.header else _RowReader(mapping, _positions(mapping, None), zone)
+        for row in rows:
+            if isinstance(row, BadRecord):
+                yield row
+                continue
+            if reader is None:
+                reader = _RowReader(mapping, _positions(mapping, (row, rows.location())), zone)
+                continue
+            if len(row) < reader.width:
+                yield rows.bad(f"expected at least {reader.width} columns, found {len(row)}")
+                continue
+            try:
+                yield reader.call(row, rows.location())
+            except BadField as bad:
+                yield rows.bad(bad.reason)
+
+
+def _positions(
+    mapping: ColumnMapping, header: tuple[list[str], SourceLocation] | None
+) -> dict[str, int]:
+    """Each mapped field's 0-based column; names are looked up in the header, ignoring case."""
+    names: dict[str, int] = {}
+    if header is not None:
+        for index, title in enumerate(header[0]):
+            names.setdefault(title.strip().casefold(), index)
+    positions: dict[str, int] = {}
+    for field, ref in mapping.columns:
+        if ref is None:
+            continue
+        if isinstance(ref, int):
+            positions[field] = ref - 1
+        elif header is not None and ref.strip().casefold() in names:
+            positions[field] = names[ref.strip().casefold()]
+        elif header is not None:  # check_mapping allows names only with a header
+            raise HeaderMismatch(header[1], ref, field)
+    return positions
+
+
+def _vocabulary(words: type[_Word], extra: Mapping[str, _Word]) -> dict[str, _Word]:
+    table = {member.value: member for member in words}
+    table.update({key.strip().casefold(): value for key, value in extra.items()})
+    return table
+
+
+class _RowReader:
+    """One mapping resolved against one file: positions, zone and vocabularies."""
+
+    def __init__(self, mapping: ColumnMapping, positions: dict[str, int], zone: ZoneInfo) -> None:
+        self.at = positions
+        self.width = max(positions.values()) + 1
+        self.zone = zone
+        self.formats = tuple(mapping.timestamp_formats)
+        self.refs = {field: ref for field, ref in mapping.columns if ref is not None}
+        self.directions = _vocabulary(Direction, mapping.values.direction)
+        self.dispositions = _vocabulary(Disposition, mapping.values.disposition)
+        self.presentations = _vocabulary(Presentation, mapping.values.presentation)
+        self.withheld = {k.strip().casefold(): v for k, v in mapping.withheld_numbers.items()}
+
+    def text(self, row: list[str], field: str) -> str:
+        index = self.at.get(field)
+        return "" if index is None else row[index].strip()
+
+    def column(self, field: str) -> str:
+        return f"{field} (column {self.refs[field]!r})"
+
+    def call(self, row: list[str], location: SourceLocation) -> RawCall:
+        source_id = self.text(row, "source_id")
+        if not source_id:
+            raise BadField(f"{self.column('source_id')} is empty")
+        start = self.stamp(row, "start")
+        if start is None:
+            raise BadField(f"{self.column('start')} is empty")
+        answer = self.stamp(row, "answer")
+        end = self.stamp(row, "end")
+        disposition = self.word(row, "disposition", self.dispositions)
+        if disposition is None:
+            disposition = Disposition.ANSWERED if answer else Disposition.UNKNOWN
+        talk = self.seconds(row, "talk_s")
+        if talk is None and answer is not None and end is not None:
+            talk = seconds_between(answer, end, what="end is before answer")
+        wait = self.seconds(row, "wait_s")
+        if wait is None and answer is not None:
+            wait = seconds_between(start, answer, what="answer is before start")
+        elif wait is None and end is not None:
+            wait = seconds_between(start, end, what="end is before start")
+        return RawCall(
+            source_id=source_id,
+            start=start,
+            answer=answer,
+            end=end,
+            direction=self.word(row, "direction", self.directions) or Direction.UNKNOWN,
+            disposition=disposition,
+            caller=self.party(row, "caller"),
+            callee=self.party(row, "callee"),
+            agent_id=self.text(row, "agent_id") or None,
+            queue=self.text(row, "queue") or None,
+            wait_s=wait,
+            ring_s=self.seconds(row, "ring_s"),
+            talk_s=talk,
+            location=location,
+            format=GenericCsvParser.name,
+        )
+
+    def stamp(self, row: list[str], field: str) -> datetime | None:
+        text = self.text(row, field)
+        if not text:
+            return None
+        for form in self.formats:
+            try:
+                if form == ISO:
+                    moment = datetime.fromisoformat(text)
+                elif form in (EPOCH, EPOCH_MS):
+                    scale = 1000.0 if form == EPOCH_MS else 1.0
+                    return datetime.fromtimestamp(float(text) / scale, tz=self.zone)
+                else:  # the zone is added below when the format has no %z
+                    moment = datetime.strptime(text, form)  # noqa: DTZ007
+            except (ValueError, OverflowError, OSError):
+                continue
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=self.zone)
+        raise BadField(f"{self.column(field)} matches none of the timestamp_formats")
+
+    def seconds(self, row: list[str], field: str) -> float | None:
+        """Seconds written as a number (`12`, `12.5`) or as `[h:]mm:ss`."""
+        text = self.text(row, field)
+        if not text:
+            return None
+        try:
+            if ":" in text:
+                value = 0.0
+                for part in text.split(":"):
+                    value = value * 60 + float(part)
+            else:
+                value = float(text)
+        except ValueError:
+            raise BadField(f"{self.column(field)} is not a number of seconds") from None
+        if not math.isfinite(value) or value < 0:
+            raise BadField(f"{self.column(field)} is not a number of seconds")
+        return value
+
+    def word(self, row: list[str], field: str, table: dict[str, _Word]) -> _Word | None:
+        text = self.text(row, field)
+        if not text:
+            return None
+        found = table.get(text.casefold())
+        if found is None:
+            raise BadField(f"{self.column(field)} has a value not in values.{_VALUES[field]}")
+        return found
+
+    def party(self, row: list[str], side: str) -> RawParty:
+        number = self.text(row, f"{side}_number")
+        name = self.text(row, f"{side}_name") or None
+        presentation = Presentation.ALLOWED
+        if not number:
+            presentation = Presentation.UNAVAILABLE
+        elif (word := self.withheld.get(number.casefold())) is not None:
+            number, presentation = "", word
+        if side == "caller":
+            stated = self.word(row, "caller_presentation", self.presentations)
+            presentation = stated or presentation
+        if presentation is not Presentation.ALLOWED:
+            return RawParty(presentation=presentation)
+        return RawParty(number=number or None, name=name)

@@ -1,0 +1,258 @@
+"""Queue calls assembled from Asterisk queue_log events (legal-rules C2 and C5). Pure.
+
+A call is followed by its callid from ENTERQUEUE to the event that ends it:
+
+- CONNECT answers it: wait = holdtime (data1), ring += ringtime (data3, seconds), agent = the
+  agent field reduced to an extension (`SIP/8007` -> `8007`, `Local/2004@from-internal/n` ->
+  `2004`); then COMPLETECALLER / COMPLETEAGENT (talk = calltime, data2) or a TRANSFER variant
+  (talk = its calltime field) ends it as answered.
+- ABANDON (wait = data3) ends it as abandoned; EXITWITHTIMEOUT / EXITEMPTY (wait = data3) and
+  EXITWITHKEY (wait = data4) end it as overflow.
+- RINGNOANSWER adds its ringtime (milliseconds) to the call's ring time.
+
+Decisions:
+- Entering a queue is evidence of an inbound call: every assembled call is `INBOUND`.
+- Memory is bounded: open calls sit in insertion order; a call entered more than `horizon`
+  before the event being read (the log's own clock), or the oldest one when more than
+  `max_open` are open, is flushed without its end. So is every call still open when the events
+  run out, and a call entered again under the same callid. Such a call is `ANSWERED` (no end, no
+  talk time) if it was connected, `UNKNOWN` otherwise; it is never a `BadRecord`, because its
+  lines were read correctly.
+- An event for a callid that is not open is not a call. A non-terminal one (RINGNOANSWER of a
+  call entered in an earlier log) stays a plain `QueueEvent`; a terminal one yields a
+  `BadRecord` so the call missing from the call metrics is visible (its line was still read).
+- A call re-entering a queue under the same callid (overflow from one queue into another) gives
+  one call per queue visit, all with `source_id` = the callid.
+- queue_log names no callee (the number dialled): the callee is `UNAVAILABLE`.
+
+The party rules here (`caller_party`, `looks_like_extension`, `agent_id_from_interface`) are
+shared with the Asterisk CDR parser.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from dataward.domain.parties import agent_id_from_interface, caller_party
+from dataward.domain.telephony import (
+    BadRecord,
+    Direction,
+    Disposition,
+    Presentation,
+    QueueEvent,
+    QueueEventKind,
+    RawCall,
+    RawParty,
+    SourceLocation,
+)
+
+__all__ = [
+    "NUMERIC_FIELDS",
+    "QueueCallAssembler",
+    "assemble_queue_calls",
+]
+
+K = QueueEventKind
+
+
+NUMERIC_FIELDS: Mapping[QueueEventKind, tuple[tuple[int, str], ...]] = {
+    K.CONNECT: ((0, "holdtime"), (2, "ringtime")),
+    K.COMPLETECALLER: ((0, "holdtime"), (1, "calltime")),
+    K.COMPLETEAGENT: ((0, "holdtime"), (1, "calltime")),
+    K.ABANDON: ((2, "waittime"),),
+    K.EXITWITHTIMEOUT: ((2, "waittime"),),
+    K.EXITEMPTY: ((2, "waittime"),),
+    K.EXITWITHKEY: ((3, "waittime"),),
+    K.RINGNOANSWER: ((0, "ringtime"),),
+    K.TRANSFER: ((2, "holdtime"), (3, "calltime")),
+    K.BLINDTRANSFER: ((2, "holdtime"), (3, "calltime")),
+    # counted from the end: the LINK method writes two channel names where others write one
+    K.ATTENDEDTRANSFER: ((-3, "holdtime"), (-2, "calltime")),
+}
+"""The data fields (0-based) the assembler reads as whole seconds (milliseconds for ringtime
+of RINGNOANSWER), so a parser can refuse a line whose field is not a number."""
+
+_WAIT_FIELD = {K.ABANDON: 2, K.EXITWITHTIMEOUT: 2, K.EXITEMPTY: 2, K.EXITWITHKEY: 3}
+_HOLD_FIELD = {
+    K.COMPLETECALLER: 0,
+    K.COMPLETEAGENT: 0,
+    K.TRANSFER: 2,
+    K.BLINDTRANSFER: 2,
+    K.ATTENDEDTRANSFER: -3,
+}
+_TALK_FIELD = {kind: index + 1 for kind, index in _HOLD_FIELD.items()}  # calltime follows
+
+
+@dataclass(slots=True)
+class _OpenCall:
+    call_id: str
+    queue: str | None
+    start: datetime
+    caller: RawParty
+    location: SourceLocation | None
+    answer: datetime | None = None
+    wait_s: float | None = None
+    ring_s: float | None = None
+    agent_id: str | None = None
+
+
+_NO_CALLEE = RawParty(None, Presentation.UNAVAILABLE)
+_UNKNOWN_PLACE = SourceLocation("queue_log", 0)
+
+
+def _seconds(data: tuple[str, ...], index: int) -> float | None:
+    if not -len(data) <= index < len(data):
+        return None
+    try:
+        return float(int(data[index]))
+    except ValueError:
+        return None
+
+
+class QueueCallAssembler:
+    """Incremental form of `assemble_queue_calls`: feed events one by one, then `finish`."""
+
+    def __init__(
+        self,
+        *,
+        tz: tzinfo,
+        horizon: timedelta = timedelta(hours=24),
+        max_open: int = 100_000,
+        source_format: str = "asterisk-queue-log",
+    ) -> None:
+        self._tz = tz
+        self._horizon = horizon
+        self._max_open = max_open
+        self._format = source_format
+        self._open: OrderedDict[str, _OpenCall] = OrderedDict()
+
+    def feed(self, event: QueueEvent) -> list[RawCall | BadRecord]:
+        """The calls (and orphan endings) this event completes, oldest first."""
+        done: list[RawCall | BadRecord] = []
+        self._expire(event.at, done)
+        call_id = event.call_id
+        if call_id is None:
+            return done
+        kind = event.kind
+        if kind is K.ENTERQUEUE:
+            self._enter(call_id, event, done)
+            return done
+        call = self._open.get(call_id)
+        if kind is K.RINGNOANSWER:
+            ring = _seconds(event.data, 0)
+            if call is not None and ring is not None:
+                call.ring_s = (call.ring_s or 0.0) + ring / 1000
+        elif kind is K.CONNECT:
+            if call is not None:
+                self._connect(call, event)
+        elif kind in _TALK_FIELD or kind in _WAIT_FIELD:
+            if call is None:
+                where = event.location or _UNKNOWN_PLACE
+                done.append(BadRecord(where, f"{kind.value} of a call not entered in this log"))
+            else:
+                del self._open[call_id]
+                done.append(self._ended(call, event))
+        return done
+
+    def finish(self) -> Iterator[RawCall]:
+        """Flush the calls still open when the events run out (see the module's decisions)."""
+        while self._open:
+            yield self._unfinished(self._open.popitem(last=False)[1])
+
+    def _expire(self, now: datetime, done: list[RawCall | BadRecord]) -> None:
+        oldest = now - self._horizon
+        while self._open:
+            first = next(iter(self._open.values()))
+            if first.start >= oldest:
+                return
+            del self._open[first.call_id]
+            done.append(self._unfinished(first))
+
+    def _enter(self, call_id: str, event: QueueEvent, done: list[RawCall | BadRecord]) -> None:
+        previous = self._open.pop(call_id, None)
+        if previous is not None:
+            done.append(self._unfinished(previous))
+        data = event.data
+        number = data[1] if len(data) > 1 else ""
+        name = (data[3] or None) if len(data) > 3 else None
+        self._open[call_id] = _OpenCall(
+            call_id=call_id,
+            queue=event.queue,
+            start=event.at.astimezone(self._tz),
+            caller=caller_party(number, name, empty=Presentation.RESTRICTED),
+            location=event.location,
+        )
+        if len(self._open) > self._max_open:
+            done.append(self._unfinished(self._open.popitem(last=False)[1]))
+
+    def _connect(self, call: _OpenCall, event: QueueEvent) -> None:
+        call.answer = event.at.astimezone(self._tz)
+        call.wait_s = _seconds(event.data, 0)
+        ring = _seconds(event.data, 2)
+        if ring is not None:
+            call.ring_s = (call.ring_s or 0.0) + ring
+        if event.agent is not None:
+            call.agent_id = agent_id_from_interface(event.agent)
+
+    def _ended(self, call: _OpenCall, event: QueueEvent) -> RawCall:
+        kind = event.kind
+        end = event.at.astimezone(self._tz)
+        if kind in _WAIT_FIELD:
+            outcome = Disposition.ABANDONED if kind is K.ABANDON else Disposition.OVERFLOW
+            wait = _seconds(event.data, _WAIT_FIELD[kind])
+            return self._call(call, outcome, end=end, wait_s=wait, talk_s=None)
+        talk = _seconds(event.data, _TALK_FIELD[kind])
+        if call.answer is None:  # ended as answered without a CONNECT line
+            call.answer = end - timedelta(seconds=talk or 0.0)
+            call.wait_s = _seconds(event.data, _HOLD_FIELD[kind])
+        if call.agent_id is None and event.agent is not None:
+            call.agent_id = agent_id_from_interface(event.agent)
+        return self._call(call, Disposition.ANSWERED, end=end, wait_s=call.wait_s, talk_s=talk)
+
+    def _unfinished(self, call: _OpenCall) -> RawCall:
+        outcome = Disposition.UNKNOWN if call.answer is None else Disposition.ANSWERED
+        return self._call(call, outcome, end=None, wait_s=call.wait_s, talk_s=None)
+
+    def _call(
+        self,
+        call: _OpenCall,
+        disposition: Disposition,
+        *,
+        end: datetime | None,
+        wait_s: float | None,
+        talk_s: float | None,
+    ) -> RawCall:
+        return RawCall(
+            source_id=call.call_id,
+            start=call.start,
+            answer=call.answer,
+            end=end,
+            direction=Direction.INBOUND,
+            disposition=disposition,
+            caller=call.caller,
+            callee=_NO_CALLEE,
+            agent_id=call.agent_id,
+            queue=call.queue,
+            wait_s=wait_s,
+            ring_s=call.ring_s,
+            talk_s=talk_s,
+            location=call.location,
+            format=self._format,
+        )
+
+
+def assemble_queue_calls(
+    events: Iterable[QueueEvent],
+    *,
+    tz: tzinfo,
+    horizon: timedelta = timedelta(hours=24),
+    max_open: int = 100_000,
+) -> Iterator[RawCall | BadRecord]:
+    """The calls these queue events describe, each yielded as soon as it ends."""
+    assembler = QueueCallAssembler(tz=tz, horizon=horizon, max_open=max_open)
+    for event in events:
+        yield from assembler.feed(event)
+    yield from assembler.finish()
