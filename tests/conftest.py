@@ -11,8 +11,17 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dataward.adapters.sql.engine import make_engine
+from tests.samples import SAMPLES
 
 POSTGRES_URL = os.environ.get("DATAWARD_TEST_POSTGRES_URL")
+
+
+def pytest_sessionstart() -> None:
+    """Under CI the parser tests must read the real samples, not skip for want of them."""
+    if os.environ.get("CI") and not SAMPLES.is_dir():
+        raise pytest.UsageError(
+            f"CI: the telephony samples are not at {SAMPLES}; set DATAWARD_SAMPLES_DIR"
+        )
 
 
 def _backends() -> list[object]:

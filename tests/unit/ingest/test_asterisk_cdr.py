@@ -26,8 +26,8 @@ from dataward.domain.telephony import (
     Presentation,
     RawCall,
 )
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).parents[3].parent / "shared" / "samples"
 CDR_CSV_SAMPLE = (
     SAMPLES / "asterisk_cdr-csv_Master.csv__mineevburyat-dj-asterisk-cdr__PSEUDONYMISED.csv"
 )

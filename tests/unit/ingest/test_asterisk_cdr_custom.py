@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,8 +15,8 @@ from dataward.adapters.ingest.asterisk_cdr import (
     CdrColumns,
 )
 from dataward.domain.telephony import BadRecord, Direction, Disposition, ParsedItem, RawCall
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).parents[3].parent / "shared" / "samples"
 CUSTOM_SAMPLE = SAMPLES / "asterisk_cdr-custom_Master.csv__KelySaina-cdr.csv"
 TZ = ZoneInfo("Indian/Antananarivo")  # the sample's author's zone; any zone will do
 CALLER = "01134960123"  # Ofcom drama range

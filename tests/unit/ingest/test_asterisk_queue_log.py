@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,8 +20,8 @@ from dataward.domain.telephony import (
     RawCall,
     SourceLocation,
 )
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).parents[3].parent / "shared" / "samples"
 QUEUE_SAMPLE = SAMPLES / "asterisk_queue_log__assembled_from_public_examples.txt"
 LONDON = ZoneInfo("Europe/London")
 CALLER = "07700900123"  # Ofcom drama range

@@ -6,7 +6,6 @@ import csv
 import io
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,8 +21,8 @@ from dataward.domain.telephony import (
     Presentation,
     RawCall,
 )
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).parents[3].parent / "shared" / "samples"
 DICTIONARY = SAMPLES / "broadworks_cdr_field_numbers__FreeRADIUS_dictionary.broadsoft.txt"
 LONDON = ZoneInfo("Europe/London")
 WIDTH = 300

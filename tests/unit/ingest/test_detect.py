@@ -27,9 +27,9 @@ from dataward.adapters.ingest.freeswitch_cdr import FreeswitchCdrCsvParser
 from dataward.adapters.ingest.generic_csv import GenericCsvParser
 from dataward.domain.errors import ConfigurationError
 from dataward.domain.telephony import RawCall
+from tests.samples import SAMPLES
 from tests.unit.ingest.test_broadworks import A_CALL, broadworks_csv
 
-SAMPLES = Path(__file__).parents[3].parent / "shared" / "samples"
 EXAMPLE_MAPPING = Path(detect.__file__).parent / "mappings" / "example.yaml"
 FREESWITCH_SAMPLE = (
     SAMPLES / "freeswitch_cdr-csv_example-template_Master.csv__Kxingyunliushui-freeswitch_tools.csv"

@@ -25,8 +25,8 @@ from dataward.domain.telephony import (
     Presentation,
     RawCall,
 )
+from tests.samples import SAMPLES
 
-SAMPLES = Path(__file__).parents[3].parent / "shared" / "samples"
 SAMPLE = (
     SAMPLES / "freeswitch_cdr-csv_example-template_Master.csv__Kxingyunliushui-freeswitch_tools.csv"
 )
