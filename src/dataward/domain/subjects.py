@@ -7,10 +7,27 @@ that identifies the person on its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
+
+
+class ErasureReason(StrEnum):
+    """Why a subject is shredded: a closed set, so no free text reaches the audit log."""
+
+    ERASURE_REQUEST = "erasure_request"  # Art. 17 request from the person
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # the only basis was consent
+    OBJECTION_UPHELD = "objection_upheld"
+    NO_LONGER_NEEDED = "no_longer_needed"  # retention ended
+    UNLAWFUL_PROCESSING = "unlawful_processing"
+    LEGAL_OBLIGATION = "legal_obligation"
+    CONTROLLER_INSTRUCTION = "controller_instruction"  # a tenant erasing its caller
+
+
+REQUEST_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+"""What a request reference looks like: an id, never a sentence that could carry a name."""
 
 
 class SubjectStatus(StrEnum):
