@@ -102,7 +102,7 @@ class Store:
         return self.vault.open(str(found.id), stored.ciphertext)
 
     def unindexed_find(self, i: int) -> str:
-        index = self.vault.blind_index("phone", "+44" + phone(i).replace(" ", "")[1:])
+        index = self.vault.blind_index(TENANT, "phone", "+44" + phone(i).replace(" ", "")[1:])
         with self.engine.connect() as connection:
             row = connection.execute(
                 text(
@@ -139,7 +139,7 @@ def shred_timing(store: Store, victims: list[str], *, purge: bool) -> Timing:
             store.register,
             ACTOR,
             subject_id,
-            reason="benchmark",
+            reason="no_longer_needed",
             purge=purge,
         )
         samples.append(time.perf_counter() - begin)

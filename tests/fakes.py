@@ -6,7 +6,7 @@ Each fake keeps its rows in plain lists and dicts and counts commits, as cosmicp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import TracebackType
@@ -121,6 +121,9 @@ class FakeSubjectRepository:
 
     def tombstone(self, subject_id: UUID | str) -> Tombstone | None:
         return self.tombstones.get(str(subject_id))
+
+    def tombstoned_ids(self) -> Iterable[str]:
+        return list(self.tombstones)
 
     def erase(
         self, subject: Subject, *, at: datetime, reason: str, request_ref: str | None
@@ -314,8 +317,8 @@ class FakeVault:
         self.opened.append(subject_id)
         return plaintext
 
-    def blind_index(self, kind: str, normalised: str) -> bytes:
-        return f"{kind}:{normalised}".encode()
+    def blind_index(self, scope: str, kind: str, normalised: str) -> bytes:
+        return f"{scope}:{kind}:{normalised}".encode()
 
     def destroy_key(self, subject_id: str) -> bool:
         had = subject_id in self.keys

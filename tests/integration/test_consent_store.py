@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from faker import Faker
 from sqlalchemy import Engine, func, select
 
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
@@ -326,3 +327,38 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
     assert readable == {"secure_storage": expected, "legal_claims": expected}
     # refused because restricted, or (call-data purposes) because these are not call data
     assert refusals == {"processing_restricted", "category_not_in_purpose"}
+
+
+def test_consent_to_post_does_not_open_the_email_address(world: World) -> None:
+    """PECR reg 22: e-mail marketing needs e-mail consent; post consent opens only the address."""
+    fake = Faker("en_GB")
+    fake.seed_instance(5)
+    email = fake.email()
+    address = fake.address().replace("\n", ", ")
+    subject = create_subject(
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        DCO,
+        NewSubject(kind="end_user", identifiers=[("email", email), ("postal_address", address)]),
+    )
+    record_consent(
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
+        GiveConsent(subject.id, "direct_marketing", "post", ConsentMethod.PAPER, "2026.1"),
+    )
+    gate = Gate(world.register)
+    read = read_identifiers(
+        world.uow(),
+        world.vault,
+        world.clock,
+        gate,
+        an_actor("marketing"),
+        subject_id=subject.id,
+        purpose="direct_marketing",
+    )
+    assert [i.type for i in read.identifiers] == ["postal_address"]
+    assert read.refused["contact (email)"].reason.value == "no_consent"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from faker import Faker
@@ -30,13 +31,17 @@ from dataward.domain.errors import (
 )
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.register import Register
+from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, SubjectStatus
+from dataward.services.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects import (
     DuplicateIdentifier,
+    ErasureRefused,
     NewSubject,
     SubjectRefused,
     create_subject,
     find_subject,
+    finish_erasures,
     shred,
 )
 from tests.builders import TENANT_A, TENANT_B, a_tenant
@@ -217,7 +222,7 @@ def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker)
         world.register,
         DCO,
         subject_id,
-        reason="erasure",
+        reason="erasure_request",
         request_ref="R-1",
     )
     assert report.key_destroyed
@@ -229,9 +234,15 @@ def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker)
     assert erased is not None
     assert erased.status is SubjectStatus.ERASED
     assert stone is not None
-    assert (stone.reason, stone.request_ref) == ("erasure", "R-1")
+    assert (stone.reason, stone.request_ref) == ("erasure_request", "R-1")
     again = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, subject_id, reason="erasure"
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        DCO,
+        subject_id,
+        reason="erasure_request",
     )
     assert again.already_erased
     assert not again.key_destroyed
@@ -314,13 +325,21 @@ def test_shredding_defeats_a_copy_of_the_database(
     copy.dispose()
     assert len(stolen) == 2
     index_values = [
-        world.vault.blind_index("phone", "+44" + phone.replace(" ", "")[1:]),
-        world.vault.blind_index("email", email.lower()),
+        world.vault.blind_index("", "phone", "+44" + phone.replace(" ", "")[1:]),
+        world.vault.blind_index("", "email", email.lower()),
     ]
     assert all(index_values)
 
     # The shred itself checkpoints both databases: nothing is left in a write-ahead log.
-    shred(world.uow(), world.vault, world.clock, world.register, DCO, victim_id, reason="erasure")
+    shred(
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        DCO,
+        victim_id,
+        reason="erasure_request",
+    )
     world.vault.forget_cached_keys()
 
     for ciphertext in stolen:
@@ -386,3 +405,129 @@ def test_a_missing_or_unreadable_master_key_is_a_clear_error(tmp_path: Path) -> 
     short.chmod(0o600)
     with pytest.raises(ConfigurationError, match="must be 32 bytes"):
         read_master_key_file(short)
+
+
+def test_a_restriction_that_keeps_the_data_refuses_erasure_until_lifted_or_overridden(
+    world: World, fake: Faker
+) -> None:
+    subject_id = new_caller(world, uk_mobile(fake))
+    apply_restriction(
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
+        ApplyRestriction(UUID(subject_id), RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS),
+    )
+    world.clock.advance(timedelta(minutes=1))
+    with pytest.raises(ErasureRefused, match="needed_for_legal_claims"):
+        shred(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            subject_id,
+            reason="erasure_request",
+        )
+    assert world.vault.has_key(subject_id)
+    with pytest.raises(SubjectRefused, match="override: a reference"):
+        shred(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            subject_id,
+            reason="erasure_request",
+            override="the claim settled, says J. Smith",
+        )
+    report = shred(
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        DCO,
+        subject_id,
+        reason="erasure_request",
+        override="DCO-ASSESS-17",
+    )
+    assert report.key_destroyed
+
+
+def test_free_text_reasons_are_refused(world: World, fake: Faker) -> None:
+    subject_id = new_caller(world, uk_mobile(fake))
+    with pytest.raises(SubjectRefused, match="reason: one of"):
+        shred(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            subject_id,
+            reason="asked by someone on the phone",
+        )
+    with pytest.raises(SubjectRefused, match="request_ref: a reference"):
+        shred(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            subject_id,
+            reason="erasure_request",
+            request_ref="email from a person",
+        )
+    assert world.vault.has_key(subject_id)
+
+
+def test_an_interrupted_shred_is_finished_by_the_sweep(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subject_id = new_caller(world, uk_mobile(fake))
+
+    def power_cut(_subject_id: str) -> bool:
+        raise OSError("the key store went away")
+
+    monkeypatch.setattr(world.vault, "destroy_key", power_cut)
+    with pytest.raises(OSError, match="went away"):
+        shred(
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            DCO,
+            subject_id,
+            reason="erasure_request",
+        )
+    monkeypatch.undo()
+    with world.uow() as uow:
+        assert uow.subjects.tombstone(subject_id) is not None
+        assert uow.subjects.identifiers_of(subject_id) == []
+    assert world.vault.has_key(subject_id)  # the one thing left
+    assert finish_erasures(world.uow(), world.vault) == 1
+    assert not world.vault.has_key(subject_id)
+    assert finish_erasures(world.uow(), world.vault) == 0
+
+
+def test_a_duplicate_does_not_say_whose_it_is(world: World, fake: Faker) -> None:
+    phone = uk_mobile(fake)
+    subject_id = new_caller(world, phone)
+    with pytest.raises(DuplicateIdentifier) as caught:
+        new_caller(world, phone)
+    assert subject_id not in str(caught.value)
+    assert "belongs to a subject" in str(caught.value)
+
+
+def test_reprs_of_new_subjects_carry_no_identifier(fake: Faker) -> None:
+    email = fake.email()
+    command = NewSubject(kind="end_user", identifiers=[("email", email)])
+    assert email not in repr(command)
+
+
+def test_one_number_in_two_tenants_has_unrelated_blind_indexes(world: World, fake: Faker) -> None:
+    phone = uk_mobile(fake)
+    for tenant in (TENANT_A, TENANT_B):
+        new_caller(world, phone, tenant)
+    with world.engine.connect() as connection:
+        indexes = {row.blind_index for row in connection.execute(select(identifiers))}
+    assert len(indexes) == 2

@@ -269,3 +269,32 @@ def test_a_category_restricted_alone_is_withheld_and_the_rest_disclosed(
     )
     assert [(i.type, i.value) for i in disclosed.identifiers] == [("name", "Ada Example")]
     assert disclosed.refused["contact"].reason is DenialReason.PROCESSING_RESTRICTED
+
+
+def test_a_decision_is_in_the_audit_log_but_an_unregistered_purpose_is_not(
+    uow: FakeUnitOfWork, clock: FixedClock, gate: Gate
+) -> None:
+    subject = a_subject()
+    uow.subjects.add(subject)
+    actor = an_actor("dco")
+    authorize(
+        uow, clock, gate, actor, subject_id=subject.id, category="contact", purpose="correspondence"
+    )
+    authorize(
+        uow,
+        clock,
+        gate,
+        actor,
+        subject_id=subject.id,
+        category="contact",
+        purpose="call 020 7946 0123 back",
+    )
+    allowed, typo = list(uow.audit.iter_entries())[-2:]
+    assert (allowed.action, allowed.purpose, allowed.decision) == (
+        "gate_decision",
+        "correspondence",
+        "permitted",
+    )
+    assert typo.decision == "unregistered_purpose"
+    assert typo.purpose is None
+    assert "7946" not in str(typo)

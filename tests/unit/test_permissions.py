@@ -71,7 +71,7 @@ def test_another_tenants_administrator_cannot_shred_a_caller() -> None:
             REGISTER,
             an_actor("tenant_admin", TENANT_A),
             str(caller.id),
-            reason="attempt",
+            reason="erasure_request",
         )
     assert vault.has_key(str(caller.id))
     assert uow.subjects.get(caller.id) == caller

@@ -40,7 +40,7 @@ class Disclosure:
     purpose: str
     identifiers: tuple[DisclosedIdentifier, ...] = ()
     refused: dict[str, Decision] = field(default_factory=dict)
-    """Category -> the gate's refusal, for identifiers withheld."""
+    """Category (and channel, for consent) -> the gate's refusal, for identifiers withheld."""
 
 
 def identifier_category(kind: IdentifierType | str, subject: Subject) -> str:
@@ -48,6 +48,29 @@ def identifier_category(kind: IdentifierType | str, subject: Subject) -> str:
     if subject.tenant_id is not None:
         return PROCESSOR_CATEGORY
     return REGISTER_FIELD[IdentifierType(kind)][0]
+
+
+# The marketing channel an identifier serves: consent on one channel opens only its identifier.
+CONSENT_CHANNEL: dict[IdentifierType, str] = {
+    IdentifierType.EMAIL: "email",
+    IdentifierType.PHONE: "sms",
+    IdentifierType.POSTAL_ADDRESS: "post",
+}
+
+
+def _question(gate: Gate, purpose: str, kind: str, subject: Subject) -> tuple[str, str | None]:
+    """(category, channel) to put to the gate for an identifier of `kind`."""
+    category = identifier_category(kind, subject)
+    rule = next((p for p in gate.register.purposes if p.key == purpose), None)
+    channel = CONSENT_CHANNEL.get(IdentifierType(kind))
+    if rule is None or channel not in rule.consent_channels:
+        return category, None
+    return category, channel
+
+
+def _label(question: tuple[str, str | None]) -> str:
+    category, channel = question
+    return category if channel is None else f"{category} ({channel})"
 
 
 def read_identifiers(
@@ -77,9 +100,9 @@ def read_identifiers(
         ]
         # With nothing stored the question is still put, so the answer is on record.
         kinds = {s.type for s in stored} or wanted or {IdentifierType.NAME.value}
-        categories = sorted({identifier_category(kind, subject) for kind in kinds})
+        questions = sorted({_question(gate, purpose, kind, subject) for kind in kinds})
         decisions = {
-            category: decide(
+            (category, channel): decide(
                 uow,
                 gate,
                 actor,
@@ -87,18 +110,19 @@ def read_identifiers(
                 category=category,
                 purpose=purpose,
                 at=at,
+                channel=channel,
                 decrypt=True,
             )
-            for category in categories
+            for category, channel in questions
         }
         uow.commit()
-    refused = {c: d for c, d in decisions.items() if not d.allowed}
+    refused = {_label(q): d for q, d in decisions.items() if not d.allowed}
     if len(refused) == len(decisions):
-        first = decisions[categories[0]]
+        first = decisions[questions[0]]
         raise AccessDenied(first.reason.value, purpose, first.category)
     opened = tuple(
         DisclosedIdentifier(s.type, vault.open(str(subject.id), s.ciphertext))
         for s in stored
-        if decisions[identifier_category(s.type, subject)].allowed
+        if decisions[_question(gate, purpose, s.type, subject)].allowed
     )
     return Disclosure(str(subject.id), purpose, opened, refused)

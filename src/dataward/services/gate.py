@@ -16,7 +16,7 @@ from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.clock import Clock
 from dataward.domain.consent import current_consents
 from dataward.domain.errors import NotFound
-from dataward.domain.gate import Decision, Gate, SubjectState
+from dataward.domain.gate import Decision, DenialReason, Gate, SubjectState
 from dataward.domain.restrictions import active_restrictions
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork
@@ -94,14 +94,19 @@ def _audit(
     uow: UnitOfWork, actor: Actor, subject_id: UUID, decision: Decision, at: datetime
 ) -> None:
     """The single place every gate decision is recorded, in the caller's transaction."""
+    unregistered = decision.reason in (
+        DenialReason.UNREGISTERED_PURPOSE,
+        DenialReason.CATEGORY_NOT_IN_PURPOSE,
+    )
     uow.audit.append(
         AuditDraft(
             at=at,
             actor=actor.id,
             action=AuditAction.GATE_DECISION,
             subject_ref=subject_id,
-            purpose=decision.purpose,
+            # An unregistered purpose is whatever a caller typed: it never enters the log.
+            purpose=None if unregistered else decision.purpose,
             decision=decision.reason.value,
-            details={"category": decision.category, "role": actor.role},
+            details={"category": None if unregistered else decision.category, "role": actor.role},
         )
     )

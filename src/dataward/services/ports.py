@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -97,6 +97,8 @@ class SubjectRepository(Protocol):
 
     def tombstone(self, subject_id: UUID | str) -> Tombstone | None: ...
 
+    def tombstoned_ids(self) -> Iterable[str]: ...
+
     def erase(
         self, subject: Subject, *, at: datetime, reason: str, request_ref: str | None
     ) -> dict[str, int]: ...
@@ -149,7 +151,7 @@ class Vault(Protocol):
 
     def open(self, subject_id: str, ciphertext: bytes) -> str: ...
 
-    def blind_index(self, kind: str, normalised: str) -> bytes: ...
+    def blind_index(self, scope: str, kind: str, normalised: str) -> bytes: ...
 
     def destroy_key(self, subject_id: str) -> bool: ...
 

@@ -19,7 +19,15 @@ from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType
 from dataward.domain.permissions import require
 from dataward.domain.prohibited import refuse_prohibited
 from dataward.domain.register import Register, Role, StaffAction
-from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
+from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.subjects import (
+    REQUEST_REF,
+    Actor,
+    ErasureReason,
+    Subject,
+    SubjectStatus,
+    age_on,
+)
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork, Vault
 
@@ -31,18 +39,25 @@ class SubjectRefused(DatawardError):
 
 
 class DuplicateIdentifier(DatawardError):
+    """The identifier belongs to a subject already; which one is not said (it would map a
+    number or an address to a subject id for whoever asked)."""
+
     code = "duplicate_identifier"
 
     def __init__(self, kind: str, existing: str) -> None:
         self.kind = kind
         self.existing = existing
-        super().__init__(f"that {kind} already belongs to subject {existing}")
+        super().__init__(f"that {kind} already belongs to a subject")
+
+
+class ErasureRefused(DatawardError):
+    code = "erasure_refused"
 
 
 @dataclass(frozen=True, slots=True)
 class NewSubject:
     kind: str
-    identifiers: Sequence[tuple[IdentifierType | str, str]]
+    identifiers: Sequence[tuple[IdentifierType | str, str]] = field(repr=False)
     tenant_id: str | None = None
     region: str | None = None
     birth_date: date | None = None
@@ -117,7 +132,7 @@ def create_subjects(
         for kind, raw in command.identifiers:
             region = command.region or regions.get(command.tenant_id)
             ident = normalise(kind, raw, region=region)
-            index = vault.blind_index(ident.type.value, ident.value)
+            index = vault.blind_index(scope, ident.type.value, ident.value)
             if ident.type in UNIQUE_TYPES:
                 if (scope, ident.type.value, index) in seen:
                     raise DuplicateIdentifier(ident.type.value, "another subject in this batch")
@@ -214,7 +229,7 @@ def add_identifier(
     with uow:
         subject = _live_subject(uow, subject_id)
         scope = scope_of(subject.tenant_id)
-        index = vault.blind_index(ident.type.value, ident.value)
+        index = vault.blind_index(scope, ident.type.value, ident.value)
         existing = uow.subjects.find_by_index(scope, ident.type.value, index)
         if existing is not None and ident.type in UNIQUE_TYPES:
             raise DuplicateIdentifier(ident.type.value, existing)
@@ -245,7 +260,7 @@ def find_subject(
     if ident.type not in UNIQUE_TYPES:
         unique = ", ".join(sorted(t.value for t in UNIQUE_TYPES))
         raise SubjectRefused(f"look a subject up by one of: {unique}")
-    index = vault.blind_index(ident.type.value, ident.value)
+    index = vault.blind_index(scope_of(tenant_id), ident.type.value, ident.value)
     with uow:
         subject_id = uow.subjects.find_by_index(scope_of(tenant_id), ident.type.value, index)
         return uow.subjects.get(subject_id) if subject_id else None
@@ -259,28 +274,39 @@ def shred(
     actor: Actor,
     subject_id: str,
     *,
-    reason: str,
+    reason: ErasureReason | str,
     request_ref: str | None = None,
+    override: str | None = None,
     purge: bool = True,
 ) -> ShredReport:
-    """Crypto-shred a subject: destroy its key first, then unlink and delete, leave a tombstone.
+    """Crypto-shred a subject: unlink and delete it, leave a tombstone, then destroy its key.
 
-    The key goes first so that even an interrupted shred leaves nothing readable; running it
-    again finishes the rest. Both steps are committed durably. With `purge` (the default) the
-    databases' write-ahead logs are then folded in and truncated, so no copy of the deleted
-    key, blind index or ciphertext stays in a file; a batch of erasures passes `purge=False`
-    and calls `purge_freed_pages` on the unit of work and the vault once at its end.
+    The erasure and its audit entry are one transaction, so the database never shows a subject
+    half-erased; the key is destroyed right after. Should that fail, the tombstone stands and
+    `finish_erasures` (run by `dataward keys sweep` and by every later shred of the subject)
+    destroys the key. A restriction that exists to keep the data (for legal claims, or because
+    the person chose it over erasure) refuses erasure unless `override` names the DCO's
+    recorded assessment (a reference, like a request reference, and only for a role that
+    manages restrictions). With `purge` (the default) the write-ahead logs are then folded in
+    and truncated; a batch passes `purge=False` and purges once at its end.
     """
+    try:
+        why = ErasureReason(reason)
+    except ValueError:
+        allowed = ", ".join(r.value for r in ErasureReason)
+        raise SubjectRefused(f"reason: one of {allowed}") from None
+    for label, ref in (("request_ref", request_ref), ("override", override)):
+        if ref is not None and not REQUEST_REF.match(ref):
+            raise SubjectRefused(f"{label}: a reference such as R-2026-0042, not free text")
+    now = clock.now()
     with uow:
         subject = uow.subjects.get(subject_id)
-    if subject is None:
-        raise NotFound("subject", subject_id)
-    require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
-    key_destroyed = vault.destroy_key(str(subject.id))
-    with uow:
-        removed = uow.subjects.erase(
-            subject, at=clock.now(), reason=reason, request_ref=request_ref
-        )
+        if subject is None:
+            raise NotFound("subject", subject_id)
+        require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
+        if not subject.erased:
+            _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
+        removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)
         record(
             uow,
             clock,
@@ -289,13 +315,14 @@ def shred(
             subject_ref=subject.id,
             decision="already_erased" if subject.erased else "shredded",
             details={
-                "reason": reason,
+                "reason": why.value,
                 "request": request_ref or "",
-                "key_destroyed": key_destroyed,
+                "restriction_override": override or "",
                 **{f"removed_{name}": count for name, count in removed.items()},
             },
         )
         uow.commit()
+    key_destroyed = vault.destroy_key(str(subject.id))
     if purge:
         vault.purge_freed_pages()
         uow.purge_freed_pages()
@@ -305,6 +332,48 @@ def shred(
         removed=removed,
         already_erased=subject.status is SubjectStatus.ERASED,
     )
+
+
+def finish_erasures(uow: UnitOfWork, vault: Vault) -> int:
+    """Destroy any key still held for an erased subject (an interrupted shred); how many."""
+    with uow:
+        erased = list(uow.subjects.tombstoned_ids())
+    destroyed = sum(1 for subject_id in erased if vault.destroy_key(subject_id))
+    if destroyed:
+        vault.purge_freed_pages()
+    return destroyed
+
+
+_KEEP_GROUNDS = frozenset(
+    {
+        RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS,
+        RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED,
+    }
+)
+
+
+def _refuse_if_kept_by_restriction(
+    uow: UnitOfWork,
+    register: Register,
+    actor: Actor,
+    subject: Subject,
+    at: datetime,
+    override: str | None,
+) -> None:
+    keeping = [
+        r
+        for r in uow.restrictions.for_subject(subject.id)
+        if r.ground in _KEEP_GROUNDS and r.is_active(at)
+    ]
+    if not keeping:
+        return
+    if override is None:
+        grounds = ", ".join(sorted(r.ground.value for r in keeping))
+        raise ErasureRefused(
+            f"an active restriction keeps this data ({grounds}); lift it once the person is "
+            "told, or give the DCO's assessment as override"
+        )
+    require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
 
 
 def _live_subject(uow: UnitOfWork, subject_id: str) -> Subject:

@@ -6,7 +6,7 @@ through the vault port, so this module never holds a key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -115,6 +115,10 @@ class SqlSubjectRepository:
         if row is None:
             return None
         return Tombstone(UUID(row.subject_id), row.erased_at, row.reason, row.request_ref)
+
+    def tombstoned_ids(self) -> Iterator[str]:
+        rows = self._connection.execute(select(tombstones.c.subject_id))
+        return (row.subject_id for row in rows)
 
     def erase(
         self, subject: Subject, *, at: datetime, reason: str, request_ref: str | None

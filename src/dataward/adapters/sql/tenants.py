@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Integer, String, Table, insert, select
+from sqlalchemy import Column, Connection, Integer, String, Table, insert, select, update
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
+from dataward.adapters.sql.unlink import register_unlink_step
 from dataward.domain.tenants import Tenant
 
 tenants = Table(
@@ -69,3 +70,15 @@ def _tenant(row: Any) -> Tenant:
         created_at=row["created_at"],
         controller_contact=UUID(row["controller_contact"]) if row["controller_contact"] else None,
     )
+
+
+def _unlink_controller_contact(connection: Connection, subject_id: str) -> int:
+    """A shredded controller contact leaves its tenant without one (to be set anew)."""
+    return connection.execute(
+        update(tenants)
+        .where(tenants.c.controller_contact == subject_id)
+        .values(controller_contact=None)
+    ).rowcount
+
+
+register_unlink_step("tenants.controller_contact", _unlink_controller_contact)

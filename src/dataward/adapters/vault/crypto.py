@@ -4,8 +4,8 @@
   the subject id as associated data, so a ciphertext moved to another subject fails to open.
 - Data keys are wrapped (AES-256-GCM again) by the master key, with the subject id and the
   master key's fingerprint bound in as associated data.
-- Blind indexes are HMAC-SHA256 of the identifier type and normalised value under an index key
-  that is itself wrapped by the master key.
+- Blind indexes are HMAC-SHA256 of the scope (tenant, or our own), the identifier type and
+  the normalised value under an index key that is itself wrapped by the master key.
 """
 
 from __future__ import annotations
@@ -49,8 +49,12 @@ def fingerprint(master_key: bytes) -> str:
     ]
 
 
-def blind_index(index_key: bytes, kind: str, normalised: str) -> bytes:
-    message = kind.encode("ascii") + b"\x00" + normalised.encode("utf-8")
+def blind_index(index_key: bytes, scope: str, kind: str, normalised: str) -> bytes:
+    """Keyed by scope too: one number in two tenants gives two unrelated indexes, so the data
+    database cannot join one controller's callers to another's."""
+    message = (
+        scope.encode("utf-8") + b"\x00" + kind.encode("ascii") + b"\x00" + normalised.encode()
+    )
     return hmac.new(index_key, message, hashlib.sha256).digest()
 
 

@@ -205,5 +205,5 @@ class SqlVault:
             what=f"an identifier of subject {subject_id}",
         ).decode("utf-8")
 
-    def blind_index(self, kind: str, normalised: str) -> bytes:
-        return crypto.blind_index(self.index_key(), kind, normalised)
+    def blind_index(self, scope: str, kind: str, normalised: str) -> bytes:
+        return crypto.blind_index(self.index_key(), scope, kind, normalised)
