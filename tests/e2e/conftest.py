@@ -14,11 +14,15 @@ from typer.testing import CliRunner
 
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
+from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli.main import app
 from dataward.services.setup import initialise
 from dataward.services.staff import issue_token
 from tests.builders import a_tenant
+
+SETUP = Actor(id="test-setup", role="dco")
+"""Who issues the fixtures' tokens: a role with manage_staff."""
 
 ROLES = {
     "dco": ("dco", None),
@@ -50,6 +54,10 @@ class Api:
             f"/api/v1/subjects/{subject_id}", params={"purpose": purpose}, headers=self.as_(who)
         )
 
+    def lookup(self, who: str, **body: str) -> Any:
+        """POST /api/v1/subjects/lookup: the identifier goes in the body, never the URL."""
+        return self.client.post("/api/v1/subjects/lookup", json=body, headers=self.as_(who))
+
 
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
@@ -65,7 +73,7 @@ def api(tmp_path: Path) -> Iterator[Api]:
             container.uow(),
             container.clock,
             register,
-            "test",
+            SETUP,
             actor_id=who,
             role=role,
             tenant_id=tenant,

@@ -18,6 +18,7 @@ from dataward.entrypoints.api.app import create_app
 from dataward.services.audit import record
 from dataward.services.setup import initialise
 from dataward.services.staff import issue_token
+from tests.e2e.conftest import SETUP
 
 
 @dataclass
@@ -48,7 +49,7 @@ def api(tmp_path: Path) -> Iterator[Api]:
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {
         role: issue_token(
-            container.uow(), container.clock, register, "test", actor_id=role, role=role
+            container.uow(), container.clock, register, SETUP, actor_id=role, role=role
         ).token
         for role in ("dco", "auditor", "operator")
     }

@@ -26,7 +26,7 @@ def test_register_find_show_restrict_and_shred_a_subject() -> None:
     email = fake.email()
     subject_id = invoke("subjects", "create", "--kind", "end_user", "--email", email).strip()
     assert email not in subject_id
-    found = invoke("subjects", "find", "--email", email.upper())
+    found = invoke("subjects", "find", "--email", email.upper(), "--purpose", "correspondence")
     assert found.startswith(subject_id)
     shown = invoke("subjects", "show", subject_id, "--purpose", "correspondence")
     assert f"email\t{email.lower()}" in shown
@@ -39,9 +39,11 @@ def test_register_find_show_restrict_and_shred_a_subject() -> None:
     assert email.lower() not in refused.output
     assert email.lower() in invoke("subjects", "show", subject_id, "--purpose", "legal_claims")
 
-    shredded = invoke("subjects", "shred", subject_id, "--reason", "erasure request", "--yes")
+    shredded = invoke("subjects", "shred", subject_id, "--reason", "erasure_request", "--yes")
     assert "key destroyed=True" in shredded
-    missing = runner.invoke(app, ["subjects", "find", "--email", email])
+    missing = runner.invoke(
+        app, ["subjects", "find", "--email", email, "--purpose", "correspondence"]
+    )
     assert missing.exit_code == 3
 
 

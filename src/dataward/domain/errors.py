@@ -1,9 +1,14 @@
-"""Errors the domain raises, each carrying the data a caller needs to act on it.
+"""Errors dataward raises, each carrying the data a caller needs to act on it.
+
+The tree, with the module each one lives in (here unless named):
 
     DatawardError
     ├── DocumentInvalid        a YAML document failed validation (every problem listed)
-    │   └── RegisterInvalid    ... the register (column mappings have their own subclass)
+    │   ├── RegisterInvalid    ... the register
+    │   └── MappingInvalid     ... a column mapping (adapters.ingest.mapping)
     ├── NotFound               a named thing does not exist
+    │   └── NoSuchSubject      no subject the caller may know of: unknown, another tenant's,
+    │                          or in a tenant that does not exist all answer alike
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
     ├── ConfigurationError     settings, key file or database are not usable as configured
@@ -13,7 +18,21 @@
     ├── ObjectionRefused       an Art. 21 rule broken, e.g. overriding a direct-marketing objection
     ├── AccessDenied           the gate refused a read of personal data (carries the reason)
     ├── ActionNotAllowed       the actor's role may not take this action (register staff_roles)
-    └── Unauthenticated        no valid credentials were presented
+    ├── Unauthenticated        no valid credentials were presented
+    ├── SubjectRefused         a subject command the registry does not take: an unknown field,
+    │                          a tenant given or missing for the kind, an erased subject
+    │                          (services.subjects)
+    ├── DuplicateIdentifier    a unique identifier already belongs to a subject (services.subjects)
+    ├── ErasureRefused         an active restriction keeps the data (services.subjects)
+    ├── StaffRefused           a token for an unknown role, or with the wrong tenant for the role
+    │                          (services.staff)
+    ├── TenantRefused          a tenant's id or settings are not valid (domain.tenants)
+    ├── AuditRefused           an audit entry whose details could carry personal data
+    │                          (domain.audit)
+    ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown
+    │                          (adapters.ingest.detect)
+    └── HeaderMismatch         a call file's header lacks a column its mapping names
+                               (adapters.ingest.generic_csv)
 
 Entry points map these to exit codes (CLI) and to one JSON error shape (API) in one place each.
 Messages never carry personal data: they name places (file, line, field) and keys.
@@ -62,6 +81,22 @@ class NotFound(DatawardError):
         self.what = what
         self.key = key
         super().__init__(f"no {what} {key!r}")
+
+
+class NoSuchSubject(NotFound):
+    """No subject the caller may know of, said the same way whatever the cause.
+
+    A subject that does not exist, one of another tenant, one in a tenant that does not exist
+    and an identifier that matches no one must not be told apart: the difference would confirm
+    that a person is somebody's caller or customer.
+    """
+
+    MESSAGE = "no such subject"
+
+    def __init__(self) -> None:
+        self.what = "subject"
+        self.key = ""
+        DatawardError.__init__(self, self.MESSAGE)
 
 
 class InvalidIdentifier(DatawardError):

@@ -1,204 +1,91 @@
 """The register: the privacy policy as a typed, validated model.
 
 Everything the published notice, the record of processing and the runtime gate say is derived
-from one `Register`. This module holds the schema only; the cross-checks that relate one part of
-the register to another live in `register_checks`, and loading a YAML file with line numbers is
-the adapters' job. Nothing here does I/O.
+from one `Register`. This module holds the schema's parts and the whole; the closed sets and
+small value types they are written in live in `register_terms` (re-exported here), the
+cross-checks that relate one part of the register to another live in `register_checks`, and
+loading a YAML file with line numbers is the adapters' job. Nothing here does I/O.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-FieldRef = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", max_length=129)
+from dataward.domain.register_terms import (
+    MODEL_CONFIG,
+    CookieDuration,
+    CookieExemption,
+    CookieParty,
+    CountryCode,
+    Derogation,
+    Duration,
+    FieldRef,
+    HoldKind,
+    Key,
+    LawfulBasis,
+    NonEmpty,
+    ProhibitedKind,
+    RecipientKind,
+    RetentionEvent,
+    Role,
+    StaffAction,
+    StaffRoleScope,
+    TransferMechanism,
+)
+
+# Every name, the vocabulary of register_terms included, so older imports keep working.
+__all__ = [
+    "Address",
+    "CollectionMethod",
+    "ComplaintsRoute",
+    "Contact",
+    "Contacts",
+    "Cookie",
+    "CookieDuration",
+    "CookieExemption",
+    "CookieParty",
+    "CountryCode",
+    "DataCategory",
+    "DataField",
+    "Derogation",
+    "Duration",
+    "FieldRef",
+    "HoldKind",
+    "Key",
+    "LawfulBasis",
+    "MarketingChannel",
+    "NonEmpty",
+    "Organisation",
+    "PolicyVersion",
+    "Processor",
+    "ProhibitedCategory",
+    "ProhibitedKind",
+    "Purpose",
+    "Recipient",
+    "RecipientKind",
+    "RecipientScope",
+    "Register",
+    "RetentionEvent",
+    "RetentionRule",
+    "RetentionTerm",
+    "Right",
+    "Role",
+    "SecurityMeasure",
+    "StaffAction",
+    "StaffRole",
+    "StaffRoleScope",
+    "SubjectKind",
+    "SupervisoryAuthority",
+    "Transfer",
+    "TransferMechanism",
 ]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
-
-
-class Role(StrEnum):
-    """Which hat the organisation wears for a dataset (UK GDPR Art. 4(7) and 4(8))."""
-
-    CONTROLLER = "controller"
-    PROCESSOR = "processor"
-
-
-class LawfulBasis(StrEnum):
-    """UK GDPR Art. 6(1) lawful bases."""
-
-    CONSENT = "consent"
-    CONTRACT = "contract"
-    LEGAL_OBLIGATION = "legal_obligation"
-    VITAL_INTERESTS = "vital_interests"
-    PUBLIC_TASK = "public_task"
-    LEGITIMATE_INTERESTS = "legitimate_interests"
-
-    @property
-    def article(self) -> str:
-        return {
-            LawfulBasis.CONSENT: "Art. 6(1)(a)",
-            LawfulBasis.CONTRACT: "Art. 6(1)(b)",
-            LawfulBasis.LEGAL_OBLIGATION: "Art. 6(1)(c)",
-            LawfulBasis.VITAL_INTERESTS: "Art. 6(1)(d)",
-            LawfulBasis.PUBLIC_TASK: "Art. 6(1)(e)",
-            LawfulBasis.LEGITIMATE_INTERESTS: "Art. 6(1)(f)",
-        }[self]
-
-    @property
-    def label(self) -> str:
-        return {
-            LawfulBasis.CONSENT: "Consent",
-            LawfulBasis.CONTRACT: "Performance of a contract",
-            LawfulBasis.LEGAL_OBLIGATION: "Compliance with a legal obligation",
-            LawfulBasis.VITAL_INTERESTS: "Vital interests",
-            LawfulBasis.PUBLIC_TASK: "Public task",
-            LawfulBasis.LEGITIMATE_INTERESTS: "Legitimate interests",
-        }[self]
-
-
-class ProhibitedKind(StrEnum):
-    SPECIAL_CATEGORY = "special_category"  # Art. 9
-    CRIMINAL_OFFENCE = "criminal_offence"  # Art. 10
-
-
-class RecipientKind(StrEnum):
-    GROUP_COMPANY = "group_company"
-    MARKETING_PARTNER = "marketing_partner"
-    SERVICE_PROVIDER = "service_provider"
-    PROFESSIONAL_ADVISER = "professional_adviser"
-    AUTHORITY = "authority"
-
-
-class TransferMechanism(StrEnum):
-    """How a transfer out of the UK is made lawful (UK GDPR Chapter V)."""
-
-    NOT_RESTRICTED = "not_restricted"  # destination is the UK itself
-    ADEQUACY = "adequacy"  # DPA 2018 Sch 21 para 5 and later regulations
-    IDTA = "idta"
-    UK_ADDENDUM = "uk_addendum"
-    BCR = "bcr"
-    CODE_OF_CONDUCT = "code_of_conduct"
-    CERTIFICATION = "certification"
-    DEROGATION = "derogation"
-
-
-class Derogation(StrEnum):
-    """Art. 49 derogations."""
-
-    EXPLICIT_CONSENT = "explicit_consent"
-    CONTRACT_WITH_SUBJECT = "contract_with_subject"
-    CONTRACT_IN_SUBJECT_INTEREST = "contract_in_subject_interest"
-    PUBLIC_INTEREST = "public_interest"
-    LEGAL_CLAIMS = "legal_claims"
-    VITAL_INTERESTS = "vital_interests"
-    PUBLIC_REGISTER = "public_register"
-    COMPELLING_LEGITIMATE_INTERESTS = "compelling_legitimate_interests"
-
-
-class RetentionEvent(StrEnum):
-    """The event a retention period runs from."""
-
-    COLLECTION = "collection"
-    RELATIONSHIP_END = "relationship_end"
-    FINANCIAL_YEAR_END_OF_LAST_TRANSACTION = "financial_year_end_of_last_transaction"
-    LAST_INTERACTION = "last_interaction"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-    CALL_END = "call_end"
-    CONTRACT_END = "contract_end"
-    REQUEST_CLOSED = "request_closed"
-    SESSION_END = "session_end"
-
-
-class HoldKind(StrEnum):
-    """What may keep data past its retention date (Art. 17(3))."""
-
-    LEGAL_CLAIMS = "legal_claims"
-    TAX_ENQUIRY = "tax_enquiry"
-    REGULATORY_INVESTIGATION = "regulatory_investigation"
-    OPEN_RIGHTS_REQUEST = "open_rights_request"
-
-
-class CookieExemption(StrEnum):
-    """PECR reg 6 and Sch A1 exceptions to the consent rule."""
-
-    COMMUNICATION = "communication"
-    STRICTLY_NECESSARY = "strictly_necessary"
-    STATISTICAL = "statistical"
-    APPEARANCE = "appearance"
-    EMERGENCY_ASSISTANCE = "emergency_assistance"
-
-
-class CookieParty(StrEnum):
-    FIRST = "first"
-    THIRD = "third"
-
-
-class CookieDuration(StrEnum):
-    SESSION = "session"
-    PERSISTENT = "persistent"
-
-
-class StaffRoleScope(StrEnum):
-    ALL_TENANTS = "all_tenants"
-    OWN_TENANT = "own_tenant"
-    NONE = "none"
-
-
-class StaffAction(StrEnum):
-    """What a staff role may do besides using data for a purpose (which the gate decides)."""
-
-    REGISTER_SUBJECTS = "register_subjects"
-    ERASE_SUBJECTS = "erase_subjects"
-    RECORD_CONSENT = "record_consent"
-    MANAGE_RESTRICTIONS = "manage_restrictions"
-    MANAGE_OBJECTIONS = "manage_objections"
-    READ_AUDIT_LOG = "read_audit_log"
-    MANAGE_REGISTER = "manage_register"
-    MANAGE_TENANTS = "manage_tenants"
-
-
-_DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")
-
-
-class Duration(_Model):
-    """A calendar duration: whole years, months and days (ISO 8601 `P7Y`, `P13M`, `P30D`)."""
-
-    years: int = 0
-    months: int = 0
-    days: int = 0
-
-    @classmethod
-    def parse(cls, text: str) -> Duration:
-        match = _DURATION.match(text)
-        if not match or text == "P":
-            raise ValueError(f"{text!r} is not a duration like P7Y, P13M or P30D")
-        parts = {name: int(value) for name, value in match.groupdict().items() if value}
-        return cls(**parts)
-
-    def iso(self) -> str:
-        text = "P"
-        text += f"{self.years}Y" if self.years else ""
-        text += f"{self.months}M" if self.months else ""
-        text += f"{self.days}D" if self.days else ""
-        return text if text != "P" else "P0D"
-
-    def describe(self) -> str:
-        parts = []
-        for amount, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day")):
-            if amount:
-                parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
-        return ", ".join(parts) or "no time"
+    model_config = MODEL_CONFIG
 
 
 class Address(_Model):

@@ -1,4 +1,11 @@
-"""Use cases of the register: store a checked register, and hand out the active one."""
+"""Use cases of the register: store a checked register, and hand out the active one.
+
+Loading a register changes every rule the gate applies, so a member of staff needs the action
+`manage_register` to do it, in the register in force (a register cannot grant its own loader
+the right to load it). Only on a database with no register yet does the one being loaded
+decide. A system process, named by a plain string (`dataward init` loading the first register
+acts as `system:init`), is not a member of staff and is not checked.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,9 @@ from dataclasses import dataclass
 from dataward.adapters.register_file import LoadedRegister, parse_register
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
-from dataward.domain.errors import NotFound
+from dataward.domain.errors import NotFound, RegisterInvalid
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.ports import StoredRegister, UnitOfWork
@@ -23,9 +32,15 @@ class RegisterLoaded:
 def store_register(
     uow: UnitOfWork, clock: Clock, loaded: LoadedRegister, actor: Actor | str
 ) -> RegisterLoaded:
-    """Keep `loaded` and make it the active register; loading the same text twice adds nothing."""
+    """Keep `loaded` and make it the active register; loading the same text twice adds nothing.
+
+    A staff `actor` needs `manage_register` (see the module docstring); when it lacks it nothing
+    is stored or recorded.
+    """
     with uow:
         previous = uow.registers.active()
+        if isinstance(actor, Actor):
+            require(_governing(previous, loaded), actor, StaffAction.MANAGE_REGISTER)
         existing = uow.registers.by_sha256(loaded.sha256)
         stored = existing or uow.registers.add(
             version=loaded.register.policy.version,
@@ -50,6 +65,29 @@ def store_register(
             new_version=existing is None,
             previously_active=previous,
         )
+
+
+def require_may_replace(uow: UnitOfWork, actor: Actor, loaded: LoadedRegister) -> None:
+    """Raise `ActionNotAllowed` unless `actor` may put `loaded` in place of the register in
+    force; with none in force there is nothing to replace (`dataward init`'s first load)."""
+    with uow:
+        previous = uow.registers.active()
+    if previous is not None:
+        require(_governing(previous, loaded), actor, StaffAction.MANAGE_REGISTER)
+
+
+def _governing(in_force: StoredRegister | None, loaded: LoadedRegister) -> Register:
+    """The register whose staff roles say who may load `loaded`: the one in force, if any.
+
+    A stored register that no longer passes the checks (written for an older dataward) cannot
+    speak for its roles; then, as on a fresh database, the loaded one does.
+    """
+    if in_force is None:
+        return loaded.register
+    try:
+        return parse_register(in_force.document, source=f"register {in_force.version}").register
+    except RegisterInvalid:
+        return loaded.register
 
 
 class ActiveRegister:

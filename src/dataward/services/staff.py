@@ -1,4 +1,8 @@
-"""Staff credentials for the API: issue a token once, keep only its hash, revoke at will."""
+"""Staff credentials for the API: issue a token once, keep only its hash, revoke at will.
+
+Issuing and revoking tokens decides who may act in which role, so both need the register
+action `manage_staff` (the DCO's, in the shipped register).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from dataclasses import dataclass
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, Unauthenticated
-from dataward.domain.register import Register, StaffRoleScope
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork
@@ -33,13 +38,17 @@ def issue_token(
     uow: UnitOfWork,
     clock: Clock,
     register: Register,
-    issued_by: Actor | str,
+    issued_by: Actor,
     *,
     actor_id: str,
     role: str,
     tenant_id: str | None = None,
 ) -> IssuedToken:
-    """A new API token for `actor_id` in a register role; the token is shown once, never kept."""
+    """A new API token for `actor_id` in a register role; the token is shown once, never kept.
+
+    `issued_by` needs `manage_staff`; nothing is stored or recorded when it lacks it.
+    """
+    require(register, issued_by, StaffAction.MANAGE_STAFF)
     staff_role = next((r for r in register.staff_roles if r.key == role), None)
     if staff_role is None:
         known = ", ".join(r.key for r in register.staff_roles)
@@ -78,7 +87,11 @@ def authenticate(uow: UnitOfWork, token: str | None) -> Actor:
     return Actor(id=found.actor_id, role=found.role, tenant_id=found.tenant_id)
 
 
-def revoke(uow: UnitOfWork, clock: Clock, actor_id: str, revoked_by: Actor | str) -> int:
+def revoke(
+    uow: UnitOfWork, clock: Clock, register: Register, revoked_by: Actor, actor_id: str
+) -> int:
+    """Revoke every live token of `actor_id`; how many. `revoked_by` needs `manage_staff`."""
+    require(register, revoked_by, StaffAction.MANAGE_STAFF)
     with uow:
         count = uow.staff.revoke(actor_id, clock.now())
         record(

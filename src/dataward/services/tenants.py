@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
@@ -22,11 +22,15 @@ CONTACT_KIND = "customer_contact"
 
 @dataclass(frozen=True, slots=True)
 class ControllerContact:
-    """The person at the tenant who answers for its call data (rights requests go to them)."""
+    """The person at the tenant who answers for its call data (rights requests go to them).
 
-    name: str
-    email: str
-    phone: str | None = None
+    Plain identifiers on their way to the vault: kept out of the repr, so a log line or a
+    traceback that prints the command does not print the person.
+    """
+
+    name: str = field(repr=False)
+    email: str = field(repr=False)
+    phone: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,4 +81,4 @@ def _unlink_controller_contact(connection: Connection, subject_id: str) -> int:
     ).rowcount
 
 
-register_unlink_step("tenants.controller_contact", _unlink_controller_contact)
+register_unlink_step("tenant_contacts", _unlink_controller_contact)

@@ -52,9 +52,7 @@ def fingerprint(master_key: bytes) -> str:
 def blind_index(index_key: bytes, scope: str, kind: str, normalised: str) -> bytes:
     """Keyed by scope too: one number in two tenants gives two unrelated indexes, so the data
     database cannot join one controller's callers to another's."""
-    message = (
-        scope.encode("utf-8") + b"\x00" + kind.encode("ascii") + b"\x00" + normalised.encode()
-    )
+    message = scope.encode("utf-8") + b"\x00" + kind.encode("ascii") + b"\x00" + normalised.encode()
     return hmac.new(index_key, message, hashlib.sha256).digest()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -11,7 +12,8 @@ from dataward.adapters.register_file import LoadedRegister
 from dataward.bootstrap import Container
 from dataward.domain.gate import Gate
 from dataward.domain.register import Register
-from dataward.domain.subjects import Actor
+from dataward.domain.subjects import Actor, Subject
+from dataward.services.lookup import visible_subject
 from dataward.services.staff import authenticate
 
 
@@ -56,3 +58,10 @@ def get_gate(container: ContainerDep, loaded: ActiveRegisterDep) -> Gate:
 
 
 GateDep = Annotated[Gate, Depends(get_gate)]
+
+
+def get_visible_subject(
+    subject_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
+) -> Subject:
+    """The `{subject_id}` of the path, if the caller's role may know of it: else the one 404."""
+    return visible_subject(container.uow(read_only=True), register, actor, subject_id)

@@ -1,6 +1,11 @@
 """One JSON error shape for every failure, mapped from the error tree in one place.
 
 {"error": {"code": "register_invalid", "message": "...", "details": [...]}}
+
+Under `/api/v1/subjects` every miss, and every refusal because the subject is outside the
+caller's tenant scope, is the same 404 body: which of them it was would say whether a person
+is a subject. Anything unexpected is a 500 `internal_error` whose message is fixed: an
+exception's text can hold a value (an SQL parameter, a file line) and never reaches a client.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dataward.adapters.ingest.detect import FormatUnknown
+from dataward.adapters.ingest.generic_csv import HeaderMismatch
+from dataward.adapters.ingest.mapping import MappingInvalid
 from dataward.domain.audit import AuditRefused
 from dataward.domain.errors import (
     AccessDenied,
@@ -19,8 +27,10 @@ from dataward.domain.errors import (
     ConfigurationError,
     ConsentRefused,
     DatawardError,
+    DocumentInvalid,
     InvalidIdentifier,
     KeyUnavailable,
+    NoSuchSubject,
     NotFound,
     ObjectionRefused,
     ProhibitedData,
@@ -30,16 +40,23 @@ from dataward.domain.errors import (
 )
 from dataward.domain.tenants import TenantRefused
 from dataward.services.staff import StaffRefused
-from dataward.services.subjects import DuplicateIdentifier, SubjectRefused
+from dataward.services.subjects import DuplicateIdentifier, ErasureRefused, SubjectRefused
+
+SUBJECTS_PATH = "/api/v1/subjects"
+INTERNAL_ERROR = "internal error"
 
 STATUS: dict[type[DatawardError], int] = {
     RegisterInvalid: 422,
+    MappingInvalid: 422,
+    FormatUnknown: 422,
+    HeaderMismatch: 422,
     InvalidIdentifier: 422,
     ProhibitedData: 422,
     SubjectRefused: 422,
     ConsentRefused: 422,
     RestrictionRefused: 409,
     ObjectionRefused: 409,
+    ErasureRefused: 409,
     StaffRefused: 422,
     TenantRefused: 422,
     DuplicateIdentifier: 409,
@@ -64,19 +81,29 @@ def _status_for(error: DatawardError) -> int:
     return 400
 
 
-def _hides_existence(error: DatawardError) -> bool:
-    """A refusal because the subject is another tenant's must not confirm the subject exists."""
-    if isinstance(error, AccessDenied):
-        return error.reason == "tenant_mismatch"
-    return isinstance(error, ActionNotAllowed) and "tenant scope" in error.why
+def _hides_existence(request: Request, error: DatawardError) -> bool:
+    """A subject out of the caller's tenant scope, or none at all, under `/api/v1/subjects`:
+    answered alike, so the answer does not confirm that a subject exists."""
+    if isinstance(error, ActionNotAllowed) and "tenant scope" in error.why:
+        return True
+    return isinstance(error, NotFound) and _under_subjects(request)
 
 
-async def _dataward_error(_request: Request, error: Exception) -> JSONResponse:
+def _under_subjects(request: Request) -> bool:
+    path = request.url.path
+    return path == SUBJECTS_PATH or path.startswith(SUBJECTS_PATH + "/")
+
+
+def _no_such_subject() -> JSONResponse:
+    return JSONResponse(error_body("not_found", NoSuchSubject.MESSAGE), status_code=404)
+
+
+async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DatawardError)  # noqa: S101 - registered for this type only
-    if _hides_existence(error):
-        return JSONResponse(error_body("not_found", "no such subject"), status_code=404)
+    if _hides_existence(request, error):
+        return _no_such_subject()
     details: list[Any] = []
-    if isinstance(error, RegisterInvalid):
+    if isinstance(error, DocumentInvalid):
         details = [
             {
                 "path": problem.location,
@@ -104,15 +131,23 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     )
 
 
-async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)  # noqa: S101
+    if error.status_code == 404 and _under_subjects(request):
+        return _no_such_subject()
     code = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed"}.get(
         error.status_code, "http_error"
     )
     return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
 
 
+async def _internal_error(_request: Request, _error: Exception) -> JSONResponse:
+    """Anything not foreseen: the one shape, a fixed message, never the exception's text."""
+    return JSONResponse(error_body("internal_error", INTERNAL_ERROR), status_code=500)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DatawardError, _dataward_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)

@@ -3,7 +3,9 @@
 Each route builds the service's command and acts as the token's staff member; the services
 check the register's staff actions and tenant scope, and refuse what the law does not allow
 (consent for a purpose that does not rest on it, lifting a restriction before telling the
-subject, overriding a direct-marketing objection).
+subject, overriding a direct-marketing objection). Before any of that, the subject of the path
+must be one the caller's role may know of, and a restriction or objection named in the path
+must be that subject's: otherwise the answer is the one 404 of an unknown subject.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends
+from pydantic import AwareDatetime, BaseModel, Field
 
 from dataward.domain.consent import ConsentEvent, ConsentMethod
 from dataward.domain.restrictions import (
@@ -22,10 +24,19 @@ from dataward.domain.restrictions import (
     Restriction,
     RestrictionGround,
 )
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
-from dataward.services import consent, objections, restrictions
+from dataward.entrypoints.api.deps import (
+    ActorDep,
+    ContainerDep,
+    RegisterDep,
+    get_visible_subject,
+)
+from dataward.services import consent, lookup, objections, restrictions
 
-router = APIRouter(prefix="/api/v1/subjects/{subject_id}", tags=["consent and objections"])
+router = APIRouter(
+    prefix="/api/v1/subjects/{subject_id}",
+    tags=["consent and objections"],
+    dependencies=[Depends(get_visible_subject)],
+)
 
 
 class ConsentIn(BaseModel):
@@ -68,7 +79,7 @@ class ConsentStateOut(BaseModel):
 class RestrictionIn(BaseModel):
     ground: RestrictionGround
     categories: list[str] | None = Field(None, description="Only these categories; all if none")
-    ends_at: datetime | None = None
+    ends_at: AwareDatetime | None = Field(None, description="When it ends, with its zone")
     request_ref: str | None = Field(None, max_length=64)
 
 
@@ -95,8 +106,9 @@ class RestrictionOut(BaseModel):
 
 
 class LiftIn(BaseModel):
-    subject_told_at: datetime | None = Field(
-        description="When the subject was told the restriction would be lifted (Art. 18(3))"
+    subject_told_at: AwareDatetime | None = Field(
+        description="When the subject was told the restriction would be lifted (Art. 18(3)), "
+        "with its zone"
     )
 
 
@@ -220,7 +232,9 @@ def lift(
     register: RegisterDep,
     actor: ActorDep,
 ) -> RestrictionOut:
-    del subject_id  # the restriction names its subject
+    lookup.require_restriction_of(
+        container.uow(read_only=True), register, actor, subject_id, restriction_id
+    )
     lifted = restrictions.lift_restriction(
         container.uow(),
         container.clock,
@@ -263,7 +277,9 @@ def decide(
     register: RegisterDep,
     actor: ActorDep,
 ) -> ObjectionOut:
-    del subject_id  # the objection names its subject
+    lookup.require_objection_of(
+        container.uow(read_only=True), register, actor, subject_id, objection_id
+    )
     decided = objections.decide_objection(
         container.uow(),
         container.clock,

@@ -1,29 +1,51 @@
 """`/api/v1/subjects`: the subject registry. Identifiers go in once and come out only through
-the gate; every route needs a staff token and acts as that staff member's register role."""
+the gate; every route needs a staff token and acts as that staff member's register role.
+
+Identifiers travel only in request bodies, never in a URL (where access logs, proxies and
+browser histories would keep them). A subject that does not exist and one the caller may not
+know of get the same 404, body and all (see `services.lookup`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.subjects import Subject
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
-from dataward.services import disclosure
+from dataward.domain.subjects import REQUEST_REF, ErasureReason, Subject
+from dataward.entrypoints.api.deps import (
+    ActorDep,
+    ContainerDep,
+    GateDep,
+    RegisterDep,
+    get_visible_subject,
+)
+from dataward.services import lookup
 from dataward.services import subjects as service
-from dataward.services.gate import authorize
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"])
 
 
 class IdentifierIn(BaseModel):
     type: IdentifierType
-    value: str = Field(min_length=1, max_length=500)
+    value: str = Field(min_length=1, max_length=500, repr=False)
+
+
+class LookupIn(BaseModel):
+    """One identifier to look a subject up by, and the purpose the lookup serves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: IdentifierType
+    value: str = Field(min_length=1, max_length=500, repr=False)
+    purpose: str = Field(description="The register purpose the lookup serves")
+    tenant_id: str | None = Field(None, description="The tenant, to find one of its callers")
+    region: str | None = Field(None, description="Region to read a national phone number in")
 
 
 class SubjectIn(BaseModel):
@@ -36,6 +58,12 @@ class SubjectIn(BaseModel):
     birth_date: date | None = None
     relationship_start: date | None = None
     relationship_end: date | None = None
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """Extra fields by name only: their values may be special category data."""
+        extra = self.model_extra or {}
+        for name, value in super().__repr_args__():
+            yield (name, "...") if name in extra else (name, value)
 
 
 class SubjectOut(BaseModel):
@@ -110,40 +138,30 @@ def create(
     return SubjectOut.of(subject)
 
 
-@router.get("/lookup", summary="Find a subject by one identifier, for a purpose")
-def lookup(
+@router.post("/lookup", summary="Find a subject by one identifier, for a purpose")
+def lookup_subject(
+    body: LookupIn,
     container: ContainerDep,
     gate: GateDep,
     actor: ActorDep,
-    identifier_type: Annotated[IdentifierType, Query(alias="type")],
-    value: Annotated[str, Query(min_length=1, max_length=500)],
-    purpose: Annotated[str, Query(description="The register purpose the lookup serves")],
-    tenant_id: str | None = None,
-    region: str | None = None,
 ) -> SubjectOut:
-    """Confirming that someone is a subject is itself processing: the gate decides on the
-    subject found, and a subject the caller may not see is reported as not found."""
-    subject = service.find_subject(
-        container.uow(read_only=True),
-        container.vault(),
-        identifier_type,
-        value,
-        tenant_id=tenant_id,
-        region=region,
-    )
-    if subject is None:
-        raise NotFound("subject", "with that identifier")
-    decision = authorize(
+    """Confirming that someone is a subject is itself processing. What needs no subject is
+    checked first (403 `access_denied`); then a miss, and a subject the gate keeps from the
+    caller (its decision recorded), are the same 404."""
+    subject = lookup.look_up(
         container.uow(),
+        container.vault(),
         container.clock,
         gate,
         actor,
-        subject_id=subject.id,
-        category=disclosure.identifier_category(identifier_type, subject),
-        purpose=purpose,
+        lookup.LookUp(
+            type=body.type,
+            value=body.value,
+            purpose=body.purpose,
+            tenant_id=body.tenant_id,
+            region=body.region,
+        ),
     )
-    if not decision.allowed:
-        raise AccessDenied(decision.reason.value, purpose, decision.category)
     return SubjectOut.of(subject)
 
 
@@ -156,7 +174,7 @@ def show(
     purpose: Annotated[str, Query(description="The register purpose of this read")],
     types: Annotated[list[IdentifierType] | None, Query(alias="type")] = None,
 ) -> DisclosureOut:
-    read = disclosure.read_identifiers(
+    read = lookup.read_subject(
         container.uow(),
         container.vault(),
         container.clock,
@@ -166,25 +184,38 @@ def show(
         purpose=purpose,
         types=types,
     )
-    with container.uow(read_only=True) as uow:
-        subject = uow.subjects.get(subject_id)
-    assert subject is not None  # noqa: S101 - read_identifiers raised NotFound otherwise
     return DisclosureOut(
-        subject=SubjectOut.of(subject),
+        subject=SubjectOut.of(read.subject),
         purpose=purpose,
-        identifiers=[IdentifierOut(type=i.type, value=i.value) for i in read.identifiers],
-        withheld={category: d.reason.value for category, d in read.refused.items()},
+        identifiers=[
+            IdentifierOut(type=i.type, value=i.value) for i in read.disclosure.identifiers
+        ],
+        withheld={category: d.reason.value for category, d in read.disclosure.refused.items()},
     )
 
 
-@router.delete("/{subject_id}", summary="Crypto-shred a subject")
+@router.delete(
+    "/{subject_id}",
+    summary="Crypto-shred a subject",
+    dependencies=[Depends(get_visible_subject)],
+)
 def erase(
     subject_id: UUID,
     container: ContainerDep,
     register: RegisterDep,
     actor: ActorDep,
-    reason: Annotated[str, Query(min_length=3, max_length=200)],
-    request_ref: Annotated[str | None, Query(max_length=64)] = None,
+    reason: Annotated[ErasureReason, Query(description="Why, from a closed set")],
+    request_ref: Annotated[
+        str | None, Query(pattern=REQUEST_REF.pattern, description="The rights request")
+    ] = None,
+    override: Annotated[
+        str | None,
+        Query(
+            pattern=REQUEST_REF.pattern,
+            description="Reference of the DCO's assessment, to erase despite a restriction "
+            "that keeps the data",
+        ),
+    ] = None,
 ) -> ShredOut:
     """Destroys the subject's key, deletes its identifiers, unlinks it from every store and
     leaves a tombstone. Needs the erase_subjects action (and the subject's tenant, for a
@@ -198,6 +229,7 @@ def erase(
         str(subject_id),
         reason=reason,
         request_ref=request_ref,
+        override=override,
     )
     return ShredOut(
         subject_id=report.subject_id,

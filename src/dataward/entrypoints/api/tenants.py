@@ -15,9 +15,11 @@ router = APIRouter(prefix="/api/v1/tenants", tags=["tenants"])
 
 
 class ContactIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320)
-    phone: str | None = None
+    """The tenant's controller contact: plain identifiers, so none of them is in the repr."""
+
+    name: str = Field(min_length=1, max_length=200, repr=False)
+    email: str = Field(min_length=3, max_length=320, repr=False)
+    phone: str | None = Field(None, repr=False)
 
 
 class TenantIn(BaseModel):

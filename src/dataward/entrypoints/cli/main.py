@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dataward.bootstrap import Container
 from dataward.entrypoints.cli import audit as audit_commands
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import keys as keys_commands
@@ -15,7 +16,7 @@ from dataward.entrypoints.cli import processing as processing_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands
 from dataward.entrypoints.cli import tenants as tenants_commands
-from dataward.entrypoints.cli.common import container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
 
 app = typer.Typer(
     name="dataward",
@@ -41,10 +42,16 @@ def init(
         bool, typer.Option("--no-register", help="Do not load the register.")
     ] = False,
 ) -> None:
-    """Create the database schema and the master key file, and load the register (idempotent)."""
+    """Create the database schema and the master key file, and load the register (idempotent).
+
+    The first register is loaded as `system:init`. Loading DATAWARD_REGISTER_FILE over a
+    register in force is `policy load` by another door: it needs manage_register.
+    """
     from dataward.services.setup import initialise
 
     with fail_on_dataward_error(), container() as wired:
+        if wired.settings.register_file is not None and not no_register:
+            _require_may_replace(wired)
         result = initialise(wired, load_register=not no_register)
     typer.echo(
         f"database: {wired.settings.resolved_database_url()} (schema {result.schema_revision})"
@@ -75,7 +82,25 @@ def serve(
         port = port or wired.settings.api_port
         typer.echo(f"dataward API on http://{host}:{port}/docs", err=False)
         sys.stdout.flush()
-        uvicorn.run(create_app(wired), host=host, port=port, log_level="info")
+        # No access log: it prints every request line, query string included, and a query
+        # string can hold a purpose, a reason or, from a careless client, an identifier.
+        uvicorn.run(create_app(wired), host=host, port=port, log_level="info", access_log=False)
+
+
+def _require_may_replace(wired: Container) -> None:
+    """Refuse to replace a register in force unless the command line's role may load one."""
+    from dataward.adapters.register_file import load_register_file
+    from dataward.adapters.sql.migrate import current_revision
+    from dataward.services.register import require_may_replace
+
+    wired.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if current_revision(wired.engine) is None:
+        return  # no schema yet: this is the first load
+    require_may_replace(
+        wired.uow(read_only=True),
+        cli_actor(wired),
+        load_register_file(wired.settings.register_file),
+    )
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -110,7 +110,8 @@ def load(
         ),
     ] = None,
 ) -> None:
-    """Check a register and make it the active one (nothing is stored if it is invalid)."""
+    """Check a register and make it the active one (needs manage_register; nothing is stored if
+    it is invalid)."""
     from dataward.services.register import store_register
 
     with fail_on_dataward_error():

@@ -114,13 +114,17 @@ def apply(
 def lift(
     restriction_id: Annotated[UUID, typer.Argument(help="The restriction's id.")],
     told: Annotated[
-        datetime | None,
-        typer.Option(help="When the subject was told it would be lifted (ISO time, with zone)."),
+        str | None,
+        typer.Option(
+            help="When the subject was told it would be lifted: ISO 8601 with its zone, "
+            "e.g. 2026-11-25T10:00:00+00:00."
+        ),
     ] = None,
 ) -> None:
     """Lift a restriction; refused unless the subject was told first (Art. 18(3))."""
     from dataward.services.restrictions import LiftRestriction, lift_restriction
 
+    told_at = _aware(told, "--told") if told is not None else None
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
         lifted = lift_restriction(
@@ -128,9 +132,20 @@ def lift(
             wired.clock,
             register,
             cli_actor(wired),
-            LiftRestriction(restriction_id, told),
+            LiftRestriction(restriction_id, told_at),
         )
     typer.echo(f"restriction {lifted.id} lifted at {lifted.lifted_at}")
+
+
+def _aware(text: str, option: str) -> datetime:
+    """An ISO 8601 time with its zone; a time without one could be anywhere, so is refused."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter("not an ISO 8601 time", param_hint=option) from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise typer.BadParameter("give the time zone, e.g. +00:00 or Z", param_hint=option)
+    return parsed
 
 
 @objections.command("record")

@@ -22,7 +22,7 @@ def add(
     role: Annotated[str, typer.Option(help="Register staff role, e.g. dco or tenant_admin.")],
     tenant: Annotated[str | None, typer.Option(help="Tenant, for a tenant_admin.")] = None,
 ) -> None:
-    """Issue an API token; it is printed once and only its hash is kept."""
+    """Issue an API token; it is printed once and only its hash is kept (needs manage_staff)."""
     from dataward.services.staff import issue_token
 
     with fail_on_dataward_error(), container() as wired:
@@ -46,11 +46,12 @@ def add(
 
 @app.command()
 def revoke(actor_id: Annotated[str, typer.Argument(help="Whose tokens to revoke.")]) -> None:
-    """Revoke every live token of an actor."""
+    """Revoke every live token of an actor (needs manage_staff)."""
     from dataward.services.staff import revoke as revoke_tokens
 
     with fail_on_dataward_error(), container() as wired:
-        count = revoke_tokens(wired.uow(), wired.clock, actor_id, cli_actor(wired))
+        register = active_register(wired)
+        count = revoke_tokens(wired.uow(), wired.clock, register, cli_actor(wired), actor_id)
     typer.echo(f"revoked {count} token(s) of {actor_id}")
 
 

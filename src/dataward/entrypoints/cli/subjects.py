@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dataward.domain.subjects import ErasureReason
 from dataward.entrypoints.cli.common import (
     active_register,
     cli_actor,
@@ -77,6 +78,7 @@ def create(
 
 @app.command()
 def find(
+    purpose: Annotated[str, typer.Option(help="The register purpose this lookup serves.")],
     phone: Phone = None,
     email: Email = None,
     account_id: Annotated[str | None, typer.Option(help="Account id.")] = None,
@@ -84,28 +86,52 @@ def find(
     tenant: Tenant = None,
     region: Region = None,
 ) -> None:
-    """Find a subject by one identifier (through its blind index); prints id, kind and status."""
-    from dataward.services.subjects import find_subject
+    """Find a subject by one identifier, for a purpose; prints id, kind and status.
+
+    Your role must have need-to-know for the purpose and the identifier's category, may handle
+    identifiers and reach the tenant; the gate decides on the subject found (recorded). Any
+    miss, or a subject the gate keeps from you, is 'no such subject' (exit code 3).
+    """
+    from dataward.domain.identifiers import IdentifierType
+    from dataward.services.lookup import LookUp, look_up
 
     given = _given(phone=phone, email=email, account_id=account_id, username=username)
     if len(given) != 1:
         raise typer.BadParameter("give exactly one identifier to look up")
     ((kind, value),) = given
     with fail_on_dataward_error(), container() as wired:
-        subject = find_subject(
-            wired.uow(read_only=True), wired.vault(), kind, value, tenant_id=tenant, region=region
+        loaded = wired.active_register.get(wired.uow(read_only=True))
+        subject = look_up(
+            wired.uow(),
+            wired.vault(),
+            wired.clock,
+            wired.gate_for(loaded),
+            cli_actor(wired),
+            LookUp(
+                type=IdentifierType(kind),
+                value=value,
+                purpose=purpose,
+                tenant_id=tenant,
+                region=region,
+            ),
         )
-    if subject is None:
-        typer.echo("no subject has that identifier", err=True)
-        raise typer.Exit(3)
     typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
 
 
 @app.command()
 def shred(
     subject_id: Annotated[str, typer.Argument(help="The subject's id.")],
-    reason: Annotated[str, typer.Option(help="Why, e.g. 'erasure request'.")],
-    request: Annotated[str | None, typer.Option(help="The rights request it fulfils.")] = None,
+    reason: Annotated[ErasureReason, typer.Option(help="Why the subject is erased.")],
+    request: Annotated[
+        str | None, typer.Option(help="Reference of the rights request it fulfils.")
+    ] = None,
+    override: Annotated[
+        str | None,
+        typer.Option(
+            help="Reference of the DCO's assessment, to erase despite a restriction that "
+            "keeps the data."
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Crypto-shred a subject: destroy its key and identifiers, unlink it everywhere."""
@@ -125,6 +151,7 @@ def shred(
             subject_id,
             reason=reason,
             request_ref=request,
+            override=override,
         )
     removed = ", ".join(f"{name} {count}" for name, count in report.removed.items())
     typer.echo(f"shredded {report.subject_id}: key destroyed={report.key_destroyed}; {removed}")
@@ -136,11 +163,11 @@ def show(
     purpose: Annotated[str, typer.Option(help="The register purpose this read serves.")],
 ) -> None:
     """Show a subject and the identifiers the gate allows for the purpose (decision audited)."""
-    from dataward.services.disclosure import read_identifiers
+    from dataward.services.lookup import read_subject
 
     with fail_on_dataward_error(), container() as wired:
         loaded = wired.active_register.get(wired.uow(read_only=True))
-        read = read_identifiers(
+        read = read_subject(
             wired.uow(),
             wired.vault(),
             wired.clock,
@@ -149,13 +176,11 @@ def show(
             subject_id=subject_id,
             purpose=purpose,
         )
-        with wired.uow(read_only=True) as uow:
-            subject = uow.subjects.get(subject_id)
-    if subject is not None:
-        typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
-        if subject.dco_flag:
-            typer.echo(f"flag: {subject.dco_flag}")
-    for identifier in read.identifiers:
+    subject = read.subject
+    typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
+    if subject.dco_flag:
+        typer.echo(f"flag: {subject.dco_flag}")
+    for identifier in read.disclosure.identifiers:
         typer.echo(f"{identifier.type}\t{identifier.value}")
-    for category, decision in read.refused.items():
+    for category, decision in read.disclosure.refused.items():
         typer.echo(f"withheld {category}: {decision.reason.value}", err=True)
