@@ -290,8 +290,8 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         self.commits += 1
 
-    def purge_freed_pages(self) -> None:
-        return None
+    def purge_freed_pages(self) -> bool:
+        return True
 
 
 class FakeVault:
@@ -328,5 +328,5 @@ class FakeVault:
     def has_key(self, subject_id: str) -> bool:
         return subject_id in self.keys
 
-    def purge_freed_pages(self) -> None:
-        return None
+    def purge_freed_pages(self) -> bool:
+        return True

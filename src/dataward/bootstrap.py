@@ -61,7 +61,9 @@ class Container:
 
     def vault(self) -> SqlVault:
         if self._vault is None:
-            self._vault = SqlVault(self.keystore_engine, self.master_keys(), self.clock)
+            self._vault = SqlVault(
+                self.keystore_engine, self.master_keys(), self.clock, reload=self.master_keys
+            )
         return self._vault
 
     def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
@@ -80,6 +82,8 @@ def next_key_file(key_file: Path) -> Path:
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
     settings = settings or Settings()
+    # Checked again here: settings may have been changed since they were validated.
+    settings.check_key_store_apart()
     return Container(
         settings=settings,
         engine=make_engine(settings.resolved_database_url(), echo=settings.sql_echo),

@@ -6,9 +6,16 @@ Nothing is read at import: call `Settings()` (the composition root does) and pas
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from dataward.domain.errors import ConfigurationError
+
+_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
 
 
 class Settings(BaseSettings):
@@ -71,3 +78,45 @@ class Settings(BaseSettings):
 
     def resolved_master_key_file(self) -> Path:
         return self.master_key_file or self.data_dir / "master.key"
+
+    @model_validator(mode="after")
+    def _key_store_apart(self) -> Self:
+        self.check_key_store_apart()
+        return self
+
+    def check_key_store_apart(self) -> None:
+        """Refuse a key store in the data's own database: a backup of one would hold both."""
+        data = _database_identity(self.resolved_database_url(), "DATAWARD_DATABASE_URL")
+        keys = _database_identity(self.resolved_keystore_url(), "DATAWARD_KEYSTORE_URL")
+        if data is not None and data == keys:
+            shown = make_url(self.resolved_keystore_url()).render_as_string(hide_password=True)
+            raise ConfigurationError(
+                f"the key store and the data are the same database ({shown}): a backup of the "
+                "data would carry every subject's key, and erasure would not hold against it; "
+                "give DATAWARD_KEYSTORE_URL a database (or SQLite file) of its own"
+            )
+
+
+def _database_identity(url: str, setting: str) -> tuple[object, ...] | None:
+    """What names the database of `url`, without password or driver; None for a private one.
+
+    SQLite files compare by resolved path; an in-memory SQLite database is never shared.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(f"{setting} is not a valid database URL") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = (parsed.database or "").removeprefix("file:")  # URI filenames too
+        if database in {"", ":memory:"} or parsed.query.get("mode") == "memory":
+            return None
+        return (backend, str(Path(database).expanduser().resolve()))
+    return (
+        backend,
+        parsed.username or "",
+        (parsed.host or "").lower(),
+        parsed.port or _DEFAULT_PORTS.get(backend),
+        parsed.database or "",
+        tuple(sorted((key, str(value)) for key, value in parsed.query.items())),
+    )

@@ -91,3 +91,9 @@ def test_consent_given_and_withdrawn() -> None:
         "2026.1",
     )
     assert "direct_marketing\temail\twithdrawn" in invoke("consents", "show", subject_id)
+
+
+def test_the_sweep_finds_nothing_left_after_a_clean_shred() -> None:
+    subject_id = invoke("subjects", "create", "--kind", "end_user", "--email", "c@example.org")
+    invoke("subjects", "shred", subject_id.strip(), "--reason", "erasure_request", "--yes")
+    assert "0 left-over key(s) destroyed" in invoke("keys", "sweep")

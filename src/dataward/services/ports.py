@@ -155,8 +155,9 @@ class Vault(Protocol):
 
     def destroy_key(self, subject_id: str) -> bool: ...
 
-    def purge_freed_pages(self) -> None:
-        """Make destroyed keys physically gone from the key store's files."""
+    def purge_freed_pages(self) -> bool:
+        """Make destroyed keys physically gone from the key store's files; False if it could
+        not yet (a reader held SQLite's write-ahead log)."""
         ...
 
     def has_key(self, subject_id: str) -> bool: ...
@@ -251,6 +252,6 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None: ...
 
-    def purge_freed_pages(self) -> None:
+    def purge_freed_pages(self) -> bool:
         """Make committed deletions physically final (outside the `with` block)."""
         ...

@@ -73,6 +73,9 @@ class ShredReport:
     key_destroyed: bool
     removed: dict[str, int] = field(default_factory=dict)
     already_erased: bool = False
+    purged: bool | None = None
+    """Whether the write-ahead logs were folded in and truncated (None: not asked; False: a
+    reader held them, run `dataward keys sweep` or purge again later)."""
 
 
 def scope_of(tenant_id: str | None) -> str:
@@ -323,14 +326,13 @@ def shred(
         )
         uow.commit()
     key_destroyed = vault.destroy_key(str(subject.id))
-    if purge:
-        vault.purge_freed_pages()
-        uow.purge_freed_pages()
+    purged = (vault.purge_freed_pages() & uow.purge_freed_pages()) if purge else None
     return ShredReport(
         subject_id=str(subject.id),
         key_destroyed=key_destroyed,
         removed=removed,
         already_erased=subject.status is SubjectStatus.ERASED,
+        purged=purged,
     )
 
 

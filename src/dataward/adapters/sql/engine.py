@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +45,36 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def checkpoint(engine: Engine) -> None:
-    """Fold SQLite's write-ahead log into the database file and truncate it (no-op elsewhere).
+def checkpoint(engine: Engine, *, attempts: int = 5, wait: float = 0.05) -> bool:
+    """Fold SQLite's write-ahead log into the database file and truncate it; True if it did.
 
-    After a shred this leaves no copy of overwritten pages in the WAL. Runs outside any
-    transaction, which the PRAGMA requires.
+    After a shred this leaves no copy of overwritten pages in the WAL. A reader that still uses
+    the WAL (an open read transaction) keeps the checkpoint from finishing: it is tried
+    `attempts` times, `wait` seconds apart, and False is returned if readers still held the WAL,
+    so the caller can say that the purge is incomplete. Runs outside any transaction, which the
+    PRAGMA requires. A no-op returning True on other backends.
     """
     if engine.dialect.name != "sqlite":
-        return
+        return True
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection
         assert driver is not None  # noqa: S101 - a live pool connection always has one
-        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (timeout,) = driver.execute("PRAGMA busy_timeout").fetchone()
+        # TRUNCATE calls the busy handler while readers use the WAL; with the engine's 30 s
+        # wait one busy reader would stall the caller, so wait briefly here and retry instead.
+        driver.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+        try:
+            for attempt in range(attempts):
+                busy, log, checkpointed = driver.execute(
+                    "PRAGMA wal_checkpoint(TRUNCATE)"
+                ).fetchone()
+                if not busy and log == checkpointed:
+                    return True
+                if attempt + 1 < attempts:
+                    time.sleep(wait)
+            return False
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={int(timeout)}")
     finally:
         raw.close()

@@ -66,9 +66,9 @@ class SqlUnitOfWork:
             self._connection.close()
             self._connection = self._transaction = None
 
-    def purge_freed_pages(self) -> None:
+    def purge_freed_pages(self) -> bool:
         """After an erasure: leave no copy of deleted rows in SQLite's write-ahead log."""
-        checkpoint(self._engine)
+        return checkpoint(self._engine)
 
     def commit(self) -> None:
         if self._transaction is None:

@@ -7,6 +7,13 @@
 3. When none is left under the old key, the new key file replaces the old one atomically and the
    rotation is marked finished. Running the command again after an interruption at any point
    carries on from where it stopped. The data (identifiers) is never touched.
+
+Other processes keep writing keys meanwhile. Once the rotation is recorded they wrap new keys
+under the new master key (`SqlVault` reloads its master keys when the key store names one it
+lacks). A key written under the old one by a writer that decided before that is caught by the
+last step: in one transaction that shuts writers out (`rotation_lock`; on SQLite the write lock)
+it checks that no key is left under the old master key, and only then swaps the key files and
+marks the rotation finished; if one appeared it re-wraps again and checks again.
 """
 
 from __future__ import annotations
@@ -15,10 +22,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
 from dataward.adapters.vault import crypto
+from dataward.adapters.vault.keystore import rotation_lock
 from dataward.adapters.vault.keystore_tables import data_keys, index_keys, key_rotations
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ConfigurationError
@@ -64,6 +72,11 @@ def rotate_master_key(
         _fsync(next_file)
     new = read_master_key_file(next_file)
     new_fp = crypto.fingerprint(new)
+    if pending is not None and pending[2] != new_fp:
+        raise ConfigurationError(
+            f"the unfinished rotation recorded is to master key {pending[2]}, but {next_file} "
+            f"holds master key {new_fp}; restore the right file from the backup of the key folder"
+        )
     if pending is None:
         with engine.begin() as connection:
             rotation_id = connection.execute(
@@ -79,20 +92,52 @@ def rotate_master_key(
     else:
         rotation_id = pending[0]
     masters = {current_fp: current, new_fp: new}
-    total = _rewrap_index_keys(engine, masters, current_fp, new, new_fp)
+    total = 0
     batches = 0
     while True:
-        if stop_after_batches is not None and batches >= stop_after_batches:
+        total += _rewrap_index_keys(engine, masters, current_fp, new, new_fp)
+        while True:
+            if stop_after_batches is not None and batches >= stop_after_batches:
+                return RotationResult(current_fp, new_fp, total, resumed)
+            done = _rewrap_batch(engine, masters, current_fp, new, new_fp, batch, rotation_id)
+            if done == 0:
+                break
+            total += done
+            batches += 1
+        if _swap_if_none_left(engine, rotation_id, current_fp, next_file, key_file, clock):
             return RotationResult(current_fp, new_fp, total, resumed)
-        done = _rewrap_batch(engine, masters, current_fp, new, new_fp, batch, rotation_id)
-        if done == 0:
-            break
-        total += done
-        batches += 1
-    next_file.replace(key_file)
-    _fsync(key_file.parent)
-    _finish(engine, rotation_id, clock)
-    return RotationResult(current_fp, new_fp, total, resumed)
+
+
+def _swap_if_none_left(
+    engine: Engine, rotation_id: int, old_fp: str, next_file: Path, key_file: Path, clock: Clock
+) -> bool:
+    """The last step, in one transaction that shuts out writers of keys.
+
+    If no key is left under the old master key, the new key file replaces the old one and the
+    rotation is marked finished; False, with nothing changed, if a writer added one meanwhile.
+    A crash between the swap and the commit leaves the rotation recorded as unfinished with the
+    new key already in place, which the next run recognises and finishes.
+    """
+    with engine.begin() as connection:
+        rotation_lock(connection, exclusive=True)
+        if _any_left(connection, old_fp):
+            return False
+        next_file.replace(key_file)
+        _fsync(key_file.parent)
+        connection.execute(
+            update(key_rotations)
+            .where(key_rotations.c.id == rotation_id)
+            .values(finished_at=clock.now())
+        )
+    return True
+
+
+def _any_left(connection: Connection, old_fp: str) -> bool:
+    for table in (data_keys, index_keys):
+        column = table.c.master_fingerprint
+        if connection.execute(select(column).where(column == old_fp).limit(1)).first():
+            return True
+    return False
 
 
 def _pending_rotation(engine: Engine) -> tuple[int, str, str] | None:

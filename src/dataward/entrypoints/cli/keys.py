@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
 
 app = typer.Typer(help="The master key that wraps every subject's data key.", no_args_is_help=True)
 
@@ -46,3 +51,17 @@ def rotate(
         f"rotation {state}: master key {result.from_fingerprint} -> {result.to_fingerprint}, "
         f"{result.rewrapped} key(s) re-wrapped; restart running services to load the new key"
     )
+
+
+@app.command()
+def sweep() -> None:
+    """Finish interrupted erasures: destroy any key still held for an erased subject."""
+    from dataward.domain.permissions import require
+    from dataward.domain.register import StaffAction
+    from dataward.services.subjects import finish_erasures
+
+    with fail_on_dataward_error(), container() as wired:
+        require(active_register(wired), cli_actor(wired), StaffAction.ERASE_SUBJECTS)
+        destroyed = finish_erasures(wired.uow(), wired.vault())
+        purged = wired.uow().purge_freed_pages()
+    typer.echo(f"{destroyed} left-over key(s) destroyed; write-ahead log purged: {purged}")
