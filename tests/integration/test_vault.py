@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -32,12 +33,13 @@ from dataward.domain.errors import (
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.register import Register
 from dataward.domain.restrictions import RestrictionGround
-from dataward.domain.subjects import Actor, SubjectStatus
+from dataward.domain.subjects import Actor, Subject, SubjectStatus
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects import (
     DuplicateIdentifier,
     ErasureRefused,
     NewSubject,
+    ShredReport,
     SubjectRefused,
     create_subject,
     find_subject,
@@ -89,18 +91,22 @@ def fake() -> Faker:
     return faker
 
 
+def dco_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
+    return shred(world.uow(), world.vault, world.clock, world.register, DCO, subject_id, **options)
+
+
+def dco_creates(world: World, command: NewSubject) -> Subject:
+    return create_subject(world.uow(), world.vault, world.clock, world.register, DCO, command)
+
+
 def uk_mobile(fake: Faker) -> str:
     """A number in Ofcom's London range reserved for drama (020 7946 0000-0999): never real."""
     return f"020 7946 0{fake.random_int(0, 999):03d}"
 
 
 def new_caller(world: World, phone: str, tenant: str = "tenant-a") -> str:
-    subject = create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    subject = dco_creates(
+        world,
         NewSubject(kind="caller", tenant_id=tenant, identifiers=[(IdentifierType.PHONE, phone)]),
     )
     return str(subject.id)
@@ -135,30 +141,18 @@ def test_callers_need_a_tenant_and_own_subjects_must_not_have_one(
     world: World, fake: Faker
 ) -> None:
     with pytest.raises(SubjectRefused):
-        create_subject(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_creates(
+            world,
             NewSubject(kind="caller", identifiers=[("phone", uk_mobile(fake))]),
         )
     with pytest.raises(SubjectRefused):
-        create_subject(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_creates(
+            world,
             NewSubject(kind="end_user", tenant_id=TENANT_A, identifiers=[("email", fake.email())]),
         )
     with pytest.raises(NotFound, match="tenant"):
-        create_subject(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_creates(
+            world,
             NewSubject(
                 kind="caller", tenant_id="no-such-tenant", identifiers=[("phone", uk_mobile(fake))]
             ),
@@ -167,12 +161,8 @@ def test_callers_need_a_tenant_and_own_subjects_must_not_have_one(
 
 def test_nothing_in_the_data_database_is_plain_text(world: World, fake: Faker) -> None:
     email = fake.email()
-    create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    dco_creates(
+        world,
         NewSubject(kind="end_user", identifiers=[("email", email), ("name", fake.name())]),
     )
     with world.engine.connect() as connection:
@@ -194,12 +184,8 @@ def test_a_ciphertext_moved_to_another_subject_does_not_open(world: World, fake:
 
 
 def test_a_child_is_flagged_for_the_dco(world: World, fake: Faker) -> None:
-    subject = create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    subject = dco_creates(
+        world,
         NewSubject(
             kind="end_user", identifiers=[("email", fake.email())], birth_date=date(2014, 1, 1)
         ),
@@ -215,12 +201,8 @@ def test_a_child_is_flagged_for_the_dco(world: World, fake: Faker) -> None:
 def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker) -> None:
     phone = uk_mobile(fake)
     subject_id = new_caller(world, phone)
-    report = shred(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    report = dco_shreds(
+        world,
         subject_id,
         reason="erasure_request",
         request_ref="R-1",
@@ -235,12 +217,8 @@ def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker)
     assert erased.status is SubjectStatus.ERASED
     assert stone is not None
     assert (stone.reason, stone.request_ref) == ("erasure_request", "R-1")
-    again = shred(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    again = dco_shreds(
+        world,
         subject_id,
         reason="erasure_request",
     )
@@ -303,12 +281,8 @@ def test_shredding_defeats_a_copy_of_the_database(
         pytest.skip("the byte scan reads database files; PostgreSQL is checked through SQL above")
     phone = uk_mobile(fake)
     email = fake.email()
-    victim = create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    victim = dco_creates(
+        world,
         NewSubject(kind="end_user", identifiers=[("phone", phone), ("email", email)]),
     )
     bystander = new_caller(world, uk_mobile(fake))
@@ -331,12 +305,8 @@ def test_shredding_defeats_a_copy_of_the_database(
     assert all(index_values)
 
     # The shred itself checkpoints both databases: nothing is left in a write-ahead log.
-    shred(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    dco_shreds(
+        world,
         victim_id,
         reason="erasure_request",
     )
@@ -371,21 +341,13 @@ def test_two_people_may_share_a_name_but_not_an_email(world: World, fake: Faker)
     name = fake.name()
     email = fake.email()
     for address in (email, fake.email()):
-        create_subject(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_creates(
+            world,
             NewSubject(kind="end_user", identifiers=[("name", name), ("email", address)]),
         )
     with pytest.raises(DuplicateIdentifier):
-        create_subject(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_creates(
+            world,
             NewSubject(kind="end_user", identifiers=[("name", fake.name()), ("email", email)]),
         )
     with pytest.raises(SubjectRefused, match="look a subject up by one of"):
@@ -420,33 +382,21 @@ def test_a_restriction_that_keeps_the_data_refuses_erasure_until_lifted_or_overr
     )
     world.clock.advance(timedelta(minutes=1))
     with pytest.raises(ErasureRefused, match="needed_for_legal_claims"):
-        shred(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_shreds(
+            world,
             subject_id,
             reason="erasure_request",
         )
     assert world.vault.has_key(subject_id)
     with pytest.raises(SubjectRefused, match="override: a reference"):
-        shred(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_shreds(
+            world,
             subject_id,
             reason="erasure_request",
             override="the claim settled, says J. Smith",
         )
-    report = shred(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+    report = dco_shreds(
+        world,
         subject_id,
         reason="erasure_request",
         override="DCO-ASSESS-17",
@@ -457,22 +407,14 @@ def test_a_restriction_that_keeps_the_data_refuses_erasure_until_lifted_or_overr
 def test_free_text_reasons_are_refused(world: World, fake: Faker) -> None:
     subject_id = new_caller(world, uk_mobile(fake))
     with pytest.raises(SubjectRefused, match="reason: one of"):
-        shred(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_shreds(
+            world,
             subject_id,
             reason="asked by someone on the phone",
         )
     with pytest.raises(SubjectRefused, match="request_ref: a reference"):
-        shred(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_shreds(
+            world,
             subject_id,
             reason="erasure_request",
             request_ref="email from a person",
@@ -490,12 +432,8 @@ def test_an_interrupted_shred_is_finished_by_the_sweep(
 
     monkeypatch.setattr(world.vault, "destroy_key", power_cut)
     with pytest.raises(OSError, match="went away"):
-        shred(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            DCO,
+        dco_shreds(
+            world,
             subject_id,
             reason="erasure_request",
         )
