@@ -257,15 +257,19 @@ def find_subject(
 
     Only identifiers that single out one person can be looked up: not names or addresses.
     """
-    if region is None and tenant_id is not None:
-        region = _tenant_regions(uow, {tenant_id})[tenant_id]
-    ident = normalise(kind, raw, region=region)
-    if ident.type not in UNIQUE_TYPES:
+    if IdentifierType(kind) not in UNIQUE_TYPES:
         unique = ", ".join(sorted(t.value for t in UNIQUE_TYPES))
         raise SubjectRefused(f"look a subject up by one of: {unique}")
-    index = vault.blind_index(scope_of(tenant_id), ident.type.value, ident.value)
-    with uow:
-        subject_id = uow.subjects.find_by_index(scope_of(tenant_id), ident.type.value, index)
+    scope = scope_of(tenant_id)
+    with uow:  # one read transaction: the tenant's region, the index, the subject
+        if region is None and tenant_id is not None:
+            tenant = uow.tenants.get(tenant_id)
+            if tenant is None:
+                raise NotFound("tenant", tenant_id)
+            region = tenant.region
+        ident = normalise(kind, raw, region=region)
+        index = vault.blind_index(scope, ident.type.value, ident.value)
+        subject_id = uow.subjects.find_by_index(scope, ident.type.value, index)
         return uow.subjects.get(subject_id) if subject_id else None
 
 
