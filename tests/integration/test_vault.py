@@ -34,17 +34,14 @@ from dataward.domain.identifiers import IdentifierType
 from dataward.domain.register import Register
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
+from dataward.services.erasure import ErasureRefused, ShredReport, finish_erasures, shred
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects import (
     DuplicateIdentifier,
-    ErasureRefused,
     NewSubject,
-    ShredReport,
     SubjectRefused,
     create_subject,
     find_subject,
-    finish_erasures,
-    shred,
 )
 from tests.builders import TENANT_A, TENANT_B, a_tenant
 

@@ -9,8 +9,9 @@ from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.permissions import require
 from dataward.domain.register import StaffAction
 from dataward.domain.restrictions import RestrictionGround
+from dataward.services.erasure import shred
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
-from dataward.services.subjects import NewSubject, create_subject, shred
+from dataward.services.subjects import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, TENANT_B, a_caller, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork, FakeVault
 

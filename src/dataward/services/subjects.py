@@ -19,16 +19,12 @@ from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType
 from dataward.domain.permissions import require
 from dataward.domain.prohibited import refuse_prohibited
 from dataward.domain.register import Register, Role, StaffAction
-from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import (
-    REQUEST_REF,
     Actor,
-    ErasureReason,
     Subject,
     SubjectStatus,
     age_on,
 )
-from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork, Vault
 
 CONTROLLER_SCOPE = ""
@@ -50,10 +46,6 @@ class DuplicateIdentifier(DatawardError):
         super().__init__(f"that {kind} already belongs to a subject")
 
 
-class ErasureRefused(DatawardError):
-    code = "erasure_refused"
-
-
 @dataclass(frozen=True, slots=True)
 class NewSubject:
     kind: str
@@ -65,17 +57,6 @@ class NewSubject:
     relationship_end: date | None = None
     offered_fields: Sequence[str] = ()
     """Names of any further fields the caller sent: refused, prohibited ones by name."""
-
-
-@dataclass(frozen=True, slots=True)
-class ShredReport:
-    subject_id: str
-    key_destroyed: bool
-    removed: dict[str, int] = field(default_factory=dict)
-    already_erased: bool = False
-    purged: bool | None = None
-    """Whether the write-ahead logs were folded in and truncated (None: not asked; False: a
-    reader held them, run `dataward keys sweep` or purge again later)."""
 
 
 def scope_of(tenant_id: str | None) -> str:
@@ -271,115 +252,6 @@ def find_subject(
         index = vault.blind_index(scope, ident.type.value, ident.value)
         subject_id = uow.subjects.find_by_index(scope, ident.type.value, index)
         return uow.subjects.get(subject_id) if subject_id else None
-
-
-def shred(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    subject_id: str,
-    *,
-    reason: ErasureReason | str,
-    request_ref: str | None = None,
-    override: str | None = None,
-    purge: bool = True,
-) -> ShredReport:
-    """Crypto-shred a subject: unlink and delete it, leave a tombstone, then destroy its key.
-
-    The erasure and its audit entry are one transaction, so the database never shows a subject
-    half-erased; the key is destroyed right after. Should that fail, the tombstone stands and
-    `finish_erasures` (run by `dataward keys sweep` and by every later shred of the subject)
-    destroys the key. A restriction that exists to keep the data (for legal claims, or because
-    the person chose it over erasure) refuses erasure unless `override` names the DCO's
-    recorded assessment (a reference, like a request reference, and only for a role that
-    manages restrictions). With `purge` (the default) the write-ahead logs are then folded in
-    and truncated; a batch passes `purge=False` and purges once at its end.
-    """
-    try:
-        why = ErasureReason(reason)
-    except ValueError:
-        allowed = ", ".join(r.value for r in ErasureReason)
-        raise SubjectRefused(f"reason: one of {allowed}") from None
-    for label, ref in (("request_ref", request_ref), ("override", override)):
-        if ref is not None and not REQUEST_REF.match(ref):
-            raise SubjectRefused(f"{label}: a reference such as R-2026-0042, not free text")
-    now = clock.now()
-    with uow:
-        subject = uow.subjects.get(subject_id)
-        if subject is None:
-            raise NotFound("subject", subject_id)
-        require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
-        if not subject.erased:
-            _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
-        removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)
-        record(
-            uow,
-            clock,
-            actor,
-            AuditAction.SUBJECT_SHREDDED,
-            subject_ref=subject.id,
-            decision="already_erased" if subject.erased else "shredded",
-            details={
-                "reason": why.value,
-                "request": request_ref or "",
-                "restriction_override": override or "",
-                **{f"removed_{name}": count for name, count in removed.items()},
-            },
-        )
-        uow.commit()
-    key_destroyed = vault.destroy_key(str(subject.id))
-    purged = (vault.purge_freed_pages() & uow.purge_freed_pages()) if purge else None
-    return ShredReport(
-        subject_id=str(subject.id),
-        key_destroyed=key_destroyed,
-        removed=removed,
-        already_erased=subject.status is SubjectStatus.ERASED,
-        purged=purged,
-    )
-
-
-def finish_erasures(uow: UnitOfWork, vault: Vault) -> int:
-    """Destroy any key still held for an erased subject (an interrupted shred); how many."""
-    with uow:
-        erased = list(uow.subjects.tombstoned_ids())
-    destroyed = sum(1 for subject_id in erased if vault.destroy_key(subject_id))
-    if destroyed:
-        vault.purge_freed_pages()
-    return destroyed
-
-
-_KEEP_GROUNDS = frozenset(
-    {
-        RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS,
-        RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED,
-    }
-)
-
-
-def _refuse_if_kept_by_restriction(
-    uow: UnitOfWork,
-    register: Register,
-    actor: Actor,
-    subject: Subject,
-    at: datetime,
-    override: str | None,
-) -> None:
-    keeping = [
-        r
-        for r in uow.restrictions.for_subject(subject.id)
-        if r.ground in _KEEP_GROUNDS and r.is_active(at)
-    ]
-    if not keeping:
-        return
-    if override is None:
-        grounds = ", ".join(sorted(r.ground.value for r in keeping))
-        raise ErasureRefused(
-            f"an active restriction keeps this data ({grounds}); lift it once the person is "
-            "told, or give the DCO's assessment as override"
-        )
-    require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
 
 
 def _live_subject(uow: UnitOfWork, subject_id: str) -> Subject:

@@ -39,8 +39,9 @@ from dataward.domain.errors import (
     Unauthenticated,
 )
 from dataward.domain.tenants import TenantRefused
+from dataward.services.erasure import ErasureRefused
 from dataward.services.staff import StaffRefused
-from dataward.services.subjects import DuplicateIdentifier, ErasureRefused, SubjectRefused
+from dataward.services.subjects import DuplicateIdentifier, SubjectRefused
 
 SUBJECTS_PATH = "/api/v1/subjects"
 INTERNAL_ERROR = "internal error"

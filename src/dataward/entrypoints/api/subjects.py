@@ -25,7 +25,7 @@ from dataward.entrypoints.api.deps import (
     RegisterDep,
     get_visible_subject,
 )
-from dataward.services import lookup
+from dataward.services import erasure, lookup
 from dataward.services import subjects as service
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"])
@@ -220,7 +220,7 @@ def erase(
     """Destroys the subject's key, deletes its identifiers, unlinks it from every store and
     leaves a tombstone. Needs the erase_subjects action (and the subject's tenant, for a
     tenant administrator)."""
-    report = service.shred(
+    report = erasure.shred(
         container.uow(),
         container.vault(),
         container.clock,

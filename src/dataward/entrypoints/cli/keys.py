@@ -58,7 +58,7 @@ def sweep() -> None:
     """Finish interrupted erasures: destroy any key still held for an erased subject."""
     from dataward.domain.permissions import require
     from dataward.domain.register import StaffAction
-    from dataward.services.subjects import finish_erasures
+    from dataward.services.erasure import finish_erasures
 
     with fail_on_dataward_error(), container() as wired:
         require(active_register(wired), cli_actor(wired), StaffAction.ERASE_SUBJECTS)

@@ -135,7 +135,7 @@ def shred(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Crypto-shred a subject: destroy its key and identifiers, unlink it everywhere."""
-    from dataward.services.subjects import shred as shred_subject
+    from dataward.services.erasure import shred as shred_subject
 
     if not yes:
         typer.confirm(f"Shred subject {subject_id}? This cannot be undone", abort=True)
