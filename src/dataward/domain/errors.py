@@ -23,7 +23,7 @@ The tree, with the module each one lives in (here unless named):
     │                          a tenant given or missing for the kind, an erased subject
     │                          (services.subjects)
     ├── DuplicateIdentifier    a unique identifier already belongs to a subject (services.subjects)
-    ├── ErasureRefused         an active restriction keeps the data (services.subjects)
+    ├── ErasureRefused         an active restriction keeps the data (services.erasure)
     ├── StaffRefused           a token for an unknown role, or with the wrong tenant for the role
     │                          (services.staff)
     ├── TenantRefused          a tenant's id or settings are not valid (domain.tenants)
