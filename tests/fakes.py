@@ -214,6 +214,9 @@ class FakeStaffRepository:
     def by_hash(self, token_hash: str) -> FakeStaffToken | None:
         return next((r for r in self.rows if r.token_hash == token_hash), None)
 
+    def all(self) -> list[FakeStaffToken]:
+        return list(self.rows)
+
     def revoke(self, actor_id: str, at: datetime) -> int:
         live = [r for r in self.rows if r.actor_id == actor_id and r.revoked_at is None]
         for row in live:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from faker import Faker
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
 from dataward.adapters.sql import migrate
@@ -362,3 +363,15 @@ def test_consent_to_post_does_not_open_the_email_address(world: World) -> None:
     )
     assert [i.type for i in read.identifiers] == ["postal_address"]
     assert read.refused["contact (email)"].reason.value == "no_consent"
+
+
+def test_the_ledger_refuses_to_change_an_event(world: World) -> None:
+    subject = world.subject()
+    with world.uow() as uow:
+        uow.consents.add(consent(subject, ConsentState.GIVEN, NOW, "email"))
+        uow.commit()
+    with pytest.raises(DBAPIError, match="append-only"), world.engine.begin() as connection:
+        connection.execute(update(consent_events).values(state="withdrawn"))
+    with world.engine.connect() as connection:
+        states = connection.execute(select(consent_events.c.state)).scalars().all()
+    assert states == ["given"]

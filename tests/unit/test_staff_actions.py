@@ -14,7 +14,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.register import StaffAction
 from dataward.services.register import require_may_replace, store_register
-from dataward.services.staff import issue_token, revoke
+from dataward.services.staff import issue_token, list_tokens, revoke
 from tests.builders import NOW, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork
 
@@ -78,3 +78,12 @@ def test_on_a_fresh_database_the_loaded_register_decides() -> None:
     with pytest.raises(ActionNotAllowed):
         store_register(uow, CLOCK, load_register_file(), an_actor("operator"))
     assert store_register(uow, CLOCK, load_register_file(), an_actor("dco")).new_version
+
+
+def test_only_a_role_that_manages_staff_lists_tokens() -> None:
+    register = shipped_register()
+    uow = FakeUnitOfWork()
+    issue_token(uow, FixedClock(NOW), register, an_actor("dco"), actor_id="op", role="operator")
+    assert [t.actor_id for t in list_tokens(uow, register, an_actor("dco"))] == ["op"]
+    with pytest.raises(ActionNotAllowed):
+        list_tokens(uow, register, an_actor("operator"))

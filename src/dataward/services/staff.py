@@ -17,7 +17,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
-from dataward.services.ports import UnitOfWork
+from dataward.services.ports import StaffTokenLike, UnitOfWork
 
 
 class StaffRefused(DatawardError):
@@ -103,3 +103,10 @@ def revoke(
         )
         uow.commit()
     return count
+
+
+def list_tokens(uow: UnitOfWork, register: Register, actor: Actor) -> list[StaffTokenLike]:
+    """Every token issued (who, role, tenant, when, revoked): never the token itself."""
+    require(register, actor, StaffAction.MANAGE_STAFF)
+    with uow:
+        return list(uow.staff.all())

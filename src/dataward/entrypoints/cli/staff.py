@@ -58,8 +58,10 @@ def revoke(actor_id: Annotated[str, typer.Argument(help="Whose tokens to revoke.
 @app.command("list")
 def list_tokens() -> None:
     """Every token issued: who, role, tenant, when, and whether revoked (never the token)."""
-    with fail_on_dataward_error(), container() as wired, wired.uow(read_only=True) as uow:
-        rows = uow.staff.all()
+    from dataward.services.staff import list_tokens as listed
+
+    with fail_on_dataward_error(), container() as wired:
+        rows = listed(wired.uow(read_only=True), active_register(wired), cli_actor(wired))
     for row in rows:
         state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "live"
         typer.echo(
