@@ -95,7 +95,11 @@ def shred(
         )
         uow.commit()
     key_destroyed = vault.destroy_key(str(subject.id))
-    purged = (vault.purge_freed_pages() & uow.purge_freed_pages()) if purge else None
+    purged: bool | None = None
+    if purge:
+        keys_purged = vault.purge_freed_pages()  # both run, whatever the first answers
+        data_purged = uow.purge_freed_pages()
+        purged = keys_purged and data_purged
     return ShredReport(
         subject_id=str(subject.id),
         key_destroyed=key_destroyed,
