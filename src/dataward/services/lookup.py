@@ -25,6 +25,7 @@ from dataward.domain.errors import AccessDenied, NoSuchSubject, NotFound
 from dataward.domain.gate import DenialReason, Gate, tenant_in_scope
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
 from dataward.domain.register import Register
+from dataward.domain.restrictions import Objection, Restriction
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.disclosure import (
     CONSENT_CHANNEL,
@@ -210,8 +211,7 @@ def require_restriction_of(
     visible_subject(uow, register, actor, subject_id)
     with uow:
         restriction = uow.restrictions.get(restriction_id)
-    if restriction is None or str(restriction.subject_id) != str(subject_id):
-        raise NoSuchSubject
+    _require_owned_by(restriction, subject_id)
 
 
 def require_objection_of(
@@ -225,7 +225,11 @@ def require_objection_of(
     visible_subject(uow, register, actor, subject_id)
     with uow:
         objection = uow.objections.get(objection_id)
-    if objection is None or str(objection.subject_id) != str(subject_id):
+    _require_owned_by(objection, subject_id)
+
+
+def _require_owned_by(record: Restriction | Objection | None, subject_id: UUID) -> None:
+    if record is None or str(record.subject_id) != str(subject_id):
         raise NoSuchSubject
 
 

@@ -20,6 +20,7 @@ from dataward.domain.register import LawfulBasis, Register, StaffAction
 from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
+from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
 
 
@@ -82,12 +83,8 @@ def decide_objection(
         objection = uow.objections.get(command.objection_id)
         if objection is None:
             raise NotFound("objection", str(command.objection_id))
-        subject = uow.subjects.get(objection.subject_id)
-        require(
-            register,
-            actor,
-            StaffAction.MANAGE_OBJECTIONS,
-            tenant_id=subject.tenant_id if subject else None,
+        require_on_subject(
+            uow, register, actor, StaffAction.MANAGE_OBJECTIONS, objection.subject_id
         )
         decided = objection.decide(command.outcome, command.reasoning, clock.now())
         if not uow.objections.record_decision(decided):

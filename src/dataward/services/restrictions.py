@@ -20,6 +20,7 @@ from dataward.domain.register import Register, StaffAction
 from dataward.domain.restrictions import Restriction, RestrictionGround
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
+from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
 
 
@@ -90,12 +91,8 @@ def lift_restriction(
         restriction = uow.restrictions.get(command.restriction_id)
         if restriction is None:
             raise NotFound("restriction", str(command.restriction_id))
-        subject = uow.subjects.get(restriction.subject_id)
-        require(
-            register,
-            actor,
-            StaffAction.MANAGE_RESTRICTIONS,
-            tenant_id=subject.tenant_id if subject else None,
+        require_on_subject(
+            uow, register, actor, StaffAction.MANAGE_RESTRICTIONS, restriction.subject_id
         )
         lifted = restriction.lift(clock.now(), command.subject_told_at)
         if not uow.restrictions.record_lift(lifted):
