@@ -213,11 +213,11 @@ def test_roles_without_the_action_cannot_restrict_or_register(api: Api, fake: Fa
 def test_bad_identifiers_are_refused_without_echoing_them(api: Api, fake: Faker) -> None:
     response = api.client.post(
         "/api/v1/subjects",
-        json={"kind": "end_user", "identifiers": [{"type": "phone", "value": "0163296"}]},
+        json={"kind": "end_user", "identifiers": [{"type": "phone", "value": "016329"}]},
         headers=api.as_("dco"),
     )
     body = assert_error(response, 422, "invalid_identifier")
-    assert "0163296" not in response.text
+    assert "016329" not in response.text
     assert body["error"]["message"].startswith("invalid phone")
     email = fake.email()
     api.create("dco", {"kind": "end_user", "identifiers": [{"type": "email", "value": email}]})

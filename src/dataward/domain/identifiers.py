@@ -93,13 +93,21 @@ def normalise(kind: IdentifierType | str, raw: str, *, region: str | None = None
 
 
 def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
-    """E.164 (`+441632960001`) for a valid number, read in `region` when it has no country code."""
+    """E.164 (`+441632960001`) for a possible number, read in `region` without a country code.
+
+    "Possible" (the right length for its country), not "valid" (in a range the metadata knows
+    as allocated): numbers reach us from telephone networks, which allocate ranges before any
+    library's metadata catches up, and Ofcom's drama ranges used in tests are possible only.
+    Lookups and ingest share this one rule, so a subject is always found by the number that
+    created it.
+    """
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as error:
         raise InvalidIdentifier("phone", _parse_reason(error)) from None
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidIdentifier("phone", f"not a valid number for region {region}")
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:  # local-only numbers are not E.164
+        raise InvalidIdentifier("phone", f"not a possible number for region {region}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
