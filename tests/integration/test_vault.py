@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 from faker import Faker
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
-from dataward.adapters.register_file import load_register_file
-from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import checkpoint, make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.sql.vault_tables import identifiers
 from dataward.adapters.vault import crypto
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.adapters.vault.rotation import rotate_master_key
-from dataward.domain.clock import FixedClock
 from dataward.domain.errors import (
     ConfigurationError,
     InvalidIdentifier,
@@ -31,7 +26,6 @@ from dataward.domain.errors import (
     NotFound,
 )
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.register import Register
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
 from dataward.services.erasure import ErasureRefused, ShredReport, finish_erasures, shred
@@ -43,49 +37,10 @@ from dataward.services.subjects import (
     create_subject,
     find_subject,
 )
-from tests.builders import TENANT_A, TENANT_B, a_tenant
+from tests.builders import TENANT_A, TENANT_B
+from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-
-
-@dataclass
-class World:
-    engine: Engine
-    keystore: Engine
-    vault: SqlVault
-    clock: FixedClock
-    register: Register
-    key_file: Path
-
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
-
-
-@pytest.fixture
-def world(database_url: str, keystore_url: str, tmp_path: Path) -> Iterator[World]:
-    engine = make_engine(database_url)
-    keystore = make_engine(keystore_url)
-    migrate.upgrade(engine)
-    migrate.upgrade(keystore, store="keystore")
-    key_file = tmp_path / "master.key"
-    create_master_key_file(key_file)
-    clock = FixedClock(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    vault = SqlVault(keystore, MasterKeys(read_master_key_file(key_file)), clock)
-    vault.ensure_index_key()
-    with SqlUnitOfWork(engine) as uow:
-        for tenant_id in (TENANT_A, TENANT_B):
-            uow.tenants.add(a_tenant(tenant_id))
-        uow.commit()
-    yield World(engine, keystore, vault, clock, load_register_file().register, key_file)
-    engine.dispose()
-    keystore.dispose()
-
-
-@pytest.fixture
-def fake() -> Faker:
-    faker = Faker("en_GB")
-    faker.seed_instance(1234)
-    return faker
 
 
 def dco_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
@@ -129,7 +84,7 @@ def test_the_same_number_in_two_tenants_is_two_subjects(world: World, fake: Fake
 
 def test_an_invalid_number_is_refused_without_echoing_it(world: World) -> None:
     with pytest.raises(InvalidIdentifier) as caught:
-        new_caller(world, "01632 96")
+        new_caller(world, "01632 9")
     assert "01632" not in str(caught.value)
     assert str(caught.value).startswith("invalid phone")
 

@@ -49,8 +49,9 @@ def _loaded(version: str, *, operator_manages: bool = False) -> LoadedRegister:
     text = shipped_register_text().replace('version: "2026.1"', f'version: "{version}"')
     if operator_manages:
         text = text.replace(
-            "    actions: [register_subjects, manage_tenants]\n",
-            "    actions: [register_subjects, manage_tenants, manage_register]\n",
+            "    actions: [register_subjects, manage_tenants, ingest_calls, read_call_reports]\n",
+            "    actions: [register_subjects, manage_tenants, ingest_calls, read_call_reports,"
+            " manage_register]\n",
         )
     return parse_register(text, source=version)
 

@@ -96,6 +96,9 @@ class AuditAction(StrEnum):
     TENANT_CREATED = "tenant_created"
     STAFF_TOKEN_ISSUED = "staff_token_issued"  # noqa: S105 - an action name, not a secret
     STAFF_TOKENS_REVOKED = "staff_tokens_revoked"
+    CALLS_INGESTED = "calls_ingested"
+    QUARANTINE_RESOLVED = "quarantine_resolved"
+    QUARANTINE_READ = "quarantine_read"
 
 
 class AuditRefused(DatawardError):

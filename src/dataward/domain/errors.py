@@ -29,6 +29,11 @@ The tree, with the module each one lives in (here unless named):
     ├── TenantRefused          a tenant's id or settings are not valid (domain.tenants)
     ├── AuditRefused           an audit entry whose details could carry personal data
     │                          (domain.audit)
+    ├── WriteConflict          a concurrent writer stored the same unique row first; retry
+    ├── IngestRejected         a call file had bad records and no quarantine was asked for:
+    │                          nothing stored, every bad line listed (services.ingest)
+    ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked
+    │                          (services.quarantine)
     ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown
     │                          (adapters.ingest.detect)
     └── HeaderMismatch         a call file's header lacks a column its mapping names
@@ -166,6 +171,13 @@ class ActionNotAllowed(DatawardError):
         self.action = action
         self.why = why
         super().__init__(f"not allowed to {action.replace('_', ' ')}: {why}")
+
+
+class WriteConflict(DatawardError):
+    """Another transaction stored the same unique row first (e.g. two ingests creating the
+    same caller): the unit of work rolled back and the operation may simply be retried."""
+
+    code = "write_conflict"
 
 
 class Unauthenticated(DatawardError):

@@ -166,6 +166,8 @@ class StaffAction(StrEnum):
     MANAGE_REGISTER = "manage_register"
     MANAGE_TENANTS = "manage_tenants"
     MANAGE_STAFF = "manage_staff"
+    INGEST_CALLS = "ingest_calls"
+    READ_CALL_REPORTS = "read_call_reports"
 
 
 _DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")

@@ -7,21 +7,6 @@ memory stays flat whatever the file's size. It never raises on a bad line: it yi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Protocol, TextIO
-from zoneinfo import ZoneInfo
+from dataward.services.ports import Parser
 
-from dataward.domain.telephony import ParsedItem
-
-
-class Parser(Protocol):
-    name: str
-    """The format's name as `--format` takes it, e.g. `asterisk-cdr-csv`."""
-
-    def sniff(self, head: list[str]) -> float:
-        """Confidence from 0 to 1 that these first lines (at most 20) are this format."""
-        ...
-
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
-        """Stream the records; `tz` is the zone of timestamps written without one."""
-        ...
+__all__ = ["Parser"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataward.adapters.sql import (  # noqa: F401 - importing registers the tables
     audit,
+    call_tables,
+    calls,
     consent,
     staff,
     tables,

@@ -6,8 +6,10 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine, Transaction
+from sqlalchemy.exc import IntegrityError
 
 from dataward.adapters.sql.audit import SqlAuditLog
+from dataward.adapters.sql.calls import SqlCallRepository, SqlRollupRepository
 from dataward.adapters.sql.consent import (
     SqlConsentRepository,
     SqlObjectionRepository,
@@ -18,6 +20,7 @@ from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
 from dataward.adapters.sql.tenants import SqlTenantRepository
+from dataward.domain.errors import WriteConflict
 
 
 class SqlUnitOfWork:
@@ -29,6 +32,8 @@ class SqlUnitOfWork:
     staff: SqlStaffRepository
     tenants: SqlTenantRepository
     audit: SqlAuditLog
+    calls: SqlCallRepository
+    rollups: SqlRollupRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -49,6 +54,8 @@ class SqlUnitOfWork:
         self.staff = SqlStaffRepository(self._connection)
         self.tenants = SqlTenantRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
+        self.calls = SqlCallRepository(self._connection)
+        self.rollups = SqlRollupRepository(self._connection)
         return self
 
     def __exit__(
@@ -65,6 +72,8 @@ class SqlUnitOfWork:
         finally:
             self._connection.close()
             self._connection = self._transaction = None
+        if isinstance(exc, IntegrityError):
+            raise WriteConflict("a concurrent change stored the same row first") from exc
 
     def purge_freed_pages(self) -> bool:
         """After an erasure: leave no copy of deleted rows in SQLite's write-ahead log."""

@@ -10,6 +10,7 @@ import typer
 from dataward.bootstrap import Container
 from dataward.entrypoints.cli import audit as audit_commands
 from dataward.entrypoints.cli import db as db_commands
+from dataward.entrypoints.cli import ingest as ingest_commands
 from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli import processing as processing_commands
@@ -31,6 +32,7 @@ app.add_typer(subjects_commands.app, name="subjects")
 app.add_typer(tenants_commands.app, name="tenants")
 app.add_typer(staff_commands.app, name="staff")
 app.add_typer(audit_commands.app, name="audit")
+app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")

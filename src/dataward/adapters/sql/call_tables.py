@@ -1,0 +1,126 @@
+"""The call store's tables: calls, the ingests that brought them, the quarantine, the rollups.
+
+No column holds a phone number, a caller's name or a channel string: parties are subject
+references (`caller_ref`, `callee_ref`, `agent_ref`, UUIDs of subjects in the vault), a call's
+source identity is a keyed digest (`source_key`), and a quarantined line is ciphertext under a
+key of its own in the key store.
+
+On PostgreSQL `calls` is partitioned by month of `started_at` (`calls_YYYY_MM`, created before
+the first insert into that month), so a retention sweep can drop whole months. Its key
+includes `started_at` because a partitioned table's unique keys must hold the partition key.
+
+`call_rollups` are anonymous: counts and wait histograms per tenant, queue and UTC hour, with
+no subject reference, so reports outlive the erasure of callers and the deletion of raw calls.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+)
+
+from dataward.adapters.sql.tables import metadata
+from dataward.adapters.sql.types import UTCDateTime
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("source_key", LargeBinary(16), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("answered_at", UTCDateTime(), nullable=True),
+    Column("ended_at", UTCDateTime(), nullable=True),
+    Column("direction", String(10), nullable=False),
+    Column("disposition", String(12), nullable=False),
+    Column("queue", String(80), nullable=True),
+    Column("wait_s", Float, nullable=True),
+    Column("ring_s", Float, nullable=True),
+    Column("talk_s", Float, nullable=True),
+    Column("caller_ref", String(36), nullable=True),
+    Column("callee_ref", String(36), nullable=True),
+    Column("agent_ref", String(36), nullable=True),
+    Column("caller_withheld", Boolean, nullable=False),
+    Column("callee_withheld", Boolean, nullable=False),
+    Column("legs", SmallInteger, nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("ingest_id", Integer, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "source_key", "started_at", name="pk_calls"),
+    comment="Calls, pseudonymised: subject references only, never a number or a name.",
+    postgresql_partition_by="RANGE (started_at)",
+)
+
+Index("ix_calls_tenant_started", calls.c.tenant_id, calls.c.started_at)
+for _party in ("caller_ref", "callee_ref", "agent_ref"):
+    Index(
+        f"ix_calls_{_party}",
+        calls.c[_party],
+        sqlite_where=calls.c[_party].is_not(None),
+        postgresql_where=calls.c[_party].is_not(None),
+    )
+
+ingests = Table(
+    "ingests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(64), nullable=False, index=True),
+    Column("source", String(255), nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime(), nullable=True),
+    Column("calls_read", Integer, nullable=False, default=0),
+    Column("stored", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
+    Column("bad", Integer, nullable=False, default=0),
+    Column("quarantine_key", String(36), nullable=True),
+    Column("header_ciphertext", LargeBinary, nullable=True),
+    Column("replay_of", Integer, nullable=True),
+    comment="One row per file ingested: who, when, what format, and its counts.",
+)
+
+call_quarantine = Table(
+    "call_quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ingest_id", Integer, nullable=False, index=True),
+    Column("tenant_id", String(64), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("reason", String(300), nullable=False),
+    Column("raw_ciphertext", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("resolved_at", UTCDateTime(), nullable=True),
+    Column("resolution", String(16), nullable=True),
+    comment="Unreadable lines, encrypted under their ingest's own key until resolved.",
+)
+
+call_rollups = Table(
+    "call_rollups",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("queue", String(80), nullable=False),
+    Column("hour_start", UTCDateTime(), nullable=False),
+    Column("offered", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("abandoned", Integer, nullable=False),
+    Column("overflow", Integer, nullable=False),
+    Column("wait_sum", Float, nullable=False),
+    Column("wait_count", Integer, nullable=False),
+    Column("answered_wait_sum", Float, nullable=False),
+    Column("talk_sum", Float, nullable=False),
+    Column("talk_count", Integer, nullable=False),
+    Column("ring_sum", Float, nullable=False),
+    Column("answered_waits", LargeBinary, nullable=False),
+    Column("abandoned_waits", LargeBinary, nullable=False),
+    Column("all_waits", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "queue", "hour_start", name="pk_call_rollups"),
+    comment="Anonymous ACD aggregates per tenant, queue and UTC hour: no subject reference.",
+)

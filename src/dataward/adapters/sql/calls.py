@@ -1,0 +1,383 @@
+"""The call store on SQLAlchemy Core: calls, ingests, the quarantine and its unlink step.
+
+Rows move as plain tuples in the hot path (an ingest writes millions), and the repository
+never sees a number: the service resolves parties to subject references before calling it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, text, tuple_, update
+
+from dataward.adapters.sql.call_tables import call_quarantine, call_rollups, calls, ingests
+from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.domain.acd import Tally, WaitHistogram
+from dataward.domain.calls import StoredCall
+from dataward.domain.telephony import Direction, Disposition
+
+_KEY_BATCH = 500
+_PARTY_COLUMNS = ("caller_ref", "callee_ref", "agent_ref")
+_CALL_COLUMNS = tuple(c.name for c in calls.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRecord:
+    id: int
+    tenant_id: str
+    source: str
+    format: str
+    actor: str
+    started_at: datetime
+    finished_at: datetime | None
+    calls_read: int
+    stored: int
+    duplicates: int
+    bad: int
+    quarantine_key: str | None
+    header_ciphertext: bytes | None
+    replay_of: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedLine:
+    id: int
+    ingest_id: int
+    tenant_id: str
+    line: int
+    reason: str
+    raw_ciphertext: bytes
+    created_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+class SqlCallRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    # ingests -------------------------------------------------------------------------------
+
+    def start_ingest(
+        self,
+        *,
+        tenant_id: str,
+        source: str,
+        format: str,  # noqa: A002 - the column's name
+        actor: str,
+        at: datetime,
+        quarantine_key: str | None = None,
+        header_ciphertext: bytes | None = None,
+        replay_of: int | None = None,
+    ) -> int:
+        result = self._connection.execute(
+            insert(ingests)
+            .values(
+                tenant_id=tenant_id,
+                source=source[-255:],
+                format=format,
+                actor=actor,
+                started_at=at,
+                calls_read=0,
+                stored=0,
+                duplicates=0,
+                bad=0,
+                quarantine_key=quarantine_key,
+                header_ciphertext=header_ciphertext,
+                replay_of=replay_of,
+            )
+            .returning(ingests.c.id)
+        )
+        return int(result.scalar_one())
+
+    def add_ingest_counts(
+        self, ingest_id: int, *, calls_read: int, stored: int, duplicates: int, bad: int
+    ) -> None:
+        self._connection.execute(
+            update(ingests)
+            .where(ingests.c.id == ingest_id)
+            .values(
+                calls_read=ingests.c.calls_read + calls_read,
+                stored=ingests.c.stored + stored,
+                duplicates=ingests.c.duplicates + duplicates,
+                bad=ingests.c.bad + bad,
+            )
+        )
+
+    def set_quarantine(self, ingest_id: int, key_id: str, header: bytes | None) -> None:
+        self._connection.execute(
+            update(ingests)
+            .where(ingests.c.id == ingest_id)
+            .values(quarantine_key=key_id, header_ciphertext=header)
+        )
+
+    def finish_ingest(self, ingest_id: int, at: datetime) -> None:
+        self._connection.execute(
+            update(ingests).where(ingests.c.id == ingest_id).values(finished_at=at)
+        )
+
+    def ingest(self, ingest_id: int) -> IngestRecord | None:
+        row = self._connection.execute(select(ingests).where(ingests.c.id == ingest_id)).first()
+        return IngestRecord(**row._mapping) if row is not None else None
+
+    # calls ---------------------------------------------------------------------------------
+
+    def prepare_months(self, months: Iterable[tuple[int, int]]) -> None:
+        """Make sure every (year, month) has its partition (PostgreSQL; nothing on SQLite)."""
+        if self._connection.dialect.name == "postgresql":
+            ensure_month_partitions(self._connection, months)
+
+    def existing_keys(self, tenant_id: str, keys: Sequence[bytes]) -> set[bytes]:
+        """Which of these source keys the tenant's store already holds."""
+        found: set[bytes] = set()
+        for start in range(0, len(keys), _KEY_BATCH):
+            chunk = list(keys[start : start + _KEY_BATCH])
+            rows = self._connection.execute(
+                select(calls.c.source_key).where(
+                    calls.c.tenant_id == tenant_id, calls.c.source_key.in_(chunk)
+                )
+            )
+            found.update(bytes(row[0]) for row in rows)
+        return found
+
+    def add_calls(self, rows: Sequence[StoredCall]) -> None:
+        if rows:
+            self._connection.execute(insert(calls), [_call_row(row) for row in rows])
+
+    def calls_of(self, tenant_id: str, subject_id: str) -> list[StoredCall]:
+        """Every call of the tenant where the subject is a party, oldest first."""
+        rows = self._connection.execute(
+            select(calls)
+            .where(
+                calls.c.tenant_id == tenant_id,
+                or_(*(calls.c[party] == subject_id for party in _PARTY_COLUMNS)),
+            )
+            .order_by(calls.c.started_at, calls.c.source_key)
+        )
+        return [_stored_call(row._mapping) for row in rows]
+
+    def count_calls(self, tenant_id: str) -> int:
+        return int(
+            self._connection.execute(
+                select(func.count()).select_from(calls).where(calls.c.tenant_id == tenant_id)
+            ).scalar_one()
+        )
+
+    def iter_calls(
+        self, tenant_id: str, start: datetime | None = None, end: datetime | None = None
+    ) -> Iterator[StoredCall]:
+        query = select(calls).where(calls.c.tenant_id == tenant_id)
+        if start is not None:
+            query = query.where(calls.c.started_at >= start)
+        if end is not None:
+            query = query.where(calls.c.started_at < end)
+        result = self._connection.execution_options(yield_per=5000).execute(
+            query.order_by(calls.c.started_at)
+        )
+        for row in result:
+            yield _stored_call(row._mapping)
+
+    # quarantine ----------------------------------------------------------------------------
+
+    def quarantine(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self._connection.execute(insert(call_quarantine), list(rows))
+
+    def quarantined(
+        self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False
+    ) -> list[QuarantinedLine]:
+        query = select(call_quarantine).where(call_quarantine.c.tenant_id == tenant_id)
+        if ingest_id is not None:
+            query = query.where(call_quarantine.c.ingest_id == ingest_id)
+        if not include_resolved:
+            query = query.where(call_quarantine.c.resolved_at.is_(None))
+        rows = self._connection.execute(
+            query.order_by(call_quarantine.c.ingest_id, call_quarantine.c.line)
+        )
+        return [QuarantinedLine(**row._mapping) for row in rows]
+
+    def resolve_quarantined(self, ids: Sequence[int], *, at: datetime, resolution: str) -> int:
+        if not ids:
+            return 0
+        result = self._connection.execute(
+            update(call_quarantine)
+            .where(call_quarantine.c.id.in_(list(ids)), call_quarantine.c.resolved_at.is_(None))
+            .values(resolved_at=at, resolution=resolution, raw_ciphertext=b"")
+        )
+        return int(result.rowcount)
+
+
+def ensure_month_partitions(connection: Connection, months: Iterable[tuple[int, int]]) -> None:
+    """Create `calls_YYYY_MM` for each month missing, serialised by an advisory lock."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return
+    existing = {
+        row[0]
+        for row in connection.execute(
+            text(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'calls' "
+                "AND p.relnamespace = to_regnamespace(current_schema())::oid"
+            )
+        )
+    }
+    missing = [(y, m) for y, m in wanted if partition_name(y, m) not in existing]
+    if not missing:
+        return
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('dataward.calls.partitions'))"))
+    for year, month in missing:
+        start = datetime(year, month, 1, tzinfo=UTC)
+        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+        # Identifiers and bounds are built from integers only, so nothing can be injected.
+        statement = (
+            f"CREATE TABLE IF NOT EXISTS {partition_name(year, month)} PARTITION OF calls "
+            f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+        )
+        connection.execute(text(statement))
+
+
+def partition_name(year: int, month: int) -> str:
+    return f"calls_{year:04d}_{month:02d}"
+
+
+def _call_row(call: StoredCall) -> dict[str, Any]:
+    return {
+        "tenant_id": call.tenant_id,
+        "source_key": call.source_key,
+        "started_at": call.started_at,
+        "answered_at": call.answered_at,
+        "ended_at": call.ended_at,
+        "direction": call.direction.value,
+        "disposition": call.disposition.value,
+        "queue": call.queue,
+        "wait_s": call.wait_s,
+        "ring_s": call.ring_s,
+        "talk_s": call.talk_s,
+        "caller_ref": call.caller_ref,
+        "callee_ref": call.callee_ref,
+        "agent_ref": call.agent_ref,
+        "caller_withheld": call.caller_withheld,
+        "callee_withheld": call.callee_withheld,
+        "legs": call.legs,
+        "format": call.format,
+        "ingest_id": call.ingest_id,
+    }
+
+
+def _stored_call(row: Any) -> StoredCall:
+    values = dict(row)
+    values["source_key"] = bytes(values["source_key"])
+    values["direction"] = Direction(values["direction"])
+    values["disposition"] = Disposition(values["disposition"])
+    values["caller_withheld"] = bool(values["caller_withheld"])
+    values["callee_withheld"] = bool(values["callee_withheld"])
+    return StoredCall(**values)
+
+
+def _unlink_calls(connection: Connection, subject_id: str) -> int:
+    """Shredding: the subject's calls stay (they are the tenant's records) without the link."""
+    changed = 0
+    for party in _PARTY_COLUMNS:
+        result = connection.execute(
+            update(calls).where(calls.c[party] == subject_id).values({party: None})
+        )
+        changed += int(result.rowcount)
+    return changed
+
+
+register_unlink_step("calls", _unlink_calls)
+
+
+class SqlRollupRepository:
+    """Anonymous per-hour tallies of queue calls: read for update, written back merged."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def for_update(
+        self, tenant_id: str, cells: Iterable[tuple[str, datetime]]
+    ) -> dict[tuple[str, datetime], Tally]:
+        wanted = sorted(set(cells))
+        found: dict[tuple[str, datetime], Tally] = {}
+        for start in range(0, len(wanted), _KEY_BATCH):
+            chunk = wanted[start : start + _KEY_BATCH]
+            query = select(call_rollups).where(
+                call_rollups.c.tenant_id == tenant_id,
+                tuple_(call_rollups.c.queue, call_rollups.c.hour_start).in_(chunk),
+            )
+            if self._connection.dialect.name == "postgresql":
+                query = query.with_for_update()
+            for row in self._connection.execute(query):
+                found[(row.queue, row.hour_start)] = _tally(row._mapping)
+        return found
+
+    def save(
+        self,
+        tenant_id: str,
+        cells: dict[tuple[str, datetime], Tally],
+        existing: set[tuple[str, datetime]],
+    ) -> None:
+        new = [
+            {"tenant_id": tenant_id, "queue": q, "hour_start": h, **_tally_row(t)}
+            for (q, h), t in cells.items()
+            if (q, h) not in existing
+        ]
+        if new:
+            self._connection.execute(insert(call_rollups), new)
+        changed = [
+            {"k_tenant": tenant_id, "k_queue": q, "k_hour": h, **_tally_row(t)}
+            for (q, h), t in cells.items()
+            if (q, h) in existing
+        ]
+        if changed:
+            self._connection.execute(
+                update(call_rollups).where(
+                    call_rollups.c.tenant_id == bindparam("k_tenant"),
+                    call_rollups.c.queue == bindparam("k_queue"),
+                    call_rollups.c.hour_start == bindparam("k_hour"),
+                ),
+                changed,
+            )
+
+    def between(
+        self, tenant_id: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[tuple[str, datetime, Tally]]:
+        query = select(call_rollups).where(call_rollups.c.tenant_id == tenant_id)
+        if start is not None:
+            query = query.where(call_rollups.c.hour_start >= start)
+        if end is not None:
+            query = query.where(call_rollups.c.hour_start < end)
+        for row in self._connection.execute(query.order_by(call_rollups.c.hour_start)):
+            yield row.queue, row.hour_start, _tally(row._mapping)
+
+
+_TALLY_NUMBERS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "overflow",
+    "wait_sum",
+    "wait_count",
+    "answered_wait_sum",
+    "talk_sum",
+    "talk_count",
+    "ring_sum",
+)
+_TALLY_HISTOGRAMS = ("answered_waits", "abandoned_waits", "all_waits")
+
+
+def _tally_row(tally: Tally) -> dict[str, Any]:
+    row: dict[str, Any] = {name: getattr(tally, name) for name in _TALLY_NUMBERS}
+    row.update({name: getattr(tally, name).encode() for name in _TALLY_HISTOGRAMS})
+    return row
+
+
+def _tally(row: Any) -> Tally:
+    tally = Tally(**{name: row[name] for name in _TALLY_NUMBERS})
+    for name in _TALLY_HISTOGRAMS:
+        setattr(tally, name, WaitHistogram.decode(bytes(row[name])))
+    return tally

@@ -1,0 +1,248 @@
+"""`dataward ingest ...`: call files into the call store, and their quarantine.
+
+`dataward ingest FILE... --tenant T` is short for `dataward ingest files FILE... --tenant T`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
+
+
+class _FilesByDefault(TyperGroup):
+    """`dataward ingest FILE...` runs the `files` command: a file is never a command name."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["files", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_FilesByDefault,
+    help="Ingest call files (`dataward ingest FILE... --tenant T`) and manage their quarantine.",
+    no_args_is_help=True,
+)
+
+TenantOption = Annotated[str, typer.Option("--tenant", help="The tenant the calls belong to.")]
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Any]:
+    """A progress bar over bytes read, on a terminal only (scripts get none)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        yield bar, bar.add_task("ingesting", total=total)
+
+
+@app.command("files")
+def files(
+    paths: Annotated[list[Path], typer.Argument(help="Call files (CDR, queue_log, ...).")],
+    tenant: TenantOption,
+    format_name: Annotated[
+        str | None, typer.Option("--format", help="The files' format (default: detected).")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping (YAML) for the generic-csv format.")
+    ] = None,
+    quarantine: Annotated[
+        bool,
+        typer.Option(
+            "--quarantine", help="Land the good records and keep the bad lines for correction."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Ingest call files; a file with bad records is rejected whole unless --quarantine."""
+    from dataward.adapters.ingest.files import ByteCounter, file_source
+    from dataward.services.ingest import IngestRejected, ingest
+
+    counter = ByteCounter()
+    with fail_on_dataward_error(), container() as wired:
+        try:
+            sources = [
+                file_source(p, format_name=format_name, mapping=mapping, counter=counter)
+                for p in paths
+            ]
+        except FileNotFoundError as error:
+            raise typer.BadParameter(str(error)) from None
+        total = sum(p.stat().st_size for p in paths) * (1 if quarantine else 2)
+        with _progress(total) as bar:
+
+            def advance(_calls: int) -> None:
+                if bar is not None:
+                    bar[0].update(bar[1], completed=counter.done)
+
+            try:
+                report = ingest(
+                    wired.uow(),
+                    wired.vault(),
+                    wired.clock,
+                    active_register(wired),
+                    cli_actor(wired),
+                    tenant,
+                    sources,
+                    quarantine=quarantine,
+                    progress=advance,
+                )
+            except IngestRejected as error:
+                for bad in error.report.bad:
+                    typer.echo(bad, err=True)
+                typer.echo(
+                    f"rejected: {len(error.report.bad)} bad record(s), nothing was stored "
+                    "(fix them, or use --quarantine to land the good records)",
+                    err=True,
+                )
+                raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    for source in report.sources:
+        typer.echo(f"{source}: {report.formats[source]}")
+    typer.echo(
+        f"stored {report.stored} call(s), {report.duplicates} duplicate(s) skipped, "
+        f"{report.subjects_created} new subject(s), {report.events_read} queue event(s) read"
+    )
+    if report.withheld_parties:
+        typer.echo(f"{report.withheld_parties} withheld number(s) stored as withheld")
+    if report.unreadable_numbers:
+        typer.echo(f"{report.unreadable_numbers} party number(s) not valid: stored as no party")
+    if report.quarantined:
+        typer.echo(
+            f"quarantined {report.quarantined} bad line(s) "
+            f"(see `dataward ingest quarantine --tenant {tenant}`):"
+        )
+        for bad in report.bad:
+            typer.echo(f"  {bad}")
+
+
+@app.command("quarantine")
+def quarantine_list(
+    tenant: TenantOption,
+    ingest_id: Annotated[int | None, typer.Option("--ingest", help="Only this ingest.")] = None,
+    resolved: Annotated[
+        bool, typer.Option("--resolved", help="Include lines already replayed or discarded.")
+    ] = False,
+) -> None:
+    """List quarantined lines: ingest, file, line and reason (never the line's content)."""
+    from dataward.services.quarantine import list_quarantine
+
+    with fail_on_dataward_error(), container() as wired:
+        entries = list_quarantine(
+            wired.uow(read_only=True),
+            active_register(wired),
+            cli_actor(wired),
+            tenant,
+            ingest_id=ingest_id,
+            include_resolved=resolved,
+        )
+    if not entries:
+        typer.echo("no quarantined lines")
+        return
+    for entry in entries:
+        state = f" [{entry.resolution}]" if entry.resolution else ""
+        typer.echo(f"ingest {entry.ingest_id}  {entry.source}:{entry.line}  {entry.reason}{state}")
+
+
+@app.command("export")
+def quarantine_export(
+    ingest_id: Annotated[int, typer.Argument(help="The ingest whose bad lines to export.")],
+    tenant: TenantOption,
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (0600).")],
+) -> None:
+    """Write an ingest's quarantined lines (with the file's header) to a file for correction."""
+    from dataward.services.quarantine import export_quarantine
+
+    with fail_on_dataward_error(), container() as wired:
+        text = export_quarantine(
+            wired.uow(),
+            wired.vault(),
+            wired.clock,
+            active_register(wired),
+            cli_actor(wired),
+            tenant,
+            ingest_id,
+        )
+    output.touch(mode=0o600)
+    output.chmod(0o600)
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}: correct the lines, then `dataward ingest replay {ingest_id}`")
+
+
+@app.command("replay")
+def quarantine_replay(
+    ingest_id: Annotated[int, typer.Argument(help="The ingest whose bad lines to replay.")],
+    tenant: TenantOption,
+    corrected: Annotated[
+        Path | None,
+        typer.Option("--from", help="The corrected lines (default: the lines as stored)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping, when the ingest was generic-csv.")
+    ] = None,
+) -> None:
+    """Ingest an ingest's quarantined lines again (corrected, or as stored after a fix)."""
+    from dataward.services.quarantine import replay_quarantine
+
+    with fail_on_dataward_error(), container() as wired:
+        text = corrected.read_text(encoding="utf-8") if corrected is not None else None
+        report = replay_quarantine(
+            wired.uow(),
+            wired.vault(),
+            wired.clock,
+            active_register(wired),
+            cli_actor(wired),
+            tenant,
+            ingest_id,
+            corrected=text,
+            mapping=mapping,
+        )
+    typer.echo(
+        f"replayed ingest {ingest_id}: stored {report.stored} call(s), "
+        f"{report.duplicates} duplicate(s); its quarantine is resolved and its key destroyed"
+    )
+
+
+@app.command("discard")
+def quarantine_discard(
+    ingest_id: Annotated[int, typer.Argument(help="The ingest whose bad lines to discard.")],
+    tenant: TenantOption,
+) -> None:
+    """Give up an ingest's quarantined lines: their key is destroyed, so they are unreadable."""
+    from dataward.services.quarantine import discard_quarantine
+
+    with fail_on_dataward_error(), container() as wired:
+        n = discard_quarantine(
+            wired.uow(),
+            wired.vault(),
+            wired.clock,
+            active_register(wired),
+            cli_actor(wired),
+            tenant,
+            ingest_id,
+        )
+    typer.echo(f"discarded {n} line(s) of ingest {ingest_id}")
