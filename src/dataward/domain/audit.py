@@ -99,6 +99,7 @@ class AuditAction(StrEnum):
     CALLS_INGESTED = "calls_ingested"
     QUARANTINE_RESOLVED = "quarantine_resolved"
     QUARANTINE_READ = "quarantine_read"
+    CALL_REPORT_READ = "call_report_read"
 
 
 class AuditRefused(DatawardError):

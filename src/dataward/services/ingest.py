@@ -288,7 +288,7 @@ def _land_batch(
             fresh.append(_stored(tenant.id, ingest_id, key, call, caller, callee, resolution))
         uow.calls.prepare_months({(c.started_at.year, c.started_at.month) for c in fresh})
         uow.calls.add_calls(fresh)
-        add_to_rollups(uow, tenant.id, fresh)
+        add_to_rollups(uow, tenant.id, tenant.zone, fresh)
         counts["stored"] = len(fresh)
         if batch.bad and quarantine_key is not None:
             uow.calls.quarantine(

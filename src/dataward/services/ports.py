@@ -290,22 +290,22 @@ class CallRepository(Protocol):
 
 
 class RollupRepository(Protocol):
-    """Anonymous hourly tallies of queue calls per tenant and queue."""
+    """Anonymous tallies of queue calls per tenant, queue, grain and bucket."""
 
     def for_update(
-        self, tenant_id: str, cells: Iterable[tuple[str, datetime]]
-    ) -> dict[tuple[str, datetime], Tally]: ...
+        self, tenant_id: str, cells: Iterable[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], Tally]: ...
 
     def save(
         self,
         tenant_id: str,
-        cells: dict[tuple[str, datetime], Tally],
-        existing: set[tuple[str, datetime]],
+        cells: dict[tuple[str, str, str], Tally],
+        existing: set[tuple[str, str, str]],
     ) -> None: ...
 
-    def between(
-        self, tenant_id: str, start: datetime | None, end: datetime | None
-    ) -> Iterator[tuple[str, datetime, Tally]]: ...
+    def read(
+        self, tenant_id: str, grain: str, first: str | None = None, last: str | None = None
+    ) -> Iterator[tuple[str, str, Tally]]: ...
 
 
 class UnitOfWork(Protocol):

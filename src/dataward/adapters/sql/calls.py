@@ -174,8 +174,10 @@ class SqlCallRepository:
             query = query.where(calls.c.started_at >= start)
         if end is not None:
             query = query.where(calls.c.started_at < end)
-        result = self._connection.execution_options(yield_per=5000).execute(
-            query.order_by(calls.c.started_at)
+        # On the statement, not the connection: Connection.execution_options changes the
+        # connection in place, and a later INSERT would then run as a server-side cursor.
+        result = self._connection.execute(
+            query.order_by(calls.c.started_at).execution_options(yield_per=5000)
         )
         for row in result:
             yield _stored_call(row._mapping)
@@ -292,67 +294,70 @@ def _unlink_calls(connection: Connection, subject_id: str) -> int:
 register_unlink_step("calls", _unlink_calls)
 
 
+RollupCell = tuple[str, str, str]
+"""(queue, grain, bucket)."""
+
+
 class SqlRollupRepository:
-    """Anonymous per-hour tallies of queue calls: read for update, written back merged."""
+    """Anonymous tallies of queue calls per grain: read for update, written back merged."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def for_update(
-        self, tenant_id: str, cells: Iterable[tuple[str, datetime]]
-    ) -> dict[tuple[str, datetime], Tally]:
+    def for_update(self, tenant_id: str, cells: Iterable[RollupCell]) -> dict[RollupCell, Tally]:
         wanted = sorted(set(cells))
-        found: dict[tuple[str, datetime], Tally] = {}
+        found: dict[RollupCell, Tally] = {}
+        key = tuple_(call_rollups.c.queue, call_rollups.c.grain, call_rollups.c.bucket)
         for start in range(0, len(wanted), _KEY_BATCH):
-            chunk = wanted[start : start + _KEY_BATCH]
             query = select(call_rollups).where(
                 call_rollups.c.tenant_id == tenant_id,
-                tuple_(call_rollups.c.queue, call_rollups.c.hour_start).in_(chunk),
+                key.in_(wanted[start : start + _KEY_BATCH]),
             )
             if self._connection.dialect.name == "postgresql":
                 query = query.with_for_update()
             for row in self._connection.execute(query):
-                found[(row.queue, row.hour_start)] = _tally(row._mapping)
+                found[(row.queue, row.grain, row.bucket)] = _tally(row._mapping)
         return found
 
     def save(
-        self,
-        tenant_id: str,
-        cells: dict[tuple[str, datetime], Tally],
-        existing: set[tuple[str, datetime]],
+        self, tenant_id: str, cells: dict[RollupCell, Tally], existing: set[RollupCell]
     ) -> None:
         new = [
-            {"tenant_id": tenant_id, "queue": q, "hour_start": h, **_tally_row(t)}
-            for (q, h), t in cells.items()
-            if (q, h) not in existing
+            {"tenant_id": tenant_id, "queue": q, "grain": g, "bucket": b, **_tally_row(t)}
+            for (q, g, b), t in cells.items()
+            if (q, g, b) not in existing
         ]
         if new:
             self._connection.execute(insert(call_rollups), new)
         changed = [
-            {"k_tenant": tenant_id, "k_queue": q, "k_hour": h, **_tally_row(t)}
-            for (q, h), t in cells.items()
-            if (q, h) in existing
+            {"k_tenant": tenant_id, "k_queue": q, "k_grain": g, "k_bucket": b, **_tally_row(t)}
+            for (q, g, b), t in cells.items()
+            if (q, g, b) in existing
         ]
         if changed:
             self._connection.execute(
                 update(call_rollups).where(
                     call_rollups.c.tenant_id == bindparam("k_tenant"),
                     call_rollups.c.queue == bindparam("k_queue"),
-                    call_rollups.c.hour_start == bindparam("k_hour"),
+                    call_rollups.c.grain == bindparam("k_grain"),
+                    call_rollups.c.bucket == bindparam("k_bucket"),
                 ),
                 changed,
             )
 
-    def between(
-        self, tenant_id: str, start: datetime | None, end: datetime | None
-    ) -> Iterator[tuple[str, datetime, Tally]]:
-        query = select(call_rollups).where(call_rollups.c.tenant_id == tenant_id)
-        if start is not None:
-            query = query.where(call_rollups.c.hour_start >= start)
-        if end is not None:
-            query = query.where(call_rollups.c.hour_start < end)
-        for row in self._connection.execute(query.order_by(call_rollups.c.hour_start)):
-            yield row.queue, row.hour_start, _tally(row._mapping)
+    def read(
+        self, tenant_id: str, grain: str, first: str | None = None, last: str | None = None
+    ) -> Iterator[tuple[str, str, Tally]]:
+        """(queue, bucket, tally) of one grain, buckets from `first` to `last` inclusive."""
+        query = select(call_rollups).where(
+            call_rollups.c.tenant_id == tenant_id, call_rollups.c.grain == grain
+        )
+        if first is not None:
+            query = query.where(call_rollups.c.bucket >= first)
+        if last is not None:
+            query = query.where(call_rollups.c.bucket <= last)
+        for row in self._connection.execute(query.order_by(call_rollups.c.bucket)):
+            yield row.queue, row.bucket, _tally(row._mapping)
 
 
 _TALLY_NUMBERS = (

@@ -14,6 +14,7 @@ from dataward.entrypoints.cli import ingest as ingest_commands
 from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli import processing as processing_commands
+from dataward.entrypoints.cli import report as report_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands
 from dataward.entrypoints.cli import tenants as tenants_commands
@@ -33,6 +34,7 @@ app.add_typer(tenants_commands.app, name="tenants")
 app.add_typer(staff_commands.app, name="staff")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(ingest_commands.app, name="ingest")
+app.add_typer(report_commands.app, name="report")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")

@@ -93,7 +93,8 @@ def upgrade() -> None:
         "call_rollups",
         sa.Column("tenant_id", sa.String(64), nullable=False),
         sa.Column("queue", sa.String(80), nullable=False),
-        sa.Column("hour_start", UTCDateTime(), nullable=False),
+        sa.Column("grain", sa.String(8), nullable=False),
+        sa.Column("bucket", sa.String(24), nullable=False),
         sa.Column("offered", sa.Integer(), nullable=False),
         sa.Column("answered", sa.Integer(), nullable=False),
         sa.Column("abandoned", sa.Integer(), nullable=False),
@@ -107,8 +108,8 @@ def upgrade() -> None:
         sa.Column("answered_waits", sa.LargeBinary(), nullable=False),
         sa.Column("abandoned_waits", sa.LargeBinary(), nullable=False),
         sa.Column("all_waits", sa.LargeBinary(), nullable=False),
-        sa.PrimaryKeyConstraint("tenant_id", "queue", "hour_start", name="pk_call_rollups"),
-        comment="Anonymous ACD aggregates per tenant, queue and UTC hour: no subject reference.",
+        sa.PrimaryKeyConstraint("tenant_id", "queue", "grain", "bucket", name="pk_call_rollups"),
+        comment="Anonymous ACD aggregates per tenant, queue and period: no subject reference.",
     )
 
 

@@ -1,0 +1,139 @@
+"""ACD reports as CSV, JSON or a plain-text table.
+
+Rates are fractions (0.85, not 85%) in CSV and JSON and percentages in the table; times are
+seconds. A suppressed cell keeps its group and period and says `suppressed`, with no figures,
+so a reader sees that something was withheld, not that nothing happened.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import Any
+
+from dataward.services.reports import AcdReport
+
+COLUMNS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "overflow",
+    "answer_rate",
+    "abandon_rate",
+    "asa_s",
+    "service_level",
+    "service_level_2",
+    "service_level_offered",
+    "avg_wait_s",
+    "p90_wait_s",
+    "avg_talk_s",
+    "total_talk_s",
+)
+
+
+def _rounded(value: Any) -> Any:
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def report_dict(report: AcdReport) -> dict[str, Any]:
+    return {
+        "tenant": report.tenant_id,
+        "by": report.by.value,
+        "period": report.period.value,
+        "from": report.first.isoformat() if report.first else None,
+        "to": report.last.isoformat() if report.last else None,
+        "service_level_seconds": report.thresholds.service_level_s,
+        "short_abandon_seconds": report.thresholds.short_abandon_s,
+        "k_anonymity_threshold": report.k,
+        "suppressed_cells": report.suppressed,
+        "source": report.source,
+        "cells": [
+            {
+                report.by.value: cell.group,
+                "period": cell.period,
+                "suppressed": cell.metrics is None,
+                **(
+                    {k: _rounded(v) for k, v in asdict(cell.metrics).items()}
+                    if cell.metrics is not None
+                    else {}
+                ),
+            }
+            for cell in report.cells
+        ],
+    }
+
+
+def report_json(report: AcdReport) -> str:
+    return json.dumps(report_dict(report), indent=2)
+
+
+def report_csv(report: AcdReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([report.by.value, "period", "suppressed", *COLUMNS])
+    for cell in report.cells:
+        if cell.metrics is None:
+            writer.writerow([cell.group, cell.period, "yes", *([""] * len(COLUMNS))])
+            continue
+        values = asdict(cell.metrics)
+        writer.writerow(
+            [cell.group, cell.period, "no"]
+            + ["" if values[c] is None else _rounded(values[c]) for c in COLUMNS]
+        )
+    return out.getvalue()
+
+
+def report_table(report: AcdReport) -> str:
+    header = [
+        *(report.by.value, "period", "offered", "answered", "abandoned", "short", "overflow"),
+        *("answer%", "SL%", "SL2%", "ASA s", "avg wait s", "p90 wait s", "avg talk s"),
+    ]
+    rows = [header]
+    for cell in report.cells:
+        m = cell.metrics
+        if m is None:
+            rows.append([cell.group, cell.period, "suppressed", *([""] * (len(header) - 3))])
+            continue
+        rows.append(
+            [
+                cell.group,
+                cell.period,
+                str(m.offered),
+                str(m.answered),
+                str(m.abandoned),
+                str(m.short_abandoned),
+                str(m.overflow),
+                _percent(m.answer_rate),
+                _percent(m.service_level),
+                _percent(m.service_level_2),
+                _number(m.asa_s),
+                _number(m.avg_wait_s),
+                "" if m.p90_wait_s is None else str(m.p90_wait_s),
+                _number(m.avg_talk_s),
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    footer = (
+        f"service level within {report.thresholds.service_level_s} s; short abandon within "
+        f"{report.thresholds.short_abandon_s} s"
+    )
+    if report.k is not None:
+        footer += f"; {report.suppressed} cell(s) under k={report.k} suppressed"
+    return "\n".join([*lines, "", footer]) + "\n"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+RENDERERS = {"json": report_json, "csv": report_csv, "table": report_table}

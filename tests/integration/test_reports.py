@@ -1,0 +1,205 @@
+"""ACD reports against figures worked out by hand on a small queue_log fixture.
+
+Tenant A: Europe/London (GMT on 2 March 2026), service level 20 s, short abandon 5 s; the
+register's k is 5. All calls are on Monday 2 March 2026.
+
+queue sales (one caller, X, makes all five calls):
+  c1 09:00 answered, wait 10, talk 100, agent 200
+  c2 09:10 answered, wait 25, talk 200, agent 200
+  c3 09:20 abandoned, wait 3 (short)
+  c4 09:30 abandoned, wait 40
+  c5 10:05 overflow (timeout), wait 60
+queue support (two other callers, one call each):
+  c6 09:15 answered, wait 5, talk 50, agent 300
+  c7 10:15 answered, wait 20, talk 70, agent 200
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from faker import Faker
+
+from dataward.adapters.ingest.files import text_source
+from dataward.domain.acd import Metrics, Period
+from dataward.domain.errors import ActionNotAllowed
+from dataward.domain.subjects import Actor
+from dataward.services.erasure import shred
+from dataward.services.ingest import ingest
+from dataward.services.reports import NO_PARTY, AcdReport, ReportBy, acd_report
+from dataward.services.subjects import find_subject
+from tests.builders import TENANT_A, TENANT_B
+from tests.integration.world import World
+
+OPERATOR = Actor(id="staff-operator", role="operator")
+ADMIN_B = Actor(id="admin-b", role="tenant_admin", tenant_id=TENANT_B)
+DCO = Actor(id="staff-dco", role="dco")
+BASE = 1_772_442_000  # 2026-03-02T09:00:00Z
+
+
+def _fixture(x: str, y: str, z: str) -> str:
+    def at(minute: int, second: int = 0) -> int:
+        return BASE + minute * 60 + second
+
+    return "\n".join(
+        [
+            f"{at(0)}|c1|sales|NONE|ENTERQUEUE||{x}|1",
+            f"{at(0, 10)}|c1|sales|SIP/200|CONNECT|10|c1b|2",
+            f"{at(1, 50)}|c1|sales|SIP/200|COMPLETECALLER|10|100|1",
+            f"{at(10)}|c2|sales|NONE|ENTERQUEUE||{x}|1",
+            f"{at(10, 25)}|c2|sales|SIP/200|CONNECT|25|c2b|4",
+            f"{at(13, 45)}|c2|sales|SIP/200|COMPLETEAGENT|25|200|1",
+            f"{at(20)}|c3|sales|NONE|ENTERQUEUE||{x}|1",
+            f"{at(20, 3)}|c3|sales|NONE|ABANDON|1|1|3",
+            f"{at(30)}|c4|sales|NONE|ENTERQUEUE||{x}|1",
+            f"{at(30, 40)}|c4|sales|NONE|ABANDON|1|1|40",
+            f"{at(65)}|c5|sales|NONE|ENTERQUEUE||{x}|1",
+            f"{at(66)}|c5|sales|NONE|EXITWITHTIMEOUT|1|1|60",
+            f"{at(15)}|c6|support|NONE|ENTERQUEUE||{y}|1",
+            f"{at(15, 5)}|c6|support|SIP/300|CONNECT|5|c6b|1",
+            f"{at(15, 55)}|c6|support|SIP/300|COMPLETECALLER|5|50|1",
+            f"{at(75)}|c7|support|NONE|ENTERQUEUE||{z}|1",
+            f"{at(75, 20)}|c7|support|SIP/200|CONNECT|20|c7b|3",
+            f"{at(76, 30)}|c7|support|SIP/200|COMPLETECALLER|20|70|1",
+        ]
+    )
+
+
+@pytest.fixture
+def loaded(world: World, fake: Faker) -> tuple[World, str]:
+    x, y, z = (f"07700 900{fake.unique.random_int(100, 999)}" for _ in range(3))
+    source = text_source(_fixture(x, y, z), name="fixture.log", format_name="asterisk-queue-log")
+    report = ingest(
+        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source]
+    )
+    assert report.stored == 7
+    return world, x
+
+
+def _report(world: World, by: ReportBy, period: Period, **kw: date) -> AcdReport:
+    return acd_report(
+        world.uow(), world.clock, world.register, OPERATOR, TENANT_A, by=by, period=period, **kw
+    )
+
+
+def _cells(report: AcdReport) -> dict[tuple[str, str], Metrics | None]:
+    return {(c.group, c.period): c.metrics for c in report.cells}
+
+
+def _offered(report: AcdReport) -> dict[tuple[str, str], int]:
+    return {(c.group, c.period): c.metrics.offered for c in report.cells if c.metrics}
+
+
+def test_queue_by_day_matches_the_hand_computed_figures(loaded: tuple[World, str]) -> None:
+    world, _ = loaded
+    report = _report(world, ReportBy.QUEUE, Period.DAY)
+    cells = _cells(report)
+    sales = cells[("sales", "2026-03-02")]
+    assert sales is not None
+    assert (sales.offered, sales.answered, sales.abandoned) == (5, 2, 2)
+    assert (sales.short_abandoned, sales.overflow) == (1, 1)
+    assert sales.answer_rate == pytest.approx(2 / 5)
+    assert sales.abandon_rate == pytest.approx((2 - 1) / (5 - 1))
+    assert sales.asa_s == pytest.approx((10 + 25) / 2)
+    assert sales.service_level == pytest.approx(1 / 2)  # c1 within 20 s, c2 not
+    assert sales.service_level_2 == pytest.approx((1 + 1) / (2 + 2))  # c1 and c3
+    assert sales.service_level_offered == pytest.approx(1 / (5 - 1))
+    assert sales.avg_wait_s == pytest.approx((10 + 25 + 3 + 40 + 60) / 5)
+    assert sales.p90_wait_s == 60  # nearest rank ceil(0.9 * 5) = 5th of 3,10,25,40,60
+    assert sales.avg_talk_s == pytest.approx(150)
+    support = cells[("support", "2026-03-02")]
+    assert support is not None
+    assert (support.offered, support.answered, support.asa_s) == (2, 2, 12.5)
+    assert support.service_level == pytest.approx(1.0)  # 20 s is within 20 s
+    assert support.p90_wait_s == 20
+    assert support.avg_talk_s == pytest.approx(60)
+    assert report.source == "rollups:day"
+
+
+def test_queue_by_hour_and_hour_of_day(loaded: tuple[World, str]) -> None:
+    world, _ = loaded
+    assert _offered(_report(world, ReportBy.QUEUE, Period.HOUR)) == {
+        ("sales", "2026-03-02T09:00"): 4,
+        ("sales", "2026-03-02T10:00"): 1,
+        ("support", "2026-03-02T09:00"): 1,
+        ("support", "2026-03-02T10:00"): 1,
+    }
+    profile = _report(world, ReportBy.QUEUE, Period.HOUR_OF_DAY)
+    assert profile.source == "rollups:hod"
+    assert _offered(profile) == {
+        ("sales", "09"): 4,
+        ("sales", "10"): 1,
+        ("support", "09"): 1,
+        ("support", "10"): 1,
+    }
+
+
+def test_a_range_that_cuts_a_month_reads_days_and_gives_the_same_figures(
+    loaded: tuple[World, str],
+) -> None:
+    world, _ = loaded
+    whole = _report(world, ReportBy.QUEUE, Period.MONTH)
+    assert whole.source == "rollups:month"
+    cut = _report(
+        world, ReportBy.QUEUE, Period.MONTH, first=date(2026, 3, 2), last=date(2026, 3, 2)
+    )
+    assert cut.source == "rollups:day"
+    assert _cells(cut) == _cells(whole)
+    outside = _report(world, ReportBy.QUEUE, Period.MONTH, first=date(2026, 3, 3))
+    assert outside.cells == []
+    weekday = _report(
+        world, ReportBy.QUEUE, Period.DAY_OF_WEEK, first=date(2026, 3, 2), last=date(2026, 3, 2)
+    )
+    assert {c.period for c in weekday.cells} == {"1-Mon"}
+
+
+def test_per_agent(loaded: tuple[World, str]) -> None:
+    world, _ = loaded
+    report = _report(world, ReportBy.AGENT, Period.DAY)
+    # agent 300: c6; agent 200: c1, c2, c7; no agent: c3, c4, c5
+    assert sorted(_offered(report).values()) == [1, 3, 3]
+    nobody = _cells(report)[(NO_PARTY, "2026-03-02")]
+    assert nobody is not None
+    assert nobody.answered == 0
+
+
+def test_per_caller_cells_under_k_are_suppressed(loaded: tuple[World, str]) -> None:
+    world, x = loaded
+    report = _report(world, ReportBy.CALLER, Period.DAY)
+    assert report.k == 5
+    shown = [c for c in report.cells if c.metrics is not None]
+    assert list(_offered(report).values()) == [5]  # caller X: five calls, k = 5
+    assert report.suppressed == 2  # the two support callers, one call each
+    caller = find_subject(world.uow(), world.vault, "phone", x, tenant_id=TENANT_A)
+    assert caller is not None
+    assert shown[0].group == str(caller.id)
+
+
+def test_queue_reports_survive_erasing_the_caller(loaded: tuple[World, str]) -> None:
+    world, x = loaded
+    before = _cells(_report(world, ReportBy.QUEUE, Period.DAY))
+    caller = find_subject(world.uow(), world.vault, "phone", x, tenant_id=TENANT_A)
+    assert caller is not None
+    shred(
+        world.uow(), world.vault, world.clock, world.register, DCO, str(caller.id),
+        reason="erasure_request",
+    )  # fmt: skip
+    assert _cells(_report(world, ReportBy.QUEUE, Period.DAY)) == before
+    by_caller = _report(world, ReportBy.CALLER, Period.DAY)
+    assert str(caller.id) not in {c.group for c in by_caller.cells}
+    assert NO_PARTY in {c.group for c in by_caller.cells}
+
+
+def test_another_tenants_admin_cannot_read_the_report(loaded: tuple[World, str]) -> None:
+    world, _ = loaded
+    with pytest.raises(ActionNotAllowed):
+        acd_report(
+            world.uow(), world.clock, world.register, ADMIN_B, TENANT_A,
+            by=ReportBy.QUEUE, period=Period.DAY,
+        )  # fmt: skip
+    own = acd_report(
+        world.uow(), world.clock, world.register, ADMIN_B, TENANT_B,
+        by=ReportBy.QUEUE, period=Period.DAY,
+    )  # fmt: skip
+    assert own.cells == []
