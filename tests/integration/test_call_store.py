@@ -16,9 +16,11 @@ from dataward.adapters.ingest.files import file_source, text_source
 from dataward.adapters.sql.call_tables import call_quarantine, calls
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calls import StoredCall
-from dataward.domain.errors import ActionNotAllowed, NotFound
+from dataward.domain.errors import AccessDenied, ActionNotAllowed, NoSuchSubject, NotFound
+from dataward.domain.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.domain.telephony import Disposition
+from dataward.services.call_access import CallView, calls_of_subject
 from dataward.services.erasure import shred
 from dataward.services.ingest import IngestRejected, ingest
 from dataward.services.quarantine import (
@@ -114,12 +116,12 @@ def test_reingesting_adds_nothing_and_reports_the_duplicates(world: World) -> No
     _ingest(world, TENANT_A, sample(QUEUE_LOG), sample(CDR_CUSTOM))
     before = _calls(world, TENANT_A)
     with world.uow() as uow:
-        rollups = list(uow.rollups.between(TENANT_A, None, None))
+        rollups = list(uow.rollups.read(TENANT_A, "hour"))
     again = _ingest(world, TENANT_A, sample(QUEUE_LOG), sample(CDR_CUSTOM))
     assert (again.stored, again.duplicates, again.subjects_created) == (0, 18, 0)
     assert _calls(world, TENANT_A) == before
     with world.uow() as uow:
-        assert list(uow.rollups.between(TENANT_A, None, None)) == rollups
+        assert list(uow.rollups.read(TENANT_A, "hour")) == rollups
 
 
 def test_tenants_get_their_own_subjects_and_calls(world: World) -> None:
@@ -281,7 +283,7 @@ def test_shredding_a_caller_unlinks_their_calls_and_keeps_the_reports(world: Wor
     _ingest(world, TENANT_A, sample(QUEUE_LOG))
     caller = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
     with world.uow() as uow:
-        rollups = list(uow.rollups.between(TENANT_A, None, None))
+        rollups = list(uow.rollups.read(TENANT_A, "hour"))
     assert caller is not None
     report = shred(
         world.uow(), world.vault, world.clock, world.register, DCO, str(caller.id),
@@ -292,7 +294,7 @@ def test_shredding_a_caller_unlinks_their_calls_and_keeps_the_reports(world: Wor
     assert len(calls_now) == 4
     assert str(caller.id) not in {c.caller_ref for c in calls_now}
     with world.uow() as uow:
-        assert list(uow.rollups.between(TENANT_A, None, None)) == rollups
+        assert list(uow.rollups.read(TENANT_A, "hour")) == rollups
 
 
 def test_calls_are_partitioned_by_month_on_postgresql(world: World, backend: str) -> None:
@@ -339,3 +341,38 @@ def test_no_sample_number_is_in_the_database_files(
     assert found == []
     with world.engine.connect() as connection:
         assert connection.execute(select(calls.c.caller_ref)).first() is not None
+
+
+def test_a_callers_calls_with_numbers_opened_through_the_gate(world: World) -> None:
+    _ingest(world, TENANT_A, sample(QUEUE_LOG))
+    caller = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
+    assert caller is not None
+    gate = Gate(world.register)
+
+    def calls_as(actor: Actor, tenant: str = TENANT_A) -> list[CallView]:
+        return calls_of_subject(
+            world.uow(), world.vault, world.clock, gate, actor,
+            tenant_id=tenant, subject_id=caller.id,
+        )  # fmt: skip
+
+    (view,) = calls_as(ADMIN_A)
+    assert view.call.queue == "9000"
+    assert view.caller.number == "+441632960001"
+    assert view.agent.ref is not None
+    assert view.agent.number is None
+    assert view.agent.refused == "tenant_mismatch"  # agents are our own subjects, not A's
+    support = Actor(id="staff-support", role="support")
+    (seen,) = calls_of_subject(
+        world.uow(), world.vault, world.clock, gate, support,
+        tenant_id=TENANT_A, subject_id=caller.id, purpose="telephony_support",
+    )  # fmt: skip
+    assert (seen.caller.number, seen.agent.agent_id) == ("+441632960001", "2004")
+    with pytest.raises(AccessDenied):
+        calls_as(OPERATOR)  # may not decrypt identifiers
+    with pytest.raises(NoSuchSubject):
+        calls_as(ADMIN_B)
+    with pytest.raises(NoSuchSubject):
+        calls_as(ADMIN_A, tenant=TENANT_B)
+    with world.uow() as uow:
+        decisions = [e for e in uow.audit.iter_entries() if e.action == "gate_decision"]
+    assert len(decisions) >= 4

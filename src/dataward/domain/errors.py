@@ -34,6 +34,10 @@ The tree, with the module each one lives in (here unless named):
     │                          nothing stored, every bad line listed (services.ingest)
     ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked
     │                          (services.quarantine)
+    ├── ReportRefused          a report asked for a range that ends before it starts
+    │                          (services.reports)
+    ├── BatchTooLarge          a call batch posted to the API over its size limit
+    │                          (entrypoints.api.errors)
     ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown
     │                          (adapters.ingest.detect)
     └── HeaderMismatch         a call file's header lacks a column its mapping names

@@ -126,3 +126,65 @@ def read_identifiers(
         if decisions[_question(gate, purpose, s.type, subject)].allowed
     )
     return Disclosure(str(subject.id), purpose, opened, refused)
+
+
+@dataclass(frozen=True, slots=True)
+class PartyDisclosure:
+    """One party of a set of calls: its identifiers the gate allowed, or why it refused."""
+
+    subject_id: str
+    identifiers: tuple[DisclosedIdentifier, ...] = ()
+    refused: str | None = None
+
+
+def read_parties(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    gate: Gate,
+    actor: Actor,
+    *,
+    subject_ids: Iterable[str],
+    purpose: str,
+) -> dict[str, PartyDisclosure]:
+    """The identifiers of many call parties for `purpose`, one gate decision each.
+
+    Every decision is recorded and committed in one transaction before anything is opened. A
+    party the gate refuses (erased, restricted, another tenant's, ...) is named with the
+    reason and nothing of it is opened; a party that no longer exists is refused as erased.
+    """
+    at = clock.now()
+    allowed: dict[str, list[tuple[str, bytes]]] = {}
+    refused: dict[str, str] = {}
+    with uow:
+        for subject_id in sorted(set(subject_ids)):
+            subject = uow.subjects.get(subject_id)
+            if subject is None:
+                refused[subject_id] = "subject_erased"
+                continue
+            # A caller is its number; one of our own subjects is in a call as an agent only.
+            kind = IdentifierType.PHONE if subject.tenant_id else IdentifierType.AGENT_ID
+            decision = decide(
+                uow,
+                gate,
+                actor,
+                subject_id=subject.id,
+                category=identifier_category(kind, subject),
+                purpose=purpose,
+                at=at,
+                decrypt=True,
+            )
+            if not decision.allowed:
+                refused[subject_id] = decision.reason.value
+                continue
+            allowed[subject_id] = [
+                (s.type, s.ciphertext)
+                for s in uow.subjects.identifiers_of(subject.id)
+                if s.type == kind.value
+            ]
+        uow.commit()
+    out = {ref: PartyDisclosure(ref, refused=why) for ref, why in refused.items()}
+    for ref, stored in allowed.items():
+        opened = tuple(DisclosedIdentifier(kind, vault.open(ref, c)) for kind, c in stored)
+        out[ref] = PartyDisclosure(ref, opened)
+    return out

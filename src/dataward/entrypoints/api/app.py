@@ -8,6 +8,7 @@ from dataward import __version__
 from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
+from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.register import router as register_router
 from dataward.entrypoints.api.subjects import router as subjects_router
@@ -27,6 +28,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(subjects_router)
     app.include_router(processing_router)
     app.include_router(tenants_router)
+    app.include_router(calls_router)
     app.include_router(audit_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")

@@ -37,16 +37,28 @@ from dataward.domain.errors import (
     RegisterInvalid,
     RestrictionRefused,
     Unauthenticated,
+    WriteConflict,
 )
 from dataward.domain.tenants import TenantRefused
 from dataward.services.erasure import ErasureRefused
+from dataward.services.ingest import IngestRejected
+from dataward.services.quarantine import QuarantineRefused
+from dataward.services.reports import ReportRefused
 from dataward.services.staff import StaffRefused
 from dataward.services.subjects import DuplicateIdentifier, SubjectRefused
 
 SUBJECTS_PATH = "/api/v1/subjects"
 INTERNAL_ERROR = "internal error"
 
+
+class BatchTooLarge(DatawardError):
+    """A call batch posted to the API over its size limit."""
+
+    code = "batch_too_large"
+
+
 STATUS: dict[type[DatawardError], int] = {
+    BatchTooLarge: 413,
     RegisterInvalid: 422,
     MappingInvalid: 422,
     FormatUnknown: 422,
@@ -61,6 +73,10 @@ STATUS: dict[type[DatawardError], int] = {
     StaffRefused: 422,
     TenantRefused: 422,
     DuplicateIdentifier: 409,
+    WriteConflict: 409,
+    IngestRejected: 422,
+    QuarantineRefused: 409,
+    ReportRefused: 422,
     Unauthenticated: 401,
     AccessDenied: 403,
     ActionNotAllowed: 403,

@@ -1,0 +1,217 @@
+"""`/api/v1/tenants/{tenant_id}/...`: call batches, their quarantine, a subject's calls, and
+ACD reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from dataward.domain.acd import Period
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.errors import BatchTooLarge, error_body
+from dataward.services.call_access import PartyView, calls_of_subject
+from dataward.services.ingest import IngestRejected, ingest
+from dataward.services.quarantine import list_quarantine
+from dataward.services.reports import ReportBy, acd_report
+
+router = APIRouter(prefix="/api/v1/tenants/{tenant_id}", tags=["calls"])
+
+MAX_BATCH_BYTES = 64 * 1024 * 1024
+"""The largest call batch one request may carry; larger files go through `dataward ingest`."""
+
+
+@router.post(
+    "/calls",
+    status_code=201,
+    summary="Ingest a batch of calls (a call file's text in the body)",
+    openapi_extra={"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+async def post_calls(
+    tenant_id: str,
+    request: Request,
+    container: ContainerDep,
+    register: RegisterDep,
+    actor: ActorDep,
+    format_name: Annotated[str | None, Query(alias="format")] = None,
+    quarantine: bool = False,
+) -> Any:
+    """The body is a call file as its PBX writes it (CDR CSV, queue_log, ...): the format is
+    detected unless named. A batch with bad records is refused whole (422, each bad line
+    listed) unless `quarantine=true`."""
+    from dataward.adapters.ingest.files import text_source
+
+    body = await request.body()
+    if len(body) > MAX_BATCH_BYTES:
+        raise BatchTooLarge(f"a batch may be at most {MAX_BATCH_BYTES} bytes")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = body.decode("latin-1")
+    source = text_source(text, name="batch", format_name=format_name)
+    try:
+        report = ingest(
+            container.uow(),
+            container.vault(),
+            container.clock,
+            register,
+            actor,
+            tenant_id,
+            [source],
+            quarantine=quarantine,
+        )
+    except IngestRejected as error:
+        return JSONResponse(
+            error_body(
+                error.code,
+                f"{len(error.report.bad)} bad record(s); nothing was stored",
+                list(error.report.bad),
+            ),
+            status_code=422,
+        )
+    return report.as_dict()
+
+
+class QuarantinedOut(BaseModel):
+    id: int
+    ingest_id: int
+    source: str
+    line: int
+    reason: str
+    resolution: str | None
+
+
+@router.get("/calls/quarantine", summary="Quarantined lines: where and why, never the line")
+def get_quarantine(
+    tenant_id: str,
+    container: ContainerDep,
+    register: RegisterDep,
+    actor: ActorDep,
+    ingest_id: int | None = None,
+) -> list[QuarantinedOut]:
+    entries = list_quarantine(
+        container.uow(read_only=True), register, actor, tenant_id, ingest_id=ingest_id
+    )
+    return [
+        QuarantinedOut(
+            id=e.id,
+            ingest_id=e.ingest_id,
+            source=e.source,
+            line=e.line,
+            reason=e.reason,
+            resolution=e.resolution,
+        )
+        for e in entries
+    ]
+
+
+class PartyOut(BaseModel):
+    ref: str | None
+    withheld: bool
+    number: str | None
+    agent_id: str | None
+    refused: str | None
+
+    @classmethod
+    def of(cls, party: PartyView) -> PartyOut:
+        return cls(
+            ref=party.ref,
+            withheld=party.withheld,
+            number=party.number,
+            agent_id=party.agent_id,
+            refused=party.refused,
+        )
+
+
+class CallOut(BaseModel):
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    direction: str
+    disposition: str
+    queue: str | None
+    wait_s: float | None
+    ring_s: float | None
+    talk_s: float | None
+    legs: int
+    format: str
+    caller: PartyOut
+    callee: PartyOut
+    agent: PartyOut
+
+
+@router.get(
+    "/subjects/{subject_id}/calls",
+    summary="Every call of the tenant where the subject is a party, numbers through the gate",
+)
+def get_subject_calls(
+    tenant_id: str,
+    subject_id: UUID,
+    container: ContainerDep,
+    gate: GateDep,
+    actor: ActorDep,
+    purpose: str = "telephony_reporting",
+) -> list[CallOut]:
+    views = calls_of_subject(
+        container.uow(),
+        container.vault(),
+        container.clock,
+        gate,
+        actor,
+        tenant_id=tenant_id,
+        subject_id=subject_id,
+        purpose=purpose,
+    )
+    return [
+        CallOut(
+            started_at=v.call.started_at,
+            answered_at=v.call.answered_at,
+            ended_at=v.call.ended_at,
+            direction=v.call.direction.value,
+            disposition=v.call.disposition.value,
+            queue=v.call.queue,
+            wait_s=v.call.wait_s,
+            ring_s=v.call.ring_s,
+            talk_s=v.call.talk_s,
+            legs=v.call.legs,
+            format=v.call.format,
+            caller=PartyOut.of(v.caller),
+            callee=PartyOut.of(v.callee),
+            agent=PartyOut.of(v.agent),
+        )
+        for v in views
+    ]
+
+
+@router.get("/reports/acd", summary="ACD report (JSON or CSV), never decrypting")
+def get_acd_report(
+    tenant_id: str,
+    container: ContainerDep,
+    register: RegisterDep,
+    actor: ActorDep,
+    by: ReportBy = ReportBy.QUEUE,
+    period: Period = Period.DAY,
+    first: Annotated[date | None, Query(alias="from")] = None,
+    last: Annotated[date | None, Query(alias="to")] = None,
+    output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
+) -> Any:
+    from dataward.adapters.documents.acd_report import report_csv, report_dict
+
+    report = acd_report(
+        container.uow(),
+        container.clock,
+        register,
+        actor,
+        tenant_id,
+        by=by,
+        period=period,
+        first=first,
+        last=last,
+    )
+    if output == "csv":
+        return Response(report_csv(report), media_type="text/csv; charset=utf-8")
+    return report_dict(report)

@@ -1,0 +1,100 @@
+"""Calls over the API: batches in, duplicates and bad lines reported, a caller's calls opened
+through the gate, ACD reports out, and every tenant boundary tried."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import Api
+from tests.samples import sample
+
+QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
+CALLS = "/api/v1/tenants/{}/calls"
+
+
+def _post(api: Api, who: str, body: str, tenant: str = "tenant-a", **params: Any) -> Any:
+    return api.client.post(
+        CALLS.format(tenant),
+        content=body.encode(),
+        params=params,
+        headers={**api.as_(who), "Content-Type": "text/plain"},
+    )
+
+
+def test_a_batch_lands_once_and_a_repeat_reports_duplicates(api: Api) -> None:
+    body = sample(QUEUE_LOG).read_text()
+    first = _post(api, "operator", body)
+    assert first.status_code == 201, first.text
+    assert (first.json()["stored"], first.json()["formats"]) == (4, {"batch": "asterisk-queue-log"})
+    again = _post(api, "operator", body)
+    assert (again.json()["stored"], again.json()["duplicates"]) == (0, 4)
+
+
+def test_a_bad_batch_is_refused_whole_with_its_lines_and_no_numbers(api: Api) -> None:
+    body = "1764000000x|1.1|sales|NONE|ENTERQUEUE||07700900123|1\n"
+    body += "1764000001|2.1|sales|NONE|ENTERQUEUE||07700900124|1\n"
+    refused = _post(api, "operator", body, format="asterisk-queue-log")
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "ingest_rejected"
+    assert [d.split(":")[:2] for d in error["details"]] == [["batch", "1"]]
+    assert "07700" not in refused.text
+    report = api.client.get(
+        "/api/v1/tenants/tenant-a/reports/acd", headers=api.as_("operator")
+    ).json()
+    assert report["cells"] == []
+    landed = _post(api, "operator", body, format="asterisk-queue-log", quarantine="true")
+    assert (landed.json()["stored"], landed.json()["quarantined"]) == (1, 1)
+    listed = api.client.get(CALLS.format("tenant-a") + "/quarantine", headers=api.as_("operator"))
+    assert [(q["line"], q["source"]) for q in listed.json()] == [(1, "batch")]
+    assert "07700" not in listed.text
+
+
+def test_another_tenants_admin_can_neither_post_nor_read(api: Api) -> None:
+    body = sample(QUEUE_LOG).read_text()
+    assert _post(api, "admin_b", body).status_code in (403, 404)
+    assert _post(api, "marketing", body).status_code == 403
+    for path in ("/calls/quarantine", "/reports/acd"):
+        response = api.client.get(f"/api/v1/tenants/tenant-a{path}", headers=api.as_("admin_b"))
+        assert response.status_code in (403, 404), path
+    assert _post(api, "admin_a", body).json()["stored"] == 4
+    own = api.client.get("/api/v1/tenants/tenant-b/reports/acd", headers=api.as_("admin_b"))
+    assert own.json()["cells"] == []
+
+
+def test_a_callers_calls_and_the_reports(api: Api) -> None:
+    assert _post(api, "operator", sample(QUEUE_LOG).read_text()).status_code == 201
+    found = api.lookup(
+        "admin_a",
+        type="phone",
+        value="01632 960001",
+        purpose="telephony_reporting",
+        tenant_id="tenant-a",
+    )
+    assert found.status_code == 200, found.text
+    subject_id = found.json()["id"]
+    calls = api.client.get(
+        f"/api/v1/tenants/tenant-a/subjects/{subject_id}/calls", headers=api.as_("admin_a")
+    )
+    assert calls.status_code == 200, calls.text
+    (call,) = calls.json()
+    assert (call["queue"], call["caller"]["number"]) == ("9000", "+441632960001")
+    hidden = api.client.get(
+        f"/api/v1/tenants/tenant-b/subjects/{subject_id}/calls", headers=api.as_("admin_b")
+    )
+    assert hidden.status_code == 404
+    monthly = api.client.get(
+        "/api/v1/tenants/tenant-a/reports/acd",
+        params={"by": "queue", "period": "month"},
+        headers=api.as_("admin_a"),
+    ).json()
+    support = next(c for c in monthly["cells"] if c["queue"] == "support")
+    assert (support["period"], support["abandoned"], support["avg_wait_s"]) == ("2020-08", 1, 68)
+    csv_text = api.client.get(
+        "/api/v1/tenants/tenant-a/reports/acd",
+        params={"format": "csv", "by": "caller"},
+        headers=api.as_("admin_a"),
+    ).text
+    rows = csv_text.splitlines()
+    assert rows[0].startswith("caller,period,suppressed,offered")
+    assert all(",yes," in row for row in rows[1:])  # one call per caller: all under k

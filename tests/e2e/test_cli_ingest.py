@@ -1,0 +1,64 @@
+"""`dataward ingest` and `dataward report acd` as an operator would run them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dataward.entrypoints.cli.main import app
+from tests.samples import sample
+
+runner = CliRunner()
+QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
+
+
+@pytest.fixture
+def operator(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    result = runner.invoke(app, ["tenants", "create", "Acme Ltd", "--id", "acme"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("DATAWARD_ACTOR", "op-on-duty")
+    monkeypatch.setenv("DATAWARD_ACTOR_ROLE", "operator")
+    return data_dir
+
+
+@pytest.mark.usefixtures("operator")
+def test_ingest_then_again_then_report() -> None:
+    path = str(sample(QUEUE_LOG))
+    first = runner.invoke(app, ["ingest", path, "--tenant", "acme"])
+    assert first.exit_code == 0, first.output
+    assert "asterisk-queue-log" in first.stdout
+    assert "stored 4 call(s), 0 duplicate(s)" in first.stdout
+    again = runner.invoke(app, ["ingest", "files", path, "--tenant", "acme", "--json"])
+    assert '"duplicates": 4' in again.stdout
+    report = runner.invoke(app, ["report", "acd", "--tenant", "acme", "--period", "month"])
+    assert report.exit_code == 0, report.output
+    support = next(line for line in report.stdout.splitlines() if line.startswith("support"))
+    assert support.split()[:5] == ["support", "2020-08", "1", "0", "1"]
+
+
+@pytest.mark.usefixtures("operator")
+def test_a_bad_file_is_rejected_listing_its_lines_then_quarantined(tmp_path: Path) -> None:
+    bad = tmp_path / "queue_log"
+    bad.write_text(
+        "1764000000|1.1|sales|NONE|ENTERQUEUE||07700900123|1\n"
+        "1764000005|1.1|sales|NONE|ABANDON|1|1|5\n"
+        "17640000o6|2.1|sales|NONE|ENTERQUEUE||07700900124|1\n"
+    )
+    rejected = runner.invoke(app, ["ingest", str(bad), "--tenant", "acme"])
+    assert rejected.exit_code == 2
+    assert f"{bad}:3:" in rejected.stderr
+    assert "nothing was stored" in rejected.stderr
+    assert "07700" not in rejected.output
+    kept = runner.invoke(app, ["ingest", str(bad), "--tenant", "acme", "--quarantine"])
+    assert kept.exit_code == 0, kept.output
+    assert "stored 1 call(s)" in kept.stdout
+    listed = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"])
+    assert f"{bad}:3" in listed.stdout
+    ingest_id = listed.stdout.split()[1]
+    refused = runner.invoke(app, ["ingest", "export", ingest_id, "--tenant", "acme", "-o", "x"])
+    assert refused.exit_code == 1  # the operator may not see numbers
+    discarded = runner.invoke(app, ["ingest", "discard", ingest_id, "--tenant", "acme"])
+    assert discarded.exit_code == 0, discarded.output
+    assert "discarded 1 line(s)" in discarded.stdout
