@@ -6,6 +6,7 @@ Each fake keeps its rows in plain lists and dicts and counts commits, as cosmicp
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -327,6 +328,12 @@ class FakeVault:
         had = subject_id in self.keys
         self.keys.discard(subject_id)
         return had
+
+    def destroy_keys(self, subject_ids: Sequence[str]) -> int:
+        return sum(self.destroy_key(s) for s in subject_ids)
+
+    def record_key(self, scope: str, purpose: str) -> bytes:
+        return hashlib.sha256(f"{purpose}|{scope}".encode()).digest()
 
     def has_key(self, subject_id: str) -> bool:
         return subject_id in self.keys

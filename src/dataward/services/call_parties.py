@@ -68,6 +68,7 @@ class Resolution:
 
     subjects: dict[PartyKey, str] = field(default_factory=dict)
     created: int = 0
+    created_ids: list[str] = field(default_factory=list)
     unreadable: set[PartyKey] = field(default_factory=set)
 
 
@@ -148,6 +149,7 @@ class PartyResolver:
                 ]
             )
             resolution.created = len(new)
+            resolution.created_ids = [str(s.id) for s, *_ in new]
         return resolution
 
     def _new_subject(self, kind: PartyKind, at: datetime) -> Subject:

@@ -9,27 +9,30 @@ subject reference) in five grains:
 - `hod`: the local month and hour of day (`2026-03/09`), for hour-of-day profiles;
 - `dow`: the local month and weekday (`2026-03/7-Sun`), for day-of-week profiles.
 
-Calls are first tallied per UTC hour, then each hour's tally is merged into the local grains,
-so the zone arithmetic is done once per hour of calls, not once per call. That is exact for
-every zone whose offset is whole hours (all of the UK and Europe); in a zone with a half-hour
-offset a call's local day and hour are those of the start of its UTC hour.
+Calls are first tallied per UTC hour in memory (`RollupBuffer`), then each hour's tally is
+merged into the local grains and written, so the zone arithmetic is done once per hour of
+calls and each cell is written once per flush, not once per call. That is exact for every zone
+whose offset is whole hours (all of the UK and Europe); in a zone with a half-hour offset a
+call's local day and hour are those of the start of its UTC hour.
 
 Erasing a caller or deleting raw calls by retention leaves the rollups as they were.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dataward.domain.acd import Period, Tally, period_key
-from dataward.domain.calls import StoredCall
+from dataward.domain.telephony import Disposition
 from dataward.services.ports import UnitOfWork
 
 Cell = tuple[str, str, str]
 """(queue, grain, bucket)."""
+
+FLUSH_CELLS = 20_000
+"""Hour cells held in memory before they are written (bounds the buffer's memory)."""
 
 
 class Grain(StrEnum):
@@ -61,47 +64,61 @@ def local_buckets(hour: int, zone: ZoneInfo) -> dict[Grain, str]:
     }
 
 
-def tally_by_grain(calls: Iterable[StoredCall], zone: ZoneInfo) -> dict[Cell, Tally]:
-    """The queue calls among `calls` tallied into every grain's cells."""
-    hourly: dict[tuple[str, int], Tally] = {}
-    for call in calls:
-        if call.queue is None:
-            continue
-        key = (call.queue, int(call.started_at.timestamp()) // 3600)
-        tally = hourly.get(key)
+class RollupBuffer:
+    """Queue calls tallied per queue and UTC hour, written to the rollups on `flush`."""
+
+    def __init__(self, tenant_id: str, zone: ZoneInfo) -> None:
+        self.tenant_id = tenant_id
+        self.zone = zone
+        self._hourly: dict[tuple[str, int], Tally] = {}
+        self._locals: dict[int, dict[Grain, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._hourly)
+
+    def add(
+        self,
+        queue: str,
+        started_at: datetime,
+        disposition: Disposition,
+        wait_s: float | None,
+        talk_s: float | None,
+        ring_s: float | None,
+    ) -> None:
+        key = (queue, int(started_at.timestamp()) // 3600)
+        tally = self._hourly.get(key)
         if tally is None:
-            tally = hourly[key] = Tally()
-        tally.add(call.disposition, call.wait_s, call.talk_s, call.ring_s)
-    cells: dict[Cell, Tally] = {}
-    locals_of: dict[int, dict[Grain, str]] = {}
-    for (queue, hour), tally in hourly.items():
-        cells[(queue, Grain.HOUR.value, hour_bucket(hour))] = tally
-        buckets = locals_of.get(hour)
-        if buckets is None:
-            buckets = locals_of[hour] = local_buckets(hour, zone)
-        for grain, bucket in buckets.items():
-            cell = (queue, grain.value, bucket)
-            merged = cells.get(cell)
-            if merged is None:
-                merged = cells[cell] = Tally()
-            merged.merge(tally)
-    return cells
+            tally = self._hourly[key] = Tally()
+        tally.add(disposition, wait_s, talk_s, ring_s)
 
+    def cells(self) -> dict[Cell, Tally]:
+        """Every grain's cells from the hours held."""
+        cells: dict[Cell, Tally] = {}
+        for (queue, hour), tally in self._hourly.items():
+            cells[(queue, Grain.HOUR.value, hour_bucket(hour))] = tally
+            buckets = self._locals.get(hour)
+            if buckets is None:
+                buckets = self._locals[hour] = local_buckets(hour, self.zone)
+            for grain, bucket in buckets.items():
+                cell = (queue, grain.value, bucket)
+                merged = cells.get(cell)
+                if merged is None:
+                    merged = cells[cell] = Tally()
+                merged.merge(tally)
+        return cells
 
-def add_to_rollups(
-    uow: UnitOfWork, tenant_id: str, zone: ZoneInfo, calls: Iterable[StoredCall]
-) -> int:
-    """Add the queue calls among `calls` to the tenant's rollups; returns how many cells."""
-    delta = tally_by_grain(calls, zone)
-    if not delta:
-        return 0
-    stored = uow.rollups.for_update(tenant_id, delta)
-    merged: dict[Cell, Tally] = {}
-    for cell, tally in delta.items():
-        if cell in stored:
-            stored[cell].merge(tally)
-            merged[cell] = stored[cell]
-        else:
-            merged[cell] = tally
-    uow.rollups.save(tenant_id, merged, set(stored))
-    return len(delta)
+    def flush(self, uow: UnitOfWork) -> int:
+        """Merge the held tallies into the stored rollups, in the caller's transaction."""
+        delta = self.cells()
+        self._hourly.clear()
+        if len(self._locals) > FLUSH_CELLS:
+            self._locals.clear()
+        if not delta:
+            return 0
+        stored = uow.rollups.for_update(self.tenant_id, delta)
+        for cell, tally in delta.items():
+            if cell in stored:
+                stored[cell].merge(tally)
+                delta[cell] = stored[cell]
+        uow.rollups.save(self.tenant_id, delta, set(stored))
+        return len(delta)

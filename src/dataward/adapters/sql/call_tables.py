@@ -7,7 +7,9 @@ key of its own in the key store.
 
 On PostgreSQL `calls` is partitioned by month of `started_at` (`calls_YYYY_MM`, created before
 the first insert into that month), so a retention sweep can drop whole months. Its key
-includes `started_at` because a partitioned table's unique keys must hold the partition key.
+includes `started_at` because a partitioned table's unique keys must hold the partition key;
+it leads with the time so that a file in time order appends to the key's index instead of
+scattering inserts over it, and duplicates are looked up by (start, identity) pairs.
 
 `call_rollups` are anonymous: counts and wait histograms per tenant, queue and period, with no
 subject reference, so reports outlive the erasure of callers and the deletion of raw calls.
@@ -56,7 +58,7 @@ calls = Table(
     Column("legs", SmallInteger, nullable=False),
     Column("format", String(32), nullable=False),
     Column("ingest_id", Integer, nullable=False),
-    PrimaryKeyConstraint("tenant_id", "source_key", "started_at", name="pk_calls"),
+    PrimaryKeyConstraint("tenant_id", "started_at", "source_key", name="pk_calls"),
     comment="Calls, pseudonymised: subject references only, never a number or a name.",
     postgresql_partition_by="RANGE (started_at)",
 )

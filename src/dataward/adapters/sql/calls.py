@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, text, tuple_, update
@@ -21,7 +21,55 @@ from dataward.domain.telephony import Direction, Disposition
 
 _KEY_BATCH = 500
 _PARTY_COLUMNS = ("caller_ref", "callee_ref", "agent_ref")
-_CALL_COLUMNS = tuple(c.name for c in calls.columns)
+CALL_COLUMNS = tuple(c.name for c in calls.columns)
+"""The order of a row's values for `SqlCallRepository.add_call_rows`."""
+_NAMES = ", ".join(CALL_COLUMNS)
+_MARKS = ", ".join("?" * len(CALL_COLUMNS))
+_COPY_CALLS = f"COPY calls ({_NAMES}) FROM STDIN"
+_INSERT_CALLS = f"INSERT INTO calls ({_NAMES}) VALUES ({_MARKS})"  # noqa: S608 - the table's own names
+_WINDOW_SQLITE = (
+    "SELECT started_at, source_key FROM calls WHERE tenant_id = ? "
+    "AND started_at >= ? AND started_at <= ?"
+)
+_WINDOW_PG = _WINDOW_SQLITE.replace("?", "%s")
+_WINDOW = timedelta(minutes=10)
+_BULK_CACHE_KIB = 131_072
+_TIMES = tuple(CALL_COLUMNS.index(name) for name in ("started_at", "answered_at", "ended_at"))
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """`value` as SQLAlchemy's SQLite DateTime writes it (naive UTC, always microseconds), so
+    rows written in bulk compare and read back like the rest."""
+    if value is None:
+        return None
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    text = value.replace(tzinfo=None).isoformat(" ")
+    return text if value.microsecond else text + ".000000"
+
+
+def _from_sqlite_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _stretches(times: list[datetime]) -> Iterator[tuple[datetime, datetime]]:
+    """Sorted times cut into (first, last) stretches wherever two are `_WINDOW` apart."""
+    if not times:
+        return
+    low = high = times[0]
+    for at in times[1:]:
+        if at - high > _WINDOW:
+            yield low, high
+            low = at
+        high = at
+    yield low, high
+
+
+def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    values = list(row)
+    for index in _TIMES:
+        values[index] = _sqlite_time(values[index])
+    return tuple(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,22 +178,59 @@ class SqlCallRepository:
         if self._connection.dialect.name == "postgresql":
             ensure_month_partitions(self._connection, months)
 
-    def existing_keys(self, tenant_id: str, keys: Sequence[bytes]) -> set[bytes]:
-        """Which of these source keys the tenant's store already holds."""
+    def existing_keys(self, tenant_id: str, keys: Sequence[tuple[datetime, bytes]]) -> set[bytes]:
+        """Which of these (start, source key) pairs the tenant's store already holds.
+
+        The pairs are sorted by time and cut where they are more than `_WINDOW` apart; each
+        stretch is one range scan of the primary key, which leads with the start time. A file
+        in time order costs one short scan per batch; one out of order, a seek per call.
+        """
+        wanted = {(at.astimezone(UTC), key) for at, key in keys}
         found: set[bytes] = set()
-        for start in range(0, len(keys), _KEY_BATCH):
-            chunk = list(keys[start : start + _KEY_BATCH])
-            rows = self._connection.execute(
-                select(calls.c.source_key).where(
-                    calls.c.tenant_id == tenant_id, calls.c.source_key.in_(chunk)
-                )
-            )
-            found.update(bytes(row[0]) for row in rows)
+        postgres = self._connection.dialect.name == "postgresql"
+        query = _WINDOW_PG if postgres else _WINDOW_SQLITE
+        cursor = self._connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for low, high in _stretches(sorted(at for at, _ in wanted)):
+                bounds = (low, high) if postgres else (_sqlite_time(low), _sqlite_time(high))
+                cursor.execute(query, (tenant_id, *bounds))
+                for at, key in cursor.fetchall():
+                    started = at if postgres else _from_sqlite_time(at)
+                    if (started, bytes(key)) in wanted:
+                        found.add(bytes(key))
+        finally:
+            cursor.close()
         return found
+
+    def prepare_bulk(self) -> None:
+        """A larger page cache for this connection's bulk writes (SQLite; reset by `end_bulk`)."""
+        if self._connection.dialect.name == "sqlite":
+            self._connection.exec_driver_sql(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
+
+    def end_bulk(self) -> None:
+        if self._connection.dialect.name == "sqlite":
+            self._connection.exec_driver_sql("PRAGMA cache_size=-2000")
 
     def add_calls(self, rows: Sequence[StoredCall]) -> None:
         if rows:
             self._connection.execute(insert(calls), [_call_row(row) for row in rows])
+
+    def add_call_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """The bulk path of ingest: rows as tuples in `CALL_COLUMNS` order, written with the
+        driver's fastest means (COPY on PostgreSQL, executemany on SQLite)."""
+        if not rows:
+            return
+        driver = self._connection.connection.driver_connection
+        if self._connection.dialect.name == "postgresql":
+            with driver.cursor().copy(_COPY_CALLS) as copy:  # type: ignore[union-attr]
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(_INSERT_CALLS, [_sqlite_row(row) for row in rows])
+        finally:
+            cursor.close()
 
     def calls_of(self, tenant_id: str, subject_id: str) -> list[StoredCall]:
         """Every call of the tenant where the subject is a party, oldest first."""

@@ -56,6 +56,12 @@ def blind_index(index_key: bytes, scope: str, kind: str, normalised: str) -> byt
     return hmac.new(index_key, message, hashlib.sha256).digest()
 
 
+def derived_key(index_key: bytes, scope: str, purpose: str) -> bytes:
+    """A 32-byte key for one purpose and scope, derived from the index key by HMAC."""
+    message = b"dataward derived key v1\x00" + purpose.encode("ascii") + b"\x00" + scope.encode()
+    return hmac.new(index_key, message, hashlib.sha256).digest()
+
+
 def data_key_context(subject_id: str, master_fingerprint: str) -> bytes:
     return f"dataward data key v1|{subject_id}|{master_fingerprint}".encode("ascii")
 

@@ -244,6 +244,26 @@ class SqlVault:
             )
         return result.rowcount > 0
 
+    def destroy_keys(self, subject_ids: Sequence[str]) -> int:
+        """`destroy_key` for many at once (keys of subjects whose creation was rolled back)."""
+        ids = list(dict.fromkeys(subject_ids))
+        with self._cache_lock:
+            for subject_id in ids:
+                self._cache.pop(subject_id, None)
+        removed = 0
+        with self._engine.begin() as connection:
+            for start in range(0, len(ids), 500):
+                result = connection.execute(
+                    delete(data_keys).where(data_keys.c.subject_id.in_(ids[start : start + 500]))
+                )
+                removed += result.rowcount
+        return removed
+
+    def record_key(self, scope: str, purpose: str) -> bytes:
+        """A key for keyed digests of records (not identifiers) in one scope, derived from the
+        index key: e.g. a call's source identity, digested with keyed BLAKE2b."""
+        return crypto.derived_key(self.index_key(), scope, purpose)
+
     def purge_freed_pages(self) -> bool:
         """Clear destroyed keys out of the key store's files as far as the database allows.
 

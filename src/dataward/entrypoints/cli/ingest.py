@@ -90,7 +90,7 @@ def files(
             ]
         except FileNotFoundError as error:
             raise typer.BadParameter(str(error)) from None
-        total = sum(p.stat().st_size for p in paths) * (1 if quarantine else 2)
+        total = sum(p.stat().st_size for p in paths)
         with _progress(total) as bar:
 
             def advance(_calls: int) -> None:

@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column("legs", sa.SmallInteger(), nullable=False),
         sa.Column("format", sa.String(32), nullable=False),
         sa.Column("ingest_id", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("tenant_id", "source_key", "started_at", name="pk_calls"),
+        sa.PrimaryKeyConstraint("tenant_id", "started_at", "source_key", name="pk_calls"),
         comment="Calls, pseudonymised: subject references only, never a number or a name.",
         postgresql_partition_by="RANGE (started_at)",
     )

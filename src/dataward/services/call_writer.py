@@ -1,0 +1,162 @@
+"""Landing parsed calls in the call store, a batch at a time, inside one transaction.
+
+For each batch: every party is classified (`domain.calls.classify_party`) and resolved to a
+subject (`call_parties`); each call's identity is digested with keyed BLAKE2b under a key of
+the tenant's (derived from the vault's index key), so identities are comparable within the
+tenant and meaningless outside it; calls already stored (or met earlier in the batch) are
+counted as duplicates; the rest are written as plain rows through the repository's bulk path,
+and the queue calls among them are tallied into the rollup buffer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dataward.domain.calls import PartyKind, classify_party, safe_queue_name, source_identity
+from dataward.domain.clock import Clock
+from dataward.domain.telephony import BadRecord, RawCall
+from dataward.domain.tenants import Tenant
+from dataward.services.call_parties import PartyKey, PartyResolver
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.rollups import FLUSH_CELLS, RollupBuffer
+
+CALL_IDENTITY = "call identity"
+_DIGEST = 16
+
+
+@dataclass(slots=True)
+class WriterCounts:
+    stored: int = 0
+    duplicates: int = 0
+    subjects: int = 0
+    withheld: int = 0
+    unreadable: int = 0
+    quarantined: int = 0
+    created: list[str] = field(default_factory=list)
+    """Subjects created in this transaction: their keys go if it rolls back."""
+
+
+class CallWriter:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        vault: Vault,
+        clock: Clock,
+        tenant: Tenant,
+        ingest_id: int,
+        resolver: PartyResolver,
+    ) -> None:
+        self._uow = uow
+        self._vault = vault
+        self._clock = clock
+        self._tenant = tenant
+        self._ingest_id = ingest_id
+        self._resolver = resolver
+        self._identity_key = vault.record_key(tenant.id, CALL_IDENTITY)
+        self._rollups = RollupBuffer(tenant.id, tenant.zone)
+        self._months: set[tuple[int, int]] = set()
+        self.counts = WriterCounts()
+
+    def identity(self, call: RawCall) -> bytes:
+        return hashlib.blake2b(
+            source_identity(call).encode("utf-8"), key=self._identity_key, digest_size=_DIGEST
+        ).digest()
+
+    def land(self, calls: Sequence[RawCall]) -> None:
+        """Write a batch's new calls (in the caller's open transaction)."""
+        if not calls:
+            return
+        uow, counts = self._uow, self.counts
+        parties, keys = _parties(calls, counts)
+        resolution = self._resolver.resolve(uow, keys, self._clock.now())
+        counts.subjects += resolution.created
+        counts.created.extend(resolution.created_ids)
+        subjects = resolution.subjects
+        identities = [self.identity(call) for call in calls]
+        existing = uow.calls.existing_keys(
+            self._tenant.id,
+            [(call.start, key) for call, key in zip(calls, identities, strict=True)],
+        )
+        rows: list[tuple[Any, ...]] = []
+        months: set[tuple[int, int]] = set()
+        tenant_id, ingest_id, rollups = self._tenant.id, self._ingest_id, self._rollups
+        for call, key, (caller, callee) in zip(calls, identities, parties, strict=True):
+            if key in existing:
+                counts.duplicates += 1
+                continue
+            existing.add(key)
+            caller_ref = subjects.get((caller[0], caller[1])) if caller[1] is not None else None
+            callee_ref = subjects.get((callee[0], callee[1])) if callee[1] is not None else None
+            if caller[1] is not None and caller_ref is None:
+                counts.unreadable += 1
+            if callee[1] is not None and callee_ref is None:
+                counts.unreadable += 1
+            agent = call.agent_id
+            queue = safe_queue_name(call.queue)
+            start = call.start
+            months.add((start.year, start.month))
+            rows.append(
+                (
+                    tenant_id, key, start, call.answer, call.end, call.direction.value,
+                    call.disposition.value, queue, call.wait_s, call.ring_s, call.talk_s,
+                    caller_ref, callee_ref,
+                    subjects.get((PartyKind.AGENT, agent)) if agent else None,
+                    caller[0] is PartyKind.WITHHELD, callee[0] is PartyKind.WITHHELD,
+                    max(1, len(call.legs)), call.format, ingest_id,
+                )
+            )  # fmt: skip
+            if queue is not None:
+                rollups.add(queue, start, call.disposition, call.wait_s, call.talk_s, call.ring_s)
+        new_months = months - self._months
+        if new_months:
+            uow.calls.prepare_months(new_months)
+            self._months |= new_months
+        uow.calls.add_call_rows(rows)
+        counts.stored += len(rows)
+        if len(rollups) > FLUSH_CELLS:
+            rollups.flush(uow)
+
+    def quarantine(self, bad: Sequence[BadRecord], key_id: str, at: datetime) -> None:
+        self._uow.calls.quarantine(
+            [
+                {
+                    "ingest_id": self._ingest_id,
+                    "tenant_id": self._tenant.id,
+                    "line": record.location.line,
+                    "reason": record.reason[:300],
+                    "raw_ciphertext": self._vault.seal(key_id, record.raw),
+                    "created_at": at,
+                }
+                for record in bad
+            ]
+        )
+        self.counts.quarantined += len(bad)
+
+    def finish(self) -> None:
+        self._rollups.flush(self._uow)
+
+
+Party = tuple[PartyKind, str | None]
+
+
+def _parties(
+    calls: Sequence[RawCall], counts: WriterCounts
+) -> tuple[list[tuple[Party, Party]], list[PartyKey]]:
+    """Each call's (caller, callee) classified, and every party to resolve."""
+    parties: list[tuple[Party, Party]] = []
+    keys: list[PartyKey] = []
+    for call in calls:
+        caller, callee = classify_party(call.caller), classify_party(call.callee)
+        parties.append((caller, callee))
+        for kind, value in (caller, callee):
+            if value is not None:
+                keys.append((kind, value))
+            elif kind is PartyKind.WITHHELD:
+                counts.withheld += 1
+        if call.agent_id:
+            keys.append((PartyKind.AGENT, call.agent_id))
+    return parties, keys
