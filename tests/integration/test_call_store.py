@@ -376,3 +376,25 @@ def test_a_callers_calls_with_numbers_opened_through_the_gate(world: World) -> N
     with world.uow() as uow:
         decisions = [e for e in uow.audit.iter_entries() if e.action == "gate_decision"]
     assert len(decisions) >= 4
+
+
+def test_calls_of_a_subject_shredded_during_an_ingest_are_unlinked_before_it_commits(
+    world: World,
+) -> None:
+    _ingest(world, TENANT_A, sample(QUEUE_LOG))
+    (call, *_) = [c for c in _calls(world, TENANT_A) if c.caller_ref]
+    since = world.clock.now()
+    with world.uow() as uow:
+        uow.subjects.erase(
+            uow.subjects.get(call.caller_ref),  # type: ignore[arg-type]
+            at=since,
+            reason="erasure_request",
+            request_ref=None,
+        )
+        # what the shred's own unlink step could not see: a row of an ingest still running
+        uow.calls.add_calls([dataclasses.replace(call, source_key=b"x" * 16, ingest_id=99)])
+        assert uow.calls.unlink_erased(99, since=since) == 1
+        uow.commit()
+    refs = {(c.ingest_id, c.caller_ref) for c in _calls(world, TENANT_A)}
+    assert (99, None) in refs
+    assert call.caller_ref not in {ref for _, ref in refs}

@@ -7,9 +7,11 @@ names) becomes an `end_user` subject: our customers' staff are users of the repo
 so they are our own subjects, and their agent id is held as `<tenant>/<id>` so that two tenants'
 extension 201 stay two people.
 
-Both pure steps (normalisation and the blind index) are memoised in bounded caches, because
-numbers repeat heavily in call data; which subject a number belongs to is looked up for each
-batch, never cached between batches, so a subject shredded meanwhile is never linked again.
+Normalisation, the blind index and the subject a party resolved to are memoised in bounded
+caches, because numbers repeat heavily in call data. The subject cache lives for one
+transaction (`begin` clears it): a rolled-back transaction's subjects never leak into the
+next. A subject shredded by another transaction while an ingest runs could still be named by
+calls of that ingest; the ingest unlinks those before it commits (`unlink_erased`).
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ class PartyResolver:
         self._tenant = tenant
         self._numbers: _Lru[str, str] = _Lru(cache_size)
         self._indexes: _Lru[tuple[str, str], bytes] = _Lru(cache_size)
+        self._subjects: _Lru[PartyKey, str] = _Lru(cache_size)
+
+    def begin(self) -> None:
+        """A new transaction: forget which subjects parties resolved to."""
+        self._subjects = _Lru(self._subjects._size)
 
     def e164(self, raw: str) -> str | None:
         """The number in E.164, or None when it is not a valid number in the tenant's region."""
@@ -114,7 +121,12 @@ class PartyResolver:
         """
         resolution = Resolution()
         wanted: dict[tuple[str, str], dict[bytes, tuple[PartyKey, str]]] = {}
+        known = self._subjects
         for key in set(keys):
+            cached = known.get(key)
+            if cached is not None:
+                resolution.subjects[key] = cached
+                continue
             ident = self._identifier(key)
             if ident is None:
                 resolution.unreadable.add(key)
@@ -132,6 +144,7 @@ class PartyResolver:
                     new.append((subject, scope, kind, value, index))
                     subject_id = str(subject.id)
                 resolution.subjects[key] = subject_id
+                known.put(key, subject_id)
         if new:
             sealed = self._vault.enrol({str(s.id): [value] for s, _, _, value, _ in new})
             uow.subjects.add_many([s for s, *_ in new])

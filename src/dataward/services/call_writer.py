@@ -59,6 +59,7 @@ class CallWriter:
         self._identity_key = vault.record_key(tenant.id, CALL_IDENTITY)
         self._rollups = RollupBuffer(tenant.id, tenant.zone)
         self._months: set[tuple[int, int]] = set()
+        self._started = clock.now()
         self.counts = WriterCounts()
 
     def identity(self, call: RawCall) -> bytes:
@@ -137,7 +138,9 @@ class CallWriter:
         self.counts.quarantined += len(bad)
 
     def finish(self) -> None:
+        """Write the rollups held, and unlink any subject shredded while this ingest ran."""
         self._rollups.flush(self._uow)
+        self._uow.calls.unlink_erased(self._ingest_id, since=self._started)
 
 
 Party = tuple[PartyKind, str | None]

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select, text, t
 
 from dataward.adapters.sql.call_tables import call_quarantine, call_rollups, calls, ingests
 from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.adapters.sql.vault_tables import tombstones
 from dataward.domain.acd import Tally, WaitHistogram
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import Direction, Disposition
@@ -34,7 +35,7 @@ _WINDOW_SQLITE = (
 _WINDOW_PG = _WINDOW_SQLITE.replace("?", "%s")
 _WINDOW = timedelta(minutes=10)
 _BULK_CACHE_KIB = 131_072
-_TIMES = tuple(CALL_COLUMNS.index(name) for name in ("started_at", "answered_at", "ended_at"))
+assert CALL_COLUMNS[2:5] == ("started_at", "answered_at", "ended_at")  # noqa: S101 - _sqlite_row
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
@@ -66,10 +67,9 @@ def _stretches(times: list[datetime]) -> Iterator[tuple[datetime, datetime]]:
 
 
 def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    values = list(row)
-    for index in _TIMES:
-        values[index] = _sqlite_time(values[index])
-    return tuple(values)
+    """A bulk row with its three times (started, answered, ended) as SQLite stores them."""
+    t = _sqlite_time
+    return (row[0], row[1], t(row[2]), t(row[3]), t(row[4]), *row[5:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +201,26 @@ class SqlCallRepository:
         finally:
             cursor.close()
         return found
+
+    def unlink_erased(self, ingest_id: int, *, since: datetime) -> int:
+        """Null this ingest's references to subjects shredded since it began (their shred's
+        own unlink step ran before these rows were visible to it)."""
+        erased = list(
+            self._connection.execute(
+                select(tombstones.c.subject_id).where(tombstones.c.erased_at >= since)
+            ).scalars()
+        )
+        changed = 0
+        for start in range(0, len(erased), _KEY_BATCH):
+            chunk = erased[start : start + _KEY_BATCH]
+            for party in _PARTY_COLUMNS:  # through each party's index, not a scan
+                result = self._connection.execute(
+                    update(calls)
+                    .where(calls.c[party].in_(chunk), calls.c.ingest_id == ingest_id)
+                    .values({party: None})
+                )
+                changed += int(result.rowcount)
+        return changed
 
     def prepare_bulk(self) -> None:
         """A larger page cache for this connection's bulk writes (SQLite; reset by `end_bulk`)."""
