@@ -18,7 +18,7 @@ from dataward.domain.errors import AccessDenied, NoSuchSubject
 from dataward.domain.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.disclosure import PartyDisclosure, read_parties
-from dataward.services.lookup import visible_subject
+from dataward.services.lookup import within_reach
 from dataward.services.ports import UnitOfWork, Vault
 
 DEFAULT_PURPOSE = "telephony_reporting"
@@ -55,10 +55,14 @@ def calls_of_subject(
     subject_id: UUID | str,
     purpose: str = DEFAULT_PURPOSE,
 ) -> list[CallView]:
-    subject = visible_subject(uow, gate.register, actor, subject_id)
-    if subject.tenant_id not in (None, tenant_id):
-        raise NoSuchSubject
-    with uow:
+    with uow:  # one read: the subject, in reach, and its calls
+        subject = uow.subjects.get(subject_id)
+        if (
+            subject is None
+            or subject.tenant_id not in (None, tenant_id)
+            or not within_reach(gate.register, actor, subject.tenant_id)
+        ):
+            raise NoSuchSubject
         calls = list(uow.calls.calls_of(tenant_id, str(subject.id)))
     refs = {r for c in calls for r in (c.caller_ref, c.callee_ref, c.agent_ref) if r} | {
         str(subject.id)

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NotFound
-from dataward.domain.gate import Decision, Gate
+from dataward.domain.gate import Decision, DenialReason, Gate, tenant_in_scope
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.gate import decide
@@ -152,15 +152,22 @@ def read_parties(
     Every decision is recorded and committed in one transaction before anything is opened. A
     party the gate refuses (erased, restricted, another tenant's, ...) is named with the
     reason and nothing of it is opened; a party that no longer exists is refused as erased.
+    A party outside the role's tenant scope (an agent, one of our own subjects, seen by a
+    tenant's administrator) is refused as `tenant_mismatch` before any of its data is read,
+    as a look-up is, so no decision about it needs recording.
     """
     at = clock.now()
     allowed: dict[str, list[tuple[str, bytes]]] = {}
     refused: dict[str, str] = {}
+    role = next((r for r in gate.register.staff_roles if r.key == actor.role), None)
     with uow:
         for subject_id in sorted(set(subject_ids)):
             subject = uow.subjects.get(subject_id)
             if subject is None:
-                refused[subject_id] = "subject_erased"
+                refused[subject_id] = DenialReason.SUBJECT_ERASED.value
+                continue
+            if role is None or not tenant_in_scope(role.tenant_scope, actor, subject.tenant_id):
+                refused[subject_id] = DenialReason.TENANT_MISMATCH.value
                 continue
             # A caller is its number; one of our own subjects is in a call as an agent only.
             kind = IdentifierType.PHONE if subject.tenant_id else IdentifierType.AGENT_ID
