@@ -84,6 +84,10 @@ class FakeSubjectRepository:
         for subject in many:
             self.add(subject)
 
+    def get_many(self, subject_ids: Sequence[str]) -> dict[str, Subject]:
+        found = {key: self.get(key) for key in subject_ids}
+        return {k: v for k, v in found.items() if v is not None and not v.erased}
+
     def get(self, subject_id: UUID | str) -> Subject | None:
         key = str(subject_id)
         if key in self.subjects:

@@ -126,7 +126,17 @@ def test_queue_by_hour_and_hour_of_day(loaded: tuple[World, str]) -> None:
         ("support", "2026-03-02T10:00"): 1,
     }
     profile = _report(world, ReportBy.QUEUE, Period.HOUR_OF_DAY)
-    assert profile.source == "rollups:hod"
+    assert profile.source == "rollups:hody"
+    march = _report(
+        world, ReportBy.QUEUE, Period.HOUR_OF_DAY, first=date(2026, 3, 1), last=date(2026, 3, 31)
+    )
+    assert march.source == "rollups:hod"
+    assert _offered(march) == _offered(profile)
+    one_day = _report(
+        world, ReportBy.QUEUE, Period.HOUR_OF_DAY, first=date(2026, 3, 2), last=date(2026, 3, 2)
+    )
+    assert one_day.source == "rollups:hour"
+    assert _offered(one_day) == _offered(profile)
     assert _offered(profile) == {
         ("sales", "09"): 4,
         ("sales", "10"): 1,

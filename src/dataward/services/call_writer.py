@@ -137,6 +137,11 @@ class CallWriter:
         )
         self.counts.quarantined += len(bad)
 
+    @property
+    def months(self) -> set[tuple[int, int]]:
+        """The (year, month) of every call written."""
+        return set(self._months)
+
     def finish(self) -> None:
         """Write the rollups held, and unlink any subject shredded while this ingest ran."""
         self._rollups.flush(self._uow)

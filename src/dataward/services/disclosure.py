@@ -161,8 +161,10 @@ def read_parties(
     refused: dict[str, str] = {}
     role = next((r for r in gate.register.staff_roles if r.key == actor.role), None)
     with uow:
-        for subject_id in sorted(set(subject_ids)):
-            subject = uow.subjects.get(subject_id)
+        wanted = sorted(set(subject_ids))
+        live = uow.subjects.get_many(wanted)
+        for subject_id in wanted:
+            subject = live.get(subject_id)
             if subject is None:
                 refused[subject_id] = DenialReason.SUBJECT_ERASED.value
                 continue

@@ -226,32 +226,10 @@ def _ingest_source(
             if bad and not quarantine:
                 _reject(tenant, bad)
             writer.finish()
-            uow.calls.add_ingest_counts(
-                ingest_id,
-                calls_read=read,
-                stored=counts.stored,
-                duplicates=counts.duplicates,
-                bad=counts.quarantined,
-            )
-            uow.calls.finish_ingest(ingest_id, clock.now())
-            uow.audit.append(
-                AuditDraft(
-                    at=clock.now(),
-                    actor=actor.id,
-                    action=AuditAction.CALLS_INGESTED,
-                    details={
-                        "tenant": tenant.id,
-                        "ingest": ingest_id,
-                        "format": source.parser.name,
-                        "stored": counts.stored,
-                        "duplicates": counts.duplicates,
-                        "quarantined": counts.quarantined,
-                        "subjects_created": counts.subjects,
-                    },
-                )
-            )
+            _close(uow, clock, actor, tenant, source, ingest_id, counts, read)
             uow.commit()
             uow.calls.end_bulk()
+            months = writer.months
     except BaseException:
         # Rolled back: the subjects created in it are gone, so their keys go too.
         if counts.created:
@@ -259,16 +237,61 @@ def _ingest_source(
         if key_id is not None:
             vault.destroy_key(key_id)
         raise
+    if counts.stored:
+        with uow:
+            uow.calls.refresh_statistics(months)
+            uow.commit()
     report.ingest_ids.append(ingest_id)
     report.calls_read += read
     report.events_read += events
+    report.bad.extend(bad)
+    _add_counts(report, counts)
+
+
+def _close(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    tenant: Tenant,
+    source: Source,
+    ingest_id: int,
+    counts: WriterCounts,
+    read: int,
+) -> None:
+    """The ingest's counts, its end, and its audit entry, in its own transaction."""
+    uow.calls.add_ingest_counts(
+        ingest_id,
+        calls_read=read,
+        stored=counts.stored,
+        duplicates=counts.duplicates,
+        bad=counts.quarantined,
+    )
+    uow.calls.finish_ingest(ingest_id, clock.now())
+    uow.audit.append(
+        AuditDraft(
+            at=clock.now(),
+            actor=actor.id,
+            action=AuditAction.CALLS_INGESTED,
+            details={
+                "tenant": tenant.id,
+                "ingest": ingest_id,
+                "format": source.parser.name,
+                "stored": counts.stored,
+                "duplicates": counts.duplicates,
+                "quarantined": counts.quarantined,
+                "subjects_created": counts.subjects,
+            },
+        )
+    )
+
+
+def _add_counts(report: IngestReport, counts: WriterCounts) -> None:
     report.stored += counts.stored
     report.duplicates += counts.duplicates
     report.subjects_created += counts.subjects
     report.withheld_parties += counts.withheld
     report.unreadable_numbers += counts.unreadable
     report.quarantined += counts.quarantined
-    report.bad.extend(bad)
 
 
 def _reject(tenant: Tenant, bad: list[str]) -> None:

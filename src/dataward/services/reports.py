@@ -120,6 +120,12 @@ def _whole_months(first: date | None, last: date | None) -> bool:
     return last is None or last.day == calendar.monthrange(last.year, last.month)[1]
 
 
+def _whole_years(first: date | None, last: date | None) -> bool:
+    return (first is None or (first.month, first.day) == (1, 1)) and (
+        last is None or (last.month, last.day) == (12, 31)
+    )
+
+
 def _add(cells: dict[tuple[str, str], Tally], key: tuple[str, str], tally: Tally) -> None:
     found = cells.get(key)
     if found is None:
@@ -145,7 +151,16 @@ def _from_rollups(
         ):
             _add(cells, (queue, bucket), tally)
         return cells, "rollups:month"
-    if period in (Period.HOUR_OF_DAY, Period.DAY_OF_WEEK) and months:
+    profile = period in (Period.HOUR_OF_DAY, Period.DAY_OF_WEEK)
+    if profile and _whole_years(first, last):
+        by_hour = period is Period.HOUR_OF_DAY
+        grain = Grain.HOUR_OF_DAY_BY_YEAR if by_hour else Grain.DAY_OF_WEEK_BY_YEAR
+        low = f"{first:%Y}/" if first else None
+        high = f"{last:%Y}/~" if last else None
+        for queue, bucket, tally in uow.rollups.read(tenant_id, grain, low, high):
+            _add(cells, (queue, bucket.split("/", 1)[1]), tally)
+        return cells, f"rollups:{grain.value}"
+    if profile and months:
         grain = Grain.HOUR_OF_DAY if period is Period.HOUR_OF_DAY else Grain.DAY_OF_WEEK
         low = f"{first_month}/" if first_month else None
         high = f"{last_month}/~" if last_month else None

@@ -7,7 +7,9 @@ subject reference) in five grains:
 - `day`: the tenant's local date (`2026-03-29`), also summed into ISO weeks;
 - `month`: the local month (`2026-03`);
 - `hod`: the local month and hour of day (`2026-03/09`), for hour-of-day profiles;
-- `dow`: the local month and weekday (`2026-03/7-Sun`), for day-of-week profiles.
+- `dow`: the local month and weekday (`2026-03/7-Sun`), for day-of-week profiles;
+- `hody` and `dowy`: the same by local year (`2026/09`, `2026/7-Sun`), so a profile over
+  years reads a few rows per queue and year instead of a few per queue and month.
 
 Calls are first tallied per UTC hour in memory (`RollupBuffer`), then each hour's tally is
 merged into the local grains and written, so the zone arithmetic is done once per hour of
@@ -41,6 +43,8 @@ class Grain(StrEnum):
     MONTH = "month"
     HOUR_OF_DAY = "hod"
     DAY_OF_WEEK = "dow"
+    HOUR_OF_DAY_BY_YEAR = "hody"
+    DAY_OF_WEEK_BY_YEAR = "dowy"
 
 
 def hour_bucket(hour: int) -> str:
@@ -56,11 +60,16 @@ def local_buckets(hour: int, zone: ZoneInfo) -> dict[Grain, str]:
     """The buckets of the local grains that an hour (from the epoch, UTC) falls in."""
     at = datetime.fromtimestamp(hour * 3600, UTC)
     month = period_key(at, Period.MONTH, zone)
+    year = month[:4]
+    hour_of_day = period_key(at, Period.HOUR_OF_DAY, zone)
+    weekday = period_key(at, Period.DAY_OF_WEEK, zone)
     return {
         Grain.DAY: period_key(at, Period.DAY, zone),
         Grain.MONTH: month,
-        Grain.HOUR_OF_DAY: f"{month}/{period_key(at, Period.HOUR_OF_DAY, zone)}",
-        Grain.DAY_OF_WEEK: f"{month}/{period_key(at, Period.DAY_OF_WEEK, zone)}",
+        Grain.HOUR_OF_DAY: f"{month}/{hour_of_day}",
+        Grain.DAY_OF_WEEK: f"{month}/{weekday}",
+        Grain.HOUR_OF_DAY_BY_YEAR: f"{year}/{hour_of_day}",
+        Grain.DAY_OF_WEEK_BY_YEAR: f"{year}/{weekday}",
     }
 
 

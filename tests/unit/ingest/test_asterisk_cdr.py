@@ -374,6 +374,18 @@ def test_an_outbound_call_nobody_answered_takes_the_dialling_agent() -> None:
 def test_a_row_that_went_through_a_queue_names_it() -> None:
     (call,) = _calls(_parse(Row(lastapp="Queue", lastdata="support,t,,,300").line()))
     assert call.queue == "support"
+    # the number dialled was the queue's, not a person's
+    assert call.callee.number is None
+
+
+def test_wait_is_answer_minus_start_or_until_the_caller_hung_up() -> None:
+    (answered,) = _calls(_parse(Row().line()))
+    assert answered.wait_s == 5  # answered 5 s after the start
+    (unanswered,) = _calls(
+        _parse(Row(answer=None, billsec=0, duration=40, disposition="NO ANSWER",
+                   end=T0 + timedelta(seconds=40)).line())
+    )  # fmt: skip
+    assert unanswered.wait_s == 40
 
 
 def _linked(linkedid: str, uniqueid: str, sequence: int, **changes: Any) -> Row:

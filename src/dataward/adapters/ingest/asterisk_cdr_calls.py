@@ -103,6 +103,9 @@ def _talk_seconds(answered: Iterable[CallLeg]) -> float:
     return (total + (finish - begin)).total_seconds()
 
 
+_QUEUE_CALLEE = RawParty(None, Presentation.UNAVAILABLE)
+
+
 def call_of(legs: list[Leg], source_format: str) -> RawCall:
     if len(legs) == 1:  # the common case, without the sorting and the interval union
         ordered = legs
@@ -131,6 +134,15 @@ def call_of(legs: list[Leg], source_format: str) -> RawCall:
             agent, best = r.leg.agent_id, rank
     if agent is None and direction is Direction.OUTBOUND:
         agent = channel_agent(first.channel)
+    # Wait as legal-rules C5 reads it from a CDR: answer - start, or until the caller hung
+    # up when nobody answered. (In a queue that answers with music on hold, the queue's
+    # answer, not the agent's: a limit of the CDR, which queue_log does not have.)
+    if answered and answer is not None:
+        wait: float | None = max(0.0, (answer - start).total_seconds())
+    elif end is not None:
+        wait = max(0.0, (end - start).total_seconds())
+    else:
+        wait = None
     return RawCall(
         source_id=first.group or lead.leg_id,
         start=start,
@@ -139,9 +151,11 @@ def call_of(legs: list[Leg], source_format: str) -> RawCall:
         direction=direction,
         disposition=Disposition.ANSWERED if answered else lead.disposition,
         caller=lead.caller,
-        callee=lead.callee,
+        # A call put into a queue dialled the queue's number, not a person's.
+        callee=lead.callee if queue is None else _QUEUE_CALLEE,
         agent_id=agent,
         queue=queue,
+        wait_s=wait,
         talk_s=talk,
         legs=tuple(r.leg for r in ordered),
         location=legs[0].leg.location,

@@ -232,6 +232,17 @@ class SqlCallRepository:
                 changed += int(result.rowcount)
         return changed
 
+    def refresh_statistics(self, months: Iterable[tuple[int, int]]) -> None:
+        """After a bulk load, let the planner see the new rows: without statistics PostgreSQL
+        combines the tenant's whole key range with a party index, and SQLite has none at all.
+        PostgreSQL: ANALYZE each month's partition written to; SQLite: a bounded ANALYZE."""
+        if self._connection.dialect.name == "postgresql":
+            for year, month in sorted(set(months)):
+                self._connection.exec_driver_sql(f"ANALYZE {partition_name(year, month)}")
+        else:
+            self._connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            self._connection.exec_driver_sql("ANALYZE calls")
+
     def prepare_bulk(self) -> None:
         """A larger page cache for this connection's bulk writes (SQLite; reset by `end_bulk`)."""
         if self._connection.dialect.name == "sqlite":

@@ -39,6 +39,15 @@ class SqlSubjectRepository:
         if many:
             self._connection.execute(insert(subjects), [_subject_row(s) for s in many])
 
+    def get_many(self, subject_ids: Sequence[str]) -> dict[str, Subject]:
+        """The live subjects among these ids (an erased or unknown one is simply absent)."""
+        found: dict[str, Subject] = {}
+        for start in range(0, len(subject_ids), 500):
+            chunk = list(subject_ids[start : start + 500])
+            rows = self._connection.execute(select(subjects).where(subjects.c.id.in_(chunk)))
+            found.update({row.id: _subject(row._mapping) for row in rows})
+        return found
+
     def get(self, subject_id: UUID | str) -> Subject | None:
         """The subject, or for an erased one what its tombstone says (status ERASED)."""
         key = str(subject_id)
