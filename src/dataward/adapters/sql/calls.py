@@ -13,20 +13,17 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    bindparam,
     func,
     insert,
     select,
     text,
-    tuple_,
     union,
     update,
 )
 
-from dataward.adapters.sql.call_tables import call_quarantine, call_rollups, calls, ingests
+from dataward.adapters.sql.call_tables import call_quarantine, calls, ingests
 from dataward.adapters.sql.unlink import register_unlink_step
 from dataward.adapters.sql.vault_tables import tombstones
-from dataward.domain.acd import Tally, WaitHistogram
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import Direction, Disposition
 
@@ -420,97 +417,3 @@ def _unlink_calls(connection: Connection, subject_id: str) -> int:
 
 
 register_unlink_step("calls", _unlink_calls)
-
-
-RollupCell = tuple[str, str, str]
-"""(queue, grain, bucket)."""
-
-
-class SqlRollupRepository:
-    """Anonymous tallies of queue calls per grain: read for update, written back merged."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def for_update(self, tenant_id: str, cells: Iterable[RollupCell]) -> dict[RollupCell, Tally]:
-        wanted = sorted(set(cells))
-        found: dict[RollupCell, Tally] = {}
-        key = tuple_(call_rollups.c.queue, call_rollups.c.grain, call_rollups.c.bucket)
-        for start in range(0, len(wanted), _KEY_BATCH):
-            query = select(call_rollups).where(
-                call_rollups.c.tenant_id == tenant_id,
-                key.in_(wanted[start : start + _KEY_BATCH]),
-            )
-            if self._connection.dialect.name == "postgresql":
-                query = query.with_for_update()
-            for row in self._connection.execute(query):
-                found[(row.queue, row.grain, row.bucket)] = _tally(row._mapping)
-        return found
-
-    def save(
-        self, tenant_id: str, cells: dict[RollupCell, Tally], existing: set[RollupCell]
-    ) -> None:
-        new = [
-            {"tenant_id": tenant_id, "queue": q, "grain": g, "bucket": b, **_tally_row(t)}
-            for (q, g, b), t in cells.items()
-            if (q, g, b) not in existing
-        ]
-        if new:
-            self._connection.execute(insert(call_rollups), new)
-        changed = [
-            {"k_tenant": tenant_id, "k_queue": q, "k_grain": g, "k_bucket": b, **_tally_row(t)}
-            for (q, g, b), t in cells.items()
-            if (q, g, b) in existing
-        ]
-        if changed:
-            self._connection.execute(
-                update(call_rollups).where(
-                    call_rollups.c.tenant_id == bindparam("k_tenant"),
-                    call_rollups.c.queue == bindparam("k_queue"),
-                    call_rollups.c.grain == bindparam("k_grain"),
-                    call_rollups.c.bucket == bindparam("k_bucket"),
-                ),
-                changed,
-            )
-
-    def read(
-        self, tenant_id: str, grain: str, first: str | None = None, last: str | None = None
-    ) -> Iterator[tuple[str, str, Tally]]:
-        """(queue, bucket, tally) of one grain, buckets from `first` to `last` inclusive."""
-        query = select(call_rollups).where(
-            call_rollups.c.tenant_id == tenant_id, call_rollups.c.grain == grain
-        )
-        if first is not None:
-            query = query.where(call_rollups.c.bucket >= first)
-        if last is not None:
-            query = query.where(call_rollups.c.bucket <= last)
-        for row in self._connection.execute(query.order_by(call_rollups.c.bucket)):
-            yield row.queue, row.bucket, _tally(row._mapping)
-
-
-_TALLY_NUMBERS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "overflow",
-    "wait_sum",
-    "wait_count",
-    "answered_wait_sum",
-    "talk_sum",
-    "talk_count",
-    "ring_sum",
-)
-_TALLY_HISTOGRAMS = ("answered_waits", "abandoned_waits", "all_waits")
-
-
-def _tally_row(tally: Tally) -> dict[str, Any]:
-    row: dict[str, Any] = {name: getattr(tally, name) for name in _TALLY_NUMBERS}
-    row.update({name: getattr(tally, name).encode() for name in _TALLY_HISTOGRAMS})
-    return row
-
-
-def _tally(row: Any) -> Tally:
-    tally = Tally(**{name: row[name] for name in _TALLY_NUMBERS})
-    for name in _TALLY_HISTOGRAMS:
-        setattr(tally, name, WaitHistogram.decode(bytes(row[name])))
-    return tally

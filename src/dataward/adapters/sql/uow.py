@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
 from dataward.adapters.sql.audit import SqlAuditLog
-from dataward.adapters.sql.calls import SqlCallRepository, SqlRollupRepository
+from dataward.adapters.sql.calls import SqlCallRepository
 from dataward.adapters.sql.consent import (
     SqlConsentRepository,
     SqlObjectionRepository,
@@ -17,6 +17,7 @@ from dataward.adapters.sql.consent import (
 )
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.registers import SqlRegisterRepository
+from dataward.adapters.sql.rollups import SqlRollupRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
 from dataward.adapters.sql.tenants import SqlTenantRepository
