@@ -20,8 +20,10 @@ from datetime import date
 
 import pytest
 from faker import Faker
+from sqlalchemy import delete
 
 from dataward.adapters.ingest.files import text_source
+from dataward.adapters.sql.call_tables import calls
 from dataward.domain.acd import Metrics, Period
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.subjects import Actor
@@ -213,3 +215,12 @@ def test_another_tenants_admin_cannot_read_the_report(loaded: tuple[World, str])
         by=ReportBy.QUEUE, period=Period.DAY,
     )  # fmt: skip
     assert own.cells == []
+
+
+def test_queue_reports_survive_the_deletion_of_the_raw_calls(loaded: tuple[World, str]) -> None:
+    world, _ = loaded
+    before = _cells(_report(world, ReportBy.QUEUE, Period.WEEK))
+    with world.engine.begin() as connection:  # what a retention sweep will do
+        assert connection.execute(delete(calls)).rowcount == 7
+    assert _cells(_report(world, ReportBy.QUEUE, Period.WEEK)) == before
+    assert _report(world, ReportBy.AGENT, Period.WEEK).cells == []
