@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.calls import IngestReport
@@ -67,7 +68,7 @@ def list_quarantine(
     ]
 
 
-def _pending(uow: UnitOfWork, tenant_id: str, ingest_id: int) -> tuple[object, Sequence[object]]:
+def _pending(uow: UnitOfWork, tenant_id: str, ingest_id: int) -> tuple[Any, Sequence[Any]]:
     record = uow.calls.ingest(ingest_id)
     if record is None or record.tenant_id != tenant_id:
         raise NotFound("ingest", str(ingest_id))  # another tenant's ingest answers alike
@@ -77,13 +78,13 @@ def _pending(uow: UnitOfWork, tenant_id: str, ingest_id: int) -> tuple[object, S
     return record, lines
 
 
-def _plain_text(vault: Vault, record: object, lines: Sequence[object]) -> str:
-    key = record.quarantine_key  # type: ignore[attr-defined]
+def _plain_text(vault: Vault, record: Any, lines: Sequence[Any]) -> str:
+    key = record.quarantine_key
     out: list[str] = []
-    header = record.header_ciphertext  # type: ignore[attr-defined]
-    if header is not None and record.format == "generic-csv":  # type: ignore[attr-defined]
+    header = record.header_ciphertext
+    if header is not None and record.format == "generic-csv":
         out.append(vault.open(key, header))
-    out.extend(vault.open(key, line.raw_ciphertext) for line in lines)  # type: ignore[attr-defined]
+    out.extend(vault.open(key, line.raw_ciphertext) for line in lines)
     return "\n".join(out) + "\n"
 
 
@@ -137,7 +138,7 @@ def replay_quarantine(
     with uow:
         record, lines = _pending(uow, tenant_id, ingest_id)
     text = corrected if corrected is not None else _plain_text(vault, record, lines)
-    fmt = record.format  # type: ignore[attr-defined]
+    fmt = record.format
     source = text_source(text, name=f"ingest-{ingest_id}-replay", format_name=fmt, mapping=mapping)
     source = type(source)(
         name=source.name,
@@ -173,13 +174,13 @@ def _resolve(
     actor: Actor,
     tenant_id: str,
     ingest_id: int,
-    lines: Sequence[object],
+    lines: Sequence[Any],
     resolution: str,
 ) -> int:
     with uow:
         record = uow.calls.ingest(ingest_id)
         n = uow.calls.resolve_quarantined(
-            [line.id for line in lines],  # type: ignore[attr-defined]
+            [line.id for line in lines],
             at=clock.now(),
             resolution=resolution,
         )

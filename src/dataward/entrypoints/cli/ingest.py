@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -38,6 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+T = TypeVar("T")
 TenantOption = Annotated[str, typer.Option("--tenant", help="The tenant the calls belong to.")]
 
 
@@ -168,6 +169,21 @@ def quarantine_list(
         typer.echo(f"ingest {entry.ingest_id}  {entry.source}:{entry.line}  {entry.reason}{state}")
 
 
+def _on_quarantine(action: Callable[..., T], tenant: str, ingest_id: int, **options: Any) -> T:
+    """Run a quarantine service for the command line's actor, errors turned into messages."""
+    with fail_on_dataward_error(), container() as wired:
+        return action(
+            wired.uow(),
+            wired.vault(),
+            wired.clock,
+            active_register(wired),
+            cli_actor(wired),
+            tenant,
+            ingest_id,
+            **options,
+        )
+
+
 @app.command("export")
 def quarantine_export(
     ingest_id: Annotated[int, typer.Argument(help="The ingest whose bad lines to export.")],
@@ -177,16 +193,7 @@ def quarantine_export(
     """Write an ingest's quarantined lines (with the file's header) to a file for correction."""
     from dataward.services.quarantine import export_quarantine
 
-    with fail_on_dataward_error(), container() as wired:
-        text = export_quarantine(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            ingest_id,
-        )
+    text = _on_quarantine(export_quarantine, tenant, ingest_id)
     output.touch(mode=0o600)
     output.chmod(0o600)
     output.write_text(text, encoding="utf-8")
@@ -208,19 +215,8 @@ def quarantine_replay(
     """Ingest an ingest's quarantined lines again (corrected, or as stored after a fix)."""
     from dataward.services.quarantine import replay_quarantine
 
-    with fail_on_dataward_error(), container() as wired:
-        text = corrected.read_text(encoding="utf-8") if corrected is not None else None
-        report = replay_quarantine(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            ingest_id,
-            corrected=text,
-            mapping=mapping,
-        )
+    text = corrected.read_text(encoding="utf-8") if corrected is not None else None
+    report = _on_quarantine(replay_quarantine, tenant, ingest_id, corrected=text, mapping=mapping)
     typer.echo(
         f"replayed ingest {ingest_id}: stored {report.stored} call(s), "
         f"{report.duplicates} duplicate(s); its quarantine is resolved and its key destroyed"
@@ -235,14 +231,5 @@ def quarantine_discard(
     """Give up an ingest's quarantined lines: their key is destroyed, so they are unreadable."""
     from dataward.services.quarantine import discard_quarantine
 
-    with fail_on_dataward_error(), container() as wired:
-        n = discard_quarantine(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            ingest_id,
-        )
+    n = _on_quarantine(discard_quarantine, tenant, ingest_id)
     typer.echo(f"discarded {n} line(s) of ingest {ingest_id}")
