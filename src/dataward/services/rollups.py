@@ -33,7 +33,7 @@ from dataward.services.ports import UnitOfWork
 Cell = tuple[str, str, str]
 """(queue, grain, bucket)."""
 
-FLUSH_CELLS = 20_000
+FLUSH_CELLS = 2_000
 """Hour cells held in memory before they are written (bounds the buffer's memory)."""
 
 
