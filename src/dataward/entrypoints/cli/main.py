@@ -9,6 +9,7 @@ import typer
 
 from dataward.bootstrap import Container
 from dataward.entrypoints.cli import audit as audit_commands
+from dataward.entrypoints.cli import calendar as calendar_commands
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import ingest as ingest_commands
 from dataward.entrypoints.cli import keys as keys_commands
@@ -35,6 +36,7 @@ app.add_typer(staff_commands.app, name="staff")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(report_commands.app, name="report")
+app.add_typer(calendar_commands.app, name="calendar")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")
