@@ -1,0 +1,312 @@
+"""Data subject rights requests: one state machine, one transition table. Pure: no I/O.
+
+Every change of a request's state goes through `transition`, which looks the (state, event)
+pair up in `TRANSITIONS`, checks the event's own rule (a ground for a fee or a refusal, an
+extension notice inside the first month, a clarification only for access requests under the
+2025 Act, forwarding only of a tenant's call data), stamps the time the caller's clock gave,
+and returns the new request together with the `Transition` to record and audit. Nothing else
+sets a state.
+
+    received --ask_identity--> awaiting_identity --identity_verified--> received
+    received --ask_fee--> awaiting_fee --fee_paid--> received
+    received --start--> in_progress --ask_clarification--> awaiting_clarification
+        --clarified--> in_progress
+    in_progress --extend--> extended
+    in_progress | extended --complete | complete_partially | refuse--> (closed)
+    any open state --withdraw--> withdrawn; received --forward--> forwarded_to_controller
+    received | awaiting_* --refuse--> refused
+
+The dates the law counts from (legal-rules A1) are kept as facts of the request, set by the
+events that establish them: identity received, fee paid, each clarification pause, the
+extension notice. `deadline` turns them into the due date with `domain.calendar`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Final
+from uuid import UUID
+
+from dataward.domain.calendar import (
+    HolidayCalendar,
+    Regime,
+    clock_start,
+    due_date,
+    extended_due_date,
+    may_extend,
+    pause_days,
+    regime_for,
+)
+from dataward.domain.errors import DatawardError
+
+__all__ = [
+    "TERMINAL",
+    "TRANSITIONS",
+    "FeeGround",
+    "RefusalGround",
+    "RequestEvent",
+    "RequestRefused",
+    "RequestState",
+    "RequestType",
+    "RightsRequest",
+    "Transition",
+    "deadline",
+    "transition",
+]
+
+
+class RequestType(StrEnum):
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
+    PORTABILITY = "portability"
+    WITHDRAW_CONSENT = "withdraw_consent"
+    COMPLAINT = "complaint"
+
+
+class RequestState(StrEnum):
+    RECEIVED = "received"
+    AWAITING_IDENTITY = "awaiting_identity"
+    AWAITING_FEE = "awaiting_fee"
+    AWAITING_CLARIFICATION = "awaiting_clarification"
+    IN_PROGRESS = "in_progress"
+    EXTENDED = "extended"
+    COMPLETED = "completed"
+    PARTIALLY_COMPLETED = "partially_completed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    FORWARDED_TO_CONTROLLER = "forwarded_to_controller"
+
+
+class RequestEvent(StrEnum):
+    ASK_IDENTITY = "ask_identity"
+    IDENTITY_VERIFIED = "identity_verified"
+    ASK_FEE = "ask_fee"
+    FEE_PAID = "fee_paid"
+    START = "start"
+    ASK_CLARIFICATION = "ask_clarification"
+    CLARIFIED = "clarified"
+    EXTEND = "extend"
+    COMPLETE = "complete"
+    COMPLETE_PARTIALLY = "complete_partially"
+    REFUSE = "refuse"
+    WITHDRAW = "withdraw"
+    FORWARD = "forward"
+
+
+class FeeGround(StrEnum):
+    """Art. 12(5) and 15(3): the only grounds on which a fee may be charged."""
+
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
+    MANIFESTLY_EXCESSIVE = "manifestly_excessive"  # including repetitive
+    FURTHER_COPY = "further_copy"
+
+
+class RefusalGround(StrEnum):
+    """Art. 12(5): a request may be refused only if manifestly unfounded or excessive."""
+
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
+    MANIFESTLY_EXCESSIVE = "manifestly_excessive"
+
+
+S, E = RequestState, RequestEvent
+_OPEN_BEFORE_START = (S.RECEIVED, S.AWAITING_IDENTITY, S.AWAITING_FEE)
+_WORKING = (S.IN_PROGRESS, S.EXTENDED)
+
+TRANSITIONS: Final = MappingProxyType(
+    {
+        (S.RECEIVED, E.ASK_IDENTITY): S.AWAITING_IDENTITY,
+        (S.AWAITING_IDENTITY, E.IDENTITY_VERIFIED): S.RECEIVED,
+        (S.RECEIVED, E.IDENTITY_VERIFIED): S.RECEIVED,  # verified before anyone asked
+        (S.RECEIVED, E.ASK_FEE): S.AWAITING_FEE,
+        (S.AWAITING_FEE, E.FEE_PAID): S.RECEIVED,
+        (S.RECEIVED, E.START): S.IN_PROGRESS,
+        (S.RECEIVED, E.FORWARD): S.FORWARDED_TO_CONTROLLER,
+        (S.IN_PROGRESS, E.ASK_CLARIFICATION): S.AWAITING_CLARIFICATION,
+        (S.AWAITING_CLARIFICATION, E.CLARIFIED): S.IN_PROGRESS,
+        (S.IN_PROGRESS, E.EXTEND): S.EXTENDED,
+        **{(state, E.COMPLETE): S.COMPLETED for state in _WORKING},
+        **{(state, E.COMPLETE_PARTIALLY): S.PARTIALLY_COMPLETED for state in _WORKING},
+        **{(state, E.REFUSE): S.REFUSED for state in (*_OPEN_BEFORE_START, *_WORKING)},
+        **{
+            (state, E.WITHDRAW): S.WITHDRAWN
+            for state in (*_OPEN_BEFORE_START, *_WORKING, S.AWAITING_CLARIFICATION)
+        },
+    }
+)
+"""(state, event) -> the state it leads to. A pair not here is refused."""
+
+TERMINAL: Final = frozenset(
+    {S.COMPLETED, S.PARTIALLY_COMPLETED, S.REFUSED, S.WITHDRAWN, S.FORWARDED_TO_CONTROLLER}
+)
+
+COMPLAINT_EVENTS: Final = frozenset({E.START, E.COMPLETE, E.WITHDRAW, E.ASK_IDENTITY,
+                                     E.IDENTITY_VERIFIED})  # fmt: skip
+"""A complaint is acknowledged and answered; no fee, clarification, extension or refusal."""
+
+
+class RequestRefused(DatawardError):
+    """A transition the state machine or its rules do not allow; the request is unchanged."""
+
+    code = "request_refused"
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A clarification asked (Art. 12A(5)): from the question sent to the answer received."""
+
+    asked: date
+    answered: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RightsRequest:
+    id: UUID
+    type: RequestType
+    state: RequestState
+    received: date
+    channel: str
+    """How it came: api, portal, email, post, phone, in_person."""
+    tenant_id: str | None = None
+    """Set when the request is about a tenant's call data: we are its processor."""
+    subject_id: UUID | None = None
+    identity_received: date | None = None
+    authority_received: date | None = None
+    fee_paid: date | None = None
+    fee_ground: FeeGround | None = None
+    pauses: tuple[Pause, ...] = ()
+    extension_notice: date | None = None
+    refusal_ground: RefusalGround | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.state in TERMINAL
+
+    @property
+    def regime(self) -> Regime:
+        return regime_for(self.received)
+
+    @property
+    def paused_days(self) -> int:
+        return sum(pause_days(p.asked, p.answered) for p in self.pauses if p.answered)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One recorded change of state: the event, from and to, when, by whom, and why."""
+
+    request_id: UUID
+    event: RequestEvent
+    from_state: RequestState
+    to_state: RequestState
+    at: datetime
+    actor: str
+    reason: str | None = None
+
+
+def transition(
+    request: RightsRequest,
+    event: RequestEvent,
+    *,
+    at: datetime,
+    actor: str,
+    holidays: HolidayCalendar,
+    ground: FeeGround | RefusalGround | None = None,
+    reason: str | None = None,
+) -> tuple[RightsRequest, Transition]:
+    """The request after `event` at `at`, and the transition to record; `RequestRefused`
+    (naming the rule) when the event is not allowed now."""
+    if at.tzinfo is None:
+        raise ValueError("transition needs an aware time from the clock")
+    target = TRANSITIONS.get((request.state, event))
+    if target is None:
+        raise RequestRefused(f"a request that is {request.state.value} cannot {event.value}")
+    if request.type is RequestType.COMPLAINT and event not in COMPLAINT_EVENTS:
+        raise RequestRefused(f"a complaint cannot {event.value}")
+    day = at.date()
+    changed = _apply(request, event, day, holidays=holidays, ground=ground)
+    changed = replace(changed, state=target, updated_at=at)
+    return changed, Transition(request.id, event, request.state, target, at, actor, reason)
+
+
+def _apply(
+    request: RightsRequest,
+    event: RequestEvent,
+    day: date,
+    *,
+    holidays: HolidayCalendar,
+    ground: FeeGround | RefusalGround | None,
+) -> RightsRequest:
+    """The facts an event establishes, after checking its own rule."""
+    if event is E.ASK_FEE and not isinstance(ground, FeeGround):
+        raise RequestRefused(
+            "a fee needs its ground: manifestly_unfounded, manifestly_excessive or "
+            "further_copy (no fee is the default)"
+        )
+    if event is E.REFUSE and not isinstance(ground, RefusalGround):
+        raise RequestRefused(
+            "a refusal needs its ground: manifestly_unfounded or manifestly_excessive"
+        )
+    if event is E.ASK_CLARIFICATION and (
+        request.type is not RequestType.ACCESS or request.regime is not Regime.DUAA
+    ):
+        raise RequestRefused(
+            "the clock stops for clarification only on access requests received from "
+            "5 February 2026 (Art. 12A(5))"
+        )
+    if event is E.EXTEND and not may_extend(
+        _start(request), day, holidays=holidays, paused_days=request.paused_days
+    ):
+        raise RequestRefused(
+            "an extension must be notified within the first month (Art. 12(3)); that month "
+            "has passed"
+        )
+    if event is E.FORWARD and request.tenant_id is None:
+        raise RequestRefused("only a request about a tenant's call data goes to its controller")
+    if event is E.CLARIFIED:
+        return replace(request, pauses=_answered(request.pauses, day))
+    facts: dict[RequestEvent, dict[str, Any]] = {
+        E.IDENTITY_VERIFIED: {"identity_received": day},
+        E.ASK_FEE: {"fee_ground": ground},
+        E.FEE_PAID: {"fee_paid": day},
+        E.REFUSE: {"refusal_ground": ground},
+        E.ASK_CLARIFICATION: {"pauses": (*request.pauses, Pause(day))},
+        E.EXTEND: {"extension_notice": day},
+    }
+    return replace(request, **facts.get(event, {}))
+
+
+def _answered(pauses: tuple[Pause, ...], day: date) -> tuple[Pause, ...]:
+    *done, last = pauses
+    return (*done, Pause(last.asked, day))
+
+
+def _start(request: RightsRequest) -> date:
+    return clock_start(
+        request.received,
+        identity_received=request.identity_received,
+        authority_received=request.authority_received,
+        fee_paid=request.fee_paid,
+    )
+
+
+COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
+"""DUAA s.103 (from 19 June 2026): a complaint is acknowledged within 30 days of receipt."""
+
+
+def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
+    """When the request is due: one month from the clock's start (the latest of receipt,
+    identity, authority and fee), three if extended, later by every clarification pause.
+    A complaint is due to be acknowledged within 30 days, the day of receipt the first."""
+    if request.type is RequestType.COMPLAINT:
+        return request.received + timedelta(days=COMPLAINT_ACKNOWLEDGEMENT_DAYS - 1)
+    start = _start(request)
+    if request.extension_notice is not None:
+        return extended_due_date(start, holidays=holidays, paused_days=request.paused_days)
+    return due_date(start, months=1, holidays=holidays, paused_days=request.paused_days)

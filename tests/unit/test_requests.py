@@ -1,0 +1,180 @@
+"""The rights-request state machine: every allowed path, every refused one, and the dates the
+law counts from, on exact calendar cases (England and Wales bank holidays)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.requests import (
+    TERMINAL,
+    TRANSITIONS,
+    FeeGround,
+    RefusalGround,
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+    RightsRequest,
+    deadline,
+    transition,
+)
+
+E, S = RequestEvent, RequestState
+HOLIDAYS = bank_holidays()
+
+
+def a_request(
+    kind: RequestType = RequestType.ACCESS, received: date = date(2026, 3, 2), **kw: object
+) -> RightsRequest:
+    return RightsRequest(
+        id=uuid.uuid4(),
+        type=kind,
+        state=S.RECEIVED,
+        received=received,
+        channel="email",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def on(day: date) -> datetime:
+    return datetime.combine(day, time(10), UTC)
+
+
+def step(request: RightsRequest, event: RequestEvent, day: date, **kw: object) -> RightsRequest:
+    changed, record = transition(
+        request,
+        event,
+        at=on(day),
+        actor="dco",
+        holidays=HOLIDAYS,
+        **kw,  # type: ignore[arg-type]
+    )
+    assert (record.from_state, record.to_state, record.event) == (
+        request.state,
+        changed.state,
+        event,
+    )
+    assert record.at == on(day)
+    return changed
+
+
+def test_an_access_request_through_identity_start_and_completion() -> None:
+    request = a_request(received=date(2026, 3, 2))
+    assert deadline(request, HOLIDAYS) == date(2026, 4, 2)
+    request = step(request, E.ASK_IDENTITY, date(2026, 3, 3))
+    assert request.state is S.AWAITING_IDENTITY
+    request = step(request, E.IDENTITY_VERIFIED, date(2026, 3, 3))
+    # the clock restarts on the day identity arrived: 3 April 2026 is Good Friday and
+    # 6 April Easter Monday
+    assert deadline(request, HOLIDAYS) == date(2026, 4, 7)
+    request = step(request, E.START, date(2026, 3, 11))
+    request = step(request, E.COMPLETE, date(2026, 3, 20))
+    assert request.state is S.COMPLETED
+    assert request.closed
+
+
+def test_a_fee_needs_a_ground_and_restarts_the_clock_when_paid() -> None:
+    request = a_request(received=date(2026, 3, 2))
+    with pytest.raises(RequestRefused, match="ground"):
+        step(request, E.ASK_FEE, date(2026, 3, 3))
+    request = step(request, E.ASK_FEE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY)
+    assert request.fee_ground is FeeGround.FURTHER_COPY
+    request = step(request, E.FEE_PAID, date(2026, 3, 31))
+    assert deadline(request, HOLIDAYS) == date(2026, 4, 30)
+
+
+def test_a_refusal_needs_its_ground() -> None:
+    request = a_request()
+    with pytest.raises(RequestRefused):
+        step(request, E.REFUSE, date(2026, 3, 3))
+    with pytest.raises(RequestRefused):
+        step(request, E.REFUSE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY)
+    refused = step(request, E.REFUSE, date(2026, 3, 3), ground=RefusalGround.MANIFESTLY_EXCESSIVE)
+    assert refused.state is S.REFUSED
+    assert refused.refusal_ground is RefusalGround.MANIFESTLY_EXCESSIVE
+
+
+def test_the_clarification_pause_moves_the_deadline_by_its_days() -> None:
+    request = step(a_request(received=date(2026, 3, 2)), E.START, date(2026, 3, 2))
+    request = step(request, E.ASK_CLARIFICATION, date(2026, 3, 5))
+    assert request.state is S.AWAITING_CLARIFICATION
+    request = step(request, E.CLARIFIED, date(2026, 3, 9))
+    # 5 to 9 March both count: 5 days; 2 April + 5 = 7 April
+    assert request.paused_days == 5
+    assert deadline(request, HOLIDAYS) == date(2026, 4, 7)
+
+
+@pytest.mark.parametrize(
+    ("kind", "received"),
+    [
+        (RequestType.ERASURE, date(2026, 3, 2)),  # not an access request
+        (RequestType.ACCESS, date(2026, 2, 4)),  # before the 2025 Act's commencement
+    ],
+)
+def test_clarification_only_pauses_access_requests_under_the_new_rule(
+    kind: RequestType, received: date
+) -> None:
+    request = step(a_request(kind, received=received), E.START, received)
+    with pytest.raises(RequestRefused, match="12A"):
+        step(request, E.ASK_CLARIFICATION, received)
+
+
+def test_an_extension_only_with_notice_inside_the_first_month() -> None:
+    received = date(2026, 11, 30)
+    request = step(a_request(received=received), E.START, received)
+    with pytest.raises(RequestRefused, match="first month"):
+        step(request, E.EXTEND, date(2027, 1, 5))
+    extended = step(request, E.EXTEND, date(2026, 12, 30))
+    assert extended.state is S.EXTENDED
+    assert deadline(extended, HOLIDAYS) == date(2027, 3, 1)  # 28 Feb 2027 is a Sunday
+
+
+def test_only_a_tenants_request_is_forwarded_to_its_controller() -> None:
+    with pytest.raises(RequestRefused, match="tenant"):
+        step(a_request(), E.FORWARD, date(2026, 3, 2))
+    forwarded = step(a_request(tenant_id="tenant-a"), E.FORWARD, date(2026, 3, 2))
+    assert forwarded.state is S.FORWARDED_TO_CONTROLLER
+    assert forwarded.closed
+
+
+def test_a_complaint_is_acknowledged_within_30_days_and_is_never_refused_or_extended() -> None:
+    complaint = a_request(RequestType.COMPLAINT, received=date(2026, 7, 1))
+    assert deadline(complaint, HOLIDAYS) == date(2026, 7, 30)
+    with pytest.raises(RequestRefused):
+        step(complaint, E.REFUSE, date(2026, 7, 2), ground=RefusalGround.MANIFESTLY_UNFOUNDED)
+    started = step(complaint, E.START, date(2026, 7, 2))
+    with pytest.raises(RequestRefused):
+        step(started, E.EXTEND, date(2026, 7, 3))
+
+
+@pytest.mark.parametrize("state", sorted(TERMINAL))
+@pytest.mark.parametrize("event", list(RequestEvent))
+def test_nothing_leaves_a_closed_state(state: RequestState, event: RequestEvent) -> None:
+    request = a_request(tenant_id="tenant-a")
+    closed = RightsRequest(
+        **{**{f: getattr(request, f) for f in request.__slots__}, "state": state}
+    )  # type: ignore[arg-type]
+    with pytest.raises(RequestRefused, match="cannot"):
+        step(closed, event, date(2026, 3, 3), ground=RefusalGround.MANIFESTLY_EXCESSIVE)
+
+
+def test_every_state_is_reachable_and_every_open_one_can_be_withdrawn() -> None:
+    reachable = {S.RECEIVED} | set(TRANSITIONS.values())
+    assert reachable == set(RequestState)
+    for state in set(RequestState) - TERMINAL:
+        assert TRANSITIONS.get((state, E.WITHDRAW)) is S.WITHDRAWN, state
+
+
+def test_a_naive_time_is_refused() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        transition(
+            a_request(),
+            E.START,
+            at=datetime(2026, 3, 2, 10),  # noqa: DTZ001 - the naive time under test
+            actor="dco",
+            holidays=HOLIDAYS,
+        )
