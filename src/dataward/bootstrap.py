@@ -14,6 +14,7 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
+from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.gate import Gate
 from dataward.services.register import ActiveRegister
@@ -58,6 +59,10 @@ class Container:
             gate = Gate(loaded.register)
             self._gates = {loaded.sha256: gate}
         return gate
+
+    def holidays(self) -> UkBankHolidays:
+        """The bank holidays that move rights-request deadlines (DATAWARD_BANK_HOLIDAYS)."""
+        return bank_holidays(Division(self.settings.bank_holidays))
 
     def vault(self) -> SqlVault:
         if self._vault is None:

@@ -6,7 +6,7 @@ Nothing is read at import: call `Settings()` (the composition root does) and pas
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     )
     actor_tenant: str | None = Field(
         None, description="Tenant the command line acts for, with the tenant_admin role."
+    )
+    bank_holidays: Literal["england-and-wales", "scotland", "northern-ireland"] = Field(
+        "england-and-wales",
+        description="Whose bank holidays move a rights request's deadline to the next working "
+        "day: england-and-wales, scotland or northern-ireland.",
     )
     sql_echo: bool = Field(
         default=False, description="Log every SQL statement (never in production)."

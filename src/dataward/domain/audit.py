@@ -100,6 +100,8 @@ class AuditAction(StrEnum):
     QUARANTINE_RESOLVED = "quarantine_resolved"
     QUARANTINE_READ = "quarantine_read"
     CALL_REPORT_READ = "call_report_read"
+    REQUEST_RECEIVED = "request_received"
+    REQUEST_TRANSITION = "request_transition"
 
 
 class AuditRefused(DatawardError):

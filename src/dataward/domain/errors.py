@@ -34,6 +34,8 @@ The tree, with the module each one lives in (here unless named):
     │                          nothing stored, every bad line listed (services.ingest)
     ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked
     │                          (services.quarantine)
+    ├── RequestRefused         a rights-request event the state machine or its rules do not
+    │                          allow now (domain.requests)
     ├── ReportRefused          a report asked for a range that ends before it starts
     │                          (services.reports)
     ├── BatchTooLarge          a call batch posted to the API over its size limit

@@ -168,6 +168,7 @@ class StaffAction(StrEnum):
     MANAGE_STAFF = "manage_staff"
     INGEST_CALLS = "ingest_calls"
     READ_CALL_REPORTS = "read_call_reports"
+    MANAGE_REQUESTS = "manage_requests"
 
 
 _DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")

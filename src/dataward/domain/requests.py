@@ -54,6 +54,7 @@ __all__ = [
     "RightsRequest",
     "Transition",
     "deadline",
+    "receive",
     "transition",
 ]
 
@@ -84,6 +85,7 @@ class RequestState(StrEnum):
 
 
 class RequestEvent(StrEnum):
+    RECEIVE = "receive"  # the request's first record (`receive`), never a transition
     ASK_IDENTITY = "ask_identity"
     IDENTITY_VERIFIED = "identity_verified"
     ASK_FEE = "ask_fee"
@@ -208,6 +210,15 @@ class Transition:
     at: datetime
     actor: str
     reason: str | None = None
+
+
+def receive(request: RightsRequest, *, at: datetime, actor: str) -> Transition:
+    """The first line of a new request's timeline: received, as recorded by `actor`."""
+    if request.state is not RequestState.RECEIVED:
+        raise RequestRefused("a new request starts as received")
+    if at.tzinfo is None:
+        raise ValueError("receive needs an aware time from the clock")
+    return Transition(request.id, E.RECEIVE, S.RECEIVED, S.RECEIVED, at, actor)
 
 
 def transition(

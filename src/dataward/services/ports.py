@@ -15,6 +15,7 @@ from dataward.domain.audit import AuditDraft, AuditEntry
 from dataward.domain.calls import StoredCall
 from dataward.domain.clock import Clock
 from dataward.domain.consent import ConsentEvent
+from dataward.domain.requests import RightsRequest, Transition
 from dataward.domain.restrictions import Objection, Restriction
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.telephony import ParsedItem
@@ -28,6 +29,7 @@ __all__ = [
     "ObjectionRepository",
     "Parser",
     "RegisterRepository",
+    "RequestRepository",
     "RestrictionRepository",
     "RollupRepository",
     "StoredRegister",
@@ -334,6 +336,28 @@ class RollupRepository(Protocol):
     ) -> Iterator[tuple[str, str, Tally]]: ...
 
 
+class RequestRepository(Protocol):
+    """Rights requests, their pauses and their timelines."""
+
+    def add(self, request: RightsRequest, *, due: date, created: Transition) -> None: ...
+
+    def get(self, request_id: UUID | str) -> tuple[RightsRequest, int, date] | None:
+        """The request, its version (optimistic lock) and its stored due date."""
+        ...
+
+    def save(self, request: RightsRequest, *, version: int, due: date, change: Transition) -> bool:
+        """Store over `version`; False (nothing stored) when another change came first."""
+        ...
+
+    def timeline(self, request_id: UUID | str) -> Sequence[Transition]: ...
+
+    def queue(
+        self, *, tenant_id: str | None = None, include_closed: bool = False
+    ) -> Sequence[tuple[RightsRequest, date]]: ...
+
+    def for_subject(self, subject_id: UUID | str) -> Sequence[RightsRequest]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; nothing is kept unless `commit()` is called."""
 
@@ -366,6 +390,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rollups(self) -> RollupRepository: ...
+
+    @property
+    def requests(self) -> RequestRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -17,6 +17,7 @@ from dataward.adapters.sql.consent import (
 )
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.registers import SqlRegisterRepository
+from dataward.adapters.sql.requests import SqlRequestRepository
 from dataward.adapters.sql.rollups import SqlRollupRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     audit: SqlAuditLog
     calls: SqlCallRepository
     rollups: SqlRollupRepository
+    requests: SqlRequestRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self._connection)
         self.calls = SqlCallRepository(self._connection)
         self.rollups = SqlRollupRepository(self._connection)
+        self.requests = SqlRequestRepository(self._connection)
         return self
 
     def __exit__(

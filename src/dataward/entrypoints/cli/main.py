@@ -16,6 +16,7 @@ from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli import processing as processing_commands
 from dataward.entrypoints.cli import report as report_commands
+from dataward.entrypoints.cli import requests as requests_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands
 from dataward.entrypoints.cli import tenants as tenants_commands
@@ -37,6 +38,7 @@ app.add_typer(audit_commands.app, name="audit")
 app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(report_commands.app, name="report")
 app.add_typer(calendar_commands.app, name="calendar")
+app.add_typer(requests_commands.app, name="requests")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")

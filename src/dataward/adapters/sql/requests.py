@@ -1,0 +1,255 @@
+"""Rights requests on SQLAlchemy Core: the request, its clarification pauses, its timeline.
+
+`rights_requests.version` is an optimistic lock: a transition is stored only over the
+version it was computed from, so two staff acting on one request at once cannot both win.
+`due` is the deadline as of the last transition, kept for sorting the DCO's queue.
+A request's subject is a reference; who asked and how to reach them is not kept here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
+
+from dataward.adapters.sql.tables import metadata
+from dataward.adapters.sql.types import UTCDateTime
+from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.domain.requests import (
+    FeeGround,
+    Pause,
+    RefusalGround,
+    RequestEvent,
+    RequestState,
+    RequestType,
+    RightsRequest,
+    Transition,
+)
+
+rights_requests = Table(
+    "rights_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("type", String(24), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("received", Date, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("tenant_id", String(64), nullable=True, index=True),
+    Column("subject_id", String(36), nullable=True, index=True),
+    Column("identity_received", Date, nullable=True),
+    Column("authority_received", Date, nullable=True),
+    Column("fee_paid", Date, nullable=True),
+    Column("fee_ground", String(32), nullable=True),
+    Column("extension_notice", Date, nullable=True),
+    Column("refusal_ground", String(32), nullable=True),
+    Column("due", Date, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    comment="Data subject rights requests and complaints; state set only by transitions.",
+)
+Index("ix_rights_requests_state_due", rights_requests.c.state, rights_requests.c.due)
+
+request_pauses = Table(
+    "request_pauses",
+    metadata,
+    Column("request_id", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("asked", Date, nullable=False),
+    Column("answered", Date, nullable=True),
+    comment="Clarification pauses of access requests (Art. 12A(5)).",
+)
+
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(36), nullable=False, index=True),
+    Column("event", String(32), nullable=False),
+    Column("from_state", String(32), nullable=True),
+    Column("to_state", String(32), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("reason", String(500), nullable=True),
+    comment="Every transition of every request: its timeline.",
+)
+
+
+class SqlRequestRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, request: RightsRequest, *, due: date, created: Transition) -> None:
+        row = _row(request)
+        self._connection.execute(insert(rights_requests).values(**row, due=due, version=1))
+        self._add_event(created)
+
+    def get(self, request_id: UUID | str) -> tuple[RightsRequest, int, date] | None:
+        """The request, its version and its due date as last stored, or None."""
+        key = str(request_id)
+        row = self._connection.execute(
+            select(rights_requests).where(rights_requests.c.id == key)
+        ).first()
+        if row is None:
+            return None
+        pauses = self._connection.execute(
+            select(request_pauses)
+            .where(request_pauses.c.request_id == key)
+            .order_by(request_pauses.c.seq)
+        )
+        request = _request(row._mapping, [Pause(p.asked, p.answered) for p in pauses])
+        return request, row.version, row.due
+
+    def save(self, request: RightsRequest, *, version: int, due: date, change: Transition) -> bool:
+        """Store the request over `version`; `StaleRequest` if someone stored another first."""
+        result = self._connection.execute(
+            update(rights_requests)
+            .where(rights_requests.c.id == str(request.id), rights_requests.c.version == version)
+            .values(**_row(request), due=due, version=version + 1)
+        )
+        if result.rowcount != 1:
+            return False
+        key = str(request.id)
+        self._connection.execute(delete(request_pauses).where(request_pauses.c.request_id == key))
+        if request.pauses:
+            self._connection.execute(
+                insert(request_pauses),
+                [
+                    {"request_id": key, "seq": n, "asked": p.asked, "answered": p.answered}
+                    for n, p in enumerate(request.pauses)
+                ],
+            )
+        self._add_event(change)
+        return True
+
+    def timeline(self, request_id: UUID | str) -> list[Transition]:
+        rows = self._connection.execute(
+            select(request_events)
+            .where(request_events.c.request_id == str(request_id))
+            .order_by(request_events.c.id)
+        )
+        return [
+            Transition(
+                request_id=UUID(r.request_id),
+                event=RequestEvent(r.event),
+                from_state=RequestState(r.from_state) if r.from_state else RequestState.RECEIVED,
+                to_state=RequestState(r.to_state),
+                at=r.at,
+                actor=r.actor,
+                reason=r.reason,
+            )
+            for r in rows
+        ]
+
+    def queue(
+        self, *, tenant_id: str | None = None, include_closed: bool = False
+    ) -> list[tuple[RightsRequest, date]]:
+        """Requests with their due dates, the soonest due first."""
+        query = select(rights_requests)
+        if tenant_id is not None:
+            query = query.where(rights_requests.c.tenant_id == tenant_id)
+        if not include_closed:
+            query = query.where(rights_requests.c.state.in_(_OPEN))
+        rows = self._connection.execute(
+            query.order_by(rights_requests.c.due, rights_requests.c.received)
+        )
+        return [(_request(r._mapping, []), r.due) for r in rows]
+
+    def for_subject(self, subject_id: UUID | str) -> Sequence[RightsRequest]:
+        rows = self._connection.execute(
+            select(rights_requests).where(rights_requests.c.subject_id == str(subject_id))
+        )
+        return [_request(r._mapping, []) for r in rows]
+
+    def _add_event(self, change: Transition) -> None:
+        self._connection.execute(
+            insert(request_events).values(
+                request_id=str(change.request_id),
+                event=change.event.value,
+                from_state=change.from_state.value,
+                to_state=change.to_state.value,
+                at=change.at,
+                actor=change.actor,
+                reason=change.reason,
+            )
+        )
+
+
+_OPEN = [
+    s.value
+    for s in RequestState
+    if s
+    not in {
+        RequestState.COMPLETED,
+        RequestState.PARTIALLY_COMPLETED,
+        RequestState.REFUSED,
+        RequestState.WITHDRAWN,
+        RequestState.FORWARDED_TO_CONTROLLER,
+    }
+]
+
+
+def _row(request: RightsRequest) -> dict[str, Any]:
+    return {
+        "id": str(request.id),
+        "type": request.type.value,
+        "state": request.state.value,
+        "received": request.received,
+        "channel": request.channel,
+        "tenant_id": request.tenant_id,
+        "subject_id": str(request.subject_id) if request.subject_id else None,
+        "identity_received": request.identity_received,
+        "authority_received": request.authority_received,
+        "fee_paid": request.fee_paid,
+        "fee_ground": request.fee_ground.value if request.fee_ground else None,
+        "extension_notice": request.extension_notice,
+        "refusal_ground": request.refusal_ground.value if request.refusal_ground else None,
+        "updated_at": request.updated_at,
+    }
+
+
+def _request(row: Any, pauses: list[Pause]) -> RightsRequest:
+    return RightsRequest(
+        id=UUID(row["id"]),
+        type=RequestType(row["type"]),
+        state=RequestState(row["state"]),
+        received=row["received"],
+        channel=row["channel"],
+        tenant_id=row["tenant_id"],
+        subject_id=UUID(row["subject_id"]) if row["subject_id"] else None,
+        identity_received=row["identity_received"],
+        authority_received=row["authority_received"],
+        fee_paid=row["fee_paid"],
+        fee_ground=FeeGround(row["fee_ground"]) if row["fee_ground"] else None,
+        pauses=tuple(pauses),
+        extension_notice=row["extension_notice"],
+        refusal_ground=RefusalGround(row["refusal_ground"]) if row["refusal_ground"] else None,
+        updated_at=row["updated_at"],
+    )
+
+
+def _unlink_requests(connection: Connection, subject_id: str) -> int:
+    """Shredding: the request stays (its handling is the controller's record) unlinked."""
+    result = connection.execute(
+        update(rights_requests)
+        .where(rights_requests.c.subject_id == subject_id)
+        .values(subject_id=None)
+    )
+    return int(result.rowcount)
+
+
+register_unlink_step("requests", _unlink_requests)

@@ -1,0 +1,153 @@
+"""`dataward requests ...`: rights requests recorded by staff, moved on, and the DCO's queue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+import typer
+
+from dataward.entrypoints.cli.common import (
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
+
+app = typer.Typer(help="Rights requests: intake, transitions, the queue.", no_args_is_help=True)
+
+
+@app.command("create")
+def create(
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--type",
+            help="access, rectification, erasure, restriction, objection, portability, "
+            "withdraw_consent or complaint.",
+        ),
+    ],
+    received: Annotated[str, typer.Option(help="The day it was received (YYYY-MM-DD).")],
+    channel: Annotated[
+        str, typer.Option(help="api, portal, email, post, phone or in_person.")
+    ] = "email",
+    tenant: Annotated[
+        str | None, typer.Option(help="The tenant, when it is about a tenant's call data.")
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="The subject's id, if known.")] = None,
+) -> None:
+    """Record a request received by e-mail, post or phone; prints its id and due date."""
+    from dataward.domain.requests import RequestType
+    from dataward.services.requests import NewRequest, receive_request
+
+    try:
+        command = NewRequest(
+            type=RequestType(kind),
+            received=date.fromisoformat(received),
+            channel=channel,
+            tenant_id=tenant,
+            subject_id=UUID(subject) if subject else None,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    with fail_on_dataward_error(), container() as wired:
+        view = receive_request(
+            wired.uow(),
+            wired.clock,
+            wired.holidays(),
+            active_register(wired),
+            cli_actor(wired),
+            command,
+        )
+    typer.echo(f"{view.request.id}\tdue {view.due.isoformat()} ({view.due:%A})")
+
+
+@app.command("advance")
+def advance(
+    request_id: Annotated[str, typer.Argument(help="The request's id.")],
+    event: Annotated[
+        str,
+        typer.Argument(
+            help="ask_identity, identity_verified, ask_fee, fee_paid, start, "
+            "ask_clarification, clarified, extend, complete, complete_partially, refuse, "
+            "withdraw or forward."
+        ),
+    ],
+    ground: Annotated[
+        str | None,
+        typer.Option(
+            help="For ask_fee or refuse: manifestly_unfounded, manifestly_excessive, further_copy."
+        ),
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why, for the timeline.")] = None,
+) -> None:
+    """Move a request on by one event; prints its new state and due date."""
+    from dataward.domain.requests import FeeGround, RefusalGround, RequestEvent
+    from dataward.services.requests import advance as advance_request
+
+    try:
+        chosen = RequestEvent(event)
+        parsed: FeeGround | RefusalGround | None = None
+        if ground is not None:
+            parsed = FeeGround(ground) if chosen is RequestEvent.ASK_FEE else RefusalGround(ground)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    with fail_on_dataward_error(), container() as wired:
+        view = advance_request(
+            wired.uow(),
+            wired.clock,
+            wired.holidays(),
+            active_register(wired),
+            cli_actor(wired),
+            request_id,
+            chosen,
+            ground=parsed,
+            reason=reason,
+        )
+    typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
+
+
+@app.command("queue")
+def queue(
+    closed: Annotated[bool, typer.Option("--all", help="Include closed requests.")] = False,
+) -> None:
+    """The requests to work, the soonest due first, overdue and due this week marked."""
+    from datetime import timedelta
+
+    from dataward.services.requests import request_queue
+
+    with fail_on_dataward_error(), container() as wired:
+        views = request_queue(
+            wired.uow(read_only=True), active_register(wired), cli_actor(wired),
+            include_closed=closed,
+        )  # fmt: skip
+        today = wired.clock.now().date()
+    for view in views:
+        r = view.request
+        mark = ""
+        if not r.closed and view.due < today:
+            mark = "OVERDUE"
+        elif not r.closed and view.due <= today + timedelta(days=7):
+            mark = "this week"
+        typer.echo(
+            f"{view.due.isoformat()}\t{mark or '-'}\t{r.type.value}\t{r.state.value}\t"
+            f"{r.tenant_id or '-'}\t{r.id}"
+        )
+
+
+@app.command("show")
+def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -> None:
+    """A request and its timeline: every transition, when, by whom."""
+    from dataward.services.requests import request_timeline
+
+    with fail_on_dataward_error(), container() as wired:
+        view, events = request_timeline(
+            wired.uow(read_only=True), active_register(wired), cli_actor(wired), request_id
+        )
+    r = view.request
+    typer.echo(f"{r.id}  {r.type.value}  {r.state.value}  received {r.received}  due {view.due}")
+    for e in events:
+        why = f"  ({e.reason})" if e.reason else ""
+        typer.echo(f"  {e.at.isoformat()}  {e.event.value}: {e.from_state.value} -> "
+                   f"{e.to_state.value}  by {e.actor}{why}")  # fmt: skip

@@ -1,0 +1,187 @@
+"""Use cases of the rights-request workflow: receive a request, move it on, read the queue.
+
+Every state change goes through `domain.requests.transition`; this module loads the request,
+applies the transition, stores it over the version it read (a concurrent change refuses
+this one: `WriteConflict`), recomputes the due date, and audits the change, all in one
+transaction. Requests about a tenant's call data are the tenant's (its controller decides):
+a tenant administrator works only its own tenant's requests; the DCO works every request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from dataward.domain.audit import AuditAction, AuditDraft
+from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.clock import Clock
+from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction
+from dataward.domain.requests import (
+    FeeGround,
+    RefusalGround,
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+    RightsRequest,
+    Transition,
+    deadline,
+    receive,
+    transition,
+)
+from dataward.domain.subjects import Actor
+from dataward.services.ports import UnitOfWork
+
+CHANNELS = ("api", "portal", "email", "post", "phone", "in_person")
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    type: RequestType
+    received: date
+    channel: str
+    tenant_id: str | None = None
+    subject_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    request: RightsRequest
+    due: date
+
+
+def receive_request(
+    uow: UnitOfWork,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    command: NewRequest,
+) -> RequestView:
+    """Record a request as received on its day (which may be before today: one that came by
+    post or phone is recorded when staff enter it)."""
+    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
+    now = clock.now()
+    if command.channel not in CHANNELS:
+        raise RequestRefused(f"channel: one of {', '.join(CHANNELS)}")
+    if command.received > now.date():
+        raise RequestRefused("received: a request cannot be received in the future")
+    request = RightsRequest(
+        id=uuid.uuid4(),
+        type=command.type,
+        state=RequestState.RECEIVED,
+        received=command.received,
+        channel=command.channel,
+        tenant_id=command.tenant_id,
+        subject_id=command.subject_id,
+        updated_at=now,
+    )
+    due = deadline(request, holidays)
+    with uow:
+        if command.tenant_id is not None and uow.tenants.get(command.tenant_id) is None:
+            raise NotFound("tenant", command.tenant_id)
+        if command.subject_id is not None and uow.subjects.get(command.subject_id) is None:
+            raise NotFound("subject", str(command.subject_id))
+        uow.requests.add(request, due=due, created=receive(request, at=now, actor=actor.id))
+        uow.audit.append(_audit(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
+        uow.commit()
+    return RequestView(request, due)
+
+
+def advance(
+    uow: UnitOfWork,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    event: RequestEvent,
+    *,
+    ground: FeeGround | RefusalGround | None = None,
+    reason: str | None = None,
+) -> RequestView:
+    """Apply one event to a request; `RequestRefused` if the state machine does not allow it."""
+    now = clock.now()
+    with uow:
+        request, version, _ = _visible(uow, register, actor, request_id)
+        changed, change = transition(
+            request, event, at=now, actor=actor.id, holidays=holidays, ground=ground,
+            reason=reason,
+        )  # fmt: skip
+        due = deadline(changed, holidays)
+        if not uow.requests.save(changed, version=version, due=due, change=change):
+            raise WriteConflict("the request was changed meanwhile: read it again")
+        uow.audit.append(
+            _audit(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
+        )
+        uow.commit()
+    return RequestView(changed, due)
+
+
+def request_queue(
+    uow: UnitOfWork, register: Register, actor: Actor, *, include_closed: bool = False
+) -> list[RequestView]:
+    """Open requests (or all), the soonest due first; a tenant administrator sees its own."""
+    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=actor.tenant_id)
+    with uow:
+        found = uow.requests.queue(tenant_id=actor.tenant_id, include_closed=include_closed)
+    return [RequestView(request, due) for request, due in found]
+
+
+def request_timeline(
+    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
+) -> tuple[RequestView, Sequence[Transition]]:
+    with uow:
+        request, _, due = _visible(uow, register, actor, request_id)
+        events = uow.requests.timeline(request.id)
+    return RequestView(request, due), events
+
+
+def _visible(
+    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
+) -> tuple[RightsRequest, int, date]:
+    """The request, if the actor may work it; another tenant's answers as not found."""
+    found = uow.requests.get(request_id)
+    if found is None:
+        raise NotFound("request", str(request_id))
+    request = found[0]
+    try:
+        require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=request.tenant_id)
+    except ActionNotAllowed:
+        if actor.tenant_id is not None and request.tenant_id != actor.tenant_id:
+            raise NotFound("request", str(request_id)) from None
+        raise
+    return found
+
+
+def _audit(
+    action: AuditAction,
+    request: RightsRequest,
+    actor: Actor,
+    at: datetime,
+    due: date,
+    *,
+    change: Transition | None = None,
+) -> AuditDraft:
+    details: dict[str, object] = {
+        "request": str(request.id),
+        "type": request.type.value,
+        "state": request.state.value,
+        "due": due.isoformat(),
+        "tenant": request.tenant_id or "",
+    }
+    if change is not None:
+        details["event"] = change.event.value
+        details["from"] = change.from_state.value
+    return AuditDraft(
+        at=at,
+        actor=actor.id,
+        action=action,
+        subject_ref=request.subject_id,
+        details=details,
+    )

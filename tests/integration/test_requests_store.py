@@ -1,0 +1,165 @@
+"""Rights requests on real databases: intake, transitions stored with their timeline and audit,
+a concurrent change refused, another tenant's request unseen, erasure unlinking."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.errors import ActionNotAllowed, NotFound
+from dataward.domain.requests import (
+    FeeGround,
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+    transition,
+)
+from dataward.domain.subjects import Actor
+from dataward.services.erasure import shred
+from dataward.services.requests import (
+    NewRequest,
+    advance,
+    receive_request,
+    request_queue,
+    request_timeline,
+)
+from dataward.services.subjects import NewSubject, create_subject
+from tests.builders import TENANT_A, TENANT_B
+from tests.integration.world import World
+
+DCO = Actor(id="staff-dco", role="dco")
+ADMIN_A = Actor(id="admin-a", role="tenant_admin", tenant_id=TENANT_A)
+ADMIN_B = Actor(id="admin-b", role="tenant_admin", tenant_id=TENANT_B)
+HOLIDAYS = bank_holidays()
+
+
+def _receive(world: World, actor: Actor = DCO, **kw: object):  # type: ignore[no-untyped-def]
+    command = NewRequest(
+        **{"type": RequestType.ACCESS, "received": date(2026, 11, 20), "channel": "post", **kw}  # type: ignore[arg-type]
+    )
+    return receive_request(world.uow(), world.clock, HOLIDAYS, world.register, actor, command)
+
+
+def _advance(
+    world: World, request_id: object, event: RequestEvent, actor: Actor = DCO, **kw: object
+):  # type: ignore[no-untyped-def]
+    return advance(
+        world.uow(),
+        world.clock,
+        HOLIDAYS,
+        world.register,
+        actor,
+        str(request_id),
+        event,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_a_request_received_by_post_moves_through_its_states_with_a_timeline(
+    world: World,
+) -> None:
+    view = _receive(world)  # Friday 20 November 2026
+    assert view.due == date(2026, 12, 21)  # 20 December is a Sunday
+    request_id = view.request.id
+    _advance(world, request_id, RequestEvent.ASK_IDENTITY)
+    world.clock.advance(timedelta(days=3))  # identity arrives on 28 November (a Saturday)
+    verified = _advance(world, request_id, RequestEvent.IDENTITY_VERIFIED)
+    # the clock restarted: 28 Dec is the substitute for Boxing Day (a Saturday in 2026)
+    assert verified.due == date(2026, 12, 29)
+    _advance(world, request_id, RequestEvent.START)
+    done = _advance(world, request_id, RequestEvent.COMPLETE, reason="package sent")
+    assert done.request.state is RequestState.COMPLETED
+    view, events = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert [e.event for e in events] == [
+        RequestEvent.RECEIVE,
+        RequestEvent.ASK_IDENTITY,
+        RequestEvent.IDENTITY_VERIFIED,
+        RequestEvent.START,
+        RequestEvent.COMPLETE,
+    ]
+    assert events[-1].reason == "package sent"
+    assert view.due == date(2026, 12, 29)
+    with world.uow() as uow:
+        audited = [e for e in uow.audit.iter_entries() if e.details.get("request")]
+    assert [e.details.get("event", "received") for e in audited] == [
+        "received", "ask_identity", "identity_verified", "start", "complete",
+    ]  # fmt: skip
+
+
+def test_a_refused_transition_changes_nothing(world: World) -> None:
+    request_id = _receive(world).request.id
+    with pytest.raises(RequestRefused):
+        _advance(world, request_id, RequestEvent.COMPLETE)
+    with pytest.raises(RequestRefused, match="ground"):
+        _advance(world, request_id, RequestEvent.ASK_FEE)
+    _advance(world, request_id, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE)
+    _, events = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert len(events) == 2
+
+
+def test_a_change_made_meanwhile_wins_and_the_late_one_is_refused(world: World) -> None:
+    request_id = _receive(world).request.id
+    with world.uow() as uow:
+        stale, version, _ = uow.requests.get(request_id)  # type: ignore[misc]
+    _advance(world, request_id, RequestEvent.START)
+    late, change = transition(
+        stale, RequestEvent.WITHDRAW, at=world.clock.now(), actor="x", holidays=HOLIDAYS
+    )
+    with world.uow() as uow:
+        assert not uow.requests.save(late, version=version, due=date(2026, 12, 21), change=change)
+    with world.uow() as uow:
+        current, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
+    assert current.state is RequestState.IN_PROGRESS
+
+
+def test_received_in_the_future_or_by_an_unknown_channel_is_refused(world: World) -> None:
+    with pytest.raises(RequestRefused, match="future"):
+        _receive(world, received=date(2026, 11, 26))
+    with pytest.raises(RequestRefused, match="channel"):
+        _receive(world, channel="pigeon")
+
+
+def test_a_tenant_admin_works_only_its_own_tenants_requests(world: World) -> None:
+    mine = _receive(world, ADMIN_A, tenant_id=TENANT_A).request.id
+    ours = _receive(world).request.id  # the organisation's own: the DCO's
+    with pytest.raises(ActionNotAllowed):
+        _receive(world, ADMIN_A, tenant_id=TENANT_B)
+    with pytest.raises(NotFound):
+        _advance(world, mine, RequestEvent.START, actor=ADMIN_B)
+    with pytest.raises(NotFound):
+        request_timeline(world.uow(), world.register, ADMIN_B, mine)
+    with pytest.raises(NotFound):  # not even that it exists
+        _advance(world, ours, RequestEvent.START, actor=ADMIN_A)
+    assert [v.request.id for v in request_queue(world.uow(), world.register, ADMIN_A)] == [mine]
+    assert {v.request.id for v in request_queue(world.uow(), world.register, DCO)} == {mine, ours}
+    forwarded = _advance(world, mine, RequestEvent.FORWARD)
+    assert forwarded.request.closed
+    assert request_queue(world.uow(), world.register, ADMIN_A) == []
+
+
+def test_the_queue_is_sorted_by_due_date(world: World) -> None:
+    later = _receive(world, received=date(2026, 11, 24)).request.id
+    sooner = _receive(world, received=date(2026, 11, 2)).request.id
+    assert [v.request.id for v in request_queue(world.uow(), world.register, DCO)] == [
+        sooner,
+        later,
+    ]
+
+
+def test_erasing_the_subject_keeps_the_request_unlinked(world: World) -> None:
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", "someone@example.org")]),
+    )  # fmt: skip
+    view = _receive(world, type=RequestType.ERASURE, subject_id=subject.id)
+    shred(
+        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
+        reason="erasure_request", request_ref=str(view.request.id),
+    )  # fmt: skip
+    with world.uow() as uow:
+        kept, _, _ = uow.requests.get(view.request.id)  # type: ignore[misc]
+    assert kept.subject_id is None
+    assert kept.type is RequestType.ERASURE
