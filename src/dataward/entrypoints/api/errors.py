@@ -39,6 +39,7 @@ from dataward.domain.errors import (
     Unauthenticated,
     WriteConflict,
 )
+from dataward.domain.requests import RequestRefused
 from dataward.domain.tenants import TenantRefused
 from dataward.services.erasure import ErasureRefused
 from dataward.services.ingest import IngestRejected
@@ -77,6 +78,7 @@ STATUS: dict[type[DatawardError], int] = {
     IngestRejected: 422,
     QuarantineRefused: 409,
     ReportRefused: 422,
+    RequestRefused: 409,
     Unauthenticated: 401,
     AccessDenied: 403,
     ActionNotAllowed: 403,

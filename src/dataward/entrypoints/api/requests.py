@@ -1,0 +1,168 @@
+"""`/api/v1/requests`: rights requests and complaints, their transitions, the DCO's queue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from dataward.domain.requests import (
+    FeeGround,
+    RefusalGround,
+    RequestEvent,
+    RequestRefused,
+    RequestType,
+    Transition,
+)
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.services import requests as service
+
+router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+
+
+class RequestIn(BaseModel):
+    type: RequestType
+    received: date = Field(description="The day it was received (may be earlier than today).")
+    channel: str = Field("api", description="api, portal, email, post, phone or in_person")
+    tenant_id: str | None = Field(None, description="When it is about a tenant's call data")
+    subject_id: UUID | None = None
+
+
+class RequestOut(BaseModel):
+    id: UUID
+    type: str
+    state: str
+    received: date
+    channel: str
+    tenant_id: str | None
+    subject_id: UUID | None
+    due: date
+    closed: bool
+
+    @classmethod
+    def of(cls, view: service.RequestView) -> RequestOut:
+        r = view.request
+        return cls(
+            id=r.id,
+            type=r.type.value,
+            state=r.state.value,
+            received=r.received,
+            channel=r.channel,
+            tenant_id=r.tenant_id,
+            subject_id=r.subject_id,
+            due=view.due,
+            closed=r.closed,
+        )
+
+
+class EventIn(BaseModel):
+    event: RequestEvent
+    ground: str | None = Field(
+        None,
+        description="For ask_fee: manifestly_unfounded, manifestly_excessive or further_copy; "
+        "for refuse: manifestly_unfounded or manifestly_excessive",
+    )
+    reason: str | None = Field(None, max_length=500, description="Why, for the timeline")
+
+
+class TransitionOut(BaseModel):
+    event: str
+    from_state: str
+    to_state: str
+    at: datetime
+    actor: str
+    reason: str | None
+
+    @classmethod
+    def of(cls, t: Transition) -> TransitionOut:
+        return cls(
+            event=t.event.value,
+            from_state=t.from_state.value,
+            to_state=t.to_state.value,
+            at=t.at,
+            actor=t.actor,
+            reason=t.reason,
+        )
+
+
+class TimelineOut(BaseModel):
+    request: RequestOut
+    timeline: list[TransitionOut]
+
+
+@router.post("", status_code=201, summary="Record a rights request or a complaint")
+def create(
+    body: RequestIn, container: ContainerDep, register: RegisterDep, actor: ActorDep
+) -> RequestOut:
+    view = service.receive_request(
+        container.uow(),
+        container.clock,
+        container.holidays(),
+        register,
+        actor,
+        service.NewRequest(
+            type=body.type,
+            received=body.received,
+            channel=body.channel,
+            tenant_id=body.tenant_id,
+            subject_id=body.subject_id,
+        ),
+    )
+    return RequestOut.of(view)
+
+
+@router.get("", summary="The queue: open requests, the soonest due first")
+def queue(
+    container: ContainerDep,
+    register: RegisterDep,
+    actor: ActorDep,
+    include_closed: Annotated[bool, Query(alias="all")] = False,
+) -> list[RequestOut]:
+    views = service.request_queue(
+        container.uow(read_only=True), register, actor, include_closed=include_closed
+    )
+    return [RequestOut.of(v) for v in views]
+
+
+@router.get("/{request_id}", summary="A request and its timeline")
+def show(
+    request_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
+) -> TimelineOut:
+    view, events = service.request_timeline(
+        container.uow(read_only=True), register, actor, request_id
+    )
+    return TimelineOut(request=RequestOut.of(view), timeline=[TransitionOut.of(e) for e in events])
+
+
+@router.post("/{request_id}/events", summary="Move a request on by one event")
+def post_event(
+    request_id: UUID,
+    body: EventIn,
+    container: ContainerDep,
+    register: RegisterDep,
+    actor: ActorDep,
+) -> RequestOut:
+    ground: FeeGround | RefusalGround | None = None
+    if body.ground is not None:
+        try:
+            is_fee = body.event is RequestEvent.ASK_FEE
+            ground = FeeGround(body.ground) if is_fee else RefusalGround(body.ground)
+        except ValueError:
+            raise RequestRefused(
+                f"ground: {body.ground!r} is not a ground for {body.event.value}"
+            ) from None
+    view = service.advance(
+        container.uow(),
+        container.clock,
+        container.holidays(),
+        register,
+        actor,
+        request_id,
+        body.event,
+        ground=ground,
+        reason=body.reason,
+    )
+    return RequestOut.of(view)
