@@ -398,3 +398,21 @@ def test_calls_of_a_subject_shredded_during_an_ingest_are_unlinked_before_it_com
     refs = {(c.ingest_id, c.caller_ref) for c in _calls(world, TENANT_A)}
     assert (99, None) in refs
     assert call.caller_ref not in {ref for _, ref in refs}
+
+
+def test_a_call_goes_to_the_partition_of_its_utc_month(world: World, backend: str) -> None:
+    # 1 July 2024 00:30 in London is 30 June 23:30 UTC: the June partition must exist
+    log = (
+        "1719790200|7.1|sales|NONE|ENTERQUEUE||anonymous|1\n"
+        "1719790209|7.1|sales|NONE|ABANDON|1|1|9\n"
+    )
+    source = text_source(log, name="midnight.log", format_name="asterisk-queue-log")
+    report = ingest(
+        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source]
+    )
+    assert report.stored == 1
+    (call,) = _calls(world, TENANT_A)
+    assert call.started_at == datetime(2024, 6, 30, 23, 30, tzinfo=UTC)
+    if backend == "postgresql":
+        with world.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM calls_2024_06")).scalar() == 1

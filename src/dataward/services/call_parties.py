@@ -116,8 +116,8 @@ class PartyResolver:
         """Every party's subject id, creating subjects for those seen for the first time.
 
         Runs inside the caller's transaction: the new subjects and their identifiers land with
-        the calls that name them, or not at all. (Their keys are in the key store already;
-        a batch that fails leaves keys without a subject, which `keys sweep` removes.)
+        the calls that name them, or not at all. Their keys are in the key store already; the
+        ingest destroys them if its transaction rolls back (`Resolution.created_ids`).
         """
         resolution = Resolution()
         wanted: dict[tuple[str, str], dict[bytes, tuple[PartyKey, str]]] = {}

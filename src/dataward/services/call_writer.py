@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from dataward.domain.calls import PartyKind, classify_party, safe_queue_name, source_identity
@@ -99,7 +99,8 @@ class CallWriter:
             agent = call.agent_id
             queue = safe_queue_name(call.queue)
             start = call.start
-            months.add((start.year, start.month))
+            utc = start.astimezone(UTC)  # partitions are UTC months, as the rows are stored
+            months.add((utc.year, utc.month))
             rows.append(
                 (
                     tenant_id, key, start, call.answer, call.end, call.direction.value,

@@ -176,6 +176,18 @@ def _batches(items: Iterator[object], size: int) -> Iterator[_Batch]:
     yield batch
 
 
+@dataclass(slots=True)
+class _Run:
+    """What one source's ingest has done so far (for its report, or its cleanup)."""
+
+    counts: WriterCounts = field(default_factory=WriterCounts)
+    key_id: str | None = None
+    bad: list[str] = field(default_factory=list)
+    read: int = 0
+    events: int = 0
+    committed: bool = False
+
+
 def _ingest_source(
     uow: UnitOfWork,
     vault: Vault,
@@ -190,10 +202,7 @@ def _ingest_source(
     batch_size: int,
     progress: Callable[[int], None] | None,
 ) -> None:
-    counts = WriterCounts()
-    key_id: str | None = None
-    bad: list[str] = []
-    read = events = 0
+    run = _Run()
     try:
         with uow, source.open() as stream:
             ingest_id = uow.calls.start_ingest(
@@ -205,47 +214,65 @@ def _ingest_source(
                 replay_of=source.replay_of,
             )
             uow.calls.prepare_bulk()
-            resolver.begin()
-            writer = CallWriter(uow, vault, clock, tenant, ingest_id, resolver)
-            counts = writer.counts
-            items = source.parser.parse(stream, source=source.name, tz=tenant.zone)
-            for batch in _batches(items, batch_size):
-                read += len(batch.calls)
-                events += batch.events
-                bad.extend(str(b) for b in batch.bad[: max(0, _MAX_LISTED - len(bad))])
-                if batch.bad and not quarantine:
-                    continue  # rejected: read on only to list every bad line
-                if batch.bad:
-                    if key_id is None:
-                        key_id = _open_quarantine(uow, vault, ingest_id, source)
-                    writer.quarantine(batch.bad, key_id, clock.now())
-                if not bad or quarantine:
-                    writer.land(batch.calls)
-                if progress is not None:
-                    progress(read)
-            if bad and not quarantine:
-                _reject(tenant, bad)
-            writer.finish()
-            _close(uow, clock, actor, tenant, source, ingest_id, counts, read)
-            uow.commit()
-            uow.calls.end_bulk()
-            months = writer.months
+            try:
+                resolver.begin()
+                writer = CallWriter(uow, vault, clock, tenant, ingest_id, resolver)
+                run.counts = writer.counts
+                items = source.parser.parse(stream, source=source.name, tz=tenant.zone)
+                for batch in _batches(items, batch_size):
+                    _take(uow, vault, clock, source, writer, ingest_id, batch, run, quarantine)
+                    if progress is not None:
+                        progress(run.read)
+                if run.bad and not quarantine:
+                    _reject(tenant, run.bad)
+                writer.finish()
+                _close(uow, clock, actor, tenant, source, ingest_id, run.counts, run.read)
+                uow.commit()
+                run.committed = True
+            finally:
+                uow.calls.end_bulk()
     except BaseException:
-        # Rolled back: the subjects created in it are gone, so their keys go too.
-        if counts.created:
-            vault.destroy_keys(counts.created)
-        if key_id is not None:
-            vault.destroy_key(key_id)
+        # Rolled back: the subjects created in it are gone, so their keys go too. Never after
+        # the commit: those subjects exist, and a key destroyed then would orphan them.
+        if not run.committed:
+            if run.counts.created:
+                vault.destroy_keys(run.counts.created)
+            if run.key_id is not None:
+                vault.destroy_key(run.key_id)
         raise
-    if counts.stored:
+    if run.counts.stored:
         with uow:
-            uow.calls.refresh_statistics(months)
+            uow.calls.refresh_statistics(writer.months)
             uow.commit()
     report.ingest_ids.append(ingest_id)
-    report.calls_read += read
-    report.events_read += events
-    report.bad.extend(bad)
-    _add_counts(report, counts)
+    report.calls_read += run.read
+    report.events_read += run.events
+    report.bad.extend(run.bad)
+    _add_counts(report, run.counts)
+
+
+def _take(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    source: Source,
+    writer: CallWriter,
+    ingest_id: int,
+    batch: _Batch,
+    run: _Run,
+    quarantine: bool,
+) -> None:
+    """One batch: counted, its bad lines listed (and quarantined), its calls landed."""
+    run.read += len(batch.calls)
+    run.events += batch.events
+    run.bad.extend(str(b) for b in batch.bad[: max(0, _MAX_LISTED - len(run.bad))])
+    if run.bad and not quarantine:
+        return  # rejected: read on only to list every bad line
+    if batch.bad:
+        if run.key_id is None:
+            run.key_id = _open_quarantine(uow, vault, ingest_id, source)
+        writer.quarantine(batch.bad, run.key_id, clock.now())
+    writer.land(batch.calls)
 
 
 def _close(

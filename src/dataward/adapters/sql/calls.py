@@ -36,8 +36,7 @@ _MARKS = ", ".join("?" * len(CALL_COLUMNS))
 _COPY_CALLS = f"COPY calls ({_NAMES}) FROM STDIN"
 _INSERT_CALLS = f"INSERT INTO calls ({_NAMES}) VALUES ({_MARKS})"  # noqa: S608 - the table's own names
 _WINDOW_SQLITE = (
-    "SELECT started_at, source_key FROM calls WHERE tenant_id = ? "
-    "AND started_at >= ? AND started_at <= ?"
+    "SELECT source_key FROM calls WHERE tenant_id = ? AND started_at >= ? AND started_at <= ?"
 )
 _WINDOW_PG = _WINDOW_SQLITE.replace("?", "%s")
 _WINDOW = timedelta(minutes=10)
@@ -54,10 +53,6 @@ def _sqlite_time(value: datetime | None) -> str | None:
         value = value.astimezone(UTC)
     text = value.replace(tzinfo=None).isoformat(" ")
     return text if value.microsecond else text + ".000000"
-
-
-def _from_sqlite_time(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def _stretches(times: list[datetime]) -> Iterator[tuple[datetime, datetime]]:
@@ -188,23 +183,23 @@ class SqlCallRepository:
     def existing_keys(self, tenant_id: str, keys: Sequence[tuple[datetime, bytes]]) -> set[bytes]:
         """Which of these (start, source key) pairs the tenant's store already holds.
 
-        The pairs are sorted by time and cut where they are more than `_WINDOW` apart; each
-        stretch is one range scan of the primary key, which leads with the start time. A file
-        in time order costs one short scan per batch; one out of order, a seek per call.
+        The starts are sorted and cut where they are more than `_WINDOW` apart; each stretch
+        is one range scan of the primary key, which leads with the start time. A file in time
+        order costs one short scan per batch; one out of order, a seek per call. A key found
+        in a stretch is matched on the key alone: the digest already holds the start, and
+        comparing times read back in a session's zone would miss the repeated autumn hour.
         """
-        wanted = {(at.astimezone(UTC), key) for at, key in keys}
+        wanted = {key for _, key in keys}
         found: set[bytes] = set()
         postgres = self._connection.dialect.name == "postgresql"
         query = _WINDOW_PG if postgres else _WINDOW_SQLITE
         cursor = self._connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            for low, high in _stretches(sorted(at for at, _ in wanted)):
+            for low, high in _stretches(sorted(at.astimezone(UTC) for at, _ in keys)):
                 bounds = (low, high) if postgres else (_sqlite_time(low), _sqlite_time(high))
                 cursor.execute(query, (tenant_id, *bounds))
-                for at, key in cursor.fetchall():
-                    started = at if postgres else _from_sqlite_time(at)
-                    if (started, bytes(key)) in wanted:
-                        found.add(bytes(key))
+                found.update(k for (k,) in ((bytes(row[0]),) for row in cursor.fetchall())
+                             if k in wanted)  # fmt: skip
         finally:
             cursor.close()
         return found
