@@ -97,4 +97,8 @@ def test_a_callers_calls_and_the_reports(api: Api) -> None:
     ).text
     rows = csv_text.splitlines()
     assert rows[0].startswith("caller,period,suppressed,offered")
-    assert all(",yes," in row for row in rows[1:])  # one call per caller: all under k
+    assert rows[1:] == []  # one call per caller: every cell under k, and no pool reaches k
+    by_caller = api.client.get(
+        "/api/v1/tenants/tenant-a/reports/acd", params={"by": "caller"}, headers=api.as_("admin_a")
+    ).json()
+    assert (by_caller["cells"], by_caller["suppressed_cells"]) == ([], 3)  # 7000 called twice

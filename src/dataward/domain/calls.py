@@ -20,14 +20,14 @@ the same identities, which is what makes re-ingest add nothing. The store keeps 
 digest of it, because some PBXs build their unique ids from a party's number.
 
 Queue names are the tenant's configuration, not personal data, but a queue named after a
-phone number (some PBXs name a queue by its DID) would put a number into the store: such a
-name is kept as a digest label (`queue-3f9a1c2b`) instead.
+phone number (some PBXs name a queue by its DID) would put a number into the store: a name
+with seven or more digits, whatever separates them, is kept as a keyed digest label
+(`queue-3f9a1c2b0d4e`) instead, which cannot be reversed by trying the numbering plan.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 _LONGEST_SAFE_DIGIT_RUN: Final = 6
-_DIGIT_RUN: Final = re.compile(r"\d+")
 _FORMAT_FAMILY: Final = {
     "asterisk-cdr-csv": "asterisk-cdr",
     "asterisk-cdr-custom": "asterisk-cdr",
@@ -75,14 +74,15 @@ def classify_party(party: RawParty) -> tuple[PartyKind, str | None]:
     return PartyKind.PHONE, number
 
 
-def safe_queue_name(queue: str | None) -> str | None:
-    """The queue as stored: itself, or a digest label when it carries a phone-number run."""
+def safe_queue_name(queue: str | None, key: bytes) -> str | None:
+    """The queue as stored: itself, or a label keyed by `key` when it could be a number."""
     if not queue:
         return None
     queue = queue.strip()[:80]
-    if all(len(run) <= _LONGEST_SAFE_DIGIT_RUN for run in _DIGIT_RUN.findall(queue)):
+    if sum(char.isdigit() for char in queue) <= _LONGEST_SAFE_DIGIT_RUN:
         return queue
-    return "queue-" + hashlib.sha256(queue.encode("utf-8")).hexdigest()[:8]
+    label = hashlib.blake2b(queue.encode("utf-8"), key=key, digest_size=6).hexdigest()
+    return f"queue-{label}"
 
 
 def source_identity(call: RawCall) -> str:

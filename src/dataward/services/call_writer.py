@@ -25,6 +25,8 @@ from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rollups import FLUSH_CELLS, RollupBuffer
 
 CALL_IDENTITY = "call identity"
+QUEUE_LABEL = "queue label"
+_QUEUE_NAMES = 10_000
 _DIGEST = 16
 
 
@@ -57,10 +59,22 @@ class CallWriter:
         self._ingest_id = ingest_id
         self._resolver = resolver
         self._identity_key = vault.record_key(tenant.id, CALL_IDENTITY)
+        self._queue_key = vault.record_key(tenant.id, QUEUE_LABEL)
+        self._queues: dict[str, str] = {}
         self._rollups = RollupBuffer(tenant.id, tenant.zone)
         self._months: set[tuple[int, int]] = set()
         self._started = clock.now()
         self.counts = WriterCounts()
+
+    def _queue(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        safe = self._queues.get(name)
+        if safe is None:
+            if len(self._queues) > _QUEUE_NAMES:
+                self._queues.clear()
+            safe = self._queues[name] = safe_queue_name(name, self._queue_key) or ""
+        return safe or None
 
     def identity(self, call: RawCall) -> bytes:
         return hashlib.blake2b(
@@ -97,7 +111,7 @@ class CallWriter:
             if callee[1] is not None and callee_ref is None:
                 counts.unreadable += 1
             agent = call.agent_id
-            queue = safe_queue_name(call.queue)
+            queue = self._queue(call.queue)
             start = call.start
             utc = start.astimezone(UTC)  # partitions are UTC months, as the rows are stored
             months.add((utc.year, utc.month))

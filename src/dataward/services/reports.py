@@ -7,7 +7,8 @@
 - By agent or by caller: from the raw queue calls (subject references as labels, `(none)` for
   a call without one, e.g. a withheld or erased caller). A per-caller view could single a
   person out, so every cell with fewer calls than the register's `k_anonymity_threshold` is
-  suppressed and counted.
+  removed (not shown as an empty row naming the caller) and its calls pooled into one
+  `(suppressed)` row per period, shown only if the pool itself reaches k.
 
 Dates are the tenant's local dates, both ends included. Every report is audited.
 """
@@ -103,15 +104,40 @@ def acd_report(
         uow.commit()
     thresholds = Thresholds(tenant.service_level_seconds, tenant.short_abandon_seconds)
     k = register.k_anonymity_threshold if by is ReportBy.CALLER else None
-    shown: dict[tuple[str, str], Tally | None] = dict(tallies)
     hidden = 0
     if k is not None:
-        shown, hidden = suppress(tallies, k)
+        tallies, hidden = _pooled(tallies, k)
     cells = [
-        ReportCell(group, key, metrics(tally, thresholds) if tally is not None else None)
-        for (group, key), tally in sorted(shown.items())
+        ReportCell(group, key, metrics(tally, thresholds))
+        for (group, key), tally in sorted(tallies.items())
     ]
     return AcdReport(tenant_id, by, period, first, last, thresholds, k, cells, hidden, source)
+
+
+SUPPRESSED = "(suppressed)"
+
+
+def _pooled(
+    cells: dict[tuple[str, str], Tally], k: int
+) -> tuple[dict[tuple[str, str], Tally], int]:
+    """Per-caller cells under k removed, not shown empty: their calls are pooled into one
+    `(suppressed)` group per period, itself shown only if it reaches k. A removed cell leaves
+    no trace of who was in it, and the pool keeps totals right where it is large enough."""
+    shown, hidden = suppress(cells, k)
+    kept: dict[tuple[str, str], Tally] = {}
+    pools: dict[str, Tally] = {}
+    for (group, period), tally in shown.items():
+        if tally is not None:
+            kept[(group, period)] = tally
+            continue
+        pool = pools.get(period)
+        if pool is None:
+            pool = pools[period] = Tally()
+        pool.merge(cells[(group, period)])
+    for period, pool in pools.items():
+        if pool.offered >= k:
+            kept[(SUPPRESSED, period)] = pool
+    return kept, hidden
 
 
 def _whole_months(first: date | None, last: date | None) -> bool:
