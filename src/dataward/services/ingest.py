@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TextIO
 
 from dataward.domain.audit import AuditAction, AuditDraft
@@ -106,12 +107,31 @@ def ingest(
         raise NotFound("tenant", tenant_id)
     report = IngestReport(tenant_id=tenant_id)
     resolver = PartyResolver(vault, tenant)
+    with uow:  # in a short transaction of their own, not the long one of an ingest
+        uow.calls.prepare_months(_recent_months(clock.now().date()))
+        uow.commit()
     with _bulk_garbage_collection():
         _ingest_all(
             uow, vault, clock, actor, tenant, sources, resolver, report,
             quarantine=quarantine, batch_size=batch_size, progress=progress,
         )  # fmt: skip
     return report
+
+
+PARTITIONS_BACK = 36
+PARTITIONS_AHEAD = 2
+
+
+def _recent_months(today: date) -> list[tuple[int, int]]:
+    """The months whose partitions an ingest makes sure of before it starts (PostgreSQL).
+
+    Creating a partition locks the whole calls table until its transaction ends; done inside
+    a long ingest it would hold every reader of calls back, and two ingests each needing one
+    could deadlock. A month outside this window is still created when met, inside the ingest.
+    """
+    index = today.year * 12 + today.month - 1
+    window = range(index - PARTITIONS_BACK, index + PARTITIONS_AHEAD + 1)
+    return [(i // 12, i % 12 + 1) for i in window]
 
 
 @contextmanager

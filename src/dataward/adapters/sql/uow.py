@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from types import TracebackType
 from typing import Self
 
+import psycopg
+import psycopg.errors
 from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
@@ -76,7 +79,7 @@ class SqlUnitOfWork:
         finally:
             self._connection.close()
             self._connection = self._transaction = None
-        if isinstance(exc, IntegrityError):
+        if _is_conflict(exc):
             raise WriteConflict("a concurrent change stored the same row first") from exc
 
     def purge_freed_pages(self) -> bool:
@@ -87,3 +90,18 @@ class SqlUnitOfWork:
         if self._transaction is None:
             raise RuntimeError("commit() outside the unit of work's `with` block")
         self._transaction.commit()
+
+
+def _is_conflict(exc: BaseException | None) -> bool:
+    """A unique-key race, a deadlock or a serialisation failure: retrying may succeed.
+
+    The bulk paths use the driver's cursor directly, so the driver's own errors count too.
+    """
+    if exc is None:
+        return False
+    if isinstance(exc, IntegrityError | sqlite3.IntegrityError | psycopg.IntegrityError):
+        return True
+    original = getattr(exc, "orig", exc)
+    return isinstance(
+        original, psycopg.errors.DeadlockDetected | psycopg.errors.SerializationFailure
+    )

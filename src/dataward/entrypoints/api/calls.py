@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -54,7 +55,9 @@ async def post_calls(
         text = body.decode("latin-1")
     source = text_source(text, name="batch", format_name=format_name)
     try:
-        report = ingest(
+        # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
+        report = await run_in_threadpool(
+            ingest,
             container.uow(),
             container.vault(),
             container.clock,
