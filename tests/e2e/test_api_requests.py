@@ -20,13 +20,15 @@ def test_a_request_is_created_worked_and_shown_with_its_timeline(api: Api) -> No
     assert (body["state"], body["due"]) == ("received", "2026-12-21")
     path = f"/api/v1/requests/{body['id']}"
     refuse = api.client.post(
-        f"{path}/events", json={"event": "refuse", "ground": "further_copy"}, headers=api.as_("dco")
+        f"{path}/events",
+        json={"event": "refuse", "ground": "further_copy", "reason": "x"},
+        headers=api.as_("dco"),
     )
     assert refuse.status_code == 409
     assert "not a ground for refuse" in refuse.json()["error"]["message"]
     fee = api.client.post(
         f"{path}/events",
-        json={"event": "ask_fee", "ground": "further_copy"},
+        json={"event": "ask_fee", "ground": "further_copy", "reason": "a second copy"},
         headers=api.as_("dco"),
     )
     assert fee.json()["state"] == "awaiting_fee"

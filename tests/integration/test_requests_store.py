@@ -3,6 +3,7 @@ a concurrent change refused, another tenant's request unseen, erasure unlinking.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -94,8 +95,11 @@ def test_a_refused_transition_changes_nothing(world: World) -> None:
     with pytest.raises(RequestRefused):
         _advance(world, request_id, RequestEvent.COMPLETE)
     with pytest.raises(RequestRefused, match="ground"):
-        _advance(world, request_id, RequestEvent.ASK_FEE)
-    _advance(world, request_id, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE)
+        _advance(world, request_id, RequestEvent.ASK_FEE, reason="a further copy")
+    _advance(
+        world, request_id, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE,
+        reason="six requests for the same calls this month",
+    )  # fmt: skip
     _, events = request_timeline(world.uow(), world.register, DCO, request_id)
     assert len(events) == 2
 
@@ -135,6 +139,8 @@ def test_a_tenant_admin_works_only_its_own_tenants_requests(world: World) -> Non
         _advance(world, ours, RequestEvent.START, actor=ADMIN_A)
     assert [v.request.id for v in request_queue(world.uow(), world.register, ADMIN_A)] == [mine]
     assert {v.request.id for v in request_queue(world.uow(), world.register, DCO)} == {mine, ours}
+    with pytest.raises(RequestRefused, match="forward"):  # the tenant answers, not us
+        _advance(world, mine, RequestEvent.START)
     forwarded = _advance(world, mine, RequestEvent.FORWARD)
     assert forwarded.request.closed
     assert request_queue(world.uow(), world.register, ADMIN_A) == []
@@ -147,6 +153,17 @@ def test_the_queue_is_sorted_by_due_date(world: World) -> None:
         sooner,
         later,
     ]
+
+
+def test_a_request_names_only_a_subject_of_its_own_tenant(world: World) -> None:
+    ours = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", "ours@example.org")]),
+    )  # fmt: skip
+    with pytest.raises(NotFound):
+        _receive(world, ADMIN_A, tenant_id=TENANT_A, subject_id=ours.id)
+    with pytest.raises(NotFound):
+        _receive(world, ADMIN_A, tenant_id=TENANT_A, subject_id=uuid.uuid4())
 
 
 def test_erasing_the_subject_keeps_the_request_unlinked(world: World) -> None:

@@ -80,8 +80,10 @@ def test_an_access_request_through_identity_start_and_completion() -> None:
 def test_a_fee_needs_a_ground_and_restarts_the_clock_when_paid() -> None:
     request = a_request(received=date(2026, 3, 2))
     with pytest.raises(RequestRefused, match="ground"):
-        step(request, E.ASK_FEE, date(2026, 3, 3))
-    request = step(request, E.ASK_FEE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY)
+        step(request, E.ASK_FEE, date(2026, 3, 3), reason="a further copy")
+    request = step(
+        request, E.ASK_FEE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY, reason="2nd copy"
+    )
     assert request.fee_ground is FeeGround.FURTHER_COPY
     request = step(request, E.FEE_PAID, date(2026, 3, 31))
     assert deadline(request, HOLIDAYS) == date(2026, 4, 30)
@@ -93,7 +95,15 @@ def test_a_refusal_needs_its_ground() -> None:
         step(request, E.REFUSE, date(2026, 3, 3))
     with pytest.raises(RequestRefused):
         step(request, E.REFUSE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY)
-    refused = step(request, E.REFUSE, date(2026, 3, 3), ground=RefusalGround.MANIFESTLY_EXCESSIVE)
+    with pytest.raises(RequestRefused, match="reasons"):
+        step(request, E.REFUSE, date(2026, 3, 3), ground=RefusalGround.MANIFESTLY_EXCESSIVE)
+    refused = step(
+        request,
+        E.REFUSE,
+        date(2026, 3, 3),
+        ground=RefusalGround.MANIFESTLY_EXCESSIVE,
+        reason="the fourth identical request this month",
+    )
     assert refused.state is S.REFUSED
     assert refused.refusal_ground is RefusalGround.MANIFESTLY_EXCESSIVE
 
@@ -127,8 +137,10 @@ def test_an_extension_only_with_notice_inside_the_first_month() -> None:
     received = date(2026, 11, 30)
     request = step(a_request(received=received), E.START, received)
     with pytest.raises(RequestRefused, match="first month"):
-        step(request, E.EXTEND, date(2027, 1, 5))
-    extended = step(request, E.EXTEND, date(2026, 12, 30))
+        step(request, E.EXTEND, date(2027, 1, 5), reason="complex")
+    with pytest.raises(RequestRefused, match="reasons"):
+        step(request, E.EXTEND, date(2026, 12, 30))
+    extended = step(request, E.EXTEND, date(2026, 12, 30), reason="twelve years of calls")
     assert extended.state is S.EXTENDED
     assert deadline(extended, HOLIDAYS) == date(2027, 3, 1)  # 28 Feb 2027 is a Sunday
 
@@ -145,7 +157,10 @@ def test_a_complaint_is_acknowledged_within_30_days_and_is_never_refused_or_exte
     complaint = a_request(RequestType.COMPLAINT, received=date(2026, 7, 1))
     assert deadline(complaint, HOLIDAYS) == date(2026, 7, 30)
     with pytest.raises(RequestRefused):
-        step(complaint, E.REFUSE, date(2026, 7, 2), ground=RefusalGround.MANIFESTLY_UNFOUNDED)
+        step(
+            complaint, E.REFUSE, date(2026, 7, 2),
+            ground=RefusalGround.MANIFESTLY_UNFOUNDED, reason="x",
+        )  # fmt: skip
     started = step(complaint, E.START, date(2026, 7, 2))
     with pytest.raises(RequestRefused):
         step(started, E.EXTEND, date(2026, 7, 3))
@@ -159,7 +174,10 @@ def test_nothing_leaves_a_closed_state(state: RequestState, event: RequestEvent)
         **{**{f: getattr(request, f) for f in request.__slots__}, "state": state}
     )  # type: ignore[arg-type]
     with pytest.raises(RequestRefused, match="cannot"):
-        step(closed, event, date(2026, 3, 3), ground=RefusalGround.MANIFESTLY_EXCESSIVE)
+        step(
+            closed, event, date(2026, 3, 3), ground=RefusalGround.MANIFESTLY_EXCESSIVE,
+            reason="x",
+        )  # fmt: skip
 
 
 def test_every_state_is_reachable_and_every_open_one_can_be_withdrawn() -> None:
@@ -178,3 +196,50 @@ def test_a_naive_time_is_refused() -> None:
             actor="dco",
             holidays=HOLIDAYS,
         )
+
+
+def test_identity_moves_the_clock_only_when_it_was_asked_for_and_only_once() -> None:
+    request = a_request(received=date(2026, 3, 2))
+    with pytest.raises(RequestRefused, match="cannot identity_verified"):
+        step(request, E.IDENTITY_VERIFIED, date(2026, 3, 30))
+    asked = step(request, E.ASK_IDENTITY, date(2026, 3, 3))
+    # entered on 10 March, the ID having arrived by post on 5 March: the clock runs from the 5th
+    verified, _ = transition(
+        asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco", holidays=HOLIDAYS,
+        on=date(2026, 3, 5),
+    )  # fmt: skip
+    assert verified.identity_received == date(2026, 3, 5)
+    assert deadline(verified, HOLIDAYS) == date(2026, 4, 7)  # 5 April is Easter Sunday
+    with pytest.raises(RequestRefused, match="cannot identity_verified"):
+        step(verified, E.IDENTITY_VERIFIED, date(2026, 3, 20))
+    with pytest.raises(RequestRefused, match="between"):
+        transition(
+            asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco",
+            holidays=HOLIDAYS, on=date(2026, 3, 11),
+        )  # fmt: skip
+
+
+def test_days_are_uk_days_not_utc_days() -> None:
+    # received 1 June 2026: the extension notice is due by 1 July. At 00:30 on 2 July in
+    # London it is still 1 July in UTC, but the notice is a day late.
+    request = step(a_request(received=date(2026, 6, 1)), E.START, date(2026, 6, 1))
+    late = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+    with pytest.raises(RequestRefused, match="first month"):
+        transition(request, E.EXTEND, at=late, actor="dco", holidays=HOLIDAYS, reason="x")
+
+
+def test_clarification_cannot_be_asked_once_overdue() -> None:
+    request = step(a_request(received=date(2026, 3, 2)), E.START, date(2026, 3, 2))
+    with pytest.raises(RequestRefused, match="overdue"):
+        step(request, E.ASK_CLARIFICATION, date(2026, 5, 1))
+
+
+def test_a_tenants_request_is_due_to_be_forwarded_within_two_working_days() -> None:
+    request = a_request(received=date(2026, 4, 2), tenant_id="tenant-a")  # Thursday
+    # Good Friday and Easter Monday are not working days: Tuesday 7th, Wednesday 8th
+    assert deadline(request, HOLIDAYS) == date(2026, 4, 8)
+
+
+def test_a_reason_has_a_length() -> None:
+    with pytest.raises(RequestRefused, match="500"):
+        step(a_request(), E.START, date(2026, 3, 2), reason="x" * 501)

@@ -29,6 +29,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from dataward.domain.calendar import (
     HolidayCalendar,
@@ -36,6 +37,7 @@ from dataward.domain.calendar import (
     clock_start,
     due_date,
     extended_due_date,
+    is_working_day,
     may_extend,
     pause_days,
     regime_for,
@@ -124,7 +126,6 @@ TRANSITIONS: Final = MappingProxyType(
     {
         (S.RECEIVED, E.ASK_IDENTITY): S.AWAITING_IDENTITY,
         (S.AWAITING_IDENTITY, E.IDENTITY_VERIFIED): S.RECEIVED,
-        (S.RECEIVED, E.IDENTITY_VERIFIED): S.RECEIVED,  # verified before anyone asked
         (S.RECEIVED, E.ASK_FEE): S.AWAITING_FEE,
         (S.AWAITING_FEE, E.FEE_PAID): S.RECEIVED,
         (S.RECEIVED, E.START): S.IN_PROGRESS,
@@ -221,6 +222,16 @@ def receive(request: RightsRequest, *, at: datetime, actor: str) -> Transition:
     return Transition(request.id, E.RECEIVE, S.RECEIVED, S.RECEIVED, at, actor)
 
 
+UK: Final = ZoneInfo("Europe/London")
+"""Whose calendar days the law counts: a time from the clock (UTC) is a UK date first."""
+
+MAX_REASON = 500
+NEEDS_REASON: Final = frozenset({E.REFUSE, E.EXTEND, E.ASK_FEE})
+"""Events whose reasons the requester must be given (Art. 12(3)-(5)) or the DCO must prove."""
+DATED: Final = frozenset({E.IDENTITY_VERIFIED, E.FEE_PAID, E.CLARIFIED})
+"""Events that record when something arrived, which may be earlier than when it is entered."""
+
+
 def transition(
     request: RightsRequest,
     event: RequestEvent,
@@ -230,9 +241,14 @@ def transition(
     holidays: HolidayCalendar,
     ground: FeeGround | RefusalGround | None = None,
     reason: str | None = None,
+    on: date | None = None,
 ) -> tuple[RightsRequest, Transition]:
     """The request after `event` at `at`, and the transition to record; `RequestRefused`
-    (naming the rule) when the event is not allowed now."""
+    (naming the rule) when the event is not allowed now.
+
+    `on` is the UK date the identity, fee or answer arrived, for the events that record one
+    (default: today); it can be no later than today and no earlier than the request.
+    """
     if at.tzinfo is None:
         raise ValueError("transition needs an aware time from the clock")
     target = TRANSITIONS.get((request.state, event))
@@ -240,7 +256,18 @@ def transition(
         raise RequestRefused(f"a request that is {request.state.value} cannot {event.value}")
     if request.type is RequestType.COMPLAINT and event not in COMPLAINT_EVENTS:
         raise RequestRefused(f"a complaint cannot {event.value}")
-    day = at.date()
+    if event in NEEDS_REASON and not (reason and reason.strip()):
+        raise RequestRefused(f"{event.value} needs its reasons, for the record and the letter")
+    if reason is not None and len(reason) > MAX_REASON:
+        raise RequestRefused(f"reason: at most {MAX_REASON} characters")
+    today = at.astimezone(UK).date()
+    day = today
+    if on is not None:
+        if event not in DATED:
+            raise RequestRefused(f"{event.value} takes no date of its own")
+        if not request.received <= on <= today:
+            raise RequestRefused("on: between the day the request came and today")
+        day = on
     changed = _apply(request, event, day, holidays=holidays, ground=ground)
     changed = replace(changed, state=target, updated_at=at)
     return changed, Transition(request.id, event, request.state, target, at, actor, reason)
@@ -271,6 +298,8 @@ def _apply(
             "the clock stops for clarification only on access requests received from "
             "5 February 2026 (Art. 12A(5))"
         )
+    if event is E.ASK_CLARIFICATION and day > deadline(request, holidays):
+        raise RequestRefused("clarification cannot be asked once the request is overdue")
     if event is E.EXTEND and not may_extend(
         _start(request), day, holidays=holidays, paused_days=request.paused_days
     ):
@@ -293,6 +322,14 @@ def _apply(
     return replace(request, **facts.get(event, {}))
 
 
+def _working_days_after(day: date, days: int, holidays: HolidayCalendar) -> date:
+    while days:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            days -= 1
+    return day
+
+
 def _answered(pauses: tuple[Pause, ...], day: date) -> tuple[Pause, ...]:
     *done, last = pauses
     return (*done, Pause(last.asked, day))
@@ -311,12 +348,20 @@ COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
 """DUAA s.103 (from 19 June 2026): a complaint is acknowledged within 30 days of receipt."""
 
 
+FORWARD_WITHIN_WORKING_DAYS: Final = 2
+"""A request about a tenant's call data goes to its controller within two working days."""
+
+
 def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
     """When the request is due: one month from the clock's start (the latest of receipt,
     identity, authority and fee), three if extended, later by every clarification pause.
-    A complaint is due to be acknowledged within 30 days, the day of receipt the first."""
+    A complaint is due to be acknowledged within 30 days, the day of receipt the first; a
+    request about a tenant's call data, still with us, to be forwarded within two working
+    days (legal-rules A9: we are the processor, the tenant answers)."""
     if request.type is RequestType.COMPLAINT:
         return request.received + timedelta(days=COMPLAINT_ACKNOWLEDGEMENT_DAYS - 1)
+    if request.tenant_id is not None and request.state is S.RECEIVED:
+        return _working_days_after(request.received, FORWARD_WITHIN_WORKING_DAYS, holidays)
     start = _start(request)
     if request.extension_notice is not None:
         return extended_due_date(start, holidays=holidays, paused_days=request.paused_days)

@@ -22,6 +22,7 @@ from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.requests import (
+    UK,
     FeeGround,
     RefusalGround,
     RequestEvent,
@@ -35,6 +36,7 @@ from dataward.domain.requests import (
     transition,
 )
 from dataward.domain.subjects import Actor
+from dataward.services.lookup import within_reach
 from dataward.services.ports import UnitOfWork
 
 CHANNELS = ("api", "portal", "email", "post", "phone", "in_person")
@@ -69,7 +71,7 @@ def receive_request(
     now = clock.now()
     if command.channel not in CHANNELS:
         raise RequestRefused(f"channel: one of {', '.join(CHANNELS)}")
-    if command.received > now.date():
+    if command.received > now.astimezone(UK).date():
         raise RequestRefused("received: a request cannot be received in the future")
     request = RightsRequest(
         id=uuid.uuid4(),
@@ -85,8 +87,14 @@ def receive_request(
     with uow:
         if command.tenant_id is not None and uow.tenants.get(command.tenant_id) is None:
             raise NotFound("tenant", command.tenant_id)
-        if command.subject_id is not None and uow.subjects.get(command.subject_id) is None:
-            raise NotFound("subject", str(command.subject_id))
+        if command.subject_id is not None:
+            subject = uow.subjects.get(command.subject_id)
+            if (
+                subject is None
+                or subject.tenant_id != command.tenant_id
+                or not within_reach(register, actor, subject.tenant_id)
+            ):  # another tenant's subject, or ours, answers as if it did not exist
+                raise NotFound("subject", str(command.subject_id))
         uow.requests.add(request, due=due, created=receive(request, at=now, actor=actor.id))
         uow.audit.append(_audit(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
         uow.commit()
@@ -104,14 +112,32 @@ def advance(
     *,
     ground: FeeGround | RefusalGround | None = None,
     reason: str | None = None,
+    on: date | None = None,
 ) -> RequestView:
-    """Apply one event to a request; `RequestRefused` if the state machine does not allow it."""
+    """Apply one event to a request; `RequestRefused` if the state machine does not allow it.
+
+    A request about a tenant's call data is the tenant's to answer (we are its processor):
+    our own staff may only forward it to the tenant's controller, or close it as withdrawn.
+    """
     now = clock.now()
     with uow:
         request, version, _ = _visible(uow, register, actor, request_id)
+        if (
+            request.tenant_id is not None
+            and actor.tenant_id is None
+            and event
+            not in (
+                RequestEvent.FORWARD,
+                RequestEvent.WITHDRAW,
+            )
+        ):
+            raise RequestRefused(
+                "a request about a tenant's call data is answered by the tenant, its "
+                "controller: forward it"
+            )
         changed, change = transition(
             request, event, at=now, actor=actor.id, holidays=holidays, ground=ground,
-            reason=reason,
+            reason=reason, on=on,
         )  # fmt: skip
         due = deadline(changed, holidays)
         if not uow.requests.save(changed, version=version, due=due, change=change):

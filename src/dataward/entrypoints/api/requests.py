@@ -65,7 +65,12 @@ class EventIn(BaseModel):
         description="For ask_fee: manifestly_unfounded, manifestly_excessive or further_copy; "
         "for refuse: manifestly_unfounded or manifestly_excessive",
     )
-    reason: str | None = Field(None, max_length=500, description="Why, for the timeline")
+    reason: str | None = Field(
+        None, max_length=500, description="Why; needed for refuse, extend and ask_fee"
+    )
+    on: date | None = Field(
+        None, description="identity_verified, fee_paid, clarified: the day it arrived"
+    )
 
 
 class TransitionOut(BaseModel):
@@ -164,5 +169,6 @@ def post_event(
         body.event,
         ground=ground,
         reason=body.reason,
+        on=body.on,
     )
     return RequestOut.of(view)

@@ -80,7 +80,16 @@ def advance(
             help="For ask_fee or refuse: manifestly_unfounded, manifestly_excessive, further_copy."
         ),
     ] = None,
-    reason: Annotated[str | None, typer.Option(help="Why, for the timeline.")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Why, for the timeline; needed for refuse, extend and ask_fee."),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            help="For identity_verified, fee_paid, clarified: the day it arrived (YYYY-MM-DD)."
+        ),
+    ] = None,
 ) -> None:
     """Move a request on by one event; prints its new state and due date."""
     from dataward.domain.requests import FeeGround, RefusalGround, RequestEvent
@@ -91,6 +100,7 @@ def advance(
         parsed: FeeGround | RefusalGround | None = None
         if ground is not None:
             parsed = FeeGround(ground) if chosen is RequestEvent.ASK_FEE else RefusalGround(ground)
+        arrived = date.fromisoformat(on) if on else None
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     with fail_on_dataward_error(), container() as wired:
@@ -104,6 +114,7 @@ def advance(
             chosen,
             ground=parsed,
             reason=reason,
+            on=arrived,
         )
     typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
 
@@ -115,6 +126,7 @@ def queue(
     """The requests to work, the soonest due first, overdue and due this week marked."""
     from datetime import timedelta
 
+    from dataward.domain.requests import UK
     from dataward.services.requests import request_queue
 
     with fail_on_dataward_error(), container() as wired:
@@ -122,7 +134,7 @@ def queue(
             wired.uow(read_only=True), active_register(wired), cli_actor(wired),
             include_closed=closed,
         )  # fmt: skip
-        today = wired.clock.now().date()
+        today = wired.clock.now().astimezone(UK).date()
     for view in views:
         r = view.request
         mark = ""
