@@ -96,7 +96,7 @@ def test_a_callers_calls_and_the_reports(api: Api) -> None:
         headers=api.as_("admin_a"),
     ).text
     rows = csv_text.splitlines()
-    assert rows[0].startswith("caller,period,suppressed,offered")
+    assert rows[0].startswith("caller,period,offered")
     assert rows[1:] == []  # one call per caller: every cell under k, and no pool reaches k
     by_caller = api.client.get(
         "/api/v1/tenants/tenant-a/reports/acd", params={"by": "caller"}, headers=api.as_("admin_a")

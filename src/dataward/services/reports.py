@@ -50,8 +50,7 @@ class ReportRefused(DatawardError):
 class ReportCell:
     group: str
     period: str
-    metrics: Metrics | None
-    """None when the cell was suppressed (fewer calls than k in a per-caller view)."""
+    metrics: Metrics
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """ACD reports as CSV, JSON or a plain-text table.
 
 Rates are fractions (0.85, not 85%) in CSV and JSON and percentages in the table; times are
-seconds. A suppressed cell keeps its group and period and says `suppressed`, with no figures,
-so a reader sees that something was withheld, not that nothing happened.
+seconds. Cells suppressed under k are not in the report at all (their calls are in the
+`(suppressed)` row of their period when that pool reaches k); the count of them is given, so
+a reader sees that something was withheld, not that nothing happened.
 """
 
 from __future__ import annotations
@@ -54,12 +55,7 @@ def report_dict(report: AcdReport) -> dict[str, Any]:
             {
                 report.by.value: cell.group,
                 "period": cell.period,
-                "suppressed": cell.metrics is None,
-                **(
-                    {k: _rounded(v) for k, v in asdict(cell.metrics).items()}
-                    if cell.metrics is not None
-                    else {}
-                ),
+                **{k: _rounded(v) for k, v in asdict(cell.metrics).items()},
             }
             for cell in report.cells
         ],
@@ -73,14 +69,11 @@ def report_json(report: AcdReport) -> str:
 def report_csv(report: AcdReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([report.by.value, "period", "suppressed", *COLUMNS])
+    writer.writerow([report.by.value, "period", *COLUMNS])
     for cell in report.cells:
-        if cell.metrics is None:
-            writer.writerow([cell.group, cell.period, "yes", *([""] * len(COLUMNS))])
-            continue
         values = asdict(cell.metrics)
         writer.writerow(
-            [cell.group, cell.period, "no"]
+            [cell.group, cell.period]
             + ["" if values[c] is None else _rounded(values[c]) for c in COLUMNS]
         )
     return out.getvalue()
@@ -94,9 +87,6 @@ def report_table(report: AcdReport) -> str:
     rows = [header]
     for cell in report.cells:
         m = cell.metrics
-        if m is None:
-            rows.append([cell.group, cell.period, "suppressed", *([""] * (len(header) - 3))])
-            continue
         rows.append(
             [
                 cell.group,
