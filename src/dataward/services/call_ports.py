@@ -1,0 +1,114 @@
+"""The ports of the call store: the parser of a telephony format, the call repository, and
+the anonymous rollups. Split from `ports` by concept; `ports` re-exports them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TextIO
+from zoneinfo import ZoneInfo
+
+from dataward.domain.acd import Tally
+from dataward.domain.calls import StoredCall
+from dataward.domain.telephony import ParsedItem
+
+__all__ = ["CallRepository", "Parser", "RollupRepository"]
+
+
+class Parser(Protocol):
+    """A telephony file format: a name, a sniffer, and a streaming reader (adapters.ingest)."""
+
+    name: str
+    """The format's name as `--format` takes it, e.g. `asterisk-cdr-csv`."""
+
+    def sniff(self, head: list[str]) -> float:
+        """Confidence from 0 to 1 that these first lines (at most 20) are this format."""
+        ...
+
+    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
+        """Stream the records; `tz` is the zone of timestamps written without one."""
+        ...
+
+
+class CallRepository(Protocol):
+    """The call store: pseudonymised calls, the ingests that brought them, the quarantine."""
+
+    def start_ingest(
+        self,
+        *,
+        tenant_id: str,
+        source: str,
+        format: str,  # noqa: A002 - the column's name
+        actor: str,
+        at: datetime,
+        quarantine_key: str | None = None,
+        header_ciphertext: bytes | None = None,
+        replay_of: int | None = None,
+    ) -> int: ...
+
+    def add_ingest_counts(
+        self, ingest_id: int, *, calls_read: int, stored: int, duplicates: int, bad: int
+    ) -> None: ...
+
+    def finish_ingest(self, ingest_id: int, at: datetime) -> None: ...
+
+    def ingest(self, ingest_id: int) -> Any: ...
+
+    def prepare_months(self, months: Iterable[tuple[int, int]]) -> None: ...
+
+    def existing_keys(
+        self, tenant_id: str, keys: Sequence[tuple[datetime, bytes]]
+    ) -> set[bytes]: ...
+
+    def prepare_bulk(self) -> None: ...
+
+    def refresh_statistics(self, months: Iterable[tuple[int, int]]) -> None: ...
+
+    def unlink_erased(self, ingest_id: int, *, since: datetime) -> int:
+        """Null this ingest's references to subjects erased at or after `since`."""
+        ...
+
+    def end_bulk(self) -> None: ...
+
+    def add_calls(self, rows: Sequence[StoredCall]) -> None: ...
+
+    def add_call_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Bulk path: tuples in the store's column order (adapters.sql.calls.CALL_COLUMNS)."""
+        ...
+
+    def calls_of(self, tenant_id: str, subject_id: str) -> Sequence[StoredCall]: ...
+
+    def count_calls(self, tenant_id: str) -> int: ...
+
+    def iter_calls(
+        self, tenant_id: str, start: datetime | None = None, end: datetime | None = None
+    ) -> Iterator[StoredCall]: ...
+
+    def quarantine(self, rows: Sequence[dict[str, Any]]) -> None: ...
+
+    def quarantined(
+        self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False
+    ) -> Sequence[Any]: ...
+
+    def set_quarantine(self, ingest_id: int, key_id: str, header: bytes | None) -> None: ...
+
+    def resolve_quarantined(self, ids: Sequence[int], *, at: datetime, resolution: str) -> int: ...
+
+
+class RollupRepository(Protocol):
+    """Anonymous tallies of queue calls per tenant, queue, grain and bucket."""
+
+    def for_update(
+        self, tenant_id: str, cells: Iterable[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], Tally]: ...
+
+    def save(
+        self,
+        tenant_id: str,
+        cells: dict[tuple[str, str, str], Tally],
+        existing: set[tuple[str, str, str]],
+    ) -> None: ...
+
+    def read(
+        self, tenant_id: str, grain: str, first: str | None = None, last: str | None = None
+    ) -> Iterator[tuple[str, str, Tally]]: ...
