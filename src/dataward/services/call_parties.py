@@ -75,11 +75,17 @@ class Resolution:
 
 
 class PartyResolver:
-    def __init__(self, vault: Vault, tenant: Tenant, *, cache_size: int = 200_000) -> None:
+    """Parties to subjects. One large cache, party -> subject id, answers the parties seen
+    before in this transaction; the normalisation and index caches behind it only serve
+    the misses (and remember the numbers that are not numbers), so they stay small."""
+
+    def __init__(
+        self, vault: Vault, tenant: Tenant, *, cache_size: int = 200_000, small: int = 20_000
+    ) -> None:
         self._vault = vault
         self._tenant = tenant
-        self._numbers: _Lru[str, str] = _Lru(cache_size)
-        self._indexes: _Lru[tuple[str, str], bytes] = _Lru(cache_size)
+        self._numbers: _Lru[str, str] = _Lru(small)
+        self._indexes: _Lru[tuple[str, str], bytes] = _Lru(small)
         self._subjects: _Lru[PartyKey, str] = _Lru(cache_size)
 
     def begin(self) -> None:
