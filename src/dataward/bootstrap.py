@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from dataward.adapters.clock import SystemClock
 from dataward.adapters.keyfile import decode_master_key, read_master_key_file
+from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.adapters.register_file import LoadedRegister
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
@@ -63,6 +64,19 @@ class Container:
     def holidays(self) -> UkBankHolidays:
         """The bank holidays that move rights-request deadlines (DATAWARD_BANK_HOLIDAYS)."""
         return bank_holidays(Division(self.settings.bank_holidays))
+
+    def mailer(self) -> SmtpMailer:
+        """The SMTP mailer letters go out through (DATAWARD_SMTP_*, DATAWARD_MAIL_FROM)."""
+        settings = self.settings
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        return SmtpMailer(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.mail_from,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=password,
+        )
 
     def vault(self) -> SqlVault:
         if self._vault is None:

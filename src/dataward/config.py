@@ -71,6 +71,14 @@ class Settings(BaseSettings):
         description="Whose bank holidays move a rights request's deadline to the next working "
         "day: england-and-wales, scotland or northern-ireland.",
     )
+    smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")
+    smtp_username: str | None = Field(None, description="SMTP login, if the server needs one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password for the login.")
+    mail_from: str = Field(
+        "dco@akixi.com", description="The From address of letters to requesters."
+    )
     sql_echo: bool = Field(
         default=False, description="Log every SQL statement (never in production)."
     )

@@ -45,6 +45,7 @@ from dataward.domain.calendar import (
 from dataward.domain.errors import DatawardError
 
 __all__ = [
+    "LETTER_FOR",
     "TERMINAL",
     "TRANSITIONS",
     "FeeGround",
@@ -343,6 +344,21 @@ def _start(request: RightsRequest) -> date:
         fee_paid=request.fee_paid,
     )
 
+
+LETTER_FOR: Final = MappingProxyType(
+    {
+        E.RECEIVE: "acknowledgement",
+        E.ASK_IDENTITY: "identity_request",
+        E.ASK_FEE: "fee_request",
+        E.ASK_CLARIFICATION: "clarification_request",
+        E.EXTEND: "extension_notice",
+        E.REFUSE: "refusal",
+        E.COMPLETE: "completion",
+        E.COMPLETE_PARTIALLY: "completion",
+        E.FORWARD: "forwarded_to_controller",
+    }
+)
+"""The letter the requester is sent when an event happens (none for the others)."""
 
 COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
 """DUAA s.103 (from 19 June 2026): a complaint is acknowledged within 30 days of receipt."""

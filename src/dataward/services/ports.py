@@ -23,6 +23,7 @@ __all__ = [
     "CallRepository",
     "Clock",
     "ConsentRepository",
+    "Mailer",
     "ObjectionRepository",
     "Parser",
     "RegisterRepository",
@@ -204,6 +205,12 @@ class StaffRepository(Protocol):
     def all(self) -> Sequence[StaffTokenLike]: ...
 
 
+class Mailer(Protocol):
+    """Sends one e-mail; raises on failure (the outbox retries)."""
+
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
 class TextSink(Protocol):
     def write(self, text: str, /) -> object: ...
 
@@ -237,7 +244,28 @@ class TenantRepository(Protocol):
 class RequestRepository(Protocol):
     """Rights requests, their pauses and their timelines."""
 
-    def add(self, request: RightsRequest, *, due: date, created: Transition) -> None: ...
+    def add(
+        self,
+        request: RightsRequest,
+        *,
+        due: date,
+        created: Transition,
+        contact: bytes | None = None,
+    ) -> None: ...
+
+    def contact(self, request_id: UUID | str) -> bytes | None: ...
+
+    def queue_letter(self, request_id: UUID | str, letter: str, at: datetime) -> None: ...
+
+    def letters_due(self, at: datetime, limit: int) -> Sequence[tuple[int, str, str, int]]: ...
+
+    def letter_sent(self, letter_id: int, at: datetime) -> None: ...
+
+    def letter_failed(self, letter_id: int, *, retry_at: datetime, error: str) -> None: ...
+
+    def letters_of(
+        self, request_id: UUID | str
+    ) -> Sequence[tuple[str, datetime, datetime | None]]: ...
 
     def get(self, request_id: UUID | str) -> tuple[RightsRequest, int, date] | None:
         """The request, its version (optimistic lock) and its stored due date."""

@@ -9,9 +9,10 @@ a tenant administrator works only its own tenant's requests; the DCO works every
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
@@ -19,9 +20,11 @@ from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
+from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.requests import (
+    LETTER_FOR,
     UK,
     FeeGround,
     RefusalGround,
@@ -37,7 +40,7 @@ from dataward.domain.requests import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.lookup import within_reach
-from dataward.services.ports import UnitOfWork
+from dataward.services.ports import UnitOfWork, Vault
 
 CHANNELS = ("api", "portal", "email", "post", "phone", "in_person")
 
@@ -49,6 +52,9 @@ class NewRequest:
     channel: str
     tenant_id: str | None = None
     subject_id: UUID | None = None
+    contact_email: str | None = field(default=None, repr=False)
+    """Where the letters go; sealed under a key of the request's own, never stored plain."""
+    contact_name: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,7 @@ class RequestView:
 
 def receive_request(
     uow: UnitOfWork,
+    vault: Vault,
     clock: Clock,
     holidays: HolidayCalendar,
     register: Register,
@@ -84,6 +91,7 @@ def receive_request(
         updated_at=now,
     )
     due = deadline(request, holidays)
+    contact = _sealed_contact(vault, request.id, command)
     with uow:
         if command.tenant_id is not None and uow.tenants.get(command.tenant_id) is None:
             raise NotFound("tenant", command.tenant_id)
@@ -95,7 +103,11 @@ def receive_request(
                 or not within_reach(register, actor, subject.tenant_id)
             ):  # another tenant's subject, or ours, answers as if it did not exist
                 raise NotFound("subject", str(command.subject_id))
-        uow.requests.add(request, due=due, created=receive(request, at=now, actor=actor.id))
+        uow.requests.add(
+            request, due=due, created=receive(request, at=now, actor=actor.id), contact=contact
+        )
+        if contact is not None:
+            uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
         uow.audit.append(_audit(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
         uow.commit()
     return RequestView(request, due)
@@ -142,6 +154,9 @@ def advance(
         due = deadline(changed, holidays)
         if not uow.requests.save(changed, version=version, due=due, change=change):
             raise WriteConflict("the request was changed meanwhile: read it again")
+        letter = LETTER_FOR.get(event)
+        if letter is not None and uow.requests.contact(changed.id) is not None:
+            uow.requests.queue_letter(changed.id, letter, now)  # with the change, or not at all
         uow.audit.append(
             _audit(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
         )
@@ -166,6 +181,16 @@ def request_timeline(
         request, _, due = _visible(uow, register, actor, request_id)
         events = uow.requests.timeline(request.id)
     return RequestView(request, due), events
+
+
+def _sealed_contact(vault: Vault, request_id: UUID, command: NewRequest) -> bytes | None:
+    """The requester's contact details sealed under a new key of the request's own."""
+    if command.contact_email is None:
+        return None
+    email = normalise(IdentifierType.EMAIL, command.contact_email).value
+    document = json.dumps({"email": email, "name": command.contact_name or ""})
+    (sealed,) = vault.enrol({str(request_id): [document]})[str(request_id)]
+    return sealed
 
 
 def _visible(

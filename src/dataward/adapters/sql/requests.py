@@ -9,7 +9,7 @@ A request's subject is a reference; who asked and how to reach them is not kept 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     delete,
@@ -57,6 +58,7 @@ rights_requests = Table(
     Column("fee_ground", String(32), nullable=True),
     Column("extension_notice", Date, nullable=True),
     Column("refusal_ground", String(32), nullable=True),
+    Column("contact_ciphertext", LargeBinary, nullable=True),
     Column("due", Date, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
@@ -73,6 +75,21 @@ request_pauses = Table(
     Column("answered", Date, nullable=True),
     comment="Clarification pauses of access requests (Art. 12A(5)).",
 )
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", String(36), nullable=False),
+    Column("letter", String(32), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    Column("last_error", String(200), nullable=True),
+    comment="Letters to send, queued with the change that causes them; sent by the jobs.",
+)
+Index("ix_outbox_due", outbox.c.sent_at, outbox.c.next_attempt_at)
 
 request_events = Table(
     "request_events",
@@ -93,10 +110,69 @@ class SqlRequestRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def add(self, request: RightsRequest, *, due: date, created: Transition) -> None:
+    def add(
+        self,
+        request: RightsRequest,
+        *,
+        due: date,
+        created: Transition,
+        contact: bytes | None = None,
+    ) -> None:
         row = _row(request)
-        self._connection.execute(insert(rights_requests).values(**row, due=due, version=1))
+        self._connection.execute(
+            insert(rights_requests).values(**row, due=due, version=1, contact_ciphertext=contact)
+        )
         self._add_event(created)
+
+    def contact(self, request_id: UUID | str) -> bytes | None:
+        """The requester's sealed contact details, if any were given."""
+        return self._connection.execute(
+            select(rights_requests.c.contact_ciphertext).where(
+                rights_requests.c.id == str(request_id)
+            )
+        ).scalar_one_or_none()
+
+    def queue_letter(self, request_id: UUID | str, letter: str, at: datetime) -> None:
+        self._connection.execute(
+            insert(outbox).values(
+                request_id=str(request_id),
+                letter=letter,
+                created_at=at,
+                attempts=0,
+                next_attempt_at=at,
+            )
+        )
+
+    def letters_due(self, at: datetime, limit: int) -> list[tuple[int, str, str, int]]:
+        """(id, request id, letter, attempts) of unsent letters due by `at`, oldest first."""
+        rows = self._connection.execute(
+            select(outbox.c.id, outbox.c.request_id, outbox.c.letter, outbox.c.attempts)
+            .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= at)
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        return [(r.id, r.request_id, r.letter, r.attempts) for r in rows]
+
+    def letter_sent(self, letter_id: int, at: datetime) -> None:
+        self._connection.execute(
+            update(outbox).where(outbox.c.id == letter_id).values(sent_at=at, last_error=None)
+        )
+
+    def letter_failed(self, letter_id: int, *, retry_at: datetime, error: str) -> None:
+        self._connection.execute(
+            update(outbox)
+            .where(outbox.c.id == letter_id)
+            .values(attempts=outbox.c.attempts + 1, next_attempt_at=retry_at, last_error=error)
+        )
+
+    def letters_of(self, request_id: UUID | str) -> list[tuple[str, datetime, datetime | None]]:
+        """(letter, queued at, sent at) of a request's letters, for its timeline."""
+        rows = self._connection.execute(
+            select(outbox.c.letter, outbox.c.created_at, outbox.c.sent_at)
+            .where(outbox.c.request_id == str(request_id))
+            .order_by(outbox.c.id)
+        )
+        return [(r.letter, r.created_at, r.sent_at) for r in rows]
 
     def get(self, request_id: UUID | str) -> tuple[RightsRequest, int, date] | None:
         """The request, its version and its due date as last stored, or None."""

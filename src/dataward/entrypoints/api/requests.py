@@ -29,6 +29,10 @@ class RequestIn(BaseModel):
     channel: str = Field("api", description="api, portal, email, post, phone or in_person")
     tenant_id: str | None = Field(None, description="When it is about a tenant's call data")
     subject_id: UUID | None = None
+    contact_email: str | None = Field(
+        None, repr=False, description="Where the requester's letters go (kept encrypted)"
+    )
+    contact_name: str | None = Field(None, repr=False, max_length=200)
 
 
 class RequestOut(BaseModel):
@@ -104,6 +108,7 @@ def create(
 ) -> RequestOut:
     view = service.receive_request(
         container.uow(),
+        container.vault(),
         container.clock,
         container.holidays(),
         register,
@@ -114,6 +119,8 @@ def create(
             channel=body.channel,
             tenant_id=body.tenant_id,
             subject_id=body.subject_id,
+            contact_email=body.contact_email,
+            contact_name=body.contact_name,
         ),
     )
     return RequestOut.of(view)

@@ -13,6 +13,7 @@ from dataward.entrypoints.cli import calendar as calendar_commands
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import ingest as ingest_commands
 from dataward.entrypoints.cli import keys as keys_commands
+from dataward.entrypoints.cli import outbox as outbox_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli import processing as processing_commands
 from dataward.entrypoints.cli import report as report_commands
@@ -39,6 +40,7 @@ app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(report_commands.app, name="report")
 app.add_typer(calendar_commands.app, name="calendar")
 app.add_typer(requests_commands.app, name="requests")
+app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")

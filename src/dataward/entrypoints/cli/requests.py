@@ -36,6 +36,10 @@ def create(
         str | None, typer.Option(help="The tenant, when it is about a tenant's call data.")
     ] = None,
     subject: Annotated[str | None, typer.Option(help="The subject's id, if known.")] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Where the requester's letters go (kept encrypted).")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="The requester's name, for the letters.")] = None,
 ) -> None:
     """Record a request received by e-mail, post or phone; prints its id and due date."""
     from dataward.domain.requests import RequestType
@@ -48,12 +52,15 @@ def create(
             channel=channel,
             tenant_id=tenant,
             subject_id=UUID(subject) if subject else None,
+            contact_email=email,
+            contact_name=name,
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     with fail_on_dataward_error(), container() as wired:
         view = receive_request(
             wired.uow(),
+            wired.vault(),
             wired.clock,
             wired.holidays(),
             active_register(wired),

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("fee_ground", sa.String(32), nullable=True),
         sa.Column("extension_notice", sa.Date(), nullable=True),
         sa.Column("refusal_ground", sa.String(32), nullable=True),
+        sa.Column("contact_ciphertext", sa.LargeBinary(), nullable=True),
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
@@ -66,9 +67,25 @@ def upgrade() -> None:
         comment="Every transition of every request: its timeline.",
     )
     op.create_index("ix_request_events_request_id", "request_events", ["request_id"])
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("request_id", sa.String(36), nullable=False),
+        sa.Column("letter", sa.String(32), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+        sa.Column("sent_at", UTCDateTime(), nullable=True),
+        sa.Column("last_error", sa.String(200), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        comment="Letters to send, queued with the change that causes them; sent by the jobs.",
+    )
+    op.create_index("ix_outbox_due", "outbox", ["sent_at", "next_attempt_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox")
+    op.drop_table("outbox")
     op.drop_index("ix_request_events_request_id", table_name="request_events")
     op.drop_table("request_events")
     op.drop_table("request_pauses")

@@ -1,0 +1,89 @@
+"""Letters to requesters, from Jinja2 templates (`templates/letters/`), in plain text.
+
+Every fact in a letter comes from the request, its timeline and the register (our complaints
+route, the ICO's details, the DCO's contact): nothing is written by hand per letter except the
+reasons staff recorded with the event.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from dataward.domain.register import Register
+from dataward.domain.requests import RequestType, RightsRequest
+
+SUBJECTS = {
+    "acknowledgement": "We have received your request",
+    "identity_request": "Please confirm who you are",
+    "fee_request": "About a fee for your request",
+    "clarification_request": "Please tell us more about your request",
+    "extension_notice": "We need more time for your request",
+    "refusal": "Your request: our decision",
+    "completion": "Your request is complete",
+    "forwarded_to_controller": "Your request has gone to the organisation responsible",
+}
+_KIND_WORDS = {
+    RequestType.ACCESS: "access",
+    RequestType.RECTIFICATION: "rectification",
+    RequestType.ERASURE: "erasure",
+    RequestType.RESTRICTION: "restriction",
+    RequestType.OBJECTION: "objection",
+    RequestType.PORTABILITY: "data portability",
+    RequestType.WITHDRAW_CONSENT: "consent withdrawal",
+    RequestType.COMPLAINT: "complaint",
+}
+_GROUND_WORDS = {
+    "manifestly_unfounded": "manifestly unfounded",
+    "manifestly_excessive": "manifestly excessive",
+    "further_copy": "a request for a further copy",
+}
+
+
+def _longdate(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("dataward", "templates/letters"),
+        undefined=StrictUndefined,
+        autoescape=False,  # noqa: S701 - plain-text e-mail, never HTML
+        keep_trailing_newline=True,
+    )
+    environment.filters["longdate"] = _longdate
+    return environment
+
+
+def render_letter(
+    letter: str,
+    *,
+    request: RightsRequest,
+    due: date,
+    register: Register,
+    name: str,
+    reason: str | None,
+    partial: bool = False,
+) -> tuple[str, str]:
+    """(subject line, body) of a letter; the subject names no person."""
+    contacts = register.contacts
+    ground = request.refusal_ground or request.fee_ground
+    context: dict[str, Any] = {
+        "request": request,
+        "kind": _KIND_WORDS[request.type],
+        "complaint": request.type is RequestType.COMPLAINT,
+        "due": due,
+        "reason": reason or "",
+        "ground_words": _GROUND_WORDS.get(ground.value, "") if ground else "",
+        "partial": partial,
+        "complaints": contacts.complaints,
+        "ico": contacts.supervisory_authority,
+        "dco": contacts.data_compliance_officer,
+    }
+    greeting = f"Dear {name},\n\n" if name else "Hello,\n\n"
+    body = greeting + _environment().get_template(f"{letter}.txt.j2").render(context)
+    return f"{SUBJECTS[letter]} ({str(request.id)[:8]})", body

@@ -1,0 +1,34 @@
+"""`dataward outbox send`: the job that sends queued letters (run it from cron or a timer)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from dataward.entrypoints.cli.common import active_register, container, fail_on_dataward_error
+
+app = typer.Typer(help="Letters to requesters, queued with the changes that cause them.")
+
+
+@app.command("send")
+def send(
+    limit: Annotated[int, typer.Option(min=1, help="At most this many letters.")] = 100,
+) -> None:
+    """Send the letters due now; failures are retried later, waiting longer each time."""
+    from dataward.adapters.mail.letters import render_letter
+    from dataward.services.outbox import deliver
+
+    with fail_on_dataward_error(), container() as wired:
+        result = deliver(
+            wired.uow(),
+            wired.vault(),
+            wired.mailer(),
+            render_letter,
+            wired.clock,
+            active_register(wired),
+            limit=limit,
+        )
+    typer.echo(
+        f"sent {result.sent}, failed {result.failed} (to retry), given up {result.abandoned}"
+    )

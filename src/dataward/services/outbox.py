@@ -1,0 +1,112 @@
+"""Sending the letters queued in the outbox: the job the runner calls.
+
+A letter is queued in the same transaction as the change that causes it (`services.requests`),
+so a change without its letter, or a letter without its change, cannot happen. Sending is
+separate and retried: each due letter is rendered from the request as it is now, sent to the
+requester's address opened from its sealed contact, and marked sent; a failure is recorded
+by the error's kind only (never the address or the server's text, which may quote it) and
+retried later, waiting longer each time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from dataward.domain.clock import Clock
+from dataward.domain.errors import KeyUnavailable
+from dataward.domain.register import Register
+from dataward.domain.requests import RequestEvent, RightsRequest
+from dataward.services.ports import Mailer, UnitOfWork, Vault
+
+MAX_ATTEMPTS = 8
+_REASONED = {"refusal": RequestEvent.REFUSE, "extension_notice": RequestEvent.EXTEND,
+             "fee_request": RequestEvent.ASK_FEE}  # fmt: skip
+
+Renderer = Callable[..., tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    sent: int
+    failed: int
+    abandoned: int
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes, at most a day."""
+    return min(timedelta(minutes=2**attempts), timedelta(days=1))
+
+
+def deliver(
+    uow: UnitOfWork,
+    vault: Vault,
+    mailer: Mailer,
+    render: Renderer,
+    clock: Clock,
+    register: Register,
+    *,
+    limit: int = 100,
+) -> Delivery:
+    now = clock.now()
+    with uow:
+        due = list(uow.requests.letters_due(now, limit))
+    sent = failed = abandoned = 0
+    for letter_id, request_id, letter, attempts in due:
+        if attempts >= MAX_ATTEMPTS:
+            abandoned += 1
+            continue
+        with uow:
+            found = uow.requests.get(request_id)
+            sealed = uow.requests.contact(request_id)
+            events = list(uow.requests.timeline(request_id))
+        if found is None or sealed is None:
+            continue
+        request, _, due_on = found
+        try:
+            contact = json.loads(vault.open(str(request.id), sealed))
+            subject, body = render(
+                letter, **_context(request, due_on, register, contact, events, letter)
+            )
+            mailer.send(contact["email"], subject, body)
+        except KeyUnavailable:
+            abandoned += 1  # the request's key is gone: nobody to write to any more
+            continue
+        except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
+            failed += 1
+            with uow:
+                uow.requests.letter_failed(
+                    letter_id, retry_at=now + retry_delay(attempts), error=type(error).__name__
+                )
+                uow.commit()
+            continue
+        with uow:
+            uow.requests.letter_sent(letter_id, clock.now())
+            uow.commit()
+        sent += 1
+    return Delivery(sent, failed, abandoned)
+
+
+def _context(
+    request: RightsRequest,
+    due: date,
+    register: Register,
+    contact: dict[str, str],
+    events: list[Any],
+    letter: str,
+) -> dict[str, Any]:
+    reason = None
+    wanted = _REASONED.get(letter)
+    if wanted is not None:
+        reason = next((e.reason for e in reversed(events) if e.event is wanted), None)
+    return {
+        "request": request,
+        "due": due,
+        "register": register,
+        "name": contact.get("name", ""),
+        "reason": reason,
+        "partial": any(e.event is RequestEvent.COMPLETE_PARTIALLY for e in events),
+    }
