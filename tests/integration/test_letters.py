@@ -19,7 +19,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests import RefusalGround, RequestEvent, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.outbox import deliver
-from dataward.services.requests import NewRequest, advance, receive_request
+from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -95,6 +95,11 @@ def test_an_acknowledgement_and_a_refusal_reach_the_requester(
     assert str(view.request.id) in body
     assert email not in refusal["Subject"]
     assert _send(world, port).sent == 0  # type: ignore[attr-defined]  # each letter once
+    _, _, letters = request_timeline(world.uow(), world.register, DCO, view.request.id)
+    assert [(x.letter, x.sent_at is not None) for x in letters] == [
+        ("acknowledgement", True),
+        ("refusal", True),
+    ]
 
 
 def test_no_contact_no_letter(world: World, smtp: tuple[Inbox, int]) -> None:

@@ -75,7 +75,8 @@ def test_a_request_received_by_post_moves_through_its_states_with_a_timeline(
     _advance(world, request_id, RequestEvent.START)
     done = _advance(world, request_id, RequestEvent.COMPLETE, reason="package sent")
     assert done.request.state is RequestState.COMPLETED
-    view, events = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert letters == []  # no contact given: nothing to send
     assert [e.event for e in events] == [
         RequestEvent.RECEIVE,
         RequestEvent.ASK_IDENTITY,
@@ -102,7 +103,7 @@ def test_a_refused_transition_changes_nothing(world: World) -> None:
         world, request_id, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE,
         reason="six requests for the same calls this month",
     )  # fmt: skip
-    _, events = request_timeline(world.uow(), world.register, DCO, request_id)
+    _, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert len(events) == 2
 
 

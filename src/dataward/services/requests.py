@@ -63,6 +63,13 @@ class RequestView:
     due: date
 
 
+@dataclass(frozen=True, slots=True)
+class LetterView:
+    letter: str
+    queued_at: datetime
+    sent_at: datetime | None
+
+
 def receive_request(
     uow: UnitOfWork,
     vault: Vault,
@@ -176,11 +183,13 @@ def request_queue(
 
 def request_timeline(
     uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
-) -> tuple[RequestView, Sequence[Transition]]:
+) -> tuple[RequestView, Sequence[Transition], list[LetterView]]:
+    """A request, every transition it went through, and every letter queued and sent."""
     with uow:
         request, _, due = _visible(uow, register, actor, request_id)
         events = uow.requests.timeline(request.id)
-    return RequestView(request, due), events
+        letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
+    return RequestView(request, due), events, letters
 
 
 def _sealed_contact(vault: Vault, request_id: UUID, command: NewRequest) -> bytes | None:

@@ -97,9 +97,16 @@ class TransitionOut(BaseModel):
         )
 
 
+class LetterOut(BaseModel):
+    letter: str
+    queued_at: datetime
+    sent_at: datetime | None
+
+
 class TimelineOut(BaseModel):
     request: RequestOut
     timeline: list[TransitionOut]
+    letters: list[LetterOut]
 
 
 @router.post("", status_code=201, summary="Record a rights request or a complaint")
@@ -143,10 +150,16 @@ def queue(
 def show(
     request_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
 ) -> TimelineOut:
-    view, events = service.request_timeline(
+    view, events, letters = service.request_timeline(
         container.uow(read_only=True), register, actor, request_id
     )
-    return TimelineOut(request=RequestOut.of(view), timeline=[TransitionOut.of(e) for e in events])
+    return TimelineOut(
+        request=RequestOut.of(view),
+        timeline=[TransitionOut.of(e) for e in events],
+        letters=[
+            LetterOut(letter=x.letter, queued_at=x.queued_at, sent_at=x.sent_at) for x in letters
+        ],
+    )
 
 
 @router.post("/{request_id}/events", summary="Move a request on by one event")

@@ -161,7 +161,7 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
     from dataward.services.requests import request_timeline
 
     with fail_on_dataward_error(), container() as wired:
-        view, events = request_timeline(
+        view, events, letters = request_timeline(
             wired.uow(read_only=True), active_register(wired), cli_actor(wired), request_id
         )
     r = view.request
@@ -170,3 +170,6 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
         why = f"  ({e.reason})" if e.reason else ""
         typer.echo(f"  {e.at.isoformat()}  {e.event.value}: {e.from_state.value} -> "
                    f"{e.to_state.value}  by {e.actor}{why}")  # fmt: skip
+    for letter in letters:
+        sent = f"sent {letter.sent_at.isoformat()}" if letter.sent_at else "not sent yet"
+        typer.echo(f"  letter {letter.letter}: queued {letter.queued_at.isoformat()}, {sent}")
