@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         description="Whose bank holidays move a rights request's deadline to the next working "
         "day: england-and-wales, scotland or northern-ireland.",
     )
+    repeat_window_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="A request of the same type from the same subject within this many days "
+        "of an earlier one is flagged for the DCO (possibly manifestly excessive).",
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")

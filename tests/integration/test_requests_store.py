@@ -183,3 +183,20 @@ def test_erasing_the_subject_keeps_the_request_unlinked(world: World) -> None:
         kept, _, _ = uow.requests.get(view.request.id)  # type: ignore[misc]
     assert kept.subject_id is None
     assert kept.type is RequestType.ERASURE
+
+
+def test_a_repeated_request_is_flagged_for_the_dco(world: World) -> None:
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", "again@example.org")]),
+    )  # fmt: skip
+    first = _receive(world, subject_id=subject.id, received=date(2026, 9, 1))
+    assert first.flag is None
+    other_type = _receive(world, subject_id=subject.id, type=RequestType.ERASURE)
+    assert other_type.flag is None
+    again = _receive(world, subject_id=subject.id, received=date(2026, 11, 20))
+    assert again.flag is not None
+    assert "repeats 1 access" in again.flag
+    queued = {v.request.id: v.flag for v in request_queue(world.uow(), world.register, DCO)}
+    assert queued[again.request.id] == again.flag
+    assert queued[first.request.id] is None

@@ -251,7 +251,10 @@ class RequestRepository(Protocol):
         due: date,
         created: Transition,
         contact: bytes | None = None,
+        flag: str | None = None,
     ) -> None: ...
+
+    def flag_of(self, request_id: UUID | str) -> str | None: ...
 
     def contact(self, request_id: UUID | str) -> bytes | None: ...
 
@@ -279,7 +282,7 @@ class RequestRepository(Protocol):
 
     def queue(
         self, *, tenant_id: str | None = None, include_closed: bool = False
-    ) -> Sequence[tuple[RightsRequest, date]]: ...
+    ) -> Sequence[tuple[RightsRequest, date, str | None]]: ...
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[RightsRequest]: ...
 

@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
@@ -61,6 +61,8 @@ class NewRequest:
 class RequestView:
     request: RightsRequest
     due: date
+    flag: str | None = None
+    """Why the DCO should look at it: e.g. it repeats an earlier request."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +80,13 @@ def receive_request(
     register: Register,
     actor: Actor,
     command: NewRequest,
+    *,
+    repeat_window_days: int = 90,
 ) -> RequestView:
     """Record a request as received on its day (which may be before today: one that came by
-    post or phone is recorded when staff enter it)."""
+    post or phone is recorded when staff enter it). One of the same type from the same
+    subject within `repeat_window_days` of an earlier one is flagged for the DCO: it may be
+    manifestly excessive (repetitive), which only the DCO can decide."""
     require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
     now = clock.now()
     if command.channel not in CHANNELS:
@@ -110,14 +116,36 @@ def receive_request(
                 or not within_reach(register, actor, subject.tenant_id)
             ):  # another tenant's subject, or ours, answers as if it did not exist
                 raise NotFound("subject", str(command.subject_id))
+        flag = _repeat_flag(uow, command, repeat_window_days)
         uow.requests.add(
-            request, due=due, created=receive(request, at=now, actor=actor.id), contact=contact
+            request,
+            due=due,
+            created=receive(request, at=now, actor=actor.id),
+            contact=contact,
+            flag=flag,
         )
         if contact is not None:
             uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
         uow.audit.append(_audit(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
         uow.commit()
-    return RequestView(request, due)
+    return RequestView(request, due, flag)
+
+
+def _repeat_flag(uow: UnitOfWork, command: NewRequest, window_days: int) -> str | None:
+    if command.subject_id is None:
+        return None
+    since = command.received - timedelta(days=window_days)
+    earlier = [
+        r
+        for r in uow.requests.for_subject(command.subject_id)
+        if r.type is command.type and since <= r.received <= command.received
+    ]
+    if not earlier:
+        return None
+    return (
+        f"repeats {len(earlier)} {command.type.value} request(s) of the last {window_days} "
+        "days: is it manifestly excessive?"
+    )
 
 
 def advance(
@@ -178,7 +206,7 @@ def request_queue(
     require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=actor.tenant_id)
     with uow:
         found = uow.requests.queue(tenant_id=actor.tenant_id, include_closed=include_closed)
-    return [RequestView(request, due) for request, due in found]
+    return [RequestView(request, due, flag) for request, due, flag in found]
 
 
 def request_timeline(
@@ -189,7 +217,8 @@ def request_timeline(
         request, _, due = _visible(uow, register, actor, request_id)
         events = uow.requests.timeline(request.id)
         letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
-    return RequestView(request, due), events, letters
+        flag = uow.requests.flag_of(request.id)
+    return RequestView(request, due, flag), events, letters
 
 
 def _sealed_contact(vault: Vault, request_id: UUID, command: NewRequest) -> bytes | None:

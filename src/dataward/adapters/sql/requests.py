@@ -59,6 +59,7 @@ rights_requests = Table(
     Column("extension_notice", Date, nullable=True),
     Column("refusal_ground", String(32), nullable=True),
     Column("contact_ciphertext", LargeBinary, nullable=True),
+    Column("dco_flag", String(200), nullable=True),
     Column("due", Date, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
@@ -117,12 +118,21 @@ class SqlRequestRepository:
         due: date,
         created: Transition,
         contact: bytes | None = None,
+        flag: str | None = None,
     ) -> None:
         row = _row(request)
         self._connection.execute(
-            insert(rights_requests).values(**row, due=due, version=1, contact_ciphertext=contact)
+            insert(rights_requests).values(
+                **row, due=due, version=1, contact_ciphertext=contact, dco_flag=flag
+            )
         )
         self._add_event(created)
+
+    def flag_of(self, request_id: UUID | str) -> str | None:
+        """Why the DCO should look at this request, if anything (e.g. a repeated request)."""
+        return self._connection.execute(
+            select(rights_requests.c.dco_flag).where(rights_requests.c.id == str(request_id))
+        ).scalar_one_or_none()
 
     def contact(self, request_id: UUID | str) -> bytes | None:
         """The requester's sealed contact details, if any were given."""
@@ -233,8 +243,8 @@ class SqlRequestRepository:
 
     def queue(
         self, *, tenant_id: str | None = None, include_closed: bool = False
-    ) -> list[tuple[RightsRequest, date]]:
-        """Requests with their due dates, the soonest due first."""
+    ) -> list[tuple[RightsRequest, date, str | None]]:
+        """Requests with their due dates and DCO flags, the soonest due first."""
         query = select(rights_requests)
         if tenant_id is not None:
             query = query.where(rights_requests.c.tenant_id == tenant_id)
@@ -243,7 +253,7 @@ class SqlRequestRepository:
         rows = self._connection.execute(
             query.order_by(rights_requests.c.due, rights_requests.c.received)
         )
-        return [(_request(r._mapping, []), r.due) for r in rows]
+        return [(_request(r._mapping, []), r.due, r.dco_flag) for r in rows]
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[RightsRequest]:
         rows = self._connection.execute(

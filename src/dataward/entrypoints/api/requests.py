@@ -45,6 +45,7 @@ class RequestOut(BaseModel):
     subject_id: UUID | None
     due: date
     closed: bool
+    flag: str | None = None
 
     @classmethod
     def of(cls, view: service.RequestView) -> RequestOut:
@@ -59,6 +60,7 @@ class RequestOut(BaseModel):
             subject_id=r.subject_id,
             due=view.due,
             closed=r.closed,
+            flag=view.flag,
         )
 
 
@@ -129,6 +131,7 @@ def create(
             contact_email=body.contact_email,
             contact_name=body.contact_name,
         ),
+        repeat_window_days=container.settings.repeat_window_days,
     )
     return RequestOut.of(view)
 

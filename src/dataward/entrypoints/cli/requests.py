@@ -66,8 +66,11 @@ def create(
             active_register(wired),
             cli_actor(wired),
             command,
+            repeat_window_days=wired.settings.repeat_window_days,
         )
     typer.echo(f"{view.request.id}\tdue {view.due.isoformat()} ({view.due:%A})")
+    if view.flag:
+        typer.echo(f"flagged for the DCO: {view.flag}", err=True)
 
 
 @app.command("advance")
@@ -151,7 +154,7 @@ def queue(
             mark = "this week"
         typer.echo(
             f"{view.due.isoformat()}\t{mark or '-'}\t{r.type.value}\t{r.state.value}\t"
-            f"{r.tenant_id or '-'}\t{r.id}"
+            f"{r.tenant_id or '-'}\t{r.id}" + (f"\tFLAG: {view.flag}" if view.flag else "")
         )
 
 
@@ -166,6 +169,8 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
         )
     r = view.request
     typer.echo(f"{r.id}  {r.type.value}  {r.state.value}  received {r.received}  due {view.due}")
+    if view.flag:
+        typer.echo(f"  flagged for the DCO: {view.flag}")
     for e in events:
         why = f"  ({e.reason})" if e.reason else ""
         typer.echo(f"  {e.at.isoformat()}  {e.event.value}: {e.from_state.value} -> "

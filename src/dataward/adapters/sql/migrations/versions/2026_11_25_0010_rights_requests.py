@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("extension_notice", sa.Date(), nullable=True),
         sa.Column("refusal_ground", sa.String(32), nullable=True),
         sa.Column("contact_ciphertext", sa.LargeBinary(), nullable=True),
+        sa.Column("dco_flag", sa.String(200), nullable=True),
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
