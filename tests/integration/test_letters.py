@@ -3,6 +3,7 @@ change that causes them, sent by the outbox job, retried when the server is away
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -12,14 +13,17 @@ from email.message import EmailMessage, Message
 import pytest
 from aiosmtpd.controller import Controller
 from faker import Faker
+from sqlalchemy import select
 
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.sql.requests import verification_codes
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.requests import RefusalGround, RequestEvent, RequestType
+from dataward.domain.requests import RefusalGround, RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.outbox import deliver
 from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.verification import check_code, send_code
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -127,3 +131,63 @@ def test_a_letter_is_retried_when_the_server_is_away(
     world.clock.advance(timedelta(minutes=3))
     assert _send(world, port).sent == 1  # type: ignore[attr-defined]
     assert len(inbox.messages) == 1
+
+
+def test_a_one_time_code_by_email_verifies_identity(
+    world: World, smtp: tuple[Inbox, int], fake: Faker
+) -> None:
+    inbox, port = smtp
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 24), channel="portal",
+                   contact_email=fake.email()),
+    )  # fmt: skip
+    request_id = view.request.id
+    with pytest.raises(RequestRefused, match="awaits identity"):
+        send_code(world.uow(), world.vault, world.clock, request_id)
+    advance(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
+        RequestEvent.ASK_IDENTITY,
+    )  # fmt: skip
+    send_code(world.uow(), world.vault, world.clock, request_id)
+    with world.engine.connect() as connection:
+        stored = connection.execute(select(verification_codes.c.code_hash)).scalar_one()
+    _send(world, port)
+    letter = next(m for m in inbox.messages if "code" in str(m["Subject"]))
+    code = re.search(r"^\s+(\d{6})\s*$", _text(letter), re.MULTILINE).group(1)  # type: ignore[union-attr]
+    assert code.encode() not in stored  # kept as a keyed hash only
+    wrong = "000000" if code != "000000" else "111111"
+    assert not check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, wrong)
+    world.clock.advance(timedelta(days=2))  # identity arrives on 26 November
+    with pytest.raises(RequestRefused, match="no longer works"):  # expired after a day
+        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, code)
+    send_code(world.uow(), world.vault, world.clock, request_id)
+    _send(world, port)
+    latest = [m for m in inbox.messages if "code" in str(m["Subject"])][-1]
+    fresh = re.search(r"^\s+(\d{6})\s*$", _text(latest), re.MULTILINE).group(1)  # type: ignore[union-attr]
+    assert check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, fresh)
+    _, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert events[-1].event is RequestEvent.IDENTITY_VERIFIED
+    assert events[-1].actor == "requester"
+    with pytest.raises(RequestRefused):  # used once
+        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, fresh)
+
+
+def test_five_wrong_codes_and_the_code_is_dead(
+    world: World, smtp: tuple[Inbox, int], fake: Faker
+) -> None:
+    _inbox, _port = smtp
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 24), channel="portal",
+                   contact_email=fake.email()),
+    )  # fmt: skip
+    advance(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id,
+        RequestEvent.ASK_IDENTITY,
+    )  # fmt: skip
+    send_code(world.uow(), world.vault, world.clock, view.request.id)
+    for _ in range(5):
+        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, view.request.id, "x")
+    with pytest.raises(RequestRefused, match="no longer works"):
+        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, view.request.id, "123456")

@@ -55,7 +55,7 @@ def deliver(
     with uow:
         due = list(uow.requests.letters_due(now, limit))
     sent = failed = abandoned = 0
-    for letter_id, request_id, letter, attempts in due:
+    for letter_id, request_id, letter, attempts, payload in due:
         if attempts >= MAX_ATTEMPTS:
             abandoned += 1
             continue
@@ -68,9 +68,10 @@ def deliver(
         request, _, due_on = found
         try:
             contact = json.loads(vault.open(str(request.id), sealed))
-            subject, body = render(
-                letter, **_context(request, due_on, register, contact, events, letter)
-            )
+            context = _context(request, due_on, register, contact, events, letter)
+            if payload is not None:  # e.g. a one-time code, sealed until it is sent
+                context["payload"] = vault.open(str(request.id), payload)
+            subject, body = render(letter, **context)
             mailer.send(contact["email"], subject, body)
         except KeyUnavailable:
             abandoned += 1  # the request's key is gone: nobody to write to any more

@@ -126,7 +126,7 @@ def receive_request(
         )
         if contact is not None:
             uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
-        uow.audit.append(_audit(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
+        uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
         uow.commit()
     return RequestView(request, due, flag)
 
@@ -193,7 +193,7 @@ def advance(
         if letter is not None and uow.requests.contact(changed.id) is not None:
             uow.requests.queue_letter(changed.id, letter, now)  # with the change, or not at all
         uow.audit.append(
-            _audit(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
+            audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
         )
         uow.commit()
     return RequestView(changed, due)
@@ -248,7 +248,7 @@ def _visible(
     return found
 
 
-def _audit(
+def audit_entry(
     action: AuditAction,
     request: RightsRequest,
     actor: Actor,

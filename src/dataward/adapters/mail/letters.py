@@ -25,6 +25,7 @@ SUBJECTS = {
     "refusal": "Your request: our decision",
     "completion": "Your request is complete",
     "forwarded_to_controller": "Your request has gone to the organisation responsible",
+    "verification_code": "Your code to confirm your request",
 }
 _KIND_WORDS = {
     RequestType.ACCESS: "access",
@@ -68,6 +69,7 @@ def render_letter(
     name: str,
     reason: str | None,
     partial: bool = False,
+    payload: str = "",
 ) -> tuple[str, str]:
     """(subject line, body) of a letter; the subject names no person."""
     contacts = register.contacts
@@ -80,6 +82,7 @@ def render_letter(
         "reason": reason or "",
         "ground_words": _GROUND_WORDS.get(ground.value, "") if ground else "",
         "partial": partial,
+        "payload": payload,
         "complaints": contacts.complaints,
         "ico": contacts.supervisory_authority,
         "dco": contacts.data_compliance_officer,

@@ -88,7 +88,20 @@ outbox = Table(
     Column("next_attempt_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
     Column("last_error", String(200), nullable=True),
+    Column("payload_ciphertext", LargeBinary, nullable=True),
     comment="Letters to send, queued with the change that causes them; sent by the jobs.",
+)
+
+verification_codes = Table(
+    "verification_codes",
+    metadata,
+    Column("request_id", String(36), primary_key=True),
+    Column("code_hash", LargeBinary(32), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("used_at", UTCDateTime(), nullable=True),
+    comment="One-time codes proving a requester holds an address: keyed hashes only.",
 )
 Index("ix_outbox_due", outbox.c.sent_at, outbox.c.next_attempt_at)
 
@@ -142,7 +155,9 @@ class SqlRequestRepository:
             )
         ).scalar_one_or_none()
 
-    def queue_letter(self, request_id: UUID | str, letter: str, at: datetime) -> None:
+    def queue_letter(
+        self, request_id: UUID | str, letter: str, at: datetime, payload: bytes | None = None
+    ) -> None:
         self._connection.execute(
             insert(outbox).values(
                 request_id=str(request_id),
@@ -150,18 +165,55 @@ class SqlRequestRepository:
                 created_at=at,
                 attempts=0,
                 next_attempt_at=at,
+                payload_ciphertext=payload,
             )
         )
 
-    def letters_due(self, at: datetime, limit: int) -> list[tuple[int, str, str, int]]:
-        """(id, request id, letter, attempts) of unsent letters due by `at`, oldest first."""
+    def letters_due(
+        self, at: datetime, limit: int
+    ) -> list[tuple[int, str, str, int, bytes | None]]:
+        """(id, request id, letter, attempts, sealed payload) of unsent letters due by `at`."""
         rows = self._connection.execute(
-            select(outbox.c.id, outbox.c.request_id, outbox.c.letter, outbox.c.attempts)
+            select(
+                outbox.c.id,
+                outbox.c.request_id,
+                outbox.c.letter,
+                outbox.c.attempts,
+                outbox.c.payload_ciphertext,
+            )
             .where(outbox.c.sent_at.is_(None), outbox.c.next_attempt_at <= at)
             .order_by(outbox.c.id)
             .limit(limit)
         )
-        return [(r.id, r.request_id, r.letter, r.attempts) for r in rows]
+        return [(r.id, r.request_id, r.letter, r.attempts, r.payload_ciphertext) for r in rows]
+
+    def set_code(self, request_id: UUID | str, code_hash: bytes, *, at: datetime,
+                 expires_at: datetime) -> None:  # fmt: skip
+        """A new one-time code for the request, replacing any earlier one."""
+        key = str(request_id)
+        self._connection.execute(
+            delete(verification_codes).where(verification_codes.c.request_id == key)
+        )
+        self._connection.execute(
+            insert(verification_codes).values(
+                request_id=key, code_hash=code_hash, created_at=at, expires_at=expires_at,
+                attempts=0,
+            )
+        )  # fmt: skip
+
+    def code(self, request_id: UUID | str) -> tuple[bytes, datetime, int, datetime | None] | None:
+        """(hash, expires at, attempts, used at) of the request's code, or None."""
+        row = self._connection.execute(
+            select(verification_codes).where(verification_codes.c.request_id == str(request_id))
+        ).first()
+        return (bytes(row.code_hash), row.expires_at, row.attempts, row.used_at) if row else None
+
+    def code_attempted(self, request_id: UUID | str, *, used_at: datetime | None) -> None:
+        self._connection.execute(
+            update(verification_codes)
+            .where(verification_codes.c.request_id == str(request_id))
+            .values(attempts=verification_codes.c.attempts + 1, used_at=used_at)
+        )
 
     def letter_sent(self, letter_id: int, at: datetime) -> None:
         self._connection.execute(

@@ -78,13 +78,26 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
         sa.Column("sent_at", UTCDateTime(), nullable=True),
         sa.Column("last_error", sa.String(200), nullable=True),
+        sa.Column("payload_ciphertext", sa.LargeBinary(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
         comment="Letters to send, queued with the change that causes them; sent by the jobs.",
     )
     op.create_index("ix_outbox_due", "outbox", ["sent_at", "next_attempt_at"])
+    op.create_table(
+        "verification_codes",
+        sa.Column("request_id", sa.String(36), nullable=False),
+        sa.Column("code_hash", sa.LargeBinary(32), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("used_at", UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("request_id", name="pk_verification_codes"),
+        comment="One-time codes proving a requester holds an address: keyed hashes only.",
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("verification_codes")
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.drop_table("outbox")
     op.drop_index("ix_request_events_request_id", table_name="request_events")
