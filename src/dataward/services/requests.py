@@ -88,6 +88,23 @@ def receive_request(
     subject within `repeat_window_days` of an earlier one is flagged for the DCO: it may be
     manifestly excessive (repetitive), which only the DCO can decide."""
     require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
+    return _record(
+        uow, vault, clock, holidays, register, actor, command,
+        repeat_window_days=repeat_window_days,
+    )  # fmt: skip
+
+
+def _record(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    command: NewRequest,
+    *,
+    repeat_window_days: int,
+) -> RequestView:
     now = clock.now()
     if command.channel not in CHANNELS:
         raise RequestRefused(f"channel: one of {', '.join(CHANNELS)}")
@@ -116,7 +133,7 @@ def receive_request(
                 or not within_reach(register, actor, subject.tenant_id)
             ):  # another tenant's subject, or ours, answers as if it did not exist
                 raise NotFound("subject", str(command.subject_id))
-        flag = _repeat_flag(uow, command, repeat_window_days)
+        flag = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
         uow.requests.add(
             request,
             due=due,
@@ -129,6 +146,34 @@ def receive_request(
         uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
         uow.commit()
     return RequestView(request, due, flag)
+
+
+PUBLIC = Actor(id="public-form", role="requester")
+"""Who records a request a person makes themselves through the public form."""
+
+
+def receive_public_request(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    command: NewRequest,
+) -> RequestView:
+    """A request a person makes through the public form: received today, by the portal,
+    with an address for the letters; no tenant or subject is taken from the form (who they
+    are is matched and verified afterwards)."""
+    if not command.contact_email:
+        raise RequestRefused("contact_email: needed, to send you the answer")
+    today = clock.now().astimezone(UK).date()
+    public = NewRequest(
+        type=command.type,
+        received=today,
+        channel="portal",
+        contact_email=command.contact_email,
+        contact_name=command.contact_name,
+    )
+    return _record(uow, vault, clock, holidays, register, PUBLIC, public, repeat_window_days=0)
 
 
 def _repeat_flag(uow: UnitOfWork, command: NewRequest, window_days: int) -> str | None:

@@ -10,6 +10,7 @@ from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.processing import router as processing_router
+from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
 from dataward.entrypoints.api.requests import router as requests_router
 from dataward.entrypoints.api.subjects import router as subjects_router
@@ -31,6 +32,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(tenants_router)
     app.include_router(calls_router)
     app.include_router(requests_router)
+    app.include_router(public_router)
     app.include_router(audit_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")

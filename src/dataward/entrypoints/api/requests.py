@@ -195,3 +195,18 @@ def post_event(
         on=body.on,
     )
     return RequestOut.of(view)
+
+
+@router.post(
+    "/{request_id}/verification-code",
+    status_code=202,
+    summary="Send the requester a one-time code to confirm who they are",
+)
+def send_verification_code(
+    request_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
+) -> dict[str, str]:
+    from dataward.services.verification import send_code
+
+    service.request_timeline(container.uow(read_only=True), register, actor, request_id)
+    send_code(container.uow(), container.vault(), container.clock, request_id)
+    return {"status": "queued"}

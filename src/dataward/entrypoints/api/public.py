@@ -1,0 +1,125 @@
+"""What a person uses without a staff token: the request form, and entering a one-time code.
+
+The form is a plain HTML page (no script). It records a request as received today through
+the portal and queues its acknowledgement; who the person is gets matched and verified
+afterwards. Errors are shown on the page without echoing what was typed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import parse_qs
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
+from pydantic import BaseModel, Field
+
+from dataward.domain.errors import DatawardError, InvalidIdentifier
+from dataward.domain.register import Register
+from dataward.domain.requests import RequestType
+from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
+from dataward.services.requests import NewRequest, receive_public_request
+from dataward.services.verification import check_code
+
+router = APIRouter(tags=["public"])
+
+_TYPES = [
+    (RequestType.ACCESS, "Give me a copy of my data"),
+    (RequestType.RECTIFICATION, "Correct my data"),
+    (RequestType.ERASURE, "Erase my data"),
+    (RequestType.RESTRICTION, "Restrict how my data is used"),
+    (RequestType.OBJECTION, "Stop using my data (object)"),
+    (RequestType.PORTABILITY, "Give me my data in a reusable form"),
+    (RequestType.WITHDRAW_CONSENT, "Withdraw my consent"),
+    (RequestType.COMPLAINT, "Make a complaint"),
+]
+_MAX_FORM = 8 * 1024
+
+
+@cache
+def _page() -> Template:
+    environment = Environment(
+        loader=PackageLoader("dataward", "templates/web"), autoescape=select_autoescape()
+    )
+    return environment.get_template("request_form.html.j2")
+
+
+def _render(register: Register, *, status: int = 200, **values: object) -> HTMLResponse:
+    authority = register.contacts.supervisory_authority
+    html = _page().render(
+        organisation=register.organisation.name,
+        types=[(t.value, label) for t, label in _TYPES],
+        ico_name=authority.name,
+        ico_url=authority.complaint_url,
+        **values,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/requests/new", response_class=HTMLResponse, summary="The public request form")
+def form(register: RegisterDep) -> HTMLResponse:
+    return _render(register)
+
+
+@router.post("/requests/new", response_class=HTMLResponse, summary="Send the request form")
+async def submit(request: Request, container: ContainerDep, register: RegisterDep) -> HTMLResponse:
+    body = await request.body()
+    if len(body) > _MAX_FORM:
+        return _render(register, error="The form is too large.", status=413)
+    fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+    try:
+        kind = RequestType(fields.get("type", ""))
+    except ValueError:
+        return _render(register, error="Choose what you would like us to do.", status=422)
+    try:
+        view = receive_public_request(
+            container.uow(),
+            container.vault(),
+            container.clock,
+            container.holidays(),
+            register,
+            NewRequest(
+                type=kind,
+                received=container.clock.now().date(),
+                channel="portal",
+                contact_email=fields.get("email") or None,
+                contact_name=(fields.get("name") or "")[:200] or None,
+            ),
+        )
+    except InvalidIdentifier:
+        return _render(register, error="That e-mail address does not look right.", status=422)
+    except DatawardError as error:
+        return _render(register, error=str(error), status=422)
+    return _render(
+        register,
+        done=True,
+        reference=str(view.request.id),
+        due=f"{view.due.day} {view.due:%B %Y}",
+        status=201,
+    )
+
+
+class CodeIn(BaseModel):
+    code: str = Field(min_length=1, max_length=12)
+
+
+class CodeOut(BaseModel):
+    verified: bool
+
+
+@router.post(
+    "/api/v1/public/requests/{request_id}/verify",
+    summary="The requester enters the one-time code sent to them",
+)
+def verify(request_id: UUID, body: CodeIn, container: ContainerDep) -> CodeOut:
+    verified = check_code(
+        container.uow(),
+        container.vault(),
+        container.clock,
+        container.holidays(),
+        request_id,
+        body.code,
+    )
+    return CodeOut(verified=verified)

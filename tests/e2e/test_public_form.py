@@ -1,0 +1,61 @@
+"""The public request form and the one-time code, as a person without a staff token uses
+them: the form's request reaches the DCO's queue with its acknowledgement queued."""
+
+from __future__ import annotations
+
+import re
+
+from faker import Faker
+from sqlalchemy import select
+
+from dataward.adapters.sql.requests import outbox
+from tests.e2e.conftest import Api
+
+
+def test_the_form_is_served_and_a_request_sent_through_it_is_recorded(
+    api: Api, fake: Faker
+) -> None:
+    page = api.client.get("/requests/new")
+    assert page.status_code == 200
+    assert '<form method="post" action="/requests/new">' in page.text
+    assert "https://ico.org.uk/make-a-complaint/" in page.text
+    email = fake.email()
+    sent = api.client.post(
+        "/requests/new",
+        content=f"type=erasure&name=A+Person&email={email}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert sent.status_code == 201, sent.text
+    reference = re.search(r"reference is <strong>([0-9a-f-]{36})</strong>", sent.text)
+    assert reference is not None
+    assert email not in sent.text
+    queue = api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
+    (mine,) = [r for r in queue if r["id"] == reference.group(1)]
+    assert (mine["type"], mine["channel"], mine["state"]) == ("erasure", "portal", "received")
+    with api.container.engine.connect() as connection:
+        letters = connection.execute(select(outbox.c.letter)).scalars().all()
+    assert letters == ["acknowledgement"]
+
+
+def test_bad_input_is_named_on_the_page_without_echoing_it(api: Api) -> None:
+    bad = api.client.post(
+        "/requests/new",
+        content=b"type=access&email=not-an-address-07700900123",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert bad.status_code == 422
+    assert "does not look right" in bad.text
+    assert "07700900123" not in bad.text
+    no_type = api.client.post(
+        "/requests/new", content=b"email=a%40b.org",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert no_type.status_code == 422
+
+
+def test_a_code_for_a_request_that_has_none_is_not_found(api: Api) -> None:
+    missing = api.client.post(
+        "/api/v1/public/requests/00000000-0000-4000-8000-000000000000/verify",
+        json={"code": "123456"},
+    )
+    assert missing.status_code == 404
