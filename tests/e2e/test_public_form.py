@@ -59,3 +59,26 @@ def test_a_code_for_a_request_that_has_none_is_not_found(api: Api) -> None:
         json={"code": "123456"},
     )
     assert missing.status_code == 404
+
+
+def test_a_request_is_matched_to_our_subject_by_its_address(api: Api, fake: Faker) -> None:
+    email = fake.email()
+    subject_id = api.create(
+        "dco", {"kind": "end_user", "identifiers": [{"type": "email", "value": email}]}
+    )
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for address in (email.upper(), fake.email()):
+        sent = api.client.post(
+            "/requests/new", content=f"type=access&email={address}".encode(), headers=form
+        )
+        assert sent.status_code == 201, sent.text
+    queue = api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
+    assert sorted(str(r["subject_id"]) for r in queue) == sorted([subject_id, "None"])
+    again = api.client.post(
+        "/requests/new", content=f"type=access&email={email}".encode(), headers=form
+    )
+    assert again.status_code == 201
+    flagged = [r for r in api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
+               if r["flag"]]  # fmt: skip
+    assert len(flagged) == 1
+    assert flagged[0]["subject_id"] == subject_id

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -41,6 +41,7 @@ from dataward.domain.requests import (
 from dataward.domain.subjects import Actor
 from dataward.services.lookup import within_reach
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.subjects import CONTROLLER_SCOPE
 
 CHANNELS = ("api", "portal", "email", "post", "phone", "in_person")
 
@@ -133,6 +134,11 @@ def _record(
                 or not within_reach(register, actor, subject.tenant_id)
             ):  # another tenant's subject, or ours, answers as if it did not exist
                 raise NotFound("subject", str(command.subject_id))
+        elif command.tenant_id is None:
+            matched = _match(uow, vault, command)
+            if matched is not None:
+                request = replace(request, subject_id=matched)
+                command = replace(command, subject_id=matched)
         flag = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
         uow.requests.add(
             request,
@@ -159,10 +165,12 @@ def receive_public_request(
     holidays: HolidayCalendar,
     register: Register,
     command: NewRequest,
+    *,
+    repeat_window_days: int = 90,
 ) -> RequestView:
     """A request a person makes through the public form: received today, by the portal,
-    with an address for the letters; no tenant or subject is taken from the form (who they
-    are is matched and verified afterwards)."""
+    with an address for the letters; no tenant or subject is taken from the form: whom it
+    is about is matched by the address, and who is asking verified afterwards."""
     if not command.contact_email:
         raise RequestRefused("contact_email: needed, to send you the answer")
     today = clock.now().astimezone(UK).date()
@@ -173,7 +181,10 @@ def receive_public_request(
         contact_email=command.contact_email,
         contact_name=command.contact_name,
     )
-    return _record(uow, vault, clock, holidays, register, PUBLIC, public, repeat_window_days=0)
+    return _record(
+        uow, vault, clock, holidays, register, PUBLIC, public,
+        repeat_window_days=repeat_window_days,
+    )  # fmt: skip
 
 
 def _repeat_flag(uow: UnitOfWork, command: NewRequest, window_days: int) -> str | None:
@@ -264,6 +275,21 @@ def request_timeline(
         letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
         flag = uow.requests.flag_of(request.id)
     return RequestView(request, due, flag), events, letters
+
+
+def _match(uow: UnitOfWork, vault: Vault, command: NewRequest) -> UUID | None:
+    """Our own subject with the requester's e-mail address, found through its blind index.
+
+    A match says whom the request is about, not that the requester is that person: nothing
+    is done on the subject's data until identity is verified (by a code sent to that very
+    address, or by staff with evidence).
+    """
+    if command.contact_email is None:
+        return None
+    email = normalise(IdentifierType.EMAIL, command.contact_email).value
+    index = vault.blind_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, email)
+    found = uow.subjects.find_by_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, index)
+    return UUID(found) if found else None
 
 
 def _sealed_contact(vault: Vault, request_id: UUID, command: NewRequest) -> bytes | None:

@@ -87,6 +87,7 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
                 contact_email=fields.get("email") or None,
                 contact_name=(fields.get("name") or "")[:200] or None,
             ),
+            repeat_window_days=container.settings.repeat_window_days,
         )
     except InvalidIdentifier:
         return _render(register, error="That e-mail address does not look right.", status=422)
