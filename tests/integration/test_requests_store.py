@@ -7,7 +7,9 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
+from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.requests import (
@@ -200,3 +202,16 @@ def test_a_repeated_request_is_flagged_for_the_dco(world: World) -> None:
     queued = {v.request.id: v.flag for v in request_queue(world.uow(), world.register, DCO)}
     assert queued[again.request.id] == again.flag
     assert queued[first.request.id] is None
+
+
+def test_a_refused_intake_leaves_no_key_behind(world: World) -> None:
+    def keys() -> int:
+        with world.keystore.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(data_keys)).scalar_one())
+
+    before = keys()
+    with pytest.raises(NotFound):
+        _receive(world, tenant_id="no-such-tenant", contact_email="someone@example.org")
+    assert keys() == before
+    _receive(world, contact_email="someone@example.org")
+    assert keys() == before + 1

@@ -123,34 +123,29 @@ def _record(
     )
     due = deadline(request, holidays)
     contact = _sealed_contact(vault, request.id, command)
-    with uow:
-        if command.tenant_id is not None and uow.tenants.get(command.tenant_id) is None:
-            raise NotFound("tenant", command.tenant_id)
-        if command.subject_id is not None:
-            subject = uow.subjects.get(command.subject_id)
-            if (
-                subject is None
-                or subject.tenant_id != command.tenant_id
-                or not within_reach(register, actor, subject.tenant_id)
-            ):  # another tenant's subject, or ours, answers as if it did not exist
-                raise NotFound("subject", str(command.subject_id))
-        elif command.tenant_id is None:
-            matched = _match(uow, vault, command)
-            if matched is not None:
-                request = replace(request, subject_id=matched)
-                command = replace(command, subject_id=matched)
-        flag = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
-        uow.requests.add(
-            request,
-            due=due,
-            created=receive(request, at=now, actor=actor.id),
-            contact=contact,
-            flag=flag,
-        )
-        if contact is not None:
-            uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
-        uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
-        uow.commit()
+    committed = False
+    try:
+        with uow:
+            about = _about(uow, vault, register, actor, command)
+            request = replace(request, subject_id=about)
+            command = replace(command, subject_id=about)
+            flag = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
+            uow.requests.add(
+                request,
+                due=due,
+                created=receive(request, at=now, actor=actor.id),
+                contact=contact,
+                flag=flag,
+            )
+            if contact is not None:
+                uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
+            uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
+            uow.commit()
+            committed = True
+    except BaseException:
+        if contact is not None and not committed:  # the request never landed: nor its key
+            vault.destroy_key(str(request.id))
+        raise
     return RequestView(request, due, flag)
 
 
@@ -275,6 +270,26 @@ def request_timeline(
         letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
         flag = uow.requests.flag_of(request.id)
     return RequestView(request, due, flag), events, letters
+
+
+def _about(
+    uow: UnitOfWork, vault: Vault, register: Register, actor: Actor, command: NewRequest
+) -> UUID | None:
+    """The subject the request is about: the one given, if it is of the request's tenant and
+    within the actor's reach (else not found, alike for another tenant's and an unknown one);
+    or, for a request of ours, one matched by the requester's address."""
+    if command.tenant_id is not None and uow.tenants.get(command.tenant_id) is None:
+        raise NotFound("tenant", command.tenant_id)
+    if command.subject_id is None:
+        return _match(uow, vault, command) if command.tenant_id is None else None
+    subject = uow.subjects.get(command.subject_id)
+    if (
+        subject is None
+        or subject.tenant_id != command.tenant_id
+        or not within_reach(register, actor, subject.tenant_id)
+    ):
+        raise NotFound("subject", str(command.subject_id))
+    return command.subject_id
 
 
 def _match(uow: UnitOfWork, vault: Vault, command: NewRequest) -> UUID | None:
