@@ -178,3 +178,28 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
     for letter in letters:
         sent = f"sent {letter.sent_at.isoformat()}" if letter.sent_at else "not sent yet"
         typer.echo(f"  letter {letter.letter}: queued {letter.queued_at.isoformat()}, {sent}")
+
+
+@app.command("fulfil")
+def fulfil(
+    request_id: Annotated[str, typer.Argument(help="The request's id.")],
+    notice_version: Annotated[
+        str, typer.Option(help="The notice version in force, recorded with each withdrawal.")
+    ],
+) -> None:
+    """Carry out a verified, started request and complete it (withdrawal of consent so far)."""
+    from dataward.services.fulfilment import fulfil_withdrawal
+
+    with fail_on_dataward_error(), container() as wired:
+        done = fulfil_withdrawal(
+            wired.uow(),
+            wired.clock,
+            wired.holidays(),
+            active_register(wired),
+            cli_actor(wired),
+            request_id,
+            notice_version=notice_version,
+        )
+    for purpose, channel in done.withdrawn:
+        typer.echo(f"withdrawn\t{purpose}\t{channel or 'every channel'}")
+    typer.echo(f"completed: {len(done.withdrawn)} consent(s) withdrawn")
