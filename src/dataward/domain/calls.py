@@ -124,7 +124,6 @@ class IngestReport:
     tenant_id: str
     sources: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
-    records_read: int = 0
     calls_read: int = 0
     events_read: int = 0
     stored: int = 0

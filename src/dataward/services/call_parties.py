@@ -69,7 +69,6 @@ class Resolution:
     """The subjects of one batch's parties, and what resolving them found."""
 
     subjects: dict[PartyKey, str] = field(default_factory=dict)
-    created: int = 0
     created_ids: list[str] = field(default_factory=list)
     unreadable: set[PartyKey] = field(default_factory=set)
 
@@ -167,7 +166,6 @@ class PartyResolver:
                     for subject, scope, kind, _value, index in new
                 ]
             )
-            resolution.created = len(new)
             resolution.created_ids = [str(s.id) for s, *_ in new]
         return resolution
 

@@ -34,12 +34,15 @@ _DIGEST = 16
 class WriterCounts:
     stored: int = 0
     duplicates: int = 0
-    subjects: int = 0
     withheld: int = 0
     unreadable: int = 0
     quarantined: int = 0
     created: list[str] = field(default_factory=list)
     """Subjects created in this transaction: their keys go if it rolls back."""
+
+    @property
+    def subjects(self) -> int:
+        return len(self.created)
 
 
 class CallWriter:
@@ -88,7 +91,6 @@ class CallWriter:
         uow, counts = self._uow, self.counts
         parties, keys = _parties(calls, counts)
         resolution = self._resolver.resolve(uow, keys, self._clock.now())
-        counts.subjects += resolution.created
         counts.created.extend(resolution.created_ids)
         subjects = resolution.subjects
         identities = [self.identity(call) for call in calls]

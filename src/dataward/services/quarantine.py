@@ -12,7 +12,7 @@ key destroyed, so any copy of them is unreadable.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,12 +139,8 @@ def replay_quarantine(
         record, lines = _pending(uow, tenant_id, ingest_id)
     text = corrected if corrected is not None else _plain_text(vault, record, lines)
     fmt = record.format
-    source = text_source(text, name=f"ingest-{ingest_id}-replay", format_name=fmt, mapping=mapping)
-    source = type(source)(
-        name=source.name,
-        parser=source.parser,
-        open=source.open,
-        header=source.header,
+    source = replace(
+        text_source(text, name=f"ingest-{ingest_id}-replay", format_name=fmt, mapping=mapping),
         replay_of=ingest_id,
     )
     report = ingest(uow, vault, clock, register, actor, tenant_id, [source])

@@ -34,6 +34,8 @@ from dataward.services.ports import UnitOfWork
 from dataward.services.rollups import Grain, hour_bucket, hour_of_bucket
 
 NO_PARTY = "(none)"
+NOON = time(12)
+"""A day's rollup stands for the day: its key in a period is its noon's, on the tenant's clock."""
 
 
 class ReportBy(StrEnum):
@@ -201,24 +203,12 @@ def _from_rollups(
         )
         for queue, bucket, tally in day_rows:
             day = date.fromisoformat(bucket)
-            _add(cells, (queue, _day_key(day, period)), tally)
+            _add(cells, (queue, period_key(datetime.combine(day, NOON, zone), period, zone)), tally)
         return cells, "rollups:day"
     low_hour, high_hour = _utc_hours(first, last, zone)
     for queue, bucket, tally in uow.rollups.read(tenant_id, Grain.HOUR, low_hour, high_hour):
         _add(cells, (queue, period_key(hour_of_bucket(bucket), period, zone)), tally)
     return cells, "rollups:hour"
-
-
-def _day_key(day: date, period: Period) -> str:
-    if period is Period.DAY:
-        return day.isoformat()
-    if period is Period.WEEK:
-        iso = day.isocalendar()
-        return f"{iso.year:04d}-W{iso.week:02d}"
-    if period is Period.MONTH:
-        return f"{day:%Y-%m}"
-    weekday = day.isoweekday()
-    return f"{weekday}-{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[weekday - 1]}"
 
 
 def _utc_range(

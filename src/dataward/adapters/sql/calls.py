@@ -245,8 +245,8 @@ class SqlCallRepository:
             self._connection.exec_driver_sql("PRAGMA cache_size=-2000")
 
     def add_calls(self, rows: Sequence[StoredCall]) -> None:
-        if rows:
-            self._connection.execute(insert(calls), [_call_row(row) for row in rows])
+        """Stored calls, through the same bulk path as ingest."""
+        self.add_call_rows([_call_tuple(row) for row in rows])
 
     def add_call_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """The bulk path of ingest: rows as tuples in `CALL_COLUMNS` order, written with the
@@ -366,28 +366,12 @@ def partition_name(year: int, month: int) -> str:
     return f"calls_{year:04d}_{month:02d}"
 
 
-def _call_row(call: StoredCall) -> dict[str, Any]:
-    return {
-        "tenant_id": call.tenant_id,
-        "source_key": call.source_key,
-        "started_at": call.started_at,
-        "answered_at": call.answered_at,
-        "ended_at": call.ended_at,
-        "direction": call.direction.value,
-        "disposition": call.disposition.value,
-        "queue": call.queue,
-        "wait_s": call.wait_s,
-        "ring_s": call.ring_s,
-        "talk_s": call.talk_s,
-        "caller_ref": call.caller_ref,
-        "callee_ref": call.callee_ref,
-        "agent_ref": call.agent_ref,
-        "caller_withheld": call.caller_withheld,
-        "callee_withheld": call.callee_withheld,
-        "legs": call.legs,
-        "format": call.format,
-        "ingest_id": call.ingest_id,
-    }
+def _call_tuple(call: StoredCall) -> tuple[Any, ...]:
+    """A stored call as a bulk row: its fields are the table's columns, in their order."""
+    values = [getattr(call, name) for name in CALL_COLUMNS]
+    values[CALL_COLUMNS.index("direction")] = call.direction.value
+    values[CALL_COLUMNS.index("disposition")] = call.disposition.value
+    return tuple(values)
 
 
 def _stored_call(row: Any) -> StoredCall:

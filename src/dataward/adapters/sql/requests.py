@@ -32,6 +32,7 @@ from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import register_unlink_step
 from dataward.domain.requests import (
+    TERMINAL,
     FeeGround,
     Pause,
     RefusalGround,
@@ -327,18 +328,7 @@ class SqlRequestRepository:
         )
 
 
-_OPEN = [
-    s.value
-    for s in RequestState
-    if s
-    not in {
-        RequestState.COMPLETED,
-        RequestState.PARTIALLY_COMPLETED,
-        RequestState.REFUSED,
-        RequestState.WITHDRAWN,
-        RequestState.FORWARDED_TO_CONTROLLER,
-    }
-]
+_OPEN = [s.value for s in RequestState if s not in TERMINAL]
 
 
 def _row(request: RightsRequest) -> dict[str, Any]:
