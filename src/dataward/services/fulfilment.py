@@ -20,7 +20,13 @@ from dataward.domain.clock import Clock
 from dataward.domain.consent import ConsentMethod, ConsentState, current_consents
 from dataward.domain.errors import NotFound
 from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestState, RequestType
+from dataward.domain.requests import (
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+    RightsRequest,
+)
 from dataward.domain.subjects import Actor
 from dataward.services.consent import WithdrawConsent, withdraw_consent
 from dataward.services.ports import UnitOfWork
@@ -36,6 +42,27 @@ class Withdrawn:
     """(purpose, channel) of every consent withdrawn."""
 
 
+def working_request(
+    uow: UnitOfWork, request_id: UUID | str, expected: RequestType
+) -> tuple[RightsRequest, UUID]:
+    """The request and its subject's id, if it may be carried out now: of the `expected`
+    type, being worked (in progress or extended), about a known subject whose identity is
+    verified. Call inside the unit of work; raises `RequestRefused` naming what is missing."""
+    found = uow.requests.get(request_id)
+    if found is None:
+        raise NotFound("request", str(request_id))
+    request = found[0]
+    if request.type is not expected:
+        raise RequestRefused(f"this is a {request.type.value} request, not {expected.value}")
+    if request.state not in WORKING:
+        raise RequestRefused("start the request before carrying it out")
+    if request.subject_id is None:
+        raise RequestRefused("the request is about no known subject: match or name one")
+    if request.identity_received is None:
+        raise RequestRefused("the requester's identity is not verified yet")
+    return request, request.subject_id
+
+
 def fulfil_withdrawal(
     uow: UnitOfWork,
     clock: Clock,
@@ -48,19 +75,8 @@ def fulfil_withdrawal(
 ) -> Withdrawn:
     """Withdraw every consent the request's subject has given, then complete the request."""
     with uow:
-        found = uow.requests.get(request_id)
-        if found is None:
-            raise NotFound("request", str(request_id))
-        request = found[0]
-        if request.type is not RequestType.WITHDRAW_CONSENT:
-            raise RequestRefused(f"this is a {request.type.value} request, not a withdrawal")
-        if request.state not in WORKING:
-            raise RequestRefused("start the request before carrying it out")
-        if request.subject_id is None:
-            raise RequestRefused("the request is about no known subject: match or name one")
-        if request.identity_received is None:
-            raise RequestRefused("the requester's identity is not verified yet")
-        events = uow.consents.events_for(request.subject_id)
+        request, subject_id = working_request(uow, request_id, RequestType.WITHDRAW_CONSENT)
+        events = uow.consents.events_for(subject_id)
     standing = [
         key
         for key, state in current_consents(events, as_of=clock.now()).items()
@@ -70,7 +86,7 @@ def fulfil_withdrawal(
         withdraw_consent(
             uow, clock, register, actor,
             WithdrawConsent(
-                subject_id=request.subject_id, purpose=purpose, channel=channel,
+                subject_id=subject_id, purpose=purpose, channel=channel,
                 method=ConsentMethod.STAFF, notice_version=notice_version,
                 evidence_ref=str(request.id),
             ),
