@@ -78,6 +78,20 @@ class Settings(BaseSettings):
         description="A request of the same type from the same subject within this many days "
         "of an earlier one is flagged for the DCO (possibly manifestly excessive).",
     )
+    forward_working_days: int = Field(
+        2,
+        ge=0,
+        le=30,
+        description="Working days within which a request about a tenant's call data is "
+        "forwarded to the tenant's controller contact (the processing agreement's figure).",
+    )
+    public_form_per_hour: int = Field(
+        10,
+        ge=1,
+        le=10000,
+        description="Requests one client address may submit through the public form in an "
+        "hour; more get 429 with Retry-After.",
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")

@@ -25,7 +25,7 @@ def test_a_request_is_created_worked_and_shown_with_its_timeline(api: Api) -> No
         headers=api.as_("dco"),
     )
     assert refuse.status_code == 409
-    assert "not a ground for refuse" in refuse.json()["error"]["message"]
+    assert "ground for refuse: one of" in refuse.json()["error"]["message"]
     fee = api.client.post(
         f"{path}/events",
         json={"event": "ask_fee", "ground": "further_copy", "reason": "a second copy"},
@@ -47,3 +47,60 @@ def test_tenant_admins_see_only_their_tenants_requests(api: Api) -> None:
     queue_a = api.client.get("/api/v1/requests", headers=api.as_("admin_a")).json()
     assert [r["id"] for r in queue_a] == [mine]
     assert api.client.get("/api/v1/requests", headers=api.as_("admin_b")).json() == []
+
+
+def test_the_queue_marks_and_filters_overdue_and_due_this_week(api: Api) -> None:
+    ids = {
+        received: _create(api, "dco", received=received).json()["id"]  # type: ignore[attr-defined]
+        for received in ("2026-10-01", "2026-10-26", "2026-11-20")
+    }
+    everything = api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
+    marks = {r["id"]: r["urgency"] for r in everything}
+    assert marks == {
+        ids["2026-10-01"]: "overdue",  # due 2 November
+        ids["2026-10-26"]: "this_week",  # due 26 November, today being 25 November
+        ids["2026-11-20"]: None,
+    }
+    for due, received in (("overdue", "2026-10-01"), ("this_week", "2026-10-26")):
+        only = api.client.get(f"/api/v1/requests?due={due}", headers=api.as_("dco")).json()
+        assert [r["id"] for r in only] == [ids[received]]
+    bad = api.client.get("/api/v1/requests?due=someday", headers=api.as_("dco"))
+    assert bad.status_code == 422
+
+
+def test_a_representative_starts_nothing_before_their_authority_is_proved(api: Api) -> None:
+    body = _create(api, "dco", representative=True).json()  # type: ignore[attr-defined]
+    path = f"/api/v1/requests/{body['id']}/events"
+
+    def post(**event: object) -> object:
+        return api.client.post(path, json=event, headers=api.as_("dco"))
+
+    early = post(event="start")
+    assert early.status_code == 409  # type: ignore[attr-defined]
+    assert "authority" in early.json()["error"]["message"]  # type: ignore[attr-defined]
+    assert post(event="authority_received", ground="a_friend").status_code == 409  # type: ignore[attr-defined]
+    proved = post(event="authority_received", ground="power_of_attorney", on="2026-11-24")
+    assert proved.json()["due"] == "2026-12-24"  # type: ignore[attr-defined]  # the clock restarted
+    assert post(event="start").json()["state"] == "in_progress"  # type: ignore[attr-defined]
+    shown = api.client.get(f"/api/v1/requests/{body['id']}", headers=api.as_("dco")).json()
+    (proof,) = [t for t in shown["timeline"] if t["event"] == "authority_received"]
+    assert proof["reason"] == "power_of_attorney"
+    itself = _create(api, "dco").json()  # type: ignore[attr-defined]
+    refused = api.client.post(
+        f"/api/v1/requests/{itself['id']}/events",
+        json={"event": "authority_received", "ground": "power_of_attorney"},
+        headers=api.as_("dco"),
+    )
+    assert "acts for themselves" in refused.json()["error"]["message"]
+
+
+def test_a_restriction_names_its_ground_and_an_objection_its_target(api: Api) -> None:
+    missing = _create(api, "dco", type="restriction")
+    assert missing.status_code == 409  # type: ignore[attr-defined]
+    assert "ground" in missing.json()["error"]["message"]  # type: ignore[attr-defined]
+    ok = _create(api, "dco", type="restriction", scope="accuracy_contested")
+    assert ok.json()["scope"] == "accuracy_contested"  # type: ignore[attr-defined]
+    assert _create(api, "dco", type="objection", scope="direct_marketing").status_code == 201  # type: ignore[attr-defined]
+    unknown = _create(api, "dco", type="objection", scope="legitimate_interests:nothing")
+    assert "no purpose" in unknown.json()["error"]["message"]  # type: ignore[attr-defined]
+    assert _create(api, "dco", scope="accuracy_contested").status_code == 409  # type: ignore[attr-defined]

@@ -82,3 +82,46 @@ def test_a_request_is_matched_to_our_subject_by_its_address(api: Api, fake: Fake
                if r["flag"]]  # fmt: skip
     assert len(flagged) == 1
     assert flagged[0]["subject_id"] == subject_id
+
+
+def test_one_connection_may_send_only_so_many_forms_an_hour(api: Api, fake: Faker) -> None:
+    limit = api.container.settings.public_form_per_hour
+
+    def send() -> object:
+        return api.client.post(
+            "/requests/new",
+            content=f"type=access&email={fake.email()}".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+    assert [send().status_code for _ in range(limit)] == [201] * limit  # type: ignore[attr-defined]
+    refused = send()
+    assert refused.status_code == 429  # type: ignore[attr-defined]
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600  # type: ignore[attr-defined]
+    assert "Too many requests" in refused.text  # type: ignore[attr-defined]
+    queue = api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
+    assert len(queue) == limit  # the refused one left nothing behind
+
+
+def test_the_form_carries_a_restrictions_ground_and_a_representative(api: Api, fake: Faker) -> None:
+    page = api.client.get("/requests/new").text
+    assert 'value="accuracy_contested"' in page
+    assert 'value="legitimate_interests:debt_recovery"' in page
+    sent = api.client.post(
+        "/requests/new",
+        content=(
+            f"type=restriction&ground=accuracy_contested&objection=direct_marketing"
+            f"&representative=yes&email={fake.email()}"
+        ).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert sent.status_code == 201, sent.text
+    (mine,) = api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
+    assert (mine["scope"], mine["representative"]) == ("accuracy_contested", True)
+    no_ground = api.client.post(
+        "/requests/new",
+        content=f"type=restriction&email={fake.email()}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert no_ground.status_code == 422
+    assert "needs its ground" in no_ground.text

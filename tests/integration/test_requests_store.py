@@ -146,8 +146,10 @@ def test_a_tenant_admin_works_only_its_own_tenants_requests(world: World) -> Non
     assert {v.request.id for v in request_queue(world.uow(), world.register, DCO)} == {mine, ours}
     with pytest.raises(RequestRefused, match="forward"):  # the tenant answers, not us
         _advance(world, mine, RequestEvent.START)
-    forwarded = _advance(world, mine, RequestEvent.FORWARD)
-    assert forwarded.request.closed
+    with pytest.raises(RequestRefused, match="forward_to_controller"):  # with its letter
+        _advance(world, mine, RequestEvent.FORWARD)
+    withdrawn = _advance(world, mine, RequestEvent.WITHDRAW)  # the processor route: test_processor
+    assert withdrawn.request.closed
     assert request_queue(world.uow(), world.register, ADMIN_A) == []
 
 

@@ -102,6 +102,7 @@ class AuditAction(StrEnum):
     CALL_REPORT_READ = "call_report_read"
     REQUEST_RECEIVED = "request_received"
     REQUEST_TRANSITION = "request_transition"
+    CONTROLLER_INSTRUCTION = "controller_instruction"
 
 
 class AuditRefused(DatawardError):

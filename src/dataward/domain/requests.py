@@ -23,6 +23,7 @@ extension notice. `deadline` turns them into the due date with `domain.calendar`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -48,7 +49,9 @@ __all__ = [
     "LETTER_FOR",
     "TERMINAL",
     "TRANSITIONS",
+    "AuthorityProof",
     "FeeGround",
+    "Ground",
     "RefusalGround",
     "RequestEvent",
     "RequestRefused",
@@ -56,9 +59,12 @@ __all__ = [
     "RequestType",
     "RightsRequest",
     "Transition",
+    "Urgency",
     "deadline",
+    "parse_ground",
     "receive",
     "transition",
+    "urgency",
 ]
 
 
@@ -102,6 +108,7 @@ class RequestEvent(StrEnum):
     REFUSE = "refuse"
     WITHDRAW = "withdraw"
     FORWARD = "forward"
+    AUTHORITY_RECEIVED = "authority_received"  # a representative's proof of authority came
 
 
 class FeeGround(StrEnum):
@@ -119,6 +126,18 @@ class RefusalGround(StrEnum):
     MANIFESTLY_EXCESSIVE = "manifestly_excessive"
 
 
+class AuthorityProof(StrEnum):
+    """What shows that a person acting for the subject may do so (legal-rules A1 R1)."""
+
+    WRITTEN_AUTHORITY = "written_authority"  # signed by the subject
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility"
+    COURT_DEPUTYSHIP = "court_deputyship"
+    SOLICITOR = "solicitor"  # a solicitor's letter stating they act for the subject
+
+
+Ground = FeeGround | RefusalGround | AuthorityProof
+
 S, E = RequestState, RequestEvent
 _OPEN_BEFORE_START = (S.RECEIVED, S.AWAITING_IDENTITY, S.AWAITING_FEE)
 _WORKING = (S.IN_PROGRESS, S.EXTENDED)
@@ -131,6 +150,8 @@ TRANSITIONS: Final = MappingProxyType(
         (S.AWAITING_FEE, E.FEE_PAID): S.RECEIVED,
         (S.RECEIVED, E.START): S.IN_PROGRESS,
         (S.RECEIVED, E.FORWARD): S.FORWARDED_TO_CONTROLLER,
+        (S.RECEIVED, E.AUTHORITY_RECEIVED): S.RECEIVED,
+        (S.AWAITING_IDENTITY, E.AUTHORITY_RECEIVED): S.AWAITING_IDENTITY,
         (S.IN_PROGRESS, E.ASK_CLARIFICATION): S.AWAITING_CLARIFICATION,
         (S.AWAITING_CLARIFICATION, E.CLARIFIED): S.IN_PROGRESS,
         (S.IN_PROGRESS, E.EXTEND): S.EXTENDED,
@@ -150,8 +171,13 @@ TERMINAL: Final = frozenset(
 )
 
 COMPLAINT_EVENTS: Final = frozenset({E.START, E.COMPLETE, E.WITHDRAW, E.ASK_IDENTITY,
-                                     E.IDENTITY_VERIFIED})  # fmt: skip
+                                     E.IDENTITY_VERIFIED, E.AUTHORITY_RECEIVED})  # fmt: skip
 """A complaint is acknowledged and answered; no fee, clarification, extension or refusal."""
+
+
+FORWARD_WITHIN_WORKING_DAYS: Final = 2
+"""A request about a tenant's call data goes to its controller within two working days,
+unless the processing agreement says otherwise (`RightsRequest.forward_within`)."""
 
 
 class RequestRefused(DatawardError):
@@ -187,6 +213,15 @@ class RightsRequest:
     extension_notice: date | None = None
     refusal_ground: RefusalGround | None = None
     updated_at: datetime | None = None
+    representative: bool = False
+    """Made by someone acting for the subject: nothing starts before their authority is
+    proved (`authority_received`), and the clock runs from that proof."""
+    scope: str | None = None
+    """What exactly is asked, where the right needs it: a restriction's ground (Art. 18(1)),
+    an objection's target (`direct_marketing`, or `legitimate_interests:<purpose>`)."""
+    forward_within: int = FORWARD_WITHIN_WORKING_DAYS
+    """Working days to forward a request about a tenant's call data to its controller (the
+    processing agreement's figure, fixed when the request is received)."""
 
     @property
     def closed(self) -> bool:
@@ -229,7 +264,7 @@ UK: Final = ZoneInfo("Europe/London")
 MAX_REASON = 500
 NEEDS_REASON: Final = frozenset({E.REFUSE, E.EXTEND, E.ASK_FEE})
 """Events whose reasons the requester must be given (Art. 12(3)-(5)) or the DCO must prove."""
-DATED: Final = frozenset({E.IDENTITY_VERIFIED, E.FEE_PAID, E.CLARIFIED})
+DATED: Final = frozenset({E.IDENTITY_VERIFIED, E.FEE_PAID, E.CLARIFIED, E.AUTHORITY_RECEIVED})
 """Events that record when something arrived, which may be earlier than when it is entered."""
 
 
@@ -240,7 +275,7 @@ def transition(
     at: datetime,
     actor: str,
     holidays: HolidayCalendar,
-    ground: FeeGround | RefusalGround | None = None,
+    ground: Ground | None = None,
     reason: str | None = None,
     on: date | None = None,
 ) -> tuple[RightsRequest, Transition]:
@@ -270,6 +305,8 @@ def transition(
             raise RequestRefused("on: between the day the request came and today")
         day = on
     changed = _apply(request, event, day, holidays=holidays, ground=ground)
+    if event is E.AUTHORITY_RECEIVED and ground is not None:  # the proof is the record
+        reason = ground.value if not reason else f"{ground.value}: {reason}"[:MAX_REASON]
     changed = replace(changed, state=target, updated_at=at)
     return changed, Transition(request.id, event, request.state, target, at, actor, reason)
 
@@ -280,9 +317,20 @@ def _apply(
     day: date,
     *,
     holidays: HolidayCalendar,
-    ground: FeeGround | RefusalGround | None,
+    ground: Ground | None,
 ) -> RightsRequest:
     """The facts an event establishes, after checking its own rule."""
+    if event is E.AUTHORITY_RECEIVED:
+        if not request.representative:
+            raise RequestRefused("the requester acts for themselves: no authority to prove")
+        if not isinstance(ground, AuthorityProof):
+            raise RequestRefused(
+                "authority needs its proof: " + ", ".join(p.value for p in AuthorityProof)
+            )
+    if event is E.START and request.representative and request.authority_received is None:
+        raise RequestRefused(
+            "the requester acts for the subject: record their proof of authority first"
+        )
     if event is E.ASK_FEE and not isinstance(ground, FeeGround):
         raise RequestRefused(
             "a fee needs its ground: manifestly_unfounded, manifestly_excessive or "
@@ -314,6 +362,7 @@ def _apply(
         return replace(request, pauses=_answered(request.pauses, day))
     facts: dict[RequestEvent, dict[str, Any]] = {
         E.IDENTITY_VERIFIED: {"identity_received": day},
+        E.AUTHORITY_RECEIVED: {"authority_received": day},
         E.ASK_FEE: {"fee_ground": ground},
         E.FEE_PAID: {"fee_paid": day},
         E.REFUSE: {"refusal_ground": ground},
@@ -364,10 +413,6 @@ COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
 """DUAA s.103 (from 19 June 2026): a complaint is acknowledged within 30 days of receipt."""
 
 
-FORWARD_WITHIN_WORKING_DAYS: Final = 2
-"""A request about a tenant's call data goes to its controller within two working days."""
-
-
 def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
     """When the request is due: one month from the clock's start (the latest of receipt,
     identity, authority and fee), three if extended, later by every clarification pause.
@@ -377,8 +422,46 @@ def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
     if request.type is RequestType.COMPLAINT:
         return request.received + timedelta(days=COMPLAINT_ACKNOWLEDGEMENT_DAYS - 1)
     if request.tenant_id is not None and request.state is S.RECEIVED:
-        return _working_days_after(request.received, FORWARD_WITHIN_WORKING_DAYS, holidays)
+        return _working_days_after(request.received, request.forward_within, holidays)
     start = _start(request)
     if request.extension_notice is not None:
         return extended_due_date(start, holidays=holidays, paused_days=request.paused_days)
     return due_date(start, months=1, holidays=holidays, paused_days=request.paused_days)
+
+
+_GROUND_OF: Final[Mapping[RequestEvent, type[Ground]]] = MappingProxyType(
+    {E.ASK_FEE: FeeGround, E.REFUSE: RefusalGround, E.AUTHORITY_RECEIVED: AuthorityProof}
+)
+
+
+def parse_ground(event: RequestEvent, value: str | None) -> Ground | None:
+    """The ground `value` names for `event` (a fee's, a refusal's, a proof of authority);
+    `RequestRefused` listing the allowed ones when it is not one, or the event takes none."""
+    if value is None:
+        return None
+    kind = _GROUND_OF.get(event)
+    if kind is None:
+        raise RequestRefused(f"{event.value} takes no ground")
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(g.value for g in kind)
+        raise RequestRefused(f"ground for {event.value}: one of {allowed}") from None
+
+
+class Urgency(StrEnum):
+    """How the DCO's queue marks an open request."""
+
+    OVERDUE = "overdue"
+    THIS_WEEK = "this_week"  # due within the next seven days, today included
+
+
+def urgency(request: RightsRequest, due: date, today: date) -> Urgency | None:
+    """Whether an open request is overdue or due this week on `today` (a UK date)."""
+    if request.closed:
+        return None
+    if due < today:
+        return Urgency.OVERDUE
+    if due <= today + timedelta(days=7):
+        return Urgency.THIS_WEEK
+    return None

@@ -27,6 +27,9 @@ _REASONED = {"refusal": RequestEvent.REFUSE, "extension_notice": RequestEvent.EX
              "fee_request": RequestEvent.ASK_FEE}  # fmt: skip
 
 Renderer = Callable[..., tuple[str, str]]
+TO_CONTROLLER = frozenset({"controller_notice"})
+"""Letters that go to a tenant's controller contact (its address sealed in the payload),
+not to the requester."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +72,14 @@ def deliver(
         try:
             contact = json.loads(vault.open(str(request.id), sealed))
             context = _context(request, due_on, register, contact, events, letter)
+            recipient = contact["email"]
             if payload is not None:  # e.g. a one-time code, sealed until it is sent
                 context["payload"] = vault.open(str(request.id), payload)
+            if letter in TO_CONTROLLER:  # the tenant's controller, about this requester
+                recipient = json.loads(context.pop("payload"))["to"]
+                context["requester_email"] = contact["email"]
             subject, body = render(letter, **context)
-            mailer.send(contact["email"], subject, body)
+            mailer.send(recipient, subject, body)
         except KeyUnavailable:
             abandoned += 1  # the request's key is gone: nobody to write to any more
             continue

@@ -254,6 +254,21 @@ class RequestRepository(Protocol):
         flag: str | None = None,
     ) -> None: ...
 
+    def add_instruction(
+        self,
+        request_id: UUID | str,
+        *,
+        tenant_id: str,
+        kind: str,
+        actor: str,
+        at: datetime,
+        outcome: dict[str, Any],
+    ) -> None: ...
+
+    def instructions_of(
+        self, request_id: UUID | str
+    ) -> Sequence[tuple[str, str, datetime, dict[str, Any]]]: ...
+
     def flag_of(self, request_id: UUID | str) -> str | None: ...
 
     def contact(self, request_id: UUID | str) -> bytes | None: ...

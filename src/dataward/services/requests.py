@@ -23,11 +23,12 @@ from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
 from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
+from dataward.domain.request_scope import check_scope
 from dataward.domain.requests import (
+    FORWARD_WITHIN_WORKING_DAYS,
     LETTER_FOR,
     UK,
-    FeeGround,
-    RefusalGround,
+    Ground,
     RequestEvent,
     RequestRefused,
     RequestState,
@@ -56,6 +57,10 @@ class NewRequest:
     contact_email: str | None = field(default=None, repr=False)
     """Where the letters go; sealed under a key of the request's own, never stored plain."""
     contact_name: str | None = field(default=None, repr=False)
+    representative: bool = False
+    """Made by someone acting for the subject, who must prove their authority."""
+    scope: str | None = None
+    """A restriction's ground, or what an objection is against (`domain.request_scope`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,7 @@ def receive_request(
     command: NewRequest,
     *,
     repeat_window_days: int = 90,
+    forward_within: int = FORWARD_WITHIN_WORKING_DAYS,
 ) -> RequestView:
     """Record a request as received on its day (which may be before today: one that came by
     post or phone is recorded when staff enter it). One of the same type from the same
@@ -91,7 +97,7 @@ def receive_request(
     require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
     return _record(
         uow, vault, clock, holidays, register, actor, command,
-        repeat_window_days=repeat_window_days,
+        repeat_window_days=repeat_window_days, forward_within=forward_within,
     )  # fmt: skip
 
 
@@ -105,8 +111,13 @@ def _record(
     command: NewRequest,
     *,
     repeat_window_days: int,
+    forward_within: int = FORWARD_WITHIN_WORKING_DAYS,
 ) -> RequestView:
     now = clock.now()
+    if not 0 <= forward_within <= 30:
+        raise RequestRefused("forward_within: 0 to 30 working days")
+    purposes = frozenset(purpose.key for purpose in register.purposes)
+    scope = check_scope(command.type, command.scope, purposes)
     if command.channel not in CHANNELS:
         raise RequestRefused(f"channel: one of {', '.join(CHANNELS)}")
     if command.received > now.astimezone(UK).date():
@@ -120,6 +131,9 @@ def _record(
         tenant_id=command.tenant_id,
         subject_id=command.subject_id,
         updated_at=now,
+        representative=command.representative,
+        scope=scope,
+        forward_within=forward_within,
     )
     due = deadline(request, holidays)
     contact = _sealed_contact(vault, request.id, command)
@@ -175,6 +189,8 @@ def receive_public_request(
         channel="portal",
         contact_email=command.contact_email,
         contact_name=command.contact_name,
+        representative=command.representative,
+        scope=command.scope,
     )
     return _record(
         uow, vault, clock, holidays, register, PUBLIC, public,
@@ -208,11 +224,15 @@ def advance(
     request_id: UUID | str,
     event: RequestEvent,
     *,
-    ground: FeeGround | RefusalGround | None = None,
+    ground: Ground | None = None,
     reason: str | None = None,
     on: date | None = None,
+    letters: Sequence[tuple[str, bytes | None]] = (),
 ) -> RequestView:
     """Apply one event to a request; `RequestRefused` if the state machine does not allow it.
+
+    `letters` are queued with the change beside the requester's (kind, sealed payload): the
+    letter to a tenant's controller that a forward needs (`services.processor`).
 
     A request about a tenant's call data is the tenant's to answer (we are its processor):
     our own staff may only forward it to the tenant's controller, or close it as withdrawn.
@@ -233,6 +253,8 @@ def advance(
                 "a request about a tenant's call data is answered by the tenant, its "
                 "controller: forward it"
             )
+        if event is RequestEvent.FORWARD and not letters:
+            raise RequestRefused("forward through forward_to_controller, which writes to it")
         changed, change = transition(
             request, event, at=now, actor=actor.id, holidays=holidays, ground=ground,
             reason=reason, on=on,
@@ -243,6 +265,8 @@ def advance(
         letter = LETTER_FOR.get(event)
         if letter is not None and uow.requests.contact(changed.id) is not None:
             uow.requests.queue_letter(changed.id, letter, now)  # with the change, or not at all
+        for kind, payload in letters:
+            uow.requests.queue_letter(changed.id, kind, now, payload)
         uow.audit.append(
             audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
         )

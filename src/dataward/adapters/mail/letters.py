@@ -26,6 +26,8 @@ SUBJECTS = {
     "completion": "Your request is complete",
     "forwarded_to_controller": "Your request has gone to the organisation responsible",
     "verification_code": "Your code to confirm your request",
+    "controller_notice": "A data subject request about your call data",
+    "restriction_lifting": "The restriction on your data will be lifted",
 }
 _KIND_WORDS = {
     RequestType.ACCESS: "access",
@@ -70,6 +72,7 @@ def render_letter(
     reason: str | None,
     partial: bool = False,
     payload: str = "",
+    requester_email: str = "",
 ) -> tuple[str, str]:
     """(subject line, body) of a letter; the subject names no person."""
     contacts = register.contacts
@@ -83,10 +86,14 @@ def render_letter(
         "ground_words": _GROUND_WORDS.get(ground.value, "") if ground else "",
         "partial": partial,
         "payload": payload,
+        "requester_email": requester_email,
         "complaints": contacts.complaints,
         "ico": contacts.supervisory_authority,
         "dco": contacts.data_compliance_officer,
     }
+    context["requester_name"] = name
+    if requester_email:  # to the tenant's controller, about the requester
+        name = "data protection contact"
     greeting = f"Dear {name},\n\n" if name else "Hello,\n\n"
     body = greeting + _environment().get_template(f"{letter}.txt.j2").render(context)
     return f"{SUBJECTS[letter]} ({str(request.id)[:8]})", body

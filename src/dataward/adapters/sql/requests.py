@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Date,
@@ -25,9 +26,11 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     update,
 )
 
+from dataward.adapters.sql import request_instructions
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import register_unlink_step
@@ -64,6 +67,9 @@ rights_requests = Table(
     Column("due", Date, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("representative", Boolean, nullable=False, server_default=text("false")),
+    Column("scope", String(96), nullable=True),
+    Column("forward_within", Integer, nullable=False, server_default=text("2")),
     comment="Data subject rights requests and complaints; state set only by transitions.",
 )
 Index("ix_rights_requests_state_due", rights_requests.c.state, rights_requests.c.due)
@@ -141,6 +147,28 @@ class SqlRequestRepository:
             )
         )
         self._add_event(created)
+
+    def add_instruction(
+        self,
+        request_id: UUID | str,
+        *,
+        tenant_id: str,
+        kind: str,
+        actor: str,
+        at: datetime,
+        outcome: dict[str, Any],
+    ) -> None:
+        """Record a controller's instruction on a forwarded request, carried out."""
+        request_instructions.add_instruction(
+            self._connection, request_id, tenant_id=tenant_id, kind=kind, actor=actor, at=at,
+            outcome=outcome,
+        )  # fmt: skip
+
+    def instructions_of(
+        self, request_id: UUID | str
+    ) -> Sequence[tuple[str, str, datetime, dict[str, Any]]]:
+        """(kind, actor, at, outcome) of each instruction on the request, oldest first."""
+        return request_instructions.instructions_of(self._connection, request_id)
 
     def flag_of(self, request_id: UUID | str) -> str | None:
         """Why the DCO should look at this request, if anything (e.g. a repeated request)."""
@@ -347,6 +375,9 @@ def _row(request: RightsRequest) -> dict[str, Any]:
         "extension_notice": request.extension_notice,
         "refusal_ground": request.refusal_ground.value if request.refusal_ground else None,
         "updated_at": request.updated_at,
+        "representative": request.representative,
+        "scope": request.scope,
+        "forward_within": request.forward_within,
     }
 
 
@@ -367,6 +398,9 @@ def _request(row: Any, pauses: list[Pause]) -> RightsRequest:
         extension_notice=row["extension_notice"],
         refusal_ground=RefusalGround(row["refusal_ground"]) if row["refusal_ground"] else None,
         updated_at=row["updated_at"],
+        representative=bool(row["representative"]),
+        scope=row["scope"],
+        forward_within=row["forward_within"],
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from dataward import __version__
+from dataward.adapters.ratelimit import RateLimiter
 from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
@@ -12,6 +15,7 @@ from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
+from dataward.entrypoints.api.request_work import router as request_work_router
 from dataward.entrypoints.api.requests import router as requests_router
 from dataward.entrypoints.api.subjects import router as subjects_router
 from dataward.entrypoints.api.tenants import router as tenants_router
@@ -25,6 +29,9 @@ def create_app(container: Container) -> FastAPI:
         "(policy as code), its record of processing and notice.",
     )
     app.state.container = container
+    app.state.form_limiter = RateLimiter(
+        container.settings.public_form_per_hour, timedelta(hours=1), container.clock
+    )
     errors.install(app)
     app.include_router(register_router)
     app.include_router(subjects_router)
@@ -32,6 +39,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(tenants_router)
     app.include_router(calls_router)
     app.include_router(requests_router)
+    app.include_router(request_work_router)
     app.include_router(public_router)
     app.include_router(audit_router)
 

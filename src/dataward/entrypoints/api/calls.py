@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from dataward.domain.acd import Period
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.errors import BatchTooLarge, error_body
-from dataward.services.call_access import PartyView, calls_of_subject
+from dataward.services.call_access import CallView, PartyView, calls_of_subject
 from dataward.services.ingest import IngestRejected, ingest
 from dataward.services.quarantine import list_quarantine
 from dataward.services.reports import ReportBy, acd_report
@@ -146,6 +146,25 @@ class CallOut(BaseModel):
     callee: PartyOut
     agent: PartyOut
 
+    @classmethod
+    def of(cls, v: CallView) -> CallOut:
+        return cls(
+            started_at=v.call.started_at,
+            answered_at=v.call.answered_at,
+            ended_at=v.call.ended_at,
+            direction=v.call.direction.value,
+            disposition=v.call.disposition.value,
+            queue=v.call.queue,
+            wait_s=v.call.wait_s,
+            ring_s=v.call.ring_s,
+            talk_s=v.call.talk_s,
+            legs=v.call.legs,
+            format=v.call.format,
+            caller=PartyOut.of(v.caller),
+            callee=PartyOut.of(v.callee),
+            agent=PartyOut.of(v.agent),
+        )
+
 
 @router.get(
     "/subjects/{subject_id}/calls",
@@ -169,25 +188,7 @@ def get_subject_calls(
         subject_id=subject_id,
         purpose=purpose,
     )
-    return [
-        CallOut(
-            started_at=v.call.started_at,
-            answered_at=v.call.answered_at,
-            ended_at=v.call.ended_at,
-            direction=v.call.direction.value,
-            disposition=v.call.disposition.value,
-            queue=v.call.queue,
-            wait_s=v.call.wait_s,
-            ring_s=v.call.ring_s,
-            talk_s=v.call.talk_s,
-            legs=v.call.legs,
-            format=v.call.format,
-            caller=PartyOut.of(v.caller),
-            callee=PartyOut.of(v.callee),
-            agent=PartyOut.of(v.agent),
-        )
-        for v in views
-    ]
+    return [CallOut.of(v) for v in views]
 
 
 @router.get("/reports/acd", summary="ACD report (JSON or CSV), never decrypting")

@@ -7,6 +7,7 @@ afterwards. Errors are shown on the page without echoing what was typed.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from urllib.parse import parse_qs
 from uuid import UUID
@@ -16,8 +17,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from pydantic import BaseModel, Field
 
+from dataward.adapters.ratelimit import RateLimiter
 from dataward.domain.errors import DatawardError, InvalidIdentifier
 from dataward.domain.register import Register
+from dataward.domain.register_terms import LawfulBasis
+from dataward.domain.request_scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
 from dataward.domain.requests import RequestType
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.services.requests import NewRequest, receive_public_request
@@ -36,6 +40,12 @@ _TYPES = [
     (RequestType.COMPLAINT, "Make a complaint"),
 ]
 _MAX_FORM = 8 * 1024
+_GROUNDS = [
+    ("accuracy_contested", "My data is wrong, and I want its use stopped while you check it"),
+    ("unlawful_processing_erasure_opposed", "You should not be using it, but do not erase it"),
+    ("needed_for_legal_claims", "You no longer need it, but I need it kept for a legal claim"),
+    ("objection_pending", "I have objected, and want its use stopped while you decide"),
+]
 
 
 @cache
@@ -46,16 +56,31 @@ def _page() -> Template:
     return environment.get_template("request_form.html.j2")
 
 
-def _render(register: Register, *, status: int = 200, **values: object) -> HTMLResponse:
+def _objections(register: Register) -> list[tuple[str, str]]:
+    """What a person may object to: direct marketing, or a use on legitimate interests."""
+    weighed = [
+        (f"{LEGITIMATE_INTERESTS}:{p.key}", p.activity)
+        for p in register.purposes
+        if p.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS
+    ]
+    return [(DIRECT_MARKETING, "Marketing sent to me"), *weighed]
+
+
+def _render(
+    register: Register, *, status: int = 200, retry_after: int | None = None, **values: object
+) -> HTMLResponse:
     authority = register.contacts.supervisory_authority
     html = _page().render(
         organisation=register.organisation.name,
         types=[(t.value, label) for t, label in _TYPES],
+        grounds=_GROUNDS,
+        objections=_objections(register),
         ico_name=authority.name,
         ico_url=authority.complaint_url,
         **values,
     )
-    return HTMLResponse(html, status_code=status)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 @router.get("/requests/new", response_class=HTMLResponse, summary="The public request form")
@@ -65,6 +90,15 @@ def form(register: RegisterDep) -> HTMLResponse:
 
 @router.post("/requests/new", response_class=HTMLResponse, summary="Send the request form")
 async def submit(request: Request, container: ContainerDep, register: RegisterDep) -> HTMLResponse:
+    limiter: RateLimiter = request.app.state.form_limiter
+    wait = limiter.hit(request.client.host if request.client else "unknown")
+    if wait is not None:
+        return _render(
+            register,
+            error="Too many requests have come from your connection. Please try again later.",
+            status=429,
+            retry_after=max(1, math.ceil(wait.total_seconds())),
+        )
     body = await request.body()
     if len(body) > _MAX_FORM:
         return _render(register, error="The form is too large.", status=413)
@@ -86,6 +120,8 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
                 channel="portal",
                 contact_email=fields.get("email") or None,
                 contact_name=(fields.get("name") or "")[:200] or None,
+                representative=fields.get("representative") == "yes",
+                scope=_scope(kind, fields),
             ),
             repeat_window_days=container.settings.repeat_window_days,
         )
@@ -100,6 +136,14 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
         due=f"{view.due.day} {view.due:%B %Y}",
         status=201,
     )
+
+
+def _scope(kind: RequestType, fields: dict[str, str]) -> str | None:
+    if kind is RequestType.RESTRICTION:
+        return fields.get("ground") or None
+    if kind is RequestType.OBJECTION:
+        return fields.get("objection") or None
+    return None
 
 
 class CodeIn(BaseModel):

@@ -10,15 +10,17 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from dataward.domain.requests import (
-    FeeGround,
-    RefusalGround,
+    UK,
     RequestEvent,
-    RequestRefused,
     RequestType,
     Transition,
+    Urgency,
+    parse_ground,
+    urgency,
 )
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.services import requests as service
+from dataward.services.processor import forward_to_controller
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 
@@ -33,6 +35,15 @@ class RequestIn(BaseModel):
         None, repr=False, description="Where the requester's letters go (kept encrypted)"
     )
     contact_name: str | None = Field(None, repr=False, max_length=200)
+    representative: bool = Field(
+        default=False, description="Made by someone acting for the subject (prove authority)"
+    )
+    scope: str | None = Field(
+        None,
+        max_length=96,
+        description="Restriction: its ground; objection: direct_marketing or "
+        "legitimate_interests:<purpose>",
+    )
 
 
 class RequestOut(BaseModel):
@@ -46,9 +57,12 @@ class RequestOut(BaseModel):
     due: date
     closed: bool
     flag: str | None = None
+    representative: bool = False
+    scope: str | None = None
+    urgency: Urgency | None = Field(None, description="overdue or this_week, when open")
 
     @classmethod
-    def of(cls, view: service.RequestView) -> RequestOut:
+    def of(cls, view: service.RequestView, today: date | None = None) -> RequestOut:
         r = view.request
         return cls(
             id=r.id,
@@ -61,6 +75,9 @@ class RequestOut(BaseModel):
             due=view.due,
             closed=r.closed,
             flag=view.flag,
+            representative=r.representative,
+            scope=r.scope,
+            urgency=urgency(r, view.due, today) if today else None,
         )
 
 
@@ -69,13 +86,17 @@ class EventIn(BaseModel):
     ground: str | None = Field(
         None,
         description="For ask_fee: manifestly_unfounded, manifestly_excessive or further_copy; "
-        "for refuse: manifestly_unfounded or manifestly_excessive",
+        "for refuse: manifestly_unfounded or manifestly_excessive; for authority_received: "
+        "written_authority, power_of_attorney, parental_responsibility, court_deputyship or "
+        "solicitor",
     )
     reason: str | None = Field(
         None, max_length=500, description="Why; needed for refuse, extend and ask_fee"
     )
     on: date | None = Field(
-        None, description="identity_verified, fee_paid, clarified: the day it arrived"
+        None,
+        description="identity_verified, fee_paid, clarified, authority_received: the day it "
+        "arrived",
     )
 
 
@@ -130,10 +151,17 @@ def create(
             subject_id=body.subject_id,
             contact_email=body.contact_email,
             contact_name=body.contact_name,
+            representative=body.representative,
+            scope=body.scope,
         ),
         repeat_window_days=container.settings.repeat_window_days,
+        forward_within=container.settings.forward_working_days,
     )
-    return RequestOut.of(view)
+    return RequestOut.of(view, _today(container))
+
+
+def _today(container: ContainerDep) -> date:
+    return container.clock.now().astimezone(UK).date()
 
 
 @router.get("", summary="The queue: open requests, the soonest due first")
@@ -142,11 +170,16 @@ def queue(
     register: RegisterDep,
     actor: ActorDep,
     include_closed: Annotated[bool, Query(alias="all")] = False,
+    due: Annotated[
+        Urgency | None, Query(description="Only those overdue, or due this week")
+    ] = None,
 ) -> list[RequestOut]:
     views = service.request_queue(
         container.uow(read_only=True), register, actor, include_closed=include_closed
     )
-    return [RequestOut.of(v) for v in views]
+    today = _today(container)
+    shown = [RequestOut.of(v, today) for v in views]
+    return [out for out in shown if due is None or out.urgency is due]
 
 
 @router.get("/{request_id}", summary="A request and its timeline")
@@ -157,7 +190,7 @@ def show(
         container.uow(read_only=True), register, actor, request_id
     )
     return TimelineOut(
-        request=RequestOut.of(view),
+        request=RequestOut.of(view, _today(container)),
         timeline=[TransitionOut.of(e) for e in events],
         letters=[
             LetterOut(letter=x.letter, queued_at=x.queued_at, sent_at=x.sent_at) for x in letters
@@ -171,17 +204,16 @@ def post_event(
     body: EventIn,
     container: ContainerDep,
     register: RegisterDep,
+    gate: GateDep,
     actor: ActorDep,
 ) -> RequestOut:
-    ground: FeeGround | RefusalGround | None = None
-    if body.ground is not None:
-        try:
-            is_fee = body.event is RequestEvent.ASK_FEE
-            ground = FeeGround(body.ground) if is_fee else RefusalGround(body.ground)
-        except ValueError:
-            raise RequestRefused(
-                f"ground: {body.ground!r} is not a ground for {body.event.value}"
-            ) from None
+    ground = parse_ground(body.event, body.ground)
+    if body.event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
+        view = forward_to_controller(
+            container.uow(), container.vault(), container.clock, container.holidays(), gate,
+            actor, request_id,
+        )  # fmt: skip
+        return RequestOut.of(view, _today(container))
     view = service.advance(
         container.uow(),
         container.clock,
@@ -194,7 +226,7 @@ def post_event(
         reason=body.reason,
         on=body.on,
     )
-    return RequestOut.of(view)
+    return RequestOut.of(view, _today(container))
 
 
 @router.post(

@@ -11,6 +11,7 @@ import typer
 
 from dataward.bootstrap import Container, bootstrap
 from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
+from dataward.domain.gate import Gate
 from dataward.domain.register import Register
 from dataward.domain.subjects import Actor
 
@@ -53,6 +54,11 @@ def fail_on_dataward_error() -> Iterator[None]:
 def active_register(wired: Container) -> Register:
     """The register in force, from the database."""
     return wired.active_register.get(wired.uow(read_only=True)).register
+
+
+def active_gate(wired: Container) -> Gate:
+    """The gate of the register in force."""
+    return wired.gate_for(wired.active_register.get(wired.uow(read_only=True)))
 
 
 def cli_actor(wired: Container) -> Actor:

@@ -17,6 +17,7 @@ from dataward.entrypoints.cli import outbox as outbox_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli import processing as processing_commands
 from dataward.entrypoints.cli import report as report_commands
+from dataward.entrypoints.cli import request_work  # noqa: F401 - adds to `requests`
 from dataward.entrypoints.cli import requests as requests_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands

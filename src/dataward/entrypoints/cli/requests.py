@@ -9,6 +9,7 @@ from uuid import UUID
 import typer
 
 from dataward.entrypoints.cli.common import (
+    active_gate,
     active_register,
     cli_actor,
     container,
@@ -40,6 +41,21 @@ def create(
         str | None, typer.Option(help="Where the requester's letters go (kept encrypted).")
     ] = None,
     name: Annotated[str | None, typer.Option(help="The requester's name, for the letters.")] = None,
+    representative: Annotated[
+        bool,
+        typer.Option(
+            "--representative",
+            help="Made by someone acting for the subject: their authority must be proved.",
+        ),
+    ] = False,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            help="A restriction's ground (accuracy_contested, "
+            "unlawful_processing_erasure_opposed, needed_for_legal_claims, objection_pending), "
+            "or an objection's target (direct_marketing, legitimate_interests:<purpose>)."
+        ),
+    ] = None,
 ) -> None:
     """Record a request received by e-mail, post or phone; prints its id and due date."""
     from dataward.domain.requests import RequestType
@@ -54,6 +70,8 @@ def create(
             subject_id=UUID(subject) if subject else None,
             contact_email=email,
             contact_name=name,
+            representative=representative,
+            scope=scope,
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
@@ -67,6 +85,7 @@ def create(
             cli_actor(wired),
             command,
             repeat_window_days=wired.settings.repeat_window_days,
+            forward_within=wired.settings.forward_working_days,
         )
     typer.echo(f"{view.request.id}\tdue {view.due.isoformat()} ({view.due:%A})")
     if view.flag:
@@ -81,13 +100,15 @@ def advance(
         typer.Argument(
             help="ask_identity, identity_verified, ask_fee, fee_paid, start, "
             "ask_clarification, clarified, extend, complete, complete_partially, refuse, "
-            "withdraw or forward."
+            "withdraw, forward or authority_received."
         ),
     ],
     ground: Annotated[
         str | None,
         typer.Option(
-            help="For ask_fee or refuse: manifestly_unfounded, manifestly_excessive, further_copy."
+            help="For ask_fee or refuse: manifestly_unfounded, manifestly_excessive, "
+            "further_copy. For authority_received, the proof: written_authority, "
+            "power_of_attorney, parental_responsibility, court_deputyship, solicitor."
         ),
     ] = None,
     reason: Annotated[
@@ -97,23 +118,31 @@ def advance(
     on: Annotated[
         str | None,
         typer.Option(
-            help="For identity_verified, fee_paid, clarified: the day it arrived (YYYY-MM-DD)."
+            help="For identity_verified, fee_paid, clarified, authority_received: the day it "
+            "arrived (YYYY-MM-DD)."
         ),
     ] = None,
 ) -> None:
     """Move a request on by one event; prints its new state and due date."""
-    from dataward.domain.requests import FeeGround, RefusalGround, RequestEvent
+    from dataward.domain.requests import RequestEvent, parse_ground
     from dataward.services.requests import advance as advance_request
 
     try:
         chosen = RequestEvent(event)
-        parsed: FeeGround | RefusalGround | None = None
-        if ground is not None:
-            parsed = FeeGround(ground) if chosen is RequestEvent.ASK_FEE else RefusalGround(ground)
         arrived = date.fromisoformat(on) if on else None
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     with fail_on_dataward_error(), container() as wired:
+        parsed = parse_ground(chosen, ground)
+        if chosen is RequestEvent.FORWARD:  # with its letter to the tenant's controller
+            from dataward.services.processor import forward_to_controller
+
+            view = forward_to_controller(
+                wired.uow(), wired.vault(), wired.clock, wired.holidays(), active_gate(wired),
+                cli_actor(wired), request_id,
+            )  # fmt: skip
+            typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
+            return
         view = advance_request(
             wired.uow(),
             wired.clock,
@@ -132,13 +161,18 @@ def advance(
 @app.command("queue")
 def queue(
     closed: Annotated[bool, typer.Option("--all", help="Include closed requests.")] = False,
+    due: Annotated[
+        str | None, typer.Option(help="Only those overdue, or due this week (this_week).")
+    ] = None,
 ) -> None:
     """The requests to work, the soonest due first, overdue and due this week marked."""
-    from datetime import timedelta
-
-    from dataward.domain.requests import UK
+    from dataward.domain.requests import UK, Urgency, urgency
     from dataward.services.requests import request_queue
 
+    try:
+        only = Urgency(due) if due else None
+    except ValueError:
+        raise typer.BadParameter("--due: overdue or this_week") from None
     with fail_on_dataward_error(), container() as wired:
         views = request_queue(
             wired.uow(read_only=True), active_register(wired), cli_actor(wired),
@@ -147,13 +181,12 @@ def queue(
         today = wired.clock.now().astimezone(UK).date()
     for view in views:
         r = view.request
-        mark = ""
-        if not r.closed and view.due < today:
-            mark = "OVERDUE"
-        elif not r.closed and view.due <= today + timedelta(days=7):
-            mark = "this week"
+        mark = urgency(r, view.due, today)
+        if only is not None and mark is not only:
+            continue
+        label = {Urgency.OVERDUE: "OVERDUE", Urgency.THIS_WEEK: "this week", None: "-"}[mark]
         typer.echo(
-            f"{view.due.isoformat()}\t{mark or '-'}\t{r.type.value}\t{r.state.value}\t"
+            f"{view.due.isoformat()}\t{label}\t{r.type.value}\t{r.state.value}\t"
             f"{r.tenant_id or '-'}\t{r.id}" + (f"\tFLAG: {view.flag}" if view.flag else "")
         )
 
@@ -178,28 +211,3 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
     for letter in letters:
         sent = f"sent {letter.sent_at.isoformat()}" if letter.sent_at else "not sent yet"
         typer.echo(f"  letter {letter.letter}: queued {letter.queued_at.isoformat()}, {sent}")
-
-
-@app.command("fulfil")
-def fulfil(
-    request_id: Annotated[str, typer.Argument(help="The request's id.")],
-    notice_version: Annotated[
-        str, typer.Option(help="The notice version in force, recorded with each withdrawal.")
-    ],
-) -> None:
-    """Carry out a verified, started request and complete it (withdrawal of consent so far)."""
-    from dataward.services.fulfilment import fulfil_withdrawal
-
-    with fail_on_dataward_error(), container() as wired:
-        done = fulfil_withdrawal(
-            wired.uow(),
-            wired.clock,
-            wired.holidays(),
-            active_register(wired),
-            cli_actor(wired),
-            request_id,
-            notice_version=notice_version,
-        )
-    for purpose, channel in done.withdrawn:
-        typer.echo(f"withdrawn\t{purpose}\t{channel or 'every channel'}")
-    typer.echo(f"completed: {len(done.withdrawn)} consent(s) withdrawn")

@@ -1,0 +1,79 @@
+"""`/api/v1/requests/{id}/...` and `/api/v1/restrictions/{id}/...`: carrying requests out.
+
+A tenant's administrator instructs us on a request forwarded to it (export or erase its
+caller); a restriction a request applied is lifted only after the person has been told.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from dataward.entrypoints.api.calls import CallOut
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.services.processor import Instruction, carry_out_instruction
+from dataward.services.rights_restriction import lift_after_telling, tell_before_lifting
+
+router = APIRouter(tags=["requests"])
+
+
+class InstructionIn(BaseModel):
+    kind: Instruction = Field(description="export: the caller's calls; erase: the caller")
+    subject_id: UUID | None = Field(None, description="The caller, if the request names none")
+
+
+class InstructionOut(BaseModel):
+    request_id: UUID
+    kind: Instruction
+    outcome: dict[str, Any]
+    calls: list[CallOut] = Field(default_factory=list, description="An export's calls")
+
+
+@router.post(
+    "/api/v1/requests/{request_id}/instructions",
+    summary="The tenant's instruction on a request forwarded to it, carried out",
+)
+def instruct(
+    request_id: UUID,
+    body: InstructionIn,
+    container: ContainerDep,
+    gate: GateDep,
+    actor: ActorDep,
+) -> InstructionOut:
+    done = carry_out_instruction(
+        container.uow(), container.vault(), container.clock, gate, actor, request_id,
+        body.kind, subject_id=body.subject_id,
+    )  # fmt: skip
+    return InstructionOut(
+        request_id=done.request_id,
+        kind=done.kind,
+        outcome=done.outcome,
+        calls=[CallOut.of(view) for view in done.calls],
+    )
+
+
+@router.post(
+    "/api/v1/restrictions/{restriction_id}/lifting-notice",
+    status_code=202,
+    summary="Queue the letter telling the person their restriction will be lifted",
+)
+def lifting_notice(
+    restriction_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
+) -> dict[str, str]:
+    tell_before_lifting(container.uow(), container.clock, register, actor, restriction_id)
+    return {"status": "queued"}
+
+
+@router.post(
+    "/api/v1/restrictions/{restriction_id}/lift",
+    summary="Lift a request's restriction once the letter telling the person has gone",
+)
+def lift(
+    restriction_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
+) -> dict[str, str]:
+    lifted = lift_after_telling(container.uow(), container.clock, register, actor, restriction_id)
+    told = lifted.subject_told_at.isoformat() if lifted.subject_told_at else ""
+    return {"restriction": str(lifted.id), "subject_told_at": told}

@@ -1,0 +1,109 @@
+"""`dataward requests fulfil|instruct|tell-lifting|lift`: carrying requests out.
+
+Added to the `requests` command group; kept apart from intake and the queue because each right
+has its own options.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+import typer
+
+from dataward.entrypoints.cli.common import (
+    active_gate,
+    active_register,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+    write_output,
+)
+from dataward.entrypoints.cli.requests import app
+
+
+@app.command("fulfil")
+def fulfil(
+    request_id: Annotated[str, typer.Argument(help="The request's id.")],
+    notice_version: Annotated[
+        str, typer.Option(help="The notice version in force, recorded with each withdrawal.")
+    ],
+) -> None:
+    """Carry out a verified, started request and complete it (withdrawal of consent so far)."""
+    from dataward.services.fulfilment import fulfil_withdrawal
+
+    with fail_on_dataward_error(), container() as wired:
+        done = fulfil_withdrawal(
+            wired.uow(),
+            wired.clock,
+            wired.holidays(),
+            active_register(wired),
+            cli_actor(wired),
+            request_id,
+            notice_version=notice_version,
+        )
+    for purpose, channel in done.withdrawn:
+        typer.echo(f"withdrawn\t{purpose}\t{channel or 'every channel'}")
+    typer.echo(f"completed: {len(done.withdrawn)} consent(s) withdrawn")
+
+
+@app.command("instruct")
+def instruct(
+    request_id: Annotated[str, typer.Argument(help="The forwarded request's id.")],
+    kind: Annotated[str, typer.Argument(help="export or erase.")],
+    subject: Annotated[
+        str | None, typer.Option(help="The caller's subject id, if the request names none.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Where an export's JSON goes (default: standard output).")
+    ] = None,
+) -> None:
+    """As a tenant's administrator (its controller), have us export a forwarded request's
+    caller's calls within the tenant, or erase the caller; recorded against the request."""
+    from dataward.services.processor import Instruction, carry_out_instruction
+
+    try:
+        chosen = Instruction(kind)
+        caller = UUID(subject) if subject else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    with fail_on_dataward_error(), container() as wired:
+        done = carry_out_instruction(
+            wired.uow(), wired.vault(), wired.clock, active_gate(wired), cli_actor(wired),
+            request_id, chosen, subject_id=caller,
+        )  # fmt: skip
+    if chosen is Instruction.EXPORT:
+        from dataward.entrypoints.api.calls import CallOut
+
+        calls = [CallOut.of(view).model_dump(mode="json") for view in done.calls]
+        write_output(json.dumps({"request": request_id, "calls": calls}, indent=2) + "\n", output)
+    typer.echo(f"{chosen.value} carried out: {json.dumps(done.outcome, sort_keys=True)}", err=True)
+
+
+@app.command("tell-lifting")
+def tell_lifting(
+    restriction_id: Annotated[str, typer.Argument(help="The restriction's id.")],
+) -> None:
+    """Queue the letter telling the person their restriction will be lifted (Art. 18(3))."""
+    from dataward.services.rights_restriction import tell_before_lifting
+
+    with fail_on_dataward_error(), container() as wired:
+        tell_before_lifting(
+            wired.uow(), wired.clock, active_register(wired), cli_actor(wired), restriction_id
+        )
+    typer.echo("queued: the letter goes with the next `dataward outbox send`")
+
+
+@app.command("lift")
+def lift(restriction_id: Annotated[str, typer.Argument(help="The restriction's id.")]) -> None:
+    """Lift a request's restriction once the letter telling the person has gone."""
+    from dataward.services.rights_restriction import lift_after_telling
+
+    with fail_on_dataward_error(), container() as wired:
+        lifted = lift_after_telling(
+            wired.uow(), wired.clock, active_register(wired), cli_actor(wired), restriction_id
+        )
+    told = lifted.subject_told_at.isoformat() if lifted.subject_told_at else "-"
+    typer.echo(f"lifted {lifted.id} (the person was told {told})")

@@ -1,0 +1,99 @@
+"""A restriction request carried out on real databases: the gate then allows storage only;
+the restriction is lifted only after the letter telling the person has gone (Art. 18(3))."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from faker import Faker
+
+from dataward.adapters.mail.letters import render_letter
+from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.errors import AccessDenied, ActionNotAllowed, RestrictionRefused
+from dataward.domain.gate import Gate
+from dataward.domain.requests import RequestEvent, RequestRefused, RequestState, RequestType
+from dataward.domain.subjects import Actor
+from dataward.services.disclosure import read_identifiers
+from dataward.services.outbox import deliver
+from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights_restriction import (
+    fulfil_restriction,
+    lift_after_telling,
+    tell_before_lifting,
+)
+from dataward.services.subjects import NewSubject, create_subject
+from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
+from tests.integration.world import World
+
+DCO = Actor(id="staff-dco", role="dco")
+SUPPORT = Actor(id="staff-support", role="support")
+HOLIDAYS = bank_holidays()
+
+
+def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="customer_contact", identifiers=[("email", email)]),
+    )  # fmt: skip
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
+                   contact_email=email, scope="accuracy_contested"),
+    )  # fmt: skip
+    request_id = view.request.id
+    gate = Gate(world.register)
+
+    def read() -> object:
+        return read_identifiers(
+            world.uow(), world.vault, world.clock, gate, DCO, subject_id=subject.id,
+            purpose="correspondence",
+        )  # fmt: skip
+
+    def fulfil() -> object:
+        return fulfil_restriction(
+            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id
+        )
+
+    read()  # before: correspondence may read the address
+    with pytest.raises(RequestRefused, match="start the request"):
+        fulfil()
+    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
+        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, event)
+    world.clock.advance(timedelta(minutes=1))
+    restriction = fulfil()
+    assert restriction.ground.value == "accuracy_contested"  # type: ignore[attr-defined]
+    with pytest.raises(AccessDenied):
+        read()  # restricted: storage only
+    done, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert done.request.state is RequestState.COMPLETED
+    rid = restriction.id  # type: ignore[attr-defined]
+    with pytest.raises(RestrictionRefused, match="tell them first"):
+        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+    with pytest.raises(ActionNotAllowed):
+        tell_before_lifting(world.uow(), world.clock, world.register, SUPPORT, rid)
+    tell_before_lifting(world.uow(), world.clock, world.register, DCO, rid)
+    with pytest.raises(RestrictionRefused, match="tell them first"):  # queued is not told
+        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+    world.clock.advance(timedelta(hours=1))
+    deliver(
+        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
+        render_letter, world.clock, world.register,
+    )  # fmt: skip
+    lifting = [m for m in inbox.messages if "will be lifted" in str(m["Subject"])]
+    assert [m["To"] for m in lifting] == [email]
+    world.clock.advance(timedelta(days=7))
+    lifted = lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+    assert lifted.subject_told_at is not None
+    assert lifted.lifted_at is not None
+    assert lifted.subject_told_at < lifted.lifted_at
+    read()  # lifted: correspondence reads again
+    with pytest.raises(RestrictionRefused, match="already lifted"):
+        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
