@@ -103,6 +103,9 @@ class AuditAction(StrEnum):
     REQUEST_RECEIVED = "request_received"
     REQUEST_TRANSITION = "request_transition"
     CONTROLLER_INSTRUCTION = "controller_instruction"
+    SUBJECT_PARTLY_ERASED = "subject_partly_erased"
+    MARKETING_SUPPRESSED = "marketing_suppressed"
+    IDENTIFIER_RECTIFIED = "identifier_rectified"
 
 
 class AuditRefused(DatawardError):

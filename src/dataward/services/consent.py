@@ -29,6 +29,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
+from dataward.services.marketing_suppression import refusal, subject_suppressed_kinds
 from dataward.services.ports import UnitOfWork
 from dataward.services.subjects import child_flag
 
@@ -81,6 +82,10 @@ def record_consent(
             raise ConsentRefused(
                 command.purpose, command.channel, f"a {subject.kind} is not a subject of it"
             )
+        if register.purpose(command.purpose).marketing:
+            blocked = subject_suppressed_kinds(uow, subject)
+            if blocked:  # on the suppression list: never added for marketing again
+                raise ConsentRefused(command.purpose, command.channel, refusal(blocked))
         sequence = uow.consents.add(event)
         flag = child_flag(register, subject.birth_date, at.date())
         if flag is not None and subject.dco_flag is None:

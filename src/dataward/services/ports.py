@@ -17,6 +17,11 @@ from dataward.domain.restrictions import Objection, Restriction
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
 from dataward.services.call_ports import CallRepository, Parser, RollupRepository
+from dataward.services.erasure_ports import (
+    HoldRepository,
+    StatementRepository,
+    SuppressionRepository,
+)
 
 __all__ = [
     "AuditLog",
@@ -351,6 +356,15 @@ class UnitOfWork(Protocol):
 
     @property
     def requests(self) -> RequestRepository: ...
+
+    @property
+    def suppressions(self) -> SuppressionRepository: ...
+
+    @property
+    def holds(self) -> HoldRepository: ...
+
+    @property
+    def statements(self) -> StatementRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -25,6 +25,7 @@ from dataward.domain.subjects import (
     SubjectStatus,
     age_on,
 )
+from dataward.services.marketing_suppression import MARKETING_CONTACT, refusal, suppressed_kinds
 from dataward.services.ports import UnitOfWork, Vault
 
 CONTROLLER_SCOPE = ""
@@ -124,6 +125,11 @@ def create_subjects(
             pending.append((subject, scope, ident, index))
     with uow:
         _refuse_existing(uow, pending)
+        blocked = suppressed_kinds(
+            uow, [(i.type.value, x) for s, _, i, x in pending if s.kind == MARKETING_CONTACT]
+        )
+        if blocked:  # erased or objected to marketing: never added for it again
+            raise SubjectRefused(refusal(blocked))
         plaintexts: dict[str, list[str]] = {str(s.id): [] for s in subjects}
         for subject, _scope, ident, _index in pending:
             plaintexts[str(subject.id)].append(ident.value)
@@ -217,6 +223,10 @@ def add_identifier(
         existing = uow.subjects.find_by_index(scope, ident.type.value, index)
         if existing is not None and ident.type in UNIQUE_TYPES:
             raise DuplicateIdentifier(ident.type.value, existing)
+        if subject.kind == MARKETING_CONTACT and scope == CONTROLLER_SCOPE:
+            blocked = suppressed_kinds(uow, [(ident.type.value, index)])
+            if blocked:
+                raise SubjectRefused(refusal(blocked))
         row = _identifier_row(
             subject, scope, ident, index, vault.seal(str(subject.id), ident.value)
         )

@@ -19,6 +19,11 @@ from dataward.adapters.sql.consent import (
     SqlRestrictionRepository,
 )
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
+from dataward.adapters.sql.erasure_tables import (
+    SqlHoldRepository,
+    SqlStatementRepository,
+    SqlSuppressionRepository,
+)
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.requests import SqlRequestRepository
 from dataward.adapters.sql.rollups import SqlRollupRepository
@@ -40,6 +45,9 @@ class SqlUnitOfWork:
     calls: SqlCallRepository
     rollups: SqlRollupRepository
     requests: SqlRequestRepository
+    suppressions: SqlSuppressionRepository
+    holds: SqlHoldRepository
+    statements: SqlStatementRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -63,6 +71,9 @@ class SqlUnitOfWork:
         self.calls = SqlCallRepository(self._connection)
         self.rollups = SqlRollupRepository(self._connection)
         self.requests = SqlRequestRepository(self._connection)
+        self.suppressions = SqlSuppressionRepository(self._connection)
+        self.holds = SqlHoldRepository(self._connection)
+        self.statements = SqlStatementRepository(self._connection)
         return self
 
     def __exit__(

@@ -1,0 +1,53 @@
+"""Ports of the marketing suppression list and of erasures kept partial by a legal hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from dataward.domain.legal_hold import ErasureHold
+
+
+class SuppressionRepository(Protocol):
+    """Digests of e-mail addresses and phone numbers never to be added for marketing again."""
+
+    def add(self, entries: Iterable[tuple[bytes, str]], *, source: str, at: datetime) -> int: ...
+
+    def suppressed(self, digests: Sequence[bytes]) -> set[bytes]: ...
+
+    def indexes_of(
+        self, subject_id: str, scope: str, kinds: Sequence[str]
+    ) -> list[tuple[str, bytes]]: ...
+
+
+class HoldRepository(Protocol):
+    """Subjects erased but for what a legal hold keeps, with the date the rest goes."""
+
+    def add(self, hold: ErasureHold) -> None: ...
+
+    def get(self, subject_id: str) -> ErasureHold | None: ...
+
+    def due(self, on: date) -> Sequence[ErasureHold]: ...
+
+    def undated(self) -> Sequence[ErasureHold]: ...
+
+    def delete_identifiers(self, subject_id: str, kinds: Sequence[str]) -> int: ...
+
+    def unlink_except(self, subject_id: str, keep: Sequence[str] = ()) -> dict[str, int]: ...
+
+
+class StatementRepository(Protocol):
+    """Supplementary statements (Art. 16), sealed under the subject's key."""
+
+    def add(
+        self,
+        *,
+        statement_id: str,
+        subject_id: str,
+        request_id: str | None,
+        ciphertext: bytes,
+        at: datetime,
+    ) -> None: ...
+
+    def of(self, subject_id: str) -> list[bytes]: ...

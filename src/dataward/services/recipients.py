@@ -1,0 +1,50 @@
+"""Art. 19: which recipients must be told of a rectification or an erasure.
+
+No recipient-level disclosure ledger exists yet; the record that does exist is the gate's: every
+decision is in the audit log with the subject's reference, the purpose and the category. A
+recipient may have received a category of the subject's data when the gate allowed it for a
+purpose the register lets that recipient receive (`domain.legal_hold.recipients_told`). The
+list is therefore the recipients *that may have received it*, never narrower than the truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from uuid import UUID
+
+from dataward.domain.audit import AuditAction
+from dataward.domain.gate import DenialReason
+from dataward.domain.legal_hold import recipients_told
+from dataward.domain.register import Register
+from dataward.services.ports import UnitOfWork
+
+
+def disclosed_pairs(uow: UnitOfWork, subject_id: UUID | str) -> set[tuple[str, str]]:
+    """(purpose, category) of every gate decision that allowed the subject's data (call inside
+    the unit of work). Reads the log in order; a later ledger of disclosures would replace it."""
+    ref = str(subject_id)
+    pairs: set[tuple[str, str]] = set()
+    for entry in uow.audit.iter_entries():
+        if (
+            entry.action == AuditAction.GATE_DECISION.value
+            and entry.subject_ref == ref
+            and entry.decision == DenialReason.PERMITTED.value
+            and entry.purpose
+            and entry.details.get("category")
+        ):
+            pairs.add((entry.purpose, str(entry.details["category"])))
+    return pairs
+
+
+def recipients_to_tell(
+    uow: UnitOfWork,
+    register: Register,
+    subject_id: UUID | str,
+    *,
+    categories: Iterable[str] | None = None,
+    fields: Mapping[str, Iterable[str]] | None = None,
+) -> list[str]:
+    """Recipient keys to notify about the subject's data in `categories` (all when None)."""
+    wanted = None if categories is None else set(categories)
+    pairs = {p for p in disclosed_pairs(uow, subject_id) if wanted is None or p[1] in wanted}
+    return recipients_told(register, pairs, fields=fields)

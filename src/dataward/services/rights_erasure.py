@@ -1,0 +1,260 @@
+"""Carrying out an erasure request (Art. 17) end to end, keeping only what the law keeps.
+
+Everything of the subject is erased through the vault's crypto-shred, except what a legal
+obligation keeps (Art. 17(3)(b)): the categories a tax-driven legal-obligation purpose covers
+for the subject's kind (`domain.legal_hold`). Then the erasure is partial: the identifiers in
+other categories and every store's references (consents, objections, restrictions, calls, ...)
+go now, the kept identifiers and the subject's key stay, and the date the hold ends is recorded
+in `erasure_holds` (or, when an event it needs is unknown, which one). `finish_held_erasures`
+shreds each subject whose hold has ended; run it with the key sweep.
+
+Before anything goes, the subject's e-mail addresses and phone numbers are put on the marketing
+suppression list, so the person is never added for marketing again. The request completes (or
+completes partially when something was kept) with a summary that names categories, counts,
+grounds, dates and recipients, never a value; its completion letter is queued with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from dataward.domain.audit import AuditAction
+from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.clock import Clock
+from dataward.domain.legal_hold import TAX_GROUND, ErasureHold, held_until, tax_held_categories
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction
+from dataward.domain.requests import RequestEvent, RequestType
+from dataward.domain.subjects import Actor, ErasureReason, Subject
+from dataward.services.audit import record
+from dataward.services.disclosure import identifier_category
+from dataward.services.erasure import _refuse_if_kept_by_restriction, shred
+from dataward.services.fulfilment import working_request
+from dataward.services.marketing_suppression import suppress_subject
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.recipients import recipients_to_tell
+from dataward.services.requests import advance
+
+
+@dataclass(frozen=True, slots=True)
+class KeptRecords:
+    """What a legal hold keeps, on which ground, and until when (None: a date is unknown)."""
+
+    categories: tuple[str, ...]
+    identifiers: int
+    ground: str
+    rule: str
+    until: date | None
+    waiting_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureResult:
+    request_id: UUID
+    subject_id: UUID
+    erased: dict[str, int]
+    """Dataset (or `identifiers.<category>`) -> how many records went."""
+    kept: KeptRecords | None
+    recipients: list[str]
+    """Recipients to tell of the erasure (Art. 19)."""
+    suppressed: int
+    key_destroyed: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return self.kept is not None
+
+    def summary(self) -> str:
+        """The outcome in words, with no personal data (for the request's timeline)."""
+        erased = ", ".join(f"{k}={v}" for k, v in sorted(self.erased.items()) if v) or "nothing"
+        text = f"erased: {erased}"
+        if self.kept is not None:
+            until = (
+                self.kept.until.isoformat()
+                if self.kept.until
+                else ("date unknown, waiting for " + ", ".join(self.kept.waiting_for))
+            )
+            text += (
+                f"; kept: {', '.join(self.kept.categories)} ({self.kept.ground}, "
+                f"{self.kept.rule}) until {until}"
+            )
+        text += f"; suppressed for marketing: {self.suppressed}"
+        text += f"; recipients to tell: {', '.join(self.recipients) or 'none'}"
+        return text[:500]
+
+
+def fulfil_erasure(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    *,
+    last_transaction: date | None = None,
+) -> ErasureResult:
+    """Erase the request's subject but for what a legal hold keeps, then complete the request.
+
+    `last_transaction` is the date of the subject's last transaction with us (from the
+    accounts), which the tax term runs from; without it no end date is invented: the result
+    says the date is unknown and the hold waits for it.
+    """
+    now = clock.now()
+    with uow:
+        request, subject_id = working_request(uow, request_id, RequestType.ERASURE)
+        subject = uow.subjects.get(subject_id)
+        if subject is None or subject.erased:
+            subject = None
+        else:
+            require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
+            _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+            stored = list(uow.subjects.identifiers_of(subject.id))
+            recipients = recipients_to_tell(uow, register, subject.id)
+    if subject is None:  # erased meanwhile (by another door): nothing is left to erase
+        result = ErasureResult(
+            request.id, subject_id, {}, None, [], 0, key_destroyed=False, notes=["already erased"]
+        )
+        _complete(uow, clock, holidays, register, actor, result)
+        return result
+    held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
+    by_category = Counter(identifier_category(s.type, subject) for s in stored)
+    kept_categories = sorted(c for c in by_category if held and c in held.categories)
+    if not kept_categories or held is None or held.rule is None:
+        result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients)
+        result.erased.update({f"identifiers.{c}": n for c, n in by_category.items()})
+    else:
+        result = _erase_all_but_held(
+            uow, clock, register, actor, request.id, subject, recipients,
+            stored_kinds={s.type: identifier_category(s.type, subject) for s in stored},
+            by_category=by_category, kept_categories=kept_categories,
+            rule_key=held.rule.key, last_transaction=last_transaction,
+        )  # fmt: skip
+    _complete(uow, clock, holidays, register, actor, result)
+    return result
+
+
+def _shred_all(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    request_id: UUID,
+    subject: Subject,
+    recipients: list[str],
+) -> ErasureResult:
+    with uow:
+        suppressed = suppress_subject(uow, subject, source="erasure", at=clock.now())
+        uow.commit()
+    report = shred(
+        uow, vault, clock, register, actor, str(subject.id),
+        reason=ErasureReason.ERASURE_REQUEST, request_ref=str(request_id),
+    )  # fmt: skip
+    erased = {k: v for k, v in report.removed.items() if k not in ("identifiers", "subjects")}
+    return ErasureResult(
+        request_id, subject.id, erased, None, recipients, suppressed, report.key_destroyed
+    )
+
+
+def _erase_all_but_held(
+    uow: UnitOfWork,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    request_id: UUID,
+    subject: Subject,
+    recipients: list[str],
+    *,
+    stored_kinds: dict[str, str],
+    by_category: Counter[str],
+    kept_categories: list[str],
+    rule_key: str,
+    last_transaction: date | None,
+) -> ErasureResult:
+    now = clock.now()
+    rule = register.retention_rule(rule_key)
+    outcome = held_until(
+        register, rule, relationship_end=subject.relationship_end,
+        last_transaction=last_transaction,
+    )  # fmt: skip
+    waiting = tuple(e.value for e in outcome.waiting_for)
+    going_kinds = sorted(k for k, c in stored_kinds.items() if c not in kept_categories)
+    with uow:
+        suppressed = suppress_subject(uow, subject, source="erasure", at=now)
+        removed = uow.holds.unlink_except(str(subject.id))
+        deleted = uow.holds.delete_identifiers(str(subject.id), going_kinds)
+        uow.holds.add(
+            ErasureHold(
+                subject_id=str(subject.id), request_id=str(request_id), ground=TAX_GROUND,
+                categories=tuple(kept_categories), delete_on=outcome.delete_on,
+                waiting_for=waiting, created_at=now,
+            )
+        )  # fmt: skip
+        until = outcome.delete_on.isoformat() if outcome.delete_on else "unknown"
+        uow.subjects.set_flag(subject.id, f"erased but for a tax hold until {until}")
+        record(
+            uow, clock, actor, AuditAction.SUBJECT_PARTLY_ERASED, subject_ref=subject.id,
+            decision="held",
+            details={
+                "reason": ErasureReason.ERASURE_REQUEST.value, "request": str(request_id),
+                "kept": list(kept_categories), "ground": TAX_GROUND, "until": until,
+                "identifiers_deleted": deleted, "suppressed": suppressed,
+                **{f"removed_{name}": count for name, count in removed.items()},
+            },
+        )  # fmt: skip
+        uow.commit()
+    erased: dict[str, int] = dict(removed)
+    erased.update(
+        {f"identifiers.{c}": n for c, n in by_category.items() if c not in kept_categories}
+    )
+    kept = KeptRecords(
+        categories=tuple(kept_categories),
+        identifiers=sum(by_category[c] for c in kept_categories),
+        ground=TAX_GROUND, rule=rule.key, until=outcome.delete_on, waiting_for=waiting,
+    )  # fmt: skip
+    notes = [] if outcome.delete_on else [f"hold end unknown: waiting for {', '.join(waiting)}"]
+    return ErasureResult(
+        request_id,
+        subject.id,
+        erased,
+        kept,
+        recipients,
+        suppressed,
+        key_destroyed=False,
+        notes=notes,
+    )
+
+
+def _complete(
+    uow: UnitOfWork,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    result: ErasureResult,
+) -> None:
+    event = RequestEvent.COMPLETE_PARTIALLY if result.partial else RequestEvent.COMPLETE
+    advance(
+        uow, clock, holidays, register, actor, result.request_id, event, reason=result.summary()
+    )
+
+
+def finish_held_erasures(
+    uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor
+) -> list[str]:
+    """Shred every subject whose legal hold has ended (on or before today); their ids."""
+    with uow:
+        due = list(uow.holds.due(clock.now().date()))
+    done: list[str] = []
+    for hold in due:
+        shred(
+            uow, vault, clock, register, actor, hold.subject_id,
+            reason=ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id,
+        )  # fmt: skip
+        done.append(hold.subject_id)
+    return done

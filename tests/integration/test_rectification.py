@@ -1,0 +1,104 @@
+"""Rectification requests (Art. 16) carried out end to end on both backends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from faker import Faker
+
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.gate import Gate
+from dataward.domain.requests import RequestEvent, RequestState, RequestType
+from dataward.domain.subjects import Actor
+from dataward.services.disclosure import read_identifiers
+from dataward.services.gate import authorize
+from dataward.services.rectification import fulfil_rectification, supplementary_statements
+from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.subjects import (
+    DuplicateIdentifier,
+    NewSubject,
+    create_subject,
+    find_subject,
+)
+from tests.integration.world import World
+
+DCO = Actor(id="staff-dco", role="dco")
+SUPPORT = Actor(id="staff-support", role="support")
+HOLIDAYS = bank_holidays()
+
+
+def _started(world: World, subject_id: object, email: str) -> object:
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.RECTIFICATION, received=date(2026, 11, 25),
+                   channel="email", subject_id=subject_id, contact_email=email),  # type: ignore[arg-type]
+    )  # fmt: skip
+    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
+        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id, event)
+    return view.request.id
+
+
+def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, fake: Faker) -> None:
+    old, new = fake.email(), fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", old), ("name", fake.name())]),
+    )  # fmt: skip
+    authorize(
+        world.uow(), world.clock, Gate(world.register), SUPPORT, subject_id=subject.id,
+        category="contact", purpose="correspondence",
+    )  # fmt: skip
+    request_id = _started(world, subject.id, old)
+
+    result = fulfil_rectification(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
+        corrections=[("email", new.upper())], statement="The earlier address was mistyped.",
+    )  # fmt: skip
+
+    assert result.corrected == ["email"]
+    assert result.replaced == 1
+    assert result.recipients == ["group_companies", "service_providers"]
+    assert find_subject(world.uow(), world.vault, "email", old) is None
+    found = find_subject(world.uow(), world.vault, "email", new)
+    assert found is not None
+    assert found.id == subject.id
+    read = read_identifiers(
+        world.uow(), world.vault, world.clock, Gate(world.register), SUPPORT,
+        subject_id=subject.id, purpose="correspondence", types=["email"],
+    )  # fmt: skip
+    assert [i.value for i in read.identifiers] == [new.lower()]
+    assert supplementary_statements(world.uow(), world.vault, subject.id) == [
+        "The earlier address was mistyped."
+    ]
+    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    assert view.request.state is RequestState.COMPLETED
+    reason = events[-1].reason or ""
+    assert old not in reason
+    assert new.lower() not in reason
+    assert "mistyped" not in reason
+    assert [x.letter for x in letters][-1] == "completion"
+
+
+def test_a_value_of_another_subject_is_refused_and_nothing_changes(
+    world: World, fake: Faker
+) -> None:
+    mine, theirs = fake.email(), fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", mine)]),
+    )  # fmt: skip
+    create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", theirs)]),
+    )  # fmt: skip
+    request_id = _started(world, subject.id, mine)
+    with pytest.raises(DuplicateIdentifier) as refused:
+        fulfil_rectification(
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
+            corrections=[("email", theirs)],
+        )  # fmt: skip
+    assert theirs not in str(refused.value)
+    found = find_subject(world.uow(), world.vault, "email", mine)
+    assert found is not None
+    assert found.id == subject.id

@@ -1,0 +1,114 @@
+"""Objection requests (Art. 21) carried out end to end on both backends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from faker import Faker
+
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.consent import ConsentMethod, ConsentState
+from dataward.domain.errors import ConsentRefused
+from dataward.domain.gate import Gate
+from dataward.domain.requests import RequestEvent, RequestState, RequestType
+from dataward.domain.restrictions import ObjectionOutcome
+from dataward.domain.subjects import Actor
+from dataward.services.consent import GiveConsent, consent_state_for, record_consent
+from dataward.services.gate import authorize
+from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights_objection import fulfil_objection
+from dataward.services.subjects import NewSubject, create_subject
+from tests.integration.world import World
+
+DCO = Actor(id="staff-dco", role="dco")
+SUPPORT = Actor(id="staff-support", role="support")
+HOLIDAYS = bank_holidays()
+
+
+def _started(world: World, subject_id: object, email: str, scope: str) -> object:
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.OBJECTION, received=date(2026, 11, 25),
+                   channel="email", subject_id=subject_id, contact_email=email, scope=scope),  # type: ignore[arg-type]
+    )  # fmt: skip
+    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
+        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id, event)
+    return view.request.id
+
+
+def test_direct_marketing_objection_withdraws_suppresses_and_completes(
+    world: World, fake: Faker
+) -> None:
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
+    )  # fmt: skip
+    for channel in ("email", "post"):
+        record_consent(
+            world.uow(), world.clock, world.register, DCO,
+            GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.WEB_FORM,
+                        "2026-11"),
+        )  # fmt: skip
+    request_id = _started(world, subject.id, email, "direct_marketing")
+    result = fulfil_objection(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
+        notice_version="2026-11", target="direct_marketing",
+    )  # fmt: skip
+    assert result.outcome is ObjectionOutcome.UPHELD
+    assert result.suppressed == 1
+    states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
+    assert set(states.values()) == {ConsentState.WITHDRAWN}
+    view, _events, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    assert view.request.state is RequestState.COMPLETED
+    assert [x.letter for x in letters][-1] == "completion"
+    with pytest.raises(ConsentRefused, match="suppression list") as refused:
+        record_consent(
+            world.uow(), world.clock, world.register, DCO,
+            GiveConsent(subject.id, "direct_marketing", "sms", ConsentMethod.IMPORT, "2026-11"),
+        )  # fmt: skip
+    assert email not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "state", "allowed_after"),
+    [
+        (ObjectionOutcome.UPHELD, RequestState.COMPLETED, False),
+        (ObjectionOutcome.COMPELLING_GROUNDS, RequestState.PARTIALLY_COMPLETED, True),
+    ],
+)
+def test_legitimate_interests_objection_follows_the_dco_assessment(
+    world: World,
+    fake: Faker,
+    outcome: ObjectionOutcome,
+    state: RequestState,
+    allowed_after: bool,
+) -> None:
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", email)]),
+    )  # fmt: skip
+    target = "legitimate_interests:business_administration"
+    request_id = _started(world, subject.id, email, target)
+    pending = fulfil_objection(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
+        notice_version="2026-11", target=target,
+    )  # fmt: skip
+    assert pending.outcome is ObjectionOutcome.PENDING
+    done = fulfil_objection(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
+        notice_version="2026-11", target=target, outcome=outcome,
+        reasoning="Fraud prevention on the account outweighs the objection.",
+    )  # fmt: skip
+    assert done.objection_id == pending.objection_id
+    view, events, _letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    assert view.request.state is state
+    if outcome is ObjectionOutcome.COMPELLING_GROUNDS:
+        assert "compelling legitimate grounds" in (events[-1].reason or "")
+    decision = authorize(
+        world.uow(), world.clock, Gate(world.register), DCO, subject_id=subject.id,
+        category="identity", purpose="business_administration",
+    )  # fmt: skip
+    assert decision.reason.value != "objection_upheld" or not allowed_after
