@@ -92,6 +92,18 @@ class Settings(BaseSettings):
         description="Requests one client address may submit through the public form in an "
         "hour; more get 429 with Retry-After.",
     )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public base URL of the API as requesters reach it; download links in "
+        "letters start with it, e.g. https://privacy.example.com.",
+    )
+    download_ttl_days: int = Field(
+        7,
+        ge=1,
+        le=30,
+        description="Days a download link of an access or portability "
+        "package works (once) before it expires.",
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")

@@ -106,6 +106,9 @@ class AuditAction(StrEnum):
     SUBJECT_PARTLY_ERASED = "subject_partly_erased"
     MARKETING_SUPPRESSED = "marketing_suppressed"
     IDENTIFIER_RECTIFIED = "identifier_rectified"
+    DOWNLOAD_ISSUED = "download_issued"
+    DOWNLOAD_SERVED = "download_served"
+    DOWNLOAD_REFUSED = "download_refused"
 
 
 class AuditRefused(DatawardError):

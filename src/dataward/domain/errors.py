@@ -38,6 +38,8 @@ The tree, with the module each one lives in (here unless named):
     │                          allow now (domain.requests)
     ├── ReportRefused          a report asked for a range that ends before it starts
     │                          (services.reports)
+    ├── DownloadNotFound       a download link unknown or altered (services.download_links)
+    ├── DownloadGone           a download link used or expired (services.download_links)
     ├── BatchTooLarge          a call batch posted to the API over its size limit
     │                          (entrypoints.api.errors)
     ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown

@@ -11,6 +11,7 @@ from dataward.adapters.sql import (  # noqa: F401 - importing registers the tabl
     call_tables,
     calls,
     consent,
+    downloads,
     erasure_tables,
     requests,
     staff,

@@ -18,6 +18,7 @@ from dataward.adapters.sql.consent import (
     SqlObjectionRepository,
     SqlRestrictionRepository,
 )
+from dataward.adapters.sql.downloads import SqlDownloadRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.erasure_tables import (
     SqlHoldRepository,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
     suppressions: SqlSuppressionRepository
     holds: SqlHoldRepository
     statements: SqlStatementRepository
+    downloads: SqlDownloadRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
         self.suppressions = SqlSuppressionRepository(self._connection)
         self.holds = SqlHoldRepository(self._connection)
         self.statements = SqlStatementRepository(self._connection)
+        self.downloads = SqlDownloadRepository(self._connection)
         return self
 
     def __exit__(

@@ -12,6 +12,7 @@ from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
 from dataward.entrypoints.api.calls import router as calls_router
+from dataward.entrypoints.api.downloads import router as downloads_router
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
@@ -41,6 +42,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(requests_router)
     app.include_router(request_work_router)
     app.include_router(public_router)
+    app.include_router(downloads_router)
     app.include_router(audit_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")

@@ -41,6 +41,7 @@ from dataward.domain.errors import (
 )
 from dataward.domain.requests import RequestRefused
 from dataward.domain.tenants import TenantRefused
+from dataward.services.download_links import DownloadGone, DownloadNotFound
 from dataward.services.erasure import ErasureRefused
 from dataward.services.ingest import IngestRejected
 from dataward.services.quarantine import QuarantineRefused
@@ -59,6 +60,8 @@ class BatchTooLarge(DatawardError):
 
 
 STATUS: dict[type[DatawardError], int] = {
+    DownloadNotFound: 404,
+    DownloadGone: 410,
     BatchTooLarge: 413,
     RegisterInvalid: 422,
     MappingInvalid: 422,

@@ -1,0 +1,163 @@
+"""Download links of access and portability packages: a keyed hash of each token, the package
+sealed under its subject's own key, and single use held by one conditional UPDATE.
+
+`claim` marks a link used only if it is unused, unexpired and still holds its package, in one
+statement: of two redemptions racing for the same link the database lets exactly one change
+the row (PostgreSQL re-checks the condition after the first one's lock is released; SQLite
+serialises writers), so the other changes nothing and is refused. The sealed package is cleared
+in the same transaction, so a used (or expired) link keeps no copy; erasure of the subject
+destroys its key (the copy in any backup becomes unreadable) and deletes its links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    LargeBinary,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
+
+from dataward.adapters.sql.tables import metadata
+from dataward.adapters.sql.types import UTCDateTime
+from dataward.adapters.sql.unlink import register_unlink_step
+
+access_downloads = Table(
+    "access_downloads",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("request_id", String(36), nullable=False, index=True),
+    Column("subject_id", String(36), nullable=True, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("token_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("filename", String(100), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("used_at", UTCDateTime(), nullable=True),
+    Column("package_ciphertext", LargeBinary, nullable=True),
+    comment="Single-use download links of access and portability packages: keyed token hash "
+    "only; the package sealed under the subject's key, cleared once used or expired.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDownload:
+    id: str
+    request_id: str
+    subject_id: str | None
+    kind: str
+    filename: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    has_package: bool
+
+
+class SqlDownloadRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(
+        self,
+        *,
+        download_id: str,
+        request_id: str,
+        subject_id: str,
+        kind: str,
+        token_hash: bytes,
+        filename: str,
+        created_at: datetime,
+        expires_at: datetime,
+        package: bytes,
+    ) -> None:
+        self._connection.execute(
+            insert(access_downloads).values(
+                id=download_id, request_id=request_id, subject_id=subject_id, kind=kind,
+                token_hash=token_hash, filename=filename, created_at=created_at,
+                expires_at=expires_at, package_ciphertext=package,
+            )
+        )  # fmt: skip
+
+    def by_hash(self, token_hash: bytes) -> StoredDownload | None:
+        c = access_downloads.c
+        row = self._connection.execute(
+            select(
+                c.id, c.request_id, c.subject_id, c.kind, c.filename, c.created_at,
+                c.expires_at, c.used_at, c.package_ciphertext.is_not(None).label("has_package"),
+            ).where(c.token_hash == token_hash)
+        ).first()  # fmt: skip
+        if row is None:
+            return None
+        return StoredDownload(
+            id=row.id, request_id=row.request_id, subject_id=row.subject_id, kind=row.kind,
+            filename=row.filename, created_at=row.created_at, expires_at=row.expires_at,
+            used_at=row.used_at, has_package=bool(row.has_package),
+        )  # fmt: skip
+
+    def for_request(self, request_id: str) -> list[StoredDownload]:
+        ids = self._connection.execute(
+            select(access_downloads.c.token_hash)
+            .where(access_downloads.c.request_id == request_id)
+            .order_by(access_downloads.c.created_at)
+        ).scalars()
+        return [d for d in (self.by_hash(bytes(h)) for h in list(ids)) if d is not None]
+
+    def claim(self, token_hash: bytes, at: datetime) -> bytes | None:
+        """Mark the link used and hand over its sealed package, once: None when it was used,
+        has expired or holds no package (another redemption won, or it was cleared)."""
+        c = access_downloads.c
+        result = self._connection.execute(
+            update(access_downloads)
+            .where(
+                c.token_hash == token_hash,
+                c.used_at.is_(None),
+                c.expires_at > at,
+                c.package_ciphertext.is_not(None),
+            )
+            .values(used_at=at)
+        )
+        if result.rowcount != 1:
+            return None
+        sealed = self._connection.execute(
+            select(c.package_ciphertext).where(c.token_hash == token_hash)
+        ).scalar_one()
+        self._connection.execute(
+            update(access_downloads)
+            .where(c.token_hash == token_hash)
+            .values(package_ciphertext=None)
+        )
+        return bytes(sealed)
+
+    def clear_expired(self, at: datetime) -> int:
+        """Drop the sealed packages of links expired by `at`; the rows stay as the record."""
+        c = access_downloads.c
+        result = self._connection.execute(
+            update(access_downloads)
+            .where(c.expires_at <= at, c.package_ciphertext.is_not(None))
+            .values(package_ciphertext=None)
+        )
+        return int(result.rowcount)
+
+    def discard(self, download_id: str) -> None:
+        self._connection.execute(
+            delete(access_downloads).where(access_downloads.c.id == download_id)
+        )
+
+
+def _unlink_downloads(connection: Connection, subject_id: str) -> int:
+    """Shredding: the subject's links and packages go (their key is destroyed anyway)."""
+    result = connection.execute(
+        delete(access_downloads).where(access_downloads.c.subject_id == subject_id)
+    )
+    return int(result.rowcount)
+
+
+register_unlink_step("downloads", _unlink_downloads)

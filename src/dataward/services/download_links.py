@@ -1,0 +1,205 @@
+"""Signed, expiring, single-use download links for the packages of access and portability
+requests.
+
+A token is 32 random bytes and an HMAC of them, both base64url, joined by a dot: a token
+altered in transit fails its signature and is refused before the database is asked. Only a
+keyed hash of the whole token is stored (`access_downloads.token_hash`), so the table cannot
+be used to download anything. The package is sealed under the subject's own data key:
+erasure of the subject destroys that key (and deletes the link), so no copy, in a backup or
+elsewhere, outlives the person's data. Redeeming marks the link used and clears the sealed
+package in one transaction, through one conditional UPDATE: of two racing redemptions exactly
+one succeeds. Every attempt, served or refused, is audited; a refusal says only that the link
+is not valid (404) or no longer works (410), never which request it belonged to.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from dataward.domain.audit import AuditAction
+from dataward.domain.clock import Clock
+from dataward.domain.errors import DatawardError, KeyUnavailable
+from dataward.services.audit import record
+from dataward.services.ports import UnitOfWork, Vault
+
+DEFAULT_TTL = timedelta(days=7)
+DOWNLOAD_PATH = "/api/v1/public/downloads/"
+PUBLIC_ACTOR = "public-download"
+"""Who the audit log names for a download: the bearer of a link, not a known person."""
+
+
+class DownloadNotFound(DatawardError):
+    """No such link: unknown, or altered (its signature fails)."""
+
+    code = "download_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("this download link is not valid")
+
+
+class DownloadGone(DatawardError):
+    """The link existed but no longer works: used once already, or expired."""
+
+    code = "download_gone"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this download link no longer works: it works once and for a limited time; "
+            "ask us for a new one"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    download_id: str
+    expires_at: datetime
+    url: str = field(repr=False)
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    filename: str
+    kind: str
+    content: bytes = field(repr=False)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(vault: Vault, nonce: bytes) -> bytes:
+    return hmac.new(vault.record_key("downloads", "signature"), nonce, hashlib.sha256).digest()[:16]
+
+
+def new_token(vault: Vault) -> str:
+    nonce = secrets.token_bytes(32)
+    return f"{_b64(nonce)}.{_b64(_signature(vault, nonce))}"
+
+
+def token_hash(vault: Vault, token: str) -> bytes | None:
+    """The keyed hash stored for `token`, or None when the token is malformed or altered."""
+    if len(token) > 200 or token.count(".") != 1:
+        return None
+    nonce_text, signature_text = token.split(".")
+    try:
+        nonce, signature = _unb64(nonce_text), _unb64(signature_text)
+    except (ValueError, TypeError):
+        return None
+    if len(nonce) != 32 or not hmac.compare_digest(signature, _signature(vault, nonce)):
+        return None
+    key = vault.record_key("downloads", "token_hash")
+    return hmac.new(key, token.encode("ascii"), hashlib.sha256).digest()
+
+
+def link_url(base_url: str, token: str) -> str:
+    return base_url.rstrip("/") + DOWNLOAD_PATH + token
+
+
+def add_link(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    actor: str,
+    *,
+    request_id: UUID | str,
+    subject_id: UUID | str,
+    kind: str,
+    filename: str,
+    content: bytes,
+    base_url: str,
+    ttl: timedelta = DEFAULT_TTL,
+) -> IssuedLink:
+    """Store `content` sealed under the subject's key behind a new link, inside the caller's
+    unit of work (the caller commits), and audit the issue."""
+    if ttl <= timedelta(0):
+        raise ValueError("a download link needs a positive lifetime")
+    now = clock.now()
+    subject = str(subject_id)
+    if not vault.has_key(subject):
+        vault.create_keys([subject])
+    token = new_token(vault)
+    digest = token_hash(vault, token)
+    assert digest is not None  # noqa: S101 - a token just made always verifies
+    download_id = str(uuid.uuid4())
+    expires_at = now + ttl
+    uow.downloads.add(
+        download_id=download_id, request_id=str(request_id), subject_id=subject, kind=kind,
+        token_hash=digest, filename=filename, created_at=now, expires_at=expires_at,
+        package=vault.seal(subject, base64.b64encode(content).decode("ascii")),
+    )  # fmt: skip
+    record(
+        uow, clock, actor, AuditAction.DOWNLOAD_ISSUED, subject_ref=subject,
+        details={"download": download_id, "request": str(request_id), "kind": kind,
+                 "expires_at": expires_at.isoformat()},
+    )  # fmt: skip
+    return IssuedLink(download_id, expires_at, link_url(base_url, token), token)
+
+
+def redeem_download(uow: UnitOfWork, vault: Vault, clock: Clock, token: str) -> Download:
+    """The package behind `token`, once. `DownloadNotFound` (unknown or altered) or
+    `DownloadGone` (used or expired) otherwise; every attempt is audited."""
+    now = clock.now()
+    digest = token_hash(vault, token)
+    with uow:
+        found = uow.downloads.by_hash(digest) if digest is not None else None
+        if digest is None or found is None:
+            _refused(uow, clock, "tampered" if digest is None else "unknown")
+            uow.commit()
+            raise DownloadNotFound
+        sealed = uow.downloads.claim(digest, now)
+        if sealed is None:
+            expired = found.used_at is None and found.expires_at <= now
+            if expired:
+                uow.downloads.clear_expired(now)
+            _refused(uow, clock, "expired" if expired else "used", found.id, found.subject_id)
+            uow.commit()
+            raise DownloadGone
+        try:
+            content = base64.b64decode(vault.open(str(found.subject_id), sealed))
+        except KeyUnavailable:  # the subject was erased meanwhile: nothing left to give
+            _refused(uow, clock, "erased", found.id, found.subject_id)
+            uow.commit()
+            raise DownloadGone from None
+        record(
+            uow, clock, PUBLIC_ACTOR, AuditAction.DOWNLOAD_SERVED,
+            subject_ref=found.subject_id, decision="served",
+            details={"download": found.id, "request": found.request_id, "kind": found.kind},
+        )  # fmt: skip
+        uow.commit()
+    return Download(found.filename, found.kind, content)
+
+
+def clear_expired_downloads(uow: UnitOfWork, clock: Clock) -> int:
+    """Drop the sealed packages of every expired link (a job may run it daily)."""
+    with uow:
+        cleared = uow.downloads.clear_expired(clock.now())
+        uow.commit()
+    return cleared
+
+
+def _refused(
+    uow: UnitOfWork,
+    clock: Clock,
+    outcome: str,
+    download_id: str | None = None,
+    subject_id: str | None = None,
+) -> None:
+    details = {"outcome": outcome}
+    if download_id is not None:
+        details["download"] = download_id
+    record(
+        uow, clock, PUBLIC_ACTOR, AuditAction.DOWNLOAD_REFUSED, subject_ref=subject_id,
+        decision=outcome, details=details,
+    )  # fmt: skip

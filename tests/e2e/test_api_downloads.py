@@ -1,0 +1,73 @@
+"""GET /api/v1/public/downloads/{token}: the ZIP once, then 410; 404 for unknown or altered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from faker import Faker
+
+from dataward.domain.requests import RequestEvent, RequestType
+from dataward.domain.subjects import Actor
+from dataward.services.access_package import fulfil_access
+from dataward.services.requests import NewRequest, advance, receive_request
+from dataward.services.subjects import NewSubject, create_subject
+from tests.e2e.conftest import Api
+
+DCO = Actor(id="staff-dco", role="dco")
+PATH = "/api/v1/public/downloads/"
+
+
+def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
+    c = api.container
+    register = c.active_register.get(c.uow(read_only=True)).register
+    subject = create_subject(
+        c.uow(), c.vault(), c.clock, register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
+    )  # fmt: skip
+    view = receive_request(
+        c.uow(), c.vault(), c.clock, c.holidays(), register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=c.clock.now().date(), channel="post",
+                   subject_id=subject.id),
+    )  # fmt: skip
+    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
+        advance(c.uow(), c.clock, c.holidays(), register, DCO, view.request.id, event)
+    done = fulfil_access(
+        c.uow(), c.vault(), c.clock, c.holidays(), register, DCO, view.request.id,
+        base_url="https://privacy.example.test", ttl=ttl,
+    )  # fmt: skip
+    return done.link.url.rsplit("/", 1)[1]
+
+
+def test_the_link_downloads_the_zip_once(api: Api, fake: Faker) -> None:
+    token = _link(api, fake)
+    first = api.client.get(PATH + token)
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "application/zip"
+    assert first.headers["content-disposition"].startswith("attachment; filename=")
+    assert first.headers["cache-control"] == "no-store"
+    assert first.content[:2] == b"PK"
+    again = api.client.get(PATH + token)
+    assert again.status_code == 410
+    assert again.json()["error"]["code"] == "download_gone"
+    assert "request" not in again.json()["error"]["message"]
+
+
+def test_unknown_and_altered_links_are_404(api: Api, fake: Faker) -> None:
+    token = _link(api, fake)
+    nonce, signature = token.split(".")
+    altered = nonce + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+    for bad in (altered, "nothing", "a.b"):
+        response = api.client.get(PATH + bad)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "download_not_found"
+    assert api.client.get(PATH + token).status_code == 200  # the real one still works
+
+
+def test_every_attempt_is_audited(api: Api, fake: Faker) -> None:
+    token = _link(api, fake)
+    api.client.get(PATH + "nothing")
+    api.client.get(PATH + token)
+    api.client.get(PATH + token)
+    with api.container.uow() as uow:
+        actions = [e.decision for e in uow.audit.iter_entries() if e.actor == "public-download"]
+    assert actions == ["tampered", "served", "used"]
