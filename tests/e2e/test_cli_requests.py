@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from faker import Faker
 from typer.testing import CliRunner
 
 from dataward.entrypoints.cli.main import app
@@ -43,3 +44,52 @@ def test_bad_input_is_named() -> None:
     )
     assert future.exit_code == 1
     assert "future" in future.output
+
+
+def _working(kind: str, subject: str, *extra: str) -> str:
+    created = invoke(
+        "requests", "create", "--type", kind, "--received", "2026-11-20", "--subject", subject,
+        *extra,
+    )  # fmt: skip
+    request_id = created.split("\t")[0]
+    for event in ("ask_identity", "identity_verified", "start"):
+        invoke("requests", "advance", request_id, event)
+    return request_id
+
+
+def test_each_right_is_carried_out_through_one_command(fake: Faker) -> None:
+    email = fake.email()
+    subject = invoke("subjects", "create", "--kind", "end_user", "--email", email).split()[0]
+    corrected = fake.email()
+    rectify = _working("rectification", subject)
+    bad = runner.invoke(app, ["requests", "fulfil", rectify, "--set", "email"])
+    assert bad.exit_code == 2
+    done = invoke("requests", "fulfil", rectify, "--set", f"email={corrected}")
+    assert done.startswith("completed\trectification")
+    assert '"corrected": [\n    "email"\n  ]' in done
+    assert email not in done
+    assert corrected not in done
+    restrict = _working("restriction", subject, "--scope", "needed_for_legal_claims")
+    assert invoke("requests", "fulfil", restrict).startswith("completed\trestriction")
+    erase = _working("erasure", subject)
+    kept = runner.invoke(app, ["requests", "fulfil", erase])
+    assert kept.exit_code == 1  # kept for the person's legal claim: erasure is refused
+    assert "restrict" in kept.output
+    complaint = invoke("requests", "create", "--type", "complaint", "--received", "2026-11-20")
+    refused = runner.invoke(app, ["requests", "fulfil", complaint.split("\t")[0]])
+    assert refused.exit_code == 1
+    assert "complaint" in refused.output
+    shown = invoke("requests", "show", rectify)
+    assert '"corrected": ["email"]' in shown
+
+
+def test_an_erasure_is_carried_out_and_its_outcome_shown(fake: Faker) -> None:
+    subject = invoke(
+        "subjects", "create", "--kind", "marketing_contact", "--email", fake.email()
+    ).split()[0]
+    erase = _working("erasure", subject)
+    done = invoke("requests", "fulfil", erase)
+    assert done.startswith("completed\terasure")
+    assert '"key_destroyed": true' in done
+    assert '"kept": null' in done
+    assert '"outcome": ' in invoke("requests", "show", erase).replace("outcome: ", '"outcome": ')

@@ -191,3 +191,59 @@ def test_five_wrong_codes_and_the_code_is_dead(
         check_code(world.uow(), world.vault, world.clock, HOLIDAYS, view.request.id, "x")
     with pytest.raises(RequestRefused, match="no longer works"):
         check_code(world.uow(), world.vault, world.clock, HOLIDAYS, view.request.id, "123456")
+
+
+def test_every_state_that_sends_a_letter_reaches_the_server(
+    world: World, smtp: tuple[Inbox, int], fake: Faker
+) -> None:
+    from dataward.adapters.mail.letters import SUBJECTS
+    from dataward.domain.gate import Gate
+    from dataward.domain.requests import LETTER_FOR, FeeGround
+    from dataward.services.processor import forward_to_controller
+    from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+
+    inbox, port = smtp
+
+    def receive(**kw: object) -> object:
+        return receive_request(
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+            NewRequest(**{"type": RequestType.ACCESS, "received": date(2026, 11, 20),  # type: ignore[arg-type]
+                          "channel": "email", "contact_email": fake.email(), **kw}),
+        )  # fmt: skip
+
+    def step(request_id: object, event: RequestEvent, **kw: object) -> None:
+        advance(
+            world.uow(), world.clock, HOLIDAYS, world.register, DCO, str(request_id), event,
+            **kw,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    worked = receive().request.id  # type: ignore[attr-defined]
+    step(worked, RequestEvent.ASK_IDENTITY)
+    step(worked, RequestEvent.IDENTITY_VERIFIED)
+    step(worked, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE,
+         reason="the fourth copy this month")  # fmt: skip
+    step(worked, RequestEvent.FEE_PAID)
+    step(worked, RequestEvent.START)
+    step(worked, RequestEvent.ASK_CLARIFICATION)
+    step(worked, RequestEvent.CLARIFIED)
+    step(worked, RequestEvent.EXTEND, reason="thousands of calls to go through")
+    step(worked, RequestEvent.COMPLETE, reason="sent by post")
+    refused = receive().request.id  # type: ignore[attr-defined]
+    step(refused, RequestEvent.REFUSE, ground=RefusalGround.MANIFESTLY_UNFOUNDED,
+         reason="it offers to withdraw for payment")  # fmt: skip
+    create_tenant(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewTenant(name="Tenant C", id="tenant-c",
+                  contact=ControllerContact(name=fake.name(), email=fake.email())),
+    )  # fmt: skip
+    tenants = receive(tenant_id="tenant-c").request.id  # type: ignore[attr-defined]
+    forward_to_controller(
+        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO, str(tenants)
+    )
+    assert _send(world, port).sent == 6 + 2 + 3  # type: ignore[attr-defined]
+    got = {str(m["Subject"]).rsplit(" (", 1)[0] for m in inbox.messages}
+    wanted = {SUBJECTS[letter] for letter in LETTER_FOR.values()} | {SUBJECTS["controller_notice"]}
+    assert wanted <= got
+    for message in inbox.messages:  # every letter names its request by the reference
+        short = str(message["Subject"]).rsplit(" (", 1)[1].rstrip(")")
+        assert short in _text(message)

@@ -23,30 +23,27 @@ letter carries the link, sealed in the outbox until it is sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any
 from uuid import UUID
 
-from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied
 from dataward.domain.gate import Gate
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
-from dataward.domain.requests import UK, RequestEvent, RequestType, RightsRequest
+from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.access_info import supplementary_information
 from dataward.services.disclosure import read_identifiers
-from dataward.services.download_links import DEFAULT_TTL, IssuedLink, add_link
+from dataward.services.download_links import DEFAULT_TTL, IssuedLink
 from dataward.services.fulfilment import working_request
 from dataward.services.gate import decide
+from dataward.services.package_delivery import deliver_package
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.requests import advance
 
 CONTROLLER_PURPOSE = "rights_and_complaints"
 """The purpose under which our own subjects' data is read to answer their rights."""
@@ -326,9 +323,17 @@ def fulfil_access(
     link = deliver_package(
         uow, vault, clock, holidays, register, actor, request, package,
         base_url=base_url, ttl=ttl, event=RequestEvent.COMPLETE,
-        reason=f"access: copy of {_summary(package)}",
+        reason=f"access: copy of {_summary(package)}", outcome=_outcome(package),
     )  # fmt: skip
     return AccessDelivered(request.id, link, package)
+
+
+def _outcome(package: SubjectPackage) -> dict[str, Any]:
+    """What the package held, in counts, and what was withheld and why."""
+    return {
+        "datasets": {d.name: len(d.rows) for d in package.datasets},
+        "withheld": [{"item": w.item, "reason": w.reason} for w in package.withheld],
+    }
 
 
 def _summary(package: SubjectPackage) -> str:
@@ -337,111 +342,3 @@ def _summary(package: SubjectPackage) -> str:
         f"; withheld: {', '.join(w.item for w in package.withheld)}" if package.withheld else ""
     )
     return f"{counts}{withheld}"[:440]
-
-
-def deliver_package(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request: RightsRequest,
-    package: SubjectPackage,
-    *,
-    base_url: str,
-    ttl: timedelta,
-    event: RequestEvent,
-    reason: str,
-    render: Callable[[SubjectPackage], bytes] = render_export,
-) -> IssuedLink:
-    """Store the rendered package behind a new link, then move the request on by `event`
-    with the link in its completion letter. If the request cannot be moved on, the link is
-    withdrawn and the error raised."""
-    content = render(package)
-    with uow:
-        link = add_link(
-            uow, vault, clock, actor.id, request_id=request.id, subject_id=package.subject_id,
-            kind=package.kind, filename=f"{package.kind}-{str(request.id)[:8]}.zip",
-            content=content, base_url=base_url, ttl=ttl,
-        )  # fmt: skip
-        has_contact = uow.requests.contact(request.id) is not None
-        uow.commit()
-    payload = vault.seal(str(request.id), letter_text(link)) if has_contact else None
-    try:
-        advance(
-            with_letter_payload(uow, "completion", payload), clock, holidays, register, actor,
-            request.id, event, reason=reason[:500],
-        )  # fmt: skip
-    except BaseException:
-        with uow:
-            uow.downloads.discard(link.download_id)
-            uow.commit()
-        raise
-    return link
-
-
-def letter_text(link: IssuedLink) -> str:
-    """What the completion letter says about the download (the letter's `payload`)."""
-    until = link.expires_at.astimezone(UK)
-    return (
-        "Your data is ready to download as one ZIP file: data.json (all of it, "
-        "machine-readable), a CSV file for each table, and report.html to read in a browser. "
-        f"The link works once, until {until.day} {until:%B %Y at %H:%M} (UK time):\n\n"
-        f"    {link.url}\n\n"
-        "Keep it private: whoever has it can download your data. If it has expired or was "
-        "used, ask us for a new one."
-    )
-
-
-class _LetterPayload:
-    """The unit of work, except that the `letter` queued through it carries `payload`.
-
-    `advance` queues the completion letter in the same transaction as the completion; this
-    is how the letter gets the (sealed) download link without a second letter or a window
-    in which it could be sent without it."""
-
-    def __init__(self, uow: UnitOfWork, letter: str, payload: bytes | None) -> None:
-        self._uow = uow
-        self._letter = letter
-        self._payload = payload
-
-    def __enter__(self) -> Self:
-        self._uow.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._uow.__exit__(exc_type, exc, tb)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._uow, name)
-
-    @property
-    def requests(self) -> Any:
-        return _QueueWithPayload(self._uow.requests, self._letter, self._payload)
-
-
-class _QueueWithPayload:
-    def __init__(self, inner: Any, letter: str, payload: bytes | None) -> None:
-        self._inner = inner
-        self._letter = letter
-        self._payload = payload
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def queue_letter(
-        self, request_id: UUID | str, letter: str, at: Any, payload: bytes | None = None
-    ) -> None:
-        if letter == self._letter and payload is None:
-            payload = self._payload
-        self._inner.queue_letter(request_id, letter, at, payload)
-
-
-def with_letter_payload(uow: UnitOfWork, letter: str, payload: bytes | None) -> UnitOfWork:
-    return cast("UnitOfWork", _LetterPayload(uow, letter, payload))

@@ -12,7 +12,11 @@ is withdrawn at once, effective from now and not backwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
 from uuid import UUID
 
 from dataward.domain.calendar import HolidayCalendar
@@ -33,6 +37,24 @@ from dataward.services.ports import UnitOfWork
 from dataward.services.requests import advance
 
 WORKING = (RequestState.IN_PROGRESS, RequestState.EXTENDED)
+
+
+def as_outcome(result: object) -> dict[str, Any]:
+    """A right's result (a dataclass of counts, kinds, dates, references) as the JSON object
+    stored on its request: dates in ISO form, enums by value, ids as text."""
+    if not is_dataclass(result) or isinstance(result, type):
+        raise TypeError("as_outcome takes a dataclass instance")
+    return dict(json.loads(json.dumps(asdict(result), default=_plain)))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, UUID | set | frozenset):
+        return sorted(value) if isinstance(value, set | frozenset) else str(value)
+    raise TypeError(f"no outcome form for {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,5 +117,6 @@ def fulfil_withdrawal(
     advance(
         uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
         reason=f"withdrawn: {summary}"[:500],
+        outcome={"withdrawn": [{"purpose": p, "channel": c} for p, c in standing]},
     )  # fmt: skip
     return Withdrawn(request.id, standing)

@@ -33,16 +33,12 @@ from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.access_info import purposes_for_kind
-from dataward.services.access_package import (
-    CONTROLLER_PURPOSE,
-    PROCESSOR_PURPOSE,
-    TELEPHONY,
-    deliver_package,
-)
+from dataward.services.access_package import CONTROLLER_PURPOSE, PROCESSOR_PURPOSE, TELEPHONY
 from dataward.services.disclosure import identifier_category, read_identifiers
 from dataward.services.download_links import DEFAULT_TTL, IssuedLink
 from dataward.services.fulfilment import working_request
 from dataward.services.gate import decide
+from dataward.services.package_delivery import deliver_package
 from dataward.services.ports import UnitOfWork, Vault
 
 PORTABLE = frozenset({LawfulBasis.CONSENT, LawfulBasis.CONTRACT})
@@ -245,5 +241,9 @@ def fulfil_portability(
         uow, vault, clock, holidays, register, actor, request, package,
         base_url=base_url, ttl=ttl, reason=reason,
         event=RequestEvent.COMPLETE_PARTIALLY if partial else RequestEvent.COMPLETE,
+        outcome={
+            "exported": {d.name: len(d.rows) for d in package.datasets},
+            "refused": [{"item": w.item, "reason": w.reason} for w in package.withheld],
+        },
     )  # fmt: skip
     return PortabilityDelivered(request.id, link, package, partial)

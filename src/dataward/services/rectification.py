@@ -28,7 +28,7 @@ from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.disclosure import identifier_category
-from dataward.services.fulfilment import working_request
+from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.recipients import recipients_to_tell
 from dataward.services.requests import advance
@@ -139,7 +139,7 @@ def fulfil_rectification(
     result = RectificationResult(request.id, subject.id, corrected, replaced, added, recipients)
     advance(
         uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
-        reason=result.summary(),
+        reason=result.summary(), outcome=as_outcome(result),
     )  # fmt: skip
     return result
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
@@ -69,6 +70,8 @@ class RequestView:
     due: date
     flag: str | None = None
     """Why the DCO should look at it: e.g. it repeats an earlier request."""
+    outcome: Mapping[str, Any] | None = None
+    """What carrying it out did: erased, kept and why, sent, corrected... (no personal data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,11 +231,16 @@ def advance(
     reason: str | None = None,
     on: date | None = None,
     letters: Sequence[tuple[str, bytes | None]] = (),
+    letter_payload: bytes | None = None,
+    outcome: Mapping[str, Any] | None = None,
 ) -> RequestView:
     """Apply one event to a request; `RequestRefused` if the state machine does not allow it.
 
     `letters` are queued with the change beside the requester's (kind, sealed payload): the
     letter to a tenant's controller that a forward needs (`services.processor`).
+    `letter_payload` (sealed under the request's key) goes with the requester's letter, e.g.
+    a download link in a completion letter; `outcome` is stored as what carrying the request
+    out did, in the same transaction.
 
     A request about a tenant's call data is the tenant's to answer (we are its processor):
     our own staff may only forward it to the tenant's controller, or close it as withdrawn.
@@ -264,14 +272,16 @@ def advance(
             raise WriteConflict("the request was changed meanwhile: read it again")
         letter = LETTER_FOR.get(event)
         if letter is not None and uow.requests.contact(changed.id) is not None:
-            uow.requests.queue_letter(changed.id, letter, now)  # with the change, or not at all
+            uow.requests.queue_letter(changed.id, letter, now, letter_payload)  # with the change
         for kind, payload in letters:
             uow.requests.queue_letter(changed.id, kind, now, payload)
+        if outcome is not None:
+            uow.requests.set_outcome(changed.id, outcome)
         uow.audit.append(
             audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
         )
         uow.commit()
-    return RequestView(changed, due)
+    return RequestView(changed, due, outcome=outcome)
 
 
 def request_queue(
@@ -293,7 +303,8 @@ def request_timeline(
         events = uow.requests.timeline(request.id)
         letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
         flag = uow.requests.flag_of(request.id)
-    return RequestView(request, due, flag), events, letters
+        outcome = uow.requests.outcome_of(request.id)
+    return RequestView(request, due, flag, outcome), events, letters
 
 
 def _about(

@@ -32,7 +32,7 @@ from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import record
 from dataward.services.disclosure import identifier_category
 from dataward.services.erasure import _refuse_if_kept_by_restriction, shred
-from dataward.services.fulfilment import working_request
+from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.marketing_suppression import suppress_subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.recipients import recipients_to_tell
@@ -240,8 +240,9 @@ def _complete(
 ) -> None:
     event = RequestEvent.COMPLETE_PARTIALLY if result.partial else RequestEvent.COMPLETE
     advance(
-        uow, clock, holidays, register, actor, result.request_id, event, reason=result.summary()
-    )
+        uow, clock, holidays, register, actor, result.request_id, event,
+        reason=result.summary(), outcome=as_outcome(result),
+    )  # fmt: skip
 
 
 def finish_held_erasures(

@@ -29,7 +29,7 @@ from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutc
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.consent import WithdrawConsent, withdraw_consent
-from dataward.services.fulfilment import working_request
+from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.marketing_suppression import suppress_subject
 from dataward.services.objections import (
     DecideObjection,
@@ -178,4 +178,7 @@ def _complete(
     reason: str,
 ) -> None:
     event = RequestEvent.COMPLETE_PARTIALLY if result.partial else RequestEvent.COMPLETE
-    advance(uow, clock, holidays, register, actor, result.request_id, event, reason=reason[:500])
+    advance(
+        uow, clock, holidays, register, actor, result.request_id, event, reason=reason[:500],
+        outcome=as_outcome(result),
+    )  # fmt: skip

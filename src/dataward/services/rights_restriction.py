@@ -63,6 +63,8 @@ def fulfil_restriction(
     advance(
         uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
         reason=f"restricted ({ground.article}): kept in storage only until we tell you",
+        outcome={"restriction": str(restriction.id), "ground": ground.value,
+                 "categories": "all", "processing": "storage only"},
     )  # fmt: skip
     return restriction
 

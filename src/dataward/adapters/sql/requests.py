@@ -8,7 +8,8 @@ A request's subject is a reference; who asked and how to reach them is not kept 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Table,
+    Text,
     delete,
     insert,
     select,
@@ -70,6 +72,7 @@ rights_requests = Table(
     Column("representative", Boolean, nullable=False, server_default=text("false")),
     Column("scope", String(96), nullable=True),
     Column("forward_within", Integer, nullable=False, server_default=text("2")),
+    Column("outcome", Text, nullable=True, comment="JSON: what carrying it out did"),
     comment="Data subject rights requests and complaints; state set only by transitions.",
 )
 Index("ix_rights_requests_state_due", rights_requests.c.state, rights_requests.c.due)
@@ -169,6 +172,20 @@ class SqlRequestRepository:
     ) -> Sequence[tuple[str, str, datetime, dict[str, Any]]]:
         """(kind, actor, at, outcome) of each instruction on the request, oldest first."""
         return request_instructions.instructions_of(self._connection, request_id)
+
+    def set_outcome(self, request_id: UUID | str, outcome: Mapping[str, Any]) -> None:
+        """Record what carrying the request out did (counts, categories, dates, reasons)."""
+        self._connection.execute(
+            update(rights_requests)
+            .where(rights_requests.c.id == str(request_id))
+            .values(outcome=json.dumps(outcome, sort_keys=True))
+        )
+
+    def outcome_of(self, request_id: UUID | str) -> dict[str, Any] | None:
+        stored = self._connection.execute(
+            select(rights_requests.c.outcome).where(rights_requests.c.id == str(request_id))
+        ).scalar_one_or_none()
+        return None if stored is None else dict(json.loads(stored))
 
     def flag_of(self, request_id: UUID | str) -> str | None:
         """Why the DCO should look at this request, if anything (e.g. a repeated request)."""

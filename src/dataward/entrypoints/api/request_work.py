@@ -6,18 +6,80 @@ caller); a restriction a request applied is lifted only after the person has bee
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from dataward.domain.requests import UK
+from dataward.domain.restrictions import ObjectionOutcome
 from dataward.entrypoints.api.calls import CallOut
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.requests import RequestOut
 from dataward.services.processor import Instruction, carry_out_instruction
+from dataward.services.rights import HowToCarryOut, carry_out
 from dataward.services.rights_restriction import lift_after_telling, tell_before_lifting
 
 router = APIRouter(tags=["requests"])
+
+
+class CorrectionIn(BaseModel):
+    kind: str = Field(description="The identifier kind: email, phone, name, postal_address...")
+    value: str = Field(min_length=1, max_length=320, repr=False)
+
+
+class FulfilIn(BaseModel):
+    """What some rights need; the others need nothing."""
+
+    notice_version: str | None = Field(
+        None, max_length=40, description="Withdrawal, objection: the notice in force"
+    )
+    last_transaction: date | None = Field(
+        None, description="Erasure: the subject's last transaction, for the tax hold's date"
+    )
+    corrections: list[CorrectionIn] = Field(default_factory=list, description="Rectification")
+    statement: str | None = Field(None, max_length=2000, repr=False, description="Rectification")
+    decision: ObjectionOutcome | None = Field(
+        None, description="Objection to legitimate interests: upheld or compelling_grounds"
+    )
+    reasoning: str | None = Field(None, max_length=500, description="Compelling grounds: why")
+
+
+class FulfilOut(BaseModel):
+    request: RequestOut
+    outcome: dict[str, Any]
+
+
+@router.post(
+    "/api/v1/requests/{request_id}/fulfilment",
+    summary="Carry out a started, verified request by its right, and complete it",
+)
+def fulfil(
+    request_id: UUID,
+    body: FulfilIn,
+    container: ContainerDep,
+    register: RegisterDep,
+    actor: ActorDep,
+) -> FulfilOut:
+    settings = container.settings
+    how = HowToCarryOut(
+        base_url=settings.public_url,
+        ttl=timedelta(days=settings.download_ttl_days),
+        notice_version=body.notice_version,
+        last_transaction=body.last_transaction,
+        corrections=[(c.kind, c.value) for c in body.corrections],
+        statement=body.statement,
+        decision=body.decision,
+        reasoning=body.reasoning,
+    )
+    view, outcome = carry_out(
+        container.uow(), container.vault(), container.clock, container.holidays(), register,
+        actor, request_id, how,
+    )  # fmt: skip
+    today = container.clock.now().astimezone(UK).date()
+    return FulfilOut(request=RequestOut.of(view, today), outcome=outcome)
 
 
 class InstructionIn(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -60,6 +60,9 @@ class RequestOut(BaseModel):
     representative: bool = False
     scope: str | None = None
     urgency: Urgency | None = Field(None, description="overdue or this_week, when open")
+    outcome: dict[str, Any] | None = Field(
+        None, description="What carrying it out did: counts, categories, dates and reasons"
+    )
 
     @classmethod
     def of(cls, view: service.RequestView, today: date | None = None) -> RequestOut:
@@ -78,6 +81,7 @@ class RequestOut(BaseModel):
             representative=r.representative,
             scope=r.scope,
             urgency=urgency(r, view.due, today) if today else None,
+            outcome=dict(view.outcome) if view.outcome is not None else None,
         )
 
 

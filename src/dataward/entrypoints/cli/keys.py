@@ -55,13 +55,18 @@ def rotate(
 
 @app.command()
 def sweep() -> None:
-    """Finish interrupted erasures: destroy any key still held for an erased subject."""
+    """Finish interrupted erasures (destroy any key still held for an erased subject), and
+    erasures a legal hold delayed whose hold has now ended."""
     from dataward.domain.permissions import require
     from dataward.domain.register import StaffAction
     from dataward.services.erasure import finish_erasures
+    from dataward.services.rights_erasure import finish_held_erasures
 
     with fail_on_dataward_error(), container() as wired:
-        require(active_register(wired), cli_actor(wired), StaffAction.ERASE_SUBJECTS)
+        register, actor = active_register(wired), cli_actor(wired)
+        require(register, actor, StaffAction.ERASE_SUBJECTS)
+        held = finish_held_erasures(wired.uow(), wired.vault(), wired.clock, register, actor)
         destroyed = finish_erasures(wired.uow(), wired.vault())
         purged = wired.uow().purge_freed_pages()
+    typer.echo(f"{len(held)} held erasure(s) finished now that their hold has ended")
     typer.echo(f"{destroyed} left-over key(s) destroyed; write-ahead log purged: {purged}")

@@ -7,6 +7,7 @@ has its own options.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -28,25 +29,65 @@ from dataward.entrypoints.cli.requests import app
 def fulfil(
     request_id: Annotated[str, typer.Argument(help="The request's id.")],
     notice_version: Annotated[
-        str, typer.Option(help="The notice version in force, recorded with each withdrawal.")
-    ],
+        str | None,
+        typer.Option(
+            help="Withdrawal, objection: the notice version in force (default: the register's)."
+        ),
+    ] = None,
+    last_transaction: Annotated[
+        str | None,
+        typer.Option(
+            help="Erasure: the subject's last transaction (YYYY-MM-DD), for the tax hold."
+        ),
+    ] = None,
+    correct: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="Rectification: KIND=VALUE (email, phone, name, ...); repeatable."
+        ),
+    ] = None,
+    statement: Annotated[
+        str | None, typer.Option(help="Rectification: a supplementary statement to add.")
+    ] = None,
+    decision: Annotated[
+        str | None,
+        typer.Option(help="Objection to legitimate interests: upheld or compelling_grounds."),
+    ] = None,
+    reasoning: Annotated[
+        str | None, typer.Option(help="Objection: the reasons for compelling grounds.")
+    ] = None,
 ) -> None:
-    """Carry out a verified, started request and complete it (withdrawal of consent so far)."""
-    from dataward.services.fulfilment import fulfil_withdrawal
+    """Carry out a started request whose requester's identity is verified, whatever its right,
+    and complete it with its letter; prints the new state and what was done."""
+    from dataward.domain.restrictions import ObjectionOutcome
+    from dataward.services.rights import HowToCarryOut, carry_out
 
+    try:
+        pairs = [_pair(item) for item in correct or []]
+        how_decided = ObjectionOutcome(decision) if decision else None
+        last = date.fromisoformat(last_transaction) if last_transaction else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
     with fail_on_dataward_error(), container() as wired:
-        done = fulfil_withdrawal(
-            wired.uow(),
-            wired.clock,
-            wired.holidays(),
-            active_register(wired),
-            cli_actor(wired),
-            request_id,
-            notice_version=notice_version,
-        )
-    for purpose, channel in done.withdrawn:
-        typer.echo(f"withdrawn\t{purpose}\t{channel or 'every channel'}")
-    typer.echo(f"completed: {len(done.withdrawn)} consent(s) withdrawn")
+        settings = wired.settings
+        how = HowToCarryOut(
+            base_url=settings.public_url, ttl=timedelta(days=settings.download_ttl_days),
+            notice_version=notice_version, last_transaction=last, corrections=pairs,
+            statement=statement, decision=how_decided, reasoning=reasoning,
+        )  # fmt: skip
+        view, outcome = carry_out(
+            wired.uow(), wired.vault(), wired.clock, wired.holidays(), active_register(wired),
+            cli_actor(wired), request_id, how,
+        )  # fmt: skip
+    typer.echo(f"{view.request.state.value}\t{view.request.type.value}\t{view.request.id}")
+    typer.echo(json.dumps(outcome, indent=2, sort_keys=True))
+
+
+def _pair(item: str) -> tuple[str, str]:
+    kind, sep, value = item.partition("=")
+    if not sep or not kind or not value:
+        raise ValueError("--set takes KIND=VALUE")
+    return kind.strip(), value
 
 
 @app.command("instruct")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated
 from uuid import UUID
@@ -204,6 +205,8 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
     typer.echo(f"{r.id}  {r.type.value}  {r.state.value}  received {r.received}  due {view.due}")
     if view.flag:
         typer.echo(f"  flagged for the DCO: {view.flag}")
+    if view.outcome is not None:
+        typer.echo(f"  outcome: {json.dumps(view.outcome, sort_keys=True)}")
     for e in events:
         why = f"  ({e.reason})" if e.reason else ""
         typer.echo(f"  {e.at.isoformat()}  {e.event.value}: {e.from_state.value} -> "

@@ -1,5 +1,5 @@
-"""request details: representatives, a right's scope, the forwarding SLA, and controllers'
-instructions on forwarded requests
+"""request details: representatives, a right's scope, the forwarding SLA, what carrying a
+request out did, and controllers' instructions on forwarded requests
 
 Revision ID: 0013
 Revises: 0012
@@ -30,6 +30,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("forward_within", sa.Integer(), nullable=False, server_default="2")
         )
+        batch.add_column(
+            sa.Column("outcome", sa.Text(), nullable=True, comment="JSON: what carrying it out did")
+        )
     op.create_table(
         "controller_instructions",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -51,6 +54,7 @@ def downgrade() -> None:
     op.drop_index("ix_controller_instructions_request_id", table_name="controller_instructions")
     op.drop_table("controller_instructions")
     with op.batch_alter_table("rights_requests") as batch:
+        batch.drop_column("outcome")
         batch.drop_column("forward_within")
         batch.drop_column("scope")
         batch.drop_column("representative")
