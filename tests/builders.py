@@ -8,7 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from dataward.adapters.register_file import load_register_file
 from dataward.domain.consent import ConsentKey, ConsentState
 from dataward.domain.gate import SubjectState
-from dataward.domain.register import LawfulBasis, Register, StaffRole, StaffRoleScope
+from dataward.domain.register import (
+    LawfulBasis,
+    RecipientScope,
+    Register,
+    StaffRole,
+    StaffRoleScope,
+)
+from dataward.domain.register_checks import cross_check
 from dataward.domain.restrictions import Objection, Restriction, RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
 from dataward.domain.tenants import Tenant
@@ -36,6 +43,34 @@ def register_with_everything_role(register: Register) -> Register:
         decrypt_identifiers=True,
     )
     return register.model_copy(update={"staff_roles": [*register.staff_roles, role]})
+
+
+TAX_RECORD_FIELDS = (
+    "identity.first_name", "identity.last_name", "contact.billing_address",
+    "financial.bank_account", "transaction.payments", "transaction.products",
+    "transaction.subscriptions",
+)  # fmt: skip
+"""What a company's records of transactions hold (HMRC): who was invoiced, where, for what."""
+
+
+def register_with_tax_scope(
+    register: Register, fields: tuple[str, ...] = TAX_RECORD_FIELDS
+) -> Register:
+    """The register with the tax authority scoped to `fields` for `business_compliance`."""
+    scope = RecipientScope(
+        key="tax_records",
+        description="Company records of transactions, for tax reporting and enquiries",
+        purposes=["business_compliance"],
+        fields=list(fields),
+        lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+    )
+    recipients = [
+        r.model_copy(update={"scopes": [scope]}) if r.key == "tax_authority" else r
+        for r in register.recipients
+    ]
+    scoped = register.model_copy(update={"recipients": recipients})
+    assert not cross_check(scoped), cross_check(scoped)
+    return scoped
 
 
 def a_subject(

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
 from dataward.domain.consent import ConsentEvent
+from dataward.domain.legal_hold import ErasureHold
 from dataward.domain.restrictions import Objection, ObjectionOutcome, Restriction
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
 from dataward.domain.tenants import Tenant
@@ -250,6 +251,10 @@ class FakeAuditLog:
         del batch
         return iter(list(self.entries))
 
+    def entries_about(self, subject_ref: str, batch: int = 1000) -> Iterator[AuditEntry]:
+        del batch
+        return iter([e for e in self.entries if e.subject_ref == subject_ref])
+
     def export(self, out: Any) -> int:
         for entry in self.entries:
             out.write(to_json_line(entry))
@@ -270,6 +275,19 @@ class FakeTenantRepository:
         return sorted(self.rows.values(), key=lambda t: t.id)
 
 
+class FakeHoldRepository:
+    """Erasures kept partial by a legal hold, by subject id (what the gate asks of them)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, ErasureHold] = {}
+
+    def add(self, hold: ErasureHold) -> None:
+        self.rows[hold.subject_id] = hold
+
+    def get(self, subject_id: str) -> ErasureHold | None:
+        return self.rows.get(subject_id)
+
+
 class FakeUnitOfWork:
     """Every repository in memory; `commits` counts how often a use case committed."""
 
@@ -282,6 +300,7 @@ class FakeUnitOfWork:
         self.staff = FakeStaffRepository()
         self.tenants = FakeTenantRepository()
         self.audit = FakeAuditLog()
+        self.holds = FakeHoldRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:

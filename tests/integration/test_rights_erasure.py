@@ -8,18 +8,23 @@ from uuid import UUID
 import pytest
 from faker import Faker
 
+from dataward.domain.audit import verify_chain
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.consent import ConsentMethod
-from dataward.domain.errors import ConsentRefused
-from dataward.domain.gate import Gate
+from dataward.domain.errors import AccessDenied, ConsentRefused
+from dataward.domain.gate import DenialReason, Gate
+from dataward.domain.identifiers import normalise
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestEvent, RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.consent import GiveConsent, record_consent
+from dataward.services.disclosure import read_identifiers
 from dataward.services.gate import authorize
+from dataward.services.recipients import recipients_to_tell
 from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
 from dataward.services.rights_erasure import finish_held_erasures, fulfil_erasure
 from dataward.services.subjects import NewSubject, SubjectRefused, create_subject, find_subject
+from tests.builders import register_with_tax_scope
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -95,24 +100,34 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
         )  # fmt: skip
 
 
+def _a_customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict[str, str]]:
+    """An end user with a name, a billing address, an e-mail address and a phone number."""
+    values = {
+        "name": fake.name(), "postal_address": fake.address(), "email": fake.email(),
+        "phone": fake.numerify("+447700900###"),
+    }  # fmt: skip
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, register, DCO,
+        NewSubject(kind="end_user", identifiers=list(values.items()),
+                   relationship_start=date(2019, 4, 1), relationship_end=date(2026, 3, 31)),
+    )  # fmt: skip
+    return subject.id, values
+
+
 def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     world: World, fake: Faker
 ) -> None:
-    register = _with_year_end(world.register, "03-31")
-    email = fake.email()
-    subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email), ("name", fake.name())],
-                   relationship_start=date(2019, 4, 1), relationship_end=date(2026, 3, 31)),
-    )  # fmt: skip
+    register = register_with_tax_scope(_with_year_end(world.register, "03-31"))
+    subject_id, values = _a_customer(world, fake, register)
+    email = values["email"]
     # the data was read for purposes Mondago, the group and providers may receive
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         decision = authorize(
-            world.uow(), world.clock, Gate(register), actor, subject_id=subject.id,
+            world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,
             category="contact", purpose=purpose,
         )  # fmt: skip
         assert decision.allowed, decision.reason
-    request_id = _started_erasure(world, subject.id, email)
+    request_id = _started_erasure(world, subject_id, email)
 
     result = fulfil_erasure(
         world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
@@ -123,12 +138,28 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     # transaction (FY ends 31 March, so 2026-03-31): 2032-03-31. The later applies.
     assert result.kept is not None
     assert result.kept.until == date(2033, 3, 31)
+    # the tax authority's fields: the name and the billing address, not the means of contact
     assert result.kept.categories == ("contact", "identity")
     assert result.kept.ground == "legal_obligation_tax"
     assert result.kept.identifiers == 2
+    assert result.erased["identifiers.contact"] == 2
+    assert "identifiers.identity" not in result.erased
+    assert result.suppressed == 2
     assert not result.key_destroyed
     assert result.recipients == ["group_companies", "mondago", "service_providers"]
-    assert world.vault.has_key(str(subject.id))
+    assert world.vault.has_key(str(subject_id))
+    with world.uow() as uow:
+        left = sorted(s.type for s in uow.subjects.identifiers_of(subject_id))
+    assert left == ["name", "postal_address"]
+    assert find_subject(world.uow(), world.vault, "email", email) is None
+    assert find_subject(world.uow(), world.vault, "phone", values["phone"]) is None
+    kept = read_identifiers(
+        world.uow(), world.vault, world.clock, Gate(register), DCO, subject_id=subject_id,
+        purpose="business_compliance",
+    )  # fmt: skip
+    assert sorted((i.type, i.value) for i in kept.identifiers) == sorted(
+        (t, normalise(t, values[t]).value) for t in ("name", "postal_address")
+    )
     view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.PARTIALLY_COMPLETED
     reason = events[-1].reason or ""
@@ -136,10 +167,10 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
         "kept: contact, identity (legal_obligation_tax, customer_records) until 2033-03-31"
         in reason
     )
-    assert email not in reason
+    assert all(value not in reason for value in values.values())
     assert [x.letter for x in letters][-1] == "completion"
     with world.uow() as uow:
-        hold = uow.holds.get(str(subject.id))
+        hold = uow.holds.get(str(subject_id))
     assert hold is not None
     assert hold.delete_on == date(2033, 3, 31)
 
@@ -148,30 +179,122 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     assert finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO) == []
     world.clock.advance(timedelta(days=1))
     assert finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO) == [
-        str(subject.id)
+        str(subject_id)
     ]
-    assert not world.vault.has_key(str(subject.id))
-    assert find_subject(world.uow(), world.vault, "email", email) is None
+    assert not world.vault.has_key(str(subject_id))
     with world.uow() as uow:
-        assert uow.holds.get(str(subject.id)) is None
+        assert uow.holds.get(str(subject_id)) is None
         assert uow.holds.due(date(2099, 1, 1)) == []
+        assert list(uow.subjects.identifiers_of(subject_id)) == []
+
+
+def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fake: Faker) -> None:
+    register = register_with_tax_scope(world.register)
+    subject_id, values = _a_customer(world, fake, register)
+    request_id = _started_erasure(world, subject_id, values["email"])
+    fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        last_transaction=date(2026, 3, 31),
+    )  # fmt: skip
+    gate = Gate(register)
+
+    with pytest.raises(AccessDenied) as refused:
+        read_identifiers(
+            world.uow(), world.vault, world.clock, gate, SUPPORT, subject_id=subject_id,
+            purpose="correspondence", types=["name"],
+        )  # fmt: skip
+    assert refused.value.reason == DenialReason.ERASURE_HELD.value
+    assert values["name"] not in str(refused.value)
+    for actor, purpose in ((SUPPORT, "relationship_management"), (DCO, "legal_claims")):
+        decision = authorize(
+            world.uow(), world.clock, gate, actor, subject_id=subject_id, category="identity",
+            purpose=purpose,
+        )  # fmt: skip
+        assert decision.reason is DenialReason.ERASURE_HELD, purpose
+
+    name = read_identifiers(
+        world.uow(), world.vault, world.clock, gate, DCO, subject_id=subject_id,
+        purpose="business_compliance", types=["name"],
+    )  # fmt: skip
+    assert [i.value for i in name.identifiers] == [normalise("name", values["name"]).value]
+    for purpose in ("business_compliance", "secure_storage"):
+        decision = authorize(
+            world.uow(), world.clock, gate, DCO, subject_id=subject_id, category="contact",
+            purpose=purpose,
+        )  # fmt: skip
+        assert decision.allowed, purpose
+    with world.uow() as uow:
+        refusals = [
+            e for e in uow.audit.entries_about(str(subject_id))
+            if e.decision == DenialReason.ERASURE_HELD.value
+        ]  # fmt: skip
+    assert {e.purpose for e in refusals} == {
+        "correspondence", "relationship_management", "legal_claims",
+    }  # fmt: skip
+
+
+def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake: Faker) -> None:
+    one, _ = _a_customer(world, fake, world.register)
+    other, _ = _a_customer(world, fake, world.register)
+    gate = Gate(world.register)
+    for subject_id, actor, purpose in (
+        (one, SUPPORT, "correspondence"), (other, MARKETING, "mondago_marketing"),
+    ):  # fmt: skip
+        assert authorize(
+            world.uow(), world.clock, gate, actor, subject_id=subject_id, category="contact",
+            purpose=purpose,
+        ).allowed  # fmt: skip
+    with world.uow() as uow:
+        about_one = list(uow.audit.entries_about(str(one), batch=1))
+        every = list(uow.audit.iter_entries())
+        assert recipients_to_tell(uow, world.register, one) == [
+            "group_companies", "service_providers",
+        ]  # fmt: skip
+        assert recipients_to_tell(uow, world.register, other) == ["mondago"]
+    assert about_one == [e for e in every if e.subject_ref == str(one)]
+    assert [e.seq for e in about_one] == sorted(e.seq for e in about_one)
+    assert len(about_one) >= 2  # created, then the gate's decision
+    with world.uow() as uow:
+        assert verify_chain(uow.audit.iter_entries()).ok
 
 
 def test_an_unknown_last_transaction_is_said_not_invented(world: World, fake: Faker) -> None:
+    register = register_with_tax_scope(world.register)
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="customer_contact", identifiers=[("email", email)],
+        world.uow(), world.vault, world.clock, register, DCO,
+        NewSubject(kind="customer_contact", identifiers=[("email", email), ("name", fake.name())],
                    relationship_end=date(2026, 6, 30)),
     )  # fmt: skip
     request_id = _started_erasure(world, subject.id, email)
     result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id
     )
     assert result.kept is not None
+    assert result.kept.categories == ("identity",)
     assert result.kept.until is None
     assert result.kept.waiting_for == ("financial_year_end_of_last_transaction",)
     assert "date unknown" in result.summary()
     with world.uow() as uow:
         assert [h.subject_id for h in uow.holds.undated()] == [str(subject.id)]
         assert uow.holds.due(date(2099, 1, 1)) == []
+
+
+def test_a_customer_with_only_means_of_contact_is_erased_whole(world: World, fake: Faker) -> None:
+    register = register_with_tax_scope(world.register)
+    email, phone = fake.email(), fake.numerify("+447700900###")
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", email), ("phone", phone)],
+                   relationship_end=date(2026, 6, 30)),
+    )  # fmt: skip
+    request_id = _started_erasure(world, subject.id, email)
+    result = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        last_transaction=date(2026, 6, 30),
+    )  # fmt: skip
+    assert result.kept is None
+    assert result.key_destroyed
+    assert result.erased["identifiers.contact"] == 2
+    with world.uow() as uow:
+        assert uow.holds.get(str(subject.id)) is None

@@ -6,12 +6,16 @@ depends on the subject's state (restriction, objection, age, consent).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from dataward.domain.gate import DenialReason, Gate
+from dataward.domain.gate import DenialReason, Gate, SubjectState
+from dataward.domain.legal_hold import TAX_GROUND, ErasureHold
 from dataward.domain.register import LawfulBasis, Register, Role
 from dataward.domain.subjects import SubjectStatus
 from tests.builders import (
+    EVERYTHING,
     NOW,
     TENANT_A,
     TENANT_B,
@@ -49,6 +53,7 @@ def test_the_reasons_are_exactly_the_closed_set() -> None:
         "role_lacks_need_to_know",
         "subject_is_child",
         "subject_erased",
+        "erasure_held",
     }
 
 
@@ -207,6 +212,33 @@ def test_an_erased_subject_is_refused_even_for_storage(gate: Gate) -> None:
     for purpose in ("secure_storage", "legal_claims", "correspondence"):
         decision = gate.authorize(an_actor("dco"), erased, "contact", purpose, NOW)
         assert decision.reason is R.SUBJECT_ERASED
+
+
+def _held(status: SubjectStatus = SubjectStatus.ACTIVE) -> SubjectState:
+    subject = a_subject("customer_contact", status=status)
+    hold = ErasureHold(
+        subject_id=str(subject.id), request_id=None, ground=TAX_GROUND,
+        categories=("identity",), delete_on=None, waiting_for=(), created_at=NOW,
+    )  # fmt: skip
+    return replace(state_of(subject), erasure_hold=hold)
+
+
+def test_a_held_subject_serves_the_tax_purpose_and_storage_only(gate: Gate) -> None:
+    held = _held()
+    for purpose in ("business_compliance", "secure_storage"):
+        assert gate.authorize(an_actor("dco"), held, "identity", purpose, NOW).allowed
+    for purpose in ("correspondence", "legal_claims", "relationship_management"):
+        decision = gate.authorize(an_actor(EVERYTHING), held, "identity", purpose, NOW)
+        assert decision.reason is R.ERASURE_HELD, purpose
+        assert decision.lawful_basis is None
+
+
+def test_need_to_know_is_decided_before_a_hold_and_erasure_after_it(gate: Gate) -> None:
+    decision = gate.authorize(an_actor("operator"), _held(), "identity", "correspondence", NOW)
+    assert decision.reason is R.ROLE_LACKS_NEED_TO_KNOW
+    erased = _held(SubjectStatus.ERASED)
+    decision = gate.authorize(an_actor("dco"), erased, "identity", "business_compliance", NOW)
+    assert decision.reason is R.SUBJECT_ERASED
 
 
 def test_a_tenant_mismatch_is_reported_before_erasure(gate: Gate) -> None:

@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.legal_hold import held_until, recipients_told, tax_held_categories
+from dataward.domain.identifiers import IdentifierType
+from dataward.domain.legal_hold import (
+    IDENTIFIER_FIELDS,
+    TAX_GROUND,
+    held_until,
+    purposes_under_hold,
+    recipients_told,
+    tax_held_categories,
+)
 from dataward.domain.suppression import suppression_digest
+from tests.builders import TAX_RECORD_FIELDS, register_with_tax_scope
 
 REGISTER = load_register_file().register
 
@@ -61,3 +70,57 @@ def test_the_suppression_digest_is_not_the_index() -> None:
     index = bytes(range(32))
     assert suppression_digest("email", index) != index
     assert suppression_digest("email", index) != suppression_digest("phone", index)
+
+
+def test_the_tax_hold_keeps_what_the_tax_authority_receives_not_the_means_of_contact() -> None:
+    held = tax_held_categories(register_with_tax_scope(REGISTER), "customer_contact")
+    assert held.fields == set(TAX_RECORD_FIELDS)
+    assert held.categories == {"identity", "contact", "financial", "transaction"}
+    assert held.purposes == ("business_compliance",)
+    kept = {kind for kind in IdentifierType if held.keeps(kind)}
+    assert kept == {IdentifierType.NAME, IdentifierType.POSTAL_ADDRESS}
+
+
+def test_a_name_is_kept_when_either_half_of_it_is_a_tax_field() -> None:
+    assert IDENTIFIER_FIELDS[IdentifierType.NAME] == {"identity.first_name", "identity.last_name"}
+    held = tax_held_categories(
+        register_with_tax_scope(REGISTER, ("identity.last_name", "transaction.payments")),
+        "end_user",
+    )
+    assert held.keeps("name")
+    assert not held.keeps("postal_address")
+    assert held.categories == {"identity", "transaction"}
+
+
+def test_a_tax_scope_for_another_purpose_keeps_nothing() -> None:
+    register = register_with_tax_scope(REGISTER)
+    recipients = [
+        r.model_copy(
+            update={"scopes": [s.model_copy(update={"purposes": ["order_delivery"]})
+                               for s in r.scopes]}
+        )
+        for r in register.recipients
+    ]  # fmt: skip
+    held = tax_held_categories(register.model_copy(update={"recipients": recipients}), "end_user")
+    assert not held
+    assert not held.keeps("name")
+
+
+def test_an_authority_without_scopes_may_receive_every_field_of_the_purpose() -> None:
+    # As the shipped register has it today: every field of business_compliance's categories is
+    # then the authority's, the e-mail address and phone included.
+    recipients = [
+        r.model_copy(update={"scopes": []}) if r.key == "tax_authority" else r
+        for r in REGISTER.recipients
+    ]
+    held = tax_held_categories(REGISTER.model_copy(update={"recipients": recipients}), "end_user")
+    assert "contact.email" in held.fields
+    assert held.keeps("email")
+    assert held.keeps("phone")
+
+
+def test_a_held_subject_serves_only_the_tax_purpose_and_storage() -> None:
+    assert purposes_under_hold(REGISTER, TAX_GROUND, "end_user") == {
+        "business_compliance", "secure_storage",
+    }  # fmt: skip
+    assert purposes_under_hold(REGISTER, "some_other_ground", "end_user") == {"secure_storage"}

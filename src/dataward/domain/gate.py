@@ -12,17 +12,20 @@ the first that fails gives the reason:
 4. tenant mismatch           own_tenant roles see only their tenant's subjects; roles without
                              tenant scope see no tenant's (processor) data; all_tenants see all
 5. subject erased            nothing is left to process
-6. processing restricted     an active restriction covers the category, and the purpose is not
+6. erasure held              the subject's erasure is kept partial by a legal hold, and the
+                             purpose is neither one the hold exists for nor storage
+                             (`domain.legal_hold.purposes_under_hold`)
+7. processing restricted     an active restriction covers the category, and the purpose is not
                              one the register allows under restriction (storage, legal claims)
-7. objection upheld          an upheld objection to this purpose, or any objection to direct
+8. objection upheld          an upheld objection to this purpose, or any objection to direct
                              marketing when the purpose is marketing
-8. subject is a child        a consent-based purpose and a subject under the register's minimum
+9. subject is a child        a consent-based purpose and a subject under the register's minimum
                              age on the date of `at`; the decision carries a flag for the DCO
-9. no consent / consent withdrawn
+10. no consent / consent withdrawn
                              a consent-based purpose: with a channel, that channel's consent;
                              without, any channel of the purpose currently given. Withdrawn when
                              the latest of the relevant channels is a withdrawal and none is given
-10. permitted
+11. permitted
 
 Who may know what is decided before anything about the subject (checks 1-4 need no state), so a
 caller without need-to-know learns nothing from the reason. Processor purposes have no lawful
@@ -40,6 +43,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from dataward.domain.consent import ConsentKey, ConsentState
+from dataward.domain.legal_hold import TAX_GROUND, ErasureHold, purposes_under_hold
 from dataward.domain.register import LawfulBasis, Register, StaffRoleScope
 from dataward.domain.restrictions import Objection, ObjectionKind, Restriction
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
@@ -59,6 +63,7 @@ class DenialReason(StrEnum):
     ROLE_LACKS_NEED_TO_KNOW = "role_lacks_need_to_know"
     SUBJECT_IS_CHILD = "subject_is_child"
     SUBJECT_ERASED = "subject_erased"
+    ERASURE_HELD = "erasure_held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,8 @@ class SubjectState:
     restrictions: tuple[Restriction, ...] = ()
     objections: tuple[Objection, ...] = ()
     consents: Mapping[ConsentKey, ConsentState] = field(default_factory=dict)
+    erasure_hold: ErasureHold | None = None
+    """Set when the subject's erasure is kept partial by a legal hold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +142,11 @@ class Gate:
         self._role_categories = frozenset(
             (role.key, category) for role in register.staff_roles for category in role.categories
         )
+        # What a held subject may still serve, per (hold ground, subject kind).
+        self._held_purposes = {
+            (TAX_GROUND, kind): purposes_under_hold(register, TAX_GROUND, kind)
+            for kind in {k for p in register.purposes for k in p.subject_kinds}
+        }
         # Every permitted answer exists once, ahead of time.
         self._permitted = {
             (rule.key, category): Decision(
@@ -171,6 +183,7 @@ class Gate:
             return _deny(DenialReason.CATEGORY_NOT_IN_PURPOSE, purpose, category)
         reason = (
             self._need_to_know(actor, state.subject, category, purpose, decrypt=decrypt)
+            or self._hold_denial(state, purpose)
             or _state_denial(rule, state, category, at)
             or (self._consent_denial(rule, state, at, channel) if rule.consent else None)
         )
@@ -196,6 +209,17 @@ class Gate:
             if tenant_in_scope(role.scope, actor, subject.tenant_id)
             else (DenialReason.TENANT_MISMATCH)
         )
+
+    def _hold_denial(self, state: SubjectState, purpose: str) -> DenialReason | None:
+        """Check 6: a subject whose erasure a legal hold keeps partial serves only the hold."""
+        hold = state.erasure_hold
+        if hold is None or state.subject.status is SubjectStatus.ERASED:
+            return None
+        key = (hold.ground, state.subject.kind)
+        allowed = self._held_purposes.get(key)
+        if allowed is None:
+            allowed = purposes_under_hold(self.register, *key)
+        return None if purpose in allowed else DenialReason.ERASURE_HELD
 
     def _consent_denial(
         self, rule: _PurposeRule, state: SubjectState, at: datetime, channel: str | None
@@ -227,7 +251,7 @@ def tenant_in_scope(scope: StaffRoleScope, actor: Actor, tenant_id: str | None) 
 def _state_denial(
     rule: _PurposeRule, state: SubjectState, category: str, at: datetime
 ) -> DenialReason | None:
-    """Checks 5-7: erased, restricted, objected to."""
+    """Checks 5 and 7-8: erased, restricted, objected to."""
     if state.subject.status is SubjectStatus.ERASED:
         return DenialReason.SUBJECT_ERASED
     if state.restrictions and not rule.allowed_under_restriction:

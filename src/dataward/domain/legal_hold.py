@@ -2,13 +2,18 @@
 
 Pure rules over the register:
 
-- **Tax-held categories.** A purpose on *legal obligation*, reported to an authority (the tax
+- **Tax-held fields.** A purpose on *legal obligation*, reported to an authority (the tax
   authority is among its recipients), whose retention rule is tax-driven (a term running from
-  the financial year end of the last transaction, or a `tax_enquiry` hold) keeps its
-  categories for the subject kinds it covers, whatever the person asks: in the shipped
-  register `business_compliance` keeps identity, contact, financial and transaction data of
-  end users, channel partners and customer contacts. A marketing contact or website
-  visitor is no subject of it, so nothing of theirs is kept.
+  the financial year end of the last transaction, or a `tax_enquiry` hold) keeps, for the
+  subject kinds it covers and whatever the person asks, the fields that authority may receive
+  for it: the fields of the authority's scopes that list the purpose (an authority without
+  scopes may receive every field of the purpose's categories). The tax rule justifies the
+  records of transactions, not the means of contacting the person: an identifier is kept only
+  when one of its register fields (`IDENTIFIER_FIELDS`) is among them. A marketing contact or
+  website visitor is no subject of such a purpose, so nothing of theirs is kept.
+- **What a held subject may still serve.** Only the purposes the hold exists for (the tax
+  purposes) and storage (a legal-obligation purpose allowed under restriction); the gate
+  refuses every other use of what is kept (`purposes_under_hold`).
 - **Until when.** The rule's terms on exact calendar dates (`domain.retention`); an event not
   known (the relationship has not ended, the last transaction's date was not given) leaves no
   date, and says which events are missing rather than inventing one.
@@ -22,14 +27,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Final
 
-from dataward.domain.register import LawfulBasis, Register, RetentionEvent, RetentionRule
+from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
+from dataward.domain.register import (
+    LawfulBasis,
+    Purpose,
+    Recipient,
+    Register,
+    RetentionEvent,
+    RetentionRule,
+)
 from dataward.domain.register_terms import HoldKind, RecipientKind
 from dataward.domain.retention import RetentionOutcome, delete_after
 
 TAX_GROUND: Final = "legal_obligation_tax"
 """The ground recorded for what a tax rule keeps (Art. 17(3)(b))."""
+
+IDENTIFIER_FIELDS: Final[Mapping[IdentifierType, frozenset[str]]] = MappingProxyType(
+    {
+        kind: frozenset({f"{category}.{name}"})
+        | (frozenset({"identity.last_name"}) if kind is IdentifierType.NAME else frozenset())
+        for kind, (category, name) in REGISTER_FIELD.items()
+    }
+)
+"""The register fields ("category.field") an identifier of each type is: a name is the first
+and last name, a postal address the billing address, and so on (`REGISTER_FIELD`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +71,20 @@ class ErasureHold:
 
 @dataclass(frozen=True, slots=True)
 class HeldCategories:
-    """Categories a legal obligation keeps for one subject kind, and the rule that keeps them."""
+    """What a legal obligation keeps for one subject kind: the fields ("category.field") and
+    their categories, the rule that keeps them and the purposes it keeps them for."""
 
     categories: frozenset[str]
     rule: RetentionRule | None
     purposes: tuple[str, ...] = ()
+    fields: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.categories)
+
+    def keeps(self, kind: IdentifierType | str) -> bool:
+        """Whether an identifier of `kind` is kept: one of its fields is a held field."""
+        return not self.fields.isdisjoint(IDENTIFIER_FIELDS[IdentifierType(kind)])
 
 
 def is_tax_driven(rule: RetentionRule) -> bool:
@@ -67,8 +97,9 @@ def is_tax_driven(rule: RetentionRule) -> bool:
 
 
 def tax_held_categories(register: Register, subject_kind: str) -> HeldCategories:
-    """The categories of a subject of `subject_kind` that tax law keeps from erasure."""
-    categories: set[str] = set()
+    """The fields (and their categories) of a subject of `subject_kind` that tax law keeps
+    from erasure: those the authority of a tax-driven legal-obligation purpose may receive."""
+    fields: set[str] = set()
     rule: RetentionRule | None = None
     purposes: list[str] = []
     for purpose in register.purposes:
@@ -77,22 +108,60 @@ def tax_held_categories(register: Register, subject_kind: str) -> HeldCategories
         if subject_kind not in purpose.subject_kinds:
             continue
         candidate = register.retention_rule(purpose.retention)
-        if not is_tax_driven(candidate) or not _reported_to_an_authority(
-            register, purpose.recipients
-        ):
+        authorities = _authorities(register, purpose.recipients)
+        if not is_tax_driven(candidate) or not authorities:
             continue
-        categories.update(purpose.categories)
         purposes.append(purpose.key)
         rule = candidate if rule is None else rule
-    return HeldCategories(frozenset(categories), rule, tuple(purposes))
+        for authority in authorities:
+            fields.update(_fields_for(register, authority, purpose))
+    categories = frozenset(ref.partition(".")[0] for ref in fields)
+    return HeldCategories(categories, rule, tuple(purposes), frozenset(fields))
 
 
-def _reported_to_an_authority(register: Register, recipients: list[str]) -> bool:
-    """Whether an authority (the tax authority) is among the purpose's recipients: what sets a
-    tax record apart from other legal-obligation processing (secure storage, notices)."""
-    return any(
-        r.key in recipients and r.kind is RecipientKind.AUTHORITY for r in register.recipients
+def _authorities(register: Register, recipients: list[str]) -> list[Recipient]:
+    """The authorities (the tax authority) among the purpose's recipients: what sets a tax
+    record apart from other legal-obligation processing (secure storage, notices)."""
+    return [
+        r for r in register.recipients if r.key in recipients and r.kind is RecipientKind.AUTHORITY
+    ]
+
+
+def _fields_for(register: Register, recipient: Recipient, purpose: Purpose) -> set[str]:
+    """The fields of the purpose's categories `recipient` may receive for it: those of its
+    scopes that list the purpose; every field of the categories when it has no scopes."""
+    if recipient.scopes:
+        return {
+            ref
+            for scope in recipient.scopes
+            if purpose.key in scope.purposes
+            for ref in scope.fields
+            if ref.partition(".")[0] in purpose.categories
+        }
+    return {
+        f"{category.key}.{f.key}"
+        for category in register.categories
+        if category.key in purpose.categories
+        for f in category.fields
+    }
+
+
+def is_storage(purpose: Purpose) -> bool:
+    """Whether a purpose is storage: on legal obligation and allowed under restriction (the
+    register's `secure_storage`), as opposed to legal claims, which are a use of the data."""
+    return (
+        purpose.allowed_under_restriction and purpose.lawful_basis is LawfulBasis.LEGAL_OBLIGATION
     )
+
+
+def purposes_under_hold(register: Register, ground: str, subject_kind: str) -> frozenset[str]:
+    """The purposes a subject kept by a hold on `ground` may still serve: the purposes the hold
+    exists for (a tax hold: the tax-driven legal-obligation purposes) and storage. Every other
+    purpose is refused (`DenialReason.ERASURE_HELD`); an unknown ground leaves storage only."""
+    kept = {p.key for p in register.purposes if is_storage(p) and subject_kind in p.subject_kinds}
+    if ground == TAX_GROUND:
+        kept.update(tax_held_categories(register, subject_kind).purposes)
+    return frozenset(kept)
 
 
 def held_until(

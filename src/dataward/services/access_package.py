@@ -102,7 +102,7 @@ def collect_access_package(
             else:
                 withheld.append(Withheld("calls", f"not readable now: {decision.reason.value}"))
         uow.commit()
-        audit = [e for e in uow.audit.iter_entries() if e.subject_ref == str(subject_id)]
+        audit = list(uow.audit.entries_about(str(subject_id)))
     datasets = (
         _subject_dataset(subject),
         identifiers,

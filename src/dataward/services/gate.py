@@ -1,10 +1,10 @@
 """The gate as a use case: gather what it needs to know of a subject, decide, record the decision.
 
 `authorize` is the one door to personal data: it loads the subject's state (status, active
-restrictions, objections, current consents) from the unit of work, asks the pure
-`domain.gate.Gate`, flags a child's record for the DCO, and records every decision, allowed or
-not, before it returns. `decide` does the same inside a unit of work the caller already holds
-(the disclosure service uses it before it decrypts anything).
+restrictions, objections, current consents, a legal hold keeping its erasure partial) from the
+unit of work, asks the pure `domain.gate.Gate`, flags a child's record for the DCO, and records
+every decision, allowed or not, before it returns. `decide` does the same inside a unit of work
+the caller already holds (the disclosure service uses it before it decrypts anything).
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def load_subject_state(uow: UnitOfWork, subject_id: UUID | str, at: datetime) ->
     restrictions = tuple(active_restrictions(uow.restrictions.for_subject(subject.id), at))
     objections = tuple(o for o in uow.objections.for_subject(subject.id) if o.upheld_at(at))
     consents = current_consents(uow.consents.events_for(subject.id), as_of=at)
-    return SubjectState(subject, restrictions, objections, consents)
+    hold = uow.holds.get(str(subject.id))
+    return SubjectState(subject, restrictions, objections, consents, erasure_hold=hold)
 
 
 def authorize(

@@ -21,13 +21,12 @@ from dataward.services.ports import UnitOfWork
 
 def disclosed_pairs(uow: UnitOfWork, subject_id: UUID | str) -> set[tuple[str, str]]:
     """(purpose, category) of every gate decision that allowed the subject's data (call inside
-    the unit of work). Reads the log in order; a later ledger of disclosures would replace it."""
-    ref = str(subject_id)
+    the unit of work). Reads the subject's entries only; a later ledger of disclosures would
+    replace it."""
     pairs: set[tuple[str, str]] = set()
-    for entry in uow.audit.iter_entries():
+    for entry in uow.audit.entries_about(str(subject_id)):
         if (
             entry.action == AuditAction.GATE_DECISION.value
-            and entry.subject_ref == ref
             and entry.decision == DenialReason.PERMITTED.value
             and entry.purpose
             and entry.details.get("category")

@@ -1,12 +1,15 @@
 """Carrying out an erasure request (Art. 17) end to end, keeping only what the law keeps.
 
 Everything of the subject is erased through the vault's crypto-shred, except what a legal
-obligation keeps (Art. 17(3)(b)): the categories a tax-driven legal-obligation purpose covers
-for the subject's kind (`domain.legal_hold`). Then the erasure is partial: the identifiers in
-other categories and every store's references (consents, objections, restrictions, calls, ...)
-go now, the kept identifiers and the subject's key stay, and the date the hold ends is recorded
-in `erasure_holds` (or, when an event it needs is unknown, which one). `finish_held_erasures`
-shreds each subject whose hold has ended; run it with the key sweep.
+obligation keeps (Art. 17(3)(b)): the identifiers whose register fields the authority of a
+tax-driven legal-obligation purpose may receive for the subject's kind (`domain.legal_hold`:
+what the records of transactions need, such as a name or a billing address, not the means of
+contacting the person, as far as the register's scope says so). Then the erasure is
+partial: the other identifiers and every store's references (consents, objections,
+restrictions, calls, ...) go now, the kept identifiers and the subject's key stay, and the
+date the hold ends is recorded in `erasure_holds` (or, when an event it needs is unknown, which
+one). Until then the gate lets the subject serve only the hold's purposes and storage.
+`finish_held_erasures` shreds each subject whose hold has ended; run it with the key sweep.
 
 Before anything goes, the subject's e-mail addresses and phone numbers are put on the marketing
 suppression list, so the person is never added for marketing again. The request completes (or
@@ -123,15 +126,18 @@ def fulfil_erasure(
         return result
     held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
     by_category = Counter(identifier_category(s.type, subject) for s in stored)
-    kept_categories = sorted(c for c in by_category if held and c in held.categories)
-    if not kept_categories or held is None or held.rule is None:
+    kept_kinds = {s.type for s in stored if held is not None and held.keeps(s.type)}
+    if not kept_kinds or held is None or held.rule is None:
         result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients)
         result.erased.update({f"identifiers.{c}": n for c, n in by_category.items()})
     else:
         result = _erase_all_but_held(
             uow, clock, register, actor, request.id, subject, recipients,
-            stored_kinds={s.type: identifier_category(s.type, subject) for s in stored},
-            by_category=by_category, kept_categories=kept_categories,
+            held_counts=Counter(identifier_category(s.type, subject) for s in stored
+                                if s.type in kept_kinds),
+            going_counts=Counter(identifier_category(s.type, subject) for s in stored
+                                 if s.type not in kept_kinds),
+            going_kinds=sorted({s.type for s in stored} - kept_kinds),
             rule_key=held.rule.key, last_transaction=last_transaction,
         )  # fmt: skip
     _complete(uow, clock, holidays, register, actor, result)
@@ -170,12 +176,14 @@ def _erase_all_but_held(
     subject: Subject,
     recipients: list[str],
     *,
-    stored_kinds: dict[str, str],
-    by_category: Counter[str],
-    kept_categories: list[str],
+    held_counts: Counter[str],
+    going_counts: Counter[str],
+    going_kinds: list[str],
     rule_key: str,
     last_transaction: date | None,
 ) -> ErasureResult:
+    """`held_counts` and `going_counts` count the identifiers kept and erased per category;
+    `going_kinds` are the identifier types erased now (those no held field covers)."""
     now = clock.now()
     rule = register.retention_rule(rule_key)
     outcome = held_until(
@@ -183,7 +191,7 @@ def _erase_all_but_held(
         last_transaction=last_transaction,
     )  # fmt: skip
     waiting = tuple(e.value for e in outcome.waiting_for)
-    going_kinds = sorted(k for k, c in stored_kinds.items() if c not in kept_categories)
+    kept_categories = sorted(held_counts)
     with uow:
         suppressed = suppress_subject(uow, subject, source="erasure", at=now)
         removed = uow.holds.unlink_except(str(subject.id))
@@ -209,12 +217,10 @@ def _erase_all_but_held(
         )  # fmt: skip
         uow.commit()
     erased: dict[str, int] = dict(removed)
-    erased.update(
-        {f"identifiers.{c}": n for c, n in by_category.items() if c not in kept_categories}
-    )
+    erased.update({f"identifiers.{c}": n for c, n in going_counts.items()})
     kept = KeptRecords(
         categories=tuple(kept_categories),
-        identifiers=sum(by_category[c] for c in kept_categories),
+        identifiers=sum(held_counts.values()),
         ground=TAX_GROUND, rule=rule.key, until=outcome.delete_on, waiting_for=waiting,
     )  # fmt: skip
     notes = [] if outcome.delete_on else [f"hold end unknown: waiting for {', '.join(waiting)}"]
