@@ -1,0 +1,61 @@
+"""The public request form in a real browser: a person fills it in and sends it, sees their
+reference and due date, and the DCO's queue has the request; the browser's own validation
+stops an empty address; the rate limit answers with its page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from faker import Faker
+
+from dataward.domain.subjects import Actor
+from dataward.services.requests import request_queue
+from tests.browser.conftest import Live
+
+pytestmark = pytest.mark.browser
+DCO = Actor(id="dco", role="dco")
+
+
+def test_a_person_sends_a_restriction_request_through_the_form(
+    live: Live, browser: object, fake: Faker
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{live.url}/requests/new")
+    assert "Make a request about your personal data" in page.title()
+    page.select_option("#type", "restriction")
+    page.select_option("#ground", "accuracy_contested")
+    page.fill("#name", fake.name())
+    page.fill("#email", fake.email())
+    page.check("input[name=representative]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('We have received your request')")
+    text = page.inner_text("main")
+    reference = re.search(r"reference is ([0-9a-f-]{36})", text)
+    assert reference is not None
+    assert "We will answer by" in text
+    register = live.container.active_register.get(live.container.uow(read_only=True)).register
+    (view,) = request_queue(live.container.uow(read_only=True), register, DCO)
+    assert str(view.request.id) == reference.group(1)
+    assert (view.request.scope, view.request.representative) == ("accuracy_contested", True)
+
+
+def test_the_browser_requires_an_address_and_the_limit_shows_its_page(
+    live: Live, browser: object, fake: Faker
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{live.url}/requests/new")
+    page.click("button[type=submit]")  # no address: the browser refuses to send
+    assert page.url.endswith("/requests/new")
+    assert page.locator("#email").evaluate("e => e.validity.valueMissing") is True
+    for _ in range(3):  # the live server allows three an hour
+        page.goto(f"{live.url}/requests/new")
+        page.fill("#email", fake.email())
+        page.click("button[type=submit]")
+        page.wait_for_selector("h1:has-text('We have received your request')")
+    page.goto(f"{live.url}/requests/new")
+    page.fill("#email", fake.email())
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.click("button[type=submit]")
+    assert answer.value.status == 429
+    assert "Too many requests" in page.inner_text("main")
