@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    case,
     func,
     insert,
+    or_,
     select,
     text,
     union,
@@ -385,14 +387,23 @@ def _stored_call(row: Any) -> StoredCall:
 
 
 def _unlink_calls(connection: Connection, subject_id: str) -> int:
-    """Shredding: the subject's calls stay (they are the tenant's records) without the link."""
-    changed = 0
-    for party in _PARTY_COLUMNS:
-        result = connection.execute(
-            update(calls).where(calls.c[party] == subject_id).values({party: None})
+    """Shredding: the subject's calls stay (they are the tenant's records) without the link.
+
+    One statement for the three party columns: on PostgreSQL each statement is planned over
+    every monthly partition (the party is not the partition key), so three would cost three
+    times. Returns how many calls were unlinked."""
+    linked = [calls.c[party] == subject_id for party in _PARTY_COLUMNS]
+    result = connection.execute(
+        update(calls)
+        .where(or_(*linked))
+        .values(
+            {
+                party: case((calls.c[party] == subject_id, None), else_=calls.c[party])
+                for party in _PARTY_COLUMNS
+            }
         )
-        changed += int(result.rowcount)
-    return changed
+    )
+    return int(result.rowcount)
 
 
 register_unlink_step("calls", _unlink_calls)
