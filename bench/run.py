@@ -9,8 +9,9 @@ from pathlib import Path
 
 def main() -> int:
     here = Path(__file__).parent
-    names = [a for a in sys.argv[1:] if not a.startswith("-")]
-    extra = [a for a in sys.argv[1:] if a.startswith("-")]
+    args = sys.argv[1:]
+    first_flag = next((i for i, a in enumerate(args) if a.startswith("-")), len(args))
+    names, extra = args[:first_flag], args[first_flag:]  # `run.py calls --calls 1000000`
     scripts = sorted(here.glob("bench_*.py"))
     if names:
         scripts = [s for s in scripts if any(name in s.stem for name in names)]
