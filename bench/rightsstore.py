@@ -161,7 +161,10 @@ def working_request(store: Store, kind: RequestType, subject_id: str, number: in
                    subject_id=UUID(subject_id), contact_email=f"subject-{number}@example.test"),
     )  # fmt: skip
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(store.uow(), store.clock, HOLIDAYS, store.register, ADMIN, view.request.id, event)
+        advance(
+            store.uow(), store.clock, HOLIDAYS, store.register, ADMIN, view.request.id, event,
+            reason="identity document seen" if event is RequestEvent.IDENTITY_VERIFIED else None,
+        )  # fmt: skip
     return str(view.request.id)
 
 

@@ -154,3 +154,8 @@ def a_tenant(tenant_id: str = TENANT_A, region: str = "GB") -> Tenant:
         short_abandon_seconds=5,
         created_at=NOW,
     )
+
+
+EVIDENCE = {"identity_verified": "identity document seen"}
+"""What staff record when they verify identity (the event needs its evidence): look events up
+by value, `reason=EVIDENCE.get(event)`."""

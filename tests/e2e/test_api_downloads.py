@@ -11,6 +11,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.access_package import fulfil_access
 from dataward.services.requests import NewRequest, advance, receive_request
 from dataward.services.subjects import NewSubject, create_subject
+from tests.builders import EVIDENCE
 from tests.e2e.conftest import Api
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -30,7 +31,10 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
                    subject_id=subject.id),
     )  # fmt: skip
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(c.uow(), c.clock, c.holidays(), register, DCO, view.request.id, event)
+        advance(
+            c.uow(), c.clock, c.holidays(), register, DCO, view.request.id, event,
+            reason=EVIDENCE.get(event),
+        )  # fmt: skip
     done = fulfil_access(
         c.uow(), c.vault(), c.clock, c.holidays(), register, DCO, view.request.id,
         base_url="https://privacy.example.test", ttl=ttl,

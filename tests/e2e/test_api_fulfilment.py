@@ -12,6 +12,7 @@ from faker import Faker
 from sqlalchemy import select
 
 from dataward.adapters.sql.requests import outbox
+from tests.builders import EVIDENCE
 from tests.e2e.conftest import Api
 
 
@@ -26,7 +27,9 @@ def _working(api: Api, kind: str, subject: str, **extra: object) -> str:
     request_id = str(created.json()["id"])
     for event in ("ask_identity", "identity_verified", "start"):
         moved = api.client.post(
-            f"/api/v1/requests/{request_id}/events", json={"event": event}, headers=api.as_("dco")
+            f"/api/v1/requests/{request_id}/events",
+            json={"event": event, "reason": EVIDENCE.get(event)},
+            headers=api.as_("dco"),
         )
         assert moved.status_code == 200, moved.text
     return request_id

@@ -7,6 +7,7 @@ from faker import Faker
 from typer.testing import CliRunner
 
 from dataward.entrypoints.cli.main import app
+from tests.builders import EVIDENCE
 
 runner = CliRunner()
 pytestmark = pytest.mark.usefixtures("data_dir")
@@ -53,7 +54,8 @@ def _working(kind: str, subject: str, *extra: str) -> str:
     )  # fmt: skip
     request_id = created.split("\t")[0]
     for event in ("ask_identity", "identity_verified", "start"):
-        invoke("requests", "advance", request_id, event)
+        why = EVIDENCE.get(event)
+        invoke("requests", "advance", request_id, event, *(("--reason", why) if why else ()))
     return request_id
 
 

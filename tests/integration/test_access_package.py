@@ -17,14 +17,14 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.calls import StoredCall
 from dataward.domain.consent import ConsentMethod
-from dataward.domain.requests import RequestEvent, RequestState, RequestType
+from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor
 from dataward.domain.telephony import Direction, Disposition
 from dataward.services.access_package import fulfil_access
 from dataward.services.consent import GiveConsent, record_consent
 from dataward.services.download_links import DownloadGone, DownloadNotFound, redeem_download
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.requests import NewRequest, receive_request, request_timeline
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects import NewSubject, create_subject
 from tests.builders import TENANT_A
@@ -44,12 +44,7 @@ def _phone(fake: Faker) -> str:
 
 
 def _working(world: World, actor: Actor, command: NewRequest) -> str:
-    view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, actor, command
-    )
-    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(world.uow(), world.clock, HOLIDAYS, world.register, actor, view.request.id, event)
-    return str(view.request.id)
+    return str(world.working_request(actor, command))
 
 
 def _token(url: str) -> str:

@@ -219,7 +219,7 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
 
     worked = receive().request.id  # type: ignore[attr-defined]
     step(worked, RequestEvent.ASK_IDENTITY)
-    step(worked, RequestEvent.IDENTITY_VERIFIED)
+    step(worked, RequestEvent.IDENTITY_VERIFIED, reason="passport seen")
     step(worked, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE,
          reason="the fourth copy this month")  # fmt: skip
     step(worked, RequestEvent.FEE_PAID)

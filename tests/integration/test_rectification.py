@@ -9,12 +9,12 @@ from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestEvent, RequestState, RequestType
+from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.disclosure import read_identifiers
 from dataward.services.gate import authorize
 from dataward.services.rectification import fulfil_rectification, supplementary_statements
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.requests import NewRequest, request_timeline
 from dataward.services.subjects import (
     DuplicateIdentifier,
     NewSubject,
@@ -29,14 +29,11 @@ HOLIDAYS = bank_holidays()
 
 
 def _started(world: World, subject_id: object, email: str) -> object:
-    view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+    return world.working_request(
+        DCO,
         NewRequest(type=RequestType.RECTIFICATION, received=date(2026, 11, 25),
                    channel="email", subject_id=subject_id, contact_email=email),  # type: ignore[arg-type]
     )  # fmt: skip
-    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id, event)
-    return view.request.id
 
 
 def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, fake: Faker) -> None:

@@ -71,7 +71,7 @@ def test_a_request_received_by_post_moves_through_its_states_with_a_timeline(
     request_id = view.request.id
     _advance(world, request_id, RequestEvent.ASK_IDENTITY)
     world.clock.advance(timedelta(days=3))  # identity arrives on 28 November (a Saturday)
-    verified = _advance(world, request_id, RequestEvent.IDENTITY_VERIFIED)
+    verified = _advance(world, request_id, RequestEvent.IDENTITY_VERIFIED, reason="passport seen")
     # the clock restarted: 28 Dec is the substitute for Boxing Day (a Saturday in 2026)
     assert verified.due == date(2026, 12, 29)
     _advance(world, request_id, RequestEvent.START)

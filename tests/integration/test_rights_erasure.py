@@ -15,13 +15,13 @@ from dataward.domain.errors import AccessDenied, ConsentRefused
 from dataward.domain.gate import DenialReason, Gate
 from dataward.domain.identifiers import normalise
 from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent, RequestState, RequestType
+from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.consent import GiveConsent, record_consent
 from dataward.services.disclosure import read_identifiers
 from dataward.services.gate import authorize
 from dataward.services.recipients import recipients_to_tell
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.requests import NewRequest, request_timeline
 from dataward.services.rights_erasure import finish_held_erasures, fulfil_erasure
 from dataward.services.subjects import NewSubject, SubjectRefused, create_subject, find_subject
 from tests.builders import register_with_tax_scope
@@ -34,14 +34,11 @@ HOLIDAYS = bank_holidays()
 
 
 def _started_erasure(world: World, subject_id: UUID, email: str) -> UUID:
-    view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+    return world.working_request(
+        DCO,
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
                    subject_id=subject_id, contact_email=email),
     )  # fmt: skip
-    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id, event)
-    return view.request.id
 
 
 def _with_year_end(register: Register, year_end: str) -> Register:

@@ -11,12 +11,12 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.consent import ConsentMethod, ConsentState
 from dataward.domain.errors import ConsentRefused
 from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestEvent, RequestState, RequestType
+from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import ObjectionOutcome
 from dataward.domain.subjects import Actor
 from dataward.services.consent import GiveConsent, consent_state_for, record_consent
 from dataward.services.gate import authorize
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.requests import NewRequest, request_timeline
 from dataward.services.rights_objection import fulfil_objection
 from dataward.services.subjects import NewSubject, create_subject
 from tests.integration.world import World
@@ -27,14 +27,11 @@ HOLIDAYS = bank_holidays()
 
 
 def _started(world: World, subject_id: object, email: str, scope: str) -> object:
-    view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+    return world.working_request(
+        DCO,
         NewRequest(type=RequestType.OBJECTION, received=date(2026, 11, 25),
                    channel="email", subject_id=subject_id, contact_email=email, scope=scope),  # type: ignore[arg-type]
     )  # fmt: skip
-    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id, event)
-    return view.request.id
 
 
 def test_direct_marketing_objection_withdraws_suppresses_and_completes(

@@ -24,6 +24,7 @@ from dataward.services.rights_restriction import (
     tell_before_lifting,
 )
 from dataward.services.subjects import NewSubject, create_subject
+from tests.builders import EVIDENCE
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
 
@@ -66,7 +67,10 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     with pytest.raises(RequestRefused, match="start the request"):
         fulfil()
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, event)
+        advance(
+            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, event,
+            reason=EVIDENCE.get(event),
+        )  # fmt: skip
     world.clock.advance(timedelta(minutes=1))
     restriction = fulfil()
     assert restriction.ground.value == "accuracy_contested"  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from uuid import UUID
 
 from sqlalchemy import Engine
 
@@ -15,9 +16,13 @@ from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.register import Register
-from tests.builders import TENANT_A, TENANT_B, a_tenant
+from dataward.domain.requests import RequestEvent
+from dataward.domain.subjects import Actor
+from dataward.services.requests import NewRequest, advance, receive_request
+from tests.builders import EVIDENCE, TENANT_A, TENANT_B, a_tenant
 
 
 @dataclass
@@ -31,6 +36,24 @@ class World:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def working_request(self, actor: Actor, command: NewRequest) -> UUID:
+        """A request received, its requester's identity asked for and verified (with the
+        evidence staff record), and started: ready to be carried out."""
+        holidays = bank_holidays()
+        view = receive_request(
+            self.uow(), self.vault, self.clock, holidays, self.register, actor, command
+        )
+        for event in (
+            RequestEvent.ASK_IDENTITY,
+            RequestEvent.IDENTITY_VERIFIED,
+            RequestEvent.START,
+        ):
+            advance(
+                self.uow(), self.clock, holidays, self.register, actor, view.request.id, event,
+                reason=EVIDENCE.get(event),
+            )  # fmt: skip
+        return view.request.id
 
 
 def make_world(database_url: str, keystore_url: str, tmp_path: Path) -> Iterator[World]:

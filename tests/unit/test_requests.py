@@ -67,7 +67,7 @@ def test_an_access_request_through_identity_start_and_completion() -> None:
     assert deadline(request, HOLIDAYS) == date(2026, 4, 2)
     request = step(request, E.ASK_IDENTITY, date(2026, 3, 3))
     assert request.state is S.AWAITING_IDENTITY
-    request = step(request, E.IDENTITY_VERIFIED, date(2026, 3, 3))
+    request = step(request, E.IDENTITY_VERIFIED, date(2026, 3, 3), reason="passport seen")
     # the clock restarts on the day identity arrived: 3 April 2026 is Good Friday and
     # 6 April Easter Monday
     assert deadline(request, HOLIDAYS) == date(2026, 4, 7)
@@ -206,7 +206,7 @@ def test_identity_moves_the_clock_only_when_it_was_asked_for_and_only_once() -> 
     # entered on 10 March, the ID having arrived by post on 5 March: the clock runs from the 5th
     verified, _ = transition(
         asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco", holidays=HOLIDAYS,
-        on=date(2026, 3, 5),
+        on=date(2026, 3, 5), reason="driving licence by post",
     )  # fmt: skip
     assert verified.identity_received == date(2026, 3, 5)
     assert deadline(verified, HOLIDAYS) == date(2026, 4, 7)  # 5 April is Easter Sunday
@@ -215,7 +215,12 @@ def test_identity_moves_the_clock_only_when_it_was_asked_for_and_only_once() -> 
     with pytest.raises(RequestRefused, match="between"):
         transition(
             asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco",
-            holidays=HOLIDAYS, on=date(2026, 3, 11),
+            holidays=HOLIDAYS, on=date(2026, 3, 11), reason="driving licence by post",
+        )  # fmt: skip
+    with pytest.raises(RequestRefused, match="needs its evidence"):
+        transition(
+            asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco",
+            holidays=HOLIDAYS,
         )  # fmt: skip
 
 

@@ -292,6 +292,11 @@ def transition(
         raise RequestRefused(f"a request that is {request.state.value} cannot {event.value}")
     if request.type is RequestType.COMPLAINT and event not in COMPLAINT_EVENTS:
         raise RequestRefused(f"a complaint cannot {event.value}")
+    if event is E.IDENTITY_VERIFIED and not (reason and reason.strip()):
+        raise RequestRefused(
+            "identity_verified needs its evidence: how identity was checked (a one-time code, "
+            "a document seen, a call back to a number on record)"
+        )
     if event in NEEDS_REASON and not (reason and reason.strip()):
         raise RequestRefused(f"{event.value} needs its reasons, for the record and the letter")
     if reason is not None and len(reason) > MAX_REASON:

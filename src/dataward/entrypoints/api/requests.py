@@ -95,7 +95,10 @@ class EventIn(BaseModel):
         "solicitor",
     )
     reason: str | None = Field(
-        None, max_length=500, description="Why; needed for refuse, extend and ask_fee"
+        None,
+        max_length=500,
+        description="Why; needed for refuse, extend and ask_fee, and the evidence for "
+        "identity_verified",
     )
     on: date | None = Field(
         None,
