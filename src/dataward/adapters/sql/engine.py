@@ -17,13 +17,26 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for `url`; SQLite files get their folder, WAL, foreign keys and a busy wait."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        if parsed.get_backend_name() == "postgresql":
+            event.listen(engine, "connect", _postgresql_session)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _postgresql_session(dbapi_connection: Any, _record: Any) -> None:
+    # No JIT: its compile time (about 100 ms) dwarfs the short look-ups and updates of one
+    # subject, which the planner costs high over a big partitioned table of calls whose agent
+    # column has few distinct values; nothing here runs long enough to win it back.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET jit = off")
+    cursor.close()
+    dbapi_connection.commit()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
