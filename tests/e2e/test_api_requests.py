@@ -104,3 +104,11 @@ def test_a_restriction_names_its_ground_and_an_objection_its_target(api: Api) ->
     unknown = _create(api, "dco", type="objection", scope="legitimate_interests:nothing")
     assert "no purpose" in unknown.json()["error"]["message"]  # type: ignore[attr-defined]
     assert _create(api, "dco", scope="accuracy_contested").status_code == 409  # type: ignore[attr-defined]
+
+
+def test_an_objection_reaches_only_purposes_on_legitimate_interests(api: Api) -> None:
+    contract = _create(api, "dco", type="objection", scope="legitimate_interests:order_delivery")
+    assert contract.status_code == 409  # type: ignore[attr-defined]
+    assert "on legitimate interests" in contract.json()["error"]["message"]  # type: ignore[attr-defined]
+    weighed = _create(api, "dco", type="objection", scope="legitimate_interests:debt_recovery")
+    assert weighed.status_code == 201  # type: ignore[attr-defined]

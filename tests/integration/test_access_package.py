@@ -173,7 +173,7 @@ def test_a_callers_package_redacts_the_other_parties(world: World, fake: Faker) 
     request_id = _working(
         world, ADMIN_A,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT_A, subject_id=me),  # type: ignore[arg-type]
+                   tenant_id=TENANT_A, subject_id=me, contact_email="caller@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id,
@@ -200,7 +200,7 @@ def test_an_expired_link_and_an_altered_one_refuse(world: World, fake: Faker) ->
     request_id = _working(
         world, DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject_id),  # type: ignore[arg-type]
+                   subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
@@ -226,7 +226,7 @@ def test_two_racing_redemptions_serve_the_package_once(world: World, fake: Faker
     request_id = _working(
         world, DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject_id),  # type: ignore[arg-type]
+                   subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
@@ -260,7 +260,7 @@ def test_a_request_not_started_is_refused_and_issues_no_link(world: World, fake:
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject_id),  # type: ignore[arg-type]
+                   subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
     with pytest.raises(RequestRefused):
         fulfil_access(

@@ -79,7 +79,7 @@ def test_a_callers_portability_gives_the_calls_they_made_only(world: World, fake
     request_id = _working(
         world, ADMIN_A,
         NewRequest(type=RequestType.PORTABILITY, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT_A, subject_id=me),  # type: ignore[arg-type]
+                   tenant_id=TENANT_A, subject_id=me, contact_email="caller@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
     done = fulfil_portability(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id,

@@ -15,7 +15,7 @@ from dataward.domain.errors import AccessDenied, ConsentRefused
 from dataward.domain.gate import DenialReason, Gate
 from dataward.domain.identifiers import normalise
 from dataward.domain.register import Register
-from dataward.domain.requests import RequestState, RequestType
+from dataward.domain.requests import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.consent import GiveConsent, record_consent
 from dataward.services.disclosure import read_identifiers
@@ -255,7 +255,9 @@ def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake:
         assert verify_chain(uow.audit.iter_entries()).ok
 
 
-def test_an_unknown_last_transaction_is_said_not_invented(world: World, fake: Faker) -> None:
+def test_a_hold_that_cannot_be_dated_refuses_before_anything_is_erased(
+    world: World, fake: Faker
+) -> None:
     register = register_with_tax_scope(world.register)
     email = fake.email()
     subject = create_subject(
@@ -264,17 +266,21 @@ def test_an_unknown_last_transaction_is_said_not_invented(world: World, fake: Fa
                    relationship_end=date(2026, 6, 30)),
     )  # fmt: skip
     request_id = _started_erasure(world, subject.id, email)
+    with pytest.raises(RequestRefused, match="--last-transaction"):  # no date is invented,
+        fulfil_erasure(  # and no record kept for ever
+            world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id
+        )
+    with world.uow() as uow:
+        assert len(list(uow.subjects.identifiers_of(subject.id))) == 2  # nothing went
+        assert uow.holds.undated() == []
     result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id
-    )
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        last_transaction=date(2026, 5, 12),
+    )  # fmt: skip
     assert result.kept is not None
     assert result.kept.categories == ("identity",)
-    assert result.kept.until is None
-    assert result.kept.waiting_for == ("financial_year_end_of_last_transaction",)
-    assert "date unknown" in result.summary()
-    with world.uow() as uow:
-        assert [h.subject_id for h in uow.holds.undated()] == [str(subject.id)]
-        assert uow.holds.due(date(2099, 1, 1)) == []
+    assert result.kept.until is not None
+    assert result.kept.waiting_for == ()
 
 
 def test_a_customer_with_only_means_of_contact_is_erased_whole(world: World, fake: Faker) -> None:

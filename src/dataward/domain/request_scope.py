@@ -17,8 +17,9 @@ DIRECT_MARKETING: Final = "direct_marketing"
 LEGITIMATE_INTERESTS: Final = "legitimate_interests"
 
 
-def check_scope(kind: RequestType, scope: str | None, purposes: frozenset[str]) -> str | None:
-    """`scope` if it fits a request of `kind` (`purposes`: the register's purpose keys);
+def check_scope(kind: RequestType, scope: str | None, objectable: frozenset[str]) -> str | None:
+    """`scope` if it fits a request of `kind` (`objectable`: the register's purposes resting
+    on legitimate interests or a public task, the only ones Art. 21(1) reaches);
     `RequestRefused` saying what is expected otherwise."""
     if kind is RequestType.RESTRICTION:
         allowed = ", ".join(g.value for g in RestrictionGround)
@@ -37,8 +38,10 @@ def check_scope(kind: RequestType, scope: str | None, purposes: frozenset[str]) 
         target, _, purpose = scope.partition(":")
         if target != LEGITIMATE_INTERESTS:
             raise RequestRefused(expected)
-        if purpose not in purposes:
-            raise RequestRefused(f"scope: no purpose {purpose!r} in the register")
+        if purpose not in objectable:
+            raise RequestRefused(
+                f"scope: no purpose {purpose!r} on legitimate interests in the register"
+            )
         return scope
     if scope is not None:
         raise RequestRefused(f"a {kind.value} request takes no scope")

@@ -32,8 +32,7 @@ from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied
 from dataward.domain.gate import Gate
-from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register import Register
 from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.subjects import Actor, Subject
@@ -42,7 +41,7 @@ from dataward.services.disclosure import read_identifiers
 from dataward.services.download_links import DEFAULT_TTL, IssuedLink
 from dataward.services.fulfilment import working_request
 from dataward.services.gate import decide
-from dataward.services.package_delivery import deliver_package
+from dataward.services.package_delivery import deliver_package, require_delivery_address
 from dataward.services.ports import UnitOfWork, Vault
 
 CONTROLLER_PURPOSE = "rights_and_complaints"
@@ -317,8 +316,8 @@ def fulfil_access(
     """Collect, render and store the subject's package behind a single-use link that
     expires after `ttl`, then complete the request; its completion letter carries the link."""
     with uow:
-        request, subject_id = working_request(uow, request_id, RequestType.ACCESS)
-    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=request.tenant_id)
+        request, subject_id = working_request(uow, register, actor, request_id, RequestType.ACCESS)
+        require_delivery_address(uow, request.id)
     package = collect_access_package(uow, vault, clock, Gate(register), actor, request, subject_id)
     link = deliver_package(
         uow, vault, clock, holidays, register, actor, request, package,

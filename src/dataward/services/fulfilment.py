@@ -22,7 +22,6 @@ from uuid import UUID
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.consent import ConsentMethod, ConsentState, current_consents
-from dataward.domain.errors import NotFound
 from dataward.domain.register import Register
 from dataward.domain.requests import (
     RequestEvent,
@@ -34,7 +33,7 @@ from dataward.domain.requests import (
 from dataward.domain.subjects import Actor
 from dataward.services.consent import WithdrawConsent, withdraw_consent
 from dataward.services.ports import UnitOfWork
-from dataward.services.requests import advance
+from dataward.services.requests import advance, visible_request
 
 WORKING = (RequestState.IN_PROGRESS, RequestState.EXTENDED)
 
@@ -65,15 +64,24 @@ class Withdrawn:
 
 
 def working_request(
-    uow: UnitOfWork, request_id: UUID | str, expected: RequestType
+    uow: UnitOfWork,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    expected: RequestType,
 ) -> tuple[RightsRequest, UUID]:
     """The request and its subject's id, if it may be carried out now: of the `expected`
     type, being worked (in progress or extended), about a known subject whose identity is
-    verified. Call inside the unit of work; raises `RequestRefused` naming what is missing."""
-    found = uow.requests.get(request_id)
-    if found is None:
-        raise NotFound("request", str(request_id))
-    request = found[0]
+    verified. Call inside the unit of work; raises `RequestRefused` naming what is missing,
+    before anything is done. Another tenant's request is not found; a request about a
+    tenant's call data is carried out only by that tenant (we are its processor: our staff
+    forward it, and act on the tenant's instruction, `services.processor`)."""
+    request = visible_request(uow, register, actor, request_id)[0]
+    if request.tenant_id is not None and actor.tenant_id != request.tenant_id:
+        raise RequestRefused(
+            "a request about a tenant's call data is answered by the tenant, its controller: "
+            "forward it"
+        )
     if request.type is not expected:
         raise RequestRefused(f"this is a {request.type.value} request, not {expected.value}")
     if request.state not in WORKING:
@@ -97,7 +105,9 @@ def fulfil_withdrawal(
 ) -> Withdrawn:
     """Withdraw every consent the request's subject has given, then complete the request."""
     with uow:
-        request, subject_id = working_request(uow, request_id, RequestType.WITHDRAW_CONSENT)
+        request, subject_id = working_request(
+            uow, register, actor, request_id, RequestType.WITHDRAW_CONSENT
+        )
         events = uow.consents.events_for(subject_id)
     standing = [
         key

@@ -66,18 +66,26 @@ def deliver(
             found = uow.requests.get(request_id)
             sealed = uow.requests.contact(request_id)
             events = list(uow.requests.timeline(request_id))
-        if found is None or sealed is None:
+        if found is None:
+            continue
+        if sealed is None and letter not in TO_CONTROLLER:  # nobody to write to: say so
+            abandoned += 1
+            with uow:
+                uow.requests.letter_failed(
+                    letter_id, retry_at=now + timedelta(days=1), error="NoAddress"
+                )
+                uow.commit()
             continue
         request, _, due_on = found
         try:
-            contact = json.loads(vault.open(str(request.id), sealed))
+            contact = json.loads(vault.open(str(request.id), sealed)) if sealed else {}
             context = _context(request, due_on, register, contact, events, letter)
-            recipient = contact["email"]
+            recipient = contact.get("email", "")
             if payload is not None:  # e.g. a one-time code, sealed until it is sent
                 context["payload"] = vault.open(str(request.id), payload)
             if letter in TO_CONTROLLER:  # the tenant's controller, about this requester
                 recipient = json.loads(context.pop("payload"))["to"]
-                context["requester_email"] = contact["email"]
+                context["requester_email"] = contact.get("email") or "no e-mail address given"
             subject, body = render(letter, **context)
             mailer.send(recipient, subject, body)
         except KeyUnavailable:

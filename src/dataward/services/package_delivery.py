@@ -6,17 +6,29 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.register import Register
-from dataward.domain.requests import UK, RequestEvent, RightsRequest
+from dataward.domain.requests import UK, RequestEvent, RequestRefused, RightsRequest
 from dataward.domain.subject_package import SubjectPackage
 from dataward.domain.subjects import Actor
 from dataward.services.download_links import IssuedLink, add_link
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.requests import advance
+
+
+def require_delivery_address(uow: UnitOfWork, request_id: UUID) -> None:
+    """Refuse, before anything is collected, a package that could reach nobody: the link goes
+    only in the letter to the requester's address, so a request without one would be
+    completed with nothing delivered."""
+    if uow.requests.contact(request_id) is None:
+        raise RequestRefused(
+            "the requester gave no e-mail address: the download link could reach nobody. "
+            "Record the request again with the address they give"
+        )
 
 
 def deliver_package(

@@ -27,8 +27,7 @@ from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.permissions import require
-from dataward.domain.register import LawfulBasis, Register, Role, StaffAction
+from dataward.domain.register import LawfulBasis, Register, Role
 from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.subjects import Actor, Subject
@@ -38,7 +37,7 @@ from dataward.services.disclosure import identifier_category, read_identifiers
 from dataward.services.download_links import DEFAULT_TTL, IssuedLink
 from dataward.services.fulfilment import working_request
 from dataward.services.gate import decide
-from dataward.services.package_delivery import deliver_package
+from dataward.services.package_delivery import deliver_package, require_delivery_address
 from dataward.services.ports import UnitOfWork, Vault
 
 PORTABLE = frozenset({LawfulBasis.CONSENT, LawfulBasis.CONTRACT})
@@ -229,8 +228,10 @@ def fulfil_portability(
     """Export the portable data (JSON and CSV in a ZIP) behind a single-use link and complete
     the request, partially when provided data was refused; the letter carries the link."""
     with uow:
-        request, subject_id = working_request(uow, request_id, RequestType.PORTABILITY)
-    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=request.tenant_id)
+        request, subject_id = working_request(
+            uow, register, actor, request_id, RequestType.PORTABILITY
+        )
+        require_delivery_address(uow, request.id)
     package, partial = collect_portability_package(
         uow, vault, clock, Gate(register), actor, request, subject_id
     )

@@ -24,8 +24,6 @@ from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.permissions import require
-from dataward.domain.register import StaffAction
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestState
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.audit import record
@@ -33,7 +31,7 @@ from dataward.services.call_access import CallView, calls_of_subject
 from dataward.services.disclosure import read_identifiers
 from dataward.services.erasure import shred
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.requests import RequestView, advance
+from dataward.services.requests import RequestView, advance, visible_request
 
 CONTROLLER_LETTER = "controller_notice"
 PURPOSE = "rights_and_complaints"
@@ -67,10 +65,7 @@ def forward_to_controller(
     request closes as forwarded, the requester is told, and the controller is written to, in
     one transaction. Refused if the tenant has named no controller contact."""
     with uow:
-        found = uow.requests.get(request_id)
-        if found is None:
-            raise NotFound("request", str(request_id))
-        request = found[0]
+        request = visible_request(uow, gate.register, actor, request_id)[0]
         tenant = uow.tenants.get(request.tenant_id) if request.tenant_id else None
     if tenant is None:
         raise RequestRefused("only a request about a tenant's call data goes to its controller")
@@ -78,7 +73,6 @@ def forward_to_controller(
         raise RequestRefused(
             f"tenant {tenant.id} has no controller contact to forward to: record one first"
         )
-    require(gate.register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=tenant.id)
     contact = read_identifiers(
         uow, vault, clock, gate, actor, subject_id=tenant.controller_contact, purpose=PURPOSE,
         types=[IdentifierType.EMAIL],
@@ -86,6 +80,8 @@ def forward_to_controller(
     address = next((i.value for i in contact.identifiers if i.type == "email"), None)
     if address is None:
         raise RequestRefused(f"tenant {tenant.id}'s controller contact has no e-mail address")
+    if not vault.has_key(str(request.id)):  # a request taken by phone has no key of its own
+        vault.create_keys([str(request.id)])
     payload = vault.seal(str(request.id), json.dumps({"to": address}))
     return advance(
         uow, clock, holidays, gate.register, actor, request.id, RequestEvent.FORWARD,
@@ -106,18 +102,20 @@ def carry_out_instruction(
     subject_id: UUID | None = None,
 ) -> Carried:
     """Carry out the tenant's instruction on a request forwarded to it: export the caller's
-    calls within the tenant, or erase the caller. Only the tenant's own administrator (or our
-    DCO) may instruct; the caller is the request's subject, or `subject_id` when the tenant
-    has found them. The instruction and its outcome are recorded and audited."""
+    calls within the tenant, or erase the caller. Only the tenant's own administrator may
+    instruct (its written instruction, Art. 28(3)(a)); the caller is the request's subject,
+    or `subject_id` when the tenant has found them. The instruction and its outcome are
+    recorded and audited; an erasure is also audited by the shred itself, with the request
+    as its reference."""
     with uow:
-        found = uow.requests.get(request_id)
-        if found is None:
-            raise NotFound("request", str(request_id))
-        request = found[0]
+        request = visible_request(uow, gate.register, actor, request_id)[0]
         tenant_id = request.tenant_id
         if tenant_id is None:
             raise RequestRefused("only a forwarded request about call data takes instructions")
-        require(gate.register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=tenant_id)
+        if actor.tenant_id != tenant_id:
+            raise RequestRefused(
+                "only the tenant's own administrator instructs us on its callers (Art. 28(3)(a))"
+            )
         if request.state is not RequestState.FORWARDED_TO_CONTROLLER:
             raise RequestRefused("instructions follow once the request is forwarded")
         caller = subject_id or request.subject_id

@@ -79,7 +79,9 @@ def fulfil_rectification(
         raise RequestRefused("one correction per identifier kind")
     now = clock.now()
     with uow:
-        request, subject_id = working_request(uow, request_id, RequestType.RECTIFICATION)
+        request, subject_id = working_request(
+            uow, register, actor, request_id, RequestType.RECTIFICATION
+        )
         subject = uow.subjects.get(subject_id)
         if subject is None or subject.erased:
             raise NotFound("subject", str(subject_id))

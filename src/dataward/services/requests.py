@@ -23,7 +23,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
 from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register import LawfulBasis, Register, StaffAction
 from dataward.domain.request_scope import check_scope
 from dataward.domain.requests import (
     FORWARD_WITHIN_WORKING_DAYS,
@@ -119,8 +119,12 @@ def _record(
     now = clock.now()
     if not 0 <= forward_within <= 30:
         raise RequestRefused("forward_within: 0 to 30 working days")
-    purposes = frozenset(purpose.key for purpose in register.purposes)
-    scope = check_scope(command.type, command.scope, purposes)
+    objectable = frozenset(
+        p.key
+        for p in register.purposes
+        if p.lawful_basis in (LawfulBasis.LEGITIMATE_INTERESTS, LawfulBasis.PUBLIC_TASK)
+    )
+    scope = check_scope(command.type, command.scope, objectable)
     if command.channel not in CHANNELS:
         raise RequestRefused(f"channel: one of {', '.join(CHANNELS)}")
     if command.received > now.astimezone(UK).date():
@@ -247,7 +251,7 @@ def advance(
     """
     now = clock.now()
     with uow:
-        request, version, _ = _visible(uow, register, actor, request_id)
+        request, version, _ = visible_request(uow, register, actor, request_id)
         if (
             request.tenant_id is not None
             and actor.tenant_id is None
@@ -299,7 +303,7 @@ def request_timeline(
 ) -> tuple[RequestView, Sequence[Transition], list[LetterView]]:
     """A request, every transition it went through, and every letter queued and sent."""
     with uow:
-        request, _, due = _visible(uow, register, actor, request_id)
+        request, _, due = visible_request(uow, register, actor, request_id)
         events = uow.requests.timeline(request.id)
         letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
         flag = uow.requests.flag_of(request.id)
@@ -352,10 +356,11 @@ def _sealed_contact(vault: Vault, request_id: UUID, command: NewRequest) -> byte
     return sealed
 
 
-def _visible(
+def visible_request(
     uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
 ) -> tuple[RightsRequest, int, date]:
-    """The request, if the actor may work it; another tenant's answers as not found."""
+    """The request (with its version and due date), if the actor may work it; another
+    tenant's answers as not found, the same as one that does not exist."""
     found = uow.requests.get(request_id)
     if found is None:
         raise NotFound("request", str(request_id))

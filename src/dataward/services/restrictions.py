@@ -84,9 +84,19 @@ def apply_restriction(
 
 
 def lift_restriction(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: LiftRestriction
+    uow: UnitOfWork,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    command: LiftRestriction,
+    *,
+    told_by_letter: bool = False,
 ) -> Restriction:
-    """Lift a restriction now; refused unless the subject was told beforehand (Art. 18(3))."""
+    """Lift a restriction now; refused unless the subject was told beforehand (Art. 18(3)).
+
+    A restriction a request applied, whose requester gave an address, is lifted only once our
+    letter telling them has gone (`services.rights_restriction`, which says `told_by_letter`),
+    not on a date staff assert."""
     with uow:
         restriction = uow.restrictions.get(command.restriction_id)
         if restriction is None:
@@ -94,6 +104,17 @@ def lift_restriction(
         require_on_subject(
             uow, register, actor, StaffAction.MANAGE_RESTRICTIONS, restriction.subject_id
         )
+        ref = restriction.request_ref
+        if (
+            not told_by_letter
+            and ref is not None
+            and uow.requests.get(ref) is not None
+            and uow.requests.contact(ref) is not None
+        ):
+            raise RestrictionRefused(
+                "this restriction came from a request: send the letter telling the person "
+                "(requests tell-lifting), then lift it once it has gone"
+            )
         lifted = restriction.lift(clock.now(), command.subject_told_at)
         if not uow.restrictions.record_lift(lifted):
             raise RestrictionRefused(f"restriction {lifted.id} was lifted meanwhile")

@@ -30,7 +30,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.legal_hold import TAX_GROUND, ErasureHold, held_until, tax_held_categories
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
-from dataward.domain.requests import RequestEvent, RequestType
+from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import record
 from dataward.services.disclosure import identifier_category
@@ -39,7 +39,7 @@ from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.marketing_suppression import suppress_subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.recipients import recipients_to_tell
-from dataward.services.requests import advance
+from dataward.services.requests import advance, visible_request
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +104,18 @@ def fulfil_erasure(
     """Erase the request's subject but for what a legal hold keeps, then complete the request.
 
     `last_transaction` is the date of the subject's last transaction with us (from the
-    accounts), which the tax term runs from; without it no end date is invented: the result
-    says the date is unknown and the hold waits for it.
+    accounts), which the tax term runs from. No end date is invented, and none is left open
+    (a hold without one would keep the records for ever): when the hold cannot be dated, the
+    erasure is refused before anything is done, naming what is missing.
     """
     now = clock.now()
     with uow:
-        request, subject_id = working_request(uow, request_id, RequestType.ERASURE)
+        interrupted = _interrupted(uow, register, actor, request_id)
+    if interrupted is not None:  # erased already, but the request was not completed then
+        _complete(uow, clock, holidays, register, actor, interrupted)
+        return interrupted
+    with uow:
+        request, subject_id = working_request(uow, register, actor, request_id, RequestType.ERASURE)
         subject = uow.subjects.get(subject_id)
         if subject is None or subject.erased:
             subject = None
@@ -127,6 +133,13 @@ def fulfil_erasure(
     held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
     by_category = Counter(identifier_category(s.type, subject) for s in stored)
     kept_kinds = {s.type for s in stored if held is not None and held.keeps(s.type)}
+    if kept_kinds and held is not None and held.rule is not None:
+        _refuse_undated_hold(register, held.rule.key, subject, last_transaction)
+    with uow:  # noted first: a retry after the erasure finds what it was doing
+        uow.requests.set_outcome(
+            request.id, {ERASING: str(subject.id), "recipients": list(recipients)}
+        )
+        uow.commit()
     if not kept_kinds or held is None or held.rule is None:
         result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients)
         result.erased.update({f"identifiers.{c}": n for c, n in by_category.items()})
@@ -142,6 +155,62 @@ def fulfil_erasure(
         )  # fmt: skip
     _complete(uow, clock, holidays, register, actor, result)
     return result
+
+
+ERASING = "erasing"
+"""Outcome key that marks an erasure begun: the subject it is erasing."""
+
+
+def _interrupted(
+    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
+) -> ErasureResult | None:
+    """The result of an erasure that went through while its request was left open (the
+    completion failed after the shred, which unlinked the request from the subject)."""
+    request = visible_request(uow, register, actor, request_id)[0]
+    noted = uow.requests.outcome_of(request.id) or {}
+    if request.closed or request.subject_id is not None or ERASING not in noted:
+        return None
+    subject_id = UUID(str(noted[ERASING]))
+    recipients = [str(r) for r in noted.get("recipients", [])]
+    notes = ["erased earlier; the request is completed now"]
+    tombstone = uow.subjects.tombstone(subject_id)
+    if tombstone is not None and tombstone.request_ref == str(request.id):
+        return ErasureResult(
+            request.id, subject_id, {}, None, recipients, 0, key_destroyed=True, notes=notes
+        )
+    hold = uow.holds.get(str(subject_id))
+    if hold is None or hold.request_id != str(request.id):
+        return None
+    kept = KeptRecords(
+        categories=hold.categories, identifiers=0, ground=hold.ground, rule="",
+        until=hold.delete_on, waiting_for=hold.waiting_for,
+    )  # fmt: skip
+    return ErasureResult(
+        request.id, subject_id, {}, kept, recipients, 0, key_destroyed=False, notes=notes
+    )
+
+
+_MISSING_WORDS = {
+    "financial_year_end_of_last_transaction": "the date of the last transaction "
+    "(--last-transaction)",
+    "relationship_end": "the end of the customer relationship",
+}
+
+
+def _refuse_undated_hold(
+    register: Register, rule_key: str, subject: Subject, last_transaction: date | None
+) -> None:
+    dated = held_until(
+        register, register.retention_rule(rule_key),
+        relationship_end=subject.relationship_end, last_transaction=last_transaction,
+    )  # fmt: skip
+    if dated.delete_on is None:
+        missing = [_MISSING_WORDS.get(e.value, e.value) for e in dated.waiting_for]
+        raise RequestRefused(
+            "the tax hold on this subject's records cannot be dated without "
+            + " and ".join(missing)
+            + ": nothing was erased"
+        )
 
 
 def _shred_all(

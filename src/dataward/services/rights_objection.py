@@ -92,7 +92,9 @@ def fulfil_objection(
     open: call again with the decision.
     """
     with uow:
-        request, subject_id = working_request(uow, request_id, RequestType.OBJECTION)
+        request, subject_id = working_request(
+            uow, register, actor, request_id, RequestType.OBJECTION
+        )
         objections = list(uow.objections.for_subject(subject_id))
         events = uow.consents.events_for(subject_id)
     kind, purpose = parse_target(target or getattr(request, "scope", None))

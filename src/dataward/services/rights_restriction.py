@@ -47,7 +47,9 @@ def fulfil_restriction(
     """Restrict all the subject's data on the request's ground, then complete the request.
     Carried out twice, the second finds the restriction the first applied and only completes."""
     with uow:
-        request, subject_id = working_request(uow, request_id, RequestType.RESTRICTION)
+        request, subject_id = working_request(
+            uow, register, actor, request_id, RequestType.RESTRICTION
+        )
         existing = [
             r
             for r in uow.restrictions.for_subject(subject_id)
@@ -75,6 +77,11 @@ def tell_before_lifting(
     """Queue the letter telling the person their restriction will be lifted (Art. 18(3))."""
     with uow:
         _, request_id = _requested(uow, register, actor, restriction_id)
+        if uow.requests.contact(request_id) is None:
+            raise RestrictionRefused(
+                "the request gave no address to write to: tell the person another way, then "
+                "lift the restriction giving when they were told"
+            )
         uow.requests.queue_letter(request_id, LIFTING_LETTER, clock.now())
         uow.commit()
 
@@ -91,8 +98,9 @@ def lift_after_telling(
             "the letter telling the person has not gone yet: tell them first (Art. 18(3))"
         )
     return lift_restriction(
-        uow, clock, register, actor, LiftRestriction(restriction.id, subject_told_at=told)
-    )
+        uow, clock, register, actor, LiftRestriction(restriction.id, subject_told_at=told),
+        told_by_letter=True,
+    )  # fmt: skip
 
 
 def _requested(

@@ -1,0 +1,228 @@
+"""What must not happen when a right is carried out, tried on real databases: our staff
+carrying out a tenant's request (the tenant is the controller), a package that could reach
+nobody, a request's restriction lifted on a date staff assert, another tenant's request
+confirmed to exist. Each refusal happens before anything is changed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from faker import Faker
+
+from dataward.adapters.ingest.files import file_source
+from dataward.adapters.mail.letters import render_letter
+from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.errors import NotFound, RestrictionRefused
+from dataward.domain.gate import Gate
+from dataward.domain.requests import RequestRefused, RequestState, RequestType
+from dataward.domain.subjects import Actor
+from dataward.services.access_package import fulfil_access
+from dataward.services.ingest import ingest
+from dataward.services.outbox import deliver
+from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
+from dataward.services.requests import NewRequest, request_timeline
+from dataward.services.restrictions import LiftRestriction, lift_restriction
+from dataward.services.rights_erasure import fulfil_erasure
+from dataward.services.rights_restriction import fulfil_restriction, tell_before_lifting
+from dataward.services.subjects import NewSubject, create_subject, find_subject
+from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from tests.builders import TENANT_A
+from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
+from tests.integration.world import World
+from tests.samples import sample
+
+DCO = Actor(id="staff-dco", role="dco")
+OPERATOR = Actor(id="staff-operator", role="operator")
+ADMIN_A = Actor(id="admin-a", role="tenant_admin", tenant_id=TENANT_A)
+HOLIDAYS = bank_holidays()
+QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
+
+
+def _caller_of_a(world: World) -> str:
+    ingest(
+        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A,
+        [file_source(sample(QUEUE_LOG))],
+    )  # fmt: skip
+    found = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
+    assert found is not None
+    return str(found.id)
+
+
+def test_our_staff_cannot_carry_out_a_tenants_request(world: World, fake: Faker) -> None:
+    caller = _caller_of_a(world)
+    request_id = world.working_request(
+        ADMIN_A,
+        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
+                   tenant_id=TENANT_A, subject_id=caller, contact_email=fake.email()),  # type: ignore[arg-type]
+    )  # fmt: skip
+    with pytest.raises(RequestRefused, match="answered by the tenant"):
+        fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+                       request_id)  # fmt: skip
+    with world.uow() as uow:
+        subject = uow.subjects.get(caller)
+    assert subject is not None
+    assert not subject.erased  # refused before anything was done
+    view, _, _ = request_timeline(world.uow(), world.register, ADMIN_A, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    assert view.request.subject_id is not None
+    done = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id
+    )
+    assert done.key_destroyed  # the tenant, its controller, may
+
+
+def test_another_tenants_request_is_not_found_for_forwarding_or_instructions(
+    world: World, fake: Faker
+) -> None:
+    create_tenant(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewTenant(name="Tenant C", id="tenant-c",
+                  contact=ControllerContact(name=fake.name(), email=fake.email())),
+    )  # fmt: skip
+    theirs = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
+                   contact_email=fake.email()),
+    )  # fmt: skip
+    gate = Gate(world.register)
+    for attempt in (
+        lambda: forward_to_controller(
+            world.uow(), world.vault, world.clock, HOLIDAYS, gate, ADMIN_A, str(theirs)
+        ),
+        lambda: carry_out_instruction(
+            world.uow(), world.vault, world.clock, gate, ADMIN_A, str(theirs), Instruction.ERASE
+        ),
+    ):
+        with pytest.raises(NotFound):  # the same answer as for a request that does not exist
+            attempt()
+
+
+def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
+    world: World, fake: Faker
+) -> None:
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
+    )  # fmt: skip
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
+                   subject_id=subject.id),
+    )  # fmt: skip
+    with pytest.raises(RequestRefused, match="no e-mail address"):
+        fulfil_access(
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+            base_url="https://privacy.example.test",
+        )  # fmt: skip
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    with world.uow() as uow:
+        assert list(uow.downloads.for_request(str(request_id))) == []
+
+
+def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fake: Faker) -> None:
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="customer_contact", identifiers=[("email", fake.email())]),
+    )  # fmt: skip
+
+    def restricted(**contact: str) -> object:
+        request_id = world.working_request(
+            DCO,
+            NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25),
+                       channel="email", subject_id=subject.id, scope="accuracy_contested",
+                       **contact),  # type: ignore[arg-type]
+        )  # fmt: skip
+        return fulfil_restriction(
+            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id
+        )
+
+    with_address = restricted(contact_email=fake.email())
+    asserted = LiftRestriction(with_address.id, world.clock.now() - timedelta(days=1))  # type: ignore[attr-defined]
+    with pytest.raises(RestrictionRefused, match="tell-lifting"):
+        lift_restriction(world.uow(), world.clock, world.register, DCO, asserted)
+    without = restricted()
+    with pytest.raises(RestrictionRefused, match="no address"):
+        tell_before_lifting(world.uow(), world.clock, world.register, DCO, without.id)  # type: ignore[attr-defined]
+    told = world.clock.now() - timedelta(hours=1)  # told by phone, say: staff record when
+    lifted = lift_restriction(
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
+        LiftRestriction(without.id, told),  # type: ignore[attr-defined]
+    )
+    assert lifted.subject_told_at == told
+
+
+def test_the_controller_is_written_to_when_the_requester_gave_no_address(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    controller = fake.email()
+    create_tenant(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewTenant(name="Tenant C", id="tenant-c",
+                  contact=ControllerContact(name=fake.name(), email=controller)),
+    )  # fmt: skip
+    from dataward.services.requests import receive_request
+
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="phone",
+                   tenant_id="tenant-c"),
+    )  # fmt: skip
+    forward_to_controller(
+        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
+        str(view.request.id),
+    )  # fmt: skip
+    sent = deliver(
+        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
+        render_letter, world.clock, world.register,
+    )  # fmt: skip
+    assert sent.sent == 1
+    assert [m["To"] for m in inbox.messages] == [controller]
+
+
+def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataward.services.rights_erasure as erasure_module
+    from dataward.domain.errors import WriteConflict
+
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
+    )  # fmt: skip
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject.id, contact_email=email),
+    )  # fmt: skip
+    real = erasure_module.advance
+
+    def conflict(*_args: object, **_kw: object) -> object:
+        raise WriteConflict("the request was changed meanwhile: read it again")
+
+    monkeypatch.setattr(erasure_module, "advance", conflict)
+    with pytest.raises(WriteConflict):
+        fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+                       request_id)  # fmt: skip
+    with world.uow() as uow:
+        erased = uow.subjects.get(subject.id)
+    assert erased is not None
+    assert erased.erased  # the shred went through; the completion did not
+    monkeypatch.setattr(erasure_module, "advance", real)
+    again = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
+    )
+    assert again.notes == ["erased earlier; the request is completed now"]
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.COMPLETED
+    assert view.outcome is not None
+    assert view.outcome["key_destroyed"] is True
