@@ -28,7 +28,7 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
     view = receive_request(
         c.uow(), c.vault(), c.clock, c.holidays(), register, DCO,
         NewRequest(type=RequestType.ACCESS, received=c.clock.now().date(), channel="post",
-                   subject_id=subject.id),
+                   subject_id=subject.id, contact_email=fake.email()),
     )  # fmt: skip
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
         advance(
@@ -44,13 +44,18 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
 
 def test_the_link_downloads_the_zip_once(api: Api, fake: Faker) -> None:
     token = _link(api, fake)
-    first = api.client.get(PATH + token)
+    for _ in range(2):  # opening the link (a person, or a mail scanner first) spends nothing
+        page = api.client.get(PATH + token)
+        assert page.status_code == 200
+        assert f'action="{PATH}{token}"' in page.text
+        assert page.headers["cache-control"] == "no-store"
+    first = api.client.post(PATH + token)
     assert first.status_code == 200
     assert first.headers["content-type"] == "application/zip"
     assert first.headers["content-disposition"].startswith("attachment; filename=")
     assert first.headers["cache-control"] == "no-store"
     assert first.content[:2] == b"PK"
-    again = api.client.get(PATH + token)
+    again = api.client.post(PATH + token)
     assert again.status_code == 410
     assert again.json()["error"]["code"] == "download_gone"
     assert "request" not in again.json()["error"]["message"]
@@ -61,17 +66,27 @@ def test_unknown_and_altered_links_are_404(api: Api, fake: Faker) -> None:
     nonce, signature = token.split(".")
     altered = nonce + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
     for bad in (altered, "nothing", "a.b"):
-        response = api.client.get(PATH + bad)
+        response = api.client.post(PATH + bad)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "download_not_found"
-    assert api.client.get(PATH + token).status_code == 200  # the real one still works
+    assert api.client.post(PATH + token).status_code == 200  # the real one still works
 
 
 def test_every_attempt_is_audited(api: Api, fake: Faker) -> None:
     token = _link(api, fake)
-    api.client.get(PATH + "nothing")
-    api.client.get(PATH + token)
-    api.client.get(PATH + token)
+    api.client.post(PATH + "nothing")
+    api.client.post(PATH + token)
+    api.client.post(PATH + token)
     with api.container.uow() as uow:
         actions = [e.decision for e in uow.audit.iter_entries() if e.actor == "public-download"]
     assert actions == ["tampered", "served", "used"]
+
+
+def test_attempts_from_one_address_are_limited(api: Api, fake: Faker) -> None:
+    from dataward.entrypoints.api.app import DOWNLOADS_PER_HOUR
+
+    answers = [api.client.post(PATH + "nothing").status_code for _ in range(DOWNLOADS_PER_HOUR)]
+    assert answers == [404] * DOWNLOADS_PER_HOUR
+    limited = api.client.post(PATH + _link(api, fake))
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0

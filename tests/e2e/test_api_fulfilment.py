@@ -63,12 +63,12 @@ def test_an_access_request_is_answered_with_a_link_that_works_once(api: Api, fak
     letter = api.container.vault().open(request_id, sealed)
     match = re.search(r"/api/v1/public/downloads/(\S+)", letter)
     assert match is not None
-    first = api.client.get(f"/api/v1/public/downloads/{match.group(1)}")
+    first = api.client.post(f"/api/v1/public/downloads/{match.group(1)}")
     assert first.status_code == 200
     with zipfile.ZipFile(io.BytesIO(first.content)) as package:
         assert {"data.json", "report.html"} <= set(package.namelist())
         assert email.lower() in package.read("data.json").decode()  # the subject's own data, opened
-    assert api.client.get(f"/api/v1/public/downloads/{match.group(1)}").status_code == 410
+    assert api.client.post(f"/api/v1/public/downloads/{match.group(1)}").status_code == 410
     again = _fulfil(api, request_id)
     assert again.status_code == 409  # type: ignore[attr-defined]
 

@@ -207,8 +207,8 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
         assert not disclosed.refused
         assert sorted(i.value for i in disclosed.identifiers) == ["+442079460123", "Ada Example"]
         readable.add(purpose.key)
-    assert readable == {"secure_storage", "legal_claims"}
-    assert len(vault.opened) == 4  # two identifiers, two purposes: nothing else was opened
+    assert readable == {"secure_storage", "legal_claims", "rights_and_complaints"}
+    assert len(vault.opened) == 6  # two identifiers, three purposes: nothing else was opened
 
 
 def test_a_refused_read_opens_nothing_and_says_why(

@@ -61,7 +61,8 @@ def test_a_restricted_subject_is_refused_for_every_purpose_but_storage_and_legal
                 allowed.add(purpose.key)
             else:
                 assert decision.reason is R.PROCESSING_RESTRICTED, (purpose.key, category)
-    assert allowed == {"secure_storage", "legal_claims"}
+    # storage, legal claims, and answering the person's own requests (Art. 18(2), consent)
+    assert allowed == {"secure_storage", "legal_claims", "rights_and_complaints"}
 
 
 def test_without_the_restriction_the_same_requests_are_all_allowed(

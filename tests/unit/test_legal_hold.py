@@ -119,8 +119,10 @@ def test_an_authority_without_scopes_may_receive_every_field_of_the_purpose() ->
     assert held.keeps("phone")
 
 
-def test_a_held_subject_serves_only_the_tax_purpose_and_storage() -> None:
+def test_a_held_subject_serves_only_the_tax_purpose_storage_and_its_own_requests() -> None:
     assert purposes_under_hold(REGISTER, TAX_GROUND, "end_user") == {
-        "business_compliance", "secure_storage",
+        "business_compliance", "secure_storage", "rights_and_complaints",
     }  # fmt: skip
-    assert purposes_under_hold(REGISTER, "some_other_ground", "end_user") == {"secure_storage"}
+    assert purposes_under_hold(REGISTER, "some_other_ground", "end_user") == {
+        "secure_storage", "rights_and_complaints",
+    }  # fmt: skip

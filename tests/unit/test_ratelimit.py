@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dataward.adapters.ratelimit import RateLimiter
+from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.domain.clock import FixedClock
 
 
@@ -27,3 +27,11 @@ def test_a_client_gets_its_allowance_per_sliding_window() -> None:
 def test_a_limit_allows_at_least_one() -> None:
     with pytest.raises(ValueError, match="at least one"):
         RateLimiter(0, timedelta(hours=1), FixedClock(datetime(2026, 1, 1, tzinfo=UTC)))
+
+
+def test_an_ipv6_client_is_counted_by_its_64() -> None:
+    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9")
+    assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
+    assert client_key("198.51.100.7") == "198.51.100.7"
+    assert client_key(None) == "unknown"
+    assert client_key("not an address") == "unparsable"

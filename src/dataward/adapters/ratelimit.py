@@ -9,6 +9,7 @@ process and never stored), and only for as long as its window lasts.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import threading
 from collections import OrderedDict, deque
@@ -18,6 +19,20 @@ from dataward.domain.clock import Clock
 
 MAX_CLIENTS = 100_000
 """Beyond this many distinct clients the longest quiet is forgotten first."""
+
+
+def client_key(address: str | None) -> str:
+    """Whom a limit counts: an IPv4 address, or an IPv6 address's /64 (one household or host
+    is given a whole /64 and can rotate through it); anything unparsable counts as one."""
+    if not address:
+        return "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return "unparsable"
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 class RateLimiter:

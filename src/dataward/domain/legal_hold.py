@@ -147,8 +147,9 @@ def _fields_for(register: Register, recipient: Recipient, purpose: Purpose) -> s
 
 
 def is_storage(purpose: Purpose) -> bool:
-    """Whether a purpose is storage: on legal obligation and allowed under restriction (the
-    register's `secure_storage`), as opposed to legal claims, which are a use of the data."""
+    """Whether a purpose may go on under a hold: on legal obligation and allowed under
+    restriction (the register's `secure_storage`, and `rights_and_complaints`, so the person's
+    own requests are still answered), as opposed to legal claims, a use of the data."""
     return (
         purpose.allowed_under_restriction and purpose.lawful_basis is LawfulBasis.LEGAL_OBLIGATION
     )

@@ -21,6 +21,10 @@ from dataward.entrypoints.api.requests import router as requests_router
 from dataward.entrypoints.api.subjects import router as subjects_router
 from dataward.entrypoints.api.tenants import router as tenants_router
 
+DOWNLOADS_PER_HOUR = 30
+"""Download attempts one client address may make in an hour: a person needs one or two; this
+bounds guessing and the audit entries each attempt writes."""
+
 
 def create_app(container: Container) -> FastAPI:
     app = FastAPI(
@@ -32,6 +36,9 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.form_limiter = RateLimiter(
         container.settings.public_form_per_hour, timedelta(hours=1), container.clock
+    )
+    app.state.download_limiter = RateLimiter(
+        DOWNLOADS_PER_HOUR, timedelta(hours=1), container.clock
     )
     errors.install(app)
     app.include_router(register_router)

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from pydantic import BaseModel, Field
 
-from dataward.adapters.ratelimit import RateLimiter
+from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.domain.errors import DatawardError, InvalidIdentifier
 from dataward.domain.register import Register
 from dataward.domain.register_terms import LawfulBasis
@@ -91,7 +91,7 @@ def form(register: RegisterDep) -> HTMLResponse:
 @router.post("/requests/new", response_class=HTMLResponse, summary="Send the request form")
 async def submit(request: Request, container: ContainerDep, register: RegisterDep) -> HTMLResponse:
     limiter: RateLimiter = request.app.state.form_limiter
-    wait = limiter.hit(request.client.host if request.client else "unknown")
+    wait = limiter.hit(client_key(request.client.host if request.client else None))
     if wait is not None:
         return _render(
             register,
