@@ -35,7 +35,7 @@ The tree, with the module each one lives in (here unless named):
     ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked
     │                          (services.quarantine)
     ├── RequestRefused         a rights-request event the state machine or its rules do not
-    │                          allow now (domain.requests)
+    │                          allow now (domain.request_terms)
     ├── ReportRefused          a report asked for a range that ends before it starts
     │                          (services.reports)
     ├── DownloadNotFound       a download link unknown or altered (services.download_links)
