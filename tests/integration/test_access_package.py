@@ -268,3 +268,34 @@ def test_a_request_not_started_is_refused_and_issues_no_link(world: World, fake:
             view.request.id, base_url=BASE,
         )  # fmt: skip
     assert _audit(world, "download_issued") == []
+
+
+def test_a_supplementary_statement_is_part_of_the_answer(world: World, fake: Faker) -> None:
+    from dataward.services.rectification import fulfil_rectification
+
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", email)]),
+    )  # fmt: skip
+    said = "My job title changed in March; the old one was never mine."
+    rectify = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.RECTIFICATION, received=date(2026, 11, 25),
+                   channel="email", subject_id=subject.id, contact_email=email),
+    )  # fmt: skip
+    fulfil_rectification(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, rectify,
+        statement=said,
+    )  # fmt: skip
+    access = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject.id, contact_email=email),
+    )  # fmt: skip
+    done = fulfil_access(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, access,
+        base_url=BASE,
+    )  # fmt: skip
+    (statements,) = [d for d in done.package.datasets if d.name == "statements"]
+    assert statements.rows == ((said,),)

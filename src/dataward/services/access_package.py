@@ -64,6 +64,10 @@ class AccessDelivered:
 # -- collecting --------------------------------------------------------------------------------
 
 
+STATEMENTS_CATEGORY = "rights_requests"
+"""Where the register files what a person asked us to record (a supplementary statement)."""
+
+
 def collect_access_package(
     uow: UnitOfWork,
     vault: Vault,
@@ -100,8 +104,21 @@ def collect_access_package(
                 calls = list(uow.calls.calls_of(request.tenant_id, str(subject_id)))
             else:
                 withheld.append(Withheld("calls", f"not readable now: {decision.reason.value}"))
+        sealed_statements = list(uow.statements.of(str(subject_id)))
+        statements_readable = bool(sealed_statements) and (
+            request.tenant_id is None
+            and decide(
+                uow, gate, actor, subject_id=subject_id, category=STATEMENTS_CATEGORY,
+                purpose=purpose, at=at, decrypt=True,
+            ).allowed
+        )  # fmt: skip
         uow.commit()
         audit = list(uow.audit.entries_about(str(subject_id)))
+    statements: tuple[tuple[Cell, ...], ...] = ()
+    if statements_readable:
+        statements = tuple((vault.open(str(subject_id), c),) for c in sealed_statements)
+    elif sealed_statements:
+        withheld.append(Withheld("statements", "not readable now for answering your request"))
     datasets = (
         _subject_dataset(subject),
         identifiers,
@@ -121,6 +138,12 @@ def collect_access_package(
                 )
                 for e in consents
             ),
+        ),
+        Dataset(
+            "statements",
+            "Supplementary statements you asked us to add to your data (Art. 16)",
+            ("statement",),
+            statements,
         ),
         Dataset(
             "restrictions",
