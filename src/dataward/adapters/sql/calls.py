@@ -386,7 +386,7 @@ def _stored_call(row: Any) -> StoredCall:
     return StoredCall(**values)
 
 
-def _unlink_calls(connection: Connection, subject_id: str) -> int:
+def _unlink_calls(connection: Connection, subject_id: str, _at: datetime) -> int:
     """Shredding: the subject's calls stay (they are the tenant's records) without the link.
 
     One statement for the three party columns: on PostgreSQL each statement is planned over
