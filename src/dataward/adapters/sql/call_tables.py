@@ -78,6 +78,7 @@ ingests = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("tenant_id", String(64), nullable=False, index=True),
     Column("source", String(255), nullable=False),
+    Column("source_digest", LargeBinary(16), nullable=True, comment="Keyed digest of file name"),
     Column("format", String(32), nullable=False),
     Column("actor", String(100), nullable=False),
     Column("started_at", UTCDateTime(), nullable=False),

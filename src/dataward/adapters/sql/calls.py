@@ -81,6 +81,8 @@ class IngestRecord:
     id: int
     tenant_id: str
     source: str
+    """A neutral label (`file-7.log`), never the file's name."""
+    source_digest: bytes | None
     format: str
     actor: str
     started_at: datetime
@@ -121,6 +123,7 @@ class SqlCallRepository:
         format: str,  # noqa: A002 - the column's name
         actor: str,
         at: datetime,
+        source_digest: bytes | None = None,
         quarantine_key: str | None = None,
         header_ciphertext: bytes | None = None,
         replay_of: int | None = None,
@@ -130,6 +133,7 @@ class SqlCallRepository:
             .values(
                 tenant_id=tenant_id,
                 source=source[-255:],
+                source_digest=source_digest,
                 format=format,
                 actor=actor,
                 started_at=at,
@@ -166,6 +170,21 @@ class SqlCallRepository:
             .values(quarantine_key=key_id, header_ciphertext=header)
         )
 
+    def label_ingest(self, ingest_id: int, label: str) -> None:
+        """Name the ingest by its label once its id is known."""
+        self._connection.execute(
+            update(ingests).where(ingests.c.id == ingest_id).values(source=label[-255:])
+        )
+
+    def ingests_named(self, tenant_id: str, source_digest: bytes) -> list[IngestRecord]:
+        """The tenant's ingests of a file whose name has this digest, oldest first."""
+        rows = self._connection.execute(
+            select(ingests)
+            .where(ingests.c.tenant_id == tenant_id, ingests.c.source_digest == source_digest)
+            .order_by(ingests.c.id)
+        )
+        return [_ingest_record(row._mapping) for row in rows]
+
     def finish_ingest(self, ingest_id: int, at: datetime) -> None:
         self._connection.execute(
             update(ingests).where(ingests.c.id == ingest_id).values(finished_at=at)
@@ -173,7 +192,7 @@ class SqlCallRepository:
 
     def ingest(self, ingest_id: int) -> IngestRecord | None:
         row = self._connection.execute(select(ingests).where(ingests.c.id == ingest_id)).first()
-        return IngestRecord(**row._mapping) if row is not None else None
+        return _ingest_record(row._mapping) if row is not None else None
 
     # calls ---------------------------------------------------------------------------------
 
@@ -374,6 +393,14 @@ def _call_tuple(call: StoredCall) -> tuple[Any, ...]:
     values[CALL_COLUMNS.index("direction")] = call.direction.value
     values[CALL_COLUMNS.index("disposition")] = call.disposition.value
     return tuple(values)
+
+
+def _ingest_record(row: Any) -> IngestRecord:
+    values = dict(row)
+    for name in ("source_digest", "header_ciphertext"):
+        if values[name] is not None:
+            values[name] = bytes(values[name])
+    return IngestRecord(**values)
 
 
 def _stored_call(row: Any) -> StoredCall:
