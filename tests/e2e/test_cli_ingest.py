@@ -103,3 +103,44 @@ def test_a_file_named_after_a_number_is_named_only_by_its_label(
     assert audit.exit_code == 0, audit.output
     assert number not in audit.stdout
     assert number.encode() not in _var_bytes(operator)
+
+
+@pytest.mark.usefixtures("operator")
+def test_shredding_a_caller_erases_their_quarantined_line(tmp_path: Path) -> None:
+    path = tmp_path / "queue_log"
+    path.write_text(
+        "1764000000|1.1|sales|NONE|ENTERQUEUE||07700900123|1\n"
+        "1764000009|1.1|sales|NONE|ABANDON|1|1|9\n"
+        "17640001oo|2.1|sales|NONE|ENTERQUEUE||+44 7700 900123|1\n"
+    )
+    kept = runner.invoke(
+        app, ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
+              "asterisk-queue-log"],
+    )  # fmt: skip
+    assert kept.exit_code == 0, kept.output
+    admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "acme"}
+    found = runner.invoke(
+        app, ["subjects", "find", "--purpose", "telephony_reporting", "--phone", "07700 900123",
+              "--tenant", "acme"], env=admin,
+    )  # fmt: skip
+    assert found.exit_code == 0, found.output
+    caller = found.stdout.split()[0]
+    shredded = runner.invoke(
+        app, ["subjects", "shred", caller, "--reason", "erasure_request", "--yes"], env=admin
+    )
+    assert shredded.exit_code == 0, shredded.output
+    assert "quarantine 1" in shredded.stdout
+    assert (
+        "no quarantined lines"
+        in runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"]).stdout
+    )
+    listed = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme", "--resolved"])
+    assert listed.stdout.rstrip().endswith("[erased]")
+    ingest_id = listed.stdout.split()[1]
+    out = tmp_path / "lines.txt"
+    export = runner.invoke(
+        app, ["ingest", "export", ingest_id, "--tenant", "acme", "-o", str(out)], env=admin
+    )
+    assert export.exit_code == 1
+    assert "no quarantined lines left" in export.output
+    assert not out.exists()

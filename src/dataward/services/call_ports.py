@@ -93,7 +93,11 @@ class CallRepository(Protocol):
         self, tenant_id: str, start: datetime | None = None, end: datetime | None = None
     ) -> Iterator[StoredCall]: ...
 
-    def quarantine(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    def quarantine(
+        self, rows: Sequence[dict[str, Any]], parties: Sequence[Iterable[bytes]]
+    ) -> None:
+        """Bad lines (sealed), each with the blind indexes of whoever it could name."""
+        ...
 
     def quarantined(
         self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False

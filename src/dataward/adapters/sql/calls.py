@@ -1,7 +1,8 @@
-"""The call store on SQLAlchemy Core: calls, ingests, the quarantine and its unlink step.
+"""The call store on SQLAlchemy Core: calls, ingests, the quarantine and their unlink steps.
 
 Rows move as plain tuples in the hot path (an ingest writes millions), and the repository
-never sees a number: the service resolves parties to subject references before calling it.
+never sees a number: the service resolves parties to subject references before calling it,
+and hands over a quarantined line sealed, with the blind indexes of whoever it could name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     case,
+    delete,
     func,
     insert,
     or_,
@@ -23,9 +25,9 @@ from sqlalchemy import (
     update,
 )
 
-from dataward.adapters.sql.call_tables import call_quarantine, calls, ingests
+from dataward.adapters.sql.call_tables import call_quarantine, calls, ingests, quarantine_parties
 from dataward.adapters.sql.unlink import register_unlink_step
-from dataward.adapters.sql.vault_tables import tombstones
+from dataward.adapters.sql.vault_tables import identifiers, tombstones
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import Direction, Disposition
 
@@ -325,9 +327,24 @@ class SqlCallRepository:
 
     # quarantine ----------------------------------------------------------------------------
 
-    def quarantine(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            self._connection.execute(insert(call_quarantine), list(rows))
+    def quarantine(
+        self, rows: Sequence[dict[str, Any]], parties: Sequence[Iterable[bytes]]
+    ) -> None:
+        """Quarantined lines, each with the blind indexes of the parties it could name
+        (`parties[i]` for `rows[i]`), so that erasing one of them reaches the line."""
+        if not rows:
+            return
+        ids = self._connection.execute(
+            insert(call_quarantine).returning(call_quarantine.c.id, sort_by_parameter_order=True),
+            list(rows),
+        ).scalars()
+        index_rows = [
+            {"quarantine_id": line_id, "blind_index": index}
+            for line_id, indexes in zip(ids, parties, strict=True)
+            for index in set(indexes)
+        ]
+        if index_rows:
+            self._connection.execute(insert(quarantine_parties), index_rows)
 
     def quarantined(
         self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False
@@ -349,6 +366,9 @@ class SqlCallRepository:
             update(call_quarantine)
             .where(call_quarantine.c.id.in_(list(ids)), call_quarantine.c.resolved_at.is_(None))
             .values(resolved_at=at, resolution=resolution, raw_ciphertext=b"")
+        )
+        self._connection.execute(
+            delete(quarantine_parties).where(quarantine_parties.c.quarantine_id.in_(list(ids)))
         )
         return int(result.rowcount)
 
@@ -434,3 +454,39 @@ def _unlink_calls(connection: Connection, subject_id: str, _at: datetime) -> int
 
 
 register_unlink_step("calls", _unlink_calls)
+
+
+ERASED = "erased"
+"""The resolution of a quarantined line destroyed because it named an erased subject."""
+
+
+def _erase_quarantined(connection: Connection, subject_id: str, at: datetime) -> int:
+    """Shredding: every quarantined line that could name the subject (one of its identifiers'
+    blind indexes is among the line's) is emptied and resolved as erased, and its indexes go.
+    The line's ingest, number and reason stay listed, so nothing vanishes without trace; the
+    line can no longer be exported or replayed. Runs before the identifiers are deleted.
+    Returns how many lines were erased."""
+    indexes = select(identifiers.c.blind_index).where(identifiers.c.subject_id == subject_id)
+    lines = list(
+        connection.execute(
+            select(quarantine_parties.c.quarantine_id)
+            .where(quarantine_parties.c.blind_index.in_(indexes))
+            .distinct()
+        ).scalars()
+    )
+    erased = 0
+    for start in range(0, len(lines), _KEY_BATCH):
+        chunk = lines[start : start + _KEY_BATCH]
+        result = connection.execute(
+            update(call_quarantine)
+            .where(call_quarantine.c.id.in_(chunk), call_quarantine.c.resolved_at.is_(None))
+            .values(resolved_at=at, resolution=ERASED, raw_ciphertext=b"")
+        )
+        erased += int(result.rowcount)
+        connection.execute(
+            delete(quarantine_parties).where(quarantine_parties.c.quarantine_id.in_(chunk))
+        )
+    return erased
+
+
+register_unlink_step("quarantine", _erase_quarantined)

@@ -222,12 +222,11 @@ def quarantine_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (0600).")],
 ) -> None:
     """Write an ingest's quarantined lines (with the file's header) to a file for correction."""
+    from dataward.adapters.private_files import write_private_text
     from dataward.services.quarantine import export_quarantine
 
     text = _on_quarantine(export_quarantine, tenant, ingest_id)
-    output.touch(mode=0o600)
-    output.chmod(0o600)
-    output.write_text(text, encoding="utf-8")
+    write_private_text(output, text)
     typer.echo(f"wrote {output}: correct the lines, then `dataward ingest replay {ingest_id}`")
 
 

@@ -1,12 +1,13 @@
-"""ingest labels: no file names kept
+"""quarantine parties and ingest labels: erasure reaches quarantined lines; no file names kept
 
-`ingests.source` held the file's name as given, which may be a number
-(`07911123456-calls.log`): every existing value is replaced by a neutral label (`file-7.log`,
-`batch-8`, `replay-9`) and, for a file, `source_digest` gets a keyed digest of its own name
-when the caller of the migration supplies the key (`dataward init` and `dataward db upgrade`
-do, from the key store; otherwise it stays NULL). The labels are copied here, not imported,
-so that this revision keeps doing what it did. A downgrade keeps the labels: the names are
-gone.
+`quarantine_parties` holds the blind indexes of every number and agent id a quarantined line
+could hold, so that erasing the person empties the line. `ingests.source` held the file's name
+as given, which may be a number (`07911123456-calls.log`): every existing value is replaced by
+a neutral label (`file-7.log`, `batch-8`, `replay-9`) and, for a file, `source_digest` gets a
+keyed digest of its own name when the caller of the migration supplies the key (`dataward init`
+and `dataward db upgrade` do, from the key store; otherwise it stays NULL). The labels are
+copied here, not imported, so that this revision keeps doing what it did. A downgrade keeps the
+labels: the names are gone.
 
 Revision ID: 0015
 Revises: 0014
@@ -48,6 +49,16 @@ def _label(ingest_id: int, source: str, replay_of: int | None) -> tuple[str, boo
 
 
 def upgrade() -> None:
+    op.create_table(
+        "quarantine_parties",
+        sa.Column("quarantine_id", sa.Integer(), nullable=False),
+        sa.Column("blind_index", sa.LargeBinary(32), nullable=False),
+        sa.PrimaryKeyConstraint("quarantine_id", "blind_index", name="pk_quarantine_parties"),
+        comment="Blind indexes of every number or agent id a quarantined line could hold.",
+    )
+    op.create_index(
+        "ix_quarantine_parties_blind_index", "quarantine_parties", ["blind_index"], unique=False
+    )
     op.add_column(
         "ingests",
         sa.Column(
@@ -89,3 +100,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("ingests") as batch:
         batch.drop_column("source_digest")
+    op.drop_index("ix_quarantine_parties_blind_index", table_name="quarantine_parties")
+    op.drop_table("quarantine_parties")
