@@ -46,7 +46,9 @@ def test_a_bad_batch_is_refused_whole_with_its_lines_and_no_numbers(api: Api) ->
     landed = _post(api, "operator", body, format="asterisk-queue-log", quarantine="true")
     assert (landed.json()["stored"], landed.json()["quarantined"]) == (1, 1)
     listed = api.client.get(CALLS.format("tenant-a") + "/quarantine", headers=api.as_("operator"))
-    assert [(q["line"], q["source"]) for q in listed.json()] == [(1, "batch")]
+    (ingest_id,) = landed.json()["ingests"]
+    assert landed.json()["labels"] == [f"batch-{ingest_id}"]
+    assert [(q["line"], q["source"]) for q in listed.json()] == [(1, f"batch-{ingest_id}")]
     assert "07700" not in listed.text
 
 

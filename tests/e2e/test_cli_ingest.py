@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from faker import Faker
 from typer.testing import CliRunner
 
 from dataward.entrypoints.cli.main import app
@@ -55,10 +56,91 @@ def test_a_bad_file_is_rejected_listing_its_lines_then_quarantined(tmp_path: Pat
     assert kept.exit_code == 0, kept.output
     assert "stored 1 call(s)" in kept.stdout
     listed = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"])
-    assert f"{bad}:3" in listed.stdout
     ingest_id = listed.stdout.split()[1]
+    assert f"file-{ingest_id}:3" in listed.stdout
     refused = runner.invoke(app, ["ingest", "export", ingest_id, "--tenant", "acme", "-o", "x"])
     assert refused.exit_code == 1  # the operator may not see numbers
     discarded = runner.invoke(app, ["ingest", "discard", ingest_id, "--tenant", "acme"])
     assert discarded.exit_code == 0, discarded.output
     assert "discarded 1 line(s)" in discarded.stdout
+
+
+def _var_bytes(folder: Path) -> bytes:
+    return b"".join(
+        p.read_bytes() for p in folder.iterdir() if p.name.startswith(("dataward.db", "keys.db"))
+    )
+
+
+def test_a_file_named_after_a_number_is_named_only_by_its_label(
+    operator: Path, tmp_path: Path, fake: Faker
+) -> None:
+    number = f"07700900{fake.unique.random_int(100, 999)}"
+    path = tmp_path / f"{number}-calls.log"
+    path.write_text(
+        "1764000000|1.1|sales|NONE|ENTERQUEUE||anonymous|1\n"
+        "1764000009|1.1|sales|NONE|ABANDON|1|1|9\n"
+        "17640001oo|2.1|sales|NONE|ENTERQUEUE||anonymous|1\n"
+    )
+    landed = runner.invoke(
+        app, ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
+              "asterisk-queue-log"],
+    )  # fmt: skip
+    assert landed.exit_code == 0, landed.output
+    # the operator's own path, echoed to them, with the label the record keeps
+    line = next(x for x in landed.stdout.splitlines() if x.startswith(str(path)))
+    ingest_id = line.split("ingest ")[1].split()[0]
+    assert line.endswith(f"ingest {ingest_id} (file-{ingest_id}.log)")
+    listed = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"])
+    assert f"file-{ingest_id}.log:3" in listed.stdout
+    assert number not in listed.output
+    found = runner.invoke(app, ["ingest", "find", str(path), "--tenant", "acme"])
+    assert found.exit_code == 0, found.output
+    assert found.stdout.startswith(f"ingest {ingest_id}  file-{ingest_id}.log  ")
+    assert number not in found.stdout
+    other = runner.invoke(app, ["ingest", "find", str(tmp_path / "other.log"), "--tenant", "acme"])
+    assert other.exit_code == 3
+    audit = runner.invoke(app, ["audit", "export"], env={"DATAWARD_ACTOR_ROLE": "dco"})
+    assert audit.exit_code == 0, audit.output
+    assert number not in audit.stdout
+    assert number.encode() not in _var_bytes(operator)
+
+
+@pytest.mark.usefixtures("operator")
+def test_shredding_a_caller_erases_their_quarantined_line(tmp_path: Path) -> None:
+    path = tmp_path / "queue_log"
+    path.write_text(
+        "1764000000|1.1|sales|NONE|ENTERQUEUE||07700900123|1\n"
+        "1764000009|1.1|sales|NONE|ABANDON|1|1|9\n"
+        "17640001oo|2.1|sales|NONE|ENTERQUEUE||+44 7700 900123|1\n"
+    )
+    kept = runner.invoke(
+        app, ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
+              "asterisk-queue-log"],
+    )  # fmt: skip
+    assert kept.exit_code == 0, kept.output
+    admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "acme"}
+    found = runner.invoke(
+        app, ["subjects", "find", "--purpose", "telephony_reporting", "--phone", "07700 900123",
+              "--tenant", "acme"], env=admin,
+    )  # fmt: skip
+    assert found.exit_code == 0, found.output
+    caller = found.stdout.split()[0]
+    shredded = runner.invoke(
+        app, ["subjects", "shred", caller, "--reason", "erasure_request", "--yes"], env=admin
+    )
+    assert shredded.exit_code == 0, shredded.output
+    assert "quarantine 1" in shredded.stdout
+    assert (
+        "no quarantined lines"
+        in runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"]).stdout
+    )
+    listed = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme", "--resolved"])
+    assert listed.stdout.rstrip().endswith("[erased]")
+    ingest_id = listed.stdout.split()[1]
+    out = tmp_path / "lines.txt"
+    export = runner.invoke(
+        app, ["ingest", "export", ingest_id, "--tenant", "acme", "-o", str(out)], env=admin
+    )
+    assert export.exit_code == 1
+    assert "no quarantined lines left" in export.output
+    assert not out.exists()

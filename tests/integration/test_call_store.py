@@ -195,7 +195,7 @@ def test_quarantine_lands_the_good_lines_and_replays_the_corrected_ones(
     assert report.stored == 3
     entries = list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)
     assert [e.line for e in entries] == [7, 9]
-    assert all(e.source == str(path) for e in entries)
+    assert all(e.source == f"file-{e.ingest_id}" for e in entries)  # never the file's name
     ingest_id = entries[0].ingest_id
     with world.engine.connect() as connection:
         stored = connection.execute(select(call_quarantine.c.raw_ciphertext)).scalars().all()

@@ -134,6 +134,8 @@ class IngestReport:
     bad: list[str] = field(default_factory=list)
     quarantined: int = 0
     ingest_ids: list[int] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    """Each ingest's stored label (`file-7.log`), in the order of `ingest_ids`."""
     rejected: bool = False
 
     def as_dict(self) -> dict[str, object]:
@@ -151,5 +153,6 @@ class IngestReport:
             "bad_records": list(self.bad),
             "quarantined": self.quarantined,
             "ingests": list(self.ingest_ids),
+            "labels": list(self.labels),
             "rejected": self.rejected,
         }

@@ -41,6 +41,7 @@ class CallRepository(Protocol):
         format: str,  # noqa: A002 - the column's name
         actor: str,
         at: datetime,
+        source_digest: bytes | None = None,
         quarantine_key: str | None = None,
         header_ciphertext: bytes | None = None,
         replay_of: int | None = None,
@@ -49,6 +50,14 @@ class CallRepository(Protocol):
     def add_ingest_counts(
         self, ingest_id: int, *, calls_read: int, stored: int, duplicates: int, bad: int
     ) -> None: ...
+
+    def label_ingest(self, ingest_id: int, label: str) -> None:
+        """Name the ingest by its neutral label once its id is known."""
+        ...
+
+    def ingests_named(self, tenant_id: str, source_digest: bytes) -> Sequence[Any]:
+        """The tenant's ingests of a file whose name has this keyed digest."""
+        ...
 
     def finish_ingest(self, ingest_id: int, at: datetime) -> None: ...
 
@@ -84,7 +93,11 @@ class CallRepository(Protocol):
         self, tenant_id: str, start: datetime | None = None, end: datetime | None = None
     ) -> Iterator[StoredCall]: ...
 
-    def quarantine(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    def quarantine(
+        self, rows: Sequence[dict[str, Any]], parties: Sequence[Iterable[bytes]]
+    ) -> None:
+        """Bad lines (sealed), each with the blind indexes of whoever it could name."""
+        ...
 
     def quarantined(
         self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False

@@ -6,6 +6,10 @@ the tenant's (derived from the vault's index key), so identities are comparable 
 tenant and meaningless outside it; calls already stored (or met earlier in the batch) are
 counted as duplicates; the rest are written as plain rows through the repository's bulk path,
 and the queue calls among them are tallied into the rollup buffer.
+
+A bad line is quarantined sealed, with the blind indexes of every number and agent id it could
+hold (`domain.line_parties`), indexed as party resolution indexes them, so that erasing the
+person reaches the line.
 """
 
 from __future__ import annotations
@@ -18,12 +22,17 @@ from typing import Any
 
 from dataward.domain.calls import PartyKind, classify_party, safe_queue_name, source_identity
 from dataward.domain.clock import Clock
+from dataward.domain.identifiers import IdentifierType
+from dataward.domain.line_parties import agent_candidates, phone_candidates
 from dataward.domain.telephony import BadRecord, RawCall
 from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyKey, PartyResolver
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rollups import FLUSH_CELLS, RollupBuffer
+from dataward.services.subjects import CONTROLLER_SCOPE
 
+_PHONE = IdentifierType.PHONE.value
+_AGENT = IdentifierType.AGENT_ID.value
 CALL_IDENTITY = "call identity"
 QUEUE_LABEL = "queue label"
 _QUEUE_NAMES = 10_000
@@ -150,9 +159,23 @@ class CallWriter:
                     "created_at": at,
                 }
                 for record in bad
-            ]
+            ],
+            [self._named_in(record.raw) for record in bad],
         )
         self.counts.quarantined += len(bad)
+
+    def _named_in(self, raw: str) -> set[bytes]:
+        """The blind indexes of every number and agent id the line could hold, each as the
+        subject's identifier would be indexed: a number in E.164 in the tenant's region and
+        scope, an agent id as `<tenant>/<id>` among our own subjects."""
+        tenant = self._tenant.id
+        indexes: set[bytes] = set()
+        numbers = {self._resolver.e164(candidate) for candidate in phone_candidates(raw)}
+        for number in numbers - {None}:
+            indexes.add(self._vault.blind_index(tenant, _PHONE, str(number)))
+        for agent in agent_candidates(raw):
+            indexes.add(self._vault.blind_index(CONTROLLER_SCOPE, _AGENT, f"{tenant}/{agent}"))
+        return indexes
 
     @property
     def months(self) -> set[tuple[int, int]]:

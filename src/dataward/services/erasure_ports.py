@@ -34,7 +34,9 @@ class HoldRepository(Protocol):
 
     def delete_identifiers(self, subject_id: str, kinds: Sequence[str]) -> int: ...
 
-    def unlink_except(self, subject_id: str, keep: Sequence[str] = ()) -> dict[str, int]: ...
+    def unlink_except(
+        self, subject_id: str, at: datetime, keep: Sequence[str] = ()
+    ) -> dict[str, int]: ...
 
 
 class StatementRepository(Protocol):

@@ -39,6 +39,7 @@ from dataward.domain.telephony import BadRecord, QueueEvent, RawCall
 from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyResolver
 from dataward.services.call_writer import CallWriter, WriterCounts
+from dataward.services.ingest_names import digest_of, label_of
 from dataward.services.ports import Parser, UnitOfWork, Vault
 
 BATCH = 5000
@@ -65,7 +66,10 @@ class IngestRejected(DatawardError):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input: its name for messages, its parser, and how to open it."""
+    """One input: its name for messages, its parser, and how to open it.
+
+    `name` appears only in messages to whoever gave it (a path typed at the command line);
+    the ingest record keeps a label and a keyed digest of `file_name` (`ingest_names`)."""
 
     name: str
     parser: Parser
@@ -73,6 +77,8 @@ class Source:
     header: str | None = None
     """The first line, kept with a quarantine so a corrected CSV line can be read again."""
     replay_of: int | None = None
+    file_name: str | None = None
+    """The file's own name, when the text is a file's: stored only as a keyed digest."""
 
 
 @dataclass(slots=True)
@@ -227,12 +233,15 @@ def _ingest_source(
         with uow, source.open() as stream:
             ingest_id = uow.calls.start_ingest(
                 tenant_id=tenant.id,
-                source=source.name,
+                source="",  # labelled below, once the id is known: never the file's name
+                source_digest=digest_of(vault, tenant.id, source.file_name),
                 format=source.parser.name,
                 actor=actor.id,
                 at=clock.now(),
                 replay_of=source.replay_of,
             )
+            label = label_of(ingest_id, source.file_name, source.replay_of)
+            uow.calls.label_ingest(ingest_id, label)
             uow.calls.prepare_bulk()
             try:
                 resolver.begin()
@@ -265,6 +274,7 @@ def _ingest_source(
             uow.calls.refresh_statistics(writer.months)
             uow.commit()
     report.ingest_ids.append(ingest_id)
+    report.labels.append(label)
     report.calls_read += run.read
     report.events_read += run.events
     report.bad.extend(run.bad)

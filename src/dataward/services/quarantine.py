@@ -1,12 +1,16 @@
 """The quarantine of an ingest's bad lines: list, export for correction, replay, discard.
 
 Bad lines can hold callers' numbers, so each ingest's lines are sealed under a key of their
-own in the key store. Listing shows only where and why (ingest, file, line, reason). Exporting
-the lines in plain text for correction is a disclosure: it needs a role that may decrypt
-identifiers, and is audited. Replaying ingests the lines again (corrected, or as stored after
-a parser or mapping fix) through the same path as any file: a replay with bad lines is
-rejected whole and changes nothing. Once replayed or discarded, the lines are emptied and the
-key destroyed, so any copy of them is unreadable.
+own in the key store. Listing shows only where and why (ingest, its label, line, reason).
+Exporting the lines in plain text for correction is a disclosure: it needs a role that may
+decrypt identifiers, and is audited. Replaying ingests the lines again (corrected, or as stored
+after a parser or mapping fix) through the same path as any file: a replay with bad lines is
+rejected whole and changes nothing. Once replayed or discarded, the lines are emptied, their
+party indexes deleted and the key destroyed, so any copy of them is unreadable.
+
+Erasing a person reaches the lines too: each line is stored with the blind indexes of every
+number and agent id it could hold, and the erasure's unlink step empties every line carrying
+one of the person's and resolves it as `erased` (still listed, never exported or replayed).
 """
 
 from __future__ import annotations

@@ -263,7 +263,7 @@ def _erase_all_but_held(
     kept_categories = sorted(held_counts)
     with uow:
         suppressed = suppress_subject(uow, subject, source="erasure", at=now)
-        removed = uow.holds.unlink_except(str(subject.id))
+        removed = uow.holds.unlink_except(str(subject.id), now)
         deleted = uow.holds.delete_identifiers(str(subject.id), going_kinds)
         uow.holds.add(
             ErasureHold(

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from dataward.adapters.keyfile import create_master_key_file
 from dataward.adapters.register_file import load_register_file
-from dataward.adapters.sql.migrate import current_revision, upgrade
+from dataward.adapters.sql.migrate import NameDigest, current_revision, upgrade
 from dataward.bootstrap import Container
+from dataward.domain import ingest_names
 from dataward.services.register import RegisterLoaded, store_register
 
 
@@ -21,9 +22,9 @@ class InitResult:
 
 
 def initialise(container: Container, *, load_register: bool = True) -> InitResult:
+    """The key store first: a data migration may need its keys (`name_digest`)."""
     settings = container.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(container.engine)
     key_file: Path | None = None
     created = False
     if settings.master_key is None:
@@ -31,6 +32,7 @@ def initialise(container: Container, *, load_register: bool = True) -> InitResul
         created = create_master_key_file(key_file)
     upgrade(container.keystore_engine, store="keystore")
     container.vault().ensure_index_key()
+    upgrade(container.engine, name_digest=name_digest(container))
     loaded: RegisterLoaded | None = None
     if load_register:
         with container.uow() as uow:
@@ -43,3 +45,15 @@ def initialise(container: Container, *, load_register: bool = True) -> InitResul
                 "system:init",
             )
     return InitResult(current_revision(container.engine), key_file, created, loaded)
+
+
+def name_digest(container: Container) -> NameDigest:
+    """Digests of file names for the data migrations, keyed from the key store when first
+    used (a database with no ingest to migrate never opens it)."""
+
+    def digest(tenant_id: str, file_name: str) -> bytes:
+        return ingest_names.name_digest(
+            container.vault().record_key(tenant_id, ingest_names.NAME_DIGEST), file_name
+        )
+
+    return digest

@@ -73,6 +73,7 @@ def file_source(
         open=opened,
         header=head[0] if head else None,
         replay_of=replay_of,
+        file_name=path.name,
     )
 
 

@@ -2,8 +2,10 @@
 
 No column holds a phone number, a caller's name or a channel string: parties are subject
 references (`caller_ref`, `callee_ref`, `agent_ref`, UUIDs of subjects in the vault), a call's
-source identity is a keyed digest (`source_key`), and a quarantined line is ciphertext under a
-key of its own in the key store.
+source identity is a keyed digest (`source_key`), an ingest is named by a neutral label and a
+keyed digest of its file's name (`domain.ingest_names`), and a quarantined line is ciphertext
+under a key of its own in the key store, found by erasure through the blind indexes of the
+numbers and agent ids it could hold (`quarantine_parties`).
 
 On PostgreSQL `calls` is partitioned by month of `started_at` (`calls_YYYY_MM`, created before
 the first insert into that month), so a retention sweep can drop whole months. Its key
@@ -78,6 +80,7 @@ ingests = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("tenant_id", String(64), nullable=False, index=True),
     Column("source", String(255), nullable=False),
+    Column("source_digest", LargeBinary(16), nullable=True, comment="Keyed digest of file name"),
     Column("format", String(32), nullable=False),
     Column("actor", String(100), nullable=False),
     Column("started_at", UTCDateTime(), nullable=False),
@@ -105,6 +108,15 @@ call_quarantine = Table(
     Column("resolved_at", UTCDateTime(), nullable=True),
     Column("resolution", String(16), nullable=True),
     comment="Unreadable lines, encrypted under their ingest's own key until resolved.",
+)
+
+quarantine_parties = Table(
+    "quarantine_parties",
+    metadata,
+    Column("quarantine_id", Integer, nullable=False),
+    Column("blind_index", LargeBinary(32), nullable=False, index=True),
+    PrimaryKeyConstraint("quarantine_id", "blind_index", name="pk_quarantine_parties"),
+    comment="Blind indexes of every number or agent id a quarantined line could hold.",
 )
 
 call_rollups = Table(

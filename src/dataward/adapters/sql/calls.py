@@ -1,7 +1,8 @@
-"""The call store on SQLAlchemy Core: calls, ingests, the quarantine and its unlink step.
+"""The call store on SQLAlchemy Core: calls, ingests, the quarantine and their unlink steps.
 
 Rows move as plain tuples in the hot path (an ingest writes millions), and the repository
-never sees a number: the service resolves parties to subject references before calling it.
+never sees a number: the service resolves parties to subject references before calling it,
+and hands over a quarantined line sealed, with the blind indexes of whoever it could name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     case,
+    delete,
     func,
     insert,
     or_,
@@ -23,9 +25,9 @@ from sqlalchemy import (
     update,
 )
 
-from dataward.adapters.sql.call_tables import call_quarantine, calls, ingests
+from dataward.adapters.sql.call_tables import call_quarantine, calls, ingests, quarantine_parties
 from dataward.adapters.sql.unlink import register_unlink_step
-from dataward.adapters.sql.vault_tables import tombstones
+from dataward.adapters.sql.vault_tables import identifiers, tombstones
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import Direction, Disposition
 
@@ -81,6 +83,8 @@ class IngestRecord:
     id: int
     tenant_id: str
     source: str
+    """A neutral label (`file-7.log`), never the file's name."""
+    source_digest: bytes | None
     format: str
     actor: str
     started_at: datetime
@@ -121,6 +125,7 @@ class SqlCallRepository:
         format: str,  # noqa: A002 - the column's name
         actor: str,
         at: datetime,
+        source_digest: bytes | None = None,
         quarantine_key: str | None = None,
         header_ciphertext: bytes | None = None,
         replay_of: int | None = None,
@@ -130,6 +135,7 @@ class SqlCallRepository:
             .values(
                 tenant_id=tenant_id,
                 source=source[-255:],
+                source_digest=source_digest,
                 format=format,
                 actor=actor,
                 started_at=at,
@@ -166,6 +172,21 @@ class SqlCallRepository:
             .values(quarantine_key=key_id, header_ciphertext=header)
         )
 
+    def label_ingest(self, ingest_id: int, label: str) -> None:
+        """Name the ingest by its label once its id is known."""
+        self._connection.execute(
+            update(ingests).where(ingests.c.id == ingest_id).values(source=label[-255:])
+        )
+
+    def ingests_named(self, tenant_id: str, source_digest: bytes) -> list[IngestRecord]:
+        """The tenant's ingests of a file whose name has this digest, oldest first."""
+        rows = self._connection.execute(
+            select(ingests)
+            .where(ingests.c.tenant_id == tenant_id, ingests.c.source_digest == source_digest)
+            .order_by(ingests.c.id)
+        )
+        return [_ingest_record(row._mapping) for row in rows]
+
     def finish_ingest(self, ingest_id: int, at: datetime) -> None:
         self._connection.execute(
             update(ingests).where(ingests.c.id == ingest_id).values(finished_at=at)
@@ -173,7 +194,7 @@ class SqlCallRepository:
 
     def ingest(self, ingest_id: int) -> IngestRecord | None:
         row = self._connection.execute(select(ingests).where(ingests.c.id == ingest_id)).first()
-        return IngestRecord(**row._mapping) if row is not None else None
+        return _ingest_record(row._mapping) if row is not None else None
 
     # calls ---------------------------------------------------------------------------------
 
@@ -306,9 +327,24 @@ class SqlCallRepository:
 
     # quarantine ----------------------------------------------------------------------------
 
-    def quarantine(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            self._connection.execute(insert(call_quarantine), list(rows))
+    def quarantine(
+        self, rows: Sequence[dict[str, Any]], parties: Sequence[Iterable[bytes]]
+    ) -> None:
+        """Quarantined lines, each with the blind indexes of the parties it could name
+        (`parties[i]` for `rows[i]`), so that erasing one of them reaches the line."""
+        if not rows:
+            return
+        ids = self._connection.execute(
+            insert(call_quarantine).returning(call_quarantine.c.id, sort_by_parameter_order=True),
+            list(rows),
+        ).scalars()
+        index_rows = [
+            {"quarantine_id": line_id, "blind_index": index}
+            for line_id, indexes in zip(ids, parties, strict=True)
+            for index in set(indexes)
+        ]
+        if index_rows:
+            self._connection.execute(insert(quarantine_parties), index_rows)
 
     def quarantined(
         self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False
@@ -330,6 +366,9 @@ class SqlCallRepository:
             update(call_quarantine)
             .where(call_quarantine.c.id.in_(list(ids)), call_quarantine.c.resolved_at.is_(None))
             .values(resolved_at=at, resolution=resolution, raw_ciphertext=b"")
+        )
+        self._connection.execute(
+            delete(quarantine_parties).where(quarantine_parties.c.quarantine_id.in_(list(ids)))
         )
         return int(result.rowcount)
 
@@ -376,6 +415,14 @@ def _call_tuple(call: StoredCall) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def _ingest_record(row: Any) -> IngestRecord:
+    values = dict(row)
+    for name in ("source_digest", "header_ciphertext"):
+        if values[name] is not None:
+            values[name] = bytes(values[name])
+    return IngestRecord(**values)
+
+
 def _stored_call(row: Any) -> StoredCall:
     values = dict(row)
     values["source_key"] = bytes(values["source_key"])
@@ -386,7 +433,7 @@ def _stored_call(row: Any) -> StoredCall:
     return StoredCall(**values)
 
 
-def _unlink_calls(connection: Connection, subject_id: str) -> int:
+def _unlink_calls(connection: Connection, subject_id: str, _at: datetime) -> int:
     """Shredding: the subject's calls stay (they are the tenant's records) without the link.
 
     One statement for the three party columns: on PostgreSQL each statement is planned over
@@ -407,3 +454,39 @@ def _unlink_calls(connection: Connection, subject_id: str) -> int:
 
 
 register_unlink_step("calls", _unlink_calls)
+
+
+ERASED = "erased"
+"""The resolution of a quarantined line destroyed because it named an erased subject."""
+
+
+def _erase_quarantined(connection: Connection, subject_id: str, at: datetime) -> int:
+    """Shredding: every quarantined line that could name the subject (one of its identifiers'
+    blind indexes is among the line's) is emptied and resolved as erased, and its indexes go.
+    The line's ingest, number and reason stay listed, so nothing vanishes without trace; the
+    line can no longer be exported or replayed. Runs before the identifiers are deleted.
+    Returns how many lines were erased."""
+    indexes = select(identifiers.c.blind_index).where(identifiers.c.subject_id == subject_id)
+    lines = list(
+        connection.execute(
+            select(quarantine_parties.c.quarantine_id)
+            .where(quarantine_parties.c.blind_index.in_(indexes))
+            .distinct()
+        ).scalars()
+    )
+    erased = 0
+    for start in range(0, len(lines), _KEY_BATCH):
+        chunk = lines[start : start + _KEY_BATCH]
+        result = connection.execute(
+            update(call_quarantine)
+            .where(call_quarantine.c.id.in_(chunk), call_quarantine.c.resolved_at.is_(None))
+            .values(resolved_at=at, resolution=ERASED, raw_ciphertext=b"")
+        )
+        erased += int(result.rowcount)
+        connection.execute(
+            delete(quarantine_parties).where(quarantine_parties.c.quarantine_id.in_(chunk))
+        )
+    return erased
+
+
+register_unlink_step("quarantine", _erase_quarantined)

@@ -10,6 +10,7 @@ No foreign key to `subjects` yet: the subject id is a pseudonymous reference (St
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -170,7 +171,7 @@ class SqlObjectionRepository:
 
 
 def _unlink(table: Table) -> UnlinkStep:
-    def step(connection: Connection, subject_id: str) -> int:
+    def step(connection: Connection, subject_id: str, _at: datetime) -> int:
         return connection.execute(delete(table).where(table.c.subject_id == subject_id)).rowcount
 
     return step

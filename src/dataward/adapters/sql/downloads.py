@@ -152,7 +152,7 @@ class SqlDownloadRepository:
         )
 
 
-def _unlink_downloads(connection: Connection, subject_id: str) -> int:
+def _unlink_downloads(connection: Connection, subject_id: str, _at: datetime) -> int:
     """Shredding: the subject's links and packages go (their key is destroyed anyway)."""
     result = connection.execute(
         delete(access_downloads).where(access_downloads.c.subject_id == subject_id)

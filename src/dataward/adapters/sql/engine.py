@@ -1,4 +1,8 @@
-"""Engines for SQLite and PostgreSQL, configured the same way wherever they are made."""
+"""Engines for SQLite and PostgreSQL, configured the same way wherever they are made.
+
+An SQLite file is created with mode 0600 before SQLite opens it; SQLite gives its write-ahead
+log and shared-memory files (`-wal`, `-shm`) the database file's mode, so they are 0600 too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from dataward.adapters.private_files import create_private
 
 READ_ONLY = "dataward_read_only"
 """Execution option: this connection only reads, so SQLite need not take the write lock."""
@@ -21,8 +27,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if parsed.get_backend_name() == "postgresql":
             event.listen(engine, "connect", _postgresql_session)
         return engine
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if (
+        parsed.database
+        and parsed.database != ":memory:"
+        and not parsed.database.startswith("file:")
+    ):
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(path)
     engine = create_engine(url, echo=echo)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)

@@ -151,10 +151,12 @@ class SqlHoldRepository:
         )
         return int(result.rowcount)
 
-    def unlink_except(self, subject_id: str, keep: Sequence[str] = ()) -> dict[str, int]:
+    def unlink_except(
+        self, subject_id: str, at: datetime, keep: Sequence[str] = ()
+    ) -> dict[str, int]:
         """Run every store's unlink step for the subject but those named in `keep`."""
         return {
-            step.name: step.step(self._connection, subject_id)
+            step.name: step.step(self._connection, subject_id, at)
             for step in unlink_steps()
             if step.name not in keep and step.name != erasure_holds.name
         }
@@ -173,7 +175,7 @@ def _hold(row: object) -> ErasureHold:
     )
 
 
-def _unlink_hold(connection: Connection, subject_id: str) -> int:
+def _unlink_hold(connection: Connection, subject_id: str, _at: datetime) -> int:
     """The full shred: the hold has served its purpose."""
     result = connection.execute(
         delete(erasure_holds).where(erasure_holds.c.subject_id == subject_id)
@@ -223,7 +225,7 @@ class SqlStatementRepository:
         return [bytes(r.ciphertext) for r in rows]
 
 
-def _unlink_statements(connection: Connection, subject_id: str) -> int:
+def _unlink_statements(connection: Connection, subject_id: str, _at: datetime) -> int:
     table = supplementary_statements
     return int(connection.execute(delete(table).where(table.c.subject_id == subject_id)).rowcount)
 

@@ -6,6 +6,7 @@ Two stores, two migration histories: the main database (`migrations/`) and the k
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from typing import Literal
 
@@ -31,8 +32,23 @@ def alembic_config(engine: Engine, store: Store = "main") -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head", *, store: Store = "main") -> None:
-    command.upgrade(alembic_config(engine, store), revision)
+NameDigest = Callable[[str, str], bytes]
+"""(tenant id, file name) -> the keyed digest an ingest record keeps of its file's name."""
+
+
+def upgrade(
+    engine: Engine,
+    revision: str = "head",
+    *,
+    store: Store = "main",
+    name_digest: NameDigest | None = None,
+) -> None:
+    """Upgrade `store`; `name_digest`, when the key store is at hand, lets revision 0015 keep a
+    digest of each earlier ingest's file name as it replaces the name by a label."""
+    config = alembic_config(engine, store)
+    if name_digest is not None:
+        config.attributes["ingest_name_digest"] = name_digest
+    command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str, *, store: Store = "main") -> None:

@@ -421,7 +421,7 @@ def _request(row: Any, pauses: list[Pause]) -> RightsRequest:
     )
 
 
-def _unlink_requests(connection: Connection, subject_id: str) -> int:
+def _unlink_requests(connection: Connection, subject_id: str, _at: datetime) -> int:
     """Shredding: the request stays (its handling is the controller's record) unlinked."""
     result = connection.execute(
         update(rights_requests)

@@ -136,7 +136,7 @@ class SqlSubjectRepository:
         key = str(subject.id)
         removed: dict[str, int] = {}
         for registered in unlink_steps():
-            removed[registered.name] = registered.step(self._connection, key)
+            removed[registered.name] = registered.step(self._connection, key, at)
         removed["identifiers"] = self._connection.execute(
             delete(identifiers).where(identifiers.c.subject_id == key)
         ).rowcount

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -72,7 +73,7 @@ def _tenant(row: Any) -> Tenant:
     )
 
 
-def _unlink_controller_contact(connection: Connection, subject_id: str) -> int:
+def _unlink_controller_contact(connection: Connection, subject_id: str, _at: datetime) -> int:
     """A shredded controller contact leaves its tenant without one (to be set anew)."""
     return connection.execute(
         update(tenants)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from dataward.adapters.private_files import write_private_text
 from dataward.bootstrap import Container, bootstrap
 from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
 from dataward.domain.gate import Gate
@@ -68,9 +69,13 @@ def cli_actor(wired: Container) -> Actor:
     return Actor(id=actor_id, role=settings.actor_role, tenant_id=settings.actor_tenant)
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None, *, private: bool = False) -> None:
+    """`text` to standard output or to `output`; a `private` file (personal data) is 0600."""
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
+        if private:
+            write_private_text(output, text)
+        else:
+            output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)

@@ -15,9 +15,10 @@ app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Upgrade the schema (default: to the newest revision)."""
     from dataward.adapters.sql import migrate
+    from dataward.services.setup import name_digest
 
     with container() as wired:
-        migrate.upgrade(wired.engine, revision)
+        migrate.upgrade(wired.engine, revision, name_digest=name_digest(wired))
         typer.echo(f"schema at {migrate.current_revision(wired.engine)}")
 
 

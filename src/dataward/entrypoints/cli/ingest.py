@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from dataward.entrypoints.cli.common import (
+    EXIT_NOT_FOUND,
     active_register,
     cli_actor,
     container,
@@ -122,8 +123,10 @@ def files(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return
-    for source in report.sources:
-        typer.echo(f"{source}: {report.formats[source]}")
+    for source, ingest_id, label in zip(
+        report.sources, report.ingest_ids, report.labels, strict=False
+    ):
+        typer.echo(f"{source}: {report.formats[source]}, ingest {ingest_id} ({label})")
     typer.echo(
         f"stored {report.stored} call(s), {report.duplicates} duplicate(s) skipped, "
         f"{report.subjects_created} new subject(s), {report.events_read} queue event(s) read"
@@ -141,6 +144,34 @@ def files(
             typer.echo(f"  {bad}")
 
 
+@app.command("find")
+def find(
+    path: Annotated[Path, typer.Argument(help="A call file (only its name is used).")],
+    tenant: TenantOption,
+) -> None:
+    """Which ingests came from a file of this name: the name is kept only as a keyed digest."""
+    from dataward.services.ingest_names import find_ingests
+
+    with fail_on_dataward_error(), container() as wired:
+        found = find_ingests(
+            wired.uow(read_only=True),
+            wired.vault(),
+            active_register(wired),
+            cli_actor(wired),
+            tenant,
+            path.name,
+        )
+    if not found:
+        typer.echo("no ingest of a file of that name")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    for record in found:
+        typer.echo(
+            f"ingest {record.id}  {record.label}  {record.format}  "
+            f"{record.started_at.isoformat(timespec='seconds')}  "
+            f"stored {record.stored}, bad {record.bad}"
+        )
+
+
 @app.command("quarantine")
 def quarantine_list(
     tenant: TenantOption,
@@ -149,7 +180,7 @@ def quarantine_list(
         bool, typer.Option("--resolved", help="Include lines already replayed or discarded.")
     ] = False,
 ) -> None:
-    """List quarantined lines: ingest, file, line and reason (never the line's content)."""
+    """List quarantined lines: ingest, its label, line and reason (never the line's content)."""
     from dataward.services.quarantine import list_quarantine
 
     with fail_on_dataward_error(), container() as wired:
@@ -191,12 +222,11 @@ def quarantine_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (0600).")],
 ) -> None:
     """Write an ingest's quarantined lines (with the file's header) to a file for correction."""
+    from dataward.adapters.private_files import write_private_text
     from dataward.services.quarantine import export_quarantine
 
     text = _on_quarantine(export_quarantine, tenant, ingest_id)
-    output.touch(mode=0o600)
-    output.chmod(0o600)
-    output.write_text(text, encoding="utf-8")
+    write_private_text(output, text)
     typer.echo(f"wrote {output}: correct the lines, then `dataward ingest replay {ingest_id}`")
 
 

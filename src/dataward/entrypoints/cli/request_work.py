@@ -98,7 +98,8 @@ def instruct(
         str | None, typer.Option(help="The caller's subject id, if the request names none.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option(help="Where an export's JSON goes (default: standard output).")
+        Path | None,
+        typer.Option(help="Where an export's JSON goes, mode 0600 (default: standard output)."),
     ] = None,
 ) -> None:
     """As a tenant's administrator (its controller), have us export a forwarded request's
@@ -119,7 +120,8 @@ def instruct(
         from dataward.entrypoints.api.calls import CallOut
 
         calls = [CallOut.of(view).model_dump(mode="json") for view in done.calls]
-        write_output(json.dumps({"request": request_id, "calls": calls}, indent=2) + "\n", output)
+        body = json.dumps({"request": request_id, "calls": calls}, indent=2) + "\n"
+        write_output(body, output, private=True)
     typer.echo(f"{chosen.value} carried out: {json.dumps(done.outcome, sort_keys=True)}", err=True)
 
 

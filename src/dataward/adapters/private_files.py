@@ -1,0 +1,34 @@
+"""Files only their owner may read (mode 0600): exports holding personal data, database files.
+
+The mode is set as the file is created (so no other user can open it in between) and again on
+an existing file that is overwritten, whatever the process's umask.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PRIVATE = 0o600
+
+
+def create_private(path: Path) -> bool:
+    """Create `path` empty with mode 0600 unless it exists; True if it was created."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write `text` to `path` (UTF-8), which is left with mode 0600 whether new or not."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    try:
+        os.fchmod(fd, PRIVATE)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
