@@ -11,10 +11,13 @@ from dataward.adapters.ratelimit import RateLimiter
 from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
+from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
+from dataward.entrypoints.api.limits import BodyLimit
 from dataward.entrypoints.api.processing import router as processing_router
+from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
 from dataward.entrypoints.api.request_work import router as request_work_router
@@ -46,6 +49,14 @@ def create_app(container: Container) -> FastAPI:
         DOWNLOADS_PER_HOUR, timedelta(hours=1), container.clock
     )
     errors.install(app)
+    # The last added runs first: headers go on every answer, the body limit's 413 included.
+    app.add_middleware(
+        BodyLimit,
+        routes={
+            CALLS_PATH: container.settings.max_batch_bytes,
+            FORM_PATH: FORM_MAX_BYTES,
+        },
+    )
     app.add_middleware(SecurityHeaders, policies={DOCS_PATH: install_docs(app)})
     app.include_router(register_router)
     app.include_router(subjects_router)

@@ -19,9 +19,10 @@ from fastapi.responses import HTMLResponse, Response
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.entrypoints.api.deps import ContainerDep
 from dataward.entrypoints.api.pages import render_page
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.download_links import redeem_download
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 

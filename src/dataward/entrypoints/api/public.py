@@ -24,10 +24,11 @@ from dataward.domain.request_scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
 from dataward.domain.requests import RequestRefused, RequestType
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.entrypoints.api.pages import render_page
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.requests import NewRequest, receive_public_request
 from dataward.services.verification import check_code
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
 
 _TYPES = [
     (RequestType.ACCESS, "Give me a copy of my data"),
@@ -41,7 +42,7 @@ _TYPES = [
 ]
 FORM_PATH = "/requests/new"
 FORM_MAX_BYTES = 8 * 1024
-"""The largest form body taken (a filled-in form is well under 1 KiB)."""
+"""The largest form body taken (a filled-in form is well under 1 KiB): `BodyLimit` refuses more."""
 _GROUNDS = [
     ("accuracy_contested", "My data is wrong, and I want its use stopped while you check it"),
     ("unlawful_processing_erasure_opposed", "You should not be using it, but do not erase it"),
@@ -96,9 +97,7 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
             status=429,
             retry_after=max(1, math.ceil(wait.total_seconds())),
         )
-    body = await request.body()
-    if len(body) > FORM_MAX_BYTES:
-        return _render(register, error="The form is too large.", status=413)
+    body = await request.body()  # at most FORM_MAX_BYTES: `BodyLimit` saw to it
     fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
     try:
         kind = RequestType(fields.get("type", ""))
