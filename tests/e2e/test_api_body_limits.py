@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,20 @@ def test_a_refused_or_bad_batch_leaves_no_file(api: Api, spool: Path) -> None:
     assert unknown.json()["error"]["code"] == "format_unknown"
     assert str(spool) not in unknown.text
     assert list(spool.iterdir()) == []
+
+
+def test_a_few_hundred_bytes_of_yaml_aliases_are_refused_at_once(api: Api) -> None:
+    """Nested aliases expand to 9**8 values: within the body limit, but not to be built."""
+    document, previous = "a: &a [x,x,x,x,x,x,x,x,x]\n", "a"
+    for level in range(1, 8):
+        document += f"l{level}: &l{level} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+        previous = f"l{level}"
+    began = time.monotonic()
+    refused = api.client.post(
+        "/api/v1/register/check",
+        content=document.encode(),
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert time.monotonic() - began < 5
+    assert refused.status_code == 422
+    assert "aliases are expanded" in refused.json()["error"]["details"][0]["message"]
