@@ -104,6 +104,14 @@ class Settings(BaseSettings):
         description="Days a download link of an access or portability "
         "package works (once) before it expires.",
     )
+    max_batch_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1024,
+        le=1024 * 1024 * 1024,
+        description="The largest call batch one request to the ingest endpoint may carry, in "
+        "bytes (default 64 MiB); a larger one is refused with 413 as soon as it passes the "
+        "limit. Larger files go through `dataward ingest`.",
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")

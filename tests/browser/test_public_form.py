@@ -59,3 +59,28 @@ def test_the_browser_requires_an_address_and_the_limit_shows_its_page(
         page.click("button[type=submit]")
     assert answer.value.status == 429
     assert "Too many requests" in page.inner_text("main")
+
+
+def test_the_pages_are_styled_under_their_policy_and_break_none_of_it(
+    live: Live, browser: object, fake: Faker
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.goto(f"{live.url}/requests/new")
+    # The stylesheet applies (40rem = 640px): its hash is in the policy.
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "640px"
+    assert page.evaluate("getComputedStyle(document.querySelector('input.check')).width") != (
+        page.evaluate("getComputedStyle(document.querySelector('#name')).width")
+    )
+    page.fill("#name", "<style>body{display:none}</style>")
+    page.fill("#email", fake.email())
+    page.select_option("#type", "objection")
+    page.click("button[type=submit]")  # an objection without its target: refused
+    page.wait_for_selector("p.error")
+    assert page.evaluate("getComputedStyle(document.body).display") == "block"
+    page.goto(f"{live.url}/api/v1/public/downloads/a-token")
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "640px"
+    page.goto(f"{live.url}/api/v1/register/notice")
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "832px"  # 52rem
+    assert refused == []

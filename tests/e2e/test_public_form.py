@@ -124,4 +124,4 @@ def test_the_form_carries_a_restrictions_ground_and_a_representative(api: Api, f
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert no_ground.status_code == 422
-    assert "needs its ground" in no_ground.text
+    assert "Choose why its use should be restricted" in no_ground.text

@@ -26,6 +26,15 @@ LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 Invalid = type[DocumentInvalid]
 
+MAX_VALUES = 200_000
+"""The most values a document may hold once its aliases are expanded (the shipped register
+holds a few thousand): a few hundred bytes of nested aliases would otherwise expand to
+billions, and a register is checked for anyone who posts one."""
+
+
+class _TooManyValues(Exception):
+    pass
+
 
 def read_document(path: FilePath | str, invalid: Invalid) -> str:
     """The file's text, or `invalid(source, [problem])` raised when it cannot be read."""
@@ -63,6 +72,9 @@ def parse_document(
     constructor = yaml.SafeLoader("")
     try:
         data = _to_python(node, (), lines, problems, constructor)
+    except _TooManyValues:
+        message = f"more than {MAX_VALUES} values once its aliases are expanded"
+        raise invalid(source, [Problem((), message)]) from None
     finally:
         constructor.dispose()
     if not isinstance(data, dict):
@@ -88,6 +100,8 @@ def _to_python(
     constructor: yaml.SafeLoader,
 ) -> Any:
     """Construct plain data from a node tree, recording each path's line and duplicate keys."""
+    if len(lines) >= MAX_VALUES:  # one entry per value constructed so far
+        raise _TooManyValues
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}

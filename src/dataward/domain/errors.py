@@ -40,8 +40,6 @@ The tree, with the module each one lives in (here unless named):
     │                          (services.reports)
     ├── DownloadNotFound       a download link unknown or altered (services.download_links)
     ├── DownloadGone           a download link used or expired (services.download_links)
-    ├── BatchTooLarge          a call batch posted to the API over its size limit
-    │                          (entrypoints.api.errors)
     ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown
     │                          (adapters.ingest.detect)
     └── HeaderMismatch         a call file's header lacks a column its mapping names

@@ -4,6 +4,12 @@ A value is normalised before it is indexed or stored, so that one person's numbe
 ways is found as one: phones to E.164 (default region per tenant, GB otherwise), e-mail
 case-folded with its domain IDNA-encoded, free text with its white space folded. An invalid
 value is refused with an error that names the identifier type and the reason, never the value.
+
+An e-mail address is accepted only as an unquoted RFC 5322 addr-spec (a dot-atom local part at
+a host name), with RFC 6531's non-ASCII letters allowed: quoted local parts, comments, domain
+literals, markup, quotes, backslashes, white space and control or invisible characters are
+refused. An address is shown in letters and pages and put in mail headers, so nothing in one
+may be read as markup, a header break or a hidden character.
 """
 
 from __future__ import annotations
@@ -67,7 +73,11 @@ class Identifier:
     __str__ = __repr__
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+"""An atom of RFC 5322's dot-atom: its printable ASCII, without specials, quotes or `\\`."""
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+_MAX_LOCAL_OCTETS = 64  # RFC 5321 4.5.3.1.1
+_MAX_DOMAIN_OCTETS = 253  # RFC 1035, without the root's dot
 _SPACE = re.compile(r"\s+")
 _MAX_LENGTH = 500
 
@@ -123,15 +133,50 @@ def _parse_reason(error: phonenumbers.NumberParseException) -> str:
 
 def _normalise_email(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).strip()
-    if not _EMAIL.match(text):
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain:
         raise InvalidIdentifier("email", "not an e-mail address")
-    local, domain = text.rsplit("@", 1)
+    _check_local_part(local)
+    ascii_domain = _host_name(domain)
+    return f"{local.casefold()}@{ascii_domain}"
+
+
+def _check_local_part(local: str) -> None:
+    """A dot-atom: atoms of `_ATEXT` (or non-ASCII letters, marks, digits and symbols, as RFC
+    6531 allows) joined by single dots, at most 64 octets."""
+    if len(local.encode("utf-8")) > _MAX_LOCAL_OCTETS:
+        raise InvalidIdentifier("email", "the part before @ is longer than 64 octets")
+    for atom in local.split("."):
+        if not atom:
+            raise InvalidIdentifier("email", "a dot at the start or end, or two dots together")
+        if not all(_atom_character(c) for c in atom):
+            raise InvalidIdentifier(
+                "email", "the part before @ holds a character an address may not carry"
+            )
+
+
+def _atom_character(character: str) -> bool:
+    if character.isascii():
+        return _ATEXT.fullmatch(character) is not None
+    # Non-ASCII: no control, format (invisible, bidirectional), private, unassigned or
+    # separator characters.
+    return unicodedata.category(character)[0] not in {"C", "Z"}
+
+
+def _host_name(domain: str) -> str:
+    """`domain` IDNA-encoded and case-folded, if it is a host name of letters, digits and
+    hyphens with a dot in it; domain literals (`[192.0.2.1]`) are refused."""
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
+        ascii_domain = domain.encode("idna").decode("ascii").casefold()
     except UnicodeError:
         raise InvalidIdentifier(
             "email", "the domain is not a valid internationalised name"
         ) from None
-    if "." not in ascii_domain.strip("."):
+    labels = ascii_domain.split(".")
+    if len(ascii_domain) > _MAX_DOMAIN_OCTETS or not all(
+        _HOST_LABEL.fullmatch(label) for label in labels
+    ):
+        raise InvalidIdentifier("email", "the domain is not a host name")
+    if len(labels) < 2:
         raise InvalidIdentifier("email", "the domain has no dot")
-    return f"{local.casefold()}@{ascii_domain.casefold()}"
+    return ascii_domain

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from dataward.adapters.documents.styles import with_stylesheets
 from dataward.domain.register import (
     Cookie,
     CookieDuration,
@@ -266,11 +267,14 @@ def _sentence(transfer: Transfer) -> str:
 def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("dataward", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default=False),
+        # HTML escaped, Markdown not (it has its own `cell` filter); anything new escaped.
+        autoescape=select_autoescape(
+            enabled_extensions=("html.j2", "html"), disabled_extensions=("md.j2",), default=True
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     environment.filters["cell"] = md_cell
-    return environment
+    return with_stylesheets(environment)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from dataward.adapters.documents.styles import with_stylesheets
 from dataward.domain.register import Register
 from dataward.domain.ropa import (
     CONTROLLER_EXTRAS,
@@ -141,7 +142,7 @@ def _csv(record: RecordOfProcessing) -> str:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("dataward", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default=True),
         undefined=StrictUndefined,
@@ -149,3 +150,4 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    return with_stylesheets(environment)

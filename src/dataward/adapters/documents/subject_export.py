@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup, escape
 
+from dataward.adapters.documents.styles import style_source, with_stylesheets
 from dataward.domain.subject_package import Cell, Dataset, SubjectPackage
 
 _FORMULA = re.compile(r"^(?:[=@\t\r]|[+\-](?![0-9 ()]*$))")
@@ -92,6 +93,7 @@ def render_html(package: SubjectPackage) -> str:
         sections=[(k, HEADINGS.get(k, k.replace("_", " "))) for k in package.supplementary],
         text=_text,
         body_rows={d.name: _rows_html(d) for d in package.datasets},
+        style_source=style_source("subject_export"),
     )
 
 
@@ -126,4 +128,4 @@ def _template() -> Template:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    return environment.get_template("subject_export.html.j2")
+    return with_stylesheets(environment).get_template("subject_export.html.j2")

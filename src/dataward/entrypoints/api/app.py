@@ -11,13 +11,18 @@ from dataward.adapters.ratelimit import RateLimiter
 from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
+from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
+from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
+from dataward.entrypoints.api.limits import BodyLimit
 from dataward.entrypoints.api.processing import router as processing_router
+from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
 from dataward.entrypoints.api.request_work import router as request_work_router
 from dataward.entrypoints.api.requests import router as requests_router
+from dataward.entrypoints.api.security import SecurityHeaders
 from dataward.entrypoints.api.subjects import router as subjects_router
 from dataward.entrypoints.api.tenants import router as tenants_router
 
@@ -32,6 +37,9 @@ def create_app(container: Container) -> FastAPI:
         version=__version__,
         description="Privacy operations for a telephony call-reporting service: the register "
         "(policy as code), its record of processing and notice.",
+        docs_url=None,  # served by `install_docs`, under its own policy
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.container = container
     app.state.form_limiter = RateLimiter(
@@ -41,6 +49,15 @@ def create_app(container: Container) -> FastAPI:
         DOWNLOADS_PER_HOUR, timedelta(hours=1), container.clock
     )
     errors.install(app)
+    # The last added runs first: headers go on every answer, the body limit's 413 included.
+    app.add_middleware(
+        BodyLimit,
+        routes={
+            CALLS_PATH: container.settings.max_batch_bytes,
+            FORM_PATH: FORM_MAX_BYTES,
+        },
+    )
+    app.add_middleware(SecurityHeaders, policies={DOCS_PATH: install_docs(app)})
     app.include_router(register_router)
     app.include_router(subjects_router)
     app.include_router(processing_router)

@@ -11,9 +11,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import audit as service
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], route_class=TokenFirstRoute)
 
 
 class VerifyOut(BaseModel):

@@ -3,7 +3,9 @@ ACD reports."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -14,16 +16,21 @@ from pydantic import BaseModel
 
 from dataward.domain.acd import Period
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
-from dataward.entrypoints.api.errors import BatchTooLarge, error_body
+from dataward.entrypoints.api.errors import error_body
+from dataward.entrypoints.api.routing import TokenFirstRoute
+from dataward.entrypoints.api.uploads import spooled
 from dataward.services.call_access import CallView, PartyView, calls_of_subject
-from dataward.services.ingest import IngestRejected, ingest
+from dataward.services.ingest import IngestRejected, Source, ingest
 from dataward.services.quarantine import list_quarantine
 from dataward.services.reports import ReportBy, acd_report
 
-router = APIRouter(prefix="/api/v1/tenants/{tenant_id}", tags=["calls"])
+router = APIRouter(
+    prefix="/api/v1/tenants/{tenant_id}", tags=["calls"], route_class=TokenFirstRoute
+)
 
-MAX_BATCH_BYTES = 64 * 1024 * 1024
-"""The largest call batch one request may carry; larger files go through `dataward ingest`."""
+CALLS_PATH = router.prefix + "/calls"
+BATCH = "batch"
+"""The name a batch goes by in its report and its quarantined lines."""
 
 
 @router.post(
@@ -43,40 +50,43 @@ async def post_calls(
 ) -> Any:
     """The body is a call file as its PBX writes it (CDR CSV, queue_log, ...): the format is
     detected unless named. A batch with bad records is refused whole (422, each bad line
-    listed) unless `quarantine=true`."""
-    from dataward.adapters.ingest.files import text_source
-
-    body = await request.body()
-    if len(body) > MAX_BATCH_BYTES:
-        raise BatchTooLarge(f"a batch may be at most {MAX_BATCH_BYTES} bytes")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = body.decode("latin-1")
-    source = text_source(text, name="batch", format_name=format_name)
-    try:
-        # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
-        report = await run_in_threadpool(
-            ingest,
-            container.uow(),
-            container.vault(),
-            container.clock,
-            register,
-            actor,
-            tenant_id,
-            [source],
-            quarantine=quarantine,
-        )
-    except IngestRejected as error:
-        return JSONResponse(
-            error_body(
-                error.code,
-                f"{len(error.report.bad)} bad record(s); nothing was stored",
-                list(error.report.bad),
-            ),
-            status_code=422,
-        )
+    listed) unless `quarantine=true`. The body streams to a temporary file and is read from
+    there, never held whole; one over `DATAWARD_MAX_BATCH_BYTES` is refused (413)."""
+    async with spooled(request.stream()) as path:
+        source = await run_in_threadpool(_batch_source, path, format_name)
+        try:
+            # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
+            report = await run_in_threadpool(
+                ingest,
+                container.uow(),
+                container.vault(),
+                container.clock,
+                register,
+                actor,
+                tenant_id,
+                [source],
+                quarantine=quarantine,
+            )
+        except IngestRejected as error:
+            return JSONResponse(
+                error_body(
+                    error.code,
+                    f"{len(error.report.bad)} bad record(s); nothing was stored",
+                    list(error.report.bad),
+                ),
+                status_code=422,
+            )
     return report.as_dict()
+
+
+def _batch_source(path: Path, format_name: str | None) -> Source:
+    """The spooled batch as an ingest source named `batch` (never the temporary file's name),
+    its format named or detected from its first lines, read in its own encoding."""
+    from dataward.adapters.ingest.detect import detect_format, read_head
+    from dataward.adapters.ingest.files import file_source
+
+    name = format_name or detect_format(read_head(path), source=BATCH).name
+    return replace(file_source(path, format_name=name), name=BATCH)
 
 
 class QuarantinedOut(BaseModel):

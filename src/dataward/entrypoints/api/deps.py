@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dataward.adapters.register_file import LoadedRegister
@@ -32,13 +33,29 @@ def get_active_register(container: ContainerDep) -> LoadedRegister:
 ActiveRegisterDep = Annotated[LoadedRegister, Depends(get_active_register)]
 
 
-_bearer = HTTPBearer(auto_error=False, description="A staff token from `dataward staff add`")
+bearer = HTTPBearer(auto_error=False, description="A staff token from `dataward staff add`")
+
+
+async def authenticate_request(request: Request) -> Actor:
+    """The actor of the request's bearer token (`Unauthenticated` without a valid one), kept
+    on the request for `get_actor`. Reads headers only, never the body."""
+    credentials = await bearer(request)
+    token = credentials.credentials if credentials is not None else None
+    container = get_container(request)
+    actor = await run_in_threadpool(authenticate, container.uow(read_only=True), token)
+    request.state.actor = actor
+    return actor
 
 
 def get_actor(
+    request: Request,
     container: ContainerDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
+    """The caller: found already by a `TokenFirstRoute`, else from the token now."""
+    checked = getattr(request.state, "actor", None)
+    if isinstance(checked, Actor):
+        return checked
     token = credentials.credentials if credentials is not None else None
     return authenticate(container.uow(read_only=True), token)
 

@@ -11,29 +11,20 @@ so many an hour. Nothing is cached.
 from __future__ import annotations
 
 import math
-from html import escape
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.entrypoints.api.deps import ContainerDep
+from dataward.entrypoints.api.pages import render_page
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.download_links import redeem_download
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
 
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "X-Content-Type-Options": "nosniff"}
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
-<title>Download your data</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto">
-<main><h1>Download your data</h1>
-<p>The button below downloads your data as one ZIP file. It works once: keep the file safe.</p>
-<form method="post" action="/api/v1/public/downloads/{token}">
-<button type="submit">Download the ZIP file</button></form></main></body></html>
-"""
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @router.get(
@@ -42,7 +33,7 @@ _PAGE = """<!doctype html>
     response_class=HTMLResponse,
 )
 def download_page(token: str) -> HTMLResponse:
-    return HTMLResponse(_PAGE.format(token=escape(token, quote=True)), headers=NO_STORE)
+    return render_page("download.html.j2", token=quote(token, safe=""), headers=NO_STORE)
 
 
 @router.post(

@@ -53,16 +53,9 @@ SUBJECTS_PATH = "/api/v1/subjects"
 INTERNAL_ERROR = "internal error"
 
 
-class BatchTooLarge(DatawardError):
-    """A call batch posted to the API over its size limit."""
-
-    code = "batch_too_large"
-
-
 STATUS: dict[type[DatawardError], int] = {
     DownloadNotFound: 404,
     DownloadGone: 410,
-    BatchTooLarge: 413,
     RegisterInvalid: 422,
     MappingInvalid: 422,
     FormatUnknown: 422,

@@ -30,12 +30,14 @@ from dataward.entrypoints.api.deps import (
     RegisterDep,
     get_visible_subject,
 )
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import consent, lookup, objections, restrictions
 
 router = APIRouter(
     prefix="/api/v1/subjects/{subject_id}",
     tags=["consent and objections"],
     dependencies=[Depends(get_visible_subject)],
+    route_class=TokenFirstRoute,
 )
 
 

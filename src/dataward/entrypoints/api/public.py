@@ -2,19 +2,18 @@
 
 The form is a plain HTML page (no script). It records a request as received today through
 the portal and queues its acknowledgement; who the person is gets matched and verified
-afterwards. Errors are shown on the page without echoing what was typed.
+afterwards. Errors are shown on the page in fixed words that never echo what was typed: an
+error's own text is for staff, and may quote a value.
 """
 
 from __future__ import annotations
 
 import math
-from functools import cache
 from urllib.parse import parse_qs
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from pydantic import BaseModel, Field
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
@@ -22,12 +21,14 @@ from dataward.domain.errors import DatawardError, InvalidIdentifier
 from dataward.domain.register import Register
 from dataward.domain.register_terms import LawfulBasis
 from dataward.domain.request_scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
-from dataward.domain.requests import RequestType
+from dataward.domain.requests import RequestRefused, RequestType
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
+from dataward.entrypoints.api.pages import render_page
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.requests import NewRequest, receive_public_request
 from dataward.services.verification import check_code
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
 
 _TYPES = [
     (RequestType.ACCESS, "Give me a copy of my data"),
@@ -39,21 +40,16 @@ _TYPES = [
     (RequestType.WITHDRAW_CONSENT, "Withdraw my consent"),
     (RequestType.COMPLAINT, "Make a complaint"),
 ]
-_MAX_FORM = 8 * 1024
+FORM_PATH = "/requests/new"
+FORM_MAX_BYTES = 8 * 1024
+"""The largest form body taken (a filled-in form is well under 1 KiB): `BodyLimit` refuses more."""
 _GROUNDS = [
     ("accuracy_contested", "My data is wrong, and I want its use stopped while you check it"),
     ("unlawful_processing_erasure_opposed", "You should not be using it, but do not erase it"),
     ("needed_for_legal_claims", "You no longer need it, but I need it kept for a legal claim"),
     ("objection_pending", "I have objected, and want its use stopped while you decide"),
 ]
-
-
-@cache
-def _page() -> Template:
-    environment = Environment(
-        loader=PackageLoader("dataward", "templates/web"), autoescape=select_autoescape()
-    )
-    return environment.get_template("request_form.html.j2")
+_NOT_RECORDED = "We could not record your request. Please check the form and try again."
 
 
 def _objections(register: Register) -> list[tuple[str, str]]:
@@ -70,7 +66,11 @@ def _render(
     register: Register, *, status: int = 200, retry_after: int | None = None, **values: object
 ) -> HTMLResponse:
     authority = register.contacts.supervisory_authority
-    html = _page().render(
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return render_page(
+        "request_form.html.j2",
+        status=status,
+        headers=headers,
         organisation=register.organisation.name,
         types=[(t.value, label) for t, label in _TYPES],
         grounds=_GROUNDS,
@@ -79,16 +79,14 @@ def _render(
         ico_url=authority.complaint_url,
         **values,
     )
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return HTMLResponse(html, status_code=status, headers=headers)
 
 
-@router.get("/requests/new", response_class=HTMLResponse, summary="The public request form")
+@router.get(FORM_PATH, response_class=HTMLResponse, summary="The public request form")
 def form(register: RegisterDep) -> HTMLResponse:
     return _render(register)
 
 
-@router.post("/requests/new", response_class=HTMLResponse, summary="Send the request form")
+@router.post(FORM_PATH, response_class=HTMLResponse, summary="Send the request form")
 async def submit(request: Request, container: ContainerDep, register: RegisterDep) -> HTMLResponse:
     limiter: RateLimiter = request.app.state.form_limiter
     wait = limiter.hit(client_key(request.client.host if request.client else None))
@@ -99,9 +97,7 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
             status=429,
             retry_after=max(1, math.ceil(wait.total_seconds())),
         )
-    body = await request.body()
-    if len(body) > _MAX_FORM:
-        return _render(register, error="The form is too large.", status=413)
+    body = await request.body()  # at most FORM_MAX_BYTES: `BodyLimit` saw to it
     fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
     try:
         kind = RequestType(fields.get("type", ""))
@@ -125,10 +121,8 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
             ),
             repeat_window_days=container.settings.repeat_window_days,
         )
-    except InvalidIdentifier:
-        return _render(register, error="That e-mail address does not look right.", status=422)
     except DatawardError as error:
-        return _render(register, error=str(error), status=422)
+        return _render(register, error=_refusal(kind, fields, error), status=422)
     return _render(
         register,
         done=True,
@@ -136,6 +130,21 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
         due=f"{view.due.day} {view.due:%B %Y}",
         status=201,
     )
+
+
+def _refusal(kind: RequestType, fields: dict[str, str], error: DatawardError) -> str:
+    """What to put right, in fixed words: the error's own text may quote what was typed."""
+    if isinstance(error, InvalidIdentifier):
+        return "That e-mail address does not look right."
+    if not isinstance(error, RequestRefused):
+        return _NOT_RECORDED
+    if not fields.get("email"):
+        return "Give us your e-mail address, so that we can answer you."
+    if kind is RequestType.RESTRICTION:
+        return "Choose why its use should be restricted."
+    if kind is RequestType.OBJECTION:
+        return "Choose what you object to."
+    return _NOT_RECORDED
 
 
 def _scope(kind: RequestType, fields: dict[str, str]) -> str | None:

@@ -11,8 +11,9 @@ from pydantic import BaseModel
 
 from dataward.adapters.register_file import parse_register
 from dataward.entrypoints.api.deps import ActiveRegisterDep, ContainerDep
+from dataward.entrypoints.api.routing import TokenFirstRoute
 
-router = APIRouter(prefix="/api/v1/register", tags=["register"])
+router = APIRouter(prefix="/api/v1/register", tags=["register"], route_class=TokenFirstRoute)
 
 
 class RegisterVersion(BaseModel):

@@ -19,10 +19,11 @@ from dataward.domain.requests import (
     urgency,
 )
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import requests as service
 from dataward.services.processor import forward_to_controller
 
-router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+router = APIRouter(prefix="/api/v1/requests", tags=["requests"], route_class=TokenFirstRoute)
 
 
 class RequestIn(BaseModel):

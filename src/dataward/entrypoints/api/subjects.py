@@ -25,10 +25,11 @@ from dataward.entrypoints.api.deps import (
     RegisterDep,
     get_visible_subject,
 )
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import erasure, lookup
 from dataward.services import subjects as service
 
-router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"])
+router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"], route_class=TokenFirstRoute)
 
 
 class IdentifierIn(BaseModel):

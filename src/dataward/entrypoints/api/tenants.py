@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 
 from dataward.domain.tenants import Tenant
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import tenants as service
 
-router = APIRouter(prefix="/api/v1/tenants", tags=["tenants"])
+router = APIRouter(prefix="/api/v1/tenants", tags=["tenants"], route_class=TokenFirstRoute)
 
 
 class ContactIn(BaseModel):

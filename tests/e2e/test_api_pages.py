@@ -1,0 +1,184 @@
+"""Every page escapes what it shows and carries the headers that keep a page inert: a policy
+with no script and only our stylesheets, no framing, no referrer, no sniffing. Markup typed
+into any field of the public form never comes back, on any path (taken, refused, limited), and
+a download link's token is shown only quoted."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from typing import Any
+
+import pytest
+from faker import Faker
+
+from tests.e2e.conftest import Api
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+MARK = "zq9"
+"""In every payload, and never in a page that did not carry it before."""
+PAYLOADS = [
+    f"<script>alert('{MARK}')</script>",
+    f'"><img src=x onerror=alert("{MARK}")>',
+    f"<style>body{{display:none}}</style>{MARK}",
+    f"javascript:alert('{MARK}')",
+]
+FIELDS = ("type", "ground", "objection", "name", "email", "representative")
+
+
+def _pages(api: Api) -> list[str]:
+    """Every GET route that answers HTML, with a value for its path and its `format`."""
+    document = api.client.app.openapi()  # type: ignore[attr-defined]
+    found = ["/docs"]
+    for path, operations in document["paths"].items():
+        operation = operations.get("get")
+        if operation is None:
+            continue
+        answers = operation.get("responses", {}).values()
+        if not any("text/html" in (a.get("content") or {}) for a in answers):
+            continue
+        query = (
+            "?format=html"
+            if any(p["name"] == "format" for p in operation.get("parameters", []))
+            else ""
+        )
+        found.append(re.sub(r"\{\w+\}", "a-token", path) + query)
+    return found
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def _policy(headers: Any) -> dict[str, list[str]]:
+    directives = (d.split() for d in headers["content-security-policy"].split(";") if d.strip())
+    return {name: sources for name, *sources in directives}
+
+
+def _assert_inert_page_headers(response: Any) -> None:
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["x-frame-options"] == "DENY"
+    policy = _policy(response.headers)
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["default-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert "'unsafe-inline'" not in policy.get("script-src", [])
+    assert "'unsafe-eval'" not in policy.get("script-src", [])
+
+
+def test_every_html_route_is_found(api: Api) -> None:
+    assert sorted(_pages(api)) == sorted(
+        [
+            "/docs",
+            "/api/v1/register/ropa?format=html",
+            "/api/v1/register/notice?format=html",
+            "/requests/new",
+            "/api/v1/public/downloads/a-token",
+        ]
+    )
+
+
+def test_every_page_allows_no_script_and_only_its_own_stylesheet(api: Api) -> None:
+    for page in _pages(api):
+        response = api.client.get(page)
+        assert response.status_code == 200, page
+        _assert_inert_page_headers(response)
+        policy = _policy(response.headers)
+        if page == "/docs":  # Swagger UI: its bundle from the CDN, its one inline starter
+            scripts = re.findall(r"<script>(.*?)</script>", response.text, re.DOTALL)
+            assert [_sha256(s) for s in scripts] == policy["script-src"][1:]
+            continue
+        assert "script-src" not in policy, page  # default-src 'none': no script at all
+        assert "<script" not in response.text
+        assert " style=" not in response.text
+        styles = re.findall(r"<style>(.*?)</style>", response.text, re.DOTALL)
+        assert styles, page
+        assert "'unsafe-inline'" not in policy["style-src"]
+        for style in styles:
+            assert _sha256(style) in policy["style-src"], page
+        assert policy["form-action"] == ["'self'"]
+
+
+def test_json_answers_and_errors_carry_the_headers_too(api: Api) -> None:
+    answers = [
+        api.client.get("/healthz"),
+        api.client.get("/api/v1/register"),
+        api.client.get("/api/v1/requests"),  # 401
+        api.client.get("/api/v1/nowhere"),  # 404
+        api.client.get("/api/v1/requests", headers=api.as_("dco")),
+    ]
+    for answer in answers:
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["cache-control"] == "no-store"
+        assert _policy(answer.headers)["default-src"] == ["'none'"]
+        assert _policy(answer.headers)["frame-ancestors"] == ["'none'"]
+
+
+def _form(api: Api, **fields: str) -> Any:
+    from urllib.parse import urlencode
+
+    return api.client.post("/requests/new", content=urlencode(fields).encode(), headers=FORM)
+
+
+def _assert_not_echoed(response: Any) -> None:
+    assert MARK not in response.text
+    assert "<script" not in response.text
+    assert "onerror" not in response.text
+    assert response.text.count("<style>") == 1
+    _assert_inert_page_headers(response)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markup_in_any_field_of_the_form_never_comes_back(
+    api: Api, fake: Faker, payload: str
+) -> None:
+    good = {
+        "type": "restriction",
+        "ground": "accuracy_contested",
+        "objection": "",
+        "name": fake.name(),
+        "email": fake.email(),
+        "representative": "yes",
+    }
+    statuses = set()
+    for field in FIELDS:
+        response = _form(api, **{**good, field: payload})
+        statuses.add(response.status_code)
+        _assert_not_echoed(response)
+    for kind, scope in (("objection", "objection"), ("restriction", "ground")):
+        response = _form(
+            api, type=kind, email=fake.email(), **{scope: f"legitimate_interests:{payload}"}
+        )
+        assert response.status_code == 422
+        _assert_not_echoed(response)
+    response = _form(api, type="access", email=payload + "@example.org")
+    assert "does not look right" in response.text
+    _assert_not_echoed(response)
+    assert statuses == {201, 422}  # taken with markup in the name and the unused fields
+
+
+def test_the_rate_limited_page_echoes_nothing_either(api: Api, fake: Faker) -> None:
+    for _ in range(api.container.settings.public_form_per_hour):
+        assert _form(api, type="access", email=fake.email()).status_code == 201
+    limited = _form(api, type=PAYLOADS[0], name=PAYLOADS[1], email=PAYLOADS[2])
+    assert limited.status_code == 429
+    _assert_not_echoed(limited)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_download_links_token_is_shown_only_quoted(api: Api, payload: str) -> None:
+    from urllib.parse import quote
+
+    token = payload.replace("/", "")  # a slash, even quoted, is a path of its own
+    page = api.client.get("/api/v1/public/downloads/" + quote(token, safe=""))
+    assert page.status_code == 200
+    assert "<script" not in page.text
+    assert "onerror=" not in page.text.replace("onerror%3D", "")
+    action = re.search(r'<form method="post" action="([^"]*)">', page.text)
+    assert action is not None
+    assert re.fullmatch(r"/api/v1/public/downloads/[A-Za-z0-9%._~-]+", action.group(1))
+    _assert_inert_page_headers(page)
