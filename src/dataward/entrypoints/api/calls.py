@@ -80,13 +80,14 @@ async def post_calls(
 
 
 def _batch_source(path: Path, format_name: str | None) -> Source:
-    """The spooled batch as an ingest source named `batch` (never the temporary file's name),
-    its format named or detected from its first lines, read in its own encoding."""
+    """The spooled batch as an ingest source named `batch` and labelled as one (never after the
+    temporary file's name), its format named or detected from its first lines, read in its own
+    encoding."""
     from dataward.adapters.ingest.detect import detect_format, read_head
     from dataward.adapters.ingest.files import file_source
 
     name = format_name or detect_format(read_head(path), source=BATCH).name
-    return replace(file_source(path, format_name=name), name=BATCH)
+    return replace(file_source(path, format_name=name), name=BATCH, file_name=None)
 
 
 class QuarantinedOut(BaseModel):
