@@ -327,13 +327,29 @@ class FakeVault:
     def __init__(self) -> None:
         self.keys: set[str] = set()
         self.opened: list[str] = []
+        self.batches: set[str] = set()
 
-    def create_keys(self, subject_ids: Sequence[str]) -> None:
+    def create_keys(self, subject_ids: Sequence[str], *, batch: str | None = None) -> None:
+        if batch is not None:
+            self.heartbeat(batch)
         self.keys.update(subject_ids)
 
-    def enrol(self, plaintexts: Mapping[str, Sequence[str]]) -> dict[str, list[bytes]]:
-        self.create_keys(list(plaintexts))
+    def enrol(
+        self, plaintexts: Mapping[str, Sequence[str]], *, batch: str | None = None
+    ) -> dict[str, list[bytes]]:
+        self.create_keys(list(plaintexts), batch=batch)
         return {sid: [self.seal(sid, text) for text in texts] for sid, texts in plaintexts.items()}
+
+    def open_batch(self, label: str) -> str:
+        name = f"{label}-{len(self.batches) + 1}"
+        self.batches.add(name)
+        return name
+
+    def heartbeat(self, batch: str) -> None:
+        assert batch in self.batches
+
+    def close_batch(self, batch: str) -> None:
+        self.batches.discard(batch)
 
     def seal(self, subject_id: str, plaintext: str) -> bytes:
         return f"{subject_id}|{plaintext}".encode()

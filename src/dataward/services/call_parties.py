@@ -28,6 +28,7 @@ from dataward.domain.errors import InvalidIdentifier
 from dataward.domain.identifiers import IdentifierType, normalise_phone
 from dataward.domain.subjects import Subject, SubjectStatus
 from dataward.domain.tenants import Tenant
+from dataward.services.key_batches import KeyBatch
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.subjects import CONTROLLER_SCOPE
 
@@ -79,13 +80,25 @@ class PartyResolver:
     the misses (and remember the numbers that are not numbers), so they stay small."""
 
     def __init__(
-        self, vault: Vault, tenant: Tenant, *, cache_size: int = 200_000, small: int = 20_000
+        self,
+        vault: Vault,
+        tenant: Tenant,
+        *,
+        keys: KeyBatch,
+        cache_size: int = 200_000,
+        small: int = 20_000,
     ) -> None:
         self._vault = vault
         self._tenant = tenant
+        self._keys = keys
         self._numbers: _Lru[str, str] = _Lru(small)
         self._indexes: _Lru[tuple[str, str], bytes] = _Lru(small)
         self._subjects: _Lru[PartyKey, str] = _Lru(cache_size)
+
+    @property
+    def keys(self) -> KeyBatch:
+        """The key batch new subjects' keys are made under (the ingest's)."""
+        return self._keys
 
     def begin(self) -> None:
         """A new transaction: forget which subjects parties resolved to."""
@@ -121,8 +134,9 @@ class PartyResolver:
         """Every party's subject id, creating subjects for those seen for the first time.
 
         Runs inside the caller's transaction: the new subjects and their identifiers land with
-        the calls that name them, or not at all. Their keys are in the key store already; the
-        ingest destroys them if its transaction rolls back (`Resolution.created_ids`).
+        the calls that name them, or not at all. Their keys are in the key store already, named
+        by the ingest's key batch; the ingest destroys them if its transaction rolls back
+        (`Resolution.created_ids`), the key sweep if its process dies.
         """
         resolution = Resolution()
         wanted: dict[tuple[str, str], dict[bytes, tuple[PartyKey, str]]] = {}
@@ -151,7 +165,7 @@ class PartyResolver:
                 resolution.subjects[key] = subject_id
                 known.put(key, subject_id)
         if new:
-            sealed = self._vault.enrol({str(s.id): [value] for s, _, _, value, _ in new})
+            sealed = self._keys.enrol({str(s.id): [value] for s, _, _, value, _ in new})
             uow.subjects.add_many([s for s, *_ in new])
             uow.subjects.add_identifiers(
                 [

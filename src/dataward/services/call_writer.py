@@ -5,7 +5,8 @@ subject (`call_parties`); each call's identity is digested with keyed BLAKE2b un
 the tenant's (derived from the vault's index key), so identities are comparable within the
 tenant and meaningless outside it; calls already stored (or met earlier in the batch) are
 counted as duplicates; the rest are written as plain rows through the repository's bulk path,
-and the queue calls among them are tallied into the rollup buffer.
+and the queue calls among them are tallied into the rollup buffer. Each batch refreshes the
+heartbeat of the ingest's key batch (`services.key_batches`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.telephony import BadRecord, RawCall
 from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyKey, PartyResolver
+from dataward.services.key_batches import KeyBatch
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rollups import FLUSH_CELLS, RollupBuffer
 
@@ -69,6 +71,11 @@ class CallWriter:
         self._started = clock.now()
         self.counts = WriterCounts()
 
+    @property
+    def keys(self) -> KeyBatch:
+        """The key batch this ingest makes its keys under."""
+        return self._resolver.keys
+
     def _queue(self, name: str | None) -> str | None:
         if name is None:
             return None
@@ -89,6 +96,7 @@ class CallWriter:
         if not calls:
             return
         uow, counts = self._uow, self.counts
+        self.keys.heartbeat()
         parties, keys = _parties(calls, counts)
         resolution = self._resolver.resolve(uow, keys, self._clock.now())
         counts.created.extend(resolution.created_ids)

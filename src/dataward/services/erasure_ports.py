@@ -1,4 +1,5 @@
-"""Ports of the marketing suppression list and of erasures kept partial by a legal hold."""
+"""Ports of what erasure leaves or finishes: the marketing suppression list, erasures kept
+partial by a legal hold, and the owners of keys the sweep checks."""
 
 from __future__ import annotations
 
@@ -51,3 +52,11 @@ class StatementRepository(Protocol):
     ) -> None: ...
 
     def of(self, subject_id: str) -> list[bytes]: ...
+
+
+class KeyOwnerRepository(Protocol):
+    """What a key in the key store seals: a subject, a rights request, an ingest's quarantine."""
+
+    def owned(self, key_ids: Sequence[str]) -> set[str]:
+        """The ids among these that name a live record of the main database."""
+        ...

@@ -25,6 +25,7 @@ from dataward.adapters.sql.erasure_tables import (
     SqlStatementRepository,
     SqlSuppressionRepository,
 )
+from dataward.adapters.sql.key_owners import SqlKeyOwnerRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.requests import SqlRequestRepository
 from dataward.adapters.sql.rollups import SqlRollupRepository
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
     holds: SqlHoldRepository
     statements: SqlStatementRepository
     downloads: SqlDownloadRepository
+    key_owners: SqlKeyOwnerRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -77,6 +79,7 @@ class SqlUnitOfWork:
         self.holds = SqlHoldRepository(self._connection)
         self.statements = SqlStatementRepository(self._connection)
         self.downloads = SqlDownloadRepository(self._connection)
+        self.key_owners = SqlKeyOwnerRepository(self._connection)
         return self
 
     def __exit__(
