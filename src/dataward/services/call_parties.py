@@ -5,7 +5,8 @@ tenant's scope, and looked up; a number seen for the first time becomes a new `c
 with its number sealed under its own key. An agent (an extension, or an agent id a queue log
 names) becomes an `end_user` subject: our customers' staff are users of the reporting service,
 so they are our own subjects, and their agent id is held as `<tenant>/<id>` so that two tenants'
-extension 201 stay two people.
+extension 201 stay two people. Parties are resolved by their normalised value, so every
+spelling of one number (`07911 000001`, `+447911000001`, `0044 7911 000001`) is one subject.
 
 Normalisation, the blind index and the subject a party resolved to are memoised in bounded
 caches, because numbers repeat heavily in call data. The subject cache lives for one
@@ -139,7 +140,8 @@ class PartyResolver:
         (`Resolution.created_ids`), the key sweep if its process dies.
         """
         resolution = Resolution()
-        wanted: dict[tuple[str, str], dict[bytes, tuple[PartyKey, str]]] = {}
+        # (scope, type) -> index -> (normalised value, every spelling of it in the batch)
+        wanted: dict[tuple[str, str], dict[bytes, tuple[str, list[PartyKey]]]] = {}
         known = self._subjects
         for key in set(keys):
             cached = known.get(key)
@@ -152,18 +154,19 @@ class PartyResolver:
                 continue
             scope, kind, value = ident
             index = self._index(scope, kind, value)
-            wanted.setdefault((scope, kind), {})[index] = (key, value)
+            wanted.setdefault((scope, kind), {}).setdefault(index, (value, []))[1].append(key)
         new: list[tuple[Subject, str, str, str, bytes]] = []
         for (scope, kind), by_index in wanted.items():
             found = uow.subjects.find_many_by_index(scope, kind, list(by_index))
-            for index, (key, value) in by_index.items():
+            for index, (value, spellings) in by_index.items():
                 subject_id = found.get(index)
                 if subject_id is None:
-                    subject = self._new_subject(key[0], at)
+                    subject = self._new_subject(spellings[0][0], at)
                     new.append((subject, scope, kind, value, index))
                     subject_id = str(subject.id)
-                resolution.subjects[key] = subject_id
-                known.put(key, subject_id)
+                for key in spellings:
+                    resolution.subjects[key] = subject_id
+                    known.put(key, subject_id)
         if new:
             sealed = self._keys.enrol({str(s.id): [value] for s, _, _, value, _ in new})
             uow.subjects.add_many([s for s, *_ in new])
