@@ -1,5 +1,5 @@
 """Ports of what erasure leaves or finishes: the marketing suppression list, erasures kept
-partial by a legal hold, and the owners of keys the sweep checks."""
+partial by a legal hold, erased callers' numbers, and the owners of keys the sweep checks."""
 
 from __future__ import annotations
 
@@ -52,6 +52,22 @@ class StatementRepository(Protocol):
     ) -> None: ...
 
     def of(self, subject_id: str) -> list[bytes]: ...
+
+
+class ErasedNumberRepository(Protocol):
+    """Keyed digests of callers' numbers erased in each tenant, with when (`erased_numbers`)."""
+
+    def indexes_of(self, subject_id: str, scope: str, kind: str) -> list[bytes]: ...
+
+    def add(
+        self, tenant_id: str, digests: Sequence[bytes], *, at: datetime, keep_until: date
+    ) -> int: ...
+
+    def any(self, tenant_id: str) -> bool: ...
+
+    def erased_at(self, tenant_id: str, digests: Sequence[bytes]) -> dict[bytes, datetime]: ...
+
+    def expire(self, *, before: date) -> int: ...
 
 
 class KeyOwnerRepository(Protocol):

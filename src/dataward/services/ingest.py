@@ -13,7 +13,8 @@ Bad records:
   (`services.quarantine`).
 
 Re-ingesting a file adds nothing: its calls are recognised by identity and counted as
-duplicates. Two ingests racing to create the same caller: the loser's transaction is retried.
+duplicates, before any of their parties is resolved. Two ingests racing to create the same
+caller: the loser's transaction is retried.
 On SQLite a source holds the database's write lock while it lands (other writers wait up to
 the busy timeout); PostgreSQL takes row locks only.
 
@@ -340,6 +341,7 @@ def _close(
                 "duplicates": counts.duplicates,
                 "quarantined": counts.quarantined,
                 "subjects_created": counts.subjects,
+                "erased_parties": counts.erased,
             },
         )
     )
@@ -351,6 +353,7 @@ def _add_counts(report: IngestReport, counts: WriterCounts) -> None:
     report.subjects_created += counts.subjects
     report.withheld_parties += counts.withheld
     report.unreadable_numbers += counts.unreadable
+    report.erased_parties += counts.erased
     report.quarantined += counts.quarantined
 
 

@@ -19,6 +19,7 @@ from dataward.domain.tenants import Tenant
 from dataward.services.call_ports import CallRepository, Parser, RollupRepository
 from dataward.services.download_ports import DownloadRepository
 from dataward.services.erasure_ports import (
+    ErasedNumberRepository,
     HoldRepository,
     KeyOwnerRepository,
     StatementRepository,
@@ -393,6 +394,9 @@ class UnitOfWork(Protocol):
 
     @property
     def downloads(self) -> DownloadRepository: ...
+
+    @property
+    def erased_numbers(self) -> ErasedNumberRepository: ...
 
     @property
     def key_owners(self) -> KeyOwnerRepository: ...

@@ -57,9 +57,10 @@ def rotate(
 def sweep() -> None:
     """Finish interrupted erasures (destroy any key still held for an erased subject),
     erasures a legal hold delayed whose hold has now ended, and the key batches of processes
-    that died before their records landed."""
+    that died before their records landed; delete erased-number entries past retention."""
     from dataward.domain.permissions import require
     from dataward.domain.register import StaffAction
+    from dataward.services.erased_numbers import expire_erased_numbers
     from dataward.services.erasure import finish_erasures
     from dataward.services.orphan_keys import GRACE, destroy_orphan_keys
     from dataward.services.rights_erasure import finish_held_erasures
@@ -71,6 +72,7 @@ def sweep() -> None:
         orphans = destroy_orphan_keys(wired.uow(read_only=True), wired.vault(), wired.clock)
         held = finish_held_erasures(wired.uow(), wired.vault(), wired.clock, register, actor)
         destroyed = finish_erasures(wired.uow(), wired.vault())
+        expired = expire_erased_numbers(wired.uow(), wired.clock)
         purged = wired.uow().purge_freed_pages()
     hours = int(GRACE.total_seconds() // 3600)
     typer.echo(f"{len(held)} held erasure(s) finished now that their hold has ended")
@@ -79,3 +81,4 @@ def sweep() -> None:
         f"{orphans.destroyed} orphan key(s) destroyed and {orphans.kept} kept, from "
         f"{orphans.batches} key batch(es) silent for over {hours} hour(s)"
     )
+    typer.echo(f"{expired} erased-number entry(ies) past their retention deleted")
