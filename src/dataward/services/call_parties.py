@@ -85,9 +85,10 @@ class Resolution:
     unreadable: set[PartyKey] = field(default_factory=set)
 
 
-_Known = tuple[str, datetime | None]
-"""What a party resolved to in this transaction: its subject id ("" if it has none, as an erased
-number that only old calls named), and when its number was last erased in the tenant."""
+_Known = str | tuple[str, datetime]
+"""What a party resolved to in this transaction: its subject id; for a number erased in the
+tenant, (subject id or "" while only old calls named it, when it was last erased). The common
+case stays a plain string: the cache holds up to `cache_size` of them."""
 
 
 @dataclass(slots=True)
@@ -187,7 +188,8 @@ class PartyResolver:
                         resolution.subjects[key] = subject_id
                     if erased_at is not None:
                         resolution.erased[key] = erased_at
-                    self._known.put(key, (subject_id or "", erased_at))
+                    sid = subject_id or ""
+                    self._known.put(key, sid if erased_at is None else (sid, erased_at))
         if new:
             self._add(uow, new, at)
             resolution.created_ids = [str(s.id) for s, *_ in new]
@@ -202,14 +204,16 @@ class PartyResolver:
         known = self._known
         for key, latest in parties.items():
             cached = known.get(key)
+            if isinstance(cached, str):
+                resolution.subjects[key] = cached
+                continue
             if cached is not None:
                 subject_id, erased_at = cached
-                if erased_at is not None:
-                    resolution.erased[key] = erased_at
+                resolution.erased[key] = erased_at
                 if subject_id:
                     resolution.subjects[key] = subject_id
                     continue
-                if erased_at is not None and latest < erased_at:
+                if latest < erased_at:
                     continue  # only calls of the erased person name it so far
             ident = self._identifier(key)
             if ident is None:
