@@ -288,6 +288,36 @@ class FakeHoldRepository:
         return self.rows.get(subject_id)
 
 
+class FakeErasedNumberRepository:
+    """Erased numbers' entries by (tenant, digest). The fake identifiers keep no blind index,
+    so a subject erased on the fakes leaves none."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, bytes], tuple[datetime, date]] = {}
+
+    def indexes_of(self, subject_id: str, scope: str, kind: str) -> list[bytes]:  # noqa: ARG002
+        return []
+
+    def add(
+        self, tenant_id: str, digests: Sequence[bytes], *, at: datetime, keep_until: date
+    ) -> int:
+        for digest in digests:
+            self.rows[(tenant_id, digest)] = (at, keep_until)
+        return len(digests)
+
+    def any(self, tenant_id: str) -> bool:
+        return any(t == tenant_id for t, _ in self.rows)
+
+    def erased_at(self, tenant_id: str, digests: Sequence[bytes]) -> dict[bytes, datetime]:
+        return {d: self.rows[(tenant_id, d)][0] for d in digests if (tenant_id, d) in self.rows}
+
+    def expire(self, *, before: date) -> int:
+        gone = [k for k, (_, until) in self.rows.items() if until < before]
+        for key in gone:
+            del self.rows[key]
+        return len(gone)
+
+
 class FakeUnitOfWork:
     """Every repository in memory; `commits` counts how often a use case committed."""
 
@@ -301,6 +331,7 @@ class FakeUnitOfWork:
         self.tenants = FakeTenantRepository()
         self.audit = FakeAuditLog()
         self.holds = FakeHoldRepository()
+        self.erased_numbers = FakeErasedNumberRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -327,13 +358,29 @@ class FakeVault:
     def __init__(self) -> None:
         self.keys: set[str] = set()
         self.opened: list[str] = []
+        self.batches: set[str] = set()
 
-    def create_keys(self, subject_ids: Sequence[str]) -> None:
+    def create_keys(self, subject_ids: Sequence[str], *, batch: str | None = None) -> None:
+        if batch is not None:
+            self.heartbeat(batch)
         self.keys.update(subject_ids)
 
-    def enrol(self, plaintexts: Mapping[str, Sequence[str]]) -> dict[str, list[bytes]]:
-        self.create_keys(list(plaintexts))
+    def enrol(
+        self, plaintexts: Mapping[str, Sequence[str]], *, batch: str | None = None
+    ) -> dict[str, list[bytes]]:
+        self.create_keys(list(plaintexts), batch=batch)
         return {sid: [self.seal(sid, text) for text in texts] for sid, texts in plaintexts.items()}
+
+    def open_batch(self, label: str) -> str:
+        name = f"{label}-{len(self.batches) + 1}"
+        self.batches.add(name)
+        return name
+
+    def heartbeat(self, batch: str) -> None:
+        assert batch in self.batches
+
+    def close_batch(self, batch: str) -> None:
+        self.batches.discard(batch)
 
     def seal(self, subject_id: str, plaintext: str) -> bytes:
         return f"{subject_id}|{plaintext}".encode()

@@ -131,6 +131,8 @@ class IngestReport:
     subjects_created: int = 0
     withheld_parties: int = 0
     unreadable_numbers: int = 0
+    erased_parties: int = 0
+    """Parties stored as erased: their number's subject was erased after the call started."""
     bad: list[str] = field(default_factory=list)
     quarantined: int = 0
     ingest_ids: list[int] = field(default_factory=list)
@@ -150,6 +152,7 @@ class IngestReport:
             "subjects_created": self.subjects_created,
             "withheld_parties": self.withheld_parties,
             "unreadable_numbers": self.unreadable_numbers,
+            "erased_parties": self.erased_parties,
             "bad_records": list(self.bad),
             "quarantined": self.quarantined,
             "ingests": list(self.ingest_ids),

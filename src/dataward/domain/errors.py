@@ -11,6 +11,9 @@ The tree, with the module each one lives in (here unless named):
     │                          or in a tenant that does not exist all answer alike
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
+    │   └── KeyBatchLost       the key sweep took a batch of new keys for dead (no heartbeat
+    │                          within the grace period) and destroyed its keys: nothing of it
+    │                          may land
     ├── ConfigurationError     settings, key file or database are not usable as configured
     ├── ProhibitedData         a field of a prohibited (Art. 9 or 10) category offered for storage
     ├── ConsentRefused         consent recorded for a purpose or channel that does not take it
@@ -121,6 +124,13 @@ class InvalidIdentifier(DatawardError):
 
 class KeyUnavailable(DatawardError):
     code = "key_unavailable"
+
+
+class KeyBatchLost(KeyUnavailable):
+    """The keys a process was making were swept as orphans: it stalled longer than the grace
+    period, so its records must not land (their keys may be gone); run it again."""
+
+    code = "key_batch_lost"
 
 
 class ConfigurationError(DatawardError):

@@ -1,11 +1,15 @@
 """Landing parsed calls in the call store, a batch at a time, inside one transaction.
 
-For each batch: every party is classified (`domain.calls.classify_party`) and resolved to a
-subject (`call_parties`); each call's identity is digested with keyed BLAKE2b under a key of
-the tenant's (derived from the vault's index key), so identities are comparable within the
-tenant and meaningless outside it; calls already stored (or met earlier in the batch) are
-counted as duplicates; the rest are written as plain rows through the repository's bulk path,
-and the queue calls among them are tallied into the rollup buffer.
+For each batch: each call's identity is digested with keyed BLAKE2b under a key of the
+tenant's (derived from the vault's index key), so identities are comparable within the tenant
+and meaningless outside it; calls already stored (or met earlier in the batch) are counted as
+duplicates and go no further: their parties are not even looked at, so a file sent again
+creates no subject and seals no number. For the rest, every party is classified
+(`domain.calls.classify_party`) and resolved to a subject (`call_parties`); a party whose
+number was erased in the tenant after the call started is stored as erased (no subject). The
+calls are written as plain rows through the repository's bulk path, and the queue calls among
+them are tallied into the rollup buffer. Each batch refreshes the heartbeat of the ingest's
+key batch (`services.key_batches`).
 
 A bad line is quarantined sealed, with the blind indexes of every number and agent id it could
 hold (`domain.line_parties`), indexed as party resolution indexes them, so that erasing the
@@ -27,6 +31,7 @@ from dataward.domain.line_parties import agent_candidates, phone_candidates
 from dataward.domain.telephony import BadRecord, RawCall
 from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyKey, PartyResolver
+from dataward.services.key_batches import KeyBatch
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rollups import FLUSH_CELLS, RollupBuffer
 from dataward.services.subjects import CONTROLLER_SCOPE
@@ -45,6 +50,8 @@ class WriterCounts:
     duplicates: int = 0
     withheld: int = 0
     unreadable: int = 0
+    erased: int = 0
+    """Parties stored as erased: their number's subject was erased after the call started."""
     quarantined: int = 0
     created: list[str] = field(default_factory=list)
     """Subjects created in this transaction: their keys go if it rolls back."""
@@ -78,6 +85,11 @@ class CallWriter:
         self._started = clock.now()
         self.counts = WriterCounts()
 
+    @property
+    def keys(self) -> KeyBatch:
+        """The key batch this ingest makes its keys under."""
+        return self._resolver.keys
+
     def _queue(self, name: str | None) -> str | None:
         if name is None:
             return None
@@ -98,32 +110,37 @@ class CallWriter:
         if not calls:
             return
         uow, counts = self._uow, self.counts
-        parties, keys = _parties(calls, counts)
-        resolution = self._resolver.resolve(uow, keys, self._clock.now())
-        counts.created.extend(resolution.created_ids)
-        subjects = resolution.subjects
+        self.keys.heartbeat()
         identities = [self.identity(call) for call in calls]
         existing = uow.calls.existing_keys(
             self._tenant.id,
             [(call.start, key) for call, key in zip(calls, identities, strict=True)],
         )
-        rows: list[tuple[Any, ...]] = []
-        months: set[tuple[int, int]] = set()
-        tenant_id, ingest_id, rollups = self._tenant.id, self._ingest_id, self._rollups
-        for call, key, (caller, callee) in zip(calls, identities, parties, strict=True):
+        fresh: list[tuple[RawCall, bytes]] = []
+        for call, key in zip(calls, identities, strict=True):
             if key in existing:
                 counts.duplicates += 1
                 continue
             existing.add(key)
-            caller_ref = subjects.get((caller[0], caller[1])) if caller[1] is not None else None
-            callee_ref = subjects.get((callee[0], callee[1])) if callee[1] is not None else None
-            if caller[1] is not None and caller_ref is None:
-                counts.unreadable += 1
-            if callee[1] is not None and callee_ref is None:
-                counts.unreadable += 1
+            fresh.append((call, key))
+        if not fresh:
+            return
+        parties, wanted = _parties(fresh, counts)
+        resolution = self._resolver.resolve(uow, wanted, self._clock.now())
+        counts.created.extend(resolution.created_ids)
+        subjects, erased = resolution.subjects, resolution.erased
+        rows: list[tuple[Any, ...]] = []
+        months: set[tuple[int, int]] = set()
+        tenant_id, ingest_id, rollups = self._tenant.id, self._ingest_id, self._rollups
+        for (call, key), (caller, callee) in zip(fresh, parties, strict=True):
+            start = call.start
+            caller_ref = callee_ref = None
+            if caller[1] is not None:
+                caller_ref = _ref((caller[0], caller[1]), start, subjects, erased, counts)
+            if callee[1] is not None:
+                callee_ref = _ref((callee[0], callee[1]), start, subjects, erased, counts)
             agent = call.agent_id
             queue = self._queue(call.queue)
-            start = call.start
             utc = start.astimezone(UTC)  # partitions are UTC months, as the rows are stored
             months.add((utc.year, utc.month))
             rows.append(
@@ -191,20 +208,47 @@ class CallWriter:
 Party = tuple[PartyKind, str | None]
 
 
+def _ref(
+    key: PartyKey,
+    start: datetime,
+    subjects: dict[PartyKey, str],
+    erased: dict[PartyKey, datetime],
+    counts: WriterCounts,
+) -> str | None:
+    """The subject a named party is stored as: none if its number was erased after the call
+    started (the erased person's call), or if it is not a valid number."""
+    if erased:
+        erased_at = erased.get(key)
+        if erased_at is not None and start < erased_at:
+            counts.erased += 1
+            return None
+    ref = subjects.get(key)
+    if ref is None:
+        counts.unreadable += 1
+    return ref
+
+
 def _parties(
-    calls: Sequence[RawCall], counts: WriterCounts
-) -> tuple[list[tuple[Party, Party]], list[PartyKey]]:
-    """Each call's (caller, callee) classified, and every party to resolve."""
+    fresh: Sequence[tuple[RawCall, bytes]], counts: WriterCounts
+) -> tuple[list[tuple[Party, Party]], dict[PartyKey, datetime]]:
+    """Each new call's (caller, callee) classified, and every party to resolve with the latest
+    start of a call naming it."""
     parties: list[tuple[Party, Party]] = []
-    keys: list[PartyKey] = []
-    for call in calls:
+    wanted: dict[PartyKey, datetime] = {}
+    for call, _key in fresh:
         caller, callee = classify_party(call.caller), classify_party(call.callee)
         parties.append((caller, callee))
+        start = call.start
+        named: list[PartyKey] = []
         for kind, value in (caller, callee):
             if value is not None:
-                keys.append((kind, value))
+                named.append((kind, value))
             elif kind is PartyKind.WITHHELD:
                 counts.withheld += 1
         if call.agent_id:
-            keys.append((PartyKind.AGENT, call.agent_id))
-    return parties, keys
+            named.append((PartyKind.AGENT, call.agent_id))
+        for key in named:
+            latest = wanted.get(key)
+            if latest is None or start > latest:
+                wanted[key] = start
+    return parties, wanted

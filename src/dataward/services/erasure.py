@@ -1,8 +1,10 @@
 """Erasure: crypto-shred a subject, and finish any erasure that was interrupted.
 
 One transaction unlinks the subject from every store (each registers its unlink step),
-deletes its identifiers and blind indexes, leaves a tombstone and writes the audit entry; the
-subject's key is destroyed right after, in the key store. A shred interrupted between the two
+deletes its identifiers and blind indexes, leaves a tombstone, keeps a keyed digest of each of
+a tenant's caller's numbers with the erasure's time (`services.erased_numbers`: so an old call
+sent again does not bring the caller back) and writes the audit entry; the subject's key is
+destroyed right after, in the key store. A shred interrupted between the two
 leaves only the key, which `finish_erasures` (`dataward keys sweep`) destroys.
 """
 
@@ -19,6 +21,7 @@ from dataward.domain.register import Register, StaffAction
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import REQUEST_REF, Actor, ErasureReason, Subject, SubjectStatus
 from dataward.services.audit import record
+from dataward.services.erased_numbers import remember_erased_numbers
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.subjects import SubjectRefused
 
@@ -76,8 +79,10 @@ def shred(
         if subject is None:
             raise NotFound("subject", subject_id)
         require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
+        remembered = 0
         if not subject.erased:
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
+            remembered = remember_erased_numbers(uow, vault, subject, now)
         removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)
         record(
             uow,
@@ -90,6 +95,7 @@ def shred(
                 "reason": why.value,
                 "request": request_ref or "",
                 "restriction_override": override or "",
+                "erased_numbers_kept": remembered,
                 **{f"removed_{name}": count for name, count in removed.items()},
             },
         )

@@ -1,4 +1,5 @@
-"""Ports of the marketing suppression list and of erasures kept partial by a legal hold."""
+"""Ports of what erasure leaves or finishes: the marketing suppression list, erasures kept
+partial by a legal hold, erased callers' numbers, and the owners of keys the sweep checks."""
 
 from __future__ import annotations
 
@@ -53,3 +54,27 @@ class StatementRepository(Protocol):
     ) -> None: ...
 
     def of(self, subject_id: str) -> list[bytes]: ...
+
+
+class ErasedNumberRepository(Protocol):
+    """Keyed digests of callers' numbers erased in each tenant, with when (`erased_numbers`)."""
+
+    def indexes_of(self, subject_id: str, scope: str, kind: str) -> list[bytes]: ...
+
+    def add(
+        self, tenant_id: str, digests: Sequence[bytes], *, at: datetime, keep_until: date
+    ) -> int: ...
+
+    def any(self, tenant_id: str) -> bool: ...
+
+    def erased_at(self, tenant_id: str, digests: Sequence[bytes]) -> dict[bytes, datetime]: ...
+
+    def expire(self, *, before: date) -> int: ...
+
+
+class KeyOwnerRepository(Protocol):
+    """What a key in the key store seals: a subject, a rights request, an ingest's quarantine."""
+
+    def owned(self, key_ids: Sequence[str]) -> set[str]:
+        """The ids among these that name a live record of the main database."""
+        ...

@@ -13,9 +13,15 @@ Bad records:
   (`services.quarantine`).
 
 Re-ingesting a file adds nothing: its calls are recognised by identity and counted as
-duplicates. Two ingests racing to create the same caller: the loser's transaction is retried.
+duplicates, before any of their parties is resolved. Two ingests racing to create the same
+caller: the loser's transaction is retried.
 On SQLite a source holds the database's write lock while it lands (other writers wait up to
 the busy timeout); PostgreSQL takes row locks only.
+
+Keys: every key a run makes (its new subjects', its quarantine's) is named by the run's key
+batch (`services.key_batches`), whose heartbeat each batch of calls refreshes, and which is
+checked once more right before each commit. A rolled-back source destroys its keys itself; a
+run killed outright leaves them to `dataward keys sweep`.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyResolver
 from dataward.services.call_writer import CallWriter, WriterCounts
 from dataward.services.ingest_names import digest_of, label_of
+from dataward.services.key_batches import INGEST, KeyBatch
 from dataward.services.ports import Parser, UnitOfWork, Vault
 
 BATCH = 5000
@@ -112,15 +119,21 @@ def ingest(
     if tenant is None:
         raise NotFound("tenant", tenant_id)
     report = IngestReport(tenant_id=tenant_id)
-    resolver = PartyResolver(vault, tenant)
+    keys = KeyBatch(vault, INGEST)  # names every key this run makes, for the key sweep
+    resolver = PartyResolver(vault, tenant, keys=keys)
     with uow:  # in a short transaction of their own, not the long one of an ingest
         uow.calls.prepare_months(_recent_months(clock.now().date()))
         uow.commit()
-    with _bulk_garbage_collection():
-        _ingest_all(
-            uow, vault, clock, actor, tenant, sources, resolver, report,
-            quarantine=quarantine, batch_size=batch_size, progress=progress,
-        )  # fmt: skip
+    try:
+        with _bulk_garbage_collection():
+            _ingest_all(
+                uow, vault, clock, actor, tenant, sources, resolver, report,
+                quarantine=quarantine, batch_size=batch_size, progress=progress,
+            )  # fmt: skip
+    except DatawardError:
+        keys.close()  # refused: the keys of the source rolled back are destroyed already
+        raise
+    keys.close()  # anything else leaves the batch to the sweep, which checks every key
     return report
 
 
@@ -256,6 +269,7 @@ def _ingest_source(
                     _reject(tenant, run.bad)
                 writer.finish()
                 _close(uow, clock, actor, tenant, source, ingest_id, run.counts, run.read)
+                writer.keys.heartbeat()  # not taken for dead by the key sweep: its keys stand
                 uow.commit()
                 run.committed = True
             finally:
@@ -300,7 +314,7 @@ def _take(
         return  # rejected: read on only to list every bad line
     if batch.bad:
         if run.key_id is None:
-            run.key_id = _open_quarantine(uow, vault, ingest_id, source)
+            run.key_id = _open_quarantine(uow, vault, writer.keys, ingest_id, source)
         writer.quarantine(batch.bad, run.key_id, clock.now())
     writer.land(batch.calls)
 
@@ -337,6 +351,7 @@ def _close(
                 "duplicates": counts.duplicates,
                 "quarantined": counts.quarantined,
                 "subjects_created": counts.subjects,
+                "erased_parties": counts.erased,
             },
         )
     )
@@ -348,6 +363,7 @@ def _add_counts(report: IngestReport, counts: WriterCounts) -> None:
     report.subjects_created += counts.subjects
     report.withheld_parties += counts.withheld
     report.unreadable_numbers += counts.unreadable
+    report.erased_parties += counts.erased
     report.quarantined += counts.quarantined
 
 
@@ -355,10 +371,12 @@ def _reject(tenant: Tenant, bad: list[str]) -> None:
     raise IngestRejected(IngestReport(tenant_id=tenant.id, bad=bad, rejected=True))
 
 
-def _open_quarantine(uow: UnitOfWork, vault: Vault, ingest_id: int, source: Source) -> str:
+def _open_quarantine(
+    uow: UnitOfWork, vault: Vault, keys: KeyBatch, ingest_id: int, source: Source
+) -> str:
     """A key of this ingest's own for its bad lines (destroyed when they are resolved)."""
     key_id = str(uuid.uuid4())
-    vault.create_keys([key_id])
+    keys.create_keys([key_id])
     header = vault.seal(key_id, source.header) if source.header is not None else None
     uow.calls.set_quarantine(ingest_id, key_id, header)
     return key_id

@@ -19,7 +19,9 @@ from dataward.domain.tenants import Tenant
 from dataward.services.call_ports import CallRepository, Parser, RollupRepository
 from dataward.services.download_ports import DownloadRepository
 from dataward.services.erasure_ports import (
+    ErasedNumberRepository,
     HoldRepository,
+    KeyOwnerRepository,
     StatementRepository,
     SuppressionRepository,
 )
@@ -158,10 +160,25 @@ class ObjectionRepository(Protocol):
 class Vault(Protocol):
     """Per-subject data keys, sealing and opening identifiers, and blind indexes."""
 
-    def create_keys(self, subject_ids: Sequence[str]) -> None: ...
+    def create_keys(self, subject_ids: Sequence[str], *, batch: str | None = None) -> None: ...
 
-    def enrol(self, plaintexts: Mapping[str, Sequence[str]]) -> dict[str, list[bytes]]:
-        """New subjects: create their keys and seal their identifiers, in order."""
+    def enrol(
+        self, plaintexts: Mapping[str, Sequence[str]], *, batch: str | None = None
+    ) -> dict[str, list[bytes]]:
+        """New subjects: create their keys and seal their identifiers, in order. With `batch`
+        the keys are named by it and its heartbeat refreshed (`KeyBatchLost` once swept)."""
+        ...
+
+    def open_batch(self, label: str) -> str:
+        """Register a batch of keys whose records land in a main-database transaction."""
+        ...
+
+    def heartbeat(self, batch: str) -> None:
+        """The batch is alive; `KeyBatchLost` if the sweep has taken it for dead."""
+        ...
+
+    def close_batch(self, batch: str) -> None:
+        """Every key of the batch is settled (its records landed, or it was destroyed)."""
         ...
 
     def seal(self, subject_id: str, plaintext: str) -> bytes: ...
@@ -377,6 +394,12 @@ class UnitOfWork(Protocol):
 
     @property
     def downloads(self) -> DownloadRepository: ...
+
+    @property
+    def erased_numbers(self) -> ErasedNumberRepository: ...
+
+    @property
+    def key_owners(self) -> KeyOwnerRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -41,6 +41,7 @@ from dataward.domain.requests import (
     transition,
 )
 from dataward.domain.subjects import Actor
+from dataward.services.key_batches import REQUEST, KeyBatch, enrolling
 from dataward.services.lookup import within_reach
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.subjects import CONTROLLER_SCOPE
@@ -143,9 +144,10 @@ def _record(
         forward_within=forward_within,
     )
     due = deadline(request, holidays)
-    contact = _sealed_contact(vault, request.id, command)
-    committed = False
-    try:
+    # the request's key is named by a batch: destroyed if the request does not land, found
+    # by the key sweep if the process dies before it does
+    with enrolling(vault, REQUEST) as keys:
+        contact = _sealed_contact(keys, request.id, command)
         with uow:
             about = _about(uow, vault, register, actor, command)
             request = replace(request, subject_id=about)
@@ -162,11 +164,7 @@ def _record(
                 uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
             uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
             uow.commit()
-            committed = True
-    except BaseException:
-        if contact is not None and not committed:  # the request never landed: nor its key
-            vault.destroy_key(str(request.id))
-        raise
+            keys.landed = True
     return RequestView(request, due, flag)
 
 
@@ -346,13 +344,13 @@ def _match(uow: UnitOfWork, vault: Vault, command: NewRequest) -> UUID | None:
     return UUID(found) if found else None
 
 
-def _sealed_contact(vault: Vault, request_id: UUID, command: NewRequest) -> bytes | None:
+def _sealed_contact(keys: KeyBatch, request_id: UUID, command: NewRequest) -> bytes | None:
     """The requester's contact details sealed under a new key of the request's own."""
     if command.contact_email is None:
         return None
     email = normalise(IdentifierType.EMAIL, command.contact_email).value
     document = json.dumps({"email": email, "name": command.contact_name or ""})
-    (sealed,) = vault.enrol({str(request_id): [document]})[str(request_id)]
+    (sealed,) = keys.enrol({str(request_id): [document]})[str(request_id)]
     return sealed
 
 

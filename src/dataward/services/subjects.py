@@ -25,6 +25,7 @@ from dataward.domain.subjects import (
     SubjectStatus,
     age_on,
 )
+from dataward.services.key_batches import SUBJECTS, enrolling
 from dataward.services.marketing_suppression import MARKETING_CONTACT, refusal, suppressed_kinds
 from dataward.services.ports import UnitOfWork, Vault
 
@@ -94,7 +95,11 @@ def create_subjects(
     actor: Actor,
     commands: Sequence[NewSubject],
 ) -> list[Subject]:
-    """Register many subjects in one transaction: all land, or none (a duplicate refuses all)."""
+    """Register many subjects in one transaction: all land, or none (a duplicate refuses all).
+
+    Their keys are made under a key batch (`services.key_batches`): destroyed if the
+    transaction fails, and found by `dataward keys sweep` if the process dies before it commits.
+    """
     tenant_ids = {command.tenant_id for command in commands}
     for tenant in tenant_ids:
         require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=tenant)
@@ -123,7 +128,7 @@ def create_subjects(
                     raise DuplicateIdentifier(ident.type.value, "another subject in this batch")
                 seen.add((scope, ident.type.value, index))
             pending.append((subject, scope, ident, index))
-    with uow:
+    with enrolling(vault, SUBJECTS) as keys, uow:
         _refuse_existing(uow, pending)
         blocked = suppressed_kinds(
             uow, [(i.type.value, x) for s, _, i, x in pending if s.kind == MARKETING_CONTACT]
@@ -133,7 +138,7 @@ def create_subjects(
         plaintexts: dict[str, list[str]] = {str(s.id): [] for s in subjects}
         for subject, _scope, ident, _index in pending:
             plaintexts[str(subject.id)].append(ident.value)
-        sealed = {key: iter(values) for key, values in vault.enrol(plaintexts).items()}
+        sealed = {key: iter(values) for key, values in keys.enrol(plaintexts).items()}
         uow.subjects.add_many(subjects)
         uow.audit.append(
             *(
@@ -154,6 +159,7 @@ def create_subjects(
             ]
         )
         uow.commit()
+        keys.landed = True
     return subjects
 
 

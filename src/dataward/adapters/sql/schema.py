@@ -12,6 +12,7 @@ from dataward.adapters.sql import (  # noqa: F401 - importing registers the tabl
     calls,
     consent,
     downloads,
+    erased_numbers,
     erasure_tables,
     requests,
     staff,

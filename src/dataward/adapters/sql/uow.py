@@ -20,11 +20,13 @@ from dataward.adapters.sql.consent import (
 )
 from dataward.adapters.sql.downloads import SqlDownloadRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
+from dataward.adapters.sql.erased_numbers import SqlErasedNumberRepository
 from dataward.adapters.sql.erasure_tables import (
     SqlHoldRepository,
     SqlStatementRepository,
     SqlSuppressionRepository,
 )
+from dataward.adapters.sql.key_owners import SqlKeyOwnerRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.requests import SqlRequestRepository
 from dataward.adapters.sql.rollups import SqlRollupRepository
@@ -50,6 +52,8 @@ class SqlUnitOfWork:
     holds: SqlHoldRepository
     statements: SqlStatementRepository
     downloads: SqlDownloadRepository
+    erased_numbers: SqlErasedNumberRepository
+    key_owners: SqlKeyOwnerRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -77,6 +81,8 @@ class SqlUnitOfWork:
         self.holds = SqlHoldRepository(self._connection)
         self.statements = SqlStatementRepository(self._connection)
         self.downloads = SqlDownloadRepository(self._connection)
+        self.erased_numbers = SqlErasedNumberRepository(self._connection)
+        self.key_owners = SqlKeyOwnerRepository(self._connection)
         return self
 
     def __exit__(

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text
 
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.vault import crypto
+from dataward.adapters.vault.key_batches import KeyBatches, beat
 from dataward.adapters.vault.keystore_tables import data_keys, index_keys, key_rotations
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ConfigurationError, KeyUnavailable
@@ -62,13 +63,14 @@ class MasterKeys:
         return keys
 
 
-class SqlVault:
+class SqlVault(KeyBatches):
     """Implements the `Vault` port: keys per subject, sealing, opening, blind indexes.
 
     `reload` returns the master keys as configured now (the container's `master_keys`); it is
     called when the key store names a master key this vault was not given, as happens to a
     running process when a rotation starts or ends. `cache` data keys are kept unwrapped for at
-    most `cache_ttl` seconds.
+    most `cache_ttl` seconds. Keys made for records that land in a transaction of the main
+    database are named by a batch (`KeyBatches`), so the sweep finds them if it dies.
     """
 
     def __init__(
@@ -174,12 +176,19 @@ class SqlVault:
             )
         return self._index_key
 
-    def create_keys(self, subject_ids: Iterable[str]) -> None:
+    def create_keys(self, subject_ids: Iterable[str], *, batch: str | None = None) -> None:
         """A fresh data key for each subject, wrapped and stored in one transaction."""
-        self.enrol(dict.fromkeys(subject_ids, ()))
+        self.enrol(dict.fromkeys(subject_ids, ()), batch=batch)
 
-    def enrol(self, plaintexts: Mapping[str, Sequence[str]]) -> dict[str, list[bytes]]:
-        """New subjects: a key each, stored in one transaction, and their identifiers sealed."""
+    def enrol(
+        self, plaintexts: Mapping[str, Sequence[str]], *, batch: str | None = None
+    ) -> dict[str, list[bytes]]:
+        """New subjects: a key each, stored in one transaction, and their identifiers sealed.
+
+        With `batch` (from `open_batch`) the keys carry its name and its heartbeat is
+        refreshed in the same transaction; a batch the sweep has claimed takes no more keys
+        (`KeyBatchLost`).
+        """
         keys = {subject_id: crypto.new_key() for subject_id in plaintexts}
         sealed: dict[str, list[bytes]] = {}
         for subject_id, values in plaintexts.items():
@@ -190,6 +199,8 @@ class SqlVault:
         if keys:
             now = self._clock.now()
             with self._engine.begin() as connection:
+                if batch is not None:
+                    beat(connection, batch, now)
                 master, fp = self._writing_master(connection)
                 connection.execute(
                     insert(data_keys),
@@ -201,6 +212,7 @@ class SqlVault:
                             ),
                             "master_fingerprint": fp,
                             "created_at": now,
+                            "batch": batch,
                         }
                         for subject_id, key in keys.items()
                     ],

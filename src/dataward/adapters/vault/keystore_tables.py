@@ -1,4 +1,11 @@
-"""The key store's tables: kept in a database of their own, apart from the data."""
+"""The key store's tables: kept in a database of their own, apart from the data.
+
+A data key made for records that land in a transaction of the main database (the subjects an
+ingest or a registration creates, a request's contact details) carries the name of its
+`key_batches` row: should that transaction die with its process, the key is found by its
+batch and destroyed once the batch's heartbeat is older than the grace period
+(`services.orphan_keys`).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +23,24 @@ data_keys = Table(
     Column("wrapped_key", LargeBinary, nullable=False),
     Column("master_fingerprint", String(16), nullable=False, index=True),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column(
+        "batch",
+        String(64),
+        nullable=True,
+        index=True,
+        comment="The batch that made it: swept if it dies before its records land",
+    ),
     comment="One AES-256 key per subject, wrapped by the master key; deleted to shred.",
+)
+
+key_batches = Table(
+    "key_batches",
+    keystore_metadata,
+    Column("name", String(64), primary_key=True),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("heartbeat_at", UTCDateTime(), nullable=False, index=True),
+    Column("claimed_at", UTCDateTime(), nullable=True),
+    comment="Batches of keys still being made, with the heartbeat of the process making them.",
 )
 
 index_keys = Table(

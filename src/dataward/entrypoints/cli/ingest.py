@@ -135,6 +135,11 @@ def files(
         typer.echo(f"{report.withheld_parties} withheld number(s) stored as withheld")
     if report.unreadable_numbers:
         typer.echo(f"{report.unreadable_numbers} party number(s) not valid: stored as no party")
+    if report.erased_parties:
+        typer.echo(
+            f"{report.erased_parties} party number(s) erased after the call started: "
+            "stored as erased, no subject"
+        )
     if report.quarantined:
         typer.echo(
             f"quarantined {report.quarantined} bad line(s) "

@@ -55,18 +55,30 @@ def rotate(
 
 @app.command()
 def sweep() -> None:
-    """Finish interrupted erasures (destroy any key still held for an erased subject), and
-    erasures a legal hold delayed whose hold has now ended."""
+    """Finish interrupted erasures (destroy any key still held for an erased subject),
+    erasures a legal hold delayed whose hold has now ended, and the key batches of processes
+    that died before their records landed; delete erased-number entries past retention."""
     from dataward.domain.permissions import require
     from dataward.domain.register import StaffAction
+    from dataward.services.erased_numbers import expire_erased_numbers
     from dataward.services.erasure import finish_erasures
+    from dataward.services.orphan_keys import GRACE, destroy_orphan_keys
     from dataward.services.rights_erasure import finish_held_erasures
 
     with fail_on_dataward_error(), container() as wired:
         register, actor = active_register(wired), cli_actor(wired)
         require(register, actor, StaffAction.ERASE_SUBJECTS)
+        # first: it only reads the data, so an ingest holding SQLite's write lock does not stop it
+        orphans = destroy_orphan_keys(wired.uow(read_only=True), wired.vault(), wired.clock)
         held = finish_held_erasures(wired.uow(), wired.vault(), wired.clock, register, actor)
         destroyed = finish_erasures(wired.uow(), wired.vault())
+        expired = expire_erased_numbers(wired.uow(), wired.clock)
         purged = wired.uow().purge_freed_pages()
+    hours = int(GRACE.total_seconds() // 3600)
     typer.echo(f"{len(held)} held erasure(s) finished now that their hold has ended")
     typer.echo(f"{destroyed} left-over key(s) destroyed; write-ahead log purged: {purged}")
+    typer.echo(
+        f"{orphans.destroyed} orphan key(s) destroyed and {orphans.kept} kept, from "
+        f"{orphans.batches} key batch(es) silent for over {hours} hour(s)"
+    )
+    typer.echo(f"{expired} erased-number entry(ies) past their retention deleted")
