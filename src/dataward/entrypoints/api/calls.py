@@ -3,7 +3,8 @@ ACD reports."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from dataward.domain.acd import Period
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.errors import BatchTooLarge, error_body
+from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.services.call_access import CallView, PartyView, calls_of_subject
 from dataward.services.ingest import IngestRejected, ingest
 from dataward.services.quarantine import list_quarantine
@@ -24,6 +26,17 @@ router = APIRouter(prefix="/api/v1/tenants/{tenant_id}", tags=["calls"])
 
 MAX_BATCH_BYTES = 64 * 1024 * 1024
 """The largest call batch one request may carry; larger files go through `dataward ingest`."""
+
+
+class BatchFormat(StrEnum):
+    """The formats a batch may name: every parser's but generic-csv, whose column mapping a
+    batch cannot carry (map such files with `dataward ingest --mapping`)."""
+
+    ASTERISK_CDR_CSV = "asterisk-cdr-csv"
+    ASTERISK_CDR_CUSTOM = "asterisk-cdr-custom"
+    ASTERISK_QUEUE_LOG = "asterisk-queue-log"
+    FREESWITCH_CDR_CSV = "freeswitch-cdr-csv"
+    BROADWORKS_CSV = "broadworks-csv"
 
 
 @router.post(
@@ -38,7 +51,7 @@ async def post_calls(
     container: ContainerDep,
     register: RegisterDep,
     actor: ActorDep,
-    format_name: Annotated[str | None, Query(alias="format")] = None,
+    format_name: Annotated[BatchFormat | None, Query(alias="format")] = None,
     quarantine: bool = False,
 ) -> Any:
     """The body is a call file as its PBX writes it (CDR CSV, queue_log, ...): the format is
@@ -53,7 +66,7 @@ async def post_calls(
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = body.decode("latin-1")
-    source = text_source(text, name="batch", format_name=format_name)
+    source = text_source(text, name="batch", format_name=format_name.value if format_name else None)
     try:
         # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
         report = await run_in_threadpool(
@@ -94,7 +107,7 @@ def get_quarantine(
     container: ContainerDep,
     register: RegisterDep,
     actor: ActorDep,
-    ingest_id: int | None = None,
+    ingest_id: IngestId | None = None,
 ) -> list[QuarantinedOut]:
     entries = list_quarantine(
         container.uow(read_only=True), register, actor, tenant_id, ingest_id=ingest_id
@@ -199,8 +212,8 @@ def get_acd_report(
     actor: ActorDep,
     by: ReportBy = ReportBy.QUEUE,
     period: Period = Period.DAY,
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
     output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
 ) -> Any:
     from dataward.adapters.documents.acd_report import report_csv, report_dict

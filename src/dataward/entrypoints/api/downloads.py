@@ -14,10 +14,11 @@ import math
 from html import escape
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.entrypoints.api.deps import ContainerDep
+from dataward.entrypoints.api.errors import error_body
 from dataward.services.download_links import redeem_download
 
 router = APIRouter(tags=["public"])
@@ -61,7 +62,11 @@ def download(token: str, request: Request, container: ContainerDep) -> Response:
     wait = limiter.hit(client_key(request.client.host if request.client else None))
     if wait is not None:
         retry = str(max(1, math.ceil(wait.total_seconds())))
-        return Response(status_code=429, headers={"Retry-After": retry, **NO_STORE})
+        return JSONResponse(
+            error_body("too_many_requests", "too many attempts from this address; try later"),
+            status_code=429,
+            headers={"Retry-After": retry, **NO_STORE},
+        )
     found = redeem_download(container.uow(), container.vault(), container.clock, token)
     return Response(
         content=found.content,
