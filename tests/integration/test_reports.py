@@ -25,7 +25,8 @@ from sqlalchemy import delete
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.sql.call_tables import calls
 from dataward.domain.acd import Metrics, Period
-from dataward.domain.errors import ActionNotAllowed
+from dataward.domain.bounds import FIRST_DAY, LAST_DAY
+from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
 from dataward.services.erasure import shred
 from dataward.services.ingest import ingest
@@ -225,3 +226,20 @@ def test_queue_reports_survive_the_deletion_of_the_raw_calls(loaded: tuple[World
         assert connection.execute(delete(calls)).rowcount == 7
     assert _cells(_report(world, ReportBy.QUEUE, Period.WEEK)) == before
     assert _report(world, ReportBy.AGENT, Period.WEEK).cells == []
+
+
+@pytest.mark.parametrize("by", list(ReportBy))
+@pytest.mark.parametrize("period", list(Period))
+def test_the_widest_range_taken_reports_every_call_and_one_past_it_is_refused(
+    loaded: tuple[World, str], by: ReportBy, period: Period
+) -> None:
+    """The first and last days taken reach every call, on both backends, in every grain."""
+    world, _ = loaded
+    everything = _report(world, by, period)
+    widest = _report(world, by, period, first=FIRST_DAY, last=LAST_DAY)
+    assert _cells(widest) == _cells(everything)
+    assert sum(_offered(widest).values()) == (7 if by is not ReportBy.CALLER else 5)
+    with pytest.raises(OutOfRange, match=r"^to: "):
+        _report(world, by, period, first=FIRST_DAY, last=date(9999, 12, 31))
+    with pytest.raises(OutOfRange, match=r"^from: "):
+        _report(world, by, period, first=date(1, 1, 1))

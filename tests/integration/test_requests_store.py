@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.errors import ActionNotAllowed, NotFound
+from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, OutOfRange
 from dataward.domain.requests import (
     FeeGround,
     RequestEvent,
@@ -127,8 +127,20 @@ def test_a_change_made_meanwhile_wins_and_the_late_one_is_refused(world: World) 
 def test_received_in_the_future_or_by_an_unknown_channel_is_refused(world: World) -> None:
     with pytest.raises(RequestRefused, match="future"):
         _receive(world, received=date(2026, 11, 26))
-    with pytest.raises(RequestRefused, match="channel"):
+    with pytest.raises(InvalidValue, match=r"^channel: one of api, ") as refused:
         _receive(world, channel="pigeon")
+    assert "pigeon" not in str(refused.value)
+
+
+def test_received_before_the_first_day_is_refused_before_any_arithmetic(world: World) -> None:
+    """0001-01-01 would underflow the repeat window (received less 90 days)."""
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", f"{uuid.uuid4().hex}@example.org")]),
+    )  # fmt: skip
+    with pytest.raises(OutOfRange, match=r"^received: a date"):
+        _receive(world, received=date(1, 1, 1), subject_id=subject.id)
+    assert _receive(world, received=date(1900, 1, 1), subject_id=subject.id).due
 
 
 def test_a_tenant_admin_works_only_its_own_tenants_requests(world: World) -> None:

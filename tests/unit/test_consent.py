@@ -127,26 +127,31 @@ def test_consent_is_recorded_for_a_consent_purpose_on_one_of_its_channels(
 
 
 @pytest.mark.parametrize("purpose", ["correspondence", "mondago_marketing", "telephony_reporting"])
-def test_consent_to_a_purpose_on_another_basis_is_refused_naming_it(
+def test_consent_to_a_purpose_on_another_basis_is_refused_saying_its_basis(
     register: Register, purpose: str
 ) -> None:
-    with pytest.raises(ConsentRefused, match=purpose) as refused:
+    with pytest.raises(ConsentRefused, match="its lawful basis is") as refused:
         give(register, purpose, "email")
     assert refused.value.purpose == purpose
+    assert purpose not in str(refused.value)
 
 
-def test_consent_to_an_unknown_purpose_is_refused(register: Register) -> None:
-    with pytest.raises(ConsentRefused, match="carrier_pigeon_marketing"):
-        give(register, "carrier_pigeon_marketing", "email")
-
-
-def test_consent_on_a_channel_the_purpose_does_not_use_is_refused_naming_it(
+def test_consent_to_an_unknown_purpose_is_refused_without_repeating_it(
     register: Register,
 ) -> None:
-    with pytest.raises(ConsentRefused, match="fax") as refused:
+    with pytest.raises(ConsentRefused, match="no such purpose") as refused:
+        give(register, "carrier_pigeon_marketing", "email")
+    assert "carrier_pigeon" not in str(refused.value)
+
+
+def test_consent_on_a_channel_the_purpose_does_not_use_is_refused_listing_its_channels(
+    register: Register,
+) -> None:
+    with pytest.raises(ConsentRefused, match="not one of its channels") as refused:
         give(register, "direct_marketing", "fax")
     assert refused.value.channel == "fax"
-    with pytest.raises(ConsentRefused, match="third_party"):
+    assert "fax" not in str(refused.value)
+    with pytest.raises(ConsentRefused, match="not one of its channels"):
         give(register, "direct_marketing", "third_party")
 
 

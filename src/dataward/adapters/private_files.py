@@ -1,7 +1,8 @@
 """Files only their owner may read (mode 0600): exports holding personal data, database files.
 
 The mode is set as the file is created (so no other user can open it in between) and again on
-an existing file that is overwritten, whatever the process's umask.
+an existing file that is overwritten, whatever the process's umask. A symbolic link in the
+file's place is refused, so an export cannot be redirected into a file someone else planted.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ PRIVATE = 0o600
 def create_private(path: Path) -> bool:
     """Create `path` empty with mode 0600 unless it exists; True if it was created."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE)
     except FileExistsError:
         return False
     os.close(fd)
@@ -24,7 +25,7 @@ def create_private(path: Path) -> bool:
 
 def write_private_text(path: Path, text: str) -> None:
     """Write `text` to `path` (UTF-8), which is left with mode 0600 whether new or not."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE)
     try:
         os.fchmod(fd, PRIVATE)
     except BaseException:

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Protocol
 
 from holidays import country_holidays
+
+from dataward.domain.errors import OutOfRange
 
 __all__ = [
     "DUAA_COMMENCEMENT",
@@ -60,6 +62,8 @@ DUAA_COMMENCEMENT = date(2026, 2, 5)
 
 MAX_MONTHS = 3
 """One month, plus at most two more under an extension (R4)."""
+
+PAST_THE_CALENDAR = "falls after the last date the calendar holds (9999-12-31)"
 
 _SATURDAY = 5
 
@@ -127,6 +131,8 @@ def is_working_day(day: date, holidays: HolidayCalendar) -> bool:
 def next_working_day_on_or_after(day: date, holidays: HolidayCalendar) -> date:
     """`day` itself if it is a working day, else the first working day after it (R3)."""
     while not is_working_day(day, holidays):
+        if day == date.max:
+            raise OutOfRange("deadline", PAST_THE_CALENDAR)
         day += timedelta(days=1)
     return day
 
@@ -138,6 +144,8 @@ def add_months(start: date, months: int) -> date:
     """
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
+    if not MINYEAR <= year <= MAXYEAR:
+        raise OutOfRange("deadline", PAST_THE_CALENDAR)
     return date(year, month, min(start.day, monthrange(year, month)[1]))
 
 
@@ -159,7 +167,10 @@ def _unrolled_end(start: date, months: int, paused_days: int) -> date:
         raise ValueError(f"a deadline runs 1 to {MAX_MONTHS} months, not {months}")
     if paused_days < 0:
         raise ValueError("paused_days cannot be negative")
-    return add_months(start, months) + timedelta(days=paused_days)
+    end = add_months(start, months)
+    if paused_days > (date.max - end).days:
+        raise OutOfRange("deadline", PAST_THE_CALENDAR)
+    return end + timedelta(days=paused_days)
 
 
 def due_date(

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from dataward.domain.errors import ConsentRefused
+from dataward.domain.errors import ConsentRefused, NotInRegister
 from dataward.domain.register import LawfulBasis, Purpose, Register
 
 
@@ -99,7 +99,7 @@ def consent_purpose(register: Register, purpose_key: str, channel: str | None) -
 def _consent_based(register: Register, purpose_key: str, channel: str | None) -> Purpose:
     try:
         purpose = register.purpose(purpose_key)
-    except KeyError:
+    except NotInRegister:
         raise ConsentRefused(purpose_key, channel, "no such purpose in the register") from None
     if purpose.lawful_basis is not LawfulBasis.CONSENT:
         basis = purpose.lawful_basis.value if purpose.lawful_basis else "set by the controller"

@@ -9,6 +9,10 @@ The tree, with the module each one lives in (here unless named):
     ├── NotFound               a named thing does not exist
     │   └── NoSuchSubject      no subject the caller may know of: unknown, another tenant's,
     │                          or in a tenant that does not exist all answer alike
+    ├── InvalidValue           a value given is not one its field takes (the field named, the
+    │   │                      value not echoed)
+    │   ├── NotInRegister      ... a key the register does not have: a subject kind, a purpose
+    │   └── OutOfRange         ... a date or number outside what dataward takes or can compute
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
     │   └── KeyBatchLost       the key sweep took a batch of new keys for dead (no heartbeat
@@ -49,7 +53,8 @@ The tree, with the module each one lives in (here unless named):
                                (adapters.ingest.generic_csv)
 
 Entry points map these to exit codes (CLI) and to one JSON error shape (API) in one place each.
-Messages never carry personal data: they name places (file, line, field) and keys.
+Messages never carry personal data, nor echo what was given: they name places (file, line,
+field) and the register's own keys, never a value the caller sent, which could be anything.
 """
 
 from __future__ import annotations
@@ -89,12 +94,15 @@ class RegisterInvalid(DocumentInvalid):
 
 
 class NotFound(DatawardError):
+    """A named thing does not exist; the message names the kind of thing, not the name asked
+    for (`key`, kept for code), which came from outside and could hold anything."""
+
     code = "not_found"
 
     def __init__(self, what: str, key: str) -> None:
         self.what = what
         self.key = key
-        super().__init__(f"no {what} {key!r}")
+        super().__init__(f"no such {what}")
 
 
 class NoSuchSubject(NotFound):
@@ -111,6 +119,37 @@ class NoSuchSubject(NotFound):
         self.what = "subject"
         self.key = ""
         DatawardError.__init__(self, self.MESSAGE)
+
+
+class InvalidValue(DatawardError):
+    """A value given for `field` is not one it takes: says what the field takes, never what
+    it was given."""
+
+    code = "invalid_value"
+
+    def __init__(self, field: str, expected: str) -> None:
+        self.field = field
+        self.expected = expected
+        super().__init__(f"{field}: {expected}")
+
+
+class NotInRegister(InvalidValue):
+    """A key the caller named is not among the register's (`what` and the keys it has)."""
+
+    code = "not_in_register"
+
+    def __init__(self, what: str, key: str, known: Sequence[str]) -> None:
+        self.what = what
+        self.key = key
+        self.known = tuple(known)
+        super().__init__(what, f"not in the register (it has: {', '.join(known)})")
+
+
+class OutOfRange(InvalidValue):
+    """A date or number outside what dataward takes, or beyond what its arithmetic can reach
+    (a deadline past the calendar's last day)."""
+
+    code = "out_of_range"
 
 
 class InvalidIdentifier(DatawardError):
@@ -150,14 +189,16 @@ class ProhibitedData(DatawardError):
 
 
 class ConsentRefused(DatawardError):
+    """Consent recorded where it cannot be; `purpose` and `channel` are kept for code, the
+    message gives the reason only (they were given by the caller, known to the register or not)."""
+
     code = "consent_refused"
 
     def __init__(self, purpose: str, channel: str | None, reason: str) -> None:
         self.purpose = purpose
         self.channel = channel
         self.reason = reason
-        where = purpose if channel is None else f"{purpose} on channel {channel}"
-        super().__init__(f"consent for {where}: {reason}")
+        super().__init__(f"consent refused: {reason}")
 
 
 class RestrictionRefused(DatawardError):
@@ -169,7 +210,8 @@ class ObjectionRefused(DatawardError):
 
 
 class AccessDenied(DatawardError):
-    """The gate said no; `reason` is a `DenialReason` value, never personal data."""
+    """The gate said no; `reason` is a `DenialReason` value, never personal data. The purpose
+    is the caller's word, perhaps not the register's, so the message does not repeat it."""
 
     code = "access_denied"
 
@@ -177,7 +219,7 @@ class AccessDenied(DatawardError):
         self.reason = reason
         self.purpose = purpose
         self.category = category
-        super().__init__(f"{category} for {purpose} refused: {reason}")
+        super().__init__(f"{category} for the purpose given refused: {reason}")
 
 
 class ActionNotAllowed(DatawardError):

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 import phonenumbers
 
-from dataward.domain.errors import InvalidIdentifier
+from dataward.domain.errors import InvalidIdentifier, InvalidValue
 
 DEFAULT_REGION = "GB"
 
@@ -34,6 +34,15 @@ class IdentifierType(StrEnum):
     ACCOUNT_ID = "account_id"
     USERNAME = "username"
     AGENT_ID = "agent_id"
+
+
+def identifier_type(kind: IdentifierType | str, field: str = "type") -> IdentifierType:
+    """`kind` as an identifier type; one that is not is refused naming `field`, not `kind`."""
+    try:
+        return IdentifierType(kind)
+    except ValueError:
+        allowed = ", ".join(t.value for t in IdentifierType)
+        raise InvalidValue(field, f"one of {allowed}") from None
 
 
 # Identifiers that single out one person: one subject each (per tenant, or among our own).
@@ -84,7 +93,7 @@ _MAX_LENGTH = 500
 
 def normalise(kind: IdentifierType | str, raw: str, *, region: str | None = None) -> Identifier:
     """The normal form of `raw` as an identifier of `kind`; InvalidIdentifier if it is not one."""
-    kind = IdentifierType(kind)
+    kind = identifier_type(kind)
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidIdentifier(kind.value, "empty")
     if len(raw) > _MAX_LENGTH:

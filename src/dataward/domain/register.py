@@ -14,6 +14,7 @@ from typing import Annotated, Protocol, TypeVar
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from dataward.domain.errors import NotInRegister
 from dataward.domain.register_terms import (
     MODEL_CONFIG,
     CookieDuration,
@@ -391,7 +392,8 @@ _K = TypeVar("_K", bound=_Keyed)
 
 
 def _by_key(items: list[_K], key: str, what: str) -> _K:
+    """The item of that key; a key given from outside and unknown is refused by name."""
     for item in items:
         if item.key == key:
             return item
-    raise KeyError(f"no {what} {key!r} in the register")
+    raise NotInRegister(what, key, [item.key for item in items])

@@ -39,9 +39,7 @@ def check_scope(kind: RequestType, scope: str | None, objectable: frozenset[str]
         if target != LEGITIMATE_INTERESTS:
             raise RequestRefused(expected)
         if purpose not in objectable:
-            raise RequestRefused(
-                f"scope: no purpose {purpose!r} on legitimate interests in the register"
-            )
+            raise RequestRefused("scope: no purpose of that name on legitimate interests")
         return scope
     if scope is not None:
         raise RequestRefused(f"a {kind.value} request takes no scope")

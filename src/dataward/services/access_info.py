@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dataward.domain.errors import NotInRegister
 from dataward.domain.register import Purpose, Register, Role
 from dataward.domain.ropa import transfers_for
 from dataward.domain.transfers import HOME
@@ -136,7 +137,7 @@ def _complaint(register: Register) -> dict[str, Any]:
 def _sources(register: Register, kind: str) -> list[dict[str, str]]:
     try:
         subject_kind = register.subject_kind(kind)
-    except KeyError:
+    except NotInRegister:
         return []
     return [
         {"name": method.name, "description": method.description}

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
-from dataward.domain.errors import NotFound, ObjectionRefused
+from dataward.domain.errors import NotFound, NotInRegister, ObjectionRefused
 from dataward.domain.permissions import require
 from dataward.domain.register import LawfulBasis, Register, StaffAction
 from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
@@ -114,15 +114,15 @@ def _objectable_purpose(register: Register, key: str | None) -> str:
         raise ObjectionRefused("an objection on legitimate interests names its purpose")
     try:
         purpose = register.purpose(key)
-    except KeyError:
-        raise ObjectionRefused(f"no purpose {key!r} in the register") from None
+    except NotInRegister:
+        raise ObjectionRefused("purpose: not a purpose of the register") from None
     if purpose.marketing:
         raise ObjectionRefused(
-            f"{key} is marketing: record an objection to direct marketing, upheld at once"
+            "the purpose is marketing: record an objection to direct marketing, upheld at once"
         )
     if purpose.lawful_basis is not LawfulBasis.LEGITIMATE_INTERESTS:
         basis = purpose.lawful_basis.value if purpose.lawful_basis else "the controller's"
         raise ObjectionRefused(
-            f"{key} rests on {basis}, not legitimate interests: Art. 21(1) does not apply"
+            f"the purpose rests on {basis}, not legitimate interests: Art. 21(1) does not apply"
         )
     return key

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dataward.domain.audit import AuditAction, AuditDraft
+from dataward.domain.bounds import check_ingest_id
 from dataward.domain.calls import IngestReport
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound
@@ -54,6 +55,7 @@ def list_quarantine(
     include_resolved: bool = False,
 ) -> list[QuarantineEntry]:
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    check_ingest_id("ingest_id", ingest_id)
     with uow:
         lines = uow.calls.quarantined(
             tenant_id, ingest_id=ingest_id, include_resolved=include_resolved
@@ -73,6 +75,7 @@ def list_quarantine(
 
 
 def _pending(uow: UnitOfWork, tenant_id: str, ingest_id: int) -> tuple[Any, Sequence[Any]]:
+    check_ingest_id("ingest_id", ingest_id)
     record = uow.calls.ingest(ingest_id)
     if record is None or record.tenant_id != tenant_id:
         raise NotFound("ingest", str(ingest_id))  # another tenant's ingest answers alike

@@ -21,7 +21,13 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
-from dataward.domain.identifiers import REGISTER_FIELD, UNIQUE_TYPES, IdentifierType, normalise
+from dataward.domain.identifiers import (
+    REGISTER_FIELD,
+    UNIQUE_TYPES,
+    IdentifierType,
+    identifier_type,
+    normalise,
+)
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
@@ -74,7 +80,7 @@ def fulfil_rectification(
         raise RequestRefused("give the corrections, or a supplementary statement, or both")
     if statement is not None and len(statement) > MAX_STATEMENT:
         raise RequestRefused(f"the supplementary statement is longer than {MAX_STATEMENT}")
-    kinds = [IdentifierType(kind) for kind, _ in corrections]
+    kinds = [identifier_type(kind, "corrections.kind") for kind, _ in corrections]
     if len(set(kinds)) != len(kinds):
         raise RequestRefused("one correction per identifier kind")
     now = clock.now()

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from dataward.domain.acd import Metrics, Period, Tally, Thresholds, metrics, period_key, suppress
 from dataward.domain.audit import AuditAction, AuditDraft
+from dataward.domain.bounds import check_day
 from dataward.domain.calls import StoredCall
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
@@ -82,6 +83,8 @@ def acd_report(
     last: date | None = None,
 ) -> AcdReport:
     require(register, actor, StaffAction.READ_CALL_REPORTS, tenant_id=tenant_id)
+    check_day("from", first)
+    check_day("to", last)
     if first is not None and last is not None and last < first:
         raise ReportRefused("the range ends before it starts")
     with uow:

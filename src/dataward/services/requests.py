@@ -18,9 +18,10 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
+from dataward.domain.bounds import check_day
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
+from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, WriteConflict
 from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
 from dataward.domain.register import LawfulBasis, Register, StaffAction
@@ -127,7 +128,8 @@ def _record(
     )
     scope = check_scope(command.type, command.scope, objectable)
     if command.channel not in CHANNELS:
-        raise RequestRefused(f"channel: one of {', '.join(CHANNELS)}")
+        raise InvalidValue("channel", f"one of {', '.join(CHANNELS)}")
+    check_day("received", command.received)
     if command.received > now.astimezone(UK).date():
         raise RequestRefused("received: a request cannot be received in the future")
     request = RightsRequest(

@@ -13,6 +13,7 @@ from datetime import datetime
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
+from dataward.domain.bounds import check_instant
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
@@ -45,11 +46,12 @@ def apply_restriction(
     uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: ApplyRestriction
 ) -> Restriction:
     """Restrict processing of the subject's data from now; storage and legal claims go on."""
+    check_instant("ends_at", command.ends_at)
     scope = None if command.categories is None else frozenset(command.categories)
     known = {category.key for category in register.categories}
     for key in sorted(scope or ()):
         if key not in known:
-            raise RestrictionRefused(f"no category {key!r} in the register")
+            raise RestrictionRefused("categories: one is not a category of the register")
     restriction = Restriction(
         id=uuid.uuid4(),
         subject_id=command.subject_id,
@@ -97,6 +99,7 @@ def lift_restriction(
     A restriction a request applied, whose requester gave an address, is lifted only once our
     letter telling them has gone (`services.rights_restriction`, which says `told_by_letter`),
     not on a date staff assert."""
+    check_instant("subject_told_at", command.subject_told_at)
     with uow:
         restriction = uow.restrictions.get(command.restriction_id)
         if restriction is None:

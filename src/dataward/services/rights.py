@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from dataward.domain.bounds import check_day
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.register import Register
@@ -60,6 +61,7 @@ def carry_out(
 ) -> tuple[RequestView, dict[str, Any]]:
     """Carry the request out with the service of its right; the request as it now stands and
     what was done."""
+    check_day("last_transaction", how.last_transaction)
     view, _, _ = request_timeline(uow, register, actor, request_id)
     kind = view.request.type
     common = (uow, clock, holidays, register, actor, request_id)

@@ -52,7 +52,7 @@ def issue_token(
     staff_role = next((r for r in register.staff_roles if r.key == role), None)
     if staff_role is None:
         known = ", ".join(r.key for r in register.staff_roles)
-        raise StaffRefused(f"unknown role {role!r} (the register has: {known})")
+        raise StaffRefused(f"role: not a role of the register (it has: {known})")
     if staff_role.tenant_scope is StaffRoleScope.OWN_TENANT and tenant_id is None:
         raise StaffRefused(f"the role {role!r} acts for one tenant: give the tenant")
     if staff_role.tenant_scope is not StaffRoleScope.OWN_TENANT and tenant_id is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dataward.domain.audit import AuditAction, AuditDraft
+from dataward.domain.bounds import check_day
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.gate import child_flag as gate_child_flag
@@ -104,6 +105,9 @@ def create_subjects(
     for tenant in tenant_ids:
         require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=tenant)
     for command in commands:
+        check_day("birth_date", command.birth_date)
+        check_day("relationship_start", command.relationship_start)
+        check_day("relationship_end", command.relationship_end)
         refuse_prohibited(register, command.offered_fields)
         if command.offered_fields:
             raise SubjectRefused(

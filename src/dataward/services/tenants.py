@@ -78,7 +78,7 @@ def create_tenant(
     check_tenant(tenant)
     with uow:
         if uow.tenants.get(tenant.id) is not None:
-            raise TenantRefused(f"id: a tenant {tenant.id!r} exists already")
+            raise TenantRefused("id: a tenant with that id exists already")
     if command.contact is not None:
         identifiers: list[tuple[str, str]] = [
             ("name", command.contact.name),

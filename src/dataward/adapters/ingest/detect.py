@@ -131,7 +131,7 @@ def open_parser(name: str, *, mapping: Path | None = None) -> Parser:
     entry = PARSERS.get(name)
     known = available_formats()
     if entry is None:
-        raise FormatUnknown(None, f"there is no format named {name!r}", known)
+        raise FormatUnknown(None, "there is no format of that name", known)
     if entry.needs_mapping and mapping is None:
         raise ConfigurationError(f"the {name} format needs a column mapping: pass --mapping FILE")
     if not entry.needs_mapping and mapping is not None:

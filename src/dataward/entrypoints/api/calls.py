@@ -4,7 +4,8 @@ ACD reports."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,8 +16,11 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from dataward.domain.acd import Period
+from dataward.domain.permissions import require
+from dataward.domain.register import StaffAction
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.errors import error_body
+from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
 from dataward.services.call_access import CallView, PartyView, calls_of_subject
@@ -33,6 +37,17 @@ BATCH = "batch"
 """The name a batch goes by in its report and its quarantined lines."""
 
 
+class BatchFormat(StrEnum):
+    """The formats a batch may name: every parser's but generic-csv, whose column mapping a
+    batch cannot carry (map such files with `dataward ingest --mapping`)."""
+
+    ASTERISK_CDR_CSV = "asterisk-cdr-csv"
+    ASTERISK_CDR_CUSTOM = "asterisk-cdr-custom"
+    ASTERISK_QUEUE_LOG = "asterisk-queue-log"
+    FREESWITCH_CDR_CSV = "freeswitch-cdr-csv"
+    BROADWORKS_CSV = "broadworks-csv"
+
+
 @router.post(
     "/calls",
     status_code=201,
@@ -45,15 +60,18 @@ async def post_calls(
     container: ContainerDep,
     register: RegisterDep,
     actor: ActorDep,
-    format_name: Annotated[str | None, Query(alias="format")] = None,
+    format_name: Annotated[BatchFormat | None, Query(alias="format")] = None,
     quarantine: bool = False,
 ) -> Any:
     """The body is a call file as its PBX writes it (CDR CSV, queue_log, ...): the format is
     detected unless named. A batch with bad records is refused whole (422, each bad line
     listed) unless `quarantine=true`. The body streams to a temporary file and is read from
-    there, never held whole; one over `DATAWARD_MAX_BATCH_BYTES` is refused (413)."""
+    there, never held whole; one over `DATAWARD_MAX_BATCH_BYTES` is refused (413). A caller
+    who may not ingest for the tenant is refused before a byte of the body is read."""
+    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    chosen = format_name.value if format_name else None
     async with spooled(request.stream()) as path:
-        source = await run_in_threadpool(_batch_source, path, format_name)
+        source = await run_in_threadpool(_batch_source, path, chosen)
         try:
             # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
             report = await run_in_threadpool(
@@ -105,7 +123,7 @@ def get_quarantine(
     container: ContainerDep,
     register: RegisterDep,
     actor: ActorDep,
-    ingest_id: int | None = None,
+    ingest_id: IngestId | None = None,
 ) -> list[QuarantinedOut]:
     entries = list_quarantine(
         container.uow(read_only=True), register, actor, tenant_id, ingest_id=ingest_id
@@ -210,8 +228,8 @@ def get_acd_report(
     actor: ActorDep,
     by: ReportBy = ReportBy.QUEUE,
     period: Period = Period.DAY,
-    first: Annotated[date | None, Query(alias="from")] = None,
-    last: Annotated[date | None, Query(alias="to")] = None,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
     output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
 ) -> Any:
     from dataward.adapters.documents.acd_report import report_csv, report_dict

@@ -14,10 +14,11 @@ import math
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.entrypoints.api.deps import ContainerDep
+from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.download_links import redeem_download
@@ -52,7 +53,11 @@ def download(token: str, request: Request, container: ContainerDep) -> Response:
     wait = limiter.hit(client_key(request.client.host if request.client else None))
     if wait is not None:
         retry = str(max(1, math.ceil(wait.total_seconds())))
-        return Response(status_code=429, headers={"Retry-After": retry, **NO_STORE})
+        return JSONResponse(
+            error_body("too_many_requests", "too many attempts from this address; try later"),
+            status_code=429,
+            headers={"Retry-After": retry, **NO_STORE},
+        )
     found = redeem_download(container.uow(), container.vault(), container.clock, token)
     return Response(
         content=found.content,

@@ -29,6 +29,7 @@ from dataward.domain.errors import (
     DatawardError,
     DocumentInvalid,
     InvalidIdentifier,
+    InvalidValue,
     KeyUnavailable,
     NoSuchSubject,
     NotFound,
@@ -61,6 +62,7 @@ STATUS: dict[type[DatawardError], int] = {
     FormatUnknown: 422,
     HeaderMismatch: 422,
     InvalidIdentifier: 422,
+    InvalidValue: 422,
     ProhibitedData: 422,
     SubjectRefused: 422,
     ConsentRefused: 422,
@@ -136,10 +138,19 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+PLAIN_MESSAGES = {"uuid_parsing": "Input should be a valid UUID"}
+"""Validation messages that quote part of the input, said without it."""
+
+
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    """Each problem by its field's path and pydantic's message, never the input itself."""
     assert isinstance(error, RequestValidationError)  # noqa: S101
     details = [
-        {"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()
+        {
+            "path": ".".join(str(p) for p in e["loc"]),
+            "message": PLAIN_MESSAGES.get(e["type"], e["msg"]),
+        }
+        for e in error.errors()
     ]
     return JSONResponse(
         error_body("invalid_request", "the request is not valid", details), status_code=422
@@ -161,8 +172,44 @@ async def _internal_error(_request: Request, _error: Exception) -> JSONResponse:
     return JSONResponse(error_body("internal_error", INTERNAL_ERROR), status_code=500)
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "description": "Every error the API gives, in one shape",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string", "examples": ["invalid_request"]},
+                "message": {"type": "string"},
+                "details": {"type": "array", "items": {}},
+            },
+        }
+    },
+}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """The OpenAPI document's 422 answers in the shape the API gives, not FastAPI's own
+    (`{"detail": [...]}`), which `_validation_error` replaces."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = generate().get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in schemas:
+                schemas["HTTPValidationError"] = ERROR_SCHEMA
+                schemas.pop("ValidationError", None)
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DatawardError, _dataward_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _internal_error)
+    _document_errors(app)

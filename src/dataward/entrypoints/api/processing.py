@@ -14,7 +14,7 @@ from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from dataward.domain.consent import ConsentEvent, ConsentMethod
 from dataward.domain.restrictions import (
@@ -30,6 +30,7 @@ from dataward.entrypoints.api.deps import (
     RegisterDep,
     get_visible_subject,
 )
+from dataward.entrypoints.api.fields import Instant
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import consent, lookup, objections, restrictions
 
@@ -81,7 +82,7 @@ class ConsentStateOut(BaseModel):
 class RestrictionIn(BaseModel):
     ground: RestrictionGround
     categories: list[str] | None = Field(None, description="Only these categories; all if none")
-    ends_at: AwareDatetime | None = Field(None, description="When it ends, with its zone")
+    ends_at: Instant | None = Field(None, description="When it ends, with its zone")
     request_ref: str | None = Field(None, max_length=64)
 
 
@@ -108,7 +109,7 @@ class RestrictionOut(BaseModel):
 
 
 class LiftIn(BaseModel):
-    subject_told_at: AwareDatetime | None = Field(
+    subject_told_at: Instant | None = Field(
         description="When the subject was told the restriction would be lifted (Art. 18(3)), "
         "with its zone"
     )

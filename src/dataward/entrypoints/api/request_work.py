@@ -6,17 +6,19 @@ caller); a restriction a request applied is lifted only after the person has bee
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from dataward.domain.identifiers import IdentifierType
 from dataward.domain.requests import UK
 from dataward.domain.restrictions import ObjectionOutcome
 from dataward.entrypoints.api.calls import CallOut
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.requests import RequestOut
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.processor import Instruction, carry_out_instruction
@@ -27,7 +29,7 @@ router = APIRouter(tags=["requests"], route_class=TokenFirstRoute)
 
 
 class CorrectionIn(BaseModel):
-    kind: str = Field(description="The identifier kind: email, phone, name, postal_address...")
+    kind: IdentifierType = Field(description="The identifier kind to correct")
     value: str = Field(min_length=1, max_length=320, repr=False)
 
 
@@ -37,7 +39,7 @@ class FulfilIn(BaseModel):
     notice_version: str | None = Field(
         None, max_length=40, description="Withdrawal, objection: the notice in force"
     )
-    last_transaction: date | None = Field(
+    last_transaction: Day | None = Field(
         None, description="Erasure: the subject's last transaction, for the tax hold's date"
     )
     corrections: list[CorrectionIn] = Field(default_factory=list, description="Rectification")

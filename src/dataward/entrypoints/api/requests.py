@@ -19,6 +19,7 @@ from dataward.domain.requests import (
     urgency,
 )
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import requests as service
 from dataward.services.processor import forward_to_controller
@@ -28,8 +29,10 @@ router = APIRouter(prefix="/api/v1/requests", tags=["requests"], route_class=Tok
 
 class RequestIn(BaseModel):
     type: RequestType
-    received: date = Field(description="The day it was received (may be earlier than today).")
-    channel: str = Field("api", description="api, portal, email, post, phone or in_person")
+    received: Day = Field(description="The day it was received (may be earlier than today).")
+    channel: str = Field(
+        "api", pattern=f"^({'|'.join(service.CHANNELS)})$", description="How it came in"
+    )
     tenant_id: str | None = Field(None, description="When it is about a tenant's call data")
     subject_id: UUID | None = None
     contact_email: str | None = Field(
@@ -101,7 +104,7 @@ class EventIn(BaseModel):
         description="Why; needed for refuse, extend and ask_fee, and the evidence for "
         "identity_verified",
     )
-    on: date | None = Field(
+    on: Day | None = Field(
         None,
         description="identity_verified, fee_paid, clarified, authority_received: the day it "
         "arrived",

@@ -25,6 +25,7 @@ from dataward.entrypoints.api.deps import (
     RegisterDep,
     get_visible_subject,
 )
+from dataward.entrypoints.api.fields import Day, RegisterKey
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import erasure, lookup
 from dataward.services import subjects as service
@@ -52,13 +53,13 @@ class LookupIn(BaseModel):
 class SubjectIn(BaseModel):
     model_config = ConfigDict(extra="allow")  # extras are refused by name in the service
 
-    kind: str = Field(description="Subject kind from the register, e.g. end_user or caller")
+    kind: RegisterKey = Field(description="Subject kind from the register, e.g. end_user")
     tenant_id: str | None = Field(None, description="The tenant, for its callers")
     identifiers: list[IdentifierIn] = Field(min_length=1)
     region: str | None = Field(None, description="Region to read national phone numbers in")
-    birth_date: date | None = None
-    relationship_start: date | None = None
-    relationship_end: date | None = None
+    birth_date: Day | None = None
+    relationship_start: Day | None = None
+    relationship_end: Day | None = None
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         """Extra fields by name only: their values may be special category data."""

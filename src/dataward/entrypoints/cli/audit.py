@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -13,6 +15,7 @@ from dataward.entrypoints.cli.common import (
     cli_actor,
     container,
     fail_on_dataward_error,
+    unwritable,
 )
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -38,6 +41,21 @@ def verify() -> None:
     raise typer.Exit(EXIT_BROKEN)
 
 
+@contextmanager
+def _opened(output: Path | None) -> Iterator[TextIO]:
+    """Where the export goes, opened before it is recorded: a file that cannot be written is
+    a usage error (exit code 2), with nothing recorded."""
+    if output is None:
+        yield sys.stdout
+        return
+    try:
+        out = output.open("w", encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise unwritable(error) from None
+    with out:
+        yield out
+
+
 @app.command()
 def export(
     output: Annotated[
@@ -48,13 +66,9 @@ def export(
     from dataward.services.audit import export as export_log
     from dataward.services.audit import record_export
 
-    with fail_on_dataward_error(), container() as wired:
+    with fail_on_dataward_error(), container() as wired, _opened(output) as out:
         register = active_register(wired)
         receipt = record_export(wired.uow(), wired.clock, register, cli_actor(wired))
-        if output is None:
-            count = export_log(wired.uow(read_only=True), receipt, sys.stdout)
-        else:
-            with output.open("w", encoding="utf-8", newline="\n") as out:
-                count = export_log(wired.uow(read_only=True), receipt, out)
+        count = export_log(wired.uow(read_only=True), receipt, out)
     where = f" to {output}" if output is not None else ""
     typer.echo(f"exported {count} entries{where} (export recorded as #{receipt.seq})", err=True)

@@ -11,7 +11,13 @@ import typer
 
 from dataward.adapters.private_files import write_private_text
 from dataward.bootstrap import Container, bootstrap
-from dataward.domain.errors import ConfigurationError, DatawardError, NotFound, RegisterInvalid
+from dataward.domain.errors import (
+    ConfigurationError,
+    DatawardError,
+    InvalidValue,
+    NotFound,
+    RegisterInvalid,
+)
 from dataward.domain.gate import Gate
 from dataward.domain.register import Register
 from dataward.domain.subjects import Actor
@@ -44,6 +50,9 @@ def fail_on_dataward_error() -> Iterator[None]:
     except NotFound as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_NOT_FOUND) from None
+    except InvalidValue as error:  # a value no option check could know was wrong, e.g. a kind
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
     except ConfigurationError as error:
         typer.echo(f"configuration error: {error}", err=True)
         raise typer.Exit(EXIT_CONFIG) from None
@@ -74,8 +83,18 @@ def write_output(text: str, output: Path | None, *, private: bool = False) -> No
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        if private:
-            write_private_text(output, text)
-        else:
-            output.write_text(text, encoding="utf-8")
+        try:
+            if private:
+                write_private_text(output, text)
+            else:
+                output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise unwritable(error) from None
         typer.echo(f"wrote {output}", err=True)
+
+
+def unwritable(error: OSError, option: str = "--output") -> typer.BadParameter:
+    """A file that cannot be written, said as a usage error naming the option (exit code 2)."""
+    return typer.BadParameter(
+        f"cannot write it: {error.strerror or 'not writable'}", param_hint=option
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -10,6 +12,20 @@ from dataward.entrypoints.cli.common import container
 
 app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 
+REVISIONS = "a revision the schema can move to: head, base, a step such as -1, or a revision id"
+
+
+@contextmanager
+def _revision_refused() -> Iterator[None]:
+    """Alembic's refusal of a revision, said as a usage error without repeating it."""
+    from alembic.script.revision import RevisionError
+    from alembic.util.exc import CommandError
+
+    try:
+        yield
+    except (CommandError, RevisionError):
+        raise typer.BadParameter(REVISIONS, param_hint="REVISION") from None
+
 
 @app.command()
 def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
@@ -17,7 +33,7 @@ def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = 
     from dataward.adapters.sql import migrate
     from dataward.services.setup import name_digest
 
-    with container() as wired:
+    with container() as wired, _revision_refused():
         migrate.upgrade(wired.engine, revision, name_digest=name_digest(wired))
         typer.echo(f"schema at {migrate.current_revision(wired.engine)}")
 
@@ -29,7 +45,7 @@ def downgrade(
     """Downgrade the schema."""
     from dataward.adapters.sql import migrate
 
-    with container() as wired:
+    with container() as wired, _revision_refused():
         migrate.downgrade(wired.engine, revision)
         typer.echo(f"schema at {migrate.current_revision(wired.engine)}")
 

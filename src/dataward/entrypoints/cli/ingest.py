@@ -15,13 +15,17 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
+from dataward.adapters.ingest.detect import PARSERS
+from dataward.domain.bounds import MAX_INGEST_ID
 from dataward.entrypoints.cli.common import (
     EXIT_NOT_FOUND,
     active_register,
     cli_actor,
     container,
     fail_on_dataward_error,
+    unwritable,
 )
+from dataward.entrypoints.cli.params import one_of
 
 
 class _FilesByDefault(TyperGroup):
@@ -41,6 +45,9 @@ app = typer.Typer(
 
 T = TypeVar("T")
 TenantOption = Annotated[str, typer.Option("--tenant", help="The tenant the calls belong to.")]
+IngestArg = Annotated[
+    int, typer.Argument(min=1, max=MAX_INGEST_ID, help="The ingest's number (from its report).")
+]
 
 
 @contextmanager
@@ -66,7 +73,10 @@ def files(
     paths: Annotated[list[Path], typer.Argument(help="Call files (CDR, queue_log, ...).")],
     tenant: TenantOption,
     format_name: Annotated[
-        str | None, typer.Option("--format", help="The files' format (default: detected).")
+        str | None,
+        typer.Option(
+            "--format", parser=one_of(*PARSERS), help="The files' format (default: detected)."
+        ),
     ] = None,
     mapping: Annotated[
         Path | None, typer.Option(help="Column mapping (YAML) for the generic-csv format.")
@@ -180,7 +190,10 @@ def find(
 @app.command("quarantine")
 def quarantine_list(
     tenant: TenantOption,
-    ingest_id: Annotated[int | None, typer.Option("--ingest", help="Only this ingest.")] = None,
+    ingest_id: Annotated[
+        int | None,
+        typer.Option("--ingest", min=1, max=MAX_INGEST_ID, help="Only this ingest."),
+    ] = None,
     resolved: Annotated[
         bool, typer.Option("--resolved", help="Include lines already replayed or discarded.")
     ] = False,
@@ -222,7 +235,7 @@ def _on_quarantine(action: Callable[..., T], tenant: str, ingest_id: int, **opti
 
 @app.command("export")
 def quarantine_export(
-    ingest_id: Annotated[int, typer.Argument(help="The ingest whose bad lines to export.")],
+    ingest_id: IngestArg,
     tenant: TenantOption,
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (0600).")],
 ) -> None:
@@ -230,18 +243,33 @@ def quarantine_export(
     from dataward.adapters.private_files import write_private_text
     from dataward.services.quarantine import export_quarantine
 
-    text = _on_quarantine(export_quarantine, tenant, ingest_id)
+    made = not output.exists()
+    try:  # before the lines are opened and their reading audited
+        write_private_text(output, "")
+    except OSError as error:
+        raise unwritable(error) from None
+    try:
+        text = _on_quarantine(export_quarantine, tenant, ingest_id)
+    except BaseException:
+        if made:
+            output.unlink(missing_ok=True)
+        raise
     write_private_text(output, text)
     typer.echo(f"wrote {output}: correct the lines, then `dataward ingest replay {ingest_id}`")
 
 
 @app.command("replay")
 def quarantine_replay(
-    ingest_id: Annotated[int, typer.Argument(help="The ingest whose bad lines to replay.")],
+    ingest_id: IngestArg,
     tenant: TenantOption,
     corrected: Annotated[
         Path | None,
-        typer.Option("--from", help="The corrected lines (default: the lines as stored)."),
+        typer.Option(
+            "--from",
+            exists=True,
+            dir_okay=False,
+            help="The corrected lines (default: the lines as stored).",
+        ),
     ] = None,
     mapping: Annotated[
         Path | None, typer.Option(help="Column mapping, when the ingest was generic-csv.")
@@ -260,7 +288,7 @@ def quarantine_replay(
 
 @app.command("discard")
 def quarantine_discard(
-    ingest_id: Annotated[int, typer.Argument(help="The ingest whose bad lines to discard.")],
+    ingest_id: IngestArg,
     tenant: TenantOption,
 ) -> None:
     """Give up an ingest's quarantined lines: their key is destroyed, so they are unreadable."""

@@ -11,12 +11,17 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
 )
 
+MAX_BATCH = 100_000
+"""More keys than one transaction should hold; keeps the number one a query can take."""
+
 app = typer.Typer(help="The master key that wraps every subject's data key.", no_args_is_help=True)
 
 
 @app.command()
 def rotate(
-    batch: int = typer.Option(1000, min=1, help="Data keys re-wrapped per transaction."),
+    batch: int = typer.Option(
+        1000, min=1, max=MAX_BATCH, help="Data keys re-wrapped per transaction."
+    ),
 ) -> None:
     """Re-wrap every data key under a new master key; run again to resume if interrupted."""
     from dataward.adapters.vault.rotation import rotate_master_key

@@ -8,12 +8,17 @@ import typer
 
 from dataward.entrypoints.cli.common import active_register, container, fail_on_dataward_error
 
+MAX_LETTERS = 100_000
+"""More than any run needs; keeps the number one a query can take."""
+
 app = typer.Typer(help="Letters to requesters, queued with the changes that cause them.")
 
 
 @app.command("send")
 def send(
-    limit: Annotated[int, typer.Option(min=1, help="At most this many letters.")] = 100,
+    limit: Annotated[
+        int, typer.Option(min=1, max=MAX_LETTERS, help="At most this many letters.")
+    ] = 100,
 ) -> None:
     """Send the letters due now; failures are retried later, waiting longer each time."""
     from dataward.adapters.mail.letters import render_letter

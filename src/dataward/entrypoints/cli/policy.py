@@ -16,6 +16,7 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
     write_output,
 )
+from dataward.entrypoints.cli.params import choice
 
 app = typer.Typer(help="The register: the privacy policy as code.", no_args_is_help=True)
 
@@ -135,7 +136,7 @@ def show(register: RegisterOption = None) -> None:
 @app.command()
 def ropa(
     fmt: Annotated[
-        RopaFormat, typer.Option("--format", "-f", help="Output format.")
+        RopaFormat, typer.Option("--format", "-f", parser=choice(RopaFormat), help="Output format.")
     ] = RopaFormat.HTML,
     register: RegisterOption = None,
     output: OutputOption = None,
@@ -151,7 +152,8 @@ def ropa(
 @app.command()
 def notice(
     fmt: Annotated[
-        NoticeFormat, typer.Option("--format", "-f", help="Output format.")
+        NoticeFormat,
+        typer.Option("--format", "-f", parser=choice(NoticeFormat), help="Output format."),
     ] = NoticeFormat.HTML,
     register: RegisterOption = None,
     output: OutputOption = None,
@@ -173,7 +175,7 @@ def diff(
         Path, typer.Argument(help="The proposed register.", exists=True, dir_okay=False)
     ],
     fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+        DiffFormat, typer.Option("--format", "-f", parser=choice(DiffFormat), help="Output format.")
     ] = DiffFormat.TEXT,
 ) -> None:
     """What changed between two registers; changes needing notice before processing come first."""
@@ -187,7 +189,10 @@ def diff(
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", parser=choice(ExportFormat), help="Export format."),
+    ],
     register: RegisterOption = None,
     output: OutputOption = None,
 ) -> None:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import typer
 
+from dataward.domain.bounds import AFTER_LAST_DAY, FIRST_INSTANT, INSTANTS
 from dataward.domain.consent import ConsentMethod
 from dataward.domain.restrictions import ObjectionKind, ObjectionOutcome, RestrictionGround
 from dataward.entrypoints.cli.common import (
@@ -16,19 +17,22 @@ from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
 )
+from dataward.entrypoints.cli.params import choice, uuid
 
 consents = typer.Typer(help="The consent ledger (append-only).", no_args_is_help=True)
 restrictions = typer.Typer(help="Restrictions of processing (Art. 18).", no_args_is_help=True)
 objections = typer.Typer(help="Objections to processing (Art. 21).", no_args_is_help=True)
 
-SubjectArg = Annotated[UUID, typer.Argument(help="The subject's id.")]
+SubjectArg = Annotated[UUID, typer.Argument(parser=uuid, metavar="ID", help="The subject's id.")]
 
 
 @consents.command("give")
 def give(
     subject_id: SubjectArg,
     purpose: Annotated[str, typer.Option(help="A consent-based purpose, e.g. direct_marketing.")],
-    method: Annotated[ConsentMethod, typer.Option(help="How the consent was given.")],
+    method: Annotated[
+        ConsentMethod, typer.Option(parser=choice(ConsentMethod), help="How it was given.")
+    ],
     notice_version: Annotated[str, typer.Option(help="Notice version the person was shown.")],
     channel: Annotated[str | None, typer.Option(help="email, sms, post or third_party.")] = None,
     evidence: Annotated[str | None, typer.Option(help="Reference to the evidence kept.")] = None,
@@ -52,7 +56,9 @@ def give(
 def withdraw(
     subject_id: SubjectArg,
     purpose: Annotated[str, typer.Option(help="The purpose consent is withdrawn from.")],
-    method: Annotated[ConsentMethod, typer.Option(help="How the withdrawal came in.")],
+    method: Annotated[
+        ConsentMethod, typer.Option(parser=choice(ConsentMethod), help="How it came in.")
+    ],
     notice_version: Annotated[str, typer.Option(help="Notice version in force.")],
     channel: Annotated[str | None, typer.Option(help="One channel; every channel if none.")] = None,
 ) -> None:
@@ -89,7 +95,10 @@ def show_consents(subject_id: SubjectArg) -> None:
 @restrictions.command("apply")
 def apply(
     subject_id: SubjectArg,
-    ground: Annotated[RestrictionGround, typer.Option(help="The Art. 18(1) ground.")],
+    ground: Annotated[
+        RestrictionGround,
+        typer.Option(parser=choice(RestrictionGround), help="The Art. 18(1) ground."),
+    ],
     category: Annotated[
         list[str] | None, typer.Option(help="Restrict only this category (repeatable).")
     ] = None,
@@ -112,7 +121,9 @@ def apply(
 
 @restrictions.command("lift")
 def lift(
-    restriction_id: Annotated[UUID, typer.Argument(help="The restriction's id.")],
+    restriction_id: Annotated[
+        UUID, typer.Argument(parser=uuid, metavar="ID", help="The restriction's id.")
+    ],
     told: Annotated[
         str | None,
         typer.Option(
@@ -145,13 +156,17 @@ def _aware(text: str, option: str) -> datetime:
         raise typer.BadParameter("not an ISO 8601 time", param_hint=option) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise typer.BadParameter("give the time zone, e.g. +00:00 or Z", param_hint=option)
+    if not FIRST_INSTANT <= parsed < AFTER_LAST_DAY:
+        raise typer.BadParameter(INSTANTS, param_hint=option)
     return parsed
 
 
 @objections.command("record")
 def record(
     subject_id: SubjectArg,
-    kind: Annotated[ObjectionKind, typer.Option(help="legitimate_interests or direct_marketing.")],
+    kind: Annotated[
+        ObjectionKind, typer.Option(parser=choice(ObjectionKind), help="What is objected to.")
+    ],
     purpose: Annotated[str | None, typer.Option(help="The purpose objected to.")] = None,
     request: Annotated[str | None, typer.Option(help="The rights request it answers.")] = None,
 ) -> None:
@@ -172,8 +187,12 @@ def record(
 
 @objections.command("decide")
 def decide(
-    objection_id: Annotated[UUID, typer.Argument(help="The objection's id.")],
-    outcome: Annotated[ObjectionOutcome, typer.Option(help="upheld or compelling_grounds.")],
+    objection_id: Annotated[
+        UUID, typer.Argument(parser=uuid, metavar="ID", help="The objection's id.")
+    ],
+    outcome: Annotated[
+        ObjectionOutcome, typer.Option(parser=choice(ObjectionOutcome), help="The decision.")
+    ],
     reasoning: Annotated[
         str | None, typer.Option(help="The assessment; required for compelling grounds.")
     ] = None,

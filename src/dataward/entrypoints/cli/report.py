@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from dataward.adapters.documents.acd_report import RENDERERS
+from dataward.domain.acd import Period
 from dataward.entrypoints.cli.common import (
     active_register,
     cli_actor,
@@ -15,6 +17,8 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
     write_output,
 )
+from dataward.entrypoints.cli.params import choice, day, one_of
+from dataward.services.reports import ReportBy
 
 app = typer.Typer(help="Call reports, from the pseudonymised store.", no_args_is_help=True)
 
@@ -22,34 +26,31 @@ app = typer.Typer(help="Call reports, from the pseudonymised store.", no_args_is
 @app.command("acd")
 def acd(
     tenant: Annotated[str, typer.Option("--tenant", help="The tenant reported on.")],
-    by: Annotated[str, typer.Option(help="queue, agent, or caller (small cells suppressed).")] = (
-        "queue"
-    ),
+    by: Annotated[
+        ReportBy,
+        typer.Option(
+            parser=choice(ReportBy), help="By queue, agent, or caller (small cells suppressed)."
+        ),
+    ] = ReportBy.QUEUE,
     period: Annotated[
-        str, typer.Option(help="hour, day, week, month, hour-of-day or day-of-week.")
-    ] = "day",
+        Period, typer.Option(parser=choice(Period), help="The period of each row.")
+    ] = Period.DAY,
     first: Annotated[
-        str | None, typer.Option("--from", help="First local date (YYYY-MM-DD), included.")
+        date | None,
+        typer.Option("--from", parser=day, metavar="DATE", help="First local date, included."),
     ] = None,
     last: Annotated[
-        str | None, typer.Option("--to", help="Last local date (YYYY-MM-DD), included.")
+        date | None,
+        typer.Option("--to", parser=day, metavar="DATE", help="Last local date, included."),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", parser=one_of(*RENDERERS), help="table, csv or json.")
+    ] = "table",
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
 ) -> None:
     """ACD figures: offered, answered, abandoned, overflow, service level, ASA, waits, talk."""
-    from dataward.adapters.documents.acd_report import RENDERERS
-    from dataward.domain.acd import Period
-    from dataward.services.reports import ReportBy, acd_report
+    from dataward.services.reports import acd_report
 
-    try:
-        chosen_by = ReportBy(by)
-        chosen_period = Period(period)
-        render = RENDERERS[output_format]
-        first_day = date.fromisoformat(first) if first else None
-        last_day = date.fromisoformat(last) if last else None
-    except (ValueError, KeyError) as error:
-        raise typer.BadParameter(str(error)) from None
     with fail_on_dataward_error(), container() as wired:
         report = acd_report(
             wired.uow(),
@@ -57,9 +58,9 @@ def acd(
             active_register(wired),
             cli_actor(wired),
             tenant,
-            by=chosen_by,
-            period=chosen_period,
-            first=first_day,
-            last=last_day,
+            by=by,
+            period=period,
+            first=first,
+            last=last,
         )
-    write_output(render(report), output)
+    write_output(RENDERERS[output_format](report), output)

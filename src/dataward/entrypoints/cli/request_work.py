@@ -14,6 +14,8 @@ from uuid import UUID
 
 import typer
 
+from dataward.domain.identifiers import IdentifierType
+from dataward.domain.restrictions import ObjectionOutcome
 from dataward.entrypoints.cli.common import (
     active_gate,
     active_register,
@@ -22,7 +24,9 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
     write_output,
 )
+from dataward.entrypoints.cli.params import choice, day, uuid
 from dataward.entrypoints.cli.requests import app
+from dataward.services.processor import Instruction
 
 
 @app.command("fulfil")
@@ -35,9 +39,11 @@ def fulfil(
         ),
     ] = None,
     last_transaction: Annotated[
-        str | None,
+        date | None,
         typer.Option(
-            help="Erasure: the subject's last transaction (YYYY-MM-DD), for the tax hold."
+            parser=day,
+            metavar="DATE",
+            help="Erasure: the subject's last transaction (YYYY-MM-DD), for the tax hold.",
         ),
     ] = None,
     correct: Annotated[
@@ -50,8 +56,11 @@ def fulfil(
         str | None, typer.Option(help="Rectification: a supplementary statement to add.")
     ] = None,
     decision: Annotated[
-        str | None,
-        typer.Option(help="Objection to legitimate interests: upheld or compelling_grounds."),
+        ObjectionOutcome | None,
+        typer.Option(
+            parser=choice(ObjectionOutcome),
+            help="Objection to legitimate interests: upheld or compelling_grounds.",
+        ),
     ] = None,
     reasoning: Annotated[
         str | None, typer.Option(help="Objection: the reasons for compelling grounds.")
@@ -59,21 +68,15 @@ def fulfil(
 ) -> None:
     """Carry out a started request whose requester's identity is verified, whatever its right,
     and complete it with its letter; prints the new state and what was done."""
-    from dataward.domain.restrictions import ObjectionOutcome
     from dataward.services.rights import HowToCarryOut, carry_out
 
-    try:
-        pairs = [_pair(item) for item in correct or []]
-        how_decided = ObjectionOutcome(decision) if decision else None
-        last = date.fromisoformat(last_transaction) if last_transaction else None
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    pairs = [_correction(item) for item in correct or []]
     with fail_on_dataward_error(), container() as wired:
         settings = wired.settings
         how = HowToCarryOut(
             base_url=settings.public_url, ttl=timedelta(days=settings.download_ttl_days),
-            notice_version=notice_version, last_transaction=last, corrections=pairs,
-            statement=statement, decision=how_decided, reasoning=reasoning,
+            notice_version=notice_version, last_transaction=last_transaction,
+            corrections=pairs, statement=statement, decision=decision, reasoning=reasoning,
         )  # fmt: skip
         view, outcome = carry_out(
             wired.uow(), wired.vault(), wired.clock, wired.holidays(), active_register(wired),
@@ -83,19 +86,29 @@ def fulfil(
     typer.echo(json.dumps(outcome, indent=2, sort_keys=True))
 
 
-def _pair(item: str) -> tuple[str, str]:
+def _correction(item: str) -> tuple[IdentifierType, str]:
+    """`--set KIND=VALUE` as a correction; refused naming the option, never the value."""
+    kinds = ", ".join(t.value for t in IdentifierType)
     kind, sep, value = item.partition("=")
-    if not sep or not kind or not value:
-        raise ValueError("--set takes KIND=VALUE")
-    return kind.strip(), value
+    if not sep or not kind.strip() or not value:
+        raise typer.BadParameter(f"KIND=VALUE, KIND one of {kinds}", param_hint="--set")
+    try:
+        return IdentifierType(kind.strip()), value
+    except ValueError:
+        raise typer.BadParameter(f"KIND=VALUE, KIND one of {kinds}", param_hint="--set") from None
 
 
 @app.command("instruct")
 def instruct(
     request_id: Annotated[str, typer.Argument(help="The forwarded request's id.")],
-    kind: Annotated[str, typer.Argument(help="export or erase.")],
+    kind: Annotated[
+        Instruction, typer.Argument(parser=choice(Instruction), help="export or erase.")
+    ],
     subject: Annotated[
-        str | None, typer.Option(help="The caller's subject id, if the request names none.")
+        UUID | None,
+        typer.Option(
+            parser=uuid, metavar="ID", help="The caller's subject id, if the request names none."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -104,25 +117,20 @@ def instruct(
 ) -> None:
     """As a tenant's administrator (its controller), have us export a forwarded request's
     caller's calls within the tenant, or erase the caller; recorded against the request."""
-    from dataward.services.processor import Instruction, carry_out_instruction
+    from dataward.services.processor import carry_out_instruction
 
-    try:
-        chosen = Instruction(kind)
-        caller = UUID(subject) if subject else None
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
     with fail_on_dataward_error(), container() as wired:
         done = carry_out_instruction(
             wired.uow(), wired.vault(), wired.clock, active_gate(wired), cli_actor(wired),
-            request_id, chosen, subject_id=caller,
+            request_id, kind, subject_id=subject,
         )  # fmt: skip
-    if chosen is Instruction.EXPORT:
+    if kind is Instruction.EXPORT:
         from dataward.entrypoints.api.calls import CallOut
 
         calls = [CallOut.of(view).model_dump(mode="json") for view in done.calls]
         body = json.dumps({"request": request_id, "calls": calls}, indent=2) + "\n"
         write_output(body, output, private=True)
-    typer.echo(f"{chosen.value} carried out: {json.dumps(done.outcome, sort_keys=True)}", err=True)
+    typer.echo(f"{kind.value} carried out: {json.dumps(done.outcome, sort_keys=True)}", err=True)
 
 
 @app.command("tell-lifting")

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import typer
 
+from dataward.domain.requests import RequestEvent, RequestType, Urgency
 from dataward.entrypoints.cli.common import (
     active_gate,
     active_register,
@@ -16,6 +17,8 @@ from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
 )
+from dataward.entrypoints.cli.params import choice, day, one_of, uuid
+from dataward.services.requests import CHANNELS
 
 app = typer.Typer(help="Rights requests: intake, transitions, the queue.", no_args_is_help=True)
 
@@ -23,21 +26,22 @@ app = typer.Typer(help="Rights requests: intake, transitions, the queue.", no_ar
 @app.command("create")
 def create(
     kind: Annotated[
-        str,
-        typer.Option(
-            "--type",
-            help="access, rectification, erasure, restriction, objection, portability, "
-            "withdraw_consent or complaint.",
-        ),
+        RequestType,
+        typer.Option("--type", parser=choice(RequestType), help="The right asked for."),
     ],
-    received: Annotated[str, typer.Option(help="The day it was received (YYYY-MM-DD).")],
+    received: Annotated[
+        date,
+        typer.Option(parser=day, metavar="DATE", help="The day it was received (YYYY-MM-DD)."),
+    ],
     channel: Annotated[
-        str, typer.Option(help="api, portal, email, post, phone or in_person.")
+        str, typer.Option(parser=one_of(*CHANNELS), help="How it came in: " + ", ".join(CHANNELS))
     ] = "email",
     tenant: Annotated[
         str | None, typer.Option(help="The tenant, when it is about a tenant's call data.")
     ] = None,
-    subject: Annotated[str | None, typer.Option(help="The subject's id, if known.")] = None,
+    subject: Annotated[
+        UUID | None, typer.Option(parser=uuid, metavar="ID", help="The subject's id, if known.")
+    ] = None,
     email: Annotated[
         str | None, typer.Option(help="Where the requester's letters go (kept encrypted).")
     ] = None,
@@ -59,23 +63,19 @@ def create(
     ] = None,
 ) -> None:
     """Record a request received by e-mail, post or phone; prints its id and due date."""
-    from dataward.domain.requests import RequestType
     from dataward.services.requests import NewRequest, receive_request
 
-    try:
-        command = NewRequest(
-            type=RequestType(kind),
-            received=date.fromisoformat(received),
-            channel=channel,
-            tenant_id=tenant,
-            subject_id=UUID(subject) if subject else None,
-            contact_email=email,
-            contact_name=name,
-            representative=representative,
-            scope=scope,
-        )
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    command = NewRequest(
+        type=kind,
+        received=received,
+        channel=channel,
+        tenant_id=tenant,
+        subject_id=subject,
+        contact_email=email,
+        contact_name=name,
+        representative=representative,
+        scope=scope,
+    )
     with fail_on_dataward_error(), container() as wired:
         view = receive_request(
             wired.uow(),
@@ -97,12 +97,8 @@ def create(
 def advance(
     request_id: Annotated[str, typer.Argument(help="The request's id.")],
     event: Annotated[
-        str,
-        typer.Argument(
-            help="ask_identity, identity_verified, ask_fee, fee_paid, start, "
-            "ask_clarification, clarified, extend, complete, complete_partially, refuse, "
-            "withdraw, forward or authority_received."
-        ),
+        RequestEvent,
+        typer.Argument(parser=choice(RequestEvent), help="The event of the state machine."),
     ],
     ground: Annotated[
         str | None,
@@ -117,25 +113,22 @@ def advance(
         typer.Option(help="Why, for the timeline; needed for refuse, extend and ask_fee."),
     ] = None,
     on: Annotated[
-        str | None,
+        date | None,
         typer.Option(
+            parser=day,
+            metavar="DATE",
             help="For identity_verified, fee_paid, clarified, authority_received: the day it "
-            "arrived (YYYY-MM-DD)."
+            "arrived (YYYY-MM-DD).",
         ),
     ] = None,
 ) -> None:
     """Move a request on by one event; prints its new state and due date."""
-    from dataward.domain.requests import RequestEvent, parse_ground
+    from dataward.domain.requests import parse_ground
     from dataward.services.requests import advance as advance_request
 
-    try:
-        chosen = RequestEvent(event)
-        arrived = date.fromisoformat(on) if on else None
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
     with fail_on_dataward_error(), container() as wired:
-        parsed = parse_ground(chosen, ground)
-        if chosen is RequestEvent.FORWARD:  # with its letter to the tenant's controller
+        parsed = parse_ground(event, ground)
+        if event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
             from dataward.services.processor import forward_to_controller
 
             view = forward_to_controller(
@@ -151,10 +144,10 @@ def advance(
             active_register(wired),
             cli_actor(wired),
             request_id,
-            chosen,
+            event,
             ground=parsed,
             reason=reason,
-            on=arrived,
+            on=on,
         )
     typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
 
@@ -162,18 +155,15 @@ def advance(
 @app.command("queue")
 def queue(
     closed: Annotated[bool, typer.Option("--all", help="Include closed requests.")] = False,
-    due: Annotated[
-        str | None, typer.Option(help="Only those overdue, or due this week (this_week).")
+    only: Annotated[
+        Urgency | None,
+        typer.Option("--due", parser=choice(Urgency), help="Only those overdue, or due this week."),
     ] = None,
 ) -> None:
     """The requests to work, the soonest due first, overdue and due this week marked."""
-    from dataward.domain.requests import UK, Urgency, urgency
+    from dataward.domain.requests import UK, urgency
     from dataward.services.requests import request_queue
 
-    try:
-        only = Urgency(due) if due else None
-    except ValueError:
-        raise typer.BadParameter("--due: overdue or this_week") from None
     with fail_on_dataward_error(), container() as wired:
         views = request_queue(
             wired.uow(read_only=True), active_register(wired), cli_actor(wired),

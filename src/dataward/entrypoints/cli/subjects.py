@@ -14,6 +14,7 @@ from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
 )
+from dataward.entrypoints.cli.params import choice, day
 
 app = typer.Typer(help="Data subjects and their encrypted identifiers.", no_args_is_help=True)
 
@@ -40,7 +41,9 @@ def create(
     username: Annotated[str | None, typer.Option(help="Username.")] = None,
     tenant: Tenant = None,
     region: Region = None,
-    birth_date: Annotated[str | None, typer.Option(help="Birth date, YYYY-MM-DD.")] = None,
+    birth_date: Annotated[
+        date | None, typer.Option(parser=day, metavar="DATE", help="Birth date, YYYY-MM-DD.")
+    ] = None,
 ) -> None:
     """Register a subject; prints its id (identifiers are never printed back)."""
     from dataward.services.subjects import NewSubject, create_subject
@@ -68,7 +71,7 @@ def create(
                 identifiers=identifiers,
                 tenant_id=tenant,
                 region=region,
-                birth_date=date.fromisoformat(birth_date) if birth_date else None,
+                birth_date=birth_date,
             ),
         )
     typer.echo(str(subject.id))
@@ -121,7 +124,9 @@ def find(
 @app.command()
 def shred(
     subject_id: Annotated[str, typer.Argument(help="The subject's id.")],
-    reason: Annotated[ErasureReason, typer.Option(help="Why the subject is erased.")],
+    reason: Annotated[
+        ErasureReason, typer.Option(parser=choice(ErasureReason), help="Why the subject is erased.")
+    ],
     request: Annotated[
         str | None, typer.Option(help="Reference of the rights request it fulfils.")
     ] = None,

@@ -1,0 +1,172 @@
+"""Values from outside beyond what dataward takes are refused by the use cases themselves,
+typed and by their field's name, before any arithmetic or query could overflow on them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from dataward.domain.acd import Period
+from dataward.domain.bounds import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_INGEST_ID,
+    check_day,
+    check_ingest_id,
+    check_instant,
+)
+from dataward.domain.calendar import add_months, deadline_for, next_working_day_on_or_after
+from dataward.domain.clock import FixedClock
+from dataward.domain.errors import InvalidValue, NotInRegister, OutOfRange
+from dataward.domain.identifiers import identifier_type, normalise
+from dataward.domain.restrictions import RestrictionGround
+from dataward.services.quarantine import discard_quarantine, list_quarantine
+from dataward.services.reports import ReportBy, acd_report
+from dataward.services.restrictions import ApplyRestriction, apply_restriction
+from dataward.services.subjects import NewSubject, create_subject
+from tests.builders import NOW, TENANT_A, a_subject, an_actor, shipped_register
+from tests.fakes import FakeUnitOfWork, FakeVault
+
+REGISTER = shipped_register()
+ADMIN = an_actor("tenant_admin", TENANT_A)
+PASTED = "07700 900123"  # a drama-range number, as one pasted in the wrong field
+"""What a careless caller might paste into any field: never repeated in an error."""
+
+
+@pytest.mark.parametrize("day", [FIRST_DAY, date(2026, 11, 25), LAST_DAY, None])
+def test_days_from_the_first_to_the_last_pass(day: date | None) -> None:
+    check_day("from", day)
+
+
+@pytest.mark.parametrize(
+    "day", [date.min, FIRST_DAY - timedelta(days=1), LAST_DAY + timedelta(days=1), date.max]
+)
+def test_a_day_off_the_range_is_refused_by_its_field(day: date) -> None:
+    with pytest.raises(
+        OutOfRange, match=r"^to: a date \(YYYY-MM-DD\) from 1900-01-01 to 2999-12-31$"
+    ):
+        check_day("to", day)
+
+
+@pytest.mark.parametrize("ingest_id", [0, -1, MAX_INGEST_ID + 1, 2**63, 10**30])
+def test_an_ingest_number_no_ingest_can_have_is_refused(ingest_id: int) -> None:
+    with pytest.raises(OutOfRange, match=r"^ingest_id: an ingest number from 1 to 2147483647$"):
+        check_ingest_id("ingest_id", ingest_id)
+    check_ingest_id("ingest_id", 1)
+    check_ingest_id("ingest_id", MAX_INGEST_ID)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime.max.replace(tzinfo=timezone(-timedelta(hours=12))),  # past 9999 in UTC
+        datetime.min.replace(tzinfo=timezone(timedelta(hours=14))),  # before year 1 in UTC
+        datetime(3000, 1, 1, tzinfo=UTC),
+        datetime(2999, 12, 31, 23, 0, tzinfo=timezone(-timedelta(hours=2))),  # 3000 in UTC
+    ],
+)
+def test_a_time_whose_zone_carries_it_off_the_range_is_refused(at: datetime) -> None:
+    with pytest.raises(OutOfRange, match=r"^ends_at: a time with its zone"):
+        check_instant("ends_at", at)
+
+
+def test_times_on_the_first_and_last_days_pass() -> None:
+    check_instant("ends_at", datetime(1900, 1, 1, tzinfo=UTC))
+    check_instant("ends_at", datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC))
+    check_instant("ends_at", None)
+
+
+def test_a_deadline_past_the_calendars_end_is_refused_not_overflowed() -> None:
+    for months in (1, 3):
+        with pytest.raises(OutOfRange, match=r"^deadline: falls after the last date"):
+            deadline_for(date(9999, 12, 31), months=months)
+    with pytest.raises(OutOfRange):
+        add_months(date(9999, 11, 30), 2)
+    with pytest.raises(OutOfRange):
+        next_working_day_on_or_after(date.max, FakeHolidays())
+    assert deadline_for(LAST_DAY, months=3).due == date(3000, 3, 31)
+
+
+class FakeHolidays:
+    """Every day a holiday: rolling never stops on its own."""
+
+    def is_holiday(self, day: date) -> bool:
+        return day.year > 0
+
+
+def test_an_unknown_register_key_is_a_typed_refusal_listing_the_keys() -> None:
+    with pytest.raises(NotInRegister) as refused:
+        REGISTER.subject_kind(PASTED)
+    assert isinstance(refused.value, InvalidValue)
+    assert refused.value.key == PASTED
+    assert "end_user" in refused.value.known
+    assert str(refused.value).startswith("subject kind: not in the register (it has: end_user")
+    assert PASTED not in str(refused.value)
+
+
+def test_an_unknown_subject_kind_is_refused_before_anything_is_stored() -> None:
+    uow = FakeUnitOfWork()
+    command = NewSubject(kind=PASTED, identifiers=[("email", "someone@example.org")])
+    with pytest.raises(NotInRegister, match=r"^subject kind: "):
+        create_subject(uow, FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command)
+    assert (uow.commits, uow.audit.entries) == (0, [])
+
+
+def test_a_birth_date_off_the_range_is_refused() -> None:
+    command = NewSubject(
+        kind="end_user", identifiers=[("email", "someone@example.org")], birth_date=date(1, 1, 1)
+    )
+    with pytest.raises(OutOfRange, match=r"^birth_date: "):
+        create_subject(
+            FakeUnitOfWork(), FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command
+        )
+
+
+def test_an_unknown_identifier_kind_is_refused_naming_the_field() -> None:
+    with pytest.raises(InvalidValue, match=r"^corrections.kind: one of phone, email, ") as refused:
+        identifier_type(PASTED, "corrections.kind")
+    assert PASTED not in str(refused.value)
+    with pytest.raises(InvalidValue, match=r"^type: one of "):
+        normalise(PASTED, "someone@example.org")
+
+
+@pytest.mark.parametrize("ingest_id", [-1, 2**63, 10**30])
+def test_the_quarantine_refuses_an_ingest_number_off_the_range(ingest_id: int) -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(OutOfRange, match=r"^ingest_id: "):
+        list_quarantine(uow, REGISTER, ADMIN, TENANT_A, ingest_id=ingest_id)
+    with pytest.raises(OutOfRange, match=r"^ingest_id: "):
+        discard_quarantine(uow, FakeVault(), FixedClock(NOW), REGISTER, ADMIN, TENANT_A, ingest_id)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field"),
+    [
+        (date(1, 1, 1), date(9999, 12, 31), "from"),
+        (None, date(9999, 12, 31), "to"),
+        (date(9999, 12, 31), None, "from"),
+    ],
+)
+def test_a_report_refuses_dates_off_the_range(
+    first: date | None, last: date | None, field: str
+) -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(OutOfRange, match=rf"^{field}: a date"):
+        acd_report(
+            uow, FixedClock(NOW), REGISTER, ADMIN, TENANT_A, by=ReportBy.AGENT,
+            period=Period.HOUR,
+            first=first, last=last,
+        )  # fmt: skip
+    assert uow.audit.entries == []
+
+
+def test_a_restriction_ending_off_the_range_is_refused() -> None:
+    subject = a_subject()
+    uow = FakeUnitOfWork()
+    uow.subjects.add(subject)
+    ends = datetime.max.replace(tzinfo=timezone(-timedelta(hours=12)))
+    command = ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, None, ends)
+    with pytest.raises(OutOfRange, match=r"^ends_at: "):
+        apply_restriction(uow, FixedClock(NOW), REGISTER, an_actor("dco"), command)
+    assert uow.commits == 0
