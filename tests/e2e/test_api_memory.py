@@ -38,6 +38,9 @@ class Server:
     pid: int
     port: int
     token: str
+    """The DCO's: may look subjects up, may not ingest calls."""
+    ingest_token: str
+    """An operator's: may ingest calls."""
 
     def status(self, field: str) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
@@ -65,7 +68,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         assert process.stdout is not None
         started = json.loads(process.stdout.readline())
-        live = Server(process.pid, started["port"], started["token"])
+        tokens = started["tokens"]
+        live = Server(process.pid, started["port"], tokens["dco"], tokens["operator"])
         _wait_for(live.port)
         yield live
     finally:
@@ -143,7 +147,7 @@ def _refused(
 
 
 def test_a_chunked_batch_over_the_limit_is_refused_without_holding_it(server: Server) -> None:
-    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "text/plain"}
+    headers = {"Authorization": f"Bearer {server.ingest_token}", "Content-Type": "text/plain"}
     status, sent, answer, growth, took = _refused(server, "/api/v1/tenants/tenant-a/calls", headers)
     assert status == 413
     assert b'"code":"body_too_large"' in answer
@@ -154,7 +158,7 @@ def test_a_chunked_batch_over_the_limit_is_refused_without_holding_it(server: Se
 
 def test_a_batch_declaring_a_huge_length_is_refused_before_it_is_read(server: Server) -> None:
     headers = {
-        "Authorization": f"Bearer {server.token}",
+        "Authorization": f"Bearer {server.ingest_token}",
         "Content-Type": "text/plain",
         "Content-Length": str(10**12),  # lies: far more than will be sent
     }
@@ -164,6 +168,18 @@ def test_a_batch_declaring_a_huge_length_is_refused_before_it_is_read(server: Se
     assert status == 413
     assert sent < 32 * MB
     assert growth < GROWTH
+
+
+def test_a_batch_from_a_role_that_may_not_ingest_is_refused_before_it_is_read(
+    server: Server,
+) -> None:
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "text/plain"}
+    status, sent, answer, growth, took = _refused(server, "/api/v1/tenants/tenant-a/calls", headers)
+    assert status == 403
+    assert b'"code":"action_not_allowed"' in answer
+    assert sent < 32 * MB  # nothing spooled: what was sent is only what the kernel buffered
+    assert growth < GROWTH
+    assert took < 10
 
 
 @pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "lying-content-length"])

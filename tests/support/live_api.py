@@ -32,20 +32,23 @@ def main(data_dir: Path) -> None:
         uow.tenants.add(a_tenant("tenant-a"))
         uow.commit()
     register = container.active_register.get(container.uow(read_only=True)).register
-    token = issue_token(
-        container.uow(),
-        container.clock,
-        register,
-        Actor(id="test-setup", role="dco"),
-        actor_id="dco",
-        role="dco",
-        tenant_id=None,
-    ).token
+    tokens = {
+        role: issue_token(
+            container.uow(),
+            container.clock,
+            register,
+            Actor(id="test-setup", role="dco"),
+            actor_id=role,
+            role=role,
+            tenant_id=None,
+        ).token
+        for role in ("dco", "operator")
+    }
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     config = uvicorn.Config(create_app(container), log_level="warning", access_log=False)
-    print(json.dumps({"port": port, "token": token}), flush=True)  # noqa: T201 - for the test
+    print(json.dumps({"port": port, "tokens": tokens}), flush=True)  # noqa: T201 - for the test
     uvicorn.Server(config).run(sockets=[listener])
 
 
