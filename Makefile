@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FIDES_VENV := .fides-venv
 FIDES_INSTALLED := $(FIDES_VENV)/.installed
+SHIFT_DAYS ?= 365
 
-.PHONY: run test lint bench init fides-venv clean
+.PHONY: run test test-shifted lint bench init fides-venv clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +33,11 @@ run: init
 
 test: $(INSTALLED) $(FIDES_INSTALLED)
 	$(BIN)/pytest -n auto
+
+# The whole suite again with the test process's clock SHIFT_DAYS days ahead: a test that reads
+# the real date instead of an injected clock fails here (tests/shifted_clock.py).
+test-shifted: $(INSTALLED) $(FIDES_INSTALLED)
+	DATAWARD_TEST_SHIFT_DAYS=$(SHIFT_DAYS) $(BIN)/pytest -n auto
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dataward.adapters.sql.engine import make_engine
+from tests import shifted_clock
 from tests.samples import SAMPLES
 
 POSTGRES_URL = os.environ.get("DATAWARD_TEST_POSTGRES_URL")
@@ -22,6 +23,15 @@ def pytest_sessionstart() -> None:
         raise pytest.UsageError(
             f"CI: the telephony samples are not at {SAMPLES}; set DATAWARD_SAMPLES_DIR"
         )
+
+
+def pytest_configure() -> None:
+    """`make test-shifted`: the session's clock moved by DATAWARD_TEST_SHIFT_DAYS days."""
+    shifted_clock.start()
+
+
+def pytest_report_header() -> str | None:
+    return shifted_clock.header()
 
 
 def _backends() -> list[object]:

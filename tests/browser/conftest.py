@@ -16,8 +16,10 @@ from faker import Faker
 
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
+from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.services.setup import initialise
+from tests.builders import NOW
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -36,7 +38,9 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
-    container = bootstrap(Settings(data_dir=tmp_path / "var", public_form_per_hour=3))
+    container = bootstrap(
+        Settings(data_dir=tmp_path / "var", public_form_per_hour=3), clock=FixedClock(NOW)
+    )
     initialise(container)
     port = _free_port()
     server = uvicorn.Server(

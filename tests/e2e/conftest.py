@@ -1,4 +1,7 @@
-"""Fixtures of the API tests: a real embedded installation and a token per staff role."""
+"""Fixtures of the API and command-line tests: a real embedded installation, a token per staff
+role, and one fixed clock that both the API's container and every command's container read, so
+the calendar cases these tests assert (a deadline, "overdue", "due this week") hold on any date.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +17,14 @@ from typer.testing import CliRunner
 
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
+from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
+from dataward.entrypoints.cli import common
 from dataward.entrypoints.cli.main import app
 from dataward.services.setup import initialise
 from dataward.services.staff import issue_token
-from tests.builders import a_tenant
+from tests.builders import NOW, a_tenant
 
 SETUP = Actor(id="test-setup", role="dco")
 """Who issues the fixtures' tokens: a role with manage_staff."""
@@ -60,8 +65,24 @@ class Api:
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    container = bootstrap(Settings(data_dir=tmp_path / "var"))
+def clock() -> FixedClock:
+    """Today for these tests: Wednesday 25 November 2026, 10:00 UTC (`tests.builders.NOW`)."""
+    return FixedClock(NOW)
+
+
+@pytest.fixture(autouse=True)
+def commands_read_the_clock(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command's container reads the test's clock, as `bootstrap(clock=...)` allows."""
+
+    def wired(settings: Settings | None = None) -> Container:
+        return bootstrap(settings, clock=clock)
+
+    monkeypatch.setattr(common, "bootstrap", wired)
+
+
+@pytest.fixture
+def api(tmp_path: Path, clock: FixedClock) -> Iterator[Api]:
+    container = bootstrap(Settings(data_dir=tmp_path / "var"), clock=clock)
     initialise(container)
     with container.uow() as uow:
         for tenant_id in ("tenant-a", "tenant-b"):

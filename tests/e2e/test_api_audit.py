@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
 from dataward.domain.audit import AuditAction, from_json_line, verify_chain
+from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.services.audit import record
 from dataward.services.setup import initialise
@@ -43,8 +44,8 @@ class Api:
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    container = bootstrap(Settings(data_dir=tmp_path / "var"))
+def api(tmp_path: Path, clock: FixedClock) -> Iterator[Api]:
+    container = bootstrap(Settings(data_dir=tmp_path / "var"), clock=clock)
     initialise(container)
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {

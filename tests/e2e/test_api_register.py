@@ -11,12 +11,13 @@ from fastapi.testclient import TestClient
 from dataward.adapters.register_file import shipped_register_text
 from dataward.bootstrap import bootstrap
 from dataward.config import Settings
+from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.services.setup import initialise
 
 
-def _client(tmp_path: Path, *, init: bool) -> Iterator[TestClient]:
-    container = bootstrap(Settings(data_dir=tmp_path / "var"))
+def _client(tmp_path: Path, clock: FixedClock, *, init: bool) -> Iterator[TestClient]:
+    container = bootstrap(Settings(data_dir=tmp_path / "var"), clock=clock)
     if init:
         initialise(container)
     with TestClient(create_app(container)) as client:
@@ -25,13 +26,13 @@ def _client(tmp_path: Path, *, init: bool) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    yield from _client(tmp_path, init=True)
+def client(tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
+    yield from _client(tmp_path, clock, init=True)
 
 
 @pytest.fixture
-def empty_client(tmp_path: Path) -> Iterator[TestClient]:
-    yield from _client(tmp_path, init=False)
+def empty_client(tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
+    yield from _client(tmp_path, clock, init=False)
 
 
 def assert_error_shape(body: dict[str, object], code: str) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dataward.bootstrap import bootstrap
 from dataward.domain.audit import AuditAction, from_json_line, verify_chain
+from dataward.entrypoints.cli.common import container
 from dataward.entrypoints.cli.main import app
 from dataward.services.audit import record
 
@@ -22,8 +22,7 @@ pytestmark = pytest.mark.usefixtures("data_dir")
 
 def use_the_system(entries: int) -> None:
     """Work recorded in the log, as the services do: each in its own transaction."""
-    wired = bootstrap()
-    try:
+    with container() as wired:
         for n in range(entries):
             with wired.uow() as uow:
                 record(
@@ -37,8 +36,6 @@ def use_the_system(entries: int) -> None:
                     details={"category": "telephony_activity", "n": n},
                 )
                 uow.commit()
-    finally:
-        wired.close()
 
 
 def tamper(data_dir: Path, *statements: str) -> None:

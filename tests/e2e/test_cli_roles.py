@@ -12,7 +12,7 @@ from faker import Faker
 from typer.testing import CliRunner, Result
 
 from dataward.adapters.register_file import shipped_register_text
-from dataward.bootstrap import bootstrap
+from dataward.entrypoints.cli.common import container
 from dataward.entrypoints.cli.main import app
 
 runner = CliRunner()
@@ -36,12 +36,8 @@ def as_role(monkeypatch: pytest.MonkeyPatch, role: str) -> None:
 
 
 def registers_and_audit() -> tuple[list[tuple[str, bool]], int]:
-    wired = bootstrap()
-    try:
-        with wired.uow(read_only=True) as uow:
-            return [(r.version, r.active) for r in uow.registers.history()], uow.audit.count()
-    finally:
-        wired.close()
+    with container() as wired, wired.uow(read_only=True) as uow:
+        return [(r.version, r.active) for r in uow.registers.history()], uow.audit.count()
 
 
 def newer_register(tmp_path: Path) -> Path:

@@ -16,13 +16,14 @@ from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.call_tables import ingests
 from dataward.adapters.sql.engine import checkpoint
+from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.ingest_names import NAME_DIGEST, name_digest
 from dataward.domain.subjects import Actor
 from dataward.services.ingest import ingest
 from dataward.services.ingest_names import find_ingests
 from dataward.services.quarantine import list_quarantine
-from tests.builders import TENANT_A, TENANT_B
+from tests.builders import NOW, TENANT_A, TENANT_B
 from tests.integration.world import World
 
 OPERATOR = Actor(id="staff-operator", role="operator")
@@ -147,7 +148,7 @@ def test_init_digests_earlier_file_names_with_the_tenants_key(tmp_path: Path, fa
     from dataward.services.setup import initialise
 
     number = _number(fake)
-    container = bootstrap(Settings(data_dir=tmp_path / "var"))
+    container = bootstrap(Settings(data_dir=tmp_path / "var"), clock=FixedClock(NOW))
     try:
         initialise(container, load_register=False)
         migrate.downgrade(container.engine, "0014")  # an installation from before 0015

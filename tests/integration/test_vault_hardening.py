@@ -292,7 +292,7 @@ def test_the_default_and_separate_stores_are_accepted_and_bootstrap_checks_again
     settings = Settings(data_dir=tmp_path, database_url=None, keystore_url=None)
     settings.keystore_url = f"sqlite:///{tmp_path / 'dataward.db'}"
     with pytest.raises(ConfigurationError, match="same database"):
-        bootstrap(settings)
+        bootstrap(settings, clock=FixedClock())
 
 
 def test_a_malformed_database_url_is_a_configuration_error() -> None:

@@ -15,18 +15,19 @@ import itertools
 import random
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from dataward.adapters.clock import SystemClock
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.audit import AuditAction
+from dataward.domain.clock import FixedClock
 from dataward.services.audit import record
 
 
 def main(url: str, actor: str, count: int, ready: Path, go: Path) -> None:
     engine = make_engine(url)
-    clock = SystemClock()
+    clock = FixedClock(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))  # the chain holds at any time
     with engine.connect():
         pass
     ready.touch()

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 import uvicorn
-from tests.builders import a_tenant
+from tests.builders import NOW, a_tenant
 
 from dataward.bootstrap import bootstrap
 from dataward.config import Settings
+from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.services.setup import initialise
@@ -26,7 +27,7 @@ from dataward.services.staff import issue_token
 
 
 def main(data_dir: Path) -> None:
-    container = bootstrap(Settings(data_dir=data_dir))
+    container = bootstrap(Settings(data_dir=data_dir), clock=FixedClock(NOW))
     initialise(container)
     with container.uow() as uow:
         uow.tenants.add(a_tenant("tenant-a"))
