@@ -24,7 +24,8 @@ Decisions:
 - An ending that cannot be this call's is a `BadRecord` of its line, and the call stays open
   (flushed later without its end): one timed before the ENTERQUEUE or before the CONNECT
   (an answer after the end), or one without a CONNECT whose calltime is longer than the call
-  had been in the queue (an answer before the start). So is a RINGNOANSWER or CONNECT that
+  had been in the queue (an answer before the start). So is a CONNECT timed before the
+  ENTERQUEUE, and the call stays unanswered. So is a RINGNOANSWER or CONNECT that
   would take the call's ring time past `record_limits.LONGEST`, and it is not counted.
 - A call re-entering a queue under the same callid (overflow from one queue into another) gives
   one call per queue visit, all with `source_id` = the callid.
@@ -157,7 +158,7 @@ class QueueCallAssembler:
         elif kind is K.RINGNOANSWER:
             refused = _add_ringing(call, _seconds(event.data, 0), scale=1000)
         elif kind is K.CONNECT:
-            refused = _add_ringing(call, _seconds(event.data, 2))
+            refused = _before_entering(call, event) or _add_ringing(call, _seconds(event.data, 2))
             if refused is None:
                 self._connect(call, event)
         elif ending:
@@ -264,11 +265,18 @@ def _add_ringing(call: _OpenCall, ring: float | None, *, scale: int = 1) -> BadF
     return None
 
 
-def _impossible_end(call: _OpenCall, event: QueueEvent) -> BadField | None:
-    """Why `event` cannot end `call` (see the module's decisions), compared in epoch seconds."""
-    end = event.at.timestamp()
-    if end < call.start.timestamp():
+def _before_entering(call: _OpenCall, event: QueueEvent) -> BadField | None:
+    """An event of the call timed before it entered the queue (compared in epoch seconds)."""
+    if event.at.timestamp() < call.start.timestamp():
         return BadField("time", f"{event.kind.value} before the call's ENTERQUEUE")
+    return None
+
+
+def _impossible_end(call: _OpenCall, event: QueueEvent) -> BadField | None:
+    """Why `event` cannot end `call` (see the module's decisions)."""
+    if (early := _before_entering(call, event)) is not None:
+        return early
+    end = event.at.timestamp()
     if call.answer is not None:
         if end < call.answer.timestamp():
             return BadField("time", f"{event.kind.value} before the call's CONNECT")

@@ -126,6 +126,13 @@ def test_an_ending_before_the_enterqueue_is_refused() -> None:
     assert _reasons(items) == [(2, "time: ABANDON before the call's ENTERQUEUE")]
 
 
+def test_a_connect_before_the_enterqueue_is_refused() -> None:
+    items = queue_log(ENTER + "1772440990|1.1|sales|SIP/2001|CONNECT|6|1.2|3\n")
+    assert _reasons(items) == [(2, "time: CONNECT before the call's ENTERQUEUE")]
+    (call,) = _calls(items)
+    assert (call.answer, call.disposition) == (None, Disposition.UNKNOWN)
+
+
 def test_a_calltime_longer_than_the_call_is_refused() -> None:
     items = queue_log(ENTER + "1772441060|1.1|sales|SIP/2001|COMPLETECALLER|0|600|1\n")
     assert _reasons(items) == [(2, "calltime: longer than the call had been in the queue")]
