@@ -21,7 +21,7 @@ import io
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -234,7 +234,26 @@ class Layout:
     times: tuple[Callable[[datetime], str], ...]
     header: str | None = None  # a first line the format needs (the mapping's header)
     hot: tuple[int, ...] = ()  # the fields (0-based) the parser reads, in a wide row
+    around: datetime = NOW  # when the fixture lines' calls are, to write times out of order
+    time_fields: tuple[int, ...] = ()  # where a line's times are (0-based)
 
+
+_AROUND = {
+    "asterisk-cdr-csv": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+    "asterisk-cdr-custom": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+    "asterisk-queue-log": datetime(2026, 3, 2, 8, 43, tzinfo=UTC),
+    "freeswitch-cdr-csv": datetime(2026, 7, 1, 8, 0, tzinfo=UTC),
+    "broadworks-csv": datetime(2026, 7, 1, 8, 0, tzinfo=UTC),
+}
+
+_TIME_FIELDS = {
+    "asterisk-cdr-csv": (9, 10, 11),
+    "asterisk-cdr-custom": (8, 9, 10),
+    "asterisk-queue-log": (0,),
+    "freeswitch-cdr-csv": (4, 5, 6),
+    "broadworks-csv": (9, 12, 13),
+    "generic-csv": (1, 2, 3),
+}
 
 LAYOUTS: dict[str, Layout] = {
     name: Layout(
@@ -244,6 +263,8 @@ LAYOUTS: dict[str, Layout] = {
         times=times,
         header=GENERIC_HEADER if name == "generic-csv" else None,
         hot=tuple(number - 1 for number in BROADWORKS_CALL) if name == "broadworks-csv" else (),
+        around=_AROUND.get(name, NOW),
+        time_fields=_TIME_FIELDS[name],
     )
     for name, times in {
         "asterisk-cdr-csv": (_dash,),
@@ -299,7 +320,11 @@ def hostile_time(draw: st.DrawFn, layout: Layout) -> str:
     """A time written as the format writes it, often out of range (or just in it)."""
     shape = draw(st.sampled_from(layout.times))
     near_now = NOW.replace(tzinfo=None) + timedelta(hours=draw(st.integers(-48, 96)))
-    moment = draw(st.sampled_from((*_EDGES, near_now)) | st.datetimes())
+    # near the lines' own calls, so that a time moves before or after its neighbours'
+    near_calls = layout.around.replace(tzinfo=None) + timedelta(
+        seconds=draw(st.integers(-7200, 7200))
+    )
+    moment = draw(st.sampled_from((*_EDGES, near_now, near_calls, near_calls)) | st.datetimes())
     return shape(moment)
 
 
@@ -353,58 +378,78 @@ def _join(draw: st.DrawFn, layout: Layout, fields: list[str]) -> str:
     return _csv_line(fields, quote_all=how == "all")
 
 
-_MUTATIONS = ("keep", "keep", *["fields"] * 4, "count", "cut", "insert", "noise")
+_MUTATIONS = ("keep", "keep", *["fields"] * 4, "time", "time", "count", "cut", "insert", "noise")
 """How a line is changed, the likelier ones repeated."""
 
 
+def _remember(markers: set[str], value: str) -> str:
+    if is_marker(value):
+        markers.add(value)
+    return value
+
+
+def _mutate_fields(
+    draw: st.DrawFn, layout: Layout, fields: list[str], mutation: str, markers: set[str]
+) -> list[str]:
+    if mutation == "time":  # a time moved: out of range, or before or after its neighbours'
+        for at in draw(st.sets(st.sampled_from(layout.time_fields), min_size=1)):
+            if at < len(fields):
+                fields[at] = _remember(markers, draw(hostile_time(layout)))
+    elif mutation == "count":
+        if fields and draw(st.booleans()):
+            del fields[draw(st.integers(0, len(fields) - 1)) :]
+        else:
+            fields += [""] * draw(st.integers(1, 5))
+    else:
+        for _ in range(draw(st.integers(1, 3))):
+            at = draw(st.integers(0, len(fields) - 1))
+            if layout.hot and draw(st.booleans()):
+                at = min(draw(st.sampled_from(layout.hot)), len(fields) - 1)
+            fields[at] = _remember(markers, draw(hostile_value(layout)))
+    return fields
+
+
 @st.composite
-def hostile_line(draw: st.DrawFn, layout: Layout, markers: set[str]) -> str:
-    """A real line of the format, kept or mutated; hostile values it gets are added to
-    `markers` when they are markers."""
-    line = draw(st.sampled_from(layout.lines))
+def hostile_line(
+    draw: st.DrawFn, layout: Layout, markers: set[str], line: str | None = None
+) -> str:
+    """A real line of the format (`line`, or one drawn), kept or mutated; hostile values it
+    gets are added to `markers` when they are markers."""
+    if line is None:
+        line = draw(st.sampled_from(layout.lines))
     mutation = draw(st.sampled_from(_MUTATIONS))
     if mutation == "keep":
         return line
     if mutation == "noise":  # random characters, or random bytes read as Latin-1 would be
         noise = draw(_text | st.binary(max_size=40).map(lambda raw: raw.decode("latin-1")))
-        markers.update({noise} if is_marker(noise) else set())
-        return noise
+        return _remember(markers, noise)
     if mutation == "cut":
         return line[: draw(st.integers(0, len(line)))]
     if mutation == "insert":
         at = draw(st.integers(0, len(line)))
-        value = draw(hostile_value(layout))
-        markers.update({value} if is_marker(value) else set())
-        return line[:at] + value + line[at:]
-    fields = _split(layout, line)
-    if mutation == "count":
-        if fields and draw(st.booleans()):
-            del fields[draw(st.integers(0, len(fields) - 1)) :]
-        else:
-            fields += [""] * draw(st.integers(1, 5))
-        return _join(draw, layout, fields)
-    for _ in range(draw(st.integers(1, 3))):
-        value = draw(hostile_value(layout))
-        markers.update({value} if is_marker(value) else set())
-        at = draw(st.integers(0, len(fields) - 1))
-        if layout.hot and draw(st.booleans()):
-            at = min(draw(st.sampled_from(layout.hot)), len(fields) - 1)
-        fields[at] = value
+        return line[:at] + _remember(markers, draw(hostile_value(layout))) + line[at:]
+    fields = _mutate_fields(draw, layout, _split(layout, line), mutation, markers)
     return _join(draw, layout, fields)
 
 
 @st.composite
 def hostile_file(draw: st.DrawFn, layout: Layout, *, max_lines: int = 6) -> HostileFile:
     """Up to `max_lines` lines of the format (after its header, if it needs one), any of them
-    hostile, with one kind of line end."""
+    hostile, with one kind of line end. The lines are real ones drawn at random, or a run of
+    them as they stand in their file (a call's lines together), each then kept or mutated."""
     markers: set[str] = set()
     lines = []
     if layout.header is not None:  # now and then a header that is not the mapping's
-        header = Layout(layout.name, layout.separator, (layout.header,), layout.times)
+        header = replace(layout, lines=(layout.header,), header=None)
         mutated = draw(st.integers(0, 9)) == 0
         lines.append(draw(hostile_line(header, markers)) if mutated else layout.header)
-    for _ in range(draw(st.integers(1, max_lines))):
-        lines.append(draw(hostile_line(layout, markers)))
+    count = draw(st.integers(1, max_lines))
+    if draw(st.booleans()):
+        first = draw(st.integers(0, len(layout.lines) - 1))
+        run = layout.lines[first : first + count]
+        lines += [draw(hostile_line(layout, markers, line)) for line in run]
+    else:
+        lines += [draw(hostile_line(layout, markers)) for _ in range(count)]
     ending = draw(st.sampled_from(["\n", "\r\n"]))
     text = ending.join(lines) + draw(st.sampled_from(["", ending]))
     return HostileFile(text=text, markers=frozenset(markers))
