@@ -174,37 +174,37 @@ def _fuzz(name: str, hostile: HostileFile) -> None:
             _check_call(item)
 
 
-@fuzz_settings(150)
+@fuzz_settings(200)
 @given(hostile_file(LAYOUTS["asterisk-cdr-csv"]))
 def test_asterisk_cdr_csv_survives_hostile_files(hostile: HostileFile) -> None:
     _fuzz("asterisk-cdr-csv", hostile)
 
 
-@fuzz_settings(100)
+@fuzz_settings(200)
 @given(hostile_file(LAYOUTS["asterisk-cdr-custom"]))
 def test_asterisk_cdr_custom_survives_hostile_files(hostile: HostileFile) -> None:
     _fuzz("asterisk-cdr-custom", hostile)
 
 
-@fuzz_settings(150)
+@fuzz_settings(200)
 @given(hostile_file(LAYOUTS["asterisk-queue-log"], max_lines=8))
 def test_asterisk_queue_log_survives_hostile_files(hostile: HostileFile) -> None:
     _fuzz("asterisk-queue-log", hostile)
 
 
-@fuzz_settings(100)
+@fuzz_settings(200)
 @given(hostile_file(LAYOUTS["freeswitch-cdr-csv"]))
 def test_freeswitch_cdr_csv_survives_hostile_files(hostile: HostileFile) -> None:
     _fuzz("freeswitch-cdr-csv", hostile)
 
 
-@fuzz_settings(100)
+@fuzz_settings(200)
 @given(hostile_file(LAYOUTS["broadworks-csv"]))
 def test_broadworks_csv_survives_hostile_files(hostile: HostileFile) -> None:
     _fuzz("broadworks-csv", hostile)
 
 
-@fuzz_settings(100)
+@fuzz_settings(200)
 @given(hostile_file(LAYOUTS["generic-csv"]))
 def test_generic_csv_survives_hostile_files(hostile: HostileFile) -> None:
     _fuzz("generic-csv", hostile)
