@@ -101,7 +101,9 @@ class _OpenCall:
     start: datetime
     caller: RawParty
     location: SourceLocation | None
+    start_epoch: float  # the instants the checks compare (exact across a clock change)
     answer: datetime | None = None
+    answer_epoch: float | None = None
     wait_s: float | None = None
     ring_s: float | None = None
     agent_id: str | None = None
@@ -158,11 +160,15 @@ class QueueCallAssembler:
         elif kind is K.RINGNOANSWER:
             refused = _add_ringing(call, _seconds(event.data, 0), scale=1000)
         elif kind is K.CONNECT:
-            refused = _before_entering(call, event) or _add_ringing(call, _seconds(event.data, 2))
+            at = event.at.timestamp()
+            refused = _before_entering(call, event, at) or _add_ringing(
+                call, _seconds(event.data, 2)
+            )
             if refused is None:
                 self._connect(call, event)
+                call.answer_epoch = at
         elif ending:
-            refused = _impossible_end(call, event)
+            refused = _impossible_end(call, event, event.at.timestamp())
             if refused is None:
                 del self._open[call_id]
                 done.append(self._ended(call, event))
@@ -197,6 +203,7 @@ class QueueCallAssembler:
             start=event.at.astimezone(self._tz),
             caller=caller_party(number, name, empty=Presentation.RESTRICTED),
             location=event.location,
+            start_epoch=event.at.timestamp(),
         )
         if len(self._open) > self._max_open:
             done.append(self._unfinished(self._open.popitem(last=False)[1]))
@@ -265,24 +272,23 @@ def _add_ringing(call: _OpenCall, ring: float | None, *, scale: int = 1) -> BadF
     return None
 
 
-def _before_entering(call: _OpenCall, event: QueueEvent) -> BadField | None:
-    """An event of the call timed before it entered the queue (compared in epoch seconds)."""
-    if event.at.timestamp() < call.start.timestamp():
+def _before_entering(call: _OpenCall, event: QueueEvent, at: float) -> BadField | None:
+    """An event of the call (at epoch `at`) timed before it entered the queue."""
+    if at < call.start_epoch:
         return BadField("time", f"{event.kind.value} before the call's ENTERQUEUE")
     return None
 
 
-def _impossible_end(call: _OpenCall, event: QueueEvent) -> BadField | None:
-    """Why `event` cannot end `call` (see the module's decisions)."""
-    if (early := _before_entering(call, event)) is not None:
+def _impossible_end(call: _OpenCall, event: QueueEvent, end: float) -> BadField | None:
+    """Why `event` (at epoch `end`) cannot end `call` (see the module's decisions)."""
+    if (early := _before_entering(call, event, end)) is not None:
         return early
-    end = event.at.timestamp()
-    if call.answer is not None:
-        if end < call.answer.timestamp():
+    if call.answer_epoch is not None:
+        if end < call.answer_epoch:
             return BadField("time", f"{event.kind.value} before the call's CONNECT")
     elif event.kind in _TALK_FIELD:
         talk = _seconds(event.data, _TALK_FIELD[event.kind])
-        if talk is not None and end - talk < call.start.timestamp():
+        if talk is not None and end - talk < call.start_epoch:
             return BadField("calltime", "longer than the call had been in the queue")
     return None
 

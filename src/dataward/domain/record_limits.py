@@ -23,7 +23,8 @@ refused alike whatever its format, as a `BadField` naming the field and never it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import field as dataclass_field
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 
 from dataward.domain.telephony import BadField
@@ -74,13 +75,31 @@ def _not_before(later: datetime, earlier: datetime) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RecordLimits:
-    """The range of times and durations one ingest accepts (see the module's rules)."""
+    """The range of times and durations one ingest accepts (see the module's rules).
+
+    Read once per field of every record of files of millions: the bounds are also kept as
+    whole seconds, worked out once."""
 
     earliest: datetime = EARLIEST
     latest: datetime = LATEST_WITHOUT_NOW
     longest: timedelta = LONGEST
     late: str = "after 2100-01-01"
     """The problem named when a time is after `latest`."""
+    earliest_epoch: int = dataclass_field(init=False, repr=False)
+    latest_epoch: int = dataclass_field(init=False, repr=False)
+    longest_s: int = dataclass_field(init=False, repr=False)
+    _safe: tuple[datetime, datetime] = dataclass_field(init=False, repr=False)
+    """Naive bounds a day inside the range: a wall-clock time between them is in range in any
+    zone (no zone is a day from UTC), which spares the zone arithmetic."""
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "earliest_epoch", int(self.earliest.timestamp()))
+        set_(self, "latest_epoch", int(self.latest.timestamp()))
+        set_(self, "longest_s", int(self.longest.total_seconds()))
+        day = timedelta(days=1)
+        safe = ((self.earliest + day).astimezone(UTC), (self.latest - day).astimezone(UTC))
+        set_(self, "_safe", (safe[0].replace(tzinfo=None), safe[1].replace(tzinfo=None)))
 
     @classmethod
     def at(cls, now: datetime | None) -> RecordLimits:
@@ -88,18 +107,6 @@ class RecordLimits:
         if now is None:
             return cls()
         return cls(latest=now + AHEAD, late="more than a day after the time of the ingest")
-
-    @property
-    def earliest_epoch(self) -> int:
-        return int(self.earliest.timestamp())
-
-    @property
-    def latest_epoch(self) -> int:
-        return int(self.latest.timestamp())
-
-    @property
-    def longest_s(self) -> int:
-        return int(self.longest.total_seconds())
 
     def time(self, moment: datetime, field: str) -> datetime:
         """`moment` if it is in range, else `BadField` naming `field`."""
@@ -109,9 +116,16 @@ class RecordLimits:
             raise BadField(field, self.late)
         return moment
 
+    def local(self, wall: datetime, tz: tzinfo, field: str) -> datetime:
+        """A naive wall-clock time read in `tz`, if it is in range."""
+        low, high = self._safe
+        if low <= wall <= high:
+            return wall.replace(tzinfo=tz)
+        return self.time(wall.replace(tzinfo=tz), field)
+
     def epoch(self, text: str, field: str, *, scale: int = 1) -> int:
         """Whole seconds (or, with `scale`, units of 1/scale s) since 1970 UTC, in range."""
-        if not ascii_digits(text) or len(text) > _MOST_DIGITS:
+        if not (text.isascii() and text.isdigit()) or len(text) > _MOST_DIGITS:
             raise BadField(field, "not a time in seconds since 1970")
         value = int(text)
         if value < self.earliest_epoch * scale:
@@ -122,6 +136,10 @@ class RecordLimits:
 
     def seconds(self, text: str, field: str, *, scale: int = 1) -> int:
         """A duration in whole seconds (milliseconds with `scale=1000`) as written."""
+        if text.isascii() and text.isdigit() and len(text) <= 6:  # the common case, in range
+            value = int(text)
+            if value <= self.longest_s * scale:
+                return value
         if not ascii_digits(text):
             if text[:1] == "-" and ascii_digits(text[1:]):
                 raise BadField(field, "negative")

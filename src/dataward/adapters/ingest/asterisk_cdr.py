@@ -158,10 +158,10 @@ class _RowReader:
             if not _DATE.fullmatch(text):
                 raise BadField(label, "not a date")
             try:
-                when = datetime.fromisoformat(text).replace(tzinfo=self._tz)
+                wall = datetime.fromisoformat(text)
             except ValueError:
                 raise BadField(label, "not a date") from None
-            self._limits.time(when, label)
+            when = self._limits.local(wall, self._tz, label)
             if len(self._dates) > 4096:
                 self._dates.clear()
             self._dates[text] = when

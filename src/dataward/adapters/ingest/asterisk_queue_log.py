@@ -124,6 +124,8 @@ def _refusal(fields: list[str], limits: RecordLimits, *, check_time: bool) -> Ba
         for index, label in NUMERIC_FIELDS.get(kind, ()):
             if -data_count <= index < data_count:
                 value = fields[_MIN_FIELDS + index if index >= 0 else index]
+                if len(value) < 6 and value.isdigit() and value.isascii():
+                    continue  # under 100 000: in range whatever the unit
                 if value:
                     limits.seconds(value, label, scale=scale)
         if not fields[2].isprintable():

@@ -239,25 +239,24 @@ def _caller(number: str, name: str) -> RawParty:
 
 def _in_range(text: str, tz: ZoneInfo, limits: RecordLimits, which: int) -> datetime:
     column = _NAMES[which]
-    return limits.time(_stamp(text, tz, column), column)
-
-
-def _stamp(text: str, tz: ZoneInfo, column: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text)  # ASCII digits only
+        wall = datetime.fromisoformat(text)  # ASCII digits only
     except ValueError:
-        return _spreadsheet_stamp(text, tz, column)
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+        wall = _spreadsheet_stamp(text, column)
+    if wall.tzinfo is not None:
+        return limits.time(wall, column)
+    return limits.local(wall, tz, column)
 
 
-def _spreadsheet_stamp(text: str, tz: ZoneInfo, column: str) -> datetime:
-    """`2020/2/10 22:41` or `2020/2/10 22:41:05`: the sample after a spreadsheet saved it."""
+def _spreadsheet_stamp(text: str, column: str) -> datetime:
+    """`2020/2/10 22:41` or `2020/2/10 22:41:05`, naive: the sample after a spreadsheet saved
+    it."""
     match = _SPREADSHEET_STAMP.fullmatch(text)
     if match is None:
         raise BadField(column, "not a timestamp")
     year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+        return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 (zone added by the caller)
     except ValueError:
         raise BadField(column, "not a timestamp") from None
 
@@ -273,7 +272,7 @@ def _looks_like_a_call(row: list[str]) -> bool:
     if len(uuid) != 36 or uuid.count("-") != 4 or not cause.replace("_", "").isupper():
         return False
     try:
-        _stamp(row[_START], _UTC, "start_stamp")
+        _in_range(row[_START], _UTC, RecordLimits(), 0)
     except BadField:
         return False
     return True
