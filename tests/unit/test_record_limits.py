@@ -91,3 +91,18 @@ def test_a_call_across_the_autumn_clock_change_is_kept() -> None:
     assert elapsed(start, end) == 20 * 60
     with pytest.raises(BadField):  # earlier than any pass of the repeated hour allows
         RecordLimits().order(start, None, datetime(2026, 10, 25, 0, 30, tzinfo=LONDON), NAMES)
+
+
+def test_a_wall_clock_time_is_judged_in_its_zone_at_the_edges() -> None:
+    limits = RecordLimits.at(NOW)
+    paris, new_york = ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York")
+    naive = datetime(1990, 1, 1, 0, 30, tzinfo=UTC).replace(tzinfo=None)
+    assert _problem(limits.local, naive, paris, "t") == "t: before 1990-01-01"  # 23:30 UTC
+    evening = datetime(1989, 12, 31, 20, 0, tzinfo=UTC).replace(tzinfo=None)
+    assert limits.local(evening, new_york, "t") == datetime(1990, 1, 1, 1, 0, tzinfo=UTC)
+    late = (NOW + timedelta(hours=30)).replace(tzinfo=None)  # as a wall clock: 21 h in Tokyo
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert limits.local(late, tokyo, "t") == NOW + timedelta(hours=21)
+    assert _problem(limits.local, late, paris, "t").endswith("after the time of the ingest")
+    middle = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).replace(tzinfo=None)
+    assert limits.local(middle, LONDON, "t") == datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
