@@ -1,14 +1,19 @@
-"""Normal forms of identifiers: an e-mail address is an unquoted RFC 5322 addr-spec or it is
-refused, with a reason that never repeats it."""
+"""Normal forms of identifiers, refused with a reason that never repeats them: an e-mail address
+is an unquoted RFC 5322 addr-spec; a phone number is ASCII digits, `+` and separators only, so
+nothing else becomes a digit (letters, other scripts' digits) and nothing is silently dropped
+(an extension)."""
 
 from __future__ import annotations
 
 import pytest
 
 from dataward.domain.errors import InvalidIdentifier
-from dataward.domain.identifiers import IdentifierType, normalise
+from dataward.domain.identifiers import IdentifierType, normalise, normalise_phone
+from dataward.domain.parties import agent_id_from_interface, looks_like_extension
 
 EMAIL = IdentifierType.EMAIL
+MOBILE = "+447700900123"  # Ofcom's drama range
+FULL_WIDTH = {ord(digit): 0xFF10 + int(digit) for digit in "0123456789"}
 
 
 @pytest.mark.parametrize(
@@ -73,3 +78,46 @@ def test_an_address_with_markup_quotes_or_control_characters_is_refused(raw: str
     assert raw.strip() not in message
     for part in ("script", "quoted", "victim", "192.0.2.1", "comment"):
         assert part not in message
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["07700 900123", "07700900123", "+44 7700 900123", "(07700) 900-123", "0044 7700 900123",
+     "07700.900.123", "07700/900123", " 07700 900123\t"],
+)  # fmt: skip
+def test_a_number_written_with_separators_is_one_number(written: str) -> None:
+    assert normalise_phone(written) == MOBILE
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "07700 9OO 123",  # letter O for zero: the keypad would make it 6
+        "07700 900abc",
+        "0800 FLOWERS",
+        "٠٧٧٠٠٩٠٠١٢٣",  # Arabic-Indic digits
+        "07700900123".translate(FULL_WIDTH),
+        "07700 90012³",
+        "07700 900123 ext. 12",  # an extension would be dropped
+        "07700900123;ext=12",
+        "07700900123x12",
+        "tel:+447700900123",
+    ],
+)
+def test_a_number_with_anything_but_digits_and_separators_is_refused(written: str) -> None:
+    with pytest.raises(InvalidIdentifier) as refused:
+        normalise_phone(written)
+    assert "900" not in str(refused.value)
+    with pytest.raises(InvalidIdentifier):
+        normalise("phone", written)
+
+
+@pytest.mark.parametrize("written", ["٣٠١", "301".translate(FULL_WIDTH), "30¹"])
+def test_other_scripts_digits_are_no_extension(written: str) -> None:
+    assert not looks_like_extension(written)
+    assert agent_id_from_interface(f"SIP/{written}") is None
+
+
+def test_an_ascii_extension_still_is_one() -> None:
+    assert looks_like_extension("301")
+    assert agent_id_from_interface("SIP/301") == "301"

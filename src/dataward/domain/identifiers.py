@@ -89,6 +89,7 @@ _MAX_LOCAL_OCTETS = 64  # RFC 5321 4.5.3.1.1
 _MAX_DOMAIN_OCTETS = 253  # RFC 1035, without the root's dot
 _SPACE = re.compile(r"\s+")
 _MAX_LENGTH = 500
+_PHONE_CHARACTERS = "0123456789+-.()/ \t"
 
 
 def normalise(kind: IdentifierType | str, raw: str, *, region: str | None = None) -> Identifier:
@@ -119,7 +120,14 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     library's metadata catches up, and Ofcom's drama ranges used in tests are possible only.
     Lookups and ingest share this one rule, so a subject is always found by the number that
     created it.
+
+    Only ASCII digits, `+`, spaces and the separators `-.()/` are taken. The library
+    would read letters as keypad digits (`0800 FLOWERS` as 0800 3569377) and other scripts'
+    digits as digits, and would drop an extension (`x12`, `;ext=12`): each would make one
+    person's number out of something else, so each is refused instead.
     """
+    if not raw.isascii() or raw.strip(_PHONE_CHARACTERS):
+        raise InvalidIdentifier("phone", "has characters other than digits, + and separators")
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as error:

@@ -26,7 +26,7 @@ def caller_party(
     "unknown" give `UNAVAILABLE`; an empty number gives `empty`. A withheld party keeps neither
     number nor name.
     """
-    if number and (number[0].isdigit() or number[0] == "+"):
+    if number and ("0" <= number[0] <= "9" or number[0] == "+"):
         return RawParty(number, Presentation.ALLOWED, name)
     number = number.strip()
     word = (number or name or "").strip().lower()
@@ -43,13 +43,14 @@ def looks_like_extension(text: str) -> bool:
     """An extension or endpoint name (`301`, `client2`), never a phone number.
 
     At most 6 digits, or letters, digits and `._-` starting with a letter with no run of 7+
-    digits; a leading `+` or a longer digit run is a number, so it is not an agent id.
+    digits; a leading `+` or a longer digit run is a number, so it is not an agent id. ASCII
+    only: `٣٠١` is not extension 301.
     """
-    if not text or len(text) > 32:
+    if not text or len(text) > 32 or not text.isascii():
         return False
     if text.isdigit():
         return len(text) <= _LONGEST_EXTENSION
-    if not (text.isascii() and text[0].isalpha()):
+    if not text[0].isalpha():
         return False
     if not text.replace("-", "").replace(".", "").replace("_", "").isalnum():
         return False

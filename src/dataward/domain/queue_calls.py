@@ -21,6 +21,12 @@ Decisions:
 - An event for a callid that is not open is not a call. A non-terminal one (RINGNOANSWER of a
   call entered in an earlier log) stays a plain `QueueEvent`; a terminal one yields a
   `BadRecord` so the call missing from the call metrics is visible (its line was still read).
+- An ending that cannot be this call's is a `BadRecord` of its line, and the call stays open
+  (flushed later without its end): one timed before the ENTERQUEUE or before the CONNECT
+  (an answer after the end), or one without a CONNECT whose calltime is longer than the call
+  had been in the queue (an answer before the start). So is a CONNECT timed before the
+  ENTERQUEUE, and the call stays unanswered. So is a RINGNOANSWER or CONNECT that
+  would take the call's ring time past `record_limits.LONGEST`, and it is not counted.
 - A call re-entering a queue under the same callid (overflow from one queue into another) gives
   one call per queue visit, all with `source_id` = the callid.
 - queue_log names no callee (the number dialled): the callee is `UNAVAILABLE`.
@@ -37,7 +43,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from dataward.domain.parties import agent_id_from_interface, caller_party
+from dataward.domain.record_limits import LONGEST
 from dataward.domain.telephony import (
+    BadField,
     BadRecord,
     Direction,
     Disposition,
@@ -93,23 +101,25 @@ class _OpenCall:
     start: datetime
     caller: RawParty
     location: SourceLocation | None
+    start_epoch: float  # the instants the checks compare (exact across a clock change)
     answer: datetime | None = None
+    answer_epoch: float | None = None
     wait_s: float | None = None
     ring_s: float | None = None
     agent_id: str | None = None
 
 
 _NO_CALLEE = RawParty(None, Presentation.UNAVAILABLE)
+_LONGEST_S = LONGEST.total_seconds()
 _UNKNOWN_PLACE = SourceLocation("queue_log", 0)
 
 
 def _seconds(data: tuple[str, ...], index: int) -> float | None:
+    """A field the parser checked as whole seconds in ASCII digits; None where it is not one."""
     if not -len(data) <= index < len(data):
         return None
-    try:
-        return float(int(data[index]))
-    except ValueError:
-        return None
+    text = data[index]
+    return float(text) if text.isascii() and text.isdigit() else None
 
 
 class QueueCallAssembler:
@@ -141,20 +151,29 @@ class QueueCallAssembler:
             self._enter(call_id, event, done)
             return done
         call = self._open.get(call_id)
-        if kind is K.RINGNOANSWER:
-            ring = _seconds(event.data, 0)
-            if call is not None and ring is not None:
-                call.ring_s = (call.ring_s or 0.0) + ring / 1000
+        ending = kind in _TALK_FIELD or kind in _WAIT_FIELD
+        refused: BadField | None = None
+        if call is None:
+            if ending:
+                problem = f"{kind.value} of a call not entered in this log"
+                refused = BadField("callid", problem)
+        elif kind is K.RINGNOANSWER:
+            refused = _add_ringing(call, _seconds(event.data, 0), scale=1000)
         elif kind is K.CONNECT:
-            if call is not None:
+            at = event.at.timestamp()
+            refused = _before_entering(call, event, at) or _add_ringing(
+                call, _seconds(event.data, 2)
+            )
+            if refused is None:
                 self._connect(call, event)
-        elif kind in _TALK_FIELD or kind in _WAIT_FIELD:
-            if call is None:
-                where = event.location or _UNKNOWN_PLACE
-                done.append(BadRecord(where, f"{kind.value} of a call not entered in this log"))
-            else:
+                call.answer_epoch = at
+        elif ending:
+            refused = _impossible_end(call, event, event.at.timestamp())
+            if refused is None:
                 del self._open[call_id]
                 done.append(self._ended(call, event))
+        if refused is not None:
+            done.append(BadRecord.of(event.location or _UNKNOWN_PLACE, refused))
         return done
 
     def finish(self) -> Iterator[RawCall]:
@@ -184,6 +203,7 @@ class QueueCallAssembler:
             start=event.at.astimezone(self._tz),
             caller=caller_party(number, name, empty=Presentation.RESTRICTED),
             location=event.location,
+            start_epoch=event.at.timestamp(),
         )
         if len(self._open) > self._max_open:
             done.append(self._unfinished(self._open.popitem(last=False)[1]))
@@ -191,9 +211,6 @@ class QueueCallAssembler:
     def _connect(self, call: _OpenCall, event: QueueEvent) -> None:
         call.answer = event.at.astimezone(self._tz)
         call.wait_s = _seconds(event.data, 0)
-        ring = _seconds(event.data, 2)
-        if ring is not None:
-            call.ring_s = (call.ring_s or 0.0) + ring
         if event.agent is not None:
             call.agent_id = agent_id_from_interface(event.agent)
 
@@ -242,6 +259,38 @@ class QueueCallAssembler:
             location=call.location,
             format=self._format,
         )
+
+
+def _add_ringing(call: _OpenCall, ring: float | None, *, scale: int = 1) -> BadField | None:
+    """Add ring time to the call's, unless that would pass the longest a call may take."""
+    if ring is None:
+        return None
+    total = (call.ring_s or 0.0) + ring / scale
+    if total > _LONGEST_S:
+        return BadField("ringtime", "the call's ring time would pass 72 hours")
+    call.ring_s = total
+    return None
+
+
+def _before_entering(call: _OpenCall, event: QueueEvent, at: float) -> BadField | None:
+    """An event of the call (at epoch `at`) timed before it entered the queue."""
+    if at < call.start_epoch:
+        return BadField("time", f"{event.kind.value} before the call's ENTERQUEUE")
+    return None
+
+
+def _impossible_end(call: _OpenCall, event: QueueEvent, end: float) -> BadField | None:
+    """Why `event` (at epoch `end`) cannot end `call` (see the module's decisions)."""
+    if (early := _before_entering(call, event, end)) is not None:
+        return early
+    if call.answer_epoch is not None:
+        if end < call.answer_epoch:
+            return BadField("time", f"{event.kind.value} before the call's CONNECT")
+    elif event.kind in _TALK_FIELD:
+        talk = _seconds(event.data, _TALK_FIELD[event.kind])
+        if talk is not None and end - talk < call.start_epoch:
+            return BadField("calltime", "longer than the call had been in the queue")
+    return None
 
 
 def assemble_queue_calls(

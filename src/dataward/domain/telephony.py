@@ -9,7 +9,8 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from enum import StrEnum
 
@@ -158,20 +159,53 @@ class QueueEvent:
     location: SourceLocation | None = None
 
 
+class BadField(Exception):
+    """A value a parser cannot read: `field` names where it is (a column, a field number, or
+    `columns` / `fields` / `record` for the record as a whole), `problem` says what is wrong,
+    in words that never repeat the value."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+    @property
+    def reason(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
 @dataclass(frozen=True, slots=True)
 class BadRecord:
     """A line that could not be read: where, and why in words without its content.
 
-    `raw` is the line itself, kept only for the quarantine (which stores it encrypted) so it
-    can be corrected and replayed; it is never put into a message or a log.
+    `reason` is `field: problem`, `field` naming the field at fault (see `BadField`). `raw` is
+    the line itself, kept only for the quarantine (which stores it encrypted) so it can be
+    corrected and replayed; it is never put into a message or a log.
     """
 
     location: SourceLocation
     reason: str
-    raw: str = field(repr=False, default="")
+    raw: str = dataclass_field(repr=False, default="")
+    field: str = ""
+
+    @classmethod
+    def of(cls, location: SourceLocation, bad: BadField, raw: str = "") -> BadRecord:
+        return cls(location, bad.reason, raw, bad.field)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.reason}"
 
 
-ParsedItem = RawCall | QueueEvent | BadRecord
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    """A record read and deliberately left out: a header row, a record that is not a call.
+
+    Yielded so that every record of a file is accounted for (a call or part of one, an
+    event, a bad record, or this); an ingest stores nothing of it.
+    """
+
+    location: SourceLocation
+    why: str
+
+
+ParsedItem = RawCall | QueueEvent | BadRecord | SkippedLine

@@ -25,8 +25,11 @@ class Parser(Protocol):
         """Confidence from 0 to 1 that these first lines (at most 20) are this format."""
         ...
 
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
-        """Stream the records; `tz` is the zone of timestamps written without one."""
+    def parse(
+        self, stream: TextIO, *, source: str, tz: ZoneInfo, now: datetime | None = None
+    ) -> Iterator[ParsedItem]:
+        """Stream the records; `tz` is the zone of timestamps written without one, `now` the
+        ingest's time (from its clock), which no record may be more than a day after."""
         ...
 
 

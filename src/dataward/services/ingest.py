@@ -260,7 +260,9 @@ def _ingest_source(
                 resolver.begin()
                 writer = CallWriter(uow, vault, clock, tenant, ingest_id, resolver)
                 run.counts = writer.counts
-                items = source.parser.parse(stream, source=source.name, tz=tenant.zone)
+                items = source.parser.parse(
+                    stream, source=source.name, tz=tenant.zone, now=clock.now()
+                )
                 for batch in _batches(items, batch_size):
                     _take(uow, vault, clock, source, writer, ingest_id, batch, run, quarantine)
                     if progress is not None:

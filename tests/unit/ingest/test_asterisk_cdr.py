@@ -269,16 +269,16 @@ def _bad_lines() -> tuple[str, list[tuple[int, str]]]:
         replace(good, uniqueid="3", linkedid="3").line(),
     ]
     expected = [
-        (2, "expected 16 to 21 columns, found 9"),
+        (2, "columns: expected 16 to 21, found 9"),
         (3, "start: missing"),
         (4, "start: not a date"),
         (5, "answer: not a date"),
         (6, "end: not a date"),
-        (7, "duration: not an integer"),
-        (8, "billsec: not an integer"),
+        (7, "duration: not a whole number of seconds"),
+        (8, "billsec: not a whole number of seconds"),
         (9, "billsec: negative"),
         (10, "disposition: unknown"),
-        (13, "not valid CSV"),
+        (13, "record: not valid CSV"),
     ]
     return "".join(lines), expected
 
@@ -544,6 +544,8 @@ _rows = st.builds(
 def test_any_written_row_reads_back_as_the_same_leg(row: Row, answered_after: int | None) -> None:
     start = row.start
     assert start is not None
+    if answered_after is not None:  # answered within the call: an answer after its end is bad
+        answered_after = min(answered_after, row.duration)
     answer = None if answered_after is None else start + timedelta(seconds=answered_after)
     row = replace(row, answer=answer, end=start + timedelta(seconds=row.duration))
     (call,) = _calls(_parse(row.line(), AsteriskCdrCsvParser(usegmtime=True)))

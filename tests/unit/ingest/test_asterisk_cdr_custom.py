@@ -115,12 +115,12 @@ def test_quoted_numbers_and_embedded_quotes_are_read() -> None:
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ('"a","b"\n', "expected 19 columns, found 2"),
+        ('"a","b"\n', "columns: expected 19, found 2"),
         (_row(start="yesterday"), "start: not a date"),
         (_row(answer="2026-03-02T09:00:04"), "answer: not a date"),
-        (_row(duration="sixty"), "duration: not an integer"),
-        (_row(billsec=""), "billsec: not an integer"),
-        (_row(sequence="x"), "sequence: not an integer"),
+        (_row(duration="sixty"), "duration: not a whole number of seconds"),
+        (_row(billsec=""), "billsec: not a whole number of seconds"),
+        (_row(sequence="x"), "sequence: not a whole number"),
         (_row(disposition="ANSWERED BY MACHINE"), "disposition: unknown"),
     ],
 )

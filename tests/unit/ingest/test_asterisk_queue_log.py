@@ -159,11 +159,11 @@ def test_bad_lines_are_refused_with_line_and_reason_without_content() -> None:
     items = _parse("\n".join(lines) + "\n")
     bad = [item for item in items if isinstance(item, BadRecord)]
     assert [(record.location.line, record.reason) for record in bad] == [
-        (2, "expected at least 5 fields, found 3"),
-        (3, "time: not an epoch"),
-        (4, "unknown event"),
-        (5, "CONNECT: holdtime not a whole number"),
-        (6, "ATTENDEDTRANSFER: calltime not a whole number"),
+        (2, "fields: expected at least 5, found 3"),
+        (3, "time: not a time in seconds since 1970"),
+        (4, "event: unknown"),
+        (5, "holdtime: not a whole number of seconds"),
+        (6, "calltime: not a whole number of seconds"),
     ]
     assert all(CALLER not in str(record) for record in bad)
     assert bad[0].raw == lines[1] + "\n"
@@ -190,7 +190,7 @@ def test_an_ending_without_its_enterqueue_is_reported_with_its_line() -> None:
     event, bad = _parse(text)
     assert isinstance(event, QueueEvent)
     assert isinstance(bad, BadRecord)
-    assert bad.reason == "COMPLETECALLER of a call not entered in this log"
+    assert bad.reason == "callid: COMPLETECALLER of a call not entered in this log"
     assert bad.location.line == 1
     assert bad.raw == text
 

@@ -20,6 +20,8 @@ from dataward.domain.telephony import (
     ParsedItem,
     Presentation,
     RawCall,
+    SkippedLine,
+    SourceLocation,
 )
 from tests.samples import SAMPLES
 
@@ -220,7 +222,8 @@ def test_zone_offsets_with_seconds_and_negative_signs() -> None:
 
 def test_a_header_line_is_detected_and_skipped() -> None:
     items = parse(broadworks_csv(A_CALL, header=True))
-    (call,) = items
+    header, call = items
+    assert header == SkippedLine(SourceLocation("bw.csv", 1), "header")
     assert isinstance(call, RawCall)
     assert call.location is not None
     assert call.location.line == 2
@@ -242,6 +245,11 @@ def test_records_that_are_not_calls_are_skipped_and_counted() -> None:
     assert [item.source_id for item in items if isinstance(item, RawCall)] == [
         "0001-rec-000001",
         "0001-rec-000002",
+    ]
+    assert [(item.location.line, item.why) for item in items if isinstance(item, SkippedLine)] == [
+        (1, "header"),
+        (3, "not a call record"),
+        (4, "not a call record"),
     ]
     assert parser.skipped_non_call == 2
     parse(broadworks_csv(A_CALL), parser)
@@ -272,15 +280,15 @@ def test_every_bad_line_is_named_by_line_and_field_never_by_content() -> None:
     )
     bad = [item for item in parse(text) if isinstance(item, BadRecord)]
     assert [(b.location.line, b.reason) for b in bad] == [
-        (2, "startTime (field 10) is not a BroadWorks timestamp"),
-        (3, "answerIndicator (field 12) is not Yes, Yes-PostRedirection or No"),
-        (4, "answerTime (field 13) is empty on an answered call"),
-        (5, "recordId (field 1) is empty"),
-        (6, "type (field 3) is empty"),
-        (7, "releaseTime is before answerTime"),
-        (8, "startTime (field 10) is not a BroadWorks timestamp"),
-        (9, "answerTime (field 13) is not a BroadWorks timestamp"),
-        (10, "expected at least 15 columns, found 3"),
+        (2, "startTime (field 10): not a BroadWorks timestamp"),
+        (3, "answerIndicator (field 12): not Yes, Yes-PostRedirection or No"),
+        (4, "answerTime (field 13): empty on an answered call"),
+        (5, "recordId (field 1): empty"),
+        (6, "type (field 3): empty"),
+        (7, "answerTime (field 13): after releaseTime (field 14)"),
+        (8, "startTime (field 10): not a BroadWorks timestamp"),
+        (9, "answerTime (field 13): not a BroadWorks timestamp"),
+        (10, "columns: expected at least 15, found 3"),
     ]
     for record in bad:
         assert "4420794" not in record.reason
@@ -310,5 +318,5 @@ def test_any_values_in_the_read_fields_yield_calls_or_bad_records(
 ) -> None:
     parser = BroadworksCsvParser()
     items = parse(broadworks_csv(*records), parser)
-    assert all(isinstance(item, RawCall | BadRecord) for item in items)
-    assert len(items) + parser.skipped_non_call <= len(records)
+    assert all(isinstance(item, RawCall | BadRecord | SkippedLine) for item in items)
+    assert len(items) <= len(records)

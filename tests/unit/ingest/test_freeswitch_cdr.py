@@ -24,6 +24,8 @@ from dataward.domain.telephony import (
     ParsedItem,
     Presentation,
     RawCall,
+    SkippedLine,
+    SourceLocation,
 )
 from tests.samples import SAMPLES
 
@@ -216,7 +218,9 @@ def test_a_withheld_or_missing_caller_keeps_no_number_and_no_name(
 
 def test_a_header_repeating_the_column_names_is_skipped() -> None:
     header = ",".join(COLUMNS) + "\n"
-    (call,) = calls(parse(header + row()))
+    skipped, call = parse(header + row())
+    assert skipped == SkippedLine(SourceLocation("Master.csv", 1), "header")
+    assert isinstance(call, RawCall)
     assert call.location is not None
     assert call.location.line == 2
 
@@ -242,15 +246,15 @@ def test_every_bad_line_is_named_by_line_and_column_never_by_content() -> None:
     items = parse(text)
     bad = [item for item in items if isinstance(item, BadRecord)]
     assert [(b.location.line, b.reason) for b in bad] == [
-        (2, "expected 15 columns, found 3"),
-        (3, "start_stamp is not a timestamp"),
-        (4, "billsec is not a whole number of seconds"),
-        (5, "answer_stamp is not a timestamp"),
-        (6, "uuid is empty"),
-        (7, "end_stamp is not a timestamp"),
-        (8, "duration is not a whole number of seconds"),
+        (2, "columns: expected 15, found 3"),
+        (3, "start_stamp: not a timestamp"),
+        (4, "billsec: not a whole number of seconds"),
+        (5, "answer_stamp: not a timestamp"),
+        (6, "uuid: empty"),
+        (7, "end_stamp: not a timestamp"),
+        (8, "duration: negative"),
     ]
-    assert str(bad[0]) == "Master.csv:2: expected 15 columns, found 3"
+    assert str(bad[0]) == "Master.csv:2: columns: expected 15, found 3"
     for record in bad:
         assert "0207946" not in record.reason
         assert "0207946" not in repr(record)
@@ -262,7 +266,7 @@ def test_every_bad_line_is_named_by_line_and_column_never_by_content() -> None:
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=80)))
 def test_any_text_yields_calls_or_bad_records_and_never_raises(lines: list[str]) -> None:
     items = parse("\n".join(lines))
-    assert all(isinstance(item, RawCall | BadRecord) for item in items)
+    assert all(isinstance(item, RawCall | BadRecord | SkippedLine) for item in items)
 
 
 @pytest.mark.slow

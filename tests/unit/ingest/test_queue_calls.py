@@ -131,7 +131,7 @@ def test_events_about_no_call_or_an_unknown_call_make_no_call() -> None:
 def test_an_ending_for_a_call_not_entered_is_a_bad_record() -> None:
     (bad,) = assemble(event(9, K.ABANDON, "1", "1", "9", call="elsewhere"))
     assert isinstance(bad, BadRecord)
-    assert bad.reason == "ABANDON of a call not entered in this log"
+    assert bad.reason == "callid: ABANDON of a call not entered in this log"
     assert bad.location == SourceLocation("test", 9)
 
 

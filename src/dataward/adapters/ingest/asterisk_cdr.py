@@ -23,14 +23,21 @@ row is a `BadRecord` naming the field, never its content. Decisions (each has a 
   inbound; extension to external number outbound; extension to extension internal; else unknown.
 - **Ids**: `leg_id` is `uniqueid#sequence` where a sequence is written; rows with no id get a
   hash of channel, start and dstchannel (channel names can carry dialled numbers).
-- **Queue**: the first argument of a `Queue` lastapp. `UNKNOWN`, which Asterisk writes for an
-  unset disposition, is read as such; any other unlisted disposition is refused.
+- **Queue**: the first argument of a `Queue` lastapp (refused unless printable). `UNKNOWN`,
+  which Asterisk writes for an unset disposition, is read as such; any other unlisted
+  disposition is refused.
+- **Limits** (`domain.record_limits`): dates are `YYYY-MM-DD HH:MM:SS` in ASCII digits, from
+  1990 to a day after the ingest, an answer neither before the start nor after the end, an end
+  no more than 72 hours after the start; duration and billsec are whole seconds up to 72 hours,
+  and talk (answer + billsec) ends within 72 hours of the start; sequence is a whole number.
+  Anything else refuses the row, naming the column.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -44,7 +51,9 @@ from dataward.adapters.ingest.asterisk_cdr_calls import (
     caller_of,
     channel_agent,
 )
+from dataward.domain.record_limits import RecordLimits, ascii_digits, whole_number
 from dataward.domain.telephony import (
+    BadField,
     BadRecord,
     CallLeg,
     Disposition,
@@ -81,7 +90,8 @@ _DISPOSITIONS = {
     "UNKNOWN": Disposition.UNKNOWN,  # what Asterisk itself writes for an unset disposition
 }
 _NOBODY = RawParty(None, Presentation.UNAVAILABLE)
-_DATE_LENGTH = 19  # %Y-%m-%d %H:%M:%S
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", re.ASCII)
+_TIME_NAMES = ("start", "answer", "end")
 _SNIFF_CONFIDENCE = 0.95
 
 
@@ -135,20 +145,23 @@ def cdr_csv_columns(*, uniqueid: bool, userfield: bool, newcdrcolumns: bool) -> 
 class _RowReader:
     """Reads rows of one stream into legs, caching the dates and callees rows repeat."""
 
-    def __init__(self, tz: tzinfo) -> None:
+    def __init__(self, tz: tzinfo, limits: RecordLimits) -> None:
         self._tz = tz
+        self._limits = limits
         self._dates: dict[str, datetime] = {}
         self._callees: dict[str, RawParty] = {"": _NOBODY}
 
     def _date(self, text: str, label: str) -> datetime:
+        """A date in range; only those are remembered, so a bad one is refused every time."""
         when = self._dates.get(text)
         if when is None:
-            if len(text) != _DATE_LENGTH or text[10] != " ":
-                raise _Refused(f"{label}: not a date")
+            if not _DATE.fullmatch(text):
+                raise BadField(label, "not a date")
             try:
-                when = datetime.fromisoformat(text).replace(tzinfo=self._tz)
+                wall = datetime.fromisoformat(text)
             except ValueError:
-                raise _Refused(f"{label}: not a date") from None
+                raise BadField(label, "not a date") from None
+            when = self._limits.local(wall, self._tz, label)
             if len(self._dates) > 4096:
                 self._dates.clear()
             self._dates[text] = when
@@ -162,20 +175,24 @@ class _RowReader:
             party = self._callees[dst] = RawParty(dst)
         return party
 
-    def leg(self, row: list[str], c: CdrColumns, where: SourceLocation) -> Leg | str:
+    def leg(self, row: list[str], c: CdrColumns, where: SourceLocation) -> Leg | BadField:
         """The leg this row describes, or why it is refused (in words without its content)."""
         if not row[c.start]:
-            return "start: missing"
+            return BadField("start", "missing")
+        limits = self._limits
         try:
             start = self._date(row[c.start], "start")
             answer = self._date(row[c.answer], "answer") if row[c.answer] else None
             end = self._date(row[c.end], "end") if row[c.end] else None
-            duration = _seconds(row[c.duration], "duration")
-            billsec = _seconds(row[c.billsec], "billsec")
-            sequence = _seconds(row[c.sequence] or "0", "sequence") if c.sequence is not None else 0
+            limits.order(start, answer, end, _TIME_NAMES)
+            duration = limits.seconds(row[c.duration], "duration")
+            billsec = limits.seconds(row[c.billsec], "billsec")
+            limits.talk(start, answer, billsec, "billsec")
+            sequence = 0 if c.sequence is None else whole_number(row[c.sequence] or "0", "sequence")
             disposition = _disposition(row[c.disposition])
-        except _Refused as refused:
-            return refused.reason
+            queue = _queue(row[c.lastapp], row[c.lastdata])
+        except BadField as refused:
+            return refused
         uniqueid = row[c.uniqueid] if c.uniqueid is not None else ""
         linkedid = row[c.linkedid] if c.linkedid is not None else ""
         dstchannel = row[c.dstchannel]
@@ -199,32 +216,23 @@ class _RowReader:
             origin=not linkedid or uniqueid == linkedid,
             local_dst=dstchannel.startswith("Local/"),
             channel=row[c.channel],
-            queue=(row[c.lastdata].split(",", 1)[0] or None) if row[c.lastapp] == "Queue" else None,
+            queue=queue,
         )
 
 
-class _Refused(Exception):
-    """A row's refusal, raised by the field readers and caught in `_RowReader.leg`."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _seconds(text: str, label: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise _Refused(f"{label}: not an integer") from None
-    if value < 0:
-        raise _Refused(f"{label}: negative")
-    return value
+def _queue(lastapp: str, lastdata: str) -> str | None:
+    if lastapp != "Queue":
+        return None
+    queue = lastdata.split(",", 1)[0]
+    if not queue.isprintable():
+        raise BadField("lastdata", "queue name not printable")
+    return queue or None
 
 
 def _disposition(text: str) -> Disposition:
     disposition = _DISPOSITIONS.get(text)
     if disposition is None:
-        raise _Refused("disposition: unknown")
+        raise BadField("disposition", "unknown")
     return disposition
 
 
@@ -236,7 +244,11 @@ def _leg_id(row: list[str], c: CdrColumns, known: str, sequence: int) -> str:
 
 
 def _read(
-    stream: Iterable[str], source: str, tz: tzinfo, layout: Callable[[list[str]], CdrColumns | str]
+    stream: Iterable[str],
+    source: str,
+    tz: tzinfo,
+    layout: Callable[[list[str]], CdrColumns | BadField],
+    limits: RecordLimits,
 ) -> Iterator[Leg | BadRecord]:
     """Rows as legs or refusals, lazily, each located at its first physical line."""
     pending: list[str] = []
@@ -246,7 +258,7 @@ def _read(
             pending.append(line)
             yield line
 
-    reader = _RowReader(tz)
+    reader = _RowReader(tz, limits)
     rows = csv.reader(lines(), strict=True)
     line = 1
     while True:
@@ -254,7 +266,7 @@ def _read(
         try:
             row = next(rows, None)
         except csv.Error:
-            yield BadRecord(where, "not valid CSV", raw="".join(pending))
+            yield BadRecord.of(where, BadField("record", "not valid CSV"), raw="".join(pending))
         else:
             if row is None:
                 return
@@ -263,13 +275,16 @@ def _read(
                 leg = (
                     reader.leg(row, columns, where) if isinstance(columns, CdrColumns) else columns
                 )
-                yield BadRecord(where, leg, raw="".join(pending)) if isinstance(leg, str) else leg
+                if isinstance(leg, BadField):
+                    yield BadRecord.of(where, leg, raw="".join(pending))
+                else:
+                    yield leg
         line = rows.line_num + 1
         pending.clear()
 
 
 def _sniff(parser: AsteriskCdrCsvParser | AsteriskCdrCustomParser, head: list[str]) -> float:
-    items = list(_read(head, "head", UTC, parser._layout))
+    items = list(_read(head, "head", UTC, parser._layout, RecordLimits()))
     good = sum(not isinstance(item, BadRecord) for item in items)
     return _SNIFF_CONFIDENCE * good / len(items) if items else 0.0
 
@@ -299,20 +314,23 @@ class AsteriskCdrCsvParser:
                     c = cdr_csv_columns(uniqueid=uid, userfield=userfield, newcdrcolumns=new)
                     self._widths[c.width, uid] = c
 
-    def _layout(self, row: list[str]) -> CdrColumns | str:
+    def _layout(self, row: list[str]) -> CdrColumns | BadField:
         width = len(row)
         with_uid = self.loguniqueid
         if with_uid is None:
             with_uid = width > 16 and _looks_like_uniqueid(row[16])
         columns = self._widths.get((width, with_uid)) or self._widths.get((width, not with_uid))
-        return columns or f"expected 16 to 21 columns, found {width}"
+        return columns or BadField("columns", f"expected 16 to 21, found {width}")
 
     def sniff(self, head: list[str]) -> float:
         return _sniff(self, head)
 
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
+    def parse(
+        self, stream: TextIO, *, source: str, tz: ZoneInfo, now: datetime | None = None
+    ) -> Iterator[ParsedItem]:
         window = CallWindow(grace=self.grace, gap=self.gap, max_open=self.max_open_groups)
-        for item in _read(stream, source, UTC if self.usegmtime else tz, self._layout):
+        zone = UTC if self.usegmtime else tz
+        for item in _read(stream, source, zone, self._layout, RecordLimits.at(now)):
             if isinstance(item, BadRecord):
                 yield item
             elif item.group is None:
@@ -326,7 +344,7 @@ class AsteriskCdrCsvParser:
 
 def _looks_like_uniqueid(text: str) -> bool:
     head, dot, tail = text.rpartition(".")
-    return bool(dot) and tail.isdigit() and head.rpartition("-")[2].isdigit()
+    return bool(dot) and ascii_digits(tail) and ascii_digits(head.rpartition("-")[2])
 
 
 class AsteriskCdrCustomParser:
@@ -337,14 +355,16 @@ class AsteriskCdrCustomParser:
     def __init__(self, *, columns: Sequence[str] = CDR_CUSTOM_DEFAULT) -> None:
         self.columns = CdrColumns.from_names(columns)
 
-    def _layout(self, row: list[str]) -> CdrColumns | str:
+    def _layout(self, row: list[str]) -> CdrColumns | BadField:
         if len(row) == self.columns.width:
             return self.columns
-        return f"expected {self.columns.width} columns, found {len(row)}"
+        return BadField("columns", f"expected {self.columns.width}, found {len(row)}")
 
     def sniff(self, head: list[str]) -> float:
         return _sniff(self, head)
 
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
-        for item in _read(stream, source, tz, self._layout):
+    def parse(
+        self, stream: TextIO, *, source: str, tz: ZoneInfo, now: datetime | None = None
+    ) -> Iterator[ParsedItem]:
+        for item in _read(stream, source, tz, self._layout, RecordLimits.at(now)):
             yield item if isinstance(item, BadRecord) else call_of([item], self.name)

@@ -1,5 +1,11 @@
 """Asterisk CDR legs into calls: who called, who answered, for how long, and which rows
-belong together (a window over linkedid groups that keeps memory bounded)."""
+belong together (a window over linkedid groups that keeps memory bounded).
+
+A call's legs lie within `domain.record_limits.LONGEST` (72 hours) of each other, from the
+earliest start to the latest end or end of talk: a row that would stretch its group past that
+(a linkedid reused, or a clock jumped) closes the group and starts a new call with the same
+`source_id`, so no call's wait or talk time can pass the limit however its rows were grouped.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from dataward.domain.parties import agent_id_from_interface, caller_party, looks_like_extension
+from dataward.domain.record_limits import LONGEST
 from dataward.domain.telephony import (
     CallLeg,
     Direction,
@@ -163,18 +170,40 @@ def call_of(legs: list[Leg], source_format: str) -> RawCall:
     )
 
 
+def _reach(leg: CallLeg) -> datetime:
+    """The latest moment a leg speaks for: its end, or the end of its talk if that is later."""
+    last = leg.end or leg.answer or leg.start
+    if leg.answer is not None and leg.talk_s:
+        talked = leg.answer + timedelta(seconds=leg.talk_s)
+        last = talked if talked > last else last
+    return last
+
+
 class _Group:
-    __slots__ = ("due", "legs")
+    __slots__ = ("due", "first", "last", "legs")
 
     def __init__(self, legs: list[Leg], due: datetime) -> None:
         self.legs, self.due = legs, due
+        self.first, self.last = legs[0].leg.start, _reach(legs[0].leg)
+
+    def takes(self, row: Leg, longest: timedelta) -> bool:
+        """Whether the row fits in this call's span; if so it is counted in."""
+        first = min(self.first, row.leg.start)
+        last = max(self.last, _reach(row.leg))
+        if last - first > longest:
+            return False
+        self.first, self.last = first, last
+        return True
 
 
 class CallWindow:
     """Groups legs into calls with bounded memory (see the module's decisions)."""
 
-    def __init__(self, *, grace: timedelta, gap: timedelta, max_open: int) -> None:
+    def __init__(
+        self, *, grace: timedelta, gap: timedelta, max_open: int, longest: timedelta = LONGEST
+    ) -> None:
         self._grace, self._gap, self._max_open = grace, gap, max_open
+        self._longest = longest
         self._waiting: OrderedDict[str, _Group] = OrderedDict()  # by last activity
         self._closing: OrderedDict[str, _Group] = OrderedDict()  # by due time
         self._clock: datetime | None = None
@@ -183,22 +212,29 @@ class CallWindow:
         """Keep this leg with its call; return the calls it closes, oldest first."""
         seen = row.leg.end or row.leg.start
         clock = self._clock = seen if self._clock is None or seen > self._clock else self._clock
-        group = self._closing.get(key)
+        closed: list[list[Leg]] = []
+        closing, waiting = self._closing, self._waiting
+        group = closing.get(key)
+        if group is not None and not group.takes(row, self._longest):
+            closed.append(closing.pop(key).legs)
+            group = None
         if group is not None:
             group.legs.append(row)
         else:
-            group = self._waiting.pop(key, None)
+            group = waiting.pop(key, None)
+            if group is not None and not group.takes(row, self._longest):
+                closed.append(group.legs)
+                group = None
             if group is None:
                 group = _Group([row], clock)
             else:
                 group.legs.append(row)
             if row.origin:
                 group.due = clock + self._grace
-                self._closing[key] = group
+                closing[key] = group
             else:
                 group.due = clock + self._gap
-                self._waiting[key] = group
-        closed: list[list[Leg]] = []
+                waiting[key] = group
         for groups in (self._closing, self._waiting):
             while groups and next(iter(groups.values())).due < clock:
                 closed.append(groups.popitem(last=False)[1].legs)

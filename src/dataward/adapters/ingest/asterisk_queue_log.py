@@ -4,10 +4,13 @@ Every line with a known event becomes a `QueueEvent` (epoch converted to an awar
 given zone; callid NONE / REALTIME / CLI, queue NONE and agent NONE become None). The same
 events are fed to `domain.queue_calls`, so the stream also carries a `RawCall` for each queue
 call, yielded right after the event that completes it (and the calls still open at the end).
-A line is refused as a `BadRecord` for: fewer than 5 fields, a time that is not an epoch, an
-event name this parser does not know, or a field the call assembly reads that is not a whole
-number. An event for a call whose ENTERQUEUE is not in the stream is reported as the
-assembler decides (see `domain.queue_calls`).
+A line is refused as a `BadRecord` for: fewer than 5 fields; a time that is not an epoch in
+ASCII digits, or is before 1990 or more than a day after the ingest; an event name this parser
+does not know; a field the call assembly reads (holdtime, calltime, ringtime, waittime) that is
+not whole seconds in ASCII digits (a negative one included) or is over 72 hours
+(`domain.record_limits`); a queue name that is not printable. An event for a call whose
+ENTERQUEUE is not in the stream, or that ends a call before it entered or was answered, is
+reported as the assembler decides (see `domain.queue_calls`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from dataward.domain.queue_calls import NUMERIC_FIELDS, QueueCallAssembler
+from dataward.domain.record_limits import RecordLimits, ascii_digits
 from dataward.domain.telephony import (
+    BadField,
     BadRecord,
     ParsedItem,
     QueueEvent,
@@ -33,10 +38,7 @@ _KINDS = {kind.value: kind for kind in QueueEventKind}
 _NOT_A_CALL = frozenset({"", "NONE", "REALTIME", "CLI"})
 _MIN_FIELDS = 5
 _SNIFF_CONFIDENCE = 0.95
-
-
-def _whole_number(text: str) -> bool:
-    return text.isdigit() or (text[:1] == "-" and text[1:].isdigit())
+_MILLISECONDS = frozenset({QueueEventKind.RINGNOANSWER})  # its ringtime is in ms
 
 
 class AsteriskQueueLogParser:
@@ -62,15 +64,18 @@ class AsteriskQueueLogParser:
         good = 0
         for line in lines:
             fields = line.split("|")
-            if len(fields) >= _MIN_FIELDS and fields[0].isdigit() and fields[4] in _KINDS:
+            if len(fields) >= _MIN_FIELDS and ascii_digits(fields[0]) and fields[4] in _KINDS:
                 good += 1
         return _SNIFF_CONFIDENCE * good / len(lines)
 
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
+    def parse(
+        self, stream: TextIO, *, source: str, tz: ZoneInfo, now: datetime | None = None
+    ) -> Iterator[ParsedItem]:
         assembler = QueueCallAssembler(
             tz=tz, horizon=self.horizon, max_open=self.max_open_calls, source_format=self.name
         )
-        last_epoch = -1
+        limits = RecordLimits.at(now)
+        last_time: str | None = None  # the last time read, and its datetime
         last_at = datetime.fromtimestamp(0, tz)
         for number, line in enumerate(stream, 1):
             text = line.rstrip("\r\n")
@@ -78,13 +83,12 @@ class AsteriskQueueLogParser:
                 continue
             fields = text.split("|")
             where = SourceLocation(source, number)
-            reason = _refusal(fields)
-            if reason is not None:
-                yield BadRecord(where, reason, raw=line)
+            refused = _refusal(fields, limits, check_time=fields[0] != last_time)
+            if refused is not None:
+                yield BadRecord.of(where, refused, raw=line)
                 continue
-            epoch = int(fields[0])
-            if epoch != last_epoch:  # neighbouring lines share their second
-                last_epoch, last_at = epoch, datetime.fromtimestamp(epoch, tz)
+            if fields[0] != last_time:  # neighbouring lines share their second
+                last_time, last_at = fields[0], datetime.fromtimestamp(int(fields[0]), tz)
             call_id, queue, agent = fields[1], fields[2], fields[3]
             event = QueueEvent(
                 at=last_at,
@@ -105,19 +109,27 @@ class AsteriskQueueLogParser:
             yield from assembler.finish()
 
 
-def _refusal(fields: list[str]) -> str | None:
+def _refusal(fields: list[str], limits: RecordLimits, *, check_time: bool) -> BadField | None:
     """Why these fields are not a queue_log line, in words without their content."""
     if len(fields) < _MIN_FIELDS:
-        return f"expected at least {_MIN_FIELDS} fields, found {len(fields)}"
-    if not fields[0].isdigit():
-        return "time: not an epoch"
-    kind = _KINDS.get(fields[4])
-    if kind is None:
-        return "unknown event"
-    data_count = len(fields) - _MIN_FIELDS
-    for index, label in NUMERIC_FIELDS.get(kind, ()):
-        if -data_count <= index < data_count:
-            value = fields[_MIN_FIELDS + index if index >= 0 else index]
-            if value and not _whole_number(value):
-                return f"{kind.value}: {label} not a whole number"
+        return BadField("fields", f"expected at least {_MIN_FIELDS}, found {len(fields)}")
+    try:
+        if check_time:
+            limits.epoch(fields[0], "time")
+        kind = _KINDS.get(fields[4])
+        if kind is None:
+            return BadField("event", "unknown")
+        data_count = len(fields) - _MIN_FIELDS
+        scale = 1000 if kind in _MILLISECONDS else 1
+        for index, label in NUMERIC_FIELDS.get(kind, ()):
+            if -data_count <= index < data_count:
+                value = fields[_MIN_FIELDS + index if index >= 0 else index]
+                if len(value) < 6 and value.isdigit() and value.isascii():
+                    continue  # under 100 000: in range whatever the unit
+                if value:
+                    limits.seconds(value, label, scale=scale)
+        if not fields[2].isprintable():
+            return BadField("queue", "not printable text")
+    except BadField as refused:
+        return refused
     return None

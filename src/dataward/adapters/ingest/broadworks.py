@@ -3,19 +3,22 @@
 The field numbers are BroadSoft's (the FreeRADIUS `dictionary.broadsoft`, legal-rules C4); rows
 are wide (300-odd columns) and only the fields in `Field` are read. `source_id` is recordId.
 
-Header: Freeside's importer skips one header line. A first row whose startTime column (10) does
-not begin with a digit is taken as that header and skipped; any later such row is a bad one.
+Header: Freeside's importer skips one header line. A first row whose startTime column (10)
+begins with a letter (a column title) is taken as that header and skipped; any later such row,
+or a first row with no startTime at all, is a bad one.
 
 Record types: only `Normal` records are calls. The others (long-call interim records,
-failover, service activations...) are not calls and not errors: they are skipped and counted
-in `skipped_non_call` (reset at each `parse`), so an import can report them.
+failover, service activations...) are not calls and not errors: they are skipped (a
+`SkippedLine` each) and counted in `skipped_non_call` (reset at each `parse`), so an import can
+report them.
 
 Times are `YYYYMMDDhhmmss.mmm`. userTimeZone (field 11, e.g. `1+0000`, `0+0100`) is read as a
 daylight-saving digit (optional) then the UTC offset in force, `±hhmm[ss]`; the stamps are taken
 as local time at that offset. Where field 11 is empty or unreadable the `tz` given is used.
 (legal-rules C4 asks for this to be checked on a real export.)
 wait_s = answerTime - startTime, or releaseTime - startTime when unanswered; talk_s =
-releaseTime - answerTime.
+releaseTime - answerTime. Each time lies from 1990 to a day after the ingest, an answer neither
+before the start nor after the release, and no span over 72 hours (`domain.record_limits`).
 
 Answer: answerIndicator `Yes` or `Yes-PostRedirection` (answered after a forward) is answered
 and then needs an answerTime; `No` takes its disposition from the Q.850 terminationCause:
@@ -35,7 +38,8 @@ Direction: Originating -> outbound, Terminating -> inbound, else unknown.
 Agent and queue: agent_id is userId (121), the BroadWorks user the record belongs to: the
 agent on an agent's record (on a call centre's own record it is the call centre's id).
 queue is callCenterUserId (273), which sits with the call centre's outgoing-call fields (254,
-274): the call centre an agent's call was made for. Both readings want a real export.
+274): the call centre an agent's call was made for. Both readings want a real export. Either
+must be printable text.
 """
 
 from __future__ import annotations
@@ -47,14 +51,10 @@ from enum import IntEnum
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from dataward.adapters.ingest.generic_csv import (
-    BadField,
-    CsvRows,
-    head_rows,
-    is_digits,
-    seconds_between,
-)
+from dataward.adapters.ingest.generic_csv import CsvRows, columns_problem, head_rows, printable
+from dataward.domain.record_limits import RecordLimits, ascii_digits, elapsed
 from dataward.domain.telephony import (
+    BadField,
     BadRecord,
     Direction,
     Disposition,
@@ -125,7 +125,11 @@ _FAILED_CAUSES = frozenset(
     | set(range(65, 70))
     | set(range(79, 128))
 )
-_ZONE_PATTERN = re.compile(r"[01]?([+-])(\d\d)(\d\d)(\d\d)?")
+_ZONE_PATTERN = re.compile(r"[01]?([+-])(\d\d)(\d\d)(\d\d)?", re.ASCII)
+_START_NAME = "startTime (field 10)"
+_ANSWER_NAME = "answerTime (field 13)"
+_RELEASE_NAME = "releaseTime (field 14)"
+_TIME_NAMES = (_START_NAME, _ANSWER_NAME, _RELEASE_NAME)
 
 
 class BroadworksCsvParser:
@@ -154,8 +158,11 @@ class BroadworksCsvParser:
         )
         return 0.95 * fitting / len(rows)
 
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
+    def parse(
+        self, stream: TextIO, *, source: str, tz: ZoneInfo, now: datetime | None = None
+    ) -> Iterator[ParsedItem]:
         self.skipped_non_call = 0
+        limits = RecordLimits.at(now)
         rows = CsvRows(stream, source=source)
         first = True
         for row in rows:
@@ -165,50 +172,56 @@ class BroadworksCsvParser:
             if first:
                 first = False
                 if _is_header(row):
+                    yield rows.skipped("header")
                     continue
             if len(row) < MIN_COLUMNS:
-                yield rows.bad(f"expected at least {MIN_COLUMNS} columns, found {len(row)}")
+                yield rows.bad(columns_problem(len(row), MIN_COLUMNS, at_least=True))
                 continue
             kind = row[_TYPE].strip().casefold()
             if kind != CALL_TYPE:
                 if not kind:
-                    yield rows.bad("type (field 3) is empty")
+                    yield rows.bad(BadField("type (field 3)", "empty"))
                 else:
                     self.skipped_non_call += 1
+                    yield rows.skipped("not a call record")
                 continue
             try:
-                yield self._call(row, tz, rows.location())
+                yield self._call(row, tz, limits, rows.location())
             except BadField as bad:
-                yield rows.bad(bad.reason)
+                yield rows.bad(bad)
 
-    def _call(self, row: list[str], tz: ZoneInfo, location: SourceLocation) -> RawCall:
+    def _call(
+        self, row: list[str], tz: ZoneInfo, limits: RecordLimits, location: SourceLocation
+    ) -> RawCall:
         record_id = row[_RECORD_ID]
         if not record_id:
-            raise BadField("recordId (field 1) is empty")
+            raise BadField("recordId (field 1)", "empty")
         offset = self._offset(row[_ZONE])
-        start = _stamp(row[_START], offset, tz, "startTime (field 10)")
+        start = _stamp(row[_START], offset, tz, _START_NAME, limits)
         release = None
         if row[_RELEASE]:
-            release = _stamp(row[_RELEASE], offset, tz, "releaseTime (field 14)")
+            release = _stamp(row[_RELEASE], offset, tz, _RELEASE_NAME, limits)
         answered = row[_ANSWERED].strip().casefold()
         answer = None
         if answered in _ANSWERED_WORDS:
             if not row[_ANSWER]:
-                raise BadField("answerTime (field 13) is empty on an answered call")
-            answer = _stamp(row[_ANSWER], offset, tz, "answerTime (field 13)")
+                raise BadField(_ANSWER_NAME, "empty on an answered call")
+            answer = _stamp(row[_ANSWER], offset, tz, _ANSWER_NAME, limits)
             disposition = Disposition.ANSWERED
         elif answered in _UNANSWERED_WORDS:
             disposition = _unanswered(row[_CAUSE])
         else:
-            raise BadField("answerIndicator (field 12) is not Yes, Yes-PostRedirection or No")
+            raise BadField("answerIndicator (field 12)", "not Yes, Yes-PostRedirection or No")
+        limits.order(start, answer, release, _TIME_NAMES)
         wait = talk = None
         if answer is not None:
-            wait = seconds_between(start, answer, what="answerTime is before startTime")
+            wait = elapsed(start, answer)
             if release is not None:
-                talk = seconds_between(answer, release, what="releaseTime is before answerTime")
+                talk = elapsed(answer, release)
         elif release is not None:
-            wait = seconds_between(start, release, what="releaseTime is before startTime")
+            wait = elapsed(start, release)
         direction = DIRECTIONS.get(row[_DIRECTION].strip().casefold(), Direction.UNKNOWN)
+        agent, queue = _at(row, _USER_ID), _at(row, _CALL_CENTER)
         other_name = _other_party_name(row)
         caller_name = other_name if direction is Direction.INBOUND else None
         callee_name = other_name if direction is Direction.OUTBOUND else None
@@ -225,8 +238,8 @@ class BroadworksCsvParser:
                 presentation=Presentation.ALLOWED if row[_CALLED] else Presentation.UNAVAILABLE,
                 name=callee_name,
             ),
-            agent_id=_at(row, _USER_ID) or None,
-            queue=_at(row, _CALL_CENTER) or None,
+            agent_id=printable(agent, "userId (field 121)") if agent else None,
+            queue=printable(queue, "callCenterUserId (field 273)") if queue else None,
             wait_s=wait,
             talk_s=talk,
             location=location,
@@ -252,7 +265,7 @@ class BroadworksCsvParser:
 
 
 def _unanswered(cause: str) -> Disposition:
-    code = int(cause) if is_digits(cause) else 0
+    code = int(cause) if ascii_digits(cause) and len(cause) <= 3 else 0
     if code in _BUSY_CAUSES:
         return Disposition.BUSY
     if code in _CONGESTION_CAUSES:
@@ -287,25 +300,32 @@ def _at(row: list[str], index: int) -> str:
 
 def _is_stamp(text: str) -> bool:
     if len(text) == 14:
-        return is_digits(text)
-    return len(text) > 15 and text[14] == "." and is_digits(text[:14]) and is_digits(text[15:])
+        return ascii_digits(text)
+    return (
+        len(text) > 15 and text[14] == "." and ascii_digits(text[:14]) and ascii_digits(text[15:])
+    )
 
 
-def _stamp(text: str, offset: str | None, tz: ZoneInfo, what: str) -> datetime:
+def _stamp(
+    text: str, offset: str | None, tz: ZoneInfo, what: str, limits: RecordLimits
+) -> datetime:
     """`YYYYMMDDhhmmss[.fff]` (1 to 6 fraction digits) at `offset`, or in `tz` without one.
 
     Checked here, then read by `fromisoformat` as ISO 8601 basic format: several times faster
     than building the datetime from slices, which matters at 10M rows."""
     if not _is_stamp(text) or len(text) > 21:
-        raise BadField(f"{what} is not a BroadWorks timestamp")
+        raise BadField(what, "not a BroadWorks timestamp")
     try:
         if offset is not None:
-            return datetime.fromisoformat(f"{text[:8]}T{text[8:]}{offset}")
-        return datetime.fromisoformat(f"{text[:8]}T{text[8:]}").replace(tzinfo=tz)
+            moment = datetime.fromisoformat(f"{text[:8]}T{text[8:]}{offset}")
+        else:
+            moment = datetime.fromisoformat(f"{text[:8]}T{text[8:]}").replace(tzinfo=tz)
     except ValueError:
-        raise BadField(f"{what} is not a BroadWorks timestamp") from None
+        raise BadField(what, "not a BroadWorks timestamp") from None
+    return limits.time(moment, what)
 
 
 def _is_header(row: list[str]) -> bool:
-    start = row[_START] if len(row) > _START else ""
-    return not start[:1].isdigit()
+    """A first row whose startTime is a title: it begins with a letter."""
+    start = row[_START].lstrip()[:1] if len(row) > _START else ""
+    return start.isascii() and start.isalpha()

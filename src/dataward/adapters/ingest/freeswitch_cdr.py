@@ -8,7 +8,7 @@ Two spellings are read alike: FreeSWITCH's own (every field double-quoted, stamp
 `YYYY-MM-DD HH:MM:SS`) and the same file re-saved by a spreadsheet (quotes dropped, stamps
 `YYYY/M/D HH:MM[:SS]`). Stamps carry no zone and are read in the `tz` given (at a clock change
 the repeated hour is taken as its first pass). A first row that repeats the column names is
-skipped as a header.
+skipped as a header (a `SkippedLine`).
 
 Disposition. A call with an answer stamp or billsec > 0 was answered, whatever the hangup cause
 (the cause says how it ended: RECOVERY_ON_TIMER_EXPIRE after 30 s of talk is an answered call).
@@ -36,18 +36,25 @@ the template says nothing else about direction, so any other context is `unknown
 Times: talk_s = billsec; wait_s = duration - billsec when answered (time before answer), or the
 whole duration when not (time before the caller gave up), as for the other CDR formats. The
 template has no queue, agent or ring data (mod_callcenter writes those to XML CDRs).
+
+Refused (`domain.record_limits`): a stamp or a number in anything but ASCII digits, a stamp
+before 1990 or more than a day after the ingest, a duration or billsec that is negative or over
+72 hours, an answer before the start or after the end, an end before the start.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from dataward.adapters.ingest.generic_csv import BadField, CsvRows, head_rows, is_digits
+from dataward.adapters.ingest.generic_csv import CsvRows, columns_problem, head_rows
 from dataward.domain.parties import caller_party
+from dataward.domain.record_limits import RecordLimits
 from dataward.domain.telephony import (
+    BadField,
     BadRecord,
     Direction,
     Disposition,
@@ -138,6 +145,11 @@ HANGUP_DISPOSITIONS: Mapping[str, Disposition] = {
 """How an unanswered call ended, by hangup_cause; a cause not listed is `unknown`."""
 
 INBOUND_CONTEXTS = frozenset({"public"})
+_NAMES = ("start_stamp", "answer_stamp", "end_stamp")
+_SPREADSHEET_STAMP = re.compile(
+    r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2}) ([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?", re.ASCII
+)
+_UTC = ZoneInfo("UTC")
 
 
 class FreeswitchCdrCsvParser:
@@ -154,8 +166,11 @@ class FreeswitchCdrCsvParser:
         fitting = sum(1 for row in rows if _is_header(row) or _looks_like_a_call(row))
         return 0.95 * fitting / len(rows)
 
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
+    def parse(
+        self, stream: TextIO, *, source: str, tz: ZoneInfo, now: datetime | None = None
+    ) -> Iterator[ParsedItem]:
         rows = CsvRows(stream, source=source)
+        limits = RecordLimits.at(now)
         first = True
         for row in rows:
             if isinstance(row, BadRecord):
@@ -164,29 +179,31 @@ class FreeswitchCdrCsvParser:
             if first:
                 first = False
                 if _is_header(row):
+                    yield rows.skipped("header")
                     continue
             if len(row) != _WIDTH:
-                yield rows.bad(f"expected {_WIDTH} columns, found {len(row)}")
+                yield rows.bad(columns_problem(len(row), _WIDTH))
                 continue
             try:
-                yield _call(row, tz, rows.location())
+                yield _call(row, tz, limits, rows.location())
             except BadField as bad:
-                yield rows.bad(bad.reason)
+                yield rows.bad(bad)
 
 
-def _call(row: list[str], tz: ZoneInfo, location: SourceLocation) -> RawCall:
+def _call(row: list[str], tz: ZoneInfo, limits: RecordLimits, location: SourceLocation) -> RawCall:
     uuid = row[_UUID]
     if not uuid:
-        raise BadField("uuid is empty")
+        raise BadField("uuid", "empty")
     start_text, answer_text, end_text = row[_START], row[_ANSWER], row[_END]
-    start = _stamp(start_text, tz, "start_stamp")
+    start = _in_range(start_text, tz, limits, 0)
     answer = end = None  # the same text twice (answered at once, ended at once) parses once
     if answer_text:
-        answer = start if answer_text == start_text else _stamp(answer_text, tz, "answer_stamp")
+        answer = start if answer_text == start_text else _in_range(answer_text, tz, limits, 1)
     if end_text:
-        end = start if end_text == start_text else _stamp(end_text, tz, "end_stamp")
-    duration = _whole_seconds(row[_DURATION], "duration")
-    billsec = _whole_seconds(row[_BILLSEC], "billsec")
+        end = start if end_text == start_text else _in_range(end_text, tz, limits, 2)
+    limits.order(start, answer, end, _NAMES)
+    duration = limits.seconds(row[_DURATION], "duration")
+    billsec = limits.seconds(row[_BILLSEC], "billsec")
     answered = answer is not None or billsec > 0
     if answered:
         disposition = Disposition.ANSWERED
@@ -220,31 +237,28 @@ def _caller(number: str, name: str) -> RawParty:
     return caller_party(number, name or None)
 
 
-def _stamp(text: str, tz: ZoneInfo, column: str) -> datetime:
+def _in_range(text: str, tz: ZoneInfo, limits: RecordLimits, which: int) -> datetime:
+    column = _NAMES[which]
     try:
-        moment = datetime.fromisoformat(text)
+        wall = datetime.fromisoformat(text)  # ASCII digits only
     except ValueError:
-        return _spreadsheet_stamp(text, tz, column)
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+        wall = _spreadsheet_stamp(text, column)
+    if wall.tzinfo is not None:
+        return limits.time(wall, column)
+    return limits.local(wall, tz, column)
 
 
-def _spreadsheet_stamp(text: str, tz: ZoneInfo, column: str) -> datetime:
-    """`2020/2/10 22:41` or `2020/2/10 22:41:05`: the sample after a spreadsheet saved it."""
-    day, _, clock = text.partition(" ")
+def _spreadsheet_stamp(text: str, column: str) -> datetime:
+    """`2020/2/10 22:41` or `2020/2/10 22:41:05`, naive: the sample after a spreadsheet saved
+    it."""
+    match = _SPREADSHEET_STAMP.fullmatch(text)
+    if match is None:
+        raise BadField(column, "not a timestamp")
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
     try:
-        year, month, mday = (int(part) for part in day.split("/"))
-        hour, minute, second = (*(int(part) for part in clock.split(":")), 0)[:3]
-        if year < 1000 or clock.count(":") > 2:
-            raise BadField(f"{column} is not a timestamp")
-        return datetime(year, month, mday, hour, minute, second, tzinfo=tz)
+        return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 (zone added by the caller)
     except ValueError:
-        raise BadField(f"{column} is not a timestamp") from None
-
-
-def _whole_seconds(text: str, column: str) -> int:
-    if not is_digits(text):
-        raise BadField(f"{column} is not a whole number of seconds")
-    return int(text)
+        raise BadField(column, "not a timestamp") from None
 
 
 def _is_header(row: list[str]) -> bool:
@@ -258,7 +272,7 @@ def _looks_like_a_call(row: list[str]) -> bool:
     if len(uuid) != 36 or uuid.count("-") != 4 or not cause.replace("_", "").isupper():
         return False
     try:
-        _stamp(row[_START], ZoneInfo("UTC"), "start_stamp")
+        _in_range(row[_START], _UTC, RecordLimits(), 0)
     except BadField:
         return False
     return True

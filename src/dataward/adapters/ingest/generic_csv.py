@@ -1,9 +1,10 @@
 """CSV exports read through a column mapping, and the row reader every CSV parser shares.
 
 `CsvRows` streams a CSV text with the csv module, remembering the line each record starts on
-and its raw text, so a parser can turn any row it cannot read into a `BadRecord` (line, reason,
-and the raw text for the quarantine) without keeping anything else. Blank lines are skipped; a
-byte-order mark left at the start of the first field is dropped.
+and its raw text, so a parser can turn any row it cannot read into a `BadRecord` (line, field,
+reason, and the raw text for the quarantine) without keeping anything else, and a row it leaves
+out on purpose (a header) into a `SkippedLine`. Blank lines are no record; a byte-order mark
+left at the start of the first field is dropped.
 
 `GenericCsvParser` reads any layout described by a `ColumnMapping` (see `mapping.py`). It
 cannot recognise a file by itself, so it is only ever chosen by name (`--format generic-csv
@@ -16,14 +17,17 @@ cannot recognise a file by itself, so it is only ever chosen by name (`--format 
   nor name (a withheld caller is stored as withheld, never as a number);
 - talk_s: end - answer; wait_s: answer - start, or end - start when it was not answered (the
   wait before the caller gave up), as for the other CDR formats.
-A value that is neither in the mapping's `values` nor dataward's own word makes the row bad.
+A value that is neither in the mapping's `values` nor dataward's own word makes the row bad, as
+does any value outside `domain.record_limits` (digits other than ASCII, a time before 1990 or
+more than a day after the ingest, a duration over 72 hours, an answer after the end), or a queue
+or agent id that is not printable text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import math
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -41,7 +45,9 @@ from dataward.adapters.ingest.mapping import (
     load_mapping,
 )
 from dataward.domain.errors import DatawardError
+from dataward.domain.record_limits import RecordLimits, elapsed
 from dataward.domain.telephony import (
+    BadField,
     BadRecord,
     Direction,
     Disposition,
@@ -49,8 +55,18 @@ from dataward.domain.telephony import (
     Presentation,
     RawCall,
     RawParty,
+    SkippedLine,
     SourceLocation,
 )
+
+__all__ = [
+    "BadField",
+    "CsvRows",
+    "GenericCsvParser",
+    "HeaderMismatch",
+    "head_rows",
+    "printable",
+]
 
 _BOM = "\ufeff"
 _VALUES = {
@@ -60,14 +76,9 @@ _VALUES = {
 }
 """The `values` map that translates each field read as a word."""
 _Word = TypeVar("_Word", bound=StrEnum)
-
-
-class BadField(Exception):
-    """A value a parser cannot read; `reason` names the column, never the value."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+_EPOCH = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,9})?", re.ASCII)
+_SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?", re.ASCII)
+_CLOCK_PART = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,9})?", re.ASCII)
 
 
 class HeaderMismatch(DatawardError):
@@ -111,7 +122,7 @@ class CsvRows:
             except StopIteration:
                 return
             except csv.Error as error:  # messages name quotes and limits, never content
-                yield self.bad(f"not a valid CSV record ({error})")
+                yield self.bad(BadField("record", f"not valid CSV ({error})"))
                 continue
             if not row:
                 continue
@@ -124,9 +135,13 @@ class CsvRows:
     def location(self) -> SourceLocation:
         return SourceLocation(self.source, self.line)
 
-    def bad(self, reason: str) -> BadRecord:
+    def bad(self, error: BadField) -> BadRecord:
         """The current record as a bad one, its raw text kept only for the quarantine."""
-        return BadRecord(self.location(), reason, "".join(self._pending).rstrip("\r\n"))
+        return BadRecord.of(self.location(), error, "".join(self._pending).rstrip("\r\n"))
+
+    def skipped(self, why: str) -> SkippedLine:
+        """The current record, left out on purpose (a header)."""
+        return SkippedLine(self.location(), why)
 
 
 def head_rows(head: list[str], *, delimiter: str = ",") -> list[list[str]]:
@@ -137,16 +152,16 @@ def head_rows(head: list[str], *, delimiter: str = ",") -> list[list[str]]:
     return rows
 
 
-def seconds_between(earlier: datetime, later: datetime, *, what: str) -> float:
-    """Elapsed seconds (exact across a clock change); a negative span is a bad row."""
-    span = later.timestamp() - earlier.timestamp()
-    if span < 0:
-        raise BadField(what)
-    return span
+def printable(text: str, field: str) -> str:
+    """`text` if it holds no control or format characters (a NUL cannot even be stored)."""
+    if not text.isprintable():
+        raise BadField(field, "not printable text")
+    return text
 
 
-def is_digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
+def columns_problem(found: int, expected: int, *, at_least: bool = False) -> BadField:
+    more = "at least " if at_least else ""
+    return BadField("columns", f"expected {more}{expected}, found {found}")
 
 
 class GenericCsvParser:
@@ -168,27 +183,34 @@ class GenericCsvParser:
         """Never confident: a layout is known only from its mapping, so it is chosen by name."""
         return 0.0
 
-    def parse(self, stream: TextIO, *, source: str, tz: ZoneInfo) -> Iterator[ParsedItem]:
+    def parse(
+        self, stream: TextIO, *, source: str, tz: ZoneInfo, now: datetime | None = None
+    ) -> Iterator[ParsedItem]:
         mapping = self.mapping
         zone = mapping.zone(tz)
+        limits = RecordLimits.at(now)
         rows = CsvRows(
             stream, source=source, delimiter=mapping.delimiter, quotechar=mapping.quotechar
         )
-        reader = None if mapping.header else _RowReader(mapping, _positions(mapping, None), zone)
+        reader = None
+        if not mapping.header:
+            reader = _RowReader(mapping, _positions(mapping, None), zone, limits)
         for row in rows:
             if isinstance(row, BadRecord):
                 yield row
                 continue
             if reader is None:
-                reader = _RowReader(mapping, _positions(mapping, (row, rows.location())), zone)
+                positions = _positions(mapping, (row, rows.location()))
+                reader = _RowReader(mapping, positions, zone, limits)
+                yield rows.skipped("header")
                 continue
             if len(row) < reader.width:
-                yield rows.bad(f"expected at least {reader.width} columns, found {len(row)}")
+                yield rows.bad(columns_problem(len(row), reader.width, at_least=True))
                 continue
             try:
                 yield reader.call(row, rows.location())
             except BadField as bad:
-                yield rows.bad(bad.reason)
+                yield rows.bad(bad)
 
 
 def _positions(
@@ -221,8 +243,15 @@ def _vocabulary(words: type[_Word], extra: Mapping[str, _Word]) -> dict[str, _Wo
 class _RowReader:
     """One mapping resolved against one file: positions, zone and vocabularies."""
 
-    def __init__(self, mapping: ColumnMapping, positions: dict[str, int], zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        mapping: ColumnMapping,
+        positions: dict[str, int],
+        zone: ZoneInfo,
+        limits: RecordLimits,
+    ) -> None:
         self.at = positions
+        self.limits = limits
         self.width = max(positions.values()) + 1
         self.zone = zone
         self.formats = tuple(mapping.timestamp_formats)
@@ -242,23 +271,31 @@ class _RowReader:
     def call(self, row: list[str], location: SourceLocation) -> RawCall:
         source_id = self.text(row, "source_id")
         if not source_id:
-            raise BadField(f"{self.column('source_id')} is empty")
+            raise BadField(self.column("source_id"), "empty")
         start = self.stamp(row, "start")
         if start is None:
-            raise BadField(f"{self.column('start')} is empty")
+            raise BadField(self.column("start"), "empty")
         answer = self.stamp(row, "answer")
         end = self.stamp(row, "end")
+        names = (
+            self.column("start"),
+            self.column("answer") if "answer" in self.refs else "answer",
+            self.column("end") if "end" in self.refs else "end",
+        )
+        self.limits.order(start, answer, end, names)
         disposition = self.word(row, "disposition", self.dispositions)
         if disposition is None:
             disposition = Disposition.ANSWERED if answer else Disposition.UNKNOWN
         talk = self.seconds(row, "talk_s")
         if talk is None and answer is not None and end is not None:
-            talk = seconds_between(answer, end, what="end is before answer")
+            talk = elapsed(answer, end)
         wait = self.seconds(row, "wait_s")
         if wait is None and answer is not None:
-            wait = seconds_between(start, answer, what="answer is before start")
+            wait = elapsed(start, answer)
         elif wait is None and end is not None:
-            wait = seconds_between(start, end, what="end is before start")
+            wait = elapsed(start, end)
+        agent = self.text(row, "agent_id")
+        queue = self.text(row, "queue")
         return RawCall(
             source_id=source_id,
             start=start,
@@ -268,8 +305,8 @@ class _RowReader:
             disposition=disposition,
             caller=self.party(row, "caller"),
             callee=self.party(row, "callee"),
-            agent_id=self.text(row, "agent_id") or None,
-            queue=self.text(row, "queue") or None,
+            agent_id=printable(agent, self.column("agent_id")) if agent else None,
+            queue=printable(queue, self.column("queue")) if queue else None,
             wait_s=wait,
             ring_s=self.seconds(row, "ring_s"),
             talk_s=talk,
@@ -278,40 +315,52 @@ class _RowReader:
         )
 
     def stamp(self, row: list[str], field: str) -> datetime | None:
+        """The first of the timestamp_formats that reads the text as a time in range."""
         text = self.text(row, field)
         if not text:
             return None
-        for form in self.formats:
-            try:
-                if form == ISO:
-                    moment = datetime.fromisoformat(text)
-                elif form in (EPOCH, EPOCH_MS):
-                    scale = 1000.0 if form == EPOCH_MS else 1.0
-                    return datetime.fromtimestamp(float(text) / scale, tz=self.zone)
-                else:  # the zone is added below when the format has no %z
-                    moment = datetime.strptime(text, form)  # noqa: DTZ007
-            except (ValueError, OverflowError, OSError):
-                continue
-            return moment if moment.tzinfo is not None else moment.replace(tzinfo=self.zone)
-        raise BadField(f"{self.column(field)} matches none of the timestamp_formats")
+        out_of_range: BadField | None = None
+        if not _foreign_digits(text):
+            for form in self.formats:
+                moment = self._read_stamp(text, form)
+                if moment is None:
+                    continue
+                try:
+                    return self.limits.time(moment, self.column(field))
+                except BadField as bad:  # another format may read it as a time in range
+                    out_of_range = out_of_range or bad
+        raise out_of_range or BadField(self.column(field), "matches none of the timestamp_formats")
+
+    def _read_stamp(self, text: str, form: str) -> datetime | None:
+        try:
+            if form == ISO:
+                moment = datetime.fromisoformat(text)
+            elif form in (EPOCH, EPOCH_MS):
+                if not _EPOCH.fullmatch(text):
+                    return None
+                scale = 1000.0 if form == EPOCH_MS else 1.0
+                return datetime.fromtimestamp(float(text) / scale, tz=self.zone)
+            else:  # the zone is added below when the format has no %z
+                moment = datetime.strptime(text, form)  # noqa: DTZ007
+        except (ValueError, OverflowError, OSError):
+            return None
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=self.zone)
 
     def seconds(self, row: list[str], field: str) -> float | None:
-        """Seconds written as a number (`12`, `12.5`) or as `[h:]mm:ss`."""
+        """Seconds written as a number (`12`, `12.5`) or as `[h:]mm:ss`, in ASCII digits."""
         text = self.text(row, field)
         if not text:
             return None
-        try:
-            if ":" in text:
-                value = 0.0
-                for part in text.split(":"):
-                    value = value * 60 + float(part)
-            else:
-                value = float(text)
-        except ValueError:
-            raise BadField(f"{self.column(field)} is not a number of seconds") from None
-        if not math.isfinite(value) or value < 0:
-            raise BadField(f"{self.column(field)} is not a number of seconds")
-        return value
+        column = self.column(field)
+        if text[:1] == "-" and _SECONDS.fullmatch(text[1:]):
+            raise BadField(column, "negative")
+        parts = text.split(":")
+        if len(parts) > 3 or not all(_CLOCK_PART.fullmatch(part) for part in parts):
+            raise BadField(column, "not a number of seconds")
+        value = 0.0
+        for part in parts:
+            value = value * 60 + float(part)
+        return self.limits.duration(value, column)
 
     def word(self, row: list[str], field: str, table: dict[str, _Word]) -> _Word | None:
         text = self.text(row, field)
@@ -319,7 +368,7 @@ class _RowReader:
             return None
         found = table.get(text.casefold())
         if found is None:
-            raise BadField(f"{self.column(field)} has a value not in values.{_VALUES[field]}")
+            raise BadField(self.column(field), f"has a value not in values.{_VALUES[field]}")
         return found
 
     def party(self, row: list[str], side: str) -> RawParty:
@@ -336,3 +385,8 @@ class _RowReader:
         if presentation is not Presentation.ALLOWED:
             return RawParty(presentation=presentation)
         return RawParty(number=number or None, name=name)
+
+
+def _foreign_digits(text: str) -> bool:
+    """Digits other than ASCII ones (`²`, `٣`), which strptime and float would read."""
+    return not text.isascii() and any(char.isdigit() for char in text if not char.isascii())
