@@ -53,6 +53,7 @@ from dataward.adapters.ingest.generic_csv import (
     head_rows,
     is_digits,
     seconds_between,
+    split_raw,
 )
 from dataward.domain.telephony import (
     BadRecord,
@@ -180,6 +181,15 @@ class BroadworksCsvParser:
                 yield self._call(row, tz, rows.location())
             except BadField as bad:
                 yield rows.bad(bad.reason)
+
+    def is_header(self, line: str) -> bool:
+        """A first row whose startTime does not begin with a digit, which `parse` skips."""
+        rows = head_rows([line])
+        return bool(rows) and _is_header(rows[0])
+
+    def agent_fields(self, raw: str) -> list[str]:
+        """userId (field 121), the BroadWorks user the record belongs to."""
+        return [_at(split_raw(raw), _USER_ID)]
 
     def _call(self, row: list[str], tz: ZoneInfo, location: SourceLocation) -> RawCall:
         record_id = row[_RECORD_ID]

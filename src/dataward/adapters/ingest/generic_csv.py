@@ -129,6 +129,16 @@ class CsvRows:
         return BadRecord(self.location(), reason, "".join(self._pending).rstrip("\r\n"))
 
 
+def split_raw(raw: str, *, delimiter: str = ",", quotechar: str = '"') -> list[str]:
+    """A raw line's fields as CSV, or split at the delimiter where it is not valid CSV."""
+    try:
+        rows = [row for row in csv.reader(raw.splitlines(), delimiter=delimiter,
+                                          quotechar=quotechar) if row]  # fmt: skip
+    except csv.Error:
+        return raw.split(delimiter)
+    return [field for row in rows for field in row]
+
+
 def head_rows(head: list[str], *, delimiter: str = ",") -> list[list[str]]:
     """The sniffing lines split as CSV (non-empty rows only; stops at the first CSV error)."""
     rows: list[list[str]] = []
@@ -159,6 +169,7 @@ class GenericCsvParser:
         if problems:
             raise MappingInvalid(source, problems)
         self.mapping = mapping
+        self._agent_at = _positions(mapping, None).get("agent_id")
 
     @classmethod
     def from_file(cls, path: Path | str) -> GenericCsvParser:
@@ -181,6 +192,7 @@ class GenericCsvParser:
                 continue
             if reader is None:
                 reader = _RowReader(mapping, _positions(mapping, (row, rows.location())), zone)
+                self._agent_at = reader.at.get("agent_id")
                 continue
             if len(row) < reader.width:
                 yield rows.bad(f"expected at least {reader.width} columns, found {len(row)}")
@@ -189,6 +201,18 @@ class GenericCsvParser:
                 yield reader.call(row, rows.location())
             except BadField as bad:
                 yield rows.bad(bad.reason)
+
+    def is_header(self, line: str) -> bool:  # noqa: ARG002 - the Parser protocol
+        """The mapping says whether the first row names the columns."""
+        return self.mapping.header
+
+    def agent_fields(self, raw: str) -> list[str]:
+        """The mapping's agent_id column (found in the header by `parse`, when named)."""
+        at = self._agent_at
+        if at is None:
+            return []
+        fields = split_raw(raw, delimiter=self.mapping.delimiter, quotechar=self.mapping.quotechar)
+        return fields[at : at + 1]
 
 
 def _positions(
