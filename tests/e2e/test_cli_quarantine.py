@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from dataward.bootstrap import bootstrap
+from dataward.domain.clock import FixedClock
 from dataward.entrypoints.cli.main import app
 
 runner = CliRunner()
@@ -74,10 +75,10 @@ def test_lines_naming_a_number_are_listed_without_it_and_discarded_by_line(
 
 
 @pytest.mark.usefixtures("acme")
-def test_db_upgrade_reseals_and_indexes_a_quarantine_from_before() -> None:
+def test_db_upgrade_reseals_and_indexes_a_quarantine_from_before(clock: FixedClock) -> None:
     downgraded = runner.invoke(app, ["db", "downgrade", "0016"])
     assert downgraded.exit_code == 0, downgraded.output
-    wired = bootstrap()
+    wired = bootstrap(clock=clock)
     try:
         vault = wired.vault()
         key = str(uuid.uuid4())
