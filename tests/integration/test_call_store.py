@@ -199,7 +199,9 @@ def test_quarantine_lands_the_good_lines_and_replays_the_corrected_ones(
     ingest_id = entries[0].ingest_id
     with world.engine.connect() as connection:
         stored = connection.execute(select(call_quarantine.c.raw_ciphertext)).scalars().all()
+        keys = connection.execute(select(call_quarantine.c.key_id)).scalars().all()
     assert stored
+    assert len(set(keys)) == len(keys) == 2  # a key for each line
     assert all(numbers[2].replace(" ", "").encode() not in bytes(c) for c in stored)
     assert list_quarantine(world.uow(), world.register, ADMIN_B, TENANT_B) == []
     with pytest.raises(ActionNotAllowed):
@@ -228,14 +230,18 @@ def test_quarantine_lands_the_good_lines_and_replays_the_corrected_ones(
     assert replayed.stored == 1
     assert len(_calls(world, TENANT_A)) == 4
     assert list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A) == []
-    with world.uow() as uow:
-        key = uow.calls.ingest(ingest_id).quarantine_key
-    assert key is not None
-    assert not world.vault.has_key(key)
-    with pytest.raises(QuarantineRefused):
+    assert not any(world.vault.has_key(key) for key in keys)
+    with world.engine.connect() as connection:
+        assert connection.execute(select(call_quarantine.c.key_id)).scalars().all() == [None] * 2
+    nothing = discard_quarantine(
+        world.uow(), world.vault, world.clock, world.register, ADMIN_A, TENANT_A, ingest_id
+    )
+    assert nothing == 0  # nothing left to discard, and nothing refused
+    with pytest.raises(QuarantineRefused):  # an ingest that quarantined nothing
         discard_quarantine(
-            world.uow(), world.vault, world.clock, world.register, ADMIN_A, TENANT_A, ingest_id
-        )
+            world.uow(), world.vault, world.clock, world.register, ADMIN_A, TENANT_A,
+            replayed.ingest_ids[0],
+        )  # fmt: skip
 
 
 def test_a_replay_that_is_still_bad_changes_nothing(

@@ -14,7 +14,7 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from dataward.adapters.ingest.files import file_source
-from dataward.adapters.sql.call_tables import call_quarantine, ingests, quarantine_parties
+from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
@@ -145,12 +145,10 @@ DOORS: dict[str, Callable[[World, Faker, str], dict[str, Any]]] = {
 
 
 def _opened_lines(world: World) -> list[str]:
-    """Every quarantined line still held, opened with its ingest's key."""
+    """Every quarantined line (or header row) still held, opened with its own key."""
     with world.engine.connect() as connection:
         rows = connection.execute(
-            select(call_quarantine.c.raw_ciphertext, ingests.c.quarantine_key).join(
-                ingests, ingests.c.id == call_quarantine.c.ingest_id
-            )
+            select(call_quarantine.c.raw_ciphertext, call_quarantine.c.key_id)
         ).all()
     return [world.vault.open(key, bytes(sealed)) for sealed, key in rows if sealed]
 

@@ -25,9 +25,13 @@ KEY = b"k" * 32
         ("queue_log", ""),
         (".hidden", ""),
         ("cdr.verylongext", ""),
+        ("calls.jsmith", ""),  # letters, but a name's: only call files' extensions are kept
+        ("Calls.Amelia", ""),
+        ("queue_log.GZ", ".gz"),
+        ("export.tsv", ".tsv"),
     ],
 )
-def test_only_a_plain_extension_is_kept(name: str, extension: str) -> None:
+def test_only_a_call_files_extension_is_kept(name: str, extension: str) -> None:
     assert safe_extension(name) == extension
 
 

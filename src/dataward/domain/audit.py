@@ -99,6 +99,7 @@ class AuditAction(StrEnum):
     CALLS_INGESTED = "calls_ingested"
     QUARANTINE_RESOLVED = "quarantine_resolved"
     QUARANTINE_READ = "quarantine_read"
+    QUARANTINE_SEARCHED = "quarantine_searched"
     CALL_REPORT_READ = "call_report_read"
     REQUEST_RECEIVED = "request_received"
     REQUEST_TRANSITION = "request_transition"

@@ -2,8 +2,9 @@
 
 A call file is often named after a number (`07911123456-calls.log`), so its name is personal
 data. The ingest record keeps a label made of what the source was and its ingest id
-(`file-7.log`, `batch-8`, `replay-9`), with the file's extension when it is plain letters, and
-a keyed digest of the file's name (without its folders), so an operator holding the file can
+(`file-7.log`, `batch-8`, `replay-9`), with the file's extension when it is one of the
+extensions call files have (`EXTENSIONS`; any other could be a name: `calls.jsmith`), and a
+keyed digest of the file's name (without its folders), so an operator holding the file can
 confirm which ingest it was (`dataward ingest find`) without the name being kept.
 
 The rule for messages: the command line names a file by the path the operator typed, on the
@@ -18,12 +19,21 @@ import re
 from enum import StrEnum
 from typing import Final
 
-__all__ = ["NAME_DIGEST", "Origin", "base_name", "ingest_label", "name_digest", "safe_extension"]
+__all__ = [
+    "EXTENSIONS",
+    "NAME_DIGEST",
+    "Origin",
+    "base_name",
+    "ingest_label",
+    "name_digest",
+    "safe_extension",
+]
 
 NAME_DIGEST: Final = "ingest file name"
 """The purpose of the vault's record key that digests file names (per tenant)."""
 
-_EXTENSION: Final = re.compile(r"[A-Za-z]{1,8}")
+EXTENSIONS: Final = frozenset({"csv", "log", "txt", "cdr", "tsv", "xml", "json", "gz"})
+"""The extensions a label keeps (in lower case); any other is left out."""
 _DIGEST_BYTES: Final = 16
 
 
@@ -41,10 +51,10 @@ def base_name(path_text: str) -> str:
 
 
 def safe_extension(name: str) -> str:
-    """`.log` of `07911123456-calls.log`; nothing when the extension is not plain letters
-    (`calls.07911123456`, `log.1`), or the name has none."""
+    """`.log` of `07911123456-calls.log`; nothing when the extension is not one of
+    `EXTENSIONS` (`calls.jsmith`, `calls.07911123456`, `log.1`), or the name has none."""
     stem, dot, extension = base_name(name).rpartition(".")
-    if not dot or not stem or not _EXTENSION.fullmatch(extension):
+    if not dot or not stem or extension.lower() not in EXTENSIONS:
         return ""
     return "." + extension.lower()
 

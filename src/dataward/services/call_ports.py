@@ -4,6 +4,7 @@ the anonymous rollups. Split from `ports` by concept; `ports` re-exports them.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TextIO
 from zoneinfo import ZoneInfo
@@ -12,7 +13,21 @@ from dataward.domain.acd import Tally
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import ParsedItem
 
-__all__ = ["CallRepository", "Parser", "RollupRepository"]
+__all__ = ["CallRepository", "NewIngest", "Parser", "RollupRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewIngest:
+    """An ingest as it starts: whose, what format, who runs it, and what it reads (a label is
+    given once its id is known; the file's name only as a keyed digest)."""
+
+    tenant_id: str
+    format: str
+    actor: str
+    at: datetime
+    source: str = ""
+    source_digest: bytes | None = None
+    replay_of: int | None = None
 
 
 class Parser(Protocol):
@@ -32,23 +47,24 @@ class Parser(Protocol):
         ingest's time (from its clock), which no record may be more than a day after."""
         ...
 
+    def is_header(self, line: str) -> bool:
+        """Whether this first line of a file is a header row the format skips (kept with a
+        quarantine, so that corrected lines can be read again); a call record is not."""
+        ...
+
+    def agent_fields(self, raw: str) -> Sequence[str]:
+        """For a line this parser could not read: the fields where its format puts agent ids,
+        as they are written (none where the format has no agent field, or the line is too
+        broken to tell), so that erasing an agent reaches the line."""
+        ...
+
 
 class CallRepository(Protocol):
     """The call store: pseudonymised calls, the ingests that brought them, the quarantine."""
 
-    def start_ingest(
-        self,
-        *,
-        tenant_id: str,
-        source: str,
-        format: str,  # noqa: A002 - the column's name
-        actor: str,
-        at: datetime,
-        source_digest: bytes | None = None,
-        quarantine_key: str | None = None,
-        header_ciphertext: bytes | None = None,
-        replay_of: int | None = None,
-    ) -> int: ...
+    def start_ingest(self, new: NewIngest) -> int:
+        """Record an ingest as it starts; its id."""
+        ...
 
     def add_ingest_counts(
         self, ingest_id: int, *, calls_read: int, stored: int, duplicates: int, bad: int
@@ -95,20 +111,6 @@ class CallRepository(Protocol):
     def iter_calls(
         self, tenant_id: str, start: datetime | None = None, end: datetime | None = None
     ) -> Iterator[StoredCall]: ...
-
-    def quarantine(
-        self, rows: Sequence[dict[str, Any]], parties: Sequence[Iterable[bytes]]
-    ) -> None:
-        """Bad lines (sealed), each with the blind indexes of whoever it could name."""
-        ...
-
-    def quarantined(
-        self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False
-    ) -> Sequence[Any]: ...
-
-    def set_quarantine(self, ingest_id: int, key_id: str, header: bytes | None) -> None: ...
-
-    def resolve_quarantined(self, ids: Sequence[int], *, at: datetime, resolution: str) -> int: ...
 
 
 class RollupRepository(Protocol):

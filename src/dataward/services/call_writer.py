@@ -9,11 +9,7 @@ creates no subject and seals no number. For the rest, every party is classified
 number was erased in the tenant after the call started is stored as erased (no subject). The
 calls are written as plain rows through the repository's bulk path, and the queue calls among
 them are tallied into the rollup buffer. Each batch refreshes the heartbeat of the ingest's
-key batch (`services.key_batches`).
-
-A bad line is quarantined sealed, with the blind indexes of every number and agent id it could
-hold (`domain.line_parties`), indexed as party resolution indexes them, so that erasing the
-person reaches the line.
+key batch (`services.key_batches`). Bad lines go to the quarantine (`quarantine_writer`).
 """
 
 from __future__ import annotations
@@ -26,18 +22,13 @@ from typing import Any
 
 from dataward.domain.calls import PartyKind, classify_party, safe_queue_name, source_identity
 from dataward.domain.clock import Clock
-from dataward.domain.identifiers import IdentifierType
-from dataward.domain.line_parties import agent_candidates, phone_candidates
-from dataward.domain.telephony import BadRecord, RawCall
+from dataward.domain.telephony import RawCall
 from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyKey, PartyResolver
 from dataward.services.key_batches import KeyBatch
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rollups import FLUSH_CELLS, RollupBuffer
-from dataward.services.subjects import CONTROLLER_SCOPE
 
-_PHONE = IdentifierType.PHONE.value
-_AGENT = IdentifierType.AGENT_ID.value
 CALL_IDENTITY = "call identity"
 QUEUE_LABEL = "queue label"
 _QUEUE_NAMES = 10_000
@@ -52,7 +43,6 @@ class WriterCounts:
     unreadable: int = 0
     erased: int = 0
     """Parties stored as erased: their number's subject was erased after the call started."""
-    quarantined: int = 0
     created: list[str] = field(default_factory=list)
     """Subjects created in this transaction: their keys go if it rolls back."""
 
@@ -163,36 +153,6 @@ class CallWriter:
         counts.stored += len(rows)
         if len(rollups) > FLUSH_CELLS:
             rollups.flush(uow)
-
-    def quarantine(self, bad: Sequence[BadRecord], key_id: str, at: datetime) -> None:
-        self._uow.calls.quarantine(
-            [
-                {
-                    "ingest_id": self._ingest_id,
-                    "tenant_id": self._tenant.id,
-                    "line": record.location.line,
-                    "reason": record.reason[:300],
-                    "raw_ciphertext": self._vault.seal(key_id, record.raw),
-                    "created_at": at,
-                }
-                for record in bad
-            ],
-            [self._named_in(record.raw) for record in bad],
-        )
-        self.counts.quarantined += len(bad)
-
-    def _named_in(self, raw: str) -> set[bytes]:
-        """The blind indexes of every number and agent id the line could hold, each as the
-        subject's identifier would be indexed: a number in E.164 in the tenant's region and
-        scope, an agent id as `<tenant>/<id>` among our own subjects."""
-        tenant = self._tenant.id
-        indexes: set[bytes] = set()
-        numbers = {self._resolver.e164(candidate) for candidate in phone_candidates(raw)}
-        for number in numbers - {None}:
-            indexes.add(self._vault.blind_index(tenant, _PHONE, str(number)))
-        for agent in agent_candidates(raw):
-            indexes.add(self._vault.blind_index(CONTROLLER_SCOPE, _AGENT, f"{tenant}/{agent}"))
-        return indexes
 
     @property
     def months(self) -> set[tuple[int, int]]:

@@ -3,9 +3,10 @@
 One transaction unlinks the subject from every store (each registers its unlink step),
 deletes its identifiers and blind indexes, leaves a tombstone, keeps a keyed digest of each of
 a tenant's caller's numbers with the erasure's time (`services.erased_numbers`: so an old call
-sent again does not bring the caller back) and writes the audit entry; the subject's key is
-destroyed right after, in the key store. A shred interrupted between the two
-leaves only the key, which `finish_erasures` (`dataward keys sweep`) destroys.
+sent again does not bring the caller back) and writes the audit entry; the subject's key, and
+the keys of the quarantined lines that named the subject (`services.quarantine_keys`), are
+destroyed right after, in the key store. A shred interrupted between the two leaves only keys,
+which `finish_erasures` (`dataward keys sweep`) destroys.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataward.domain.subjects import REQUEST_REF, Actor, ErasureReason, Subject,
 from dataward.services.audit import record
 from dataward.services.erased_numbers import remember_erased_numbers
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.quarantine_keys import release_line_keys
 from dataward.services.subjects import SubjectRefused
 
 
@@ -101,6 +103,7 @@ def shred(
         )
         uow.commit()
     key_destroyed = vault.destroy_key(str(subject.id))
+    release_line_keys(uow, vault)
     purged: bool | None = None
     if purge:
         keys_purged = vault.purge_freed_pages()  # both run, whatever the first answers
@@ -116,10 +119,12 @@ def shred(
 
 
 def finish_erasures(uow: UnitOfWork, vault: Vault) -> int:
-    """Destroy any key still held for an erased subject (an interrupted shred); how many."""
+    """Destroy any key still held for an erased subject or a resolved quarantined line (an
+    interrupted shred, discard or replay); how many."""
     with uow:
         erased = list(uow.subjects.tombstoned_ids())
     destroyed = sum(1 for subject_id in erased if vault.destroy_key(subject_id))
+    destroyed += release_line_keys(uow, vault)
     if destroyed:
         vault.purge_freed_pages()
     return destroyed

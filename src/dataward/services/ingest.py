@@ -9,8 +9,8 @@ Bad records:
   written, the rest of the file is read only to list every bad line (file, line, reason), and
   the transaction is rolled back (the keys of subjects it created are destroyed);
 - with `quarantine=True` the good records land and each bad line is kept, encrypted under a
-  key of its own ingest, to be listed, exported for correction and replayed
-  (`services.quarantine`).
+  key of its own and indexed by whoever it could name (`services.quarantine_writer`), to be
+  listed, exported for correction and replayed (`services.quarantine`).
 
 Re-ingesting a file adds nothing: its calls are recognised by identity and counted as
 duplicates, before any of their parties is resolved. Two ingests racing to create the same
@@ -18,7 +18,7 @@ caller: the loser's transaction is retried.
 On SQLite a source holds the database's write lock while it lands (other writers wait up to
 the busy timeout); PostgreSQL takes row locks only.
 
-Keys: every key a run makes (its new subjects', its quarantine's) is named by the run's key
+Keys: every key a run makes (its new subjects', its quarantined lines') is named by the run's key
 batch (`services.key_batches`), whose heartbeat each batch of calls refreshes, and which is
 checked once more right before each commit. A rolled-back source destroys its keys itself; a
 run killed outright leaves them to `dataward keys sweep`.
@@ -27,7 +27,6 @@ run killed outright leaves them to `dataward keys sweep`.
 from __future__ import annotations
 
 import gc
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -47,7 +46,9 @@ from dataward.services.call_parties import PartyResolver
 from dataward.services.call_writer import CallWriter, WriterCounts
 from dataward.services.ingest_names import digest_of, label_of
 from dataward.services.key_batches import INGEST, KeyBatch
-from dataward.services.ports import Parser, UnitOfWork, Vault
+from dataward.services.ports import NewIngest, Parser, UnitOfWork, Vault
+from dataward.services.quarantine_keys import release_line_keys
+from dataward.services.quarantine_writer import QuarantineTarget, QuarantineWriter
 
 BATCH = 5000
 _MAX_LISTED = 10_000
@@ -82,7 +83,8 @@ class Source:
     parser: Parser
     open: Callable[[], AbstractContextManager[TextIO]]
     header: str | None = None
-    """The first line, kept with a quarantine so a corrected CSV line can be read again."""
+    """The first line: kept with a quarantine when the parser says it is a header row, so
+    that corrected lines can be read again."""
     replay_of: int | None = None
     file_name: str | None = None
     """The file's own name, when the text is a file's: stored only as a keyed digest."""
@@ -220,7 +222,7 @@ class _Run:
     """What one source's ingest has done so far (for its report, or its cleanup)."""
 
     counts: WriterCounts = field(default_factory=WriterCounts)
-    key_id: str | None = None
+    lines: QuarantineWriter | None = None
     bad: list[str] = field(default_factory=list)
     read: int = 0
     events: int = 0
@@ -245,13 +247,14 @@ def _ingest_source(
     try:
         with uow, source.open() as stream:
             ingest_id = uow.calls.start_ingest(
-                tenant_id=tenant.id,
-                source="",  # labelled below, once the id is known: never the file's name
-                source_digest=digest_of(vault, tenant.id, source.file_name),
-                format=source.parser.name,
-                actor=actor.id,
-                at=clock.now(),
-                replay_of=source.replay_of,
+                NewIngest(
+                    tenant_id=tenant.id,
+                    format=source.parser.name,
+                    actor=actor.id,
+                    at=clock.now(),
+                    source_digest=digest_of(vault, tenant.id, source.file_name),
+                    replay_of=source.replay_of,
+                )  # labelled below, once the id is known: never the file's name
             )
             label = label_of(ingest_id, source.file_name, source.replay_of)
             uow.calls.label_ingest(ingest_id, label)
@@ -260,31 +263,38 @@ def _ingest_source(
                 resolver.begin()
                 writer = CallWriter(uow, vault, clock, tenant, ingest_id, resolver)
                 run.counts = writer.counts
+                run.lines = QuarantineWriter(
+                    uow, vault, writer.keys,
+                    QuarantineTarget(tenant, ingest_id, source.parser, clock.now(), source.header),
+                )  # fmt: skip
                 items = source.parser.parse(
                     stream, source=source.name, tz=tenant.zone, now=clock.now()
                 )
                 for batch in _batches(items, batch_size):
-                    _take(uow, vault, clock, source, writer, ingest_id, batch, run, quarantine)
+                    _take(clock, writer, run.lines, batch, run, quarantine)
                     if progress is not None:
                         progress(run.read)
                 if run.bad and not quarantine:
                     _reject(tenant, run.bad)
                 writer.finish()
-                _close(uow, clock, actor, tenant, source, ingest_id, run.counts, run.read)
+                run.lines.finish(clock.now())
+                _close(uow, clock, actor, tenant, source, ingest_id, run)
                 writer.keys.heartbeat()  # not taken for dead by the key sweep: its keys stand
                 uow.commit()
                 run.committed = True
             finally:
                 uow.calls.end_bulk()
     except BaseException:
-        # Rolled back: the subjects created in it are gone, so their keys go too. Never after
-        # the commit: those subjects exist, and a key destroyed then would orphan them.
+        # Rolled back: the subjects created in it are gone, so their keys go too, and the keys
+        # of its quarantined lines. Never after the commit: those records exist, and a key
+        # destroyed then would orphan them.
         if not run.committed:
-            if run.counts.created:
-                vault.destroy_keys(run.counts.created)
-            if run.key_id is not None:
-                vault.destroy_key(run.key_id)
+            made = run.counts.created + (run.lines.created if run.lines is not None else [])
+            if made:
+                vault.destroy_keys(made)
         raise
+    if run.lines is not None and run.lines.erased:
+        release_line_keys(uow, vault)  # lines erased before the commit: their keys go now
     if run.counts.stored:
         with uow:
             uow.calls.refresh_statistics(writer.months)
@@ -294,16 +304,13 @@ def _ingest_source(
     report.calls_read += run.read
     report.events_read += run.events
     report.bad.extend(run.bad)
-    _add_counts(report, run.counts)
+    _add_counts(report, run)
 
 
 def _take(
-    uow: UnitOfWork,
-    vault: Vault,
     clock: Clock,
-    source: Source,
     writer: CallWriter,
-    ingest_id: int,
+    lines: QuarantineWriter,
     batch: _Batch,
     run: _Run,
     quarantine: bool,
@@ -314,10 +321,7 @@ def _take(
     run.bad.extend(str(b) for b in batch.bad[: max(0, _MAX_LISTED - len(run.bad))])
     if run.bad and not quarantine:
         return  # rejected: read on only to list every bad line
-    if batch.bad:
-        if run.key_id is None:
-            run.key_id = _open_quarantine(uow, vault, writer.keys, ingest_id, source)
-        writer.quarantine(batch.bad, run.key_id, clock.now())
+    lines.add(batch.bad, clock.now())
     writer.land(batch.calls)
 
 
@@ -328,16 +332,17 @@ def _close(
     tenant: Tenant,
     source: Source,
     ingest_id: int,
-    counts: WriterCounts,
-    read: int,
+    run: _Run,
 ) -> None:
     """The ingest's counts, its end, and its audit entry, in its own transaction."""
+    counts = run.counts
+    quarantined = run.lines.quarantined if run.lines is not None else 0
     uow.calls.add_ingest_counts(
         ingest_id,
-        calls_read=read,
+        calls_read=run.read,
         stored=counts.stored,
         duplicates=counts.duplicates,
-        bad=counts.quarantined,
+        bad=quarantined,
     )
     uow.calls.finish_ingest(ingest_id, clock.now())
     uow.audit.append(
@@ -351,7 +356,7 @@ def _close(
                 "format": source.parser.name,
                 "stored": counts.stored,
                 "duplicates": counts.duplicates,
-                "quarantined": counts.quarantined,
+                "quarantined": quarantined,
                 "subjects_created": counts.subjects,
                 "erased_parties": counts.erased,
             },
@@ -359,26 +364,16 @@ def _close(
     )
 
 
-def _add_counts(report: IngestReport, counts: WriterCounts) -> None:
+def _add_counts(report: IngestReport, run: _Run) -> None:
+    counts = run.counts
     report.stored += counts.stored
     report.duplicates += counts.duplicates
     report.subjects_created += counts.subjects
     report.withheld_parties += counts.withheld
     report.unreadable_numbers += counts.unreadable
     report.erased_parties += counts.erased
-    report.quarantined += counts.quarantined
+    report.quarantined += run.lines.quarantined if run.lines is not None else 0
 
 
 def _reject(tenant: Tenant, bad: list[str]) -> None:
     raise IngestRejected(IngestReport(tenant_id=tenant.id, bad=bad, rejected=True))
-
-
-def _open_quarantine(
-    uow: UnitOfWork, vault: Vault, keys: KeyBatch, ingest_id: int, source: Source
-) -> str:
-    """A key of this ingest's own for its bad lines (destroyed when they are resolved)."""
-    key_id = str(uuid.uuid4())
-    keys.create_keys([key_id])
-    header = vault.seal(key_id, source.header) if source.header is not None else None
-    uow.calls.set_quarantine(ingest_id, key_id, header)
-    return key_id

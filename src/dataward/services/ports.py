@@ -16,7 +16,7 @@ from dataward.domain.requests import RightsRequest, Transition
 from dataward.domain.restrictions import Objection, Restriction
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
-from dataward.services.call_ports import CallRepository, Parser, RollupRepository
+from dataward.services.call_ports import CallRepository, NewIngest, Parser, RollupRepository
 from dataward.services.download_ports import DownloadRepository
 from dataward.services.erasure_ports import (
     ErasedNumberRepository,
@@ -25,6 +25,7 @@ from dataward.services.erasure_ports import (
     StatementRepository,
     SuppressionRepository,
 )
+from dataward.services.quarantine_ports import NewQuarantineLine, QuarantineRepository
 
 __all__ = [
     "AuditLog",
@@ -32,8 +33,11 @@ __all__ = [
     "Clock",
     "ConsentRepository",
     "Mailer",
+    "NewIngest",
+    "NewQuarantineLine",
     "ObjectionRepository",
     "Parser",
+    "QuarantineRepository",
     "RegisterRepository",
     "RequestRepository",
     "RestrictionRepository",
@@ -376,6 +380,9 @@ class UnitOfWork(Protocol):
 
     @property
     def calls(self) -> CallRepository: ...
+
+    @property
+    def quarantine(self) -> QuarantineRepository: ...
 
     @property
     def rollups(self) -> RollupRepository: ...

@@ -3,8 +3,10 @@
 Such a request is not answered on its substance (legal-rules A9). It is logged, forwarded to
 the tenant's controller contact within the agreed working days (`RightsRequest.forward_within`)
 with a letter to that contact, and the requester is told where it went. The tenant's
-administrator may then instruct us to export that caller's calls within the tenant, or to erase
-the caller; each instruction is carried out at once and recorded against the request.
+administrator may then instruct us to export that caller's calls within the tenant, with the
+quarantined lines that name the caller (bad lines of the tenant's files, in plain text: the
+controller asked for what we hold of the person), or to erase the caller, which empties those
+lines too; each instruction is carried out at once and recorded against the request.
 
 The controller contact's address is read through the gate, for handling rights requests, by
 whoever forwards; it goes into the controller's letter sealed under the request's own key.
@@ -31,6 +33,7 @@ from dataward.services.call_access import CallView, calls_of_subject
 from dataward.services.disclosure import read_identifiers
 from dataward.services.erasure import shred
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.quarantine import QuarantinedText, lines_naming
 from dataward.services.requests import RequestView, advance, visible_request
 
 CONTROLLER_LETTER = "controller_notice"
@@ -44,12 +47,14 @@ class Instruction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Carried:
-    """An instruction carried out: what it did, in counts; an export's calls for the tenant."""
+    """An instruction carried out: what it did, in counts; an export's calls for the tenant,
+    and the quarantined lines that name the caller."""
 
     request_id: UUID
     kind: Instruction
     outcome: dict[str, Any]
     calls: tuple[CallView, ...] = ()
+    quarantined: tuple[QuarantinedText, ...] = ()
 
 
 def forward_to_controller(
@@ -125,13 +130,15 @@ def carry_out_instruction(
         if subject is None or subject.tenant_id != tenant_id:
             raise NotFound("subject", str(caller))
     calls: tuple[CallView, ...] = ()
+    lines: tuple[QuarantinedText, ...] = ()
     if kind is Instruction.EXPORT:
         calls = tuple(
             calls_of_subject(
                 uow, vault, clock, gate, actor, tenant_id=tenant_id, subject_id=subject.id
             )
         )
-        outcome: dict[str, Any] = {"calls": len(calls)}
+        lines = tuple(lines_naming(uow, vault, tenant_id, str(subject.id)))
+        outcome: dict[str, Any] = {"calls": len(calls), "quarantined_lines": len(lines)}
     else:
         report = shred(
             uow, vault, clock, gate.register, actor, str(subject.id),
@@ -149,7 +156,7 @@ def carry_out_instruction(
             decision=kind.value, details={"request": str(request.id), **_flat(outcome)},
         )  # fmt: skip
         uow.commit()
-    return Carried(request.id, kind, outcome, calls)
+    return Carried(request.id, kind, outcome, calls, lines)
 
 
 def _flat(outcome: dict[str, Any]) -> dict[str, Any]:

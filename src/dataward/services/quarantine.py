@@ -1,16 +1,20 @@
-"""The quarantine of an ingest's bad lines: list, export for correction, replay, discard.
+"""The quarantine of an ingest's bad lines: list, find by number, export, replay, discard.
 
-Bad lines can hold callers' numbers, so each ingest's lines are sealed under a key of their
-own in the key store. Listing shows only where and why (ingest, its label, line, reason).
-Exporting the lines in plain text for correction is a disclosure: it needs a role that may
-decrypt identifiers, and is audited. Replaying ingests the lines again (corrected, or as stored
-after a parser or mapping fix) through the same path as any file: a replay with bad lines is
-rejected whole and changes nothing. Once replayed or discarded, the lines are emptied, their
-party indexes deleted and the key destroyed, so any copy of them is unreadable.
+Bad lines can hold callers' numbers, so each is sealed under a key of its own in the key store
+(`services.quarantine_writer`). Listing shows only where and why (ingest, its label, line,
+reason). Finding the lines that name a number (`find_quarantined`) compares its blind index
+with the lines' and shows the same, never the number. Exporting the lines in plain text for
+correction is a disclosure: it needs a role that may decrypt identifiers, and is audited.
+Replaying ingests the lines again (corrected, or as stored after a parser or mapping fix)
+through the same path as any file: a replay with bad lines is rejected whole and changes
+nothing. Once replayed or discarded, the lines are emptied, their party indexes deleted and
+their keys destroyed (after the commit, `services.quarantine_keys`), so no copy of them can
+be opened; the ingest's header row goes with its last line.
 
-Erasing a person reaches the lines too: each line is stored with the blind indexes of every
-number and agent id it could hold, and the erasure's unlink step empties every line carrying
-one of the person's and resolves it as `erased` (still listed, never exported or replayed).
+Erasing a person reaches the lines too: the erasure's unlink step empties every line carrying
+one of the person's blind indexes and resolves it as `erased` (still listed, never exported or
+replayed), and the erasure destroys its key. A tenant's instructed export of a caller includes
+the lines naming them (`lines_naming`).
 """
 
 from __future__ import annotations
@@ -25,10 +29,13 @@ from dataward.domain.bounds import check_ingest_id
 from dataward.domain.calls import IngestReport
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound
+from dataward.domain.identifiers import IdentifierType, normalise_phone
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.quarantine_keys import release_line_keys
+from dataward.services.quarantine_ports import DISCARDED, REPLAYED, QuarantinedLine
 
 
 class QuarantineRefused(DatawardError):
@@ -45,22 +52,19 @@ class QuarantineEntry:
     resolution: str | None
 
 
-def list_quarantine(
-    uow: UnitOfWork,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    *,
-    ingest_id: int | None = None,
-    include_resolved: bool = False,
-) -> list[QuarantineEntry]:
-    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
-    check_ingest_id("ingest_id", ingest_id)
-    with uow:
-        lines = uow.calls.quarantined(
-            tenant_id, ingest_id=ingest_id, include_resolved=include_resolved
-        )
-        sources = {i: uow.calls.ingest(i) for i in {line.ingest_id for line in lines}}
+@dataclass(frozen=True, slots=True)
+class QuarantinedText:
+    """A pending line in plain text, for a controller who asked for what we hold of a person."""
+
+    ingest_id: int
+    source: str
+    line: int
+    reason: str
+    text: str
+
+
+def _entries(uow: UnitOfWork, lines: Sequence[QuarantinedLine]) -> list[QuarantineEntry]:
+    sources = {i: uow.calls.ingest(i) for i in {line.ingest_id for line in lines}}
     return [
         QuarantineEntry(
             id=line.id,
@@ -74,24 +78,97 @@ def list_quarantine(
     ]
 
 
-def _pending(uow: UnitOfWork, tenant_id: str, ingest_id: int) -> tuple[Any, Sequence[Any]]:
+def list_quarantine(
+    uow: UnitOfWork,
+    register: Register,
+    actor: Actor,
+    tenant_id: str,
+    *,
+    ingest_id: int | None = None,
+    include_resolved: bool = False,
+) -> list[QuarantineEntry]:
+    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    check_ingest_id("ingest_id", ingest_id)
+    with uow:
+        lines = uow.quarantine.lines(
+            tenant_id, ingest_id=ingest_id, include_resolved=include_resolved
+        )
+        return _entries(uow, lines)
+
+
+def _may_see_identifiers(register: Register, actor: Actor, action: str) -> None:
+    role = next(r for r in register.staff_roles if r.key == actor.role)
+    if not role.decrypt_identifiers:
+        raise ActionNotAllowed(action, "the role may not see identifiers in plain text")
+
+
+def find_quarantined(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    tenant_id: str,
+    phone: str,
+    *,
+    include_resolved: bool = False,
+) -> list[QuarantineEntry]:
+    """The tenant's quarantined lines that name this number, in any spelling the line has it
+    (by its blind index in the tenant, as erasure finds them), listed without their content;
+    so that lines naming someone with no subject left (erased before the lines came) can be
+    found and discarded. Needs a role that may see identifiers; audited, without the number."""
+    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    _may_see_identifiers(register, actor, "find_quarantine")
+    with uow:
+        tenant = uow.tenants.get(tenant_id)
+    if tenant is None:
+        raise NotFound("tenant", tenant_id)
+    number = normalise_phone(phone, tenant.region)
+    index = vault.blind_index(tenant.id, IdentifierType.PHONE.value, number)
+    with uow:
+        lines = uow.quarantine.lines(tenant_id, include_resolved=include_resolved, naming=[index])
+        uow.audit.append(
+            AuditDraft(
+                at=clock.now(),
+                actor=actor.id,
+                action=AuditAction.QUARANTINE_SEARCHED,
+                details={"tenant": tenant_id, "lines": len(lines)},
+            )
+        )
+        found = _entries(uow, lines)
+        uow.commit()
+    return found
+
+
+def _ingest_of(uow: UnitOfWork, tenant_id: str, ingest_id: int) -> Any:
     check_ingest_id("ingest_id", ingest_id)
     record = uow.calls.ingest(ingest_id)
     if record is None or record.tenant_id != tenant_id:
         raise NotFound("ingest", str(ingest_id))  # another tenant's ingest answers alike
-    lines = uow.calls.quarantined(tenant_id, ingest_id=ingest_id)
-    if not lines or record.quarantine_key is None:
+    return record
+
+
+def _pending(uow: UnitOfWork, tenant_id: str, ingest_id: int) -> tuple[Any, list[QuarantinedLine]]:
+    record = _ingest_of(uow, tenant_id, ingest_id)
+    lines = uow.quarantine.lines(tenant_id, ingest_id=ingest_id)
+    if not lines:
         raise QuarantineRefused(f"ingest {ingest_id} has no quarantined lines left")
     return record, lines
 
 
-def _plain_text(vault: Vault, record: Any, lines: Sequence[Any]) -> str:
-    key = record.quarantine_key
+def _open(vault: Vault, record: Any, line: QuarantinedLine) -> str:
+    """A line opened with its own key (or, sealed before lines had keys, its ingest's)."""
+    key = line.key_id if line.key_id is not None else record.quarantine_key
+    return vault.open(key, line.raw_ciphertext).rstrip("\r\n")
+
+
+def _plain_text(vault: Vault, record: Any, header: Any, lines: Sequence[QuarantinedLine]) -> str:
     out: list[str] = []
-    header = record.header_ciphertext
-    if header is not None and record.format == "generic-csv":
-        out.append(vault.open(key, header))
-    out.extend(vault.open(key, line.raw_ciphertext) for line in lines)
+    if header is not None:
+        out.append(_open(vault, record, header))
+    elif record.header_ciphertext is not None and record.format == "generic-csv":
+        out.append(vault.open(record.quarantine_key, record.header_ciphertext))  # before rows
+    out.extend(_open(vault, record, line) for line in lines)
     return "\n".join(out) + "\n"
 
 
@@ -104,15 +181,12 @@ def export_quarantine(
     tenant_id: str,
     ingest_id: int,
 ) -> str:
-    """The ingest's bad lines in plain text (a generic CSV's header first), audited."""
+    """The ingest's bad lines in plain text (its header row first, if kept), audited."""
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
-    role = next(r for r in register.staff_roles if r.key == actor.role)
-    if not role.decrypt_identifiers:
-        raise ActionNotAllowed(
-            "export_quarantine", "the role may not see identifiers in plain text"
-        )
+    _may_see_identifiers(register, actor, "export_quarantine")
     with uow:
         record, lines = _pending(uow, tenant_id, ingest_id)
+        header = uow.quarantine.header(ingest_id)
         uow.audit.append(
             AuditDraft(
                 at=clock.now(),
@@ -122,7 +196,31 @@ def export_quarantine(
             )
         )
         uow.commit()  # the disclosure is on record before the text leaves
-    return _plain_text(vault, record, lines)
+    return _plain_text(vault, record, header, lines)
+
+
+def lines_naming(
+    uow: UnitOfWork, vault: Vault, tenant_id: str, subject_id: str
+) -> list[QuarantinedText]:
+    """The tenant's pending lines that name the subject, in plain text (for the controller's
+    instructed export; its caller records the disclosure)."""
+    with uow:
+        lines = [
+            line
+            for line in uow.quarantine.naming_subject(subject_id)
+            if line.tenant_id == tenant_id
+        ]
+        records = {i: uow.calls.ingest(i) for i in {line.ingest_id for line in lines}}
+    return [
+        QuarantinedText(
+            ingest_id=line.ingest_id,
+            source=records[line.ingest_id].source,
+            line=line.line,
+            reason=line.reason,
+            text=_open(vault, records[line.ingest_id], line),
+        )
+        for line in lines
+    ]
 
 
 def replay_quarantine(
@@ -137,21 +235,22 @@ def replay_quarantine(
     corrected: str | None = None,
     mapping: Path | None = None,
 ) -> IngestReport:
-    """Ingest the lines again; when they all land, resolve them and destroy their key."""
+    """Ingest the lines again; when they all land, resolve them and destroy their keys."""
     from dataward.adapters.ingest.files import text_source
     from dataward.services.ingest import ingest
 
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     with uow:
         record, lines = _pending(uow, tenant_id, ingest_id)
-    text = corrected if corrected is not None else _plain_text(vault, record, lines)
+        header = uow.quarantine.header(ingest_id)
+    text = corrected if corrected is not None else _plain_text(vault, record, header, lines)
     fmt = record.format
     source = replace(
         text_source(text, name=f"ingest-{ingest_id}-replay", format_name=fmt, mapping=mapping),
         replay_of=ingest_id,
     )
     report = ingest(uow, vault, clock, register, actor, tenant_id, [source])
-    _resolve(uow, vault, clock, actor, tenant_id, ingest_id, lines, "replayed")
+    _resolve(uow, vault, clock, actor, record, [line.id for line in lines], REPLAYED)
     return report
 
 
@@ -163,11 +262,27 @@ def discard_quarantine(
     actor: Actor,
     tenant_id: str,
     ingest_id: int,
+    *,
+    lines: Sequence[int] = (),
 ) -> int:
+    """Give up the ingest's pending lines (or only those at these line numbers): emptied, their
+    keys destroyed. An ingest with nothing pending (its lines erased) is still cleaned up: its
+    header row and any key left go. How many lines were discarded."""
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     with uow:
-        _record, lines = _pending(uow, tenant_id, ingest_id)
-    return _resolve(uow, vault, clock, actor, tenant_id, ingest_id, lines, "discarded")
+        record = _ingest_of(uow, tenant_id, ingest_id)
+        if not uow.quarantine.has_any(ingest_id) and record.quarantine_key is None:
+            raise QuarantineRefused(f"ingest {ingest_id} quarantined no line")
+        pending = uow.quarantine.lines(tenant_id, ingest_id=ingest_id)
+    if lines:
+        wanted = set(lines)
+        pending = [line for line in pending if line.line in wanted]
+        missing = len(wanted - {line.line for line in pending})
+        if missing:
+            raise QuarantineRefused(
+                f"ingest {ingest_id} has no pending line at {missing} of the line numbers given"
+            )
+    return _resolve(uow, vault, clock, actor, record, [line.id for line in pending], DISCARDED)
 
 
 def _resolve(
@@ -175,17 +290,17 @@ def _resolve(
     vault: Vault,
     clock: Clock,
     actor: Actor,
-    tenant_id: str,
-    ingest_id: int,
-    lines: Sequence[Any],
+    record: Any,
+    ids: Sequence[int],
     resolution: str,
 ) -> int:
+    """Resolve the lines and audit it; once committed, destroy their keys (and, for lines
+    sealed before lines had keys, the ingest's key when none of its lines is pending)."""
     with uow:
-        record = uow.calls.ingest(ingest_id)
-        n = uow.calls.resolve_quarantined(
-            [line.id for line in lines],
-            at=clock.now(),
-            resolution=resolution,
+        n = uow.quarantine.resolve(ids, at=clock.now(), resolution=resolution)
+        uow.quarantine.close_ingest(record.id, at=clock.now(), resolution=resolution)
+        legacy = record.quarantine_key is not None and not uow.quarantine.lines(
+            record.tenant_id, ingest_id=record.id
         )
         uow.audit.append(
             AuditDraft(
@@ -193,14 +308,18 @@ def _resolve(
                 actor=actor.id,
                 action=AuditAction.QUARANTINE_RESOLVED,
                 details={
-                    "tenant": tenant_id,
-                    "ingest": ingest_id,
+                    "tenant": record.tenant_id,
+                    "ingest": record.id,
                     "lines": n,
                     "resolution": resolution,
                 },
             )
         )
         uow.commit()
-    if record is not None and record.quarantine_key is not None:
+    release_line_keys(uow, vault)
+    if legacy:
         vault.destroy_key(record.quarantine_key)
+        with uow:
+            uow.quarantine.forget_legacy_key(record.id)
+            uow.commit()
     return n

@@ -38,6 +38,7 @@ from dataward.services.erasure import _refuse_if_kept_by_restriction, shred
 from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.marketing_suppression import suppress_subject
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.quarantine_keys import release_line_keys
 from dataward.services.recipients import recipients_to_tell
 from dataward.services.requests import advance, visible_request
 
@@ -153,6 +154,7 @@ def fulfil_erasure(
             going_kinds=sorted({s.type for s in stored} - kept_kinds),
             rule_key=held.rule.key, last_transaction=last_transaction,
         )  # fmt: skip
+        release_line_keys(uow, vault)  # the quarantined lines it emptied
     _complete(uow, clock, holidays, register, actor, result)
     return result
 

@@ -7,9 +7,12 @@ from pathlib import Path
 
 from dataward.adapters.keyfile import create_master_key_file
 from dataward.adapters.register_file import load_register_file
-from dataward.adapters.sql.migrate import NameDigest, current_revision, upgrade
+from dataward.adapters.sql.migrate import NameDigest, current_revision, has_column, upgrade
 from dataward.bootstrap import Container
 from dataward.domain import ingest_names
+from dataward.domain.errors import DatawardError
+from dataward.services.ports import Parser
+from dataward.services.quarantine_upgrade import upgrade_legacy_quarantine
 from dataward.services.register import RegisterLoaded, store_register
 
 
@@ -33,6 +36,7 @@ def initialise(container: Container, *, load_register: bool = True) -> InitResul
     upgrade(container.keystore_engine, store="keystore")
     container.vault().ensure_index_key()
     upgrade(container.engine, name_digest=name_digest(container))
+    upgrade_quarantine(container)
     loaded: RegisterLoaded | None = None
     if load_register:
         with container.uow() as uow:
@@ -57,3 +61,24 @@ def name_digest(container: Container) -> NameDigest:
         )
 
     return digest
+
+
+def upgrade_quarantine(container: Container) -> int:
+    """Once the schema gives each quarantined line a key of its own (revision 0017), re-seal
+    and index the lines quarantined before (`services.quarantine_upgrade`); how many ingests
+    were brought up to date. Nothing before that revision."""
+    if not has_column(container.engine, "call_quarantine", "key_id"):
+        return 0
+    return upgrade_legacy_quarantine(
+        container.uow(), container.vault(), container.clock, parser_for
+    )
+
+
+def parser_for(format_name: str) -> Parser | None:
+    """The format's parser; None for one that needs what is not kept (a column mapping)."""
+    from dataward.adapters.ingest.detect import open_parser
+
+    try:
+        return open_parser(format_name)
+    except DatawardError:
+        return None

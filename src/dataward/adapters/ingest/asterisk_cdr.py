@@ -341,6 +341,15 @@ class AsteriskCdrCsvParser:
         for legs in window.drain():
             yield call_of(legs, self.name)
 
+    def is_header(self, line: str) -> bool:  # noqa: ARG002 - the Parser protocol
+        """Asterisk writes CDRs without a header: the first line is a call record."""
+        return False
+
+    def agent_fields(self, raw: str) -> list[str]:  # noqa: ARG002 - the Parser protocol
+        """None by column: agents are channel peers (`SIP/301-00000007`), found wherever an
+        interface is written in the line."""
+        return []
+
 
 def _looks_like_uniqueid(text: str) -> bool:
     head, dot, tail = text.rpartition(".")
@@ -368,3 +377,12 @@ class AsteriskCdrCustomParser:
     ) -> Iterator[ParsedItem]:
         for item in _read(stream, source, tz, self._layout, RecordLimits.at(now)):
             yield item if isinstance(item, BadRecord) else call_of([item], self.name)
+
+    def is_header(self, line: str) -> bool:  # noqa: ARG002 - the Parser protocol
+        """Asterisk writes CDRs without a header: the first line is a call record."""
+        return False
+
+    def agent_fields(self, raw: str) -> list[str]:  # noqa: ARG002 - the Parser protocol
+        """None by column: agents are channel peers (`SIP/301-00000007`), found wherever an
+        interface is written in the line."""
+        return []

@@ -108,6 +108,14 @@ class AsteriskQueueLogParser:
         if self.assemble_calls:
             yield from assembler.finish()
 
+    def is_header(self, line: str) -> bool:  # noqa: ARG002 - the Parser protocol
+        """A queue_log has no header: its first line is an event."""
+        return False
+
+    def agent_fields(self, raw: str) -> list[str]:
+        """The agent field (the fourth), an interface such as `SIP/200`."""
+        return raw.rstrip("\r\n").split("|")[3:4]
+
 
 def _refusal(fields: list[str], limits: RecordLimits, *, check_time: bool) -> BadField | None:
     """Why these fields are not a queue_log line, in words without their content."""

@@ -51,7 +51,13 @@ from enum import IntEnum
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from dataward.adapters.ingest.generic_csv import CsvRows, columns_problem, head_rows, printable
+from dataward.adapters.ingest.generic_csv import (
+    CsvRows,
+    columns_problem,
+    head_rows,
+    printable,
+    split_raw,
+)
 from dataward.domain.record_limits import RecordLimits, ascii_digits, elapsed
 from dataward.domain.telephony import (
     BadField,
@@ -189,6 +195,15 @@ class BroadworksCsvParser:
                 yield self._call(row, tz, limits, rows.location())
             except BadField as bad:
                 yield rows.bad(bad)
+
+    def is_header(self, line: str) -> bool:
+        """A first row whose startTime does not begin with a digit, which `parse` skips."""
+        rows = head_rows([line])
+        return bool(rows) and _is_header(rows[0])
+
+    def agent_fields(self, raw: str) -> list[str]:
+        """userId (field 121), the BroadWorks user the record belongs to."""
+        return [_at(split_raw(raw), _USER_ID)]
 
     def _call(
         self, row: list[str], tz: ZoneInfo, limits: RecordLimits, location: SourceLocation

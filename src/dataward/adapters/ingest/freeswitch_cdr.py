@@ -189,6 +189,15 @@ class FreeswitchCdrCsvParser:
             except BadField as bad:
                 yield rows.bad(bad)
 
+    def is_header(self, line: str) -> bool:
+        """The row repeating the column names, which `parse` skips."""
+        rows = head_rows([line])
+        return bool(rows) and _is_header(rows[0])
+
+    def agent_fields(self, raw: str) -> list[str]:  # noqa: ARG002 - the Parser protocol
+        """The template has no agent column."""
+        return []
+
 
 def _call(row: list[str], tz: ZoneInfo, limits: RecordLimits, location: SourceLocation) -> RawCall:
     uuid = row[_UUID]

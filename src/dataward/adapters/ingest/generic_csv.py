@@ -144,6 +144,16 @@ class CsvRows:
         return SkippedLine(self.location(), why)
 
 
+def split_raw(raw: str, *, delimiter: str = ",", quotechar: str = '"') -> list[str]:
+    """A raw line's fields as CSV, or split at the delimiter where it is not valid CSV."""
+    try:
+        rows = [row for row in csv.reader(raw.splitlines(), delimiter=delimiter,
+                                          quotechar=quotechar) if row]  # fmt: skip
+    except csv.Error:
+        return raw.split(delimiter)
+    return [field for row in rows for field in row]
+
+
 def head_rows(head: list[str], *, delimiter: str = ",") -> list[list[str]]:
     """The sniffing lines split as CSV (non-empty rows only; stops at the first CSV error)."""
     rows: list[list[str]] = []
@@ -174,6 +184,7 @@ class GenericCsvParser:
         if problems:
             raise MappingInvalid(source, problems)
         self.mapping = mapping
+        self._agent_at = _positions(mapping, None).get("agent_id")
 
     @classmethod
     def from_file(cls, path: Path | str) -> GenericCsvParser:
@@ -202,6 +213,7 @@ class GenericCsvParser:
             if reader is None:
                 positions = _positions(mapping, (row, rows.location()))
                 reader = _RowReader(mapping, positions, zone, limits)
+                self._agent_at = reader.at.get("agent_id")
                 yield rows.skipped("header")
                 continue
             if len(row) < reader.width:
@@ -211,6 +223,18 @@ class GenericCsvParser:
                 yield reader.call(row, rows.location())
             except BadField as bad:
                 yield rows.bad(bad)
+
+    def is_header(self, line: str) -> bool:  # noqa: ARG002 - the Parser protocol
+        """The mapping says whether the first row names the columns."""
+        return self.mapping.header
+
+    def agent_fields(self, raw: str) -> list[str]:
+        """The mapping's agent_id column (found in the header by `parse`, when named)."""
+        at = self._agent_at
+        if at is None:
+            return []
+        fields = split_raw(raw, delimiter=self.mapping.delimiter, quotechar=self.mapping.quotechar)
+        return fields[at : at + 1]
 
 
 def _positions(

@@ -3,9 +3,12 @@
 No column holds a phone number, a caller's name or a channel string: parties are subject
 references (`caller_ref`, `callee_ref`, `agent_ref`, UUIDs of subjects in the vault), a call's
 source identity is a keyed digest (`source_key`), an ingest is named by a neutral label and a
-keyed digest of its file's name (`domain.ingest_names`), and a quarantined line is ciphertext
-under a key of its own in the key store, found by erasure through the blind indexes of the
-numbers and agent ids it could hold (`quarantine_parties`).
+keyed digest of its file's name (`domain.ingest_names`), and a quarantined line (or a file's
+header row, kept with its quarantine) is ciphertext under a key of its own in the key store
+(`key_id`, destroyed once the line is resolved), found by erasure through the blind indexes of
+the numbers and agent ids it could hold (`quarantine_parties`). `ingests.quarantine_key` and
+`header_ciphertext` are what lines quarantined before per-line keys were sealed under, until
+the upgrade re-seals them (`services.quarantine_upgrade`).
 
 On PostgreSQL `calls` is partitioned by month of `started_at` (`calls_YYYY_MM`, created before
 the first insert into that month), so a retention sweep can drop whole months. Its key
@@ -33,6 +36,8 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    and_,
+    false,
 )
 
 from dataward.adapters.sql.tables import metadata
@@ -107,7 +112,19 @@ call_quarantine = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("resolved_at", UTCDateTime(), nullable=True),
     Column("resolution", String(16), nullable=True),
-    comment="Unreadable lines, encrypted under their ingest's own key until resolved.",
+    Column("key_id", String(36), nullable=True, index=True),
+    Column("header", Boolean, nullable=False, server_default=false()),
+    comment="Unreadable lines and header rows, each encrypted under a key of its own.",
+)
+Index(
+    "ix_call_quarantine_released_keys",
+    call_quarantine.c.resolved_at,
+    sqlite_where=and_(
+        call_quarantine.c.resolved_at.is_not(None), call_quarantine.c.key_id.is_not(None)
+    ),
+    postgresql_where=and_(
+        call_quarantine.c.resolved_at.is_not(None), call_quarantine.c.key_id.is_not(None)
+    ),
 )
 
 quarantine_parties = Table(

@@ -1,8 +1,8 @@
-"""The call store on SQLAlchemy Core: calls, ingests, the quarantine and their unlink steps.
+"""The call store on SQLAlchemy Core: calls, the ingests that brought them, and the unlink step.
 
 Rows move as plain tuples in the hot path (an ingest writes millions), and the repository
-never sees a number: the service resolves parties to subject references before calling it,
-and hands over a quarantined line sealed, with the blind indexes of whoever it could name.
+never sees a number: the service resolves parties to subject references before calling it.
+The quarantine of bad lines has its own repository (`adapters.sql.quarantine`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     case,
-    delete,
     func,
     insert,
     or_,
@@ -25,11 +24,12 @@ from sqlalchemy import (
     update,
 )
 
-from dataward.adapters.sql.call_tables import call_quarantine, calls, ingests, quarantine_parties
+from dataward.adapters.sql.call_tables import calls, ingests
 from dataward.adapters.sql.unlink import register_unlink_step
-from dataward.adapters.sql.vault_tables import identifiers, tombstones
+from dataward.adapters.sql.vault_tables import tombstones
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import Direction, Disposition
+from dataward.services.call_ports import NewIngest
 
 _KEY_BATCH = 500
 _PARTY_COLUMNS = ("caller_ref", "callee_ref", "agent_ref")
@@ -94,21 +94,9 @@ class IngestRecord:
     duplicates: int
     bad: int
     quarantine_key: str | None
+    """Before lines had keys of their own: the ingest's key they were sealed under."""
     header_ciphertext: bytes | None
     replay_of: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class QuarantinedLine:
-    id: int
-    ingest_id: int
-    tenant_id: str
-    line: int
-    reason: str
-    raw_ciphertext: bytes
-    created_at: datetime
-    resolved_at: datetime | None
-    resolution: str | None
 
 
 class SqlCallRepository:
@@ -117,35 +105,21 @@ class SqlCallRepository:
 
     # ingests -------------------------------------------------------------------------------
 
-    def start_ingest(
-        self,
-        *,
-        tenant_id: str,
-        source: str,
-        format: str,  # noqa: A002 - the column's name
-        actor: str,
-        at: datetime,
-        source_digest: bytes | None = None,
-        quarantine_key: str | None = None,
-        header_ciphertext: bytes | None = None,
-        replay_of: int | None = None,
-    ) -> int:
+    def start_ingest(self, new: NewIngest) -> int:
         result = self._connection.execute(
             insert(ingests)
             .values(
-                tenant_id=tenant_id,
-                source=source[-255:],
-                source_digest=source_digest,
-                format=format,
-                actor=actor,
-                started_at=at,
+                tenant_id=new.tenant_id,
+                source=new.source[-255:],
+                source_digest=new.source_digest,
+                format=new.format,
+                actor=new.actor,
+                started_at=new.at,
                 calls_read=0,
                 stored=0,
                 duplicates=0,
                 bad=0,
-                quarantine_key=quarantine_key,
-                header_ciphertext=header_ciphertext,
-                replay_of=replay_of,
+                replay_of=new.replay_of,
             )
             .returning(ingests.c.id)
         )
@@ -163,13 +137,6 @@ class SqlCallRepository:
                 duplicates=ingests.c.duplicates + duplicates,
                 bad=ingests.c.bad + bad,
             )
-        )
-
-    def set_quarantine(self, ingest_id: int, key_id: str, header: bytes | None) -> None:
-        self._connection.execute(
-            update(ingests)
-            .where(ingests.c.id == ingest_id)
-            .values(quarantine_key=key_id, header_ciphertext=header)
         )
 
     def label_ingest(self, ingest_id: int, label: str) -> None:
@@ -325,53 +292,6 @@ class SqlCallRepository:
         for row in result:
             yield _stored_call(row._mapping)
 
-    # quarantine ----------------------------------------------------------------------------
-
-    def quarantine(
-        self, rows: Sequence[dict[str, Any]], parties: Sequence[Iterable[bytes]]
-    ) -> None:
-        """Quarantined lines, each with the blind indexes of the parties it could name
-        (`parties[i]` for `rows[i]`), so that erasing one of them reaches the line."""
-        if not rows:
-            return
-        ids = self._connection.execute(
-            insert(call_quarantine).returning(call_quarantine.c.id, sort_by_parameter_order=True),
-            list(rows),
-        ).scalars()
-        index_rows = [
-            {"quarantine_id": line_id, "blind_index": index}
-            for line_id, indexes in zip(ids, parties, strict=True)
-            for index in set(indexes)
-        ]
-        if index_rows:
-            self._connection.execute(insert(quarantine_parties), index_rows)
-
-    def quarantined(
-        self, tenant_id: str, *, ingest_id: int | None = None, include_resolved: bool = False
-    ) -> list[QuarantinedLine]:
-        query = select(call_quarantine).where(call_quarantine.c.tenant_id == tenant_id)
-        if ingest_id is not None:
-            query = query.where(call_quarantine.c.ingest_id == ingest_id)
-        if not include_resolved:
-            query = query.where(call_quarantine.c.resolved_at.is_(None))
-        rows = self._connection.execute(
-            query.order_by(call_quarantine.c.ingest_id, call_quarantine.c.line)
-        )
-        return [QuarantinedLine(**row._mapping) for row in rows]
-
-    def resolve_quarantined(self, ids: Sequence[int], *, at: datetime, resolution: str) -> int:
-        if not ids:
-            return 0
-        result = self._connection.execute(
-            update(call_quarantine)
-            .where(call_quarantine.c.id.in_(list(ids)), call_quarantine.c.resolved_at.is_(None))
-            .values(resolved_at=at, resolution=resolution, raw_ciphertext=b"")
-        )
-        self._connection.execute(
-            delete(quarantine_parties).where(quarantine_parties.c.quarantine_id.in_(list(ids)))
-        )
-        return int(result.rowcount)
-
 
 def ensure_month_partitions(connection: Connection, months: Iterable[tuple[int, int]]) -> None:
     """Create `calls_YYYY_MM` for each month missing, serialised by an advisory lock."""
@@ -454,39 +374,3 @@ def _unlink_calls(connection: Connection, subject_id: str, _at: datetime) -> int
 
 
 register_unlink_step("calls", _unlink_calls)
-
-
-ERASED = "erased"
-"""The resolution of a quarantined line destroyed because it named an erased subject."""
-
-
-def _erase_quarantined(connection: Connection, subject_id: str, at: datetime) -> int:
-    """Shredding: every quarantined line that could name the subject (one of its identifiers'
-    blind indexes is among the line's) is emptied and resolved as erased, and its indexes go.
-    The line's ingest, number and reason stay listed, so nothing vanishes without trace; the
-    line can no longer be exported or replayed. Runs before the identifiers are deleted.
-    Returns how many lines were erased."""
-    indexes = select(identifiers.c.blind_index).where(identifiers.c.subject_id == subject_id)
-    lines = list(
-        connection.execute(
-            select(quarantine_parties.c.quarantine_id)
-            .where(quarantine_parties.c.blind_index.in_(indexes))
-            .distinct()
-        ).scalars()
-    )
-    erased = 0
-    for start in range(0, len(lines), _KEY_BATCH):
-        chunk = lines[start : start + _KEY_BATCH]
-        result = connection.execute(
-            update(call_quarantine)
-            .where(call_quarantine.c.id.in_(chunk), call_quarantine.c.resolved_at.is_(None))
-            .values(resolved_at=at, resolution=ERASED, raw_ciphertext=b"")
-        )
-        erased += int(result.rowcount)
-        connection.execute(
-            delete(quarantine_parties).where(quarantine_parties.c.quarantine_id.in_(chunk))
-        )
-    return erased
-
-
-register_unlink_step("quarantine", _erase_quarantined)

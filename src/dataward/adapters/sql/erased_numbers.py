@@ -91,6 +91,15 @@ class SqlErasedNumberRepository:
         ).first()
         return row is not None
 
+    def erased_since(self, tenant_id: str, since: datetime) -> bool:
+        """Whether any number of the tenant was erased at or after `since`."""
+        row = self._connection.execute(
+            select(erased_numbers.c.digest)
+            .where(erased_numbers.c.tenant_id == tenant_id, erased_numbers.c.erased_at >= since)
+            .limit(1)
+        ).first()
+        return row is not None
+
     def erased_at(self, tenant_id: str, digests: Sequence[bytes]) -> dict[bytes, datetime]:
         """digest -> when it was last erased, for those of these digests that were."""
         found: dict[bytes, datetime] = {}

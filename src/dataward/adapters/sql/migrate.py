@@ -13,7 +13,7 @@ from typing import Literal
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 Store = Literal["main", "keystore"]
 _LOCATIONS: dict[str, tuple[str, str]] = {
@@ -60,3 +60,11 @@ def current_revision(engine: Engine, *, store: Store = "main") -> str | None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": table})
         return context.get_current_revision()
+
+
+def has_column(engine: Engine, table: str, column: str) -> bool:
+    """Whether the schema as it stands has this column (a data step that needs a revision)."""
+    inspector = inspect(engine)
+    if not inspector.has_table(table):
+        return False
+    return any(c["name"] == column for c in inspector.get_columns(table))

@@ -27,6 +27,7 @@ from dataward.adapters.sql.erasure_tables import (
     SqlSuppressionRepository,
 )
 from dataward.adapters.sql.key_owners import SqlKeyOwnerRepository
+from dataward.adapters.sql.quarantine import SqlQuarantineRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.requests import SqlRequestRepository
 from dataward.adapters.sql.rollups import SqlRollupRepository
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
     tenants: SqlTenantRepository
     audit: SqlAuditLog
     calls: SqlCallRepository
+    quarantine: SqlQuarantineRepository
     rollups: SqlRollupRepository
     requests: SqlRequestRepository
     suppressions: SqlSuppressionRepository
@@ -75,6 +77,7 @@ class SqlUnitOfWork:
         self.tenants = SqlTenantRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         self.calls = SqlCallRepository(self._connection)
+        self.quarantine = SqlQuarantineRepository(self._connection)
         self.rollups = SqlRollupRepository(self._connection)
         self.requests = SqlRequestRepository(self._connection)
         self.suppressions = SqlSuppressionRepository(self._connection)

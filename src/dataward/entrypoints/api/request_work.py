@@ -90,11 +90,24 @@ class InstructionIn(BaseModel):
     subject_id: UUID | None = Field(None, description="The caller, if the request names none")
 
 
+class QuarantinedLineOut(BaseModel):
+    ingest_id: int
+    source: str = Field(description="The ingest's label (`file-7.log`), never a file's name")
+    line: int
+    reason: str
+    text: str = Field(description="The line as the tenant's file had it")
+
+
 class InstructionOut(BaseModel):
     request_id: UUID
     kind: Instruction
     outcome: dict[str, Any]
     calls: list[CallOut] = Field(default_factory=list, description="An export's calls")
+    quarantined_lines: list[QuarantinedLineOut] = Field(
+        default_factory=list,
+        description="An export's quarantined lines that name the caller (bad lines of the "
+        "tenant's files), in plain text",
+    )
 
 
 @router.post(
@@ -117,6 +130,12 @@ def instruct(
         kind=done.kind,
         outcome=done.outcome,
         calls=[CallOut.of(view) for view in done.calls],
+        quarantined_lines=[
+            QuarantinedLineOut(
+                ingest_id=q.ingest_id, source=q.source, line=q.line, reason=q.reason, text=q.text
+            )
+            for q in done.quarantined
+        ],
     )
 
 

@@ -31,11 +31,14 @@ def _revision_refused() -> Iterator[None]:
 def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Upgrade the schema (default: to the newest revision)."""
     from dataward.adapters.sql import migrate
-    from dataward.services.setup import name_digest
+    from dataward.services.setup import name_digest, upgrade_quarantine
 
     with container() as wired, _revision_refused():
         migrate.upgrade(wired.engine, revision, name_digest=name_digest(wired))
+        upgraded = upgrade_quarantine(wired)
         typer.echo(f"schema at {migrate.current_revision(wired.engine)}")
+    if upgraded:
+        typer.echo(f"{upgraded} ingest(s)' quarantined lines re-sealed under keys of their own")
 
 
 @app.command()

@@ -195,21 +195,45 @@ def quarantine_list(
         typer.Option("--ingest", min=1, max=MAX_INGEST_ID, help="Only this ingest."),
     ] = None,
     resolved: Annotated[
-        bool, typer.Option("--resolved", help="Include lines already replayed or discarded.")
+        bool,
+        typer.Option("--resolved", help="Include lines already replayed, discarded or erased."),
     ] = False,
+    phone: Annotated[
+        str | None,
+        typer.Option(
+            "--phone",
+            metavar="NUMBER",
+            help="Only the lines naming this number, in any spelling (needs a role that may "
+            "see identifiers; the number is not shown or kept).",
+        ),
+    ] = None,
 ) -> None:
     """List quarantined lines: ingest, its label, line and reason (never the line's content)."""
-    from dataward.services.quarantine import list_quarantine
+    from dataward.services.quarantine import find_quarantined, list_quarantine
 
     with fail_on_dataward_error(), container() as wired:
-        entries = list_quarantine(
-            wired.uow(read_only=True),
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            ingest_id=ingest_id,
-            include_resolved=resolved,
-        )
+        if phone is not None:
+            if ingest_id is not None:
+                raise typer.BadParameter("not with --ingest", param_hint="--phone")
+            entries = find_quarantined(
+                wired.uow(),
+                wired.vault(),
+                wired.clock,
+                active_register(wired),
+                cli_actor(wired),
+                tenant,
+                phone,
+                include_resolved=resolved,
+            )
+        else:
+            entries = list_quarantine(
+                wired.uow(read_only=True),
+                active_register(wired),
+                cli_actor(wired),
+                tenant,
+                ingest_id=ingest_id,
+                include_resolved=resolved,
+            )
     if not entries:
         typer.echo("no quarantined lines")
         return
@@ -290,9 +314,18 @@ def quarantine_replay(
 def quarantine_discard(
     ingest_id: IngestArg,
     tenant: TenantOption,
+    lines: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--line",
+            min=1,
+            max=MAX_INGEST_ID,
+            help="Only the line at this line number (repeat for more; default: every line).",
+        ),
+    ] = None,
 ) -> None:
-    """Give up an ingest's quarantined lines: their key is destroyed, so they are unreadable."""
+    """Give up an ingest's quarantined lines: their keys are destroyed, so they are unreadable."""
     from dataward.services.quarantine import discard_quarantine
 
-    n = _on_quarantine(discard_quarantine, tenant, ingest_id)
+    n = _on_quarantine(discard_quarantine, tenant, ingest_id, lines=tuple(lines or ()))
     typer.echo(f"discarded {n} line(s) of ingest {ingest_id}")

@@ -116,7 +116,8 @@ def instruct(
     ] = None,
 ) -> None:
     """As a tenant's administrator (its controller), have us export a forwarded request's
-    caller's calls within the tenant, or erase the caller; recorded against the request."""
+    caller's calls within the tenant (with the quarantined lines naming them), or erase the
+    caller; recorded against the request."""
     from dataward.services.processor import carry_out_instruction
 
     with fail_on_dataward_error(), container() as wired:
@@ -128,7 +129,15 @@ def instruct(
         from dataward.entrypoints.api.calls import CallOut
 
         calls = [CallOut.of(view).model_dump(mode="json") for view in done.calls]
-        body = json.dumps({"request": request_id, "calls": calls}, indent=2) + "\n"
+        lines = [
+            {"ingest": q.ingest_id, "source": q.source, "line": q.line, "reason": q.reason,
+             "text": q.text}
+            for q in done.quarantined
+        ]  # fmt: skip
+        body = json.dumps(
+            {"request": request_id, "calls": calls, "quarantined_lines": lines}, indent=2
+        )
+        body += "\n"
         write_output(body, output, private=True)
     typer.echo(f"{kind.value} carried out: {json.dumps(done.outcome, sort_keys=True)}", err=True)
 

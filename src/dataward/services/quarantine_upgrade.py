@@ -1,0 +1,117 @@
+"""Lines quarantined before each line had a key of its own: re-sealed and indexed at upgrade.
+
+Before revision 0015 a quarantined line was not indexed by whoever it names, so no erasure
+could find it; before 0017 every line of an ingest was sealed under one key of the ingest,
+with the file's first line kept beside as its "header", whatever the format. When `dataward
+init` or `dataward db upgrade` runs, with the key store at hand, each such ingest is brought up
+to date (`upgrade_legacy_quarantine`): its pending lines are opened with its key, sealed anew
+under keys of their own and indexed as a line quarantined now is; its first line is kept, as a
+header row, only if the format's parser calls it a header (for `generic-csv`, whose mapping is
+not kept, as before: it was the header row); then the ingest's key is destroyed, so the lines
+erased or resolved before cannot be opened from any copy either.
+
+Idempotent and safe to interrupt: the new keys are named by a key batch and destroyed if their
+transaction fails (the sweep destroys them if the process dies); an ingest is done once its
+key is gone and forgotten, which happens only after its lines committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+
+from dataward.domain.clock import Clock
+from dataward.domain.errors import KeyUnavailable
+from dataward.services.key_batches import INGEST, enrolling
+from dataward.services.ports import Parser, UnitOfWork, Vault
+from dataward.services.quarantine_keys import release_line_keys
+from dataward.services.quarantine_ports import DISCARDED, NewQuarantineLine, QuarantinedLine
+from dataward.services.quarantine_writer import HEADER_REASON, line_parties
+
+ParserFor = Callable[[str], Parser | None]
+"""A format's parser, or None when it cannot be made (a generic CSV's mapping is not kept)."""
+
+
+def upgrade_legacy_quarantine(
+    uow: UnitOfWork, vault: Vault, clock: Clock, parser_for: ParserFor
+) -> int:
+    """Bring every ingest whose lines share its key up to date; how many there were."""
+    with uow:
+        ingest_ids = uow.quarantine.legacy_ingests()
+    for ingest_id in ingest_ids:
+        _upgrade_ingest(uow, vault, clock, parser_for, ingest_id)
+    if ingest_ids:
+        release_line_keys(uow, vault)
+    return len(ingest_ids)
+
+
+def _opened(vault: Vault, key: str, lines: Sequence[QuarantinedLine]) -> list[str] | None:
+    try:
+        return [vault.open(key, line.raw_ciphertext) for line in lines]
+    except KeyUnavailable:
+        return None  # the key is gone: the lines were shredded already
+
+
+def _upgrade_ingest(
+    uow: UnitOfWork, vault: Vault, clock: Clock, parser_for: ParserFor, ingest_id: int
+) -> None:
+    with enrolling(vault, INGEST) as keys, uow:
+        record = uow.calls.ingest(ingest_id)
+        tenant = uow.tenants.get(record.tenant_id)
+        old_key = record.quarantine_key
+        lines = uow.quarantine.legacy_lines(ingest_id)
+        texts = _opened(vault, old_key, lines) if lines else []
+        if tenant is None or texts is None:  # nothing can be read or indexed: nothing is kept
+            now = clock.now()
+            uow.quarantine.resolve([line.id for line in lines], at=now, resolution=DISCARDED)
+            lines, texts = [], []
+        parser = parser_for(record.format)
+        plain = {str(uuid.uuid4()): text for text in texts}
+        header = _header(vault, record, parser) if lines else None
+        header_key = str(uuid.uuid4())
+        if header is not None:
+            plain[header_key] = header
+        sealed = keys.enrol({key: [text] for key, text in plain.items()}) if plain else {}
+        for line, (key, text) in zip(lines, plain.items(), strict=False):  # the header is last
+            fields = parser.agent_fields(text) if parser is not None else ()
+            parties = line_parties(vault, tenant, text, fields) if tenant else frozenset()
+            uow.quarantine.reseal(line.id, key, sealed[key][0], parties)
+        if header is not None and tenant is not None:
+            uow.quarantine.add(
+                [
+                    NewQuarantineLine(
+                        ingest_id=ingest_id,
+                        tenant_id=record.tenant_id,
+                        line=1,
+                        reason=HEADER_REASON,
+                        key_id=header_key,
+                        ciphertext=sealed[header_key][0],
+                        parties=line_parties(vault, tenant, header, ()),
+                        created_at=clock.now(),
+                        header=True,
+                    )
+                ]
+            )
+        uow.quarantine.drop_legacy_header(ingest_id)
+        keys.heartbeat()
+        uow.commit()
+        keys.landed = True
+    vault.destroy_key(old_key)
+    with uow:
+        uow.quarantine.forget_legacy_key(ingest_id)
+        uow.commit()
+
+
+def _header(vault: Vault, record: object, parser: Parser | None) -> str | None:
+    """The ingest's first line, if its format calls it a header row."""
+    sealed = getattr(record, "header_ciphertext", None)
+    key = getattr(record, "quarantine_key", None)
+    if sealed is None or key is None:
+        return None
+    try:
+        first = vault.open(key, sealed)
+    except KeyUnavailable:
+        return None
+    if parser is None:
+        return first if getattr(record, "format", None) == "generic-csv" else None
+    return first if parser.is_header(first) else None

@@ -1,0 +1,117 @@
+"""`dataward ingest quarantine --phone`, `dataward ingest discard --line` and `dataward db
+upgrade` on a quarantine from before lines had keys of their own, as staff would run them."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from dataward.bootstrap import bootstrap
+from dataward.domain.clock import FixedClock
+from dataward.entrypoints.cli.main import app
+
+runner = CliRunner()
+ADMIN = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "acme"}
+NUMBER = "07700900123"
+
+
+@pytest.fixture
+def acme(data_dir: Path) -> Path:
+    result = runner.invoke(app, ["tenants", "create", "Acme Ltd", "--id", "acme"])
+    assert result.exit_code == 0, result.output
+    return data_dir
+
+
+@pytest.mark.usefixtures("acme")
+def test_lines_naming_a_number_are_listed_without_it_and_discarded_by_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "queue_log"
+    path.write_text(
+        "1764000000|1.1|sales|NONE|ENTERQUEUE||07700900999|1\n"
+        "1764000009|1.1|sales|NONE|ABANDON|1|1|9\n"
+        "17640001oo|2.1|sales|NONE|ENTERQUEUE||+44 7700 900123|1\n"
+        "17640002oo|3.1|sales|NONE|ENTERQUEUE||07700900888|1\n"
+    )
+    kept = runner.invoke(
+        app, ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
+              "asterisk-queue-log"], env={"DATAWARD_ACTOR_ROLE": "operator"},
+    )  # fmt: skip
+    assert kept.exit_code == 0, kept.output
+
+    found = runner.invoke(
+        app, ["ingest", "quarantine", "--tenant", "acme", "--phone", "07700 900 123"], env=ADMIN
+    )
+    assert found.exit_code == 0, found.output
+    assert found.stdout.splitlines() == ["ingest 1  file-1:3  time: not an epoch"]
+    refused = runner.invoke(
+        app, ["ingest", "quarantine", "--tenant", "acme", "--phone", NUMBER],
+        env={"DATAWARD_ACTOR_ROLE": "operator"},
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert NUMBER not in refused.output
+    nonsense = runner.invoke(
+        app, ["ingest", "quarantine", "--tenant", "acme", "--phone", "x12ab"], env=ADMIN
+    )
+    assert nonsense.exit_code != 0
+    assert "12ab" not in nonsense.output
+
+    discarded = runner.invoke(
+        app, ["ingest", "discard", "1", "--tenant", "acme", "--line", "3"], env=ADMIN
+    )
+    assert discarded.exit_code == 0, discarded.output
+    assert "discarded 1 line(s) of ingest 1" in discarded.stdout
+    left = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"], env=ADMIN)
+    assert left.stdout.splitlines() == ["ingest 1  file-1:4  time: not an epoch"]
+    missing = runner.invoke(
+        app, ["ingest", "discard", "1", "--tenant", "acme", "--line", "3"], env=ADMIN
+    )
+    assert missing.exit_code == 1
+    assert "no pending line" in missing.output
+
+
+@pytest.mark.usefixtures("acme")
+def test_db_upgrade_reseals_and_indexes_a_quarantine_from_before(clock: FixedClock) -> None:
+    downgraded = runner.invoke(app, ["db", "downgrade", "0016"])
+    assert downgraded.exit_code == 0, downgraded.output
+    wired = bootstrap(clock=clock)
+    try:
+        vault = wired.vault()
+        key = str(uuid.uuid4())
+        vault.create_keys([key])
+        line = f"17640001oo|2.1|sales|NONE|ENTERQUEUE||{NUMBER}|1"
+        with wired.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO ingests (id, tenant_id, source, format, actor, started_at, "
+                    "calls_read, stored, duplicates, bad, quarantine_key, header_ciphertext) "
+                    "VALUES (7, 'acme', 'file-7', 'asterisk-queue-log', 'op', :at, 0, 0, 0, 1, "
+                    ":key, :header)"
+                ),
+                {"at": wired.clock.now(), "key": key, "header": vault.seal(key, line)},
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO call_quarantine (ingest_id, tenant_id, line, reason, "
+                    "raw_ciphertext, created_at) VALUES (7, 'acme', 1, 'time: not an epoch', "
+                    ":sealed, :at)"
+                ),
+                {"at": wired.clock.now(), "sealed": vault.seal(key, line)},
+            )
+    finally:
+        wired.close()
+
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "1 ingest(s)' quarantined lines re-sealed under keys of their own" in upgraded.stdout
+    found = runner.invoke(
+        app, ["ingest", "quarantine", "--tenant", "acme", "--phone", NUMBER], env=ADMIN
+    )
+    assert found.stdout.splitlines() == ["ingest 7  file-7:1  time: not an epoch"]
+    again = runner.invoke(app, ["db", "upgrade"])
+    assert "re-sealed" not in again.stdout

@@ -1,0 +1,132 @@
+"""A person's quarantined lines are data we hold about them: the tenant's instructed export of a
+caller includes the lines that name them (audited), and lines naming someone with no subject
+left can be found by their number, without it being shown or kept, and discarded one by one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from faker import Faker
+
+from dataward.domain.errors import ActionNotAllowed, InvalidIdentifier
+from dataward.domain.gate import Gate
+from dataward.domain.requests import RequestType
+from dataward.services.erasure import shred
+from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
+from dataward.services.quarantine import discard_quarantine, find_quarantined, list_quarantine
+from dataward.services.requests import NewRequest, receive_request
+from dataward.services.subjects import find_subject
+from tests.integration.test_quarantine_erasure import (
+    ADMIN,
+    DCO,
+    EPOCH,
+    HOLIDAYS,
+    OPERATOR,
+    TENANT,
+    Caller,
+    _ingested,
+    _opened_lines,
+    _queue_log,
+    _tenant,
+)
+from tests.integration.test_quarantine_parties import _ingest
+from tests.integration.world import World
+
+
+def _forwarded(world: World, fake: Faker, subject_id: str) -> str:
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=world.clock.now().date(), channel="email",
+                   tenant_id=TENANT, subject_id=UUID(subject_id), contact_email=fake.email()),
+    )  # fmt: skip
+    forward_to_controller(
+        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
+        str(view.request.id),
+    )  # fmt: skip
+    return str(view.request.id)
+
+
+def test_the_tenants_instructed_export_includes_the_lines_naming_the_caller(
+    world: World, fake: Faker, tmp_path: Path
+) -> None:
+    _tenant(world, fake)
+    caller, other = Caller(fake), Caller(fake)
+    ingest_id = _ingested(world, _queue_log(tmp_path / "queue_log", caller, other))
+    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    assert subject is not None
+    request_id = _forwarded(world, fake, str(subject.id))
+
+    done = carry_out_instruction(
+        world.uow(), world.vault, world.clock, Gate(world.register), ADMIN, request_id,
+        Instruction.EXPORT,
+    )  # fmt: skip
+
+    assert done.outcome == {"calls": 1, "quarantined_lines": 3}
+    assert [(q.ingest_id, q.line) for q in done.quarantined] == [(ingest_id, n) for n in (5, 6, 7)]
+    assert all(q.source == f"file-{ingest_id}" for q in done.quarantined)
+    for line, spelling in zip(done.quarantined, caller.spellings, strict=True):
+        assert spelling in line.text
+    assert not any(other.national in q.text for q in done.quarantined)
+    with world.uow() as uow:
+        (entry,) = [e for e in uow.audit.iter_entries() if e.action == "controller_instruction"]
+    assert entry.details["quarantined_lines"] == 3
+    assert caller.national not in str(entry.details)
+
+
+def test_lines_naming_someone_erased_before_they_came_are_found_by_number_and_discarded(
+    world: World, fake: Faker, tmp_path: Path
+) -> None:
+    _tenant(world, fake)
+    caller, other = Caller(fake), Caller(fake)
+    first = tmp_path / "first"
+    first.write_text(
+        f"{EPOCH}|g1|sales|NONE|ENTERQUEUE||{caller.national}|1\n"
+        f"{EPOCH + 9}|g1|sales|NONE|ABANDON|1|1|9\n"
+    )
+    _ingest(world, first, "asterisk-queue-log")
+    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    assert subject is not None
+    shred(
+        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
+        reason="erasure_request",
+    )  # fmt: skip
+    world.clock.advance(timedelta(days=1))
+    late = tmp_path / "late"  # the PBX's next export still has one of their calls, mangled
+    late.write_text(
+        f"{EPOCH + 100}x|b1|sales|NONE|ENTERQUEUE||+44 {caller.core}|1\n"
+        f"{EPOCH + 200}x|b2|sales|NONE|ENTERQUEUE||{other.national}|1\n"
+    )
+    ingest_id = _ingest(world, late, "asterisk-queue-log")
+    assert any(caller.core in line for line in _opened_lines(world))
+
+    with pytest.raises(ActionNotAllowed):  # the operator never needs a caller's number
+        find_quarantined(
+            world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
+            caller.national,
+        )  # fmt: skip
+    with pytest.raises(InvalidIdentifier) as refused:
+        find_quarantined(
+            world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, "07700 9x"
+        )
+    assert "9x" not in str(refused.value)
+    found = find_quarantined(
+        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, caller.national
+    )
+    assert [(e.ingest_id, e.line) for e in found] == [(ingest_id, 1)]
+
+    discarded = discard_quarantine(
+        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, ingest_id,
+        lines=[e.line for e in found],
+    )  # fmt: skip
+
+    assert discarded == 1
+    assert not any(caller.core in line for line in _opened_lines(world))
+    left = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
+    assert [(e.ingest_id, e.line) for e in left] == [(ingest_id, 2)]
+    with world.uow() as uow:
+        searched = [e for e in uow.audit.iter_entries() if e.action == "quarantine_searched"]
+    assert [e.details["lines"] for e in searched] == [1]
+    assert caller.core not in str(searched[0].details)
