@@ -118,6 +118,38 @@ def test_json_answers_and_errors_carry_the_headers_too(api: Api) -> None:
         assert _policy(answer.headers)["frame-ancestors"] == ["'none'"]
 
 
+def test_an_unforeseen_500_carries_the_headers_too(api: Api) -> None:
+    """Starlette answers an unforeseen exception from outside every added middleware; the
+    headers must be on that answer as well, whether the route was JSON or a page."""
+    from fastapi.responses import HTMLResponse
+    from fastapi.testclient import TestClient
+
+    from dataward.entrypoints.api.app import create_app
+
+    app = create_app(api.container)
+
+    def broken() -> dict[str, str]:
+        raise RuntimeError("a value that must not be sent")
+
+    def broken_page() -> HTMLResponse:
+        raise RuntimeError("a value that must not be sent")
+
+    app.add_api_route("/broken", broken)
+    app.add_api_route("/broken-page", broken_page, response_class=HTMLResponse)
+    client = TestClient(app, raise_server_exceptions=False)
+    for path in ("/broken", "/broken-page"):
+        answer = client.get(path)
+        assert answer.status_code == 500
+        assert answer.json()["error"]["code"] == "internal_error"
+        assert "must not be sent" not in answer.text
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["cache-control"] == "no-store"
+        assert _policy(answer.headers)["default-src"] == ["'none'"]
+        assert _policy(answer.headers)["frame-ancestors"] == ["'none'"]
+
+
 def _form(api: Api, **fields: str) -> Any:
     from urllib.parse import urlencode
 
