@@ -129,7 +129,7 @@ def instruct(
 
         calls = [CallOut.of(view).model_dump(mode="json") for view in done.calls]
         body = json.dumps({"request": request_id, "calls": calls}, indent=2) + "\n"
-        write_output(body, output, private=True)
+        write_output(body, output)
     typer.echo(f"{kind.value} carried out: {json.dumps(done.outcome, sort_keys=True)}", err=True)
 
 
