@@ -339,14 +339,15 @@ def _match(uow: UnitOfWork, vault: Vault, command: NewRequest) -> UUID | None:
     """
     if command.contact_email is None:
         return None
-    email = normalise(IdentifierType.EMAIL, command.contact_email).value
+    email = normalise(IdentifierType.EMAIL, command.contact_email).index_form
     index = vault.blind_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, email)
     found = uow.subjects.find_by_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, index)
     return UUID(found) if found else None
 
 
 def _sealed_contact(keys: KeyBatch, request_id: UUID, command: NewRequest) -> bytes | None:
-    """The requester's contact details sealed under a new key of the request's own."""
+    """The requester's contact details sealed under a new key of the request's own: the
+    address as typed (its mailbox unchanged), where every letter, code and link will go."""
     if command.contact_email is None:
         return None
     email = normalise(IdentifierType.EMAIL, command.contact_email).value
