@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         description="Requests one client address may submit through the public form in an "
         "hour; more get 429 with Retry-After.",
     )
+    register_checks_per_hour: int = Field(
+        60,
+        ge=1,
+        le=100000,
+        description="Registers one client address may have checked through the public "
+        "`POST /api/v1/register/check` in an hour; more get 429 with Retry-After.",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="Public base URL of the API as requesters reach it; download links in "

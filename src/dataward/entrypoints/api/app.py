@@ -63,6 +63,9 @@ def create_app(container: Container) -> FastAPI:
     app.state.download_limiter = RateLimiter(
         DOWNLOADS_PER_HOUR, timedelta(hours=1), container.clock
     )
+    app.state.register_check_limiter = RateLimiter(
+        container.settings.register_checks_per_hour, timedelta(hours=1), container.clock
+    )
     errors.install(app)
     app.add_middleware(
         BodyLimit,
