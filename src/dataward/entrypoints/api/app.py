@@ -16,7 +16,7 @@ from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
-from dataward.entrypoints.api.limits import BodyLimit
+from dataward.entrypoints.api.limits import BodyDeadline, BodyLimit
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
@@ -73,6 +73,10 @@ def create_app(container: Container) -> FastAPI:
             CALLS_PATH: container.settings.max_batch_bytes,
             FORM_PATH: FORM_MAX_BYTES,
         },
+        deadline=BodyDeadline(
+            grace=container.settings.body_grace_seconds,
+            min_rate=container.settings.body_min_bytes_per_second,
+        ),
     )
     app.header_policies = {DOCS_PATH: install_docs(app)}  # outermost: see `DatawardApi`
     app.include_router(register_router)
