@@ -76,9 +76,9 @@ def versions(container: ContainerDep) -> list[RegisterVersion]:
     },
 )
 async def check(request: Request) -> CheckResult | JSONResponse:
-    """Public, so each client address may check `register_checks_per_hour` an hour: counted
-    before the body is read, and the check (CPU work, a few steps per character at most) is
-    done off the event loop."""
+    """Needs no token, so each client address may have `DATAWARD_REGISTER_CHECKS_PER_HOUR`
+    registers checked an hour (429 after, before the body is read). A document's work is
+    bounded by its size, and is done off the event loop."""
     limiter: RateLimiter = request.app.state.register_check_limiter
     wait = limiter.hit(client_key(request.client.host if request.client else None))
     if wait is not None:
