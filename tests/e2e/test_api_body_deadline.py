@@ -1,6 +1,8 @@
 """A body must keep coming: a real server (uvicorn, on a socket) answers a client that trickles
 its body 408 in the one error shape once its time is up, and closes the connection, while
-everyone else is answered as usual; a slow body that keeps up the minimum rate is taken.
+everyone else is answered as usual; a slow body that keeps up the minimum rate is taken. An
+answer given before the body was read (a 401 without a token) closes the connection too,
+while a request without a body keeps its connection alive.
 
 The server is given a short deadline here (a second's grace, then 1,000 bytes a second), so
 each trickling client, sending a byte every fifth of a second, is due out within about a
@@ -107,13 +109,10 @@ class Trickler:
         return decoded
 
 
-def _open(port: int, path: str, *, chunked: bool) -> Trickler:
+def _open(port: int, path: str, *, chunked: bool, media: str = "application/yaml") -> Trickler:
     connection = socket.create_connection(("127.0.0.1", port), timeout=5)
     framing = "Transfer-Encoding: chunked" if chunked else "Content-Length: 5000"
-    head = (
-        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/yaml\r\n"
-        f"{framing}\r\n\r\n"
-    )
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {media}\r\n{framing}\r\n\r\n"
     connection.sendall(head.encode())
     return Trickler(connection, chunked)
 
@@ -215,3 +214,28 @@ def test_the_deadline_is_documented_in_the_answer(port: int) -> None:
         "every 1000 bytes received",
         "details": [],
     }
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "content-length"])
+def test_an_answer_before_the_body_is_read_lets_the_connection_go(
+    port: int, *, chunked: bool
+) -> None:
+    trickler = _open(port, "/api/v1/subjects/lookup", chunked=chunked, media="application/json")
+    try:
+        took = _trickle([trickler])
+    finally:
+        trickler.connection.close()
+    assert trickler.status == 401
+    assert trickler.closed_after is not None, f"still open after {took:.1f}s"
+    assert trickler.closed_after < GRACE  # at once: no body was wanted
+
+
+def test_a_request_without_a_body_keeps_its_connection(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        for _ in range(2):  # two requests on one connection
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+                answer += connection.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200")
+            assert b"connection: close" not in answer.lower()

@@ -11,7 +11,9 @@ and one more second for every `BodyDeadline.min_rate` bytes that arrive. A clien
 its body slower than that (holding a connection and a task open for as long as it likes) is
 answered 408 `request_timeout` the moment its time is up, and the connection is closed. The
 time runs only while the body is still arriving: a route answering, or streaming its answer,
-is never cut short. Both refusals close the connection, so a client cannot go on sending.
+is never cut short. Both refusals close the connection, and so does any answer given before
+the body was read in full (a 401 before a token-first route reads anything, a 429): the rest
+of that body is not wanted, and a client could otherwise go on sending it for ever.
 
 The limit is the route's own where one is named (the call batch upload, the public form), else
 `DEFAULT_MAX_BYTES`, which is ample for every JSON and YAML body the API takes.
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 
 import anyio
 from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -93,6 +95,7 @@ class BodyLimit:
         began = anyio.current_time()
         received = 0
         started = answered = complete = False
+        announced = _announces_body(scope)
 
         async def refuse(answer: JSONResponse) -> None:
             nonlocal answered
@@ -125,6 +128,8 @@ class BodyLimit:
                 return
             if message["type"] == "http.response.start":
                 started = True
+                if announced and not complete:  # answered before its body came: end with it
+                    MutableHeaders(scope=message)["connection"] = "close"
             await send(message)
 
         try:
@@ -152,6 +157,13 @@ def _too_slow(deadline: BodyDeadline) -> JSONResponse:
         f"for every {deadline.min_rate} bytes received"
     )
     return JSONResponse(error_body("request_timeout", message), status_code=408, headers=CLOSE)
+
+
+def _announces_body(scope: Scope) -> bool:
+    """Whether the request's headers say a body follows (a length above 0, or chunks). Only
+    for closing the connection: a body is counted and timed whatever its headers say."""
+    headers = Headers(scope=scope)
+    return bool(_content_length(scope)) or "chunked" in headers.get("transfer-encoding", "")
 
 
 def _content_length(scope: Scope) -> int | None:
