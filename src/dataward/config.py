@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         description="Requests one client address may submit through the public form in an "
         "hour; more get 429 with Retry-After.",
     )
+    register_checks_per_hour: int = Field(
+        60,
+        ge=1,
+        le=100000,
+        description="Registers one client address may have checked through the public "
+        "`POST /api/v1/register/check` in an hour; more get 429 with Retry-After.",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="Public base URL of the API as requesters reach it; download links in "
@@ -111,6 +118,21 @@ class Settings(BaseSettings):
         description="The largest call batch one request to the ingest endpoint may carry, in "
         "bytes (default 64 MiB); a larger one is refused with 413 as soon as it passes the "
         "limit. Larger files go through `dataward ingest`.",
+    )
+    body_grace_seconds: float = Field(
+        10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a request's body has, from its headers, before it must keep up "
+        "`body_min_bytes_per_second`: a body still arriving after this grace plus one second "
+        "per that many bytes received is answered 408 and its connection closed.",
+    )
+    body_min_bytes_per_second: int = Field(
+        16 * 1024,
+        ge=1,
+        le=1024 * 1024 * 1024,
+        description="The slowest rate, in bytes a second after the grace period, at which a "
+        "request's body is taken (default 16 KiB/s: a 64 MiB batch has about 68 minutes).",
     )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")

@@ -87,9 +87,8 @@ def test_every_page_allows_no_script_and_only_its_own_stylesheet(api: Api) -> No
         assert response.status_code == 200, page
         _assert_inert_page_headers(response)
         policy = _policy(response.headers)
-        if page == "/docs":  # Swagger UI: its bundle from the CDN, its one inline starter
-            scripts = re.findall(r"<script>(.*?)</script>", response.text, re.DOTALL)
-            assert [_sha256(s) for s in scripts] == policy["script-src"][1:]
+        if page == "/docs":
+            _assert_docs_come_from_here(response, policy)
             continue
         assert "script-src" not in policy, page  # default-src 'none': no script at all
         assert "<script" not in response.text
@@ -100,6 +99,47 @@ def test_every_page_allows_no_script_and_only_its_own_stylesheet(api: Api) -> No
         for style in styles:
             assert _sha256(style) in policy["style-src"], page
         assert policy["form-action"] == ["'self'"]
+
+
+def _assert_docs_come_from_here(response: Any, policy: dict[str, list[str]]) -> None:
+    """Swagger UI and its starter are files of this origin: no inline script or style, no
+    other host, and a policy that allows nothing else."""
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["connect-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert not any("http" in source for sources in policy.values() for source in sources)
+    assert re.findall(r"<script[^>]*>", response.text) == [
+        '<script src="/docs/assets/swagger-ui-bundle.js">',
+        '<script src="/docs/assets/docs.js">',
+    ]
+    assert "<style" not in response.text
+    assert " style=" not in response.text
+    assert "https://" not in response.text
+
+
+def test_the_docs_assets_are_the_pinned_swagger_ui_and_nothing_else(api: Api) -> None:
+    pinned = {
+        "swagger-ui-bundle.js": (
+            "e6a898692f2d768e807c3ba4626068a69a2c5dd960dd6c76f3e4d3a3de180af2",
+            "text/javascript",
+        ),
+        "swagger-ui.css": (
+            "5ed08757e53da3e026d6cbecc61fe5d43585c9560b302d534ad56692519a273d",
+            "text/css",
+        ),
+    }
+    for name, (digest, media) in pinned.items():
+        answer = api.client.get(f"/docs/assets/{name}")
+        assert answer.status_code == 200
+        assert hashlib.sha256(answer.content).hexdigest() == digest, name
+        assert answer.headers["content-type"].startswith(media)
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    starter = api.client.get("/docs/assets/docs.js")
+    assert starter.headers["content-type"].startswith("text/javascript")
+    assert "SwaggerUIBundle(" in starter.text
+    for name in ("LICENSE", "SOURCE.md", "../docs.js", "..%2Fpolicies%2Fregister.yaml", "x.js"):
+        assert api.client.get(f"/docs/assets/{name}").status_code == 404, name
 
 
 def test_json_answers_and_errors_carry_the_headers_too(api: Api) -> None:
@@ -113,6 +153,38 @@ def test_json_answers_and_errors_carry_the_headers_too(api: Api) -> None:
     for answer in answers:
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["cache-control"] == "no-store"
+        assert _policy(answer.headers)["default-src"] == ["'none'"]
+        assert _policy(answer.headers)["frame-ancestors"] == ["'none'"]
+
+
+def test_an_unforeseen_500_carries_the_headers_too(api: Api) -> None:
+    """Starlette answers an unforeseen exception from outside every added middleware; the
+    headers must be on that answer as well, whether the route was JSON or a page."""
+    from fastapi.responses import HTMLResponse
+    from fastapi.testclient import TestClient
+
+    from dataward.entrypoints.api.app import create_app
+
+    app = create_app(api.container)
+
+    def broken() -> dict[str, str]:
+        raise RuntimeError("a value that must not be sent")
+
+    def broken_page() -> HTMLResponse:
+        raise RuntimeError("a value that must not be sent")
+
+    app.add_api_route("/broken", broken)
+    app.add_api_route("/broken-page", broken_page, response_class=HTMLResponse)
+    client = TestClient(app, raise_server_exceptions=False)
+    for path in ("/broken", "/broken-page"):
+        answer = client.get(path)
+        assert answer.status_code == 500
+        assert answer.json()["error"]["code"] == "internal_error"
+        assert "must not be sent" not in answer.text
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["x-frame-options"] == "DENY"
         assert answer.headers["cache-control"] == "no-store"
         assert _policy(answer.headers)["default-src"] == ["'none'"]
         assert _policy(answer.headers)["frame-ancestors"] == ["'none'"]

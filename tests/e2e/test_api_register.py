@@ -97,6 +97,23 @@ def test_checking_an_invalid_register_lists_problems_with_lines(client: TestClie
     assert detail["line"] == bad.split("minimum_age: 12")[0].count("\n") + 1
 
 
+def test_a_javascript_link_in_a_register_is_named_by_field_and_line(client: TestClient) -> None:
+    bad = shipped_register_text().replace(
+        "  website: https://www.akixi.com\n", "  website: javascript:alert(document.domain)\n"
+    )
+    response = client.post(
+        "/api/v1/register/check", content=bad, headers={"content-type": "application/yaml"}
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert_error_shape(body, "register_invalid")
+    (detail,) = body["error"]["details"]
+    assert detail["path"] == "organisation.website"
+    assert detail["message"].startswith("must be an https:// address")
+    assert detail["line"] == bad.split("javascript:")[0].count("\n") + 1
+    assert "javascript" not in response.text
+
+
 def test_bad_query_values_use_the_same_shape(client: TestClient) -> None:
     response = client.get("/api/v1/register/ropa", params={"format": "pdf"})
     assert response.status_code == 422

@@ -1,5 +1,6 @@
 """Files that hold personal data are readable by their owner only (mode 0600): the database
-files and their write-ahead logs, and an instructed export of a caller's calls."""
+files and their write-ahead logs, an instructed export of a caller's calls, the audit log's
+export and a call report; a symbolic link in an output's place is refused."""
 
 from __future__ import annotations
 
@@ -93,3 +94,55 @@ def test_an_instructed_export_is_written_private(tmp_path: Path, fake: Faker) ->
     )
     assert again.exit_code == 0, again.output
     assert _mode(fresh) == 0o600
+
+
+OPERATOR = {"DATAWARD_ACTOR_ROLE": "operator"}
+
+
+def _outputs(tmp_path: Path) -> Iterator[tuple[str, list[str], dict[str, str], Path]]:
+    """(what, command, its environment, --output file) of every command whose output names
+    subjects, agents or staff."""
+    made = runner.invoke(app, ["tenants", "create", "Tenant C", "--id", "tenant-c"])
+    assert made.exit_code == 0, made.output
+    landed = runner.invoke(
+        app, ["ingest", str(sample(QUEUE_LOG)), "--tenant", "tenant-c"], env=OPERATOR
+    )
+    assert landed.exit_code == 0, landed.output
+    for what, command, env in (
+        ("audit", ["audit", "export"], {}),
+        (
+            "report",
+            ["report", "acd", "--tenant", "tenant-c", "--by", "agent", "--format", "csv"],
+            OPERATOR,
+        ),
+    ):
+        yield what, command, env, tmp_path / f"{what}.out"
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_the_audit_export_and_a_call_report_are_written_private(tmp_path: Path) -> None:
+    for what, command, env, out in _outputs(tmp_path):
+        fresh = runner.invoke(app, [*command, "--output", str(out)], env=env)
+        assert fresh.exit_code == 0, fresh.output
+        assert _mode(out) == 0o600, what
+        assert out.read_text().strip(), what
+        out.write_text("an older file, readable by all\n")
+        out.chmod(0o644)
+        again = runner.invoke(app, [*command, "--output", str(out)], env=env)
+        assert again.exit_code == 0, again.output
+        assert _mode(out) == 0o600, what
+        assert "an older file" not in out.read_text()
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_an_output_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    for what, command, env, out in _outputs(tmp_path):
+        planted = tmp_path / f"{what}.planted"
+        planted.write_text("someone else's file\n")
+        planted.chmod(0o644)
+        out.symlink_to(planted)
+        refused = runner.invoke(app, [*command, "--output", str(out)], env=env)
+        assert refused.exit_code == 2, what
+        assert "--output" in refused.stderr
+        assert planted.read_text() == "someone else's file\n"
+        assert _mode(planted) == 0o644

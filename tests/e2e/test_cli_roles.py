@@ -119,6 +119,15 @@ def test_an_operator_cannot_add_a_dco_token_or_revoke_one(monkeypatch: pytest.Mo
     assert "revoked 1 token(s) of dco-two" in ok("staff", "revoke", "dco-two")
 
 
+def test_no_token_is_issued_for_a_tenant_that_does_not_exist() -> None:
+    before = ok("staff", "list")
+    added = invoke("staff", "add", "admin-z", "--role", "tenant_admin", "--tenant", "tenant-z")
+    assert added.exit_code == 3
+    assert added.stderr.strip() == "error: no such tenant"
+    assert "dw_" not in added.stdout
+    assert ok("staff", "list") == before
+
+
 def test_serve_runs_uvicorn_without_an_access_log(monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 

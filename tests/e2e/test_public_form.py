@@ -4,11 +4,14 @@ them: the form's request reaches the DCO's queue with its acknowledgement queued
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
+import pytest
 from faker import Faker
 from sqlalchemy import select
 
 from dataward.adapters.sql.requests import outbox
+from dataward.domain.clock import FixedClock
 from tests.e2e.conftest import Api
 
 
@@ -125,3 +128,28 @@ def test_the_form_carries_a_restrictions_ground_and_a_representative(api: Api, f
     )
     assert no_ground.status_code == 422
     assert "Choose why its use should be restricted" in no_ground.text
+
+
+@pytest.mark.parametrize(
+    ("sent_at", "received"),
+    [
+        (datetime(2027, 3, 27, 23, 30, tzinfo=UTC), date(2027, 3, 27)),  # GMT, the eve of BST
+        (datetime(2027, 3, 28, 0, 30, tzinfo=UTC), date(2027, 3, 28)),  # 00:30 GMT, then BST
+        (datetime(2027, 3, 28, 23, 30, tzinfo=UTC), date(2027, 3, 29)),  # 00:30 BST
+        (datetime(2027, 7, 14, 23, 30, tzinfo=UTC), date(2027, 7, 15)),  # summer: 00:30 BST
+        (datetime(2027, 10, 30, 23, 30, tzinfo=UTC), date(2027, 10, 31)),  # the last BST night
+        (datetime(2027, 10, 31, 23, 30, tzinfo=UTC), date(2027, 10, 31)),  # GMT again
+    ],
+)
+def test_the_form_dates_a_request_by_the_uk_calendar(
+    api: Api, clock: FixedClock, fake: Faker, sent_at: datetime, received: date
+) -> None:
+    clock.current = sent_at
+    sent = api.client.post(
+        "/requests/new",
+        content=f"type=access&email={fake.email()}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert sent.status_code == 201, sent.text
+    (request,) = api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
+    assert request["received"] == received.isoformat()

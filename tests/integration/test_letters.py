@@ -33,23 +33,36 @@ HOLIDAYS = bank_holidays()
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.recipients: list[str] = []
+        """Every envelope recipient (RCPT TO), in order: where the server delivers."""
 
     async def handle_DATA(self, _server: object, _session: object, envelope: object) -> str:  # noqa: N802 - aiosmtpd's hook name
         content = envelope.content  # type: ignore[attr-defined]
         self.messages.append(message_from_bytes(content, policy=policy.default))
+        self.recipients.extend(envelope.rcpt_tos)  # type: ignore[attr-defined]
         return "250 OK"
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
+def _server(**options: object) -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
     port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield inbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    yield from _server()
+
+
+@pytest.fixture
+def smtputf8() -> Iterator[tuple[Inbox, int]]:
+    """A server that takes internationalised addresses (RFC 6531)."""
+    yield from _server(enable_SMTPUTF8=True)
 
 
 def _text(message: Message) -> str:
@@ -104,6 +117,28 @@ def test_an_acknowledgement_and_a_refusal_reach_the_requester(
         ("acknowledgement", True),
         ("refusal", True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "delivered"),
+    [
+        ("Straße@Faß.example", "Straße@xn--fa-hia.example"),  # not strasse@fass.example
+        ("Ann.Smith@Example.ORG", "Ann.Smith@example.org"),
+    ],
+)
+def test_a_letter_goes_to_the_mailbox_typed(
+    world: World, smtputf8: tuple[Inbox, int], typed: str, delivered: str
+) -> None:
+    inbox, port = smtputf8
+    receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 20), channel="email",
+                   contact_email=typed),
+    )  # fmt: skip
+    assert _send(world, port).sent == 1  # type: ignore[attr-defined]
+    assert inbox.recipients == [delivered]
+    (letter,) = inbox.messages
+    assert letter["To"] == delivered
 
 
 def test_no_contact_no_letter(world: World, smtp: tuple[Inbox, int]) -> None:

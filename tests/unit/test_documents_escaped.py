@@ -1,6 +1,7 @@
 """Every HTML document escapes every value it shows: a register with markup in each free-text
 field it takes gives a notice and a record of processing with no markup of its own making, and
-an access package's report escapes every field of the package. Markdown is left as written."""
+an access package's report escapes every field of the package. The Markdown notice escapes
+every value the Markdown way, so no renderer reads one as HTML or a link."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from dataward.adapters.register_file import load_register_file
 from dataward.domain.register import Register
 from dataward.domain.subject_package import Dataset, SubjectPackage, Withheld
 
-PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>[click](javascript:alert(3))"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
 
 Path = tuple[str | int, ...]
@@ -97,6 +98,20 @@ def test_the_record_of_processing_escapes_every_value(marked: Register) -> None:
 
 def test_the_markdown_notice_is_not_html_escaped(marked: Register) -> None:
     assert "&lt;" not in render_notice(marked, "md")
+
+
+def test_the_markdown_notice_shows_markup_as_text_in_any_renderer(marked: Register) -> None:
+    """Rendered with raw HTML allowed (as many Markdown viewers do), no value becomes an
+    element or a link: each is shown as the text it is."""
+    from markdown_it import MarkdownIt
+
+    markdown = render_notice(marked, "md")
+    html = MarkdownIt("commonmark", {"html": True}).render(markdown)
+    assert "<script" not in html
+    assert "<img" not in html
+    assert ">click</a>" not in html
+    assert html.count(ESCAPED + "[click](javascript:alert(3))") > 50
+    assert markdown.count(r"\<script\>alert(1)\</script\>") > 50
 
 
 def test_an_access_report_escapes_every_field_of_the_package() -> None:

@@ -1,11 +1,16 @@
 """Normal forms of identifiers, refused with a reason that never repeats them: an e-mail address
-is an unquoted RFC 5322 addr-spec; a phone number is ASCII digits, `+` and separators only, so
-nothing else becomes a digit (letters, other scripts' digits) and nothing is silently dropped
-(an extension)."""
+is an unquoted RFC 5322 addr-spec, kept with its mailbox as typed and its domain in the ASCII
+form IDNA 2008 gives, and only its blind index ignores case; a phone number is ASCII digits,
+`+` and separators only, so nothing else becomes a digit (letters, other scripts' digits) and
+nothing is silently dropped (an extension)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dataward.domain.errors import InvalidIdentifier
 from dataward.domain.identifiers import IdentifierType, normalise, normalise_phone
@@ -19,7 +24,7 @@ FULL_WIDTH = {ord(digit): 0xFF10 + int(digit) for digit in "0123456789"}
 @pytest.mark.parametrize(
     ("raw", "normal"),
     [
-        ("A.Person@Example.ORG", "a.person@example.org"),
+        ("A.Person@Example.ORG", "A.Person@example.org"),
         ("  someone+tag@example.co.uk ", "someone+tag@example.co.uk"),
         ("o'brien@example.ie", "o'brien@example.ie"),
         ("x!#$%&*/=?^_`{|}~-y@example.org", "x!#$%&*/=?^_`{|}~-y@example.org"),
@@ -29,6 +34,67 @@ FULL_WIDTH = {ord(digit): 0xFF10 + int(digit) for digit in "0123456789"}
 )
 def test_an_unquoted_rfc_address_is_kept_in_its_normal_form(raw: str, normal: str) -> None:
     assert normalise(EMAIL, raw).value == normal
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal", "index"),
+    [
+        ("ß@example.com", "ß@example.com", "ß@example.com"),  # not ss@
+        ("user@faß.de", "user@xn--fa-hia.de", "user@xn--fa-hia.de"),  # not fass.de
+        ("Straße@FAß.example", "Straße@xn--fa-hia.example", "straße@xn--fa-hia.example"),
+        ("ẞ@example.com", "ẞ@example.com", "ß@example.com"),  # capital sharp s, by case only
+        ("\u017f@example.com", "\u017f@example.com", "\u017f@example.com"),  # long s: not s@
+        ("ΟΔΟΣ@example.gr", "ΟΔΟΣ@example.gr", "οδος@example.gr"),
+        ("jo" + "e\u0301" + "@example.org", "jo\u00e9@example.org", "jo\u00e9@example.org"),
+        ("Ann@Bücher.Example", "Ann@xn--bcher-kva.example", "ann@xn--bcher-kva.example"),
+    ],
+)
+def test_an_address_keeps_its_mailbox_and_only_its_index_ignores_case(
+    raw: str, normal: str, index: str
+) -> None:
+    identifier = normalise(EMAIL, raw)
+    assert identifier.value == normal
+    assert identifier.index_form == index
+
+
+def test_addresses_that_differ_by_more_than_case_are_indexed_apart() -> None:
+    pairs = [
+        ("ß@example.com", "ss@example.com"),
+        ("user@faß.de", "user@fass.de"),
+        ("\u017f@example.com", "s@example.com"),  # long s
+    ]
+    for one, other in pairs:
+        assert normalise(EMAIL, one).index_form != normalise(EMAIL, other).index_form
+
+
+def _index_before_unicode_mailboxes(raw: str) -> str:
+    """The normal form every e-mail blind index was made from until addresses kept their
+    mailbox: NFKC, the part before @ case-folded, the domain under IDNA 2003."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    local, _, domain = text.rpartition("@")
+    return f"{local.casefold()}@{domain.encode('idna').decode('ascii').casefold()}"
+
+
+_ATOM = st.text(
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
+    ),
+    min_size=1,
+    max_size=12,
+)
+_LABEL = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,10}[A-Za-z0-9])?", fullmatch=True)
+
+
+@given(
+    local=st.lists(_ATOM, min_size=1, max_size=4).map(".".join),
+    labels=st.lists(_LABEL, min_size=2, max_size=4),
+)
+def test_the_index_of_an_ascii_address_is_what_it_always_was(local: str, labels: list[str]) -> None:
+    """Subjects stored before keep being found: their blind indexes need no migration."""
+    raw = f"{local}@{'.'.join(labels)}"
+    identifier = normalise(EMAIL, raw)
+    assert identifier.index_form == _index_before_unicode_mailboxes(raw)
+    assert identifier.value.partition("@")[0] == local  # the case typed is kept
 
 
 @pytest.mark.parametrize(

@@ -182,3 +182,82 @@ def test_yaml_syntax_errors_name_the_line() -> None:
 
 def test_an_empty_file() -> None:
     assert rejected("") == ["(document): the file is empty"]
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "bad"),
+    [
+        ("organisation.website", "  website: https://www.akixi.com\n", "javascript:alert(1)"),
+        ("organisation.website", "  website: https://www.akixi.com\n", "http://www.akixi.com"),
+        (
+            "contacts.supervisory_authority.complaint_url",
+            "    complaint_url: https://ico.org.uk/make-a-complaint/\n",
+            "JavaScript:alert(1)",
+        ),
+        (
+            "contacts.complaints.web_form",
+            "    web_form: https://www.akixi.com/privacy/complaints\n",
+            "data:text/html,<script>alert(1)</script>",
+        ),
+        (
+            "contacts.data_compliance_officer.web",
+            "    web: https://www.akixi.com/privacy-policy/\n",
+            "https://www.akixi.com@evil.example/",  # a user name, then someone else's host
+        ),
+        (
+            "contacts.data_compliance_officer.web",
+            "    web: https://www.akixi.com/privacy-policy/\n",
+            'https://www.akixi.com/"><script>alert(1)</script>',
+        ),
+        (
+            "contacts.supervisory_authority.website",
+            "    website: https://ico.org.uk\n",
+            "mailto:x@y.org?bcc=z@evil.example",
+        ),
+    ],
+)
+def test_a_link_that_is_not_https_is_named_with_its_path_and_line(
+    field: str, old: str, bad: str
+) -> None:
+    key = old.split(":", 1)[0]
+    text = mutate(old, f"{key}: '{bad}'\n")
+    (problem,) = rejected(text)
+    assert problem.startswith(f"{field}: must "), problem
+    assert problem.endswith(f"(line {line_of(text, repr(bad))})")
+    assert bad not in problem
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "bad"),
+    [
+        ("contacts.complaints.email", "    email: dco@akixi.com  # confirm\n    web_form", "dco"),
+        (
+            "contacts.marketing.email",
+            "    email: marketing@akixi.com\n",
+            "marketing?bcc=someone@evil.example",
+        ),
+        (
+            "contacts.marketing.email",
+            "    email: marketing@akixi.com\n",
+            "<script>@akixi.com",
+        ),
+    ],
+)
+def test_an_address_that_a_mailto_link_would_misread_is_refused(
+    field: str, old: str, bad: str
+) -> None:
+    key, rest = old.split(":", 1)
+    tail = rest[rest.index("\n") :]
+    text = mutate(old, f"{key}: '{bad}'{tail}")
+    (problem,) = rejected(text)
+    assert problem.startswith(f"{field}: must be an e-mail address"), problem
+    assert f"(line {line_of(text, repr(bad))})" in problem
+
+
+def test_a_link_may_be_a_mailto_address_and_keeps_its_spelling() -> None:
+    text = mutate(
+        "    web_form: https://www.akixi.com/privacy/complaints\n",
+        "    web_form: mailto:Complaints@akixi.com\n",
+    )
+    loaded = parse_register(text, source="test.yaml")
+    assert loaded.register.contacts.complaints.web_form == "mailto:Complaints@akixi.com"

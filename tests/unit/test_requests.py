@@ -21,6 +21,7 @@ from dataward.domain.requests import (
     RightsRequest,
     deadline,
     transition,
+    uk_date,
 )
 
 E, S = RequestEvent, RequestState
@@ -248,3 +249,23 @@ def test_a_tenants_request_is_due_to_be_forwarded_within_two_working_days() -> N
 def test_a_reason_has_a_length() -> None:
     with pytest.raises(RequestRefused, match="500"):
         step(a_request(), E.START, date(2026, 3, 2), reason="x" * 501)
+
+
+@pytest.mark.parametrize(
+    ("at", "day"),
+    [
+        (datetime(2027, 3, 28, 0, 59, tzinfo=UTC), date(2027, 3, 28)),  # 00:59 GMT
+        (datetime(2027, 3, 28, 1, 0, tzinfo=UTC), date(2027, 3, 28)),  # 02:00 BST
+        (datetime(2027, 7, 14, 22, 59, tzinfo=UTC), date(2027, 7, 14)),  # 23:59 BST
+        (datetime(2027, 7, 14, 23, 0, tzinfo=UTC), date(2027, 7, 15)),  # midnight BST
+        (datetime(2027, 10, 31, 0, 59, tzinfo=UTC), date(2027, 10, 31)),  # 01:59 BST
+        (datetime(2027, 10, 31, 23, 59, tzinfo=UTC), date(2027, 10, 31)),  # 23:59 GMT
+    ],
+)
+def test_today_is_the_uk_calendar_date_not_the_utc_one(at: datetime, day: date) -> None:
+    assert uk_date(at) == day
+
+
+def test_a_naive_time_has_no_uk_date() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        uk_date(datetime(2027, 7, 14, 23, 30))  # noqa: DTZ001 - the naive time refused

@@ -11,11 +11,11 @@ from dataward.adapters.register_file import (
     shipped_register_text,
 )
 from dataward.domain.clock import FixedClock
-from dataward.domain.errors import ActionNotAllowed
+from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.register import StaffAction
 from dataward.services.register import require_may_replace, store_register
 from dataward.services.staff import issue_token, list_tokens, revoke
-from tests.builders import NOW, an_actor, shipped_register
+from tests.builders import NOW, a_tenant, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork
 
 REGISTER = shipped_register()
@@ -43,6 +43,23 @@ def test_a_role_without_manage_staff_cannot_revoke_a_token() -> None:
         revoke(uow, CLOCK, REGISTER, an_actor("operator"), "dco-two")
     assert all(t.revoked_at is None for t in uow.staff.rows)
     assert revoke(uow, CLOCK, REGISTER, an_actor("dco"), "dco-two") == 1
+
+
+def test_no_token_is_issued_for_the_administrator_of_a_tenant_that_does_not_exist() -> None:
+    uow = FakeUnitOfWork()
+    uow.tenants.add(a_tenant("tenant-a"))
+    with pytest.raises(NotFound, match="no such tenant"):
+        issue_token(
+            uow, CLOCK, REGISTER, an_actor("dco"), actor_id="x", role="tenant_admin",
+            tenant_id="tenant-z",
+        )  # fmt: skip
+    assert uow.staff.rows == []
+    assert (uow.commits, uow.audit.count()) == (0, 0)
+    issued = issue_token(
+        uow, CLOCK, REGISTER, an_actor("dco"), actor_id="x", role="tenant_admin",
+        tenant_id="tenant-a",
+    )  # fmt: skip
+    assert issued.actor.tenant_id == "tenant-a"
 
 
 def _loaded(version: str, *, operator_manages: bool = False) -> LoadedRegister:

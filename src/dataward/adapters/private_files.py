@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 PRIVATE = 0o600
 
@@ -23,13 +24,19 @@ def create_private(path: Path) -> bool:
     return True
 
 
-def write_private_text(path: Path, text: str) -> None:
-    """Write `text` to `path` (UTF-8), which is left with mode 0600 whether new or not."""
+def open_private_text(path: Path) -> TextIO:
+    """`path` opened to write text (UTF-8, `\\n` line ends) from empty, with mode 0600 whether
+    it is new or not; a symbolic link in its place is refused (OSError)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE)
     try:
         os.fchmod(fd, PRIVATE)
     except BaseException:
         os.close(fd)
         raise
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write `text` to `path` (UTF-8), which is left with mode 0600 whether new or not."""
+    with open_private_text(path) as handle:
         handle.write(text)

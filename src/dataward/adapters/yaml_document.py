@@ -9,7 +9,7 @@ register and the ingest column mappings are both read this way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Any, TypeVar
 
@@ -31,8 +31,21 @@ MAX_VALUES = 200_000
 holds a few thousand): a few hundred bytes of nested aliases would otherwise expand to
 billions, and a register is checked for anyone who posts one."""
 
+VALUES_PER_CHARACTER = 4
+"""Below `MAX_VALUES`, a document may expand to at most this many values per character of its
+text: the work of building any document, however its aliases nest or repeat, is a small
+multiple of its size. Without aliases a document holds fewer values than characters."""
+
+MAX_DEPTH = 100
+"""The deepest a value may sit once aliases are expanded (the shipped register nests six
+deep); an alias inside its own anchor would otherwise nest without end."""
+
 
 class _TooManyValues(Exception):
+    pass
+
+
+class _TooDeep(Exception):
     pass
 
 
@@ -67,16 +80,18 @@ def parse_document(
         ) from None
     if node is None:
         raise invalid(source, [Problem((), "the file is empty")])
-    lines: dict[Path, int] = {}
-    problems: list[Problem] = []
-    constructor = yaml.SafeLoader("")
+    expansion = _Expansion(budget=min(MAX_VALUES, VALUES_PER_CHARACTER * len(text)))
     try:
-        data = _to_python(node, (), lines, problems, constructor)
+        data = expansion.build(node, ())
     except _TooManyValues:
-        message = f"more than {MAX_VALUES} values once its aliases are expanded"
+        message = f"more than {expansion.budget} values once its aliases are expanded"
+        raise invalid(source, [Problem((), message)]) from None
+    except _TooDeep:
+        message = f"nested more than {MAX_DEPTH} levels deep once its aliases are expanded"
         raise invalid(source, [Problem((), message)]) from None
     finally:
-        constructor.dispose()
+        expansion.close()
+    lines, problems = expansion.lines, expansion.problems
     if not isinstance(data, dict):
         raise invalid(source, [Problem((), f"the {what} must be a YAML mapping", line=1)])
     try:
@@ -92,46 +107,63 @@ def parse_document(
     return document, problems
 
 
-def _to_python(
-    node: yaml.Node,
-    path: Path,
-    lines: dict[Path, int],
-    problems: list[Problem],
-    constructor: yaml.SafeLoader,
-) -> Any:
-    """Construct plain data from a node tree, recording each path's line and duplicate keys."""
-    if len(lines) >= MAX_VALUES:  # one entry per value constructed so far
-        raise _TooManyValues
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+class _Expansion:
+    """Plain data constructed from a node tree, recording each path's line and duplicate keys.
+
+    An alias is a reference to a node already composed, so building the data expands it
+    wherever it is used; the work is counted as it is done, one step for every node built and
+    every mapping entry read, however many times the same node is reached (a count of distinct
+    paths would miss a key repeated with the same alias, which builds the alias again onto
+    the same paths). Past `budget` steps, or `MAX_DEPTH` levels, the document is refused. A
+    key seen before in its mapping is a problem already, and its value is not built.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.steps = 0
+        self.lines: dict[Path, int] = {}
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def close(self) -> None:
+        self._constructor.dispose()
+
+    def _step(self) -> None:
+        self.steps += 1
+        if self.steps > self.budget:
+            raise _TooManyValues
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self._step()
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        value = self._constructor.construct_object(node)
+        # YAML turns unquoted dates into dates; pydantic wants them as they are, but datetimes
+        # would smuggle a naive time in, so keep them as text for the schema to judge.
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            self._step()
+            line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(
-                    Problem(path, "keys must be plain text", line=key_node.start_mark.line + 1)
-                )
+                self.problems.append(Problem(path, "keys must be plain text", line=line))
                 continue
             key = str(key_node.value)
             child: Path = (*path, key)
             if key in result:
-                problems.append(
-                    Problem(child, f"key {key!r} appears twice", line=key_node.start_mark.line + 1)
-                )
-            result[key] = _to_python(value_node, child, lines, problems, constructor)
+                self.problems.append(Problem(child, f"key {key!r} appears twice", line=line))
+                continue
+            result[key] = self.build(value_node, child)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(item, (*path, index), lines, problems, constructor)
-            for index, item in enumerate(node.value)
-        ]
-    value = constructor.construct_object(node)
-    # YAML turns unquoted dates into dates; pydantic wants them as they are, but datetimes
-    # would smuggle a naive time in, so keep them as text for the schema to judge.
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value
-    return value
 
 
 def _problem_from_pydantic(detail: ErrorDetails) -> Problem:

@@ -1,9 +1,18 @@
 """Direct identifiers and their normal forms.
 
 A value is normalised before it is indexed or stored, so that one person's number written three
-ways is found as one: phones to E.164 (default region per tenant, GB otherwise), e-mail
-case-folded with its domain IDNA-encoded, free text with its white space folded. An invalid
-value is refused with an error that names the identifier type and the reason, never the value.
+ways is found as one: phones to E.164 (default region per tenant, GB otherwise), e-mail with
+its domain lower-cased and IDNA-encoded (UTS 46, IDNA 2008), free text with its white space
+folded. An invalid value is refused with an error that names the identifier type and the
+reason, never the value.
+
+An e-mail address keeps its mailbox exactly: the part before @ as typed (in Unicode's
+canonical composition, NFC, which changes no character), because only the receiving host may
+say which spellings reach the same mailbox; that is the address sealed, shown and written to.
+Only the blind index compares addresses without regard to case (`Identifier.index_form`).
+Earlier versions case-folded the part before @ and read the domain under IDNA 2003, which
+turned `ß@…` into `ss@…` and `faß.de` into another domain, `fass.de`: letters could go to
+someone else.
 
 An e-mail address is accepted only as an unquoted RFC 5322 addr-spec (a dot-atom local part at
 a host name), with RFC 6531's non-ASCII letters allowed: quoted local parts, comments, domain
@@ -19,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+import idna
 import phonenumbers
 
 from dataward.domain.errors import InvalidIdentifier, InvalidValue
@@ -75,6 +85,20 @@ class Identifier:
 
     type: IdentifierType
     value: str
+    """What is sealed, shown and used: for e-mail, the mailbox as typed."""
+
+    @property
+    def index_form(self) -> str:
+        """What the blind index is computed over: the value, and for e-mail the value with its
+        part before @ lower-cased, so `Ann@…` and `ann@…` are found as one subject.
+
+        Lower-casing, not Unicode's full case folding: folding turns `ß` into `ss` and the long s
+        (U+017F) into `s`, joining mailboxes that differ by more than case. For an ASCII address the
+        two agree, so the index of every ASCII address is what it always was."""
+        if self.type is not IdentifierType.EMAIL:
+            return self.value
+        local, _, domain = self.value.rpartition("@")
+        return f"{local.lower()}@{domain}"
 
     def __repr__(self) -> str:  # never print the value by accident
         return f"Identifier(type={self.type.value!r}, value=<{len(self.value)} chars>)"
@@ -149,13 +173,14 @@ def _parse_reason(error: phonenumbers.NumberParseException) -> str:
 
 
 def _normalise_email(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw).strip()
+    """The address as typed (NFC) at its domain's ASCII form; see the module's docstring."""
+    text = unicodedata.normalize("NFC", raw).strip()
     local, at, domain = text.rpartition("@")
     if not at or not local or not domain:
         raise InvalidIdentifier("email", "not an e-mail address")
     _check_local_part(local)
     ascii_domain = _host_name(domain)
-    return f"{local.casefold()}@{ascii_domain}"
+    return f"{local}@{ascii_domain}"
 
 
 def _check_local_part(local: str) -> None:
@@ -181,14 +206,21 @@ def _atom_character(character: str) -> bool:
 
 
 def _host_name(domain: str) -> str:
-    """`domain` IDNA-encoded and case-folded, if it is a host name of letters, digits and
-    hyphens with a dot in it; domain literals (`[192.0.2.1]`) are refused."""
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii").casefold()
-    except UnicodeError:
-        raise InvalidIdentifier(
-            "email", "the domain is not a valid internationalised name"
-        ) from None
+    """`domain` lower-cased, if it is a host name of letters, digits and hyphens with a dot
+    in it; domain literals (`[192.0.2.1]`) are refused. A name with non-ASCII letters is
+    taken in its ASCII form under UTS 46 (IDNA 2008, nontransitional: `faß.de` is
+    `xn--fa-hia.de`, not `fass.de`); an ASCII name is taken as it is, as it always was."""
+    if domain.isascii():
+        ascii_domain = domain.lower()
+    else:
+        try:
+            ascii_domain = idna.encode(
+                domain, uts46=True, transitional=False, std3_rules=True
+            ).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            raise InvalidIdentifier(
+                "email", "the domain is not a valid internationalised name"
+            ) from None
     labels = ascii_domain.split(".")
     if len(ascii_domain) > _MAX_DOMAIN_OCTETS or not all(
         _HOST_LABEL.fullmatch(label) for label in labels

@@ -27,6 +27,7 @@ from dataward.domain.register_terms import (
     HoldKind,
     Key,
     LawfulBasis,
+    MailAddress,
     NonEmpty,
     ProhibitedKind,
     RecipientKind,
@@ -35,6 +36,7 @@ from dataward.domain.register_terms import (
     StaffAction,
     StaffRoleScope,
     TransferMechanism,
+    WebAddress,
 )
 
 # Every name, the vocabulary of register_terms included, so older imports keep working.
@@ -57,6 +59,7 @@ __all__ = [
     "HoldKind",
     "Key",
     "LawfulBasis",
+    "MailAddress",
     "MarketingChannel",
     "NonEmpty",
     "Organisation",
@@ -82,6 +85,7 @@ __all__ = [
     "SupervisoryAuthority",
     "Transfer",
     "TransferMechanism",
+    "WebAddress",
 ]
 
 
@@ -106,7 +110,7 @@ class Organisation(_Model):
     legal_name: NonEmpty
     company_number: str | None = None
     registered_address: Address
-    website: NonEmpty
+    website: WebAddress
     group_name: NonEmpty
     financial_year_end: Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{2}$")] = Field(
         description="Month and day the financial year ends, MM-DD; used by tax-driven retention"
@@ -118,27 +122,27 @@ class Organisation(_Model):
 
 class Contact(_Model):
     name: NonEmpty
-    email: NonEmpty | None = None
+    email: MailAddress | None = None
     phone: str | None = None
     address: Address | None = None
-    web: str | None = None
+    web: WebAddress | None = None
 
 
 class ComplaintsRoute(_Model):
     """Our own complaints route (DUAA 2025 s.103; from 19 June 2026)."""
 
     description: NonEmpty
-    email: NonEmpty
-    web_form: NonEmpty
+    email: MailAddress
+    web_form: WebAddress
     acknowledge_within_days: int = Field(30, ge=1, le=30)
 
 
 class SupervisoryAuthority(_Model):
     name: NonEmpty
     address: Address
-    website: NonEmpty
+    website: WebAddress
     phone: str | None = None
-    complaint_url: NonEmpty
+    complaint_url: WebAddress
 
 
 class Contacts(_Model):

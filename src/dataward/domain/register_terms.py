@@ -12,7 +12,11 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from dataward.domain.errors import InvalidIdentifier
+from dataward.domain.identifiers import IdentifierType, normalise
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 FieldRef = Annotated[
@@ -20,6 +24,64 @@ FieldRef = Annotated[
 ]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+")
+"""What an address may hold (RFC 3986's unreserved and reserved characters, and `%`), less
+`[` and `]`: no white space, quotes, angle brackets or backslashes, nothing non-ASCII (write it
+percent-encoded)."""
+_HOST = re.compile(
+    r"(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?!-)[a-z0-9-]{1,63}(?<!-)(?::[0-9]{1,5})?", re.IGNORECASE
+)
+_MAILTO_MISREAD = frozenset("?#%&")
+"""Characters an address may hold but a `mailto:` link reads as its own (headers, a fragment,
+an escape): a register address with one would send mail somewhere else than it says."""
+_MAX_URL = 2000
+
+
+def _web_address(value: str) -> str:
+    """An `https://` address at a host name, or `mailto:` and an e-mail address: what a page
+    may put in a link's `href`. A `javascript:` or `data:` address, a user name before the
+    host (`https://ours@theirs`) and characters a page or a Markdown link would read as
+    markup are refused."""
+    if value.startswith("mailto:"):
+        _mail_address(value.removeprefix("mailto:"))
+        return value
+    if not value.startswith("https://"):
+        raise PydanticCustomError(
+            "web_address", "must be an https:// address (or mailto: and an e-mail address)"
+        )
+    if len(value) > _MAX_URL or not _URL_CHARACTERS.fullmatch(value):
+        raise PydanticCustomError(
+            "web_address",
+            f"must be an https:// address of at most {_MAX_URL} printable ASCII characters, "
+            "without spaces, quotes, brackets or backslashes (percent-encode the rest)",
+        )
+    authority = re.split(r"[/?#]", value.removeprefix("https://"), maxsplit=1)[0]
+    if not _HOST.fullmatch(authority):
+        raise PydanticCustomError(
+            "web_address", "must name a host (like www.example.com) right after https://"
+        )
+    return value
+
+
+def _mail_address(value: str) -> str:
+    """An e-mail address (`domain.identifiers`' rules), kept as written, that a `mailto:`
+    link reads as written."""
+    try:
+        normalise(IdentifierType.EMAIL, value)
+    except InvalidIdentifier:
+        raise PydanticCustomError("email_address", "must be an e-mail address") from None
+    if _MAILTO_MISREAD & set(value):
+        raise PydanticCustomError("email_address", "must be an e-mail address without ?, #, % or &")
+    return value
+
+
+WebAddress = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_web_address)]
+"""A link the notice and the pages show: https://, or mailto: an address."""
+MailAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_mail_address)
+]
+"""An e-mail address the notice shows as a `mailto:` link."""
 
 
 MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)

@@ -194,6 +194,15 @@ def receive(request: RightsRequest, *, at: datetime, actor: str) -> Transition:
 UK: Final = ZoneInfo("Europe/London")
 """Whose calendar days the law counts: a time from the clock (UTC) is a UK date first."""
 
+
+def uk_date(at: datetime) -> date:
+    """The UK calendar date of an instant from the clock: "today" for a request. Never
+    `at.date()`, the UTC date, which is a day behind from 23:00 to midnight in summer."""
+    if at.tzinfo is None:
+        raise ValueError("uk_date needs an aware time from the clock")
+    return at.astimezone(UK).date()
+
+
 MAX_REASON = 500
 NEEDS_REASON: Final = frozenset({E.REFUSE, E.EXTEND, E.ASK_FEE})
 """Events whose reasons the requester must be given (Art. 12(3)-(5)) or the DCO must prove."""

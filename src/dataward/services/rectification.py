@@ -101,7 +101,7 @@ def fulfil_rectification(
         rows: list[dict[str, object]] = []
         for kind, raw in corrections:
             ident = normalise(kind, raw, region=region)
-            index = vault.blind_index(scope, ident.type.value, ident.value)
+            index = vault.blind_index(scope, ident.type.value, ident.index_form)
             owner = uow.subjects.find_by_index(scope, ident.type.value, index)
             if owner is not None and owner != str(subject.id) and ident.type in UNIQUE_TYPES:
                 raise DuplicateIdentifier(ident.type.value, owner)

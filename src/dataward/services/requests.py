@@ -29,7 +29,6 @@ from dataward.domain.request_scope import check_scope
 from dataward.domain.requests import (
     FORWARD_WITHIN_WORKING_DAYS,
     LETTER_FOR,
-    UK,
     Ground,
     RequestEvent,
     RequestRefused,
@@ -40,6 +39,7 @@ from dataward.domain.requests import (
     deadline,
     receive,
     transition,
+    uk_date,
 )
 from dataward.domain.subjects import Actor
 from dataward.services.key_batches import REQUEST, KeyBatch, enrolling
@@ -130,7 +130,7 @@ def _record(
     if command.channel not in CHANNELS:
         raise InvalidValue("channel", f"one of {', '.join(CHANNELS)}")
     check_day("received", command.received)
-    if command.received > now.astimezone(UK).date():
+    if command.received > uk_date(now):
         raise RequestRefused("received: a request cannot be received in the future")
     request = RightsRequest(
         id=uuid.uuid4(),
@@ -189,10 +189,9 @@ def receive_public_request(
     is about is matched by the address, and who is asking verified afterwards."""
     if not command.contact_email:
         raise RequestRefused("contact_email: needed, to send you the answer")
-    today = clock.now().astimezone(UK).date()
     public = NewRequest(
         type=command.type,
-        received=today,
+        received=uk_date(clock.now()),
         channel="portal",
         contact_email=command.contact_email,
         contact_name=command.contact_name,
@@ -340,14 +339,15 @@ def _match(uow: UnitOfWork, vault: Vault, command: NewRequest) -> UUID | None:
     """
     if command.contact_email is None:
         return None
-    email = normalise(IdentifierType.EMAIL, command.contact_email).value
+    email = normalise(IdentifierType.EMAIL, command.contact_email).index_form
     index = vault.blind_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, email)
     found = uow.subjects.find_by_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, index)
     return UUID(found) if found else None
 
 
 def _sealed_contact(keys: KeyBatch, request_id: UUID, command: NewRequest) -> bytes | None:
-    """The requester's contact details sealed under a new key of the request's own."""
+    """The requester's contact details sealed under a new key of the request's own: the
+    address as typed (its mailbox unchanged), where every letter, code and link will go."""
     if command.contact_email is None:
         return None
     email = normalise(IdentifierType.EMAIL, command.contact_email).value

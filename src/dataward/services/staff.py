@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
-from dataward.domain.errors import DatawardError, Unauthenticated
+from dataward.domain.errors import DatawardError, NotFound, Unauthenticated
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
@@ -46,7 +46,9 @@ def issue_token(
 ) -> IssuedToken:
     """A new API token for `actor_id` in a register role; the token is shown once, never kept.
 
-    `issued_by` needs `manage_staff`; nothing is stored or recorded when it lacks it.
+    `issued_by` needs `manage_staff`; nothing is stored or recorded when it lacks it, nor
+    for a tenant that does not exist (its administrator's token would open nothing today, and
+    everything of a tenant later created under that name).
     """
     require(register, issued_by, StaffAction.MANAGE_STAFF)
     staff_role = next((r for r in register.staff_roles if r.key == role), None)
@@ -59,6 +61,8 @@ def issue_token(
         raise StaffRefused(f"the role {role!r} is not tied to a tenant")
     token = "dw_" + secrets.token_urlsafe(32)
     with uow:
+        if tenant_id is not None and uow.tenants.get(tenant_id) is None:
+            raise NotFound("tenant", tenant_id)
         uow.staff.add(
             actor_id=actor_id,
             role=role,

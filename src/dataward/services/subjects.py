@@ -126,7 +126,7 @@ def create_subjects(
         for kind, raw in command.identifiers:
             region = command.region or regions.get(command.tenant_id)
             ident = normalise(kind, raw, region=region)
-            index = vault.blind_index(scope, ident.type.value, ident.value)
+            index = vault.blind_index(scope, ident.type.value, ident.index_form)
             if ident.type in UNIQUE_TYPES:
                 if (scope, ident.type.value, index) in seen:
                     raise DuplicateIdentifier(ident.type.value, "another subject in this batch")
@@ -229,7 +229,7 @@ def add_identifier(
     with uow:
         subject = _live_subject(uow, subject_id)
         scope = scope_of(subject.tenant_id)
-        index = vault.blind_index(scope, ident.type.value, ident.value)
+        index = vault.blind_index(scope, ident.type.value, ident.index_form)
         existing = uow.subjects.find_by_index(scope, ident.type.value, index)
         if existing is not None and ident.type in UNIQUE_TYPES:
             raise DuplicateIdentifier(ident.type.value, existing)
@@ -269,7 +269,7 @@ def find_subject(
                 raise NotFound("tenant", tenant_id)
             region = tenant.region
         ident = normalise(kind, raw, region=region)
-        index = vault.blind_index(scope, ident.type.value, ident.value)
+        index = vault.blind_index(scope, ident.type.value, ident.index_form)
         subject_id = uow.subjects.find_by_index(scope, ident.type.value, index)
         return uow.subjects.get(subject_id) if subject_id else None
 

@@ -8,11 +8,13 @@ HTML and Markdown, say exactly the same thing.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from typing import Any, Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from dataward.adapters.documents.styles import with_stylesheets
 from dataward.domain.register import (
@@ -94,7 +96,7 @@ def render_notice(register: Register, fmt: Literal["html", "md"]) -> str:
     """The complete privacy notice as a standalone HTML page or as Markdown."""
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown notice format {fmt!r}; use 'html' or 'md'")
-    template = _environment().get_template(f"notice.{fmt}.j2")
+    template = _environment(fmt).get_template(f"notice.{fmt}.j2")
     return template.render(title=TITLE, sections=SECTIONS, **notice_context(register))
 
 
@@ -176,9 +178,26 @@ def country_name(code: str) -> str:
     return f"{name[0].upper()}{name[1:]} ({code})" if name else code
 
 
-def md_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+_MARKDOWN_MARKUP = re.compile(r"([\\`<>\[\]])")
+"""What turns Markdown text into something else: `<` opens raw HTML, a comment or an
+autolink, `[` a link or an image (a `javascript:` one included), a backtick code, a backslash
+the escape of what follows."""
+
+
+def md_text(value: object) -> str:
+    """Register text as plain Markdown text: each character above backslash-escaped, so a
+    value is shown as written and never read as HTML or a link by any Markdown renderer
+    (CommonMark lets a backslash escape any ASCII punctuation). Text already made safe (a
+    table cell, which is `Markup`) passes unchanged."""
+    if isinstance(value, Markup):
+        return str(value)
+    return _MARKDOWN_MARKUP.sub(r"\\\1", str(value))
+
+
+def md_cell(value: object) -> Markup:
+    """Text safe inside a Markdown table cell: plain text (`md_text`), one line, pipes escaped."""
+    one_line = " ".join(md_text(value).split())
+    return Markup(one_line.replace("|", "\\|"))  # noqa: S704 - Markdown, escaped above
 
 
 def cookie_lifetime(cookie: Cookie) -> str:
@@ -263,18 +282,35 @@ def _sentence(transfer: Transfer) -> str:
     return words[0].upper() + words[1:]
 
 
+def _environment(fmt: Literal["html", "md"]) -> Environment:
+    return _markdown_environment() if fmt == "md" else _html_environment()
+
+
 @cache
-def _environment() -> Environment:
+def _html_environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("dataward", "templates"),
-        # HTML escaped, Markdown not (it has its own `cell` filter); anything new escaped.
-        autoescape=select_autoescape(
-            enabled_extensions=("html.j2", "html"), disabled_extensions=("md.j2",), default=True
-        ),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return with_stylesheets(environment)
+
+
+@cache
+def _markdown_environment() -> Environment:
+    """Markdown's own escaping, not HTML's: every value goes out through `md_text` (the
+    template's own text and its macros' are ours and written as Markdown)."""
+    environment = Environment(
+        loader=PackageLoader("dataward", "templates"),
+        autoescape=False,  # noqa: S701 - Markdown: every value escaped by `finalize` instead
+        finalize=md_text,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     environment.filters["cell"] = md_cell
-    return with_stylesheets(environment)
+    return environment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from dataward import __version__
 from dataward.adapters.ratelimit import RateLimiter
@@ -15,7 +16,7 @@ from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
-from dataward.entrypoints.api.limits import BodyLimit
+from dataward.entrypoints.api.limits import BodyDeadline, BodyLimit
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
@@ -31,8 +32,22 @@ DOWNLOADS_PER_HOUR = 30
 bounds guessing and the audit entries each attempt writes."""
 
 
+class DatawardApi(FastAPI):
+    """The API, with its security headers put on outside everything else.
+
+    Middleware added with `add_middleware` runs inside Starlette's `ServerErrorMiddleware`,
+    which sends the 500 of an unforeseen exception itself: a header middleware added that way
+    never sees that answer. Wrapping the whole stack here puts the headers on every answer,
+    that 500 included."""
+
+    header_policies: dict[str, str]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), policies=self.header_policies)
+
+
 def create_app(container: Container) -> FastAPI:
-    app = FastAPI(
+    app = DatawardApi(
         title="dataward",
         version=__version__,
         description="Privacy operations for a telephony call-reporting service: the register "
@@ -48,16 +63,22 @@ def create_app(container: Container) -> FastAPI:
     app.state.download_limiter = RateLimiter(
         DOWNLOADS_PER_HOUR, timedelta(hours=1), container.clock
     )
+    app.state.register_check_limiter = RateLimiter(
+        container.settings.register_checks_per_hour, timedelta(hours=1), container.clock
+    )
     errors.install(app)
-    # The last added runs first: headers go on every answer, the body limit's 413 included.
     app.add_middleware(
         BodyLimit,
         routes={
             CALLS_PATH: container.settings.max_batch_bytes,
             FORM_PATH: FORM_MAX_BYTES,
         },
+        deadline=BodyDeadline(
+            grace=container.settings.body_grace_seconds,
+            min_rate=container.settings.body_min_bytes_per_second,
+        ),
     )
-    app.add_middleware(SecurityHeaders, policies={DOCS_PATH: install_docs(app)})
+    app.header_policies = {DOCS_PATH: install_docs(app)}  # outermost: see `DatawardApi`
     app.include_router(register_router)
     app.include_router(subjects_router)
     app.include_router(processing_router)

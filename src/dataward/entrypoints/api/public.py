@@ -21,7 +21,7 @@ from dataward.domain.errors import DatawardError, InvalidIdentifier
 from dataward.domain.register import Register
 from dataward.domain.register_terms import LawfulBasis
 from dataward.domain.request_scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
-from dataward.domain.requests import RequestRefused, RequestType
+from dataward.domain.requests import RequestRefused, RequestType, uk_date
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute
@@ -112,7 +112,7 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
             register,
             NewRequest(
                 type=kind,
-                received=container.clock.now().date(),
+                received=uk_date(container.clock.now()),
                 channel="portal",
                 contact_email=fields.get("email") or None,
                 contact_name=(fields.get("name") or "")[:200] or None,

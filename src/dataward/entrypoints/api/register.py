@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Query
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
+from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.adapters.register_file import parse_register
 from dataward.entrypoints.api.deps import ActiveRegisterDep, ContainerDep
+from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.routing import TokenFirstRoute
 
 router = APIRouter(prefix="/api/v1/register", tags=["register"], route_class=TokenFirstRoute)
@@ -57,11 +62,39 @@ def versions(container: ContainerDep) -> list[RegisterVersion]:
     ]
 
 
-@router.post("/check", summary="Validate a register YAML document without loading it")
-def check(
-    document: str = Body(..., media_type="application/yaml", description="Register YAML"),
-) -> CheckResult:
-    loaded = parse_register(document, source="request body")
+@router.post(
+    "/check",
+    summary="Validate a register YAML document without loading it",
+    response_model=CheckResult,
+    responses={429: {"description": "Too many checks from this address; try again later"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "Register YAML",
+            "content": {"application/yaml": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def check(request: Request) -> CheckResult | JSONResponse:
+    """Needs no token, so each client address may have `DATAWARD_REGISTER_CHECKS_PER_HOUR`
+    registers checked an hour (429 after, before the body is read). A document's work is
+    bounded by its size, and is done off the event loop."""
+    limiter: RateLimiter = request.app.state.register_check_limiter
+    wait = limiter.hit(client_key(request.client.host if request.client else None))
+    if wait is not None:
+        return JSONResponse(
+            error_body("too_many_requests", "too many checks from this address; try later"),
+            status_code=429,
+            headers={"Retry-After": str(max(1, math.ceil(wait.total_seconds())))},
+        )
+    body = await request.body()  # at most DEFAULT_MAX_BYTES: `BodyLimit` saw to it
+    try:
+        document = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": "the body must be UTF-8 text", "type": "string_unicode"}]
+        ) from None
+    loaded = await run_in_threadpool(parse_register, document, source="request body")
     return CheckResult(
         valid=True,
         version=loaded.register.policy.version,

@@ -7,7 +7,9 @@ but here, or tell another site where it was opened from: a download link carries
 the URL, so `Referrer-Policy: no-referrer`. Every other answer (JSON, CSV, a ZIP) gets a
 policy that allows nothing, `nosniff` so a browser never reads it as something else, and is
 never cached, since most of them hold personal data. A path may be given a policy of its own:
-the API's interactive docs load their script from a CDN (`docs`).
+the API's interactive docs run Swagger UI, from this origin only (`docs`). The middleware
+wraps the whole application, Starlette's own error handler included (`app.DatawardApi`), so
+an unforeseen 500 carries these headers too.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Annotated, TextIO
 
 import typer
 
+from dataward.adapters.private_files import open_private_text
 from dataward.entrypoints.cli.common import (
     active_register,
     cli_actor,
@@ -44,12 +45,13 @@ def verify() -> None:
 @contextmanager
 def _opened(output: Path | None) -> Iterator[TextIO]:
     """Where the export goes, opened before it is recorded: a file that cannot be written is
-    a usage error (exit code 2), with nothing recorded."""
+    a usage error (exit code 2), with nothing recorded. The log names subjects and staff, so
+    the file is private (mode 0600) and a symbolic link in its place is refused."""
     if output is None:
         yield sys.stdout
         return
     try:
-        out = output.open("w", encoding="utf-8", newline="\n")
+        out = open_private_text(output)
     except OSError as error:
         raise unwritable(error) from None
     with out:

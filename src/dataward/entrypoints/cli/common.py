@@ -78,16 +78,18 @@ def cli_actor(wired: Container) -> Actor:
     return Actor(id=actor_id, role=settings.actor_role, tenant_id=settings.actor_tenant)
 
 
-def write_output(text: str, output: Path | None, *, private: bool = False) -> None:
-    """`text` to standard output or to `output`; a `private` file (personal data) is 0600."""
+def write_output(text: str, output: Path | None, *, public: bool = False) -> None:
+    """`text` to standard output or to `output`, a file with mode 0600 (no symbolic link
+    followed) unless the text is `public` (the register's published documents): a report or
+    an export names subjects, agents or staff, so private is the default."""
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
         try:
-            if private:
-                write_private_text(output, text)
-            else:
+            if public:
                 output.write_text(text, encoding="utf-8")
+            else:
+                write_private_text(output, text)
         except OSError as error:
             raise unwritable(error) from None
         typer.echo(f"wrote {output}", err=True)

@@ -146,7 +146,7 @@ def ropa(
 
     with fail_on_dataward_error():
         text = render_ropa(resolve_register(register).register, fmt.value)
-    write_output(text, output)
+    write_output(text, output, public=True)
 
 
 @app.command()
@@ -163,7 +163,7 @@ def notice(
 
     with fail_on_dataward_error():
         text = render_notice(resolve_register(register).register, fmt.value)
-    write_output(text, output)
+    write_output(text, output, public=True)
 
 
 @app.command()
@@ -207,4 +207,4 @@ def export(
         from dataward.adapters.documents.dpv import export_dpv
 
         document = export_dpv(reg)
-    write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", output)
+    write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", output, public=True)

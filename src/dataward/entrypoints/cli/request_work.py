@@ -138,7 +138,7 @@ def instruct(
             {"request": request_id, "calls": calls, "quarantined_lines": lines}, indent=2
         )
         body += "\n"
-        write_output(body, output, private=True)
+        write_output(body, output)
     typer.echo(f"{kind.value} carried out: {json.dumps(done.outcome, sort_keys=True)}", err=True)
 
 
