@@ -37,7 +37,7 @@ from typing import TextIO
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.calls import IngestReport
 from dataward.domain.clock import Clock
-from dataward.domain.errors import DatawardError, NotFound, WriteConflict
+from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound, WriteConflict
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.subjects import Actor
@@ -118,23 +118,34 @@ def ingest(
         tenant = uow.tenants.get(tenant_id)
     if tenant is None:
         raise NotFound("tenant", tenant_id)
-    report = IngestReport(tenant_id=tenant_id)
     keys = KeyBatch(vault, INGEST)  # names every key this run makes, for the key sweep
-    resolver = PartyResolver(vault, tenant, keys=keys)
+    run = _Ingest(
+        uow=uow, vault=vault, clock=clock, actor=actor, tenant=tenant,
+        resolver=PartyResolver(vault, tenant, keys=keys),
+        report=IngestReport(tenant_id=tenant_id),
+        quarantine=quarantine, batch_size=batch_size, progress=progress,
+    )  # fmt: skip
     with uow:  # in a short transaction of their own, not the long one of an ingest
         uow.calls.prepare_months(_recent_months(clock.now().date()))
         uow.commit()
     try:
         with _bulk_garbage_collection():
-            _ingest_all(
-                uow, vault, clock, actor, tenant, sources, resolver, report,
-                quarantine=quarantine, batch_size=batch_size, progress=progress,
-            )  # fmt: skip
+            _ingest_all(run, sources)
     except DatawardError:
         keys.close()  # refused: the keys of the source rolled back are destroyed already
         raise
     keys.close()  # anything else leaves the batch to the sweep, which checks every key
-    return report
+    if not _may_read_audit_log(register, actor):
+        run.report.erased_parties = None  # kept in the audit entry, for those who may read it
+    return run.report
+
+
+def _may_read_audit_log(register: Register, actor: Actor) -> bool:
+    try:
+        require(register, actor, StaffAction.READ_AUDIT_LOG)
+    except ActionNotAllowed:
+        return False
+    return True
 
 
 PARTITIONS_BACK = 36
@@ -171,29 +182,34 @@ def _bulk_garbage_collection() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _ingest_all(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    actor: Actor,
-    tenant: Tenant,
-    sources: Sequence[Source],
-    resolver: PartyResolver,
-    report: IngestReport,
-    *,
-    quarantine: bool,
-    batch_size: int,
-    progress: Callable[[int], None] | None,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Ingest:
+    """What every source of one ingest run is landed with."""
+
+    uow: UnitOfWork
+    vault: Vault
+    clock: Clock
+    actor: Actor
+    tenant: Tenant
+    resolver: PartyResolver
+    report: IngestReport
+    quarantine: bool
+    batch_size: int
+    progress: Callable[[int], None] | None
+
+    @property
+    def keys(self) -> KeyBatch:
+        return self.resolver.keys
+
+
+def _ingest_all(ingest: _Ingest, sources: Sequence[Source]) -> None:
+    report = ingest.report
     for source in sources:
         report.sources.append(source.name)
         report.formats[source.name] = source.parser.name
         for attempt in range(_ATTEMPTS):
             try:
-                _ingest_source(
-                    uow, vault, clock, actor, tenant, source, resolver, report,
-                    quarantine=quarantine, batch_size=batch_size, progress=progress,
-                )  # fmt: skip
+                _ingest_source(ingest, source)
                 break
             except WriteConflict:  # another ingest created the same caller first
                 if attempt + 1 == _ATTEMPTS:
@@ -227,29 +243,19 @@ class _Run:
     committed: bool = False
 
 
-def _ingest_source(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    actor: Actor,
-    tenant: Tenant,
-    source: Source,
-    resolver: PartyResolver,
-    report: IngestReport,
-    *,
-    quarantine: bool,
-    batch_size: int,
-    progress: Callable[[int], None] | None,
-) -> None:
+def _ingest_source(ingest: _Ingest, source: Source) -> None:
+    uow, vault, clock, tenant = ingest.uow, ingest.vault, ingest.clock, ingest.tenant
+    keys = ingest.keys
     run = _Run()
     try:
         with uow, source.open() as stream:
+            keys.join(uow)  # the key sweep decides nothing about this run's keys until it ends
             ingest_id = uow.calls.start_ingest(
                 tenant_id=tenant.id,
                 source="",  # labelled below, once the id is known: never the file's name
                 source_digest=digest_of(vault, tenant.id, source.file_name),
                 format=source.parser.name,
-                actor=actor.id,
+                actor=ingest.actor.id,
                 at=clock.now(),
                 replay_of=source.replay_of,
             )
@@ -257,29 +263,29 @@ def _ingest_source(
             uow.calls.label_ingest(ingest_id, label)
             uow.calls.prepare_bulk()
             try:
-                resolver.begin()
-                writer = CallWriter(uow, vault, clock, tenant, ingest_id, resolver)
+                ingest.resolver.begin()
+                writer = CallWriter(uow, vault, clock, tenant, ingest_id, ingest.resolver)
                 run.counts = writer.counts
                 items = source.parser.parse(
                     stream, source=source.name, tz=tenant.zone, now=clock.now()
                 )
-                for batch in _batches(items, batch_size):
-                    _take(uow, vault, clock, source, writer, ingest_id, batch, run, quarantine)
-                    if progress is not None:
-                        progress(run.read)
-                if run.bad and not quarantine:
+                for batch in _batches(items, ingest.batch_size):
+                    _take(ingest, source, writer, ingest_id, batch, run)
+                    if ingest.progress is not None:
+                        ingest.progress(run.read)
+                if run.bad and not ingest.quarantine:
                     _reject(tenant, run.bad)
                 writer.finish()
-                _close(uow, clock, actor, tenant, source, ingest_id, run.counts, run.read)
-                writer.keys.heartbeat()  # not taken for dead by the key sweep: its keys stand
-                uow.commit()
+                _close(ingest, source, ingest_id, run.counts, run.read)
+                keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
                 run.committed = True
             finally:
                 uow.calls.end_bulk()
     except BaseException:
-        # Rolled back: the subjects created in it are gone, so their keys go too. Never after
-        # the commit: those subjects exist, and a key destroyed then would orphan them.
-        if not run.committed:
+        # Rolled back for sure: the subjects created in it are gone, so their keys go too.
+        # Never after the commit, nor when the commit itself raised (it may have landed):
+        # those keys are the sweep's to settle.
+        if not run.committed and not keys.in_doubt:
             if run.counts.created:
                 vault.destroy_keys(run.counts.created)
             if run.key_id is not None:
@@ -289,6 +295,7 @@ def _ingest_source(
         with uow:
             uow.calls.refresh_statistics(writer.months)
             uow.commit()
+    report = ingest.report
     report.ingest_ids.append(ingest_id)
     report.labels.append(label)
     report.calls_read += run.read
@@ -298,40 +305,26 @@ def _ingest_source(
 
 
 def _take(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    source: Source,
-    writer: CallWriter,
-    ingest_id: int,
-    batch: _Batch,
-    run: _Run,
-    quarantine: bool,
+    ingest: _Ingest, source: Source, writer: CallWriter, ingest_id: int, batch: _Batch, run: _Run
 ) -> None:
     """One batch: counted, its bad lines listed (and quarantined), its calls landed."""
     run.read += len(batch.calls)
     run.events += batch.events
     run.bad.extend(str(b) for b in batch.bad[: max(0, _MAX_LISTED - len(run.bad))])
-    if run.bad and not quarantine:
+    if run.bad and not ingest.quarantine:
         return  # rejected: read on only to list every bad line
     if batch.bad:
         if run.key_id is None:
-            run.key_id = _open_quarantine(uow, vault, writer.keys, ingest_id, source)
-        writer.quarantine(batch.bad, run.key_id, clock.now())
+            run.key_id = _open_quarantine(ingest.uow, ingest.vault, ingest.keys, ingest_id, source)
+        writer.quarantine(batch.bad, run.key_id, ingest.clock.now())
     writer.land(batch.calls)
 
 
 def _close(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-    tenant: Tenant,
-    source: Source,
-    ingest_id: int,
-    counts: WriterCounts,
-    read: int,
+    ingest: _Ingest, source: Source, ingest_id: int, counts: WriterCounts, read: int
 ) -> None:
     """The ingest's counts, its end, and its audit entry, in its own transaction."""
+    uow, now = ingest.uow, ingest.clock.now()
     uow.calls.add_ingest_counts(
         ingest_id,
         calls_read=read,
@@ -339,14 +332,14 @@ def _close(
         duplicates=counts.duplicates,
         bad=counts.quarantined,
     )
-    uow.calls.finish_ingest(ingest_id, clock.now())
+    uow.calls.finish_ingest(ingest_id, now)
     uow.audit.append(
         AuditDraft(
-            at=clock.now(),
-            actor=actor.id,
+            at=now,
+            actor=ingest.actor.id,
             action=AuditAction.CALLS_INGESTED,
             details={
-                "tenant": tenant.id,
+                "tenant": ingest.tenant.id,
                 "ingest": ingest_id,
                 "format": source.parser.name,
                 "stored": counts.stored,
@@ -354,6 +347,7 @@ def _close(
                 "quarantined": counts.quarantined,
                 "subjects_created": counts.subjects,
                 "erased_parties": counts.erased,
+                "past_retention": counts.past_retention,
             },
         )
     )
@@ -365,7 +359,8 @@ def _add_counts(report: IngestReport, counts: WriterCounts) -> None:
     report.subjects_created += counts.subjects
     report.withheld_parties += counts.withheld
     report.unreadable_numbers += counts.unreadable
-    report.erased_parties += counts.erased
+    report.erased_parties = (report.erased_parties or 0) + counts.erased
+    report.past_retention += counts.past_retention
     report.quarantined += counts.quarantined
 
 
