@@ -17,6 +17,7 @@ from dataward.adapters.sql.tenants import tenants
 from dataward.adapters.sql.vault_tables import subjects, tombstones
 from dataward.services.erased_numbers import expire_erased_numbers
 from dataward.services.erasure import shred
+from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
 from tests.integration.test_erased_numbers import (
     DCO,
     NUMBER,
@@ -194,3 +195,21 @@ def test_a_tenant_whose_stored_retention_passes_the_calendar_can_still_erase(
     # and ingest still takes calls for the tenant: none is past such a retention
     report = _ingest(world, _log(("2.1", world.clock.now() - timedelta(days=2), NUMBER)))
     assert (report.stored, report.past_retention, report.subjects_created) == (1, 0, 0)
+
+
+def test_a_northern_ireland_caller_erased_in_an_irish_tenant_stays_erased_as_ireland_dials_them(
+    world: World, fake: Faker
+) -> None:
+    create_tenant(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewTenant(name="Tenant E", id=TENANT, region="IE", timezone="Europe/Dublin",
+                  contact=ControllerContact(name=fake.name(), email=fake.email())),
+    )  # fmt: skip
+    before = world.clock.now() - timedelta(days=3)
+    _ingest(world, _log(("1.1", before, "+44 28 9012 3456")))
+    caller = _caller(world, "048 9012 3456")
+    assert caller is not None  # one subject, however the number is spelled
+    _shred(world, caller)
+    late = _ingest(world, _log(("1.2", before + timedelta(hours=1), "048 9012 3456")))
+    assert (late.stored, late.subjects_created, _erased_parties(world)) == (1, 0, 1)
+    assert _caller(world, "+44 28 9012 3456") is None
