@@ -19,9 +19,11 @@ On SQLite a source holds the database's write lock while it lands (other writers
 the busy timeout); PostgreSQL takes row locks only.
 
 Keys: every key a run makes (its new subjects', its quarantine's) is named by the run's key
-batch (`services.key_batches`), whose heartbeat each batch of calls refreshes, and which is
-checked once more right before each commit. A rolled-back source destroys its keys itself; a
-run killed outright leaves them to `dataward keys sweep`.
+batch (`services.key_batches`), which each source's transaction joins at its start and commits
+through (checked, while the transaction holds the batch, right before the commit). A source
+rolled back for sure destroys its keys itself; a run killed outright, or a commit that raised
+(its outcome unknown), leaves them to `dataward keys sweep`, which keeps those whose records
+landed. A call past the tenant's call retention is stored without parties (`call_writer`).
 """
 
 from __future__ import annotations
