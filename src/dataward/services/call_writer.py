@@ -45,6 +45,7 @@ _AGENT = IdentifierType.AGENT_ID.value
 CALL_IDENTITY = "call identity"
 QUEUE_LABEL = "queue label"
 _QUEUE_NAMES = 10_000
+_DAYS = 10_000
 _DIGEST = 16
 
 
@@ -116,7 +117,7 @@ class CallWriter:
         day = start.astimezone(UTC).date()
         past = self._kept.get(day)
         if past is None:
-            if len(self._kept) > _QUEUE_NAMES:
+            if len(self._kept) > _DAYS:
                 self._kept.clear()
             past = self._kept[day] = add_duration_or_last(day, self._tenant.retention) < self._today
         return past
