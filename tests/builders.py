@@ -143,13 +143,18 @@ def all_consents(register: Register) -> dict[tuple[str, str | None], ConsentStat
     return given
 
 
+SAMPLE_RETENTION = "P20Y"
+"""The call retention of the tenants tests ingest the shared samples into: the samples' calls
+reach back to 2013, and a call older than its tenant's retention is stored without parties."""
+
+
 def a_tenant(tenant_id: str = TENANT_A, region: str = "GB") -> Tenant:
     return Tenant(
         id=tenant_id,
         name=f"Tenant {tenant_id}",
         region=region,
         timezone="Europe/London",
-        call_retention="P13M",
+        call_retention=SAMPLE_RETENTION,
         service_level_seconds=20,
         short_abandon_seconds=5,
         created_at=NOW,

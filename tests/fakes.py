@@ -125,6 +125,13 @@ class FakeSubjectRepository:
     def identifiers_of(self, subject_id: UUID | str) -> Sequence[FakeStoredIdentifier]:
         return [i for i in self.identifiers if i.subject_id == str(subject_id)]
 
+    def blind_indexes_of(self, subject_id: UUID | str, scope: str, kind: str) -> list[bytes]:
+        return [
+            index
+            for (at, of, index), owner in self.indexes.items()
+            if owner == str(subject_id) and (at, of) == (scope, kind)
+        ]
+
     def tombstone(self, subject_id: UUID | str) -> Tombstone | None:
         return self.tombstones.get(str(subject_id))
 
@@ -289,14 +296,10 @@ class FakeHoldRepository:
 
 
 class FakeErasedNumberRepository:
-    """Erased numbers' entries by (tenant, digest). The fake identifiers keep no blind index,
-    so a subject erased on the fakes leaves none."""
+    """Erased numbers' entries by (tenant, digest)."""
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, bytes], tuple[datetime, date]] = {}
-
-    def indexes_of(self, subject_id: str, scope: str, kind: str) -> list[bytes]:  # noqa: ARG002
-        return []
 
     def add(
         self, tenant_id: str, digests: Sequence[bytes], *, at: datetime, keep_until: date
@@ -318,6 +321,24 @@ class FakeErasedNumberRepository:
         return len(gone)
 
 
+class FakeKeyOwners:
+    """Owners of keys among the fake subjects; one transaction at a time, so every batch's
+    fence is free and holding one is nothing. `held` lists the batches held."""
+
+    def __init__(self, subjects: FakeSubjectRepository) -> None:
+        self._subjects = subjects
+        self.held: list[str] = []
+
+    def owned(self, key_ids: Sequence[str]) -> set[str]:
+        return {key for key in key_ids if key in self._subjects.subjects}
+
+    def hold(self, batch: str) -> None:
+        self.held.append(batch)
+
+    def fence(self, batch: str) -> bool:  # noqa: ARG002
+        return True
+
+
 class FakeUnitOfWork:
     """Every repository in memory; `commits` counts how often a use case committed."""
 
@@ -332,6 +353,7 @@ class FakeUnitOfWork:
         self.audit = FakeAuditLog()
         self.holds = FakeHoldRepository()
         self.erased_numbers = FakeErasedNumberRepository()
+        self.key_owners = FakeKeyOwners(self.subjects)
         self.commits = 0
 
     def __enter__(self) -> Self:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from faker import Faker
 
 from dataward.services.staff import issue_token
+from tests.builders import SAMPLE_RETENTION
 from tests.e2e.conftest import SETUP, Api
 from tests.samples import sample
 
@@ -18,7 +19,7 @@ def test_a_forwarded_request_is_carried_out_on_the_tenants_instruction(
 ) -> None:
     tenant = api.client.post(
         "/api/v1/tenants",
-        json={"name": "Tenant C", "id": "tenant-c",
+        json={"name": "Tenant C", "id": "tenant-c", "call_retention": SAMPLE_RETENTION,
               "controller_contact": {"name": fake.name(), "email": fake.email()}},
         headers=api.as_("dco"),
     )  # fmt: skip

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from dataward.adapters.sql.engine import make_engine
 from dataward.entrypoints.cli.main import app
+from tests.builders import SAMPLE_RETENTION
 from tests.samples import sample
 
 runner = CliRunner()
@@ -58,7 +59,7 @@ def test_a_new_sqlite_file_is_private_with_its_write_ahead_log(tmp_path: Path) -
 def test_an_instructed_export_is_written_private(tmp_path: Path, fake: Faker) -> None:
     made = runner.invoke(
         app, ["tenants", "create", "Tenant C", "--id", "tenant-c", "--contact-name", fake.name(),
-              "--contact-email", fake.email()],
+              "--contact-email", fake.email(), "--retention", SAMPLE_RETENTION],
     )  # fmt: skip
     assert made.exit_code == 0, made.output
     admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "tenant-c"}

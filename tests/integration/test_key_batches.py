@@ -1,6 +1,6 @@
-"""Key batches in the key store, on both backends: keys named by their batch, a heartbeat the
-sweep respects, and a claimed batch that takes nothing more, so a stalled ingest stops before
-its commit."""
+"""Key batches in the key store, on both backends: keys named by their batch, a heartbeat that
+decides when the sweep claims a batch, and a claimed batch that takes nothing more, so a
+stalled ingest stops before its commit."""
 
 from __future__ import annotations
 
@@ -88,23 +88,26 @@ def _log(calls: int) -> str:
 
 
 def test_an_ingest_whose_batch_the_sweep_claimed_stops_before_its_commit(world: World) -> None:
-    """A stall longer than the grace period: the sweep destroys the keys of the ingest's
-    uncommitted subjects; the ingest then fails at its next batch and stores nothing."""
+    """A stall longer than the grace period: the sweep claims the ingest's batch but leaves
+    its keys alone while the ingest's transaction is under way; the ingest then fails at its
+    next batch (retryable), stores nothing and destroys the keys it made itself."""
     source = text_source(_log(30), name="stalled.log", format_name="asterisk-queue-log")
     late = FixedClock(world.clock.now() + GRACE + timedelta(seconds=1))
-    swept: list[int] = []
+    swept: list[tuple[int, int]] = []
 
     def stall(read: int) -> None:
         if read == 10:  # after the first batch, which made ten keys
-            sweep = SqlUnitOfWork(world.engine, read_only=True)
-            swept.append(destroy_orphan_keys(sweep, world.vault, late).destroyed)
+            sweep = destroy_orphan_keys(
+                SqlUnitOfWork(world.engine, read_only=True), world.vault, late
+            )
+            swept.append((sweep.busy, sweep.destroyed))
 
-    with pytest.raises(KeyBatchLost, match="taken for dead"):
+    with pytest.raises(KeyBatchLost, match="send it again"):
         ingest(
             world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source],
             batch_size=10, progress=stall,
         )  # fmt: skip
-    assert swept == [10]
+    assert swept == [(1, 0)]
     assert _keys(world) == {}
     assert _batches(world) == 0
     with world.uow() as uow:

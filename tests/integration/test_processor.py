@@ -25,6 +25,7 @@ from dataward.services.processor import Instruction, carry_out_instruction, forw
 from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
 from dataward.services.subjects import find_subject
 from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from tests.builders import SAMPLE_RETENTION
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
 from tests.samples import sample
@@ -42,7 +43,7 @@ def _tenant(world: World, fake: Faker, *, contact: bool = True) -> str:
     controller = ControllerContact(name=fake.name(), email=fake.email()) if contact else None
     create_tenant(
         world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id=TENANT, contact=controller),
+        NewTenant(name="Tenant C", id=TENANT, contact=controller, call_retention=SAMPLE_RETENTION),
     )  # fmt: skip
     return controller.email if controller else ""
 

@@ -28,7 +28,7 @@ from dataward.services.rights_erasure import fulfil_erasure
 from dataward.services.rights_restriction import fulfil_restriction, tell_before_lifting
 from dataward.services.subjects import NewSubject, create_subject, find_subject
 from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
-from tests.builders import TENANT_A
+from tests.builders import SAMPLE_RETENTION, TENANT_A
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
 from tests.samples import sample
@@ -78,7 +78,7 @@ def test_another_tenants_request_is_not_found_for_forwarding_or_instructions(
 ) -> None:
     create_tenant(
         world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c",
+        NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
                   contact=ControllerContact(name=fake.name(), email=fake.email())),
     )  # fmt: skip
     theirs = world.working_request(
@@ -166,7 +166,7 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
     controller = fake.email()
     create_tenant(
         world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c",
+        NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
                   contact=ControllerContact(name=fake.name(), email=controller)),
     )  # fmt: skip
     from dataward.services.requests import receive_request

@@ -187,3 +187,24 @@ def test_other_scripts_digits_are_no_extension(written: str) -> None:
 def test_an_ascii_extension_still_is_one() -> None:
     assert looks_like_extension("301")
     assert agent_id_from_interface("SIP/301") == "301"
+
+
+@pytest.mark.parametrize(
+    ("written", "region"),
+    [
+        ("048 9012 3456", "IE"),  # dialled from the Republic
+        ("04890123456", "IE"),
+        ("+353 48 9012 3456", "GB"),
+        ("+44 28 9012 3456", "IE"),
+        ("028 9012 3456", "GB"),
+    ],
+)
+def test_a_northern_ireland_number_is_one_number_however_ireland_dials_it(
+    written: str, region: str
+) -> None:
+    assert normalise_phone(written, region) == "+442890123456"
+
+
+def test_only_plus_353_48_with_eight_digits_is_taken_for_northern_ireland() -> None:
+    assert normalise_phone("+353 48 901 2345", "IE") == "+353489012345"  # seven digits
+    assert normalise_phone("047 12345", "IE") == "+3534712345"  # Monaghan stays Irish

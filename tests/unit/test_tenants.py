@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dataward.domain.clock import FixedClock
-from dataward.domain.errors import ActionNotAllowed
+from dataward.domain.errors import ActionNotAllowed, InvalidValue
 from dataward.domain.subjects import Actor
-from dataward.domain.tenants import Tenant, TenantRefused
+from dataward.domain.tenants import CALL_RETENTIONS, Tenant, TenantRefused
 from dataward.services.tenants import (
     ControllerContact,
     NewTenant,
@@ -58,7 +58,6 @@ def test_the_controller_contact_is_a_vault_subject_not_a_column() -> None:
         (NewTenant(name="X", id="Bad Id"), "id:"),
         (NewTenant(name="Gamma", region="XX"), "region:"),
         (NewTenant(name="Gamma", timezone="Mars/Olympus"), "timezone:"),
-        (NewTenant(name="Gamma", call_retention="13 months"), "call_retention:"),
         (NewTenant(name="Gamma", service_level_seconds=0), "service_level_seconds:"),
         (NewTenant(name="Gamma", short_abandon_seconds=-1), "short_abandon_seconds:"),
     ],
@@ -68,6 +67,25 @@ def test_bad_settings_are_refused_naming_the_setting(command: NewTenant, field: 
     with pytest.raises(TenantRefused, match=field):
         onboard(uow, command)
     assert uow.tenants.all() == []
+
+
+@pytest.mark.parametrize(
+    "retention", ["13 months", "P0D", "P", "P8000Y", "P101Y", "P1201M", "P36526D", "P100Y1D"]
+)
+def test_a_call_retention_is_a_duration_from_a_day_to_a_hundred_years(retention: str) -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(InvalidValue) as refused:
+        onboard(uow, NewTenant(name="Gamma", call_retention=retention))
+    assert str(refused.value) == f"call_retention: {CALL_RETENTIONS}"
+    assert uow.tenants.all() == []
+
+
+@pytest.mark.parametrize("retention", ["P1D", "P13M", "P7Y", "P100Y", "P1200M", "P36524D"])
+def test_a_call_retention_within_the_bounds_is_taken(retention: str) -> None:
+    uow = FakeUnitOfWork()
+    onboard(uow, NewTenant(name="Gamma", call_retention=retention))
+    (tenant,) = uow.tenants.all()
+    assert tenant.call_retention == retention
 
 
 def test_a_tenant_id_is_taken_once() -> None:

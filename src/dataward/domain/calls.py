@@ -131,8 +131,12 @@ class IngestReport:
     subjects_created: int = 0
     withheld_parties: int = 0
     unreadable_numbers: int = 0
-    erased_parties: int = 0
-    """Parties stored as erased: their number's subject was erased after the call started."""
+    erased_parties: int | None = 0
+    """Parties stored as erased: their number's subject was erased after the call started.
+    None for a role that may not read the audit log (where the count is kept): single-call
+    ingests would otherwise tell it in which hour a number it knows was erased."""
+    past_retention: int = 0
+    """Calls stored without parties: they started before the tenant's call retention."""
     bad: list[str] = field(default_factory=list)
     quarantined: int = 0
     ingest_ids: list[int] = field(default_factory=list)
@@ -153,6 +157,7 @@ class IngestReport:
             "withheld_parties": self.withheld_parties,
             "unreadable_numbers": self.unreadable_numbers,
             "erased_parties": self.erased_parties,
+            "past_retention": self.past_retention,
             "bad_records": list(self.bad),
             "quarantined": self.quarantined,
             "ingests": list(self.ingest_ids),

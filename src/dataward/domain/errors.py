@@ -15,9 +15,8 @@ The tree, with the module each one lives in (here unless named):
     │   └── OutOfRange         ... a date or number outside what dataward takes or can compute
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
-    │   └── KeyBatchLost       the key sweep took a batch of new keys for dead (no heartbeat
-    │                          within the grace period) and destroyed its keys: nothing of it
-    │                          may land
+    ├── KeyBatchLost           the key sweep claimed a batch of new keys whose process was silent
+    │                          past the grace period: nothing of that transaction lands; retry
     ├── ConfigurationError     settings, key file or database are not usable as configured
     ├── ProhibitedData         a field of a prohibited (Art. 9 or 10) category offered for storage
     ├── ConsentRefused         consent recorded for a purpose or channel that does not take it
@@ -165,11 +164,20 @@ class KeyUnavailable(DatawardError):
     code = "key_unavailable"
 
 
-class KeyBatchLost(KeyUnavailable):
-    """The keys a process was making were swept as orphans: it stalled longer than the grace
-    period, so its records must not land (their keys may be gone); run it again."""
+class KeyBatchLost(DatawardError):
+    """The process making new keys was silent for longer than the grace period, so the key
+    sweep claimed its batch: the transaction that would have owned them does not commit
+    (nothing of it is stored) and the work may simply be sent again. Never names the batch."""
 
-    code = "key_batch_lost"
+    code = "try_again"
+
+    MESSAGE = (
+        "the work was interrupted for longer than the key sweep waits, so nothing of it was "
+        "stored; send it again"
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
 
 
 class ConfigurationError(DatawardError):

@@ -145,6 +145,10 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     Lookups and ingest share this one rule, so a subject is always found by the number that
     created it.
 
+    A Northern Ireland number dialled the Irish way (`048 9012 3456` in region IE, which the
+    library reads as +353 48...) is the same line as `+44 28 9012 3456`, and becomes it: +353 48
+    is no Irish range but the Republic's code for Northern Ireland's 028.
+
     Only ASCII digits, `+`, spaces and the separators `-.()/` are taken. The library
     would read letters as keypad digits (`0800 FLOWERS` as 0800 3569377) and other scripts'
     digits as digits, and would drop an extension (`x12`, `;ext=12`): each would make one
@@ -156,10 +160,29 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as error:
         raise InvalidIdentifier("phone", _parse_reason(error)) from None
+    number = _northern_ireland(number)
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:  # local-only numbers are not E.164
         raise InvalidIdentifier("phone", f"not a possible number for region {region}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_NI_FROM_IRELAND = "48"
+_NI_AREA = "28"
+_NI_LOCAL_DIGITS = 8
+
+
+def _northern_ireland(number: phonenumbers.PhoneNumber) -> phonenumbers.PhoneNumber:
+    """+353 48 and eight digits, as the Republic dials Northern Ireland, as +44 28 and them."""
+    national = str(number.national_number)
+    if (
+        number.country_code == 353
+        and national.startswith(_NI_FROM_IRELAND)
+        and len(national) == len(_NI_FROM_IRELAND) + _NI_LOCAL_DIGITS
+    ):
+        local = national[len(_NI_FROM_IRELAND) :]
+        return phonenumbers.PhoneNumber(country_code=44, national_number=int(_NI_AREA + local))
+    return number
 
 
 def _parse_reason(error: phonenumbers.NumberParseException) -> str:

@@ -24,6 +24,14 @@ def add_duration(start: date, duration: Duration) -> date:
     return date.fromordinal(shifted.toordinal() + duration.days)
 
 
+def add_duration_or_last(start: date, duration: Duration) -> date:
+    """`add_duration`, or the calendar's last day (9999-12-31) where the sum would pass it."""
+    try:
+        return add_duration(start, duration)
+    except (ValueError, OverflowError):
+        return date.max
+
+
 def financial_year_end_on_or_after(day: date, year_end: str) -> date:
     """The end of the financial year containing `day`, for a year ending on `MM-DD`."""
     month, dom = (int(part) for part in year_end.split("-"))

@@ -10,16 +10,42 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Final
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
-from dataward.domain.errors import DatawardError
+from dataward.domain.errors import DatawardError, InvalidValue
 from dataward.domain.register import Duration
+from dataward.domain.retention import add_duration
 
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+
+LONGEST_CALL_RETENTION: Final = Duration(years=100)
+"""No contract keeps call records longer; every date computed from a retention (how long an
+erased number is remembered, which calls are past retention) then stays on the calendar."""
+CALL_RETENTIONS: Final = "a duration like P13M, from one day (P1D) to a hundred years (P100Y)"
+_FROM: Final = date(2000, 1, 1)
+
+
+def check_call_retention(text: str) -> Duration:
+    """A tenant's call retention, parsed; `InvalidValue` for anything but a duration from one
+    day to `LONGEST_CALL_RETENTION` (measured from a fixed day, so the bound does not move)."""
+    try:
+        retention = Duration.parse(text)
+    except ValueError:
+        raise InvalidValue("call_retention", CALL_RETENTIONS) from None
+    longest = LONGEST_CALL_RETENTION
+    if (
+        retention.years > longest.years
+        or retention.months > 12 * longest.years
+        or retention.days > 366 * longest.years
+        or not _FROM < add_duration(_FROM, retention) <= add_duration(_FROM, longest)
+    ):
+        raise InvalidValue("call_retention", CALL_RETENTIONS)
+    return retention
 
 
 class TenantRefused(DatawardError):
@@ -61,10 +87,7 @@ def check_tenant(tenant: Tenant) -> None:
         ZoneInfo(tenant.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise TenantRefused("timezone: not a time zone (e.g. Europe/London)") from None
-    try:
-        Duration.parse(tenant.call_retention)
-    except ValueError:
-        raise TenantRefused("call_retention: not a duration like P7Y, P13M or P30D") from None
+    check_call_retention(tenant.call_retention)
     if not 1 <= tenant.service_level_seconds <= 3600:
         raise TenantRefused("service_level_seconds: between 1 and 3600")
     if not 0 <= tenant.short_abandon_seconds <= 600:

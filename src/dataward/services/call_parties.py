@@ -8,11 +8,13 @@ so they are our own subjects, and their agent id is held as `<tenant>/<id>` so t
 extension 201 stay two people. Parties are resolved by their normalised value, so every
 spelling of one number (`07911 000001`, `+447911000001`, `0044 7911 000001`) is one subject.
 
-A number whose subject was erased in the tenant (`services.erased_numbers`) is resolved with
-the time of that erasure: a call that started before it is the erased person's and is stored
-with that party as erased (no subject; counted), and a subject is created for the number only
-for a call that started at or after it (new processing on the tenant's instructions). Only
-the parties of calls not stored before are resolved at all: a re-sent call touches nothing.
+A number or agent id whose subject was erased (`services.erased_numbers`) is resolved with the
+time of that erasure as the tenant remembers it: a call that started before it is the erased
+person's and is stored with that party as erased (no subject; counted), and a subject is
+created for the number or agent id only for a call that started at or after it (new
+processing on the tenant's instructions). Only the parties of calls not stored before, and
+within the tenant's call retention, are resolved at all (`call_writer`): a re-sent call
+touches nothing.
 
 Normalisation, the blind index and what a party resolved to are memoised in bounded caches,
 because numbers repeat heavily in call data. The party cache lives for one transaction
@@ -175,7 +177,7 @@ class PartyResolver:
         for (scope, kind), by_index in wanted.items():
             indexes = list(by_index)
             found = uow.subjects.find_many_by_index(scope, kind, indexes)
-            erasures = self._erasures(uow, indexes) if kind == _PHONE else {}
+            erasures = self._erasures(uow, indexes)
             for index, party in by_index.items():
                 subject_id = found.get(index)
                 erased_at = erasures.get(index)
@@ -231,7 +233,8 @@ class PartyResolver:
         return wanted
 
     def _erasures(self, uow: UnitOfWork, indexes: list[bytes]) -> dict[bytes, datetime]:
-        """index -> when the number was last erased in the tenant, for those ever erased."""
+        """index -> when the number or agent id was last erased as the tenant remembers it,
+        for those it still remembers."""
         store = uow.erased_numbers
         if not indexes or not store.any(self._tenant.id):
             return {}

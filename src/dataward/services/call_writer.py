@@ -4,9 +4,12 @@ For each batch: each call's identity is digested with keyed BLAKE2b under a key 
 tenant's (derived from the vault's index key), so identities are comparable within the tenant
 and meaningless outside it; calls already stored (or met earlier in the batch) are counted as
 duplicates and go no further: their parties are not even looked at, so a file sent again
-creates no subject and seals no number. For the rest, every party is classified
+creates no subject and seals no number. A new call that started before the tenant's call
+retention (counted back from the ingest's start) is past retention: it is stored for the
+reports with no party reference, and none of its parties is resolved, so it creates no subject
+and seals no number either. For the rest, every party is classified
 (`domain.calls.classify_party`) and resolved to a subject (`call_parties`); a party whose
-number was erased in the tenant after the call started is stored as erased (no subject). The
+number or agent id was erased after the call started is stored as erased (no subject). The
 calls are written as plain rows through the repository's bulk path, and the queue calls among
 them are tallied into the rollup buffer. Each batch refreshes the heartbeat of the ingest's
 key batch (`services.key_batches`). Bad lines go to the quarantine (`quarantine_writer`).
@@ -17,11 +20,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from dataward.domain.calls import PartyKind, classify_party, safe_queue_name, source_identity
 from dataward.domain.clock import Clock
+from dataward.domain.retention import add_duration_or_last
 from dataward.domain.telephony import RawCall
 from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyKey, PartyResolver
@@ -32,6 +36,7 @@ from dataward.services.rollups import FLUSH_CELLS, RollupBuffer
 CALL_IDENTITY = "call identity"
 QUEUE_LABEL = "queue label"
 _QUEUE_NAMES = 10_000
+_DAYS = 10_000
 _DIGEST = 16
 
 
@@ -43,6 +48,8 @@ class WriterCounts:
     unreadable: int = 0
     erased: int = 0
     """Parties stored as erased: their number's subject was erased after the call started."""
+    past_retention: int = 0
+    """Calls stored without parties: they started before the tenant's call retention."""
     created: list[str] = field(default_factory=list)
     """Subjects created in this transaction: their keys go if it rolls back."""
 
@@ -73,6 +80,8 @@ class CallWriter:
         self._rollups = RollupBuffer(tenant.id, tenant.zone)
         self._months: set[tuple[int, int]] = set()
         self._started = clock.now()
+        self._today = self._started.astimezone(UTC).date()
+        self._kept: dict[date, bool] = {}
         self.counts = WriterCounts()
 
     @property
@@ -89,6 +98,19 @@ class CallWriter:
                 self._queues.clear()
             safe = self._queues[name] = safe_queue_name(name, self._queue_key) or ""
         return safe or None
+
+    def _past_retention(self, start: datetime) -> bool:
+        """Whether a call that started then is past the tenant's call retention today: the
+        retention counted from its day (UTC) ended before today. The same reckoning as an
+        erased number's `keep_until` (`services.erased_numbers`), so a call from before an
+        erasure whose entry has expired is past retention."""
+        day = start.astimezone(UTC).date()
+        past = self._kept.get(day)
+        if past is None:
+            if len(self._kept) > _DAYS:
+                self._kept.clear()
+            past = self._kept[day] = add_duration_or_last(day, self._tenant.retention) < self._today
+        return past
 
     def identity(self, call: RawCall) -> bytes:
         return hashlib.blake2b(
@@ -115,21 +137,26 @@ class CallWriter:
             fresh.append((call, key))
         if not fresh:
             return
-        parties, wanted = _parties(fresh, counts)
+        current = [not self._past_retention(call.start) for call, _key in fresh]
+        counts.past_retention += current.count(False)
+        parties, wanted = _parties(fresh, current, counts)
         resolution = self._resolver.resolve(uow, wanted, self._clock.now())
         counts.created.extend(resolution.created_ids)
         subjects, erased = resolution.subjects, resolution.erased
         rows: list[tuple[Any, ...]] = []
         months: set[tuple[int, int]] = set()
         tenant_id, ingest_id, rollups = self._tenant.id, self._ingest_id, self._rollups
-        for (call, key), (caller, callee) in zip(fresh, parties, strict=True):
+        for (call, key), (caller, callee), named in zip(fresh, parties, current, strict=True):
             start = call.start
-            caller_ref = callee_ref = None
-            if caller[1] is not None:
-                caller_ref = _ref((caller[0], caller[1]), start, subjects, erased, counts)
-            if callee[1] is not None:
-                callee_ref = _ref((callee[0], callee[1]), start, subjects, erased, counts)
+            caller_ref = callee_ref = agent_ref = None
             agent = call.agent_id
+            if named:
+                if caller[1] is not None:
+                    caller_ref = _ref((caller[0], caller[1]), start, subjects, erased, counts)
+                if callee[1] is not None:
+                    callee_ref = _ref((callee[0], callee[1]), start, subjects, erased, counts)
+                if agent:
+                    agent_ref = _ref((PartyKind.AGENT, agent), start, subjects, erased, counts)
             queue = self._queue(call.queue)
             utc = start.astimezone(UTC)  # partitions are UTC months, as the rows are stored
             months.add((utc.year, utc.month))
@@ -137,8 +164,7 @@ class CallWriter:
                 (
                     tenant_id, key, start, call.answer, call.end, call.direction.value,
                     call.disposition.value, queue, call.wait_s, call.ring_s, call.talk_s,
-                    caller_ref, callee_ref,
-                    subjects.get((PartyKind.AGENT, agent)) if agent else None,
+                    caller_ref, callee_ref, agent_ref,
                     caller[0] is PartyKind.WITHHELD, callee[0] is PartyKind.WITHHELD,
                     max(1, len(call.legs)), call.format, ingest_id,
                 )
@@ -175,8 +201,8 @@ def _ref(
     erased: dict[PartyKey, datetime],
     counts: WriterCounts,
 ) -> str | None:
-    """The subject a named party is stored as: none if its number was erased after the call
-    started (the erased person's call), or if it is not a valid number."""
+    """The subject a named party is stored as: none if its number or agent id was erased after
+    the call started (the erased person's call), or if it is not a valid number."""
     if erased:
         erased_at = erased.get(key)
         if erased_at is not None and start < erased_at:
@@ -189,15 +215,17 @@ def _ref(
 
 
 def _parties(
-    fresh: Sequence[tuple[RawCall, bytes]], counts: WriterCounts
+    fresh: Sequence[tuple[RawCall, bytes]], current: Sequence[bool], counts: WriterCounts
 ) -> tuple[list[tuple[Party, Party]], dict[PartyKey, datetime]]:
-    """Each new call's (caller, callee) classified, and every party to resolve with the latest
-    start of a call naming it."""
+    """Each new call's (caller, callee) classified, and every party of a call within retention
+    (`current`) to resolve, with the latest start of a call naming it."""
     parties: list[tuple[Party, Party]] = []
     wanted: dict[PartyKey, datetime] = {}
-    for call, _key in fresh:
+    for (call, _key), within in zip(fresh, current, strict=True):
         caller, callee = classify_party(call.caller), classify_party(call.callee)
         parties.append((caller, callee))
+        if not within:
+            continue
         start = call.start
         named: list[PartyKey] = []
         for kind, value in (caller, callee):

@@ -59,8 +59,6 @@ class StatementRepository(Protocol):
 class ErasedNumberRepository(Protocol):
     """Keyed digests of callers' numbers erased in each tenant, with when (`erased_numbers`)."""
 
-    def indexes_of(self, subject_id: str, scope: str, kind: str) -> list[bytes]: ...
-
     def add(
         self, tenant_id: str, digests: Sequence[bytes], *, at: datetime, keep_until: date
     ) -> int: ...
@@ -79,4 +77,15 @@ class KeyOwnerRepository(Protocol):
 
     def owned(self, key_ids: Sequence[str]) -> set[str]:
         """The ids among these that name a live record of the main database."""
+        ...
+
+    def hold(self, batch: str) -> None:
+        """This transaction will own keys of `batch`: the batch's fence cannot be taken until
+        it ends (PostgreSQL: a shared advisory lock; SQLite: the write lock it holds)."""
+        ...
+
+    def fence(self, batch: str) -> bool:
+        """Take the batch's fence for the rest of this transaction, without waiting: False if
+        a transaction that may own keys of it is under way. While the fence is held no such
+        transaction can commit, nor start."""
         ...

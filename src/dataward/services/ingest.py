@@ -19,9 +19,11 @@ On SQLite a source holds the database's write lock while it lands (other writers
 the busy timeout); PostgreSQL takes row locks only.
 
 Keys: every key a run makes (its new subjects', its quarantined lines') is named by the run's key
-batch (`services.key_batches`), whose heartbeat each batch of calls refreshes, and which is
-checked once more right before each commit. A rolled-back source destroys its keys itself; a
-run killed outright leaves them to `dataward keys sweep`.
+batch (`services.key_batches`), which each source's transaction joins at its start and commits
+through (checked, while the transaction holds the batch, right before the commit). A source
+rolled back for sure destroys its keys itself; a run killed outright, or a commit that raised
+(its outcome unknown), leaves them to `dataward keys sweep`, which keeps those whose records
+landed. A call past the tenant's call retention is stored without parties (`call_writer`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import TextIO
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.calls import IngestReport
 from dataward.domain.clock import Clock
-from dataward.domain.errors import DatawardError, NotFound, WriteConflict
+from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound, WriteConflict
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.subjects import Actor
@@ -83,8 +85,7 @@ class Source:
     parser: Parser
     open: Callable[[], AbstractContextManager[TextIO]]
     header: str | None = None
-    """The first line: kept with a quarantine when the parser says it is a header row, so
-    that corrected lines can be read again."""
+    """The first line, kept with a quarantine so a corrected CSV line can be read again."""
     replay_of: int | None = None
     file_name: str | None = None
     """The file's own name, when the text is a file's: stored only as a keyed digest."""
@@ -120,23 +121,34 @@ def ingest(
         tenant = uow.tenants.get(tenant_id)
     if tenant is None:
         raise NotFound("tenant", tenant_id)
-    report = IngestReport(tenant_id=tenant_id)
     keys = KeyBatch(vault, INGEST)  # names every key this run makes, for the key sweep
-    resolver = PartyResolver(vault, tenant, keys=keys)
+    run = _Ingest(
+        uow=uow, vault=vault, clock=clock, actor=actor, tenant=tenant,
+        resolver=PartyResolver(vault, tenant, keys=keys),
+        report=IngestReport(tenant_id=tenant_id),
+        quarantine=quarantine, batch_size=batch_size, progress=progress,
+    )  # fmt: skip
     with uow:  # in a short transaction of their own, not the long one of an ingest
         uow.calls.prepare_months(_recent_months(clock.now().date()))
         uow.commit()
     try:
         with _bulk_garbage_collection():
-            _ingest_all(
-                uow, vault, clock, actor, tenant, sources, resolver, report,
-                quarantine=quarantine, batch_size=batch_size, progress=progress,
-            )  # fmt: skip
+            _ingest_all(run, sources)
     except DatawardError:
         keys.close()  # refused: the keys of the source rolled back are destroyed already
         raise
     keys.close()  # anything else leaves the batch to the sweep, which checks every key
-    return report
+    if not _may_read_audit_log(register, actor):
+        run.report.erased_parties = None  # kept in the audit entry, for those who may read it
+    return run.report
+
+
+def _may_read_audit_log(register: Register, actor: Actor) -> bool:
+    try:
+        require(register, actor, StaffAction.READ_AUDIT_LOG)
+    except ActionNotAllowed:
+        return False
+    return True
 
 
 PARTITIONS_BACK = 36
@@ -173,29 +185,34 @@ def _bulk_garbage_collection() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _ingest_all(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    actor: Actor,
-    tenant: Tenant,
-    sources: Sequence[Source],
-    resolver: PartyResolver,
-    report: IngestReport,
-    *,
-    quarantine: bool,
-    batch_size: int,
-    progress: Callable[[int], None] | None,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Ingest:
+    """What every source of one ingest run is landed with."""
+
+    uow: UnitOfWork
+    vault: Vault
+    clock: Clock
+    actor: Actor
+    tenant: Tenant
+    resolver: PartyResolver
+    report: IngestReport
+    quarantine: bool
+    batch_size: int
+    progress: Callable[[int], None] | None
+
+    @property
+    def keys(self) -> KeyBatch:
+        return self.resolver.keys
+
+
+def _ingest_all(ingest: _Ingest, sources: Sequence[Source]) -> None:
+    report = ingest.report
     for source in sources:
         report.sources.append(source.name)
         report.formats[source.name] = source.parser.name
         for attempt in range(_ATTEMPTS):
             try:
-                _ingest_source(
-                    uow, vault, clock, actor, tenant, source, resolver, report,
-                    quarantine=quarantine, batch_size=batch_size, progress=progress,
-                )  # fmt: skip
+                _ingest_source(ingest, source)
                 break
             except WriteConflict:  # another ingest created the same caller first
                 if attempt + 1 == _ATTEMPTS:
@@ -229,28 +246,18 @@ class _Run:
     committed: bool = False
 
 
-def _ingest_source(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    actor: Actor,
-    tenant: Tenant,
-    source: Source,
-    resolver: PartyResolver,
-    report: IngestReport,
-    *,
-    quarantine: bool,
-    batch_size: int,
-    progress: Callable[[int], None] | None,
-) -> None:
+def _ingest_source(ingest: _Ingest, source: Source) -> None:
+    uow, vault, clock, tenant = ingest.uow, ingest.vault, ingest.clock, ingest.tenant
+    keys = ingest.keys
     run = _Run()
     try:
         with uow, source.open() as stream:
+            keys.join(uow)  # the key sweep decides nothing about this run's keys until it ends
             ingest_id = uow.calls.start_ingest(
                 NewIngest(
                     tenant_id=tenant.id,
                     format=source.parser.name,
-                    actor=actor.id,
+                    actor=ingest.actor.id,
                     at=clock.now(),
                     source_digest=digest_of(vault, tenant.id, source.file_name),
                     replay_of=source.replay_of,
@@ -260,35 +267,34 @@ def _ingest_source(
             uow.calls.label_ingest(ingest_id, label)
             uow.calls.prepare_bulk()
             try:
-                resolver.begin()
-                writer = CallWriter(uow, vault, clock, tenant, ingest_id, resolver)
+                ingest.resolver.begin()
+                writer = CallWriter(uow, vault, clock, tenant, ingest_id, ingest.resolver)
                 run.counts = writer.counts
                 run.lines = QuarantineWriter(
-                    uow, vault, writer.keys,
+                    uow, vault, keys,
                     QuarantineTarget(tenant, ingest_id, source.parser, clock.now(), source.header),
                 )  # fmt: skip
                 items = source.parser.parse(
                     stream, source=source.name, tz=tenant.zone, now=clock.now()
                 )
-                for batch in _batches(items, batch_size):
-                    _take(clock, writer, run.lines, batch, run, quarantine)
-                    if progress is not None:
-                        progress(run.read)
-                if run.bad and not quarantine:
+                for batch in _batches(items, ingest.batch_size):
+                    _take(ingest, writer, run.lines, batch, run)
+                    if ingest.progress is not None:
+                        ingest.progress(run.read)
+                if run.bad and not ingest.quarantine:
                     _reject(tenant, run.bad)
                 writer.finish()
                 run.lines.finish(clock.now())
-                _close(uow, clock, actor, tenant, source, ingest_id, run)
-                writer.keys.heartbeat()  # not taken for dead by the key sweep: its keys stand
-                uow.commit()
+                _close(ingest, source, ingest_id, run)
+                keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
                 run.committed = True
             finally:
                 uow.calls.end_bulk()
     except BaseException:
-        # Rolled back: the subjects created in it are gone, so their keys go too, and the keys
-        # of its quarantined lines. Never after the commit: those records exist, and a key
-        # destroyed then would orphan them.
-        if not run.committed:
+        # Rolled back for sure: the subjects created in it are gone, so their keys go too, and
+        # the keys of its quarantined lines. Never after the commit, nor when the commit itself
+        # raised (it may have landed): those keys are the sweep's to settle.
+        if not run.committed and not keys.in_doubt:
             made = run.counts.created + (run.lines.created if run.lines is not None else [])
             if made:
                 vault.destroy_keys(made)
@@ -299,6 +305,7 @@ def _ingest_source(
         with uow:
             uow.calls.refresh_statistics(writer.months)
             uow.commit()
+    report = ingest.report
     report.ingest_ids.append(ingest_id)
     report.labels.append(label)
     report.calls_read += run.read
@@ -308,35 +315,22 @@ def _ingest_source(
 
 
 def _take(
-    clock: Clock,
-    writer: CallWriter,
-    lines: QuarantineWriter,
-    batch: _Batch,
-    run: _Run,
-    quarantine: bool,
+    ingest: _Ingest, writer: CallWriter, lines: QuarantineWriter, batch: _Batch, run: _Run
 ) -> None:
     """One batch: counted, its bad lines listed (and quarantined), its calls landed."""
     run.read += len(batch.calls)
     run.events += batch.events
     run.bad.extend(str(b) for b in batch.bad[: max(0, _MAX_LISTED - len(run.bad))])
-    if run.bad and not quarantine:
+    if run.bad and not ingest.quarantine:
         return  # rejected: read on only to list every bad line
-    lines.add(batch.bad, clock.now())
+    lines.add(batch.bad, ingest.clock.now())
     writer.land(batch.calls)
 
 
-def _close(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-    tenant: Tenant,
-    source: Source,
-    ingest_id: int,
-    run: _Run,
-) -> None:
+def _close(ingest: _Ingest, source: Source, ingest_id: int, run: _Run) -> None:
     """The ingest's counts, its end, and its audit entry, in its own transaction."""
-    counts = run.counts
-    quarantined = run.lines.quarantined if run.lines is not None else 0
+    uow, now, counts = ingest.uow, ingest.clock.now(), run.counts
+    quarantined = _quarantined(run)
     uow.calls.add_ingest_counts(
         ingest_id,
         calls_read=run.read,
@@ -344,14 +338,14 @@ def _close(
         duplicates=counts.duplicates,
         bad=quarantined,
     )
-    uow.calls.finish_ingest(ingest_id, clock.now())
+    uow.calls.finish_ingest(ingest_id, now)
     uow.audit.append(
         AuditDraft(
-            at=clock.now(),
-            actor=actor.id,
+            at=now,
+            actor=ingest.actor.id,
             action=AuditAction.CALLS_INGESTED,
             details={
-                "tenant": tenant.id,
+                "tenant": ingest.tenant.id,
                 "ingest": ingest_id,
                 "format": source.parser.name,
                 "stored": counts.stored,
@@ -359,9 +353,14 @@ def _close(
                 "quarantined": quarantined,
                 "subjects_created": counts.subjects,
                 "erased_parties": counts.erased,
+                "past_retention": counts.past_retention,
             },
         )
     )
+
+
+def _quarantined(run: _Run) -> int:
+    return run.lines.quarantined if run.lines is not None else 0
 
 
 def _add_counts(report: IngestReport, run: _Run) -> None:
@@ -371,8 +370,9 @@ def _add_counts(report: IngestReport, run: _Run) -> None:
     report.subjects_created += counts.subjects
     report.withheld_parties += counts.withheld
     report.unreadable_numbers += counts.unreadable
-    report.erased_parties += counts.erased
-    report.quarantined += run.lines.quarantined if run.lines is not None else 0
+    report.erased_parties = (report.erased_parties or 0) + counts.erased
+    report.past_retention += counts.past_retention
+    report.quarantined += _quarantined(run)
 
 
 def _reject(tenant: Tenant, bad: list[str]) -> None:

@@ -116,6 +116,10 @@ class SubjectRepository(Protocol):
         self, scope: str, kind: str, blind_indexes: Sequence[bytes]
     ) -> dict[bytes, str]: ...
 
+    def blind_indexes_of(self, subject_id: UUID | str, scope: str, kind: str) -> list[bytes]:
+        """The blind indexes of the subject's identifiers of `kind` in `scope`."""
+        ...
+
     def identifiers_of(self, subject_id: UUID | str) -> Sequence[StoredIdentifierLike]: ...
 
     def tombstone(self, subject_id: UUID | str) -> Tombstone | None: ...
@@ -170,7 +174,8 @@ class Vault(Protocol):
         self, plaintexts: Mapping[str, Sequence[str]], *, batch: str | None = None
     ) -> dict[str, list[bytes]]:
         """New subjects: create their keys and seal their identifiers, in order. With `batch`
-        the keys are named by it and its heartbeat refreshed (`KeyBatchLost` once swept)."""
+        the keys are named by it and its heartbeat refreshed (`KeyBatchLost` once the sweep
+        has claimed it)."""
         ...
 
     def open_batch(self, label: str) -> str:
@@ -178,7 +183,7 @@ class Vault(Protocol):
         ...
 
     def heartbeat(self, batch: str) -> None:
-        """The batch is alive; `KeyBatchLost` if the sweep has taken it for dead."""
+        """The batch is alive; `KeyBatchLost` if the sweep has claimed it."""
         ...
 
     def close_batch(self, batch: str) -> None:

@@ -56,6 +56,7 @@ def _upgrade_ingest(
     uow: UnitOfWork, vault: Vault, clock: Clock, parser_for: ParserFor, ingest_id: int
 ) -> None:
     with enrolling(vault, INGEST) as keys, uow:
+        keys.join(uow)  # the key sweep decides nothing about these keys until this commits
         record = uow.calls.ingest(ingest_id)
         tenant = uow.tenants.get(record.tenant_id)
         old_key = record.quarantine_key
@@ -93,9 +94,7 @@ def _upgrade_ingest(
                 ]
             )
         uow.quarantine.drop_legacy_header(ingest_id)
-        keys.heartbeat()
-        uow.commit()
-        keys.landed = True
+        keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
     vault.destroy_key(old_key)
     with uow:
         uow.quarantine.forget_legacy_key(ingest_id)

@@ -146,27 +146,27 @@ def _record(
         forward_within=forward_within,
     )
     due = deadline(request, holidays)
-    # the request's key is named by a batch: destroyed if the request does not land, found
-    # by the key sweep if the process dies before it does
-    with enrolling(vault, REQUEST) as keys:
+    # the request's key is named by a batch: destroyed if the request does not land, settled
+    # by the key sweep if the process dies before it does or its commit's outcome is unknown
+    with enrolling(vault, REQUEST) as keys, uow:
+        if command.contact_email is not None:
+            keys.join(uow)  # the key sweep leaves the contact's key alone until this ends
         contact = _sealed_contact(keys, request.id, command)
-        with uow:
-            about = _about(uow, vault, register, actor, command)
-            request = replace(request, subject_id=about)
-            command = replace(command, subject_id=about)
-            flag = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
-            uow.requests.add(
-                request,
-                due=due,
-                created=receive(request, at=now, actor=actor.id),
-                contact=contact,
-                flag=flag,
-            )
-            if contact is not None:
-                uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
-            uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
-            uow.commit()
-            keys.landed = True
+        about = _about(uow, vault, register, actor, command)
+        request = replace(request, subject_id=about)
+        command = replace(command, subject_id=about)
+        flag = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
+        uow.requests.add(
+            request,
+            due=due,
+            created=receive(request, at=now, actor=actor.id),
+            contact=contact,
+            flag=flag,
+        )
+        if contact is not None:
+            uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
+        uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
+        keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
     return RequestView(request, due, flag)
 
 

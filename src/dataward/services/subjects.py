@@ -98,8 +98,9 @@ def create_subjects(
 ) -> list[Subject]:
     """Register many subjects in one transaction: all land, or none (a duplicate refuses all).
 
-    Their keys are made under a key batch (`services.key_batches`): destroyed if the
-    transaction fails, and found by `dataward keys sweep` if the process dies before it commits.
+    Their keys are made under a key batch (`services.key_batches`) that the transaction
+    joins: destroyed if it fails before its commit, and settled by `dataward keys sweep` if the
+    process dies or the commit's outcome is unknown.
     """
     tenant_ids = {command.tenant_id for command in commands}
     for tenant in tenant_ids:
@@ -133,6 +134,7 @@ def create_subjects(
                 seen.add((scope, ident.type.value, index))
             pending.append((subject, scope, ident, index))
     with enrolling(vault, SUBJECTS) as keys, uow:
+        keys.join(uow)  # the key sweep leaves this transaction's keys alone until it ends
         _refuse_existing(uow, pending)
         blocked = suppressed_kinds(
             uow, [(i.type.value, x) for s, _, i, x in pending if s.kind == MARKETING_CONTACT]
@@ -162,8 +164,7 @@ def create_subjects(
                 for subject, scope, ident, index in pending
             ]
         )
-        uow.commit()
-        keys.landed = True
+        keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
     return subjects
 
 

@@ -7,8 +7,9 @@ log and shared-memory files (`-wal`, `-shm`) the database file's mode, so they a
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -17,6 +18,18 @@ from dataward.adapters.private_files import create_private
 
 READ_ONLY = "dataward_read_only"
 """Execution option: this connection only reads, so SQLite need not take the write lock."""
+
+IN_LIST = 500
+"""The most values one `IN (...)` list is given: far below SQLite's bound on parameters, and
+short enough for PostgreSQL to plan quickly; longer lists are asked for in chunks."""
+
+T = TypeVar("T")
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
+    """`values` in lists of at most `IN_LIST`, in order."""
+    for start in range(0, len(values), IN_LIST):
+        yield list(values[start : start + IN_LIST])
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

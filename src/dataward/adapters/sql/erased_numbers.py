@@ -1,8 +1,9 @@
 """Erased callers' numbers, as keyed digests per tenant, on SQLAlchemy Core.
 
-One row per (tenant, digest): the digest of an erased number's blind index under the tenant's
-own derived key (`services.erased_numbers`), when it was last erased, and the day after which
-the row is no longer needed. No subject reference, no number, no blind index: nothing to join.
+One row per (tenant, digest): the digest of an erased number's (or agent id's) blind index
+under the tenant's own derived key (`services.erased_numbers`), when it was last erased (the
+next whole hour after it), and the day after which the row is no longer needed. No subject
+reference, no number, no blind index, no other record's time: nothing to join.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ from sqlalchemy import (
     update,
 )
 
+from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.vault_tables import identifiers
-
-_CHUNK = 500
 
 erased_numbers = Table(
     "erased_numbers",
@@ -45,17 +44,6 @@ erased_numbers = Table(
 class SqlErasedNumberRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
-
-    def indexes_of(self, subject_id: str, scope: str, kind: str) -> list[bytes]:
-        """The blind indexes of the subject's identifiers of `kind` in `scope`."""
-        rows = self._connection.execute(
-            select(identifiers.c.blind_index).where(
-                identifiers.c.subject_id == subject_id,
-                identifiers.c.scope == scope,
-                identifiers.c.type == kind,
-            )
-        )
-        return [bytes(r.blind_index) for r in rows]
 
     def add(
         self, tenant_id: str, digests: Sequence[bytes], *, at: datetime, keep_until: date
@@ -103,11 +91,10 @@ class SqlErasedNumberRepository:
     def erased_at(self, tenant_id: str, digests: Sequence[bytes]) -> dict[bytes, datetime]:
         """digest -> when it was last erased, for those of these digests that were."""
         found: dict[bytes, datetime] = {}
-        for start in range(0, len(digests), _CHUNK):
+        for chunk in in_chunks(digests):
             rows = self._connection.execute(
                 select(erased_numbers.c.digest, erased_numbers.c.erased_at).where(
-                    erased_numbers.c.tenant_id == tenant_id,
-                    erased_numbers.c.digest.in_(list(digests[start : start + _CHUNK])),
+                    erased_numbers.c.tenant_id == tenant_id, erased_numbers.c.digest.in_(chunk)
                 )
             )
             found.update({bytes(r.digest): r.erased_at for r in rows})

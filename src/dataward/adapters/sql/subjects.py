@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import Connection, delete, insert, select, update
 
 from dataward.adapters.sql import schema  # noqa: F401 - every table module registers its unlink step
+from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.unlink import unlink_steps
 from dataward.adapters.sql.vault_tables import identifiers, subjects, tombstones
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
@@ -42,8 +43,7 @@ class SqlSubjectRepository:
     def get_many(self, subject_ids: Sequence[str]) -> dict[str, Subject]:
         """The live subjects among these ids (an erased or unknown one is simply absent)."""
         found: dict[str, Subject] = {}
-        for start in range(0, len(subject_ids), 500):
-            chunk = list(subject_ids[start : start + 500])
+        for chunk in in_chunks(subject_ids):
             rows = self._connection.execute(select(subjects).where(subjects.c.id.in_(chunk)))
             found.update({row.id: _subject(row._mapping) for row in rows})
         return found
@@ -92,8 +92,7 @@ class SqlSubjectRepository:
     ) -> dict[bytes, str]:
         """Which of these indexes already belong to a subject (index -> subject id)."""
         found: dict[bytes, str] = {}
-        for start in range(0, len(blind_indexes), 500):
-            chunk = list(blind_indexes[start : start + 500])
+        for chunk in in_chunks(blind_indexes):
             rows = self._connection.execute(
                 select(identifiers.c.blind_index, identifiers.c.subject_id).where(
                     identifiers.c.scope == scope,
@@ -103,6 +102,17 @@ class SqlSubjectRepository:
             )
             found.update({bytes(r.blind_index): r.subject_id for r in rows})
         return found
+
+    def blind_indexes_of(self, subject_id: UUID | str, scope: str, kind: str) -> list[bytes]:
+        """The blind indexes of the subject's identifiers of `kind` in `scope`."""
+        rows = self._connection.execute(
+            select(identifiers.c.blind_index).where(
+                identifiers.c.subject_id == str(subject_id),
+                identifiers.c.scope == scope,
+                identifiers.c.type == kind,
+            )
+        )
+        return [bytes(r.blind_index) for r in rows]
 
     def identifiers_of(self, subject_id: UUID | str) -> list[StoredIdentifier]:
         rows = self._connection.execute(

@@ -4,12 +4,17 @@ The key store and the main database are two databases: a subject's key is stored
 committed) before the transaction that creates the subject commits. A process killed in
 between leaves a key whose subject never existed. So every key made that way carries the name
 of a batch registered here first, and the process making it refreshes the batch's heartbeat
-as it goes (each ingest batch, each key enrolment, and right before its commit). The sweep
-(`services.orphan_keys`) claims a batch only once its heartbeat is older than the grace
-period; a claimed batch takes no more keys and no more heartbeats (`KeyBatchLost`), so a
-process that was only stalled stops before its commit instead of landing records whose keys
-the sweep may have destroyed. A batch whose process ends normally is closed (its row deleted):
-its keys stay named, but no sweep looks at them again.
+as it goes (each ingest batch, each key enrolment, and right before its commit).
+
+The sweep (`services.orphan_keys`) claims a batch once its heartbeat is older than the grace
+period; a claimed batch takes no more keys and no more heartbeats (`KeyBatchLost`). Claiming
+only decides when a silent batch is looked at, and makes its process fail cleanly should it
+wake up: whether a key may be destroyed is decided in the main database, under the batch's
+fence (`adapters.sql.key_owners`), never by how old a heartbeat is. Heartbeats are written by
+the writer's clock and compared with the sweeper's, so clocks that disagree only move when a
+live batch is claimed (and its process then fails and may be retried), not what is destroyed.
+A batch whose process ends normally is closed (its row deleted): its keys stay named, but no
+sweep looks at them again.
 """
 
 from __future__ import annotations
@@ -27,24 +32,22 @@ from dataward.domain.errors import KeyBatchLost
 
 def beat(connection: Connection, batch: str, at: datetime) -> None:
     """Refresh the batch's heartbeat in the caller's key-store transaction; `KeyBatchLost`
-    if the sweep has claimed it (or it was never opened)."""
+    if the sweep has claimed it (or it was never opened). The error does not name the batch."""
     result = connection.execute(
         update(key_batches)
         .where(key_batches.c.name == batch, key_batches.c.claimed_at.is_(None))
         .values(heartbeat_at=at)
     )
     if result.rowcount != 1:
-        raise KeyBatchLost(
-            f"key batch {batch} was taken for dead by the key sweep (no heartbeat within its "
-            "grace period) and its keys destroyed: nothing of it was stored; run it again"
-        )
+        raise KeyBatchLost
 
 
-class KeyBatches:
-    """The key store's batches (mixed into `SqlVault`, which holds the engine and clock)."""
+class SqlKeyBatches:
+    """The key store's batches: registered, kept alive, claimed by the sweep, closed."""
 
-    _engine: Engine
-    _clock: Clock
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
 
     def open_batch(self, label: str) -> str:
         """Register a batch of keys about to be made, with its first heartbeat; its name."""

@@ -18,12 +18,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text
 
-from dataward.adapters.sql.engine import READ_ONLY, checkpoint
+from dataward.adapters.sql.engine import READ_ONLY, checkpoint, in_chunks
 from dataward.adapters.vault import crypto
-from dataward.adapters.vault.key_batches import KeyBatches, beat
+from dataward.adapters.vault.key_batches import SqlKeyBatches, beat
 from dataward.adapters.vault.keystore_tables import data_keys, index_keys, key_rotations
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ConfigurationError, KeyUnavailable
@@ -63,14 +64,15 @@ class MasterKeys:
         return keys
 
 
-class SqlVault(KeyBatches):
+class SqlVault:
     """Implements the `Vault` port: keys per subject, sealing, opening, blind indexes.
 
     `reload` returns the master keys as configured now (the container's `master_keys`); it is
     called when the key store names a master key this vault was not given, as happens to a
     running process when a rotation starts or ends. `cache` data keys are kept unwrapped for at
     most `cache_ttl` seconds. Keys made for records that land in a transaction of the main
-    database are named by a batch (`KeyBatches`), so the sweep finds them if it dies.
+    database are named by a batch (`SqlKeyBatches`, whose methods it offers as its own), so
+    the sweep finds them if their process dies.
     """
 
     def __init__(
@@ -93,6 +95,23 @@ class SqlVault(KeyBatches):
         self._cache_ttl = cache_ttl
         self._cache_lock = threading.Lock()
         self._index_key: bytes | None = None
+        self._batches = SqlKeyBatches(engine, clock)
+
+    # -- key batches (`adapters.vault.key_batches`) -----------------------------------------
+    def open_batch(self, label: str) -> str:
+        return self._batches.open_batch(label)
+
+    def heartbeat(self, batch: str) -> None:
+        self._batches.heartbeat(batch)
+
+    def close_batch(self, batch: str) -> None:
+        self._batches.close_batch(batch)
+
+    def claim_stale_batches(self, silent_since: datetime) -> list[str]:
+        return self._batches.claim_stale_batches(silent_since)
+
+    def batch_keys(self, batch: str) -> list[str]:
+        return self._batches.batch_keys(batch)
 
     # -- keys ------------------------------------------------------------------------------
     def ensure_index_key(self) -> None:
@@ -264,9 +283,9 @@ class SqlVault(KeyBatches):
                 self._cache.pop(subject_id, None)
         removed = 0
         with self._engine.begin() as connection:
-            for start in range(0, len(ids), 500):
+            for chunk in in_chunks(ids):
                 result = connection.execute(
-                    delete(data_keys).where(data_keys.c.subject_id.in_(ids[start : start + 500]))
+                    delete(data_keys).where(data_keys.c.subject_id.in_(chunk))
                 )
                 removed += result.rowcount
         return removed

@@ -30,6 +30,7 @@ from dataward.domain.errors import (
     DocumentInvalid,
     InvalidIdentifier,
     InvalidValue,
+    KeyBatchLost,
     KeyUnavailable,
     NoSuchSubject,
     NotFound,
@@ -82,6 +83,7 @@ STATUS: dict[type[DatawardError], int] = {
     ActionNotAllowed: 403,
     NotFound: 404,
     KeyUnavailable: 410,
+    KeyBatchLost: 503,  # the writer stalled past the key sweep's grace: nothing stored, retry
     ConfigurationError: 500,
     AuditRefused: 500,  # a caller passed details the log refuses: a bug, not the client's
 }

@@ -150,6 +150,11 @@ def files(
             f"{report.erased_parties} party number(s) erased after the call started: "
             "stored as erased, no subject"
         )
+    if report.past_retention:
+        typer.echo(
+            f"{report.past_retention} call(s) older than the tenant's call retention: "
+            "stored without parties"
+        )
     if report.quarantined:
         typer.echo(
             f"quarantined {report.quarantined} bad line(s) "

@@ -73,7 +73,8 @@ def sweep() -> None:
     with fail_on_dataward_error(), container() as wired:
         register, actor = active_register(wired), cli_actor(wired)
         require(register, actor, StaffAction.ERASE_SUBJECTS)
-        # first: it only reads the data, so an ingest holding SQLite's write lock does not stop it
+        # each batch under its fence (`services.orphan_keys`): one whose writer is still under
+        # way (on SQLite: while any writer holds the write lock) waits for a later sweep
         orphans = destroy_orphan_keys(wired.uow(read_only=True), wired.vault(), wired.clock)
         held = finish_held_erasures(wired.uow(), wired.vault(), wired.clock, register, actor)
         destroyed = finish_erasures(wired.uow(), wired.vault())
@@ -86,4 +87,9 @@ def sweep() -> None:
         f"{orphans.destroyed} orphan key(s) destroyed and {orphans.kept} kept, from "
         f"{orphans.batches} key batch(es) silent for over {hours} hour(s)"
     )
+    if orphans.busy:
+        typer.echo(
+            f"{orphans.busy} key batch(es) claimed but left for the next sweep: a transaction "
+            "that may own their keys is still under way"
+        )
     typer.echo(f"{expired} erased-number entry(ies) past their retention deleted")
