@@ -47,7 +47,9 @@ def test_lines_naming_a_number_are_listed_without_it_and_discarded_by_line(
         app, ["ingest", "quarantine", "--tenant", "acme", "--phone", "07700 900 123"], env=ADMIN
     )
     assert found.exit_code == 0, found.output
-    assert found.stdout.splitlines() == ["ingest 1  file-1:3  time: not a time in seconds since 1970"]
+    assert found.stdout.splitlines() == [
+        "ingest 1  file-1:3  time: not a time in seconds since 1970"
+    ]
     refused = runner.invoke(
         app, ["ingest", "quarantine", "--tenant", "acme", "--phone", NUMBER],
         env={"DATAWARD_ACTOR_ROLE": "operator"},
@@ -66,7 +68,9 @@ def test_lines_naming_a_number_are_listed_without_it_and_discarded_by_line(
     assert discarded.exit_code == 0, discarded.output
     assert "discarded 1 line(s) of ingest 1" in discarded.stdout
     left = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"], env=ADMIN)
-    assert left.stdout.splitlines() == ["ingest 1  file-1:4  time: not a time in seconds since 1970"]
+    assert left.stdout.splitlines() == [
+        "ingest 1  file-1:4  time: not a time in seconds since 1970"
+    ]
     missing = runner.invoke(
         app, ["ingest", "discard", "1", "--tenant", "acme", "--line", "3"], env=ADMIN
     )
