@@ -53,6 +53,36 @@ def test_an_alias_inside_its_own_anchor_is_a_422_not_a_500(api: Api, document: s
     assert refused.json()["error"]["code"] == "register_invalid"
 
 
+HOSTILE_VALUES = {
+    "nul": ("\x00", "not valid YAML: a control character YAML does not allow"),
+    "int-tag": ("version: !!int 'x7z'\n", "not a whole number that can be read"),
+    "float-tag": ("version: !!float 'x7z'\n", "not a number that can be read"),
+    "bad-timestamp": ("version: !!timestamp 'x7z'\n", "not a date that can be read"),
+    "no-such-day": ("version: 2026-02-30\n", "not a date that can be read"),
+    "binary": ("version: !!binary 'x7z'\n", "not base64 data that can be read"),
+    "python-tag": (
+        "version: !!python/object/apply:os.system ['x7z']\n",
+        "a value of a kind YAML cannot read here (only plain values, lists and mappings)",
+    ),
+    "huge-integer": ("version: " + "7" * 5000 + "\n", "not a whole number that can be read"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_VALUES.values(), ids=HOSTILE_VALUES.keys())
+def test_a_value_yaml_cannot_construct_is_a_422_naming_its_line(
+    api: Api, case: tuple[str, str]
+) -> None:
+    document, expected = case
+    refused = api.client.post(CHECK, content=document.encode(), headers=YAML)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "register_invalid"
+    assert {"message": expected, "line": 1} in [
+        {"message": d["message"], "line": d["line"]} for d in error["details"]
+    ]
+    assert "x7z" not in refused.text and "7777" not in refused.text
+
+
 def test_a_body_that_is_not_utf8_is_a_422_in_the_one_shape(api: Api) -> None:
     refused = api.client.post(CHECK, content=b"a: \xff\xfe\n", headers=YAML)
     assert refused.status_code == 422

@@ -58,6 +58,9 @@ def read_document(path: FilePath | str, invalid: Invalid) -> str:
         raise invalid(str(file), [Problem((), "file not found")]) from None
     except UnicodeDecodeError as error:
         raise invalid(str(file), [Problem((), f"not UTF-8 text ({error.reason})")]) from None
+    except OSError as error:  # a directory, no permission, a device that fails
+        reason = error.strerror or type(error).__name__
+        raise invalid(str(file), [Problem((), f"cannot be read ({reason})")]) from None
 
 
 def parse_document(
@@ -78,6 +81,13 @@ def parse_document(
         raise invalid(
             source, [Problem((), f"not valid YAML: {error.problem}", line=line)]
         ) from None
+    except yaml.reader.ReaderError as error:
+        # The character itself is not quoted: it is whatever the file holds.
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        message = "not valid YAML: a control character YAML does not allow"
+        raise invalid(source, [Problem((), message, line=line)]) from None
+    except yaml.YAMLError:
+        raise invalid(source, [Problem((), "not valid YAML")]) from None
     if node is None:
         raise invalid(source, [Problem((), "the file is empty")])
     expansion = _Expansion(budget=min(MAX_VALUES, VALUES_PER_CHARACTER * len(text)))
@@ -138,11 +148,22 @@ class _Expansion:
         if len(path) > MAX_DEPTH:
             raise _TooDeep
         self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
+            # `!!set`, `!!omap`, `!!python/...`: nothing here is more than lists and mappings.
+            self.problems.append(Problem(path, _unreadable(node), line=self.lines[path]))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        value = self._constructor.construct_object(node)
+        try:
+            value = self._constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError, AttributeError):
+            # An explicit tag the value does not fit (`!!int 'x'`), a date that is no day
+            # (`2026-02-30`), a number too long to read: a problem at its line, the value
+            # itself not quoted.
+            self.problems.append(Problem(path, _unreadable(node), line=self.lines[path]))
+            return None
         # YAML turns unquoted dates into dates; pydantic wants them as they are, but datetimes
         # would smuggle a naive time in, so keep them as text for the schema to judge.
         if isinstance(value, datetime):
@@ -164,6 +185,24 @@ class _Expansion:
                 continue
             result[key] = self.build(value_node, child)
         return result
+
+
+_PLAIN_COLLECTIONS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+_TAG_NAMES = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:binary": "base64 data",
+}
+
+
+def _unreadable(node: yaml.Node) -> str:
+    kind = _TAG_NAMES.get(node.tag)
+    if kind is not None:
+        return f"not {kind} that can be read"
+    return "a value of a kind YAML cannot read here (only plain values, lists and mappings)"
 
 
 def _problem_from_pydantic(detail: ErrorDetails) -> Problem:

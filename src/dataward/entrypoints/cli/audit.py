@@ -54,8 +54,12 @@ def _opened(output: Path | None) -> Iterator[TextIO]:
         out = open_private_text(output)
     except OSError as error:
         raise unwritable(error) from None
-    with out:
-        yield out
+    try:
+        with out:
+            yield out
+    except OSError as error:  # the disk filled, the device failed: said, not a traceback
+        typer.echo(f"error: the export could not be written: {error.strerror}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

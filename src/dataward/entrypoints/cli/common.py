@@ -14,6 +14,7 @@ from dataward.bootstrap import Container, bootstrap
 from dataward.domain.errors import (
     ConfigurationError,
     DatawardError,
+    DocumentInvalid,
     InvalidValue,
     NotFound,
     RegisterInvalid,
@@ -46,6 +47,10 @@ def fail_on_dataward_error() -> Iterator[None]:
             typer.echo(line, err=True)
         errors = sum(1 for p in error.problems if p.severity == "error")
         typer.echo(f"register rejected: {errors} error(s); nothing was loaded", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    except DocumentInvalid as error:  # a column mapping: every problem, each at its line
+        for line in error.lines():
+            typer.echo(f"error: {line}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
     except NotFound as error:
         typer.echo(f"error: {error}", err=True)

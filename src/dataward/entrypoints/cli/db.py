@@ -23,7 +23,8 @@ def _revision_refused() -> Iterator[None]:
 
     try:
         yield
-    except (CommandError, RevisionError):
+    except (CommandError, RevisionError, AssertionError):
+        # Alembic asserts, rather than refuses, a relative step past either end ("0016+5").
         raise typer.BadParameter(REVISIONS, param_hint="REVISION") from None
 
 

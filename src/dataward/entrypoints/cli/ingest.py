@@ -283,7 +283,10 @@ def quarantine_export(
         if made:
             output.unlink(missing_ok=True)
         raise
-    write_private_text(output, text)
+    try:
+        write_private_text(output, text)
+    except OSError as error:  # the disk filled after the empty file was made
+        raise unwritable(error) from None
     typer.echo(f"wrote {output}: correct the lines, then `dataward ingest replay {ingest_id}`")
 
 
