@@ -118,11 +118,25 @@ def _stream(
                 connection.sendall(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             pass
-        answer = b""
+        answer = _answer(connection)
+    if not answer:
+        return RESET, sent, answer
+    return int(answer.split(b" ", 2)[1]), sent, answer
+
+
+RESET = 0
+"""The status `_stream` gives when the server closed the connection before any answer arrived
+(a close with unread data in its buffer is a reset, which may overtake the answer itself)."""
+
+
+def _answer(connection: socket.socket) -> bytes:
+    """The answer's head and the first bytes of its body, as far as they arrived."""
+    answer = b""
+    try:
         while b"\r\n\r\n" not in answer:
             more = connection.recv(65536)
             if not more:
-                break
+                return answer
             answer += more
         body_start = answer.find(b"\r\n\r\n") + 4
         while len(answer) - body_start < 64:  # enough of the body to read its error code
@@ -130,7 +144,9 @@ def _stream(
             if not more:
                 break
             answer += more
-    return int(answer.split(b" ", 2)[1]), sent, answer
+    except ConnectionResetError:
+        pass
+    return answer
 
 
 def _refused(
@@ -216,7 +232,10 @@ def test_the_public_form_refuses_a_huge_body_with_flat_memory(
     if not chunked:
         headers["Content-Length"] = str(4096)  # under the form's limit; the rest is not a body
     status, sent, _, growth, took = _refused(server, "/requests/new", headers, chunked=chunked)
-    assert status == 413 if chunked else 400 <= status < 500
+    if chunked:
+        assert status == 413
+    else:  # the rest is no body: refused as a bad next request, or the connection dropped
+        assert status == RESET or 400 <= status < 500
     assert sent < 32 * MB
     assert growth < GROWTH
     assert took < 10
