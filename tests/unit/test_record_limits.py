@@ -106,3 +106,10 @@ def test_a_wall_clock_time_is_judged_in_its_zone_at_the_edges() -> None:
     assert _problem(limits.local, late, paris, "t").endswith("after the time of the ingest")
     middle = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).replace(tzinfo=None)
     assert limits.local(middle, LONDON, "t") == datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
+
+
+def test_a_zero_padded_duration_is_read_at_its_value() -> None:
+    limits = RecordLimits()
+    assert limits.seconds("0" * 30 + "5", "d") == 5
+    assert limits.seconds("0" * 5000, "d") == 0
+    assert _problem(limits.seconds, "0" * 30 + "259201", "d") == "d: longer than 72 hours"

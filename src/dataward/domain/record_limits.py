@@ -144,9 +144,10 @@ class RecordLimits:
             if text[:1] == "-" and ascii_digits(text[1:]):
                 raise BadField(field, "negative")
             raise BadField(field, "not a whole number of seconds")
-        if len(text) > _MOST_DIGITS or int(text) > self.longest_s * scale:
+        significant = text.lstrip("0") or "0"  # zero-padded to any width is still its value
+        if len(significant) > _MOST_DIGITS or int(significant) > self.longest_s * scale:
             raise BadField(field, f"longer than {_LONGEST_HOURS} hours")
-        return int(text)
+        return int(significant)
 
     def duration(self, value: float, field: str) -> float:
         """A duration already read as a number (decimal, or derived from times)."""
