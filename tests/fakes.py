@@ -102,6 +102,14 @@ class FakeSubjectRepository:
         key = str(subject_id)
         self.subjects[key] = replace(self.subjects[key], dco_flag=flag)
 
+    def set_relationship(
+        self, subject_id: UUID | str, *, ended: date, last_transaction: date | None
+    ) -> None:
+        key = str(subject_id)
+        self.subjects[key] = replace(
+            self.subjects[key], relationship_end=ended, last_transaction=last_transaction
+        )
+
     def add_identifiers(self, rows: Sequence[dict[str, Any]]) -> None:
         for row in rows:
             self.identifiers.append(

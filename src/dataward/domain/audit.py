@@ -110,6 +110,7 @@ class AuditAction(StrEnum):
     DOWNLOAD_ISSUED = "download_issued"
     DOWNLOAD_SERVED = "download_served"
     DOWNLOAD_REFUSED = "download_refused"
+    RELATIONSHIP_RECORDED = "relationship_recorded"
 
 
 class AuditRefused(DatawardError):

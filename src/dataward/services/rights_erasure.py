@@ -105,7 +105,8 @@ def fulfil_erasure(
     """Erase the request's subject but for what a legal hold keeps, then complete the request.
 
     `last_transaction` is the date of the subject's last transaction with us (from the
-    accounts), which the tax term runs from. No end date is invented, and none is left open
+    accounts), which the tax term runs from; without it, the date recorded for the subject
+    (`services.relationship`). No end date is invented, and none is left open
     (a hold without one would keep the records for ever): when the hold cannot be dated, the
     erasure is refused before anything is done, naming what is missing.
     """
@@ -123,6 +124,7 @@ def fulfil_erasure(
         else:
             require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+            last_transaction = last_transaction or subject.last_transaction
             stored = list(uow.subjects.identifiers_of(subject.id))
             recipients = recipients_to_tell(uow, register, subject.id)
     if subject is None:  # erased meanwhile (by another door): nothing is left to erase
