@@ -22,6 +22,7 @@ from dataward.services.erasure_ports import (
     ErasedNumberRepository,
     HoldRepository,
     KeyOwnerRepository,
+    LitigationHoldRepository,
     StatementRepository,
     SuppressionRepository,
 )
@@ -404,6 +405,9 @@ class UnitOfWork(Protocol):
 
     @property
     def holds(self) -> HoldRepository: ...
+
+    @property
+    def litigation_holds(self) -> LitigationHoldRepository: ...
 
     @property
     def statements(self) -> StatementRepository: ...
