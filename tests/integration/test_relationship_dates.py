@@ -14,6 +14,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NoSuchSubject, OutOfRange
 from dataward.domain.requests import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason, Subject
+from dataward.services.access_package import fulfil_access
 from dataward.services.erasure import shred
 from dataward.services.relationship import RelationshipDates, record_relationship
 from dataward.services.requests import NewRequest, request_timeline
@@ -163,3 +164,21 @@ def test_an_erasure_dates_its_tax_hold_from_the_recorded_dates(world: World, fak
     assert hold.delete_on == date(2031, 2, 28)
     view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.PARTIALLY_COMPLETED
+
+
+def test_the_recorded_dates_are_in_the_persons_access_package(world: World, fake: Faker) -> None:
+    subject_id, values = _customer(world, fake)
+    _record(world, subject_id, date(2026, 10, 31), date(2026, 9, 30))
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject_id, contact_email=values["email"]),
+    )  # fmt: skip
+    done = fulfil_access(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        base_url="https://privacy.example.test",
+    )  # fmt: skip
+    record = done.package.dataset("subject")
+    (row,) = record.rows
+    found = dict(zip(record.columns, row, strict=True))
+    assert (found["relationship_end"], found["last_transaction"]) == ("2026-10-31", "2026-09-30")
