@@ -17,6 +17,7 @@ from uuid import UUID
 from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
 from dataward.domain.consent import ConsentEvent
 from dataward.domain.legal_hold import ErasureHold
+from dataward.domain.litigation_holds import LitigationHold
 from dataward.domain.restrictions import Objection, ObjectionOutcome, Restriction
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
 from dataward.domain.tenants import Tenant
@@ -101,6 +102,14 @@ class FakeSubjectRepository:
     def set_flag(self, subject_id: UUID | str, flag: str | None) -> None:
         key = str(subject_id)
         self.subjects[key] = replace(self.subjects[key], dco_flag=flag)
+
+    def set_relationship(
+        self, subject_id: UUID | str, *, ended: date, last_transaction: date | None
+    ) -> None:
+        key = str(subject_id)
+        self.subjects[key] = replace(
+            self.subjects[key], relationship_end=ended, last_transaction=last_transaction
+        )
 
     def add_identifiers(self, rows: Sequence[dict[str, Any]]) -> None:
         for row in rows:
@@ -295,6 +304,42 @@ class FakeHoldRepository:
         return self.rows.get(subject_id)
 
 
+class FakeLitigationHoldRepository:
+    """Litigation holds by id, in the order placed."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, LitigationHold] = {}
+
+    def add(self, hold: LitigationHold) -> None:
+        self.rows[str(hold.id)] = hold
+
+    def get(self, hold_id: UUID | str) -> LitigationHold | None:
+        return self.rows.get(str(hold_id))
+
+    def active_for(self, subject_id: UUID | str) -> list[LitigationHold]:
+        return [h for h in self.rows.values() if str(h.subject_id) == str(subject_id) and h.active]
+
+    def listed(
+        self, *, tenants: Sequence[str | None] | None = None, include_lifted: bool = False
+    ) -> list[LitigationHold]:
+        found = [
+            h
+            for h in self.rows.values()
+            if (include_lifted or h.active) and (tenants is None or h.tenant_id in tenants)
+        ]
+        return sorted(found, key=lambda h: (h.review_on, h.placed_at, str(h.id)))
+
+    def set_review(self, hold_id: UUID | str, review_on: date) -> None:
+        self.rows[str(hold_id)] = replace(self.rows[str(hold_id)], review_on=review_on)
+
+    def lift(self, hold_id: UUID | str, *, at: datetime, by: str) -> bool:
+        hold = self.rows[str(hold_id)]
+        if not hold.active:
+            return False
+        self.rows[str(hold_id)] = replace(hold, lifted_at=at, lifted_by=by)
+        return True
+
+
 class FakeErasedNumberRepository:
     """Erased numbers' entries by (tenant, digest)."""
 
@@ -352,6 +397,7 @@ class FakeUnitOfWork:
         self.tenants = FakeTenantRepository()
         self.audit = FakeAuditLog()
         self.holds = FakeHoldRepository()
+        self.litigation_holds = FakeLitigationHoldRepository()
         self.erased_numbers = FakeErasedNumberRepository()
         self.key_owners = FakeKeyOwners(self.subjects)
         self.commits = 0

@@ -173,11 +173,11 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
 
     # the sweep does nothing before the date, and shreds on it
     world.clock.advance(world.clock.now().replace(year=2033, month=3, day=30) - world.clock.now())
-    assert finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO) == []
+    swept = finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO)
+    assert (swept.finished, swept.kept_by_hold) == ([], [])
     world.clock.advance(timedelta(days=1))
-    assert finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO) == [
-        str(subject_id)
-    ]
+    swept = finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO)
+    assert (swept.finished, swept.kept_by_hold) == ([str(subject_id)], [])
     assert not world.vault.has_key(str(subject_id))
     with world.uow() as uow:
         assert uow.holds.get(str(subject_id)) is None

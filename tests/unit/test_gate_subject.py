@@ -6,7 +6,7 @@ Restriction, objection, a child's age, consent by channel, and the order these a
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -219,6 +219,80 @@ def test_consent_based_processing_opens_on_the_thirteenth_birthday(
 def test_a_subject_of_unknown_age_is_not_treated_as_a_child(gate: Gate, register: Register) -> None:
     state = state_of(a_subject(), consents=all_consents(register))
     assert gate.authorize(an_actor("marketing"), state, "contact", "direct_marketing", NOW).allowed
+
+
+MARKETING = ("direct_marketing", "third_party_marketing", "mondago_marketing")
+"""Ours, third parties', Mondago's: the shipped register's marketing purposes."""
+
+
+def test_the_shipped_register_declares_each_marketing_purpose_as_marketing(
+    register: Register,
+) -> None:
+    # the gate knows a marketing purpose by the register's `marketing: true`, not by its name
+    assert tuple(p.key for p in register.purposes if p.marketing) == MARKETING
+    bases = {register.purpose(key).lawful_basis for key in MARKETING}
+    assert bases == {LawfulBasis.CONSENT, LawfulBasis.LEGITIMATE_INTERESTS}
+
+
+@pytest.mark.parametrize("purpose", MARKETING)
+def test_a_child_is_refused_every_marketing_purpose_whatever_its_basis(
+    gate: Gate, register: Register, purpose: str
+) -> None:
+    child = a_subject("marketing_contact", birth_date=date(2013, 11, 26))  # 13 tomorrow
+    state = state_of(child, consents=all_consents(register))
+    for category in register.purpose(purpose).categories:
+        decision = gate.authorize(an_actor(EVERYTHING), state, category, purpose, NOW)
+        assert decision.reason is R.SUBJECT_IS_CHILD, (purpose, category)
+        assert decision.flag_for_dco == (
+            "under the minimum age of 13: consent-based processing and marketing refused"
+        )
+
+
+@pytest.mark.parametrize("purpose", MARKETING)
+def test_an_adult_and_a_subject_of_unknown_age_may_be_marketed_to(
+    gate: Gate, register: Register, purpose: str
+) -> None:
+    thirteen_today = a_subject("marketing_contact", birth_date=date(2013, 11, 25))
+    unknown_age = a_subject("marketing_contact")
+    for subject in (thirteen_today, unknown_age):
+        state = state_of(subject, consents=all_consents(register))
+        for category in register.purpose(purpose).categories:
+            decision = gate.authorize(an_actor(EVERYTHING), state, category, purpose, NOW)
+            assert decision.allowed, (purpose, category, decision.reason)
+            assert decision.flag_for_dco is None
+
+
+def test_a_child_is_still_served_under_contract_and_legal_obligation(gate: Gate) -> None:
+    state = state_of(a_subject(birth_date=date(2014, 1, 1)))
+    for purpose in ("correspondence", "relationship_notices", "business_compliance"):
+        assert gate.authorize(an_actor(EVERYTHING), state, "contact", purpose, NOW).allowed
+
+
+def test_a_leap_day_child_comes_of_age_on_the_first_of_march_in_a_common_year(
+    gate: Gate,
+) -> None:
+    state = state_of(a_subject("marketing_contact", birth_date=date(2012, 2, 29)))
+    marketing = an_actor("marketing")
+    on_28_february = datetime(2025, 2, 28, 12, 0, tzinfo=UTC)
+    on_1_march = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+    refused = gate.authorize(marketing, state, "contact", "mondago_marketing", on_28_february)
+    assert refused.reason is R.SUBJECT_IS_CHILD
+    assert gate.authorize(marketing, state, "contact", "mondago_marketing", on_1_march).allowed
+
+
+def test_a_birthday_is_a_uk_date_in_summer_time(gate: Gate) -> None:
+    # 23:30 UTC on 14 June is 00:30 on 15 June in London (BST): the UK birthday has come
+    state = state_of(a_subject("marketing_contact", birth_date=date(2013, 6, 15)))
+    marketing = an_actor("marketing")
+    before_midnight_in_london = datetime(2026, 6, 14, 22, 30, tzinfo=UTC)
+    after_midnight_in_london = datetime(2026, 6, 14, 23, 30, tzinfo=UTC)
+    refused = gate.authorize(
+        marketing, state, "contact", "mondago_marketing", before_midnight_in_london
+    )
+    assert refused.reason is R.SUBJECT_IS_CHILD
+    assert gate.authorize(
+        marketing, state, "contact", "mondago_marketing", after_midnight_in_london
+    ).allowed
 
 
 # -- consent -----------------------------------------------------------------------------------

@@ -165,6 +165,32 @@ def test_notice_explains_the_mondago_sharing_in_both_its_scopes(
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_notice_names_mondago_an_independent_controller_marketing_to_those_who_consented(
+    register: Register, fmt: str
+) -> None:
+    text = _text(register, fmt)
+    mondago = register.recipient("mondago")
+    shared_with = text[text.rindex("Who we share your data with") :]
+    entry = shared_with[shared_with.index(mondago.name) : shared_with.index("Service providers")]
+    assert "Mondago receives them as an independent controller" in entry
+    assert "markets its own products and services only to people who consented to Mondago's" in (
+        entry
+    )
+    # the contradiction the notice used to carry: marketing its own products with data it
+    # "may not use for its own purposes"
+    assert "may not use your data for their own purposes" not in entry
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_notice_says_a_child_is_never_marketed_to(register: Register, fmt: str) -> None:
+    text = _text(register, fmt)
+    assert (
+        f"If we learn that someone is under {register.minimum_age}, we never use their data for "
+        "marketing, ours or any other company's, whatever the basis we would otherwise rely on."
+    ) in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_notice_covers_marketing_opt_outs_and_third_party_opt_in(
     register: Register, fmt: str
 ) -> None:

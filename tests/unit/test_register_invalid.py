@@ -261,3 +261,42 @@ def test_a_link_may_be_a_mailto_address_and_keeps_its_spelling() -> None:
     )
     loaded = parse_register(text, source="test.yaml")
     assert loaded.register.contacts.complaints.web_form == "mailto:Complaints@akixi.com"
+
+
+def test_a_marketing_partner_that_may_not_use_the_data_for_itself_is_a_contradiction() -> None:
+    # the notice would say Mondago "may not use your data for their own purposes" and, in
+    # the same breath, that Mondago markets its own products with it
+    text = mutate(
+        "    own_purposes_allowed: true\n    scopes:\n      - key: marketing_and_sales",
+        "    scopes:\n      - key: marketing_and_sales",
+    )
+    (problem,) = rejected(text)
+    assert problem.startswith(
+        "recipients[1]: recipient 'mondago' receives data for marketing (mondago_marketing) "
+        "and is not our service provider"
+    )
+    assert "set own_purposes_allowed" in problem
+
+
+def test_an_independent_controller_that_may_not_use_the_data_for_itself() -> None:
+    text = mutate(
+        "    own_purposes_allowed: true  # as independent controllers, for their professional "
+        "duties\n",
+        "",
+    )
+    (problem,) = rejected(text)
+    assert problem.startswith(
+        "recipients[3]: recipient 'professional_advisers' is described as an independent controller"
+    )
+
+
+def test_a_service_provider_never_uses_the_data_for_its_own_purposes() -> None:
+    text = mutate(
+        "    services: [hosting, e-mail delivery, payment processing, system administration]\n",
+        "    services: [hosting, e-mail delivery, payment processing, system administration]\n"
+        "    own_purposes_allowed: true\n",
+    )
+    (problem,) = rejected(text)
+    assert problem.startswith("recipients[2].own_purposes_allowed: a service provider acts as")
+    added = line_of(text, "system administration]\n    own_purposes_allowed") + 1
+    assert problem.endswith(f"(line {added})")

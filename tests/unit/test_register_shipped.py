@@ -71,7 +71,12 @@ def test_mondago_receives_exactly_its_two_scopes(register: Register) -> None:
     assert marketing.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS
     assert fulfilment.lawful_basis is LawfulBasis.CONTRACT
     assert not any(f.startswith("telephony_activity.") for s in mondago.scopes for f in s.fields)
-    assert not mondago.own_purposes_allowed
+    # an independent controller that markets its own products: its own purposes
+    assert mondago.own_purposes_allowed
+    assert "independent controller" in mondago.description
+    assert "only to people who consented to Mondago's marketing" in " ".join(
+        mondago.description.split()
+    )
 
 
 def test_group_companies_provide_the_four_named_services(register: Register) -> None:

@@ -110,6 +110,11 @@ class AuditAction(StrEnum):
     DOWNLOAD_ISSUED = "download_issued"
     DOWNLOAD_SERVED = "download_served"
     DOWNLOAD_REFUSED = "download_refused"
+    RELATIONSHIP_RECORDED = "relationship_recorded"
+    HOLD_PLACED = "hold_placed"
+    HOLD_REVIEWED = "hold_reviewed"
+    HOLD_LIFTED = "hold_lifted"
+    HOLD_READ = "hold_read"
 
 
 class AuditRefused(DatawardError):

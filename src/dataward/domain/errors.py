@@ -30,6 +30,10 @@ The tree, with the module each one lives in (here unless named):
     │                          (services.subjects)
     ├── DuplicateIdentifier    a unique identifier already belongs to a subject (services.subjects)
     ├── ErasureRefused         an active restriction keeps the data (services.erasure)
+    ├── SubjectHeld            a litigation hold keeps the subject from erasure; names the hold
+    │                          (domain.litigation_holds)
+    ├── HoldRefused            a litigation hold placed on an erased subject, or reviewed or
+    │                          lifted once lifted (domain.litigation_holds)
     ├── StaffRefused           a token for an unknown role, or with the wrong tenant for the role
     │                          (services.staff)
     ├── TenantRefused          a tenant's id or settings are not valid (domain.tenants)

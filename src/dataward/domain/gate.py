@@ -19,8 +19,14 @@ the first that fails gives the reason:
                              one the register allows under restriction (storage, legal claims)
 8. objection upheld          an upheld objection to this purpose, or any objection to direct
                              marketing when the purpose is marketing
-9. subject is a child        a consent-based purpose and a subject under the register's minimum
-                             age on the date of `at`; the decision carries a flag for the DCO
+9. subject is a child        a consent-based purpose, or a marketing purpose (the register's
+                             `marketing: true`: ours, a third party's, a partner's such as
+                             Mondago's) whatever its lawful basis, and a subject under the
+                             register's minimum age on the UK date of `at`; the decision carries
+                             a flag for the DCO. A subject whose birth date is not known is not
+                             treated as a child: the register's policy is that we do not
+                             knowingly collect children's data, and our marketing is to business
+                             contacts; a birth date recorded later (or on creation) decides
 10. no consent / consent withdrawn
                              a consent-based purpose: with a channel, that channel's consent;
                              without, any channel of the purpose currently given. Withdrawn when
@@ -45,6 +51,7 @@ from enum import StrEnum
 from dataward.domain.consent import ConsentKey, ConsentState
 from dataward.domain.legal_hold import TAX_GROUND, ErasureHold, purposes_under_hold
 from dataward.domain.register import LawfulBasis, Register, StaffRoleScope
+from dataward.domain.requests import uk_date
 from dataward.domain.restrictions import Objection, ObjectionKind, Restriction
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
 
@@ -95,6 +102,8 @@ class _PurposeRule:
     basis: LawfulBasis | None
     consent: bool
     marketing: bool
+    age_limited: bool
+    """Refused for a child: a consent-based or a marketing purpose."""
     allowed_under_restriction: bool
     consent_keys: tuple[ConsentKey, ...]
 
@@ -107,7 +116,7 @@ class _RoleRule:
 
 def child_flag(minimum_age: int) -> str:
     """The flag the DCO sees on a subject under the minimum age."""
-    return f"under the minimum age of {minimum_age}: consent-based processing refused"
+    return f"under the minimum age of {minimum_age}: consent-based processing and marketing refused"
 
 
 class Gate:
@@ -129,6 +138,7 @@ class Gate:
                 basis=purpose.lawful_basis,
                 consent=consent,
                 marketing=purpose.marketing,
+                age_limited=consent or purpose.marketing,
                 allowed_under_restriction=purpose.allowed_under_restriction,
                 consent_keys=keys if consent else (),
             )
@@ -185,7 +195,8 @@ class Gate:
             self._need_to_know(actor, state.subject, category, purpose, decrypt=decrypt)
             or self._hold_denial(state, purpose)
             or _state_denial(rule, state, category, at)
-            or (self._consent_denial(rule, state, at, channel) if rule.consent else None)
+            or (self._child_denial(state, at) if rule.age_limited else None)
+            or (_consent_denial(rule, state, channel) if rule.consent else None)
         )
         if reason is None:
             return self._permitted[(purpose, category)]
@@ -221,22 +232,28 @@ class Gate:
             allowed = purposes_under_hold(self.register, *key)
         return None if purpose in allowed else DenialReason.ERASURE_HELD
 
-    def _consent_denial(
-        self, rule: _PurposeRule, state: SubjectState, at: datetime, channel: str | None
-    ) -> DenialReason | None:
+    def _child_denial(self, state: SubjectState, at: datetime) -> DenialReason | None:
+        """Check 9: under the minimum age on the UK date of `at` (unknown age: not a child)."""
         born = state.subject.birth_date
-        if born is not None and age_on(born, at.date()) < self.minimum_age:
+        if born is not None and age_on(born, uk_date(at)) < self.minimum_age:
             return DenialReason.SUBJECT_IS_CHILD
-        consents = state.consents
-        keys = ((rule.key, channel),) if channel is not None else rule.consent_keys
-        withdrawn = False
-        for key in keys:
-            found = consents.get(key)
-            if found is ConsentState.GIVEN:
-                return None
-            if found is ConsentState.WITHDRAWN:
-                withdrawn = True
-        return DenialReason.CONSENT_WITHDRAWN if withdrawn else DenialReason.NO_CONSENT
+        return None
+
+
+def _consent_denial(
+    rule: _PurposeRule, state: SubjectState, channel: str | None
+) -> DenialReason | None:
+    """Check 10: the purpose's consent (on `channel`, or on any of its channels) is given."""
+    consents = state.consents
+    keys = ((rule.key, channel),) if channel is not None else rule.consent_keys
+    withdrawn = False
+    for key in keys:
+        found = consents.get(key)
+        if found is ConsentState.GIVEN:
+            return None
+        if found is ConsentState.WITHDRAWN:
+            withdrawn = True
+    return DenialReason.CONSENT_WITHDRAWN if withdrawn else DenialReason.NO_CONSENT
 
 
 def tenant_in_scope(scope: StaffRoleScope, actor: Actor, tenant_id: str | None) -> bool:

@@ -206,7 +206,11 @@ class Purpose(_Model):
     subject_kinds: list[Key] = Field(min_length=1)
     recipients: list[Key] = []
     retention: Key
-    marketing: bool = False
+    marketing: bool = Field(
+        default=False,
+        description="Direct marketing, ours or another company's, whatever the basis: refused "
+        "for a child, stopped by any objection to direct marketing",
+    )
     consent_channels: list[Key] = []
     allowed_under_restriction: bool = Field(
         default=False,

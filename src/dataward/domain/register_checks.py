@@ -8,6 +8,7 @@ about, so the loader can add the file's line number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,8 @@ from dataward.domain.register import (
     CookieDuration,
     Duration,
     LawfulBasis,
+    Recipient,
+    RecipientKind,
     Register,
     Role,
     Transfer,
@@ -271,6 +274,7 @@ def _recipients(reg: Register) -> Iterator[Problem]:
     for index, recipient in enumerate(reg.recipients):
         for t, transfer in enumerate(recipient.transfers):
             yield from _transfer_problems(transfer, ("recipients", index, "transfers", t))
+        yield from _own_purposes(reg, index, recipient)
         for s, scope in enumerate(recipient.scopes):
             here: Path = ("recipients", index, "scopes", s)
             for i, key in enumerate(scope.purposes):
@@ -281,6 +285,47 @@ def _recipients(reg: Register) -> Iterator[Problem]:
                     yield Problem(
                         (*here, "fields", i), _unknown("field (category.field)", key, fields)
                     )
+
+
+_INDEPENDENT_CONTROLLER = re.compile(r"\bindependent controllers?\b", re.IGNORECASE)
+
+
+def _own_purposes(reg: Register, index: int, recipient: Recipient) -> Iterator[Problem]:
+    """`own_purposes_allowed` agrees with what the register says the recipient does: the notice
+    says "they may not use your data for their own purposes" of every recipient without it.
+
+    A recipient that receives data for a marketing purpose markets with it for itself unless it
+    is a service provider (our processor, sending our marketing); one described as an
+    independent controller decides its own purposes by definition. Either needs
+    `own_purposes_allowed`; a service provider never has it."""
+    here: Path = ("recipients", index)
+    if recipient.own_purposes_allowed:
+        if recipient.kind is RecipientKind.SERVICE_PROVIDER:
+            yield Problem(
+                (*here, "own_purposes_allowed"),
+                "a service provider acts as our processor: it may not use data for its own "
+                "purposes",
+            )
+        return
+    marketing = {p.key for p in reg.purposes if p.marketing}
+    used_for = {p.key for p in reg.purposes if recipient.key in p.recipients}
+    used_for |= {key for scope in recipient.scopes for key in scope.purposes}
+    if recipient.kind is not RecipientKind.SERVICE_PROVIDER and used_for & marketing:
+        yield Problem(
+            here,
+            f"recipient {recipient.key!r} receives data for marketing "
+            f"({', '.join(sorted(used_for & marketing))}) and is not our service provider, so "
+            "it markets with it for itself: set own_purposes_allowed (the notice would "
+            "otherwise say it may not use the data for its own purposes)",
+        )
+        return
+    if _INDEPENDENT_CONTROLLER.search(recipient.description):
+        yield Problem(
+            here,
+            f"recipient {recipient.key!r} is described as an independent controller, which "
+            "decides its own purposes: set own_purposes_allowed (the notice would otherwise say "
+            "it may not use the data for its own purposes)",
+        )
 
 
 def _processors(reg: Register) -> Iterator[Problem]:

@@ -231,6 +231,7 @@ class StaffAction(StrEnum):
     INGEST_CALLS = "ingest_calls"
     READ_CALL_REPORTS = "read_call_reports"
     MANAGE_REQUESTS = "manage_requests"
+    MANAGE_HOLDS = "manage_holds"  # place, review and lift litigation holds
 
 
 _DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")

@@ -46,6 +46,8 @@ class Subject:
     relationship_end: date | None = None
     birth_date: date | None = None
     dco_flag: str | None = None
+    last_transaction: date | None = None
+    """The day of the last transaction with us, which the tax term runs from."""
 
     @property
     def erased(self) -> bool:

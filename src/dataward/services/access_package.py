@@ -280,10 +280,11 @@ def _subject_dataset(subject: Subject) -> Dataset:
     return Dataset(
         "subject", "The record we keep of you",
         ("id", "kind", "organisation", "status", "created_at", "relationship_start",
-         "relationship_end", "birth_date"),
+         "relationship_end", "last_transaction", "birth_date"),
         ((str(subject.id), subject.kind, subject.tenant_id, subject.status.value,
           subject.created_at.isoformat(), _iso(subject.relationship_start),
-          _iso(subject.relationship_end), _iso(subject.birth_date)),),
+          _iso(subject.relationship_end), _iso(subject.last_transaction),
+          _iso(subject.birth_date)),),
     )  # fmt: skip
 
 

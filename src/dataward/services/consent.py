@@ -27,6 +27,7 @@ from dataward.domain.consent import (
 from dataward.domain.errors import ConsentRefused, NotFound
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
+from dataward.domain.requests import uk_date
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.marketing_suppression import refusal, subject_suppressed_kinds
@@ -87,7 +88,7 @@ def record_consent(
             if blocked:  # on the suppression list: never added for marketing again
                 raise ConsentRefused(command.purpose, command.channel, refusal(blocked))
         sequence = uow.consents.add(event)
-        flag = child_flag(register, subject.birth_date, at.date())
+        flag = child_flag(register, subject.birth_date, uk_date(at))
         if flag is not None and subject.dco_flag is None:
             uow.subjects.set_flag(subject.id, flag)
         record(

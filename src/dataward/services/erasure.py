@@ -23,6 +23,7 @@ from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import REQUEST_REF, Actor, ErasureReason, Subject, SubjectStatus
 from dataward.services.audit import record
 from dataward.services.erased_numbers import remember_erased_numbers
+from dataward.services.litigation_holds import refuse_if_held
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.quarantine_keys import release_line_keys
 from dataward.services.subjects import SubjectRefused
@@ -61,11 +62,12 @@ def shred(
     The erasure and its audit entry are one transaction, so the database never shows a subject
     half-erased; the key is destroyed right after. Should that fail, the tombstone stands and
     `finish_erasures` (run by `dataward keys sweep` and by every later shred of the subject)
-    destroys the key. A restriction that exists to keep the data (for legal claims, or because
-    the person chose it over erasure) refuses erasure unless `override` names the DCO's
-    recorded assessment (a reference, like a request reference, and only for a role that
-    manages restrictions). With `purge` (the default) the write-ahead logs are then folded in
-    and truncated; a batch passes `purge=False` and purges once at its end.
+    destroys the key. A litigation hold refuses erasure, naming itself, until it is lifted
+    (`services.litigation_holds`). A restriction that exists to keep the data (for legal
+    claims, or because the person chose it over erasure) refuses erasure unless `override`
+    names the DCO's recorded assessment (a reference, like a request reference, and only for a
+    role that manages restrictions). With `purge` (the default) the write-ahead logs are then
+    folded in and truncated; a batch passes `purge=False` and purges once at its end.
     """
     try:
         why = ErasureReason(reason)
@@ -83,6 +85,7 @@ def shred(
         require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
         remembered = 0
         if not subject.erased:
+            refuse_if_held(uow, subject)
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
             remembered = remember_erased_numbers(uow, vault, subject, now)
         removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)

@@ -1,13 +1,16 @@
 """Ports of what erasure leaves or finishes: the marketing suppression list, erasures kept
-partial by a legal hold, erased callers' numbers, and the owners of keys the sweep checks."""
+partial by a legal hold, litigation holds that keep a subject from erasure, erased callers'
+numbers, and the owners of keys the sweep checks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
+from uuid import UUID
 
 from dataward.domain.legal_hold import ErasureHold
+from dataward.domain.litigation_holds import LitigationHold
 
 
 class SuppressionRepository(Protocol):
@@ -38,6 +41,28 @@ class HoldRepository(Protocol):
     def unlink_except(
         self, subject_id: str, at: datetime, keep: Sequence[str] = ()
     ) -> dict[str, int]: ...
+
+
+class LitigationHoldRepository(Protocol):
+    """Litigation holds, active and lifted (`domain.litigation_holds`)."""
+
+    def add(self, hold: LitigationHold) -> None: ...
+
+    def get(self, hold_id: UUID | str) -> LitigationHold | None: ...
+
+    def active_for(self, subject_id: UUID | str) -> Sequence[LitigationHold]: ...
+
+    def listed(
+        self, *, tenants: Sequence[str | None] | None = None, include_lifted: bool = False
+    ) -> Sequence[LitigationHold]:
+        """Soonest review first; only those of `tenants` (None: our own subjects) if given."""
+        ...
+
+    def set_review(self, hold_id: UUID | str, review_on: date) -> None: ...
+
+    def lift(self, hold_id: UUID | str, *, at: datetime, by: str) -> bool:
+        """False when the hold was lifted already."""
+        ...
 
 
 class StatementRepository(Protocol):

@@ -22,6 +22,7 @@ from dataward.services.erasure_ports import (
     ErasedNumberRepository,
     HoldRepository,
     KeyOwnerRepository,
+    LitigationHoldRepository,
     StatementRepository,
     SuppressionRepository,
 )
@@ -107,6 +108,10 @@ class SubjectRepository(Protocol):
         ...
 
     def set_flag(self, subject_id: UUID | str, flag: str | None) -> None: ...
+
+    def set_relationship(
+        self, subject_id: UUID | str, *, ended: date, last_transaction: date | None
+    ) -> None: ...
 
     def add_identifiers(self, rows: Sequence[dict[str, Any]]) -> None: ...
 
@@ -400,6 +405,9 @@ class UnitOfWork(Protocol):
 
     @property
     def holds(self) -> HoldRepository: ...
+
+    @property
+    def litigation_holds(self) -> LitigationHoldRepository: ...
 
     @property
     def statements(self) -> StatementRepository: ...

@@ -9,7 +9,8 @@ partial: the other identifiers and every store's references (consents, objection
 restrictions, calls, ...) go now, the kept identifiers and the subject's key stay, and the
 date the hold ends is recorded in `erasure_holds` (or, when an event it needs is unknown, which
 one). Until then the gate lets the subject serve only the hold's purposes and storage.
-`finish_held_erasures` shreds each subject whose hold has ended; run it with the key sweep.
+`finish_held_erasures` shreds each subject whose hold has ended and no litigation hold keeps;
+run it with the key sweep.
 
 Before anything goes, the subject's e-mail addresses and phone numbers are put on the marketing
 suppression list, so the person is never added for marketing again. The request completes (or
@@ -28,6 +29,7 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.legal_hold import TAX_GROUND, ErasureHold, held_until, tax_held_categories
+from dataward.domain.litigation_holds import SubjectHeld
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
@@ -36,6 +38,7 @@ from dataward.services.audit import record
 from dataward.services.disclosure import identifier_category
 from dataward.services.erasure import _refuse_if_kept_by_restriction, shred
 from dataward.services.fulfilment import as_outcome, working_request
+from dataward.services.litigation_holds import refuse_if_held
 from dataward.services.marketing_suppression import suppress_subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.quarantine_keys import release_line_keys
@@ -105,7 +108,9 @@ def fulfil_erasure(
     """Erase the request's subject but for what a legal hold keeps, then complete the request.
 
     `last_transaction` is the date of the subject's last transaction with us (from the
-    accounts), which the tax term runs from. No end date is invented, and none is left open
+    accounts), which the tax term runs from; without it, the date recorded for the subject
+    (`services.relationship`). A litigation hold refuses the erasure before anything is done,
+    naming the hold. No end date is invented, and none is left open
     (a hold without one would keep the records for ever): when the hold cannot be dated, the
     erasure is refused before anything is done, naming what is missing.
     """
@@ -122,7 +127,9 @@ def fulfil_erasure(
             subject = None
         else:
             require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
+            refuse_if_held(uow, subject)
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+            last_transaction = last_transaction or subject.last_transaction
             stored = list(uow.subjects.identifiers_of(subject.id))
             recipients = recipients_to_tell(uow, register, subject.id)
     if subject is None:  # erased meanwhile (by another door): nothing is left to erase
@@ -264,6 +271,7 @@ def _erase_all_but_held(
     waiting = tuple(e.value for e in outcome.waiting_for)
     kept_categories = sorted(held_counts)
     with uow:
+        refuse_if_held(uow, subject)  # placed since the request's first check
         suppressed = suppress_subject(uow, subject, source="erasure", at=now)
         removed = uow.holds.unlink_except(str(subject.id), now)
         deleted = uow.holds.delete_identifiers(str(subject.id), going_kinds)
@@ -322,17 +330,32 @@ def _complete(
     )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class HeldErasures:
+    """What the sweep of erasures a tax hold delayed did: the subject ids shredded now, and
+    those due but kept by a litigation hold (shredded by the first sweep after it is lifted)."""
+
+    finished: list[str]
+    kept_by_hold: list[str]
+
+
 def finish_held_erasures(
     uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor
-) -> list[str]:
-    """Shred every subject whose legal hold has ended (on or before today); their ids."""
+) -> HeldErasures:
+    """Shred every subject whose tax hold has ended (on or before today) and no litigation
+    hold keeps."""
     with uow:
         due = list(uow.holds.due(clock.now().date()))
     done: list[str] = []
+    kept: list[str] = []
     for hold in due:
-        shred(
-            uow, vault, clock, register, actor, hold.subject_id,
-            reason=ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id,
-        )  # fmt: skip
+        try:
+            shred(
+                uow, vault, clock, register, actor, hold.subject_id,
+                reason=ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id,
+            )  # fmt: skip
+        except SubjectHeld:
+            kept.append(hold.subject_id)
+            continue
         done.append(hold.subject_id)
-    return done
+    return HeldErasures(done, kept)

@@ -20,6 +20,7 @@ from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType
 from dataward.domain.permissions import require
 from dataward.domain.prohibited import refuse_prohibited
 from dataward.domain.register import Register, Role, StaffAction
+from dataward.domain.requests import uk_date
 from dataward.domain.subjects import (
     Actor,
     Subject,
@@ -67,7 +68,8 @@ def scope_of(tenant_id: str | None) -> str:
 
 
 def child_flag(register: Register, birth_date: date | None, today: date) -> str | None:
-    """The DCO flag for a subject under the register's minimum age, or None."""
+    """The DCO flag for a subject under the register's minimum age on `today` (a UK date),
+    or None."""
     if birth_date is None:
         return None
     if age_on(birth_date, today) < register.minimum_age:
@@ -198,7 +200,7 @@ def _new_subject(register: Register, command: NewSubject, now: datetime) -> Subj
         relationship_start=command.relationship_start,
         relationship_end=command.relationship_end,
         birth_date=command.birth_date,
-        dco_flag=child_flag(register, command.birth_date, now.date()),
+        dco_flag=child_flag(register, command.birth_date, uk_date(now)),
     )
 
 

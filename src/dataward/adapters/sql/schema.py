@@ -14,6 +14,7 @@ from dataward.adapters.sql import (  # noqa: F401 - importing registers the tabl
     downloads,
     erased_numbers,
     erasure_tables,
+    litigation_holds,
     requests,
     staff,
     tables,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -70,6 +70,16 @@ class SqlSubjectRepository:
     def set_flag(self, subject_id: UUID | str, flag: str | None) -> None:
         self._connection.execute(
             update(subjects).where(subjects.c.id == str(subject_id)).values(dco_flag=flag)
+        )
+
+    def set_relationship(
+        self, subject_id: UUID | str, *, ended: date, last_transaction: date | None
+    ) -> None:
+        """Record the end of the customer relationship and the day of the last transaction."""
+        self._connection.execute(
+            update(subjects)
+            .where(subjects.c.id == str(subject_id))
+            .values(relationship_end=ended, last_transaction=last_transaction)
         )
 
     def add_identifiers(self, rows: Sequence[dict[str, Any]]) -> None:
@@ -175,6 +185,7 @@ def _subject_row(subject: Subject) -> dict[str, Any]:
         "status": subject.status.value,
         "relationship_start": subject.relationship_start,
         "relationship_end": subject.relationship_end,
+        "last_transaction": subject.last_transaction,
         "birth_date": subject.birth_date,
         "dco_flag": subject.dco_flag,
         "created_at": subject.created_at,
@@ -190,6 +201,7 @@ def _subject(row: Any) -> Subject:
         created_at=row["created_at"],
         relationship_start=row["relationship_start"],
         relationship_end=row["relationship_end"],
+        last_transaction=row["last_transaction"],
         birth_date=row["birth_date"],
         dco_flag=row["dco_flag"],
     )

@@ -27,6 +27,7 @@ from dataward.adapters.sql.erasure_tables import (
     SqlSuppressionRepository,
 )
 from dataward.adapters.sql.key_owners import SqlKeyOwnerRepository
+from dataward.adapters.sql.litigation_holds import SqlLitigationHoldRepository
 from dataward.adapters.sql.quarantine import SqlQuarantineRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.requests import SqlRequestRepository
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
     requests: SqlRequestRepository
     suppressions: SqlSuppressionRepository
     holds: SqlHoldRepository
+    litigation_holds: SqlLitigationHoldRepository
     statements: SqlStatementRepository
     downloads: SqlDownloadRepository
     erased_numbers: SqlErasedNumberRepository
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
         self.requests = SqlRequestRepository(self._connection)
         self.suppressions = SqlSuppressionRepository(self._connection)
         self.holds = SqlHoldRepository(self._connection)
+        self.litigation_holds = SqlLitigationHoldRepository(self._connection)
         self.statements = SqlStatementRepository(self._connection)
         self.downloads = SqlDownloadRepository(self._connection)
         self.erased_numbers = SqlErasedNumberRepository(self._connection)

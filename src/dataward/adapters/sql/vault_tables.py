@@ -37,6 +37,7 @@ subjects = Table(
     Column("status", String(16), nullable=False),
     Column("relationship_start", Date, nullable=True),
     Column("relationship_end", Date, nullable=True),
+    Column("last_transaction", Date, nullable=True),
     Column("birth_date", Date, nullable=True),
     Column("dco_flag", String(200), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),

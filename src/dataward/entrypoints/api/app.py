@@ -16,6 +16,7 @@ from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
+from dataward.entrypoints.api.holds import router as holds_router
 from dataward.entrypoints.api.limits import BodyDeadline, BodyLimit
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
@@ -89,6 +90,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(public_router)
     app.include_router(downloads_router)
     app.include_router(audit_router)
+    app.include_router(holds_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

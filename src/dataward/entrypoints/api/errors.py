@@ -41,6 +41,7 @@ from dataward.domain.errors import (
     Unauthenticated,
     WriteConflict,
 )
+from dataward.domain.litigation_holds import HoldRefused, SubjectHeld
 from dataward.domain.requests import RequestRefused
 from dataward.domain.tenants import TenantRefused
 from dataward.services.download_links import DownloadGone, DownloadNotFound
@@ -70,6 +71,8 @@ STATUS: dict[type[DatawardError], int] = {
     RestrictionRefused: 409,
     ObjectionRefused: 409,
     ErasureRefused: 409,
+    SubjectHeld: 409,
+    HoldRefused: 409,
     StaffRefused: 422,
     TenantRefused: 422,
     DuplicateIdentifier: 409,

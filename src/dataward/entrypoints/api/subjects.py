@@ -27,7 +27,7 @@ from dataward.entrypoints.api.deps import (
 )
 from dataward.entrypoints.api.fields import Day, RegisterKey
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services import erasure, lookup
+from dataward.services import erasure, lookup, relationship
 from dataward.services import subjects as service
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"], route_class=TokenFirstRoute)
@@ -78,6 +78,7 @@ class SubjectOut(BaseModel):
     created_at: datetime
     relationship_start: date | None
     relationship_end: date | None
+    last_transaction: date | None
     dco_flag: str | None
 
     @classmethod
@@ -90,6 +91,7 @@ class SubjectOut(BaseModel):
             created_at=subject.created_at,
             relationship_start=subject.relationship_start,
             relationship_end=subject.relationship_end,
+            last_transaction=subject.last_transaction,
             dco_flag=subject.dco_flag,
         )
 
@@ -104,6 +106,20 @@ class DisclosureOut(BaseModel):
     purpose: str
     identifiers: list[IdentifierOut]
     withheld: dict[str, str] = Field(description="Category -> the gate's reason for withholding")
+
+
+class RelationshipIn(BaseModel):
+    """When the customer relationship ended, and the day of the last transaction: the dates
+    the customer-records and tax retention terms run from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ended: Day = Field(description="The day the relationship ended; not after today")
+    last_transaction: Day | None = Field(
+        None,
+        description="The day of the last transaction; not after `ended`. Omitted: the one "
+        "recorded before is kept",
+    )
 
 
 class ShredOut(BaseModel):
@@ -194,6 +210,32 @@ def show(
         ],
         withheld={category: d.reason.value for category, d in read.disclosure.refused.items()},
     )
+
+
+@router.put(
+    "/{subject_id}/relationship",
+    summary="Record when the customer relationship ended, and the last transaction",
+    dependencies=[Depends(get_visible_subject)],
+)
+def record_relationship(
+    subject_id: UUID,
+    body: RelationshipIn,
+    container: ContainerDep,
+    register: RegisterDep,
+    actor: ActorDep,
+) -> SubjectOut:
+    """Neither date after today (UK), the last transaction not after the end, the end not
+    before the relationship began; a tenant's caller has none (422). Needs register_subjects
+    within the role's tenant scope; audited with the dates before and after."""
+    subject = relationship.record_relationship(
+        container.uow(),
+        container.clock,
+        register,
+        actor,
+        subject_id,
+        relationship.RelationshipDates(ended=body.ended, last_transaction=body.last_transaction),
+    )
+    return SubjectOut.of(subject)
 
 
 @router.delete(

@@ -61,7 +61,8 @@ def rotate(
 @app.command()
 def sweep() -> None:
     """Finish interrupted erasures (destroy any key still held for an erased subject),
-    erasures a legal hold delayed whose hold has now ended, and the key batches of processes
+    erasures a legal hold delayed whose hold has now ended (but not while a litigation hold
+    keeps the subject), and the key batches of processes
     that died before their records landed; delete erased-number entries past retention."""
     from dataward.domain.permissions import require
     from dataward.domain.register import StaffAction
@@ -81,7 +82,12 @@ def sweep() -> None:
         expired = expire_erased_numbers(wired.uow(), wired.clock)
         purged = wired.uow().purge_freed_pages()
     hours = int(GRACE.total_seconds() // 3600)
-    typer.echo(f"{len(held)} held erasure(s) finished now that their hold has ended")
+    typer.echo(f"{len(held.finished)} held erasure(s) finished now that their hold has ended")
+    if held.kept_by_hold:
+        typer.echo(
+            f"{len(held.kept_by_hold)} held erasure(s) due but kept by a litigation hold: "
+            "`dataward holds list`"
+        )
     typer.echo(f"{destroyed} left-over key(s) destroyed; write-ahead log purged: {purged}")
     typer.echo(
         f"{orphans.destroyed} orphan key(s) destroyed and {orphans.kept} kept, from "

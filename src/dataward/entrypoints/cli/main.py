@@ -11,6 +11,7 @@ from dataward.bootstrap import Container
 from dataward.entrypoints.cli import audit as audit_commands
 from dataward.entrypoints.cli import calendar as calendar_commands
 from dataward.entrypoints.cli import db as db_commands
+from dataward.entrypoints.cli import holds as holds_commands
 from dataward.entrypoints.cli import ingest as ingest_commands
 from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import outbox as outbox_commands
@@ -45,6 +46,7 @@ app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")
+app.add_typer(holds_commands.app, name="holds")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from uuid import UUID
 
 import typer
 
@@ -14,7 +15,7 @@ from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
 )
-from dataward.entrypoints.cli.params import choice, day
+from dataward.entrypoints.cli.params import choice, day, uuid
 
 app = typer.Typer(help="Data subjects and their encrypted identifiers.", no_args_is_help=True)
 
@@ -77,6 +78,46 @@ def create(
     typer.echo(str(subject.id))
     if subject.dco_flag:
         typer.echo(f"flagged for the DCO: {subject.dco_flag}", err=True)
+
+
+@app.command()
+def relationship(
+    subject_id: Annotated[
+        UUID, typer.Argument(parser=uuid, metavar="ID", help="The subject's id.")
+    ],
+    ended: Annotated[
+        date,
+        typer.Option(
+            parser=day, metavar="DATE", help="The day the customer relationship ended, YYYY-MM-DD."
+        ),
+    ],
+    last_transaction: Annotated[
+        date | None,
+        typer.Option(
+            parser=day,
+            metavar="DATE",
+            help="The day of the last transaction, YYYY-MM-DD (default: the one recorded).",
+        ),
+    ] = None,
+) -> None:
+    """Record when a customer relationship ended, and the last transaction: the dates the
+    customer-records and tax retention terms run from (neither after today, the last
+    transaction not after the end). Audited."""
+    from dataward.services.relationship import RelationshipDates, record_relationship
+
+    with fail_on_dataward_error(), container() as wired:
+        subject = record_relationship(
+            wired.uow(),
+            wired.clock,
+            active_register(wired),
+            cli_actor(wired),
+            subject_id,
+            RelationshipDates(ended=ended, last_transaction=last_transaction),
+        )
+    last = subject.last_transaction.isoformat() if subject.last_transaction else "-"
+    typer.echo(
+        f"{subject.id}\trelationship ended {subject.relationship_end}\tlast transaction {last}"
+    )
 
 
 @app.command()

@@ -1,0 +1,104 @@
+"""Litigation holds from the command line, as the DCO places, reviews and lifts them, and as a
+role without the action, or a wrong ground or date, is refused: never with a traceback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from faker import Faker
+from typer.testing import CliRunner
+
+from dataward.domain.clock import FixedClock
+from dataward.entrypoints.cli.main import app
+
+runner = CliRunner()
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+
+def invoke(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def refused(*args: str, code: int) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return " ".join(result.output.replace("│", " ").split())  # out of its box, unwrapped
+
+
+def _customer(fake: Faker) -> str:
+    return invoke("subjects", "create", "--kind", "end_user", "--email", fake.email()).strip()
+
+
+def test_a_hold_keeps_a_subject_from_shredding_until_it_is_lifted(
+    fake: Faker, clock: FixedClock
+) -> None:
+    subject_id = _customer(fake)
+    reason = f"Claim by {fake.name()}, invoice 4471"
+    hold_id = invoke(
+        "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
+        "--review", "2026-12-31", "--reason", reason,
+    ).strip()  # fmt: skip
+
+    shred = ("subjects", "shred", subject_id, "--reason", "erasure_request", "--yes")
+    output = refused(*shred, code=1)
+    assert f"hold {hold_id}, legal_claims, review by 2026-12-31" in output
+    assert reason not in output
+
+    listed = invoke("holds", "list")
+    assert listed == (f"{hold_id}\t{subject_id}\t-\tlegal_claims\treview 2026-12-31\tactive\n")
+    assert reason not in listed
+    shown = invoke("holds", "show", hold_id)
+    assert f"reason: {reason}" in shown
+
+    clock.advance(timedelta(days=37))  # 1 January 2027: the review date has passed
+    assert invoke("holds", "list").endswith("\tactive\tREVIEW OVERDUE\n")
+    assert "next review 2027-03-31" in invoke("holds", "review", hold_id, "--next", "2027-03-31")
+    assert invoke("holds", "list").endswith("\treview 2027-03-31\tactive\n")
+
+    assert f"hold {hold_id} lifted" in invoke("holds", "lift", hold_id)
+    assert invoke("holds", "list") == ""
+    assert "lifted 2027-01-01" in invoke("holds", "list", "--lifted")
+    shredded = invoke(*shred)
+    assert "litigation_holds 1" in shredded
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--ground", "lawsuit", "--review", "2026-12-31"), "one of legal_claims, tax_enquiry"),
+        (("--ground", "legal_claims", "--review", "2026-11-25"),
+         "review_on: a date after today (2026-11-25)"),
+        (("--ground", "legal_claims", "--review", "25/12/2026"), "a date (YYYY-MM-DD)"),
+    ],
+)  # fmt: skip
+def test_a_wrong_hold_is_a_clear_error(fake: Faker, args: tuple[str, ...], says: str) -> None:
+    subject_id = _customer(fake)
+    output = refused(
+        "holds", "place", "--subject", subject_id, *args, "--reason", "a claim", code=2
+    )
+    assert says in output
+
+
+@pytest.mark.parametrize("role", ["operator", "support", "marketing", "auditor"])
+def test_a_role_without_manage_holds_is_refused(
+    fake: Faker, monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    subject_id = _customer(fake)
+    hold_id = invoke(
+        "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
+        "--review", "2026-12-31", "--reason", "a claim",
+    ).strip()  # fmt: skip
+    monkeypatch.setenv("DATAWARD_ACTOR_ROLE", role)
+    for args in (
+        ("holds", "place", "--subject", subject_id, "--ground", "legal_claims", "--review",
+         "2026-12-31", "--reason", "another claim"),
+        ("holds", "list"),
+        ("holds", "lift", hold_id),
+    ):  # fmt: skip
+        assert "not allowed to manage holds" in refused(*args, code=1)

@@ -1,0 +1,71 @@
+"""The end of a customer relationship and the last transaction recorded from the command line
+for a subject that exists; a wrong date is a clear error, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from faker import Faker
+from typer.testing import CliRunner
+
+from dataward.entrypoints.cli.main import app
+
+runner = CliRunner()
+
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+
+def invoke(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def refused(*args: str, code: int) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return " ".join(result.output.replace("│", " ").split())  # out of its box, unwrapped
+
+
+def _customer(fake: Faker) -> str:
+    return invoke("subjects", "create", "--kind", "end_user", "--email", fake.email()).strip()
+
+
+def test_the_end_of_a_relationship_is_recorded_for_an_existing_subject(fake: Faker) -> None:
+    subject_id = _customer(fake)
+    out = invoke(
+        "subjects", "relationship", subject_id, "--ended", "2026-10-31",
+        "--last-transaction", "2026-09-30",
+    )  # fmt: skip
+    assert out == f"{subject_id}\trelationship ended 2026-10-31\tlast transaction 2026-09-30\n"
+    out = invoke("subjects", "relationship", subject_id, "--ended", "2026-11-25")
+    assert out.endswith("relationship ended 2026-11-25\tlast transaction 2026-09-30\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "says", "code"),
+    [
+        (("--ended", "2026-11-26"), "ended: a date no later than today (2026-11-25)", 2),
+        (("--ended", "2026-10-31", "--last-transaction", "2026-11-01"),
+         "last_transaction: a date no later than the end (2026-10-31)", 2),
+        (("--ended", "2026-02-30"), "a date (YYYY-MM-DD) from 1900-01-01 to 2999-12-31", 2),
+        (("--ended", "yesterday"), "a date (YYYY-MM-DD) from 1900-01-01 to 2999-12-31", 2),
+    ],
+)  # fmt: skip
+def test_a_wrong_relationship_date_is_a_clear_error(
+    fake: Faker, args: tuple[str, ...], says: str, code: int
+) -> None:
+    subject_id = _customer(fake)
+    output = refused("subjects", "relationship", subject_id, *args, code=code)
+    assert says in output
+    assert "yesterday" not in output
+
+
+def test_an_unknown_subject_is_not_found(fake: Faker) -> None:
+    _customer(fake)
+    output = refused(
+        "subjects", "relationship", "2f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07", "--ended",
+        "2026-10-31", code=3,
+    )  # fmt: skip
+    assert "no such subject" in output

@@ -1,0 +1,61 @@
+"""A child's contact details never leave the vault for marketing, whatever the purpose's basis:
+on real databases, through the door every read takes (`services.disclosure`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from faker import Faker
+
+from dataward.domain.errors import AccessDenied
+from dataward.domain.gate import Gate
+from dataward.services.disclosure import read_identifiers
+from dataward.services.subjects import NewSubject, create_subject
+from tests.builders import an_actor
+from tests.integration.world import World
+
+MARKETING = an_actor("marketing")
+
+
+def _contact(world: World, fake: Faker, birth_date: date | None) -> tuple[str, str]:
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, MARKETING,
+        NewSubject(kind="marketing_contact", identifiers=[("email", email)],
+                   birth_date=birth_date),
+    )  # fmt: skip
+    return str(subject.id), email
+
+
+def test_a_childs_email_is_not_released_for_mondago_marketing(world: World, fake: Faker) -> None:
+    # the world's clock reads 25 November 2026: born 26 November 2013, the contact is 12
+    subject_id, email = _contact(world, fake, date(2013, 11, 26))
+    with pytest.raises(AccessDenied) as refused:
+        read_identifiers(
+            world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
+            subject_id=subject_id, purpose="mondago_marketing",
+        )  # fmt: skip
+    assert refused.value.reason == "subject_is_child"
+    assert email not in str(refused.value)
+    with world.uow() as uow:
+        flagged = uow.subjects.get(subject_id)
+        decisions = list(uow.audit.entries_about(subject_id))
+    assert flagged is not None
+    assert flagged.dco_flag is not None
+    assert "marketing refused" in flagged.dco_flag
+    assert [(e.purpose, e.decision) for e in decisions if e.action == "gate_decision"] == [
+        ("mondago_marketing", "subject_is_child")
+    ]
+
+
+def test_a_contact_of_thirteen_or_of_unknown_age_is_released_for_mondago_marketing(
+    world: World, fake: Faker
+) -> None:
+    for birth_date in (date(2013, 11, 25), None):
+        subject_id, email = _contact(world, fake, birth_date)
+        read = read_identifiers(
+            world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
+            subject_id=subject_id, purpose="mondago_marketing",
+        )  # fmt: skip
+        assert [(i.type, i.value) for i in read.identifiers] == [("email", email.lower())]

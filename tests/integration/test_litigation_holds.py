@@ -1,0 +1,375 @@
+"""Litigation holds on both backends: a held subject is never erased, by any door, until the
+hold is lifted; holds are audited, reviewed on exact UK dates, sealed, scoped by tenant, and
+unlinked once lifted when the subject goes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+import pytest
+from faker import Faker
+from sqlalchemy import select
+
+from dataward.adapters.sql.erasure_tables import marketing_suppressions
+from dataward.adapters.sql.litigation_holds import litigation_holds
+from dataward.adapters.sql.unlink import unlink_steps
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.errors import (
+    ActionNotAllowed,
+    InvalidValue,
+    NoSuchSubject,
+    NotFound,
+    OutOfRange,
+    WriteConflict,
+)
+from dataward.domain.litigation_holds import HoldFlag, HoldGround, HoldRefused, SubjectHeld
+from dataward.domain.requests import RequestState, RequestType
+from dataward.domain.subjects import Actor, ErasureReason
+from dataward.services.erasure import shred
+from dataward.services.litigation_holds import (
+    PlaceHold,
+    lift_hold,
+    list_holds,
+    place_hold,
+    read_hold,
+    review_hold,
+)
+from dataward.services.requests import NewRequest, request_timeline
+from dataward.services.rights_erasure import finish_held_erasures, fulfil_erasure
+from dataward.services.subjects import NewSubject, create_subject, find_subject
+from tests.builders import TENANT_A, TENANT_B, an_actor
+from tests.integration.world import World
+
+DCO = an_actor("dco")
+ADMIN_A = an_actor("tenant_admin", TENANT_A)
+ADMIN_B = an_actor("tenant_admin", TENANT_B)
+HOLIDAYS = bank_holidays()
+TOMORROW = date(2026, 11, 26)
+"""The world's clock reads Wednesday 25 November 2026, 10:00 UTC."""
+
+
+def _customer(world: World, fake: Faker) -> tuple[UUID, str]:
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", email)]),
+    )  # fmt: skip
+    return subject.id, email
+
+
+def _caller(world: World, tenant: str, number: str) -> UUID:
+    admin = an_actor("tenant_admin", tenant)
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, admin,
+        NewSubject(kind="caller", tenant_id=tenant, identifiers=[("phone", number)]),
+    )  # fmt: skip
+    return subject.id
+
+
+def _place(
+    world: World, subject_id: UUID, *, actor: Actor = DCO, review: date = TOMORROW,
+    reason: str = "Claim 2026-117: invoice dispute",
+) -> UUID:  # fmt: skip
+    hold = place_hold(
+        world.uow(), world.vault, world.clock, world.register, actor,
+        PlaceHold(subject_id, HoldGround.LEGAL_CLAIMS, review, reason),
+    )  # fmt: skip
+    return hold.id
+
+
+def test_a_held_subject_is_not_shredded_and_the_refusal_names_the_hold(
+    world: World, fake: Faker
+) -> None:
+    subject_id, email = _customer(world, fake)
+    hold_id = _place(world, subject_id)
+
+    with pytest.raises(SubjectHeld) as refused:
+        shred(
+            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
+            reason=ErasureReason.ERASURE_REQUEST,
+        )  # fmt: skip
+
+    assert f"hold {hold_id}, legal_claims, review by 2026-11-26" in str(refused.value)
+    assert "invoice dispute" not in str(refused.value)
+    assert world.vault.has_key(str(subject_id))
+    assert find_subject(world.uow(), world.vault, "email", email) is not None
+
+
+def test_an_erasure_request_is_refused_before_anything_is_erased(world: World, fake: Faker) -> None:
+    subject_id, email = _customer(world, fake)
+    hold_id = _place(world, subject_id)
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject_id, contact_email=email),
+    )  # fmt: skip
+
+    with pytest.raises(SubjectHeld, match=str(hold_id)):
+        fulfil_erasure(
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
+        )
+
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    assert view.outcome is None  # nothing was begun
+    assert find_subject(world.uow(), world.vault, "email", email) is not None
+    with world.engine.connect() as connection:  # not even put on the suppression list
+        assert connection.execute(select(marketing_suppressions)).all() == []
+
+
+def test_once_lifted_the_subject_is_erased_and_its_lifted_holds_unlinked(
+    world: World, fake: Faker
+) -> None:
+    assert "litigation_holds" in {step.name for step in unlink_steps()}
+    subject_id, _ = _customer(world, fake)
+    first = _place(world, subject_id)
+    second = _place(world, subject_id, reason="Regulator's letter of 1 November")
+    lift_hold(world.uow(), world.clock, world.register, DCO, first)
+    with pytest.raises(SubjectHeld, match=str(second)):  # one still stands
+        shred(
+            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
+            reason=ErasureReason.ERASURE_REQUEST,
+        )  # fmt: skip
+    lift_hold(world.uow(), world.clock, world.register, DCO, second)
+
+    report = shred(
+        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
+        reason=ErasureReason.ERASURE_REQUEST,
+    )  # fmt: skip
+
+    assert report.key_destroyed
+    assert report.removed["litigation_holds"] == 2
+    with world.engine.connect() as connection:
+        assert connection.execute(select(litigation_holds)).all() == []
+    with world.uow() as uow:
+        entries = list(uow.audit.entries_about(str(subject_id)))
+    actions = [(e.action, e.details.get("hold")) for e in entries]
+    assert ("hold_placed", str(first)) in actions
+    assert ("hold_lifted", str(second)) in actions
+    assert actions[-1][0] == "subject_shredded"
+
+
+def test_an_active_hold_is_never_deleted_by_an_erasure_that_skipped_the_check(
+    world: World, fake: Faker
+) -> None:
+    # as if the hold landed between an erasure's check and its delete: the unlink step
+    # leaves the active hold, and the subject's delete fails on the foreign key
+    subject_id, _ = _customer(world, fake)
+    hold_id = _place(world, subject_id)
+    with world.uow() as uow:
+        subject = uow.subjects.get(subject_id)
+    assert subject is not None
+
+    def erase_unchecked() -> None:
+        with world.uow() as uow:
+            uow.subjects.erase(subject, at=world.clock.now(), reason="erasure", request_ref=None)
+            uow.commit()
+
+    with pytest.raises(WriteConflict):
+        erase_unchecked()
+    with world.uow() as uow:
+        hold = uow.litigation_holds.get(hold_id)
+        assert hold is not None
+        assert hold.active
+        assert uow.subjects.get(subject_id) is not None
+
+
+def test_the_sweep_of_tax_held_erasures_skips_a_held_subject_until_it_is_lifted(
+    world: World, fake: Faker
+) -> None:
+    values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=list(values.items()),
+                   relationship_end=date(2019, 11, 24)),
+    )  # fmt: skip
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject.id, contact_email=values["email"]),
+    )  # fmt: skip
+    result = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        last_transaction=date(2019, 11, 24),
+    )  # fmt: skip
+    # 7 years from 24 November 2019, and 6 from the end of 2019: 24 November 2026 passes first
+    assert result.kept is not None
+    assert result.kept.until == date(2026, 11, 24)
+    hold_id = _place(world, subject.id)  # a claim arrives before the sweep runs
+
+    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    assert (swept.finished, swept.kept_by_hold) == ([], [str(subject.id)])
+    assert world.vault.has_key(str(subject.id))
+
+    lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    assert (swept.finished, swept.kept_by_hold) == ([str(subject.id)], [])
+    assert not world.vault.has_key(str(subject.id))
+
+
+def test_a_tenants_instruction_to_erase_is_refused_by_a_hold_too(world: World) -> None:
+    caller = _caller(world, TENANT_A, "+447700900311")
+    hold_id = _place(world, caller, actor=ADMIN_A)
+    with pytest.raises(SubjectHeld, match=str(hold_id)):
+        shred(
+            world.uow(), world.vault, world.clock, world.register, ADMIN_A, str(caller),
+            reason=ErasureReason.CONTROLLER_INSTRUCTION,
+        )  # fmt: skip
+
+
+def test_the_reason_is_sealed_audited_nowhere_and_read_back_on_request(
+    world: World, fake: Faker
+) -> None:
+    subject_id, _ = _customer(world, fake)
+    reason = f"Claim by {fake.name()} over invoice 4471"
+    hold_id = _place(world, subject_id, reason=reason)
+
+    with world.engine.connect() as connection:
+        stored = connection.execute(select(litigation_holds.c.reason)).scalar_one()
+    assert reason.encode() not in bytes(stored)
+    with world.uow() as uow:
+        entries = list(uow.audit.entries_about(str(subject_id)))
+    assert all(reason not in str(e.details) for e in entries)
+    placed = next(e for e in entries if e.action == "hold_placed")
+    assert dict(placed.details) == {
+        "hold": str(hold_id), "ground": "legal_claims", "review_on": "2026-11-26",
+    }  # fmt: skip
+
+    view, opened = read_hold(world.uow(), world.vault, world.clock, world.register, DCO, hold_id)
+    assert opened == reason
+    assert view.hold.placed_by == DCO.id
+    with world.uow() as uow:
+        assert [e.action for e in uow.audit.entries_about(str(subject_id))][-1] == "hold_read"
+
+
+@pytest.mark.parametrize(
+    ("review", "why"),
+    [
+        (date(2026, 11, 25), OutOfRange),  # today: a review date is after today
+        (date(2026, 11, 24), OutOfRange),
+        (date(3000, 1, 1), OutOfRange),
+    ],
+)
+def test_a_review_date_must_be_after_today(
+    world: World, fake: Faker, review: date, why: type[Exception]
+) -> None:
+    subject_id, _ = _customer(world, fake)
+    with pytest.raises(why, match="review_on"):
+        _place(world, subject_id, review=review)
+
+
+def test_a_reason_that_is_empty_or_too_long_is_refused_without_repeating_it(
+    world: World, fake: Faker
+) -> None:
+    subject_id, _ = _customer(world, fake)
+    for reason in ("   ", "x" * 1001):
+        with pytest.raises(InvalidValue, match="reason: from 1 to 1000 characters") as refused:
+            _place(world, subject_id, reason=reason)
+        assert "xxxx" not in str(refused.value)
+    with pytest.raises(InvalidValue, match="ground: one of legal_claims") as refused:
+        place_hold(
+            world.uow(), world.vault, world.clock, world.register, DCO,
+            PlaceHold(subject_id, "lawsuit <script>", TOMORROW, "a claim"),
+        )  # fmt: skip
+    assert "script" not in str(refused.value)
+
+
+def test_holds_past_review_are_flagged_on_uk_dates(world: World, fake: Faker) -> None:
+    subject_id, _ = _customer(world, fake)
+    hold_id = _place(world, subject_id, review=date(2027, 6, 15))
+
+    def flag_at(instant: datetime) -> HoldFlag | None:
+        world.clock.current = instant
+        (view,) = list_holds(world.uow(), world.clock, world.register, DCO)
+        assert view.hold.id == hold_id
+        return view.flag
+
+    # in British Summer Time, 23:30 UTC on 14 June is already 15 June in London
+    assert flag_at(datetime(2027, 6, 14, 22, 59, tzinfo=UTC)) is None
+    assert flag_at(datetime(2027, 6, 14, 23, 0, tzinfo=UTC)) is HoldFlag.REVIEW_TODAY
+    assert flag_at(datetime(2027, 6, 15, 22, 59, tzinfo=UTC)) is HoldFlag.REVIEW_TODAY
+    assert flag_at(datetime(2027, 6, 15, 23, 0, tzinfo=UTC)) is HoldFlag.REVIEW_OVERDUE
+
+    reviewed = review_hold(
+        world.uow(), world.clock, world.register, DCO, hold_id, date(2027, 12, 31)
+    )
+    assert reviewed.review_on == date(2027, 12, 31)
+    assert flag_at(world.clock.now()) is None
+    with world.uow() as uow:
+        entry = [e for e in uow.audit.entries_about(str(subject_id)) if e.action == "hold_reviewed"]
+    assert [dict(e.details) for e in entry] == [
+        {"hold": str(hold_id), "ground": "legal_claims", "review_on": "2027-12-31",
+         "review_before": "2027-06-15"},
+    ]  # fmt: skip
+
+
+def test_a_hold_is_lifted_once_and_not_reviewed_after(world: World, fake: Faker) -> None:
+    subject_id, _ = _customer(world, fake)
+    hold_id = _place(world, subject_id)
+    world.clock.advance(timedelta(hours=2))
+    lifted = lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+    assert lifted.lifted_at == world.clock.now()
+    assert lifted.lifted_by == DCO.id
+    with pytest.raises(HoldRefused, match="lifted already"):
+        lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+    with pytest.raises(HoldRefused, match="was lifted"):
+        review_hold(world.uow(), world.clock, world.register, DCO, hold_id, date(2027, 1, 1))
+    assert list_holds(world.uow(), world.clock, world.register, DCO) == []
+    (view,) = list_holds(world.uow(), world.clock, world.register, DCO, include_lifted=True)
+    assert view.hold.id == hold_id
+    assert view.flag is None
+
+
+@pytest.mark.parametrize("role", ["operator", "support", "marketing", "auditor"])
+def test_only_the_roles_that_manage_holds_may_place_list_or_lift_them(
+    world: World, fake: Faker, role: str
+) -> None:
+    subject_id, _ = _customer(world, fake)
+    hold_id = _place(world, subject_id)
+    other = an_actor(role)
+    with pytest.raises(ActionNotAllowed, match="manage holds"):
+        _place(world, subject_id, actor=other)
+    with pytest.raises(ActionNotAllowed, match="manage holds"):
+        list_holds(world.uow(), world.clock, world.register, other)
+    with pytest.raises(ActionNotAllowed, match="manage holds"):
+        lift_hold(world.uow(), world.clock, world.register, other, hold_id)
+    with world.uow() as uow:
+        hold = uow.litigation_holds.get(hold_id)
+    assert hold is not None
+    assert hold.active
+
+
+def test_a_tenant_administrator_holds_only_its_own_callers(world: World, fake: Faker) -> None:
+    ours, _ = _customer(world, fake)
+    caller_a = _caller(world, TENANT_A, "+447700900312")
+    caller_b = _caller(world, TENANT_B, "+447700900313")
+    held_a = _place(world, caller_a, actor=ADMIN_A)
+    held_b = _place(world, caller_b, actor=ADMIN_B)
+    held_ours = _place(world, ours)
+
+    # another tenant's caller, and our own customer, are subjects it cannot know of
+    for subject_id in (caller_b, ours):
+        with pytest.raises(NoSuchSubject):
+            _place(world, subject_id, actor=ADMIN_A)
+    # another tenant's hold, and ours, are holds it cannot know of
+    for hold_id in (held_b, held_ours):
+        with pytest.raises(NotFound, match="no such litigation hold"):
+            lift_hold(world.uow(), world.clock, world.register, ADMIN_A, hold_id)
+        with pytest.raises(NotFound, match="no such litigation hold"):
+            read_hold(world.uow(), world.vault, world.clock, world.register, ADMIN_A, hold_id)
+    listed = [v.hold.id for v in list_holds(world.uow(), world.clock, world.register, ADMIN_A)]
+    assert listed == [held_a]
+    every = {v.hold.id for v in list_holds(world.uow(), world.clock, world.register, DCO)}
+    assert every == {held_a, held_b, held_ours}
+    lift_hold(world.uow(), world.clock, world.register, ADMIN_A, held_a)
+
+
+def test_an_erased_subject_cannot_be_held(world: World, fake: Faker) -> None:
+    subject_id, _ = _customer(world, fake)
+    shred(
+        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
+        reason=ErasureReason.ERASURE_REQUEST,
+    )  # fmt: skip
+    with pytest.raises(HoldRefused, match="erased"):
+        _place(world, subject_id)
