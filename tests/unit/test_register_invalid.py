@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from dataward.adapters.register_file import parse_register, shipped_register_text
 from dataward.domain.errors import RegisterInvalid
@@ -261,3 +262,19 @@ def test_a_link_may_be_a_mailto_address_and_keeps_its_spelling() -> None:
     )
     loaded = parse_register(text, source="test.yaml")
     assert loaded.register.contacts.complaints.web_form == "mailto:Complaints@akixi.com"
+
+
+@pytest.mark.parametrize("role", ["tenant_admin", "marketing"])
+def test_a_role_narrower_than_every_tenant_cannot_be_given_maintenance(role: str) -> None:
+    actions = {
+        "tenant_admin": "    actions: [register_subjects, erase_subjects, ingest_calls, "
+        "read_call_reports, manage_requests]\n",
+        "marketing": "    actions: [register_subjects, record_consent]\n",
+    }[role]
+    granted = actions.replace("]\n", ", run_maintenance]\n")
+    text = mutate(actions, granted)
+    (problem,) = rejected(text)
+    index = [r["key"] for r in yaml.safe_load(text)["staff_roles"]].index(role)
+    assert problem.startswith(f"staff_roles[{index}].actions[")
+    assert "run_maintenance reaches every tenant's data" in problem
+    assert problem.endswith(f"(line {line_of(text, granted)})")
