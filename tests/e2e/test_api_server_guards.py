@@ -25,6 +25,8 @@ from dataward.entrypoints.api.security import NOTHING
 
 ROOT = Path(__file__).parents[2]
 HEAD_SECONDS = 2.0
+SLACK = 1.5
+"""How late past its deadline a busy machine may close a connection."""
 CAPACITY = 3
 SECURITY_HEADERS = {
     "content-security-policy": NOTHING,
@@ -210,7 +212,7 @@ def test_a_head_sent_a_line_at_a_time_is_cut_off_at_its_deadline(served: Served)
                 closed_after = time.monotonic() - began
                 break
         assert closed_after is not None, "the slow head was never cut off"
-        assert closed_after < HEAD_SECONDS + 1
+        assert closed_after < HEAD_SECONDS + SLACK
         rest, _ = _closed_by_server(slow, within=2)
     answer = _as_answer(received + rest)
     _assert_refused_our_way(answer, 408, "request_timeout")
@@ -225,7 +227,7 @@ def test_a_connection_that_sends_nothing_is_closed_at_the_deadline_without_an_an
     with served.connect() as idle:
         received, took = _closed_by_server(idle, within=4 * HEAD_SECONDS)
     assert received == b""
-    assert took < HEAD_SECONDS + 1
+    assert took < HEAD_SECONDS + SLACK
 
 
 def test_a_later_request_on_a_kept_connection_has_the_same_deadline(served: Served) -> None:
@@ -250,7 +252,7 @@ def test_a_later_request_on_a_kept_connection_has_the_same_deadline(served: Serv
                 break
         took = time.monotonic() - began
         received, _ = _closed_by_server(kept, within=2)
-    assert took < HEAD_SECONDS + 1
+    assert took < HEAD_SECONDS + SLACK
     _assert_refused_our_way(_as_answer(received), 408, "request_timeout")
 
 
