@@ -134,6 +134,22 @@ class Settings(BaseSettings):
         description="The slowest rate, in bytes a second after the grace period, at which a "
         "request's body is taken (default 16 KiB/s: a 64 MiB batch has about 68 minutes).",
     )
+    header_seconds: float = Field(
+        10.0,
+        gt=0,
+        le=600,
+        description="Seconds a request's head (its request line and headers) has to arrive, "
+        "from the connection's opening or from the first byte of a later request on it; a "
+        "connection still sending its head then is answered 408 and closed, and one that sent "
+        "nothing is closed.",
+    )
+    max_concurrency: int = Field(
+        100,
+        ge=1,
+        le=100_000,
+        description="The most connections open, or requests under way, that `dataward serve` "
+        "takes at once; a request past either is answered 503 `service_unavailable`.",
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")

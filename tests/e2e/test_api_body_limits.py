@@ -1,7 +1,8 @@
 """Each route's body limit: a declared length over it is refused before anything is read, and a
 body that runs past it (chunked, or longer than its Content-Length said) is refused the moment
-it does, in the one JSON error shape. A call batch streams to a private temporary file that is
-gone afterwards, whatever the outcome."""
+it does, in the one JSON error shape. A call batch streams to a private file without a name
+(or, where none can be had, a named one of its own folder) that is gone afterwards, whatever
+the outcome."""
 
 from __future__ import annotations
 
@@ -109,21 +110,34 @@ def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _named_anywhere(spool: Path, api: Api) -> list[Path]:
+    """Every file with a name where an upload could have been spooled."""
+    folder: Path = api.client.app.state.upload_folder  # type: ignore[attr-defined]
+    return [*spool.iterdir(), *(folder.iterdir() if folder.exists() else [])]
+
+
+SPOOLS = pytest.mark.parametrize(
+    "anonymous", [True, False], ids=["without-a-name", "named-where-none-can-be-had"]
+)
+
+
+@SPOOLS
 def test_a_batch_is_spooled_to_a_private_file_gone_afterwards(
-    api: Api, spool: Path, monkeypatch: pytest.MonkeyPatch
+    api: Api, spool: Path, monkeypatch: pytest.MonkeyPatch, *, anonymous: bool
 ) -> None:
     from dataward.entrypoints.api import calls
 
-    seen: list[tuple[str, int, int]] = []
-    real_ingest = calls.ingest
+    app_state = api.client.app.state  # type: ignore[attr-defined]
+    app_state.anonymous_uploads = anonymous
+    seen: list[tuple[Path, int, int, list[Path]]] = []
+    real_source = calls._batch_source
 
-    def watching(*args: object, **kwargs: object) -> object:
-        seen.extend(
-            (p.name, stat.S_IMODE(p.stat().st_mode), p.stat().st_size) for p in spool.iterdir()
-        )
-        return real_ingest(*args, **kwargs)  # type: ignore[arg-type]
+    def watching(path: Path, format_name: str | None) -> object:
+        found = path.stat()
+        seen.append((path, stat.S_IMODE(found.st_mode), found.st_size, _named_anywhere(spool, api)))
+        return real_source(path, format_name)
 
-    monkeypatch.setattr(calls, "ingest", watching)
+    monkeypatch.setattr(calls, "_batch_source", watching)
     body = sample(QUEUE_LOG).read_bytes()
     landed = api.client.post(
         CALLS + "?format=asterisk-queue-log",
@@ -132,15 +146,24 @@ def test_a_batch_is_spooled_to_a_private_file_gone_afterwards(
     )
     assert landed.status_code == 201, landed.text
     assert landed.json()["formats"] == {"batch": "asterisk-queue-log"}
-    ((name, mode, size),) = seen
-    assert name.startswith("dataward-upload-")
-    assert "tenant" not in name
-    assert "asterisk" not in name
+    ((path, mode, size, named),) = seen
     assert (mode, size) == (0o600, len(body))
-    assert list(spool.iterdir()) == []
+    if anonymous:  # no name anywhere, at any moment: read back through the descriptor
+        assert path.parent == Path("/proc/self/fd")
+        assert named == []
+    else:
+        assert named == [path]
+        assert path.parent == app_state.upload_folder
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert path.name.startswith("upload-")
+        assert "tenant" not in path.name
+        assert "asterisk" not in path.name
+    assert _named_anywhere(spool, api) == []
 
 
-def test_a_refused_or_bad_batch_leaves_no_file(api: Api, spool: Path) -> None:
+@SPOOLS
+def test_a_refused_or_bad_batch_leaves_no_file(api: Api, spool: Path, *, anonymous: bool) -> None:
+    api.client.app.state.anonymous_uploads = anonymous  # type: ignore[attr-defined]
     limit = api.container.settings.max_batch_bytes
     headers = {**api.as_("operator"), "Content-Type": "text/plain"}
     too_large = call(
@@ -155,7 +178,9 @@ def test_a_refused_or_bad_batch_leaves_no_file(api: Api, spool: Path) -> None:
     assert unknown.status_code == 422
     assert unknown.json()["error"]["code"] == "format_unknown"
     assert str(spool) not in unknown.text
-    assert list(spool.iterdir()) == []
+    assert "/proc/" not in unknown.text
+    assert "upload-" not in unknown.text
+    assert _named_anywhere(spool, api) == []
 
 
 def test_a_few_hundred_bytes_of_yaml_aliases_are_refused_at_once(api: Api) -> None:

@@ -8,6 +8,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.permissions import require
 from dataward.domain.register import StaffAction
+from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.restrictions import RestrictionGround
 from dataward.services.erasure import shred
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
@@ -91,3 +92,41 @@ def test_support_cannot_restrict_processing() -> None:
             ApplyRestriction(caller.id, RestrictionGround.ACCURACY_CONTESTED),
         )
     assert uow.restrictions.for_subject(caller.id) == []
+
+
+def test_only_a_role_of_every_tenant_runs_maintenance() -> None:
+    require(REGISTER, an_actor("dco"), StaffAction.RUN_MAINTENANCE)
+    for role in ("operator", "support", "marketing", "auditor"):
+        with pytest.raises(ActionNotAllowed, match="the role does not have this action"):
+            require(REGISTER, an_actor(role), StaffAction.RUN_MAINTENANCE)
+    with pytest.raises(ActionNotAllowed, match="the role does not have this action"):
+        require(REGISTER, an_actor("tenant_admin", TENANT_A), StaffAction.RUN_MAINTENANCE)
+
+
+@pytest.mark.parametrize(
+    ("scope", "why"),
+    [
+        (StaffRoleScope.OWN_TENANT, "reaches one tenant's data only"),
+        (StaffRoleScope.NONE, "reaches no tenant's data"),
+    ],
+)
+def test_maintenance_stays_refused_to_a_narrower_role_that_a_register_lists_it_for(
+    scope: StaffRoleScope, why: str
+) -> None:
+    """A stored register is parsed with its checks, which refuse such a grant; this is the
+    second line: the permission itself never reaches past the role's tenant scope."""
+    roles = [
+        r.model_copy(update={"tenant_scope": scope, "actions": [*r.actions, *GLOBAL_ACTIONS]})
+        if r.key == "tenant_admin"
+        else r
+        for r in REGISTER.staff_roles
+    ]
+    generous = REGISTER.model_copy(update={"staff_roles": roles})
+    admin = an_actor("tenant_admin", TENANT_A)
+    for tenant in (TENANT_A, None):
+        with pytest.raises(ActionNotAllowed, match=f"every tenant's data and the role {why}"):
+            require(generous, admin, StaffAction.RUN_MAINTENANCE, tenant_id=tenant)
+        with pytest.raises(ActionNotAllowed):
+            require(generous, admin, StaffAction.RUN_MAINTENANCE)
+    if scope is StaffRoleScope.OWN_TENANT:  # the role's other actions stand
+        require(generous, admin, StaffAction.ERASE_SUBJECTS, tenant_id=TENANT_A)

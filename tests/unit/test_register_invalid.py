@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from dataward.adapters.register_file import parse_register, shipped_register_text
 from dataward.domain.errors import RegisterInvalid
@@ -300,3 +301,20 @@ def test_a_service_provider_never_uses_the_data_for_its_own_purposes() -> None:
     assert problem.startswith("recipients[2].own_purposes_allowed: a service provider acts as")
     added = line_of(text, "system administration]\n    own_purposes_allowed") + 1
     assert problem.endswith(f"(line {added})")
+
+
+@pytest.mark.parametrize("role", ["tenant_admin", "marketing"])
+def test_a_role_narrower_than_every_tenant_cannot_be_given_maintenance(role: str) -> None:
+    actions = {
+        "tenant_admin": "    actions: [register_subjects, erase_subjects, ingest_calls, "
+        "read_call_reports, manage_requests,\n              manage_holds]\n",
+        "marketing": "    actions: [register_subjects, record_consent]\n",
+    }[role]
+    granted = actions.replace("]\n", ", run_maintenance]\n")
+    text = mutate(actions, granted)
+    (problem,) = rejected(text)
+    index = [r["key"] for r in yaml.safe_load(text)["staff_roles"]].index(role)
+    assert problem.startswith(f"staff_roles[{index}].actions[")
+    assert "run_maintenance reaches every tenant's data" in problem
+    at = line_of(text, granted) + granted[: granted.index("run_maintenance")].count("\n")
+    assert problem.endswith(f"(line {at})")

@@ -3,7 +3,10 @@
 The gate decides every use of a subject's data for a purpose; these are the actions around it
 (register a subject, erase one, record a consent, manage restrictions and objections, read the
 audit log). A role may take an action only if the register lists it, and on a subject only
-within the role's tenant scope, the same scope the gate applies.
+within the role's tenant scope, the same scope the gate applies. An action on every tenant's
+data at once (`GLOBAL_ACTIONS`: the key sweep, rotating the master key) is within the scope of
+a role of every tenant alone: a tenant's administrator, or a role confined to our own data,
+may not take it, whatever a register lists.
 """
 
 from __future__ import annotations
@@ -11,9 +14,14 @@ from __future__ import annotations
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.gate import tenant_in_scope
 from dataward.domain.register import Register, StaffAction
+from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.subjects import Actor
 
 _NO_SUBJECT = object()
+_NARROWER = {
+    StaffRoleScope.OWN_TENANT: "the role reaches one tenant's data only",
+    StaffRoleScope.NONE: "the role reaches no tenant's data",
+}
 
 
 def require(
@@ -23,10 +31,16 @@ def require(
     *,
     tenant_id: str | object | None = _NO_SUBJECT,
 ) -> None:
-    """Raise ActionNotAllowed unless the actor's role may take `action` (on that tenant's data)."""
+    """Raise ActionNotAllowed unless the actor's role may take `action` (on that tenant's data;
+    an action of `GLOBAL_ACTIONS` is on every tenant's, whatever `tenant_id` says)."""
     role = next((r for r in register.staff_roles if r.key == actor.role), None)
     if role is None or action not in role.actions:
         raise ActionNotAllowed(action.value, "the role does not have this action")
+    if action in GLOBAL_ACTIONS:
+        if role.tenant_scope is not StaffRoleScope.ALL_TENANTS:
+            why = _NARROWER[role.tenant_scope]
+            raise ActionNotAllowed(action.value, f"it reaches every tenant's data and {why}")
+        return
     if tenant_id is not _NO_SUBJECT and not tenant_in_scope(
         role.tenant_scope, actor, tenant_id if isinstance(tenant_id, str) else None
     ):

@@ -24,6 +24,7 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
+from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.transfers import adequacy_covers, is_restricted_transfer
 
 Path = tuple[str | int, ...]
@@ -393,6 +394,13 @@ def _staff_roles(reg: Register) -> Iterator[Problem]:
             if key not in categories:
                 yield Problem(
                     ("staff_roles", index, "categories", i), _unknown("category", key, categories)
+                )
+        for i, action in enumerate(role.actions):
+            if action in GLOBAL_ACTIONS and role.tenant_scope is not StaffRoleScope.ALL_TENANTS:
+                yield Problem(
+                    ("staff_roles", index, "actions", i),
+                    f"{action.value} reaches every tenant's data: only a role of tenant scope "
+                    f"all_tenants may have it, not one of {role.tenant_scope.value}",
                 )
 
 

@@ -232,6 +232,14 @@ class StaffAction(StrEnum):
     READ_CALL_REPORTS = "read_call_reports"
     MANAGE_REQUESTS = "manage_requests"
     MANAGE_HOLDS = "manage_holds"  # place, review and lift litigation holds
+    RUN_MAINTENANCE = "run_maintenance"
+    """Work on every tenant's data at once (the key sweep, the master key's rotation): only for
+    a role whose tenant scope is `all_tenants` (`GLOBAL_ACTIONS`)."""
+
+
+GLOBAL_ACTIONS = frozenset({StaffAction.RUN_MAINTENANCE})
+"""Actions that reach every tenant's data at once: a register may give them only to a role of
+tenant scope `all_tenants`, and `permissions.require` refuses them to any other."""
 
 
 _DURATION = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")

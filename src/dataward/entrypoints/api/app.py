@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -27,6 +30,9 @@ from dataward.entrypoints.api.requests import router as requests_router
 from dataward.entrypoints.api.security import SecurityHeaders
 from dataward.entrypoints.api.subjects import router as subjects_router
 from dataward.entrypoints.api.tenants import router as tenants_router
+from dataward.entrypoints.api.uploads import remove_leftovers, upload_folder
+
+logger = logging.getLogger(__name__)
 
 DOWNLOADS_PER_HOUR = 30
 """Download attempts one client address may make in an hour: a person needs one or two; this
@@ -47,6 +53,16 @@ class DatawardApi(FastAPI):
         return SecurityHeaders(super().build_middleware_stack(), policies=self.header_policies)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At the server's start: remove the named upload spools of servers that died with them
+    (see `uploads`)."""
+    removed = remove_leftovers(app.state.upload_folder)
+    if removed:
+        logger.warning("removed %d upload spool(s) left by a server that stopped", removed)
+    yield
+
+
 def create_app(container: Container) -> FastAPI:
     app = DatawardApi(
         title="dataward",
@@ -56,8 +72,11 @@ def create_app(container: Container) -> FastAPI:
         docs_url=None,  # served by `install_docs`, under its own policy
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        lifespan=_lifespan,
     )
     app.state.container = container
+    app.state.upload_folder = upload_folder(container.settings.data_dir)
+    app.state.anonymous_uploads = True  # a file without a name where the system allows it
     app.state.form_limiter = RateLimiter(
         container.settings.public_form_per_hour, timedelta(hours=1), container.clock
     )

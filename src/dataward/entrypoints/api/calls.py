@@ -66,11 +66,15 @@ async def post_calls(
     """The body is a call file as its PBX writes it (CDR CSV, queue_log, ...): the format is
     detected unless named. A batch with bad records is refused whole (422, each bad line
     listed) unless `quarantine=true`. The body streams to a temporary file and is read from
-    there, never held whole; one over `DATAWARD_MAX_BATCH_BYTES` is refused (413). A caller
+    there (a file without a name, see `uploads`), never held whole; one over
+    `DATAWARD_MAX_BATCH_BYTES` is refused (413). A caller
     who may not ingest for the tenant is refused before a byte of the body is read."""
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     chosen = format_name.value if format_name else None
-    async with spooled(request.stream()) as path:
+    state = request.app.state
+    async with spooled(
+        request.stream(), state.upload_folder, anonymous=state.anonymous_uploads
+    ) as path:
         source = await run_in_threadpool(_batch_source, path, chosen)
         try:
             # Ingest is blocking work: off the event loop, so other requests are served meanwhile.

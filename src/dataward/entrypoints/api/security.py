@@ -9,7 +9,8 @@ policy that allows nothing, `nosniff` so a browser never reads it as something e
 never cached, since most of them hold personal data. A path may be given a policy of its own:
 the API's interactive docs run Swagger UI, from this origin only (`docs`). The middleware
 wraps the whole application, Starlette's own error handler included (`app.DatawardApi`), so
-an unforeseen 500 carries these headers too.
+an unforeseen 500 carries these headers too; the answers the server gives without the
+application carry them from `NOT_A_PAGE`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ ALWAYS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 """Set on every response, replacing whatever a route set: one place decides them."""
+
+NOT_A_PAGE = {"Content-Security-Policy": NOTHING, **ALWAYS, "Cache-Control": "no-store"}
+"""Every header above of an answer that is not a page: those the server gives itself, outside
+the application (a request it cannot parse, one past its limits; see `server`)."""
 
 
 class SecurityHeaders:

@@ -1,4 +1,9 @@
-"""`dataward keys ...`: the master key."""
+"""`dataward keys ...`: the master key, and the sweep that finishes what erasures left.
+
+Both work on every tenant's data at once, so both need `run_maintenance`, which only a role of
+every tenant may have (the DCO's in the shipped register): a tenant's administrator, whose
+other actions stop at its own tenant, may not run them.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +32,12 @@ def rotate(
     from dataward.adapters.vault.rotation import rotate_master_key
     from dataward.domain.audit import AuditAction
     from dataward.domain.errors import ConfigurationError
+    from dataward.domain.permissions import require
+    from dataward.domain.register import StaffAction
     from dataward.services.audit import record
 
     with fail_on_dataward_error(), container() as wired:
+        require(active_register(wired), cli_actor(wired), StaffAction.RUN_MAINTENANCE)
         if wired.settings.master_key is not None:
             raise ConfigurationError(
                 "rotation writes the new key to the key file; unset DATAWARD_MASTER_KEY and "
@@ -73,7 +81,8 @@ def sweep() -> None:
 
     with fail_on_dataward_error(), container() as wired:
         register, actor = active_register(wired), cli_actor(wired)
-        require(register, actor, StaffAction.ERASE_SUBJECTS)
+        require(register, actor, StaffAction.RUN_MAINTENANCE)
+        require(register, actor, StaffAction.ERASE_SUBJECTS)  # held erasures are shredded
         # each batch under its fence (`services.orphan_keys`): one whose writer is still under
         # way (on SQLite: while any writer holds the write lock) waits for a later sweep
         orphans = destroy_orphan_keys(wired.uow(read_only=True), wired.vault(), wired.clock)

@@ -89,15 +89,15 @@ def serve(
     import uvicorn
 
     from dataward.entrypoints.api.app import create_app
+    from dataward.entrypoints.api.server import server_options
 
     with container() as wired:
         host = host or wired.settings.api_host
         port = port or wired.settings.api_port
         typer.echo(f"dataward API on http://{host}:{port}/docs", err=False)
         sys.stdout.flush()
-        # No access log: it prints every request line, query string included, and a query
-        # string can hold a purpose, a reason or, from a careless client, an identifier.
-        uvicorn.run(create_app(wired), host=host, port=port, log_level="info", access_log=False)
+        options = server_options(wired.settings)  # the head's deadline, no access log, ...
+        uvicorn.run(create_app(wired), host=host, port=port, log_level="info", **options)
 
 
 def _require_may_replace(wired: Container) -> None:
