@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 
 import pytest
+from pydantic import ValidationError
 
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.request_flags import late_acknowledgement, transition_flags
@@ -23,6 +24,7 @@ from dataward.domain.requests import (
     transition,
     urgency,
 )
+from tests.builders import shipped_register
 
 HOLIDAYS = bank_holidays()
 # Tuesday 7 July 2026: acknowledged by Wednesday 5 August; the outcome's target, 56 days on
@@ -104,3 +106,16 @@ def test_an_outcome_after_its_target_is_recorded_late() -> None:
         holidays=HOLIDAYS,
     )  # fmt: skip
     assert (done.state, done.days_late, change.days_late) == (RequestState.COMPLETED, 2, 2)
+
+
+def test_the_registers_target_is_eight_weeks_and_never_before_the_acknowledgement() -> None:
+    complaints = shipped_register().contacts.complaints
+    assert complaints.investigate_within_days == 56
+    with pytest.raises(ValidationError, match="shorter than acknowledge_within_days"):
+        complaints.model_validate(
+            {
+                **complaints.model_dump(),
+                "acknowledge_within_days": 30,
+                "investigate_within_days": 29,
+            }
+        )
