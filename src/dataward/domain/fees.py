@@ -60,17 +60,16 @@ def check_fee_ground(kind: RequestType, ground: FeeGround) -> None:
     allowed = fee_grounds_for(kind)
     if ground in allowed:
         return
+    a_request = f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value} request"
     if not allowed:
-        raise FeeNotAllowed(
-            "ground",
-            f"no fee may be charged for a {kind.value} request"
-            + (" (Art. 7(3): withdrawing consent is free)" if kind is RequestType.WITHDRAW_CONSENT
-               else ""),
-        )  # fmt: skip
+        why = (
+            " (Art. 7(3): withdrawing consent is free)" if kind.value == "withdraw_consent" else ""
+        )
+        raise FeeNotAllowed("ground", f"no fee may be charged for {a_request}{why}")
     raise FeeNotAllowed(
         "ground",
-        f"{ground.value} is a fee ground for access requests only (Art. 15(3)); for a "
-        f"{kind.value} request: {' or '.join(g.value for g in allowed)}",
+        f"{ground.value} is a fee ground for access requests only (Art. 15(3)); for "
+        f"{a_request}: {' or '.join(g.value for g in allowed)}",
     )
 
 
