@@ -4,13 +4,16 @@ DCO's flags. Today is Wednesday 25 November 2026 (the world's clock)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests import (
     UK,
+    AuthorityProof,
     RefusalGround,
     RequestEvent,
     RequestRefused,
@@ -26,6 +29,7 @@ from dataward.services.requests import (
     request_queue,
     request_timeline,
 )
+from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -47,6 +51,12 @@ def _advance(world: World, request_id: str, event: RequestEvent, **kw: object): 
         world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, event,
         **kw,  # type: ignore[arg-type]
     )  # fmt: skip
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server in process (aiosmtpd), and its port."""
+    yield from _server()
 
 
 def _today(world: World) -> date:
@@ -136,3 +146,29 @@ def test_an_answer_to_a_clarification_before_it_was_asked_is_refused(world: Worl
     world.clock.advance(timedelta(days=1))
     answered = _advance(world, request_id, RequestEvent.CLARIFIED, on=date(2026, 11, 25))
     assert answered.request.paused_days == 1
+
+
+def test_a_representatives_proof_asked_late_does_not_move_the_due_date(
+    world: World, smtp: tuple[Inbox, int], fake: Faker
+) -> None:
+    inbox, port = smtp
+    request_id = _receive(world, representative=True, contact_email=fake.email())
+    _advance(world, request_id, RequestEvent.ASK_IDENTITY)  # asks for the authority too
+    assert _send(world, port).sent == 2  # type: ignore[attr-defined]
+    letter = _text(inbox.messages[-1]).replace("\r\n", "\n")
+    assert "please also send proof that you may do so for them" in letter
+    _advance(world, request_id, RequestEvent.AUTHORITY_RECEIVED, ground=AuthorityProof.SOLICITOR)
+    proved = _advance(world, request_id, RequestEvent.IDENTITY_VERIFIED, reason="passport")
+    assert (proved.request.authority_received, proved.due) == (_today(world), DUE)
+
+
+def test_an_identity_letter_to_a_person_asking_for_themselves_asks_no_authority(
+    world: World, smtp: tuple[Inbox, int], fake: Faker
+) -> None:
+    inbox, port = smtp
+    request_id = _receive(world, received=date(2026, 11, 20), contact_email=fake.email())
+    _advance(world, request_id, RequestEvent.ASK_IDENTITY)
+    _send(world, port)
+    letter = _text(inbox.messages[-1])
+    assert "proof of who you are" in letter
+    assert "acting for someone else" not in letter
