@@ -106,6 +106,15 @@ def test_identity_asked_after_the_due_date_leaves_it_overdue_and_flagged() -> No
     assert "due date fixed at 2026-11-02" in ok("requests", "show", late).stdout
 
 
+def test_the_working_days_identity_may_wait_are_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Monday 16 November: today, the 25th, is the seventh working day after it
+    flagged = ok("requests", "advance", create("access", "2026-11-16"), "ask_identity")
+    assert "more than 5 working days after receipt (2026-11-16)" in flagged.stderr
+    monkeypatch.setenv("DATAWARD_IDENTITY_WITHIN_WORKING_DAYS", "7")
+    in_time = ok("requests", "advance", create("access", "2026-11-16"), "ask_identity")
+    assert in_time.stderr == ""
+
+
 def test_a_complaint_is_acknowledged_then_completed_with_its_outcome(
     fake: Faker, clock: FixedClock
 ) -> None:

@@ -200,3 +200,16 @@ def test_a_late_ask_and_a_late_answer_are_flagged_in_dates_and_days_only() -> No
     )
     done, change = move(started, E.COMPLETE, date(2026, 12, 23))
     assert transition_flags(started, done, change, HOLIDAYS) == ["complete 2 days late"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "fixed"),
+    [
+        (datetime(2026, 7, 1, 22, 59, tzinfo=UTC), None),  # 23:59 on 1 July in London
+        (datetime(2026, 7, 1, 23, 0, tzinfo=UTC), date(2026, 7, 1)),  # midnight: 2 July
+    ],
+)
+def test_an_ask_is_late_by_the_uk_date_not_the_utc_one(asked: datetime, fixed: date | None) -> None:
+    # received 1 June 2026, due Wednesday 1 July
+    after, _ = move(a_request(date(2026, 6, 1)), E.ASK_IDENTITY, asked)
+    assert after.fixed_due == fixed
