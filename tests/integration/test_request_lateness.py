@@ -172,3 +172,10 @@ def test_an_identity_letter_to_a_person_asking_for_themselves_asks_no_authority(
     letter = _text(inbox.messages[-1])
     assert "proof of who you are" in letter
     assert "acting for someone else" not in letter
+
+
+@pytest.mark.parametrize("within", [0, -1, 31])
+def test_the_working_days_identity_may_wait_are_bounded(world: World, within: int) -> None:
+    request_id = _receive(world)
+    with pytest.raises(RequestRefused, match="identity_within: 1 to 30 working days"):
+        _advance(world, request_id, RequestEvent.ASK_IDENTITY, identity_within=within)

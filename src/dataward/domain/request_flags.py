@@ -81,8 +81,8 @@ def _days(count: int) -> str:
 
 
 def _working_days_after(day: date, days: int, holidays: HolidayCalendar) -> date:
-    """The `days`-th working day after `day`."""
-    while days:
+    """The `days`-th working day after `day` (`day` itself for none)."""
+    while days > 0:
         day += timedelta(days=1)
         if is_working_day(day, holidays):
             days -= 1

@@ -271,6 +271,8 @@ def advance(
         letter_payload=letter_payload, outcome=outcome, fee_pence=fee_pence,
         identity_within=identity_within,
     )  # fmt: skip
+    if not 1 <= identity_within <= 30:
+        raise RequestRefused("identity_within: 1 to 30 working days")
     with uow:
         found = workable_request(uow, register, actor, request_id, event)
         if found[0].type is RequestType.COMPLAINT and event is RequestEvent.COMPLETE:
