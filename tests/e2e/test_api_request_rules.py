@@ -48,7 +48,13 @@ def test_a_further_copy_fee_for_an_erasure_is_refused_in_the_one_error_shape(api
 def test_a_fee_carries_its_amount_in_pence_within_the_registers_bounds(api: Api) -> None:
     access = _create(api)
     why = {"event": "ask_fee", "ground": "further_copy", "reason": "a second copy"}
-    for bad, code in ((0, "invalid_request"), (1.5, "invalid_request"), (10_001, "out_of_range")):
+    for bad, code in (
+        (0, "invalid_request"),
+        (1.5, "invalid_request"),
+        (1250.0, "invalid_request"),  # whole pence as an integer, never a float
+        ("1250", "invalid_request"),
+        (10_001, "out_of_range"),
+    ):
         refused = _event(api, access, **why, amount_pence=bad)
         assert refused.status_code == 422, refused.text
         assert refused.json()["error"]["code"] == code

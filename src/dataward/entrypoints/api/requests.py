@@ -133,6 +133,7 @@ class EventIn(BaseModel):
     )
     amount_pence: int | None = Field(
         None,
+        strict=True,
         ge=1,
         le=CEILING_PENCE,
         description="ask_fee: the fee in whole pence, instead of the register's for the "
