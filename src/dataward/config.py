@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         description="Working days within which a request about a tenant's call data is "
         "forwarded to the tenant's controller contact (the processing agreement's figure).",
     )
+    identity_within_working_days: int = Field(
+        5,
+        ge=1,
+        le=30,
+        description="Identity asked of a requester more than this many working days after "
+        "the request was received is flagged for the DCO (it is due without undue delay).",
+    )
     public_form_per_hour: int = Field(
         10,
         ge=1,

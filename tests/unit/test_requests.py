@@ -83,9 +83,11 @@ def test_a_fee_needs_a_ground_and_restarts_the_clock_when_paid() -> None:
     with pytest.raises(RequestRefused, match="ground"):
         step(request, E.ASK_FEE, date(2026, 3, 3), reason="a further copy")
     request = step(
-        request, E.ASK_FEE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY, reason="2nd copy"
-    )
+        request, E.ASK_FEE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY, reason="2nd copy",
+        amount=1000,
+    )  # fmt: skip
     assert request.fee_ground is FeeGround.FURTHER_COPY
+    assert request.fee_pence == 1000
     request = step(request, E.FEE_PAID, date(2026, 3, 31))
     assert deadline(request, HOLIDAYS) == date(2026, 4, 30)
 
@@ -234,10 +236,12 @@ def test_days_are_uk_days_not_utc_days() -> None:
         transition(request, E.EXTEND, at=late, actor="dco", holidays=HOLIDAYS, reason="x")
 
 
-def test_clarification_cannot_be_asked_once_overdue() -> None:
+def test_clarification_asked_once_overdue_does_not_pause_the_clock() -> None:
     request = step(a_request(received=date(2026, 3, 2)), E.START, date(2026, 3, 2))
-    with pytest.raises(RequestRefused, match="overdue"):
-        step(request, E.ASK_CLARIFICATION, date(2026, 5, 1))
+    asked = step(request, E.ASK_CLARIFICATION, date(2026, 5, 1))
+    answered = step(asked, E.CLARIFIED, date(2026, 5, 8))
+    assert answered.fixed_due == date(2026, 4, 2)
+    assert deadline(answered, HOLIDAYS) == date(2026, 4, 2)  # not 2 April + 8 days paused
 
 
 def test_a_tenants_request_is_due_to_be_forwarded_within_two_working_days() -> None:

@@ -12,6 +12,8 @@ The tree, with the module each one lives in (here unless named):
     ├── InvalidValue           a value given is not one its field takes (the field named, the
     │   │                      value not echoed)
     │   ├── NotInRegister      ... a key the register does not have: a subject kind, a purpose
+    │   ├── FeeNotAllowed      ... a fee ground the law does not allow for the request's right
+    │   │                      (domain.fees)
     │   └── OutOfRange         ... a date or number outside what dataward takes or can compute
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong

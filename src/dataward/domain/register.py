@@ -10,11 +10,12 @@ loading a YAML file with line numbers is the adapters' job. Nothing here does I/
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Protocol, TypeVar
+from typing import Annotated, Protocol, Self, TypeVar
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from dataward.domain.errors import NotInRegister
+from dataward.domain.fees import FeeSchedule
 from dataward.domain.register_terms import (
     MODEL_CONFIG,
     CookieDuration,
@@ -55,6 +56,7 @@ __all__ = [
     "DataField",
     "Derogation",
     "Duration",
+    "FeeSchedule",
     "FieldRef",
     "HoldKind",
     "Key",
@@ -135,6 +137,19 @@ class ComplaintsRoute(_Model):
     email: MailAddress
     web_form: WebAddress
     acknowledge_within_days: int = Field(30, ge=1, le=30)
+    investigate_within_days: int = Field(
+        56,
+        ge=1,
+        le=365,
+        description="Our target for telling the outcome, in days from receipt (the day of "
+        "receipt the first): eight weeks unless set",
+    )
+
+    @model_validator(mode="after")
+    def _acknowledged_before_answered(self) -> Self:
+        if self.investigate_within_days < self.acknowledge_within_days:
+            raise ValueError("investigate_within_days is shorter than acknowledge_within_days")
+        return self
 
 
 class SupervisoryAuthority(_Model):
@@ -344,6 +359,9 @@ class Register(_Model):
     contacts: Contacts
     minimum_age: int = Field(ge=13, le=18)
     k_anonymity_threshold: int = Field(5, ge=2, description="Smallest cell a report releases")
+    fees: FeeSchedule = Field(
+        default_factory=FeeSchedule, description="What a fee costs, where the law allows one"
+    )
     default_call_retention: Key
     categories: list[DataCategory] = Field(min_length=1)
     prohibited_categories: list[ProhibitedCategory] = Field(min_length=1)

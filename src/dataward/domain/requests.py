@@ -19,6 +19,12 @@ sets a state.
 The dates the law counts from (legal-rules A1) are kept as facts of the request, set by the
 events that establish them: identity received, fee paid, each clarification pause, the
 extension notice. `deadline` turns them into the due date with `domain.calendar`.
+
+Lateness never resets a deadline: what is asked of the requester (identity, a fee, a
+clarification) after the due date, or a proof of authority nobody asked for arriving after it,
+fixes the due date where it stood (`fixed_due`), and a refusal or completion after the due date
+is accepted but recorded with the days it is late (`days_late`). A complaint is due to be
+acknowledged within 30 days; once acknowledged, its outcome has a target of its own.
 """
 
 from __future__ import annotations
@@ -39,9 +45,11 @@ from dataward.domain.calendar import (
     extended_due_date,
     is_working_day,
     may_extend,
+    next_working_day_on_or_after,
     pause_days,
     regime_for,
 )
+from dataward.domain.fees import check_fee_ground
 from dataward.domain.request_terms import (
     AuthorityProof,
     FeeGround,
@@ -59,6 +67,7 @@ __all__ = [
     "TERMINAL",
     "TRANSITIONS",
     "AuthorityProof",
+    "DueFor",
     "FeeGround",
     "Ground",
     "RefusalGround",
@@ -70,8 +79,10 @@ __all__ = [
     "Transition",
     "Urgency",
     "deadline",
+    "due_for",
     "parse_ground",
     "receive",
+    "response_due",
     "transition",
     "urgency",
 ]
@@ -118,6 +129,10 @@ FORWARD_WITHIN_WORKING_DAYS: Final = 2
 """A request about a tenant's call data goes to its controller within two working days,
 unless the processing agreement says otherwise (`RightsRequest.forward_within`)."""
 
+COMPLAINT_INVESTIGATION_DAYS: Final = 56
+"""The target for a complaint's outcome unless the register sets one: eight weeks from
+receipt, the day of receipt the first (DUAA s.103 asks for it "without undue delay")."""
+
 
 @dataclass(frozen=True, slots=True)
 class Pause:
@@ -155,6 +170,20 @@ class RightsRequest:
     forward_within: int = FORWARD_WITHIN_WORKING_DAYS
     """Working days to forward a request about a tenant's call data to its controller (the
     processing agreement's figure, fixed when the request is received)."""
+    fee_pence: int | None = None
+    """The fee asked with `fee_ground`, in whole pence (`domain.fees`)."""
+    fixed_due: date | None = None
+    """The due date as it stood when the request was already late and something was asked
+    of the requester (identity, a fee, a clarification), or a proof of authority nobody had
+    asked for came: nothing it waits for afterwards moves the date on."""
+    days_late: int | None = None
+    """Refused or completed after its due date: by how many calendar days."""
+    acknowledged: date | None = None
+    """A complaint's acknowledgement: the day its letter was queued, or the day staff
+    started to investigate it (having acknowledged it by the route it came)."""
+    investigate_within: int = COMPLAINT_INVESTIGATION_DAYS
+    """A complaint: days from receipt to the target for its outcome (the register's figure,
+    fixed when it is received)."""
 
     @property
     def closed(self) -> bool:
@@ -180,6 +209,8 @@ class Transition:
     at: datetime
     actor: str
     reason: str | None = None
+    days_late: int | None = None
+    """A refusal or completion after the due date: by how many calendar days."""
 
 
 def receive(request: RightsRequest, *, at: datetime, actor: str) -> Transition:
@@ -208,6 +239,10 @@ NEEDS_REASON: Final = frozenset({E.REFUSE, E.EXTEND, E.ASK_FEE})
 """Events whose reasons the requester must be given (Art. 12(3)-(5)) or the DCO must prove."""
 DATED: Final = frozenset({E.IDENTITY_VERIFIED, E.FEE_PAID, E.CLARIFIED, E.AUTHORITY_RECEIVED})
 """Events that record when something arrived, which may be earlier than when it is entered."""
+ASKS: Final = frozenset({E.ASK_IDENTITY, E.ASK_FEE, E.ASK_CLARIFICATION})
+"""Events that ask the requester for something the clock then waits for (R1, R5)."""
+ANSWERS: Final = frozenset({E.COMPLETE, E.COMPLETE_PARTIALLY, E.REFUSE})
+"""Events that answer the request: late when they come after its due date."""
 
 
 def transition(
@@ -220,12 +255,14 @@ def transition(
     ground: Ground | None = None,
     reason: str | None = None,
     on: date | None = None,
+    amount: int | None = None,
 ) -> tuple[RightsRequest, Transition]:
     """The request after `event` at `at`, and the transition to record; `RequestRefused`
     (naming the rule) when the event is not allowed now.
 
     `on` is the UK date the identity, fee or answer arrived, for the events that record one
     (default: today); it can be no later than today and no earlier than the request.
+    `amount` is the fee an `ask_fee` asks, in whole pence (`domain.fees.fee_amount`).
     """
     if at.tzinfo is None:
         raise ValueError("transition needs an aware time from the clock")
@@ -252,10 +289,47 @@ def transition(
             raise RequestRefused("on: between the day the request came and today")
         day = on
     changed = _apply(request, event, day, holidays=holidays, ground=ground)
+    if (amount is not None) != (event is E.ASK_FEE) or (amount is not None and amount < 1):
+        raise RequestRefused("amount: the fee an ask_fee asks, in whole pence, and only that")
+    if event is E.ASK_FEE:
+        changed = replace(changed, fee_pence=amount)
     if event is E.AUTHORITY_RECEIVED and ground is not None:  # the proof is the record
         reason = ground.value if not reason else f"{ground.value}: {reason}"[:MAX_REASON]
-    changed = replace(changed, state=target, updated_at=at)
-    return changed, Transition(request.id, event, request.state, target, at, actor, reason)
+    changed = _held(request, changed, event, day, holidays)
+    late = _days_late(request, event, today, holidays)
+    changed = replace(changed, state=target, updated_at=at, days_late=late or changed.days_late)
+    return changed, Transition(request.id, event, request.state, target, at, actor, reason, late)
+
+
+def _held(
+    request: RightsRequest,
+    changed: RightsRequest,
+    event: RequestEvent,
+    day: date,
+    holidays: HolidayCalendar,
+) -> RightsRequest:
+    """`changed` with its due date fixed where it stood, if `event` asks the requester for
+    something after it, or brings a proof of authority nobody asked for after it."""
+    if request.type is RequestType.COMPLAINT or request.fixed_due is not None:
+        return changed
+    due = response_due(request, holidays)
+    late_ask = event in ASKS and day > due
+    unasked = event is E.AUTHORITY_RECEIVED and request.state is S.RECEIVED and day > due
+    return replace(changed, fixed_due=due) if late_ask or unasked else changed
+
+
+def _days_late(
+    request: RightsRequest, event: RequestEvent, today: date, holidays: HolidayCalendar
+) -> int | None:
+    """How many days after its due date an answer comes; None when it is in time."""
+    if event not in ANSWERS:
+        return None
+    due = (
+        deadline(request, holidays)
+        if request.type is RequestType.COMPLAINT
+        else response_due(request, holidays)
+    )
+    return (today - due).days if today > due else None
 
 
 def _apply(
@@ -283,6 +357,7 @@ def _apply(
             "a fee needs its ground: manifestly_unfounded, manifestly_excessive or "
             "further_copy (no fee is the default)"
         )
+    _late_and_fee_rules(request, event, day, ground)
     if event is E.REFUSE and not isinstance(ground, RefusalGround):
         raise RequestRefused(
             "a refusal needs its ground: manifestly_unfounded or manifestly_excessive"
@@ -294,8 +369,6 @@ def _apply(
             "the clock stops for clarification only on access requests received from "
             "5 February 2026 (Art. 12A(5))"
         )
-    if event is E.ASK_CLARIFICATION and day > deadline(request, holidays):
-        raise RequestRefused("clarification cannot be asked once the request is overdue")
     if event is E.EXTEND and not may_extend(
         _start(request), day, holidays=holidays, paused_days=request.paused_days
     ):
@@ -307,6 +380,7 @@ def _apply(
         raise RequestRefused("only a request about a tenant's call data goes to its controller")
     if event is E.CLARIFIED:
         return replace(request, pauses=_answered(request.pauses, day))
+    complaint = request.type is RequestType.COMPLAINT
     facts: dict[RequestEvent, dict[str, Any]] = {
         E.IDENTITY_VERIFIED: {"identity_received": day},
         E.AUTHORITY_RECEIVED: {"authority_received": day},
@@ -315,8 +389,28 @@ def _apply(
         E.REFUSE: {"refusal_ground": ground},
         E.ASK_CLARIFICATION: {"pauses": (*request.pauses, Pause(day))},
         E.EXTEND: {"extension_notice": day},
+        E.START: {"acknowledged": request.acknowledged or day} if complaint else {},
     }
     return replace(request, **facts.get(event, {}))
+
+
+def _late_and_fee_rules(
+    request: RightsRequest, event: RequestEvent, day: date, ground: Ground | None
+) -> None:
+    """A fee only on a ground the right allows (`domain.fees`); no extension once the request
+    was late; a clarification answered no earlier than it was asked."""
+    if event is E.ASK_FEE and isinstance(ground, FeeGround):
+        check_fee_ground(request.type, ground)
+    if event is E.EXTEND and request.fixed_due is not None:
+        raise RequestRefused(
+            f"the request is overdue since {request.fixed_due.isoformat()}: it can no longer "
+            "be extended (Art. 12(3))"
+        )
+    if event is E.CLARIFIED and request.pauses and day < request.pauses[-1].asked:
+        raise RequestRefused(
+            "on: no earlier than the day the question was asked "
+            f"({request.pauses[-1].asked.isoformat()})"
+        )
 
 
 def _working_days_after(day: date, days: int, holidays: HolidayCalendar) -> date:
@@ -361,15 +455,45 @@ COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
 
 
 def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
-    """When the request is due: one month from the clock's start (the latest of receipt,
-    identity, authority and fee), three if extended, later by every clarification pause.
-    A complaint is due to be acknowledged within 30 days, the day of receipt the first; a
-    request about a tenant's call data, still with us, to be forwarded within two working
-    days (legal-rules A9: we are the processor, the tenant answers)."""
+    """When the request is due: its answer's date (`response_due`). A complaint is due to be
+    acknowledged within 30 days, the day of receipt the first, and once acknowledged its
+    outcome is due by its target; a request about a tenant's call data, still with us, is
+    due to be forwarded within two working days (legal-rules A9: we are the processor, the
+    tenant answers)."""
     if request.type is RequestType.COMPLAINT:
-        return request.received + timedelta(days=COMPLAINT_ACKNOWLEDGEMENT_DAYS - 1)
+        if request.acknowledged is None:
+            return request.received + timedelta(days=COMPLAINT_ACKNOWLEDGEMENT_DAYS - 1)
+        target = request.received + timedelta(days=request.investigate_within - 1)
+        return next_working_day_on_or_after(target, holidays)
     if request.tenant_id is not None and request.state is S.RECEIVED:
         return _working_days_after(request.received, request.forward_within, holidays)
+    return response_due(request, holidays)
+
+
+class DueFor(StrEnum):
+    """What a request's due date is the date of."""
+
+    ANSWER = "answer"
+    FORWARDING = "forwarding"  # a tenant's request, to its controller
+    ACKNOWLEDGEMENT = "acknowledgement"  # a complaint, within 30 days
+    OUTCOME_TARGET = "outcome_target"  # an acknowledged complaint's outcome
+
+
+def due_for(request: RightsRequest) -> DueFor:
+    """What `deadline` gives the date of, for this request as it stands."""
+    if request.type is RequestType.COMPLAINT:
+        return DueFor.ACKNOWLEDGEMENT if request.acknowledged is None else DueFor.OUTCOME_TARGET
+    if request.tenant_id is not None and request.state is S.RECEIVED:
+        return DueFor.FORWARDING
+    return DueFor.ANSWER
+
+
+def response_due(request: RightsRequest, holidays: HolidayCalendar) -> date:
+    """When the answer is due: one month from the clock's start (the latest of receipt,
+    identity, authority and fee), three if extended, later by every clarification pause;
+    or the date fixed when the request was already late (`fixed_due`)."""
+    if request.fixed_due is not None:
+        return request.fixed_due
     start = _start(request)
     if request.extension_notice is not None:
         return extended_due_date(start, holidays=holidays, paused_days=request.paused_days)

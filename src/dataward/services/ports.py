@@ -316,6 +316,16 @@ class RequestRepository(Protocol):
 
     def flag_of(self, request_id: UUID | str) -> str | None: ...
 
+    def add_flags(self, request_id: UUID | str, flags: Sequence[str]) -> None:
+        """More reasons for the DCO to look, after those already recorded."""
+        ...
+
+    def set_complaint_outcome(self, request_id: UUID | str, sealed: bytes) -> None: ...
+
+    def complaint_outcome(self, request_id: UUID | str) -> bytes | None:
+        """A complaint's outcome, sealed under the request's key; None until completed."""
+        ...
+
     def contact(self, request_id: UUID | str) -> bytes | None: ...
 
     def queue_letter(

@@ -22,13 +22,20 @@ from dataward.domain.bounds import check_day
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, WriteConflict
+from dataward.domain.fees import fee_amount
 from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
 from dataward.domain.register import LawfulBasis, Register, StaffAction
+from dataward.domain.request_flags import (
+    IDENTITY_WITHIN_WORKING_DAYS,
+    late_acknowledgement,
+    transition_flags,
+)
 from dataward.domain.request_scope import check_scope
 from dataward.domain.requests import (
     FORWARD_WITHIN_WORKING_DAYS,
     LETTER_FOR,
+    FeeGround,
     Ground,
     RequestEvent,
     RequestRefused,
@@ -71,7 +78,8 @@ class RequestView:
     request: RightsRequest
     due: date
     flag: str | None = None
-    """Why the DCO should look at it: e.g. it repeats an earlier request."""
+    """Why the DCO should look at it, one reason a line: it repeats an earlier request, it
+    was answered late..."""
     outcome: Mapping[str, Any] | None = None
     """What carrying it out did: erased, kept and why, sent, corrected... (no personal data)."""
 
@@ -132,6 +140,7 @@ def _record(
     check_day("received", command.received)
     if command.received > uk_date(now):
         raise RequestRefused("received: a request cannot be received in the future")
+    complaint = command.type is RequestType.COMPLAINT
     request = RightsRequest(
         id=uuid.uuid4(),
         type=command.type,
@@ -144,6 +153,9 @@ def _record(
         representative=command.representative,
         scope=scope,
         forward_within=forward_within,
+        # a complaint with an address is acknowledged by the letter queued with it
+        acknowledged=uk_date(now) if complaint and command.contact_email else None,
+        investigate_within=register.contacts.complaints.investigate_within_days,
     )
     due = deadline(request, holidays)
     # the request's key is named by a batch: destroyed if the request does not land, settled
@@ -155,7 +167,8 @@ def _record(
         about = _about(uow, vault, register, actor, command)
         request = replace(request, subject_id=about)
         command = replace(command, subject_id=about)
-        flag = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
+        repeat = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
+        flag = "\n".join(filter(None, [repeat, late_acknowledgement(request)])) or None
         uow.requests.add(
             request,
             due=due,
@@ -236,6 +249,8 @@ def advance(
     letters: Sequence[tuple[str, bytes | None]] = (),
     letter_payload: bytes | None = None,
     outcome: Mapping[str, Any] | None = None,
+    fee_pence: int | None = None,
+    identity_within: int = IDENTITY_WITHIN_WORKING_DAYS,
 ) -> RequestView:
     """Apply one event to a request; `RequestRefused` if the state machine does not allow it.
 
@@ -243,48 +258,110 @@ def advance(
     letter to a tenant's controller that a forward needs (`services.processor`).
     `letter_payload` (sealed under the request's key) goes with the requester's letter, e.g.
     a download link in a completion letter; `outcome` is stored as what carrying the request
-    out did, in the same transaction.
+    out did, in the same transaction. `fee_pence` replaces the register's fee for an
+    `ask_fee`, within its bounds. Identity asked more than `identity_within` working days
+    after receipt is flagged for the DCO, as is whatever comes after the due date.
 
     A request about a tenant's call data is the tenant's to answer (we are its processor):
     our own staff may only forward it to the tenant's controller, or close it as withdrawn.
+    A complaint is completed with its outcome (`services.complaints`).
     """
-    now = clock.now()
+    step = Step(
+        event, ground=ground, reason=reason, on=on, letters=letters,
+        letter_payload=letter_payload, outcome=outcome, fee_pence=fee_pence,
+        identity_within=identity_within,
+    )  # fmt: skip
+    if not 1 <= identity_within <= 30:
+        raise RequestRefused("identity_within: 1 to 30 working days")
     with uow:
-        request, version, _ = visible_request(uow, register, actor, request_id)
-        if (
-            request.tenant_id is not None
-            and actor.tenant_id is None
-            and event
-            not in (
-                RequestEvent.FORWARD,
-                RequestEvent.WITHDRAW,
-            )
-        ):
+        found = workable_request(uow, register, actor, request_id, event)
+        if found[0].type is RequestType.COMPLAINT and event is RequestEvent.COMPLETE:
             raise RequestRefused(
-                "a request about a tenant's call data is answered by the tenant, its "
-                "controller: forward it"
+                "a complaint is completed with its outcome: what was found and what was done"
             )
         if event is RequestEvent.FORWARD and not letters:
             raise RequestRefused("forward through forward_to_controller, which writes to it")
-        changed, change = transition(
-            request, event, at=now, actor=actor.id, holidays=holidays, ground=ground,
-            reason=reason, on=on,
-        )  # fmt: skip
-        due = deadline(changed, holidays)
-        if not uow.requests.save(changed, version=version, due=due, change=change):
-            raise WriteConflict("the request was changed meanwhile: read it again")
-        letter = LETTER_FOR.get(event)
-        if letter is not None and uow.requests.contact(changed.id) is not None:
-            uow.requests.queue_letter(changed.id, letter, now, letter_payload)  # with the change
-        for kind, payload in letters:
-            uow.requests.queue_letter(changed.id, kind, now, payload)
-        if outcome is not None:
-            uow.requests.set_outcome(changed.id, outcome)
-        uow.audit.append(
-            audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
-        )
+        view = apply_step(uow, clock.now(), holidays, register, actor, found, step)
         uow.commit()
-    return RequestView(changed, due, outcome=outcome)
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One event to apply to a request, with what it carries (see `advance`)."""
+
+    event: RequestEvent
+    ground: Ground | None = None
+    reason: str | None = None
+    on: date | None = None
+    letters: Sequence[tuple[str, bytes | None]] = ()
+    letter: str | None = None
+    """The requester's letter, when not the event's usual one (`LETTER_FOR`)."""
+    letter_payload: bytes | None = field(default=None, repr=False)
+    outcome: Mapping[str, Any] | None = None
+    fee_pence: int | None = None
+    identity_within: int = IDENTITY_WITHIN_WORKING_DAYS
+
+
+def workable_request(
+    uow: UnitOfWork,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    event: RequestEvent,
+) -> tuple[RightsRequest, int]:
+    """The request and its version, if the actor may move it on by `event`: a request about
+    a tenant's call data is only forwarded or withdrawn by our own staff."""
+    request, version, _ = visible_request(uow, register, actor, request_id)
+    if (
+        request.tenant_id is not None
+        and actor.tenant_id is None
+        and event not in (RequestEvent.FORWARD, RequestEvent.WITHDRAW)
+    ):
+        raise RequestRefused(
+            "a request about a tenant's call data is answered by the tenant, its "
+            "controller: forward it"
+        )
+    return request, version
+
+
+def apply_step(
+    uow: UnitOfWork,
+    now: datetime,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    found: tuple[RightsRequest, int],
+    step: Step,
+) -> RequestView:
+    """Inside the caller's transaction: move the request on, store it over its version with
+    the change, its letters, its outcome, its flags and its audit entry."""
+    request, version = found
+    amount = step.fee_pence
+    if step.event is RequestEvent.ASK_FEE and isinstance(step.ground, FeeGround):
+        amount = fee_amount(register.fees, step.ground, step.fee_pence)
+    changed, change = transition(
+        request, step.event, at=now, actor=actor.id, holidays=holidays, ground=step.ground,
+        reason=step.reason, on=step.on, amount=amount,
+    )  # fmt: skip
+    due = deadline(changed, holidays)
+    if not uow.requests.save(changed, version=version, due=due, change=change):
+        raise WriteConflict("the request was changed meanwhile: read it again")
+    letter = step.letter or LETTER_FOR.get(step.event)
+    if letter is not None and uow.requests.contact(changed.id) is not None:
+        uow.requests.queue_letter(changed.id, letter, now, step.letter_payload)  # with it
+    for kind, payload in step.letters:
+        uow.requests.queue_letter(changed.id, kind, now, payload)
+    if step.outcome is not None:
+        uow.requests.set_outcome(changed.id, step.outcome)
+    uow.requests.add_flags(
+        changed.id,
+        transition_flags(request, changed, change, holidays, identity_within=step.identity_within),
+    )
+    uow.audit.append(
+        audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
+    )
+    return RequestView(changed, due, uow.requests.flag_of(changed.id), step.outcome)
 
 
 def request_queue(
@@ -393,6 +470,10 @@ def audit_entry(
     if change is not None:
         details["event"] = change.event.value
         details["from"] = change.from_state.value
+        if change.days_late:
+            details["days_late"] = change.days_late
+        if change.event is RequestEvent.ASK_FEE and request.fee_pence is not None:
+            details["fee_pence"] = request.fee_pence
     return AuditDraft(
         at=at,
         actor=actor.id,

@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from dataward.domain.fees import pounds
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestType, RightsRequest
 
@@ -28,6 +29,7 @@ SUBJECTS = {
     "verification_code": "Your code to confirm your request",
     "controller_notice": "A data subject request about your call data",
     "restriction_lifting": "The restriction on your data will be lifted",
+    "complaint_outcome": "The outcome of your complaint",
 }
 _KIND_WORDS = {
     RequestType.ACCESS: "access",
@@ -59,6 +61,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters["longdate"] = _longdate
+    environment.filters["pounds"] = pounds
     return environment
 
 
@@ -90,6 +93,7 @@ def render_letter(
         "complaints": contacts.complaints,
         "ico": contacts.supervisory_authority,
         "dco": contacts.data_compliance_officer,
+        "fees": register.fees,
     }
     context["requester_name"] = name
     if requester_email:  # to the tenant's controller, about the requester

@@ -65,7 +65,7 @@ rights_requests = Table(
     Column("extension_notice", Date, nullable=True),
     Column("refusal_ground", String(32), nullable=True),
     Column("contact_ciphertext", LargeBinary, nullable=True),
-    Column("dco_flag", String(200), nullable=True),
+    Column("dco_flag", Text, nullable=True, comment="Why the DCO should look: one a line"),
     Column("due", Date, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
@@ -73,6 +73,17 @@ rights_requests = Table(
     Column("scope", String(96), nullable=True),
     Column("forward_within", Integer, nullable=False, server_default=text("2")),
     Column("outcome", Text, nullable=True, comment="JSON: what carrying it out did"),
+    Column("fee_pence", Integer, nullable=True, comment="The fee asked, in whole pence"),
+    Column("fixed_due", Date, nullable=True, comment="Due date fixed when already late"),
+    Column("days_late", Integer, nullable=True, comment="Answered this many days late"),
+    Column("acknowledged", Date, nullable=True, comment="A complaint's acknowledgement"),
+    Column("investigate_within", Integer, nullable=False, server_default=text("56")),
+    Column(
+        "complaint_outcome",
+        LargeBinary,
+        nullable=True,
+        comment="A complaint's outcome, sealed under the request's own key",
+    ),
     comment="Data subject rights requests and complaints; state set only by transitions.",
 )
 Index("ix_rights_requests_state_due", rights_requests.c.state, rights_requests.c.due)
@@ -126,6 +137,7 @@ request_events = Table(
     Column("at", UTCDateTime(), nullable=False),
     Column("actor", String(100), nullable=False),
     Column("reason", String(500), nullable=True),
+    Column("days_late", Integer, nullable=True),
     comment="Every transition of every request: its timeline.",
 )
 
@@ -191,6 +203,33 @@ class SqlRequestRepository:
         """Why the DCO should look at this request, if anything (e.g. a repeated request)."""
         return self._connection.execute(
             select(rights_requests.c.dco_flag).where(rights_requests.c.id == str(request_id))
+        ).scalar_one_or_none()
+
+    def add_flags(self, request_id: UUID | str, flags: Sequence[str]) -> None:
+        """More reasons for the DCO to look, each on a line after those already there."""
+        if not flags:
+            return
+        known = self.flag_of(request_id)
+        lines = [*(known.splitlines() if known else []), *flags]
+        self._connection.execute(
+            update(rights_requests)
+            .where(rights_requests.c.id == str(request_id))
+            .values(dco_flag="\n".join(dict.fromkeys(lines)))
+        )
+
+    def set_complaint_outcome(self, request_id: UUID | str, sealed: bytes) -> None:
+        """A complaint's outcome, sealed under the request's key by the caller."""
+        self._connection.execute(
+            update(rights_requests)
+            .where(rights_requests.c.id == str(request_id))
+            .values(complaint_outcome=sealed)
+        )
+
+    def complaint_outcome(self, request_id: UUID | str) -> bytes | None:
+        return self._connection.execute(
+            select(rights_requests.c.complaint_outcome).where(
+                rights_requests.c.id == str(request_id)
+            )
         ).scalar_one_or_none()
 
     def contact(self, request_id: UUID | str) -> bytes | None:
@@ -335,6 +374,7 @@ class SqlRequestRepository:
                 at=r.at,
                 actor=r.actor,
                 reason=r.reason,
+                days_late=r.days_late,
             )
             for r in rows
         ]
@@ -369,6 +409,7 @@ class SqlRequestRepository:
                 at=change.at,
                 actor=change.actor,
                 reason=change.reason,
+                days_late=change.days_late,
             )
         )
 
@@ -395,6 +436,11 @@ def _row(request: RightsRequest) -> dict[str, Any]:
         "representative": request.representative,
         "scope": request.scope,
         "forward_within": request.forward_within,
+        "fee_pence": request.fee_pence,
+        "fixed_due": request.fixed_due,
+        "days_late": request.days_late,
+        "acknowledged": request.acknowledged,
+        "investigate_within": request.investigate_within,
     }
 
 
@@ -418,6 +464,11 @@ def _request(row: Any, pauses: list[Pause]) -> RightsRequest:
         representative=bool(row["representative"]),
         scope=row["scope"],
         forward_within=row["forward_within"],
+        fee_pence=row["fee_pence"],
+        fixed_due=row["fixed_due"],
+        days_late=row["days_late"],
+        acknowledged=row["acknowledged"],
+        investigate_within=row["investigate_within"],
     )
 
 

@@ -9,12 +9,16 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from dataward.domain.fees import CEILING_PENCE
 from dataward.domain.requests import (
     UK,
+    DueFor,
     RequestEvent,
+    RequestRefused,
     RequestType,
     Transition,
     Urgency,
+    due_for,
     parse_ground,
     urgency,
 )
@@ -22,6 +26,7 @@ from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, Regis
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import requests as service
+from dataward.services.complaints import ComplaintOutcome, complaint_outcome, complete_complaint
 from dataward.services.processor import forward_to_controller
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"], route_class=TokenFirstRoute)
@@ -67,6 +72,17 @@ class RequestOut(BaseModel):
     outcome: dict[str, Any] | None = Field(
         None, description="What carrying it out did: counts, categories, dates and reasons"
     )
+    due_for: DueFor = Field(
+        DueFor.ANSWER,
+        description="What `due` is the date of: the answer, its forwarding to a tenant, a "
+        "complaint's acknowledgement or the target for its outcome",
+    )
+    fixed_due: date | None = Field(
+        None, description="The due date, fixed when something was asked after it: overdue"
+    )
+    days_late: int | None = Field(None, description="Refused or completed this many days late")
+    fee_ground: str | None = None
+    fee_pence: int | None = Field(None, description="The fee asked, in whole pence")
 
     @classmethod
     def of(cls, view: service.RequestView, today: date | None = None) -> RequestOut:
@@ -86,6 +102,11 @@ class RequestOut(BaseModel):
             scope=r.scope,
             urgency=urgency(r, view.due, today) if today else None,
             outcome=dict(view.outcome) if view.outcome is not None else None,
+            due_for=due_for(r),
+            fixed_due=r.fixed_due,
+            days_late=r.days_late,
+            fee_ground=r.fee_ground.value if r.fee_ground else None,
+            fee_pence=r.fee_pence,
         )
 
 
@@ -94,6 +115,7 @@ class EventIn(BaseModel):
     ground: str | None = Field(
         None,
         description="For ask_fee: manifestly_unfounded, manifestly_excessive or further_copy; "
+        "(further_copy for access requests only); "
         "for refuse: manifestly_unfounded or manifestly_excessive; for authority_received: "
         "written_authority, power_of_attorney, parental_responsibility, court_deputyship or "
         "solicitor",
@@ -109,6 +131,20 @@ class EventIn(BaseModel):
         description="identity_verified, fee_paid, clarified, authority_received: the day it "
         "arrived",
     )
+    amount_pence: int | None = Field(
+        None,
+        strict=True,
+        ge=1,
+        le=CEILING_PENCE,
+        description="ask_fee: the fee in whole pence, instead of the register's for the "
+        "ground (at most the register's fees.max_pence)",
+    )
+    found: str | None = Field(
+        None, max_length=2000, repr=False, description="complete, a complaint: what was found"
+    )
+    done: str | None = Field(
+        None, max_length=2000, repr=False, description="complete, a complaint: what was done"
+    )
 
 
 class TransitionOut(BaseModel):
@@ -118,6 +154,7 @@ class TransitionOut(BaseModel):
     at: datetime
     actor: str
     reason: str | None
+    days_late: int | None = Field(None, description="An answer this many days late")
 
     @classmethod
     def of(cls, t: Transition) -> TransitionOut:
@@ -128,6 +165,7 @@ class TransitionOut(BaseModel):
             at=t.at,
             actor=t.actor,
             reason=t.reason,
+            days_late=t.days_late,
         )
 
 
@@ -137,10 +175,18 @@ class LetterOut(BaseModel):
     sent_at: datetime | None
 
 
+class ComplaintOutcomeOut(BaseModel):
+    found: str
+    done: str
+
+
 class TimelineOut(BaseModel):
     request: RequestOut
     timeline: list[TransitionOut]
     letters: list[LetterOut]
+    complaint_outcome: ComplaintOutcomeOut | None = Field(
+        None, description="A completed complaint: what was found and what was done"
+    )
 
 
 @router.post("", status_code=201, summary="Record a rights request or a complaint")
@@ -200,12 +246,20 @@ def show(
     view, events, letters = service.request_timeline(
         container.uow(read_only=True), register, actor, request_id
     )
+    answered = None
+    if view.request.type is RequestType.COMPLAINT:
+        answered = complaint_outcome(
+            container.uow(read_only=True), container.vault(), register, actor, request_id
+        )
     return TimelineOut(
         request=RequestOut.of(view, _today(container)),
         timeline=[TransitionOut.of(e) for e in events],
         letters=[
             LetterOut(letter=x.letter, queued_at=x.queued_at, sent_at=x.sent_at) for x in letters
         ],
+        complaint_outcome=(
+            ComplaintOutcomeOut(found=answered.found, done=answered.done) if answered else None
+        ),
     )
 
 
@@ -219,6 +273,15 @@ def post_event(
     actor: ActorDep,
 ) -> RequestOut:
     ground = parse_ground(body.event, body.ground)
+    if body.found is not None or body.done is not None:
+        if body.event is not RequestEvent.COMPLETE:
+            raise RequestRefused("found and done: only to complete a complaint")
+        view = complete_complaint(
+            container.uow(), container.vault(), container.clock, container.holidays(),
+            register, actor, request_id,
+            ComplaintOutcome(found=body.found or "", done=body.done or ""),
+        )  # fmt: skip
+        return RequestOut.of(view, _today(container))
     if body.event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
         view = forward_to_controller(
             container.uow(), container.vault(), container.clock, container.holidays(), gate,
@@ -236,6 +299,8 @@ def post_event(
         ground=ground,
         reason=body.reason,
         on=body.on,
+        fee_pence=body.amount_pence,
+        identity_within=container.settings.identity_within_working_days,
     )
     return RequestOut.of(view, _today(container))
 

@@ -9,7 +9,16 @@ from uuid import UUID
 
 import typer
 
-from dataward.domain.requests import RequestEvent, RequestType, Urgency
+from dataward.domain.errors import InvalidValue
+from dataward.domain.fees import parse_pounds, pounds
+from dataward.domain.requests import (
+    DueFor,
+    RequestEvent,
+    RequestState,
+    RequestType,
+    RightsRequest,
+    Urgency,
+)
 from dataward.entrypoints.cli.common import (
     active_gate,
     active_register,
@@ -18,7 +27,7 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of, uuid
-from dataward.services.requests import CHANNELS
+from dataward.services.requests import CHANNELS, RequestView
 
 app = typer.Typer(help="Rights requests: intake, transitions, the queue.", no_args_is_help=True)
 
@@ -93,6 +102,16 @@ def create(
         typer.echo(f"flagged for the DCO: {view.flag}", err=True)
 
 
+def _pence(value: str | int) -> int:
+    """A fee typed in pounds and pence, as whole pence."""
+    if isinstance(value, int):
+        return value
+    try:
+        return parse_pounds(value)
+    except InvalidValue as error:
+        raise typer.BadParameter(error.expected) from None
+
+
 @app.command("advance")
 def advance(
     request_id: Annotated[str, typer.Argument(help="The request's id.")],
@@ -103,8 +122,9 @@ def advance(
     ground: Annotated[
         str | None,
         typer.Option(
-            help="For ask_fee or refuse: manifestly_unfounded, manifestly_excessive, "
-            "further_copy. For authority_received, the proof: written_authority, "
+            help="For ask_fee: manifestly_unfounded, manifestly_excessive, or further_copy "
+            "(access requests only). For refuse: manifestly_unfounded or "
+            "manifestly_excessive. For authority_received, the proof: written_authority, "
             "power_of_attorney, parental_responsibility, court_deputyship, solicitor."
         ),
     ] = None,
@@ -121,13 +141,40 @@ def advance(
             "arrived (YYYY-MM-DD).",
         ),
     ] = None,
+    amount: Annotated[
+        int | None,
+        typer.Option(
+            parser=_pence,
+            metavar="POUNDS",
+            help="For ask_fee: the fee (like 12.50), instead of the register's for the ground.",
+        ),
+    ] = None,
+    found: Annotated[
+        str | None, typer.Option(help="Completing a complaint: what looking into it found.")
+    ] = None,
+    done: Annotated[
+        str | None, typer.Option(help="Completing a complaint: what was done about it.")
+    ] = None,
 ) -> None:
-    """Move a request on by one event; prints its new state and due date."""
+    """Move a request on by one event; prints its new state and due date. A complaint is
+    completed with its outcome: `complete --found ... --done ...`."""
     from dataward.domain.requests import parse_ground
     from dataward.services.requests import advance as advance_request
 
+    if (found is not None or done is not None) and event is not RequestEvent.COMPLETE:
+        raise typer.BadParameter("only with complete, for a complaint", param_hint="--found")
     with fail_on_dataward_error(), container() as wired:
         parsed = parse_ground(event, ground)
+        if found is not None or done is not None:
+            from dataward.services.complaints import ComplaintOutcome, complete_complaint
+
+            view = complete_complaint(
+                wired.uow(), wired.vault(), wired.clock, wired.holidays(),
+                active_register(wired), cli_actor(wired), request_id,
+                ComplaintOutcome(found=found or "", done=done or ""),
+            )  # fmt: skip
+            _moved(view)
+            return
         if event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
             from dataward.services.processor import forward_to_controller
 
@@ -148,8 +195,23 @@ def advance(
             ground=parsed,
             reason=reason,
             on=on,
+            fee_pence=amount,
+            identity_within=wired.settings.identity_within_working_days,
         )
-    typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
+    _moved(view)
+
+
+def _moved(view: RequestView) -> None:
+    r = view.request
+    waiting = r.fee_pence is not None and r.state is RequestState.AWAITING_FEE
+    fee = f"\tfee {pounds(r.fee_pence)}" if waiting and r.fee_pence else ""
+    typer.echo(f"{r.state.value}\tdue {view.due.isoformat()}{_late(r)}{fee}")
+    for line in (view.flag or "").splitlines():
+        typer.echo(f"flagged for the DCO: {line}", err=True)
+
+
+def _late(r: RightsRequest) -> str:
+    return f"\tlate {r.days_late} day(s)" if r.days_late else ""
 
 
 @app.command("queue")
@@ -161,7 +223,7 @@ def queue(
     ] = None,
 ) -> None:
     """The requests to work, the soonest due first, overdue and due this week marked."""
-    from dataward.domain.requests import UK, urgency
+    from dataward.domain.requests import UK, due_for, urgency
     from dataward.services.requests import request_queue
 
     with fail_on_dataward_error(), container() as wired:
@@ -176,31 +238,61 @@ def queue(
         if only is not None and mark is not only:
             continue
         label = {Urgency.OVERDUE: "OVERDUE", Urgency.THIS_WEEK: "this week", None: "-"}[mark]
+        if r.days_late:
+            label = f"LATE {r.days_late}d"
+        target = f"\t({_DUE_WORDS[due_for(r)]})" if due_for(r) is not DueFor.ANSWER else ""
+        flags = "; ".join((view.flag or "").splitlines())
         typer.echo(
             f"{view.due.isoformat()}\t{label}\t{r.type.value}\t{r.state.value}\t"
-            f"{r.tenant_id or '-'}\t{r.id}" + (f"\tFLAG: {view.flag}" if view.flag else "")
+            f"{r.tenant_id or '-'}\t{r.id}" + target + (f"\tFLAG: {flags}" if flags else "")
         )
+
+
+_DUE_WORDS = {
+    DueFor.ANSWER: "answer",
+    DueFor.FORWARDING: "to forward",
+    DueFor.ACKNOWLEDGEMENT: "to acknowledge",
+    DueFor.OUTCOME_TARGET: "outcome target",
+}
 
 
 @app.command("show")
 def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -> None:
     """A request and its timeline: every transition, when, by whom."""
+    from dataward.domain.requests import due_for
+    from dataward.services.complaints import complaint_outcome
     from dataward.services.requests import request_timeline
 
     with fail_on_dataward_error(), container() as wired:
         view, events, letters = request_timeline(
             wired.uow(read_only=True), active_register(wired), cli_actor(wired), request_id
         )
+        answered = None
+        if view.request.type is RequestType.COMPLAINT:
+            answered = complaint_outcome(
+                wired.uow(read_only=True), wired.vault(), active_register(wired),
+                cli_actor(wired), request_id,
+            )  # fmt: skip
     r = view.request
-    typer.echo(f"{r.id}  {r.type.value}  {r.state.value}  received {r.received}  due {view.due}")
-    if view.flag:
-        typer.echo(f"  flagged for the DCO: {view.flag}")
+    typer.echo(
+        f"{r.id}  {r.type.value}  {r.state.value}  received {r.received}  due {view.due}"
+        f" ({_DUE_WORDS[due_for(r)]})" + (f"  LATE by {r.days_late} day(s)" if r.days_late else "")
+    )
+    if r.fixed_due is not None:
+        typer.echo(f"  due date fixed at {r.fixed_due}: it was already late")
+    if r.fee_ground is not None and r.fee_pence is not None:
+        typer.echo(f"  fee asked: {pounds(r.fee_pence)} ({r.fee_ground.value})")
+    for line in (view.flag or "").splitlines():
+        typer.echo(f"  flagged for the DCO: {line}")
     if view.outcome is not None:
         typer.echo(f"  outcome: {json.dumps(view.outcome, sort_keys=True)}")
+    if answered is not None:
+        typer.echo(f"  found: {answered.found}\n  done: {answered.done}")
     for e in events:
         why = f"  ({e.reason})" if e.reason else ""
+        late = f"  LATE by {e.days_late} day(s)" if e.days_late else ""
         typer.echo(f"  {e.at.isoformat()}  {e.event.value}: {e.from_state.value} -> "
-                   f"{e.to_state.value}  by {e.actor}{why}")  # fmt: skip
+                   f"{e.to_state.value}  by {e.actor}{why}{late}")  # fmt: skip
     for letter in letters:
         sent = f"sent {letter.sent_at.isoformat()}" if letter.sent_at else "not sent yet"
         typer.echo(f"  letter {letter.letter}: queued {letter.queued_at.isoformat()}, {sent}")

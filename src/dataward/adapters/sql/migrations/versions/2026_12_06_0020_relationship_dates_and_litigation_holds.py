@@ -6,7 +6,7 @@ subjects relationship`). `litigation_holds` keeps a subject from erasure until t
 lifted (`domain.litigation_holds`); its reason is sealed under the subject's key.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from dataward.adapters.sql.types import UTCDateTime
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

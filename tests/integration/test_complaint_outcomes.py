@@ -1,0 +1,201 @@
+"""Complaints have outcomes (DUAA s.103), on real databases: an acknowledged complaint is not
+overdue, its outcome has a target date of its own, and completing it records what was found
+and what was done, sealed, and tells the complainant in a letter sent through a real SMTP
+server, with the right to complain to the ICO."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from faker import Faker
+from sqlalchemy import select
+
+from dataward.adapters.sql.requests import rights_requests
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.requests import (
+    UK,
+    DueFor,
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+    due_for,
+    urgency,
+)
+from dataward.domain.subjects import Actor
+from dataward.services.complaints import ComplaintOutcome, complaint_outcome, complete_complaint
+from dataward.services.erasure import shred
+from dataward.services.requests import (
+    NewRequest,
+    advance,
+    receive_request,
+    request_queue,
+    request_timeline,
+)
+from dataward.services.subjects import NewSubject, create_subject
+from tests.integration.test_letters import Inbox, _send, _server, _text
+from tests.integration.world import World
+
+DCO = Actor(id="staff-dco", role="dco")
+HOLIDAYS = bank_holidays()
+# Friday 20 November 2026: to be acknowledged by Saturday 19 December; its outcome's target,
+# 56 days on counting the 20th, is Thursday 14 January 2027.
+RECEIVED, ACKNOWLEDGE_BY, TARGET = date(2026, 11, 20), date(2026, 12, 19), date(2027, 1, 14)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server in process (aiosmtpd), and its port."""
+    yield from _server()
+
+
+def _complaint(world: World, **kw: object) -> str:
+    fields = {"type": RequestType.COMPLAINT, "received": RECEIVED, "channel": "email", **kw}
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(**fields),  # type: ignore[arg-type]
+    )  # fmt: skip
+    return str(view.request.id)
+
+
+def _start(world: World, request_id: str) -> None:
+    advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, RequestEvent.START)
+
+
+def _complete(world: World, request_id: str, outcome: ComplaintOutcome):  # type: ignore[no-untyped-def]
+    return complete_complaint(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        outcome,
+    )  # fmt: skip
+
+
+OUTCOME = ComplaintOutcome(
+    found="Your call recordings were kept 40 days past our retention period.",
+    done="We deleted them on 24 November and fixed the retention job that missed them.",
+)
+
+
+def test_an_acknowledged_complaint_is_due_by_its_outcomes_target_not_overdue(
+    world: World, fake: Faker
+) -> None:
+    by_post = _complaint(world, channel="post")
+    by_email = _complaint(world, contact_email=fake.email())  # its letter acknowledges it
+    world.clock.advance(timedelta(days=30))  # 25 December: past the 30 days
+    today = world.clock.now().astimezone(UK).date()
+    queue = {str(v.request.id): v for v in request_queue(world.uow(), world.register, DCO)}
+    unacknowledged, acknowledged = queue[by_post], queue[by_email]
+    assert (unacknowledged.due, due_for(unacknowledged.request)) == (
+        ACKNOWLEDGE_BY,
+        DueFor.ACKNOWLEDGEMENT,
+    )
+    assert urgency(unacknowledged.request, unacknowledged.due, today) is not None
+    assert acknowledged.request.acknowledged == date(2026, 11, 25)
+    assert (acknowledged.due, due_for(acknowledged.request)) == (TARGET, DueFor.OUTCOME_TARGET)
+    assert urgency(acknowledged.request, acknowledged.due, today) is None
+    _start(world, by_post)  # acknowledged by post, late: flagged
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, by_post)
+    assert view.due == TARGET
+    assert view.flag == "complaint acknowledged 6 days after its 30 days"
+
+
+def test_the_outcome_is_sealed_and_the_letter_states_it_with_the_right_to_go_to_the_ico(
+    world: World, smtp: tuple[Inbox, int], fake: Faker
+) -> None:
+    inbox, port = smtp
+    request_id = _complaint(world, contact_email=fake.email(), contact_name=fake.name())
+    _start(world, request_id)
+    with pytest.raises(RequestRefused, match="completed with its outcome"):
+        advance(
+            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
+            RequestEvent.COMPLETE,
+        )  # fmt: skip
+    done = _complete(world, request_id, OUTCOME)
+    assert done.request.state is RequestState.COMPLETED
+    with world.engine.connect() as connection:
+        sealed = connection.execute(
+            select(rights_requests.c.complaint_outcome).where(rights_requests.c.id == request_id)
+        ).scalar_one()
+    assert b"retention" not in sealed
+    assert b"deleted" not in sealed
+    assert complaint_outcome(world.uow(), world.vault, world.register, DCO, request_id) == OUTCOME
+    assert _send(world, port).sent == 2  # type: ignore[attr-defined]
+    acknowledgement, letter = inbox.messages
+    assert "We have received your complaint" in _text(acknowledgement)
+    assert str(letter["Subject"]).startswith("The outcome of your complaint")
+    text = _text(letter).replace("\r\n", "\n")
+    assert f"What we found:\n\n{OUTCOME.found}" in text
+    assert f"What we have done:\n\n{OUTCOME.done}" in text
+    assert "complain to the Information Commissioner's Office (ICO)" in text
+    assert "https://ico.org.uk/make-a-complaint/" in text
+    assert world.register.contacts.supervisory_authority.phone in text  # type: ignore[operator]
+    assert "judicial remedy" in text
+    assert request_id in text
+    _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert [x.letter for x in letters] == ["acknowledgement", "complaint_outcome"]
+
+
+def test_a_complaint_by_post_gets_a_key_for_its_outcome_and_no_letter(world: World) -> None:
+    request_id = _complaint(world, channel="post")
+    assert not world.vault.has_key(request_id)
+    with pytest.raises(RequestRefused, match="received cannot complete"):
+        _complete(world, request_id, OUTCOME)
+    assert not world.vault.has_key(request_id)  # the key made for it went with the refusal
+    _start(world, request_id)
+    _complete(world, request_id, OUTCOME)
+    assert world.vault.has_key(request_id)
+    assert complaint_outcome(world.uow(), world.vault, world.register, DCO, request_id) == OUTCOME
+    _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert letters == []
+
+
+@pytest.mark.parametrize(
+    ("outcome", "refusal"),
+    [
+        (ComplaintOutcome(found=" ", done="fixed"), "found: say what was found"),
+        (ComplaintOutcome(found="found", done=""), "done: say what was done"),
+        (ComplaintOutcome(found="x" * 2001, done="fixed"), "found: at most 2000 characters"),
+    ],
+)
+def test_an_outcome_without_what_was_found_and_done_is_refused(
+    world: World, outcome: ComplaintOutcome, refusal: str
+) -> None:
+    request_id = _complaint(world, channel="post")
+    _start(world, request_id)
+    with pytest.raises(RequestRefused, match=refusal) as refused:
+        _complete(world, request_id, outcome)
+    assert "x" * 10 not in str(refused.value)
+    with world.uow() as uow:
+        kept, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
+    assert kept.state is RequestState.IN_PROGRESS
+
+
+def test_only_a_complaint_is_completed_with_an_outcome(world: World) -> None:
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=RECEIVED, channel="post"),
+    )  # fmt: skip
+    with pytest.raises(RequestRefused, match="only a complaint"):
+        _complete(world, str(view.request.id), OUTCOME)
+
+
+def test_the_complaint_and_its_outcome_outlive_the_complainants_erasure_unlinked(
+    world: World, fake: Faker
+) -> None:
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
+    )  # fmt: skip
+    request_id = _complaint(world, channel="post", subject_id=subject.id)
+    _start(world, request_id)
+    _complete(world, request_id, OUTCOME)
+    shred(
+        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
+        reason="erasure_request", request_ref=request_id,
+    )  # fmt: skip
+    with world.uow() as uow:
+        kept, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
+    assert kept.subject_id is None  # the requests' unlink step reached it
+    # the record of how the complaint was handled stays (legal-rules A9: keep records)
+    assert complaint_outcome(world.uow(), world.vault, world.register, DCO, request_id) == OUTCOME
