@@ -13,6 +13,15 @@ erased or resolved before cannot be opened from any copy either.
 Idempotent and safe to interrupt: the new keys are named by a key batch and destroyed if their
 transaction fails (the sweep destroys them if the process dies); an ingest is done once its
 key is gone and forgotten, which happens only after its lines committed.
+
+Before revision 0021 every line was indexed by whatever read as a number anywhere in it, its
+times and ids included, so a caller's export could hold another person's line and their
+erasure empty it. The same upgrade opens each pending line indexed so (`parties_from` NULL)
+with its own key and indexes it again as a line quarantined now is
+(`quarantine_writer.parties_read`), a batch a transaction (`reindex_quarantine`): from the
+fields that can name someone where its format's parser knows its shape, from the whole line
+where it does not, or where no parser can be made (a generic CSV, whose mapping is not kept:
+its lines keep the over-approximation, and erasure still reaches them).
 """
 
 from __future__ import annotations
@@ -25,8 +34,19 @@ from dataward.domain.errors import KeyUnavailable
 from dataward.services.key_batches import INGEST, enrolling
 from dataward.services.ports import Parser, UnitOfWork, Vault
 from dataward.services.quarantine_keys import release_line_keys
-from dataward.services.quarantine_ports import DISCARDED, NewQuarantineLine, QuarantinedLine
-from dataward.services.quarantine_writer import HEADER_REASON, line_parties
+from dataward.services.quarantine_ports import (
+    BY_LINE,
+    DISCARDED,
+    NewQuarantineLine,
+    QuarantinedLine,
+)
+from dataward.services.quarantine_writer import (
+    HEADER_REASON,
+    line_parties,
+    parties_read,
+)
+
+_BATCH = 200
 
 ParserFor = Callable[[str], Parser | None]
 """A format's parser, or None when it cannot be made (a generic CSV's mapping is not kept)."""
@@ -74,9 +94,10 @@ def _upgrade_ingest(
             plain[header_key] = header
         sealed = keys.enrol({key: [text] for key, text in plain.items()}) if plain else {}
         for line, (key, text) in zip(lines, plain.items(), strict=False):  # the header is last
-            fields = parser.agent_fields(text) if parser is not None else ()
-            parties = line_parties(vault, tenant, text, fields) if tenant else frozenset()
-            uow.quarantine.reseal(line.id, key, sealed[key][0], parties)
+            parties, where = (
+                parties_read(vault, tenant, text, parser) if tenant else (frozenset(), BY_LINE)
+            )
+            uow.quarantine.reseal(line.id, key, sealed[key][0], parties, where)
         if header is not None and tenant is not None:
             uow.quarantine.add(
                 [
@@ -114,3 +135,54 @@ def _header(vault: Vault, record: object, parser: Parser | None) -> str | None:
     if parser is None:
         return first if getattr(record, "format", None) == "generic-csv" else None
     return first if parser.is_header(first) else None
+
+
+def reindex_quarantine(uow: UnitOfWork, vault: Vault, clock: Clock, parser_for: ParserFor) -> int:
+    """Index again every pending line indexed before revision 0021; how many lines were
+    indexed."""
+    done = 0
+    while True:
+        with uow:
+            lines = uow.quarantine.unindexed(_BATCH)
+            if not lines:
+                break
+            by_ingest: dict[int, list[QuarantinedLine]] = {}
+            for line in lines:
+                by_ingest.setdefault(line.ingest_id, []).append(line)
+            for ingest_id, its_lines in by_ingest.items():
+                _reindex_ingest(uow, vault, clock, parser_for, ingest_id, its_lines)
+            uow.commit()
+        done += len(lines)
+    if done:
+        release_line_keys(uow, vault)  # the keys of the lines discarded meanwhile
+    return done
+
+
+def _reindex_ingest(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    parser_for: ParserFor,
+    ingest_id: int,
+    lines: Sequence[QuarantinedLine],
+) -> None:
+    record = uow.calls.ingest(ingest_id)
+    tenant = uow.tenants.get(record.tenant_id)
+    parser = parser_for(record.format)
+    unreadable: list[int] = []
+    for line in lines:
+        try:
+            text = vault.open(str(line.key_id), line.raw_ciphertext)
+        except KeyUnavailable:
+            unreadable.append(line.id)  # its key is gone: nothing of it can be read
+            continue
+        if tenant is None:
+            unreadable.append(line.id)
+            continue
+        if line.header:
+            parties, where = line_parties(vault, tenant, text, ()), BY_LINE
+        else:
+            parties, where = parties_read(vault, tenant, text, parser)
+        uow.quarantine.reindex(line.id, parties, where)
+    if unreadable:
+        uow.quarantine.resolve(unreadable, at=clock.now(), resolution=DISCARDED)

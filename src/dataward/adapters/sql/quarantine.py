@@ -113,6 +113,7 @@ class SqlQuarantineRepository:
                 "created_at": line.created_at,
                 "key_id": line.key_id,
                 "header": line.header,
+                "parties_from": line.parties_from,
             }
             for line in lines
         ]
@@ -242,10 +243,32 @@ class SqlQuarantineRepository:
         return [_line(row) for row in rows]
 
     def reseal(
-        self, line_id: int, key_id: str, ciphertext: bytes, parties: Iterable[bytes]
+        self,
+        line_id: int,
+        key_id: str,
+        ciphertext: bytes,
+        parties: Iterable[bytes],
+        parties_from: str,
     ) -> None:
         self._connection.execute(
             update(_q).where(_q.c.id == line_id).values(key_id=key_id, raw_ciphertext=ciphertext)
+        )
+        self.reindex(line_id, parties, parties_from)
+
+    def unindexed(self, limit: int) -> list[QuarantinedLine]:
+        rows = self._connection.execute(
+            select(_q)
+            .where(
+                _q.c.parties_from.is_(None), _q.c.resolved_at.is_(None), _q.c.key_id.is_not(None)
+            )
+            .order_by(_q.c.ingest_id, _q.c.id)
+            .limit(limit)
+        )
+        return [_line(row) for row in rows]
+
+    def reindex(self, line_id: int, parties: Iterable[bytes], parties_from: str) -> None:
+        self._connection.execute(
+            update(_q).where(_q.c.id == line_id).values(parties_from=parties_from)
         )
         self._connection.execute(delete(_p).where(_p.c.quarantine_id == line_id))
         self._index([(line_id, parties)])
