@@ -15,9 +15,15 @@ from faker import Faker
 from dataward.adapters.ingest.asterisk_queue_log import AsteriskQueueLogParser
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.call_tables import call_quarantine
+from dataward.services.erased_numbers import (
+    erased_digest,
+    erased_number_key,
+    kept_until,
+    recorded_time,
+)
 from dataward.services.erasure import shred
 from dataward.services.quarantine import export_quarantine, find_quarantined, list_quarantine
-from dataward.services.quarantine_ports import BY_FIELDS, BY_LINE
+from dataward.services.quarantine_ports import BY_FIELDS, BY_LINE, QuarantinedLine
 from dataward.services.quarantine_upgrade import reindex_quarantine, upgrade_legacy_quarantine
 from dataward.services.quarantine_writer import line_parties
 from dataward.services.setup import parser_for
@@ -212,3 +218,46 @@ def test_lines_indexed_before_are_indexed_again_from_their_fields(
         world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, b.national
     )
     assert [(e.ingest_id, e.line) for e in found] == [(b_ingest, 1)]
+
+
+def test_a_line_left_readable_naming_an_erased_number_is_erased_at_the_upgrade(
+    world: World, fake: Faker, tmp_path: Path
+) -> None:
+    """Before, a file sent again after an erasure put the erased number back in the
+    quarantine; the upgrade erases such a line, and destroys its key."""
+    _tenant(world, fake)
+    caller, other = Caller(fake), Caller(fake)
+    path = tmp_path / "late.log"
+    caller_line = f"{EPOCH + 50}x|b1|sales|NONE|ENTERQUEUE||44{caller.core}|1\n"
+    path.write_text(caller_line + f"{EPOCH + 60}x|b2|sales|NONE|ENTERQUEUE||{other.national}|1\n")
+    ingest_id = _ingest(world, path, "asterisk-queue-log")
+    with world.engine.begin() as connection:
+        connection.execute(
+            sa.update(call_quarantine)
+            .where(call_quarantine.c.ingest_id == ingest_id)
+            .values(parties_from=None)
+        )
+    with world.uow() as uow:  # the caller's erasure, as the record keeps it
+        tenant = uow.tenants.get(TENANT)
+        assert tenant is not None
+        index = world.vault.blind_index(TENANT, "phone", "+44" + caller.core)
+        when = recorded_time(world.clock.now())
+        key = erased_number_key(world.vault, TENANT)
+        uow.erased_numbers.add(
+            TENANT, [erased_digest(key, index)], at=when, keep_until=kept_until(tenant, when)
+        )
+        uow.commit()
+    keys = [line.key_id for line in _pending_lines(world, ingest_id)]
+
+    assert reindex_quarantine(world.uow(), world.vault, world.clock, parser_for) == 2
+
+    assert not any(caller.core in line for line in _opened_lines(world))
+    listed = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, include_resolved=True)
+    assert [(e.line, e.resolution) for e in listed] == [(1, "erased"), (2, None)]
+    assert not world.vault.has_key(str(keys[0]))
+    assert world.vault.has_key(str(keys[1]))
+
+
+def _pending_lines(world: World, ingest_id: int) -> list[QuarantinedLine]:
+    with world.uow() as uow:
+        return uow.quarantine.lines(TENANT, ingest_id=ingest_id)

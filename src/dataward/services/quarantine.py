@@ -122,7 +122,8 @@ def find_quarantined(
 ) -> list[QuarantineEntry]:
     """The tenant's quarantined lines that name this number, in any spelling the line has it
     (by its blind index in the tenant, as erasure finds them), listed without their content;
-    so that lines naming someone with no subject left (erased before the lines came) can be
+    so that lines naming someone with no subject (never known from a call, or erased before
+    the lines came and no longer remembered by the tenant's erased-number record) can be
     found and discarded. Needs a role that may see identifiers; audited, without the number."""
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     _may_see_identifiers(register, actor, "find_quarantine")

@@ -22,7 +22,8 @@ __all__ = [
 REPLAYED = "replayed"
 DISCARDED = "discarded"
 ERASED = "erased"
-"""A line emptied because it named a person being erased."""
+"""A line emptied because it named a person being erased (or stored so, from the start,
+because it named a number the tenant's erased-number record remembers)."""
 
 BY_FIELDS = "fields"
 """A line of its format's shape, indexed only from the fields that can name someone."""
@@ -39,13 +40,15 @@ class NewQuarantineLine:
     tenant_id: str
     line: int
     reason: str
-    key_id: str
+    key_id: str | None
     ciphertext: bytes
     parties: frozenset[bytes]
     created_at: datetime
     header: bool = False
     parties_from: str = BY_LINE
     """Where its parties were read: `BY_FIELDS` or `BY_LINE`."""
+    erased: bool = False
+    """Stored as erased from the start: no ciphertext, no key, no index."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,10 @@ with its own key and indexes it again as a line quarantined now is
 (`quarantine_writer.parties_read`), a batch a transaction (`reindex_quarantine`): from the
 fields that can name someone where its format's parser knows its shape, from the whole line
 where it does not, or where no parser can be made (a generic CSV, whose mapping is not kept:
-its lines keep the over-approximation, and erasure still reaches them).
+its lines keep the over-approximation, and erasure still reaches them). Either upgrade also
+erases each pending line that names a number the tenant's erased-number record remembers, as a
+line quarantined now is stored erased: a file sent again after an erasure had put such lines
+in the quarantine readable.
 """
 
 from __future__ import annotations
@@ -37,11 +40,13 @@ from dataward.services.quarantine_keys import release_line_keys
 from dataward.services.quarantine_ports import (
     BY_LINE,
     DISCARDED,
+    ERASED,
     NewQuarantineLine,
     QuarantinedLine,
 )
 from dataward.services.quarantine_writer import (
     HEADER_REASON,
+    erased_among,
     line_parties,
     parties_read,
 )
@@ -93,11 +98,13 @@ def _upgrade_ingest(
         if header is not None:
             plain[header_key] = header
         sealed = keys.enrol({key: [text] for key, text in plain.items()}) if plain else {}
+        indexed: list[tuple[int, frozenset[bytes]]] = []
         for line, (key, text) in zip(lines, plain.items(), strict=False):  # the header is last
             parties, where = (
                 parties_read(vault, tenant, text, parser) if tenant else (frozenset(), BY_LINE)
             )
             uow.quarantine.reseal(line.id, key, sealed[key][0], parties, where)
+            indexed.append((line.id, parties))
         if header is not None and tenant is not None:
             uow.quarantine.add(
                 [
@@ -114,6 +121,8 @@ def _upgrade_ingest(
                     )
                 ]
             )
+        if tenant is not None:
+            _erase_naming_erased(uow, vault, clock, tenant.id, indexed)
         uow.quarantine.drop_legacy_header(ingest_id)
         keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
     vault.destroy_key(old_key)
@@ -138,8 +147,8 @@ def _header(vault: Vault, record: object, parser: Parser | None) -> str | None:
 
 
 def reindex_quarantine(uow: UnitOfWork, vault: Vault, clock: Clock, parser_for: ParserFor) -> int:
-    """Index again every pending line indexed before revision 0021; how many lines were
-    indexed."""
+    """Index again every pending line indexed before revision 0021 (and erase those naming a
+    number the tenant's record remembers as erased); how many lines were indexed."""
     done = 0
     while True:
         with uow:
@@ -154,7 +163,7 @@ def reindex_quarantine(uow: UnitOfWork, vault: Vault, clock: Clock, parser_for: 
             uow.commit()
         done += len(lines)
     if done:
-        release_line_keys(uow, vault)  # the keys of the lines discarded meanwhile
+        release_line_keys(uow, vault)  # the keys of the lines erased or discarded meanwhile
     return done
 
 
@@ -170,6 +179,7 @@ def _reindex_ingest(
     tenant = uow.tenants.get(record.tenant_id)
     parser = parser_for(record.format)
     unreadable: list[int] = []
+    indexed: list[tuple[int, frozenset[bytes]]] = []
     for line in lines:
         try:
             text = vault.open(str(line.key_id), line.raw_ciphertext)
@@ -184,5 +194,23 @@ def _reindex_ingest(
         else:
             parties, where = parties_read(vault, tenant, text, parser)
         uow.quarantine.reindex(line.id, parties, where)
+        indexed.append((line.id, parties))
     if unreadable:
         uow.quarantine.resolve(unreadable, at=clock.now(), resolution=DISCARDED)
+    if tenant is not None:
+        _erase_naming_erased(uow, vault, clock, tenant.id, indexed)
+
+
+def _erase_naming_erased(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    tenant_id: str,
+    indexed: Sequence[tuple[int, frozenset[bytes]]],
+) -> int:
+    """Erase the lines among these that name a number the tenant's record remembers."""
+    if not indexed or not uow.erased_numbers.any(tenant_id):
+        return 0
+    erased = erased_among(uow, vault, tenant_id, (i for _, parties in indexed for i in parties))
+    naming = [line_id for line_id, parties in indexed if not parties.isdisjoint(erased)]
+    return uow.quarantine.resolve(naming, at=clock.now(), resolution=ERASED) if naming else 0

@@ -21,6 +21,14 @@ could name, inside the ingest's transaction.
   most `MAX_PARTIES` indexes and `MAX_TRIES` candidate numbers per line; a line over
   `MAX_LINE` characters is kept, sealed, as "line too long", and indexed by what the matcher
   finds anywhere in it.
+- **A number erased before.** A line naming a number (or agent id) the tenant's erased-number
+  record (`services.erased_numbers`) remembers, erased at whatever time, while the record
+  lasts, is stored as erased from the start: never sealed, no key, no index, listed as erased
+  with its line number and its parser's reason (which never repeats content). A file sent again
+  after an erasure, or a late export still holding the erased person's calls, so brings
+  nothing of them back. A line gives no time to tell the erased person's calls from later ones
+  (which `call_parties` stores as new processing), so this errs towards erasure, as the record's
+  rounding does.
 - **An erasure during the ingest.** Another transaction erasing a person while the ingest runs
   cannot see its uncommitted lines. So the subjects each line's indexes matched when it was
   quarantined are remembered, and before the ingest commits (`finish`) every line naming a
@@ -149,34 +157,60 @@ class QuarantineWriter:
         self.quarantined = 0
         self.erased = 0
         """Lines erased before the commit: they named someone erased while the ingest ran."""
+        self._any_erased: bool | None = None
 
     def add(self, bad: Sequence[BadRecord], at: datetime) -> None:
-        """Seal and index a batch's bad lines (and, with the first, the file's header row)."""
+        """Seal and index a batch's bad lines (and, with the first line kept readable, the
+        file's header row); a line naming a number erased before is stored as erased."""
         if not bad:
             return
         target = self._target
         vault, tenant = self._vault, target.tenant
         pending: list[_Pending] = []
-        if self._header_pending:
-            self._header_pending = False
-            first = target.first_line or ""
-            if target.parser.is_header(first):
-                parties = line_parties(vault, tenant, first, ())
-                pending.append(_Pending(1, HEADER_REASON, first, parties, BY_LINE, header=True))
         for record in bad:
             raw = record.raw
             reason = TOO_LONG if len(raw) > MAX_LINE else record.reason
             parties, where = parties_read(vault, tenant, raw, target.parser)
             pending.append(_Pending(record.location.line, reason, raw, parties, where))
-        key_ids = [str(uuid.uuid4()) for _ in pending]
-        sealed = self._keys.enrol({k: [i.raw] for k, i in zip(key_ids, pending, strict=True)})
-        self.created.extend(key_ids)
+        header = self._header() if self._header_pending else None
+        erased = self._erased_before([*pending, *([header] if header else [])])
+        readable = [item.parties.isdisjoint(erased) for item in pending]
+        if any(readable):  # the header row is kept with the first line kept readable
+            self._header_pending = False
+            if header is not None:
+                pending.insert(0, header)
+                readable.insert(0, header.parties.isdisjoint(erased))
+        key_ids = [str(uuid.uuid4()) if keep else None for keep in readable]
+        made = [key for key in key_ids if key is not None]
+        texts = {key: [item.raw] for key, item in zip(key_ids, pending, strict=True) if key}
+        sealed = self._keys.enrol(texts) if texts else {}
+        self.created.extend(made)
         lines = [
             item.new(target, key, sealed, at) for key, item in zip(key_ids, pending, strict=True)
         ]
         ids = self._uow.quarantine.add(lines)
         self.quarantined += sum(1 for line in lines if not line.header)
-        self._remember_subjects(ids, lines)
+        kept = [(i, line) for i, line in zip(ids, lines, strict=True) if not line.erased]
+        self._remember_subjects([i for i, _ in kept], [line for _, line in kept])
+
+    def _header(self) -> _Pending | None:
+        """The file's first line, if its parser calls it a header row, read and indexed."""
+        first = self._target.first_line or ""
+        if not self._target.parser.is_header(first):
+            self._header_pending = False
+            return None
+        parties = line_parties(self._vault, self._target.tenant, first, ())
+        return _Pending(1, HEADER_REASON, first, parties, BY_LINE, header=True)
+
+    def _erased_before(self, pending: Sequence[_Pending]) -> set[bytes]:
+        """The indexes among these lines' that name a number the tenant's erased-number record
+        remembers (asked once per ingest whether it remembers any)."""
+        uow, tenant_id = self._uow, self._target.tenant.id
+        if self._any_erased is None:
+            self._any_erased = uow.erased_numbers.any(tenant_id)
+        if not self._any_erased:
+            return set()
+        return erased_among(uow, self._vault, tenant_id, (i for p in pending for i in p.parties))
 
     def _remember_subjects(self, ids: Sequence[int], lines: Sequence[NewQuarantineLine]) -> None:
         """Which live subjects each line names, should one of them be erased before the
@@ -231,20 +265,22 @@ class _Pending:
     def new(
         self,
         target: QuarantineTarget,
-        key_id: str,
+        key_id: str | None,
         sealed: Mapping[str, list[bytes]],
         at: datetime,
     ) -> NewQuarantineLine:
-        """As stored: sealed under `key_id`."""
+        """As stored: sealed under `key_id`, or, without one, erased from the start."""
+        erased = key_id is None
         return NewQuarantineLine(
             ingest_id=target.ingest_id,
             tenant_id=target.tenant.id,
             line=self.line,
             reason=self.reason,
             key_id=key_id,
-            ciphertext=sealed[key_id][0],
-            parties=self.parties,
+            ciphertext=b"" if key_id is None else sealed[key_id][0],
+            parties=frozenset() if erased else self.parties,
             created_at=at,
             header=self.header,
             parties_from=self.parties_from,
+            erased=erased,
         )

@@ -109,11 +109,13 @@ class SqlQuarantineRepository:
                 "tenant_id": line.tenant_id,
                 "line": line.line,
                 "reason": line.reason[:300],
-                "raw_ciphertext": line.ciphertext,
+                "raw_ciphertext": b"" if line.erased else line.ciphertext,
                 "created_at": line.created_at,
-                "key_id": line.key_id,
+                "key_id": None if line.erased else line.key_id,
                 "header": line.header,
                 "parties_from": line.parties_from,
+                "resolved_at": line.created_at if line.erased else None,
+                "resolution": ERASED if line.erased else None,
             }
             for line in lines
         ]
@@ -122,7 +124,11 @@ class SqlQuarantineRepository:
                 insert(_q).returning(_q.c.id, sort_by_parameter_order=True), rows
             ).scalars()
         )
-        self._index(zip(ids, (line.parties for line in lines), strict=True))
+        self._index(
+            (line_id, line.parties)
+            for line_id, line in zip(ids, lines, strict=True)
+            if not line.erased
+        )
         return ids
 
     def _index(self, lines: Iterable[tuple[int, Iterable[bytes]]]) -> None:
