@@ -1,9 +1,11 @@
-"""`dataward ingest quarantine --phone`, `dataward ingest discard --line` and `dataward db
-upgrade` on a quarantine from before lines had keys of their own, as staff would run them."""
+"""`dataward ingest quarantine --phone`, `dataward ingest discard --line`, a file sent again
+after an erasure, and `dataward db upgrade` on a quarantine from before lines had keys of their
+own, as staff would run them."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,51 @@ def test_db_upgrade_reseals_and_indexes_a_quarantine_from_before(clock: FixedClo
     assert found.stdout.splitlines() == ["ingest 7  file-7:1  time: not an epoch"]
     again = runner.invoke(app, ["db", "upgrade"])
     assert "re-sealed" not in again.stdout
+
+
+@pytest.mark.usefixtures("acme")
+def test_a_file_sent_again_after_an_erasure_puts_nothing_of_the_number_in_the_quarantine(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "queue_log"
+    path.write_text(
+        "1764000000|1.1|sales|NONE|ENTERQUEUE||07700900123|1\n"
+        "1764000005|1.1|sales|SIP/201|CONNECT|5|1.2|1\n"
+        "1764000065|1.1|sales|SIP/201|COMPLETECALLER|5|60|1\n"
+        "1²1764000000|1.8|sales|NONE|ENTERQUEUE||447700900123|1\n"
+    )
+    ingest = ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
+              "asterisk-queue-log"]  # fmt: skip
+    assert runner.invoke(app, ingest, env=ADMIN).exit_code == 0
+    found = runner.invoke(
+        app, ["subjects", "find", "--phone", NUMBER, "--tenant", "acme", "--purpose",
+              "telephony_reporting"], env=ADMIN,
+    )  # fmt: skip
+    assert found.exit_code == 0, found.output
+    subject = found.stdout.split()[0]
+    shredded = runner.invoke(
+        app, ["subjects", "shred", subject, "--reason", "erasure_request", "--yes"]
+    )
+    assert shredded.exit_code == 0, shredded.output
+    clock.advance(timedelta(hours=3))
+
+    again = runner.invoke(app, ingest, env=ADMIN)
+
+    assert again.exit_code == 0, again.output
+    assert "900123" not in again.output
+    listed = runner.invoke(app, ["ingest", "quarantine", "--tenant", "acme"], env=ADMIN)
+    assert listed.stdout == "no quarantined lines\n"
+    resolved = runner.invoke(
+        app, ["ingest", "quarantine", "--tenant", "acme", "--resolved"], env=ADMIN
+    )
+    assert [line.split()[:3] for line in resolved.stdout.splitlines()] == [
+        ["ingest", "1", "file-1:4"], ["ingest", "2", "file-2:4"],
+    ]  # fmt: skip
+    assert all("erased" in line for line in resolved.stdout.splitlines())
+    assert "900123" not in resolved.stdout
+    out = tmp_path / "export.txt"
+    exported = runner.invoke(
+        app, ["ingest", "export", "2", "--tenant", "acme", "-o", str(out)], env=ADMIN
+    )
+    assert exported.exit_code != 0
+    assert not out.exists()

@@ -7,14 +7,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from faker import Faker
 
+from dataward.adapters.ingest.asterisk_queue_log import AsteriskQueueLogParser
 from dataward.adapters.sql import migrate
+from dataward.adapters.sql.call_tables import call_quarantine
+from dataward.services.erased_numbers import (
+    erased_digest,
+    erased_number_key,
+    kept_until,
+    recorded_time,
+)
 from dataward.services.erasure import shred
-from dataward.services.quarantine import export_quarantine, list_quarantine
-from dataward.services.quarantine_upgrade import upgrade_legacy_quarantine
+from dataward.services.quarantine import export_quarantine, find_quarantined, list_quarantine
+from dataward.services.quarantine_ports import BY_FIELDS, BY_LINE, QuarantinedLine
+from dataward.services.quarantine_upgrade import reindex_quarantine, upgrade_legacy_quarantine
+from dataward.services.quarantine_writer import line_parties
 from dataward.services.setup import parser_for
 from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_erasure import (
@@ -28,6 +39,7 @@ from tests.integration.test_quarantine_erasure import (
     _tenant,
 )
 from tests.integration.test_quarantine_keys import CSV_HEADER, _csv_row
+from tests.integration.test_quarantine_parties import _ingest
 from tests.integration.world import World
 
 _ingests = sa.table(
@@ -136,3 +148,116 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
     assert not any(caller.national in line for line in _opened_lines(world))
     pending = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
     assert [(e.ingest_id, e.line) for e in pending] == [(901, 5), (902, 2)]
+
+
+def _indexed_as_before(world: World, ingest_id: int, raw: str) -> None:
+    """The ingest's line as the code before revision 0021 indexed it: every number anywhere in
+    it, its time too; where it was read not said."""
+    with world.uow() as uow:
+        tenant = uow.tenants.get(TENANT)
+        assert tenant is not None
+        (line,) = uow.quarantine.lines(TENANT, ingest_id=ingest_id)
+        fields = AsteriskQueueLogParser().agent_fields(raw)
+        uow.quarantine.reindex(line.id, line_parties(world.vault, tenant, raw, fields), BY_LINE)
+        uow.commit()
+    with world.engine.begin() as connection:
+        connection.execute(
+            sa.update(call_quarantine)
+            .where(call_quarantine.c.ingest_id == ingest_id)
+            .values(parties_from=None)
+        )
+
+
+def _parties_from(world: World, ingest_id: int) -> list[str | None]:
+    with world.engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(call_quarantine.c.parties_from).where(
+                    call_quarantine.c.ingest_id == ingest_id
+                )
+            ).scalars()
+        )
+
+
+def test_lines_indexed_before_are_indexed_again_from_their_fields(
+    world: World, fake: Faker, tmp_path: Path
+) -> None:
+    """Another caller's line whose time reads as A's number was A's to the old index: in A's
+    export, and erased with A. Indexed again at the upgrade, it is no longer."""
+    _tenant(world, fake)
+    a_number, b = "01632 960123", Caller(fake)
+    calls = tmp_path / "a.log"
+    calls.write_text(
+        "\n".join(
+            [
+                f"{EPOCH}|g1|sales|NONE|ENTERQUEUE||{a_number}|1",
+                f"{EPOCH + 9}|g1|sales|NONE|ABANDON|1|1|9",
+            ]
+        )
+        + "\n"
+    )
+    _ingest(world, calls, "asterisk-queue-log")
+    a = find_subject(world.uow(), world.vault, "phone", a_number, tenant_id=TENANT)
+    assert a is not None
+    b_line = f"1632960123|b1|sales|NONE|NOSUCHEVENT||{b.national}|1\n"
+    b_file = tmp_path / "b.log"
+    b_file.write_text(b_line)
+    b_ingest = _ingest(world, b_file, "asterisk-queue-log")
+    _indexed_as_before(world, b_ingest, b_line)
+    with world.uow() as uow:
+        before = [line.ingest_id for line in uow.quarantine.naming_subject(str(a.id))]
+    assert before == [b_ingest]
+
+    assert reindex_quarantine(world.uow(), world.vault, world.clock, parser_for) == 1
+    assert reindex_quarantine(world.uow(), world.vault, world.clock, parser_for) == 0
+
+    assert _parties_from(world, b_ingest) == [BY_FIELDS]
+    with world.uow() as uow:
+        assert uow.quarantine.naming_subject(str(a.id)) == []
+    found = find_quarantined(
+        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, b.national
+    )
+    assert [(e.ingest_id, e.line) for e in found] == [(b_ingest, 1)]
+
+
+def test_a_line_left_readable_naming_an_erased_number_is_erased_at_the_upgrade(
+    world: World, fake: Faker, tmp_path: Path
+) -> None:
+    """Before, a file sent again after an erasure put the erased number back in the
+    quarantine; the upgrade erases such a line, and destroys its key."""
+    _tenant(world, fake)
+    caller, other = Caller(fake), Caller(fake)
+    path = tmp_path / "late.log"
+    caller_line = f"{EPOCH + 50}x|b1|sales|NONE|ENTERQUEUE||44{caller.core}|1\n"
+    path.write_text(caller_line + f"{EPOCH + 60}x|b2|sales|NONE|ENTERQUEUE||{other.national}|1\n")
+    ingest_id = _ingest(world, path, "asterisk-queue-log")
+    with world.engine.begin() as connection:
+        connection.execute(
+            sa.update(call_quarantine)
+            .where(call_quarantine.c.ingest_id == ingest_id)
+            .values(parties_from=None)
+        )
+    with world.uow() as uow:  # the caller's erasure, as the record keeps it
+        tenant = uow.tenants.get(TENANT)
+        assert tenant is not None
+        index = world.vault.blind_index(TENANT, "phone", "+44" + caller.core)
+        when = recorded_time(world.clock.now())
+        key = erased_number_key(world.vault, TENANT)
+        uow.erased_numbers.add(
+            TENANT, [erased_digest(key, index)], at=when, keep_until=kept_until(tenant, when)
+        )
+        uow.commit()
+    keys = [line.key_id for line in _pending_lines(world, ingest_id)]
+
+    assert reindex_quarantine(world.uow(), world.vault, world.clock, parser_for) == 2
+
+    assert not any(caller.core in line for line in _opened_lines(world))
+    listed = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, include_resolved=True)
+    assert [(e.line, e.resolution) for e in listed] == [(1, "erased"), (2, None)]
+    assert not world.vault.has_key(str(keys[0]))
+    assert world.vault.has_key(str(keys[1]))
+
+
+def _pending_lines(world: World, ingest_id: int) -> list[QuarantinedLine]:
+    with world.uow() as uow:
+        return uow.quarantine.lines(TENANT, ingest_id=ingest_id)

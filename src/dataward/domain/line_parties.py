@@ -23,6 +23,13 @@ and as the peer of an interface; and every `TECH/peer` interface token anywhere 
 (`SIP/200`, `Local/2004@from-internal/n`, `SIP/301-00000004`), whose peer must look like an
 extension. A bare number elsewhere in the line (a wait of 200 seconds) is never an agent id.
 
+A line of its format's shape (the right number of fields: `Parser.party_fields`) is searched,
+for numbers and interface tokens alike, only in the fields that can name someone, each on its
+own (`field_phone_candidates`): its times, durations and ids are digits that read as numbers
+(the queue_log time `1764000100` as `+44 1764 000100`, the uniqueid `1690325531.5` as
+`+44 1690 325531`), and indexed they would tie the line to whoever holds such a number. Only a
+line whose shape is not its format's, or that is too long, is searched whole.
+
 Pure: no I/O, no keys.
 """
 
@@ -30,7 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 import phonenumbers
@@ -45,6 +52,7 @@ __all__ = [
     "MAX_TRIES",
     "TOO_LONG",
     "agent_candidates",
+    "field_phone_candidates",
     "phone_candidates",
 ]
 
@@ -131,6 +139,17 @@ def phone_candidates(line: str, region: str) -> Iterator[str]:
         yield phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
     if len(line) <= MAX_LINE:
         yield from _windows(line)
+
+
+def field_phone_candidates(fields: Sequence[str], region: str) -> Iterator[str]:
+    """As `phone_candidates`, in each of `fields` on its own (never a window across two): what
+    the matcher finds in any field first, then the windows of each. Lazy, like it."""
+    for field in fields:
+        matcher = PhoneNumberMatcher(field, region, leniency=Leniency.POSSIBLE, max_tries=MAX_TRIES)
+        for match in matcher:
+            yield phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    for field in fields:
+        yield from _windows(field)
 
 
 def _peer(interface: str) -> str | None:

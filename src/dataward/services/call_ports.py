@@ -58,6 +58,14 @@ class Parser(Protocol):
         broken to tell), so that erasing an agent reaches the line."""
         ...
 
+    def party_fields(self, raw: str) -> Sequence[str] | None:
+        """For a line this parser could not read that has the format's shape (the number of
+        fields its format writes): every field that could name someone (numbers, names,
+        agents, channels, free text), as written, leaving out those the format fills with
+        times, durations and ids, whose digits would read as someone's number. None when the
+        line's shape is not the format's: then the whole line is searched."""
+        ...
+
 
 class CallRepository(Protocol):
     """The call store: pseudonymised calls, the ingests that brought them, the quarantine."""

@@ -14,7 +14,11 @@ be opened; the ingest's header row goes with its last line.
 Erasing a person reaches the lines too: the erasure's unlink step empties every line carrying
 one of the person's blind indexes and resolves it as `erased` (still listed, never exported or
 replayed), and the erasure destroys its key. A tenant's instructed export of a caller includes
-the lines naming them (`lines_naming`).
+the lines naming them (`lines_naming`): a line of its format's shape only where a field that
+can name someone holds one of the caller's identifiers (it is indexed from those alone), a
+line of no known shape wherever it could hold one, marked as not certain to name them (it may
+be another person's line whose time reads as their number), for the controller to read before
+passing it on.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from dataward.domain.register import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.quarantine_keys import release_line_keys
-from dataward.services.quarantine_ports import DISCARDED, REPLAYED, QuarantinedLine
+from dataward.services.quarantine_ports import BY_FIELDS, DISCARDED, REPLAYED, QuarantinedLine
 
 
 class QuarantineRefused(DatawardError):
@@ -61,6 +65,9 @@ class QuarantinedText:
     line: int
     reason: str
     text: str
+    certain: bool = True
+    """The person's identifier is in a field of the line that can name someone; False for a
+    line of no shape its format knows, which matched somewhere in it and may not be theirs."""
 
 
 def _entries(uow: UnitOfWork, lines: Sequence[QuarantinedLine]) -> list[QuarantineEntry]:
@@ -115,7 +122,8 @@ def find_quarantined(
 ) -> list[QuarantineEntry]:
     """The tenant's quarantined lines that name this number, in any spelling the line has it
     (by its blind index in the tenant, as erasure finds them), listed without their content;
-    so that lines naming someone with no subject left (erased before the lines came) can be
+    so that lines naming someone with no subject (never known from a call, or erased before
+    the lines came and no longer remembered by the tenant's erased-number record) can be
     found and discarded. Needs a role that may see identifiers; audited, without the number."""
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     _may_see_identifiers(register, actor, "find_quarantine")
@@ -218,6 +226,7 @@ def lines_naming(
             line=line.line,
             reason=line.reason,
             text=_open(vault, records[line.ingest_id], line),
+            certain=line.parties_from == BY_FIELDS,
         )
         for line in lines
     ]

@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Protocol
 
 __all__ = [
+    "BY_FIELDS",
+    "BY_LINE",
     "DISCARDED",
     "ERASED",
     "REPLAYED",
@@ -20,7 +22,13 @@ __all__ = [
 REPLAYED = "replayed"
 DISCARDED = "discarded"
 ERASED = "erased"
-"""A line emptied because it named a person being erased."""
+"""A line emptied because it named a person being erased (or stored so, from the start,
+because it named a number the tenant's erased-number record remembers)."""
+
+BY_FIELDS = "fields"
+"""A line of its format's shape, indexed only from the fields that can name someone."""
+BY_LINE = "line"
+"""A line of no shape its format knows (or a header row), indexed from anywhere in it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +40,15 @@ class NewQuarantineLine:
     tenant_id: str
     line: int
     reason: str
-    key_id: str
+    key_id: str | None
     ciphertext: bytes
     parties: frozenset[bytes]
     created_at: datetime
     header: bool = False
+    parties_from: str = BY_LINE
+    """Where its parties were read: `BY_FIELDS` or `BY_LINE`."""
+    erased: bool = False
+    """Stored as erased from the start: no ciphertext, no key, no index."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,9 @@ class QuarantinedLine:
     """The line's own key; None once destroyed, or for a line sealed under its ingest's key
     before the upgrade re-sealed it."""
     header: bool
+    parties_from: str | None = None
+    """`BY_FIELDS` or `BY_LINE`; None for a line indexed before lines of a known shape were
+    indexed from their fields, until the upgrade indexes it again."""
 
 
 class QuarantineRepository(Protocol):
@@ -124,9 +139,23 @@ class QuarantineRepository(Protocol):
         ...
 
     def reseal(
-        self, line_id: int, key_id: str, ciphertext: bytes, parties: Iterable[bytes]
+        self,
+        line_id: int,
+        key_id: str,
+        ciphertext: bytes,
+        parties: Iterable[bytes],
+        parties_from: str,
     ) -> None:
         """A line sealed anew under a key of its own, with its party indexes."""
+        ...
+
+    def unindexed(self, limit: int) -> list[QuarantinedLine]:
+        """Pending lines indexed before lines were indexed from their fields (at most
+        `limit`), by ingest."""
+        ...
+
+    def reindex(self, line_id: int, parties: Iterable[bytes], parties_from: str) -> None:
+        """The line's party indexes replaced, and where they were read."""
         ...
 
     def drop_legacy_header(self, ingest_id: int) -> None:

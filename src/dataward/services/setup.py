@@ -12,7 +12,7 @@ from dataward.bootstrap import Container
 from dataward.domain import ingest_names
 from dataward.domain.errors import DatawardError
 from dataward.services.ports import Parser
-from dataward.services.quarantine_upgrade import upgrade_legacy_quarantine
+from dataward.services.quarantine_upgrade import reindex_quarantine, upgrade_legacy_quarantine
 from dataward.services.register import RegisterLoaded, store_register
 
 
@@ -64,14 +64,16 @@ def name_digest(container: Container) -> NameDigest:
 
 
 def upgrade_quarantine(container: Container) -> int:
-    """Once the schema gives each quarantined line a key of its own (revision 0017), re-seal
-    and index the lines quarantined before (`services.quarantine_upgrade`); how many ingests
-    were brought up to date. Nothing before that revision."""
-    if not has_column(container.engine, "call_quarantine", "key_id"):
+    """Re-seal under keys of their own, and index, the lines quarantined before each line had
+    a key (revision 0017), and index again the lines indexed before a line's fields were told
+    apart (revision 0021; `services.quarantine_upgrade`); how many ingests were re-sealed.
+    Nothing on a schema short of 0021, whose quarantine this code does not read."""
+    if not has_column(container.engine, "call_quarantine", "parties_from"):
         return 0
-    return upgrade_legacy_quarantine(
-        container.uow(), container.vault(), container.clock, parser_for
-    )
+    uow, vault, clock = container.uow(), container.vault(), container.clock
+    ingests = upgrade_legacy_quarantine(uow, vault, clock, parser_for)
+    reindex_quarantine(uow, vault, clock, parser_for)
+    return ingests
 
 
 def parser_for(format_name: str) -> Parser | None:

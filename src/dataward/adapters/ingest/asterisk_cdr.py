@@ -51,6 +51,7 @@ from dataward.adapters.ingest.asterisk_cdr_calls import (
     caller_of,
     channel_agent,
 )
+from dataward.adapters.ingest.csv_rows import fields_but, one_row
 from dataward.domain.record_limits import RecordLimits, ascii_digits, whole_number
 from dataward.domain.telephony import (
     BadField,
@@ -283,6 +284,20 @@ def _read(
         pending.clear()
 
 
+def _party_fields(
+    raw: str, layout: Callable[[list[str]], CdrColumns | BadField]
+) -> list[str] | None:
+    """A row of a width the layout knows: all its columns but the times, durations and ids."""
+    row = one_row(raw, strict=True)
+    columns = None if row is None else layout(row)
+    if row is None or not isinstance(columns, CdrColumns):
+        return None
+    c = columns
+    ids = (c.uniqueid, c.linkedid, c.sequence)
+    left_out = {c.start, c.answer, c.end, c.duration, c.billsec, *(i for i in ids if i is not None)}
+    return fields_but(row, left_out)
+
+
 def _sniff(parser: AsteriskCdrCsvParser | AsteriskCdrCustomParser, head: list[str]) -> float:
     items = list(_read(head, "head", UTC, parser._layout, RecordLimits()))
     good = sum(not isinstance(item, BadRecord) for item in items)
@@ -350,6 +365,10 @@ class AsteriskCdrCsvParser:
         interface is written in the line."""
         return []
 
+    def party_fields(self, raw: str) -> list[str] | None:
+        """A row of a width the layout reads: all but its dates, durations and ids."""
+        return _party_fields(raw, self._layout)
+
 
 def _looks_like_uniqueid(text: str) -> bool:
     head, dot, tail = text.rpartition(".")
@@ -386,3 +405,7 @@ class AsteriskCdrCustomParser:
         """None by column: agents are channel peers (`SIP/301-00000007`), found wherever an
         interface is written in the line."""
         return []
+
+    def party_fields(self, raw: str) -> list[str] | None:
+        """A row of a width the layout reads: all but its dates, durations and ids."""
+        return _party_fields(raw, self._layout)

@@ -39,6 +39,12 @@ _NOT_A_CALL = frozenset({"", "NONE", "REALTIME", "CLI"})
 _MIN_FIELDS = 5
 _SNIFF_CONFIDENCE = 0.95
 _MILLISECONDS = frozenset({QueueEventKind.RINGNOANSWER})  # its ringtime is in ms
+_NOT_A_PARTY: dict[QueueEventKind, tuple[int, ...]] = {
+    kind: tuple(index for index, _label in fields) for kind, fields in NUMERIC_FIELDS.items()
+}
+_NOT_A_PARTY[QueueEventKind.CONNECT] += (1,)  # the bridged channel's uniqueid
+"""Each known event's data fields (0-based, negative from the end) that hold durations or ids,
+never a party."""
 
 
 class AsteriskQueueLogParser:
@@ -115,6 +121,22 @@ class AsteriskQueueLogParser:
     def agent_fields(self, raw: str) -> list[str]:
         """The agent field (the fourth), an interface such as `SIP/200`."""
         return raw.rstrip("\r\n").split("|")[3:4]
+
+    def party_fields(self, raw: str) -> list[str] | None:
+        """A line of at least five fields: all but its time, its call id, and, for an event
+        this parser knows, the data fields that event fills with durations or ids (CONNECT's
+        bridged channel's uniqueid). An unknown event's data fields are all kept."""
+        fields = raw.rstrip("\r\n").split("|")
+        if len(fields) < _MIN_FIELDS:
+            return None
+        data = len(fields) - _MIN_FIELDS
+        left_out = {0, 1}
+        kind = _KINDS.get(fields[4])
+        if kind is not None:
+            for index in _NOT_A_PARTY.get(kind, ()):
+                if -data <= index < data:
+                    left_out.add(_MIN_FIELDS + index if index >= 0 else len(fields) + index)
+        return [field for at, field in enumerate(fields) if at not in left_out]
 
 
 def _refusal(fields: list[str], limits: RecordLimits, *, check_time: bool) -> BadField | None:

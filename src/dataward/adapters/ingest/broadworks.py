@@ -51,10 +51,12 @@ from enum import IntEnum
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from dataward.adapters.ingest.generic_csv import (
+from dataward.adapters.ingest.csv_rows import (
     CsvRows,
     columns_problem,
+    fields_but,
     head_rows,
+    one_row,
     printable,
     split_raw,
 )
@@ -96,6 +98,21 @@ class Field(IntEnum):
 
 MIN_COLUMNS = Field.TERMINATION_CAUSE.value
 """A row needs at least the first 15 fields; later ones read as empty when a row stops short."""
+
+NOT_A_PARTY = frozenset(
+    {1, 10, 11, 13, 14, 25, 28, 30, 44, 45, 46, 48, 49, 52, 63, 65, 67, 69, 71, 73, 75, 77, 79,
+     81, 83, 85, 87, 89, 91, 93, 95, 97, 99, 101, 103, 105, 107, 109, 111, 113, 115, 117, 119,
+     126, 128, 133, 137, 139, 140, 142, 147, 149, 151, 153, 154, 155, 158, 160, 162, 164, 166,
+     168, 170, 172, 174, 176, 178, 184, 186, 200, 201, 202, 204, 212, 213, 227, 229, 232, 234,
+     236, 238, 240, 244, 257, 259, 261, 263, 265, 267, 276, 277, 279, 281, 283, 287, 288, 290,
+     292, 295, 296, 298, 300, 301, 302, 309, 315, 324, 325, 327, 329, 331, 333, 335, 337, 340,
+     343, 347}
+)  # fmt: skip
+"""The fields (by number) that hold a time, a time zone, a duration or a call's, record's or
+conference's id, as `dictionary.broadsoft` names them (`...-Time`, `...-Callid`, `Record-id`,
+`Conference-Id`, `...Duration`...): never a party. A user's id (`UserId`, field 121, an
+agent) is no call id, and stays searched."""
+_NOT_A_PARTY = frozenset(number - 1 for number in NOT_A_PARTY)
 
 # 0-based positions, computed once (an IntEnum lookup per field per row costs time at 10M rows).
 _RECORD_ID = Field.RECORD_ID - 1
@@ -204,6 +221,14 @@ class BroadworksCsvParser:
     def agent_fields(self, raw: str) -> list[str]:
         """userId (field 121), the BroadWorks user the record belongs to."""
         return [_at(split_raw(raw), _USER_ID)]
+
+    def party_fields(self, raw: str) -> list[str] | None:
+        """A row of at least 15 columns: all but the fields that hold times, durations and
+        call ids (`NOT_A_PARTY`)."""
+        row = one_row(raw)
+        if row is None or len(row) < MIN_COLUMNS:
+            return None
+        return fields_but(row, _NOT_A_PARTY)
 
     def _call(
         self, row: list[str], tz: ZoneInfo, limits: RecordLimits, location: SourceLocation

@@ -50,7 +50,13 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from dataward.adapters.ingest.generic_csv import CsvRows, columns_problem, head_rows
+from dataward.adapters.ingest.csv_rows import (
+    CsvRows,
+    columns_problem,
+    fields_but,
+    head_rows,
+    one_row,
+)
 from dataward.domain.parties import caller_party
 from dataward.domain.record_limits import RecordLimits
 from dataward.domain.telephony import (
@@ -84,7 +90,8 @@ COLUMNS = (
 )
 _WIDTH = len(COLUMNS)
 _NAME, _NUMBER, _DESTINATION, _CONTEXT, _START, _ANSWER, _END, _DURATION, _BILLSEC = range(9)
-_CAUSE, _UUID = 9, 10
+_CAUSE, _UUID, _BLEG_UUID = 9, 10, 11
+_NOT_A_PARTY = frozenset({_START, _ANSWER, _END, _DURATION, _BILLSEC, _UUID, _BLEG_UUID})
 
 _NO_ANSWER = (
     "NO_ANSWER",
@@ -197,6 +204,13 @@ class FreeswitchCdrCsvParser:
     def agent_fields(self, raw: str) -> list[str]:  # noqa: ARG002 - the Parser protocol
         """The template has no agent column."""
         return []
+
+    def party_fields(self, raw: str) -> list[str] | None:
+        """A row of the template's 15 columns: all but its stamps, durations and uuids."""
+        row = one_row(raw)
+        if row is None or len(row) != _WIDTH:
+            return None
+        return fields_but(row, _NOT_A_PARTY)
 
 
 def _call(row: list[str], tz: ZoneInfo, limits: RecordLimits, location: SourceLocation) -> RawCall:

@@ -1,10 +1,4 @@
-"""CSV exports read through a column mapping, and the row reader every CSV parser shares.
-
-`CsvRows` streams a CSV text with the csv module, remembering the line each record starts on
-and its raw text, so a parser can turn any row it cannot read into a `BadRecord` (line, field,
-reason, and the raw text for the quarantine) without keeping anything else, and a row it leaves
-out on purpose (a header) into a `SkippedLine`. Blank lines are no record; a byte-order mark
-left at the start of the first field is dropped.
+"""CSV exports read through a column mapping (the rows by `csv_rows.CsvRows`).
 
 `GenericCsvParser` reads any layout described by a `ColumnMapping` (see `mapping.py`). It
 cannot recognise a file by itself, so it is only ever chosen by name (`--format generic-csv
@@ -25,16 +19,23 @@ or agent id that is not printable text.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
+from dataward.adapters.ingest.csv_rows import (
+    CsvRows,
+    columns_problem,
+    fields_but,
+    head_rows,
+    one_row,
+    printable,
+    split_raw,
+)
 from dataward.adapters.ingest.mapping import (
     EPOCH,
     EPOCH_MS,
@@ -55,7 +56,6 @@ from dataward.domain.telephony import (
     Presentation,
     RawCall,
     RawParty,
-    SkippedLine,
     SourceLocation,
 )
 
@@ -68,7 +68,6 @@ __all__ = [
     "printable",
 ]
 
-_BOM = "\ufeff"
 _VALUES = {
     "direction": "direction",
     "disposition": "disposition",
@@ -76,6 +75,8 @@ _VALUES = {
 }
 """The `values` map that translates each field read as a word."""
 _Word = TypeVar("_Word", bound=StrEnum)
+_NOT_A_PARTY = frozenset({"source_id", "start", "answer", "end", "wait_s", "ring_s", "talk_s"})
+"""The mapped fields that hold a call's id, times and durations: never a party."""
 _EPOCH = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,9})?", re.ASCII)
 _SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?", re.ASCII)
 _CLOCK_PART = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,9})?", re.ASCII)
@@ -93,87 +94,6 @@ class HeaderMismatch(DatawardError):
         super().__init__(f"{location}: the header has no column {column!r} (columns.{field})")
 
 
-class CsvRows:
-    """The records of a CSV stream; `line` is where the current one starts (1-based)."""
-
-    def __init__(
-        self, stream: TextIO, *, source: str, delimiter: str = ",", quotechar: str = '"'
-    ) -> None:
-        self.source = source
-        self.line = 0
-        self._pending: list[str] = []
-        self._reader = csv.reader(self._tap(stream), delimiter=delimiter, quotechar=quotechar)
-
-    def _tap(self, stream: TextIO) -> Iterator[str]:
-        pending = self._pending
-        for text in stream:
-            pending.append(text)
-            yield text
-
-    def __iter__(self) -> Iterator[list[str] | BadRecord]:
-        reader = self._reader
-        pending = self._pending
-        first = True
-        while True:
-            pending.clear()
-            self.line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:  # messages name quotes and limits, never content
-                yield self.bad(BadField("record", f"not valid CSV ({error})"))
-                continue
-            if not row:
-                continue
-            if first:
-                first = False
-                if row[0].startswith(_BOM):
-                    row[0] = row[0][1:]
-            yield row
-
-    def location(self) -> SourceLocation:
-        return SourceLocation(self.source, self.line)
-
-    def bad(self, error: BadField) -> BadRecord:
-        """The current record as a bad one, its raw text kept only for the quarantine."""
-        return BadRecord.of(self.location(), error, "".join(self._pending).rstrip("\r\n"))
-
-    def skipped(self, why: str) -> SkippedLine:
-        """The current record, left out on purpose (a header)."""
-        return SkippedLine(self.location(), why)
-
-
-def split_raw(raw: str, *, delimiter: str = ",", quotechar: str = '"') -> list[str]:
-    """A raw line's fields as CSV, or split at the delimiter where it is not valid CSV."""
-    try:
-        rows = [row for row in csv.reader(raw.splitlines(), delimiter=delimiter,
-                                          quotechar=quotechar) if row]  # fmt: skip
-    except csv.Error:
-        return raw.split(delimiter)
-    return [field for row in rows for field in row]
-
-
-def head_rows(head: list[str], *, delimiter: str = ",") -> list[list[str]]:
-    """The sniffing lines split as CSV (non-empty rows only; stops at the first CSV error)."""
-    rows: list[list[str]] = []
-    with contextlib.suppress(csv.Error):
-        rows.extend(row for row in csv.reader(head, delimiter=delimiter) if row)
-    return rows
-
-
-def printable(text: str, field: str) -> str:
-    """`text` if it holds no control or format characters (a NUL cannot even be stored)."""
-    if not text.isprintable():
-        raise BadField(field, "not printable text")
-    return text
-
-
-def columns_problem(found: int, expected: int, *, at_least: bool = False) -> BadField:
-    more = "at least " if at_least else ""
-    return BadField("columns", f"expected {more}{expected}, found {found}")
-
-
 class GenericCsvParser:
     """Reads any CSV layout a `ColumnMapping` describes."""
 
@@ -185,6 +105,8 @@ class GenericCsvParser:
             raise MappingInvalid(source, problems)
         self.mapping = mapping
         self._agent_at = _positions(mapping, None).get("agent_id")
+        self._at = None if mapping.header else _positions(mapping, None)
+        """Each mapped field's column, once known (with a header, once `parse` read it)."""
 
     @classmethod
     def from_file(cls, path: Path | str) -> GenericCsvParser:
@@ -214,6 +136,7 @@ class GenericCsvParser:
                 positions = _positions(mapping, (row, rows.location()))
                 reader = _RowReader(mapping, positions, zone, limits)
                 self._agent_at = reader.at.get("agent_id")
+                self._at = reader.at
                 yield rows.skipped("header")
                 continue
             if len(row) < reader.width:
@@ -235,6 +158,25 @@ class GenericCsvParser:
             return []
         fields = split_raw(raw, delimiter=self.mapping.delimiter, quotechar=self.mapping.quotechar)
         return fields[at : at + 1]
+
+    def party_fields(self, raw: str) -> list[str] | None:
+        """A row as wide as the mapping reads: all its columns but those mapped to the call's
+        id, times and durations (a column also mapped to anything else is kept). None before
+        the columns are known (a header not yet read), or for a row of another width."""
+        at = self._at
+        if at is None:
+            return None
+        mapping = self.mapping
+        row = one_row(raw, delimiter=mapping.delimiter, quotechar=mapping.quotechar)
+        if row is None or len(row) < max(at.values()) + 1:
+            return None
+        return fields_but(row, not_a_party(at, _NOT_A_PARTY))
+
+
+def not_a_party(at: Mapping[str, int], fields: Collection[str]) -> set[int]:
+    """The columns of these fields (times, durations, ids) that no other field shares."""
+    kept = {index for field, index in at.items() if field not in fields}
+    return {index for field, index in at.items() if field in fields} - kept
 
 
 def _positions(

@@ -114,6 +114,7 @@ call_quarantine = Table(
     Column("resolution", String(16), nullable=True),
     Column("key_id", String(36), nullable=True, index=True),
     Column("header", Boolean, nullable=False, server_default=false()),
+    Column("parties_from", String(8), nullable=True),
     comment="Unreadable lines and header rows, each encrypted under a key of its own.",
 )
 Index(

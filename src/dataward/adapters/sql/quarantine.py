@@ -109,10 +109,13 @@ class SqlQuarantineRepository:
                 "tenant_id": line.tenant_id,
                 "line": line.line,
                 "reason": line.reason[:300],
-                "raw_ciphertext": line.ciphertext,
+                "raw_ciphertext": b"" if line.erased else line.ciphertext,
                 "created_at": line.created_at,
-                "key_id": line.key_id,
+                "key_id": None if line.erased else line.key_id,
                 "header": line.header,
+                "parties_from": line.parties_from,
+                "resolved_at": line.created_at if line.erased else None,
+                "resolution": ERASED if line.erased else None,
             }
             for line in lines
         ]
@@ -121,7 +124,11 @@ class SqlQuarantineRepository:
                 insert(_q).returning(_q.c.id, sort_by_parameter_order=True), rows
             ).scalars()
         )
-        self._index(zip(ids, (line.parties for line in lines), strict=True))
+        self._index(
+            (line_id, line.parties)
+            for line_id, line in zip(ids, lines, strict=True)
+            if not line.erased
+        )
         return ids
 
     def _index(self, lines: Iterable[tuple[int, Iterable[bytes]]]) -> None:
@@ -242,10 +249,32 @@ class SqlQuarantineRepository:
         return [_line(row) for row in rows]
 
     def reseal(
-        self, line_id: int, key_id: str, ciphertext: bytes, parties: Iterable[bytes]
+        self,
+        line_id: int,
+        key_id: str,
+        ciphertext: bytes,
+        parties: Iterable[bytes],
+        parties_from: str,
     ) -> None:
         self._connection.execute(
             update(_q).where(_q.c.id == line_id).values(key_id=key_id, raw_ciphertext=ciphertext)
+        )
+        self.reindex(line_id, parties, parties_from)
+
+    def unindexed(self, limit: int) -> list[QuarantinedLine]:
+        rows = self._connection.execute(
+            select(_q)
+            .where(
+                _q.c.parties_from.is_(None), _q.c.resolved_at.is_(None), _q.c.key_id.is_not(None)
+            )
+            .order_by(_q.c.ingest_id, _q.c.id)
+            .limit(limit)
+        )
+        return [_line(row) for row in rows]
+
+    def reindex(self, line_id: int, parties: Iterable[bytes], parties_from: str) -> None:
+        self._connection.execute(
+            update(_q).where(_q.c.id == line_id).values(parties_from=parties_from)
         )
         self._connection.execute(delete(_p).where(_p.c.quarantine_id == line_id))
         self._index([(line_id, parties)])

@@ -96,6 +96,10 @@ class QuarantinedLineOut(BaseModel):
     line: int
     reason: str
     text: str = Field(description="The line as the tenant's file had it")
+    certain: bool = Field(
+        description="Whether the caller is named in a field of the line that can name someone; "
+        "false for a line of no known shape, which may be another person's: read it first"
+    )
 
 
 class InstructionOut(BaseModel):
@@ -132,7 +136,12 @@ def instruct(
         calls=[CallOut.of(view) for view in done.calls],
         quarantined_lines=[
             QuarantinedLineOut(
-                ingest_id=q.ingest_id, source=q.source, line=q.line, reason=q.reason, text=q.text
+                ingest_id=q.ingest_id,
+                source=q.source,
+                line=q.line,
+                reason=q.reason,
+                text=q.text,
+                certain=q.certain,
             )
             for q in done.quarantined
         ],
