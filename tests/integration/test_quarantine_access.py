@@ -90,7 +90,8 @@ def test_lines_naming_someone_erased_before_they_came_are_found_by_number_and_di
     subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
     assert subject is not None
     shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(str(subject.id)), str(subject.id),
         reason="erasure_request",
     )  # fmt: skip
     world.clock.advance(timedelta(days=1))

@@ -12,7 +12,7 @@ which `finish_erasures` (`dataward keys sweep`) destroys.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
@@ -24,6 +24,7 @@ from dataward.domain.subjects import REQUEST_REF, Actor, ErasureReason, Subject,
 from dataward.services.audit import record
 from dataward.services.erased_numbers import remember_erased_numbers
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.processor_limits import require_controller_say
 from dataward.services.quarantine_keys import release_line_keys
 from dataward.services.subjects import SubjectRefused
 
@@ -64,8 +65,10 @@ def shred(
     destroys the key. A restriction that exists to keep the data (for legal claims, or because
     the person chose it over erasure) refuses erasure unless `override` names the DCO's
     recorded assessment (a reference, like a request reference, and only for a role that
-    manages restrictions). With `purge` (the default) the write-ahead logs are then folded in
-    and truncated; a batch passes `purge=False` and purges once at its end.
+    manages restrictions). A tenant's caller is erased by the tenant, or by our own staff only
+    once past its retention (`services.processor_limits`). With `purge` (the default) the
+    write-ahead logs are then folded in and truncated; a batch passes `purge=False` and purges
+    once at its end.
     """
     try:
         why = ErasureReason(reason)
@@ -81,6 +84,7 @@ def shred(
         if subject is None:
             raise NotFound("subject", subject_id)
         require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
+        require_controller_say(uow, actor, subject, why, now.astimezone(UTC).date())
         remembered = 0
         if not subject.erased:
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
