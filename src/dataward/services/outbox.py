@@ -66,6 +66,8 @@ def deliver(
             found = uow.requests.get(request_id)
             sealed = uow.requests.contact(request_id)
             events = list(uow.requests.timeline(request_id))
+            tenant = found[0].tenant_id if found is not None else None
+            tenant_name = _tenant_name(uow, tenant)
         if found is None:
             continue
         if sealed is None and letter not in TO_CONTROLLER:  # nobody to write to: say so
@@ -83,6 +85,7 @@ def deliver(
             recipient = contact.get("email", "")
             if payload is not None:  # e.g. a one-time code, sealed until it is sent
                 context["payload"] = vault.open(str(request.id), payload)
+            context["details"] = letter_details(letter, context, tenant_name)
             if letter in TO_CONTROLLER:  # the tenant's controller, about this requester
                 recipient = json.loads(context.pop("payload"))["to"]
                 context["requester_email"] = contact.get("email") or "no e-mail address given"
@@ -104,6 +107,29 @@ def deliver(
             uow.commit()
         sent += 1
     return Delivery(sent, failed, abandoned)
+
+
+JSON_PAYLOAD = frozenset({"forwarded_to_controller"})
+"""Letters whose sealed payload is a JSON object of facts for the letter (`details`), not text
+to quote."""
+
+
+def letter_details(letter: str, context: dict[str, Any], tenant_name: str | None) -> dict[str, Any]:
+    """The facts a letter states beyond the request itself: the tenant a request about call
+    data concerns, and what a sealed JSON payload carries (then no longer quoted as text)."""
+    details: dict[str, Any] = {}
+    if tenant_name is not None:
+        details["tenant"] = tenant_name
+    if letter in JSON_PAYLOAD and context.get("payload"):
+        details.update(json.loads(context.pop("payload")))
+    return details
+
+
+def _tenant_name(uow: UnitOfWork, tenant_id: str | None) -> str | None:
+    if tenant_id is None:
+        return None
+    tenant = uow.tenants.get(tenant_id)
+    return tenant.name if tenant is not None else None
 
 
 def _context(
