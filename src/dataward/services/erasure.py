@@ -11,6 +11,7 @@ which `finish_erasures` (`dataward keys sweep`) destroys.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -56,6 +57,7 @@ def shred(
     request_ref: str | None = None,
     override: str | None = None,
     purge: bool = True,
+    letters: Sequence[tuple[str, bytes]] = (),
 ) -> ShredReport:
     """Crypto-shred a subject: unlink and delete it, leave a tombstone, then destroy its key.
 
@@ -68,7 +70,8 @@ def shred(
     manages restrictions). A tenant's caller is erased by the tenant, or by our own staff only
     once past its retention (`services.processor_limits`). With `purge` (the default) the
     write-ahead logs are then folded in and truncated; a batch passes `purge=False` and purges
-    once at its end.
+    once at its end. `letters` (kind, sealed payload) are queued on the request `request_ref`
+    names, in the erasure's transaction: the notices to its recipients (Art. 19).
     """
     try:
         why = ErasureReason(reason)
@@ -90,6 +93,9 @@ def shred(
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
             remembered = remember_erased_numbers(uow, vault, subject, now)
         removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)
+        if request_ref is not None:
+            for letter, payload in letters:
+                uow.requests.queue_letter(request_ref, letter, now, payload)
         record(
             uow,
             clock,

@@ -29,6 +29,7 @@ SUBJECTS = {
     "verification_code": "Your code to confirm your request",
     "controller_notice": "A data subject request about your call data",
     "restriction_lifting": "The restriction on your data will be lifted",
+    "recipient_notice": "Personal data we disclosed to you was changed",
 }
 _KIND_WORDS = {
     RequestType.ACCESS: "access",
