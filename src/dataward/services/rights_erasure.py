@@ -154,16 +154,17 @@ def fulfil_erasure(
     kept_kinds = {s.type for s in stored if held is not None and held.keeps(s.type)}
     if kept_kinds and held is not None and held.rule is not None:
         _refuse_undated_hold(register, held.rule.key, subject, last_transaction)
-    with uow:  # noted first: a retry after the erasure finds what it was doing
-        uow.requests.set_outcome(
-            request.id, {ERASING: str(subject.id), "recipients": list(recipients)}
-        )
-        uow.commit()
     partly = bool(kept_kinds) and held is not None and held.rule is not None
     notices = prepare_notices(
         uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
         NoticeOf(Change.ERASURE, kept=partly),
     )  # fmt: skip
+    with uow:  # noted first: a retry after the erasure finds what it was doing
+        uow.requests.set_outcome(
+            request.id,
+            {ERASING: str(subject.id), "recipients": list(recipients), **notices.outcome()},
+        )
+        uow.commit()
     if not partly or held is None:
         result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients,
                             notices)  # fmt: skip
@@ -220,12 +221,15 @@ def _interrupted(
         return None
     subject_id = UUID(str(noted[ERASING]))
     recipients = [str(r) for r in noted.get("recipients", [])]
+    told = tuple(str(r) for r in noted.get("recipients_told", []))  # told with the erasure
+    untold = tuple(str(r) for r in noted.get("recipients_not_told", []))
     notes = ["erased earlier; the request is completed now"]
     tombstone = uow.subjects.tombstone(subject_id)
     if tombstone is not None and tombstone.request_ref == str(request.id):
         return ErasureResult(
-            request.id, subject_id, {}, None, recipients, 0, key_destroyed=True, notes=notes
-        )
+            request.id, subject_id, {}, None, recipients, 0, key_destroyed=True, notes=notes,
+            recipients_told=told, recipients_not_told=untold,
+        )  # fmt: skip
     hold = uow.holds.get(str(subject_id))
     if hold is None or hold.request_id != str(request.id):
         return None
@@ -235,7 +239,8 @@ def _interrupted(
     )  # fmt: skip
     return ErasureResult(
         request.id, subject_id, {}, kept, recipients, 0, key_destroyed=False, notes=notes,
-        not_done=_kept_items(uow, register, hold, subject_id),
+        not_done=_kept_items(uow, register, hold, subject_id), recipients_told=told,
+        recipients_not_told=untold,
     )  # fmt: skip
 
 
