@@ -258,6 +258,8 @@ def fulfil_portability(
 
 
 _ITEM_CATEGORY = {"consents": CONSENT_CATEGORY, "calls": TELEPHONY}
+"""The category of each item `collect_portability_package` may withhold besides identifiers
+(a new kind of item needs its category here, or its letter could not say what it is)."""
 
 
 def _left_out(
@@ -275,7 +277,7 @@ def _left_out(
             category = identifier_category(IdentifierType(kind), subject)
             what = f"your {kind.replace('_', ' ')}"
         else:
-            category = _ITEM_CATEGORY.get(label, TELEPHONY)
+            category = _ITEM_CATEGORY[label]
             what = f"your {label}"
         rule_key = register.category(category).retention or register.default_call_retention
         outcome = held_until(
