@@ -54,13 +54,12 @@ def test_the_active_register_is_served(client: TestClient) -> None:
     assert len(body["sha256"]) == 64
 
 
-def test_ropa_in_each_format(client: TestClient) -> None:
-    assert client.get("/api/v1/register/ropa").json()["controller"]
-    csv = client.get("/api/v1/register/ropa", params={"format": "csv"})
-    assert csv.headers["content-type"].startswith("text/csv")
-    assert csv.text.count("\n") > 10
-    html = client.get("/api/v1/register/ropa", params={"format": "html"})
-    assert "Record of processing" in html.text
+def test_the_ropa_is_kept_for_the_ico_not_published(client: TestClient) -> None:
+    """It names each customer and its contact (Art. 30(2)(a)): a staff token is needed, and
+    its formats are tested with one (tests.e2e.test_processor_limits)."""
+    response = client.get("/api/v1/register/ropa")
+    assert response.status_code == 401
+    assert_error_shape(response.json(), "unauthenticated")
 
 
 def test_notice_is_html_and_markdown(client: TestClient) -> None:
@@ -115,7 +114,7 @@ def test_a_javascript_link_in_a_register_is_named_by_field_and_line(client: Test
 
 
 def test_bad_query_values_use_the_same_shape(client: TestClient) -> None:
-    response = client.get("/api/v1/register/ropa", params={"format": "pdf"})
+    response = client.get("/api/v1/register/notice", params={"format": "pdf"})
     assert response.status_code == 422
     assert_error_shape(response.json(), "invalid_request")
 

@@ -16,7 +16,6 @@ PUBLIC = {
     ("GET", "/api/v1/register"),
     ("GET", "/api/v1/register/versions"),
     ("POST", "/api/v1/register/check"),
-    ("GET", "/api/v1/register/ropa"),
     ("GET", "/api/v1/register/notice"),
     ("GET", "/api/v1/register/export/fides"),
     ("GET", "/api/v1/register/export/dpv"),

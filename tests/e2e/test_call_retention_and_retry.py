@@ -19,8 +19,9 @@ from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli.main import app
 from dataward.services.orphan_keys import GRACE, destroy_orphan_keys
+from dataward.services.staff import issue_token
 from dataward.services.subjects import find_subject
-from tests.e2e.conftest import Api
+from tests.e2e.conftest import SETUP, Api
 
 runner = CliRunner()
 CALLS = (
@@ -64,10 +65,15 @@ def test_a_tenant_with_the_longest_retention_can_erase_its_caller(api: Api) -> N
         tenant_id="tenant-long",
     )  # fmt: skip
     assert found is not None
-    erased = api.client.delete(
+    register = api.container.active_register.get(api.container.uow(read_only=True)).register
+    admin = issue_token(
+        api.container.uow(), api.container.clock, register, SETUP, actor_id="admin-long",
+        role="tenant_admin", tenant_id="tenant-long",
+    ).token  # fmt: skip
+    erased = api.client.delete(  # by the tenant, the controller: we may not on our own
         f"/api/v1/subjects/{found.id}",
         params={"reason": "erasure_request"},
-        headers=api.as_("dco"),
+        headers={"Authorization": f"Bearer {admin}"},
     )
     assert erased.status_code == 200, erased.text
     assert find_subject(

@@ -292,7 +292,8 @@ def test_shredding_a_caller_unlinks_their_calls_and_keeps_the_reports(world: Wor
         rollups = list(uow.rollups.read(TENANT_A, "hour"))
     assert caller is not None
     report = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(caller.id),
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(str(caller.id)), str(caller.id),
         reason="erasure_request", request_ref=None,
     )  # fmt: skip
     assert report.removed.get("calls") == 1

@@ -35,7 +35,8 @@ from tests.integration.world import World
 
 def _shred(world: World, subject_id: str) -> None:
     shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, subject_id,
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(subject_id), subject_id,
         reason="erasure_request",
     )  # fmt: skip
 

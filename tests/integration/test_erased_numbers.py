@@ -100,7 +100,8 @@ def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
     """Erase the caller through one of the doors erasure takes."""
     if door == "shred":
         shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, subject_id,
+            world.uow(), world.vault, world.clock, world.register,
+            world.who_erases(subject_id), subject_id,
             reason="erasure_request",
         )  # fmt: skip
         return

@@ -21,7 +21,6 @@ from dataward.services.ingest import ingest
 from dataward.services.quarantine import list_quarantine
 from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_erasure import (
-    DCO,
     EPOCH,
     OPERATOR,
     TENANT,
@@ -108,7 +107,8 @@ def _shred_caller(world: World, caller: Caller) -> dict[str, int]:
     subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
     assert subject is not None
     return shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(str(subject.id)), str(subject.id),
         reason="erasure_request",
     ).removed  # fmt: skip
 

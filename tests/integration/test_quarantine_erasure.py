@@ -101,7 +101,8 @@ def _ingested(world: World, path: Path) -> int:
 
 def _by_shred(world: World, _fake: Faker, subject_id: str) -> dict[str, Any]:
     report = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, subject_id,
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(subject_id), subject_id,
         reason="erasure_request",
     )  # fmt: skip
     return report.removed

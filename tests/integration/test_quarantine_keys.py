@@ -30,7 +30,6 @@ from dataward.services.quarantine_ports import NewQuarantineLine
 from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
-    DCO,
     EPOCH,
     OPERATOR,
     TENANT,
@@ -57,7 +56,8 @@ def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> 
 
 def _shred(world: World, subject_id: str, vault: SqlVault | None = None) -> dict[str, int]:
     return shred(
-        world.uow(), vault or world.vault, world.clock, world.register, DCO, subject_id,
+        world.uow(), vault or world.vault, world.clock, world.register,
+        world.who_erases(subject_id), subject_id,
         reason="erasure_request",
     ).removed  # fmt: skip
 

@@ -20,7 +20,6 @@ from dataward.services.quarantine import export_quarantine, list_quarantine
 from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
-    DCO,
     EPOCH,
     OPERATOR,
     TENANT,
@@ -42,7 +41,8 @@ def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> 
 
 def _shred(world: World, subject_id: str) -> dict[str, int]:
     return shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, subject_id,
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(subject_id), subject_id,
         reason="erasure_request",
     ).removed  # fmt: skip
 

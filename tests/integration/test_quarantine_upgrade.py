@@ -30,7 +30,6 @@ from dataward.services.setup import parser_for
 from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
-    DCO,
     EPOCH,
     OPERATOR,
     TENANT,
@@ -140,7 +139,8 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
     assert subject is not None
 
     removed = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(str(subject.id)), str(subject.id),
         reason="erasure_request",
     ).removed  # fmt: skip
 

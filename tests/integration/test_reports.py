@@ -196,7 +196,8 @@ def test_queue_reports_survive_erasing_the_caller(loaded: tuple[World, str]) -> 
     caller = find_subject(world.uow(), world.vault, "phone", x, tenant_id=TENANT_A)
     assert caller is not None
     shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(caller.id),
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(str(caller.id)), str(caller.id),
         reason="erasure_request",
     )  # fmt: skip
     assert _cells(_report(world, ReportBy.QUEUE, Period.DAY)) == before

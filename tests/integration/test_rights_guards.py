@@ -136,7 +136,7 @@ def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fa
                        **contact),  # type: ignore[arg-type]
         )  # fmt: skip
         return fulfil_restriction(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
         )
 
     with_address = restricted(contact_email=fake.email())

@@ -60,7 +60,7 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
 
     def fulfil() -> object:
         return fulfil_restriction(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
         )
 
     read()  # before: correspondence may read the address

@@ -47,6 +47,14 @@ def dco_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
     return shred(world.uow(), world.vault, world.clock, world.register, DCO, subject_id, **options)
 
 
+def controller_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
+    """A tenant's caller erased by the tenant's own administrator, the controller."""
+    actor = world.who_erases(subject_id)
+    return shred(
+        world.uow(), world.vault, world.clock, world.register, actor, subject_id, **options
+    )
+
+
 def dco_creates(world: World, command: NewSubject) -> Subject:
     return create_subject(world.uow(), world.vault, world.clock, world.register, DCO, command)
 
@@ -153,7 +161,7 @@ def test_a_child_is_flagged_for_the_dco(world: World, fake: Faker) -> None:
 def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker) -> None:
     phone = uk_mobile(fake)
     subject_id = new_caller(world, phone)
-    report = dco_shreds(
+    report = controller_shreds(
         world,
         subject_id,
         reason="erasure_request",
@@ -169,7 +177,7 @@ def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker)
     assert erased.status is SubjectStatus.ERASED
     assert stone is not None
     assert (stone.reason, stone.request_ref) == ("erasure_request", "R-1")
-    again = dco_shreds(
+    again = controller_shreds(
         world,
         subject_id,
         reason="erasure_request",
@@ -324,7 +332,9 @@ def test_a_missing_or_unreadable_master_key_is_a_clear_error(tmp_path: Path) -> 
 def test_a_restriction_that_keeps_the_data_refuses_erasure_until_lifted_or_overridden(
     world: World, fake: Faker
 ) -> None:
-    subject_id = new_caller(world, uk_mobile(fake))
+    subject_id = str(
+        dco_creates(world, NewSubject(kind="end_user", identifiers=[("email", fake.email())])).id
+    )
     apply_restriction(
         world.uow(),
         world.clock,
@@ -384,7 +394,7 @@ def test_an_interrupted_shred_is_finished_by_the_sweep(
 
     monkeypatch.setattr(world.vault, "destroy_key", power_cut)
     with pytest.raises(OSError, match="went away"):
-        dco_shreds(
+        controller_shreds(
             world,
             subject_id,
             reason="erasure_request",

@@ -37,6 +37,17 @@ class World:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
 
+    def who_erases(self, subject_id: UUID | str) -> Actor:
+        """Who erases the subject on their own word: a tenant's caller, the tenant's own
+        administrator (the controller; we are its processor and may not, on our own); one of
+        our own subjects, the DCO."""
+        with self.uow() as uow:
+            subject = uow.subjects.get(subject_id)
+        tenant = subject.tenant_id if subject is not None else None
+        if tenant is None:
+            return Actor(id="staff-dco", role="dco")
+        return Actor(id=f"admin-{tenant}", role="tenant_admin", tenant_id=tenant)
+
     def working_request(self, actor: Actor, command: NewRequest) -> UUID:
         """A request received, its requester's identity asked for and verified (with the
         evidence staff record), and started: ready to be carried out."""

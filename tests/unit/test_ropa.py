@@ -25,7 +25,7 @@ from dataward.domain.register import (
 from dataward.domain.ropa import (
     CONTROLLER_EXTRAS,
     CONTROLLER_FIELDS,
-    DEFAULT_CONTROLLERS,
+    NO_CONTROLLERS,
     PROCESSOR_EXTRAS,
     PROCESSOR_FIELDS,
     build_ropa,
@@ -305,18 +305,19 @@ def test_sources_come_from_the_subject_kinds_collection_methods(register: Regist
     assert set(entry.sources) == expected
 
 
-def test_processor_entries_name_each_customer_as_controller_by_default(
+def test_with_no_tenant_the_processor_entries_say_so_not_a_placeholder(
     register: Register,
 ) -> None:
     for entry in build_ropa(register).processor:
-        assert entry.columns()["controllers"] == (DEFAULT_CONTROLLERS,)
-    assert "tenant register" in DEFAULT_CONTROLLERS
+        assert entry.columns()["controllers"] == (NO_CONTROLLERS,)
+    assert "none" in NO_CONTROLLERS
+    assert "tenant register" not in NO_CONTROLLERS  # no pointer to a list kept elsewhere
 
 
 def test_named_customers_are_listed_as_the_controllers(register: Register) -> None:
     customers = [("Example Contact Centre Ltd", "dpo@example.org")]
     _, _, processor = _csv_entries(register)
-    assert "tenant register" in processor["telephony_reporting"]["controllers"]
+    assert processor["telephony_reporting"]["controllers"] == NO_CONTROLLERS
     named = csv.DictReader(io.StringIO(render_ropa(register, "csv", controllers=customers)))
     row = next(r for r in named if r["key"] == "telephony_reporting")
     assert row["controllers"] == "Example Contact Centre Ltd (dpo@example.org)"

@@ -264,6 +264,10 @@ class Recipient(_Model):
         default=False,
         description="May use the data for its own purposes (never for service providers)",
     )
+    contact: MailAddress | None = Field(
+        default=None,
+        description="Where we tell it of a rectification, erasure or restriction (Art. 19)",
+    )
 
 
 class Processor(_Model):

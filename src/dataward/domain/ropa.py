@@ -36,9 +36,9 @@ from dataward.domain.wording import (
 
 NONE = "none"
 NO_TRANSFERS = "none: the data is not transferred outside the UK"
-DEFAULT_CONTROLLERS = (
-    "each customer (tenant) on whose behalf we process; listed per tenant in the tenant register"
-)
+NO_CONTROLLERS = "none: no customer (tenant) is recorded"
+"""What the controllers field says when the tenants table holds no tenant (Art. 30(2)(a) names
+each controller; there is none to name)."""
 
 # Art. 30(1)(a)-(g), then what the ICO recommends recording beside them.
 CONTROLLER_FIELDS: tuple[str, ...] = (
@@ -147,7 +147,7 @@ class ProcessorEntry:
     def columns(self) -> dict[str, tuple[str, ...]]:
         return {
             "processor": (self.processor.text(),),
-            "controllers": tuple(c.text() for c in self.controllers) or (DEFAULT_CONTROLLERS,),
+            "controllers": tuple(c.text() for c in self.controllers) or (NO_CONTROLLERS,),
             "representative": (NONE,),
             "dco": (self.dco.text(),),
             "processing": (
@@ -175,7 +175,8 @@ class RecordOfProcessing:
 def build_ropa(
     register: Register, controllers: Sequence[tuple[str, str]] = ()
 ) -> RecordOfProcessing:
-    """The Art. 30 record; `controllers` lists the customers (name, contact) we process for."""
+    """The Art. 30 record; `controllers` lists the customers (name, contact) we process for:
+    every tenant, from the tenants table (`services.ropa_controllers`)."""
     organisation = _organisation(register)
     dco = contact_party(register.contacts.data_compliance_officer)
     customers = tuple(Party(name, (contact,) if contact else ()) for name, contact in controllers)

@@ -6,7 +6,8 @@ What is collected (a reasonable and proportionate search, Art. 15(1A)):
 - subject: the record itself (kind, status, dates);
 - identifiers: opened through the gate (`services.disclosure.read_identifiers`), each
   decision recorded; only the subject's own identifiers are ever decrypted;
-- consents, restrictions, objections, rights requests and their timelines;
+- consents, restrictions, objections, rights requests and their timelines, and the recipients
+  told of each correction, erasure or restriction they asked for (Art. 19);
 - audit: every audit entry about the subject (staff are named by role, not by id);
 - calls: the calls where the subject is a party, after a gate decision on their telephony
   data. The other parties are third parties (Art. 15(4)): their references are not followed
@@ -92,6 +93,7 @@ def collect_access_package(
             uow.requests.for_subject(subject_id), key=lambda r: (r.received, str(r.id))
         )
         timelines = {r.id: list(uow.requests.timeline(r.id)) for r in requests}
+        outcomes = {r.id: uow.requests.outcome_of(r.id) or {} for r in requests}
         calls: list[Any] = []
         if request.tenant_id is None:
             withheld.append(Withheld("calls", _PROCESSOR_CALLS))
@@ -211,6 +213,7 @@ def collect_access_package(
                 for t in timelines[r.id]
             ),
         ),
+        _recipients_told(gate.register, requests, outcomes),
         Dataset(
             "audit",
             "Our audit log's entries about you (who did what with your data, and why)",
@@ -274,6 +277,27 @@ def _identifiers(
         "identifiers", "Your identifiers as we hold them (decrypted for this copy only)",
         ("type", "value"), rows,
     )  # fmt: skip
+
+
+def _recipients_told(
+    register: Register, requests: list[RightsRequest], outcomes: dict[Any, dict[str, Any]]
+) -> Dataset:
+    """Whom we told of each correction, erasure or restriction of the person's data (Art. 19:
+    they are entitled to know who the recipients are)."""
+    known = {r.key: r for r in register.recipients}
+    rows = tuple(
+        (str(r.id), r.type.value, known[key].name if key in known else key,
+         known[key].description if key in known else "")
+        for r in requests
+        for key in (str(k) for k in outcomes[r.id].get("recipients_told") or [])
+    )  # fmt: skip
+    return Dataset(
+        "recipients_told",
+        "Those we had disclosed your data to, and told when we corrected, erased or restricted "
+        "it at your request (UK GDPR Art. 19)",
+        ("request_id", "request_type", "recipient", "who they are"),
+        rows,
+    )
 
 
 def _subject_dataset(subject: Subject) -> Dataset:

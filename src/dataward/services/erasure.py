@@ -11,8 +11,9 @@ which `finish_erasures` (`dataward keys sweep`) destroys.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
@@ -25,6 +26,7 @@ from dataward.services.audit import record
 from dataward.services.erased_numbers import remember_erased_numbers
 from dataward.services.litigation_holds import refuse_if_held
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.processor_limits import require_controller_say
 from dataward.services.quarantine_keys import release_line_keys
 from dataward.services.subjects import SubjectRefused
 
@@ -56,6 +58,7 @@ def shred(
     request_ref: str | None = None,
     override: str | None = None,
     purge: bool = True,
+    letters: Sequence[tuple[str, bytes]] = (),
 ) -> ShredReport:
     """Crypto-shred a subject: unlink and delete it, leave a tombstone, then destroy its key.
 
@@ -66,8 +69,12 @@ def shred(
     (`services.litigation_holds`). A restriction that exists to keep the data (for legal
     claims, or because the person chose it over erasure) refuses erasure unless `override`
     names the DCO's recorded assessment (a reference, like a request reference, and only for a
-    role that manages restrictions). With `purge` (the default) the write-ahead logs are then
-    folded in and truncated; a batch passes `purge=False` and purges once at its end.
+    role that manages restrictions). A tenant's caller is erased by the tenant, or by our own
+    staff only once past its retention (`services.processor_limits`). With `purge` (the
+    default) the write-ahead logs are then folded in and truncated; a batch passes
+    `purge=False` and purges once at its end. `letters` (kind, sealed payload) are queued on
+    the request `request_ref` names, in the erasure's transaction: the notices to its
+    recipients (Art. 19).
     """
     try:
         why = ErasureReason(reason)
@@ -83,12 +90,16 @@ def shred(
         if subject is None:
             raise NotFound("subject", subject_id)
         require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
+        require_controller_say(uow, actor, subject, why, now.astimezone(UTC).date())
         remembered = 0
         if not subject.erased:
             refuse_if_held(uow, subject)
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
             remembered = remember_erased_numbers(uow, vault, subject, now)
         removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)
+        if request_ref is not None:
+            for letter, payload in letters:
+                uow.requests.queue_letter(request_ref, letter, now, payload)
         record(
             uow,
             clock,

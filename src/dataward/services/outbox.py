@@ -24,12 +24,16 @@ from dataward.services.ports import Mailer, UnitOfWork, Vault
 
 MAX_ATTEMPTS = 8
 _REASONED = {"refusal": RequestEvent.REFUSE, "extension_notice": RequestEvent.EXTEND,
-             "fee_request": RequestEvent.ASK_FEE}  # fmt: skip
+             "fee_request": RequestEvent.ASK_FEE,
+             "completion": RequestEvent.COMPLETE_PARTIALLY}  # fmt: skip
 
 Renderer = Callable[..., tuple[str, str]]
 TO_CONTROLLER = frozenset({"controller_notice"})
 """Letters that go to a tenant's controller contact (its address sealed in the payload),
 not to the requester."""
+TO_RECIPIENT = frozenset({"recipient_notice"})
+"""Letters that go to a recipient of the person's data (Art. 19; `services.recipient_notices`):
+the address and all the letter says sealed in the payload, nothing of the requester's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +70,15 @@ def deliver(
             found = uow.requests.get(request_id)
             sealed = uow.requests.contact(request_id)
             events = list(uow.requests.timeline(request_id))
+            known = _Known(
+                _tenant_name(uow, found[0].tenant_id if found is not None else None),
+                uow.requests.outcome_of(request_id) or {},
+            )
         if found is None:
             continue
-        if sealed is None and letter not in TO_CONTROLLER:  # nobody to write to: say so
+        if letter in TO_RECIPIENT:  # the requester's address is no business of a recipient
+            sealed = None
+        elif sealed is None and letter not in TO_CONTROLLER:  # nobody to write to: say so
             abandoned += 1
             with uow:
                 uow.requests.letter_failed(
@@ -80,12 +90,10 @@ def deliver(
         try:
             contact = json.loads(vault.open(str(request.id), sealed)) if sealed else {}
             context = _context(request, due_on, register, contact, events, letter)
-            recipient = contact.get("email", "")
             if payload is not None:  # e.g. a one-time code, sealed until it is sent
                 context["payload"] = vault.open(str(request.id), payload)
-            if letter in TO_CONTROLLER:  # the tenant's controller, about this requester
-                recipient = json.loads(context.pop("payload"))["to"]
-                context["requester_email"] = contact.get("email") or "no e-mail address given"
+            context["details"] = letter_details(letter, context, register, known)
+            recipient = _address(letter, context, contact)
             subject, body = render(letter, **context)
             mailer.send(recipient, subject, body)
         except KeyUnavailable:
@@ -104,6 +112,58 @@ def deliver(
             uow.commit()
         sent += 1
     return Delivery(sent, failed, abandoned)
+
+
+def _address(letter: str, context: dict[str, Any], contact: dict[str, str]) -> str:
+    """Where the letter goes (the requester, unless the letter is to someone else), with the
+    context set for that addressee."""
+    if letter in TO_CONTROLLER:  # the tenant's controller, about this requester
+        context["requester_email"] = contact.get("email") or "no e-mail address given"
+        return str(json.loads(context.pop("payload"))["to"])
+    if letter in TO_RECIPIENT:  # a recipient of the person's data, greeted by its own name
+        context["name"] = context["details"].get("recipient", "")
+        return str(context["details"].pop("to"))
+    return contact.get("email", "")
+
+
+JSON_PAYLOAD = frozenset({"forwarded_to_controller", *TO_RECIPIENT})
+"""Letters whose sealed payload is a JSON object of facts for the letter (`details`), not text
+to quote."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What the outbox read of a request besides the request: its tenant's name, if it is
+    about a tenant's call data, and the outcome stored when it was carried out."""
+
+    tenant: str | None
+    outcome: dict[str, Any]
+
+
+def letter_details(
+    letter: str, context: dict[str, Any], register: Register, known: _Known
+) -> dict[str, Any]:
+    """The facts a letter states beyond the request itself: the tenant a request about call
+    data concerns; for a completion, what was not done and why, and the recipients told of the
+    change (Art. 19); and what a sealed JSON payload carries (then no longer quoted as text)."""
+    details: dict[str, Any] = {}
+    if known.tenant is not None:
+        details["tenant"] = known.tenant
+    if letter == "completion":
+        details["not_done"] = list(known.outcome.get("not_done") or [])
+        names = {r.key: r.name for r in register.recipients}
+        told = known.outcome.get("recipients_told") or []
+        details["recipients_told"] = [names.get(str(key), str(key)) for key in told]
+    if letter in JSON_PAYLOAD and context.get("payload"):
+        details.update(json.loads(context.pop("payload")))
+    return details
+
+
+def _tenant_name(uow: UnitOfWork, tenant_id: str | None) -> str | None:
+    if tenant_id is None:
+        return None
+    tenant = uow.tenants.get(tenant_id)
+    return tenant.name if tenant is not None else None
 
 
 def _context(

@@ -13,7 +13,8 @@ Outcome: all provided data qualified: the request is completed. Some provided da
 none did: it is completed partially (Art. 12(4): the person is told, within the month, what was
 not given and why, and of the right to complain). The answer is always sent, so the reasons
 reach the person: the ZIP holds the refused items and their reasons, and the completion letter
-carries its link.
+carries its link and states each item left out, why and until when we keep it
+(`domain.not_done`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
+from dataward.domain.legal_hold import held_until
+from dataward.domain.not_done import NotDone, not_portable
 from dataward.domain.register import LawfulBasis, Register, Role
 from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
@@ -235,6 +238,9 @@ def fulfil_portability(
     package, partial = collect_portability_package(
         uow, vault, clock, Gate(register), actor, request, subject_id
     )
+    with uow:
+        subject = uow.subjects.get(subject_id)
+    not_done = [item.as_dict() for item in _left_out(register, subject, package)]
     exported = ", ".join(f"{d.name} {len(d.rows)}" for d in package.datasets)
     refused = "; ".join(f"{w.item}: {w.reason}" for w in package.withheld)
     reason = f"portability: exported {exported}" + (f"; refused {refused}" if refused else "")
@@ -245,6 +251,38 @@ def fulfil_portability(
         outcome={
             "exported": {d.name: len(d.rows) for d in package.datasets},
             "refused": [{"item": w.item, "reason": w.reason} for w in package.withheld],
+            "not_done": not_done,
         },
     )  # fmt: skip
     return PortabilityDelivered(request.id, link, package, partial)
+
+
+_ITEM_CATEGORY = {"consents": CONSENT_CATEGORY, "calls": TELEPHONY}
+"""The category of each item `collect_portability_package` may withhold besides identifiers
+(a new kind of item needs its category here, or its letter could not say what it is)."""
+
+
+def _left_out(
+    register: Register, subject: Subject | None, package: SubjectPackage
+) -> list[NotDone]:
+    """The letter's items for what the export leaves out: each item, why, and until when we
+    keep it (its category's retention, on this person's dates where we know them)."""
+    if subject is None:
+        return []
+    purposes = purposes_for_kind(register, subject.kind)
+    items = []
+    for withheld in package.withheld:
+        label, _, kind = withheld.item.partition(": ")
+        if kind in {t.value for t in IdentifierType}:
+            category = identifier_category(IdentifierType(kind), subject)
+            what = f"your {kind.replace('_', ' ')}"
+        else:
+            category = _ITEM_CATEGORY[label]
+            what = f"your {label}"
+        rule_key = register.category(category).retention or register.default_call_retention
+        outcome = held_until(
+            register, register.retention_rule(rule_key),
+            relationship_end=subject.relationship_end, last_transaction=None,
+        )  # fmt: skip
+        items.append(not_portable(register, what, category, withheld.reason, purposes, outcome))
+    return items

@@ -2,7 +2,8 @@
 
 Such a request is not answered on its substance (legal-rules A9). It is logged, forwarded to
 the tenant's controller contact within the agreed working days (`RightsRequest.forward_within`)
-with a letter to that contact, and the requester is told where it went. The tenant's
+with a letter to that contact, and the requester is told where it went: the tenant by name and
+its contact route, with no answer date of ours (the tenant answers, on its own clock). The tenant's
 administrator may then instruct us to export that caller's calls within the tenant, with the
 quarantined lines that name the caller (bad lines of the tenant's files, in plain text: the
 controller asked for what we hold of the person), or to erase the caller, which empties those
@@ -88,10 +89,12 @@ def forward_to_controller(
     if not vault.has_key(str(request.id)):  # a request taken by phone has no key of its own
         vault.create_keys([str(request.id)])
     payload = vault.seal(str(request.id), json.dumps({"to": address}))
+    # the requester is told who answers them and how to reach it: the tenant, by its contact
+    told = vault.seal(str(request.id), json.dumps({"tenant": tenant.name, "contact": address}))
     return advance(
         uow, clock, holidays, gate.register, actor, request.id, RequestEvent.FORWARD,
         reason=f"forwarded to the controller of tenant {tenant.id}",
-        letters=((CONTROLLER_LETTER, payload),),
+        letters=((CONTROLLER_LETTER, payload),), letter_payload=told,
     )  # fmt: skip
 
 

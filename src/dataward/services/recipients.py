@@ -5,6 +5,11 @@ decision is in the audit log with the subject's reference, the purpose and the c
 recipient may have received a category of the subject's data when the gate allowed it for a
 purpose the register lets that recipient receive (`domain.legal_hold.recipients_told`). The
 list is therefore the recipients *that may have received it*, never narrower than the truth.
+
+Reads made to answer the person's own rights requests (`ANSWERING`: a copy of their data, the
+identifier an Art. 19 notice names them by) are no disclosure: what they read goes to the person,
+or to the recipients already listed. Counting them would make every later change of the person's
+data go to our professional advisers, with an identifier of theirs, though nothing went to them.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from dataward.domain.legal_hold import recipients_told
 from dataward.domain.register import Register
 from dataward.services.ports import UnitOfWork
 
+ANSWERING = "rights_and_complaints"
+"""The purpose our own subjects' data is read under to answer their rights requests."""
+
 
 def disclosed_pairs(uow: UnitOfWork, subject_id: UUID | str) -> set[tuple[str, str]]:
     """(purpose, category) of every gate decision that allowed the subject's data (call inside
@@ -29,6 +37,7 @@ def disclosed_pairs(uow: UnitOfWork, subject_id: UUID | str) -> set[tuple[str, s
             entry.action == AuditAction.GATE_DECISION.value
             and entry.decision == DenialReason.PERMITTED.value
             and entry.purpose
+            and entry.purpose != ANSWERING
             and entry.details.get("category")
         ):
             pairs.add((entry.purpose, str(entry.details["category"])))

@@ -6,8 +6,9 @@ key, so the old value can no longer be found by its blind index. A value that al
 to another subject is refused (which subject is not said). Instead of, or as well as,
 corrections the person may add a supplementary statement; it is sealed under their key too.
 
-Recipients that may have received the corrected data are listed for notice (Art. 19). The
-request completes with a summary naming kinds and recipients, never an old or new value.
+Recipients that may have received the corrected data are each sent a notice (Art. 19,
+`services.recipient_notices`), queued in the transaction of the correction. The request
+completes with a summary naming kinds and recipients, never an old or new value.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
+from dataward.domain.gate import Gate
 from dataward.domain.identifiers import (
     REGISTER_FIELD,
     UNIQUE_TYPES,
@@ -30,12 +32,13 @@ from dataward.domain.identifiers import (
 )
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
-from dataward.domain.subjects import Actor
+from dataward.domain.requests import RequestEvent, RequestRefused, RequestType, RightsRequest
+from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.disclosure import identifier_category
 from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.recipient_notices import Change, NoticeOf, prepare_notices
 from dataward.services.recipients import recipients_to_tell
 from dataward.services.requests import advance
 from dataward.services.subjects import DuplicateIdentifier, scope_of
@@ -53,6 +56,9 @@ class RectificationResult:
     """How many stored identifiers the corrections replaced."""
     statement_added: bool
     recipients: list[str] = field(default_factory=list)
+    recipients_told: list[str] = field(default_factory=list)
+    """Recipients sent a notice of the correction (Art. 19), queued with it."""
+    recipients_not_told: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"corrected: {', '.join(self.corrected) or 'nothing'}"]
@@ -83,24 +89,35 @@ def fulfil_rectification(
     kinds = [identifier_type(kind, "corrections.kind") for kind, _ in corrections]
     if len(set(kinds)) != len(kinds):
         raise RequestRefused("one correction per identifier kind")
+    with uow:  # who is told, and by what, read before anything changes
+        request, subject = _subject_of(uow, register, actor, request_id)
+        region = _region(uow, subject)
+        stored = list(uow.subjects.identifiers_of(subject.id))
+        fields: dict[str, list[str]] = {}
+        for kind in kinds:
+            category = identifier_category(kind, subject)
+            fields.setdefault(category, []).append(
+                REGISTER_FIELD[kind][1] if subject.tenant_id is None else "calling_number"
+            )
+        categories = sorted(fields) if fields else sorted(
+            {identifier_category(s.type, subject) for s in stored}
+        )  # fmt: skip
+        recipients = recipients_to_tell(
+            uow, register, subject.id, categories=categories, fields=fields or None
+        )
+    text = (statement or "").strip()
+    notices = prepare_notices(
+        uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
+        NoticeOf(Change.RECTIFICATION, _corrected(corrections, region), bool(text)),
+    )  # fmt: skip
     now = clock.now()
     with uow:
-        request, subject_id = working_request(
-            uow, register, actor, request_id, RequestType.RECTIFICATION
-        )
-        subject = uow.subjects.get(subject_id)
-        if subject is None or subject.erased:
-            raise NotFound("subject", str(subject_id))
-        require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=subject.tenant_id)
-        region = None
-        if subject.tenant_id is not None:
-            tenant = uow.tenants.get(subject.tenant_id)
-            region = tenant.region if tenant is not None else None
+        request, subject = _subject_of(uow, register, actor, request_id)
+        region = _region(uow, subject)
         scope = scope_of(subject.tenant_id)
-        stored = list(uow.subjects.identifiers_of(subject.id))
         rows: list[dict[str, object]] = []
-        for kind, raw in corrections:
-            ident = normalise(kind, raw, region=region)
+        for given, raw in corrections:
+            ident = normalise(given, raw, region=region)
             index = vault.blind_index(scope, ident.type.value, ident.index_form)
             owner = uow.subjects.find_by_index(scope, ident.type.value, index)
             if owner is not None and owner != str(subject.id) and ident.type in UNIQUE_TYPES:
@@ -115,7 +132,6 @@ def fulfil_rectification(
         corrected = sorted(k.value for k in kinds)
         replaced = uow.holds.delete_identifiers(str(subject.id), corrected)
         uow.subjects.add_identifiers(rows)
-        text = (statement or "").strip()
         added = bool(text)
         if added:
             uow.statements.add(
@@ -123,18 +139,7 @@ def fulfil_rectification(
                 request_id=str(request.id),
                 ciphertext=vault.seal(str(subject.id), text), at=now,
             )  # fmt: skip
-        fields: dict[str, list[str]] = {}
-        for kind in kinds:
-            category = identifier_category(kind, subject)
-            fields.setdefault(category, []).append(
-                REGISTER_FIELD[kind][1] if subject.tenant_id is None else "calling_number"
-            )
-        categories = sorted(fields) if fields else sorted(
-            {identifier_category(s.type, subject) for s in stored}
-        )  # fmt: skip
-        recipients = recipients_to_tell(
-            uow, register, subject.id, categories=categories, fields=fields or None
-        )
+        notices.queue(uow, request.id, now)  # each recipient told, with the change
         record(
             uow, clock, actor, AuditAction.IDENTIFIER_RECTIFIED, subject_ref=subject.id,
             decision="rectified",
@@ -144,12 +149,46 @@ def fulfil_rectification(
             },
         )  # fmt: skip
         uow.commit()
-    result = RectificationResult(request.id, subject.id, corrected, replaced, added, recipients)
+    result = RectificationResult(
+        request.id, subject.id, corrected, replaced, added, recipients,
+        recipients_told=list(notices.told), recipients_not_told=list(notices.untold),
+    )  # fmt: skip
     advance(
         uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
         reason=result.summary(), outcome=as_outcome(result),
     )  # fmt: skip
     return result
+
+
+def _subject_of(
+    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
+) -> tuple[RightsRequest, Subject]:
+    """The request, if it may be carried out now, and its live subject, which the actor may
+    correct (call inside the unit of work)."""
+    request, subject_id = working_request(
+        uow, register, actor, request_id, RequestType.RECTIFICATION
+    )
+    subject = uow.subjects.get(subject_id)
+    if subject is None or subject.erased:
+        raise NotFound("subject", str(subject_id))
+    require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=subject.tenant_id)
+    return request, subject
+
+
+def _region(uow: UnitOfWork, subject: Subject) -> str | None:
+    """The dialling region a caller's national numbers are read in (its tenant's)."""
+    if subject.tenant_id is None:
+        return None
+    tenant = uow.tenants.get(subject.tenant_id)
+    return tenant.region if tenant is not None else None
+
+
+def _corrected(
+    corrections: Sequence[tuple[IdentifierType | str, str]], region: str | None
+) -> dict[IdentifierType, str]:
+    """The corrected values by kind, normalised as they will be stored (for the notices)."""
+    values = (normalise(kind, raw, region=region) for kind, raw in corrections)
+    return {ident.type: ident.value for ident in values}
 
 
 def supplementary_statements(uow: UnitOfWork, vault: Vault, subject_id: UUID | str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
@@ -33,6 +33,9 @@ class ApplyRestriction:
     """None restricts every category; otherwise the register's category keys."""
     ends_at: datetime | None = None
     request_ref: str | None = None
+    letters: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
+    """(kind, sealed payload) queued on the request `request_ref` names, with the restriction:
+    the notices to its recipients (Art. 19)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,10 @@ def apply_restriction(
                 "categories": sorted(restriction.scope or ()),
             },
         )
+        if command.request_ref is not None:
+            for letter, payload in command.letters:
+                uow.requests.queue_letter(command.request_ref, letter, restriction.starts_at,
+                                          payload)  # fmt: skip
         uow.commit()
     return restriction
 

@@ -98,7 +98,7 @@ def carry_out(
     elif kind is RequestType.RESTRICTION:
         from dataward.services.rights_restriction import fulfil_restriction
 
-        fulfil_restriction(*common)
+        fulfil_restriction(uow, vault, clock, holidays, register, actor, request_id)
     elif kind is RequestType.OBJECTION:
         from dataward.services.rights_objection import fulfil_objection
 

@@ -28,11 +28,22 @@ from uuid import UUID
 from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.legal_hold import TAX_GROUND, ErasureHold, held_until, tax_held_categories
+from dataward.domain.gate import Gate
+from dataward.domain.identifiers import IdentifierType
+from dataward.domain.legal_hold import (
+    IDENTIFIER_FIELDS,
+    TAX_GROUND,
+    ErasureHold,
+    HeldCategories,
+    held_until,
+    tax_held_categories,
+)
 from dataward.domain.litigation_holds import SubjectHeld
+from dataward.domain.not_done import NotDone, kept_by_law
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register import Register, RetentionEvent, StaffAction
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
+from dataward.domain.retention import RetentionOutcome
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import record
 from dataward.services.disclosure import identifier_category
@@ -40,8 +51,9 @@ from dataward.services.erasure import _refuse_if_kept_by_restriction, shred
 from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.litigation_holds import refuse_if_held
 from dataward.services.marketing_suppression import suppress_subject
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
 from dataward.services.quarantine_keys import release_line_keys
+from dataward.services.recipient_notices import Change, NoticeOf, Notices, prepare_notices
 from dataward.services.recipients import recipients_to_tell
 from dataward.services.requests import advance, visible_request
 
@@ -70,6 +82,12 @@ class ErasureResult:
     suppressed: int
     key_destroyed: bool
     notes: list[str] = field(default_factory=list)
+    not_done: tuple[NotDone, ...] = ()
+    """What was kept, item by item, as the completion letter states it (Art. 17(3))."""
+    recipients_told: tuple[str, ...] = ()
+    """Recipients sent a notice of the erasure (Art. 19), queued with it."""
+    recipients_not_told: tuple[str, ...] = ()
+    """Recipients the register gives no contact for: for the DCO to tell."""
 
     @property
     def partial(self) -> bool:
@@ -143,27 +161,56 @@ def fulfil_erasure(
     kept_kinds = {s.type for s in stored if held is not None and held.keeps(s.type)}
     if kept_kinds and held is not None and held.rule is not None:
         _refuse_undated_hold(register, held.rule.key, subject, last_transaction)
+    partly = bool(kept_kinds) and held is not None and held.rule is not None
+    notices = prepare_notices(
+        uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
+        NoticeOf(Change.ERASURE, kept=partly),
+    )  # fmt: skip
     with uow:  # noted first: a retry after the erasure finds what it was doing
         uow.requests.set_outcome(
-            request.id, {ERASING: str(subject.id), "recipients": list(recipients)}
+            request.id,
+            {ERASING: str(subject.id), "recipients": list(recipients), **notices.outcome()},
         )
         uow.commit()
-    if not kept_kinds or held is None or held.rule is None:
-        result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients)
+    if not partly or held is None:
+        result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients,
+                            notices)  # fmt: skip
         result.erased.update({f"identifiers.{c}": n for c, n in by_category.items()})
     else:
         result = _erase_all_but_held(
-            uow, clock, register, actor, request.id, subject, recipients,
-            held_counts=Counter(identifier_category(s.type, subject) for s in stored
-                                if s.type in kept_kinds),
-            going_counts=Counter(identifier_category(s.type, subject) for s in stored
-                                 if s.type not in kept_kinds),
-            going_kinds=sorted({s.type for s in stored} - kept_kinds),
-            rule_key=held.rule.key, last_transaction=last_transaction,
+            uow, clock, register, actor, request.id, subject, recipients, notices,
+            _HeldPlan(held, frozenset(kept_kinds), tuple(stored), last_transaction),
         )  # fmt: skip
         release_line_keys(uow, vault)  # the quarantined lines it emptied
     _complete(uow, clock, holidays, register, actor, result)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldPlan:
+    """What a legal hold keeps of one subject: the hold, the identifier kinds it keeps, every
+    identifier stored, and the day of the last transaction its term runs from."""
+
+    held: HeldCategories
+    kept_kinds: frozenset[str]
+    stored: tuple[StoredIdentifierLike, ...]
+    last_transaction: date | None
+
+    def counts(self, subject: Subject, *, kept: bool) -> Counter[str]:
+        return Counter(
+            identifier_category(s.type, subject)
+            for s in self.stored
+            if (s.type in self.kept_kinds) is kept
+        )
+
+    def kept_fields(self) -> dict[str, list[str]]:
+        """Category -> the keys of its fields kept (an identifier's fields the hold keeps)."""
+        fields: dict[str, list[str]] = {}
+        for kind in sorted(self.kept_kinds):
+            for ref in sorted(IDENTIFIER_FIELDS[IdentifierType(kind)] & self.held.fields):
+                category, name = ref.split(".", 1)
+                fields.setdefault(category, []).append(name)
+        return fields
 
 
 ERASING = "erasing"
@@ -181,12 +228,15 @@ def _interrupted(
         return None
     subject_id = UUID(str(noted[ERASING]))
     recipients = [str(r) for r in noted.get("recipients", [])]
+    told = tuple(str(r) for r in noted.get("recipients_told", []))  # told with the erasure
+    untold = tuple(str(r) for r in noted.get("recipients_not_told", []))
     notes = ["erased earlier; the request is completed now"]
     tombstone = uow.subjects.tombstone(subject_id)
     if tombstone is not None and tombstone.request_ref == str(request.id):
         return ErasureResult(
-            request.id, subject_id, {}, None, recipients, 0, key_destroyed=True, notes=notes
-        )
+            request.id, subject_id, {}, None, recipients, 0, key_destroyed=True, notes=notes,
+            recipients_told=told, recipients_not_told=untold,
+        )  # fmt: skip
     hold = uow.holds.get(str(subject_id))
     if hold is None or hold.request_id != str(request.id):
         return None
@@ -195,8 +245,24 @@ def _interrupted(
         until=hold.delete_on, waiting_for=hold.waiting_for,
     )  # fmt: skip
     return ErasureResult(
-        request.id, subject_id, {}, kept, recipients, 0, key_destroyed=False, notes=notes
-    )
+        request.id, subject_id, {}, kept, recipients, 0, key_destroyed=False, notes=notes,
+        not_done=_kept_items(uow, register, hold, subject_id), recipients_told=told,
+        recipients_not_told=untold,
+    )  # fmt: skip
+
+
+def _kept_items(
+    uow: UnitOfWork, register: Register, hold: ErasureHold, subject_id: UUID
+) -> tuple[NotDone, ...]:
+    """The letter's items for a hold recorded earlier: its categories as a whole."""
+    subject = uow.subjects.get(subject_id)
+    held = tax_held_categories(register, subject.kind) if subject is not None else None
+    if held is None or held.rule is None:
+        return ()
+    waiting = tuple(RetentionEvent(e) for e in hold.waiting_for)
+    outcome = RetentionOutcome(hold.delete_on, waiting)
+    kept: dict[str, list[str]] = {category: [] for category in hold.categories}
+    return tuple(kept_by_law(register, kept, held.purposes, held.rule, outcome))
 
 
 _MISSING_WORDS = {
@@ -231,6 +297,7 @@ def _shred_all(
     request_id: UUID,
     subject: Subject,
     recipients: list[str],
+    notices: Notices,
 ) -> ErasureResult:
     with uow:
         suppressed = suppress_subject(uow, subject, source="erasure", at=clock.now())
@@ -238,11 +305,13 @@ def _shred_all(
     report = shred(
         uow, vault, clock, register, actor, str(subject.id),
         reason=ErasureReason.ERASURE_REQUEST, request_ref=str(request_id),
+        letters=notices.letters,
     )  # fmt: skip
     erased = {k: v for k, v in report.removed.items() if k not in ("identifiers", "subjects")}
     return ErasureResult(
-        request_id, subject.id, erased, None, recipients, suppressed, report.key_destroyed
-    )
+        request_id, subject.id, erased, None, recipients, suppressed, report.key_destroyed,
+        recipients_told=notices.told, recipients_not_told=notices.untold,
+    )  # fmt: skip
 
 
 def _erase_all_but_held(
@@ -253,22 +322,21 @@ def _erase_all_but_held(
     request_id: UUID,
     subject: Subject,
     recipients: list[str],
-    *,
-    held_counts: Counter[str],
-    going_counts: Counter[str],
-    going_kinds: list[str],
-    rule_key: str,
-    last_transaction: date | None,
+    notices: Notices,
+    plan: _HeldPlan,
 ) -> ErasureResult:
-    """`held_counts` and `going_counts` count the identifiers kept and erased per category;
-    `going_kinds` are the identifier types erased now (those no held field covers)."""
+    """Erase every identifier the hold does not keep and every store's references, keep the
+    rest until the hold's end, and queue the recipients' notices, in one transaction."""
     now = clock.now()
-    rule = register.retention_rule(rule_key)
+    assert plan.held.rule is not None  # noqa: S101 - a hold without a rule keeps nothing
+    rule = plan.held.rule
     outcome = held_until(
         register, rule, relationship_end=subject.relationship_end,
-        last_transaction=last_transaction,
+        last_transaction=plan.last_transaction,
     )  # fmt: skip
     waiting = tuple(e.value for e in outcome.waiting_for)
+    held_counts = plan.counts(subject, kept=True)
+    going_kinds = sorted({s.type for s in plan.stored} - plan.kept_kinds)
     kept_categories = sorted(held_counts)
     with uow:
         refuse_if_held(uow, subject)  # placed since the request's first check
@@ -284,6 +352,7 @@ def _erase_all_but_held(
         )  # fmt: skip
         until = outcome.delete_on.isoformat() if outcome.delete_on else "unknown"
         uow.subjects.set_flag(subject.id, f"erased but for a tax hold until {until}")
+        notices.queue(uow, request_id, now)
         record(
             uow, clock, actor, AuditAction.SUBJECT_PARTLY_ERASED, subject_ref=subject.id,
             decision="held",
@@ -296,7 +365,7 @@ def _erase_all_but_held(
         )  # fmt: skip
         uow.commit()
     erased: dict[str, int] = dict(removed)
-    erased.update({f"identifiers.{c}": n for c, n in going_counts.items()})
+    erased.update({f"identifiers.{c}": n for c, n in plan.counts(subject, kept=False).items()})
     kept = KeptRecords(
         categories=tuple(kept_categories),
         identifiers=sum(held_counts.values()),
@@ -304,15 +373,12 @@ def _erase_all_but_held(
     )  # fmt: skip
     notes = [] if outcome.delete_on else [f"hold end unknown: waiting for {', '.join(waiting)}"]
     return ErasureResult(
-        request_id,
-        subject.id,
-        erased,
-        kept,
-        recipients,
-        suppressed,
-        key_destroyed=False,
+        request_id, subject.id, erased, kept, recipients, suppressed, key_destroyed=False,
         notes=notes,
-    )
+        not_done=tuple(kept_by_law(register, plan.kept_fields(), plan.held.purposes, rule,
+                                   outcome)),
+        recipients_told=notices.told, recipients_not_told=notices.untold,
+    )  # fmt: skip
 
 
 def _complete(

@@ -11,7 +11,8 @@ argument).
 - **Legitimate interests** (21(1)) waits for the DCO's assessment, recorded through
   `services.objections.decide_objection`: upheld, processing for that purpose stops (the gate
   refuses it) and the request completes; overridden by compelling legitimate grounds, the
-  request completes partially with the DCO's reasons.
+  request completes partially, its letter stating what goes on, the interest the register
+  states for it, the DCO's reasons and until when the data is kept (`domain.not_done`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.consent import ConsentMethod, ConsentState, current_consents
+from dataward.domain.legal_hold import held_until
+from dataward.domain.not_done import NotDone, objection_overridden
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
 from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
-from dataward.domain.subjects import Actor
+from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.consent import WithdrawConsent, withdraw_consent
 from dataward.services.fulfilment import as_outcome, working_request
@@ -53,6 +56,8 @@ class ObjectionResult:
     purpose: str | None = None
     withdrawn: list[tuple[str, str | None]] = field(default_factory=list)
     suppressed: int = 0
+    not_done: tuple[NotDone, ...] = ()
+    """Overridden: what goes on, on which ground, until when (the letter states it)."""
 
     @property
     def partial(self) -> bool:
@@ -97,6 +102,7 @@ def fulfil_objection(
         )
         objections = list(uow.objections.for_subject(subject_id))
         events = uow.consents.events_for(subject_id)
+        subject = uow.subjects.get(subject_id)
     kind, purpose = parse_target(target or getattr(request, "scope", None))
     mine = next((o for o in objections if o.request_ref == str(request.id)), None)
     if kind is ObjectionKind.DIRECT_MARKETING:
@@ -122,7 +128,7 @@ def fulfil_objection(
                 ),
             )  # fmt: skip
         with uow:
-            subject = uow.subjects.get(subject_id)
+            subject = uow.subjects.get(subject_id)  # as it is now, after the withdrawals
             suppressed = 0
             if subject is not None and not subject.erased:
                 suppressed = suppress_subject(uow, subject, source="objection", at=clock.now())
@@ -152,9 +158,28 @@ def fulfil_objection(
         objection = decide_objection(
             uow, clock, register, actor, DecideObjection(objection.id, outcome, reasoning)
         )
-    result = ObjectionResult(request.id, objection.id, kind, objection.outcome, purpose)
+    not_done: tuple[NotDone, ...] = ()
+    if objection.outcome is ObjectionOutcome.COMPELLING_GROUNDS and purpose is not None:
+        not_done = (_overridden(register, purpose, objection.reasoning, subject),)
+    result = ObjectionResult(
+        request.id, objection.id, kind, objection.outcome, purpose, not_done=not_done
+    )
     _complete(uow, clock, holidays, register, actor, result, _reason(objection))
     return result
+
+
+def _overridden(
+    register: Register, purpose: str, reasoning: str | None, subject: Subject | None
+) -> NotDone:
+    """The letter's item for an objection that compelling grounds override: the purpose goes
+    on, and the data with it until the purpose's retention ends for this person."""
+    rule = register.retention_rule(register.purpose(purpose).retention)
+    outcome = held_until(
+        register, rule,
+        relationship_end=subject.relationship_end if subject is not None else None,
+        last_transaction=None,
+    )  # fmt: skip
+    return objection_overridden(register, register.purpose(purpose), reasoning, outcome)
 
 
 def _reason(objection: Objection) -> str:

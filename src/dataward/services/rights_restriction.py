@@ -2,7 +2,8 @@
 
 The request names its ground (`RightsRequest.scope`); the restriction is applied through the
 restriction service, so the gate lets through storage and legal claims only, and is tagged with
-the request, which completes in the same pass with its letter. Lifting it later is two steps:
+the request, which completes in the same pass with its letter. Each recipient of the data is sent a
+notice of the restriction (Art. 19), queued with it. Lifting it later is two steps:
 `tell_before_lifting` queues the letter that says it will be lifted, and `lift_after_telling`
 lifts it once that letter has gone, recording the time it was sent as when the person was
 told (Art. 18(3)). A restriction applied without a request is lifted as before, naming when
@@ -18,13 +19,16 @@ from uuid import UUID
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
+from dataward.domain.gate import Gate
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.requests import RequestEvent, RequestType
 from dataward.domain.restrictions import Restriction, RestrictionGround
 from dataward.domain.subjects import Actor
 from dataward.services.fulfilment import working_request
-from dataward.services.ports import UnitOfWork
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.recipient_notices import Change, NoticeOf, Notices, prepare_notices
+from dataward.services.recipients import recipients_to_tell
 from dataward.services.requests import advance
 from dataward.services.restrictions import (
     ApplyRestriction,
@@ -38,14 +42,16 @@ LIFTING_LETTER = "restriction_lifting"
 
 def fulfil_restriction(
     uow: UnitOfWork,
+    vault: Vault,
     clock: Clock,
     holidays: HolidayCalendar,
     register: Register,
     actor: Actor,
     request_id: UUID | str,
 ) -> Restriction:
-    """Restrict all the subject's data on the request's ground, then complete the request.
-    Carried out twice, the second finds the restriction the first applied and only completes."""
+    """Restrict all the subject's data on the request's ground, telling each recipient of it
+    (Art. 19) in the same transaction, then complete the request. Carried out twice, the
+    second finds the restriction the first applied and only completes."""
     with uow:
         request, subject_id = working_request(
             uow, register, actor, request_id, RequestType.RESTRICTION
@@ -55,18 +61,31 @@ def fulfil_restriction(
             for r in uow.restrictions.for_subject(subject_id)
             if r.request_ref == str(request.id) and r.lifted_at is None
         ]
+        subject = uow.subjects.get(subject_id)
+        recipients = recipients_to_tell(uow, register, subject_id)
     if request.scope is None:  # recorded at intake; older requests may lack it
         raise RestrictionRefused("the request names no ground: record one")
+    if subject is None or subject.erased:
+        raise NotFound("subject", str(subject_id))
     ground = RestrictionGround(request.scope)
+    notices = Notices()
+    if not existing:
+        require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
+        notices = prepare_notices(
+            uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
+            NoticeOf(Change.RESTRICTION),
+        )  # fmt: skip
     restriction = existing[0] if existing else apply_restriction(
         uow, clock, register, actor,
-        ApplyRestriction(subject_id=subject_id, ground=ground, request_ref=str(request.id)),
+        ApplyRestriction(subject_id=subject_id, ground=ground, request_ref=str(request.id),
+                         letters=notices.letters),
     )  # fmt: skip
     advance(
         uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
         reason=f"restricted ({ground.article}): kept in storage only until we tell you",
         outcome={"restriction": str(restriction.id), "ground": ground.value,
-                 "categories": "all", "processing": "storage only"},
+                 "categories": "all", "processing": "storage only",
+                 "recipients": recipients, **notices.outcome()},
     )  # fmt: skip
     return restriction
 

@@ -7,6 +7,7 @@ reasons staff recorded with the event.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -30,6 +31,7 @@ SUBJECTS = {
     "controller_notice": "A data subject request about your call data",
     "restriction_lifting": "The restriction on your data will be lifted",
     "complaint_outcome": "The outcome of your complaint",
+    "recipient_notice": "Personal data we disclosed to you was changed",
 }
 _KIND_WORDS = {
     RequestType.ACCESS: "access",
@@ -76,8 +78,10 @@ def render_letter(
     partial: bool = False,
     payload: str = "",
     requester_email: str = "",
+    details: Mapping[str, Any] | None = None,
 ) -> tuple[str, str]:
-    """(subject line, body) of a letter; the subject names no person."""
+    """(subject line, body) of a letter; the subject names no person. `details` are the facts
+    the outbox gathered for it (`services.outbox.letter_details`)."""
     contacts = register.contacts
     ground = request.refusal_ground or request.fee_ground
     context: dict[str, Any] = {
@@ -90,6 +94,7 @@ def render_letter(
         "partial": partial,
         "payload": payload,
         "requester_email": requester_email,
+        "details": dict(details or {}),
         "complaints": contacts.complaints,
         "ico": contacts.supervisory_authority,
         "dco": contacts.data_compliance_officer,

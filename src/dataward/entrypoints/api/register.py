@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.adapters.register_file import parse_register
-from dataward.entrypoints.api.deps import ActiveRegisterDep, ContainerDep
+from dataward.entrypoints.api.deps import ActiveRegisterDep, ActorDep, ContainerDep, GateDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.routing import TokenFirstRoute
 
@@ -112,11 +112,18 @@ async def check(request: Request) -> CheckResult | JSONResponse:
 )
 def ropa(
     loaded: ActiveRegisterDep,
+    container: ContainerDep,
+    gate: GateDep,
+    actor: ActorDep,
     fmt: Literal["json", "csv", "html"] = Query("json", alias="format"),
 ) -> Response:
+    """Its processor part names every tenant as a controller, with its contact as far as the
+    caller's role may read it (each read decided by the gate and audited)."""
     from dataward.adapters.documents.ropa import render_ropa
+    from dataward.services.ropa_controllers import ropa_controllers
 
-    text = render_ropa(loaded.register, fmt)
+    controllers = ropa_controllers(container.uow(), container.vault(), container.clock, gate, actor)
+    text = render_ropa(loaded.register, fmt, controllers=controllers.entries)
     media = {"json": "application/json", "csv": "text/csv", "html": "text/html"}[fmt]
     headers = {"Content-Disposition": 'attachment; filename="ropa.csv"'} if fmt == "csv" else None
     return Response(text, media_type=f"{media}; charset=utf-8", headers=headers)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from dataward.adapters.register_file import LoadedRegister, load_register_file
+from dataward.bootstrap import Container
 from dataward.entrypoints.cli.common import (
     cli_actor,
     container,
@@ -61,22 +62,28 @@ def resolve_register(path: Path | None) -> LoadedRegister:
     """The register a command works on: a file, else the active one, else the shipped one."""
     if path is not None:
         return load_register_file(path)
-    from sqlalchemy.engine import make_url
-
-    from dataward.adapters.sql.migrate import current_revision
-
     with container() as wired:
-        url = make_url(wired.settings.resolved_database_url())
-        embedded_missing = url.get_backend_name() == "sqlite" and not (
-            url.database and Path(url.database).exists()
-        )
-        if not embedded_missing and current_revision(wired.engine) is not None:
+        if _database_ready(wired):
             with wired.uow(read_only=True) as uow:
                 stored = uow.registers.active()
             if stored is not None:
                 return wired.active_register.get(wired.uow(read_only=True))
     typer.echo("note: no register stored yet; using the shipped register", err=True)
     return load_register_file(None)
+
+
+def _database_ready(wired: Container) -> bool:
+    """Whether the configured database exists and is migrated (a command may run before
+    `dataward init`, on a register file alone)."""
+    from sqlalchemy.engine import make_url
+
+    from dataward.adapters.sql.migrate import current_revision
+
+    url = make_url(wired.settings.resolved_database_url())
+    embedded_missing = url.get_backend_name() == "sqlite" and not (
+        url.database and Path(url.database).exists()
+    )
+    return not embedded_missing and current_revision(wired.engine) is not None
 
 
 @app.command()
@@ -141,12 +148,23 @@ def ropa(
     register: RegisterOption = None,
     output: OutputOption = None,
 ) -> None:
-    """The record of processing activities (UK GDPR Art. 30(1) and 30(2))."""
+    """The record of processing activities (UK GDPR Art. 30(1) and 30(2)); its processor part
+    names every tenant as a controller, with its contact as far as your role may read it."""
     from dataward.adapters.documents.ropa import render_ropa
+    from dataward.domain.gate import Gate
+    from dataward.services.ropa_controllers import Controllers, ropa_controllers
 
     with fail_on_dataward_error():
-        text = render_ropa(resolve_register(register).register, fmt.value)
-    write_output(text, output, public=True)
+        loaded = resolve_register(register).register
+        controllers = Controllers((), disclosed=False)
+        with container() as wired:
+            if _database_ready(wired):
+                controllers = ropa_controllers(
+                    wired.uow(), wired.vault(), wired.clock, Gate(loaded), cli_actor(wired)
+                )
+        text = render_ropa(loaded, fmt.value, controllers=controllers.entries)
+    # a contact read in plain text is personal data: the file is then private (0600)
+    write_output(text, output, public=not controllers.disclosed)
 
 
 @app.command()

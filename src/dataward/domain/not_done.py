@@ -1,0 +1,152 @@
+"""What a partly completed request did not do, item by item, as its letter states it.
+
+A request completed only in part owes the person, for each thing not done (UK GDPR Art.
+12(4)): what it is, the ground, in the register's own words, and until when the data is kept,
+on an exact date or, where the date hangs on an event that has not happened yet, which event.
+The letter adds the right to complain to the ICO and to a judicial remedy. Three rights end in
+part:
+
+- **erasure** keeps what a legal obligation keeps (Art. 17(3)(b)): per category, the fields
+  kept, the purpose that keeps them and the retention rule's legal reference;
+- **objection** overridden by compelling legitimate grounds (Art. 21(1)): the purpose that goes
+  on, the interest the register states for it and the DCO's reasons;
+- **portability** leaves out what Art. 20 does not reach: each item, and why.
+
+Pure: the items are built from the register and dates the caller gives, and stored with the
+request's outcome (they hold no personal data: categories, field names, grounds and dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Final
+
+from dataward.domain.register import Purpose, Register, RetentionEvent, RetentionRule
+from dataward.domain.retention import RetentionOutcome
+from dataward.domain.wording import EVENT_WORDS, basis_text, describe_period
+
+ART_20 = (
+    "The right to data portability covers only the data you gave us that we process by "
+    "automated means on the basis of your consent or of a contract with you "
+    "(UK GDPR Art. 20(1))."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotDone:
+    """One thing a request asked that was not done: the letter prints each field as is."""
+
+    what: str
+    ground: str
+    kept_until: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def long_date(day: date) -> str:
+    """A date as a letter writes it: 31 March 2033."""
+    return f"{day.day} {day:%B %Y}"
+
+
+PER_RECORD: Final = frozenset(
+    {RetentionEvent.COLLECTION, RetentionEvent.LAST_INTERACTION, RetentionEvent.CALL_END,
+     RetentionEvent.SESSION_END}
+)  # fmt: skip
+"""Events each record has its own of (a call's end, a log line's collection): a period from
+one of them gives each record its own date, never one date for the person."""
+
+
+def kept_until(rule: RetentionRule, outcome: RetentionOutcome) -> str:
+    """Until when data under `rule` is kept: the exact day it goes; or the period, and the
+    events about the person still missing that it runs from (never a date guessed for them)."""
+    if outcome.delete_on is not None:
+        return f"until {long_date(outcome.delete_on)}, when it is deleted"
+    text = f"for {describe_period(rule)}"
+    missing = [event for event in outcome.waiting_for if event not in PER_RECORD]
+    if len(missing) < len(outcome.waiting_for):
+        text += ", each record counted from its own date"
+    if missing:
+        events = _and_list(EVENT_WORDS[event] for event in missing)
+        text += (
+            f"; no date can be set yet, because it runs from {events}, which has not "
+            "happened yet or is not known to us"
+        )
+    return text
+
+
+def kept_by_law(
+    register: Register,
+    kept: Mapping[str, Sequence[str]],
+    purposes: Sequence[str],
+    rule: RetentionRule,
+    outcome: RetentionOutcome,
+) -> list[NotDone]:
+    """An erasure's items for what a legal obligation keeps: `kept` maps each category kept to
+    the keys of its fields kept (none known: the category as a whole)."""
+    activities = " ".join(register.purpose(key).activity for key in purposes) or rule.name
+    ground = (
+        f"The law requires us to keep it, and the right to erasure does not reach what a legal "
+        f"obligation keeps (UK GDPR Art. 17(3)(b)). We keep it for this purpose: {activities} "
+        f"The law that requires it: {rule.legal_reference}"
+    )
+    until = kept_until(rule, outcome)
+    items = []
+    for key in sorted(kept):
+        category = register.category(key)
+        labels = [f.label for f in category.fields if f.key in set(kept[key])]
+        what = f"We have not erased your {category.name}"
+        items.append(NotDone(f"{what}: {_and_list(labels)}." if labels else f"{what}.", ground,
+                             until))  # fmt: skip
+    return items
+
+
+def objection_overridden(
+    register: Register, purpose: Purpose, reasoning: str | None, outcome: RetentionOutcome
+) -> NotDone:
+    """An objection's item when compelling legitimate grounds override it (Art. 21(1))."""
+    interest = purpose.legitimate_interest or "not recorded"
+    reasons = f" Our reasons: {reasoning.strip()}" if reasoning and reasoning.strip() else ""
+    return NotDone(
+        what=f"We have not stopped using your data for this purpose: {purpose.activity}",
+        ground=(
+            "We have compelling legitimate grounds for it that override your interests, rights "
+            "and freedoms (UK GDPR Art. 21(1)). The interest we pursue, as our privacy notice "
+            f"states it: {interest}{reasons}"
+        ),
+        kept_until=kept_until(register.retention_rule(purpose.retention), outcome),
+    )
+
+
+def not_portable(
+    register: Register,
+    item: str,
+    category_key: str,
+    why: str,
+    purposes: Iterable[Purpose],
+    outcome: RetentionOutcome,
+) -> NotDone:
+    """A portability item left out: `why` is the finding (the bases, or why the right does not
+    apply), `purposes` those that hold the category for the person."""
+    category = register.category(category_key)
+    held = [p for p in purposes if category_key in p.categories]
+    bases = sorted({basis_text(p.lawful_basis) for p in held if p.lawful_basis is not None})
+    for_what = " ".join(p.activity for p in held)
+    words = f" We hold it for: {for_what}" if for_what else ""
+    if bases:
+        words += f" (on the basis of {_and_list(bases)})."
+    rule = register.retention_rule(category.retention or register.default_call_retention)
+    return NotDone(
+        what=f"Not in the copy we sent you: {item} ({category.name}).",
+        ground=f"{ART_20} For this data: {why}.{words}",
+        kept_until=kept_until(rule, outcome),
+    )
+
+
+def _and_list(items: Iterable[str]) -> str:
+    words = list(dict.fromkeys(items))
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,0 +1,369 @@
+"""Letters carry their statutory content (UK GDPR Art. 12(4), 17(3), 19, 20, 21), delivered to
+a real SMTP server (aiosmtpd) and read as their readers would:
+
+- a partial completion states, item by item, what was not done, the ground in the register's
+  words, until when the data is kept (an exact date, or the event still missing), and the
+  rights to complain to the ICO and to a judicial remedy;
+- a rectification, erasure or restriction is told to each recipient of the data through the
+  outbox, in the transaction of the change, each notice naming the person by one identifier
+  the recipient receives and nothing more; the person is told who was told.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from email.message import Message
+from typing import Any
+from uuid import UUID
+
+import pytest
+from faker import Faker
+
+from dataward.adapters.mail.letters import render_letter
+from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.gate import Gate
+from dataward.domain.register import Register
+from dataward.domain.requests import RequestState, RequestType
+from dataward.domain.restrictions import ObjectionOutcome
+from dataward.domain.subjects import Actor
+from dataward.services.access_package import fulfil_access
+from dataward.services.gate import authorize
+from dataward.services.outbox import deliver
+from dataward.services.portability import fulfil_portability
+from dataward.services.rectification import fulfil_rectification
+from dataward.services.requests import NewRequest, request_timeline
+from dataward.services.rights_erasure import fulfil_erasure
+from dataward.services.rights_objection import fulfil_objection
+from dataward.services.rights_restriction import fulfil_restriction
+from dataward.services.subjects import DuplicateIdentifier, NewSubject, create_subject
+from tests.builders import register_with_tax_scope
+from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - the SMTP fixture
+from tests.integration.world import World
+
+DCO = Actor(id="staff-dco", role="dco")
+MARKETING = Actor(id="staff-mkt", role="marketing")
+SUPPORT = Actor(id="staff-support", role="support")
+HOLIDAYS = bank_holidays()
+BASE = "https://dataward.example"
+MONDAGO, GROUP, PROVIDERS = "privacy@mondago.com", "group-privacy@akixi.com", "suppliers@akixi.com"
+REMEDIES = (
+    "https://ico.org.uk/make-a-complaint/",  # the ICO's complaint route,
+    "0303 123 1113",  # its telephone,
+    "Wycliffe House",  # its address,
+    "judicial remedy",  # a court,
+    "https://www.akixi.com/privacy/complaints",  # and our own route
+)
+
+
+def _send(world: World, port: int, register: Register | None = None) -> None:
+    deliver(
+        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
+        render_letter, world.clock, register or world.register,
+    )  # fmt: skip
+
+
+def _customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict[str, str]]:
+    """An end user with a name, a billing address, an e-mail address and a phone number,
+    whose relationship with us ended on 31 March 2026."""
+    values = {
+        "name": fake.name(), "postal_address": fake.address().replace("\n", ", "),
+        "email": fake.email(), "phone": fake.numerify("+447700900###"),
+    }  # fmt: skip
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, register, DCO,
+        NewSubject(kind="end_user", identifiers=list(values.items()),
+                   relationship_start=date(2019, 4, 1), relationship_end=date(2026, 3, 31)),
+    )  # fmt: skip
+    return subject.id, values
+
+
+def _disclosed(world: World, register: Register, subject_id: UUID) -> None:
+    """The person's contact data read for purposes Mondago, the group and our service
+    providers receive: they are the recipients to tell."""
+    for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
+        assert authorize(
+            world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,
+            category="contact", purpose=purpose,
+        ).allowed  # fmt: skip
+
+
+def _request(world: World, kind: RequestType, subject_id: UUID, email: str, **kw: Any) -> UUID:
+    return world.working_request(
+        DCO,
+        NewRequest(type=kind, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject_id, contact_email=email, **kw),
+    )  # fmt: skip
+
+
+def _by_recipient(inbox: Inbox) -> dict[str, Message]:
+    return {str(m["To"]): m for m in inbox.messages}
+
+
+def _completion(inbox: Inbox, requester: str) -> str:
+    (letter,) = [
+        m for m in inbox.messages
+        if m["To"] == requester.lower() and "complete" in str(m["Subject"])
+    ]  # fmt: skip
+    return _text(letter)
+
+
+def _with_year_end(register: Register, year_end: str) -> Register:
+    org = register.organisation.model_copy(update={"financial_year_end": year_end})
+    return register.model_copy(update={"organisation": org})
+
+
+# -- a partial completion says what was not done, why, until when, and the remedies ------------
+
+
+def test_an_erasure_kept_for_tax_says_each_item_its_ground_its_date_and_the_remedies(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    register = register_with_tax_scope(_with_year_end(world.register, "03-31"))
+    subject_id, values = _customer(world, fake, register)
+    _disclosed(world, register, subject_id)
+    request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
+    fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        last_transaction=date(2026, 3, 31),
+    )  # fmt: skip
+    _send(world, port, register)
+    text = _completion(inbox, values["email"])
+    assert "We have partly completed your erasure request of 25 November 2026" in text
+    assert "set out separately" not in text
+    # item by item: what was kept
+    assert "1. We have not erased your Contact Data: Billing address." in text
+    assert "2. We have not erased your Identity Data: First name and Last name." in text
+    # the ground, in the register's words: the purpose that keeps it and the law behind it
+    assert text.count("UK GDPR Art. 17(3)(b)") == 2
+    assert register.purpose("business_compliance").activity in text
+    rule = register.retention_rule("customer_records")
+    assert " ".join(rule.legal_reference.split()) in " ".join(text.split())
+    # until when: 7 years from the relationship's end (31 March 2026) is later than 6 years from
+    # the end of the financial year (31 March) of the last transaction
+    assert text.count("Kept: until 31 March 2033, when it is deleted") == 2
+    for remedy in REMEDIES:
+        assert remedy in text, remedy
+    for value in values.values():  # the letter names data, never its values
+        assert value not in text
+
+
+def test_an_overridden_objection_says_what_goes_on_why_and_which_event_is_missing(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    target = "legitimate_interests:relationship_feedback"
+    request_id = _request(world, RequestType.OBJECTION, subject_id, values["email"], scope=target)
+    done = fulfil_objection(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
+        notice_version="2026.1", target=target, outcome=ObjectionOutcome.COMPELLING_GROUNDS,
+        reasoning="The survey answers you gave are part of an open warranty claim.",
+    )  # fmt: skip
+    assert done.partial
+    _send(world, port)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    purpose = world.register.purpose("relationship_feedback")
+    assert f"1. We have not stopped using your data for this purpose: {purpose.activity}" in text
+    assert "compelling legitimate grounds" in text
+    assert "UK GDPR Art. 21(1)" in text
+    assert f"as our privacy notice states it: {purpose.legitimate_interest}" in text
+    assert "part of an open warranty claim" in text  # the DCO's reasons
+    # customer records: 7 years from the relationship's end (known), and 6 years from the end
+    # of the financial year of the last transaction (not known): no date is guessed
+    assert "Kept: for 7 years from the end of the relationship, or 6 years" in text
+    assert (
+        "no date can be set yet, because it runs from the end of the financial year of the "
+        "last transaction, which has not happened yet or is not known to us"
+    ) in text
+    for remedy in REMEDIES:
+        assert remedy in text, remedy
+
+
+def test_a_portability_that_leaves_data_out_says_each_item_and_why(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    request_id = _request(world, RequestType.PORTABILITY, subject_id, values["email"])
+    done = fulfil_portability(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        base_url=BASE,
+    )  # fmt: skip
+    assert done.partial  # call data of ours is held for our customers, as their processor
+    _send(world, port)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    assert "1. Not in the copy we sent you: your calls (Telephony Activity Data)." in text
+    assert "UK GDPR Art. 20(1)" in text
+    assert "held for a customer organisation as its processor" in text
+    assert "Kept: for as the customer's contract instructs; where it is silent, 13 months" in text
+    assert "each record counted from its own date" in text
+    assert BASE in text  # the link to what was given
+    for remedy in REMEDIES:
+        assert remedy in text, remedy
+
+
+# -- Art. 19: each recipient told, by the one identifier it knows, with the change -------------
+
+
+def _notices(inbox: Inbox) -> dict[str, str]:
+    return {
+        str(m["To"]): _text(m)
+        for m in inbox.messages
+        if str(m["Subject"]).startswith("Personal data we disclosed to you")
+    }
+
+
+def test_an_erasure_is_told_to_each_recipient_and_the_person_is_told_who(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    register = register_with_tax_scope(_with_year_end(world.register, "03-31"))
+    subject_id, values = _customer(world, fake, register)
+    _disclosed(world, register, subject_id)
+    request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
+    result = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        last_transaction=date(2026, 3, 31),
+    )  # fmt: skip
+    assert result.recipients == ["group_companies", "mondago", "service_providers"]
+    assert result.recipients_told == ("group_companies", "mondago", "service_providers")
+    _send(world, port, register)
+    notices = _notices(inbox)
+    assert set(notices) == {GROUP, MONDAGO, PROVIDERS}  # each at its register contact
+    for address, body in notices.items():
+        assert "erased their personal data, but for the records the law requires us to keep" in body
+        assert "UK GDPR Article 19" in body
+        assert str(request_id) in body
+        # found by the one identifier each receives (all three receive e-mail addresses)
+        assert f"The person: email {values['email']}" in body, address
+        for kind in ("name", "postal_address", "phone"):  # and nothing more of them
+            assert values[kind] not in body, (address, kind)
+    assert "Mondago Limited" not in notices[GROUP]  # nor who else was told
+    text = " ".join(_completion(inbox, values["email"]).split())
+    assert (
+        "We have told those to whom we had disclosed your data of the erasure, as the law "
+        "requires (UK GDPR Article 19): Akixi Group companies; Mondago Limited; Service providers."
+    ) in text
+
+
+def test_a_rectification_tells_each_recipient_the_corrected_value_it_receives(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    _disclosed(world, world.register, subject_id)
+    request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
+    new_email, new_phone = fake.email(), "+447700900999"
+    result = fulfil_rectification(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        corrections=[("email", new_email), ("phone", new_phone)],
+    )  # fmt: skip
+    assert set(result.recipients_told) == {"group_companies", "mondago", "service_providers"}
+    _send(world, port)
+    notices = _notices(inbox)
+    mondago = notices[MONDAGO]
+    assert f"The person: email {values['email']}" in mondago  # as Mondago knows them
+    assert f"email: {new_email}" in mondago  # what to correct it to
+    assert f"phone: {new_phone}" in mondago  # Mondago receives telephone numbers too
+    for kind in ("name", "postal_address", "phone"):
+        assert values[kind] not in mondago, kind
+    text = " ".join(_completion(inbox, values["email"]).split())
+    assert "Akixi Group companies; Mondago Limited; Service providers." in text
+    # the person is told who the recipients were in their access package too
+    access = _request(world, RequestType.ACCESS, subject_id, new_email)
+    package = fulfil_access(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, access,
+        base_url=BASE,
+    ).package  # fmt: skip
+    told = package.dataset("recipients_told").rows
+    assert {(row[0], row[1], row[2]) for row in told} == {
+        (str(request_id), "rectification", name)
+        for name in ("Akixi Group companies", "Mondago Limited", "Service providers")
+    }
+
+
+def test_a_notice_is_queued_in_the_transaction_of_the_change_or_not_at_all(
+    world: World, fake: Faker
+) -> None:
+    subject_id, values = _customer(world, fake, world.register)
+    _disclosed(world, world.register, subject_id)
+    taken = fake.email()
+    create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", taken)]),
+    )  # fmt: skip
+    request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
+    with pytest.raises(DuplicateIdentifier):  # refused inside the change's transaction
+        fulfil_rectification(
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+            corrections=[("email", taken)],
+        )  # fmt: skip
+    _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert "recipient_notice" not in {x.letter for x in letters}  # no notice of no change
+    fulfil_rectification(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        corrections=[("email", fake.email())],
+    )  # fmt: skip
+    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.COMPLETED
+    assert [x.letter for x in letters].count("recipient_notice") == 3
+
+
+def test_a_restriction_is_told_to_each_recipient(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    _disclosed(world, world.register, subject_id)
+    request_id = _request(
+        world, RequestType.RESTRICTION, subject_id, values["email"], scope="accuracy_contested"
+    )
+    fulfil_restriction(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
+    )
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.outcome is not None
+    assert view.outcome["recipients_told"] == ["group_companies", "mondago", "service_providers"]
+    _send(world, port)
+    notices = _notices(inbox)
+    assert set(notices) == {GROUP, MONDAGO, PROVIDERS}
+    for body in notices.values():
+        assert "restricted the processing of their personal data" in body
+        assert f"The person: email {values['email']}" in body
+        assert values["name"] not in body
+    text = " ".join(_completion(inbox, values["email"]).split())
+    assert "of the restriction, as the law requires (UK GDPR Article 19)" in text
+
+
+def test_a_recipient_without_a_contact_is_listed_not_told(world: World, fake: Faker) -> None:
+    register = register_with_tax_scope(world.register)
+    subject_id, values = _customer(world, fake, register)
+    assert authorize(  # a read the tax authority's scope covers: it is a recipient to tell
+        world.uow(), world.clock, Gate(register), DCO, subject_id=subject_id,
+        category="identity", purpose="business_compliance",
+    ).allowed  # fmt: skip
+    assert register.recipient("tax_authority").contact is None
+    request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
+    result = fulfil_rectification(
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        corrections=[("name", fake.name())],
+    )  # fmt: skip
+    assert "tax_authority" in result.recipients
+    assert result.recipients_not_told == ["tax_authority"]
+    assert "tax_authority" not in result.recipients_told
+    _, _, letters = request_timeline(world.uow(), register, DCO, request_id)
+    assert [x.letter for x in letters].count("recipient_notice") == len(result.recipients_told)

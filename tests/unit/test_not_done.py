@@ -1,0 +1,138 @@
+"""What a partly completed request did not do, in the words its letter states: the register's
+grounds, and until when the data is kept, on exact calendar days (leap days, month ends,
+financial years) or, where the person's date is unknown, the event still missing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dataward.domain.legal_hold import held_until, tax_held_categories
+from dataward.domain.not_done import (
+    ART_20,
+    kept_by_law,
+    kept_until,
+    not_portable,
+    objection_overridden,
+)
+from dataward.domain.register import Register
+from dataward.domain.retention import RetentionOutcome
+from dataward.domain.wording import EVENT_WORDS
+from dataward.services.access_info import purposes_for_kind
+from tests.builders import register_with_tax_scope, shipped_register
+
+
+@pytest.fixture
+def register() -> Register:
+    return shipped_register()
+
+
+def _with_year_end(register: Register, year_end: str) -> Register:
+    org = register.organisation.model_copy(update={"financial_year_end": year_end})
+    return register.model_copy(update={"organisation": org})
+
+
+@pytest.mark.parametrize(
+    ("year_end", "relationship_end", "last_transaction", "expected"),
+    [
+        # a relationship ended on a leap day: 7 years on is 28 February, no 29th that year;
+        # the financial year (to 31 March) of a last transaction that day ends 31 March 2024
+        ("03-31", date(2024, 2, 29), date(2024, 2, 29), "until 28 February 2031"),
+        # the tax term is the later: a last transaction on the year's last day
+        ("12-31", date(2025, 6, 30), date(2026, 12, 31), "until 31 December 2032"),
+        # a year ending 28 February: a transaction on 29 February 2024 falls in the year to
+        # 28 February 2025; six years on is 28 February 2031, later than 7y from 2023-12-31
+        ("02-28", date(2023, 12, 31), date(2024, 2, 29), "until 28 February 2031"),
+    ],
+)
+def test_the_tax_hold_is_kept_until_an_exact_calendar_day(
+    register: Register,
+    year_end: str,
+    relationship_end: date,
+    last_transaction: date,
+    expected: str,
+) -> None:
+    register = _with_year_end(register, year_end)
+    rule = register.retention_rule("customer_records")
+    outcome = held_until(
+        register, rule, relationship_end=relationship_end, last_transaction=last_transaction
+    )
+    assert kept_until(rule, outcome) == f"{expected}, when it is deleted"
+
+
+def test_an_unknown_event_is_named_and_no_date_is_guessed(register: Register) -> None:
+    rule = register.retention_rule("customer_records")
+    outcome = held_until(register, rule, relationship_end=None, last_transaction=date(2026, 1, 5))
+    text = kept_until(rule, outcome)
+    assert "until" not in text
+    assert text.startswith("for 7 years from the end of the relationship, or 6 years")
+    assert text.endswith(
+        f"no date can be set yet, because it runs from {EVENT_WORDS[rule.terms[0].runs_from]}, "
+        "which has not happened yet or is not known to us"
+    )
+
+
+def test_a_period_each_record_counts_from_its_own_date_is_not_a_missing_event(
+    register: Register,
+) -> None:
+    rule = register.retention_rule("technical_logs")  # 13 months from collection
+    text = kept_until(rule, held_until(register, rule, relationship_end=None,
+                                       last_transaction=None))  # fmt: skip
+    assert text == "for 13 months from collection, each record counted from its own date"
+
+
+def test_what_the_tax_rule_keeps_is_listed_per_category_with_the_registers_ground(
+    register: Register,
+) -> None:
+    register = register_with_tax_scope(register)
+    held = tax_held_categories(register, "end_user")
+    assert held.rule is not None
+    outcome = RetentionOutcome(date(2033, 3, 31))
+    items = kept_by_law(
+        register, {"identity": ["first_name", "last_name"], "contact": ["billing_address"]},
+        held.purposes, held.rule, outcome,
+    )  # fmt: skip
+    assert [i.what for i in items] == [
+        "We have not erased your Contact Data: Billing address.",
+        "We have not erased your Identity Data: First name and Last name.",
+    ]
+    for item in items:
+        assert "UK GDPR Art. 17(3)(b)" in item.ground
+        assert register.purpose("business_compliance").activity in item.ground
+        assert held.rule.legal_reference in item.ground
+        assert item.kept_until == "until 31 March 2033, when it is deleted"
+    whole = kept_by_law(register, {"identity": []}, held.purposes, held.rule, outcome)
+    assert [i.what for i in whole] == ["We have not erased your Identity Data."]
+
+
+def test_an_overridden_objection_gives_the_registers_interest_and_the_reasons(
+    register: Register,
+) -> None:
+    purpose = register.purpose("debt_recovery")
+    rule = register.retention_rule(purpose.retention)
+    outcome = held_until(
+        register, rule, relationship_end=date(2020, 1, 31), last_transaction=date(2020, 1, 31)
+    )
+    item = objection_overridden(register, purpose, "  An unpaid invoice is in court.  ", outcome)
+    assert item.what.endswith(purpose.activity)
+    assert f"as our privacy notice states it: {purpose.legitimate_interest}" in item.ground
+    assert item.ground.endswith("Our reasons: An unpaid invoice is in court.")
+    assert item.kept_until == "until 31 January 2027, when it is deleted"  # 7y, later than 6y
+    assert "Our reasons" not in objection_overridden(register, purpose, " ", outcome).ground
+
+
+def test_data_left_out_of_a_portable_copy_says_why_in_the_registers_words(
+    register: Register,
+) -> None:
+    purposes = purposes_for_kind(register, "website_visitor")
+    rule = register.retention_rule("technical_logs")
+    item = not_portable(
+        register, "your ip address", "technical", "legitimate interests: Art. 20 does not apply",
+        purposes, held_until(register, rule, relationship_end=None, last_transaction=None),
+    )  # fmt: skip
+    assert item.what == "Not in the copy we sent you: your ip address (Technical Data)."
+    assert item.ground.startswith(ART_20)
+    assert "legitimate interests: Art. 20 does not apply" in item.ground
+    assert register.purpose("business_administration").activity in item.ground
+    assert "Legitimate interests (Art. 6(1)(f) UK GDPR)" in item.ground
