@@ -1,8 +1,9 @@
 """A field name the API does not know is the caller's choice, and could be anything: a phone
 number, markup. It is refused or ignored, never repeated: a validation error names the place by
 the API's own names (`body`) and says a field is unknown, a subject's extra fields are counted,
-and a prohibited one is named as the register spells it. Tried on staff bodies, the public code
-and form, and the lookup."""
+a prohibited one is named as the register spells it, and the register check names a document's
+places by the register's own field names. Tried on staff bodies, the public code and form, the
+lookup and the register check."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, field_validator
 
+from dataward.adapters.register_file import shipped_register_text
 from dataward.entrypoints.api import errors
 from tests.e2e.conftest import Api
 
@@ -138,6 +140,43 @@ def test_no_endpoint_repeats_an_unknown_fields_name(api: Api, fake: Faker, key: 
     for what, answer in answers.items():
         assert answer.status_code < 500, what
         _never_said(answer, key)
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS)
+def test_the_register_check_names_a_documents_places_by_the_registers_own_names(
+    api: Api, key: str
+) -> None:
+    document = shipped_register_text().replace(
+        "minimum_age: 13\n", f"minimum_age: 13\n{json.dumps(key)}: {json.dumps(key)}\n"
+    )
+    refused = api.client.post(
+        "/api/v1/register/check",
+        content=document.encode(),
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert refused.status_code == 422, refused.text
+    (problem,) = refused.json()["error"]["details"]
+    line = document.split(json.dumps(key) + ":")[0].count("\n") + 1
+    assert problem == {
+        "path": "(document)", "line": line, "message": "unknown field", "severity": "error"
+    }  # fmt: skip
+    _never_said(refused, key)
+
+
+def test_a_value_the_register_refuses_is_not_quoted_by_the_check(api: Api) -> None:
+    document = shipped_register_text().replace(
+        "lawful_basis: contract", "lawful_basis: x07700900123x", 1
+    )
+    refused = api.client.post(
+        "/api/v1/register/check",
+        content=document.encode(),
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert refused.status_code == 422, refused.text
+    (problem,) = refused.json()["error"]["details"]
+    assert problem["path"] == "purposes[0].lawful_basis"
+    assert problem["message"].startswith("not one of 'consent'")
+    _never_said(refused, "07700900123")
 
 
 class _Quoting(BaseModel):

@@ -11,6 +11,7 @@ exception's text can hold a value (an SQL parameter, a file line) and never reac
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,6 +43,7 @@ from dataward.domain.errors import (
     Unauthenticated,
     WriteConflict,
 )
+from dataward.domain.register_checks import format_path
 from dataward.domain.requests import RequestRefused
 from dataward.domain.tenants import TenantRefused
 from dataward.services.download_links import DownloadGone, DownloadNotFound
@@ -126,7 +128,7 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, DocumentInvalid):
         details = [
             {
-                "path": problem.location,
+                "path": _document_place(problem.path),
                 "line": problem.line,
                 "message": problem.message,
                 "severity": str(problem.severity),
@@ -139,6 +141,26 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
         status_code=_status_for(error),
         headers=headers,
     )
+
+
+@cache
+def _document_names() -> frozenset[str]:
+    """The field names of the documents the API checks (a register; a column mapping)."""
+    from dataward.adapters.ingest.mapping import ColumnMapping
+    from dataward.domain.register import Register
+
+    found: set[str] = set()
+    for model in (Register, ColumnMapping):
+        _collect_names(model.model_json_schema(), found)
+    return frozenset(found)
+
+
+def _document_place(path: Sequence[str | int]) -> str:
+    """A problem's place in a document by the schema's own names and list positions: a key
+    the document chose (an unknown field, a key written twice) is left out; its line says
+    where it is."""
+    names = _document_names()
+    return format_path([p for p in path if isinstance(p, int) or p in names])
 
 
 PLAIN_MESSAGES = {
