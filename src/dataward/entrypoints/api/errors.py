@@ -231,10 +231,20 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+BODY_UNREADABLE = "the body cannot be read as its Content-Type says (JSON is UTF-8 text)"
+
+
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)  # noqa: S101
     if error.status_code == 404 and _under_subjects(request):
         return _no_such_subject()
+    if error.status_code == 400 and error.__cause__ is not None:
+        # FastAPI's own 400 for a body it could not read (JSON that is not UTF-8): the same
+        # 422 as a body that is not valid JSON, not a code the API documents nowhere.
+        details = [{"path": "body", "message": BODY_UNREADABLE}]
+        return JSONResponse(
+            error_body("invalid_request", "the request is not valid", details), status_code=422
+        )
     code = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed"}.get(
         error.status_code, "http_error"
     )
