@@ -10,7 +10,8 @@ batch, kept or broken, or garbage. Every request goes in twice, as the DCO and a
 tenant's administrator.
 
 Whatever comes in: never a 5xx; an answer in the document's shape; under /api/ every 4xx in
-the one error shape; no error, JSON or HTML, that repeats a string the generator made (8
+the one error shape, with a status and a code the API gives on purpose (never the fallback 400
+or `http_error`); no error, JSON or HTML, that repeats a string the generator made (8
 characters or more, a key as much as a value); and, across its examples, at least one 2xx for
 every operation but those listed in `NO_2XX`, where none can come.
 
@@ -249,6 +250,10 @@ def _check(case: Case, response: Response, who: str, sent: set[str]) -> None:
     assert isinstance(error["code"], str), where
     assert isinstance(error["message"], str), where
     assert isinstance(error["details"], list), where
+    # The fallbacks of an error the API does not map: a DatawardError without a status (400),
+    # an HTTP error without a code of its own (`http_error`).
+    assert response.status_code != 400, f"{where}: {response.text[:500]}"
+    assert error["code"] != "http_error", f"{where}: {response.text[:500]}"
     found: set[str] = set()
     _strings(error, found)
     _no_echo(where, [response.text, *found], sent)
