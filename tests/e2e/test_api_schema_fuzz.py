@@ -21,6 +21,7 @@ deeper run by hand), derandomised, no shrinking, no example database.
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import os
@@ -37,6 +38,7 @@ from schemathesis.core.transport import Response
 from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+import dataward
 from dataward.bootstrap import bootstrap
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock
@@ -82,10 +84,16 @@ def _strings(value: Any, found: set[str]) -> None:
 
 
 def _words_of_the_api() -> frozenset[str]:
-    """Every string the OpenAPI document holds (names, enum values, defaults): an error may
-    say those, as it names a field."""
+    """Every string the OpenAPI document holds (names, enum values, defaults), and every string
+    constant of dataward's source: an error may say those, as it names a field or gives its
+    code. Hypothesis draws text now and then from the constants of the modules loaded (which
+    differ from one xdist worker to another), so a generated string may be one of them."""
     found: set[str] = set()
     _strings(DOCUMENT, found)
+    for source in Path(dataward.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
     return frozenset(found)
 
 
