@@ -13,6 +13,7 @@ from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.adapters.ingest.mapping import MappingInvalid
 from dataward.domain.register_checks import Problem
 from dataward.domain.telephony import SourceLocation
+from dataward.entrypoints.api import errors
 from dataward.services import tenants
 from tests.e2e.conftest import Api
 
@@ -103,3 +104,21 @@ def test_a_time_without_a_zone_is_a_422_not_a_500(api: Api, fake: Faker) -> None
     assert naive_told.status_code == 422, naive_told.text
     (detail,) = assert_shape(naive_told.json(), "invalid_request")["details"]
     assert detail["path"] == "body.subject_told_at"
+
+
+def test_a_json_body_that_is_not_utf8_is_a_422_invalid_request(api: Api) -> None:
+    """FastAPI answered 400 `http_error` ("There was an error parsing the body"), a code the API
+    documents nowhere, where a body that is not JSON at all is a 422 (found by the schema fuzz
+    test)."""
+    body = b'{"type": "email", "value": "\xff07700900123", "purpose": "correspondence"}'
+    for path, headers in (
+        ("/api/v1/subjects/lookup", api.as_("dco")),
+        ("/api/v1/public/requests/00000000-0000-4000-8000-000000000000/verify", {}),
+    ):
+        refused = api.client.post(
+            path, content=body, headers={**headers, "Content-Type": "application/json"}
+        )
+        assert refused.status_code == 422, refused.text
+        error = assert_shape(refused.json(), "invalid_request")
+        assert error["details"] == [{"path": "body", "message": errors.BODY_UNREADABLE}]
+        assert "07700900123" not in refused.text

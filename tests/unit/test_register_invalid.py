@@ -34,7 +34,8 @@ def test_a_misspelt_lawful_basis_is_named_with_its_path_and_line() -> None:
         "    lawful_basis: consnt\n    marketing: true\n    consent_channels: [email, sms, post]",
     )
     (problem,) = rejected(text)
-    assert problem.startswith("purposes[12].lawful_basis: 'consnt' is not one of 'consent'")
+    assert problem.startswith("purposes[12].lawful_basis: not one of 'consent'")
+    assert "consnt" not in problem  # the value refused is never quoted
     assert problem.endswith(f"(line {line_of(text, 'consnt')})")
 
 
@@ -111,7 +112,7 @@ def test_a_missing_required_field() -> None:
 def test_an_unknown_field_is_refused_not_ignored() -> None:
     text = mutate("minimum_age: 13\n", "minimum_age: 13\nminimum_agee: 12\n")
     (problem,) = rejected(text)
-    assert problem.startswith("minimum_agee: unknown field 'minimum_agee'")
+    assert problem.startswith("minimum_agee: unknown field (line ")
 
 
 def test_a_minimum_age_below_the_uk_age_of_digital_consent() -> None:
@@ -131,8 +132,7 @@ def test_a_key_written_twice_in_one_mapping() -> None:
     text = mutate("minimum_age: 13\n", "minimum_age: 13\nminimum_age: 16\n")
     (problem,) = rejected(text)
     assert (
-        problem
-        == f"minimum_age: key 'minimum_age' appears twice (line {line_of(text, 'minimum_age: 16')})"
+        problem == f"minimum_age: this key appears twice (line {line_of(text, 'minimum_age: 16')})"
     )
 
 
@@ -141,7 +141,8 @@ def test_a_bad_retention_duration() -> None:
         "{duration: P13M, runs_from: collection}", "{duration: 13 months, runs_from: collection}"
     )
     (problem,) = rejected(text)
-    assert "retention_rules[1].terms[0].duration: '13 months' is not a duration" in problem
+    assert "retention_rules[1].terms[0].duration: not a duration like P7Y" in problem
+    assert "13 months" not in problem
 
 
 def test_citing_the_repealed_1998_act() -> None:
@@ -155,7 +156,7 @@ def test_citing_the_repealed_1998_act() -> None:
 def test_a_cookie_set_without_consent_needs_an_exemption() -> None:
     text = mutate("    lifetime: P1Y\n    exemption: appearance\n", "    lifetime: P1Y\n")
     (problem,) = rejected(text)
-    assert "cookie 'language' is set without consent but names no exemption" in problem
+    assert problem.startswith("cookies[3]: a cookie set without consent names no exemption")
 
 
 def test_collecting_a_prohibited_field_is_refused() -> None:

@@ -143,7 +143,7 @@ def test_a_duplicate_key_is_named_and_its_value_not_built(monkeypatch: pytest.Mo
     with counted(monkeypatch) as work, pytest.raises(RegisterInvalid) as caught:
         parse_register(duplicated, source="test.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        f"minimum_age: key 'minimum_age' appears twice (line {_line_of(duplicated)})"
+        f"minimum_age: this key appears twice (line {_line_of(duplicated)})"
     ]
     with counted(monkeypatch) as plain:
         parse_register(text, source="test.yaml")

@@ -41,6 +41,10 @@ MAX_DEPTH = 100
 deep); an alias inside its own anchor would otherwise nest without end."""
 
 
+QUOTED_MIN = 4
+"""A value this long found in pydantic's message is quoted there, not met by chance."""
+
+
 class _TooManyValues(Exception):
     pass
 
@@ -181,7 +185,7 @@ class _Expansion:
             key = str(key_node.value)
             child: Path = (*path, key)
             if key in result:
-                self.problems.append(Problem(child, f"key {key!r} appears twice", line=line))
+                self.problems.append(Problem(child, "this key appears twice", line=line))
                 continue
             result[key] = self.build(value_node, child)
         return result
@@ -206,20 +210,25 @@ def _unreadable(node: yaml.Node) -> str:
 
 
 def _problem_from_pydantic(detail: ErrorDetails) -> Problem:
+    """The problem at its path, in words that never quote the value refused or the key it
+    has: the path and the line say where, and a document may be anyone's (the register is
+    checked for whoever posts one)."""
     path = tuple(detail["loc"])
     kind = detail["type"]
-    value = detail.get("input")
+    ctx = detail.get("ctx") or {}
     if kind == "enum":
-        expected = (detail.get("ctx") or {}).get("expected", "")
-        message = f"{value!r} is not one of {expected}"
+        message = f"not one of {ctx.get('expected', '')}"
     elif kind == "missing":
         message = "required field is missing"
     elif kind == "extra_forbidden":
-        message = f"unknown field {path[-1]!r}" if path else "unknown field"
+        message = "unknown field"
     elif kind == "string_pattern_mismatch":
-        message = f"{value!r} does not match the pattern {(detail.get('ctx') or {}).get('pattern')}"
+        message = f"does not match the pattern {ctx.get('pattern')}"
     else:
         message = detail["msg"]
+        value = detail.get("input")
+        if isinstance(value, str) and len(value.strip()) >= QUOTED_MIN and value in message:
+            message = "not a value this field takes"
     return Problem(path, message)
 
 

@@ -2,8 +2,9 @@
 
 Whatever offers fields for storage (an import, a form, an ingest mapping) passes their names
 here first. A field is matched by its name, case and surrounding space ignored, and by the last
-part of a dotted name (`caller.health` is `health`). The error names the field and the category,
-never the value.
+part of a dotted name (`caller.health` is `health`). The error names the field as the register
+spells it, and the category: never the name as it was offered, which could hold anything, nor
+the value.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ def refuse_prohibited(register: Register, field_names: Iterable[str]) -> None:
     """Raise `ProhibitedData` for the first field of a prohibited category; else return."""
     prohibited = prohibited_fields(register)
     for name in field_names:
-        category = prohibited.get(_bare(name))
-        if category is not None:
-            raise ProhibitedData(name, category.key, category.kind.value)
+        bare = _bare(name)
+        category = prohibited.get(bare)
+        if category is not None:  # named as the register names it, not as it was offered
+            raise ProhibitedData(bare, category.key, category.kind.value)
 
 
 def _bare(name: str) -> str:

@@ -366,12 +366,10 @@ def _cookies(reg: Register) -> Iterator[Problem]:
     for index, cookie in enumerate(reg.cookies):
         here: Path = ("cookies", index)
         if not cookie.consent_required and cookie.exemption is None:
-            yield Problem(
-                here, f"cookie {cookie.name!r} is set without consent but names no exemption"
-            )
+            yield Problem(here, "a cookie set without consent names no exemption")
         if cookie.duration is CookieDuration.PERSISTENT:
             if cookie.lifetime is None:
-                yield Problem(here, f"persistent cookie {cookie.name!r} has no lifetime")
+                yield Problem(here, "a persistent cookie has no lifetime")
             else:
                 try:
                     Duration.parse(cookie.lifetime)

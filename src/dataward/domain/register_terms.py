@@ -258,7 +258,7 @@ class Duration(BaseModel):
     def parse(cls, text: str) -> Duration:
         match = _DURATION.match(text)
         if not match or text == "P":
-            raise ValueError(f"{text!r} is not a duration like P7Y, P13M or P30D")
+            raise ValueError("not a duration like P7Y, P13M or P30D")
         parts = {name: int(value) for name, value in match.groupdict().items() if value}
         return cls(**parts)
 

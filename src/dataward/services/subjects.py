@@ -112,9 +112,9 @@ def create_subjects(
         check_day("relationship_start", command.relationship_start)
         check_day("relationship_end", command.relationship_end)
         refuse_prohibited(register, command.offered_fields)
-        if command.offered_fields:
+        if command.offered_fields:  # counted, never named: the names are the caller's
             raise SubjectRefused(
-                f"unknown field(s): {', '.join(sorted(command.offered_fields))}; a subject "
+                f"{len(command.offered_fields)} unknown field(s), not named here; a subject "
                 "holds only its identifiers and the dates the register needs"
             )
     regions = _tenant_regions(uow, tenant_ids)

@@ -132,9 +132,7 @@ class ColumnMapping(BaseModel):
             try:
                 ZoneInfo(value)
             except (ZoneInfoNotFoundError, ValueError):
-                raise PydanticCustomError(
-                    "timezone", "'{zone}' is not an IANA time zone", {"zone": value}
-                ) from None
+                raise PydanticCustomError("timezone", "not an IANA time zone") from None
         return value
 
     @field_validator("timestamp_formats")
@@ -144,8 +142,8 @@ class ColumnMapping(BaseModel):
             if text not in SPECIAL_TIMESTAMP_FORMATS and "%" not in text:
                 raise PydanticCustomError(
                     "timestamp_format",
-                    "'{form}' is neither a strptime format nor one of {special}",
-                    {"form": text, "special": ", ".join(SPECIAL_TIMESTAMP_FORMATS)},
+                    "a format that is neither a strptime format nor one of {special}",
+                    {"special": ", ".join(SPECIAL_TIMESTAMP_FORMATS)},
                 )
         return value
 

@@ -10,6 +10,8 @@ exception's text can hold a value (an SQL parameter, a file line) and never reac
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,6 +44,7 @@ from dataward.domain.errors import (
     WriteConflict,
 )
 from dataward.domain.litigation_holds import HoldRefused, SubjectHeld
+from dataward.domain.register_checks import format_path
 from dataward.domain.requests import RequestRefused
 from dataward.domain.tenants import TenantRefused
 from dataward.services.download_links import DownloadGone, DownloadNotFound
@@ -128,7 +131,7 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, DocumentInvalid):
         details = [
             {
-                "path": problem.location,
+                "path": _document_place(problem.path),
                 "line": problem.line,
                 "message": problem.message,
                 "severity": str(problem.severity),
@@ -143,29 +146,108 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-PLAIN_MESSAGES = {"uuid_parsing": "Input should be a valid UUID"}
-"""Validation messages that quote part of the input, said without it."""
+@cache
+def _document_names() -> frozenset[str]:
+    """The field names of the documents the API checks (a register; a column mapping)."""
+    from dataward.adapters.ingest.mapping import ColumnMapping
+    from dataward.domain.register import Register
+
+    found: set[str] = set()
+    for model in (Register, ColumnMapping):
+        _collect_names(model.model_json_schema(), found)
+    return frozenset(found)
 
 
-async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
-    """Each problem by its field's path and pydantic's message, never the input itself."""
+def _document_place(path: Sequence[str | int]) -> str:
+    """A problem's place in a document by the schema's own names and list positions: a key
+    the document chose (an unknown field, a key written twice) is left out; its line says
+    where it is."""
+    names = _document_names()
+    return format_path([p for p in path if isinstance(p, int) or p in names])
+
+
+PLAIN_MESSAGES = {
+    "uuid_parsing": "Input should be a valid UUID",
+    "extra_forbidden": "an unknown field (not named here): send only the fields documented",
+}
+"""Validation messages that quote part of the input, or would be read with a name the request
+chose, said without it."""
+UNQUOTED = "the value is not valid here"
+"""Said instead of a validation message that quotes the value it refuses."""
+QUOTE_MIN = 4
+"""A value this long found in a message is quoted there; a shorter one may be a coincidence."""
+
+
+def _api_names(app: FastAPI) -> frozenset[str]:
+    """Every name the API itself gives a place: the fields of its bodies and the names of its
+    parameters, from its OpenAPI document (built once, then kept)."""
+    names = getattr(app.state, "api_names", None)
+    if names is None:
+        found: set[str] = {"body", "query", "path", "header", "cookie"}
+        _collect_names(app.openapi(), found)
+        names = app.state.api_names = frozenset(found)
+    return frozenset(names)
+
+
+def _collect_names(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            found.update(str(name) for name in properties)
+        if node.get("in") in {"query", "path", "header", "cookie"} and "name" in node:
+            found.add(str(node["name"]))
+        for value in node.values():
+            _collect_names(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _collect_names(value, found)
+
+
+def _place(loc: Sequence[Any], kind: str, names: frozenset[str]) -> str:
+    """Where a problem is, by the API's own names and list positions only: a key the request
+    chose (an unknown field, a mapping's key) is left out, as is pydantic's own wording for a
+    branch of a type."""
+    parts = list(loc[:-1]) if kind == "extra_forbidden" else list(loc)
+    return ".".join(str(p) for p in parts if isinstance(p, int) or p in names)
+
+
+def _message(problem: Mapping[str, Any]) -> str:
+    kind = problem["type"]
+    if kind in PLAIN_MESSAGES:
+        return PLAIN_MESSAGES[kind]
+    message = str(problem["msg"])
+    value = problem.get("input")
+    quoted = str(value) if isinstance(value, str | int | float) else ""
+    return UNQUOTED if len(quoted.strip()) >= QUOTE_MIN and quoted.strip() in message else message
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    """Each problem by its place and pydantic's message: never the input itself, and never a
+    name the request chose (an unknown field is said to be one, not named)."""
     assert isinstance(error, RequestValidationError)  # noqa: S101
+    names = _api_names(request.app)
     details = [
-        {
-            "path": ".".join(str(p) for p in e["loc"]),
-            "message": PLAIN_MESSAGES.get(e["type"], e["msg"]),
-        }
-        for e in error.errors()
+        {"path": _place(e["loc"], e["type"], names), "message": _message(e)} for e in error.errors()
     ]
     return JSONResponse(
         error_body("invalid_request", "the request is not valid", details), status_code=422
     )
 
 
+BODY_UNREADABLE = "the body cannot be read as its Content-Type says (JSON is UTF-8 text)"
+
+
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)  # noqa: S101
     if error.status_code == 404 and _under_subjects(request):
         return _no_such_subject()
+    if error.status_code == 400 and error.__cause__ is not None:
+        # FastAPI's own 400 for a body it could not read (JSON that is not UTF-8): the same
+        # 422 as a body that is not valid JSON, not a code the API documents nowhere.
+        details = [{"path": "body", "message": BODY_UNREADABLE}]
+        return JSONResponse(
+            error_body("invalid_request", "the request is not valid", details), status_code=422
+        )
     code = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed"}.get(
         error.status_code, "http_error"
     )

@@ -86,7 +86,46 @@ def form(register: RegisterDep) -> HTMLResponse:
     return _render(register)
 
 
-@router.post(FORM_PATH, response_class=HTMLResponse, summary="Send the request form")
+FORM_BODY = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {
+                    "type": {"type": "string", "enum": [t.value for t, _ in _TYPES]},
+                    "email": {"type": "string", "description": "Where we answer"},
+                    "name": {"type": "string"},
+                    "representative": {
+                        "type": "string",
+                        "enum": ["yes"],
+                        "description": "Sent for someone else",
+                    },
+                    "ground": {
+                        "type": "string",
+                        "enum": [g for g, _ in _GROUNDS],
+                        "description": "A restriction's ground",
+                    },
+                    "objection": {
+                        "type": "string",
+                        "description": "What an objection is to: direct_marketing, or "
+                        "legitimate_interests:<purpose>",
+                    },
+                },
+            }
+        }
+    },
+}
+"""The form's fields, as the page sends them, for the OpenAPI document."""
+
+
+@router.post(
+    FORM_PATH,
+    response_class=HTMLResponse,
+    summary="Send the request form",
+    openapi_extra={"requestBody": FORM_BODY},
+)
 async def submit(request: Request, container: ContainerDep, register: RegisterDep) -> HTMLResponse:
     limiter: RateLimiter = request.app.state.form_limiter
     wait = limiter.hit(client_key(request.client.host if request.client else None))

@@ -1,0 +1,321 @@
+"""What the API schema fuzz test mixes into schemathesis's generated requests, per operation.
+
+Generated values alone rarely name anything that exists, so most requests would stop at a 404
+or a 422 before the use case runs. Each operation here has real values, in the order most
+likely to succeed: the ids of what the fuzz world made (`fuzz_world`), query parameters and
+JSON bodies staff would send, and, for the operations that take a document or a call batch as
+text, a strategy of valid-ish documents and garbage. The test draws, for each part of each
+request, the real value, the generated one, or (for a JSON body or a query) a mix field by
+field; the first example Hypothesis tries is the simplest, which takes the first real value
+of every part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import strategies as st
+
+from tests.e2e.fuzz_texts import Planted, call_batches, register_documents
+from tests.e2e.fuzz_world import CALLER_NUMBER, OTHER_TENANT, TENANT, World
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """An operation's real values; the first of each list is the one most likely to succeed."""
+
+    path: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    query: Sequence[Mapping[str, Any]] = ()
+    body: Sequence[Any] = ()
+    text: st.SearchStrategy[Planted] | None = None
+
+
+def _first(values: Sequence[str], first: str) -> list[str]:
+    return [first, *(v for v in values if v != first)]
+
+
+def real_inputs(world: World) -> dict[str, Inputs]:
+    """Each operation's real values, by its label (`POST /api/v1/subjects`)."""
+    ids = world.ids
+    end_user, caller = ids["subject.end_user"], ids["subject.caller"]
+    contact, restricted = ids["subject.customer_contact"], ids["subject.restricted"]
+    subjects = [end_user, caller, contact, restricted]
+    requests = [ids[k] for k in sorted(ids) if k.startswith("request.")]
+    restrictions = [ids["restriction.requested"], ids["restriction.direct"]]
+    told = "2026-11-20T09:00:00+00:00"
+    s, r = "/api/v1/subjects/{subject_id}", "/api/v1/requests/{request_id}"
+    t, lift = "/api/v1/tenants/{tenant_id}", "/restrictions/{restriction_id}/lift"
+    return {
+        "POST /api/v1/register/check": Inputs(text=register_documents()),
+        "GET /api/v1/register/ropa": Inputs(query=[{"format": f} for f in ("json", "csv", "html")]),
+        "GET /api/v1/register/notice": Inputs(query=[{"format": "html"}, {"format": "md"}]),
+        "POST /api/v1/subjects": Inputs(
+            body=[
+                {
+                    "kind": "end_user",
+                    "identifiers": [{"type": "email", "value": "new@example.org"}],
+                },
+                {
+                    "kind": "caller",
+                    "tenant_id": TENANT,
+                    "identifiers": [{"type": "phone", "value": "01632 960123"}],
+                },
+                {
+                    "kind": "customer_contact",
+                    "region": "GB",
+                    "birth_date": "1980-02-29",
+                    "relationship_start": "2020-01-01",
+                    "relationship_end": "2026-01-01",
+                    "identifiers": [
+                        {"type": "phone", "value": "07700 900456"},
+                        {"type": "name", "value": "Test Name"},
+                    ],
+                },
+            ]
+        ),
+        "POST /api/v1/subjects/lookup": Inputs(
+            body=[
+                {"type": "email", "value": ids["email.end_user"], "purpose": "correspondence"},
+                {
+                    "type": "phone",
+                    "value": CALLER_NUMBER,
+                    "purpose": "telephony_reporting",
+                    "tenant_id": TENANT,
+                    "region": "GB",
+                },
+            ]
+        ),
+        f"GET {s}": Inputs(
+            path={"subject_id": subjects},
+            query=[
+                {"purpose": "correspondence"},
+                {"purpose": "telephony_reporting"},
+                {"purpose": "correspondence", "type": ["email", "phone"]},
+            ],
+        ),
+        f"DELETE {s}": Inputs(
+            path={"subject_id": _first(subjects, caller)},
+            query=[
+                {"reason": "controller_instruction"},
+                {"reason": "erasure_request", "request_ref": ids["request.received"]},
+                {"reason": "erasure_request", "override": "assessment-2026-11"},
+            ],
+        ),
+        f"POST {s}/consents": Inputs(
+            path={"subject_id": _first(subjects, contact)},
+            body=[
+                {
+                    "purpose": "direct_marketing",
+                    "channel": "sms",
+                    "given": True,
+                    "method": "web_form",
+                    "notice_version": "2026.1",
+                },
+                {
+                    "purpose": "direct_marketing",
+                    "channel": "email",
+                    "given": False,
+                    "method": "email_link",
+                    "notice_version": "2026.1",
+                    "evidence_ref": "m-1",
+                },
+            ],
+        ),
+        f"GET {s}/consents": Inputs(path={"subject_id": _first(subjects, contact)}),
+        f"POST {s}/restrictions": Inputs(
+            path={"subject_id": subjects},
+            body=[
+                {"ground": "accuracy_contested"},
+                {
+                    "ground": "needed_for_legal_claims",
+                    "categories": ["contact"],
+                    "ends_at": "2027-01-01T00:00:00+00:00",
+                    "request_ref": "case-7",
+                },
+            ],
+        ),
+        f"POST {s}/restrictions/{{restriction_id}}/lift": Inputs(
+            path={
+                "subject_id": [restricted, contact],
+                "restriction_id": [ids["restriction.direct"], ids["restriction.requested"]],
+            },
+            body=[{"subject_told_at": told}, {"subject_told_at": None}],
+        ),
+        f"POST {s}/objections": Inputs(
+            path={"subject_id": _first(subjects, contact)},
+            body=[
+                {"kind": "direct_marketing"},
+                {"kind": "legitimate_interests", "purpose": "analytics", "request_ref": "o-1"},
+            ],
+        ),
+        f"POST {s}/objections/{{objection_id}}/decision": Inputs(
+            path={"subject_id": _first(subjects, contact), "objection_id": [ids["objection"]]},
+            body=[
+                {"outcome": "upheld"},
+                {"outcome": "compelling_grounds", "reasoning": "a debt is being recovered"},
+            ],
+        ),
+        "POST /api/v1/tenants": Inputs(
+            body=[
+                {"name": "Tenant C", "id": "tenant-c"},
+                {
+                    "name": "Tenant D",
+                    "region": "IE",
+                    "timezone": "Europe/Dublin",
+                    "call_retention": "P2Y",
+                    "service_level_seconds": 30,
+                    "controller_contact": {
+                        "name": "Test Name",
+                        "email": "dpo@example.org",
+                        "phone": "01632 960999",
+                    },
+                },
+            ]
+        ),
+        f"POST {t}/calls": Inputs(
+            path={"tenant_id": ids["tenant"]},
+            query=[{"quarantine": True}, {}, {"format": "asterisk-queue-log"}],
+            text=call_batches(),
+        ),
+        f"GET {t}/calls/quarantine": Inputs(
+            path={"tenant_id": ids["tenant"]},
+            query=[{}, *({"ingest_id": i} for i in ids["ingest"])],
+        ),
+        f"GET {t}/subjects/{{subject_id}}/calls": Inputs(
+            path={"tenant_id": ids["tenant"], "subject_id": _first(subjects, caller)},
+            query=[{}, {"purpose": "telephony_support"}],
+        ),
+        f"GET {t}/reports/acd": Inputs(
+            path={"tenant_id": ids["tenant"]},
+            query=[
+                {},
+                {
+                    "by": "agent",
+                    "period": "week",
+                    "from": "2025-01-01",
+                    "to": "2026-12-31",
+                    "format": "csv",
+                },
+                {"by": "caller", "period": "hour-of-day"},
+            ],
+        ),
+        "POST /api/v1/requests": Inputs(
+            body=[
+                {
+                    "type": "access",
+                    "received": "2026-11-24",
+                    "subject_id": end_user,
+                    "contact_email": "requester@example.org",
+                    "contact_name": "Test Name",
+                },
+                {
+                    "type": "restriction",
+                    "received": "2026-11-24",
+                    "tenant_id": TENANT,
+                    "subject_id": caller,
+                    "scope": "accuracy_contested",
+                    "channel": "email",
+                },
+                {
+                    "type": "objection",
+                    "received": "2026-11-01",
+                    "representative": True,
+                    "scope": "legitimate_interests:debt_recovery",
+                    "channel": "post",
+                },
+            ]
+        ),
+        "GET /api/v1/requests": Inputs(query=[{}, {"all": True}, {"due": "overdue"}]),
+        f"GET {r}": Inputs(path={"request_id": requests}),
+        f"POST {r}/events": Inputs(
+            path={"request_id": _first(requests, ids["request.received"])},
+            body=[
+                {"event": "ask_identity"},
+                {"event": "identity_verified", "reason": "passport seen", "on": "2026-11-24"},
+                {"event": "refuse", "ground": "manifestly_excessive", "reason": "repeated"},
+            ],
+        ),
+        f"POST {r}/verification-code": Inputs(
+            path={"request_id": _first(requests, ids["request.awaiting"])}
+        ),
+        f"POST {r}/fulfilment": Inputs(
+            path={"request_id": _first(requests, ids["request.working"])},
+            body=[
+                {},
+                {"notice_version": "2026.1", "last_transaction": "2025-06-30"},
+                {
+                    "corrections": [{"kind": "email", "value": "fixed@example.org"}],
+                    "statement": "the address was mistyped",
+                },
+            ],
+        ),
+        f"POST {r}/instructions": Inputs(
+            path={"request_id": _first(requests, ids["request.forwarded"])},
+            body=[{"kind": "export"}, {"kind": "erase", "subject_id": caller}],
+        ),
+        "POST /api/v1/restrictions/{restriction_id}/lifting-notice": Inputs(
+            path={"restriction_id": restrictions}
+        ),
+        f"POST /api/v1{lift}": Inputs(path={"restriction_id": restrictions}),
+        "POST /requests/new": Inputs(
+            body=[
+                {"type": "access", "email": "requester@example.org", "name": "Test Name"},
+                {
+                    "type": "restriction",
+                    "email": "requester@example.org",
+                    "ground": "accuracy_contested",
+                    "representative": "yes",
+                },
+                {
+                    "type": "objection",
+                    "email": "requester@example.org",
+                    "objection": "legitimate_interests:debt_recovery",
+                },
+            ]
+        ),
+        "POST /api/v1/public/requests/{request_id}/verify": Inputs(
+            path={"request_id": _first(requests, ids["request.awaiting"])},
+            body=[{"code": ids["code"]}, {"code": "000000"}],
+        ),
+        "GET /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
+        "POST /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
+    }
+
+
+def default_path_values(world: World) -> dict[str, list[str]]:
+    """Real values of every path parameter by its name, for operations that order none."""
+    ids = world.ids
+    return {
+        "subject_id": [ids[k] for k in sorted(ids) if k.startswith("subject.")],
+        "request_id": [ids[k] for k in sorted(ids) if k.startswith("request.")],
+        "restriction_id": [ids["restriction.requested"], ids["restriction.direct"]],
+        "objection_id": [ids["objection"]],
+        "tenant_id": [TENANT, OTHER_TENANT],
+        "token": [ids["download"]],
+    }  # fmt: skip
+
+
+def real_strings(world: World, inputs: Mapping[str, Inputs]) -> frozenset[str]:
+    """Every string of the world and of the real inputs: an answer may say them."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(world.ids)
+    walk(default_path_values(world))
+    for each in inputs.values():
+        walk(dict(each.path))
+        walk(list(each.query))
+        walk(list(each.body))
+    return frozenset(found)

@@ -1,0 +1,274 @@
+"""The installation the API schema fuzz test acts on: made once, copied for each operation.
+
+Everything an operation's path, query or body can name exists in it, made through the API as
+staff would make it: two tenants (the first with a controller contact), a call batch with a
+quarantined line, a caller found by its number, two end users (one of them restricted by staff)
+and a customer contact with an objection and consent, and rights requests in each state an
+operation acts on (just received, awaiting identity with a one-time code sent, started, forwarded
+to the tenant's controller, a restriction carried out and its lifting letter sent, an access
+request answered with its download link).
+
+The finished data folder is the template: `fresh` copies it for each operation, so what one
+operation destroys (a subject shredded, a request fulfilled, a link redeemed) is still there for
+the next. The clock is fixed; tokens, ids and the link are the same in every copy.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from faker import Faker
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from dataward.adapters.mail.letters import render_letter
+from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.sql.requests import outbox
+from dataward.bootstrap import Container, bootstrap
+from dataward.config import Settings
+from dataward.domain.clock import FixedClock
+from dataward.domain.subjects import Actor
+from dataward.entrypoints.api.app import create_app
+from dataward.services.outbox import deliver
+from dataward.services.setup import initialise
+from dataward.services.staff import issue_token
+from tests.builders import EVIDENCE, NOW, SAMPLE_RETENTION
+
+SETUP = Actor(id="fuzz-setup", role="dco")
+TENANT = "tenant-a"
+OTHER_TENANT = "tenant-b"
+ROLES = {"dco": ("dco", None), "admin": ("tenant_admin", TENANT)}
+"""Who calls every operation: the DCO, and the first tenant's administrator."""
+
+CALLS = "\n".join(
+    [
+        "1764000000|1764000000.1|sales|NONE|ENTERQUEUE||01632960001|1",
+        "1764000010|1764000000.1|sales|SIP/2001|CONNECT|10|1764000000.2|3",
+        "1764000070|1764000000.1|sales|SIP/2001|COMPLETECALLER|10|60|1",
+        "1764000100x|1764000100.1|sales|NONE|ENTERQUEUE||01632960002|1",
+    ]
+)
+"""One answered queue call (a drama-range number) and a bad line for the quarantine."""
+CALLER_NUMBER = "01632 960001"
+
+
+def _settings(folder: Path) -> Settings:
+    """Limits per client address out of the way: every request of the run comes from one."""
+    return Settings(data_dir=folder, public_form_per_hour=10_000, register_checks_per_hour=10_000)
+
+
+@dataclass
+class Installation:
+    """One copy of the template, served."""
+
+    container: Container
+    app: FastAPI
+
+    def close(self) -> None:
+        self.container.close()
+
+
+@dataclass
+class World:
+    """The template's folder and what it holds: tokens by role, and the ids of what exists."""
+
+    template: Path
+    tokens: dict[str, str]
+    ids: dict[str, Any]
+    """Each object by its part: `subject.end_user`, `request.working`, `restriction.direct`..."""
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def fresh(self, folder: Path) -> Installation:
+        """A copy of the template, served by its own app (its own rate limiters too)."""
+        shutil.copytree(self.template, folder)
+        container = bootstrap(_settings(folder), clock=FixedClock(NOW))
+        return Installation(container, create_app(container))
+
+
+def build_world(folder: Path) -> World:
+    container = bootstrap(_settings(folder), clock=FixedClock(NOW))
+    try:
+        initialise(container)
+        with TestClient(create_app(container)) as client:
+            seeding = _Seeding(container, client)
+            ids = seeding.run()
+        return World(template=folder, tokens=seeding.tokens, ids=ids)
+    finally:
+        container.close()
+
+
+class _Seeding:
+    def __init__(self, container: Container, client: TestClient) -> None:
+        self.container = container
+        self.client = client
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(7)
+        self.tokens: dict[str, str] = {}
+
+    def as_(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def post(self, path: str, body: Any, who: str = "dco", status: int = 201) -> Any:
+        answer = self.client.post(path, json=body, headers=self.as_(who))
+        assert answer.status_code == status, f"{path}: {answer.text}"
+        return answer.json()
+
+    def run(self) -> dict[str, Any]:
+        self._staff()
+        ids: dict[str, Any] = {"tenant": [TENANT, OTHER_TENANT]}
+        ids["ingest"] = self._calls()
+        ids["subject.caller"] = self.post(
+            "/api/v1/subjects/lookup",
+            {"type": "phone", "value": CALLER_NUMBER, "purpose": "telephony_reporting",
+             "tenant_id": TENANT},
+            who="admin", status=200,
+        )["id"]  # fmt: skip
+        for part, kind in (("end_user", "end_user"), ("customer_contact", "customer_contact"),
+                           ("restricted", "end_user")):  # fmt: skip
+            ids[f"email.{part}"] = email = self.fake.email()
+            ids[f"subject.{part}"] = self.post(
+                "/api/v1/subjects",
+                {"kind": kind, "identifiers": [{"type": "email", "value": email}]},
+            )["id"]
+        self._subject_records(ids)
+        self._requests(ids)
+        return ids
+
+    def _staff(self) -> None:
+        register = self.container.active_register.get(self.container.uow(read_only=True))
+        self.tokens["dco"] = self._token(register.register, "dco", "dco", None)
+        for tenant, contact in ((TENANT, True), (OTHER_TENANT, False)):
+            body: dict[str, Any] = {"name": f"Tenant {tenant}", "id": tenant,
+                                    "call_retention": SAMPLE_RETENTION}  # fmt: skip
+            if contact:  # the controller a request about its caller is forwarded to
+                body["controller_contact"] = {"name": self.fake.name(), "email": self.fake.email()}
+            self.post("/api/v1/tenants", body)
+        self.tokens["admin"] = self._token(register.register, "admin", "tenant_admin", TENANT)
+
+    def _token(self, register: Any, who: str, role: str, tenant: str | None) -> str:
+        return issue_token(
+            self.container.uow(), self.container.clock, register, SETUP,
+            actor_id=who, role=role, tenant_id=tenant,
+        ).token  # fmt: skip
+
+    def _calls(self) -> list[int]:
+        landed = self.client.post(
+            f"/api/v1/tenants/{TENANT}/calls",
+            params={"format": "asterisk-queue-log", "quarantine": "true"},
+            content=CALLS.encode(),
+            headers={**self.as_("admin"), "Content-Type": "text/plain"},
+        )
+        assert landed.status_code == 201, landed.text
+        return [int(i) for i in landed.json()["ingests"]]
+
+    def _subject_records(self, ids: dict[str, Any]) -> None:
+        restricted, contact = ids["subject.restricted"], ids["subject.customer_contact"]
+        ids["restriction.direct"] = self.post(
+            f"/api/v1/subjects/{restricted}/restrictions", {"ground": "accuracy_contested"}
+        )["id"]
+        ids["objection"] = self.post(
+            f"/api/v1/subjects/{contact}/objections",
+            {"kind": "legitimate_interests", "purpose": "debt_recovery"},
+        )["id"]
+        self.post(
+            f"/api/v1/subjects/{contact}/consents",
+            {"purpose": "direct_marketing", "channel": "email", "given": True,
+             "method": "web_form", "notice_version": "2026.1"},
+        )  # fmt: skip
+
+    def _request(self, kind: str, subject: str, **extra: Any) -> str:
+        body = {"type": kind, "received": "2026-11-20", "subject_id": subject,
+                "contact_email": self.fake.email(), **extra}  # fmt: skip
+        return str(self.post("/api/v1/requests", body)["id"])
+
+    def _advance(self, request_id: str, *events: str) -> None:
+        for event in events:
+            self.post(
+                f"/api/v1/requests/{request_id}/events",
+                {"event": event, "reason": EVIDENCE.get(event)},
+                status=200,
+            )
+
+    def _requests(self, ids: dict[str, Any]) -> None:
+        end_user, contact = ids["subject.end_user"], ids["subject.customer_contact"]
+        ids["request.received"] = self._request("erasure", end_user)
+        awaiting = ids["request.awaiting"] = self._request("portability", contact)
+        self._advance(awaiting, "ask_identity")
+        self.post(f"/api/v1/requests/{awaiting}/verification-code", None, status=202)
+        ids["code"] = self._payload(awaiting, "verification_code")
+        working = ids["request.working"] = self._request("access", end_user)
+        self._advance(working, "ask_identity", "identity_verified", "start")
+        forwarded = ids["request.forwarded"] = self._request(
+            "access", ids["subject.caller"], tenant_id=TENANT
+        )
+        self._advance(forwarded, "forward")
+        answered = ids["request.answered"] = self._request("access", contact)
+        self._advance(answered, "ask_identity", "identity_verified", "start")
+        self.post(f"/api/v1/requests/{answered}/fulfilment", {}, status=200)
+        link = re.search(r"/api/v1/public/downloads/(\S+)", self._payload(answered, "completion"))
+        assert link is not None
+        ids["download"] = link.group(1)
+        restricting = ids["request.restriction"] = self._request(
+            "restriction", contact, scope="objection_pending"
+        )
+        self._advance(restricting, "ask_identity", "identity_verified", "start")
+        done = self.post(f"/api/v1/requests/{restricting}/fulfilment", {}, status=200)
+        ids["restriction.requested"] = restriction = done["outcome"]["restriction"]
+        self.post(f"/api/v1/restrictions/{restriction}/lifting-notice", None, status=202)
+        self._send_letters()
+
+    def _payload(self, request_id: str, letter: str) -> str:
+        """A queued letter's sealed payload (a code, a completion letter), opened."""
+        with self.container.engine.connect() as connection:
+            sealed = connection.execute(
+                select(outbox.c.payload_ciphertext).where(
+                    outbox.c.request_id == request_id, outbox.c.letter == letter
+                )
+            ).scalar_one()
+        return self.container.vault().open(request_id, sealed)
+
+    def _send_letters(self) -> None:
+        """Every queued letter sent through a real SMTP server, as the runner's job does."""
+        register = self.container.active_register.get(self.container.uow(read_only=True))
+        with _smtp() as port:
+            sent = deliver(
+                self.container.uow(), self.container.vault(),
+                SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter,
+                self.container.clock, register.register,
+            )  # fmt: skip
+        assert sent.failed == 0, sent
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[object] = []
+
+    async def handle_DATA(self, _server: object, _session: object, envelope: object) -> str:  # noqa: N802 - aiosmtpd's hook name
+        content = envelope.content  # type: ignore[attr-defined]
+        self.messages.append(message_from_bytes(content, policy=policy.default))
+        return "250 OK"
+
+
+@contextmanager
+def _smtp() -> Iterator[int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = Controller(_Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
