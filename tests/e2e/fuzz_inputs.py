@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.builders import NOW
 from tests.e2e.fuzz_texts import Planted, call_batches, register_documents
 from tests.e2e.fuzz_world import CALLER_NUMBER, OTHER_TENANT, TENANT, World
 
@@ -45,6 +47,8 @@ def real_inputs(world: World) -> dict[str, Inputs]:
     requests = [ids[k] for k in sorted(ids) if k.startswith("request.")]
     restrictions = [ids["restriction.requested"], ids["restriction.direct"]]
     told = "2026-11-20T09:00:00+00:00"
+    held = ids["subject.held"]
+    review = (NOW + timedelta(days=90)).date().isoformat()
     s, r = "/api/v1/subjects/{subject_id}", "/api/v1/requests/{request_id}"
     t, lift = "/api/v1/tenants/{tenant_id}", "/restrictions/{restriction_id}/lift"
     return {
@@ -279,6 +283,34 @@ def real_inputs(world: World) -> dict[str, Inputs]:
             path={"request_id": _first(requests, ids["request.awaiting"])},
             body=[{"code": ids["code"]}, {"code": "000000"}],
         ),
+        f"PUT {s}/relationship": Inputs(
+            path={"subject_id": _first(subjects, contact)},
+            body=[
+                {"ended": "2026-01-01", "last_transaction": "2025-12-01"},
+                {"ended": "2025-06-30"},
+            ],
+        ),
+        "POST /api/v1/holds": Inputs(
+            body=[
+                {
+                    "subject_id": held,
+                    "ground": "legal_claims",
+                    "review_on": review,
+                    "reason": "Another claim",
+                },
+                {
+                    "subject_id": contact,
+                    "ground": "tax_enquiry",
+                    "review_on": review,
+                    "reason": "An enquiry",
+                },
+            ]  # fmt: skip
+        ),
+        "GET /api/v1/holds/{hold_id}": Inputs(path={"hold_id": [ids["hold"]]}),
+        "PUT /api/v1/holds/{hold_id}/review": Inputs(
+            path={"hold_id": [ids["hold"]]}, body=[{"review_on": review}]
+        ),
+        "POST /api/v1/holds/{hold_id}/lift": Inputs(path={"hold_id": [ids["hold"]]}),
         "GET /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         "POST /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
     }
@@ -294,6 +326,7 @@ def default_path_values(world: World) -> dict[str, list[str]]:
         "objection_id": [ids["objection"]],
         "tenant_id": [TENANT, OTHER_TENANT],
         "token": [ids["download"]],
+        "hold_id": [ids["hold"]],
     }  # fmt: skip
 
 

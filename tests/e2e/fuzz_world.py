@@ -21,6 +21,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ class _Seeding:
             who="admin", status=200,
         )["id"]  # fmt: skip
         for part, kind in (("end_user", "end_user"), ("customer_contact", "customer_contact"),
-                           ("restricted", "end_user")):  # fmt: skip
+                           ("restricted", "end_user"), ("held", "end_user")):  # fmt: skip
             ids[f"email.{part}"] = email = self.fake.email()
             ids[f"subject.{part}"] = self.post(
                 "/api/v1/subjects",
@@ -178,6 +179,12 @@ class _Seeding:
         ids["restriction.direct"] = self.post(
             f"/api/v1/subjects/{restricted}/restrictions", {"ground": "accuracy_contested"}
         )["id"]
+        ids["hold"] = self.post(
+            "/api/v1/holds",
+            {"subject_id": ids["subject.held"], "ground": "legal_claims",
+             "review_on": (NOW + timedelta(days=60)).date().isoformat(),
+             "reason": "A claim under way"},
+        )["id"]  # fmt: skip
         ids["objection"] = self.post(
             f"/api/v1/subjects/{contact}/objections",
             {"kind": "legitimate_interests", "purpose": "debt_recovery"},
