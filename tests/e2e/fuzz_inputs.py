@@ -304,7 +304,7 @@ def real_inputs(world: World) -> dict[str, Inputs]:
                     "review_on": review,
                     "reason": "An enquiry",
                 },
-            ]  # fmt: skip
+            ]
         ),
         "GET /api/v1/holds/{hold_id}": Inputs(path={"hold_id": [ids["hold"]]}),
         "PUT /api/v1/holds/{hold_id}/review": Inputs(
