@@ -144,8 +144,8 @@ def test_a_file_sent_again_after_an_erasure_puts_nothing_of_the_number_in_the_qu
     assert found.exit_code == 0, found.output
     subject = found.stdout.split()[0]
     shredded = runner.invoke(
-        app, ["subjects", "shred", subject, "--reason", "erasure_request", "--yes"]
-    )
+        app, ["subjects", "shred", subject, "--reason", "erasure_request", "--yes"], env=ADMIN
+    )  # the tenant erases its caller (our own staff may not)
     assert shredded.exit_code == 0, shredded.output
     clock.advance(timedelta(hours=3))
 
