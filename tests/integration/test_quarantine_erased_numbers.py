@@ -27,7 +27,6 @@ from dataward.services.quarantine import (
 from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
-    DCO,
     EPOCH,
     OPERATOR,
     TENANT,
@@ -62,7 +61,8 @@ def _erase(world: World, caller: Caller) -> None:
     assert subject is not None
     world.clock.current = ERASED_AT
     shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
+        world.uow(), world.vault, world.clock, world.register,
+        world.who_erases(subject.id), str(subject.id),
         reason="erasure_request",
     )  # fmt: skip
 

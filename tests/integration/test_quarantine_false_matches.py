@@ -19,7 +19,6 @@ from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_access import _forwarded
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
-    DCO,
     EPOCH,
     OPERATOR,
     TENANT,
@@ -90,7 +89,13 @@ def test_a_line_whose_time_or_id_reads_as_the_callers_number_is_not_theirs(
     assert not any(b.national in q.text for q in exported)
     assert [(q.line, q.certain) for q in exported] == [(3, True)]  # A's own line alone
     removed = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, a, reason="erasure_request"
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        world.who_erases(a),
+        a,
+        reason="erasure_request",
     ).removed
     assert removed["quarantine"] == 1
     left = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
@@ -119,7 +124,13 @@ def test_a_line_of_no_known_shape_is_still_reached_but_exported_as_uncertain(
         (b_ingest - 1, 3, True), (b_ingest, 1, False),
     ]  # fmt: skip
     removed = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, a, reason="erasure_request"
+        world.uow(),
+        world.vault,
+        world.clock,
+        world.register,
+        world.who_erases(a),
+        a,
+        reason="erasure_request",
     ).removed
     assert removed["quarantine"] == 2
     assert list_quarantine(world.uow(), world.register, OPERATOR, TENANT) == []
