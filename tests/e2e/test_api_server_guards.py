@@ -23,6 +23,8 @@ import pytest
 
 from dataward.entrypoints.api.security import NOTHING
 
+pytestmark = pytest.mark.processes
+
 ROOT = Path(__file__).parents[2]
 HEAD_SECONDS = 2.0
 SLACK = 1.5

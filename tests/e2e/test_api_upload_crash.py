@@ -35,9 +35,12 @@ DECLARED = 8 * 1024 * 1024
 """What each upload says it will send; it sends `SENT`, then waits to be cut off."""
 SENT = 1024 * 1024
 
-pytestmark = pytest.mark.skipif(
-    not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc to see the server's files"
-)
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.skipif(
+        not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc to see the server's files"
+    ),
+]
 
 
 @dataclass

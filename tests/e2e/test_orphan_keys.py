@@ -34,6 +34,8 @@ from dataward.adapters.vault.keystore_tables import data_keys, key_batches
 from dataward.domain.clock import FixedClock
 from dataward.services.orphan_keys import GRACE, OrphanSweep, destroy_orphan_keys
 
+pytestmark = pytest.mark.processes
+
 TENANT = "tenant-k"
 DIE_BEFORE_COMMIT = Path(__file__).parents[1] / "support" / "die_before_commit.py"
 REPO = Path(__file__).parents[2]
