@@ -4,27 +4,37 @@ typed and by their field's name, before any arithmetic or query could overflow o
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+from dataward.adapters.yaml_document import MAX_CHARACTERS, read_document
 from dataward.domain.acd import Period
 from dataward.domain.bounds import (
+    ACTOR_CHARS,
     FIRST_DAY,
     LAST_DAY,
     MAX_INGEST_ID,
+    NOTICE_VERSION_CHARS,
     check_day,
     check_ingest_id,
     check_instant,
 )
 from dataward.domain.calendar import add_months, deadline_for, next_working_day_on_or_after
 from dataward.domain.clock import FixedClock
-from dataward.domain.errors import InvalidValue, NotInRegister, OutOfRange
+from dataward.domain.consent import ConsentMethod
+from dataward.domain.errors import InvalidValue, NotInRegister, OutOfRange, RegisterInvalid
 from dataward.domain.identifiers import identifier_type, normalise
-from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.restrictions import ObjectionKind, RestrictionGround
+from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
+from dataward.services.consent import WithdrawConsent, withdraw_consent
+from dataward.services.objections import RecordObjection, record_objection
 from dataward.services.quarantine import discard_quarantine, list_quarantine
 from dataward.services.reports import ReportBy, acd_report
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
+from dataward.services.staff import StaffRefused, issue_token
 from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.tenants import NewTenant, create_tenant
 from tests.builders import NOW, TENANT_A, a_subject, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork, FakeVault
 
@@ -170,3 +180,65 @@ def test_a_restriction_ending_off_the_range_is_refused() -> None:
     with pytest.raises(OutOfRange, match=r"^ends_at: "):
         apply_restriction(uow, FixedClock(NOW), REGISTER, an_actor("dco"), command)
     assert uow.commits == 0
+
+
+# PostgreSQL refuses a text longer than its column as the row is written, SQLite keeps it
+# whole: the use cases refuse it first, by its field, on either database.
+
+
+def test_a_withdrawal_naming_a_notice_version_longer_than_the_ledger_keeps_is_refused() -> None:
+    subject = a_subject()
+    uow = FakeUnitOfWork()
+    uow.subjects.add(subject)
+    command = WithdrawConsent(
+        subject.id, "direct_marketing", ConsentMethod.STAFF, "v" * (NOTICE_VERSION_CHARS + 1)
+    )
+    with pytest.raises(OutOfRange, match=r"^notice_version: at most 64 characters$"):
+        withdraw_consent(uow, FixedClock(NOW), REGISTER, an_actor("dco"), command)
+    assert uow.commits == 0
+    fits = WithdrawConsent(
+        subject.id, "direct_marketing", ConsentMethod.STAFF, "v" * NOTICE_VERSION_CHARS
+    )
+    assert withdraw_consent(uow, FixedClock(NOW), REGISTER, an_actor("dco"), fits)
+
+
+@pytest.mark.parametrize("ref", ["R" * 65, PASTED, "", "a request by letter"])
+def test_a_restriction_or_objection_refuses_a_request_reference_that_is_not_one(ref: str) -> None:
+    subject = a_subject()
+    uow = FakeUnitOfWork()
+    uow.subjects.add(subject)
+    restriction = ApplyRestriction(
+        subject.id, RestrictionGround.ACCURACY_CONTESTED, None, None, ref
+    )
+    with pytest.raises(InvalidValue, match=r"^request_ref: a reference such as") as refused:
+        apply_restriction(uow, FixedClock(NOW), REGISTER, an_actor("dco"), restriction)
+    assert PASTED not in str(refused.value)
+    objection = RecordObjection(subject.id, ObjectionKind.DIRECT_MARKETING, None, ref)
+    with pytest.raises(InvalidValue, match=r"^request_ref: "):
+        record_objection(uow, FixedClock(NOW), REGISTER, an_actor("dco"), objection)
+    assert uow.commits == 0
+
+
+def test_a_tenant_name_longer_than_a_tenant_keeps_is_refused() -> None:
+    uow = FakeUnitOfWork()
+    command = NewTenant(name="N" * (TENANT_NAME_CHARS + 1), id="acme")
+    with pytest.raises(TenantRefused, match=r"^name: at most 200 characters$"):
+        create_tenant(uow, FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command)
+    assert uow.commits == 0
+
+
+@pytest.mark.parametrize("actor_id", ["", " ", "x" * (ACTOR_CHARS + 1), "a\x1b[2Jb", "a\nb"])
+def test_a_token_is_issued_only_for_a_staff_id_a_person_can_read(actor_id: str) -> None:
+    uow = FakeUnitOfWork()
+    with pytest.raises(StaffRefused, match=r"^actor: 1 to 100 printable characters"):
+        issue_token(uow, FixedClock(NOW), REGISTER, an_actor("dco"), actor_id=actor_id, role="dco")
+    assert uow.staff.rows == []
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_document_that_never_ends_is_read_no_further_than_a_document_can_go() -> None:
+    with pytest.raises(RegisterInvalid) as refused:
+        read_document("/dev/zero", RegisterInvalid)
+    assert refused.value.lines() == [
+        f"/dev/zero: (document): longer than {MAX_CHARACTERS:,} characters"
+    ]

@@ -28,6 +28,16 @@ calendar when they are stored in UTC."""
 MAX_INGEST_ID: Final = 2**31 - 1
 """Ingests are numbered by the database's 32-bit integer key: none is larger."""
 
+NOTICE_VERSION_CHARS: Final = 64
+"""The longest notice version a consent event keeps: its column's width. PostgreSQL refuses a
+longer value as the row is written; SQLite would keep it whole."""
+
+EVIDENCE_CHARS: Final = 200
+"""The longest reference to the evidence of a consent a consent event keeps."""
+
+ACTOR_CHARS: Final = 100
+"""The longest staff id a token is issued for: the width of every column that names an actor."""
+
 DAYS = f"a date (YYYY-MM-DD) from {FIRST_DAY} to {LAST_DAY}"
 INSTANTS = f"a time with its zone from {FIRST_DAY} to {LAST_DAY} (UTC)"
 INGEST_IDS = f"an ingest number from 1 to {MAX_INGEST_ID}"
@@ -43,6 +53,12 @@ def check_instant(field: str, at: datetime | None) -> None:
     """Refuse a time off `FIRST_DAY`..`LAST_DAY` in UTC, naming `field`; None passes."""
     if at is not None and not FIRST_INSTANT <= at < AFTER_LAST_DAY:
         raise OutOfRange(field, INSTANTS)
+
+
+def check_text(field: str, text: str | None, most: int) -> None:
+    """Refuse a text longer than `most` characters, naming `field`; None passes."""
+    if text is not None and len(text) > most:
+        raise OutOfRange(field, f"at most {most} characters")
 
 
 def check_ingest_id(field: str, ingest_id: int | None) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS, check_text
 from dataward.domain.errors import ConsentRefused, NotInRegister
 from dataward.domain.register import LawfulBasis, Purpose, Register
 
@@ -122,6 +123,7 @@ def consent_given(
     consent_purpose(register, purpose, channel)
     if not notice_version.strip():
         raise ConsentRefused(purpose, channel, "say which version of the notice was shown")
+    _check_lengths(notice_version, evidence_ref)
     return ConsentEvent(
         subject_id, purpose, channel, ConsentState.GIVEN, method, notice_version, at, evidence_ref
     )
@@ -143,6 +145,7 @@ def consent_withdrawn(
     Without a channel the withdrawal covers every channel of the purpose, one event each.
     Withdrawing what was never given is recorded all the same: it is harmless and it is evidence.
     """
+    _check_lengths(notice_version, evidence_ref)
     if channel is not None:
         consent_purpose(register, purpose, channel)
         channels: list[str | None] = [channel]
@@ -161,3 +164,9 @@ def consent_withdrawn(
         )
         for ch in channels
     ]
+
+
+def _check_lengths(notice_version: str, evidence_ref: str | None) -> None:
+    """Refuse references longer than the ledger keeps, naming them."""
+    check_text("notice_version", notice_version, NOTICE_VERSION_CHARS)
+    check_text("evidence_ref", evidence_ref, EVIDENCE_CHARS)

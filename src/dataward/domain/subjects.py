@@ -13,6 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
+from dataward.domain.errors import InvalidValue
+
 
 class ErasureReason(StrEnum):
     """Why a subject is shredded: a closed set, so no free text reaches the audit log."""
@@ -28,6 +30,12 @@ class ErasureReason(StrEnum):
 
 REQUEST_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
 """What a request reference looks like: an id, never a sentence that could carry a name."""
+
+
+def check_request_ref(field: str, ref: str | None) -> None:
+    """Refuse a request reference that is not one (`REQUEST_REF`), naming `field`; None passes."""
+    if ref is not None and not REQUEST_REF.match(ref):
+        raise InvalidValue(field, "a reference such as R-2026-0042, not free text")
 
 
 class SubjectStatus(StrEnum):

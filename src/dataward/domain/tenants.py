@@ -22,6 +22,8 @@ from dataward.domain.register import Duration
 from dataward.domain.retention import add_duration
 
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+TENANT_NAME_CHARS: Final = 200
+"""The longest organisation name a tenant keeps: its column's width."""
 
 LONGEST_CALL_RETENTION: Final = Duration(years=100)
 """No contract keeps call records longer; every date computed from a retention (how long an
@@ -81,6 +83,8 @@ def check_tenant(tenant: Tenant) -> None:
         )
     if not tenant.name.strip():
         raise TenantRefused("name: empty")
+    if len(tenant.name) > TENANT_NAME_CHARS:
+        raise TenantRefused(f"name: at most {TENANT_NAME_CHARS} characters")
     if tenant.region not in phonenumbers.SUPPORTED_REGIONS:
         raise TenantRefused("region: not a dialling region (e.g. GB)")
     try:

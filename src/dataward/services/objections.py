@@ -18,7 +18,7 @@ from dataward.domain.errors import NotFound, NotInRegister, ObjectionRefused
 from dataward.domain.permissions import require
 from dataward.domain.register import LawfulBasis, Register, StaffAction
 from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
-from dataward.domain.subjects import Actor
+from dataward.domain.subjects import Actor, check_request_ref
 from dataward.services.audit import record
 from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
@@ -43,6 +43,7 @@ class DecideObjection:
 def record_objection(
     uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: RecordObjection
 ) -> Objection:
+    check_request_ref("request_ref", command.request_ref)
     now = clock.now()
     if command.kind is ObjectionKind.DIRECT_MARKETING:
         objection = Objection.to_direct_marketing(

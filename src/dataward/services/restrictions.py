@@ -19,7 +19,7 @@ from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
 from dataward.domain.restrictions import Restriction, RestrictionGround
-from dataward.domain.subjects import Actor
+from dataward.domain.subjects import Actor, check_request_ref
 from dataward.services.audit import record
 from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
@@ -50,6 +50,7 @@ def apply_restriction(
 ) -> Restriction:
     """Restrict processing of the subject's data from now; storage and legal claims go on."""
     check_instant("ends_at", command.ends_at)
+    check_request_ref("request_ref", command.request_ref)
     scope = None if command.categories is None else frozenset(command.categories)
     known = {category.key for category in register.categories}
     for key in sorted(scope or ()):

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from dataward.domain.audit import AuditAction
+from dataward.domain.bounds import ACTOR_CHARS
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound, Unauthenticated
 from dataward.domain.permissions import require
@@ -51,6 +52,8 @@ def issue_token(
     everything of a tenant later created under that name).
     """
     require(register, issued_by, StaffAction.MANAGE_STAFF)
+    if not (actor_id.strip() and actor_id.isprintable() and len(actor_id) <= ACTOR_CHARS):
+        raise StaffRefused(f"actor: 1 to {ACTOR_CHARS} printable characters, e.g. a login name")
     staff_role = next((r for r in register.staff_roles if r.key == role), None)
     if staff_role is None:
         known = ", ".join(r.key for r in register.staff_roles)

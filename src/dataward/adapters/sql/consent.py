@@ -20,6 +20,7 @@ from sqlalchemy import update as sql_update
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import UnlinkStep, register_unlink_step
+from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS
 from dataward.domain.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.restrictions import (
     Objection,
@@ -38,9 +39,9 @@ consent_events = Table(
     Column("channel", String(64), nullable=True),
     Column("state", String(16), nullable=False),
     Column("method", String(16), nullable=False),
-    Column("notice_version", String(64), nullable=False),
+    Column("notice_version", String(NOTICE_VERSION_CHARS), nullable=False),
     Column("at", UTCDateTime(), nullable=False),
-    Column("evidence_ref", String(200), nullable=True),
+    Column("evidence_ref", String(EVIDENCE_CHARS), nullable=True),
     comment="Consent ledger, append-only: each consent given or withdrawn, with its evidence.",
 )
 

@@ -9,12 +9,13 @@ from sqlalchemy import Column, Connection, Integer, String, Table, insert, selec
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
+from dataward.domain.bounds import ACTOR_CHARS
 
 staff_tokens = Table(
     "staff_tokens",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("actor_id", String(100), nullable=False, index=True),
+    Column("actor_id", String(ACTOR_CHARS), nullable=False, index=True),
     Column("role", String(64), nullable=False),
     Column("tenant_id", String(64), nullable=True),
     Column("token_hash", String(64), nullable=False, unique=True),

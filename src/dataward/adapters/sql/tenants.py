@@ -11,13 +11,13 @@ from sqlalchemy import Column, Connection, Integer, String, Table, insert, selec
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import register_unlink_step
-from dataward.domain.tenants import Tenant
+from dataward.domain.tenants import TENANT_NAME_CHARS, Tenant
 
 tenants = Table(
     "tenants",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(TENANT_NAME_CHARS), nullable=False),
     Column("region", String(2), nullable=False),
     Column("timezone", String(64), nullable=False),
     Column("call_retention", String(32), nullable=False),
