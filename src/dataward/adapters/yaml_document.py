@@ -36,6 +36,11 @@ VALUES_PER_CHARACTER = 4
 text: the work of building any document, however its aliases nest or repeat, is a small
 multiple of its size. Without aliases a document holds fewer values than characters."""
 
+MAX_CHARACTERS = 1024 * 1024
+"""The longest document read from a file (the shipped register is about 43,000 characters):
+past it the file is refused without reading on, so a pipe or a device that never ends, such
+as /dev/zero, costs no more than this."""
+
 MAX_DEPTH = 100
 """The deepest a value may sit once aliases are expanded (the shipped register nests six
 deep); an alias inside its own anchor would otherwise nest without end."""
@@ -54,10 +59,12 @@ class _TooDeep(Exception):
 
 
 def read_document(path: FilePath | str, invalid: Invalid) -> str:
-    """The file's text, or `invalid(source, [problem])` raised when it cannot be read."""
+    """The file's text, or `invalid(source, [problem])` raised when it cannot be read or is
+    longer than `MAX_CHARACTERS`."""
     file = FilePath(path)
     try:
-        return file.read_text("utf-8")
+        with file.open(encoding="utf-8") as handle:
+            text = handle.read(MAX_CHARACTERS + 1)
     except FileNotFoundError:
         raise invalid(str(file), [Problem((), "file not found")]) from None
     except UnicodeDecodeError as error:
@@ -65,6 +72,10 @@ def read_document(path: FilePath | str, invalid: Invalid) -> str:
     except OSError as error:  # a directory, no permission, a device that fails
         reason = error.strerror or type(error).__name__
         raise invalid(str(file), [Problem((), f"cannot be read ({reason})")]) from None
+    if len(text) > MAX_CHARACTERS:
+        longer = f"longer than {MAX_CHARACTERS:,} characters"
+        raise invalid(str(file), [Problem((), longer)])
+    return text
 
 
 def parse_document(

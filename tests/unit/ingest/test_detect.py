@@ -25,7 +25,7 @@ from dataward.adapters.ingest.detect import (
 )
 from dataward.adapters.ingest.freeswitch_cdr import FreeswitchCdrCsvParser
 from dataward.adapters.ingest.generic_csv import GenericCsvParser
-from dataward.domain.errors import ConfigurationError
+from dataward.domain.errors import InvalidValue
 from dataward.domain.telephony import RawCall
 from tests.samples import SAMPLES
 from tests.unit.ingest.test_broadworks import A_CALL, broadworks_csv
@@ -154,9 +154,9 @@ def test_an_unknown_format_name_lists_the_known_ones() -> None:
 
 
 def test_generic_csv_needs_a_mapping_and_the_others_take_none(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="pass --mapping FILE"):
+    with pytest.raises(InvalidValue, match=r"^mapping: .* pass --mapping FILE"):
         open_parser("generic-csv")
-    with pytest.raises(ConfigurationError, match="--mapping is for generic-csv"):
+    with pytest.raises(InvalidValue, match=r"^mapping: for generic-csv only"):
         open_parser("broadworks-csv", mapping=tmp_path / "m.yaml")
     assert isinstance(open_parser("generic-csv", mapping=EXAMPLE_MAPPING), GenericCsvParser)
 

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, Final, TextIO, cast
 
 from dataward.adapters.ingest.base import Parser
-from dataward.domain.errors import ConfigurationError, DatawardError
+from dataward.domain.errors import DatawardError, InvalidValue
 
 CONFIDENT: Final = 0.5
 """The least confidence at which a sniffed format is taken without `--format`."""
@@ -133,9 +133,9 @@ def open_parser(name: str, *, mapping: Path | None = None) -> Parser:
     if entry is None:
         raise FormatUnknown(None, "there is no format of that name", known)
     if entry.needs_mapping and mapping is None:
-        raise ConfigurationError(f"the {name} format needs a column mapping: pass --mapping FILE")
+        raise InvalidValue("mapping", f"the {name} format needs one: pass --mapping FILE")
     if not entry.needs_mapping and mapping is not None:
-        raise ConfigurationError(f"--mapping is for generic-csv; the {name} format has none")
+        raise InvalidValue("mapping", f"for generic-csv only; the {name} format takes none")
     parser = entry(mapping)
     if parser is None:
         raise FormatUnknown(None, f"the {name} parser is not in this build", known)

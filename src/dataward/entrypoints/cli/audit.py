@@ -76,5 +76,5 @@ def export(
         register = active_register(wired)
         receipt = record_export(wired.uow(), wired.clock, register, cli_actor(wired))
         count = export_log(wired.uow(read_only=True), receipt, out)
-    where = f" to {output}" if output is not None else ""
+    where = " to the --output file" if output is not None else ""
     typer.echo(f"exported {count} entries{where} (export recorded as #{receipt.seq})", err=True)

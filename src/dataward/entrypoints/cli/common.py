@@ -29,12 +29,24 @@ EXIT_CONFIG = 4
 
 
 @contextmanager
-def container() -> Iterator[Container]:
+def container(*, schema: bool = True) -> Iterator[Container]:
+    """The wired application; unless `schema` is False (the commands that make or move it),
+    its database must have a schema, else a `ConfigurationError` says to run `dataward init`
+    (a command would otherwise fail at its first query, on a table that is not there)."""
     wired = bootstrap()
     try:
+        if schema:
+            _require_schema(wired)
         yield wired
     finally:
         wired.close()
+
+
+def _require_schema(wired: Container) -> None:
+    from dataward.adapters.sql.migrate import current_revision
+
+    if current_revision(wired.engine) is None:
+        raise ConfigurationError("the database has no schema yet: run `dataward init`")
 
 
 @contextmanager
@@ -86,7 +98,8 @@ def cli_actor(wired: Container) -> Actor:
 def write_output(text: str, output: Path | None, *, public: bool = False) -> None:
     """`text` to standard output or to `output`, a file with mode 0600 (no symbolic link
     followed) unless the text is `public` (the register's published documents): a report or
-    an export names subjects, agents or staff, so private is the default."""
+    an export names subjects, agents or staff, so private is the default. The file's name is
+    not repeated: it was typed, and a name can be anyone's."""
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
@@ -97,7 +110,7 @@ def write_output(text: str, output: Path | None, *, public: bool = False) -> Non
                 write_private_text(output, text)
         except OSError as error:
             raise unwritable(error) from None
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo("wrote the --output file", err=True)
 
 
 def unwritable(error: OSError, option: str = "--output") -> typer.BadParameter:

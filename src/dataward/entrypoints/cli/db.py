@@ -34,7 +34,7 @@ def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = 
     from dataward.adapters.sql import migrate
     from dataward.services.setup import name_digest, upgrade_quarantine
 
-    with container() as wired, _revision_refused():
+    with container(schema=False) as wired, _revision_refused():
         migrate.upgrade(wired.engine, revision, name_digest=name_digest(wired))
         upgraded = upgrade_quarantine(wired)
         typer.echo(f"schema at {migrate.current_revision(wired.engine)}")
@@ -49,7 +49,7 @@ def downgrade(
     """Downgrade the schema."""
     from dataward.adapters.sql import migrate
 
-    with container() as wired, _revision_refused():
+    with container(schema=False) as wired, _revision_refused():
         migrate.downgrade(wired.engine, revision)
         typer.echo(f"schema at {migrate.current_revision(wired.engine)}")
 
@@ -59,5 +59,5 @@ def current() -> None:
     """Print the schema revision of the database."""
     from dataward.adapters.sql import migrate
 
-    with container() as wired:
+    with container(schema=False) as wired:
         typer.echo(migrate.current_revision(wired.engine) or "empty (run `dataward init`)")

@@ -25,7 +25,7 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
     unwritable,
 )
-from dataward.entrypoints.cli.params import one_of
+from dataward.entrypoints.cli.params import input_file, one_of, regular_file
 
 
 class _FilesByDefault(TyperGroup):
@@ -70,7 +70,10 @@ def _progress(total: int) -> Iterator[Any]:
 
 @app.command("files")
 def files(
-    paths: Annotated[list[Path], typer.Argument(help="Call files (CDR, queue_log, ...).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(parser=regular_file, metavar="FILE", help="Call files (CDR, queue_log)."),
+    ],
     tenant: TenantOption,
     format_name: Annotated[
         str | None,
@@ -79,7 +82,10 @@ def files(
         ),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Column mapping (YAML) for the generic-csv format.")
+        Path | None,
+        typer.Option(
+            parser=input_file, metavar="FILE", help="Column mapping (YAML) for generic-csv."
+        ),
     ] = None,
     quarantine: Annotated[
         bool,
@@ -100,8 +106,8 @@ def files(
                 file_source(p, format_name=format_name, mapping=mapping, counter=counter)
                 for p in paths
             ]
-        except FileNotFoundError as error:
-            raise typer.BadParameter(str(error)) from None
+        except FileNotFoundError:  # gone since its parameter was checked
+            raise typer.BadParameter("no such file", param_hint="FILE") from None
         total = sum(p.stat().st_size for p in paths)
         with _progress(total) as bar:
 
@@ -272,8 +278,8 @@ def quarantine_export(
     from dataward.adapters.private_files import write_private_text
     from dataward.services.quarantine import export_quarantine
 
-    made = not output.exists()
     try:  # before the lines are opened and their reading audited
+        made = not output.exists()  # a name too long cannot even be looked up
         write_private_text(output, "")
     except OSError as error:
         raise unwritable(error) from None
@@ -287,7 +293,9 @@ def quarantine_export(
         write_private_text(output, text)
     except OSError as error:  # the disk filled after the empty file was made
         raise unwritable(error) from None
-    typer.echo(f"wrote {output}: correct the lines, then `dataward ingest replay {ingest_id}`")
+    typer.echo(
+        f"wrote the --output file: correct the lines, then `dataward ingest replay {ingest_id}`"
+    )
 
 
 @app.command("replay")
@@ -298,13 +306,16 @@ def quarantine_replay(
         Path | None,
         typer.Option(
             "--from",
-            exists=True,
-            dir_okay=False,
+            parser=regular_file,
+            metavar="FILE",
             help="The corrected lines (default: the lines as stored).",
         ),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Column mapping, when the ingest was generic-csv.")
+        Path | None,
+        typer.Option(
+            parser=input_file, metavar="FILE", help="Column mapping, when it was generic-csv."
+        ),
     ] = None,
 ) -> None:
     """Ingest an ingest's quarantined lines again (corrected, or as stored after a fix)."""

@@ -62,7 +62,7 @@ def init(
     """
     from dataward.services.setup import initialise
 
-    with fail_on_dataward_error(), container() as wired:
+    with fail_on_dataward_error(), container(schema=False) as wired:
         if wired.settings.register_file is not None and not no_register:
             _require_may_replace(wired)
         result = initialise(wired, load_register=not no_register)
@@ -91,7 +91,7 @@ def serve(
     from dataward.entrypoints.api.app import create_app
     from dataward.entrypoints.api.server import server_options
 
-    with container() as wired:
+    with fail_on_dataward_error(), container() as wired:
         host = host or wired.settings.api_host
         port = port or wired.settings.api_port
         typer.echo(f"dataward API on http://{host}:{port}/docs", err=False)

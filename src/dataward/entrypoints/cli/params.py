@@ -7,9 +7,11 @@ Each refusal is a usage error: exit code 2, the option named.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
+from pathlib import Path
 from typing import TypeVar
 from uuid import UUID
 
@@ -68,3 +70,41 @@ def uuid(value: str | UUID) -> UUID:
         return UUID(value)
     except ValueError:
         raise typer.BadParameter("an id such as 2f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07") from None
+
+
+def input_file(value: str | Path) -> Path:
+    """A file to read: a regular file, or a pipe (`<(git show main:register.yaml)`); refused
+    by what it is (missing, a folder, a device), never by its name, which can be anyone's.
+    Whoever reads it bounds what it takes from a pipe."""
+    return _file_to_read(value, pipes=True)
+
+
+def regular_file(value: str | Path) -> Path:
+    """A regular file to read, read whole or streamed to its end: a pipe or a device such as
+    /dev/zero, which never ends, is refused."""
+    return _file_to_read(value, pipes=False)
+
+
+def _file_to_read(value: str | Path, *, pipes: bool) -> Path:
+    path = Path(value)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise typer.BadParameter("no such file") from None
+    except ValueError:  # a NUL in the name, which no file can have
+        raise typer.BadParameter("not a file name") from None
+    except OSError as error:  # a name too long, a folder on the way that may not be entered
+        raise typer.BadParameter(f"cannot be read: {error.strerror or 'not readable'}") from None
+    if stat.S_ISREG(mode) or (pipes and stat.S_ISFIFO(mode)):
+        return path
+    wanted = "a regular file or a pipe" if pipes else "a regular file"
+    raise typer.BadParameter(f"{_KINDS.get(stat.S_IFMT(mode), 'something else')}, not {wanted}")
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a pipe",
+    stat.S_IFSOCK: "a socket",
+}

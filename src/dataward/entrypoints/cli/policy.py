@@ -17,7 +17,7 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
     write_output,
 )
-from dataward.entrypoints.cli.params import choice
+from dataward.entrypoints.cli.params import choice, input_file
 
 app = typer.Typer(help="The register: the privacy policy as code.", no_args_is_help=True)
 
@@ -26,10 +26,10 @@ RegisterOption = Annotated[
     typer.Option(
         "--register",
         "-r",
+        parser=input_file,
+        metavar="FILE",
         help="Register YAML to use; default: the active register in the database, "
         "or the shipped register when none is stored.",
-        exists=True,
-        dir_okay=False,
     ),
 ]
 OutputOption = Annotated[
@@ -62,7 +62,7 @@ def resolve_register(path: Path | None) -> LoadedRegister:
     """The register a command works on: a file, else the active one, else the shipped one."""
     if path is not None:
         return load_register_file(path)
-    with container() as wired:
+    with container(schema=False) as wired:
         if _database_ready(wired):
             with wired.uow(read_only=True) as uow:
                 stored = uow.registers.active()
@@ -91,7 +91,9 @@ def check(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="Register YAML to check; default: the shipped register.", dir_okay=False
+            parser=input_file,
+            metavar="FILE",
+            help="Register YAML to check; default: the shipped register.",
         ),
     ] = None,
 ) -> None:
@@ -114,7 +116,9 @@ def load(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="Register YAML to load; default: the shipped register.", dir_okay=False
+            parser=input_file,
+            metavar="FILE",
+            help="Register YAML to load; default: the shipped register.",
         ),
     ] = None,
 ) -> None:
@@ -187,10 +191,10 @@ def notice(
 @app.command()
 def diff(
     old: Annotated[
-        Path, typer.Argument(help="The register in force.", exists=True, dir_okay=False)
+        Path, typer.Argument(parser=input_file, metavar="OLD", help="The register in force.")
     ],
     new: Annotated[
-        Path, typer.Argument(help="The proposed register.", exists=True, dir_okay=False)
+        Path, typer.Argument(parser=input_file, metavar="NEW", help="The proposed register.")
     ],
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", parser=choice(DiffFormat), help="Output format.")

@@ -162,7 +162,8 @@ def advance(
     from dataward.services.requests import advance as advance_request
 
     if (found is not None or done is not None) and event is not RequestEvent.COMPLETE:
-        raise typer.BadParameter("only with complete, for a complaint", param_hint="--found")
+        given = "--found" if found is not None else "--done"
+        raise typer.BadParameter("only with complete, for a complaint", param_hint=given)
     with fail_on_dataward_error(), container() as wired:
         parsed = parse_ground(event, ground)
         if found is not None or done is not None:

@@ -38,7 +38,7 @@ def add(
         )
     typer.echo(issued.token)
     typer.echo(
-        f"token for {actor_id} as {role}{f' of {tenant}' if tenant else ''}: shown once, "
+        f"token issued as {role}{f' of {tenant}' if tenant else ''}: shown once, "
         "send it as 'Authorization: Bearer <token>'",
         err=True,
     )
@@ -52,7 +52,7 @@ def revoke(actor_id: Annotated[str, typer.Argument(help="Whose tokens to revoke.
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
         count = revoke_tokens(wired.uow(), wired.clock, register, cli_actor(wired), actor_id)
-    typer.echo(f"revoked {count} token(s) of {actor_id}")
+    typer.echo(f"revoked {count} token(s)")  # whose was typed, and may be an e-mail address
 
 
 @app.command("list")

@@ -27,6 +27,10 @@ Region = Annotated[
 ]
 
 
+IDENTIFIERS = "--phone / --email / --name / --postal-address / --account-id / --username"
+LOOKUPS = "--phone / --email / --account-id / --username"
+
+
 def _given(**values: str | None) -> list[tuple[str, str]]:
     return [(kind, value) for kind, value in values.items() if value is not None]
 
@@ -58,7 +62,7 @@ def create(
         username=username,
     )
     if not identifiers:
-        raise typer.BadParameter("give at least one identifier")
+        raise typer.BadParameter("give at least one", param_hint=IDENTIFIERS)
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
         subject = create_subject(
@@ -141,7 +145,7 @@ def find(
 
     given = _given(phone=phone, email=email, account_id=account_id, username=username)
     if len(given) != 1:
-        raise typer.BadParameter("give exactly one identifier to look up")
+        raise typer.BadParameter("give exactly one to look up", param_hint=LOOKUPS)
     ((kind, value),) = given
     with fail_on_dataward_error(), container() as wired:
         loaded = wired.active_register.get(wired.uow(read_only=True))
@@ -164,7 +168,11 @@ def find(
 
 @app.command()
 def shred(
-    subject_id: Annotated[str, typer.Argument(help="The subject's id.")],
+    subject_id: Annotated[
+        UUID,
+        # an id, checked before the confirmation repeats it: never a number pasted in its place
+        typer.Argument(parser=uuid, metavar="ID", help="The subject's id."),
+    ],
     reason: Annotated[
         ErasureReason, typer.Option(parser=choice(ErasureReason), help="Why the subject is erased.")
     ],
@@ -194,7 +202,7 @@ def shred(
             wired.clock,
             register,
             actor,
-            subject_id,
+            str(subject_id),
             reason=reason,
             request_ref=request,
             override=override,

@@ -48,7 +48,8 @@ def create(
     from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
 
     if (contact_name is None) != (contact_email is None):
-        raise typer.BadParameter("give the controller contact's name and e-mail together")
+        hint = "--contact-name / --contact-email"
+        raise typer.BadParameter("give both or neither", param_hint=hint)
     contact = (
         ControllerContact(contact_name, contact_email, contact_phone)
         if contact_name is not None and contact_email is not None
