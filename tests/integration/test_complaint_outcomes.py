@@ -100,6 +100,31 @@ def test_an_acknowledged_complaint_is_due_by_its_outcomes_target_not_overdue(
     assert view.flag == "complaint acknowledged 6 days after its 30 days"
 
 
+def test_a_complaint_is_due_to_be_acknowledged_within_the_registers_days(
+    world: World,
+) -> None:
+    """The register promises 14 days: a complaint received on Friday 20 November is due to be
+    acknowledged by Thursday 3 December, stored with it, and a register changed afterwards does
+    not move it."""
+    complaints = world.register.contacts.complaints
+    world.register = world.register.model_copy(
+        update={"contacts": world.register.contacts.model_copy(
+            update={"complaints": complaints.model_copy(update={"acknowledge_within_days": 14})}
+        )}
+    )  # fmt: skip
+    request_id = _complaint(world, channel="post")
+    world.register = world.register.model_copy(
+        update={"contacts": world.register.contacts.model_copy(update={"complaints": complaints})}
+    )
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert (view.request.acknowledge_within, view.due) == (14, date(2026, 12, 3))
+    with world.engine.connect() as connection:
+        stored = connection.execute(
+            select(rights_requests.c.acknowledge_within, rights_requests.c.due)
+        ).one()
+    assert tuple(stored) == (14, date(2026, 12, 3))
+
+
 def test_the_outcome_is_sealed_and_the_letter_states_it_with_the_right_to_go_to_the_ico(
     world: World, smtp: tuple[Inbox, int], fake: Faker
 ) -> None:

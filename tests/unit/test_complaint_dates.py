@@ -84,6 +84,29 @@ def test_the_target_is_the_registers_figure_fixed_at_receipt(within: int, target
     assert deadline(started, HOLIDAYS) == target
 
 
+def test_the_acknowledgement_is_due_within_the_registers_days_fixed_at_receipt() -> None:
+    """The register promises 14 days: due Monday 20 July, the 7th the first; acknowledged on
+    the 22nd, two days late, flagged by the 14 days, not the statutory 30."""
+    complaint = a_complaint(acknowledge_within=14)
+    assert (deadline(complaint, HOLIDAYS), due_for(complaint)) == (
+        date(2026, 7, 20),
+        DueFor.ACKNOWLEDGEMENT,
+    )
+    assert urgency(complaint, date(2026, 7, 20), date(2026, 7, 21)) is Urgency.OVERDUE
+    assert (
+        late_acknowledgement(a_complaint(acknowledge_within=14, acknowledged=date(2026, 7, 20)))
+        is None
+    )
+    late = a_complaint(acknowledge_within=14, acknowledged=date(2026, 7, 22))
+    assert late_acknowledgement(late) == "complaint acknowledged 2 days after its 14 days"
+
+
+def test_the_register_cannot_promise_more_than_the_statutory_30_days() -> None:
+    complaints = shipped_register().contacts.complaints
+    with pytest.raises(ValidationError, match="acknowledge_within_days"):
+        complaints.model_validate({**complaints.model_dump(), "acknowledge_within_days": 31})
+
+
 def test_a_complaint_acknowledged_after_its_30_days_is_flagged() -> None:
     assert late_acknowledgement(a_complaint(acknowledged=date(2026, 8, 5))) is None
     assert late_acknowledgement(a_complaint(acknowledged=date(2026, 8, 7))) == (

@@ -17,7 +17,6 @@ from typing import Final
 
 from dataward.domain.calendar import HolidayCalendar, is_working_day
 from dataward.domain.requests import (
-    COMPLAINT_ACKNOWLEDGEMENT_DAYS,
     RequestEvent,
     RequestType,
     RightsRequest,
@@ -67,13 +66,14 @@ def transition_flags(
 
 
 def late_acknowledgement(request: RightsRequest) -> str | None:
-    """The flag of a complaint acknowledged after its 30 days, if it was."""
+    """The flag of a complaint acknowledged after its days (the register's), if it was."""
     if request.type is not RequestType.COMPLAINT or request.acknowledged is None:
         return None
-    late = (request.acknowledged - request.received).days + 1 - COMPLAINT_ACKNOWLEDGEMENT_DAYS
+    within = request.acknowledge_within
+    late = (request.acknowledged - request.received).days + 1 - within
     if late <= 0:
         return None
-    return f"complaint acknowledged {_days(late)} after its {COMPLAINT_ACKNOWLEDGEMENT_DAYS} days"
+    return f"complaint acknowledged {_days(late)} after its {within} days"
 
 
 def _days(count: int) -> str:

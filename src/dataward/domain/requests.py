@@ -129,6 +129,9 @@ FORWARD_WITHIN_WORKING_DAYS: Final = 2
 """A request about a tenant's call data goes to its controller within two working days,
 unless the processing agreement says otherwise (`RightsRequest.forward_within`)."""
 
+COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
+"""DUAA s.103 (from 19 June 2026): a complaint is acknowledged within 30 days of receipt, at
+most; the register may promise fewer."""
 COMPLAINT_INVESTIGATION_DAYS: Final = 56
 """The target for a complaint's outcome unless the register sets one: eight weeks from
 receipt, the day of receipt the first (DUAA s.103 asks for it "without undue delay")."""
@@ -181,6 +184,9 @@ class RightsRequest:
     acknowledged: date | None = None
     """A complaint's acknowledgement: the day its letter was queued, or the day staff
     started to investigate it (having acknowledged it by the route it came)."""
+    acknowledge_within: int = COMPLAINT_ACKNOWLEDGEMENT_DAYS
+    """A complaint: days from receipt, the day of receipt the first, to acknowledge it by (the
+    register's figure, fixed when it is received; DUAA s.103 allows 30 at most)."""
     investigate_within: int = COMPLAINT_INVESTIGATION_DAYS
     """A complaint: days from receipt to the target for its outcome (the register's figure,
     fixed when it is received)."""
@@ -450,19 +456,17 @@ LETTER_FOR: Final = MappingProxyType(
 )
 """The letter the requester is sent when an event happens (none for the others)."""
 
-COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
-"""DUAA s.103 (from 19 June 2026): a complaint is acknowledged within 30 days of receipt."""
-
 
 def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
     """When the request is due: its answer's date (`response_due`). A complaint is due to be
-    acknowledged within 30 days, the day of receipt the first, and once acknowledged its
+    acknowledged within its days (the register's, 30 at most), the day of receipt the first,
+    and once acknowledged its
     outcome is due by its target; a request about a tenant's call data, still with us, is
     due to be forwarded within two working days (legal-rules A9: we are the processor, the
     tenant answers)."""
     if request.type is RequestType.COMPLAINT:
         if request.acknowledged is None:
-            return request.received + timedelta(days=COMPLAINT_ACKNOWLEDGEMENT_DAYS - 1)
+            return request.received + timedelta(days=request.acknowledge_within - 1)
         target = request.received + timedelta(days=request.investigate_within - 1)
         return next_working_day_on_or_after(target, holidays)
     if request.tenant_id is not None and request.state is S.RECEIVED:
@@ -475,7 +479,7 @@ class DueFor(StrEnum):
 
     ANSWER = "answer"
     FORWARDING = "forwarding"  # a tenant's request, to its controller
-    ACKNOWLEDGEMENT = "acknowledgement"  # a complaint, within 30 days
+    ACKNOWLEDGEMENT = "acknowledgement"  # a complaint, within the register's days
     OUTCOME_TARGET = "outcome_target"  # an acknowledged complaint's outcome
 
 

@@ -155,6 +155,7 @@ def _record(
         forward_within=forward_within,
         # a complaint with an address is acknowledged by the letter queued with it
         acknowledged=uk_date(now) if complaint and command.contact_email else None,
+        acknowledge_within=register.contacts.complaints.acknowledge_within_days,
         investigate_within=register.contacts.complaints.investigate_within_days,
     )
     due = deadline(request, holidays)

@@ -77,6 +77,7 @@ rights_requests = Table(
     Column("fixed_due", Date, nullable=True, comment="Due date fixed when already late"),
     Column("days_late", Integer, nullable=True, comment="Answered this many days late"),
     Column("acknowledged", Date, nullable=True, comment="A complaint's acknowledgement"),
+    Column("acknowledge_within", Integer, nullable=False, server_default=text("30")),
     Column("investigate_within", Integer, nullable=False, server_default=text("56")),
     Column(
         "complaint_outcome",
@@ -440,6 +441,7 @@ def _row(request: RightsRequest) -> dict[str, Any]:
         "fixed_due": request.fixed_due,
         "days_late": request.days_late,
         "acknowledged": request.acknowledged,
+        "acknowledge_within": request.acknowledge_within,
         "investigate_within": request.investigate_within,
     }
 
@@ -468,6 +470,7 @@ def _request(row: Any, pauses: list[Pause]) -> RightsRequest:
         fixed_due=row["fixed_due"],
         days_late=row["days_late"],
         acknowledged=row["acknowledged"],
+        acknowledge_within=row["acknowledge_within"],
         investigate_within=row["investigate_within"],
     )
 
