@@ -49,6 +49,23 @@ def test_tenant_admins_see_only_their_tenants_requests(api: Api) -> None:
     assert api.client.get("/api/v1/requests", headers=api.as_("admin_b")).json() == []
 
 
+def test_a_tenants_request_its_administrator_records_is_due_to_be_answered(api: Api) -> None:
+    """Recorded by the tenant's own administrator, the controller has it: due in a month, to
+    answer; the same request recorded by us is due in two working days, to forward."""
+    theirs = _create(api, "admin_a", tenant_id="tenant-a").json()  # type: ignore[attr-defined]
+    assert (theirs["by_controller"], theirs["due_for"], theirs["due"]) == (
+        True,
+        "answer",
+        "2026-12-21",
+    )
+    ours = _create(api, "dco", tenant_id="tenant-a").json()  # type: ignore[attr-defined]
+    assert (ours["by_controller"], ours["due_for"], ours["due"]) == (
+        False,
+        "forwarding",
+        "2026-11-24",
+    )
+
+
 def test_the_queue_marks_and_filters_overdue_and_due_this_week(api: Api) -> None:
     ids = {
         received: _create(api, "dco", received=received).json()["id"]  # type: ignore[attr-defined]

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from faker import Faker
 
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestType
+from dataward.domain.requests import DueFor, RequestRefused, RequestType, due_for
 from dataward.domain.subjects import Actor
 from dataward.services.outbox import deliver
 from dataward.services.processor import forward_to_controller
@@ -77,3 +78,48 @@ def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_
     assert "they, not we, who answer" in body
     assert LONG_DATE.findall(body) == ["25 November 2026"]  # no answer date of ours
     assert str(view.request.id) in body
+
+
+def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_answer(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    """The tenant's own administrator records a request a caller made to the tenant: the
+    controller has it, so it is due to be answered (one month), not forwarded; the
+    acknowledgement speaks for the tenant with its answer date and promises no passing on; and
+    our staff cannot forward it to a controller that has it."""
+    inbox, port = smtp
+    controller = ControllerContact(name=fake.name(), email=fake.email())
+    create_tenant(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewTenant(name="Northwind Contact Centres Ltd", id="northwind", contact=controller),
+    )  # fmt: skip
+    admin = Actor(id="northwind-admin", role="tenant_admin", tenant_id="northwind")
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, admin,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
+                   tenant_id="northwind", contact_email=fake.email()),
+    )  # fmt: skip
+    assert view.request.by_controller
+    # a month from Wednesday 25 November is Christmas Day; Boxing Day is a Saturday, its bank
+    # holiday Monday the 28th: due Tuesday 29 December
+    assert (view.due, due_for(view.request)) == (date(2026, 12, 29), DueFor.ANSWER)
+    _send(world, port)
+    (acknowledgement,) = inbox.messages
+    text = _text(acknowledgement)
+    assert "Northwind Contact Centres Ltd has received your access request" in text
+    assert "They will answer your request by 29 December 2026" in text
+    assert "pass it to them" not in text
+    with pytest.raises(RequestRefused, match="with its controller already"):
+        forward_to_controller(
+            world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
+            str(view.request.id),
+        )  # fmt: skip
+    # a request we received about the same tenant's calls is still ours to forward
+    ours = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
+                   tenant_id="northwind"),
+    )  # fmt: skip
+    assert (ours.request.by_controller, due_for(ours.request)) == (False, DueFor.FORWARDING)

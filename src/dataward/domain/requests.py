@@ -184,6 +184,9 @@ class RightsRequest:
     acknowledged: date | None = None
     """A complaint's acknowledgement: the day its letter was queued, or the day staff
     started to investigate it (having acknowledged it by the route it came)."""
+    by_controller: bool = False
+    """About a tenant's call data and recorded by the tenant's own administrator: already with
+    its controller, who answers it, so it is due to be answered, not forwarded."""
     acknowledge_within: int = COMPLAINT_ACKNOWLEDGEMENT_DAYS
     """A complaint: days from receipt, the day of receipt the first, to acknowledge it by (the
     register's figure, fixed when it is received; DUAA s.103 allows 30 at most)."""
@@ -461,7 +464,8 @@ def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
     """When the request is due: its answer's date (`response_due`). A complaint is due to be
     acknowledged within its days (the register's, 30 at most), the day of receipt the first,
     and once acknowledged its
-    outcome is due by its target; a request about a tenant's call data, still with us, is
+    outcome is due by its target; a request about a tenant's call data, still with us (not
+    one its administrator recorded: that one is with its controller, to answer), is
     due to be forwarded within two working days (legal-rules A9: we are the processor, the
     tenant answers)."""
     if request.type is RequestType.COMPLAINT:
@@ -469,7 +473,7 @@ def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
             return request.received + timedelta(days=request.acknowledge_within - 1)
         target = request.received + timedelta(days=request.investigate_within - 1)
         return next_working_day_on_or_after(target, holidays)
-    if request.tenant_id is not None and request.state is S.RECEIVED:
+    if _to_forward(request):
         return _working_days_after(request.received, request.forward_within, holidays)
     return response_due(request, holidays)
 
@@ -487,9 +491,16 @@ def due_for(request: RightsRequest) -> DueFor:
     """What `deadline` gives the date of, for this request as it stands."""
     if request.type is RequestType.COMPLAINT:
         return DueFor.ACKNOWLEDGEMENT if request.acknowledged is None else DueFor.OUTCOME_TARGET
-    if request.tenant_id is not None and request.state is S.RECEIVED:
+    if _to_forward(request):
         return DueFor.FORWARDING
     return DueFor.ANSWER
+
+
+def _to_forward(request: RightsRequest) -> bool:
+    """About a tenant's call data, received by us and not yet forwarded to its controller."""
+    return (
+        request.tenant_id is not None and not request.by_controller and request.state is S.RECEIVED
+    )
 
 
 def response_due(request: RightsRequest, holidays: HolidayCalendar) -> date:

@@ -75,6 +75,10 @@ def forward_to_controller(
         tenant = uow.tenants.get(request.tenant_id) if request.tenant_id else None
     if tenant is None:
         raise RequestRefused("only a request about a tenant's call data goes to its controller")
+    if request.by_controller:
+        raise RequestRefused(
+            "the tenant's administrator recorded this request: it is with its controller already"
+        )
     if tenant.controller_contact is None:
         raise RequestRefused(
             f"tenant {tenant.id} has no controller contact to forward to: record one first"

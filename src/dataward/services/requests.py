@@ -155,6 +155,7 @@ def _record(
         forward_within=forward_within,
         # a complaint with an address is acknowledged by the letter queued with it
         acknowledged=uk_date(now) if complaint and command.contact_email else None,
+        by_controller=command.tenant_id is not None and actor.tenant_id == command.tenant_id,
         acknowledge_within=register.contacts.complaints.acknowledge_within_days,
         investigate_within=register.contacts.complaints.investigate_within_days,
     )

@@ -78,6 +78,13 @@ rights_requests = Table(
     Column("days_late", Integer, nullable=True, comment="Answered this many days late"),
     Column("acknowledged", Date, nullable=True, comment="A complaint's acknowledgement"),
     Column("acknowledge_within", Integer, nullable=False, server_default=text("30")),
+    Column(
+        "by_controller",
+        Boolean,
+        nullable=False,
+        server_default=text("false"),
+        comment="Recorded by the tenant's own administrator, the controller",
+    ),
     Column("investigate_within", Integer, nullable=False, server_default=text("56")),
     Column(
         "complaint_outcome",
@@ -442,6 +449,7 @@ def _row(request: RightsRequest) -> dict[str, Any]:
         "days_late": request.days_late,
         "acknowledged": request.acknowledged,
         "acknowledge_within": request.acknowledge_within,
+        "by_controller": request.by_controller,
         "investigate_within": request.investigate_within,
     }
 
@@ -471,6 +479,7 @@ def _request(row: Any, pauses: list[Pause]) -> RightsRequest:
         days_late=row["days_late"],
         acknowledged=row["acknowledged"],
         acknowledge_within=row["acknowledge_within"],
+        by_controller=bool(row["by_controller"]),
         investigate_within=row["investigate_within"],
     )
 

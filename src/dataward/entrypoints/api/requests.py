@@ -62,6 +62,11 @@ class RequestOut(BaseModel):
     received: date
     channel: str
     tenant_id: str | None
+    by_controller: bool = Field(
+        False,
+        description="About a tenant's call data and recorded by its administrator: with its "
+        "controller, to answer, not to forward",
+    )
     subject_id: UUID | None
     due: date
     closed: bool
@@ -94,6 +99,7 @@ class RequestOut(BaseModel):
             received=r.received,
             channel=r.channel,
             tenant_id=r.tenant_id,
+            by_controller=r.by_controller,
             subject_id=r.subject_id,
             due=view.due,
             closed=r.closed,

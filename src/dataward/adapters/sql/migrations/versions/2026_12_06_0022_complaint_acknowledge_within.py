@@ -1,9 +1,15 @@
-"""complaint acknowledge within: the register's days to acknowledge a complaint
+"""complaint acknowledge within, and requests the controller recorded
+
 
 A complaint's acknowledgement was due 30 days from receipt whatever the register promised;
 the register's `complaints.acknowledge_within_days` (30 at most, the statutory limit) is now
 fixed on the complaint when it is received, as its outcome's target is. Complaints recorded
 before keep 30.
+
+A request about a tenant's call data that the tenant's own administrator recorded
+(`by_controller`) is already with its controller, who answers it: it is due to be answered,
+not forwarded, and its acknowledgement speaks for the tenant. Requests recorded before are
+taken as received by us (false).
 
 Revision ID: 0022
 Revises: 0021
@@ -26,8 +32,18 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("acknowledge_within", sa.Integer(), nullable=False, server_default="30")
         )
+        batch.add_column(
+            sa.Column(
+                "by_controller",
+                sa.Boolean(),
+                nullable=False,
+                server_default=sa.false(),
+                comment="Recorded by the tenant's own administrator, the controller",
+            )
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("rights_requests") as batch:
+        batch.drop_column("by_controller")
         batch.drop_column("acknowledge_within")
