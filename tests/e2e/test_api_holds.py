@@ -108,6 +108,21 @@ def test_tenant_administrators_hold_their_own_callers_only(api: Api, fake: Faker
     assert {h["subject_id"] for h in every} == {caller_a, caller_b}
 
 
+def test_our_staff_hold_a_tenants_caller_only_as_the_law_requires(api: Api, fake: Faker) -> None:
+    """The DCO holding a customer's caller for a claim is the customer's decision (403); for
+    a regulator's investigation it is ours, shown as ours, and the customer cannot lift it."""
+    caller = a_caller(api, fake, "admin_a", "tenant-a")
+    refused = _place(api, "dco", caller)
+    assert_error(refused, 403, "controller_instruction_required")
+    ours = _place(api, "dco", caller, ground="regulatory_investigation")
+    assert ours.status_code == 201, ours.text
+    assert ours.json()["ours"] is True
+    lift = api.client.post(f"/api/v1/holds/{ours.json()['id']}/lift", headers=api.as_("admin_a"))
+    assert_error(lift, 403, "controller_instruction_required")
+    theirs = _place(api, "admin_a", caller).json()
+    assert theirs["ours"] is False
+
+
 def test_a_hold_body_is_checked_at_the_edge(api: Api, fake: Faker) -> None:
     subject_id, _ = an_end_user(api, fake)
     long_reason = _place(api, "dco", subject_id, reason="x" * 1001)

@@ -23,7 +23,14 @@ from dataward.domain.errors import (
     OutOfRange,
     WriteConflict,
 )
-from dataward.domain.litigation_holds import HoldFlag, HoldGround, HoldRefused, SubjectHeld
+from dataward.domain.litigation_holds import (
+    HoldFlag,
+    HoldGround,
+    HoldIsTheControllers,
+    HoldRefused,
+    LitigationHold,
+    SubjectHeld,
+)
 from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.erasure import shred
@@ -363,6 +370,41 @@ def test_a_tenant_administrator_holds_only_its_own_callers(world: World, fake: F
     every = {v.hold.id for v in list_holds(world.uow(), world.clock, world.register, DCO)}
     assert every == {held_a, held_b, held_ours}
     lift_hold(world.uow(), world.clock, world.register, ADMIN_A, held_a)
+
+
+def test_a_tenants_caller_is_held_by_its_tenant_and_by_us_only_as_the_law_requires(
+    world: World,
+) -> None:
+    """Art. 28(3)(a) and (g): our DCO cannot hold a tenant's caller for a claim (which would
+    block the tenant's own instruction to erase), only for a regulator's investigation that
+    requires us to keep it; each side lifts only its own holds."""
+    caller = _caller(world, TENANT_A, "+447700900314")
+    for ground in (HoldGround.LEGAL_CLAIMS, HoldGround.TAX_ENQUIRY):
+        with pytest.raises(HoldIsTheControllers, match="held by the customer"):
+            place_hold(
+                world.uow(), world.vault, world.clock, world.register, DCO,
+                PlaceHold(caller, ground, TOMORROW, "a claim against us"),
+            )  # fmt: skip
+    ours = place_hold(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        PlaceHold(caller, HoldGround.REGULATORY_INVESTIGATION, TOMORROW, "preservation notice"),
+    )  # fmt: skip
+    theirs = _place(world, caller, actor=ADMIN_A)
+    assert (ours.ours, world_hold(world, theirs).ours) == (True, False)
+    with pytest.raises(HoldIsTheControllers, match="the law requires of us"):
+        lift_hold(world.uow(), world.clock, world.register, ADMIN_A, ours.id)
+    with pytest.raises(HoldIsTheControllers, match="its administrator lifts it"):
+        lift_hold(world.uow(), world.clock, world.register, DCO, theirs)
+    assert lift_hold(world.uow(), world.clock, world.register, DCO, ours.id).lifted_by == DCO.id
+    lifted = lift_hold(world.uow(), world.clock, world.register, ADMIN_A, theirs)
+    assert lifted.lifted_by == ADMIN_A.id
+
+
+def world_hold(world: World, hold_id: UUID) -> LitigationHold:
+    with world.uow() as uow:
+        hold = uow.litigation_holds.get(hold_id)
+    assert hold is not None
+    return hold
 
 
 def test_an_erased_subject_cannot_be_held(world: World, fake: Faker) -> None:

@@ -8,6 +8,11 @@ once its review date has passed, so no hold outlives its reason unnoticed. Its r
 text that may name the person or the claim: it is sealed under the subject's key, never stored
 or logged in the clear, and goes with the subject's key when the subject is erased.
 
+A tenant's caller is the tenant's (we are its processor, Art. 28(3)(a)): its holds are the
+tenant administrator's to place and lift. Our own staff may hold one only on
+`regulatory_investigation`, a requirement of law on us to keep it (Art. 28(3)(g)); such a hold
+(`ours`) is ours to lift, and the tenant's holds are the tenant's (`held_by`).
+
 Dates are UK calendar dates ("today" is `uk_date` of the clock). Pure: no I/O.
 """
 
@@ -20,7 +25,7 @@ from typing import Final
 from uuid import UUID
 
 from dataward.domain.bounds import check_day
-from dataward.domain.errors import DatawardError, InvalidValue, OutOfRange
+from dataward.domain.errors import ActionNotAllowed, DatawardError, InvalidValue, OutOfRange
 
 MAX_REASON: Final = 1000
 """Characters a hold's reason may have: enough for a case reference and a sentence or two."""
@@ -73,6 +78,9 @@ class LitigationHold:
     """Sealed under the subject's key."""
     lifted_at: datetime | None = None
     lifted_by: str | None = None
+    ours: bool = False
+    """On a tenant's caller, placed by our own staff (as the law requires of us): only our
+    staff lift it; a hold the tenant placed only the tenant does."""
 
     @property
     def active(self) -> bool:
@@ -87,6 +95,48 @@ class LitigationHold:
     def describe(self) -> str:
         """The hold in words for a refusal or a list: id, ground, review date; never the reason."""
         return f"hold {self.id}, {self.ground.value}, review by {self.review_on.isoformat()}"
+
+
+OURS_ON_A_TENANTS_CALLER: Final = frozenset({HoldGround.REGULATORY_INVESTIGATION})
+"""The grounds on which our own staff may hold a tenant's caller: a requirement of law on us
+(Art. 28(3)(g)). A claim or an enquiry about the tenant's callers is the tenant's to act on."""
+
+
+class HoldIsTheControllers(ActionNotAllowed):
+    """Our staff tried to place or lift what only the tenant, the controller, may (or the
+    tenant what the law requires of us)."""
+
+    code = "controller_instruction_required"
+
+    def __init__(self, why: str) -> None:
+        super().__init__("manage_holds", why)
+
+
+def held_by(actor_tenant: str | None, subject_tenant: str | None, ground: HoldGround) -> bool:
+    """Whether a hold placed now is `ours` (our staff on a tenant's caller); refused when our
+    staff would hold a tenant's caller on a ground that is the tenant's to decide."""
+    if subject_tenant is None or actor_tenant == subject_tenant:
+        return False
+    if ground not in OURS_ON_A_TENANTS_CALLER:
+        raise HoldIsTheControllers(
+            "a customer's caller is held by the customer (its administrator), the controller; "
+            "our staff hold one only when the law requires us to keep it "
+            "(regulatory_investigation, UK GDPR Art. 28(3)(g))"
+        )
+    return True
+
+
+def check_lifter(actor_tenant: str | None, hold: LitigationHold) -> None:
+    """A hold on a tenant's caller is lifted by whoever holds it: our staff theirs, the tenant
+    its own."""
+    if hold.tenant_id is None:
+        return
+    if hold.ours and actor_tenant is not None:
+        raise HoldIsTheControllers("this hold is kept as the law requires of us: we lift it")
+    if not hold.ours and actor_tenant != hold.tenant_id:
+        raise HoldIsTheControllers(
+            "the customer placed this hold, as the controller: its administrator lifts it"
+        )
 
 
 def parse_ground(value: HoldGround | str) -> HoldGround:

@@ -2,10 +2,12 @@
 makes (`refuse_if_held`).
 
 Each needs the register's `manage_holds` action, within the role's tenant scope (a tenant
-administrator holds only its own tenant's callers; the DCO any subject). A subject, or a hold,
-outside the caller's reach is answered as one that does not exist. Every change is audited
-with the hold's id, ground and dates, never its reason, which is sealed under the subject's
-key; reading the reason back is audited too. "Today" is the UK date of the clock.
+administrator holds only its own tenant's callers; the DCO our own subjects, and a tenant's
+caller only when the law requires us to keep it: `domain.litigation_holds.held_by`). A
+subject, or a hold, outside the caller's reach is answered as one that does not exist. Every
+change is audited with the hold's id, ground and dates, never its reason, which is sealed
+under the subject's key; reading the reason back is audited too. "Today" is the UK date of
+the clock.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from dataward.domain.litigation_holds import (
     HoldRefused,
     LitigationHold,
     SubjectHeld,
+    check_lifter,
     check_reason,
     check_review,
+    held_by,
     parse_ground,
 )
 from dataward.domain.permissions import require
@@ -68,10 +72,11 @@ def place_hold(
         require(register, actor, StaffAction.MANAGE_HOLDS, tenant_id=subject.tenant_id)
         if subject.erased:
             raise HoldRefused("the subject was erased: there is nothing left to hold")
+        ours = held_by(actor.tenant_id, subject.tenant_id, ground)
         hold = LitigationHold(
             id=uuid.uuid4(), subject_id=subject.id, tenant_id=subject.tenant_id, ground=ground,
             review_on=command.review_on, placed_at=now, placed_by=actor.id,
-            reason=vault.seal(str(subject.id), reason),
+            reason=vault.seal(str(subject.id), reason), ours=ours,
         )  # fmt: skip
         uow.litigation_holds.add(hold)
         _audit(uow, clock, actor, AuditAction.HOLD_PLACED, hold)
@@ -104,6 +109,7 @@ def lift_hold(
     now = clock.now()
     with uow:
         hold = _reachable_hold(uow, register, actor, hold_id)
+        check_lifter(actor.tenant_id, hold)
         if not uow.litigation_holds.lift(hold.id, at=now, by=actor.id):
             raise HoldRefused("the hold was lifted already")
         _audit(uow, clock, actor, AuditAction.HOLD_LIFTED, hold)

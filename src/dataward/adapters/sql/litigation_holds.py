@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Date,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     update,
 )
 
@@ -57,6 +59,13 @@ litigation_holds = Table(
     Column("placed_by", String(100), nullable=False),
     Column("lifted_at", UTCDateTime(), nullable=True),
     Column("lifted_by", String(100), nullable=True),
+    Column(
+        "ours",
+        Boolean,
+        nullable=False,
+        server_default=text("false"),
+        comment="On a tenant's caller, placed by our staff as the law requires",
+    ),
     comment="Litigation holds: subjects kept from erasure until the hold is lifted.",
 )
 
@@ -128,6 +137,7 @@ def _row(hold: LitigationHold) -> dict[str, Any]:
         "placed_by": hold.placed_by,
         "lifted_at": hold.lifted_at,
         "lifted_by": hold.lifted_by,
+        "ours": hold.ours,
     }
 
 
@@ -143,6 +153,7 @@ def _hold(row: Any) -> LitigationHold:
         reason=bytes(row["reason"]),
         lifted_at=row["lifted_at"],
         lifted_by=row["lifted_by"],
+        ours=bool(row["ours"]),
     )
 
 

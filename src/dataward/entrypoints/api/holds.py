@@ -55,6 +55,11 @@ class HoldOut(BaseModel):
     placed_by: str
     lifted_at: datetime | None
     lifted_by: str | None
+    ours: bool = Field(
+        default=False,
+        description="On a customer's caller, placed by our staff as the law requires: ours to "
+        "lift; the customer's own holds are its to lift",
+    )
     flag: str | None = Field(description="review_today or review_overdue once the date has come")
 
     @classmethod
@@ -70,6 +75,7 @@ class HoldOut(BaseModel):
             placed_by=hold.placed_by,
             lifted_at=hold.lifted_at,
             lifted_by=hold.lifted_by,
+            ours=hold.ours,
             flag=view.flag.value if view.flag else None,
         )
 

@@ -63,7 +63,7 @@ class RequestOut(BaseModel):
     channel: str
     tenant_id: str | None
     by_controller: bool = Field(
-        False,
+        default=False,
         description="About a tenant's call data and recorded by its administrator: with its "
         "controller, to answer, not to forward",
     )

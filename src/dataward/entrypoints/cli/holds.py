@@ -141,4 +141,6 @@ def show(hold_id: HoldArg) -> None:
         )
     typer.echo(_line(view))
     typer.echo(f"placed {view.hold.placed_at:%Y-%m-%d %H:%M} UTC by {view.hold.placed_by}")
+    if view.hold.tenant_id is not None:  # whose to lift: ours, or the customer's (controller)
+        typer.echo("held by us, as the law requires" if view.hold.ours else "held by the customer")
     typer.echo(f"reason: {reason if reason is not None else '(erased)'}")

@@ -1,4 +1,4 @@
-"""complaint acknowledge within, and requests the controller recorded
+"""complaint acknowledge within, requests the controller recorded, holds that are ours
 
 
 A complaint's acknowledgement was due 30 days from receipt whatever the register promised;
@@ -10,6 +10,9 @@ A request about a tenant's call data that the tenant's own administrator recorde
 (`by_controller`) is already with its controller, who answers it: it is due to be answered,
 not forwarded, and its acknowledgement speaks for the tenant. Requests recorded before are
 taken as received by us (false).
+
+A litigation hold on a tenant's caller is the tenant's unless our staff placed it as the law
+requires of us (`ours`); holds placed before are taken as the tenant's (false).
 
 Revision ID: 0022
 Revises: 0021
@@ -41,9 +44,21 @@ def upgrade() -> None:
                 comment="Recorded by the tenant's own administrator, the controller",
             )
         )
+    with op.batch_alter_table("litigation_holds") as batch:
+        batch.add_column(
+            sa.Column(
+                "ours",
+                sa.Boolean(),
+                nullable=False,
+                server_default=sa.false(),
+                comment="On a tenant's caller, placed by our staff as the law requires",
+            )
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("litigation_holds") as batch:
+        batch.drop_column("ours")
     with op.batch_alter_table("rights_requests") as batch:
         batch.drop_column("by_controller")
         batch.drop_column("acknowledge_within")
