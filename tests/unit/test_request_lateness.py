@@ -149,6 +149,28 @@ def test_a_late_refusal_is_accepted_and_recorded_late() -> None:
     assert change.days_late == 15
 
 
+@pytest.mark.parametrize(
+    ("forwarded", "late"),
+    [
+        # Thursday 24 December 2026: to forward within two working days, Christmas Day, the
+        # weekend and the Boxing Day substitute (Monday 28th) skipped: by Wednesday 30th
+        (date(2026, 12, 30), None),
+        (date(2026, 12, 31), 1),
+        (date(2027, 1, 4), 5),
+    ],
+)
+def test_a_tenants_request_forwarded_after_its_working_days_is_recorded_late(
+    forwarded: date, late: int | None
+) -> None:
+    request = a_request(date(2026, 12, 24), tenant_id="tenant-a")
+    assert deadline(request, HOLIDAYS) == date(2026, 12, 30)
+    moved, change = move(request, E.FORWARD, forwarded, reason="forwarded to its controller")
+    assert moved.state is S.FORWARDED_TO_CONTROLLER
+    assert (moved.days_late, change.days_late) == (late, late)
+    flags = transition_flags(request, moved, change, HOLIDAYS)
+    assert flags == ([f"forward {late} day{'s' if late > 1 else ''} late"] if late else [])
+
+
 def test_a_clarification_answered_before_it_was_asked_is_refused_by_name() -> None:
     started = step(a_request(date(2026, 3, 2)), E.START, date(2026, 3, 2))
     asked = step(started, E.ASK_CLARIFICATION, date(2026, 3, 10))

@@ -23,8 +23,9 @@ extension notice. `deadline` turns them into the due date with `domain.calendar`
 Lateness never resets a deadline: what is asked of the requester (identity, a fee, a
 clarification) after the due date, or a proof of authority nobody asked for arriving after it,
 fixes the due date where it stood (`fixed_due`), and a refusal or completion after the due date
-is accepted but recorded with the days it is late (`days_late`). A complaint is due to be
-acknowledged within 30 days; once acknowledged, its outcome has a target of its own.
+(or a tenant's request forwarded after its working days) is accepted but recorded with the
+days it is late (`days_late`). A complaint is due to be acknowledged within the register's
+days (30 at most); once acknowledged, its outcome has a target of its own.
 """
 
 from __future__ import annotations
@@ -330,14 +331,16 @@ def _held(
 def _days_late(
     request: RightsRequest, event: RequestEvent, today: date, holidays: HolidayCalendar
 ) -> int | None:
-    """How many days after its due date an answer comes; None when it is in time."""
-    if event not in ANSWERS:
+    """How many days after its due date an answer, or a tenant's request's forwarding to its
+    controller, comes; None when it is in time."""
+    if event is E.FORWARD:
+        due = deadline(request, holidays)  # the forwarding's date, in working days
+    elif event not in ANSWERS:
         return None
-    due = (
-        deadline(request, holidays)
-        if request.type is RequestType.COMPLAINT
-        else response_due(request, holidays)
-    )
+    elif request.type is RequestType.COMPLAINT:
+        due = deadline(request, holidays)
+    else:
+        due = response_due(request, holidays)
     return (today - due).days if today > due else None
 
 
