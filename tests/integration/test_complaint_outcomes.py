@@ -144,7 +144,16 @@ def test_the_outcome_is_sealed_and_the_letter_states_it_with_the_right_to_go_to_
         ).scalar_one()
     assert b"retention" not in sealed
     assert b"deleted" not in sealed
-    assert complaint_outcome(world.uow(), world.vault, world.register, DCO, request_id) == OUTCOME
+    assert (
+        complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
+        == OUTCOME
+    )
+    with world.uow() as uow:  # the opening is audited: who and which request, never the text
+        read = uow.audit.head()
+    assert read is not None
+    assert (read.action, read.actor, dict(read.details)) == (
+        "complaint_outcome_read", DCO.id, {"request": request_id},
+    )  # fmt: skip
     assert _send(world, port).sent == 2  # type: ignore[attr-defined]
     acknowledgement, letter = inbox.messages
     assert "We have received your complaint" in _text(acknowledgement)
@@ -170,7 +179,10 @@ def test_a_complaint_by_post_gets_a_key_for_its_outcome_and_no_letter(world: Wor
     _start(world, request_id)
     _complete(world, request_id, OUTCOME)
     assert world.vault.has_key(request_id)
-    assert complaint_outcome(world.uow(), world.vault, world.register, DCO, request_id) == OUTCOME
+    assert (
+        complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
+        == OUTCOME
+    )
     _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert letters == []
 
@@ -223,4 +235,7 @@ def test_the_complaint_and_its_outcome_outlive_the_complainants_erasure_unlinked
         kept, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
     assert kept.subject_id is None  # the requests' unlink step reached it
     # the record of how the complaint was handled stays (legal-rules A9: keep records)
-    assert complaint_outcome(world.uow(), world.vault, world.register, DCO, request_id) == OUTCOME
+    assert (
+        complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
+        == OUTCOME
+    )

@@ -115,6 +115,7 @@ class AuditAction(StrEnum):
     HOLD_REVIEWED = "hold_reviewed"
     HOLD_LIFTED = "hold_lifted"
     HOLD_READ = "hold_read"
+    COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
 
 
 class AuditRefused(DatawardError):

@@ -13,11 +13,13 @@ import json
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor
+from dataward.services.audit import record
 from dataward.services.key_batches import REQUEST, enrolling
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.requests import (
@@ -87,14 +89,25 @@ def complete_complaint(
 
 
 def complaint_outcome(
-    uow: UnitOfWork, vault: Vault, register: Register, actor: Actor, request_id: UUID | str
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
 ) -> ComplaintOutcome | None:
-    """A completed complaint's outcome, opened, for those who may work the request."""
+    """A completed complaint's outcome, opened, for those who may work the request; each
+    opening is audited (who, when, which request), never what it says."""
     with uow:
         request, _, _ = visible_request(uow, register, actor, request_id)
         sealed = uow.requests.complaint_outcome(request.id)
-    if sealed is None:
-        return None
+        if sealed is None:
+            return None
+        record(
+            uow, clock, actor, AuditAction.COMPLAINT_OUTCOME_READ, subject_ref=request.subject_id,
+            details={"request": str(request.id)},
+        )  # fmt: skip
+        uow.commit()
     document = json.loads(vault.open(str(request.id), sealed))
     return ComplaintOutcome(found=document["found"], done=document["done"])
 

@@ -255,7 +255,7 @@ def show(
     answered = None
     if view.request.type is RequestType.COMPLAINT:
         answered = complaint_outcome(
-            container.uow(read_only=True), container.vault(), register, actor, request_id
+            container.uow(), container.vault(), container.clock, register, actor, request_id
         )
     return TimelineOut(
         request=RequestOut.of(view, _today(container)),

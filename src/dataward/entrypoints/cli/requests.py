@@ -271,7 +271,7 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
         answered = None
         if view.request.type is RequestType.COMPLAINT:
             answered = complaint_outcome(
-                wired.uow(read_only=True), wired.vault(), active_register(wired),
+                wired.uow(), wired.vault(), wired.clock, active_register(wired),
                 cli_actor(wired), request_id,
             )  # fmt: skip
     r = view.request
