@@ -161,7 +161,7 @@ def ropa(
     with fail_on_dataward_error():
         loaded = resolve_register(register).register
         controllers = Controllers((), disclosed=False)
-        with container() as wired:
+        with container(schema=False) as wired:
             if _database_ready(wired):
                 controllers = ropa_controllers(
                     wired.uow(), wired.vault(), wired.clock, Gate(loaded), cli_actor(wired)
