@@ -32,6 +32,22 @@ def test_check_accepts_the_shipped_register() -> None:
     assert "ok, version 2026.1" in result.output
 
 
+def test_check_names_the_lines_of_placeholders_left_to_confirm(tmp_path: Path) -> None:
+    """The shipped register's facts only the company can supply (`# confirm:`) are listed by
+    line for the DCO; a register with them all replaced lists none."""
+    text = shipped_register_text()
+    marked = [n for n, line in enumerate(text.splitlines(), 1) if "# confirm" in line]
+    result = runner.invoke(app, ["policy", "check"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(marked)} placeholder(s) marked '# confirm'" in result.stderr
+    assert f"line(s) {', '.join(map(str, marked))}" in result.stderr
+    confirmed = tmp_path / "confirmed.yaml"
+    confirmed.write_text(text.replace("# confirm", "# confirmed by the DCO:"))
+    result = runner.invoke(app, ["policy", "check", str(confirmed)])
+    assert result.exit_code == 0, result.output
+    assert "placeholder" not in result.output
+
+
 def test_check_rejects_a_bad_register_with_exit_code_2_and_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(

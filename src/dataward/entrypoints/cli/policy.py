@@ -102,6 +102,12 @@ def check(
         loaded = load_register_file(file)
     for warning in loaded.warnings:
         typer.echo(f"{loaded.source}: {warning}", err=True)
+    if loaded.to_confirm:  # by line number only: a check never quotes the document
+        typer.echo(
+            f"{loaded.source}: {len(loaded.to_confirm)} placeholder(s) marked '# confirm' "
+            f"for the DCO to replace, at line(s) {', '.join(map(str, loaded.to_confirm))}",
+            err=True,
+        )
     reg = loaded.register
     typer.echo(
         f"{loaded.source}: ok, version {reg.policy.version} ({reg.policy.last_updated}): "
