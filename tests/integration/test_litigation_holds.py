@@ -266,6 +266,14 @@ def test_a_review_date_must_be_after_today(
         _place(world, subject_id, review=review)
 
 
+def test_a_reason_that_would_rewrite_a_terminal_is_refused(world: World, fake: Faker) -> None:
+    subject_id, _ = _customer(world, fake)
+    for reason in ("case 42\x1b]0;pwned\x07", "a\rfake line", "nul\x00", "bidi\u202e"):
+        with pytest.raises(InvalidValue, match="reason: text without control characters"):
+            _place(world, subject_id, reason=reason)
+    _place(world, subject_id, reason="Claim 2026-117:\n\tinvoice dispute")
+
+
 def test_a_reason_that_is_empty_or_too_long_is_refused_without_repeating_it(
     world: World, fake: Faker
 ) -> None:
@@ -395,6 +403,13 @@ def test_a_tenants_caller_is_held_by_its_tenant_and_by_us_only_as_the_law_requir
         lift_hold(world.uow(), world.clock, world.register, ADMIN_A, ours.id)
     with pytest.raises(HoldIsTheControllers, match="its administrator lifts it"):
         lift_hold(world.uow(), world.clock, world.register, DCO, theirs)
+    with pytest.raises(HoldIsTheControllers, match="its reason is not the customer's"):
+        read_hold(world.uow(), world.vault, world.clock, world.register, ADMIN_A, ours.id)
+    assert read_hold(world.uow(), world.vault, world.clock, world.register, DCO, ours.id)[1] == (
+        "preservation notice"
+    )
+    listed = list_holds(world.uow(), world.clock, world.register, ADMIN_A)
+    assert {v.hold.id for v in listed} == {ours.id, theirs}  # it knows its caller is held
     assert lift_hold(world.uow(), world.clock, world.register, DCO, ours.id).lifted_by == DCO.id
     lifted = lift_hold(world.uow(), world.clock, world.register, ADMIN_A, theirs)
     assert lifted.lifted_by == ADMIN_A.id

@@ -19,6 +19,7 @@ from dataward.domain.bounds import (
     check_day,
     check_ingest_id,
     check_instant,
+    check_printable,
 )
 from dataward.domain.calendar import add_months, deadline_for, next_working_day_on_or_after
 from dataward.domain.clock import FixedClock
@@ -242,3 +243,26 @@ def test_a_document_that_never_ends_is_read_no_further_than_a_document_can_go() 
     assert refused.value.lines() == [
         f"/dev/zero: (document): longer than {MAX_CHARACTERS:,} characters"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "case 42\x1b]0;title\x07",
+        "line\rover",
+        "nul\x00",
+        "del\x7f",
+        "c1\x9b2J",
+        "bidi\u202eevil",
+        "isolate\u2066x",
+    ],
+)
+def test_text_that_would_rewrite_a_terminal_is_refused_by_its_field(text: str) -> None:
+    with pytest.raises(InvalidValue, match=r"^reason: ") as refused:
+        check_printable("reason", text)
+    assert text not in str(refused.value)
+
+
+def test_a_line_break_a_tab_and_any_script_are_text() -> None:
+    for text in ("two\nlines", "a\ttab", "café", "مرحبا", "日本語", None):
+        check_printable("reason", text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
-from dataward.domain.errors import OutOfRange
+from dataward.domain.errors import InvalidValue, OutOfRange
 
 FIRST_DAY: Final = date(1900, 1, 1)
 """No call, rights request or living person's birth is older."""
@@ -59,6 +59,21 @@ def check_text(field: str, text: str | None, most: int) -> None:
     """Refuse a text longer than `most` characters, naming `field`; None passes."""
     if text is not None and len(text) > most:
         raise OutOfRange(field, f"at most {most} characters")
+
+
+_UNPRINTABLE = frozenset(
+    [*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), *"\u202a\u202b\u202c\u202d\u202e",
+     *"\u2066\u2067\u2068\u2069"]
+) - {"\n", "\t"}  # fmt: skip
+"""Control characters (and bidirectional overrides) that would rewrite a terminal or a page
+when the text is shown back; a line break and a tab are text."""
+
+
+def check_printable(field: str, text: str | None) -> None:
+    """Refuse free text holding a control character (other than a line break or a tab) or a
+    bidirectional override, naming `field`, never the text; None passes."""
+    if text is not None and not _UNPRINTABLE.isdisjoint(text):
+        raise InvalidValue(field, "text without control characters")
 
 
 def check_ingest_id(field: str, ingest_id: int | None) -> None:

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Final
 from uuid import UUID
 
-from dataward.domain.bounds import check_day
+from dataward.domain.bounds import check_day, check_printable
 from dataward.domain.errors import ActionNotAllowed, DatawardError, InvalidValue, OutOfRange
 
 MAX_REASON: Final = 1000
@@ -160,4 +160,5 @@ def check_reason(reason: str) -> str:
     text = reason.strip()
     if not text or len(text) > MAX_REASON:
         raise InvalidValue("reason", f"from 1 to {MAX_REASON} characters")
+    check_printable("reason", text)
     return text

@@ -38,6 +38,7 @@ from typing import Any, Final
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from dataward.domain.bounds import check_printable
 from dataward.domain.calendar import (
     HolidayCalendar,
     Regime,
@@ -290,6 +291,7 @@ def transition(
         raise RequestRefused(f"{event.value} needs its reasons, for the record and the letter")
     if reason is not None and len(reason) > MAX_REASON:
         raise RequestRefused(f"reason: at most {MAX_REASON} characters")
+    check_printable("reason", reason)
     today = at.astimezone(UK).date()
     day = today
     if on is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
+from dataward.domain.bounds import check_printable
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.register import Register
@@ -49,6 +50,7 @@ class ComplaintOutcome:
                 raise RequestRefused(f"{name}: say what was {name} (the outcome's letter says it)")
             if len(text) > MAX_OUTCOME:
                 raise RequestRefused(f"{name}: at most {MAX_OUTCOME} characters")
+            check_printable(name, text)
         return ComplaintOutcome(**parts)
 
 

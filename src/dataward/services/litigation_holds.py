@@ -24,6 +24,7 @@ from dataward.domain.errors import NoSuchSubject, NotFound
 from dataward.domain.litigation_holds import (
     HoldFlag,
     HoldGround,
+    HoldIsTheControllers,
     HoldRefused,
     LitigationHold,
     SubjectHeld,
@@ -138,9 +139,15 @@ def read_hold(
     uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor,
     hold_id: UUID | str,
 ) -> tuple[HoldView, str | None]:  # fmt: skip
-    """The hold and its reason, opened (audited); None once the subject's key is gone."""
+    """The hold and its reason, opened (audited); None once the subject's key is gone. The
+    reason of a hold we keep on a tenant's caller as the law requires of us is ours: its
+    tenant sees the hold in the list, never why."""
     with uow:
         hold = _reachable_hold(uow, register, actor, hold_id)
+        if hold.ours and actor.tenant_id is not None:
+            raise HoldIsTheControllers(
+                "this hold is kept as the law requires of us: its reason is not the customer's"
+            )
         record(
             uow, clock, actor, AuditAction.HOLD_READ, subject_ref=hold.subject_id,
             details={"hold": str(hold.id)},
