@@ -79,6 +79,27 @@ def test_the_tenants_own_administrator_shreds_its_caller_and_no_other_tenant_can
     assert own.json()["key_destroyed"] is True
 
 
+def test_our_dco_does_not_restrict_a_tenants_caller_its_administrator_does(
+    api: Api, fake: Faker
+) -> None:
+    caller = _caller(api, fake)
+    body = {"ground": "accuracy_contested"}
+    ours = api.client.post(
+        f"/api/v1/subjects/{caller}/restrictions", json=body, headers=api.as_("dco")
+    )
+    assert ours.status_code == 403, ours.text
+    assert_error_shape(ours.json(), "controller_instruction_required")
+    assert "Art. 28(3)(a)" in ours.json()["error"]["message"]
+    theirs = api.client.post(
+        f"/api/v1/subjects/{caller}/restrictions", json=body, headers=api.as_("admin_a")
+    )
+    assert theirs.status_code == 201, theirs.text
+    other = api.client.post(
+        f"/api/v1/subjects/{caller}/restrictions", json=body, headers=api.as_("admin_b")
+    )
+    assert other.status_code == 404
+
+
 @pytest.fixture
 def acme(data_dir: Path) -> str:
     del data_dir  # an initialised installation, acted on as the DCO

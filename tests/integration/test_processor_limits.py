@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from faker import Faker
@@ -17,12 +18,19 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
 from dataward.domain.register import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests import RequestType
+from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.erasure import shred
 from dataward.services.ingest import ingest
 from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
 from dataward.services.processor_limits import ControllerInstructionRequired
 from dataward.services.requests import NewRequest, receive_request
+from dataward.services.restrictions import (
+    ApplyRestriction,
+    LiftRestriction,
+    apply_restriction,
+    lift_restriction,
+)
 from dataward.services.subjects import NewSubject, create_subject
 from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
 from tests.integration.world import World
@@ -89,6 +97,24 @@ def test_no_role_of_ours_erases_a_tenants_caller_whatever_it_says(
     with world.uow() as uow:
         shredded = [e for e in uow.audit.iter_entries() if e.action == "subject_shredded"]
     assert shredded == []
+
+
+def test_no_role_of_ours_restricts_a_tenants_caller_or_lifts_its_restriction(
+    world: World, fake: Faker
+) -> None:
+    """Restriction is the tenant's decision too (Art. 28(3)(a)): our DCO is refused with the
+    processor's 403 both ways; the tenant's administrator restricts and lifts it."""
+    _tenant(world, "P13M", fake)
+    caller = _caller(world)
+    apply = ApplyRestriction(subject_id=UUID(caller), ground=RestrictionGround.ACCURACY_CONTESTED)
+    with pytest.raises(ControllerInstructionRequired, match="restricted, and its restriction"):
+        apply_restriction(world.uow(), world.clock, world.register, DCO, apply)
+    restriction = apply_restriction(world.uow(), world.clock, world.register, ADMIN, apply)
+    lift = LiftRestriction(restriction.id, subject_told_at=world.clock.now())
+    with pytest.raises(ControllerInstructionRequired, match="manage restrictions"):
+        lift_restriction(world.uow(), world.clock, world.register, DCO, lift)
+    lifted = lift_restriction(world.uow(), world.clock, world.register, ADMIN, lift)
+    assert lifted.lifted_at is not None
 
 
 def test_the_tenants_administrator_erases_its_caller(world: World, fake: Faker) -> None:

@@ -308,7 +308,7 @@ def test_a_service_provider_never_uses_the_data_for_its_own_purposes() -> None:
 def test_a_role_narrower_than_every_tenant_cannot_be_given_maintenance(role: str) -> None:
     actions = {
         "tenant_admin": "    actions: [register_subjects, erase_subjects, ingest_calls, "
-        "read_call_reports, manage_requests,\n              manage_holds]\n",
+        "read_call_reports, manage_requests,\n              manage_holds, manage_restrictions]\n",
         "marketing": "    actions: [register_subjects, record_consent]\n",
     }[role]
     granted = actions.replace("]\n", ", run_maintenance]\n")

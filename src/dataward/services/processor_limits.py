@@ -32,14 +32,29 @@ class ControllerInstructionRequired(ActionNotAllowed):
 
     code = "controller_instruction_required"
 
-    def __init__(self, action: str = "erase_subjects") -> None:
+    def __init__(self, action: str = "erase_subjects", why: str | None = None) -> None:
         super().__init__(
             action,
-            "a customer's caller is erased by the customer (its administrator, directly or "
+            why
+            or "a customer's caller is erased by the customer (its administrator, directly or "
             "by instructing us on the request forwarded to it), or by us only once past the "
             "customer's call retention (reason no_longer_needed): we are its processor "
             "(UK GDPR Art. 28(3)(a))",
         )
+
+
+def require_controller_restricts(actor: Actor, subject: Subject) -> None:
+    """Refuse our own staff restricting a tenant's caller, or lifting its restriction: the
+    tenant, its controller, decides (its administrator does it, directly or on the request
+    forwarded to it)."""
+    if subject.tenant_id is None or actor.tenant_id == subject.tenant_id:
+        return
+    raise ControllerInstructionRequired(
+        "manage_restrictions",
+        "a customer's caller is restricted, and its restriction lifted, by the customer (its "
+        "administrator, directly or on the request forwarded to it): we are its processor "
+        "(UK GDPR Art. 28(3)(a))",
+    )
 
 
 def require_controller_say(

@@ -23,6 +23,7 @@ from dataward.domain.subjects import Actor, check_request_ref
 from dataward.services.audit import record
 from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
+from dataward.services.processor_limits import require_controller_restricts
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ def apply_restriction(
         if subject is None:
             raise NotFound("subject", str(command.subject_id))
         require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
+        require_controller_restricts(actor, subject)
         if subject.erased:
             raise RestrictionRefused(f"subject {command.subject_id} was erased")
         uow.restrictions.add(restriction)
@@ -115,6 +117,9 @@ def lift_restriction(
         require_on_subject(
             uow, register, actor, StaffAction.MANAGE_RESTRICTIONS, restriction.subject_id
         )
+        subject = uow.subjects.get(restriction.subject_id)
+        if subject is not None and not subject.erased:
+            require_controller_restricts(actor, subject)
         ref = restriction.request_ref
         if (
             not told_by_letter
