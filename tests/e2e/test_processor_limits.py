@@ -219,3 +219,16 @@ def test_the_command_line_ropa_names_the_contact_in_a_private_file(
     assert all(r["controllers"] == f"Tenant C (tenant tenant-c) ({name}, {email.lower()})"
                for r in rows)  # fmt: skip
     assert out.stat().st_mode & 0o777 == 0o600  # it names a person: not a public file
+
+
+def test_each_role_sees_only_the_customers_within_its_reach(api: Api, fake: Faker) -> None:
+    """Which customers we have is need-to-know: a tenant's administrator finds its own tenant
+    in the record, never another; a role of no tenant (marketing) finds none."""
+    _tenant_with_contact(api, fake, "tenant-c")
+    assert [c.split(" (")[0] for c in _controllers(api, "admin_a")] == ["Tenant tenant-a"]
+    assert [c.split(" (")[0] for c in _controllers(api, "admin_b")] == ["Tenant tenant-b"]
+    response = api.client.get("/api/v1/register/ropa", headers=api.as_("marketing"))
+    assert response.status_code == 200, response.text
+    text = json.dumps(response.json()["processor"])
+    assert "tenant-a" not in text
+    assert "Tenant-C" not in text

@@ -4,7 +4,9 @@ Every tenant in the tenants table is a controller of its call data. Its contact 
 it named as its controller contact, a subject of ours held in the vault: read through the gate
 for the purpose of keeping the records the law requires (`business_compliance`), each read
 decided and audited. A role the gate refuses (an auditor never sees identifiers) gets the
-tenant named with where its contact is kept, never the contact itself.
+tenant named with where its contact is kept, never the contact itself. Which customers we
+have is itself need-to-know: a role sees the tenants within its tenant scope (a tenant's
+administrator its own; a role of no tenant none), as `tenants list` shows them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataward.domain.identifiers import IdentifierType
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
 from dataward.services.disclosure import read_identifiers
+from dataward.services.lookup import within_reach
 from dataward.services.ports import UnitOfWork, Vault
 
 ROPA_PURPOSE = "business_compliance"
@@ -40,9 +43,12 @@ class Controllers:
 def ropa_controllers(
     uow: UnitOfWork, vault: Vault, clock: Clock, gate: Gate, actor: Actor
 ) -> Controllers:
-    """Every tenant as a controller, with its contact as far as `actor` may read it."""
+    """Every tenant within `actor`'s reach as a controller, with its contact as far as
+    `actor` may read it."""
     with uow:
-        tenants: Sequence[Tenant] = uow.tenants.all()
+        tenants: Sequence[Tenant] = [
+            t for t in uow.tenants.all() if within_reach(gate.register, actor, t.id)
+        ]
     entries: list[tuple[str, str]] = []
     disclosed = False
     for tenant in sorted(tenants, key=lambda t: t.id):
