@@ -131,6 +131,16 @@ def test_the_command_line_refuses_our_staff_a_clear_error(role: str, acme: str) 
     assert "07700900123" in still.stdout.replace(" ", "") or "+447700900123" in still.stdout
 
 
+def test_a_dco_claiming_a_tenant_at_the_command_line_is_still_ours(acme: str) -> None:
+    """DATAWARD_ACTOR_TENANT given to a role of ours does not make it the tenant."""
+    refused = runner.invoke(
+        app, ["subjects", "shred", acme, "--reason", "erasure_request", "--yes"],
+        env={"DATAWARD_ACTOR_ROLE": "dco", "DATAWARD_ACTOR_TENANT": "acme"},
+    )  # fmt: skip
+    assert refused.exit_code == 1, refused.output
+    assert "the role is not tied to a tenant, and one is given" in refused.output
+
+
 def test_the_command_line_lets_the_tenant_shred_its_caller(acme: str) -> None:
     admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "acme"}
     done = runner.invoke(

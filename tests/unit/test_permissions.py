@@ -10,6 +10,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register import StaffAction
 from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.subjects import Actor
 from dataward.services.erasure import shred
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects import NewSubject, create_subject
@@ -122,7 +123,8 @@ def test_maintenance_stays_refused_to_a_narrower_role_that_a_register_lists_it_f
         for r in REGISTER.staff_roles
     ]
     generous = REGISTER.model_copy(update={"staff_roles": roles})
-    admin = an_actor("tenant_admin", TENANT_A)
+    # the role's actor carries a tenant exactly when the role acts for one
+    admin = an_actor("tenant_admin", TENANT_A if scope is StaffRoleScope.OWN_TENANT else None)
     for tenant in (TENANT_A, None):
         with pytest.raises(ActionNotAllowed, match=f"every tenant's data and the role {why}"):
             require(generous, admin, StaffAction.RUN_MAINTENANCE, tenant_id=tenant)
@@ -130,3 +132,24 @@ def test_maintenance_stays_refused_to_a_narrower_role_that_a_register_lists_it_f
             require(generous, admin, StaffAction.RUN_MAINTENANCE)
     if scope is StaffRoleScope.OWN_TENANT:  # the role's other actions stand
         require(generous, admin, StaffAction.ERASE_SUBJECTS, tenant_id=TENANT_A)
+
+
+@pytest.mark.parametrize(
+    ("role", "tenant", "why"),
+    [
+        ("dco", "tenant-a", "the role is not tied to a tenant, and one is given"),
+        ("operator", "tenant-a", "the role is not tied to a tenant, and one is given"),
+        ("marketing", "tenant-a", "the role is not tied to a tenant, and one is given"),
+        ("tenant_admin", None, "the role acts for one tenant and none is given"),
+    ],
+)
+def test_an_actor_carries_a_tenant_exactly_when_its_role_acts_for_one(
+    role: str, tenant: str | None, why: str
+) -> None:
+    """A DCO "of tenant-a" would pass every check that asks whether the tenant itself acts
+    (the processor's limits); every action refuses the pairing, whatever its subject."""
+    actor = Actor(id="someone", role=role, tenant_id=tenant)
+    with pytest.raises(ActionNotAllowed, match=why):
+        require(REGISTER, actor, StaffAction.REGISTER_SUBJECTS)
+    with pytest.raises(ActionNotAllowed, match=why):
+        require(REGISTER, actor, StaffAction.REGISTER_SUBJECTS, tenant_id="tenant-a")

@@ -26,9 +26,12 @@ The tree, with the module each one lives in (here unless named):
     ├── ObjectionRefused       an Art. 21 rule broken, e.g. overriding a direct-marketing objection
     ├── AccessDenied           the gate refused a read of personal data (carries the reason)
     ├── ActionNotAllowed       the actor's role may not take this action (register staff_roles)
-    │   └── ControllerInstructionRequired  our staff erasing a tenant's caller without
-    │                          the tenant's instruction or its retention's end
-    │                          (services.processor_limits)
+    │   ├── ControllerInstructionRequired  our staff erasing or restricting a tenant's
+    │   │                      caller without the tenant's instruction or its retention's end
+    │   │                      (services.processor_limits)
+    │   └── HoldIsTheControllers  our staff holding a tenant's caller on a ground that is
+    │                          the tenant's, or either side lifting or reading the other's hold
+    │                          (domain.litigation_holds)
     ├── Unauthenticated        no valid credentials were presented
     ├── SubjectRefused         a subject command the registry does not take: an unknown field,
     │                          a tenant given or missing for the kind, an erased subject

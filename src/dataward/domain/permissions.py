@@ -6,7 +6,8 @@ audit log). A role may take an action only if the register lists it, and on a su
 within the role's tenant scope, the same scope the gate applies. An action on every tenant's
 data at once (`GLOBAL_ACTIONS`: the key sweep, rotating the master key) is within the scope of
 a role of every tenant alone: a tenant's administrator, or a role confined to our own data,
-may not take it, whatever a register lists.
+may not take it, whatever a register lists. An actor carries a tenant exactly when its role
+acts for one tenant; any other pairing is refused, whatever the action.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ def require(
     role = next((r for r in register.staff_roles if r.key == actor.role), None)
     if role is None or action not in role.actions:
         raise ActionNotAllowed(action.value, "the role does not have this action")
+    # a tenant is the actor's only in a role that acts for one tenant: a role of ours given a
+    # tenant (a DCO "of acme") would pass every check that asks whether the tenant acts
+    if (role.tenant_scope is StaffRoleScope.OWN_TENANT) != (actor.tenant_id is not None):
+        why = (
+            "the role acts for one tenant and none is given"
+            if actor.tenant_id is None
+            else "the role is not tied to a tenant, and one is given"
+        )
+        raise ActionNotAllowed(action.value, why)
     if action in GLOBAL_ACTIONS:
         if role.tenant_scope is not StaffRoleScope.ALL_TENANTS:
             why = _NARROWER[role.tenant_scope]
