@@ -49,7 +49,7 @@ def test_a_mapping_that_is_a_folder_is_refused_at_the_mapping(acme: str, tmp_pat
     assert str(folder) not in said
 
 
-@pytest.mark.parametrize("revision", ["0016+5", "0001-3", "base+999"])
+@pytest.mark.parametrize("revision", ["0016+50", "0001-3", "base+999"])
 def test_a_relative_revision_past_either_end_is_a_usage_error(revision: str) -> None:
     result = runner.invoke(app, ["db", "upgrade", revision])
     no_traceback(result)
