@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from dataward.adapters.clock import SystemClock
 from dataward.adapters.keyfile import decode_master_key, read_master_key_file
 from dataward.adapters.mail.smtp import SmtpMailer
-from dataward.adapters.register_file import LoadedRegister
+from dataward.adapters.register_file import parse_register
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
@@ -18,7 +18,13 @@ from dataward.config import Settings
 from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.gate import Gate
+from dataward.domain.register_document import LoadedRegister
 from dataward.services.register import ActiveRegister
+
+
+def parse_stored(document: str, source: str) -> LoadedRegister:
+    """A stored register's text, parsed and checked (the register port's parser)."""
+    return parse_register(document, source=source)
 
 
 @dataclass
@@ -26,7 +32,7 @@ class Container:
     settings: Settings
     engine: Engine
     clock: Clock
-    active_register: ActiveRegister = field(default_factory=ActiveRegister)
+    active_register: ActiveRegister = field(default_factory=lambda: ActiveRegister(parse_stored))
     _gates: dict[str, Gate] = field(default_factory=dict)
     _keystore_engine: Engine | None = None
     _vault: SqlVault | None = None

@@ -22,7 +22,7 @@ from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli import common
 from dataward.entrypoints.cli.main import app
-from dataward.services.setup import initialise
+from dataward.installation import initialise
 from dataward.services.staff import issue_token
 from tests.builders import NOW, a_tenant
 

@@ -40,8 +40,8 @@ from dataward.config import Settings
 from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
+from dataward.installation import initialise
 from dataward.services.outbox import deliver
-from dataward.services.setup import initialise
 from dataward.services.staff import issue_token
 from tests.builders import EVIDENCE, NOW, SAMPLE_RETENTION
 

@@ -16,8 +16,8 @@ from dataward.config import Settings
 from dataward.domain.audit import AuditAction, from_json_line, verify_chain
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
+from dataward.installation import initialise
 from dataward.services.audit import record
-from dataward.services.setup import initialise
 from dataward.services.staff import issue_token
 from tests.e2e.conftest import SETUP
 

@@ -27,7 +27,7 @@ from dataward.bootstrap import bootstrap
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
-from dataward.services.setup import initialise
+from dataward.installation import initialise
 from tests.builders import NOW
 
 GRACE = 1.0

@@ -13,7 +13,7 @@ from dataward.bootstrap import bootstrap
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
-from dataward.services.setup import initialise
+from dataward.installation import initialise
 
 
 def _client(tmp_path: Path, clock: FixedClock, *, init: bool) -> Iterator[TestClient]:

@@ -17,7 +17,7 @@ from dataward.bootstrap import bootstrap
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
-from dataward.services.setup import initialise
+from dataward.installation import initialise
 from tests.e2e.asgi import KIB, call, endless
 from tests.e2e.conftest import Api
 

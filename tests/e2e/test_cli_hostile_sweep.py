@@ -41,7 +41,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 from dataward.adapters.sql.engine import make_engine
-from dataward.bootstrap import Container, bootstrap
+from dataward.bootstrap import Container, bootstrap, parse_stored
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.cli import common
@@ -208,7 +208,7 @@ def ran(args: list[str], env: dict[str, str | None]) -> str:
     return result.stdout
 
 
-PARSED = ActiveRegister()
+PARSED = ActiveRegister(parse_stored)
 """One cache of the parsed register for every command's container, as a long-running process
 has: parsing it is most of the time a short command takes, and the sweep runs a thousand."""
 

@@ -145,7 +145,7 @@ def test_the_migration_replaces_earlier_file_names_by_labels(
 def test_init_digests_earlier_file_names_with_the_tenants_key(tmp_path: Path, fake: Faker) -> None:
     from dataward.bootstrap import bootstrap
     from dataward.config import Settings
-    from dataward.services.setup import initialise
+    from dataward.installation import initialise
 
     number = _number(fake)
     container = bootstrap(Settings(data_dir=tmp_path / "var"), clock=FixedClock(NOW))

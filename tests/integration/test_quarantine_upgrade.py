@@ -15,6 +15,7 @@ from faker import Faker
 from dataward.adapters.ingest.asterisk_queue_log import AsteriskQueueLogParser
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.call_tables import call_quarantine
+from dataward.installation import parser_for
 from dataward.services.erased_numbers import (
     erased_digest,
     erased_number_key,
@@ -26,7 +27,6 @@ from dataward.services.quarantine import export_quarantine, find_quarantined, li
 from dataward.services.quarantine_ports import BY_FIELDS, BY_LINE, QuarantinedLine
 from dataward.services.quarantine_upgrade import reindex_quarantine, upgrade_legacy_quarantine
 from dataward.services.quarantine_writer import line_parties
-from dataward.services.setup import parser_for
 from dataward.services.subjects import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,

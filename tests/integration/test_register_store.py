@@ -16,8 +16,11 @@ from dataward.adapters.register_file import (
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.tables import registers
 from dataward.adapters.sql.uow import SqlUnitOfWork
+from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
 from dataward.services.register import ActiveRegister, store_register
+
+ACTIVE = ActiveRegister(parse_stored)
 
 
 @pytest.fixture
@@ -28,9 +31,9 @@ def migrated(engine: Engine) -> Engine:
 
 def test_loading_the_same_register_twice_stores_it_once(migrated: Engine) -> None:
     clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    first = store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
+    first = store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test", ACTIVE)
     clock.advance(timedelta(hours=1))
-    second = store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
+    second = store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test", ACTIVE)
     assert first.new_version
     assert not second.new_version
     assert second.stored.id == first.stored.id
@@ -41,26 +44,29 @@ def test_loading_the_same_register_twice_stores_it_once(migrated: Engine) -> Non
 
 def test_a_new_version_becomes_the_only_active_one(migrated: Engine) -> None:
     clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
+    store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test", ACTIVE)
     newer = parse_register(
         shipped_register_text().replace('version: "2026.1"', 'version: "2026.2"'), source="new"
     )
-    result = store_register(SqlUnitOfWork(migrated), clock, newer, "test")
+    result = store_register(SqlUnitOfWork(migrated), clock, newer, "test", ACTIVE)
     assert result.previously_active is not None
     assert result.previously_active.version == "2026.1"
     with SqlUnitOfWork(migrated) as uow:
         history = uow.registers.history()
     assert [(s.version, s.active) for s in history] == [("2026.1", False), ("2026.2", True)]
-    assert ActiveRegister().get(SqlUnitOfWork(migrated)).register.policy.version == "2026.2"
+    assert (
+        ActiveRegister(parse_stored).get(SqlUnitOfWork(migrated)).register.policy.version
+        == "2026.2"
+    )
 
 
 def test_the_database_refuses_two_active_registers(migrated: Engine) -> None:
     clock = FixedClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test")
+    store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test", ACTIVE)
     newer = parse_register(
         shipped_register_text().replace('version: "2026.1"', 'version: "2026.2"'), source="new"
     )
-    store_register(SqlUnitOfWork(migrated), clock, newer, "test")
+    store_register(SqlUnitOfWork(migrated), clock, newer, "test", ACTIVE)
     with pytest.raises(IntegrityError), migrated.begin() as connection:
         connection.execute(update(registers).values(active=True))
 
@@ -70,7 +76,7 @@ def test_timestamps_come_back_aware_and_in_utc(migrated: Engine) -> None:
 
     london = datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo("Europe/London"))
     result = store_register(
-        SqlUnitOfWork(migrated), FixedClock(london), load_register_file(), "test"
+        SqlUnitOfWork(migrated), FixedClock(london), load_register_file(), "test", ACTIVE
     )
     assert result.stored.loaded_at == london
     assert result.stored.loaded_at.tzinfo is not None

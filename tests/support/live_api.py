@@ -26,7 +26,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.api.server import server_options
-from dataward.services.setup import initialise
+from dataward.installation import initialise
 from dataward.services.staff import issue_token
 
 

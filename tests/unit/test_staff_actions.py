@@ -10,13 +10,16 @@ from dataward.adapters.register_file import (
     parse_register,
     shipped_register_text,
 )
+from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.register import StaffAction
-from dataward.services.register import require_may_replace, store_register
+from dataward.services.register import ActiveRegister, require_may_replace, store_register
 from dataward.services.staff import issue_token, list_tokens, revoke
 from tests.builders import NOW, a_tenant, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork
+
+ACTIVE = ActiveRegister(parse_stored)
 
 REGISTER = shipped_register()
 CLOCK = FixedClock(NOW)
@@ -75,27 +78,27 @@ def _loaded(version: str, *, operator_manages: bool = False) -> LoadedRegister:
 
 def test_loading_a_register_needs_manage_register_in_the_one_in_force() -> None:
     uow = FakeUnitOfWork()
-    store_register(uow, CLOCK, load_register_file(), "system:init")
+    store_register(uow, CLOCK, load_register_file(), "system:init", ACTIVE)
     generous = _loaded("2026.2", operator_manages=True)
     for actor in (an_actor("operator"), an_actor("auditor")):
         with pytest.raises(ActionNotAllowed, match="manage register"):
-            store_register(uow, CLOCK, generous, actor)
+            store_register(uow, CLOCK, generous, actor, ACTIVE)
         with pytest.raises(ActionNotAllowed, match="manage register"):
-            require_may_replace(uow, actor, generous)
+            require_may_replace(uow, actor, generous, ACTIVE)
     assert [r.version for r in uow.registers.history()] == ["2026.1"]
     assert uow.audit.count() == 1
-    loaded = store_register(uow, CLOCK, generous, an_actor("dco"))
+    loaded = store_register(uow, CLOCK, generous, an_actor("dco"), ACTIVE)
     assert loaded.stored.version == "2026.2"
     # Now the register in force lets the operator load registers.
-    store_register(uow, CLOCK, _loaded("2026.3"), an_actor("operator"))
+    store_register(uow, CLOCK, _loaded("2026.3"), an_actor("operator"), ACTIVE)
 
 
 def test_on_a_fresh_database_the_loaded_register_decides() -> None:
     uow = FakeUnitOfWork()
-    require_may_replace(uow, an_actor("operator"), load_register_file())  # nothing in force
+    require_may_replace(uow, an_actor("operator"), load_register_file(), ACTIVE)  # nothing in force
     with pytest.raises(ActionNotAllowed):
-        store_register(uow, CLOCK, load_register_file(), an_actor("operator"))
-    assert store_register(uow, CLOCK, load_register_file(), an_actor("dco")).new_version
+        store_register(uow, CLOCK, load_register_file(), an_actor("operator"), ACTIVE)
+    assert store_register(uow, CLOCK, load_register_file(), an_actor("dco"), ACTIVE).new_version
 
 
 def test_only_a_role_that_manages_staff_lists_tokens() -> None:

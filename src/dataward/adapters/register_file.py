@@ -8,36 +8,16 @@ wants the whole list.
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path as FilePath
 
 from dataward.adapters.yaml_document import parse_document, read_document
 from dataward.domain.errors import RegisterInvalid
 from dataward.domain.register import Register
-from dataward.domain.register_checks import Problem, cross_check
+from dataward.domain.register_checks import cross_check
+from dataward.domain.register_document import LoadedRegister
 
 SHIPPED_REGISTER = "register.yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedRegister:
-    register: Register
-    source: str
-    sha256: str
-    text: str
-    warnings: tuple[Problem, ...]
-
-    @property
-    def to_confirm(self) -> tuple[int, ...]:
-        """The lines whose comment marks a placeholder only the company can supply
-        (`# confirm: ...`), for the DCO to replace with the fact."""
-        lines = self.text.splitlines()
-        return tuple(n for n, line in enumerate(lines, start=1) if _CONFIRM.search(line))
-
-
-_CONFIRM = re.compile(r"#\s*confirm\b", re.IGNORECASE)
 
 
 def shipped_register_text() -> str:

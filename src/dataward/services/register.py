@@ -9,14 +9,15 @@ acts as `system:init`), is not a member of staff and is not checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from dataward.adapters.register_file import LoadedRegister, parse_register
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RegisterInvalid
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, StaffAction
+from dataward.domain.register_document import LoadedRegister
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.ports import StoredRegister, UnitOfWork
@@ -29,9 +30,15 @@ class RegisterLoaded:
     previously_active: StoredRegister | None
 
 
+RegisterParser = Callable[[str, str], LoadedRegister]
+"""A stored register's text and a name for it (its version) -> the register it holds, checked
+(`adapters.register_file.parse_register`, bound in bootstrap); `RegisterInvalid` if it fails."""
+
+
 def store_register(
-    uow: UnitOfWork, clock: Clock, loaded: LoadedRegister, actor: Actor | str
-) -> RegisterLoaded:
+    uow: UnitOfWork, clock: Clock, loaded: LoadedRegister, actor: Actor | str,
+    active: ActiveRegister,
+) -> RegisterLoaded:  # fmt: skip
     """Keep `loaded` and make it the active register; loading the same text twice adds nothing.
 
     A staff `actor` needs `manage_register` (see the module docstring); when it lacks it nothing
@@ -40,7 +47,7 @@ def store_register(
     with uow:
         previous = uow.registers.active()
         if isinstance(actor, Actor):
-            require(_governing(previous, loaded), actor, StaffAction.MANAGE_REGISTER)
+            require(_governing(active, previous, loaded), actor, StaffAction.MANAGE_REGISTER)
         existing = uow.registers.by_sha256(loaded.sha256)
         stored = existing or uow.registers.add(
             version=loaded.register.policy.version,
@@ -67,16 +74,20 @@ def store_register(
         )
 
 
-def require_may_replace(uow: UnitOfWork, actor: Actor, loaded: LoadedRegister) -> None:
+def require_may_replace(
+    uow: UnitOfWork, actor: Actor, loaded: LoadedRegister, active: ActiveRegister
+) -> None:
     """Raise `ActionNotAllowed` unless `actor` may put `loaded` in place of the register in
     force; with none in force there is nothing to replace (`dataward init`'s first load)."""
     with uow:
         previous = uow.registers.active()
     if previous is not None:
-        require(_governing(previous, loaded), actor, StaffAction.MANAGE_REGISTER)
+        require(_governing(active, previous, loaded), actor, StaffAction.MANAGE_REGISTER)
 
 
-def _governing(in_force: StoredRegister | None, loaded: LoadedRegister) -> Register:
+def _governing(
+    active: ActiveRegister, in_force: StoredRegister | None, loaded: LoadedRegister
+) -> Register:
     """The register whose staff roles say who may load `loaded`: the one in force, if any.
 
     A stored register that no longer passes the checks (written for an older dataward) cannot
@@ -85,24 +96,29 @@ def _governing(in_force: StoredRegister | None, loaded: LoadedRegister) -> Regis
     if in_force is None:
         return loaded.register
     try:
-        return parse_register(in_force.document, source=f"register {in_force.version}").register
+        return active.parsed(in_force).register
     except RegisterInvalid:
         return loaded.register
 
 
 class ActiveRegister:
-    """The active register, parsed once per stored version."""
+    """The active register, parsed once per stored version by the parser bound at start-up."""
 
-    def __init__(self) -> None:
+    def __init__(self, parse: RegisterParser) -> None:
+        self._parse = parse
         self._cache: dict[str, LoadedRegister] = {}
+
+    def parsed(self, stored: StoredRegister) -> LoadedRegister:
+        """`stored`, parsed (the last one parsed is kept)."""
+        cached = self._cache.get(stored.sha256)
+        if cached is None:
+            cached = self._parse(stored.document, f"register {stored.version}")
+            self._cache = {stored.sha256: cached}
+        return cached
 
     def get(self, uow: UnitOfWork) -> LoadedRegister:
         with uow:
             stored = uow.registers.active()
         if stored is None:
             raise NotFound("register", "active (run `dataward init` or `dataward policy load`)")
-        cached = self._cache.get(stored.sha256)
-        if cached is None:
-            cached = parse_register(stored.document, source=f"register {stored.version}")
-            self._cache = {stored.sha256: cached}
-        return cached
+        return self.parsed(stored)

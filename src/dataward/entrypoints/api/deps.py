@@ -9,10 +9,10 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from dataward.adapters.register_file import LoadedRegister
 from dataward.bootstrap import Container
 from dataward.domain.gate import Gate
 from dataward.domain.register import Register
+from dataward.domain.register_document import LoadedRegister
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.lookup import visible_subject
 from dataward.services.staff import authenticate

@@ -32,7 +32,7 @@ def _revision_refused() -> Iterator[None]:
 def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Upgrade the schema (default: to the newest revision)."""
     from dataward.adapters.sql import migrate
-    from dataward.services.setup import name_digest, upgrade_quarantine
+    from dataward.installation import name_digest, upgrade_quarantine
 
     with container(schema=False) as wired, _revision_refused():
         migrate.upgrade(wired.engine, revision, name_digest=name_digest(wired))

@@ -60,7 +60,7 @@ def init(
     The first register is loaded as `system:init`. Loading DATAWARD_REGISTER_FILE over a
     register in force is `policy load` by another door: it needs manage_register.
     """
-    from dataward.services.setup import initialise
+    from dataward.installation import initialise
 
     with fail_on_dataward_error(), container(schema=False) as wired:
         if wired.settings.register_file is not None and not no_register:
@@ -113,6 +113,7 @@ def _require_may_replace(wired: Container) -> None:
         wired.uow(read_only=True),
         cli_actor(wired),
         load_register_file(wired.settings.register_file),
+        wired.active_register,
     )
 
 

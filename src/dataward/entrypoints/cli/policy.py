@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 
-from dataward.adapters.register_file import LoadedRegister, load_register_file
+from dataward.adapters.register_file import load_register_file
 from dataward.bootstrap import Container
+from dataward.domain.register_document import LoadedRegister
 from dataward.entrypoints.cli.common import (
     cli_actor,
     container,
@@ -135,7 +136,9 @@ def load(
     with fail_on_dataward_error():
         loaded = load_register_file(file)
         with container() as wired:
-            result = store_register(wired.uow(), wired.clock, loaded, cli_actor(wired))
+            result = store_register(
+                wired.uow(), wired.clock, loaded, cli_actor(wired), wired.active_register
+            )
     stored = result.stored
     state = "loaded" if result.new_version else "already stored"
     typer.echo(f"register {stored.version} ({stored.last_updated}) {state}; now active")

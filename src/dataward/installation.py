@@ -1,4 +1,6 @@
-"""`dataward init`: make a fresh installation usable, and do nothing twice."""
+"""`dataward init`: make a fresh installation usable, and do nothing twice. Part of the
+composition root, beside `bootstrap`: it wires the adapters (key file, migrations, register
+file, parsers) to the services that take them."""
 
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ def initialise(container: Container, *, load_register: bool = True) -> InitResul
                 container.clock,
                 load_register_file(settings.register_file),
                 "system:init",
+                container.active_register,
             )
     return InitResult(current_revision(container.engine), key_file, created, loaded)
 
