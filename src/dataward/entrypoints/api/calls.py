@@ -4,7 +4,6 @@ ACD reports."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,7 +22,8 @@ from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
-from dataward.services.call_access import CallView, PartyView, calls_of_subject
+from dataward.entrypoints.views.calls import CallOut
+from dataward.services.call_access import calls_of_subject
 from dataward.services.ingest import IngestRejected, Source, ingest
 from dataward.services.quarantine import list_quarantine
 from dataward.services.reports import ReportBy, acd_report
@@ -143,60 +143,6 @@ def get_quarantine(
         )
         for e in entries
     ]
-
-
-class PartyOut(BaseModel):
-    ref: str | None
-    withheld: bool
-    number: str | None
-    agent_id: str | None
-    refused: str | None
-
-    @classmethod
-    def of(cls, party: PartyView) -> PartyOut:
-        return cls(
-            ref=party.ref,
-            withheld=party.withheld,
-            number=party.number,
-            agent_id=party.agent_id,
-            refused=party.refused,
-        )
-
-
-class CallOut(BaseModel):
-    started_at: datetime
-    answered_at: datetime | None
-    ended_at: datetime | None
-    direction: str
-    disposition: str
-    queue: str | None
-    wait_s: float | None
-    ring_s: float | None
-    talk_s: float | None
-    legs: int
-    format: str
-    caller: PartyOut
-    callee: PartyOut
-    agent: PartyOut
-
-    @classmethod
-    def of(cls, v: CallView) -> CallOut:
-        return cls(
-            started_at=v.call.started_at,
-            answered_at=v.call.answered_at,
-            ended_at=v.call.ended_at,
-            direction=v.call.direction.value,
-            disposition=v.call.disposition.value,
-            queue=v.call.queue,
-            wait_s=v.call.wait_s,
-            ring_s=v.call.ring_s,
-            talk_s=v.call.talk_s,
-            legs=v.call.legs,
-            format=v.call.format,
-            caller=PartyOut.of(v.caller),
-            callee=PartyOut.of(v.callee),
-            agent=PartyOut.of(v.agent),
-        )
 
 
 @router.get(

@@ -16,11 +16,11 @@ from pydantic import BaseModel, Field
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.requests import UK
 from dataward.domain.restrictions import ObjectionOutcome
-from dataward.entrypoints.api.calls import CallOut
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.requests import RequestOut
 from dataward.entrypoints.api.routing import TokenFirstRoute
+from dataward.entrypoints.views.calls import CallOut
 from dataward.services.processor import Instruction, carry_out_instruction
 from dataward.services.rights import HowToCarryOut, carry_out
 from dataward.services.rights_restriction import lift_after_telling, tell_before_lifting

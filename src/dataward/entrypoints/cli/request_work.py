@@ -126,7 +126,7 @@ def instruct(
             request_id, kind, subject_id=subject,
         )  # fmt: skip
     if kind is Instruction.EXPORT:
-        from dataward.entrypoints.api.calls import CallOut
+        from dataward.entrypoints.views.calls import CallOut
 
         calls = [CallOut.of(view).model_dump(mode="json") for view in done.calls]
         lines = [
