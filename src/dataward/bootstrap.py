@@ -12,6 +12,8 @@ from dataward.adapters.keyfile import decode_master_key, read_master_key_file
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.adapters.register_file import parse_register
 from dataward.adapters.sql.engine import make_engine
+from dataward.adapters.sql.unlink import UnlinkPlan
+from dataward.adapters.sql.unlink_plan import unlink_plan
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
@@ -33,6 +35,8 @@ class Container:
     engine: Engine
     clock: Clock
     active_register: ActiveRegister = field(default_factory=lambda: ActiveRegister(parse_stored))
+    unlink: UnlinkPlan = field(default_factory=unlink_plan)
+    """Every store's erasure step, bound here once: shredding reaches each store listed."""
     _gates: dict[str, Gate] = field(default_factory=dict)
     _keystore_engine: Engine | None = None
     _vault: SqlVault | None = None
@@ -92,7 +96,7 @@ class Container:
         return self._vault
 
     def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, read_only=read_only)
+        return SqlUnitOfWork(self.engine, read_only=read_only, unlink=self.unlink)
 
     def close(self) -> None:
         self.engine.dispose()

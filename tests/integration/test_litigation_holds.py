@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from dataward.adapters.sql.erasure_tables import marketing_suppressions
 from dataward.adapters.sql.litigation_holds import litigation_holds
-from dataward.adapters.sql.unlink import unlink_steps
+from dataward.adapters.sql.unlink_plan import unlink_plan
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import (
     ActionNotAllowed,
@@ -128,7 +128,7 @@ def test_an_erasure_request_is_refused_before_anything_is_erased(world: World, f
 def test_once_lifted_the_subject_is_erased_and_its_lifted_holds_unlinked(
     world: World, fake: Faker
 ) -> None:
-    assert "litigation_holds" in {step.name for step in unlink_steps()}
+    assert "litigation_holds" in {step.name for step in unlink_plan()}
     subject_id, _ = _customer(world, fake)
     first = _place(world, subject_id)
     second = _place(world, subject_id, reason="Regulator's letter of 1 November")

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 
 from dataward.adapters.sql.call_tables import calls, ingests
-from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.adapters.sql.vault_tables import tombstones
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import Direction, Disposition
@@ -373,4 +373,4 @@ def _unlink_calls(connection: Connection, subject_id: str, _at: datetime) -> int
     return int(result.rowcount)
 
 
-register_unlink_step("calls", _unlink_calls)
+UNLINK = RegisteredStep("calls", _unlink_calls, ("calls",))

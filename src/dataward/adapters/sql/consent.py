@@ -19,7 +19,7 @@ from sqlalchemy import update as sql_update
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import UnlinkStep, register_unlink_step
+from dataward.adapters.sql.unlink import RegisteredStep, UnlinkStep
 from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS
 from dataward.domain.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.restrictions import (
@@ -178,8 +178,10 @@ def _unlink(table: Table) -> UnlinkStep:
     return step
 
 
-for _table in (consent_events, restrictions, objections):
-    register_unlink_step(_table.name, _unlink(_table))
+UNLINKS = tuple(
+    RegisteredStep(table.name, _unlink(table), (table.name,))
+    for table in (consent_events, restrictions, objections)
+)
 
 
 def _event_row(event: ConsentEvent) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.adapters.sql.unlink import RegisteredStep
 
 access_downloads = Table(
     "access_downloads",
@@ -160,4 +160,4 @@ def _unlink_downloads(connection: Connection, subject_id: str, _at: datetime) ->
     return int(result.rowcount)
 
 
-register_unlink_step("downloads", _unlink_downloads)
+UNLINK = RegisteredStep("downloads", _unlink_downloads, (access_downloads.name,))

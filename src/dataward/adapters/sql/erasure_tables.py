@@ -26,7 +26,7 @@ from sqlalchemy import (
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import register_unlink_step, unlink_steps
+from dataward.adapters.sql.unlink import RegisteredStep, UnlinkPlan
 from dataward.adapters.sql.vault_tables import identifiers
 from dataward.domain.legal_hold import ErasureHold
 
@@ -99,8 +99,9 @@ class SqlSuppressionRepository:
 
 
 class SqlHoldRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, unlink: UnlinkPlan = ()) -> None:
         self._connection = connection
+        self._unlink = unlink
 
     def add(self, hold: ErasureHold) -> None:
         self._connection.execute(
@@ -157,7 +158,7 @@ class SqlHoldRepository:
         """Run every store's unlink step for the subject but those named in `keep`."""
         return {
             step.name: step.step(self._connection, subject_id, at)
-            for step in unlink_steps()
+            for step in self._unlink
             if step.name not in keep and step.name != erasure_holds.name
         }
 
@@ -183,7 +184,7 @@ def _unlink_hold(connection: Connection, subject_id: str, _at: datetime) -> int:
     return int(result.rowcount)
 
 
-register_unlink_step(erasure_holds.name, _unlink_hold)
+HOLD_UNLINK = RegisteredStep(erasure_holds.name, _unlink_hold, (erasure_holds.name,))
 
 
 supplementary_statements = Table(
@@ -230,4 +231,6 @@ def _unlink_statements(connection: Connection, subject_id: str, _at: datetime) -
     return int(connection.execute(delete(table).where(table.c.subject_id == subject_id)).rowcount)
 
 
-register_unlink_step(supplementary_statements.name, _unlink_statements)
+STATEMENT_UNLINK = RegisteredStep(
+    supplementary_statements.name, _unlink_statements, (supplementary_statements.name,)
+)

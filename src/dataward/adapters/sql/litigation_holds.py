@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.adapters.sql.vault_tables import subjects
 from dataward.domain.litigation_holds import HoldGround, LitigationHold
 
@@ -169,4 +169,4 @@ def _unlink_holds(connection: Connection, subject_id: str, _at: datetime) -> int
     return int(result.rowcount)
 
 
-register_unlink_step(litigation_holds.name, _unlink_holds)
+UNLINK = RegisteredStep(litigation_holds.name, _unlink_holds, (litigation_holds.name,))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, exists, insert, select, update
 
 from dataward.adapters.sql.call_tables import call_quarantine, ingests, quarantine_parties
-from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.adapters.sql.vault_tables import identifiers, tombstones
 from dataward.services.quarantine_ports import ERASED, NewQuarantineLine, QuarantinedLine
 
@@ -307,4 +307,6 @@ def _erase_quarantined(connection: Connection, subject_id: str, at: datetime) ->
     return empty_lines(connection, named, at, ERASED)
 
 
-register_unlink_step("quarantine", _erase_quarantined)
+UNLINK = RegisteredStep(
+    "quarantine", _erase_quarantined, (call_quarantine.name, quarantine_parties.name)
+)

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from dataward.adapters.sql import request_instructions
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.domain.requests import (
     TERMINAL,
     FeeGround,
@@ -494,4 +494,4 @@ def _unlink_requests(connection: Connection, subject_id: str, _at: datetime) -> 
     return int(result.rowcount)
 
 
-register_unlink_step("requests", _unlink_requests)
+UNLINK = RegisteredStep("requests", _unlink_requests, (rights_requests.name,))

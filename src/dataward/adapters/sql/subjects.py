@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from dataward.adapters.sql import schema  # noqa: F401 - every table module registers its unlink step
 from dataward.adapters.sql.engine import in_chunks
-from dataward.adapters.sql.unlink import unlink_steps
+from dataward.adapters.sql.unlink import UnlinkPlan
 from dataward.adapters.sql.vault_tables import identifiers, subjects, tombstones
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
 
@@ -30,8 +30,9 @@ class StoredIdentifier:
 
 
 class SqlSubjectRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, unlink: UnlinkPlan = ()) -> None:
         self._connection = connection
+        self._unlink = unlink
 
     def add(self, subject: Subject) -> None:
         self._connection.execute(insert(subjects).values(**_subject_row(subject)))
@@ -155,7 +156,7 @@ class SqlSubjectRepository:
         """Unlink every reference, delete identifiers and the subject, leave a tombstone."""
         key = str(subject.id)
         removed: dict[str, int] = {}
-        for registered in unlink_steps():
+        for registered in self._unlink:
             removed[registered.name] = registered.step(self._connection, key, at)
         removed["identifiers"] = self._connection.execute(
             delete(identifiers).where(identifiers.c.subject_id == key)

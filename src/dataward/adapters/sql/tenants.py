@@ -10,7 +10,7 @@ from sqlalchemy import Column, Connection, Integer, String, Table, insert, selec
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import register_unlink_step
+from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.domain.tenants import TENANT_NAME_CHARS, Tenant
 
 tenants = Table(
@@ -82,4 +82,4 @@ def _unlink_controller_contact(connection: Connection, subject_id: str, _at: dat
     ).rowcount
 
 
-register_unlink_step("tenant_contacts", _unlink_controller_contact)
+UNLINK = RegisteredStep("tenant_contacts", _unlink_controller_contact, (tenants.name,))

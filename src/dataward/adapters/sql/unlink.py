@@ -1,8 +1,9 @@
 """Steps that remove a subject's pseudonymous references from every store, run by shredding.
 
-Each store that holds subject references registers its step when its module is imported (the
-call store does the same in its own module), so shredding reaches every store that exists
-without knowing them. A step runs inside the shredding transaction, before the subject's
+Each store that holds subject references defines its step beside its tables, naming the tables
+it covers; `unlink_plan` lists them all in one place, and bootstrap hands that plan to the unit
+of work, so shredding reaches every store listed (a test checks that every table holding a
+subject reference is covered). A step runs inside the shredding transaction, before the subject's
 identifiers are deleted (a step may still read their blind indexes), at the erasure's time, and
 returns how many rows it changed, for the erasure report.
 """
@@ -23,15 +24,9 @@ UnlinkStep = Callable[[Connection, str, datetime], int]
 class RegisteredStep:
     name: str
     step: UnlinkStep
+    tables: tuple[str, ...]
+    """The tables whose subject references the step removes."""
 
 
-_STEPS: dict[str, RegisteredStep] = {}
-
-
-def register_unlink_step(name: str, step: UnlinkStep) -> None:
-    """Add (or replace, by name) the step that unlinks a subject from one store."""
-    _STEPS[name] = RegisteredStep(name, step)
-
-
-def unlink_steps() -> list[RegisteredStep]:
-    return list(_STEPS.values())
+UnlinkPlan = tuple[RegisteredStep, ...]
+"""Every store's step, in the order they run."""

@@ -35,6 +35,8 @@ from dataward.adapters.sql.rollups import SqlRollupRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.subjects import SqlSubjectRepository
 from dataward.adapters.sql.tenants import SqlTenantRepository
+from dataward.adapters.sql.unlink import UnlinkPlan
+from dataward.adapters.sql.unlink_plan import unlink_plan
 from dataward.domain.errors import WriteConflict
 
 
@@ -59,9 +61,14 @@ class SqlUnitOfWork:
     erased_numbers: SqlErasedNumberRepository
     key_owners: SqlKeyOwnerRepository
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
+    ) -> None:
+        """`unlink`: every store's unlink step, as bootstrap binds them (`unlink_plan` when
+        not given)."""
         self._engine = engine
         self._read_only = read_only
+        self._unlink = unlink_plan() if unlink is None else unlink
         self._connection: Connection | None = None
         self._transaction: Transaction | None = None
 
@@ -71,7 +78,7 @@ class SqlUnitOfWork:
             self._connection = self._connection.execution_options(**{READ_ONLY: True})
         self._transaction = self._connection.begin()
         self.registers = SqlRegisterRepository(self._connection)
-        self.subjects = SqlSubjectRepository(self._connection)
+        self.subjects = SqlSubjectRepository(self._connection, self._unlink)
         self.consents = SqlConsentRepository(self._connection)
         self.restrictions = SqlRestrictionRepository(self._connection)
         self.objections = SqlObjectionRepository(self._connection)
@@ -83,7 +90,7 @@ class SqlUnitOfWork:
         self.rollups = SqlRollupRepository(self._connection)
         self.requests = SqlRequestRepository(self._connection)
         self.suppressions = SqlSuppressionRepository(self._connection)
-        self.holds = SqlHoldRepository(self._connection)
+        self.holds = SqlHoldRepository(self._connection, self._unlink)
         self.litigation_holds = SqlLitigationHoldRepository(self._connection)
         self.statements = SqlStatementRepository(self._connection)
         self.downloads = SqlDownloadRepository(self._connection)
