@@ -56,12 +56,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("services/quarantine.py", "dataward.adapters.ingest.files"): (
         "a replay's source is made by a port bound in bootstrap"
     ),
-    ("adapters/ingest/files.py", "dataward.services.ingest"): (
-        "`Source` moves to the ingest ports"
-    ),
-    ("adapters/documents/acd_report.py", "dataward.services.reports"): (
-        "`AcdReport` moves to the report ports"
-    ),
 }
 """Imports that break the rule today, each with its way out."""
 

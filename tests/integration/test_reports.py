@@ -25,12 +25,13 @@ from sqlalchemy import delete
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.sql.call_tables import calls
 from dataward.domain.acd import Metrics, Period
+from dataward.domain.acd_report import AcdReport, ReportBy
 from dataward.domain.bounds import FIRST_DAY, LAST_DAY
 from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
 from dataward.services.erasure import shred
 from dataward.services.ingest import ingest
-from dataward.services.reports import NO_PARTY, AcdReport, ReportBy, acd_report
+from dataward.services.reports import NO_PARTY, acd_report
 from dataward.services.subjects import find_subject
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World

@@ -10,6 +10,7 @@ import pytest
 
 from dataward.adapters.yaml_document import MAX_CHARACTERS, read_document
 from dataward.domain.acd import Period
+from dataward.domain.acd_report import ReportBy
 from dataward.domain.bounds import (
     ACTOR_CHARS,
     FIRST_DAY,
@@ -31,7 +32,7 @@ from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
 from dataward.services.consent import WithdrawConsent, withdraw_consent
 from dataward.services.objections import RecordObjection, record_objection
 from dataward.services.quarantine import discard_quarantine, list_quarantine
-from dataward.services.reports import ReportBy, acd_report
+from dataward.services.reports import acd_report
 from dataward.services.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.staff import StaffRefused, issue_token
 from dataward.services.subjects import NewSubject, create_subject

@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TextIO
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.calls import IngestReport
@@ -47,8 +46,9 @@ from dataward.domain.tenants import Tenant
 from dataward.services.call_parties import PartyResolver
 from dataward.services.call_writer import CallWriter, WriterCounts
 from dataward.services.ingest_names import digest_of, label_of
+from dataward.services.ingest_ports import Source
 from dataward.services.key_batches import INGEST, KeyBatch
-from dataward.services.ports import NewIngest, Parser, UnitOfWork, Vault
+from dataward.services.ports import NewIngest, UnitOfWork, Vault
 from dataward.services.quarantine_keys import release_line_keys
 from dataward.services.quarantine_writer import QuarantineTarget, QuarantineWriter
 
@@ -72,23 +72,6 @@ class IngestRejected(DatawardError):
             f"{len(report.bad)} bad record(s); nothing was stored (use --quarantine to land the "
             f"good records and keep the bad ones for correction):\n{lines}{tail}"
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One input: its name for messages, its parser, and how to open it.
-
-    `name` appears only in messages to whoever gave it (a path typed at the command line);
-    the ingest record keeps a label and a keyed digest of `file_name` (`ingest_names`)."""
-
-    name: str
-    parser: Parser
-    open: Callable[[], AbstractContextManager[TextIO]]
-    header: str | None = None
-    """The first line, kept with a quarantine so a corrected CSV line can be read again."""
-    replay_of: int | None = None
-    file_name: str | None = None
-    """The file's own name, when the text is a file's: stored only as a keyed digest."""
 
 
 @dataclass(slots=True)

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from dataward.domain.acd import Metrics, Period, Tally, Thresholds, metrics, period_key, suppress
+from dataward.domain.acd import Period, Tally, Thresholds, metrics, period_key, suppress
+from dataward.domain.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_day
 from dataward.domain.calls import StoredCall
@@ -39,35 +38,8 @@ NOON = time(12)
 """A day's rollup stands for the day: its key in a period is its noon's, on the tenant's clock."""
 
 
-class ReportBy(StrEnum):
-    QUEUE = "queue"
-    AGENT = "agent"
-    CALLER = "caller"
-
-
 class ReportRefused(DatawardError):
     code = "report_refused"
-
-
-@dataclass(frozen=True, slots=True)
-class ReportCell:
-    group: str
-    period: str
-    metrics: Metrics
-
-
-@dataclass(frozen=True, slots=True)
-class AcdReport:
-    tenant_id: str
-    by: ReportBy
-    period: Period
-    first: date | None
-    last: date | None
-    thresholds: Thresholds
-    k: int | None
-    cells: list[ReportCell]
-    suppressed: int
-    source: str
 
 
 def acd_report(

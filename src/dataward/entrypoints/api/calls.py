@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from dataward.domain.acd import Period
+from dataward.domain.acd_report import ReportBy
 from dataward.domain.permissions import require
 from dataward.domain.register import StaffAction
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
@@ -24,9 +25,10 @@ from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
 from dataward.entrypoints.views.calls import CallOut
 from dataward.services.call_access import calls_of_subject
-from dataward.services.ingest import IngestRejected, Source, ingest
+from dataward.services.ingest import IngestRejected, ingest
+from dataward.services.ingest_ports import Source
 from dataward.services.quarantine import list_quarantine
-from dataward.services.reports import ReportBy, acd_report
+from dataward.services.reports import acd_report
 
 router = APIRouter(
     prefix="/api/v1/tenants/{tenant_id}", tags=["calls"], route_class=TokenFirstRoute

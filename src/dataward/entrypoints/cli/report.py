@@ -10,6 +10,7 @@ import typer
 
 from dataward.adapters.documents.acd_report import RENDERERS
 from dataward.domain.acd import Period
+from dataward.domain.acd_report import ReportBy
 from dataward.entrypoints.cli.common import (
     active_register,
     cli_actor,
@@ -18,7 +19,6 @@ from dataward.entrypoints.cli.common import (
     write_output,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of
-from dataward.services.reports import ReportBy
 
 app = typer.Typer(help="Call reports, from the pseudonymised store.", no_args_is_help=True)
 
