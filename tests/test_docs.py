@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,26 @@ def test_every_setting_is_documented(name: str) -> None:
 def test_the_quick_start_is_exactly_two_commands() -> None:
     quick_start = README.split("## Quick start", 1)[1].split("```")[1]
     assert quick_start.strip().splitlines() == ["make run", "make test"]
+
+
+ROOT = Path(__file__).parents[1]
+CITATION = re.compile(r"docs/legal-rules\.md\s+([AC]\d(?:\s+R\d)?)")
+
+
+def _citations() -> list[tuple[str, str]]:
+    found = []
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "src").rglob("*.yaml"),
+                 *(ROOT / "tests").rglob("*.py")]:  # fmt: skip
+        text = " ".join(path.read_text("utf-8").split())  # a citation may wrap a line
+        found += [(path.relative_to(ROOT).as_posix(), m) for m in CITATION.findall(text)]
+    return found
+
+
+def test_every_citation_of_the_legal_rules_names_a_rule_there() -> None:
+    """A comment citing `docs/legal-rules.md A1 R1` leads to `#a1-r1`, which must exist."""
+    rules = (ROOT / "docs" / "legal-rules.md").read_text("utf-8")
+    cited = _citations()
+    assert len(cited) >= 15  # the finder finds the citations the code has
+    for where, rule in cited:
+        anchor = "-".join(rule.lower().split())
+        assert f'<a id="{anchor}"></a>' in rules, f"{where} cites {rule}: no #{anchor}"

@@ -234,7 +234,7 @@ def test_the_complaint_and_its_outcome_outlive_the_complainants_erasure_unlinked
     with world.uow() as uow:
         kept, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
     assert kept.subject_id is None  # the requests' unlink step reached it
-    # the record of how the complaint was handled stays (legal-rules A9: keep records)
+    # the record of how the complaint was handled stays (docs/legal-rules.md A9: keep records)
     assert (
         complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
         == OUTCOME

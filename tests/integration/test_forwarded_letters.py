@@ -1,5 +1,5 @@
 """A caller's request about a tenant's call data, as the requester reads it (UK GDPR Art.
-28(3)(a); legal-rules A9): acknowledged and forwarded, the letters name the tenant, the
+28(3)(a); docs/legal-rules.md A9): acknowledged and forwarded, the letters name the tenant, the
 controller, and how to reach it, and promise no answer date of ours. Delivered to a real SMTP
 server (aiosmtpd)."""
 

@@ -1,4 +1,4 @@
-"""The request deadline calendar against legal-rules A1 (R1 to R6) and its test vectors."""
+"""The request deadline calendar against docs/legal-rules.md A1 (R1 to R6) and its test vectors."""
 
 from __future__ import annotations
 

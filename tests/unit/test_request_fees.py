@@ -1,4 +1,4 @@
-"""Fees only where the law allows, with an amount (legal-rules A2): a further-copy fee for
+"""Fees only where the law allows, with an amount (docs/legal-rules.md A2): a further-copy fee for
 access alone (Art. 15(3)), a manifestly unfounded or excessive one for the rights Art. 12(5)
 covers, an amount in whole pence from the register's schedule or given within its bounds."""
 

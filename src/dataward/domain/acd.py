@@ -1,4 +1,5 @@
-"""ACD (call-queue) metrics for reports, from pseudonymised call facts (legal-rules C5). Pure.
+"""ACD (call-queue) metrics for reports, from pseudonymised call facts (docs/legal-rules.md
+C5). Pure.
 
 Everything a report shows is derived from a `Tally` of additive counts, sums and sparse wait
 histograms: two tallies merge by addition, so anonymous rollups per tenant, queue and hour can

@@ -1,4 +1,4 @@
-"""Deadlines for UK data-subject-rights requests (legal-rules A1, rules R1 to R6). Pure.
+"""Deadlines for UK data-subject-rights requests (docs/legal-rules.md A1, rules R1 to R6). Pure.
 
 Every function here is plain date arithmetic: nothing reads the system clock, and bank
 holidays come from a `HolidayCalendar` passed in, so tests and replays can use a fake. The

@@ -1,8 +1,8 @@
 """Fees for rights requests: on which ground the law allows one, for which right, and how much.
 Pure: no I/O.
 
-Legal-rules A2. No fee is the default. A reasonable fee, based on the administrative cost of
-answering (staff time, copying, postage), may be charged only:
+Rule A2 of docs/legal-rules.md. No fee is the default. A reasonable fee, based on the
+administrative cost of answering (staff time, copying, postage), may be charged only:
 
 - for a request that is manifestly unfounded or excessive, repetitive ones included
   (UK GDPR Art. 12(5)): whatever the right, among those Art. 12(5) covers (Arts. 15 to 22);

@@ -1,4 +1,4 @@
-"""Queue calls assembled from Asterisk queue_log events (legal-rules C2 and C5). Pure.
+"""Queue calls assembled from Asterisk queue_log events (docs/legal-rules.md C2 and C5). Pure.
 
 A call is followed by its callid from ENTERQUEUE to the event that ends it:
 

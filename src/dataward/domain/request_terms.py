@@ -73,7 +73,7 @@ class RefusalGround(StrEnum):
 
 
 class AuthorityProof(StrEnum):
-    """What shows that a person acting for the subject may do so (legal-rules A1 R1)."""
+    """What shows that a person acting for the subject may do so (docs/legal-rules.md A1 R1)."""
 
     WRITTEN_AUTHORITY = "written_authority"  # signed by the subject
     POWER_OF_ATTORNEY = "power_of_attorney"

@@ -16,7 +16,7 @@ sets a state.
     any open state --withdraw--> withdrawn; received --forward--> forwarded_to_controller
     received | awaiting_* --refuse--> refused
 
-The dates the law counts from (legal-rules A1) are kept as facts of the request, set by the
+The dates the law counts from (docs/legal-rules.md A1) are kept as facts of the request, set by the
 events that establish them: identity received, fee paid, each clarification pause, the
 extension notice. `deadline` turns them into the due date with `domain.calendar`.
 
@@ -471,7 +471,7 @@ def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
     and once acknowledged its
     outcome is due by its target; a request about a tenant's call data, still with us (not
     one its administrator recorded: that one is with its controller, to answer), is
-    due to be forwarded within two working days (legal-rules A9: we are the processor, the
+    due to be forwarded within two working days (docs/legal-rules.md A9: we are the processor, the
     tenant answers)."""
     if request.type is RequestType.COMPLAINT:
         if request.acknowledged is None:

@@ -148,7 +148,7 @@ class QueueEventKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class QueueEvent:
-    """One queue_log line: `data` are the event's fields as written (see legal-rules C2)."""
+    """One queue_log line: `data` are the event's fields as written (see docs/legal-rules.md C2)."""
 
     at: datetime
     call_id: str | None  # None for NONE / REALTIME / CLI (not about one call)

@@ -1,6 +1,6 @@
 """Requests about a tenant's call data: we are the processor, the tenant is the controller.
 
-Such a request is not answered on its substance (legal-rules A9). It is logged, forwarded to
+Such a request is not answered on its substance (docs/legal-rules.md A9). It is logged, forwarded to
 the tenant's controller contact within the agreed working days (`RightsRequest.forward_within`)
 with a letter to that contact, and the requester is told where it went: the tenant by name and
 its contact route, with no answer date of ours (the tenant answers, on its own clock). The tenant's

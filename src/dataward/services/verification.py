@@ -1,4 +1,4 @@
-"""Identity by a one-time code sent to the requester's address (legal-rules A1, Art. 12(6)).
+"""Identity by a one-time code sent to the requester's address (docs/legal-rules.md A1, Art. 12(6)).
 
 The code is six random digits, sent in a letter through the outbox (sealed under the
 request's key until sent) and kept only as an HMAC under a key of the vault's: a copy of the

@@ -1,4 +1,5 @@
-"""Asterisk CDRs (legal-rules C1): `cdr_csv` Master.csv and the `cdr_custom` default mapping.
+"""Asterisk CDRs (docs/legal-rules.md C1): `cdr_csv` Master.csv and the `cdr_custom` default
+mapping.
 
 One row reader, driven by a column-name mapping (`CdrColumns`), serves both formats. A refused
 row is a `BadRecord` naming the field, never its content. Decisions (each has a test):

@@ -141,7 +141,7 @@ def call_of(legs: list[Leg], source_format: str) -> RawCall:
             agent, best = r.leg.agent_id, rank
     if agent is None and direction is Direction.OUTBOUND:
         agent = channel_agent(first.channel)
-    # Wait as legal-rules C5 reads it from a CDR: answer - start, or until the caller hung
+    # Wait as docs/legal-rules.md C5 reads it from a CDR: answer - start, or until the caller hung
     # up when nobody answered. (In a queue that answers with music on hold, the queue's
     # answer, not the agent's: a limit of the CDR, which queue_log does not have.)
     if answered and answer is not None:

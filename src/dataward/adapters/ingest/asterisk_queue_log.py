@@ -1,4 +1,4 @@
-"""Asterisk queue_log (legal-rules C2): `epoch|callid|queue|agent|EVENT|data1|...`.
+"""Asterisk queue_log (docs/legal-rules.md C2): `epoch|callid|queue|agent|EVENT|data1|...`.
 
 Every line with a known event becomes a `QueueEvent` (epoch converted to an aware time in the
 given zone; callid NONE / REALTIME / CLI, queue NONE and agent NONE become None). The same

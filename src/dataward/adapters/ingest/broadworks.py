@@ -1,7 +1,8 @@
 """BroadWorks accounting CDRs as CSV: column N (1-based) holds field N of the accounting record.
 
-The field numbers are BroadSoft's (the FreeRADIUS `dictionary.broadsoft`, legal-rules C4); rows
-are wide (300-odd columns) and only the fields in `Field` are read. `source_id` is recordId.
+The field numbers are BroadSoft's (the FreeRADIUS `dictionary.broadsoft`, docs/legal-rules.md
+C4); rows are wide (300-odd columns) and only the fields in `Field` are read. `source_id` is
+recordId.
 
 Header: Freeside's importer skips one header line. A first row whose startTime column (10)
 begins with a letter (a column title) is taken as that header and skipped; any later such row,
@@ -15,7 +16,7 @@ report them.
 Times are `YYYYMMDDhhmmss.mmm`. userTimeZone (field 11, e.g. `1+0000`, `0+0100`) is read as a
 daylight-saving digit (optional) then the UTC offset in force, `±hhmm[ss]`; the stamps are taken
 as local time at that offset. Where field 11 is empty or unreadable the `tz` given is used.
-(legal-rules C4 asks for this to be checked on a real export.)
+(docs/legal-rules.md C4 asks for this to be checked on a real export.)
 wait_s = answerTime - startTime, or releaseTime - startTime when unanswered; talk_s =
 releaseTime - answerTime. Each time lies from 1990 to a day after the ingest, an answer neither
 before the start nor after the release, and no span over 72 hours (`domain.record_limits`).

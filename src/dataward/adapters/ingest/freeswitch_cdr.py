@@ -1,6 +1,6 @@
 """FreeSWITCH `mod_cdr_csv` with the vanilla "example" template: one row per call (its A-leg).
 
-Columns (legal-rules C3): caller_id_name, caller_id_number, destination_number, context,
+Columns (docs/legal-rules.md C3): caller_id_name, caller_id_number, destination_number, context,
 start_stamp, answer_stamp, end_stamp, duration, billsec, hangup_cause, uuid, bleg_uuid,
 accountcode, read_codec, write_codec. `source_id` is the uuid.
 
