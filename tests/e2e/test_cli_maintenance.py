@@ -97,7 +97,7 @@ def test_a_tenant_administrator_given_maintenance_by_a_register_is_still_refused
     refused at load, so the register in force never grants it."""
     actions = (
         "    actions: [register_subjects, erase_subjects, ingest_calls, read_call_reports, "
-        "manage_requests,\n              manage_holds]\n"
+        "manage_requests,\n              manage_holds, manage_restrictions]\n"
     )
     generous = shipped_register_text().replace(
         actions, actions.replace("]\n", ", run_maintenance]\n")
