@@ -32,6 +32,7 @@ from dataward.services.gate import authorize
 from dataward.services.outbox import deliver
 from dataward.services.portability import fulfil_portability
 from dataward.services.rectification import fulfil_rectification
+from dataward.services.relationship import RelationshipDates, record_relationship
 from dataward.services.requests import NewRequest, request_timeline
 from dataward.services.rights_erasure import fulfil_erasure
 from dataward.services.rights_objection import fulfil_objection
@@ -208,6 +209,72 @@ def test_a_portability_that_leaves_data_out_says_each_item_and_why(
     assert BASE in text  # the link to what was given
     for remedy in REMEDIES:
         assert remedy in text, remedy
+
+
+def _recorded(world: World, register: Register, subject_id: UUID) -> None:
+    """As `dataward subjects relationship ID --ended 2026-03-31 --last-transaction 2026-03-15`."""
+    record_relationship(
+        world.uow(), world.clock, register, DCO, subject_id,
+        RelationshipDates(ended=date(2026, 3, 31), last_transaction=date(2026, 3, 15)),
+    )  # fmt: skip
+
+
+# 7 years from the relationship's end (31 March 2026) is 31 March 2033; 6 years from the end of
+# the financial year (to 31 December) of the last transaction (15 March 2026) is 31 December
+# 2032: the later applies
+RECORDED_UNTIL = "Kept: until 31 March 2033, when it is deleted"
+
+
+def test_an_overridden_objection_is_dated_from_the_recorded_last_transaction(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    _recorded(world, world.register, subject_id)
+    target = "legitimate_interests:debt_recovery"
+    request_id = _request(world, RequestType.OBJECTION, subject_id, values["email"], scope=target)
+    fulfil_objection(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
+        notice_version="2026.1", target=target, outcome=ObjectionOutcome.COMPELLING_GROUNDS,
+        reasoning="An unpaid invoice is being recovered through the courts.",
+    )  # fmt: skip
+    _send(world, port)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    assert world.register.purpose("debt_recovery").activity in text
+    assert RECORDED_UNTIL in text
+    assert "no date can be set yet" not in text
+    assert "not known to us" not in text
+
+
+def test_data_left_out_of_a_portable_copy_is_dated_from_the_recorded_last_transaction(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    # names are not given by the person here: Art. 20 leaves them out, and customer records
+    # keep them
+    categories = [
+        c.model_copy(update={"provided_by_subject": False}) if c.key == "identity" else c
+        for c in world.register.categories
+    ]
+    register = world.register.model_copy(update={"categories": categories})
+    subject_id, values = _customer(world, fake, register)
+    _recorded(world, register, subject_id)
+    request_id = _request(world, RequestType.PORTABILITY, subject_id, values["email"])
+    fulfil_portability(
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        base_url=BASE,
+    )  # fmt: skip
+    _send(world, port, register)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    item = text.split("Not in the copy we sent you: your name (Identity Data).", 1)[1]
+    item = item.split(" 2. ", 1)[0]  # up to the next item
+    assert "not provided by you: Art. 20 does not apply" in item
+    assert item.endswith(RECORDED_UNTIL)
+    assert "the last transaction, which has not happened yet" not in text
 
 
 # -- Art. 19: each recipient told, by the one identifier it knows, with the change -------------
