@@ -142,14 +142,79 @@ def test_an_erasure_kept_for_tax_says_each_item_its_ground_its_date_and_the_reme
     assert text.count("UK GDPR Art. 17(3)(b)") == 2
     assert register.purpose("business_compliance").activity in text
     rule = register.retention_rule("customer_records")
-    assert " ".join(rule.legal_reference.split()) in " ".join(text.split())
-    # until when: 7 years from the relationship's end (31 March 2026) is later than 6 years from
-    # the end of the financial year (31 March) of the last transaction
+    flat = " ".join(text.split())
+    assert f"as our privacy notice states it: {' '.join(rule.legal_reference.split())}" in flat
+    # which part is law and which is policy, each with its own date: the law's six years from
+    # the end of the financial year (31 March) of the last transaction; our policy's seven
+    # years from the relationship's end (31 March 2026), the later, which applies
+    assert (
+        flat.count(
+            "The law requires us to keep it, as company and tax records, for 6 years from the end "
+            "of the financial year of the last transaction, until 31 March 2032; the right to "
+            "erasure does not reach what a legal obligation keeps (UK GDPR Art. 17(3)(b))."
+        )
+        == 2
+    )
+    assert (
+        flat.count(
+            "Our company policy, not the law, keeps it for 7 years from the end of the "
+            "relationship, until 31 March 2033; it is kept until the later of these dates."
+        )
+        == 2
+    )
+    assert "The law that requires it" not in flat
     assert text.count("Kept: until 31 March 2033, when it is deleted") == 2
     for remedy in REMEDIES:
         assert remedy in text, remedy
     for value in values.values():  # the letter names data, never its values
         assert value not in text
+
+
+@pytest.mark.parametrize(
+    ("ended", "kept"),
+    [
+        (date(1900, 1, 2), None),  # seven years on was 2 January 1907
+        (date(2019, 11, 25), None),  # seven years on is today: the record goes today
+        (date(2019, 11, 26), "Kept: until 26 November 2026, when it is deleted"),  # tomorrow
+    ],
+)
+def test_an_erasure_whose_tax_hold_is_over_erases_everything_at_once(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+    ended: date,
+    kept: str | None,
+) -> None:
+    inbox, port = smtp
+    values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=list(values.items()), relationship_end=ended),
+    )  # fmt: skip
+    request_id = _request(world, RequestType.ERASURE, subject.id, values["email"])
+    result = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        last_transaction=ended,
+    )  # fmt: skip
+    _send(world, port)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    with world.uow() as uow:
+        hold = uow.holds.get(str(subject.id))
+    if kept is None:  # no longer needed: nothing kept, nothing said to be
+        assert result.kept is None
+        assert result.key_destroyed
+        assert not world.vault.has_key(str(subject.id))
+        assert hold is None
+        assert view.request.state is RequestState.COMPLETED
+        assert "We have completed your erasure request of 25 November 2026." in text
+        for words in ("partly", "Kept:", "We have not erased", "1907"):
+            assert words not in text, words
+    else:
+        assert result.kept is not None
+        assert hold is not None
+        assert view.request.state is RequestState.PARTIALLY_COMPLETED
+        assert kept in text
 
 
 def test_an_overridden_objection_says_what_goes_on_why_and_which_event_is_missing(

@@ -42,7 +42,7 @@ from dataward.domain.litigation_holds import SubjectHeld
 from dataward.domain.not_done import NotDone, kept_by_law
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, RetentionEvent, StaffAction
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
+from dataward.domain.requests import RequestEvent, RequestRefused, RequestType, uk_date
 from dataward.domain.retention import RetentionOutcome
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import record
@@ -130,7 +130,9 @@ def fulfil_erasure(
     (`services.relationship`). A litigation hold refuses the erasure before anything is done,
     naming the hold. No end date is invented, and none is left open
     (a hold without one would keep the records for ever): when the hold cannot be dated, the
-    erasure is refused before anything is done, naming what is missing.
+    erasure is refused before anything is done, naming what is missing. A hold whose date has
+    come already (today, UK, or before) keeps nothing: the records are no longer needed, and
+    the subject is erased whole.
     """
     now = clock.now()
     with uow:
@@ -159,9 +161,10 @@ def fulfil_erasure(
     held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
     by_category = Counter(identifier_category(s.type, subject) for s in stored)
     kept_kinds = {s.type for s in stored if held is not None and held.keeps(s.type)}
+    partly = False
     if kept_kinds and held is not None and held.rule is not None:
-        _refuse_undated_hold(register, held.rule.key, subject, last_transaction)
-    partly = bool(kept_kinds) and held is not None and held.rule is not None
+        ends = _dated_hold(register, held.rule.key, subject, last_transaction)
+        partly = ends > uk_date(now)  # a hold already over keeps nothing: all goes now
     notices = prepare_notices(
         uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
         NoticeOf(Change.ERASURE, kept=partly),
@@ -169,8 +172,10 @@ def fulfil_erasure(
     with uow:  # noted first: a retry after the erasure finds what it was doing
         uow.requests.set_outcome(
             request.id,
-            {ERASING: str(subject.id), "recipients": list(recipients), **notices.outcome()},
-        )
+            {ERASING: str(subject.id), "recipients": list(recipients),
+             LAST_TRANSACTION: last_transaction.isoformat() if last_transaction else None,
+             **notices.outcome()},
+        )  # fmt: skip
         uow.commit()
     if not partly or held is None:
         result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients,
@@ -215,6 +220,9 @@ class _HeldPlan:
 
 ERASING = "erasing"
 """Outcome key that marks an erasure begun: the subject it is erasing."""
+LAST_TRANSACTION = "last_transaction"
+"""Outcome key noted with `ERASING`: the day of the last transaction the tax hold was dated
+from (ISO), so a completion after an interruption states the same dates."""
 
 
 def _interrupted(
@@ -244,23 +252,35 @@ def _interrupted(
         categories=hold.categories, identifiers=0, ground=hold.ground, rule="",
         until=hold.delete_on, waiting_for=hold.waiting_for,
     )  # fmt: skip
+    noted_last = noted.get(LAST_TRANSACTION)
+    last = date.fromisoformat(str(noted_last)) if noted_last else None
     return ErasureResult(
         request.id, subject_id, {}, kept, recipients, 0, key_destroyed=False, notes=notes,
-        not_done=_kept_items(uow, register, hold, subject_id), recipients_told=told,
+        not_done=_kept_items(uow, register, hold, subject_id, last), recipients_told=told,
         recipients_not_told=untold,
     )  # fmt: skip
 
 
 def _kept_items(
-    uow: UnitOfWork, register: Register, hold: ErasureHold, subject_id: UUID
+    uow: UnitOfWork,
+    register: Register,
+    hold: ErasureHold,
+    subject_id: UUID,
+    last_transaction: date | None,
 ) -> tuple[NotDone, ...]:
-    """The letter's items for a hold recorded earlier: its categories as a whole."""
+    """The letter's items for a hold recorded earlier: its categories as a whole, each term
+    dated again from the dates it was recorded with (when they still give its date)."""
     subject = uow.subjects.get(subject_id)
     held = tax_held_categories(register, subject.kind) if subject is not None else None
-    if held is None or held.rule is None:
+    if subject is None or held is None or held.rule is None:
         return ()
     waiting = tuple(RetentionEvent(e) for e in hold.waiting_for)
-    outcome = RetentionOutcome(hold.delete_on, waiting)
+    outcome = held_until(
+        register, held.rule, relationship_end=subject.relationship_end,
+        last_transaction=last_transaction or subject.last_transaction,
+    )  # fmt: skip
+    if outcome.delete_on != hold.delete_on:  # the dates changed since: the hold's date alone
+        outcome = RetentionOutcome(hold.delete_on, waiting)
     kept: dict[str, list[str]] = {category: [] for category in hold.categories}
     return tuple(kept_by_law(register, kept, held.purposes, held.rule, outcome))
 
@@ -272,9 +292,10 @@ _MISSING_WORDS = {
 }
 
 
-def _refuse_undated_hold(
+def _dated_hold(
     register: Register, rule_key: str, subject: Subject, last_transaction: date | None
-) -> None:
+) -> date:
+    """The day the tax hold on the subject's records ends; refused when it cannot be dated."""
     dated = held_until(
         register, register.retention_rule(rule_key),
         relationship_end=subject.relationship_end, last_transaction=last_transaction,
@@ -286,6 +307,7 @@ def _refuse_undated_hold(
             + " and ".join(missing)
             + ": nothing was erased"
         )
+    return dated.delete_on
 
 
 def _shred_all(
