@@ -11,7 +11,7 @@ a real SMTP server (aiosmtpd) and read as their readers would:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from email.message import Message
 from typing import Any
 from uuid import UUID
@@ -23,12 +23,14 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
+from dataward.domain.litigation_holds import HoldGround
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import ObjectionOutcome
 from dataward.domain.subjects import Actor
 from dataward.services.access_package import fulfil_access
 from dataward.services.gate import authorize
+from dataward.services.litigation_holds import PlaceHold, place_hold
 from dataward.services.outbox import deliver
 from dataward.services.portability import fulfil_portability
 from dataward.services.rectification import fulfil_rectification
@@ -215,6 +217,70 @@ def test_an_erasure_whose_tax_hold_is_over_erases_everything_at_once(
         assert hold is not None
         assert view.request.state is RequestState.PARTIALLY_COMPLETED
         assert kept in text
+
+
+def test_an_erasure_kept_by_litigation_holds_says_each_hold_its_ground_and_until_when(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    _recorded(world, world.register, subject_id)
+    reasons = {
+        HoldGround.LEGAL_CLAIMS: f"Claim by {fake.name()} over invoice 4471",
+        HoldGround.TAX_ENQUIRY: "HMRC compliance check CFS/2026/118",
+        HoldGround.REGULATORY_INVESTIGATION: "ICO investigation INV/02291",
+    }
+    for n, (ground, reason) in enumerate(reasons.items()):
+        place_hold(
+            world.uow(), world.vault, world.clock, world.register, DCO,
+            PlaceHold(subject_id, ground, date(2026, 12, 1 + n), reason),
+        )  # fmt: skip
+        world.clock.advance(timedelta(minutes=1))  # listed oldest first
+    request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
+    fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+                   request_id)  # fmt: skip
+    _send(world, port)
+    text = _completion(inbox, values["email"])
+    flat = " ".join(text.split())
+    assert "We have partly completed your erasure request of 25 November 2026" in flat
+    assert "What we did not do, and why: held" not in flat
+    everything = (
+        "We have not erased any of your personal data: your Contact Data and Identity Data, "
+        "and every record that refers to you."
+    )
+    assert flat.count(everything) == 3  # one item per hold
+    assert (
+        f"1. {everything} Why: It is needed to establish, exercise or defend legal claims, and "
+        "the right to erasure does not reach what is needed for that (UK GDPR Art. 17(3)(e)). "
+        "We keep it for this purpose: "
+        f"{world.register.purpose('legal_claims').activity} "
+        "Kept: until the hold is lifted; next reviewed by 1 December 2026"
+    ) in flat
+    compliance = world.register.purpose("business_compliance").activity
+    assert (
+        f"2. {everything} Why: The law requires us to keep it while a tax enquiry that needs it "
+        "is open, and the right to erasure does not reach what a legal obligation keeps (UK "
+        f"GDPR Art. 17(3)(b)). We keep it for this purpose: {compliance} "
+        "Kept: until the hold is lifted; next reviewed by 2 December 2026"
+    ) in flat
+    assert (
+        f"3. {everything} Why: The law requires us to keep it while a regulatory investigation "
+        "that needs it is open, and the right to erasure does not reach what a legal "
+        "obligation keeps (UK GDPR Art. 17(3)(b)). "
+        "Kept: until the hold is lifted; next reviewed by 3 December 2026"
+    ) in flat
+    # and what the tax rule will still keep after the holds, with the law's and the policy's
+    # dates
+    still = "Once every hold above is lifted, we will still keep your"
+    assert f"4. {still} Contact Data: Billing address." in flat
+    assert flat.count("Kept: until 31 March 2033, when it is deleted") == 2
+    for remedy in REMEDIES:
+        assert remedy in text, remedy
+    for secret in (*reasons.values(), *values.values()):  # sealed reasons, and no values
+        assert secret not in text
+    assert "4471" not in text
 
 
 def test_an_overridden_objection_says_what_goes_on_why_and_which_event_is_missing(

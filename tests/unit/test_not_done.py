@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 
 from dataward.domain.legal_hold import held_until, tax_held_categories
+from dataward.domain.litigation_holds import HoldGround
 from dataward.domain.not_done import (
     ART_20,
+    kept_by_hold,
     kept_by_law,
     kept_until,
     not_portable,
@@ -147,6 +149,45 @@ def test_an_erasure_says_which_term_is_law_and_which_is_policy_each_with_its_dat
         f"{policy}; it is kept until the later of these dates."
     )
     assert "The law that requires it" not in item.ground
+
+
+def test_a_litigation_hold_keeps_everything_on_its_ground_until_it_is_lifted(
+    register: Register,
+) -> None:
+    review = date(2027, 2, 28)
+    claims = kept_by_hold(register, HoldGround.LEGAL_CLAIMS, review, ["identity", "contact"], ())
+    assert claims.what == (
+        "We have not erased any of your personal data: your Contact Data and Identity Data, "
+        "and every record that refers to you."
+    )
+    assert "(UK GDPR Art. 17(3)(e))" in claims.ground
+    assert claims.ground.endswith(
+        f"We keep it for this purpose: {register.purpose('legal_claims').activity}"
+    )
+    assert claims.kept_until == "until the hold is lifted; next reviewed by 28 February 2027"
+    # no purpose of that name in a register: the ground is said plainly, and no purpose named
+    others = [p for p in register.purposes if p.key != "legal_claims"]
+    plain = kept_by_hold(
+        register.model_copy(update={"purposes": others}), HoldGround.LEGAL_CLAIMS, review, [],
+        (),
+    )  # fmt: skip
+    assert plain.what == "We have not erased any of the personal data we hold about you."
+    assert "purpose" not in plain.ground
+    enquiry = kept_by_hold(
+        register, HoldGround.TAX_ENQUIRY, review, ["contact"], ("business_compliance",)
+    )
+    assert enquiry.ground.startswith("The law requires us to keep it while a tax enquiry")
+    assert "(UK GDPR Art. 17(3)(b))" in enquiry.ground
+    assert register.purpose("business_compliance").activity in enquiry.ground
+    regulator = kept_by_hold(
+        register, HoldGround.REGULATORY_INVESTIGATION, review, ["contact"],
+        ("business_compliance",),
+    )  # fmt: skip
+    assert regulator.ground == (
+        "The law requires us to keep it while a regulatory investigation that needs it is "
+        "open, and the right to erasure does not reach what a legal obligation keeps (UK GDPR "
+        "Art. 17(3)(b))."
+    )
 
 
 def test_an_overridden_objection_gives_the_registers_interest_and_the_reasons(

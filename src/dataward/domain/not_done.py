@@ -6,6 +6,9 @@ on an exact date or, where the date hangs on an event that has not happened yet,
 The letter adds the right to complain to the ICO and to a judicial remedy. Three rights end in
 part:
 
+- **erasure** keeps, item per litigation hold, everything the hold keeps, on its ground
+  (Art. 17(3)(e) for legal claims, (b) for an enquiry or investigation the law makes us keep
+  it for), until the hold is lifted and the hold's next review date;
 - **erasure** keeps what a legal obligation keeps (Art. 17(3)(b)): per category, the fields
   kept, the purpose that keeps them, which of the rule's terms the law sets (six years from the
   end of the financial year of the last transaction) and which is our own policy (seven years
@@ -25,7 +28,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Final
 
+from dataward.domain.litigation_holds import HoldGround
 from dataward.domain.register import (
+    HoldKind,
     Purpose,
     Register,
     RetentionEvent,
@@ -33,7 +38,7 @@ from dataward.domain.register import (
     RetentionTerm,
 )
 from dataward.domain.retention import RetentionOutcome
-from dataward.domain.wording import EVENT_WORDS, basis_text, describe_period
+from dataward.domain.wording import EVENT_WORDS, HOLD_WORDS, basis_text, describe_period
 
 ART_20 = (
     "The right to data portability covers only the data you gave us that we process by "
@@ -98,11 +103,14 @@ def kept_by_law(
     purposes: Sequence[str],
     rule: RetentionRule,
     outcome: RetentionOutcome,
+    *,
+    after_holds: bool = False,
 ) -> list[NotDone]:
     """An erasure's items for what a legal obligation keeps: `kept` maps each category kept to
     the keys of its fields kept (none known: the category as a whole). The ground says which of
     the rule's terms the law sets and which is our own policy, each with its own date where
-    `outcome` has it (`term_ends`)."""
+    `outcome` has it (`term_ends`). `after_holds`: what it will still keep once the litigation
+    holds that keep everything now are lifted."""
     activities = " ".join(register.purpose(key).activity for key in purposes) or rule.name
     ground = _law_and_policy(rule, outcome) + (
         f" We keep it for this purpose: {activities} Our retention rule, as our privacy notice "
@@ -113,7 +121,11 @@ def kept_by_law(
     for key in sorted(kept):
         category = register.category(key)
         labels = [f.label for f in category.fields if f.key in set(kept[key])]
-        what = f"We have not erased your {category.name}"
+        what = (
+            f"Once every hold above is lifted, we will still keep your {category.name}"
+            if after_holds
+            else f"We have not erased your {category.name}"
+        )
         items.append(NotDone(f"{what}: {_and_list(labels)}." if labels else f"{what}.", ground,
                              until))  # fmt: skip
     return items
@@ -159,6 +171,47 @@ def _term_words(term: RetentionTerm, end: date | None, *, dated: bool) -> str:
         event = EVENT_WORDS[term.runs_from]
         return f"{words} (no date can be set for it yet: {event} is not known to us)"
     return f"{words}, until {long_date(end)}"
+
+
+def kept_by_hold(
+    register: Register,
+    ground: HoldGround,
+    review_on: date,
+    categories: Iterable[str],
+    tax_purposes: Sequence[str],
+) -> NotDone:
+    """An erasure's item for one litigation hold that keeps the subject: what is kept (all of
+    it: a hold keeps the person's data whole), the ground (Art. 17(3)(e) for legal claims,
+    17(3)(b) for what the law requires us to keep), in the register's words where it has them,
+    and until when. The hold's reason is sealed free text, and never part of it."""
+    names = _and_list(register.category(key).name for key in sorted(set(categories)))
+    what = (
+        f"We have not erased any of your personal data: your {names}, and every record that "
+        "refers to you."
+        if names
+        else "We have not erased any of the personal data we hold about you."
+    )
+    if ground is HoldGround.LEGAL_CLAIMS:
+        text = (
+            "It is needed to establish, exercise or defend legal claims, and the right to "
+            "erasure does not reach what is needed for that (UK GDPR Art. 17(3)(e))."
+        )
+        keys: Sequence[str] = [p.key for p in register.purposes if p.key == ground.value]
+    else:
+        text = (
+            f"The law requires us to keep it while {HOLD_WORDS[HoldKind(ground.value)]} that "
+            "needs it is open, and the right to erasure does not reach what a legal obligation "
+            "keeps (UK GDPR Art. 17(3)(b))."
+        )
+        keys = tax_purposes if ground is HoldGround.TAX_ENQUIRY else ()
+    activities = " ".join(register.purpose(key).activity for key in keys)
+    if activities:
+        text += f" We keep it for this purpose: {activities}"
+    return NotDone(
+        what=what,
+        ground=text,
+        kept_until=f"until the hold is lifted; next reviewed by {long_date(review_on)}",
+    )
 
 
 def objection_overridden(
