@@ -3,6 +3,7 @@ transaction, recorded for a subject that exists; wrong dates, roles and tenants 
 
 from __future__ import annotations
 
+import pytest
 from faker import Faker
 
 from tests.e2e.conftest import Api
@@ -29,3 +30,21 @@ def test_the_relationship_of_an_existing_subject_is_recorded(api: Api, fake: Fak
     assert_error(api.client.put(url, json=body, headers=api.as_("admin_a")), 404, "not_found")
     assert_error(api.client.put(url, json=body, headers=api.as_("support")), 403,
                  "action_not_allowed")  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["operator", "marketing"])
+def test_roles_that_register_subjects_may_not_move_their_retention_dates(
+    api: Api, fake: Faker, role: str
+) -> None:
+    """The dates decide how long tax records are kept: `manage_holds` (the DCO), not
+    `register_subjects`, which operators and marketing staff have."""
+    subject_id, _ = an_end_user(api, fake)
+    url = f"/api/v1/subjects/{subject_id}/relationship"
+    body = {"ended": "2019-01-31", "last_transaction": "2019-01-15"}
+    refused = assert_error(api.client.put(url, json=body, headers=api.as_(role)), 403,
+                           "action_not_allowed")  # fmt: skip
+    assert "not allowed to manage holds" in refused["error"]["message"]
+    with api.container.uow(read_only=True) as uow:
+        subject = uow.subjects.get(subject_id)
+    assert subject is not None
+    assert (subject.relationship_end, subject.last_transaction) == (None, None)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.cli.main import app
+from tests.builders import EVIDENCE
 
 runner = CliRunner()
 
@@ -102,3 +103,40 @@ def test_a_role_without_manage_holds_is_refused(
         ("holds", "lift", hold_id),
     ):  # fmt: skip
         assert "not allowed to manage holds" in refused(*args, code=1)
+
+
+def test_an_erasure_request_for_a_held_subject_is_answered_and_carried_out_once_lifted(
+    fake: Faker,
+) -> None:
+    email = fake.email()
+    subject_id = invoke("subjects", "create", "--kind", "end_user", "--email", email).strip()
+    reason = f"Claim by {fake.name()}, invoice 4471"
+    hold_id = invoke(
+        "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
+        "--review", "2026-12-31", "--reason", reason,
+    ).strip()  # fmt: skip
+    created = invoke(
+        "requests", "create", "--type", "erasure", "--received", "2026-11-25", "--subject",
+        subject_id, "--email", email,
+    )  # fmt: skip
+    request_id = created.split("\t")[0]
+    for event in ("ask_identity", "identity_verified", "start"):
+        why = EVIDENCE.get(event)
+        invoke("requests", "advance", request_id, event, *(("--reason", why) if why else ()))
+
+    done = invoke("requests", "fulfil", request_id)
+
+    assert done.startswith("partially_completed\terasure")
+    assert "until the hold is lifted; next reviewed by 31 December 2026" in done
+    assert "UK GDPR Art. 17(3)(e)" in done
+    assert reason not in done
+    assert email not in done
+    shred = ("subjects", "shred", subject_id, "--reason", "erasure_request", "--yes")
+    assert f"hold {hold_id}, legal_claims" in refused(*shred, code=1)
+    assert "1 held erasure(s) due but kept by a litigation hold" in invoke("keys", "sweep")
+
+    invoke("holds", "lift", hold_id)
+    assert "1 held erasure(s) finished" in invoke("keys", "sweep")
+    assert "key destroyed=False; calls 0" in invoke(*shred)  # nothing left: the sweep erased it
+    assert "no such subject" in refused("subjects", "find", "--purpose", "rights_and_complaints",
+                                         "--email", email, code=3)  # fmt: skip

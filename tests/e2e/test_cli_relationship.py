@@ -3,6 +3,8 @@ for a subject that exists; a wrong date is a clear error, never a traceback."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from faker import Faker
 from typer.testing import CliRunner
@@ -69,3 +71,37 @@ def test_an_unknown_subject_is_not_found(fake: Faker) -> None:
         "2026-10-31", code=3,
     )  # fmt: skip
     assert "no such subject" in output
+
+
+@pytest.mark.parametrize("role", ["operator", "marketing"])
+def test_roles_that_register_subjects_may_not_move_their_retention_dates(
+    fake: Faker, monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    """The dates decide how long tax records are kept: `manage_holds` (the DCO), not
+    `register_subjects`, which operators and marketing staff have."""
+    subject_id = _customer(fake)
+    monkeypatch.setenv("DATAWARD_ACTOR", f"someone-{role}")
+    monkeypatch.setenv("DATAWARD_ACTOR_ROLE", role)
+    result = runner.invoke(
+        app, ["subjects", "relationship", subject_id, "--ended", "2019-01-31",
+              "--last-transaction", "2019-01-15"],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "not allowed to manage holds" in result.stderr
+    assert "Traceback" not in result.output
+    monkeypatch.setenv("DATAWARD_ACTOR", "dco-on-duty")
+    monkeypatch.setenv("DATAWARD_ACTOR_ROLE", "dco")
+    out = invoke(
+        "subjects", "relationship", subject_id, "--ended", "2026-10-31",
+        "--last-transaction", "2026-09-30",
+    )  # fmt: skip
+    assert out.endswith("relationship ended 2026-10-31\tlast transaction 2026-09-30\n")
+    assert "relationship_recorded" not in _audited_before_last(subject_id)
+
+
+def _audited_before_last(subject_id: str) -> str:
+    """The subject's audit actions, but for the last (the DCO's recording)."""
+    lines = [json.loads(line) for line in invoke("audit", "export").splitlines()]
+    actions = [e["action"] for e in lines if e.get("subject_ref") == subject_id]
+    assert actions[-1] == "relationship_recorded"
+    return " ".join(actions[:-1])

@@ -114,9 +114,17 @@ def test_the_last_transaction_cannot_follow_the_end_nor_the_end_precede_the_star
 
 def test_who_may_record_and_for_whom(world: World, fake: Faker) -> None:
     subject_id, _ = _customer(world, fake)
-    for role in ("support", "auditor"):
-        with pytest.raises(ActionNotAllowed, match="register subjects"):
+    # the dates decide how long records are kept from erasure: the DCO's (manage_holds), not
+    # every role that registers subjects (operators and marketing staff do)
+    for role in ("operator", "marketing", "support", "auditor"):
+        with pytest.raises(ActionNotAllowed, match="not allowed to manage holds"):
             _record(world, subject_id, date(2026, 1, 31), actor=an_actor(role))
+    with world.uow() as uow:
+        untouched = uow.subjects.get(subject_id)
+        assert untouched is not None
+        assert untouched.relationship_end is None
+        assert [e for e in uow.audit.entries_about(str(subject_id))
+                if e.action == "relationship_recorded"] == []  # fmt: skip
     # a tenant administrator cannot know of our own customers
     with pytest.raises(NoSuchSubject):
         _record(world, subject_id, date(2026, 1, 31), actor=an_actor("tenant_admin", TENANT_A))

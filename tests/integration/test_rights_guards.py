@@ -226,3 +226,48 @@ def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
     assert view.request.state is RequestState.COMPLETED
     assert view.outcome is not None
     assert view.outcome["key_destroyed"] is True
+
+
+def test_a_partial_erasure_completed_on_the_retry_dates_each_term_as_it_was_dated(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last transaction given with the request (not recorded for the subject) still dates
+    the law's term when the completion is retried: the letter states what the hold was."""
+    import dataward.services.rights_erasure as erasure_module
+    from dataward.domain.errors import WriteConflict
+
+    values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=list(values.items()),
+                   relationship_end=date(2026, 3, 31)),
+    )  # fmt: skip
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject.id, contact_email=values["email"]),
+    )  # fmt: skip
+    real = erasure_module.advance
+
+    def conflict(*_args: object, **_kw: object) -> object:
+        raise WriteConflict("the request was changed meanwhile: read it again")
+
+    monkeypatch.setattr(erasure_module, "advance", conflict)
+    with pytest.raises(WriteConflict):
+        fulfil_erasure(
+            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+            last_transaction=date(2026, 3, 15),
+        )  # fmt: skip
+    monkeypatch.setattr(erasure_module, "advance", real)
+    again = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
+    )
+    assert again.notes == ["erased earlier; the request is completed now"]
+    assert again.kept is not None
+    assert again.kept.until == date(2033, 3, 31)
+    # the financial year (to 31 December) of 15 March 2026 ends 31 December 2026
+    grounds = {item.ground for item in again.not_done}
+    assert len(grounds) == 1
+    (ground,) = grounds
+    assert "last transaction, until 31 December 2032;" in ground
+    assert "end of the relationship, until 31 March 2033;" in ground

@@ -11,7 +11,7 @@ a real SMTP server (aiosmtpd) and read as their readers would:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from email.message import Message
 from typing import Any
 from uuid import UUID
@@ -23,15 +23,18 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
+from dataward.domain.litigation_holds import HoldGround
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import ObjectionOutcome
 from dataward.domain.subjects import Actor
 from dataward.services.access_package import fulfil_access
 from dataward.services.gate import authorize
+from dataward.services.litigation_holds import PlaceHold, place_hold
 from dataward.services.outbox import deliver
 from dataward.services.portability import fulfil_portability
 from dataward.services.rectification import fulfil_rectification
+from dataward.services.relationship import RelationshipDates, record_relationship
 from dataward.services.requests import NewRequest, request_timeline
 from dataward.services.rights_erasure import fulfil_erasure
 from dataward.services.rights_objection import fulfil_objection
@@ -141,14 +144,143 @@ def test_an_erasure_kept_for_tax_says_each_item_its_ground_its_date_and_the_reme
     assert text.count("UK GDPR Art. 17(3)(b)") == 2
     assert register.purpose("business_compliance").activity in text
     rule = register.retention_rule("customer_records")
-    assert " ".join(rule.legal_reference.split()) in " ".join(text.split())
-    # until when: 7 years from the relationship's end (31 March 2026) is later than 6 years from
-    # the end of the financial year (31 March) of the last transaction
+    flat = " ".join(text.split())
+    assert f"as our privacy notice states it: {' '.join(rule.legal_reference.split())}" in flat
+    # which part is law and which is policy, each with its own date: the law's six years from
+    # the end of the financial year (31 March) of the last transaction; our policy's seven
+    # years from the relationship's end (31 March 2026), the later, which applies
+    assert (
+        flat.count(
+            "The law requires us to keep it, as company and tax records, for 6 years from the end "
+            "of the financial year of the last transaction, until 31 March 2032; the right to "
+            "erasure does not reach what a legal obligation keeps (UK GDPR Art. 17(3)(b))."
+        )
+        == 2
+    )
+    assert (
+        flat.count(
+            "Our company policy, not the law, keeps it for 7 years from the end of the "
+            "relationship, until 31 March 2033; it is kept until the later of these dates."
+        )
+        == 2
+    )
+    assert "The law that requires it" not in flat
     assert text.count("Kept: until 31 March 2033, when it is deleted") == 2
     for remedy in REMEDIES:
         assert remedy in text, remedy
     for value in values.values():  # the letter names data, never its values
         assert value not in text
+
+
+@pytest.mark.parametrize(
+    ("ended", "kept"),
+    [
+        (date(1900, 1, 2), None),  # seven years on was 2 January 1907
+        (date(2019, 11, 25), None),  # seven years on is today: the record goes today
+        (date(2019, 11, 26), "Kept: until 26 November 2026, when it is deleted"),  # tomorrow
+    ],
+)
+def test_an_erasure_whose_tax_hold_is_over_erases_everything_at_once(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+    ended: date,
+    kept: str | None,
+) -> None:
+    inbox, port = smtp
+    values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=list(values.items()), relationship_end=ended),
+    )  # fmt: skip
+    request_id = _request(world, RequestType.ERASURE, subject.id, values["email"])
+    result = fulfil_erasure(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        last_transaction=ended,
+    )  # fmt: skip
+    _send(world, port)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    with world.uow() as uow:
+        hold = uow.holds.get(str(subject.id))
+    if kept is None:  # no longer needed: nothing kept, nothing said to be
+        assert result.kept is None
+        assert result.key_destroyed
+        assert not world.vault.has_key(str(subject.id))
+        assert hold is None
+        assert view.request.state is RequestState.COMPLETED
+        assert "We have completed your erasure request of 25 November 2026." in text
+        for words in ("partly", "Kept:", "We have not erased", "1907"):
+            assert words not in text, words
+    else:
+        assert result.kept is not None
+        assert hold is not None
+        assert view.request.state is RequestState.PARTIALLY_COMPLETED
+        assert kept in text
+
+
+def test_an_erasure_kept_by_litigation_holds_says_each_hold_its_ground_and_until_when(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    _recorded(world, world.register, subject_id)
+    reasons = {
+        HoldGround.LEGAL_CLAIMS: f"Claim by {fake.name()} over invoice 4471",
+        HoldGround.TAX_ENQUIRY: "HMRC compliance check CFS/2026/118",
+        HoldGround.REGULATORY_INVESTIGATION: "ICO investigation INV/02291",
+    }
+    for n, (ground, reason) in enumerate(reasons.items()):
+        place_hold(
+            world.uow(), world.vault, world.clock, world.register, DCO,
+            PlaceHold(subject_id, ground, date(2026, 12, 1 + n), reason),
+        )  # fmt: skip
+        world.clock.advance(timedelta(minutes=1))  # listed oldest first
+    request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
+    fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+                   request_id)  # fmt: skip
+    _send(world, port)
+    text = _completion(inbox, values["email"])
+    flat = " ".join(text.split())
+    assert "We have partly completed your erasure request of 25 November 2026" in flat
+    assert "What we did not do, and why: held" not in flat
+    everything = (
+        "We have not erased any of your personal data: your Contact Data and Identity Data, "
+        "and every record that refers to you."
+    )
+    assert flat.count(everything) == 3  # one item per hold
+    assert (
+        f"1. {everything} Why: It is needed to establish, exercise or defend legal claims, and "
+        "the right to erasure does not reach what is needed for that (UK GDPR Art. 17(3)(e)). "
+        "We keep it for this purpose: "
+        f"{world.register.purpose('legal_claims').activity} "
+        "Kept: until the hold is lifted; next reviewed by 1 December 2026"
+    ) in flat
+    compliance = world.register.purpose("business_compliance").activity
+    assert (
+        f"2. {everything} Why: The law requires us to keep it while a tax enquiry that needs it "
+        "is open, and the right to erasure does not reach what a legal obligation keeps (UK "
+        f"GDPR Art. 17(3)(b)). We keep it for this purpose: {compliance} "
+        "Kept: until the hold is lifted; next reviewed by 2 December 2026"
+    ) in flat
+    assert (
+        f"3. {everything} Why: The law requires us to keep it while a regulatory investigation "
+        "that needs it is open, and the right to erasure does not reach what a legal "
+        "obligation keeps (UK GDPR Art. 17(3)(b)). "
+        "Kept: until the hold is lifted; next reviewed by 3 December 2026"
+    ) in flat
+    # and what the tax rule will still keep after the holds, with the law's and the policy's
+    # dates
+    still = "Once every hold above is lifted, we will still keep your"
+    assert f"4. {still} Contact Data: Billing address." in flat
+    assert flat.count("Kept: until 31 March 2033, when it is deleted") == 2
+    for remedy in REMEDIES:
+        assert remedy in text, remedy
+    for secret in (*reasons.values(), *values.values()):  # sealed reasons, and no values
+        assert secret not in text
+    assert "4471" not in text
 
 
 def test_an_overridden_objection_says_what_goes_on_why_and_which_event_is_missing(
@@ -208,6 +340,72 @@ def test_a_portability_that_leaves_data_out_says_each_item_and_why(
     assert BASE in text  # the link to what was given
     for remedy in REMEDIES:
         assert remedy in text, remedy
+
+
+def _recorded(world: World, register: Register, subject_id: UUID) -> None:
+    """As `dataward subjects relationship ID --ended 2026-03-31 --last-transaction 2026-03-15`."""
+    record_relationship(
+        world.uow(), world.clock, register, DCO, subject_id,
+        RelationshipDates(ended=date(2026, 3, 31), last_transaction=date(2026, 3, 15)),
+    )  # fmt: skip
+
+
+# 7 years from the relationship's end (31 March 2026) is 31 March 2033; 6 years from the end of
+# the financial year (to 31 December) of the last transaction (15 March 2026) is 31 December
+# 2032: the later applies
+RECORDED_UNTIL = "Kept: until 31 March 2033, when it is deleted"
+
+
+def test_an_overridden_objection_is_dated_from_the_recorded_last_transaction(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    subject_id, values = _customer(world, fake, world.register)
+    _recorded(world, world.register, subject_id)
+    target = "legitimate_interests:debt_recovery"
+    request_id = _request(world, RequestType.OBJECTION, subject_id, values["email"], scope=target)
+    fulfil_objection(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
+        notice_version="2026.1", target=target, outcome=ObjectionOutcome.COMPELLING_GROUNDS,
+        reasoning="An unpaid invoice is being recovered through the courts.",
+    )  # fmt: skip
+    _send(world, port)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    assert world.register.purpose("debt_recovery").activity in text
+    assert RECORDED_UNTIL in text
+    assert "no date can be set yet" not in text
+    assert "not known to us" not in text
+
+
+def test_data_left_out_of_a_portable_copy_is_dated_from_the_recorded_last_transaction(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    # names are not given by the person here: Art. 20 leaves them out, and customer records
+    # keep them
+    categories = [
+        c.model_copy(update={"provided_by_subject": False}) if c.key == "identity" else c
+        for c in world.register.categories
+    ]
+    register = world.register.model_copy(update={"categories": categories})
+    subject_id, values = _customer(world, fake, register)
+    _recorded(world, register, subject_id)
+    request_id = _request(world, RequestType.PORTABILITY, subject_id, values["email"])
+    fulfil_portability(
+        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
+        base_url=BASE,
+    )  # fmt: skip
+    _send(world, port, register)
+    text = " ".join(_completion(inbox, values["email"]).split())
+    item = text.split("Not in the copy we sent you: your name (Identity Data).", 1)[1]
+    item = item.split(" 2. ", 1)[0]  # up to the next item
+    assert "not provided by you: Art. 20 does not apply" in item
+    assert item.endswith(RECORDED_UNTIL)
+    assert "the last transaction, which has not happened yet" not in text
 
 
 # -- Art. 19: each recipient told, by the one identifier it knows, with the change -------------

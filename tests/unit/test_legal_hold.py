@@ -8,6 +8,7 @@ from dataward.adapters.register_file import load_register_file
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.legal_hold import (
     IDENTIFIER_FIELDS,
+    LITIGATION_GROUND,
     TAX_GROUND,
     held_until,
     purposes_under_hold,
@@ -125,4 +126,15 @@ def test_a_held_subject_serves_only_the_tax_purpose_storage_and_its_own_requests
     }  # fmt: skip
     assert purposes_under_hold(REGISTER, "some_other_ground", "end_user") == {
         "secure_storage", "rights_and_complaints",
+    }  # fmt: skip
+
+
+def test_an_erasure_waiting_for_a_litigation_hold_serves_only_what_the_hold_needs() -> None:
+    """Legal claims (Art. 17(3)(e), 18(2)), the records the law keeps, storage and the
+    person's own requests; never marketing or the relationship."""
+    assert purposes_under_hold(REGISTER, LITIGATION_GROUND, "end_user") == {
+        "legal_claims", "business_compliance", "secure_storage", "rights_and_complaints",
+    }  # fmt: skip
+    assert purposes_under_hold(REGISTER, LITIGATION_GROUND, "marketing_contact") == {
+        "legal_claims", "secure_storage", "rights_and_complaints",
     }  # fmt: skip

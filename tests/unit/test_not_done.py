@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 
 from dataward.domain.legal_hold import held_until, tax_held_categories
+from dataward.domain.litigation_holds import HoldGround
 from dataward.domain.not_done import (
     ART_20,
+    kept_by_hold,
     kept_by_law,
     kept_until,
     not_portable,
@@ -102,8 +104,90 @@ def test_what_the_tax_rule_keeps_is_listed_per_category_with_the_registers_groun
         assert register.purpose("business_compliance").activity in item.ground
         assert held.rule.legal_reference in item.ground
         assert item.kept_until == "until 31 March 2033, when it is deleted"
+        # a date given whole, without its terms: each term's period, and no date made up
+        assert (
+            "for 6 years from the end of the financial year of the last transaction; the right"
+            in item.ground
+        )
+        assert "for 7 years from the end of the relationship; it is kept" in item.ground
     whole = kept_by_law(register, {"identity": []}, held.purposes, held.rule, outcome)
     assert [i.what for i in whole] == ["We have not erased your Identity Data."]
+
+
+@pytest.mark.parametrize(
+    ("year_end", "relationship_end", "last_transaction", "law", "policy"),
+    [
+        # the policy's seven years end later than the law's six: each has its own date
+        ("03-31", date(2026, 3, 31), date(2026, 3, 31), "31 March 2032", "31 March 2033"),
+        # a last transaction on a leap day, in a year ending 28 February: six years from
+        # 28 February 2025; a relationship ended on the leap day, seven years on 28 February
+        ("02-28", date(2024, 2, 29), date(2024, 2, 29), "28 February 2031", "28 February 2031"),
+    ],
+)
+def test_an_erasure_says_which_term_is_law_and_which_is_policy_each_with_its_date(
+    register: Register,
+    year_end: str,
+    relationship_end: date,
+    last_transaction: date,
+    law: str,
+    policy: str,
+) -> None:
+    """Only the HMRC floor (6 years from the end of the financial year of the last
+    transaction) is a legal obligation; 7 years after the relationship is company policy."""
+    register = register_with_tax_scope(_with_year_end(register, year_end))
+    held = tax_held_categories(register, "end_user")
+    assert held.rule is not None
+    outcome = held_until(
+        register, held.rule, relationship_end=relationship_end, last_transaction=last_transaction
+    )
+    (item,) = kept_by_law(register, {"identity": []}, held.purposes, held.rule, outcome)
+    assert item.ground.startswith(
+        "The law requires us to keep it, as company and tax records, for 6 years from the end "
+        f"of the financial year of the last transaction, until {law}; the right to erasure "
+        "does not reach what a legal obligation keeps (UK GDPR Art. 17(3)(b)). Our company "
+        "policy, not the law, keeps it for 7 years from the end of the relationship, until "
+        f"{policy}; it is kept until the later of these dates."
+    )
+    assert "The law that requires it" not in item.ground
+
+
+def test_a_litigation_hold_keeps_everything_on_its_ground_until_it_is_lifted(
+    register: Register,
+) -> None:
+    review = date(2027, 2, 28)
+    claims = kept_by_hold(register, HoldGround.LEGAL_CLAIMS, review, ["identity", "contact"], ())
+    assert claims.what == (
+        "We have not erased any of your personal data: your Contact Data and Identity Data, "
+        "and every record that refers to you."
+    )
+    assert "(UK GDPR Art. 17(3)(e))" in claims.ground
+    assert claims.ground.endswith(
+        f"We keep it for this purpose: {register.purpose('legal_claims').activity}"
+    )
+    assert claims.kept_until == "until the hold is lifted; next reviewed by 28 February 2027"
+    # no purpose of that name in a register: the ground is said plainly, and no purpose named
+    others = [p for p in register.purposes if p.key != "legal_claims"]
+    plain = kept_by_hold(
+        register.model_copy(update={"purposes": others}), HoldGround.LEGAL_CLAIMS, review, [],
+        (),
+    )  # fmt: skip
+    assert plain.what == "We have not erased any of the personal data we hold about you."
+    assert "purpose" not in plain.ground
+    enquiry = kept_by_hold(
+        register, HoldGround.TAX_ENQUIRY, review, ["contact"], ("business_compliance",)
+    )
+    assert enquiry.ground.startswith("The law requires us to keep it while a tax enquiry")
+    assert "(UK GDPR Art. 17(3)(b))" in enquiry.ground
+    assert register.purpose("business_compliance").activity in enquiry.ground
+    regulator = kept_by_hold(
+        register, HoldGround.REGULATORY_INVESTIGATION, review, ["contact"],
+        ("business_compliance",),
+    )  # fmt: skip
+    assert regulator.ground == (
+        "The law requires us to keep it while a regulatory investigation that needs it is "
+        "open, and the right to erasure does not reach what a legal obligation keeps (UK GDPR "
+        "Art. 17(3)(b))."
+    )
 
 
 def test_an_overridden_objection_gives_the_registers_interest_and_the_reasons(

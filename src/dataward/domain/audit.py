@@ -105,6 +105,7 @@ class AuditAction(StrEnum):
     REQUEST_TRANSITION = "request_transition"
     CONTROLLER_INSTRUCTION = "controller_instruction"
     SUBJECT_PARTLY_ERASED = "subject_partly_erased"
+    ERASURE_KEPT_BY_HOLD = "erasure_kept_by_hold"
     MARKETING_SUPPRESSED = "marketing_suppressed"
     IDENTIFIER_RECTIFIED = "identifier_rectified"
     DOWNLOAD_ISSUED = "download_issued"

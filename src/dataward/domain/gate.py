@@ -12,8 +12,9 @@ the first that fails gives the reason:
 4. tenant mismatch           own_tenant roles see only their tenant's subjects; roles without
                              tenant scope see no tenant's (processor) data; all_tenants see all
 5. subject erased            nothing is left to process
-6. erasure held              the subject's erasure is kept partial by a legal hold, and the
-                             purpose is neither one the hold exists for nor storage
+6. erasure held              the subject's erasure is kept partial by a legal hold, or waits
+                             for a litigation hold to be lifted, and the purpose is neither
+                             one the hold exists for nor storage
                              (`domain.legal_hold.purposes_under_hold`)
 7. processing restricted     an active restriction covers the category, and the purpose is not
                              one the register allows under restriction (storage, legal claims)
@@ -49,7 +50,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from dataward.domain.consent import ConsentKey, ConsentState
-from dataward.domain.legal_hold import TAX_GROUND, ErasureHold, purposes_under_hold
+from dataward.domain.legal_hold import (
+    LITIGATION_GROUND,
+    TAX_GROUND,
+    ErasureHold,
+    purposes_under_hold,
+)
 from dataward.domain.register import LawfulBasis, Register, StaffRoleScope
 from dataward.domain.requests import uk_date
 from dataward.domain.restrictions import Objection, ObjectionKind, Restriction
@@ -154,7 +160,8 @@ class Gate:
         )
         # What a held subject may still serve, per (hold ground, subject kind).
         self._held_purposes = {
-            (TAX_GROUND, kind): purposes_under_hold(register, TAX_GROUND, kind)
+            (ground, kind): purposes_under_hold(register, ground, kind)
+            for ground in (TAX_GROUND, LITIGATION_GROUND)
             for kind in {k for p in register.purposes for k in p.subject_kinds}
         }
         # Every permitted answer exists once, ahead of time.

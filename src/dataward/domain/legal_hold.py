@@ -44,6 +44,10 @@ from dataward.domain.retention import RetentionOutcome, delete_after
 
 TAX_GROUND: Final = "legal_obligation_tax"
 """The ground recorded for what a tax rule keeps (Art. 17(3)(b))."""
+LITIGATION_GROUND: Final = "litigation_hold"
+"""The ground recorded for an erasure request answered while a litigation hold keeps the
+subject (Art. 17(3)(b) or (e)): nothing is erased until every hold is lifted, and the first
+sweep after that carries the erasure out (`services.rights_erasure.finish_held_erasures`)."""
 
 IDENTIFIER_FIELDS: Final[Mapping[IdentifierType, frozenset[str]]] = MappingProxyType(
     {
@@ -157,11 +161,20 @@ def is_storage(purpose: Purpose) -> bool:
 
 def purposes_under_hold(register: Register, ground: str, subject_kind: str) -> frozenset[str]:
     """The purposes a subject kept by a hold on `ground` may still serve: the purposes the hold
-    exists for (a tax hold: the tax-driven legal-obligation purposes) and storage. Every other
-    purpose is refused (`DenialReason.ERASURE_HELD`); an unknown ground leaves storage only."""
+    exists for (a tax hold: the tax-driven legal-obligation purposes) and storage. A subject
+    whose erasure waits for a litigation hold may serve, besides, what the register allows
+    under restriction (legal claims, Art. 18(2)) and the tax purposes (an enquiry or an
+    investigation keeps the records the law keeps). Every other purpose is refused
+    (`DenialReason.ERASURE_HELD`); an unknown ground leaves storage only."""
     kept = {p.key for p in register.purposes if is_storage(p) and subject_kind in p.subject_kinds}
-    if ground == TAX_GROUND:
+    if ground in (TAX_GROUND, LITIGATION_GROUND):
         kept.update(tax_held_categories(register, subject_kind).purposes)
+    if ground == LITIGATION_GROUND:
+        kept.update(
+            p.key
+            for p in register.purposes
+            if p.allowed_under_restriction and subject_kind in p.subject_kinds
+        )
     return frozenset(kept)
 
 

@@ -6,8 +6,13 @@ on an exact date or, where the date hangs on an event that has not happened yet,
 The letter adds the right to complain to the ICO and to a judicial remedy. Three rights end in
 part:
 
+- **erasure** keeps, item per litigation hold, everything the hold keeps, on its ground
+  (Art. 17(3)(e) for legal claims, (b) for an enquiry or investigation the law makes us keep
+  it for), until the hold is lifted and the hold's next review date;
 - **erasure** keeps what a legal obligation keeps (Art. 17(3)(b)): per category, the fields
-  kept, the purpose that keeps them and the retention rule's legal reference;
+  kept, the purpose that keeps them, which of the rule's terms the law sets (six years from the
+  end of the financial year of the last transaction) and which is our own policy (seven years
+  after the relationship ends), each with its date, and the rule as the notice states it;
 - **objection** overridden by compelling legitimate grounds (Art. 21(1)): the purpose that goes
   on, the interest the register states for it and the DCO's reasons;
 - **portability** leaves out what Art. 20 does not reach: each item, and why.
@@ -23,9 +28,17 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Final
 
-from dataward.domain.register import Purpose, Register, RetentionEvent, RetentionRule
+from dataward.domain.litigation_holds import HoldGround
+from dataward.domain.register import (
+    HoldKind,
+    Purpose,
+    Register,
+    RetentionEvent,
+    RetentionRule,
+    RetentionTerm,
+)
 from dataward.domain.retention import RetentionOutcome
-from dataward.domain.wording import EVENT_WORDS, basis_text, describe_period
+from dataward.domain.wording import EVENT_WORDS, HOLD_WORDS, basis_text, describe_period
 
 ART_20 = (
     "The right to data portability covers only the data you gave us that we process by "
@@ -77,30 +90,128 @@ def kept_until(rule: RetentionRule, outcome: RetentionOutcome) -> str:
     return text
 
 
+LAW_EVENTS: Final = frozenset({RetentionEvent.FINANCIAL_YEAR_END_OF_LAST_TRANSACTION})
+"""The events a term of a tax-driven rule runs from when the law sets it: company and tax
+records, kept for six years from the end of the financial year of the last transaction (HMRC).
+Every other term of such a rule (seven years after the relationship ends) is company policy
+(docs/legal-rules.md A8)."""
+
+
 def kept_by_law(
     register: Register,
     kept: Mapping[str, Sequence[str]],
     purposes: Sequence[str],
     rule: RetentionRule,
     outcome: RetentionOutcome,
+    *,
+    after_holds: bool = False,
 ) -> list[NotDone]:
     """An erasure's items for what a legal obligation keeps: `kept` maps each category kept to
-    the keys of its fields kept (none known: the category as a whole)."""
+    the keys of its fields kept (none known: the category as a whole). The ground says which of
+    the rule's terms the law sets and which is our own policy, each with its own date where
+    `outcome` has it (`term_ends`). `after_holds`: what it will still keep once the litigation
+    holds that keep everything now are lifted."""
     activities = " ".join(register.purpose(key).activity for key in purposes) or rule.name
-    ground = (
-        f"The law requires us to keep it, and the right to erasure does not reach what a legal "
-        f"obligation keeps (UK GDPR Art. 17(3)(b)). We keep it for this purpose: {activities} "
-        f"The law that requires it: {rule.legal_reference}"
+    ground = _law_and_policy(rule, outcome) + (
+        f" We keep it for this purpose: {activities} Our retention rule, as our privacy notice "
+        f"states it: {rule.legal_reference}"
     )
     until = kept_until(rule, outcome)
     items = []
     for key in sorted(kept):
         category = register.category(key)
         labels = [f.label for f in category.fields if f.key in set(kept[key])]
-        what = f"We have not erased your {category.name}"
+        what = (
+            f"Once every hold above is lifted, we will still keep your {category.name}"
+            if after_holds
+            else f"We have not erased your {category.name}"
+        )
         items.append(NotDone(f"{what}: {_and_list(labels)}." if labels else f"{what}.", ground,
                              until))  # fmt: skip
     return items
+
+
+def _law_and_policy(rule: RetentionRule, outcome: RetentionOutcome) -> str:
+    """Which terms of a tax-driven rule the law sets and which our policy does, truthfully:
+    the right to erasure gives way only to the law's (Art. 17(3)(b))."""
+    dated = len(outcome.term_ends) == len(rule.terms)
+    ends: Sequence[date | None] = outcome.term_ends if dated else (None,) * len(rule.terms)
+    law = [(t, end) for t, end in zip(rule.terms, ends, strict=True) if t.runs_from in LAW_EVENTS]
+    policy = [
+        (t, end) for t, end in zip(rule.terms, ends, strict=True) if t.runs_from not in LAW_EVENTS
+    ]
+    if law:
+        periods = _and_list(_term_words(term, end, dated=dated) for term, end in law)
+        text = (
+            f"The law requires us to keep it, as company and tax records, for {periods}; the "
+            "right to erasure does not reach what a legal obligation keeps (UK GDPR Art. "
+            "17(3)(b))."
+        )
+    else:
+        text = (
+            "A legal obligation requires us to keep it, and the right to erasure does not reach "
+            "what a legal obligation keeps (UK GDPR Art. 17(3)(b))."
+        )
+    if law and policy:
+        periods = _and_list(_term_words(term, end, dated=dated) for term, end in policy)
+        text += (
+            f" Our company policy, not the law, keeps it for {periods}; it is kept until the "
+            "later of these dates."
+        )
+    return text
+
+
+def _term_words(term: RetentionTerm, end: date | None, *, dated: bool) -> str:
+    """One term and its own date: "6 years from ..., until 31 March 2032"; without `dated`
+    (the terms' dates were not worked out), the period alone."""
+    words = f"{term.parsed().describe()} from {EVENT_WORDS[term.runs_from]}"
+    if not dated:
+        return words
+    if end is None:
+        event = EVENT_WORDS[term.runs_from]
+        return f"{words} (no date can be set for it yet: {event} is not known to us)"
+    return f"{words}, until {long_date(end)}"
+
+
+def kept_by_hold(
+    register: Register,
+    ground: HoldGround,
+    review_on: date,
+    categories: Iterable[str],
+    tax_purposes: Sequence[str],
+) -> NotDone:
+    """An erasure's item for one litigation hold that keeps the subject: what is kept (all of
+    it: a hold keeps the person's data whole), the ground (Art. 17(3)(e) for legal claims,
+    17(3)(b) for what the law requires us to keep), in the register's words where it has them,
+    and until when. The hold's reason is sealed free text, and never part of it."""
+    names = _and_list(register.category(key).name for key in sorted(set(categories)))
+    what = (
+        f"We have not erased any of your personal data: your {names}, and every record that "
+        "refers to you."
+        if names
+        else "We have not erased any of the personal data we hold about you."
+    )
+    if ground is HoldGround.LEGAL_CLAIMS:
+        text = (
+            "It is needed to establish, exercise or defend legal claims, and the right to "
+            "erasure does not reach what is needed for that (UK GDPR Art. 17(3)(e))."
+        )
+        keys: Sequence[str] = [p.key for p in register.purposes if p.key == ground.value]
+    else:
+        text = (
+            f"The law requires us to keep it while {HOLD_WORDS[HoldKind(ground.value)]} that "
+            "needs it is open, and the right to erasure does not reach what a legal obligation "
+            "keeps (UK GDPR Art. 17(3)(b))."
+        )
+        keys = tax_purposes if ground is HoldGround.TAX_ENQUIRY else ()
+    activities = " ".join(register.purpose(key).activity for key in keys)
+    if activities:
+        text += f" We keep it for this purpose: {activities}"
+    return NotDone(
+        what=what,
+        ground=text,
+        kept_until=f"until the hold is lifted; next reviewed by {long_date(review_on)}",
+    )
 
 
 def objection_overridden(

@@ -50,6 +50,9 @@ class RetentionOutcome:
     delete_on: date | None
     waiting_for: tuple[RetentionEvent, ...] = ()
     held_until: date | None = None
+    term_ends: tuple[date | None, ...] = ()
+    """Each term's own end, in the rule's order (None: its event is unknown); empty when not
+    worked out term by term."""
 
     @property
     def decided(self) -> bool:
@@ -69,20 +72,22 @@ def delete_after(
     FINANCIAL_YEAR_END_OF_LAST_TRANSACTION pass the date of the last transaction: the end of
     its financial year is worked out here from `financial_year_end` (`MM-DD`).
     """
-    ends: list[date] = []
+    term_ends: list[date | None] = []
     missing: list[RetentionEvent] = []
     for term in rule.terms:
         happened = events.get(term.runs_from)
         if happened is None:
             missing.append(term.runs_from)
+            term_ends.append(None)
             continue
         start = happened
         if term.runs_from is RetentionEvent.FINANCIAL_YEAR_END_OF_LAST_TRANSACTION:
             start = financial_year_end_on_or_after(happened, financial_year_end)
-        ends.append(add_duration(start, term.parsed()))
+        term_ends.append(add_duration(start, term.parsed()))
+    ends = tuple(term_ends)
     if missing:
-        return RetentionOutcome(None, tuple(missing), hold_until)
-    delete_on = max(ends)
+        return RetentionOutcome(None, tuple(missing), hold_until, ends)
+    delete_on = max(end for end in ends if end is not None)
     if hold_until is not None and hold_until > delete_on:
-        return RetentionOutcome(hold_until, (), hold_until)
-    return RetentionOutcome(delete_on, (), hold_until)
+        return RetentionOutcome(hold_until, (), hold_until, ends)
+    return RetentionOutcome(delete_on, (), hold_until, ends)

@@ -282,7 +282,8 @@ def _left_out(
         rule_key = register.category(category).retention or register.default_call_retention
         outcome = held_until(
             register, register.retention_rule(rule_key),
-            relationship_end=subject.relationship_end, last_transaction=None,
+            relationship_end=subject.relationship_end,
+            last_transaction=subject.last_transaction,
         )  # fmt: skip
         items.append(not_portable(register, what, category, withheld.reason, purposes, outcome))
     return items

@@ -8,9 +8,11 @@ from them without being told again (`services.rights_erasure`).
 
 Both are calendar dates in the UK: neither may be later than today (`uk_date` of the clock),
 nor earlier than `FIRST_DAY`; the last transaction cannot be after the relationship ended, and
-the relationship cannot end before it began. Recording needs `register_subjects` within the
-role's tenant scope (the action that sets these dates at registration), and is audited with the
-dates before and after. A tenant's caller has no customer relationship with us: refused.
+the relationship cannot end before it began. They decide how long tax and customer records are
+kept from erasure, so rewriting them needs `manage_holds` (the DCO's: the action that keeps data
+from erasure) within the role's tenant scope, not `register_subjects` (operators and marketing
+staff register subjects, but may not move a retention date); it is audited with the dates
+before and after. A tenant's caller has no customer relationship with us: refused.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def record_relationship(
         subject = uow.subjects.get(subject_id)
         if subject is None or not within_reach(register, actor, subject.tenant_id):
             raise NoSuchSubject
-        require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=subject.tenant_id)
+        require(register, actor, StaffAction.MANAGE_HOLDS, tenant_id=subject.tenant_id)
         if subject.erased:
             raise SubjectRefused("the subject was erased: there is nothing to date")
         if register.subject_kind(subject.kind).role is Role.PROCESSOR:

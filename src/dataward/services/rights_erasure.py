@@ -12,6 +12,12 @@ one). Until then the gate lets the subject serve only the hold's purposes and st
 `finish_held_erasures` shreds each subject whose hold has ended and no litigation hold keeps;
 run it with the key sweep.
 
+A litigation hold keeps the subject whole (Art. 17(3)(b) or (e)): the request is answered at
+once, partially, nothing erased, its letter stating each hold's ground and next review; the
+erasure waits in `erasure_holds` (ground `litigation_hold`, the subject serving only what the
+holds need meanwhile) and the first `finish_held_erasures` after every hold is lifted carries it
+out as above. A tax hold whose date has already come keeps nothing.
+
 Before anything goes, the subject's e-mail addresses and phone numbers are put on the marketing
 suppression list, so the person is never added for marketing again. The request completes (or
 completes partially when something was kept) with a summary that names categories, counts,
@@ -21,6 +27,7 @@ grounds, dates and recipients, never a value; its completion letter is queued wi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -28,26 +35,28 @@ from uuid import UUID
 from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
+from dataward.domain.errors import WriteConflict
 from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.legal_hold import (
     IDENTIFIER_FIELDS,
+    LITIGATION_GROUND,
     TAX_GROUND,
     ErasureHold,
     HeldCategories,
     held_until,
     tax_held_categories,
 )
-from dataward.domain.litigation_holds import SubjectHeld
-from dataward.domain.not_done import NotDone, kept_by_law
+from dataward.domain.litigation_holds import LitigationHold, SubjectHeld
+from dataward.domain.not_done import NotDone, kept_by_hold, kept_by_law
 from dataward.domain.permissions import require
 from dataward.domain.register import Register, RetentionEvent, StaffAction
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
+from dataward.domain.requests import RequestEvent, RequestRefused, RequestType, uk_date
 from dataward.domain.retention import RetentionOutcome
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import record
 from dataward.services.disclosure import identifier_category
-from dataward.services.erasure import _refuse_if_kept_by_restriction, shred
+from dataward.services.erasure import ErasureRefused, _refuse_if_kept_by_restriction, shred
 from dataward.services.fulfilment import as_outcome, working_request
 from dataward.services.litigation_holds import refuse_if_held
 from dataward.services.marketing_suppression import suppress_subject
@@ -97,7 +106,12 @@ class ErasureResult:
         """The outcome in words, with no personal data (for the request's timeline)."""
         erased = ", ".join(f"{k}={v}" for k, v in sorted(self.erased.items()) if v) or "nothing"
         text = f"erased: {erased}"
-        if self.kept is not None:
+        if self.kept is not None and self.kept.ground == LITIGATION_GROUND:
+            text += (
+                f"; kept whole: {', '.join(self.kept.categories) or 'nothing stored'}, until "
+                f"every litigation hold is lifted ({self.kept.rule})"
+            )
+        elif self.kept is not None:
             until = (
                 self.kept.until.isoformat()
                 if self.kept.until
@@ -127,10 +141,15 @@ def fulfil_erasure(
 
     `last_transaction` is the date of the subject's last transaction with us (from the
     accounts), which the tax term runs from; without it, the date recorded for the subject
-    (`services.relationship`). A litigation hold refuses the erasure before anything is done,
-    naming the hold. No end date is invented, and none is left open
+    (`services.relationship`). A subject a litigation hold keeps is not erased at all: the
+    request completes partially, its letter stating for each hold what is kept, on which
+    ground and until when (never the hold's reason), and for our own subjects the erasure is
+    carried out by the first sweep after every hold is lifted (`finish_held_erasures`, from
+    the dates recorded for the subject then). No end date is invented, and none is left open
     (a hold without one would keep the records for ever): when the hold cannot be dated, the
-    erasure is refused before anything is done, naming what is missing.
+    erasure is refused before anything is done, naming what is missing. A hold whose date has
+    come already (today, UK, or before) keeps nothing: the records are no longer needed, and
+    the subject is erased whole.
     """
     now = clock.now()
     with uow:
@@ -145,8 +164,10 @@ def fulfil_erasure(
             subject = None
         else:
             require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
-            refuse_if_held(uow, subject)
+            holds = tuple(uow.litigation_holds.active_for(subject.id))
             _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+            if holds:
+                _refuse_unrecorded_date(subject, last_transaction)
             last_transaction = last_transaction or subject.last_transaction
             stored = list(uow.subjects.identifiers_of(subject.id))
             recipients = recipients_to_tell(uow, register, subject.id)
@@ -156,12 +177,17 @@ def fulfil_erasure(
         )
         _complete(uow, clock, holidays, register, actor, result)
         return result
+    if holds:  # kept whole until every hold is lifted: said item by item, nothing erased
+        result = _keep_for_holds(uow, clock, register, actor, request.id, subject, holds, stored)
+        _complete(uow, clock, holidays, register, actor, result)
+        return result
     held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
     by_category = Counter(identifier_category(s.type, subject) for s in stored)
     kept_kinds = {s.type for s in stored if held is not None and held.keeps(s.type)}
+    partly = False
     if kept_kinds and held is not None and held.rule is not None:
-        _refuse_undated_hold(register, held.rule.key, subject, last_transaction)
-    partly = bool(kept_kinds) and held is not None and held.rule is not None
+        ends = _dated_hold(register, held.rule.key, subject, last_transaction)
+        partly = ends > uk_date(now)  # a hold already over keeps nothing: all goes now
     notices = prepare_notices(
         uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
         NoticeOf(Change.ERASURE, kept=partly),
@@ -169,8 +195,10 @@ def fulfil_erasure(
     with uow:  # noted first: a retry after the erasure finds what it was doing
         uow.requests.set_outcome(
             request.id,
-            {ERASING: str(subject.id), "recipients": list(recipients), **notices.outcome()},
-        )
+            {ERASING: str(subject.id), "recipients": list(recipients),
+             LAST_TRANSACTION: last_transaction.isoformat() if last_transaction else None,
+             **notices.outcome()},
+        )  # fmt: skip
         uow.commit()
     if not partly or held is None:
         result = _shred_all(uow, vault, clock, register, actor, request.id, subject, recipients,
@@ -215,6 +243,9 @@ class _HeldPlan:
 
 ERASING = "erasing"
 """Outcome key that marks an erasure begun: the subject it is erasing."""
+LAST_TRANSACTION = "last_transaction"
+"""Outcome key noted with `ERASING`: the day of the last transaction the tax hold was dated
+from (ISO), so a completion after an interruption states the same dates."""
 
 
 def _interrupted(
@@ -244,25 +275,41 @@ def _interrupted(
         categories=hold.categories, identifiers=0, ground=hold.ground, rule="",
         until=hold.delete_on, waiting_for=hold.waiting_for,
     )  # fmt: skip
+    noted_last = noted.get(LAST_TRANSACTION)
+    last = date.fromisoformat(str(noted_last)) if noted_last else None
     return ErasureResult(
         request.id, subject_id, {}, kept, recipients, 0, key_destroyed=False, notes=notes,
-        not_done=_kept_items(uow, register, hold, subject_id), recipients_told=told,
+        not_done=_kept_items(uow, register, hold, subject_id, last), recipients_told=told,
         recipients_not_told=untold,
     )  # fmt: skip
 
 
 def _kept_items(
-    uow: UnitOfWork, register: Register, hold: ErasureHold, subject_id: UUID
+    uow: UnitOfWork,
+    register: Register,
+    hold: ErasureHold,
+    subject_id: UUID,
+    last_transaction: date | None,
+    *,
+    after_holds: bool = False,
 ) -> tuple[NotDone, ...]:
-    """The letter's items for a hold recorded earlier: its categories as a whole."""
+    """The letter's items for a hold recorded earlier: its categories as a whole, each term
+    dated again from the dates it was recorded with (when they still give its date)."""
     subject = uow.subjects.get(subject_id)
     held = tax_held_categories(register, subject.kind) if subject is not None else None
-    if held is None or held.rule is None:
+    if subject is None or held is None or held.rule is None:
         return ()
     waiting = tuple(RetentionEvent(e) for e in hold.waiting_for)
-    outcome = RetentionOutcome(hold.delete_on, waiting)
+    outcome = held_until(
+        register, held.rule, relationship_end=subject.relationship_end,
+        last_transaction=last_transaction or subject.last_transaction,
+    )  # fmt: skip
+    if outcome.delete_on != hold.delete_on:  # the dates changed since: the hold's date alone
+        outcome = RetentionOutcome(hold.delete_on, waiting)
     kept: dict[str, list[str]] = {category: [] for category in hold.categories}
-    return tuple(kept_by_law(register, kept, held.purposes, held.rule, outcome))
+    return tuple(
+        kept_by_law(register, kept, held.purposes, held.rule, outcome, after_holds=after_holds)
+    )
 
 
 _MISSING_WORDS = {
@@ -272,9 +319,10 @@ _MISSING_WORDS = {
 }
 
 
-def _refuse_undated_hold(
+def _dated_hold(
     register: Register, rule_key: str, subject: Subject, last_transaction: date | None
-) -> None:
+) -> date:
+    """The day the tax hold on the subject's records ends; refused when it cannot be dated."""
     dated = held_until(
         register, register.retention_rule(rule_key),
         relationship_end=subject.relationship_end, last_transaction=last_transaction,
@@ -286,6 +334,7 @@ def _refuse_undated_hold(
             + " and ".join(missing)
             + ": nothing was erased"
         )
+    return dated.delete_on
 
 
 def _shred_all(
@@ -381,6 +430,103 @@ def _erase_all_but_held(
     )  # fmt: skip
 
 
+def _refuse_unrecorded_date(subject: Subject, last_transaction: date | None) -> None:
+    """A held subject is erased once its holds are lifted, its tax hold dated then from the
+    dates recorded for it: a last transaction given only with the request would be lost."""
+    if last_transaction is not None and last_transaction != subject.last_transaction:
+        raise RequestRefused(
+            "a litigation hold keeps this subject, which is erased once the hold is lifted, "
+            "from the dates recorded for it: record the last transaction with `dataward "
+            "subjects relationship` instead of --last-transaction (nothing was erased)"
+        )
+
+
+def _keep_for_holds(
+    uow: UnitOfWork,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    request_id: UUID,
+    subject: Subject,
+    holds: tuple[LitigationHold, ...],
+    stored: Sequence[StoredIdentifierLike],
+) -> ErasureResult:
+    """Answer an erasure request that litigation holds keep from being carried out: nothing is
+    erased; one item per hold (what, the ground, until the hold is lifted and its next review)
+    and, for what the tax rule will keep after the holds, its items and dates. For our own
+    subjects the erasure waits in `erasure_holds` (due at once: the first sweep after the
+    holds are lifted carries it out), and meanwhile the subject serves only what the holds
+    need (`purposes_under_hold`). A customer's caller is the customer's to erase once it lifts
+    its hold (we are its processor)."""
+    now = clock.now()
+    today = uk_date(now)
+    categories = sorted({identifier_category(s.type, subject) for s in stored})
+    ours = subject.tenant_id is None
+    held = tax_held_categories(register, subject.kind) if ours else None
+    tax_purposes = held.purposes if held is not None else ()
+    items = [kept_by_hold(register, h.ground, h.review_on, categories, tax_purposes)
+             for h in holds]  # fmt: skip
+    with uow:
+        if not tuple(uow.litigation_holds.active_for(subject.id)):
+            raise WriteConflict("the litigation hold was lifted meanwhile: carry it out again")
+        waiting = uow.holds.get(str(subject.id))
+        if waiting is not None and waiting.ground == TAX_GROUND:  # partly erased before
+            items += _kept_items(uow, register, waiting, subject.id, None, after_holds=True)
+        elif held is not None:
+            items += _kept_after_holds(register, held, subject, stored, today)
+        if ours and waiting is None:
+            uow.holds.add(
+                ErasureHold(
+                    subject_id=str(subject.id), request_id=str(request_id),
+                    ground=LITIGATION_GROUND, categories=tuple(categories), delete_on=today,
+                    waiting_for=(), created_at=now,
+                )
+            )  # fmt: skip
+            uow.subjects.set_flag(subject.id, "erasure requested: waits for a litigation hold")
+        record(
+            uow, clock, actor, AuditAction.ERASURE_KEPT_BY_HOLD, subject_ref=subject.id,
+            decision="held",
+            details={
+                "request": str(request_id), "holds": [str(h.id) for h in holds],
+                "grounds": sorted({h.ground.value for h in holds}), "kept": list(categories),
+            },
+        )  # fmt: skip
+        uow.commit()
+    kept = KeptRecords(
+        categories=tuple(categories), identifiers=len(stored), ground=LITIGATION_GROUND,
+        rule=", ".join(h.describe() for h in holds), until=None,
+    )  # fmt: skip
+    return ErasureResult(
+        request_id, subject.id, {}, kept, [], 0, key_destroyed=False,
+        notes=["kept whole by a litigation hold: nothing erased until it is lifted"],
+        not_done=tuple(items),
+    )  # fmt: skip
+
+
+def _kept_after_holds(
+    register: Register,
+    held: HeldCategories,
+    subject: Subject,
+    stored: Sequence[StoredIdentifierLike],
+    today: date,
+) -> list[NotDone]:
+    """What the tax rule will still keep once the holds are lifted, dated from the dates
+    recorded for the subject (none: the event still missing is named); nothing when its date
+    will have come by then."""
+    kept_kinds = frozenset(s.type for s in stored if held.keeps(s.type))
+    if not kept_kinds or held.rule is None:
+        return []
+    outcome = held_until(
+        register, held.rule, relationship_end=subject.relationship_end,
+        last_transaction=subject.last_transaction,
+    )  # fmt: skip
+    if outcome.delete_on is not None and outcome.delete_on <= today:
+        return []
+    plan = _HeldPlan(held, kept_kinds, tuple(stored), subject.last_transaction)
+    return kept_by_law(register, plan.kept_fields(), held.purposes, held.rule, outcome,
+                       after_holds=True)  # fmt: skip
+
+
 def _complete(
     uow: UnitOfWork,
     clock: Clock,
@@ -398,30 +544,78 @@ def _complete(
 
 @dataclass(frozen=True, slots=True)
 class HeldErasures:
-    """What the sweep of erasures a tax hold delayed did: the subject ids shredded now, and
-    those due but kept by a litigation hold (shredded by the first sweep after it is lifted)."""
+    """What the sweep of erasures a hold delayed did: the subject ids erased now, those due
+    but kept by a litigation hold (erased by the first sweep after it is lifted), and those
+    whose erasure, its litigation holds lifted, cannot go ahead yet (its tax hold cannot be
+    dated, or a restriction keeps the data): for the DCO."""
 
     finished: list[str]
     kept_by_hold: list[str]
+    waiting: list[str] = field(default_factory=list)
 
 
 def finish_held_erasures(
     uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor
 ) -> HeldErasures:
     """Shred every subject whose tax hold has ended (on or before today) and no litigation
-    hold keeps."""
+    hold keeps; carry out every erasure request that litigation holds kept, once none is
+    left (erased but for what the tax rule keeps, as the request would have been)."""
     with uow:
         due = list(uow.holds.due(clock.now().date()))
     done: list[str] = []
     kept: list[str] = []
+    waiting: list[str] = []
     for hold in due:
         try:
-            shred(
-                uow, vault, clock, register, actor, hold.subject_id,
-                reason=ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id,
-            )  # fmt: skip
+            if hold.ground == LITIGATION_GROUND:
+                _erase_after_holds(uow, vault, clock, register, actor, hold)
+            else:
+                shred(
+                    uow, vault, clock, register, actor, hold.subject_id,
+                    reason=ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id,
+                )  # fmt: skip
         except SubjectHeld:
             kept.append(hold.subject_id)
             continue
+        except (RequestRefused, ErasureRefused):
+            waiting.append(hold.subject_id)
+            continue
         done.append(hold.subject_id)
-    return HeldErasures(done, kept)
+    return HeldErasures(done, kept, waiting)
+
+
+def _erase_after_holds(
+    uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor,
+    waiting: ErasureHold,
+) -> None:  # fmt: skip
+    """Carry out the erasure request litigation holds kept, now that none is left: as
+    `fulfil_erasure` would (the tax rule's fields kept until its date, dated from the dates
+    recorded for the subject; the recipients told), without touching the closed request."""
+    now = clock.now()
+    request_id = UUID(str(waiting.request_id))
+    with uow:
+        subject = uow.subjects.get(waiting.subject_id)
+        if subject is None or subject.erased:  # erased by another door: nothing is left
+            return
+        refuse_if_held(uow, subject)
+        _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+        stored = list(uow.subjects.identifiers_of(subject.id))
+        recipients = recipients_to_tell(uow, register, subject.id)
+    held = tax_held_categories(register, subject.kind)
+    kept_kinds = {s.type for s in stored if held.keeps(s.type)}
+    partly = False
+    if kept_kinds and held.rule is not None:
+        ends = _dated_hold(register, held.rule.key, subject, subject.last_transaction)
+        partly = ends > uk_date(now)
+    notices = prepare_notices(
+        uow, vault, clock, Gate(register), actor, request_id, subject, recipients,
+        NoticeOf(Change.ERASURE, kept=partly),
+    )  # fmt: skip
+    if partly:
+        _erase_all_but_held(
+            uow, clock, register, actor, request_id, subject, recipients, notices,
+            _HeldPlan(held, frozenset(kept_kinds), tuple(stored), subject.last_transaction),
+        )  # fmt: skip
+        release_line_keys(uow, vault)
+    else:
+        _shred_all(uow, vault, clock, register, actor, request_id, subject, recipients, notices)

@@ -172,12 +172,13 @@ def _overridden(
     register: Register, purpose: str, reasoning: str | None, subject: Subject | None
 ) -> NotDone:
     """The letter's item for an objection that compelling grounds override: the purpose goes
-    on, and the data with it until the purpose's retention ends for this person."""
+    on, and the data with it until the purpose's retention ends for this person, dated from
+    the relationship's end and last transaction recorded for them (`services.relationship`)."""
     rule = register.retention_rule(register.purpose(purpose).retention)
     outcome = held_until(
         register, rule,
         relationship_end=subject.relationship_end if subject is not None else None,
-        last_transaction=None,
+        last_transaction=subject.last_transaction if subject is not None else None,
     )  # fmt: skip
     return objection_overridden(register, register.purpose(purpose), reasoning, outcome)
 

@@ -225,8 +225,10 @@ def record_relationship(
     actor: ActorDep,
 ) -> SubjectOut:
     """Neither date after today (UK), the last transaction not after the end, the end not
-    before the relationship began; a tenant's caller has none (422). Needs register_subjects
-    within the role's tenant scope; audited with the dates before and after."""
+    before the relationship began; a tenant's caller has none (422). The dates decide how long
+    records are kept from erasure: needs manage_holds (the DCO) within the role's tenant scope
+    (403 otherwise, register_subjects is not enough); audited with the dates before and
+    after."""
     subject = relationship.record_relationship(
         container.uow(),
         container.clock,

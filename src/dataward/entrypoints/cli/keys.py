@@ -97,6 +97,12 @@ def sweep() -> None:
             f"{len(held.kept_by_hold)} held erasure(s) due but kept by a litigation hold: "
             "`dataward holds list`"
         )
+    if held.waiting:
+        typer.echo(
+            f"{len(held.waiting)} erasure(s) no longer held that cannot go ahead yet (a tax "
+            "hold without the relationship's dates, or a restriction that keeps the data): "
+            + ", ".join(held.waiting)
+        )
     typer.echo(f"{destroyed} left-over key(s) destroyed; write-ahead log purged: {purged}")
     typer.echo(
         f"{orphans.destroyed} orphan key(s) destroyed and {orphans.kept} kept, from "

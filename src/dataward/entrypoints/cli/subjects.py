@@ -106,7 +106,8 @@ def relationship(
 ) -> None:
     """Record when a customer relationship ended, and the last transaction: the dates the
     customer-records and tax retention terms run from (neither after today, the last
-    transaction not after the end). Audited."""
+    transaction not after the end). They decide how long records are kept from erasure, so
+    this needs manage_holds (the DCO). Audited."""
     from dataward.services.relationship import RelationshipDates, record_relationship
 
     with fail_on_dataward_error(), container() as wired:
