@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from faker import Faker
 
+from dataward.adapters.register_file import load_register_file
 from dataward.domain.errors import AccessDenied
 from dataward.domain.gate import Gate
 from dataward.services.disclosure import read_identifiers
@@ -46,6 +47,44 @@ def test_a_childs_email_is_not_released_for_mondago_marketing(world: World, fake
     assert "marketing refused" in flagged.dco_flag
     assert [(e.purpose, e.decision) for e in decisions if e.action == "gate_decision"] == [
         ("mondago_marketing", "subject_is_child")
+    ]
+
+
+MARKETING_PURPOSES = sorted(
+    {p.key for p in load_register_file().register.purposes if p.marketing}
+    | {"content_and_advertising"}  # shows advertisements: marketing, on any basis
+)
+
+
+def test_the_register_marks_advertising_and_every_marketing_purpose_marketing(
+    world: World,
+) -> None:
+    marked = {p.key for p in world.register.purposes if p.marketing}
+    assert marked == {
+        "content_and_advertising",
+        "direct_marketing",
+        "third_party_marketing",
+        "mondago_marketing",
+    }
+
+
+@pytest.mark.parametrize("purpose", MARKETING_PURPOSES)
+def test_a_child_is_refused_for_every_marketing_purpose(
+    world: World, fake: Faker, purpose: str
+) -> None:
+    # the world's clock reads 25 November 2026: born ten years before, the contact is 10
+    subject_id, email = _contact(world, fake, date(2016, 11, 25))
+    with pytest.raises(AccessDenied) as refused:
+        read_identifiers(
+            world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
+            subject_id=subject_id, purpose=purpose,
+        )  # fmt: skip
+    assert refused.value.reason == "subject_is_child"
+    assert email not in str(refused.value)
+    with world.uow() as uow:
+        decisions = list(uow.audit.entries_about(subject_id))
+    assert [(e.purpose, e.decision) for e in decisions if e.action == "gate_decision"] == [
+        (purpose, "subject_is_child")
     ]
 
 

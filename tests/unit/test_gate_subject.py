@@ -221,8 +221,14 @@ def test_a_subject_of_unknown_age_is_not_treated_as_a_child(gate: Gate, register
     assert gate.authorize(an_actor("marketing"), state, "contact", "direct_marketing", NOW).allowed
 
 
-MARKETING = ("direct_marketing", "third_party_marketing", "mondago_marketing")
-"""Ours, third parties', Mondago's: the shipped register's marketing purposes."""
+MARKETING = (
+    "content_and_advertising",
+    "direct_marketing",
+    "third_party_marketing",
+    "mondago_marketing",
+)
+"""Our advertising, our direct marketing, third parties', Mondago's: the shipped register's
+marketing purposes."""
 
 
 def test_the_shipped_register_declares_each_marketing_purpose_as_marketing(
