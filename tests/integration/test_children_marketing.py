@@ -4,13 +4,16 @@ on real databases, through the door every read takes (`services.disclosure`)."""
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 from faker import Faker
 
 from dataward.adapters.register_file import load_register_file
+from dataward.domain.consent import ConsentMethod
 from dataward.domain.errors import AccessDenied
 from dataward.domain.gate import Gate
+from dataward.services.consent import GiveConsent, record_consent
 from dataward.services.disclosure import read_identifiers
 from dataward.services.subjects import NewSubject, create_subject
 from tests.builders import an_actor
@@ -93,6 +96,11 @@ def test_a_contact_of_thirteen_or_of_unknown_age_is_released_for_mondago_marketi
 ) -> None:
     for birth_date in (date(2013, 11, 25), None):
         subject_id, email = _contact(world, fake, birth_date)
+        record_consent(  # Mondago markets only to people who consented to it
+            world.uow(), world.clock, world.register, MARKETING,
+            GiveConsent(UUID(subject_id), "mondago_marketing", "third_party",
+                        ConsentMethod.WEB_FORM, "2026.1"),
+        )  # fmt: skip
         read = read_identifiers(
             world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
             subject_id=subject_id, purpose="mondago_marketing",
