@@ -16,6 +16,7 @@ from dataward.domain.fees import (
     CEILING_PENCE,
     FeeNotAllowed,
     FeeSchedule,
+    check_further_copy,
     fee_amount,
     fee_grounds_for,
     parse_pounds,
@@ -151,3 +152,21 @@ def test_anything_else_is_refused_without_echoing_it(typed: str) -> None:
     with pytest.raises(InvalidValue) as refused:
         parse_pounds(typed)
     assert str(refused.value) == "amount: pounds and pence, like 12.50"
+
+
+def test_a_further_copy_needs_an_access_request_that_supplied_a_copy() -> None:
+    access, erasure = RequestType.ACCESS, RequestType.ERASURE
+    for others in (
+        [(access, RequestState.COMPLETED)],
+        [(erasure, RequestState.REFUSED), (access, RequestState.PARTIALLY_COMPLETED)],
+    ):
+        check_further_copy(others, has_subject=True)  # a copy was supplied: no refusal
+    for has_subject, others in (
+        (True, []),
+        (True, [(access, RequestState.REFUSED), (access, RequestState.WITHDRAWN)]),
+        (True, [(access, RequestState.IN_PROGRESS), (erasure, RequestState.COMPLETED)]),
+        (True, [(RequestType.PORTABILITY, RequestState.COMPLETED)]),
+        (False, [(access, RequestState.COMPLETED)]),  # whose? nobody's: no copy before
+    ):
+        with pytest.raises(FeeNotAllowed, match=r"^ground: further_copy is for copies after"):
+            check_further_copy(others, has_subject=has_subject)
