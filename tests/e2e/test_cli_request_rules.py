@@ -71,6 +71,18 @@ def test_a_fee_is_asked_with_its_amount_in_pounds_and_bounded() -> None:
     assert "fee asked: £25.00 (manifestly_excessive)" in ok("requests", "show", default).stdout
 
 
+@pytest.mark.parametrize(
+    "amount", ["\u0661\u0662.\u0665\u0660", "\uff11\uff12.\uff15\uff10", "\u00b9\u00b2"]
+)
+def test_an_amount_in_other_digits_than_ascii_is_a_usage_error(amount: str) -> None:
+    access = create("access", "2026-11-20")
+    why = ("--ground", "manifestly_excessive", "--reason", "the fifth copy of the same calls")
+    result = refused("requests", "advance", access, "ask_fee", *why, "--amount", amount, code=2)
+    assert "pounds and pence, like 12.50" in result.output
+    assert amount not in result.output
+    assert "awaiting_fee" not in ok("requests", "show", access).stdout
+
+
 def test_a_further_copy_fee_on_a_first_access_request_is_a_usage_error() -> None:
     access = create("access", "2026-11-20")
     result = refused(

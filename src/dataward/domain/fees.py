@@ -160,12 +160,13 @@ def pounds(pence: int) -> str:
     return f"£{whole:,}.{part:02d}"
 
 
-_POUNDS = re.compile(r"£?(\d{1,7})(?:\.(\d{2}))?")
+_POUNDS = re.compile(r"£?([0-9]{1,7})(?:\.([0-9]{2}))?")
+"""ASCII digits only: `\\d` would take any script's (Arabic-Indic 12.50 read as £12.50)."""
 
 
 def parse_pounds(text: str) -> int:
-    """An amount typed in pounds (`12.50`, `£12.50`, `12`) as whole pence, exactly;
-    `InvalidValue` (naming the form, never echoing the text) for anything else."""
+    """An amount typed in pounds (`12.50`, `£12.50`, `12`) as whole pence, exactly, in ASCII
+    digits; `InvalidValue` (naming the form, never echoing the text) for anything else."""
     found = _POUNDS.fullmatch(text.strip())
     if found is None:
         raise InvalidValue("amount", "pounds and pence, like 12.50")
