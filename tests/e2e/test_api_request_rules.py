@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from faker import Faker
+
 from dataward.domain.clock import FixedClock
 from tests.e2e.conftest import Api
+from tests.e2e.test_api_subjects import an_end_user
 
 
 def _create(api: Api, **body: object) -> str:
@@ -47,7 +50,7 @@ def test_a_further_copy_fee_for_an_erasure_is_refused_in_the_one_error_shape(api
 
 def test_a_fee_carries_its_amount_in_pence_within_the_registers_bounds(api: Api) -> None:
     access = _create(api)
-    why = {"event": "ask_fee", "ground": "further_copy", "reason": "a second copy"}
+    why = {"event": "ask_fee", "ground": "manifestly_excessive", "reason": "the fifth this month"}
     for bad, code in (
         (0, "invalid_request"),
         (1.5, "invalid_request"),
@@ -62,9 +65,42 @@ def test_a_fee_carries_its_amount_in_pence_within_the_registers_bounds(api: Api)
     assert start.status_code == 409
     asked = _event(api, access, **why, amount_pence=1250)
     assert asked.status_code == 200, asked.text
-    assert (asked.json()["fee_ground"], asked.json()["fee_pence"]) == ("further_copy", 1250)
+    assert (asked.json()["fee_ground"], asked.json()["fee_pence"]) == ("manifestly_excessive", 1250)
     default = _create(api)
-    assert _event(api, default, **why).json()["fee_pence"] == 1000
+    assert _event(api, default, **why).json()["fee_pence"] == 2500
+
+
+def test_a_further_copy_fee_needs_a_copy_supplied_before(api: Api, fake: Faker) -> None:
+    subject_id, _ = an_end_user(api, fake)
+    why = {"event": "ask_fee", "ground": "further_copy", "reason": "a second copy"}
+    nobody = _create(api)  # names no subject: it cannot have had a copy before
+    first = _create(api, subject_id=subject_id)
+    for request_id, because in (
+        (nobody, "the request names no subject, so no copy was supplied before"),
+        (first, "no earlier access request of this subject was completed"),
+    ):
+        refused = _event(api, request_id, **why)
+        assert refused.status_code == 422, refused.text
+        assert refused.json() == {
+            "error": {
+                "code": "fee_not_allowed",
+                "message": "ground: further_copy is for copies after the first (Art. 15(3)): "
+                f"{because}; manifestly_unfounded or manifestly_excessive",
+                "details": [],
+            }
+        }
+        shown = _shown(api, request_id)
+        assert (shown["request"]["state"], shown["request"]["fee_ground"]) == ("received", None)
+    assert _event(api, first, event="start").status_code == 200
+    assert _event(api, first, event="complete", reason="sent by e-mail").status_code == 200
+    second = _create(api, subject_id=subject_id)
+    asked = _event(api, second, **why)
+    assert asked.status_code == 200, asked.text
+    assert (asked.json()["state"], asked.json()["fee_ground"], asked.json()["fee_pence"]) == (
+        "awaiting_fee",
+        "further_copy",
+        1000,
+    )
 
 
 def test_a_late_completion_shows_its_days_late_in_the_queue_and_the_timeline(api: Api) -> None:

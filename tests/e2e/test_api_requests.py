@@ -28,7 +28,7 @@ def test_a_request_is_created_worked_and_shown_with_its_timeline(api: Api) -> No
     assert "ground for refuse: one of" in refuse.json()["error"]["message"]
     fee = api.client.post(
         f"{path}/events",
-        json={"event": "ask_fee", "ground": "further_copy", "reason": "a second copy"},
+        json={"event": "ask_fee", "ground": "manifestly_excessive", "reason": "the fifth copy"},
         headers=api.as_("dco"),
     )
     assert fee.json()["state"] == "awaiting_fee"

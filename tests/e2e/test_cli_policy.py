@@ -109,6 +109,19 @@ def test_notice_writes_a_readable_html_file(tmp_path: Path) -> None:
     assert "Information Commissioner" in html
 
 
+def test_the_notice_gives_mondagos_marketing_one_basis_consent() -> None:
+    result = runner.invoke(app, ["policy", "notice", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    notice = " ".join(result.stdout.split())
+    section = notice[notice.index("### Sharing with Mondago Limited") :]
+    section = section[: section.index("An objection to marketing stops")]
+    assert "only to people who consented to Mondago's marketing" in section
+    assert "for Mondago's own marketing" in section
+    assert "Lawful basis: Consent (Art. 6(1)(a) UK GDPR)" in section
+    assert "Legitimate interests" not in section  # not both: consent, and no consent needed
+    assert "Mondago addendum" not in notice
+
+
 def test_ropa_json_lists_both_parts() -> None:
     result = runner.invoke(app, ["policy", "ropa", "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -54,7 +54,7 @@ def test_a_further_copy_fee_asked_of_an_erasure_requester_is_a_usage_error() -> 
 
 def test_a_fee_is_asked_with_its_amount_in_pounds_and_bounded() -> None:
     access = create("access", "2026-11-20")
-    why = ("--ground", "further_copy", "--reason", "a second copy of the same calls")
+    why = ("--ground", "manifestly_excessive", "--reason", "the fifth copy of the same calls")
     assert (
         "pounds and pence"
         in refused(
@@ -65,10 +65,36 @@ def test_a_fee_is_asked_with_its_amount_in_pounds_and_bounded() -> None:
     assert "amount: whole pence from 1 to 10000 (£100.00)" in over.stderr
     asked = ok("requests", "advance", access, "ask_fee", *why, "--amount", "£12.50")
     assert asked.stdout.startswith("awaiting_fee\tdue 2026-12-21\tfee £12.50")
-    assert "fee asked: £12.50 (further_copy)" in ok("requests", "show", access).stdout
+    assert "fee asked: £12.50 (manifestly_excessive)" in ok("requests", "show", access).stdout
     default = create("access", "2026-11-20")
     ok("requests", "advance", default, "ask_fee", *why)
-    assert "fee asked: £10.00 (further_copy)" in ok("requests", "show", default).stdout
+    assert "fee asked: £25.00 (manifestly_excessive)" in ok("requests", "show", default).stdout
+
+
+@pytest.mark.parametrize(
+    "amount", ["\u0661\u0662.\u0665\u0660", "\uff11\uff12.\uff15\uff10", "\u00b9\u00b2"]
+)
+def test_an_amount_in_other_digits_than_ascii_is_a_usage_error(amount: str) -> None:
+    access = create("access", "2026-11-20")
+    why = ("--ground", "manifestly_excessive", "--reason", "the fifth copy of the same calls")
+    result = refused("requests", "advance", access, "ask_fee", *why, "--amount", amount, code=2)
+    assert "pounds and pence, like 12.50" in result.output
+    assert amount not in result.output
+    assert "awaiting_fee" not in ok("requests", "show", access).stdout
+
+
+def test_a_further_copy_fee_on_a_first_access_request_is_a_usage_error() -> None:
+    access = create("access", "2026-11-20")
+    result = refused(
+        "requests", "advance", access, "ask_fee", "--ground", "further_copy", "--reason", "again",
+        code=2,
+    )  # fmt: skip
+    assert result.stderr == (
+        "error: ground: further_copy is for copies after the first (Art. 15(3)): the request "
+        "names no subject, so no copy was supplied before; manifestly_unfounded or "
+        "manifestly_excessive\n"
+    )
+    assert "awaiting_fee" not in ok("requests", "show", access).stdout
 
 
 def test_a_late_completion_is_shown_late_in_the_queue_and_the_timeline() -> None:

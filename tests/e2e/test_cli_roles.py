@@ -178,3 +178,19 @@ def test_lift_takes_a_time_with_its_zone_only() -> None:
     )
     unknown = invoke("restrictions", "lift", str(uuid.uuid4()), "--told", "2026-01-05T09:00:00Z")
     assert unknown.exit_code == 3
+
+
+def test_marketing_staff_are_not_shown_a_childs_email_for_advertising(
+    monkeypatch: pytest.MonkeyPatch, fake: Faker
+) -> None:
+    email = fake.email()
+    as_role(monkeypatch, "marketing")
+    # today is 25 November 2026 (the commands' clock): born ten years before
+    subject_id = ok(
+        "subjects", "create", "--kind", "marketing_contact", "--email", email,
+        "--birth-date", "2016-11-25",
+    ).strip()  # fmt: skip
+    refused = invoke("subjects", "show", subject_id, "--purpose", "content_and_advertising")
+    assert refused.exit_code == 1
+    assert "subject_is_child" in refused.output
+    assert email.lower() not in refused.output

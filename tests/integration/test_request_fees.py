@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from uuid import UUID
 
 import pytest
 from faker import Faker
@@ -13,9 +14,16 @@ from faker import Faker
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import OutOfRange
 from dataward.domain.fees import FeeNotAllowed, FeeSchedule
-from dataward.domain.requests import FeeGround, RequestEvent, RequestState, RequestType
+from dataward.domain.requests import (
+    FeeGround,
+    RefusalGround,
+    RequestEvent,
+    RequestState,
+    RequestType,
+)
 from dataward.domain.subjects import Actor
 from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
+from tests.builders import a_subject
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 
@@ -29,12 +37,38 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
     yield from _server()
 
 
-def _receive(world: World, kind: RequestType, email: str | None = None) -> str:
+def _receive(
+    world: World, kind: RequestType, email: str | None = None, subject_id: UUID | None = None
+) -> str:
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=kind, received=date(2026, 11, 20), channel="email", contact_email=email),
+        NewRequest(type=kind, received=date(2026, 11, 20), channel="email", contact_email=email,
+                   subject_id=subject_id),
     )  # fmt: skip
     return str(view.request.id)
+
+
+def _subject(world: World) -> UUID:
+    subject = a_subject("end_user")
+    with world.uow() as uow:
+        uow.subjects.add(subject)
+        uow.commit()
+    return subject.id
+
+
+def _answered_access(
+    world: World, subject_id: UUID, end: RequestEvent, kind: RequestType = RequestType.ACCESS
+) -> None:
+    """An earlier request of the subject's, received 5 October 2026, worked and ended by `end`."""
+    request_id = world.working_request(
+        DCO, NewRequest(type=kind, received=date(2026, 10, 5), channel="post",
+                        subject_id=subject_id),
+    )  # fmt: skip
+    ground = RefusalGround.MANIFESTLY_UNFOUNDED if end is RequestEvent.REFUSE else None
+    advance(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, end,
+        ground=ground, reason="the copy sent by post",
+    )  # fmt: skip
 
 
 def _ask_fee(world: World, request_id: str, ground: FeeGround, **kw: object) -> object:
@@ -49,7 +83,9 @@ def test_the_fee_letter_states_the_amount_and_how_to_pay(
     world: World, smtp: tuple[Inbox, int], fake: Faker
 ) -> None:
     inbox, port = smtp
-    copy = _receive(world, RequestType.ACCESS, fake.email())
+    subject_id = _subject(world)
+    _answered_access(world, subject_id, RequestEvent.COMPLETE)
+    copy = _receive(world, RequestType.ACCESS, fake.email(), subject_id=subject_id)
     view = _ask_fee(world, copy, FeeGround.FURTHER_COPY)
     assert view.request.fee_pence == 1000  # type: ignore[attr-defined]  # the register's amount
     chosen = _receive(world, RequestType.ERASURE, fake.email())
@@ -69,7 +105,7 @@ def test_the_fee_letter_states_the_amount_and_how_to_pay(
         assert "https://ico.org.uk/make-a-complaint/" in letter
     with world.uow() as uow:
         audited = [e.details for e in uow.audit.iter_entries() if e.details.get("event")]
-    assert [d.get("fee_pence") for d in audited] == [1000, 1250]
+    assert [d.get("fee_pence") for d in audited if d.get("fee_pence")] == [1000, 1250]
 
 
 def test_an_erasure_requester_is_not_asked_for_a_further_copy_fee(
@@ -101,3 +137,87 @@ def test_the_amount_comes_from_the_registers_schedule_within_its_bounds(world: W
     with world.uow() as uow:
         stored, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
     assert (stored.fee_ground, stored.fee_pence) == (FeeGround.MANIFESTLY_UNFOUNDED, 1800)
+
+
+# -- a further copy is a copy after the first (Art. 15(3)) ------------------------------------
+
+
+def _unchanged(world: World, request_id: str) -> None:
+    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.RECEIVED
+    assert (view.request.fee_ground, view.request.fee_pence) == (None, None)
+    assert [e.event for e in events] == [RequestEvent.RECEIVE]
+    assert [x.letter for x in letters] == ["acknowledgement"]  # no fee letter
+
+
+def test_a_further_copy_fee_is_refused_on_a_subjects_first_access_request(
+    world: World, fake: Faker
+) -> None:
+    subject_id = _subject(world)
+    first = _receive(world, RequestType.ACCESS, fake.email(), subject_id=subject_id)
+    with pytest.raises(FeeNotAllowed) as refused:
+        _ask_fee(world, first, FeeGround.FURTHER_COPY)
+    assert str(refused.value) == (
+        "ground: further_copy is for copies after the first (Art. 15(3)): no earlier access "
+        "request of this subject was completed; manifestly_unfounded or manifestly_excessive"
+    )
+    assert refused.value.code == "fee_not_allowed"
+    _unchanged(world, first)
+    # on the grounds the law allows for any request, a fee may still be asked
+    asked = _ask_fee(world, first, FeeGround.MANIFESTLY_EXCESSIVE)
+    assert asked.request.state is RequestState.AWAITING_FEE  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("end", "kind"),
+    [
+        (RequestEvent.REFUSE, RequestType.ACCESS),  # refused: no copy was supplied
+        (RequestEvent.WITHDRAW, RequestType.ACCESS),
+        (RequestEvent.START, RequestType.ACCESS),  # still being worked
+        (RequestEvent.COMPLETE, RequestType.PORTABILITY),  # data, but not an access copy
+        (RequestEvent.COMPLETE, RequestType.ERASURE),
+    ],
+)
+def test_a_further_copy_fee_needs_an_access_request_completed_before(
+    world: World, fake: Faker, end: RequestEvent, kind: RequestType
+) -> None:
+    subject_id = _subject(world)
+    if end is RequestEvent.START:
+        world.working_request(
+            DCO, NewRequest(type=kind, received=date(2026, 10, 5), channel="post",
+                            subject_id=subject_id),
+        )  # fmt: skip
+    else:
+        _answered_access(world, subject_id, end, kind)
+    second = _receive(world, RequestType.ACCESS, fake.email(), subject_id=subject_id)
+    with pytest.raises(FeeNotAllowed, match="no earlier access request of this subject"):
+        _ask_fee(world, second, FeeGround.FURTHER_COPY)
+    _unchanged(world, second)
+
+
+def test_a_request_that_names_no_subject_had_no_copy_before(world: World, fake: Faker) -> None:
+    nobody = _receive(world, RequestType.ACCESS, fake.email())  # matches no subject of ours
+    with pytest.raises(FeeNotAllowed) as refused:
+        _ask_fee(world, nobody, FeeGround.FURTHER_COPY)
+    assert str(refused.value) == (
+        "ground: further_copy is for copies after the first (Art. 15(3)): the request names "
+        "no subject, so no copy was supplied before; manifestly_unfounded or "
+        "manifestly_excessive"
+    )
+    _unchanged(world, nobody)
+
+
+@pytest.mark.parametrize("end", [RequestEvent.COMPLETE, RequestEvent.COMPLETE_PARTIALLY])
+def test_a_further_copy_fee_is_asked_after_a_completed_access_request(
+    world: World, end: RequestEvent
+) -> None:
+    subject_id = _subject(world)
+    _answered_access(world, subject_id, end)
+    other = _subject(world)  # another person's first request stays free of it
+    mine, theirs = (
+        _receive(world, RequestType.ACCESS, subject_id=who) for who in (subject_id, other)
+    )
+    asked = _ask_fee(world, mine, FeeGround.FURTHER_COPY)
+    assert (asked.request.state, asked.request.fee_pence) == (RequestState.AWAITING_FEE, 1000)  # type: ignore[attr-defined]
+    with pytest.raises(FeeNotAllowed, match="no earlier access request of this subject"):
+        _ask_fee(world, theirs, FeeGround.FURTHER_COPY)

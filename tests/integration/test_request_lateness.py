@@ -14,6 +14,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests import (
     UK,
     AuthorityProof,
+    FeeGround,
     RefusalGround,
     RequestEvent,
     RequestRefused,
@@ -179,3 +180,71 @@ def test_the_working_days_identity_may_wait_are_bounded(world: World, within: in
     request_id = _receive(world)
     with pytest.raises(RequestRefused, match="identity_within: 1 to 30 working days"):
         _advance(world, request_id, RequestEvent.ASK_IDENTITY, identity_within=within)
+
+
+# -- the letters asking for something say what happens to the date --------------------------
+
+
+def _letter(world: World, port: int, inbox: Inbox, subject: str) -> str:
+    _send(world, port)
+    (letter,) = [m for m in inbox.messages if subject in str(m["Subject"])]
+    return " ".join(_text(letter).split())
+
+
+@pytest.mark.parametrize(
+    ("event", "subject", "kw", "restarts"),
+    [
+        (RequestEvent.ASK_IDENTITY, "confirm who you are", {},
+         "the time we have to answer runs from when we receive it"),
+        (RequestEvent.ASK_FEE, "About a fee",
+         {"ground": FeeGround.MANIFESTLY_EXCESSIVE, "reason": "the fifth copy this month"},
+         "the time we have to answer runs from that day"),
+        (RequestEvent.ASK_CLARIFICATION, "tell us more", {},
+         "The time we have to answer stops until we receive your answer"),
+    ],
+)  # fmt: skip
+def test_a_letter_asked_in_time_says_the_clock_waits_for_the_answer(
+    world: World, smtp: tuple[Inbox, int], fake: Faker,
+    event: RequestEvent, subject: str, kw: dict[str, object], restarts: str,
+) -> None:  # fmt: skip
+    inbox, port = smtp
+    # Friday 20 November 2026: due Monday 21 December (the 20th is a Sunday)
+    request_id = _receive(world, received=date(2026, 11, 20), contact_email=fake.email())
+    if event is RequestEvent.ASK_CLARIFICATION:
+        _advance(world, request_id, RequestEvent.START)
+    asked = _advance(world, request_id, event, **kw)
+    assert (asked.due, asked.request.fixed_due) == (date(2026, 12, 21), None)
+    letter = _letter(world, port, inbox, subject)
+    assert restarts in letter
+    assert "stays" not in letter
+    assert "21 December 2026" not in letter  # the date moves with the answer: none is promised
+
+
+@pytest.mark.parametrize(
+    ("event", "subject", "kw", "what"),
+    [
+        (RequestEvent.ASK_IDENTITY, "confirm who you are", {}, "your proof"),
+        (RequestEvent.ASK_FEE, "About a fee",
+         {"ground": FeeGround.MANIFESTLY_EXCESSIVE, "reason": "the fifth copy this month"},
+         "the fee"),
+        (RequestEvent.ASK_CLARIFICATION, "tell us more", {}, "your answer"),
+    ],
+)  # fmt: skip
+def test_a_letter_asked_after_the_due_date_says_the_date_stays(
+    world: World, smtp: tuple[Inbox, int], fake: Faker,
+    event: RequestEvent, subject: str, kw: dict[str, object], what: str,
+) -> None:  # fmt: skip
+    inbox, port = smtp
+    # Thursday 1 October 2026: due Monday 2 November, 23 days before today
+    request_id = _receive(world, contact_email=fake.email())
+    if event is RequestEvent.ASK_CLARIFICATION:
+        _advance(world, request_id, RequestEvent.START)
+    asked = _advance(world, request_id, event, **kw)
+    assert (asked.due, asked.request.fixed_due) == (DUE, DUE)
+    letter = _letter(world, port, inbox, subject)
+    assert (
+        f"The date we must answer by stays 2 November 2026, which has passed: receiving {what} "
+        "does not give us more time."
+    ) in letter
+    for promise in ("runs from when we receive it", "runs from that day", "stops until"):
+        assert promise not in letter

@@ -41,6 +41,14 @@ def _started_erasure(world: World, subject_id: UUID, email: str) -> UUID:
     )  # fmt: skip
 
 
+def _consents_to_mondago(world: World, register: Register, subject_id: UUID) -> None:
+    record_consent(
+        world.uow(), world.clock, register, MARKETING,
+        GiveConsent(subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM,
+                    "2026.1"),
+    )  # fmt: skip
+
+
 def _with_year_end(register: Register, year_end: str) -> Register:
     org = register.organisation.model_copy(update={"financial_year_end": year_end})
     return register.model_copy(update={"organisation": org})
@@ -117,7 +125,9 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     register = register_with_tax_scope(_with_year_end(world.register, "03-31"))
     subject_id, values = _a_customer(world, fake, register)
     email = values["email"]
-    # the data was read for purposes Mondago, the group and providers may receive
+    # the data was read for purposes Mondago (with the consent naming it), the group and
+    # providers may receive
+    _consents_to_mondago(world, register, subject_id)
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         decision = authorize(
             world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,
@@ -234,6 +244,7 @@ def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake:
     one, _ = _a_customer(world, fake, world.register)
     other, _ = _a_customer(world, fake, world.register)
     gate = Gate(world.register)
+    _consents_to_mondago(world, world.register, other)
     for subject_id, actor, purpose in (
         (one, SUPPORT, "correspondence"), (other, MARKETING, "mondago_marketing"),
     ):  # fmt: skip

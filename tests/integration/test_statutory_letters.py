@@ -22,6 +22,7 @@ from faker import Faker
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
+from dataward.domain.consent import ConsentMethod
 from dataward.domain.gate import Gate
 from dataward.domain.litigation_holds import HoldGround
 from dataward.domain.register import Register
@@ -29,6 +30,7 @@ from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import ObjectionOutcome
 from dataward.domain.subjects import Actor
 from dataward.services.access_package import fulfil_access
+from dataward.services.consent import GiveConsent, record_consent
 from dataward.services.gate import authorize
 from dataward.services.litigation_holds import PlaceHold, place_hold
 from dataward.services.outbox import deliver
@@ -82,8 +84,13 @@ def _customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict
 
 
 def _disclosed(world: World, register: Register, subject_id: UUID) -> None:
-    """The person's contact data read for purposes Mondago, the group and our service
-    providers receive: they are the recipients to tell."""
+    """The person's contact data read for purposes Mondago (with the consent that names it),
+    the group and our service providers receive: they are the recipients to tell."""
+    record_consent(
+        world.uow(), world.clock, register, MARKETING,
+        GiveConsent(subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM,
+                    "2026.1"),
+    )  # fmt: skip
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         assert authorize(
             world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,

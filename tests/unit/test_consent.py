@@ -126,7 +126,9 @@ def test_consent_is_recorded_for_a_consent_purpose_on_one_of_its_channels(
     assert (recorded.state, recorded.key) == (GIVEN, ("direct_marketing", "sms"))
 
 
-@pytest.mark.parametrize("purpose", ["correspondence", "mondago_marketing", "telephony_reporting"])
+@pytest.mark.parametrize(
+    "purpose", ["correspondence", "content_and_advertising", "telephony_reporting"]
+)
 def test_consent_to_a_purpose_on_another_basis_is_refused_saying_its_basis(
     register: Register, purpose: str
 ) -> None:

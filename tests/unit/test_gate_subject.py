@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from dataward.domain.consent import ConsentState
-from dataward.domain.gate import DenialReason, Gate
+from dataward.domain.consent import ConsentKey, ConsentState
+from dataward.domain.gate import Decision, DenialReason, Gate
 from dataward.domain.register import LawfulBasis, Register, Role
 from dataward.domain.restrictions import Objection, ObjectionOutcome
 from dataward.domain.subjects import Subject
@@ -173,10 +173,10 @@ def test_an_objection_counts_from_when_it_was_upheld(gate: Gate) -> None:
     state = state_of(subject, objections=(objection,))
     earlier = NOW - timedelta(minutes=1)
     assert gate.authorize(
-        an_actor("marketing"), state, "contact", "mondago_marketing", earlier
+        an_actor("marketing"), state, "contact", "content_and_advertising", earlier
     ).allowed
     assert not gate.authorize(
-        an_actor("marketing"), state, "contact", "mondago_marketing", NOW
+        an_actor("marketing"), state, "contact", "content_and_advertising", NOW
     ).allowed
 
 
@@ -221,8 +221,14 @@ def test_a_subject_of_unknown_age_is_not_treated_as_a_child(gate: Gate, register
     assert gate.authorize(an_actor("marketing"), state, "contact", "direct_marketing", NOW).allowed
 
 
-MARKETING = ("direct_marketing", "third_party_marketing", "mondago_marketing")
-"""Ours, third parties', Mondago's: the shipped register's marketing purposes."""
+MARKETING = (
+    "content_and_advertising",
+    "direct_marketing",
+    "third_party_marketing",
+    "mondago_marketing",
+)
+"""Our advertising, our direct marketing, third parties', Mondago's: the shipped register's
+marketing purposes."""
 
 
 def test_the_shipped_register_declares_each_marketing_purpose_as_marketing(
@@ -275,9 +281,10 @@ def test_a_leap_day_child_comes_of_age_on_the_first_of_march_in_a_common_year(
     marketing = an_actor("marketing")
     on_28_february = datetime(2025, 2, 28, 12, 0, tzinfo=UTC)
     on_1_march = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-    refused = gate.authorize(marketing, state, "contact", "mondago_marketing", on_28_february)
+    advertising = "content_and_advertising"  # legitimate interests: age alone decides
+    refused = gate.authorize(marketing, state, "contact", advertising, on_28_february)
     assert refused.reason is R.SUBJECT_IS_CHILD
-    assert gate.authorize(marketing, state, "contact", "mondago_marketing", on_1_march).allowed
+    assert gate.authorize(marketing, state, "contact", advertising, on_1_march).allowed
 
 
 def test_a_birthday_is_a_uk_date_in_summer_time(gate: Gate) -> None:
@@ -287,11 +294,11 @@ def test_a_birthday_is_a_uk_date_in_summer_time(gate: Gate) -> None:
     before_midnight_in_london = datetime(2026, 6, 14, 22, 30, tzinfo=UTC)
     after_midnight_in_london = datetime(2026, 6, 14, 23, 30, tzinfo=UTC)
     refused = gate.authorize(
-        marketing, state, "contact", "mondago_marketing", before_midnight_in_london
+        marketing, state, "contact", "content_and_advertising", before_midnight_in_london
     )
     assert refused.reason is R.SUBJECT_IS_CHILD
     assert gate.authorize(
-        marketing, state, "contact", "mondago_marketing", after_midnight_in_london
+        marketing, state, "contact", "content_and_advertising", after_midnight_in_london
     ).allowed
 
 
@@ -344,10 +351,25 @@ def test_consent_to_one_purpose_does_not_open_another(gate: Gate) -> None:
 
 def test_legitimate_interests_marketing_needs_no_consent(gate: Gate) -> None:
     decision = gate.authorize(
-        an_actor("marketing"), state_of(a_subject()), "contact", "mondago_marketing", NOW
+        an_actor("marketing"), state_of(a_subject()), "contact", "content_and_advertising", NOW
     )
     assert decision.allowed
     assert decision.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS
+
+
+def test_mondago_marketing_needs_a_consent_that_names_mondago(gate: Gate) -> None:
+    marketing = an_actor("marketing")
+    subject = a_subject("marketing_contact")
+
+    def decide(consents: dict[ConsentKey, ConsentState]) -> Decision:
+        state = state_of(subject, consents=consents)
+        return gate.authorize(marketing, state, "contact", "mondago_marketing", NOW)
+
+    assert decide({}).reason is R.NO_CONSENT
+    another_company = {("third_party_marketing", "third_party"): ConsentState.GIVEN}
+    assert decide(another_company).reason is R.NO_CONSENT
+    given = decide({("mondago_marketing", "third_party"): ConsentState.GIVEN})
+    assert (given.allowed, given.lawful_basis) == (True, LawfulBasis.CONSENT)
 
 
 # -- order -------------------------------------------------------------------------------------

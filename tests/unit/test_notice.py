@@ -182,6 +182,34 @@ def test_notice_names_mondago_an_independent_controller_marketing_to_those_who_c
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_notice_says_mondago_markets_only_with_consent_and_never_on_legitimate_interests(
+    register: Register, fmt: str
+) -> None:
+    text = _text(register, fmt)
+    purpose = register.purpose("mondago_marketing")
+    consent = "Consent (Art. 6(1)(a) UK GDPR)"
+    # the purposes table: Mondago's marketing on consent, with no legitimate interest stated
+    activity = " ".join(purpose.activity.split())
+    row = text[text.index(activity) + len(activity) :].lstrip(" |")
+    categories = "Identity Data, Contact Data, Marketing and Communications Data"
+    assert row.startswith(categories)
+    cell = " " if fmt == "html" else " | "
+    assert row[len(categories) :].lstrip(" |").startswith(f"{consent}{cell}Not applicable")
+    assert "Mondago addendum" not in text
+    assert "Art. 6(1)(f))" not in text  # the addendum's legitimate interest, gone
+    # the sharing section: what it says Mondago does, and the basis it gives for it, agree
+    section = text[text.index("Sharing with Mondago Limited") :]
+    section = section[: section.index("An objection to marketing stops")]
+    assert "only to people who consented to Mondago's marketing" in section.replace("&#39;", "'")
+    (marketing_scope,) = [
+        s for s in register.recipient("mondago").scopes if "mondago_marketing" in s.purposes
+    ]
+    said = section[section.index(marketing_scope.description) :]
+    assert said[len(marketing_scope.description) :].startswith(f" Lawful basis: {consent}.")
+    assert "Legitimate interests" not in section
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_notice_says_a_child_is_never_marketed_to(register: Register, fmt: str) -> None:
     text = _text(register, fmt)
     assert (

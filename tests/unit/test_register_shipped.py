@@ -68,7 +68,7 @@ def test_mondago_receives_exactly_its_two_scopes(register: Register) -> None:
     mondago = register.recipient("mondago")
     assert [s.key for s in mondago.scopes] == ["marketing_and_sales", "contract_fulfilment"]
     marketing, fulfilment = mondago.scopes
-    assert marketing.lawful_basis is LawfulBasis.LEGITIMATE_INTERESTS
+    assert marketing.lawful_basis is LawfulBasis.CONSENT  # its marketing: only on consent
     assert fulfilment.lawful_basis is LawfulBasis.CONTRACT
     assert not any(f.startswith("telephony_activity.") for s in mondago.scopes for f in s.fields)
     # an independent controller that markets its own products: its own purposes

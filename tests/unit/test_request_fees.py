@@ -16,6 +16,7 @@ from dataward.domain.fees import (
     CEILING_PENCE,
     FeeNotAllowed,
     FeeSchedule,
+    check_further_copy,
     fee_amount,
     fee_grounds_for,
     parse_pounds,
@@ -151,3 +152,41 @@ def test_anything_else_is_refused_without_echoing_it(typed: str) -> None:
     with pytest.raises(InvalidValue) as refused:
         parse_pounds(typed)
     assert str(refused.value) == "amount: pounds and pence, like 12.50"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u0661\u0662.\u0665\u0660",  # Arabic-Indic: 12.50
+        "£\u0661\u0662",
+        "\u06f1\u06f2.\u06f5\u06f0",  # Extended Arabic-Indic (Persian, Urdu)
+        "\u0967\u0968.\u096b\u0966",  # Devanagari
+        "\uff11\uff12.\uff15\uff10",  # full width
+        "12.\uff150",  # one full-width digit among ASCII ones
+        "\u00b9\u00b2",  # superscript 12
+        "12.\u2075\u2070",  # superscript pence
+        "\U0001d7cf\U0001d7d0",  # mathematical bold 12
+    ],
+)
+def test_only_ascii_digits_are_pounds(typed: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        parse_pounds(typed)
+    assert str(refused.value) == "amount: pounds and pence, like 12.50"
+
+
+def test_a_further_copy_needs_an_access_request_that_supplied_a_copy() -> None:
+    access, erasure = RequestType.ACCESS, RequestType.ERASURE
+    for others in (
+        [(access, RequestState.COMPLETED)],
+        [(erasure, RequestState.REFUSED), (access, RequestState.PARTIALLY_COMPLETED)],
+    ):
+        check_further_copy(others, has_subject=True)  # a copy was supplied: no refusal
+    for has_subject, others in (
+        (True, []),
+        (True, [(access, RequestState.REFUSED), (access, RequestState.WITHDRAWN)]),
+        (True, [(access, RequestState.IN_PROGRESS), (erasure, RequestState.COMPLETED)]),
+        (True, [(RequestType.PORTABILITY, RequestState.COMPLETED)]),
+        (False, [(access, RequestState.COMPLETED)]),  # whose? nobody's: no copy before
+    ):
+        with pytest.raises(FeeNotAllowed, match=r"^ground: further_copy is for copies after"):
+            check_further_copy(others, has_subject=has_subject)

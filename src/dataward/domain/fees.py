@@ -6,7 +6,9 @@ administrative cost of answering (staff time, copying, postage), may be charged 
 
 - for a request that is manifestly unfounded or excessive, repetitive ones included
   (UK GDPR Art. 12(5)): whatever the right, among those Art. 12(5) covers (Arts. 15 to 22);
-- for further copies of the data an access request asks for (Art. 15(3)): access only.
+- for further copies of the data an access request asks for (Art. 15(3)): access only, and
+  only once a copy was supplied: an earlier access request of the same subject completed (or
+  partially completed). A request that names no subject cannot have had one.
 
 A withdrawal of consent is never charged for: it must be as easy as giving it (Art. 7(3)),
 and Art. 12(5) does not reach it. A complaint takes no fee either (the state machine refuses).
@@ -19,13 +21,14 @@ an `int`; nothing here is a float.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final, Self
 
 from pydantic import BaseModel, Field, model_validator
 
 from dataward.domain.errors import InvalidValue, OutOfRange
 from dataward.domain.register_terms import MODEL_CONFIG, NonEmpty
-from dataward.domain.request_terms import FeeGround, RequestType
+from dataward.domain.request_terms import FeeGround, RequestState, RequestType
 
 CEILING_PENCE: Final = 100_000
 """£1,000: no schedule may allow more for answering one request."""
@@ -45,7 +48,8 @@ _GROUNDS: Final = {
 
 class FeeNotAllowed(InvalidValue):
     """A fee on a ground the law does not allow for the request's right (the ground named,
-    with the ones it allows); the request is unchanged."""
+    with the ones it allows), or a further-copy fee where no copy was supplied before; the
+    request is unchanged."""
 
     code = "fee_not_allowed"
 
@@ -70,6 +74,32 @@ def check_fee_ground(kind: RequestType, ground: FeeGround) -> None:
         "ground",
         f"{ground.value} is a fee ground for access requests only (Art. 15(3)); for "
         f"{a_request}: {' or '.join(g.value for g in allowed)}",
+    )
+
+
+COPY_SUPPLIED: Final = frozenset({RequestState.COMPLETED, RequestState.PARTIALLY_COMPLETED})
+"""The states of an access request that supplied a copy of the data."""
+
+
+def check_further_copy(
+    others: Iterable[tuple[RequestType, RequestState]], *, has_subject: bool
+) -> None:
+    """`FeeNotAllowed` unless a copy was supplied before: one of `others` (the subject's other
+    requests, as kind and state) is an access request completed or partially completed. A
+    request that names no subject (`has_subject` false) cannot have had a copy before."""
+    if has_subject and any(
+        kind is RequestType.ACCESS and state in COPY_SUPPLIED for kind, state in others
+    ):
+        return
+    why = (
+        "no earlier access request of this subject was completed"
+        if has_subject
+        else "the request names no subject, so no copy was supplied before"
+    )
+    raise FeeNotAllowed(
+        "ground",
+        f"{FeeGround.FURTHER_COPY.value} is for copies after the first (Art. 15(3)): {why}; "
+        f"{' or '.join(g.value for g in _ANY_RIGHT)}",
     )
 
 
@@ -130,12 +160,13 @@ def pounds(pence: int) -> str:
     return f"£{whole:,}.{part:02d}"
 
 
-_POUNDS = re.compile(r"£?(\d{1,7})(?:\.(\d{2}))?")
+_POUNDS = re.compile(r"£?([0-9]{1,7})(?:\.([0-9]{2}))?")
+"""ASCII digits only: `\\d` would take any script's (Arabic-Indic 12.50 read as £12.50)."""
 
 
 def parse_pounds(text: str) -> int:
-    """An amount typed in pounds (`12.50`, `£12.50`, `12`) as whole pence, exactly;
-    `InvalidValue` (naming the form, never echoing the text) for anything else."""
+    """An amount typed in pounds (`12.50`, `£12.50`, `12`) as whole pence, exactly, in ASCII
+    digits; `InvalidValue` (naming the form, never echoing the text) for anything else."""
     found = _POUNDS.fullmatch(text.strip())
     if found is None:
         raise InvalidValue("amount", "pounds and pence, like 12.50")

@@ -22,7 +22,7 @@ from dataward.domain.bounds import check_day
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, WriteConflict
-from dataward.domain.fees import fee_amount
+from dataward.domain.fees import check_further_copy, fee_amount
 from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
 from dataward.domain.register import LawfulBasis, Register, StaffAction
@@ -346,6 +346,8 @@ def apply_step(
         request, step.event, at=now, actor=actor.id, holidays=holidays, ground=step.ground,
         reason=step.reason, on=step.on, amount=amount,
     )  # fmt: skip
+    if step.event is RequestEvent.ASK_FEE and step.ground is FeeGround.FURTHER_COPY:
+        _copy_supplied_before(uow, request)
     due = deadline(changed, holidays)
     if not uow.requests.save(changed, version=version, due=due, change=change):
         raise WriteConflict("the request was changed meanwhile: read it again")
@@ -364,6 +366,16 @@ def apply_step(
         audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
     )
     return RequestView(changed, due, uow.requests.flag_of(changed.id), step.outcome)
+
+
+def _copy_supplied_before(uow: UnitOfWork, request: RightsRequest) -> None:
+    """`FeeNotAllowed` unless an earlier access request of the subject supplied a copy, which
+    a further-copy fee needs (Art. 15(3))."""
+    subject = request.subject_id
+    others = () if subject is None else uow.requests.for_subject(subject)
+    check_further_copy(
+        ((r.type, r.state) for r in others if r.id != request.id), has_subject=subject is not None
+    )
 
 
 def request_queue(

@@ -121,7 +121,8 @@ class EventIn(BaseModel):
     ground: str | None = Field(
         None,
         description="For ask_fee: manifestly_unfounded, manifestly_excessive or further_copy; "
-        "(further_copy for access requests only); "
+        "(further_copy for an access request only, once an earlier access request of the "
+        "same subject was completed); "
         "for refuse: manifestly_unfounded or manifestly_excessive; for authority_received: "
         "written_authority, power_of_attorney, parental_responsibility, court_deputyship or "
         "solicitor",

@@ -123,7 +123,8 @@ def advance(
         str | None,
         typer.Option(
             help="For ask_fee: manifestly_unfounded, manifestly_excessive, or further_copy "
-            "(access requests only). For refuse: manifestly_unfounded or "
+            "(an access request only, once an earlier access request of the same subject was "
+            "completed). For refuse: manifestly_unfounded or "
             "manifestly_excessive. For authority_received, the proof: written_authority, "
             "power_of_attorney, parental_responsibility, court_deputyship, solicitor."
         ),
