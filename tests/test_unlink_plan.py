@@ -17,6 +17,8 @@ from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.unlink_plan import unlink_plan
 from dataward.bootstrap import bootstrap
 from dataward.config import Settings
+from dataward.domain.clock import FixedClock
+from tests.builders import NOW
 
 REFERENCE = re.compile(
     r"^(subject_id|subject_ref|caller_ref|callee_ref|agent_ref|controller_contact)$"
@@ -67,7 +69,7 @@ def test_the_reference_finder_finds_what_it_should() -> None:
 
 
 def test_bootstrap_binds_the_plan_into_every_unit_of_work(tmp_path: object) -> None:
-    wired = bootstrap(Settings(data_dir=tmp_path))  # type: ignore[arg-type]
+    wired = bootstrap(Settings(data_dir=tmp_path), clock=FixedClock(NOW))  # type: ignore[arg-type]
     assert [s.name for s in wired.unlink] == [s.name for s in unlink_plan()]
     assert wired.uow()._unlink == wired.unlink
 
