@@ -248,3 +248,18 @@ def test_a_letter_asked_after_the_due_date_says_the_date_stays(
     ) in letter
     for promise in ("runs from when we receive it", "runs from that day", "stops until"):
         assert promise not in letter
+
+
+def test_an_acknowledgement_of_a_request_entered_after_its_due_date_promises_no_past_date(
+    world: World, smtp: tuple[Inbox, int], fake: Faker
+) -> None:
+    """A letter that came by post on 1 October and is entered today, after its due date of
+    2 November: the acknowledgement says that date has passed, not "we will answer it by"."""
+    inbox, port = smtp
+    _receive(world, contact_email=fake.email())
+    _receive(world, received=date(2026, 11, 20), contact_email=fake.email())
+    _send(world, port)
+    late, in_time = (" ".join(_text(m).split()) for m in inbox.messages)
+    assert "The date we had to answer it by, 2 November 2026, has passed" in late
+    assert "We will answer it by" not in late
+    assert "We will answer it by 21 December 2026" in in_time

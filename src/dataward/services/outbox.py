@@ -19,7 +19,7 @@ from typing import Any
 from dataward.domain.clock import Clock
 from dataward.domain.errors import KeyUnavailable
 from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent, RightsRequest
+from dataward.domain.requests import RequestEvent, RightsRequest, uk_date
 from dataward.services.ports import Mailer, UnitOfWork, Vault
 
 MAX_ATTEMPTS = 8
@@ -90,6 +90,7 @@ def deliver(
         try:
             contact = json.loads(vault.open(str(request.id), sealed)) if sealed else {}
             context = _context(request, due_on, register, contact, events, letter)
+            context["today"] = uk_date(now)  # a date already past is not promised
             if payload is not None:  # e.g. a one-time code, sealed until it is sent
                 context["payload"] = vault.open(str(request.id), payload)
             context["details"] = letter_details(letter, context, register, known)

@@ -79,6 +79,7 @@ def render_letter(
     payload: str = "",
     requester_email: str = "",
     details: Mapping[str, Any] | None = None,
+    today: date | None = None,
 ) -> tuple[str, str]:
     """(subject line, body) of a letter; the subject names no person. `details` are the facts
     the outbox gathered for it (`services.outbox.letter_details`)."""
@@ -89,6 +90,7 @@ def render_letter(
         "kind": _KIND_WORDS[request.type],
         "complaint": request.type is RequestType.COMPLAINT,
         "due": due,
+        "today": today or due,  # the UK date it is sent: a due date before it has passed
         "reason": reason or "",
         "ground_words": _GROUND_WORDS.get(ground.value, "") if ground else "",
         "partial": partial,
