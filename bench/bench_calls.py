@@ -64,9 +64,9 @@ from dataward.adapters.ingest.files import file_source
 from dataward.domain.acd import Period
 from dataward.domain.gate import Gate
 from dataward.domain.subjects import Actor
-from dataward.services.call_access import calls_of_subject
-from dataward.services.ingest import ingest
-from dataward.services.reports import AcdReport, ReportBy, acd_report
+from dataward.services.calls.access import calls_of_subject
+from dataward.services.calls.ingest import ingest
+from dataward.services.calls.reports import AcdReport, ReportBy, acd_report
 
 OPERATOR = Actor(id="bench", role="operator")
 ADMIN = Actor(id="admin", role="tenant_admin", tenant_id=TENANT)

@@ -20,7 +20,7 @@ from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.clock import FixedClock
-from dataward.services.register import ActiveRegister, store_register
+from dataward.services.register.store import ActiveRegister, store_register
 
 
 def main() -> None:

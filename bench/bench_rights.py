@@ -63,9 +63,9 @@ from bench.timing import Timing, report
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestType
 from dataward.domain.subject_package import SubjectPackage
-from dataward.services.access_package import fulfil_access
-from dataward.services.call_access import calls_of_subject
-from dataward.services.rights_erasure import fulfil_erasure
+from dataward.services.calls.access import calls_of_subject
+from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.erasure import fulfil_erasure
 
 T = TypeVar("T")
 ACCESS_CALLS = 1000

@@ -31,8 +31,8 @@ from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
-from dataward.services.erasure import shred
-from dataward.services.subjects import NewSubject, create_subjects, find_subject
+from dataward.services.processing.erasure import shred
+from dataward.services.subjects.registry import NewSubject, create_subjects, find_subject
 
 TENANT = "bench-tenant"
 ACTOR = Actor(id="bench", role="dco")

@@ -33,8 +33,8 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests import RequestEvent, RequestType
 from dataward.domain.subject_package import SubjectPackage
 from dataward.domain.subjects import Actor
-from dataward.services.requests import NewRequest, advance, receive_request
-from dataward.services.subjects import NewSubject, create_subjects
+from dataward.services.rights.requests import NewRequest, advance, receive_request
+from dataward.services.subjects.registry import NewSubject, create_subjects
 
 SPAN_S = 730 * 86_400
 _CHUNK = 1_000_000

@@ -50,10 +50,10 @@ def _is_port(name: str) -> bool:
 
 
 KNOWN: dict[tuple[str, str], str] = {
-    ("services/package_delivery.py", "dataward.adapters.documents.subject_export"): (
+    ("services/rights/delivery.py", "dataward.adapters.documents.subject_export"): (
         "the package renderer becomes a port bound in bootstrap"
     ),
-    ("services/quarantine.py", "dataward.adapters.ingest.files"): (
+    ("services/quarantine/lines.py", "dataward.adapters.ingest.files"): (
         "a replay's source is made by a port bound in bootstrap"
     ),
 }
@@ -87,8 +87,7 @@ def _breaks(layer: str, module: str) -> bool:
     if any(module == bad or module.startswith(f"{bad}.") for bad in OUTSIDE[layer]):
         return True
     if layer == "adapters" and module.startswith("dataward.services."):
-        name = module.removeprefix("dataward.services.").split(".")[0]
-        return not _is_port(name)
+        return not _is_port(module.rsplit(".", 1)[-1])
     return False
 
 

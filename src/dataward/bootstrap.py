@@ -21,7 +21,7 @@ from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.gate import Gate
 from dataward.domain.register_document import LoadedRegister
-from dataward.services.register import ActiveRegister
+from dataward.services.register.store import ActiveRegister
 
 
 def parse_stored(document: str, source: str) -> LoadedRegister:

@@ -14,8 +14,8 @@ from dataward.bootstrap import Container
 from dataward.domain import ingest_names
 from dataward.domain.errors import DatawardError
 from dataward.services.ports import Parser
-from dataward.services.quarantine_upgrade import reindex_quarantine, upgrade_legacy_quarantine
-from dataward.services.register import RegisterLoaded, store_register
+from dataward.services.quarantine.upgrade import reindex_quarantine, upgrade_legacy_quarantine
+from dataward.services.register.store import RegisterLoaded, store_register
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def name_digest(container: Container) -> NameDigest:
 def upgrade_quarantine(container: Container) -> int:
     """Re-seal under keys of their own, and index, the lines quarantined before each line had
     a key (revision 0017), and index again the lines indexed before a line's fields were told
-    apart (revision 0021; `services.quarantine_upgrade`); how many ingests were re-sealed.
+    apart (revision 0021; `services.quarantine.upgrade`); how many ingests were re-sealed.
     Nothing on a schema short of 0021, whose quarantine this code does not read."""
     if not has_column(container.engine, "call_quarantine", "parties_from"):
         return 0

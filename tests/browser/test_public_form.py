@@ -10,7 +10,7 @@ import pytest
 from faker import Faker
 
 from dataward.domain.subjects import Actor
-from dataward.services.requests import request_queue
+from dataward.services.rights.requests import request_queue
 from tests.browser.conftest import Live
 
 pytestmark = pytest.mark.browser

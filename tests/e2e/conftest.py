@@ -23,7 +23,7 @@ from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli import common
 from dataward.entrypoints.cli.main import app
 from dataward.installation import initialise
-from dataward.services.staff import issue_token
+from dataward.services.organisation.staff import issue_token
 from tests.builders import NOW, a_tenant
 
 SETUP = Actor(id="test-setup", role="dco")

@@ -41,8 +41,8 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
-from dataward.services.outbox import deliver
-from dataward.services.staff import issue_token
+from dataward.services.organisation.staff import issue_token
+from dataward.services.rights.outbox import deliver
 from tests.builders import EVIDENCE, NOW, SAMPLE_RETENTION
 
 SETUP = Actor(id="fuzz-setup", role="dco")

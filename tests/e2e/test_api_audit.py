@@ -18,7 +18,7 @@ from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
 from dataward.services.audit import record
-from dataward.services.staff import issue_token
+from dataward.services.organisation.staff import issue_token
 from tests.e2e.conftest import SETUP
 
 

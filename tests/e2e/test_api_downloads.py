@@ -8,9 +8,9 @@ from faker import Faker
 
 from dataward.domain.requests import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.access_package import fulfil_access
-from dataward.services.requests import NewRequest, advance, receive_request
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.requests import NewRequest, advance, receive_request
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import EVIDENCE
 from tests.e2e.conftest import Api
 

@@ -14,7 +14,7 @@ from dataward.adapters.ingest.mapping import MappingInvalid
 from dataward.domain.register_checks import Problem
 from dataward.domain.telephony import SourceLocation
 from dataward.entrypoints.api import errors
-from dataward.services import tenants
+from dataward.services.organisation import tenants
 from tests.e2e.conftest import Api
 
 

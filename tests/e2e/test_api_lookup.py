@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from dataward.services import lookup
+from dataward.services.processing import lookup
 from tests.e2e.conftest import Api
 
 

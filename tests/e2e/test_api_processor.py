@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from faker import Faker
 
-from dataward.services.staff import issue_token
+from dataward.services.organisation.staff import issue_token
 from tests.builders import SAMPLE_RETENTION
 from tests.e2e.conftest import SETUP, Api
 from tests.samples import sample

@@ -7,7 +7,7 @@ from typing import Any
 
 from faker import Faker
 
-from dataward.services.staff import revoke
+from dataward.services.organisation.staff import revoke
 from tests.e2e.conftest import SETUP, Api
 
 

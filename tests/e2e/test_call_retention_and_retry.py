@@ -18,9 +18,9 @@ from dataward.adapters.vault.keystore import SqlVault
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli.main import app
-from dataward.services.orphan_keys import GRACE, destroy_orphan_keys
-from dataward.services.staff import issue_token
-from dataward.services.subjects import find_subject
+from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
+from dataward.services.organisation.staff import issue_token
+from dataward.services.subjects.registry import find_subject
 from tests.e2e.conftest import SETUP, Api
 
 runner = CliRunner()

@@ -46,7 +46,7 @@ from dataward.config import Settings
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.cli import common
 from dataward.entrypoints.cli.main import app
-from dataward.services.register import ActiveRegister
+from dataward.services.register.store import ActiveRegister
 from tests.builders import NOW
 from tests.conftest import POSTGRES_URL
 from tests.support.cli_tree import annotation, arguments, bounded, leaves, takes_value

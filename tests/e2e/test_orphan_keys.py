@@ -32,7 +32,7 @@ from dataward.adapters.sql.vault_tables import subjects
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.adapters.vault.keystore_tables import data_keys, key_batches
 from dataward.domain.clock import FixedClock
-from dataward.services.orphan_keys import GRACE, OrphanSweep, destroy_orphan_keys
+from dataward.services.keys.orphans import GRACE, OrphanSweep, destroy_orphan_keys
 
 pytestmark = pytest.mark.processes
 

@@ -16,7 +16,7 @@ from faker import Faker
 from typer.testing import CliRunner
 
 from dataward.entrypoints.cli.main import app
-from dataward.services.ropa_controllers import NO_CONTACT
+from dataward.services.register.controllers import NO_CONTACT
 from tests.e2e.conftest import Api
 from tests.e2e.test_api_register import assert_error_shape
 

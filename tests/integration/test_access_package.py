@@ -21,12 +21,12 @@ from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor
 from dataward.domain.telephony import Direction, Disposition
-from dataward.services.access_package import fulfil_access
-from dataward.services.consent import GiveConsent, record_consent
-from dataward.services.download_links import DownloadGone, DownloadNotFound, redeem_download
-from dataward.services.requests import NewRequest, receive_request, request_timeline
-from dataward.services.restrictions import ApplyRestriction, apply_restriction
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.processing.consent import GiveConsent, record_consent
+from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
+from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.downloads import DownloadGone, DownloadNotFound, redeem_download
+from dataward.services.rights.requests import NewRequest, receive_request, request_timeline
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A
 from tests.integration.test_letters import Inbox, _send, _text, smtp  # noqa: F401 - fixture
 from tests.integration.world import World
@@ -271,7 +271,7 @@ def test_a_request_not_started_is_refused_and_issues_no_link(world: World, fake:
 
 
 def test_a_supplementary_statement_is_part_of_the_answer(world: World, fake: Faker) -> None:
-    from dataward.services.rectification import fulfil_rectification
+    from dataward.services.rights.rectification import fulfil_rectification
 
     email = fake.email()
     subject = create_subject(

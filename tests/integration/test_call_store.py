@@ -20,17 +20,17 @@ from dataward.domain.errors import AccessDenied, ActionNotAllowed, NoSuchSubject
 from dataward.domain.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.domain.telephony import Disposition
-from dataward.services.call_access import CallView, calls_of_subject
-from dataward.services.erasure import shred
-from dataward.services.ingest import IngestRejected, ingest
-from dataward.services.quarantine import (
+from dataward.services.calls.access import CallView, calls_of_subject
+from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.processing.erasure import shred
+from dataward.services.quarantine.lines import (
     QuarantineRefused,
     discard_quarantine,
     export_quarantine,
     list_quarantine,
     replay_quarantine,
 )
-from dataward.services.subjects import find_subject
+from dataward.services.subjects.registry import find_subject
 from tests.builders import TENANT_A, TENANT_B, a_tenant
 from tests.integration.world import World
 from tests.samples import sample

@@ -1,5 +1,5 @@
 """A child's contact details never leave the vault for marketing, whatever the purpose's basis:
-on real databases, through the door every read takes (`services.disclosure`)."""
+on real databases, through the door every read takes (`services.processing.disclosure`)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from dataward.adapters.register_file import load_register_file
 from dataward.domain.consent import ConsentMethod
 from dataward.domain.errors import AccessDenied
 from dataward.domain.gate import Gate
-from dataward.services.consent import GiveConsent, record_consent
-from dataward.services.disclosure import read_identifiers
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.processing.consent import GiveConsent, record_consent
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import an_actor
 from tests.integration.world import World
 

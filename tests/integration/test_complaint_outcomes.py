@@ -25,16 +25,20 @@ from dataward.domain.requests import (
     urgency,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.complaints import ComplaintOutcome, complaint_outcome, complete_complaint
-from dataward.services.erasure import shred
-from dataward.services.requests import (
+from dataward.services.processing.erasure import shred
+from dataward.services.rights.complaints import (
+    ComplaintOutcome,
+    complaint_outcome,
+    complete_complaint,
+)
+from dataward.services.rights.requests import (
     NewRequest,
     advance,
     receive_request,
     request_queue,
     request_timeline,
 )
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 

@@ -33,17 +33,22 @@ from dataward.domain.restrictions import (
     RestrictionGround,
 )
 from dataward.domain.subjects import Subject
-from dataward.services.consent import GiveConsent, WithdrawConsent, record_consent, withdraw_consent
-from dataward.services.disclosure import read_identifiers
-from dataward.services.gate import authorize
-from dataward.services.objections import RecordObjection, record_objection
-from dataward.services.restrictions import (
+from dataward.services.processing.consent import (
+    GiveConsent,
+    WithdrawConsent,
+    record_consent,
+    withdraw_consent,
+)
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import authorize
+from dataward.services.processing.objections import RecordObjection, record_objection
+from dataward.services.processing.restrictions import (
     ApplyRestriction,
     LiftRestriction,
     apply_restriction,
     lift_restriction,
 )
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import (
     EVERYTHING,
     a_subject,

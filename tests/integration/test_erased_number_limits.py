@@ -15,9 +15,9 @@ from dataward.adapters.sql.call_tables import calls
 from dataward.adapters.sql.erased_numbers import erased_numbers
 from dataward.adapters.sql.tenants import tenants
 from dataward.adapters.sql.vault_tables import subjects, tombstones
-from dataward.services.erased_numbers import expire_erased_numbers
-from dataward.services.erasure import shred
-from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.processing.erased_numbers import expire_erased_numbers
+from dataward.services.processing.erasure import shred
 from tests.integration.test_erased_numbers import (
     DCO,
     NUMBER,

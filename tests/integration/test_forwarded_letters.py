@@ -17,10 +17,10 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
 from dataward.domain.requests import DueFor, RequestRefused, RequestType, due_for
 from dataward.domain.subjects import Actor
-from dataward.services.outbox import deliver
-from dataward.services.processor import forward_to_controller
-from dataward.services.requests import NewRequest, receive_request
-from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.rights.outbox import deliver
+from dataward.services.rights.processor import forward_to_controller
+from dataward.services.rights.requests import NewRequest, receive_request
 from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
 

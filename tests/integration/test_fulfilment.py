@@ -10,10 +10,10 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.consent import ConsentMethod, ConsentState
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.consent import GiveConsent, consent_state_for, record_consent
-from dataward.services.fulfilment import fulfil_withdrawal
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
+from dataward.services.rights.fulfilment import fulfil_withdrawal
+from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")

@@ -9,9 +9,9 @@ import pytest
 
 from dataward.adapters.ingest.files import text_source
 from dataward.domain.subjects import Actor
-from dataward.services.ingest import IngestRejected, ingest
-from dataward.services.quarantine import list_quarantine
-from dataward.services.subjects import find_subject
+from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.quarantine.lines import list_quarantine
+from dataward.services.subjects.registry import find_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World
 

@@ -18,8 +18,8 @@ from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.domain.line_parties import MAX_LINE, TOO_LONG
 from dataward.domain.subjects import Actor
 from dataward.domain.telephony import BadRecord, ParsedItem, RawCall
-from dataward.services.ingest import IngestRejected, ingest
-from dataward.services.quarantine import list_quarantine
+from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.quarantine.lines import list_quarantine
 from tests.builders import TENANT_A
 from tests.integration.world import World
 from tests.strategies import GENERIC_MAPPING, LAYOUTS, fuzz_settings, hostile_file, parser_for

@@ -20,9 +20,9 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.ingest_names import NAME_DIGEST, name_digest
 from dataward.domain.subjects import Actor
-from dataward.services.ingest import ingest
-from dataward.services.ingest_names import find_ingests
-from dataward.services.quarantine import list_quarantine
+from dataward.services.calls.ingest import ingest
+from dataward.services.calls.names import find_ingests
+from dataward.services.quarantine.lines import list_quarantine
 from tests.builders import NOW, TENANT_A, TENANT_B
 from tests.integration.world import World
 

@@ -27,10 +27,10 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyBatchLost
 from dataward.domain.requests import RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.ingest import ingest
-from dataward.services.orphan_keys import GRACE, OrphanSweep, destroy_orphan_keys
-from dataward.services.requests import NewRequest, receive_request
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.calls.ingest import ingest
+from dataward.services.keys.orphans import GRACE, OrphanSweep, destroy_orphan_keys
+from dataward.services.rights.requests import NewRequest, receive_request
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World
 

@@ -16,9 +16,9 @@ from dataward.adapters.vault.keystore_tables import data_keys, key_batches
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyBatchLost
 from dataward.domain.subjects import Actor
-from dataward.services.ingest import ingest
-from dataward.services.orphan_keys import GRACE, destroy_orphan_keys
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.calls.ingest import ingest
+from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World
 

@@ -21,9 +21,9 @@ from dataward.adapters.sql.requests import verification_codes
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests import RefusalGround, RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.outbox import deliver
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
-from dataward.services.verification import check_code, send_code
+from dataward.services.rights.outbox import deliver
+from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights.verification import check_code, send_code
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -234,8 +234,8 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
     from dataward.adapters.mail.letters import SUBJECTS
     from dataward.domain.gate import Gate
     from dataward.domain.requests import LETTER_FOR, FeeGround
-    from dataward.services.processor import forward_to_controller
-    from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+    from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+    from dataward.services.rights.processor import forward_to_controller
 
     inbox, port = smtp
 

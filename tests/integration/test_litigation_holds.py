@@ -34,9 +34,9 @@ from dataward.domain.litigation_holds import (
 )
 from dataward.domain.requests import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason
-from dataward.services.erasure import shred
-from dataward.services.gate import authorize
-from dataward.services.litigation_holds import (
+from dataward.services.processing.erasure import shred
+from dataward.services.processing.gate import authorize
+from dataward.services.processing.holds import (
     PlaceHold,
     lift_hold,
     list_holds,
@@ -44,10 +44,10 @@ from dataward.services.litigation_holds import (
     read_hold,
     review_hold,
 )
-from dataward.services.relationship import RelationshipDates, record_relationship
-from dataward.services.requests import NewRequest, request_timeline
-from dataward.services.rights_erasure import finish_held_erasures, fulfil_erasure
-from dataward.services.subjects import NewSubject, create_subject, find_subject
+from dataward.services.rights.erasure import finish_held_erasures, fulfil_erasure
+from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
+from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 from tests.builders import TENANT_A, TENANT_B, an_actor
 from tests.integration.world import World
 

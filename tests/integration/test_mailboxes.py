@@ -11,10 +11,10 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.disclosure import read_identifiers
-from dataward.services.gate import authorize
-from dataward.services.requests import NewRequest, RequestView, receive_public_request
-from dataward.services.subjects import NewSubject, create_subject, find_subject
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import authorize
+from dataward.services.rights.requests import NewRequest, RequestView, receive_public_request
+from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
 from tests.builders import NOW
 from tests.integration.world import World
 

@@ -15,9 +15,14 @@ from dataward.domain.consent import ConsentMethod
 from dataward.domain.errors import AccessDenied
 from dataward.domain.gate import Gate
 from dataward.domain.register import LawfulBasis
-from dataward.services.consent import GiveConsent, WithdrawConsent, record_consent, withdraw_consent
-from dataward.services.disclosure import read_identifiers
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.processing.consent import (
+    GiveConsent,
+    WithdrawConsent,
+    record_consent,
+    withdraw_consent,
+)
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import an_actor
 from tests.integration.world import World
 

@@ -10,8 +10,8 @@ import pytest
 from dataward.adapters.ingest.files import text_source
 from dataward.domain.calls import IngestReport
 from dataward.domain.subjects import Actor
-from dataward.services.ingest import ingest
-from dataward.services.subjects import find_subject
+from dataward.services.calls.ingest import ingest
+from dataward.services.subjects.registry import find_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World
 

@@ -19,12 +19,16 @@ from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.ingest import ingest
-from dataward.services.outbox import deliver
-from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
-from dataward.services.subjects import find_subject
-from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.calls.ingest import ingest
+from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.rights.outbox import deliver
+from dataward.services.rights.processor import (
+    Instruction,
+    carry_out_instruction,
+    forward_to_controller,
+)
+from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.subjects.registry import find_subject
 from tests.builders import SAMPLE_RETENTION
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World

@@ -20,19 +20,23 @@ from dataward.domain.register import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests import RequestType
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, ErasureReason
-from dataward.services.erasure import shred
-from dataward.services.ingest import ingest
-from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
-from dataward.services.processor_limits import ControllerInstructionRequired
-from dataward.services.requests import NewRequest, receive_request
-from dataward.services.restrictions import (
+from dataward.services.calls.ingest import ingest
+from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.processing.erasure import shred
+from dataward.services.processing.processor_limits import ControllerInstructionRequired
+from dataward.services.processing.restrictions import (
     ApplyRestriction,
     LiftRestriction,
     apply_restriction,
     lift_restriction,
 )
-from dataward.services.subjects import NewSubject, create_subject
-from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.rights.processor import (
+    Instruction,
+    carry_out_instruction,
+    forward_to_controller,
+)
+from dataward.services.rights.requests import NewRequest, receive_request
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")

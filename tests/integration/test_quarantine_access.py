@@ -13,10 +13,14 @@ from faker import Faker
 from dataward.domain.errors import ActionNotAllowed, InvalidIdentifier
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestType
-from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
-from dataward.services.quarantine import discard_quarantine, find_quarantined, list_quarantine
-from dataward.services.requests import NewRequest, receive_request
-from dataward.services.subjects import find_subject
+from dataward.services.quarantine.lines import discard_quarantine, find_quarantined, list_quarantine
+from dataward.services.rights.processor import (
+    Instruction,
+    carry_out_instruction,
+    forward_to_controller,
+)
+from dataward.services.rights.requests import NewRequest, receive_request
+from dataward.services.subjects.registry import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     DCO,

@@ -16,10 +16,10 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
-from dataward.services.erasure import shred
-from dataward.services.ingest import ingest
-from dataward.services.quarantine import list_quarantine
-from dataward.services.subjects import find_subject
+from dataward.services.calls.ingest import ingest
+from dataward.services.processing.erasure import shred
+from dataward.services.quarantine.lines import list_quarantine
+from dataward.services.subjects.registry import find_subject
 from tests.integration.test_quarantine_erasure import (
     EPOCH,
     OPERATOR,

@@ -16,15 +16,15 @@ from sqlalchemy import func, select
 
 from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
 from dataward.adapters.vault.keystore_tables import data_keys
-from dataward.services.erased_numbers import expire_erased_numbers
-from dataward.services.erasure import shred
-from dataward.services.quarantine import (
+from dataward.services.processing.erased_numbers import expire_erased_numbers
+from dataward.services.processing.erasure import shred
+from dataward.services.quarantine.lines import (
     QuarantineRefused,
     export_quarantine,
     find_quarantined,
     list_quarantine,
 )
-from dataward.services.subjects import find_subject
+from dataward.services.subjects.registry import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,

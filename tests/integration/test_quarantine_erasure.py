@@ -20,19 +20,23 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.erasure import shred
-from dataward.services.ingest import IngestRejected, ingest
-from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
-from dataward.services.quarantine import (
+from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.processing.erasure import shred
+from dataward.services.quarantine.lines import (
     discard_quarantine,
     export_quarantine,
     list_quarantine,
     replay_quarantine,
 )
-from dataward.services.requests import NewRequest, receive_request
-from dataward.services.rights_erasure import fulfil_erasure
-from dataward.services.subjects import find_subject
-from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.processor import (
+    Instruction,
+    carry_out_instruction,
+    forward_to_controller,
+)
+from dataward.services.rights.requests import NewRequest, receive_request
+from dataward.services.subjects.registry import find_subject
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")

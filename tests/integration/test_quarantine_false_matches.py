@@ -12,10 +12,10 @@ import pytest
 from faker import Faker
 
 from dataward.domain.gate import Gate
-from dataward.services.erasure import shred
-from dataward.services.processor import Instruction, carry_out_instruction
-from dataward.services.quarantine import QuarantinedText, find_quarantined, list_quarantine
-from dataward.services.subjects import find_subject
+from dataward.services.processing.erasure import shred
+from dataward.services.quarantine.lines import QuarantinedText, find_quarantined, list_quarantine
+from dataward.services.rights.processor import Instruction, carry_out_instruction
+from dataward.services.subjects.registry import find_subject
 from tests.integration.test_quarantine_access import _forwarded
 from tests.integration.test_quarantine_erasure import (
     ADMIN,

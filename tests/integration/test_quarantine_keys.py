@@ -22,12 +22,16 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import SqlVault
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyUnavailable
-from dataward.services.erasure import finish_erasures, shred
-from dataward.services.ingest import ingest
-from dataward.services.orphan_keys import GRACE, destroy_orphan_keys
-from dataward.services.quarantine import discard_quarantine, export_quarantine, list_quarantine
-from dataward.services.quarantine_ports import NewQuarantineLine
-from dataward.services.subjects import find_subject
+from dataward.services.calls.ingest import ingest
+from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
+from dataward.services.processing.erasure import finish_erasures, shred
+from dataward.services.quarantine.lines import (
+    discard_quarantine,
+    export_quarantine,
+    list_quarantine,
+)
+from dataward.services.quarantine.ports import NewQuarantineLine
+from dataward.services.subjects.registry import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,

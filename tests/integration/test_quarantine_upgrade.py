@@ -16,18 +16,18 @@ from dataward.adapters.ingest.asterisk_queue_log import AsteriskQueueLogParser
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.call_tables import call_quarantine
 from dataward.installation import parser_for
-from dataward.services.erased_numbers import (
+from dataward.services.processing.erased_numbers import (
     erased_digest,
     erased_number_key,
     kept_until,
     recorded_time,
 )
-from dataward.services.erasure import shred
-from dataward.services.quarantine import export_quarantine, find_quarantined, list_quarantine
-from dataward.services.quarantine_ports import BY_FIELDS, BY_LINE, QuarantinedLine
-from dataward.services.quarantine_upgrade import reindex_quarantine, upgrade_legacy_quarantine
-from dataward.services.quarantine_writer import line_parties
-from dataward.services.subjects import find_subject
+from dataward.services.processing.erasure import shred
+from dataward.services.quarantine.lines import export_quarantine, find_quarantined, list_quarantine
+from dataward.services.quarantine.ports import BY_FIELDS, BY_LINE, QuarantinedLine
+from dataward.services.quarantine.upgrade import reindex_quarantine, upgrade_legacy_quarantine
+from dataward.services.quarantine.writer import line_parties
+from dataward.services.subjects.registry import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -90,8 +90,8 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
     _tenant(world, fake)
     caller, other = Caller(fake), Caller(fake)
     with world.uow() as uow:  # the caller, known from a call that landed
-        from dataward.services.call_parties import PartyResolver
-        from dataward.services.key_batches import INGEST, KeyBatch
+        from dataward.services.calls.parties import PartyResolver
+        from dataward.services.keys.batches import INGEST, KeyBatch
 
         tenant = uow.tenants.get(TENANT)
         assert tenant is not None

@@ -11,11 +11,11 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.disclosure import read_identifiers
-from dataward.services.gate import authorize
-from dataward.services.rectification import fulfil_rectification, supplementary_statements
-from dataward.services.requests import NewRequest, request_timeline
-from dataward.services.subjects import (
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import authorize
+from dataward.services.rights.rectification import fulfil_rectification, supplementary_statements
+from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.subjects.registry import (
     DuplicateIdentifier,
     NewSubject,
     create_subject,

@@ -18,7 +18,7 @@ from dataward.adapters.sql.tables import registers
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
-from dataward.services.register import ActiveRegister, store_register
+from dataward.services.register.store import ActiveRegister, store_register
 
 ACTIVE = ActiveRegister(parse_stored)
 

@@ -14,12 +14,12 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NoSuchSubject, OutOfRange
 from dataward.domain.requests import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason, Subject
-from dataward.services.access_package import fulfil_access
-from dataward.services.erasure import shred
-from dataward.services.relationship import RelationshipDates, record_relationship
-from dataward.services.requests import NewRequest, request_timeline
-from dataward.services.rights_erasure import fulfil_erasure
-from dataward.services.subjects import NewSubject, SubjectRefused, create_subject
+from dataward.services.processing.erasure import shred
+from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.subjects.registry import NewSubject, SubjectRefused, create_subject
+from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 from tests.builders import TENANT_A, an_actor
 from tests.integration.world import World
 

@@ -29,10 +29,10 @@ from dataward.domain.acd_report import AcdReport, ReportBy
 from dataward.domain.bounds import FIRST_DAY, LAST_DAY
 from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
-from dataward.services.erasure import shred
-from dataward.services.ingest import ingest
-from dataward.services.reports import NO_PARTY, acd_report
-from dataward.services.subjects import find_subject
+from dataward.services.calls.ingest import ingest
+from dataward.services.calls.reports import NO_PARTY, acd_report
+from dataward.services.processing.erasure import shred
+from dataward.services.subjects.registry import find_subject
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World
 

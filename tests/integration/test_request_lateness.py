@@ -23,7 +23,7 @@ from dataward.domain.requests import (
     urgency,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.requests import (
+from dataward.services.rights.requests import (
     NewRequest,
     advance,
     receive_request,

@@ -21,15 +21,15 @@ from dataward.domain.requests import (
     transition,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.erasure import shred
-from dataward.services.requests import (
+from dataward.services.processing.erasure import shred
+from dataward.services.rights.requests import (
     NewRequest,
     advance,
     receive_request,
     request_queue,
     request_timeline,
 )
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World
 

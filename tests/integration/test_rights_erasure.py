@@ -17,13 +17,18 @@ from dataward.domain.identifiers import normalise
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.consent import GiveConsent, record_consent
-from dataward.services.disclosure import read_identifiers
-from dataward.services.gate import authorize
-from dataward.services.recipients import recipients_to_tell
-from dataward.services.requests import NewRequest, request_timeline
-from dataward.services.rights_erasure import finish_held_erasures, fulfil_erasure
-from dataward.services.subjects import NewSubject, SubjectRefused, create_subject, find_subject
+from dataward.services.processing.consent import GiveConsent, record_consent
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import authorize
+from dataward.services.register.recipients import recipients_to_tell
+from dataward.services.rights.erasure import finish_held_erasures, fulfil_erasure
+from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.subjects.registry import (
+    NewSubject,
+    SubjectRefused,
+    create_subject,
+    find_subject,
+)
 from tests.builders import register_with_tax_scope
 from tests.integration.world import World
 

@@ -18,16 +18,20 @@ from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.access_package import fulfil_access
-from dataward.services.ingest import ingest
-from dataward.services.outbox import deliver
-from dataward.services.processor import Instruction, carry_out_instruction, forward_to_controller
-from dataward.services.requests import NewRequest, request_timeline
-from dataward.services.restrictions import LiftRestriction, lift_restriction
-from dataward.services.rights_erasure import fulfil_erasure
-from dataward.services.rights_restriction import fulfil_restriction, tell_before_lifting
-from dataward.services.subjects import NewSubject, create_subject, find_subject
-from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.calls.ingest import ingest
+from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.processing.restrictions import LiftRestriction, lift_restriction
+from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.outbox import deliver
+from dataward.services.rights.processor import (
+    Instruction,
+    carry_out_instruction,
+    forward_to_controller,
+)
+from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.restriction import fulfil_restriction, tell_before_lifting
+from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
 from tests.builders import SAMPLE_RETENTION, TENANT_A
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
@@ -169,7 +173,7 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
         NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
                   contact=ControllerContact(name=fake.name(), email=controller)),
     )  # fmt: skip
-    from dataward.services.requests import receive_request
+    from dataward.services.rights.requests import receive_request
 
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
@@ -191,7 +195,7 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
 def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
     world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dataward.services.rights_erasure as erasure_module
+    import dataward.services.rights.erasure as erasure_module
     from dataward.domain.errors import WriteConflict
 
     email = fake.email()
@@ -233,7 +237,7 @@ def test_a_partial_erasure_completed_on_the_retry_dates_each_term_as_it_was_date
 ) -> None:
     """The last transaction given with the request (not recorded for the subject) still dates
     the law's term when the completion is retried: the letter states what the hold was."""
-    import dataward.services.rights_erasure as erasure_module
+    import dataward.services.rights.erasure as erasure_module
     from dataward.domain.errors import WriteConflict
 
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}

@@ -14,11 +14,11 @@ from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import ObjectionOutcome
 from dataward.domain.subjects import Actor
-from dataward.services.consent import GiveConsent, consent_state_for, record_consent
-from dataward.services.gate import authorize
-from dataward.services.requests import NewRequest, request_timeline
-from dataward.services.rights_objection import fulfil_objection
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
+from dataward.services.processing.gate import authorize
+from dataward.services.rights.objection import fulfil_objection
+from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import EVERYTHING, register_with_everything_role
 from tests.integration.world import World
 

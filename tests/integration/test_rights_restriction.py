@@ -15,15 +15,15 @@ from dataward.domain.errors import AccessDenied, ActionNotAllowed, RestrictionRe
 from dataward.domain.gate import Gate
 from dataward.domain.requests import RequestEvent, RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.disclosure import read_identifiers
-from dataward.services.outbox import deliver
-from dataward.services.requests import NewRequest, advance, receive_request, request_timeline
-from dataward.services.rights_restriction import (
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.rights.outbox import deliver
+from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights.restriction import (
     fulfil_restriction,
     lift_after_telling,
     tell_before_lifting,
 )
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import EVIDENCE
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World

@@ -29,19 +29,19 @@ from dataward.domain.register import Register
 from dataward.domain.requests import RequestState, RequestType
 from dataward.domain.restrictions import ObjectionOutcome
 from dataward.domain.subjects import Actor
-from dataward.services.access_package import fulfil_access
-from dataward.services.consent import GiveConsent, record_consent
-from dataward.services.gate import authorize
-from dataward.services.litigation_holds import PlaceHold, place_hold
-from dataward.services.outbox import deliver
-from dataward.services.portability import fulfil_portability
-from dataward.services.rectification import fulfil_rectification
-from dataward.services.relationship import RelationshipDates, record_relationship
-from dataward.services.requests import NewRequest, request_timeline
-from dataward.services.rights_erasure import fulfil_erasure
-from dataward.services.rights_objection import fulfil_objection
-from dataward.services.rights_restriction import fulfil_restriction
-from dataward.services.subjects import DuplicateIdentifier, NewSubject, create_subject
+from dataward.services.processing.consent import GiveConsent, record_consent
+from dataward.services.processing.gate import authorize
+from dataward.services.processing.holds import PlaceHold, place_hold
+from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.objection import fulfil_objection
+from dataward.services.rights.outbox import deliver
+from dataward.services.rights.portability import fulfil_portability
+from dataward.services.rights.rectification import fulfil_rectification
+from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.restriction import fulfil_restriction
+from dataward.services.subjects.registry import DuplicateIdentifier, NewSubject, create_subject
+from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 from tests.builders import register_with_tax_scope
 from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World

@@ -28,9 +28,9 @@ from dataward.domain.errors import (
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
-from dataward.services.erasure import ErasureRefused, ShredReport, finish_erasures, shred
-from dataward.services.restrictions import ApplyRestriction, apply_restriction
-from dataward.services.subjects import (
+from dataward.services.processing.erasure import ErasureRefused, ShredReport, finish_erasures, shred
+from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
+from dataward.services.subjects.registry import (
     DuplicateIdentifier,
     NewSubject,
     SubjectRefused,

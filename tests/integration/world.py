@@ -21,7 +21,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.register import Register
 from dataward.domain.requests import RequestEvent
 from dataward.domain.subjects import Actor
-from dataward.services.requests import NewRequest, advance, receive_request
+from dataward.services.rights.requests import NewRequest, advance, receive_request
 from tests.builders import EVIDENCE, TENANT_A, TENANT_B, a_tenant
 
 

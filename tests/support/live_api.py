@@ -27,7 +27,7 @@ from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.api.server import server_options
 from dataward.installation import initialise
-from dataward.services.staff import issue_token
+from dataward.services.organisation.staff import issue_token
 
 
 def main(data_dir: Path, *, named_spool: bool = False) -> None:

@@ -29,14 +29,14 @@ from dataward.domain.errors import InvalidValue, NotInRegister, OutOfRange, Regi
 from dataward.domain.identifiers import identifier_type, normalise
 from dataward.domain.restrictions import ObjectionKind, RestrictionGround
 from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
-from dataward.services.consent import WithdrawConsent, withdraw_consent
-from dataward.services.objections import RecordObjection, record_objection
-from dataward.services.quarantine import discard_quarantine, list_quarantine
-from dataward.services.reports import acd_report
-from dataward.services.restrictions import ApplyRestriction, apply_restriction
-from dataward.services.staff import StaffRefused, issue_token
-from dataward.services.subjects import NewSubject, create_subject
-from dataward.services.tenants import NewTenant, create_tenant
+from dataward.services.calls.reports import acd_report
+from dataward.services.organisation.staff import StaffRefused, issue_token
+from dataward.services.organisation.tenants import NewTenant, create_tenant
+from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
+from dataward.services.processing.objections import RecordObjection, record_objection
+from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
+from dataward.services.quarantine.lines import discard_quarantine, list_quarantine
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, a_subject, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork, FakeVault
 

@@ -18,7 +18,7 @@ from dataward.domain.consent import (
 )
 from dataward.domain.errors import ConsentRefused, NotFound
 from dataward.domain.register import Register
-from dataward.services.consent import (
+from dataward.services.processing.consent import (
     GiveConsent,
     WithdrawConsent,
     consent_history,

@@ -15,9 +15,9 @@ from dataward.domain.gate import Decision, DenialReason, Gate
 from dataward.domain.register import Register
 from dataward.domain.restrictions import Objection, Restriction, RestrictionGround
 from dataward.domain.subjects import Actor, Subject
-from dataward.services import gate as gate_service
-from dataward.services.disclosure import read_identifiers
-from dataward.services.gate import authorize, load_subject_state
+from dataward.services.processing import gate as gate_service
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import authorize, load_subject_state
 from tests.builders import (
     EVERYTHING,
     NOW,

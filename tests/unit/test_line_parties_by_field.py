@@ -27,8 +27,8 @@ from dataward.domain.errors import InvalidIdentifier
 from dataward.domain.identifiers import normalise_phone
 from dataward.domain.telephony import BadRecord
 from dataward.services.ports import Parser
-from dataward.services.quarantine_ports import BY_FIELDS, BY_LINE
-from dataward.services.quarantine_writer import parties_read
+from dataward.services.quarantine.ports import BY_FIELDS, BY_LINE
+from dataward.services.quarantine.writer import parties_read
 from tests.builders import a_tenant
 from tests.fakes import FakeVault
 from tests.strategies import SpeltNumber, spelt_numbers

@@ -9,14 +9,14 @@ from dataward.domain.errors import AccessDenied, NoSuchSubject
 from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.subjects import Actor
-from dataward.services.lookup import (
+from dataward.services.processing.lookup import (
     LookUp,
     check_lookup,
     look_up,
     require_restriction_of,
     visible_subject,
 )
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, TENANT_B, a_tenant, an_actor, restricted, shipped_register
 from tests.fakes import FakeUnitOfWork, FakeVault
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataward.domain.identifiers import IdentifierType
 from dataward.entrypoints.api.subjects import IdentifierIn, LookupIn, SubjectIn
 from dataward.entrypoints.api.tenants import ContactIn, TenantIn
-from dataward.services.tenants import ControllerContact, NewTenant
+from dataward.services.organisation.tenants import ControllerContact, NewTenant
 
 NAME = "Test Person"
 EMAIL = "controller@tenant-c.example"

@@ -21,7 +21,7 @@ from dataward.domain.not_done import (
 from dataward.domain.register import Register
 from dataward.domain.retention import RetentionOutcome
 from dataward.domain.wording import EVENT_WORDS
-from dataward.services.access_info import purposes_for_kind
+from dataward.services.rights.access_info import purposes_for_kind
 from tests.builders import register_with_tax_scope, shipped_register
 
 

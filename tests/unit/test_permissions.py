@@ -11,9 +11,9 @@ from dataward.domain.register import StaffAction
 from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor
-from dataward.services.erasure import shred
-from dataward.services.restrictions import ApplyRestriction, apply_restriction
-from dataward.services.subjects import NewSubject, create_subject
+from dataward.services.processing.erasure import shred
+from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, TENANT_B, a_caller, an_actor, shipped_register
 from tests.fakes import FakeUnitOfWork, FakeVault
 

@@ -18,13 +18,13 @@ from dataward.domain.restrictions import (
     Restriction,
     RestrictionGround,
 )
-from dataward.services.objections import (
+from dataward.services.processing.objections import (
     DecideObjection,
     RecordObjection,
     decide_objection,
     record_objection,
 )
-from dataward.services.restrictions import (
+from dataward.services.processing.restrictions import (
     ApplyRestriction,
     LiftRestriction,
     apply_restriction,

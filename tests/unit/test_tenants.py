@@ -8,7 +8,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed, InvalidValue
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import CALL_RETENTIONS, Tenant, TenantRefused
-from dataward.services.tenants import (
+from dataward.services.organisation.tenants import (
     ControllerContact,
     NewTenant,
     create_tenant,

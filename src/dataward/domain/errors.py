@@ -28,36 +28,37 @@ The tree, with the module each one lives in (here unless named):
     ├── ActionNotAllowed       the actor's role may not take this action (register staff_roles)
     │   ├── ControllerInstructionRequired  our staff erasing or restricting a tenant's
     │   │                      caller without the tenant's instruction or its retention's end
-    │   │                      (services.processor_limits)
+    │   │                      (services.processing.processor_limits)
     │   └── HoldIsTheControllers  our staff holding a tenant's caller on a ground that is
     │                          the tenant's, or either side lifting or reading the other's hold
     │                          (domain.litigation_holds)
     ├── Unauthenticated        no valid credentials were presented
     ├── SubjectRefused         a subject command the registry does not take: an unknown field,
     │                          a tenant given or missing for the kind, an erased subject
-    │                          (services.subjects)
-    ├── DuplicateIdentifier    a unique identifier already belongs to a subject (services.subjects)
-    ├── ErasureRefused         an active restriction keeps the data (services.erasure)
+    │                          (services.subjects.registry)
+    ├── DuplicateIdentifier    a unique identifier already belongs to a subject
+    │                          (services.subjects.registry)
+    ├── ErasureRefused         an active restriction keeps the data (services.processing.erasure)
     ├── SubjectHeld            a litigation hold keeps the subject from erasure; names the hold
     │                          (domain.litigation_holds)
     ├── HoldRefused            a litigation hold placed on an erased subject, or reviewed or
     │                          lifted once lifted (domain.litigation_holds)
     ├── StaffRefused           a token for an unknown role, or with the wrong tenant for the role
-    │                          (services.staff)
+    │                          (services.organisation.staff)
     ├── TenantRefused          a tenant's id or settings are not valid (domain.tenants)
     ├── AuditRefused           an audit entry whose details could carry personal data
     │                          (domain.audit)
     ├── WriteConflict          a concurrent writer stored the same unique row first; retry
     ├── IngestRejected         a call file had bad records and no quarantine was asked for:
-    │                          nothing stored, every bad line listed (services.ingest)
+    │                          nothing stored, every bad line listed (services.calls.ingest)
     ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked
-    │                          (services.quarantine)
+    │                          (services.quarantine.lines)
     ├── RequestRefused         a rights-request event the state machine or its rules do not
     │                          allow now (domain.request_terms)
     ├── ReportRefused          a report asked for a range that ends before it starts
-    │                          (services.reports)
-    ├── DownloadNotFound       a download link unknown or altered (services.download_links)
-    ├── DownloadGone           a download link used or expired (services.download_links)
+    │                          (services.calls.reports)
+    ├── DownloadNotFound       a download link unknown or altered (services.rights.downloads)
+    ├── DownloadGone           a download link used or expired (services.rights.downloads)
     ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown
     │                          (adapters.ingest.detect)
     └── HeaderMismatch         a call file's header lacks a column its mapping names

@@ -47,7 +47,7 @@ TAX_GROUND: Final = "legal_obligation_tax"
 LITIGATION_GROUND: Final = "litigation_hold"
 """The ground recorded for an erasure request answered while a litigation hold keeps the
 subject (Art. 17(3)(b) or (e)): nothing is erased until every hold is lifted, and the first
-sweep after that carries the erasure out (`services.rights_erasure.finish_held_erasures`)."""
+sweep after that carries the erasure out (`services.rights.erasure.finish_held_erasures`)."""
 
 IDENTIFIER_FIELDS: Final[Mapping[IdentifierType, frozenset[str]]] = MappingProxyType(
     {

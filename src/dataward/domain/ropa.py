@@ -176,7 +176,7 @@ def build_ropa(
     register: Register, controllers: Sequence[tuple[str, str]] = ()
 ) -> RecordOfProcessing:
     """The Art. 30 record; `controllers` lists the customers (name, contact) we process for:
-    every tenant, from the tenants table (`services.ropa_controllers`)."""
+    every tenant, from the tenants table (`services.register.controllers`)."""
     organisation = _organisation(register)
     dco = contact_party(register.contacts.data_compliance_officer)
     customers = tuple(Party(name, (contact,) if contact else ()) for name, contact in controllers)

@@ -16,9 +16,8 @@ from dataward.domain.requests import RightsRequest, Transition
 from dataward.domain.restrictions import Objection, Restriction
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
-from dataward.services.call_ports import CallRepository, NewIngest, Parser, RollupRepository
-from dataward.services.download_ports import DownloadRepository
-from dataward.services.erasure_ports import (
+from dataward.services.calls.ports import CallRepository, NewIngest, Parser, RollupRepository
+from dataward.services.processing.erasure_ports import (
     ErasedNumberRepository,
     HoldRepository,
     KeyOwnerRepository,
@@ -26,7 +25,8 @@ from dataward.services.erasure_ports import (
     StatementRepository,
     SuppressionRepository,
 )
-from dataward.services.quarantine_ports import NewQuarantineLine, QuarantineRepository
+from dataward.services.quarantine.ports import NewQuarantineLine, QuarantineRepository
+from dataward.services.rights.download_ports import DownloadRepository
 
 __all__ = [
     "AuditLog",

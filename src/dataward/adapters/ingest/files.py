@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from dataward.adapters.ingest.detect import detect_file, open_parser, read_head, source_encoding
-from dataward.services.ingest_ports import Source
+from dataward.services.calls.ingest_ports import Source
 
 
 class ByteCounter:

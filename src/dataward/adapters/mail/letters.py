@@ -82,7 +82,7 @@ def render_letter(
     today: date | None = None,
 ) -> tuple[str, str]:
     """(subject line, body) of a letter; the subject names no person. `details` are the facts
-    the outbox gathered for it (`services.outbox.letter_details`)."""
+    the outbox gathered for it (`services.rights.outbox.letter_details`)."""
     contacts = register.contacts
     ground = request.refusal_ground or request.fee_ground
     context: dict[str, Any] = {

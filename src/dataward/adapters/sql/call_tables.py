@@ -8,7 +8,7 @@ header row, kept with its quarantine) is ciphertext under a key of its own in th
 (`key_id`, destroyed once the line is resolved), found by erasure through the blind indexes of
 the numbers and agent ids it could hold (`quarantine_parties`). `ingests.quarantine_key` and
 `header_ciphertext` are what lines quarantined before per-line keys were sealed under, until
-the upgrade re-seals them (`services.quarantine_upgrade`).
+the upgrade re-seals them (`services.quarantine.upgrade`).
 
 On PostgreSQL `calls` is partitioned by month of `started_at` (`calls_YYYY_MM`, created before
 the first insert into that month), so a retention sweep can drop whole months. Its key
@@ -18,8 +18,8 @@ scattering inserts over it, and duplicates are looked up by (start, identity) pa
 
 `call_rollups` are anonymous: counts and wait histograms per tenant, queue and period, with no
 subject reference, so reports outlive the erasure of callers and the deletion of raw calls.
-Each call adds to five grains (`services.rollups`): its UTC hour, and on the tenant's clock its
-day, its month, its hour of day within its month, and its weekday within its month, so that
+Each call adds to five grains (`services.calls.rollups`): its UTC hour, and on the tenant's clock
+its day, its month, its hour of day within its month, and its weekday within its month, so that
 any report reads a few thousand rows, not one per hour of two years.
 """
 

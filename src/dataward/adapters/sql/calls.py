@@ -29,7 +29,7 @@ from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.adapters.sql.vault_tables import tombstones
 from dataward.domain.calls import StoredCall
 from dataward.domain.telephony import Direction, Disposition
-from dataward.services.call_ports import NewIngest
+from dataward.services.calls.ports import NewIngest
 
 _KEY_BATCH = 500
 _PARTY_COLUMNS = ("caller_ref", "callee_ref", "agent_ref")

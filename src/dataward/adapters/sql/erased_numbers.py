@@ -1,8 +1,8 @@
 """Erased callers' numbers, as keyed digests per tenant, on SQLAlchemy Core.
 
 One row per (tenant, digest): the digest of an erased number's (or agent id's) blind index
-under the tenant's own derived key (`services.erased_numbers`), when it was last erased (the
-next whole hour after it), and the day after which the row is no longer needed. No subject
+under the tenant's own derived key (`services.processing.erased_numbers`), when it was last erased
+(the next whole hour after it), and the day after which the row is no longer needed. No subject
 reference, no number, no blind index, no other record's time: nothing to join.
 """
 

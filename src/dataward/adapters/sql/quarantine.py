@@ -4,7 +4,7 @@ indexes of whoever they could name, and the erasure step that empties them.
 A line is resolved (replayed, discarded or erased) by one function, `empty_lines`: its
 ciphertext emptied, its indexes deleted, and, once no line of its ingest is pending, the
 ingest's header row with it. The line keeps its `key_id` until the service has destroyed the
-key in the key store, after the transaction commits (`services.quarantine_keys`); a resolved
+key in the key store, after the transaction commits (`services.quarantine.keys`); a resolved
 line that still names a key is a key left to destroy, which `dataward keys sweep` finds.
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete, exists, insert, select, update
 from dataward.adapters.sql.call_tables import call_quarantine, ingests, quarantine_parties
 from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.adapters.sql.vault_tables import identifiers, tombstones
-from dataward.services.quarantine_ports import ERASED, NewQuarantineLine, QuarantinedLine
+from dataward.services.quarantine.ports import ERASED, NewQuarantineLine, QuarantinedLine
 
 __all__ = ["SqlQuarantineRepository", "empty_lines"]
 

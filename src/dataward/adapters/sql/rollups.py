@@ -1,5 +1,5 @@
 """The anonymous rollups on SQLAlchemy Core: tallies per tenant, queue, grain and bucket,
-read for update and written back merged (`services.rollups` decides what goes in them)."""
+read for update and written back merged (`services.calls.rollups` decides what goes in them)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ between leaves a key whose subject never existed. So every key made that way car
 of a batch registered here first, and the process making it refreshes the batch's heartbeat
 as it goes (each ingest batch, each key enrolment, and right before its commit).
 
-The sweep (`services.orphan_keys`) claims a batch once its heartbeat is older than the grace
+The sweep (`services.keys.orphans`) claims a batch once its heartbeat is older than the grace
 period; a claimed batch takes no more keys and no more heartbeats (`KeyBatchLost`). Claiming
 only decides when a silent batch is looked at, and makes its process fail cleanly should it
 wake up: whether a key may be destroyed is decided in the main database, under the batch's

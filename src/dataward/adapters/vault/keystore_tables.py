@@ -4,7 +4,7 @@ A data key made for records that land in a transaction of the main database (the
 ingest or a registration creates, a request's contact details) carries the name of its
 `key_batches` row: should that transaction die with its process, the key is found by its
 batch and destroyed once the batch's heartbeat is older than the grace period
-(`services.orphan_keys`).
+(`services.keys.orphans`).
 """
 
 from __future__ import annotations

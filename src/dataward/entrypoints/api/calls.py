@@ -24,11 +24,11 @@ from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
 from dataward.entrypoints.views.calls import CallOut
-from dataward.services.call_access import calls_of_subject
-from dataward.services.ingest import IngestRejected, ingest
-from dataward.services.ingest_ports import Source
-from dataward.services.quarantine import list_quarantine
-from dataward.services.reports import acd_report
+from dataward.services.calls.access import calls_of_subject
+from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.calls.ingest_ports import Source
+from dataward.services.calls.reports import acd_report
+from dataward.services.quarantine.lines import list_quarantine
 
 router = APIRouter(
     prefix="/api/v1/tenants/{tenant_id}", tags=["calls"], route_class=TokenFirstRoute

@@ -14,8 +14,8 @@ from dataward.domain.gate import Gate
 from dataward.domain.register import Register
 from dataward.domain.register_document import LoadedRegister
 from dataward.domain.subjects import Actor, Subject
-from dataward.services.lookup import visible_subject
-from dataward.services.staff import authenticate
+from dataward.services.organisation.staff import authenticate
+from dataward.services.processing.lookup import visible_subject
 
 
 def get_container(request: Request) -> Container:

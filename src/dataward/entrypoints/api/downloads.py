@@ -21,7 +21,7 @@ from dataward.entrypoints.api.deps import ContainerDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services.download_links import redeem_download
+from dataward.services.rights.downloads import redeem_download
 
 router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
 

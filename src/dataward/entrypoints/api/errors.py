@@ -47,13 +47,13 @@ from dataward.domain.litigation_holds import HoldRefused, SubjectHeld
 from dataward.domain.register_checks import format_path
 from dataward.domain.requests import RequestRefused
 from dataward.domain.tenants import TenantRefused
-from dataward.services.download_links import DownloadGone, DownloadNotFound
-from dataward.services.erasure import ErasureRefused
-from dataward.services.ingest import IngestRejected
-from dataward.services.quarantine import QuarantineRefused
-from dataward.services.reports import ReportRefused
-from dataward.services.staff import StaffRefused
-from dataward.services.subjects import DuplicateIdentifier, SubjectRefused
+from dataward.services.calls.ingest import IngestRejected
+from dataward.services.calls.reports import ReportRefused
+from dataward.services.organisation.staff import StaffRefused
+from dataward.services.processing.erasure import ErasureRefused
+from dataward.services.quarantine.lines import QuarantineRefused
+from dataward.services.rights.downloads import DownloadGone, DownloadNotFound
+from dataward.services.subjects.registry import DuplicateIdentifier, SubjectRefused
 
 SUBJECTS_PATH = "/api/v1/subjects"
 INTERNAL_ERROR = "internal error"

@@ -20,7 +20,7 @@ from dataward.domain.requests import uk_date
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services import litigation_holds as service
+from dataward.services.processing import holds as service
 
 router = APIRouter(prefix="/api/v1/holds", tags=["litigation holds"], route_class=TokenFirstRoute)
 

@@ -32,7 +32,7 @@ from dataward.entrypoints.api.deps import (
 )
 from dataward.entrypoints.api.fields import Instant
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services import consent, lookup, objections, restrictions
+from dataward.services.processing import consent, lookup, objections, restrictions
 
 router = APIRouter(
     prefix="/api/v1/subjects/{subject_id}",

@@ -25,8 +25,8 @@ from dataward.domain.requests import RequestRefused, RequestType, uk_date
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services.requests import NewRequest, receive_public_request
-from dataward.services.verification import check_code
+from dataward.services.rights.requests import NewRequest, receive_public_request
+from dataward.services.rights.verification import check_code
 
 router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
 

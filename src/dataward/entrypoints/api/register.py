@@ -120,7 +120,7 @@ def ropa(
     """Its processor part names every tenant as a controller, with its contact as far as the
     caller's role may read it (each read decided by the gate and audited)."""
     from dataward.adapters.documents.ropa import render_ropa
-    from dataward.services.ropa_controllers import ropa_controllers
+    from dataward.services.register.controllers import ropa_controllers
 
     controllers = ropa_controllers(container.uow(), container.vault(), container.clock, gate, actor)
     text = render_ropa(loaded.register, fmt, controllers=controllers.entries)

@@ -21,9 +21,9 @@ from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.requests import RequestOut
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.views.calls import CallOut
-from dataward.services.processor import Instruction, carry_out_instruction
-from dataward.services.rights import HowToCarryOut, carry_out
-from dataward.services.rights_restriction import lift_after_telling, tell_before_lifting
+from dataward.services.rights.dispatch import HowToCarryOut, carry_out
+from dataward.services.rights.processor import Instruction, carry_out_instruction
+from dataward.services.rights.restriction import lift_after_telling, tell_before_lifting
 
 router = APIRouter(tags=["requests"], route_class=TokenFirstRoute)
 

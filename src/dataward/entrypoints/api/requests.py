@@ -25,9 +25,13 @@ from dataward.domain.requests import (
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services import requests as service
-from dataward.services.complaints import ComplaintOutcome, complaint_outcome, complete_complaint
-from dataward.services.processor import forward_to_controller
+from dataward.services.rights import requests as service
+from dataward.services.rights.complaints import (
+    ComplaintOutcome,
+    complaint_outcome,
+    complete_complaint,
+)
+from dataward.services.rights.processor import forward_to_controller
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"], route_class=TokenFirstRoute)
 
@@ -320,7 +324,7 @@ def post_event(
 def send_verification_code(
     request_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
 ) -> dict[str, str]:
-    from dataward.services.verification import send_code
+    from dataward.services.rights.verification import send_code
 
     service.request_timeline(container.uow(read_only=True), register, actor, request_id)
     send_code(container.uow(), container.vault(), container.clock, request_id)

@@ -3,7 +3,7 @@ the gate; every route needs a staff token and acts as that staff member's regist
 
 Identifiers travel only in request bodies, never in a URL (where access logs, proxies and
 browser histories would keep them). A subject that does not exist and one the caller may not
-know of get the same 404, body and all (see `services.lookup`).
+know of get the same 404, body and all (see `services.processing.lookup`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from dataward.entrypoints.api.deps import (
 )
 from dataward.entrypoints.api.fields import Day, RegisterKey
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services import erasure, lookup, relationship
-from dataward.services import subjects as service
+from dataward.services.processing import erasure, lookup
+from dataward.services.subjects import registry as service
+from dataward.services.subjects import relationship
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"], route_class=TokenFirstRoute)
 

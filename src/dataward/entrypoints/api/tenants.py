@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from dataward.domain.tenants import Tenant
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services import tenants as service
+from dataward.services.organisation import tenants as service
 
 router = APIRouter(prefix="/api/v1/tenants", tags=["tenants"], route_class=TokenFirstRoute)
 

@@ -18,7 +18,7 @@ from dataward.entrypoints.cli.common import (
 from dataward.entrypoints.cli.params import choice, day, uuid
 
 if TYPE_CHECKING:
-    from dataward.services.litigation_holds import HoldView
+    from dataward.services.processing.holds import HoldView
 
 app = typer.Typer(
     help="Litigation holds: keep a subject from erasure while a claim or an enquiry needs it.",
@@ -60,7 +60,7 @@ def place(
 ) -> None:
     """Place a litigation hold: no erasure of the subject (request, shred, tenant's instruction,
     retention sweep) until it is lifted. Prints the hold's id. Needs manage_holds."""
-    from dataward.services.litigation_holds import PlaceHold, place_hold
+    from dataward.services.processing.holds import PlaceHold, place_hold
 
     with fail_on_dataward_error(), container() as wired:
         hold = place_hold(
@@ -77,7 +77,7 @@ def place(
 @app.command()
 def review(hold_id: HoldArg, next_review: Annotated[date, _review_date("--next")]) -> None:
     """Record that a hold was reviewed and stands: its next review date."""
-    from dataward.services.litigation_holds import review_hold
+    from dataward.services.processing.holds import review_hold
 
     with fail_on_dataward_error(), container() as wired:
         hold = review_hold(
@@ -94,7 +94,7 @@ def review(hold_id: HoldArg, next_review: Annotated[date, _review_date("--next")
 @app.command()
 def lift(hold_id: HoldArg) -> None:
     """Lift a hold: the subject may be erased again (a due erasure goes at the next sweep)."""
-    from dataward.services.litigation_holds import lift_hold
+    from dataward.services.processing.holds import lift_hold
 
     with fail_on_dataward_error(), container() as wired:
         hold = lift_hold(
@@ -109,7 +109,7 @@ def list_(
 ) -> None:
     """The holds, soonest review first: id, subject, tenant, ground, review date, state, and
     REVIEW TODAY or REVIEW OVERDUE once the review date has come. Never the reasons."""
-    from dataward.services.litigation_holds import list_holds
+    from dataward.services.processing.holds import list_holds
 
     with fail_on_dataward_error(), container() as wired:
         views = list_holds(
@@ -128,7 +128,7 @@ def list_(
 @app.command()
 def show(hold_id: HoldArg) -> None:
     """A hold with its reason, opened (the read is audited)."""
-    from dataward.services.litigation_holds import read_hold
+    from dataward.services.processing.holds import read_hold
 
     with fail_on_dataward_error(), container() as wired:
         view, reason = read_hold(

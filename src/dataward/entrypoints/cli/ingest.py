@@ -97,7 +97,7 @@ def files(
 ) -> None:
     """Ingest call files; a file with bad records is rejected whole unless --quarantine."""
     from dataward.adapters.ingest.files import ByteCounter, file_source
-    from dataward.services.ingest import IngestRejected, ingest
+    from dataward.services.calls.ingest import IngestRejected, ingest
 
     counter = ByteCounter()
     with fail_on_dataward_error(), container() as wired:
@@ -176,7 +176,7 @@ def find(
     tenant: TenantOption,
 ) -> None:
     """Which ingests came from a file of this name: the name is kept only as a keyed digest."""
-    from dataward.services.ingest_names import find_ingests
+    from dataward.services.calls.names import find_ingests
 
     with fail_on_dataward_error(), container() as wired:
         found = find_ingests(
@@ -220,7 +220,7 @@ def quarantine_list(
     ] = None,
 ) -> None:
     """List quarantined lines: ingest, its label, line and reason (never the line's content)."""
-    from dataward.services.quarantine import find_quarantined, list_quarantine
+    from dataward.services.quarantine.lines import find_quarantined, list_quarantine
 
     with fail_on_dataward_error(), container() as wired:
         if phone is not None:
@@ -276,7 +276,7 @@ def quarantine_export(
 ) -> None:
     """Write an ingest's quarantined lines (with the file's header) to a file for correction."""
     from dataward.adapters.private_files import write_private_text
-    from dataward.services.quarantine import export_quarantine
+    from dataward.services.quarantine.lines import export_quarantine
 
     try:  # before the lines are opened and their reading audited
         made = not output.exists()  # a name too long cannot even be looked up
@@ -319,7 +319,7 @@ def quarantine_replay(
     ] = None,
 ) -> None:
     """Ingest an ingest's quarantined lines again (corrected, or as stored after a fix)."""
-    from dataward.services.quarantine import replay_quarantine
+    from dataward.services.quarantine.lines import replay_quarantine
 
     text = corrected.read_text(encoding="utf-8") if corrected is not None else None
     report = _on_quarantine(replay_quarantine, tenant, ingest_id, corrected=text, mapping=mapping)
@@ -344,7 +344,7 @@ def quarantine_discard(
     ] = None,
 ) -> None:
     """Give up an ingest's quarantined lines: their keys are destroyed, so they are unreadable."""
-    from dataward.services.quarantine import discard_quarantine
+    from dataward.services.quarantine.lines import discard_quarantine
 
     n = _on_quarantine(discard_quarantine, tenant, ingest_id, lines=tuple(lines or ()))
     typer.echo(f"discarded {n} line(s) of ingest {ingest_id}")

@@ -74,16 +74,16 @@ def sweep() -> None:
     that died before their records landed; delete erased-number entries past retention."""
     from dataward.domain.permissions import require
     from dataward.domain.register import StaffAction
-    from dataward.services.erased_numbers import expire_erased_numbers
-    from dataward.services.erasure import finish_erasures
-    from dataward.services.orphan_keys import GRACE, destroy_orphan_keys
-    from dataward.services.rights_erasure import finish_held_erasures
+    from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
+    from dataward.services.processing.erased_numbers import expire_erased_numbers
+    from dataward.services.processing.erasure import finish_erasures
+    from dataward.services.rights.erasure import finish_held_erasures
 
     with fail_on_dataward_error(), container() as wired:
         register, actor = active_register(wired), cli_actor(wired)
         require(register, actor, StaffAction.RUN_MAINTENANCE)
         require(register, actor, StaffAction.ERASE_SUBJECTS)  # held erasures are shredded
-        # each batch under its fence (`services.orphan_keys`): one whose writer is still under
+        # each batch under its fence (`services.keys.orphans`): one whose writer is still under
         # way (on SQLite: while any writer holds the write lock) waits for a later sweep
         orphans = destroy_orphan_keys(wired.uow(read_only=True), wired.vault(), wired.clock)
         held = finish_held_erasures(wired.uow(), wired.vault(), wired.clock, register, actor)

@@ -104,7 +104,7 @@ def _require_may_replace(wired: Container) -> None:
     """Refuse to replace a register in force unless the command line's role may load one."""
     from dataward.adapters.register_file import load_register_file
     from dataward.adapters.sql.migrate import current_revision
-    from dataward.services.register import require_may_replace
+    from dataward.services.register.store import require_may_replace
 
     wired.settings.data_dir.mkdir(parents=True, exist_ok=True)
     if current_revision(wired.engine) is None:

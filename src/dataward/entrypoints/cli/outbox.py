@@ -22,7 +22,7 @@ def send(
 ) -> None:
     """Send the letters due now; failures are retried later, waiting longer each time."""
     from dataward.adapters.mail.letters import render_letter
-    from dataward.services.outbox import deliver
+    from dataward.services.rights.outbox import deliver
 
     with fail_on_dataward_error(), container() as wired:
         result = deliver(

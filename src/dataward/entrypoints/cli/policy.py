@@ -131,7 +131,7 @@ def load(
 ) -> None:
     """Check a register and make it the active one (needs manage_register; nothing is stored if
     it is invalid)."""
-    from dataward.services.register import store_register
+    from dataward.services.register.store import store_register
 
     with fail_on_dataward_error():
         loaded = load_register_file(file)
@@ -165,7 +165,7 @@ def ropa(
     names every tenant as a controller, with its contact as far as your role may read it."""
     from dataward.adapters.documents.ropa import render_ropa
     from dataward.domain.gate import Gate
-    from dataward.services.ropa_controllers import Controllers, ropa_controllers
+    from dataward.services.register.controllers import Controllers, ropa_controllers
 
     with fail_on_dataward_error():
         loaded = resolve_register(register).register

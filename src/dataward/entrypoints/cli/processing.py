@@ -38,7 +38,7 @@ def give(
     evidence: Annotated[str | None, typer.Option(help="Reference to the evidence kept.")] = None,
 ) -> None:
     """Record consent given."""
-    from dataward.services.consent import GiveConsent, record_consent
+    from dataward.services.processing.consent import GiveConsent, record_consent
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
@@ -63,7 +63,7 @@ def withdraw(
     channel: Annotated[str | None, typer.Option(help="One channel; every channel if none.")] = None,
 ) -> None:
     """Record consent withdrawn, effective at once (every channel unless one is named)."""
-    from dataward.services.consent import WithdrawConsent, withdraw_consent
+    from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
@@ -81,7 +81,7 @@ def withdraw(
 @consents.command("show")
 def show_consents(subject_id: SubjectArg) -> None:
     """Where each of the subject's consents stands now."""
-    from dataward.services.consent import consent_state_for
+    from dataward.services.processing.consent import consent_state_for
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
@@ -105,7 +105,7 @@ def apply(
     request: Annotated[str | None, typer.Option(help="The rights request it answers.")] = None,
 ) -> None:
     """Restrict processing: from now only storage and legal claims."""
-    from dataward.services.restrictions import ApplyRestriction, apply_restriction
+    from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
@@ -133,7 +133,7 @@ def lift(
     ] = None,
 ) -> None:
     """Lift a restriction; refused unless the subject was told first (Art. 18(3))."""
-    from dataward.services.restrictions import LiftRestriction, lift_restriction
+    from dataward.services.processing.restrictions import LiftRestriction, lift_restriction
 
     told_at = _aware(told, "--told") if told is not None else None
     with fail_on_dataward_error(), container() as wired:
@@ -171,7 +171,7 @@ def record(
     request: Annotated[str | None, typer.Option(help="The rights request it answers.")] = None,
 ) -> None:
     """Record an objection; one to direct marketing is upheld at once."""
-    from dataward.services.objections import RecordObjection, record_objection
+    from dataward.services.processing.objections import RecordObjection, record_objection
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
@@ -198,7 +198,7 @@ def decide(
     ] = None,
 ) -> None:
     """Decide an objection to legitimate interests, with the DCO's reasoning."""
-    from dataward.services.objections import DecideObjection, decide_objection
+    from dataward.services.processing.objections import DecideObjection, decide_objection
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)

@@ -49,7 +49,7 @@ def acd(
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
 ) -> None:
     """ACD figures: offered, answered, abandoned, overflow, service level, ASA, waits, talk."""
-    from dataward.services.reports import acd_report
+    from dataward.services.calls.reports import acd_report
 
     with fail_on_dataward_error(), container() as wired:
         report = acd_report(

@@ -26,7 +26,7 @@ from dataward.entrypoints.cli.common import (
 )
 from dataward.entrypoints.cli.params import choice, day, uuid
 from dataward.entrypoints.cli.requests import app
-from dataward.services.processor import Instruction
+from dataward.services.rights.processor import Instruction
 
 
 @app.command("fulfil")
@@ -68,7 +68,7 @@ def fulfil(
 ) -> None:
     """Carry out a started request whose requester's identity is verified, whatever its right,
     and complete it with its letter; prints the new state and what was done."""
-    from dataward.services.rights import HowToCarryOut, carry_out
+    from dataward.services.rights.dispatch import HowToCarryOut, carry_out
 
     pairs = [_correction(item) for item in correct or []]
     with fail_on_dataward_error(), container() as wired:
@@ -118,7 +118,7 @@ def instruct(
     """As a tenant's administrator (its controller), have us export a forwarded request's
     caller's calls within the tenant (with the quarantined lines naming them), or erase the
     caller; recorded against the request."""
-    from dataward.services.processor import carry_out_instruction
+    from dataward.services.rights.processor import carry_out_instruction
 
     with fail_on_dataward_error(), container() as wired:
         done = carry_out_instruction(
@@ -147,7 +147,7 @@ def tell_lifting(
     restriction_id: Annotated[str, typer.Argument(help="The restriction's id.")],
 ) -> None:
     """Queue the letter telling the person their restriction will be lifted (Art. 18(3))."""
-    from dataward.services.rights_restriction import tell_before_lifting
+    from dataward.services.rights.restriction import tell_before_lifting
 
     with fail_on_dataward_error(), container() as wired:
         tell_before_lifting(
@@ -159,7 +159,7 @@ def tell_lifting(
 @app.command("lift")
 def lift(restriction_id: Annotated[str, typer.Argument(help="The restriction's id.")]) -> None:
     """Lift a request's restriction once the letter telling the person has gone."""
-    from dataward.services.rights_restriction import lift_after_telling
+    from dataward.services.rights.restriction import lift_after_telling
 
     with fail_on_dataward_error(), container() as wired:
         lifted = lift_after_telling(

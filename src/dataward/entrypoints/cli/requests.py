@@ -27,7 +27,7 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of, uuid
-from dataward.services.requests import CHANNELS, RequestView
+from dataward.services.rights.requests import CHANNELS, RequestView
 
 app = typer.Typer(help="Rights requests: intake, transitions, the queue.", no_args_is_help=True)
 
@@ -72,7 +72,7 @@ def create(
     ] = None,
 ) -> None:
     """Record a request received by e-mail, post or phone; prints its id and due date."""
-    from dataward.services.requests import NewRequest, receive_request
+    from dataward.services.rights.requests import NewRequest, receive_request
 
     command = NewRequest(
         type=kind,
@@ -160,7 +160,7 @@ def advance(
     """Move a request on by one event; prints its new state and due date. A complaint is
     completed with its outcome: `complete --found ... --done ...`."""
     from dataward.domain.requests import parse_ground
-    from dataward.services.requests import advance as advance_request
+    from dataward.services.rights.requests import advance as advance_request
 
     if (found is not None or done is not None) and event is not RequestEvent.COMPLETE:
         given = "--found" if found is not None else "--done"
@@ -168,7 +168,7 @@ def advance(
     with fail_on_dataward_error(), container() as wired:
         parsed = parse_ground(event, ground)
         if found is not None or done is not None:
-            from dataward.services.complaints import ComplaintOutcome, complete_complaint
+            from dataward.services.rights.complaints import ComplaintOutcome, complete_complaint
 
             view = complete_complaint(
                 wired.uow(), wired.vault(), wired.clock, wired.holidays(),
@@ -178,7 +178,7 @@ def advance(
             _moved(view)
             return
         if event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
-            from dataward.services.processor import forward_to_controller
+            from dataward.services.rights.processor import forward_to_controller
 
             view = forward_to_controller(
                 wired.uow(), wired.vault(), wired.clock, wired.holidays(), active_gate(wired),
@@ -226,7 +226,7 @@ def queue(
 ) -> None:
     """The requests to work, the soonest due first, overdue and due this week marked."""
     from dataward.domain.requests import UK, due_for, urgency
-    from dataward.services.requests import request_queue
+    from dataward.services.rights.requests import request_queue
 
     with fail_on_dataward_error(), container() as wired:
         views = request_queue(
@@ -262,8 +262,8 @@ _DUE_WORDS = {
 def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -> None:
     """A request and its timeline: every transition, when, by whom."""
     from dataward.domain.requests import due_for
-    from dataward.services.complaints import complaint_outcome
-    from dataward.services.requests import request_timeline
+    from dataward.services.rights.complaints import complaint_outcome
+    from dataward.services.rights.requests import request_timeline
 
     with fail_on_dataward_error(), container() as wired:
         view, events, letters = request_timeline(

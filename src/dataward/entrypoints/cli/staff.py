@@ -23,7 +23,7 @@ def add(
     tenant: Annotated[str | None, typer.Option(help="Tenant, for a tenant_admin.")] = None,
 ) -> None:
     """Issue an API token; it is printed once and only its hash is kept (needs manage_staff)."""
-    from dataward.services.staff import issue_token
+    from dataward.services.organisation.staff import issue_token
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
@@ -47,7 +47,7 @@ def add(
 @app.command()
 def revoke(actor_id: Annotated[str, typer.Argument(help="Whose tokens to revoke.")]) -> None:
     """Revoke every live token of an actor (needs manage_staff)."""
-    from dataward.services.staff import revoke as revoke_tokens
+    from dataward.services.organisation.staff import revoke as revoke_tokens
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)
@@ -58,7 +58,7 @@ def revoke(actor_id: Annotated[str, typer.Argument(help="Whose tokens to revoke.
 @app.command("list")
 def list_tokens() -> None:
     """Every token issued: who, role, tenant, when, and whether revoked (never the token)."""
-    from dataward.services.staff import list_tokens as listed
+    from dataward.services.organisation.staff import list_tokens as listed
 
     with fail_on_dataward_error(), container() as wired:
         rows = listed(wired.uow(read_only=True), active_register(wired), cli_actor(wired))

@@ -51,7 +51,7 @@ def create(
     ] = None,
 ) -> None:
     """Register a subject; prints its id (identifiers are never printed back)."""
-    from dataward.services.subjects import NewSubject, create_subject
+    from dataward.services.subjects.registry import NewSubject, create_subject
 
     identifiers = _given(
         phone=phone,
@@ -108,7 +108,7 @@ def relationship(
     customer-records and tax retention terms run from (neither after today, the last
     transaction not after the end). They decide how long records are kept from erasure, so
     this needs manage_holds (the DCO). Audited."""
-    from dataward.services.relationship import RelationshipDates, record_relationship
+    from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 
     with fail_on_dataward_error(), container() as wired:
         subject = record_relationship(
@@ -142,7 +142,7 @@ def find(
     miss, or a subject the gate keeps from you, is 'no such subject' (exit code 3).
     """
     from dataward.domain.identifiers import IdentifierType
-    from dataward.services.lookup import LookUp, look_up
+    from dataward.services.processing.lookup import LookUp, look_up
 
     given = _given(phone=phone, email=email, account_id=account_id, username=username)
     if len(given) != 1:
@@ -190,7 +190,7 @@ def shred(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Crypto-shred a subject: destroy its key and identifiers, unlink it everywhere."""
-    from dataward.services.erasure import shred as shred_subject
+    from dataward.services.processing.erasure import shred as shred_subject
 
     if not yes:
         typer.confirm(f"Shred subject {subject_id}? This cannot be undone", abort=True)
@@ -218,7 +218,7 @@ def show(
     purpose: Annotated[str, typer.Option(help="The register purpose this read serves.")],
 ) -> None:
     """Show a subject and the identifiers the gate allows for the purpose (decision audited)."""
-    from dataward.services.lookup import read_subject
+    from dataward.services.processing.lookup import read_subject
 
     with fail_on_dataward_error(), container() as wired:
         loaded = wired.active_register.get(wired.uow(read_only=True))

@@ -45,7 +45,7 @@ def create(
     contact_phone: Annotated[str | None, typer.Option(help="Controller contact's phone.")] = None,
 ) -> None:
     """Onboard a tenant; its controller contact is kept encrypted in the vault."""
-    from dataward.services.tenants import ControllerContact, NewTenant, create_tenant
+    from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 
     if (contact_name is None) != (contact_email is None):
         hint = "--contact-name / --contact-email"
@@ -80,7 +80,7 @@ def create(
 @app.command("list")
 def list_tenants() -> None:
     """The tenants you may see, with their settings."""
-    from dataward.services.tenants import list_tenants as listed
+    from dataward.services.organisation.tenants import list_tenants as listed
 
     with fail_on_dataward_error(), container() as wired:
         register = active_register(wired)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from dataward.services.call_access import CallView, PartyView
+from dataward.services.calls.access import CallView, PartyView
 
 
 class PartyOut(BaseModel):

@@ -1,7 +1,8 @@
 """erased numbers: what an erasure keeps of a caller's number, until the tenant's retention
 
 A keyed digest per tenant of each erased caller's number, with when it was erased, so that an
-old call sent again does not create a subject for the erased person (`services.erased_numbers`).
+old call sent again does not create a subject for the erased person
+(`services.processing.erased_numbers`).
 
 Revision ID: 0016
 Revises: 0015

@@ -6,7 +6,7 @@ an erased line with the live key store. Each line now has its own key (`call_qua
 destroyed once the line is resolved), and a file's header row, kept only where the format has
 one, is a row of its own (`header`), sealed and indexed like a line. Lines quarantined before
 are re-sealed under keys of their own, and indexed, by `dataward init` and `dataward db
-upgrade`, which have the key store at hand (`services.quarantine_upgrade`); until then they
+upgrade`, which have the key store at hand (`services.quarantine.upgrade`); until then they
 keep their ingest's key.
 
 Labels: an ingest label kept any extension of 1 to 8 letters (`file-7.jsmith`); only the

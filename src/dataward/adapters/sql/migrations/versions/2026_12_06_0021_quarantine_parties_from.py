@@ -6,7 +6,7 @@ be put in a caller's export and erased with them. A line of its format's shape i
 only from the fields that can name someone; `parties_from` says which a line was: `fields`, or
 `line` (a line of no known shape, or a header row, searched whole). Lines indexed before are
 NULL until `dataward init` or `dataward db upgrade`, which have the key store at hand, open and
-index them again (`services.quarantine_upgrade.reindex_quarantine`).
+index them again (`services.quarantine.upgrade.reindex_quarantine`).
 
 Revision ID: 0021
 Revises: 0020

@@ -1,0 +1,233 @@
+"""ACD reports per tenant, from the pseudonymised store, never decrypting anything.
+
+- By queue: read from the anonymous rollups (`services.calls.rollups`), so a queue report is the
+same
+  after callers are erased and raw calls deleted, and reads a few thousand rows however many
+  calls there were. A date range that cuts a month is read from the day or hour grain instead
+  of the month grains, so figures are exact for any range.
+- By agent or by caller: from the raw queue calls (subject references as labels, `(none)` for
+  a call without one, e.g. a withheld or erased caller). A per-caller view could single a
+  person out, so every cell with fewer calls than the register's `k_anonymity_threshold` is
+  removed (not shown as an empty row naming the caller) and its calls pooled into one
+  `(suppressed)` row per period, shown only if the pool itself reaches k.
+
+Dates are the tenant's local dates, both ends included. Every report is audited.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dataward.domain.acd import Period, Tally, Thresholds, metrics, period_key, suppress
+from dataward.domain.acd_report import AcdReport, ReportBy, ReportCell
+from dataward.domain.audit import AuditAction, AuditDraft
+from dataward.domain.bounds import check_day
+from dataward.domain.calls import StoredCall
+from dataward.domain.clock import Clock
+from dataward.domain.errors import DatawardError, NotFound
+from dataward.domain.permissions import require
+from dataward.domain.register import Register, StaffAction
+from dataward.domain.subjects import Actor
+from dataward.services.calls.rollups import Grain, hour_bucket, hour_of_bucket
+from dataward.services.ports import UnitOfWork
+
+NO_PARTY = "(none)"
+NOON = time(12)
+"""A day's rollup stands for the day: its key in a period is its noon's, on the tenant's clock."""
+
+
+class ReportRefused(DatawardError):
+    code = "report_refused"
+
+
+def acd_report(
+    uow: UnitOfWork,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    tenant_id: str,
+    *,
+    by: ReportBy,
+    period: Period,
+    first: date | None = None,
+    last: date | None = None,
+) -> AcdReport:
+    require(register, actor, StaffAction.READ_CALL_REPORTS, tenant_id=tenant_id)
+    check_day("from", first)
+    check_day("to", last)
+    if first is not None and last is not None and last < first:
+        raise ReportRefused("the range ends before it starts")
+    with uow:
+        tenant = uow.tenants.get(tenant_id)
+        if tenant is None:
+            raise NotFound("tenant", tenant_id)
+        zone = tenant.zone
+        if by is ReportBy.QUEUE:
+            tallies, source = _from_rollups(uow, tenant_id, period, zone, first, last)
+        else:
+            tallies = _from_calls(uow, tenant_id, by, period, zone, first, last)
+            source = "calls"
+        uow.audit.append(
+            AuditDraft(
+                at=clock.now(),
+                actor=actor.id,
+                action=AuditAction.CALL_REPORT_READ,
+                details={"tenant": tenant_id, "by": by.value, "period": period.value},
+            )
+        )
+        uow.commit()
+    thresholds = Thresholds(tenant.service_level_seconds, tenant.short_abandon_seconds)
+    k = register.k_anonymity_threshold if by is ReportBy.CALLER else None
+    hidden = 0
+    if k is not None:
+        tallies, hidden = _pooled(tallies, k)
+    cells = [
+        ReportCell(group, key, metrics(tally, thresholds))
+        for (group, key), tally in sorted(tallies.items())
+    ]
+    return AcdReport(tenant_id, by, period, first, last, thresholds, k, cells, hidden, source)
+
+
+SUPPRESSED = "(suppressed)"
+
+
+def _pooled(
+    cells: dict[tuple[str, str], Tally], k: int
+) -> tuple[dict[tuple[str, str], Tally], int]:
+    """Per-caller cells under k removed, not shown empty: their calls are pooled into one
+    `(suppressed)` group per period, itself shown only if it reaches k. A removed cell leaves
+    no trace of who was in it, and the pool keeps totals right where it is large enough."""
+    shown, hidden = suppress(cells, k)
+    kept: dict[tuple[str, str], Tally] = {}
+    pools: dict[str, Tally] = {}
+    for (group, period), tally in shown.items():
+        if tally is not None:
+            kept[(group, period)] = tally
+            continue
+        pool = pools.get(period)
+        if pool is None:
+            pool = pools[period] = Tally()
+        pool.merge(cells[(group, period)])
+    for period, pool in pools.items():
+        if pool.offered >= k:
+            kept[(SUPPRESSED, period)] = pool
+    return kept, hidden
+
+
+def _whole_months(first: date | None, last: date | None) -> bool:
+    if first is not None and first.day != 1:
+        return False
+    return last is None or last.day == calendar.monthrange(last.year, last.month)[1]
+
+
+def _whole_years(first: date | None, last: date | None) -> bool:
+    return (first is None or (first.month, first.day) == (1, 1)) and (
+        last is None or (last.month, last.day) == (12, 31)
+    )
+
+
+def _add(cells: dict[tuple[str, str], Tally], key: tuple[str, str], tally: Tally) -> None:
+    found = cells.get(key)
+    if found is None:
+        found = cells[key] = Tally()
+    found.merge(tally)
+
+
+def _from_rollups(
+    uow: UnitOfWork,
+    tenant_id: str,
+    period: Period,
+    zone: ZoneInfo,
+    first: date | None,
+    last: date | None,
+) -> tuple[dict[tuple[str, str], Tally], str]:
+    cells: dict[tuple[str, str], Tally] = {}
+    months = _whole_months(first, last)
+    first_month = f"{first:%Y-%m}" if first else None
+    last_month = f"{last:%Y-%m}" if last else None
+    if period is Period.MONTH and months:
+        for queue, bucket, tally in uow.rollups.read(
+            tenant_id, Grain.MONTH, first_month, last_month
+        ):
+            _add(cells, (queue, bucket), tally)
+        return cells, "rollups:month"
+    profile = period in (Period.HOUR_OF_DAY, Period.DAY_OF_WEEK)
+    if profile and _whole_years(first, last):
+        by_hour = period is Period.HOUR_OF_DAY
+        grain = Grain.HOUR_OF_DAY_BY_YEAR if by_hour else Grain.DAY_OF_WEEK_BY_YEAR
+        low = f"{first:%Y}/" if first else None
+        high = f"{last:%Y}/~" if last else None
+        for queue, bucket, tally in uow.rollups.read(tenant_id, grain, low, high):
+            _add(cells, (queue, bucket.split("/", 1)[1]), tally)
+        return cells, f"rollups:{grain.value}"
+    if profile and months:
+        grain = Grain.HOUR_OF_DAY if period is Period.HOUR_OF_DAY else Grain.DAY_OF_WEEK
+        low = f"{first_month}/" if first_month else None
+        high = f"{last_month}/~" if last_month else None
+        for queue, bucket, tally in uow.rollups.read(tenant_id, grain, low, high):
+            _add(cells, (queue, bucket.split("/", 1)[1]), tally)
+        return cells, f"rollups:{grain.value}"
+    if period in (Period.DAY, Period.WEEK, Period.MONTH, Period.DAY_OF_WEEK):
+        day_rows = uow.rollups.read(
+            tenant_id,
+            Grain.DAY,
+            first.isoformat() if first else None,
+            last.isoformat() if last else None,
+        )
+        for queue, bucket, tally in day_rows:
+            day = date.fromisoformat(bucket)
+            _add(cells, (queue, period_key(datetime.combine(day, NOON, zone), period, zone)), tally)
+        return cells, "rollups:day"
+    low_hour, high_hour = _utc_hours(first, last, zone)
+    for queue, bucket, tally in uow.rollups.read(tenant_id, Grain.HOUR, low_hour, high_hour):
+        _add(cells, (queue, period_key(hour_of_bucket(bucket), period, zone)), tally)
+    return cells, "rollups:hour"
+
+
+def _utc_range(
+    first: date | None, last: date | None, zone: ZoneInfo
+) -> tuple[datetime | None, datetime | None]:
+    start = datetime.combine(first, time(), zone) if first else None
+    end = datetime.combine(last + timedelta(days=1), time(), zone) if last else None
+    return start, end
+
+
+def _utc_hours(
+    first: date | None, last: date | None, zone: ZoneInfo
+) -> tuple[str | None, str | None]:
+    start, end = _utc_range(first, last, zone)
+    low = hour_bucket(int(start.timestamp()) // 3600) if start else None
+    high = hour_bucket(int(end.timestamp()) // 3600 - 1) if end else None
+    return low, high
+
+
+def _from_calls(
+    uow: UnitOfWork,
+    tenant_id: str,
+    by: ReportBy,
+    period: Period,
+    zone: ZoneInfo,
+    first: date | None,
+    last: date | None,
+) -> dict[tuple[str, str], Tally]:
+    start, end = _utc_range(first, last, zone)
+    cells: dict[tuple[str, str], Tally] = {}
+    for call in _queue_calls(uow, tenant_id, start, end):
+        ref = call.agent_ref if by is ReportBy.AGENT else call.caller_ref
+        key = (ref or NO_PARTY, period_key(call.started_at, period, zone))
+        tally = cells.get(key)
+        if tally is None:
+            tally = cells[key] = Tally()
+        tally.add(call.disposition, call.wait_s, call.talk_s, call.ring_s)
+    return cells
+
+
+def _queue_calls(
+    uow: UnitOfWork, tenant_id: str, start: datetime | None, end: datetime | None
+) -> Iterator[StoredCall]:
+    for call in uow.calls.iter_calls(tenant_id, start, end):
+        if call.queue is not None:
+            yield call

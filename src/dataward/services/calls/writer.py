@@ -1,0 +1,242 @@
+"""Landing parsed calls in the call store, a batch at a time, inside one transaction.
+
+For each batch: each call's identity is digested with keyed BLAKE2b under a key of the
+tenant's (derived from the vault's index key), so identities are comparable within the tenant
+and meaningless outside it; calls already stored (or met earlier in the batch) are counted as
+duplicates and go no further: their parties are not even looked at, so a file sent again
+creates no subject and seals no number. A new call that started before the tenant's call
+retention (counted back from the ingest's start) is past retention: it is stored for the
+reports with no party reference, and none of its parties is resolved, so it creates no subject
+and seals no number either. For the rest, every party is classified
+(`domain.calls.classify_party`) and resolved to a subject (`call_parties`); a party whose
+number or agent id was erased after the call started is stored as erased (no subject). The
+calls are written as plain rows through the repository's bulk path, and the queue calls among
+them are tallied into the rollup buffer. Each batch refreshes the heartbeat of the ingest's
+key batch (`services.keys.batches`). Bad lines go to the quarantine (`quarantine_writer`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dataward.domain.calls import PartyKind, classify_party, safe_queue_name, source_identity
+from dataward.domain.clock import Clock
+from dataward.domain.retention import add_duration_or_last
+from dataward.domain.telephony import RawCall
+from dataward.domain.tenants import Tenant
+from dataward.services.calls.parties import PartyKey, PartyResolver
+from dataward.services.calls.rollups import FLUSH_CELLS, RollupBuffer
+from dataward.services.keys.batches import KeyBatch
+from dataward.services.ports import UnitOfWork, Vault
+
+CALL_IDENTITY = "call identity"
+QUEUE_LABEL = "queue label"
+_QUEUE_NAMES = 10_000
+_DAYS = 10_000
+_DIGEST = 16
+
+
+@dataclass(slots=True)
+class WriterCounts:
+    stored: int = 0
+    duplicates: int = 0
+    withheld: int = 0
+    unreadable: int = 0
+    erased: int = 0
+    """Parties stored as erased: their number's subject was erased after the call started."""
+    past_retention: int = 0
+    """Calls stored without parties: they started before the tenant's call retention."""
+    created: list[str] = field(default_factory=list)
+    """Subjects created in this transaction: their keys go if it rolls back."""
+
+    @property
+    def subjects(self) -> int:
+        return len(self.created)
+
+
+class CallWriter:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        vault: Vault,
+        clock: Clock,
+        tenant: Tenant,
+        ingest_id: int,
+        resolver: PartyResolver,
+    ) -> None:
+        self._uow = uow
+        self._vault = vault
+        self._clock = clock
+        self._tenant = tenant
+        self._ingest_id = ingest_id
+        self._resolver = resolver
+        self._identity_key = vault.record_key(tenant.id, CALL_IDENTITY)
+        self._queue_key = vault.record_key(tenant.id, QUEUE_LABEL)
+        self._queues: dict[str, str] = {}
+        self._rollups = RollupBuffer(tenant.id, tenant.zone)
+        self._months: set[tuple[int, int]] = set()
+        self._started = clock.now()
+        self._today = self._started.astimezone(UTC).date()
+        self._kept: dict[date, bool] = {}
+        self.counts = WriterCounts()
+
+    @property
+    def keys(self) -> KeyBatch:
+        """The key batch this ingest makes its keys under."""
+        return self._resolver.keys
+
+    def _queue(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        safe = self._queues.get(name)
+        if safe is None:
+            if len(self._queues) > _QUEUE_NAMES:
+                self._queues.clear()
+            safe = self._queues[name] = safe_queue_name(name, self._queue_key) or ""
+        return safe or None
+
+    def _past_retention(self, start: datetime) -> bool:
+        """Whether a call that started then is past the tenant's call retention today: the
+        retention counted from its day (UTC) ended before today. The same reckoning as an
+        erased number's `keep_until` (`services.processing.erased_numbers`), so a call from before
+        an erasure whose entry has expired is past retention."""
+        day = start.astimezone(UTC).date()
+        past = self._kept.get(day)
+        if past is None:
+            if len(self._kept) > _DAYS:
+                self._kept.clear()
+            past = self._kept[day] = add_duration_or_last(day, self._tenant.retention) < self._today
+        return past
+
+    def identity(self, call: RawCall) -> bytes:
+        return hashlib.blake2b(
+            source_identity(call).encode("utf-8"), key=self._identity_key, digest_size=_DIGEST
+        ).digest()
+
+    def land(self, calls: Sequence[RawCall]) -> None:
+        """Write a batch's new calls (in the caller's open transaction)."""
+        if not calls:
+            return
+        uow, counts = self._uow, self.counts
+        self.keys.heartbeat()
+        identities = [self.identity(call) for call in calls]
+        existing = uow.calls.existing_keys(
+            self._tenant.id,
+            [(call.start, key) for call, key in zip(calls, identities, strict=True)],
+        )
+        fresh: list[tuple[RawCall, bytes]] = []
+        for call, key in zip(calls, identities, strict=True):
+            if key in existing:
+                counts.duplicates += 1
+                continue
+            existing.add(key)
+            fresh.append((call, key))
+        if not fresh:
+            return
+        current = [not self._past_retention(call.start) for call, _key in fresh]
+        counts.past_retention += current.count(False)
+        parties, wanted = _parties(fresh, current, counts)
+        resolution = self._resolver.resolve(uow, wanted, self._clock.now())
+        counts.created.extend(resolution.created_ids)
+        subjects, erased = resolution.subjects, resolution.erased
+        rows: list[tuple[Any, ...]] = []
+        months: set[tuple[int, int]] = set()
+        tenant_id, ingest_id, rollups = self._tenant.id, self._ingest_id, self._rollups
+        for (call, key), (caller, callee), named in zip(fresh, parties, current, strict=True):
+            start = call.start
+            caller_ref = callee_ref = agent_ref = None
+            agent = call.agent_id
+            if named:
+                if caller[1] is not None:
+                    caller_ref = _ref((caller[0], caller[1]), start, subjects, erased, counts)
+                if callee[1] is not None:
+                    callee_ref = _ref((callee[0], callee[1]), start, subjects, erased, counts)
+                if agent:
+                    agent_ref = _ref((PartyKind.AGENT, agent), start, subjects, erased, counts)
+            queue = self._queue(call.queue)
+            utc = start.astimezone(UTC)  # partitions are UTC months, as the rows are stored
+            months.add((utc.year, utc.month))
+            rows.append(
+                (
+                    tenant_id, key, start, call.answer, call.end, call.direction.value,
+                    call.disposition.value, queue, call.wait_s, call.ring_s, call.talk_s,
+                    caller_ref, callee_ref, agent_ref,
+                    caller[0] is PartyKind.WITHHELD, callee[0] is PartyKind.WITHHELD,
+                    max(1, len(call.legs)), call.format, ingest_id,
+                )
+            )  # fmt: skip
+            if queue is not None:
+                rollups.add(queue, start, call.disposition, call.wait_s, call.talk_s, call.ring_s)
+        new_months = months - self._months
+        if new_months:
+            uow.calls.prepare_months(new_months)
+            self._months |= new_months
+        uow.calls.add_call_rows(rows)
+        counts.stored += len(rows)
+        if len(rollups) > FLUSH_CELLS:
+            rollups.flush(uow)
+
+    @property
+    def months(self) -> set[tuple[int, int]]:
+        """The (year, month) of every call written."""
+        return set(self._months)
+
+    def finish(self) -> None:
+        """Write the rollups held, and unlink any subject shredded while this ingest ran."""
+        self._rollups.flush(self._uow)
+        self._uow.calls.unlink_erased(self._ingest_id, since=self._started)
+
+
+Party = tuple[PartyKind, str | None]
+
+
+def _ref(
+    key: PartyKey,
+    start: datetime,
+    subjects: dict[PartyKey, str],
+    erased: dict[PartyKey, datetime],
+    counts: WriterCounts,
+) -> str | None:
+    """The subject a named party is stored as: none if its number or agent id was erased after
+    the call started (the erased person's call), or if it is not a valid number."""
+    if erased:
+        erased_at = erased.get(key)
+        if erased_at is not None and start < erased_at:
+            counts.erased += 1
+            return None
+    ref = subjects.get(key)
+    if ref is None:
+        counts.unreadable += 1
+    return ref
+
+
+def _parties(
+    fresh: Sequence[tuple[RawCall, bytes]], current: Sequence[bool], counts: WriterCounts
+) -> tuple[list[tuple[Party, Party]], dict[PartyKey, datetime]]:
+    """Each new call's (caller, callee) classified, and every party of a call within retention
+    (`current`) to resolve, with the latest start of a call naming it."""
+    parties: list[tuple[Party, Party]] = []
+    wanted: dict[PartyKey, datetime] = {}
+    for (call, _key), within in zip(fresh, current, strict=True):
+        caller, callee = classify_party(call.caller), classify_party(call.callee)
+        parties.append((caller, callee))
+        if not within:
+            continue
+        start = call.start
+        named: list[PartyKey] = []
+        for kind, value in (caller, callee):
+            if value is not None:
+                named.append((kind, value))
+            elif kind is PartyKind.WITHHELD:
+                counts.withheld += 1
+        if call.agent_id:
+            named.append((PartyKind.AGENT, call.agent_id))
+        for key in named:
+            latest = wanted.get(key)
+            if latest is None or start > latest:
+                wanted[key] = start
+    return parties, wanted

@@ -1,0 +1,78 @@
+"""Each controller we process for, with its contact, for the record of processing (Art. 30(2)(a)).
+
+Every tenant in the tenants table is a controller of its call data. Its contact is the person
+it named as its controller contact, a subject of ours held in the vault: read through the gate
+for the purpose of keeping the records the law requires (`business_compliance`), each read
+decided and audited. A role the gate refuses (an auditor never sees identifiers) gets the
+tenant named with where its contact is kept, never the contact itself. Which customers we
+have is itself need-to-know: a role sees the tenants within its tenant scope (a tenant's
+administrator its own; a role of no tenant none), as `tenants list` shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dataward.domain.clock import Clock
+from dataward.domain.errors import AccessDenied, NotFound
+from dataward.domain.gate import Gate
+from dataward.domain.identifiers import IdentifierType
+from dataward.domain.subjects import Actor
+from dataward.domain.tenants import Tenant
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.lookup import within_reach
+
+ROPA_PURPOSE = "business_compliance"
+"""Records the law requires us to keep: the record of processing is one."""
+NO_CONTACT = "no controller contact recorded: record one (dataward tenants)"
+WITHHELD = "controller contact on record (tenant {id}); not shown to this role"
+_ORDER = (IdentifierType.NAME, IdentifierType.EMAIL, IdentifierType.PHONE)
+
+
+@dataclass(frozen=True, slots=True)
+class Controllers:
+    """(name, contact) of every tenant, and whether any contact was read in plain text (then
+    the record holds personal data and is no public document)."""
+
+    entries: tuple[tuple[str, str], ...]
+    disclosed: bool
+
+
+def ropa_controllers(
+    uow: UnitOfWork, vault: Vault, clock: Clock, gate: Gate, actor: Actor
+) -> Controllers:
+    """Every tenant within `actor`'s reach as a controller, with its contact as far as
+    `actor` may read it."""
+    with uow:
+        tenants: Sequence[Tenant] = [
+            t for t in uow.tenants.all() if within_reach(gate.register, actor, t.id)
+        ]
+    entries: list[tuple[str, str]] = []
+    disclosed = False
+    for tenant in sorted(tenants, key=lambda t: t.id):
+        contact = _contact(uow, vault, clock, gate, actor, tenant)
+        disclosed = disclosed or contact is not None
+        if contact is None:
+            contact = (
+                NO_CONTACT if tenant.controller_contact is None else WITHHELD.format(id=tenant.id)
+            )
+        entries.append((f"{tenant.name} (tenant {tenant.id})", contact))
+    return Controllers(tuple(entries), disclosed)
+
+
+def _contact(
+    uow: UnitOfWork, vault: Vault, clock: Clock, gate: Gate, actor: Actor, tenant: Tenant
+) -> str | None:
+    if tenant.controller_contact is None:
+        return None
+    try:
+        read = read_identifiers(
+            uow, vault, clock, gate, actor, subject_id=tenant.controller_contact,
+            purpose=ROPA_PURPOSE, types=_ORDER,
+        )  # fmt: skip
+    except (AccessDenied, NotFound):
+        return None
+    values = [i.value for kind in _ORDER for i in read.identifiers if i.type == kind.value]
+    return ", ".join(values) or None

@@ -1,0 +1,391 @@
+"""The right of access (UK GDPR Art. 15): everything held about the subject, with the
+supplementary information, delivered through a single-use download link.
+
+What is collected (a reasonable and proportionate search, Art. 15(1A)):
+
+- subject: the record itself (kind, status, dates);
+- identifiers: opened through the gate (`services.processing.disclosure.read_identifiers`), each
+  decision recorded; only the subject's own identifiers are ever decrypted;
+- consents, restrictions, objections, rights requests and their timelines, and the recipients
+  told of each correction, erasure or restriction they asked for (Art. 19);
+- audit: every audit entry about the subject (staff are named by role, not by id);
+- calls: the calls where the subject is a party, after a gate decision on their telephony
+  data. The other parties are third parties (Art. 15(4)): their references are not followed
+  and nothing of theirs is decrypted; a call shows only their role ("other party
+  (redacted)"). Call data of one of our own subjects (an agent of a customer organisation) is
+  held for that organisation as its processor: it is listed as withheld, with where to ask.
+
+The package is rendered as a ZIP (`adapters.documents.subject_export`), sealed under the
+subject's own data key (erasure destroys it) behind a signed, expiring, single-use link
+(`services.rights.downloads`), and the request is completed in the same step: its completion
+letter carries the link, sealed in the outbox until it is sent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.clock import Clock
+from dataward.domain.errors import AccessDenied
+from dataward.domain.gate import Gate
+from dataward.domain.register import Register
+from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
+from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
+from dataward.domain.subjects import Actor, Subject
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import decide
+from dataward.services.rights.access_info import supplementary_information
+from dataward.services.rights.delivery import deliver_package, require_delivery_address
+from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink
+from dataward.services.rights.fulfilment import working_request
+
+CONTROLLER_PURPOSE = "rights_and_complaints"
+"""The purpose under which our own subjects' data is read to answer their rights."""
+PROCESSOR_PURPOSE = "telephony_reporting"
+"""The purpose under which a tenant's caller's data is read, by the tenant's administrator."""
+TELEPHONY = "telephony_activity"
+REDACTED = "other party (redacted)"
+AGENT_REDACTED = "agent (redacted)"
+_OPEN_ACTORS = ("requester", "public-form", "public-download")
+
+
+@dataclass(frozen=True, slots=True)
+class AccessDelivered:
+    request_id: UUID
+    link: IssuedLink
+    package: SubjectPackage
+
+
+# -- collecting --------------------------------------------------------------------------------
+
+
+STATEMENTS_CATEGORY = "rights_requests"
+"""Where the register files what a person asked us to record (a supplementary statement)."""
+
+
+def collect_access_package(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    gate: Gate,
+    actor: Actor,
+    request: RightsRequest,
+    subject_id: UUID,
+) -> SubjectPackage:
+    """Everything held about the subject of `request`, as a pure data structure."""
+    purpose = PROCESSOR_PURPOSE if request.tenant_id is not None else CONTROLLER_PURPOSE
+    withheld: list[Withheld] = []
+    identifiers = _identifiers(uow, vault, clock, gate, actor, subject_id, purpose, withheld)
+    at = clock.now()
+    with uow:
+        subject = uow.subjects.get(subject_id)
+        assert subject is not None  # noqa: S101 - working_request found it
+        consents = list(uow.consents.events_for(subject_id))
+        restrictions = list(uow.restrictions.for_subject(subject_id))
+        objections = list(uow.objections.for_subject(subject_id))
+        requests = sorted(
+            uow.requests.for_subject(subject_id), key=lambda r: (r.received, str(r.id))
+        )
+        timelines = {r.id: list(uow.requests.timeline(r.id)) for r in requests}
+        outcomes = {r.id: uow.requests.outcome_of(r.id) or {} for r in requests}
+        calls: list[Any] = []
+        if request.tenant_id is None:
+            withheld.append(Withheld("calls", _PROCESSOR_CALLS))
+        else:
+            decision = decide(
+                uow, gate, actor, subject_id=subject_id, category=TELEPHONY,
+                purpose=PROCESSOR_PURPOSE, at=at,
+            )  # fmt: skip
+            if decision.allowed:
+                calls = list(uow.calls.calls_of(request.tenant_id, str(subject_id)))
+            else:
+                withheld.append(Withheld("calls", f"not readable now: {decision.reason.value}"))
+        sealed_statements = list(uow.statements.of(str(subject_id)))
+        statements_readable = bool(sealed_statements) and (
+            request.tenant_id is None
+            and decide(
+                uow, gate, actor, subject_id=subject_id, category=STATEMENTS_CATEGORY,
+                purpose=purpose, at=at, decrypt=True,
+            ).allowed
+        )  # fmt: skip
+        uow.commit()
+        audit = list(uow.audit.entries_about(str(subject_id)))
+    statements: tuple[tuple[Cell, ...], ...] = ()
+    if statements_readable:
+        statements = tuple((vault.open(str(subject_id), c),) for c in sealed_statements)
+    elif sealed_statements:
+        withheld.append(Withheld("statements", "not readable now for answering your request"))
+    datasets = (
+        _subject_dataset(subject),
+        identifiers,
+        Dataset(
+            "consents",
+            "Every consent you gave or withdrew, oldest first",
+            ("purpose", "channel", "state", "method", "notice_version", "at", "evidence_ref"),
+            tuple(
+                (
+                    e.purpose,
+                    e.channel,
+                    e.state.value,
+                    e.method.value,
+                    e.notice_version,
+                    e.at.isoformat(),
+                    e.evidence_ref,
+                )
+                for e in consents
+            ),
+        ),
+        Dataset(
+            "statements",
+            "Supplementary statements you asked us to add to your data (Art. 16)",
+            ("statement",),
+            statements,
+        ),
+        Dataset(
+            "restrictions",
+            "Restrictions of processing (Art. 18)",
+            ("id", "categories", "ground", "starts_at", "ends_at", "lifted_at"),
+            tuple(
+                (
+                    str(r.id),
+                    " ".join(sorted(r.scope)) if r.scope else "all",
+                    r.ground.value,
+                    r.starts_at.isoformat(),
+                    _iso(r.ends_at),
+                    _iso(r.lifted_at),
+                )
+                for r in sorted(restrictions, key=lambda r: (r.starts_at, str(r.id)))
+            ),
+        ),
+        Dataset(
+            "objections",
+            "Objections to processing (Art. 21)",
+            ("id", "purpose", "kind", "outcome", "received_at", "decided_at", "reasoning"),
+            tuple(
+                (
+                    str(o.id),
+                    o.purpose,
+                    o.kind.value,
+                    o.outcome.value,
+                    o.received_at.isoformat(),
+                    _iso(o.decided_at),
+                    o.reasoning,
+                )
+                for o in sorted(objections, key=lambda o: (o.received_at, str(o.id)))
+            ),
+        ),
+        Dataset(
+            "requests",
+            "Your rights requests",
+            ("id", "type", "state", "received", "channel", "identity_received"),
+            tuple(
+                (
+                    str(r.id),
+                    r.type.value,
+                    r.state.value,
+                    r.received.isoformat(),
+                    r.channel,
+                    _iso(r.identity_received),
+                )
+                for r in requests
+            ),
+        ),
+        Dataset(
+            "request_events",
+            "What happened to each of your requests, and when",
+            ("request_id", "at", "event", "from_state", "to_state", "reason"),
+            tuple(
+                (
+                    str(t.request_id),
+                    t.at.isoformat(),
+                    t.event.value,
+                    t.from_state.value,
+                    t.to_state.value,
+                    t.reason,
+                )
+                for r in requests
+                for t in timelines[r.id]
+            ),
+        ),
+        _recipients_told(gate.register, requests, outcomes),
+        Dataset(
+            "audit",
+            "Our audit log's entries about you (who did what with your data, and why)",
+            ("seq", "at", "action", "actor", "purpose", "decision", "details"),
+            tuple(
+                (
+                    e.seq,
+                    e.at.isoformat(),
+                    e.action,
+                    _actor(e.actor),
+                    e.purpose,
+                    e.decision,
+                    json.dumps(dict(e.details), sort_keys=True),
+                )
+                for e in audit
+            ),
+        ),
+        _calls_dataset(calls, str(subject_id)),
+    )
+    return SubjectPackage(
+        kind="access",
+        request_id=str(request.id),
+        subject_id=str(subject_id),
+        generated_at=at,
+        organisation=gate.register.organisation.name,
+        datasets=datasets,
+        supplementary=supplementary_information(gate.register, subject.kind),
+        withheld=tuple(withheld),
+    )
+
+
+_PROCESSOR_CALLS = (
+    "Call records in which you take part are held for our customer organisations, as their "
+    "processor: the organisation you called or worked for is their controller and answers for "
+    "them. Ask it, or ask us to pass your request on."
+)
+
+
+def _identifiers(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    gate: Gate,
+    actor: Actor,
+    subject_id: UUID,
+    purpose: str,
+    withheld: list[Withheld],
+) -> Dataset:
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    try:
+        disclosure = read_identifiers(
+            uow, vault, clock, gate, actor, subject_id=subject_id, purpose=purpose
+        )
+    except AccessDenied as denied:
+        withheld.append(Withheld("identifiers", f"not readable now: {denied.args[0]}"))
+    else:
+        rows = tuple(sorted((i.type, i.value) for i in disclosure.identifiers))
+        withheld += [Withheld(f"identifiers: {k}", f"not readable now: {d.reason.value}")
+                     for k, d in sorted(disclosure.refused.items())]  # fmt: skip
+    return Dataset(
+        "identifiers", "Your identifiers as we hold them (decrypted for this copy only)",
+        ("type", "value"), rows,
+    )  # fmt: skip
+
+
+def _recipients_told(
+    register: Register, requests: list[RightsRequest], outcomes: dict[Any, dict[str, Any]]
+) -> Dataset:
+    """Whom we told of each correction, erasure or restriction of the person's data (Art. 19:
+    they are entitled to know who the recipients are)."""
+    known = {r.key: r for r in register.recipients}
+    rows = tuple(
+        (str(r.id), r.type.value, known[key].name if key in known else key,
+         known[key].description if key in known else "")
+        for r in requests
+        for key in (str(k) for k in outcomes[r.id].get("recipients_told") or [])
+    )  # fmt: skip
+    return Dataset(
+        "recipients_told",
+        "Those we had disclosed your data to, and told when we corrected, erased or restricted "
+        "it at your request (UK GDPR Art. 19)",
+        ("request_id", "request_type", "recipient", "who they are"),
+        rows,
+    )
+
+
+def _subject_dataset(subject: Subject) -> Dataset:
+    return Dataset(
+        "subject", "The record we keep of you",
+        ("id", "kind", "organisation", "status", "created_at", "relationship_start",
+         "relationship_end", "last_transaction", "birth_date"),
+        ((str(subject.id), subject.kind, subject.tenant_id, subject.status.value,
+          subject.created_at.isoformat(), _iso(subject.relationship_start),
+          _iso(subject.relationship_end), _iso(subject.last_transaction),
+          _iso(subject.birth_date)),),
+    )  # fmt: skip
+
+
+def _calls_dataset(calls: list[Any], me: str) -> Dataset:
+    def party(ref: str | None, *, withheld: bool, other: str = REDACTED) -> str:
+        if ref == me:
+            return "you"
+        if ref is None:
+            return "withheld by the caller" if withheld else "none"
+        return other
+
+    rows = tuple(
+        (c.tenant_id, c.started_at.isoformat(), _iso(c.answered_at), _iso(c.ended_at),
+         c.direction.value, c.disposition.value, c.queue, c.wait_s, c.ring_s, c.talk_s,
+         party(c.caller_ref, withheld=c.caller_withheld),
+         party(c.callee_ref, withheld=c.callee_withheld),
+         party(c.agent_ref, withheld=False, other=AGENT_REDACTED))
+        for c in sorted(calls, key=lambda c: (c.started_at, c.source_key))
+    )  # fmt: skip
+    return Dataset(
+        "calls", "Calls in which you take part; other people's details are not shown",
+        ("organisation", "started_at", "answered_at", "ended_at", "direction", "disposition",
+         "queue", "wait_s", "ring_s", "talk_s", "caller", "callee", "agent"),
+        rows,
+    )  # fmt: skip
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else str(value.isoformat())
+
+
+def _actor(actor: str) -> str:
+    if actor in _OPEN_ACTORS or actor.startswith("system"):
+        return actor
+    return "our staff"
+
+
+# -- delivering --------------------------------------------------------------------------------
+
+
+def fulfil_access(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    *,
+    base_url: str,
+    ttl: timedelta = DEFAULT_TTL,
+) -> AccessDelivered:
+    """Collect, render and store the subject's package behind a single-use link that
+    expires after `ttl`, then complete the request; its completion letter carries the link."""
+    with uow:
+        request, subject_id = working_request(uow, register, actor, request_id, RequestType.ACCESS)
+        require_delivery_address(uow, request.id)
+    package = collect_access_package(uow, vault, clock, Gate(register), actor, request, subject_id)
+    link = deliver_package(
+        uow, vault, clock, holidays, register, actor, request, package,
+        base_url=base_url, ttl=ttl, event=RequestEvent.COMPLETE,
+        reason=f"access: copy of {_summary(package)}", outcome=_outcome(package),
+    )  # fmt: skip
+    return AccessDelivered(request.id, link, package)
+
+
+def _outcome(package: SubjectPackage) -> dict[str, Any]:
+    """What the package held, in counts, and what was withheld and why."""
+    return {
+        "datasets": {d.name: len(d.rows) for d in package.datasets},
+        "withheld": [{"item": w.item, "reason": w.reason} for w in package.withheld],
+    }
+
+
+def _summary(package: SubjectPackage) -> str:
+    counts = ", ".join(f"{d.name} {len(d.rows)}" for d in package.datasets)
+    withheld = (
+        f"; withheld: {', '.join(w.item for w in package.withheld)}" if package.withheld else ""
+    )
+    return f"{counts}{withheld}"[:440]

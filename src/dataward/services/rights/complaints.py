@@ -1,0 +1,119 @@
+"""Completing a complaint with its outcome (DUAA 2025 s.103): what was found, what was done.
+
+The outcome is free text about a person's complaint, so it is kept sealed under the request's
+own key, like the requester's contact details, never in the clear: it is stored with the
+request, and a copy goes sealed with the letter that tells the complainant (opened only when
+the letter is sent). A complaint recorded without an address has no key yet: one is made for
+it here, through a key batch, in the same transaction as the completion.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from dataward.domain.audit import AuditAction
+from dataward.domain.bounds import check_printable
+from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.clock import Clock
+from dataward.domain.register import Register
+from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
+from dataward.domain.subjects import Actor
+from dataward.services.audit import record
+from dataward.services.keys.batches import REQUEST, enrolling
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.rights.requests import (
+    RequestView,
+    Step,
+    apply_step,
+    visible_request,
+    workable_request,
+)
+
+MAX_OUTCOME = 2000
+LETTER = "complaint_outcome"
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintOutcome:
+    """What looking into a complaint found, and what was done about it."""
+
+    found: str = field(repr=False)
+    done: str = field(repr=False)
+
+    def checked(self) -> ComplaintOutcome:
+        """Itself, trimmed; `RequestRefused` naming the part that is empty or too long."""
+        parts = {"found": self.found.strip(), "done": self.done.strip()}
+        for name, text in parts.items():
+            if not text:
+                raise RequestRefused(f"{name}: say what was {name} (the outcome's letter says it)")
+            if len(text) > MAX_OUTCOME:
+                raise RequestRefused(f"{name}: at most {MAX_OUTCOME} characters")
+            check_printable(name, text)
+        return ComplaintOutcome(**parts)
+
+
+def complete_complaint(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    outcome: ComplaintOutcome,
+) -> RequestView:
+    """Complete an investigated complaint, record its outcome sealed, and queue the letter
+    that tells the complainant (with the right to complain to the ICO)."""
+    outcome = outcome.checked()
+    with enrolling(vault, REQUEST) as keys, uow:
+        request, version = workable_request(uow, register, actor, request_id, RequestEvent.COMPLETE)
+        if request.type is not RequestType.COMPLAINT:
+            raise RequestRefused("only a complaint is completed with an outcome")
+        key = str(request.id)
+        document = json.dumps({"found": outcome.found, "done": outcome.done})
+        if vault.has_key(key):
+            sealed = vault.seal(key, document)
+        else:  # recorded without an address: the request's key is made now
+            keys.join(uow)
+            (sealed,) = keys.enrol({key: [document]})[key]
+        has_contact = uow.requests.contact(key) is not None
+        step = Step(
+            RequestEvent.COMPLETE,
+            letter=LETTER,
+            letter_payload=vault.seal(key, letter_text(outcome)) if has_contact else None,
+        )
+        view = apply_step(uow, clock.now(), holidays, register, actor, (request, version), step)
+        uow.requests.set_complaint_outcome(key, sealed)
+        keys.commit(uow)
+    return view
+
+
+def complaint_outcome(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+) -> ComplaintOutcome | None:
+    """A completed complaint's outcome, opened, for those who may work the request; each
+    opening is audited (who, when, which request), never what it says."""
+    with uow:
+        request, _, _ = visible_request(uow, register, actor, request_id)
+        sealed = uow.requests.complaint_outcome(request.id)
+        if sealed is None:
+            return None
+        record(
+            uow, clock, actor, AuditAction.COMPLAINT_OUTCOME_READ, subject_ref=request.subject_id,
+            details={"request": str(request.id)},
+        )  # fmt: skip
+        uow.commit()
+    document = json.loads(vault.open(str(request.id), sealed))
+    return ComplaintOutcome(found=document["found"], done=document["done"])
+
+
+def letter_text(outcome: ComplaintOutcome) -> str:
+    """What the outcome's letter says was found and done (the letter's `payload`)."""
+    return f"What we found:\n\n{outcome.found}\n\nWhat we have done:\n\n{outcome.done}"

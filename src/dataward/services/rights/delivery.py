@@ -1,0 +1,87 @@
+"""Handing a subject's package over: stored behind a single-use link, announced in the
+completion letter of the request, which moves on in the same step (access and portability)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from dataward.adapters.documents.subject_export import render_export
+from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.clock import Clock
+from dataward.domain.register import Register
+from dataward.domain.requests import UK, RequestEvent, RequestRefused, RightsRequest
+from dataward.domain.subject_package import SubjectPackage
+from dataward.domain.subjects import Actor
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.rights.downloads import IssuedLink, add_link
+from dataward.services.rights.requests import advance
+
+
+def require_delivery_address(uow: UnitOfWork, request_id: UUID) -> None:
+    """Refuse, before anything is collected, a package that could reach nobody: the link goes
+    only in the letter to the requester's address, so a request without one would be
+    completed with nothing delivered."""
+    if uow.requests.contact(request_id) is None:
+        raise RequestRefused(
+            "the requester gave no e-mail address: the download link could reach nobody. "
+            "Record the request again with the address they give"
+        )
+
+
+def deliver_package(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    request: RightsRequest,
+    package: SubjectPackage,
+    *,
+    base_url: str,
+    ttl: timedelta,
+    event: RequestEvent,
+    reason: str,
+    outcome: Mapping[str, Any] | None = None,
+    render: Callable[[SubjectPackage], bytes] = render_export,
+) -> IssuedLink:
+    """Store the rendered package behind a new link, then move the request on by `event`
+    with the link in its completion letter (and `outcome` recorded). If the request cannot
+    be moved on, the link is withdrawn and the error raised."""
+    content = render(package)
+    with uow:
+        link = add_link(
+            uow, vault, clock, actor.id, request_id=request.id, subject_id=package.subject_id,
+            kind=package.kind, filename=f"{package.kind}-{str(request.id)[:8]}.zip",
+            content=content, base_url=base_url, ttl=ttl,
+        )  # fmt: skip
+        has_contact = uow.requests.contact(request.id) is not None
+        uow.commit()
+    payload = vault.seal(str(request.id), letter_text(link)) if has_contact else None
+    try:
+        advance(
+            uow, clock, holidays, register, actor, request.id, event, reason=reason[:500],
+            letter_payload=payload, outcome=outcome,
+        )  # fmt: skip
+    except BaseException:
+        with uow:
+            uow.downloads.discard(link.download_id)
+            uow.commit()
+        raise
+    return link
+
+
+def letter_text(link: IssuedLink) -> str:
+    """What the completion letter says about the download (the letter's `payload`)."""
+    until = link.expires_at.astimezone(UK)
+    return (
+        "Your data is ready to download as one ZIP file: data.json (all of it, "
+        "machine-readable), a CSV file for each table, and report.html to read in a browser. "
+        f"The link works once, until {until.day} {until:%B %Y at %H:%M} (UK time):\n\n"
+        f"    {link.url}\n\n"
+        "Keep it private: whoever has it can download your data. If it has expired or was "
+        "used, ask us for a new one."
+    )

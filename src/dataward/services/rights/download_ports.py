@@ -1,0 +1,57 @@
+"""Ports of the download links of access and portability packages (`services.rights.downloads`),
+apart from `services.ports` by concept; `UnitOfWork.downloads` is one of these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+
+class StoredDownloadLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def subject_id(self) -> str | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def expires_at(self) -> datetime: ...
+    @property
+    def used_at(self) -> datetime | None: ...
+    @property
+    def has_package(self) -> bool: ...
+
+
+class DownloadRepository(Protocol):
+    """Single-use download links of access and portability packages (keyed token hashes)."""
+
+    def add(
+        self,
+        *,
+        download_id: str,
+        request_id: str,
+        subject_id: str,
+        kind: str,
+        token_hash: bytes,
+        filename: str,
+        created_at: datetime,
+        expires_at: datetime,
+        package: bytes,
+    ) -> None: ...
+
+    def by_hash(self, token_hash: bytes) -> StoredDownloadLike | None: ...
+
+    def for_request(self, request_id: str) -> Sequence[StoredDownloadLike]: ...
+
+    def claim(self, token_hash: bytes, at: datetime) -> bytes | None:
+        """Mark used and return the sealed package, once (atomic); None if not claimable."""
+        ...
+
+    def clear_expired(self, at: datetime) -> int: ...
+
+    def discard(self, download_id: str) -> None: ...

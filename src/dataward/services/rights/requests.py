@@ -1,0 +1,497 @@
+"""Use cases of the rights-request workflow: receive a request, move it on, read the queue.
+
+Every state change goes through `domain.requests.transition`; this module loads the request,
+applies the transition, stores it over the version it read (a concurrent change refuses
+this one: `WriteConflict`), recomputes the due date, and audits the change, all in one
+transaction. Requests about a tenant's call data are the tenant's (its controller decides):
+a tenant administrator works only its own tenant's requests; the DCO works every request.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from dataward.domain.audit import AuditAction, AuditDraft
+from dataward.domain.bounds import check_day
+from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.clock import Clock
+from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, WriteConflict
+from dataward.domain.fees import check_further_copy, fee_amount
+from dataward.domain.identifiers import IdentifierType, normalise
+from dataward.domain.permissions import require
+from dataward.domain.register import LawfulBasis, Register, StaffAction
+from dataward.domain.request_flags import (
+    IDENTITY_WITHIN_WORKING_DAYS,
+    late_acknowledgement,
+    transition_flags,
+)
+from dataward.domain.request_scope import check_scope
+from dataward.domain.requests import (
+    FORWARD_WITHIN_WORKING_DAYS,
+    LETTER_FOR,
+    FeeGround,
+    Ground,
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+    RightsRequest,
+    Transition,
+    deadline,
+    receive,
+    transition,
+    uk_date,
+)
+from dataward.domain.subjects import Actor
+from dataward.services.keys.batches import REQUEST, KeyBatch, enrolling
+from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.processing.lookup import within_reach
+from dataward.services.subjects.registry import CONTROLLER_SCOPE
+
+CHANNELS = ("api", "portal", "email", "post", "phone", "in_person")
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    type: RequestType
+    received: date
+    channel: str
+    tenant_id: str | None = None
+    subject_id: UUID | None = None
+    contact_email: str | None = field(default=None, repr=False)
+    """Where the letters go; sealed under a key of the request's own, never stored plain."""
+    contact_name: str | None = field(default=None, repr=False)
+    representative: bool = False
+    """Made by someone acting for the subject, who must prove their authority."""
+    scope: str | None = None
+    """A restriction's ground, or what an objection is against (`domain.request_scope`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    request: RightsRequest
+    due: date
+    flag: str | None = None
+    """Why the DCO should look at it, one reason a line: it repeats an earlier request, it
+    was answered late..."""
+    outcome: Mapping[str, Any] | None = None
+    """What carrying it out did: erased, kept and why, sent, corrected... (no personal data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LetterView:
+    letter: str
+    queued_at: datetime
+    sent_at: datetime | None
+
+
+def receive_request(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    command: NewRequest,
+    *,
+    repeat_window_days: int = 90,
+    forward_within: int = FORWARD_WITHIN_WORKING_DAYS,
+) -> RequestView:
+    """Record a request as received on its day (which may be before today: one that came by
+    post or phone is recorded when staff enter it). One of the same type from the same
+    subject within `repeat_window_days` of an earlier one is flagged for the DCO: it may be
+    manifestly excessive (repetitive), which only the DCO can decide."""
+    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
+    return _record(
+        uow, vault, clock, holidays, register, actor, command,
+        repeat_window_days=repeat_window_days, forward_within=forward_within,
+    )  # fmt: skip
+
+
+def _record(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    command: NewRequest,
+    *,
+    repeat_window_days: int,
+    forward_within: int = FORWARD_WITHIN_WORKING_DAYS,
+) -> RequestView:
+    now = clock.now()
+    if not 0 <= forward_within <= 30:
+        raise RequestRefused("forward_within: 0 to 30 working days")
+    objectable = frozenset(
+        p.key
+        for p in register.purposes
+        if p.lawful_basis in (LawfulBasis.LEGITIMATE_INTERESTS, LawfulBasis.PUBLIC_TASK)
+    )
+    scope = check_scope(command.type, command.scope, objectable)
+    if command.channel not in CHANNELS:
+        raise InvalidValue("channel", f"one of {', '.join(CHANNELS)}")
+    check_day("received", command.received)
+    if command.received > uk_date(now):
+        raise RequestRefused("received: a request cannot be received in the future")
+    complaint = command.type is RequestType.COMPLAINT
+    request = RightsRequest(
+        id=uuid.uuid4(),
+        type=command.type,
+        state=RequestState.RECEIVED,
+        received=command.received,
+        channel=command.channel,
+        tenant_id=command.tenant_id,
+        subject_id=command.subject_id,
+        updated_at=now,
+        representative=command.representative,
+        scope=scope,
+        forward_within=forward_within,
+        # a complaint with an address is acknowledged by the letter queued with it
+        acknowledged=uk_date(now) if complaint and command.contact_email else None,
+        by_controller=command.tenant_id is not None and actor.tenant_id == command.tenant_id,
+        acknowledge_within=register.contacts.complaints.acknowledge_within_days,
+        investigate_within=register.contacts.complaints.investigate_within_days,
+    )
+    due = deadline(request, holidays)
+    # the request's key is named by a batch: destroyed if the request does not land, settled
+    # by the key sweep if the process dies before it does or its commit's outcome is unknown
+    with enrolling(vault, REQUEST) as keys, uow:
+        if command.contact_email is not None:
+            keys.join(uow)  # the key sweep leaves the contact's key alone until this ends
+        contact = _sealed_contact(keys, request.id, command)
+        about = _about(uow, vault, register, actor, command)
+        request = replace(request, subject_id=about)
+        command = replace(command, subject_id=about)
+        repeat = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
+        flag = "\n".join(filter(None, [repeat, late_acknowledgement(request)])) or None
+        uow.requests.add(
+            request,
+            due=due,
+            created=receive(request, at=now, actor=actor.id),
+            contact=contact,
+            flag=flag,
+        )
+        if contact is not None:
+            uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
+        uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
+        keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
+    return RequestView(request, due, flag)
+
+
+PUBLIC = Actor(id="public-form", role="requester")
+"""Who records a request a person makes themselves through the public form."""
+
+
+def receive_public_request(
+    uow: UnitOfWork,
+    vault: Vault,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    command: NewRequest,
+    *,
+    repeat_window_days: int = 90,
+) -> RequestView:
+    """A request a person makes through the public form: received today, by the portal,
+    with an address for the letters; no tenant or subject is taken from the form: whom it
+    is about is matched by the address, and who is asking verified afterwards."""
+    if not command.contact_email:
+        raise RequestRefused("contact_email: needed, to send you the answer")
+    public = NewRequest(
+        type=command.type,
+        received=uk_date(clock.now()),
+        channel="portal",
+        contact_email=command.contact_email,
+        contact_name=command.contact_name,
+        representative=command.representative,
+        scope=command.scope,
+    )
+    return _record(
+        uow, vault, clock, holidays, register, PUBLIC, public,
+        repeat_window_days=repeat_window_days,
+    )  # fmt: skip
+
+
+def _repeat_flag(uow: UnitOfWork, command: NewRequest, window_days: int) -> str | None:
+    if command.subject_id is None:
+        return None
+    since = command.received - timedelta(days=window_days)
+    earlier = [
+        r
+        for r in uow.requests.for_subject(command.subject_id)
+        if r.type is command.type and since <= r.received <= command.received
+    ]
+    if not earlier:
+        return None
+    return (
+        f"repeats {len(earlier)} {command.type.value} request(s) of the last {window_days} "
+        "days: is it manifestly excessive?"
+    )
+
+
+def advance(
+    uow: UnitOfWork,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    event: RequestEvent,
+    *,
+    ground: Ground | None = None,
+    reason: str | None = None,
+    on: date | None = None,
+    letters: Sequence[tuple[str, bytes | None]] = (),
+    letter_payload: bytes | None = None,
+    outcome: Mapping[str, Any] | None = None,
+    fee_pence: int | None = None,
+    identity_within: int = IDENTITY_WITHIN_WORKING_DAYS,
+) -> RequestView:
+    """Apply one event to a request; `RequestRefused` if the state machine does not allow it.
+
+    `letters` are queued with the change beside the requester's (kind, sealed payload): the
+    letter to a tenant's controller that a forward needs (`services.rights.processor`).
+    `letter_payload` (sealed under the request's key) goes with the requester's letter, e.g.
+    a download link in a completion letter; `outcome` is stored as what carrying the request
+    out did, in the same transaction. `fee_pence` replaces the register's fee for an
+    `ask_fee`, within its bounds. Identity asked more than `identity_within` working days
+    after receipt is flagged for the DCO, as is whatever comes after the due date.
+
+    A request about a tenant's call data is the tenant's to answer (we are its processor):
+    our own staff may only forward it to the tenant's controller, or close it as withdrawn.
+    A complaint is completed with its outcome (`services.rights.complaints`).
+    """
+    step = Step(
+        event, ground=ground, reason=reason, on=on, letters=letters,
+        letter_payload=letter_payload, outcome=outcome, fee_pence=fee_pence,
+        identity_within=identity_within,
+    )  # fmt: skip
+    if not 1 <= identity_within <= 30:
+        raise RequestRefused("identity_within: 1 to 30 working days")
+    with uow:
+        found = workable_request(uow, register, actor, request_id, event)
+        if found[0].type is RequestType.COMPLAINT and event is RequestEvent.COMPLETE:
+            raise RequestRefused(
+                "a complaint is completed with its outcome: what was found and what was done"
+            )
+        if event is RequestEvent.FORWARD and not letters:
+            raise RequestRefused("forward through forward_to_controller, which writes to it")
+        view = apply_step(uow, clock.now(), holidays, register, actor, found, step)
+        uow.commit()
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One event to apply to a request, with what it carries (see `advance`)."""
+
+    event: RequestEvent
+    ground: Ground | None = None
+    reason: str | None = None
+    on: date | None = None
+    letters: Sequence[tuple[str, bytes | None]] = ()
+    letter: str | None = None
+    """The requester's letter, when not the event's usual one (`LETTER_FOR`)."""
+    letter_payload: bytes | None = field(default=None, repr=False)
+    outcome: Mapping[str, Any] | None = None
+    fee_pence: int | None = None
+    identity_within: int = IDENTITY_WITHIN_WORKING_DAYS
+
+
+def workable_request(
+    uow: UnitOfWork,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    event: RequestEvent,
+) -> tuple[RightsRequest, int]:
+    """The request and its version, if the actor may move it on by `event`: a request about
+    a tenant's call data is only forwarded or withdrawn by our own staff."""
+    request, version, _ = visible_request(uow, register, actor, request_id)
+    if (
+        request.tenant_id is not None
+        and actor.tenant_id is None
+        and event not in (RequestEvent.FORWARD, RequestEvent.WITHDRAW)
+    ):
+        raise RequestRefused(
+            "a request about a tenant's call data is answered by the tenant, its "
+            "controller: forward it"
+        )
+    return request, version
+
+
+def apply_step(
+    uow: UnitOfWork,
+    now: datetime,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    found: tuple[RightsRequest, int],
+    step: Step,
+) -> RequestView:
+    """Inside the caller's transaction: move the request on, store it over its version with
+    the change, its letters, its outcome, its flags and its audit entry."""
+    request, version = found
+    amount = step.fee_pence
+    if step.event is RequestEvent.ASK_FEE and isinstance(step.ground, FeeGround):
+        amount = fee_amount(register.fees, step.ground, step.fee_pence)
+    changed, change = transition(
+        request, step.event, at=now, actor=actor.id, holidays=holidays, ground=step.ground,
+        reason=step.reason, on=step.on, amount=amount,
+    )  # fmt: skip
+    if step.event is RequestEvent.ASK_FEE and step.ground is FeeGround.FURTHER_COPY:
+        _copy_supplied_before(uow, request)
+    due = deadline(changed, holidays)
+    if not uow.requests.save(changed, version=version, due=due, change=change):
+        raise WriteConflict("the request was changed meanwhile: read it again")
+    letter = step.letter or LETTER_FOR.get(step.event)
+    if letter is not None and uow.requests.contact(changed.id) is not None:
+        uow.requests.queue_letter(changed.id, letter, now, step.letter_payload)  # with it
+    for kind, payload in step.letters:
+        uow.requests.queue_letter(changed.id, kind, now, payload)
+    if step.outcome is not None:
+        uow.requests.set_outcome(changed.id, step.outcome)
+    uow.requests.add_flags(
+        changed.id,
+        transition_flags(request, changed, change, holidays, identity_within=step.identity_within),
+    )
+    uow.audit.append(
+        audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
+    )
+    return RequestView(changed, due, uow.requests.flag_of(changed.id), step.outcome)
+
+
+def _copy_supplied_before(uow: UnitOfWork, request: RightsRequest) -> None:
+    """`FeeNotAllowed` unless an earlier access request of the subject supplied a copy, which
+    a further-copy fee needs (Art. 15(3))."""
+    subject = request.subject_id
+    others = () if subject is None else uow.requests.for_subject(subject)
+    check_further_copy(
+        ((r.type, r.state) for r in others if r.id != request.id), has_subject=subject is not None
+    )
+
+
+def request_queue(
+    uow: UnitOfWork, register: Register, actor: Actor, *, include_closed: bool = False
+) -> list[RequestView]:
+    """Open requests (or all), the soonest due first; a tenant administrator sees its own."""
+    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=actor.tenant_id)
+    with uow:
+        found = uow.requests.queue(tenant_id=actor.tenant_id, include_closed=include_closed)
+    return [RequestView(request, due, flag) for request, due, flag in found]
+
+
+def request_timeline(
+    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
+) -> tuple[RequestView, Sequence[Transition], list[LetterView]]:
+    """A request, every transition it went through, and every letter queued and sent."""
+    with uow:
+        request, _, due = visible_request(uow, register, actor, request_id)
+        events = uow.requests.timeline(request.id)
+        letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
+        flag = uow.requests.flag_of(request.id)
+        outcome = uow.requests.outcome_of(request.id)
+    return RequestView(request, due, flag, outcome), events, letters
+
+
+def _about(
+    uow: UnitOfWork, vault: Vault, register: Register, actor: Actor, command: NewRequest
+) -> UUID | None:
+    """The subject the request is about: the one given, if it is of the request's tenant and
+    within the actor's reach (else not found, alike for another tenant's and an unknown one);
+    or, for a request of ours, one matched by the requester's address."""
+    if command.tenant_id is not None and uow.tenants.get(command.tenant_id) is None:
+        raise NotFound("tenant", command.tenant_id)
+    if command.subject_id is None:
+        return _match(uow, vault, command) if command.tenant_id is None else None
+    subject = uow.subjects.get(command.subject_id)
+    if (
+        subject is None
+        or subject.tenant_id != command.tenant_id
+        or not within_reach(register, actor, subject.tenant_id)
+    ):
+        raise NotFound("subject", str(command.subject_id))
+    return command.subject_id
+
+
+def _match(uow: UnitOfWork, vault: Vault, command: NewRequest) -> UUID | None:
+    """Our own subject with the requester's e-mail address, found through its blind index.
+
+    A match says whom the request is about, not that the requester is that person: nothing
+    is done on the subject's data until identity is verified (by a code sent to that very
+    address, or by staff with evidence).
+    """
+    if command.contact_email is None:
+        return None
+    email = normalise(IdentifierType.EMAIL, command.contact_email).index_form
+    index = vault.blind_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, email)
+    found = uow.subjects.find_by_index(CONTROLLER_SCOPE, IdentifierType.EMAIL.value, index)
+    return UUID(found) if found else None
+
+
+def _sealed_contact(keys: KeyBatch, request_id: UUID, command: NewRequest) -> bytes | None:
+    """The requester's contact details sealed under a new key of the request's own: the
+    address as typed (its mailbox unchanged), where every letter, code and link will go."""
+    if command.contact_email is None:
+        return None
+    email = normalise(IdentifierType.EMAIL, command.contact_email).value
+    document = json.dumps({"email": email, "name": command.contact_name or ""})
+    (sealed,) = keys.enrol({str(request_id): [document]})[str(request_id)]
+    return sealed
+
+
+def visible_request(
+    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
+) -> tuple[RightsRequest, int, date]:
+    """The request (with its version and due date), if the actor may work it; another
+    tenant's answers as not found, the same as one that does not exist."""
+    found = uow.requests.get(request_id)
+    if found is None:
+        raise NotFound("request", str(request_id))
+    request = found[0]
+    try:
+        require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=request.tenant_id)
+    except ActionNotAllowed:
+        if actor.tenant_id is not None and request.tenant_id != actor.tenant_id:
+            raise NotFound("request", str(request_id)) from None
+        raise
+    return found
+
+
+def audit_entry(
+    action: AuditAction,
+    request: RightsRequest,
+    actor: Actor,
+    at: datetime,
+    due: date,
+    *,
+    change: Transition | None = None,
+) -> AuditDraft:
+    details: dict[str, object] = {
+        "request": str(request.id),
+        "type": request.type.value,
+        "state": request.state.value,
+        "due": due.isoformat(),
+        "tenant": request.tenant_id or "",
+    }
+    if change is not None:
+        details["event"] = change.event.value
+        details["from"] = change.from_state.value
+        if change.days_late:
+            details["days_late"] = change.days_late
+        if change.event is RequestEvent.ASK_FEE and request.fee_pence is not None:
+            details["fee_pence"] = request.fee_pence
+    return AuditDraft(
+        at=at,
+        actor=actor.id,
+        action=action,
+        subject_ref=request.subject_id,
+        details=details,
+    )
