@@ -61,8 +61,8 @@ from bench.callstore import (
 from bench.gen_calls import generate
 from bench.timing import Timing, measure, report
 from dataward.adapters.ingest.files import file_source
-from dataward.domain.acd import Period
-from dataward.domain.gate import Gate
+from dataward.domain.calls.acd import Period
+from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import calls_of_subject
 from dataward.services.calls.ingest import ingest

@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.consent import ConsentState
-from dataward.domain.gate import Decision, DenialReason, Gate, SubjectState
-from dataward.domain.restrictions import Restriction, RestrictionGround
+from dataward.domain.processing.consent import ConsentState
+from dataward.domain.processing.gate import Decision, DenialReason, Gate, SubjectState
+from dataward.domain.processing.restrictions import Restriction, RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
 from timing import measure, report
 

@@ -60,9 +60,9 @@ from bench.rightsstore import (
     working_request,
 )
 from bench.timing import Timing, report
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestType
-from dataward.domain.subject_package import SubjectPackage
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.package import SubjectPackage
+from dataward.domain.requests.workflow import RequestType
 from dataward.services.calls.access import calls_of_subject
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.erasure import fulfil_erasure

@@ -40,7 +40,7 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.sql.vault_tables import identifiers, subjects
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.clock import FixedClock
-from dataward.domain.register import Register
+from dataward.domain.register.model import Register
 from dataward.domain.tenants import Tenant
 
 TENANT = "bench-tenant"

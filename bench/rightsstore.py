@@ -30,8 +30,8 @@ from dataward.adapters.sql.call_tables import calls
 from dataward.adapters.sql.vault_tables import identifiers, subjects
 from dataward.domain.audit import AuditDraft
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.requests import RequestEvent, RequestType
-from dataward.domain.subject_package import SubjectPackage
+from dataward.domain.requests.package import SubjectPackage
+from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.rights.requests import NewRequest, advance, receive_request
 from dataward.services.subjects.registry import NewSubject, create_subjects

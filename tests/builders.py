@@ -6,17 +6,17 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.consent import ConsentKey, ConsentState
-from dataward.domain.gate import SubjectState
-from dataward.domain.register import (
+from dataward.domain.processing.consent import ConsentKey, ConsentState
+from dataward.domain.processing.gate import SubjectState
+from dataward.domain.processing.restrictions import Objection, Restriction, RestrictionGround
+from dataward.domain.register.checks import cross_check
+from dataward.domain.register.model import (
     LawfulBasis,
     RecipientScope,
     Register,
     StaffRole,
     StaffRoleScope,
 )
-from dataward.domain.register_checks import cross_check
-from dataward.domain.restrictions import Objection, Restriction, RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
 from dataward.domain.tenants import Tenant
 

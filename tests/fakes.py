@@ -15,10 +15,10 @@ from typing import Any, Self
 from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
-from dataward.domain.consent import ConsentEvent
-from dataward.domain.legal_hold import ErasureHold
-from dataward.domain.litigation_holds import LitigationHold
-from dataward.domain.restrictions import Objection, ObjectionOutcome, Restriction
+from dataward.domain.processing.consent import ConsentEvent
+from dataward.domain.processing.legal_hold import ErasureHold
+from dataward.domain.processing.litigation_holds import LitigationHold
+from dataward.domain.processing.restrictions import Objection, ObjectionOutcome, Restriction
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
 from dataward.domain.tenants import Tenant
 from dataward.services.ports import StoredRegister

@@ -19,8 +19,8 @@ from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
 from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
 from dataward.domain.clock import Clock
-from dataward.domain.gate import Gate
-from dataward.domain.register_document import LoadedRegister
+from dataward.domain.processing.gate import Gate
+from dataward.domain.register.document import LoadedRegister
 from dataward.services.register.store import ActiveRegister
 
 

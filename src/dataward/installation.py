@@ -11,7 +11,7 @@ from dataward.adapters.keyfile import create_master_key_file
 from dataward.adapters.register_file import load_register_file
 from dataward.adapters.sql.migrate import NameDigest, current_revision, has_column, upgrade
 from dataward.bootstrap import Container
-from dataward.domain import ingest_names
+from dataward.domain.calls import ingest_names
 from dataward.domain.errors import DatawardError
 from dataward.services.ports import Parser
 from dataward.services.quarantine.upgrade import reindex_quarantine, upgrade_legacy_quarantine

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from faker import Faker
 
-from dataward.domain.requests import RequestEvent, RequestType
+from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.requests import NewRequest, advance, receive_request

@@ -15,12 +15,12 @@ from faker import Faker
 
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.calls import StoredCall
-from dataward.domain.consent import ConsentMethod
-from dataward.domain.requests import RequestState, RequestType
-from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.calls.records import StoredCall
+from dataward.domain.calls.telephony import Direction, Disposition
+from dataward.domain.processing.consent import ConsentMethod
+from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.domain.telephony import Direction, Disposition
 from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.rights.access import fulfil_access
@@ -254,7 +254,7 @@ def test_two_racing_redemptions_serve_the_package_once(world: World, fake: Faker
 
 
 def test_a_request_not_started_is_refused_and_issues_no_link(world: World, fake: Faker) -> None:
-    from dataward.domain.requests import RequestRefused
+    from dataward.domain.requests.workflow import RequestRefused
 
     subject_id, _, _ = _own_subject(world, fake)
     view = receive_request(

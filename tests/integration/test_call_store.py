@@ -15,11 +15,11 @@ from sqlalchemy import select, text
 from dataward.adapters.ingest.files import file_source, text_source
 from dataward.adapters.sql.call_tables import call_quarantine, calls
 from dataward.adapters.sql.engine import checkpoint
-from dataward.domain.calls import StoredCall
+from dataward.domain.calls.records import StoredCall
+from dataward.domain.calls.telephony import Disposition
 from dataward.domain.errors import AccessDenied, ActionNotAllowed, NoSuchSubject, NotFound
-from dataward.domain.gate import Gate
+from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
-from dataward.domain.telephony import Disposition
 from dataward.services.calls.access import CallView, calls_of_subject
 from dataward.services.calls.ingest import IngestRejected, ingest
 from dataward.services.processing.erasure import shred

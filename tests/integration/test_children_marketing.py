@@ -10,9 +10,9 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.consent import ConsentMethod
 from dataward.domain.errors import AccessDenied
-from dataward.domain.gate import Gate
+from dataward.domain.processing.consent import ConsentMethod
+from dataward.domain.processing.gate import Gate
 from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.subjects.registry import NewSubject, create_subject

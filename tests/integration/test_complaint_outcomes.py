@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dataward.adapters.sql.requests import rights_requests
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     UK,
     DueFor,
     RequestEvent,

@@ -20,18 +20,18 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.clock import FixedClock
-from dataward.domain.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.errors import AccessDenied, RestrictionRefused
-from dataward.domain.gate import DenialReason, Gate
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.register import Register
-from dataward.domain.restrictions import (
+from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
+from dataward.domain.processing.gate import DenialReason, Gate
+from dataward.domain.processing.restrictions import (
     Objection,
     ObjectionKind,
     ObjectionOutcome,
     Restriction,
     RestrictionGround,
 )
+from dataward.domain.register.model import Register
 from dataward.domain.subjects import Subject
 from dataward.services.processing.consent import (
     GiveConsent,

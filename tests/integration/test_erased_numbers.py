@@ -16,9 +16,9 @@ from dataward.adapters.sql.erased_numbers import erased_numbers
 from dataward.adapters.sql.vault_tables import identifiers, subjects
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.calls import IngestReport, StoredCall
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestType
+from dataward.domain.calls.records import IngestReport, StoredCall
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant

@@ -17,7 +17,7 @@ import pytest
 
 from dataward.adapters.documents.fides import export_fides
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.register import Register, Role
+from dataward.domain.register.model import Register, Role
 
 ROOT = Path(__file__).parents[2]
 VALIDATOR = ROOT / "tests" / "support" / "validate_fides.py"

@@ -14,8 +14,8 @@ from faker import Faker
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.gate import Gate
-from dataward.domain.requests import DueFor, RequestRefused, RequestType, due_for
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import DueFor, RequestRefused, RequestType, due_for
 from dataward.domain.subjects import Actor
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.rights.outbox import deliver

@@ -7,8 +7,13 @@ from datetime import date, timedelta
 import pytest
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.consent import ConsentMethod, ConsentState
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestState, RequestType
+from dataward.domain.processing.consent import ConsentMethod, ConsentState
+from dataward.domain.requests.workflow import (
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+)
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
 from dataward.services.rights.fulfilment import fulfil_withdrawal

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.ingest.generic_csv import HeaderMismatch
-from dataward.domain.line_parties import MAX_LINE, TOO_LONG
+from dataward.domain.calls.line_parties import MAX_LINE, TOO_LONG
+from dataward.domain.calls.telephony import BadRecord, ParsedItem, RawCall
 from dataward.domain.subjects import Actor
-from dataward.domain.telephony import BadRecord, ParsedItem, RawCall
 from dataward.services.calls.ingest import IngestRejected, ingest
 from dataward.services.quarantine.lines import list_quarantine
 from tests.builders import TENANT_A

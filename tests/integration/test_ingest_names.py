@@ -16,9 +16,9 @@ from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.call_tables import ingests
 from dataward.adapters.sql.engine import checkpoint
+from dataward.domain.calls.ingest_names import NAME_DIGEST, name_digest
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
-from dataward.domain.ingest_names import NAME_DIGEST, name_digest
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.calls.names import find_ingests

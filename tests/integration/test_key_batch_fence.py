@@ -25,7 +25,7 @@ from dataward.adapters.vault.keystore_tables import data_keys, key_batches
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyBatchLost
-from dataward.domain.requests import RequestType
+from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.keys.orphans import GRACE, OrphanSweep, destroy_orphan_keys

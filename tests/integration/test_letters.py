@@ -19,7 +19,12 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.adapters.sql.requests import verification_codes
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.requests import RefusalGround, RequestEvent, RequestRefused, RequestType
+from dataward.domain.requests.workflow import (
+    RefusalGround,
+    RequestEvent,
+    RequestRefused,
+    RequestType,
+)
 from dataward.domain.subjects import Actor
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
@@ -232,8 +237,8 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
     world: World, smtp: tuple[Inbox, int], fake: Faker
 ) -> None:
     from dataward.adapters.mail.letters import SUBJECTS
-    from dataward.domain.gate import Gate
-    from dataward.domain.requests import LETTER_FOR, FeeGround
+    from dataward.domain.processing.gate import Gate
+    from dataward.domain.requests.workflow import LETTER_FOR, FeeGround
     from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
     from dataward.services.rights.processor import forward_to_controller
 

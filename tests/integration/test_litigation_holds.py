@@ -23,8 +23,8 @@ from dataward.domain.errors import (
     OutOfRange,
     WriteConflict,
 )
-from dataward.domain.gate import DenialReason, Gate
-from dataward.domain.litigation_holds import (
+from dataward.domain.processing.gate import DenialReason, Gate
+from dataward.domain.processing.litigation_holds import (
     HoldFlag,
     HoldGround,
     HoldIsTheControllers,
@@ -32,7 +32,7 @@ from dataward.domain.litigation_holds import (
     LitigationHold,
     SubjectHeld,
 )
-from dataward.domain.requests import RequestRefused, RequestState, RequestType
+from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.processing.erasure import shred
 from dataward.services.processing.gate import authorize

@@ -11,10 +11,10 @@ from uuid import UUID
 import pytest
 from faker import Faker
 
-from dataward.domain.consent import ConsentMethod
 from dataward.domain.errors import AccessDenied
-from dataward.domain.gate import Gate
-from dataward.domain.register import LawfulBasis
+from dataward.domain.processing.consent import ConsentMethod
+from dataward.domain.processing.gate import Gate
+from dataward.domain.register.model import LawfulBasis
 from dataward.services.processing.consent import (
     GiveConsent,
     WithdrawConsent,

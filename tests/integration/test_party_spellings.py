@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dataward.adapters.ingest.files import text_source
-from dataward.domain.calls import IngestReport
+from dataward.domain.calls.records import IngestReport
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.subjects.registry import find_subject

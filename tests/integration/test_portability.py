@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from faker import Faker
 
-from dataward.domain.requests import RequestRefused, RequestState, RequestType
+from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.services.rights.downloads import DownloadGone, redeem_download
 from dataward.services.rights.portability import fulfil_portability, portability_basis
 from dataward.services.rights.requests import NewRequest, request_timeline

@@ -16,8 +16,13 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NotFound
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestState, RequestType
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import (
+    RequestEvent,
+    RequestRefused,
+    RequestState,
+    RequestType,
+)
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant

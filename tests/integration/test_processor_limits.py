@@ -15,10 +15,10 @@ from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.gate import Gate
-from dataward.domain.register import Register, StaffAction, StaffRoleScope
-from dataward.domain.requests import RequestType
-from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
+from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.calls.ingest import ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant

@@ -11,8 +11,8 @@ import pytest
 from faker import Faker
 
 from dataward.domain.errors import ActionNotAllowed, InvalidIdentifier
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestType
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import RequestType
 from dataward.services.quarantine.lines import discard_quarantine, find_quarantined, list_quarantine
 from dataward.services.rights.processor import (
     Instruction,

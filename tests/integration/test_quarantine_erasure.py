@@ -17,8 +17,8 @@ from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestType
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestRejected, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant

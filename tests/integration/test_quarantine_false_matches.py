@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from dataward.domain.gate import Gate
+from dataward.domain.processing.gate import Gate
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import QuarantinedText, find_quarantined, list_quarantine
 from dataward.services.rights.processor import Instruction, carry_out_instruction

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
-from dataward.domain.line_parties import MAX_LINE, MAX_PARTIES, TOO_LONG
+from dataward.domain.calls.line_parties import MAX_LINE, MAX_PARTIES, TOO_LONG
 from dataward.services.calls.ingest import ingest
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import export_quarantine, list_quarantine

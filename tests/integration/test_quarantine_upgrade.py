@@ -96,7 +96,7 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
         tenant = uow.tenants.get(TENANT)
         assert tenant is not None
         resolver = PartyResolver(world.vault, tenant, keys=KeyBatch(world.vault, INGEST))
-        from dataward.domain.calls import PartyKind
+        from dataward.domain.calls.records import PartyKind
 
         resolver.resolve(uow, {(PartyKind.PHONE, caller.national): world.clock.now()},
                          world.clock.now())  # fmt: skip

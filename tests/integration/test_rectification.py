@@ -8,8 +8,8 @@ import pytest
 from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestState, RequestType
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import authorize

@@ -12,7 +12,7 @@ from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NoSuchSubject, OutOfRange
-from dataward.domain.requests import RequestRefused, RequestState, RequestType
+from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.processing.erasure import shred
 from dataward.services.rights.access import fulfil_access

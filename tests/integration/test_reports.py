@@ -24,9 +24,9 @@ from sqlalchemy import delete
 
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.sql.call_tables import calls
-from dataward.domain.acd import Metrics, Period
-from dataward.domain.acd_report import AcdReport, ReportBy
 from dataward.domain.bounds import FIRST_DAY, LAST_DAY
+from dataward.domain.calls.acd import Metrics, Period
+from dataward.domain.calls.acd_report import AcdReport, ReportBy
 from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest

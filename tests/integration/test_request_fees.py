@@ -13,8 +13,8 @@ from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import OutOfRange
-from dataward.domain.fees import FeeNotAllowed, FeeSchedule
-from dataward.domain.requests import (
+from dataward.domain.requests.fees import FeeNotAllowed, FeeSchedule
+from dataward.domain.requests.workflow import (
     FeeGround,
     RefusalGround,
     RequestEvent,

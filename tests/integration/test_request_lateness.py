@@ -11,7 +11,7 @@ import pytest
 from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     UK,
     AuthorityProof,
     FeeGround,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, OutOfRange
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     FeeGround,
     RequestEvent,
     RequestRefused,

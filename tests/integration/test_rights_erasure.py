@@ -10,12 +10,12 @@ from faker import Faker
 
 from dataward.domain.audit import verify_chain
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.consent import ConsentMethod
 from dataward.domain.errors import AccessDenied, ConsentRefused
-from dataward.domain.gate import DenialReason, Gate
 from dataward.domain.identifiers import normalise
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestRefused, RequestState, RequestType
+from dataward.domain.processing.consent import ConsentMethod
+from dataward.domain.processing.gate import DenialReason, Gate
+from dataward.domain.register.model import Register
+from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.disclosure import read_identifiers

@@ -15,8 +15,8 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import NotFound, RestrictionRefused
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestRefused, RequestState, RequestType
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant

@@ -8,11 +8,11 @@ import pytest
 from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.consent import ConsentMethod, ConsentState
 from dataward.domain.errors import ConsentRefused
-from dataward.domain.gate import Gate
-from dataward.domain.requests import RequestState, RequestType
-from dataward.domain.restrictions import ObjectionOutcome
+from dataward.domain.processing.consent import ConsentMethod, ConsentState
+from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.restrictions import ObjectionOutcome
+from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
 from dataward.services.processing.gate import authorize

@@ -22,12 +22,12 @@ from faker import Faker
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.consent import ConsentMethod
-from dataward.domain.gate import Gate
-from dataward.domain.litigation_holds import HoldGround
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestState, RequestType
-from dataward.domain.restrictions import ObjectionOutcome
+from dataward.domain.processing.consent import ConsentMethod
+from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.litigation_holds import HoldGround
+from dataward.domain.processing.restrictions import ObjectionOutcome
+from dataward.domain.register.model import Register
+from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.gate import authorize

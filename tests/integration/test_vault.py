@@ -26,7 +26,7 @@ from dataward.domain.errors import (
     NotFound,
 )
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
 from dataward.services.processing.erasure import ErasureRefused, ShredReport, finish_erasures, shred
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction

@@ -18,8 +18,8 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent
+from dataward.domain.register.model import Register
+from dataward.domain.requests.workflow import RequestEvent
 from dataward.domain.subjects import Actor
 from dataward.services.rights.requests import NewRequest, advance, receive_request
 from tests.builders import EVIDENCE, TENANT_A, TENANT_B, a_tenant

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataward.domain.acd import (
+from dataward.domain.calls.acd import (
     MAX_BUCKET,
     Outcome,
     Period,
@@ -21,7 +21,7 @@ from dataward.domain.acd import (
     suppress,
     wait_bucket,
 )
-from dataward.domain.telephony import Disposition
+from dataward.domain.calls.telephony import Disposition
 
 D = Disposition
 LONDON = ZoneInfo("Europe/London")

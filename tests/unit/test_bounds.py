@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 from dataward.adapters.yaml_document import MAX_CHARACTERS, read_document
-from dataward.domain.acd import Period
-from dataward.domain.acd_report import ReportBy
 from dataward.domain.bounds import (
     ACTOR_CHARS,
     FIRST_DAY,
@@ -23,11 +21,13 @@ from dataward.domain.bounds import (
     check_printable,
 )
 from dataward.domain.calendar import add_months, deadline_for, next_working_day_on_or_after
+from dataward.domain.calls.acd import Period
+from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.clock import FixedClock
-from dataward.domain.consent import ConsentMethod
 from dataward.domain.errors import InvalidValue, NotInRegister, OutOfRange, RegisterInvalid
 from dataward.domain.identifiers import identifier_type, normalise
-from dataward.domain.restrictions import ObjectionKind, RestrictionGround
+from dataward.domain.processing.consent import ConsentMethod
+from dataward.domain.processing.restrictions import ObjectionKind, RestrictionGround
 from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
 from dataward.services.calls.reports import acd_report
 from dataward.services.organisation.staff import StaffRefused, issue_token

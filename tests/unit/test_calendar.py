@@ -28,8 +28,8 @@ from dataward.domain.calendar import (
     pause_days,
     regime_for,
 )
-from dataward.domain.register import Duration
-from dataward.domain.retention import add_duration
+from dataward.domain.processing.retention import add_duration
+from dataward.domain.register.model import Duration
 
 ENGLAND = Division.ENGLAND_AND_WALES
 SCOTLAND = Division.SCOTLAND

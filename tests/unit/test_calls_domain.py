@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dataward.domain.calls import PartyKind, classify_party, safe_queue_name
-from dataward.domain.telephony import Presentation, RawParty
+from dataward.domain.calls.records import PartyKind, classify_party, safe_queue_name
+from dataward.domain.calls.telephony import Presentation, RawParty
 
 KEY = b"k" * 32
 

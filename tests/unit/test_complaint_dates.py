@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.request_flags import late_acknowledgement, transition_flags
-from dataward.domain.requests import (
+from dataward.domain.requests.flags import late_acknowledgement, transition_flags
+from dataward.domain.requests.workflow import (
     DueFor,
     RequestEvent,
     RequestState,

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from dataward.domain.clock import FixedClock
-from dataward.domain.consent import (
+from dataward.domain.errors import ConsentRefused, NotFound
+from dataward.domain.processing.consent import (
     ConsentEvent,
     ConsentMethod,
     ConsentState,
@@ -16,8 +17,7 @@ from dataward.domain.consent import (
     consent_withdrawn,
     current_consents,
 )
-from dataward.domain.errors import ConsentRefused, NotFound
-from dataward.domain.register import Register
+from dataward.domain.register.model import Register
 from dataward.services.processing.consent import (
     GiveConsent,
     WithdrawConsent,

@@ -17,8 +17,8 @@ from dataward.adapters.documents.ropa import render_ropa
 from dataward.adapters.documents.styles import STYLESHEETS, style_source, stylesheet
 from dataward.adapters.documents.subject_export import render_html
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.register import Register
-from dataward.domain.subject_package import Dataset, SubjectPackage, Withheld
+from dataward.domain.register.model import Register
+from dataward.domain.requests.package import Dataset, SubjectPackage, Withheld
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>[click](javascript:alert(3))"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"

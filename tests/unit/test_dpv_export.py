@@ -9,7 +9,7 @@ import pytest
 
 from dataward.adapters.documents.dpv import export_dpv
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.register import LawfulBasis, Register, Role
+from dataward.domain.register.model import LawfulBasis, Register, Role
 
 ART_6_BASES = {
     "dpv:Consent",

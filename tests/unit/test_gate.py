@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from dataward.domain.gate import DenialReason, Gate, SubjectState
-from dataward.domain.legal_hold import TAX_GROUND, ErasureHold
-from dataward.domain.register import LawfulBasis, Register, Role
+from dataward.domain.processing.gate import DenialReason, Gate, SubjectState
+from dataward.domain.processing.legal_hold import TAX_GROUND, ErasureHold
+from dataward.domain.register.model import LawfulBasis, Register, Role
 from dataward.domain.subjects import SubjectStatus
 from tests.builders import (
     EVERYTHING,

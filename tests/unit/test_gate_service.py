@@ -9,11 +9,11 @@ from uuid import UUID
 import pytest
 
 from dataward.domain.clock import FixedClock
-from dataward.domain.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.errors import AccessDenied, NotFound
-from dataward.domain.gate import Decision, DenialReason, Gate
-from dataward.domain.register import Register
-from dataward.domain.restrictions import Objection, Restriction, RestrictionGround
+from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
+from dataward.domain.processing.gate import Decision, DenialReason, Gate
+from dataward.domain.processing.restrictions import Objection, Restriction, RestrictionGround
+from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.processing import gate as gate_service
 from dataward.services.processing.disclosure import read_identifiers

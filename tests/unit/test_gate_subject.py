@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from dataward.domain.consent import ConsentKey, ConsentState
-from dataward.domain.gate import Decision, DenialReason, Gate
-from dataward.domain.register import LawfulBasis, Register, Role
-from dataward.domain.restrictions import Objection, ObjectionOutcome
+from dataward.domain.processing.consent import ConsentKey, ConsentState
+from dataward.domain.processing.gate import Decision, DenialReason, Gate
+from dataward.domain.processing.restrictions import Objection, ObjectionOutcome
+from dataward.domain.register.model import LawfulBasis, Register, Role
 from dataward.domain.subjects import Subject
 from tests.builders import (
     EVERYTHING,

@@ -13,7 +13,7 @@ import pytest
 from bench.gen_calls import FORMATS, GenStats, generate, number_of
 
 from dataward.adapters.ingest.detect import HEAD_LINES, detect_format, open_parser
-from dataward.domain.telephony import (
+from dataward.domain.calls.telephony import (
     BadRecord,
     Direction,
     Disposition,

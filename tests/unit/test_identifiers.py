@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dataward.domain.calls.parties import agent_id_from_interface, looks_like_extension
 from dataward.domain.errors import InvalidIdentifier
 from dataward.domain.identifiers import IdentifierType, normalise, normalise_phone
-from dataward.domain.parties import agent_id_from_interface, looks_like_extension
 
 EMAIL = IdentifierType.EMAIL
 MOBILE = "+447700900123"  # Ofcom's drama range

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dataward.domain.ingest_names import (
+from dataward.domain.calls.ingest_names import (
     Origin,
     base_name,
     ingest_label,

@@ -6,7 +6,7 @@ from datetime import date
 
 from dataward.adapters.register_file import load_register_file
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.legal_hold import (
+from dataward.domain.processing.legal_hold import (
     IDENTIFIER_FIELDS,
     LITIGATION_GROUND,
     TAX_GROUND,
@@ -15,7 +15,7 @@ from dataward.domain.legal_hold import (
     recipients_told,
     tax_held_categories,
 )
-from dataward.domain.suppression import suppression_digest
+from dataward.domain.processing.suppression import suppression_digest
 from tests.builders import TAX_RECORD_FIELDS, register_with_tax_scope
 
 REGISTER = load_register_file().register

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from dataward.domain.calls.line_parties import MAX_LINE, MAX_PARTIES, agent_candidates
 from dataward.domain.errors import InvalidIdentifier
 from dataward.domain.identifiers import normalise_phone
-from dataward.domain.line_parties import MAX_LINE, MAX_PARTIES, agent_candidates
 from dataward.services.quarantine.writer import line_parties
 from tests.builders import a_tenant
 from tests.fakes import FakeVault

@@ -23,9 +23,9 @@ from dataward.adapters.ingest.asterisk_queue_log import AsteriskQueueLogParser
 from dataward.adapters.ingest.broadworks import NOT_A_PARTY, BroadworksCsvParser
 from dataward.adapters.ingest.freeswitch_cdr import COLUMNS, FreeswitchCdrCsvParser
 from dataward.adapters.ingest.generic_csv import GenericCsvParser
+from dataward.domain.calls.telephony import BadRecord
 from dataward.domain.errors import InvalidIdentifier
 from dataward.domain.identifiers import normalise_phone
-from dataward.domain.telephony import BadRecord
 from dataward.services.ports import Parser
 from dataward.services.quarantine.ports import BY_FIELDS, BY_LINE
 from dataward.services.quarantine.writer import parties_read

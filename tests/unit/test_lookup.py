@@ -6,8 +6,8 @@ import pytest
 
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import AccessDenied, NoSuchSubject
-from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
+from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.processing.lookup import (
     LookUp,

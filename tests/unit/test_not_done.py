@@ -8,9 +8,12 @@ from datetime import date
 
 import pytest
 
-from dataward.domain.legal_hold import held_until, tax_held_categories
-from dataward.domain.litigation_holds import HoldGround
-from dataward.domain.not_done import (
+from dataward.domain.processing.legal_hold import held_until, tax_held_categories
+from dataward.domain.processing.litigation_holds import HoldGround
+from dataward.domain.processing.retention import RetentionOutcome
+from dataward.domain.register.model import Register
+from dataward.domain.register.wording import EVENT_WORDS
+from dataward.domain.requests.not_done import (
     ART_20,
     kept_by_hold,
     kept_by_law,
@@ -18,9 +21,6 @@ from dataward.domain.not_done import (
     not_portable,
     objection_overridden,
 )
-from dataward.domain.register import Register
-from dataward.domain.retention import RetentionOutcome
-from dataward.domain.wording import EVENT_WORDS
 from dataward.services.rights.access_info import purposes_for_kind
 from tests.builders import register_with_tax_scope, shipped_register
 

@@ -14,7 +14,7 @@ from dataward.adapters.register_file import (
     parse_register,
     shipped_register_text,
 )
-from dataward.domain.register import Duration, LawfulBasis, Purpose, Register
+from dataward.domain.register.model import Duration, LawfulBasis, Purpose, Register
 
 FORMATS = ["html", "md"]
 FORBIDDEN = (

@@ -7,9 +7,9 @@ import pytest
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.permissions import require
-from dataward.domain.register import StaffAction
-from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
-from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.register.model import StaffAction
+from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.services.processing.erasure import shred
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction

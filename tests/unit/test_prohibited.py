@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dataward.domain.errors import ProhibitedData
-from dataward.domain.prohibited import refuse_prohibited
-from dataward.domain.register import Register
+from dataward.domain.register.model import Register
+from dataward.domain.register.prohibited import refuse_prohibited
 from tests.builders import shipped_register
 
 

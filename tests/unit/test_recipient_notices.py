@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.register import Register
+from dataward.domain.register.model import Register
 from dataward.services.rights.recipient_notices import identifying_kind, received_fields
 from tests.builders import a_caller, a_subject, register_with_tax_scope, shipped_register
 

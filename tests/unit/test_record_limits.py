@@ -1,4 +1,4 @@
-"""The limits every parser reads times and durations within (domain.record_limits)."""
+"""The limits every parser reads times and durations within (domain.calls.record_limits)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dataward.domain.record_limits import LONGEST, RecordLimits, elapsed, whole_number
-from dataward.domain.telephony import BadField
+from dataward.domain.calls.record_limits import LONGEST, RecordLimits, elapsed, whole_number
+from dataward.domain.calls.telephony import BadField
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -13,7 +13,8 @@ from dataward.adapters.register_file import (
     parse_register,
     shipped_register_text,
 )
-from dataward.domain.register import (
+from dataward.domain.register.diff import Change, ChangeKind, RegisterDiff, diff_registers
+from dataward.domain.register.model import (
     Cookie,
     CookieDuration,
     CookieParty,
@@ -22,7 +23,6 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
-from dataward.domain.register_diff import Change, ChangeKind, RegisterDiff, diff_registers
 
 
 @pytest.fixture(scope="module")

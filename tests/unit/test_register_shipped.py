@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.register import LawfulBasis, Register, RetentionEvent, Role
-from dataward.domain.retention import delete_after
+from dataward.domain.processing.retention import delete_after
+from dataward.domain.register.model import LawfulBasis, Register, RetentionEvent, Role
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dataward.domain.register_terms as terms
-from dataward.domain import register
+from dataward.domain.register import model as register
+from dataward.domain.register import terms
 
 SRC = Path(register.__file__).parent
 

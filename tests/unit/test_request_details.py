@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.request_scope import check_scope, objection_purpose
-from dataward.domain.requests import (
+from dataward.domain.requests.scope import check_scope, objection_purpose
+from dataward.domain.requests.workflow import (
     AuthorityProof,
     FeeGround,
     RefusalGround,

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import InvalidValue, OutOfRange
-from dataward.domain.fees import (
+from dataward.domain.requests.fees import (
     CEILING_PENCE,
     FeeNotAllowed,
     FeeSchedule,
@@ -22,7 +22,7 @@ from dataward.domain.fees import (
     parse_pounds,
     pounds,
 )
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     FeeGround,
     RequestEvent,
     RequestRefused,

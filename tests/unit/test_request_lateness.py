@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.request_flags import transition_flags
-from dataward.domain.requests import (
+from dataward.domain.requests.flags import transition_flags
+from dataward.domain.requests.workflow import (
     AuthorityProof,
     FeeGround,
     RefusalGround,

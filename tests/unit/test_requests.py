@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     TERMINAL,
     TRANSITIONS,
     FeeGround,

@@ -9,8 +9,7 @@ import pytest
 
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ObjectionRefused, RestrictionRefused
-from dataward.domain.register import Register
-from dataward.domain.restrictions import (
+from dataward.domain.processing.restrictions import (
     ALL_MARKETING,
     Objection,
     ObjectionKind,
@@ -18,6 +17,7 @@ from dataward.domain.restrictions import (
     Restriction,
     RestrictionGround,
 )
+from dataward.domain.register.model import Register
 from dataward.services.processing.objections import (
     DecideObjection,
     RecordObjection,

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataward.domain.register import Duration, RetentionEvent, RetentionRule, RetentionTerm
-from dataward.domain.retention import (
+from dataward.domain.processing.retention import (
     add_duration,
     delete_after,
     financial_year_end_on_or_after,
 )
+from dataward.domain.register.model import Duration, RetentionEvent, RetentionRule, RetentionTerm
 
 
 @pytest.mark.parametrize(

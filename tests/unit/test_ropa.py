@@ -11,7 +11,7 @@ import pytest
 
 from dataward.adapters.documents.ropa import CSV_COLUMNS, FIELD_LABELS, render_ropa
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.register import (
+from dataward.domain.register.model import (
     Derogation,
     HoldKind,
     LawfulBasis,
@@ -22,7 +22,7 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
-from dataward.domain.ropa import (
+from dataward.domain.register.ropa import (
     CONTROLLER_EXTRAS,
     CONTROLLER_FIELDS,
     NO_CONTROLLERS,
@@ -30,7 +30,7 @@ from dataward.domain.ropa import (
     PROCESSOR_FIELDS,
     build_ropa,
 )
-from dataward.domain.wording import (
+from dataward.domain.register.wording import (
     DEROGATION_WORDS,
     EVENT_WORDS,
     HOLD_WORDS,

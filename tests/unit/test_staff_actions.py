@@ -13,7 +13,7 @@ from dataward.adapters.register_file import (
 from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed, NotFound
-from dataward.domain.register import StaffAction
+from dataward.domain.register.model import StaffAction
 from dataward.services.organisation.staff import issue_token, list_tokens, revoke
 from dataward.services.register.store import ActiveRegister, require_may_replace, store_register
 from tests.builders import NOW, a_tenant, an_actor, shipped_register

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from faker import Faker
 
 from dataward.adapters.documents.subject_export import render_csv, render_export
-from dataward.domain.subject_package import Dataset, SubjectPackage, Withheld
+from dataward.domain.requests.package import Dataset, SubjectPackage, Withheld
 
 
 def _package(fake: Faker) -> SubjectPackage:

@@ -13,9 +13,9 @@ from pathlib import Path as FilePath
 
 from dataward.adapters.yaml_document import parse_document, read_document
 from dataward.domain.errors import RegisterInvalid
-from dataward.domain.register import Register
-from dataward.domain.register_checks import cross_check
-from dataward.domain.register_document import LoadedRegister
+from dataward.domain.register.checks import cross_check
+from dataward.domain.register.document import LoadedRegister
+from dataward.domain.register.model import Register
 
 SHIPPED_REGISTER = "register.yaml"
 

@@ -13,7 +13,7 @@ The tree, with the module each one lives in (here unless named):
     │   │                      value not echoed)
     │   ├── NotInRegister      ... a key the register does not have: a subject kind, a purpose
     │   ├── FeeNotAllowed      ... a fee ground the law does not allow for the request's right
-    │   │                      (domain.fees)
+    │   │                      (domain.requests.fees)
     │   └── OutOfRange         ... a date or number outside what dataward takes or can compute
     ├── InvalidIdentifier      an identifier value is not valid for its type (value not echoed)
     ├── KeyUnavailable         a subject's data key is gone (shredded) or the master key is wrong
@@ -31,7 +31,7 @@ The tree, with the module each one lives in (here unless named):
     │   │                      (services.processing.processor_limits)
     │   └── HoldIsTheControllers  our staff holding a tenant's caller on a ground that is
     │                          the tenant's, or either side lifting or reading the other's hold
-    │                          (domain.litigation_holds)
+    │                          (domain.processing.litigation_holds)
     ├── Unauthenticated        no valid credentials were presented
     ├── SubjectRefused         a subject command the registry does not take: an unknown field,
     │                          a tenant given or missing for the kind, an erased subject
@@ -40,9 +40,9 @@ The tree, with the module each one lives in (here unless named):
     │                          (services.subjects.registry)
     ├── ErasureRefused         an active restriction keeps the data (services.processing.erasure)
     ├── SubjectHeld            a litigation hold keeps the subject from erasure; names the hold
-    │                          (domain.litigation_holds)
+    │                          (domain.processing.litigation_holds)
     ├── HoldRefused            a litigation hold placed on an erased subject, or reviewed or
-    │                          lifted once lifted (domain.litigation_holds)
+    │                          lifted once lifted (domain.processing.litigation_holds)
     ├── StaffRefused           a token for an unknown role, or with the wrong tenant for the role
     │                          (services.organisation.staff)
     ├── TenantRefused          a tenant's id or settings are not valid (domain.tenants)
@@ -54,7 +54,7 @@ The tree, with the module each one lives in (here unless named):
     ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked
     │                          (services.quarantine.lines)
     ├── RequestRefused         a rights-request event the state machine or its rules do not
-    │                          allow now (domain.request_terms)
+    │                          allow now (domain.requests.terms)
     ├── ReportRefused          a report asked for a range that ends before it starts
     │                          (services.calls.reports)
     ├── DownloadNotFound       a download link unknown or altered (services.rights.downloads)
@@ -75,7 +75,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dataward.domain.register_checks import Problem
+    from dataward.domain.register.checks import Problem
 
 
 class DatawardError(Exception):

@@ -13,9 +13,9 @@ acts for one tenant; any other pairing is refused, whatever the action.
 from __future__ import annotations
 
 from dataward.domain.errors import ActionNotAllowed
-from dataward.domain.gate import tenant_in_scope
-from dataward.domain.register import Register, StaffAction
-from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
+from dataward.domain.processing.gate import tenant_in_scope
+from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.subjects import Actor
 
 _NO_SUBJECT = object()

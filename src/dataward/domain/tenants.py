@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from dataward.domain.errors import DatawardError, InvalidValue
-from dataward.domain.register import Duration
-from dataward.domain.retention import add_duration
+from dataward.domain.processing.retention import add_duration
+from dataward.domain.register.model import Duration
 
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 TENANT_NAME_CHARS: Final = 200

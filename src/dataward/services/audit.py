@@ -26,7 +26,7 @@ from dataward.domain.audit import (
 )
 from dataward.domain.clock import Clock
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.ports import TextSink, UnitOfWork
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork
 

@@ -11,9 +11,9 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry
 from dataward.domain.clock import Clock
-from dataward.domain.consent import ConsentEvent
-from dataward.domain.requests import RightsRequest, Transition
-from dataward.domain.restrictions import Objection, Restriction
+from dataward.domain.processing.consent import ConsentEvent
+from dataward.domain.processing.restrictions import Objection, Restriction
+from dataward.domain.requests.workflow import RightsRequest, Transition
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
 from dataward.services.calls.ports import CallRepository, NewIngest, Parser, RollupRepository

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataward.adapters.ingest.asterisk_cdr import AsteriskCdrCsvParser
-from dataward.domain.telephony import (
+from dataward.domain.calls.telephony import (
     BadRecord,
     Direction,
     Disposition,

@@ -14,7 +14,7 @@ from dataward.adapters.ingest.asterisk_cdr import (
     AsteriskCdrCustomParser,
     CdrColumns,
 )
-from dataward.domain.telephony import BadRecord, Direction, Disposition, ParsedItem, RawCall
+from dataward.domain.calls.telephony import BadRecord, Direction, Disposition, ParsedItem, RawCall
 from tests.samples import SAMPLES
 
 CUSTOM_SAMPLE = SAMPLES / "asterisk_cdr-custom_Master.csv__KelySaina-cdr.csv"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dataward.adapters.ingest.asterisk_queue_log import AsteriskQueueLogParser
-from dataward.domain.telephony import (
+from dataward.domain.calls.telephony import (
     BadRecord,
     Direction,
     Disposition,

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataward.adapters.ingest.broadworks import BroadworksCsvParser, Field
-from dataward.domain.telephony import (
+from dataward.domain.calls.telephony import (
     BadRecord,
     Direction,
     Disposition,

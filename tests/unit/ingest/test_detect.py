@@ -25,8 +25,8 @@ from dataward.adapters.ingest.detect import (
 )
 from dataward.adapters.ingest.freeswitch_cdr import FreeswitchCdrCsvParser
 from dataward.adapters.ingest.generic_csv import GenericCsvParser
+from dataward.domain.calls.telephony import RawCall
 from dataward.domain.errors import InvalidValue
-from dataward.domain.telephony import RawCall
 from tests.samples import SAMPLES
 from tests.unit.ingest.test_broadworks import A_CALL, broadworks_csv
 

@@ -17,7 +17,7 @@ from dataward.adapters.ingest.freeswitch_cdr import (
     HANGUP_DISPOSITIONS,
     FreeswitchCdrCsvParser,
 )
-from dataward.domain.telephony import (
+from dataward.domain.calls.telephony import (
     BadRecord,
     Direction,
     Disposition,

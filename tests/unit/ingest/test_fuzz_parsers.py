@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from dataward.adapters.ingest.detect import FormatUnknown, detect_format
 from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.adapters.ingest.mapping import load_mapping
-from dataward.domain.record_limits import EARLIEST, LONGEST, RecordLimits, elapsed
-from dataward.domain.telephony import (
+from dataward.domain.calls.record_limits import EARLIEST, LONGEST, RecordLimits, elapsed
+from dataward.domain.calls.telephony import (
     BadRecord,
     ParsedItem,
     QueueEvent,

@@ -18,7 +18,7 @@ from dataward.adapters.ingest.mapping import (
     load_mapping,
     parse_mapping,
 )
-from dataward.domain.telephony import (
+from dataward.domain.calls.telephony import (
     BadRecord,
     Direction,
     Disposition,

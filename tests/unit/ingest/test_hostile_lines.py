@@ -19,7 +19,7 @@ from dataward.adapters.ingest.broadworks import BroadworksCsvParser
 from dataward.adapters.ingest.freeswitch_cdr import COLUMNS, FreeswitchCdrCsvParser
 from dataward.adapters.ingest.generic_csv import GenericCsvParser
 from dataward.adapters.ingest.mapping import load_mapping
-from dataward.domain.telephony import BadRecord, Disposition, ParsedItem, RawCall
+from dataward.domain.calls.telephony import BadRecord, Disposition, ParsedItem, RawCall
 
 CALLER = "07700900123"
 LONDON = ZoneInfo("Europe/London")

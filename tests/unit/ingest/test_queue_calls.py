@@ -1,4 +1,4 @@
-"""Queue calls assembled from queue events: the pure rules of domain.queue_calls."""
+"""Queue calls assembled from queue events: the pure rules of domain.calls.queue_calls."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataward.domain.parties import agent_id_from_interface, caller_party, looks_like_extension
-from dataward.domain.queue_calls import assemble_queue_calls
-from dataward.domain.telephony import (
+from dataward.domain.calls.parties import (
+    agent_id_from_interface,
+    caller_party,
+    looks_like_extension,
+)
+from dataward.domain.calls.queue_calls import assemble_queue_calls
+from dataward.domain.calls.telephony import (
     BadRecord,
     Disposition,
     Presentation,

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from dataward.domain.acd_report import AcdReport
+from dataward.domain.calls.acd_report import AcdReport
 
 COLUMNS = (
     "offered",

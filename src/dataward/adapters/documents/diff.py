@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from dataward.domain.register_diff import Change, RegisterDiff
+from dataward.domain.register.diff import Change, RegisterDiff
 
 MATERIAL_HEADING = "Changes that require notice before processing"
 EDITORIAL_HEADING = "Editorial changes"

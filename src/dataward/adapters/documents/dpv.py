@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dataward.domain.register import (
+from dataward.domain.register.model import (
     LawfulBasis,
     Processor,
     Purpose,
@@ -27,7 +27,7 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
-from dataward.domain.transfers import HOME, is_restricted_transfer
+from dataward.domain.register.transfers import HOME, is_restricted_transfer
 
 CONTEXT: dict[str, str] = {
     "dpv": "https://w3id.org/dpv#",

@@ -35,7 +35,7 @@ from dataward.adapters.documents.fides_mappings import (
     TRANSFER_BASES,
     UNKNOWN_CATEGORY,
 )
-from dataward.domain.register import (
+from dataward.domain.register.model import (
     Duration,
     LawfulBasis,
     Processor,
@@ -46,7 +46,7 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
-from dataward.domain.transfers import HOME, is_restricted_transfer
+from dataward.domain.register.transfers import HOME, is_restricted_transfer
 
 # -- the export ----------------------------------------------------------------------------------
 

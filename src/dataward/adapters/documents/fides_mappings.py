@@ -6,7 +6,7 @@ here is checked against fideslang's taxonomy by tests/support/validate_fides.py.
 
 from __future__ import annotations
 
-from dataward.domain.register import LawfulBasis, RecipientKind, TransferMechanism
+from dataward.domain.register.model import LawfulBasis, RecipientKind, TransferMechanism
 
 # -- mapping tables ------------------------------------------------------------------------------
 

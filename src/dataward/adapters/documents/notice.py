@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from dataward.adapters.documents.styles import with_stylesheets
-from dataward.domain.register import (
+from dataward.domain.register.model import (
     Cookie,
     CookieDuration,
     CookieExemption,
@@ -30,11 +30,11 @@ from dataward.domain.register import (
     Role,
     Transfer,
 )
-from dataward.domain.ropa import (
+from dataward.domain.register.ropa import (
     contact_party,
 )
-from dataward.domain.transfers import HOME
-from dataward.domain.wording import (
+from dataward.domain.register.transfers import HOME
+from dataward.domain.register.wording import (
     basis_text,
     describe_holds,
     describe_mechanism,

@@ -1,7 +1,7 @@
 """The record of processing activities (Art. 30) as CSV, JSON or a printable HTML page.
 
-Every format uses the field names of `dataward.domain.ropa` as its column names, so the ICO (or a
-test) can check that each Art. 30 field is present for each purpose.
+Every format uses the field names of `dataward.domain.register.ropa` as its column names, so the ICO
+(or a test) can check that each Art. 30 field is present for each purpose.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from dataward.adapters.documents.styles import with_stylesheets
-from dataward.domain.register import Register
-from dataward.domain.ropa import (
+from dataward.domain.register.model import Register
+from dataward.domain.register.ropa import (
     CONTROLLER_EXTRAS,
     CONTROLLER_FIELDS,
     PROCESSOR_EXTRAS,

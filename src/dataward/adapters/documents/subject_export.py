@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from markupsafe import Markup, escape
 
 from dataward.adapters.documents.styles import style_source, with_stylesheets
-from dataward.domain.subject_package import Cell, Dataset, SubjectPackage
+from dataward.domain.requests.package import Cell, Dataset, SubjectPackage
 
 _FORMULA = re.compile(r"^(?:[=@\t\r]|[+\-](?![0-9 ()]*$))")
 """A cell a spreadsheet would evaluate; a plain number such as +441632960001 is left alone."""

@@ -1,1 +1,2 @@
-"""Parsers of telephony source formats: one module per format, all yielding domain.telephony."""
+"""Parsers of telephony source formats: one module per format, all yielding
+domain.calls.telephony."""

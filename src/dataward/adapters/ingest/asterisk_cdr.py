@@ -27,7 +27,7 @@ row is a `BadRecord` naming the field, never its content. Decisions (each has a 
 - **Queue**: the first argument of a `Queue` lastapp (refused unless printable). `UNKNOWN`,
   which Asterisk writes for an unset disposition, is read as such; any other unlisted
   disposition is refused.
-- **Limits** (`domain.record_limits`): dates are `YYYY-MM-DD HH:MM:SS` in ASCII digits, from
+- **Limits** (`domain.calls.record_limits`): dates are `YYYY-MM-DD HH:MM:SS` in ASCII digits, from
   1990 to a day after the ingest, an answer neither before the start nor after the end, an end
   no more than 72 hours after the start; duration and billsec are whole seconds up to 72 hours,
   and talk (answer + billsec) ends within 72 hours of the start; sequence is a whole number.
@@ -53,8 +53,8 @@ from dataward.adapters.ingest.asterisk_cdr_calls import (
     channel_agent,
 )
 from dataward.adapters.ingest.csv_rows import fields_but, one_row
-from dataward.domain.record_limits import RecordLimits, ascii_digits, whole_number
-from dataward.domain.telephony import (
+from dataward.domain.calls.record_limits import RecordLimits, ascii_digits, whole_number
+from dataward.domain.calls.telephony import (
     BadField,
     BadRecord,
     CallLeg,

@@ -1,7 +1,7 @@
 """Asterisk CDR legs into calls: who called, who answered, for how long, and which rows
 belong together (a window over linkedid groups that keeps memory bounded).
 
-A call's legs lie within `domain.record_limits.LONGEST` (72 hours) of each other, from the
+A call's legs lie within `domain.calls.record_limits.LONGEST` (72 hours) of each other, from the
 earliest start to the latest end or end of talk: a row that would stretch its group past that
 (a linkedid reused, or a clock jumped) closes the group and starts a new call with the same
 `source_id`, so no call's wait or talk time can pass the limit however its rows were grouped.
@@ -15,9 +15,13 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from dataward.domain.parties import agent_id_from_interface, caller_party, looks_like_extension
-from dataward.domain.record_limits import LONGEST
-from dataward.domain.telephony import (
+from dataward.domain.calls.parties import (
+    agent_id_from_interface,
+    caller_party,
+    looks_like_extension,
+)
+from dataward.domain.calls.record_limits import LONGEST
+from dataward.domain.calls.telephony import (
     CallLeg,
     Direction,
     Disposition,

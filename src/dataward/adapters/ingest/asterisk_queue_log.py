@@ -2,15 +2,15 @@
 
 Every line with a known event becomes a `QueueEvent` (epoch converted to an aware time in the
 given zone; callid NONE / REALTIME / CLI, queue NONE and agent NONE become None). The same
-events are fed to `domain.queue_calls`, so the stream also carries a `RawCall` for each queue
+events are fed to `domain.calls.queue_calls`, so the stream also carries a `RawCall` for each queue
 call, yielded right after the event that completes it (and the calls still open at the end).
 A line is refused as a `BadRecord` for: fewer than 5 fields; a time that is not an epoch in
 ASCII digits, or is before 1990 or more than a day after the ingest; an event name this parser
 does not know; a field the call assembly reads (holdtime, calltime, ringtime, waittime) that is
 not whole seconds in ASCII digits (a negative one included) or is over 72 hours
-(`domain.record_limits`); a queue name that is not printable. An event for a call whose
+(`domain.calls.record_limits`); a queue name that is not printable. An event for a call whose
 ENTERQUEUE is not in the stream, or that ends a call before it entered or was answered, is
-reported as the assembler decides (see `domain.queue_calls`).
+reported as the assembler decides (see `domain.calls.queue_calls`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from dataward.domain.queue_calls import NUMERIC_FIELDS, QueueCallAssembler
-from dataward.domain.record_limits import RecordLimits, ascii_digits
-from dataward.domain.telephony import (
+from dataward.domain.calls.queue_calls import NUMERIC_FIELDS, QueueCallAssembler
+from dataward.domain.calls.record_limits import RecordLimits, ascii_digits
+from dataward.domain.calls.telephony import (
     BadField,
     BadRecord,
     ParsedItem,

@@ -5,7 +5,7 @@ as it goes, so memory stays flat whatever the file's size, and every record of t
 of them (or part of a call). It never raises on a bad line: it yields a `BadRecord` with the
 line number, the field at fault and a reason that never repeats the content. Only a problem
 with the whole file (a header that lacks a mapped column) is raised, as a typed error. Values
-are read within `domain.record_limits`, times up to a day after the `now` it is given.
+are read within `domain.calls.record_limits`, times up to a day after the `now` it is given.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ as local time at that offset. Where field 11 is empty or unreadable the `tz` giv
 (docs/legal-rules.md C4 asks for this to be checked on a real export.)
 wait_s = answerTime - startTime, or releaseTime - startTime when unanswered; talk_s =
 releaseTime - answerTime. Each time lies from 1990 to a day after the ingest, an answer neither
-before the start nor after the release, and no span over 72 hours (`domain.record_limits`).
+before the start nor after the release, and no span over 72 hours (`domain.calls.record_limits`).
 
 Answer: answerIndicator `Yes` or `Yes-PostRedirection` (answered after a forward) is answered
 and then needs an answerTime; `No` takes its disposition from the Q.850 terminationCause:
@@ -61,8 +61,8 @@ from dataward.adapters.ingest.csv_rows import (
     printable,
     split_raw,
 )
-from dataward.domain.record_limits import RecordLimits, ascii_digits, elapsed
-from dataward.domain.telephony import (
+from dataward.domain.calls.record_limits import RecordLimits, ascii_digits, elapsed
+from dataward.domain.calls.telephony import (
     BadField,
     BadRecord,
     Direction,

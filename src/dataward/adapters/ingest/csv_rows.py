@@ -16,7 +16,7 @@ import io
 from collections.abc import Collection, Iterator, Sequence
 from typing import TextIO
 
-from dataward.domain.telephony import BadField, BadRecord, SkippedLine, SourceLocation
+from dataward.domain.calls.telephony import BadField, BadRecord, SkippedLine, SourceLocation
 
 __all__ = [
     "CsvRows",

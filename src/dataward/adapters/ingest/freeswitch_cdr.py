@@ -26,7 +26,7 @@ Otherwise `HANGUP_DISPOSITIONS` below decides:
 
 Presentation of the caller: an empty or all-zero caller_id_number (`0`, `0000000000`: what
 FreeSWITCH writes when nobody supplied one, as in the sample's `,0,` row) is `unavailable`;
-otherwise the PBX-wide rule `domain.queue_calls.caller_party` applies (`anonymous`,
+otherwise the PBX-wide rule `domain.calls.queue_calls.caller_party` applies (`anonymous`,
 `restricted`, `private`, `withheld` -> restricted; `unavailable`, `unknown` -> unavailable).
 A withheld or unavailable caller keeps neither number nor name.
 
@@ -37,7 +37,7 @@ Times: talk_s = billsec; wait_s = duration - billsec when answered (time before 
 whole duration when not (time before the caller gave up), as for the other CDR formats. The
 template has no queue, agent or ring data (mod_callcenter writes those to XML CDRs).
 
-Refused (`domain.record_limits`): a stamp or a number in anything but ASCII digits, a stamp
+Refused (`domain.calls.record_limits`): a stamp or a number in anything but ASCII digits, a stamp
 before 1990 or more than a day after the ingest, a duration or billsec that is negative or over
 72 hours, an answer before the start or after the end, an end before the start.
 """
@@ -57,9 +57,9 @@ from dataward.adapters.ingest.csv_rows import (
     head_rows,
     one_row,
 )
-from dataward.domain.parties import caller_party
-from dataward.domain.record_limits import RecordLimits
-from dataward.domain.telephony import (
+from dataward.domain.calls.parties import caller_party
+from dataward.domain.calls.record_limits import RecordLimits
+from dataward.domain.calls.telephony import (
     BadField,
     BadRecord,
     Direction,

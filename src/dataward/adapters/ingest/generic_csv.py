@@ -12,7 +12,7 @@ cannot recognise a file by itself, so it is only ever chosen by name (`--format 
 - talk_s: end - answer; wait_s: answer - start, or end - start when it was not answered (the
   wait before the caller gave up), as for the other CDR formats.
 A value that is neither in the mapping's `values` nor dataward's own word makes the row bad, as
-does any value outside `domain.record_limits` (digits other than ASCII, a time before 1990 or
+does any value outside `domain.calls.record_limits` (digits other than ASCII, a time before 1990 or
 more than a day after the ingest, a duration over 72 hours, an answer after the end), or a queue
 or agent id that is not printable text.
 """
@@ -45,9 +45,8 @@ from dataward.adapters.ingest.mapping import (
     check_mapping,
     load_mapping,
 )
-from dataward.domain.errors import DatawardError
-from dataward.domain.record_limits import RecordLimits, elapsed
-from dataward.domain.telephony import (
+from dataward.domain.calls.record_limits import RecordLimits, elapsed
+from dataward.domain.calls.telephony import (
     BadField,
     BadRecord,
     Direction,
@@ -58,6 +57,7 @@ from dataward.domain.telephony import (
     RawParty,
     SourceLocation,
 )
+from dataward.domain.errors import DatawardError
 
 __all__ = [
     "BadField",

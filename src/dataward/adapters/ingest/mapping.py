@@ -19,9 +19,9 @@ from pydantic_core import PydanticCustomError
 
 # The register loader's YAML-node helpers (line per path, pydantic error wording), reused as is.
 from dataward.adapters.yaml_document import parse_document, read_document
+from dataward.domain.calls.telephony import Direction, Disposition, Presentation
 from dataward.domain.errors import DocumentInvalid
-from dataward.domain.register_checks import Problem
-from dataward.domain.telephony import Direction, Disposition, Presentation
+from dataward.domain.register.checks import Problem
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from dataward.domain.fees import pounds
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestType, RightsRequest
+from dataward.domain.register.model import Register
+from dataward.domain.requests.fees import pounds
+from dataward.domain.requests.workflow import RequestType, RightsRequest
 
 SUBJECTS = {
     "acknowledgement": "We have received your request",

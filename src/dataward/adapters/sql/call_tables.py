@@ -3,7 +3,7 @@
 No column holds a phone number, a caller's name or a channel string: parties are subject
 references (`caller_ref`, `callee_ref`, `agent_ref`, UUIDs of subjects in the vault), a call's
 source identity is a keyed digest (`source_key`), an ingest is named by a neutral label and a
-keyed digest of its file's name (`domain.ingest_names`), and a quarantined line (or a file's
+keyed digest of its file's name (`domain.calls.ingest_names`), and a quarantined line (or a file's
 header row, kept with its quarantine) is ciphertext under a key of its own in the key store
 (`key_id`, destroyed once the line is resolved), found by erasure through the blind indexes of
 the numbers and agent ids it could hold (`quarantine_parties`). `ingests.quarantine_key` and

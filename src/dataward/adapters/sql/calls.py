@@ -27,8 +27,8 @@ from sqlalchemy import (
 from dataward.adapters.sql.call_tables import calls, ingests
 from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.adapters.sql.vault_tables import tombstones
-from dataward.domain.calls import StoredCall
-from dataward.domain.telephony import Direction, Disposition
+from dataward.domain.calls.records import StoredCall
+from dataward.domain.calls.telephony import Direction, Disposition
 from dataward.services.calls.ports import NewIngest
 
 _KEY_BATCH = 500

@@ -21,8 +21,8 @@ from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep, UnlinkStep
 from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS
-from dataward.domain.consent import ConsentEvent, ConsentMethod, ConsentState
-from dataward.domain.restrictions import (
+from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
+from dataward.domain.processing.restrictions import (
     Objection,
     ObjectionKind,
     ObjectionOutcome,

@@ -1,7 +1,7 @@
 """Marketing suppression entries and erasures kept back by a legal hold, on SQLAlchemy Core.
 
-`marketing_suppressions` holds only digests (`domain.suppression`): no subject reference, no
-date of birth, no name; an entry outlives the subject it came from, by design (Art. 21(3)).
+`marketing_suppressions` holds only digests (`domain.processing.suppression`): no subject reference,
+no date of birth, no name; an entry outlives the subject it came from, by design (Art. 21(3)).
 `erasure_holds` holds one row per subject whose erasure was partial because a legal hold keeps
 some of its records: what is kept, on which ground, and the date the full shred falls due
 (NULL while an event it depends on is unknown). The shred removes the row (its unlink step).
@@ -28,7 +28,7 @@ from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep, UnlinkPlan
 from dataward.adapters.sql.vault_tables import identifiers
-from dataward.domain.legal_hold import ErasureHold
+from dataward.domain.processing.legal_hold import ErasureHold
 
 marketing_suppressions = Table(
     "marketing_suppressions",

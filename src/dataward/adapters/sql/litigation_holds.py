@@ -1,4 +1,4 @@
-"""Litigation holds on SQLAlchemy Core (`domain.litigation_holds`).
+"""Litigation holds on SQLAlchemy Core (`domain.processing.litigation_holds`).
 
 One row per hold, active or lifted: the subject, its tenant (for scoped lists), the ground, the
 review date, who placed and lifted it and when, and the reason sealed under the subject's key.
@@ -38,7 +38,7 @@ from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.adapters.sql.vault_tables import subjects
-from dataward.domain.litigation_holds import HoldGround, LitigationHold
+from dataward.domain.processing.litigation_holds import HoldGround, LitigationHold
 
 litigation_holds = Table(
     "litigation_holds",

@@ -36,7 +36,7 @@ from dataward.adapters.sql import request_instructions
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     TERMINAL,
     FeeGround,
     Pause,

@@ -14,10 +14,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from dataward.domain.acd import Period
-from dataward.domain.acd_report import ReportBy
+from dataward.domain.calls.acd import Period
+from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.permissions import require
-from dataward.domain.register import StaffAction
+from dataward.domain.register.model import StaffAction
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.fields import Day, IngestId

@@ -10,9 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dataward.bootstrap import Container
-from dataward.domain.gate import Gate
-from dataward.domain.register import Register
-from dataward.domain.register_document import LoadedRegister
+from dataward.domain.processing.gate import Gate
+from dataward.domain.register.document import LoadedRegister
+from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.organisation.staff import authenticate
 from dataward.services.processing.lookup import visible_subject

@@ -43,9 +43,9 @@ from dataward.domain.errors import (
     Unauthenticated,
     WriteConflict,
 )
-from dataward.domain.litigation_holds import HoldRefused, SubjectHeld
-from dataward.domain.register_checks import format_path
-from dataward.domain.requests import RequestRefused
+from dataward.domain.processing.litigation_holds import HoldRefused, SubjectHeld
+from dataward.domain.register.checks import format_path
+from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.tenants import TenantRefused
 from dataward.services.calls.ingest import IngestRejected
 from dataward.services.calls.reports import ReportRefused
@@ -150,7 +150,7 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
 def _document_names() -> frozenset[str]:
     """The field names of the documents the API checks (a register; a column mapping)."""
     from dataward.adapters.ingest.mapping import ColumnMapping
-    from dataward.domain.register import Register
+    from dataward.domain.register.model import Register
 
     found: set[str] = set()
     for model in (Register, ColumnMapping):

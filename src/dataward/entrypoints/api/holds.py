@@ -15,8 +15,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from dataward.domain.litigation_holds import MAX_REASON, HoldGround, LitigationHold
-from dataward.domain.requests import uk_date
+from dataward.domain.processing.litigation_holds import MAX_REASON, HoldGround, LitigationHold
+from dataward.domain.requests.workflow import uk_date
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute

@@ -16,8 +16,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from dataward.domain.consent import ConsentEvent, ConsentMethod
-from dataward.domain.restrictions import (
+from dataward.domain.processing.consent import ConsentEvent, ConsentMethod
+from dataward.domain.processing.restrictions import (
     Objection,
     ObjectionKind,
     ObjectionOutcome,

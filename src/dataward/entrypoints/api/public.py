@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.domain.errors import DatawardError, InvalidIdentifier
-from dataward.domain.register import Register
-from dataward.domain.register_terms import LawfulBasis
-from dataward.domain.request_scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
-from dataward.domain.requests import RequestRefused, RequestType, uk_date
+from dataward.domain.register.model import Register
+from dataward.domain.register.terms import LawfulBasis
+from dataward.domain.requests.scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
+from dataward.domain.requests.workflow import RequestRefused, RequestType, uk_date
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute

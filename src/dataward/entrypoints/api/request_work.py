@@ -14,8 +14,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.requests import UK
-from dataward.domain.restrictions import ObjectionOutcome
+from dataward.domain.processing.restrictions import ObjectionOutcome
+from dataward.domain.requests.workflow import UK
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.requests import RequestOut

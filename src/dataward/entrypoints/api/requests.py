@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from dataward.domain.fees import CEILING_PENCE
-from dataward.domain.requests import (
+from dataward.domain.requests.fees import CEILING_PENCE
+from dataward.domain.requests.workflow import (
     UK,
     DueFor,
     RequestEvent,

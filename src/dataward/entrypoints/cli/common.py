@@ -19,8 +19,8 @@ from dataward.domain.errors import (
     NotFound,
     RegisterInvalid,
 )
-from dataward.domain.gate import Gate
-from dataward.domain.register import Register
+from dataward.domain.processing.gate import Gate
+from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 
 EXIT_INVALID = 2

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import typer
 
-from dataward.domain.litigation_holds import MAX_REASON, HoldGround
+from dataward.domain.processing.litigation_holds import MAX_REASON, HoldGround
 from dataward.entrypoints.cli.common import (
     active_register,
     cli_actor,

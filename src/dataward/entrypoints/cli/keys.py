@@ -33,7 +33,7 @@ def rotate(
     from dataward.domain.audit import AuditAction
     from dataward.domain.errors import ConfigurationError
     from dataward.domain.permissions import require
-    from dataward.domain.register import StaffAction
+    from dataward.domain.register.model import StaffAction
     from dataward.services.audit import record
 
     with fail_on_dataward_error(), container() as wired:
@@ -73,7 +73,7 @@ def sweep() -> None:
     keeps the subject), and the key batches of processes
     that died before their records landed; delete erased-number entries past retention."""
     from dataward.domain.permissions import require
-    from dataward.domain.register import StaffAction
+    from dataward.domain.register.model import StaffAction
     from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
     from dataward.services.processing.erased_numbers import expire_erased_numbers
     from dataward.services.processing.erasure import finish_erasures

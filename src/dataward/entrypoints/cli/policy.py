@@ -11,7 +11,7 @@ import typer
 
 from dataward.adapters.register_file import load_register_file
 from dataward.bootstrap import Container
-from dataward.domain.register_document import LoadedRegister
+from dataward.domain.register.document import LoadedRegister
 from dataward.entrypoints.cli.common import (
     cli_actor,
     container,
@@ -164,7 +164,7 @@ def ropa(
     """The record of processing activities (UK GDPR Art. 30(1) and 30(2)); its processor part
     names every tenant as a controller, with its contact as far as your role may read it."""
     from dataward.adapters.documents.ropa import render_ropa
-    from dataward.domain.gate import Gate
+    from dataward.domain.processing.gate import Gate
     from dataward.services.register.controllers import Controllers, ropa_controllers
 
     with fail_on_dataward_error():
@@ -211,7 +211,7 @@ def diff(
 ) -> None:
     """What changed between two registers; changes needing notice before processing come first."""
     from dataward.adapters.documents.diff import render_diff
-    from dataward.domain.register_diff import diff_registers
+    from dataward.domain.register.diff import diff_registers
 
     with fail_on_dataward_error():
         changes = diff_registers(load_register_file(old).register, load_register_file(new).register)

@@ -9,8 +9,12 @@ from uuid import UUID
 import typer
 
 from dataward.domain.bounds import AFTER_LAST_DAY, FIRST_INSTANT, INSTANTS
-from dataward.domain.consent import ConsentMethod
-from dataward.domain.restrictions import ObjectionKind, ObjectionOutcome, RestrictionGround
+from dataward.domain.processing.consent import ConsentMethod
+from dataward.domain.processing.restrictions import (
+    ObjectionKind,
+    ObjectionOutcome,
+    RestrictionGround,
+)
 from dataward.entrypoints.cli.common import (
     active_register,
     cli_actor,

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from dataward.adapters.documents.acd_report import RENDERERS
-from dataward.domain.acd import Period
-from dataward.domain.acd_report import ReportBy
+from dataward.domain.calls.acd import Period
+from dataward.domain.calls.acd_report import ReportBy
 from dataward.entrypoints.cli.common import (
     active_register,
     cli_actor,

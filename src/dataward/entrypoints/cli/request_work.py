@@ -15,7 +15,7 @@ from uuid import UUID
 import typer
 
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.restrictions import ObjectionOutcome
+from dataward.domain.processing.restrictions import ObjectionOutcome
 from dataward.entrypoints.cli.common import (
     active_gate,
     active_register,

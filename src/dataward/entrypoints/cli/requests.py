@@ -10,8 +10,8 @@ from uuid import UUID
 import typer
 
 from dataward.domain.errors import InvalidValue
-from dataward.domain.fees import parse_pounds, pounds
-from dataward.domain.requests import (
+from dataward.domain.requests.fees import parse_pounds, pounds
+from dataward.domain.requests.workflow import (
     DueFor,
     RequestEvent,
     RequestState,
@@ -159,7 +159,7 @@ def advance(
 ) -> None:
     """Move a request on by one event; prints its new state and due date. A complaint is
     completed with its outcome: `complete --found ... --done ...`."""
-    from dataward.domain.requests import parse_ground
+    from dataward.domain.requests.workflow import parse_ground
     from dataward.services.rights.requests import advance as advance_request
 
     if (found is not None or done is not None) and event is not RequestEvent.COMPLETE:
@@ -225,7 +225,7 @@ def queue(
     ] = None,
 ) -> None:
     """The requests to work, the soonest due first, overdue and due this week marked."""
-    from dataward.domain.requests import UK, due_for, urgency
+    from dataward.domain.requests.workflow import UK, due_for, urgency
     from dataward.services.rights.requests import request_queue
 
     with fail_on_dataward_error(), container() as wired:
@@ -261,7 +261,7 @@ _DUE_WORDS = {
 @app.command("show")
 def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -> None:
     """A request and its timeline: every transition, when, by whom."""
-    from dataward.domain.requests import due_for
+    from dataward.domain.requests.workflow import due_for
     from dataward.services.rights.complaints import complaint_outcome
     from dataward.services.rights.requests import request_timeline
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from dataward.domain.register import Register, Role
-from dataward.domain.transfers import is_restricted_transfer
-from dataward.domain.wording import describe_period
+from dataward.domain.register.model import Register, Role
+from dataward.domain.register.transfers import is_restricted_transfer
+from dataward.domain.register.wording import describe_period
 
 
 def print_summary(register: Register, console: Console | None = None) -> None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from dataward.domain.calls import StoredCall
+from dataward.domain.calls.records import StoredCall
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NoSuchSubject
-from dataward.domain.gate import Gate
+from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import PartyDisclosure, read_parties

@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dataward.domain.audit import AuditAction, AuditDraft
-from dataward.domain.calls import IngestReport
+from dataward.domain.calls.records import IngestReport
+from dataward.domain.calls.telephony import BadRecord, QueueEvent, RawCall
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound, WriteConflict
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
-from dataward.domain.telephony import BadRecord, QueueEvent, RawCall
 from dataward.domain.tenants import Tenant
 from dataward.services.calls.ingest_ports import Source
 from dataward.services.calls.names import digest_of, label_of

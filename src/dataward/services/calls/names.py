@@ -1,7 +1,7 @@
 """Naming an ingest without keeping its file's name, and finding it again from the file.
 
 The ingest record holds a neutral label (`file-7.log`, `batch-8`, `replay-9`) and a keyed
-digest of the file's own name under a key of the tenant's (`domain.ingest_names`). An operator
+digest of the file's own name under a key of the tenant's (`domain.calls.ingest_names`). An operator
 who has the file asks which ingests it was (`find_ingests`): the name they give is digested
 the same way and compared, and is neither kept nor echoed.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dataward.domain.calls.ingest_names import NAME_DIGEST, Origin, ingest_label, name_digest
 from dataward.domain.errors import NotFound
-from dataward.domain.ingest_names import NAME_DIGEST, Origin, ingest_label, name_digest
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 

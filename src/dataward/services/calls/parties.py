@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from dataward.domain.calls import PartyKind
+from dataward.domain.calls.records import PartyKind
 from dataward.domain.errors import InvalidIdentifier
 from dataward.domain.identifiers import IdentifierType, normalise_phone
 from dataward.domain.subjects import Subject, SubjectStatus

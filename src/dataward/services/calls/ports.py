@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
-from dataward.domain.acd import Tally
-from dataward.domain.calls import StoredCall
-from dataward.domain.telephony import ParsedItem
+from dataward.domain.calls.acd import Tally
+from dataward.domain.calls.records import StoredCall
+from dataward.domain.calls.telephony import ParsedItem
 
 __all__ = ["CallRepository", "NewIngest", "Parser", "RollupRepository"]
 

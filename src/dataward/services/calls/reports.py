@@ -21,15 +21,15 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dataward.domain.acd import Period, Tally, Thresholds, metrics, period_key, suppress
-from dataward.domain.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_day
-from dataward.domain.calls import StoredCall
+from dataward.domain.calls.acd import Period, Tally, Thresholds, metrics, period_key, suppress
+from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
+from dataward.domain.calls.records import StoredCall
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.calls.rollups import Grain, hour_bucket, hour_of_bucket
 from dataward.services.ports import UnitOfWork

@@ -1,6 +1,6 @@
 """Anonymous rollups of queue calls, kept as calls land so reports outlive the calls.
 
-Each queue call adds to its tenant's and queue's tally (`domain.acd.Tally`, additive, with no
+Each queue call adds to its tenant's and queue's tally (`domain.calls.acd.Tally`, additive, with no
 subject reference) in five grains:
 
 - `hour`: the UTC hour (`2026-03-29T01Z`), for hourly reports on any clock;
@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from dataward.domain.acd import Period, Tally, period_key
-from dataward.domain.telephony import Disposition
+from dataward.domain.calls.acd import Period, Tally, period_key
+from dataward.domain.calls.telephony import Disposition
 from dataward.services.ports import UnitOfWork
 
 Cell = tuple[str, str, str]

@@ -8,7 +8,7 @@ creates no subject and seals no number. A new call that started before the tenan
 retention (counted back from the ingest's start) is past retention: it is stored for the
 reports with no party reference, and none of its parties is resolved, so it creates no subject
 and seals no number either. For the rest, every party is classified
-(`domain.calls.classify_party`) and resolved to a subject (`call_parties`); a party whose
+(`domain.calls.records.classify_party`) and resolved to a subject (`call_parties`); a party whose
 number or agent id was erased after the call started is stored as erased (no subject). The
 calls are written as plain rows through the repository's bulk path, and the queue calls among
 them are tallied into the rollup buffer. Each batch refreshes the heartbeat of the ingest's
@@ -23,10 +23,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dataward.domain.calls import PartyKind, classify_party, safe_queue_name, source_identity
+from dataward.domain.calls.records import (
+    PartyKind,
+    classify_party,
+    safe_queue_name,
+    source_identity,
+)
+from dataward.domain.calls.telephony import RawCall
 from dataward.domain.clock import Clock
-from dataward.domain.retention import add_duration_or_last
-from dataward.domain.telephony import RawCall
+from dataward.domain.processing.retention import add_duration_or_last
 from dataward.domain.tenants import Tenant
 from dataward.services.calls.parties import PartyKey, PartyResolver
 from dataward.services.calls.rollups import FLUSH_CELLS, RollupBuffer

@@ -15,7 +15,7 @@ from dataward.domain.bounds import ACTOR_CHARS
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound, Unauthenticated
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction, StaffRoleScope
+from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.ports import StaffTokenLike, UnitOfWork

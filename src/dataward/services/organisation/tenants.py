@@ -10,7 +10,7 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction, StaffRoleScope
+from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant, TenantRefused, check_tenant
 from dataward.services.audit import record

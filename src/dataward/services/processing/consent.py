@@ -15,7 +15,9 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
-from dataward.domain.consent import (
+from dataward.domain.errors import ConsentRefused, NotFound
+from dataward.domain.permissions import require
+from dataward.domain.processing.consent import (
     ConsentEvent,
     ConsentKey,
     ConsentMethod,
@@ -24,10 +26,8 @@ from dataward.domain.consent import (
     consent_withdrawn,
     current_consents,
 )
-from dataward.domain.errors import ConsentRefused, NotFound
-from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
-from dataward.domain.requests import uk_date
+from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork

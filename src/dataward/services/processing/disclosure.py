@@ -16,8 +16,8 @@ from uuid import UUID
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NotFound
-from dataward.domain.gate import Decision, DenialReason, Gate, tenant_in_scope
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
+from dataward.domain.processing.gate import Decision, DenialReason, Gate, tenant_in_scope
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.gate import decide

@@ -37,7 +37,7 @@ from typing import Final
 from dataward.domain.clock import Clock
 from dataward.domain.errors import KeyUnavailable
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.retention import add_duration_or_last
+from dataward.domain.processing.retention import add_duration_or_last
 from dataward.domain.subjects import Subject
 from dataward.domain.tenants import Tenant
 from dataward.services.ports import UnitOfWork, Vault

@@ -19,8 +19,8 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
-from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import REQUEST_REF, Actor, ErasureReason, Subject, SubjectStatus
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork, Vault

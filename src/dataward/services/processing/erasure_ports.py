@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
-from dataward.domain.legal_hold import ErasureHold
-from dataward.domain.litigation_holds import LitigationHold
+from dataward.domain.processing.legal_hold import ErasureHold
+from dataward.domain.processing.litigation_holds import LitigationHold
 
 
 class SuppressionRepository(Protocol):
@@ -44,7 +44,7 @@ class HoldRepository(Protocol):
 
 
 class LitigationHoldRepository(Protocol):
-    """Litigation holds, active and lifted (`domain.litigation_holds`)."""
+    """Litigation holds, active and lifted (`domain.processing.litigation_holds`)."""
 
     def add(self, hold: LitigationHold) -> None: ...
 

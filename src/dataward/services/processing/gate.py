@@ -2,9 +2,9 @@
 
 `authorize` is the one door to personal data: it loads the subject's state (status, active
 restrictions, objections, current consents, a legal hold keeping its erasure partial) from the
-unit of work, asks the pure `domain.gate.Gate`, flags a child's record for the DCO, and records
-every decision, allowed or not, before it returns. `decide` does the same inside a unit of work
-the caller already holds (the disclosure service uses it before it decrypts anything).
+unit of work, asks the pure `domain.processing.gate.Gate`, flags a child's record for the DCO, and
+records every decision, allowed or not, before it returns. `decide` does the same inside a unit of
+work the caller already holds (the disclosure service uses it before it decrypts anything).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.clock import Clock
-from dataward.domain.consent import current_consents
 from dataward.domain.errors import NotFound
-from dataward.domain.gate import Decision, DenialReason, Gate, SubjectState
-from dataward.domain.restrictions import active_restrictions
+from dataward.domain.processing.consent import current_consents
+from dataward.domain.processing.gate import Decision, DenialReason, Gate, SubjectState
+from dataward.domain.processing.restrictions import active_restrictions
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork
 

@@ -3,7 +3,7 @@ makes (`refuse_if_held`).
 
 Each needs the register's `manage_holds` action, within the role's tenant scope (a tenant
 administrator holds only its own tenant's callers; the DCO our own subjects, and a tenant's
-caller only when the law requires us to keep it: `domain.litigation_holds.held_by`). A
+caller only when the law requires us to keep it: `domain.processing.litigation_holds.held_by`). A
 subject, or a hold, outside the caller's reach is answered as one that does not exist. Every
 change is audited with the hold's id, ground and dates, never its reason, which is sealed
 under the subject's key; reading the reason back is audited too. "Today" is the UK date of
@@ -21,7 +21,8 @@ from uuid import UUID
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NoSuchSubject, NotFound
-from dataward.domain.litigation_holds import (
+from dataward.domain.permissions import require
+from dataward.domain.processing.litigation_holds import (
     HoldFlag,
     HoldGround,
     HoldIsTheControllers,
@@ -34,9 +35,8 @@ from dataward.domain.litigation_holds import (
     held_by,
     parse_ground,
 )
-from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction, StaffRoleScope
-from dataward.domain.requests import uk_date
+from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
+from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork, Vault

@@ -22,10 +22,10 @@ from uuid import UUID
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NoSuchSubject, NotFound
-from dataward.domain.gate import DenialReason, Gate, tenant_in_scope
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
-from dataward.domain.register import Register
-from dataward.domain.restrictions import Objection, Restriction
+from dataward.domain.processing.gate import DenialReason, Gate, tenant_in_scope
+from dataward.domain.processing.restrictions import Objection, Restriction
+from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import (

@@ -16,8 +16,8 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, NotInRegister, ObjectionRefused
 from dataward.domain.permissions import require
-from dataward.domain.register import LawfulBasis, Register, StaffAction
-from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
+from dataward.domain.processing.restrictions import Objection, ObjectionKind, ObjectionOutcome
+from dataward.domain.register.model import LawfulBasis, Register, StaffAction
 from dataward.domain.subjects import Actor, check_request_ref
 from dataward.services.audit import record
 from dataward.services.permissions import require_on_subject

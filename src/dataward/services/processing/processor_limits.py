@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, date
 
 from dataward.domain.errors import ActionNotAllowed
-from dataward.domain.retention import add_duration_or_last
+from dataward.domain.processing.retention import add_duration_or_last
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.ports import UnitOfWork
 

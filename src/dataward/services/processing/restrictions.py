@@ -17,8 +17,8 @@ from dataward.domain.bounds import check_instant
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
-from dataward.domain.restrictions import Restriction, RestrictionGround
+from dataward.domain.processing.restrictions import Restriction, RestrictionGround
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor, check_request_ref
 from dataward.services.audit import record
 from dataward.services.permissions import require_on_subject

@@ -2,7 +2,7 @@
 
 An entry is written when a person is erased or objects to direct marketing: a digest of the
 blind index of each e-mail address and phone number they had among our own subjects
-(`domain.suppression`), nothing else. Two doors check it:
+(`domain.processing.suppression`), nothing else. Two doors check it:
 
 - registering a *marketing contact* whose e-mail address or phone number is suppressed;
 - recording consent for a *marketing* purpose for a subject whose address or number is.
@@ -17,8 +17,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Final
 
+from dataward.domain.processing.suppression import (
+    SUPPRESSIBLE,
+    suppressed_message,
+    suppression_digest,
+)
 from dataward.domain.subjects import Subject
-from dataward.domain.suppression import SUPPRESSIBLE, suppressed_message, suppression_digest
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.erasure_ports import SuppressionRepository
 

@@ -30,12 +30,12 @@ from typing import Any
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_ingest_id
-from dataward.domain.calls import IngestReport
+from dataward.domain.calls.records import IngestReport
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound
 from dataward.domain.identifiers import IdentifierType, normalise_phone
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.quarantine.keys import release_line_keys

@@ -10,7 +10,7 @@ could name, inside the ingest's transaction.
   (`Parser.is_header`: a CSV whose first row names the columns), as a row of its own sealed and
   indexed like a line, with the ingest's first bad line; it goes when no line is left.
 - **Parties.** Each line is indexed by the numbers and agent ids it could hold
-  (`domain.line_parties`), normalised and blind-indexed as party resolution does, numbers in
+  (`domain.calls.line_parties`), normalised and blind-indexed as party resolution does, numbers in
   the tenant's region. A line of its format's shape (`Parser.party_fields`: the number of
   fields the format writes) is searched only in the fields that can name someone, never in its
   times, durations and ids, whose digits read as numbers (a queue_log time `1764000100` is
@@ -44,9 +44,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from dataward.domain.errors import InvalidIdentifier
-from dataward.domain.identifiers import IdentifierType, normalise_phone
-from dataward.domain.line_parties import (
+from dataward.domain.calls.line_parties import (
     MAX_LINE,
     MAX_PARTIES,
     MAX_TRIES,
@@ -55,7 +53,9 @@ from dataward.domain.line_parties import (
     field_phone_candidates,
     phone_candidates,
 )
-from dataward.domain.telephony import BadRecord
+from dataward.domain.calls.telephony import BadRecord
+from dataward.domain.errors import InvalidIdentifier
+from dataward.domain.identifiers import IdentifierType, normalise_phone
 from dataward.domain.tenants import Tenant
 from dataward.services.keys.batches import KeyBatch
 from dataward.services.ports import Parser, UnitOfWork, Vault

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NotFound
-from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
+from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
 from dataward.services.ports import UnitOfWork, Vault

@@ -3,8 +3,8 @@
 No recipient-level disclosure ledger exists yet; the record that does exist is the gate's: every
 decision is in the audit log with the subject's reference, the purpose and the category. A
 recipient may have received a category of the subject's data when the gate allowed it for a
-purpose the register lets that recipient receive (`domain.legal_hold.recipients_told`). The
-list is therefore the recipients *that may have received it*, never narrower than the truth.
+purpose the register lets that recipient receive (`domain.processing.legal_hold.recipients_told`).
+The list is therefore the recipients *that may have received it*, never narrower than the truth.
 
 Reads made to answer the person's own rights requests (`ANSWERING`: a copy of their data, the
 identifier an Art. 19 notice names them by) are no disclosure: what they read goes to the person,
@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.gate import DenialReason
-from dataward.domain.legal_hold import recipients_told
-from dataward.domain.register import Register
+from dataward.domain.processing.gate import DenialReason
+from dataward.domain.processing.legal_hold import recipients_told
+from dataward.domain.register.model import Register
 from dataward.services.ports import UnitOfWork
 
 ANSWERING = "rights_and_complaints"

@@ -16,8 +16,8 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RegisterInvalid
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
-from dataward.domain.register_document import LoadedRegister
+from dataward.domain.register.document import LoadedRegister
+from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.ports import StoredRegister, UnitOfWork

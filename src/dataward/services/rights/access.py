@@ -32,10 +32,10 @@ from uuid import UUID
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied
-from dataward.domain.gate import Gate
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
-from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
+from dataward.domain.processing.gate import Gate
+from dataward.domain.register.model import Register
+from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
+from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import read_identifiers

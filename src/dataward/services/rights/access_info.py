@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from dataward.domain.errors import NotInRegister
-from dataward.domain.register import Purpose, Register, Role
-from dataward.domain.ropa import transfers_for
-from dataward.domain.transfers import HOME
-from dataward.domain.wording import basis_text, describe_retention
+from dataward.domain.register.model import Purpose, Register, Role
+from dataward.domain.register.ropa import transfers_for
+from dataward.domain.register.transfers import HOME
+from dataward.domain.register.wording import basis_text, describe_retention
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("purposes", "(a) Why we process your data"),

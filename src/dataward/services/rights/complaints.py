@@ -17,8 +17,8 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import check_printable
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
+from dataward.domain.register.model import Register
+from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.audit import record
 from dataward.services.keys.batches import REQUEST, enrolling

@@ -11,9 +11,9 @@ from uuid import UUID
 from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.register import Register
-from dataward.domain.requests import UK, RequestEvent, RequestRefused, RightsRequest
-from dataward.domain.subject_package import SubjectPackage
+from dataward.domain.register.model import Register
+from dataward.domain.requests.package import SubjectPackage
+from dataward.domain.requests.workflow import UK, RequestEvent, RequestRefused, RightsRequest
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.downloads import IssuedLink, add_link

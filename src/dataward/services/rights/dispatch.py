@@ -18,9 +18,9 @@ from uuid import UUID
 from dataward.domain.bounds import check_day
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestRefused, RequestType
-from dataward.domain.restrictions import ObjectionOutcome
+from dataward.domain.processing.restrictions import ObjectionOutcome
+from dataward.domain.register.model import Register
+from dataward.domain.requests.workflow import RequestRefused, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.downloads import DEFAULT_TTL

@@ -2,10 +2,10 @@
 
 Everything of the subject is erased through the vault's crypto-shred, except what a legal
 obligation keeps (Art. 17(3)(b)): the identifiers whose register fields the authority of a
-tax-driven legal-obligation purpose may receive for the subject's kind (`domain.legal_hold`:
-what the records of transactions need, such as a name or a billing address, not the means of
-contacting the person, as far as the register's scope says so). Then the erasure is
-partial: the other identifiers and every store's references (consents, objections,
+tax-driven legal-obligation purpose may receive for the subject's kind
+(`domain.processing.legal_hold`: what the records of transactions need, such as a name or a billing
+address, not the means of contacting the person, as far as the register's scope says so). Then the
+erasure is partial: the other identifiers and every store's references (consents, objections,
 restrictions, calls, ...) go now, the kept identifiers and the subject's key stay, and the
 date the hold ends is recorded in `erasure_holds` (or, when an event it needs is unknown, which
 one). Until then the gate lets the subject serve only the hold's purposes and storage.
@@ -36,9 +36,10 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import WriteConflict
-from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.legal_hold import (
+from dataward.domain.permissions import require
+from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.legal_hold import (
     IDENTIFIER_FIELDS,
     LITIGATION_GROUND,
     TAX_GROUND,
@@ -47,12 +48,11 @@ from dataward.domain.legal_hold import (
     held_until,
     tax_held_categories,
 )
-from dataward.domain.litigation_holds import LitigationHold, SubjectHeld
-from dataward.domain.not_done import NotDone, kept_by_hold, kept_by_law
-from dataward.domain.permissions import require
-from dataward.domain.register import Register, RetentionEvent, StaffAction
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestType, uk_date
-from dataward.domain.retention import RetentionOutcome
+from dataward.domain.processing.litigation_holds import LitigationHold, SubjectHeld
+from dataward.domain.processing.retention import RetentionOutcome
+from dataward.domain.register.model import Register, RetentionEvent, StaffAction
+from dataward.domain.requests.not_done import NotDone, kept_by_hold, kept_by_law
+from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestType, uk_date
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import record
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault

@@ -21,9 +21,9 @@ from uuid import UUID
 
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.consent import ConsentMethod, ConsentState, current_consents
-from dataward.domain.register import Register
-from dataward.domain.requests import (
+from dataward.domain.processing.consent import ConsentMethod, ConsentState, current_consents
+from dataward.domain.register.model import Register
+from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestRefused,
     RequestState,

@@ -12,7 +12,7 @@ argument).
   `services.processing.objections.decide_objection`: upheld, processing for that purpose stops (the
   gate refuses it) and the request completes; overridden by compelling legitimate grounds, the
   request completes partially, its letter stating what goes on, the interest the register
-  states for it, the DCO's reasons and until when the data is kept (`domain.not_done`).
+  states for it, the DCO's reasons and until when the data is kept (`domain.requests.not_done`).
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from uuid import UUID
 from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.consent import ConsentMethod, ConsentState, current_consents
-from dataward.domain.legal_hold import held_until
-from dataward.domain.not_done import NotDone, objection_overridden
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestType
-from dataward.domain.restrictions import Objection, ObjectionKind, ObjectionOutcome
+from dataward.domain.processing.consent import ConsentMethod, ConsentState, current_consents
+from dataward.domain.processing.legal_hold import held_until
+from dataward.domain.processing.restrictions import Objection, ObjectionKind, ObjectionOutcome
+from dataward.domain.register.model import Register
+from dataward.domain.requests.not_done import NotDone, objection_overridden
+from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork

@@ -18,8 +18,8 @@ from typing import Any
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import KeyUnavailable
-from dataward.domain.register import Register
-from dataward.domain.requests import RequestEvent, RightsRequest, uk_date
+from dataward.domain.register.model import Register
+from dataward.domain.requests.workflow import RequestEvent, RightsRequest, uk_date
 from dataward.services.ports import Mailer, UnitOfWork, Vault
 
 MAX_ATTEMPTS = 8

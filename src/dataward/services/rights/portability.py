@@ -14,7 +14,7 @@ none did: it is completed partially (Art. 12(4): the person is told, within the 
 not given and why, and of the right to complain). The answer is always sent, so the reasons
 reach the person: the ZIP holds the refused items and their reasons, and the completion letter
 carries its link and states each item left out, why and until when we keep it
-(`domain.not_done`).
+(`domain.requests.not_done`).
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from uuid import UUID
 
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
-from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.legal_hold import held_until
-from dataward.domain.not_done import NotDone, not_portable
-from dataward.domain.register import LawfulBasis, Register, Role
-from dataward.domain.requests import RequestEvent, RequestType, RightsRequest
-from dataward.domain.subject_package import Cell, Dataset, SubjectPackage, Withheld
+from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.legal_hold import held_until
+from dataward.domain.register.model import LawfulBasis, Register, Role
+from dataward.domain.requests.not_done import NotDone, not_portable
+from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
+from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category, read_identifiers

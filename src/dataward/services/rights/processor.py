@@ -25,9 +25,9 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
-from dataward.domain.gate import Gate
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestState
+from dataward.domain.processing.gate import Gate
+from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestState
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.audit import record
 from dataward.services.calls.access import CallView, calls_of_subject

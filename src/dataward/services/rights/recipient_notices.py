@@ -27,10 +27,10 @@ from uuid import UUID
 
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied
-from dataward.domain.gate import Gate
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
-from dataward.domain.legal_hold import IDENTIFIER_FIELDS
-from dataward.domain.register import Recipient, Register
+from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.legal_hold import IDENTIFIER_FIELDS
+from dataward.domain.register.model import Recipient, Register
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import PROCESSOR_CATEGORY, read_identifiers

@@ -22,7 +22,6 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
-from dataward.domain.gate import Gate
 from dataward.domain.identifiers import (
     REGISTER_FIELD,
     UNIQUE_TYPES,
@@ -31,8 +30,14 @@ from dataward.domain.identifiers import (
     normalise,
 )
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
-from dataward.domain.requests import RequestEvent, RequestRefused, RequestType, RightsRequest
+from dataward.domain.processing.gate import Gate
+from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.requests.workflow import (
+    RequestEvent,
+    RequestRefused,
+    RequestType,
+    RightsRequest,
+)
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork, Vault

@@ -1,7 +1,7 @@
 """Use cases of the rights-request workflow: receive a request, move it on, read the queue.
 
-Every state change goes through `domain.requests.transition`; this module loads the request,
-applies the transition, stores it over the version it read (a concurrent change refuses
+Every state change goes through `domain.requests.workflow.transition`; this module loads the
+request, applies the transition, stores it over the version it read (a concurrent change refuses
 this one: `WriteConflict`), recomputes the due date, and audits the change, all in one
 transaction. Requests about a tenant's call data are the tenant's (its controller decides):
 a tenant administrator works only its own tenant's requests; the DCO works every request.
@@ -22,17 +22,17 @@ from dataward.domain.bounds import check_day
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, WriteConflict
-from dataward.domain.fees import check_further_copy, fee_amount
 from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
-from dataward.domain.register import LawfulBasis, Register, StaffAction
-from dataward.domain.request_flags import (
+from dataward.domain.register.model import LawfulBasis, Register, StaffAction
+from dataward.domain.requests.fees import check_further_copy, fee_amount
+from dataward.domain.requests.flags import (
     IDENTITY_WITHIN_WORKING_DAYS,
     late_acknowledgement,
     transition_flags,
 )
-from dataward.domain.request_scope import check_scope
-from dataward.domain.requests import (
+from dataward.domain.requests.scope import check_scope
+from dataward.domain.requests.workflow import (
     FORWARD_WITHIN_WORKING_DAYS,
     LETTER_FOR,
     FeeGround,
@@ -70,7 +70,7 @@ class NewRequest:
     representative: bool = False
     """Made by someone acting for the subject, who must prove their authority."""
     scope: str | None = None
-    """A restriction's ground, or what an objection is against (`domain.request_scope`)."""
+    """A restriction's ground, or what an objection is against (`domain.requests.scope`)."""
 
 
 @dataclass(frozen=True, slots=True)

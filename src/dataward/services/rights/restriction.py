@@ -19,11 +19,11 @@ from uuid import UUID
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
-from dataward.domain.gate import Gate
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, StaffAction
-from dataward.domain.requests import RequestEvent, RequestType
-from dataward.domain.restrictions import Restriction, RestrictionGround
+from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.restrictions import Restriction, RestrictionGround
+from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.restrictions import (

@@ -20,7 +20,7 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestRefused,
     RequestState,

@@ -15,12 +15,12 @@ from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_day
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
-from dataward.domain.gate import child_flag as gate_child_flag
 from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType, normalise
 from dataward.domain.permissions import require
-from dataward.domain.prohibited import refuse_prohibited
-from dataward.domain.register import Register, Role, StaffAction
-from dataward.domain.requests import uk_date
+from dataward.domain.processing.gate import child_flag as gate_child_flag
+from dataward.domain.register.model import Register, Role, StaffAction
+from dataward.domain.register.prohibited import refuse_prohibited
+from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import (
     Actor,
     Subject,

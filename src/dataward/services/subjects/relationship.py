@@ -26,8 +26,8 @@ from dataward.domain.bounds import check_day
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NoSuchSubject, OutOfRange
 from dataward.domain.permissions import require
-from dataward.domain.register import Register, Role, StaffAction
-from dataward.domain.requests import uk_date
+from dataward.domain.register.model import Register, Role, StaffAction
+from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
 from dataward.services.ports import UnitOfWork

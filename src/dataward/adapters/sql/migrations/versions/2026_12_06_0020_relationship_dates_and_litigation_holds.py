@@ -3,7 +3,7 @@
 `subjects.last_transaction` is the day of the subject's last transaction with us, which the tax
 term of an erasure hold runs from (recorded with the end of the relationship, `dataward
 subjects relationship`). `litigation_holds` keeps a subject from erasure until the hold is
-lifted (`domain.litigation_holds`); its reason is sealed under the subject's key.
+lifted (`domain.processing.litigation_holds`); its reason is sealed under the subject's key.
 
 Revision ID: 0020
 Revises: 0018

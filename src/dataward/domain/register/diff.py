@@ -20,7 +20,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from dataward.domain.register import Duration, Register
+from dataward.domain.register.model import Duration, Register
 
 Segment = str | tuple[str, str]  # a field name, or (list name, item id) for a list item
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypedDict
 
-from dataward.domain.register import (
+from dataward.domain.register.model import (
     Contact,
     Derogation,
     LawfulBasis,
@@ -26,8 +26,8 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
-from dataward.domain.transfers import HOME
-from dataward.domain.wording import (
+from dataward.domain.register.transfers import HOME
+from dataward.domain.register.wording import (
     basis_text,
     describe_mechanism,
     describe_period,

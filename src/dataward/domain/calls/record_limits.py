@@ -27,7 +27,7 @@ from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 
-from dataward.domain.telephony import BadField
+from dataward.domain.calls.telephony import BadField
 
 __all__ = [
     "AHEAD",

@@ -5,7 +5,7 @@ extension the same way. Pure: no I/O.
 
 from __future__ import annotations
 
-from dataward.domain.telephony import Presentation, RawParty
+from dataward.domain.calls.telephony import Presentation, RawParty
 
 __all__ = ["agent_id_from_interface", "caller_party", "looks_like_extension"]
 

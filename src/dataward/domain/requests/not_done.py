@@ -28,8 +28,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Final
 
-from dataward.domain.litigation_holds import HoldGround
-from dataward.domain.register import (
+from dataward.domain.processing.litigation_holds import HoldGround
+from dataward.domain.processing.retention import RetentionOutcome
+from dataward.domain.register.model import (
     HoldKind,
     Purpose,
     Register,
@@ -37,8 +38,7 @@ from dataward.domain.register import (
     RetentionRule,
     RetentionTerm,
 )
-from dataward.domain.retention import RetentionOutcome
-from dataward.domain.wording import EVENT_WORDS, HOLD_WORDS, basis_text, describe_period
+from dataward.domain.register.wording import EVENT_WORDS, HOLD_WORDS, basis_text, describe_period
 
 ART_20 = (
     "The right to data portability covers only the data you gave us that we process by "

@@ -2,8 +2,8 @@
 
 Roles, lawful bases, transfer mechanisms, retention events, staff actions and the like, with the
 constrained strings (keys, field references, country codes) and `Duration`. The models that
-use them are in `register`, which re-exports every name here, so `from dataward.domain.register
-import LawfulBasis` keeps working. Nothing here does I/O.
+use them are in `register`, which re-exports every name here, so `from
+dataward.domain.register.model import LawfulBasis` keeps working. Nothing here does I/O.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ the first that fails gives the reason:
 6. erasure held              the subject's erasure is kept partial by a legal hold, or waits
                              for a litigation hold to be lifted, and the purpose is neither
                              one the hold exists for nor storage
-                             (`domain.legal_hold.purposes_under_hold`)
+                             (`domain.processing.legal_hold.purposes_under_hold`)
 7. processing restricted     an active restriction covers the category, and the purpose is not
                              one the register allows under restriction (storage, legal claims)
 8. objection upheld          an upheld objection to this purpose, or any objection to direct
@@ -49,16 +49,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from dataward.domain.consent import ConsentKey, ConsentState
-from dataward.domain.legal_hold import (
+from dataward.domain.processing.consent import ConsentKey, ConsentState
+from dataward.domain.processing.legal_hold import (
     LITIGATION_GROUND,
     TAX_GROUND,
     ErasureHold,
     purposes_under_hold,
 )
-from dataward.domain.register import LawfulBasis, Register, StaffRoleScope
-from dataward.domain.requests import uk_date
-from dataward.domain.restrictions import Objection, ObjectionKind, Restriction
+from dataward.domain.processing.restrictions import Objection, ObjectionKind, Restriction
+from dataward.domain.register.model import LawfulBasis, Register, StaffRoleScope
+from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, age_on
 
 

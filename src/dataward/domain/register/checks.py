@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dataward.domain.register import (
+from dataward.domain.register.model import (
     CookieDuration,
     Duration,
     LawfulBasis,
@@ -24,8 +24,8 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
-from dataward.domain.register_terms import GLOBAL_ACTIONS, StaffRoleScope
-from dataward.domain.transfers import adequacy_covers, is_restricted_transfer
+from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
+from dataward.domain.register.transfers import adequacy_covers, is_restricted_transfer
 
 Path = tuple[str | int, ...]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from dataward.domain.acd import Metrics, Period, Thresholds
+from dataward.domain.calls.acd import Metrics, Period, Thresholds
 
 
 class ReportBy(StrEnum):

@@ -15,8 +15,7 @@ from typing import Annotated, Protocol, Self, TypeVar
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from dataward.domain.errors import NotInRegister
-from dataward.domain.fees import FeeSchedule
-from dataward.domain.register_terms import (
+from dataward.domain.register.terms import (
     MODEL_CONFIG,
     CookieDuration,
     CookieExemption,
@@ -39,6 +38,7 @@ from dataward.domain.register_terms import (
     TransferMechanism,
     WebAddress,
 )
+from dataward.domain.requests.fees import FeeSchedule
 
 # Every name, the vocabulary of register_terms included, so older imports keep working.
 __all__ = [

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS, check_text
 from dataward.domain.errors import ConsentRefused, NotInRegister
-from dataward.domain.register import LawfulBasis, Purpose, Register
+from dataward.domain.register.model import LawfulBasis, Purpose, Register
 
 
 class ConsentState(StrEnum):

@@ -42,9 +42,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from dataward.domain.parties import agent_id_from_interface, caller_party
-from dataward.domain.record_limits import LONGEST
-from dataward.domain.telephony import (
+from dataward.domain.calls.parties import agent_id_from_interface, caller_party
+from dataward.domain.calls.record_limits import LONGEST
+from dataward.domain.calls.telephony import (
     BadField,
     BadRecord,
     Direction,

@@ -43,7 +43,7 @@ from typing import Final
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
-from dataward.domain.parties import looks_like_extension
+from dataward.domain.calls.parties import looks_like_extension
 
 __all__ = [
     "MAX_AGENT_FIELD",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dataward.domain.requests import RequestRefused, RequestType
-from dataward.domain.restrictions import RestrictionGround
+from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.requests.workflow import RequestRefused, RequestType
 
 DIRECT_MARKETING: Final = "direct_marketing"
 LEGITIMATE_INTERESTS: Final = "legitimate_interests"

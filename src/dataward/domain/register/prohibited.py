@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dataward.domain.errors import ProhibitedData
-from dataward.domain.register import ProhibitedCategory, Register
+from dataward.domain.register.model import ProhibitedCategory, Register
 
 
 def prohibited_fields(register: Register) -> dict[str, ProhibitedCategory]:

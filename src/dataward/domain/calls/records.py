@@ -33,8 +33,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
-from dataward.domain.parties import looks_like_extension
-from dataward.domain.telephony import Direction, Disposition, Presentation, RawCall, RawParty
+from dataward.domain.calls.parties import looks_like_extension
+from dataward.domain.calls.telephony import Direction, Disposition, Presentation, RawCall, RawParty
 
 __all__ = [
     "IngestReport",

@@ -14,7 +14,8 @@ Pure rules over the register:
 - **What a held subject may still serve.** Only the purposes the hold exists for (the tax
   purposes) and storage (a legal-obligation purpose allowed under restriction); the gate
   refuses every other use of what is kept (`purposes_under_hold`).
-- **Until when.** The rule's terms on exact calendar dates (`domain.retention`); an event not
+- **Until when.** The rule's terms on exact calendar dates (`domain.processing.retention`); an event
+not
   known (the relationship has not ended, the last transaction's date was not given) leaves no
   date, and says which events are missing rather than inventing one.
 - **Recipients to tell.** A recipient may have received a category when a read of it for one of
@@ -31,7 +32,8 @@ from types import MappingProxyType
 from typing import Final
 
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
-from dataward.domain.register import (
+from dataward.domain.processing.retention import RetentionOutcome, delete_after
+from dataward.domain.register.model import (
     LawfulBasis,
     Purpose,
     Recipient,
@@ -39,8 +41,7 @@ from dataward.domain.register import (
     RetentionEvent,
     RetentionRule,
 )
-from dataward.domain.register_terms import HoldKind, RecipientKind
-from dataward.domain.retention import RetentionOutcome, delete_after
+from dataward.domain.register.terms import HoldKind, RecipientKind
 
 TAX_GROUND: Final = "legal_obligation_tax"
 """The ground recorded for what a tax rule keeps (Art. 17(3)(b))."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dataward.domain.register import (
+from dataward.domain.register.model import (
     Derogation,
     HoldKind,
     LawfulBasis,
@@ -17,7 +17,7 @@ from dataward.domain.register import (
     Transfer,
     TransferMechanism,
 )
-from dataward.domain.transfers import EEA, HOME
+from dataward.domain.register.transfers import EEA, HOME
 
 EVENT_WORDS: dict[RetentionEvent, str] = {
     RetentionEvent.COLLECTION: "collection",

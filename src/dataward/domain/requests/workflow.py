@@ -51,8 +51,8 @@ from dataward.domain.calendar import (
     pause_days,
     regime_for,
 )
-from dataward.domain.fees import check_fee_ground
-from dataward.domain.request_terms import (
+from dataward.domain.requests.fees import check_fee_ground
+from dataward.domain.requests.terms import (
     AuthorityProof,
     FeeGround,
     Ground,
@@ -176,7 +176,7 @@ class RightsRequest:
     """Working days to forward a request about a tenant's call data to its controller (the
     processing agreement's figure, fixed when the request is received)."""
     fee_pence: int | None = None
-    """The fee asked with `fee_ground`, in whole pence (`domain.fees`)."""
+    """The fee asked with `fee_ground`, in whole pence (`domain.requests.fees`)."""
     fixed_due: date | None = None
     """The due date as it stood when the request was already late and something was asked
     of the requester (identity, a fee, a clarification), or a proof of authority nobody had
@@ -273,7 +273,7 @@ def transition(
 
     `on` is the UK date the identity, fee or answer arrived, for the events that record one
     (default: today); it can be no later than today and no earlier than the request.
-    `amount` is the fee an `ask_fee` asks, in whole pence (`domain.fees.fee_amount`).
+    `amount` is the fee an `ask_fee` asks, in whole pence (`domain.requests.fees.fee_amount`).
     """
     if at.tzinfo is None:
         raise ValueError("transition needs an aware time from the clock")
@@ -411,8 +411,8 @@ def _apply(
 def _late_and_fee_rules(
     request: RightsRequest, event: RequestEvent, day: date, ground: Ground | None
 ) -> None:
-    """A fee only on a ground the right allows (`domain.fees`); no extension once the request
-    was late; a clarification answered no earlier than it was asked."""
+    """A fee only on a ground the right allows (`domain.requests.fees`); no extension once the
+    request was late; a clarification answered no earlier than it was asked."""
     if event is E.ASK_FEE and isinstance(ground, FeeGround):
         check_fee_ground(request.type, ground)
     if event is E.EXTEND and request.fixed_due is not None:

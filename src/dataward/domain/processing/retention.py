@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from dataward.domain.register import Duration, RetentionEvent, RetentionRule
+from dataward.domain.register.model import Duration, RetentionEvent, RetentionRule
 
 
 def add_duration(start: date, duration: Duration) -> date:

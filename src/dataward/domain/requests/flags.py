@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from dataward.domain.calendar import HolidayCalendar, is_working_day
-from dataward.domain.requests import (
+from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestType,
     RightsRequest,

@@ -22,7 +22,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
-from dataward.domain.telephony import Disposition
+from dataward.domain.calls.telephony import Disposition
 
 __all__ = [
     "MAX_BUCKET",

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dataward.domain.register import Register
-from dataward.domain.register_checks import Problem
+from dataward.domain.register.checks import Problem
+from dataward.domain.register.model import Register
 
 _CONFIRM = re.compile(r"#\s*confirm\b", re.IGNORECASE)
 

@@ -1,7 +1,7 @@
 """The words of the rights-request workflow: the kinds of request, their states and events,
 the grounds a fee, a refusal or a representative's authority rests on, and the refusal every
-rule raises. Pure: no I/O. `domain.requests` builds the state machine from them and re-exports
-them, so callers import from there.
+rule raises. Pure: no I/O. `domain.requests.workflow` builds the state machine from them and
+re-exports them, so callers import from there.
 """
 
 from __future__ import annotations

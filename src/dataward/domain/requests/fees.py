@@ -27,8 +27,8 @@ from typing import Final, Self
 from pydantic import BaseModel, Field, model_validator
 
 from dataward.domain.errors import InvalidValue, OutOfRange
-from dataward.domain.register_terms import MODEL_CONFIG, NonEmpty
-from dataward.domain.request_terms import FeeGround, RequestState, RequestType
+from dataward.domain.register.terms import MODEL_CONFIG, NonEmpty
+from dataward.domain.requests.terms import FeeGround, RequestState, RequestType
 
 CEILING_PENCE: Final = 100_000
 """£1,000: no schedule may allow more for answering one request."""
