@@ -33,11 +33,11 @@ from sqlalchemy.orm import Session, registry
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
 from dataward.adapters.register_file import load_register_file
 from dataward.adapters.sql import migrate
-from dataward.adapters.sql.call_tables import calls, ingests
-from dataward.adapters.sql.calls import ensure_month_partitions
+from dataward.adapters.sql.calls.store import ensure_month_partitions
+from dataward.adapters.sql.calls.tables import calls, ingests
 from dataward.adapters.sql.engine import make_engine
+from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.sql.uow import SqlUnitOfWork
-from dataward.adapters.sql.vault_tables import identifiers, subjects
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.clock import FixedClock
 from dataward.domain.register.model import Register

@@ -26,8 +26,8 @@ from sqlalchemy import Connection, delete, text
 
 from bench.callstore import AT, TENANT, Store
 from dataward.adapters.documents.subject_export import render_export
-from dataward.adapters.sql.call_tables import calls
-from dataward.adapters.sql.vault_tables import identifiers, subjects
+from dataward.adapters.sql.calls.tables import calls
+from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.domain.audit import AuditDraft
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.package import SubjectPackage
@@ -76,7 +76,7 @@ def fill_calls(store: Store, n: int, *, pool: int = 500_000) -> None:
     load would), so the figure is the store's, not the fill's."""
     start = (AT - timedelta(seconds=SPAN_S)).strftime("%Y-%m-%d %H:%M:%S")
     if store.backend == "postgresql":
-        from dataward.adapters.sql.calls import ensure_month_partitions
+        from dataward.adapters.sql.calls.store import ensure_month_partitions
 
         months = {
             ((AT - timedelta(days=d)).year, (AT - timedelta(days=d)).month) for d in range(732)

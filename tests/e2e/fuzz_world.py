@@ -34,7 +34,7 @@ from sqlalchemy import select
 
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
-from dataward.adapters.sql.requests import outbox
+from dataward.adapters.sql.rights.requests import outbox
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock

@@ -11,7 +11,7 @@ import zipfile
 from faker import Faker
 from sqlalchemy import select
 
-from dataward.adapters.sql.requests import outbox
+from dataward.adapters.sql.rights.requests import outbox
 from tests.builders import EVIDENCE
 from tests.e2e.conftest import Api
 

@@ -24,11 +24,11 @@ from bench.gen_calls import generate
 from sqlalchemy import Connection, Engine, func, select, update
 
 from dataward.adapters.keyfile import read_master_key_file
-from dataward.adapters.sql.call_tables import ingests
+from dataward.adapters.sql.calls.tables import ingests
 from dataward.adapters.sql.engine import READ_ONLY, make_engine
-from dataward.adapters.sql.requests import rights_requests
+from dataward.adapters.sql.registry.tables import subjects
+from dataward.adapters.sql.rights.requests import rights_requests
 from dataward.adapters.sql.uow import SqlUnitOfWork
-from dataward.adapters.sql.vault_tables import subjects
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.adapters.vault.keystore_tables import data_keys, key_batches
 from dataward.domain.clock import FixedClock

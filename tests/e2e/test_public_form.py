@@ -10,7 +10,7 @@ import pytest
 from faker import Faker
 from sqlalchemy import select
 
-from dataward.adapters.sql.requests import outbox
+from dataward.adapters.sql.rights.requests import outbox
 from dataward.domain.clock import FixedClock
 from tests.e2e.conftest import Api
 

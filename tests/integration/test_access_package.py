@@ -130,7 +130,7 @@ def test_an_access_request_of_our_own_subject_end_to_end(
     with world.engine.connect() as connection:  # the used link keeps no copy of the package
         from sqlalchemy import select
 
-        from dataward.adapters.sql.downloads import access_downloads
+        from dataward.adapters.sql.rights.downloads import access_downloads
 
         row = connection.execute(select(access_downloads)).one()
         assert row.package_ciphertext is None

@@ -13,7 +13,7 @@ from faker import Faker
 from sqlalchemy import select, text
 
 from dataward.adapters.ingest.files import file_source, text_source
-from dataward.adapters.sql.call_tables import call_quarantine, calls
+from dataward.adapters.sql.calls.tables import call_quarantine, calls
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calls.records import StoredCall
 from dataward.domain.calls.telephony import Disposition

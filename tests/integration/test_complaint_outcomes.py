@@ -12,7 +12,7 @@ import pytest
 from faker import Faker
 from sqlalchemy import select
 
-from dataward.adapters.sql.requests import rights_requests
+from dataward.adapters.sql.rights.requests import rights_requests
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.workflow import (
     UK,

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DBAPIError
 
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
 from dataward.adapters.sql import migrate
-from dataward.adapters.sql.consent import consent_events, objections, restrictions
 from dataward.adapters.sql.engine import make_engine
+from dataward.adapters.sql.processing.consent import consent_events, objections, restrictions
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.clock import FixedClock

@@ -11,10 +11,10 @@ from faker import Faker
 from sqlalchemy import func, select, update
 
 from dataward.adapters.sql.audit import audit_log
-from dataward.adapters.sql.call_tables import calls
-from dataward.adapters.sql.erased_numbers import erased_numbers
+from dataward.adapters.sql.calls.erased_numbers import erased_numbers
+from dataward.adapters.sql.calls.tables import calls
+from dataward.adapters.sql.registry.tables import subjects, tombstones
 from dataward.adapters.sql.tenants import tenants
-from dataward.adapters.sql.vault_tables import subjects, tombstones
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.erased_numbers import expire_erased_numbers
 from dataward.services.processing.erasure import shred

@@ -11,9 +11,9 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from dataward.adapters.ingest.files import text_source
-from dataward.adapters.sql.call_tables import calls
-from dataward.adapters.sql.erased_numbers import erased_numbers
-from dataward.adapters.sql.vault_tables import identifiers, subjects
+from dataward.adapters.sql.calls.erased_numbers import erased_numbers
+from dataward.adapters.sql.calls.tables import calls
+from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.calls.records import IngestReport, StoredCall

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, insert, select
 
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql import migrate
-from dataward.adapters.sql.call_tables import ingests
+from dataward.adapters.sql.calls.tables import ingests
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calls.ingest_names import NAME_DIGEST, name_digest
 from dataward.domain.clock import FixedClock

@@ -2,7 +2,7 @@
 paused between its last heartbeat and its commit, a registration or a request's intake paused
 before its commit, a registration waiting on a unique index behind a long transaction, a
 writer whose clock is behind the sweeper's, a commit whose answer is lost. The fence is in the
-main database (`adapters.sql.key_owners`); on both backends."""
+main database (`adapters.sql.registry.key_owners`); on both backends."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from sqlalchemy.exc import OperationalError
 
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.keyfile import read_master_key_file
+from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.sql.uow import SqlUnitOfWork
-from dataward.adapters.sql.vault_tables import identifiers, subjects
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.adapters.vault.keystore_tables import data_keys, key_batches
 from dataward.domain.calendar import bank_holidays
@@ -156,7 +156,7 @@ def test_a_writer_that_begins_after_the_sweep_took_its_fence_fails_cleanly(
     assert raised.value.code == "try_again"
     assert "request-" not in str(raised.value)
     with world.engine.connect() as connection:
-        from dataward.adapters.sql.requests import rights_requests
+        from dataward.adapters.sql.rights.requests import rights_requests
 
         assert connection.execute(select(rights_requests.c.id)).all() == []
     assert _keys(world) == set()

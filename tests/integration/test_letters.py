@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
-from dataward.adapters.sql.requests import verification_codes
+from dataward.adapters.sql.rights.requests import verification_codes
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.workflow import (
     RefusalGround,

@@ -11,8 +11,8 @@ import pytest
 from faker import Faker
 from sqlalchemy import select
 
-from dataward.adapters.sql.erasure_tables import marketing_suppressions
-from dataward.adapters.sql.litigation_holds import litigation_holds
+from dataward.adapters.sql.processing.erasure_tables import marketing_suppressions
+from dataward.adapters.sql.processing.litigation_holds import litigation_holds
 from dataward.adapters.sql.unlink_plan import unlink_plan
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import (

@@ -14,7 +14,7 @@ import pytest
 from faker import Faker
 from sqlalchemy import func, select
 
-from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
+from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.services.processing.erased_numbers import expire_erased_numbers
 from dataward.services.processing.erasure import shred

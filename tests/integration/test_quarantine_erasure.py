@@ -14,7 +14,7 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from dataward.adapters.ingest.files import file_source
-from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
+from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.gate import Gate

@@ -16,7 +16,7 @@ from faker import Faker
 from sqlalchemy import create_engine, select
 
 from dataward.adapters.ingest.files import file_source
-from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
+from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.sql.engine import checkpoint
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import SqlVault

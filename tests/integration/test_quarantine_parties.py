@@ -12,7 +12,7 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from dataward.adapters.ingest.files import file_source
-from dataward.adapters.sql.call_tables import call_quarantine, quarantine_parties
+from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.domain.calls.line_parties import MAX_LINE, MAX_PARTIES, TOO_LONG
 from dataward.services.calls.ingest import ingest
 from dataward.services.processing.erasure import shred

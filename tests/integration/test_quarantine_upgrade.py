@@ -14,7 +14,7 @@ from faker import Faker
 
 from dataward.adapters.ingest.asterisk_queue_log import AsteriskQueueLogParser
 from dataward.adapters.sql import migrate
-from dataward.adapters.sql.call_tables import call_quarantine
+from dataward.adapters.sql.calls.tables import call_quarantine
 from dataward.installation import parser_for
 from dataward.services.processing.erased_numbers import (
     erased_digest,

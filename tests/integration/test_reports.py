@@ -23,7 +23,7 @@ from faker import Faker
 from sqlalchemy import delete
 
 from dataward.adapters.ingest.files import text_source
-from dataward.adapters.sql.call_tables import calls
+from dataward.adapters.sql.calls.tables import calls
 from dataward.domain.bounds import FIRST_DAY, LAST_DAY
 from dataward.domain.calls.acd import Metrics, Period
 from dataward.domain.calls.acd_report import AcdReport, ReportBy

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
 from dataward.adapters.sql.engine import checkpoint, make_engine
+from dataward.adapters.sql.registry.tables import identifiers
 from dataward.adapters.sql.uow import SqlUnitOfWork
-from dataward.adapters.sql.vault_tables import identifiers
 from dataward.adapters.vault import crypto
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.adapters.vault.rotation import rotate_master_key

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from dataward.adapters.sql import (  # noqa: F401 - importing registers the tables
     audit,
-    call_tables,
-    calls,
-    consent,
-    downloads,
-    erased_numbers,
-    erasure_tables,
-    litigation_holds,
-    requests,
     staff,
     tables,
     tenants,
-    vault_tables,
 )
+from dataward.adapters.sql.calls import (  # noqa: F401 - importing registers the tables
+    erased_numbers,
+    store,
+)
+from dataward.adapters.sql.calls import tables as call_tables  # noqa: F401
+from dataward.adapters.sql.processing import (  # noqa: F401 - importing registers the tables
+    consent,
+    erasure_tables,
+    litigation_holds,
+)
+from dataward.adapters.sql.registry import tables as vault_tables  # noqa: F401
+from dataward.adapters.sql.rights import downloads, requests  # noqa: F401
 from dataward.adapters.sql.tables import metadata
 
 __all__ = ["metadata"]

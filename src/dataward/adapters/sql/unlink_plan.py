@@ -8,16 +8,11 @@ until it does: it finds every column that refers to a subject.
 
 from __future__ import annotations
 
-from dataward.adapters.sql import (
-    calls,
-    consent,
-    downloads,
-    erasure_tables,
-    litigation_holds,
-    quarantine,
-    requests,
-    tenants,
-)
+from dataward.adapters.sql import tenants
+from dataward.adapters.sql.calls import quarantine
+from dataward.adapters.sql.calls import store as calls
+from dataward.adapters.sql.processing import consent, erasure_tables, litigation_holds
+from dataward.adapters.sql.rights import downloads, requests
 from dataward.adapters.sql.unlink import UnlinkPlan
 
 

@@ -12,28 +12,28 @@ from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
 from dataward.adapters.sql.audit import SqlAuditLog
-from dataward.adapters.sql.calls import SqlCallRepository
-from dataward.adapters.sql.consent import (
+from dataward.adapters.sql.calls.erased_numbers import SqlErasedNumberRepository
+from dataward.adapters.sql.calls.quarantine import SqlQuarantineRepository
+from dataward.adapters.sql.calls.rollups import SqlRollupRepository
+from dataward.adapters.sql.calls.store import SqlCallRepository
+from dataward.adapters.sql.engine import READ_ONLY, checkpoint
+from dataward.adapters.sql.processing.consent import (
     SqlConsentRepository,
     SqlObjectionRepository,
     SqlRestrictionRepository,
 )
-from dataward.adapters.sql.downloads import SqlDownloadRepository
-from dataward.adapters.sql.engine import READ_ONLY, checkpoint
-from dataward.adapters.sql.erased_numbers import SqlErasedNumberRepository
-from dataward.adapters.sql.erasure_tables import (
+from dataward.adapters.sql.processing.erasure_tables import (
     SqlHoldRepository,
     SqlStatementRepository,
     SqlSuppressionRepository,
 )
-from dataward.adapters.sql.key_owners import SqlKeyOwnerRepository
-from dataward.adapters.sql.litigation_holds import SqlLitigationHoldRepository
-from dataward.adapters.sql.quarantine import SqlQuarantineRepository
+from dataward.adapters.sql.processing.litigation_holds import SqlLitigationHoldRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
-from dataward.adapters.sql.requests import SqlRequestRepository
-from dataward.adapters.sql.rollups import SqlRollupRepository
+from dataward.adapters.sql.registry.key_owners import SqlKeyOwnerRepository
+from dataward.adapters.sql.registry.subjects import SqlSubjectRepository
+from dataward.adapters.sql.rights.downloads import SqlDownloadRepository
+from dataward.adapters.sql.rights.requests import SqlRequestRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
-from dataward.adapters.sql.subjects import SqlSubjectRepository
 from dataward.adapters.sql.tenants import SqlTenantRepository
 from dataward.adapters.sql.unlink import UnlinkPlan
 from dataward.adapters.sql.unlink_plan import unlink_plan

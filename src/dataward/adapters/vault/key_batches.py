@@ -10,8 +10,8 @@ The sweep (`services.keys.orphans`) claims a batch once its heartbeat is older t
 period; a claimed batch takes no more keys and no more heartbeats (`KeyBatchLost`). Claiming
 only decides when a silent batch is looked at, and makes its process fail cleanly should it
 wake up: whether a key may be destroyed is decided in the main database, under the batch's
-fence (`adapters.sql.key_owners`), never by how old a heartbeat is. Heartbeats are written by
-the writer's clock and compared with the sweeper's, so clocks that disagree only move when a
+fence (`adapters.sql.registry.key_owners`), never by how old a heartbeat is. Heartbeats are written
+by the writer's clock and compared with the sweeper's, so clocks that disagree only move when a
 live batch is claimed (and its process then fails and may be retried), not what is destroyed.
 A batch whose process ends normally is closed (its row deleted): its keys stay named, but no
 sweep looks at them again.

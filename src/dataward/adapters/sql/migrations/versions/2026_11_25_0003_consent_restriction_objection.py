@@ -5,7 +5,7 @@ Revises: 0002
 Create Date: 2026-11-25
 
 Subject references carry no foreign key: erasure removes these rows through the unlink steps
-registered in adapters/sql/consent.py.
+registered in adapters/sql/processing/consent.py.
 """
 
 from __future__ import annotations

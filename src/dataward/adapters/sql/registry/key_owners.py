@@ -35,10 +35,10 @@ from typing import Final
 from sqlalchemy import Connection, select, text, union_all, update
 from sqlalchemy.exc import OperationalError
 
-from dataward.adapters.sql.call_tables import call_quarantine, ingests
+from dataward.adapters.sql.calls.tables import call_quarantine, ingests
 from dataward.adapters.sql.engine import in_chunks
-from dataward.adapters.sql.requests import rights_requests
-from dataward.adapters.sql.vault_tables import subjects
+from dataward.adapters.sql.registry.tables import subjects
+from dataward.adapters.sql.rights.requests import rights_requests
 
 BATCH_LOCK_CLASS: Final = int.from_bytes(b"dwkb", "big", signed=True)
 """The first half of every key batch's advisory lock key (PostgreSQL)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
-from dataward.adapters.sql.call_tables import call_rollups
+from dataward.adapters.sql.calls.tables import call_rollups
 from dataward.domain.calls.acd import Tally, WaitHistogram
 
 _KEY_BATCH = 500

@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 
-from dataward.adapters.sql import request_instructions
+from dataward.adapters.sql.rights import instructions as request_instructions
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep

@@ -34,10 +34,10 @@ from sqlalchemy import (
     update,
 )
 
+from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep
-from dataward.adapters.sql.vault_tables import subjects
 from dataward.domain.processing.litigation_holds import HoldGround, LitigationHold
 
 litigation_holds = Table(

@@ -2,7 +2,7 @@
 
 Rows move as plain tuples in the hot path (an ingest writes millions), and the repository
 never sees a number: the service resolves parties to subject references before calling it.
-The quarantine of bad lines has its own repository (`adapters.sql.quarantine`).
+The quarantine of bad lines has its own repository (`adapters.sql.calls.quarantine`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from sqlalchemy import (
     update,
 )
 
-from dataward.adapters.sql.call_tables import calls, ingests
+from dataward.adapters.sql.calls.tables import calls, ingests
+from dataward.adapters.sql.registry.tables import tombstones
 from dataward.adapters.sql.unlink import RegisteredStep
-from dataward.adapters.sql.vault_tables import tombstones
 from dataward.domain.calls.records import StoredCall
 from dataward.domain.calls.telephony import Direction, Disposition
 from dataward.services.calls.ports import NewIngest

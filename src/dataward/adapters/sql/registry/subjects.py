@@ -14,10 +14,9 @@ from uuid import UUID
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from dataward.adapters.sql import schema  # noqa: F401 - every table module registers its unlink step
 from dataward.adapters.sql.engine import in_chunks
+from dataward.adapters.sql.registry.tables import identifiers, subjects, tombstones
 from dataward.adapters.sql.unlink import UnlinkPlan
-from dataward.adapters.sql.vault_tables import identifiers, subjects, tombstones
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
 
 

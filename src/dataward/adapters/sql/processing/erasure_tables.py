@@ -24,10 +24,10 @@ from sqlalchemy import (
     select,
 )
 
+from dataward.adapters.sql.registry.tables import identifiers
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep, UnlinkPlan
-from dataward.adapters.sql.vault_tables import identifiers
 from dataward.domain.processing.legal_hold import ErasureHold
 
 marketing_suppressions = Table(

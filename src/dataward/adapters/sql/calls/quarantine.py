@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, exists, insert, select, update
 
-from dataward.adapters.sql.call_tables import call_quarantine, ingests, quarantine_parties
+from dataward.adapters.sql.calls.tables import call_quarantine, ingests, quarantine_parties
+from dataward.adapters.sql.registry.tables import identifiers, tombstones
 from dataward.adapters.sql.unlink import RegisteredStep
-from dataward.adapters.sql.vault_tables import identifiers, tombstones
 from dataward.services.quarantine.ports import ERASED, NewQuarantineLine, QuarantinedLine
 
 __all__ = ["SqlQuarantineRepository", "empty_lines"]
