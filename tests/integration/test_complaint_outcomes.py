@@ -243,3 +243,21 @@ def test_the_complaint_and_its_outcome_outlive_the_complainants_erasure_unlinked
         complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
         == OUTCOME
     )
+
+
+def test_a_complaint_is_ours_a_customers_administrator_cannot_record_one(
+    world: World, fake: Faker
+) -> None:
+    """A complaint is made to us about our processing and answered by our DCO: a customer's
+    administrator recording one could send its own words as our DCO's outcome, and one about a
+    customer's call data is the customer's to hear."""
+    admin = Actor(id="admin-a", role="tenant_admin", tenant_id="tenant-a")
+    for actor, tenant in ((admin, "tenant-a"), (DCO, "tenant-a")):
+        with pytest.raises(RequestRefused, match="made to us about our own processing"):
+            receive_request(
+                world.uow(), world.vault, world.clock, HOLIDAYS, world.register, actor,
+                NewRequest(type=RequestType.COMPLAINT, received=RECEIVED, channel="email",
+                           tenant_id=tenant, contact_email=fake.email()),
+            )  # fmt: skip
+    with world.uow() as uow:
+        assert uow.requests.queue(tenant_id=None, include_closed=True) == []

@@ -15,12 +15,18 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.gate import Gate
-from dataward.domain.requests.workflow import DueFor, RequestRefused, RequestType, due_for
+from dataward.domain.requests.workflow import (
+    DueFor,
+    RequestEvent,
+    RequestRefused,
+    RequestType,
+    due_for,
+)
 from dataward.domain.subjects import Actor
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.processor import forward_to_controller
-from dataward.services.rights.requests import NewRequest, receive_request
+from dataward.services.rights.requests import NewRequest, advance, receive_request
 from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
 
@@ -86,9 +92,9 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
 ) -> None:
     """The tenant's own administrator records a request a caller made to the tenant: the
-    controller has it, so it is due to be answered (one month), not forwarded; the
-    acknowledgement speaks for the tenant with its answer date and promises no passing on; and
-    our staff cannot forward it to a controller that has it."""
+    controller has it, so it is due to be answered (one month), not forwarded; no letter of
+    ours speaks for the controller (it writes to its caller itself); and our staff can neither
+    forward it to a controller that has it nor close it."""
     inbox, port = smtp
     controller = ControllerContact(name=fake.name(), email=fake.email())
     create_tenant(
@@ -106,11 +112,12 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     # holiday Monday the 28th: due Tuesday 29 December
     assert (view.due, due_for(view.request)) == (date(2026, 12, 29), DueFor.ANSWER)
     _send(world, port)
-    (acknowledgement,) = inbox.messages
-    text = _text(acknowledgement)
-    assert "Northwind Contact Centres Ltd has received your access request" in text
-    assert "They will answer your request by 29 December 2026" in text
-    assert "pass it to them" not in text
+    assert inbox.messages == []
+    with pytest.raises(RequestRefused, match="its controller's to answer"):
+        advance(
+            world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id,
+            RequestEvent.WITHDRAW,
+        )  # fmt: skip
     with pytest.raises(RequestRefused, match="with its controller already"):
         forward_to_controller(
             world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,

@@ -569,6 +569,11 @@ def test_a_tenants_caller_is_held_by_its_tenant_and_by_us_only_as_the_law_requir
     )
     listed = list_holds(world.uow(), world.clock, world.register, ADMIN_A)
     assert {v.hold.id for v in listed} == {ours.id, theirs}  # it knows its caller is held
+    later = TOMORROW + timedelta(days=30)
+    with pytest.raises(HoldIsTheControllers, match="the law requires of us"):
+        review_hold(world.uow(), world.clock, world.register, ADMIN_A, ours.id, later)
+    with pytest.raises(HoldIsTheControllers, match="its administrator lifts it"):
+        review_hold(world.uow(), world.clock, world.register, DCO, theirs, later)
     assert lift_hold(world.uow(), world.clock, world.register, DCO, ours.id).lifted_by == DCO.id
     lifted = lift_hold(world.uow(), world.clock, world.register, ADMIN_A, theirs)
     assert lifted.lifted_by == ADMIN_A.id

@@ -8,14 +8,20 @@ import pytest
 from faker import Faker
 
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.errors import ConsentRefused
+from dataward.domain.errors import ConsentRefused, InvalidValue
 from dataward.domain.processing.consent import ConsentMethod, ConsentState
 from dataward.domain.processing.gate import Gate
-from dataward.domain.processing.restrictions import ObjectionOutcome
+from dataward.domain.processing.restrictions import ObjectionKind, ObjectionOutcome
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
 from dataward.services.processing.gate import authorize
+from dataward.services.processing.objections import (
+    DecideObjection,
+    RecordObjection,
+    decide_objection,
+    record_objection,
+)
 from dataward.services.rights.objection import fulfil_objection
 from dataward.services.rights.requests import NewRequest, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
@@ -114,3 +120,26 @@ def test_legitimate_interests_objection_follows_the_dco_assessment(
     assert decision.allowed is allowed_after
     if not allowed_after:  # upheld: that purpose stops for this person
         assert decision.reason.value == "objection_upheld"
+
+
+def test_a_decision_whose_reasoning_would_rewrite_a_terminal_changes_nothing(
+    world: World,
+) -> None:
+    """Refused before anything is recorded: the objection stays pending and the request can
+    still be carried out with a proper reasoning."""
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="customer_contact", identifiers=[("email", "someone@example.org")]),
+    ).id  # fmt: skip
+    objection = record_objection(
+        world.uow(), world.clock, world.register, DCO,
+        RecordObjection(subject_id=subject, kind=ObjectionKind.LEGITIMATE_INTERESTS,
+                        purpose="debt_recovery"),
+    )  # fmt: skip
+    with pytest.raises(InvalidValue, match="reasoning: text without control characters"):
+        decide_objection(
+            world.uow(), world.clock, world.register, DCO,
+            DecideObjection(objection.id, ObjectionOutcome.COMPELLING_GROUNDS, "x\x1b[31m"),
+        )  # fmt: skip
+    with world.uow() as uow:
+        assert uow.objections.get(objection.id).outcome is ObjectionOutcome.PENDING  # type: ignore[union-attr]

@@ -106,3 +106,31 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     read()  # lifted: correspondence reads again
     with pytest.raises(RestrictionRefused, match="already lifted"):
         lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+
+
+def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted(
+    world: World, fake: Faker
+) -> None:
+    """The tenant restricted its caller on the request it recorded; telling the caller the
+    restriction will be lifted is the tenant's too, not our DCO's (Art. 28(3)(a))."""
+    tenant = "tenant-a"
+    admin = Actor(id="admin-a", role="tenant_admin", tenant_id=tenant)
+    caller = create_subject(
+        world.uow(), world.vault, world.clock, world.register, admin,
+        NewSubject(kind="caller", tenant_id=tenant, identifiers=[("phone", "07700 900456")]),
+    )  # fmt: skip
+    request_id = world.working_request(
+        admin,
+        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
+                   tenant_id=tenant, subject_id=caller.id, contact_email=fake.email(),
+                   scope="accuracy_contested"),
+    )  # fmt: skip
+    fulfil_restriction(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, admin,
+                       request_id)  # fmt: skip
+    with world.uow() as uow:
+        (restriction,) = uow.restrictions.for_subject(caller.id)
+        letters_before = list(uow.requests.letters_of(request_id))
+    with pytest.raises(ActionNotAllowed, match="restricted, and its restriction lifted"):
+        tell_before_lifting(world.uow(), world.clock, world.register, DCO, restriction.id)
+    with world.uow() as uow:
+        assert list(uow.requests.letters_of(request_id)) == letters_before

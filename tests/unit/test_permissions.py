@@ -7,6 +7,7 @@ import pytest
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.permissions import require
+from dataward.domain.processing.gate import tenant_in_scope
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import StaffAction
 from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
@@ -153,3 +154,13 @@ def test_an_actor_carries_a_tenant_exactly_when_its_role_acts_for_one(
         require(REGISTER, actor, StaffAction.REGISTER_SUBJECTS)
     with pytest.raises(ActionNotAllowed, match=why):
         require(REGISTER, actor, StaffAction.REGISTER_SUBJECTS, tenant_id="tenant-a")
+
+
+def test_a_role_of_ours_given_a_tenant_reaches_nothing_through_the_gate_either() -> None:
+    """Reads go through the gate's tenant scope, not `require`: the pairing reaches no subject,
+    neither the tenant's nor ours."""
+    mismatched = Actor(id="someone", role="dco", tenant_id="tenant-a")
+    for scope in (StaffRoleScope.ALL_TENANTS, StaffRoleScope.NONE):
+        for tenant in ("tenant-a", None):
+            assert not tenant_in_scope(scope, mismatched, tenant)
+    assert tenant_in_scope(StaffRoleScope.ALL_TENANTS, Actor(id="x", role="dco"), "tenant-a")

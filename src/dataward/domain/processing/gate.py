@@ -264,9 +264,13 @@ def _consent_denial(
 
 
 def tenant_in_scope(scope: StaffRoleScope, actor: Actor, tenant_id: str | None) -> bool:
-    """May a role of this tenant scope touch a subject of `tenant_id` (None: our own)?"""
+    """May a role of this tenant scope touch a subject of `tenant_id` (None: our own)? An
+    actor carries a tenant exactly when its role acts for one; any other pairing reaches
+    nothing."""
     if scope is StaffRoleScope.OWN_TENANT:
         return actor.tenant_id is not None and actor.tenant_id == tenant_id
+    if actor.tenant_id is not None:
+        return False
     if scope is StaffRoleScope.NONE:
         return tenant_id is None
     return True

@@ -127,8 +127,8 @@ def held_by(actor_tenant: str | None, subject_tenant: str | None, ground: HoldGr
 
 
 def check_lifter(actor_tenant: str | None, hold: LitigationHold) -> None:
-    """A hold on a tenant's caller is lifted by whoever holds it: our staff theirs, the tenant
-    its own."""
+    """A hold on a tenant's caller is reviewed and lifted by whoever holds it: our staff
+    theirs, the tenant its own."""
     if hold.tenant_id is None:
         return
     if hold.ours and actor_tenant is not None:

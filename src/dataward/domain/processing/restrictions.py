@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from dataward.domain.bounds import check_printable
 from dataward.domain.errors import ObjectionRefused, RestrictionRefused
 
 
@@ -209,4 +210,5 @@ class Objection:
         if at < self.received_at:
             raise ObjectionRefused("an objection cannot be decided before it was received")
         text = reasoning.strip() if reasoning else None
+        check_printable("reasoning", text)  # shown to staff and quoted in the person's letter
         return replace(self, outcome=outcome, reasoning=text, decided_at=at)

@@ -63,8 +63,10 @@ class HoldOut(BaseModel):
     flag: str | None = Field(description="review_today or review_overdue once the date has come")
 
     @classmethod
-    def of(cls, view: service.HoldView) -> HoldOut:
+    def of(cls, view: service.HoldView, customer: bool = False) -> HoldOut:
+        """The hold as shown; to a `customer`, a hold of ours names none of our staff."""
         hold = view.hold
+        ours_hidden = customer and hold.ours
         return cls(
             id=hold.id,
             subject_id=hold.subject_id,
@@ -72,9 +74,9 @@ class HoldOut(BaseModel):
             ground=hold.ground.value,
             review_on=hold.review_on,
             placed_at=hold.placed_at,
-            placed_by=hold.placed_by,
+            placed_by="us" if ours_hidden else hold.placed_by,
             lifted_at=hold.lifted_at,
-            lifted_by=hold.lifted_by,
+            lifted_by="us" if ours_hidden and hold.lifted_by else hold.lifted_by,
             ours=hold.ours,
             flag=view.flag.value if view.flag else None,
         )
@@ -118,7 +120,8 @@ def list_holds(
     views = service.list_holds(
         container.uow(read_only=True), container.clock, register, actor, include_lifted=lifted
     )
-    return [HoldOut.of(view) for view in views]
+    # a customer sees that we hold its caller, never which of our staff did
+    return [HoldOut.of(view, actor.tenant_id is not None) for view in views]
 
 
 @router.get("/{hold_id}", summary="A litigation hold with its reason (audited)")

@@ -36,9 +36,10 @@ def _line(view: HoldView) -> str:
     hold = view.hold
     state = "active" if hold.active else f"lifted {hold.lifted_at:%Y-%m-%d}"
     flag = f"\t{view.flag.value.upper().replace('_', ' ')}" if view.flag else ""
+    ours = "\tours (as the law requires)" if hold.ours else ""
     return (
         f"{hold.id}\t{hold.subject_id}\t{hold.tenant_id or '-'}\t{hold.ground.value}\t"
-        f"review {hold.review_on}\t{state}{flag}"
+        f"review {hold.review_on}\t{state}{flag}{ours}"
     )
 
 

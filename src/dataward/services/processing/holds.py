@@ -93,6 +93,7 @@ def review_hold(
     check_review(next_review, uk_date(clock.now()))
     with uow:
         hold = _reachable_hold(uow, register, actor, hold_id)
+        check_lifter(actor.tenant_id, hold)  # whoever holds it reviews it
         if not hold.active:
             raise HoldRefused("the hold was lifted: place a new one")
         uow.litigation_holds.set_review(hold.id, next_review)

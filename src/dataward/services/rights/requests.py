@@ -141,6 +141,11 @@ def _record(
     if command.received > uk_date(now):
         raise RequestRefused("received: a request cannot be received in the future")
     complaint = command.type is RequestType.COMPLAINT
+    if complaint and (command.tenant_id is not None or actor.tenant_id is not None):
+        raise RequestRefused(
+            "a complaint is made to us about our own processing: one about a customer's call "
+            "data is the customer's, its controller's, to hear"
+        )
     request = RightsRequest(
         id=uuid.uuid4(),
         type=command.type,
@@ -178,7 +183,7 @@ def _record(
             contact=contact,
             flag=flag,
         )
-        if contact is not None:
+        if contact is not None and not request.by_controller:
             uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
         uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
         keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
@@ -313,17 +318,20 @@ def workable_request(
     event: RequestEvent,
 ) -> tuple[RightsRequest, int]:
     """The request and its version, if the actor may move it on by `event`: a request about
-    a tenant's call data is only forwarded or withdrawn by our own staff."""
+    a tenant's call data is only forwarded or withdrawn by our own staff, and one the tenant's
+    administrator recorded (with its controller already) not even that."""
     request, version, _ = visible_request(uow, register, actor, request_id)
-    if (
-        request.tenant_id is not None
-        and actor.tenant_id is None
-        and event not in (RequestEvent.FORWARD, RequestEvent.WITHDRAW)
-    ):
-        raise RequestRefused(
-            "a request about a tenant's call data is answered by the tenant, its "
-            "controller: forward it"
-        )
+    if request.tenant_id is not None and actor.tenant_id is None:
+        if request.by_controller:
+            raise RequestRefused(
+                "the tenant's administrator recorded this request: it is its controller's "
+                "to answer, and ours only to help with as it instructs"
+            )
+        if event not in (RequestEvent.FORWARD, RequestEvent.WITHDRAW):
+            raise RequestRefused(
+                "a request about a tenant's call data is answered by the tenant, its "
+                "controller: forward it"
+            )
     return request, version
 
 
@@ -352,7 +360,9 @@ def apply_step(
     if not uow.requests.save(changed, version=version, due=due, change=change):
         raise WriteConflict("the request was changed meanwhile: read it again")
     letter = step.letter or LETTER_FOR.get(step.event)
-    if letter is not None and uow.requests.contact(changed.id) is not None:
+    # a request the tenant recorded is the controller's to answer: it writes to its caller
+    # itself, and no letter of ours speaks for it
+    if letter is not None and not changed.by_controller and uow.requests.contact(changed.id):
         uow.requests.queue_letter(changed.id, letter, now, step.letter_payload)  # with it
     for kind, payload in step.letters:
         uow.requests.queue_letter(changed.id, kind, now, payload)

@@ -26,6 +26,7 @@ from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.processing.processor_limits import require_controller_restricts
 from dataward.services.processing.restrictions import (
     ApplyRestriction,
     LiftRestriction,
@@ -133,6 +134,8 @@ def _requested(
         register, actor, StaffAction.MANAGE_RESTRICTIONS,
         tenant_id=subject.tenant_id if subject else None,
     )  # fmt: skip
+    if subject is not None and not subject.erased:  # a tenant's caller: the tenant tells it
+        require_controller_restricts(actor, subject)
     if restriction.request_ref is None or uow.requests.get(restriction.request_ref) is None:
         raise RestrictionRefused(
             "this restriction came from no request: lift it naming when the subject was told"
