@@ -129,3 +129,13 @@ def test_an_objection_reaches_only_purposes_on_legitimate_interests(api: Api) ->
     assert "on legitimate interests" in contract.json()["error"]["message"]  # type: ignore[attr-defined]
     weighed = _create(api, "dco", type="objection", scope="legitimate_interests:debt_recovery")
     assert weighed.status_code == 201  # type: ignore[attr-defined]
+
+
+def test_a_requesters_name_that_would_rewrite_a_letter_or_a_terminal_is_refused(
+    api: Api,
+) -> None:
+    refused = _create(api, "dco", contact_email="someone@example.org",
+                      contact_name="Ann\x1b]0;x\x07\rDear DCO")  # fmt: skip
+    assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
+    assert "contact_name" in refused.text  # type: ignore[attr-defined]
+    assert "Dear DCO" not in refused.text  # type: ignore[attr-defined]

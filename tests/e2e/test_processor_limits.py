@@ -242,3 +242,16 @@ def test_each_role_sees_only_the_customers_within_its_reach(api: Api, fake: Fake
     text = json.dumps(response.json()["processor"])
     assert "tenant-a" not in text
     assert "Tenant-C" not in text
+
+
+def test_another_tenants_caller_and_an_unknown_subject_are_answered_alike(acme: str) -> None:
+    """The command line, like the API, does not tell another tenant's administrator that the
+    caller exists."""
+    beta = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "beta"}
+    answers = [
+        runner.invoke(
+            app, ["subjects", "shred", subject, "--reason", "erasure_request", "--yes"], env=beta
+        )
+        for subject in (acme, "6f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07")
+    ]
+    assert [(a.exit_code, a.output) for a in answers] == [(3, "error: no such subject\n")] * 2

@@ -130,3 +130,25 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
                    tenant_id="northwind"),
     )  # fmt: skip
     assert (ours.request.by_controller, due_for(ours.request)) == (False, DueFor.FORWARDING)
+
+
+def test_a_tenants_request_entered_after_its_forwarding_date_promises_no_working_days(
+    world: World,
+    fake: Faker,
+    smtp: tuple[Inbox, int],  # noqa: F811 - the fixture imported above
+) -> None:
+    inbox, port = smtp
+    create_tenant(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewTenant(name="Northwind Contact Centres Ltd", id="northwind",
+                  contact=ControllerContact(name=fake.name(), email=fake.email())),
+    )  # fmt: skip
+    receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 9), channel="post",
+                   tenant_id="northwind", contact_email=fake.email()),
+    )  # fmt: skip
+    _send(world, port)
+    text = " ".join(_text(inbox.messages[0]).split())
+    assert "We will pass it to them without further delay" in text
+    assert "working days" not in text

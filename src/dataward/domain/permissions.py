@@ -19,6 +19,9 @@ from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.subjects import Actor
 
 _NO_SUBJECT = object()
+SUBJECT_OUT_OF_SCOPE = "the subject is outside the role's tenant scope"
+"""Why a role may not act on a subject of another tenant: the entry points answer it as they
+answer an unknown subject, so that the answer does not tell whether the subject exists."""
 _NARROWER = {
     StaffRoleScope.OWN_TENANT: "the role reaches one tenant's data only",
     StaffRoleScope.NONE: "the role reaches no tenant's data",
@@ -54,4 +57,4 @@ def require(
     if tenant_id is not _NO_SUBJECT and not tenant_in_scope(
         role.tenant_scope, actor, tenant_id if isinstance(tenant_id, str) else None
     ):
-        raise ActionNotAllowed(action.value, "the subject is outside the role's tenant scope")
+        raise ActionNotAllowed(action.value, SUBJECT_OUT_OF_SCOPE)

@@ -12,13 +12,16 @@ import typer
 from dataward.adapters.private_files import write_private_text
 from dataward.bootstrap import Container, bootstrap
 from dataward.domain.errors import (
+    ActionNotAllowed,
     ConfigurationError,
     DatawardError,
     DocumentInvalid,
     InvalidValue,
+    NoSuchSubject,
     NotFound,
     RegisterInvalid,
 )
+from dataward.domain.permissions import SUBJECT_OUT_OF_SCOPE
 from dataward.domain.processing.gate import Gate
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
@@ -67,6 +70,12 @@ def fail_on_dataward_error() -> Iterator[None]:
     except NotFound as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_NOT_FOUND) from None
+    except ActionNotAllowed as error:
+        if error.why == SUBJECT_OUT_OF_SCOPE:  # said as of an unknown one: existence not told
+            typer.echo(f"error: {NoSuchSubject.MESSAGE}", err=True)
+            raise typer.Exit(EXIT_NOT_FOUND) from None
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
     except InvalidValue as error:  # a value no option check could know was wrong, e.g. a kind
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_INVALID) from None

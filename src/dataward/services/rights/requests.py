@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
-from dataward.domain.bounds import check_day
+from dataward.domain.bounds import check_day, check_printable
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, WriteConflict
@@ -137,6 +137,7 @@ def _record(
     scope = check_scope(command.type, command.scope, objectable)
     if command.channel not in CHANNELS:
         raise InvalidValue("channel", f"one of {', '.join(CHANNELS)}")
+    check_printable("contact_name", command.contact_name)  # it greets them in every letter
     check_day("received", command.received)
     if command.received > uk_date(now):
         raise RequestRefused("received: a request cannot be received in the future")
