@@ -18,7 +18,9 @@ from dataward.adapters.sql.tables import registers
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
+from dataward.domain.errors import RegisterRefused
 from dataward.services.register.store import ActiveRegister, store_register
+from tests.builders import NOW
 
 ACTIVE = ActiveRegister(parse_stored)
 
@@ -102,3 +104,17 @@ def test_a_failed_unit_of_work_keeps_nothing(migrated: Engine) -> None:
         add_then_fail()
     with SqlUnitOfWork(migrated) as uow:
         assert uow.registers.history() == []
+
+
+def test_a_changed_register_under_a_stored_version_is_refused(migrated: Engine) -> None:
+    """A version names one text (the notice and the record of processing cite it): a register
+    changed but not re-versioned is refused, and nothing is stored."""
+    clock = FixedClock(NOW)
+    store_register(SqlUnitOfWork(migrated), clock, load_register_file(), "test", ACTIVE)
+    changed = parse_register(
+        shipped_register_text().replace("Akixi", "Akixi Ltd", 1), source="changed.yaml"
+    )
+    with pytest.raises(RegisterRefused, match=r"version 2026\.1 is stored with other text"):
+        store_register(SqlUnitOfWork(migrated), clock, changed, "test", ACTIVE)
+    with SqlUnitOfWork(migrated) as uow:
+        assert [r.sha256 for r in uow.registers.history()] == [load_register_file().sha256]

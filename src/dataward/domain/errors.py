@@ -6,6 +6,7 @@ The tree, with the module each one lives in (here unless named):
     ├── DocumentInvalid        a YAML document failed validation (every problem listed)
     │   ├── RegisterInvalid    ... the register
     │   └── MappingInvalid     ... a column mapping (adapters.ingest.mapping)
+    ├── RegisterRefused        a valid register whose version is stored with other text
     ├── NotFound               a named thing does not exist
     │   └── NoSuchSubject      no subject the caller may know of: unknown, another tenant's,
     │                          or in a tenant that does not exist all answer alike
@@ -103,6 +104,12 @@ class DocumentInvalid(DatawardError):
 class RegisterInvalid(DocumentInvalid):
     code = "register_invalid"
     what = "register"
+
+
+class RegisterRefused(DatawardError):
+    """A valid register that cannot be stored as it is: its version names another text."""
+
+    code = "register_refused"
 
 
 class NotFound(DatawardError):

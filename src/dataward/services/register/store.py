@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
-from dataward.domain.errors import NotFound, RegisterInvalid
+from dataward.domain.errors import NotFound, RegisterInvalid, RegisterRefused
 from dataward.domain.permissions import require
 from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register, StaffAction
@@ -49,6 +49,13 @@ def store_register(
         if isinstance(actor, Actor):
             require(_governing(active, previous, loaded), actor, StaffAction.MANAGE_REGISTER)
         existing = uow.registers.by_sha256(loaded.sha256)
+        version = loaded.register.policy.version
+        if existing is None and any(r.version == version for r in uow.registers.history()):
+            # a version names one text: the notice and every record of processing cite it
+            raise RegisterRefused(
+                f"version {version} is stored with other text: give the changed register a "
+                "version of its own"
+            )
         stored = existing or uow.registers.add(
             version=loaded.register.policy.version,
             last_updated=loaded.register.policy.last_updated,
