@@ -22,6 +22,7 @@ from dataward.services.processing.objections import (
     decide_objection,
     record_objection,
 )
+from dataward.services.rights import objection as objection_module
 from dataward.services.rights.objection import fulfil_objection
 from dataward.services.rights.requests import NewRequest, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
@@ -143,3 +144,46 @@ def test_a_decision_whose_reasoning_would_rewrite_a_terminal_changes_nothing(
         )  # fmt: skip
     with world.uow() as uow:
         assert uow.objections.get(objection.id).outcome is ObjectionOutcome.PENDING  # type: ignore[union-attr]
+
+
+def test_an_objection_lands_whole_or_not_at_all(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the use case: the objection, the consents withdrawn, the
+    suppression and its audit entry are rolled back when its last step (moving the request
+    on) fails, and the request can be carried out again."""
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
+    )  # fmt: skip
+    record_consent(
+        world.uow(), world.clock, world.register, DCO,
+        GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
+    )  # fmt: skip
+    request_id = _started(world, subject.id, email, "direct_marketing")
+    with world.uow() as uow:
+        audit_before = uow.audit.count()
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the request could not be moved on")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(objection_module, "advance", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be moved on"):
+            fulfil_objection(
+                world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
+                notice_version="2026-11", target="direct_marketing",
+            )  # fmt: skip
+    with world.uow() as uow:
+        assert list(uow.objections.for_subject(subject.id)) == []
+        assert uow.audit.count() == audit_before
+    states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
+    assert set(states.values()) == {ConsentState.GIVEN}
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    assert view.request.state is RequestState.IN_PROGRESS
+    again = fulfil_objection(
+        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
+        notice_version="2026-11", target="direct_marketing",
+    )  # fmt: skip
+    assert (again.outcome, again.suppressed) == (ObjectionOutcome.UPHELD, 1)

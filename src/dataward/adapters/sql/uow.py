@@ -1,4 +1,10 @@
-"""The SQL unit of work: one connection, one transaction, every repository on it."""
+"""The SQL unit of work: one connection, one transaction, every repository on it.
+
+A use case that composes others opens the unit of work once and runs them inside it: their
+own `with uow:` blocks join the open transaction, and their `commit()` waits for the
+outermost one, so the composite lands whole or not at all (a failure in its last step rolls
+back its first).
+"""
 
 from __future__ import annotations
 
@@ -71,8 +77,14 @@ class SqlUnitOfWork:
         self._unlink = unlink_plan() if unlink is None else unlink
         self._connection: Connection | None = None
         self._transaction: Transaction | None = None
+        self._depth = 0
+        """How many `with` blocks are open: only the outermost begins and ends the
+        transaction."""
 
     def __enter__(self) -> Self:
+        self._depth += 1
+        if self._depth > 1:  # a use case inside another: its steps join this transaction
+            return self
         self._connection = self._engine.connect()
         if self._read_only:
             self._connection = self._connection.execution_options(**{READ_ONLY: True})
@@ -104,6 +116,9 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:  # the outermost block rolls back what a failure leaves
+            return
         if self._connection is None or self._transaction is None:
             return
         try:
@@ -122,6 +137,8 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._transaction is None:
             raise RuntimeError("commit() outside the unit of work's `with` block")
+        if self._depth > 1:  # a step of a composite: the outermost block commits them all
+            return
         self._transaction.commit()
 
 

@@ -94,8 +94,41 @@ def fulfil_objection(
 
     For legitimate interests, `outcome` is the DCO's decision (and `reasoning` the reasons for
     compelling grounds); without it the objection is recorded, pending, and the request stays
-    open: call again with the decision.
+    open: call again with the decision. Everything it does (the objection recorded and decided,
+    consents withdrawn, the suppression, the request completed) lands in one transaction, or
+    nothing does.
     """
+    with uow:
+        result = _carry_out(
+            uow, clock, holidays, register, actor, request_id,
+            Asked(notice_version, target, outcome, reasoning),
+        )  # fmt: skip
+        uow.commit()
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What the objection's carrying out was given besides the request."""
+
+    notice_version: str
+    target: str | None
+    outcome: ObjectionOutcome | None
+    reasoning: str | None
+
+
+def _carry_out(
+    uow: UnitOfWork,
+    clock: Clock,
+    holidays: HolidayCalendar,
+    register: Register,
+    actor: Actor,
+    request_id: UUID | str,
+    asked: Asked,
+) -> ObjectionResult:
+    notice_version, target, outcome, reasoning = (
+        asked.notice_version, asked.target, asked.outcome, asked.reasoning
+    )  # fmt: skip
     with uow:
         request, subject_id = working_request(
             uow, register, actor, request_id, RequestType.OBJECTION
