@@ -3,13 +3,13 @@
 The command line and the API both come through here, so a request is carried out the same
 way whichever door staff use. Each right checks its own preconditions (started, about a known
 subject, identity verified), does its work through the services every other door uses, and
-completes the request with its letter and its stored outcome; this module only chooses and
-passes on what that right needs.
+completes the request with its letter and its stored outcome; this module only chooses (`RIGHTS`,
+one entry per right) and passes on what that right needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -23,9 +23,15 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestRefused, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.downloads import DEFAULT_TTL
-from dataward.services.rights.fulfilment import as_outcome
+from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.fulfilment import as_outcome, fulfil_withdrawal
+from dataward.services.rights.objection import fulfil_objection
+from dataward.services.rights.portability import fulfil_portability
+from dataward.services.rights.rectification import fulfil_rectification
 from dataward.services.rights.requests import RequestView, request_timeline
+from dataward.services.rights.restriction import fulfil_restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,85 @@ class HowToCarryOut:
     """Objection: the DCO's reasons for compelling grounds."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """The request to carry out and what every right's service takes."""
+
+    uow: UnitOfWork
+    vault: Vault
+    clock: Clock
+    holidays: HolidayCalendar
+    register: Register
+    actor: Actor
+    request_id: UUID | str
+
+    @property
+    def common(self) -> tuple[UnitOfWork, Clock, HolidayCalendar, Register, Actor, UUID | str]:
+        return (self.uow, self.clock, self.holidays, self.register, self.actor, self.request_id)
+
+    @property
+    def with_vault(
+        self,
+    ) -> tuple[UnitOfWork, Vault, Clock, HolidayCalendar, Register, Actor, UUID | str]:
+        return (self.uow, self.vault, self.clock, self.holidays, self.register, self.actor,
+                self.request_id)  # fmt: skip
+
+
+def _access(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_access(*call.with_vault, base_url=how.base_url, ttl=how.ttl)
+    return None
+
+
+def _portability(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_portability(*call.with_vault, base_url=how.base_url, ttl=how.ttl)
+    return None
+
+
+def _erasure(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_erasure(*call.with_vault, last_transaction=how.last_transaction)
+    return None
+
+
+def _rectification(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_rectification(*call.with_vault, corrections=how.corrections, statement=how.statement)
+    return None
+
+
+def _restriction(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+    del how  # a restriction takes its ground from the request
+    fulfil_restriction(*call.with_vault)
+    return None
+
+
+def _objection(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+    """An objection to legitimate interests without the DCO's decision is recorded, pending:
+    what was done is returned, and the request stays open."""
+    notice = how.notice_version or call.register.policy.version
+    result = fulfil_objection(
+        *call.common, notice_version=notice, outcome=how.decision, reasoning=how.reasoning
+    )
+    return as_outcome(result) if result.outcome is ObjectionOutcome.PENDING else None
+
+
+def _withdrawal(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_withdrawal(
+        *call.common, notice_version=how.notice_version or call.register.policy.version
+    )
+    return None
+
+
+RIGHTS: Mapping[RequestType, Callable[[_Call, HowToCarryOut], dict[str, Any] | None]] = {
+    RequestType.ACCESS: _access,
+    RequestType.PORTABILITY: _portability,
+    RequestType.ERASURE: _erasure,
+    RequestType.RECTIFICATION: _rectification,
+    RequestType.RESTRICTION: _restriction,
+    RequestType.OBJECTION: _objection,
+    RequestType.WITHDRAW_CONSENT: _withdrawal,
+}
+"""The service that carries out each right; a complaint is answered, not carried out."""
+
+
 def carry_out(
     uow: UnitOfWork,
     vault: Vault,
@@ -63,57 +148,9 @@ def carry_out(
     what was done."""
     check_day("last_transaction", how.last_transaction)
     view, _, _ = request_timeline(uow, register, actor, request_id)
-    kind = view.request.type
-    common = (uow, clock, holidays, register, actor, request_id)
-    notice = how.notice_version or register.policy.version
-    outcome: dict[str, Any]
-    if kind is RequestType.ACCESS:
-        from dataward.services.rights.access import fulfil_access
-
-        fulfil_access(
-            uow, vault, clock, holidays, register, actor, request_id,
-            base_url=how.base_url, ttl=how.ttl,
-        )  # fmt: skip
-    elif kind is RequestType.PORTABILITY:
-        from dataward.services.rights.portability import fulfil_portability
-
-        fulfil_portability(
-            uow, vault, clock, holidays, register, actor, request_id,
-            base_url=how.base_url, ttl=how.ttl,
-        )  # fmt: skip
-    elif kind is RequestType.ERASURE:
-        from dataward.services.rights.erasure import fulfil_erasure
-
-        fulfil_erasure(
-            uow, vault, clock, holidays, register, actor, request_id,
-            last_transaction=how.last_transaction,
-        )  # fmt: skip
-    elif kind is RequestType.RECTIFICATION:
-        from dataward.services.rights.rectification import fulfil_rectification
-
-        fulfil_rectification(
-            uow, vault, clock, holidays, register, actor, request_id,
-            corrections=how.corrections, statement=how.statement,
-        )  # fmt: skip
-    elif kind is RequestType.RESTRICTION:
-        from dataward.services.rights.restriction import fulfil_restriction
-
-        fulfil_restriction(uow, vault, clock, holidays, register, actor, request_id)
-    elif kind is RequestType.OBJECTION:
-        from dataward.services.rights.objection import fulfil_objection
-
-        result = fulfil_objection(
-            *common, notice_version=notice, outcome=how.decision, reasoning=how.reasoning
-        )
-        if result.outcome is ObjectionOutcome.PENDING:  # recorded; the DCO decides next
-            view, _, _ = request_timeline(uow, register, actor, request_id)
-            return view, as_outcome(result)
-    elif kind is RequestType.WITHDRAW_CONSENT:
-        from dataward.services.rights.fulfilment import fulfil_withdrawal
-
-        fulfil_withdrawal(*common, notice_version=notice)
-    else:
+    right = RIGHTS.get(view.request.type)
+    if right is None:
         raise RequestRefused("a complaint is answered, not carried out: complete it")
+    pending = right(_Call(uow, vault, clock, holidays, register, actor, request_id), how)
     view, _, _ = request_timeline(uow, register, actor, request_id)
-    outcome = dict(view.outcome or {})
-    return view, outcome
+    return view, pending if pending is not None else dict(view.outcome or {})
