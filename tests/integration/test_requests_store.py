@@ -156,13 +156,18 @@ def test_a_tenant_admin_works_only_its_own_tenants_requests(world: World) -> Non
         _advance(world, ours, RequestEvent.START, actor=ADMIN_A)
     assert [v.request.id for v in request_queue(world.uow(), world.register, ADMIN_A)] == [mine]
     assert {v.request.id for v in request_queue(world.uow(), world.register, DCO)} == {mine, ours}
+    # recorded by its administrator, the request is its controller's: ours to leave alone
+    for event in (RequestEvent.START, RequestEvent.FORWARD, RequestEvent.WITHDRAW):
+        with pytest.raises(RequestRefused, match="its controller's to answer"):
+            _advance(world, mine, event)
+    # one we received about the tenant's calls: we only forward it or close it
+    received = _receive(world, tenant_id=TENANT_A).request.id
     with pytest.raises(RequestRefused, match="forward"):  # the tenant answers, not us
-        _advance(world, mine, RequestEvent.START)
+        _advance(world, received, RequestEvent.START)
     with pytest.raises(RequestRefused, match="forward_to_controller"):  # with its letter
-        _advance(world, mine, RequestEvent.FORWARD)
-    withdrawn = _advance(world, mine, RequestEvent.WITHDRAW)  # the processor route: test_processor
+        _advance(world, received, RequestEvent.FORWARD)
+    withdrawn = _advance(world, received, RequestEvent.WITHDRAW)  # the processor route
     assert withdrawn.request.closed
-    assert request_queue(world.uow(), world.register, ADMIN_A) == []
 
 
 def test_the_queue_is_sorted_by_due_date(world: World) -> None:

@@ -108,13 +108,13 @@ def receive_request(
     subject within `repeat_window_days` of an earlier one is flagged for the DCO: it may be
     manifestly excessive (repetitive), which only the DCO can decide."""
     require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
-    return _record(
+    return record_request(
         uow, vault, clock, holidays, register, actor, command,
         repeat_window_days=repeat_window_days, forward_within=forward_within,
     )  # fmt: skip
 
 
-def _record(
+def record_request(
     uow: UnitOfWork,
     vault: Vault,
     clock: Clock,
@@ -189,40 +189,6 @@ def _record(
         uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
         keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
     return RequestView(request, due, flag)
-
-
-PUBLIC = Actor(id="public-form", role="requester")
-"""Who records a request a person makes themselves through the public form."""
-
-
-def receive_public_request(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    command: NewRequest,
-    *,
-    repeat_window_days: int = 90,
-) -> RequestView:
-    """A request a person makes through the public form: received today, by the portal,
-    with an address for the letters; no tenant or subject is taken from the form: whom it
-    is about is matched by the address, and who is asking verified afterwards."""
-    if not command.contact_email:
-        raise RequestRefused("contact_email: needed, to send you the answer")
-    public = NewRequest(
-        type=command.type,
-        received=uk_date(clock.now()),
-        channel="portal",
-        contact_email=command.contact_email,
-        contact_name=command.contact_name,
-        representative=command.representative,
-        scope=command.scope,
-    )
-    return _record(
-        uow, vault, clock, holidays, register, PUBLIC, public,
-        repeat_window_days=repeat_window_days,
-    )  # fmt: skip
 
 
 def _repeat_flag(uow: UnitOfWork, command: NewRequest, window_days: int) -> str | None:
