@@ -21,6 +21,9 @@ from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.processing.gate import Gate
 from dataward.domain.register.document import LoadedRegister
+from dataward.domain.register.model import Register
+from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.register.store import ActiveRegister
 
 
@@ -94,6 +97,13 @@ class Container:
                 self.keystore_engine, self.master_keys(), self.clock, reload=self.master_keys
             )
         return self._vault
+
+    def use_case(self, actor: Actor, register: Register | None = None) -> UseCase:
+        """Everything a use case reaches outside itself, for `actor`, under `register` (the
+        one in force unless given): one unit of work, so a use case is one transaction."""
+        if register is None:
+            register = self.active_register.get(self.uow(read_only=True)).register
+        return UseCase(self.uow(), self.vault(), self.clock, self.holidays(), register, actor)
 
     def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, read_only=read_only, unlink=self.unlink)

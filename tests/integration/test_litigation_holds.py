@@ -82,9 +82,9 @@ def _place(
     reason: str = "Claim 2026-117: invoice dispute",
 ) -> UUID:  # fmt: skip
     hold = place_hold(
-        world.uow(), world.vault, world.clock, world.register, actor,
+        world.use_case(actor),
         PlaceHold(subject_id, HoldGround.LEGAL_CLAIMS, review, reason),
-    )  # fmt: skip
+    )
     return hold.id
 
 
@@ -181,7 +181,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject_id)])
 
     # lifted: the first sweep carries the request out
-    lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+    lift_hold(world.use_case(DCO), hold_id)
     swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
     assert (swept.finished, swept.kept_by_hold, swept.waiting) == ([str(subject_id)], [], [])
     assert not world.vault.has_key(str(subject_id))
@@ -210,9 +210,9 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
     claim = _place(world, subject.id)
     world.clock.advance(timedelta(minutes=1))  # the holds are listed oldest first
     enquiry = place_hold(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         PlaceHold(subject.id, HoldGround.TAX_ENQUIRY, date(2027, 1, 29), "HMRC check 2026/4"),
-    )  # fmt: skip
+    )
     request_id = _erasure_request(world, subject.id, values["email"])
     # a last transaction given only now would be lost by the time the holds are lifted
     with pytest.raises(RequestRefused, match="subjects relationship"):
@@ -244,7 +244,7 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
     assert all("HMRC check" not in str(i) and "invoice" not in str(i) for i in result.not_done)
 
     for hold_id in (claim, enquiry.id):
-        lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+        lift_hold(world.use_case(DCO), hold_id)
     swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
     assert swept.finished == [str(subject.id)]
     with world.uow() as uow:
@@ -270,7 +270,7 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
     )
     # no date can be given yet for what the tax rule keeps: the event missing is named
     assert "no date can be set yet" in result.not_done[-1].kept_until
-    lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+    lift_hold(world.use_case(DCO), hold_id)
     swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
     assert (swept.finished, swept.waiting) == ([], [str(subject.id)])
     with world.uow() as uow:  # nothing erased while the tax hold cannot be dated
@@ -290,13 +290,13 @@ def test_once_lifted_the_subject_is_erased_and_its_lifted_holds_unlinked(
     subject_id, _ = _customer(world, fake)
     first = _place(world, subject_id)
     second = _place(world, subject_id, reason="Regulator's letter of 1 November")
-    lift_hold(world.uow(), world.clock, world.register, DCO, first)
+    lift_hold(world.use_case(DCO), first)
     with pytest.raises(SubjectHeld, match=str(second)):  # one still stands
         shred(
             world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
             reason=ErasureReason.ERASURE_REQUEST,
         )  # fmt: skip
-    lift_hold(world.uow(), world.clock, world.register, DCO, second)
+    lift_hold(world.use_case(DCO), second)
 
     report = shred(
         world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
@@ -368,7 +368,7 @@ def test_the_sweep_of_tax_held_erasures_skips_a_held_subject_until_it_is_lifted(
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject.id)])
     assert world.vault.has_key(str(subject.id))
 
-    lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+    lift_hold(world.use_case(DCO), hold_id)
     swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
     assert (swept.finished, swept.kept_by_hold) == ([str(subject.id)], [])
     assert not world.vault.has_key(str(subject.id))
@@ -402,7 +402,7 @@ def test_the_reason_is_sealed_audited_nowhere_and_read_back_on_request(
         "hold": str(hold_id), "ground": "legal_claims", "review_on": "2026-11-26",
     }  # fmt: skip
 
-    view, opened = read_hold(world.uow(), world.vault, world.clock, world.register, DCO, hold_id)
+    view, opened = read_hold(world.use_case(DCO), hold_id)
     assert opened == reason
     assert view.hold.placed_by == DCO.id
     with world.uow() as uow:
@@ -443,9 +443,9 @@ def test_a_reason_that_is_empty_or_too_long_is_refused_without_repeating_it(
         assert "xxxx" not in str(refused.value)
     with pytest.raises(InvalidValue, match="ground: one of legal_claims") as refused:
         place_hold(
-            world.uow(), world.vault, world.clock, world.register, DCO,
+            world.use_case(DCO),
             PlaceHold(subject_id, "lawsuit <script>", TOMORROW, "a claim"),
-        )  # fmt: skip
+        )
     assert "script" not in str(refused.value)
 
 
@@ -455,7 +455,7 @@ def test_holds_past_review_are_flagged_on_uk_dates(world: World, fake: Faker) ->
 
     def flag_at(instant: datetime) -> HoldFlag | None:
         world.clock.current = instant
-        (view,) = list_holds(world.uow(), world.clock, world.register, DCO)
+        (view,) = list_holds(world.use_case(DCO))
         assert view.hold.id == hold_id
         return view.flag
 
@@ -465,9 +465,7 @@ def test_holds_past_review_are_flagged_on_uk_dates(world: World, fake: Faker) ->
     assert flag_at(datetime(2027, 6, 15, 22, 59, tzinfo=UTC)) is HoldFlag.REVIEW_TODAY
     assert flag_at(datetime(2027, 6, 15, 23, 0, tzinfo=UTC)) is HoldFlag.REVIEW_OVERDUE
 
-    reviewed = review_hold(
-        world.uow(), world.clock, world.register, DCO, hold_id, date(2027, 12, 31)
-    )
+    reviewed = review_hold(world.use_case(DCO), hold_id, date(2027, 12, 31))
     assert reviewed.review_on == date(2027, 12, 31)
     assert flag_at(world.clock.now()) is None
     with world.uow() as uow:
@@ -482,15 +480,15 @@ def test_a_hold_is_lifted_once_and_not_reviewed_after(world: World, fake: Faker)
     subject_id, _ = _customer(world, fake)
     hold_id = _place(world, subject_id)
     world.clock.advance(timedelta(hours=2))
-    lifted = lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+    lifted = lift_hold(world.use_case(DCO), hold_id)
     assert lifted.lifted_at == world.clock.now()
     assert lifted.lifted_by == DCO.id
     with pytest.raises(HoldRefused, match="lifted already"):
-        lift_hold(world.uow(), world.clock, world.register, DCO, hold_id)
+        lift_hold(world.use_case(DCO), hold_id)
     with pytest.raises(HoldRefused, match="was lifted"):
-        review_hold(world.uow(), world.clock, world.register, DCO, hold_id, date(2027, 1, 1))
-    assert list_holds(world.uow(), world.clock, world.register, DCO) == []
-    (view,) = list_holds(world.uow(), world.clock, world.register, DCO, include_lifted=True)
+        review_hold(world.use_case(DCO), hold_id, date(2027, 1, 1))
+    assert list_holds(world.use_case(DCO)) == []
+    (view,) = list_holds(world.use_case(DCO), include_lifted=True)
     assert view.hold.id == hold_id
     assert view.flag is None
 
@@ -505,9 +503,9 @@ def test_only_the_roles_that_manage_holds_may_place_list_or_lift_them(
     with pytest.raises(ActionNotAllowed, match="manage holds"):
         _place(world, subject_id, actor=other)
     with pytest.raises(ActionNotAllowed, match="manage holds"):
-        list_holds(world.uow(), world.clock, world.register, other)
+        list_holds(world.use_case(other))
     with pytest.raises(ActionNotAllowed, match="manage holds"):
-        lift_hold(world.uow(), world.clock, world.register, other, hold_id)
+        lift_hold(world.use_case(other), hold_id)
     with world.uow() as uow:
         hold = uow.litigation_holds.get(hold_id)
     assert hold is not None
@@ -529,14 +527,14 @@ def test_a_tenant_administrator_holds_only_its_own_callers(world: World, fake: F
     # another tenant's hold, and ours, are holds it cannot know of
     for hold_id in (held_b, held_ours):
         with pytest.raises(NotFound, match="no such litigation hold"):
-            lift_hold(world.uow(), world.clock, world.register, ADMIN_A, hold_id)
+            lift_hold(world.use_case(ADMIN_A), hold_id)
         with pytest.raises(NotFound, match="no such litigation hold"):
-            read_hold(world.uow(), world.vault, world.clock, world.register, ADMIN_A, hold_id)
-    listed = [v.hold.id for v in list_holds(world.uow(), world.clock, world.register, ADMIN_A)]
+            read_hold(world.use_case(ADMIN_A), hold_id)
+    listed = [v.hold.id for v in list_holds(world.use_case(ADMIN_A))]
     assert listed == [held_a]
-    every = {v.hold.id for v in list_holds(world.uow(), world.clock, world.register, DCO)}
+    every = {v.hold.id for v in list_holds(world.use_case(DCO))}
     assert every == {held_a, held_b, held_ours}
-    lift_hold(world.uow(), world.clock, world.register, ADMIN_A, held_a)
+    lift_hold(world.use_case(ADMIN_A), held_a)
 
 
 def test_a_tenants_caller_is_held_by_its_tenant_and_by_us_only_as_the_law_requires(
@@ -549,33 +547,31 @@ def test_a_tenants_caller_is_held_by_its_tenant_and_by_us_only_as_the_law_requir
     for ground in (HoldGround.LEGAL_CLAIMS, HoldGround.TAX_ENQUIRY):
         with pytest.raises(HoldIsTheControllers, match="held by the customer"):
             place_hold(
-                world.uow(), world.vault, world.clock, world.register, DCO,
+                world.use_case(DCO),
                 PlaceHold(caller, ground, TOMORROW, "a claim against us"),
-            )  # fmt: skip
+            )
     ours = place_hold(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         PlaceHold(caller, HoldGround.REGULATORY_INVESTIGATION, TOMORROW, "preservation notice"),
-    )  # fmt: skip
+    )
     theirs = _place(world, caller, actor=ADMIN_A)
     assert (ours.ours, world_hold(world, theirs).ours) == (True, False)
     with pytest.raises(HoldIsTheControllers, match="the law requires of us"):
-        lift_hold(world.uow(), world.clock, world.register, ADMIN_A, ours.id)
+        lift_hold(world.use_case(ADMIN_A), ours.id)
     with pytest.raises(HoldIsTheControllers, match="its administrator lifts it"):
-        lift_hold(world.uow(), world.clock, world.register, DCO, theirs)
+        lift_hold(world.use_case(DCO), theirs)
     with pytest.raises(HoldIsTheControllers, match="its reason is not the customer's"):
-        read_hold(world.uow(), world.vault, world.clock, world.register, ADMIN_A, ours.id)
-    assert read_hold(world.uow(), world.vault, world.clock, world.register, DCO, ours.id)[1] == (
-        "preservation notice"
-    )
-    listed = list_holds(world.uow(), world.clock, world.register, ADMIN_A)
+        read_hold(world.use_case(ADMIN_A), ours.id)
+    assert read_hold(world.use_case(DCO), ours.id)[1] == ("preservation notice")
+    listed = list_holds(world.use_case(ADMIN_A))
     assert {v.hold.id for v in listed} == {ours.id, theirs}  # it knows its caller is held
     later = TOMORROW + timedelta(days=30)
     with pytest.raises(HoldIsTheControllers, match="the law requires of us"):
-        review_hold(world.uow(), world.clock, world.register, ADMIN_A, ours.id, later)
+        review_hold(world.use_case(ADMIN_A), ours.id, later)
     with pytest.raises(HoldIsTheControllers, match="its administrator lifts it"):
-        review_hold(world.uow(), world.clock, world.register, DCO, theirs, later)
-    assert lift_hold(world.uow(), world.clock, world.register, DCO, ours.id).lifted_by == DCO.id
-    lifted = lift_hold(world.uow(), world.clock, world.register, ADMIN_A, theirs)
+        review_hold(world.use_case(DCO), theirs, later)
+    assert lift_hold(world.use_case(DCO), ours.id).lifted_by == DCO.id
+    lifted = lift_hold(world.use_case(ADMIN_A), theirs)
     assert lifted.lifted_by == ADMIN_A.id
 
 

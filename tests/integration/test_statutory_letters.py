@@ -241,9 +241,9 @@ def test_an_erasure_kept_by_litigation_holds_says_each_hold_its_ground_and_until
     }
     for n, (ground, reason) in enumerate(reasons.items()):
         place_hold(
-            world.uow(), world.vault, world.clock, world.register, DCO,
+            world.use_case(DCO),
             PlaceHold(subject_id, ground, date(2026, 12, 1 + n), reason),
-        )  # fmt: skip
+        )
         world.clock.advance(timedelta(minutes=1))  # listed oldest first
     request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
     fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,

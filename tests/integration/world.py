@@ -21,6 +21,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestEvent
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.rights.requests import NewRequest, advance, receive_request
 from tests.builders import EVIDENCE, TENANT_A, TENANT_B, a_tenant
 
@@ -47,6 +48,12 @@ class World:
         if tenant is None:
             return Actor(id="staff-dco", role="dco")
         return Actor(id=f"admin-{tenant}", role="tenant_admin", tenant_id=tenant)
+
+    def use_case(self, actor: Actor, register: Register | None = None) -> UseCase:
+        """What a use case reaches outside itself, for `actor`, on this world's databases."""
+        return UseCase(
+            self.uow(), self.vault, self.clock, bank_holidays(), register or self.register, actor
+        )
 
     def working_request(self, actor: Actor, command: NewRequest) -> UUID:
         """A request received, its requester's identity asked for and verified (with the

@@ -14,6 +14,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
+from dataward.services.context import UseCase
 from dataward.services.organisation.staff import authenticate
 from dataward.services.processing.lookup import visible_subject
 
@@ -75,6 +76,14 @@ def get_gate(container: ContainerDep, loaded: ActiveRegisterDep) -> Gate:
 
 
 GateDep = Annotated[Gate, Depends(get_gate)]
+
+
+def get_use_case(container: ContainerDep, register: RegisterDep, actor: ActorDep) -> UseCase:
+    """What a use case reaches outside itself, for the token's actor (after it was checked)."""
+    return container.use_case(actor, register)
+
+
+UseCaseDep = Annotated[UseCase, Depends(get_use_case)]
 
 
 def get_visible_subject(

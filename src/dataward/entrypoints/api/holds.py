@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dataward.domain.processing.litigation_holds import MAX_REASON, HoldGround, LitigationHold
 from dataward.domain.requests.workflow import uk_date
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.entrypoints.api.deps import ContainerDep, UseCaseDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.processing import holds as service
@@ -91,61 +91,34 @@ def _view(container: ContainerDep, hold: LitigationHold) -> service.HoldView:
 
 
 @router.post("", status_code=201, summary="Place a litigation hold on a subject")
-def place(body: HoldIn, container: ContainerDep, register: RegisterDep, actor: ActorDep) -> HoldOut:
+def place(body: HoldIn, container: ContainerDep, ctx: UseCaseDep) -> HoldOut:
     """No erasure of the subject (request, shred, tenant's instruction, retention sweep) until
     the hold is lifted; audited."""
-    hold = service.place_hold(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        register,
-        actor,
-        service.PlaceHold(
-            subject_id=body.subject_id,
-            ground=body.ground,
-            review_on=body.review_on,
-            reason=body.reason,
-        ),
-    )
-    return HoldOut.of(_view(container, hold))
+    command = service.PlaceHold(body.subject_id, body.ground, body.review_on, body.reason)
+    return HoldOut.of(_view(container, service.place_hold(ctx, command)))
 
 
 @router.get("", summary="The litigation holds, soonest review first")
 def list_holds(
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-    lifted: Annotated[bool, Query(description="Lifted holds too")] = False,
+    ctx: UseCaseDep, lifted: Annotated[bool, Query(description="Lifted holds too")] = False
 ) -> list[HoldOut]:
-    views = service.list_holds(
-        container.uow(read_only=True), container.clock, register, actor, include_lifted=lifted
-    )
+    views = service.list_holds(ctx, include_lifted=lifted)
     # a customer sees that we hold its caller, never which of our staff did
-    return [HoldOut.of(view, actor.tenant_id is not None) for view in views]
+    return [HoldOut.of(view, ctx.actor.tenant_id is not None) for view in views]
 
 
 @router.get("/{hold_id}", summary="A litigation hold with its reason (audited)")
-def show(
-    hold_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> HoldDetailOut:
-    view, reason = service.read_hold(
-        container.uow(), container.vault(), container.clock, register, actor, hold_id
-    )
+def show(hold_id: UUID, ctx: UseCaseDep) -> HoldDetailOut:
+    view, reason = service.read_hold(ctx, hold_id)
     return HoldDetailOut(**HoldOut.of(view).model_dump(), reason=reason)
 
 
 @router.put("/{hold_id}/review", summary="Record a review: the hold stands until the next")
-def review(
-    hold_id: UUID, body: ReviewIn, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> HoldOut:
-    hold = service.review_hold(
-        container.uow(), container.clock, register, actor, hold_id, body.review_on
-    )
-    return HoldOut.of(_view(container, hold))
+def review(hold_id: UUID, body: ReviewIn, container: ContainerDep, ctx: UseCaseDep) -> HoldOut:
+    return HoldOut.of(_view(container, service.review_hold(ctx, hold_id, body.review_on)))
 
 
 @router.post("/{hold_id}/lift", summary="Lift a litigation hold")
-def lift(hold_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep) -> HoldOut:
+def lift(hold_id: UUID, container: ContainerDep, ctx: UseCaseDep) -> HoldOut:
     """The subject may be erased again; audited."""
-    hold = service.lift_hold(container.uow(), container.clock, register, actor, hold_id)
-    return HoldOut.of(_view(container, hold))
+    return HoldOut.of(_view(container, service.lift_hold(ctx, hold_id)))

@@ -25,6 +25,7 @@ from dataward.domain.permissions import SUBJECT_OUT_OF_SCOPE
 from dataward.domain.processing.gate import Gate
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 
 EXIT_INVALID = 2
 EXIT_NOT_FOUND = 3
@@ -102,6 +103,11 @@ def cli_actor(wired: Container) -> Actor:
     settings = wired.settings
     actor_id = settings.actor or f"cli:{getpass.getuser()}"
     return Actor(id=actor_id, role=settings.actor_role, tenant_id=settings.actor_tenant)
+
+
+def use_case(wired: Container) -> UseCase:
+    """What a use case reaches outside itself, for the command line's actor."""
+    return wired.use_case(cli_actor(wired), active_register(wired))
 
 
 def write_output(text: str, output: Path | None, *, public: bool = False) -> None:

@@ -9,12 +9,7 @@ from uuid import UUID
 import typer
 
 from dataward.domain.processing.litigation_holds import MAX_REASON, HoldGround
-from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
-    container,
-    fail_on_dataward_error,
-)
+from dataward.entrypoints.cli.common import container, fail_on_dataward_error, use_case
 from dataward.entrypoints.cli.params import choice, day, uuid
 
 if TYPE_CHECKING:
@@ -64,14 +59,7 @@ def place(
     from dataward.services.processing.holds import PlaceHold, place_hold
 
     with fail_on_dataward_error(), container() as wired:
-        hold = place_hold(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            PlaceHold(subject_id=subject, ground=ground, review_on=review, reason=reason),
-        )
+        hold = place_hold(use_case(wired), PlaceHold(subject, ground, review, reason))
     typer.echo(str(hold.id))
 
 
@@ -81,14 +69,7 @@ def review(hold_id: HoldArg, next_review: Annotated[date, _review_date("--next")
     from dataward.services.processing.holds import review_hold
 
     with fail_on_dataward_error(), container() as wired:
-        hold = review_hold(
-            wired.uow(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            hold_id,
-            next_review,
-        )
+        hold = review_hold(use_case(wired), hold_id, next_review)
     typer.echo(f"hold {hold.id}: next review {hold.review_on}")
 
 
@@ -98,9 +79,7 @@ def lift(hold_id: HoldArg) -> None:
     from dataward.services.processing.holds import lift_hold
 
     with fail_on_dataward_error(), container() as wired:
-        hold = lift_hold(
-            wired.uow(), wired.clock, active_register(wired), cli_actor(wired), hold_id
-        )
+        hold = lift_hold(use_case(wired), hold_id)
     typer.echo(f"hold {hold.id} lifted")
 
 
@@ -113,13 +92,7 @@ def list_(
     from dataward.services.processing.holds import list_holds
 
     with fail_on_dataward_error(), container() as wired:
-        views = list_holds(
-            wired.uow(read_only=True),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            include_lifted=lifted,
-        )
+        views = list_holds(use_case(wired), include_lifted=lifted)
     for view in views:
         typer.echo(_line(view))
     overdue = sum(1 for v in views if v.flag is not None)
@@ -132,14 +105,7 @@ def show(hold_id: HoldArg) -> None:
     from dataward.services.processing.holds import read_hold
 
     with fail_on_dataward_error(), container() as wired:
-        view, reason = read_hold(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            hold_id,
-        )
+        view, reason = read_hold(use_case(wired), hold_id)
     typer.echo(_line(view))
     typer.echo(f"placed {view.hold.placed_at:%Y-%m-%d %H:%M} UTC by {view.hold.placed_by}")
     if view.hold.tenant_id is not None:  # whose to lift: ours, or the customer's (controller)

@@ -19,7 +19,6 @@ from datetime import date
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NoSuchSubject, NotFound
 from dataward.domain.permissions import require
 from dataward.domain.processing.litigation_holds import (
@@ -39,7 +38,8 @@ from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import record
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
 from dataward.services.processing.lookup import within_reach
 
 
@@ -59,11 +59,9 @@ class HoldView:
     flag: HoldFlag | None
 
 
-def place_hold(
-    uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor,
-    command: PlaceHold,
-) -> LitigationHold:  # fmt: skip
+def place_hold(ctx: UseCase, command: PlaceHold) -> LitigationHold:
     """Keep the subject from erasure until the hold is lifted; its reason sealed."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     ground = parse_ground(command.ground)
     reason = check_reason(command.reason)
     now = clock.now()
@@ -75,21 +73,25 @@ def place_hold(
             raise HoldRefused("the subject was erased: there is nothing left to hold")
         ours = held_by(actor.tenant_id, subject.tenant_id, ground)
         hold = LitigationHold(
-            id=uuid.uuid4(), subject_id=subject.id, tenant_id=subject.tenant_id, ground=ground,
-            review_on=command.review_on, placed_at=now, placed_by=actor.id,
-            reason=vault.seal(str(subject.id), reason), ours=ours,
-        )  # fmt: skip
+            id=uuid.uuid4(),
+            subject_id=subject.id,
+            tenant_id=subject.tenant_id,
+            ground=ground,
+            review_on=command.review_on,
+            placed_at=now,
+            placed_by=actor.id,
+            reason=vault.seal(str(subject.id), reason),
+            ours=ours,
+        )
         uow.litigation_holds.add(hold)
-        _audit(uow, clock, actor, AuditAction.HOLD_PLACED, hold)
+        _audit(ctx, AuditAction.HOLD_PLACED, hold)
         uow.commit()
     return hold
 
 
-def review_hold(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, hold_id: UUID | str,
-    next_review: date,
-) -> LitigationHold:  # fmt: skip
+def review_hold(ctx: UseCase, hold_id: UUID | str, next_review: date) -> LitigationHold:
     """The hold was reviewed and stands: its next review date."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     check_review(next_review, uk_date(clock.now()))
     with uow:
         hold = _reachable_hold(uow, register, actor, hold_id)
@@ -99,34 +101,31 @@ def review_hold(
         uow.litigation_holds.set_review(hold.id, next_review)
         updated = uow.litigation_holds.get(hold.id)
         assert updated is not None  # noqa: S101 - read back in the same transaction
-        _audit(uow, clock, actor, AuditAction.HOLD_REVIEWED, updated, review_before=hold.review_on)
+        _audit(ctx, AuditAction.HOLD_REVIEWED, updated, hold.review_on)
         uow.commit()
     return updated
 
 
-def lift_hold(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, hold_id: UUID | str
-) -> LitigationHold:
+def lift_hold(ctx: UseCase, hold_id: UUID | str) -> LitigationHold:
     """The hold is no longer needed: the subject may be erased again."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     now = clock.now()
     with uow:
         hold = _reachable_hold(uow, register, actor, hold_id)
         check_lifter(actor.tenant_id, hold)
         if not uow.litigation_holds.lift(hold.id, at=now, by=actor.id):
             raise HoldRefused("the hold was lifted already")
-        _audit(uow, clock, actor, AuditAction.HOLD_LIFTED, hold)
+        _audit(ctx, AuditAction.HOLD_LIFTED, hold)
         updated = uow.litigation_holds.get(hold.id)
         uow.commit()
     assert updated is not None  # noqa: S101 - read back in the same transaction
     return updated
 
 
-def list_holds(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, *,
-    include_lifted: bool = False,
-) -> list[HoldView]:  # fmt: skip
+def list_holds(ctx: UseCase, *, include_lifted: bool = False) -> list[HoldView]:
     """The holds within the role's reach, soonest review first, each flagged once its review
     date has come."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     require(register, actor, StaffAction.MANAGE_HOLDS)
     today = uk_date(clock.now())
     with uow:
@@ -136,13 +135,11 @@ def list_holds(
     return [HoldView(hold, hold.flag(today)) for hold in holds]
 
 
-def read_hold(
-    uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor,
-    hold_id: UUID | str,
-) -> tuple[HoldView, str | None]:  # fmt: skip
+def read_hold(ctx: UseCase, hold_id: UUID | str) -> tuple[HoldView, str | None]:
     """The hold and its reason, opened (audited); None once the subject's key is gone. The
     reason of a hold we keep on a tenant's caller as the law requires of us is ours: its
     tenant sees the hold in the list, never why."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     with uow:
         hold = _reachable_hold(uow, register, actor, hold_id)
         if hold.ours and actor.tenant_id is not None:
@@ -150,9 +147,13 @@ def read_hold(
                 "this hold is kept as the law requires of us: its reason is not the customer's"
             )
         record(
-            uow, clock, actor, AuditAction.HOLD_READ, subject_ref=hold.subject_id,
+            uow,
+            clock,
+            actor,
+            AuditAction.HOLD_READ,
+            subject_ref=hold.subject_id,
             details={"hold": str(hold.id)},
-        )  # fmt: skip
+        )
         uow.commit()
     key = str(hold.subject_id)
     reason = vault.open(key, hold.reason) if vault.has_key(key) else None
@@ -196,12 +197,13 @@ def _tenants_in_reach(register: Register, actor: Actor) -> Sequence[str | None] 
 
 
 def _audit(
-    uow: UnitOfWork, clock: Clock, actor: Actor, action: AuditAction, hold: LitigationHold,
-    *, review_before: date | None = None,
-) -> None:  # fmt: skip
+    ctx: UseCase, action: AuditAction, hold: LitigationHold, review_before: date | None = None
+) -> None:
     details: dict[str, str] = {
-        "hold": str(hold.id), "ground": hold.ground.value, "review_on": hold.review_on.isoformat(),
-    }  # fmt: skip
+        "hold": str(hold.id),
+        "ground": hold.ground.value,
+        "review_on": hold.review_on.isoformat(),
+    }
     if review_before is not None:
         details["review_before"] = review_before.isoformat()
-    record(uow, clock, actor, action, subject_ref=hold.subject_id, details=details)
+    record(ctx.uow, ctx.clock, ctx.actor, action, subject_ref=hold.subject_id, details=details)
