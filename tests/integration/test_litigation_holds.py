@@ -204,9 +204,10 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
         NewSubject(kind="end_user", identifiers=list(values.items())),
     )  # fmt: skip
     record_relationship(
-        world.uow(), world.clock, world.register, DCO, subject.id,
+        world.use_case(DCO),
+        subject.id,
         RelationshipDates(ended=date(2026, 3, 31), last_transaction=date(2026, 3, 15)),
-    )  # fmt: skip
+    )
     claim = _place(world, subject.id)
     world.clock.advance(timedelta(minutes=1))  # the holds are listed oldest first
     enquiry = place_hold(
@@ -276,9 +277,10 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
     with world.uow() as uow:  # nothing erased while the tax hold cannot be dated
         assert len(list(uow.subjects.identifiers_of(subject.id))) == 2
     record_relationship(
-        world.uow(), world.clock, world.register, DCO, subject.id,
+        world.use_case(DCO),
+        subject.id,
         RelationshipDates(ended=date(2026, 3, 31), last_transaction=date(2026, 3, 15)),
-    )  # fmt: skip
+    )
     swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
     assert (swept.finished, swept.waiting) == ([str(subject.id)], [])
 

@@ -42,9 +42,10 @@ def _record(
     world: World, subject_id: UUID, ended: date, last: date | None = None, *, actor: Actor = DCO
 ) -> Subject:
     return record_relationship(
-        world.uow(), world.clock, world.register, actor,
-        subject_id, RelationshipDates(ended=ended, last_transaction=last),
-    )  # fmt: skip
+        world.use_case(actor),
+        subject_id,
+        RelationshipDates(ended=ended, last_transaction=last),
+    )
 
 
 def test_the_dates_are_recorded_for_an_existing_subject_and_audited(
@@ -52,17 +53,19 @@ def test_the_dates_are_recorded_for_an_existing_subject_and_audited(
 ) -> None:
     subject_id, values = _customer(world, fake)
     subject = record_relationship(
-        world.uow(), world.clock, world.register, DCO, subject_id,
+        world.use_case(DCO),
+        subject_id,
         RelationshipDates(ended=date(2026, 10, 31), last_transaction=date(2026, 9, 30)),
-    )  # fmt: skip
+    )
     assert (subject.relationship_end, subject.last_transaction) == (
         date(2026, 10, 31), date(2026, 9, 30),
     )  # fmt: skip
     # corrected later, the last transaction kept when not given again
     subject = record_relationship(
-        world.uow(), world.clock, world.register, DCO, subject_id,
+        world.use_case(DCO),
+        subject_id,
         RelationshipDates(ended=date(2026, 11, 2)),
-    )  # fmt: skip
+    )
     assert (subject.relationship_end, subject.last_transaction) == (
         date(2026, 11, 2), date(2026, 9, 30),
     )  # fmt: skip

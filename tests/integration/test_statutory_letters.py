@@ -352,9 +352,10 @@ def test_a_portability_that_leaves_data_out_says_each_item_and_why(
 def _recorded(world: World, register: Register, subject_id: UUID) -> None:
     """As `dataward subjects relationship ID --ended 2026-03-31 --last-transaction 2026-03-15`."""
     record_relationship(
-        world.uow(), world.clock, register, DCO, subject_id,
+        world.use_case(DCO, register),
+        subject_id,
         RelationshipDates(ended=date(2026, 3, 31), last_transaction=date(2026, 3, 15)),
-    )  # fmt: skip
+    )
 
 
 # 7 years from the relationship's end (31 March 2026) is 31 March 2033; 6 years from the end of

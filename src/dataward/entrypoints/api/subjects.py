@@ -23,6 +23,7 @@ from dataward.entrypoints.api.deps import (
     ContainerDep,
     GateDep,
     RegisterDep,
+    UseCaseDep,
     get_visible_subject,
 )
 from dataward.entrypoints.api.fields import Day, RegisterKey
@@ -218,26 +219,14 @@ def show(
     summary="Record when the customer relationship ended, and the last transaction",
     dependencies=[Depends(get_visible_subject)],
 )
-def record_relationship(
-    subject_id: UUID,
-    body: RelationshipIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> SubjectOut:
+def record_relationship(subject_id: UUID, body: RelationshipIn, ctx: UseCaseDep) -> SubjectOut:
     """Neither date after today (UK), the last transaction not after the end, the end not
     before the relationship began; a tenant's caller has none (422). The dates decide how long
     records are kept from erasure: needs manage_holds (the DCO) within the role's tenant scope
     (403 otherwise, register_subjects is not enough); audited with the dates before and
     after."""
-    subject = relationship.record_relationship(
-        container.uow(),
-        container.clock,
-        register,
-        actor,
-        subject_id,
-        relationship.RelationshipDates(ended=body.ended, last_transaction=body.last_transaction),
-    )
+    dates = relationship.RelationshipDates(ended=body.ended, last_transaction=body.last_transaction)
+    subject = relationship.record_relationship(ctx, subject_id, dates)
     return SubjectOut.of(subject)
 
 

@@ -14,6 +14,7 @@ from dataward.entrypoints.cli.common import (
     cli_actor,
     container,
     fail_on_dataward_error,
+    use_case,
 )
 from dataward.entrypoints.cli.params import choice, day, uuid
 
@@ -111,14 +112,8 @@ def relationship(
     from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 
     with fail_on_dataward_error(), container() as wired:
-        subject = record_relationship(
-            wired.uow(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            subject_id,
-            RelationshipDates(ended=ended, last_transaction=last_transaction),
-        )
+        dates = RelationshipDates(ended=ended, last_transaction=last_transaction)
+        subject = record_relationship(use_case(wired), subject_id, dates)
     last = subject.last_transaction.isoformat() if subject.last_transaction else "-"
     typer.echo(
         f"{subject.id}\trelationship ended {subject.relationship_end}\tlast transaction {last}"

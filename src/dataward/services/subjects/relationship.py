@@ -23,14 +23,13 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import check_day
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NoSuchSubject, OutOfRange
 from dataward.domain.permissions import require
-from dataward.domain.register.model import Register, Role, StaffAction
+from dataward.domain.register.model import Role, StaffAction
 from dataward.domain.requests.workflow import uk_date
-from dataward.domain.subjects import Actor, Subject
+from dataward.domain.subjects import Subject
 from dataward.services.audit import record
-from dataward.services.ports import UnitOfWork
+from dataward.services.context import UseCase
 from dataward.services.processing.lookup import within_reach
 from dataward.services.subjects.registry import SubjectRefused
 
@@ -43,16 +42,10 @@ class RelationshipDates:
     """The day of the last transaction; None keeps the one recorded before (if any)."""
 
 
-def record_relationship(
-    uow: UnitOfWork,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    subject_id: UUID | str,
-    dates: RelationshipDates,
-) -> Subject:
+def record_relationship(ctx: UseCase, subject_id: UUID | str, dates: RelationshipDates) -> Subject:
     """Record when the subject's relationship with us ended (and its last transaction); the
     subject as it now stands. An unknown subject and one outside the role's reach are alike."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     check_day("ended", dates.ended)
     check_day("last_transaction", dates.last_transaction)
     now = clock.now()
@@ -71,15 +64,19 @@ def record_relationship(
         last = dates.last_transaction or subject.last_transaction
         _check_order(subject, dates.ended, last, today)
         uow.subjects.set_relationship(subject.id, ended=dates.ended, last_transaction=last)
+        before = {
+            "ended_before": _iso(subject.relationship_end),
+            "last_transaction_before": _iso(subject.last_transaction),
+        }
+        details = {"ended": dates.ended.isoformat(), "last_transaction": _iso(last), **before}
         record(
-            uow, clock, actor, AuditAction.RELATIONSHIP_RECORDED, subject_ref=subject.id,
-            details={
-                "ended": dates.ended.isoformat(),
-                "last_transaction": last.isoformat() if last else "",
-                "ended_before": _iso(subject.relationship_end),
-                "last_transaction_before": _iso(subject.last_transaction),
-            },
-        )  # fmt: skip
+            uow,
+            clock,
+            actor,
+            AuditAction.RELATIONSHIP_RECORDED,
+            subject_ref=subject.id,
+            details=details,
+        )
         updated = uow.subjects.get(subject.id)
         uow.commit()
     assert updated is not None  # noqa: S101 - read back in the same transaction
