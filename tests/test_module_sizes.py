@@ -16,7 +16,6 @@ OVER = {
     "domain/requests/workflow.py": 538,
     "services/ports.py": 447,
     "services/rights/requests.py": 474,
-    "services/rights/erasure.py": 625,
 }
 
 

@@ -44,7 +44,8 @@ from dataward.services.processing.holds import (
     read_hold,
     review_hold,
 )
-from dataward.services.rights.erasure import finish_held_erasures, fulfil_erasure
+from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.requests import NewRequest, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
 from dataward.services.subjects.relationship import RelationshipDates, record_relationship

@@ -21,7 +21,8 @@ from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import authorize
 from dataward.services.register.recipients import recipients_to_tell
-from dataward.services.rights.erasure import finish_held_erasures, fulfil_erasure
+from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.requests import NewRequest, request_timeline
 from dataward.services.subjects.registry import (
     NewSubject,

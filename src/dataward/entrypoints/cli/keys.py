@@ -77,7 +77,7 @@ def sweep() -> None:
     from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
     from dataward.services.processing.erased_numbers import expire_erased_numbers
     from dataward.services.processing.erasure import finish_erasures
-    from dataward.services.rights.erasure import finish_held_erasures
+    from dataward.services.rights.erasure_holds import finish_held_erasures
 
     with fail_on_dataward_error(), container() as wired:
         register, actor = active_register(wired), cli_actor(wired)
