@@ -9,8 +9,8 @@ erasure is partial: the other identifiers and every store's references (consents
 restrictions, calls, ...) go now, the kept identifiers and the subject's key stay, and the
 date the hold ends is recorded in `erasure_holds` (or, when an event it needs is unknown, which
 one). Until then the gate lets the subject serve only the hold's purposes and storage.
-`finish_held_erasures` shreds each subject whose hold has ended and no litigation hold keeps;
-run it with the key sweep.
+`erasure_holds.finish_held_erasures` shreds each subject whose hold has ended and no litigation
+hold keeps; run it with the key sweep.
 
 A litigation hold keeps the subject whole (Art. 17(3)(b) or (e)): the request is answered at
 once, partially, nothing erased, its letter stating each hold's ground and next review; the
