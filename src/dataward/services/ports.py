@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -11,12 +10,14 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry
 from dataward.domain.clock import Clock
-from dataward.domain.processing.consent import ConsentEvent
-from dataward.domain.processing.restrictions import Objection, Restriction
-from dataward.domain.requests.workflow import RightsRequest, Transition
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
 from dataward.services.calls.ports import CallRepository, NewIngest, Parser, RollupRepository
+from dataward.services.processing.consent_ports import (
+    ConsentRepository,
+    ObjectionRepository,
+    RestrictionRepository,
+)
 from dataward.services.processing.erasure_ports import (
     ErasedNumberRepository,
     HoldRepository,
@@ -26,7 +27,9 @@ from dataward.services.processing.erasure_ports import (
     SuppressionRepository,
 )
 from dataward.services.quarantine.ports import NewQuarantineLine, QuarantineRepository
+from dataward.services.register.ports import RegisterRepository, StoredRegister
 from dataward.services.rights.download_ports import DownloadRepository
+from dataward.services.rights.request_ports import Mailer, RequestRepository
 
 __all__ = [
     "AuditLog",
@@ -48,39 +51,6 @@ __all__ = [
     "UnitOfWork",
     "Vault",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRegister:
-    id: int
-    version: str
-    last_updated: date
-    sha256: str
-    source: str
-    document: str
-    loaded_at: datetime
-    active: bool
-
-
-class RegisterRepository(Protocol):
-    def add(
-        self,
-        *,
-        version: str,
-        last_updated: date,
-        sha256: str,
-        source: str,
-        document: str,
-        loaded_at: datetime,
-    ) -> StoredRegister: ...
-
-    def by_sha256(self, sha256: str) -> StoredRegister | None: ...
-
-    def active(self) -> StoredRegister | None: ...
-
-    def activate(self, register_id: int) -> None: ...
-
-    def history(self) -> Sequence[StoredRegister]: ...
 
 
 class StoredIdentifierLike(Protocol):
@@ -134,40 +104,6 @@ class SubjectRepository(Protocol):
     def erase(
         self, subject: Subject, *, at: datetime, reason: str, request_ref: str | None
     ) -> dict[str, int]: ...
-
-
-class ConsentRepository(Protocol):
-    """The consent ledger: append and read, never change."""
-
-    def add(self, event: ConsentEvent) -> int:
-        """Append one event; returns its sequence number in the ledger."""
-        ...
-
-    def events_for(self, subject_id: UUID | str) -> Sequence[ConsentEvent]: ...
-
-
-class RestrictionRepository(Protocol):
-    def add(self, restriction: Restriction) -> None: ...
-
-    def get(self, restriction_id: UUID | str) -> Restriction | None: ...
-
-    def for_subject(self, subject_id: UUID | str) -> Sequence[Restriction]: ...
-
-    def record_lift(self, lifted: Restriction) -> bool:
-        """Store the lift; False when it was lifted meanwhile (or does not exist)."""
-        ...
-
-
-class ObjectionRepository(Protocol):
-    def add(self, objection: Objection) -> None: ...
-
-    def get(self, objection_id: UUID | str) -> Objection | None: ...
-
-    def for_subject(self, subject_id: UUID | str) -> Sequence[Objection]: ...
-
-    def record_decision(self, decided: Objection) -> bool:
-        """Store the decision; False when it was decided meanwhile (or does not exist)."""
-        ...
 
 
 class Vault(Protocol):
@@ -242,12 +178,6 @@ class StaffRepository(Protocol):
     def all(self) -> Sequence[StaffTokenLike]: ...
 
 
-class Mailer(Protocol):
-    """Sends one e-mail; raises on failure (the outbox retries)."""
-
-    def send(self, to: str, subject: str, body: str) -> None: ...
-
-
 class TextSink(Protocol):
     def write(self, text: str, /) -> object: ...
 
@@ -280,95 +210,6 @@ class TenantRepository(Protocol):
     def get(self, tenant_id: str) -> Tenant | None: ...
 
     def all(self) -> Sequence[Tenant]: ...
-
-
-class RequestRepository(Protocol):
-    """Rights requests, their pauses and their timelines."""
-
-    def add(
-        self,
-        request: RightsRequest,
-        *,
-        due: date,
-        created: Transition,
-        contact: bytes | None = None,
-        flag: str | None = None,
-    ) -> None: ...
-
-    def add_instruction(
-        self,
-        request_id: UUID | str,
-        *,
-        tenant_id: str,
-        kind: str,
-        actor: str,
-        at: datetime,
-        outcome: dict[str, Any],
-    ) -> None: ...
-
-    def instructions_of(
-        self, request_id: UUID | str
-    ) -> Sequence[tuple[str, str, datetime, dict[str, Any]]]: ...
-
-    def set_outcome(self, request_id: UUID | str, outcome: Mapping[str, Any]) -> None: ...
-
-    def outcome_of(self, request_id: UUID | str) -> dict[str, Any] | None: ...
-
-    def flag_of(self, request_id: UUID | str) -> str | None: ...
-
-    def add_flags(self, request_id: UUID | str, flags: Sequence[str]) -> None:
-        """More reasons for the DCO to look, after those already recorded."""
-        ...
-
-    def set_complaint_outcome(self, request_id: UUID | str, sealed: bytes) -> None: ...
-
-    def complaint_outcome(self, request_id: UUID | str) -> bytes | None:
-        """A complaint's outcome, sealed under the request's key; None until completed."""
-        ...
-
-    def contact(self, request_id: UUID | str) -> bytes | None: ...
-
-    def queue_letter(
-        self, request_id: UUID | str, letter: str, at: datetime, payload: bytes | None = None
-    ) -> None: ...
-
-    def letters_due(
-        self, at: datetime, limit: int
-    ) -> Sequence[tuple[int, str, str, int, bytes | None]]: ...
-
-    def set_code(
-        self, request_id: UUID | str, code_hash: bytes, *, at: datetime, expires_at: datetime
-    ) -> None: ...
-
-    def code(
-        self, request_id: UUID | str
-    ) -> tuple[bytes, datetime, int, datetime | None] | None: ...
-
-    def code_attempted(self, request_id: UUID | str, *, used_at: datetime | None) -> None: ...
-
-    def letter_sent(self, letter_id: int, at: datetime) -> None: ...
-
-    def letter_failed(self, letter_id: int, *, retry_at: datetime, error: str) -> None: ...
-
-    def letters_of(
-        self, request_id: UUID | str
-    ) -> Sequence[tuple[str, datetime, datetime | None]]: ...
-
-    def get(self, request_id: UUID | str) -> tuple[RightsRequest, int, date] | None:
-        """The request, its version (optimistic lock) and its stored due date."""
-        ...
-
-    def save(self, request: RightsRequest, *, version: int, due: date, change: Transition) -> bool:
-        """Store over `version`; False (nothing stored) when another change came first."""
-        ...
-
-    def timeline(self, request_id: UUID | str) -> Sequence[Transition]: ...
-
-    def queue(
-        self, *, tenant_id: str | None = None, include_closed: bool = False
-    ) -> Sequence[tuple[RightsRequest, date, str | None]]: ...
-
-    def for_subject(self, subject_id: UUID | str) -> Sequence[RightsRequest]: ...
 
 
 class UnitOfWork(Protocol):
