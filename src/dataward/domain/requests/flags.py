@@ -12,10 +12,10 @@ requester wrote), kept with the request and shown in the queue and the timeline:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Final
 
-from dataward.domain.calendar import HolidayCalendar, is_working_day
+from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.requests.deadlines import working_days_after
 from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestType,
@@ -53,7 +53,7 @@ def transition_flags(
     if change.days_late:
         flags.append(f"{change.event.value} {_days(change.days_late)} late")
     today = uk_date(change.at)
-    if change.event is RequestEvent.ASK_IDENTITY and today > _working_days_after(
+    if change.event is RequestEvent.ASK_IDENTITY and today > working_days_after(
         before.received, identity_within, holidays
     ):
         flags.append(
@@ -78,12 +78,3 @@ def late_acknowledgement(request: RightsRequest) -> str | None:
 
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
-
-
-def _working_days_after(day: date, days: int, holidays: HolidayCalendar) -> date:
-    """The `days`-th working day after `day` (`day` itself for none)."""
-    while days > 0:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays):
-            days -= 1
-    return day

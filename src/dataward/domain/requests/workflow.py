@@ -30,28 +30,38 @@ days (30 at most); once acknowledged, its outcome has a target of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from dataclasses import replace
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Final
-from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from dataward.domain.bounds import check_printable
 from dataward.domain.calendar import (
     HolidayCalendar,
     Regime,
-    clock_start,
-    due_date,
-    extended_due_date,
-    is_working_day,
     may_extend,
-    next_working_day_on_or_after,
-    pause_days,
-    regime_for,
+)
+from dataward.domain.requests.deadlines import (
+    DueFor,
+    Urgency,
+    clock_started,
+    deadline,
+    due_for,
+    response_due,
+    urgency,
 )
 from dataward.domain.requests.fees import check_fee_ground
+from dataward.domain.requests.model import (
+    COMPLAINT_ACKNOWLEDGEMENT_DAYS,
+    COMPLAINT_INVESTIGATION_DAYS,
+    FORWARD_WITHIN_WORKING_DAYS,
+    TERMINAL,
+    UK,
+    Pause,
+    RightsRequest,
+    Transition,
+    uk_date,
+)
 from dataward.domain.requests.terms import (
     AuthorityProof,
     FeeGround,
@@ -65,13 +75,18 @@ from dataward.domain.requests.terms import (
 )
 
 __all__ = [
+    "COMPLAINT_ACKNOWLEDGEMENT_DAYS",
+    "COMPLAINT_INVESTIGATION_DAYS",
+    "FORWARD_WITHIN_WORKING_DAYS",
     "LETTER_FOR",
     "TERMINAL",
     "TRANSITIONS",
+    "UK",
     "AuthorityProof",
     "DueFor",
     "FeeGround",
     "Ground",
+    "Pause",
     "RefusalGround",
     "RequestEvent",
     "RequestRefused",
@@ -86,6 +101,7 @@ __all__ = [
     "receive",
     "response_due",
     "transition",
+    "uk_date",
     "urgency",
 ]
 
@@ -118,110 +134,10 @@ TRANSITIONS: Final = MappingProxyType(
 )
 """(state, event) -> the state it leads to. A pair not here is refused."""
 
-TERMINAL: Final = frozenset(
-    {S.COMPLETED, S.PARTIALLY_COMPLETED, S.REFUSED, S.WITHDRAWN, S.FORWARDED_TO_CONTROLLER}
-)
 
 COMPLAINT_EVENTS: Final = frozenset({E.START, E.COMPLETE, E.WITHDRAW, E.ASK_IDENTITY,
                                      E.IDENTITY_VERIFIED, E.AUTHORITY_RECEIVED})  # fmt: skip
 """A complaint is acknowledged and answered; no fee, clarification, extension or refusal."""
-
-
-FORWARD_WITHIN_WORKING_DAYS: Final = 2
-"""A request about a tenant's call data goes to its controller within two working days,
-unless the processing agreement says otherwise (`RightsRequest.forward_within`)."""
-
-COMPLAINT_ACKNOWLEDGEMENT_DAYS: Final = 30
-"""DUAA s.103 (from 19 June 2026): a complaint is acknowledged within 30 days of receipt, at
-most; the register may promise fewer."""
-COMPLAINT_INVESTIGATION_DAYS: Final = 56
-"""The target for a complaint's outcome unless the register sets one: eight weeks from
-receipt, the day of receipt the first (DUAA s.103 asks for it "without undue delay")."""
-
-
-@dataclass(frozen=True, slots=True)
-class Pause:
-    """A clarification asked (Art. 12A(5)): from the question sent to the answer received."""
-
-    asked: date
-    answered: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RightsRequest:
-    id: UUID
-    type: RequestType
-    state: RequestState
-    received: date
-    channel: str
-    """How it came: api, portal, email, post, phone, in_person."""
-    tenant_id: str | None = None
-    """Set when the request is about a tenant's call data: we are its processor."""
-    subject_id: UUID | None = None
-    identity_received: date | None = None
-    authority_received: date | None = None
-    fee_paid: date | None = None
-    fee_ground: FeeGround | None = None
-    pauses: tuple[Pause, ...] = ()
-    extension_notice: date | None = None
-    refusal_ground: RefusalGround | None = None
-    updated_at: datetime | None = None
-    representative: bool = False
-    """Made by someone acting for the subject: nothing starts before their authority is
-    proved (`authority_received`), and the clock runs from that proof."""
-    scope: str | None = None
-    """What exactly is asked, where the right needs it: a restriction's ground (Art. 18(1)),
-    an objection's target (`direct_marketing`, or `legitimate_interests:<purpose>`)."""
-    forward_within: int = FORWARD_WITHIN_WORKING_DAYS
-    """Working days to forward a request about a tenant's call data to its controller (the
-    processing agreement's figure, fixed when the request is received)."""
-    fee_pence: int | None = None
-    """The fee asked with `fee_ground`, in whole pence (`domain.requests.fees`)."""
-    fixed_due: date | None = None
-    """The due date as it stood when the request was already late and something was asked
-    of the requester (identity, a fee, a clarification), or a proof of authority nobody had
-    asked for came: nothing it waits for afterwards moves the date on."""
-    days_late: int | None = None
-    """Refused or completed after its due date: by how many calendar days."""
-    acknowledged: date | None = None
-    """A complaint's acknowledgement: the day its letter was queued, or the day staff
-    started to investigate it (having acknowledged it by the route it came)."""
-    by_controller: bool = False
-    """About a tenant's call data and recorded by the tenant's own administrator: already with
-    its controller, who answers it, so it is due to be answered, not forwarded."""
-    acknowledge_within: int = COMPLAINT_ACKNOWLEDGEMENT_DAYS
-    """A complaint: days from receipt, the day of receipt the first, to acknowledge it by (the
-    register's figure, fixed when it is received; DUAA s.103 allows 30 at most)."""
-    investigate_within: int = COMPLAINT_INVESTIGATION_DAYS
-    """A complaint: days from receipt to the target for its outcome (the register's figure,
-    fixed when it is received)."""
-
-    @property
-    def closed(self) -> bool:
-        return self.state in TERMINAL
-
-    @property
-    def regime(self) -> Regime:
-        return regime_for(self.received)
-
-    @property
-    def paused_days(self) -> int:
-        return sum(pause_days(p.asked, p.answered) for p in self.pauses if p.answered)
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """One recorded change of state: the event, from and to, when, by whom, and why."""
-
-    request_id: UUID
-    event: RequestEvent
-    from_state: RequestState
-    to_state: RequestState
-    at: datetime
-    actor: str
-    reason: str | None = None
-    days_late: int | None = None
-    """A refusal or completion after the due date: by how many calendar days."""
 
 
 def receive(request: RightsRequest, *, at: datetime, actor: str) -> Transition:
@@ -231,18 +147,6 @@ def receive(request: RightsRequest, *, at: datetime, actor: str) -> Transition:
     if at.tzinfo is None:
         raise ValueError("receive needs an aware time from the clock")
     return Transition(request.id, E.RECEIVE, S.RECEIVED, S.RECEIVED, at, actor)
-
-
-UK: Final = ZoneInfo("Europe/London")
-"""Whose calendar days the law counts: a time from the clock (UTC) is a UK date first."""
-
-
-def uk_date(at: datetime) -> date:
-    """The UK calendar date of an instant from the clock: "today" for a request. Never
-    `at.date()`, the UTC date, which is a day behind from 23:00 to midnight in summer."""
-    if at.tzinfo is None:
-        raise ValueError("uk_date needs an aware time from the clock")
-    return at.astimezone(UK).date()
 
 
 MAX_REASON = 500
@@ -384,7 +288,7 @@ def _apply(
             "5 February 2026 (Art. 12A(5))"
         )
     if event is E.EXTEND and not may_extend(
-        _start(request), day, holidays=holidays, paused_days=request.paused_days
+        clock_started(request), day, holidays=holidays, paused_days=request.paused_days
     ):
         raise RequestRefused(
             "an extension must be notified within the first month (Art. 12(3)); that month "
@@ -427,26 +331,9 @@ def _late_and_fee_rules(
         )
 
 
-def _working_days_after(day: date, days: int, holidays: HolidayCalendar) -> date:
-    while days:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays):
-            days -= 1
-    return day
-
-
 def _answered(pauses: tuple[Pause, ...], day: date) -> tuple[Pause, ...]:
     *done, last = pauses
     return (*done, Pause(last.asked, day))
-
-
-def _start(request: RightsRequest) -> date:
-    return clock_start(
-        request.received,
-        identity_received=request.identity_received,
-        authority_received=request.authority_received,
-        fee_paid=request.fee_paid,
-    )
 
 
 LETTER_FOR: Final = MappingProxyType(
@@ -463,76 +350,3 @@ LETTER_FOR: Final = MappingProxyType(
     }
 )
 """The letter the requester is sent when an event happens (none for the others)."""
-
-
-def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
-    """When the request is due: its answer's date (`response_due`). A complaint is due to be
-    acknowledged within its days (the register's, 30 at most), the day of receipt the first,
-    and once acknowledged its
-    outcome is due by its target; a request about a tenant's call data, still with us (not
-    one its administrator recorded: that one is with its controller, to answer), is
-    due to be forwarded within two working days (docs/legal-rules.md A9: we are the processor, the
-    tenant answers)."""
-    if request.type is RequestType.COMPLAINT:
-        if request.acknowledged is None:
-            return request.received + timedelta(days=request.acknowledge_within - 1)
-        target = request.received + timedelta(days=request.investigate_within - 1)
-        return next_working_day_on_or_after(target, holidays)
-    if _to_forward(request):
-        return _working_days_after(request.received, request.forward_within, holidays)
-    return response_due(request, holidays)
-
-
-class DueFor(StrEnum):
-    """What a request's due date is the date of."""
-
-    ANSWER = "answer"
-    FORWARDING = "forwarding"  # a tenant's request, to its controller
-    ACKNOWLEDGEMENT = "acknowledgement"  # a complaint, within the register's days
-    OUTCOME_TARGET = "outcome_target"  # an acknowledged complaint's outcome
-
-
-def due_for(request: RightsRequest) -> DueFor:
-    """What `deadline` gives the date of, for this request as it stands."""
-    if request.type is RequestType.COMPLAINT:
-        return DueFor.ACKNOWLEDGEMENT if request.acknowledged is None else DueFor.OUTCOME_TARGET
-    if _to_forward(request):
-        return DueFor.FORWARDING
-    return DueFor.ANSWER
-
-
-def _to_forward(request: RightsRequest) -> bool:
-    """About a tenant's call data, received by us and not yet forwarded to its controller."""
-    return (
-        request.tenant_id is not None and not request.by_controller and request.state is S.RECEIVED
-    )
-
-
-def response_due(request: RightsRequest, holidays: HolidayCalendar) -> date:
-    """When the answer is due: one month from the clock's start (the latest of receipt,
-    identity, authority and fee), three if extended, later by every clarification pause;
-    or the date fixed when the request was already late (`fixed_due`)."""
-    if request.fixed_due is not None:
-        return request.fixed_due
-    start = _start(request)
-    if request.extension_notice is not None:
-        return extended_due_date(start, holidays=holidays, paused_days=request.paused_days)
-    return due_date(start, months=1, holidays=holidays, paused_days=request.paused_days)
-
-
-class Urgency(StrEnum):
-    """How the DCO's queue marks an open request."""
-
-    OVERDUE = "overdue"
-    THIS_WEEK = "this_week"  # due within the next seven days, today included
-
-
-def urgency(request: RightsRequest, due: date, today: date) -> Urgency | None:
-    """Whether an open request is overdue or due this week on `today` (a UK date)."""
-    if request.closed:
-        return None
-    if due < today:
-        return Urgency.OVERDUE
-    if due <= today + timedelta(days=7):
-        return Urgency.THIS_WEEK
-    return None
