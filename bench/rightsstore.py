@@ -33,7 +33,8 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.rights.requests import NewRequest, advance, receive_request
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance
 from dataward.services.subjects.registry import NewSubject, create_subjects
 
 SPAN_S = 730 * 86_400

@@ -13,7 +13,6 @@ LIMIT = 400
 OVER = {
     "domain/register/checks.py": 414,
     "domain/register/model.py": 429,
-    "services/rights/requests.py": 474,
 }
 
 

@@ -9,7 +9,8 @@ from faker import Faker
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.rights.access import fulfil_access
-from dataward.services.rights.requests import NewRequest, advance, receive_request
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import EVIDENCE
 from tests.e2e.conftest import Api

@@ -25,7 +25,8 @@ from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.downloads import DownloadGone, DownloadNotFound, redeem_download
-from dataward.services.rights.requests import NewRequest, receive_request, request_timeline
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A
 from tests.integration.test_letters import Inbox, _send, _text, smtp  # noqa: F401 - fixture

@@ -31,13 +31,8 @@ from dataward.services.rights.complaints import (
     complaint_outcome,
     complete_complaint,
 )
-from dataward.services.rights.requests import (
-    NewRequest,
-    advance,
-    receive_request,
-    request_queue,
-    request_timeline,
-)
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance, request_queue, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World

@@ -25,12 +25,12 @@ from dataward.services.organisation.tenants import ControllerContact, NewTenant,
 from dataward.services.processing.erased_numbers import expire_erased_numbers
 from dataward.services.processing.erasure import shred
 from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.processor import (
     Instruction,
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.rights.requests import NewRequest, receive_request
 from dataward.services.subjects.registry import find_subject
 from tests.integration.world import World
 

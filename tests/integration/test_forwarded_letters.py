@@ -24,9 +24,10 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.processor import forward_to_controller
-from dataward.services.rights.requests import NewRequest, advance, receive_request
+from dataward.services.rights.requests import advance
 from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
 

@@ -17,7 +17,8 @@ from dataward.domain.requests.workflow import (
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
 from dataward.services.rights.fulfilment import fulfil_withdrawal
-from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.world import World
 

@@ -29,7 +29,7 @@ from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.keys.orphans import GRACE, OrphanSweep, destroy_orphan_keys
-from dataward.services.rights.requests import NewRequest, receive_request
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World

@@ -26,8 +26,9 @@ from dataward.domain.requests.workflow import (
     RequestType,
 )
 from dataward.domain.subjects import Actor
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
-from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights.requests import advance, request_timeline
 from dataward.services.rights.verification import check_code, send_code
 from tests.integration.world import World
 

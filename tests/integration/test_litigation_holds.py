@@ -46,7 +46,8 @@ from dataward.services.processing.holds import (
 )
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.intake import NewRequest
+from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
 from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 from tests.builders import TENANT_A, TENANT_B, an_actor

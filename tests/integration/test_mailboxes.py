@@ -13,8 +13,9 @@ from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import authorize
+from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import receive_public_request
-from dataward.services.rights.requests import NewRequest, RequestView
+from dataward.services.rights.requests import RequestView
 from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
 from tests.builders import NOW
 from tests.integration.world import World

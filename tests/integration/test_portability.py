@@ -13,8 +13,9 @@ from faker import Faker
 
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.services.rights.downloads import DownloadGone, redeem_download
+from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.portability import fulfil_portability, portability_basis
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.requests import request_timeline
 from tests.builders import TENANT_A
 from tests.integration.test_access_package import (
     ADMIN_A,

@@ -26,13 +26,14 @@ from dataward.domain.requests.workflow import (
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.processor import (
     Instruction,
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights.requests import advance, request_timeline
 from dataward.services.subjects.registry import find_subject
 from tests.builders import SAMPLE_RETENTION
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture

@@ -14,12 +14,12 @@ from dataward.domain.errors import ActionNotAllowed, InvalidIdentifier
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.services.quarantine.lines import discard_quarantine, find_quarantined, list_quarantine
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.processor import (
     Instruction,
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.rights.requests import NewRequest, receive_request
 from dataward.services.subjects.registry import find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,

@@ -30,12 +30,12 @@ from dataward.services.quarantine.lines import (
     replay_quarantine,
 )
 from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.processor import (
     Instruction,
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.rights.requests import NewRequest, receive_request
 from dataward.services.subjects.registry import find_subject
 from tests.integration.world import World
 

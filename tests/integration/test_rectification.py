@@ -13,8 +13,9 @@ from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import authorize
+from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.rectification import fulfil_rectification, supplementary_statements
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import (
     DuplicateIdentifier,
     NewSubject,

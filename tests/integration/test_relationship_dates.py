@@ -17,7 +17,8 @@ from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.processing.erasure import shred
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.erasure import fulfil_erasure
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.intake import NewRequest
+from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import NewSubject, SubjectRefused, create_subject
 from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 from tests.builders import TENANT_A, an_actor

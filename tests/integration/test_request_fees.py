@@ -22,7 +22,8 @@ from dataward.domain.requests.workflow import (
     RequestType,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance, request_timeline
 from tests.builders import a_subject
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World

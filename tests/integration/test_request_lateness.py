@@ -23,13 +23,8 @@ from dataward.domain.requests.workflow import (
     urgency,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.rights.requests import (
-    NewRequest,
-    advance,
-    receive_request,
-    request_queue,
-    request_timeline,
-)
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance, request_queue, request_timeline
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 

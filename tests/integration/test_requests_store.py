@@ -22,13 +22,8 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.processing.erasure import shred
-from dataward.services.rights.requests import (
-    NewRequest,
-    advance,
-    receive_request,
-    request_queue,
-    request_timeline,
-)
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance, request_queue, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World

@@ -23,7 +23,8 @@ from dataward.services.processing.gate import authorize
 from dataward.services.register.recipients import recipients_to_tell
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.intake import NewRequest
+from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import (
     NewSubject,
     SubjectRefused,

@@ -23,13 +23,14 @@ from dataward.services.organisation.tenants import ControllerContact, NewTenant,
 from dataward.services.processing.restrictions import LiftRestriction, lift_restriction
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.processor import (
     Instruction,
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.requests import request_timeline
 from dataward.services.rights.restriction import fulfil_restriction, tell_before_lifting
 from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
 from tests.builders import SAMPLE_RETENTION, TENANT_A
@@ -173,7 +174,7 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
         NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
                   contact=ControllerContact(name=fake.name(), email=controller)),
     )  # fmt: skip
-    from dataward.services.rights.requests import receive_request
+    from dataward.services.rights.intake import receive_request
 
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,

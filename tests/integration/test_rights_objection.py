@@ -23,8 +23,9 @@ from dataward.services.processing.objections import (
     record_objection,
 )
 from dataward.services.rights import objection as objection_module
+from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.objection import fulfil_objection
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import EVERYTHING, register_with_everything_role
 from tests.integration.world import World

@@ -21,8 +21,9 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
-from dataward.services.rights.requests import NewRequest, advance, receive_request, request_timeline
+from dataward.services.rights.requests import advance, request_timeline
 from dataward.services.rights.restriction import (
     fulfil_restriction,
     lift_after_telling,

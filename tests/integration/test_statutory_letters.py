@@ -34,11 +34,12 @@ from dataward.services.processing.gate import authorize
 from dataward.services.processing.holds import PlaceHold, place_hold
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.erasure import fulfil_erasure
+from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.objection import fulfil_objection
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.portability import fulfil_portability
 from dataward.services.rights.rectification import fulfil_rectification
-from dataward.services.rights.requests import NewRequest, request_timeline
+from dataward.services.rights.requests import request_timeline
 from dataward.services.rights.restriction import fulfil_restriction
 from dataward.services.subjects.registry import DuplicateIdentifier, NewSubject, create_subject
 from dataward.services.subjects.relationship import RelationshipDates, record_relationship

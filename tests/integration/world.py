@@ -22,7 +22,8 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestEvent
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
-from dataward.services.rights.requests import NewRequest, advance, receive_request
+from dataward.services.rights.intake import NewRequest, receive_request
+from dataward.services.rights.requests import advance
 from tests.builders import EVIDENCE, TENANT_A, TENANT_B, a_tenant
 
 

@@ -25,8 +25,8 @@ from dataward.domain.requests.workflow import RequestRefused, RequestType, uk_da
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute
+from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import receive_public_request
-from dataward.services.rights.requests import NewRequest
 from dataward.services.rights.verification import check_code
 
 router = APIRouter(tags=["public"], route_class=TokenFirstRoute)

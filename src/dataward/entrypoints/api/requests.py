@@ -25,6 +25,7 @@ from dataward.domain.requests.workflow import (
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
+from dataward.services.rights import intake
 from dataward.services.rights import requests as service
 from dataward.services.rights.complaints import (
     ComplaintOutcome,
@@ -40,7 +41,7 @@ class RequestIn(BaseModel):
     type: RequestType
     received: Day = Field(description="The day it was received (may be earlier than today).")
     channel: str = Field(
-        "api", pattern=f"^({'|'.join(service.CHANNELS)})$", description="How it came in"
+        "api", pattern=f"^({'|'.join(intake.CHANNELS)})$", description="How it came in"
     )
     tenant_id: str | None = Field(None, description="When it is about a tenant's call data")
     subject_id: UUID | None = None
@@ -204,14 +205,14 @@ class TimelineOut(BaseModel):
 def create(
     body: RequestIn, container: ContainerDep, register: RegisterDep, actor: ActorDep
 ) -> RequestOut:
-    view = service.receive_request(
+    view = intake.receive_request(
         container.uow(),
         container.vault(),
         container.clock,
         container.holidays(),
         register,
         actor,
-        service.NewRequest(
+        intake.NewRequest(
             type=body.type,
             received=body.received,
             channel=body.channel,

@@ -27,7 +27,8 @@ from dataward.entrypoints.cli.common import (
     fail_on_dataward_error,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of, uuid
-from dataward.services.rights.requests import CHANNELS, RequestView
+from dataward.services.rights.intake import CHANNELS
+from dataward.services.rights.requests import RequestView
 
 app = typer.Typer(help="Rights requests: intake, transitions, the queue.", no_args_is_help=True)
 
@@ -72,7 +73,7 @@ def create(
     ] = None,
 ) -> None:
     """Record a request received by e-mail, post or phone; prints its id and due date."""
-    from dataward.services.rights.requests import NewRequest, receive_request
+    from dataward.services.rights.intake import NewRequest, receive_request
 
     command = NewRequest(
         type=kind,

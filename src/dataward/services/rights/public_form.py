@@ -11,7 +11,8 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestRefused, uk_date
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.rights.requests import NewRequest, RequestView, record_request
+from dataward.services.rights.intake import NewRequest, record_request
+from dataward.services.rights.requests import RequestView
 
 PUBLIC = Actor(id="public-form", role="requester")
 """Who records a request a person makes themselves through the public form."""
