@@ -12,7 +12,7 @@ from dataward.adapters.ingest.detect import FormatUnknown
 from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.adapters.ingest.mapping import MappingInvalid
 from dataward.domain.calls.telephony import SourceLocation
-from dataward.domain.register.checks import Problem
+from dataward.domain.register.problems import Problem
 from dataward.entrypoints.api import errors
 from dataward.services.organisation import tenants
 from tests.e2e.conftest import Api

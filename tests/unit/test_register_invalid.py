@@ -7,7 +7,7 @@ import yaml
 
 from dataward.adapters.register_file import parse_register, shipped_register_text
 from dataward.domain.errors import RegisterInvalid
-from dataward.domain.register.checks import Severity
+from dataward.domain.register.problems import Severity
 
 SHIPPED = shipped_register_text()
 

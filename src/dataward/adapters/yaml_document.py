@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from dataward.domain.errors import DocumentInvalid
-from dataward.domain.register.checks import Path, Problem, Severity
+from dataward.domain.register.problems import Path, Problem, Severity
 
 # libyaml's parser where it is installed (same nodes and marks, several times faster).
 LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -76,7 +76,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dataward.domain.register.checks import Problem
+    from dataward.domain.register.problems import Problem
 
 
 class DatawardError(Exception):

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from dataward.adapters.yaml_document import parse_document, read_document
 from dataward.domain.calls.telephony import Direction, Disposition, Presentation
 from dataward.domain.errors import DocumentInvalid
-from dataward.domain.register.checks import Problem
+from dataward.domain.register.problems import Problem
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

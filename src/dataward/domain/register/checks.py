@@ -9,9 +9,7 @@ about, so the loader can add the file's line number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Iterable, Iterator
 
 from dataward.domain.register.model import (
     CookieDuration,
@@ -24,10 +22,9 @@ from dataward.domain.register.model import (
     Transfer,
     TransferMechanism,
 )
+from dataward.domain.register.problems import Path, Problem, Severity
 from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.register.transfers import adequacy_covers, is_restricted_transfer
-
-Path = tuple[str | int, ...]
 
 REQUIRED_RIGHTS = (
     "access",
@@ -40,38 +37,6 @@ REQUIRED_RIGHTS = (
     "complain",
 )
 REPEALED_LAW = ("Data Protection Act 1998",)
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    path: Path
-    message: str
-    severity: Severity = Severity.ERROR
-    line: int | None = None
-
-    @property
-    def location(self) -> str:
-        return format_path(self.path)
-
-    def __str__(self) -> str:
-        where = f" (line {self.line})" if self.line is not None else ""
-        prefix = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{prefix}{self.location}: {self.message}{where}"
-
-
-def format_path(path: Sequence[str | int]) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text or "(document)"
 
 
 def cross_check(register: Register) -> list[Problem]:

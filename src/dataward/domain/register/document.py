@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dataward.domain.register.checks import Problem
 from dataward.domain.register.model import Register
+from dataward.domain.register.problems import Problem
 
 _CONFIRM = re.compile(r"#\s*confirm\b", re.IGNORECASE)
 

@@ -45,7 +45,7 @@ from dataward.domain.errors import (
     WriteConflict,
 )
 from dataward.domain.processing.litigation_holds import HoldRefused, SubjectHeld
-from dataward.domain.register.checks import format_path
+from dataward.domain.register.problems import format_path
 from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.tenants import TenantRefused
 from dataward.services.calls.ingest import IngestRejected
