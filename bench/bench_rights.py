@@ -60,11 +60,13 @@ from bench.rightsstore import (
     working_request,
 )
 from bench.timing import Timing, report
+from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import RequestType
 from dataward.services.calls.access import calls_of_subject
 from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 
 T = TypeVar("T")
@@ -150,7 +152,7 @@ def figure_access(args: argparse.Namespace, store: Store) -> Row:
         def call() -> None:
             done = fulfil_access(
                 store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN,
-                request_id, base_url=BASE_URL,
+                request_id, delivery=Delivery(BASE_URL, render_export),
             )  # fmt: skip
             packages.append(done.package)
 

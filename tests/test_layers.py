@@ -50,9 +50,6 @@ def _is_port(name: str) -> bool:
 
 
 KNOWN: dict[tuple[str, str], str] = {
-    ("services/rights/delivery.py", "dataward.adapters.documents.subject_export"): (
-        "the package renderer becomes a port bound in bootstrap"
-    ),
     ("services/quarantine/lines.py", "dataward.adapters.ingest.files"): (
         "a replay's source is made by a port bound in bootstrap"
     ),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from dataward.adapters.clock import SystemClock
+from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.keyfile import decode_master_key, read_master_key_file
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.adapters.register_file import parse_register
@@ -25,6 +27,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.register.store import ActiveRegister
+from dataward.services.rights.delivery import Delivery
 
 
 def parse_stored(document: str, source: str) -> LoadedRegister:
@@ -104,6 +107,13 @@ class Container:
         if register is None:
             register = self.active_register.get(self.uow(read_only=True)).register
         return UseCase(self.uow(), self.vault(), self.clock, self.holidays(), register, actor)
+
+    def delivery(self) -> Delivery:
+        """How a subject's package reaches them: rendered as a ZIP (`subject_export`), behind a
+        link to DATAWARD_PUBLIC_URL lasting DATAWARD_DOWNLOAD_TTL_DAYS."""
+        settings = self.settings
+        ttl = timedelta(days=settings.download_ttl_days)
+        return Delivery(settings.public_url, render_export, ttl)
 
     def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, read_only=read_only, unlink=self.unlink)

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from faker import Faker
 
+from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.requests import advance
 from dataward.services.subjects.registry import NewSubject, create_subject
@@ -38,7 +40,7 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
         )  # fmt: skip
     done = fulfil_access(
         c.uow(), c.vault(), c.clock, c.holidays(), register, DCO, view.request.id,
-        base_url="https://privacy.example.test", ttl=ttl,
+        delivery=Delivery("https://privacy.example.test", render_export, ttl),
     )  # fmt: skip
     return done.link.url.rsplit("/", 1)[1]
 

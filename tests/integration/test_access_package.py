@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from faker import Faker
 
+from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.calls.records import StoredCall
@@ -24,6 +25,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.downloads import DownloadGone, DownloadNotFound, redeem_download
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.requests import request_timeline
@@ -93,7 +95,7 @@ def test_an_access_request_of_our_own_subject_end_to_end(
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     package = done.package
     assert {d.name for d in package.datasets} >= {
@@ -178,7 +180,7 @@ def test_a_callers_package_redacts_the_other_parties(world: World, fake: Faker) 
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     calls = done.package.dataset("calls").records()
     assert len(calls) == 2
@@ -205,7 +207,7 @@ def test_an_expired_link_and_an_altered_one_refuse(world: World, fake: Faker) ->
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        base_url=BASE, ttl=timedelta(days=2),
+        delivery=Delivery(BASE, render_export, timedelta(days=2)),
     )  # fmt: skip
     token = _token(done.link.url)
     nonce, signature = token.split(".")
@@ -231,7 +233,7 @@ def test_two_racing_redemptions_serve_the_package_once(world: World, fake: Faker
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     token = _token(done.link.url)
     barrier = threading.Barrier(4)
@@ -266,7 +268,7 @@ def test_a_request_not_started_is_refused_and_issues_no_link(world: World, fake:
     with pytest.raises(RequestRefused):
         fulfil_access(
             world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-            view.request.id, base_url=BASE,
+            view.request.id, delivery=Delivery(BASE, render_export),
         )  # fmt: skip
     assert _audit(world, "download_issued") == []
 
@@ -296,7 +298,7 @@ def test_a_supplementary_statement_is_part_of_the_answer(world: World, fake: Fak
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, access,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     (statements,) = [d for d in done.package.datasets if d.name == "statements"]
     assert statements.rows == ((said,),)

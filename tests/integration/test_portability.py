@@ -11,7 +11,9 @@ from datetime import date
 import pytest
 from faker import Faker
 
+from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.downloads import DownloadGone, redeem_download
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.portability import fulfil_portability, portability_basis
@@ -41,7 +43,7 @@ def test_portability_of_our_own_subject_exports_consent_and_contract_data(
     )  # fmt: skip
     done = fulfil_portability(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     package = done.package
     assert email.lower() in {v for _, v in package.dataset("identifiers").rows}
@@ -84,7 +86,7 @@ def test_a_callers_portability_gives_the_calls_they_made_only(world: World, fake
     )  # fmt: skip
     done = fulfil_portability(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     assert len(done.package.dataset("calls").rows) == 1  # the call they made, not received
     assert done.package.dataset("identifiers").rows == (("phone", mine),)
@@ -106,5 +108,5 @@ def test_an_access_request_is_not_fulfilled_as_portability(world: World, fake: F
     with pytest.raises(RequestRefused, match="not portability"):
         fulfil_portability(
             world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            base_url=BASE,
+            delivery=Delivery(BASE, render_export),
         )  # fmt: skip

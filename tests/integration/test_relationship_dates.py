@@ -10,12 +10,14 @@ from uuid import UUID
 import pytest
 from faker import Faker
 
+from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NoSuchSubject, OutOfRange
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.processing.erasure import shred
 from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.requests import request_timeline
@@ -188,7 +190,7 @@ def test_the_recorded_dates_are_in_the_persons_access_package(world: World, fake
     )  # fmt: skip
     done = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        base_url="https://privacy.example.test",
+        delivery=Delivery("https://privacy.example.test", render_export),
     )  # fmt: skip
     record = done.package.dataset("subject")
     (row,) = record.rows

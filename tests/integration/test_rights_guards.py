@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from faker import Faker
 
+from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
@@ -22,6 +23,7 @@ from dataward.services.calls.ingest import ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.restrictions import LiftRestriction, lift_restriction
 from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.outbox import deliver
@@ -119,7 +121,7 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
     with pytest.raises(RequestRefused, match="no e-mail address"):
         fulfil_access(
             world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            base_url="https://privacy.example.test",
+            delivery=Delivery("https://privacy.example.test", render_export),
         )  # fmt: skip
     view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.IN_PROGRESS

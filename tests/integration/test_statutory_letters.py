@@ -19,6 +19,7 @@ from uuid import UUID
 import pytest
 from faker import Faker
 
+from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
@@ -33,6 +34,7 @@ from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.gate import authorize
 from dataward.services.processing.holds import PlaceHold, place_hold
 from dataward.services.rights.access import fulfil_access
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.objection import fulfil_objection
@@ -335,7 +337,7 @@ def test_a_portability_that_leaves_data_out_says_each_item_and_why(
     request_id = _request(world, RequestType.PORTABILITY, subject_id, values["email"])
     done = fulfil_portability(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     assert done.partial  # call data of ours is held for our customers, as their processor
     _send(world, port)
@@ -406,7 +408,7 @@ def test_data_left_out_of_a_portable_copy_is_dated_from_the_recorded_last_transa
     request_id = _request(world, RequestType.PORTABILITY, subject_id, values["email"])
     fulfil_portability(
         world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     )  # fmt: skip
     _send(world, port, register)
     text = " ".join(_completion(inbox, values["email"]).split())
@@ -492,7 +494,7 @@ def test_a_rectification_tells_each_recipient_the_corrected_value_it_receives(
     access = _request(world, RequestType.ACCESS, subject_id, new_email)
     package = fulfil_access(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, access,
-        base_url=BASE,
+        delivery=Delivery(BASE, render_export),
     ).package  # fmt: skip
     told = package.dataset("recipients_told").rows
     assert {(row[0], row[1], row[2]) for row in told} == {

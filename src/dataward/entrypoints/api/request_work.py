@@ -6,7 +6,6 @@ caller); a restriction a request applied is lifted only after the person has bee
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -66,10 +65,8 @@ def fulfil(
     register: RegisterDep,
     actor: ActorDep,
 ) -> FulfilOut:
-    settings = container.settings
     how = HowToCarryOut(
-        base_url=settings.public_url,
-        ttl=timedelta(days=settings.download_ttl_days),
+        delivery=container.delivery(),
         notice_version=body.notice_version,
         last_transaction=body.last_transaction,
         corrections=[(c.kind, c.value) for c in body.corrections],

@@ -7,7 +7,7 @@ has its own options.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -72,9 +72,8 @@ def fulfil(
 
     pairs = [_correction(item) for item in correct or []]
     with fail_on_dataward_error(), container() as wired:
-        settings = wired.settings
         how = HowToCarryOut(
-            base_url=settings.public_url, ttl=timedelta(days=settings.download_ttl_days),
+            delivery=wired.delivery(),
             notice_version=notice_version, last_transaction=last_transaction,
             corrections=pairs, statement=statement, decision=decision, reasoning=reasoning,
         )  # fmt: skip

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -41,8 +40,8 @@ from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access_info import supplementary_information
-from dataward.services.rights.delivery import deliver_package, require_delivery_address
-from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink
+from dataward.services.rights.delivery import Delivery, deliver_package, require_delivery_address
+from dataward.services.rights.downloads import IssuedLink
 from dataward.services.rights.fulfilment import working_request
 
 CONTROLLER_PURPOSE = "rights_and_complaints"
@@ -358,8 +357,7 @@ def fulfil_access(
     actor: Actor,
     request_id: UUID | str,
     *,
-    base_url: str,
-    ttl: timedelta = DEFAULT_TTL,
+    delivery: Delivery,
 ) -> AccessDelivered:
     """Collect, render and store the subject's package behind a single-use link that
     expires after `ttl`, then complete the request; its completion letter carries the link."""
@@ -369,7 +367,7 @@ def fulfil_access(
     package = collect_access_package(uow, vault, clock, Gate(register), actor, request, subject_id)
     link = deliver_package(
         uow, vault, clock, holidays, register, actor, request, package,
-        base_url=base_url, ttl=ttl, event=RequestEvent.COMPLETE,
+        delivery=delivery, event=RequestEvent.COMPLETE,
         reason=f"access: copy of {_summary(package)}", outcome=_outcome(package),
     )  # fmt: skip
     return AccessDelivered(request.id, link, package)

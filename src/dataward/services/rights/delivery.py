@@ -4,11 +4,11 @@ completion letter of the request, which moves on in the same step (access and po
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from dataward.adapters.documents.subject_export import render_export
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.register.model import Register
@@ -16,8 +16,18 @@ from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import UK, RequestEvent, RequestRefused, RightsRequest
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.rights.downloads import IssuedLink, add_link
+from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink, add_link
 from dataward.services.rights.requests import advance
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How a package reaches its person: rendered (the document adapter, bound by the entry
+    point), stored behind a link to `base_url` that expires after `ttl`."""
+
+    base_url: str
+    render: Callable[[SubjectPackage], bytes] = field(repr=False)
+    ttl: timedelta = DEFAULT_TTL
 
 
 def require_delivery_address(uow: UnitOfWork, request_id: UUID) -> None:
@@ -41,22 +51,20 @@ def deliver_package(
     request: RightsRequest,
     package: SubjectPackage,
     *,
-    base_url: str,
-    ttl: timedelta,
+    delivery: Delivery,
     event: RequestEvent,
     reason: str,
     outcome: Mapping[str, Any] | None = None,
-    render: Callable[[SubjectPackage], bytes] = render_export,
 ) -> IssuedLink:
     """Store the rendered package behind a new link, then move the request on by `event`
     with the link in its completion letter (and `outcome` recorded). If the request cannot
     be moved on, the link is withdrawn and the error raised."""
-    content = render(package)
+    content = delivery.render(package)
     with uow:
         link = add_link(
             uow, vault, clock, actor.id, request_id=request.id, subject_id=package.subject_id,
             kind=package.kind, filename=f"{package.kind}-{str(request.id)[:8]}.zip",
-            content=content, base_url=base_url, ttl=ttl,
+            content=content, base_url=delivery.base_url, ttl=delivery.ttl,
         )  # fmt: skip
         has_contact = uow.requests.contact(request.id) is not None
         uow.commit()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +24,7 @@ from dataward.domain.requests.workflow import RequestRefused, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.access import fulfil_access
-from dataward.services.rights.downloads import DEFAULT_TTL
+from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.fulfilment import as_outcome, fulfil_withdrawal
 from dataward.services.rights.objection import fulfil_objection
@@ -38,9 +38,9 @@ from dataward.services.rights.restriction import fulfil_restriction
 class HowToCarryOut:
     """What some rights need besides the request itself."""
 
-    base_url: str = "http://127.0.0.1:8000"
-    """Access and portability: where the download link points."""
-    ttl: timedelta = DEFAULT_TTL
+    delivery: Delivery | None = None
+    """Access and portability: how the package reaches the person (its renderer, where the
+    download link points, how long it lasts)."""
     notice_version: str | None = None
     """Withdrawal and objection: the notice in force (default: the register's version)."""
     last_transaction: date | None = None
@@ -80,13 +80,19 @@ class _Call:
 
 
 def _access(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    fulfil_access(*call.with_vault, base_url=how.base_url, ttl=how.ttl)
+    fulfil_access(*call.with_vault, delivery=_delivery(how))
     return None
 
 
 def _portability(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    fulfil_portability(*call.with_vault, base_url=how.base_url, ttl=how.ttl)
+    fulfil_portability(*call.with_vault, delivery=_delivery(how))
     return None
+
+
+def _delivery(how: HowToCarryOut) -> Delivery:
+    if how.delivery is None:
+        raise RequestRefused("a copy is delivered by a download link: say how it is delivered")
+    return how.delivery
 
 
 def _erasure(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:

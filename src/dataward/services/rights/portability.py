@@ -20,7 +20,6 @@ carries its link and states each item left out, why and until when we keep it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -39,8 +38,8 @@ from dataward.services.processing.disclosure import identifier_category, read_id
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access import CONTROLLER_PURPOSE, PROCESSOR_PURPOSE, TELEPHONY
 from dataward.services.rights.access_info import purposes_for_kind
-from dataward.services.rights.delivery import deliver_package, require_delivery_address
-from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink
+from dataward.services.rights.delivery import Delivery, deliver_package, require_delivery_address
+from dataward.services.rights.downloads import IssuedLink
 from dataward.services.rights.fulfilment import working_request
 
 PORTABLE = frozenset({LawfulBasis.CONSENT, LawfulBasis.CONTRACT})
@@ -225,8 +224,7 @@ def fulfil_portability(
     actor: Actor,
     request_id: UUID | str,
     *,
-    base_url: str,
-    ttl: timedelta = DEFAULT_TTL,
+    delivery: Delivery,
 ) -> PortabilityDelivered:
     """Export the portable data (JSON and CSV in a ZIP) behind a single-use link and complete
     the request, partially when provided data was refused; the letter carries the link."""
@@ -246,7 +244,7 @@ def fulfil_portability(
     reason = f"portability: exported {exported}" + (f"; refused {refused}" if refused else "")
     link = deliver_package(
         uow, vault, clock, holidays, register, actor, request, package,
-        base_url=base_url, ttl=ttl, reason=reason,
+        delivery=delivery, reason=reason,
         event=RequestEvent.COMPLETE_PARTIALLY if partial else RequestEvent.COMPLETE,
         outcome={
             "exported": {d.name: len(d.rows) for d in package.datasets},
