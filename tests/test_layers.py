@@ -9,7 +9,6 @@
   the command line.
 
 Every `import` is read, those inside functions too, so a lazy import cannot hide a dependency.
-`KNOWN` lists what is still to move, each with where it goes; it may only shrink.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 PACKAGE = Path(__file__).parents[1] / "src" / "dataward"
 
@@ -47,14 +44,6 @@ OUTSIDE = {
 def _is_port(name: str) -> bool:
     """An adapter imports a service module only if it is one of ports (`ports`, `*_ports`)."""
     return name == "ports" or name.endswith("_ports")
-
-
-KNOWN: dict[tuple[str, str], str] = {
-    ("services/quarantine/lines.py", "dataward.adapters.ingest.files"): (
-        "a replay's source is made by a port bound in bootstrap"
-    ),
-}
-"""Imports that break the rule today, each with its way out."""
 
 
 PACKAGES = {"dataward", "dataward.domain", "dataward.services", "dataward.adapters",
@@ -100,17 +89,17 @@ def _found() -> set[tuple[str, str]]:
 
 
 def test_no_layer_imports_what_is_above_it() -> None:
-    broken = {
-        (where, module)
-        for where, module in _found()
-        if not any(where == k[0] and module.startswith(k[1]) for k in KNOWN)
-    }
+    broken = _found()
     assert not broken, "\n".join(f"{w} imports {m}" for w, m in sorted(broken))
 
 
-@pytest.mark.parametrize(("where", "module"), sorted(KNOWN))
-def test_each_known_exception_still_exists(where: str, module: str) -> None:
-    """A known exception that is gone must leave the list, so the list only shrinks."""
-    assert any(w == where and m.startswith(module) for w, m in _found()), (
-        f"{where} no longer imports {module}: take it out of KNOWN"
-    )
+def test_the_rule_sees_lazy_imports_and_tells_ports_from_use_cases(tmp_path: Path) -> None:
+    module = tmp_path / "lazy.py"
+    module.write_text("def f():\n    from dataward.adapters.sql.uow import SqlUnitOfWork\n")
+    assert list(_imports(module)) == ["dataward.adapters.sql.uow"]
+    assert _breaks("services", "dataward.adapters.sql.uow")
+    assert _breaks("domain", "dataward.services.ports")
+    assert _breaks("adapters", "dataward.services.rights.requests")
+    assert not _breaks("adapters", "dataward.services.calls.ingest_ports")
+    assert not _breaks("entrypoints/cli", "dataward.entrypoints.api.server")
+    assert _breaks("entrypoints/cli", "dataward.entrypoints.api.calls")

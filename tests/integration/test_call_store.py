@@ -226,6 +226,7 @@ def test_quarantine_lands_the_good_lines_and_replays_the_corrected_ones(
         TENANT_A,
         ingest_id,
         corrected=corrected,
+        sources=text_source,
     )
     assert replayed.stored == 1
     assert len(_calls(world, TENANT_A)) == 4
@@ -261,6 +262,7 @@ def test_a_replay_that_is_still_bad_changes_nothing(
             OPERATOR,
             TENANT_A,
             entry.ingest_id,
+            sources=text_source,
         )
     assert len(list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)) == 2
     n = discard_quarantine(

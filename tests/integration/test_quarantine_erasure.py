@@ -13,7 +13,7 @@ import pytest
 from faker import Faker
 from sqlalchemy import func, select
 
-from dataward.adapters.ingest.files import file_source
+from dataward.adapters.ingest.files import file_source, text_source
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calendar import bank_holidays
@@ -187,7 +187,14 @@ def test_erasing_a_caller_empties_every_quarantined_line_naming_them(
     assert not any(trace.decode() in exported for trace in caller.traces)
     with pytest.raises(IngestRejected) as replayed:  # the other line, still broken, alone
         replay_quarantine(
-            world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, ingest_id
+            world.uow(),
+            world.vault,
+            world.clock,
+            world.register,
+            ADMIN,
+            TENANT,
+            ingest_id,
+            sources=text_source,
         )
     assert len(replayed.value.report.bad) == 1
     opened = _opened_lines(world)
@@ -299,6 +306,6 @@ def test_discarding_or_replaying_a_quarantine_deletes_its_party_indexes(
     )
     replay_quarantine(
         world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, second,
-        corrected=corrected + "\n",
+        corrected=corrected + "\n", sources=text_source,
     )  # fmt: skip
     assert indexes() == 0

@@ -322,7 +322,11 @@ def quarantine_replay(
     from dataward.services.quarantine.lines import replay_quarantine
 
     text = corrected.read_text(encoding="utf-8") if corrected is not None else None
-    report = _on_quarantine(replay_quarantine, tenant, ingest_id, corrected=text, mapping=mapping)
+    from dataward.adapters.ingest.files import text_source
+
+    report = _on_quarantine(
+        replay_quarantine, tenant, ingest_id, sources=text_source, corrected=text, mapping=mapping
+    )
     typer.echo(
         f"replayed ingest {ingest_id}: stored {report.stored} call(s), "
         f"{report.duplicates} duplicate(s); its quarantine is resolved and its key destroyed"

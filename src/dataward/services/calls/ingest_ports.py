@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TextIO
+from pathlib import Path
+from typing import Protocol, TextIO
 
 from dataward.services.ports import Parser
 
@@ -26,3 +27,13 @@ class Source:
     replay_of: int | None = None
     file_name: str | None = None
     """The file's own name, when the text is a file's: stored only as a keyed digest."""
+
+
+class TextSources(Protocol):
+    """Makes a `Source` over text held in memory (a quarantine replay, an API batch): the
+    parser of `format_name` (detected from the text when None), with `mapping` if it takes
+    one. The ingest adapter's `text_source`, bound by the entry point."""
+
+    def __call__(
+        self, text: str, *, name: str, format_name: str | None = None, mapping: Path | None = None
+    ) -> Source: ...

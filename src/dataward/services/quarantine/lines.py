@@ -37,6 +37,7 @@ from dataward.domain.identifiers import IdentifierType, normalise_phone
 from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
+from dataward.services.calls.ingest_ports import TextSources
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.quarantine.keys import release_line_keys
 from dataward.services.quarantine.ports import BY_FIELDS, DISCARDED, REPLAYED, QuarantinedLine
@@ -241,11 +242,12 @@ def replay_quarantine(
     tenant_id: str,
     ingest_id: int,
     *,
+    sources: TextSources,
     corrected: str | None = None,
     mapping: Path | None = None,
 ) -> IngestReport:
-    """Ingest the lines again; when they all land, resolve them and destroy their keys."""
-    from dataward.adapters.ingest.files import text_source
+    """Ingest the lines again (read through `sources`, the ingest adapter's); when they all
+    land, resolve them and destroy their keys."""
     from dataward.services.calls.ingest import ingest
 
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
@@ -255,7 +257,7 @@ def replay_quarantine(
     text = corrected if corrected is not None else _plain_text(vault, record, header, lines)
     fmt = record.format
     source = replace(
-        text_source(text, name=f"ingest-{ingest_id}-replay", format_name=fmt, mapping=mapping),
+        sources(text, name=f"ingest-{ingest_id}-replay", format_name=fmt, mapping=mapping),
         replay_of=ingest_id,
     )
     report = ingest(uow, vault, clock, register, actor, tenant_id, [source])
