@@ -36,6 +36,8 @@ from dataward.services.subjects.registry import NewSubject, create_subjects, fin
 
 TENANT = "bench-tenant"
 ACTOR = Actor(id="bench", role="dco")
+ADMIN = Actor(id="bench-admin", role="tenant_admin", tenant_id=TENANT)
+"""The tenant's administrator: its callers are the tenant's to erase (we are its processor)."""
 BATCH = 10_000
 
 
@@ -138,9 +140,9 @@ def shred_timing(store: Store, victims: list[str], *, purge: bool) -> Timing:
             store.vault,
             store.clock,
             store.register,
-            ACTOR,
+            ADMIN,
             subject_id,
-            reason="no_longer_needed",
+            reason="erasure_request",
             purge=purge,
         )
         samples.append(time.perf_counter() - begin)
