@@ -87,15 +87,18 @@ class SqlSuppressionRepository:
     def indexes_of(
         self, subject_id: str, scope: str, kinds: Sequence[str]
     ) -> list[tuple[str, bytes]]:
-        """(kind, blind index) of the subject's identifiers of `kinds` in `scope`."""
+        """(kind, blind index) of the subject's identifiers of `kinds` in `scope`, read by the
+        subject alone (see `SqlSubjectRepository.blind_indexes_of`: with the scope in the
+        query, SQLite walks every identifier of the tenant)."""
         rows = self._connection.execute(
-            select(identifiers.c.type, identifiers.c.blind_index).where(
-                identifiers.c.subject_id == subject_id,
-                identifiers.c.scope == scope,
-                identifiers.c.type.in_(list(kinds)),
+            select(identifiers.c.type, identifiers.c.scope, identifiers.c.blind_index).where(
+                identifiers.c.subject_id == subject_id
             )
         )
-        return [(r.type, bytes(r.blind_index)) for r in rows]
+        wanted = set(kinds)
+        return [
+            (r.type, bytes(r.blind_index)) for r in rows if r.scope == scope and r.type in wanted
+        ]
 
 
 class SqlHoldRepository:
