@@ -99,6 +99,7 @@ __all__ = [
     "due_for",
     "parse_ground",
     "receive",
+    "require_may_move",
     "response_due",
     "transition",
     "uk_date",
@@ -158,6 +159,25 @@ ASKS: Final = frozenset({E.ASK_IDENTITY, E.ASK_FEE, E.ASK_CLARIFICATION})
 """Events that ask the requester for something the clock then waits for (R1, R5)."""
 ANSWERS: Final = frozenset({E.COMPLETE, E.COMPLETE_PARTIALLY, E.REFUSE})
 """Events that answer the request: late when they come after its due date."""
+
+
+def require_may_move(request: RightsRequest, event: RequestEvent, *, by_tenant: bool) -> None:
+    """The processor's rule (UK GDPR Art. 28(3)(a)), in one place: a request about a tenant's
+    call data is answered by the tenant, its controller. Our own staff (`by_tenant` False)
+    only forward one we received, or close it; one the tenant's administrator recorded is
+    the controller's alone. `RequestRefused` otherwise."""
+    if request.tenant_id is None or by_tenant:
+        return
+    if request.by_controller:
+        raise RequestRefused(
+            "the tenant's administrator recorded this request: it is its controller's "
+            "to answer, and ours only to help with as it instructs"
+        )
+    if event not in (E.FORWARD, E.WITHDRAW):
+        raise RequestRefused(
+            "a request about a tenant's call data is answered by the tenant, its "
+            "controller: forward it"
+        )
 
 
 def transition(

@@ -36,6 +36,7 @@ from dataward.domain.requests.workflow import (
     RightsRequest,
     Transition,
     deadline,
+    require_may_move,
     transition,
 )
 from dataward.domain.subjects import Actor
@@ -140,17 +141,7 @@ def workable_request(
     a tenant's call data is only forwarded or withdrawn by our own staff, and one the tenant's
     administrator recorded (with its controller already) not even that."""
     request, version, _ = visible_request(uow, register, actor, request_id)
-    if request.tenant_id is not None and actor.tenant_id is None:
-        if request.by_controller:
-            raise RequestRefused(
-                "the tenant's administrator recorded this request: it is its controller's "
-                "to answer, and ours only to help with as it instructs"
-            )
-        if event not in (RequestEvent.FORWARD, RequestEvent.WITHDRAW):
-            raise RequestRefused(
-                "a request about a tenant's call data is answered by the tenant, its "
-                "controller: forward it"
-            )
+    require_may_move(request, event, by_tenant=actor.tenant_id is not None)
     return request, version
 
 
