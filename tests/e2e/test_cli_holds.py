@@ -7,39 +7,18 @@ from datetime import timedelta
 
 import pytest
 from faker import Faker
-from typer.testing import CliRunner
 
 from dataward.domain.clock import FixedClock
-from dataward.entrypoints.cli.main import app
 from tests.builders import EVIDENCE
-
-runner = CliRunner()
+from tests.support.cli_calls import a_customer, invoke, refused
 
 pytestmark = pytest.mark.usefixtures("data_dir")
-
-
-def invoke(*args: str) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def refused(*args: str, code: int) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return " ".join(result.output.replace("│", " ").split())  # out of its box, unwrapped
-
-
-def _customer(fake: Faker) -> str:
-    return invoke("subjects", "create", "--kind", "end_user", "--email", fake.email()).strip()
 
 
 def test_a_hold_keeps_a_subject_from_shredding_until_it_is_lifted(
     fake: Faker, clock: FixedClock
 ) -> None:
-    subject_id = _customer(fake)
+    subject_id = a_customer(fake)
     reason = f"Claim by {fake.name()}, invoice 4471"
     hold_id = invoke(
         "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
@@ -79,7 +58,7 @@ def test_a_hold_keeps_a_subject_from_shredding_until_it_is_lifted(
     ],
 )  # fmt: skip
 def test_a_wrong_hold_is_a_clear_error(fake: Faker, args: tuple[str, ...], says: str) -> None:
-    subject_id = _customer(fake)
+    subject_id = a_customer(fake)
     output = refused(
         "holds", "place", "--subject", subject_id, *args, "--reason", "a claim", code=2
     )
@@ -90,7 +69,7 @@ def test_a_wrong_hold_is_a_clear_error(fake: Faker, args: tuple[str, ...], says:
 def test_a_role_without_manage_holds_is_refused(
     fake: Faker, monkeypatch: pytest.MonkeyPatch, role: str
 ) -> None:
-    subject_id = _customer(fake)
+    subject_id = a_customer(fake)
     hold_id = invoke(
         "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
         "--review", "2026-12-31", "--reason", "a claim",

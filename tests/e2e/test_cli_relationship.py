@@ -7,35 +7,15 @@ import json
 
 import pytest
 from faker import Faker
-from typer.testing import CliRunner
 
 from dataward.entrypoints.cli.main import app
-
-runner = CliRunner()
+from tests.support.cli_calls import a_customer, invoke, refused, runner
 
 pytestmark = pytest.mark.usefixtures("data_dir")
 
 
-def invoke(*args: str) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def refused(*args: str, code: int) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return " ".join(result.output.replace("│", " ").split())  # out of its box, unwrapped
-
-
-def _customer(fake: Faker) -> str:
-    return invoke("subjects", "create", "--kind", "end_user", "--email", fake.email()).strip()
-
-
 def test_the_end_of_a_relationship_is_recorded_for_an_existing_subject(fake: Faker) -> None:
-    subject_id = _customer(fake)
+    subject_id = a_customer(fake)
     out = invoke(
         "subjects", "relationship", subject_id, "--ended", "2026-10-31",
         "--last-transaction", "2026-09-30",
@@ -58,14 +38,14 @@ def test_the_end_of_a_relationship_is_recorded_for_an_existing_subject(fake: Fak
 def test_a_wrong_relationship_date_is_a_clear_error(
     fake: Faker, args: tuple[str, ...], says: str, code: int
 ) -> None:
-    subject_id = _customer(fake)
+    subject_id = a_customer(fake)
     output = refused("subjects", "relationship", subject_id, *args, code=code)
     assert says in output
     assert "yesterday" not in output
 
 
 def test_an_unknown_subject_is_not_found(fake: Faker) -> None:
-    _customer(fake)
+    a_customer(fake)
     output = refused(
         "subjects", "relationship", "2f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07", "--ended",
         "2026-10-31", code=3,
@@ -79,7 +59,7 @@ def test_roles_that_register_subjects_may_not_move_their_retention_dates(
 ) -> None:
     """The dates decide how long tax records are kept: `manage_holds` (the DCO), not
     `register_subjects`, which operators and marketing staff have."""
-    subject_id = _customer(fake)
+    subject_id = a_customer(fake)
     monkeypatch.setenv("DATAWARD_ACTOR", f"someone-{role}")
     monkeypatch.setenv("DATAWARD_ACTOR_ROLE", role)
     result = runner.invoke(
