@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
 )
 
+from dataward.adapters.sql.registry.subjects import indexes_of_subject
 from dataward.adapters.sql.registry.tables import identifiers
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
@@ -87,18 +88,8 @@ class SqlSuppressionRepository:
     def indexes_of(
         self, subject_id: str, scope: str, kinds: Sequence[str]
     ) -> list[tuple[str, bytes]]:
-        """(kind, blind index) of the subject's identifiers of `kinds` in `scope`, read by the
-        subject alone (see `SqlSubjectRepository.blind_indexes_of`: with the scope in the
-        query, SQLite walks every identifier of the tenant)."""
-        rows = self._connection.execute(
-            select(identifiers.c.type, identifiers.c.scope, identifiers.c.blind_index).where(
-                identifiers.c.subject_id == subject_id
-            )
-        )
-        wanted = set(kinds)
-        return [
-            (r.type, bytes(r.blind_index)) for r in rows if r.scope == scope and r.type in wanted
-        ]
+        """(kind, blind index) of the subject's identifiers of `kinds` in `scope`."""
+        return indexes_of_subject(self._connection, subject_id, scope, set(kinds))
 
 
 class SqlHoldRepository:

@@ -6,7 +6,7 @@ through the vault port, so this module never holds a key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -114,16 +114,9 @@ class SqlSubjectRepository:
         return found
 
     def blind_indexes_of(self, subject_id: UUID | str, scope: str, kind: str) -> list[bytes]:
-        """The blind indexes of the subject's identifiers of `kind` in `scope`. Read by the
-        subject alone (a handful of rows) and sorted out here: asked with the scope and kind
-        too, SQLite's planner prefers the look-up index on those and walks every identifier of
-        the tenant, so an erasure slowed with the number of callers."""
-        rows = self._connection.execute(
-            select(identifiers.c.blind_index, identifiers.c.scope, identifiers.c.type).where(
-                identifiers.c.subject_id == str(subject_id)
-            )
-        )
-        return [bytes(r.blind_index) for r in rows if r.scope == scope and r.type == kind]
+        """The blind indexes of the subject's identifiers of `kind` in `scope`."""
+        found = indexes_of_subject(self._connection, subject_id, scope, {kind})
+        return [index for _, index in found]
 
     def identifiers_of(self, subject_id: UUID | str) -> list[StoredIdentifier]:
         rows = self._connection.execute(
@@ -206,3 +199,18 @@ def _subject(row: Any) -> Subject:
         birth_date=row["birth_date"],
         dco_flag=row["dco_flag"],
     )
+
+
+def indexes_of_subject(
+    connection: Connection, subject_id: UUID | str, scope: str, kinds: Set[str]
+) -> list[tuple[str, bytes]]:
+    """(kind, blind index) of the subject's identifiers of `kinds` in `scope`. Read by the
+    subject alone (a handful of rows) and sorted out here: asked with the scope and kind too,
+    SQLite's planner prefers the look-up index on those and walks every identifier of the
+    tenant, so an erasure slowed with the number of callers."""
+    rows = connection.execute(
+        select(identifiers.c.type, identifiers.c.scope, identifiers.c.blind_index).where(
+            identifiers.c.subject_id == str(subject_id)
+        )
+    )
+    return [(r.type, bytes(r.blind_index)) for r in rows if r.scope == scope and r.type in kinds]
