@@ -17,7 +17,7 @@ from dataward.domain.audit import AuditAction, from_json_line, verify_chain
 from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.organisation.staff import issue_token
 from tests.e2e.conftest import SETUP
 
@@ -35,7 +35,12 @@ class Api:
     def use(self, entries: int) -> None:
         for n in range(entries):
             with self.container.uow() as uow:
-                record(uow, self.container.clock, "svc", AuditAction.SUBJECT_READ, details={"n": n})
+                record(
+                    uow,
+                    self.container.clock,
+                    "svc",
+                    Audited(AuditAction.SUBJECT_READ, details={"n": n}),
+                )
                 uow.commit()
 
     def count(self) -> int:

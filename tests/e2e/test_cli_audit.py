@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from dataward.domain.audit import AuditAction, from_json_line, verify_chain
 from dataward.entrypoints.cli.common import container
 from dataward.entrypoints.cli.main import app
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 
 runner = CliRunner()
 
@@ -29,11 +29,13 @@ def use_the_system(entries: int) -> None:
                     uow,
                     wired.clock,
                     "dco-on-duty",
-                    AuditAction.GATE_DECISION,
-                    subject_ref=uuid.uuid4(),
-                    purpose="provide_service",
-                    decision="allowed",
-                    details={"category": "telephony_activity", "n": n},
+                    Audited(
+                        AuditAction.GATE_DECISION,
+                        subject_ref=uuid.uuid4(),
+                        purpose="provide_service",
+                        decision="allowed",
+                        details={"category": "telephony_activity", "n": n},
+                    ),
                 )
                 uow.commit()
 

@@ -47,11 +47,13 @@ def _append(engine: Engine, count: int, *, clock: FixedClock | None = None) -> N
                 uow,
                 clock,
                 DCO,
-                AuditAction.GATE_DECISION,
-                subject_ref=uuid.UUID(int=n + 1),
-                purpose="provide_service",
-                decision="allowed" if n % 2 else "denied",
-                details={"category": "telephony_activity", "n": n},
+                audit.Audited(
+                    AuditAction.GATE_DECISION,
+                    subject_ref=uuid.UUID(int=n + 1),
+                    purpose="provide_service",
+                    decision="allowed" if n % 2 else "denied",
+                    details={"category": "telephony_activity", "n": n},
+                ),
             )
         uow.commit()
 
@@ -96,8 +98,10 @@ def test_an_entry_reads_back_exactly_as_it_was_sealed(migrated: Engine) -> None:
             uow,
             clock,
             "api:dco-1",
-            "campaign_sent",
-            details={"note": "naïve café ✓", "ids": ["a", 1, 2.5, True, None], "empty": []},
+            audit.Audited(
+                "campaign_sent",
+                details={"note": "naïve café ✓", "ids": ["a", 1, 2.5, True, None], "empty": []},
+            ),
         )
         uow.commit()
     with SqlUnitOfWork(migrated, read_only=True) as uow:
@@ -110,7 +114,7 @@ def test_an_entry_reads_back_exactly_as_it_was_sealed(migrated: Engine) -> None:
 def test_a_rolled_back_append_leaves_neither_an_entry_nor_a_gap(migrated: Engine) -> None:
     _append(migrated, 2)
     with SqlUnitOfWork(migrated) as uow:
-        audit.record(uow, FixedClock(NOW), DCO, AuditAction.SUBJECT_READ)
+        audit.record(uow, FixedClock(NOW), DCO, audit.Audited(AuditAction.SUBJECT_READ))
     _append(migrated, 1)
     result = _verify(migrated)
     assert result.ok
@@ -122,7 +126,7 @@ def test_a_read_only_unit_of_work_may_not_append(migrated: Engine) -> None:
         SqlUnitOfWork(migrated, read_only=True) as uow,
         pytest.raises(RuntimeError, match="writing unit of work"),
     ):
-        audit.record(uow, FixedClock(NOW), DCO, AuditAction.SUBJECT_READ)
+        audit.record(uow, FixedClock(NOW), DCO, audit.Audited(AuditAction.SUBJECT_READ))
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import FixedClock
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 
 
 def main(url: str, actor: str, count: int, ready: Path, go: Path) -> None:
@@ -42,7 +42,9 @@ def main(url: str, actor: str, count: int, ready: Path, go: Path) -> None:
             break
         with SqlUnitOfWork(engine) as uow:
             for _ in range(min(size, count - written)):
-                record(uow, clock, actor, AuditAction.GATE_DECISION, details={"n": written})
+                record(
+                    uow, clock, actor, Audited(AuditAction.GATE_DECISION, details={"n": written})
+                )
                 written += 1
             uow.commit()
         time.sleep(random.uniform(0.001, 0.008))  # noqa: S311 - jitter, not a secret

@@ -38,9 +38,9 @@ def test_record_appends_in_the_callers_unit_of_work_and_leaves_the_commit_to_it(
             uow,
             clock,
             DCO,
-            AuditAction.SUBJECT_CREATED,
-            subject_ref=subject,
-            details={"kind": "end_user"},
+            audit.Audited(
+                AuditAction.SUBJECT_CREATED, subject_ref=subject, details={"kind": "end_user"}
+            ),
         )
     assert uow.commits == 0
     assert uow.audit.entries == [entry]
@@ -52,9 +52,9 @@ def test_record_appends_in_the_callers_unit_of_work_and_leaves_the_commit_to_it(
 
 def test_each_entry_takes_its_time_from_the_clock(clock: FixedClock) -> None:
     uow = FakeUnitOfWork()
-    first = audit.record(uow, clock, "system", AuditAction.REGISTER_LOADED)
+    first = audit.record(uow, clock, "system", audit.Audited(AuditAction.REGISTER_LOADED))
     clock.advance(timedelta(minutes=5))
-    second = audit.record(uow, clock, "system", AuditAction.KEYS_ROTATED)
+    second = audit.record(uow, clock, "system", audit.Audited(AuditAction.KEYS_ROTATED))
     assert second.at - first.at == timedelta(minutes=5)
     assert second.prev_hash == first.hash
 
@@ -63,7 +63,7 @@ def test_each_entry_takes_its_time_from_the_clock(clock: FixedClock) -> None:
 def test_roles_with_read_audit_log_verify_the_chain(reader: Actor, clock: FixedClock) -> None:
     uow = FakeUnitOfWork()
     for _ in range(3):
-        audit.record(uow, clock, DCO, AuditAction.GATE_DECISION, decision="allowed")
+        audit.record(uow, clock, DCO, audit.Audited(AuditAction.GATE_DECISION, decision="allowed"))
     result = audit.verify(uow, REGISTER, reader)
     assert result.ok
     assert result.checked == 3
@@ -81,7 +81,7 @@ def test_a_role_without_read_audit_log_may_neither_verify_nor_export(clock: Fixe
 def test_verify_reports_a_tampered_entry(clock: FixedClock) -> None:
     uow = FakeUnitOfWork()
     for _ in range(4):
-        audit.record(uow, clock, DCO, AuditAction.GATE_DECISION, decision="denied")
+        audit.record(uow, clock, DCO, audit.Audited(AuditAction.GATE_DECISION, decision="denied"))
     uow.audit.entries[2] = replace(uow.audit.entries[2], decision="allowed")
     result = audit.verify(uow, REGISTER, DCO)
     assert result.reason is BreakReason.HASH_MISMATCH
@@ -90,7 +90,7 @@ def test_verify_reports_a_tampered_entry(clock: FixedClock) -> None:
 
 def test_an_export_is_recorded_and_committed_before_it_is_written(clock: FixedClock) -> None:
     uow = FakeUnitOfWork()
-    audit.record(uow, clock, DCO, AuditAction.REGISTER_LOADED)
+    audit.record(uow, clock, DCO, audit.Audited(AuditAction.REGISTER_LOADED))
     receipt = audit.record_export(uow, clock, REGISTER, AUDITOR)
     assert uow.commits == 1
     assert receipt.action == AuditAction.AUDIT_EXPORTED
@@ -112,7 +112,7 @@ def test_the_streamed_export_has_the_same_lines(clock: FixedClock) -> None:
 
 def test_an_export_without_a_receipt_is_refused(clock: FixedClock) -> None:
     uow = FakeUnitOfWork()
-    not_a_receipt = audit.record(uow, clock, DCO, AuditAction.REGISTER_LOADED)
+    not_a_receipt = audit.record(uow, clock, DCO, audit.Audited(AuditAction.REGISTER_LOADED))
     with pytest.raises(ValueError, match="receipt"):
         audit.export(uow, not_a_receipt, io.StringIO())
     with pytest.raises(ValueError, match="receipt"):

@@ -13,6 +13,7 @@ entries are then read in a transaction of their own, which may be read-only.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -31,29 +32,30 @@ from dataward.domain.subjects import Actor
 from dataward.services.ports import TextSink, UnitOfWork
 
 
-def record(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor | str,
-    action: AuditAction | str,
-    *,
-    subject_ref: UUID | str | None = None,
-    purpose: str | None = None,
-    decision: str | None = None,
-    details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """What one audit entry says: the action, and whom, why and what it was about."""
+
+    action: AuditAction | str
+    subject_ref: UUID | str | None = None
+    purpose: str | None = None
+    decision: str | None = None
+    details: Mapping[str, Any] | None = None
+
+
+def record(uow: UnitOfWork, clock: Clock, actor: Actor | str, entry: Audited) -> AuditEntry:
     """Append one entry in the caller's transaction (inside `with uow`); the caller commits."""
     draft = AuditDraft(
         at=clock.now(),
         actor=actor.id if isinstance(actor, Actor) else actor,
-        action=action,
-        subject_ref=subject_ref,
-        purpose=purpose,
-        decision=decision,
-        details=details or {},
+        action=entry.action,
+        subject_ref=entry.subject_ref,
+        purpose=entry.purpose,
+        decision=entry.decision,
+        details=entry.details or {},
     )
-    (entry,) = uow.audit.append(draft)
-    return entry
+    (appended,) = uow.audit.append(draft)
+    return appended
 
 
 def verify(uow: UnitOfWork, register: Register, actor: Actor) -> VerifyResult:
@@ -67,7 +69,9 @@ def record_export(uow: UnitOfWork, clock: Clock, register: Register, actor: Acto
     """May `actor` export the log? Record that it did, and return the receipt for `export`."""
     require(register, actor, StaffAction.READ_AUDIT_LOG)
     with uow:
-        receipt = record(uow, clock, actor, AuditAction.AUDIT_EXPORTED, details={"format": "jsonl"})
+        receipt = record(
+            uow, clock, actor, Audited(AuditAction.AUDIT_EXPORTED, details={"format": "jsonl"})
+        )
         uow.commit()
     return receipt
 

@@ -34,7 +34,7 @@ def rotate(
     from dataward.domain.errors import ConfigurationError
     from dataward.domain.permissions import require
     from dataward.domain.register.model import StaffAction
-    from dataward.services.audit import record
+    from dataward.services.audit import Audited, record
 
     with fail_on_dataward_error(), container() as wired:
         require(active_register(wired), cli_actor(wired), StaffAction.RUN_MAINTENANCE)
@@ -50,13 +50,15 @@ def rotate(
                 uow,
                 wired.clock,
                 cli_actor(wired),
-                AuditAction.KEYS_ROTATED,
-                details={
-                    "from_master": result.from_fingerprint,
-                    "to_master": result.to_fingerprint,
-                    "rewrapped": result.rewrapped,
-                    "resumed": result.resumed,
-                },
+                Audited(
+                    AuditAction.KEYS_ROTATED,
+                    details={
+                        "from_master": result.from_fingerprint,
+                        "to_master": result.to_fingerprint,
+                        "rewrapped": result.rewrapped,
+                        "resumed": result.resumed,
+                    },
+                ),
             )
             uow.commit()
     state = "resumed and finished" if result.resumed else "finished"

@@ -17,7 +17,7 @@ from dataward.domain.errors import DatawardError, NotFound, Unauthenticated
 from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import StaffTokenLike, UnitOfWork
 
 
@@ -77,8 +77,10 @@ def issue_token(
             uow,
             clock,
             issued_by,
-            AuditAction.STAFF_TOKEN_ISSUED,
-            details={"for": actor_id, "role": role, "tenant": tenant_id or ""},
+            Audited(
+                AuditAction.STAFF_TOKEN_ISSUED,
+                details={"for": actor_id, "role": role, "tenant": tenant_id or ""},
+            ),
         )
         uow.commit()
     return IssuedToken(Actor(id=actor_id, role=role, tenant_id=tenant_id), token)
@@ -105,8 +107,7 @@ def revoke(
             uow,
             clock,
             revoked_by,
-            AuditAction.STAFF_TOKENS_REVOKED,
-            details={"for": actor_id, "count": count},
+            Audited(AuditAction.STAFF_TOKENS_REVOKED, details={"for": actor_id, "count": count}),
         )
         uow.commit()
     return count

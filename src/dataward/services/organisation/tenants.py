@@ -13,7 +13,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant, TenantRefused, check_tenant
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.subjects.registry import NewSubject, create_subject
 
@@ -101,9 +101,11 @@ def create_tenant(
             uow,
             clock,
             actor,
-            AuditAction.TENANT_CREATED,
-            subject_ref=tenant.controller_contact,
-            details={"tenant": tenant.id, "call_retention": tenant.call_retention},
+            Audited(
+                AuditAction.TENANT_CREATED,
+                subject_ref=tenant.controller_contact,
+                details={"tenant": tenant.id, "call_retention": tenant.call_retention},
+            ),
         )
         uow.commit()
     return tenant

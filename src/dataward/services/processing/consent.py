@@ -29,7 +29,7 @@ from dataward.domain.processing.consent import (
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Actor, Subject
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.suppression import refusal, subject_suppressed_kinds
 from dataward.services.subjects.registry import child_flag
@@ -95,15 +95,17 @@ def record_consent(
             uow,
             clock,
             actor,
-            AuditAction.CONSENT_RECORDED,
-            subject_ref=subject.id,
-            purpose=event.purpose,
-            decision=event.state.value,
-            details={
-                "channel": event.channel or "",
-                "method": event.method.value,
-                "notice_version": event.notice_version,
-            },
+            Audited(
+                AuditAction.CONSENT_RECORDED,
+                subject_ref=subject.id,
+                purpose=event.purpose,
+                decision=event.state.value,
+                details={
+                    "channel": event.channel or "",
+                    "method": event.method.value,
+                    "notice_version": event.notice_version,
+                },
+            ),
         )
         uow.commit()
     return _sequenced(event, sequence)
@@ -131,11 +133,13 @@ def withdraw_consent(
             uow,
             clock,
             actor,
-            AuditAction.CONSENT_WITHDRAWN,
-            subject_ref=subject.id,
-            purpose=command.purpose,
-            decision="withdrawn",
-            details={"channels": [e.channel or "" for e in events]},
+            Audited(
+                AuditAction.CONSENT_WITHDRAWN,
+                subject_ref=subject.id,
+                purpose=command.purpose,
+                decision="withdrawn",
+                details={"channels": [e.channel or "" for e in events]},
+            ),
         )
         uow.commit()
     return stored

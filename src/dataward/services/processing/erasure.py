@@ -22,7 +22,7 @@ from dataward.domain.permissions import require
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import REQUEST_REF, Actor, ErasureReason, Subject, SubjectStatus
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.erased_numbers import remember_erased_numbers
 from dataward.services.processing.holds import refuse_if_held
@@ -104,16 +104,18 @@ def shred(
             uow,
             clock,
             actor,
-            AuditAction.SUBJECT_SHREDDED,
-            subject_ref=subject.id,
-            decision="already_erased" if subject.erased else "shredded",
-            details={
-                "reason": why.value,
-                "request": request_ref or "",
-                "restriction_override": override or "",
-                "erased_numbers_kept": remembered,
-                **{f"removed_{name}": count for name, count in removed.items()},
-            },
+            Audited(
+                AuditAction.SUBJECT_SHREDDED,
+                subject_ref=subject.id,
+                decision="already_erased" if subject.erased else "shredded",
+                details={
+                    "reason": why.value,
+                    "request": request_ref or "",
+                    "restriction_override": override or "",
+                    "erased_numbers_kept": remembered,
+                    **{f"removed_{name}": count for name, count in removed.items()},
+                },
+            ),
         )
         uow.commit()
     key_destroyed = vault.destroy_key(str(subject.id))

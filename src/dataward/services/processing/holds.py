@@ -37,7 +37,7 @@ from dataward.domain.processing.litigation_holds import (
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Actor, Subject
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.lookup import within_reach
@@ -150,9 +150,9 @@ def read_hold(ctx: UseCase, hold_id: UUID | str) -> tuple[HoldView, str | None]:
             uow,
             clock,
             actor,
-            AuditAction.HOLD_READ,
-            subject_ref=hold.subject_id,
-            details={"hold": str(hold.id)},
+            Audited(
+                AuditAction.HOLD_READ, subject_ref=hold.subject_id, details={"hold": str(hold.id)}
+            ),
         )
         uow.commit()
     key = str(hold.subject_id)
@@ -206,4 +206,6 @@ def _audit(
     }
     if review_before is not None:
         details["review_before"] = review_before.isoformat()
-    record(ctx.uow, ctx.clock, ctx.actor, action, subject_ref=hold.subject_id, details=details)
+    record(
+        ctx.uow, ctx.clock, ctx.actor, Audited(action, subject_ref=hold.subject_id, details=details)
+    )

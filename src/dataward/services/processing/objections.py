@@ -19,7 +19,7 @@ from dataward.domain.permissions import require
 from dataward.domain.processing.restrictions import Objection, ObjectionKind, ObjectionOutcome
 from dataward.domain.register.model import LawfulBasis, Register, StaffAction
 from dataward.domain.subjects import Actor, check_request_ref
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
 
@@ -66,11 +66,13 @@ def record_objection(
             uow,
             clock,
             actor,
-            AuditAction.OBJECTION_RECORDED,
-            subject_ref=subject.id,
-            purpose=objection.purpose,
-            decision=objection.outcome.value,
-            details={"objection": str(objection.id), "kind": objection.kind.value},
+            Audited(
+                AuditAction.OBJECTION_RECORDED,
+                subject_ref=subject.id,
+                purpose=objection.purpose,
+                decision=objection.outcome.value,
+                details={"objection": str(objection.id), "kind": objection.kind.value},
+            ),
         )
         uow.commit()
     return objection
@@ -94,11 +96,13 @@ def decide_objection(
             uow,
             clock,
             actor,
-            AuditAction.OBJECTION_DECIDED,
-            subject_ref=objection.subject_id,
-            purpose=decided.purpose,
-            decision=decided.outcome.value,
-            details={"objection": str(decided.id)},
+            Audited(
+                AuditAction.OBJECTION_DECIDED,
+                subject_ref=objection.subject_id,
+                purpose=decided.purpose,
+                decision=decided.outcome.value,
+                details={"objection": str(decided.id)},
+            ),
         )
         uow.commit()
     return decided

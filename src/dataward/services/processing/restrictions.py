@@ -20,7 +20,7 @@ from dataward.domain.permissions import require
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor, check_request_ref
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.processor_limits import require_controller_restricts
@@ -79,13 +79,15 @@ def apply_restriction(
             uow,
             clock,
             actor,
-            AuditAction.RESTRICTION_APPLIED,
-            subject_ref=subject.id,
-            decision=restriction.ground.value,
-            details={
-                "restriction": str(restriction.id),
-                "categories": sorted(restriction.scope or ()),
-            },
+            Audited(
+                AuditAction.RESTRICTION_APPLIED,
+                subject_ref=subject.id,
+                decision=restriction.ground.value,
+                details={
+                    "restriction": str(restriction.id),
+                    "categories": sorted(restriction.scope or ()),
+                },
+            ),
         )
         if command.request_ref is not None:
             for letter, payload in command.letters:
@@ -138,9 +140,11 @@ def lift_restriction(
             uow,
             clock,
             actor,
-            AuditAction.RESTRICTION_LIFTED,
-            subject_ref=restriction.subject_id,
-            details={"restriction": str(lifted.id)},
+            Audited(
+                AuditAction.RESTRICTION_LIFTED,
+                subject_ref=restriction.subject_id,
+                details={"restriction": str(lifted.id)},
+            ),
         )
         uow.commit()
     return lifted

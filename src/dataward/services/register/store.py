@@ -19,7 +19,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import StoredRegister, UnitOfWork
 
 
@@ -70,8 +70,10 @@ def store_register(
                 uow,
                 clock,
                 actor,
-                AuditAction.REGISTER_LOADED,
-                details={"version": stored.version, "sha256": stored.sha256},
+                Audited(
+                    AuditAction.REGISTER_LOADED,
+                    details={"version": stored.version, "sha256": stored.sha256},
+                ),
             )
         uow.commit()
         return RegisterLoaded(

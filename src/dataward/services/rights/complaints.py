@@ -20,7 +20,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.keys.batches import REQUEST, enrolling
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.requests import (
@@ -106,9 +106,15 @@ def complaint_outcome(
         if sealed is None:
             return None
         record(
-            uow, clock, actor, AuditAction.COMPLAINT_OUTCOME_READ, subject_ref=request.subject_id,
-            details={"request": str(request.id)},
-        )  # fmt: skip
+            uow,
+            clock,
+            actor,
+            Audited(
+                AuditAction.COMPLAINT_OUTCOME_READ,
+                subject_ref=request.subject_id,
+                details={"request": str(request.id)},
+            ),
+        )
         uow.commit()
     document = json.loads(vault.open(str(request.id), sealed))
     return ComplaintOutcome(found=document["found"], done=document["done"])

@@ -26,7 +26,7 @@ from uuid import UUID
 from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, KeyUnavailable
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import UnitOfWork, Vault
 
 DEFAULT_TTL = timedelta(days=7)
@@ -140,10 +140,20 @@ def add_link(
         package=vault.seal(subject, base64.b64encode(content).decode("ascii")),
     )  # fmt: skip
     record(
-        uow, clock, actor, AuditAction.DOWNLOAD_ISSUED, subject_ref=subject,
-        details={"download": download_id, "request": str(request_id), "kind": kind,
-                 "expires_at": expires_at.isoformat()},
-    )  # fmt: skip
+        uow,
+        clock,
+        actor,
+        Audited(
+            AuditAction.DOWNLOAD_ISSUED,
+            subject_ref=subject,
+            details={
+                "download": download_id,
+                "request": str(request_id),
+                "kind": kind,
+                "expires_at": expires_at.isoformat(),
+            },
+        ),
+    )
     return IssuedLink(download_id, expires_at, link_url(base_url, token), token)
 
 
@@ -173,10 +183,16 @@ def redeem_download(uow: UnitOfWork, vault: Vault, clock: Clock, token: str) -> 
             uow.commit()
             raise DownloadGone from None
         record(
-            uow, clock, PUBLIC_ACTOR, AuditAction.DOWNLOAD_SERVED,
-            subject_ref=found.subject_id, decision="served",
-            details={"download": found.id, "request": found.request_id, "kind": found.kind},
-        )  # fmt: skip
+            uow,
+            clock,
+            PUBLIC_ACTOR,
+            Audited(
+                AuditAction.DOWNLOAD_SERVED,
+                subject_ref=found.subject_id,
+                decision="served",
+                details={"download": found.id, "request": found.request_id, "kind": found.kind},
+            ),
+        )
         uow.commit()
     return Download(found.filename, found.kind, content)
 
@@ -200,6 +216,10 @@ def _refused(
     if download_id is not None:
         details["download"] = download_id
     record(
-        uow, clock, PUBLIC_ACTOR, AuditAction.DOWNLOAD_REFUSED, subject_ref=subject_id,
-        decision=outcome, details=details,
-    )  # fmt: skip
+        uow,
+        clock,
+        PUBLIC_ACTOR,
+        Audited(
+            AuditAction.DOWNLOAD_REFUSED, subject_ref=subject_id, decision=outcome, details=details
+        ),
+    )

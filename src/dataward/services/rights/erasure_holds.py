@@ -27,7 +27,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.not_done import NotDone, kept_by_hold, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused, uk_date
 from dataward.domain.subjects import Actor, ErasureReason, Subject
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
@@ -104,13 +104,21 @@ def keep_for_holds(
             )  # fmt: skip
             uow.subjects.set_flag(subject.id, "erasure requested: waits for a litigation hold")
         record(
-            uow, clock, actor, AuditAction.ERASURE_KEPT_BY_HOLD, subject_ref=subject.id,
-            decision="held",
-            details={
-                "request": str(request_id), "holds": [str(h.id) for h in holds],
-                "grounds": sorted({h.ground.value for h in holds}), "kept": list(categories),
-            },
-        )  # fmt: skip
+            uow,
+            clock,
+            actor,
+            Audited(
+                AuditAction.ERASURE_KEPT_BY_HOLD,
+                subject_ref=subject.id,
+                decision="held",
+                details={
+                    "request": str(request_id),
+                    "holds": [str(h.id) for h in holds],
+                    "grounds": sorted({h.ground.value for h in holds}),
+                    "kept": list(categories),
+                },
+            ),
+        )
         uow.commit()
     kept = KeptRecords(
         categories=tuple(categories), identifiers=len(stored), ground=LITIGATION_GROUND,

@@ -27,7 +27,7 @@ from dataward.domain.register.model import Register, RetentionEvent
 from dataward.domain.requests.not_done import NotDone, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.subjects import Actor, ErasureReason, Subject
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
@@ -251,14 +251,14 @@ def erase_all_but_held(
         uow.subjects.set_flag(subject.id, f"erased but for a tax hold until {until}")
         notices.queue(uow, request_id, now)
         record(
-            uow, clock, actor, AuditAction.SUBJECT_PARTLY_ERASED, subject_ref=subject.id,
+            uow, clock, actor, Audited(AuditAction.SUBJECT_PARTLY_ERASED, subject_ref=subject.id,
             decision="held",
             details={
                 "reason": ErasureReason.ERASURE_REQUEST.value, "request": str(request_id),
                 "kept": list(kept_categories), "ground": TAX_GROUND, "until": until,
                 "identifiers_deleted": deleted, "suppressed": suppressed,
                 **{f"removed_{name}": count for name, count in removed.items()},
-            },
+            }),
         )  # fmt: skip
         uow.commit()
     erased: dict[str, int] = dict(removed)

@@ -30,7 +30,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.not_done import NotDone, objection_overridden
 from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestType
 from dataward.domain.subjects import Actor, Subject
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
 from dataward.services.processing.objections import (
@@ -166,10 +166,16 @@ def _carry_out(
             if subject is not None and not subject.erased:
                 suppressed = suppress_subject(uow, subject, source="objection", at=clock.now())
             record(
-                uow, clock, actor, AuditAction.MARKETING_SUPPRESSED, subject_ref=subject_id,
-                decision="suppressed",
-                details={"request": str(request.id), "entries": suppressed},
-            )  # fmt: skip
+                uow,
+                clock,
+                actor,
+                Audited(
+                    AuditAction.MARKETING_SUPPRESSED,
+                    subject_ref=subject_id,
+                    decision="suppressed",
+                    details={"request": str(request.id), "entries": suppressed},
+                ),
+            )
             uow.commit()
         result = ObjectionResult(
             request.id, objection.id, kind, ObjectionOutcome.UPHELD, None, standing, suppressed

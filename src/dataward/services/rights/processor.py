@@ -29,7 +29,7 @@ from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestState
 from dataward.domain.subjects import Actor, ErasureReason
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.calls.access import CallView, calls_of_subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import read_identifiers
@@ -158,10 +158,16 @@ def carry_out_instruction(
             outcome=outcome,
         )  # fmt: skip
         record(
-            uow, clock, actor, AuditAction.CONTROLLER_INSTRUCTION,
-            subject_ref=None if kind is Instruction.ERASE else subject.id,
-            decision=kind.value, details={"request": str(request.id), **_flat(outcome)},
-        )  # fmt: skip
+            uow,
+            clock,
+            actor,
+            Audited(
+                AuditAction.CONTROLLER_INSTRUCTION,
+                subject_ref=None if kind is Instruction.ERASE else subject.id,
+                decision=kind.value,
+                details={"request": str(request.id), **_flat(outcome)},
+            ),
+        )
         uow.commit()
     return Carried(request.id, kind, outcome, calls, lines)
 

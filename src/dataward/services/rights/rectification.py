@@ -39,7 +39,7 @@ from dataward.domain.requests.workflow import (
     RightsRequest,
 )
 from dataward.domain.subjects import Actor, Subject
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.register.recipients import recipients_to_tell
@@ -146,13 +146,22 @@ def fulfil_rectification(
             )  # fmt: skip
         notices.queue(uow, request.id, now)  # each recipient told, with the change
         record(
-            uow, clock, actor, AuditAction.IDENTIFIER_RECTIFIED, subject_ref=subject.id,
-            decision="rectified",
-            details={
-                "request": str(request.id), "kinds": corrected, "replaced": replaced,
-                "statement": added, "recipients": recipients,
-            },
-        )  # fmt: skip
+            uow,
+            clock,
+            actor,
+            Audited(
+                AuditAction.IDENTIFIER_RECTIFIED,
+                subject_ref=subject.id,
+                decision="rectified",
+                details={
+                    "request": str(request.id),
+                    "kinds": corrected,
+                    "replaced": replaced,
+                    "statement": added,
+                    "recipients": recipients,
+                },
+            ),
+        )
         uow.commit()
     result = RectificationResult(
         request.id, subject.id, corrected, replaced, added, recipients,

@@ -28,7 +28,7 @@ from dataward.domain.permissions import require
 from dataward.domain.register.model import Role, StaffAction
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Subject
-from dataward.services.audit import record
+from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.processing.lookup import within_reach
 from dataward.services.subjects.registry import SubjectRefused
@@ -73,9 +73,7 @@ def record_relationship(ctx: UseCase, subject_id: UUID | str, dates: Relationshi
             uow,
             clock,
             actor,
-            AuditAction.RELATIONSHIP_RECORDED,
-            subject_ref=subject.id,
-            details=details,
+            Audited(AuditAction.RELATIONSHIP_RECORDED, subject_ref=subject.id, details=details),
         )
         updated = uow.subjects.get(subject.id)
         uow.commit()
