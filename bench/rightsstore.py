@@ -33,8 +33,9 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 from dataward.services.subjects.registry import NewSubject, create_subjects
 
 SPAN_S = 730 * 86_400
@@ -163,9 +164,15 @@ def working_request(store: Store, kind: RequestType, subject_id: str, number: in
     )  # fmt: skip
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
         advance(
-            store.uow(), store.clock, HOLIDAYS, store.register, ADMIN, view.request.id, event,
-            reason="identity document seen" if event is RequestEvent.IDENTITY_VERIFIED else None,
-        )  # fmt: skip
+            UseCase(store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN),
+            view.request.id,
+            Step(
+                event,
+                reason="identity document seen"
+                if event is RequestEvent.IDENTITY_VERIFIED
+                else None,
+            ),
+        )
     return str(view.request.id)
 
 

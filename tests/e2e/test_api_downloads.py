@@ -12,7 +12,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import EVIDENCE
 from tests.e2e.conftest import Api
@@ -34,14 +34,17 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
                    subject_id=subject.id, contact_email=fake.email()),
     )  # fmt: skip
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(
-            c.uow(), c.clock, c.holidays(), register, DCO, view.request.id, event,
-            reason=EVIDENCE.get(event),
-        )  # fmt: skip
+        advance(c.use_case(DCO, register), view.request.id, Step(event, reason=EVIDENCE.get(event)))
     done = fulfil_access(
-        c.uow(), c.vault(), c.clock, c.holidays(), register, DCO, view.request.id,
+        c.uow(),
+        c.vault(),
+        c.clock,
+        c.holidays(),
+        register,
+        DCO,
+        view.request.id,
         delivery=Delivery("https://privacy.example.test", render_export, ttl),
-    )  # fmt: skip
+    )
     return done.link.url.rsplit("/", 1)[1]
 
 

@@ -32,7 +32,7 @@ from dataward.services.rights.complaints import (
     complete_complaint,
 )
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance, request_queue, request_timeline
+from dataward.services.rights.requests import Step, advance, request_queue, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
@@ -60,14 +60,20 @@ def _complaint(world: World, **kw: object) -> str:
 
 
 def _start(world: World, request_id: str) -> None:
-    advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, RequestEvent.START)
+    advance(world.use_case(DCO), request_id, Step(RequestEvent.START))
 
 
 def _complete(world: World, request_id: str, outcome: ComplaintOutcome):  # type: ignore[no-untyped-def]
     return complete_complaint(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
+        world.uow(),
+        world.vault,
+        world.clock,
+        HOLIDAYS,
+        world.register,
+        DCO,
+        request_id,
         outcome,
-    )  # fmt: skip
+    )
 
 
 OUTCOME = ComplaintOutcome(
@@ -131,10 +137,7 @@ def test_the_outcome_is_sealed_and_the_letter_states_it_with_the_right_to_go_to_
     request_id = _complaint(world, contact_email=fake.email(), contact_name=fake.name())
     _start(world, request_id)
     with pytest.raises(RequestRefused, match="completed with its outcome"):
-        advance(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
-            RequestEvent.COMPLETE,
-        )  # fmt: skip
+        advance(world.use_case(DCO), request_id, Step(RequestEvent.COMPLETE))
     done = _complete(world, request_id, OUTCOME)
     assert done.request.state is RequestState.COMPLETED
     with world.engine.connect() as connection:

@@ -27,7 +27,7 @@ from dataward.services.organisation.tenants import ControllerContact, NewTenant,
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.processor import forward_to_controller
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
 
@@ -115,15 +115,17 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     _send(world, port)
     assert inbox.messages == []
     with pytest.raises(RequestRefused, match="its controller's to answer"):
-        advance(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id,
-            RequestEvent.WITHDRAW,
-        )  # fmt: skip
+        advance(world.use_case(DCO), view.request.id, Step(RequestEvent.WITHDRAW))
     with pytest.raises(RequestRefused, match="with its controller already"):
         forward_to_controller(
-            world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
+            world.uow(),
+            world.vault,
+            world.clock,
+            HOLIDAYS,
+            Gate(world.register),
+            DCO,
             str(view.request.id),
-        )  # fmt: skip
+        )
     # a request we received about the same tenant's calls is still ours to forward
     ours = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,

@@ -16,9 +16,10 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
+from dataward.services.rights import fulfilment as fulfilment_module
 from dataward.services.rights.fulfilment import fulfil_withdrawal
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance, request_timeline
+from dataward.services.rights.requests import Step, advance, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.world import World
 
@@ -48,19 +49,19 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
     request_id = view.request.id
 
     def step(event: RequestEvent) -> None:
-        advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, event)
+        advance(world.use_case(DCO), request_id, Step(event))
 
     def fulfil() -> object:
-        return fulfil_withdrawal(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
-            notice_version="2026-11",
-        )  # fmt: skip
+        return fulfil_withdrawal(world.use_case(DCO), request_id, "2026-11")
 
     with pytest.raises(RequestRefused, match="start"):
         fulfil()
     step(RequestEvent.ASK_IDENTITY)
-    advance(world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
-            RequestEvent.IDENTITY_VERIFIED, reason="a one-time code by e-mail")  # fmt: skip
+    advance(
+        world.use_case(DCO),
+        request_id,
+        Step(RequestEvent.IDENTITY_VERIFIED, reason="a one-time code by e-mail"),
+    )
     step(RequestEvent.START)
     world.clock.advance(timedelta(minutes=5))
     done = fulfil()
@@ -83,12 +84,47 @@ def test_nothing_is_withdrawn_without_verified_identity(world: World) -> None:
         NewRequest(type=RequestType.WITHDRAW_CONSENT, received=date(2026, 11, 25),
                    channel="post", subject_id=subject.id),
     )  # fmt: skip
-    advance(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id,
-        RequestEvent.START,
-    )  # fmt: skip
+    advance(world.use_case(DCO), view.request.id, Step(RequestEvent.START))
     with pytest.raises(RequestRefused, match="identity"):
-        fulfil_withdrawal(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id,
-            notice_version="2026-11",
-        )  # fmt: skip
+        fulfil_withdrawal(world.use_case(DCO), view.request.id, "2026-11")
+
+
+def test_a_withdrawal_lands_whole_or_not_at_all(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the use case: the consents withdrawn and their audit entries are
+    rolled back when its last step (completing the request) fails, and it can be done again."""
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="marketing_contact", identifiers=[("email", "third@example.org")]),
+    )  # fmt: skip
+    record_consent(
+        world.uow(), world.clock, world.register, DCO,
+        GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
+    )  # fmt: skip
+    view = receive_request(
+        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        NewRequest(type=RequestType.WITHDRAW_CONSENT, received=world.clock.now().date(),
+                   channel="post", subject_id=subject.id),
+    )  # fmt: skip
+    request_id = view.request.id
+    for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
+        advance(world.use_case(DCO), request_id, Step(event, reason="a one-time code by e-mail"))
+    with world.uow() as uow:
+        audit_before = uow.audit.count()
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the request could not be completed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fulfilment_module, "advance", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be completed"):
+            fulfil_withdrawal(world.use_case(DCO), request_id, "2026-11")
+    with world.uow() as uow:
+        assert uow.audit.count() == audit_before
+    states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
+    assert set(states.values()) == {ConsentState.GIVEN}
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    done = fulfil_withdrawal(world.use_case(DCO), request_id, "2026-11")
+    assert done.withdrawn == [("direct_marketing", "email")]

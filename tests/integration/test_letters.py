@@ -28,7 +28,7 @@ from dataward.domain.requests.workflow import (
 from dataward.domain.subjects import Actor
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
-from dataward.services.rights.requests import advance, request_timeline
+from dataward.services.rights.requests import Step, advance, request_timeline
 from dataward.services.rights.verification import check_code, send_code
 from tests.integration.world import World
 
@@ -98,10 +98,14 @@ def test_an_acknowledgement_and_a_refusal_reach_the_requester(
                    contact_email=email, contact_name=name),
     )  # fmt: skip
     advance(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id,
-        RequestEvent.REFUSE, ground=RefusalGround.MANIFESTLY_EXCESSIVE,
-        reason="it repeats the request you made on 2 November, answered on 10 November",
-    )  # fmt: skip
+        world.use_case(DCO),
+        view.request.id,
+        Step(
+            RequestEvent.REFUSE,
+            ground=RefusalGround.MANIFESTLY_EXCESSIVE,
+            reason="it repeats the request you made on 2 November, answered on 10 November",
+        ),
+    )
     result = _send(world, port)
     assert (result.sent, result.failed) == (2, 0)  # type: ignore[attr-defined]
     acknowledgement, refusal = inbox.messages
@@ -186,10 +190,7 @@ def test_a_one_time_code_by_email_verifies_identity(
     request_id = view.request.id
     with pytest.raises(RequestRefused, match="awaits identity"):
         send_code(world.uow(), world.vault, world.clock, request_id)
-    advance(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
-        RequestEvent.ASK_IDENTITY,
-    )  # fmt: skip
+    advance(world.use_case(DCO), request_id, Step(RequestEvent.ASK_IDENTITY))
     send_code(world.uow(), world.vault, world.clock, request_id)
     with world.engine.connect() as connection:
         stored = connection.execute(select(verification_codes.c.code_hash)).scalar_one()
@@ -223,10 +224,7 @@ def test_five_wrong_codes_and_the_code_is_dead(
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 24), channel="portal",
                    contact_email=fake.email()),
     )  # fmt: skip
-    advance(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, view.request.id,
-        RequestEvent.ASK_IDENTITY,
-    )  # fmt: skip
+    advance(world.use_case(DCO), view.request.id, Step(RequestEvent.ASK_IDENTITY))
     send_code(world.uow(), world.vault, world.clock, view.request.id)
     for _ in range(5):
         check_code(world.uow(), world.vault, world.clock, HOLIDAYS, view.request.id, "x")
@@ -253,16 +251,17 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
         )  # fmt: skip
 
     def step(request_id: object, event: RequestEvent, **kw: object) -> None:
-        advance(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, str(request_id), event,
-            **kw,  # type: ignore[arg-type]
-        )  # fmt: skip
+        advance(world.use_case(DCO), str(request_id), Step(event, **kw))
 
     worked = receive().request.id  # type: ignore[attr-defined]
     step(worked, RequestEvent.ASK_IDENTITY)
     step(worked, RequestEvent.IDENTITY_VERIFIED, reason="passport seen")
-    step(worked, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE,
-         reason="the fourth copy this month")  # fmt: skip
+    step(
+        worked,
+        RequestEvent.ASK_FEE,
+        ground=FeeGround.MANIFESTLY_EXCESSIVE,
+        reason="the fourth copy this month",
+    )
     step(worked, RequestEvent.FEE_PAID)
     step(worked, RequestEvent.START)
     step(worked, RequestEvent.ASK_CLARIFICATION)

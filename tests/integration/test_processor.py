@@ -33,7 +33,7 @@ from dataward.services.rights.processor import (
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.rights.requests import advance, request_timeline
+from dataward.services.rights.requests import Step, advance, request_timeline
 from dataward.services.subjects.registry import find_subject
 from tests.builders import SAMPLE_RETENTION
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
@@ -128,10 +128,7 @@ def test_a_forward_needs_a_controller_contact_and_the_processor_route(
     with pytest.raises(RequestRefused, match="no controller contact"):
         _forward(world, view.request.id)
     with pytest.raises(RequestRefused, match="forward_to_controller"):
-        advance(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, str(view.request.id),
-            RequestEvent.FORWARD,
-        )  # fmt: skip
+        advance(world.use_case(DCO), str(view.request.id), Step(RequestEvent.FORWARD))
     found = request_timeline(world.uow(), world.register, DCO, view.request.id)[0]
     assert found.request.state is RequestState.RECEIVED
 

@@ -23,7 +23,7 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance, request_timeline
+from dataward.services.rights.requests import Step, advance, request_timeline
 from tests.builders import a_subject
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
@@ -67,17 +67,21 @@ def _answered_access(
     )  # fmt: skip
     ground = RefusalGround.MANIFESTLY_UNFOUNDED if end is RequestEvent.REFUSE else None
     advance(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, end,
-        ground=ground, reason="the copy sent by post",
-    )  # fmt: skip
+        world.use_case(DCO), request_id, Step(end, ground=ground, reason="the copy sent by post")
+    )
 
 
 def _ask_fee(world: World, request_id: str, ground: FeeGround, **kw: object) -> object:
     return advance(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, RequestEvent.ASK_FEE,
-        ground=ground, reason="the fourth copy of the same calls this month",
-        **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        Step(
+            RequestEvent.ASK_FEE,
+            ground=ground,
+            reason="the fourth copy of the same calls this month",
+            **kw,
+        ),
+    )
 
 
 def test_the_fee_letter_states_the_amount_and_how_to_pay(

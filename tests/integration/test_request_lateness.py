@@ -24,7 +24,7 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance, request_queue, request_timeline
+from dataward.services.rights.requests import Step, advance, request_queue, request_timeline
 from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 
@@ -43,10 +43,7 @@ def _receive(world: World, received: date = RECEIVED, **kw: object) -> str:
 
 
 def _advance(world: World, request_id: str, event: RequestEvent, **kw: object):  # type: ignore[no-untyped-def]
-    return advance(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, event,
-        **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+    return advance(world.use_case(DCO), request_id, Step(event, **kw))
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from dataward.domain.requests.workflow import (
 from dataward.domain.subjects import Actor
 from dataward.services.processing.erasure import shred
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance, request_queue, request_timeline
+from dataward.services.rights.requests import Step, advance, request_queue, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World
@@ -46,16 +46,7 @@ def _receive(world: World, actor: Actor = DCO, **kw: object):  # type: ignore[no
 def _advance(
     world: World, request_id: object, event: RequestEvent, actor: Actor = DCO, **kw: object
 ):  # type: ignore[no-untyped-def]
-    return advance(
-        world.uow(),
-        world.clock,
-        HOLIDAYS,
-        world.register,
-        actor,
-        str(request_id),
-        event,
-        **kw,  # type: ignore[arg-type]
-    )
+    return advance(world.use_case(actor), str(request_id), Step(event, **kw))
 
 
 def test_a_request_received_by_post_moves_through_its_states_with_a_timeline(

@@ -24,7 +24,7 @@ from dataward.services.processing.objections import (
 )
 from dataward.services.rights import objection as objection_module
 from dataward.services.rights.intake import NewRequest
-from dataward.services.rights.objection import fulfil_objection
+from dataward.services.rights.objection import CarryOutObjection, fulfil_objection
 from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import EVERYTHING, register_with_everything_role
@@ -59,9 +59,10 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
         )  # fmt: skip
     request_id = _started(world, subject.id, email, "direct_marketing")
     result = fulfil_objection(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-        notice_version="2026-11", target="direct_marketing",
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        CarryOutObjection("2026-11", target="direct_marketing"),
+    )
     assert result.outcome is ObjectionOutcome.UPHELD
     assert result.suppressed == 1
     states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
@@ -99,15 +100,21 @@ def test_legitimate_interests_objection_follows_the_dco_assessment(
     target = "legitimate_interests:business_administration"
     request_id = _started(world, subject.id, email, target)
     pending = fulfil_objection(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-        notice_version="2026-11", target=target,
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        CarryOutObjection("2026-11", target=target),
+    )
     assert pending.outcome is ObjectionOutcome.PENDING
     done = fulfil_objection(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-        notice_version="2026-11", target=target, outcome=outcome,
-        reasoning="Fraud prevention on the account outweighs the objection.",
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        CarryOutObjection(
+            "2026-11",
+            target=target,
+            outcome=outcome,
+            reasoning="Fraud prevention on the account outweighs the objection.",
+        ),
+    )
     assert done.objection_id == pending.objection_id
     view, events, _letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
     assert view.request.state is state
@@ -173,9 +180,10 @@ def test_an_objection_lands_whole_or_not_at_all(
         patch.setattr(objection_module, "advance", last_step_fails)
         with pytest.raises(RuntimeError, match="could not be moved on"):
             fulfil_objection(
-                world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-                notice_version="2026-11", target="direct_marketing",
-            )  # fmt: skip
+                world.use_case(DCO),
+                request_id,
+                CarryOutObjection("2026-11", target="direct_marketing"),
+            )
     with world.uow() as uow:
         assert list(uow.objections.for_subject(subject.id)) == []
         assert uow.audit.count() == audit_before
@@ -184,7 +192,8 @@ def test_an_objection_lands_whole_or_not_at_all(
     view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.IN_PROGRESS
     again = fulfil_objection(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-        notice_version="2026-11", target="direct_marketing",
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        CarryOutObjection("2026-11", target="direct_marketing"),
+    )
     assert (again.outcome, again.suppressed) == (ObjectionOutcome.UPHELD, 1)

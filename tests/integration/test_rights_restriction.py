@@ -23,7 +23,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
-from dataward.services.rights.requests import advance, request_timeline
+from dataward.services.rights.requests import Step, advance, request_timeline
 from dataward.services.rights.restriction import (
     fulfil_restriction,
     lift_after_telling,
@@ -73,10 +73,7 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     with pytest.raises(RequestRefused, match="start the request"):
         fulfil()
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
-        advance(
-            world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id, event,
-            reason=EVIDENCE.get(event),
-        )  # fmt: skip
+        advance(world.use_case(DCO), request_id, Step(event, reason=EVIDENCE.get(event)))
     world.clock.advance(timedelta(minutes=1))
     restriction = fulfil()
     assert restriction.ground.value == "accuracy_contested"  # type: ignore[attr-defined]

@@ -37,7 +37,7 @@ from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.intake import NewRequest
-from dataward.services.rights.objection import fulfil_objection
+from dataward.services.rights.objection import CarryOutObjection, fulfil_objection
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.portability import fulfil_portability
 from dataward.services.rights.rectification import fulfil_rectification
@@ -303,10 +303,15 @@ def test_an_overridden_objection_says_what_goes_on_why_and_which_event_is_missin
     target = "legitimate_interests:relationship_feedback"
     request_id = _request(world, RequestType.OBJECTION, subject_id, values["email"], scope=target)
     done = fulfil_objection(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
-        notice_version="2026.1", target=target, outcome=ObjectionOutcome.COMPELLING_GROUNDS,
-        reasoning="The survey answers you gave are part of an open warranty claim.",
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        CarryOutObjection(
+            "2026.1",
+            target=target,
+            outcome=ObjectionOutcome.COMPELLING_GROUNDS,
+            reasoning="The survey answers you gave are part of an open warranty claim.",
+        ),
+    )
     assert done.partial
     _send(world, port)
     text = " ".join(_completion(inbox, values["email"]).split())
@@ -378,10 +383,15 @@ def test_an_overridden_objection_is_dated_from_the_recorded_last_transaction(
     target = "legitimate_interests:debt_recovery"
     request_id = _request(world, RequestType.OBJECTION, subject_id, values["email"], scope=target)
     fulfil_objection(
-        world.uow(), world.clock, HOLIDAYS, world.register, DCO, request_id,
-        notice_version="2026.1", target=target, outcome=ObjectionOutcome.COMPELLING_GROUNDS,
-        reasoning="An unpaid invoice is being recovered through the courts.",
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        CarryOutObjection(
+            "2026.1",
+            target=target,
+            outcome=ObjectionOutcome.COMPELLING_GROUNDS,
+            reasoning="An unpaid invoice is being recovered through the courts.",
+        ),
+    )
     _send(world, port)
     text = " ".join(_completion(inbox, values["email"]).split())
     assert world.register.purpose("debt_recovery").activity in text

@@ -23,7 +23,7 @@ from dataward.domain.requests.workflow import RequestEvent
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.rights.intake import NewRequest, receive_request
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 from tests.builders import EVIDENCE, TENANT_A, TENANT_B, a_tenant
 
 
@@ -68,10 +68,7 @@ class World:
             RequestEvent.IDENTITY_VERIFIED,
             RequestEvent.START,
         ):
-            advance(
-                self.uow(), self.clock, holidays, self.register, actor, view.request.id, event,
-                reason=EVIDENCE.get(event),
-            )  # fmt: skip
+            advance(self.use_case(actor), view.request.id, Step(event, reason=EVIDENCE.get(event)))
         return view.request.id
 
 

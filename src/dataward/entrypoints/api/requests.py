@@ -25,6 +25,7 @@ from dataward.domain.requests.workflow import (
 from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
+from dataward.services.context import UseCase
 from dataward.services.rights import intake
 from dataward.services.rights import requests as service
 from dataward.services.rights.complaints import (
@@ -301,18 +302,23 @@ def post_event(
         )  # fmt: skip
         return RequestOut.of(view, _today(container))
     view = service.advance(
-        container.uow(),
-        container.clock,
-        container.holidays(),
-        register,
-        actor,
+        UseCase(
+            container.uow(),
+            container.vault(),
+            container.clock,
+            container.holidays(),
+            register,
+            actor,
+        ),
         request_id,
-        body.event,
-        ground=ground,
-        reason=body.reason,
-        on=body.on,
-        fee_pence=body.amount_pence,
-        identity_within=container.settings.identity_within_working_days,
+        service.Step(
+            body.event,
+            ground=ground,
+            reason=body.reason,
+            on=body.on,
+            fee_pence=body.amount_pence,
+            identity_within=container.settings.identity_within_working_days,
+        ),
     )
     return RequestOut.of(view, _today(container))
 

@@ -25,6 +25,7 @@ from dataward.entrypoints.cli.common import (
     cli_actor,
     container,
     fail_on_dataward_error,
+    use_case,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of, uuid
 from dataward.services.rights.intake import CHANNELS
@@ -161,6 +162,7 @@ def advance(
     """Move a request on by one event; prints its new state and due date. A complaint is
     completed with its outcome: `complete --found ... --done ...`."""
     from dataward.domain.requests.workflow import parse_ground
+    from dataward.services.rights.requests import Step
     from dataward.services.rights.requests import advance as advance_request
 
     if (found is not None or done is not None) and event is not RequestEvent.COMPLETE:
@@ -187,13 +189,7 @@ def advance(
             )  # fmt: skip
             typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
             return
-        view = advance_request(
-            wired.uow(),
-            wired.clock,
-            wired.holidays(),
-            active_register(wired),
-            cli_actor(wired),
-            request_id,
+        step = Step(
             event,
             ground=parsed,
             reason=reason,
@@ -201,6 +197,7 @@ def advance(
             fee_pence=amount,
             identity_within=wired.settings.identity_within_working_days,
         )
+        view = advance_request(use_case(wired), request_id, step)
     _moved(view)
 
 

@@ -15,9 +15,10 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import UK, RequestEvent, RequestRefused, RightsRequest
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink, add_link
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +72,10 @@ def deliver_package(
     payload = vault.seal(str(request.id), letter_text(link)) if has_contact else None
     try:
         advance(
-            uow, clock, holidays, register, actor, request.id, event, reason=reason[:500],
-            letter_payload=payload, outcome=outcome,
-        )  # fmt: skip
+            UseCase(uow, vault, clock, holidays, register, actor),
+            request.id,
+            Step(event, reason=reason[:500], letter_payload=payload, outcome=outcome),
+        )
     except BaseException:
         with uow:
             uow.downloads.discard(link.download_id)

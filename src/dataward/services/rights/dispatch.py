@@ -22,12 +22,13 @@ from dataward.domain.processing.restrictions import ObjectionOutcome
 from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestRefused, RequestType
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.fulfilment import as_outcome, fulfil_withdrawal
-from dataward.services.rights.objection import fulfil_objection
+from dataward.services.rights.objection import CarryOutObjection, fulfil_objection
 from dataward.services.rights.portability import fulfil_portability
 from dataward.services.rights.rectification import fulfil_rectification
 from dataward.services.rights.requests import RequestView, request_timeline
@@ -115,16 +116,15 @@ def _objection(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
     """An objection to legitimate interests without the DCO's decision is recorded, pending:
     what was done is returned, and the request stays open."""
     notice = how.notice_version or call.register.policy.version
-    result = fulfil_objection(
-        *call.common, notice_version=notice, outcome=how.decision, reasoning=how.reasoning
-    )
+    ctx = UseCase(call.uow, call.vault, call.clock, call.holidays, call.register, call.actor)
+    asked = CarryOutObjection(notice, outcome=how.decision, reasoning=how.reasoning)
+    result = fulfil_objection(ctx, call.request_id, asked)
     return as_outcome(result) if result.outcome is ObjectionOutcome.PENDING else None
 
 
 def _withdrawal(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    fulfil_withdrawal(
-        *call.common, notice_version=how.notice_version or call.register.policy.version
-    )
+    ctx = UseCase(call.uow, call.vault, call.clock, call.holidays, call.register, call.actor)
+    fulfil_withdrawal(ctx, call.request_id, how.notice_version or call.register.policy.version)
     return None
 
 

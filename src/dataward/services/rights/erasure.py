@@ -40,6 +40,7 @@ from dataward.domain.processing.legal_hold import (
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.requests.workflow import RequestEvent, RequestType, uk_date
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
@@ -61,7 +62,7 @@ from dataward.services.rights.erasure_steps import (
 )
 from dataward.services.rights.fulfilment import as_outcome, working_request
 from dataward.services.rights.recipient_notices import Change, NoticeOf, prepare_notices
-from dataward.services.rights.requests import advance, visible_request
+from dataward.services.rights.requests import Step, advance, visible_request
 
 
 def fulfil_erasure(
@@ -93,7 +94,7 @@ def fulfil_erasure(
     with uow:
         interrupted = _interrupted(uow, register, actor, request_id)
     if interrupted is not None:  # erased already, but the request was not completed then
-        _complete(uow, clock, holidays, register, actor, interrupted)
+        _complete(UseCase(uow, vault, clock, holidays, register, actor), interrupted)
         return interrupted
     with uow:
         request, subject_id = working_request(uow, register, actor, request_id, RequestType.ERASURE)
@@ -113,11 +114,11 @@ def fulfil_erasure(
         result = ErasureResult(
             request.id, subject_id, {}, None, [], 0, key_destroyed=False, notes=["already erased"]
         )
-        _complete(uow, clock, holidays, register, actor, result)
+        _complete(UseCase(uow, vault, clock, holidays, register, actor), result)
         return result
     if holds:  # kept whole until every hold is lifted: said item by item, nothing erased
         result = keep_for_holds(uow, clock, register, actor, request.id, subject, holds, stored)
-        _complete(uow, clock, holidays, register, actor, result)
+        _complete(UseCase(uow, vault, clock, holidays, register, actor), result)
         return result
     held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
     by_category = Counter(identifier_category(s.type, subject) for s in stored)
@@ -148,7 +149,7 @@ def fulfil_erasure(
             HeldPlan(held, frozenset(kept_kinds), tuple(stored), last_transaction),
         )  # fmt: skip
         release_line_keys(uow, vault)  # the quarantined lines it emptied
-    _complete(uow, clock, holidays, register, actor, result)
+    _complete(UseCase(uow, vault, clock, holidays, register, actor), result)
     return result
 
 
@@ -188,16 +189,8 @@ def _interrupted(
     )  # fmt: skip
 
 
-def _complete(
-    uow: UnitOfWork,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    result: ErasureResult,
-) -> None:
+def _complete(ctx: UseCase, result: ErasureResult) -> None:
     event = RequestEvent.COMPLETE_PARTIALLY if result.partial else RequestEvent.COMPLETE
     advance(
-        uow, clock, holidays, register, actor, result.request_id, event,
-        reason=result.summary(), outcome=as_outcome(result),
-    )  # fmt: skip
+        ctx, result.request_id, Step(event, reason=result.summary(), outcome=as_outcome(result))
+    )

@@ -19,8 +19,6 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.processing.consent import ConsentMethod, ConsentState, current_consents
 from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import (
@@ -31,9 +29,10 @@ from dataward.domain.requests.workflow import (
     RightsRequest,
 )
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
-from dataward.services.rights.requests import advance, visible_request
+from dataward.services.rights.requests import Step, advance, visible_request
 
 WORKING = (RequestState.IN_PROGRESS, RequestState.EXTENDED)
 
@@ -93,40 +92,37 @@ def working_request(
     return request, request.subject_id
 
 
-def fulfil_withdrawal(
-    uow: UnitOfWork,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    *,
-    notice_version: str,
-) -> Withdrawn:
-    """Withdraw every consent the request's subject has given, then complete the request."""
+def fulfil_withdrawal(ctx: UseCase, request_id: UUID | str, notice_version: str) -> Withdrawn:
+    """Withdraw every consent the request's subject has given, then complete the request: the
+    withdrawals and the completion in one transaction, so none lands without the others."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     with uow:
         request, subject_id = working_request(
             uow, register, actor, request_id, RequestType.WITHDRAW_CONSENT
         )
         events = uow.consents.events_for(subject_id)
-    standing = [
-        key
-        for key, state in current_consents(events, as_of=clock.now()).items()
-        if state is ConsentState.GIVEN
-    ]
-    for purpose, channel in sorted(standing, key=lambda k: (k[0], k[1] or "")):
-        withdraw_consent(
-            uow, clock, register, actor,
-            WithdrawConsent(
-                subject_id=subject_id, purpose=purpose, channel=channel,
-                method=ConsentMethod.STAFF, notice_version=notice_version,
+        standing = [
+            key
+            for key, state in current_consents(events, as_of=clock.now()).items()
+            if state is ConsentState.GIVEN
+        ]
+        for purpose, channel in sorted(standing, key=lambda k: (k[0], k[1] or "")):
+            withdrawal = WithdrawConsent(
+                subject_id=subject_id,
+                purpose=purpose,
+                channel=channel,
+                method=ConsentMethod.STAFF,
+                notice_version=notice_version,
                 evidence_ref=str(request.id),
-            ),
-        )  # fmt: skip
-    summary = ", ".join(f"{p}/{c or 'all'}" for p, c in standing) or "no consent was standing"
-    advance(
-        uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
-        reason=f"withdrawn: {summary}"[:500],
-        outcome={"withdrawn": [{"purpose": p, "channel": c} for p, c in standing]},
-    )  # fmt: skip
+            )
+            withdraw_consent(uow, clock, register, actor, withdrawal)
+        summary = ", ".join(f"{p}/{c or 'all'}" for p, c in standing) or "no consent was standing"
+        withdrawn = [{"purpose": p, "channel": c} for p, c in standing]
+        step = Step(
+            RequestEvent.COMPLETE,
+            reason=f"withdrawn: {summary}"[:500],
+            outcome={"withdrawn": withdrawn},
+        )
+        advance(ctx, request.id, step)
+        uow.commit()
     return Withdrawn(request.id, standing)

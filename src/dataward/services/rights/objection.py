@@ -21,17 +21,15 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.processing.consent import ConsentMethod, ConsentState, current_consents
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.processing.restrictions import Objection, ObjectionKind, ObjectionOutcome
 from dataward.domain.register.model import Register
 from dataward.domain.requests.not_done import NotDone, objection_overridden
 from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestType
-from dataward.domain.subjects import Actor, Subject
+from dataward.domain.subjects import Subject
 from dataward.services.audit import Audited, record
-from dataward.services.ports import UnitOfWork
+from dataward.services.context import UseCase
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
 from dataward.services.processing.objections import (
     DecideObjection,
@@ -41,7 +39,7 @@ from dataward.services.processing.objections import (
 )
 from dataward.services.processing.suppression import suppress_subject
 from dataward.services.rights.fulfilment import as_outcome, working_request
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 
 DIRECT_MARKETING = "direct_marketing"
 LEGITIMATE_INTERESTS = "legitimate_interests"
@@ -77,58 +75,38 @@ def parse_target(target: str | None) -> tuple[ObjectionKind, str | None]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CarryOutObjection:
+    """What carrying out an objection takes besides the request: the notice in force, what
+    the objection is to (default: the request's scope), and for legitimate interests the
+    DCO's decision with its reasons."""
+
+    notice_version: str
+    target: str | None = None
+    outcome: ObjectionOutcome | None = None
+    reasoning: str | None = None
+
+
 def fulfil_objection(
-    uow: UnitOfWork,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    *,
-    notice_version: str,
-    target: str | None = None,
-    outcome: ObjectionOutcome | None = None,
-    reasoning: str | None = None,
+    ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection
 ) -> ObjectionResult:
     """Carry out the objection the request makes, then complete it (see the module).
 
-    For legitimate interests, `outcome` is the DCO's decision (and `reasoning` the reasons for
-    compelling grounds); without it the objection is recorded, pending, and the request stays
-    open: call again with the decision. Everything it does (the objection recorded and decided,
-    consents withdrawn, the suppression, the request completed) lands in one transaction, or
-    nothing does.
+    For legitimate interests, `asked.outcome` is the DCO's decision (and `asked.reasoning` the
+    reasons for compelling grounds); without it the objection is recorded, pending, and the
+    request stays open: call again with the decision. Everything it does (the objection
+    recorded and decided, consents withdrawn, the suppression, the request completed) lands in
+    one transaction, or nothing does.
     """
-    with uow:
-        result = _carry_out(
-            uow, clock, holidays, register, actor, request_id,
-            Asked(notice_version, target, outcome, reasoning),
-        )  # fmt: skip
-        uow.commit()
+    with ctx.uow:
+        result = _carry_out(ctx, request_id, asked)
+        ctx.uow.commit()
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class Asked:
-    """What the objection's carrying out was given besides the request."""
-
-    notice_version: str
-    target: str | None
-    outcome: ObjectionOutcome | None
-    reasoning: str | None
-
-
-def _carry_out(
-    uow: UnitOfWork,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    asked: Asked,
-) -> ObjectionResult:
-    notice_version, target, outcome, reasoning = (
-        asked.notice_version, asked.target, asked.outcome, asked.reasoning
-    )  # fmt: skip
+def _carry_out(ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection) -> ObjectionResult:
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    notice_version, target, outcome = asked.notice_version, asked.target, asked.outcome
     with uow:
         request, subject_id = working_request(
             uow, register, actor, request_id, RequestType.OBJECTION
@@ -182,20 +160,24 @@ def _carry_out(
         )
         withdrawn = ", ".join(f"{p}/{c or 'all'}" for p, c in standing) or "none standing"
         _complete(
-            uow, clock, holidays, register, actor, result,
+            ctx,
+            result,
             f"objection to direct marketing upheld at once; consents withdrawn: {withdrawn}; "
             f"suppressed on every channel ({suppressed} entries)",
-        )  # fmt: skip
+        )
         return result
     objection = mine or record_objection(
-        uow, clock, register, actor,
+        uow,
+        clock,
+        register,
+        actor,
         RecordObjection(subject_id, kind, purpose=purpose, request_ref=str(request.id)),
-    )  # fmt: skip
+    )
     if outcome is None:
         return ObjectionResult(request.id, objection.id, kind, objection.outcome, purpose)
     if objection.outcome is ObjectionOutcome.PENDING:
         objection = decide_objection(
-            uow, clock, register, actor, DecideObjection(objection.id, outcome, reasoning)
+            uow, clock, register, actor, DecideObjection(objection.id, outcome, asked.reasoning)
         )
     not_done: tuple[NotDone, ...] = ()
     if objection.outcome is ObjectionOutcome.COMPELLING_GROUNDS and purpose is not None:
@@ -203,7 +185,7 @@ def _carry_out(
     result = ObjectionResult(
         request.id, objection.id, kind, objection.outcome, purpose, not_done=not_done
     )
-    _complete(uow, clock, holidays, register, actor, result, _reason(objection))
+    _complete(ctx, result, _reason(objection))
     return result
 
 
@@ -236,17 +218,6 @@ def _is_marketing(register: Register, purpose: str) -> bool:
     return any(p.key == purpose and p.marketing for p in register.purposes)
 
 
-def _complete(
-    uow: UnitOfWork,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    result: ObjectionResult,
-    reason: str,
-) -> None:
+def _complete(ctx: UseCase, result: ObjectionResult, reason: str) -> None:
     event = RequestEvent.COMPLETE_PARTIALLY if result.partial else RequestEvent.COMPLETE
-    advance(
-        uow, clock, holidays, register, actor, result.request_id, event, reason=reason[:500],
-        outcome=as_outcome(result),
-    )  # fmt: skip
+    advance(ctx, result.request_id, Step(event, reason=reason[:500], outcome=as_outcome(result)))

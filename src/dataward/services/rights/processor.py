@@ -31,11 +31,12 @@ from dataward.domain.requests.workflow import RequestEvent, RequestRefused, Requ
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.audit import Audited, record
 from dataward.services.calls.access import CallView, calls_of_subject
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import QuarantinedText, lines_naming
-from dataward.services.rights.requests import RequestView, advance, visible_request
+from dataward.services.rights.requests import RequestView, Step, advance, visible_request
 
 CONTROLLER_LETTER = "controller_notice"
 PURPOSE = "rights_and_complaints"
@@ -96,10 +97,15 @@ def forward_to_controller(
     # the requester is told who answers them and how to reach it: the tenant, by its contact
     told = vault.seal(str(request.id), json.dumps({"tenant": tenant.name, "contact": address}))
     return advance(
-        uow, clock, holidays, gate.register, actor, request.id, RequestEvent.FORWARD,
-        reason=f"forwarded to the controller of tenant {tenant.id}",
-        letters=((CONTROLLER_LETTER, payload),), letter_payload=told,
-    )  # fmt: skip
+        UseCase(uow, vault, clock, holidays, gate.register, actor),
+        request.id,
+        Step(
+            RequestEvent.FORWARD,
+            reason=f"forwarded to the controller of tenant {tenant.id}",
+            letters=((CONTROLLER_LETTER, payload),),
+            letter_payload=told,
+        ),
+    )
 
 
 def carry_out_instruction(

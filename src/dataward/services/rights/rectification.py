@@ -40,12 +40,13 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.register.recipients import recipients_to_tell
 from dataward.services.rights.fulfilment import as_outcome, working_request
 from dataward.services.rights.recipient_notices import Change, NoticeOf, prepare_notices
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 from dataward.services.subjects.registry import DuplicateIdentifier, scope_of
 
 MAX_STATEMENT = 4000
@@ -168,9 +169,10 @@ def fulfil_rectification(
         recipients_told=list(notices.told), recipients_not_told=list(notices.untold),
     )  # fmt: skip
     advance(
-        uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
-        reason=result.summary(), outcome=as_outcome(result),
-    )  # fmt: skip
+        UseCase(uow, vault, clock, holidays, register, actor),
+        request.id,
+        Step(RequestEvent.COMPLETE, reason=result.summary(), outcome=as_outcome(result)),
+    )
     return result
 
 

@@ -17,7 +17,6 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
 from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction
@@ -40,6 +39,7 @@ from dataward.domain.requests.workflow import (
     transition,
 )
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 
 
@@ -61,44 +61,23 @@ class LetterView:
     sent_at: datetime | None
 
 
-def advance(
-    uow: UnitOfWork,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    event: RequestEvent,
-    *,
-    ground: Ground | None = None,
-    reason: str | None = None,
-    on: date | None = None,
-    letters: Sequence[tuple[str, bytes | None]] = (),
-    letter_payload: bytes | None = None,
-    outcome: Mapping[str, Any] | None = None,
-    fee_pence: int | None = None,
-    identity_within: int = IDENTITY_WITHIN_WORKING_DAYS,
-) -> RequestView:
+def advance(ctx: UseCase, request_id: UUID | str, step: Step) -> RequestView:
     """Apply one event to a request; `RequestRefused` if the state machine does not allow it.
 
-    `letters` are queued with the change beside the requester's (kind, sealed payload): the
-    letter to a tenant's controller that a forward needs (`services.rights.processor`).
-    `letter_payload` (sealed under the request's key) goes with the requester's letter, e.g.
-    a download link in a completion letter; `outcome` is stored as what carrying the request
-    out did, in the same transaction. `fee_pence` replaces the register's fee for an
-    `ask_fee`, within its bounds. Identity asked more than `identity_within` working days
-    after receipt is flagged for the DCO, as is whatever comes after the due date.
+    `step.letters` are queued with the change beside the requester's (kind, sealed payload):
+    the letter to a tenant's controller that a forward needs (`services.rights.processor`).
+    `step.letter_payload` (sealed under the request's key) goes with the requester's letter,
+    e.g. a download link in a completion letter; `step.outcome` is stored as what carrying the
+    request out did, in the same transaction. `step.fee_pence` replaces the register's fee for
+    an `ask_fee`, within its bounds. Identity asked more than `step.identity_within` working
+    days after receipt is flagged for the DCO, as is whatever comes after the due date.
 
     A request about a tenant's call data is the tenant's to answer (we are its processor):
     our own staff may only forward it to the tenant's controller, or close it as withdrawn.
     A complaint is completed with its outcome (`services.rights.complaints`).
     """
-    step = Step(
-        event, ground=ground, reason=reason, on=on, letters=letters,
-        letter_payload=letter_payload, outcome=outcome, fee_pence=fee_pence,
-        identity_within=identity_within,
-    )  # fmt: skip
-    if not 1 <= identity_within <= 30:
+    uow, register, actor, event = ctx.uow, ctx.register, ctx.actor, step.event
+    if not 1 <= step.identity_within <= 30:
         raise RequestRefused("identity_within: 1 to 30 working days")
     with uow:
         found = workable_request(uow, register, actor, request_id, event)
@@ -106,9 +85,9 @@ def advance(
             raise RequestRefused(
                 "a complaint is completed with its outcome: what was found and what was done"
             )
-        if event is RequestEvent.FORWARD and not letters:
+        if event is RequestEvent.FORWARD and not step.letters:
             raise RequestRefused("forward through forward_to_controller, which writes to it")
-        view = apply_step(uow, clock.now(), holidays, register, actor, found, step)
+        view = apply_step(uow, ctx.clock.now(), ctx.holidays, register, actor, found, step)
         uow.commit()
     return view
 

@@ -25,6 +25,7 @@ from dataward.domain.processing.restrictions import Restriction, RestrictionGrou
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.processor_limits import require_controller_restricts
 from dataward.services.processing.restrictions import (
@@ -36,7 +37,7 @@ from dataward.services.processing.restrictions import (
 from dataward.services.register.recipients import recipients_to_tell
 from dataward.services.rights.fulfilment import working_request
 from dataward.services.rights.recipient_notices import Change, NoticeOf, Notices, prepare_notices
-from dataward.services.rights.requests import advance
+from dataward.services.rights.requests import Step, advance
 
 LIFTING_LETTER = "restriction_lifting"
 
@@ -82,12 +83,21 @@ def fulfil_restriction(
                          letters=notices.letters),
     )  # fmt: skip
     advance(
-        uow, clock, holidays, register, actor, request.id, RequestEvent.COMPLETE,
-        reason=f"restricted ({ground.article}): kept in storage only until we tell you",
-        outcome={"restriction": str(restriction.id), "ground": ground.value,
-                 "categories": "all", "processing": "storage only",
-                 "recipients": recipients, **notices.outcome()},
-    )  # fmt: skip
+        UseCase(uow, vault, clock, holidays, register, actor),
+        request.id,
+        Step(
+            RequestEvent.COMPLETE,
+            reason=f"restricted ({ground.article}): kept in storage only until we tell you",
+            outcome={
+                "restriction": str(restriction.id),
+                "ground": ground.value,
+                "categories": "all",
+                "processing": "storage only",
+                "recipients": recipients,
+                **notices.outcome(),
+            },
+        ),
+    )
     return restriction
 
 
