@@ -57,23 +57,27 @@ def endless(size: int = 64 * KIB, most: int = 256 * 1024 * KIB) -> Iterator[byte
 def call(
     app: ASGIApp,
     method: str,
-    path: str,
+    target: str,
     *,
     headers: dict[str, str] | None = None,
     body: Iterable[bytes] = (),
-    query: str = "",
 ) -> Answer:
-    return anyio.run(partial(_call, app, method, path, headers or {}, iter(body), query))
+    """`method target` (a path, with its query after a `?`) with `body` sent in its chunks."""
+    path, _, query = target.partition("?")
+    request = _Request(method, path, query, headers or {})
+    return anyio.run(partial(_call, app, request, iter(body)))
 
 
-async def _call(
-    app: ASGIApp,
-    method: str,
-    path: str,
-    headers: dict[str, str],
-    chunks: Iterator[bytes],
-    query: str,
-) -> Answer:
+@dataclass(frozen=True, slots=True)
+class _Request:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+
+
+async def _call(app: ASGIApp, request: _Request, chunks: Iterator[bytes]) -> Answer:
+    method, path, query, headers = request.method, request.path, request.query, request.headers
     source = _Body(chunks)
     sent: list[Message] = []
 

@@ -83,7 +83,7 @@ def _wait_for(port: int) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            status, _, _ = _stream(port, "GET", "/healthz", {}, 0)
+            status, _, _ = _stream(port, "GET /healthz", {}, 0)
         except OSError:
             time.sleep(0.1)
             continue
@@ -93,18 +93,12 @@ def _wait_for(port: int) -> None:
 
 
 def _stream(
-    port: int,
-    method: str,
-    path: str,
-    headers: dict[str, str],
-    total: int,
-    *,
-    chunked: bool = True,
+    port: int, request: str, headers: dict[str, str], total: int, *, chunked: bool = True
 ) -> tuple[int, int, bytes]:
-    """Send `total` bytes of body, chunked or raw, until an answer arrives: (status, bytes of
-    body sent, the answer's first bytes)."""
+    """Send `request` ("POST /path") with `total` bytes of body, chunked or raw, until an
+    answer arrives: (status, bytes of body sent, the answer's first bytes)."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+        lines = [f"{request} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         if chunked:
             lines.append("Transfer-Encoding: chunked")
@@ -158,7 +152,7 @@ def _refused(
     server.reset_peak()
     before = server.status("VmRSS")
     began = time.monotonic()
-    status, sent, answer = _stream(server.port, "POST", path, headers, HOSTILE, chunked=chunked)
+    status, sent, answer = _stream(server.port, f"POST {path}", headers, HOSTILE, chunked=chunked)
     took = time.monotonic() - began
     time.sleep(0.2)  # let the server finish with what it had already taken in
     return status, sent, answer, server.status("VmHWM") - before, took
