@@ -175,7 +175,7 @@ class CallWriter:
                 )
             )  # fmt: skip
             if queue is not None:
-                rollups.add(queue, start, call.disposition, call.wait_s, call.talk_s, call.ring_s)
+                rollups.add(queue, call)
         new_months = months - self._months
         if new_months:
             uow.calls.prepare_months(new_months)
