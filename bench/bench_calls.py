@@ -58,7 +58,7 @@ from bench.callstore import (
     sql_acd,
     unindexed_calls_of,
 )
-from bench.gen_calls import generate
+from bench.gen_calls import Workload, generate
 from bench.timing import Timing, measure, report
 from dataward.adapters.ingest.files import file_source
 from dataward.domain.calls.acd import Period
@@ -174,7 +174,7 @@ def make_file(folder: Path, fmt: str, calls: int, numbers: int | None) -> Path:
     days, numbers = days_for(calls), numbers or numbers_for(calls)
     begin = time.perf_counter()
     with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
-        stats = generate(fmt, out, calls=calls, numbers=numbers, queues=50, days=days)
+        stats = generate(fmt, out, Workload(calls, numbers=numbers, queues=50, days=days))
     print(
         f"generated {calls:,} calls over {days} day(s) from {numbers:,} numbers "
         f"({stats.distinct_numbers:,} used, {stats.withheld:,} withheld): "
