@@ -66,7 +66,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import calls_of_subject
 from dataward.services.calls.ingest import ingest
-from dataward.services.calls.reports import AcdReport, ReportBy, acd_report
+from dataward.services.calls.reports import AcdReport, ReadAcdReport, ReportBy, acd_report
 
 OPERATOR = Actor(id="bench", role="operator")
 ADMIN = Actor(id="admin", role="tenant_admin", tenant_id=TENANT)
@@ -309,10 +309,8 @@ def figure_calls_of(args: argparse.Namespace, main: Store) -> Row:
 
 def figure_report(args: argparse.Namespace, main: Store) -> Row:
     def rollups() -> AcdReport:
-        return acd_report(
-            main.uow(), main.clock, main.register, OPERATOR, TENANT,
-            by=ReportBy.QUEUE, period=Period.HOUR_OF_DAY,
-        )  # fmt: skip
+        command = ReadAcdReport(TENANT, by=ReportBy.QUEUE, period=Period.HOUR_OF_DAY)
+        return acd_report(main.use_case(OPERATOR), command)
 
     last: dict[str, Any] = {}
     subject = measure(

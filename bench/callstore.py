@@ -39,9 +39,12 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.register.model import Register
+from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
+from dataward.services.context import UseCase
 
 TENANT = "bench-tenant"
 ZONE = "Europe/London"
@@ -132,6 +135,10 @@ class Store:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def use_case(self, actor: Actor) -> UseCase:
+        """What a use case reaches outside itself, for `actor`, on this store."""
+        return UseCase(self.uow(), self.vault, self.clock, bank_holidays(), self.register, actor)
 
     def close(self, *, keep: bool) -> None:
         self.engine.dispose()

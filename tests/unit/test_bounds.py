@@ -20,7 +20,12 @@ from dataward.domain.bounds import (
     check_instant,
     check_printable,
 )
-from dataward.domain.calendar import add_months, deadline_for, next_working_day_on_or_after
+from dataward.domain.calendar import (
+    add_months,
+    bank_holidays,
+    deadline_for,
+    next_working_day_on_or_after,
+)
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.clock import FixedClock
@@ -29,7 +34,8 @@ from dataward.domain.identifiers import identifier_type, normalise
 from dataward.domain.processing.consent import ConsentMethod
 from dataward.domain.processing.restrictions import ObjectionKind, RestrictionGround
 from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
-from dataward.services.calls.reports import acd_report
+from dataward.services.calls.reports import ReadAcdReport, acd_report
+from dataward.services.context import UseCase
 from dataward.services.organisation.staff import StaffRefused, issue_token
 from dataward.services.organisation.tenants import NewTenant, create_tenant
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
@@ -152,6 +158,10 @@ def test_the_quarantine_refuses_an_ingest_number_off_the_range(ingest_id: int) -
         discard_quarantine(uow, FakeVault(), FixedClock(NOW), REGISTER, ADMIN, TENANT_A, ingest_id)
 
 
+def _as_admin(uow: FakeUnitOfWork) -> UseCase:
+    return UseCase(uow, FakeVault(), FixedClock(NOW), bank_holidays(), REGISTER, ADMIN)
+
+
 @pytest.mark.parametrize(
     ("first", "last", "field"),
     [
@@ -166,10 +176,8 @@ def test_a_report_refuses_dates_off_the_range(
     uow = FakeUnitOfWork()
     with pytest.raises(OutOfRange, match=rf"^{field}: a date"):
         acd_report(
-            uow, FixedClock(NOW), REGISTER, ADMIN, TENANT_A, by=ReportBy.AGENT,
-            period=Period.HOUR,
-            first=first, last=last,
-        )  # fmt: skip
+            _as_admin(uow), ReadAcdReport(TENANT_A, ReportBy.AGENT, Period.HOUR, first, last)
+        )
     assert uow.audit.entries == []
 
 

@@ -12,13 +12,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep, UseCaseDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.entrypoints.api.routing import TokenFirstRoute
@@ -27,7 +27,7 @@ from dataward.entrypoints.views.calls import CallOut
 from dataward.services.calls.access import calls_of_subject
 from dataward.services.calls.ingest import IngestRejected, ingest
 from dataward.services.calls.ingest_ports import Source
-from dataward.services.calls.reports import acd_report
+from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.quarantine.lines import list_quarantine
 
 router = APIRouter(
@@ -172,31 +172,23 @@ def get_subject_calls(
     return [CallOut.of(v) for v in views]
 
 
+class AcdQuery(BaseModel):
+    """The ACD report's query parameters: `from` and `to` are the first and last local dates,
+    both included; `format` json or csv."""
+
+    by: ReportBy = ReportBy.QUEUE
+    period: Period = Period.DAY
+    first: Day | None = Field(default=None, alias="from")
+    last: Day | None = Field(default=None, alias="to")
+    output: str = Field(default="json", alias="format", pattern="^(json|csv)$")
+
+
 @router.get("/reports/acd", summary="ACD report (JSON or CSV), never decrypting")
-def get_acd_report(
-    tenant_id: str,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-    by: ReportBy = ReportBy.QUEUE,
-    period: Period = Period.DAY,
-    first: Annotated[Day | None, Query(alias="from")] = None,
-    last: Annotated[Day | None, Query(alias="to")] = None,
-    output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
-) -> Any:
+def get_acd_report(tenant_id: str, ctx: UseCaseDep, query: Annotated[AcdQuery, Query()]) -> Any:
     from dataward.adapters.documents.acd_report import report_csv, report_dict
 
-    report = acd_report(
-        container.uow(),
-        container.clock,
-        register,
-        actor,
-        tenant_id,
-        by=by,
-        period=period,
-        first=first,
-        last=last,
-    )
-    if output == "csv":
+    command = ReadAcdReport(tenant_id, query.by, query.period, query.first, query.last)
+    report = acd_report(ctx, command)
+    if query.output == "csv":
         return Response(report_csv(report), media_type="text/csv; charset=utf-8")
     return report_dict(report)
