@@ -66,10 +66,7 @@ def test_a_file_named_after_a_number_is_kept_as_a_label_and_a_digest(
     assert number not in line.reason
 
     def found(name: str, tenant: str = TENANT_A, actor: Actor = OPERATOR) -> list[int]:
-        return [
-            f.id
-            for f in find_ingests(world.uow(), world.vault, world.register, actor, tenant, name)
-        ]
+        return [f.id for f in find_ingests(world.use_case(actor), tenant, name)]
 
     assert found(path.name) == [ingest_id]
     assert found(str(tmp_path / "elsewhere" / path.name)) == [ingest_id]  # the name, not where

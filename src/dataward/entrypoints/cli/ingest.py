@@ -9,8 +9,9 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -24,8 +25,13 @@ from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
     unwritable,
+    use_case,
 )
 from dataward.entrypoints.cli.params import input_file, one_of, regular_file
+
+if TYPE_CHECKING:
+    from dataward.bootstrap import Container
+    from dataward.services.context import UseCase
 
 
 class _FilesByDefault(TyperGroup):
@@ -179,14 +185,7 @@ def find(
     from dataward.services.calls.names import find_ingests
 
     with fail_on_dataward_error(), container() as wired:
-        found = find_ingests(
-            wired.uow(read_only=True),
-            wired.vault(),
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            path.name,
-        )
+        found = find_ingests(_reading(wired), tenant, path.name)
     if not found:
         typer.echo("no ingest of a file of that name")
         raise typer.Exit(EXIT_NOT_FOUND)
@@ -251,6 +250,12 @@ def quarantine_list(
     for entry in entries:
         state = f" [{entry.resolution}]" if entry.resolution else ""
         typer.echo(f"ingest {entry.ingest_id}  {entry.source}:{entry.line}  {entry.reason}{state}")
+
+
+def _reading(wired: Container) -> UseCase:
+    """The command line's use case in a unit of work that only reads (on SQLite it takes no
+    write lock, so it does not wait for an ingest under way)."""
+    return replace(use_case(wired), uow=wired.uow(read_only=True))
 
 
 def _on_quarantine(action: Callable[..., T], tenant: str, ingest_id: int, **options: Any) -> T:
