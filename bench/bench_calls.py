@@ -266,9 +266,8 @@ def figure_calls_of(args: argparse.Namespace, main: Store) -> Row:
 
     def calls_of(subject_id: str) -> None:
         views = calls_of_subject(
-            main.uow(), main.vault, main.clock, gate, ADMIN,
-            tenant_id=TENANT, subject_id=subject_id,
-        )  # fmt: skip
+            main.use_case(ADMIN), gate, tenant_id=TENANT, subject_id=subject_id
+        )
         counts[subject_id] = len(views)
 
     for subject_id in picks[:3]:  # warm-up, as `measure` does

@@ -362,10 +362,7 @@ def test_a_callers_calls_with_numbers_opened_through_the_gate(world: World) -> N
     gate = Gate(world.register)
 
     def calls_as(actor: Actor, tenant: str = TENANT_A) -> list[CallView]:
-        return calls_of_subject(
-            world.uow(), world.vault, world.clock, gate, actor,
-            tenant_id=tenant, subject_id=caller.id,
-        )  # fmt: skip
+        return calls_of_subject(world.use_case(actor), gate, tenant_id=tenant, subject_id=caller.id)
 
     (view,) = calls_as(ADMIN_A)
     assert view.call.queue == "9000"
@@ -375,9 +372,12 @@ def test_a_callers_calls_with_numbers_opened_through_the_gate(world: World) -> N
     assert view.agent.refused == "tenant_mismatch"  # agents are our own subjects, not A's
     support = Actor(id="staff-support", role="support")
     (seen,) = calls_of_subject(
-        world.uow(), world.vault, world.clock, gate, support,
-        tenant_id=TENANT_A, subject_id=caller.id, purpose="telephony_support",
-    )  # fmt: skip
+        world.use_case(support),
+        gate,
+        tenant_id=TENANT_A,
+        subject_id=caller.id,
+        purpose="telephony_support",
+    )
     assert (seen.caller.number, seen.agent.agent_id) == ("+441632960001", "2004")
     with pytest.raises(AccessDenied):
         calls_as(OPERATOR)  # may not decrypt identifiers

@@ -154,21 +154,11 @@ def get_quarantine(
 def get_subject_calls(
     tenant_id: str,
     subject_id: UUID,
-    container: ContainerDep,
+    ctx: UseCaseDep,
     gate: GateDep,
-    actor: ActorDep,
     purpose: str = "telephony_reporting",
 ) -> list[CallOut]:
-    views = calls_of_subject(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        gate,
-        actor,
-        tenant_id=tenant_id,
-        subject_id=subject_id,
-        purpose=purpose,
-    )
+    views = calls_of_subject(ctx, gate, tenant_id=tenant_id, subject_id=subject_id, purpose=purpose)
     return [CallOut.of(v) for v in views]
 
 
