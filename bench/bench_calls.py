@@ -65,7 +65,7 @@ from dataward.domain.calls.acd import Period
 from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import calls_of_subject
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.calls.reports import AcdReport, ReadAcdReport, ReportBy, acd_report
 
 OPERATOR = Actor(id="bench", role="operator")
@@ -124,9 +124,7 @@ def child(args: argparse.Namespace) -> int:
     path = Path(args.child)
     setup = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     begin = time.perf_counter()
-    done = ingest(
-        store.uow(), store.vault, store.clock, store.register, OPERATOR, TENANT, [file_source(path)]
-    )
+    done = ingest(store.use_case(OPERATOR), IngestCalls(TENANT, [file_source(path)]))
     seconds = time.perf_counter() - begin
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store.close(keep=True)
@@ -218,9 +216,7 @@ def figure_ingest(
     base_rate = written / (time.perf_counter() - begin)
     same = store("prefix")
     begin = time.perf_counter()
-    done = ingest(
-        same.uow(), same.vault, same.clock, same.register, OPERATOR, TENANT, [file_source(prefix)]
-    )
+    done = ingest(same.use_case(OPERATOR), IngestCalls(TENANT, [file_source(prefix)]))
     same_rate = done.stored / (time.perf_counter() - begin)
     ratio = big.rate / base_rate
     print(

@@ -29,7 +29,7 @@ from dataward.domain.calls.acd import Metrics, Period
 from dataward.domain.calls.acd_report import AcdReport, ReportBy
 from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.calls.reports import NO_PARTY, ReadAcdReport, acd_report
 from dataward.services.processing.erasure import shred
 from dataward.services.subjects.registry import find_subject
@@ -74,9 +74,7 @@ def _fixture(x: str, y: str, z: str) -> str:
 def loaded(world: World, fake: Faker) -> tuple[World, str]:
     x, y, z = (f"07700 900{fake.unique.random_int(100, 999)}" for _ in range(3))
     source = text_source(_fixture(x, y, z), name="fixture.log", format_name="asterisk-queue-log")
-    report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source]
-    )
+    report = ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source]))
     assert report.stored == 7
     return world, x
 

@@ -151,11 +151,11 @@ def test_an_unknown_identifier_kind_is_refused_naming_the_field() -> None:
 
 @pytest.mark.parametrize("ingest_id", [-1, 2**63, 10**30])
 def test_the_quarantine_refuses_an_ingest_number_off_the_range(ingest_id: int) -> None:
-    uow = FakeUnitOfWork()
+    ctx = _as_admin(FakeUnitOfWork())
     with pytest.raises(OutOfRange, match=r"^ingest_id: "):
-        list_quarantine(uow, REGISTER, ADMIN, TENANT_A, ingest_id=ingest_id)
+        list_quarantine(ctx, TENANT_A, ingest_id=ingest_id)
     with pytest.raises(OutOfRange, match=r"^ingest_id: "):
-        discard_quarantine(uow, FakeVault(), FixedClock(NOW), REGISTER, ADMIN, TENANT_A, ingest_id)
+        discard_quarantine(ctx, TENANT_A, ingest_id)
 
 
 def _as_admin(uow: FakeUnitOfWork) -> UseCase:

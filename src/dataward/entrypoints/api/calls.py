@@ -18,14 +18,14 @@ from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep, UseCaseDep
+from dataward.entrypoints.api.deps import ContainerDep, GateDep, UseCaseDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
 from dataward.entrypoints.views.calls import CallOut
 from dataward.services.calls.access import calls_of_subject
-from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.calls.ingest_ports import Source
 from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.quarantine.lines import list_quarantine
@@ -59,9 +59,7 @@ class BatchFormat(StrEnum):
 async def post_calls(
     tenant_id: str,
     request: Request,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
+    ctx: UseCaseDep,
     format_name: Annotated[BatchFormat | None, Query(alias="format")] = None,
     quarantine: bool = False,
 ) -> Any:
@@ -71,7 +69,7 @@ async def post_calls(
     there (a file without a name, see `uploads`), never held whole; one over
     `DATAWARD_MAX_BATCH_BYTES` is refused (413). A caller
     who may not ingest for the tenant is refused before a byte of the body is read."""
-    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    require(ctx.register, ctx.actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     chosen = format_name.value if format_name else None
     state = request.app.state
     async with spooled(
@@ -80,17 +78,8 @@ async def post_calls(
         source = await run_in_threadpool(_batch_source, path, chosen)
         try:
             # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
-            report = await run_in_threadpool(
-                ingest,
-                container.uow(),
-                container.vault(),
-                container.clock,
-                register,
-                actor,
-                tenant_id,
-                [source],
-                quarantine=quarantine,
-            )
+            command = IngestCalls(tenant_id, [source], quarantine=quarantine)
+            report = await run_in_threadpool(ingest, ctx, command)
         except IngestRejected as error:
             return JSONResponse(
                 error_body(
@@ -125,15 +114,10 @@ class QuarantinedOut(BaseModel):
 
 @router.get("/calls/quarantine", summary="Quarantined lines: where and why, never the line")
 def get_quarantine(
-    tenant_id: str,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-    ingest_id: IngestId | None = None,
+    tenant_id: str, container: ContainerDep, ctx: UseCaseDep, ingest_id: IngestId | None = None
 ) -> list[QuarantinedOut]:
-    entries = list_quarantine(
-        container.uow(read_only=True), register, actor, tenant_id, ingest_id=ingest_id
-    )
+    reading = replace(ctx, uow=container.uow(read_only=True))  # a read takes no write lock
+    entries = list_quarantine(reading, tenant_id, ingest_id=ingest_id)
     return [
         QuarantinedOut(
             id=e.id,

@@ -20,8 +20,6 @@ from dataward.adapters.ingest.detect import PARSERS
 from dataward.domain.bounds import MAX_INGEST_ID
 from dataward.entrypoints.cli.common import (
     EXIT_NOT_FOUND,
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
     unwritable,
@@ -103,7 +101,7 @@ def files(
 ) -> None:
     """Ingest call files; a file with bad records is rejected whole unless --quarantine."""
     from dataward.adapters.ingest.files import ByteCounter, file_source
-    from dataward.services.calls.ingest import IngestRejected, ingest
+    from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 
     counter = ByteCounter()
     with fail_on_dataward_error(), container() as wired:
@@ -123,14 +121,8 @@ def files(
 
             try:
                 report = ingest(
-                    wired.uow(),
-                    wired.vault(),
-                    wired.clock,
-                    active_register(wired),
-                    cli_actor(wired),
-                    tenant,
-                    sources,
-                    quarantine=quarantine,
+                    use_case(wired),
+                    IngestCalls(tenant, sources, quarantine=quarantine),
                     progress=advance,
                 )
             except IngestRejected as error:
@@ -225,24 +217,10 @@ def quarantine_list(
         if phone is not None:
             if ingest_id is not None:
                 raise typer.BadParameter("not with --ingest", param_hint="--phone")
-            entries = find_quarantined(
-                wired.uow(),
-                wired.vault(),
-                wired.clock,
-                active_register(wired),
-                cli_actor(wired),
-                tenant,
-                phone,
-                include_resolved=resolved,
-            )
+            entries = find_quarantined(use_case(wired), tenant, phone, include_resolved=resolved)
         else:
             entries = list_quarantine(
-                wired.uow(read_only=True),
-                active_register(wired),
-                cli_actor(wired),
-                tenant,
-                ingest_id=ingest_id,
-                include_resolved=resolved,
+                _reading(wired), tenant, ingest_id=ingest_id, include_resolved=resolved
             )
     if not entries:
         typer.echo("no quarantined lines")
@@ -258,19 +236,10 @@ def _reading(wired: Container) -> UseCase:
     return replace(use_case(wired), uow=wired.uow(read_only=True))
 
 
-def _on_quarantine(action: Callable[..., T], tenant: str, ingest_id: int, **options: Any) -> T:
-    """Run a quarantine service for the command line's actor, errors turned into messages."""
+def _on_quarantine(action: Callable[[UseCase], T]) -> T:
+    """Run a quarantine use case for the command line's actor, errors turned into messages."""
     with fail_on_dataward_error(), container() as wired:
-        return action(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            ingest_id,
-            **options,
-        )
+        return action(use_case(wired))
 
 
 @app.command("export")
@@ -289,7 +258,7 @@ def quarantine_export(
     except OSError as error:
         raise unwritable(error) from None
     try:
-        text = _on_quarantine(export_quarantine, tenant, ingest_id)
+        text = _on_quarantine(lambda ctx: export_quarantine(ctx, tenant, ingest_id))
     except BaseException:
         if made:
             output.unlink(missing_ok=True)
@@ -324,14 +293,13 @@ def quarantine_replay(
     ] = None,
 ) -> None:
     """Ingest an ingest's quarantined lines again (corrected, or as stored after a fix)."""
-    from dataward.services.quarantine.lines import replay_quarantine
+    from dataward.services.quarantine.lines import ReplayQuarantine, replay_quarantine
 
     text = corrected.read_text(encoding="utf-8") if corrected is not None else None
     from dataward.adapters.ingest.files import text_source
 
-    report = _on_quarantine(
-        replay_quarantine, tenant, ingest_id, sources=text_source, corrected=text, mapping=mapping
-    )
+    command = ReplayQuarantine(tenant, ingest_id, corrected=text, mapping=mapping)
+    report = _on_quarantine(lambda ctx: replay_quarantine(ctx, command, sources=text_source))
     typer.echo(
         f"replayed ingest {ingest_id}: stored {report.stored} call(s), "
         f"{report.duplicates} duplicate(s); its quarantine is resolved and its key destroyed"
@@ -355,5 +323,6 @@ def quarantine_discard(
     """Give up an ingest's quarantined lines: their keys are destroyed, so they are unreadable."""
     from dataward.services.quarantine.lines import discard_quarantine
 
-    n = _on_quarantine(discard_quarantine, tenant, ingest_id, lines=tuple(lines or ()))
+    wanted = tuple(lines or ())
+    n = _on_quarantine(lambda ctx: discard_quarantine(ctx, tenant, ingest_id, lines=wanted))
     typer.echo(f"discarded {n} line(s) of ingest {ingest_id}")
