@@ -58,15 +58,15 @@ from bench.callstore import (
     sql_acd,
     unindexed_calls_of,
 )
-from bench.gen_calls import generate
+from bench.gen_calls import Workload, generate
 from bench.timing import Timing, measure, report
 from dataward.adapters.ingest.files import file_source
 from dataward.domain.calls.acd import Period
 from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import calls_of_subject
-from dataward.services.calls.ingest import ingest
-from dataward.services.calls.reports import AcdReport, ReportBy, acd_report
+from dataward.services.calls.ingest import IngestCalls, ingest
+from dataward.services.calls.reports import AcdReport, ReadAcdReport, ReportBy, acd_report
 
 OPERATOR = Actor(id="bench", role="operator")
 ADMIN = Actor(id="admin", role="tenant_admin", tenant_id=TENANT)
@@ -124,9 +124,7 @@ def child(args: argparse.Namespace) -> int:
     path = Path(args.child)
     setup = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     begin = time.perf_counter()
-    done = ingest(
-        store.uow(), store.vault, store.clock, store.register, OPERATOR, TENANT, [file_source(path)]
-    )
+    done = ingest(store.use_case(OPERATOR), IngestCalls(TENANT, [file_source(path)]))
     seconds = time.perf_counter() - begin
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store.close(keep=True)
@@ -174,7 +172,7 @@ def make_file(folder: Path, fmt: str, calls: int, numbers: int | None) -> Path:
     days, numbers = days_for(calls), numbers or numbers_for(calls)
     begin = time.perf_counter()
     with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
-        stats = generate(fmt, out, calls=calls, numbers=numbers, queues=50, days=days)
+        stats = generate(fmt, out, Workload(calls, numbers=numbers, queues=50, days=days))
     print(
         f"generated {calls:,} calls over {days} day(s) from {numbers:,} numbers "
         f"({stats.distinct_numbers:,} used, {stats.withheld:,} withheld): "
@@ -218,9 +216,7 @@ def figure_ingest(
     base_rate = written / (time.perf_counter() - begin)
     same = store("prefix")
     begin = time.perf_counter()
-    done = ingest(
-        same.uow(), same.vault, same.clock, same.register, OPERATOR, TENANT, [file_source(prefix)]
-    )
+    done = ingest(same.use_case(OPERATOR), IngestCalls(TENANT, [file_source(prefix)]))
     same_rate = done.stored / (time.perf_counter() - begin)
     ratio = big.rate / base_rate
     print(
@@ -266,9 +262,8 @@ def figure_calls_of(args: argparse.Namespace, main: Store) -> Row:
 
     def calls_of(subject_id: str) -> None:
         views = calls_of_subject(
-            main.uow(), main.vault, main.clock, gate, ADMIN,
-            tenant_id=TENANT, subject_id=subject_id,
-        )  # fmt: skip
+            main.use_case(ADMIN), gate, tenant_id=TENANT, subject_id=subject_id
+        )
         counts[subject_id] = len(views)
 
     for subject_id in picks[:3]:  # warm-up, as `measure` does
@@ -309,10 +304,8 @@ def figure_calls_of(args: argparse.Namespace, main: Store) -> Row:
 
 def figure_report(args: argparse.Namespace, main: Store) -> Row:
     def rollups() -> AcdReport:
-        return acd_report(
-            main.uow(), main.clock, main.register, OPERATOR, TENANT,
-            by=ReportBy.QUEUE, period=Period.HOUR_OF_DAY,
-        )  # fmt: skip
+        command = ReadAcdReport(TENANT, by=ReportBy.QUEUE, period=Period.HOUR_OF_DAY)
+        return acd_report(main.use_case(OPERATOR), command)
 
     last: dict[str, Any] = {}
     subject = measure(

@@ -139,10 +139,7 @@ def figure_access(args: argparse.Namespace, store: Store) -> Row:
     requests = []
     for number, subject_id in enumerate(callers):
         # an earlier read of the caller's calls, so the audit dataset is not empty
-        calls_of_subject(
-            store.uow(), store.vault, store.clock, gate, ADMIN,
-            tenant_id=TENANT, subject_id=subject_id,
-        )  # fmt: skip
+        calls_of_subject(store.use_case(ADMIN), gate, tenant_id=TENANT, subject_id=subject_id)
         requests.append(working_request(store, RequestType.ACCESS, subject_id, number))
     print(f"  prepared {count} callers with {ACCESS_CALLS:,} calls and a working access "
           f"request each in {time.perf_counter() - begin:.1f} s", flush=True)  # fmt: skip

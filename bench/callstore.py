@@ -39,9 +39,12 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.register.model import Register
+from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
+from dataward.services.context import UseCase
 
 TENANT = "bench-tenant"
 ZONE = "Europe/London"
@@ -92,7 +95,7 @@ class Store:
         migrate.upgrade(engine)
         migrate.upgrade(keystore, store="keystore")
         create_master_key_file(key_file)
-        store = cls._wire(engine, keystore, database_url, keystore_url, key_file, backend)
+        store = cls._wire(engine, keystore, database_url, keystore_url, key_file)
         store.schema, store.admin_url = schema, pg_url if schema else None
         store.vault.ensure_index_key()
         with SqlUnitOfWork(engine) as uow:
@@ -114,20 +117,15 @@ class Store:
     @classmethod
     def attach(cls, database_url: str, keystore_url: str, key_file: Path) -> Store:
         """The store `create` made, opened again (from the ingest child process)."""
-        backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
         engine, keystore = make_engine(database_url), make_engine(keystore_url)
-        return cls._wire(engine, keystore, database_url, keystore_url, key_file, backend)
+        return cls._wire(engine, keystore, database_url, keystore_url, key_file)
 
     @classmethod
     def _wire(
-        cls,
-        engine: Engine,
-        keystore: Engine,
-        database_url: str,
-        keystore_url: str,
-        key_file: Path,
-        backend: str,
+        cls, engine: Engine, keystore: Engine, database_url: str, keystore_url: str, key_file: Path
     ) -> Store:
+        """The store on these engines; its backend is its database URL's."""
+        backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
         clock = FixedClock(AT)
         vault = SqlVault(keystore, MasterKeys(read_master_key_file(key_file)), clock)
         register = load_register_file().register
@@ -137,6 +135,10 @@ class Store:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def use_case(self, actor: Actor) -> UseCase:
+        """What a use case reaches outside itself, for `actor`, on this store."""
+        return UseCase(self.uow(), self.vault, self.clock, bank_holidays(), self.register, actor)
 
     def close(self, *, keep: bool) -> None:
         self.engine.dispose()

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-__all__ = ["FORMATS", "GenStats", "generate", "main", "number_of"]
+__all__ = ["FORMATS", "GenStats", "Workload", "generate", "main", "number_of"]
 
 FORMATS = ("asterisk-queue-log", "asterisk-cdr-csv", "freeswitch-cdr-csv", "broadworks-csv")
 SEED = 20261125
@@ -464,27 +464,31 @@ _WRITERS: dict[str, Writer] = {
 }
 
 
-def generate(
-    fmt: str,
-    out: TextIO,
-    *,
-    calls: int,
-    numbers: int = 500_000,
-    queues: int = 50,
-    days: int = 730,
-    seed: int = SEED,
-) -> GenStats:
-    """Write `calls` calls of the tenant in format `fmt` to `out`; what was written."""
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """What to generate: `calls` calls from `numbers` caller numbers into `queues` queues over
+    the `days` days before `END`, drawn from `seed`."""
+
+    calls: int
+    numbers: int = 500_000
+    queues: int = 50
+    days: int = 730
+    seed: int = SEED
+
+
+def generate(fmt: str, out: TextIO, workload: Workload) -> GenStats:
+    """Write the workload's calls of the tenant in format `fmt` to `out`; what was written."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    calls, numbers, queues, days = workload.calls, workload.numbers, workload.queues, workload.days
     if calls < 0 or not 0 < numbers <= _MAX_NUMBERS or queues < 1 or days < 1:
         raise ValueError("calls >= 0, numbers, queues and days >= 1 (numbers <= 400,001,000)")
     if fmt == "broadworks-csv" and queues > 10_000:
         raise ValueError("broadworks-csv numbers at most 10,000 queues")
     tenant = _Tenant(calls=calls, numbers=numbers, queues=queues, days=days)
     stats = GenStats(format=fmt)
-    stats.lines = writer(_calls(tenant, random.Random(seed), stats), tenant, out)
+    stats.lines = writer(_calls(tenant, random.Random(workload.seed), stats), tenant, out)
     return stats
 
 
@@ -500,15 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     begin = time.perf_counter()
     with args.out.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
-        stats = generate(
-            args.format,
-            out,
-            calls=args.calls,
-            numbers=args.numbers,
-            queues=args.queues,
-            days=args.days,
-            seed=args.seed,
-        )
+        workload = Workload(args.calls, args.numbers, args.queues, args.days, args.seed)
+        stats = generate(args.format, out, workload)
     seconds = time.perf_counter() - begin
     print(
         f"{args.out}: {stats.calls:,} calls, {stats.lines:,} lines, "

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from bench.gen_calls import generate
+from bench.gen_calls import Workload, generate
 from sqlalchemy import Connection, Engine, func, select, update
 
 from dataward.adapters.keyfile import read_master_key_file
@@ -159,7 +159,7 @@ def install(backend: str, database_url: str, tmp_path: Path) -> Iterator[Install
 
 def _calls_file(path: Path, calls: int, numbers: int, seed: int) -> Path:
     with path.open("w", encoding="utf-8", newline="") as out:
-        generate("asterisk-cdr-csv", out, calls=calls, numbers=numbers, days=30, seed=seed)
+        generate("asterisk-cdr-csv", out, Workload(calls, numbers=numbers, days=30, seed=seed))
     return path
 
 

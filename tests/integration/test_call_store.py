@@ -15,16 +15,17 @@ from sqlalchemy import select, text
 from dataward.adapters.ingest.files import file_source, text_source
 from dataward.adapters.sql.calls.tables import call_quarantine, calls
 from dataward.adapters.sql.engine import checkpoint
-from dataward.domain.calls.records import StoredCall
+from dataward.domain.calls.records import IngestReport, StoredCall
 from dataward.domain.calls.telephony import Disposition
 from dataward.domain.errors import AccessDenied, ActionNotAllowed, NoSuchSubject, NotFound
 from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import CallView, calls_of_subject
-from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import (
     QuarantineRefused,
+    ReplayQuarantine,
     discard_quarantine,
     export_quarantine,
     list_quarantine,
@@ -47,11 +48,11 @@ FREESWITCH = "freeswitch_cdr-csv_example-template_Master.csv__Kxingyunliushui-fr
 RU = "tenant-ru"
 
 
-def _ingest(world: World, tenant: str, *paths: Path, actor: Actor = OPERATOR, **kw: object):  # type: ignore[no-untyped-def]
+def _ingest(
+    world: World, tenant: str, *paths: Path, actor: Actor = OPERATOR, quarantine: bool = False
+) -> IngestReport:
     sources = [file_source(p) for p in paths]
-    return ingest(
-        world.uow(), world.vault, world.clock, world.register, actor, tenant, sources, **kw
-    )  # type: ignore[arg-type]
+    return ingest(world.use_case(actor), IngestCalls(tenant, sources, quarantine=quarantine))
 
 
 def _calls(world: World, tenant: str) -> list[StoredCall]:
@@ -193,7 +194,7 @@ def test_quarantine_lands_the_good_lines_and_replays_the_corrected_ones(
     # the broken ENTERQUEUE line is quarantined; its CONNECT and COMPLETECALLER are then
     # events of a call that is not open, so the COMPLETECALLER is a bad record too
     assert report.stored == 3
-    entries = list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)
+    entries = list_quarantine(world.use_case(OPERATOR), TENANT_A)
     assert [e.line for e in entries] == [7, 9]
     assert all(e.source == f"file-{e.ingest_id}" for e in entries)  # never the file's name
     ingest_id = entries[0].ingest_id
@@ -203,46 +204,31 @@ def test_quarantine_lands_the_good_lines_and_replays_the_corrected_ones(
     assert stored
     assert len(set(keys)) == len(keys) == 2  # a key for each line
     assert all(numbers[2].replace(" ", "").encode() not in bytes(c) for c in stored)
-    assert list_quarantine(world.uow(), world.register, ADMIN_B, TENANT_B) == []
+    assert list_quarantine(world.use_case(ADMIN_B), TENANT_B) == []
     with pytest.raises(ActionNotAllowed):
-        list_quarantine(world.uow(), world.register, ADMIN_B, TENANT_A)
+        list_quarantine(world.use_case(ADMIN_B), TENANT_A)
     with pytest.raises(ActionNotAllowed):  # the operator may not read numbers
-        export_quarantine(
-            world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, ingest_id
-        )
-    exported = export_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN_A, TENANT_A, ingest_id
-    )
+        export_quarantine(world.use_case(OPERATOR), TENANT_A, ingest_id)
+    exported = export_quarantine(world.use_case(ADMIN_A), TENANT_A, ingest_id)
     assert exported.splitlines()[0].split("|")[0].endswith("x")
     # the whole call, corrected: ENTERQUEUE fixed, and its other lines with it
     original = body.splitlines()[6:9]
     corrected = "\n".join([original[0].replace("x|", "|", 1), *original[1:]]) + "\n"
     replayed = replay_quarantine(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        ADMIN_A,
-        TENANT_A,
-        ingest_id,
-        corrected=corrected,
+        world.use_case(ADMIN_A),
+        ReplayQuarantine(TENANT_A, ingest_id, corrected=corrected),
         sources=text_source,
     )
     assert replayed.stored == 1
     assert len(_calls(world, TENANT_A)) == 4
-    assert list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A) == []
+    assert list_quarantine(world.use_case(OPERATOR), TENANT_A) == []
     assert not any(world.vault.has_key(key) for key in keys)
     with world.engine.connect() as connection:
         assert connection.execute(select(call_quarantine.c.key_id)).scalars().all() == [None] * 2
-    nothing = discard_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN_A, TENANT_A, ingest_id
-    )
+    nothing = discard_quarantine(world.use_case(ADMIN_A), TENANT_A, ingest_id)
     assert nothing == 0  # nothing left to discard, and nothing refused
     with pytest.raises(QuarantineRefused):  # an ingest that quarantined nothing
-        discard_quarantine(
-            world.uow(), world.vault, world.clock, world.register, ADMIN_A, TENANT_A,
-            replayed.ingest_ids[0],
-        )  # fmt: skip
+        discard_quarantine(world.use_case(ADMIN_A), TENANT_A, replayed.ingest_ids[0])
 
 
 def test_a_replay_that_is_still_bad_changes_nothing(
@@ -252,24 +238,17 @@ def test_a_replay_that_is_still_bad_changes_nothing(
     path = tmp_path / "queue_log"
     path.write_text(body)
     _ingest(world, TENANT_A, path, quarantine=True)
-    (entry, *_) = list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)
+    (entry, *_) = list_quarantine(world.use_case(OPERATOR), TENANT_A)
     with pytest.raises(IngestRejected):
         replay_quarantine(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            OPERATOR,
-            TENANT_A,
-            entry.ingest_id,
+            world.use_case(OPERATOR),
+            ReplayQuarantine(TENANT_A, entry.ingest_id),
             sources=text_source,
         )
-    assert len(list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)) == 2
-    n = discard_quarantine(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, entry.ingest_id
-    )
+    assert len(list_quarantine(world.use_case(OPERATOR), TENANT_A)) == 2
+    n = discard_quarantine(world.use_case(OPERATOR), TENANT_A, entry.ingest_id)
     assert n == 2
-    assert list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A) == []
+    assert list_quarantine(world.use_case(OPERATOR), TENANT_A) == []
 
 
 def test_withheld_callers_are_stored_as_withheld(world: World) -> None:
@@ -278,9 +257,7 @@ def test_withheld_callers_are_stored_as_withheld(world: World) -> None:
         "1764000009|1.1|sales|NONE|ABANDON|1|1|9\n"
     )
     source = text_source(log, name="withheld.log", format_name="asterisk-queue-log")
-    report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source]
-    )
+    report = ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source]))
     assert (report.stored, report.withheld_parties, report.subjects_created) == (1, 1, 0)
     (call,) = _calls(world, TENANT_A)
     assert call.caller_withheld
@@ -362,10 +339,7 @@ def test_a_callers_calls_with_numbers_opened_through_the_gate(world: World) -> N
     gate = Gate(world.register)
 
     def calls_as(actor: Actor, tenant: str = TENANT_A) -> list[CallView]:
-        return calls_of_subject(
-            world.uow(), world.vault, world.clock, gate, actor,
-            tenant_id=tenant, subject_id=caller.id,
-        )  # fmt: skip
+        return calls_of_subject(world.use_case(actor), gate, tenant_id=tenant, subject_id=caller.id)
 
     (view,) = calls_as(ADMIN_A)
     assert view.call.queue == "9000"
@@ -375,9 +349,12 @@ def test_a_callers_calls_with_numbers_opened_through_the_gate(world: World) -> N
     assert view.agent.refused == "tenant_mismatch"  # agents are our own subjects, not A's
     support = Actor(id="staff-support", role="support")
     (seen,) = calls_of_subject(
-        world.uow(), world.vault, world.clock, gate, support,
-        tenant_id=TENANT_A, subject_id=caller.id, purpose="telephony_support",
-    )  # fmt: skip
+        world.use_case(support),
+        gate,
+        tenant_id=TENANT_A,
+        subject_id=caller.id,
+        purpose="telephony_support",
+    )
     assert (seen.caller.number, seen.agent.agent_id) == ("+441632960001", "2004")
     with pytest.raises(AccessDenied):
         calls_as(OPERATOR)  # may not decrypt identifiers
@@ -419,9 +396,7 @@ def test_a_call_goes_to_the_partition_of_its_utc_month(world: World, backend: st
         "1719790209|7.1|sales|NONE|ABANDON|1|1|9\n"
     )
     source = text_source(log, name="midnight.log", format_name="asterisk-queue-log")
-    report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source]
-    )
+    report = ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source]))
     assert report.stored == 1
     (call,) = _calls(world, TENANT_A)
     assert call.started_at == datetime(2024, 6, 30, 23, 30, tzinfo=UTC)

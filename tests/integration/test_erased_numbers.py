@@ -20,7 +20,7 @@ from dataward.domain.calls.records import IngestReport, StoredCall
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.erased_numbers import expire_erased_numbers
 from dataward.services.processing.erasure import shred
@@ -68,7 +68,7 @@ def _log(*entries: tuple[str, datetime, str]) -> str:
 
 def _ingest(world: World, text: str, name: str = "calls.log") -> IngestReport:
     source = text_source(text, name=name, format_name="asterisk-queue-log")
-    return ingest(world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT, [source])
+    return ingest(world.use_case(OPERATOR), IngestCalls(TENANT, [source]))
 
 
 def _erased_parties(world: World) -> int:
@@ -256,9 +256,7 @@ def test_only_the_tenant_whose_caller_was_erased_remembers_the_number(
     _erase(world, fake, "shred", caller)
     # the same number in another tenant is another controller's caller: untouched
     source = text_source(_log(*_history(world)), name="b.log", format_name="asterisk-queue-log")
-    other = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, "tenant-b", [source]
-    )
+    other = ingest(world.use_case(OPERATOR), IngestCalls("tenant-b", [source]))
     assert (other.stored, _erased_parties(world), other.subjects_created) == (3, 0, 3)
     with world.engine.connect() as connection:
         linked = connection.execute(

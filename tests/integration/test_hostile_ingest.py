@@ -9,7 +9,7 @@ import pytest
 
 from dataward.adapters.ingest.files import text_source
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.quarantine.lines import list_quarantine
 from dataward.services.subjects.registry import find_subject
 from tests.builders import TENANT_A
@@ -21,10 +21,7 @@ CALLER = "07700900123"  # Ofcom's drama range
 
 def _ingest(world: World, text: str, fmt: str, *, quarantine: bool = False):  # type: ignore[no-untyped-def]
     source = text_source(text, name="batch", format_name=fmt)
-    return ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source],
-        quarantine=quarantine,
-    )  # fmt: skip
+    return ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source], quarantine=quarantine))
 
 
 def _queue_call(epoch: int, call: str, *, queue: str = "sales", first: str = "") -> list[str]:
@@ -55,7 +52,7 @@ def test_quarantine_keeps_a_line_that_once_raised_and_lands_the_rest(
     report = _ingest(world, text, "asterisk-queue-log", quarantine=True)
     # the broken ENTERQUEUE, and then the COMPLETECALLER of a call that never opened
     assert (report.stored, report.quarantined) == (1, 2)
-    entries = list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)
+    entries = list_quarantine(world.use_case(OPERATOR), TENANT_A)
     assert [(entry.line, entry.reason.split(":")[0]) for entry in entries] == [
         (4, "time"),
         (6, "callid"),
@@ -81,7 +78,7 @@ def test_a_nul_in_a_queue_name_is_quarantined_on_every_backend(world: World) -> 
     lines = _queue_call(1_764_000_000, "1.1") + _queue_call(1_764_000_600, "2.2", queue="sa\0les")
     report = _ingest(world, "\n".join(lines) + "\n", "asterisk-queue-log", quarantine=True)
     assert report.stored == 1
-    entries = list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)
+    entries = list_quarantine(world.use_case(OPERATOR), TENANT_A)
     assert [(entry.line, entry.reason) for entry in entries] == [
         (line, "queue: not printable text") for line in (4, 5, 6)
     ]

@@ -18,7 +18,7 @@ from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.domain.calls.line_parties import MAX_LINE, TOO_LONG
 from dataward.domain.calls.telephony import BadRecord, ParsedItem, RawCall
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.quarantine.lines import list_quarantine
 from tests.builders import TENANT_A
 from tests.integration.world import World
@@ -46,10 +46,7 @@ def _parsed(world: World, name: str, text: str) -> list[ParsedItem] | None:
 def _ingest(world: World, name: str, text: str, *, quarantine: bool):  # type: ignore[no-untyped-def]
     mapping = GENERIC_MAPPING if name == "generic-csv" else None
     source = text_source(text, name=SOURCE, format_name=name, mapping=mapping)
-    return ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source],
-        quarantine=quarantine,
-    )  # fmt: skip
+    return ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source], quarantine=quarantine))
 
 
 def _stored(world: World) -> int:
@@ -82,7 +79,7 @@ def test_every_bad_line_is_quarantined_and_every_good_call_lands(
     assert report.stored + report.duplicates == len(calls)
     assert _stored(world) == before + report.stored
     (ingest_id,) = report.ingest_ids
-    entries = list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A, ingest_id=ingest_id)
+    entries = list_quarantine(world.use_case(OPERATOR), TENANT_A, ingest_id=ingest_id)
     assert sorted((entry.line, entry.reason) for entry in entries) == sorted(
         (record.location.line, TOO_LONG if len(record.raw) > MAX_LINE else record.reason)
         for record in bad

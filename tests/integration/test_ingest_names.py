@@ -20,7 +20,7 @@ from dataward.domain.calls.ingest_names import NAME_DIGEST, name_digest
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.calls.names import find_ingests
 from dataward.services.quarantine.lines import list_quarantine
 from tests.builders import NOW, TENANT_A, TENANT_B
@@ -50,9 +50,11 @@ def test_a_file_named_after_a_number_is_kept_as_a_label_and_a_digest(
     number = _number(fake)
     path = _call_file(tmp_path, f"{number}-calls.log")
     report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A,
-        [file_source(path, format_name="asterisk-queue-log")], quarantine=True,
-    )  # fmt: skip
+        world.use_case(OPERATOR),
+        IngestCalls(
+            TENANT_A, [file_source(path, format_name="asterisk-queue-log")], quarantine=True
+        ),
+    )
     (ingest_id,) = report.ingest_ids
     assert report.labels == [f"file-{ingest_id}.log"]
     with world.uow() as uow:
@@ -61,15 +63,12 @@ def test_a_file_named_after_a_number_is_kept_as_a_label_and_a_digest(
     assert record.source == f"file-{ingest_id}.log"
     key = world.vault.record_key(TENANT_A, NAME_DIGEST)
     assert record.source_digest == name_digest(key, path.name)
-    (line,) = list_quarantine(world.uow(), world.register, OPERATOR, TENANT_A)
+    (line,) = list_quarantine(world.use_case(OPERATOR), TENANT_A)
     assert line.source == f"file-{ingest_id}.log"
     assert number not in line.reason
 
     def found(name: str, tenant: str = TENANT_A, actor: Actor = OPERATOR) -> list[int]:
-        return [
-            f.id
-            for f in find_ingests(world.uow(), world.vault, world.register, actor, tenant, name)
-        ]
+        return [f.id for f in find_ingests(world.use_case(actor), tenant, name)]
 
     assert found(path.name) == [ingest_id]
     assert found(str(tmp_path / "elsewhere" / path.name)) == [ingest_id]  # the name, not where

@@ -27,7 +27,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyBatchLost
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.keys.orphans import GRACE, OrphanSweep, destroy_orphan_keys
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.subjects.registry import NewSubject, create_subject
@@ -110,9 +110,7 @@ def test_an_ingest_paused_before_its_commit_keeps_every_key_of_what_lands(
     swept: list[OrphanSweep] = []
     _sweep_before_the_commit(world, monkeypatch, swept)
     source = text_source(_log(5), name="paused.log", format_name="asterisk-queue-log")
-    report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source]
-    )
+    report = ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source]))
     (sweep,) = swept
     assert (sweep.batches, sweep.busy, sweep.destroyed) == (0, 1, 0)  # claimed, not touched
     assert report.subjects_created == 5
@@ -225,7 +223,7 @@ def test_an_ingest_whose_commit_answer_is_lost_keeps_the_keys_of_what_landed(
     monkeypatch.setattr(SqlUnitOfWork, "commit", commit)
     source = text_source(_log(4), name="lost.log", format_name="asterisk-queue-log")
     with pytest.raises(OperationalError):
-        ingest(world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source])
+        ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source]))
     assert len(_subjects(world)) == 4
     assert _subjects(world) == _keys(world)
     monkeypatch.undo()

@@ -16,7 +16,7 @@ from dataward.adapters.vault.keystore_tables import data_keys, key_batches
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyBatchLost
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import TENANT_A
@@ -104,9 +104,8 @@ def test_an_ingest_whose_batch_the_sweep_claimed_stops_before_its_commit(world: 
 
     with pytest.raises(KeyBatchLost, match="send it again"):
         ingest(
-            world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source],
-            batch_size=10, progress=stall,
-        )  # fmt: skip
+            world.use_case(OPERATOR), IngestCalls(TENANT_A, [source], batch_size=10), progress=stall
+        )
     assert swept == [(1, 0)]
     assert _keys(world) == {}
     assert _batches(world) == 0

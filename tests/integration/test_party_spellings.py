@@ -10,7 +10,7 @@ import pytest
 from dataward.adapters.ingest.files import text_source
 from dataward.domain.calls.records import IngestReport
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.subjects.registry import find_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World
@@ -66,10 +66,7 @@ FORMATS = {"asterisk-queue-log": _queue_log, "asterisk-cdr-csv": _cdr_csv}
 
 def _ingest(world: World, text: str, fmt: str, batch_size: int) -> IngestReport:
     source = text_source(text, name="spellings", format_name=fmt)
-    return ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source],
-        batch_size=batch_size,
-    )  # fmt: skip
+    return ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source], batch_size=batch_size))
 
 
 def _refs(world: World) -> list[str | None]:

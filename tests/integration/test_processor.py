@@ -24,7 +24,7 @@ from dataward.domain.requests.workflow import (
     RequestType,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
@@ -59,10 +59,7 @@ def _tenant(world: World, fake: Faker, *, contact: bool = True) -> str:
 
 
 def _caller(world: World) -> str:
-    ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-        [file_source(sample(QUEUE_LOG))],
-    )  # fmt: skip
+    ingest(world.use_case(OPERATOR), IngestCalls(TENANT, [file_source(sample(QUEUE_LOG))]))
     found = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT)
     assert found is not None
     return str(found.id)

@@ -20,7 +20,7 @@ from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor, ErasureReason
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.erasure import shred
 from dataward.services.processing.processor_limits import ControllerInstructionRequired
@@ -205,9 +205,9 @@ def test_a_later_call_keeps_the_caller_until_its_own_retention_ends(
         f"{epoch + 9}|c1|sales|NONE|ABANDON|1|1|9\n"
     )
     ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-        [file_source(calls, format_name="asterisk-queue-log")],
-    )  # fmt: skip
+        world.use_case(OPERATOR),
+        IngestCalls(TENANT, [file_source(calls, format_name="asterisk-queue-log")]),
+    )
     _at(world, date(2026, 12, 26))  # the holding's month ended on 25 December
     with pytest.raises(ControllerInstructionRequired):
         _sweep(world, caller)  # the call of 20 December is kept until 20 January

@@ -94,28 +94,20 @@ def test_lines_naming_someone_with_no_subject_are_found_by_number_and_discarded(
     assert any(caller.core in line for line in _opened_lines(world))
 
     with pytest.raises(ActionNotAllowed):  # the operator never needs a caller's number
-        find_quarantined(
-            world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-            caller.national,
-        )  # fmt: skip
+        find_quarantined(world.use_case(OPERATOR), TENANT, caller.national)
     with pytest.raises(InvalidIdentifier) as refused:
-        find_quarantined(
-            world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, "07700 9x"
-        )
+        find_quarantined(world.use_case(ADMIN), TENANT, "07700 9x")
     assert "9x" not in str(refused.value)
-    found = find_quarantined(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, caller.national
-    )
+    found = find_quarantined(world.use_case(ADMIN), TENANT, caller.national)
     assert [(e.ingest_id, e.line) for e in found] == [(ingest_id, 1)]
 
     discarded = discard_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, ingest_id,
-        lines=[e.line for e in found],
-    )  # fmt: skip
+        world.use_case(ADMIN), TENANT, ingest_id, lines=[e.line for e in found]
+    )
 
     assert discarded == 1
     assert not any(caller.core in line for line in _opened_lines(world))
-    left = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
+    left = list_quarantine(world.use_case(OPERATOR), TENANT)
     assert [(e.ingest_id, e.line) for e in left] == [(ingest_id, 2)]
     with world.uow() as uow:
         searched = [e for e in uow.audit.iter_entries() if e.action == "quarantine_searched"]

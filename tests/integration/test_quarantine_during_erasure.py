@@ -16,7 +16,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import list_quarantine
 from dataward.services.subjects.registry import find_subject
@@ -52,9 +52,9 @@ class _Gated:
 def _ingest_file(world: World, path: Path, text: str) -> None:
     path.write_text(text)
     ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-        [file_source(path, format_name="asterisk-queue-log")], quarantine=True,
-    )  # fmt: skip
+        world.use_case(OPERATOR),
+        IngestCalls(TENANT, [file_source(path, format_name="asterisk-queue-log")], quarantine=True),
+    )
 
 
 def _while_ingesting(
@@ -76,9 +76,9 @@ def _while_ingesting(
     def run() -> None:
         try:
             ingest(
-                world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-                [source], quarantine=True, batch_size=1,
-            )  # fmt: skip
+                world.use_case(OPERATOR),
+                IngestCalls(TENANT, [source], quarantine=True, batch_size=1),
+            )
         except BaseException as error:  # noqa: BLE001 - handed to the test's thread
             errors.append(error)
 
@@ -134,7 +134,7 @@ def test_an_erasure_during_an_ingest_reaches_the_lines_it_was_writing(
 
     assert removed["quarantine"] == 0  # the erasure could not see the line
     assert not any(caller.national in line for line in _opened_lines(world))
-    listed = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, include_resolved=True)
+    listed = list_quarantine(world.use_case(OPERATOR), TENANT, include_resolved=True)
     assert [(e.line, e.resolution) for e in listed] == [(1, "erased")]
 
 
@@ -159,5 +159,5 @@ def test_a_caller_first_seen_and_erased_during_an_ingest_is_reached_by_their_num
     _while_ingesting(world, tmp_path, _later_calls(caller), f"{EPOCH + 300}|", others_meanwhile)
 
     assert not any(caller.national in line for line in _opened_lines(world))
-    listed = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, include_resolved=True)
+    listed = list_quarantine(world.use_case(OPERATOR), TENANT, include_resolved=True)
     assert [(e.line, e.resolution) for e in listed] == [(1, "erased")]

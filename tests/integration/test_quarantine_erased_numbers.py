@@ -110,7 +110,7 @@ def test_an_old_file_sent_again_after_an_erasure_quarantines_nothing_of_the_call
     again = _ingest(world, path, "asterisk-queue-log")  # the very same file
 
     assert not any(caller.core in line for line in _opened_lines(world))
-    listed = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, include_resolved=True)
+    listed = list_quarantine(world.use_case(OPERATOR), TENANT, include_resolved=True)
     assert [(e.ingest_id, e.line, e.resolution) for e in listed] == [
         (first, 3, "erased"), (first, 4, None), (again, 3, "erased"), (again, 4, None),
     ]  # fmt: skip
@@ -119,13 +119,9 @@ def test_an_old_file_sent_again_after_an_erasure_quarantines_nothing_of_the_call
     assert caller.core not in reason
     assert _keys(world) == keys + 1  # the other caller's line's key alone: none for the erased
     assert _indexes_of(world, again) == _indexes_of(world, first) > 0  # the other line's alone
-    exported = export_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, again
-    )
+    exported = export_quarantine(world.use_case(ADMIN), TENANT, again)
     assert exported.splitlines() == [f"{EPOCH + 60}x|b2|sales|NONE|ENTERQUEUE||{other.national}|1"]
-    found = find_quarantined(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, caller.national
-    )
+    found = find_quarantined(world.use_case(ADMIN), TENANT, caller.national)
     assert found == []
 
 
@@ -151,13 +147,11 @@ def test_a_file_all_of_whose_bad_lines_name_the_erased_caller_leaves_nothing_rea
     assert _opened_lines(world) == []
     assert _keys(world) == keys
     listed = list_quarantine(
-        world.uow(), world.register, OPERATOR, TENANT, ingest_id=again, include_resolved=True
+        world.use_case(OPERATOR), TENANT, ingest_id=again, include_resolved=True
     )
     assert [(e.line, e.resolution) for e in listed] == [(3, "erased")]
     with pytest.raises(QuarantineRefused):
-        export_quarantine(
-            world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, again
-        )
+        export_quarantine(world.use_case(ADMIN), TENANT, again)
 
 
 def test_once_the_record_has_expired_a_line_naming_the_number_is_quarantined_as_any(
@@ -174,6 +168,6 @@ def test_once_the_record_has_expired_a_line_naming_the_number_is_quarantined_as_
 
     again = _ingest(world, path, "asterisk-queue-log")
 
-    pending = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, ingest_id=again)
+    pending = list_quarantine(world.use_case(OPERATOR), TENANT, ingest_id=again)
     assert [e.line for e in pending] == [3, 4]
     assert any(caller.core in line for line in _opened_lines(world))

@@ -20,10 +20,11 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import (
+    ReplayQuarantine,
     discard_quarantine,
     export_quarantine,
     list_quarantine,
@@ -95,9 +96,9 @@ def _queue_log(path: Path, caller: Caller, other: Caller) -> Path:
 
 def _ingested(world: World, path: Path) -> int:
     report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-        [file_source(path, format_name="asterisk-queue-log")], quarantine=True,
-    )  # fmt: skip
+        world.use_case(OPERATOR),
+        IngestCalls(TENANT, [file_source(path, format_name="asterisk-queue-log")], quarantine=True),
+    )
     assert report.quarantined == 4
     (ingest_id,) = report.ingest_ids
     return ingest_id
@@ -173,28 +174,19 @@ def test_erasing_a_caller_empties_every_quarantined_line_naming_them(
     removed = DOORS[door](world, fake, str(subject.id))
 
     assert removed["quarantine"] == 3
-    pending = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
+    pending = list_quarantine(world.use_case(OPERATOR), TENANT)
     assert [e.line for e in pending] == [8]  # only the other caller's line is left to correct
-    listed = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, include_resolved=True)
+    listed = list_quarantine(world.use_case(OPERATOR), TENANT, include_resolved=True)
     assert [(e.line, e.resolution) for e in listed] == [
         (5, "erased"), (6, "erased"), (7, "erased"), (8, None),
     ]  # fmt: skip
     assert all(e.reason and e.source == f"file-{ingest_id}" for e in listed)
-    exported = export_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, ingest_id
-    )
+    exported = export_quarantine(world.use_case(ADMIN), TENANT, ingest_id)
     assert other.national in exported
     assert not any(trace.decode() in exported for trace in caller.traces)
     with pytest.raises(IngestRejected) as replayed:  # the other line, still broken, alone
         replay_quarantine(
-            world.uow(),
-            world.vault,
-            world.clock,
-            world.register,
-            ADMIN,
-            TENANT,
-            ingest_id,
-            sources=text_source,
+            world.use_case(ADMIN), ReplayQuarantine(TENANT, ingest_id), sources=text_source
         )
     assert len(replayed.value.report.bad) == 1
     opened = _opened_lines(world)
@@ -240,16 +232,16 @@ def test_erasing_an_agent_empties_the_quarantined_lines_naming_their_extension(
         f"{EPOCH + 200}x|b2|sales|SIP/4712|CONNECT|5|b29|1\n"
     )
     ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-        [file_source(path, format_name="asterisk-queue-log")], quarantine=True,
-    )  # fmt: skip
+        world.use_case(OPERATOR),
+        IngestCalls(TENANT, [file_source(path, format_name="asterisk-queue-log")], quarantine=True),
+    )
     agent = find_subject(world.uow(), world.vault, "agent_id", f"{TENANT}/4711")
     assert agent is not None
 
     removed = _by_shred(world, fake, str(agent.id))
 
     assert removed["quarantine"] == 1
-    pending = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
+    pending = list_quarantine(world.use_case(OPERATOR), TENANT)
     assert [e.line for e in pending] == [5]
     assert not any("4711" in line for line in _opened_lines(world))
 
@@ -267,16 +259,16 @@ def test_a_caller_of_another_tenant_with_the_same_number_leaves_the_line(
         f"{EPOCH + 9}|g1|sales|NONE|ABANDON|1|1|9\n"
     )
     ingest(
-        world.uow(), world.vault, world.clock, world.register, namesake, "tenant-a",
-        [file_source(log, format_name="asterisk-queue-log")],
-    )  # fmt: skip
+        world.use_case(namesake),
+        IngestCalls("tenant-a", [file_source(log, format_name="asterisk-queue-log")]),
+    )
     theirs = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id="tenant-a")
     assert theirs is not None
 
     removed = _by_shred(world, fake, str(theirs.id))
 
     assert removed["quarantine"] == 0  # blind indexes are per tenant: Q's lines are not A's
-    assert len(list_quarantine(world.uow(), world.register, OPERATOR, TENANT)) == 4
+    assert len(list_quarantine(world.use_case(OPERATOR), TENANT)) == 4
 
 
 def test_discarding_or_replaying_a_quarantine_deletes_its_party_indexes(
@@ -295,9 +287,7 @@ def test_discarding_or_replaying_a_quarantine_deletes_its_party_indexes(
             )
 
     assert indexes() > 0
-    discard_quarantine(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT, first
-    )
+    discard_quarantine(world.use_case(OPERATOR), TENANT, first)
     assert indexes() == 0
     second = _ingested(world, _queue_log(tmp_path / "second", Caller(fake), Caller(fake)))
     assert indexes() > 0
@@ -305,7 +295,8 @@ def test_discarding_or_replaying_a_quarantine_deletes_its_party_indexes(
         f"{EPOCH + 500 + n}|c{n}|sales|NONE|ENTERQUEUE||{caller.national}|1" for n in range(4)
     )
     replay_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, second,
-        corrected=corrected + "\n", sources=text_source,
-    )  # fmt: skip
+        world.use_case(ADMIN),
+        ReplayQuarantine(TENANT, second, corrected=corrected + "\n"),
+        sources=text_source,
+    )
     assert indexes() == 0

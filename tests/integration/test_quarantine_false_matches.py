@@ -81,8 +81,9 @@ def test_a_line_whose_time_or_id_reads_as_the_callers_number_is_not_theirs(
     path = tmp_path / "b.file"
     path.write_text(text)
     b_ingest = _ingest(world, path, fmt)
-    assert [e.line for e in list_quarantine(world.uow(), world.register, OPERATOR, TENANT,
-                                            ingest_id=b_ingest)] == [1]  # fmt: skip
+    assert [
+        e.line for e in list_quarantine(world.use_case(OPERATOR), TENANT, ingest_id=b_ingest)
+    ] == [1]
 
     exported = _export(world, fake, a)
 
@@ -98,11 +99,9 @@ def test_a_line_whose_time_or_id_reads_as_the_callers_number_is_not_theirs(
         reason="erasure_request",
     ).removed
     assert removed["quarantine"] == 1
-    left = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
+    left = list_quarantine(world.use_case(OPERATOR), TENANT)
     assert [(e.ingest_id, e.line) for e in left] == [(b_ingest, 1)]  # B's line is B's
-    found = find_quarantined(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, b.national
-    )
+    found = find_quarantined(world.use_case(ADMIN), TENANT, b.national)
     assert [(e.ingest_id, e.line) for e in found] == [(b_ingest, 1)]
 
 
@@ -133,4 +132,4 @@ def test_a_line_of_no_known_shape_is_still_reached_but_exported_as_uncertain(
         reason="erasure_request",
     ).removed
     assert removed["quarantine"] == 2
-    assert list_quarantine(world.uow(), world.register, OPERATOR, TENANT) == []
+    assert list_quarantine(world.use_case(OPERATOR), TENANT) == []

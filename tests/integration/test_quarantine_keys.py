@@ -22,7 +22,7 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import SqlVault
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyUnavailable
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
 from dataward.services.processing.erasure import finish_erasures, shred
 from dataward.services.quarantine.lines import (
@@ -52,9 +52,9 @@ CSV_HEADER = (
 
 def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> int:
     report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-        [file_source(path, format_name=fmt, mapping=mapping)], quarantine=True,
-    )  # fmt: skip
+        world.use_case(OPERATOR),
+        IngestCalls(TENANT, [file_source(path, format_name=fmt, mapping=mapping)], quarantine=True),
+    )
     return report.ingest_ids[0]
 
 
@@ -225,9 +225,7 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
     rows = _rows(world)
     assert [(line, header) for line, header, *_ in rows] == [(1, True), (3, False), (4, False)]
     assert len({key for *_, key, _res, _c in rows}) == 3  # a key each
-    exported = export_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, ingest_id
-    )
+    exported = export_quarantine(world.use_case(ADMIN), TENANT, ingest_id)
     assert exported.splitlines()[0] == CSV_HEADER
     subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
     assert subject is not None
@@ -242,9 +240,7 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
         world.uow(), world.vault, "phone", other.national, tenant_id=TENANT
     )
     assert other_subject is None  # no call landed for them: only the line names them
-    discard_quarantine(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT, ingest_id
-    )
+    discard_quarantine(world.use_case(OPERATOR), TENANT, ingest_id)
 
     keys = [key for *_, key, _res, _c in rows]
     assert [(res, key) for _l, _h, key, res, _c in _rows(world)] == [
@@ -277,12 +273,9 @@ def test_erasing_the_last_lines_person_takes_the_header_and_discard_still_cleans
     ]  # fmt: skip
     assert not any(world.vault.has_key(str(key)) for key in keys)
     assert (
-        discard_quarantine(
-            world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT, ingest_id
-        )
-        == 0
+        discard_quarantine(world.use_case(OPERATOR), TENANT, ingest_id) == 0
     )  # nothing left, nothing refused
-    assert list_quarantine(world.uow(), world.register, OPERATOR, TENANT) == []
+    assert list_quarantine(world.use_case(OPERATOR), TENANT) == []
 
 
 def test_a_header_row_naming_a_person_is_erased_with_them(

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.domain.calls.line_parties import MAX_LINE, MAX_PARTIES, TOO_LONG
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import export_quarantine, list_quarantine
 from dataward.services.subjects.registry import find_subject
@@ -33,9 +33,9 @@ from tests.integration.world import World
 
 def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> int:
     report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
-        [file_source(path, format_name=fmt, mapping=mapping)], quarantine=True,
-    )  # fmt: skip
+        world.use_case(OPERATOR),
+        IngestCalls(TENANT, [file_source(path, format_name=fmt, mapping=mapping)], quarantine=True),
+    )
     return report.ingest_ids[0]
 
 
@@ -132,7 +132,7 @@ def test_a_generic_csv_agent_column_is_indexed_by_its_header(
     assert subject is not None
 
     assert _shred(world, str(subject.id))["quarantine"] == 1
-    assert [e.line for e in list_quarantine(world.uow(), world.register, OPERATOR, TENANT)] == [4]
+    assert [e.line for e in list_quarantine(world.use_case(OPERATOR), TENANT)] == [4]
 
 
 def test_erasing_an_agent_leaves_a_line_where_the_same_digits_are_a_wait(
@@ -157,7 +157,7 @@ def test_erasing_an_agent_leaves_a_line_where_the_same_digits_are_a_wait(
     assert agent is not None
 
     assert _shred(world, str(agent.id))["quarantine"] == 1
-    assert [e.line for e in list_quarantine(world.uow(), world.register, OPERATOR, TENANT)] == [
+    assert [e.line for e in list_quarantine(world.use_case(OPERATOR), TENANT)] == [
         4, 5,
     ]  # fmt: skip
 
@@ -205,8 +205,6 @@ def test_the_cost_of_indexing_hostile_lines_is_bounded(
     assert max(per_line) <= MAX_PARTIES
     assert reasons[0] == TOO_LONG
     assert TOO_LONG not in reasons[1:]
-    exported = export_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, ingest_id
-    )
+    exported = export_quarantine(world.use_case(ADMIN), TENANT, ingest_id)
     assert exported.splitlines()[0] == huge  # kept whole
     assert caller.national in exported.splitlines()[-1]

@@ -131,9 +131,7 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
     opened = _opened_lines(world)
     assert first_call not in opened
     assert CSV_HEADER in opened
-    exported = export_quarantine(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, 902
-    )
+    exported = export_quarantine(world.use_case(ADMIN), TENANT, 902)
     assert exported.splitlines()[0] == CSV_HEADER
     subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
     assert subject is not None
@@ -146,7 +144,7 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
 
     assert removed["quarantine"] == 1
     assert not any(caller.national in line for line in _opened_lines(world))
-    pending = list_quarantine(world.uow(), world.register, OPERATOR, TENANT)
+    pending = list_quarantine(world.use_case(OPERATOR), TENANT)
     assert [(e.ingest_id, e.line) for e in pending] == [(901, 5), (902, 2)]
 
 
@@ -214,9 +212,7 @@ def test_lines_indexed_before_are_indexed_again_from_their_fields(
     assert _parties_from(world, b_ingest) == [BY_FIELDS]
     with world.uow() as uow:
         assert uow.quarantine.naming_subject(str(a.id)) == []
-    found = find_quarantined(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, b.national
-    )
+    found = find_quarantined(world.use_case(ADMIN), TENANT, b.national)
     assert [(e.ingest_id, e.line) for e in found] == [(b_ingest, 1)]
 
 
@@ -252,7 +248,7 @@ def test_a_line_left_readable_naming_an_erased_number_is_erased_at_the_upgrade(
     assert reindex_quarantine(world.uow(), world.vault, world.clock, parser_for) == 2
 
     assert not any(caller.core in line for line in _opened_lines(world))
-    listed = list_quarantine(world.uow(), world.register, OPERATOR, TENANT, include_resolved=True)
+    listed = list_quarantine(world.use_case(OPERATOR), TENANT, include_resolved=True)
     assert [(e.line, e.resolution) for e in listed] == [(1, "erased"), (2, None)]
     assert not world.vault.has_key(str(keys[0]))
     assert world.vault.has_key(str(keys[1]))

@@ -29,8 +29,8 @@ from dataward.domain.calls.acd import Metrics, Period
 from dataward.domain.calls.acd_report import AcdReport, ReportBy
 from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
-from dataward.services.calls.reports import NO_PARTY, acd_report
+from dataward.services.calls.ingest import IngestCalls, ingest
+from dataward.services.calls.reports import NO_PARTY, ReadAcdReport, acd_report
 from dataward.services.processing.erasure import shred
 from dataward.services.subjects.registry import find_subject
 from tests.builders import TENANT_A, TENANT_B
@@ -74,17 +74,13 @@ def _fixture(x: str, y: str, z: str) -> str:
 def loaded(world: World, fake: Faker) -> tuple[World, str]:
     x, y, z = (f"07700 900{fake.unique.random_int(100, 999)}" for _ in range(3))
     source = text_source(_fixture(x, y, z), name="fixture.log", format_name="asterisk-queue-log")
-    report = ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A, [source]
-    )
+    report = ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source]))
     assert report.stored == 7
     return world, x
 
 
 def _report(world: World, by: ReportBy, period: Period, **kw: date) -> AcdReport:
-    return acd_report(
-        world.uow(), world.clock, world.register, OPERATOR, TENANT_A, by=by, period=period, **kw
-    )
+    return acd_report(world.use_case(OPERATOR), ReadAcdReport(TENANT_A, by, period, **kw))
 
 
 def _cells(report: AcdReport) -> dict[tuple[str, str], Metrics | None]:
@@ -211,13 +207,11 @@ def test_another_tenants_admin_cannot_read_the_report(loaded: tuple[World, str])
     world, _ = loaded
     with pytest.raises(ActionNotAllowed):
         acd_report(
-            world.uow(), world.clock, world.register, ADMIN_B, TENANT_A,
-            by=ReportBy.QUEUE, period=Period.DAY,
-        )  # fmt: skip
+            world.use_case(ADMIN_B), ReadAcdReport(TENANT_A, by=ReportBy.QUEUE, period=Period.DAY)
+        )
     own = acd_report(
-        world.uow(), world.clock, world.register, ADMIN_B, TENANT_B,
-        by=ReportBy.QUEUE, period=Period.DAY,
-    )  # fmt: skip
+        world.use_case(ADMIN_B), ReadAcdReport(TENANT_B, by=ReportBy.QUEUE, period=Period.DAY)
+    )
     assert own.cells == []
 
 

@@ -19,7 +19,7 @@ from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.calls.ingest import ingest
+from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.restrictions import LiftRestriction, lift_restriction
 from dataward.services.rights.access import fulfil_access
@@ -48,10 +48,7 @@ QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 
 
 def _caller_of_a(world: World) -> str:
-    ingest(
-        world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A,
-        [file_source(sample(QUEUE_LOG))],
-    )  # fmt: skip
+    ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [file_source(sample(QUEUE_LOG))]))
     found = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
     assert found is not None
     return str(found.id)

@@ -20,7 +20,12 @@ from dataward.domain.bounds import (
     check_instant,
     check_printable,
 )
-from dataward.domain.calendar import add_months, deadline_for, next_working_day_on_or_after
+from dataward.domain.calendar import (
+    add_months,
+    bank_holidays,
+    deadline_for,
+    next_working_day_on_or_after,
+)
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.clock import FixedClock
@@ -29,7 +34,8 @@ from dataward.domain.identifiers import identifier_type, normalise
 from dataward.domain.processing.consent import ConsentMethod
 from dataward.domain.processing.restrictions import ObjectionKind, RestrictionGround
 from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
-from dataward.services.calls.reports import acd_report
+from dataward.services.calls.reports import ReadAcdReport, acd_report
+from dataward.services.context import UseCase
 from dataward.services.organisation.staff import StaffRefused, issue_token
 from dataward.services.organisation.tenants import NewTenant, create_tenant
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
@@ -145,11 +151,15 @@ def test_an_unknown_identifier_kind_is_refused_naming_the_field() -> None:
 
 @pytest.mark.parametrize("ingest_id", [-1, 2**63, 10**30])
 def test_the_quarantine_refuses_an_ingest_number_off_the_range(ingest_id: int) -> None:
-    uow = FakeUnitOfWork()
+    ctx = _as_admin(FakeUnitOfWork())
     with pytest.raises(OutOfRange, match=r"^ingest_id: "):
-        list_quarantine(uow, REGISTER, ADMIN, TENANT_A, ingest_id=ingest_id)
+        list_quarantine(ctx, TENANT_A, ingest_id=ingest_id)
     with pytest.raises(OutOfRange, match=r"^ingest_id: "):
-        discard_quarantine(uow, FakeVault(), FixedClock(NOW), REGISTER, ADMIN, TENANT_A, ingest_id)
+        discard_quarantine(ctx, TENANT_A, ingest_id)
+
+
+def _as_admin(uow: FakeUnitOfWork) -> UseCase:
+    return UseCase(uow, FakeVault(), FixedClock(NOW), bank_holidays(), REGISTER, ADMIN)
 
 
 @pytest.mark.parametrize(
@@ -166,10 +176,8 @@ def test_a_report_refuses_dates_off_the_range(
     uow = FakeUnitOfWork()
     with pytest.raises(OutOfRange, match=rf"^{field}: a date"):
         acd_report(
-            uow, FixedClock(NOW), REGISTER, ADMIN, TENANT_A, by=ReportBy.AGENT,
-            period=Period.HOUR,
-            first=first, last=last,
-        )  # fmt: skip
+            _as_admin(uow), ReadAcdReport(TENANT_A, ReportBy.AGENT, Period.HOUR, first, last)
+        )
     assert uow.audit.entries == []
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pytest
-from bench.gen_calls import FORMATS, GenStats, generate, number_of
+from bench.gen_calls import FORMATS, GenStats, Workload, generate, number_of
 
 from dataward.adapters.ingest.detect import HEAD_LINES, detect_format, open_parser
 from dataward.domain.calls.telephony import (
@@ -32,7 +32,7 @@ def _generated(
     fmt: str, *, calls: int = CALLS, numbers: int = NUMBERS, seed: int = 7
 ) -> tuple[str, GenStats]:
     out = io.StringIO(newline="")
-    stats = generate(fmt, out, calls=calls, numbers=numbers, seed=seed)
+    stats = generate(fmt, out, Workload(calls, numbers=numbers, seed=seed))
     return out.getvalue(), stats
 
 
@@ -138,7 +138,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_others() -> None:
     for fmt in FORMATS:
         first, _ = _generated(fmt)
         out = io.StringIO(newline="")
-        generate(fmt, out, calls=CALLS, numbers=NUMBERS, seed=7)
+        generate(fmt, out, Workload(CALLS, numbers=NUMBERS, seed=7))
         assert out.getvalue() == first
         assert _generated(fmt, seed=8)[0] != first
 
@@ -180,9 +180,9 @@ def test_every_number_is_a_possible_uk_number() -> None:
 
 def test_nothing_is_written_for_no_calls_and_bad_arguments_are_refused() -> None:
     out = io.StringIO()
-    assert generate("asterisk-queue-log", out, calls=0, numbers=10).calls == 0
+    assert generate("asterisk-queue-log", out, Workload(0, numbers=10)).calls == 0
     assert out.getvalue() == ""
     with pytest.raises(ValueError, match="unknown format"):
-        generate("csv", out, calls=1)
+        generate("csv", out, Workload(1))
     with pytest.raises(ValueError, match="numbers"):
-        generate("asterisk-cdr-csv", out, calls=1, numbers=0)
+        generate("asterisk-cdr-csv", out, Workload(1, numbers=0))

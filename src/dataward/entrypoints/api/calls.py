@@ -12,22 +12,22 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.deps import ContainerDep, GateDep, UseCaseDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
 from dataward.entrypoints.views.calls import CallOut
 from dataward.services.calls.access import calls_of_subject
-from dataward.services.calls.ingest import IngestRejected, ingest
+from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.calls.ingest_ports import Source
-from dataward.services.calls.reports import acd_report
+from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.quarantine.lines import list_quarantine
 
 router = APIRouter(
@@ -59,9 +59,7 @@ class BatchFormat(StrEnum):
 async def post_calls(
     tenant_id: str,
     request: Request,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
+    ctx: UseCaseDep,
     format_name: Annotated[BatchFormat | None, Query(alias="format")] = None,
     quarantine: bool = False,
 ) -> Any:
@@ -71,7 +69,7 @@ async def post_calls(
     there (a file without a name, see `uploads`), never held whole; one over
     `DATAWARD_MAX_BATCH_BYTES` is refused (413). A caller
     who may not ingest for the tenant is refused before a byte of the body is read."""
-    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    require(ctx.register, ctx.actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     chosen = format_name.value if format_name else None
     state = request.app.state
     async with spooled(
@@ -80,17 +78,8 @@ async def post_calls(
         source = await run_in_threadpool(_batch_source, path, chosen)
         try:
             # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
-            report = await run_in_threadpool(
-                ingest,
-                container.uow(),
-                container.vault(),
-                container.clock,
-                register,
-                actor,
-                tenant_id,
-                [source],
-                quarantine=quarantine,
-            )
+            command = IngestCalls(tenant_id, [source], quarantine=quarantine)
+            report = await run_in_threadpool(ingest, ctx, command)
         except IngestRejected as error:
             return JSONResponse(
                 error_body(
@@ -125,15 +114,10 @@ class QuarantinedOut(BaseModel):
 
 @router.get("/calls/quarantine", summary="Quarantined lines: where and why, never the line")
 def get_quarantine(
-    tenant_id: str,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-    ingest_id: IngestId | None = None,
+    tenant_id: str, container: ContainerDep, ctx: UseCaseDep, ingest_id: IngestId | None = None
 ) -> list[QuarantinedOut]:
-    entries = list_quarantine(
-        container.uow(read_only=True), register, actor, tenant_id, ingest_id=ingest_id
-    )
+    reading = replace(ctx, uow=container.uow(read_only=True))  # a read takes no write lock
+    entries = list_quarantine(reading, tenant_id, ingest_id=ingest_id)
     return [
         QuarantinedOut(
             id=e.id,
@@ -154,49 +138,31 @@ def get_quarantine(
 def get_subject_calls(
     tenant_id: str,
     subject_id: UUID,
-    container: ContainerDep,
+    ctx: UseCaseDep,
     gate: GateDep,
-    actor: ActorDep,
     purpose: str = "telephony_reporting",
 ) -> list[CallOut]:
-    views = calls_of_subject(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        gate,
-        actor,
-        tenant_id=tenant_id,
-        subject_id=subject_id,
-        purpose=purpose,
-    )
+    views = calls_of_subject(ctx, gate, tenant_id=tenant_id, subject_id=subject_id, purpose=purpose)
     return [CallOut.of(v) for v in views]
 
 
+class AcdQuery(BaseModel):
+    """The ACD report's query parameters: `from` and `to` are the first and last local dates,
+    both included; `format` json or csv."""
+
+    by: ReportBy = ReportBy.QUEUE
+    period: Period = Period.DAY
+    first: Day | None = Field(default=None, alias="from")
+    last: Day | None = Field(default=None, alias="to")
+    output: str = Field(default="json", alias="format", pattern="^(json|csv)$")
+
+
 @router.get("/reports/acd", summary="ACD report (JSON or CSV), never decrypting")
-def get_acd_report(
-    tenant_id: str,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-    by: ReportBy = ReportBy.QUEUE,
-    period: Period = Period.DAY,
-    first: Annotated[Day | None, Query(alias="from")] = None,
-    last: Annotated[Day | None, Query(alias="to")] = None,
-    output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
-) -> Any:
+def get_acd_report(tenant_id: str, ctx: UseCaseDep, query: Annotated[AcdQuery, Query()]) -> Any:
     from dataward.adapters.documents.acd_report import report_csv, report_dict
 
-    report = acd_report(
-        container.uow(),
-        container.clock,
-        register,
-        actor,
-        tenant_id,
-        by=by,
-        period=period,
-        first=first,
-        last=last,
-    )
-    if output == "csv":
+    command = ReadAcdReport(tenant_id, query.by, query.period, query.first, query.last)
+    report = acd_report(ctx, command)
+    if query.output == "csv":
         return Response(report_csv(report), media_type="text/csv; charset=utf-8")
     return report_dict(report)

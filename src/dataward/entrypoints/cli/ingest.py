@@ -9,8 +9,9 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -19,13 +20,16 @@ from dataward.adapters.ingest.detect import PARSERS
 from dataward.domain.bounds import MAX_INGEST_ID
 from dataward.entrypoints.cli.common import (
     EXIT_NOT_FOUND,
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
     unwritable,
+    use_case,
 )
 from dataward.entrypoints.cli.params import input_file, one_of, regular_file
+
+if TYPE_CHECKING:
+    from dataward.bootstrap import Container
+    from dataward.services.context import UseCase
 
 
 class _FilesByDefault(TyperGroup):
@@ -97,7 +101,7 @@ def files(
 ) -> None:
     """Ingest call files; a file with bad records is rejected whole unless --quarantine."""
     from dataward.adapters.ingest.files import ByteCounter, file_source
-    from dataward.services.calls.ingest import IngestRejected, ingest
+    from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 
     counter = ByteCounter()
     with fail_on_dataward_error(), container() as wired:
@@ -117,14 +121,8 @@ def files(
 
             try:
                 report = ingest(
-                    wired.uow(),
-                    wired.vault(),
-                    wired.clock,
-                    active_register(wired),
-                    cli_actor(wired),
-                    tenant,
-                    sources,
-                    quarantine=quarantine,
+                    use_case(wired),
+                    IngestCalls(tenant, sources, quarantine=quarantine),
                     progress=advance,
                 )
             except IngestRejected as error:
@@ -179,14 +177,7 @@ def find(
     from dataward.services.calls.names import find_ingests
 
     with fail_on_dataward_error(), container() as wired:
-        found = find_ingests(
-            wired.uow(read_only=True),
-            wired.vault(),
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            path.name,
-        )
+        found = find_ingests(_reading(wired), tenant, path.name)
     if not found:
         typer.echo("no ingest of a file of that name")
         raise typer.Exit(EXIT_NOT_FOUND)
@@ -226,24 +217,10 @@ def quarantine_list(
         if phone is not None:
             if ingest_id is not None:
                 raise typer.BadParameter("not with --ingest", param_hint="--phone")
-            entries = find_quarantined(
-                wired.uow(),
-                wired.vault(),
-                wired.clock,
-                active_register(wired),
-                cli_actor(wired),
-                tenant,
-                phone,
-                include_resolved=resolved,
-            )
+            entries = find_quarantined(use_case(wired), tenant, phone, include_resolved=resolved)
         else:
             entries = list_quarantine(
-                wired.uow(read_only=True),
-                active_register(wired),
-                cli_actor(wired),
-                tenant,
-                ingest_id=ingest_id,
-                include_resolved=resolved,
+                _reading(wired), tenant, ingest_id=ingest_id, include_resolved=resolved
             )
     if not entries:
         typer.echo("no quarantined lines")
@@ -253,19 +230,16 @@ def quarantine_list(
         typer.echo(f"ingest {entry.ingest_id}  {entry.source}:{entry.line}  {entry.reason}{state}")
 
 
-def _on_quarantine(action: Callable[..., T], tenant: str, ingest_id: int, **options: Any) -> T:
-    """Run a quarantine service for the command line's actor, errors turned into messages."""
+def _reading(wired: Container) -> UseCase:
+    """The command line's use case in a unit of work that only reads (on SQLite it takes no
+    write lock, so it does not wait for an ingest under way)."""
+    return replace(use_case(wired), uow=wired.uow(read_only=True))
+
+
+def _on_quarantine(action: Callable[[UseCase], T]) -> T:
+    """Run a quarantine use case for the command line's actor, errors turned into messages."""
     with fail_on_dataward_error(), container() as wired:
-        return action(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            ingest_id,
-            **options,
-        )
+        return action(use_case(wired))
 
 
 @app.command("export")
@@ -284,7 +258,7 @@ def quarantine_export(
     except OSError as error:
         raise unwritable(error) from None
     try:
-        text = _on_quarantine(export_quarantine, tenant, ingest_id)
+        text = _on_quarantine(lambda ctx: export_quarantine(ctx, tenant, ingest_id))
     except BaseException:
         if made:
             output.unlink(missing_ok=True)
@@ -319,14 +293,13 @@ def quarantine_replay(
     ] = None,
 ) -> None:
     """Ingest an ingest's quarantined lines again (corrected, or as stored after a fix)."""
-    from dataward.services.quarantine.lines import replay_quarantine
+    from dataward.services.quarantine.lines import ReplayQuarantine, replay_quarantine
 
     text = corrected.read_text(encoding="utf-8") if corrected is not None else None
     from dataward.adapters.ingest.files import text_source
 
-    report = _on_quarantine(
-        replay_quarantine, tenant, ingest_id, sources=text_source, corrected=text, mapping=mapping
-    )
+    command = ReplayQuarantine(tenant, ingest_id, corrected=text, mapping=mapping)
+    report = _on_quarantine(lambda ctx: replay_quarantine(ctx, command, sources=text_source))
     typer.echo(
         f"replayed ingest {ingest_id}: stored {report.stored} call(s), "
         f"{report.duplicates} duplicate(s); its quarantine is resolved and its key destroyed"
@@ -350,5 +323,6 @@ def quarantine_discard(
     """Give up an ingest's quarantined lines: their keys are destroyed, so they are unreadable."""
     from dataward.services.quarantine.lines import discard_quarantine
 
-    n = _on_quarantine(discard_quarantine, tenant, ingest_id, lines=tuple(lines or ()))
+    wanted = tuple(lines or ())
+    n = _on_quarantine(lambda ctx: discard_quarantine(ctx, tenant, ingest_id, lines=wanted))
     typer.echo(f"discarded {n} line(s) of ingest {ingest_id}")

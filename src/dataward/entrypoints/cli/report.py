@@ -12,10 +12,9 @@ from dataward.adapters.documents.acd_report import RENDERERS
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
+    use_case,
     write_output,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of
@@ -49,18 +48,8 @@ def acd(
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
 ) -> None:
     """ACD figures: offered, answered, abandoned, overflow, service level, ASA, waits, talk."""
-    from dataward.services.calls.reports import acd_report
+    from dataward.services.calls.reports import ReadAcdReport, acd_report
 
     with fail_on_dataward_error(), container() as wired:
-        report = acd_report(
-            wired.uow(),
-            wired.clock,
-            active_register(wired),
-            cli_actor(wired),
-            tenant,
-            by=by,
-            period=period,
-            first=first,
-            last=last,
-        )
+        report = acd_report(use_case(wired), ReadAcdReport(tenant, by, period, first, last))
     write_output(RENDERERS[output_format](report), output)

@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from dataward.domain.calls.records import StoredCall
-from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NoSuchSubject
 from dataward.domain.processing.gate import Gate
-from dataward.domain.subjects import Actor
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.context import UseCase
 from dataward.services.processing.disclosure import PartyDisclosure, read_parties
 from dataward.services.processing.lookup import within_reach
 
@@ -45,16 +43,15 @@ class CallView:
 
 
 def calls_of_subject(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
+    ctx: UseCase,
     gate: Gate,
-    actor: Actor,
     *,
     tenant_id: str,
     subject_id: UUID | str,
     purpose: str = DEFAULT_PURPOSE,
 ) -> list[CallView]:
+    """`gate`: the gate of the register in force (`ctx.register`), built once by the caller."""
+    uow, vault, clock, actor = ctx.uow, ctx.vault, ctx.clock, ctx.actor
     with uow:  # one read: the subject, in reach, and its calls
         subject = uow.subjects.get(subject_id)
         if (

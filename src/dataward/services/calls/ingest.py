@@ -37,7 +37,6 @@ from datetime import date
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.calls.records import IngestReport
 from dataward.domain.calls.telephony import BadRecord, QueueEvent, RawCall
-from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound, WriteConflict
 from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction
@@ -47,8 +46,9 @@ from dataward.services.calls.ingest_ports import Source
 from dataward.services.calls.names import digest_of, label_of
 from dataward.services.calls.parties import PartyResolver
 from dataward.services.calls.writer import CallWriter, WriterCounts
+from dataward.services.context import UseCase
 from dataward.services.keys.batches import INGEST, KeyBatch
-from dataward.services.ports import NewIngest, UnitOfWork, Vault
+from dataward.services.ports import NewIngest
 from dataward.services.quarantine.keys import release_line_keys
 from dataward.services.quarantine.writer import QuarantineTarget, QuarantineWriter
 
@@ -81,24 +81,28 @@ class _Batch:
     events: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class IngestCalls:
+    """The sources to ingest for a tenant. With `quarantine` a source's good records land and
+    its bad lines are kept for correction; without, a bad record rejects the source whole.
+    `batch_size`: the calls landed at a time (memory is bounded by it)."""
+
+    tenant_id: str
+    sources: Sequence[Source]
+    quarantine: bool = False
+    batch_size: int = BATCH
+
+
 def ingest(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    sources: Sequence[Source],
-    *,
-    quarantine: bool = False,
-    batch_size: int = BATCH,
-    progress: Callable[[int], None] | None = None,
+    ctx: UseCase, command: IngestCalls, *, progress: Callable[[int], None] | None = None
 ) -> IngestReport:
     """Ingest every source for the tenant, each in its own transaction.
 
     `IngestRejected` (nothing of that source stored) on bad records unless `quarantine`;
     sources before it have landed. `progress` is called with the calls read after each batch.
     """
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    tenant_id = command.tenant_id
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     with uow:
         tenant = uow.tenants.get(tenant_id)
@@ -106,17 +110,19 @@ def ingest(
         raise NotFound("tenant", tenant_id)
     keys = KeyBatch(vault, INGEST)  # names every key this run makes, for the key sweep
     run = _Ingest(
-        uow=uow, vault=vault, clock=clock, actor=actor, tenant=tenant,
+        ctx=ctx,
+        command=command,
+        tenant=tenant,
         resolver=PartyResolver(vault, tenant, keys=keys),
         report=IngestReport(tenant_id=tenant_id),
-        quarantine=quarantine, batch_size=batch_size, progress=progress,
-    )  # fmt: skip
+        progress=progress,
+    )
     with uow:  # in a short transaction of their own, not the long one of an ingest
         uow.calls.prepare_months(_recent_months(clock.now().date()))
         uow.commit()
     try:
         with _bulk_garbage_collection():
-            _ingest_all(run, sources)
+            _ingest_all(run, command.sources)
     except DatawardError:
         keys.close()  # refused: the keys of the source rolled back are destroyed already
         raise
@@ -172,15 +178,11 @@ def _bulk_garbage_collection() -> Iterator[None]:
 class _Ingest:
     """What every source of one ingest run is landed with."""
 
-    uow: UnitOfWork
-    vault: Vault
-    clock: Clock
-    actor: Actor
+    ctx: UseCase
+    command: IngestCalls
     tenant: Tenant
     resolver: PartyResolver
     report: IngestReport
-    quarantine: bool
-    batch_size: int
     progress: Callable[[int], None] | None
 
     @property
@@ -230,7 +232,8 @@ class _Run:
 
 
 def _ingest_source(ingest: _Ingest, source: Source) -> None:
-    uow, vault, clock, tenant = ingest.uow, ingest.vault, ingest.clock, ingest.tenant
+    ctx, tenant = ingest.ctx, ingest.tenant
+    uow, vault, clock = ctx.uow, ctx.vault, ctx.clock
     keys = ingest.keys
     run = _Run()
     try:
@@ -240,7 +243,7 @@ def _ingest_source(ingest: _Ingest, source: Source) -> None:
                 NewIngest(
                     tenant_id=tenant.id,
                     format=source.parser.name,
-                    actor=ingest.actor.id,
+                    actor=ctx.actor.id,
                     at=clock.now(),
                     source_digest=digest_of(vault, tenant.id, source.file_name),
                     replay_of=source.replay_of,
@@ -251,20 +254,20 @@ def _ingest_source(ingest: _Ingest, source: Source) -> None:
             uow.calls.prepare_bulk()
             try:
                 ingest.resolver.begin()
-                writer = CallWriter(uow, vault, clock, tenant, ingest_id, ingest.resolver)
+                writer = CallWriter(ctx, tenant, ingest_id, ingest.resolver)
                 run.counts = writer.counts
-                run.lines = QuarantineWriter(
-                    uow, vault, keys,
-                    QuarantineTarget(tenant, ingest_id, source.parser, clock.now(), source.header),
-                )  # fmt: skip
+                target = QuarantineTarget(
+                    tenant, ingest_id, source.parser, clock.now(), source.header
+                )
+                run.lines = QuarantineWriter(uow, vault, keys, target)
                 items = source.parser.parse(
                     stream, source=source.name, tz=tenant.zone, now=clock.now()
                 )
-                for batch in _batches(items, ingest.batch_size):
+                for batch in _batches(items, ingest.command.batch_size):
                     _take(ingest, writer, run.lines, batch, run)
                     if ingest.progress is not None:
                         ingest.progress(run.read)
-                if run.bad and not ingest.quarantine:
+                if run.bad and not ingest.command.quarantine:
                     _reject(tenant, run.bad)
                 writer.finish()
                 run.lines.finish(clock.now())
@@ -304,15 +307,15 @@ def _take(
     run.read += len(batch.calls)
     run.events += batch.events
     run.bad.extend(str(b) for b in batch.bad[: max(0, _MAX_LISTED - len(run.bad))])
-    if run.bad and not ingest.quarantine:
+    if run.bad and not ingest.command.quarantine:
         return  # rejected: read on only to list every bad line
-    lines.add(batch.bad, ingest.clock.now())
+    lines.add(batch.bad, ingest.ctx.clock.now())
     writer.land(batch.calls)
 
 
 def _close(ingest: _Ingest, source: Source, ingest_id: int, run: _Run) -> None:
     """The ingest's counts, its end, and its audit entry, in its own transaction."""
-    uow, now, counts = ingest.uow, ingest.clock.now(), run.counts
+    uow, now, counts = ingest.ctx.uow, ingest.ctx.clock.now(), run.counts
     quarantined = _quarantined(run)
     uow.calls.add_ingest_counts(
         ingest_id,
@@ -325,7 +328,7 @@ def _close(ingest: _Ingest, source: Source, ingest_id: int, run: _Run) -> None:
     uow.audit.append(
         AuditDraft(
             at=now,
-            actor=ingest.actor.id,
+            actor=ingest.ctx.actor.id,
             action=AuditAction.CALLS_INGESTED,
             details={
                 "tenant": ingest.tenant.id,

@@ -14,9 +14,9 @@ from datetime import datetime
 from dataward.domain.calls.ingest_names import NAME_DIGEST, Origin, ingest_label, name_digest
 from dataward.domain.errors import NotFound
 from dataward.domain.permissions import require
-from dataward.domain.register.model import Register, StaffAction
-from dataward.domain.subjects import Actor
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.domain.register.model import StaffAction
+from dataward.services.context import UseCase
+from dataward.services.ports import Vault
 
 
 def origin_of(file_name: str | None, replay_of: int | None) -> Origin:
@@ -47,16 +47,10 @@ class IngestFound:
     bad: int
 
 
-def find_ingests(
-    uow: UnitOfWork,
-    vault: Vault,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    file_name: str,
-) -> list[IngestFound]:
+def find_ingests(ctx: UseCase, tenant_id: str, file_name: str) -> list[IngestFound]:
     """The tenant's ingests of a file of this name (its folders do not count), oldest first."""
-    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    uow, vault = ctx.uow, ctx.vault
+    require(ctx.register, ctx.actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     digest = name_digest(vault.record_key(tenant_id, NAME_DIGEST), file_name)
     with uow:
         if uow.tenants.get(tenant_id) is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,12 +27,11 @@ from dataward.domain.bounds import check_day
 from dataward.domain.calls.acd import Period, Tally, Thresholds, metrics, period_key, suppress
 from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.domain.calls.records import StoredCall
-from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
-from dataward.domain.register.model import Register, StaffAction
-from dataward.domain.subjects import Actor
+from dataward.domain.register.model import StaffAction
 from dataward.services.calls.rollups import Grain, hour_bucket, hour_of_bucket
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 
 NO_PARTY = "(none)"
@@ -43,18 +43,21 @@ class ReportRefused(DatawardError):
     code = "report_refused"
 
 
-def acd_report(
-    uow: UnitOfWork,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    *,
-    by: ReportBy,
-    period: Period,
-    first: date | None = None,
-    last: date | None = None,
-) -> AcdReport:
+@dataclass(frozen=True, slots=True)
+class ReadAcdReport:
+    """The tenant's ACD report: by what, per what period, between which local dates (both
+    included; None for no bound)."""
+
+    tenant_id: str
+    by: ReportBy
+    period: Period
+    first: date | None = None
+    last: date | None = None
+
+
+def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    tenant_id, by, first, last = command.tenant_id, command.by, command.first, command.last
     require(register, actor, StaffAction.READ_CALL_REPORTS, tenant_id=tenant_id)
     check_day("from", first)
     check_day("to", last)
@@ -66,16 +69,16 @@ def acd_report(
             raise NotFound("tenant", tenant_id)
         zone = tenant.zone
         if by is ReportBy.QUEUE:
-            tallies, source = _from_rollups(uow, tenant_id, period, zone, first, last)
+            tallies, source = _from_rollups(uow, command, zone)
         else:
-            tallies = _from_calls(uow, tenant_id, by, period, zone, first, last)
+            tallies = _from_calls(uow, command, zone)
             source = "calls"
         uow.audit.append(
             AuditDraft(
                 at=clock.now(),
                 actor=actor.id,
                 action=AuditAction.CALL_REPORT_READ,
-                details={"tenant": tenant_id, "by": by.value, "period": period.value},
+                details={"tenant": tenant_id, "by": by.value, "period": command.period.value},
             )
         )
         uow.commit()
@@ -88,7 +91,9 @@ def acd_report(
         ReportCell(group, key, metrics(tally, thresholds))
         for (group, key), tally in sorted(tallies.items())
     ]
-    return AcdReport(tenant_id, by, period, first, last, thresholds, k, cells, hidden, source)
+    return AcdReport(
+        tenant_id, by, command.period, first, last, thresholds, k, cells, hidden, source
+    )
 
 
 SUPPRESSED = "(suppressed)"
@@ -137,13 +142,9 @@ def _add(cells: dict[tuple[str, str], Tally], key: tuple[str, str], tally: Tally
 
 
 def _from_rollups(
-    uow: UnitOfWork,
-    tenant_id: str,
-    period: Period,
-    zone: ZoneInfo,
-    first: date | None,
-    last: date | None,
+    uow: UnitOfWork, command: ReadAcdReport, zone: ZoneInfo
 ) -> tuple[dict[tuple[str, str], Tally], str]:
+    tenant_id, period, first, last = command.tenant_id, command.period, command.first, command.last
     cells: dict[tuple[str, str], Tally] = {}
     months = _whole_months(first, last)
     first_month = f"{first:%Y-%m}" if first else None
@@ -205,15 +206,10 @@ def _utc_hours(
 
 
 def _from_calls(
-    uow: UnitOfWork,
-    tenant_id: str,
-    by: ReportBy,
-    period: Period,
-    zone: ZoneInfo,
-    first: date | None,
-    last: date | None,
+    uow: UnitOfWork, command: ReadAcdReport, zone: ZoneInfo
 ) -> dict[tuple[str, str], Tally]:
-    start, end = _utc_range(first, last, zone)
+    tenant_id, by, period = command.tenant_id, command.by, command.period
+    start, end = _utc_range(command.first, command.last, zone)
     cells: dict[tuple[str, str], Tally] = {}
     for call in _queue_calls(uow, tenant_id, start, end):
         ref = call.agent_ref if by is ReportBy.AGENT else call.caller_ref

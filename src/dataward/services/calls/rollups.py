@@ -27,7 +27,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dataward.domain.calls.acd import Period, Tally, period_key
-from dataward.domain.calls.telephony import Disposition
+from dataward.domain.calls.telephony import RawCall
 from dataward.services.ports import UnitOfWork
 
 Cell = tuple[str, str, str]
@@ -85,20 +85,13 @@ class RollupBuffer:
     def __len__(self) -> int:
         return len(self._hourly)
 
-    def add(
-        self,
-        queue: str,
-        started_at: datetime,
-        disposition: Disposition,
-        wait_s: float | None,
-        talk_s: float | None,
-        ring_s: float | None,
-    ) -> None:
-        key = (queue, int(started_at.timestamp()) // 3600)
+    def add(self, queue: str, call: RawCall) -> None:
+        """Tally a queue call (`queue`: its name as stored) in its UTC hour."""
+        key = (queue, int(call.start.timestamp()) // 3600)
         tally = self._hourly.get(key)
         if tally is None:
             tally = self._hourly[key] = Tally()
-        tally.add(disposition, wait_s, talk_s, ring_s)
+        tally.add(call.disposition, call.wait_s, call.talk_s, call.ring_s)
 
     def cells(self) -> dict[Cell, Tally]:
         """Every grain's cells from the hours held."""

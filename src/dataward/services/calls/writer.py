@@ -30,13 +30,12 @@ from dataward.domain.calls.records import (
     source_identity,
 )
 from dataward.domain.calls.telephony import RawCall
-from dataward.domain.clock import Clock
 from dataward.domain.processing.retention import add_duration_or_last
 from dataward.domain.tenants import Tenant
 from dataward.services.calls.parties import PartyKey, PartyResolver
 from dataward.services.calls.rollups import FLUSH_CELLS, RollupBuffer
+from dataward.services.context import UseCase
 from dataward.services.keys.batches import KeyBatch
-from dataward.services.ports import UnitOfWork, Vault
 
 CALL_IDENTITY = "call identity"
 QUEUE_LABEL = "queue label"
@@ -65,15 +64,12 @@ class WriterCounts:
 
 class CallWriter:
     def __init__(
-        self,
-        uow: UnitOfWork,
-        vault: Vault,
-        clock: Clock,
-        tenant: Tenant,
-        ingest_id: int,
-        resolver: PartyResolver,
+        self, ctx: UseCase, tenant: Tenant, ingest_id: int, resolver: PartyResolver
     ) -> None:
-        self._uow = uow
+        """Calls of `tenant` landed as ingest `ingest_id`, in `ctx`'s unit of work, their
+        parties resolved by `resolver`."""
+        vault, clock = ctx.vault, ctx.clock
+        self._uow = ctx.uow
         self._vault = vault
         self._clock = clock
         self._tenant = tenant
@@ -175,7 +171,7 @@ class CallWriter:
                 )
             )  # fmt: skip
             if queue is not None:
-                rollups.add(queue, start, call.disposition, call.wait_s, call.talk_s, call.ring_s)
+                rollups.add(queue, call)
         new_months = months - self._months
         if new_months:
             uow.calls.prepare_months(new_months)

@@ -31,13 +31,13 @@ from typing import Any
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_ingest_id
 from dataward.domain.calls.records import IngestReport
-from dataward.domain.clock import Clock
 from dataward.domain.errors import ActionNotAllowed, DatawardError, NotFound
 from dataward.domain.identifiers import IdentifierType, normalise_phone
 from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest_ports import TextSources
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.quarantine.keys import release_line_keys
 from dataward.services.quarantine.ports import BY_FIELDS, DISCARDED, REPLAYED, QuarantinedLine
@@ -87,15 +87,14 @@ def _entries(uow: UnitOfWork, lines: Sequence[QuarantinedLine]) -> list[Quaranti
 
 
 def list_quarantine(
-    uow: UnitOfWork,
-    register: Register,
-    actor: Actor,
+    ctx: UseCase,
     tenant_id: str,
     *,
     ingest_id: int | None = None,
     include_resolved: bool = False,
 ) -> list[QuarantineEntry]:
-    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    uow = ctx.uow
+    require(ctx.register, ctx.actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     check_ingest_id("ingest_id", ingest_id)
     with uow:
         lines = uow.quarantine.lines(
@@ -111,21 +110,14 @@ def _may_see_identifiers(register: Register, actor: Actor, action: str) -> None:
 
 
 def find_quarantined(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    phone: str,
-    *,
-    include_resolved: bool = False,
+    ctx: UseCase, tenant_id: str, phone: str, *, include_resolved: bool = False
 ) -> list[QuarantineEntry]:
     """The tenant's quarantined lines that name this number, in any spelling the line has it
     (by its blind index in the tenant, as erasure finds them), listed without their content;
     so that lines naming someone with no subject (never known from a call, or erased before
     the lines came and no longer remembered by the tenant's erased-number record) can be
     found and discarded. Needs a role that may see identifiers; audited, without the number."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     _may_see_identifiers(register, actor, "find_quarantine")
     with uow:
@@ -181,16 +173,9 @@ def _plain_text(vault: Vault, record: Any, header: Any, lines: Sequence[Quaranti
     return "\n".join(out) + "\n"
 
 
-def export_quarantine(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    ingest_id: int,
-) -> str:
+def export_quarantine(ctx: UseCase, tenant_id: str, ingest_id: int) -> str:
     """The ingest's bad lines in plain text (its header row first, if kept), audited."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     _may_see_identifiers(register, actor, "export_quarantine")
     with uow:
@@ -233,53 +218,48 @@ def lines_naming(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class ReplayQuarantine:
+    """An ingest's quarantined lines to ingest again: `corrected`, the lines as corrected
+    (default: as stored); `mapping`, the column mapping, when the format is generic-csv."""
+
+    tenant_id: str
+    ingest_id: int
+    corrected: str | None = None
+    mapping: Path | None = None
+
+
 def replay_quarantine(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    ingest_id: int,
-    *,
-    sources: TextSources,
-    corrected: str | None = None,
-    mapping: Path | None = None,
+    ctx: UseCase, command: ReplayQuarantine, *, sources: TextSources
 ) -> IngestReport:
     """Ingest the lines again (read through `sources`, the ingest adapter's); when they all
     land, resolve them and destroy their keys."""
-    from dataward.services.calls.ingest import ingest
+    from dataward.services.calls.ingest import IngestCalls, ingest
 
-    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    uow, vault = ctx.uow, ctx.vault
+    tenant_id, ingest_id, corrected = command.tenant_id, command.ingest_id, command.corrected
+    require(ctx.register, ctx.actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     with uow:
         record, lines = _pending(uow, tenant_id, ingest_id)
         header = uow.quarantine.header(ingest_id)
     text = corrected if corrected is not None else _plain_text(vault, record, header, lines)
-    fmt = record.format
+    fmt, name = record.format, f"ingest-{ingest_id}-replay"
     source = replace(
-        sources(text, name=f"ingest-{ingest_id}-replay", format_name=fmt, mapping=mapping),
-        replay_of=ingest_id,
+        sources(text, name=name, format_name=fmt, mapping=command.mapping), replay_of=ingest_id
     )
-    report = ingest(uow, vault, clock, register, actor, tenant_id, [source])
-    _resolve(uow, vault, clock, actor, record, [line.id for line in lines], REPLAYED)
+    report = ingest(ctx, IngestCalls(tenant_id, [source]))
+    _resolve(ctx, record, [line.id for line in lines], REPLAYED)
     return report
 
 
 def discard_quarantine(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    tenant_id: str,
-    ingest_id: int,
-    *,
-    lines: Sequence[int] = (),
+    ctx: UseCase, tenant_id: str, ingest_id: int, *, lines: Sequence[int] = ()
 ) -> int:
     """Give up the ingest's pending lines (or only those at these line numbers): emptied, their
     keys destroyed. An ingest with nothing pending (its lines erased) is still cleaned up: its
     header row and any key left go. How many lines were discarded."""
-    require(register, actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
+    uow = ctx.uow
+    require(ctx.register, ctx.actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
     with uow:
         record = _ingest_of(uow, tenant_id, ingest_id)
         if not uow.quarantine.has_any(ingest_id) and record.quarantine_key is None:
@@ -293,20 +273,13 @@ def discard_quarantine(
             raise QuarantineRefused(
                 f"ingest {ingest_id} has no pending line at {missing} of the line numbers given"
             )
-    return _resolve(uow, vault, clock, actor, record, [line.id for line in pending], DISCARDED)
+    return _resolve(ctx, record, [line.id for line in pending], DISCARDED)
 
 
-def _resolve(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    actor: Actor,
-    record: Any,
-    ids: Sequence[int],
-    resolution: str,
-) -> int:
+def _resolve(ctx: UseCase, record: Any, ids: Sequence[int], resolution: str) -> int:
     """Resolve the lines and audit it; once committed, destroy their keys (and, for lines
     sealed before lines had keys, the ingest's key when none of its lines is pending)."""
+    uow, vault, clock, actor = ctx.uow, ctx.vault, ctx.clock, ctx.actor
     with uow:
         n = uow.quarantine.resolve(ids, at=clock.now(), resolution=resolution)
         uow.quarantine.close_ingest(record.id, at=clock.now(), resolution=resolution)

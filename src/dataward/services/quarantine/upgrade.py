@@ -158,8 +158,8 @@ def reindex_quarantine(uow: UnitOfWork, vault: Vault, clock: Clock, parser_for: 
             by_ingest: dict[int, list[QuarantinedLine]] = {}
             for line in lines:
                 by_ingest.setdefault(line.ingest_id, []).append(line)
-            for ingest_id, its_lines in by_ingest.items():
-                _reindex_ingest(uow, vault, clock, parser_for, ingest_id, its_lines)
+            for its_lines in by_ingest.values():
+                _reindex_ingest(uow, vault, clock, parser_for, its_lines)
             uow.commit()
         done += len(lines)
     if done:
@@ -172,10 +172,10 @@ def _reindex_ingest(
     vault: Vault,
     clock: Clock,
     parser_for: ParserFor,
-    ingest_id: int,
     lines: Sequence[QuarantinedLine],
 ) -> None:
-    record = uow.calls.ingest(ingest_id)
+    """Index again `lines`, pending lines of one ingest (at least one)."""
+    record = uow.calls.ingest(lines[0].ingest_id)
     tenant = uow.tenants.get(record.tenant_id)
     parser = parser_for(record.format)
     unreadable: list[int] = []

@@ -22,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.calendar import HolidayCalendar, bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.identifiers import IdentifierType
@@ -145,11 +145,10 @@ def carry_out_instruction(
     calls: tuple[CallView, ...] = ()
     lines: tuple[QuarantinedText, ...] = ()
     if kind is Instruction.EXPORT:
-        calls = tuple(
-            calls_of_subject(
-                uow, vault, clock, gate, actor, tenant_id=tenant_id, subject_id=subject.id
-            )
-        )
+        # the calls are read as a use case of their own, with what this one was handed: the
+        # reading consults no bank holiday, so the calendar is only there to complete it
+        reading = UseCase(uow, vault, clock, bank_holidays(), gate.register, actor)
+        calls = tuple(calls_of_subject(reading, gate, tenant_id=tenant_id, subject_id=subject.id))
         lines = tuple(lines_naming(uow, vault, tenant_id, str(subject.id)))
         outcome: dict[str, Any] = {"calls": len(calls), "quarantined_lines": len(lines)}
     else:
