@@ -101,12 +101,17 @@ class Container:
             )
         return self._vault
 
-    def use_case(self, actor: Actor, register: Register | None = None) -> UseCase:
+    def use_case(
+        self, actor: Actor, register: Register | None = None, *, read_only: bool = False
+    ) -> UseCase:
         """Everything a use case reaches outside itself, for `actor`, under `register` (the
-        one in force unless given): one unit of work, so a use case is one transaction."""
+        one in force unless given): one unit of work, so a use case is one transaction. A
+        `read_only` one only reads (on SQLite it takes no write lock, so a read does not wait
+        behind an ingest under way)."""
         if register is None:
             register = self.active_register.get(self.uow(read_only=True)).register
-        return UseCase(self.uow(), self.vault(), self.clock, self.holidays(), register, actor)
+        uow = self.uow(read_only=read_only)
+        return UseCase(uow, self.vault(), self.clock, self.holidays(), register, actor)
 
     def delivery(self) -> Delivery:
         """How a subject's package reaches them: rendered as a ZIP (`subject_export`), behind a

@@ -18,7 +18,7 @@ from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
-from dataward.entrypoints.api.deps import ContainerDep, GateDep, UseCaseDep
+from dataward.entrypoints.api.deps import GateDep, ReadingDep, UseCaseDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.fields import Day, IngestId
 from dataward.entrypoints.api.routing import TokenFirstRoute
@@ -114,9 +114,8 @@ class QuarantinedOut(BaseModel):
 
 @router.get("/calls/quarantine", summary="Quarantined lines: where and why, never the line")
 def get_quarantine(
-    tenant_id: str, container: ContainerDep, ctx: UseCaseDep, ingest_id: IngestId | None = None
+    tenant_id: str, reading: ReadingDep, ingest_id: IngestId | None = None
 ) -> list[QuarantinedOut]:
-    reading = replace(ctx, uow=container.uow(read_only=True))  # a read takes no write lock
     entries = list_quarantine(reading, tenant_id, ingest_id=ingest_id)
     return [
         QuarantinedOut(

@@ -86,6 +86,15 @@ def get_use_case(container: ContainerDep, register: RegisterDep, actor: ActorDep
 UseCaseDep = Annotated[UseCase, Depends(get_use_case)]
 
 
+def get_reading(container: ContainerDep, register: RegisterDep, actor: ActorDep) -> UseCase:
+    """A use case that only reads, for the token's actor: its unit of work takes no write
+    lock, so a read does not wait behind an ingest under way."""
+    return container.use_case(actor, register, read_only=True)
+
+
+ReadingDep = Annotated[UseCase, Depends(get_reading)]
+
+
 def get_visible_subject(
     subject_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
 ) -> Subject:

@@ -110,6 +110,12 @@ def use_case(wired: Container) -> UseCase:
     return wired.use_case(cli_actor(wired), active_register(wired))
 
 
+def reading(wired: Container) -> UseCase:
+    """The command line's use case in a unit of work that only reads (on SQLite it takes no
+    write lock, so it does not wait behind an ingest under way)."""
+    return wired.use_case(cli_actor(wired), active_register(wired), read_only=True)
+
+
 def write_output(text: str, output: Path | None, *, public: bool = False) -> None:
     """`text` to standard output or to `output`, a file with mode 0600 (no symbolic link
     followed) unless the text is `public` (the register's published documents): a report or

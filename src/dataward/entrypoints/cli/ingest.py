@@ -9,7 +9,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -22,13 +21,13 @@ from dataward.entrypoints.cli.common import (
     EXIT_NOT_FOUND,
     container,
     fail_on_dataward_error,
+    reading,
     unwritable,
     use_case,
 )
 from dataward.entrypoints.cli.params import input_file, one_of, regular_file
 
 if TYPE_CHECKING:
-    from dataward.bootstrap import Container
     from dataward.services.context import UseCase
 
 
@@ -177,7 +176,7 @@ def find(
     from dataward.services.calls.names import find_ingests
 
     with fail_on_dataward_error(), container() as wired:
-        found = find_ingests(_reading(wired), tenant, path.name)
+        found = find_ingests(reading(wired), tenant, path.name)
     if not found:
         typer.echo("no ingest of a file of that name")
         raise typer.Exit(EXIT_NOT_FOUND)
@@ -220,7 +219,7 @@ def quarantine_list(
             entries = find_quarantined(use_case(wired), tenant, phone, include_resolved=resolved)
         else:
             entries = list_quarantine(
-                _reading(wired), tenant, ingest_id=ingest_id, include_resolved=resolved
+                reading(wired), tenant, ingest_id=ingest_id, include_resolved=resolved
             )
     if not entries:
         typer.echo("no quarantined lines")
@@ -228,12 +227,6 @@ def quarantine_list(
     for entry in entries:
         state = f" [{entry.resolution}]" if entry.resolution else ""
         typer.echo(f"ingest {entry.ingest_id}  {entry.source}:{entry.line}  {entry.reason}{state}")
-
-
-def _reading(wired: Container) -> UseCase:
-    """The command line's use case in a unit of work that only reads (on SQLite it takes no
-    write lock, so it does not wait for an ingest under way)."""
-    return replace(use_case(wired), uow=wired.uow(read_only=True))
 
 
 def _on_quarantine(action: Callable[[UseCase], T]) -> T:
