@@ -24,9 +24,12 @@ from dataward.adapters.sql import migrate
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.audit import AuditAction, BreakReason, VerifyResult, from_json_line
 from dataward.domain.audit import verify_chain as verify_entries
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.services import audit
+from dataward.services.context import UseCase
 from tests.builders import NOW, an_actor, shipped_register
+from tests.fakes import FakeVault
 
 REGISTER = shipped_register()
 DCO = an_actor("dco")
@@ -58,8 +61,13 @@ def _append(engine: Engine, count: int, *, clock: FixedClock | None = None) -> N
         uow.commit()
 
 
+def _ctx(uow: SqlUnitOfWork) -> UseCase:
+    """The audit's use cases need no keys: a vault that holds none."""
+    return UseCase(uow, FakeVault(), FixedClock(NOW), bank_holidays(), REGISTER, DCO)
+
+
 def _verify(engine: Engine) -> VerifyResult:
-    return audit.verify(SqlUnitOfWork(engine, read_only=True), REGISTER, DCO)
+    return audit.verify(_ctx(SqlUnitOfWork(engine, read_only=True)))
 
 
 def _drop_append_only_triggers(connection: Connection) -> None:
@@ -227,13 +235,13 @@ def test_an_empty_log_has_no_head_and_verifies(migrated: Engine) -> None:
 
 def test_an_export_is_json_lines_that_verify_on_their_own(migrated: Engine) -> None:
     _append(migrated, 5)
-    receipt = audit.record_export(SqlUnitOfWork(migrated), FixedClock(NOW), REGISTER, DCO)
+    receipt = audit.record_export(_ctx(SqlUnitOfWork(migrated)))
     out = io.StringIO()
-    assert audit.export(SqlUnitOfWork(migrated, read_only=True), receipt, out) == 6
+    assert audit.export(_ctx(SqlUnitOfWork(migrated, read_only=True)), receipt, out) == 6
     entries = [from_json_line(line) for line in out.getvalue().splitlines()]
     assert entries[-1] == receipt
     assert verify_entries(entries).ok
-    assert "".join(audit.export_lines(SqlUnitOfWork(migrated), receipt)) == out.getvalue()
+    assert "".join(audit.export_lines(_ctx(SqlUnitOfWork(migrated)), receipt)) == out.getvalue()
 
 
 def test_two_processes_appending_at_once_never_fork_the_chain(

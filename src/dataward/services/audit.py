@@ -27,8 +27,9 @@ from dataward.domain.audit import (
 )
 from dataward.domain.clock import Clock
 from dataward.domain.permissions import require
-from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.register.model import StaffAction
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import TextSink, UnitOfWork
 
 
@@ -58,35 +59,36 @@ def record(uow: UnitOfWork, clock: Clock, actor: Actor | str, entry: Audited) ->
     return appended
 
 
-def verify(uow: UnitOfWork, register: Register, actor: Actor) -> VerifyResult:
+def verify(ctx: UseCase) -> VerifyResult:
     """Check the whole chain, streaming; the result names the first broken entry, if any."""
-    require(register, actor, StaffAction.READ_AUDIT_LOG)
-    with uow:
-        return verify_chain(uow.audit.iter_entries())
+    require(ctx.register, ctx.actor, StaffAction.READ_AUDIT_LOG)
+    with ctx.uow:
+        return verify_chain(ctx.uow.audit.iter_entries())
 
 
-def record_export(uow: UnitOfWork, clock: Clock, register: Register, actor: Actor) -> AuditEntry:
-    """May `actor` export the log? Record that it did, and return the receipt for `export`."""
-    require(register, actor, StaffAction.READ_AUDIT_LOG)
+def record_export(ctx: UseCase) -> AuditEntry:
+    """May the actor export the log? Record that it did, and return the receipt for `export`."""
+    uow, actor = ctx.uow, ctx.actor
+    require(ctx.register, actor, StaffAction.READ_AUDIT_LOG)
     with uow:
-        receipt = record(
-            uow, clock, actor, Audited(AuditAction.AUDIT_EXPORTED, details={"format": "jsonl"})
-        )
+        entry = Audited(AuditAction.AUDIT_EXPORTED, details={"format": "jsonl"})
+        receipt = record(uow, ctx.clock, actor, entry)
         uow.commit()
     return receipt
 
 
-def export(uow: UnitOfWork, receipt: AuditEntry, out: TextSink) -> int:
-    """Write every entry, the receipt's included, to `out` as JSON Lines; returns how many."""
+def export(reading: UseCase, receipt: AuditEntry, out: TextSink) -> int:
+    """Write every entry, the receipt's included, to `out` as JSON Lines; returns how many.
+    `reading` may be a use case that only reads: the receipt was committed already."""
     _check_receipt(receipt)
-    with uow:
+    with reading.uow as uow:
         return uow.audit.export(out)
 
 
-def export_lines(uow: UnitOfWork, receipt: AuditEntry) -> Iterator[str]:
+def export_lines(reading: UseCase, receipt: AuditEntry) -> Iterator[str]:
     """The export as lines, for a streaming response; holds the transaction while iterated."""
     _check_receipt(receipt)
-    return _lines(uow)
+    return _lines(reading.uow)
 
 
 def _lines(uow: UnitOfWork) -> Iterator[str]:

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.entrypoints.api.deps import ReadingDep, UseCaseDep
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services import audit as service
 
@@ -30,8 +30,8 @@ class VerifyOut(BaseModel):
 
 
 @router.get("/verify", summary="Check the audit log's hash chain; names the first broken entry")
-def verify(container: ContainerDep, register: RegisterDep, actor: ActorDep) -> VerifyOut:
-    result = service.verify(container.uow(read_only=True), register, actor)
+def verify(reading: ReadingDep) -> VerifyOut:
+    result = service.verify(reading)
     return VerifyOut(
         ok=result.ok,
         checked=result.checked,
@@ -49,9 +49,9 @@ def verify(container: ContainerDep, register: RegisterDep, actor: ActorDep) -> V
     response_class=StreamingResponse,
     responses={200: {"content": {"application/x-ndjson": {}}}},
 )
-def export(container: ContainerDep, register: RegisterDep, actor: ActorDep) -> StreamingResponse:
-    receipt = service.record_export(container.uow(), container.clock, register, actor)
-    lines = service.export_lines(container.uow(read_only=True), receipt)
+def export(ctx: UseCaseDep, reading: ReadingDep) -> StreamingResponse:
+    receipt = service.record_export(ctx)
+    lines = service.export_lines(reading, receipt)
     return StreamingResponse(
         lines,
         media_type="application/x-ndjson",

@@ -12,11 +12,11 @@ import typer
 
 from dataward.adapters.private_files import open_private_text
 from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
+    reading,
     unwritable,
+    use_case,
 )
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -30,8 +30,7 @@ def verify() -> None:
     from dataward.services.audit import verify as verify_log
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        result = verify_log(wired.uow(read_only=True), register, cli_actor(wired))
+        result = verify_log(reading(wired))
     if result.reason is None:
         typer.echo(f"audit log intact: {result.checked} entries checked, head {result.head[:16]}")
         return
@@ -73,8 +72,7 @@ def export(
     from dataward.services.audit import record_export
 
     with fail_on_dataward_error(), container() as wired, _opened(output) as out:
-        register = active_register(wired)
-        receipt = record_export(wired.uow(), wired.clock, register, cli_actor(wired))
-        count = export_log(wired.uow(read_only=True), receipt, out)
+        receipt = record_export(use_case(wired))
+        count = export_log(reading(wired), receipt, out)
     where = " to the --output file" if output is not None else ""
     typer.echo(f"exported {count} entries{where} (export recorded as #{receipt.seq})", err=True)
