@@ -123,9 +123,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
     hold_id = _place(world, subject_id)
     request_id = _erasure_request(world, subject_id, email)
 
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    result = fulfil_erasure(world.use_case(DCO), request_id)
 
     assert result.partial
     assert (result.erased, result.suppressed, result.key_destroyed) == ({}, 0, False)
@@ -179,12 +177,12 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
             world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
             reason=ErasureReason.ERASURE_REQUEST,
         )  # fmt: skip
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject_id)])
 
     # lifted: the first sweep carries the request out
     lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold, swept.waiting) == ([str(subject_id)], [], [])
     assert not world.vault.has_key(str(subject_id))
     assert find_subject(world.uow(), world.vault, "email", email) is None
@@ -219,15 +217,9 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
     request_id = _erasure_request(world, subject.id, values["email"])
     # a last transaction given only now would be lost by the time the holds are lifted
     with pytest.raises(RequestRefused, match="subjects relationship"):
-        fulfil_erasure(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            last_transaction=date(2026, 3, 1),
-        )  # fmt: skip
+        fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2026, 3, 1))
 
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        last_transaction=date(2026, 3, 15),  # the recorded one
-    )  # fmt: skip
+    result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2026, 3, 15))
 
     first, second, *after = result.not_done
     assert "UK GDPR Art. 17(3)(e)" in first.ground
@@ -248,7 +240,7 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
 
     for hold_id in (claim, enquiry.id):
         lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert swept.finished == [str(subject.id)]
     with world.uow() as uow:
         left = sorted(s.type for s in uow.subjects.identifiers_of(subject.id))
@@ -268,13 +260,11 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
     )  # fmt: skip
     hold_id = _place(world, subject.id)
     request_id = _erasure_request(world, subject.id, values["email"])
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    result = fulfil_erasure(world.use_case(DCO), request_id)
     # no date can be given yet for what the tax rule keeps: the event missing is named
     assert "no date can be set yet" in result.not_done[-1].kept_until
     lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.waiting) == ([], [str(subject.id)])
     with world.uow() as uow:  # nothing erased while the tax hold cannot be dated
         assert len(list(uow.subjects.identifiers_of(subject.id))) == 2
@@ -283,7 +273,7 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
         subject.id,
         RelationshipDates(ended=date(2026, 3, 31), last_transaction=date(2026, 3, 15)),
     )
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.waiting) == ([str(subject.id)], [])
 
 
@@ -358,22 +348,19 @@ def test_the_sweep_of_tax_held_erasures_skips_a_held_subject_until_it_is_lifted(
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
                    subject_id=subject.id, contact_email=values["email"]),
     )  # fmt: skip
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        last_transaction=date(2019, 11, 26),
-    )  # fmt: skip
+    result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2019, 11, 26))
     # 7 years from 26 November 2019 (tomorrow), later than 6 from the end of 2019
     assert result.kept is not None
     assert result.kept.until == TOMORROW
     hold_id = _place(world, subject.id)  # a claim arrives before the sweep runs
     world.clock.advance(timedelta(days=1))
 
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject.id)])
     assert world.vault.has_key(str(subject.id))
 
     lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold) == ([str(subject.id)], [])
     assert not world.vault.has_key(str(subject.id))
 

@@ -14,7 +14,11 @@ from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import authorize
 from dataward.services.rights.intake import NewRequest
-from dataward.services.rights.rectification import fulfil_rectification, supplementary_statements
+from dataward.services.rights.rectification import (
+    Rectify,
+    fulfil_rectification,
+    supplementary_statements,
+)
 from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import (
     DuplicateIdentifier,
@@ -50,9 +54,12 @@ def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, f
     request_id = _started(world, subject.id, old)
 
     result = fulfil_rectification(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-        corrections=[("email", new.upper())], statement="The earlier address was mistyped.",
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,  # type: ignore[arg-type]
+        Rectify(
+            corrections=[("email", new.upper())], statement="The earlier address was mistyped."
+        ),
+    )
 
     assert result.corrected == ["email"]
     assert result.replaced == 1
@@ -94,9 +101,10 @@ def test_a_value_of_another_subject_is_refused_and_nothing_changes(
     request_id = _started(world, subject.id, mine)
     with pytest.raises(DuplicateIdentifier) as refused:
         fulfil_rectification(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-            corrections=[("email", theirs)],
-        )  # fmt: skip
+            world.use_case(DCO),
+            request_id,  # type: ignore[arg-type]
+            Rectify(corrections=[("email", theirs)]),
+        )
     assert theirs not in str(refused.value)
     found = find_subject(world.uow(), world.vault, "email", mine)
     assert found is not None

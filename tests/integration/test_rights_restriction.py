@@ -65,9 +65,7 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
         )  # fmt: skip
 
     def fulfil() -> object:
-        return fulfil_restriction(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-        )
+        return fulfil_restriction(world.use_case(DCO), request_id)
 
     read()  # before: correspondence may read the address
     with pytest.raises(RequestRefused, match="start the request"):
@@ -83,12 +81,12 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     assert done.request.state is RequestState.COMPLETED
     rid = restriction.id  # type: ignore[attr-defined]
     with pytest.raises(RestrictionRefused, match="tell them first"):
-        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+        lift_after_telling(world.use_case(DCO), rid)
     with pytest.raises(ActionNotAllowed):
-        tell_before_lifting(world.uow(), world.clock, world.register, SUPPORT, rid)
-    tell_before_lifting(world.uow(), world.clock, world.register, DCO, rid)
+        tell_before_lifting(world.use_case(SUPPORT), rid)
+    tell_before_lifting(world.use_case(DCO), rid)
     with pytest.raises(RestrictionRefused, match="tell them first"):  # queued is not told
-        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+        lift_after_telling(world.use_case(DCO), rid)
     world.clock.advance(timedelta(hours=1))
     deliver(
         world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
@@ -97,13 +95,13 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     lifting = [m for m in inbox.messages if "will be lifted" in str(m["Subject"])]
     assert [m["To"] for m in lifting] == [email]
     world.clock.advance(timedelta(days=7))
-    lifted = lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+    lifted = lift_after_telling(world.use_case(DCO), rid)
     assert lifted.subject_told_at is not None
     assert lifted.lifted_at is not None
     assert lifted.subject_told_at < lifted.lifted_at
     read()  # lifted: correspondence reads again
     with pytest.raises(RestrictionRefused, match="already lifted"):
-        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+        lift_after_telling(world.use_case(DCO), rid)
 
 
 def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted(
@@ -123,12 +121,11 @@ def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted
                    tenant_id=tenant, subject_id=caller.id, contact_email=fake.email(),
                    scope="accuracy_contested"),
     )  # fmt: skip
-    fulfil_restriction(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, admin,
-                       request_id)  # fmt: skip
+    fulfil_restriction(world.use_case(admin), request_id)
     with world.uow() as uow:
         (restriction,) = uow.restrictions.for_subject(caller.id)
         letters_before = list(uow.requests.letters_of(request_id))
     with pytest.raises(ActionNotAllowed, match="restricted, and its restriction lifted"):
-        tell_before_lifting(world.uow(), world.clock, world.register, DCO, restriction.id)
+        tell_before_lifting(world.use_case(DCO), restriction.id)
     with world.uow() as uow:
         assert list(uow.requests.letters_of(request_id)) == letters_before
