@@ -21,6 +21,8 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import authorize
+from dataward.services.rights import restriction as restriction_module
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.requests import Step, advance, request_timeline
@@ -129,3 +131,53 @@ def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted
         tell_before_lifting(world.use_case(DCO), restriction.id)
     with world.uow() as uow:
         assert list(uow.requests.letters_of(request_id)) == letters_before
+
+
+def test_a_restriction_lands_whole_or_not_at_all(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the restriction: it, its notices to the recipients and its audit
+    entry are rolled back when its last step (completing the request) fails, and the request
+    can be carried out again, restricting once."""
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", email)]),
+    )  # fmt: skip
+    gate = Gate(world.register)
+    assert authorize(  # a disclosure: its recipients are told of the restriction
+        world.uow(), world.clock, gate, SUPPORT, subject_id=subject.id, category="contact",
+        purpose="correspondence",
+    ).allowed  # fmt: skip
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject.id, contact_email=email, scope="accuracy_contested"),
+    )  # fmt: skip
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the request could not be completed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(restriction_module, "advance", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be completed"):
+            fulfil_restriction(world.use_case(DCO), request_id)
+    with world.uow() as uow:
+        assert list(uow.restrictions.for_subject(subject.id)) == []
+        assert [e for e in uow.audit.iter_entries() if e.action == "restriction_applied"] == []
+    assert authorize(  # not restricted
+        world.uow(), world.clock, gate, SUPPORT, subject_id=subject.id, category="contact",
+        purpose="correspondence",
+    ).allowed  # fmt: skip
+    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    assert "recipient_notice" not in {x.letter for x in letters}
+
+    restriction = fulfil_restriction(world.use_case(DCO), request_id)
+    with world.uow() as uow:
+        assert list(uow.restrictions.for_subject(subject.id)) == [restriction]
+    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.COMPLETED
+    assert view.outcome is not None
+    assert view.outcome["recipients_told"] == ["group_companies", "service_providers"]
+    assert [x.letter for x in letters].count("recipient_notice") == 2

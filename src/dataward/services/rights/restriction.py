@@ -40,8 +40,10 @@ LIFTING_LETTER = "restriction_lifting"
 
 def fulfil_restriction(ctx: UseCase, request_id: UUID | str) -> Restriction:
     """Restrict all the subject's data on the request's ground, telling each recipient of it
-    (Art. 19) in the same transaction, then complete the request. Carried out twice, the
-    second finds the restriction the first applied and only completes."""
+    (Art. 19), then complete the request: the restriction, its notices and the completion in
+    one transaction (the notices read the subject through the gate before it, each decision
+    committed first). Carried out twice, the second finds the restriction the first applied
+    and only completes."""
     uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     with uow:
         request, subject_id = working_request(ctx, request_id, RequestType.RESTRICTION)
@@ -67,25 +69,27 @@ def fulfil_restriction(ctx: UseCase, request_id: UUID | str) -> Restriction:
     applying = ApplyRestriction(
         subject_id=subject_id, ground=ground, request_ref=str(request.id), letters=notices.letters
     )
-    restriction = (
-        existing[0] if existing else apply_restriction(uow, clock, register, actor, applying)
-    )
-    advance(
-        ctx,
-        request.id,
-        Step(
-            RequestEvent.COMPLETE,
-            reason=f"restricted ({ground.article}): kept in storage only until we tell you",
-            outcome={
-                "restriction": str(restriction.id),
-                "ground": ground.value,
-                "categories": "all",
-                "processing": "storage only",
-                "recipients": recipients,
-                **notices.outcome(),
-            },
-        ),
-    )
+    with uow:
+        restriction = (
+            existing[0] if existing else apply_restriction(uow, clock, register, actor, applying)
+        )
+        advance(
+            ctx,
+            request.id,
+            Step(
+                RequestEvent.COMPLETE,
+                reason=f"restricted ({ground.article}): kept in storage only until we tell you",
+                outcome={
+                    "restriction": str(restriction.id),
+                    "ground": ground.value,
+                    "categories": "all",
+                    "processing": "storage only",
+                    "recipients": recipients,
+                    **notices.outcome(),
+                },
+            ),
+        )
+        uow.commit()
     return restriction
 
 
