@@ -85,7 +85,11 @@ def fulfil_rectification(
     ctx: UseCase, request_id: UUID | str, asked: Rectify
 ) -> RectificationResult:
     """Correct the request's subject's identifiers and/or add a supplementary statement, then
-    complete the request. Nothing is changed if any correction is refused."""
+    complete the request. Nothing is changed if any correction is refused.
+
+    The notices to the recipients read the subject through the gate first, each decision
+    committed before anything is opened; then the corrections, the statement, the notices
+    queued and the request completed land in one transaction, or none does."""
     uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     corrections, statement = asked.corrections, asked.statement
     if not corrections and not (statement and statement.strip()):
@@ -163,22 +167,22 @@ def fulfil_rectification(
                 },
             ),
         )
+        result = RectificationResult(
+            request.id,
+            subject.id,
+            corrected,
+            replaced,
+            added,
+            recipients,
+            recipients_told=list(notices.told),
+            recipients_not_told=list(notices.untold),
+        )
+        advance(
+            ctx,
+            request.id,
+            Step(RequestEvent.COMPLETE, reason=result.summary(), outcome=as_outcome(result)),
+        )
         uow.commit()
-    result = RectificationResult(
-        request.id,
-        subject.id,
-        corrected,
-        replaced,
-        added,
-        recipients,
-        recipients_told=list(notices.told),
-        recipients_not_told=list(notices.untold),
-    )
-    advance(
-        ctx,
-        request.id,
-        Step(RequestEvent.COMPLETE, reason=result.summary(), outcome=as_outcome(result)),
-    )
     return result
 
 
