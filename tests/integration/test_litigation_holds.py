@@ -44,6 +44,7 @@ from dataward.services.processing.holds import (
     read_hold,
     review_hold,
 )
+from dataward.services.rights import erasure as erasure_module
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.intake import NewRequest
@@ -193,6 +194,43 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
         tombstone = uow.subjects.tombstone(subject_id)
     assert tombstone is not None
     assert tombstone.request_ref == str(request_id)
+
+
+def test_an_erasure_kept_by_a_hold_is_answered_whole_or_not_at_all(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the answer: the erasure left waiting for the hold, the subject's
+    flag and the audit entry are rolled back when its last step (completing the request)
+    fails, and the request can be carried out again."""
+    subject_id, email = _customer(world, fake)
+    _place(world, subject_id)
+    request_id = _erasure_request(world, subject_id, email)
+    with world.uow() as uow:
+        audit_before = uow.audit.count()
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the request could not be completed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(erasure_module, "advance", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be completed"):
+            fulfil_erasure(world.use_case(DCO), request_id)
+    with world.uow() as uow:
+        assert uow.holds.get(str(subject_id)) is None
+        subject = uow.subjects.get(subject_id)
+        assert subject is not None
+        assert subject.dco_flag is None
+        assert uow.audit.count() == audit_before
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    again = fulfil_erasure(world.use_case(DCO), request_id)
+    assert again.partial
+    with world.uow() as uow:
+        waiting = uow.holds.get(str(subject_id))
+    assert waiting is not None
+    assert waiting.request_id == str(request_id)
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.PARTIALLY_COMPLETED
 
 
 def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(

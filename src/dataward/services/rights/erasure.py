@@ -82,7 +82,8 @@ def fulfil_erasure(
     An erasure is not one transaction: the notices read the subject through the gate, each
     decision committed first; the erasure is noted on the request before it begins, and the
     subject and its keys go before the request is completed, so a completion that fails is
-    finished by carrying the request out again.
+    finished by carrying the request out again. A subject kept by a litigation hold is
+    answered in one transaction.
     """
     uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     now = clock.now()
@@ -112,8 +113,10 @@ def fulfil_erasure(
         _complete(ctx, result)
         return result
     if holds:  # kept whole until every hold is lifted: said item by item, nothing erased
-        result = keep_for_holds(ctx, request.id, subject, holds, stored)
-        _complete(ctx, result)
+        with uow:  # the waiting erasure and the answer land together, or neither does
+            result = keep_for_holds(ctx, request.id, subject, holds, stored)
+            _complete(ctx, result)
+            uow.commit()
         return result
     held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
     by_category = Counter(identifier_category(s.type, subject) for s in stored)
