@@ -65,6 +65,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import RequestType
 from dataward.services.calls.access import calls_of_subject
+from dataward.services.context import UseCase
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
@@ -147,10 +148,8 @@ def figure_access(args: argparse.Namespace, store: Store) -> Row:
 
     def access(request_id: str) -> Callable[[], object]:
         def call() -> None:
-            done = fulfil_access(
-                store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN,
-                request_id, delivery=Delivery(BASE_URL, render_export),
-            )  # fmt: skip
+            ctx = UseCase(store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN)
+            done = fulfil_access(ctx, request_id, Delivery(BASE_URL, render_export))
             packages.append(done.package)
 
         return call
@@ -195,10 +194,9 @@ class Erasures:
 
     def erase(self, request_id: str) -> float:
         start = time.perf_counter()
-        result = fulfil_erasure(
-            self.store.uow(), self.store.vault, self.store.clock, HOLIDAYS,
-            self.store.register, ADMIN, UUID(request_id),
-        )  # fmt: skip
+        store = self.store
+        ctx = UseCase(store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN)
+        result = fulfil_erasure(ctx, UUID(request_id))
         seconds = time.perf_counter() - start
         self.erased.append(dict(result.erased, key_destroyed=int(result.key_destroyed)))
         return seconds

@@ -36,14 +36,9 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
         advance(c.use_case(DCO, register), view.request.id, Step(event, reason=EVIDENCE.get(event)))
     done = fulfil_access(
-        c.uow(),
-        c.vault(),
-        c.clock,
-        c.holidays(),
-        register,
-        DCO,
+        c.use_case(DCO, register),
         view.request.id,
-        delivery=Delivery("https://privacy.example.test", render_export, ttl),
+        Delivery("https://privacy.example.test", render_export, ttl),
     )
     return done.link.url.rsplit("/", 1)[1]
 

@@ -93,10 +93,7 @@ def test_an_access_request_of_our_own_subject_end_to_end(
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
                    contact_email=email, contact_name=name),
     )  # fmt: skip
-    done = fulfil_access(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    done = fulfil_access(world.use_case(DCO), request_id, Delivery(BASE, render_export))
     package = done.package
     assert {d.name for d in package.datasets} >= {
         "subject", "identifiers", "consents", "restrictions", "objections", "requests",
@@ -178,10 +175,7 @@ def test_a_callers_package_redacts_the_other_parties(world: World, fake: Faker) 
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
                    tenant_id=TENANT_A, subject_id=me, contact_email="caller@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
-    done = fulfil_access(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    done = fulfil_access(world.use_case(ADMIN_A), request_id, Delivery(BASE, render_export))
     calls = done.package.dataset("calls").records()
     assert len(calls) == 2
     assert {(c["caller"], c["callee"]) for c in calls} == {
@@ -206,9 +200,8 @@ def test_an_expired_link_and_an_altered_one_refuse(world: World, fake: Faker) ->
                    subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
     done = fulfil_access(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        delivery=Delivery(BASE, render_export, timedelta(days=2)),
-    )  # fmt: skip
+        world.use_case(DCO), request_id, Delivery(BASE, render_export, timedelta(days=2))
+    )
     token = _token(done.link.url)
     nonce, signature = token.split(".")
     altered = ("A" if nonce[0] != "A" else "B") + nonce[1:] + "." + signature
@@ -231,10 +224,7 @@ def test_two_racing_redemptions_serve_the_package_once(world: World, fake: Faker
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
                    subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
-    done = fulfil_access(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    done = fulfil_access(world.use_case(DCO), request_id, Delivery(BASE, render_export))
     token = _token(done.link.url)
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
@@ -266,15 +256,12 @@ def test_a_request_not_started_is_refused_and_issues_no_link(world: World, fake:
                    subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
     with pytest.raises(RequestRefused):
-        fulfil_access(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-            view.request.id, delivery=Delivery(BASE, render_export),
-        )  # fmt: skip
+        fulfil_access(world.use_case(DCO), view.request.id, Delivery(BASE, render_export))
     assert _audit(world, "download_issued") == []
 
 
 def test_a_supplementary_statement_is_part_of_the_answer(world: World, fake: Faker) -> None:
-    from dataward.services.rights.rectification import fulfil_rectification
+    from dataward.services.rights.rectification import Rectify, fulfil_rectification
 
     email = fake.email()
     subject = create_subject(
@@ -287,18 +274,12 @@ def test_a_supplementary_statement_is_part_of_the_answer(world: World, fake: Fak
         NewRequest(type=RequestType.RECTIFICATION, received=date(2026, 11, 25),
                    channel="email", subject_id=subject.id, contact_email=email),
     )  # fmt: skip
-    fulfil_rectification(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, rectify,
-        statement=said,
-    )  # fmt: skip
+    fulfil_rectification(world.use_case(DCO), rectify, Rectify(statement=said))
     access = world.working_request(
         DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
                    subject_id=subject.id, contact_email=email),
     )  # fmt: skip
-    done = fulfil_access(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, access,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    done = fulfil_access(world.use_case(DCO), access, Delivery(BASE, render_export))
     (statements,) = [d for d in done.package.datasets if d.name == "statements"]
     assert statements.rows == ((said,),)

@@ -116,9 +116,7 @@ def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
     )  # fmt: skip
     if door == "erasure_request":  # the tenant answers a request about its own caller
         request_id = world.working_request(ADMIN, command)
-        fulfil_erasure(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN, request_id
-        )
+        fulfil_erasure(world.use_case(ADMIN), request_id)
         return
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, command

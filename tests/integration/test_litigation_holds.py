@@ -44,6 +44,7 @@ from dataward.services.processing.holds import (
     read_hold,
     review_hold,
 )
+from dataward.services.rights import erasure as erasure_module
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.intake import NewRequest
@@ -123,9 +124,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
     hold_id = _place(world, subject_id)
     request_id = _erasure_request(world, subject_id, email)
 
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    result = fulfil_erasure(world.use_case(DCO), request_id)
 
     assert result.partial
     assert (result.erased, result.suppressed, result.key_destroyed) == ({}, 0, False)
@@ -179,12 +178,12 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
             world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
             reason=ErasureReason.ERASURE_REQUEST,
         )  # fmt: skip
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject_id)])
 
     # lifted: the first sweep carries the request out
     lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold, swept.waiting) == ([str(subject_id)], [], [])
     assert not world.vault.has_key(str(subject_id))
     assert find_subject(world.uow(), world.vault, "email", email) is None
@@ -195,6 +194,43 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
         tombstone = uow.subjects.tombstone(subject_id)
     assert tombstone is not None
     assert tombstone.request_ref == str(request_id)
+
+
+def test_an_erasure_kept_by_a_hold_is_answered_whole_or_not_at_all(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the answer: the erasure left waiting for the hold, the subject's
+    flag and the audit entry are rolled back when its last step (completing the request)
+    fails, and the request can be carried out again."""
+    subject_id, email = _customer(world, fake)
+    _place(world, subject_id)
+    request_id = _erasure_request(world, subject_id, email)
+    with world.uow() as uow:
+        audit_before = uow.audit.count()
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the request could not be completed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(erasure_module, "advance", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be completed"):
+            fulfil_erasure(world.use_case(DCO), request_id)
+    with world.uow() as uow:
+        assert uow.holds.get(str(subject_id)) is None
+        subject = uow.subjects.get(subject_id)
+        assert subject is not None
+        assert subject.dco_flag is None
+        assert uow.audit.count() == audit_before
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    again = fulfil_erasure(world.use_case(DCO), request_id)
+    assert again.partial
+    with world.uow() as uow:
+        waiting = uow.holds.get(str(subject_id))
+    assert waiting is not None
+    assert waiting.request_id == str(request_id)
+    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.PARTIALLY_COMPLETED
 
 
 def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
@@ -219,15 +255,9 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
     request_id = _erasure_request(world, subject.id, values["email"])
     # a last transaction given only now would be lost by the time the holds are lifted
     with pytest.raises(RequestRefused, match="subjects relationship"):
-        fulfil_erasure(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            last_transaction=date(2026, 3, 1),
-        )  # fmt: skip
+        fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2026, 3, 1))
 
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        last_transaction=date(2026, 3, 15),  # the recorded one
-    )  # fmt: skip
+    result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2026, 3, 15))
 
     first, second, *after = result.not_done
     assert "UK GDPR Art. 17(3)(e)" in first.ground
@@ -248,7 +278,7 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
 
     for hold_id in (claim, enquiry.id):
         lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert swept.finished == [str(subject.id)]
     with world.uow() as uow:
         left = sorted(s.type for s in uow.subjects.identifiers_of(subject.id))
@@ -268,13 +298,11 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
     )  # fmt: skip
     hold_id = _place(world, subject.id)
     request_id = _erasure_request(world, subject.id, values["email"])
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    result = fulfil_erasure(world.use_case(DCO), request_id)
     # no date can be given yet for what the tax rule keeps: the event missing is named
     assert "no date can be set yet" in result.not_done[-1].kept_until
     lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.waiting) == ([], [str(subject.id)])
     with world.uow() as uow:  # nothing erased while the tax hold cannot be dated
         assert len(list(uow.subjects.identifiers_of(subject.id))) == 2
@@ -283,7 +311,7 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
         subject.id,
         RelationshipDates(ended=date(2026, 3, 31), last_transaction=date(2026, 3, 15)),
     )
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.waiting) == ([str(subject.id)], [])
 
 
@@ -358,22 +386,19 @@ def test_the_sweep_of_tax_held_erasures_skips_a_held_subject_until_it_is_lifted(
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
                    subject_id=subject.id, contact_email=values["email"]),
     )  # fmt: skip
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        last_transaction=date(2019, 11, 26),
-    )  # fmt: skip
+    result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2019, 11, 26))
     # 7 years from 26 November 2019 (tomorrow), later than 6 from the end of 2019
     assert result.kept is not None
     assert result.kept.until == TOMORROW
     hold_id = _place(world, subject.id)  # a claim arrives before the sweep runs
     world.clock.advance(timedelta(days=1))
 
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject.id)])
     assert world.vault.has_key(str(subject.id))
 
     lift_hold(world.use_case(DCO), hold_id)
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold) == ([str(subject.id)], [])
     assert not world.vault.has_key(str(subject.id))
 

@@ -23,7 +23,6 @@ from tests.integration.test_access_package import (
     ADMIN_A,
     BASE,
     DCO,
-    HOLIDAYS,
     _caller_with_calls,
     _own_subject,
     _token,
@@ -41,10 +40,7 @@ def test_portability_of_our_own_subject_exports_consent_and_contract_data(
         NewRequest(type=RequestType.PORTABILITY, received=date(2026, 11, 25), channel="email",
                    contact_email=email),
     )  # fmt: skip
-    done = fulfil_portability(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    done = fulfil_portability(world.use_case(DCO), request_id, Delivery(BASE, render_export))
     package = done.package
     assert email.lower() in {v for _, v in package.dataset("identifiers").rows}
     assert package.dataset("consents").rows[0][:3] == ("direct_marketing", "email", "given")
@@ -84,10 +80,7 @@ def test_a_callers_portability_gives_the_calls_they_made_only(world: World, fake
         NewRequest(type=RequestType.PORTABILITY, received=date(2026, 11, 25), channel="email",
                    tenant_id=TENANT_A, subject_id=me, contact_email="caller@example.org"),  # type: ignore[arg-type]
     )  # fmt: skip
-    done = fulfil_portability(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    done = fulfil_portability(world.use_case(ADMIN_A), request_id, Delivery(BASE, render_export))
     assert len(done.package.dataset("calls").rows) == 1  # the call they made, not received
     assert done.package.dataset("identifiers").rows == (("phone", mine),)
     assert not done.partial
@@ -106,7 +99,4 @@ def test_an_access_request_is_not_fulfilled_as_portability(world: World, fake: F
                    subject_id=subject_id),  # type: ignore[arg-type]
     )  # fmt: skip
     with pytest.raises(RequestRefused, match="not portability"):
-        fulfil_portability(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            delivery=Delivery(BASE, render_export),
-        )  # fmt: skip
+        fulfil_portability(world.use_case(DCO), request_id, Delivery(BASE, render_export))

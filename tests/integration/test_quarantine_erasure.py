@@ -119,9 +119,7 @@ def _by_erasure_right(world: World, fake: Faker, subject_id: str) -> dict[str, A
         NewRequest(type=RequestType.ERASURE, received=world.clock.now().date(), channel="email",
                    tenant_id=TENANT, subject_id=UUID(subject_id), contact_email=fake.email()),
     )  # fmt: skip
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN, request_id
-    )
+    result = fulfil_erasure(world.use_case(ADMIN), request_id)
     return result.erased
 
 

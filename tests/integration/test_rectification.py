@@ -13,8 +13,13 @@ from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import authorize
+from dataward.services.rights import rectification as rectification_module
 from dataward.services.rights.intake import NewRequest
-from dataward.services.rights.rectification import fulfil_rectification, supplementary_statements
+from dataward.services.rights.rectification import (
+    Rectify,
+    fulfil_rectification,
+    supplementary_statements,
+)
 from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import (
     DuplicateIdentifier,
@@ -50,9 +55,12 @@ def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, f
     request_id = _started(world, subject.id, old)
 
     result = fulfil_rectification(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-        corrections=[("email", new.upper())], statement="The earlier address was mistyped.",
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,  # type: ignore[arg-type]
+        Rectify(
+            corrections=[("email", new.upper())], statement="The earlier address was mistyped."
+        ),
+    )
 
     assert result.corrected == ["email"]
     assert result.replaced == 1
@@ -94,10 +102,58 @@ def test_a_value_of_another_subject_is_refused_and_nothing_changes(
     request_id = _started(world, subject.id, mine)
     with pytest.raises(DuplicateIdentifier) as refused:
         fulfil_rectification(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,  # type: ignore[arg-type]
-            corrections=[("email", theirs)],
-        )  # fmt: skip
+            world.use_case(DCO),
+            request_id,  # type: ignore[arg-type]
+            Rectify(corrections=[("email", theirs)]),
+        )
     assert theirs not in str(refused.value)
     found = find_subject(world.uow(), world.vault, "email", mine)
     assert found is not None
     assert found.id == subject.id
+
+
+def test_a_rectification_lands_whole_or_not_at_all(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the change: the corrected identifier, the statement, the notices
+    to the recipients and the audit entry are rolled back when its last step (completing the
+    request) fails, and the request can be carried out again, the statement added once."""
+    old, new = fake.email(), fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", old)]),
+    )  # fmt: skip
+    authorize(  # a disclosure: the recipients of it are told of the change
+        world.uow(), world.clock, Gate(world.register), SUPPORT, subject_id=subject.id,
+        category="contact", purpose="correspondence",
+    )  # fmt: skip
+    request_id = _started(world, subject.id, old)
+    asked = Rectify(corrections=[("email", new)], statement="The earlier address was mistyped.")
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the request could not be completed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rectification_module, "advance", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be completed"):
+            fulfil_rectification(world.use_case(DCO), request_id, asked)  # type: ignore[arg-type]
+    found = find_subject(world.uow(), world.vault, "email", old)
+    assert found is not None
+    assert found.id == subject.id
+    assert find_subject(world.uow(), world.vault, "email", new) is None
+    assert supplementary_statements(world.uow(), world.vault, subject.id) == []
+    with world.uow() as uow:
+        assert [e for e in uow.audit.iter_entries() if e.action == "identifier_rectified"] == []
+    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    assert view.request.state is RequestState.IN_PROGRESS
+    assert "recipient_notice" not in {x.letter for x in letters}
+
+    done = fulfil_rectification(world.use_case(DCO), request_id, asked)  # type: ignore[arg-type]
+    assert done.recipients_told == ["group_companies", "service_providers"]
+    assert find_subject(world.uow(), world.vault, "email", old) is None
+    assert supplementary_statements(world.uow(), world.vault, subject.id) == [
+        "The earlier address was mistyped."
+    ]
+    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    assert view.request.state is RequestState.COMPLETED
+    assert [x.letter for x in letters].count("recipient_notice") == 2

@@ -159,16 +159,12 @@ def test_an_erasure_dates_its_tax_hold_from_the_recorded_dates(world: World, fak
     )  # fmt: skip
     # nothing recorded: the hold cannot be dated, and nothing is erased
     with pytest.raises(RequestRefused, match="cannot be dated without"):
-        fulfil_erasure(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-        )
+        fulfil_erasure(world.use_case(DCO), request_id)
     # the relationship ended on a leap day: seven years on is 28 February 2031; the last
     # transaction's financial year ended 31 December 2024, six years on 31 December 2030
     _record(world, subject_id, date(2024, 2, 29), date(2024, 2, 29))
 
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    result = fulfil_erasure(world.use_case(DCO), request_id)
 
     assert result.kept is not None
     assert result.kept.until == date(2031, 2, 28)
@@ -189,9 +185,8 @@ def test_the_recorded_dates_are_in_the_persons_access_package(world: World, fake
                    subject_id=subject_id, contact_email=values["email"]),
     )  # fmt: skip
     done = fulfil_access(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        delivery=Delivery("https://privacy.example.test", render_export),
-    )  # fmt: skip
+        world.use_case(DCO), request_id, Delivery("https://privacy.example.test", render_export)
+    )
     record = done.package.dataset("subject")
     (row,) = record.rows
     found = dict(zip(record.columns, row, strict=True))

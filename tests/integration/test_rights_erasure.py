@@ -76,9 +76,7 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     request_id = _started_erasure(world, subject.id, email)
     world.clock.advance(timedelta(minutes=5))
 
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    result = fulfil_erasure(world.use_case(DCO), request_id)
 
     assert result.kept is None
     assert result.key_destroyed
@@ -144,9 +142,8 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     request_id = _started_erasure(world, subject_id, email)
 
     result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        last_transaction=date(2026, 3, 31),
-    )  # fmt: skip
+        world.use_case(DCO, register), request_id, last_transaction=date(2026, 3, 31)
+    )
 
     # 7y from relationship end: 2033-03-31; 6y from the end of the financial year of the last
     # transaction (FY ends 31 March, so 2026-03-31): 2032-03-31. The later applies.
@@ -190,10 +187,10 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
 
     # the sweep does nothing before the date, and shreds on it
     world.clock.advance(world.clock.now().replace(year=2033, month=3, day=30) - world.clock.now())
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO, register))
     assert (swept.finished, swept.kept_by_hold) == ([], [])
     world.clock.advance(timedelta(days=1))
-    swept = finish_held_erasures(world.uow(), world.vault, world.clock, register, DCO)
+    swept = finish_held_erasures(world.use_case(DCO, register))
     assert (swept.finished, swept.kept_by_hold) == ([str(subject_id)], [])
     assert not world.vault.has_key(str(subject_id))
     with world.uow() as uow:
@@ -206,10 +203,7 @@ def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fa
     register = register_with_tax_scope(world.register)
     subject_id, values = _a_customer(world, fake, register)
     request_id = _started_erasure(world, subject_id, values["email"])
-    fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        last_transaction=date(2026, 3, 31),
-    )  # fmt: skip
+    fulfil_erasure(world.use_case(DCO, register), request_id, last_transaction=date(2026, 3, 31))
     gate = Gate(register)
 
     with pytest.raises(AccessDenied) as refused:
@@ -285,16 +279,13 @@ def test_a_hold_that_cannot_be_dated_refuses_before_anything_is_erased(
     )  # fmt: skip
     request_id = _started_erasure(world, subject.id, email)
     with pytest.raises(RequestRefused, match="--last-transaction"):  # no date is invented,
-        fulfil_erasure(  # and no record kept for ever
-            world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id
-        )
+        fulfil_erasure(world.use_case(DCO, register), request_id)
     with world.uow() as uow:
         assert len(list(uow.subjects.identifiers_of(subject.id))) == 2  # nothing went
         assert uow.holds.undated() == []
     result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        last_transaction=date(2026, 5, 12),
-    )  # fmt: skip
+        world.use_case(DCO, register), request_id, last_transaction=date(2026, 5, 12)
+    )
     assert result.kept is not None
     assert result.kept.categories == ("identity",)
     assert result.kept.until is not None
@@ -311,9 +302,8 @@ def test_a_customer_with_only_means_of_contact_is_erased_whole(world: World, fak
     )  # fmt: skip
     request_id = _started_erasure(world, subject.id, email)
     result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        last_transaction=date(2026, 6, 30),
-    )  # fmt: skip
+        world.use_case(DCO, register), request_id, last_transaction=date(2026, 6, 30)
+    )
     assert result.kept is None
     assert result.key_destroyed
     assert result.erased["identifiers.contact"] == 2

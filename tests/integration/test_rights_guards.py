@@ -62,8 +62,7 @@ def test_our_staff_cannot_carry_out_a_tenants_request(world: World, fake: Faker)
                    tenant_id=TENANT_A, subject_id=caller, contact_email=fake.email()),  # type: ignore[arg-type]
     )  # fmt: skip
     with pytest.raises(RequestRefused, match="answered by the tenant"):
-        fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-                       request_id)  # fmt: skip
+        fulfil_erasure(world.use_case(DCO), request_id)
     with world.uow() as uow:
         subject = uow.subjects.get(caller)
     assert subject is not None
@@ -71,9 +70,7 @@ def test_our_staff_cannot_carry_out_a_tenants_request(world: World, fake: Faker)
     view, _, _ = request_timeline(world.uow(), world.register, ADMIN_A, request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     assert view.request.subject_id is not None
-    done = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN_A, request_id
-    )
+    done = fulfil_erasure(world.use_case(ADMIN_A), request_id)
     assert done.key_destroyed  # the tenant, its controller, may
 
 
@@ -117,9 +114,8 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
     )  # fmt: skip
     with pytest.raises(RequestRefused, match="no e-mail address"):
         fulfil_access(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            delivery=Delivery("https://privacy.example.test", render_export),
-        )  # fmt: skip
+            world.use_case(DCO), request_id, Delivery("https://privacy.example.test", render_export)
+        )
     view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     with world.uow() as uow:
@@ -139,9 +135,7 @@ def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fa
                        channel="email", subject_id=subject.id, scope="accuracy_contested",
                        **contact),  # type: ignore[arg-type]
         )  # fmt: skip
-        return fulfil_restriction(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-        )
+        return fulfil_restriction(world.use_case(DCO), request_id)
 
     with_address = restricted(contact_email=fake.email())
     asserted = LiftRestriction(with_address.id, world.clock.now() - timedelta(days=1))  # type: ignore[attr-defined]
@@ -149,7 +143,7 @@ def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fa
         lift_restriction(world.uow(), world.clock, world.register, DCO, asserted)
     without = restricted()
     with pytest.raises(RestrictionRefused, match="no address"):
-        tell_before_lifting(world.uow(), world.clock, world.register, DCO, without.id)  # type: ignore[attr-defined]
+        tell_before_lifting(world.use_case(DCO), without.id)  # type: ignore[attr-defined]
     told = world.clock.now() - timedelta(hours=1)  # told by phone, say: staff record when
     lifted = lift_restriction(
         world.uow(),
@@ -215,16 +209,13 @@ def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
 
     monkeypatch.setattr(erasure_module, "advance", conflict)
     with pytest.raises(WriteConflict):
-        fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-                       request_id)  # fmt: skip
+        fulfil_erasure(world.use_case(DCO), request_id)
     with world.uow() as uow:
         erased = uow.subjects.get(subject.id)
     assert erased is not None
     assert erased.erased  # the shred went through; the completion did not
     monkeypatch.setattr(erasure_module, "advance", real)
-    again = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    again = fulfil_erasure(world.use_case(DCO), request_id)
     assert again.notes == ["erased earlier; the request is completed now"]
     view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.COMPLETED
@@ -258,14 +249,9 @@ def test_a_partial_erasure_completed_on_the_retry_dates_each_term_as_it_was_date
 
     monkeypatch.setattr(erasure_module, "advance", conflict)
     with pytest.raises(WriteConflict):
-        fulfil_erasure(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            last_transaction=date(2026, 3, 15),
-        )  # fmt: skip
+        fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2026, 3, 15))
     monkeypatch.setattr(erasure_module, "advance", real)
-    again = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    again = fulfil_erasure(world.use_case(DCO), request_id)
     assert again.notes == ["erased earlier; the request is completed now"]
     assert again.kept is not None
     assert again.kept.until == date(2033, 3, 31)

@@ -21,6 +21,8 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.gate import authorize
+from dataward.services.rights import restriction as restriction_module
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.requests import Step, advance, request_timeline
@@ -65,9 +67,7 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
         )  # fmt: skip
 
     def fulfil() -> object:
-        return fulfil_restriction(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-        )
+        return fulfil_restriction(world.use_case(DCO), request_id)
 
     read()  # before: correspondence may read the address
     with pytest.raises(RequestRefused, match="start the request"):
@@ -83,12 +83,12 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     assert done.request.state is RequestState.COMPLETED
     rid = restriction.id  # type: ignore[attr-defined]
     with pytest.raises(RestrictionRefused, match="tell them first"):
-        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+        lift_after_telling(world.use_case(DCO), rid)
     with pytest.raises(ActionNotAllowed):
-        tell_before_lifting(world.uow(), world.clock, world.register, SUPPORT, rid)
-    tell_before_lifting(world.uow(), world.clock, world.register, DCO, rid)
+        tell_before_lifting(world.use_case(SUPPORT), rid)
+    tell_before_lifting(world.use_case(DCO), rid)
     with pytest.raises(RestrictionRefused, match="tell them first"):  # queued is not told
-        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+        lift_after_telling(world.use_case(DCO), rid)
     world.clock.advance(timedelta(hours=1))
     deliver(
         world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
@@ -97,13 +97,13 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     lifting = [m for m in inbox.messages if "will be lifted" in str(m["Subject"])]
     assert [m["To"] for m in lifting] == [email]
     world.clock.advance(timedelta(days=7))
-    lifted = lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+    lifted = lift_after_telling(world.use_case(DCO), rid)
     assert lifted.subject_told_at is not None
     assert lifted.lifted_at is not None
     assert lifted.subject_told_at < lifted.lifted_at
     read()  # lifted: correspondence reads again
     with pytest.raises(RestrictionRefused, match="already lifted"):
-        lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
+        lift_after_telling(world.use_case(DCO), rid)
 
 
 def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted(
@@ -123,12 +123,61 @@ def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted
                    tenant_id=tenant, subject_id=caller.id, contact_email=fake.email(),
                    scope="accuracy_contested"),
     )  # fmt: skip
-    fulfil_restriction(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, admin,
-                       request_id)  # fmt: skip
+    fulfil_restriction(world.use_case(admin), request_id)
     with world.uow() as uow:
         (restriction,) = uow.restrictions.for_subject(caller.id)
         letters_before = list(uow.requests.letters_of(request_id))
     with pytest.raises(ActionNotAllowed, match="restricted, and its restriction lifted"):
-        tell_before_lifting(world.uow(), world.clock, world.register, DCO, restriction.id)
+        tell_before_lifting(world.use_case(DCO), restriction.id)
     with world.uow() as uow:
         assert list(uow.requests.letters_of(request_id)) == letters_before
+
+
+def test_a_restriction_lands_whole_or_not_at_all(
+    world: World, fake: Faker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the restriction: it, its notices to the recipients and its audit
+    entry are rolled back when its last step (completing the request) fails, and the request
+    can be carried out again, restricting once."""
+    email = fake.email()
+    subject = create_subject(
+        world.uow(), world.vault, world.clock, world.register, DCO,
+        NewSubject(kind="end_user", identifiers=[("email", email)]),
+    )  # fmt: skip
+    gate = Gate(world.register)
+    assert authorize(  # a disclosure: its recipients are told of the restriction
+        world.uow(), world.clock, gate, SUPPORT, subject_id=subject.id, category="contact",
+        purpose="correspondence",
+    ).allowed  # fmt: skip
+    request_id = world.working_request(
+        DCO,
+        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
+                   subject_id=subject.id, contact_email=email, scope="accuracy_contested"),
+    )  # fmt: skip
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the request could not be completed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(restriction_module, "advance", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be completed"):
+            fulfil_restriction(world.use_case(DCO), request_id)
+    with world.uow() as uow:
+        assert list(uow.restrictions.for_subject(subject.id)) == []
+        assert [e for e in uow.audit.iter_entries() if e.action == "restriction_applied"] == []
+    assert authorize(  # not restricted
+        world.uow(), world.clock, gate, SUPPORT, subject_id=subject.id, category="contact",
+        purpose="correspondence",
+    ).allowed  # fmt: skip
+    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    assert "recipient_notice" not in {x.letter for x in letters}
+
+    restriction = fulfil_restriction(world.use_case(DCO), request_id)
+    with world.uow() as uow:
+        assert list(uow.restrictions.for_subject(subject.id)) == [restriction]
+    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.COMPLETED
+    assert view.outcome is not None
+    assert view.outcome["recipients_told"] == ["group_companies", "service_providers"]
+    assert [x.letter for x in letters].count("recipient_notice") == 2

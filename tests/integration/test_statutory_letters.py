@@ -40,7 +40,7 @@ from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.objection import CarryOutObjection, fulfil_objection
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.portability import fulfil_portability
-from dataward.services.rights.rectification import fulfil_rectification
+from dataward.services.rights.rectification import Rectify, fulfil_rectification
 from dataward.services.rights.requests import request_timeline
 from dataward.services.rights.restriction import fulfil_restriction
 from dataward.services.subjects.registry import DuplicateIdentifier, NewSubject, create_subject
@@ -139,10 +139,7 @@ def test_an_erasure_kept_for_tax_says_each_item_its_ground_its_date_and_the_reme
     subject_id, values = _customer(world, fake, register)
     _disclosed(world, register, subject_id)
     request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
-    fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        last_transaction=date(2026, 3, 31),
-    )  # fmt: skip
+    fulfil_erasure(world.use_case(DCO, register), request_id, last_transaction=date(2026, 3, 31))
     _send(world, port, register)
     text = _completion(inbox, values["email"])
     assert "We have partly completed your erasure request of 25 November 2026" in text
@@ -204,10 +201,7 @@ def test_an_erasure_whose_tax_hold_is_over_erases_everything_at_once(
         NewSubject(kind="end_user", identifiers=list(values.items()), relationship_end=ended),
     )  # fmt: skip
     request_id = _request(world, RequestType.ERASURE, subject.id, values["email"])
-    result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        last_transaction=ended,
-    )  # fmt: skip
+    result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=ended)
     _send(world, port)
     text = " ".join(_completion(inbox, values["email"]).split())
     view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
@@ -249,8 +243,7 @@ def test_an_erasure_kept_by_litigation_holds_says_each_hold_its_ground_and_until
         )
         world.clock.advance(timedelta(minutes=1))  # listed oldest first
     request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
-    fulfil_erasure(world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-                   request_id)  # fmt: skip
+    fulfil_erasure(world.use_case(DCO), request_id)
     _send(world, port)
     text = _completion(inbox, values["email"])
     flat = " ".join(text.split())
@@ -340,10 +333,7 @@ def test_a_portability_that_leaves_data_out_says_each_item_and_why(
     inbox, port = smtp
     subject_id, values = _customer(world, fake, world.register)
     request_id = _request(world, RequestType.PORTABILITY, subject_id, values["email"])
-    done = fulfil_portability(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    done = fulfil_portability(world.use_case(DCO), request_id, Delivery(BASE, render_export))
     assert done.partial  # call data of ours is held for our customers, as their processor
     _send(world, port)
     text = " ".join(_completion(inbox, values["email"]).split())
@@ -416,10 +406,7 @@ def test_data_left_out_of_a_portable_copy_is_dated_from_the_recorded_last_transa
     subject_id, values = _customer(world, fake, register)
     _recorded(world, register, subject_id)
     request_id = _request(world, RequestType.PORTABILITY, subject_id, values["email"])
-    fulfil_portability(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        delivery=Delivery(BASE, render_export),
-    )  # fmt: skip
+    fulfil_portability(world.use_case(DCO, register), request_id, Delivery(BASE, render_export))
     _send(world, port, register)
     text = " ".join(_completion(inbox, values["email"]).split())
     item = text.split("Not in the copy we sent you: your name (Identity Data).", 1)[1]
@@ -451,9 +438,8 @@ def test_an_erasure_is_told_to_each_recipient_and_the_person_is_told_who(
     _disclosed(world, register, subject_id)
     request_id = _request(world, RequestType.ERASURE, subject_id, values["email"])
     result = fulfil_erasure(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        last_transaction=date(2026, 3, 31),
-    )  # fmt: skip
+        world.use_case(DCO, register), request_id, last_transaction=date(2026, 3, 31)
+    )
     assert result.recipients == ["group_companies", "mondago", "service_providers"]
     assert result.recipients_told == ("group_companies", "mondago", "service_providers")
     _send(world, port, register)
@@ -486,9 +472,10 @@ def test_a_rectification_tells_each_recipient_the_corrected_value_it_receives(
     request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
     new_email, new_phone = fake.email(), "+447700900999"
     result = fulfil_rectification(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        corrections=[("email", new_email), ("phone", new_phone)],
-    )  # fmt: skip
+        world.use_case(DCO),
+        request_id,
+        Rectify(corrections=[("email", new_email), ("phone", new_phone)]),
+    )
     assert set(result.recipients_told) == {"group_companies", "mondago", "service_providers"}
     _send(world, port)
     notices = _notices(inbox)
@@ -502,10 +489,7 @@ def test_a_rectification_tells_each_recipient_the_corrected_value_it_receives(
     assert "Akixi Group companies; Mondago Limited; Service providers." in text
     # the person is told who the recipients were in their access package too
     access = _request(world, RequestType.ACCESS, subject_id, new_email)
-    package = fulfil_access(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, access,
-        delivery=Delivery(BASE, render_export),
-    ).package  # fmt: skip
+    package = fulfil_access(world.use_case(DCO), access, Delivery(BASE, render_export)).package
     told = package.dataset("recipients_told").rows
     assert {(row[0], row[1], row[2]) for row in told} == {
         (str(request_id), "rectification", name)
@@ -526,15 +510,13 @@ def test_a_notice_is_queued_in_the_transaction_of_the_change_or_not_at_all(
     request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
     with pytest.raises(DuplicateIdentifier):  # refused inside the change's transaction
         fulfil_rectification(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-            corrections=[("email", taken)],
-        )  # fmt: skip
+            world.use_case(DCO), request_id, Rectify(corrections=[("email", taken)])
+        )
     _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert "recipient_notice" not in {x.letter for x in letters}  # no notice of no change
     fulfil_rectification(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
-        corrections=[("email", fake.email())],
-    )  # fmt: skip
+        world.use_case(DCO), request_id, Rectify(corrections=[("email", fake.email())])
+    )
     view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.COMPLETED
     assert [x.letter for x in letters].count("recipient_notice") == 3
@@ -551,9 +533,7 @@ def test_a_restriction_is_told_to_each_recipient(
     request_id = _request(
         world, RequestType.RESTRICTION, subject_id, values["email"], scope="accuracy_contested"
     )
-    fulfil_restriction(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id
-    )
+    fulfil_restriction(world.use_case(DCO), request_id)
     view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.outcome is not None
     assert view.outcome["recipients_told"] == ["group_companies", "mondago", "service_providers"]
@@ -578,9 +558,8 @@ def test_a_recipient_without_a_contact_is_listed_not_told(world: World, fake: Fa
     assert register.recipient("tax_authority").contact is None
     request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
     result = fulfil_rectification(
-        world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,
-        corrections=[("name", fake.name())],
-    )  # fmt: skip
+        world.use_case(DCO, register), request_id, Rectify(corrections=[("name", fake.name())])
+    )
     assert "tax_authority" in result.recipients
     assert result.recipients_not_told == ["tax_authority"]
     assert "tax_authority" not in result.recipients_told

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.restrictions import ObjectionOutcome
 from dataward.domain.requests.workflow import UK
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, UseCaseDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.requests import RequestOut
 from dataward.entrypoints.api.routing import TokenFirstRoute
@@ -58,13 +58,7 @@ class FulfilOut(BaseModel):
     "/api/v1/requests/{request_id}/fulfilment",
     summary="Carry out a started, verified request by its right, and complete it",
 )
-def fulfil(
-    request_id: UUID,
-    body: FulfilIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> FulfilOut:
+def fulfil(request_id: UUID, body: FulfilIn, container: ContainerDep, ctx: UseCaseDep) -> FulfilOut:
     how = HowToCarryOut(
         delivery=container.delivery(),
         notice_version=body.notice_version,
@@ -74,11 +68,8 @@ def fulfil(
         decision=body.decision,
         reasoning=body.reasoning,
     )
-    view, outcome = carry_out(
-        container.uow(), container.vault(), container.clock, container.holidays(), register,
-        actor, request_id, how,
-    )  # fmt: skip
-    today = container.clock.now().astimezone(UK).date()
+    view, outcome = carry_out(ctx, request_id, how)
+    today = ctx.clock.now().astimezone(UK).date()
     return FulfilOut(request=RequestOut.of(view, today), outcome=outcome)
 
 
@@ -150,10 +141,8 @@ def instruct(
     status_code=202,
     summary="Queue the letter telling the person their restriction will be lifted",
 )
-def lifting_notice(
-    restriction_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> dict[str, str]:
-    tell_before_lifting(container.uow(), container.clock, register, actor, restriction_id)
+def lifting_notice(restriction_id: UUID, ctx: UseCaseDep) -> dict[str, str]:
+    tell_before_lifting(ctx, restriction_id)
     return {"status": "queued"}
 
 
@@ -161,9 +150,7 @@ def lifting_notice(
     "/api/v1/restrictions/{restriction_id}/lift",
     summary="Lift a request's restriction once the letter telling the person has gone",
 )
-def lift(
-    restriction_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> dict[str, str]:
-    lifted = lift_after_telling(container.uow(), container.clock, register, actor, restriction_id)
+def lift(restriction_id: UUID, ctx: UseCaseDep) -> dict[str, str]:
+    lifted = lift_after_telling(ctx, restriction_id)
     told = lifted.subject_told_at.isoformat() if lifted.subject_told_at else ""
     return {"restriction": str(lifted.id), "subject_told_at": told}

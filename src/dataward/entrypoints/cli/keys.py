@@ -88,7 +88,7 @@ def sweep() -> None:
         # each batch under its fence (`services.keys.orphans`): one whose writer is still under
         # way (on SQLite: while any writer holds the write lock) waits for a later sweep
         orphans = destroy_orphan_keys(wired.uow(read_only=True), wired.vault(), wired.clock)
-        held = finish_held_erasures(wired.uow(), wired.vault(), wired.clock, register, actor)
+        held = finish_held_erasures(wired.use_case(actor, register))
         destroyed = finish_erasures(wired.uow(), wired.vault())
         expired = expire_erased_numbers(wired.uow(), wired.clock)
         purged = wired.uow().purge_freed_pages()

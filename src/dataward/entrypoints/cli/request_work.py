@@ -18,10 +18,10 @@ from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.restrictions import ObjectionOutcome
 from dataward.entrypoints.cli.common import (
     active_gate,
-    active_register,
     cli_actor,
     container,
     fail_on_dataward_error,
+    use_case,
     write_output,
 )
 from dataward.entrypoints.cli.params import choice, day, uuid
@@ -74,13 +74,14 @@ def fulfil(
     with fail_on_dataward_error(), container() as wired:
         how = HowToCarryOut(
             delivery=wired.delivery(),
-            notice_version=notice_version, last_transaction=last_transaction,
-            corrections=pairs, statement=statement, decision=decision, reasoning=reasoning,
-        )  # fmt: skip
-        view, outcome = carry_out(
-            wired.uow(), wired.vault(), wired.clock, wired.holidays(), active_register(wired),
-            cli_actor(wired), request_id, how,
-        )  # fmt: skip
+            notice_version=notice_version,
+            last_transaction=last_transaction,
+            corrections=pairs,
+            statement=statement,
+            decision=decision,
+            reasoning=reasoning,
+        )
+        view, outcome = carry_out(use_case(wired), request_id, how)
     typer.echo(f"{view.request.state.value}\t{view.request.type.value}\t{view.request.id}")
     typer.echo(json.dumps(outcome, indent=2, sort_keys=True))
 
@@ -149,9 +150,7 @@ def tell_lifting(
     from dataward.services.rights.restriction import tell_before_lifting
 
     with fail_on_dataward_error(), container() as wired:
-        tell_before_lifting(
-            wired.uow(), wired.clock, active_register(wired), cli_actor(wired), restriction_id
-        )
+        tell_before_lifting(use_case(wired), restriction_id)
     typer.echo("queued: the letter goes with the next `dataward outbox send`")
 
 
@@ -161,8 +160,6 @@ def lift(restriction_id: Annotated[str, typer.Argument(help="The restriction's i
     from dataward.services.rights.restriction import lift_after_telling
 
     with fail_on_dataward_error(), container() as wired:
-        lifted = lift_after_telling(
-            wired.uow(), wired.clock, active_register(wired), cli_actor(wired), restriction_id
-        )
+        lifted = lift_after_telling(use_case(wired), restriction_id)
     told = lifted.subject_told_at.isoformat() if lifted.subject_told_at else "-"
     typer.echo(f"lifted {lifted.id} (the person was told {told})")

@@ -28,15 +28,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied
 from dataward.domain.processing.gate import Gate
 from dataward.domain.register.model import Register
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
-from dataward.domain.subjects import Actor, Subject
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.domain.subjects import Subject
+from dataward.services.context import UseCase
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access_info import supplementary_information
@@ -69,19 +67,15 @@ STATEMENTS_CATEGORY = "rights_requests"
 
 
 def collect_access_package(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    request: RightsRequest,
-    subject_id: UUID,
+    ctx: UseCase, request: RightsRequest, subject_id: UUID
 ) -> SubjectPackage:
-    """Everything held about the subject of `request`, as a pure data structure."""
+    """Everything held about the subject of `request`, as a pure data structure. Each gate
+    decision is committed before what it allows is opened, so call it outside a transaction."""
+    uow, vault, actor, gate = ctx.uow, ctx.vault, ctx.actor, Gate(ctx.register)
     purpose = PROCESSOR_PURPOSE if request.tenant_id is not None else CONTROLLER_PURPOSE
     withheld: list[Withheld] = []
-    identifiers = _identifiers(uow, vault, clock, gate, actor, subject_id, purpose, withheld)
-    at = clock.now()
+    identifiers = _identifiers(ctx, gate, subject_id, purpose, withheld)
+    at = ctx.clock.now()
     with uow:
         subject = uow.subjects.get(subject_id)
         assert subject is not None  # noqa: S101 - working_request found it
@@ -252,19 +246,12 @@ _PROCESSOR_CALLS = (
 
 
 def _identifiers(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    subject_id: UUID,
-    purpose: str,
-    withheld: list[Withheld],
+    ctx: UseCase, gate: Gate, subject_id: UUID, purpose: str, withheld: list[Withheld]
 ) -> Dataset:
     rows: tuple[tuple[Cell, ...], ...] = ()
     try:
         disclosure = read_identifiers(
-            uow, vault, clock, gate, actor, subject_id=subject_id, purpose=purpose
+            ctx.uow, ctx.vault, ctx.clock, gate, ctx.actor, subject_id=subject_id, purpose=purpose
         )
     except AccessDenied as denied:
         withheld.append(Withheld("identifiers", f"not readable now: {denied.args[0]}"))
@@ -348,28 +335,32 @@ def _actor(actor: str) -> str:
 # -- delivering --------------------------------------------------------------------------------
 
 
-def fulfil_access(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    *,
-    delivery: Delivery,
-) -> AccessDelivered:
+def fulfil_access(ctx: UseCase, request_id: UUID | str, delivery: Delivery) -> AccessDelivered:
     """Collect, render and store the subject's package behind a single-use link that
-    expires after `ttl`, then complete the request; its completion letter carries the link."""
-    with uow:
-        request, subject_id = working_request(uow, register, actor, request_id, RequestType.ACCESS)
-        require_delivery_address(uow, request.id)
-    package = collect_access_package(uow, vault, clock, Gate(register), actor, request, subject_id)
+    expires after `delivery.ttl`, then complete the request; its completion letter carries
+    the link.
+
+    Not one transaction: each gate decision of the collection is committed before what it
+    allows is opened, and the link is stored before the request is completed, then withdrawn
+    if it cannot be (`services.rights.delivery`)."""
+    with ctx.uow:
+        request, subject_id = working_request(ctx, request_id, RequestType.ACCESS)
+        require_delivery_address(ctx.uow, request.id)
+    package = collect_access_package(ctx, request, subject_id)
     link = deliver_package(
-        uow, vault, clock, holidays, register, actor, request, package,
-        delivery=delivery, event=RequestEvent.COMPLETE,
-        reason=f"access: copy of {_summary(package)}", outcome=_outcome(package),
-    )  # fmt: skip
+        ctx.uow,
+        ctx.vault,
+        ctx.clock,
+        ctx.holidays,
+        ctx.register,
+        ctx.actor,
+        request,
+        package,
+        delivery=delivery,
+        event=RequestEvent.COMPLETE,
+        reason=f"access: copy of {_summary(package)}",
+        outcome=_outcome(package),
+    )
     return AccessDelivered(request.id, link, package)
 
 

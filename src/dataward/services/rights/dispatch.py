@@ -16,21 +16,16 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.bounds import check_day
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.processing.restrictions import ObjectionOutcome
-from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestRefused, RequestType
-from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
-from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.fulfilment import as_outcome, fulfil_withdrawal
 from dataward.services.rights.objection import CarryOutObjection, fulfil_objection
 from dataward.services.rights.portability import fulfil_portability
-from dataward.services.rights.rectification import fulfil_rectification
+from dataward.services.rights.rectification import Rectify, fulfil_rectification
 from dataward.services.rights.requests import RequestView, request_timeline
 from dataward.services.rights.restriction import fulfil_restriction
 
@@ -56,37 +51,13 @@ class HowToCarryOut:
     """Objection: the DCO's reasons for compelling grounds."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Call:
-    """The request to carry out and what every right's service takes."""
-
-    uow: UnitOfWork
-    vault: Vault
-    clock: Clock
-    holidays: HolidayCalendar
-    register: Register
-    actor: Actor
-    request_id: UUID | str
-
-    @property
-    def common(self) -> tuple[UnitOfWork, Clock, HolidayCalendar, Register, Actor, UUID | str]:
-        return (self.uow, self.clock, self.holidays, self.register, self.actor, self.request_id)
-
-    @property
-    def with_vault(
-        self,
-    ) -> tuple[UnitOfWork, Vault, Clock, HolidayCalendar, Register, Actor, UUID | str]:
-        return (self.uow, self.vault, self.clock, self.holidays, self.register, self.actor,
-                self.request_id)  # fmt: skip
-
-
-def _access(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    fulfil_access(*call.with_vault, delivery=_delivery(how))
+def _access(ctx: UseCase, request_id: UUID | str, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_access(ctx, request_id, _delivery(how))
     return None
 
 
-def _portability(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    fulfil_portability(*call.with_vault, delivery=_delivery(how))
+def _portability(ctx: UseCase, request_id: UUID | str, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_portability(ctx, request_id, _delivery(how))
     return None
 
 
@@ -96,39 +67,41 @@ def _delivery(how: HowToCarryOut) -> Delivery:
     return how.delivery
 
 
-def _erasure(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    fulfil_erasure(*call.with_vault, last_transaction=how.last_transaction)
+def _erasure(ctx: UseCase, request_id: UUID | str, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_erasure(ctx, request_id, last_transaction=how.last_transaction)
     return None
 
 
-def _rectification(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    fulfil_rectification(*call.with_vault, corrections=how.corrections, statement=how.statement)
+def _rectification(
+    ctx: UseCase, request_id: UUID | str, how: HowToCarryOut
+) -> dict[str, Any] | None:
+    fulfil_rectification(ctx, request_id, Rectify(how.corrections, how.statement))
     return None
 
 
-def _restriction(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+def _restriction(ctx: UseCase, request_id: UUID | str, how: HowToCarryOut) -> dict[str, Any] | None:
     del how  # a restriction takes its ground from the request
-    fulfil_restriction(*call.with_vault)
+    fulfil_restriction(ctx, request_id)
     return None
 
 
-def _objection(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
+def _objection(ctx: UseCase, request_id: UUID | str, how: HowToCarryOut) -> dict[str, Any] | None:
     """An objection to legitimate interests without the DCO's decision is recorded, pending:
     what was done is returned, and the request stays open."""
-    notice = how.notice_version or call.register.policy.version
-    ctx = UseCase(call.uow, call.vault, call.clock, call.holidays, call.register, call.actor)
+    notice = how.notice_version or ctx.register.policy.version
     asked = CarryOutObjection(notice, outcome=how.decision, reasoning=how.reasoning)
-    result = fulfil_objection(ctx, call.request_id, asked)
+    result = fulfil_objection(ctx, request_id, asked)
     return as_outcome(result) if result.outcome is ObjectionOutcome.PENDING else None
 
 
-def _withdrawal(call: _Call, how: HowToCarryOut) -> dict[str, Any] | None:
-    ctx = UseCase(call.uow, call.vault, call.clock, call.holidays, call.register, call.actor)
-    fulfil_withdrawal(ctx, call.request_id, how.notice_version or call.register.policy.version)
+def _withdrawal(ctx: UseCase, request_id: UUID | str, how: HowToCarryOut) -> dict[str, Any] | None:
+    fulfil_withdrawal(ctx, request_id, how.notice_version or ctx.register.policy.version)
     return None
 
 
-RIGHTS: Mapping[RequestType, Callable[[_Call, HowToCarryOut], dict[str, Any] | None]] = {
+RIGHTS: Mapping[
+    RequestType, Callable[[UseCase, UUID | str, HowToCarryOut], dict[str, Any] | None]
+] = {
     RequestType.ACCESS: _access,
     RequestType.PORTABILITY: _portability,
     RequestType.ERASURE: _erasure,
@@ -141,22 +114,15 @@ RIGHTS: Mapping[RequestType, Callable[[_Call, HowToCarryOut], dict[str, Any] | N
 
 
 def carry_out(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    how: HowToCarryOut,
+    ctx: UseCase, request_id: UUID | str, how: HowToCarryOut
 ) -> tuple[RequestView, dict[str, Any]]:
     """Carry the request out with the service of its right; the request as it now stands and
     what was done."""
     check_day("last_transaction", how.last_transaction)
-    view, _, _ = request_timeline(uow, register, actor, request_id)
+    view, _, _ = request_timeline(ctx.uow, ctx.register, ctx.actor, request_id)
     right = RIGHTS.get(view.request.type)
     if right is None:
         raise RequestRefused("a complaint is answered, not carried out: complete it")
-    pending = right(_Call(uow, vault, clock, holidays, register, actor, request_id), how)
-    view, _, _ = request_timeline(uow, register, actor, request_id)
+    pending = right(ctx, request_id, how)
+    view, _, _ = request_timeline(ctx.uow, ctx.register, ctx.actor, request_id)
     return view, pending if pending is not None else dict(view.outcome or {})

@@ -30,18 +30,14 @@ from collections import Counter
 from datetime import date
 from uuid import UUID
 
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.permissions import require
 from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import (
     tax_held_categories,
 )
-from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.register.model import StaffAction
 from dataward.domain.requests.workflow import RequestEvent, RequestType, uk_date
-from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
-from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
     _refuse_if_kept_by_restriction,
@@ -52,6 +48,7 @@ from dataward.services.rights.erasure_holds import keep_for_holds, refuse_unreco
 from dataward.services.rights.erasure_steps import (
     ERASING,
     LAST_TRANSACTION,
+    Erasing,
     ErasureResult,
     HeldPlan,
     KeptRecords,
@@ -66,15 +63,7 @@ from dataward.services.rights.requests import Step, advance, visible_request
 
 
 def fulfil_erasure(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    *,
-    last_transaction: date | None = None,
+    ctx: UseCase, request_id: UUID | str, *, last_transaction: date | None = None
 ) -> ErasureResult:
     """Erase the request's subject but for what a legal hold keeps, then complete the request.
 
@@ -89,15 +78,22 @@ def fulfil_erasure(
     erasure is refused before anything is done, naming what is missing. A hold whose date has
     come already (today, UK, or before) keeps nothing: the records are no longer needed, and
     the subject is erased whole.
+
+    An erasure is not one transaction: the notices read the subject through the gate, each
+    decision committed first; the erasure is noted on the request before it begins, and the
+    subject and its keys go before the request is completed, so a completion that fails is
+    finished by carrying the request out again. A subject kept by a litigation hold is
+    answered in one transaction.
     """
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     now = clock.now()
     with uow:
-        interrupted = _interrupted(uow, register, actor, request_id)
+        interrupted = _interrupted(ctx, request_id)
     if interrupted is not None:  # erased already, but the request was not completed then
-        _complete(UseCase(uow, vault, clock, holidays, register, actor), interrupted)
+        _complete(ctx, interrupted)
         return interrupted
     with uow:
-        request, subject_id = working_request(uow, register, actor, request_id, RequestType.ERASURE)
+        request, subject_id = working_request(ctx, request_id, RequestType.ERASURE)
         subject = uow.subjects.get(subject_id)
         if subject is None or subject.erased:
             subject = None
@@ -114,11 +110,13 @@ def fulfil_erasure(
         result = ErasureResult(
             request.id, subject_id, {}, None, [], 0, key_destroyed=False, notes=["already erased"]
         )
-        _complete(UseCase(uow, vault, clock, holidays, register, actor), result)
+        _complete(ctx, result)
         return result
     if holds:  # kept whole until every hold is lifted: said item by item, nothing erased
-        result = keep_for_holds(uow, clock, register, actor, request.id, subject, holds, stored)
-        _complete(UseCase(uow, vault, clock, holidays, register, actor), result)
+        with uow:  # the waiting erasure and the answer land together, or neither does
+            result = keep_for_holds(ctx, request.id, subject, holds, stored)
+            _complete(ctx, result)
+            uow.commit()
         return result
     held = tax_held_categories(register, subject.kind) if subject.tenant_id is None else None
     by_category = Counter(identifier_category(s.type, subject) for s in stored)
@@ -139,26 +137,24 @@ def fulfil_erasure(
              **notices.outcome()},
         )  # fmt: skip
         uow.commit()
+    erasing = Erasing(request.id, subject, recipients, notices)
     if not partly or held is None:
-        result = shred_all(uow, vault, clock, register, actor, request.id, subject, recipients,
-                            notices)  # fmt: skip
+        result = shred_all(ctx, erasing)
         result.erased.update({f"identifiers.{c}": n for c, n in by_category.items()})
     else:
-        result = erase_all_but_held(
-            uow, clock, register, actor, request.id, subject, recipients, notices,
-            HeldPlan(held, frozenset(kept_kinds), tuple(stored), last_transaction),
-        )  # fmt: skip
+        plan = HeldPlan(held, frozenset(kept_kinds), tuple(stored), last_transaction)
+        result = erase_all_but_held(ctx, erasing, plan)
         release_line_keys(uow, vault)  # the quarantined lines it emptied
-    _complete(UseCase(uow, vault, clock, holidays, register, actor), result)
+    _complete(ctx, result)
     return result
 
 
-def _interrupted(
-    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
-) -> ErasureResult | None:
+def _interrupted(ctx: UseCase, request_id: UUID | str) -> ErasureResult | None:
     """The result of an erasure that went through while its request was left open (the
-    completion failed after the shred, which unlinked the request from the subject)."""
-    request = visible_request(uow, register, actor, request_id)[0]
+    completion failed after the shred, which unlinked the request from the subject). Call
+    inside the unit of work."""
+    uow, register = ctx.uow, ctx.register
+    request = visible_request(uow, register, ctx.actor, request_id)[0]
     noted = uow.requests.outcome_of(request.id) or {}
     if request.closed or request.subject_id is not None or ERASING not in noted:
         return None
@@ -183,10 +179,18 @@ def _interrupted(
     noted_last = noted.get(LAST_TRANSACTION)
     last = date.fromisoformat(str(noted_last)) if noted_last else None
     return ErasureResult(
-        request.id, subject_id, {}, kept, recipients, 0, key_destroyed=False, notes=notes,
-        not_done=kept_items(uow, register, hold, subject_id, last), recipients_told=told,
+        request.id,
+        subject_id,
+        {},
+        kept,
+        recipients,
+        0,
+        key_destroyed=False,
+        notes=notes,
+        not_done=kept_items(uow, register, hold, last),
+        recipients_told=told,
         recipients_not_told=untold,
-    )  # fmt: skip
+    )
 
 
 def _complete(ctx: UseCase, result: ErasureResult) -> None:

@@ -11,7 +11,6 @@ from datetime import date
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.clock import Clock
 from dataward.domain.errors import WriteConflict
 from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import (
@@ -26,9 +25,10 @@ from dataward.domain.processing.litigation_holds import LitigationHold, SubjectH
 from dataward.domain.register.model import Register
 from dataward.domain.requests.not_done import NotDone, kept_by_hold, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused, uk_date
-from dataward.domain.subjects import Actor, ErasureReason, Subject
+from dataward.domain.subjects import ErasureReason, Subject
 from dataward.services.audit import Audited, record
-from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
+from dataward.services.context import UseCase
+from dataward.services.ports import StoredIdentifierLike
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
     ErasureRefused,
@@ -39,6 +39,7 @@ from dataward.services.processing.holds import refuse_if_held
 from dataward.services.quarantine.keys import release_line_keys
 from dataward.services.register.recipients import recipients_to_tell
 from dataward.services.rights.erasure_steps import (
+    Erasing,
     ErasureResult,
     HeldPlan,
     KeptRecords,
@@ -62,10 +63,7 @@ def refuse_unrecorded_date(subject: Subject, last_transaction: date | None) -> N
 
 
 def keep_for_holds(
-    uow: UnitOfWork,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
+    ctx: UseCase,
     request_id: UUID,
     subject: Subject,
     holds: tuple[LitigationHold, ...],
@@ -78,6 +76,7 @@ def keep_for_holds(
     holds are lifted carries it out), and meanwhile the subject serves only what the holds
     need (`purposes_under_hold`). A customer's caller is the customer's to erase once it lifts
     its hold (we are its processor)."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     now = clock.now()
     today = uk_date(now)
     categories = sorted({identifier_category(s.type, subject) for s in stored})
@@ -91,7 +90,7 @@ def keep_for_holds(
             raise WriteConflict("the litigation hold was lifted meanwhile: carry it out again")
         waiting = uow.holds.get(str(subject.id))
         if waiting is not None and waiting.ground == TAX_GROUND:  # partly erased before
-            items += kept_items(uow, register, waiting, subject.id, None, after_holds=True)
+            items += kept_items(uow, register, waiting, None, after_holds=True)
         elif held is not None:
             items += _kept_after_holds(register, held, subject, stored, today)
         if ours and waiting is None:
@@ -167,12 +166,12 @@ class HeldErasures:
     waiting: list[str] = field(default_factory=list)
 
 
-def finish_held_erasures(
-    uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor
-) -> HeldErasures:
+def finish_held_erasures(ctx: UseCase) -> HeldErasures:
     """Shred every subject whose tax hold has ended (on or before today) and no litigation
     hold keeps; carry out every erasure request that litigation holds kept, once none is
-    left (erased but for what the tax rule keeps, as the request would have been)."""
+    left (erased but for what the tax rule keeps, as the request would have been). Each
+    erasure is its own transaction, its keys destroyed once it is committed."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     with uow:
         due = list(uow.holds.due(clock.now().date()))
     done: list[str] = []
@@ -181,7 +180,7 @@ def finish_held_erasures(
     for hold in due:
         try:
             if hold.ground == LITIGATION_GROUND:
-                _erase_after_holds(uow, vault, clock, register, actor, hold)
+                _erase_after_holds(ctx, hold)
             else:
                 shred(
                     uow, vault, clock, register, actor, hold.subject_id,
@@ -197,13 +196,11 @@ def finish_held_erasures(
     return HeldErasures(done, kept, waiting)
 
 
-def _erase_after_holds(
-    uow: UnitOfWork, vault: Vault, clock: Clock, register: Register, actor: Actor,
-    waiting: ErasureHold,
-) -> None:  # fmt: skip
+def _erase_after_holds(ctx: UseCase, waiting: ErasureHold) -> None:
     """Carry out the erasure request litigation holds kept, now that none is left: as
     `fulfil_erasure` would (the tax rule's fields kept until its date, dated from the dates
     recorded for the subject; the recipients told), without touching the closed request."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     now = clock.now()
     request_id = UUID(str(waiting.request_id))
     with uow:
@@ -224,11 +221,10 @@ def _erase_after_holds(
         uow, vault, clock, Gate(register), actor, request_id, subject, recipients,
         NoticeOf(Change.ERASURE, kept=partly),
     )  # fmt: skip
+    erasing = Erasing(request_id, subject, recipients, notices)
     if partly:
-        erase_all_but_held(
-            uow, clock, register, actor, request_id, subject, recipients, notices,
-            HeldPlan(held, frozenset(kept_kinds), tuple(stored), subject.last_transaction),
-        )  # fmt: skip
+        plan = HeldPlan(held, frozenset(kept_kinds), tuple(stored), subject.last_transaction)
+        erase_all_but_held(ctx, erasing, plan)
         release_line_keys(uow, vault)
     else:
-        shred_all(uow, vault, clock, register, actor, request_id, subject, recipients, notices)
+        shred_all(ctx, erasing)

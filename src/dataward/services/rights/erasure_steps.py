@@ -11,7 +11,6 @@ from datetime import date
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.clock import Clock
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.legal_hold import (
     IDENTIFIER_FIELDS,
@@ -26,9 +25,10 @@ from dataward.domain.processing.retention import RetentionOutcome
 from dataward.domain.register.model import Register, RetentionEvent
 from dataward.domain.requests.not_done import NotDone, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused
-from dataward.domain.subjects import Actor, ErasureReason, Subject
+from dataward.domain.subjects import ErasureReason, Subject
 from dataward.services.audit import Audited, record
-from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
+from dataward.services.context import UseCase
+from dataward.services.ports import StoredIdentifierLike, UnitOfWork
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
     shred,
@@ -136,14 +136,14 @@ def kept_items(
     uow: UnitOfWork,
     register: Register,
     hold: ErasureHold,
-    subject_id: UUID,
     last_transaction: date | None,
     *,
     after_holds: bool = False,
 ) -> tuple[NotDone, ...]:
-    """The letter's items for a hold recorded earlier: its categories as a whole, each term
-    dated again from the dates it was recorded with (when they still give its date)."""
-    subject = uow.subjects.get(subject_id)
+    """The letter's items for a hold recorded earlier on its subject: its categories as a
+    whole, each term dated again from the dates it was recorded with (when they still give
+    its date)."""
+    subject = uow.subjects.get(hold.subject_id)
     held = tax_held_categories(register, subject.kind) if subject is not None else None
     if subject is None or held is None or held.rule is None:
         return ()
@@ -185,17 +185,23 @@ def dated_hold(
     return dated.delete_on
 
 
-def shred_all(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    request_id: UUID,
-    subject: Subject,
-    recipients: list[str],
-    notices: Notices,
-) -> ErasureResult:
+@dataclass(frozen=True, slots=True)
+class Erasing:
+    """One subject's erasure under way: the request it answers, the subject, the recipients
+    to tell (Art. 19) and the notices sealed for them."""
+
+    request_id: UUID
+    subject: Subject
+    recipients: list[str]
+    notices: Notices
+
+
+def shred_all(ctx: UseCase, erasing: Erasing) -> ErasureResult:
+    """Put the subject on the marketing suppression list, then shred it whole with the
+    recipients' notices (`services.processing.erasure.shred`, which destroys its key once its
+    transaction is committed: call it outside a transaction)."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    request_id, subject, notices = erasing.request_id, erasing.subject, erasing.notices
     with uow:
         suppressed = suppress_subject(uow, subject, source="erasure", at=clock.now())
         uow.commit()
@@ -206,24 +212,23 @@ def shred_all(
     )  # fmt: skip
     erased = {k: v for k, v in report.removed.items() if k not in ("identifiers", "subjects")}
     return ErasureResult(
-        request_id, subject.id, erased, None, recipients, suppressed, report.key_destroyed,
-        recipients_told=notices.told, recipients_not_told=notices.untold,
-    )  # fmt: skip
+        request_id,
+        subject.id,
+        erased,
+        None,
+        erasing.recipients,
+        suppressed,
+        report.key_destroyed,
+        recipients_told=notices.told,
+        recipients_not_told=notices.untold,
+    )
 
 
-def erase_all_but_held(
-    uow: UnitOfWork,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    request_id: UUID,
-    subject: Subject,
-    recipients: list[str],
-    notices: Notices,
-    plan: HeldPlan,
-) -> ErasureResult:
+def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> ErasureResult:
     """Erase every identifier the hold does not keep and every store's references, keep the
     rest until the hold's end, and queue the recipients' notices, in one transaction."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    request_id, subject, notices = erasing.request_id, erasing.subject, erasing.notices
     now = clock.now()
     assert plan.held.rule is not None  # noqa: S101 - a hold without a rule keeps nothing
     rule = plan.held.rule
@@ -269,10 +274,17 @@ def erase_all_but_held(
         ground=TAX_GROUND, rule=rule.key, until=outcome.delete_on, waiting_for=waiting,
     )  # fmt: skip
     notes = [] if outcome.delete_on else [f"hold end unknown: waiting for {', '.join(waiting)}"]
+    not_done = kept_by_law(register, plan.kept_fields(), plan.held.purposes, rule, outcome)
     return ErasureResult(
-        request_id, subject.id, erased, kept, recipients, suppressed, key_destroyed=False,
+        request_id,
+        subject.id,
+        erased,
+        kept,
+        erasing.recipients,
+        suppressed,
+        key_destroyed=False,
         notes=notes,
-        not_done=tuple(kept_by_law(register, plan.kept_fields(), plan.held.purposes, rule,
-                                   outcome)),
-        recipients_told=notices.told, recipients_not_told=notices.untold,
-    )  # fmt: skip
+        not_done=tuple(not_done),
+        recipients_told=notices.told,
+        recipients_not_told=notices.untold,
+    )

@@ -20,7 +20,6 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.processing.consent import ConsentMethod, ConsentState, current_consents
-from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestRefused,
@@ -28,9 +27,7 @@ from dataward.domain.requests.workflow import (
     RequestType,
     RightsRequest,
 )
-from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
-from dataward.services.ports import UnitOfWork
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
 from dataward.services.rights.requests import Step, advance, visible_request
 
@@ -63,11 +60,7 @@ class Withdrawn:
 
 
 def working_request(
-    uow: UnitOfWork,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    expected: RequestType,
+    ctx: UseCase, request_id: UUID | str, expected: RequestType
 ) -> tuple[RightsRequest, UUID]:
     """The request and its subject's id, if it may be carried out now: of the `expected`
     type, being worked (in progress or extended), about a known subject whose identity is
@@ -75,7 +68,8 @@ def working_request(
     before anything is done. Another tenant's request is not found; a request about a
     tenant's call data is carried out only by that tenant (we are its processor: our staff
     forward it, and act on the tenant's instruction, `services.rights.processor`)."""
-    request = visible_request(uow, register, actor, request_id)[0]
+    actor = ctx.actor
+    request = visible_request(ctx.uow, ctx.register, actor, request_id)[0]
     if request.tenant_id is not None and actor.tenant_id != request.tenant_id:
         raise RequestRefused(
             "a request about a tenant's call data is answered by the tenant, its controller: "
@@ -97,9 +91,7 @@ def fulfil_withdrawal(ctx: UseCase, request_id: UUID | str, notice_version: str)
     withdrawals and the completion in one transaction, so none lands without the others."""
     uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     with uow:
-        request, subject_id = working_request(
-            uow, register, actor, request_id, RequestType.WITHDRAW_CONSENT
-        )
+        request, subject_id = working_request(ctx, request_id, RequestType.WITHDRAW_CONSENT)
         events = uow.consents.events_for(subject_id)
         standing = [
             key

@@ -108,9 +108,7 @@ def _carry_out(ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection) -
     uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     notice_version, target, outcome = asked.notice_version, asked.target, asked.outcome
     with uow:
-        request, subject_id = working_request(
-            uow, register, actor, request_id, RequestType.OBJECTION
-        )
+        request, subject_id = working_request(ctx, request_id, RequestType.OBJECTION)
         objections = list(uow.objections.for_subject(subject_id))
         events = uow.consents.events_for(subject_id)
         subject = uow.subjects.get(subject_id)

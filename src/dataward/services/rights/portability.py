@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import held_until
@@ -32,8 +30,8 @@ from dataward.domain.register.model import LawfulBasis, Register, Role
 from dataward.domain.requests.not_done import NotDone, not_portable
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
-from dataward.domain.subjects import Actor, Subject
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.domain.subjects import Subject
+from dataward.services.context import UseCase
 from dataward.services.processing.disclosure import identifier_category, read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access import CONTROLLER_PURPOSE, PROCESSOR_PURPOSE, TELEPHONY
@@ -96,17 +94,13 @@ def portability_basis(register: Register, subject: Subject, category: str) -> Ba
 
 
 def collect_portability_package(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    request: RightsRequest,
-    subject_id: UUID,
+    ctx: UseCase, request: RightsRequest, subject_id: UUID
 ) -> tuple[SubjectPackage, bool]:
     """The portable data and the refusals; True as second value when something provided was
-    refused (or nothing qualified)."""
-    register = gate.register
+    refused (or nothing qualified). Each gate decision is committed before what it allows is
+    opened, so call it outside a transaction."""
+    uow, vault, clock, actor = ctx.uow, ctx.vault, ctx.clock, ctx.actor
+    register, gate = ctx.register, Gate(ctx.register)
     purpose = PROCESSOR_PURPOSE if request.tenant_id is not None else CONTROLLER_PURPOSE
     with uow:
         subject = uow.subjects.get(subject_id)
@@ -216,42 +210,40 @@ def _call_row(call: Any) -> tuple[Cell, ...]:
 
 
 def fulfil_portability(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    *,
-    delivery: Delivery,
+    ctx: UseCase, request_id: UUID | str, delivery: Delivery
 ) -> PortabilityDelivered:
     """Export the portable data (JSON and CSV in a ZIP) behind a single-use link and complete
-    the request, partially when provided data was refused; the letter carries the link."""
-    with uow:
-        request, subject_id = working_request(
-            uow, register, actor, request_id, RequestType.PORTABILITY
-        )
-        require_delivery_address(uow, request.id)
-    package, partial = collect_portability_package(
-        uow, vault, clock, Gate(register), actor, request, subject_id
-    )
-    with uow:
-        subject = uow.subjects.get(subject_id)
-    not_done = [item.as_dict() for item in _left_out(register, subject, package)]
+    the request, partially when provided data was refused; the letter carries the link.
+
+    Not one transaction, as an access answer is not (`fulfil_access`)."""
+    with ctx.uow:
+        request, subject_id = working_request(ctx, request_id, RequestType.PORTABILITY)
+        require_delivery_address(ctx.uow, request.id)
+    package, partial = collect_portability_package(ctx, request, subject_id)
+    with ctx.uow:
+        subject = ctx.uow.subjects.get(subject_id)
+    not_done = [item.as_dict() for item in _left_out(ctx.register, subject, package)]
     exported = ", ".join(f"{d.name} {len(d.rows)}" for d in package.datasets)
     refused = "; ".join(f"{w.item}: {w.reason}" for w in package.withheld)
     reason = f"portability: exported {exported}" + (f"; refused {refused}" if refused else "")
     link = deliver_package(
-        uow, vault, clock, holidays, register, actor, request, package,
-        delivery=delivery, reason=reason,
+        ctx.uow,
+        ctx.vault,
+        ctx.clock,
+        ctx.holidays,
+        ctx.register,
+        ctx.actor,
+        request,
+        package,
+        delivery=delivery,
+        reason=reason,
         event=RequestEvent.COMPLETE_PARTIALLY if partial else RequestEvent.COMPLETE,
         outcome={
             "exported": {d.name: len(d.rows) for d in package.datasets},
             "refused": [{"item": w.item, "reason": w.reason} for w in package.withheld],
             "not_done": not_done,
         },
-    )  # fmt: skip
+    )
     return PortabilityDelivered(request.id, link, package, partial)
 
 

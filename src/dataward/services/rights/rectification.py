@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.identifiers import (
     REGISTER_FIELD,
@@ -31,14 +29,14 @@ from dataward.domain.identifiers import (
 )
 from dataward.domain.permissions import require
 from dataward.domain.processing.gate import Gate
-from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.register.model import StaffAction
 from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestRefused,
     RequestType,
     RightsRequest,
 )
-from dataward.domain.subjects import Actor, Subject
+from dataward.domain.subjects import Subject
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
@@ -74,20 +72,26 @@ class RectificationResult:
         return "; ".join(parts)[:500]
 
 
+@dataclass(frozen=True, slots=True)
+class Rectify:
+    """What a rectification request is carried out with: (identifier kind, corrected value)
+    pairs, a supplementary statement, or both."""
+
+    corrections: Sequence[tuple[IdentifierType | str, str]] = field(default=(), repr=False)
+    statement: str | None = field(default=None, repr=False)
+
+
 def fulfil_rectification(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    *,
-    corrections: Sequence[tuple[IdentifierType | str, str]] = (),
-    statement: str | None = None,
+    ctx: UseCase, request_id: UUID | str, asked: Rectify
 ) -> RectificationResult:
     """Correct the request's subject's identifiers and/or add a supplementary statement, then
-    complete the request. Nothing is changed if any correction is refused."""
+    complete the request. Nothing is changed if any correction is refused.
+
+    The notices to the recipients read the subject through the gate first, each decision
+    committed before anything is opened; then the corrections, the statement, the notices
+    queued and the request completed land in one transaction, or none does."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    corrections, statement = asked.corrections, asked.statement
     if not corrections and not (statement and statement.strip()):
         raise RequestRefused("give the corrections, or a supplementary statement, or both")
     if statement is not None and len(statement) > MAX_STATEMENT:
@@ -96,7 +100,7 @@ def fulfil_rectification(
     if len(set(kinds)) != len(kinds):
         raise RequestRefused("one correction per identifier kind")
     with uow:  # who is told, and by what, read before anything changes
-        request, subject = _subject_of(uow, register, actor, request_id)
+        request, subject = _subject_of(ctx, request_id)
         region = _region(uow, subject)
         stored = list(uow.subjects.identifiers_of(subject.id))
         fields: dict[str, list[str]] = {}
@@ -118,7 +122,7 @@ def fulfil_rectification(
     )  # fmt: skip
     now = clock.now()
     with uow:
-        request, subject = _subject_of(uow, register, actor, request_id)
+        request, subject = _subject_of(ctx, request_id)
         region = _region(uow, subject)
         scope = scope_of(subject.tenant_id)
         rows: list[dict[str, object]] = []
@@ -163,31 +167,33 @@ def fulfil_rectification(
                 },
             ),
         )
+        result = RectificationResult(
+            request.id,
+            subject.id,
+            corrected,
+            replaced,
+            added,
+            recipients,
+            recipients_told=list(notices.told),
+            recipients_not_told=list(notices.untold),
+        )
+        advance(
+            ctx,
+            request.id,
+            Step(RequestEvent.COMPLETE, reason=result.summary(), outcome=as_outcome(result)),
+        )
         uow.commit()
-    result = RectificationResult(
-        request.id, subject.id, corrected, replaced, added, recipients,
-        recipients_told=list(notices.told), recipients_not_told=list(notices.untold),
-    )  # fmt: skip
-    advance(
-        UseCase(uow, vault, clock, holidays, register, actor),
-        request.id,
-        Step(RequestEvent.COMPLETE, reason=result.summary(), outcome=as_outcome(result)),
-    )
     return result
 
 
-def _subject_of(
-    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
-) -> tuple[RightsRequest, Subject]:
+def _subject_of(ctx: UseCase, request_id: UUID | str) -> tuple[RightsRequest, Subject]:
     """The request, if it may be carried out now, and its live subject, which the actor may
     correct (call inside the unit of work)."""
-    request, subject_id = working_request(
-        uow, register, actor, request_id, RequestType.RECTIFICATION
-    )
-    subject = uow.subjects.get(subject_id)
+    request, subject_id = working_request(ctx, request_id, RequestType.RECTIFICATION)
+    subject = ctx.uow.subjects.get(subject_id)
     if subject is None or subject.erased:
         raise NotFound("subject", str(subject_id))
-    require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=subject.tenant_id)
+    require(ctx.register, ctx.actor, StaffAction.REGISTER_SUBJECTS, tenant_id=subject.tenant_id)
     return request, subject
 
 

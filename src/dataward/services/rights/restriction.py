@@ -16,17 +16,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
 from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
-from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.register.model import StaffAction
 from dataward.domain.requests.workflow import RequestEvent, RequestType
-from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
-from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.processor_limits import require_controller_restricts
 from dataward.services.processing.restrictions import (
     ApplyRestriction,
@@ -42,22 +38,15 @@ from dataward.services.rights.requests import Step, advance
 LIFTING_LETTER = "restriction_lifting"
 
 
-def fulfil_restriction(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-) -> Restriction:
+def fulfil_restriction(ctx: UseCase, request_id: UUID | str) -> Restriction:
     """Restrict all the subject's data on the request's ground, telling each recipient of it
-    (Art. 19) in the same transaction, then complete the request. Carried out twice, the
-    second finds the restriction the first applied and only completes."""
+    (Art. 19), then complete the request: the restriction, its notices and the completion in
+    one transaction (the notices read the subject through the gate before it, each decision
+    committed first). Carried out twice, the second finds the restriction the first applied
+    and only completes."""
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     with uow:
-        request, subject_id = working_request(
-            uow, register, actor, request_id, RequestType.RESTRICTION
-        )
+        request, subject_id = working_request(ctx, request_id, RequestType.RESTRICTION)
         existing = [
             r
             for r in uow.restrictions.for_subject(subject_id)
@@ -77,51 +66,52 @@ def fulfil_restriction(
             uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
             NoticeOf(Change.RESTRICTION),
         )  # fmt: skip
-    restriction = existing[0] if existing else apply_restriction(
-        uow, clock, register, actor,
-        ApplyRestriction(subject_id=subject_id, ground=ground, request_ref=str(request.id),
-                         letters=notices.letters),
-    )  # fmt: skip
-    advance(
-        UseCase(uow, vault, clock, holidays, register, actor),
-        request.id,
-        Step(
-            RequestEvent.COMPLETE,
-            reason=f"restricted ({ground.article}): kept in storage only until we tell you",
-            outcome={
-                "restriction": str(restriction.id),
-                "ground": ground.value,
-                "categories": "all",
-                "processing": "storage only",
-                "recipients": recipients,
-                **notices.outcome(),
-            },
-        ),
+    applying = ApplyRestriction(
+        subject_id=subject_id, ground=ground, request_ref=str(request.id), letters=notices.letters
     )
+    with uow:
+        restriction = (
+            existing[0] if existing else apply_restriction(uow, clock, register, actor, applying)
+        )
+        advance(
+            ctx,
+            request.id,
+            Step(
+                RequestEvent.COMPLETE,
+                reason=f"restricted ({ground.article}): kept in storage only until we tell you",
+                outcome={
+                    "restriction": str(restriction.id),
+                    "ground": ground.value,
+                    "categories": "all",
+                    "processing": "storage only",
+                    "recipients": recipients,
+                    **notices.outcome(),
+                },
+            ),
+        )
+        uow.commit()
     return restriction
 
 
-def tell_before_lifting(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, restriction_id: UUID | str
-) -> None:
+def tell_before_lifting(ctx: UseCase, restriction_id: UUID | str) -> None:
     """Queue the letter telling the person their restriction will be lifted (Art. 18(3))."""
+    uow = ctx.uow
     with uow:
-        _, request_id = _requested(uow, register, actor, restriction_id)
+        _, request_id = _requested(ctx, restriction_id)
         if uow.requests.contact(request_id) is None:
             raise RestrictionRefused(
                 "the request gave no address to write to: tell the person another way, then "
                 "lift the restriction giving when they were told"
             )
-        uow.requests.queue_letter(request_id, LIFTING_LETTER, clock.now())
+        uow.requests.queue_letter(request_id, LIFTING_LETTER, ctx.clock.now())
         uow.commit()
 
 
-def lift_after_telling(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, restriction_id: UUID | str
-) -> Restriction:
+def lift_after_telling(ctx: UseCase, restriction_id: UUID | str) -> Restriction:
     """Lift a restriction whose lifting letter has been sent; refused until it has."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     with uow:
-        restriction, request_id = _requested(uow, register, actor, restriction_id)
+        restriction, request_id = _requested(ctx, restriction_id)
         told = _sent(uow.requests.letters_of(request_id))
     if told is None:
         raise RestrictionRefused(
@@ -133,9 +123,8 @@ def lift_after_telling(
     )  # fmt: skip
 
 
-def _requested(
-    uow: UnitOfWork, register: Register, actor: Actor, restriction_id: UUID | str
-) -> tuple[Restriction, str]:
+def _requested(ctx: UseCase, restriction_id: UUID | str) -> tuple[Restriction, str]:
+    uow, register, actor = ctx.uow, ctx.register, ctx.actor
     restriction = uow.restrictions.get(restriction_id)
     if restriction is None:
         raise NotFound("restriction", str(restriction_id))
