@@ -10,10 +10,10 @@ from __future__ import annotations
 import typer
 
 from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
+    reading,
+    use_case,
 )
 
 MAX_BATCH = 100_000
@@ -29,38 +29,21 @@ def rotate(
     ),
 ) -> None:
     """Re-wrap every data key under a new master key; run again to resume if interrupted."""
-    from dataward.adapters.vault.rotation import rotate_master_key
-    from dataward.domain.audit import AuditAction
+    from dataward.adapters.vault.rotation import rotate_master_key as rewrap_keys
     from dataward.domain.errors import ConfigurationError
-    from dataward.domain.permissions import require
-    from dataward.domain.register.model import StaffAction
-    from dataward.services.audit import Audited, record
+    from dataward.services.keys.rotation import rotate_master_key
 
     with fail_on_dataward_error(), container() as wired:
-        require(active_register(wired), cli_actor(wired), StaffAction.RUN_MAINTENANCE)
         if wired.settings.master_key is not None:
             raise ConfigurationError(
                 "rotation writes the new key to the key file; unset DATAWARD_MASTER_KEY and "
                 "use DATAWARD_MASTER_KEY_FILE"
             )
         key_file = wired.settings.resolved_master_key_file()
-        result = rotate_master_key(wired.keystore_engine, key_file, wired.clock, batch=batch)
-        with wired.uow() as uow:
-            record(
-                uow,
-                wired.clock,
-                cli_actor(wired),
-                Audited(
-                    AuditAction.KEYS_ROTATED,
-                    details={
-                        "from_master": result.from_fingerprint,
-                        "to_master": result.to_fingerprint,
-                        "rewrapped": result.rewrapped,
-                        "resumed": result.resumed,
-                    },
-                ),
-            )
-            uow.commit()
+        engine, clock = wired.keystore_engine, wired.clock
+        result = rotate_master_key(
+            use_case(wired), lambda: rewrap_keys(engine, key_file, clock, batch=batch)
+        )
     state = "resumed and finished" if result.resumed else "finished"
     typer.echo(
         f"rotation {state}: master key {result.from_fingerprint} -> {result.to_fingerprint}, "
@@ -74,24 +57,12 @@ def sweep() -> None:
     erasures a legal hold delayed whose hold has now ended (but not while a litigation hold
     keeps the subject), and the key batches of processes
     that died before their records landed; delete erased-number entries past retention."""
-    from dataward.domain.permissions import require
-    from dataward.domain.register.model import StaffAction
-    from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
-    from dataward.services.processing.erased_numbers import expire_erased_numbers
-    from dataward.services.processing.erasure import finish_erasures
-    from dataward.services.rights.erasure_holds import finish_held_erasures
+    from dataward.services.keys.orphans import GRACE
+    from dataward.services.keys.sweep import sweep_keys
 
     with fail_on_dataward_error(), container() as wired:
-        register, actor = active_register(wired), cli_actor(wired)
-        require(register, actor, StaffAction.RUN_MAINTENANCE)
-        require(register, actor, StaffAction.ERASE_SUBJECTS)  # held erasures are shredded
-        # each batch under its fence (`services.keys.orphans`): one whose writer is still under
-        # way (on SQLite: while any writer holds the write lock) waits for a later sweep
-        orphans = destroy_orphan_keys(wired.uow(read_only=True), wired.vault(), wired.clock)
-        held = finish_held_erasures(wired.use_case(actor, register))
-        destroyed = finish_erasures(wired.uow(), wired.vault())
-        expired = expire_erased_numbers(wired.uow(), wired.clock)
-        purged = wired.uow().purge_freed_pages()
+        swept = sweep_keys(use_case(wired), reading(wired), wired.vault())
+    orphans, held = swept.orphans, swept.held
     hours = int(GRACE.total_seconds() // 3600)
     typer.echo(f"{len(held.finished)} held erasure(s) finished now that their hold has ended")
     if held.kept_by_hold:
@@ -105,7 +76,9 @@ def sweep() -> None:
             "hold without the relationship's dates, or a restriction that keeps the data): "
             + ", ".join(held.waiting)
         )
-    typer.echo(f"{destroyed} left-over key(s) destroyed; write-ahead log purged: {purged}")
+    typer.echo(
+        f"{swept.destroyed} left-over key(s) destroyed; write-ahead log purged: {swept.purged}"
+    )
     typer.echo(
         f"{orphans.destroyed} orphan key(s) destroyed and {orphans.kept} kept, from "
         f"{orphans.batches} key batch(es) silent for over {hours} hour(s)"
@@ -115,4 +88,4 @@ def sweep() -> None:
             f"{orphans.busy} key batch(es) claimed but left for the next sweep: a transaction "
             "that may own their keys is still under way"
         )
-    typer.echo(f"{expired} erased-number entry(ies) past their retention deleted")
+    typer.echo(f"{swept.expired} erased-number entry(ies) past their retention deleted")
