@@ -366,12 +366,6 @@ FIRST = datetime(2025, 1, 1)  # noqa: DTZ001 (hypothesis takes naive bounds)
 LAST = datetime(2028, 12, 31)  # noqa: DTZ001
 
 
-def utc(
-    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-
-
 @pytest.mark.parametrize(
     ("period", "expected"),
     [
@@ -384,22 +378,38 @@ def utc(
     ],
 )
 def test_period_keys_in_utc(period: Period, expected: str) -> None:
-    assert period_key(utc(2026, 3, 10, 14, 59, 59), period, UTC) == expected
+    assert period_key(datetime(2026, 3, 10, 14, 59, 59, tzinfo=UTC), period, UTC) == expected
 
 
 def test_london_spring_forward_skips_one_am() -> None:
     # 2026-03-29: 01:00 GMT becomes 02:00 BST; the local hour 01 does not exist
-    assert period_key(utc(2026, 3, 29, 0, 30), Period.HOUR, LONDON) == "2026-03-29T00:00"
-    assert period_key(utc(2026, 3, 29, 1, 0), Period.HOUR, LONDON) == "2026-03-29T02:00"
-    assert period_key(utc(2026, 3, 29, 1, 0), Period.HOUR_OF_DAY, LONDON) == "02"
-    assert period_key(utc(2026, 3, 29, 23, 30), Period.DAY, LONDON) == "2026-03-30"  # 00:30 BST
-    assert period_key(utc(2026, 3, 29, 12), Period.DAY_OF_WEEK, LONDON) == "7-Sun"
+    assert (
+        period_key(datetime(2026, 3, 29, 0, 30, tzinfo=UTC), Period.HOUR, LONDON)
+        == "2026-03-29T00:00"
+    )
+    assert (
+        period_key(datetime(2026, 3, 29, 1, 0, tzinfo=UTC), Period.HOUR, LONDON)
+        == "2026-03-29T02:00"
+    )
+    assert period_key(datetime(2026, 3, 29, 1, 0, tzinfo=UTC), Period.HOUR_OF_DAY, LONDON) == "02"
+    assert (
+        period_key(datetime(2026, 3, 29, 23, 30, tzinfo=UTC), Period.DAY, LONDON) == "2026-03-30"
+    )  # 00:30 BST
+    assert period_key(datetime(2026, 3, 29, 12, tzinfo=UTC), Period.DAY_OF_WEEK, LONDON) == "7-Sun"
 
 
 def test_london_autumn_fold_keeps_the_two_one_am_hours_apart_and_in_order() -> None:
     # 2026-10-25: 02:00 BST becomes 01:00 GMT; 01:xx local happens twice
-    instants = [utc(2026, 10, 25, 0, 0), utc(2026, 10, 25, 0, 59), utc(2026, 10, 25, 1, 0)]
-    instants += [utc(2026, 10, 25, 1, 59), utc(2026, 10, 25, 2, 0), utc(2026, 10, 24, 23, 59)]
+    instants = [
+        datetime(2026, 10, 25, 0, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 59, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 0, tzinfo=UTC),
+    ]
+    instants += [
+        datetime(2026, 10, 25, 1, 59, tzinfo=UTC),
+        datetime(2026, 10, 25, 2, 0, tzinfo=UTC),
+        datetime(2026, 10, 24, 23, 59, tzinfo=UTC),
+    ]
     keys = [period_key(at, Period.HOUR, LONDON) for at in instants]
     assert keys == [
         "2026-10-25T01:00",  # 01:00 BST
@@ -418,36 +428,101 @@ def test_london_autumn_fold_keeps_the_two_one_am_hours_apart_and_in_order() -> N
     # each key reads back as the start of its hour (fold 0 is the first occurrence)
     first = datetime.fromisoformat(keys[0]).replace(tzinfo=LONDON)
     second = datetime.fromisoformat(keys[2])
-    assert first.astimezone(UTC) == utc(2026, 10, 25, 0, 0)
-    assert second.astimezone(UTC) == utc(2026, 10, 25, 1, 0)
-    assert period_key(utc(2026, 10, 25, 1, 30), Period.HOUR_OF_DAY, LONDON) == "01"
+    assert first.astimezone(UTC) == datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
+    assert second.astimezone(UTC) == datetime(2026, 10, 25, 1, 0, tzinfo=UTC)
+    assert period_key(datetime(2026, 10, 25, 1, 30, tzinfo=UTC), Period.HOUR_OF_DAY, LONDON) == "01"
 
 
 def test_new_york_fold_has_a_negative_offset() -> None:
     ny = ZoneInfo("America/New_York")  # 2026-11-01: 02:00 EDT becomes 01:00 EST
-    assert period_key(utc(2026, 11, 1, 5, 30), Period.HOUR, ny) == "2026-11-01T01:00"
-    assert period_key(utc(2026, 11, 1, 6, 30), Period.HOUR, ny) == "2026-11-01T01:00-05:00"
+    assert (
+        period_key(datetime(2026, 11, 1, 5, 30, tzinfo=UTC), Period.HOUR, ny) == "2026-11-01T01:00"
+    )
+    assert (
+        period_key(datetime(2026, 11, 1, 6, 30, tzinfo=UTC), Period.HOUR, ny)
+        == "2026-11-01T01:00-05:00"
+    )
 
 
 @pytest.mark.parametrize(
     ("at", "period", "zone", "expected"),
     [
-        (utc(2026, 12, 31, 12), Period.WEEK, UTC, "2026-W53"),  # Thursday of week 53
-        (utc(2027, 1, 1, 12), Period.WEEK, UTC, "2026-W53"),  # Friday: still 2026's week
-        (utc(2027, 1, 3, 23, 59), Period.WEEK, UTC, "2026-W53"),  # Sunday
-        (utc(2027, 1, 4, 0), Period.WEEK, UTC, "2027-W01"),  # Monday
-        (utc(2024, 12, 30, 9), Period.WEEK, UTC, "2025-W01"),  # 2024's last Monday
-        (utc(2027, 1, 3, 23, 30), Period.WEEK, ZoneInfo("Europe/Berlin"), "2027-W01"),  # Mon 00:30
-        (utc(2027, 1, 4, 3), Period.WEEK, ZoneInfo("America/New_York"), "2026-W53"),  # Sun 22:00
-        (utc(2026, 3, 31, 23, 30), Period.MONTH, LONDON, "2026-04"),  # 00:30 BST
-        (utc(2026, 12, 31, 23, 30), Period.MONTH, LONDON, "2026-12"),  # GMT: still December
-        (utc(2026, 12, 31, 23, 30), Period.MONTH, ZoneInfo("Europe/Berlin"), "2027-01"),
-        (utc(2026, 1, 1, 18, 45), Period.HOUR, ZoneInfo("Asia/Kolkata"), "2026-01-02T00:00"),
-        (utc(2026, 1, 1, 18, 15), Period.HOUR, ZoneInfo("Asia/Kolkata"), "2026-01-01T23:00"),
-        (utc(2026, 6, 1, 2), Period.DAY, ZoneInfo("America/Los_Angeles"), "2026-05-31"),
-        (utc(2026, 6, 1, 2), Period.DAY_OF_WEEK, ZoneInfo("America/Los_Angeles"), "7-Sun"),
-        (utc(2026, 6, 1, 2), Period.HOUR_OF_DAY, ZoneInfo("America/Los_Angeles"), "19"),
-        (utc(2026, 6, 1, 2), Period.HOUR, timezone(timedelta(hours=-3)), "2026-05-31T23:00"),
+        (
+            datetime(2026, 12, 31, 12, tzinfo=UTC),
+            Period.WEEK,
+            UTC,
+            "2026-W53",
+        ),  # Thursday of week 53
+        (
+            datetime(2027, 1, 1, 12, tzinfo=UTC),
+            Period.WEEK,
+            UTC,
+            "2026-W53",
+        ),  # Friday: still 2026's week
+        (datetime(2027, 1, 3, 23, 59, tzinfo=UTC), Period.WEEK, UTC, "2026-W53"),  # Sunday
+        (datetime(2027, 1, 4, 0, tzinfo=UTC), Period.WEEK, UTC, "2027-W01"),  # Monday
+        (datetime(2024, 12, 30, 9, tzinfo=UTC), Period.WEEK, UTC, "2025-W01"),  # 2024's last Monday
+        (
+            datetime(2027, 1, 3, 23, 30, tzinfo=UTC),
+            Period.WEEK,
+            ZoneInfo("Europe/Berlin"),
+            "2027-W01",
+        ),  # Mon 00:30
+        (
+            datetime(2027, 1, 4, 3, tzinfo=UTC),
+            Period.WEEK,
+            ZoneInfo("America/New_York"),
+            "2026-W53",
+        ),  # Sun 22:00
+        (datetime(2026, 3, 31, 23, 30, tzinfo=UTC), Period.MONTH, LONDON, "2026-04"),  # 00:30 BST
+        (
+            datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+            Period.MONTH,
+            LONDON,
+            "2026-12",
+        ),  # GMT: still December
+        (
+            datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+            Period.MONTH,
+            ZoneInfo("Europe/Berlin"),
+            "2027-01",
+        ),
+        (
+            datetime(2026, 1, 1, 18, 45, tzinfo=UTC),
+            Period.HOUR,
+            ZoneInfo("Asia/Kolkata"),
+            "2026-01-02T00:00",
+        ),
+        (
+            datetime(2026, 1, 1, 18, 15, tzinfo=UTC),
+            Period.HOUR,
+            ZoneInfo("Asia/Kolkata"),
+            "2026-01-01T23:00",
+        ),
+        (
+            datetime(2026, 6, 1, 2, tzinfo=UTC),
+            Period.DAY,
+            ZoneInfo("America/Los_Angeles"),
+            "2026-05-31",
+        ),
+        (
+            datetime(2026, 6, 1, 2, tzinfo=UTC),
+            Period.DAY_OF_WEEK,
+            ZoneInfo("America/Los_Angeles"),
+            "7-Sun",
+        ),
+        (
+            datetime(2026, 6, 1, 2, tzinfo=UTC),
+            Period.HOUR_OF_DAY,
+            ZoneInfo("America/Los_Angeles"),
+            "19",
+        ),
+        (
+            datetime(2026, 6, 1, 2, tzinfo=UTC),
+            Period.HOUR,
+            timezone(timedelta(hours=-3)),
+            "2026-05-31T23:00",
+        ),
     ],
 )
 def test_calendar_cases(at: datetime, period: Period, zone: ZoneInfo, expected: str) -> None:
