@@ -29,6 +29,7 @@ from dataward.domain.requests.workflow import (
     LETTER_FOR,
     FeeGround,
     Ground,
+    Move,
     RequestEvent,
     RequestRefused,
     RequestType,
@@ -139,10 +140,8 @@ def apply_step(
     amount = step.fee_pence
     if step.event is RequestEvent.ASK_FEE and isinstance(step.ground, FeeGround):
         amount = fee_amount(register.fees, step.ground, step.fee_pence)
-    changed, change = transition(
-        request, step.event, at=now, actor=actor.id, holidays=holidays, ground=step.ground,
-        reason=step.reason, on=step.on, amount=amount,
-    )  # fmt: skip
+    move = Move(step.event, now, actor.id, step.ground, step.reason, step.on, amount)
+    changed, change = transition(request, move, holidays=holidays)
     if step.event is RequestEvent.ASK_FEE and step.ground is FeeGround.FURTHER_COPY:
         _copy_supplied_before(uow, request)
     due = deadline(changed, holidays)

@@ -21,6 +21,7 @@ from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.requests.workflow import (
+    Move,
     RequestEvent,
     RequestRefused,
     RequestState,
@@ -84,10 +85,13 @@ def check_code(
         uow.requests.code_attempted(key, used_at=now if right else None)
         if right:
             request, version, _ = found
-            changed, change = transition(
-                request, RequestEvent.IDENTITY_VERIFIED, at=now, actor=REQUESTER.id,
-                holidays=holidays, reason="one-time code sent to the requester's address",
-            )  # fmt: skip
+            move = Move(
+                RequestEvent.IDENTITY_VERIFIED,
+                at=now,
+                actor=REQUESTER.id,
+                reason="one-time code sent to the requester's address",
+            )
+            changed, change = transition(request, move, holidays=holidays)
             due = deadline(changed, holidays)
             if not uow.requests.save(changed, version=version, due=due, change=change):
                 raise RequestRefused("the request changed meanwhile: try again")
