@@ -24,7 +24,7 @@ from dataward.domain.processing.legal_hold import (
 )
 from dataward.domain.processing.litigation_holds import LitigationHold, SubjectHeld
 from dataward.domain.register.model import Register
-from dataward.domain.requests.not_done import NotDone, kept_by_hold, kept_by_law
+from dataward.domain.requests.not_done import KeptByLaw, NotDone, kept_by_hold, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused, uk_date
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import Audited, record
@@ -151,8 +151,8 @@ def _kept_after_holds(
     if outcome.delete_on is not None and outcome.delete_on <= today:
         return []
     plan = HeldPlan(held, kept_kinds, tuple(stored), subject.last_transaction)
-    return kept_by_law(register, plan.kept_fields(), held.purposes, held.rule, outcome,
-                       after_holds=True)  # fmt: skip
+    law = KeptByLaw(plan.kept_fields(), held.purposes, held.rule, outcome)
+    return kept_by_law(register, law, after_holds=True)
 
 
 @dataclass(frozen=True, slots=True)

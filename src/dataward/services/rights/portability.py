@@ -29,7 +29,7 @@ from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import LawfulBasis, Register, Role
-from dataward.domain.requests.not_done import NotDone, not_portable
+from dataward.domain.requests.not_done import LeftOut, NotDone, not_portable
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Actor, Subject
@@ -283,5 +283,6 @@ def _left_out(
             relationship_end=subject.relationship_end,
             last_transaction=subject.last_transaction,
         )  # fmt: skip
-        items.append(not_portable(register, what, category, withheld.reason, purposes, outcome))
+        left_out = LeftOut(what, category, withheld.reason)
+        items.append(not_portable(register, left_out, purposes, outcome))
     return items
