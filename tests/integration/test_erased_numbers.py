@@ -120,9 +120,7 @@ def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
             world.uow(), world.vault, world.clock, HOLIDAYS, world.register, ADMIN, request_id
         )
         return
-    view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, command
-    )
+    view = receive_request(world.use_case(DCO), command)
     gate = Gate(world.register)
     forward_to_controller(
         world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)

@@ -59,10 +59,15 @@ def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_
     )  # fmt: skip
     requester = fake.email()
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id="northwind", contact_email=requester),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id="northwind",
+            contact_email=requester,
+        ),
+    )
     assert view.due == date(2026, 11, 27)  # our own deadline: to forward it, not to answer it
     _send(world, port)
     (acknowledgement,) = inbox.messages
@@ -104,10 +109,15 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     )  # fmt: skip
     admin = Actor(id="northwind-admin", role="tenant_admin", tenant_id="northwind")
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, admin,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id="northwind", contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(admin),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id="northwind",
+            contact_email=fake.email(),
+        ),
+    )
     assert view.request.by_controller
     # a month from Wednesday 25 November is Christmas Day; Boxing Day is a Saturday, its bank
     # holiday Monday the 28th: due Tuesday 29 December
@@ -128,10 +138,14 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
         )
     # a request we received about the same tenant's calls is still ours to forward
     ours = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id="northwind"),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id="northwind",
+        ),
+    )
     assert (ours.request.by_controller, due_for(ours.request)) == (False, DueFor.FORWARDING)
 
 
@@ -147,10 +161,15 @@ def test_a_tenants_request_entered_after_its_forwarding_date_promises_no_working
                   contact=ControllerContact(name=fake.name(), email=fake.email())),
     )  # fmt: skip
     receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 9), channel="post",
-                   tenant_id="northwind", contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 9),
+            channel="post",
+            tenant_id="northwind",
+            contact_email=fake.email(),
+        ),
+    )
     _send(world, port)
     text = " ".join(_text(inbox.messages[0]).split())
     assert "We will pass it to them without further delay" in text

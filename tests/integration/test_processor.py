@@ -70,12 +70,18 @@ def _caller(world: World) -> str:
 
 def _receive(world: World, fake: Faker, subject: str | None = None, **kw: object):  # type: ignore[no-untyped-def]
     return receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT, subject_id=subject, contact_email=fake.email(),
-                   contact_name=fake.name()),  # type: ignore[arg-type]
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=subject,  # type: ignore[arg-type]
+            contact_email=fake.email(),
+            contact_name=fake.name(),
+        ),
         **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+    )
 
 
 def _forward(world: World, request_id: object, actor: Actor = DCO):  # type: ignore[no-untyped-def]

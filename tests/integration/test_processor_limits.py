@@ -138,10 +138,16 @@ def test_an_erasure_the_tenant_instructs_on_a_forwarded_request_is_carried_out(
     _tenant(world, "P13M", fake)
     caller = _caller(world)
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT, subject_id=caller, contact_email=fake.email()),  # type: ignore[arg-type]
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=caller,  # type: ignore[arg-type]
+            contact_email=fake.email(),
+        ),
+    )
     gate = Gate(world.register)
     forward_to_controller(
         world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)

@@ -40,10 +40,16 @@ from tests.integration.world import World
 
 def _forwarded(world: World, fake: Faker, subject_id: str) -> str:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=world.clock.now().date(), channel="email",
-                   tenant_id=TENANT, subject_id=UUID(subject_id), contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=world.clock.now().date(),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=UUID(subject_id),
+            contact_email=fake.email(),
+        ),
+    )
     forward_to_controller(
         world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
         str(view.request.id),

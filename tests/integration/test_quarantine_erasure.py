@@ -126,10 +126,16 @@ def _by_erasure_right(world: World, fake: Faker, subject_id: str) -> dict[str, A
 
 def _by_instruction(world: World, fake: Faker, subject_id: str) -> dict[str, Any]:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ERASURE, received=world.clock.now().date(), channel="email",
-                   tenant_id=TENANT, subject_id=UUID(subject_id), contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=world.clock.now().date(),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=UUID(subject_id),
+            contact_email=fake.email(),
+        ),
+    )
     gate = Gate(world.register)
     forward_to_controller(
         world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)

@@ -36,9 +36,9 @@ RECEIVED, DUE = date(2026, 10, 1), date(2026, 11, 2)
 
 def _receive(world: World, received: date = RECEIVED, **kw: object) -> str:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        world.use_case(DCO),
         NewRequest(type=RequestType.ACCESS, received=received, channel="post", **kw),  # type: ignore[arg-type]
-    )  # fmt: skip
+    )
     return str(view.request.id)
 
 

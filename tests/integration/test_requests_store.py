@@ -39,9 +39,7 @@ def _receive(world: World, actor: Actor = DCO, **kw: object):  # type: ignore[no
     command = NewRequest(
         **{"type": RequestType.ACCESS, "received": date(2026, 11, 20), "channel": "post", **kw}  # type: ignore[arg-type]
     )
-    return receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, actor, command
-    )
+    return receive_request(world.use_case(actor), command)
 
 
 def _advance(

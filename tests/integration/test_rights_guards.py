@@ -179,10 +179,14 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
     from dataward.services.rights.intake import receive_request
 
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="phone",
-                   tenant_id="tenant-c"),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="phone",
+            tenant_id="tenant-c",
+        ),
+    )
     forward_to_controller(
         world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
         str(view.request.id),

@@ -51,10 +51,15 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
         NewSubject(kind="customer_contact", identifiers=[("email", email)]),
     )  # fmt: skip
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
-                   contact_email=email, scope="accuracy_contested"),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.RESTRICTION,
+            received=date(2026, 11, 25),
+            channel="email",
+            contact_email=email,
+            scope="accuracy_contested",
+        ),
+    )
     request_id = view.request.id
     gate = Gate(world.register)
 
