@@ -17,7 +17,6 @@ from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.calls.records import IngestReport, StoredCall
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
@@ -121,14 +120,8 @@ def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
         )
         return
     view = receive_request(world.use_case(DCO), command)
-    gate = Gate(world.register)
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)
-    )
-    carry_out_instruction(
-        world.uow(), world.vault, world.clock, gate, ADMIN, str(view.request.id),
-        Instruction.ERASE,
-    )  # fmt: skip
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
+    carry_out_instruction(world.use_case(ADMIN), str(view.request.id), Instruction.ERASE)
 
 
 def _history(world: World) -> list[tuple[str, datetime, str]]:

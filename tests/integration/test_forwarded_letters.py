@@ -14,7 +14,6 @@ from faker import Faker
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import (
     DueFor,
     RequestEvent,
@@ -77,10 +76,7 @@ def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_
     assert "within 2 working days" in text
     assert "answer it by" not in text
     assert LONG_DATE.findall(text) == ["25 November 2026"]  # the day received: no other date
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
-        str(view.request.id),
-    )  # fmt: skip
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
     _send(world, port)
     to_requester = [m for m in inbox.messages[1:] if m["To"] == requester.lower()]
     (forwarded,) = to_requester
@@ -127,15 +123,7 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     with pytest.raises(RequestRefused, match="its controller's to answer"):
         advance(world.use_case(DCO), view.request.id, Step(RequestEvent.WITHDRAW))
     with pytest.raises(RequestRefused, match="with its controller already"):
-        forward_to_controller(
-            world.uow(),
-            world.vault,
-            world.clock,
-            HOLIDAYS,
-            Gate(world.register),
-            DCO,
-            str(view.request.id),
-        )
+        forward_to_controller(world.use_case(DCO), str(view.request.id))
     # a request we received about the same tenant's calls is still ours to forward
     ours = receive_request(
         world.use_case(DCO),

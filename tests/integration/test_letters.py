@@ -257,7 +257,6 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
     world: World, smtp: tuple[Inbox, int], fake: Faker
 ) -> None:
     from dataward.adapters.mail.letters import SUBJECTS
-    from dataward.domain.processing.gate import Gate
     from dataward.domain.requests.workflow import LETTER_FOR, FeeGround
     from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
     from dataward.services.rights.processor import forward_to_controller
@@ -305,9 +304,7 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
                   contact=ControllerContact(name=fake.name(), email=fake.email())),
     )  # fmt: skip
     tenants = receive(tenant_id="tenant-c").request.id  # type: ignore[attr-defined]
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO, str(tenants)
-    )
+    forward_to_controller(world.use_case(DCO), str(tenants))
     assert _send(world, port).sent == 6 + 2 + 3  # type: ignore[attr-defined]
     got = {str(m["Subject"]).rsplit(" (", 1)[0] for m in inbox.messages}
     wanted = {SUBJECTS[letter] for letter in LETTER_FOR.values()} | {SUBJECTS["controller_notice"]}

@@ -16,7 +16,6 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NotFound
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestRefused,
@@ -85,10 +84,7 @@ def _receive(world: World, fake: Faker, subject: str | None = None, **kw: object
 
 
 def _forward(world: World, request_id: object, actor: Actor = DCO):  # type: ignore[no-untyped-def]
-    return forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), actor,
-        str(request_id),
-    )  # fmt: skip
+    return forward_to_controller(world.use_case(actor), str(request_id))
 
 
 def test_a_forward_writes_to_the_controller_and_tells_the_requester(
@@ -143,12 +139,9 @@ def test_the_tenant_admin_instructs_an_export_then_an_erasure(world: World, fake
     _tenant(world, fake)
     caller = _caller(world)
     view = _receive(world, fake, subject=caller)
-    gate = Gate(world.register)
 
     def instruct(kind: Instruction, actor: Actor = ADMIN):  # type: ignore[no-untyped-def]
-        return carry_out_instruction(
-            world.uow(), world.vault, world.clock, gate, actor, str(view.request.id), kind
-        )
+        return carry_out_instruction(world.use_case(actor), str(view.request.id), kind)
 
     with pytest.raises(RequestRefused, match="forwarded"):
         instruct(Instruction.EXPORT)

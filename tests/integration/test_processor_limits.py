@@ -15,7 +15,6 @@ from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests.workflow import RequestType
@@ -148,19 +147,13 @@ def test_an_erasure_the_tenant_instructs_on_a_forwarded_request_is_carried_out(
             contact_email=fake.email(),
         ),
     )
-    gate = Gate(world.register)
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)
-    )
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
     with pytest.raises(ControllerInstructionRequired):  # forwarded is not instructed
         shred(
             world.uow(), world.vault, world.clock, world.register, DCO, caller,
             reason=ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(view.request.id),
         )  # fmt: skip
-    carried = carry_out_instruction(
-        world.uow(), world.vault, world.clock, gate, ADMIN, str(view.request.id),
-        Instruction.ERASE,
-    )  # fmt: skip
+    carried = carry_out_instruction(world.use_case(ADMIN), str(view.request.id), Instruction.ERASE)
     assert carried.outcome["key_destroyed"] is True
     assert not _alive(world, caller)
 

@@ -17,7 +17,6 @@ from dataward.adapters.ingest.files import file_source, text_source
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestRejected, ingest
@@ -136,14 +135,8 @@ def _by_instruction(world: World, fake: Faker, subject_id: str) -> dict[str, Any
             contact_email=fake.email(),
         ),
     )
-    gate = Gate(world.register)
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)
-    )
-    done = carry_out_instruction(
-        world.uow(), world.vault, world.clock, gate, ADMIN, str(view.request.id),
-        Instruction.ERASE,
-    )  # fmt: skip
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
+    done = carry_out_instruction(world.use_case(ADMIN), str(view.request.id), Instruction.ERASE)
     removed: dict[str, Any] = done.outcome["removed"]
     return removed
 

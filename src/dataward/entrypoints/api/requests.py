@@ -26,7 +26,6 @@ from dataward.domain.requests.workflow import (
 from dataward.entrypoints.api.deps import (
     ActorDep,
     ContainerDep,
-    GateDep,
     RegisterDep,
     UseCaseDep,
 )
@@ -273,7 +272,7 @@ def show(request_id: UUID, container: ContainerDep, ctx: UseCaseDep) -> Timeline
 
 @router.post("/{request_id}/events", summary="Move a request on by one event")
 def post_event(
-    request_id: UUID, body: EventIn, container: ContainerDep, ctx: UseCaseDep, gate: GateDep
+    request_id: UUID, body: EventIn, container: ContainerDep, ctx: UseCaseDep
 ) -> RequestOut:
     ground = parse_ground(body.event, body.ground)
     if body.found is not None or body.done is not None:
@@ -282,10 +281,7 @@ def post_event(
         outcome = ComplaintOutcome(found=body.found or "", done=body.done or "")
         return RequestOut.of(complete_complaint(ctx, request_id, outcome), _today(ctx.clock))
     if body.event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
-        view = forward_to_controller(
-            ctx.uow, ctx.vault, ctx.clock, ctx.holidays, gate, ctx.actor, request_id
-        )
-        return RequestOut.of(view, _today(ctx.clock))
+        return RequestOut.of(forward_to_controller(ctx, request_id), _today(ctx.clock))
     view = service.advance(
         ctx,
         request_id,

@@ -20,7 +20,6 @@ from dataward.domain.requests.workflow import (
     Urgency,
 )
 from dataward.entrypoints.cli.common import (
-    active_gate,
     active_register,
     cli_actor,
     container,
@@ -175,10 +174,7 @@ def advance(
         if event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
             from dataward.services.rights.processor import forward_to_controller
 
-            view = forward_to_controller(
-                wired.uow(), wired.vault(), wired.clock, wired.holidays(), active_gate(wired),
-                cli_actor(wired), request_id,
-            )  # fmt: skip
+            view = forward_to_controller(use_case(wired), request_id)
             typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
             return
         step = Step(

@@ -4,11 +4,26 @@ outcomes are kept, and how a letter is sent."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from dataward.domain.requests.workflow import RightsRequest, Transition
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerInstruction:
+    """A tenant's instruction on a request forwarded to it, carried out: which request and
+    tenant, what it was (export or erase), who gave it and when, and what it did, in counts
+    and references only."""
+
+    request_id: UUID | str
+    tenant_id: str
+    kind: str
+    actor: str
+    at: datetime
+    outcome: dict[str, Any]
 
 
 class Mailer(Protocol):
@@ -30,16 +45,7 @@ class RequestRepository(Protocol):
         flag: str | None = None,
     ) -> None: ...
 
-    def add_instruction(
-        self,
-        request_id: UUID | str,
-        *,
-        tenant_id: str,
-        kind: str,
-        actor: str,
-        at: datetime,
-        outcome: dict[str, Any],
-    ) -> None: ...
+    def add_instruction(self, instruction: ControllerInstruction) -> None: ...
 
     def instructions_of(
         self, request_id: UUID | str
