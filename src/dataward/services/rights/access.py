@@ -36,11 +36,17 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Actor, Subject
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access_info import supplementary_information
-from dataward.services.rights.delivery import Delivery, deliver_package, require_delivery_address
+from dataward.services.rights.delivery import (
+    Delivery,
+    HandOver,
+    deliver_package,
+    require_delivery_address,
+)
 from dataward.services.rights.downloads import IssuedLink
 from dataward.services.rights.fulfilment import working_request
 
@@ -365,11 +371,11 @@ def fulfil_access(
         request, subject_id = working_request(uow, register, actor, request_id, RequestType.ACCESS)
         require_delivery_address(uow, request.id)
     package = collect_access_package(uow, vault, clock, Gate(register), actor, request, subject_id)
-    link = deliver_package(
-        uow, vault, clock, holidays, register, actor, request, package,
-        delivery=delivery, event=RequestEvent.COMPLETE,
-        reason=f"access: copy of {_summary(package)}", outcome=_outcome(package),
-    )  # fmt: skip
+    reason = f"access: copy of {_summary(package)}"
+    handover = HandOver(
+        request, package, delivery, RequestEvent.COMPLETE, reason, _outcome(package)
+    )
+    link = deliver_package(UseCase(uow, vault, clock, holidays, register, actor), handover)
     return AccessDelivered(request.id, link, package)
 
 

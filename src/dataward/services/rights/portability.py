@@ -33,12 +33,18 @@ from dataward.domain.requests.not_done import LeftOut, NotDone, not_portable
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Actor, Subject
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category, read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access import CONTROLLER_PURPOSE, PROCESSOR_PURPOSE, TELEPHONY
 from dataward.services.rights.access_info import purposes_for_kind
-from dataward.services.rights.delivery import Delivery, deliver_package, require_delivery_address
+from dataward.services.rights.delivery import (
+    Delivery,
+    HandOver,
+    deliver_package,
+    require_delivery_address,
+)
 from dataward.services.rights.downloads import IssuedLink
 from dataward.services.rights.fulfilment import working_request
 
@@ -242,16 +248,19 @@ def fulfil_portability(
     exported = ", ".join(f"{d.name} {len(d.rows)}" for d in package.datasets)
     refused = "; ".join(f"{w.item}: {w.reason}" for w in package.withheld)
     reason = f"portability: exported {exported}" + (f"; refused {refused}" if refused else "")
-    link = deliver_package(
-        uow, vault, clock, holidays, register, actor, request, package,
-        delivery=delivery, reason=reason,
-        event=RequestEvent.COMPLETE_PARTIALLY if partial else RequestEvent.COMPLETE,
+    handover = HandOver(
+        request,
+        package,
+        delivery,
+        RequestEvent.COMPLETE_PARTIALLY if partial else RequestEvent.COMPLETE,
+        reason,
         outcome={
             "exported": {d.name: len(d.rows) for d in package.datasets},
             "refused": [{"item": w.item, "reason": w.reason} for w in package.withheld],
             "not_done": not_done,
         },
-    )  # fmt: skip
+    )
+    link = deliver_package(UseCase(uow, vault, clock, holidays, register, actor), handover)
     return PortabilityDelivered(request.id, link, package, partial)
 
 
