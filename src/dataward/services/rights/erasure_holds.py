@@ -11,9 +11,9 @@ from datetime import date
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.errors import WriteConflict
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import (
     LITIGATION_GROUND,
     TAX_GROUND,
@@ -28,6 +28,7 @@ from dataward.domain.requests.not_done import KeptByLaw, NotDone, kept_by_hold, 
 from dataward.domain.requests.workflow import RequestRefused, uk_date
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
@@ -221,9 +222,12 @@ def _erase_after_holds(
         ends = dated_hold(register, held.rule.key, subject, subject.last_transaction)
         partly = ends > uk_date(now)
     notices = prepare_notices(
-        uow, vault, clock, Gate(register), actor, request_id, subject, recipients,
+        UseCase(uow, vault, clock, bank_holidays(), register, actor),
+        request_id,
+        subject,
+        recipients,
         NoticeOf(Change.ERASURE, kept=partly),
-    )  # fmt: skip
+    )
     if partly:
         erase_all_but_held(
             uow, clock, register, actor, request_id, subject, recipients, notices,

@@ -20,7 +20,6 @@ from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.requests.workflow import RequestEvent, RequestType
@@ -74,9 +73,12 @@ def fulfil_restriction(
     if not existing:
         require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
         notices = prepare_notices(
-            uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
+            UseCase(uow, vault, clock, holidays, register, actor),
+            request.id,
+            subject,
+            recipients,
             NoticeOf(Change.RESTRICTION),
-        )  # fmt: skip
+        )
     restriction = existing[0] if existing else apply_restriction(
         uow, clock, register, actor,
         ApplyRestriction(subject_id=subject_id, ground=ground, request_ref=str(request.id),
