@@ -39,10 +39,7 @@ LONG_DATE = re.compile(
 
 
 def _send(world: World, port: int) -> None:
-    deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
 
 
 def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_ours(

@@ -84,7 +84,7 @@ def _free_port() -> int:
 
 def _send(world: World, port: int) -> object:
     mailer = SmtpMailer("127.0.0.1", port, "dco@example.org")
-    return deliver(world.uow(), world.vault, mailer, render_letter, world.clock, world.register)
+    return deliver(world.use_case(DCO), mailer, render_letter)
 
 
 def test_an_acknowledgement_and_a_refusal_reach_the_requester(

@@ -98,10 +98,7 @@ def test_a_forward_writes_to_the_controller_and_tells_the_requester(
     assert view.due == date(2026, 11, 30)  # Wed 25 Nov + 3 working days (Thu, Fri, Mon)
     forwarded = _forward(world, view.request.id)
     assert forwarded.request.state is RequestState.FORWARDED_TO_CONTROLLER
-    deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
     to = {m["To"]: m for m in inbox.messages}
     assert controller_email in to
     notice = to[controller_email]

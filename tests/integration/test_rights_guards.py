@@ -183,9 +183,8 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
     )
     forward_to_controller(world.use_case(DCO), str(view.request.id))
     sent = deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+        world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter
+    )
     assert sent.sent == 1
     assert [m["To"] for m in inbox.messages] == [controller]
 
