@@ -13,7 +13,6 @@ from faker import Faker
 
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.workflow import (
     DueFor,
     RequestEvent,
@@ -31,7 +30,6 @@ from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - th
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-HOLIDAYS = bank_holidays()
 LONG_DATE = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December) \d{4}\b"

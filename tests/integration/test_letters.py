@@ -18,7 +18,6 @@ from sqlalchemy import select
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.adapters.sql.rights.requests import verification_codes
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.workflow import (
     RefusalGround,
     RequestEvent,
@@ -33,7 +32,6 @@ from dataward.services.rights.verification import REQUESTER, check_code, send_co
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-HOLIDAYS = bank_holidays()
 
 
 class Inbox:

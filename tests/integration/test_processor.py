@@ -14,7 +14,6 @@ from faker import Faker
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.requests.workflow import (
     RequestEvent,
@@ -44,7 +43,6 @@ OPERATOR = Actor(id="staff-operator", role="operator")
 TENANT = "tenant-c"
 ADMIN = Actor(id="admin-c", role="tenant_admin", tenant_id=TENANT)
 OTHER_ADMIN = Actor(id="admin-a", role="tenant_admin", tenant_id="tenant-a")
-HOLIDAYS = bank_holidays()
 QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 
 

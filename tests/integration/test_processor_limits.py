@@ -14,7 +14,6 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests.workflow import RequestType
@@ -43,7 +42,6 @@ OPERATOR = Actor(id="staff-operator", role="operator")
 TENANT = "tenant-m"
 ADMIN = Actor(id="admin-m", role="tenant_admin", tenant_id=TENANT)
 OUR_ROLES = ("dco", "operator", "support", "marketing", "auditor")
-HOLIDAYS = bank_holidays()
 
 
 def _every_role_may_erase(register: Register) -> Register:
