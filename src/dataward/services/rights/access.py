@@ -371,10 +371,8 @@ def fulfil_access(
         request, subject_id = working_request(uow, register, actor, request_id, RequestType.ACCESS)
         require_delivery_address(uow, request.id)
     package = collect_access_package(uow, vault, clock, Gate(register), actor, request, subject_id)
-    reason = f"access: copy of {_summary(package)}"
-    handover = HandOver(
-        request, package, delivery, RequestEvent.COMPLETE, reason, _outcome(package)
-    )
+    why = f"access: copy of {_summary(package)}"
+    handover = HandOver(request, package, delivery, RequestEvent.COMPLETE, why, _outcome(package))
     link = deliver_package(UseCase(uow, vault, clock, holidays, register, actor), handover)
     return AccessDelivered(request.id, link, package)
 
