@@ -23,12 +23,7 @@ from dataward.domain.requests.workflow import (
     parse_ground,
     urgency,
 )
-from dataward.entrypoints.api.deps import (
-    ActorDep,
-    ContainerDep,
-    RegisterDep,
-    UseCaseDep,
-)
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep, UseCaseDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights import intake

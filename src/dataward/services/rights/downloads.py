@@ -141,15 +141,15 @@ def add_link(ctx: UseCase, link: NewLink) -> IssuedLink:
     package = vault.seal(subject, base64.b64encode(link.content).decode("ascii"))
     uow.downloads.add(
         NewDownload(
-            download_id,
-            str(request_id),
-            subject,
-            kind,
-            digest,
-            link.filename,
-            now,
-            expires_at,
-            package,
+            download_id=download_id,
+            request_id=str(request_id),
+            subject_id=subject,
+            kind=kind,
+            token_hash=digest,
+            filename=link.filename,
+            created_at=now,
+            expires_at=expires_at,
+            package=package,
         )
     )
     record(

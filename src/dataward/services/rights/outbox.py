@@ -29,7 +29,8 @@ _REASONED = {"refusal": RequestEvent.REFUSE, "extension_notice": RequestEvent.EX
              "completion": RequestEvent.COMPLETE_PARTIALLY}  # fmt: skip
 
 Renderer = Callable[[str, LetterFacts], tuple[str, str]]
-"""(subject line, body) of a letter of a kind (`acknowledgement`, `completion`...)."""
+"""How a letter is rendered: its kind (`acknowledgement`, `completion`...) and its facts in,
+(subject line, body) out."""
 TO_CONTROLLER = frozenset({"controller_notice"})
 """Letters that go to a tenant's controller contact (its address sealed in the payload),
 not to the requester."""
