@@ -158,10 +158,16 @@ def working_request(store: Store, kind: RequestType, subject_id: str, number: in
     """A request of `kind` about the caller, received today with a contact address (so its
     letters are queued), identity verified and started: ready to fulfil; its id."""
     view = receive_request(
-        store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN,
-        NewRequest(type=kind, received=AT.date(), channel="email", tenant_id=TENANT,
-                   subject_id=UUID(subject_id), contact_email=f"subject-{number}@example.test"),
-    )  # fmt: skip
+        UseCase(store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN),
+        NewRequest(
+            type=kind,
+            received=AT.date(),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=UUID(subject_id),
+            contact_email=f"subject-{number}@example.test",
+        ),
+    )
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
         advance(
             UseCase(store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN),

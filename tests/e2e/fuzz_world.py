@@ -251,10 +251,10 @@ class _Seeding:
         register = self.container.active_register.get(self.container.uow(read_only=True))
         with _smtp() as port:
             sent = deliver(
-                self.container.uow(), self.container.vault(),
-                SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter,
-                self.container.clock, register.register,
-            )  # fmt: skip
+                self.container.use_case(SETUP, register.register),
+                SmtpMailer("127.0.0.1", port, "dco@example.org"),
+                render_letter,
+            )
         assert sent.failed == 0, sent
 
 

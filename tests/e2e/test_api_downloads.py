@@ -29,10 +29,15 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
         NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
     )  # fmt: skip
     view = receive_request(
-        c.uow(), c.vault(), c.clock, c.holidays(), register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=c.clock.now().date(), channel="post",
-                   subject_id=subject.id, contact_email=fake.email()),
-    )  # fmt: skip
+        c.use_case(DCO, register),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=c.clock.now().date(),
+            channel="post",
+            subject_id=subject.id,
+            contact_email=fake.email(),
+        ),
+    )
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
         advance(c.use_case(DCO, register), view.request.id, Step(event, reason=EVIDENCE.get(event)))
     done = fulfil_access(

@@ -251,10 +251,15 @@ def test_a_request_not_started_is_refused_and_issues_no_link(world: World, fake:
 
     subject_id, _, _ = _own_subject(world, fake)
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="post",
+            subject_id=subject_id,  # type: ignore[arg-type]
+            contact_email="requester@example.org",
+        ),
+    )
     with pytest.raises(RequestRefused):
         fulfil_access(world.use_case(DCO), view.request.id, Delivery(BASE, render_export))
     assert _audit(world, "download_issued") == []

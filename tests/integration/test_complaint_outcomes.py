@@ -12,8 +12,7 @@ import pytest
 from faker import Faker
 from sqlalchemy import select
 
-from dataward.adapters.sql.rights.requests import rights_requests
-from dataward.domain.calendar import bank_holidays
+from dataward.adapters.sql.rights.requests import SqlRequestRepository, rights_requests
 from dataward.domain.requests.workflow import (
     UK,
     DueFor,
@@ -38,7 +37,6 @@ from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-HOLIDAYS = bank_holidays()
 # Friday 20 November 2026: to be acknowledged by Saturday 19 December; its outcome's target,
 # 56 days on counting the 20th, is Thursday 14 January 2027.
 RECEIVED, ACKNOWLEDGE_BY, TARGET = date(2026, 11, 20), date(2026, 12, 19), date(2027, 1, 14)
@@ -52,10 +50,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 def _complaint(world: World, **kw: object) -> str:
     fields = {"type": RequestType.COMPLAINT, "received": RECEIVED, "channel": "email", **kw}
-    view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(**fields),  # type: ignore[arg-type]
-    )  # fmt: skip
+    view = receive_request(world.use_case(DCO), NewRequest(**fields))  # type: ignore[arg-type]
     return str(view.request.id)
 
 
@@ -64,16 +59,7 @@ def _start(world: World, request_id: str) -> None:
 
 
 def _complete(world: World, request_id: str, outcome: ComplaintOutcome):  # type: ignore[no-untyped-def]
-    return complete_complaint(
-        world.uow(),
-        world.vault,
-        world.clock,
-        HOLIDAYS,
-        world.register,
-        DCO,
-        request_id,
-        outcome,
-    )
+    return complete_complaint(world.use_case(DCO), request_id, outcome)
 
 
 OUTCOME = ComplaintOutcome(
@@ -146,10 +132,7 @@ def test_the_outcome_is_sealed_and_the_letter_states_it_with_the_right_to_go_to_
         ).scalar_one()
     assert b"retention" not in sealed
     assert b"deleted" not in sealed
-    assert (
-        complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
-        == OUTCOME
-    )
+    assert complaint_outcome(world.use_case(DCO), request_id) == OUTCOME
     with world.uow() as uow:  # the opening is audited: who and which request, never the text
         read = uow.audit.head()
     assert read is not None
@@ -181,12 +164,39 @@ def test_a_complaint_by_post_gets_a_key_for_its_outcome_and_no_letter(world: Wor
     _start(world, request_id)
     _complete(world, request_id, OUTCOME)
     assert world.vault.has_key(request_id)
-    assert (
-        complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
-        == OUTCOME
-    )
+    assert complaint_outcome(world.use_case(DCO), request_id) == OUTCOME
     _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert letters == []
+
+
+def test_a_complaints_completion_lands_whole_or_not_at_all(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction for the use case: the completion, its audit entry and the key made for
+    the outcome are gone when its last step (storing the sealed outcome) fails, and the
+    complaint can be completed again."""
+    request_id = _complaint(world, channel="post")
+    _start(world, request_id)
+    with world.uow() as uow:
+        audit_before = uow.audit.count()
+
+    def last_step_fails(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the outcome could not be stored")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SqlRequestRepository, "set_complaint_outcome", last_step_fails)
+        with pytest.raises(RuntimeError, match="could not be stored"):
+            _complete(world, request_id, OUTCOME)
+    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    assert view.request.state is RequestState.IN_PROGRESS
+    assert [e.event for e in events] == [RequestEvent.RECEIVE, RequestEvent.START]
+    assert letters == []
+    assert not world.vault.has_key(request_id)
+    assert complaint_outcome(world.use_case(DCO), request_id) is None
+    with world.uow() as uow:
+        assert uow.audit.count() == audit_before
+    assert _complete(world, request_id, OUTCOME).request.state is RequestState.COMPLETED
+    assert complaint_outcome(world.use_case(DCO), request_id) == OUTCOME
 
 
 @pytest.mark.parametrize(
@@ -212,9 +222,8 @@ def test_an_outcome_without_what_was_found_and_done_is_refused(
 
 def test_only_a_complaint_is_completed_with_an_outcome(world: World) -> None:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=RECEIVED, channel="post"),
-    )  # fmt: skip
+        world.use_case(DCO), NewRequest(type=RequestType.ACCESS, received=RECEIVED, channel="post")
+    )
     with pytest.raises(RequestRefused, match="only a complaint"):
         _complete(world, str(view.request.id), OUTCOME)
 
@@ -237,10 +246,7 @@ def test_the_complaint_and_its_outcome_outlive_the_complainants_erasure_unlinked
         kept, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
     assert kept.subject_id is None  # the requests' unlink step reached it
     # the record of how the complaint was handled stays (docs/legal-rules.md A9: keep records)
-    assert (
-        complaint_outcome(world.uow(), world.vault, world.clock, world.register, DCO, request_id)
-        == OUTCOME
-    )
+    assert complaint_outcome(world.use_case(DCO), request_id) == OUTCOME
 
 
 def test_a_complaint_is_ours_a_customers_administrator_cannot_record_one(
@@ -253,9 +259,14 @@ def test_a_complaint_is_ours_a_customers_administrator_cannot_record_one(
     for actor, tenant in ((admin, "tenant-a"), (DCO, "tenant-a")):
         with pytest.raises(RequestRefused, match="made to us about our own processing"):
             receive_request(
-                world.uow(), world.vault, world.clock, HOLIDAYS, world.register, actor,
-                NewRequest(type=RequestType.COMPLAINT, received=RECEIVED, channel="email",
-                           tenant_id=tenant, contact_email=fake.email()),
-            )  # fmt: skip
+                world.use_case(actor),
+                NewRequest(
+                    type=RequestType.COMPLAINT,
+                    received=RECEIVED,
+                    channel="email",
+                    tenant_id=tenant,
+                    contact_email=fake.email(),
+                ),
+            )
     with world.uow() as uow:
         assert uow.requests.queue(tenant_id=None, include_closed=True) == []

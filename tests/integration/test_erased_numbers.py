@@ -17,7 +17,6 @@ from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.calls.records import IngestReport, StoredCall
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
@@ -118,17 +117,9 @@ def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
         request_id = world.working_request(ADMIN, command)
         fulfil_erasure(world.use_case(ADMIN), request_id)
         return
-    view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, command
-    )
-    gate = Gate(world.register)
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)
-    )
-    carry_out_instruction(
-        world.uow(), world.vault, world.clock, gate, ADMIN, str(view.request.id),
-        Instruction.ERASE,
-    )  # fmt: skip
+    view = receive_request(world.use_case(DCO), command)
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
+    carry_out_instruction(world.use_case(ADMIN), str(view.request.id), Instruction.ERASE)
 
 
 def _history(world: World) -> list[tuple[str, datetime, str]]:

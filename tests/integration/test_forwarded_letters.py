@@ -13,8 +13,6 @@ from faker import Faker
 
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
-from dataward.domain.calendar import bank_holidays
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import (
     DueFor,
     RequestEvent,
@@ -32,7 +30,6 @@ from tests.integration.test_letters import Inbox, _text, smtp  # noqa: F401 - th
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-HOLIDAYS = bank_holidays()
 LONG_DATE = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December) \d{4}\b"
@@ -40,10 +37,7 @@ LONG_DATE = re.compile(
 
 
 def _send(world: World, port: int) -> None:
-    deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
 
 
 def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_ours(
@@ -59,10 +53,15 @@ def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_
     )  # fmt: skip
     requester = fake.email()
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id="northwind", contact_email=requester),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id="northwind",
+            contact_email=requester,
+        ),
+    )
     assert view.due == date(2026, 11, 27)  # our own deadline: to forward it, not to answer it
     _send(world, port)
     (acknowledgement,) = inbox.messages
@@ -72,10 +71,7 @@ def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_
     assert "within 2 working days" in text
     assert "answer it by" not in text
     assert LONG_DATE.findall(text) == ["25 November 2026"]  # the day received: no other date
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
-        str(view.request.id),
-    )  # fmt: skip
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
     _send(world, port)
     to_requester = [m for m in inbox.messages[1:] if m["To"] == requester.lower()]
     (forwarded,) = to_requester
@@ -104,10 +100,15 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     )  # fmt: skip
     admin = Actor(id="northwind-admin", role="tenant_admin", tenant_id="northwind")
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, admin,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id="northwind", contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(admin),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id="northwind",
+            contact_email=fake.email(),
+        ),
+    )
     assert view.request.by_controller
     # a month from Wednesday 25 November is Christmas Day; Boxing Day is a Saturday, its bank
     # holiday Monday the 28th: due Tuesday 29 December
@@ -117,21 +118,17 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     with pytest.raises(RequestRefused, match="its controller's to answer"):
         advance(world.use_case(DCO), view.request.id, Step(RequestEvent.WITHDRAW))
     with pytest.raises(RequestRefused, match="with its controller already"):
-        forward_to_controller(
-            world.uow(),
-            world.vault,
-            world.clock,
-            HOLIDAYS,
-            Gate(world.register),
-            DCO,
-            str(view.request.id),
-        )
+        forward_to_controller(world.use_case(DCO), str(view.request.id))
     # a request we received about the same tenant's calls is still ours to forward
     ours = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id="northwind"),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id="northwind",
+        ),
+    )
     assert (ours.request.by_controller, due_for(ours.request)) == (False, DueFor.FORWARDING)
 
 
@@ -147,10 +144,15 @@ def test_a_tenants_request_entered_after_its_forwarding_date_promises_no_working
                   contact=ControllerContact(name=fake.name(), email=fake.email())),
     )  # fmt: skip
     receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 9), channel="post",
-                   tenant_id="northwind", contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 9),
+            channel="post",
+            tenant_id="northwind",
+            contact_email=fake.email(),
+        ),
+    )
     _send(world, port)
     text = " ".join(_text(inbox.messages[0]).split())
     assert "We will pass it to them without further delay" in text

@@ -41,10 +41,14 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
                         "2026-11"),
         )  # fmt: skip
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.WITHDRAW_CONSENT, received=date(2026, 11, 25),
-                   channel="email", contact_email="buyer@example.org"),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.WITHDRAW_CONSENT,
+            received=date(2026, 11, 25),
+            channel="email",
+            contact_email="buyer@example.org",
+        ),
+    )
     assert view.request.subject_id == subject.id  # matched by the address
     request_id = view.request.id
 
@@ -80,10 +84,14 @@ def test_nothing_is_withdrawn_without_verified_identity(world: World) -> None:
         NewSubject(kind="marketing_contact", identifiers=[("email", "other@example.org")]),
     )  # fmt: skip
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.WITHDRAW_CONSENT, received=date(2026, 11, 25),
-                   channel="post", subject_id=subject.id),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.WITHDRAW_CONSENT,
+            received=date(2026, 11, 25),
+            channel="post",
+            subject_id=subject.id,
+        ),
+    )
     advance(world.use_case(DCO), view.request.id, Step(RequestEvent.START))
     with pytest.raises(RequestRefused, match="identity"):
         fulfil_withdrawal(world.use_case(DCO), view.request.id, "2026-11")
@@ -103,10 +111,14 @@ def test_a_withdrawal_lands_whole_or_not_at_all(
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )  # fmt: skip
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.WITHDRAW_CONSENT, received=world.clock.now().date(),
-                   channel="post", subject_id=subject.id),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.WITHDRAW_CONSENT,
+            received=world.clock.now().date(),
+            channel="post",
+            subject_id=subject.id,
+        ),
+    )
     request_id = view.request.id
     for event in (RequestEvent.ASK_IDENTITY, RequestEvent.IDENTITY_VERIFIED, RequestEvent.START):
         advance(world.use_case(DCO), request_id, Step(event, reason="a one-time code by e-mail"))

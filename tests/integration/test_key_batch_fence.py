@@ -22,7 +22,6 @@ from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.adapters.vault.keystore_tables import data_keys, key_batches
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyBatchLost
 from dataward.domain.requests.workflow import RequestType
@@ -97,10 +96,14 @@ def _register(world: World, vault: SqlVault | None = None) -> str:
 
 def _receive(world: World, email: str) -> str:
     view = receive_request(
-        world.uow(), world.vault, world.clock, bank_holidays(), world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=world.clock.now().date(), channel="email",
-                   contact_email=email),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=world.clock.now().date(),
+            channel="email",
+            contact_email=email,
+        ),
+    )
     return str(view.request.id)
 
 

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.adapters.sql.rights.requests import verification_codes
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.workflow import (
     RefusalGround,
     RequestEvent,
@@ -29,11 +28,10 @@ from dataward.domain.subjects import Actor
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.requests import Step, advance, request_timeline
-from dataward.services.rights.verification import check_code, send_code
+from dataward.services.rights.verification import REQUESTER, check_code, send_code
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-HOLIDAYS = bank_holidays()
 
 
 class Inbox:
@@ -84,7 +82,7 @@ def _free_port() -> int:
 
 def _send(world: World, port: int) -> object:
     mailer = SmtpMailer("127.0.0.1", port, "dco@example.org")
-    return deliver(world.uow(), world.vault, mailer, render_letter, world.clock, world.register)
+    return deliver(world.use_case(DCO), mailer, render_letter)
 
 
 def test_an_acknowledgement_and_a_refusal_reach_the_requester(
@@ -93,10 +91,15 @@ def test_an_acknowledgement_and_a_refusal_reach_the_requester(
     inbox, port = smtp
     email, name = fake.email(), fake.name()
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 20), channel="email",
-                   contact_email=email, contact_name=name),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 20),
+            channel="email",
+            contact_email=email,
+            contact_name=name,
+        ),
+    )
     advance(
         world.use_case(DCO),
         view.request.id,
@@ -141,10 +144,14 @@ def test_a_letter_goes_to_the_mailbox_typed(
 ) -> None:
     inbox, port = smtputf8
     receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 20), channel="email",
-                   contact_email=typed),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 20),
+            channel="email",
+            contact_email=typed,
+        ),
+    )
     assert _send(world, port).sent == 1  # type: ignore[attr-defined]
     assert inbox.recipients == [delivered]
     (letter,) = inbox.messages
@@ -154,9 +161,9 @@ def test_a_letter_goes_to_the_mailbox_typed(
 def test_no_contact_no_letter(world: World, smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        world.use_case(DCO),
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 20), channel="post"),
-    )  # fmt: skip
+    )
     assert _send(world, port).sent == 0  # type: ignore[attr-defined]
     assert inbox.messages == []
 
@@ -166,10 +173,14 @@ def test_a_letter_is_retried_when_the_server_is_away(
 ) -> None:
     inbox, port = smtp
     receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 24), channel="email",
-                   contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 24),
+            channel="email",
+            contact_email=fake.email(),
+        ),
+    )
     away = _send(world, _free_port())
     assert (away.sent, away.failed) == (0, 1)  # type: ignore[attr-defined]
     assert _send(world, port).sent == 0  # type: ignore[attr-defined]  # not due again yet
@@ -183,15 +194,19 @@ def test_a_one_time_code_by_email_verifies_identity(
 ) -> None:
     inbox, port = smtp
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 24), channel="portal",
-                   contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 24),
+            channel="portal",
+            contact_email=fake.email(),
+        ),
+    )
     request_id = view.request.id
     with pytest.raises(RequestRefused, match="awaits identity"):
-        send_code(world.uow(), world.vault, world.clock, request_id)
+        send_code(world.use_case(DCO), request_id)
     advance(world.use_case(DCO), request_id, Step(RequestEvent.ASK_IDENTITY))
-    send_code(world.uow(), world.vault, world.clock, request_id)
+    send_code(world.use_case(DCO), request_id)
     with world.engine.connect() as connection:
         stored = connection.execute(select(verification_codes.c.code_hash)).scalar_one()
     _send(world, port)
@@ -199,20 +214,20 @@ def test_a_one_time_code_by_email_verifies_identity(
     code = re.search(r"^\s+(\d{6})\s*$", _text(letter), re.MULTILINE).group(1)  # type: ignore[union-attr]
     assert code.encode() not in stored  # kept as a keyed hash only
     wrong = "000000" if code != "000000" else "111111"
-    assert not check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, wrong)
+    assert not check_code(world.use_case(REQUESTER), request_id, wrong)
     world.clock.advance(timedelta(days=2))  # identity arrives on 26 November
     with pytest.raises(RequestRefused, match="no longer works"):  # expired after a day
-        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, code)
-    send_code(world.uow(), world.vault, world.clock, request_id)
+        check_code(world.use_case(REQUESTER), request_id, code)
+    send_code(world.use_case(DCO), request_id)
     _send(world, port)
     latest = [m for m in inbox.messages if "code" in str(m["Subject"])][-1]
     fresh = re.search(r"^\s+(\d{6})\s*$", _text(latest), re.MULTILINE).group(1)  # type: ignore[union-attr]
-    assert check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, fresh)
+    assert check_code(world.use_case(REQUESTER), request_id, fresh)
     _, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert events[-1].event is RequestEvent.IDENTITY_VERIFIED
     assert events[-1].actor == "requester"
     with pytest.raises(RequestRefused):  # used once
-        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, request_id, fresh)
+        check_code(world.use_case(REQUESTER), request_id, fresh)
 
 
 def test_five_wrong_codes_and_the_code_is_dead(
@@ -220,23 +235,26 @@ def test_five_wrong_codes_and_the_code_is_dead(
 ) -> None:
     _inbox, _port = smtp
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 24), channel="portal",
-                   contact_email=fake.email()),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 24),
+            channel="portal",
+            contact_email=fake.email(),
+        ),
+    )
     advance(world.use_case(DCO), view.request.id, Step(RequestEvent.ASK_IDENTITY))
-    send_code(world.uow(), world.vault, world.clock, view.request.id)
+    send_code(world.use_case(DCO), view.request.id)
     for _ in range(5):
-        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, view.request.id, "x")
+        check_code(world.use_case(REQUESTER), view.request.id, "x")
     with pytest.raises(RequestRefused, match="no longer works"):
-        check_code(world.uow(), world.vault, world.clock, HOLIDAYS, view.request.id, "123456")
+        check_code(world.use_case(REQUESTER), view.request.id, "123456")
 
 
 def test_every_state_that_sends_a_letter_reaches_the_server(
     world: World, smtp: tuple[Inbox, int], fake: Faker
 ) -> None:
     from dataward.adapters.mail.letters import SUBJECTS
-    from dataward.domain.processing.gate import Gate
     from dataward.domain.requests.workflow import LETTER_FOR, FeeGround
     from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
     from dataward.services.rights.processor import forward_to_controller
@@ -245,10 +263,17 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
 
     def receive(**kw: object) -> object:
         return receive_request(
-            world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-            NewRequest(**{"type": RequestType.ACCESS, "received": date(2026, 11, 20),  # type: ignore[arg-type]
-                          "channel": "email", "contact_email": fake.email(), **kw}),
-        )  # fmt: skip
+            world.use_case(DCO),
+            NewRequest(
+                **{  # type: ignore[arg-type]
+                    "type": RequestType.ACCESS,
+                    "received": date(2026, 11, 20),
+                    "channel": "email",
+                    "contact_email": fake.email(),
+                    **kw,
+                }
+            ),
+        )
 
     def step(request_id: object, event: RequestEvent, **kw: object) -> None:
         advance(world.use_case(DCO), str(request_id), Step(event, **kw))
@@ -277,9 +302,7 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
                   contact=ControllerContact(name=fake.name(), email=fake.email())),
     )  # fmt: skip
     tenants = receive(tenant_id="tenant-c").request.id  # type: ignore[attr-defined]
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO, str(tenants)
-    )
+    forward_to_controller(world.use_case(DCO), str(tenants))
     assert _send(world, port).sent == 6 + 2 + 3  # type: ignore[attr-defined]
     got = {str(m["Subject"]).rsplit(" (", 1)[0] for m in inbox.messages}
     wanted = {SUBJECTS[letter] for letter in LETTER_FOR.values()} | {SUBJECTS["controller_notice"]}

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import authorize
 from dataward.services.rights.intake import NewRequest
-from dataward.services.rights.public_form import receive_public_request
+from dataward.services.rights.public_form import PUBLIC, receive_public_request
 from dataward.services.rights.requests import RequestView
 from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
 from tests.builders import NOW
@@ -57,10 +56,11 @@ def _found(world: World, address: str) -> str | None:
 
 def _request_from(world: World, address: str) -> RequestView:
     return receive_public_request(
-        world.uow(), world.vault, world.clock, bank_holidays(), world.register,
-        NewRequest(type=RequestType.ACCESS, received=NOW.date(), channel="portal",
-                   contact_email=address),
-    )  # fmt: skip
+        world.use_case(PUBLIC),
+        NewRequest(
+            type=RequestType.ACCESS, received=NOW.date(), channel="portal", contact_email=address
+        ),
+    )
 
 
 def test_addresses_that_differ_beyond_case_are_different_subjects(world: World) -> None:

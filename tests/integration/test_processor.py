@@ -14,9 +14,7 @@ from faker import Faker
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NotFound
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestRefused,
@@ -45,7 +43,6 @@ OPERATOR = Actor(id="staff-operator", role="operator")
 TENANT = "tenant-c"
 ADMIN = Actor(id="admin-c", role="tenant_admin", tenant_id=TENANT)
 OTHER_ADMIN = Actor(id="admin-a", role="tenant_admin", tenant_id="tenant-a")
-HOLIDAYS = bank_holidays()
 QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 
 
@@ -67,19 +64,22 @@ def _caller(world: World) -> str:
 
 def _receive(world: World, fake: Faker, subject: str | None = None, **kw: object):  # type: ignore[no-untyped-def]
     return receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT, subject_id=subject, contact_email=fake.email(),
-                   contact_name=fake.name()),  # type: ignore[arg-type]
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=subject,  # type: ignore[arg-type]
+            contact_email=fake.email(),
+            contact_name=fake.name(),
+        ),
         **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+    )
 
 
 def _forward(world: World, request_id: object, actor: Actor = DCO):  # type: ignore[no-untyped-def]
-    return forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), actor,
-        str(request_id),
-    )  # fmt: skip
+    return forward_to_controller(world.use_case(actor), str(request_id))
 
 
 def test_a_forward_writes_to_the_controller_and_tells_the_requester(
@@ -93,10 +93,7 @@ def test_a_forward_writes_to_the_controller_and_tells_the_requester(
     assert view.due == date(2026, 11, 30)  # Wed 25 Nov + 3 working days (Thu, Fri, Mon)
     forwarded = _forward(world, view.request.id)
     assert forwarded.request.state is RequestState.FORWARDED_TO_CONTROLLER
-    deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
     to = {m["To"]: m for m in inbox.messages}
     assert controller_email in to
     notice = to[controller_email]
@@ -134,12 +131,9 @@ def test_the_tenant_admin_instructs_an_export_then_an_erasure(world: World, fake
     _tenant(world, fake)
     caller = _caller(world)
     view = _receive(world, fake, subject=caller)
-    gate = Gate(world.register)
 
     def instruct(kind: Instruction, actor: Actor = ADMIN):  # type: ignore[no-untyped-def]
-        return carry_out_instruction(
-            world.uow(), world.vault, world.clock, gate, actor, str(view.request.id), kind
-        )
+        return carry_out_instruction(world.use_case(actor), str(view.request.id), kind)
 
     with pytest.raises(RequestRefused, match="forwarded"):
         instruct(Instruction.EXPORT)

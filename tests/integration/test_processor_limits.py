@@ -14,8 +14,6 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
-from dataward.domain.calendar import bank_holidays
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.requests.workflow import RequestType
@@ -44,7 +42,6 @@ OPERATOR = Actor(id="staff-operator", role="operator")
 TENANT = "tenant-m"
 ADMIN = Actor(id="admin-m", role="tenant_admin", tenant_id=TENANT)
 OUR_ROLES = ("dco", "operator", "support", "marketing", "auditor")
-HOLIDAYS = bank_holidays()
 
 
 def _every_role_may_erase(register: Register) -> Register:
@@ -138,23 +135,23 @@ def test_an_erasure_the_tenant_instructs_on_a_forwarded_request_is_carried_out(
     _tenant(world, "P13M", fake)
     caller = _caller(world)
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT, subject_id=caller, contact_email=fake.email()),  # type: ignore[arg-type]
-    )  # fmt: skip
-    gate = Gate(world.register)
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=caller,  # type: ignore[arg-type]
+            contact_email=fake.email(),
+        ),
     )
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
     with pytest.raises(ControllerInstructionRequired):  # forwarded is not instructed
         shred(
             world.uow(), world.vault, world.clock, world.register, DCO, caller,
             reason=ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(view.request.id),
         )  # fmt: skip
-    carried = carry_out_instruction(
-        world.uow(), world.vault, world.clock, gate, ADMIN, str(view.request.id),
-        Instruction.ERASE,
-    )  # fmt: skip
+    carried = carry_out_instruction(world.use_case(ADMIN), str(view.request.id), Instruction.ERASE)
     assert carried.outcome["key_destroyed"] is True
     assert not _alive(world, caller)
 

@@ -11,7 +11,6 @@ import pytest
 from faker import Faker
 
 from dataward.domain.errors import ActionNotAllowed, InvalidIdentifier
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.services.quarantine.lines import discard_quarantine, find_quarantined, list_quarantine
 from dataward.services.rights.intake import NewRequest, receive_request
@@ -25,7 +24,6 @@ from tests.integration.test_quarantine_erasure import (
     ADMIN,
     DCO,
     EPOCH,
-    HOLIDAYS,
     OPERATOR,
     TENANT,
     Caller,
@@ -40,14 +38,17 @@ from tests.integration.world import World
 
 def _forwarded(world: World, fake: Faker, subject_id: str) -> str:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=world.clock.now().date(), channel="email",
-                   tenant_id=TENANT, subject_id=UUID(subject_id), contact_email=fake.email()),
-    )  # fmt: skip
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
-        str(view.request.id),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=world.clock.now().date(),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=UUID(subject_id),
+            contact_email=fake.email(),
+        ),
+    )
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
     return str(view.request.id)
 
 
@@ -61,10 +62,7 @@ def test_the_tenants_instructed_export_includes_the_lines_naming_the_caller(
     assert subject is not None
     request_id = _forwarded(world, fake, str(subject.id))
 
-    done = carry_out_instruction(
-        world.uow(), world.vault, world.clock, Gate(world.register), ADMIN, request_id,
-        Instruction.EXPORT,
-    )  # fmt: skip
+    done = carry_out_instruction(world.use_case(ADMIN), request_id, Instruction.EXPORT)
 
     assert done.outcome == {"calls": 1, "quarantined_lines": 3}
     assert [(q.ingest_id, q.line) for q in done.quarantined] == [(ingest_id, n) for n in (5, 6, 7)]

@@ -17,7 +17,6 @@ from dataward.adapters.ingest.files import file_source, text_source
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.sql.engine import checkpoint
 from dataward.domain.calendar import bank_holidays
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
@@ -125,18 +124,18 @@ def _by_erasure_right(world: World, fake: Faker, subject_id: str) -> dict[str, A
 
 def _by_instruction(world: World, fake: Faker, subject_id: str) -> dict[str, Any]:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ERASURE, received=world.clock.now().date(), channel="email",
-                   tenant_id=TENANT, subject_id=UUID(subject_id), contact_email=fake.email()),
-    )  # fmt: skip
-    gate = Gate(world.register)
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, gate, DCO, str(view.request.id)
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=world.clock.now().date(),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=UUID(subject_id),
+            contact_email=fake.email(),
+        ),
     )
-    done = carry_out_instruction(
-        world.uow(), world.vault, world.clock, gate, ADMIN, str(view.request.id),
-        Instruction.ERASE,
-    )  # fmt: skip
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
+    done = carry_out_instruction(world.use_case(ADMIN), str(view.request.id), Instruction.ERASE)
     removed: dict[str, Any] = done.outcome["removed"]
     return removed
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from dataward.domain.processing.gate import Gate
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import QuarantinedText, find_quarantined, list_quarantine
 from dataward.services.rights.processor import Instruction, carry_out_instruction
@@ -64,9 +63,8 @@ def _b_cdr(b: Caller) -> tuple[str, str]:
 
 def _export(world: World, fake: Faker, subject_id: str) -> list[QuarantinedText]:
     done = carry_out_instruction(
-        world.uow(), world.vault, world.clock, Gate(world.register), ADMIN,
-        _forwarded(world, fake, subject_id), Instruction.EXPORT,
-    )  # fmt: skip
+        world.use_case(ADMIN), _forwarded(world, fake, subject_id), Instruction.EXPORT
+    )
     return list(done.quarantined)
 
 

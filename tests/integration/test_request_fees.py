@@ -11,7 +11,6 @@ from uuid import UUID
 import pytest
 from faker import Faker
 
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import OutOfRange
 from dataward.domain.requests.fees import FeeNotAllowed, FeeSchedule
 from dataward.domain.requests.workflow import (
@@ -29,7 +28,6 @@ from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-HOLIDAYS = bank_holidays()
 
 
 @pytest.fixture
@@ -42,10 +40,15 @@ def _receive(
     world: World, kind: RequestType, email: str | None = None, subject_id: UUID | None = None
 ) -> str:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=kind, received=date(2026, 11, 20), channel="email", contact_email=email,
-                   subject_id=subject_id),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=kind,
+            received=date(2026, 11, 20),
+            channel="email",
+            contact_email=email,
+            subject_id=subject_id,
+        ),
+    )
     return str(view.request.id)
 
 

@@ -5,12 +5,12 @@ DCO's flags. Today is Wednesday 25 November 2026 (the world's clock)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from faker import Faker
 
-from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.workflow import (
     UK,
     AuthorityProof,
@@ -29,16 +29,15 @@ from tests.integration.test_letters import Inbox, _send, _server, _text
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
-HOLIDAYS = bank_holidays()
 # Thursday 1 October 2026: due Monday 2 November (the 1st is a Sunday), 23 days ago.
 RECEIVED, DUE = date(2026, 10, 1), date(2026, 11, 2)
 
 
 def _receive(world: World, received: date = RECEIVED, **kw: object) -> str:
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
+        world.use_case(DCO),
         NewRequest(type=RequestType.ACCESS, received=received, channel="post", **kw),  # type: ignore[arg-type]
-    )  # fmt: skip
+    )
     return str(view.request.id)
 
 
@@ -183,60 +182,87 @@ def _letter(world: World, port: int, inbox: Inbox, subject: str) -> str:
     return " ".join(_text(letter).split())
 
 
+@dataclass(frozen=True)
+class Ask:
+    """An event that asks the requester for something, the words of its letter's subject
+    line, what the event carries, and what the letter says of the date (or of what is asked)."""
+
+    event: RequestEvent
+    subject: str
+    kw: dict[str, object]
+    says: str
+
+
+FEE = {"ground": FeeGround.MANIFESTLY_EXCESSIVE, "reason": "the fifth copy this month"}
+
+
+def _event(ask: Ask) -> str:
+    return ask.event.value
+
+
 @pytest.mark.parametrize(
-    ("event", "subject", "kw", "restarts"),
+    "ask",
     [
-        (RequestEvent.ASK_IDENTITY, "confirm who you are", {},
-         "the time we have to answer runs from when we receive it"),
-        (RequestEvent.ASK_FEE, "About a fee",
-         {"ground": FeeGround.MANIFESTLY_EXCESSIVE, "reason": "the fifth copy this month"},
-         "the time we have to answer runs from that day"),
-        (RequestEvent.ASK_CLARIFICATION, "tell us more", {},
-         "The time we have to answer stops until we receive your answer"),
+        Ask(
+            RequestEvent.ASK_IDENTITY,
+            "confirm who you are",
+            {},
+            "the time we have to answer runs from when we receive it",
+        ),
+        Ask(
+            RequestEvent.ASK_FEE,
+            "About a fee",
+            FEE,
+            "the time we have to answer runs from that day",
+        ),
+        Ask(
+            RequestEvent.ASK_CLARIFICATION,
+            "tell us more",
+            {},
+            "The time we have to answer stops until we receive your answer",
+        ),
     ],
-)  # fmt: skip
+    ids=_event,
+)
 def test_a_letter_asked_in_time_says_the_clock_waits_for_the_answer(
-    world: World, smtp: tuple[Inbox, int], fake: Faker,
-    event: RequestEvent, subject: str, kw: dict[str, object], restarts: str,
-) -> None:  # fmt: skip
+    world: World, smtp: tuple[Inbox, int], fake: Faker, ask: Ask
+) -> None:
     inbox, port = smtp
     # Friday 20 November 2026: due Monday 21 December (the 20th is a Sunday)
     request_id = _receive(world, received=date(2026, 11, 20), contact_email=fake.email())
-    if event is RequestEvent.ASK_CLARIFICATION:
+    if ask.event is RequestEvent.ASK_CLARIFICATION:
         _advance(world, request_id, RequestEvent.START)
-    asked = _advance(world, request_id, event, **kw)
+    asked = _advance(world, request_id, ask.event, **ask.kw)
     assert (asked.due, asked.request.fixed_due) == (date(2026, 12, 21), None)
-    letter = _letter(world, port, inbox, subject)
-    assert restarts in letter
+    letter = _letter(world, port, inbox, ask.subject)
+    assert ask.says in letter
     assert "stays" not in letter
     assert "21 December 2026" not in letter  # the date moves with the answer: none is promised
 
 
 @pytest.mark.parametrize(
-    ("event", "subject", "kw", "what"),
+    "ask",
     [
-        (RequestEvent.ASK_IDENTITY, "confirm who you are", {}, "your proof"),
-        (RequestEvent.ASK_FEE, "About a fee",
-         {"ground": FeeGround.MANIFESTLY_EXCESSIVE, "reason": "the fifth copy this month"},
-         "the fee"),
-        (RequestEvent.ASK_CLARIFICATION, "tell us more", {}, "your answer"),
+        Ask(RequestEvent.ASK_IDENTITY, "confirm who you are", {}, "your proof"),
+        Ask(RequestEvent.ASK_FEE, "About a fee", FEE, "the fee"),
+        Ask(RequestEvent.ASK_CLARIFICATION, "tell us more", {}, "your answer"),
     ],
-)  # fmt: skip
+    ids=_event,
+)
 def test_a_letter_asked_after_the_due_date_says_the_date_stays(
-    world: World, smtp: tuple[Inbox, int], fake: Faker,
-    event: RequestEvent, subject: str, kw: dict[str, object], what: str,
-) -> None:  # fmt: skip
+    world: World, smtp: tuple[Inbox, int], fake: Faker, ask: Ask
+) -> None:
     inbox, port = smtp
     # Thursday 1 October 2026: due Monday 2 November, 23 days before today
     request_id = _receive(world, contact_email=fake.email())
-    if event is RequestEvent.ASK_CLARIFICATION:
+    if ask.event is RequestEvent.ASK_CLARIFICATION:
         _advance(world, request_id, RequestEvent.START)
-    asked = _advance(world, request_id, event, **kw)
+    asked = _advance(world, request_id, ask.event, **ask.kw)
     assert (asked.due, asked.request.fixed_due) == (DUE, DUE)
-    letter = _letter(world, port, inbox, subject)
+    letter = _letter(world, port, inbox, ask.subject)
     assert (
-        f"The date we must answer by stays 2 November 2026, which has passed: receiving {what} "
-        "does not give us more time."
+        "The date we must answer by stays 2 November 2026, which has passed: receiving "
+        f"{ask.says} does not give us more time."
     ) in letter
     for promise in ("runs from when we receive it", "runs from that day", "stops until"):
         assert promise not in letter

@@ -14,6 +14,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound, OutOfRange
 from dataward.domain.requests.workflow import (
     FeeGround,
+    Move,
     RequestEvent,
     RequestRefused,
     RequestState,
@@ -38,9 +39,7 @@ def _receive(world: World, actor: Actor = DCO, **kw: object):  # type: ignore[no
     command = NewRequest(
         **{"type": RequestType.ACCESS, "received": date(2026, 11, 20), "channel": "post", **kw}  # type: ignore[arg-type]
     )
-    return receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, actor, command
-    )
+    return receive_request(world.use_case(actor), command)
 
 
 def _advance(
@@ -101,7 +100,7 @@ def test_a_change_made_meanwhile_wins_and_the_late_one_is_refused(world: World) 
         stale, version, _ = uow.requests.get(request_id)  # type: ignore[misc]
     _advance(world, request_id, RequestEvent.START)
     late, change = transition(
-        stale, RequestEvent.WITHDRAW, at=world.clock.now(), actor="x", holidays=HOLIDAYS
+        stale, Move(RequestEvent.WITHDRAW, at=world.clock.now(), actor="x"), holidays=HOLIDAYS
     )
     with world.uow() as uow:
         assert not uow.requests.save(late, version=version, due=date(2026, 12, 21), change=change)

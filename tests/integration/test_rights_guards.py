@@ -16,7 +16,6 @@ from dataward.adapters.mail.letters import render_letter
 from dataward.adapters.mail.smtp import SmtpMailer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import NotFound, RestrictionRefused
-from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
@@ -87,14 +86,9 @@ def test_another_tenants_request_is_not_found_for_forwarding_or_instructions(
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
                    contact_email=fake.email()),
     )  # fmt: skip
-    gate = Gate(world.register)
     for attempt in (
-        lambda: forward_to_controller(
-            world.uow(), world.vault, world.clock, HOLIDAYS, gate, ADMIN_A, str(theirs)
-        ),
-        lambda: carry_out_instruction(
-            world.uow(), world.vault, world.clock, gate, ADMIN_A, str(theirs), Instruction.ERASE
-        ),
+        lambda: forward_to_controller(world.use_case(ADMIN_A), str(theirs)),
+        lambda: carry_out_instruction(world.use_case(ADMIN_A), str(theirs), Instruction.ERASE),
     ):
         with pytest.raises(NotFound):  # the same answer as for a request that does not exist
             attempt()
@@ -170,18 +164,18 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
     from dataward.services.rights.intake import receive_request
 
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="phone",
-                   tenant_id="tenant-c"),
-    )  # fmt: skip
-    forward_to_controller(
-        world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO,
-        str(view.request.id),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="phone",
+            tenant_id="tenant-c",
+        ),
+    )
+    forward_to_controller(world.use_case(DCO), str(view.request.id))
     sent = deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+        world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter
+    )
     assert sent.sent == 1
     assert [m["To"] for m in inbox.messages] == [controller]
 

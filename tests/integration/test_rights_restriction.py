@@ -53,10 +53,15 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
         NewSubject(kind="customer_contact", identifiers=[("email", email)]),
     )  # fmt: skip
     view = receive_request(
-        world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
-        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
-                   contact_email=email, scope="accuracy_contested"),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.RESTRICTION,
+            received=date(2026, 11, 25),
+            channel="email",
+            contact_email=email,
+            scope="accuracy_contested",
+        ),
+    )
     request_id = view.request.id
     gate = Gate(world.register)
 
@@ -90,10 +95,7 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     with pytest.raises(RestrictionRefused, match="tell them first"):  # queued is not told
         lift_after_telling(world.use_case(DCO), rid)
     world.clock.advance(timedelta(hours=1))
-    deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
     lifting = [m for m in inbox.messages if "will be lifted" in str(m["Subject"])]
     assert [m["To"] for m in lifting] == [email]
     world.clock.advance(timedelta(days=7))

@@ -66,9 +66,10 @@ REMEDIES = (
 
 def _send(world: World, port: int, register: Register | None = None) -> None:
     deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, register or world.register,
-    )  # fmt: skip
+        world.use_case(DCO, register or world.register),
+        SmtpMailer("127.0.0.1", port, "dco@example.org"),
+        render_letter,
+    )
 
 
 def _customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict[str, str]]:

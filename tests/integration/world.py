@@ -59,10 +59,7 @@ class World:
     def working_request(self, actor: Actor, command: NewRequest) -> UUID:
         """A request received, its requester's identity asked for and verified (with the
         evidence staff record), and started: ready to be carried out."""
-        holidays = bank_holidays()
-        view = receive_request(
-            self.uow(), self.vault, self.clock, holidays, self.register, actor, command
-        )
+        view = receive_request(self.use_case(actor), command)
         for event in (
             RequestEvent.ASK_IDENTITY,
             RequestEvent.IDENTITY_VERIFIED,

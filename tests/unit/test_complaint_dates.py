@@ -14,6 +14,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.flags import late_acknowledgement, transition_flags
 from dataward.domain.requests.workflow import (
     DueFor,
+    Move,
     RequestEvent,
     RequestState,
     RequestType,
@@ -41,9 +42,10 @@ def a_complaint(**kw: object) -> RightsRequest:
 
 def start(complaint: RightsRequest, day: date) -> RightsRequest:
     started, _ = transition(
-        complaint, RequestEvent.START, at=datetime.combine(day, time(10), UTC), actor="dco",
+        complaint,
+        Move(RequestEvent.START, at=datetime.combine(day, time(10), UTC), actor="dco"),
         holidays=HOLIDAYS,
-    )  # fmt: skip
+    )
     return started
 
 
@@ -114,9 +116,10 @@ def test_a_complaint_acknowledged_after_its_30_days_is_flagged() -> None:
     )
     before = a_complaint()
     after, change = transition(
-        before, RequestEvent.START, at=datetime(2026, 8, 6, 10, tzinfo=UTC), actor="dco",
+        before,
+        Move(RequestEvent.START, at=datetime(2026, 8, 6, 10, tzinfo=UTC), actor="dco"),
         holidays=HOLIDAYS,
-    )  # fmt: skip
+    )
     assert transition_flags(before, after, change, HOLIDAYS) == [
         "complaint acknowledged 1 day after its 30 days"
     ]
@@ -125,9 +128,10 @@ def test_a_complaint_acknowledged_after_its_30_days_is_flagged() -> None:
 def test_an_outcome_after_its_target_is_recorded_late() -> None:
     started = start(a_complaint(), date(2026, 7, 9))
     done, change = transition(
-        started, RequestEvent.COMPLETE, at=datetime(2026, 9, 3, 10, tzinfo=UTC), actor="dco",
+        started,
+        Move(RequestEvent.COMPLETE, at=datetime(2026, 9, 3, 10, tzinfo=UTC), actor="dco"),
         holidays=HOLIDAYS,
-    )  # fmt: skip
+    )
     assert (done.state, done.days_late, change.days_late) == (RequestState.COMPLETED, 2, 2)
 
 

@@ -4,6 +4,7 @@ financial years) or, where the person's date is unknown, the event still missing
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -15,6 +16,8 @@ from dataward.domain.register.model import Register
 from dataward.domain.register.wording import EVENT_WORDS
 from dataward.domain.requests.not_done import (
     ART_20,
+    KeptByLaw,
+    LeftOut,
     kept_by_hold,
     kept_by_law,
     kept_until,
@@ -91,10 +94,8 @@ def test_what_the_tax_rule_keeps_is_listed_per_category_with_the_registers_groun
     held = tax_held_categories(register, "end_user")
     assert held.rule is not None
     outcome = RetentionOutcome(date(2033, 3, 31))
-    items = kept_by_law(
-        register, {"identity": ["first_name", "last_name"], "contact": ["billing_address"]},
-        held.purposes, held.rule, outcome,
-    )  # fmt: skip
+    kept = {"identity": ["first_name", "last_name"], "contact": ["billing_address"]}
+    items = kept_by_law(register, KeptByLaw(kept, held.purposes, held.rule, outcome))
     assert [i.what for i in items] == [
         "We have not erased your Contact Data: Billing address.",
         "We have not erased your Identity Data: First name and Last name.",
@@ -110,43 +111,54 @@ def test_what_the_tax_rule_keeps_is_listed_per_category_with_the_registers_groun
             in item.ground
         )
         assert "for 7 years from the end of the relationship; it is kept" in item.ground
-    whole = kept_by_law(register, {"identity": []}, held.purposes, held.rule, outcome)
+    whole = kept_by_law(register, KeptByLaw({"identity": []}, held.purposes, held.rule, outcome))
     assert [i.what for i in whole] == ["We have not erased your Identity Data."]
 
 
+@dataclass(frozen=True)
+class Terms:
+    """A financial year's end, the person's dates, and the day each term ends on."""
+
+    year_end: str
+    relationship_end: date
+    last_transaction: date
+    law: str
+    policy: str
+
+
 @pytest.mark.parametrize(
-    ("year_end", "relationship_end", "last_transaction", "law", "policy"),
+    "terms",
     [
         # the policy's seven years end later than the law's six: each has its own date
-        ("03-31", date(2026, 3, 31), date(2026, 3, 31), "31 March 2032", "31 March 2033"),
+        Terms("03-31", date(2026, 3, 31), date(2026, 3, 31), "31 March 2032", "31 March 2033"),
         # a last transaction on a leap day, in a year ending 28 February: six years from
         # 28 February 2025; a relationship ended on the leap day, seven years on 28 February
-        ("02-28", date(2024, 2, 29), date(2024, 2, 29), "28 February 2031", "28 February 2031"),
+        Terms(
+            "02-28", date(2024, 2, 29), date(2024, 2, 29), "28 February 2031", "28 February 2031"
+        ),
     ],
 )
 def test_an_erasure_says_which_term_is_law_and_which_is_policy_each_with_its_date(
-    register: Register,
-    year_end: str,
-    relationship_end: date,
-    last_transaction: date,
-    law: str,
-    policy: str,
+    register: Register, terms: Terms
 ) -> None:
     """Only the HMRC floor (6 years from the end of the financial year of the last
     transaction) is a legal obligation; 7 years after the relationship is company policy."""
-    register = register_with_tax_scope(_with_year_end(register, year_end))
+    register = register_with_tax_scope(_with_year_end(register, terms.year_end))
     held = tax_held_categories(register, "end_user")
     assert held.rule is not None
     outcome = held_until(
-        register, held.rule, relationship_end=relationship_end, last_transaction=last_transaction
+        register,
+        held.rule,
+        relationship_end=terms.relationship_end,
+        last_transaction=terms.last_transaction,
     )
-    (item,) = kept_by_law(register, {"identity": []}, held.purposes, held.rule, outcome)
+    (item,) = kept_by_law(register, KeptByLaw({"identity": []}, held.purposes, held.rule, outcome))
     assert item.ground.startswith(
         "The law requires us to keep it, as company and tax records, for 6 years from the end "
-        f"of the financial year of the last transaction, until {law}; the right to erasure "
-        "does not reach what a legal obligation keeps (UK GDPR Art. 17(3)(b)). Our company "
-        "policy, not the law, keeps it for 7 years from the end of the relationship, until "
-        f"{policy}; it is kept until the later of these dates."
+        f"of the financial year of the last transaction, until {terms.law}; the right to "
+        "erasure does not reach what a legal obligation keeps (UK GDPR Art. 17(3)(b)). Our "
+        "company policy, not the law, keeps it for 7 years from the end of the relationship, "
+        f"until {terms.policy}; it is kept until the later of these dates."
     )
     assert "The law that requires it" not in item.ground
 
@@ -211,10 +223,11 @@ def test_data_left_out_of_a_portable_copy_says_why_in_the_registers_words(
 ) -> None:
     purposes = purposes_for_kind(register, "website_visitor")
     rule = register.retention_rule("technical_logs")
-    item = not_portable(
-        register, "your ip address", "technical", "legitimate interests: Art. 20 does not apply",
-        purposes, held_until(register, rule, relationship_end=None, last_transaction=None),
-    )  # fmt: skip
+    left_out = LeftOut(
+        "your ip address", "technical", "legitimate interests: Art. 20 does not apply"
+    )
+    outcome = held_until(register, rule, relationship_end=None, last_transaction=None)
+    item = not_portable(register, left_out, purposes, outcome)
     assert item.what == "Not in the copy we sent you: your ip address (Technical Data)."
     assert item.ground.startswith(ART_20)
     assert "legitimate interests: Art. 20 does not apply" in item.ground

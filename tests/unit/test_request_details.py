@@ -13,6 +13,7 @@ from dataward.domain.requests.scope import check_scope, objection_purpose
 from dataward.domain.requests.workflow import (
     AuthorityProof,
     FeeGround,
+    Move,
     RefusalGround,
     RequestEvent,
     RequestRefused,
@@ -77,28 +78,44 @@ def test_an_objections_purpose() -> None:
 def test_a_representatives_proof_restarts_the_clock_and_unblocks_the_start() -> None:
     request = _request(representative=True)
     with pytest.raises(RequestRefused, match="authority"):
-        transition(request, RequestEvent.START, at=AT, actor="dco", holidays=HOLIDAYS)
+        transition(request, Move(RequestEvent.START, at=AT, actor="dco"), holidays=HOLIDAYS)
     with pytest.raises(RequestRefused, match="needs its proof"):
-        transition(request, RequestEvent.AUTHORITY_RECEIVED, at=AT, actor="dco", holidays=HOLIDAYS)
+        transition(
+            request, Move(RequestEvent.AUTHORITY_RECEIVED, at=AT, actor="dco"), holidays=HOLIDAYS
+        )
     proved, change = transition(
-        request, RequestEvent.AUTHORITY_RECEIVED, at=AT, actor="dco", holidays=HOLIDAYS,
-        ground=AuthorityProof.WRITTEN_AUTHORITY, reason="signed form", on=date(2026, 11, 23),
-    )  # fmt: skip
+        request,
+        Move(
+            RequestEvent.AUTHORITY_RECEIVED,
+            at=AT,
+            actor="dco",
+            ground=AuthorityProof.WRITTEN_AUTHORITY,
+            reason="signed form",
+            on=date(2026, 11, 23),
+        ),
+        holidays=HOLIDAYS,
+    )
     assert proved.authority_received == date(2026, 11, 23)
     assert proved.state is RequestState.RECEIVED
     assert change.reason == "written_authority: signed form"
     assert deadline(proved, HOLIDAYS) == date(2026, 12, 23)  # a month from the proof
     assert deadline(request, HOLIDAYS) == date(2026, 12, 21)  # 20 Dec is a Sunday
-    started, _ = transition(proved, RequestEvent.START, at=AT, actor="dco", holidays=HOLIDAYS)
+    started, _ = transition(proved, Move(RequestEvent.START, at=AT, actor="dco"), holidays=HOLIDAYS)
     assert started.state is RequestState.IN_PROGRESS
 
 
 def test_a_person_acting_for_themselves_has_no_authority_to_prove() -> None:
     with pytest.raises(RequestRefused, match="acts for themselves"):
         transition(
-            _request(), RequestEvent.AUTHORITY_RECEIVED, at=AT, actor="dco", holidays=HOLIDAYS,
-            ground=AuthorityProof.POWER_OF_ATTORNEY,
-        )  # fmt: skip
+            _request(),
+            Move(
+                RequestEvent.AUTHORITY_RECEIVED,
+                at=AT,
+                actor="dco",
+                ground=AuthorityProof.POWER_OF_ATTORNEY,
+            ),
+            holidays=HOLIDAYS,
+        )
 
 
 def test_forwarding_is_due_within_the_tenants_agreed_working_days() -> None:

@@ -24,6 +24,7 @@ from dataward.domain.requests.fees import (
 )
 from dataward.domain.requests.workflow import (
     FeeGround,
+    Move,
     RequestEvent,
     RequestRefused,
     RequestState,
@@ -48,10 +49,17 @@ def _request(kind: RequestType) -> RightsRequest:
 
 def _ask_fee(request: RightsRequest, ground: FeeGround, amount: int | None = 1000) -> RightsRequest:
     changed, _ = transition(
-        request, RequestEvent.ASK_FEE, at=datetime.combine(date(2026, 3, 3), time(10), UTC),
-        actor="dco", holidays=HOLIDAYS, ground=ground, reason="the fifth copy asked this month",
-        amount=amount,
-    )  # fmt: skip
+        request,
+        Move(
+            RequestEvent.ASK_FEE,
+            at=datetime.combine(date(2026, 3, 3), time(10), UTC),
+            actor="dco",
+            ground=ground,
+            reason="the fifth copy asked this month",
+            amount=amount,
+        ),
+        holidays=HOLIDAYS,
+    )
     return changed
 
 
@@ -96,10 +104,15 @@ def test_a_fee_is_asked_with_an_amount_of_at_least_a_penny(amount: int | None) -
 def test_only_a_fee_request_carries_an_amount() -> None:
     with pytest.raises(RequestRefused, match="amount"):
         transition(
-            _request(RequestType.ACCESS), RequestEvent.START,
-            at=datetime.combine(date(2026, 3, 3), time(10), UTC), actor="dco",
-            holidays=HOLIDAYS, amount=500,
-        )  # fmt: skip
+            _request(RequestType.ACCESS),
+            Move(
+                RequestEvent.START,
+                at=datetime.combine(date(2026, 3, 3), time(10), UTC),
+                actor="dco",
+                amount=500,
+            ),
+            holidays=HOLIDAYS,
+        )
 
 
 def test_the_schedule_gives_each_grounds_amount_and_a_given_one_is_bounded() -> None:

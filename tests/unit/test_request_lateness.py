@@ -15,6 +15,7 @@ from dataward.domain.requests.flags import transition_flags
 from dataward.domain.requests.workflow import (
     AuthorityProof,
     FeeGround,
+    Move,
     RefusalGround,
     RequestEvent,
     RequestRefused,
@@ -49,7 +50,8 @@ def move(
 ) -> tuple[RightsRequest, Transition]:
     when = day if isinstance(day, datetime) else at(day)
     kw.setdefault("reason", EVIDENCE.get(event))
-    return transition(request, event, at=when, actor="dco", holidays=HOLIDAYS, **kw)  # type: ignore[arg-type]
+    happened = Move(event, at=when, actor="dco", **kw)  # type: ignore[arg-type]
+    return transition(request, happened, holidays=HOLIDAYS)
 
 
 def step(request: RightsRequest, event: RequestEvent, day: date, **kw: object) -> RightsRequest:
@@ -176,9 +178,10 @@ def test_a_clarification_answered_before_it_was_asked_is_refused_by_name() -> No
     asked = step(started, E.ASK_CLARIFICATION, date(2026, 3, 10))
     with pytest.raises(RequestRefused, match=r"on: no earlier than .* \(2026-03-10\)"):
         transition(
-            asked, E.CLARIFIED, at=at(date(2026, 3, 12)), actor="dco", holidays=HOLIDAYS,
-            on=date(2026, 3, 9),
-        )  # fmt: skip
+            asked,
+            Move(E.CLARIFIED, at=at(date(2026, 3, 12)), actor="dco", on=date(2026, 3, 9)),
+            holidays=HOLIDAYS,
+        )
     assert step(asked, E.CLARIFIED, date(2026, 3, 10)).paused_days == 1
 
 

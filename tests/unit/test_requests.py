@@ -13,6 +13,7 @@ from dataward.domain.requests.workflow import (
     TERMINAL,
     TRANSITIONS,
     FeeGround,
+    Move,
     RefusalGround,
     RequestEvent,
     RequestRefused,
@@ -46,14 +47,8 @@ def on(day: date) -> datetime:
 
 
 def step(request: RightsRequest, event: RequestEvent, day: date, **kw: object) -> RightsRequest:
-    changed, record = transition(
-        request,
-        event,
-        at=on(day),
-        actor="dco",
-        holidays=HOLIDAYS,
-        **kw,  # type: ignore[arg-type]
-    )
+    happened = Move(event, at=on(day), actor="dco", **kw)  # type: ignore[arg-type]
+    changed, record = transition(request, happened, holidays=HOLIDAYS)
     assert (record.from_state, record.to_state, record.event) == (
         request.state,
         changed.state,
@@ -191,14 +186,9 @@ def test_every_state_is_reachable_and_every_open_one_can_be_withdrawn() -> None:
 
 
 def test_a_naive_time_is_refused() -> None:
+    naive = datetime(2026, 3, 2, 10)  # noqa: DTZ001 - the naive time under test
     with pytest.raises(ValueError, match="aware"):
-        transition(
-            a_request(),
-            E.START,
-            at=datetime(2026, 3, 2, 10),  # noqa: DTZ001 - the naive time under test
-            actor="dco",
-            holidays=HOLIDAYS,
-        )
+        transition(a_request(), Move(E.START, at=naive, actor="dco"), holidays=HOLIDAYS)
 
 
 def test_identity_moves_the_clock_only_when_it_was_asked_for_and_only_once() -> None:
@@ -208,23 +198,38 @@ def test_identity_moves_the_clock_only_when_it_was_asked_for_and_only_once() -> 
     asked = step(request, E.ASK_IDENTITY, date(2026, 3, 3))
     # entered on 10 March, the ID having arrived by post on 5 March: the clock runs from the 5th
     verified, _ = transition(
-        asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco", holidays=HOLIDAYS,
-        on=date(2026, 3, 5), reason="driving licence by post",
-    )  # fmt: skip
+        asked,
+        Move(
+            E.IDENTITY_VERIFIED,
+            at=on(date(2026, 3, 10)),
+            actor="dco",
+            on=date(2026, 3, 5),
+            reason="driving licence by post",
+        ),
+        holidays=HOLIDAYS,
+    )
     assert verified.identity_received == date(2026, 3, 5)
     assert deadline(verified, HOLIDAYS) == date(2026, 4, 7)  # 5 April is Easter Sunday
     with pytest.raises(RequestRefused, match="cannot identity_verified"):
         step(verified, E.IDENTITY_VERIFIED, date(2026, 3, 20))
     with pytest.raises(RequestRefused, match="between"):
         transition(
-            asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco",
-            holidays=HOLIDAYS, on=date(2026, 3, 11), reason="driving licence by post",
-        )  # fmt: skip
+            asked,
+            Move(
+                E.IDENTITY_VERIFIED,
+                at=on(date(2026, 3, 10)),
+                actor="dco",
+                on=date(2026, 3, 11),
+                reason="driving licence by post",
+            ),
+            holidays=HOLIDAYS,
+        )
     with pytest.raises(RequestRefused, match="needs its evidence"):
         transition(
-            asked, E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco",
+            asked,
+            Move(E.IDENTITY_VERIFIED, at=on(date(2026, 3, 10)), actor="dco"),
             holidays=HOLIDAYS,
-        )  # fmt: skip
+        )
 
 
 def test_days_are_uk_days_not_utc_days() -> None:
@@ -233,7 +238,7 @@ def test_days_are_uk_days_not_utc_days() -> None:
     request = step(a_request(received=date(2026, 6, 1)), E.START, date(2026, 6, 1))
     late = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
     with pytest.raises(RequestRefused, match="first month"):
-        transition(request, E.EXTEND, at=late, actor="dco", holidays=HOLIDAYS, reason="x")
+        transition(request, Move(E.EXTEND, at=late, actor="dco", reason="x"), holidays=HOLIDAYS)
 
 
 def test_clarification_asked_once_overdue_does_not_pause_the_clock() -> None:

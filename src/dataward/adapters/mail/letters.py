@@ -7,16 +7,15 @@ reasons staff recorded with the event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from dataward.domain.register.model import Register
 from dataward.domain.requests.fees import pounds
-from dataward.domain.requests.workflow import RequestType, RightsRequest
+from dataward.domain.requests.workflow import RequestType
+from dataward.services.rights.request_ports import LetterFacts
 
 SUBJECTS = {
     "acknowledgement": "We have received your request",
@@ -67,22 +66,11 @@ def _environment() -> Environment:
     return environment
 
 
-def render_letter(
-    letter: str,
-    *,
-    request: RightsRequest,
-    due: date,
-    register: Register,
-    name: str,
-    reason: str | None,
-    partial: bool = False,
-    payload: str = "",
-    requester_email: str = "",
-    details: Mapping[str, Any] | None = None,
-    today: date | None = None,
-) -> tuple[str, str]:
-    """(subject line, body) of a letter; the subject names no person. `details` are the facts
-    the outbox gathered for it (`services.rights.outbox.letter_details`)."""
+def render_letter(letter: str, facts: LetterFacts) -> tuple[str, str]:
+    """(subject line, body) of a letter; the subject names no person. `facts.details` are
+    the facts the outbox gathered for it (`services.rights.outbox.letter_details`)."""
+    request, due, register, name = facts.request, facts.due, facts.register, facts.name
+    requester_email = facts.requester_email
     contacts = register.contacts
     ground = request.refusal_ground or request.fee_ground
     context: dict[str, Any] = {
@@ -90,13 +78,13 @@ def render_letter(
         "kind": _KIND_WORDS[request.type],
         "complaint": request.type is RequestType.COMPLAINT,
         "due": due,
-        "today": today or due,  # the UK date it is sent: a due date before it has passed
-        "reason": reason or "",
+        "today": facts.today or due,  # the UK date it is sent: a due date before it has passed
+        "reason": facts.reason or "",
         "ground_words": _GROUND_WORDS.get(ground.value, "") if ground else "",
-        "partial": partial,
-        "payload": payload,
+        "partial": facts.partial,
+        "payload": facts.payload,
         "requester_email": requester_email,
-        "details": dict(details or {}),
+        "details": dict(facts.details or {}),
         "complaints": contacts.complaints,
         "ico": contacts.supervisory_authority,
         "dco": contacts.data_compliance_officer,

@@ -97,21 +97,25 @@ Every other term of such a rule (seven years after the relationship ends) is com
 (docs/legal-rules.md A8)."""
 
 
-def kept_by_law(
-    register: Register,
-    kept: Mapping[str, Sequence[str]],
-    purposes: Sequence[str],
-    rule: RetentionRule,
-    outcome: RetentionOutcome,
-    *,
-    after_holds: bool = False,
-) -> list[NotDone]:
-    """An erasure's items for what a legal obligation keeps: `kept` maps each category kept to
-    the keys of its fields kept (none known: the category as a whole). The ground says which of
-    the rule's terms the law sets and which is our own policy, each with its own date where
-    `outcome` has it (`term_ends`). `after_holds`: what it will still keep once the litigation
-    holds that keep everything now are lifted."""
-    activities = " ".join(register.purpose(key).activity for key in purposes) or rule.name
+@dataclass(frozen=True, slots=True)
+class KeptByLaw:
+    """What a legal obligation keeps of a person: `kept` maps each category kept to the keys
+    of its fields kept (none known: the category as a whole); the purposes that keep it, their
+    retention rule, and when that rule lets it go (`RetentionOutcome`)."""
+
+    kept: Mapping[str, Sequence[str]]
+    purposes: Sequence[str]
+    rule: RetentionRule
+    outcome: RetentionOutcome
+
+
+def kept_by_law(register: Register, law: KeptByLaw, *, after_holds: bool = False) -> list[NotDone]:
+    """An erasure's items for what a legal obligation keeps, a category each. The ground says
+    which of the rule's terms the law sets and which is our own policy, each with its own date
+    where the outcome has it (`term_ends`). `after_holds`: what it will still keep once the
+    litigation holds that keep everything now are lifted."""
+    kept, rule, outcome = law.kept, law.rule, law.outcome
+    activities = " ".join(register.purpose(key).activity for key in law.purposes) or rule.name
     ground = _law_and_policy(rule, outcome) + (
         f" We keep it for this purpose: {activities} Our retention rule, as our privacy notice "
         f"states it: {rule.legal_reference}"
@@ -231,16 +235,22 @@ def objection_overridden(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """An item a portable copy leaves out: what it is, the key of its category, and `why`,
+    the finding (the bases, or why the right does not apply)."""
+
+    item: str
+    category_key: str
+    why: str
+
+
 def not_portable(
-    register: Register,
-    item: str,
-    category_key: str,
-    why: str,
-    purposes: Iterable[Purpose],
-    outcome: RetentionOutcome,
+    register: Register, left_out: LeftOut, purposes: Iterable[Purpose], outcome: RetentionOutcome
 ) -> NotDone:
-    """A portability item left out: `why` is the finding (the bases, or why the right does not
-    apply), `purposes` those that hold the category for the person."""
+    """A portability item left out: `purposes` are those that hold its category for the
+    person, `outcome` when its retention rule lets it go."""
+    item, category_key, why = left_out.item, left_out.category_key, left_out.why
     category = register.category(category_key)
     held = [p for p in purposes if category_key in p.categories]
     bases = sorted({basis_text(p.lawful_basis) for p in held if p.lawful_basis is not None})

@@ -30,7 +30,7 @@ days (30 at most); once acknowledged, its outcome has a target of its own.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Final
@@ -86,6 +86,7 @@ __all__ = [
     "DueFor",
     "FeeGround",
     "Ground",
+    "Move",
     "Pause",
     "RefusalGround",
     "RequestEvent",
@@ -180,25 +181,30 @@ def require_may_move(request: RightsRequest, event: RequestEvent, *, by_tenant: 
         )
 
 
-def transition(
-    request: RightsRequest,
-    event: RequestEvent,
-    *,
-    at: datetime,
-    actor: str,
-    holidays: HolidayCalendar,
-    ground: Ground | None = None,
-    reason: str | None = None,
-    on: date | None = None,
-    amount: int | None = None,
-) -> tuple[RightsRequest, Transition]:
-    """The request after `event` at `at`, and the transition to record; `RequestRefused`
-    (naming the rule) when the event is not allowed now.
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One event as it happens to a request: when, by whom, and what it carries.
 
     `on` is the UK date the identity, fee or answer arrived, for the events that record one
     (default: today); it can be no later than today and no earlier than the request.
     `amount` is the fee an `ask_fee` asks, in whole pence (`domain.requests.fees.fee_amount`).
     """
+
+    event: RequestEvent
+    at: datetime
+    actor: str
+    ground: Ground | None = None
+    reason: str | None = None
+    on: date | None = None
+    amount: int | None = None
+
+
+def transition(
+    request: RightsRequest, move: Move, *, holidays: HolidayCalendar
+) -> tuple[RightsRequest, Transition]:
+    """The request after `move.event` at `move.at`, and the transition to record;
+    `RequestRefused` (naming the rule) when the event is not allowed now."""
+    event, at, ground, reason, on = move.event, move.at, move.ground, move.reason, move.on
     if at.tzinfo is None:
         raise ValueError("transition needs an aware time from the clock")
     target = TRANSITIONS.get((request.state, event))
@@ -225,6 +231,7 @@ def transition(
             raise RequestRefused("on: between the day the request came and today")
         day = on
     changed = _apply(request, event, day, holidays=holidays, ground=ground)
+    amount = move.amount
     if (amount is not None) != (event is E.ASK_FEE) or (amount is not None and amount < 1):
         raise RequestRefused("amount: the fee an ask_fee asks, in whole pence, and only that")
     if event is E.ASK_FEE:
@@ -234,7 +241,8 @@ def transition(
     changed = _held(request, changed, event, day, holidays)
     late = _days_late(request, event, today, holidays)
     changed = replace(changed, state=target, updated_at=at, days_late=late or changed.days_late)
-    return changed, Transition(request.id, event, request.state, target, at, actor, reason, late)
+    change = Transition(request.id, event, request.state, target, at, move.actor, reason, late)
+    return changed, change
 
 
 def _held(

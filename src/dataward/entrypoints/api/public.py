@@ -26,8 +26,8 @@ from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights.intake import NewRequest
-from dataward.services.rights.public_form import receive_public_request
-from dataward.services.rights.verification import check_code
+from dataward.services.rights.public_form import PUBLIC, receive_public_request
+from dataward.services.rights.verification import REQUESTER, check_code
 
 router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
 
@@ -145,11 +145,7 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
         return _render(register, error="Choose what you would like us to do.", status=422)
     try:
         view = receive_public_request(
-            container.uow(),
-            container.vault(),
-            container.clock,
-            container.holidays(),
-            register,
+            container.use_case(PUBLIC, register),
             NewRequest(
                 type=kind,
                 received=uk_date(container.clock.now()),
@@ -208,12 +204,5 @@ class CodeOut(BaseModel):
     summary="The requester enters the one-time code sent to them",
 )
 def verify(request_id: UUID, body: CodeIn, container: ContainerDep) -> CodeOut:
-    verified = check_code(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        container.holidays(),
-        request_id,
-        body.code,
-    )
+    verified = check_code(container.use_case(REQUESTER), request_id, body.code)
     return CodeOut(verified=verified)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.restrictions import ObjectionOutcome
 from dataward.domain.requests.workflow import UK
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, UseCaseDep
+from dataward.entrypoints.api.deps import ContainerDep, UseCaseDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.requests import RequestOut
 from dataward.entrypoints.api.routing import TokenFirstRoute
@@ -106,17 +106,8 @@ class InstructionOut(BaseModel):
     "/api/v1/requests/{request_id}/instructions",
     summary="The tenant's instruction on a request forwarded to it, carried out",
 )
-def instruct(
-    request_id: UUID,
-    body: InstructionIn,
-    container: ContainerDep,
-    gate: GateDep,
-    actor: ActorDep,
-) -> InstructionOut:
-    done = carry_out_instruction(
-        container.uow(), container.vault(), container.clock, gate, actor, request_id,
-        body.kind, subject_id=body.subject_id,
-    )  # fmt: skip
+def instruct(request_id: UUID, body: InstructionIn, ctx: UseCaseDep) -> InstructionOut:
+    done = carry_out_instruction(ctx, request_id, body.kind, subject_id=body.subject_id)
     return InstructionOut(
         request_id=done.request_id,
         kind=done.kind,

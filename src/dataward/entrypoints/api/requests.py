@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from dataward.domain.clock import Clock
 from dataward.domain.requests.fees import CEILING_PENCE
 from dataward.domain.requests.workflow import (
     UK,
@@ -22,10 +23,9 @@ from dataward.domain.requests.workflow import (
     parse_ground,
     urgency,
 )
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, GateDep, RegisterDep
+from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep, UseCaseDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
-from dataward.services.context import UseCase
 from dataward.services.rights import intake
 from dataward.services.rights import requests as service
 from dataward.services.rights.complaints import (
@@ -203,16 +203,9 @@ class TimelineOut(BaseModel):
 
 
 @router.post("", status_code=201, summary="Record a rights request or a complaint")
-def create(
-    body: RequestIn, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> RequestOut:
+def create(body: RequestIn, container: ContainerDep, ctx: UseCaseDep) -> RequestOut:
     view = intake.receive_request(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        container.holidays(),
-        register,
-        actor,
+        ctx,
         intake.NewRequest(
             type=body.type,
             received=body.received,
@@ -227,11 +220,11 @@ def create(
         repeat_window_days=container.settings.repeat_window_days,
         forward_within=container.settings.forward_working_days,
     )
-    return RequestOut.of(view, _today(container))
+    return RequestOut.of(view, _today(ctx.clock))
 
 
-def _today(container: ContainerDep) -> date:
-    return container.clock.now().astimezone(UK).date()
+def _today(clock: Clock) -> date:
+    return clock.now().astimezone(UK).date()
 
 
 @router.get("", summary="The queue: open requests, the soonest due first")
@@ -247,25 +240,21 @@ def queue(
     views = service.request_queue(
         container.uow(read_only=True), register, actor, include_closed=include_closed
     )
-    today = _today(container)
+    today = _today(container.clock)
     shown = [RequestOut.of(v, today) for v in views]
     return [out for out in shown if due is None or out.urgency is due]
 
 
 @router.get("/{request_id}", summary="A request and its timeline")
-def show(
-    request_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> TimelineOut:
+def show(request_id: UUID, container: ContainerDep, ctx: UseCaseDep) -> TimelineOut:
     view, events, letters = service.request_timeline(
-        container.uow(read_only=True), register, actor, request_id
+        container.uow(read_only=True), ctx.register, ctx.actor, request_id
     )
     answered = None
     if view.request.type is RequestType.COMPLAINT:
-        answered = complaint_outcome(
-            container.uow(), container.vault(), container.clock, register, actor, request_id
-        )
+        answered = complaint_outcome(ctx, request_id)
     return TimelineOut(
-        request=RequestOut.of(view, _today(container)),
+        request=RequestOut.of(view, _today(ctx.clock)),
         timeline=[TransitionOut.of(e) for e in events],
         letters=[
             LetterOut(letter=x.letter, queued_at=x.queued_at, sent_at=x.sent_at) for x in letters
@@ -278,38 +267,18 @@ def show(
 
 @router.post("/{request_id}/events", summary="Move a request on by one event")
 def post_event(
-    request_id: UUID,
-    body: EventIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    gate: GateDep,
-    actor: ActorDep,
+    request_id: UUID, body: EventIn, container: ContainerDep, ctx: UseCaseDep
 ) -> RequestOut:
     ground = parse_ground(body.event, body.ground)
     if body.found is not None or body.done is not None:
         if body.event is not RequestEvent.COMPLETE:
             raise RequestRefused("found and done: only to complete a complaint")
-        view = complete_complaint(
-            container.uow(), container.vault(), container.clock, container.holidays(),
-            register, actor, request_id,
-            ComplaintOutcome(found=body.found or "", done=body.done or ""),
-        )  # fmt: skip
-        return RequestOut.of(view, _today(container))
+        outcome = ComplaintOutcome(found=body.found or "", done=body.done or "")
+        return RequestOut.of(complete_complaint(ctx, request_id, outcome), _today(ctx.clock))
     if body.event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
-        view = forward_to_controller(
-            container.uow(), container.vault(), container.clock, container.holidays(), gate,
-            actor, request_id,
-        )  # fmt: skip
-        return RequestOut.of(view, _today(container))
+        return RequestOut.of(forward_to_controller(ctx, request_id), _today(ctx.clock))
     view = service.advance(
-        UseCase(
-            container.uow(),
-            container.vault(),
-            container.clock,
-            container.holidays(),
-            register,
-            actor,
-        ),
+        ctx,
         request_id,
         service.Step(
             body.event,
@@ -320,7 +289,7 @@ def post_event(
             identity_within=container.settings.identity_within_working_days,
         ),
     )
-    return RequestOut.of(view, _today(container))
+    return RequestOut.of(view, _today(ctx.clock))
 
 
 @router.post(
@@ -329,10 +298,10 @@ def post_event(
     summary="Send the requester a one-time code to confirm who they are",
 )
 def send_verification_code(
-    request_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
+    request_id: UUID, container: ContainerDep, ctx: UseCaseDep
 ) -> dict[str, str]:
     from dataward.services.rights.verification import send_code
 
-    service.request_timeline(container.uow(read_only=True), register, actor, request_id)
-    send_code(container.uow(), container.vault(), container.clock, request_id)
+    service.request_timeline(container.uow(read_only=True), ctx.register, ctx.actor, request_id)
+    send_code(ctx, request_id)
     return {"status": "queued"}

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dataward.entrypoints.cli.common import active_register, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import container, fail_on_dataward_error, use_case
 
 MAX_LETTERS = 100_000
 """More than any run needs; keeps the number one a query can take."""
@@ -25,15 +25,7 @@ def send(
     from dataward.services.rights.outbox import deliver
 
     with fail_on_dataward_error(), container() as wired:
-        result = deliver(
-            wired.uow(),
-            wired.vault(),
-            wired.mailer(),
-            render_letter,
-            wired.clock,
-            active_register(wired),
-            limit=limit,
-        )
+        result = deliver(use_case(wired), wired.mailer(), render_letter, limit=limit)
     typer.echo(
         f"sent {result.sent}, failed {result.failed} (to retry), given up {result.abandoned}"
     )

@@ -17,8 +17,6 @@ import typer
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.restrictions import ObjectionOutcome
 from dataward.entrypoints.cli.common import (
-    active_gate,
-    cli_actor,
     container,
     fail_on_dataward_error,
     use_case,
@@ -121,10 +119,7 @@ def instruct(
     from dataward.services.rights.processor import carry_out_instruction
 
     with fail_on_dataward_error(), container() as wired:
-        done = carry_out_instruction(
-            wired.uow(), wired.vault(), wired.clock, active_gate(wired), cli_actor(wired),
-            request_id, kind, subject_id=subject,
-        )  # fmt: skip
+        done = carry_out_instruction(use_case(wired), request_id, kind, subject_id=subject)
     if kind is Instruction.EXPORT:
         from dataward.entrypoints.views.calls import CallOut
 

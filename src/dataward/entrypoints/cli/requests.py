@@ -20,7 +20,6 @@ from dataward.domain.requests.workflow import (
     Urgency,
 )
 from dataward.entrypoints.cli.common import (
-    active_gate,
     active_register,
     cli_actor,
     container,
@@ -89,12 +88,7 @@ def create(
     )
     with fail_on_dataward_error(), container() as wired:
         view = receive_request(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            wired.holidays(),
-            active_register(wired),
-            cli_actor(wired),
+            use_case(wired),
             command,
             repeat_window_days=wired.settings.repeat_window_days,
             forward_within=wired.settings.forward_working_days,
@@ -173,20 +167,14 @@ def advance(
         if found is not None or done is not None:
             from dataward.services.rights.complaints import ComplaintOutcome, complete_complaint
 
-            view = complete_complaint(
-                wired.uow(), wired.vault(), wired.clock, wired.holidays(),
-                active_register(wired), cli_actor(wired), request_id,
-                ComplaintOutcome(found=found or "", done=done or ""),
-            )  # fmt: skip
+            outcome = ComplaintOutcome(found=found or "", done=done or "")
+            view = complete_complaint(use_case(wired), request_id, outcome)
             _moved(view)
             return
         if event is RequestEvent.FORWARD:  # with its letter to the tenant's controller
             from dataward.services.rights.processor import forward_to_controller
 
-            view = forward_to_controller(
-                wired.uow(), wired.vault(), wired.clock, wired.holidays(), active_gate(wired),
-                cli_actor(wired), request_id,
-            )  # fmt: skip
+            view = forward_to_controller(use_case(wired), request_id)
             typer.echo(f"{view.request.state.value}\tdue {view.due.isoformat()}")
             return
         step = Step(
@@ -269,10 +257,7 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
         )
         answered = None
         if view.request.type is RequestType.COMPLAINT:
-            answered = complaint_outcome(
-                wired.uow(), wired.vault(), wired.clock, active_register(wired),
-                cli_actor(wired), request_id,
-            )  # fmt: skip
+            answered = complaint_outcome(use_case(wired), request_id)
     r = view.request
     typer.echo(
         f"{r.id}  {r.type.value}  {r.state.value}  received {r.received}  due {view.due}"

@@ -38,7 +38,12 @@ from dataward.services.context import UseCase
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access_info import supplementary_information
-from dataward.services.rights.delivery import Delivery, deliver_package, require_delivery_address
+from dataward.services.rights.delivery import (
+    Delivery,
+    HandOver,
+    deliver_package,
+    require_delivery_address,
+)
 from dataward.services.rights.downloads import IssuedLink
 from dataward.services.rights.fulfilment import working_request
 
@@ -347,20 +352,9 @@ def fulfil_access(ctx: UseCase, request_id: UUID | str, delivery: Delivery) -> A
         request, subject_id = working_request(ctx, request_id, RequestType.ACCESS)
         require_delivery_address(ctx.uow, request.id)
     package = collect_access_package(ctx, request, subject_id)
-    link = deliver_package(
-        ctx.uow,
-        ctx.vault,
-        ctx.clock,
-        ctx.holidays,
-        ctx.register,
-        ctx.actor,
-        request,
-        package,
-        delivery=delivery,
-        event=RequestEvent.COMPLETE,
-        reason=f"access: copy of {_summary(package)}",
-        outcome=_outcome(package),
-    )
+    why = f"access: copy of {_summary(package)}"
+    handover = HandOver(request, package, delivery, RequestEvent.COMPLETE, why, _outcome(package))
+    link = deliver_package(ctx, handover)
     return AccessDelivered(request.id, link, package)
 
 

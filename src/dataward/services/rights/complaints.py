@@ -15,14 +15,10 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import check_printable
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
-from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestType
-from dataward.domain.subjects import Actor
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.keys.batches import REQUEST, enrolling
-from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.requests import (
     RequestView,
     Step,
@@ -55,20 +51,14 @@ class ComplaintOutcome:
 
 
 def complete_complaint(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-    outcome: ComplaintOutcome,
+    ctx: UseCase, request_id: UUID | str, outcome: ComplaintOutcome
 ) -> RequestView:
     """Complete an investigated complaint, record its outcome sealed, and queue the letter
-    that tells the complainant (with the right to complain to the ICO)."""
+    that tells the complainant (with the right to complain to the ICO), in one transaction."""
+    uow, vault, complete = ctx.uow, ctx.vault, RequestEvent.COMPLETE
     outcome = outcome.checked()
     with enrolling(vault, REQUEST) as keys, uow:
-        request, version = workable_request(uow, register, actor, request_id, RequestEvent.COMPLETE)
+        request, version = workable_request(uow, ctx.register, ctx.actor, request_id, complete)
         if request.type is not RequestType.COMPLAINT:
             raise RequestRefused("only a complaint is completed with an outcome")
         key = str(request.id)
@@ -84,24 +74,18 @@ def complete_complaint(
             letter=LETTER,
             letter_payload=vault.seal(key, letter_text(outcome)) if has_contact else None,
         )
-        view = apply_step(uow, clock.now(), holidays, register, actor, (request, version), step)
+        view = apply_step(ctx, (request, version), step)
         uow.requests.set_complaint_outcome(key, sealed)
         keys.commit(uow)
     return view
 
 
-def complaint_outcome(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    request_id: UUID | str,
-) -> ComplaintOutcome | None:
+def complaint_outcome(ctx: UseCase, request_id: UUID | str) -> ComplaintOutcome | None:
     """A completed complaint's outcome, opened, for those who may work the request; each
     opening is audited (who, when, which request), never what it says."""
+    uow, clock, actor = ctx.uow, ctx.clock, ctx.actor
     with uow:
-        request, _, _ = visible_request(uow, register, actor, request_id)
+        request, _, _ = visible_request(uow, ctx.register, actor, request_id)
         sealed = uow.requests.complaint_outcome(request.id)
         if sealed is None:
             return None
@@ -116,7 +100,7 @@ def complaint_outcome(
             ),
         )
         uow.commit()
-    document = json.loads(vault.open(str(request.id), sealed))
+    document = json.loads(ctx.vault.open(str(request.id), sealed))
     return ComplaintOutcome(found=document["found"], done=document["done"])
 
 

@@ -9,15 +9,11 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
-from dataward.domain.register.model import Register
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import UK, RequestEvent, RequestRefused, RightsRequest
-from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
-from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink, add_link
+from dataward.services.ports import UnitOfWork
+from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink, NewLink, add_link
 from dataward.services.rights.requests import Step, advance
 
 
@@ -42,40 +38,48 @@ def require_delivery_address(uow: UnitOfWork, request_id: UUID) -> None:
         )
 
 
-def deliver_package(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    request: RightsRequest,
-    package: SubjectPackage,
-    *,
-    delivery: Delivery,
-    event: RequestEvent,
-    reason: str,
-    outcome: Mapping[str, Any] | None = None,
-) -> IssuedLink:
-    """Store the rendered package behind a new link, then move the request on by `event`
-    with the link in its completion letter (and `outcome` recorded). If the request cannot
-    be moved on, the link is withdrawn and the error raised."""
-    content = delivery.render(package)
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """A package to hand over, how it reaches its person, and how its request moves on with
+    it: by `event`, for `reason`, with `outcome` recorded as what carrying it out did."""
+
+    request: RightsRequest
+    package: SubjectPackage = field(repr=False)
+    delivery: Delivery
+    event: RequestEvent
+    reason: str
+    outcome: Mapping[str, Any] | None = None
+
+
+def deliver_package(ctx: UseCase, handover: HandOver) -> IssuedLink:
+    """Store the rendered package behind a new link, then move the request on by its event
+    with the link in its completion letter (and its outcome recorded). If the request cannot
+    be moved on, the link is withdrawn and the error raised: the link and the audit entry of
+    its issue are committed first, and a failed move withdraws the link in a transaction of
+    its own, the audit log keeping its issue."""
+    uow, request, package, delivery = ctx.uow, handover.request, handover.package, handover.delivery
+    new = NewLink(
+        request_id=request.id,
+        subject_id=package.subject_id,
+        kind=package.kind,
+        filename=f"{package.kind}-{str(request.id)[:8]}.zip",
+        content=delivery.render(package),
+        base_url=delivery.base_url,
+        ttl=delivery.ttl,
+    )
     with uow:
-        link = add_link(
-            uow, vault, clock, actor.id, request_id=request.id, subject_id=package.subject_id,
-            kind=package.kind, filename=f"{package.kind}-{str(request.id)[:8]}.zip",
-            content=content, base_url=delivery.base_url, ttl=delivery.ttl,
-        )  # fmt: skip
+        link = add_link(ctx, new)
         has_contact = uow.requests.contact(request.id) is not None
         uow.commit()
-    payload = vault.seal(str(request.id), letter_text(link)) if has_contact else None
+    payload = ctx.vault.seal(str(request.id), letter_text(link)) if has_contact else None
+    step = Step(
+        handover.event,
+        reason=handover.reason[:500],
+        letter_payload=payload,
+        outcome=handover.outcome,
+    )
     try:
-        advance(
-            UseCase(uow, vault, clock, holidays, register, actor),
-            request.id,
-            Step(event, reason=reason[:500], letter_payload=payload, outcome=outcome),
-        )
+        advance(ctx, request.id, step)
     except BaseException:
         with uow:
             uow.downloads.discard(link.download_id)

@@ -4,6 +4,7 @@ apart from `services.ports` by concept; `UnitOfWork.downloads` is one of these."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -27,22 +28,26 @@ class StoredDownloadLike(Protocol):
     def has_package(self) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class NewDownload:
+    """A link to store: the keyed hash of its token (never the token), the request and subject
+    it is of, and the package sealed under the subject's key."""
+
+    download_id: str
+    request_id: str
+    subject_id: str
+    kind: str
+    token_hash: bytes = field(repr=False)
+    filename: str
+    created_at: datetime
+    expires_at: datetime
+    package: bytes = field(repr=False)
+
+
 class DownloadRepository(Protocol):
     """Single-use download links of access and portability packages (keyed token hashes)."""
 
-    def add(
-        self,
-        *,
-        download_id: str,
-        request_id: str,
-        subject_id: str,
-        kind: str,
-        token_hash: bytes,
-        filename: str,
-        created_at: datetime,
-        expires_at: datetime,
-        package: bytes,
-    ) -> None: ...
+    def add(self, download: NewDownload) -> None: ...
 
     def by_hash(self, token_hash: bytes) -> StoredDownloadLike | None: ...
 

@@ -27,7 +27,9 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, KeyUnavailable
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.rights.download_ports import NewDownload
 
 DEFAULT_TTL = timedelta(days=7)
 DOWNLOAD_PATH = "/api/v1/public/downloads/"
@@ -107,42 +109,53 @@ def link_url(base_url: str, token: str) -> str:
     return base_url.rstrip("/") + DOWNLOAD_PATH + token
 
 
-def add_link(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    actor: str,
-    *,
-    request_id: UUID | str,
-    subject_id: UUID | str,
-    kind: str,
-    filename: str,
-    content: bytes,
-    base_url: str,
-    ttl: timedelta = DEFAULT_TTL,
-) -> IssuedLink:
-    """Store `content` sealed under the subject's key behind a new link, inside the caller's
-    unit of work (the caller commits), and audit the issue."""
-    if ttl <= timedelta(0):
+@dataclass(frozen=True, slots=True)
+class NewLink:
+    """A package to put behind a new link: whose it is, of which request, what it is called,
+    its content, where the link points and how long it works."""
+
+    request_id: UUID | str
+    subject_id: UUID | str
+    kind: str
+    filename: str
+    content: bytes = field(repr=False)
+    base_url: str
+    ttl: timedelta = DEFAULT_TTL
+
+
+def add_link(ctx: UseCase, link: NewLink) -> IssuedLink:
+    """Store the link's content sealed under the subject's key behind a new link, inside the
+    caller's unit of work (`ctx.uow`, the caller commits), and audit the issue by `ctx.actor`."""
+    uow, vault, clock = ctx.uow, ctx.vault, ctx.clock
+    if link.ttl <= timedelta(0):
         raise ValueError("a download link needs a positive lifetime")
     now = clock.now()
-    subject = str(subject_id)
+    request_id, kind, subject = link.request_id, link.kind, str(link.subject_id)
     if not vault.has_key(subject):
         vault.create_keys([subject])
     token = new_token(vault)
     digest = token_hash(vault, token)
     assert digest is not None  # noqa: S101 - a token just made always verifies
     download_id = str(uuid.uuid4())
-    expires_at = now + ttl
+    expires_at = now + link.ttl
+    package = vault.seal(subject, base64.b64encode(link.content).decode("ascii"))
     uow.downloads.add(
-        download_id=download_id, request_id=str(request_id), subject_id=subject, kind=kind,
-        token_hash=digest, filename=filename, created_at=now, expires_at=expires_at,
-        package=vault.seal(subject, base64.b64encode(content).decode("ascii")),
-    )  # fmt: skip
+        NewDownload(
+            download_id=download_id,
+            request_id=str(request_id),
+            subject_id=subject,
+            kind=kind,
+            token_hash=digest,
+            filename=link.filename,
+            created_at=now,
+            expires_at=expires_at,
+            package=package,
+        )
+    )
     record(
         uow,
         clock,
-        actor,
+        ctx.actor,
         Audited(
             AuditAction.DOWNLOAD_ISSUED,
             subject_ref=subject,
@@ -154,7 +167,7 @@ def add_link(
             },
         ),
     )
-    return IssuedLink(download_id, expires_at, link_url(base_url, token), token)
+    return IssuedLink(download_id, expires_at, link_url(link.base_url, token), token)
 
 
 def redeem_download(uow: UnitOfWork, vault: Vault, clock: Clock, token: str) -> Download:

@@ -31,7 +31,6 @@ from datetime import date
 from uuid import UUID
 
 from dataward.domain.permissions import require
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import (
     tax_held_categories,
 )
@@ -126,9 +125,12 @@ def fulfil_erasure(
         ends = dated_hold(register, held.rule.key, subject, last_transaction)
         partly = ends > uk_date(now)  # a hold already over keeps nothing: all goes now
     notices = prepare_notices(
-        uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
+        ctx,
+        request.id,
+        subject,
+        recipients,
         NoticeOf(Change.ERASURE, kept=partly),
-    )  # fmt: skip
+    )
     with uow:  # noted first: a retry after the erasure finds what it was doing
         uow.requests.set_outcome(
             request.id,

@@ -12,7 +12,6 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.errors import WriteConflict
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import (
     LITIGATION_GROUND,
     TAX_GROUND,
@@ -23,7 +22,7 @@ from dataward.domain.processing.legal_hold import (
 )
 from dataward.domain.processing.litigation_holds import LitigationHold, SubjectHeld
 from dataward.domain.register.model import Register
-from dataward.domain.requests.not_done import NotDone, kept_by_hold, kept_by_law
+from dataward.domain.requests.not_done import KeptByLaw, NotDone, kept_by_hold, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused, uk_date
 from dataward.domain.subjects import ErasureReason, Subject
 from dataward.services.audit import Audited, record
@@ -150,8 +149,8 @@ def _kept_after_holds(
     if outcome.delete_on is not None and outcome.delete_on <= today:
         return []
     plan = HeldPlan(held, kept_kinds, tuple(stored), subject.last_transaction)
-    return kept_by_law(register, plan.kept_fields(), held.purposes, held.rule, outcome,
-                       after_holds=True)  # fmt: skip
+    law = KeptByLaw(plan.kept_fields(), held.purposes, held.rule, outcome)
+    return kept_by_law(register, law, after_holds=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +217,10 @@ def _erase_after_holds(ctx: UseCase, waiting: ErasureHold) -> None:
         ends = dated_hold(register, held.rule.key, subject, subject.last_transaction)
         partly = ends > uk_date(now)
     notices = prepare_notices(
-        uow, vault, clock, Gate(register), actor, request_id, subject, recipients,
+        ctx,
+        request_id,
+        subject,
+        recipients,
         NoticeOf(Change.ERASURE, kept=partly),
     )  # fmt: skip
     erasing = Erasing(request_id, subject, recipients, notices)

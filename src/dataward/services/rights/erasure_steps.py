@@ -23,7 +23,7 @@ from dataward.domain.processing.legal_hold import (
 )
 from dataward.domain.processing.retention import RetentionOutcome
 from dataward.domain.register.model import Register, RetentionEvent
-from dataward.domain.requests.not_done import NotDone, kept_by_law
+from dataward.domain.requests.not_done import KeptByLaw, NotDone, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.subjects import ErasureReason, Subject
 from dataward.services.audit import Audited, record
@@ -155,9 +155,8 @@ def kept_items(
     if outcome.delete_on != hold.delete_on:  # the dates changed since: the hold's date alone
         outcome = RetentionOutcome(hold.delete_on, waiting)
     kept: dict[str, list[str]] = {category: [] for category in hold.categories}
-    return tuple(
-        kept_by_law(register, kept, held.purposes, held.rule, outcome, after_holds=after_holds)
-    )
+    law = KeptByLaw(kept, held.purposes, held.rule, outcome)
+    return tuple(kept_by_law(register, law, after_holds=after_holds))
 
 
 _MISSING_WORDS = {
@@ -274,7 +273,7 @@ def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> Erasur
         ground=TAX_GROUND, rule=rule.key, until=outcome.delete_on, waiting_for=waiting,
     )  # fmt: skip
     notes = [] if outcome.delete_on else [f"hold end unknown: waiting for {', '.join(waiting)}"]
-    not_done = kept_by_law(register, plan.kept_fields(), plan.held.purposes, rule, outcome)
+    law = KeptByLaw(plan.kept_fields(), plan.held.purposes, rule, outcome)
     return ErasureResult(
         request_id,
         subject.id,
@@ -284,7 +283,7 @@ def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> Erasur
         suppressed,
         key_destroyed=False,
         notes=notes,
-        not_done=tuple(not_done),
+        not_done=tuple(kept_by_law(register, law)),
         recipients_told=notices.told,
         recipients_not_told=notices.untold,
     )

@@ -11,10 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from uuid import UUID
 
-from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import check_day, check_printable
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.errors import InvalidValue, NotFound
 from dataward.domain.identifiers import IdentifierType, normalise
 from dataward.domain.permissions import require
@@ -36,6 +33,7 @@ from dataward.domain.requests.workflow import (
     uk_date,
 )
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.keys.batches import REQUEST, KeyBatch, enrolling
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.lookup import within_reach
@@ -62,12 +60,7 @@ class NewRequest:
 
 
 def receive_request(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
+    ctx: UseCase,
     command: NewRequest,
     *,
     repeat_window_days: int = 90,
@@ -77,26 +70,23 @@ def receive_request(
     post or phone is recorded when staff enter it). One of the same type from the same
     subject within `repeat_window_days` of an earlier one is flagged for the DCO: it may be
     manifestly excessive (repetitive), which only the DCO can decide."""
-    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
+    require(ctx.register, ctx.actor, StaffAction.MANAGE_REQUESTS, tenant_id=command.tenant_id)
     return record_request(
-        uow, vault, clock, holidays, register, actor, command,
-        repeat_window_days=repeat_window_days, forward_within=forward_within,
-    )  # fmt: skip
+        ctx, command, repeat_window_days=repeat_window_days, forward_within=forward_within
+    )
 
 
 def record_request(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
+    ctx: UseCase,
     command: NewRequest,
     *,
     repeat_window_days: int,
     forward_within: int = FORWARD_WITHIN_WORKING_DAYS,
 ) -> RequestView:
-    now = clock.now()
+    """Record the request as `ctx.actor` received it, with its acknowledgement, in one
+    transaction (`receive_request` checks the actor may; the public form records its own)."""
+    uow, vault, register, actor = ctx.uow, ctx.vault, ctx.register, ctx.actor
+    now = ctx.clock.now()
     if not 0 <= forward_within <= 30:
         raise RequestRefused("forward_within: 0 to 30 working days")
     objectable = frozenset(
@@ -135,7 +125,7 @@ def record_request(
         acknowledge_within=register.contacts.complaints.acknowledge_within_days,
         investigate_within=register.contacts.complaints.investigate_within_days,
     )
-    due = deadline(request, holidays)
+    due = deadline(request, ctx.holidays)
     # the request's key is named by a batch: destroyed if the request does not land, settled
     # by the key sweep if the process dies before it does or its commit's outcome is unknown
     with enrolling(vault, REQUEST) as keys, uow:
@@ -147,16 +137,11 @@ def record_request(
         command = replace(command, subject_id=about)
         repeat = _repeat_flag(uow, command, repeat_window_days) if repeat_window_days else None
         flag = "\n".join(filter(None, [repeat, late_acknowledgement(request)])) or None
-        uow.requests.add(
-            request,
-            due=due,
-            created=receive(request, at=now, actor=actor.id),
-            contact=contact,
-            flag=flag,
-        )
+        created = receive(request, at=now, actor=actor.id)
+        uow.requests.add(request, due=due, created=created, contact=contact, flag=flag)
         if contact is not None and not request.by_controller:
             uow.requests.queue_letter(request.id, LETTER_FOR[RequestEvent.RECEIVE], now)
-        uow.audit.append(audit_entry(AuditAction.REQUEST_RECEIVED, request, actor, now, due))
+        uow.audit.append(audit_entry(request, due, created))
         keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
     return RequestView(request, due, flag)
 

@@ -16,18 +16,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from dataward.domain.clock import Clock
 from dataward.domain.errors import KeyUnavailable
 from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestEvent, RightsRequest, uk_date
-from dataward.services.ports import Mailer, UnitOfWork, Vault
+from dataward.services.context import UseCase
+from dataward.services.ports import Mailer, UnitOfWork
+from dataward.services.rights.request_ports import LetterFacts
 
 MAX_ATTEMPTS = 8
 _REASONED = {"refusal": RequestEvent.REFUSE, "extension_notice": RequestEvent.EXTEND,
              "fee_request": RequestEvent.ASK_FEE,
              "completion": RequestEvent.COMPLETE_PARTIALLY}  # fmt: skip
 
-Renderer = Callable[..., tuple[str, str]]
+Renderer = Callable[[str, LetterFacts], tuple[str, str]]
+"""How a letter is rendered: its kind (`acknowledgement`, `completion`...) and its facts in,
+(subject line, body) out."""
 TO_CONTROLLER = frozenset({"controller_notice"})
 """Letters that go to a tenant's controller contact (its address sealed in the payload),
 not to the requester."""
@@ -49,16 +52,10 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2**attempts), timedelta(days=1))
 
 
-def deliver(
-    uow: UnitOfWork,
-    vault: Vault,
-    mailer: Mailer,
-    render: Renderer,
-    clock: Clock,
-    register: Register,
-    *,
-    limit: int = 100,
-) -> Delivery:
+def deliver(ctx: UseCase, mailer: Mailer, render: Renderer, *, limit: int = 100) -> Delivery:
+    """Send up to `limit` letters due now, each rendered and sent on its own: marked sent, or
+    its failure recorded to retry later (the register is the context's)."""
+    uow, vault, clock, register = ctx.uow, ctx.vault, ctx.clock, ctx.register
     now = clock.now()
     with uow:
         due = list(uow.requests.letters_due(now, limit))
@@ -90,13 +87,14 @@ def deliver(
         request, _, due_on = found
         try:
             contact = json.loads(vault.open(str(request.id), sealed)) if sealed else {}
-            context = _context(request, due_on, register, contact, events, letter)
+            context = _context(request, due_on, contact, events, letter)
+            context["register"] = register
             context["today"] = uk_date(now)  # a date already past is not promised
             if payload is not None:  # e.g. a one-time code, sealed until it is sent
                 context["payload"] = vault.open(str(request.id), payload)
             context["details"] = letter_details(letter, context, register, known)
             recipient = _address(letter, context, contact)
-            subject, body = render(letter, **context)
+            subject, body = render(letter, LetterFacts(**context))
             mailer.send(recipient, subject, body)
         except KeyUnavailable:
             abandoned += 1  # the request's key is gone: nobody to write to any more
@@ -169,12 +167,7 @@ def _tenant_name(uow: UnitOfWork, tenant_id: str | None) -> str | None:
 
 
 def _context(
-    request: RightsRequest,
-    due: date,
-    register: Register,
-    contact: dict[str, str],
-    events: list[Any],
-    letter: str,
+    request: RightsRequest, due: date, contact: dict[str, str], events: list[Any], letter: str
 ) -> dict[str, Any]:
     reason = None
     wanted = _REASONED.get(letter)
@@ -183,7 +176,6 @@ def _context(
     return {
         "request": request,
         "due": due,
-        "register": register,
         "name": contact.get("name", ""),
         "reason": reason,
         "partial": any(e.event is RequestEvent.COMPLETE_PARTIALLY for e in events),

@@ -27,7 +27,7 @@ from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import LawfulBasis, Register, Role
-from dataward.domain.requests.not_done import NotDone, not_portable
+from dataward.domain.requests.not_done import LeftOut, NotDone, not_portable
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Subject
@@ -36,7 +36,12 @@ from dataward.services.processing.disclosure import identifier_category, read_id
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access import CONTROLLER_PURPOSE, PROCESSOR_PURPOSE, TELEPHONY
 from dataward.services.rights.access_info import purposes_for_kind
-from dataward.services.rights.delivery import Delivery, deliver_package, require_delivery_address
+from dataward.services.rights.delivery import (
+    Delivery,
+    HandOver,
+    deliver_package,
+    require_delivery_address,
+)
 from dataward.services.rights.downloads import IssuedLink
 from dataward.services.rights.fulfilment import working_request
 
@@ -226,24 +231,19 @@ def fulfil_portability(
     exported = ", ".join(f"{d.name} {len(d.rows)}" for d in package.datasets)
     refused = "; ".join(f"{w.item}: {w.reason}" for w in package.withheld)
     reason = f"portability: exported {exported}" + (f"; refused {refused}" if refused else "")
-    link = deliver_package(
-        ctx.uow,
-        ctx.vault,
-        ctx.clock,
-        ctx.holidays,
-        ctx.register,
-        ctx.actor,
+    handover = HandOver(
         request,
         package,
-        delivery=delivery,
-        reason=reason,
-        event=RequestEvent.COMPLETE_PARTIALLY if partial else RequestEvent.COMPLETE,
+        delivery,
+        RequestEvent.COMPLETE_PARTIALLY if partial else RequestEvent.COMPLETE,
+        reason,
         outcome={
             "exported": {d.name: len(d.rows) for d in package.datasets},
             "refused": [{"item": w.item, "reason": w.reason} for w in package.withheld],
             "not_done": not_done,
         },
     )
+    link = deliver_package(ctx, handover)
     return PortabilityDelivered(request.id, link, package, partial)
 
 
@@ -275,5 +275,6 @@ def _left_out(
             relationship_end=subject.relationship_end,
             last_transaction=subject.last_transaction,
         )  # fmt: skip
-        items.append(not_portable(register, what, category, withheld.reason, purposes, outcome))
+        left_out = LeftOut(what, category, withheld.reason)
+        items.append(not_portable(register, left_out, purposes, outcome))
     return items

@@ -22,20 +22,18 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.calendar import HolidayCalendar, bank_holidays
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestEvent, RequestRefused, RequestState
-from dataward.domain.subjects import Actor, ErasureReason
+from dataward.domain.subjects import ErasureReason
 from dataward.services.audit import Audited, record
 from dataward.services.calls.access import CallView, calls_of_subject
 from dataward.services.context import UseCase
-from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import read_identifiers
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import QuarantinedText, lines_naming
+from dataward.services.rights.request_ports import ControllerInstruction
 from dataward.services.rights.requests import RequestView, Step, advance, visible_request
 
 CONTROLLER_LETTER = "controller_notice"
@@ -59,20 +57,18 @@ class Carried:
     quarantined: tuple[QuarantinedText, ...] = ()
 
 
-def forward_to_controller(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    gate: Gate,
-    actor: Actor,
-    request_id: UUID | str,
-) -> RequestView:
+def forward_to_controller(ctx: UseCase, request_id: UUID | str) -> RequestView:
     """Forward a request about a tenant's call data to the tenant's controller contact: the
     request closes as forwarded, the requester is told, and the controller is written to, in
-    one transaction. Refused if the tenant has named no controller contact."""
+    one transaction. Refused if the tenant has named no controller contact.
+
+    The contact's address is read through the gate first, and the gate's decisions are
+    committed on their own before it is opened (`read_identifiers`): a read that the gate
+    refused, or a forward that fails after the address was opened, stays on record."""
+    uow, vault, clock, actor = ctx.uow, ctx.vault, ctx.clock, ctx.actor
+    gate = Gate(ctx.register)
     with uow:
-        request = visible_request(uow, gate.register, actor, request_id)[0]
+        request = visible_request(uow, ctx.register, actor, request_id)[0]
         tenant = uow.tenants.get(request.tenant_id) if request.tenant_id else None
     if tenant is None:
         raise RequestRefused("only a request about a tenant's call data goes to its controller")
@@ -97,7 +93,7 @@ def forward_to_controller(
     # the requester is told who answers them and how to reach it: the tenant, by its contact
     told = vault.seal(str(request.id), json.dumps({"tenant": tenant.name, "contact": address}))
     return advance(
-        UseCase(uow, vault, clock, holidays, gate.register, actor),
+        ctx,
         request.id,
         Step(
             RequestEvent.FORWARD,
@@ -109,24 +105,22 @@ def forward_to_controller(
 
 
 def carry_out_instruction(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    request_id: UUID | str,
-    kind: Instruction,
-    *,
-    subject_id: UUID | None = None,
+    ctx: UseCase, request_id: UUID | str, kind: Instruction, *, subject_id: UUID | None = None
 ) -> Carried:
     """Carry out the tenant's instruction on a request forwarded to it: export the caller's
     calls within the tenant, or erase the caller. Only the tenant's own administrator may
     instruct (its written instruction, Art. 28(3)(a)); the caller is the request's subject,
     or `subject_id` when the tenant has found them. The instruction and its outcome are
     recorded and audited; an erasure is also audited by the shred itself, with the request
-    as its reference."""
+    as its reference.
+
+    Each step keeps its own transaction: an export's reads are on record (the gate's
+    decisions committed) before anything is opened, and a shred destroys the caller's key
+    only once its rows are gone; the instruction is recorded after either."""
+    uow, vault, clock, actor = ctx.uow, ctx.vault, ctx.clock, ctx.actor
+    gate = Gate(ctx.register)
     with uow:
-        request = visible_request(uow, gate.register, actor, request_id)[0]
+        request = visible_request(uow, ctx.register, actor, request_id)[0]
         tenant_id = request.tenant_id
         if tenant_id is None:
             raise RequestRefused("only a forwarded request about call data takes instructions")
@@ -145,10 +139,7 @@ def carry_out_instruction(
     calls: tuple[CallView, ...] = ()
     lines: tuple[QuarantinedText, ...] = ()
     if kind is Instruction.EXPORT:
-        # the calls are read as a use case of their own, with what this one was handed: the
-        # reading consults no bank holiday, so the calendar is only there to complete it
-        reading = UseCase(uow, vault, clock, bank_holidays(), gate.register, actor)
-        calls = tuple(calls_of_subject(reading, gate, tenant_id=tenant_id, subject_id=subject.id))
+        calls = tuple(calls_of_subject(ctx, gate, tenant_id=tenant_id, subject_id=subject.id))
         lines = tuple(lines_naming(uow, vault, tenant_id, str(subject.id)))
         outcome: dict[str, Any] = {"calls": len(calls), "quarantined_lines": len(lines)}
     else:
@@ -159,9 +150,8 @@ def carry_out_instruction(
         outcome = {"removed": dict(report.removed), "key_destroyed": report.key_destroyed}
     with uow:
         uow.requests.add_instruction(
-            request.id, tenant_id=tenant_id, kind=kind.value, actor=actor.id, at=clock.now(),
-            outcome=outcome,
-        )  # fmt: skip
+            ControllerInstruction(request.id, tenant_id, kind.value, actor.id, clock.now(), outcome)
+        )
         record(
             uow,
             clock,

@@ -5,12 +5,11 @@ the form about whom it concerns.
 
 from __future__ import annotations
 
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
-from dataward.domain.register.model import Register
+from dataclasses import replace
+
 from dataward.domain.requests.workflow import RequestRefused, uk_date
 from dataward.domain.subjects import Actor
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.context import UseCase
 from dataward.services.rights.intake import NewRequest, record_request
 from dataward.services.rights.requests import RequestView
 
@@ -19,30 +18,21 @@ PUBLIC = Actor(id="public-form", role="requester")
 
 
 def receive_public_request(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    register: Register,
-    command: NewRequest,
-    *,
-    repeat_window_days: int = 90,
+    ctx: UseCase, command: NewRequest, *, repeat_window_days: int = 90
 ) -> RequestView:
     """A request a person makes through the public form: received today, by the portal,
     with an address for the letters; no tenant or subject is taken from the form: whom it
-    is about is matched by the address, and who is asking verified afterwards."""
+    is about is matched by the address, and who is asking verified afterwards. It is
+    recorded by `PUBLIC`, whoever `ctx.actor` is."""
     if not command.contact_email:
         raise RequestRefused("contact_email: needed, to send you the answer")
     public = NewRequest(
         type=command.type,
-        received=uk_date(clock.now()),
+        received=uk_date(ctx.clock.now()),
         channel="portal",
         contact_email=command.contact_email,
         contact_name=command.contact_name,
         representative=command.representative,
         scope=command.scope,
     )
-    return record_request(
-        uow, vault, clock, holidays, register, PUBLIC, public,
-        repeat_window_days=repeat_window_days,
-    )  # fmt: skip
+    return record_request(replace(ctx, actor=PUBLIC), public, repeat_window_days=repeat_window_days)

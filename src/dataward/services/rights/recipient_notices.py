@@ -25,14 +25,14 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
 from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.legal_hold import IDENTIFIER_FIELDS
 from dataward.domain.register.model import Recipient, Register
-from dataward.domain.subjects import Actor, Subject
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.domain.subjects import Subject
+from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
 from dataward.services.processing.disclosure import PROCESSOR_CATEGORY, read_identifiers
 
 RECIPIENT_LETTER = "recipient_notice"
@@ -85,18 +85,11 @@ class NoticeOf:
 
 
 def prepare_notices(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    request_id: UUID,
-    subject: Subject,
-    recipients: Sequence[str],
-    what: NoticeOf,
+    ctx: UseCase, request_id: UUID, subject: Subject, recipients: Sequence[str], what: NoticeOf
 ) -> Notices:
-    """Seal a notice for each of `recipients` with a contact (call before the change)."""
-    register = gate.register
+    """Seal a notice for each of `recipients` with a contact (call before the change); the
+    identifiers it names are read through the gate of `ctx.register`, by `ctx.actor`."""
+    uow, vault, register = ctx.uow, ctx.vault, ctx.register
     known = {r.key: r for r in register.recipients}
     told = [known[k] for k in recipients if k in known and known[k].contact is not None]
     untold = tuple(k for k in recipients if k not in known or known[k].contact is None)
@@ -105,7 +98,7 @@ def prepare_notices(
     with uow:
         stored = {IdentifierType(s.type) for s in uow.subjects.identifiers_of(subject.id)}
     finders = {r.key: identifying_kind(register, r, subject, stored) for r in told}
-    values = _read(uow, vault, clock, gate, actor, subject, {k for k in finders.values() if k})
+    values = _read(ctx, subject, {k for k in finders.values() if k})
     if not vault.has_key(str(request_id)):  # a request taken by phone has no key of its own
         vault.create_keys([str(request_id)])
     letters = []
@@ -168,18 +161,11 @@ def identifying_kind(
     )
 
 
-def _read(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    subject: Subject,
-    kinds: set[IdentifierType],
-) -> dict[IdentifierType, str]:
+def _read(ctx: UseCase, subject: Subject, kinds: set[IdentifierType]) -> dict[IdentifierType, str]:
     """The first value of each of `kinds`, read through the gate; none where it refuses."""
     if not kinds:
         return {}
+    uow, vault, clock, gate, actor = ctx.uow, ctx.vault, ctx.clock, Gate(ctx.register), ctx.actor
     purpose = CONTROLLER_PURPOSE if subject.tenant_id is None else PROCESSOR_PURPOSE
     try:
         read = read_identifiers(

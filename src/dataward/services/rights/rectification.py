@@ -28,7 +28,6 @@ from dataward.domain.identifiers import (
     normalise,
 )
 from dataward.domain.permissions import require
-from dataward.domain.processing.gate import Gate
 from dataward.domain.register.model import StaffAction
 from dataward.domain.requests.workflow import (
     RequestEvent,
@@ -117,9 +116,12 @@ def fulfil_rectification(
         )
     text = (statement or "").strip()
     notices = prepare_notices(
-        uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
+        ctx,
+        request.id,
+        subject,
+        recipients,
         NoticeOf(Change.RECTIFICATION, _corrected(corrections, region), bool(text)),
-    )  # fmt: skip
+    )
     now = clock.now()
     with uow:
         request, subject = _subject_of(ctx, request_id)

@@ -4,11 +4,47 @@ outcomes are kept, and how a letter is sent."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RightsRequest, Transition
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerInstruction:
+    """A tenant's instruction on a request forwarded to it, carried out: which request and
+    tenant, what it was (export or erase), who gave it and when, and what it did, in counts
+    and references only."""
+
+    request_id: UUID | str
+    tenant_id: str
+    kind: str
+    actor: str
+    at: datetime
+    outcome: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFacts:
+    """What a letter is rendered from: the request as it is now and its due date, the register
+    (our contacts, the ICO's, the fees), whom it greets, the reasons staff recorded, whether
+    the request was completed only in part, the sealed payload opened, the requester's address
+    (only in a letter to a tenant's controller), the facts the outbox gathered for it, and the
+    UK date it is sent."""
+
+    request: RightsRequest
+    due: date
+    register: Register
+    name: str = field(repr=False)
+    reason: str | None
+    partial: bool = False
+    payload: str = field(default="", repr=False)
+    requester_email: str = field(default="", repr=False)
+    details: Mapping[str, Any] | None = field(default=None, repr=False)
+    today: date | None = None
 
 
 class Mailer(Protocol):
@@ -30,16 +66,7 @@ class RequestRepository(Protocol):
         flag: str | None = None,
     ) -> None: ...
 
-    def add_instruction(
-        self,
-        request_id: UUID | str,
-        *,
-        tenant_id: str,
-        kind: str,
-        actor: str,
-        at: datetime,
-        outcome: dict[str, Any],
-    ) -> None: ...
+    def add_instruction(self, instruction: ControllerInstruction) -> None: ...
 
     def instructions_of(
         self, request_id: UUID | str

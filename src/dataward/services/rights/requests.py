@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
-from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.errors import ActionNotAllowed, NotFound, WriteConflict
 from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction
@@ -29,6 +28,7 @@ from dataward.domain.requests.workflow import (
     LETTER_FOR,
     FeeGround,
     Ground,
+    Move,
     RequestEvent,
     RequestRefused,
     RequestType,
@@ -76,18 +76,18 @@ def advance(ctx: UseCase, request_id: UUID | str, step: Step) -> RequestView:
     our own staff may only forward it to the tenant's controller, or close it as withdrawn.
     A complaint is completed with its outcome (`services.rights.complaints`).
     """
-    uow, register, actor, event = ctx.uow, ctx.register, ctx.actor, step.event
+    uow, event = ctx.uow, step.event
     if not 1 <= step.identity_within <= 30:
         raise RequestRefused("identity_within: 1 to 30 working days")
     with uow:
-        found = workable_request(uow, register, actor, request_id, event)
+        found = workable_request(uow, ctx.register, ctx.actor, request_id, event)
         if found[0].type is RequestType.COMPLAINT and event is RequestEvent.COMPLETE:
             raise RequestRefused(
                 "a complaint is completed with its outcome: what was found and what was done"
             )
         if event is RequestEvent.FORWARD and not step.letters:
             raise RequestRefused("forward through forward_to_controller, which writes to it")
-        view = apply_step(uow, ctx.clock.now(), ctx.holidays, register, actor, found, step)
+        view = apply_step(ctx, found, step)
         uow.commit()
     return view
 
@@ -124,25 +124,16 @@ def workable_request(
     return request, version
 
 
-def apply_step(
-    uow: UnitOfWork,
-    now: datetime,
-    holidays: HolidayCalendar,
-    register: Register,
-    actor: Actor,
-    found: tuple[RightsRequest, int],
-    step: Step,
-) -> RequestView:
-    """Inside the caller's transaction: move the request on, store it over its version with
-    the change, its letters, its outcome, its flags and its audit entry."""
+def apply_step(ctx: UseCase, found: tuple[RightsRequest, int], step: Step) -> RequestView:
+    """Inside the caller's transaction (`ctx.uow`): move the request on now, store it over its
+    version with the change, its letters, its outcome, its flags and its audit entry."""
+    uow, holidays, now = ctx.uow, ctx.holidays, ctx.clock.now()
     request, version = found
     amount = step.fee_pence
     if step.event is RequestEvent.ASK_FEE and isinstance(step.ground, FeeGround):
-        amount = fee_amount(register.fees, step.ground, step.fee_pence)
-    changed, change = transition(
-        request, step.event, at=now, actor=actor.id, holidays=holidays, ground=step.ground,
-        reason=step.reason, on=step.on, amount=amount,
-    )  # fmt: skip
+        amount = fee_amount(ctx.register.fees, step.ground, step.fee_pence)
+    move = Move(step.event, now, ctx.actor.id, step.ground, step.reason, step.on, amount)
+    changed, change = transition(request, move, holidays=holidays)
     if step.event is RequestEvent.ASK_FEE and step.ground is FeeGround.FURTHER_COPY:
         _copy_supplied_before(uow, request)
     due = deadline(changed, holidays)
@@ -161,9 +152,7 @@ def apply_step(
         changed.id,
         transition_flags(request, changed, change, holidays, identity_within=step.identity_within),
     )
-    uow.audit.append(
-        audit_entry(AuditAction.REQUEST_TRANSITION, changed, actor, now, due, change=change)
-    )
+    uow.audit.append(audit_entry(changed, due, change))
     return RequestView(changed, due, uow.requests.flag_of(changed.id), step.outcome)
 
 
@@ -218,15 +207,10 @@ def visible_request(
     return found
 
 
-def audit_entry(
-    action: AuditAction,
-    request: RightsRequest,
-    actor: Actor,
-    at: datetime,
-    due: date,
-    *,
-    change: Transition | None = None,
-) -> AuditDraft:
+def audit_entry(request: RightsRequest, due: date, change: Transition) -> AuditDraft:
+    """The audit entry of a request's change, by whom and when the change says: its receipt
+    (the first line of its timeline) as received, every later change as a transition."""
+    received = change.event is RequestEvent.RECEIVE
     details: dict[str, object] = {
         "request": str(request.id),
         "type": request.type.value,
@@ -234,7 +218,7 @@ def audit_entry(
         "due": due.isoformat(),
         "tenant": request.tenant_id or "",
     }
-    if change is not None:
+    if not received:
         details["event"] = change.event.value
         details["from"] = change.from_state.value
         if change.days_late:
@@ -242,9 +226,9 @@ def audit_entry(
         if change.event is RequestEvent.ASK_FEE and request.fee_pence is not None:
             details["fee_pence"] = request.fee_pence
     return AuditDraft(
-        at=at,
-        actor=actor.id,
-        action=action,
+        at=change.at,
+        actor=change.actor,
+        action=AuditAction.REQUEST_RECEIVED if received else AuditAction.REQUEST_TRANSITION,
         subject_ref=request.subject_id,
         details=details,
     )

@@ -18,7 +18,6 @@ from uuid import UUID
 
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
 from dataward.domain.register.model import StaffAction
 from dataward.domain.requests.workflow import RequestEvent, RequestType
@@ -44,7 +43,7 @@ def fulfil_restriction(ctx: UseCase, request_id: UUID | str) -> Restriction:
     one transaction (the notices read the subject through the gate before it, each decision
     committed first). Carried out twice, the second finds the restriction the first applied
     and only completes."""
-    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     with uow:
         request, subject_id = working_request(ctx, request_id, RequestType.RESTRICTION)
         existing = [
@@ -63,9 +62,12 @@ def fulfil_restriction(ctx: UseCase, request_id: UUID | str) -> Restriction:
     if not existing:
         require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
         notices = prepare_notices(
-            uow, vault, clock, Gate(register), actor, request.id, subject, recipients,
+            ctx,
+            request.id,
+            subject,
+            recipients,
             NoticeOf(Change.RESTRICTION),
-        )  # fmt: skip
+        )
     applying = ApplyRestriction(
         subject_id=subject_id, ground=ground, request_ref=str(request.id), letters=notices.letters
     )

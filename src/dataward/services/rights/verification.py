@@ -16,11 +16,9 @@ from datetime import timedelta
 from typing import Final
 from uuid import UUID
 
-from dataward.domain.audit import AuditAction
-from dataward.domain.calendar import HolidayCalendar
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.requests.workflow import (
+    Move,
     RequestEvent,
     RequestRefused,
     RequestState,
@@ -28,7 +26,8 @@ from dataward.domain.requests.workflow import (
     transition,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.context import UseCase
+from dataward.services.ports import Vault
 from dataward.services.rights.requests import audit_entry
 
 CODE_LIFETIME: Final = timedelta(hours=24)
@@ -44,9 +43,10 @@ def _hash(vault: Vault, request_id: str, code: str) -> bytes:
     return hmac.new(key, f"{request_id}:{code}".encode(), hashlib.sha256).digest()
 
 
-def send_code(uow: UnitOfWork, vault: Vault, clock: Clock, request_id: UUID | str) -> None:
-    """A new code for the request (any earlier one stops working), queued to its address."""
-    now = clock.now()
+def send_code(ctx: UseCase, request_id: UUID | str) -> None:
+    """A new code for the request (any earlier one stops working), queued to its address.
+    Whoever sends it has seen the request already (the entry point checks)."""
+    uow, vault, now = ctx.uow, ctx.vault, ctx.clock.now()
     code = f"{secrets.randbelow(1_000_000):06d}"
     key = str(request_id)
     with uow:
@@ -60,17 +60,11 @@ def send_code(uow: UnitOfWork, vault: Vault, clock: Clock, request_id: UUID | st
         uow.commit()
 
 
-def check_code(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    holidays: HolidayCalendar,
-    request_id: UUID | str,
-    code: str,
-) -> bool:
+def check_code(ctx: UseCase, request_id: UUID | str, code: str) -> bool:
     """True (and the identity verified) for the right code in time; False otherwise. Refused
-    outright once the code is used, expired or out of attempts (ask for a new one)."""
-    now = clock.now()
+    outright once the code is used, expired or out of attempts (ask for a new one). The
+    requester acts (`REQUESTER`), whoever `ctx.actor` is."""
+    uow, vault, holidays, now = ctx.uow, ctx.vault, ctx.holidays, ctx.clock.now()
     key = str(request_id)
     with uow:
         stored = uow.requests.code(key)
@@ -84,17 +78,16 @@ def check_code(
         uow.requests.code_attempted(key, used_at=now if right else None)
         if right:
             request, version, _ = found
-            changed, change = transition(
-                request, RequestEvent.IDENTITY_VERIFIED, at=now, actor=REQUESTER.id,
-                holidays=holidays, reason="one-time code sent to the requester's address",
-            )  # fmt: skip
+            move = Move(
+                RequestEvent.IDENTITY_VERIFIED,
+                at=now,
+                actor=REQUESTER.id,
+                reason="one-time code sent to the requester's address",
+            )
+            changed, change = transition(request, move, holidays=holidays)
             due = deadline(changed, holidays)
             if not uow.requests.save(changed, version=version, due=due, change=change):
                 raise RequestRefused("the request changed meanwhile: try again")
-            uow.audit.append(
-                audit_entry(
-                    AuditAction.REQUEST_TRANSITION, changed, REQUESTER, now, due, change=change
-                )
-            )
+            uow.audit.append(audit_entry(changed, due, change))
         uow.commit()
     return right

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep
+from dataward.services.rights.download_ports import NewDownload
 
 access_downloads = Table(
     "access_downloads",
@@ -65,26 +66,20 @@ class SqlDownloadRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def add(
-        self,
-        *,
-        download_id: str,
-        request_id: str,
-        subject_id: str,
-        kind: str,
-        token_hash: bytes,
-        filename: str,
-        created_at: datetime,
-        expires_at: datetime,
-        package: bytes,
-    ) -> None:
+    def add(self, download: NewDownload) -> None:
         self._connection.execute(
             insert(access_downloads).values(
-                id=download_id, request_id=request_id, subject_id=subject_id, kind=kind,
-                token_hash=token_hash, filename=filename, created_at=created_at,
-                expires_at=expires_at, package_ciphertext=package,
+                id=download.download_id,
+                request_id=download.request_id,
+                subject_id=download.subject_id,
+                kind=download.kind,
+                token_hash=download.token_hash,
+                filename=download.filename,
+                created_at=download.created_at,
+                expires_at=download.expires_at,
+                package_ciphertext=download.package,
             )
-        )  # fmt: skip
+        )
 
     def by_hash(self, token_hash: bytes) -> StoredDownload | None:
         c = access_downloads.c

@@ -16,6 +16,7 @@ from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, 
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
+from dataward.services.rights.request_ports import ControllerInstruction
 
 controller_instructions = Table(
     "controller_instructions",
@@ -32,23 +33,14 @@ controller_instructions = Table(
 Index("ix_controller_instructions_request_id", controller_instructions.c.request_id)
 
 
-def add_instruction(
-    connection: Connection,
-    request_id: UUID | str,
-    *,
-    tenant_id: str,
-    kind: str,
-    actor: str,
-    at: datetime,
-    outcome: dict[str, Any],
-) -> None:
+def add_instruction(connection: Connection, instruction: ControllerInstruction) -> None:
     row = {
-        "request_id": str(request_id),
-        "tenant_id": tenant_id,
-        "kind": kind,
-        "actor": actor,
-        "at": at,
-        "outcome": json.dumps(outcome, sort_keys=True),
+        "request_id": str(instruction.request_id),
+        "tenant_id": instruction.tenant_id,
+        "kind": instruction.kind,
+        "actor": instruction.actor,
+        "at": instruction.at,
+        "outcome": json.dumps(instruction.outcome, sort_keys=True),
     }
     connection.execute(insert(controller_instructions).values(**row))
 

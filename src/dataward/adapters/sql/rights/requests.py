@@ -47,6 +47,7 @@ from dataward.domain.requests.workflow import (
     RightsRequest,
     Transition,
 )
+from dataward.services.rights.request_ports import ControllerInstruction
 
 rights_requests = Table(
     "rights_requests",
@@ -171,21 +172,9 @@ class SqlRequestRepository:
         )
         self._add_event(created)
 
-    def add_instruction(
-        self,
-        request_id: UUID | str,
-        *,
-        tenant_id: str,
-        kind: str,
-        actor: str,
-        at: datetime,
-        outcome: dict[str, Any],
-    ) -> None:
+    def add_instruction(self, instruction: ControllerInstruction) -> None:
         """Record a controller's instruction on a forwarded request, carried out."""
-        request_instructions.add_instruction(
-            self._connection, request_id, tenant_id=tenant_id, kind=kind, actor=actor, at=at,
-            outcome=outcome,
-        )  # fmt: skip
+        request_instructions.add_instruction(self._connection, instruction)
 
     def instructions_of(
         self, request_id: UUID | str
