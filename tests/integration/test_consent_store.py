@@ -19,6 +19,7 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.processing.consent import consent_events, objections, restrictions
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import AccessDenied, RestrictionRefused
 from dataward.domain.identifiers import IdentifierType
@@ -32,7 +33,8 @@ from dataward.domain.processing.restrictions import (
     RestrictionGround,
 )
 from dataward.domain.register.model import Register
-from dataward.domain.subjects import Subject
+from dataward.domain.subjects import Actor, Subject
+from dataward.services.context import UseCase
 from dataward.services.processing.consent import (
     GiveConsent,
     WithdrawConsent,
@@ -40,7 +42,7 @@ from dataward.services.processing.consent import (
     withdraw_consent,
 )
 from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.objections import RecordObjection, record_objection
 from dataward.services.processing.restrictions import (
     ApplyRestriction,
@@ -72,6 +74,9 @@ class World:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def use_case(self, actor: Actor) -> UseCase:
+        return UseCase(self.uow(), self.vault, self.clock, bank_holidays(), self.register, actor)
 
     def subject(self, kind: str = "customer_contact") -> Subject:
         subject = a_subject(kind)
@@ -209,14 +214,9 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
 
     def ask(channel: str | None = None) -> DenialReason:
         return authorize(
-            world.uow(),
-            world.clock,
+            world.use_case(marketing),
             world.gate,
-            marketing,
-            subject_id=subject.id,
-            category="contact",
-            purpose="direct_marketing",
-            channel=channel,
+            Authorize(subject.id, "contact", "direct_marketing", channel=channel),
         ).reason
 
     assert ask() is DenialReason.NO_CONSENT
@@ -274,13 +274,7 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
     )
     assert ask() is DenialReason.OBJECTION_UPHELD
     mondago = authorize(
-        world.uow(),
-        world.clock,
-        world.gate,
-        marketing,
-        subject_id=subject.id,
-        category="contact",
-        purpose="mondago_marketing",
+        world.use_case(marketing), world.gate, Authorize(subject.id, "contact", "mondago_marketing")
     )
     assert mondago.reason is DenialReason.OBJECTION_UPHELD
 

@@ -35,7 +35,7 @@ from dataward.domain.processing.litigation_holds import (
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.processing.erasure import shred
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.holds import (
     PlaceHold,
     lift_hold,
@@ -163,15 +163,15 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
     # until the hold is lifted, the person's data serves only what the hold needs
     gate = Gate(world.register)
     marketing = authorize(
-        world.uow(), world.clock, gate, an_actor("marketing"), subject_id=subject_id,
-        category="contact", purpose="mondago_marketing",
-    )  # fmt: skip
+        world.use_case(an_actor("marketing")),
+        gate,
+        Authorize(subject_id, "contact", "mondago_marketing"),
+    )
     assert marketing.reason is DenialReason.ERASURE_HELD
     for purpose in ("legal_claims", "secure_storage", "rights_and_complaints"):
         assert authorize(
-            world.uow(), world.clock, gate, DCO, subject_id=subject_id, category="contact",
-            purpose=purpose,
-        ).allowed, purpose  # fmt: skip
+            world.use_case(DCO), gate, Authorize(subject_id, "contact", purpose)
+        ).allowed, purpose
 
     # a shred is still refused, naming the hold; the sweep leaves the subject while held
     with pytest.raises(SubjectHeld, match=str(hold_id)):

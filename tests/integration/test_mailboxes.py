@@ -12,7 +12,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import receive_public_request
 from dataward.services.rights.requests import RequestView
@@ -39,9 +39,10 @@ def _subject(world: World, address: str) -> str:
 
 def _address_of(world: World, subject_id: str) -> str:
     authorize(
-        world.uow(), world.clock, Gate(world.register), SUPPORT, subject_id=subject_id,
-        category="contact", purpose="correspondence",
-    )  # fmt: skip
+        world.use_case(SUPPORT),
+        Gate(world.register),
+        Authorize(subject_id, "contact", "correspondence"),
+    )
     read = read_identifiers(
         world.uow(), world.vault, world.clock, Gate(world.register), SUPPORT,
         subject_id=subject_id, purpose="correspondence", types=["email"],

@@ -12,7 +12,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.rectification import fulfil_rectification, supplementary_statements
 from dataward.services.rights.requests import request_timeline
@@ -44,9 +44,10 @@ def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, f
         NewSubject(kind="end_user", identifiers=[("email", old), ("name", fake.name())]),
     )  # fmt: skip
     authorize(
-        world.uow(), world.clock, Gate(world.register), SUPPORT, subject_id=subject.id,
-        category="contact", purpose="correspondence",
-    )  # fmt: skip
+        world.use_case(SUPPORT),
+        Gate(world.register),
+        Authorize(subject.id, "contact", "correspondence"),
+    )
     request_id = _started(world, subject.id, old)
 
     result = fulfil_rectification(

@@ -19,7 +19,7 @@ from dataward.domain.requests.workflow import RequestRefused, RequestState, Requ
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
 from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.register.recipients import recipients_to_tell
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
@@ -137,9 +137,8 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     _consents_to_mondago(world, register, subject_id)
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         decision = authorize(
-            world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,
-            category="contact", purpose=purpose,
-        )  # fmt: skip
+            world.use_case(actor), Gate(register), Authorize(subject_id, "contact", purpose)
+        )
         assert decision.allowed, decision.reason
     request_id = _started_erasure(world, subject_id, email)
 
@@ -221,9 +220,8 @@ def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fa
     assert values["name"] not in str(refused.value)
     for actor, purpose in ((SUPPORT, "relationship_management"), (DCO, "legal_claims")):
         decision = authorize(
-            world.uow(), world.clock, gate, actor, subject_id=subject_id, category="identity",
-            purpose=purpose,
-        )  # fmt: skip
+            world.use_case(actor), gate, Authorize(subject_id, "identity", purpose)
+        )
         assert decision.reason is DenialReason.ERASURE_HELD, purpose
 
     name = read_identifiers(
@@ -232,10 +230,7 @@ def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fa
     )  # fmt: skip
     assert [i.value for i in name.identifiers] == [normalise("name", values["name"]).value]
     for purpose in ("business_compliance", "secure_storage"):
-        decision = authorize(
-            world.uow(), world.clock, gate, DCO, subject_id=subject_id, category="contact",
-            purpose=purpose,
-        )  # fmt: skip
+        decision = authorize(world.use_case(DCO), gate, Authorize(subject_id, "contact", purpose))
         assert decision.allowed, purpose
     with world.uow() as uow:
         refusals = [
@@ -256,9 +251,8 @@ def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake:
         (one, SUPPORT, "correspondence"), (other, MARKETING, "mondago_marketing"),
     ):  # fmt: skip
         assert authorize(
-            world.uow(), world.clock, gate, actor, subject_id=subject_id, category="contact",
-            purpose=purpose,
-        ).allowed  # fmt: skip
+            world.use_case(actor), gate, Authorize(subject_id, "contact", purpose)
+        ).allowed
     with world.uow() as uow:
         about_one = list(uow.audit.entries_about(str(one), batch=1))
         every = list(uow.audit.iter_entries())

@@ -15,7 +15,7 @@ from dataward.domain.processing.restrictions import ObjectionKind, ObjectionOutc
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.objections import (
     DecideObjection,
     RecordObjection,
@@ -115,10 +115,10 @@ def test_legitimate_interests_objection_follows_the_dco_assessment(
         assert "compelling legitimate grounds" in (events[-1].reason or "")
     everything = Actor(id="staff-all", role=EVERYTHING)  # past need-to-know, to the objection
     decision = authorize(
-        world.uow(), world.clock, Gate(register_with_everything_role(world.register)),
-        everything, subject_id=subject.id, category="identity",
-        purpose="business_administration",
-    )  # fmt: skip
+        world.use_case(everything),
+        Gate(register_with_everything_role(world.register)),
+        Authorize(subject.id, "identity", "business_administration"),
+    )
     assert decision.allowed is allowed_after
     if not allowed_after:  # upheld: that purpose stops for this person
         assert decision.reason.value == "objection_upheld"

@@ -31,7 +31,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.holds import PlaceHold, place_hold
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
@@ -96,9 +96,8 @@ def _disclosed(world: World, register: Register, subject_id: UUID) -> None:
     )  # fmt: skip
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         assert authorize(
-            world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,
-            category="contact", purpose=purpose,
-        ).allowed  # fmt: skip
+            world.use_case(actor), Gate(register), Authorize(subject_id, "contact", purpose)
+        ).allowed
 
 
 def _request(world: World, kind: RequestType, subject_id: UUID, email: str, **kw: Any) -> UUID:
@@ -561,10 +560,11 @@ def test_a_restriction_is_told_to_each_recipient(
 def test_a_recipient_without_a_contact_is_listed_not_told(world: World, fake: Faker) -> None:
     register = register_with_tax_scope(world.register)
     subject_id, values = _customer(world, fake, register)
-    assert authorize(  # a read the tax authority's scope covers: it is a recipient to tell
-        world.uow(), world.clock, Gate(register), DCO, subject_id=subject_id,
-        category="identity", purpose="business_compliance",
-    ).allowed  # fmt: skip
+    assert authorize(
+        world.use_case(DCO),
+        Gate(register),
+        Authorize(subject_id, "identity", "business_compliance"),
+    ).allowed
     assert register.recipient("tax_authority").contact is None
     request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
     result = fulfil_rectification(

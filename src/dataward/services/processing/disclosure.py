@@ -17,7 +17,13 @@ from uuid import UUID
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
-from dataward.domain.processing.gate import Decision, DenialReason, Gate, tenant_in_scope
+from dataward.domain.processing.gate import (
+    Decision,
+    DenialReason,
+    Gate,
+    Question,
+    tenant_in_scope,
+)
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.gate import decide
@@ -106,12 +112,8 @@ def read_identifiers(
                 uow,
                 gate,
                 actor,
-                subject_id=subject.id,
-                category=category,
-                purpose=purpose,
-                at=at,
-                channel=channel,
-                decrypt=True,
+                subject.id,
+                Question(category, purpose, at, channel=channel, decrypt=True),
             )
             for category, channel in questions
         }
@@ -159,6 +161,7 @@ def read_parties(
     at = clock.now()
     allowed: dict[str, list[tuple[str, bytes]]] = {}
     refused: dict[str, str] = {}
+    asked: dict[str, Question] = {}  # one question per category, put to each party
     role = next((r for r in gate.register.staff_roles if r.key == actor.role), None)
     with uow:
         wanted = sorted(set(subject_ids))
@@ -173,16 +176,12 @@ def read_parties(
                 continue
             # A caller is its number; one of our own subjects is in a call as an agent only.
             kind = IdentifierType.PHONE if subject.tenant_id else IdentifierType.AGENT_ID
-            decision = decide(
-                uow,
-                gate,
-                actor,
-                subject_id=subject.id,
-                category=identifier_category(kind, subject),
-                purpose=purpose,
-                at=at,
-                decrypt=True,
-            )
+            category = identifier_category(kind, subject)
+            question = asked.get(category)
+            if question is None:
+                question = Question(category, purpose, at, decrypt=True)
+                asked[category] = question
+            decision = decide(uow, gate, actor, subject.id, question)
             if not decision.allowed:
                 refused[subject_id] = decision.reason.value
                 continue

@@ -23,7 +23,7 @@ from uuid import UUID
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NoSuchSubject, NotFound
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
-from dataward.domain.processing.gate import DenialReason, Gate, tenant_in_scope
+from dataward.domain.processing.gate import DenialReason, Gate, Question, tenant_in_scope
 from dataward.domain.processing.restrictions import Objection, Restriction
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
@@ -114,17 +114,14 @@ def look_up(
     if subject is None:
         raise NoSuchSubject
     with uow:
-        decision = decide(
-            uow,
-            gate,
-            actor,
-            subject_id=subject.id,
-            category=lookup_category(command.type, subject.tenant_id),
-            purpose=command.purpose,
-            at=clock.now(),
+        question = Question(
+            lookup_category(command.type, subject.tenant_id),
+            command.purpose,
+            clock.now(),
             channel=_consent_channel(gate.register, command),
             decrypt=True,
         )
+        decision = decide(uow, gate, actor, subject.id, question)
         uow.commit()
     if not decision.allowed:
         raise NoSuchSubject

@@ -31,7 +31,7 @@ from uuid import UUID
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied
-from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.gate import Gate, Question
 from dataward.domain.register.model import Register
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
@@ -98,9 +98,8 @@ def collect_access_package(
             withheld.append(Withheld("calls", _PROCESSOR_CALLS))
         else:
             decision = decide(
-                uow, gate, actor, subject_id=subject_id, category=TELEPHONY,
-                purpose=PROCESSOR_PURPOSE, at=at,
-            )  # fmt: skip
+                uow, gate, actor, subject_id, Question(TELEPHONY, PROCESSOR_PURPOSE, at)
+            )
             if decision.allowed:
                 calls = list(uow.calls.calls_of(request.tenant_id, str(subject_id)))
             else:
@@ -109,10 +108,13 @@ def collect_access_package(
         statements_readable = bool(sealed_statements) and (
             request.tenant_id is None
             and decide(
-                uow, gate, actor, subject_id=subject_id, category=STATEMENTS_CATEGORY,
-                purpose=purpose, at=at, decrypt=True,
+                uow,
+                gate,
+                actor,
+                subject_id,
+                Question(STATEMENTS_CATEGORY, purpose, at, decrypt=True),
             ).allowed
-        )  # fmt: skip
+        )
         uow.commit()
         audit = list(uow.audit.entries_about(str(subject_id)))
     statements: tuple[tuple[Cell, ...], ...] = ()

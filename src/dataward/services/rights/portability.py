@@ -26,7 +26,7 @@ from uuid import UUID
 from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.gate import Gate, Question
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import LawfulBasis, Register, Role
 from dataward.domain.requests.not_done import NotDone, not_portable
@@ -142,8 +142,9 @@ def collect_portability_package(
                 refused.append(Withheld("consents", found.basis))
         telephony = finding(TELEPHONY)
         if request.tenant_id is not None and telephony.qualifies:
-            decision = decide(uow, gate, actor, subject_id=subject_id, category=TELEPHONY,
-                              purpose=PROCESSOR_PURPOSE, at=at)  # fmt: skip
+            decision = decide(
+                uow, gate, actor, subject_id, Question(TELEPHONY, PROCESSOR_PURPOSE, at)
+            )
             if decision.allowed:
                 made = [c for c in uow.calls.calls_of(request.tenant_id, str(subject_id))
                         if c.caller_ref == str(subject_id)]  # fmt: skip
