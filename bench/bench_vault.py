@@ -32,7 +32,12 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
 from dataward.services.processing.erasure import shred
-from dataward.services.subjects.registry import NewSubject, create_subjects, find_subject
+from dataward.services.subjects.registry import (
+    FindSubject,
+    NewSubject,
+    create_subjects,
+    find_subject,
+)
 
 TENANT = "bench-tenant"
 ACTOR = Actor(id="bench", role="dco")
@@ -95,9 +100,7 @@ class Store:
         found = find_subject(
             SqlUnitOfWork(self.engine, read_only=True),
             self.vault,
-            "phone",
-            phone(i),
-            tenant_id=TENANT,
+            FindSubject("phone", phone(i), tenant_id=TENANT),
         )
         assert found is not None  # noqa: S101 - a benchmark that finds nothing measures nothing
         with SqlUnitOfWork(self.engine, read_only=True) as uow:

@@ -41,7 +41,7 @@ from dataward.services.processing.consent import (
     record_consent,
     withdraw_consent,
 )
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.objections import RecordObjection, record_objection
 from dataward.services.processing.restrictions import (
@@ -313,11 +313,9 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
             disclosed = read_identifiers(
                 world.uow(),
                 world.vault,
-                world.clock,
                 world.gate,
                 everything,
-                subject_id=subject.id,
-                purpose=purpose.key,
+                ReadIdentifiers(subject.id, purpose.key, world.clock.now()),
             )
         except AccessDenied as denied:
             refusals.add(denied.reason)
@@ -356,11 +354,9 @@ def test_consent_to_post_does_not_open_the_email_address(world: World) -> None:
     read = read_identifiers(
         world.uow(),
         world.vault,
-        world.clock,
         gate,
         an_actor("marketing"),
-        subject_id=subject.id,
-        purpose="direct_marketing",
+        ReadIdentifiers(subject.id, "direct_marketing", world.clock.now()),
     )
     assert [i.type for i in read.identifiers] == ["postal_address"]
     assert read.refused["contact (email)"].reason.value == "no_consent"

@@ -31,7 +31,7 @@ from dataward.services.rights.processor import (
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -96,7 +96,7 @@ def _counts(world: World) -> tuple[int, int, int]:
 
 
 def _caller(world: World, number: str = NUMBER) -> str | None:
-    found = find_subject(world.uow(), world.vault, "phone", number, tenant_id=TENANT)
+    found = find_subject(world.uow(), world.vault, FindSubject("phone", number, tenant_id=TENANT))
     return None if found is None else str(found.id)
 
 

@@ -48,7 +48,12 @@ from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.requests import request_timeline
-from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
+from dataward.services.subjects.registry import (
+    FindSubject,
+    NewSubject,
+    create_subject,
+    find_subject,
+)
 from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 from tests.builders import TENANT_A, TENANT_B, an_actor
 from tests.integration.world import World
@@ -105,7 +110,7 @@ def test_a_held_subject_is_not_shredded_and_the_refusal_names_the_hold(
     assert f"hold {hold_id}, legal_claims, review by 2026-11-26" in str(refused.value)
     assert "invoice dispute" not in str(refused.value)
     assert world.vault.has_key(str(subject_id))
-    assert find_subject(world.uow(), world.vault, "email", email) is not None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is not None
 
 
 def _erasure_request(world: World, subject_id: UUID, email: str, actor: Actor = DCO) -> UUID:
@@ -145,7 +150,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
         events[-1].reason or ""
     )
     assert "invoice dispute" not in str(view.outcome)  # the sealed reason is nowhere
-    assert find_subject(world.uow(), world.vault, "email", email) is not None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is not None
     assert world.vault.has_key(str(subject_id))
     with world.engine.connect() as connection:  # nothing erased, nothing suppressed yet
         assert connection.execute(select(marketing_suppressions)).all() == []
@@ -187,7 +192,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
     swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
     assert (swept.finished, swept.kept_by_hold, swept.waiting) == ([str(subject_id)], [], [])
     assert not world.vault.has_key(str(subject_id))
-    assert find_subject(world.uow(), world.vault, "email", email) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is None
     with world.engine.connect() as connection:
         assert len(connection.execute(select(marketing_suppressions)).all()) == 1
     with world.uow() as uow:

@@ -21,7 +21,7 @@ from dataward.services.processing.consent import (
     record_consent,
     withdraw_consent,
 )
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import an_actor
 from tests.integration.world import World
@@ -41,9 +41,12 @@ def _adult(world: World, fake: Faker) -> tuple[str, str]:
 
 def _read(world: World, subject_id: str) -> list[tuple[str, str]]:
     read = read_identifiers(
-        world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
-        subject_id=subject_id, purpose="mondago_marketing",
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        Gate(world.register),
+        MARKETING,
+        ReadIdentifiers(subject_id, "mondago_marketing", world.clock.now()),
+    )
     return [(i.type, i.value) for i in read.identifiers]
 
 

@@ -34,7 +34,7 @@ from dataward.services.rights.processor import (
     forward_to_controller,
 )
 from dataward.services.rights.requests import advance, request_timeline
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.builders import SAMPLE_RETENTION
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
@@ -63,7 +63,9 @@ def _caller(world: World) -> str:
         world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
         [file_source(sample(QUEUE_LOG))],
     )  # fmt: skip
-    found = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT)
+    found = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "01632 960001", tenant_id=TENANT)
+    )
     assert found is not None
     return str(found.id)
 

@@ -19,7 +19,7 @@ from dataward.adapters.ingest.files import file_source
 from dataward.services.calls.ingest import ingest
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import list_quarantine
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     EPOCH,
     OPERATOR,
@@ -104,7 +104,9 @@ def _later_calls(caller: Caller) -> str:
 
 
 def _shred_caller(world: World, caller: Caller) -> dict[str, int]:
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     return shred(
         world.uow(), world.vault, world.clock, world.register,

@@ -24,7 +24,7 @@ from dataward.services.quarantine.lines import (
     find_quarantined,
     list_quarantine,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -57,7 +57,9 @@ def _file(path: Path, caller: Caller, other: Caller) -> Path:
 
 
 def _erase(world: World, caller: Caller) -> None:
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     world.clock.current = ERASED_AT
     shred(

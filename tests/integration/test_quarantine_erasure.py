@@ -36,7 +36,7 @@ from dataward.services.rights.processor import (
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -165,7 +165,9 @@ def test_erasing_a_caller_empties_every_quarantined_line_naming_them(
     _tenant(world, fake)
     caller, other = Caller(fake), Caller(fake)
     ingest_id = _ingested(world, _queue_log(tmp_path / "queue_log", caller, other))
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     held = _opened_lines(world)
     assert sum(any(s in line for s in caller.spellings) for line in held) == 3
@@ -243,7 +245,7 @@ def test_erasing_an_agent_empties_the_quarantined_lines_naming_their_extension(
         world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT,
         [file_source(path, format_name="asterisk-queue-log")], quarantine=True,
     )  # fmt: skip
-    agent = find_subject(world.uow(), world.vault, "agent_id", f"{TENANT}/4711")
+    agent = find_subject(world.uow(), world.vault, FindSubject("agent_id", f"{TENANT}/4711"))
     assert agent is not None
 
     removed = _by_shred(world, fake, str(agent.id))
@@ -270,7 +272,9 @@ def test_a_caller_of_another_tenant_with_the_same_number_leaves_the_line(
         world.uow(), world.vault, world.clock, world.register, namesake, "tenant-a",
         [file_source(log, format_name="asterisk-queue-log")],
     )  # fmt: skip
-    theirs = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id="tenant-a")
+    theirs = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id="tenant-a")
+    )
     assert theirs is not None
 
     removed = _by_shred(world, fake, str(theirs.id))

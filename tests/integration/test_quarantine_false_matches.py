@@ -15,7 +15,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import QuarantinedText, find_quarantined, list_quarantine
 from dataward.services.rights.processor import Instruction, carry_out_instruction
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_access import _forwarded
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
@@ -41,7 +41,9 @@ def _a_with_a_bad_line(world: World, tmp_path: Path) -> str:
         f"{EPOCH + 50}x|a2|sales|NONE|ENTERQUEUE||{A_NUMBER}|1\n"
     )
     _ingest(world, path, "asterisk-queue-log")
-    subject = find_subject(world.uow(), world.vault, "phone", A_NUMBER, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", A_NUMBER, tenant_id=TENANT)
+    )
     assert subject is not None
     return str(subject.id)
 

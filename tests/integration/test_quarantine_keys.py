@@ -31,7 +31,7 @@ from dataward.services.quarantine.lines import (
     list_quarantine,
 )
 from dataward.services.quarantine.ports import NewQuarantineLine
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -73,7 +73,9 @@ def _caller_with_a_bad_line(world: World, caller: Caller, path: Path) -> str:
         f"{EPOCH + 100}x|b1|sales|NONE|ENTERQUEUE||{caller.national}|1\n"
     )
     _ingest(world, path, "asterisk-queue-log")
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     return str(subject.id)
 
@@ -229,7 +231,9 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
         world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, ingest_id
     )
     assert exported.splitlines()[0] == CSV_HEADER
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
 
     _shred(world, str(subject.id))
@@ -239,7 +243,7 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
         (4, None),
     ]  # fmt: skip  the header stays while a line needs it
     other_subject = find_subject(
-        world.uow(), world.vault, "phone", other.national, tenant_id=TENANT
+        world.uow(), world.vault, FindSubject("phone", other.national, tenant_id=TENANT)
     )
     assert other_subject is None  # no call landed for them: only the line names them
     discard_quarantine(
@@ -267,7 +271,9 @@ def test_erasing_the_last_lines_person_takes_the_header_and_discard_still_cleans
     )
     ingest_id = _ingest(world, path, "generic-csv", MAPPING)
     keys = [key for *_, key, _res, _c in _rows(world)]
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
 
     _shred(world, str(subject.id))
@@ -309,7 +315,9 @@ def test_a_header_row_naming_a_person_is_erased_with_them(
     _ingest(world, headerless, "freeswitch-cdr-csv")
     assert [(line, h) for line, h, *_ in _rows(world)][2:] == [(2, False)]
 
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     assert _shred(world, str(subject.id))["quarantine"] == 2  # the lines (the header besides)
     assert _opened_lines(world) == []

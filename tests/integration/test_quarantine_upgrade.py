@@ -27,7 +27,7 @@ from dataward.services.quarantine.lines import export_quarantine, find_quarantin
 from dataward.services.quarantine.ports import BY_FIELDS, BY_LINE, QuarantinedLine
 from dataward.services.quarantine.upgrade import reindex_quarantine, upgrade_legacy_quarantine
 from dataward.services.quarantine.writer import line_parties
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -135,7 +135,9 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
         world.uow(), world.vault, world.clock, world.register, ADMIN, TENANT, 902
     )
     assert exported.splitlines()[0] == CSV_HEADER
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
 
     removed = shred(
@@ -197,7 +199,7 @@ def test_lines_indexed_before_are_indexed_again_from_their_fields(
         + "\n"
     )
     _ingest(world, calls, "asterisk-queue-log")
-    a = find_subject(world.uow(), world.vault, "phone", a_number, tenant_id=TENANT)
+    a = find_subject(world.uow(), world.vault, FindSubject("phone", a_number, tenant_id=TENANT))
     assert a is not None
     b_line = f"1632960123|b1|sales|NONE|NOSUCHEVENT||{b.national}|1\n"
     b_file = tmp_path / "b.log"

@@ -18,7 +18,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.register.recipients import recipients_to_tell
 from dataward.services.rights.erasure import fulfil_erasure
@@ -26,6 +26,7 @@ from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import (
+    FindSubject,
     NewSubject,
     SubjectRefused,
     create_subject,
@@ -85,7 +86,7 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     assert result.erased["identifiers.contact"] == 2
     assert result.erased["consent_events"] == 1
     assert result.suppressed == 2
-    assert find_subject(world.uow(), world.vault, "email", email) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is None
     view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.COMPLETED
     assert email not in (events[-1].reason or "")
@@ -164,12 +165,15 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     with world.uow() as uow:
         left = sorted(s.type for s in uow.subjects.identifiers_of(subject_id))
     assert left == ["name", "postal_address"]
-    assert find_subject(world.uow(), world.vault, "email", email) is None
-    assert find_subject(world.uow(), world.vault, "phone", values["phone"]) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("phone", values["phone"])) is None
     kept = read_identifiers(
-        world.uow(), world.vault, world.clock, Gate(register), DCO, subject_id=subject_id,
-        purpose="business_compliance",
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        Gate(register),
+        DCO,
+        ReadIdentifiers(subject_id, "business_compliance", world.clock.now()),
+    )
     assert sorted((i.type, i.value) for i in kept.identifiers) == sorted(
         (t, normalise(t, values[t]).value) for t in ("name", "postal_address")
     )
@@ -213,9 +217,12 @@ def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fa
 
     with pytest.raises(AccessDenied) as refused:
         read_identifiers(
-            world.uow(), world.vault, world.clock, gate, SUPPORT, subject_id=subject_id,
-            purpose="correspondence", types=["name"],
-        )  # fmt: skip
+            world.uow(),
+            world.vault,
+            gate,
+            SUPPORT,
+            ReadIdentifiers(subject_id, "correspondence", world.clock.now(), ["name"]),
+        )
     assert refused.value.reason == DenialReason.ERASURE_HELD.value
     assert values["name"] not in str(refused.value)
     for actor, purpose in ((SUPPORT, "relationship_management"), (DCO, "legal_claims")):
@@ -225,9 +232,12 @@ def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fa
         assert decision.reason is DenialReason.ERASURE_HELD, purpose
 
     name = read_identifiers(
-        world.uow(), world.vault, world.clock, gate, DCO, subject_id=subject_id,
-        purpose="business_compliance", types=["name"],
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        gate,
+        DCO,
+        ReadIdentifiers(subject_id, "business_compliance", world.clock.now(), ["name"]),
+    )
     assert [i.value for i in name.identifiers] == [normalise("name", values["name"]).value]
     for purpose in ("business_compliance", "secure_storage"):
         decision = authorize(world.use_case(DCO), gate, Authorize(subject_id, "contact", purpose))

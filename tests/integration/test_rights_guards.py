@@ -34,7 +34,12 @@ from dataward.services.rights.processor import (
 )
 from dataward.services.rights.requests import request_timeline
 from dataward.services.rights.restriction import fulfil_restriction, tell_before_lifting
-from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
+from dataward.services.subjects.registry import (
+    FindSubject,
+    NewSubject,
+    create_subject,
+    find_subject,
+)
 from tests.builders import SAMPLE_RETENTION, TENANT_A
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
@@ -52,7 +57,9 @@ def _caller_of_a(world: World) -> str:
         world.uow(), world.vault, world.clock, world.register, OPERATOR, TENANT_A,
         [file_source(sample(QUEUE_LOG))],
     )  # fmt: skip
-    found = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
+    found = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "01632 960001", tenant_id=TENANT_A)
+    )
     assert found is not None
     return str(found.id)
 

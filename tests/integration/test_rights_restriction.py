@@ -20,7 +20,7 @@ from dataward.domain.requests.workflow import (
     RequestType,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
 from dataward.services.rights.requests import advance, request_timeline
@@ -60,9 +60,12 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
 
     def read() -> object:
         return read_identifiers(
-            world.uow(), world.vault, world.clock, gate, DCO, subject_id=subject.id,
-            purpose="correspondence",
-        )  # fmt: skip
+            world.uow(),
+            world.vault,
+            gate,
+            DCO,
+            ReadIdentifiers(subject.id, "correspondence", world.clock.now()),
+        )
 
     def fulfil() -> object:
         return fulfil_restriction(

@@ -16,7 +16,7 @@ from dataward.domain.processing.restrictions import Objection, Restriction, Rest
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.processing import gate as gate_service
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import Authorize, authorize, load_subject_state
 from tests.builders import (
     EVERYTHING,
@@ -180,11 +180,9 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
             disclosed = read_identifiers(
                 uow,
                 vault,
-                clock,
                 gate,
                 an_actor(EVERYTHING),
-                subject_id=subject.id,
-                purpose=purpose.key,
+                ReadIdentifiers(subject.id, purpose.key, clock.now()),
             )
         except AccessDenied:
             continue
@@ -205,11 +203,9 @@ def test_a_refused_read_opens_nothing_and_says_why(
         read_identifiers(
             uow,
             vault,
-            clock,
             gate,
             an_actor("operator"),
-            subject_id=caller.id,
-            purpose="telephony_reporting",
+            ReadIdentifiers(caller.id, "telephony_reporting", clock.now()),
         )
     assert denied.value.reason == DenialReason.ROLE_LACKS_NEED_TO_KNOW
     assert vault.opened == []
@@ -224,12 +220,9 @@ def test_a_tenant_admin_reads_its_own_callers_number(
     disclosed = read_identifiers(
         uow,
         vault,
-        clock,
         gate,
         an_actor("tenant_admin", TENANT_A),
-        subject_id=caller.id,
-        purpose="telephony_reporting",
-        types=["phone"],
+        ReadIdentifiers(caller.id, "telephony_reporting", clock.now(), ["phone"]),
     )
     assert [i.value for i in disclosed.identifiers] == ["+442079460123"]
     assert "+44" not in repr(disclosed)
@@ -245,11 +238,9 @@ def test_a_category_restricted_alone_is_withheld_and_the_rest_disclosed(
     disclosed = read_identifiers(
         uow,
         vault,
-        clock,
         gate,
         an_actor("support"),
-        subject_id=subject.id,
-        purpose="correspondence",
+        ReadIdentifiers(subject.id, "correspondence", clock.now()),
     )
     assert [(i.type, i.value) for i in disclosed.identifiers] == [("name", "Ada Example")]
     assert disclosed.refused["contact"].reason is DenialReason.PROCESSING_RESTRICTED

@@ -18,7 +18,7 @@ from dataward.services.processing.lookup import (
 )
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, TENANT_B, a_tenant, an_actor, restricted, shipped_register
-from tests.fakes import FakeUnitOfWork, FakeVault
+from tests.fakes import FakeUnitOfWork, FakeVault, use_case
 
 REGISTER = shipped_register()
 GATE = Gate(REGISTER)
@@ -53,7 +53,8 @@ class World:
         )
 
     def look_up(self, actor: Actor, command: LookUp) -> str:
-        return str(look_up(self.uow, self.vault, CLOCK, GATE, actor, command).id)
+        ctx = use_case(self.uow, CLOCK, REGISTER, actor, self.vault)
+        return str(look_up(ctx, GATE, command).id)
 
     def decisions(self) -> list[tuple[str | None, str | None]]:
         return [

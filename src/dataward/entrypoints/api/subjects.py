@@ -159,51 +159,29 @@ def create(
 
 
 @router.post("/lookup", summary="Find a subject by one identifier, for a purpose")
-def lookup_subject(
-    body: LookupIn,
-    container: ContainerDep,
-    gate: GateDep,
-    actor: ActorDep,
-) -> SubjectOut:
+def lookup_subject(body: LookupIn, ctx: UseCaseDep, gate: GateDep) -> SubjectOut:
     """Confirming that someone is a subject is itself processing. What needs no subject is
     checked first (403 `access_denied`); then a miss, and a subject the gate keeps from the
     caller (its decision recorded), are the same 404."""
-    subject = lookup.look_up(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        gate,
-        actor,
-        lookup.LookUp(
-            type=body.type,
-            value=body.value,
-            purpose=body.purpose,
-            tenant_id=body.tenant_id,
-            region=body.region,
-        ),
+    command = lookup.LookUp(
+        type=body.type,
+        value=body.value,
+        purpose=body.purpose,
+        tenant_id=body.tenant_id,
+        region=body.region,
     )
-    return SubjectOut.of(subject)
+    return SubjectOut.of(lookup.look_up(ctx, gate, command))
 
 
 @router.get("/{subject_id}", summary="A subject and the identifiers the gate allows")
 def show(
     subject_id: UUID,
-    container: ContainerDep,
+    ctx: UseCaseDep,
     gate: GateDep,
-    actor: ActorDep,
     purpose: Annotated[str, Query(description="The register purpose of this read")],
     types: Annotated[list[IdentifierType] | None, Query(alias="type")] = None,
 ) -> DisclosureOut:
-    read = lookup.read_subject(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        gate,
-        actor,
-        subject_id=subject_id,
-        purpose=purpose,
-        types=types,
-    )
+    read = lookup.read_subject(ctx, gate, subject_id, purpose, types)
     return DisclosureOut(
         subject=SubjectOut.of(read.subject),
         purpose=purpose,

@@ -10,6 +10,7 @@ import typer
 
 from dataward.domain.subjects import ErasureReason
 from dataward.entrypoints.cli.common import (
+    active_gate,
     active_register,
     cli_actor,
     container,
@@ -143,22 +144,11 @@ def find(
     if len(given) != 1:
         raise typer.BadParameter("give exactly one to look up", param_hint=LOOKUPS)
     ((kind, value),) = given
+    command = LookUp(
+        type=IdentifierType(kind), value=value, purpose=purpose, tenant_id=tenant, region=region
+    )
     with fail_on_dataward_error(), container() as wired:
-        loaded = wired.active_register.get(wired.uow(read_only=True))
-        subject = look_up(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            wired.gate_for(loaded),
-            cli_actor(wired),
-            LookUp(
-                type=IdentifierType(kind),
-                value=value,
-                purpose=purpose,
-                tenant_id=tenant,
-                region=region,
-            ),
-        )
+        subject = look_up(use_case(wired), active_gate(wired), command)
     typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
 
 
@@ -216,16 +206,7 @@ def show(
     from dataward.services.processing.lookup import read_subject
 
     with fail_on_dataward_error(), container() as wired:
-        loaded = wired.active_register.get(wired.uow(read_only=True))
-        read = read_subject(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            wired.gate_for(loaded),
-            cli_actor(wired),
-            subject_id=subject_id,
-            purpose=purpose,
-        )
+        read = read_subject(use_case(wired), active_gate(wired), subject_id, purpose)
     subject = read.subject
     typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
     if subject.dco_flag:

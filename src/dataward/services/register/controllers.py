@@ -21,7 +21,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.lookup import within_reach
 
 ROPA_PURPOSE = "business_compliance"
@@ -69,9 +69,12 @@ def _contact(
         return None
     try:
         read = read_identifiers(
-            uow, vault, clock, gate, actor, subject_id=tenant.controller_contact,
-            purpose=ROPA_PURPOSE, types=_ORDER,
-        )  # fmt: skip
+            uow,
+            vault,
+            gate,
+            actor,
+            ReadIdentifiers(tenant.controller_contact, ROPA_PURPOSE, clock.now(), _ORDER),
+        )
     except (AccessDenied, NotFound):
         return None
     values = [i.value for kind in _ORDER for i in read.identifiers if i.type == kind.value]

@@ -37,7 +37,7 @@ from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, With
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access_info import supplementary_information
 from dataward.services.rights.delivery import Delivery, deliver_package, require_delivery_address
@@ -266,7 +266,7 @@ def _identifiers(
     rows: tuple[tuple[Cell, ...], ...] = ()
     try:
         disclosure = read_identifiers(
-            uow, vault, clock, gate, actor, subject_id=subject_id, purpose=purpose
+            uow, vault, gate, actor, ReadIdentifiers(subject_id, purpose, clock.now())
         )
     except AccessDenied as denied:
         withheld.append(Withheld("identifiers", f"not readable now: {denied.args[0]}"))

@@ -34,7 +34,11 @@ from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, With
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.processing.disclosure import identifier_category, read_identifiers
+from dataward.services.processing.disclosure import (
+    ReadIdentifiers,
+    identifier_category,
+    read_identifiers,
+)
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access import CONTROLLER_PURPOSE, PROCESSOR_PURPOSE, TELEPHONY
 from dataward.services.rights.access_info import purposes_for_kind
@@ -120,8 +124,9 @@ def collect_portability_package(
 
     refused: list[Withheld] = []
     identifiers: list[tuple[Cell, ...]] = []
-    disclosure = read_identifiers(uow, vault, clock, gate, actor, subject_id=subject_id,
-                                  purpose=purpose)  # fmt: skip
+    disclosure = read_identifiers(
+        uow, vault, gate, actor, ReadIdentifiers(subject_id, purpose, clock.now())
+    )
     for item in sorted(disclosure.identifiers, key=lambda i: (i.type, i.value)):
         found = finding(identifier_category(IdentifierType(item.type), subject))
         if found.qualifies:

@@ -32,7 +32,7 @@ from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.audit import Audited, record
 from dataward.services.calls.access import CallView, calls_of_subject
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.erasure import shred
 from dataward.services.quarantine.lines import QuarantinedText, lines_naming
 from dataward.services.rights.requests import RequestView, advance, visible_request
@@ -84,9 +84,12 @@ def forward_to_controller(
             f"tenant {tenant.id} has no controller contact to forward to: record one first"
         )
     contact = read_identifiers(
-        uow, vault, clock, gate, actor, subject_id=tenant.controller_contact, purpose=PURPOSE,
-        types=[IdentifierType.EMAIL],
-    )  # fmt: skip
+        uow,
+        vault,
+        gate,
+        actor,
+        ReadIdentifiers(tenant.controller_contact, PURPOSE, clock.now(), [IdentifierType.EMAIL]),
+    )
     address = next((i.value for i in contact.identifiers if i.type == "email"), None)
     if address is None:
         raise RequestRefused(f"tenant {tenant.id}'s controller contact has no e-mail address")

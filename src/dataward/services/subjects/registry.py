@@ -248,19 +248,23 @@ def add_identifier(
         uow.commit()
 
 
-def find_subject(
-    uow: UnitOfWork,
-    vault: Vault,
-    kind: IdentifierType | str,
-    raw: str,
-    *,
-    tenant_id: str | None = None,
-    region: str | None = None,
-) -> Subject | None:
+@dataclass(frozen=True, slots=True)
+class FindSubject:
+    """One identifier as given, to find its subject in a tenant (or among our own subjects)."""
+
+    type: IdentifierType | str
+    value: str = field(repr=False)
+    tenant_id: str | None = None
+    region: str | None = None
+    """Region to read a national phone number in; default: the tenant's."""
+
+
+def find_subject(uow: UnitOfWork, vault: Vault, wanted: FindSubject) -> Subject | None:
     """The subject with this identifier in this tenant (or among our own subjects).
 
     Only identifiers that single out one person can be looked up: not names or addresses.
     """
+    kind, tenant_id, region = wanted.type, wanted.tenant_id, wanted.region
     if IdentifierType(kind) not in UNIQUE_TYPES:
         unique = ", ".join(sorted(t.value for t in UNIQUE_TYPES))
         raise SubjectRefused(f"look a subject up by one of: {unique}")
@@ -271,7 +275,7 @@ def find_subject(
             if tenant is None:
                 raise NotFound("tenant", tenant_id)
             region = tenant.region
-        ident = normalise(kind, raw, region=region)
+        ident = normalise(kind, wanted.value, region=region)
         index = vault.blind_index(scope, ident.type.value, ident.index_form)
         subject_id = uow.subjects.find_by_index(scope, ident.type.value, index)
         return uow.subjects.get(subject_id) if subject_id else None
