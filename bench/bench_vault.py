@@ -28,10 +28,12 @@ from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
-from dataward.services.processing.erasure import shred
+from dataward.services.context import UseCase
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.subjects.registry import (
     FindSubject,
     NewSubject,
@@ -139,14 +141,15 @@ def shred_timing(store: Store, victims: list[str], *, purge: bool) -> Timing:
     for subject_id in victims:
         begin = time.perf_counter()
         shred(
-            SqlUnitOfWork(store.engine),
-            store.vault,
-            store.clock,
-            store.register,
-            ADMIN,
-            subject_id,
-            reason="erasure_request",
-            purge=purge,
+            UseCase(
+                SqlUnitOfWork(store.engine),
+                store.vault,
+                store.clock,
+                bank_holidays(),
+                store.register,
+                ADMIN,
+            ),
+            Shred(subject_id, "erasure_request", purge=purge),
         )
         samples.append(time.perf_counter() - begin)
     what = "shred + WAL purge" if purge else "shred, durably committed"

@@ -22,7 +22,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import CallView, calls_of_subject
 from dataward.services.calls.ingest import IngestRejected, ingest
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import (
     QuarantineRefused,
     discard_quarantine,
@@ -300,10 +300,9 @@ def test_shredding_a_caller_unlinks_their_calls_and_keeps_the_reports(world: Wor
         rollups = list(uow.rollups.read(TENANT_A, "hour"))
     assert caller is not None
     report = shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(str(caller.id)), str(caller.id),
-        reason="erasure_request", request_ref=None,
-    )  # fmt: skip
+        world.use_case(world.who_erases(str(caller.id))),
+        Shred(str(caller.id), "erasure_request", request_ref=None),
+    )
     assert report.removed.get("calls") == 1
     calls_now = _calls(world, TENANT_A)
     assert len(calls_now) == 4

@@ -23,7 +23,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.erased_numbers import expire_erased_numbers
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.processor import (
@@ -103,11 +103,7 @@ def _caller(world: World, number: str = NUMBER) -> str | None:
 def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
     """Erase the caller through one of the doors erasure takes."""
     if door == "shred":
-        shred(
-            world.uow(), world.vault, world.clock, world.register,
-            world.who_erases(subject_id), subject_id,
-            reason="erasure_request",
-        )  # fmt: skip
+        shred(world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request"))
         return
     command = NewRequest(
         type=RequestType.ERASURE, received=world.clock.now().date(), channel="email",

@@ -34,7 +34,7 @@ from dataward.domain.processing.litigation_holds import (
 )
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.holds import (
     PlaceHold,
@@ -102,10 +102,7 @@ def test_a_held_subject_is_not_shredded_and_the_refusal_names_the_hold(
     hold_id = _place(world, subject_id)
 
     with pytest.raises(SubjectHeld) as refused:
-        shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-            reason=ErasureReason.ERASURE_REQUEST,
-        )  # fmt: skip
+        shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
 
     assert f"hold {hold_id}, legal_claims, review by 2026-11-26" in str(refused.value)
     assert "invoice dispute" not in str(refused.value)
@@ -180,10 +177,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
 
     # a shred is still refused, naming the hold; the sweep leaves the subject while held
     with pytest.raises(SubjectHeld, match=str(hold_id)):
-        shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-            reason=ErasureReason.ERASURE_REQUEST,
-        )  # fmt: skip
+        shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     swept = finish_held_erasures(world.uow(), world.vault, world.clock, world.register, DCO)
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject_id)])
 
@@ -301,16 +295,10 @@ def test_once_lifted_the_subject_is_erased_and_its_lifted_holds_unlinked(
     second = _place(world, subject_id, reason="Regulator's letter of 1 November")
     lift_hold(world.use_case(DCO), first)
     with pytest.raises(SubjectHeld, match=str(second)):  # one still stands
-        shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-            reason=ErasureReason.ERASURE_REQUEST,
-        )  # fmt: skip
+        shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     lift_hold(world.use_case(DCO), second)
 
-    report = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-        reason=ErasureReason.ERASURE_REQUEST,
-    )  # fmt: skip
+    report = shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
 
     assert report.key_destroyed
     assert report.removed["litigation_holds"] == 2
@@ -387,10 +375,7 @@ def test_a_tenants_instruction_to_erase_is_refused_by_a_hold_too(world: World) -
     caller = _caller(world, TENANT_A, "+447700900311")
     hold_id = _place(world, caller, actor=ADMIN_A)
     with pytest.raises(SubjectHeld, match=str(hold_id)):
-        shred(
-            world.uow(), world.vault, world.clock, world.register, ADMIN_A, str(caller),
-            reason=ErasureReason.CONTROLLER_INSTRUCTION,
-        )  # fmt: skip
+        shred(world.use_case(ADMIN_A), Shred(str(caller), ErasureReason.CONTROLLER_INSTRUCTION))
 
 
 def test_the_reason_is_sealed_audited_nowhere_and_read_back_on_request(
@@ -593,9 +578,6 @@ def world_hold(world: World, hold_id: UUID) -> LitigationHold:
 
 def test_an_erased_subject_cannot_be_held(world: World, fake: Faker) -> None:
     subject_id, _ = _customer(world, fake)
-    shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-        reason=ErasureReason.ERASURE_REQUEST,
-    )  # fmt: skip
+    shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     with pytest.raises(HoldRefused, match="erased"):
         _place(world, subject_id)

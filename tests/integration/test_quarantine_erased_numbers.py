@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.services.processing.erased_numbers import expire_erased_numbers
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import (
     QuarantineRefused,
     export_quarantine,
@@ -62,11 +62,7 @@ def _erase(world: World, caller: Caller) -> None:
     )
     assert subject is not None
     world.clock.current = ERASED_AT
-    shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(subject.id), str(subject.id),
-        reason="erasure_request",
-    )  # fmt: skip
+    shred(world.use_case(world.who_erases(subject.id)), Shred(str(subject.id), "erasure_request"))
 
 
 def _keys(world: World) -> int:

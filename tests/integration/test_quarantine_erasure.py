@@ -22,7 +22,7 @@ from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestRejected, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import (
     discard_quarantine,
     export_quarantine,
@@ -105,10 +105,8 @@ def _ingested(world: World, path: Path) -> int:
 
 def _by_shred(world: World, _fake: Faker, subject_id: str) -> dict[str, Any]:
     report = shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(subject_id), subject_id,
-        reason="erasure_request",
-    )  # fmt: skip
+        world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request")
+    )
     return report.removed
 
 

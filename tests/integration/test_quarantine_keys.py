@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyUnavailable
 from dataward.services.calls.ingest import ingest
 from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
-from dataward.services.processing.erasure import finish_erasures, shred
+from dataward.services.processing.erasure import Shred, finish_erasures, shred
 from dataward.services.quarantine.lines import (
     discard_quarantine,
     export_quarantine,
@@ -59,11 +60,8 @@ def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> 
 
 
 def _shred(world: World, subject_id: str, vault: SqlVault | None = None) -> dict[str, int]:
-    return shred(
-        world.uow(), vault or world.vault, world.clock, world.register,
-        world.who_erases(subject_id), subject_id,
-        reason="erasure_request",
-    ).removed  # fmt: skip
+    ctx = replace(world.use_case(world.who_erases(subject_id)), vault=vault or world.vault)
+    return shred(ctx, Shred(subject_id, "erasure_request")).removed
 
 
 def _caller_with_a_bad_line(world: World, caller: Caller, path: Path) -> str:

@@ -15,7 +15,7 @@ from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.domain.calls.line_parties import MAX_LINE, MAX_PARTIES, TOO_LONG
 from dataward.services.calls.ingest import ingest
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import export_quarantine, list_quarantine
 from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
@@ -41,10 +41,8 @@ def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> 
 
 def _shred(world: World, subject_id: str) -> dict[str, int]:
     return shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(subject_id), subject_id,
-        reason="erasure_request",
-    ).removed  # fmt: skip
+        world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request")
+    ).removed
 
 
 @pytest.mark.parametrize(

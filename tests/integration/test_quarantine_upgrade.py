@@ -22,7 +22,7 @@ from dataward.services.processing.erased_numbers import (
     kept_until,
     recorded_time,
 )
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import export_quarantine, find_quarantined, list_quarantine
 from dataward.services.quarantine.ports import BY_FIELDS, BY_LINE, QuarantinedLine
 from dataward.services.quarantine.upgrade import reindex_quarantine, upgrade_legacy_quarantine
@@ -141,10 +141,8 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
     assert subject is not None
 
     removed = shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(str(subject.id)), str(subject.id),
-        reason="erasure_request",
-    ).removed  # fmt: skip
+        world.use_case(world.who_erases(str(subject.id))), Shred(str(subject.id), "erasure_request")
+    ).removed
 
     assert removed["quarantine"] == 1
     assert not any(caller.national in line for line in _opened_lines(world))

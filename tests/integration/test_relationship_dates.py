@@ -15,7 +15,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NoSuchSubject, OutOfRange
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason, Subject
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
@@ -142,10 +142,7 @@ def test_who_may_record_and_for_whom(world: World, fake: Faker) -> None:
     )  # fmt: skip
     with pytest.raises(SubjectRefused, match="no relationship with us"):
         _record(world, caller.id, date(2026, 1, 31), actor=admin)
-    shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-        reason=ErasureReason.ERASURE_REQUEST,
-    )  # fmt: skip
+    shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     with pytest.raises(SubjectRefused, match="erased"):
         _record(world, subject_id, date(2026, 1, 31))
 

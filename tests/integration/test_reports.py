@@ -31,7 +31,7 @@ from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import ingest
 from dataward.services.calls.reports import NO_PARTY, acd_report
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World
@@ -197,10 +197,8 @@ def test_queue_reports_survive_erasing_the_caller(loaded: tuple[World, str]) -> 
     caller = find_subject(world.uow(), world.vault, FindSubject("phone", x, tenant_id=TENANT_A))
     assert caller is not None
     shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(str(caller.id)), str(caller.id),
-        reason="erasure_request",
-    )  # fmt: skip
+        world.use_case(world.who_erases(str(caller.id))), Shred(str(caller.id), "erasure_request")
+    )
     assert _cells(_report(world, ReportBy.QUEUE, Period.DAY)) == before
     by_caller = _report(world, ReportBy.CALLER, Period.DAY)
     assert str(caller.id) not in {c.group for c in by_caller.cells}

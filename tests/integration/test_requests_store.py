@@ -21,7 +21,7 @@ from dataward.domain.requests.workflow import (
     transition,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.requests import advance, request_queue, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
@@ -192,9 +192,9 @@ def test_erasing_the_subject_keeps_the_request_unlinked(world: World) -> None:
     )  # fmt: skip
     view = _receive(world, type=RequestType.ERASURE, subject_id=subject.id)
     shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
-        reason="erasure_request", request_ref=str(view.request.id),
-    )  # fmt: skip
+        world.use_case(DCO),
+        Shred(str(subject.id), "erasure_request", request_ref=str(view.request.id)),
+    )
     with world.uow() as uow:
         kept, _, _ = uow.requests.get(view.request.id)  # type: ignore[misc]
     assert kept.subject_id is None

@@ -28,7 +28,13 @@ from dataward.domain.errors import (
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
-from dataward.services.processing.erasure import ErasureRefused, ShredReport, finish_erasures, shred
+from dataward.services.processing.erasure import (
+    ErasureRefused,
+    Shred,
+    ShredReport,
+    finish_erasures,
+    shred,
+)
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects.registry import (
     DuplicateIdentifier,
@@ -45,15 +51,13 @@ DCO = Actor(id="staff-dco", role="dco")
 
 
 def dco_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
-    return shred(world.uow(), world.vault, world.clock, world.register, DCO, subject_id, **options)
+    return shred(world.use_case(DCO), Shred(subject_id, **options))
 
 
 def controller_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
     """A tenant's caller erased by the tenant's own administrator, the controller."""
     actor = world.who_erases(subject_id)
-    return shred(
-        world.uow(), world.vault, world.clock, world.register, actor, subject_id, **options
-    )
+    return shred(world.use_case(actor), Shred(subject_id, **options))
 
 
 def dco_creates(world: World, command: NewSubject) -> Subject:

@@ -215,9 +215,7 @@ def record_relationship(subject_id: UUID, body: RelationshipIn, ctx: UseCaseDep)
 )
 def erase(
     subject_id: UUID,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
+    ctx: UseCaseDep,
     reason: Annotated[ErasureReason, Query(description="Why, from a closed set")],
     request_ref: Annotated[
         str | None, Query(pattern=REQUEST_REF.pattern, description="The rights request")
@@ -234,17 +232,8 @@ def erase(
     """Destroys the subject's key, deletes its identifiers, unlinks it from every store and
     leaves a tombstone. Needs the erase_subjects action (and the subject's tenant, for a
     tenant administrator)."""
-    report = erasure.shred(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        register,
-        actor,
-        str(subject_id),
-        reason=reason,
-        request_ref=request_ref,
-        override=override,
-    )
+    command = erasure.Shred(str(subject_id), reason, request_ref=request_ref, override=override)
+    report = erasure.shred(ctx, command)
     return ShredOut(
         subject_id=report.subject_id,
         key_destroyed=report.key_destroyed,

@@ -175,24 +175,14 @@ def shred(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Crypto-shred a subject: destroy its key and identifiers, unlink it everywhere."""
+    from dataward.services.processing.erasure import Shred
     from dataward.services.processing.erasure import shred as shred_subject
 
     if not yes:
         typer.confirm(f"Shred subject {subject_id}? This cannot be undone", abort=True)
+    command = Shred(str(subject_id), reason, request_ref=request, override=override)
     with fail_on_dataward_error(), container() as wired:
-        actor = cli_actor(wired)
-        register = active_register(wired)
-        report = shred_subject(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            register,
-            actor,
-            str(subject_id),
-            reason=reason,
-            request_ref=request,
-            override=override,
-        )
+        report = shred_subject(use_case(wired), command)
     removed = ", ".join(f"{name} {count}" for name, count in report.removed.items())
     typer.echo(f"shredded {report.subject_id}: key destroyed={report.key_destroyed}; {removed}")
 

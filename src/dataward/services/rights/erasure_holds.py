@@ -11,6 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.errors import WriteConflict
 from dataward.domain.processing.gate import Gate
@@ -28,10 +29,12 @@ from dataward.domain.requests.not_done import NotDone, kept_by_hold, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused, uk_date
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
     ErasureRefused,
+    Shred,
     _refuse_if_kept_by_restriction,
     shred,
 )
@@ -184,9 +187,11 @@ def finish_held_erasures(
                 _erase_after_holds(uow, vault, clock, register, actor, hold)
             else:
                 shred(
-                    uow, vault, clock, register, actor, hold.subject_id,
-                    reason=ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id,
-                )  # fmt: skip
+                    UseCase(uow, vault, clock, bank_holidays(), register, actor),
+                    Shred(
+                        hold.subject_id, ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id
+                    ),
+                )
         except SubjectHeld:
             kept.append(hold.subject_id)
             continue
@@ -211,7 +216,7 @@ def _erase_after_holds(
         if subject is None or subject.erased:  # erased by another door: nothing is left
             return
         refuse_if_held(uow, subject)
-        _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+        _refuse_if_kept_by_restriction(uow, subject, now, None)
         stored = list(uow.subjects.identifiers_of(subject.id))
         recipients = recipients_to_tell(uow, register, subject.id)
     held = tax_held_categories(register, subject.kind)

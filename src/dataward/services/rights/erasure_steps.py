@@ -11,6 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.legal_hold import (
@@ -28,11 +29,10 @@ from dataward.domain.requests.not_done import NotDone, kept_by_law
 from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.subjects import Actor, ErasureReason, Subject
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork, Vault
 from dataward.services.processing.disclosure import identifier_category
-from dataward.services.processing.erasure import (
-    shred,
-)
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.processing.holds import refuse_if_held
 from dataward.services.processing.suppression import suppress_subject
 from dataward.services.rights.recipient_notices import Notices
@@ -200,10 +200,14 @@ def shred_all(
         suppressed = suppress_subject(uow, subject, source="erasure", at=clock.now())
         uow.commit()
     report = shred(
-        uow, vault, clock, register, actor, str(subject.id),
-        reason=ErasureReason.ERASURE_REQUEST, request_ref=str(request_id),
-        letters=notices.letters,
-    )  # fmt: skip
+        UseCase(uow, vault, clock, bank_holidays(), register, actor),
+        Shred(
+            str(subject.id),
+            ErasureReason.ERASURE_REQUEST,
+            request_ref=str(request_id),
+            letters=notices.letters,
+        ),
+    )
     erased = {k: v for k, v in report.removed.items() if k not in ("identifiers", "subjects")}
     return ErasureResult(
         request_id, subject.id, erased, None, recipients, suppressed, report.key_destroyed,

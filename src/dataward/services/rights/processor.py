@@ -22,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.calendar import HolidayCalendar
+from dataward.domain.calendar import HolidayCalendar, bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.identifiers import IdentifierType
@@ -31,9 +31,10 @@ from dataward.domain.requests.workflow import RequestEvent, RequestRefused, Requ
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.audit import Audited, record
 from dataward.services.calls.access import CallView, calls_of_subject
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import QuarantinedText, lines_naming
 from dataward.services.rights.requests import RequestView, advance, visible_request
 
@@ -151,9 +152,11 @@ def carry_out_instruction(
         outcome: dict[str, Any] = {"calls": len(calls), "quarantined_lines": len(lines)}
     else:
         report = shred(
-            uow, vault, clock, gate.register, actor, str(subject.id),
-            reason=ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(request.id),
-        )  # fmt: skip
+            UseCase(uow, vault, clock, bank_holidays(), gate.register, actor),
+            Shred(
+                str(subject.id), ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(request.id)
+            ),
+        )
         outcome = {"removed": dict(report.removed), "key_destroyed": report.key_destroyed}
     with uow:
         uow.requests.add_instruction(
