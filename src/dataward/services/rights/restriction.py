@@ -118,9 +118,12 @@ def lift_after_telling(
             "the letter telling the person has not gone yet: tell them first (Art. 18(3))"
         )
     return lift_restriction(
-        uow, clock, register, actor, LiftRestriction(restriction.id, subject_told_at=told),
-        told_by_letter=True,
-    )  # fmt: skip
+        uow,
+        clock,
+        register,
+        actor,
+        LiftRestriction(restriction.id, subject_told_at=told, told_by_letter=True),
+    )
 
 
 def _requested(
