@@ -218,36 +218,6 @@ def _refuse_existing(
             raise DuplicateIdentifier(kind, next(iter(found.values())))
 
 
-def add_identifier(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    subject_id: str,
-    kind: IdentifierType | str,
-    raw: str,
-    *,
-    region: str | None = None,
-) -> None:
-    ident = normalise(kind, raw, region=region)
-    with uow:
-        subject = _live_subject(uow, subject_id)
-        scope = scope_of(subject.tenant_id)
-        index = vault.blind_index(scope, ident.type.value, ident.index_form)
-        existing = uow.subjects.find_by_index(scope, ident.type.value, index)
-        if existing is not None and ident.type in UNIQUE_TYPES:
-            raise DuplicateIdentifier(ident.type.value, existing)
-        if subject.kind == MARKETING_CONTACT and scope == CONTROLLER_SCOPE:
-            blocked = suppressed_kinds(uow, [(ident.type.value, index)])
-            if blocked:
-                raise SubjectRefused(refusal(blocked))
-        row = _identifier_row(
-            subject, scope, ident, index, vault.seal(str(subject.id), ident.value)
-        )
-        row["created_at"] = clock.now()
-        uow.subjects.add_identifiers([row])
-        uow.commit()
-
-
 @dataclass(frozen=True, slots=True)
 class FindSubject:
     """One identifier as given, to find its subject in a tenant (or among our own subjects)."""
@@ -279,15 +249,6 @@ def find_subject(uow: UnitOfWork, vault: Vault, wanted: FindSubject) -> Subject 
         index = vault.blind_index(scope, ident.type.value, ident.index_form)
         subject_id = uow.subjects.find_by_index(scope, ident.type.value, index)
         return uow.subjects.get(subject_id) if subject_id else None
-
-
-def _live_subject(uow: UnitOfWork, subject_id: str) -> Subject:
-    subject = uow.subjects.get(subject_id)
-    if subject is None:
-        raise NotFound("subject", subject_id)
-    if subject.erased:
-        raise SubjectRefused(f"subject {subject_id} was erased")
-    return subject
 
 
 def _identifier_row(
