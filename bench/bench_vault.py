@@ -92,7 +92,15 @@ class Store:
                 for i in range(self.count, self.count + n)
             ]
             made = create_subjects(
-                SqlUnitOfWork(self.engine), self.vault, self.clock, self.register, ACTOR, commands
+                UseCase(
+                    SqlUnitOfWork(self.engine),
+                    self.vault,
+                    self.clock,
+                    bank_holidays(),
+                    self.register,
+                    ACTOR,
+                ),
+                commands,
             )
             self.ids.extend(str(s.id) for s in made)
             self.count += n

@@ -33,6 +33,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.requests import advance
 from dataward.services.subjects.registry import NewSubject, create_subjects
@@ -146,7 +147,10 @@ def make_callers(store: Store, range_name: str, count: int, calls_each: int) -> 
         NewSubject(kind="caller", identifiers=[("phone", f"{prefix}{i:03d}")], tenant_id=TENANT)
         for i in range(count)
     ]
-    made = create_subjects(store.uow(), store.vault, store.clock, store.register, ADMIN, commands)
+    made = create_subjects(
+        UseCase(store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN),
+        commands,
+    )
     ids = [str(subject.id) for subject in made]
     for subject_id in ids:
         add_calls_of(store, subject_id, calls_each)

@@ -25,10 +25,9 @@ MARKETING = an_actor("marketing")
 def _contact(world: World, fake: Faker, birth_date: date | None) -> tuple[str, str]:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, MARKETING,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)],
-                   birth_date=birth_date),
-    )  # fmt: skip
+        world.use_case(MARKETING),
+        NewSubject(kind="marketing_contact", identifiers=[("email", email)], birth_date=birth_date),
+    )
     return str(subject.id), email
 
 

@@ -220,9 +220,8 @@ def test_the_complaint_and_its_outcome_outlive_the_complainants_erasure_unlinked
     world: World, fake: Faker
 ) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", fake.email())])
+    )
     request_id = _complaint(world, channel="post", subject_id=subject.id)
     _start(world, request_id)
     _complete(world, request_id, OUTCOME)

@@ -283,11 +283,7 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
     world: World,
 ) -> None:
     subject = create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         NewSubject(
             kind="customer_contact",
             identifiers=[
@@ -336,11 +332,7 @@ def test_consent_to_post_does_not_open_the_email_address(world: World) -> None:
     email = fake.email()
     address = fake.address().replace("\n", ", ")
     subject = create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", email), ("postal_address", address)]),
     )
     record_consent(

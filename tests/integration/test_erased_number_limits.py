@@ -198,10 +198,15 @@ def test_a_northern_ireland_caller_erased_in_an_irish_tenant_stays_erased_as_ire
     world: World, fake: Faker
 ) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant E", id=TENANT, region="IE", timezone="Europe/Dublin",
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant E",
+            id=TENANT,
+            region="IE",
+            timezone="Europe/Dublin",
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     before = world.clock.now() - timedelta(days=3)
     _ingest(world, _log(("1.1", before, "+44 28 9012 3456")))
     caller = _caller(world, "048 9012 3456")

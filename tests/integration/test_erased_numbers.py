@@ -47,10 +47,13 @@ DOORS = ("shred", "erasure_request", "controller_instruction")
 
 def _tenant(world: World, fake: Faker) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant E", id=TENANT,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant E",
+            id=TENANT,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
 
 
 def _log(*entries: tuple[str, datetime, str]) -> str:

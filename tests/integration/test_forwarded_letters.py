@@ -54,9 +54,9 @@ def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_
     inbox, port = smtp
     controller = ControllerContact(name=fake.name(), email=fake.email())
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewTenant(name="Northwind Contact Centres Ltd", id="northwind", contact=controller),
-    )  # fmt: skip
+    )
     requester = fake.email()
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
@@ -99,9 +99,9 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     inbox, port = smtp
     controller = ControllerContact(name=fake.name(), email=fake.email())
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewTenant(name="Northwind Contact Centres Ltd", id="northwind", contact=controller),
-    )  # fmt: skip
+    )
     admin = Actor(id="northwind-admin", role="tenant_admin", tenant_id="northwind")
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, admin,
@@ -140,10 +140,13 @@ def test_a_tenants_request_entered_after_its_forwarding_date_promises_no_working
 ) -> None:
     inbox, port = smtp
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Northwind Contact Centres Ltd", id="northwind",
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Northwind Contact Centres Ltd",
+            id="northwind",
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 9), channel="post",

@@ -273,10 +273,13 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
     step(refused, RequestEvent.REFUSE, ground=RefusalGround.MANIFESTLY_UNFOUNDED,
          reason="it offers to withdraw for payment")  # fmt: skip
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c",
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant C",
+            id="tenant-c",
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     tenants = receive(tenant_id="tenant-c").request.id  # type: ignore[attr-defined]
     forward_to_controller(
         world.uow(), world.vault, world.clock, HOLIDAYS, Gate(world.register), DCO, str(tenants)

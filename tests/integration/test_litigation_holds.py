@@ -69,18 +69,17 @@ TOMORROW = date(2026, 11, 26)
 def _customer(world: World, fake: Faker) -> tuple[UUID, str]:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", email)])
+    )
     return subject.id, email
 
 
 def _caller(world: World, tenant: str, number: str) -> UUID:
     admin = an_actor("tenant_admin", tenant)
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, admin,
+        world.use_case(admin),
         NewSubject(kind="caller", tenant_id=tenant, identifiers=[("phone", number)]),
-    )  # fmt: skip
+    )
     return subject.id
 
 
@@ -201,9 +200,8 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
 ) -> None:
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items())),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=list(values.items()))
+    )
     record_relationship(
         world.use_case(DCO),
         subject.id,
@@ -262,9 +260,8 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
 ) -> None:
     values = {"name": fake.name(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items())),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=list(values.items()))
+    )
     hold_id = _place(world, subject.id)
     request_id = _erasure_request(world, subject.id, values["email"])
     result = fulfil_erasure(
@@ -342,10 +339,11 @@ def test_the_sweep_of_tax_held_erasures_skips_a_held_subject_until_it_is_lifted(
 ) -> None:
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_end=date(2019, 11, 26)),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewSubject(
+            kind="end_user", identifiers=list(values.items()), relationship_end=date(2019, 11, 26)
+        ),
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",

@@ -36,9 +36,8 @@ ASCII_LOOKALIKE = "user@fass.example"
 
 def _subject(world: World, address: str) -> str:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", address)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", address)])
+    )
     return str(subject.id)
 
 

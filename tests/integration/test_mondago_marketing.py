@@ -32,10 +32,11 @@ MARKETING = an_actor("marketing")
 def _adult(world: World, fake: Faker) -> tuple[str, str]:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, MARKETING,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)],
-                   birth_date=date(1984, 3, 9)),
-    )  # fmt: skip
+        world.use_case(MARKETING),
+        NewSubject(
+            kind="marketing_contact", identifiers=[("email", email)], birth_date=date(1984, 3, 9)
+        ),
+    )
     return str(subject.id), email
 
 

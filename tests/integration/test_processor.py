@@ -52,9 +52,9 @@ QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 def _tenant(world: World, fake: Faker, *, contact: bool = True) -> str:
     controller = ControllerContact(name=fake.name(), email=fake.email()) if contact else None
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewTenant(name="Tenant C", id=TENANT, contact=controller, call_retention=SAMPLE_RETENTION),
-    )  # fmt: skip
+    )
     return controller.email if controller else ""
 
 

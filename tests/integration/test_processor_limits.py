@@ -61,17 +61,21 @@ def _every_role_may_erase(register: Register) -> Register:
 
 def _tenant(world: World, retention: str, fake: Faker) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant M", id=TENANT, call_retention=retention,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant M",
+            id=TENANT,
+            call_retention=retention,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
 
 
 def _caller(world: World, number: str = "07700 900321") -> str:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, ADMIN,
+        world.use_case(ADMIN),
         NewSubject(kind="caller", tenant_id=TENANT, identifiers=[("phone", number)]),
-    )  # fmt: skip
+    )
     return str(subject.id)
 
 

@@ -72,10 +72,13 @@ class Caller:
 
 def _tenant(world: World, fake: Faker) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant Q", id=TENANT,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant Q",
+            id=TENANT,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
 
 
 def _queue_log(path: Path, caller: Caller, other: Caller) -> Path:

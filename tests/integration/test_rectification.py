@@ -41,9 +41,9 @@ def _started(world: World, subject_id: object, email: str) -> object:
 def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, fake: Faker) -> None:
     old, new = fake.email(), fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", old), ("name", fake.name())]),
-    )  # fmt: skip
+    )
     authorize(
         world.use_case(SUPPORT),
         Gate(world.register),
@@ -89,13 +89,11 @@ def test_a_value_of_another_subject_is_refused_and_nothing_changes(
 ) -> None:
     mine, theirs = fake.email(), fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", mine)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", mine)])
+    )
     create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", theirs)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", theirs)])
+    )
     request_id = _started(world, subject.id, mine)
     with pytest.raises(DuplicateIdentifier) as refused:
         fulfil_rectification(

@@ -35,9 +35,9 @@ def _customer(
 ) -> tuple[UUID, dict[str, str]]:
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=list(values.items()), relationship_start=start),
-    )  # fmt: skip
+    )
     return subject.id, values
 
 
@@ -137,9 +137,9 @@ def test_who_may_record_and_for_whom(world: World, fake: Faker) -> None:
     # a tenant's caller has no relationship with us
     admin = an_actor("tenant_admin", TENANT_A)
     caller = create_subject(
-        world.uow(), world.vault, world.clock, world.register, admin,
+        world.use_case(admin),
         NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("phone", "+447700900321")]),
-    )  # fmt: skip
+    )
     with pytest.raises(SubjectRefused, match="no relationship with us"):
         _record(world, caller.id, date(2026, 1, 31), actor=admin)
     shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))

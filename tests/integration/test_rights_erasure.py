@@ -67,9 +67,9 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
 ) -> None:
     email, phone = fake.email(), "+447700900123"
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="marketing_contact", identifiers=[("email", email), ("phone", phone)]),
-    )  # fmt: skip
+    )
     record_consent(
         world.uow(), world.clock, world.register, DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
@@ -95,16 +95,15 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     # the suppression survives the erasure: the same address (any case) is refused again
     with pytest.raises(SubjectRefused, match="suppression list") as refused:
         create_subject(
-            world.uow(), world.vault, world.clock, world.register, DCO,
+            world.use_case(DCO),
             NewSubject(kind="marketing_contact", identifiers=[("email", email.upper())]),
-        )  # fmt: skip
+        )
     assert email not in str(refused.value)
     assert email.split("@")[0] not in str(refused.value)
     # a customer with that address may be registered, but never given marketing consent
     customer = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", email)])
+    )
     with pytest.raises(ConsentRefused, match="suppression list"):
         record_consent(
             world.uow(), world.clock, world.register, DCO,
@@ -120,10 +119,14 @@ def _a_customer(world: World, fake: Faker, register: Register) -> tuple[UUID, di
         "phone": fake.numerify("+447700900###"),
     }  # fmt: skip
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_start=date(2019, 4, 1), relationship_end=date(2026, 3, 31)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="end_user",
+            identifiers=list(values.items()),
+            relationship_start=date(2019, 4, 1),
+            relationship_end=date(2026, 3, 31),
+        ),
+    )
     return subject.id, values
 
 
@@ -283,10 +286,13 @@ def test_a_hold_that_cannot_be_dated_refuses_before_anything_is_erased(
     register = register_with_tax_scope(world.register)
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="customer_contact", identifiers=[("email", email), ("name", fake.name())],
-                   relationship_end=date(2026, 6, 30)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="customer_contact",
+            identifiers=[("email", email), ("name", fake.name())],
+            relationship_end=date(2026, 6, 30),
+        ),
+    )
     request_id = _started_erasure(world, subject.id, email)
     with pytest.raises(RequestRefused, match="--last-transaction"):  # no date is invented,
         fulfil_erasure(  # and no record kept for ever
@@ -309,10 +315,13 @@ def test_a_customer_with_only_means_of_contact_is_erased_whole(world: World, fak
     register = register_with_tax_scope(world.register)
     email, phone = fake.email(), fake.numerify("+447700900###")
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email), ("phone", phone)],
-                   relationship_end=date(2026, 6, 30)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="end_user",
+            identifiers=[("email", email), ("phone", phone)],
+            relationship_end=date(2026, 6, 30),
+        ),
+    )
     request_id = _started_erasure(world, subject.id, email)
     result = fulfil_erasure(
         world.uow(), world.vault, world.clock, HOLIDAYS, register, DCO, request_id,

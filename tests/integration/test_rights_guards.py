@@ -91,10 +91,14 @@ def test_another_tenants_request_is_not_found_for_forwarding_or_instructions(
     world: World, fake: Faker
 ) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant C",
+            id="tenant-c",
+            call_retention=SAMPLE_RETENTION,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     theirs = world.working_request(
         DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
@@ -117,9 +121,8 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
     world: World, fake: Faker
 ) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", fake.email())])
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
@@ -138,9 +141,9 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
 
 def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fake: Faker) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="customer_contact", identifiers=[("email", fake.email())]),
-    )  # fmt: skip
+    )
 
     def restricted(**contact: str) -> object:
         request_id = world.working_request(
@@ -179,10 +182,14 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
     inbox, port = smtp
     controller = fake.email()
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
-                  contact=ControllerContact(name=fake.name(), email=controller)),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant C",
+            id="tenant-c",
+            call_retention=SAMPLE_RETENTION,
+            contact=ControllerContact(name=fake.name(), email=controller),
+        ),
+    )
     from dataward.services.rights.intake import receive_request
 
     view = receive_request(
@@ -210,9 +217,8 @@ def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
 
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
@@ -252,10 +258,11 @@ def test_a_partial_erasure_completed_on_the_retry_dates_each_term_as_it_was_date
 
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_end=date(2026, 3, 31)),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewSubject(
+            kind="end_user", identifiers=list(values.items()), relationship_end=date(2026, 3, 31)
+        ),
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",

@@ -48,9 +48,8 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
 ) -> None:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
+    )
     for channel in ("email", "post"):
         record_consent(
             world.uow(), world.clock, world.register, DCO,
@@ -93,9 +92,8 @@ def test_legitimate_interests_objection_follows_the_dco_assessment(
 ) -> None:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", email)])
+    )
     target = "legitimate_interests:business_administration"
     request_id = _started(world, subject.id, email, target)
     pending = fulfil_objection(
@@ -130,9 +128,9 @@ def test_a_decision_whose_reasoning_would_rewrite_a_terminal_changes_nothing(
     """Refused before anything is recorded: the objection stays pending and the request can
     still be carried out with a proper reasoning."""
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="customer_contact", identifiers=[("email", "someone@example.org")]),
-    ).id  # fmt: skip
+    ).id
     objection = record_objection(
         world.uow(), world.clock, world.register, DCO,
         RecordObjection(subject_id=subject, kind=ObjectionKind.LEGITIMATE_INTERESTS,
@@ -155,9 +153,8 @@ def test_an_objection_lands_whole_or_not_at_all(
     on) fails, and the request can be carried out again."""
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
+    )
     record_consent(
         world.uow(), world.clock, world.register, DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),

@@ -47,9 +47,8 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     inbox, port = smtp
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="customer_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="customer_contact", identifiers=[("email", email)])
+    )
     view = receive_request(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO,
         NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
@@ -120,9 +119,9 @@ def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted
     tenant = "tenant-a"
     admin = Actor(id="admin-a", role="tenant_admin", tenant_id=tenant)
     caller = create_subject(
-        world.uow(), world.vault, world.clock, world.register, admin,
+        world.use_case(admin),
         NewSubject(kind="caller", tenant_id=tenant, identifiers=[("phone", "07700 900456")]),
-    )  # fmt: skip
+    )
     request_id = world.working_request(
         admin,
         NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",

@@ -79,10 +79,14 @@ def _customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict
         "email": fake.email(), "phone": fake.numerify("+447700900###"),
     }  # fmt: skip
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_start=date(2019, 4, 1), relationship_end=date(2026, 3, 31)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="end_user",
+            identifiers=list(values.items()),
+            relationship_start=date(2019, 4, 1),
+            relationship_end=date(2026, 3, 31),
+        ),
+    )
     return subject.id, values
 
 
@@ -199,9 +203,9 @@ def test_an_erasure_whose_tax_hold_is_over_erases_everything_at_once(
     inbox, port = smtp
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=list(values.items()), relationship_end=ended),
-    )  # fmt: skip
+    )
     request_id = _request(world, RequestType.ERASURE, subject.id, values["email"])
     result = fulfil_erasure(
         world.uow(), world.vault, world.clock, HOLIDAYS, world.register, DCO, request_id,
@@ -508,10 +512,7 @@ def test_a_notice_is_queued_in_the_transaction_of_the_change_or_not_at_all(
     subject_id, values = _customer(world, fake, world.register)
     _disclosed(world, world.register, subject_id)
     taken = fake.email()
-    create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", taken)]),
-    )  # fmt: skip
+    create_subject(world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", taken)]))
     request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
     with pytest.raises(DuplicateIdentifier):  # refused inside the change's transaction
         fulfil_rectification(

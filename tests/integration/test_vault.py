@@ -61,7 +61,7 @@ def controller_shreds(world: World, subject_id: str, **options: Any) -> ShredRep
 
 
 def dco_creates(world: World, command: NewSubject) -> Subject:
-    return create_subject(world.uow(), world.vault, world.clock, world.register, DCO, command)
+    return create_subject(world.use_case(DCO), command)
 
 
 def uk_mobile(fake: Faker) -> str:

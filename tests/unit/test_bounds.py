@@ -38,7 +38,7 @@ from dataward.services.processing.restrictions import ApplyRestriction, apply_re
 from dataward.services.quarantine.lines import discard_quarantine, list_quarantine
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, a_subject, an_actor, shipped_register
-from tests.fakes import FakeUnitOfWork, FakeVault
+from tests.fakes import FakeUnitOfWork, FakeVault, use_case
 
 REGISTER = shipped_register()
 ADMIN = an_actor("tenant_admin", TENANT_A)
@@ -121,7 +121,9 @@ def test_an_unknown_subject_kind_is_refused_before_anything_is_stored() -> None:
     uow = FakeUnitOfWork()
     command = NewSubject(kind=PASTED, identifiers=[("email", "someone@example.org")])
     with pytest.raises(NotInRegister, match=r"^subject kind: "):
-        create_subject(uow, FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command)
+        create_subject(
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco"), FakeVault()), command
+        )
     assert (uow.commits, uow.audit.entries) == (0, [])
 
 
@@ -131,7 +133,8 @@ def test_a_birth_date_off_the_range_is_refused() -> None:
     )
     with pytest.raises(OutOfRange, match=r"^birth_date: "):
         create_subject(
-            FakeUnitOfWork(), FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command
+            use_case(FakeUnitOfWork(), FixedClock(NOW), REGISTER, an_actor("dco"), FakeVault()),
+            command,
         )
 
 
@@ -225,7 +228,9 @@ def test_a_tenant_name_longer_than_a_tenant_keeps_is_refused() -> None:
     uow = FakeUnitOfWork()
     command = NewTenant(name="N" * (TENANT_NAME_CHARS + 1), id="acme")
     with pytest.raises(TenantRefused, match=r"^name: at most 200 characters$"):
-        create_tenant(uow, FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command)
+        create_tenant(
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco"), FakeVault()), command
+        )
     assert uow.commits == 0
 
 

@@ -36,19 +36,11 @@ class World:
         for tenant in (TENANT_A, TENANT_B):
             self.uow.tenants.add(a_tenant(tenant))
         self.caller = create_subject(
-            self.uow,
-            self.vault,
-            CLOCK,
-            REGISTER,
-            DCO,
+            use_case(self.uow, CLOCK, REGISTER, DCO, self.vault),
             NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("phone", NUMBER)]),
         )
         self.end_user = create_subject(
-            self.uow,
-            self.vault,
-            CLOCK,
-            REGISTER,
-            DCO,
+            use_case(self.uow, CLOCK, REGISTER, DCO, self.vault),
             NewSubject(kind="end_user", identifiers=[("email", EMAIL)]),
         )
 

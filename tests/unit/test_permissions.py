@@ -51,11 +51,7 @@ def test_marketing_cannot_register_a_tenants_caller() -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(ActionNotAllowed):
         create_subject(
-            uow,
-            FakeVault(),
-            FixedClock(NOW),
-            REGISTER,
-            an_actor("marketing"),
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("marketing"), FakeVault()),
             NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("agent_id", "A-1")]),
         )
     assert uow.commits == 0

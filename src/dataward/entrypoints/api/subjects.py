@@ -19,10 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.subjects import REQUEST_REF, ErasureReason, Subject
 from dataward.entrypoints.api.deps import (
-    ActorDep,
-    ContainerDep,
     GateDep,
-    RegisterDep,
     UseCaseDep,
     get_visible_subject,
 )
@@ -132,30 +129,18 @@ class ShredOut(BaseModel):
 
 
 @router.post("", status_code=201, summary="Register a subject with its identifiers")
-def create(
-    body: SubjectIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> SubjectOut:
-    subject = service.create_subject(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        register,
-        actor,
-        service.NewSubject(
-            kind=body.kind,
-            tenant_id=body.tenant_id,
-            identifiers=[(i.type, i.value) for i in body.identifiers],
-            region=body.region,
-            birth_date=body.birth_date,
-            relationship_start=body.relationship_start,
-            relationship_end=body.relationship_end,
-            offered_fields=tuple(body.model_extra or ()),
-        ),
+def create(body: SubjectIn, ctx: UseCaseDep) -> SubjectOut:
+    command = service.NewSubject(
+        kind=body.kind,
+        tenant_id=body.tenant_id,
+        identifiers=[(i.type, i.value) for i in body.identifiers],
+        region=body.region,
+        birth_date=body.birth_date,
+        relationship_start=body.relationship_start,
+        relationship_end=body.relationship_end,
+        offered_fields=tuple(body.model_extra or ()),
     )
-    return SubjectOut.of(subject)
+    return SubjectOut.of(service.create_subject(ctx, command))
 
 
 @router.post("/lookup", summary="Find a subject by one identifier, for a purpose")

@@ -11,8 +11,6 @@ import typer
 from dataward.domain.subjects import ErasureReason
 from dataward.entrypoints.cli.common import (
     active_gate,
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
     use_case,
@@ -65,22 +63,11 @@ def create(
     )
     if not identifiers:
         raise typer.BadParameter("give at least one", param_hint=IDENTIFIERS)
+    command = NewSubject(
+        kind=kind, identifiers=identifiers, tenant_id=tenant, region=region, birth_date=birth_date
+    )
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        subject = create_subject(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            NewSubject(
-                kind=kind,
-                identifiers=identifiers,
-                tenant_id=tenant,
-                region=region,
-                birth_date=birth_date,
-            ),
-        )
+        subject = create_subject(use_case(wired), command)
     typer.echo(str(subject.id))
     if subject.dco_flag:
         typer.echo(f"flagged for the DCO: {subject.dco_flag}", err=True)

@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_day
-from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType, normalise
 from dataward.domain.permissions import require
@@ -22,11 +21,11 @@ from dataward.domain.register.model import Register, Role, StaffAction
 from dataward.domain.register.prohibited import refuse_prohibited
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import (
-    Actor,
     Subject,
     SubjectStatus,
     age_on,
 )
+from dataward.services.context import UseCase
 from dataward.services.keys.batches import SUBJECTS, enrolling
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.suppression import MARKETING_CONTACT, refusal, suppressed_kinds
@@ -77,33 +76,20 @@ def child_flag(register: Register, birth_date: date | None, today: date) -> str 
     return None
 
 
-def create_subject(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    command: NewSubject,
-) -> Subject:
+def create_subject(ctx: UseCase, command: NewSubject) -> Subject:
     """Register a subject with its identifiers, each normalised, indexed and encrypted once."""
-    (subject,) = create_subjects(uow, vault, clock, register, actor, [command])
+    (subject,) = create_subjects(ctx, [command])
     return subject
 
 
-def create_subjects(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    commands: Sequence[NewSubject],
-) -> list[Subject]:
+def create_subjects(ctx: UseCase, commands: Sequence[NewSubject]) -> list[Subject]:
     """Register many subjects in one transaction: all land, or none (a duplicate refuses all).
 
     Their keys are made under a key batch (`services.keys.batches`) that the transaction
     joins: destroyed if it fails before its commit, and settled by `dataward keys sweep` if the
     process dies or the commit's outcome is unknown.
     """
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     tenant_ids = {command.tenant_id for command in commands}
     for tenant in tenant_ids:
         require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=tenant)
