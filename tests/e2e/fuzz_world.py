@@ -41,7 +41,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
-from dataward.services.organisation.staff import issue_token
+from dataward.services.organisation.staff import IssueToken, issue_token
 from dataward.services.rights.outbox import deliver
 from tests.builders import EVIDENCE, NOW, SAMPLE_RETENTION
 
@@ -160,9 +160,8 @@ class _Seeding:
 
     def _token(self, register: Any, who: str, role: str, tenant: str | None) -> str:
         return issue_token(
-            self.container.uow(), self.container.clock, register, SETUP,
-            actor_id=who, role=role, tenant_id=tenant,
-        ).token  # fmt: skip
+            self.container.use_case(SETUP, register), IssueToken(who, role, tenant)
+        ).token
 
     def _calls(self) -> list[int]:
         landed = self.client.post(

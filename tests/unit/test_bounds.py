@@ -30,7 +30,7 @@ from dataward.domain.processing.consent import ConsentMethod
 from dataward.domain.processing.restrictions import ObjectionKind, RestrictionGround
 from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
 from dataward.services.calls.reports import acd_report
-from dataward.services.organisation.staff import StaffRefused, issue_token
+from dataward.services.organisation.staff import IssueToken, StaffRefused, issue_token
 from dataward.services.organisation.tenants import NewTenant, create_tenant
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
 from dataward.services.processing.objections import RecordObjection, record_objection
@@ -238,7 +238,9 @@ def test_a_tenant_name_longer_than_a_tenant_keeps_is_refused() -> None:
 def test_a_token_is_issued_only_for_a_staff_id_a_person_can_read(actor_id: str) -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(StaffRefused, match=r"^actor: 1 to 100 printable characters"):
-        issue_token(uow, FixedClock(NOW), REGISTER, an_actor("dco"), actor_id=actor_id, role="dco")
+        issue_token(
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco")), IssueToken(actor_id, "dco")
+        )
     assert uow.staff.rows == []
 
 
