@@ -25,7 +25,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, Tombstone
 from dataward.domain.tenants import Tenant
 from dataward.services.context import UseCase
-from dataward.services.ports import StoredRegister
+from dataward.services.ports import NewStoredRegister, StoredRegister
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,24 +40,15 @@ class FakeRegisterRepository:
     def __init__(self) -> None:
         self.rows: list[StoredRegister] = []
 
-    def add(
-        self,
-        *,
-        version: str,
-        last_updated: date,
-        sha256: str,
-        source: str,
-        document: str,
-        loaded_at: datetime,
-    ) -> StoredRegister:
+    def add(self, register: NewStoredRegister) -> StoredRegister:
         stored = StoredRegister(
             id=len(self.rows) + 1,
-            version=version,
-            last_updated=last_updated,
-            sha256=sha256,
-            source=source,
-            document=document,
-            loaded_at=loaded_at,
+            version=register.version,
+            last_updated=register.last_updated,
+            sha256=register.sha256,
+            source=register.source,
+            document=register.document,
+            loaded_at=register.loaded_at,
             active=False,
         )
         self.rows.append(stored)
