@@ -33,7 +33,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.adapters.sql.rights.requests import outbox
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
@@ -250,10 +250,13 @@ class _Seeding:
         register = self.container.active_register.get(self.container.uow(read_only=True))
         with _smtp() as port:
             sent = deliver(
-                self.container.uow(), self.container.vault(),
-                SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter,
-                self.container.clock, register.register,
-            )  # fmt: skip
+                self.container.uow(),
+                self.container.vault(),
+                SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+                render_letter,
+                self.container.clock,
+                register.register,
+            )
         assert sent.failed == 0, sent
 
 

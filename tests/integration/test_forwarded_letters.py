@@ -12,7 +12,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import (
@@ -41,9 +41,13 @@ LONG_DATE = re.compile(
 
 def _send(world: World, port: int) -> None:
     deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+        world.clock,
+        world.register,
+    )
 
 
 def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_ours(

@@ -16,7 +16,7 @@ from faker import Faker
 from sqlalchemy import select
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.adapters.sql.rights.requests import verification_codes
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.requests.workflow import (
@@ -83,7 +83,7 @@ def _free_port() -> int:
 
 
 def _send(world: World, port: int) -> object:
-    mailer = SmtpMailer("127.0.0.1", port, "dco@example.org")
+    mailer = SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org")
     return deliver(world.uow(), world.vault, mailer, render_letter, world.clock, world.register)
 
 

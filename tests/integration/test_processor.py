@@ -13,7 +13,7 @@ from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.processing.gate import Gate
@@ -99,9 +99,13 @@ def test_a_forward_writes_to_the_controller_and_tells_the_requester(
     forwarded = _forward(world, view.request.id)
     assert forwarded.request.state is RequestState.FORWARDED_TO_CONTROLLER
     deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+        world.clock,
+        world.register,
+    )
     to = {m["To"]: m for m in inbox.messages}
     assert controller_email in to
     notice = to[controller_email]

@@ -13,7 +13,7 @@ from faker import Faker
 from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.processing.gate import Gate
@@ -202,9 +202,13 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
         str(view.request.id),
     )  # fmt: skip
     sent = deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+        world.clock,
+        world.register,
+    )
     assert sent.sent == 1
     assert [m["To"] for m in inbox.messages] == [controller]
 

@@ -9,7 +9,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import AccessDenied, ActionNotAllowed, RestrictionRefused
 from dataward.domain.processing.gate import Gate
@@ -96,9 +96,13 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
         lift_after_telling(world.uow(), world.clock, world.register, DCO, rid)
     world.clock.advance(timedelta(hours=1))
     deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, world.register,
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+        world.clock,
+        world.register,
+    )
     lifting = [m for m in inbox.messages if "will be lifted" in str(m["Subject"])]
     assert [m["To"] for m in lifting] == [email]
     world.clock.advance(timedelta(days=7))

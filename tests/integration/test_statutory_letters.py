@@ -21,7 +21,7 @@ from faker import Faker
 
 from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.consent import ConsentMethod
 from dataward.domain.processing.gate import Gate
@@ -66,9 +66,13 @@ REMEDIES = (
 
 def _send(world: World, port: int, register: Register | None = None) -> None:
     deliver(
-        world.uow(), world.vault, SmtpMailer("127.0.0.1", port, "dco@example.org"),
-        render_letter, world.clock, register or world.register,
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+        world.clock,
+        register or world.register,
+    )
 
 
 def _customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict[str, str]]:
