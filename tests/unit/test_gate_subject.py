@@ -95,9 +95,7 @@ def test_a_restriction_applies_only_while_active(gate: Gate) -> None:
     subject = a_subject()
     dco = an_actor("dco")
     future = restricted(subject, starts_at=NOW + timedelta(hours=1))
-    lifted = restricted(
-        subject, lifted_at=NOW - timedelta(hours=1), subject_told_at=NOW - timedelta(hours=2)
-    )
+    lifted = restricted(subject).lift(NOW - timedelta(hours=1), NOW - timedelta(hours=2))
     for restriction in (future, lifted):
         state = state_of(subject, restrictions=(restriction,))
         assert gate.authorize(dco, state, Question("contact", "correspondence", NOW)).allowed
