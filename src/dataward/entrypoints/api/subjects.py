@@ -121,6 +121,28 @@ class RelationshipIn(BaseModel):
     )
 
 
+class ReadQuery(BaseModel):
+    """What a read of a subject is for, and which of its identifiers it wants (all if none)."""
+
+    purpose: str = Field(description="The register purpose of this read")
+    types: list[IdentifierType] | None = Field(None, alias="type")
+
+
+class ErasureQuery(BaseModel):
+    """Why a subject is erased, and the references that bear on it."""
+
+    reason: ErasureReason = Field(description="Why, from a closed set")
+    request_ref: str | None = Field(
+        None, pattern=REQUEST_REF.pattern, description="The rights request"
+    )
+    override: str | None = Field(
+        None,
+        pattern=REQUEST_REF.pattern,
+        description="Reference of the DCO's assessment, to erase despite a restriction "
+        "that keeps the data",
+    )
+
+
 class ShredOut(BaseModel):
     subject_id: str
     key_destroyed: bool
@@ -160,16 +182,12 @@ def lookup_subject(body: LookupIn, ctx: UseCaseDep, gate: GateDep) -> SubjectOut
 
 @router.get("/{subject_id}", summary="A subject and the identifiers the gate allows")
 def show(
-    subject_id: UUID,
-    ctx: UseCaseDep,
-    gate: GateDep,
-    purpose: Annotated[str, Query(description="The register purpose of this read")],
-    types: Annotated[list[IdentifierType] | None, Query(alias="type")] = None,
+    subject_id: UUID, ctx: UseCaseDep, gate: GateDep, query: Annotated[ReadQuery, Query()]
 ) -> DisclosureOut:
-    read = lookup.read_subject(ctx, gate, subject_id, purpose, types)
+    read = lookup.read_subject(ctx, gate, subject_id, query.purpose, query.types)
     return DisclosureOut(
         subject=SubjectOut.of(read.subject),
-        purpose=purpose,
+        purpose=query.purpose,
         identifiers=[
             IdentifierOut(type=i.type, value=i.value) for i in read.disclosure.identifiers
         ],
@@ -198,26 +216,13 @@ def record_relationship(subject_id: UUID, body: RelationshipIn, ctx: UseCaseDep)
     summary="Crypto-shred a subject",
     dependencies=[Depends(get_visible_subject)],
 )
-def erase(
-    subject_id: UUID,
-    ctx: UseCaseDep,
-    reason: Annotated[ErasureReason, Query(description="Why, from a closed set")],
-    request_ref: Annotated[
-        str | None, Query(pattern=REQUEST_REF.pattern, description="The rights request")
-    ] = None,
-    override: Annotated[
-        str | None,
-        Query(
-            pattern=REQUEST_REF.pattern,
-            description="Reference of the DCO's assessment, to erase despite a restriction "
-            "that keeps the data",
-        ),
-    ] = None,
-) -> ShredOut:
+def erase(subject_id: UUID, ctx: UseCaseDep, query: Annotated[ErasureQuery, Query()]) -> ShredOut:
     """Destroys the subject's key, deletes its identifiers, unlinks it from every store and
     leaves a tombstone. Needs the erase_subjects action (and the subject's tenant, for a
     tenant administrator)."""
-    command = erasure.Shred(str(subject_id), reason, request_ref=request_ref, override=override)
+    command = erasure.Shred(
+        str(subject_id), query.reason, request_ref=query.request_ref, override=query.override
+    )
     report = erasure.shred(ctx, command)
     return ShredOut(
         subject_id=report.subject_id,
