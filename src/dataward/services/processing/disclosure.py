@@ -154,7 +154,7 @@ class ReadParties:
 def read_parties(
     uow: UnitOfWork, vault: Vault, gate: Gate, actor: Actor, command: ReadParties
 ) -> dict[str, PartyDisclosure]:
-    """The identifiers of many call parties for `purpose`, one gate decision each.
+    """The identifiers of many call parties for `command.purpose`, one gate decision each.
 
     Every decision is recorded and committed in one transaction before anything is opened. A
     party the gate refuses (erased, restricted, another tenant's, ...) is named with the

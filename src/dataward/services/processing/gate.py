@@ -53,7 +53,8 @@ class Authorize:
 
 
 def authorize(ctx: UseCase, gate: Gate, command: Authorize) -> Decision:
-    """May `ctx.actor` use `category` of this subject for `purpose` now? Recorded either way."""
+    """May `ctx.actor` use the command's category of its subject for its purpose now?
+    Recorded either way."""
     uow = ctx.uow
     with uow:
         question = Question(
