@@ -28,11 +28,18 @@ from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
-from dataward.services.processing.erasure import shred
-from dataward.services.subjects.registry import NewSubject, create_subjects, find_subject
+from dataward.services.context import UseCase
+from dataward.services.processing.erasure import Shred, shred
+from dataward.services.subjects.registry import (
+    FindSubject,
+    NewSubject,
+    create_subjects,
+    find_subject,
+)
 
 TENANT = "bench-tenant"
 ACTOR = Actor(id="bench", role="dco")
@@ -85,7 +92,15 @@ class Store:
                 for i in range(self.count, self.count + n)
             ]
             made = create_subjects(
-                SqlUnitOfWork(self.engine), self.vault, self.clock, self.register, ACTOR, commands
+                UseCase(
+                    SqlUnitOfWork(self.engine),
+                    self.vault,
+                    self.clock,
+                    bank_holidays(),
+                    self.register,
+                    ACTOR,
+                ),
+                commands,
             )
             self.ids.extend(str(s.id) for s in made)
             self.count += n
@@ -95,9 +110,7 @@ class Store:
         found = find_subject(
             SqlUnitOfWork(self.engine, read_only=True),
             self.vault,
-            "phone",
-            phone(i),
-            tenant_id=TENANT,
+            FindSubject("phone", phone(i), tenant_id=TENANT),
         )
         assert found is not None  # noqa: S101 - a benchmark that finds nothing measures nothing
         with SqlUnitOfWork(self.engine, read_only=True) as uow:
@@ -136,14 +149,15 @@ def shred_timing(store: Store, victims: list[str], *, purge: bool) -> Timing:
     for subject_id in victims:
         begin = time.perf_counter()
         shred(
-            SqlUnitOfWork(store.engine),
-            store.vault,
-            store.clock,
-            store.register,
-            ADMIN,
-            subject_id,
-            reason="erasure_request",
-            purge=purge,
+            UseCase(
+                SqlUnitOfWork(store.engine),
+                store.vault,
+                store.clock,
+                bank_holidays(),
+                store.register,
+                ADMIN,
+            ),
+            Shred(subject_id, "erasure_request", purge=purge),
         )
         samples.append(time.perf_counter() - begin)
     what = "shred + WAL purge" if purge else "shred, durably committed"

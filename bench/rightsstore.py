@@ -147,7 +147,10 @@ def make_callers(store: Store, range_name: str, count: int, calls_each: int) -> 
         NewSubject(kind="caller", identifiers=[("phone", f"{prefix}{i:03d}")], tenant_id=TENANT)
         for i in range(count)
     ]
-    made = create_subjects(store.uow(), store.vault, store.clock, store.register, ADMIN, commands)
+    made = create_subjects(
+        UseCase(store.uow(), store.vault, store.clock, HOLIDAYS, store.register, ADMIN),
+        commands,
+    )
     ids = [str(subject.id) for subject in made]
     for subject_id in ids:
         add_calls_of(store, subject_id, calls_each)

@@ -118,9 +118,10 @@ def restricted(
     *,
     starts_at: datetime = NOW - timedelta(days=1),
     ends_at: datetime | None = None,
-    lifted_at: datetime | None = None,
     subject_told_at: datetime | None = None,
 ) -> Restriction:
+    """A restriction of the subject (of `scope`'s categories, else all); lift it with its
+    own `lift`."""
     return Restriction(
         id=uuid.uuid4(),
         subject_id=subject.id,
@@ -128,7 +129,6 @@ def restricted(
         ground=RestrictionGround.ACCURACY_CONTESTED,
         starts_at=starts_at,
         ends_at=ends_at,
-        lifted_at=lifted_at,
         subject_told_at=subject_told_at,
     )
 

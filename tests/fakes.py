@@ -15,13 +15,17 @@ from typing import Any, Self
 from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
+from dataward.domain.calendar import bank_holidays
+from dataward.domain.clock import Clock
 from dataward.domain.processing.consent import ConsentEvent
 from dataward.domain.processing.legal_hold import ErasureHold
 from dataward.domain.processing.litigation_holds import LitigationHold
 from dataward.domain.processing.restrictions import Objection, ObjectionOutcome, Restriction
-from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
+from dataward.domain.register.model import Register
+from dataward.domain.subjects import Actor, Subject, SubjectStatus, Tombstone
 from dataward.domain.tenants import Tenant
-from dataward.services.ports import StoredRegister
+from dataward.services.context import UseCase
+from dataward.services.ports import NewStoredRegister, StoredRegister
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,24 +40,15 @@ class FakeRegisterRepository:
     def __init__(self) -> None:
         self.rows: list[StoredRegister] = []
 
-    def add(
-        self,
-        *,
-        version: str,
-        last_updated: date,
-        sha256: str,
-        source: str,
-        document: str,
-        loaded_at: datetime,
-    ) -> StoredRegister:
+    def add(self, register: NewStoredRegister) -> StoredRegister:
         stored = StoredRegister(
             id=len(self.rows) + 1,
-            version=version,
-            last_updated=last_updated,
-            sha256=sha256,
-            source=source,
-            document=document,
-            loaded_at=loaded_at,
+            version=register.version,
+            last_updated=register.last_updated,
+            sha256=register.sha256,
+            source=register.source,
+            document=register.document,
+            loaded_at=register.loaded_at,
             active=False,
         )
         self.rows.append(stored)
@@ -478,3 +473,14 @@ class FakeVault:
 
     def purge_freed_pages(self) -> bool:
         return True
+
+
+def use_case(
+    uow: FakeUnitOfWork,
+    clock: Clock,
+    register: Register,
+    actor: Actor,
+    vault: FakeVault | None = None,
+) -> UseCase:
+    """A use case's context over these fakes; the bank holidays are the real ones (no I/O)."""
+    return UseCase(uow, vault or FakeVault(), clock, bank_holidays(), register, actor)

@@ -63,8 +63,12 @@ def _csv_line(values: list[str], *, quote_all: bool = True) -> str:
     return out.getvalue()
 
 
-def _cdr_csv_line(start: str, answer: str, end: str, duration: int, billsec: int, n: int) -> str:
-    """A cdr_csv row with uniqueid, userfield and the newcdrcolumns (21 columns)."""
+def _cdr_csv_line(start: str, answer: str, end: str, n: int) -> str:
+    """A cdr_csv row with uniqueid, userfield and the newcdrcolumns (21 columns); its duration
+    counted from the start, its billsec from the answer (none without one), as Asterisk does."""
+    ended = datetime.fromisoformat(end)
+    duration = int((ended - datetime.fromisoformat(start)).total_seconds())
+    billsec = int((ended - datetime.fromisoformat(answer)).total_seconds()) if answer else 0
     values = [
         "", "02079460123", "301", "from-pstn", '"Test Caller" <02079460123>',
         "PJSIP/trunk-00000001", "PJSIP/301-00000002", "Queue", "support,t,,,300",
@@ -133,10 +137,8 @@ GENERIC_HEADER = (
 
 _FIXTURES: dict[str, tuple[str, ...]] = {
     "asterisk-cdr-csv": (
-        _cdr_csv_line(
-            "2026-03-02 09:00:00", "2026-03-02 09:00:05", "2026-03-02 09:01:05", 65, 60, 1
-        ),
-        _cdr_csv_line("2026-03-02 09:05:00", "", "2026-03-02 09:05:30", 30, 0, 2),
+        _cdr_csv_line("2026-03-02 09:00:00", "2026-03-02 09:00:05", "2026-03-02 09:01:05", 1),
+        _cdr_csv_line("2026-03-02 09:05:00", "", "2026-03-02 09:05:30", 2),
     ),
     "asterisk-cdr-custom": (
         _cdr_custom_line("2026-03-02 09:00:00", "2026-03-02 09:00:04", "2026-03-02 09:01:04", 7),

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from dataward.adapters.clock import SystemClock
 from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.keyfile import decode_master_key, read_master_key_file
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpLogin, SmtpMailer, SmtpServer
 from dataward.adapters.register_file import parse_register
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.unlink import UnlinkPlan
@@ -85,14 +85,11 @@ class Container:
         """The SMTP mailer letters go out through (DATAWARD_SMTP_*, DATAWARD_MAIL_FROM)."""
         settings = self.settings
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        return SmtpMailer(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.mail_from,
-            starttls=settings.smtp_starttls,
-            username=settings.smtp_username,
-            password=password,
-        )
+        server = SmtpServer(settings.smtp_host, settings.smtp_port, starttls=settings.smtp_starttls)
+        login = None
+        if settings.smtp_username is not None:
+            login = SmtpLogin(settings.smtp_username, password or "")
+        return SmtpMailer(server, settings.mail_from, login)
 
     def vault(self) -> SqlVault:
         if self._vault is None:

@@ -23,7 +23,7 @@ from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli import common
 from dataward.entrypoints.cli.main import app
 from dataward.installation import initialise
-from dataward.services.organisation.staff import issue_token
+from dataward.services.organisation.staff import IssueToken, issue_token
 from tests.builders import NOW, a_tenant
 
 SETUP = Actor(id="test-setup", role="dco")
@@ -90,15 +90,7 @@ def api(tmp_path: Path, clock: FixedClock) -> Iterator[Api]:
         uow.commit()
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {
-        who: issue_token(
-            container.uow(),
-            container.clock,
-            register,
-            SETUP,
-            actor_id=who,
-            role=role,
-            tenant_id=tenant,
-        ).token
+        who: issue_token(container.use_case(SETUP, register), IssueToken(who, role, tenant)).token
         for who, (role, tenant) in ROLES.items()
     }
     with TestClient(create_app(container)) as client:

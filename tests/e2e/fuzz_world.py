@@ -33,7 +33,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.adapters.sql.rights.requests import outbox
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
@@ -41,7 +41,7 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
-from dataward.services.organisation.staff import issue_token
+from dataward.services.organisation.staff import IssueToken, issue_token
 from dataward.services.rights.outbox import deliver
 from tests.builders import EVIDENCE, NOW, SAMPLE_RETENTION
 
@@ -160,9 +160,8 @@ class _Seeding:
 
     def _token(self, register: Any, who: str, role: str, tenant: str | None) -> str:
         return issue_token(
-            self.container.uow(), self.container.clock, register, SETUP,
-            actor_id=who, role=role, tenant_id=tenant,
-        ).token  # fmt: skip
+            self.container.use_case(SETUP, register), IssueToken(who, role, tenant)
+        ).token
 
     def _calls(self) -> list[int]:
         landed = self.client.post(
@@ -252,7 +251,7 @@ class _Seeding:
         with _smtp() as port:
             sent = deliver(
                 self.container.use_case(SETUP, register.register),
-                SmtpMailer("127.0.0.1", port, "dco@example.org"),
+                SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
                 render_letter,
             )
         assert sent.failed == 0, sent

@@ -18,7 +18,7 @@ from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
 from dataward.services.audit import Audited, record
-from dataward.services.organisation.staff import issue_token
+from dataward.services.organisation.staff import IssueToken, issue_token
 from tests.e2e.conftest import SETUP
 
 
@@ -54,9 +54,7 @@ def api(tmp_path: Path, clock: FixedClock) -> Iterator[Api]:
     initialise(container)
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {
-        role: issue_token(
-            container.uow(), container.clock, register, SETUP, actor_id=role, role=role
-        ).token
+        role: issue_token(container.use_case(SETUP, register), IssueToken(role, role)).token
         for role in ("dco", "auditor", "operator")
     }
     with TestClient(create_app(container)) as client:

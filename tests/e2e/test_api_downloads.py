@@ -25,9 +25,9 @@ def _link(api: Api, fake: Faker, ttl: timedelta = timedelta(days=7)) -> str:
     c = api.container
     register = c.active_register.get(c.uow(read_only=True)).register
     subject = create_subject(
-        c.uow(), c.vault(), c.clock, register, DCO,
+        c.use_case(DCO, register),
         NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
-    )  # fmt: skip
+    )
     view = receive_request(
         c.use_case(DCO, register),
         NewRequest(

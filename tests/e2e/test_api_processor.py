@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from faker import Faker
 
-from dataward.services.organisation.staff import issue_token
+from dataward.services.organisation.staff import IssueToken, issue_token
 from tests.builders import SAMPLE_RETENTION
 from tests.e2e.conftest import SETUP, Api
 from tests.samples import sample
@@ -26,9 +26,8 @@ def test_a_forwarded_request_is_carried_out_on_the_tenants_instruction(
     assert tenant.status_code == 201, tenant.text
     register = api.container.active_register.get(api.container.uow(read_only=True)).register
     token = issue_token(
-        api.container.uow(), api.container.clock, register, SETUP, actor_id="admin_c",
-        role="tenant_admin", tenant_id="tenant-c",
-    ).token  # fmt: skip
+        api.container.use_case(SETUP, register), IssueToken("admin_c", "tenant_admin", "tenant-c")
+    ).token
     admin_c = {"Authorization": f"Bearer {token}"}
     landed = api.client.post(
         "/api/v1/tenants/tenant-c/calls",

@@ -53,7 +53,7 @@ def test_no_token_bad_token_and_revoked_token_are_all_refused(api: Api, fake: Fa
         "unauthenticated",
     )
     register = api.container.active_register.get(api.container.uow(read_only=True)).register
-    revoke(api.container.uow(), api.container.clock, register, SETUP, "dco")
+    revoke(api.container.use_case(SETUP, register), "dco")
     assert_error(api.read("dco", subject_id, "correspondence"), 401, "unauthenticated")
 
 

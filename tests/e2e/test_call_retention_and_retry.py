@@ -19,8 +19,8 @@ from dataward.domain.clock import FixedClock
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.cli.main import app
 from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
-from dataward.services.organisation.staff import issue_token
-from dataward.services.subjects.registry import find_subject
+from dataward.services.organisation.staff import IssueToken, issue_token
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.e2e.conftest import SETUP, Api
 
 runner = CliRunner()
@@ -61,25 +61,30 @@ def test_a_tenant_with_the_longest_retention_can_erase_its_caller(api: Api) -> N
     )
     assert landed.status_code == 201, landed.text
     found = find_subject(
-        api.container.uow(), api.container.vault(), "phone", "01632 960001",
-        tenant_id="tenant-long",
-    )  # fmt: skip
+        api.container.uow(),
+        api.container.vault(),
+        FindSubject("phone", "01632 960001", tenant_id="tenant-long"),
+    )
     assert found is not None
     register = api.container.active_register.get(api.container.uow(read_only=True)).register
     admin = issue_token(
-        api.container.uow(), api.container.clock, register, SETUP, actor_id="admin-long",
-        role="tenant_admin", tenant_id="tenant-long",
-    ).token  # fmt: skip
+        api.container.use_case(SETUP, register),
+        IssueToken("admin-long", "tenant_admin", "tenant-long"),
+    ).token
     erased = api.client.delete(  # by the tenant, the controller: we may not on our own
         f"/api/v1/subjects/{found.id}",
         params={"reason": "erasure_request"},
         headers={"Authorization": f"Bearer {admin}"},
     )
     assert erased.status_code == 200, erased.text
-    assert find_subject(
-        api.container.uow(), api.container.vault(), "phone", "01632 960001",
-        tenant_id="tenant-long",
-    ) is None  # fmt: skip
+    assert (
+        find_subject(
+            api.container.uow(),
+            api.container.vault(),
+            FindSubject("phone", "01632 960001", tenant_id="tenant-long"),
+        )
+        is None
+    )
 
 
 @pytest.mark.usefixtures("data_dir")

@@ -67,9 +67,9 @@ def _audit(world: World, action: str) -> list[object]:
 def _own_subject(world: World, fake: Faker) -> tuple[str, str, str]:
     email, name = fake.unique.email(), fake.name()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", email), ("name", name)]),
-    )  # fmt: skip
+    )
     record_consent(
         world.uow(), world.clock, world.register, DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
@@ -140,9 +140,9 @@ def test_an_access_request_of_our_own_subject_end_to_end(
 def _caller_with_calls(world: World, fake: Faker) -> tuple[str, str, list[str]]:
     def caller(number: str) -> str:
         made = create_subject(
-            world.uow(), world.vault, world.clock, world.register, DCO,
+            world.use_case(DCO),
             NewSubject(kind="caller", identifiers=[("phone", number)], tenant_id=TENANT_A),
-        )  # fmt: skip
+        )
         return str(made.id)
 
     mine, others = _phone(fake), [_phone(fake), _phone(fake)]
@@ -270,9 +270,8 @@ def test_a_supplementary_statement_is_part_of_the_answer(world: World, fake: Fak
 
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", email)])
+    )
     said = "My job title changed in March; the old one was never mine."
     rectify = world.working_request(
         DCO,

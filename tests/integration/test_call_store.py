@@ -22,7 +22,7 @@ from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import CallView, calls_of_subject
 from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import (
     QuarantineRefused,
     ReplayQuarantine,
@@ -31,7 +31,7 @@ from dataward.services.quarantine.lines import (
     list_quarantine,
     replay_quarantine,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.builders import TENANT_A, TENANT_B, a_tenant
 from tests.integration.world import World
 from tests.samples import sample
@@ -87,7 +87,9 @@ def test_the_queue_log_sample_gives_its_known_queue_calls(world: World) -> None:
     assert by_queue["sales"].disposition is Disposition.UNKNOWN  # never left the queue
     # 9000's caller is Ofcom's drama number 01632 960001: a subject, found by that number.
     drama = by_queue["9000"]
-    found = find_subject(world.uow(), world.vault, "phone", "+441632960001", tenant_id=TENANT_A)
+    found = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "+441632960001", tenant_id=TENANT_A)
+    )
     assert found is not None
     assert drama.caller_ref == str(found.id)
     assert not drama.caller_withheld
@@ -102,7 +104,9 @@ def test_the_cdr_samples_give_their_known_calls(world: World) -> None:
     assert first.started_at == datetime(2024, 1, 27, 7, 7, 24, tzinfo=UTC)
     assert (first.disposition, first.talk_s) == (Disposition.ANSWERED, 27)
     assert first.caller_ref is not None
-    caller = find_subject(world.uow(), world.vault, "phone", "89242659551", tenant_id=RU)
+    caller = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "89242659551", tenant_id=RU)
+    )
     assert caller is not None
     assert first.caller_ref == str(caller.id)
 
@@ -266,15 +270,16 @@ def test_withheld_callers_are_stored_as_withheld(world: World) -> None:
 
 def test_shredding_a_caller_unlinks_their_calls_and_keeps_the_reports(world: World) -> None:
     _ingest(world, TENANT_A, sample(QUEUE_LOG))
-    caller = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
+    caller = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "01632 960001", tenant_id=TENANT_A)
+    )
     with world.uow() as uow:
         rollups = list(uow.rollups.read(TENANT_A, "hour"))
     assert caller is not None
     report = shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(str(caller.id)), str(caller.id),
-        reason="erasure_request", request_ref=None,
-    )  # fmt: skip
+        world.use_case(world.who_erases(str(caller.id))),
+        Shred(str(caller.id), "erasure_request", request_ref=None),
+    )
     assert report.removed.get("calls") == 1
     calls_now = _calls(world, TENANT_A)
     assert len(calls_now) == 4
@@ -334,7 +339,9 @@ def test_no_sample_number_is_in_the_database_files(
 
 def test_a_callers_calls_with_numbers_opened_through_the_gate(world: World) -> None:
     _ingest(world, TENANT_A, sample(QUEUE_LOG))
-    caller = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
+    caller = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "01632 960001", tenant_id=TENANT_A)
+    )
     assert caller is not None
     gate = Gate(world.register)
 

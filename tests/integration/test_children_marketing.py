@@ -14,7 +14,7 @@ from dataward.domain.errors import AccessDenied
 from dataward.domain.processing.consent import ConsentMethod
 from dataward.domain.processing.gate import Gate
 from dataward.services.processing.consent import GiveConsent, record_consent
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import an_actor
 from tests.integration.world import World
@@ -25,10 +25,9 @@ MARKETING = an_actor("marketing")
 def _contact(world: World, fake: Faker, birth_date: date | None) -> tuple[str, str]:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, MARKETING,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)],
-                   birth_date=birth_date),
-    )  # fmt: skip
+        world.use_case(MARKETING),
+        NewSubject(kind="marketing_contact", identifiers=[("email", email)], birth_date=birth_date),
+    )
     return str(subject.id), email
 
 
@@ -37,9 +36,12 @@ def test_a_childs_email_is_not_released_for_mondago_marketing(world: World, fake
     subject_id, email = _contact(world, fake, date(2013, 11, 26))
     with pytest.raises(AccessDenied) as refused:
         read_identifiers(
-            world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
-            subject_id=subject_id, purpose="mondago_marketing",
-        )  # fmt: skip
+            world.uow(),
+            world.vault,
+            Gate(world.register),
+            MARKETING,
+            ReadIdentifiers(subject_id, "mondago_marketing", world.clock.now()),
+        )
     assert refused.value.reason == "subject_is_child"
     assert email not in str(refused.value)
     with world.uow() as uow:
@@ -79,9 +81,12 @@ def test_a_child_is_refused_for_every_marketing_purpose(
     subject_id, email = _contact(world, fake, date(2016, 11, 25))
     with pytest.raises(AccessDenied) as refused:
         read_identifiers(
-            world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
-            subject_id=subject_id, purpose=purpose,
-        )  # fmt: skip
+            world.uow(),
+            world.vault,
+            Gate(world.register),
+            MARKETING,
+            ReadIdentifiers(subject_id, purpose, world.clock.now()),
+        )
     assert refused.value.reason == "subject_is_child"
     assert email not in str(refused.value)
     with world.uow() as uow:
@@ -102,7 +107,10 @@ def test_a_contact_of_thirteen_or_of_unknown_age_is_released_for_mondago_marketi
                         ConsentMethod.WEB_FORM, "2026.1"),
         )  # fmt: skip
         read = read_identifiers(
-            world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
-            subject_id=subject_id, purpose="mondago_marketing",
-        )  # fmt: skip
+            world.uow(),
+            world.vault,
+            Gate(world.register),
+            MARKETING,
+            ReadIdentifiers(subject_id, "mondago_marketing", world.clock.now()),
+        )
         assert [(i.type, i.value) for i in read.identifiers] == [("email", email.lower())]

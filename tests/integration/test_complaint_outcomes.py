@@ -24,7 +24,7 @@ from dataward.domain.requests.workflow import (
     urgency,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.complaints import (
     ComplaintOutcome,
     complaint_outcome,
@@ -232,16 +232,12 @@ def test_the_complaint_and_its_outcome_outlive_the_complainants_erasure_unlinked
     world: World, fake: Faker
 ) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", fake.email())])
+    )
     request_id = _complaint(world, channel="post", subject_id=subject.id)
     _start(world, request_id)
     _complete(world, request_id, OUTCOME)
-    shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
-        reason="erasure_request", request_ref=request_id,
-    )  # fmt: skip
+    shred(world.use_case(DCO), Shred(str(subject.id), "erasure_request", request_ref=request_id))
     with world.uow() as uow:
         kept, _, _ = uow.requests.get(request_id)  # type: ignore[misc]
     assert kept.subject_id is None  # the requests' unlink step reached it

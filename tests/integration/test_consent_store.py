@@ -19,6 +19,7 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.processing.consent import consent_events, objections, restrictions
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
+from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import AccessDenied, RestrictionRefused
 from dataward.domain.identifiers import IdentifierType
@@ -32,15 +33,16 @@ from dataward.domain.processing.restrictions import (
     RestrictionGround,
 )
 from dataward.domain.register.model import Register
-from dataward.domain.subjects import Subject
+from dataward.domain.subjects import Actor, Subject
+from dataward.services.context import UseCase
 from dataward.services.processing.consent import (
     GiveConsent,
     WithdrawConsent,
     record_consent,
     withdraw_consent,
 )
-from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.objections import RecordObjection, record_objection
 from dataward.services.processing.restrictions import (
     ApplyRestriction,
@@ -72,6 +74,9 @@ class World:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def use_case(self, actor: Actor) -> UseCase:
+        return UseCase(self.uow(), self.vault, self.clock, bank_holidays(), self.register, actor)
 
     def subject(self, kind: str = "customer_contact") -> Subject:
         subject = a_subject(kind)
@@ -209,14 +214,9 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
 
     def ask(channel: str | None = None) -> DenialReason:
         return authorize(
-            world.uow(),
-            world.clock,
+            world.use_case(marketing),
             world.gate,
-            marketing,
-            subject_id=subject.id,
-            category="contact",
-            purpose="direct_marketing",
-            channel=channel,
+            Authorize(subject.id, "contact", "direct_marketing", channel=channel),
         ).reason
 
     assert ask() is DenialReason.NO_CONSENT
@@ -274,13 +274,7 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
     )
     assert ask() is DenialReason.OBJECTION_UPHELD
     mondago = authorize(
-        world.uow(),
-        world.clock,
-        world.gate,
-        marketing,
-        subject_id=subject.id,
-        category="contact",
-        purpose="mondago_marketing",
+        world.use_case(marketing), world.gate, Authorize(subject.id, "contact", "mondago_marketing")
     )
     assert mondago.reason is DenialReason.OBJECTION_UPHELD
 
@@ -289,11 +283,7 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
     world: World,
 ) -> None:
     subject = create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         NewSubject(
             kind="customer_contact",
             identifiers=[
@@ -319,11 +309,9 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
             disclosed = read_identifiers(
                 world.uow(),
                 world.vault,
-                world.clock,
                 world.gate,
                 everything,
-                subject_id=subject.id,
-                purpose=purpose.key,
+                ReadIdentifiers(subject.id, purpose.key, world.clock.now()),
             )
         except AccessDenied as denied:
             refusals.add(denied.reason)
@@ -344,11 +332,7 @@ def test_consent_to_post_does_not_open_the_email_address(world: World) -> None:
     email = fake.email()
     address = fake.address().replace("\n", ", ")
     subject = create_subject(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", email), ("postal_address", address)]),
     )
     record_consent(
@@ -362,11 +346,9 @@ def test_consent_to_post_does_not_open_the_email_address(world: World) -> None:
     read = read_identifiers(
         world.uow(),
         world.vault,
-        world.clock,
         gate,
         an_actor("marketing"),
-        subject_id=subject.id,
-        purpose="direct_marketing",
+        ReadIdentifiers(subject.id, "direct_marketing", world.clock.now()),
     )
     assert [i.type for i in read.identifiers] == ["postal_address"]
     assert read.refused["contact (email)"].reason.value == "no_consent"

@@ -17,7 +17,7 @@ from dataward.adapters.sql.registry.tables import subjects, tombstones
 from dataward.adapters.sql.tenants import tenants
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.erased_numbers import expire_erased_numbers
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from tests.integration.test_erased_numbers import (
     DCO,
     NUMBER,
@@ -34,11 +34,7 @@ from tests.integration.world import World
 
 
 def _shred(world: World, subject_id: str) -> None:
-    shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(subject_id), subject_id,
-        reason="erasure_request",
-    )  # fmt: skip
+    shred(world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request"))
 
 
 def _agents(world: World) -> list[str]:
@@ -202,10 +198,15 @@ def test_a_northern_ireland_caller_erased_in_an_irish_tenant_stays_erased_as_ire
     world: World, fake: Faker
 ) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant E", id=TENANT, region="IE", timezone="Europe/Dublin",
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant E",
+            id=TENANT,
+            region="IE",
+            timezone="Europe/Dublin",
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     before = world.clock.now() - timedelta(days=3)
     _ingest(world, _log(("1.1", before, "+44 28 9012 3456")))
     caller = _caller(world, "048 9012 3456")

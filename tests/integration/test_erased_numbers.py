@@ -22,7 +22,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.processing.erased_numbers import expire_erased_numbers
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.processor import (
@@ -30,7 +30,7 @@ from dataward.services.rights.processor import (
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -46,10 +46,13 @@ DOORS = ("shred", "erasure_request", "controller_instruction")
 
 def _tenant(world: World, fake: Faker) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant E", id=TENANT,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant E",
+            id=TENANT,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
 
 
 def _log(*entries: tuple[str, datetime, str]) -> str:
@@ -95,18 +98,14 @@ def _counts(world: World) -> tuple[int, int, int]:
 
 
 def _caller(world: World, number: str = NUMBER) -> str | None:
-    found = find_subject(world.uow(), world.vault, "phone", number, tenant_id=TENANT)
+    found = find_subject(world.uow(), world.vault, FindSubject("phone", number, tenant_id=TENANT))
     return None if found is None else str(found.id)
 
 
 def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
     """Erase the caller through one of the doors erasure takes."""
     if door == "shred":
-        shred(
-            world.uow(), world.vault, world.clock, world.register,
-            world.who_erases(subject_id), subject_id,
-            reason="erasure_request",
-        )  # fmt: skip
+        shred(world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request"))
         return
     command = NewRequest(
         type=RequestType.ERASURE, received=world.clock.now().date(), channel="email",

@@ -12,7 +12,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.requests.workflow import (
     DueFor,
     RequestEvent,
@@ -37,7 +37,11 @@ LONG_DATE = re.compile(
 
 
 def _send(world: World, port: int) -> None:
-    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
+    deliver(
+        world.use_case(DCO),
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+    )
 
 
 def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_ours(
@@ -48,9 +52,9 @@ def test_the_requester_is_told_who_answers_and_how_to_reach_them_and_no_date_of_
     inbox, port = smtp
     controller = ControllerContact(name=fake.name(), email=fake.email())
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewTenant(name="Northwind Contact Centres Ltd", id="northwind", contact=controller),
-    )  # fmt: skip
+    )
     requester = fake.email()
     view = receive_request(
         world.use_case(DCO),
@@ -95,9 +99,9 @@ def test_a_request_the_tenants_administrator_records_is_with_its_controller_to_a
     inbox, port = smtp
     controller = ControllerContact(name=fake.name(), email=fake.email())
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewTenant(name="Northwind Contact Centres Ltd", id="northwind", contact=controller),
-    )  # fmt: skip
+    )
     admin = Actor(id="northwind-admin", role="tenant_admin", tenant_id="northwind")
     view = receive_request(
         world.use_case(admin),
@@ -139,10 +143,13 @@ def test_a_tenants_request_entered_after_its_forwarding_date_promises_no_working
 ) -> None:
     inbox, port = smtp
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Northwind Contact Centres Ltd", id="northwind",
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Northwind Contact Centres Ltd",
+            id="northwind",
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     receive_request(
         world.use_case(DCO),
         NewRequest(

@@ -31,9 +31,9 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
     world: World,
 ) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="marketing_contact", identifiers=[("email", "buyer@example.org")]),
-    )  # fmt: skip
+    )
     for channel in ("email", "post"):
         record_consent(
             world.uow(), world.clock, world.register, DCO,
@@ -80,9 +80,9 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
 
 def test_nothing_is_withdrawn_without_verified_identity(world: World) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="marketing_contact", identifiers=[("email", "other@example.org")]),
-    )  # fmt: skip
+    )
     view = receive_request(
         world.use_case(DCO),
         NewRequest(

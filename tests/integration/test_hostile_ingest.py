@@ -11,7 +11,7 @@ from dataward.adapters.ingest.files import text_source
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.quarantine.lines import list_quarantine
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World
 
@@ -90,4 +90,9 @@ def test_letters_in_a_number_make_no_subject_of_the_digits(world: World) -> None
     ))  # fmt: skip
     assert (report.stored, report.unreadable_numbers) == (1, 1)
     for read_as in ("07700 966 123", "07700 900 123"):  # keypad O, or O as zero
-        assert find_subject(world.uow(), world.vault, "phone", read_as, tenant_id=TENANT_A) is None
+        assert (
+            find_subject(
+                world.uow(), world.vault, FindSubject("phone", read_as, tenant_id=TENANT_A)
+            )
+            is None
+        )

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -88,9 +89,9 @@ def _sweep_before_the_commit(
 
 def _register(world: World, vault: SqlVault | None = None) -> str:
     subject = create_subject(
-        world.uow(), vault or world.vault, world.clock, world.register, DCO,
+        replace(world.use_case(DCO), vault=vault or world.vault),
         NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("phone", PHONE)]),
-    )  # fmt: skip
+    )
     return str(subject.id)
 
 

@@ -61,9 +61,9 @@ def test_a_batch_names_its_keys_and_once_claimed_takes_no_more(world: World) -> 
 
 def test_the_sweep_keeps_the_keys_of_records_that_landed(world: World) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("phone", "07700900321")]),
-    )  # fmt: skip
+    )
     assert _keys(world)[str(subject.id)] is not None  # named by the registration's batch
     assert _batches(world) == 0  # closed once the subject landed
     lost = world.vault.open_batch("ingest")  # as a killed process leaves its batch

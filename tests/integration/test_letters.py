@@ -16,7 +16,7 @@ from faker import Faker
 from sqlalchemy import select
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.adapters.sql.rights.requests import verification_codes
 from dataward.domain.requests.workflow import (
     RefusalGround,
@@ -81,7 +81,7 @@ def _free_port() -> int:
 
 
 def _send(world: World, port: int) -> object:
-    mailer = SmtpMailer("127.0.0.1", port, "dco@example.org")
+    mailer = SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org")
     return deliver(world.use_case(DCO), mailer, render_letter)
 
 
@@ -297,10 +297,13 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
     step(refused, RequestEvent.REFUSE, ground=RefusalGround.MANIFESTLY_UNFOUNDED,
          reason="it offers to withdraw for payment")  # fmt: skip
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c",
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant C",
+            id="tenant-c",
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     tenants = receive(tenant_id="tenant-c").request.id  # type: ignore[attr-defined]
     forward_to_controller(world.use_case(DCO), str(tenants))
     assert _send(world, port).sent == 6 + 2 + 3  # type: ignore[attr-defined]

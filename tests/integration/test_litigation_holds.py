@@ -34,8 +34,8 @@ from dataward.domain.processing.litigation_holds import (
 )
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason
-from dataward.services.processing.erasure import shred
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.erasure import Shred, shred
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.holds import (
     PlaceHold,
     lift_hold,
@@ -49,7 +49,12 @@ from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.requests import request_timeline
-from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
+from dataward.services.subjects.registry import (
+    FindSubject,
+    NewSubject,
+    create_subject,
+    find_subject,
+)
 from dataward.services.subjects.relationship import RelationshipDates, record_relationship
 from tests.builders import TENANT_A, TENANT_B, an_actor
 from tests.integration.world import World
@@ -65,18 +70,17 @@ TOMORROW = date(2026, 11, 26)
 def _customer(world: World, fake: Faker) -> tuple[UUID, str]:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", email)])
+    )
     return subject.id, email
 
 
 def _caller(world: World, tenant: str, number: str) -> UUID:
     admin = an_actor("tenant_admin", tenant)
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, admin,
+        world.use_case(admin),
         NewSubject(kind="caller", tenant_id=tenant, identifiers=[("phone", number)]),
-    )  # fmt: skip
+    )
     return subject.id
 
 
@@ -98,15 +102,12 @@ def test_a_held_subject_is_not_shredded_and_the_refusal_names_the_hold(
     hold_id = _place(world, subject_id)
 
     with pytest.raises(SubjectHeld) as refused:
-        shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-            reason=ErasureReason.ERASURE_REQUEST,
-        )  # fmt: skip
+        shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
 
     assert f"hold {hold_id}, legal_claims, review by 2026-11-26" in str(refused.value)
     assert "invoice dispute" not in str(refused.value)
     assert world.vault.has_key(str(subject_id))
-    assert find_subject(world.uow(), world.vault, "email", email) is not None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is not None
 
 
 def _erasure_request(world: World, subject_id: UUID, email: str, actor: Actor = DCO) -> UUID:
@@ -144,7 +145,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
         events[-1].reason or ""
     )
     assert "invoice dispute" not in str(view.outcome)  # the sealed reason is nowhere
-    assert find_subject(world.uow(), world.vault, "email", email) is not None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is not None
     assert world.vault.has_key(str(subject_id))
     with world.engine.connect() as connection:  # nothing erased, nothing suppressed yet
         assert connection.execute(select(marketing_suppressions)).all() == []
@@ -162,22 +163,19 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
     # until the hold is lifted, the person's data serves only what the hold needs
     gate = Gate(world.register)
     marketing = authorize(
-        world.uow(), world.clock, gate, an_actor("marketing"), subject_id=subject_id,
-        category="contact", purpose="mondago_marketing",
-    )  # fmt: skip
+        world.use_case(an_actor("marketing")),
+        gate,
+        Authorize(subject_id, "contact", "mondago_marketing"),
+    )
     assert marketing.reason is DenialReason.ERASURE_HELD
     for purpose in ("legal_claims", "secure_storage", "rights_and_complaints"):
         assert authorize(
-            world.uow(), world.clock, gate, DCO, subject_id=subject_id, category="contact",
-            purpose=purpose,
-        ).allowed, purpose  # fmt: skip
+            world.use_case(DCO), gate, Authorize(subject_id, "contact", purpose)
+        ).allowed, purpose
 
     # a shred is still refused, naming the hold; the sweep leaves the subject while held
     with pytest.raises(SubjectHeld, match=str(hold_id)):
-        shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-            reason=ErasureReason.ERASURE_REQUEST,
-        )  # fmt: skip
+        shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold) == ([], [str(subject_id)])
 
@@ -186,7 +184,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
     swept = finish_held_erasures(world.use_case(DCO))
     assert (swept.finished, swept.kept_by_hold, swept.waiting) == ([str(subject_id)], [], [])
     assert not world.vault.has_key(str(subject_id))
-    assert find_subject(world.uow(), world.vault, "email", email) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is None
     with world.engine.connect() as connection:
         assert len(connection.execute(select(marketing_suppressions)).all()) == 1
     with world.uow() as uow:
@@ -238,9 +236,8 @@ def test_a_held_customer_is_told_what_the_tax_rule_keeps_after_the_hold(
 ) -> None:
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items())),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=list(values.items()))
+    )
     record_relationship(
         world.use_case(DCO),
         subject.id,
@@ -293,9 +290,8 @@ def test_a_held_erasure_waits_for_the_dates_once_the_hold_is_lifted(
 ) -> None:
     values = {"name": fake.name(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items())),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=list(values.items()))
+    )
     hold_id = _place(world, subject.id)
     request_id = _erasure_request(world, subject.id, values["email"])
     result = fulfil_erasure(world.use_case(DCO), request_id)
@@ -324,16 +320,10 @@ def test_once_lifted_the_subject_is_erased_and_its_lifted_holds_unlinked(
     second = _place(world, subject_id, reason="Regulator's letter of 1 November")
     lift_hold(world.use_case(DCO), first)
     with pytest.raises(SubjectHeld, match=str(second)):  # one still stands
-        shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-            reason=ErasureReason.ERASURE_REQUEST,
-        )  # fmt: skip
+        shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     lift_hold(world.use_case(DCO), second)
 
-    report = shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-        reason=ErasureReason.ERASURE_REQUEST,
-    )  # fmt: skip
+    report = shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
 
     assert report.key_destroyed
     assert report.removed["litigation_holds"] == 2
@@ -377,10 +367,11 @@ def test_the_sweep_of_tax_held_erasures_skips_a_held_subject_until_it_is_lifted(
 ) -> None:
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_end=date(2019, 11, 26)),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewSubject(
+            kind="end_user", identifiers=list(values.items()), relationship_end=date(2019, 11, 26)
+        ),
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
@@ -407,10 +398,7 @@ def test_a_tenants_instruction_to_erase_is_refused_by_a_hold_too(world: World) -
     caller = _caller(world, TENANT_A, "+447700900311")
     hold_id = _place(world, caller, actor=ADMIN_A)
     with pytest.raises(SubjectHeld, match=str(hold_id)):
-        shred(
-            world.uow(), world.vault, world.clock, world.register, ADMIN_A, str(caller),
-            reason=ErasureReason.CONTROLLER_INSTRUCTION,
-        )  # fmt: skip
+        shred(world.use_case(ADMIN_A), Shred(str(caller), ErasureReason.CONTROLLER_INSTRUCTION))
 
 
 def test_the_reason_is_sealed_audited_nowhere_and_read_back_on_request(
@@ -613,9 +601,6 @@ def world_hold(world: World, hold_id: UUID) -> LitigationHold:
 
 def test_an_erased_subject_cannot_be_held(world: World, fake: Faker) -> None:
     subject_id, _ = _customer(world, fake)
-    shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-        reason=ErasureReason.ERASURE_REQUEST,
-    )  # fmt: skip
+    shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     with pytest.raises(HoldRefused, match="erased"):
         _place(world, subject_id)

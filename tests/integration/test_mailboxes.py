@@ -10,12 +10,17 @@ import json
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import PUBLIC, receive_public_request
 from dataward.services.rights.requests import RequestView
-from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
+from dataward.services.subjects.registry import (
+    FindSubject,
+    NewSubject,
+    create_subject,
+    find_subject,
+)
 from tests.builders import NOW
 from tests.integration.world import World
 
@@ -30,27 +35,30 @@ ASCII_LOOKALIKE = "user@fass.example"
 
 def _subject(world: World, address: str) -> str:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", address)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", address)])
+    )
     return str(subject.id)
 
 
 def _address_of(world: World, subject_id: str) -> str:
     authorize(
-        world.uow(), world.clock, Gate(world.register), SUPPORT, subject_id=subject_id,
-        category="contact", purpose="correspondence",
-    )  # fmt: skip
+        world.use_case(SUPPORT),
+        Gate(world.register),
+        Authorize(subject_id, "contact", "correspondence"),
+    )
     read = read_identifiers(
-        world.uow(), world.vault, world.clock, Gate(world.register), SUPPORT,
-        subject_id=subject_id, purpose="correspondence", types=["email"],
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        Gate(world.register),
+        SUPPORT,
+        ReadIdentifiers(subject_id, "correspondence", world.clock.now(), ["email"]),
+    )
     (identifier,) = read.identifiers
     return identifier.value
 
 
 def _found(world: World, address: str) -> str | None:
-    subject = find_subject(world.uow(), world.vault, "email", address)
+    subject = find_subject(world.uow(), world.vault, FindSubject("email", address))
     return str(subject.id) if subject else None
 
 

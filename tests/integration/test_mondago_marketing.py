@@ -21,7 +21,7 @@ from dataward.services.processing.consent import (
     record_consent,
     withdraw_consent,
 )
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import an_actor
 from tests.integration.world import World
@@ -32,18 +32,22 @@ MARKETING = an_actor("marketing")
 def _adult(world: World, fake: Faker) -> tuple[str, str]:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, MARKETING,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)],
-                   birth_date=date(1984, 3, 9)),
-    )  # fmt: skip
+        world.use_case(MARKETING),
+        NewSubject(
+            kind="marketing_contact", identifiers=[("email", email)], birth_date=date(1984, 3, 9)
+        ),
+    )
     return str(subject.id), email
 
 
 def _read(world: World, subject_id: str) -> list[tuple[str, str]]:
     read = read_identifiers(
-        world.uow(), world.vault, world.clock, Gate(world.register), MARKETING,
-        subject_id=subject_id, purpose="mondago_marketing",
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        Gate(world.register),
+        MARKETING,
+        ReadIdentifiers(subject_id, "mondago_marketing", world.clock.now()),
+    )
     return [(i.type, i.value) for i in read.identifiers]
 
 

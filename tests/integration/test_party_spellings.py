@@ -11,7 +11,7 @@ from dataward.adapters.ingest.files import text_source
 from dataward.domain.calls.records import IngestReport
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.builders import TENANT_A
 from tests.integration.world import World
 
@@ -82,7 +82,9 @@ def test_every_spelling_of_a_number_is_one_subject(world: World, fmt: str, batch
     assert (report.subjects_created, report.unreadable_numbers) == (1, 0)
     refs = _refs(world)
     assert len(refs) == len(SPELLINGS)
-    found = find_subject(world.uow(), world.vault, "phone", "+447700900123", tenant_id=TENANT_A)
+    found = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "+447700900123", tenant_id=TENANT_A)
+    )
     assert found is not None
     assert set(refs) == {str(found.id)}
 

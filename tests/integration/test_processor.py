@@ -13,7 +13,7 @@ from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.requests.workflow import (
     RequestEvent,
@@ -32,7 +32,7 @@ from dataward.services.rights.processor import (
     forward_to_controller,
 )
 from dataward.services.rights.requests import Step, advance, request_timeline
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.builders import SAMPLE_RETENTION
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
@@ -49,15 +49,17 @@ QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 def _tenant(world: World, fake: Faker, *, contact: bool = True) -> str:
     controller = ControllerContact(name=fake.name(), email=fake.email()) if contact else None
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewTenant(name="Tenant C", id=TENANT, contact=controller, call_retention=SAMPLE_RETENTION),
-    )  # fmt: skip
+    )
     return controller.email if controller else ""
 
 
 def _caller(world: World) -> str:
     ingest(world.use_case(OPERATOR), IngestCalls(TENANT, [file_source(sample(QUEUE_LOG))]))
-    found = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT)
+    found = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "01632 960001", tenant_id=TENANT)
+    )
     assert found is not None
     return str(found.id)
 
@@ -93,7 +95,11 @@ def test_a_forward_writes_to_the_controller_and_tells_the_requester(
     assert view.due == date(2026, 11, 30)  # Wed 25 Nov + 3 working days (Thu, Fri, Mon)
     forwarded = _forward(world, view.request.id)
     assert forwarded.request.state is RequestState.FORWARDED_TO_CONTROLLER
-    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
+    deliver(
+        world.use_case(DCO),
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+    )
     to = {m["To"]: m for m in inbox.messages}
     assert controller_email in to
     notice = to[controller_email]

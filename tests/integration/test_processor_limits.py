@@ -20,7 +20,7 @@ from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor, ErasureReason
 from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.processing.processor_limits import ControllerInstructionRequired
 from dataward.services.processing.restrictions import (
     ApplyRestriction,
@@ -58,17 +58,21 @@ def _every_role_may_erase(register: Register) -> Register:
 
 def _tenant(world: World, retention: str, fake: Faker) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant M", id=TENANT, call_retention=retention,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant M",
+            id=TENANT,
+            call_retention=retention,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
 
 
 def _caller(world: World, number: str = "07700 900321") -> str:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, ADMIN,
+        world.use_case(ADMIN),
         NewSubject(kind="caller", tenant_id=TENANT, identifiers=[("phone", number)]),
-    )  # fmt: skip
+    )
     return str(subject.id)
 
 
@@ -88,10 +92,7 @@ def test_no_role_of_ours_erases_a_tenants_caller_whatever_it_says(
     actor = Actor(id=f"staff-{role}", role=role)
     for reason in ErasureReason:
         with pytest.raises(ControllerInstructionRequired) as refused:
-            shred(
-                world.uow(), world.vault, world.clock, register, actor, caller, reason=reason,
-                request_ref="R-2026-0042",
-            )  # fmt: skip
+            shred(world.use_case(actor, register), Shred(caller, reason, request_ref="R-2026-0042"))
         assert refused.value.code == "controller_instruction_required"
         assert "tenant scope" not in str(refused.value)  # a 403, not the 404 that hides one
     assert _alive(world, caller)
@@ -121,10 +122,7 @@ def test_no_role_of_ours_restricts_a_tenants_caller_or_lifts_its_restriction(
 def test_the_tenants_administrator_erases_its_caller(world: World, fake: Faker) -> None:
     _tenant(world, "P13M", fake)
     caller = _caller(world)
-    report = shred(
-        world.uow(), world.vault, world.clock, world.register, ADMIN, caller,
-        reason=ErasureReason.ERASURE_REQUEST,
-    )  # fmt: skip
+    report = shred(world.use_case(ADMIN), Shred(caller, ErasureReason.ERASURE_REQUEST))
     assert report.key_destroyed
     assert not _alive(world, caller)
 
@@ -148,9 +146,9 @@ def test_an_erasure_the_tenant_instructs_on_a_forwarded_request_is_carried_out(
     forward_to_controller(world.use_case(DCO), str(view.request.id))
     with pytest.raises(ControllerInstructionRequired):  # forwarded is not instructed
         shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, caller,
-            reason=ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(view.request.id),
-        )  # fmt: skip
+            world.use_case(DCO),
+            Shred(caller, ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(view.request.id)),
+        )
     carried = carry_out_instruction(world.use_case(ADMIN), str(view.request.id), Instruction.ERASE)
     assert carried.outcome["key_destroyed"] is True
     assert not _alive(world, caller)
@@ -163,10 +161,7 @@ def _at(world: World, day: date) -> None:
 
 
 def _sweep(world: World, caller: str) -> None:
-    shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, caller,
-        reason=ErasureReason.NO_LONGER_NEEDED,
-    )  # fmt: skip
+    shred(world.use_case(DCO), Shred(caller, ErasureReason.NO_LONGER_NEEDED))
 
 
 def test_a_caller_past_the_tenants_retention_is_erased_by_the_sweep_on_the_exact_day(
@@ -180,10 +175,7 @@ def test_a_caller_past_the_tenants_retention_is_erased_by_the_sweep_on_the_exact
         _sweep(world, caller)
     _at(world, date(2027, 3, 1))
     with pytest.raises(ControllerInstructionRequired):  # past retention, but not this reason
-        shred(
-            world.uow(), world.vault, world.clock, world.register, DCO, caller,
-            reason=ErasureReason.ERASURE_REQUEST,
-        )  # fmt: skip
+        shred(world.use_case(DCO), Shred(caller, ErasureReason.ERASURE_REQUEST))
     assert _alive(world, caller)
     _sweep(world, caller)  # 1 March 2027: past retention
     assert not _alive(world, caller)

@@ -19,7 +19,7 @@ from dataward.services.rights.processor import (
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     DCO,
@@ -58,7 +58,9 @@ def test_the_tenants_instructed_export_includes_the_lines_naming_the_caller(
     _tenant(world, fake)
     caller, other = Caller(fake), Caller(fake)
     ingest_id = _ingested(world, _queue_log(tmp_path / "queue_log", caller, other))
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     request_id = _forwarded(world, fake, str(subject.id))
 

@@ -17,9 +17,9 @@ from faker import Faker
 
 from dataward.adapters.ingest.files import file_source
 from dataward.services.calls.ingest import IngestCalls, ingest
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import list_quarantine
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     EPOCH,
     OPERATOR,
@@ -104,13 +104,13 @@ def _later_calls(caller: Caller) -> str:
 
 
 def _shred_caller(world: World, caller: Caller) -> dict[str, int]:
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     return shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(str(subject.id)), str(subject.id),
-        reason="erasure_request",
-    ).removed  # fmt: skip
+        world.use_case(world.who_erases(str(subject.id))), Shred(str(subject.id), "erasure_request")
+    ).removed
 
 
 def test_an_erasure_during_an_ingest_reaches_the_lines_it_was_writing(

@@ -17,14 +17,14 @@ from sqlalchemy import func, select
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.services.processing.erased_numbers import expire_erased_numbers
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import (
     QuarantineRefused,
     export_quarantine,
     find_quarantined,
     list_quarantine,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -57,14 +57,12 @@ def _file(path: Path, caller: Caller, other: Caller) -> Path:
 
 
 def _erase(world: World, caller: Caller) -> None:
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     world.clock.current = ERASED_AT
-    shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(subject.id), str(subject.id),
-        reason="erasure_request",
-    )  # fmt: skip
+    shred(world.use_case(world.who_erases(subject.id)), Shred(str(subject.id), "erasure_request"))
 
 
 def _keys(world: World) -> int:

@@ -21,7 +21,7 @@ from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import (
     ReplayQuarantine,
     discard_quarantine,
@@ -36,7 +36,7 @@ from dataward.services.rights.processor import (
     carry_out_instruction,
     forward_to_controller,
 )
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.world import World
 
 DCO = Actor(id="staff-dco", role="dco")
@@ -72,10 +72,13 @@ class Caller:
 
 def _tenant(world: World, fake: Faker) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant Q", id=TENANT,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant Q",
+            id=TENANT,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
 
 
 def _queue_log(path: Path, caller: Caller, other: Caller) -> Path:
@@ -105,10 +108,8 @@ def _ingested(world: World, path: Path) -> int:
 
 def _by_shred(world: World, _fake: Faker, subject_id: str) -> dict[str, Any]:
     report = shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(subject_id), subject_id,
-        reason="erasure_request",
-    )  # fmt: skip
+        world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request")
+    )
     return report.removed
 
 
@@ -163,7 +164,9 @@ def test_erasing_a_caller_empties_every_quarantined_line_naming_them(
     _tenant(world, fake)
     caller, other = Caller(fake), Caller(fake)
     ingest_id = _ingested(world, _queue_log(tmp_path / "queue_log", caller, other))
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     held = _opened_lines(world)
     assert sum(any(s in line for s in caller.spellings) for line in held) == 3
@@ -232,7 +235,7 @@ def test_erasing_an_agent_empties_the_quarantined_lines_naming_their_extension(
         world.use_case(OPERATOR),
         IngestCalls(TENANT, [file_source(path, format_name="asterisk-queue-log")], quarantine=True),
     )
-    agent = find_subject(world.uow(), world.vault, "agent_id", f"{TENANT}/4711")
+    agent = find_subject(world.uow(), world.vault, FindSubject("agent_id", f"{TENANT}/4711"))
     assert agent is not None
 
     removed = _by_shred(world, fake, str(agent.id))
@@ -259,7 +262,9 @@ def test_a_caller_of_another_tenant_with_the_same_number_leaves_the_line(
         world.use_case(namesake),
         IngestCalls("tenant-a", [file_source(log, format_name="asterisk-queue-log")]),
     )
-    theirs = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id="tenant-a")
+    theirs = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id="tenant-a")
+    )
     assert theirs is not None
 
     removed = _by_shred(world, fake, str(theirs.id))

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import QuarantinedText, find_quarantined, list_quarantine
 from dataward.services.rights.processor import Instruction, carry_out_instruction
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_access import _forwarded
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
@@ -40,7 +40,9 @@ def _a_with_a_bad_line(world: World, tmp_path: Path) -> str:
         f"{EPOCH + 50}x|a2|sales|NONE|ENTERQUEUE||{A_NUMBER}|1\n"
     )
     _ingest(world, path, "asterisk-queue-log")
-    subject = find_subject(world.uow(), world.vault, "phone", A_NUMBER, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", A_NUMBER, tenant_id=TENANT)
+    )
     assert subject is not None
     return str(subject.id)
 
@@ -87,15 +89,7 @@ def test_a_line_whose_time_or_id_reads_as_the_callers_number_is_not_theirs(
 
     assert not any(b.national in q.text for q in exported)
     assert [(q.line, q.certain) for q in exported] == [(3, True)]  # A's own line alone
-    removed = shred(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        world.who_erases(a),
-        a,
-        reason="erasure_request",
-    ).removed
+    removed = shred(world.use_case(world.who_erases(a)), Shred(a, "erasure_request")).removed
     assert removed["quarantine"] == 1
     left = list_quarantine(world.use_case(OPERATOR), TENANT)
     assert [(e.ingest_id, e.line) for e in left] == [(b_ingest, 1)]  # B's line is B's
@@ -120,14 +114,6 @@ def test_a_line_of_no_known_shape_is_still_reached_but_exported_as_uncertain(
     assert [(q.ingest_id, q.line, q.certain) for q in exported] == [
         (b_ingest - 1, 3, True), (b_ingest, 1, False),
     ]  # fmt: skip
-    removed = shred(
-        world.uow(),
-        world.vault,
-        world.clock,
-        world.register,
-        world.who_erases(a),
-        a,
-        reason="erasure_request",
-    ).removed
+    removed = shred(world.use_case(world.who_erases(a)), Shred(a, "erasure_request")).removed
     assert removed["quarantine"] == 2
     assert list_quarantine(world.use_case(OPERATOR), TENANT) == []

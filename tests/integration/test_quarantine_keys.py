@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,14 +25,14 @@ from dataward.domain.clock import FixedClock
 from dataward.domain.errors import KeyUnavailable
 from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.keys.orphans import GRACE, destroy_orphan_keys
-from dataward.services.processing.erasure import finish_erasures, shred
+from dataward.services.processing.erasure import Shred, finish_erasures, shred
 from dataward.services.quarantine.lines import (
     discard_quarantine,
     export_quarantine,
     list_quarantine,
 )
 from dataward.services.quarantine.ports import NewQuarantineLine
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -59,11 +60,8 @@ def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> 
 
 
 def _shred(world: World, subject_id: str, vault: SqlVault | None = None) -> dict[str, int]:
-    return shred(
-        world.uow(), vault or world.vault, world.clock, world.register,
-        world.who_erases(subject_id), subject_id,
-        reason="erasure_request",
-    ).removed  # fmt: skip
+    ctx = replace(world.use_case(world.who_erases(subject_id)), vault=vault or world.vault)
+    return shred(ctx, Shred(subject_id, "erasure_request")).removed
 
 
 def _caller_with_a_bad_line(world: World, caller: Caller, path: Path) -> str:
@@ -73,7 +71,9 @@ def _caller_with_a_bad_line(world: World, caller: Caller, path: Path) -> str:
         f"{EPOCH + 100}x|b1|sales|NONE|ENTERQUEUE||{caller.national}|1\n"
     )
     _ingest(world, path, "asterisk-queue-log")
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     return str(subject.id)
 
@@ -227,7 +227,9 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
     assert len({key for *_, key, _res, _c in rows}) == 3  # a key each
     exported = export_quarantine(world.use_case(ADMIN), TENANT, ingest_id)
     assert exported.splitlines()[0] == CSV_HEADER
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
 
     _shred(world, str(subject.id))
@@ -237,7 +239,7 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
         (4, None),
     ]  # fmt: skip  the header stays while a line needs it
     other_subject = find_subject(
-        world.uow(), world.vault, "phone", other.national, tenant_id=TENANT
+        world.uow(), world.vault, FindSubject("phone", other.national, tenant_id=TENANT)
     )
     assert other_subject is None  # no call landed for them: only the line names them
     discard_quarantine(world.use_case(OPERATOR), TENANT, ingest_id)
@@ -263,7 +265,9 @@ def test_erasing_the_last_lines_person_takes_the_header_and_discard_still_cleans
     )
     ingest_id = _ingest(world, path, "generic-csv", MAPPING)
     keys = [key for *_, key, _res, _c in _rows(world)]
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
 
     _shred(world, str(subject.id))
@@ -302,7 +306,9 @@ def test_a_header_row_naming_a_person_is_erased_with_them(
     _ingest(world, headerless, "freeswitch-cdr-csv")
     assert [(line, h) for line, h, *_ in _rows(world)][2:] == [(2, False)]
 
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
     assert _shred(world, str(subject.id))["quarantine"] == 2  # the lines (the header besides)
     assert _opened_lines(world) == []

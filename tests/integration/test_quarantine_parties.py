@@ -15,9 +15,9 @@ from dataward.adapters.ingest.files import file_source
 from dataward.adapters.sql.calls.tables import call_quarantine, quarantine_parties
 from dataward.domain.calls.line_parties import MAX_LINE, MAX_PARTIES, TOO_LONG
 from dataward.services.calls.ingest import IngestCalls, ingest
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import export_quarantine, list_quarantine
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -41,10 +41,8 @@ def _ingest(world: World, path: Path, fmt: str, mapping: Path | None = None) -> 
 
 def _shred(world: World, subject_id: str) -> dict[str, int]:
     return shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(subject_id), subject_id,
-        reason="erasure_request",
-    ).removed  # fmt: skip
+        world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request")
+    ).removed
 
 
 @pytest.mark.parametrize(
@@ -79,7 +77,9 @@ def test_a_spelling_party_resolution_reads_is_erased_with_the_caller(
         f"{EPOCH + 100}x|b1|sales|NONE|ENTERQUEUE||{written}|1\n"
     )
     _ingest(world, path, "asterisk-queue-log")
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
 
     assert _shred(world, str(subject.id))["quarantine"] == 1
@@ -108,7 +108,7 @@ def test_a_broadworks_user_id_is_an_agent_the_line_names(
         + "\n"
     )
     _ingest(world, path, "broadworks-csv")
-    subject = find_subject(world.uow(), world.vault, "agent_id", f"{TENANT}/{agent}")
+    subject = find_subject(world.uow(), world.vault, FindSubject("agent_id", f"{TENANT}/{agent}"))
     assert subject is not None
 
     assert _shred(world, str(subject.id))["quarantine"] == 1
@@ -128,7 +128,7 @@ def test_a_generic_csv_agent_column_is_indexed_by_its_header(
         _csv_row("c3", "not a date", Caller(fake).national, "someone.else@example.test"),
     )
     _ingest(world, path, "generic-csv", MAPPING)
-    subject = find_subject(world.uow(), world.vault, "agent_id", f"{TENANT}/{agent}")
+    subject = find_subject(world.uow(), world.vault, FindSubject("agent_id", f"{TENANT}/{agent}"))
     assert subject is not None
 
     assert _shred(world, str(subject.id))["quarantine"] == 1
@@ -153,7 +153,7 @@ def test_erasing_an_agent_leaves_a_line_where_the_same_digits_are_a_wait(
         f"{EPOCH + 400}x|b2|sales|SIP/200|CONNECT|5|b29|1\n"  # this one names the agent
     )
     _ingest(world, path, "asterisk-queue-log")
-    agent = find_subject(world.uow(), world.vault, "agent_id", f"{TENANT}/200")
+    agent = find_subject(world.uow(), world.vault, FindSubject("agent_id", f"{TENANT}/200"))
     assert agent is not None
 
     assert _shred(world, str(agent.id))["quarantine"] == 1

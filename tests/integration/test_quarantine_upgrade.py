@@ -22,12 +22,12 @@ from dataward.services.processing.erased_numbers import (
     kept_until,
     recorded_time,
 )
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import export_quarantine, find_quarantined, list_quarantine
 from dataward.services.quarantine.ports import BY_FIELDS, BY_LINE, QuarantinedLine
 from dataward.services.quarantine.upgrade import reindex_quarantine, upgrade_legacy_quarantine
 from dataward.services.quarantine.writer import line_parties
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.integration.test_quarantine_erasure import (
     ADMIN,
     EPOCH,
@@ -133,14 +133,14 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
     assert CSV_HEADER in opened
     exported = export_quarantine(world.use_case(ADMIN), TENANT, 902)
     assert exported.splitlines()[0] == CSV_HEADER
-    subject = find_subject(world.uow(), world.vault, "phone", caller.national, tenant_id=TENANT)
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", caller.national, tenant_id=TENANT)
+    )
     assert subject is not None
 
     removed = shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(str(subject.id)), str(subject.id),
-        reason="erasure_request",
-    ).removed  # fmt: skip
+        world.use_case(world.who_erases(str(subject.id))), Shred(str(subject.id), "erasure_request")
+    ).removed
 
     assert removed["quarantine"] == 1
     assert not any(caller.national in line for line in _opened_lines(world))
@@ -195,7 +195,7 @@ def test_lines_indexed_before_are_indexed_again_from_their_fields(
         + "\n"
     )
     _ingest(world, calls, "asterisk-queue-log")
-    a = find_subject(world.uow(), world.vault, "phone", a_number, tenant_id=TENANT)
+    a = find_subject(world.uow(), world.vault, FindSubject("phone", a_number, tenant_id=TENANT))
     assert a is not None
     b_line = f"1632960123|b1|sales|NONE|NOSUCHEVENT||{b.national}|1\n"
     b_file = tmp_path / "b.log"

@@ -11,8 +11,8 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.gate import Gate
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
-from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.rights import rectification as rectification_module
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.rectification import (
@@ -23,6 +23,7 @@ from dataward.services.rights.rectification import (
 from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import (
     DuplicateIdentifier,
+    FindSubject,
     NewSubject,
     create_subject,
     find_subject,
@@ -45,13 +46,14 @@ def _started(world: World, subject_id: object, email: str) -> object:
 def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, fake: Faker) -> None:
     old, new = fake.email(), fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", old), ("name", fake.name())]),
-    )  # fmt: skip
+    )
     authorize(
-        world.uow(), world.clock, Gate(world.register), SUPPORT, subject_id=subject.id,
-        category="contact", purpose="correspondence",
-    )  # fmt: skip
+        world.use_case(SUPPORT),
+        Gate(world.register),
+        Authorize(subject.id, "contact", "correspondence"),
+    )
     request_id = _started(world, subject.id, old)
 
     result = fulfil_rectification(
@@ -65,14 +67,17 @@ def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, f
     assert result.corrected == ["email"]
     assert result.replaced == 1
     assert result.recipients == ["group_companies", "service_providers"]
-    assert find_subject(world.uow(), world.vault, "email", old) is None
-    found = find_subject(world.uow(), world.vault, "email", new)
+    assert find_subject(world.uow(), world.vault, FindSubject("email", old)) is None
+    found = find_subject(world.uow(), world.vault, FindSubject("email", new))
     assert found is not None
     assert found.id == subject.id
     read = read_identifiers(
-        world.uow(), world.vault, world.clock, Gate(world.register), SUPPORT,
-        subject_id=subject.id, purpose="correspondence", types=["email"],
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        Gate(world.register),
+        SUPPORT,
+        ReadIdentifiers(subject.id, "correspondence", world.clock.now(), ["email"]),
+    )
     local, _, domain = new.partition("@")
     assert [i.value for i in read.identifiers] == [f"{local.upper()}@{domain}"]  # as typed
     assert supplementary_statements(world.uow(), world.vault, subject.id) == [
@@ -92,13 +97,11 @@ def test_a_value_of_another_subject_is_refused_and_nothing_changes(
 ) -> None:
     mine, theirs = fake.email(), fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", mine)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", mine)])
+    )
     create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", theirs)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", theirs)])
+    )
     request_id = _started(world, subject.id, mine)
     with pytest.raises(DuplicateIdentifier) as refused:
         fulfil_rectification(
@@ -107,7 +110,7 @@ def test_a_value_of_another_subject_is_refused_and_nothing_changes(
             Rectify(corrections=[("email", theirs)]),
         )
     assert theirs not in str(refused.value)
-    found = find_subject(world.uow(), world.vault, "email", mine)
+    found = find_subject(world.uow(), world.vault, FindSubject("email", mine))
     assert found is not None
     assert found.id == subject.id
 

@@ -19,6 +19,7 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import RegisterRefused
+from dataward.services.ports import NewStoredRegister
 from dataward.services.register.store import ActiveRegister, store_register
 from tests.builders import NOW
 
@@ -91,12 +92,14 @@ def test_a_failed_unit_of_work_keeps_nothing(migrated: Engine) -> None:
     def add_then_fail() -> None:
         with SqlUnitOfWork(migrated) as uow:
             uow.registers.add(
-                version="x",
-                last_updated=loaded.register.policy.last_updated,
-                sha256="0" * 64,
-                source="test",
-                document=loaded.text,
-                loaded_at=datetime(2026, 1, 1, tzinfo=UTC),
+                NewStoredRegister(
+                    version="x",
+                    last_updated=loaded.register.policy.last_updated,
+                    sha256="0" * 64,
+                    source="test",
+                    document=loaded.text,
+                    loaded_at=datetime(2026, 1, 1, tzinfo=UTC),
+                )
             )
             raise RuntimeError("boom before commit")
 

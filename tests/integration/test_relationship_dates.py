@@ -15,7 +15,7 @@ from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import ActionNotAllowed, NoSuchSubject, OutOfRange
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor, ErasureReason, Subject
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
 from dataward.services.rights.erasure import fulfil_erasure
@@ -35,9 +35,9 @@ def _customer(
 ) -> tuple[UUID, dict[str, str]]:
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=list(values.items()), relationship_start=start),
-    )  # fmt: skip
+    )
     return subject.id, values
 
 
@@ -137,15 +137,12 @@ def test_who_may_record_and_for_whom(world: World, fake: Faker) -> None:
     # a tenant's caller has no relationship with us
     admin = an_actor("tenant_admin", TENANT_A)
     caller = create_subject(
-        world.uow(), world.vault, world.clock, world.register, admin,
+        world.use_case(admin),
         NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("phone", "+447700900321")]),
-    )  # fmt: skip
+    )
     with pytest.raises(SubjectRefused, match="no relationship with us"):
         _record(world, caller.id, date(2026, 1, 31), actor=admin)
-    shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject_id),
-        reason=ErasureReason.ERASURE_REQUEST,
-    )  # fmt: skip
+    shred(world.use_case(DCO), Shred(str(subject_id), ErasureReason.ERASURE_REQUEST))
     with pytest.raises(SubjectRefused, match="erased"):
         _record(world, subject_id, date(2026, 1, 31))
 

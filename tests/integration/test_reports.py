@@ -31,8 +31,8 @@ from dataward.domain.errors import ActionNotAllowed, OutOfRange
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.calls.reports import NO_PARTY, ReadAcdReport, acd_report
-from dataward.services.processing.erasure import shred
-from dataward.services.subjects.registry import find_subject
+from dataward.services.processing.erasure import Shred, shred
+from dataward.services.subjects.registry import FindSubject, find_subject
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World
 
@@ -182,7 +182,7 @@ def test_per_caller_cells_under_k_are_suppressed(loaded: tuple[World, str]) -> N
     assert list(_offered(report).values()) == [5]  # caller X: five calls, k = 5
     # the two support callers, one call each: gone, not listed; their pool of 2 is under k
     assert report.suppressed == 2
-    caller = find_subject(world.uow(), world.vault, "phone", x, tenant_id=TENANT_A)
+    caller = find_subject(world.uow(), world.vault, FindSubject("phone", x, tenant_id=TENANT_A))
     assert caller is not None
     assert shown[0].group == str(caller.id)
 
@@ -190,13 +190,11 @@ def test_per_caller_cells_under_k_are_suppressed(loaded: tuple[World, str]) -> N
 def test_queue_reports_survive_erasing_the_caller(loaded: tuple[World, str]) -> None:
     world, x = loaded
     before = _cells(_report(world, ReportBy.QUEUE, Period.DAY))
-    caller = find_subject(world.uow(), world.vault, "phone", x, tenant_id=TENANT_A)
+    caller = find_subject(world.uow(), world.vault, FindSubject("phone", x, tenant_id=TENANT_A))
     assert caller is not None
     shred(
-        world.uow(), world.vault, world.clock, world.register,
-        world.who_erases(str(caller.id)), str(caller.id),
-        reason="erasure_request",
-    )  # fmt: skip
+        world.use_case(world.who_erases(str(caller.id))), Shred(str(caller.id), "erasure_request")
+    )
     assert _cells(_report(world, ReportBy.QUEUE, Period.DAY)) == before
     by_caller = _report(world, ReportBy.CALLER, Period.DAY)
     assert str(caller.id) not in {c.group for c in by_caller.cells}

@@ -22,7 +22,7 @@ from dataward.domain.requests.workflow import (
     transition,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.requests import Step, advance, request_queue, request_timeline
 from dataward.services.subjects.registry import NewSubject, create_subject
@@ -120,9 +120,9 @@ def test_received_in_the_future_or_by_an_unknown_channel_is_refused(world: World
 def test_received_before_the_first_day_is_refused_before_any_arithmetic(world: World) -> None:
     """0001-01-01 would underflow the repeat window (received less 90 days)."""
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", f"{uuid.uuid4().hex}@example.org")]),
-    )  # fmt: skip
+    )
     with pytest.raises(OutOfRange, match=r"^received: a date"):
         _receive(world, received=date(1, 1, 1), subject_id=subject.id)
     assert _receive(world, received=date(1900, 1, 1), subject_id=subject.id).due
@@ -166,9 +166,9 @@ def test_the_queue_is_sorted_by_due_date(world: World) -> None:
 
 def test_a_request_names_only_a_subject_of_its_own_tenant(world: World) -> None:
     ours = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", "ours@example.org")]),
-    )  # fmt: skip
+    )
     with pytest.raises(NotFound):
         _receive(world, ADMIN_A, tenant_id=TENANT_A, subject_id=ours.id)
     with pytest.raises(NotFound):
@@ -177,14 +177,14 @@ def test_a_request_names_only_a_subject_of_its_own_tenant(world: World) -> None:
 
 def test_erasing_the_subject_keeps_the_request_unlinked(world: World) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", "someone@example.org")]),
-    )  # fmt: skip
+    )
     view = _receive(world, type=RequestType.ERASURE, subject_id=subject.id)
     shred(
-        world.uow(), world.vault, world.clock, world.register, DCO, str(subject.id),
-        reason="erasure_request", request_ref=str(view.request.id),
-    )  # fmt: skip
+        world.use_case(DCO),
+        Shred(str(subject.id), "erasure_request", request_ref=str(view.request.id)),
+    )
     with world.uow() as uow:
         kept, _, _ = uow.requests.get(view.request.id)  # type: ignore[misc]
     assert kept.subject_id is None
@@ -193,9 +193,9 @@ def test_erasing_the_subject_keeps_the_request_unlinked(world: World) -> None:
 
 def test_a_repeated_request_is_flagged_for_the_dco(world: World) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", "again@example.org")]),
-    )  # fmt: skip
+    )
     first = _receive(world, subject_id=subject.id, received=date(2026, 9, 1))
     assert first.flag is None
     other_type = _receive(world, subject_id=subject.id, type=RequestType.ERASURE)

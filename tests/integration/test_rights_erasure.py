@@ -18,14 +18,15 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
-from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.register.recipients import recipients_to_tell
 from dataward.services.rights.erasure import fulfil_erasure
 from dataward.services.rights.erasure_holds import finish_held_erasures
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.requests import request_timeline
 from dataward.services.subjects.registry import (
+    FindSubject,
     NewSubject,
     SubjectRefused,
     create_subject,
@@ -66,9 +67,9 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
 ) -> None:
     email, phone = fake.email(), "+447700900123"
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="marketing_contact", identifiers=[("email", email), ("phone", phone)]),
-    )  # fmt: skip
+    )
     record_consent(
         world.uow(), world.clock, world.register, DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
@@ -83,7 +84,7 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     assert result.erased["identifiers.contact"] == 2
     assert result.erased["consent_events"] == 1
     assert result.suppressed == 2
-    assert find_subject(world.uow(), world.vault, "email", email) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is None
     view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.COMPLETED
     assert email not in (events[-1].reason or "")
@@ -92,16 +93,15 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     # the suppression survives the erasure: the same address (any case) is refused again
     with pytest.raises(SubjectRefused, match="suppression list") as refused:
         create_subject(
-            world.uow(), world.vault, world.clock, world.register, DCO,
+            world.use_case(DCO),
             NewSubject(kind="marketing_contact", identifiers=[("email", email.upper())]),
-        )  # fmt: skip
+        )
     assert email not in str(refused.value)
     assert email.split("@")[0] not in str(refused.value)
     # a customer with that address may be registered, but never given marketing consent
     customer = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", email)])
+    )
     with pytest.raises(ConsentRefused, match="suppression list"):
         record_consent(
             world.uow(), world.clock, world.register, DCO,
@@ -117,10 +117,14 @@ def _a_customer(world: World, fake: Faker, register: Register) -> tuple[UUID, di
         "phone": fake.numerify("+447700900###"),
     }  # fmt: skip
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_start=date(2019, 4, 1), relationship_end=date(2026, 3, 31)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="end_user",
+            identifiers=list(values.items()),
+            relationship_start=date(2019, 4, 1),
+            relationship_end=date(2026, 3, 31),
+        ),
+    )
     return subject.id, values
 
 
@@ -135,9 +139,8 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     _consents_to_mondago(world, register, subject_id)
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         decision = authorize(
-            world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,
-            category="contact", purpose=purpose,
-        )  # fmt: skip
+            world.use_case(actor), Gate(register), Authorize(subject_id, "contact", purpose)
+        )
         assert decision.allowed, decision.reason
     request_id = _started_erasure(world, subject_id, email)
 
@@ -162,12 +165,15 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     with world.uow() as uow:
         left = sorted(s.type for s in uow.subjects.identifiers_of(subject_id))
     assert left == ["name", "postal_address"]
-    assert find_subject(world.uow(), world.vault, "email", email) is None
-    assert find_subject(world.uow(), world.vault, "phone", values["phone"]) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("phone", values["phone"])) is None
     kept = read_identifiers(
-        world.uow(), world.vault, world.clock, Gate(register), DCO, subject_id=subject_id,
-        purpose="business_compliance",
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        Gate(register),
+        DCO,
+        ReadIdentifiers(subject_id, "business_compliance", world.clock.now()),
+    )
     assert sorted((i.type, i.value) for i in kept.identifiers) == sorted(
         (t, normalise(t, values[t]).value) for t in ("name", "postal_address")
     )
@@ -208,28 +214,30 @@ def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fa
 
     with pytest.raises(AccessDenied) as refused:
         read_identifiers(
-            world.uow(), world.vault, world.clock, gate, SUPPORT, subject_id=subject_id,
-            purpose="correspondence", types=["name"],
-        )  # fmt: skip
+            world.uow(),
+            world.vault,
+            gate,
+            SUPPORT,
+            ReadIdentifiers(subject_id, "correspondence", world.clock.now(), ["name"]),
+        )
     assert refused.value.reason == DenialReason.ERASURE_HELD.value
     assert values["name"] not in str(refused.value)
     for actor, purpose in ((SUPPORT, "relationship_management"), (DCO, "legal_claims")):
         decision = authorize(
-            world.uow(), world.clock, gate, actor, subject_id=subject_id, category="identity",
-            purpose=purpose,
-        )  # fmt: skip
+            world.use_case(actor), gate, Authorize(subject_id, "identity", purpose)
+        )
         assert decision.reason is DenialReason.ERASURE_HELD, purpose
 
     name = read_identifiers(
-        world.uow(), world.vault, world.clock, gate, DCO, subject_id=subject_id,
-        purpose="business_compliance", types=["name"],
-    )  # fmt: skip
+        world.uow(),
+        world.vault,
+        gate,
+        DCO,
+        ReadIdentifiers(subject_id, "business_compliance", world.clock.now(), ["name"]),
+    )
     assert [i.value for i in name.identifiers] == [normalise("name", values["name"]).value]
     for purpose in ("business_compliance", "secure_storage"):
-        decision = authorize(
-            world.uow(), world.clock, gate, DCO, subject_id=subject_id, category="contact",
-            purpose=purpose,
-        )  # fmt: skip
+        decision = authorize(world.use_case(DCO), gate, Authorize(subject_id, "contact", purpose))
         assert decision.allowed, purpose
     with world.uow() as uow:
         refusals = [
@@ -250,9 +258,8 @@ def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake:
         (one, SUPPORT, "correspondence"), (other, MARKETING, "mondago_marketing"),
     ):  # fmt: skip
         assert authorize(
-            world.uow(), world.clock, gate, actor, subject_id=subject_id, category="contact",
-            purpose=purpose,
-        ).allowed  # fmt: skip
+            world.use_case(actor), gate, Authorize(subject_id, "contact", purpose)
+        ).allowed
     with world.uow() as uow:
         about_one = list(uow.audit.entries_about(str(one), batch=1))
         every = list(uow.audit.iter_entries())
@@ -273,10 +280,13 @@ def test_a_hold_that_cannot_be_dated_refuses_before_anything_is_erased(
     register = register_with_tax_scope(world.register)
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="customer_contact", identifiers=[("email", email), ("name", fake.name())],
-                   relationship_end=date(2026, 6, 30)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="customer_contact",
+            identifiers=[("email", email), ("name", fake.name())],
+            relationship_end=date(2026, 6, 30),
+        ),
+    )
     request_id = _started_erasure(world, subject.id, email)
     with pytest.raises(RequestRefused, match="--last-transaction"):  # no date is invented,
         fulfil_erasure(world.use_case(DCO, register), request_id)
@@ -296,10 +306,13 @@ def test_a_customer_with_only_means_of_contact_is_erased_whole(world: World, fak
     register = register_with_tax_scope(world.register)
     email, phone = fake.email(), fake.numerify("+447700900###")
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email), ("phone", phone)],
-                   relationship_end=date(2026, 6, 30)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="end_user",
+            identifiers=[("email", email), ("phone", phone)],
+            relationship_end=date(2026, 6, 30),
+        ),
+    )
     request_id = _started_erasure(world, subject.id, email)
     result = fulfil_erasure(
         world.use_case(DCO, register), request_id, last_transaction=date(2026, 6, 30)

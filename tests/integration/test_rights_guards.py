@@ -13,7 +13,7 @@ from faker import Faker
 from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.ingest.files import file_source
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.requests.workflow import RequestRefused, RequestState, RequestType
@@ -33,7 +33,12 @@ from dataward.services.rights.processor import (
 )
 from dataward.services.rights.requests import request_timeline
 from dataward.services.rights.restriction import fulfil_restriction, tell_before_lifting
-from dataward.services.subjects.registry import NewSubject, create_subject, find_subject
+from dataward.services.subjects.registry import (
+    FindSubject,
+    NewSubject,
+    create_subject,
+    find_subject,
+)
 from tests.builders import SAMPLE_RETENTION, TENANT_A
 from tests.integration.test_letters import Inbox, smtp  # noqa: F401 - the SMTP fixture
 from tests.integration.world import World
@@ -48,7 +53,9 @@ QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 
 def _caller_of_a(world: World) -> str:
     ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [file_source(sample(QUEUE_LOG))]))
-    found = find_subject(world.uow(), world.vault, "phone", "01632 960001", tenant_id=TENANT_A)
+    found = find_subject(
+        world.uow(), world.vault, FindSubject("phone", "01632 960001", tenant_id=TENANT_A)
+    )
     assert found is not None
     return str(found.id)
 
@@ -77,10 +84,14 @@ def test_another_tenants_request_is_not_found_for_forwarding_or_instructions(
     world: World, fake: Faker
 ) -> None:
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
-                  contact=ControllerContact(name=fake.name(), email=fake.email())),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant C",
+            id="tenant-c",
+            call_retention=SAMPLE_RETENTION,
+            contact=ControllerContact(name=fake.name(), email=fake.email()),
+        ),
+    )
     theirs = world.working_request(
         DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
@@ -98,9 +109,8 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
     world: World, fake: Faker
 ) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", fake.email())])
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
@@ -118,9 +128,9 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
 
 def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fake: Faker) -> None:
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="customer_contact", identifiers=[("email", fake.email())]),
-    )  # fmt: skip
+    )
 
     def restricted(**contact: str) -> object:
         request_id = world.working_request(
@@ -157,10 +167,14 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
     inbox, port = smtp
     controller = fake.email()
     create_tenant(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewTenant(name="Tenant C", id="tenant-c", call_retention=SAMPLE_RETENTION,
-                  contact=ControllerContact(name=fake.name(), email=controller)),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewTenant(
+            name="Tenant C",
+            id="tenant-c",
+            call_retention=SAMPLE_RETENTION,
+            contact=ControllerContact(name=fake.name(), email=controller),
+        ),
+    )
     from dataward.services.rights.intake import receive_request
 
     view = receive_request(
@@ -174,7 +188,9 @@ def test_the_controller_is_written_to_when_the_requester_gave_no_address(
     )
     forward_to_controller(world.use_case(DCO), str(view.request.id))
     sent = deliver(
-        world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter
+        world.use_case(DCO),
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
     )
     assert sent.sent == 1
     assert [m["To"] for m in inbox.messages] == [controller]
@@ -188,9 +204,8 @@ def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
 
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
@@ -227,10 +242,11 @@ def test_a_partial_erasure_completed_on_the_retry_dates_each_term_as_it_was_date
 
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_end=date(2026, 3, 31)),
-    )  # fmt: skip
+        world.use_case(DCO),
+        NewSubject(
+            kind="end_user", identifiers=list(values.items()), relationship_end=date(2026, 3, 31)
+        ),
+    )
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",

@@ -15,7 +15,7 @@ from dataward.domain.processing.restrictions import ObjectionKind, ObjectionOutc
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, consent_state_for, record_consent
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.objections import (
     DecideObjection,
     RecordObjection,
@@ -48,9 +48,8 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
 ) -> None:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
+    )
     for channel in ("email", "post"):
         record_consent(
             world.uow(), world.clock, world.register, DCO,
@@ -94,9 +93,8 @@ def test_legitimate_interests_objection_follows_the_dco_assessment(
 ) -> None:
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", email)])
+    )
     target = "legitimate_interests:business_administration"
     request_id = _started(world, subject.id, email, target)
     pending = fulfil_objection(
@@ -122,10 +120,10 @@ def test_legitimate_interests_objection_follows_the_dco_assessment(
         assert "compelling legitimate grounds" in (events[-1].reason or "")
     everything = Actor(id="staff-all", role=EVERYTHING)  # past need-to-know, to the objection
     decision = authorize(
-        world.uow(), world.clock, Gate(register_with_everything_role(world.register)),
-        everything, subject_id=subject.id, category="identity",
-        purpose="business_administration",
-    )  # fmt: skip
+        world.use_case(everything),
+        Gate(register_with_everything_role(world.register)),
+        Authorize(subject.id, "identity", "business_administration"),
+    )
     assert decision.allowed is allowed_after
     if not allowed_after:  # upheld: that purpose stops for this person
         assert decision.reason.value == "objection_upheld"
@@ -137,9 +135,9 @@ def test_a_decision_whose_reasoning_would_rewrite_a_terminal_changes_nothing(
     """Refused before anything is recorded: the objection stays pending and the request can
     still be carried out with a proper reasoning."""
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="customer_contact", identifiers=[("email", "someone@example.org")]),
-    ).id  # fmt: skip
+    ).id
     objection = record_objection(
         world.uow(), world.clock, world.register, DCO,
         RecordObjection(subject_id=subject, kind=ObjectionKind.LEGITIMATE_INTERESTS,
@@ -162,9 +160,8 @@ def test_an_objection_lands_whole_or_not_at_all(
     on) fails, and the request can be carried out again."""
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="marketing_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
+    )
     record_consent(
         world.uow(), world.clock, world.register, DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),

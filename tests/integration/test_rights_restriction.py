@@ -9,7 +9,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.errors import AccessDenied, ActionNotAllowed, RestrictionRefused
 from dataward.domain.processing.gate import Gate
@@ -20,7 +20,7 @@ from dataward.domain.requests.workflow import (
     RequestType,
 )
 from dataward.domain.subjects import Actor
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import authorize
 from dataward.services.rights import restriction as restriction_module
 from dataward.services.rights.intake import NewRequest, receive_request
@@ -49,9 +49,8 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     inbox, port = smtp
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="customer_contact", identifiers=[("email", email)]),
-    )  # fmt: skip
+        world.use_case(DCO), NewSubject(kind="customer_contact", identifiers=[("email", email)])
+    )
     view = receive_request(
         world.use_case(DCO),
         NewRequest(
@@ -67,9 +66,12 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
 
     def read() -> object:
         return read_identifiers(
-            world.uow(), world.vault, world.clock, gate, DCO, subject_id=subject.id,
-            purpose="correspondence",
-        )  # fmt: skip
+            world.uow(),
+            world.vault,
+            gate,
+            DCO,
+            ReadIdentifiers(subject.id, "correspondence", world.clock.now()),
+        )
 
     def fulfil() -> object:
         return fulfil_restriction(world.use_case(DCO), request_id)
@@ -95,7 +97,11 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     with pytest.raises(RestrictionRefused, match="tell them first"):  # queued is not told
         lift_after_telling(world.use_case(DCO), rid)
     world.clock.advance(timedelta(hours=1))
-    deliver(world.use_case(DCO), SmtpMailer("127.0.0.1", port, "dco@example.org"), render_letter)
+    deliver(
+        world.use_case(DCO),
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
+        render_letter,
+    )
     lifting = [m for m in inbox.messages if "will be lifted" in str(m["Subject"])]
     assert [m["To"] for m in lifting] == [email]
     world.clock.advance(timedelta(days=7))
@@ -116,9 +122,9 @@ def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted
     tenant = "tenant-a"
     admin = Actor(id="admin-a", role="tenant_admin", tenant_id=tenant)
     caller = create_subject(
-        world.uow(), world.vault, world.clock, world.register, admin,
+        world.use_case(admin),
         NewSubject(kind="caller", tenant_id=tenant, identifiers=[("phone", "07700 900456")]),
-    )  # fmt: skip
+    )
     request_id = world.working_request(
         admin,
         NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",

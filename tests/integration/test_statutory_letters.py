@@ -21,7 +21,7 @@ from faker import Faker
 
 from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.mail.letters import render_letter
-from dataward.adapters.mail.smtp import SmtpMailer
+from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.processing.consent import ConsentMethod
 from dataward.domain.processing.gate import Gate
@@ -31,7 +31,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.domain.subjects import Actor
 from dataward.services.processing.consent import GiveConsent, record_consent
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.processing.holds import PlaceHold, place_hold
 from dataward.services.rights.access import fulfil_access
 from dataward.services.rights.delivery import Delivery
@@ -67,7 +67,7 @@ REMEDIES = (
 def _send(world: World, port: int, register: Register | None = None) -> None:
     deliver(
         world.use_case(DCO, register or world.register),
-        SmtpMailer("127.0.0.1", port, "dco@example.org"),
+        SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org"),
         render_letter,
     )
 
@@ -80,10 +80,14 @@ def _customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict
         "email": fake.email(), "phone": fake.numerify("+447700900###"),
     }  # fmt: skip
     subject = create_subject(
-        world.uow(), world.vault, world.clock, register, DCO,
-        NewSubject(kind="end_user", identifiers=list(values.items()),
-                   relationship_start=date(2019, 4, 1), relationship_end=date(2026, 3, 31)),
-    )  # fmt: skip
+        world.use_case(DCO, register),
+        NewSubject(
+            kind="end_user",
+            identifiers=list(values.items()),
+            relationship_start=date(2019, 4, 1),
+            relationship_end=date(2026, 3, 31),
+        ),
+    )
     return subject.id, values
 
 
@@ -97,9 +101,8 @@ def _disclosed(world: World, register: Register, subject_id: UUID) -> None:
     )  # fmt: skip
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         assert authorize(
-            world.uow(), world.clock, Gate(register), actor, subject_id=subject_id,
-            category="contact", purpose=purpose,
-        ).allowed  # fmt: skip
+            world.use_case(actor), Gate(register), Authorize(subject_id, "contact", purpose)
+        ).allowed
 
 
 def _request(world: World, kind: RequestType, subject_id: UUID, email: str, **kw: Any) -> UUID:
@@ -198,9 +201,9 @@ def test_an_erasure_whose_tax_hold_is_over_erases_everything_at_once(
     inbox, port = smtp
     values = {"name": fake.name(), "postal_address": fake.address(), "email": fake.email()}
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=list(values.items()), relationship_end=ended),
-    )  # fmt: skip
+    )
     request_id = _request(world, RequestType.ERASURE, subject.id, values["email"])
     result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=ended)
     _send(world, port)
@@ -504,10 +507,7 @@ def test_a_notice_is_queued_in_the_transaction_of_the_change_or_not_at_all(
     subject_id, values = _customer(world, fake, world.register)
     _disclosed(world, world.register, subject_id)
     taken = fake.email()
-    create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
-        NewSubject(kind="end_user", identifiers=[("email", taken)]),
-    )  # fmt: skip
+    create_subject(world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", taken)]))
     request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
     with pytest.raises(DuplicateIdentifier):  # refused inside the change's transaction
         fulfil_rectification(
@@ -552,10 +552,11 @@ def test_a_restriction_is_told_to_each_recipient(
 def test_a_recipient_without_a_contact_is_listed_not_told(world: World, fake: Faker) -> None:
     register = register_with_tax_scope(world.register)
     subject_id, values = _customer(world, fake, register)
-    assert authorize(  # a read the tax authority's scope covers: it is a recipient to tell
-        world.uow(), world.clock, Gate(register), DCO, subject_id=subject_id,
-        category="identity", purpose="business_compliance",
-    ).allowed  # fmt: skip
+    assert authorize(
+        world.use_case(DCO),
+        Gate(register),
+        Authorize(subject_id, "identity", "business_compliance"),
+    ).allowed
     assert register.recipient("tax_authority").contact is None
     request_id = _request(world, RequestType.RECTIFICATION, subject_id, values["email"])
     result = fulfil_rectification(

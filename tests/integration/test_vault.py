@@ -28,10 +28,17 @@ from dataward.domain.errors import (
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
-from dataward.services.processing.erasure import ErasureRefused, ShredReport, finish_erasures, shred
+from dataward.services.processing.erasure import (
+    ErasureRefused,
+    Shred,
+    ShredReport,
+    finish_erasures,
+    shred,
+)
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects.registry import (
     DuplicateIdentifier,
+    FindSubject,
     NewSubject,
     SubjectRefused,
     create_subject,
@@ -44,19 +51,17 @@ DCO = Actor(id="staff-dco", role="dco")
 
 
 def dco_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
-    return shred(world.uow(), world.vault, world.clock, world.register, DCO, subject_id, **options)
+    return shred(world.use_case(DCO), Shred(subject_id, **options))
 
 
 def controller_shreds(world: World, subject_id: str, **options: Any) -> ShredReport:
     """A tenant's caller erased by the tenant's own administrator, the controller."""
     actor = world.who_erases(subject_id)
-    return shred(
-        world.uow(), world.vault, world.clock, world.register, actor, subject_id, **options
-    )
+    return shred(world.use_case(actor), Shred(subject_id, **options))
 
 
 def dco_creates(world: World, command: NewSubject) -> Subject:
-    return create_subject(world.uow(), world.vault, world.clock, world.register, DCO, command)
+    return create_subject(world.use_case(DCO), command)
 
 
 def uk_mobile(fake: Faker) -> str:
@@ -77,10 +82,15 @@ def test_a_number_written_any_way_finds_the_same_subject(world: World, fake: Fak
     subject_id = new_caller(world, phone)
     national = phone.replace(" ", "")
     for written in (phone, national, "+44" + national[1:], "0044 " + national[1:]):
-        found = find_subject(world.uow(), world.vault, "phone", written, tenant_id="tenant-a")
+        found = find_subject(
+            world.uow(), world.vault, FindSubject("phone", written, tenant_id="tenant-a")
+        )
         assert found is not None
         assert str(found.id) == subject_id
-    assert find_subject(world.uow(), world.vault, "phone", phone, tenant_id="tenant-b") is None
+    assert (
+        find_subject(world.uow(), world.vault, FindSubject("phone", phone, tenant_id="tenant-b"))
+        is None
+    )
 
 
 def test_the_same_number_in_two_tenants_is_two_subjects(world: World, fake: Faker) -> None:
@@ -169,7 +179,10 @@ def test_shred_leaves_a_tombstone_and_nothing_to_find(world: World, fake: Faker)
     )
     assert report.key_destroyed
     assert report.removed["identifiers"] == 1
-    assert find_subject(world.uow(), world.vault, "phone", phone, tenant_id="tenant-a") is None
+    assert (
+        find_subject(world.uow(), world.vault, FindSubject("phone", phone, tenant_id="tenant-a"))
+        is None
+    )
     with world.uow() as uow:
         erased = uow.subjects.get(subject_id)
         stone = uow.subjects.tombstone(subject_id)
@@ -311,7 +324,7 @@ def test_two_people_may_share_a_name_but_not_an_email(world: World, fake: Faker)
             NewSubject(kind="end_user", identifiers=[("name", fake.name()), ("email", email)]),
         )
     with pytest.raises(SubjectRefused, match="look a subject up by one of"):
-        find_subject(world.uow(), world.vault, "name", name)
+        find_subject(world.uow(), world.vault, FindSubject("name", name))
 
 
 def test_a_missing_or_unreadable_master_key_is_a_clear_error(tmp_path: Path) -> None:

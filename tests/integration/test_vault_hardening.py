@@ -18,7 +18,7 @@ from dataward.adapters.keyfile import create_master_key_file, read_master_key_fi
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint, make_engine
 from dataward.adapters.vault import crypto, rotation
-from dataward.adapters.vault.keystore import MasterKeys, SqlVault, rotation_lock
+from dataward.adapters.vault.keystore import KeyCache, MasterKeys, SqlVault, rotation_lock
 from dataward.adapters.vault.keystore_tables import data_keys
 from dataward.adapters.vault.rotation import rotate_master_key
 from dataward.bootstrap import Container, bootstrap
@@ -200,7 +200,7 @@ def test_a_key_shredded_by_one_process_stops_opening_in_another_after_the_ttl(
     store: KeyStore,
 ) -> None:
     shredder = store.process()
-    quick = store.process(cache_ttl=0.2)
+    quick = store.process(cache=KeyCache(ttl=0.2))
     default = store.process()
     subject_id = store.enrol(shredder)
     phone, ciphertext = store.sealed[subject_id]

@@ -27,7 +27,7 @@ from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.entrypoints.api.server import server_options
 from dataward.installation import initialise
-from dataward.services.organisation.staff import issue_token
+from dataward.services.organisation.staff import IssueToken, issue_token
 
 
 def main(data_dir: Path, *, named_spool: bool = False) -> None:
@@ -41,13 +41,7 @@ def main(data_dir: Path, *, named_spool: bool = False) -> None:
     register = container.active_register.get(container.uow(read_only=True)).register
     tokens = {
         role: issue_token(
-            container.uow(),
-            container.clock,
-            register,
-            Actor(id="test-setup", role="dco"),
-            actor_id=role,
-            role=role,
-            tenant_id=None,
+            container.use_case(Actor(id="test-setup", role="dco"), register), IssueToken(role, role)
         ).token
         for role in ("dco", "operator")
     }

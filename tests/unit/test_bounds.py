@@ -36,7 +36,7 @@ from dataward.domain.processing.restrictions import ObjectionKind, RestrictionGr
 from dataward.domain.tenants import TENANT_NAME_CHARS, TenantRefused
 from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.context import UseCase
-from dataward.services.organisation.staff import StaffRefused, issue_token
+from dataward.services.organisation.staff import IssueToken, StaffRefused, issue_token
 from dataward.services.organisation.tenants import NewTenant, create_tenant
 from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
 from dataward.services.processing.objections import RecordObjection, record_objection
@@ -44,7 +44,7 @@ from dataward.services.processing.restrictions import ApplyRestriction, apply_re
 from dataward.services.quarantine.lines import discard_quarantine, list_quarantine
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, a_subject, an_actor, shipped_register
-from tests.fakes import FakeUnitOfWork, FakeVault
+from tests.fakes import FakeUnitOfWork, FakeVault, use_case
 
 REGISTER = shipped_register()
 ADMIN = an_actor("tenant_admin", TENANT_A)
@@ -127,7 +127,9 @@ def test_an_unknown_subject_kind_is_refused_before_anything_is_stored() -> None:
     uow = FakeUnitOfWork()
     command = NewSubject(kind=PASTED, identifiers=[("email", "someone@example.org")])
     with pytest.raises(NotInRegister, match=r"^subject kind: "):
-        create_subject(uow, FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command)
+        create_subject(
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco"), FakeVault()), command
+        )
     assert (uow.commits, uow.audit.entries) == (0, [])
 
 
@@ -137,7 +139,8 @@ def test_a_birth_date_off_the_range_is_refused() -> None:
     )
     with pytest.raises(OutOfRange, match=r"^birth_date: "):
         create_subject(
-            FakeUnitOfWork(), FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command
+            use_case(FakeUnitOfWork(), FixedClock(NOW), REGISTER, an_actor("dco"), FakeVault()),
+            command,
         )
 
 
@@ -233,7 +236,9 @@ def test_a_tenant_name_longer_than_a_tenant_keeps_is_refused() -> None:
     uow = FakeUnitOfWork()
     command = NewTenant(name="N" * (TENANT_NAME_CHARS + 1), id="acme")
     with pytest.raises(TenantRefused, match=r"^name: at most 200 characters$"):
-        create_tenant(uow, FakeVault(), FixedClock(NOW), REGISTER, an_actor("dco"), command)
+        create_tenant(
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco"), FakeVault()), command
+        )
     assert uow.commits == 0
 
 
@@ -241,7 +246,9 @@ def test_a_tenant_name_longer_than_a_tenant_keeps_is_refused() -> None:
 def test_a_token_is_issued_only_for_a_staff_id_a_person_can_read(actor_id: str) -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(StaffRefused, match=r"^actor: 1 to 100 printable characters"):
-        issue_token(uow, FixedClock(NOW), REGISTER, an_actor("dco"), actor_id=actor_id, role="dco")
+        issue_token(
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco")), IssueToken(actor_id, "dco")
+        )
     assert uow.staff.rows == []
 
 

@@ -15,6 +15,7 @@ from dataward.domain.calendar import (
     Division,
     Regime,
     UkBankHolidays,
+    Waits,
     add_months,
     bank_holidays,
     clock_start,
@@ -300,7 +301,7 @@ def test_clock_start_ignores_an_earlier_date() -> None:
 
 
 def test_a_fee_restarts_the_clock_in_deadline_for() -> None:
-    deadline = deadline_for(date(2026, 3, 2), fee_paid=date(2026, 3, 10))
+    deadline = deadline_for(date(2026, 3, 2), waits=Waits(fee_paid=date(2026, 3, 10)))
     assert deadline.start == date(2026, 3, 10)
     assert deadline.due == date(2026, 4, 10)
     assert deadline.regime is Regime.DUAA
@@ -325,7 +326,7 @@ def test_paused_days_move_the_end_before_rolling() -> None:
     received = date(2026, 3, 2)
     assert deadline_for(received).due == date(2026, 4, 2)  # Thursday before Good Friday
     paused = pause_days(date(2026, 3, 10), date(2026, 3, 12))
-    deadline = deadline_for(received, paused_days=paused)
+    deadline = deadline_for(received, waits=Waits(paused_days=paused))
     # 2 Apr + 3 days = Sun 5 Apr; Easter Monday 6 Apr; so Tue 7 Apr.
     assert deadline.rolled_from == date(2026, 4, 5)
     assert deadline.due == date(2026, 4, 7)
@@ -333,8 +334,8 @@ def test_paused_days_move_the_end_before_rolling() -> None:
 
 def test_no_pause_for_a_request_received_before_duaa() -> None:
     with pytest.raises(ValueError, match="Art 12A"):
-        deadline_for(date(2026, 2, 4), paused_days=3)
-    assert deadline_for(date(2026, 2, 5), paused_days=3).due == date(2026, 3, 9)
+        deadline_for(date(2026, 2, 4), waits=Waits(paused_days=3))
+    assert deadline_for(date(2026, 2, 5), waits=Waits(paused_days=3)).due == date(2026, 3, 9)
 
 
 def test_negative_pauses_and_odd_month_counts_are_refused() -> None:
@@ -387,7 +388,7 @@ def test_regime_changes_on_5_february_2026() -> None:
 
 
 def test_regime_follows_receipt_not_the_clock_start() -> None:
-    deadline = deadline_for(date(2026, 2, 4), identity_received=date(2026, 2, 10))
+    deadline = deadline_for(date(2026, 2, 4), waits=Waits(identity_received=date(2026, 2, 10)))
     assert deadline.regime is Regime.PRE_DUAA
     assert deadline.start == date(2026, 2, 10)
     assert deadline.due == date(2026, 3, 10)

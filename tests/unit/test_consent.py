@@ -10,6 +10,7 @@ import pytest
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ConsentRefused, NotFound
 from dataward.domain.processing.consent import (
+    ConsentDraft,
     ConsentEvent,
     ConsentMethod,
     ConsentState,
@@ -110,12 +111,14 @@ def test_a_consent_event_refuses_a_naive_time() -> None:
 def give(register: Register, purpose: str, channel: str | None) -> ConsentEvent:
     return consent_given(
         register,
-        subject_id=SUBJECT,
-        purpose=purpose,
-        channel=channel,
-        method=ConsentMethod.WEB_FORM,
-        notice_version="2026-11",
-        at=NOW,
+        ConsentDraft(
+            subject_id=SUBJECT,
+            purpose=purpose,
+            channel=channel,
+            method=ConsentMethod.WEB_FORM,
+            notice_version="2026-11",
+            at=NOW,
+        ),
     )
 
 
@@ -168,24 +171,28 @@ def test_consent_needs_the_notice_version_shown(register: Register) -> None:
     with pytest.raises(ConsentRefused, match="notice"):
         consent_given(
             register,
-            subject_id=SUBJECT,
-            purpose="direct_marketing",
-            channel="email",
-            method=ConsentMethod.WEB_FORM,
-            notice_version=" ",
-            at=NOW,
+            ConsentDraft(
+                subject_id=SUBJECT,
+                purpose="direct_marketing",
+                channel="email",
+                method=ConsentMethod.WEB_FORM,
+                notice_version=" ",
+                at=NOW,
+            ),
         )
 
 
 def test_a_withdrawal_without_a_channel_covers_every_channel(register: Register) -> None:
     events = consent_withdrawn(
         register,
-        subject_id=SUBJECT,
-        purpose="direct_marketing",
-        channel=None,
-        method=ConsentMethod.EMAIL_LINK,
-        notice_version="2026-11",
-        at=NOW,
+        ConsentDraft(
+            subject_id=SUBJECT,
+            purpose="direct_marketing",
+            channel=None,
+            method=ConsentMethod.EMAIL_LINK,
+            notice_version="2026-11",
+            at=NOW,
+        ),
     )
     assert [e.channel for e in events] == ["email", "sms", "post"]
     assert {e.state for e in events} == {WITHDRAWN}
@@ -194,12 +201,14 @@ def test_a_withdrawal_without_a_channel_covers_every_channel(register: Register)
 def test_withdrawing_what_was_never_given_is_recorded_and_harmless(register: Register) -> None:
     events = consent_withdrawn(
         register,
-        subject_id=SUBJECT,
-        purpose="third_party_marketing",
-        channel="third_party",
-        method=ConsentMethod.PHONE,
-        notice_version="2026-11",
-        at=NOW,
+        ConsentDraft(
+            subject_id=SUBJECT,
+            purpose="third_party_marketing",
+            channel="third_party",
+            method=ConsentMethod.PHONE,
+            notice_version="2026-11",
+            at=NOW,
+        ),
     )
     assert len(events) == 1
     assert current_consents(events) == {("third_party_marketing", "third_party"): WITHDRAWN}

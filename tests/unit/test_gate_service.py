@@ -16,8 +16,8 @@ from dataward.domain.processing.restrictions import Objection, Restriction, Rest
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.processing import gate as gate_service
-from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.gate import authorize, load_subject_state
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
+from dataward.services.processing.gate import Authorize, authorize, load_subject_state
 from tests.builders import (
     EVERYTHING,
     NOW,
@@ -29,7 +29,7 @@ from tests.builders import (
     shipped_register,
     years_before,
 )
-from tests.fakes import FakeUnitOfWork, FakeVault
+from tests.fakes import FakeUnitOfWork, FakeVault, use_case
 
 HOUR = timedelta(hours=1)
 
@@ -97,22 +97,14 @@ def test_every_decision_allowed_or_not_is_recorded(
     subject = a_subject()
     uow.subjects.add(subject)
     yes = authorize(
-        uow,
-        clock,
+        use_case(uow, clock, gate.register, an_actor("dco")),
         gate,
-        an_actor("dco"),
-        subject_id=subject.id,
-        category="contact",
-        purpose="correspondence",
+        Authorize(subject.id, "contact", "correspondence"),
     )
     no = authorize(
-        uow,
-        clock,
+        use_case(uow, clock, gate.register, an_actor("operator")),
         gate,
-        an_actor("operator"),
-        subject_id=subject.id,
-        category="contact",
-        purpose="correspondence",
+        Authorize(subject.id, "contact", "correspondence"),
     )
     assert [d for _, _, d in audited] == [yes, no]
     assert [(a, s) for a, s, _ in audited] == [
@@ -128,13 +120,9 @@ def test_a_child_refused_consent_based_processing_is_flagged_for_the_dco(
     child = a_subject(birth_date=years_before(NOW.date(), 12))
     uow.subjects.add(child)
     decision = authorize(
-        uow,
-        clock,
+        use_case(uow, clock, gate.register, an_actor("marketing")),
         gate,
-        an_actor("marketing"),
-        subject_id=child.id,
-        category="contact",
-        purpose="direct_marketing",
+        Authorize(child.id, "contact", "direct_marketing"),
     )
     assert decision.reason is DenialReason.SUBJECT_IS_CHILD
     flagged = uow.subjects.get(child.id)
@@ -147,13 +135,9 @@ def test_an_unknown_subject_is_not_found(
 ) -> None:
     with pytest.raises(NotFound):
         authorize(
-            uow,
-            clock,
+            use_case(uow, clock, gate.register, an_actor("dco")),
             gate,
-            an_actor("dco"),
-            subject_id=uuid.uuid4(),
-            category="contact",
-            purpose="correspondence",
+            Authorize(uuid.uuid4(), "contact", "correspondence"),
         )
 
 
@@ -196,11 +180,9 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
             disclosed = read_identifiers(
                 uow,
                 vault,
-                clock,
                 gate,
                 an_actor(EVERYTHING),
-                subject_id=subject.id,
-                purpose=purpose.key,
+                ReadIdentifiers(subject.id, purpose.key, clock.now()),
             )
         except AccessDenied:
             continue
@@ -221,11 +203,9 @@ def test_a_refused_read_opens_nothing_and_says_why(
         read_identifiers(
             uow,
             vault,
-            clock,
             gate,
             an_actor("operator"),
-            subject_id=caller.id,
-            purpose="telephony_reporting",
+            ReadIdentifiers(caller.id, "telephony_reporting", clock.now()),
         )
     assert denied.value.reason == DenialReason.ROLE_LACKS_NEED_TO_KNOW
     assert vault.opened == []
@@ -240,12 +220,9 @@ def test_a_tenant_admin_reads_its_own_callers_number(
     disclosed = read_identifiers(
         uow,
         vault,
-        clock,
         gate,
         an_actor("tenant_admin", TENANT_A),
-        subject_id=caller.id,
-        purpose="telephony_reporting",
-        types=["phone"],
+        ReadIdentifiers(caller.id, "telephony_reporting", clock.now(), ["phone"]),
     )
     assert [i.value for i in disclosed.identifiers] == ["+442079460123"]
     assert "+44" not in repr(disclosed)
@@ -261,11 +238,9 @@ def test_a_category_restricted_alone_is_withheld_and_the_rest_disclosed(
     disclosed = read_identifiers(
         uow,
         vault,
-        clock,
         gate,
         an_actor("support"),
-        subject_id=subject.id,
-        purpose="correspondence",
+        ReadIdentifiers(subject.id, "correspondence", clock.now()),
     )
     assert [(i.type, i.value) for i in disclosed.identifiers] == [("name", "Ada Example")]
     assert disclosed.refused["contact"].reason is DenialReason.PROCESSING_RESTRICTED
@@ -278,16 +253,14 @@ def test_a_decision_is_in_the_audit_log_but_an_unregistered_purpose_is_not(
     uow.subjects.add(subject)
     actor = an_actor("dco")
     authorize(
-        uow, clock, gate, actor, subject_id=subject.id, category="contact", purpose="correspondence"
+        use_case(uow, clock, gate.register, actor),
+        gate,
+        Authorize(subject.id, "contact", "correspondence"),
     )
     authorize(
-        uow,
-        clock,
+        use_case(uow, clock, gate.register, actor),
         gate,
-        actor,
-        subject_id=subject.id,
-        category="contact",
-        purpose="call 020 7946 0123 back",
+        Authorize(subject.id, "contact", "call 020 7946 0123 back"),
     )
     allowed, typo = list(uow.audit.iter_entries())[-2:]
     assert (allowed.action, allowed.purpose, allowed.decision) == (

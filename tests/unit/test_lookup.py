@@ -18,7 +18,7 @@ from dataward.services.processing.lookup import (
 )
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, TENANT_B, a_tenant, an_actor, restricted, shipped_register
-from tests.fakes import FakeUnitOfWork, FakeVault
+from tests.fakes import FakeUnitOfWork, FakeVault, use_case
 
 REGISTER = shipped_register()
 GATE = Gate(REGISTER)
@@ -36,24 +36,17 @@ class World:
         for tenant in (TENANT_A, TENANT_B):
             self.uow.tenants.add(a_tenant(tenant))
         self.caller = create_subject(
-            self.uow,
-            self.vault,
-            CLOCK,
-            REGISTER,
-            DCO,
+            use_case(self.uow, CLOCK, REGISTER, DCO, self.vault),
             NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("phone", NUMBER)]),
         )
         self.end_user = create_subject(
-            self.uow,
-            self.vault,
-            CLOCK,
-            REGISTER,
-            DCO,
+            use_case(self.uow, CLOCK, REGISTER, DCO, self.vault),
             NewSubject(kind="end_user", identifiers=[("email", EMAIL)]),
         )
 
     def look_up(self, actor: Actor, command: LookUp) -> str:
-        return str(look_up(self.uow, self.vault, CLOCK, GATE, actor, command).id)
+        ctx = use_case(self.uow, CLOCK, REGISTER, actor, self.vault)
+        return str(look_up(ctx, GATE, command).id)
 
     def decisions(self) -> list[tuple[str | None, str | None]]:
         return [

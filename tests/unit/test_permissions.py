@@ -12,11 +12,11 @@ from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import StaffAction
 from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
 from dataward.domain.subjects import Actor
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.builders import NOW, TENANT_A, TENANT_B, a_caller, an_actor, shipped_register
-from tests.fakes import FakeUnitOfWork, FakeVault
+from tests.fakes import FakeUnitOfWork, FakeVault, use_case
 
 REGISTER = shipped_register()
 
@@ -51,11 +51,7 @@ def test_marketing_cannot_register_a_tenants_caller() -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(ActionNotAllowed):
         create_subject(
-            uow,
-            FakeVault(),
-            FixedClock(NOW),
-            REGISTER,
-            an_actor("marketing"),
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("marketing"), FakeVault()),
             NewSubject(kind="caller", tenant_id=TENANT_A, identifiers=[("agent_id", "A-1")]),
         )
     assert uow.commits == 0
@@ -67,16 +63,9 @@ def test_another_tenants_administrator_cannot_shred_a_caller() -> None:
     caller = a_caller(TENANT_B)
     uow.subjects.add(caller)
     vault.create_keys([str(caller.id)])
+    ctx = use_case(uow, FixedClock(NOW), REGISTER, an_actor("tenant_admin", TENANT_A), vault)
     with pytest.raises(ActionNotAllowed):
-        shred(
-            uow,
-            vault,
-            FixedClock(NOW),
-            REGISTER,
-            an_actor("tenant_admin", TENANT_A),
-            str(caller.id),
-            reason="erasure_request",
-        )
+        shred(ctx, Shred(str(caller.id), "erasure_request"))
     assert vault.has_key(str(caller.id))
     assert uow.subjects.get(caller.id) == caller
 

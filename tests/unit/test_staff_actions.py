@@ -14,10 +14,10 @@ from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.register.model import StaffAction
-from dataward.services.organisation.staff import issue_token, list_tokens, revoke
+from dataward.services.organisation.staff import IssueToken, issue_token, list_tokens, revoke
 from dataward.services.register.store import ActiveRegister, require_may_replace, store_register
 from tests.builders import NOW, a_tenant, an_actor, shipped_register
-from tests.fakes import FakeUnitOfWork
+from tests.fakes import FakeUnitOfWork, use_case
 
 ACTIVE = ActiveRegister(parse_stored)
 
@@ -34,18 +34,20 @@ def test_only_the_dco_manages_staff_in_the_shipped_register() -> None:
 def test_a_role_without_manage_staff_cannot_issue_a_token(role: str) -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(ActionNotAllowed, match="manage staff"):
-        issue_token(uow, CLOCK, REGISTER, an_actor(role, "tenant-a"), actor_id="x", role="dco")
+        issue_token(
+            use_case(uow, CLOCK, REGISTER, an_actor(role, "tenant-a")), IssueToken("x", "dco")
+        )
     assert uow.staff.rows == []
     assert (uow.commits, uow.audit.count()) == (0, 0)
 
 
 def test_a_role_without_manage_staff_cannot_revoke_a_token() -> None:
     uow = FakeUnitOfWork()
-    issue_token(uow, CLOCK, REGISTER, an_actor("dco"), actor_id="dco-two", role="dco")
+    issue_token(use_case(uow, CLOCK, REGISTER, an_actor("dco")), IssueToken("dco-two", "dco"))
     with pytest.raises(ActionNotAllowed, match="manage staff"):
-        revoke(uow, CLOCK, REGISTER, an_actor("operator"), "dco-two")
+        revoke(use_case(uow, CLOCK, REGISTER, an_actor("operator")), "dco-two")
     assert all(t.revoked_at is None for t in uow.staff.rows)
-    assert revoke(uow, CLOCK, REGISTER, an_actor("dco"), "dco-two") == 1
+    assert revoke(use_case(uow, CLOCK, REGISTER, an_actor("dco")), "dco-two") == 1
 
 
 def test_no_token_is_issued_for_the_administrator_of_a_tenant_that_does_not_exist() -> None:
@@ -53,15 +55,14 @@ def test_no_token_is_issued_for_the_administrator_of_a_tenant_that_does_not_exis
     uow.tenants.add(a_tenant("tenant-a"))
     with pytest.raises(NotFound, match="no such tenant"):
         issue_token(
-            uow, CLOCK, REGISTER, an_actor("dco"), actor_id="x", role="tenant_admin",
-            tenant_id="tenant-z",
-        )  # fmt: skip
+            use_case(uow, CLOCK, REGISTER, an_actor("dco")),
+            IssueToken("x", "tenant_admin", "tenant-z"),
+        )
     assert uow.staff.rows == []
     assert (uow.commits, uow.audit.count()) == (0, 0)
     issued = issue_token(
-        uow, CLOCK, REGISTER, an_actor("dco"), actor_id="x", role="tenant_admin",
-        tenant_id="tenant-a",
-    )  # fmt: skip
+        use_case(uow, CLOCK, REGISTER, an_actor("dco")), IssueToken("x", "tenant_admin", "tenant-a")
+    )
     assert issued.actor.tenant_id == "tenant-a"
 
 
@@ -104,7 +105,11 @@ def test_on_a_fresh_database_the_loaded_register_decides() -> None:
 def test_only_a_role_that_manages_staff_lists_tokens() -> None:
     register = shipped_register()
     uow = FakeUnitOfWork()
-    issue_token(uow, FixedClock(NOW), register, an_actor("dco"), actor_id="op", role="operator")
-    assert [t.actor_id for t in list_tokens(uow, register, an_actor("dco"))] == ["op"]
+    issue_token(
+        use_case(uow, FixedClock(NOW), register, an_actor("dco")), IssueToken("op", "operator")
+    )
+    assert [t.actor_id for t in list_tokens(use_case(uow, CLOCK, register, an_actor("dco")))] == [
+        "op"
+    ]
     with pytest.raises(ActionNotAllowed):
-        list_tokens(uow, register, an_actor("operator"))
+        list_tokens(use_case(uow, CLOCK, register, an_actor("operator")))

@@ -16,14 +16,18 @@ from dataward.services.organisation.tenants import (
     slug,
 )
 from tests.builders import NOW, an_actor, shipped_register
-from tests.fakes import FakeUnitOfWork, FakeVault
+from tests.fakes import FakeUnitOfWork, FakeVault, use_case
 
 REGISTER = shipped_register()
 OPERATOR = an_actor("operator")
 
 
 def onboard(uow: FakeUnitOfWork, command: NewTenant, actor: Actor = OPERATOR) -> Tenant:
-    return create_tenant(uow, FakeVault(), FixedClock(NOW), REGISTER, actor, command)
+    return create_tenant(use_case(uow, FixedClock(NOW), REGISTER, actor, FakeVault()), command)
+
+
+def seen_by(uow: FakeUnitOfWork, actor: Actor) -> list[str]:
+    return [t.id for t in list_tenants(use_case(uow, FixedClock(NOW), REGISTER, actor))]
 
 
 def test_a_tenant_gets_the_registers_default_retention_and_a_slug_id() -> None:
@@ -105,11 +109,10 @@ def test_a_tenant_administrator_sees_only_its_own_tenant() -> None:
     uow = FakeUnitOfWork()
     for name in ("Alpha", "Bravo", "Charlie"):
         onboard(uow, NewTenant(name=name))
-    assert [t.id for t in list_tenants(uow, REGISTER, OPERATOR)] == ["alpha", "bravo", "charlie"]
-    admin = an_actor("tenant_admin", "bravo")
-    assert [t.id for t in list_tenants(uow, REGISTER, admin)] == ["bravo"]
+    assert seen_by(uow, OPERATOR) == ["alpha", "bravo", "charlie"]
+    assert seen_by(uow, an_actor("tenant_admin", "bravo")) == ["bravo"]
     with pytest.raises(ActionNotAllowed):
-        list_tenants(uow, REGISTER, an_actor("marketing"))
+        seen_by(uow, an_actor("marketing"))
 
 
 def test_slugs() -> None:

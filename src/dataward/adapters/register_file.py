@@ -11,13 +11,14 @@ import hashlib
 from importlib import resources
 from pathlib import Path as FilePath
 
-from dataward.adapters.yaml_document import parse_document, read_document
+from dataward.adapters.yaml_document import DocumentKind, parse_document, read_document
 from dataward.domain.errors import RegisterInvalid
 from dataward.domain.register.checks import cross_check
 from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register
 
 SHIPPED_REGISTER = "register.yaml"
+REGISTER_DOCUMENT = DocumentKind(Register, "register", RegisterInvalid, cross_check)
 
 
 def shipped_register_text() -> str:
@@ -33,14 +34,7 @@ def load_register_file(path: FilePath | str | None = None) -> LoadedRegister:
 
 def parse_register(text: str, *, source: str) -> LoadedRegister:
     """Parse, validate and cross-check; raise `RegisterInvalid` listing every error."""
-    register, warnings = parse_document(
-        text,
-        Register,
-        source=source,
-        what="register",
-        invalid=RegisterInvalid,
-        cross_check=cross_check,
-    )
+    register, warnings = parse_document(text, source, REGISTER_DOCUMENT)
     return LoadedRegister(
         register=register,
         source=source,

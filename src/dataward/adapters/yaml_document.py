@@ -9,9 +9,10 @@ register and the ingest column mappings are both read this way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path as FilePath
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -25,6 +26,18 @@ LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 M = TypeVar("M", bound=BaseModel)
 Invalid = type[DocumentInvalid]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKind(Generic[M]):
+    """A kind of document: its model, what messages call it, the error that lists its
+    problems, and the checks across its parts that the model cannot make."""
+
+    model: type[M]
+    what: str
+    invalid: Invalid
+    cross_check: Callable[[M], list[Problem]] | None = None
+
 
 MAX_VALUES = 200_000
 """The most values a document may hold once its aliases are expanded (the shipped register
@@ -78,16 +91,10 @@ def read_document(path: FilePath | str, invalid: Invalid) -> str:
     return text
 
 
-def parse_document(
-    text: str,
-    model: type[M],
-    *,
-    source: str,
-    what: str,
-    invalid: Invalid,
-    cross_check: Callable[[M], list[Problem]] | None = None,
-) -> tuple[M, list[Problem]]:
-    """Validate `text` as `model`; raise `invalid(...)` listing every error, else the warnings."""
+def parse_document(text: str, source: str, kind: DocumentKind[M]) -> tuple[M, list[Problem]]:
+    """Validate `text` as `kind.model`; raise `kind.invalid(...)` listing every error, else the
+    warnings."""
+    model, what, invalid, cross_check = kind.model, kind.what, kind.invalid, kind.cross_check
     try:
         node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as error:

@@ -43,6 +43,7 @@ __all__ = [
     "HolidayCalendar",
     "Regime",
     "UkBankHolidays",
+    "Waits",
     "add_months",
     "bank_holidays",
     "clock_start",
@@ -250,23 +251,34 @@ class Deadline:
     rolled_from: date | None
 
 
+@dataclass(frozen=True, slots=True)
+class Waits:
+    """What the clock waits for after receipt: the day identity information, a third party's
+    authority and the fee each arrived, where they were asked for (R1: it starts on the
+    latest), and the days paused for a clarifying question (R5, see `pause_days`)."""
+
+    identity_received: date | None = None
+    authority_received: date | None = None
+    fee_paid: date | None = None
+    paused_days: int = 0
+
+
 def deadline_for(
     received: date,
     *,
     months: int = 1,
     division: Division = Division.ENGLAND_AND_WALES,
-    identity_received: date | None = None,
-    authority_received: date | None = None,
-    fee_paid: date | None = None,
-    paused_days: int = 0,
+    waits: Waits | None = None,
     holidays: HolidayCalendar | None = None,
 ) -> Deadline:
     """The deadline for a request received on `received` (R1 to R6 together).
 
-    `holidays` overrides `division`'s bank holidays (for a fake in tests). `paused_days`
-    (see `pause_days`) applies only to access requests under Art 12A(5); it is refused for a
-    request received before 5 Feb 2026, when that provision did not exist.
+    `holidays` overrides `division`'s bank holidays (for a fake in tests). The paused days of
+    `waits` apply only to access requests under Art 12A(5); they are refused for a request
+    received before 5 Feb 2026, when that provision did not exist.
     """
+    waits = waits or Waits()
+    paused_days = waits.paused_days
     regime = regime_for(received)
     if regime is Regime.PRE_DUAA and paused_days:
         raise ValueError(
@@ -276,9 +288,9 @@ def deadline_for(
     calendar = holidays if holidays is not None else bank_holidays(division)
     start = clock_start(
         received,
-        identity_received=identity_received,
-        authority_received=authority_received,
-        fee_paid=fee_paid,
+        identity_received=waits.identity_received,
+        authority_received=waits.authority_received,
+        fee_paid=waits.fee_paid,
     )
     end = _unrolled_end(start, months, paused_days)
     due = next_working_day_on_or_after(end, calendar)

@@ -27,7 +27,11 @@ from dataward.services.processing.erasure_ports import (
     SuppressionRepository,
 )
 from dataward.services.quarantine.ports import NewQuarantineLine, QuarantineRepository
-from dataward.services.register.ports import RegisterRepository, StoredRegister
+from dataward.services.register.ports import (
+    NewStoredRegister,
+    RegisterRepository,
+    StoredRegister,
+)
 from dataward.services.rights.download_ports import DownloadRepository
 from dataward.services.rights.request_ports import Mailer, RequestRepository
 
@@ -39,6 +43,7 @@ __all__ = [
     "Mailer",
     "NewIngest",
     "NewQuarantineLine",
+    "NewStoredRegister",
     "ObjectionRepository",
     "Parser",
     "QuarantineRepository",

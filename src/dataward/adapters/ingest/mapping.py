@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validat
 from pydantic_core import PydanticCustomError
 
 # The register loader's YAML-node helpers (line per path, pydantic error wording), reused as is.
-from dataward.adapters.yaml_document import parse_document, read_document
+from dataward.adapters.yaml_document import DocumentKind, parse_document, read_document
 from dataward.domain.calls.telephony import Direction, Disposition, Presentation
 from dataward.domain.errors import DocumentInvalid
 from dataward.domain.register.problems import Problem
@@ -157,14 +157,7 @@ def load_mapping(path: FilePath | str) -> ColumnMapping:
 
 
 def parse_mapping(text: str, *, source: str) -> ColumnMapping:
-    mapping, _warnings = parse_document(
-        text,
-        ColumnMapping,
-        source=source,
-        what="mapping",
-        invalid=MappingInvalid,
-        cross_check=check_mapping,
-    )
+    mapping, _warnings = parse_document(text, source, MAPPING_DOCUMENT)
     return mapping
 
 
@@ -186,3 +179,6 @@ def check_mapping(mapping: ColumnMapping) -> list[Problem]:
             problems.append(Problem(("columns", field), f"the same column as columns.{seen[ref]}"))
         seen.setdefault(ref, field)
     return problems
+
+
+MAPPING_DOCUMENT = DocumentKind(ColumnMapping, "mapping", MappingInvalid, check_mapping)

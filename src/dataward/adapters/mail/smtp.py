@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 
+@dataclass(frozen=True, slots=True)
+class SmtpServer:
+    """Where letters are handed over, and how: STARTTLS before anything is sent, or not."""
+
+    host: str
+    port: int
+    starttls: bool = False
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpLogin:
+    username: str
+    password: str = field(repr=False)
+
+
 class SmtpMailer:
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        sender: str,
-        *,
-        starttls: bool = False,
-        username: str | None = None,
-        password: str | None = None,
-        timeout: float = 30.0,
-    ) -> None:
-        self._host, self._port, self._sender = host, port, sender
-        self._starttls, self._username, self._password = starttls, username, password
-        self._timeout = timeout
+    def __init__(self, server: SmtpServer, sender: str, login: SmtpLogin | None = None) -> None:
+        self._server, self._sender, self._login = server, sender, login
 
     def send(self, to: str, subject: str, body: str) -> None:
         message = EmailMessage()
@@ -30,9 +35,10 @@ class SmtpMailer:
         message["Subject"] = subject
         message["Message-ID"] = make_msgid(domain=self._sender.rpartition("@")[2] or None)
         message.set_content(body)
-        with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as smtp:
-            if self._starttls:
+        server, login = self._server, self._login
+        with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as smtp:
+            if server.starttls:
                 smtp.starttls()
-            if self._username is not None:
-                smtp.login(self._username, self._password or "")
+            if login is not None:
+                smtp.login(login.username, login.password)
             smtp.send_message(message)

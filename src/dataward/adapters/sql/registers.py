@@ -3,38 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from dataward.adapters.sql.tables import registers
-from dataward.services.ports import StoredRegister
+from dataward.services.ports import NewStoredRegister, StoredRegister
 
 
 class SqlRegisterRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def add(
-        self,
-        *,
-        version: str,
-        last_updated: date,
-        sha256: str,
-        source: str,
-        document: str,
-        loaded_at: datetime,
-    ) -> StoredRegister:
+    def add(self, register: NewStoredRegister) -> StoredRegister:
         result = self._connection.execute(
             insert(registers)
             .values(
-                version=version,
-                last_updated=last_updated,
-                sha256=sha256,
-                source=source,
-                document=document,
-                loaded_at=loaded_at,
+                version=register.version,
+                last_updated=register.last_updated,
+                sha256=register.sha256,
+                source=register.source,
+                document=register.document,
+                loaded_at=register.loaded_at,
                 active=False,
             )
             .returning(*registers.c)

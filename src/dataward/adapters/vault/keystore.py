@@ -4,7 +4,7 @@ The vault never sees the main database; the main database never sees a key. Shre
 deletes its data key here (SQLite with `secure_delete`, so the page is overwritten), after which
 no copy of its ciphertext, live or in a backup, can be opened.
 
-Several processes share one key store. Each caches unwrapped data keys for `cache_ttl` seconds
+Several processes share one key store. Each caches unwrapped data keys for `KeyCache.ttl` seconds
 at most, so a shred in one process takes effect in the others within that time. New keys are
 wrapped under the master key the key store says is newest (the `to` key of the latest rotation),
 checked in the transaction that stores them; a process started before a rotation reloads its
@@ -33,6 +33,18 @@ INDEX_KEY_ID = 1
 CACHE_TTL_SECONDS = 30.0
 """How long an unwrapped data key stays in a process's memory: the delay before a shred done
 by another process takes effect in this one."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCache:
+    """How many unwrapped data keys a process keeps in memory, and for at most how long."""
+
+    size: int = 4096
+    ttl: float = CACHE_TTL_SECONDS
+    """Seconds; see `CACHE_TTL_SECONDS`."""
+
+
+DEFAULT_CACHE = KeyCache()
 
 _ROTATION_LOCK = int.from_bytes(b"dataward", "big")
 """PostgreSQL advisory lock between writers of keys (shared) and a rotation's last step."""
@@ -70,7 +82,7 @@ class SqlVault:
     `reload` returns the master keys as configured now (the container's `master_keys`); it is
     called when the key store names a master key this vault was not given, as happens to a
     running process when a rotation starts or ends. `cache` data keys are kept unwrapped for at
-    most `cache_ttl` seconds. Keys made for records that land in a transaction of the main
+    most `cache.ttl` seconds. Keys made for records that land in a transaction of the main
     database are named by a batch (`SqlKeyBatches`, whose methods it offers as its own), so
     the sweep finds them if their process dies.
     """
@@ -80,10 +92,9 @@ class SqlVault:
         engine: Engine,
         masters: MasterKeys,
         clock: Clock,
-        cache: int = 4096,
         *,
         reload: Callable[[], MasterKeys] | None = None,
-        cache_ttl: float = CACHE_TTL_SECONDS,
+        cache: KeyCache = DEFAULT_CACHE,
     ) -> None:
         self._engine = engine
         self._masters = masters
@@ -91,8 +102,8 @@ class SqlVault:
         self._reload = reload
         self._clock = clock
         self._cache: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
-        self._cache_size = cache
-        self._cache_ttl = cache_ttl
+        self._cache_size = cache.size
+        self._cache_ttl = cache.ttl
         self._cache_lock = threading.Lock()
         self._index_key: bytes | None = None
         self._batches = SqlKeyBatches(engine, clock)
@@ -334,7 +345,7 @@ class SqlVault:
         self._index_key = None
 
     def _cached(self, subject_id: str) -> bytes | None:
-        """A data key unwrapped less than `cache_ttl` seconds ago, if kept."""
+        """A data key unwrapped less than `cache.ttl` seconds ago, if kept."""
         with self._cache_lock:
             entry = self._cache.get(subject_id)
             if entry is None:

@@ -19,7 +19,7 @@ marks the rotation finished; if one appeared it re-wraps again and checks again.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -30,6 +30,17 @@ from dataward.adapters.vault.keystore import rotation_lock
 from dataward.adapters.vault.keystore_tables import data_keys, index_keys, key_rotations
 from dataward.domain.clock import Clock
 from dataward.domain.errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class _Rotation:
+    """A rotation under way: its row, and the master keys it moves from and to."""
+
+    id: int
+    old_fp: str
+    old: bytes = field(repr=False)
+    new_fp: str
+    new: bytes = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,25 +102,25 @@ def rotate_master_key(
             ).scalar_one()
     else:
         rotation_id = pending[0]
-    masters = {current_fp: current, new_fp: new}
+    rotation = _Rotation(rotation_id, current_fp, current, new_fp, new)
     total = 0
     batches = 0
     while True:
-        total += _rewrap_index_keys(engine, masters, current_fp, new, new_fp)
+        total += _rewrap_index_keys(engine, rotation)
         while True:
             if stop_after_batches is not None and batches >= stop_after_batches:
                 return RotationResult(current_fp, new_fp, total, resumed)
-            done = _rewrap_batch(engine, masters, current_fp, new, new_fp, batch, rotation_id)
+            done = _rewrap_batch(engine, rotation, batch)
             if done == 0:
                 break
             total += done
             batches += 1
-        if _swap_if_none_left(engine, rotation_id, current_fp, next_file, key_file, clock):
+        if _swap_if_none_left(engine, rotation, next_file, key_file, clock):
             return RotationResult(current_fp, new_fp, total, resumed)
 
 
 def _swap_if_none_left(
-    engine: Engine, rotation_id: int, old_fp: str, next_file: Path, key_file: Path, clock: Clock
+    engine: Engine, rotation: _Rotation, next_file: Path, key_file: Path, clock: Clock
 ) -> bool:
     """The last step, in one transaction that shuts out writers of keys.
 
@@ -120,13 +131,13 @@ def _swap_if_none_left(
     """
     with engine.begin() as connection:
         rotation_lock(connection, exclusive=True)
-        if _any_left(connection, old_fp):
+        if _any_left(connection, rotation.old_fp):
             return False
         next_file.replace(key_file)
         _fsync(key_file.parent)
         connection.execute(
             update(key_rotations)
-            .where(key_rotations.c.id == rotation_id)
+            .where(key_rotations.c.id == rotation.id)
             .values(finished_at=clock.now())
         )
     return True
@@ -152,15 +163,8 @@ def _pending_rotation(engine: Engine) -> tuple[int, str, str] | None:
     return (row.id, row.from_fingerprint, row.to_fingerprint) if row else None
 
 
-def _rewrap_batch(
-    engine: Engine,
-    masters: dict[str, bytes],
-    old_fp: str,
-    new: bytes,
-    new_fp: str,
-    batch: int,
-    rotation_id: int,
-) -> int:
+def _rewrap_batch(engine: Engine, rotation: _Rotation, batch: int) -> int:
+    old_fp, new, new_fp = rotation.old_fp, rotation.new, rotation.new_fp
     with engine.begin() as connection:
         rows = connection.execute(
             select(data_keys.c.subject_id, data_keys.c.wrapped_key)
@@ -169,7 +173,7 @@ def _rewrap_batch(
         ).all()
         for row in rows:
             key = crypto.open_sealed(
-                masters[old_fp],
+                rotation.old,
                 row.wrapped_key,
                 crypto.data_key_context(row.subject_id, old_fp),
                 what=f"the data key of subject {row.subject_id}",
@@ -187,15 +191,14 @@ def _rewrap_batch(
         if rows:
             connection.execute(
                 update(key_rotations)
-                .where(key_rotations.c.id == rotation_id)
+                .where(key_rotations.c.id == rotation.id)
                 .values(rewrapped=key_rotations.c.rewrapped + len(rows))
             )
     return len(rows)
 
 
-def _rewrap_index_keys(
-    engine: Engine, masters: dict[str, bytes], old_fp: str, new: bytes, new_fp: str
-) -> int:
+def _rewrap_index_keys(engine: Engine, rotation: _Rotation) -> int:
+    old_fp, new, new_fp = rotation.old_fp, rotation.new, rotation.new_fp
     with engine.begin() as connection:
         rows = connection.execute(
             select(index_keys.c.id, index_keys.c.wrapped_key).where(
@@ -204,7 +207,7 @@ def _rewrap_index_keys(
         ).all()
         for row in rows:
             key = crypto.open_sealed(
-                masters[old_fp],
+                rotation.old,
                 row.wrapped_key,
                 crypto.index_key_context(row.id, old_fp),
                 what="the blind-index key",

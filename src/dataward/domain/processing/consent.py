@@ -108,44 +108,46 @@ def _consent_based(register: Register, purpose_key: str, channel: str | None) ->
     return purpose
 
 
-def consent_given(
-    register: Register,
-    *,
-    subject_id: UUID,
-    purpose: str,
-    channel: str | None,
-    method: ConsentMethod,
-    notice_version: str,
-    at: datetime,
-    evidence_ref: str | None = None,
-) -> ConsentEvent:
+@dataclass(frozen=True, slots=True)
+class ConsentDraft:
+    """What a consent given or withdrawn says, before the register has checked it."""
+
+    subject_id: UUID
+    purpose: str
+    channel: str | None
+    method: ConsentMethod
+    notice_version: str
+    at: datetime
+    evidence_ref: str | None = None
+
+
+def consent_given(register: Register, draft: ConsentDraft) -> ConsentEvent:
     """The ledger event for a consent given, checked against the register."""
+    purpose, channel, notice_version = draft.purpose, draft.channel, draft.notice_version
     consent_purpose(register, purpose, channel)
     if not notice_version.strip():
         raise ConsentRefused(purpose, channel, "say which version of the notice was shown")
-    _check_lengths(notice_version, evidence_ref)
+    _check_lengths(notice_version, draft.evidence_ref)
     return ConsentEvent(
-        subject_id, purpose, channel, ConsentState.GIVEN, method, notice_version, at, evidence_ref
+        draft.subject_id,
+        purpose,
+        channel,
+        ConsentState.GIVEN,
+        draft.method,
+        notice_version,
+        draft.at,
+        draft.evidence_ref,
     )
 
 
-def consent_withdrawn(
-    register: Register,
-    *,
-    subject_id: UUID,
-    purpose: str,
-    channel: str | None,
-    method: ConsentMethod,
-    notice_version: str,
-    at: datetime,
-    evidence_ref: str | None = None,
-) -> list[ConsentEvent]:
+def consent_withdrawn(register: Register, draft: ConsentDraft) -> list[ConsentEvent]:
     """The ledger events for a withdrawal, effective at once (Art. 7(3)).
 
     Without a channel the withdrawal covers every channel of the purpose, one event each.
     Withdrawing what was never given is recorded all the same: it is harmless and it is evidence.
     """
-    _check_lengths(notice_version, evidence_ref)
+    purpose, channel = draft.purpose, draft.channel
+    _check_lengths(draft.notice_version, draft.evidence_ref)
     if channel is not None:
         consent_purpose(register, purpose, channel)
         channels: list[str | None] = [channel]
@@ -153,14 +155,14 @@ def consent_withdrawn(
         channels = [*_consent_based(register, purpose, None).consent_channels] or [None]
     return [
         ConsentEvent(
-            subject_id,
+            draft.subject_id,
             purpose,
             ch,
             ConsentState.WITHDRAWN,
-            method,
-            notice_version,
-            at,
-            evidence_ref,
+            draft.method,
+            draft.notice_version,
+            draft.at,
+            draft.evidence_ref,
         )
         for ch in channels
     ]

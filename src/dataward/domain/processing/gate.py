@@ -1,8 +1,9 @@
 """The gate: may this actor use this category of this subject's data for this purpose, now?
 
-Every read or use of personal data asks `Gate.authorize` and gets a `Decision`: allowed or not,
-one reason from a closed set, and the lawful basis relied on. The checks run in this order, and
-the first that fails gives the reason:
+Every read or use of personal data puts a `Question` (this category, for this purpose, at this
+moment) to `Gate.authorize` and gets a `Decision`: allowed or not, one reason from a closed set,
+and the lawful basis relied on. The checks run in this order, and the first that fails gives
+the reason:
 
 1. unregistered purpose      the purpose is not in the register
 2. category not in purpose   the register does not list the category under the purpose
@@ -87,6 +88,21 @@ class Decision:
     purpose: str
     category: str
     flag_for_dco: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What is asked of the gate: may this category be used for this purpose at `at`?
+
+    `channel` narrows a consent check to one marketing channel; `decrypt` asks for
+    identifiers in plain text, which needs a role that may decrypt.
+    """
+
+    category: str
+    purpose: str
+    at: datetime
+    channel: str | None = None
+    decrypt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,33 +193,20 @@ class Gate:
             for category in rule.categories
         }
 
-    def authorize(
-        self,
-        actor: Actor,
-        state: SubjectState,
-        category: str,
-        purpose: str,
-        at: datetime,
-        *,
-        channel: str | None = None,
-        decrypt: bool = False,
-    ) -> Decision:
-        """Decide; see the module docstring for the order of the checks.
-
-        `channel` narrows a consent check to one marketing channel; `decrypt` asks for
-        identifiers in plain text, which needs a role that may decrypt.
-        """
+    def authorize(self, actor: Actor, state: SubjectState, question: Question) -> Decision:
+        """Decide; see the module docstring for the order of the checks."""
+        category, purpose, at = question.category, question.purpose, question.at
         rule = self._purposes.get(purpose)
         if rule is None:
             return _deny(DenialReason.UNREGISTERED_PURPOSE, purpose, category)
         if category not in rule.categories:
             return _deny(DenialReason.CATEGORY_NOT_IN_PURPOSE, purpose, category)
         reason = (
-            self._need_to_know(actor, state.subject, category, purpose, decrypt=decrypt)
+            self._need_to_know(actor, state.subject, category, purpose, decrypt=question.decrypt)
             or self._hold_denial(state, purpose)
             or _state_denial(rule, state, category, at)
             or (self._child_denial(state, at) if rule.age_limited else None)
-            or (_consent_denial(rule, state, channel) if rule.consent else None)
+            or (_consent_denial(rule, state, question.channel) if rule.consent else None)
         )
         if reason is None:
             return self._permitted[(purpose, category)]

@@ -28,6 +28,7 @@ from dataward.entrypoints.api.deps import (
     ActorDep,
     ContainerDep,
     RegisterDep,
+    UseCaseDep,
     get_visible_subject,
 )
 from dataward.entrypoints.api.fields import Instant
@@ -227,20 +228,12 @@ def restrict(
 
 
 @router.post("/restrictions/{restriction_id}/lift", summary="Lift a restriction, once told")
-def lift(
-    subject_id: UUID,
-    restriction_id: UUID,
-    body: LiftIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> RestrictionOut:
-    lookup.require_restriction_of(
-        container.uow(read_only=True), register, actor, subject_id, restriction_id
-    )
+def lift(subject_id: UUID, restriction_id: UUID, body: LiftIn, ctx: UseCaseDep) -> RestrictionOut:
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    lookup.require_restriction_of(uow, register, actor, subject_id, restriction_id)
     lifted = restrictions.lift_restriction(
-        container.uow(),
-        container.clock,
+        uow,
+        clock,
         register,
         actor,
         restrictions.LiftRestriction(restriction_id, body.subject_told_at),
@@ -272,20 +265,12 @@ def object_to(
 
 
 @router.post("/objections/{objection_id}/decision", summary="Decide an objection")
-def decide(
-    subject_id: UUID,
-    objection_id: UUID,
-    body: DecisionIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> ObjectionOut:
-    lookup.require_objection_of(
-        container.uow(read_only=True), register, actor, subject_id, objection_id
-    )
+def decide(subject_id: UUID, objection_id: UUID, body: DecisionIn, ctx: UseCaseDep) -> ObjectionOut:
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    lookup.require_objection_of(uow, register, actor, subject_id, objection_id)
     decided = objections.decide_objection(
-        container.uow(),
-        container.clock,
+        uow,
+        clock,
         register,
         actor,
         objections.DecideObjection(objection_id, body.outcome, body.reasoning),

@@ -14,7 +14,12 @@ from pydantic import BaseModel
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.adapters.register_file import parse_register
-from dataward.entrypoints.api.deps import ActiveRegisterDep, ActorDep, ContainerDep, GateDep
+from dataward.entrypoints.api.deps import (
+    ActiveRegisterDep,
+    ContainerDep,
+    GateDep,
+    UseCaseDep,
+)
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.routing import TokenFirstRoute
 
@@ -112,9 +117,8 @@ async def check(request: Request) -> CheckResult | JSONResponse:
 )
 def ropa(
     loaded: ActiveRegisterDep,
-    container: ContainerDep,
+    ctx: UseCaseDep,
     gate: GateDep,
-    actor: ActorDep,
     fmt: Literal["json", "csv", "html"] = Query("json", alias="format"),
 ) -> Response:
     """Its processor part names every tenant as a controller, with its contact as far as the
@@ -122,7 +126,7 @@ def ropa(
     from dataward.adapters.documents.ropa import render_ropa
     from dataward.services.register.controllers import ropa_controllers
 
-    controllers = ropa_controllers(container.uow(), container.vault(), container.clock, gate, actor)
+    controllers = ropa_controllers(ctx, gate)
     text = render_ropa(loaded.register, fmt, controllers=controllers.entries)
     media = {"json": "application/json", "csv": "text/csv", "html": "text/html"}[fmt]
     headers = {"Content-Disposition": 'attachment; filename="ropa.csv"'} if fmt == "csv" else None

@@ -19,10 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.subjects import REQUEST_REF, ErasureReason, Subject
 from dataward.entrypoints.api.deps import (
-    ActorDep,
-    ContainerDep,
     GateDep,
-    RegisterDep,
     UseCaseDep,
     get_visible_subject,
 )
@@ -124,6 +121,28 @@ class RelationshipIn(BaseModel):
     )
 
 
+class ReadQuery(BaseModel):
+    """What a read of a subject is for, and which of its identifiers it wants (all if none)."""
+
+    purpose: str = Field(description="The register purpose of this read")
+    types: list[IdentifierType] | None = Field(None, alias="type")
+
+
+class ErasureQuery(BaseModel):
+    """Why a subject is erased, and the references that bear on it."""
+
+    reason: ErasureReason = Field(description="Why, from a closed set")
+    request_ref: str | None = Field(
+        None, pattern=REQUEST_REF.pattern, description="The rights request"
+    )
+    override: str | None = Field(
+        None,
+        pattern=REQUEST_REF.pattern,
+        description="Reference of the DCO's assessment, to erase despite a restriction "
+        "that keeps the data",
+    )
+
+
 class ShredOut(BaseModel):
     subject_id: str
     key_destroyed: bool
@@ -132,81 +151,43 @@ class ShredOut(BaseModel):
 
 
 @router.post("", status_code=201, summary="Register a subject with its identifiers")
-def create(
-    body: SubjectIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> SubjectOut:
-    subject = service.create_subject(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        register,
-        actor,
-        service.NewSubject(
-            kind=body.kind,
-            tenant_id=body.tenant_id,
-            identifiers=[(i.type, i.value) for i in body.identifiers],
-            region=body.region,
-            birth_date=body.birth_date,
-            relationship_start=body.relationship_start,
-            relationship_end=body.relationship_end,
-            offered_fields=tuple(body.model_extra or ()),
-        ),
+def create(body: SubjectIn, ctx: UseCaseDep) -> SubjectOut:
+    command = service.NewSubject(
+        kind=body.kind,
+        tenant_id=body.tenant_id,
+        identifiers=[(i.type, i.value) for i in body.identifiers],
+        region=body.region,
+        birth_date=body.birth_date,
+        relationship_start=body.relationship_start,
+        relationship_end=body.relationship_end,
+        offered_fields=tuple(body.model_extra or ()),
     )
-    return SubjectOut.of(subject)
+    return SubjectOut.of(service.create_subject(ctx, command))
 
 
 @router.post("/lookup", summary="Find a subject by one identifier, for a purpose")
-def lookup_subject(
-    body: LookupIn,
-    container: ContainerDep,
-    gate: GateDep,
-    actor: ActorDep,
-) -> SubjectOut:
+def lookup_subject(body: LookupIn, ctx: UseCaseDep, gate: GateDep) -> SubjectOut:
     """Confirming that someone is a subject is itself processing. What needs no subject is
     checked first (403 `access_denied`); then a miss, and a subject the gate keeps from the
     caller (its decision recorded), are the same 404."""
-    subject = lookup.look_up(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        gate,
-        actor,
-        lookup.LookUp(
-            type=body.type,
-            value=body.value,
-            purpose=body.purpose,
-            tenant_id=body.tenant_id,
-            region=body.region,
-        ),
+    command = lookup.LookUp(
+        type=body.type,
+        value=body.value,
+        purpose=body.purpose,
+        tenant_id=body.tenant_id,
+        region=body.region,
     )
-    return SubjectOut.of(subject)
+    return SubjectOut.of(lookup.look_up(ctx, gate, command))
 
 
 @router.get("/{subject_id}", summary="A subject and the identifiers the gate allows")
 def show(
-    subject_id: UUID,
-    container: ContainerDep,
-    gate: GateDep,
-    actor: ActorDep,
-    purpose: Annotated[str, Query(description="The register purpose of this read")],
-    types: Annotated[list[IdentifierType] | None, Query(alias="type")] = None,
+    subject_id: UUID, ctx: UseCaseDep, gate: GateDep, query: Annotated[ReadQuery, Query()]
 ) -> DisclosureOut:
-    read = lookup.read_subject(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        gate,
-        actor,
-        subject_id=subject_id,
-        purpose=purpose,
-        types=types,
-    )
+    read = lookup.read_subject(ctx, gate, subject_id, query.purpose, query.types)
     return DisclosureOut(
         subject=SubjectOut.of(read.subject),
-        purpose=purpose,
+        purpose=query.purpose,
         identifiers=[
             IdentifierOut(type=i.type, value=i.value) for i in read.disclosure.identifiers
         ],
@@ -235,38 +216,14 @@ def record_relationship(subject_id: UUID, body: RelationshipIn, ctx: UseCaseDep)
     summary="Crypto-shred a subject",
     dependencies=[Depends(get_visible_subject)],
 )
-def erase(
-    subject_id: UUID,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-    reason: Annotated[ErasureReason, Query(description="Why, from a closed set")],
-    request_ref: Annotated[
-        str | None, Query(pattern=REQUEST_REF.pattern, description="The rights request")
-    ] = None,
-    override: Annotated[
-        str | None,
-        Query(
-            pattern=REQUEST_REF.pattern,
-            description="Reference of the DCO's assessment, to erase despite a restriction "
-            "that keeps the data",
-        ),
-    ] = None,
-) -> ShredOut:
+def erase(subject_id: UUID, ctx: UseCaseDep, query: Annotated[ErasureQuery, Query()]) -> ShredOut:
     """Destroys the subject's key, deletes its identifiers, unlinks it from every store and
     leaves a tombstone. Needs the erase_subjects action (and the subject's tenant, for a
     tenant administrator)."""
-    report = erasure.shred(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        register,
-        actor,
-        str(subject_id),
-        reason=reason,
-        request_ref=request_ref,
-        override=override,
+    command = erasure.Shred(
+        str(subject_id), query.reason, request_ref=query.request_ref, override=query.override
     )
+    report = erasure.shred(ctx, command)
     return ShredOut(
         subject_id=report.subject_id,
         key_destroyed=report.key_destroyed,

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from dataward.domain.tenants import Tenant
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep
+from dataward.entrypoints.api.deps import UseCaseDep
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.organisation import tenants as service
 
@@ -63,16 +63,10 @@ class TenantOut(BaseModel):
 
 
 @router.post("", status_code=201, summary="Onboard a tenant")
-def create(
-    body: TenantIn, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> TenantOut:
+def create(body: TenantIn, ctx: UseCaseDep) -> TenantOut:
     contact = body.controller_contact
     tenant = service.create_tenant(
-        container.uow(),
-        container.vault(),
-        container.clock,
-        register,
-        actor,
+        ctx,
         service.NewTenant(
             name=body.name,
             id=body.id,
@@ -92,8 +86,5 @@ def create(
 
 
 @router.get("", summary="The tenants you may see")
-def listing(container: ContainerDep, register: RegisterDep, actor: ActorDep) -> list[TenantOut]:
-    return [
-        TenantOut.of(t)
-        for t in service.list_tenants(container.uow(read_only=True), register, actor)
-    ]
+def listing(ctx: UseCaseDep) -> list[TenantOut]:
+    return [TenantOut.of(t) for t in service.list_tenants(ctx)]

@@ -172,9 +172,8 @@ def ropa(
         controllers = Controllers((), disclosed=False)
         with container(schema=False) as wired:
             if _database_ready(wired):
-                controllers = ropa_controllers(
-                    wired.uow(), wired.vault(), wired.clock, Gate(loaded), cli_actor(wired)
-                )
+                ctx = wired.use_case(cli_actor(wired), loaded)
+                controllers = ropa_controllers(ctx, Gate(loaded))
         text = render_ropa(loaded, fmt.value, controllers=controllers.entries)
     # a contact read in plain text is personal data: the file is then private (0600)
     write_output(text, output, public=not controllers.disclosed)

@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 
 from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
+    use_case,
 )
 
 app = typer.Typer(help="API credentials of staff and tenant administrators.", no_args_is_help=True)
@@ -23,19 +22,10 @@ def add(
     tenant: Annotated[str | None, typer.Option(help="Tenant, for a tenant_admin.")] = None,
 ) -> None:
     """Issue an API token; it is printed once and only its hash is kept (needs manage_staff)."""
-    from dataward.services.organisation.staff import issue_token
+    from dataward.services.organisation.staff import IssueToken, issue_token
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        issued = issue_token(
-            wired.uow(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            actor_id=actor_id,
-            role=role,
-            tenant_id=tenant,
-        )
+        issued = issue_token(use_case(wired), IssueToken(actor_id, role, tenant))
     typer.echo(issued.token)
     typer.echo(
         f"token issued as {role}{f' of {tenant}' if tenant else ''}: shown once, "
@@ -50,8 +40,7 @@ def revoke(actor_id: Annotated[str, typer.Argument(help="Whose tokens to revoke.
     from dataward.services.organisation.staff import revoke as revoke_tokens
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        count = revoke_tokens(wired.uow(), wired.clock, register, cli_actor(wired), actor_id)
+        count = revoke_tokens(use_case(wired), actor_id)
     typer.echo(f"revoked {count} token(s)")  # whose was typed, and may be an e-mail address
 
 
@@ -61,7 +50,7 @@ def list_tokens() -> None:
     from dataward.services.organisation.staff import list_tokens as listed
 
     with fail_on_dataward_error(), container() as wired:
-        rows = listed(wired.uow(read_only=True), active_register(wired), cli_actor(wired))
+        rows = listed(use_case(wired))
     for row in rows:
         state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "live"
         typer.echo(

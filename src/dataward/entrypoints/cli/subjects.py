@@ -10,8 +10,7 @@ import typer
 
 from dataward.domain.subjects import ErasureReason
 from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
+    active_gate,
     container,
     fail_on_dataward_error,
     use_case,
@@ -64,22 +63,11 @@ def create(
     )
     if not identifiers:
         raise typer.BadParameter("give at least one", param_hint=IDENTIFIERS)
+    command = NewSubject(
+        kind=kind, identifiers=identifiers, tenant_id=tenant, region=region, birth_date=birth_date
+    )
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        subject = create_subject(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            NewSubject(
-                kind=kind,
-                identifiers=identifiers,
-                tenant_id=tenant,
-                region=region,
-                birth_date=birth_date,
-            ),
-        )
+        subject = create_subject(use_case(wired), command)
     typer.echo(str(subject.id))
     if subject.dco_flag:
         typer.echo(f"flagged for the DCO: {subject.dco_flag}", err=True)
@@ -143,22 +131,11 @@ def find(
     if len(given) != 1:
         raise typer.BadParameter("give exactly one to look up", param_hint=LOOKUPS)
     ((kind, value),) = given
+    command = LookUp(
+        type=IdentifierType(kind), value=value, purpose=purpose, tenant_id=tenant, region=region
+    )
     with fail_on_dataward_error(), container() as wired:
-        loaded = wired.active_register.get(wired.uow(read_only=True))
-        subject = look_up(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            wired.gate_for(loaded),
-            cli_actor(wired),
-            LookUp(
-                type=IdentifierType(kind),
-                value=value,
-                purpose=purpose,
-                tenant_id=tenant,
-                region=region,
-            ),
-        )
+        subject = look_up(use_case(wired), active_gate(wired), command)
     typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
 
 
@@ -185,24 +162,14 @@ def shred(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Crypto-shred a subject: destroy its key and identifiers, unlink it everywhere."""
+    from dataward.services.processing.erasure import Shred
     from dataward.services.processing.erasure import shred as shred_subject
 
     if not yes:
         typer.confirm(f"Shred subject {subject_id}? This cannot be undone", abort=True)
+    command = Shred(str(subject_id), reason, request_ref=request, override=override)
     with fail_on_dataward_error(), container() as wired:
-        actor = cli_actor(wired)
-        register = active_register(wired)
-        report = shred_subject(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            register,
-            actor,
-            str(subject_id),
-            reason=reason,
-            request_ref=request,
-            override=override,
-        )
+        report = shred_subject(use_case(wired), command)
     removed = ", ".join(f"{name} {count}" for name, count in report.removed.items())
     typer.echo(f"shredded {report.subject_id}: key destroyed={report.key_destroyed}; {removed}")
 
@@ -216,16 +183,7 @@ def show(
     from dataward.services.processing.lookup import read_subject
 
     with fail_on_dataward_error(), container() as wired:
-        loaded = wired.active_register.get(wired.uow(read_only=True))
-        read = read_subject(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            wired.gate_for(loaded),
-            cli_actor(wired),
-            subject_id=subject_id,
-            purpose=purpose,
-        )
+        read = read_subject(use_case(wired), active_gate(wired), subject_id, purpose)
     subject = read.subject
     typer.echo(f"{subject.id}\t{subject.kind}\t{subject.tenant_id or '-'}\t{subject.status}")
     if subject.dco_flag:

@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 
 from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
+    use_case,
 )
 
 app = typer.Typer(
@@ -55,25 +54,18 @@ def create(
         if contact_name is not None and contact_email is not None
         else None
     )
+    command = NewTenant(
+        name=name,
+        id=tenant_id,
+        region=region,
+        timezone=timezone,
+        call_retention=retention,
+        service_level_seconds=service_level,
+        short_abandon_seconds=short_abandon,
+        contact=contact,
+    )
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        tenant = create_tenant(
-            wired.uow(),
-            wired.vault(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            NewTenant(
-                name=name,
-                id=tenant_id,
-                region=region,
-                timezone=timezone,
-                call_retention=retention,
-                service_level_seconds=service_level,
-                short_abandon_seconds=short_abandon,
-                contact=contact,
-            ),
-        )
+        tenant = create_tenant(use_case(wired), command)
     typer.echo(tenant.id)
 
 
@@ -83,8 +75,7 @@ def list_tenants() -> None:
     from dataward.services.organisation.tenants import list_tenants as listed
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        found = listed(wired.uow(read_only=True), register, cli_actor(wired))
+        found = listed(use_case(wired))
     for t in found:
         contact = "contact on file" if t.controller_contact else "no contact"
         typer.echo(

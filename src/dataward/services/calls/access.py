@@ -16,7 +16,7 @@ from dataward.domain.calls.records import StoredCall
 from dataward.domain.errors import AccessDenied, NoSuchSubject
 from dataward.domain.processing.gate import Gate
 from dataward.services.context import UseCase
-from dataward.services.processing.disclosure import PartyDisclosure, read_parties
+from dataward.services.processing.disclosure import PartyDisclosure, ReadParties, read_parties
 from dataward.services.processing.lookup import within_reach
 
 DEFAULT_PURPOSE = "telephony_reporting"
@@ -64,7 +64,7 @@ def calls_of_subject(
     refs = {r for c in calls for r in (c.caller_ref, c.callee_ref, c.agent_ref) if r} | {
         str(subject.id)
     }
-    parties = read_parties(uow, vault, clock, gate, actor, subject_ids=refs, purpose=purpose)
+    parties = read_parties(uow, vault, gate, actor, ReadParties(refs, purpose, clock.now()))
     own = parties[str(subject.id)]
     if own.refused is not None:
         raise AccessDenied(own.refused, purpose, "telephony_activity")

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import ACTOR_CHARS
-from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound, Unauthenticated
 from dataward.domain.permissions import require
-from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
+from dataward.domain.register.model import StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import StaffTokenLike, UnitOfWork
 
 
@@ -35,22 +35,24 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(
-    uow: UnitOfWork,
-    clock: Clock,
-    register: Register,
-    issued_by: Actor,
-    *,
-    actor_id: str,
-    role: str,
-    tenant_id: str | None = None,
-) -> IssuedToken:
+@dataclass(frozen=True, slots=True)
+class IssueToken:
+    """A token for `actor_id` in a register role (and, for a tenant's role, the tenant)."""
+
+    actor_id: str
+    role: str
+    tenant_id: str | None = None
+
+
+def issue_token(ctx: UseCase, command: IssueToken) -> IssuedToken:
     """A new API token for `actor_id` in a register role; the token is shown once, never kept.
 
-    `issued_by` needs `manage_staff`; nothing is stored or recorded when it lacks it, nor
-    for a tenant that does not exist (its administrator's token would open nothing today, and
-    everything of a tenant later created under that name).
+    The actor issuing it needs `manage_staff`; nothing is stored or recorded when it lacks it,
+    nor for a tenant that does not exist (its administrator's token would open nothing today,
+    and everything of a tenant later created under that name).
     """
+    uow, clock, register, issued_by = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    actor_id, role, tenant_id = command.actor_id, command.role, command.tenant_id
     require(register, issued_by, StaffAction.MANAGE_STAFF)
     if not (actor_id.strip() and actor_id.isprintable() and len(actor_id) <= ACTOR_CHARS):
         raise StaffRefused(f"actor: 1 to {ACTOR_CHARS} printable characters, e.g. a login name")
@@ -96,10 +98,10 @@ def authenticate(uow: UnitOfWork, token: str | None) -> Actor:
     return Actor(id=found.actor_id, role=found.role, tenant_id=found.tenant_id)
 
 
-def revoke(
-    uow: UnitOfWork, clock: Clock, register: Register, revoked_by: Actor, actor_id: str
-) -> int:
-    """Revoke every live token of `actor_id`; how many. `revoked_by` needs `manage_staff`."""
+def revoke(ctx: UseCase, actor_id: str) -> int:
+    """Revoke every live token of `actor_id`; how many. The actor revoking needs
+    `manage_staff`."""
+    uow, clock, register, revoked_by = ctx.uow, ctx.clock, ctx.register, ctx.actor
     require(register, revoked_by, StaffAction.MANAGE_STAFF)
     with uow:
         count = uow.staff.revoke(actor_id, clock.now())
@@ -113,8 +115,9 @@ def revoke(
     return count
 
 
-def list_tokens(uow: UnitOfWork, register: Register, actor: Actor) -> list[StaffTokenLike]:
+def list_tokens(ctx: UseCase) -> list[StaffTokenLike]:
     """Every token issued (who, role, tenant, when, revoked): never the token itself."""
-    require(register, actor, StaffAction.MANAGE_STAFF)
+    uow = ctx.uow
+    require(ctx.register, ctx.actor, StaffAction.MANAGE_STAFF)
     with uow:
         return list(uow.staff.all())

@@ -7,14 +7,13 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.permissions import require
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
-from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant, TenantRefused, check_tenant
 from dataward.services.audit import Audited, record
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
 from dataward.services.subjects.registry import NewSubject, create_subject
 
 CONTACT_KIND = "customer_contact"
@@ -56,14 +55,10 @@ def default_call_retention(register: Register) -> str:
     return rule.terms[0].duration
 
 
-def create_tenant(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    command: NewTenant,
-) -> Tenant:
+def create_tenant(ctx: UseCase, command: NewTenant) -> Tenant:
+    """Onboard a customer organisation, with its controller contact registered as our subject
+    when given; needs `manage_tenants`."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     require(register, actor, StaffAction.MANAGE_TENANTS)
     tenant = Tenant(
         id=command.id or slug(command.name),
@@ -87,12 +82,7 @@ def create_tenant(
         if command.contact.phone:
             identifiers.append(("phone", command.contact.phone))
         contact = create_subject(
-            uow,
-            vault,
-            clock,
-            register,
-            actor,
-            NewSubject(kind=CONTACT_KIND, identifiers=identifiers, region=tenant.region),
+            ctx, NewSubject(kind=CONTACT_KIND, identifiers=identifiers, region=tenant.region)
         )
         tenant = replace(tenant, controller_contact=contact.id)
     with uow:
@@ -111,8 +101,9 @@ def create_tenant(
     return tenant
 
 
-def list_tenants(uow: UnitOfWork, register: Register, actor: Actor) -> list[Tenant]:
+def list_tenants(ctx: UseCase) -> list[Tenant]:
     """Every tenant for roles that manage tenants; a tenant administrator sees its own only."""
+    uow, register, actor = ctx.uow, ctx.register, ctx.actor
     role = next((r for r in register.staff_roles if r.key == actor.role), None)
     own_only = role is not None and role.tenant_scope is StaffRoleScope.OWN_TENANT
     if not own_only:

@@ -18,6 +18,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.errors import ConsentRefused, NotFound
 from dataward.domain.permissions import require
 from dataward.domain.processing.consent import (
+    ConsentDraft,
     ConsentEvent,
     ConsentKey,
     ConsentMethod,
@@ -66,16 +67,16 @@ def record_consent(
     at = command.at or now
     if at > now:
         raise ConsentRefused(command.purpose, command.channel, "consent cannot be given later")
-    event = consent_given(
-        register,
-        subject_id=command.subject_id,
-        purpose=command.purpose,
-        channel=command.channel,
-        method=command.method,
-        notice_version=command.notice_version,
-        at=at,
-        evidence_ref=command.evidence_ref,
+    draft = ConsentDraft(
+        command.subject_id,
+        command.purpose,
+        command.channel,
+        command.method,
+        command.notice_version,
+        at,
+        command.evidence_ref,
     )
+    event = consent_given(register, draft)
     with uow:
         subject = _subject(uow, command.subject_id, command.purpose, command.channel)
         require(register, actor, StaffAction.RECORD_CONSENT, tenant_id=subject.tenant_id)
@@ -115,16 +116,16 @@ def withdraw_consent(
     uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: WithdrawConsent
 ) -> list[ConsentEvent]:
     """Append the withdrawal, effective now, for one channel or for every channel."""
-    events = consent_withdrawn(
-        register,
-        subject_id=command.subject_id,
-        purpose=command.purpose,
-        channel=command.channel,
-        method=command.method,
-        notice_version=command.notice_version,
-        at=clock.now(),
-        evidence_ref=command.evidence_ref,
+    draft = ConsentDraft(
+        command.subject_id,
+        command.purpose,
+        command.channel,
+        command.method,
+        command.notice_version,
+        clock.now(),
+        command.evidence_ref,
     )
+    events = consent_withdrawn(register, draft)
     with uow:
         subject = _subject(uow, command.subject_id, command.purpose, command.channel)
         require(register, actor, StaffAction.RECORD_CONSENT, tenant_id=subject.tenant_id)

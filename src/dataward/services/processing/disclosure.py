@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
-from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
-from dataward.domain.processing.gate import Decision, DenialReason, Gate, tenant_in_scope
+from dataward.domain.processing.gate import (
+    Decision,
+    DenialReason,
+    Gate,
+    Question,
+    tenant_in_scope,
+)
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.gate import decide
@@ -73,28 +79,31 @@ def _label(question: tuple[str, str | None]) -> str:
     return category if channel is None else f"{category} ({channel})"
 
 
+@dataclass(frozen=True, slots=True)
+class ReadIdentifiers:
+    """The subject's identifiers (of `types`, or all) for `purpose`, as the gate decides at `at`."""
+
+    subject_id: UUID | str
+    purpose: str
+    at: datetime
+    types: Iterable[IdentifierType | str] | None = None
+
+
 def read_identifiers(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    *,
-    subject_id: UUID | str,
-    purpose: str,
-    types: Iterable[IdentifierType | str] | None = None,
+    uow: UnitOfWork, vault: Vault, gate: Gate, actor: Actor, command: ReadIdentifiers
 ) -> Disclosure:
-    """The subject's identifiers (of `types`, or all) that `actor` may read for `purpose`.
+    """The subject's identifiers (of `command.types`, or all) that `actor` may read for
+    `command.purpose`.
 
     Raises `AccessDenied` when the gate refuses every one asked for; withholds, and names in
     `refused`, those it refuses when it allows others.
     """
-    wanted = None if types is None else {IdentifierType(t).value for t in types}
-    at = clock.now()
+    purpose, at = command.purpose, command.at
+    wanted = None if command.types is None else {IdentifierType(t).value for t in command.types}
     with uow:
-        subject = uow.subjects.get(subject_id)
+        subject = uow.subjects.get(command.subject_id)
         if subject is None:
-            raise NotFound("subject", str(subject_id))
+            raise NotFound("subject", str(command.subject_id))
         stored = [
             s for s in uow.subjects.identifiers_of(subject.id) if wanted is None or s.type in wanted
         ]
@@ -106,12 +115,8 @@ def read_identifiers(
                 uow,
                 gate,
                 actor,
-                subject_id=subject.id,
-                category=category,
-                purpose=purpose,
-                at=at,
-                channel=channel,
-                decrypt=True,
+                subject.id,
+                Question(category, purpose, at, channel=channel, decrypt=True),
             )
             for category, channel in questions
         }
@@ -137,17 +142,19 @@ class PartyDisclosure:
     refused: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ReadParties:
+    """The identifiers of these call parties for `purpose`, as the gate decides at `at`."""
+
+    subject_ids: Iterable[str]
+    purpose: str
+    at: datetime
+
+
 def read_parties(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    *,
-    subject_ids: Iterable[str],
-    purpose: str,
+    uow: UnitOfWork, vault: Vault, gate: Gate, actor: Actor, command: ReadParties
 ) -> dict[str, PartyDisclosure]:
-    """The identifiers of many call parties for `purpose`, one gate decision each.
+    """The identifiers of many call parties for `command.purpose`, one gate decision each.
 
     Every decision is recorded and committed in one transaction before anything is opened. A
     party the gate refuses (erased, restricted, another tenant's, ...) is named with the
@@ -156,12 +163,12 @@ def read_parties(
     tenant's administrator) is refused as `tenant_mismatch` before any of its data is read,
     as a look-up is, so no decision about it needs recording.
     """
-    at = clock.now()
     allowed: dict[str, list[tuple[str, bytes]]] = {}
     refused: dict[str, str] = {}
+    asked: dict[str, Question] = {}  # one question per category, put to each party
     role = next((r for r in gate.register.staff_roles if r.key == actor.role), None)
     with uow:
-        wanted = sorted(set(subject_ids))
+        wanted = sorted(set(command.subject_ids))
         live = uow.subjects.get_many(wanted)
         for subject_id in wanted:
             subject = live.get(subject_id)
@@ -173,16 +180,12 @@ def read_parties(
                 continue
             # A caller is its number; one of our own subjects is in a call as an agent only.
             kind = IdentifierType.PHONE if subject.tenant_id else IdentifierType.AGENT_ID
-            decision = decide(
-                uow,
-                gate,
-                actor,
-                subject_id=subject.id,
-                category=identifier_category(kind, subject),
-                purpose=purpose,
-                at=at,
-                decrypt=True,
-            )
+            category = identifier_category(kind, subject)
+            question = asked.get(category)
+            if question is None:
+                question = Question(category, command.purpose, command.at, decrypt=True)
+                asked[category] = question
+            decision = decide(uow, gate, actor, subject.id, question)
             if not decision.allowed:
                 refused[subject_id] = decision.reason.value
                 continue

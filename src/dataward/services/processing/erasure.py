@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
 from dataward.domain.processing.restrictions import RestrictionGround
-from dataward.domain.register.model import Register, StaffAction
-from dataward.domain.subjects import REQUEST_REF, Actor, ErasureReason, Subject, SubjectStatus
+from dataward.domain.register.model import StaffAction
+from dataward.domain.subjects import REQUEST_REF, ErasureReason, Subject, SubjectStatus
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.erased_numbers import remember_erased_numbers
 from dataward.services.processing.holds import refuse_if_held
@@ -46,20 +46,19 @@ class ShredReport:
     reader held them, run `dataward keys sweep` or purge again later)."""
 
 
-def shred(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    subject_id: str,
-    *,
-    reason: ErasureReason | str,
-    request_ref: str | None = None,
-    override: str | None = None,
-    purge: bool = True,
-    letters: Sequence[tuple[str, bytes]] = (),
-) -> ShredReport:
+@dataclass(frozen=True, slots=True)
+class Shred:
+    """Erase the subject for `reason`; see `shred` for `override`, `purge` and `letters`."""
+
+    subject_id: str
+    reason: ErasureReason | str
+    request_ref: str | None = None
+    override: str | None = None
+    purge: bool = True
+    letters: Sequence[tuple[str, bytes]] = field(default=(), repr=False)
+
+
+def shred(ctx: UseCase, command: Shred) -> ShredReport:
     """Crypto-shred a subject: unlink and delete it, leave a tombstone, then destroy its key.
 
     The erasure and its audit entry are one transaction, so the database never shows a subject
@@ -76,8 +75,10 @@ def shred(
     the request `request_ref` names, in the erasure's transaction: the notices to its
     recipients (Art. 19).
     """
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    subject_id, request_ref, override = command.subject_id, command.request_ref, command.override
     try:
-        why = ErasureReason(reason)
+        why = ErasureReason(command.reason)
     except ValueError:
         allowed = ", ".join(r.value for r in ErasureReason)
         raise SubjectRefused(f"reason: one of {allowed}") from None
@@ -94,11 +95,15 @@ def shred(
         remembered = 0
         if not subject.erased:
             refuse_if_held(uow, subject)
-            _refuse_if_kept_by_restriction(uow, register, actor, subject, now, override)
+            overridden = _refuse_if_kept_by_restriction(uow, subject, now, override)
+            if overridden:  # only a role that manages restrictions may set one aside
+                require(
+                    register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id
+                )
             remembered = remember_erased_numbers(uow, vault, subject, now)
         removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)
         if request_ref is not None:
-            for letter, payload in letters:
+            for letter, payload in command.letters:
                 uow.requests.queue_letter(request_ref, letter, now, payload)
         record(
             uow,
@@ -121,7 +126,7 @@ def shred(
     key_destroyed = vault.destroy_key(str(subject.id))
     release_line_keys(uow, vault)
     purged: bool | None = None
-    if purge:
+    if command.purge:
         keys_purged = vault.purge_freed_pages()  # both run, whatever the first answers
         data_purged = uow.purge_freed_pages()
         purged = keys_purged and data_purged
@@ -155,24 +160,22 @@ _KEEP_GROUNDS = frozenset(
 
 
 def _refuse_if_kept_by_restriction(
-    uow: UnitOfWork,
-    register: Register,
-    actor: Actor,
-    subject: Subject,
-    at: datetime,
-    override: str | None,
-) -> None:
+    uow: UnitOfWork, subject: Subject, at: datetime, override: str | None
+) -> bool:
+    """`ErasureRefused` while an active restriction keeps the data and no `override` is given;
+    True when the override is what lets the erasure past one (the caller then checks that
+    the actor may manage restrictions)."""
     keeping = [
         r
         for r in uow.restrictions.for_subject(subject.id)
         if r.ground in _KEEP_GROUNDS and r.is_active(at)
     ]
     if not keeping:
-        return
+        return False
     if override is None:
         grounds = ", ".join(sorted(r.ground.value for r in keeping))
         raise ErasureRefused(
             f"an active restriction keeps this data ({grounds}); lift it once the person is "
             "told, or give the DCO's assessment as override"
         )
-    require(register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id)
+    return True

@@ -9,16 +9,17 @@ work the caller already holds (the disclosure service uses it before it decrypts
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction, AuditDraft
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound
 from dataward.domain.processing.consent import current_consents
-from dataward.domain.processing.gate import Decision, DenialReason, Gate, SubjectState
+from dataward.domain.processing.gate import Decision, DenialReason, Gate, Question, SubjectState
 from dataward.domain.processing.restrictions import active_restrictions
 from dataward.domain.subjects import Actor
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 
 
@@ -40,50 +41,41 @@ def load_subject_state(uow: UnitOfWork, subject_id: UUID | str, at: datetime) ->
     return SubjectState(subject, restrictions, objections, consents, erasure_hold=hold)
 
 
-def authorize(
-    uow: UnitOfWork,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    *,
-    subject_id: UUID | str,
-    category: str,
-    purpose: str,
-    channel: str | None = None,
-    decrypt: bool = False,
-) -> Decision:
-    """May `actor` use `category` of this subject for `purpose` now? Recorded either way."""
+@dataclass(frozen=True, slots=True)
+class Authorize:
+    """May the actor use `category` of this subject for `purpose` now? (See `Question`.)"""
+
+    subject_id: UUID | str
+    category: str
+    purpose: str
+    channel: str | None = None
+    decrypt: bool = False
+
+
+def authorize(ctx: UseCase, gate: Gate, command: Authorize) -> Decision:
+    """May `ctx.actor` use the command's category of its subject for its purpose now?
+    Recorded either way."""
+    uow = ctx.uow
     with uow:
-        decision = decide(
-            uow,
-            gate,
-            actor,
-            subject_id=subject_id,
-            category=category,
-            purpose=purpose,
-            at=clock.now(),
-            channel=channel,
-            decrypt=decrypt,
+        question = Question(
+            command.category,
+            command.purpose,
+            ctx.clock.now(),
+            channel=command.channel,
+            decrypt=command.decrypt,
         )
+        decision = decide(uow, gate, ctx.actor, command.subject_id, question)
         uow.commit()
     return decision
 
 
 def decide(
-    uow: UnitOfWork,
-    gate: Gate,
-    actor: Actor,
-    *,
-    subject_id: UUID | str,
-    category: str,
-    purpose: str,
-    at: datetime,
-    channel: str | None = None,
-    decrypt: bool = False,
+    uow: UnitOfWork, gate: Gate, actor: Actor, subject_id: UUID | str, question: Question
 ) -> Decision:
-    """`authorize` inside the caller's unit of work: the caller commits."""
+    """`authorize` inside the caller's unit of work, as of `question.at`: the caller commits."""
+    at = question.at
     state = load_subject_state(uow, subject_id, at)
-    decision = gate.authorize(actor, state, category, purpose, at, channel=channel, decrypt=decrypt)
+    decision = gate.authorize(actor, state, question)
     subject = state.subject
     if decision.flag_for_dco is not None and subject.dco_flag is None:
         uow.subjects.set_flag(subject.id, decision.flag_for_dco)

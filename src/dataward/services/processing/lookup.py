@@ -20,22 +20,23 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 from uuid import UUID
 
-from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NoSuchSubject, NotFound
 from dataward.domain.identifiers import REGISTER_FIELD, IdentifierType
-from dataward.domain.processing.gate import DenialReason, Gate, tenant_in_scope
+from dataward.domain.processing.gate import DenialReason, Gate, Question, tenant_in_scope
 from dataward.domain.processing.restrictions import Objection, Restriction
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
-from dataward.services.ports import UnitOfWork, Vault
+from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
 from dataward.services.processing.disclosure import (
     CONSENT_CHANNEL,
     PROCESSOR_CATEGORY,
     Disclosure,
+    ReadIdentifiers,
     read_identifiers,
 )
 from dataward.services.processing.gate import decide
-from dataward.services.subjects.registry import find_subject
+from dataward.services.subjects.registry import FindSubject, find_subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,45 +87,30 @@ def check_lookup(register: Register, actor: Actor, command: LookUp) -> None:
         _deny(DenialReason.TENANT_MISMATCH, command.purpose, category)
 
 
-def look_up(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    gate: Gate,
-    actor: Actor,
-    command: LookUp,
-) -> Subject:
-    """The subject with the identifier, if `actor` may know of it for the purpose.
+def look_up(ctx: UseCase, gate: Gate, command: LookUp) -> Subject:
+    """The subject with the identifier, if `ctx.actor` may know of it for the purpose.
 
     `AccessDenied` when the checks that need no subject refuse (nothing is looked up);
     `NoSuchSubject` for every miss, and when the gate refuses the subject found (recorded).
     """
+    uow, actor = ctx.uow, ctx.actor
     check_lookup(gate.register, actor, command)
+    wanted = FindSubject(command.type, command.value, command.tenant_id, command.region)
     try:
-        subject = find_subject(
-            uow,
-            vault,
-            command.type,
-            command.value,
-            tenant_id=command.tenant_id,
-            region=command.region,
-        )
+        subject = find_subject(uow, ctx.vault, wanted)
     except NotFound:  # the tenant does not exist: no one is its caller
         raise NoSuchSubject from None
     if subject is None:
         raise NoSuchSubject
     with uow:
-        decision = decide(
-            uow,
-            gate,
-            actor,
-            subject_id=subject.id,
-            category=lookup_category(command.type, subject.tenant_id),
-            purpose=command.purpose,
-            at=clock.now(),
+        question = Question(
+            lookup_category(command.type, subject.tenant_id),
+            command.purpose,
+            ctx.clock.now(),
             channel=_consent_channel(gate.register, command),
             decrypt=True,
         )
+        decision = decide(uow, gate, actor, subject.id, question)
         uow.commit()
     if not decision.allowed:
         raise NoSuchSubject
@@ -171,12 +157,8 @@ def within_reach(register: Register, actor: Actor, tenant_id: str | None) -> boo
 
 
 def read_subject(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
+    ctx: UseCase,
     gate: Gate,
-    actor: Actor,
-    *,
     subject_id: UUID | str,
     purpose: str,
     types: list[IdentifierType] | None = None,
@@ -186,10 +168,10 @@ def read_subject(
     A subject out of the role's reach is reported as `NoSuchSubject`, like one that does not
     exist, whatever the gate's reason; within reach the gate's refusal stands (`AccessDenied`).
     """
+    uow, actor = ctx.uow, ctx.actor
+    wanted = ReadIdentifiers(subject_id, purpose, ctx.clock.now(), types)
     try:
-        disclosed = read_identifiers(
-            uow, vault, clock, gate, actor, subject_id=subject_id, purpose=purpose, types=types
-        )
+        disclosed = read_identifiers(uow, ctx.vault, gate, actor, wanted)
     except NotFound:
         raise NoSuchSubject from None
     except AccessDenied:

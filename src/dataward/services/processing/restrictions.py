@@ -44,6 +44,9 @@ class LiftRestriction:
     restriction_id: UUID
     subject_told_at: datetime | None
     """When the subject was told the restriction would be lifted (Art. 18(3))."""
+    told_by_letter: bool = False
+    """Our letter telling the requester has gone: said by the request workflow
+    (`services.rights.restriction`), never by staff."""
 
 
 def apply_restriction(
@@ -91,26 +94,21 @@ def apply_restriction(
         )
         if command.request_ref is not None:
             for letter, payload in command.letters:
-                uow.requests.queue_letter(command.request_ref, letter, restriction.starts_at,
-                                          payload)  # fmt: skip
+                uow.requests.queue_letter(
+                    command.request_ref, letter, restriction.starts_at, payload
+                )
         uow.commit()
     return restriction
 
 
 def lift_restriction(
-    uow: UnitOfWork,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    command: LiftRestriction,
-    *,
-    told_by_letter: bool = False,
+    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: LiftRestriction
 ) -> Restriction:
     """Lift a restriction now; refused unless the subject was told beforehand (Art. 18(3)).
 
     A restriction a request applied, whose requester gave an address, is lifted only once our
-    letter telling them has gone (`services.rights.restriction`, which says `told_by_letter`),
-    not on a date staff assert."""
+    letter telling them has gone (`services.rights.restriction`, which says `told_by_letter`
+    in the command), not on a date staff assert."""
     check_instant("subject_told_at", command.subject_told_at)
     with uow:
         restriction = uow.restrictions.get(command.restriction_id)
@@ -124,7 +122,7 @@ def lift_restriction(
             require_controller_restricts(actor, subject)
         ref = restriction.request_ref
         if (
-            not told_by_letter
+            not command.told_by_letter
             and ref is not None
             and uow.requests.get(ref) is not None
             and uow.requests.contact(ref) is not None

@@ -14,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dataward.domain.clock import Clock
 from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.gate import Gate
-from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
-from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.context import UseCase
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.lookup import within_reach
 
 ROPA_PURPOSE = "business_compliance"
@@ -40,19 +38,17 @@ class Controllers:
     disclosed: bool
 
 
-def ropa_controllers(
-    uow: UnitOfWork, vault: Vault, clock: Clock, gate: Gate, actor: Actor
-) -> Controllers:
-    """Every tenant within `actor`'s reach as a controller, with its contact as far as
-    `actor` may read it."""
-    with uow:
+def ropa_controllers(ctx: UseCase, gate: Gate) -> Controllers:
+    """Every tenant within the actor's reach as a controller, with its contact as far as the
+    actor may read it."""
+    with ctx.uow:
         tenants: Sequence[Tenant] = [
-            t for t in uow.tenants.all() if within_reach(gate.register, actor, t.id)
+            t for t in ctx.uow.tenants.all() if within_reach(gate.register, ctx.actor, t.id)
         ]
     entries: list[tuple[str, str]] = []
     disclosed = False
     for tenant in sorted(tenants, key=lambda t: t.id):
-        contact = _contact(uow, vault, clock, gate, actor, tenant)
+        contact = _contact(ctx, gate, tenant)
         disclosed = disclosed or contact is not None
         if contact is None:
             contact = (
@@ -62,16 +58,12 @@ def ropa_controllers(
     return Controllers(tuple(entries), disclosed)
 
 
-def _contact(
-    uow: UnitOfWork, vault: Vault, clock: Clock, gate: Gate, actor: Actor, tenant: Tenant
-) -> str | None:
+def _contact(ctx: UseCase, gate: Gate, tenant: Tenant) -> str | None:
     if tenant.controller_contact is None:
         return None
+    wanted = ReadIdentifiers(tenant.controller_contact, ROPA_PURPOSE, ctx.clock.now(), _ORDER)
     try:
-        read = read_identifiers(
-            uow, vault, clock, gate, actor, subject_id=tenant.controller_contact,
-            purpose=ROPA_PURPOSE, types=_ORDER,
-        )  # fmt: skip
+        read = read_identifiers(ctx.uow, ctx.vault, gate, ctx.actor, wanted)
     except (AccessDenied, NotFound):
         return None
     values = [i.value for kind in _ORDER for i in read.identifiers if i.type == kind.value]

@@ -20,7 +20,7 @@ from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
 from dataward.services.audit import Audited, record
-from dataward.services.ports import StoredRegister, UnitOfWork
+from dataward.services.ports import NewStoredRegister, StoredRegister, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +57,14 @@ def store_register(
                 "version of its own"
             )
         stored = existing or uow.registers.add(
-            version=loaded.register.policy.version,
-            last_updated=loaded.register.policy.last_updated,
-            sha256=loaded.sha256,
-            source=loaded.source,
-            document=loaded.text,
-            loaded_at=clock.now(),
+            NewStoredRegister(
+                version=loaded.register.policy.version,
+                last_updated=loaded.register.policy.last_updated,
+                sha256=loaded.sha256,
+                source=loaded.source,
+                document=loaded.text,
+                loaded_at=clock.now(),
+            )
         )
         if previous is None or previous.id != stored.id:
             uow.registers.activate(stored.id)

@@ -29,13 +29,13 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.errors import AccessDenied
-from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.gate import Gate, Question
 from dataward.domain.register.model import Register
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Subject
 from dataward.services.context import UseCase
-from dataward.services.processing.disclosure import read_identifiers
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access_info import supplementary_information
 from dataward.services.rights.delivery import (
@@ -97,9 +97,8 @@ def collect_access_package(
             withheld.append(Withheld("calls", _PROCESSOR_CALLS))
         else:
             decision = decide(
-                uow, gate, actor, subject_id=subject_id, category=TELEPHONY,
-                purpose=PROCESSOR_PURPOSE, at=at,
-            )  # fmt: skip
+                uow, gate, actor, subject_id, Question(TELEPHONY, PROCESSOR_PURPOSE, at)
+            )
             if decision.allowed:
                 calls = list(uow.calls.calls_of(request.tenant_id, str(subject_id)))
             else:
@@ -108,10 +107,13 @@ def collect_access_package(
         statements_readable = bool(sealed_statements) and (
             request.tenant_id is None
             and decide(
-                uow, gate, actor, subject_id=subject_id, category=STATEMENTS_CATEGORY,
-                purpose=purpose, at=at, decrypt=True,
+                uow,
+                gate,
+                actor,
+                subject_id,
+                Question(STATEMENTS_CATEGORY, purpose, at, decrypt=True),
             ).allowed
-        )  # fmt: skip
+        )
         uow.commit()
         audit = list(uow.audit.entries_about(str(subject_id)))
     statements: tuple[tuple[Cell, ...], ...] = ()
@@ -256,7 +258,11 @@ def _identifiers(
     rows: tuple[tuple[Cell, ...], ...] = ()
     try:
         disclosure = read_identifiers(
-            ctx.uow, ctx.vault, ctx.clock, gate, ctx.actor, subject_id=subject_id, purpose=purpose
+            ctx.uow,
+            ctx.vault,
+            gate,
+            ctx.actor,
+            ReadIdentifiers(subject_id, purpose, ctx.clock.now()),
         )
     except AccessDenied as denied:
         withheld.append(Withheld("identifiers", f"not readable now: {denied.args[0]}"))

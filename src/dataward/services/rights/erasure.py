@@ -99,7 +99,7 @@ def fulfil_erasure(
         else:
             require(register, actor, StaffAction.ERASE_SUBJECTS, tenant_id=subject.tenant_id)
             holds = tuple(uow.litigation_holds.active_for(subject.id))
-            _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+            _refuse_if_kept_by_restriction(uow, subject, now, None)
             if holds:
                 refuse_unrecorded_date(subject, last_transaction)
             last_transaction = last_transaction or subject.last_transaction

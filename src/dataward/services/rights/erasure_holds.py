@@ -31,6 +31,7 @@ from dataward.services.ports import StoredIdentifierLike
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import (
     ErasureRefused,
+    Shred,
     _refuse_if_kept_by_restriction,
     shred,
 )
@@ -170,7 +171,7 @@ def finish_held_erasures(ctx: UseCase) -> HeldErasures:
     hold keeps; carry out every erasure request that litigation holds kept, once none is
     left (erased but for what the tax rule keeps, as the request would have been). Each
     erasure is its own transaction, its keys destroyed once it is committed."""
-    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    uow, clock = ctx.uow, ctx.clock
     with uow:
         due = list(uow.holds.due(clock.now().date()))
     done: list[str] = []
@@ -182,9 +183,11 @@ def finish_held_erasures(ctx: UseCase) -> HeldErasures:
                 _erase_after_holds(ctx, hold)
             else:
                 shred(
-                    uow, vault, clock, register, actor, hold.subject_id,
-                    reason=ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id,
-                )  # fmt: skip
+                    ctx,
+                    Shred(
+                        hold.subject_id, ErasureReason.NO_LONGER_NEEDED, request_ref=hold.request_id
+                    ),
+                )
         except SubjectHeld:
             kept.append(hold.subject_id)
             continue
@@ -199,7 +202,7 @@ def _erase_after_holds(ctx: UseCase, waiting: ErasureHold) -> None:
     """Carry out the erasure request litigation holds kept, now that none is left: as
     `fulfil_erasure` would (the tax rule's fields kept until its date, dated from the dates
     recorded for the subject; the recipients told), without touching the closed request."""
-    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    uow, vault, clock, register = ctx.uow, ctx.vault, ctx.clock, ctx.register
     now = clock.now()
     request_id = UUID(str(waiting.request_id))
     with uow:
@@ -207,7 +210,7 @@ def _erase_after_holds(ctx: UseCase, waiting: ErasureHold) -> None:
         if subject is None or subject.erased:  # erased by another door: nothing is left
             return
         refuse_if_held(uow, subject)
-        _refuse_if_kept_by_restriction(uow, register, actor, subject, now, None)
+        _refuse_if_kept_by_restriction(uow, subject, now, None)
         stored = list(uow.subjects.identifiers_of(subject.id))
         recipients = recipients_to_tell(uow, register, subject.id)
     held = tax_held_categories(register, subject.kind)

@@ -30,9 +30,7 @@ from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork
 from dataward.services.processing.disclosure import identifier_category
-from dataward.services.processing.erasure import (
-    shred,
-)
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.processing.holds import refuse_if_held
 from dataward.services.processing.suppression import suppress_subject
 from dataward.services.rights.recipient_notices import Notices
@@ -199,16 +197,20 @@ def shred_all(ctx: UseCase, erasing: Erasing) -> ErasureResult:
     """Put the subject on the marketing suppression list, then shred it whole with the
     recipients' notices (`services.processing.erasure.shred`, which destroys its key once its
     transaction is committed: call it outside a transaction)."""
-    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
+    uow, clock = ctx.uow, ctx.clock
     request_id, subject, notices = erasing.request_id, erasing.subject, erasing.notices
     with uow:
         suppressed = suppress_subject(uow, subject, source="erasure", at=clock.now())
         uow.commit()
     report = shred(
-        uow, vault, clock, register, actor, str(subject.id),
-        reason=ErasureReason.ERASURE_REQUEST, request_ref=str(request_id),
-        letters=notices.letters,
-    )  # fmt: skip
+        ctx,
+        Shred(
+            str(subject.id),
+            ErasureReason.ERASURE_REQUEST,
+            request_ref=str(request_id),
+            letters=notices.letters,
+        ),
+    )
     erased = {k: v for k, v in report.removed.items() if k not in ("identifiers", "subjects")}
     return ErasureResult(
         request_id,

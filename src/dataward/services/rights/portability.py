@@ -24,7 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.processing.gate import Gate
+from dataward.domain.processing.gate import Gate, Question
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import LawfulBasis, Register, Role
 from dataward.domain.requests.not_done import LeftOut, NotDone, not_portable
@@ -32,7 +32,11 @@ from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, With
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
 from dataward.domain.subjects import Subject
 from dataward.services.context import UseCase
-from dataward.services.processing.disclosure import identifier_category, read_identifiers
+from dataward.services.processing.disclosure import (
+    ReadIdentifiers,
+    identifier_category,
+    read_identifiers,
+)
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access import CONTROLLER_PURPOSE, PROCESSOR_PURPOSE, TELEPHONY
 from dataward.services.rights.access_info import purposes_for_kind
@@ -119,8 +123,9 @@ def collect_portability_package(
 
     refused: list[Withheld] = []
     identifiers: list[tuple[Cell, ...]] = []
-    disclosure = read_identifiers(uow, vault, clock, gate, actor, subject_id=subject_id,
-                                  purpose=purpose)  # fmt: skip
+    disclosure = read_identifiers(
+        uow, vault, gate, actor, ReadIdentifiers(subject_id, purpose, clock.now())
+    )
     for item in sorted(disclosure.identifiers, key=lambda i: (i.type, i.value)):
         found = finding(identifier_category(IdentifierType(item.type), subject))
         if found.qualifies:
@@ -141,8 +146,9 @@ def collect_portability_package(
                 refused.append(Withheld("consents", found.basis))
         telephony = finding(TELEPHONY)
         if request.tenant_id is not None and telephony.qualifies:
-            decision = decide(uow, gate, actor, subject_id=subject_id, category=TELEPHONY,
-                              purpose=PROCESSOR_PURPOSE, at=at)  # fmt: skip
+            decision = decide(
+                uow, gate, actor, subject_id, Question(TELEPHONY, PROCESSOR_PURPOSE, at)
+            )
             if decision.allowed:
                 made = [c for c in uow.calls.calls_of(request.tenant_id, str(subject_id))
                         if c.caller_ref == str(subject_id)]  # fmt: skip

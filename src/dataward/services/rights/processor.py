@@ -30,8 +30,8 @@ from dataward.domain.subjects import ErasureReason
 from dataward.services.audit import Audited, record
 from dataward.services.calls.access import CallView, calls_of_subject
 from dataward.services.context import UseCase
-from dataward.services.processing.disclosure import read_identifiers
-from dataward.services.processing.erasure import shred
+from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
+from dataward.services.processing.erasure import Shred, shred
 from dataward.services.quarantine.lines import QuarantinedText, lines_naming
 from dataward.services.rights.request_ports import ControllerInstruction
 from dataward.services.rights.requests import RequestView, Step, advance, visible_request
@@ -81,9 +81,12 @@ def forward_to_controller(ctx: UseCase, request_id: UUID | str) -> RequestView:
             f"tenant {tenant.id} has no controller contact to forward to: record one first"
         )
     contact = read_identifiers(
-        uow, vault, clock, gate, actor, subject_id=tenant.controller_contact, purpose=PURPOSE,
-        types=[IdentifierType.EMAIL],
-    )  # fmt: skip
+        uow,
+        vault,
+        gate,
+        actor,
+        ReadIdentifiers(tenant.controller_contact, PURPOSE, clock.now(), [IdentifierType.EMAIL]),
+    )
     address = next((i.value for i in contact.identifiers if i.type == "email"), None)
     if address is None:
         raise RequestRefused(f"tenant {tenant.id}'s controller contact has no e-mail address")
@@ -144,9 +147,11 @@ def carry_out_instruction(
         outcome: dict[str, Any] = {"calls": len(calls), "quarantined_lines": len(lines)}
     else:
         report = shred(
-            uow, vault, clock, gate.register, actor, str(subject.id),
-            reason=ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(request.id),
-        )  # fmt: skip
+            ctx,
+            Shred(
+                str(subject.id), ErasureReason.CONTROLLER_INSTRUCTION, request_ref=str(request.id)
+            ),
+        )
         outcome = {"removed": dict(report.removed), "key_destroyed": report.key_destroyed}
     with uow:
         uow.requests.add_instruction(

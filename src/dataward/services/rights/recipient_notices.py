@@ -33,7 +33,11 @@ from dataward.domain.register.model import Recipient, Register
 from dataward.domain.subjects import Subject
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.processing.disclosure import PROCESSOR_CATEGORY, read_identifiers
+from dataward.services.processing.disclosure import (
+    PROCESSOR_CATEGORY,
+    ReadIdentifiers,
+    read_identifiers,
+)
 
 RECIPIENT_LETTER = "recipient_notice"
 CONTROLLER_PURPOSE = "rights_and_complaints"
@@ -169,9 +173,12 @@ def _read(ctx: UseCase, subject: Subject, kinds: set[IdentifierType]) -> dict[Id
     purpose = CONTROLLER_PURPOSE if subject.tenant_id is None else PROCESSOR_PURPOSE
     try:
         read = read_identifiers(
-            uow, vault, clock, gate, actor, subject_id=subject.id, purpose=purpose,
-            types=sorted(kinds),
-        )  # fmt: skip
+            uow,
+            vault,
+            gate,
+            actor,
+            ReadIdentifiers(subject.id, purpose, clock.now(), sorted(kinds)),
+        )
     except AccessDenied:
         return {}
     values: dict[IdentifierType, str] = {}

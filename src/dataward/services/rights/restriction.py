@@ -120,9 +120,12 @@ def lift_after_telling(ctx: UseCase, restriction_id: UUID | str) -> Restriction:
             "the letter telling the person has not gone yet: tell them first (Art. 18(3))"
         )
     return lift_restriction(
-        uow, clock, register, actor, LiftRestriction(restriction.id, subject_told_at=told),
-        told_by_letter=True,
-    )  # fmt: skip
+        uow,
+        clock,
+        register,
+        actor,
+        LiftRestriction(restriction.id, subject_told_at=told, told_by_letter=True),
+    )
 
 
 def _requested(ctx: UseCase, restriction_id: UUID | str) -> tuple[Restriction, str]:

@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_day
-from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.identifiers import UNIQUE_TYPES, Identifier, IdentifierType, normalise
 from dataward.domain.permissions import require
@@ -22,11 +21,11 @@ from dataward.domain.register.model import Register, Role, StaffAction
 from dataward.domain.register.prohibited import refuse_prohibited
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import (
-    Actor,
     Subject,
     SubjectStatus,
     age_on,
 )
+from dataward.services.context import UseCase
 from dataward.services.keys.batches import SUBJECTS, enrolling
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.suppression import MARKETING_CONTACT, refusal, suppressed_kinds
@@ -77,33 +76,20 @@ def child_flag(register: Register, birth_date: date | None, today: date) -> str 
     return None
 
 
-def create_subject(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    command: NewSubject,
-) -> Subject:
+def create_subject(ctx: UseCase, command: NewSubject) -> Subject:
     """Register a subject with its identifiers, each normalised, indexed and encrypted once."""
-    (subject,) = create_subjects(uow, vault, clock, register, actor, [command])
+    (subject,) = create_subjects(ctx, [command])
     return subject
 
 
-def create_subjects(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    register: Register,
-    actor: Actor,
-    commands: Sequence[NewSubject],
-) -> list[Subject]:
+def create_subjects(ctx: UseCase, commands: Sequence[NewSubject]) -> list[Subject]:
     """Register many subjects in one transaction: all land, or none (a duplicate refuses all).
 
     Their keys are made under a key batch (`services.keys.batches`) that the transaction
     joins: destroyed if it fails before its commit, and settled by `dataward keys sweep` if the
     process dies or the commit's outcome is unknown.
     """
+    uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     tenant_ids = {command.tenant_id for command in commands}
     for tenant in tenant_ids:
         require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=tenant)
@@ -218,49 +204,23 @@ def _refuse_existing(
             raise DuplicateIdentifier(kind, next(iter(found.values())))
 
 
-def add_identifier(
-    uow: UnitOfWork,
-    vault: Vault,
-    clock: Clock,
-    subject_id: str,
-    kind: IdentifierType | str,
-    raw: str,
-    *,
-    region: str | None = None,
-) -> None:
-    ident = normalise(kind, raw, region=region)
-    with uow:
-        subject = _live_subject(uow, subject_id)
-        scope = scope_of(subject.tenant_id)
-        index = vault.blind_index(scope, ident.type.value, ident.index_form)
-        existing = uow.subjects.find_by_index(scope, ident.type.value, index)
-        if existing is not None and ident.type in UNIQUE_TYPES:
-            raise DuplicateIdentifier(ident.type.value, existing)
-        if subject.kind == MARKETING_CONTACT and scope == CONTROLLER_SCOPE:
-            blocked = suppressed_kinds(uow, [(ident.type.value, index)])
-            if blocked:
-                raise SubjectRefused(refusal(blocked))
-        row = _identifier_row(
-            subject, scope, ident, index, vault.seal(str(subject.id), ident.value)
-        )
-        row["created_at"] = clock.now()
-        uow.subjects.add_identifiers([row])
-        uow.commit()
+@dataclass(frozen=True, slots=True)
+class FindSubject:
+    """One identifier as given, to find its subject in a tenant (or among our own subjects)."""
+
+    type: IdentifierType | str
+    value: str = field(repr=False)
+    tenant_id: str | None = None
+    region: str | None = None
+    """Region to read a national phone number in; default: the tenant's."""
 
 
-def find_subject(
-    uow: UnitOfWork,
-    vault: Vault,
-    kind: IdentifierType | str,
-    raw: str,
-    *,
-    tenant_id: str | None = None,
-    region: str | None = None,
-) -> Subject | None:
+def find_subject(uow: UnitOfWork, vault: Vault, wanted: FindSubject) -> Subject | None:
     """The subject with this identifier in this tenant (or among our own subjects).
 
     Only identifiers that single out one person can be looked up: not names or addresses.
     """
+    kind, tenant_id, region = wanted.type, wanted.tenant_id, wanted.region
     if IdentifierType(kind) not in UNIQUE_TYPES:
         unique = ", ".join(sorted(t.value for t in UNIQUE_TYPES))
         raise SubjectRefused(f"look a subject up by one of: {unique}")
@@ -271,19 +231,10 @@ def find_subject(
             if tenant is None:
                 raise NotFound("tenant", tenant_id)
             region = tenant.region
-        ident = normalise(kind, raw, region=region)
+        ident = normalise(kind, wanted.value, region=region)
         index = vault.blind_index(scope, ident.type.value, ident.index_form)
         subject_id = uow.subjects.find_by_index(scope, ident.type.value, index)
         return uow.subjects.get(subject_id) if subject_id else None
-
-
-def _live_subject(uow: UnitOfWork, subject_id: str) -> Subject:
-    subject = uow.subjects.get(subject_id)
-    if subject is None:
-        raise NotFound("subject", subject_id)
-    if subject.erased:
-        raise SubjectRefused(f"subject {subject_id} was erased")
-    return subject
 
 
 def _identifier_row(
