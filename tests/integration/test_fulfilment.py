@@ -103,9 +103,9 @@ def test_a_withdrawal_lands_whole_or_not_at_all(
     """One transaction for the use case: the consents withdrawn and their audit entries are
     rolled back when its last step (completing the request) fails, and it can be done again."""
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="marketing_contact", identifiers=[("email", "third@example.org")]),
-    )  # fmt: skip
+    )
     record_consent(
         world.uow(), world.clock, world.register, DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),

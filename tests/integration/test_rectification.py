@@ -123,13 +123,14 @@ def test_a_rectification_lands_whole_or_not_at_all(
     request) fails, and the request can be carried out again, the statement added once."""
     old, new = fake.email(), fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", old)]),
-    )  # fmt: skip
+    )
     authorize(  # a disclosure: the recipients of it are told of the change
-        world.uow(), world.clock, Gate(world.register), SUPPORT, subject_id=subject.id,
-        category="contact", purpose="correspondence",
-    )  # fmt: skip
+        world.use_case(SUPPORT),
+        Gate(world.register),
+        Authorize(subject.id, "contact", "correspondence"),
+    )
     request_id = _started(world, subject.id, old)
     asked = Rectify(corrections=[("email", new)], statement="The earlier address was mistyped.")
 
@@ -140,10 +141,10 @@ def test_a_rectification_lands_whole_or_not_at_all(
         patch.setattr(rectification_module, "advance", last_step_fails)
         with pytest.raises(RuntimeError, match="could not be completed"):
             fulfil_rectification(world.use_case(DCO), request_id, asked)  # type: ignore[arg-type]
-    found = find_subject(world.uow(), world.vault, "email", old)
+    found = find_subject(world.uow(), world.vault, FindSubject("email", old))
     assert found is not None
     assert found.id == subject.id
-    assert find_subject(world.uow(), world.vault, "email", new) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", new)) is None
     assert supplementary_statements(world.uow(), world.vault, subject.id) == []
     with world.uow() as uow:
         assert [e for e in uow.audit.iter_entries() if e.action == "identifier_rectified"] == []
@@ -153,7 +154,7 @@ def test_a_rectification_lands_whole_or_not_at_all(
 
     done = fulfil_rectification(world.use_case(DCO), request_id, asked)  # type: ignore[arg-type]
     assert done.recipients_told == ["group_companies", "service_providers"]
-    assert find_subject(world.uow(), world.vault, "email", old) is None
+    assert find_subject(world.uow(), world.vault, FindSubject("email", old)) is None
     assert supplementary_statements(world.uow(), world.vault, subject.id) == [
         "The earlier address was mistyped."
     ]

@@ -21,7 +21,7 @@ from dataward.domain.requests.workflow import (
 )
 from dataward.domain.subjects import Actor
 from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
-from dataward.services.processing.gate import authorize
+from dataward.services.processing.gate import Authorize, authorize
 from dataward.services.rights import restriction as restriction_module
 from dataward.services.rights.intake import NewRequest, receive_request
 from dataward.services.rights.outbox import deliver
@@ -149,14 +149,13 @@ def test_a_restriction_lands_whole_or_not_at_all(
     can be carried out again, restricting once."""
     email = fake.email()
     subject = create_subject(
-        world.uow(), world.vault, world.clock, world.register, DCO,
+        world.use_case(DCO),
         NewSubject(kind="end_user", identifiers=[("email", email)]),
-    )  # fmt: skip
+    )
     gate = Gate(world.register)
     assert authorize(  # a disclosure: its recipients are told of the restriction
-        world.uow(), world.clock, gate, SUPPORT, subject_id=subject.id, category="contact",
-        purpose="correspondence",
-    ).allowed  # fmt: skip
+        world.use_case(SUPPORT), gate, Authorize(subject.id, "contact", "correspondence")
+    ).allowed
     request_id = world.working_request(
         DCO,
         NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
@@ -174,9 +173,8 @@ def test_a_restriction_lands_whole_or_not_at_all(
         assert list(uow.restrictions.for_subject(subject.id)) == []
         assert [e for e in uow.audit.iter_entries() if e.action == "restriction_applied"] == []
     assert authorize(  # not restricted
-        world.uow(), world.clock, gate, SUPPORT, subject_id=subject.id, category="contact",
-        purpose="correspondence",
-    ).allowed  # fmt: skip
+        world.use_case(SUPPORT), gate, Authorize(subject.id, "contact", "correspondence")
+    ).allowed
     view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     assert "recipient_notice" not in {x.letter for x in letters}
