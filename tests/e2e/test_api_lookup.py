@@ -185,7 +185,7 @@ def test_lift_and_decide_through_another_subject_change_nothing(api: Api, fake: 
 
 
 @pytest.mark.parametrize(
-    ("who", "body", "reason"),
+    "refusal",
     [
         ("dco", {"purpose": "no_such_purpose"}, "unregistered_purpose"),
         ("dco", {"purpose": "analytics"}, "category_not_in_purpose"),
@@ -198,13 +198,10 @@ def test_lift_and_decide_through_another_subject_change_nothing(api: Api, fake: 
     ],
 )
 def test_a_lookup_refused_before_looking_is_403_and_reads_nothing(
-    api: Api,
-    fake: Faker,
-    monkeypatch: pytest.MonkeyPatch,
-    who: str,
-    body: dict[str, str],
-    reason: str,
+    api: Api, fake: Faker, monkeypatch: pytest.MonkeyPatch, refusal: tuple[str, dict[str, str], str]
 ) -> None:
+    who, body, reason = refusal  # who asks, what for, and the gate's reason to refuse
+
     def must_not_look(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the blind index was consulted")
 
