@@ -146,10 +146,18 @@ def child(args: argparse.Namespace) -> int:
 
 def ingest_in_child(store: Store, path: Path, fmt: str) -> Ingested:
     command = [
-        sys.executable, "-m", "bench.bench_calls", "--child", str(path),
-        "--child-db", store.database_url, "--child-keys", store.keystore_url,
-        "--child-key-file", str(store.key_file),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "bench.bench_calls",
+        "--child",
+        str(path),
+        "--child-db",
+        store.database_url,
+        "--child-keys",
+        store.keystore_url,
+        "--child-key-file",
+        str(store.key_file),
+    ]
     done = subprocess.run(  # noqa: S603 - our own module, our own arguments
         command, cwd=HERE.parent, check=True, stdout=subprocess.PIPE, text=True
     )

@@ -125,10 +125,11 @@ def build(args: argparse.Namespace, folder: Path, name: str, n: int) -> Store:
     if args.audit_entries:
         fill_audit(store, args.audit_entries)
     print(
-        f"store {name}: {n:,} calls" + (f", {args.audit_entries:,} audit entries" if
-        args.audit_entries else "") + f", filled in {time.perf_counter() - begin:.1f} s",
+        f"store {name}: {n:,} calls"
+        + (f", {args.audit_entries:,} audit entries" if args.audit_entries else "")
+        + f", filled in {time.perf_counter() - begin:.1f} s",
         flush=True,
-    )  # fmt: skip
+    )
     return store
 
 
@@ -142,8 +143,11 @@ def figure_access(args: argparse.Namespace, store: Store) -> Row:
         # an earlier read of the caller's calls, so the audit dataset is not empty
         calls_of_subject(store.use_case(ADMIN), gate, tenant_id=TENANT, subject_id=subject_id)
         requests.append(working_request(store, RequestType.ACCESS, subject_id, number))
-    print(f"  prepared {count} callers with {ACCESS_CALLS:,} calls and a working access "
-          f"request each in {time.perf_counter() - begin:.1f} s", flush=True)  # fmt: skip
+    print(
+        f"  prepared {count} callers with {ACCESS_CALLS:,} calls and a working access "
+        f"request each in {time.perf_counter() - begin:.1f} s",
+        flush=True,
+    )
     packages: list[SubjectPackage] = []
 
     def access(request_id: str) -> Callable[[], object]:
@@ -211,8 +215,11 @@ def prepare_erasures(args: argparse.Namespace, store: Store, n: int) -> Erasures
         working_request(store, RequestType.ERASURE, s, 1000 + i) for i, s in enumerate(callers)
     ]
     others = make_callers(store, "baseline", 1 + BASELINE_SAMPLES, ERASURE_CALLS)
-    print(f"  prepared {count} callers with {ERASURE_CALLS} calls and a working erasure "
-          f"request each in {time.perf_counter() - begin:.1f} s", flush=True)  # fmt: skip
+    print(
+        f"  prepared {count} callers with {ERASURE_CALLS} calls and a working erasure "
+        f"request each in {time.perf_counter() - begin:.1f} s",
+        flush=True,
+    )
     timing = Timing(f"fulfil_erasure, {ERASURE_CALLS} calls of {n:,}", [])
     return Erasures(store, n, requests, others, [], timing)
 
@@ -311,8 +318,10 @@ def main() -> int:
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-rights-") as scratch:
         folder = args.keep if keep else Path(scratch)
-        print(f"-- {args.backend}, {args.calls:,} calls (small: {args.small_calls:,}), "
-              f"in {folder}", flush=True)  # fmt: skip
+        print(
+            f"-- {args.backend}, {args.calls:,} calls (small: {args.small_calls:,}), in {folder}",
+            flush=True,
+        )
         try:
             stores.append(build(args, folder, "small", args.small_calls))
             small = prepare_erasures(args, stores[-1], args.small_calls)

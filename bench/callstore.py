@@ -53,10 +53,28 @@ SERVICE_LEVEL_S = 20
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1/dataward_bench"
 CDR_CSV_COLUMNS = (
-    "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
-    "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
-    "uniqueid", "userfield", "peeraccount", "linkedid", "sequence",
-)  # fmt: skip
+    "accountcode",
+    "src",
+    "dst",
+    "dcontext",
+    "clid",
+    "channel",
+    "dstchannel",
+    "lastapp",
+    "lastdata",
+    "start",
+    "answer",
+    "end",
+    "duration",
+    "billsec",
+    "disposition",
+    "amaflags",
+    "uniqueid",
+    "userfield",
+    "peeraccount",
+    "linkedid",
+    "sequence",
+)
 """cdr_csv with loguniqueid, loguserfield and newcdrcolumns: the 21 columns gen_calls writes."""
 
 
@@ -317,9 +335,16 @@ def naive_ingest(store: Store, path: Path, fmt: str, *, limit: int) -> tuple[int
     written = 0
     with Session(store.engine) as session:
         record = _Ingest(
-            tenant_id=TENANT, source=str(path)[-255:], format=fmt, actor="bench",
-            started_at=AT, calls_read=0, stored=0, duplicates=0, bad=0,
-        )  # fmt: skip
+            tenant_id=TENANT,
+            source=str(path)[-255:],
+            format=fmt,
+            actor="bench",
+            started_at=AT,
+            calls_read=0,
+            stored=0,
+            duplicates=0,
+            bad=0,
+        )
         session.add(record)
         session.flush()
         parties = _Parties(session, store)
@@ -335,17 +360,27 @@ def naive_ingest(store: Store, path: Path, fmt: str, *, limit: int) -> tuple[int
             ).digest()
             session.add(
                 _Call(
-                    tenant_id=TENANT, source_key=digest, started_at=started,
-                    answered_at=row["answered_at"], ended_at=row["ended_at"],
-                    direction="inbound", disposition=row["disposition"], queue=row["queue"],
-                    wait_s=row["wait_s"], ring_s=row["ring_s"], talk_s=row["talk_s"],
+                    tenant_id=TENANT,
+                    source_key=digest,
+                    started_at=started,
+                    answered_at=row["answered_at"],
+                    ended_at=row["ended_at"],
+                    direction="inbound",
+                    disposition=row["disposition"],
+                    queue=row["queue"],
+                    wait_s=row["wait_s"],
+                    ring_s=row["ring_s"],
+                    talk_s=row["talk_s"],
                     caller_ref=parties.phone(row["caller"]) if row["caller"] else None,
                     callee_ref=parties.agent(row["callee"]) if row["callee"] else None,
                     agent_ref=parties.agent(row["agent"]) if row["agent"] else None,
-                    caller_withheld=row["caller_withheld"], callee_withheld=False, legs=1,
-                    format=fmt, ingest_id=record.id,
+                    caller_withheld=row["caller_withheld"],
+                    callee_withheld=False,
+                    legs=1,
+                    format=fmt,
+                    ingest_id=record.id,
                 )
-            )  # fmt: skip
+            )
             session.flush()
             written += 1
         session.commit()

@@ -85,16 +85,46 @@ _UUID_EPOCH = 0x01B21DD213814000  # 1582-10-15 to 1970-01-01 in 100 ns ticks
 
 # Calls by Europe/London hour on a weekday, and by day of the week (Monday first).
 HOURLY = (
-    0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.05, 0.15, 0.55, 1.0, 1.15, 1.1,
-    0.95, 0.9, 1.0, 1.05, 0.95, 0.7, 0.35, 0.2, 0.12, 0.08, 0.05, 0.03,
-)  # fmt: skip
+    0.02,
+    0.01,
+    0.01,
+    0.01,
+    0.01,
+    0.02,
+    0.05,
+    0.15,
+    0.55,
+    1.0,
+    1.15,
+    1.1,
+    0.95,
+    0.9,
+    1.0,
+    1.05,
+    0.95,
+    0.7,
+    0.35,
+    0.2,
+    0.12,
+    0.08,
+    0.05,
+    0.03,
+)
 DAILY = (1.15, 1.0, 1.0, 0.95, 0.9, 0.3, 0.12)
 GROWTH = (0.8, 1.2)  # relative volume at the start and at the end of the period
 
 _DEPARTMENTS = (
-    "sales", "support", "billing", "accounts", "renewals",
-    "claims", "bookings", "complaints", "technical", "returns",
-)  # fmt: skip
+    "sales",
+    "support",
+    "billing",
+    "accounts",
+    "renewals",
+    "claims",
+    "bookings",
+    "complaints",
+    "technical",
+    "returns",
+)
 _VARIANTS = ("", "-priority", "-welsh", "-callback", "-business")
 _FLUSH = 4096  # calls per write
 
@@ -251,8 +281,20 @@ def _calls(tenant: _Tenant, rng: random.Random, stats: GenStats) -> Iterator[_Ro
                 rings = tuple(r for r in rings if r[0] < wait)
         tally[outcome] += 1
         yield (
-            seq, t, n, withheld, q, outcome, wait, ring, talk, agent, rings, by_caller, position,
-        )  # fmt: skip
+            seq,
+            t,
+            n,
+            withheld,
+            q,
+            outcome,
+            wait,
+            ring,
+            talk,
+            agent,
+            rings,
+            by_caller,
+            position,
+        )
     stats.calls = seq + 1
     stats.answered, stats.abandoned, stats.overflow = tally
     stats.withheld = withheld_calls

@@ -95,9 +95,16 @@ def fill_calls(store: Store, n: int, *, pool: int = 500_000) -> None:
         with store.engine.begin() as connection:
             connection.execute(
                 statement,
-                {"tenant": TENANT, "start": start, "span": SPAN_S, "pool": pool,
-                 "lo": lo, "hi": hi, "n": n},
-            )  # fmt: skip
+                {
+                    "tenant": TENANT,
+                    "start": start,
+                    "span": SPAN_S,
+                    "pool": pool,
+                    "lo": lo,
+                    "hi": hi,
+                    "n": n,
+                },
+            )
     with store.engine.begin() as connection:
         for index in party_indexes:
             index.create(connection)
@@ -110,15 +117,28 @@ def add_calls_of(store: Store, subject_id: str, n: int) -> None:
     for i in range(n):
         started = AT - timedelta(seconds=(i * 7919 * 61) % SPAN_S)
         rows.append(
-            {"tenant_id": TENANT, "source_key": os.urandom(16), "started_at": started,
-             "answered_at": started + timedelta(seconds=10), "ended_at":
-             started + timedelta(seconds=130), "direction": "inbound",
-             "disposition": "answered", "queue": f"q{i % 12}", "wait_s": 10.0, "ring_s": 3.0,
-             "talk_s": 120.0, "caller_ref": subject_id, "callee_ref": None,
-             "agent_ref": f"00000000-0000-4000-9000-{i % 200:012d}",
-             "caller_withheld": False, "callee_withheld": False, "legs": 1,
-             "format": "bench", "ingest_id": 0}
-        )  # fmt: skip
+            {
+                "tenant_id": TENANT,
+                "source_key": os.urandom(16),
+                "started_at": started,
+                "answered_at": started + timedelta(seconds=10),
+                "ended_at": started + timedelta(seconds=130),
+                "direction": "inbound",
+                "disposition": "answered",
+                "queue": f"q{i % 12}",
+                "wait_s": 10.0,
+                "ring_s": 3.0,
+                "talk_s": 120.0,
+                "caller_ref": subject_id,
+                "callee_ref": None,
+                "agent_ref": f"00000000-0000-4000-9000-{i % 200:012d}",
+                "caller_withheld": False,
+                "callee_withheld": False,
+                "legs": 1,
+                "format": "bench",
+                "ingest_id": 0,
+            }
+        )
     with store.engine.begin() as connection:
         connection.execute(calls.insert(), rows)
 
@@ -191,13 +211,16 @@ def fill_audit(store: Store, n: int, *, batch: int = 10_000) -> None:
     for lo in range(0, n, batch):
         drafts = [
             AuditDraft(
-                at=AT, actor=ADMIN.id, action="gate_decision",
+                at=AT,
+                actor=ADMIN.id,
+                action="gate_decision",
                 subject_ref=f"00000000-0000-4000-8000-{i % 500_000:012d}",
-                purpose="telephony_reporting", decision="allowed",
+                purpose="telephony_reporting",
+                decision="allowed",
                 details={"category": "telephony_activity"},
             )
             for i in range(lo, min(n, lo + batch))
-        ]  # fmt: skip
+        ]
         with store.uow() as uow:
             uow.audit.append(*drafts)
             uow.commit()
@@ -240,13 +263,23 @@ def naive_access(store: Store, package: SubjectPackage) -> bytes:
         return ("withheld by the caller" if withheld else "none") if ref is None else other
 
     rows = tuple(
-        (c.tenant_id, c.started_at.isoformat(), _iso(c.answered_at), _iso(c.ended_at),
-         c.direction, c.disposition, c.queue, c.wait_s, c.ring_s, c.talk_s,
-         party(c.caller_ref, withheld=c.caller_withheld),
-         party(c.callee_ref, withheld=c.callee_withheld),
-         party(c.agent_ref, withheld=False, other="agent (redacted)"))
+        (
+            c.tenant_id,
+            c.started_at.isoformat(),
+            _iso(c.answered_at),
+            _iso(c.ended_at),
+            c.direction,
+            c.disposition,
+            c.queue,
+            c.wait_s,
+            c.ring_s,
+            c.talk_s,
+            party(c.caller_ref, withheld=c.caller_withheld),
+            party(c.callee_ref, withheld=c.callee_withheld),
+            party(c.agent_ref, withheld=False, other="agent (redacted)"),
+        )
         for c in found
-    )  # fmt: skip
+    )
     fresh = {"calls": rows, "identifiers": opened}
     datasets = tuple(
         replace(d, rows=fresh[d.name]) if d.name in fresh else d for d in package.datasets

@@ -46,10 +46,14 @@ def register_with_everything_role(register: Register) -> Register:
 
 
 TAX_RECORD_FIELDS = (
-    "identity.first_name", "identity.last_name", "contact.billing_address",
-    "financial.bank_account", "transaction.payments", "transaction.products",
+    "identity.first_name",
+    "identity.last_name",
+    "contact.billing_address",
+    "financial.bank_account",
+    "transaction.payments",
+    "transaction.products",
     "transaction.subscriptions",
-)  # fmt: skip
+)
 """What a company's records of transactions hold (HMRC): who was invoiced, where, for what."""
 
 

@@ -70,12 +70,28 @@ def _cdr_csv_line(start: str, answer: str, end: str, n: int) -> str:
     duration = int((ended - datetime.fromisoformat(start)).total_seconds())
     billsec = int((ended - datetime.fromisoformat(answer)).total_seconds()) if answer else 0
     values = [
-        "", "02079460123", "301", "from-pstn", '"Test Caller" <02079460123>',
-        "PJSIP/trunk-00000001", "PJSIP/301-00000002", "Queue", "support,t,,,300",
-        start, answer, end, str(duration), str(billsec),
-        "ANSWERED" if answer else "NO ANSWER", "DOCUMENTATION",
-        f"1772441000.{n}", "", "", f"1772441000.{n}", str(n),
-    ]  # fmt: skip
+        "",
+        "02079460123",
+        "301",
+        "from-pstn",
+        '"Test Caller" <02079460123>',
+        "PJSIP/trunk-00000001",
+        "PJSIP/301-00000002",
+        "Queue",
+        "support,t,,,300",
+        start,
+        answer,
+        end,
+        str(duration),
+        str(billsec),
+        "ANSWERED" if answer else "NO ANSWER",
+        "DOCUMENTATION",
+        f"1772441000.{n}",
+        "",
+        "",
+        f"1772441000.{n}",
+        str(n),
+    ]
     unquoted = {12, 13, 20}  # cdr_csv writes duration, billsec and sequence bare
     return ",".join(
         value if at in unquoted else '"' + value.replace('"', '""') + '"'
@@ -85,36 +101,71 @@ def _cdr_csv_line(start: str, answer: str, end: str, n: int) -> str:
 
 def _cdr_custom_line(start: str, answer: str, end: str, n: int) -> str:
     values = {
-        "clid": '"Reception" <01134960001>', "src": "01134960001", "dst": "2001",
-        "dcontext": "from-pstn", "channel": "PJSIP/trunk-0000000a",
-        "dstchannel": "PJSIP/2001-0000000b", "lastapp": "Dial", "lastdata": "PJSIP/2001,20",
-        "start": start, "answer": answer, "end": end, "duration": "64",
-        "billsec": "60" if answer else "0", "disposition": "ANSWERED" if answer else "NO ANSWER",
-        "amaflags": "DOCUMENTATION", "accountcode": "", "uniqueid": f"1772441000.{n}",
-        "userfield": "", "sequence": str(n),
-    }  # fmt: skip
+        "clid": '"Reception" <01134960001>',
+        "src": "01134960001",
+        "dst": "2001",
+        "dcontext": "from-pstn",
+        "channel": "PJSIP/trunk-0000000a",
+        "dstchannel": "PJSIP/2001-0000000b",
+        "lastapp": "Dial",
+        "lastdata": "PJSIP/2001,20",
+        "start": start,
+        "answer": answer,
+        "end": end,
+        "duration": "64",
+        "billsec": "60" if answer else "0",
+        "disposition": "ANSWERED" if answer else "NO ANSWER",
+        "amaflags": "DOCUMENTATION",
+        "accountcode": "",
+        "uniqueid": f"1772441000.{n}",
+        "userfield": "",
+        "sequence": str(n),
+    }
     return _csv_line([values[name] for name in CDR_CUSTOM_DEFAULT])
 
 
 def _freeswitch_line(**changes: str) -> str:
     values = {
-        "caller_id_name": "Test Caller", "caller_id_number": "02079460123",
-        "destination_number": "01134960456", "context": "public",
-        "start_stamp": "2026-07-01 09:00:00", "answer_stamp": "2026-07-01 09:00:05",
-        "end_stamp": "2026-07-01 09:02:05", "duration": "125", "billsec": "120",
-        "hangup_cause": "NORMAL_CLEARING", "uuid": "5b0c7f1e-0000-4000-8000-000000000001",
-        "bleg_uuid": "", "accountcode": "", "read_codec": "PCMA", "write_codec": "PCMA",
-    } | changes  # fmt: skip
+        "caller_id_name": "Test Caller",
+        "caller_id_number": "02079460123",
+        "destination_number": "01134960456",
+        "context": "public",
+        "start_stamp": "2026-07-01 09:00:00",
+        "answer_stamp": "2026-07-01 09:00:05",
+        "end_stamp": "2026-07-01 09:02:05",
+        "duration": "125",
+        "billsec": "120",
+        "hangup_cause": "NORMAL_CLEARING",
+        "uuid": "5b0c7f1e-0000-4000-8000-000000000001",
+        "bleg_uuid": "",
+        "accountcode": "",
+        "read_codec": "PCMA",
+        "write_codec": "PCMA",
+    } | changes
     return _csv_line([values[name] for name in FREESWITCH_COLUMNS])
 
 
 BROADWORKS_CALL: dict[int, str] = {
-    1: "0001-rec-000001", 2: "sp-test", 3: "Normal", 4: "+441134960456", 5: "+441134960000",
-    6: "Terminating", 7: "+442079460123", 8: "Public", 9: "+441134960456",
-    10: "20260701090000.250", 11: "1+0100", 12: "Yes", 13: "20260701090012.250",
-    14: "20260701090312.750", 15: "016", 121: "agent.one@example.test", 122: "Test Caller",
-    123: "Public", 273: "sales-queue@example.test",
-}  # fmt: skip
+    1: "0001-rec-000001",
+    2: "sp-test",
+    3: "Normal",
+    4: "+441134960456",
+    5: "+441134960000",
+    6: "Terminating",
+    7: "+442079460123",
+    8: "Public",
+    9: "+441134960456",
+    10: "20260701090000.250",
+    11: "1+0100",
+    12: "Yes",
+    13: "20260701090012.250",
+    14: "20260701090312.750",
+    15: "016",
+    121: "agent.one@example.test",
+    122: "Test Caller",
+    123: "Public",
+    273: "sales-queue@example.test",
+}
 
 
 def _broadworks_line(width: int, **changes: str) -> str:
@@ -351,7 +402,7 @@ def hostile_value(draw: st.DrawFn, layout: Layout) -> str:
             _text.map(lambda text: text + marker),
             hostile_time(layout),
         )
-    )  # fmt: skip
+    )
 
 
 # --- hostile lines and files -----------------------------------------------------------------

@@ -49,8 +49,11 @@ CITATION = re.compile(r"docs/legal-rules\.md\s+([AC]\d(?:\s+R\d)?)")
 
 def _citations() -> list[tuple[str, str]]:
     found = []
-    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "src").rglob("*.yaml"),
-                 *(ROOT / "tests").rglob("*.py")]:  # fmt: skip
+    for path in [
+        *(ROOT / "src").rglob("*.py"),
+        *(ROOT / "src").rglob("*.yaml"),
+        *(ROOT / "tests").rglob("*.py"),
+    ]:
         text = " ".join(path.read_text("utf-8").split())  # a citation may wrap a line
         found += [(path.relative_to(ROOT).as_posix(), m) for m in CITATION.findall(text)]
     return found

@@ -46,8 +46,13 @@ def _is_port(name: str) -> bool:
     return name == "ports" or name.endswith("_ports")
 
 
-PACKAGES = {"dataward", "dataward.domain", "dataward.services", "dataward.adapters",
-            "dataward.entrypoints"}  # fmt: skip
+PACKAGES = {
+    "dataward",
+    "dataward.domain",
+    "dataward.services",
+    "dataward.adapters",
+    "dataward.entrypoints",
+}
 """`from <package> import <name>` imports the module <package>.<name>."""
 
 

@@ -327,7 +327,7 @@ def default_path_values(world: World) -> dict[str, list[str]]:
         "tenant_id": [TENANT, OTHER_TENANT],
         "token": [ids["download"]],
         "hold_id": [ids["hold"]],
-    }  # fmt: skip
+    }
 
 
 def real_strings(world: World, inputs: Mapping[str, Inputs]) -> frozenset[str]:

@@ -132,12 +132,21 @@ class _Seeding:
         ids["ingest"] = self._calls()
         ids["subject.caller"] = self.post(
             "/api/v1/subjects/lookup",
-            {"type": "phone", "value": CALLER_NUMBER, "purpose": "telephony_reporting",
-             "tenant_id": TENANT},
-            who="admin", status=200,
-        )["id"]  # fmt: skip
-        for part, kind in (("end_user", "end_user"), ("customer_contact", "customer_contact"),
-                           ("restricted", "end_user"), ("held", "end_user")):  # fmt: skip
+            {
+                "type": "phone",
+                "value": CALLER_NUMBER,
+                "purpose": "telephony_reporting",
+                "tenant_id": TENANT,
+            },
+            who="admin",
+            status=200,
+        )["id"]
+        for part, kind in (
+            ("end_user", "end_user"),
+            ("customer_contact", "customer_contact"),
+            ("restricted", "end_user"),
+            ("held", "end_user"),
+        ):
             ids[f"email.{part}"] = email = self.fake.email()
             ids[f"subject.{part}"] = self.post(
                 "/api/v1/subjects",
@@ -151,8 +160,11 @@ class _Seeding:
         register = self.container.active_register.get(self.container.uow(read_only=True))
         self.tokens["dco"] = self._token(register.register, "dco", "dco", None)
         for tenant, contact in ((TENANT, True), (OTHER_TENANT, False)):
-            body: dict[str, Any] = {"name": f"Tenant {tenant}", "id": tenant,
-                                    "call_retention": SAMPLE_RETENTION}  # fmt: skip
+            body: dict[str, Any] = {
+                "name": f"Tenant {tenant}",
+                "id": tenant,
+                "call_retention": SAMPLE_RETENTION,
+            }
             if contact:  # the controller a request about its caller is forwarded to
                 body["controller_contact"] = {"name": self.fake.name(), "email": self.fake.email()}
             self.post("/api/v1/tenants", body)
@@ -180,23 +192,36 @@ class _Seeding:
         )["id"]
         ids["hold"] = self.post(
             "/api/v1/holds",
-            {"subject_id": ids["subject.held"], "ground": "legal_claims",
-             "review_on": (NOW + timedelta(days=60)).date().isoformat(),
-             "reason": "A claim under way"},
-        )["id"]  # fmt: skip
+            {
+                "subject_id": ids["subject.held"],
+                "ground": "legal_claims",
+                "review_on": (NOW + timedelta(days=60)).date().isoformat(),
+                "reason": "A claim under way",
+            },
+        )["id"]
         ids["objection"] = self.post(
             f"/api/v1/subjects/{contact}/objections",
             {"kind": "legitimate_interests", "purpose": "debt_recovery"},
         )["id"]
         self.post(
             f"/api/v1/subjects/{contact}/consents",
-            {"purpose": "direct_marketing", "channel": "email", "given": True,
-             "method": "web_form", "notice_version": "2026.1"},
-        )  # fmt: skip
+            {
+                "purpose": "direct_marketing",
+                "channel": "email",
+                "given": True,
+                "method": "web_form",
+                "notice_version": "2026.1",
+            },
+        )
 
     def _request(self, kind: str, subject: str, **extra: Any) -> str:
-        body = {"type": kind, "received": "2026-11-20", "subject_id": subject,
-                "contact_email": self.fake.email(), **extra}  # fmt: skip
+        body = {
+            "type": kind,
+            "received": "2026-11-20",
+            "subject_id": subject,
+            "contact_email": self.fake.email(),
+            **extra,
+        }
         return str(self.post("/api/v1/requests", body)["id"])
 
     def _advance(self, request_id: str, *events: str) -> None:

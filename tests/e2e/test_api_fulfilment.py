@@ -19,10 +19,15 @@ from tests.e2e.conftest import Api
 def _working(api: Api, kind: str, subject: str, **extra: object) -> str:
     created = api.client.post(
         "/api/v1/requests",
-        json={"type": kind, "received": "2026-11-20", "subject_id": subject,
-              "contact_email": "requester@example.org", **extra},
+        json={
+            "type": kind,
+            "received": "2026-11-20",
+            "subject_id": subject,
+            "contact_email": "requester@example.org",
+            **extra,
+        },
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert created.status_code == 201, created.text
     request_id = str(created.json()["id"])
     for event in ("ask_identity", "identity_verified", "start"):

@@ -16,9 +16,12 @@ from tests.e2e.test_api_subjects import a_caller, an_end_user, assert_error
 
 def _place(api: Api, who: str, subject_id: str, **extra: Any) -> Any:
     body = {
-        "subject_id": subject_id, "ground": "legal_claims", "review_on": "2026-12-31",
-        "reason": "Claim 2026-117: invoice dispute", **extra,
-    }  # fmt: skip
+        "subject_id": subject_id,
+        "ground": "legal_claims",
+        "review_on": "2026-12-31",
+        "reason": "Claim 2026-117: invoice dispute",
+        **extra,
+    }
     return api.client.post("/api/v1/holds", json=body, headers=api.as_(who))
 
 
@@ -31,9 +34,10 @@ def test_a_hold_keeps_a_subject_from_deletion_until_it_is_lifted(api: Api, fake:
     assert (hold["ground"], hold["review_on"], hold["flag"]) == ("legal_claims", "2026-12-31", None)
 
     deleted = api.client.delete(
-        f"/api/v1/subjects/{subject_id}", params={"reason": "erasure_request"},
+        f"/api/v1/subjects/{subject_id}",
+        params={"reason": "erasure_request"},
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     message = assert_error(deleted, 409, "subject_held")["error"]["message"]
     assert f"hold {hold['id']}, legal_claims, review by 2026-12-31" in message
     assert "invoice dispute" not in message
@@ -49,9 +53,10 @@ def test_a_hold_keeps_a_subject_from_deletion_until_it_is_lifted(api: Api, fake:
     assert_error(again, 409, "hold_refused")
 
     deleted = api.client.delete(
-        f"/api/v1/subjects/{subject_id}", params={"reason": "erasure_request"},
+        f"/api/v1/subjects/{subject_id}",
+        params={"reason": "erasure_request"},
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert deleted.status_code == 200, deleted.text
     assert deleted.json()["removed"]["litigation_holds"] == 1
 
@@ -65,15 +70,17 @@ def test_a_review_past_its_date_is_flagged_and_moved(
     (listed,) = api.client.get("/api/v1/holds", headers=api.as_("dco")).json()
     assert listed["flag"] == "review_overdue"
     moved = api.client.put(
-        f"/api/v1/holds/{hold['id']}/review", json={"review_on": "2027-05-27"},
+        f"/api/v1/holds/{hold['id']}/review",
+        json={"review_on": "2027-05-27"},
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert moved.status_code == 200, moved.text
     assert (moved.json()["review_on"], moved.json()["flag"]) == ("2027-05-27", None)
     today = api.client.put(
-        f"/api/v1/holds/{hold['id']}/review", json={"review_on": "2026-11-27"},
+        f"/api/v1/holds/{hold['id']}/review",
+        json={"review_on": "2026-11-27"},
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert_error(today, 422, "out_of_range")
 
 

@@ -19,10 +19,14 @@ def test_a_forwarded_request_is_carried_out_on_the_tenants_instruction(
 ) -> None:
     tenant = api.client.post(
         "/api/v1/tenants",
-        json={"name": "Tenant C", "id": "tenant-c", "call_retention": SAMPLE_RETENTION,
-              "controller_contact": {"name": fake.name(), "email": fake.email()}},
+        json={
+            "name": "Tenant C",
+            "id": "tenant-c",
+            "call_retention": SAMPLE_RETENTION,
+            "controller_contact": {"name": fake.name(), "email": fake.email()},
+        },
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert tenant.status_code == 201, tenant.text
     register = api.container.active_register.get(api.container.uow(read_only=True)).register
     token = issue_token(
@@ -37,16 +41,25 @@ def test_a_forwarded_request_is_carried_out_on_the_tenants_instruction(
     assert landed.status_code == 201, landed.text
     caller = api.client.post(
         "/api/v1/subjects/lookup",
-        json={"type": "phone", "value": "01632 960001", "purpose": "telephony_reporting",
-              "tenant_id": "tenant-c"},
+        json={
+            "type": "phone",
+            "value": "01632 960001",
+            "purpose": "telephony_reporting",
+            "tenant_id": "tenant-c",
+        },
         headers=admin_c,
-    ).json()["id"]  # fmt: skip
+    ).json()["id"]
     created = api.client.post(
         "/api/v1/requests",
-        json={"type": "access", "received": "2026-11-20", "tenant_id": "tenant-c",
-              "subject_id": caller, "contact_email": fake.email()},
+        json={
+            "type": "access",
+            "received": "2026-11-20",
+            "tenant_id": "tenant-c",
+            "subject_id": caller,
+            "contact_email": fake.email(),
+        },
         headers=api.as_("dco"),
-    ).json()  # fmt: skip
+    ).json()
     path = f"/api/v1/requests/{created['id']}"
     early = api.client.post(f"{path}/instructions", json={"kind": "export"}, headers=admin_c)
     assert early.status_code == 409

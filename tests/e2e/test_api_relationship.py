@@ -28,8 +28,9 @@ def test_the_relationship_of_an_existing_subject_is_recorded(api: Api, fake: Fak
     assert_error(bad, 422, "invalid_request")
     # a tenant administrator cannot know of our own customers; support may not record
     assert_error(api.client.put(url, json=body, headers=api.as_("admin_a")), 404, "not_found")
-    assert_error(api.client.put(url, json=body, headers=api.as_("support")), 403,
-                 "action_not_allowed")  # fmt: skip
+    assert_error(
+        api.client.put(url, json=body, headers=api.as_("support")), 403, "action_not_allowed"
+    )
 
 
 @pytest.mark.parametrize("role", ["operator", "marketing"])
@@ -41,8 +42,9 @@ def test_roles_that_register_subjects_may_not_move_their_retention_dates(
     subject_id, _ = an_end_user(api, fake)
     url = f"/api/v1/subjects/{subject_id}/relationship"
     body = {"ended": "2019-01-31", "last_transaction": "2019-01-15"}
-    refused = assert_error(api.client.put(url, json=body, headers=api.as_(role)), 403,
-                           "action_not_allowed")  # fmt: skip
+    refused = assert_error(
+        api.client.put(url, json=body, headers=api.as_(role)), 403, "action_not_allowed"
+    )
     assert "not allowed to manage holds" in refused["error"]["message"]
     with api.container.uow(read_only=True) as uow:
         subject = uow.subjects.get(subject_id)

@@ -134,8 +134,9 @@ def test_an_objection_reaches_only_purposes_on_legitimate_interests(api: Api) ->
 def test_a_requesters_name_that_would_rewrite_a_letter_or_a_terminal_is_refused(
     api: Api,
 ) -> None:
-    refused = _create(api, "dco", contact_email="someone@example.org",
-                      contact_name="Ann\x1b]0;x\x07\rDear DCO")  # fmt: skip
+    refused = _create(
+        api, "dco", contact_email="someone@example.org", contact_name="Ann\x1b]0;x\x07\rDear DCO"
+    )
     assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
     assert "contact_name" in refused.text  # type: ignore[attr-defined]
     assert "Dear DCO" not in refused.text  # type: ignore[attr-defined]

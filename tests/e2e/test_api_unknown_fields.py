@@ -57,10 +57,14 @@ def test_a_subjects_unknown_fields_are_counted_not_named(api: Api, fake: Faker, 
     email = fake.email()
     refused = api.client.post(
         "/api/v1/subjects",
-        json={"kind": "end_user", "identifiers": [{"type": "email", "value": email}],
-              key: "x", "shoe_size": "9"},
+        json={
+            "kind": "end_user",
+            "identifiers": [{"type": "email", "value": email}],
+            key: "x",
+            "shoe_size": "9",
+        },
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert refused.status_code == 422, refused.text
     error = refused.json()["error"]
     assert error["code"] == "subject_refused"
@@ -75,10 +79,13 @@ def test_a_prohibited_field_is_named_as_the_register_spells_it(api: Api, fake: F
     offered = "<script>x</script>.Health "
     refused = api.client.post(
         "/api/v1/subjects",
-        json={"kind": "end_user", "identifiers": [{"type": "email", "value": fake.email()}],
-              offered: "a condition"},
+        json={
+            "kind": "end_user",
+            "identifiers": [{"type": "email", "value": fake.email()}],
+            offered: "a condition",
+        },
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert refused.status_code == 422, refused.text
     assert refused.json()["error"]["code"] == "prohibited_data"
     assert "field 'health' is special_category data" in refused.json()["error"]["message"]
@@ -158,8 +165,11 @@ def test_the_register_check_names_a_documents_places_by_the_registers_own_names(
     (problem,) = refused.json()["error"]["details"]
     line = document.split(json.dumps(key) + ":")[0].count("\n") + 1
     assert problem == {
-        "path": "(document)", "line": line, "message": "unknown field", "severity": "error"
-    }  # fmt: skip
+        "path": "(document)",
+        "line": line,
+        "message": "unknown field",
+        "severity": "error",
+    }
     _never_said(refused, key)
 
 

@@ -120,10 +120,13 @@ def test_a_registration_whose_batch_was_claimed_is_answered_503_to_retry(
     client = TestClient(create_app(container), raise_server_exceptions=False)
     answer = client.post(
         "/api/v1/subjects",
-        json={"kind": "caller", "tenant_id": "tenant-a",
-              "identifiers": [{"type": "phone", "value": "07700 900777"}]},
+        json={
+            "kind": "caller",
+            "tenant_id": "tenant-a",
+            "identifiers": [{"type": "phone", "value": "07700 900777"}],
+        },
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert answer.status_code == 503, answer.text
     body = answer.json()
     assert set(body) == {"error"}
@@ -134,8 +137,11 @@ def test_a_registration_whose_batch_was_claimed_is_answered_503_to_retry(
     monkeypatch.undo()
     again = client.post(
         "/api/v1/subjects",
-        json={"kind": "caller", "tenant_id": "tenant-a",
-              "identifiers": [{"type": "phone", "value": "07700 900777"}]},
+        json={
+            "kind": "caller",
+            "tenant_id": "tenant-a",
+            "identifiers": [{"type": "phone", "value": "07700 900777"}],
+        },
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert again.status_code == 201, again.text

@@ -58,9 +58,15 @@ def test_an_unknown_correction_kind_is_refused_and_the_request_left_as_it_was(
 ) -> None:
     subject = ok("subjects", "create", "--kind", "end_user", "--email", fake.email()).strip()
     created = ok(
-        "requests", "create", "--type", "rectification", "--received", "2026-11-20",
-        "--subject", subject,
-    )  # fmt: skip
+        "requests",
+        "create",
+        "--type",
+        "rectification",
+        "--received",
+        "2026-11-20",
+        "--subject",
+        subject,
+    )
     request_id = created.split("\t")[0]
     for event in ("ask_identity", "identity_verified", "start"):
         why = EVIDENCE.get(event)
@@ -88,9 +94,22 @@ def test_report_dates_off_the_calendar_are_refused_and_the_widest_taken(tenant: 
     for by in ("queue", "agent", "caller"):
         for period in ("hour", "day", "month"):
             widest = ok(
-                "report", "acd", "--tenant", tenant, "--by", by, "--period", period,
-                "--from", "1900-01-01", "--to", "2999-12-31", "--format", "json", env=ADMIN,
-            )  # fmt: skip
+                "report",
+                "acd",
+                "--tenant",
+                tenant,
+                "--by",
+                by,
+                "--period",
+                period,
+                "--from",
+                "1900-01-01",
+                "--to",
+                "2999-12-31",
+                "--format",
+                "json",
+                env=ADMIN,
+            )
             assert '"cells": []' in widest
 
 
@@ -104,8 +123,16 @@ def test_a_due_date_off_the_calendar_is_refused_and_the_last_day_taken() -> None
 @pytest.mark.parametrize(
     "args",
     [
-        ["subjects", "create", "--kind", "end_user", "--email", "x@example.org",
-         "--birth-date", PASTED],
+        [
+            "subjects",
+            "create",
+            "--kind",
+            "end_user",
+            "--email",
+            "x@example.org",
+            "--birth-date",
+            PASTED,
+        ],
         ["subjects", "shred", SOME_ID, "--reason", PASTED, "--yes"],
         ["report", "acd", "--tenant", "tenant-a", "--by", PASTED],
         ["report", "acd", "--tenant", "tenant-a", "--period", PASTED],
@@ -117,20 +144,36 @@ def test_a_due_date_off_the_calendar_is_refused_and_the_last_day_taken() -> None
         ["requests", "create", "--type", PASTED, "--received", "2026-11-20"],
         ["requests", "create", "--type", "access", "--received", PASTED],
         ["requests", "create", "--type", "access", "--received", "9999-12-31"],
-        ["requests", "create", "--type", "access", "--received", "2026-11-20",
-         "--channel", PASTED],
-        ["requests", "create", "--type", "access", "--received", "2026-11-20",
-         "--subject", PASTED],
+        ["requests", "create", "--type", "access", "--received", "2026-11-20", "--channel", PASTED],
+        ["requests", "create", "--type", "access", "--received", "2026-11-20", "--subject", PASTED],
         ["requests", "advance", SOME_ID, PASTED],
         ["requests", "advance", SOME_ID, "clarified", "--on", PASTED],
         ["requests", "fulfil", SOME_ID, "--last-transaction", "9999-12-31"],
         ["requests", "fulfil", SOME_ID, "--decision", PASTED],
         ["requests", "queue", "--due", PASTED],
         ["requests", "instruct", SOME_ID, PASTED],
-        ["consents", "give", PASTED, "--purpose", "direct_marketing", "--method", "web_form",
-         "--notice-version", "1"],
-        ["consents", "give", SOME_ID, "--purpose", "direct_marketing", "--method", PASTED,
-         "--notice-version", "1"],
+        [
+            "consents",
+            "give",
+            PASTED,
+            "--purpose",
+            "direct_marketing",
+            "--method",
+            "web_form",
+            "--notice-version",
+            "1",
+        ],
+        [
+            "consents",
+            "give",
+            SOME_ID,
+            "--purpose",
+            "direct_marketing",
+            "--method",
+            PASTED,
+            "--notice-version",
+            "1",
+        ],
         ["restrictions", "apply", SOME_ID, "--ground", PASTED],
         ["restrictions", "lift", SOME_ID, "--told", "9999-12-31T23:59:59-12:00"],
         ["objections", "record", SOME_ID, "--kind", PASTED],
@@ -143,7 +186,7 @@ def test_a_due_date_off_the_calendar_is_refused_and_the_last_day_taken() -> None
         ["db", "downgrade", PASTED],
     ],
     ids=lambda args: " ".join(args[:2]),
-)  # fmt: skip
+)
 def test_an_option_given_what_it_cannot_take_says_what_it_takes(args: list[str]) -> None:
     assert "Invalid value" in said(refused(*args))
 

@@ -39,9 +39,19 @@ def test_a_mapping_that_is_a_folder_is_refused_at_the_mapping(acme: str, tmp_pat
     folder = tmp_path / "mapping"
     folder.mkdir()
     result = runner.invoke(
-        app, ["ingest", str(calls), "--tenant", acme, "--format", "generic-csv",
-              "--mapping", str(folder)], env={"DATAWARD_ACTOR_ROLE": "operator"},
-    )  # fmt: skip
+        app,
+        [
+            "ingest",
+            str(calls),
+            "--tenant",
+            acme,
+            "--format",
+            "generic-csv",
+            "--mapping",
+            str(folder),
+        ],
+        env={"DATAWARD_ACTOR_ROLE": "operator"},
+    )
     no_traceback(result)
     assert result.exit_code == 2
     said = " ".join(result.stderr.replace("│", " ").split())
@@ -78,9 +88,10 @@ def test_a_quarantine_export_to_a_full_disk_is_a_usage_error(acme: str, tmp_path
         "17640001oo|2.1|sales|NONE|ENTERQUEUE||07700900888|1\n"
     )
     kept = runner.invoke(
-        app, ["ingest", str(path), "--tenant", acme, "--quarantine", "--format",
-              "asterisk-queue-log"], env={"DATAWARD_ACTOR_ROLE": "operator"},
-    )  # fmt: skip
+        app,
+        ["ingest", str(path), "--tenant", acme, "--quarantine", "--format", "asterisk-queue-log"],
+        env={"DATAWARD_ACTOR_ROLE": "operator"},
+    )
     assert kept.exit_code == 0, kept.output
     result = runner.invoke(
         app, ["ingest", "export", "1", "--tenant", acme, "-o", str(FULL)], env=ADMIN

@@ -21,9 +21,17 @@ def test_a_hold_keeps_a_subject_from_shredding_until_it_is_lifted(
     subject_id = a_customer(fake)
     reason = f"Claim by {fake.name()}, invoice 4471"
     hold_id = invoke(
-        "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
-        "--review", "2026-12-31", "--reason", reason,
-    ).strip()  # fmt: skip
+        "holds",
+        "place",
+        "--subject",
+        subject_id,
+        "--ground",
+        "legal_claims",
+        "--review",
+        "2026-12-31",
+        "--reason",
+        reason,
+    ).strip()
 
     shred = ("subjects", "shred", subject_id, "--reason", "erasure_request", "--yes")
     output = refused(*shred, code=1)
@@ -52,11 +60,13 @@ def test_a_hold_keeps_a_subject_from_shredding_until_it_is_lifted(
     ("args", "says"),
     [
         (("--ground", "lawsuit", "--review", "2026-12-31"), "one of legal_claims, tax_enquiry"),
-        (("--ground", "legal_claims", "--review", "2026-11-25"),
-         "review_on: a date after today (2026-11-25)"),
+        (
+            ("--ground", "legal_claims", "--review", "2026-11-25"),
+            "review_on: a date after today (2026-11-25)",
+        ),
         (("--ground", "legal_claims", "--review", "25/12/2026"), "a date (YYYY-MM-DD)"),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_hold_is_a_clear_error(fake: Faker, args: tuple[str, ...], says: str) -> None:
     subject_id = a_customer(fake)
     output = refused(
@@ -71,16 +81,34 @@ def test_a_role_without_manage_holds_is_refused(
 ) -> None:
     subject_id = a_customer(fake)
     hold_id = invoke(
-        "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
-        "--review", "2026-12-31", "--reason", "a claim",
-    ).strip()  # fmt: skip
+        "holds",
+        "place",
+        "--subject",
+        subject_id,
+        "--ground",
+        "legal_claims",
+        "--review",
+        "2026-12-31",
+        "--reason",
+        "a claim",
+    ).strip()
     monkeypatch.setenv("DATAWARD_ACTOR_ROLE", role)
     for args in (
-        ("holds", "place", "--subject", subject_id, "--ground", "legal_claims", "--review",
-         "2026-12-31", "--reason", "another claim"),
+        (
+            "holds",
+            "place",
+            "--subject",
+            subject_id,
+            "--ground",
+            "legal_claims",
+            "--review",
+            "2026-12-31",
+            "--reason",
+            "another claim",
+        ),
         ("holds", "list"),
         ("holds", "lift", hold_id),
-    ):  # fmt: skip
+    ):
         assert "not allowed to manage holds" in refused(*args, code=1)
 
 
@@ -91,13 +119,29 @@ def test_an_erasure_request_for_a_held_subject_is_answered_and_carried_out_once_
     subject_id = invoke("subjects", "create", "--kind", "end_user", "--email", email).strip()
     reason = f"Claim by {fake.name()}, invoice 4471"
     hold_id = invoke(
-        "holds", "place", "--subject", subject_id, "--ground", "legal_claims",
-        "--review", "2026-12-31", "--reason", reason,
-    ).strip()  # fmt: skip
+        "holds",
+        "place",
+        "--subject",
+        subject_id,
+        "--ground",
+        "legal_claims",
+        "--review",
+        "2026-12-31",
+        "--reason",
+        reason,
+    ).strip()
     created = invoke(
-        "requests", "create", "--type", "erasure", "--received", "2026-11-25", "--subject",
-        subject_id, "--email", email,
-    )  # fmt: skip
+        "requests",
+        "create",
+        "--type",
+        "erasure",
+        "--received",
+        "2026-11-25",
+        "--subject",
+        subject_id,
+        "--email",
+        email,
+    )
     request_id = created.split("\t")[0]
     for event in ("ask_identity", "identity_verified", "start"):
         why = EVIDENCE.get(event)
@@ -117,5 +161,6 @@ def test_an_erasure_request_for_a_held_subject_is_answered_and_carried_out_once_
     invoke("holds", "lift", hold_id)
     assert "1 held erasure(s) finished" in invoke("keys", "sweep")
     assert "key destroyed=False; calls 0" in invoke(*shred)  # nothing left: the sweep erased it
-    assert "no such subject" in refused("subjects", "find", "--purpose", "rights_and_complaints",
-                                         "--email", email, code=3)  # fmt: skip
+    assert "no such subject" in refused(
+        "subjects", "find", "--purpose", "rights_and_complaints", "--email", email, code=3
+    )

@@ -162,17 +162,38 @@ def installed(root: Path, database_url: str | None = None) -> Install:
         ran(["tenants", "create", "Acme Ltd", "--id", "acme"], env)
         subject = ran(["subjects", "create", "--kind", "end_user", "--email", fake.email()], env)
         subject = subject.strip()
-        request = ran(["requests", "create", "--type", "access", "--received", PAST,
-                       "--subject", subject], env).split("\t")[0]  # fmt: skip
-        restriction = ran(["restrictions", "apply", subject, "--ground", "accuracy_contested"],
-                          env).split()[1]  # fmt: skip
-        objection = ran(["objections", "record", subject, "--kind", "legitimate_interests",
-                         "--purpose", "analytics"], env).split()[1].rstrip(":")  # fmt: skip
-        ran(["ingest", str(empty.calls), "--tenant", "acme", "--quarantine"],
-            empty.env("operator"))  # fmt: skip
+        request = ran(
+            ["requests", "create", "--type", "access", "--received", PAST, "--subject", subject],
+            env,
+        ).split("\t")[0]
+        restriction = ran(
+            ["restrictions", "apply", subject, "--ground", "accuracy_contested"], env
+        ).split()[1]
+        objection = (
+            ran(
+                [
+                    "objections",
+                    "record",
+                    subject,
+                    "--kind",
+                    "legitimate_interests",
+                    "--purpose",
+                    "analytics",
+                ],
+                env,
+            )
+            .split()[1]
+            .rstrip(":")
+        )
+        ran(["ingest", str(empty.calls), "--tenant", "acme", "--quarantine"], empty.env("operator"))
     empty.calls.write_text(GOOD_CALLS)  # ingested again, its calls are duplicates: none refused
-    ids = {"subject_id": subject, "subject": subject, "request_id": request,
-           "restriction_id": restriction, "objection_id": objection}  # fmt: skip
+    ids = {
+        "subject_id": subject,
+        "subject": subject,
+        "request_id": request,
+        "restriction_id": restriction,
+        "objection_id": objection,
+    }
     return replace(empty, ids=ids)
 
 

@@ -82,9 +82,16 @@ def test_a_device_given_as_a_file_to_read_is_refused_by_its_parameter(
 @needs_devices
 def test_a_mapping_that_is_a_device_is_refused_before_any_file_is_read(acme: Path) -> None:
     result = invoke(
-        "ingest", str(acme), "--tenant", "acme", "--format", "generic-csv",
-        "--mapping", "/dev/zero", env=OPERATOR,
-    )  # fmt: skip
+        "ingest",
+        str(acme),
+        "--tenant",
+        "acme",
+        "--format",
+        "generic-csv",
+        "--mapping",
+        "/dev/zero",
+        env=OPERATOR,
+    )
     assert result.exit_code == 2
     assert "Invalid value for '--mapping': a device, not a regular file or a pipe" in said(result)
 
@@ -156,8 +163,9 @@ def test_a_mapping_for_a_format_that_takes_none_is_a_usage_error(
         assert result.stderr == (
             "error: mapping: for generic-csv only; the asterisk-queue-log format takes none\n"
         )
-    unmapped = invoke("ingest", str(acme), "--tenant", "acme", "--format", "generic-csv",
-                      env=OPERATOR)  # fmt: skip
+    unmapped = invoke(
+        "ingest", str(acme), "--tenant", "acme", "--format", "generic-csv", env=OPERATOR
+    )
     assert unmapped.exit_code == 2
     assert "error: mapping: the generic-csv format needs one: pass --mapping FILE" in said(unmapped)
 
@@ -205,8 +213,11 @@ def test_options_needed_together_are_named_when_one_is_missing() -> None:
 
 def test_a_command_before_init_says_to_run_it(tmp_path: Path) -> None:
     fresh = {"DATAWARD_DATA_DIR": str(tmp_path / "fresh")}
-    for args in (["tenants", "list"], ["audit", "verify"], ["subjects", "show", PASTED,
-                 "--purpose", "correspondence"]):  # fmt: skip
+    for args in (
+        ["tenants", "list"],
+        ["audit", "verify"],
+        ["subjects", "show", PASTED, "--purpose", "correspondence"],
+    ):
         result = invoke(*args, env=fresh)
         assert result.exit_code == 4, result.output
         assert result.stderr == (

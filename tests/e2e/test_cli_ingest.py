@@ -82,9 +82,9 @@ def test_a_file_named_after_a_number_is_named_only_by_its_label(
         "17640001oo|2.1|sales|NONE|ENTERQUEUE||anonymous|1\n"
     )
     landed = runner.invoke(
-        app, ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
-              "asterisk-queue-log"],
-    )  # fmt: skip
+        app,
+        ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format", "asterisk-queue-log"],
+    )
     assert landed.exit_code == 0, landed.output
     # the operator's own path, echoed to them, with the label the record keeps
     line = next(x for x in landed.stdout.splitlines() if x.startswith(str(path)))
@@ -114,15 +114,25 @@ def test_shredding_a_caller_erases_their_quarantined_line(tmp_path: Path) -> Non
         "17640001oo|2.1|sales|NONE|ENTERQUEUE||+44 7700 900123|1\n"
     )
     kept = runner.invoke(
-        app, ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
-              "asterisk-queue-log"],
-    )  # fmt: skip
+        app,
+        ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format", "asterisk-queue-log"],
+    )
     assert kept.exit_code == 0, kept.output
     admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "acme"}
     found = runner.invoke(
-        app, ["subjects", "find", "--purpose", "telephony_reporting", "--phone", "07700 900123",
-              "--tenant", "acme"], env=admin,
-    )  # fmt: skip
+        app,
+        [
+            "subjects",
+            "find",
+            "--purpose",
+            "telephony_reporting",
+            "--phone",
+            "07700 900123",
+            "--tenant",
+            "acme",
+        ],
+        env=admin,
+    )
     assert found.exit_code == 0, found.output
     caller = found.stdout.split()[0]
     shredded = runner.invoke(

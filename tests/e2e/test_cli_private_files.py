@@ -58,9 +58,21 @@ def test_a_new_sqlite_file_is_private_with_its_write_ahead_log(tmp_path: Path) -
 @pytest.mark.usefixtures("data_dir")
 def test_an_instructed_export_is_written_private(tmp_path: Path, fake: Faker) -> None:
     made = runner.invoke(
-        app, ["tenants", "create", "Tenant C", "--id", "tenant-c", "--contact-name", fake.name(),
-              "--contact-email", fake.email(), "--retention", SAMPLE_RETENTION],
-    )  # fmt: skip
+        app,
+        [
+            "tenants",
+            "create",
+            "Tenant C",
+            "--id",
+            "tenant-c",
+            "--contact-name",
+            fake.name(),
+            "--contact-email",
+            fake.email(),
+            "--retention",
+            SAMPLE_RETENTION,
+        ],
+    )
     assert made.exit_code == 0, made.output
     admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "tenant-c"}
     landed = runner.invoke(
@@ -68,14 +80,37 @@ def test_an_instructed_export_is_written_private(tmp_path: Path, fake: Faker) ->
     )
     assert landed.exit_code == 0, landed.output
     found = runner.invoke(
-        app, ["subjects", "find", "--purpose", "telephony_reporting", "--phone", "01632 960001",
-              "--tenant", "tenant-c"], env=admin,
-    )  # fmt: skip
+        app,
+        [
+            "subjects",
+            "find",
+            "--purpose",
+            "telephony_reporting",
+            "--phone",
+            "01632 960001",
+            "--tenant",
+            "tenant-c",
+        ],
+        env=admin,
+    )
     assert found.exit_code == 0, found.output
     created = runner.invoke(
-        app, ["requests", "create", "--type", "access", "--received", "2026-11-20", "--tenant",
-              "tenant-c", "--subject", found.stdout.split()[0], "--email", fake.email()],
-    )  # fmt: skip
+        app,
+        [
+            "requests",
+            "create",
+            "--type",
+            "access",
+            "--received",
+            "2026-11-20",
+            "--tenant",
+            "tenant-c",
+            "--subject",
+            found.stdout.split()[0],
+            "--email",
+            fake.email(),
+        ],
+    )
     assert created.exit_code == 0, created.output
     request_id = created.stdout.split("\t")[0]
     forwarded = runner.invoke(app, ["requests", "advance", request_id, "forward"])

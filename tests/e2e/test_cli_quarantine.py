@@ -40,9 +40,10 @@ def test_lines_naming_a_number_are_listed_without_it_and_discarded_by_line(
         "17640002oo|3.1|sales|NONE|ENTERQUEUE||07700900888|1\n"
     )
     kept = runner.invoke(
-        app, ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
-              "asterisk-queue-log"], env={"DATAWARD_ACTOR_ROLE": "operator"},
-    )  # fmt: skip
+        app,
+        ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format", "asterisk-queue-log"],
+        env={"DATAWARD_ACTOR_ROLE": "operator"},
+    )
     assert kept.exit_code == 0, kept.output
 
     found = runner.invoke(
@@ -53,9 +54,10 @@ def test_lines_naming_a_number_are_listed_without_it_and_discarded_by_line(
         "ingest 1  file-1:3  time: not a time in seconds since 1970"
     ]
     refused = runner.invoke(
-        app, ["ingest", "quarantine", "--tenant", "acme", "--phone", NUMBER],
+        app,
+        ["ingest", "quarantine", "--tenant", "acme", "--phone", NUMBER],
         env={"DATAWARD_ACTOR_ROLE": "operator"},
-    )  # fmt: skip
+    )
     assert refused.exit_code == 1
     assert NUMBER not in refused.output
     nonsense = runner.invoke(
@@ -134,13 +136,30 @@ def test_a_file_sent_again_after_an_erasure_puts_nothing_of_the_number_in_the_qu
         "1764000065|1.1|sales|SIP/201|COMPLETECALLER|5|60|1\n"
         "1²1764000000|1.8|sales|NONE|ENTERQUEUE||447700900123|1\n"
     )
-    ingest = ["ingest", str(path), "--tenant", "acme", "--quarantine", "--format",
-              "asterisk-queue-log"]  # fmt: skip
+    ingest = [
+        "ingest",
+        str(path),
+        "--tenant",
+        "acme",
+        "--quarantine",
+        "--format",
+        "asterisk-queue-log",
+    ]
     assert runner.invoke(app, ingest, env=ADMIN).exit_code == 0
     found = runner.invoke(
-        app, ["subjects", "find", "--phone", NUMBER, "--tenant", "acme", "--purpose",
-              "telephony_reporting"], env=ADMIN,
-    )  # fmt: skip
+        app,
+        [
+            "subjects",
+            "find",
+            "--phone",
+            NUMBER,
+            "--tenant",
+            "acme",
+            "--purpose",
+            "telephony_reporting",
+        ],
+        env=ADMIN,
+    )
     assert found.exit_code == 0, found.output
     subject = found.stdout.split()[0]
     shredded = runner.invoke(
@@ -159,8 +178,9 @@ def test_a_file_sent_again_after_an_erasure_puts_nothing_of_the_number_in_the_qu
         app, ["ingest", "quarantine", "--tenant", "acme", "--resolved"], env=ADMIN
     )
     assert [line.split()[:3] for line in resolved.stdout.splitlines()] == [
-        ["ingest", "1", "file-1:4"], ["ingest", "2", "file-2:4"],
-    ]  # fmt: skip
+        ["ingest", "1", "file-1:4"],
+        ["ingest", "2", "file-2:4"],
+    ]
     assert all("erased" in line for line in resolved.stdout.splitlines())
     assert "900123" not in resolved.stdout
     out = tmp_path / "export.txt"

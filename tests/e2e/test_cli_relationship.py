@@ -17,9 +17,14 @@ pytestmark = pytest.mark.usefixtures("data_dir")
 def test_the_end_of_a_relationship_is_recorded_for_an_existing_subject(fake: Faker) -> None:
     subject_id = a_customer(fake)
     out = invoke(
-        "subjects", "relationship", subject_id, "--ended", "2026-10-31",
-        "--last-transaction", "2026-09-30",
-    )  # fmt: skip
+        "subjects",
+        "relationship",
+        subject_id,
+        "--ended",
+        "2026-10-31",
+        "--last-transaction",
+        "2026-09-30",
+    )
     assert out == f"{subject_id}\trelationship ended 2026-10-31\tlast transaction 2026-09-30\n"
     out = invoke("subjects", "relationship", subject_id, "--ended", "2026-11-25")
     assert out.endswith("relationship ended 2026-11-25\tlast transaction 2026-09-30\n")
@@ -29,12 +34,15 @@ def test_the_end_of_a_relationship_is_recorded_for_an_existing_subject(fake: Fak
     ("args", "says", "code"),
     [
         (("--ended", "2026-11-26"), "ended: a date no later than today (2026-11-25)", 2),
-        (("--ended", "2026-10-31", "--last-transaction", "2026-11-01"),
-         "last_transaction: a date no later than the end (2026-10-31)", 2),
+        (
+            ("--ended", "2026-10-31", "--last-transaction", "2026-11-01"),
+            "last_transaction: a date no later than the end (2026-10-31)",
+            2,
+        ),
         (("--ended", "2026-02-30"), "a date (YYYY-MM-DD) from 1900-01-01 to 2999-12-31", 2),
         (("--ended", "yesterday"), "a date (YYYY-MM-DD) from 1900-01-01 to 2999-12-31", 2),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_relationship_date_is_a_clear_error(
     fake: Faker, args: tuple[str, ...], says: str, code: int
 ) -> None:
@@ -47,9 +55,13 @@ def test_a_wrong_relationship_date_is_a_clear_error(
 def test_an_unknown_subject_is_not_found(fake: Faker) -> None:
     a_customer(fake)
     output = refused(
-        "subjects", "relationship", "2f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07", "--ended",
-        "2026-10-31", code=3,
-    )  # fmt: skip
+        "subjects",
+        "relationship",
+        "2f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07",
+        "--ended",
+        "2026-10-31",
+        code=3,
+    )
     assert "no such subject" in output
 
 
@@ -63,18 +75,31 @@ def test_roles_that_register_subjects_may_not_move_their_retention_dates(
     monkeypatch.setenv("DATAWARD_ACTOR", f"someone-{role}")
     monkeypatch.setenv("DATAWARD_ACTOR_ROLE", role)
     result = runner.invoke(
-        app, ["subjects", "relationship", subject_id, "--ended", "2019-01-31",
-              "--last-transaction", "2019-01-15"],
-    )  # fmt: skip
+        app,
+        [
+            "subjects",
+            "relationship",
+            subject_id,
+            "--ended",
+            "2019-01-31",
+            "--last-transaction",
+            "2019-01-15",
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert "not allowed to manage holds" in result.stderr
     assert "Traceback" not in result.output
     monkeypatch.setenv("DATAWARD_ACTOR", "dco-on-duty")
     monkeypatch.setenv("DATAWARD_ACTOR_ROLE", "dco")
     out = invoke(
-        "subjects", "relationship", subject_id, "--ended", "2026-10-31",
-        "--last-transaction", "2026-09-30",
-    )  # fmt: skip
+        "subjects",
+        "relationship",
+        subject_id,
+        "--ended",
+        "2026-10-31",
+        "--last-transaction",
+        "2026-09-30",
+    )
     assert out.endswith("relationship ended 2026-10-31\tlast transaction 2026-09-30\n")
     assert "relationship_recorded" not in _audited_before_last(subject_id)
 

@@ -45,9 +45,16 @@ def create(kind: str, received: str, *extra: str) -> str:
 def test_a_further_copy_fee_asked_of_an_erasure_requester_is_a_usage_error() -> None:
     erasure = create("erasure", "2026-11-20")
     result = refused(
-        "requests", "advance", erasure, "ask_fee", "--ground", "further_copy", "--reason", "again",
+        "requests",
+        "advance",
+        erasure,
+        "ask_fee",
+        "--ground",
+        "further_copy",
+        "--reason",
+        "again",
         code=2,
-    )  # fmt: skip
+    )
     assert "error: ground: further_copy is a fee ground for access requests only" in result.stderr
     assert "awaiting_fee" not in ok("requests", "show", erasure).stdout
 
@@ -86,9 +93,16 @@ def test_an_amount_in_other_digits_than_ascii_is_a_usage_error(amount: str) -> N
 def test_a_further_copy_fee_on_a_first_access_request_is_a_usage_error() -> None:
     access = create("access", "2026-11-20")
     result = refused(
-        "requests", "advance", access, "ask_fee", "--ground", "further_copy", "--reason", "again",
+        "requests",
+        "advance",
+        access,
+        "ask_fee",
+        "--ground",
+        "further_copy",
+        "--reason",
+        "again",
         code=2,
-    )  # fmt: skip
+    )
     assert result.stderr == (
         "error: ground: further_copy is for copies after the first (Art. 15(3)): the request "
         "names no subject, so no copy was supplied before; manifestly_unfounded or "
@@ -148,8 +162,14 @@ def test_a_complaint_is_acknowledged_then_completed_with_its_outcome(
     clock.advance(timedelta(days=30))  # 25 December: past its 30 days, but acknowledged
     (line,) = [x for x in ok("requests", "queue").stdout.splitlines() if complaint in x]
     assert line.split("\t") == [
-        "2027-01-14", "-", "complaint", "received", "-", complaint, "(outcome target)",
-    ]  # fmt: skip
+        "2027-01-14",
+        "-",
+        "complaint",
+        "received",
+        "-",
+        complaint,
+        "(outcome target)",
+    ]
     ok("requests", "advance", complaint, "start")
     bare = refused("requests", "advance", complaint, "complete", code=1)
     assert "a complaint is completed with its outcome" in bare.stderr

@@ -49,9 +49,16 @@ def test_bad_input_is_named() -> None:
 
 def _working(kind: str, subject: str, *extra: str) -> str:
     created = invoke(
-        "requests", "create", "--type", kind, "--received", "2026-11-20", "--subject", subject,
+        "requests",
+        "create",
+        "--type",
+        kind,
+        "--received",
+        "2026-11-20",
+        "--subject",
+        subject,
         *extra,
-    )  # fmt: skip
+    )
     request_id = created.split("\t")[0]
     for event in ("ask_identity", "identity_verified", "start"):
         why = EVIDENCE.get(event)

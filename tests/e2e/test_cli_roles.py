@@ -187,9 +187,15 @@ def test_marketing_staff_are_not_shown_a_childs_email_for_advertising(
     as_role(monkeypatch, "marketing")
     # today is 25 November 2026 (the commands' clock): born ten years before
     subject_id = ok(
-        "subjects", "create", "--kind", "marketing_contact", "--email", email,
-        "--birth-date", "2016-11-25",
-    ).strip()  # fmt: skip
+        "subjects",
+        "create",
+        "--kind",
+        "marketing_contact",
+        "--email",
+        email,
+        "--birth-date",
+        "2016-11-25",
+    ).strip()
     refused = invoke("subjects", "show", subject_id, "--purpose", "content_and_advertising")
     assert refused.exit_code == 1
     assert "subject_is_child" in refused.output

@@ -52,8 +52,11 @@ class Install:
         done = subprocess.run(
             [sys.executable, "-m", "dataward", *args],
             env={**self.env, "DATAWARD_ACTOR_ROLE": role},
-            capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
 
@@ -61,8 +64,9 @@ class Install:
         return subprocess.Popen(
             [sys.executable, "-m", "dataward", "ingest", *map(str, files), "--tenant", TENANT],
             env={**self.env, "DATAWARD_ACTOR_ROLE": "operator"},
-            stdout=subprocess.DEVNULL, stderr=(self.folder / "ingest.err").open("wb"),
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=(self.folder / "ingest.err").open("wb"),
+        )
 
     def key_ids(self) -> set[str]:
         with _reading(self.keys) as connection:
@@ -139,9 +143,12 @@ def install(backend: str, database_url: str, tmp_path: Path) -> Iterator[Install
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     for name in (
-        "DATAWARD_DATABASE_URL", "DATAWARD_KEYSTORE_URL", "DATAWARD_MASTER_KEY",
-        "DATAWARD_ACTOR_TENANT", "DATAWARD_MASTER_KEY_FILE",
-    ):  # fmt: skip
+        "DATAWARD_DATABASE_URL",
+        "DATAWARD_KEYSTORE_URL",
+        "DATAWARD_MASTER_KEY",
+        "DATAWARD_ACTOR_TENANT",
+        "DATAWARD_MASTER_KEY_FILE",
+    ):
         env.pop(name, None)
     data_url = f"sqlite:///{folder / 'dataward.db'}"
     if backend == "postgresql":
@@ -250,11 +257,21 @@ def test_a_stalled_ingest_keeps_its_keys_within_the_grace_period_and_stops_after
     "command",
     [
         ("subjects", "create", "--kind", "caller", "--tenant", TENANT, "--phone", "07700900555"),
-        ("requests", "create", "--type", "access", "--received", "2026-11-02",
-         "--email", "requester@example.org", "--name", "A Requester"),
+        (
+            "requests",
+            "create",
+            "--type",
+            "access",
+            "--received",
+            "2026-11-02",
+            "--email",
+            "requester@example.org",
+            "--name",
+            "A Requester",
+        ),
     ],
     ids=["subjects_create", "request_intake"],
-)  # fmt: skip
+)
 def test_a_registration_that_dies_before_its_commit_leaves_a_key_the_sweep_destroys(
     install: Install, command: tuple[str, ...]
 ) -> None:
@@ -262,8 +279,11 @@ def test_a_registration_that_dies_before_its_commit_leaves_a_key_the_sweep_destr
     died = subprocess.run(
         [sys.executable, str(DIE_BEFORE_COMMIT), *command],
         env={**install.env, "DATAWARD_ACTOR_ROLE": "dco"},
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert died.returncode == 137, died.stderr[-2000:]
     (orphan,) = install.key_ids() - before
     with install.data.connect() as connection:

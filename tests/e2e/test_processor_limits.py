@@ -44,9 +44,10 @@ def test_no_staff_role_of_ours_shreds_a_tenants_caller(
 ) -> None:
     caller = _caller(api, fake)
     response = api.client.delete(
-        f"/api/v1/subjects/{caller}", params={"reason": reason, "request_ref": "R-2026-0042"},
+        f"/api/v1/subjects/{caller}",
+        params={"reason": reason, "request_ref": "R-2026-0042"},
         headers=api.as_(who),
-    )  # fmt: skip
+    )
     body = response.json()
     if who == "marketing":  # no tenant in its scope: it may not even know the caller exists
         assert response.status_code == 404, response.text
@@ -67,14 +68,16 @@ def test_the_tenants_own_administrator_shreds_its_caller_and_no_other_tenant_can
 ) -> None:
     caller = _caller(api, fake)
     other = api.client.delete(
-        f"/api/v1/subjects/{caller}", params={"reason": "erasure_request"},
+        f"/api/v1/subjects/{caller}",
+        params={"reason": "erasure_request"},
         headers=api.as_("admin_b"),
-    )  # fmt: skip
+    )
     assert other.status_code == 404
     own = api.client.delete(
-        f"/api/v1/subjects/{caller}", params={"reason": "erasure_request"},
+        f"/api/v1/subjects/{caller}",
+        params={"reason": "erasure_request"},
         headers=api.as_("admin_a"),
-    )  # fmt: skip
+    )
     assert own.status_code == 200, own.text
     assert own.json()["key_destroyed"] is True
 
@@ -107,9 +110,10 @@ def acme(data_dir: Path) -> str:
     assert made.exit_code == 0, made.output
     admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "acme"}
     created = runner.invoke(
-        app, ["subjects", "create", "--kind", "caller", "--tenant", "acme", "--phone",
-              "07700 900123"], env=admin,
-    )  # fmt: skip
+        app,
+        ["subjects", "create", "--kind", "caller", "--tenant", "acme", "--phone", "07700 900123"],
+        env=admin,
+    )
     assert created.exit_code == 0, created.output
     return created.stdout.strip()
 
@@ -117,26 +121,29 @@ def acme(data_dir: Path) -> str:
 @pytest.mark.parametrize("role", OUR_ROLES)
 def test_the_command_line_refuses_our_staff_a_clear_error(role: str, acme: str) -> None:
     refused = runner.invoke(
-        app, ["subjects", "shred", acme, "--reason", "erasure_request", "--yes"],
+        app,
+        ["subjects", "shred", acme, "--reason", "erasure_request", "--yes"],
         env={"DATAWARD_ACTOR_ROLE": role},
-    )  # fmt: skip
+    )
     assert refused.exit_code == 1
     assert refused.output.startswith("error: not allowed to erase subjects")
     assert "Traceback" not in refused.output
     if role == "dco":
         assert "customer's caller" in refused.output
     admin = {"DATAWARD_ACTOR_ROLE": "tenant_admin", "DATAWARD_ACTOR_TENANT": "acme"}
-    still = runner.invoke(app, ["subjects", "show", acme, "--purpose", "telephony_reporting"],
-                          env=admin)  # fmt: skip
+    still = runner.invoke(
+        app, ["subjects", "show", acme, "--purpose", "telephony_reporting"], env=admin
+    )
     assert "07700900123" in still.stdout.replace(" ", "") or "+447700900123" in still.stdout
 
 
 def test_a_dco_claiming_a_tenant_at_the_command_line_is_still_ours(acme: str) -> None:
     """DATAWARD_ACTOR_TENANT given to a role of ours does not make it the tenant."""
     refused = runner.invoke(
-        app, ["subjects", "shred", acme, "--reason", "erasure_request", "--yes"],
+        app,
+        ["subjects", "shred", acme, "--reason", "erasure_request", "--yes"],
         env={"DATAWARD_ACTOR_ROLE": "dco", "DATAWARD_ACTOR_TENANT": "acme"},
-    )  # fmt: skip
+    )
     assert refused.exit_code == 1, refused.output
     assert "the role is not tied to a tenant, and one is given" in refused.output
 
@@ -157,10 +164,13 @@ def _tenant_with_contact(api: Api, fake: Faker, tenant_id: str) -> tuple[str, st
     name, email = fake.name(), fake.email()
     made = api.client.post(
         "/api/v1/tenants",
-        json={"name": f"{tenant_id.title()} Ltd", "id": tenant_id,
-              "controller_contact": {"name": name, "email": email}},
+        json={
+            "name": f"{tenant_id.title()} Ltd",
+            "id": tenant_id,
+            "controller_contact": {"name": name, "email": email},
+        },
         headers=api.as_("dco"),
-    )  # fmt: skip
+    )
     assert made.status_code == 201, made.text
     return name, email
 
@@ -187,15 +197,19 @@ def test_the_ropa_names_every_tenant_with_its_contact_for_the_dco(api: Api, fake
     ]
     text = json.dumps(controllers)
     assert "tenant register" not in text  # no placeholder pointing elsewhere
-    rows = csv.DictReader(io.StringIO(
-        api.client.get("/api/v1/register/ropa", params={"format": "csv"},
-                       headers=api.as_("dco")).text
-    ))  # fmt: skip
+    rows = csv.DictReader(
+        io.StringIO(
+            api.client.get(
+                "/api/v1/register/ropa", params={"format": "csv"}, headers=api.as_("dco")
+            ).text
+        )
+    )
     processor = [r for r in rows if r["part"] == "processor"]
     assert processor
     assert all(email_c.lower() in r["controllers"] for r in processor)
-    html = api.client.get("/api/v1/register/ropa", params={"format": "html"},
-                          headers=api.as_("dco")).text  # fmt: skip
+    html = api.client.get(
+        "/api/v1/register/ropa", params={"format": "html"}, headers=api.as_("dco")
+    ).text
     assert "Tenant-D Ltd (tenant tenant-d)" in html
 
 
@@ -217,17 +231,28 @@ def test_the_command_line_ropa_names_the_contact_in_a_private_file(
 ) -> None:
     name, email = fake.name(), fake.email()
     made = runner.invoke(
-        app, ["tenants", "create", "Tenant C", "--id", "tenant-c", "--contact-name", name,
-              "--contact-email", email],
-    )  # fmt: skip
+        app,
+        [
+            "tenants",
+            "create",
+            "Tenant C",
+            "--id",
+            "tenant-c",
+            "--contact-name",
+            name,
+            "--contact-email",
+            email,
+        ],
+    )
     assert made.exit_code == 0, made.output
     out = tmp_path / "ropa.csv"
     result = runner.invoke(app, ["policy", "ropa", "--format", "csv", "--output", str(out)])
     assert result.exit_code == 0, result.output
     rows = [r for r in csv.DictReader(io.StringIO(out.read_text())) if r["part"] == "processor"]
     assert rows
-    assert all(r["controllers"] == f"Tenant C (tenant tenant-c) ({name}, {email.lower()})"
-               for r in rows)  # fmt: skip
+    assert all(
+        r["controllers"] == f"Tenant C (tenant tenant-c) ({name}, {email.lower()})" for r in rows
+    )
     assert out.stat().st_mode & 0o777 == 0o600  # it names a person: not a public file
 
 

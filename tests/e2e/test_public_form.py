@@ -50,9 +50,10 @@ def test_bad_input_is_named_on_the_page_without_echoing_it(api: Api) -> None:
     assert "does not look right" in bad.text
     assert "07700900123" not in bad.text
     no_type = api.client.post(
-        "/requests/new", content=b"email=a%40b.org",
+        "/requests/new",
+        content=b"email=a%40b.org",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )  # fmt: skip
+    )
     assert no_type.status_code == 422
 
 
@@ -81,8 +82,9 @@ def test_a_request_is_matched_to_our_subject_by_its_address(api: Api, fake: Fake
         "/requests/new", content=f"type=access&email={email}".encode(), headers=form
     )
     assert again.status_code == 201
-    flagged = [r for r in api.client.get("/api/v1/requests", headers=api.as_("dco")).json()
-               if r["flag"]]  # fmt: skip
+    flagged = [
+        r for r in api.client.get("/api/v1/requests", headers=api.as_("dco")).json() if r["flag"]
+    ]
     assert len(flagged) == 1
     assert flagged[0]["subject_id"] == subject_id
 

@@ -38,8 +38,17 @@ DCO = Actor(id="staff-dco", role="dco")
 ADMIN_A = Actor(id="admin-a", role="tenant_admin", tenant_id=TENANT_A)
 HOLIDAYS = bank_holidays()
 BASE = "https://privacy.example.test"
-SUPPLEMENTARY = ("purposes", "categories", "recipients", "retention", "rights", "complaint",
-                 "source", "automated_decisions", "transfer_safeguards")  # fmt: skip
+SUPPLEMENTARY = (
+    "purposes",
+    "categories",
+    "recipients",
+    "retention",
+    "rights",
+    "complaint",
+    "source",
+    "automated_decisions",
+    "transfer_safeguards",
+)
 
 
 def _phone(fake: Faker) -> str:
@@ -71,13 +80,19 @@ def _own_subject(world: World, fake: Faker) -> tuple[str, str, str]:
         NewSubject(kind="end_user", identifiers=[("email", email), ("name", name)]),
     )
     record_consent(
-        world.uow(), world.clock, world.register, DCO,
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
-    )  # fmt: skip
+    )
     apply_restriction(
-        world.uow(), world.clock, world.register, DCO,
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
         ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, ["profile"]),
-    )  # fmt: skip
+    )
     return str(subject.id), email, name
 
 
@@ -89,16 +104,28 @@ def test_an_access_request_of_our_own_subject_end_to_end(
     inbox, port = smtp
     _subject_id, email, name = _own_subject(world, fake)
     request_id = _working(
-        world, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   contact_email=email, contact_name=name),
-    )  # fmt: skip
+        world,
+        DCO,
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            contact_email=email,
+            contact_name=name,
+        ),
+    )
     done = fulfil_access(world.use_case(DCO), request_id, Delivery(BASE, render_export))
     package = done.package
     assert {d.name for d in package.datasets} >= {
-        "subject", "identifiers", "consents", "restrictions", "objections", "requests",
-        "audit", "calls",
-    }  # fmt: skip
+        "subject",
+        "identifiers",
+        "consents",
+        "restrictions",
+        "objections",
+        "requests",
+        "audit",
+        "calls",
+    }
     assert email.lower() in {v for _, v in package.dataset("identifiers").rows}
     assert package.dataset("consents").rows[0][:3] == ("direct_marketing", "email", "given")
     assert package.dataset("restrictions").rows[0][1] == "profile"
@@ -151,16 +178,28 @@ def _caller_with_calls(world: World, fake: Faker) -> tuple[str, str, list[str]]:
     start = datetime(2026, 11, 20, 9, 0, tzinfo=world.clock.now().tzinfo)
     calls = [
         StoredCall(
-            tenant_id=TENANT_A, source_key=bytes([n]) * 16, started_at=start + timedelta(hours=n),
-            answered_at=start + timedelta(hours=n, seconds=5), ended_at=None,
+            tenant_id=TENANT_A,
+            source_key=bytes([n]) * 16,
+            started_at=start + timedelta(hours=n),
+            answered_at=start + timedelta(hours=n, seconds=5),
+            ended_at=None,
             direction=Direction.OUTBOUND if n == 0 else Direction.INBOUND,
-            disposition=Disposition.ANSWERED, queue="9000", wait_s=5.0, ring_s=None,
-            talk_s=60.0, caller_ref=me if n == 0 else refs[1], callee_ref=refs[0] if n == 0 else me,
-            agent_ref=None, caller_withheld=False, callee_withheld=False, legs=1,
-            format="test", ingest_id=1,
+            disposition=Disposition.ANSWERED,
+            queue="9000",
+            wait_s=5.0,
+            ring_s=None,
+            talk_s=60.0,
+            caller_ref=me if n == 0 else refs[1],
+            callee_ref=refs[0] if n == 0 else me,
+            agent_ref=None,
+            caller_withheld=False,
+            callee_withheld=False,
+            legs=1,
+            format="test",
+            ingest_id=1,
         )
         for n in range(2)
-    ]  # fmt: skip
+    ]
     with world.uow() as uow:
         uow.calls.prepare_months([(2026, 11)])
         uow.calls.add_calls(calls)
@@ -171,16 +210,24 @@ def _caller_with_calls(world: World, fake: Faker) -> tuple[str, str, list[str]]:
 def test_a_callers_package_redacts_the_other_parties(world: World, fake: Faker) -> None:
     me, mine, others = _caller_with_calls(world, fake)
     request_id = _working(
-        world, ADMIN_A,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT_A, subject_id=me, contact_email="caller@example.org"),  # type: ignore[arg-type]
-    )  # fmt: skip
+        world,
+        ADMIN_A,
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=TENANT_A,
+            subject_id=me,
+            contact_email="caller@example.org",
+        ),  # type: ignore[arg-type]
+    )
     done = fulfil_access(world.use_case(ADMIN_A), request_id, Delivery(BASE, render_export))
     calls = done.package.dataset("calls").records()
     assert len(calls) == 2
     assert {(c["caller"], c["callee"]) for c in calls} == {
-        ("you", "other party (redacted)"), ("other party (redacted)", "you"),
-    }  # fmt: skip
+        ("you", "other party (redacted)"),
+        ("other party (redacted)", "you"),
+    }
     assert done.package.dataset("identifiers").rows == (("phone", mine),)
     content = redeem_download(world.uow(), world.vault, world.clock, _token(done.link.url)).content
     everything = content + b"".join(_entries(content).values())
@@ -195,10 +242,16 @@ def test_a_callers_package_redacts_the_other_parties(world: World, fake: Faker) 
 def test_an_expired_link_and_an_altered_one_refuse(world: World, fake: Faker) -> None:
     subject_id, email, _ = _own_subject(world, fake)
     request_id = _working(
-        world, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
-    )  # fmt: skip
+        world,
+        DCO,
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="post",
+            subject_id=subject_id,
+            contact_email="requester@example.org",
+        ),  # type: ignore[arg-type]
+    )
     done = fulfil_access(
         world.use_case(DCO), request_id, Delivery(BASE, render_export, timedelta(days=2))
     )
@@ -220,10 +273,16 @@ def test_an_expired_link_and_an_altered_one_refuse(world: World, fake: Faker) ->
 def test_two_racing_redemptions_serve_the_package_once(world: World, fake: Faker) -> None:
     subject_id, _, _ = _own_subject(world, fake)
     request_id = _working(
-        world, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject_id, contact_email="requester@example.org"),  # type: ignore[arg-type]
-    )  # fmt: skip
+        world,
+        DCO,
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="post",
+            subject_id=subject_id,
+            contact_email="requester@example.org",
+        ),  # type: ignore[arg-type]
+    )
     done = fulfil_access(world.use_case(DCO), request_id, Delivery(BASE, render_export))
     token = _token(done.link.url)
     barrier = threading.Barrier(4)
@@ -275,15 +334,25 @@ def test_a_supplementary_statement_is_part_of_the_answer(world: World, fake: Fak
     said = "My job title changed in March; the old one was never mine."
     rectify = world.working_request(
         DCO,
-        NewRequest(type=RequestType.RECTIFICATION, received=date(2026, 11, 25),
-                   channel="email", subject_id=subject.id, contact_email=email),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.RECTIFICATION,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject.id,
+            contact_email=email,
+        ),
+    )
     fulfil_rectification(world.use_case(DCO), rectify, Rectify(statement=said))
     access = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject.id, contact_email=email),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject.id,
+            contact_email=email,
+        ),
+    )
     done = fulfil_access(world.use_case(DCO), access, Delivery(BASE, render_export))
     (statements,) = [d for d in done.package.datasets if d.name == "statements"]
     assert statements.rows == ((said,),)

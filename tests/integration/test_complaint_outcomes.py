@@ -99,10 +99,12 @@ def test_a_complaint_is_due_to_be_acknowledged_within_the_registers_days(
     not move it."""
     complaints = world.register.contacts.complaints
     world.register = world.register.model_copy(
-        update={"contacts": world.register.contacts.model_copy(
-            update={"complaints": complaints.model_copy(update={"acknowledge_within_days": 14})}
-        )}
-    )  # fmt: skip
+        update={
+            "contacts": world.register.contacts.model_copy(
+                update={"complaints": complaints.model_copy(update={"acknowledge_within_days": 14})}
+            )
+        }
+    )
     request_id = _complaint(world, channel="post")
     world.register = world.register.model_copy(
         update={"contacts": world.register.contacts.model_copy(update={"complaints": complaints})}
@@ -137,8 +139,10 @@ def test_the_outcome_is_sealed_and_the_letter_states_it_with_the_right_to_go_to_
         read = uow.audit.head()
     assert read is not None
     assert (read.action, read.actor, dict(read.details)) == (
-        "complaint_outcome_read", DCO.id, {"request": request_id},
-    )  # fmt: skip
+        "complaint_outcome_read",
+        DCO.id,
+        {"request": request_id},
+    )
     assert _send(world, port).sent == 2  # type: ignore[attr-defined]
     acknowledgement, letter = inbox.messages
     assert "We have received your complaint" in _text(acknowledgement)

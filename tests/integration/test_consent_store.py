@@ -319,8 +319,10 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
         readable[purpose.key] = sorted(i.value for i in disclosed.identifiers)
     expected = sorted(["ada@example.org", "+442079460123", "Ada Example"])
     assert readable == {  # and the person's own requests are still answered (Art. 18(2))
-        "secure_storage": expected, "legal_claims": expected, "rights_and_complaints": expected,
-    }  # fmt: skip
+        "secure_storage": expected,
+        "legal_claims": expected,
+        "rights_and_complaints": expected,
+    }
     # refused because restricted, or (call-data purposes) because these are not call data
     assert refusals == {"processing_restricted", "category_not_in_purpose"}
 

@@ -108,10 +108,13 @@ def _erase(world: World, fake: Faker, door: str, subject_id: str) -> None:
         shred(world.use_case(world.who_erases(subject_id)), Shred(subject_id, "erasure_request"))
         return
     command = NewRequest(
-        type=RequestType.ERASURE, received=world.clock.now().date(), channel="email",
-        tenant_id=TENANT, subject_id=subject_id,  # type: ignore[arg-type]
+        type=RequestType.ERASURE,
+        received=world.clock.now().date(),
+        channel="email",
+        tenant_id=TENANT,
+        subject_id=subject_id,  # type: ignore[arg-type]
         contact_email=fake.email(),
-    )  # fmt: skip
+    )
     if door == "erasure_request":  # the tenant answers a request about its own caller
         request_id = world.working_request(ADMIN, command)
         fulfil_erasure(world.use_case(ADMIN), request_id)

@@ -36,10 +36,12 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
     )
     for channel in ("email", "post"):
         record_consent(
-            world.uow(), world.clock, world.register, DCO,
-            GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.WEB_FORM,
-                        "2026-11"),
-        )  # fmt: skip
+            world.uow(),
+            world.clock,
+            world.register,
+            DCO,
+            GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.WEB_FORM, "2026-11"),
+        )
     view = receive_request(
         world.use_case(DCO),
         NewRequest(
@@ -107,9 +109,12 @@ def test_a_withdrawal_lands_whole_or_not_at_all(
         NewSubject(kind="marketing_contact", identifiers=[("email", "third@example.org")]),
     )
     record_consent(
-        world.uow(), world.clock, world.register, DCO,
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
-    )  # fmt: skip
+    )
     view = receive_request(
         world.use_case(DCO),
         NewRequest(

@@ -34,9 +34,22 @@ def _queue_call(epoch: int, call: str, *, queue: str = "sales", first: str = "")
 
 def _freeswitch(start: str, uuid: str, *, caller: str = CALLER) -> str:
     values = [
-        "Test Caller", caller, "01134960456", "public", start, "", start, "0", "0", "NO_ANSWER",
-        uuid, "", "", "", "",
-    ]  # fmt: skip
+        "Test Caller",
+        caller,
+        "01134960456",
+        "public",
+        start,
+        "",
+        start,
+        "0",
+        "0",
+        "NO_ANSWER",
+        uuid,
+        "",
+        "",
+        "",
+        "",
+    ]
     return ",".join(f'"{value}"' for value in values) + "\n"
 
 
@@ -85,9 +98,11 @@ def test_a_nul_in_a_queue_name_is_quarantined_on_every_backend(world: World) -> 
 
 
 def test_letters_in_a_number_make_no_subject_of_the_digits(world: World) -> None:
-    report = _ingest(world, _freeswitch("2026-11-24 09:00:00", "u-1", caller="07700 9OO 123"), (
-        "freeswitch-cdr-csv"
-    ))  # fmt: skip
+    report = _ingest(
+        world,
+        _freeswitch("2026-11-24 09:00:00", "u-1", caller="07700 9OO 123"),
+        ("freeswitch-cdr-csv"),
+    )
     assert (report.stored, report.unreadable_numbers) == (1, 1)
     for read_as in ("07700 966 123", "07700 900 123"):  # keypad O, or O as zero
         assert (

@@ -94,10 +94,18 @@ def _digest(tenant_id: str, name: str) -> bytes:
 
 def _row(ingest_id: int, source: str, replay_of: int | None = None) -> dict[str, object]:
     return {
-        "id": ingest_id, "tenant_id": TENANT_A, "source": source, "format": "asterisk-queue-log",
-        "actor": "staff-operator", "started_at": datetime(2026, 11, 1, tzinfo=UTC),
-        "calls_read": 1, "stored": 1, "duplicates": 0, "bad": 0, "replay_of": replay_of,
-    }  # fmt: skip
+        "id": ingest_id,
+        "tenant_id": TENANT_A,
+        "source": source,
+        "format": "asterisk-queue-log",
+        "actor": "staff-operator",
+        "started_at": datetime(2026, 11, 1, tzinfo=UTC),
+        "calls_read": 1,
+        "stored": 1,
+        "duplicates": 0,
+        "bad": 0,
+        "replay_of": replay_of,
+    }
 
 
 @pytest.mark.parametrize("digest", [_digest, None], ids=["with_key", "without_key"])
@@ -126,16 +134,21 @@ def test_the_migration_replaces_earlier_file_names_by_labels(
             select(ingests.c.id, ingests.c.source, ingests.c.source_digest).order_by(ingests.c.id)
         ).all()
     assert [(r.id, r.source) for r in rows] == [
-        (1, "file-1.log"), (2, "batch-2"), (3, "replay-3"), (4, "file-4"),
-    ]  # fmt: skip
+        (1, "file-1.log"),
+        (2, "batch-2"),
+        (3, "replay-3"),
+        (4, "file-4"),
+    ]
     digests = [None if r.source_digest is None else bytes(r.source_digest) for r in rows]
     if digest is None:
         assert digests == [None] * 4
     else:
         assert digests == [
-            _digest(TENANT_A, f"{number}-calls.log"), None, None,
+            _digest(TENANT_A, f"{number}-calls.log"),
+            None,
+            None,
             _digest(TENANT_A, f"calls.{number}"),
-        ]  # fmt: skip
+        ]
     if backend == "sqlite":
         assert checkpoint(engine)
         assert all(number.encode() not in p.read_bytes() for p in world_files(tmp_path))

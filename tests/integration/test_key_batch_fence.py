@@ -251,11 +251,21 @@ def test_a_registration_waiting_behind_a_long_transaction_fails_cleanly_and_lose
     holder = other.begin()
     held = str(uuid.uuid4())
     now = world.clock.now()
-    other.execute(subjects.insert().values(
-        id=held, kind="caller", tenant_id=TENANT_A, status="active", created_at=now))  # fmt: skip
-    other.execute(identifiers.insert().values(
-        subject_id=held, scope=TENANT_A, type="phone", blind_index=index, ciphertext=b"x",
-        created_at=now))  # fmt: skip
+    other.execute(
+        subjects.insert().values(
+            id=held, kind="caller", tenant_id=TENANT_A, status="active", created_at=now
+        )
+    )
+    other.execute(
+        identifiers.insert().values(
+            subject_id=held,
+            scope=TENANT_A,
+            type="phone",
+            blind_index=index,
+            ciphertext=b"x",
+            created_at=now,
+        )
+    )
     made: list[object] = []
 
     def register() -> None:

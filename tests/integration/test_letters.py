@@ -294,8 +294,12 @@ def test_every_state_that_sends_a_letter_reaches_the_server(
     step(worked, RequestEvent.EXTEND, reason="thousands of calls to go through")
     step(worked, RequestEvent.COMPLETE, reason="sent by post")
     refused = receive().request.id  # type: ignore[attr-defined]
-    step(refused, RequestEvent.REFUSE, ground=RefusalGround.MANIFESTLY_UNFOUNDED,
-         reason="it offers to withdraw for payment")  # fmt: skip
+    step(
+        refused,
+        RequestEvent.REFUSE,
+        ground=RefusalGround.MANIFESTLY_UNFOUNDED,
+        reason="it offers to withdraw for payment",
+    )
     create_tenant(
         world.use_case(DCO),
         NewTenant(

@@ -85,9 +85,13 @@ def _caller(world: World, tenant: str, number: str) -> UUID:
 
 
 def _place(
-    world: World, subject_id: UUID, *, actor: Actor = DCO, review: date = TOMORROW,
+    world: World,
+    subject_id: UUID,
+    *,
+    actor: Actor = DCO,
+    review: date = TOMORROW,
     reason: str = "Claim 2026-117: invoice dispute",
-) -> UUID:  # fmt: skip
+) -> UUID:
     hold = place_hold(
         world.use_case(actor),
         PlaceHold(subject_id, HoldGround.LEGAL_CLAIMS, review, reason),
@@ -113,9 +117,14 @@ def test_a_held_subject_is_not_shredded_and_the_refusal_names_the_hold(
 def _erasure_request(world: World, subject_id: UUID, email: str, actor: Actor = DCO) -> UUID:
     return world.working_request(
         actor,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject_id, contact_email=email),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject_id,
+            contact_email=email,
+        ),
+    )
 
 
 def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothing(
@@ -151,14 +160,21 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
         assert connection.execute(select(marketing_suppressions)).all() == []
     with world.uow() as uow:
         waiting = uow.holds.get(str(subject_id))
-        entries = [e for e in uow.audit.entries_about(str(subject_id))
-                   if e.action == "erasure_kept_by_hold"]  # fmt: skip
+        entries = [
+            e
+            for e in uow.audit.entries_about(str(subject_id))
+            if e.action == "erasure_kept_by_hold"
+        ]
     assert waiting is not None
     assert (waiting.ground, waiting.delete_on) == ("litigation_hold", date(2026, 11, 25))
     assert [dict(e.details) for e in entries] == [
-        {"request": str(request_id), "holds": [str(hold_id)], "grounds": ["legal_claims"],
-         "kept": ["contact"]},
-    ]  # fmt: skip
+        {
+            "request": str(request_id),
+            "holds": [str(hold_id)],
+            "grounds": ["legal_claims"],
+            "kept": ["contact"],
+        },
+    ]
 
     # until the hold is lifted, the person's data serves only what the hold needs
     gate = Gate(world.register)
@@ -374,9 +390,14 @@ def test_the_sweep_of_tax_held_erasures_skips_a_held_subject_until_it_is_lifted(
     )
     request_id = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject.id, contact_email=values["email"]),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject.id,
+            contact_email=values["email"],
+        ),
+    )
     result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=date(2019, 11, 26))
     # 7 years from 26 November 2019 (tomorrow), later than 6 from the end of 2019
     assert result.kept is not None
@@ -416,8 +437,10 @@ def test_the_reason_is_sealed_audited_nowhere_and_read_back_on_request(
     assert all(reason not in str(e.details) for e in entries)
     placed = next(e for e in entries if e.action == "hold_placed")
     assert dict(placed.details) == {
-        "hold": str(hold_id), "ground": "legal_claims", "review_on": "2026-11-26",
-    }  # fmt: skip
+        "hold": str(hold_id),
+        "ground": "legal_claims",
+        "review_on": "2026-11-26",
+    }
 
     view, opened = read_hold(world.use_case(DCO), hold_id)
     assert opened == reason
@@ -488,9 +511,13 @@ def test_holds_past_review_are_flagged_on_uk_dates(world: World, fake: Faker) ->
     with world.uow() as uow:
         entry = [e for e in uow.audit.entries_about(str(subject_id)) if e.action == "hold_reviewed"]
     assert [dict(e.details) for e in entry] == [
-        {"hold": str(hold_id), "ground": "legal_claims", "review_on": "2027-12-31",
-         "review_before": "2027-06-15"},
-    ]  # fmt: skip
+        {
+            "hold": str(hold_id),
+            "ground": "legal_claims",
+            "review_on": "2027-12-31",
+            "review_before": "2027-06-15",
+        },
+    ]
 
 
 def test_a_hold_is_lifted_once_and_not_reviewed_after(world: World, fake: Faker) -> None:

@@ -36,10 +36,15 @@ def test_portability_of_our_own_subject_exports_consent_and_contract_data(
 ) -> None:
     _subject_id, email, _name = _own_subject(world, fake)
     request_id = _working(
-        world, DCO,
-        NewRequest(type=RequestType.PORTABILITY, received=date(2026, 11, 25), channel="email",
-                   contact_email=email),
-    )  # fmt: skip
+        world,
+        DCO,
+        NewRequest(
+            type=RequestType.PORTABILITY,
+            received=date(2026, 11, 25),
+            channel="email",
+            contact_email=email,
+        ),
+    )
     done = fulfil_portability(world.use_case(DCO), request_id, Delivery(BASE, render_export))
     package = done.package
     assert email.lower() in {v for _, v in package.dataset("identifiers").rows}
@@ -76,10 +81,17 @@ def test_legitimate_interests_data_is_refused_with_the_reason(world: World, fake
 def test_a_callers_portability_gives_the_calls_they_made_only(world: World, fake: Faker) -> None:
     me, mine, others = _caller_with_calls(world, fake)
     request_id = _working(
-        world, ADMIN_A,
-        NewRequest(type=RequestType.PORTABILITY, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT_A, subject_id=me, contact_email="caller@example.org"),  # type: ignore[arg-type]
-    )  # fmt: skip
+        world,
+        ADMIN_A,
+        NewRequest(
+            type=RequestType.PORTABILITY,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=TENANT_A,
+            subject_id=me,
+            contact_email="caller@example.org",
+        ),  # type: ignore[arg-type]
+    )
     done = fulfil_portability(world.use_case(ADMIN_A), request_id, Delivery(BASE, render_export))
     assert len(done.package.dataset("calls").rows) == 1  # the call they made, not received
     assert done.package.dataset("identifiers").rows == (("phone", mine),)
@@ -94,9 +106,14 @@ def test_a_callers_portability_gives_the_calls_they_made_only(world: World, fake
 def test_an_access_request_is_not_fulfilled_as_portability(world: World, fake: Faker) -> None:
     subject_id, _, _ = _own_subject(world, fake)
     request_id = _working(
-        world, DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject_id),  # type: ignore[arg-type]
-    )  # fmt: skip
+        world,
+        DCO,
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="post",
+            subject_id=subject_id,
+        ),  # type: ignore[arg-type]
+    )
     with pytest.raises(RequestRefused, match="not portability"):
         fulfil_portability(world.use_case(DCO), request_id, Delivery(BASE, render_export))

@@ -116,8 +116,10 @@ def test_a_forward_writes_to_the_controller_and_tells_the_requester(
     _, events, letters = request_timeline(world.uow(), world.register, DCO, view.request.id)
     assert [e.event for e in events] == [RequestEvent.RECEIVE, RequestEvent.FORWARD]
     assert {x.letter for x in letters} == {
-        "acknowledgement", "forwarded_to_controller", "controller_notice",
-    }  # fmt: skip
+        "acknowledgement",
+        "forwarded_to_controller",
+        "controller_notice",
+    }
 
 
 def test_a_forward_needs_a_controller_contact_and_the_processor_route(

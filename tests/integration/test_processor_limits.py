@@ -48,11 +48,16 @@ def _every_role_may_erase(register: Register) -> Register:
     """The register with erase_subjects (and all tenants) given to every role of ours, so the
     processor's rule is what refuses, not a missing action."""
     roles = [
-        r.model_copy(update={"actions": sorted({*r.actions, StaffAction.ERASE_SUBJECTS}),
-                             "tenant_scope": StaffRoleScope.ALL_TENANTS})
-        if r.key in OUR_ROLES else r
+        r.model_copy(
+            update={
+                "actions": sorted({*r.actions, StaffAction.ERASE_SUBJECTS}),
+                "tenant_scope": StaffRoleScope.ALL_TENANTS,
+            }
+        )
+        if r.key in OUR_ROLES
+        else r
         for r in register.staff_roles
-    ]  # fmt: skip
+    ]
     return register.model_copy(update={"staff_roles": roles})
 
 

@@ -121,16 +121,20 @@ def test_an_erasure_during_an_ingest_reaches_the_lines_it_was_writing(
     _tenant(world, fake)
     caller = Caller(fake)
     _ingest_file(
-        world, tmp_path / "first",
+        world,
+        tmp_path / "first",
         f"{EPOCH}|g1|sales|NONE|ENTERQUEUE||{caller.national}|1\n"
         f"{EPOCH + 9}|g1|sales|NONE|ABANDON|1|1|9\n",
-    )  # fmt: skip
+    )
     removed: dict[str, int] = {}
 
     _while_ingesting(
-        world, tmp_path, _later_calls(caller), f"{EPOCH + 300}|",
+        world,
+        tmp_path,
+        _later_calls(caller),
+        f"{EPOCH + 300}|",
         lambda: removed.update(_shred_caller(world, caller)),
-    )  # fmt: skip
+    )
 
     assert removed["quarantine"] == 0  # the erasure could not see the line
     assert not any(caller.national in line for line in _opened_lines(world))
@@ -150,10 +154,11 @@ def test_a_caller_first_seen_and_erased_during_an_ingest_is_reached_by_their_num
 
     def others_meanwhile() -> None:
         _ingest_file(
-            world, tmp_path / "other",
+            world,
+            tmp_path / "other",
             f"{EPOCH}|g1|sales|NONE|ENTERQUEUE||{caller.national}|1\n"
             f"{EPOCH + 9}|g1|sales|NONE|ABANDON|1|1|9\n",
-        )  # fmt: skip
+        )
         _shred_caller(world, caller)
 
     _while_ingesting(world, tmp_path, _later_calls(caller), f"{EPOCH + 300}|", others_meanwhile)

@@ -110,8 +110,11 @@ def test_an_old_file_sent_again_after_an_erasure_quarantines_nothing_of_the_call
     assert not any(caller.core in line for line in _opened_lines(world))
     listed = list_quarantine(world.use_case(OPERATOR), TENANT, include_resolved=True)
     assert [(e.ingest_id, e.line, e.resolution) for e in listed] == [
-        (first, 3, "erased"), (first, 4, None), (again, 3, "erased"), (again, 4, None),
-    ]  # fmt: skip
+        (first, 3, "erased"),
+        (first, 4, None),
+        (again, 3, "erased"),
+        (again, 4, None),
+    ]
     reason = listed[2].reason
     assert reason == listed[0].reason
     assert caller.core not in reason

@@ -116,9 +116,15 @@ def _by_shred(world: World, _fake: Faker, subject_id: str) -> dict[str, Any]:
 def _by_erasure_right(world: World, fake: Faker, subject_id: str) -> dict[str, Any]:
     request_id = world.working_request(
         ADMIN,
-        NewRequest(type=RequestType.ERASURE, received=world.clock.now().date(), channel="email",
-                   tenant_id=TENANT, subject_id=UUID(subject_id), contact_email=fake.email()),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=world.clock.now().date(),
+            channel="email",
+            tenant_id=TENANT,
+            subject_id=UUID(subject_id),
+            contact_email=fake.email(),
+        ),
+    )
     result = fulfil_erasure(world.use_case(ADMIN), request_id)
     return result.erased
 
@@ -178,8 +184,11 @@ def test_erasing_a_caller_empties_every_quarantined_line_naming_them(
     assert [e.line for e in pending] == [8]  # only the other caller's line is left to correct
     listed = list_quarantine(world.use_case(OPERATOR), TENANT, include_resolved=True)
     assert [(e.line, e.resolution) for e in listed] == [
-        (5, "erased"), (6, "erased"), (7, "erased"), (8, None),
-    ]  # fmt: skip
+        (5, "erased"),
+        (6, "erased"),
+        (7, "erased"),
+        (8, None),
+    ]
     assert all(e.reason and e.source == f"file-{ingest_id}" for e in listed)
     exported = export_quarantine(world.use_case(ADMIN), TENANT, ingest_id)
     assert other.national in exported

@@ -112,8 +112,9 @@ def test_a_line_of_no_known_shape_is_still_reached_but_exported_as_uncertain(
     exported = _export(world, fake, a)
 
     assert [(q.ingest_id, q.line, q.certain) for q in exported] == [
-        (b_ingest - 1, 3, True), (b_ingest, 1, False),
-    ]  # fmt: skip
+        (b_ingest - 1, 3, True),
+        (b_ingest, 1, False),
+    ]
     removed = shred(world.use_case(world.who_erases(a)), Shred(a, "erasure_request")).removed
     assert removed["quarantine"] == 2
     assert list_quarantine(world.use_case(OPERATOR), TENANT) == []

@@ -233,11 +233,12 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
     assert subject is not None
 
     _shred(world, str(subject.id))
+    # the header stays while a line needs it
     assert [(line, res) for line, _h, _k, res, _c in _rows(world)] == [
         (1, None),
         (3, "erased"),
         (4, None),
-    ]  # fmt: skip  the header stays while a line needs it
+    ]
     other_subject = find_subject(
         world.uow(), world.vault, FindSubject("phone", other.national, tenant_id=TENANT)
     )
@@ -246,8 +247,10 @@ def test_a_csv_header_row_is_kept_sealed_and_goes_with_the_last_line(
 
     keys = [key for *_, key, _res, _c in rows]
     assert [(res, key) for _l, _h, key, res, _c in _rows(world)] == [
-        ("discarded", None), ("erased", None), ("discarded", None),
-    ]  # fmt: skip
+        ("discarded", None),
+        ("erased", None),
+        ("discarded", None),
+    ]
     assert not any(world.vault.has_key(str(key)) for key in keys)
     assert _opened_lines(world) == []
 
@@ -273,8 +276,9 @@ def test_erasing_the_last_lines_person_takes_the_header_and_discard_still_cleans
     _shred(world, str(subject.id))
 
     assert [(header, res) for _l, header, _k, res, _c in _rows(world)] == [
-        (True, "erased"), (False, "erased"),
-    ]  # fmt: skip
+        (True, "erased"),
+        (False, "erased"),
+    ]
     assert not any(world.vault.has_key(str(key)) for key in keys)
     assert (
         discard_quarantine(world.use_case(OPERATOR), TENANT, ingest_id) == 0

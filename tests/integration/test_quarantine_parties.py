@@ -58,10 +58,16 @@ def _shred(world: World, subject_id: str) -> dict[str, int]:
         "{digits}",
     ],
     ids=[
-        "en-dash", "slash", "brackets", "four-spaces", "unicode-hyphen", "fullwidth-hyphen",
-        "soft-hyphen", "digit-by-digit",
+        "en-dash",
+        "slash",
+        "brackets",
+        "four-spaces",
+        "unicode-hyphen",
+        "fullwidth-hyphen",
+        "soft-hyphen",
+        "digit-by-digit",
     ],
-)  # fmt: skip
+)
 def test_a_spelling_party_resolution_reads_is_erased_with_the_caller(
     world: World, fake: Faker, tmp_path: Path, spelling: str
 ) -> None:
@@ -158,8 +164,9 @@ def test_erasing_an_agent_leaves_a_line_where_the_same_digits_are_a_wait(
 
     assert _shred(world, str(agent.id))["quarantine"] == 1
     assert [e.line for e in list_quarantine(world.use_case(OPERATOR), TENANT)] == [
-        4, 5,
-    ]  # fmt: skip
+        4,
+        5,
+    ]
 
 
 def _index_rows(world: World) -> int:
@@ -194,14 +201,20 @@ def test_the_cost_of_indexing_hostile_lines_is_bounded(
     lines = 1 + len(wide) + 1
     assert 0 < _index_rows(world) <= MAX_PARTIES * lines
     with world.engine.connect() as connection:
-        per_line = connection.execute(
-            select(func.count()).select_from(quarantine_parties).group_by(
-                quarantine_parties.c.quarantine_id
+        per_line = (
+            connection.execute(
+                select(func.count())
+                .select_from(quarantine_parties)
+                .group_by(quarantine_parties.c.quarantine_id)
             )
-        ).scalars().all()  # fmt: skip
-        reasons = connection.execute(
-            select(call_quarantine.c.reason).order_by(call_quarantine.c.line)
-        ).scalars().all()  # fmt: skip
+            .scalars()
+            .all()
+        )
+        reasons = (
+            connection.execute(select(call_quarantine.c.reason).order_by(call_quarantine.c.line))
+            .scalars()
+            .all()
+        )
     assert max(per_line) <= MAX_PARTIES
     assert reasons[0] == TOO_LONG
     assert TOO_LONG not in reasons[1:]

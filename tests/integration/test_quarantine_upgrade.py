@@ -66,21 +66,33 @@ def _legacy_ingest(
     with world.engine.begin() as connection:
         connection.execute(
             sa.insert(_ingests).values(
-                id=ingest_id, tenant_id=TENANT, source=f"file-{ingest_id}", format=fmt,
-                actor=OPERATOR.id, started_at=now, calls_read=0, stored=0, duplicates=0,
-                bad=len(lines), quarantine_key=key,
+                id=ingest_id,
+                tenant_id=TENANT,
+                source=f"file-{ingest_id}",
+                format=fmt,
+                actor=OPERATOR.id,
+                started_at=now,
+                calls_read=0,
+                stored=0,
+                duplicates=0,
+                bad=len(lines),
+                quarantine_key=key,
                 header_ciphertext=world.vault.seal(key, first),
             )
-        )  # fmt: skip
+        )
         for line, text in lines.items():
             connection.execute(
                 sa.insert(_lines).values(
-                    ingest_id=ingest_id, tenant_id=TENANT, line=line, reason="bad",
+                    ingest_id=ingest_id,
+                    tenant_id=TENANT,
+                    line=line,
+                    reason="bad",
                     raw_ciphertext=b"" if text is None else world.vault.seal(key, text),
-                    created_at=now, resolved_at=now if text is None else None,
+                    created_at=now,
+                    resolved_at=now if text is None else None,
                     resolution="discarded" if text is None else None,
                 )
-            )  # fmt: skip
+            )
     return key
 
 
@@ -98,20 +110,30 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
         resolver = PartyResolver(world.vault, tenant, keys=KeyBatch(world.vault, INGEST))
         from dataward.domain.calls.records import PartyKind
 
-        resolver.resolve(uow, {(PartyKind.PHONE, caller.national): world.clock.now()},
-                         world.clock.now())  # fmt: skip
+        resolver.resolve(
+            uow, {(PartyKind.PHONE, caller.national): world.clock.now()}, world.clock.now()
+        )
         uow.commit()
     migrate.downgrade(world.engine, "0016")
     first_call = f"{EPOCH}|g1|sales|NONE|ENTERQUEUE||{caller.national}|1"
     old_key = _legacy_ingest(
-        world, 901, "asterisk-queue-log", first_call,
-        {3: f"{EPOCH + 100}x|b1|sales|NONE|ENTERQUEUE||{caller.national}|1", 4: None,
-         5: f"{EPOCH + 200}x|b2|sales|NONE|ENTERQUEUE||{other.national}|1"},
-    )  # fmt: skip
+        world,
+        901,
+        "asterisk-queue-log",
+        first_call,
+        {
+            3: f"{EPOCH + 100}x|b1|sales|NONE|ENTERQUEUE||{caller.national}|1",
+            4: None,
+            5: f"{EPOCH + 200}x|b2|sales|NONE|ENTERQUEUE||{other.national}|1",
+        },
+    )
     csv_key = _legacy_ingest(
-        world, 902, "generic-csv", CSV_HEADER,
+        world,
+        902,
+        "generic-csv",
+        CSV_HEADER,
         {2: _csv_row("c2", "not a date", other.national)},
-    )  # fmt: skip
+    )
     migrate.upgrade(world.engine)
 
     assert upgrade_legacy_quarantine(world.uow(), world.vault, world.clock, parser_for) == 2
@@ -122,10 +144,12 @@ def test_lines_quarantined_before_are_resealed_indexed_and_reached_by_erasure(
     with world.engine.connect() as connection:
         kept = connection.execute(
             sa.select(sa.func.count()).where(
-                sa.or_(_ingests.c.quarantine_key.is_not(None),
-                       _ingests.c.header_ciphertext.is_not(None))
+                sa.or_(
+                    _ingests.c.quarantine_key.is_not(None),
+                    _ingests.c.header_ciphertext.is_not(None),
+                )
             )
-        ).scalar_one()  # fmt: skip
+        ).scalar_one()
     assert kept == 0
     # queue_log's first line was a call record: gone; the CSV's header row is kept as a row
     opened = _opened_lines(world)

@@ -38,9 +38,14 @@ HOLIDAYS = bank_holidays()
 def _started(world: World, subject_id: object, email: str) -> object:
     return world.working_request(
         DCO,
-        NewRequest(type=RequestType.RECTIFICATION, received=date(2026, 11, 25),
-                   channel="email", subject_id=subject_id, contact_email=email),  # type: ignore[arg-type]
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.RECTIFICATION,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject_id,
+            contact_email=email,
+        ),  # type: ignore[arg-type]
+    )
 
 
 def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, fake: Faker) -> None:

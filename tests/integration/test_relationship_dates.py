@@ -61,8 +61,9 @@ def test_the_dates_are_recorded_for_an_existing_subject_and_audited(
         RelationshipDates(ended=date(2026, 10, 31), last_transaction=date(2026, 9, 30)),
     )
     assert (subject.relationship_end, subject.last_transaction) == (
-        date(2026, 10, 31), date(2026, 9, 30),
-    )  # fmt: skip
+        date(2026, 10, 31),
+        date(2026, 9, 30),
+    )
     # corrected later, the last transaction kept when not given again
     subject = record_relationship(
         world.use_case(DCO),
@@ -70,8 +71,9 @@ def test_the_dates_are_recorded_for_an_existing_subject_and_audited(
         RelationshipDates(ended=date(2026, 11, 2)),
     )
     assert (subject.relationship_end, subject.last_transaction) == (
-        date(2026, 11, 2), date(2026, 9, 30),
-    )  # fmt: skip
+        date(2026, 11, 2),
+        date(2026, 9, 30),
+    )
     with world.uow() as uow:
         stored = uow.subjects.get(subject_id)
         entries = [
@@ -81,11 +83,19 @@ def test_the_dates_are_recorded_for_an_existing_subject_and_audited(
         ]
     assert stored == subject
     assert entries == [
-        {"ended": "2026-10-31", "last_transaction": "2026-09-30", "ended_before": "",
-         "last_transaction_before": ""},
-        {"ended": "2026-11-02", "last_transaction": "2026-09-30", "ended_before": "2026-10-31",
-         "last_transaction_before": "2026-09-30"},
-    ]  # fmt: skip
+        {
+            "ended": "2026-10-31",
+            "last_transaction": "2026-09-30",
+            "ended_before": "",
+            "last_transaction_before": "",
+        },
+        {
+            "ended": "2026-11-02",
+            "last_transaction": "2026-09-30",
+            "ended_before": "2026-10-31",
+            "last_transaction_before": "2026-09-30",
+        },
+    ]
     assert all(value not in str(entries) for value in values.values())
 
 
@@ -129,8 +139,11 @@ def test_who_may_record_and_for_whom(world: World, fake: Faker) -> None:
         untouched = uow.subjects.get(subject_id)
         assert untouched is not None
         assert untouched.relationship_end is None
-        assert [e for e in uow.audit.entries_about(str(subject_id))
-                if e.action == "relationship_recorded"] == []  # fmt: skip
+        assert [
+            e
+            for e in uow.audit.entries_about(str(subject_id))
+            if e.action == "relationship_recorded"
+        ] == []
     # a tenant administrator cannot know of our own customers
     with pytest.raises(NoSuchSubject):
         _record(world, subject_id, date(2026, 1, 31), actor=an_actor("tenant_admin", TENANT_A))
@@ -151,9 +164,14 @@ def test_an_erasure_dates_its_tax_hold_from_the_recorded_dates(world: World, fak
     subject_id, values = _customer(world, fake)
     request_id = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject_id, contact_email=values["email"]),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject_id,
+            contact_email=values["email"],
+        ),
+    )
     # nothing recorded: the hold cannot be dated, and nothing is erased
     with pytest.raises(RequestRefused, match="cannot be dated without"):
         fulfil_erasure(world.use_case(DCO), request_id)
@@ -178,9 +196,14 @@ def test_the_recorded_dates_are_in_the_persons_access_package(world: World, fake
     _record(world, subject_id, date(2026, 10, 31), date(2026, 9, 30))
     request_id = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject_id, contact_email=values["email"]),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject_id,
+            contact_email=values["email"],
+        ),
+    )
     done = fulfil_access(
         world.use_case(DCO), request_id, Delivery("https://privacy.example.test", render_export)
     )

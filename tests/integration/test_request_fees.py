@@ -65,9 +65,9 @@ def _answered_access(
 ) -> None:
     """An earlier request of the subject's, received 5 October 2026, worked and ended by `end`."""
     request_id = world.working_request(
-        DCO, NewRequest(type=kind, received=date(2026, 10, 5), channel="post",
-                        subject_id=subject_id),
-    )  # fmt: skip
+        DCO,
+        NewRequest(type=kind, received=date(2026, 10, 5), channel="post", subject_id=subject_id),
+    )
     ground = RefusalGround.MANIFESTLY_UNFOUNDED if end is RequestEvent.REFUSE else None
     advance(
         world.use_case(DCO), request_id, Step(end, ground=ground, reason="the copy sent by post")
@@ -192,9 +192,11 @@ def test_a_further_copy_fee_needs_an_access_request_completed_before(
     subject_id = _subject(world)
     if end is RequestEvent.START:
         world.working_request(
-            DCO, NewRequest(type=kind, received=date(2026, 10, 5), channel="post",
-                            subject_id=subject_id),
-        )  # fmt: skip
+            DCO,
+            NewRequest(
+                type=kind, received=date(2026, 10, 5), channel="post", subject_id=subject_id
+            ),
+        )
     else:
         _answered_access(world, subject_id, end, kind)
     second = _receive(world, RequestType.ACCESS, fake.email(), subject_id=subject_id)

@@ -103,9 +103,12 @@ def test_a_late_completion_is_recorded_with_its_days_in_timeline_queue_and_audit
 def test_a_late_refusal_is_accepted_and_recorded_late(world: World) -> None:
     request_id = _receive(world, received=date(2026, 10, 23))  # due Monday 23 November
     refused = _advance(
-        world, request_id, RequestEvent.REFUSE, ground=RefusalGround.MANIFESTLY_UNFOUNDED,
+        world,
+        request_id,
+        RequestEvent.REFUSE,
+        ground=RefusalGround.MANIFESTLY_UNFOUNDED,
         reason="it offers to withdraw the request for payment",
-    )  # fmt: skip
+    )
     assert refused.request.closed
     assert refused.request.days_late == 2
 

@@ -25,10 +25,17 @@ RECEIVED = date(2026, 11, 20)
 
 def _row(key: str, kind: str, state: str, contact: bytes | None = None) -> dict[str, object]:
     return {
-        "id": key, "type": kind, "state": state, "received": RECEIVED, "channel": "post",
-        "due": date(2026, 12, 19), "contact_ciphertext": contact, "dco_flag": None, "version": 1,
+        "id": key,
+        "type": kind,
+        "state": state,
+        "received": RECEIVED,
+        "channel": "post",
+        "due": date(2026, 12, 19),
+        "contact_ciphertext": contact,
+        "dco_flag": None,
+        "version": 1,
         "updated_at": datetime(2026, 11, 20, 10, tzinfo=UTC),
-    }  # fmt: skip
+    }
 
 
 def test_earlier_acknowledged_complaints_become_due_by_their_outcomes_target(

@@ -76,8 +76,12 @@ def test_a_request_received_by_post_moves_through_its_states_with_a_timeline(
     with world.uow() as uow:
         audited = [e for e in uow.audit.iter_entries() if e.details.get("request")]
     assert [e.details.get("event", "received") for e in audited] == [
-        "received", "ask_identity", "identity_verified", "start", "complete",
-    ]  # fmt: skip
+        "received",
+        "ask_identity",
+        "identity_verified",
+        "start",
+        "complete",
+    ]
 
 
 def test_a_refused_transition_changes_nothing(world: World) -> None:
@@ -87,9 +91,12 @@ def test_a_refused_transition_changes_nothing(world: World) -> None:
     with pytest.raises(RequestRefused, match="ground"):
         _advance(world, request_id, RequestEvent.ASK_FEE, reason="a further copy")
     _advance(
-        world, request_id, RequestEvent.ASK_FEE, ground=FeeGround.MANIFESTLY_EXCESSIVE,
+        world,
+        request_id,
+        RequestEvent.ASK_FEE,
+        ground=FeeGround.MANIFESTLY_EXCESSIVE,
         reason="six requests for the same calls this month",
-    )  # fmt: skip
+    )
     _, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
     assert len(events) == 2
 

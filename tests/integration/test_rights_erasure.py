@@ -44,17 +44,26 @@ HOLIDAYS = bank_holidays()
 def _started_erasure(world: World, subject_id: UUID, email: str) -> UUID:
     return world.working_request(
         DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject_id, contact_email=email),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject_id,
+            contact_email=email,
+        ),
+    )
 
 
 def _consents_to_mondago(world: World, register: Register, subject_id: UUID) -> None:
     record_consent(
-        world.uow(), world.clock, register, MARKETING,
-        GiveConsent(subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM,
-                    "2026.1"),
-    )  # fmt: skip
+        world.uow(),
+        world.clock,
+        register,
+        MARKETING,
+        GiveConsent(
+            subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM, "2026.1"
+        ),
+    )
 
 
 def _with_year_end(register: Register, year_end: str) -> Register:
@@ -71,9 +80,12 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
         NewSubject(kind="marketing_contact", identifiers=[("email", email), ("phone", phone)]),
     )
     record_consent(
-        world.uow(), world.clock, world.register, DCO,
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
-    )  # fmt: skip
+    )
     request_id = _started_erasure(world, subject.id, email)
     world.clock.advance(timedelta(minutes=5))
 
@@ -104,18 +116,24 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     )
     with pytest.raises(ConsentRefused, match="suppression list"):
         record_consent(
-            world.uow(), world.clock, world.register, DCO,
-            GiveConsent(customer.id, "direct_marketing", "email", ConsentMethod.WEB_FORM,
-                        "2026-11"),
-        )  # fmt: skip
+            world.uow(),
+            world.clock,
+            world.register,
+            DCO,
+            GiveConsent(
+                customer.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"
+            ),
+        )
 
 
 def _a_customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict[str, str]]:
     """An end user with a name, a billing address, an e-mail address and a phone number."""
     values = {
-        "name": fake.name(), "postal_address": fake.address(), "email": fake.email(),
+        "name": fake.name(),
+        "postal_address": fake.address(),
+        "email": fake.email(),
         "phone": fake.numerify("+447700900###"),
-    }  # fmt: skip
+    }
     subject = create_subject(
         world.use_case(DCO, register),
         NewSubject(
@@ -241,12 +259,15 @@ def test_a_held_subject_serves_only_the_tax_purpose_and_storage(world: World, fa
         assert decision.allowed, purpose
     with world.uow() as uow:
         refusals = [
-            e for e in uow.audit.entries_about(str(subject_id))
+            e
+            for e in uow.audit.entries_about(str(subject_id))
             if e.decision == DenialReason.ERASURE_HELD.value
-        ]  # fmt: skip
+        ]
     assert {e.purpose for e in refusals} == {
-        "correspondence", "relationship_management", "legal_claims",
-    }  # fmt: skip
+        "correspondence",
+        "relationship_management",
+        "legal_claims",
+    }
 
 
 def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake: Faker) -> None:
@@ -255,8 +276,9 @@ def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake:
     gate = Gate(world.register)
     _consents_to_mondago(world, world.register, other)
     for subject_id, actor, purpose in (
-        (one, SUPPORT, "correspondence"), (other, MARKETING, "mondago_marketing"),
-    ):  # fmt: skip
+        (one, SUPPORT, "correspondence"),
+        (other, MARKETING, "mondago_marketing"),
+    ):
         assert authorize(
             world.use_case(actor), gate, Authorize(subject_id, "contact", purpose)
         ).allowed
@@ -264,8 +286,9 @@ def test_recipients_come_from_the_subjects_own_audit_entries(world: World, fake:
         about_one = list(uow.audit.entries_about(str(one), batch=1))
         every = list(uow.audit.iter_entries())
         assert recipients_to_tell(uow, world.register, one) == [
-            "group_companies", "service_providers",
-        ]  # fmt: skip
+            "group_companies",
+            "service_providers",
+        ]
         assert recipients_to_tell(uow, world.register, other) == ["mondago"]
     assert about_one == [e for e in every if e.subject_ref == str(one)]
     assert [e.seq for e in about_one] == sorted(e.seq for e in about_one)

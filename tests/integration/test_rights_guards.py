@@ -64,9 +64,15 @@ def test_our_staff_cannot_carry_out_a_tenants_request(world: World, fake: Faker)
     caller = _caller_of_a(world)
     request_id = world.working_request(
         ADMIN_A,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   tenant_id=TENANT_A, subject_id=caller, contact_email=fake.email()),  # type: ignore[arg-type]
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=TENANT_A,
+            subject_id=caller,
+            contact_email=fake.email(),
+        ),  # type: ignore[arg-type]
+    )
     with pytest.raises(RequestRefused, match="answered by the tenant"):
         fulfil_erasure(world.use_case(DCO), request_id)
     with world.uow() as uow:
@@ -94,9 +100,13 @@ def test_another_tenants_request_is_not_found_for_forwarding_or_instructions(
     )
     theirs = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="email",
-                   contact_email=fake.email()),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="email",
+            contact_email=fake.email(),
+        ),
+    )
     for attempt in (
         lambda: forward_to_controller(world.use_case(ADMIN_A), str(theirs)),
         lambda: carry_out_instruction(world.use_case(ADMIN_A), str(theirs), Instruction.ERASE),
@@ -113,9 +123,13 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
     )
     request_id = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ACCESS, received=date(2026, 11, 25), channel="post",
-                   subject_id=subject.id),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 11, 25),
+            channel="post",
+            subject_id=subject.id,
+        ),
+    )
     with pytest.raises(RequestRefused, match="no e-mail address"):
         fulfil_access(
             world.use_case(DCO), request_id, Delivery("https://privacy.example.test", render_export)
@@ -135,10 +149,15 @@ def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fa
     def restricted(**contact: str) -> object:
         request_id = world.working_request(
             DCO,
-            NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25),
-                       channel="email", subject_id=subject.id, scope="accuracy_contested",
-                       **contact),  # type: ignore[arg-type]
-        )  # fmt: skip
+            NewRequest(
+                type=RequestType.RESTRICTION,
+                received=date(2026, 11, 25),
+                channel="email",
+                subject_id=subject.id,
+                scope="accuracy_contested",
+                **contact,
+            ),  # type: ignore[arg-type]
+        )
         return fulfil_restriction(world.use_case(DCO), request_id)
 
     with_address = restricted(contact_email=fake.email())
@@ -208,9 +227,14 @@ def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
     )
     request_id = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject.id, contact_email=email),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject.id,
+            contact_email=email,
+        ),
+    )
     real = erasure_module.advance
 
     def conflict(*_args: object, **_kw: object) -> object:
@@ -249,9 +273,14 @@ def test_a_partial_erasure_completed_on_the_retry_dates_each_term_as_it_was_date
     )
     request_id = world.working_request(
         DCO,
-        NewRequest(type=RequestType.ERASURE, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject.id, contact_email=values["email"]),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.ERASURE,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject.id,
+            contact_email=values["email"],
+        ),
+    )
     real = erasure_module.advance
 
     def conflict(*_args: object, **_kw: object) -> object:

@@ -38,9 +38,15 @@ HOLIDAYS = bank_holidays()
 def _started(world: World, subject_id: object, email: str, scope: str) -> object:
     return world.working_request(
         DCO,
-        NewRequest(type=RequestType.OBJECTION, received=date(2026, 11, 25),
-                   channel="email", subject_id=subject_id, contact_email=email, scope=scope),  # type: ignore[arg-type]
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.OBJECTION,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject_id,
+            contact_email=email,
+            scope=scope,
+        ),  # type: ignore[arg-type]
+    )
 
 
 def test_direct_marketing_objection_withdraws_suppresses_and_completes(
@@ -52,10 +58,12 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
     )
     for channel in ("email", "post"):
         record_consent(
-            world.uow(), world.clock, world.register, DCO,
-            GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.WEB_FORM,
-                        "2026-11"),
-        )  # fmt: skip
+            world.uow(),
+            world.clock,
+            world.register,
+            DCO,
+            GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.WEB_FORM, "2026-11"),
+        )
     request_id = _started(world, subject.id, email, "direct_marketing")
     result = fulfil_objection(
         world.use_case(DCO),
@@ -71,9 +79,12 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
     assert [x.letter for x in letters][-1] == "completion"
     with pytest.raises(ConsentRefused, match="suppression list") as refused:
         record_consent(
-            world.uow(), world.clock, world.register, DCO,
+            world.uow(),
+            world.clock,
+            world.register,
+            DCO,
             GiveConsent(subject.id, "direct_marketing", "sms", ConsentMethod.IMPORT, "2026-11"),
-        )  # fmt: skip
+        )
     assert email not in str(refused.value)
 
 
@@ -139,15 +150,22 @@ def test_a_decision_whose_reasoning_would_rewrite_a_terminal_changes_nothing(
         NewSubject(kind="customer_contact", identifiers=[("email", "someone@example.org")]),
     ).id
     objection = record_objection(
-        world.uow(), world.clock, world.register, DCO,
-        RecordObjection(subject_id=subject, kind=ObjectionKind.LEGITIMATE_INTERESTS,
-                        purpose="debt_recovery"),
-    )  # fmt: skip
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
+        RecordObjection(
+            subject_id=subject, kind=ObjectionKind.LEGITIMATE_INTERESTS, purpose="debt_recovery"
+        ),
+    )
     with pytest.raises(InvalidValue, match="reasoning: text without control characters"):
         decide_objection(
-            world.uow(), world.clock, world.register, DCO,
+            world.uow(),
+            world.clock,
+            world.register,
+            DCO,
             DecideObjection(objection.id, ObjectionOutcome.COMPELLING_GROUNDS, "x\x1b[31m"),
-        )  # fmt: skip
+        )
     with world.uow() as uow:
         assert uow.objections.get(objection.id).outcome is ObjectionOutcome.PENDING  # type: ignore[union-attr]
 
@@ -163,9 +181,12 @@ def test_an_objection_lands_whole_or_not_at_all(
         world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
     )
     record_consent(
-        world.uow(), world.clock, world.register, DCO,
+        world.uow(),
+        world.clock,
+        world.register,
+        DCO,
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
-    )  # fmt: skip
+    )
     request_id = _started(world, subject.id, email, "direct_marketing")
     with world.uow() as uow:
         audit_before = uow.audit.count()

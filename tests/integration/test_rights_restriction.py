@@ -127,10 +127,16 @@ def test_our_staff_do_not_tell_a_tenants_caller_their_restriction_will_be_lifted
     )
     request_id = world.working_request(
         admin,
-        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
-                   tenant_id=tenant, subject_id=caller.id, contact_email=fake.email(),
-                   scope="accuracy_contested"),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.RESTRICTION,
+            received=date(2026, 11, 25),
+            channel="email",
+            tenant_id=tenant,
+            subject_id=caller.id,
+            contact_email=fake.email(),
+            scope="accuracy_contested",
+        ),
+    )
     fulfil_restriction(world.use_case(admin), request_id)
     with world.uow() as uow:
         (restriction,) = uow.restrictions.for_subject(caller.id)
@@ -158,9 +164,15 @@ def test_a_restriction_lands_whole_or_not_at_all(
     ).allowed
     request_id = world.working_request(
         DCO,
-        NewRequest(type=RequestType.RESTRICTION, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject.id, contact_email=email, scope="accuracy_contested"),
-    )  # fmt: skip
+        NewRequest(
+            type=RequestType.RESTRICTION,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject.id,
+            contact_email=email,
+            scope="accuracy_contested",
+        ),
+    )
 
     def last_step_fails(*_args: object, **_kw: object) -> None:
         raise RuntimeError("the request could not be completed")

@@ -76,9 +76,11 @@ def _customer(world: World, fake: Faker, register: Register) -> tuple[UUID, dict
     """An end user with a name, a billing address, an e-mail address and a phone number,
     whose relationship with us ended on 31 March 2026."""
     values = {
-        "name": fake.name(), "postal_address": fake.address().replace("\n", ", "),
-        "email": fake.email(), "phone": fake.numerify("+447700900###"),
-    }  # fmt: skip
+        "name": fake.name(),
+        "postal_address": fake.address().replace("\n", ", "),
+        "email": fake.email(),
+        "phone": fake.numerify("+447700900###"),
+    }
     subject = create_subject(
         world.use_case(DCO, register),
         NewSubject(
@@ -95,10 +97,14 @@ def _disclosed(world: World, register: Register, subject_id: UUID) -> None:
     """The person's contact data read for purposes Mondago (with the consent that names it),
     the group and our service providers receive: they are the recipients to tell."""
     record_consent(
-        world.uow(), world.clock, register, MARKETING,
-        GiveConsent(subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM,
-                    "2026.1"),
-    )  # fmt: skip
+        world.uow(),
+        world.clock,
+        register,
+        MARKETING,
+        GiveConsent(
+            subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM, "2026.1"
+        ),
+    )
     for actor, purpose in ((MARKETING, "mondago_marketing"), (SUPPORT, "correspondence")):
         assert authorize(
             world.use_case(actor), Gate(register), Authorize(subject_id, "contact", purpose)
@@ -108,9 +114,15 @@ def _disclosed(world: World, register: Register, subject_id: UUID) -> None:
 def _request(world: World, kind: RequestType, subject_id: UUID, email: str, **kw: Any) -> UUID:
     return world.working_request(
         DCO,
-        NewRequest(type=kind, received=date(2026, 11, 25), channel="email",
-                   subject_id=subject_id, contact_email=email, **kw),
-    )  # fmt: skip
+        NewRequest(
+            type=kind,
+            received=date(2026, 11, 25),
+            channel="email",
+            subject_id=subject_id,
+            contact_email=email,
+            **kw,
+        ),
+    )
 
 
 def _by_recipient(inbox: Inbox) -> dict[str, Message]:
@@ -119,9 +131,10 @@ def _by_recipient(inbox: Inbox) -> dict[str, Message]:
 
 def _completion(inbox: Inbox, requester: str) -> str:
     (letter,) = [
-        m for m in inbox.messages
+        m
+        for m in inbox.messages
         if m["To"] == requester.lower() and "complete" in str(m["Subject"])
-    ]  # fmt: skip
+    ]
     return _text(letter)
 
 

@@ -35,9 +35,13 @@ RECEIVED = date(2026, 7, 7)
 
 def a_complaint(**kw: object) -> RightsRequest:
     return RightsRequest(
-        id=uuid.uuid4(), type=RequestType.COMPLAINT, state=RequestState.RECEIVED,
-        received=RECEIVED, channel="post", **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+        id=uuid.uuid4(),
+        type=RequestType.COMPLAINT,
+        state=RequestState.RECEIVED,
+        received=RECEIVED,
+        channel="post",
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def start(complaint: RightsRequest, day: date) -> RightsRequest:

@@ -233,9 +233,14 @@ def test_an_erased_subject_is_refused_even_for_storage(gate: Gate) -> None:
 def _held(status: SubjectStatus = SubjectStatus.ACTIVE) -> SubjectState:
     subject = a_subject("customer_contact", status=status)
     hold = ErasureHold(
-        subject_id=str(subject.id), request_id=None, ground=TAX_GROUND,
-        categories=("identity",), delete_on=None, waiting_for=(), created_at=NOW,
-    )  # fmt: skip
+        subject_id=str(subject.id),
+        request_id=None,
+        ground=TAX_GROUND,
+        categories=("identity",),
+        delete_on=None,
+        waiting_for=(),
+        created_at=NOW,
+    )
     return replace(state_of(subject), erasure_hold=hold)
 
 

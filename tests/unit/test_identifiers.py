@@ -148,9 +148,17 @@ def test_an_address_with_markup_quotes_or_control_characters_is_refused(raw: str
 
 @pytest.mark.parametrize(
     "written",
-    ["07700 900123", "07700900123", "+44 7700 900123", "(07700) 900-123", "0044 7700 900123",
-     "07700.900.123", "07700/900123", " 07700 900123\t"],
-)  # fmt: skip
+    [
+        "07700 900123",
+        "07700900123",
+        "+44 7700 900123",
+        "(07700) 900-123",
+        "0044 7700 900123",
+        "07700.900.123",
+        "07700/900123",
+        " 07700 900123\t",
+    ],
+)
 def test_a_number_written_with_separators_is_one_number(written: str) -> None:
     assert normalise_phone(written) == MOBILE
 

@@ -38,16 +38,22 @@ def test_the_later_term_wins_on_exact_dates() -> None:
     register = _year_end("03-31")
     rule = register.retention_rule("customer_records")
     # relationship end 2026-03-31 + 7y = 2033-03-31; FY of 2026-03-31 ends that day, + 6y
-    out = held_until(register, rule, relationship_end=date(2026, 3, 31),
-                     last_transaction=date(2026, 3, 31))  # fmt: skip
+    out = held_until(
+        register, rule, relationship_end=date(2026, 3, 31), last_transaction=date(2026, 3, 31)
+    )
     assert out.delete_on == date(2033, 3, 31)
     # a transaction on 1 April falls in the next financial year (ends 2027-03-31) + 6y
-    out = held_until(register, rule, relationship_end=date(2020, 1, 31),
-                     last_transaction=date(2026, 4, 1))  # fmt: skip
+    out = held_until(
+        register, rule, relationship_end=date(2020, 1, 31), last_transaction=date(2026, 4, 1)
+    )
     assert out.delete_on == date(2033, 3, 31)
     # leap day: 2024-02-29 + 7y is the last day of February 2031
-    out = held_until(_year_end("12-31"), rule, relationship_end=date(2024, 2, 29),
-                     last_transaction=date(2020, 6, 1))  # fmt: skip
+    out = held_until(
+        _year_end("12-31"),
+        rule,
+        relationship_end=date(2024, 2, 29),
+        last_transaction=date(2020, 6, 1),
+    )
     assert out.delete_on == date(2031, 2, 28)
 
 
@@ -63,8 +69,9 @@ def test_recipients_follow_purpose_and_field() -> None:
     assert recipients_told(REGISTER, pairs) == ["mondago"]
     assert recipients_told(REGISTER, pairs, fields={"contact": ["delivery_address"]}) == []
     assert recipients_told(REGISTER, {("business_compliance", "financial")}) == [
-        "professional_advisers", "tax_authority",
-    ]  # fmt: skip
+        "professional_advisers",
+        "tax_authority",
+    ]
 
 
 def test_the_suppression_digest_is_not_the_index() -> None:
@@ -97,11 +104,12 @@ def test_a_tax_scope_for_another_purpose_keeps_nothing() -> None:
     register = register_with_tax_scope(REGISTER)
     recipients = [
         r.model_copy(
-            update={"scopes": [s.model_copy(update={"purposes": ["order_delivery"]})
-                               for s in r.scopes]}
+            update={
+                "scopes": [s.model_copy(update={"purposes": ["order_delivery"]}) for s in r.scopes]
+            }
         )
         for r in register.recipients
-    ]  # fmt: skip
+    ]
     held = tax_held_categories(register.model_copy(update={"recipients": recipients}), "end_user")
     assert not held
     assert not held.keeps("name")
@@ -122,19 +130,27 @@ def test_an_authority_without_scopes_may_receive_every_field_of_the_purpose() ->
 
 def test_a_held_subject_serves_only_the_tax_purpose_storage_and_its_own_requests() -> None:
     assert purposes_under_hold(REGISTER, TAX_GROUND, "end_user") == {
-        "business_compliance", "secure_storage", "rights_and_complaints",
-    }  # fmt: skip
+        "business_compliance",
+        "secure_storage",
+        "rights_and_complaints",
+    }
     assert purposes_under_hold(REGISTER, "some_other_ground", "end_user") == {
-        "secure_storage", "rights_and_complaints",
-    }  # fmt: skip
+        "secure_storage",
+        "rights_and_complaints",
+    }
 
 
 def test_an_erasure_waiting_for_a_litigation_hold_serves_only_what_the_hold_needs() -> None:
     """Legal claims (Art. 17(3)(e), 18(2)), the records the law keeps, storage and the
     person's own requests; never marketing or the relationship."""
     assert purposes_under_hold(REGISTER, LITIGATION_GROUND, "end_user") == {
-        "legal_claims", "business_compliance", "secure_storage", "rights_and_complaints",
-    }  # fmt: skip
+        "legal_claims",
+        "business_compliance",
+        "secure_storage",
+        "rights_and_complaints",
+    }
     assert purposes_under_hold(REGISTER, LITIGATION_GROUND, "marketing_contact") == {
-        "legal_claims", "secure_storage", "rights_and_complaints",
-    }  # fmt: skip
+        "legal_claims",
+        "secure_storage",
+        "rights_and_complaints",
+    }

@@ -69,10 +69,30 @@ def _queue_log(party: str, noise: str) -> str:
 def _cdr_csv(party: str, noise: str) -> str:
     """cdr_csv with every optional column (21): times, durations and ids all `noise`."""
     return _row(
-        ["", party, "200", "from-pstn", "", "SIP/trunk", "SIP/200", "Dial",
-         "SIP/200,30", noise, noise, noise, noise, noise, "ANSWERED", "DOCUMENTATION", noise,
-         "", "", noise, noise]
-    )  # fmt: skip
+        [
+            "",
+            party,
+            "200",
+            "from-pstn",
+            "",
+            "SIP/trunk",
+            "SIP/200",
+            "Dial",
+            "SIP/200,30",
+            noise,
+            noise,
+            noise,
+            noise,
+            noise,
+            "ANSWERED",
+            "DOCUMENTATION",
+            noise,
+            "",
+            "",
+            noise,
+            noise,
+        ]
+    )
 
 
 def _cdr_custom(party: str, noise: str) -> str:
@@ -87,8 +107,15 @@ def _freeswitch(party: str, noise: str) -> str:
     values = dict.fromkeys(COLUMNS, "")
     values.update(caller_id_number=party, destination_number="200", context="public")
     values.update(hangup_cause="NORMAL_CLEARING", read_codec="PCMU", write_codec="PCMU")
-    for name in ("start_stamp", "answer_stamp", "end_stamp", "duration", "billsec", "uuid",
-                 "bleg_uuid"):  # fmt: skip
+    for name in (
+        "start_stamp",
+        "answer_stamp",
+        "end_stamp",
+        "duration",
+        "billsec",
+        "uuid",
+        "bleg_uuid",
+    ):
         values[name] = noise
     return _row([values[name] for name in COLUMNS])
 
@@ -102,8 +129,24 @@ def _broadworks(party: str, noise: str) -> str:
 
 
 def _generic(party: str, noise: str) -> str:
-    return _row([noise, noise, noise, noise, "IN", "ANSWERED", party, "", "SHOWN", "", "200",
-                 "sales", noise, noise])  # fmt: skip
+    return _row(
+        [
+            noise,
+            noise,
+            noise,
+            noise,
+            "IN",
+            "ANSWERED",
+            party,
+            "",
+            "SHOWN",
+            "",
+            "200",
+            "sales",
+            noise,
+            noise,
+        ]
+    )
 
 
 def _generic_parser() -> GenericCsvParser:

@@ -82,8 +82,9 @@ def test_a_period_each_record_counts_from_its_own_date_is_not_a_missing_event(
     register: Register,
 ) -> None:
     rule = register.retention_rule("technical_logs")  # 13 months from collection
-    text = kept_until(rule, held_until(register, rule, relationship_end=None,
-                                       last_transaction=None))  # fmt: skip
+    text = kept_until(
+        rule, held_until(register, rule, relationship_end=None, last_transaction=None)
+    )
     assert text == "for 13 months from collection, each record counted from its own date"
 
 
@@ -180,9 +181,12 @@ def test_a_litigation_hold_keeps_everything_on_its_ground_until_it_is_lifted(
     # no purpose of that name in a register: the ground is said plainly, and no purpose named
     others = [p for p in register.purposes if p.key != "legal_claims"]
     plain = kept_by_hold(
-        register.model_copy(update={"purposes": others}), HoldGround.LEGAL_CLAIMS, review, [],
+        register.model_copy(update={"purposes": others}),
+        HoldGround.LEGAL_CLAIMS,
+        review,
+        [],
         (),
-    )  # fmt: skip
+    )
     assert plain.what == "We have not erased any of the personal data we hold about you."
     assert "purpose" not in plain.ground
     enquiry = kept_by_hold(
@@ -192,9 +196,12 @@ def test_a_litigation_hold_keeps_everything_on_its_ground_until_it_is_lifted(
     assert "(UK GDPR Art. 17(3)(b))" in enquiry.ground
     assert register.purpose("business_compliance").activity in enquiry.ground
     regulator = kept_by_hold(
-        register, HoldGround.REGULATORY_INVESTIGATION, review, ["contact"],
+        register,
+        HoldGround.REGULATORY_INVESTIGATION,
+        review,
+        ["contact"],
         ("business_compliance",),
-    )  # fmt: skip
+    )
     assert regulator.ground == (
         "The law requires us to keep it while a regulatory investigation that needs it is "
         "open, and the right to erasure does not reach what a legal obligation keeps (UK GDPR "

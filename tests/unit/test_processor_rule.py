@@ -23,9 +23,13 @@ E = RequestEvent
 
 def a_request(**kw: object) -> RightsRequest:
     return RightsRequest(
-        id=uuid.uuid4(), type=RequestType.ACCESS, state=RequestState.RECEIVED,
-        received=date(2026, 11, 20), channel="email", **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+        id=uuid.uuid4(),
+        type=RequestType.ACCESS,
+        state=RequestState.RECEIVED,
+        received=date(2026, 11, 20),
+        channel="email",
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize("event", list(E))

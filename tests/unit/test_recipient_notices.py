@@ -12,9 +12,11 @@ from dataward.services.rights.recipient_notices import identifying_kind, receive
 from tests.builders import a_caller, a_subject, register_with_tax_scope, shipped_register
 
 E, P, N, A = (
-    IdentifierType.EMAIL, IdentifierType.PHONE, IdentifierType.NAME,
+    IdentifierType.EMAIL,
+    IdentifierType.PHONE,
+    IdentifierType.NAME,
     IdentifierType.POSTAL_ADDRESS,
-)  # fmt: skip
+)
 
 
 @pytest.fixture

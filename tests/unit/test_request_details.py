@@ -34,9 +34,13 @@ AT = datetime(2026, 11, 25, 10, tzinfo=UTC)
 
 def _request(**kw: object) -> RightsRequest:
     values: dict[str, object] = {
-        "id": uuid.uuid4(), "type": RequestType.ACCESS, "state": RequestState.RECEIVED,
-        "received": date(2026, 11, 20), "channel": "post", **kw,
-    }  # fmt: skip
+        "id": uuid.uuid4(),
+        "type": RequestType.ACCESS,
+        "state": RequestState.RECEIVED,
+        "received": date(2026, 11, 20),
+        "channel": "post",
+        **kw,
+    }
     return RightsRequest(**values)  # type: ignore[arg-type]
 
 
@@ -122,8 +126,9 @@ def test_forwarding_is_due_within_the_tenants_agreed_working_days() -> None:
     # Thursday 24 December 2026: Christmas, Boxing Day (Saturday, substitute Monday 28th)
     base = _request(tenant_id="t", received=date(2026, 12, 24))
     assert deadline(base, HOLIDAYS) == date(2026, 12, 30)  # 29th, 30th working days
-    assert deadline(_request(tenant_id="t", received=date(2026, 12, 24), forward_within=1),
-                    HOLIDAYS) == date(2026, 12, 29)  # fmt: skip
+    assert deadline(
+        _request(tenant_id="t", received=date(2026, 12, 24), forward_within=1), HOLIDAYS
+    ) == date(2026, 12, 29)
     same_day = _request(tenant_id="t", received=date(2026, 12, 24), forward_within=0)
     assert deadline(same_day, HOLIDAYS) == date(2026, 12, 24)
 

@@ -42,9 +42,12 @@ CHARGEABLE = [
 
 def _request(kind: RequestType) -> RightsRequest:
     return RightsRequest(
-        id=uuid.uuid4(), type=kind, state=RequestState.RECEIVED, received=date(2026, 3, 2),
+        id=uuid.uuid4(),
+        type=kind,
+        state=RequestState.RECEIVED,
+        received=date(2026, 3, 2),
         channel="email",
-    )  # fmt: skip
+    )
 
 
 def _ask_fee(request: RightsRequest, ground: FeeGround, amount: int | None = 1000) -> RightsRequest:

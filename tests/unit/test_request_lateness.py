@@ -36,9 +36,13 @@ EVIDENCE = {E.IDENTITY_VERIFIED: "passport seen", E.COMPLETE: "sent by e-mail"}
 
 def a_request(received: date, **kw: object) -> RightsRequest:
     return RightsRequest(
-        id=uuid.uuid4(), type=RequestType.ACCESS, state=S.RECEIVED, received=received,
-        channel="email", **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+        id=uuid.uuid4(),
+        type=RequestType.ACCESS,
+        state=S.RECEIVED,
+        received=received,
+        channel="email",
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def at(day: date) -> datetime:
@@ -84,17 +88,22 @@ def test_identity_asked_on_the_due_date_itself_is_in_time() -> None:
 
 def test_a_fee_asked_late_and_paid_leaves_the_due_date() -> None:
     asked = step(
-        a_request(RECEIVED), E.ASK_FEE, date(2026, 12, 22), ground=FeeGround.MANIFESTLY_EXCESSIVE,
-        reason="the fourth request this month", amount=2500,
-    )  # fmt: skip
+        a_request(RECEIVED),
+        E.ASK_FEE,
+        date(2026, 12, 22),
+        ground=FeeGround.MANIFESTLY_EXCESSIVE,
+        reason="the fourth request this month",
+        amount=2500,
+    )
     paid = step(asked, E.FEE_PAID, date(2027, 1, 4))
     assert deadline(paid, HOLIDAYS) == DUE
 
 
 def test_proof_of_authority_never_asked_for_and_coming_late_leaves_the_due_date() -> None:
     proof = {"ground": AuthorityProof.SOLICITOR}
-    unasked = step(a_request(RECEIVED, representative=True), E.AUTHORITY_RECEIVED,
-                   date(2026, 12, 23), **proof)  # fmt: skip
+    unasked = step(
+        a_request(RECEIVED, representative=True), E.AUTHORITY_RECEIVED, date(2026, 12, 23), **proof
+    )
     assert deadline(unasked, HOLIDAYS) == DUE
     # asked in time (with the identity request), the proof restarts the clock (R1)
     asked = step(a_request(RECEIVED, representative=True), E.ASK_IDENTITY, date(2026, 11, 23))
@@ -144,9 +153,12 @@ def test_days_late_count_uk_days_across_midnight_in_summer_time() -> None:
 
 def test_a_late_refusal_is_accepted_and_recorded_late() -> None:
     refused, change = move(
-        a_request(RECEIVED), E.REFUSE, date(2027, 1, 5), ground=RefusalGround.MANIFESTLY_EXCESSIVE,
+        a_request(RECEIVED),
+        E.REFUSE,
+        date(2027, 1, 5),
+        ground=RefusalGround.MANIFESTLY_EXCESSIVE,
         reason="the sixth identical request",
-    )  # fmt: skip
+    )
     assert refused.state is S.REFUSED
     assert change.days_late == 15
 

@@ -78,9 +78,13 @@ def test_a_fee_needs_a_ground_and_restarts_the_clock_when_paid() -> None:
     with pytest.raises(RequestRefused, match="ground"):
         step(request, E.ASK_FEE, date(2026, 3, 3), reason="a further copy")
     request = step(
-        request, E.ASK_FEE, date(2026, 3, 3), ground=FeeGround.FURTHER_COPY, reason="2nd copy",
+        request,
+        E.ASK_FEE,
+        date(2026, 3, 3),
+        ground=FeeGround.FURTHER_COPY,
+        reason="2nd copy",
         amount=1000,
-    )  # fmt: skip
+    )
     assert request.fee_ground is FeeGround.FURTHER_COPY
     assert request.fee_pence == 1000
     request = step(request, E.FEE_PAID, date(2026, 3, 31))
@@ -156,9 +160,12 @@ def test_a_complaint_is_acknowledged_within_30_days_and_is_never_refused_or_exte
     assert deadline(complaint, HOLIDAYS) == date(2026, 7, 30)
     with pytest.raises(RequestRefused):
         step(
-            complaint, E.REFUSE, date(2026, 7, 2),
-            ground=RefusalGround.MANIFESTLY_UNFOUNDED, reason="x",
-        )  # fmt: skip
+            complaint,
+            E.REFUSE,
+            date(2026, 7, 2),
+            ground=RefusalGround.MANIFESTLY_UNFOUNDED,
+            reason="x",
+        )
     started = step(complaint, E.START, date(2026, 7, 2))
     with pytest.raises(RequestRefused):
         step(started, E.EXTEND, date(2026, 7, 3))
@@ -173,9 +180,12 @@ def test_nothing_leaves_a_closed_state(state: RequestState, event: RequestEvent)
     )  # type: ignore[arg-type]
     with pytest.raises(RequestRefused, match="cannot"):
         step(
-            closed, event, date(2026, 3, 3), ground=RefusalGround.MANIFESTLY_EXCESSIVE,
+            closed,
+            event,
+            date(2026, 3, 3),
+            ground=RefusalGround.MANIFESTLY_EXCESSIVE,
             reason="x",
-        )  # fmt: skip
+        )
 
 
 def test_every_state_is_reachable_and_every_open_one_can_be_withdrawn() -> None:

@@ -113,10 +113,14 @@ def _csv_entries(register: Register) -> tuple[list[str], Rows, Rows]:
 
 def _json_entries(register: Register) -> tuple[dict[str, object], Rows, Rows]:
     document = json.loads(render_ropa(register, "json"))
-    controller = {e["key"]: {f: "; ".join(v) for f, v in e.items() if f != "key"}
-                  for e in document["controller"]}  # fmt: skip
-    processor = {e["key"]: {f: "; ".join(v) for f, v in e.items() if f != "key"}
-                 for e in document["processor"]}  # fmt: skip
+    controller = {
+        e["key"]: {f: "; ".join(v) for f, v in e.items() if f != "key"}
+        for e in document["controller"]
+    }
+    processor = {
+        e["key"]: {f: "; ".join(v) for f, v in e.items() if f != "key"}
+        for e in document["processor"]
+    }
     return document, controller, processor
 
 

@@ -62,9 +62,13 @@ def check_text(field: str, text: str | None, most: int) -> None:
 
 
 _UNPRINTABLE = frozenset(
-    [*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), *"\u202a\u202b\u202c\u202d\u202e",
-     *"\u2066\u2067\u2068\u2069"]
-) - {"\n", "\t"}  # fmt: skip
+    [
+        *map(chr, range(0x20)),
+        *map(chr, range(0x7F, 0xA0)),
+        *"\u202a\u202b\u202c\u202d\u202e",
+        *"\u2066\u2067\u2068\u2069",
+    ]
+) - {"\n", "\t"}
 """Control characters (and bidirectional overrides) that would rewrite a terminal or a page
 when the text is shown back; a line break and a tab are text."""
 

@@ -382,9 +382,16 @@ def test_wait_is_answer_minus_start_or_until_the_caller_hung_up() -> None:
     (answered,) = _calls(_parse(Row().line()))
     assert answered.wait_s == 5  # answered 5 s after the start
     (unanswered,) = _calls(
-        _parse(Row(answer=None, billsec=0, duration=40, disposition="NO ANSWER",
-                   end=T0 + timedelta(seconds=40)).line())
-    )  # fmt: skip
+        _parse(
+            Row(
+                answer=None,
+                billsec=0,
+                duration=40,
+                disposition="NO ANSWER",
+                end=T0 + timedelta(seconds=40),
+            ).line()
+        )
+    )
     assert unanswered.wait_s == 40
 
 

@@ -93,7 +93,7 @@ def test_the_first_line_of_1990_is_read() -> None:
         (f"{ABANDON}³⁰\n", "waittime: not a whole number of seconds"),
         ("1772441030|1.1|sales|SIP/2|RINGNOANSWER|259200001\n", "ringtime: longer than 72 hours"),
     ],
-)  # fmt: skip
+)
 def test_negative_and_huge_waits_and_talks_are_refused(line: str, reason: str) -> None:
     items = queue_log(ENTER + line)
     assert _reasons(items) == [(2, reason)]
@@ -175,10 +175,20 @@ def cdr_csv(changes: dict[str, str] | None = None) -> str:
     quoted = [
         f'"{value}"'
         for value in (
-            "", CALLER, "301", "from-pstn", f'<{CALLER}>', "PJSIP/trunk-00000001",
-            "PJSIP/301-00000002", lastapp, lastdata, start, answer, end,
+            "",
+            CALLER,
+            "301",
+            "from-pstn",
+            f"<{CALLER}>",
+            "PJSIP/trunk-00000001",
+            "PJSIP/301-00000002",
+            lastapp,
+            lastdata,
+            start,
+            answer,
+            end,
         )
-    ]  # fmt: skip
+    ]
     tail = [duration, billsec, '"ANSWERED"', '"DOCUMENTATION"', '"1772441000.1"', '""']
     return ",".join(quoted + tail) + "\n"
 
@@ -248,10 +258,18 @@ def test_cdr_custom_reads_ascii_digits_only() -> None:
     values = dict.fromkeys(
         ("clid", "src", "dst", "dcontext", "channel", "dstchannel", "lastapp", "lastdata"), "x"
     ) | {
-        "start": "2026-03-02 09:00:00", "answer": "", "end": "2026-03-02 09:00:30",
-        "duration": "30", "billsec": "0", "disposition": "NO ANSWER", "amaflags": "",
-        "accountcode": "", "uniqueid": "1.1", "userfield": "", "sequence": "٣",
-    }  # fmt: skip
+        "start": "2026-03-02 09:00:00",
+        "answer": "",
+        "end": "2026-03-02 09:00:30",
+        "duration": "30",
+        "billsec": "0",
+        "disposition": "NO ANSWER",
+        "amaflags": "",
+        "accountcode": "",
+        "uniqueid": "1.1",
+        "userfield": "",
+        "sequence": "٣",
+    }
     line = ",".join(f'"{value}"' for value in values.values()) + "\n"
     stream = io.StringIO(line, newline="")
     items = list(AsteriskCdrCustomParser().parse(stream, source="Master.csv", tz=LONDON))
@@ -263,13 +281,22 @@ def test_cdr_custom_reads_ascii_digits_only() -> None:
 
 def freeswitch(**changes: str) -> list[ParsedItem]:
     values = {
-        "caller_id_name": "Test Caller", "caller_id_number": CALLER,
-        "destination_number": "01134960456", "context": "public",
-        "start_stamp": "2026-07-01 09:00:00", "answer_stamp": "2026-07-01 09:00:05",
-        "end_stamp": "2026-07-01 09:02:05", "duration": "125", "billsec": "120",
-        "hangup_cause": "NORMAL_CLEARING", "uuid": "5b0c7f1e-0000-4000-8000-000000000001",
-        "bleg_uuid": "", "accountcode": "", "read_codec": "PCMA", "write_codec": "PCMA",
-    } | changes  # fmt: skip
+        "caller_id_name": "Test Caller",
+        "caller_id_number": CALLER,
+        "destination_number": "01134960456",
+        "context": "public",
+        "start_stamp": "2026-07-01 09:00:00",
+        "answer_stamp": "2026-07-01 09:00:05",
+        "end_stamp": "2026-07-01 09:02:05",
+        "duration": "125",
+        "billsec": "120",
+        "hangup_cause": "NORMAL_CLEARING",
+        "uuid": "5b0c7f1e-0000-4000-8000-000000000001",
+        "bleg_uuid": "",
+        "accountcode": "",
+        "read_codec": "PCMA",
+        "write_codec": "PCMA",
+    } | changes
     line = ",".join(f'"{values[name]}"' for name in COLUMNS) + "\n"
     stream = io.StringIO(line, newline="")
     return list(FreeswitchCdrCsvParser().parse(stream, source="Master.csv", tz=LONDON))
@@ -278,22 +305,32 @@ def freeswitch(**changes: str) -> list[ParsedItem]:
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"start_stamp": "99999999999999/1/1 00:00", "answer_stamp": "", "end_stamp": ""},
-         "start_stamp: not a timestamp"),
-        ({"start_stamp": "٢٠٢٦/7/1 09:00", "answer_stamp": "", "end_stamp": ""},
-         "start_stamp: not a timestamp"),
-        ({"start_stamp": "2026/ 7/+1 09:00", "answer_stamp": "", "end_stamp": ""},
-         "start_stamp: not a timestamp"),
-        ({"start_stamp": "9999-12-31 23:59:59", "answer_stamp": "", "end_stamp": ""},
-         "start_stamp: after 2100-01-01"),
-        ({"start_stamp": "1989-12-31 23:00:00", "answer_stamp": "", "end_stamp": ""},
-         "start_stamp: before 1990-01-01"),
+        (
+            {"start_stamp": "99999999999999/1/1 00:00", "answer_stamp": "", "end_stamp": ""},
+            "start_stamp: not a timestamp",
+        ),
+        (
+            {"start_stamp": "٢٠٢٦/7/1 09:00", "answer_stamp": "", "end_stamp": ""},
+            "start_stamp: not a timestamp",
+        ),
+        (
+            {"start_stamp": "2026/ 7/+1 09:00", "answer_stamp": "", "end_stamp": ""},
+            "start_stamp: not a timestamp",
+        ),
+        (
+            {"start_stamp": "9999-12-31 23:59:59", "answer_stamp": "", "end_stamp": ""},
+            "start_stamp: after 2100-01-01",
+        ),
+        (
+            {"start_stamp": "1989-12-31 23:00:00", "answer_stamp": "", "end_stamp": ""},
+            "start_stamp: before 1990-01-01",
+        ),
         ({"billsec": "1" * 30}, "billsec: longer than 72 hours"),
         ({"duration": "-5"}, "duration: negative"),
         ({"answer_stamp": "2026-07-01 09:05:00"}, "answer_stamp: after end_stamp"),
         ({"end_stamp": "2026-07-01 08:00:00"}, "end_stamp: before start_stamp"),
     ],
-)  # fmt: skip
+)
 def test_freeswitch_nonsense_is_refused_with_its_column(
     changes: dict[str, str], reason: str
 ) -> None:
@@ -303,11 +340,21 @@ def test_freeswitch_nonsense_is_refused_with_its_column(
 # --- BroadWorks ------------------------------------------------------------------------------
 
 BROADWORKS: dict[int, str] = {
-    1: "0001-rec-000001", 3: "Normal", 6: "Terminating", 7: CALLER, 8: "Public",
-    9: "+441134960456", 10: "20260701090000.250", 11: "1+0100", 12: "Yes",
-    13: "20260701090012.250", 14: "20260701090312.750", 15: "016", 121: "agent.one",
+    1: "0001-rec-000001",
+    3: "Normal",
+    6: "Terminating",
+    7: CALLER,
+    8: "Public",
+    9: "+441134960456",
+    10: "20260701090000.250",
+    11: "1+0100",
+    12: "Yes",
+    13: "20260701090012.250",
+    14: "20260701090312.750",
+    15: "016",
+    121: "agent.one",
     273: "sales-queue",
-}  # fmt: skip
+}
 START, RELEASE = "startTime (field 10)", "releaseTime (field 14)"
 UNANSWERED = {12: "No", 13: "", 14: ""}
 
@@ -332,7 +379,7 @@ def broadworks(*records: dict[int, str]) -> list[ParsedItem]:
         ({273: "sales\x00queue"}, "callCenterUserId (field 273): not printable text"),
         ({121: "agent\x07one"}, "userId (field 121): not printable text"),
     ],
-)  # fmt: skip
+)
 def test_broadworks_nonsense_is_refused_with_its_field(
     changes: dict[int, str], reason: str
 ) -> None:
@@ -375,15 +422,24 @@ def generic(row: str) -> list[ParsedItem]:
         (",20,300", ",20,-300", "talk_s (column 'Talk Time'): negative"),
         (",20,300", ",20,300000", "talk_s (column 'Talk Time'): longer than 72 hours"),
         (",20,300", ",20,100:00:00", "talk_s (column 'Talk Time'): longer than 72 hours"),
-        ("25/11/2026 09:00:00", "٢٥/11/2026 09:00:00",
-         "start (column 'Started'): matches none of the timestamp_formats"),
-        ("25/11/2026 09:00:00", "25/11/1989 09:00:00",
-         "start (column 'Started'): before 1990-01-01"),
-        ("25/11/2026 09:00:20", "25/11/2026 09:06:00",
-         "answer (column 'Answered'): after end (column 'Ended')"),
+        (
+            "25/11/2026 09:00:00",
+            "٢٥/11/2026 09:00:00",
+            "start (column 'Started'): matches none of the timestamp_formats",
+        ),
+        (
+            "25/11/2026 09:00:00",
+            "25/11/1989 09:00:00",
+            "start (column 'Started'): before 1990-01-01",
+        ),
+        (
+            "25/11/2026 09:00:20",
+            "25/11/2026 09:06:00",
+            "answer (column 'Answered'): after end (column 'Ended')",
+        ),
         (",sales,", ",sa\x00les,", "queue (column 'Queue'): not printable text"),
     ],
-)  # fmt: skip
+)
 def test_generic_nonsense_is_refused_with_its_column(old: str, new: str, reason: str) -> None:
     assert _reasons(generic(ROW.replace(old, new, 1))) == [(2, reason)]
 

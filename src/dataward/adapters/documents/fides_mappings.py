@@ -40,29 +40,41 @@ DEFAULT_DATA_USE = "essential.service"
 # Register category -> field -> fideslang data category; "*" labels a field not listed here.
 DATA_CATEGORIES: dict[str, dict[str, str]] = {
     "identity": {
-        "*": "user.name", "first_name": "user.name.first", "last_name": "user.name.last",
-        "username": "user.account.username", "end_user_id": "user.unique_id",
-        "job_title": "user.job_title", "employer": "user.workplace",
+        "*": "user.name",
+        "first_name": "user.name.first",
+        "last_name": "user.name.last",
+        "username": "user.account.username",
+        "end_user_id": "user.unique_id",
+        "job_title": "user.job_title",
+        "employer": "user.workplace",
         "date_of_birth": "user.demographic.date_of_birth",
     },
     "contact": {
-        "*": "user.contact", "billing_address": "user.contact.address",
-        "delivery_address": "user.contact.address", "email": "user.contact.email",
+        "*": "user.contact",
+        "billing_address": "user.contact.address",
+        "delivery_address": "user.contact.address",
+        "email": "user.contact.email",
         "telephone": "user.contact.phone_number",
     },
     "financial": {
-        "*": "user.financial", "bank_account": "user.financial.bank_account",
+        "*": "user.financial",
+        "bank_account": "user.financial.bank_account",
         "payment_card": "user.financial.credit_card",
     },
     "transaction": {"*": "user.behavior.purchase_history", "payments": "user.financial"},
     "technical": {
-        "*": "user.device", "ip_address": "user.device.ip_address",
-        "login_data": "system.authentication", "time_zone_location": "user.location.imprecise",
+        "*": "user.device",
+        "ip_address": "user.device.ip_address",
+        "login_data": "system.authentication",
+        "time_zone_location": "user.location.imprecise",
     },
     "profile": {
-        "*": "user.account", "credentials": "user.authorization.credentials",
-        "orders": "user.behavior.purchase_history", "interests": "user.demographic.profile",
-        "feedback": "user.content.private", "report_configuration": "user.account.settings",
+        "*": "user.account",
+        "credentials": "user.authorization.credentials",
+        "orders": "user.behavior.purchase_history",
+        "interests": "user.demographic.profile",
+        "feedback": "user.content.private",
+        "report_configuration": "user.account.settings",
     },
     "usage": {"*": "user.behavior", "website_usage": "user.behavior.browsing_history"},
     "marketing_communications": {"*": "user.privacy_preferences"},
@@ -70,14 +82,17 @@ DATA_CATEGORIES: dict[str, dict[str, str]] = {
     "rights_requests": {"*": "user.rights_request"},  # custom
     "telephony_activity": {
         "*": "user.telephony_activity",  # custom, as are its children below
-        "calling_number": "user.contact.phone_number", "called_number": "user.contact.phone_number",
-        "caller_name": "user.name", "agent_id": "user.unique_id", "agent_name": "user.name",
+        "calling_number": "user.contact.phone_number",
+        "called_number": "user.contact.phone_number",
+        "caller_name": "user.name",
+        "agent_id": "user.unique_id",
+        "agent_name": "user.name",
         "call_times": "user.telephony_activity.call_record",
         "durations": "user.telephony_activity.call_record",
         "queue_events": "user.telephony_activity.queue_event",
         "device_state": "user.telephony_activity.device_state",
     },
-}  # fmt: skip
+}
 UNKNOWN_CATEGORY = "user"
 
 DATA_SUBJECTS: dict[str, str] = {
@@ -120,27 +135,57 @@ RECIPIENT_RESPONSIBILITY: dict[RecipientKind, list[str]] = {
 
 # Custom labels: (fides_key, name, description); a category's or use's parent is its key's prefix.
 CUSTOM_DATA_CATEGORIES: tuple[tuple[str, str, str], ...] = (
-    ("user.telephony_activity", "Telephony Activity Data",
-     "Call, queue (ACD) and device activity recorded from a customer's telephony platform."),
-    ("user.telephony_activity.call_record", "Call Record",
-     "Start, answer and end times and the wait, ring and talk durations of a call."),
-    ("user.telephony_activity.queue_event", "Queue Event",
-     "Queue (ACD) events of a call and their outcomes."),
-    ("user.telephony_activity.device_state", "Device State",
-     "The state of an extension or telephony device over time."),
-    ("user.rights_request", "Rights Request",
-     "A data protection rights request or complaint, its evidence of identity and its outcome."),
-)  # fmt: skip
+    (
+        "user.telephony_activity",
+        "Telephony Activity Data",
+        "Call, queue (ACD) and device activity recorded from a customer's telephony platform.",
+    ),
+    (
+        "user.telephony_activity.call_record",
+        "Call Record",
+        "Start, answer and end times and the wait, ring and talk durations of a call.",
+    ),
+    (
+        "user.telephony_activity.queue_event",
+        "Queue Event",
+        "Queue (ACD) events of a call and their outcomes.",
+    ),
+    (
+        "user.telephony_activity.device_state",
+        "Device State",
+        "The state of an extension or telephony device over time.",
+    ),
+    (
+        "user.rights_request",
+        "Rights Request",
+        "A data protection rights request or complaint, its evidence of identity and its outcome.",
+    ),
+)
 CUSTOM_DATA_USES: tuple[tuple[str, str, str], ...] = (
-    ("essential.service.call_reporting", "Call Reporting",
-     "Recording a customer's telephony activity and producing its call reports, as it instructs."),
-    ("finance.debt_recovery", "Debt Recovery",
-     "Collecting and recovering money owed to the organisation."),
-)  # fmt: skip
+    (
+        "essential.service.call_reporting",
+        "Call Reporting",
+        (
+            "Recording a customer's telephony activity and producing its call reports, "
+            "as it instructs."
+        ),
+    ),
+    (
+        "finance.debt_recovery",
+        "Debt Recovery",
+        "Collecting and recovering money owed to the organisation.",
+    ),
+)
 CUSTOM_DATA_SUBJECTS: tuple[tuple[str, str, str], ...] = (
-    ("channel_partner", "Channel Partner",
-     "A person at an aggregator or reseller of the organisation's services."),
+    (
+        "channel_partner",
+        "Channel Partner",
+        "A person at an aggregator or reseller of the organisation's services.",
+    ),
     ("website_visitor", "Website Visitor", "A person who visits the organisation's websites."),
-    ("caller", "Caller or Called Party",
-     "A person whose calls pass through a customer's telephony, or the customer's agent."),
-)  # fmt: skip
+    (
+        "caller",
+        "Caller or Called Party",
+        "A person whose calls pass through a customer's telephony, or the customer's agent.",
+    ),
+)

@@ -43,8 +43,14 @@ TITLES = {"access": "Your personal data", "portability": "Your data to take else
 def render_export(package: SubjectPackage) -> bytes:
     """The package as ZIP bytes."""
     stamp = package.generated_at.astimezone(UTC)
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute,
-                 stamp.second)  # fmt: skip
+    date_time = (
+        max(stamp.year, 1980),
+        stamp.month,
+        stamp.day,
+        stamp.hour,
+        stamp.minute,
+        stamp.second,
+    )
     entries: list[tuple[str, bytes]] = [
         ("data.json", render_json(package).encode("utf-8")),
         *((f"{d.name}.csv", render_csv(d).encode("utf-8")) for d in package.datasets),

@@ -75,14 +75,44 @@ __all__ = [
 ]
 
 CDR_CSV_BASE = (
-    "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
-    "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
-)  # fmt: skip
+    "accountcode",
+    "src",
+    "dst",
+    "dcontext",
+    "clid",
+    "channel",
+    "dstchannel",
+    "lastapp",
+    "lastdata",
+    "start",
+    "answer",
+    "end",
+    "duration",
+    "billsec",
+    "disposition",
+    "amaflags",
+)
 CDR_CUSTOM_DEFAULT = (
-    "clid", "src", "dst", "dcontext", "channel", "dstchannel", "lastapp", "lastdata", "start",
-    "answer", "end", "duration", "billsec", "disposition", "amaflags", "accountcode", "uniqueid",
-    "userfield", "sequence",
-)  # fmt: skip
+    "clid",
+    "src",
+    "dst",
+    "dcontext",
+    "channel",
+    "dstchannel",
+    "lastapp",
+    "lastdata",
+    "start",
+    "answer",
+    "end",
+    "duration",
+    "billsec",
+    "disposition",
+    "amaflags",
+    "accountcode",
+    "uniqueid",
+    "userfield",
+    "sequence",
+)
 _DISPOSITIONS = {
     "ANSWERED": Disposition.ANSWERED,
     "NO ANSWER": Disposition.NO_ANSWER,

@@ -85,8 +85,11 @@ class CsvRows:
 def split_raw(raw: str, *, delimiter: str = ",", quotechar: str = '"') -> list[str]:
     """A raw line's fields as CSV, or split at the delimiter where it is not valid CSV."""
     try:
-        rows = [row for row in csv.reader(raw.splitlines(), delimiter=delimiter,
-                                          quotechar=quotechar) if row]  # fmt: skip
+        rows = [
+            row
+            for row in csv.reader(raw.splitlines(), delimiter=delimiter, quotechar=quotechar)
+            if row
+        ]
     except csv.Error:
         return raw.split(delimiter)
     return [field for row in rows for field in row]

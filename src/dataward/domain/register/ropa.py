@@ -42,20 +42,40 @@ each controller; there is none to name)."""
 
 # Art. 30(1)(a)-(g), then what the ICO recommends recording beside them.
 CONTROLLER_FIELDS: tuple[str, ...] = (
-    "controller", "dco", "joint_controller", "representative", "purposes", "data_subjects",
-    "personal_data", "recipients", "transfers", "erasure_time_limits", "security_measures",
-)  # fmt: skip
+    "controller",
+    "dco",
+    "joint_controller",
+    "representative",
+    "purposes",
+    "data_subjects",
+    "personal_data",
+    "recipients",
+    "transfers",
+    "erasure_time_limits",
+    "security_measures",
+)
 CONTROLLER_EXTRAS: tuple[str, ...] = (
-    "lawful_basis", "legitimate_interest", "consent_based", "sources",
-)  # fmt: skip
+    "lawful_basis",
+    "legitimate_interest",
+    "consent_based",
+    "sources",
+)
 # Art. 30(2)(a)-(d), then what helps the controller and the ICO read the entry.
 PROCESSOR_FIELDS: tuple[str, ...] = (
-    "processor", "controllers", "representative", "dco", "processing", "transfers",
+    "processor",
+    "controllers",
+    "representative",
+    "dco",
+    "processing",
+    "transfers",
     "security_measures",
-)  # fmt: skip
+)
 PROCESSOR_EXTRAS: tuple[str, ...] = (
-    "data_subjects", "personal_data", "sub_processors", "erasure_time_limits",
-)  # fmt: skip
+    "data_subjects",
+    "personal_data",
+    "sub_processors",
+    "erasure_time_limits",
+)
 
 
 @dataclass(frozen=True, slots=True)

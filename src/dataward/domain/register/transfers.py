@@ -8,11 +8,38 @@ from __future__ import annotations
 
 EEA: frozenset[str] = frozenset(
     {
-        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-        "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-        "IS", "LI", "NO",
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
     }
-)  # fmt: skip
+)
 
 # DPA 2018 Sch 21 para 5 (EEA, Gibraltar and the EU's pre-2021 decisions), SI 2022/1213 (Korea),
 # SI 2023/1028 (United States, Data Privacy Framework UK Extension only: see US_NEEDS_DPF).

@@ -65,9 +65,13 @@ def long_date(day: date) -> str:
 
 
 PER_RECORD: Final = frozenset(
-    {RetentionEvent.COLLECTION, RetentionEvent.LAST_INTERACTION, RetentionEvent.CALL_END,
-     RetentionEvent.SESSION_END}
-)  # fmt: skip
+    {
+        RetentionEvent.COLLECTION,
+        RetentionEvent.LAST_INTERACTION,
+        RetentionEvent.CALL_END,
+        RetentionEvent.SESSION_END,
+    }
+)
 """Events each record has its own of (a call's end, a log line's collection): a period from
 one of them gives each record its own date, never one date for the person."""
 
@@ -130,8 +134,9 @@ def kept_by_law(register: Register, law: KeptByLaw, *, after_holds: bool = False
             if after_holds
             else f"We have not erased your {category.name}"
         )
-        items.append(NotDone(f"{what}: {_and_list(labels)}." if labels else f"{what}.", ground,
-                             until))  # fmt: skip
+        items.append(
+            NotDone(f"{what}: {_and_list(labels)}." if labels else f"{what}.", ground, until)
+        )
     return items
 
 

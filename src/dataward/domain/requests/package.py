@@ -62,11 +62,13 @@ class SubjectPackage:
             "subject_id": self.subject_id,
             "generated_at": self.generated_at.isoformat(),
             "organisation": self.organisation,
-            "datasets": {d.name: {"description": d.description, "records": d.records()}
-                         for d in self.datasets},
+            "datasets": {
+                d.name: {"description": d.description, "records": d.records()}
+                for d in self.datasets
+            },
             "supplementary_information": dict(self.supplementary),
             "withheld": [{"item": w.item, "reason": w.reason} for w in self.withheld],
-        }  # fmt: skip
+        }
 
     def __repr__(self) -> str:
         return (

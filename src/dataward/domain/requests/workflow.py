@@ -137,8 +137,9 @@ TRANSITIONS: Final = MappingProxyType(
 """(state, event) -> the state it leads to. A pair not here is refused."""
 
 
-COMPLAINT_EVENTS: Final = frozenset({E.START, E.COMPLETE, E.WITHDRAW, E.ASK_IDENTITY,
-                                     E.IDENTITY_VERIFIED, E.AUTHORITY_RECEIVED})  # fmt: skip
+COMPLAINT_EVENTS: Final = frozenset(
+    {E.START, E.COMPLETE, E.WITHDRAW, E.ASK_IDENTITY, E.IDENTITY_VERIFIED, E.AUTHORITY_RECEIVED}
+)
 """A complaint is acknowledged and answered; no fee, clarification, extension or refusal."""
 
 

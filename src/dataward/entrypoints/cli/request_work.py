@@ -125,10 +125,16 @@ def instruct(
 
         calls = [CallOut.of(view).model_dump(mode="json") for view in done.calls]
         lines = [
-            {"ingest": q.ingest_id, "source": q.source, "line": q.line, "reason": q.reason,
-             "text": q.text, "certain": q.certain}
+            {
+                "ingest": q.ingest_id,
+                "source": q.source,
+                "line": q.line,
+                "reason": q.reason,
+                "text": q.text,
+                "certain": q.certain,
+            }
             for q in done.quarantined
-        ]  # fmt: skip
+        ]
         body = json.dumps(
             {"request": request_id, "calls": calls, "quarantined_lines": lines}, indent=2
         )

@@ -216,9 +216,11 @@ def queue(
 
     with fail_on_dataward_error(), container() as wired:
         views = request_queue(
-            wired.uow(read_only=True), active_register(wired), cli_actor(wired),
+            wired.uow(read_only=True),
+            active_register(wired),
+            cli_actor(wired),
             include_closed=closed,
-        )  # fmt: skip
+        )
         today = wired.clock.now().astimezone(UK).date()
     for view in views:
         r = view.request
@@ -276,8 +278,10 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
     for e in events:
         why = f"  ({e.reason})" if e.reason else ""
         late = f"  LATE by {e.days_late} day(s)" if e.days_late else ""
-        typer.echo(f"  {e.at.isoformat()}  {e.event.value}: {e.from_state.value} -> "
-                   f"{e.to_state.value}  by {e.actor}{why}{late}")  # fmt: skip
+        typer.echo(
+            f"  {e.at.isoformat()}  {e.event.value}: {e.from_state.value} -> "
+            f"{e.to_state.value}  by {e.actor}{why}{late}"
+        )
     for letter in letters:
         sent = f"sent {letter.sent_at.isoformat()}" if letter.sent_at else "not sent yet"
         typer.echo(f"  letter {letter.letter}: queued {letter.queued_at.isoformat()}, {sent}")

@@ -163,13 +163,27 @@ class CallWriter:
             months.add((utc.year, utc.month))
             rows.append(
                 (
-                    tenant_id, key, start, call.answer, call.end, call.direction.value,
-                    call.disposition.value, queue, call.wait_s, call.ring_s, call.talk_s,
-                    caller_ref, callee_ref, agent_ref,
-                    caller[0] is PartyKind.WITHHELD, callee[0] is PartyKind.WITHHELD,
-                    max(1, len(call.legs)), call.format, ingest_id,
+                    tenant_id,
+                    key,
+                    start,
+                    call.answer,
+                    call.end,
+                    call.direction.value,
+                    call.disposition.value,
+                    queue,
+                    call.wait_s,
+                    call.ring_s,
+                    call.talk_s,
+                    caller_ref,
+                    callee_ref,
+                    agent_ref,
+                    caller[0] is PartyKind.WITHHELD,
+                    callee[0] is PartyKind.WITHHELD,
+                    max(1, len(call.legs)),
+                    call.format,
+                    ingest_id,
                 )
-            )  # fmt: skip
+            )
             if queue is not None:
                 rollups.add(queue, call)
         new_months = months - self._months

@@ -36,9 +36,12 @@ RegisterParser = Callable[[str, str], LoadedRegister]
 
 
 def store_register(
-    uow: UnitOfWork, clock: Clock, loaded: LoadedRegister, actor: Actor | str,
+    uow: UnitOfWork,
+    clock: Clock,
+    loaded: LoadedRegister,
+    actor: Actor | str,
     active: ActiveRegister,
-) -> RegisterLoaded:  # fmt: skip
+) -> RegisterLoaded:
     """Keep `loaded` and make it the active register; loading the same text twice adds nothing.
 
     A staff `actor` needs `manage_register` (see the module docstring); when it lacks it nothing

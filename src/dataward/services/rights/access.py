@@ -31,9 +31,14 @@ from uuid import UUID
 from dataward.domain.errors import AccessDenied
 from dataward.domain.processing.gate import Gate, Question
 from dataward.domain.register.model import Register
+from dataward.domain.requests.access_datasets import (
+    calls_dataset,
+    iso,
+    named_by_role,
+    subject_dataset,
+)
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
-from dataward.domain.subjects import Subject
 from dataward.services.context import UseCase
 from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import decide
@@ -52,9 +57,6 @@ CONTROLLER_PURPOSE = "rights_and_complaints"
 PROCESSOR_PURPOSE = "telephony_reporting"
 """The purpose under which a tenant's caller's data is read, by the tenant's administrator."""
 TELEPHONY = "telephony_activity"
-REDACTED = "other party (redacted)"
-AGENT_REDACTED = "agent (redacted)"
-_OPEN_ACTORS = ("requester", "public-form", "public-download")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +124,7 @@ def collect_access_package(
     elif sealed_statements:
         withheld.append(Withheld("statements", "not readable now for answering your request"))
     datasets = (
-        _subject_dataset(subject),
+        subject_dataset(subject),
         identifiers,
         Dataset(
             "consents",
@@ -157,8 +159,8 @@ def collect_access_package(
                     " ".join(sorted(r.scope)) if r.scope else "all",
                     r.ground.value,
                     r.starts_at.isoformat(),
-                    _iso(r.ends_at),
-                    _iso(r.lifted_at),
+                    iso(r.ends_at),
+                    iso(r.lifted_at),
                 )
                 for r in sorted(restrictions, key=lambda r: (r.starts_at, str(r.id)))
             ),
@@ -174,7 +176,7 @@ def collect_access_package(
                     o.kind.value,
                     o.outcome.value,
                     o.received_at.isoformat(),
-                    _iso(o.decided_at),
+                    iso(o.decided_at),
                     o.reasoning,
                 )
                 for o in sorted(objections, key=lambda o: (o.received_at, str(o.id)))
@@ -191,7 +193,7 @@ def collect_access_package(
                     r.state.value,
                     r.received.isoformat(),
                     r.channel,
-                    _iso(r.identity_received),
+                    iso(r.identity_received),
                 )
                 for r in requests
             ),
@@ -223,7 +225,7 @@ def collect_access_package(
                     e.seq,
                     e.at.isoformat(),
                     e.action,
-                    _actor(e.actor),
+                    named_by_role(e.actor),
                     e.purpose,
                     e.decision,
                     json.dumps(dict(e.details), sort_keys=True),
@@ -231,7 +233,7 @@ def collect_access_package(
                 for e in audit
             ),
         ),
-        _calls_dataset(calls, str(subject_id)),
+        calls_dataset(calls, str(subject_id)),
     )
     return SubjectPackage(
         kind="access",
@@ -268,12 +270,16 @@ def _identifiers(
         withheld.append(Withheld("identifiers", f"not readable now: {denied.args[0]}"))
     else:
         rows = tuple(sorted((i.type, i.value) for i in disclosure.identifiers))
-        withheld += [Withheld(f"identifiers: {k}", f"not readable now: {d.reason.value}")
-                     for k, d in sorted(disclosure.refused.items())]  # fmt: skip
+        withheld += [
+            Withheld(f"identifiers: {k}", f"not readable now: {d.reason.value}")
+            for k, d in sorted(disclosure.refused.items())
+        ]
     return Dataset(
-        "identifiers", "Your identifiers as we hold them (decrypted for this copy only)",
-        ("type", "value"), rows,
-    )  # fmt: skip
+        "identifiers",
+        "Your identifiers as we hold them (decrypted for this copy only)",
+        ("type", "value"),
+        rows,
+    )
 
 
 def _recipients_told(
@@ -283,11 +289,15 @@ def _recipients_told(
     they are entitled to know who the recipients are)."""
     known = {r.key: r for r in register.recipients}
     rows = tuple(
-        (str(r.id), r.type.value, known[key].name if key in known else key,
-         known[key].description if key in known else "")
+        (
+            str(r.id),
+            r.type.value,
+            known[key].name if key in known else key,
+            known[key].description if key in known else "",
+        )
         for r in requests
         for key in (str(k) for k in outcomes[r.id].get("recipients_told") or [])
-    )  # fmt: skip
+    )
     return Dataset(
         "recipients_told",
         "Those we had disclosed your data to, and told when we corrected, erased or restricted "
@@ -295,52 +305,6 @@ def _recipients_told(
         ("request_id", "request_type", "recipient", "who they are"),
         rows,
     )
-
-
-def _subject_dataset(subject: Subject) -> Dataset:
-    return Dataset(
-        "subject", "The record we keep of you",
-        ("id", "kind", "organisation", "status", "created_at", "relationship_start",
-         "relationship_end", "last_transaction", "birth_date"),
-        ((str(subject.id), subject.kind, subject.tenant_id, subject.status.value,
-          subject.created_at.isoformat(), _iso(subject.relationship_start),
-          _iso(subject.relationship_end), _iso(subject.last_transaction),
-          _iso(subject.birth_date)),),
-    )  # fmt: skip
-
-
-def _calls_dataset(calls: list[Any], me: str) -> Dataset:
-    def party(ref: str | None, *, withheld: bool, other: str = REDACTED) -> str:
-        if ref == me:
-            return "you"
-        if ref is None:
-            return "withheld by the caller" if withheld else "none"
-        return other
-
-    rows = tuple(
-        (c.tenant_id, c.started_at.isoformat(), _iso(c.answered_at), _iso(c.ended_at),
-         c.direction.value, c.disposition.value, c.queue, c.wait_s, c.ring_s, c.talk_s,
-         party(c.caller_ref, withheld=c.caller_withheld),
-         party(c.callee_ref, withheld=c.callee_withheld),
-         party(c.agent_ref, withheld=False, other=AGENT_REDACTED))
-        for c in sorted(calls, key=lambda c: (c.started_at, c.source_key))
-    )  # fmt: skip
-    return Dataset(
-        "calls", "Calls in which you take part; other people's details are not shown",
-        ("organisation", "started_at", "answered_at", "ended_at", "direction", "disposition",
-         "queue", "wait_s", "ring_s", "talk_s", "caller", "callee", "agent"),
-        rows,
-    )  # fmt: skip
-
-
-def _iso(value: Any) -> str | None:
-    return None if value is None else str(value.isoformat())
-
-
-def _actor(actor: str) -> str:
-    if actor in _OPEN_ACTORS or actor.startswith("system"):
-        return actor
-    return "our staff"
 
 
 # -- delivering --------------------------------------------------------------------------------

@@ -134,10 +134,13 @@ def fulfil_erasure(
     with uow:  # noted first: a retry after the erasure finds what it was doing
         uow.requests.set_outcome(
             request.id,
-            {ERASING: str(subject.id), "recipients": list(recipients),
-             LAST_TRANSACTION: last_transaction.isoformat() if last_transaction else None,
-             **notices.outcome()},
-        )  # fmt: skip
+            {
+                ERASING: str(subject.id),
+                "recipients": list(recipients),
+                LAST_TRANSACTION: last_transaction.isoformat() if last_transaction else None,
+                **notices.outcome(),
+            },
+        )
         uow.commit()
     erasing = Erasing(request.id, subject, recipients, notices)
     if not partly or held is None:
@@ -168,16 +171,28 @@ def _interrupted(ctx: UseCase, request_id: UUID | str) -> ErasureResult | None:
     tombstone = uow.subjects.tombstone(subject_id)
     if tombstone is not None and tombstone.request_ref == str(request.id):
         return ErasureResult(
-            request.id, subject_id, {}, None, recipients, 0, key_destroyed=True, notes=notes,
-            recipients_told=told, recipients_not_told=untold,
-        )  # fmt: skip
+            request.id,
+            subject_id,
+            {},
+            None,
+            recipients,
+            0,
+            key_destroyed=True,
+            notes=notes,
+            recipients_told=told,
+            recipients_not_told=untold,
+        )
     hold = uow.holds.get(str(subject_id))
     if hold is None or hold.request_id != str(request.id):
         return None
     kept = KeptRecords(
-        categories=hold.categories, identifiers=0, ground=hold.ground, rule="",
-        until=hold.delete_on, waiting_for=hold.waiting_for,
-    )  # fmt: skip
+        categories=hold.categories,
+        identifiers=0,
+        ground=hold.ground,
+        rule="",
+        until=hold.delete_on,
+        waiting_for=hold.waiting_for,
+    )
     noted_last = noted.get(LAST_TRANSACTION)
     last = date.fromisoformat(str(noted_last)) if noted_last else None
     return ErasureResult(

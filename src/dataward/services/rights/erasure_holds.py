@@ -83,8 +83,7 @@ def keep_for_holds(
     ours = subject.tenant_id is None
     held = tax_held_categories(register, subject.kind) if ours else None
     tax_purposes = held.purposes if held is not None else ()
-    items = [kept_by_hold(register, h.ground, h.review_on, categories, tax_purposes)
-             for h in holds]  # fmt: skip
+    items = [kept_by_hold(register, h.ground, h.review_on, categories, tax_purposes) for h in holds]
     with uow:
         if not tuple(uow.litigation_holds.active_for(subject.id)):
             raise WriteConflict("the litigation hold was lifted meanwhile: carry it out again")
@@ -96,11 +95,15 @@ def keep_for_holds(
         if ours and waiting is None:
             uow.holds.add(
                 ErasureHold(
-                    subject_id=str(subject.id), request_id=str(request_id),
-                    ground=LITIGATION_GROUND, categories=tuple(categories), delete_on=today,
-                    waiting_for=(), created_at=now,
+                    subject_id=str(subject.id),
+                    request_id=str(request_id),
+                    ground=LITIGATION_GROUND,
+                    categories=tuple(categories),
+                    delete_on=today,
+                    waiting_for=(),
+                    created_at=now,
                 )
-            )  # fmt: skip
+            )
             uow.subjects.set_flag(subject.id, "erasure requested: waits for a litigation hold")
         record(
             uow,
@@ -120,14 +123,23 @@ def keep_for_holds(
         )
         uow.commit()
     kept = KeptRecords(
-        categories=tuple(categories), identifiers=len(stored), ground=LITIGATION_GROUND,
-        rule=", ".join(h.describe() for h in holds), until=None,
-    )  # fmt: skip
+        categories=tuple(categories),
+        identifiers=len(stored),
+        ground=LITIGATION_GROUND,
+        rule=", ".join(h.describe() for h in holds),
+        until=None,
+    )
     return ErasureResult(
-        request_id, subject.id, {}, kept, [], 0, key_destroyed=False,
+        request_id,
+        subject.id,
+        {},
+        kept,
+        [],
+        0,
+        key_destroyed=False,
         notes=["kept whole by a litigation hold: nothing erased until it is lifted"],
         not_done=tuple(items),
-    )  # fmt: skip
+    )
 
 
 def _kept_after_holds(
@@ -144,9 +156,11 @@ def _kept_after_holds(
     if not kept_kinds or held.rule is None:
         return []
     outcome = held_until(
-        register, held.rule, relationship_end=subject.relationship_end,
+        register,
+        held.rule,
+        relationship_end=subject.relationship_end,
         last_transaction=subject.last_transaction,
-    )  # fmt: skip
+    )
     if outcome.delete_on is not None and outcome.delete_on <= today:
         return []
     plan = HeldPlan(held, kept_kinds, tuple(stored), subject.last_transaction)
@@ -225,7 +239,7 @@ def _erase_after_holds(ctx: UseCase, waiting: ErasureHold) -> None:
         subject,
         recipients,
         NoticeOf(Change.ERASURE, kept=partly),
-    )  # fmt: skip
+    )
     erasing = Erasing(request_id, subject, recipients, notices)
     if partly:
         plan = HeldPlan(held, frozenset(kept_kinds), tuple(stored), subject.last_transaction)

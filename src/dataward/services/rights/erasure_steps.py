@@ -147,9 +147,11 @@ def kept_items(
         return ()
     waiting = tuple(RetentionEvent(e) for e in hold.waiting_for)
     outcome = held_until(
-        register, held.rule, relationship_end=subject.relationship_end,
+        register,
+        held.rule,
+        relationship_end=subject.relationship_end,
         last_transaction=last_transaction or subject.last_transaction,
-    )  # fmt: skip
+    )
     if outcome.delete_on != hold.delete_on:  # the dates changed since: the hold's date alone
         outcome = RetentionOutcome(hold.delete_on, waiting)
     kept: dict[str, list[str]] = {category: [] for category in hold.categories}
@@ -169,9 +171,11 @@ def dated_hold(
 ) -> date:
     """The day the tax hold on the subject's records ends; refused when it cannot be dated."""
     dated = held_until(
-        register, register.retention_rule(rule_key),
-        relationship_end=subject.relationship_end, last_transaction=last_transaction,
-    )  # fmt: skip
+        register,
+        register.retention_rule(rule_key),
+        relationship_end=subject.relationship_end,
+        last_transaction=last_transaction,
+    )
     if dated.delete_on is None:
         missing = [_MISSING_WORDS.get(e.value, e.value) for e in dated.waiting_for]
         raise RequestRefused(
@@ -234,9 +238,11 @@ def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> Erasur
     assert plan.held.rule is not None  # noqa: S101 - a hold without a rule keeps nothing
     rule = plan.held.rule
     outcome = held_until(
-        register, rule, relationship_end=subject.relationship_end,
+        register,
+        rule,
+        relationship_end=subject.relationship_end,
         last_transaction=plan.last_transaction,
-    )  # fmt: skip
+    )
     waiting = tuple(e.value for e in outcome.waiting_for)
     held_counts = plan.counts(subject, kept=True)
     going_kinds = sorted({s.type for s in plan.stored} - plan.kept_kinds)
@@ -248,32 +254,49 @@ def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> Erasur
         deleted = uow.holds.delete_identifiers(str(subject.id), going_kinds)
         uow.holds.add(
             ErasureHold(
-                subject_id=str(subject.id), request_id=str(request_id), ground=TAX_GROUND,
-                categories=tuple(kept_categories), delete_on=outcome.delete_on,
-                waiting_for=waiting, created_at=now,
+                subject_id=str(subject.id),
+                request_id=str(request_id),
+                ground=TAX_GROUND,
+                categories=tuple(kept_categories),
+                delete_on=outcome.delete_on,
+                waiting_for=waiting,
+                created_at=now,
             )
-        )  # fmt: skip
+        )
         until = outcome.delete_on.isoformat() if outcome.delete_on else "unknown"
         uow.subjects.set_flag(subject.id, f"erased but for a tax hold until {until}")
         notices.queue(uow, request_id, now)
         record(
-            uow, clock, actor, Audited(AuditAction.SUBJECT_PARTLY_ERASED, subject_ref=subject.id,
-            decision="held",
-            details={
-                "reason": ErasureReason.ERASURE_REQUEST.value, "request": str(request_id),
-                "kept": list(kept_categories), "ground": TAX_GROUND, "until": until,
-                "identifiers_deleted": deleted, "suppressed": suppressed,
-                **{f"removed_{name}": count for name, count in removed.items()},
-            }),
-        )  # fmt: skip
+            uow,
+            clock,
+            actor,
+            Audited(
+                AuditAction.SUBJECT_PARTLY_ERASED,
+                subject_ref=subject.id,
+                decision="held",
+                details={
+                    "reason": ErasureReason.ERASURE_REQUEST.value,
+                    "request": str(request_id),
+                    "kept": list(kept_categories),
+                    "ground": TAX_GROUND,
+                    "until": until,
+                    "identifiers_deleted": deleted,
+                    "suppressed": suppressed,
+                    **{f"removed_{name}": count for name, count in removed.items()},
+                },
+            ),
+        )
         uow.commit()
     erased: dict[str, int] = dict(removed)
     erased.update({f"identifiers.{c}": n for c, n in plan.counts(subject, kept=False).items()})
     kept = KeptRecords(
         categories=tuple(kept_categories),
         identifiers=sum(held_counts.values()),
-        ground=TAX_GROUND, rule=rule.key, until=outcome.delete_on, waiting_for=waiting,
-    )  # fmt: skip
+        ground=TAX_GROUND,
+        rule=rule.key,
+        until=outcome.delete_on,
+        waiting_for=waiting,
+    )
     notes = [] if outcome.delete_on else [f"hold end unknown: waiting for {', '.join(waiting)}"]
     law = KeptByLaw(plan.kept_fields(), plan.held.purposes, rule, outcome)
     return ErasureResult(

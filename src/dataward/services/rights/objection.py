@@ -116,9 +116,12 @@ def _carry_out(ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection) -
     mine = next((o for o in objections if o.request_ref == str(request.id)), None)
     if kind is ObjectionKind.DIRECT_MARKETING:
         objection = mine or record_objection(
-            uow, clock, register, actor,
+            uow,
+            clock,
+            register,
+            actor,
             RecordObjection(subject_id, kind, request_ref=str(request.id)),
-        )  # fmt: skip
+        )
         standing = sorted(
             (
                 key
@@ -129,13 +132,19 @@ def _carry_out(ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection) -
         )
         for consent_purpose, channel in standing:
             withdraw_consent(
-                uow, clock, register, actor,
+                uow,
+                clock,
+                register,
+                actor,
                 WithdrawConsent(
-                    subject_id=subject_id, purpose=consent_purpose, channel=channel,
-                    method=ConsentMethod.STAFF, notice_version=notice_version,
+                    subject_id=subject_id,
+                    purpose=consent_purpose,
+                    channel=channel,
+                    method=ConsentMethod.STAFF,
+                    notice_version=notice_version,
                     evidence_ref=str(request.id),
                 ),
-            )  # fmt: skip
+            )
         with uow:
             subject = uow.subjects.get(subject_id)  # as it is now, after the withdrawals
             suppressed = 0
@@ -196,10 +205,11 @@ def _overridden(
     (`services.subjects.relationship`)."""
     rule = register.retention_rule(register.purpose(purpose).retention)
     outcome = held_until(
-        register, rule,
+        register,
+        rule,
         relationship_end=subject.relationship_end if subject is not None else None,
         last_transaction=subject.last_transaction if subject is not None else None,
-    )  # fmt: skip
+    )
     return objection_overridden(register, register.purpose(purpose), reasoning, outcome)
 
 

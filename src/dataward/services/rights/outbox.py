@@ -24,9 +24,12 @@ from dataward.services.ports import Mailer, UnitOfWork
 from dataward.services.rights.request_ports import LetterFacts
 
 MAX_ATTEMPTS = 8
-_REASONED = {"refusal": RequestEvent.REFUSE, "extension_notice": RequestEvent.EXTEND,
-             "fee_request": RequestEvent.ASK_FEE,
-             "completion": RequestEvent.COMPLETE_PARTIALLY}  # fmt: skip
+_REASONED = {
+    "refusal": RequestEvent.REFUSE,
+    "extension_notice": RequestEvent.EXTEND,
+    "fee_request": RequestEvent.ASK_FEE,
+    "completion": RequestEvent.COMPLETE_PARTIALLY,
+}
 
 Renderer = Callable[[str, LetterFacts], tuple[str, str]]
 """How a letter is rendered: its kind (`acknowledgement`, `completion`...) and its facts in,

@@ -140,8 +140,17 @@ def collect_portability_package(
         if events:
             found = finding(CONSENT_CATEGORY)
             if found.qualifies:
-                consents = [(e.purpose, e.channel, e.state.value, e.method.value,
-                             e.notice_version, e.at.isoformat()) for e in events]  # fmt: skip
+                consents = [
+                    (
+                        e.purpose,
+                        e.channel,
+                        e.state.value,
+                        e.method.value,
+                        e.notice_version,
+                        e.at.isoformat(),
+                    )
+                    for e in events
+                ]
             else:
                 refused.append(Withheld("consents", found.basis))
         telephony = finding(TELEPHONY)
@@ -150,8 +159,11 @@ def collect_portability_package(
                 uow, gate, actor, subject_id, Question(TELEPHONY, PROCESSOR_PURPOSE, at)
             )
             if decision.allowed:
-                made = [c for c in uow.calls.calls_of(request.tenant_id, str(subject_id))
-                        if c.caller_ref == str(subject_id)]  # fmt: skip
+                made = [
+                    c
+                    for c in uow.calls.calls_of(request.tenant_id, str(subject_id))
+                    if c.caller_ref == str(subject_id)
+                ]
                 calls = [
                     _call_row(c) for c in sorted(made, key=lambda c: (c.started_at, c.source_key))
                 ]
@@ -161,8 +173,10 @@ def collect_portability_package(
             refused.append(Withheld("calls", finding(TELEPHONY).basis))
         uow.commit()
     nothing = not (identifiers or consents or calls)
-    basis = [{"category": f.category, "portable": f.qualifies, "basis": f.basis}
-             for f in sorted(findings.values(), key=lambda f: f.category)]  # fmt: skip
+    basis = [
+        {"category": f.category, "portable": f.qualifies, "basis": f.basis}
+        for f in sorted(findings.values(), key=lambda f: f.category)
+    ]
     package = SubjectPackage(
         kind="portability",
         request_id=str(request.id),
@@ -213,11 +227,17 @@ def collect_portability_package(
 
 def _call_row(call: Any) -> tuple[Cell, ...]:
     return (
-        call.tenant_id, call.started_at.isoformat(),
+        call.tenant_id,
+        call.started_at.isoformat(),
         call.answered_at.isoformat() if call.answered_at else None,
-        call.ended_at.isoformat() if call.ended_at else None, call.direction.value,
-        call.disposition.value, call.queue, call.wait_s, call.ring_s, call.talk_s,
-    )  # fmt: skip
+        call.ended_at.isoformat() if call.ended_at else None,
+        call.direction.value,
+        call.disposition.value,
+        call.queue,
+        call.wait_s,
+        call.ring_s,
+        call.talk_s,
+    )
 
 
 def fulfil_portability(
@@ -277,10 +297,11 @@ def _left_out(
             what = f"your {label}"
         rule_key = register.category(category).retention or register.default_call_retention
         outcome = held_until(
-            register, register.retention_rule(rule_key),
+            register,
+            register.retention_rule(rule_key),
             relationship_end=subject.relationship_end,
             last_transaction=subject.last_transaction,
-        )  # fmt: skip
+        )
         left_out = LeftOut(what, category, withheld.reason)
         items.append(not_portable(register, left_out, purposes, outcome))
     return items

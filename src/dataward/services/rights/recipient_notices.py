@@ -43,10 +43,14 @@ RECIPIENT_LETTER = "recipient_notice"
 CONTROLLER_PURPOSE = "rights_and_complaints"
 PROCESSOR_PURPOSE = "telephony_reporting"
 PREFERRED = (
-    IdentifierType.EMAIL, IdentifierType.PHONE, IdentifierType.ACCOUNT_ID,
-    IdentifierType.USERNAME, IdentifierType.AGENT_ID, IdentifierType.NAME,
+    IdentifierType.EMAIL,
+    IdentifierType.PHONE,
+    IdentifierType.ACCOUNT_ID,
+    IdentifierType.USERNAME,
+    IdentifierType.AGENT_ID,
+    IdentifierType.NAME,
     IdentifierType.POSTAL_ADDRESS,
-)  # fmt: skip
+)
 """Which identifier a notice finds the person by, when the recipient receives several: one
 that singles a person out before one that does not."""
 

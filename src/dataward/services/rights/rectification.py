@@ -108,9 +108,11 @@ def fulfil_rectification(
             fields.setdefault(category, []).append(
                 REGISTER_FIELD[kind][1] if subject.tenant_id is None else "calling_number"
             )
-        categories = sorted(fields) if fields else sorted(
-            {identifier_category(s.type, subject) for s in stored}
-        )  # fmt: skip
+        categories = (
+            sorted(fields)
+            if fields
+            else sorted({identifier_category(s.type, subject) for s in stored})
+        )
         recipients = recipients_to_tell(
             uow, register, subject.id, categories=categories, fields=fields or None
         )
@@ -136,21 +138,26 @@ def fulfil_rectification(
                 raise DuplicateIdentifier(ident.type.value, owner)
             rows.append(
                 {
-                    "subject_id": str(subject.id), "scope": scope, "type": ident.type.value,
-                    "blind_index": index, "ciphertext": vault.seal(str(subject.id), ident.value),
+                    "subject_id": str(subject.id),
+                    "scope": scope,
+                    "type": ident.type.value,
+                    "blind_index": index,
+                    "ciphertext": vault.seal(str(subject.id), ident.value),
                     "created_at": now,
                 }
-            )  # fmt: skip
+            )
         corrected = sorted(k.value for k in kinds)
         replaced = uow.holds.delete_identifiers(str(subject.id), corrected)
         uow.subjects.add_identifiers(rows)
         added = bool(text)
         if added:
             uow.statements.add(
-                statement_id=str(uuid.uuid4()), subject_id=str(subject.id),
+                statement_id=str(uuid.uuid4()),
+                subject_id=str(subject.id),
                 request_id=str(request.id),
-                ciphertext=vault.seal(str(subject.id), text), at=now,
-            )  # fmt: skip
+                ciphertext=vault.seal(str(subject.id), text),
+                at=now,
+            )
         notices.queue(uow, request.id, now)  # each recipient told, with the change
         record(
             uow,

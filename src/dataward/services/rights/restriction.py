@@ -135,9 +135,11 @@ def _requested(ctx: UseCase, restriction_id: UUID | str) -> tuple[Restriction, s
         raise NotFound("restriction", str(restriction_id))
     subject = uow.subjects.get(restriction.subject_id)
     require(
-        register, actor, StaffAction.MANAGE_RESTRICTIONS,
+        register,
+        actor,
+        StaffAction.MANAGE_RESTRICTIONS,
         tenant_id=subject.tenant_id if subject else None,
-    )  # fmt: skip
+    )
     if subject is not None and not subject.erased:  # a tenant's caller: the tenant tells it
         require_controller_restricts(actor, subject)
     if restriction.request_ref is None or uow.requests.get(restriction.request_ref) is None:

@@ -188,8 +188,9 @@ class SqlCallRepository:
             for low, high in _stretches(sorted(at.astimezone(UTC) for at, _ in keys)):
                 bounds = (low, high) if postgres else (_sqlite_time(low), _sqlite_time(high))
                 cursor.execute(query, (tenant_id, *bounds))
-                found.update(k for (k,) in ((bytes(row[0]),) for row in cursor.fetchall())
-                             if k in wanted)  # fmt: skip
+                found.update(
+                    k for (k,) in ((bytes(row[0]),) for row in cursor.fetchall()) if k in wanted
+                )
         finally:
             cursor.close()
         return found

@@ -198,9 +198,14 @@ class SqlStatementRepository:
         self._connection = connection
 
     def add(
-        self, *, statement_id: str, subject_id: str, request_id: str | None, ciphertext: bytes,
+        self,
+        *,
+        statement_id: str,
+        subject_id: str,
+        request_id: str | None,
+        ciphertext: bytes,
         at: datetime,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._connection.execute(
             insert(supplementary_statements).values(
                 id=statement_id,

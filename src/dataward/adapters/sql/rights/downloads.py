@@ -85,17 +85,30 @@ class SqlDownloadRepository:
         c = access_downloads.c
         row = self._connection.execute(
             select(
-                c.id, c.request_id, c.subject_id, c.kind, c.filename, c.created_at,
-                c.expires_at, c.used_at, c.package_ciphertext.is_not(None).label("has_package"),
+                c.id,
+                c.request_id,
+                c.subject_id,
+                c.kind,
+                c.filename,
+                c.created_at,
+                c.expires_at,
+                c.used_at,
+                c.package_ciphertext.is_not(None).label("has_package"),
             ).where(c.token_hash == token_hash)
-        ).first()  # fmt: skip
+        ).first()
         if row is None:
             return None
         return StoredDownload(
-            id=row.id, request_id=row.request_id, subject_id=row.subject_id, kind=row.kind,
-            filename=row.filename, created_at=row.created_at, expires_at=row.expires_at,
-            used_at=row.used_at, has_package=bool(row.has_package),
-        )  # fmt: skip
+            id=row.id,
+            request_id=row.request_id,
+            subject_id=row.subject_id,
+            kind=row.kind,
+            filename=row.filename,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            used_at=row.used_at,
+            has_package=bool(row.has_package),
+        )
 
     def for_request(self, request_id: str) -> list[StoredDownload]:
         ids = self._connection.execute(

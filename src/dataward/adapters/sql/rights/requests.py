@@ -269,8 +269,9 @@ class SqlRequestRepository:
         )
         return [(r.id, r.request_id, r.letter, r.attempts, r.payload_ciphertext) for r in rows]
 
-    def set_code(self, request_id: UUID | str, code_hash: bytes, *, at: datetime,
-                 expires_at: datetime) -> None:  # fmt: skip
+    def set_code(
+        self, request_id: UUID | str, code_hash: bytes, *, at: datetime, expires_at: datetime
+    ) -> None:
         """A new one-time code for the request, replacing any earlier one."""
         key = str(request_id)
         self._connection.execute(
@@ -278,10 +279,13 @@ class SqlRequestRepository:
         )
         self._connection.execute(
             insert(verification_codes).values(
-                request_id=key, code_hash=code_hash, created_at=at, expires_at=expires_at,
+                request_id=key,
+                code_hash=code_hash,
+                created_at=at,
+                expires_at=expires_at,
                 attempts=0,
             )
-        )  # fmt: skip
+        )
 
     def code(self, request_id: UUID | str) -> tuple[bytes, datetime, int, datetime | None] | None:
         """(hash, expires at, attempts, used at) of the request's code, or None."""
