@@ -15,6 +15,19 @@ from dataward.domain.subjects import Subject
 REDACTED = "other party (redacted)"
 AGENT_REDACTED = "agent (redacted)"
 _OPEN_ACTORS = ("requester", "public-form", "public-download")
+CALL_COLUMNS = (
+    "organisation",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "direction",
+    "disposition",
+    "queue",
+    "wait_s",
+    "ring_s",
+    "talk_s",
+)
+"""What a call shows of itself, in an access package and a portable copy alike."""
 
 
 def subject_dataset(subject: Subject) -> Dataset:
@@ -80,21 +93,7 @@ def calls_dataset(calls: list[Any], me: str) -> Dataset:
     return Dataset(
         "calls",
         "Calls in which you take part; other people's details are not shown",
-        (
-            "organisation",
-            "started_at",
-            "answered_at",
-            "ended_at",
-            "direction",
-            "disposition",
-            "queue",
-            "wait_s",
-            "ring_s",
-            "talk_s",
-            "caller",
-            "callee",
-            "agent",
-        ),
+        (*CALL_COLUMNS, "caller", "callee", "agent"),
         rows,
     )
 

@@ -27,6 +27,7 @@ from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.gate import Gate, Question
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import LawfulBasis, Register, Role
+from dataward.domain.requests.access_datasets import CALL_COLUMNS
 from dataward.domain.requests.not_done import LeftOut, NotDone, not_portable
 from dataward.domain.requests.package import Cell, Dataset, SubjectPackage, Withheld
 from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsRequest
@@ -196,18 +197,7 @@ def collect_portability_package(
             Dataset(
                 "calls",
                 "Calls you made (the other parties are not shown)",
-                (
-                    "organisation",
-                    "started_at",
-                    "answered_at",
-                    "ended_at",
-                    "direction",
-                    "disposition",
-                    "queue",
-                    "wait_s",
-                    "ring_s",
-                    "talk_s",
-                ),
+                CALL_COLUMNS,
                 tuple(calls),
             ),
         ),
