@@ -34,8 +34,7 @@ def test_a_person_sends_a_restriction_request_through_the_form(
     reference = re.search(r"reference is ([0-9a-f-]{36})", text)
     assert reference is not None
     assert "We will answer by" in text
-    register = live.container.active_register.get(live.container.uow(read_only=True)).register
-    (view,) = request_queue(live.container.uow(read_only=True), register, DCO)
+    (view,) = request_queue(live.container.use_case(DCO, read_only=True))
     assert str(view.request.id) == reference.group(1)
     assert (view.request.scope, view.request.representative) == ("accuracy_contested", True)
 

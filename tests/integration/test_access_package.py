@@ -134,7 +134,7 @@ def test_an_access_request_of_our_own_subject_end_to_end(
     assert "calls" in {w.item for w in package.withheld}  # processor data: the tenant's
     assert all(k in package.supplementary for k in SUPPLEMENTARY)
     assert package.supplementary["complaint"]["complaint_url"].startswith("https://ico.org.uk")
-    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.COMPLETED
     assert letters[-1].letter == "completion"
 

@@ -75,7 +75,7 @@ def test_an_acknowledged_complaint_is_due_by_its_outcomes_target_not_overdue(
     by_email = _complaint(world, contact_email=fake.email())  # its letter acknowledges it
     world.clock.advance(timedelta(days=30))  # 25 December: past the 30 days
     today = world.clock.now().astimezone(UK).date()
-    queue = {str(v.request.id): v for v in request_queue(world.uow(), world.register, DCO)}
+    queue = {str(v.request.id): v for v in request_queue(world.use_case(DCO))}
     unacknowledged, acknowledged = queue[by_post], queue[by_email]
     assert (unacknowledged.due, due_for(unacknowledged.request)) == (
         ACKNOWLEDGE_BY,
@@ -86,7 +86,7 @@ def test_an_acknowledged_complaint_is_due_by_its_outcomes_target_not_overdue(
     assert (acknowledged.due, due_for(acknowledged.request)) == (TARGET, DueFor.OUTCOME_TARGET)
     assert urgency(acknowledged.request, acknowledged.due, today) is None
     _start(world, by_post)  # acknowledged by post, late: flagged
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, by_post)
+    view, _, _ = request_timeline(world.use_case(DCO), by_post)
     assert view.due == TARGET
     assert view.flag == "complaint acknowledged 6 days after its 30 days"
 
@@ -109,7 +109,7 @@ def test_a_complaint_is_due_to_be_acknowledged_within_the_registers_days(
     world.register = world.register.model_copy(
         update={"contacts": world.register.contacts.model_copy(update={"complaints": complaints})}
     )
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert (view.request.acknowledge_within, view.due) == (14, date(2026, 12, 3))
     with world.engine.connect() as connection:
         stored = connection.execute(
@@ -155,7 +155,7 @@ def test_the_outcome_is_sealed_and_the_letter_states_it_with_the_right_to_go_to_
     assert world.register.contacts.supervisory_authority.phone in text  # type: ignore[operator]
     assert "judicial remedy" in text
     assert request_id in text
-    _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    _, _, letters = request_timeline(world.use_case(DCO), request_id)
     assert [x.letter for x in letters] == ["acknowledgement", "complaint_outcome"]
 
 
@@ -169,7 +169,7 @@ def test_a_complaint_by_post_gets_a_key_for_its_outcome_and_no_letter(world: Wor
     _complete(world, request_id, OUTCOME)
     assert world.vault.has_key(request_id)
     assert complaint_outcome(world.use_case(DCO), request_id) == OUTCOME
-    _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    _, _, letters = request_timeline(world.use_case(DCO), request_id)
     assert letters == []
 
 
@@ -191,7 +191,7 @@ def test_a_complaints_completion_lands_whole_or_not_at_all(
         patch.setattr(SqlRequestRepository, "set_complaint_outcome", last_step_fails)
         with pytest.raises(RuntimeError, match="could not be stored"):
             _complete(world, request_id, OUTCOME)
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     assert [e.event for e in events] == [RequestEvent.RECEIVE, RequestEvent.START]
     assert letters == []

@@ -74,7 +74,7 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
     assert sorted(done.withdrawn) == [("direct_marketing", "email"), ("direct_marketing", "post")]  # type: ignore[attr-defined]
     states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
     assert set(states.values()) == {ConsentState.WITHDRAWN}
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.COMPLETED
     assert events[-1].reason == "withdrawn: direct_marketing/email, direct_marketing/post"
     assert [x.letter for x in letters] == ["acknowledgement", "identity_request", "completion"]
@@ -141,7 +141,7 @@ def test_a_withdrawal_lands_whole_or_not_at_all(
         assert uow.audit.count() == audit_before
     states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
     assert set(states.values()) == {ConsentState.GIVEN}
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     done = fulfil_withdrawal(world.use_case(DCO), request_id, "2026-11")
     assert done.withdrawn == [("direct_marketing", "email")]

@@ -125,7 +125,7 @@ def test_an_acknowledgement_and_a_refusal_reach_the_requester(
     assert str(view.request.id) in body
     assert email not in refusal["Subject"]
     assert _send(world, port).sent == 0  # type: ignore[attr-defined]  # each letter once
-    _, _, letters = request_timeline(world.uow(), world.register, DCO, view.request.id)
+    _, _, letters = request_timeline(world.use_case(DCO), view.request.id)
     assert [(x.letter, x.sent_at is not None) for x in letters] == [
         ("acknowledgement", True),
         ("refusal", True),
@@ -223,7 +223,7 @@ def test_a_one_time_code_by_email_verifies_identity(
     latest = [m for m in inbox.messages if "code" in str(m["Subject"])][-1]
     fresh = re.search(r"^\s+(\d{6})\s*$", _text(latest), re.MULTILINE).group(1)  # type: ignore[union-attr]
     assert check_code(world.use_case(REQUESTER), request_id, fresh)
-    _, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    _, events, _ = request_timeline(world.use_case(DCO), request_id)
     assert events[-1].event is RequestEvent.IDENTITY_VERIFIED
     assert events[-1].actor == "requester"
     with pytest.raises(RequestRefused):  # used once

@@ -148,7 +148,7 @@ def test_an_erasure_request_for_a_held_subject_completes_partially_erasing_nothi
         "does not reach what is needed for that (UK GDPR Art. 17(3)(e))."
     )
     assert item.kept_until == "until the hold is lifted; next reviewed by 26 November 2026"
-    view, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.PARTIALLY_COMPLETED
     assert f"until every litigation hold is lifted (hold {hold_id}, legal_claims" in (
         events[-1].reason or ""
@@ -235,7 +235,7 @@ def test_an_erasure_kept_by_a_hold_is_answered_whole_or_not_at_all(
         assert subject is not None
         assert subject.dco_flag is None
         assert uow.audit.count() == audit_before
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     again = fulfil_erasure(world.use_case(DCO), request_id)
     assert again.partial
@@ -243,7 +243,7 @@ def test_an_erasure_kept_by_a_hold_is_answered_whole_or_not_at_all(
         waiting = uow.holds.get(str(subject_id))
     assert waiting is not None
     assert waiting.request_id == str(request_id)
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.PARTIALLY_COMPLETED
 
 

@@ -53,7 +53,7 @@ def test_portability_of_our_own_subject_exports_consent_and_contract_data(
     bases = {b["category"]: b for b in package.supplementary["portability_basis"]}
     assert bases["contact"]["portable"] is True
     assert done.partial  # the calls part is refused, with its reason
-    view, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.PARTIALLY_COMPLETED
     assert "refused calls" in (events[-1].reason or "")
     content = redeem_download(world.uow(), world.vault, world.clock, _token(done.link.url)).content

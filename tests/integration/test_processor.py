@@ -113,7 +113,7 @@ def test_a_forward_writes_to_the_controller_and_tells_the_requester(
         "We have received your request",
         "Your request has gone to the organisation responsible",
     ]
-    _, events, letters = request_timeline(world.uow(), world.register, DCO, view.request.id)
+    _, events, letters = request_timeline(world.use_case(DCO), view.request.id)
     assert [e.event for e in events] == [RequestEvent.RECEIVE, RequestEvent.FORWARD]
     assert {x.letter for x in letters} == {
         "acknowledgement",
@@ -131,7 +131,7 @@ def test_a_forward_needs_a_controller_contact_and_the_processor_route(
         _forward(world, view.request.id)
     with pytest.raises(RequestRefused, match="forward_to_controller"):
         advance(world.use_case(DCO), str(view.request.id), Step(RequestEvent.FORWARD))
-    found = request_timeline(world.uow(), world.register, DCO, view.request.id)[0]
+    found = request_timeline(world.use_case(DCO), view.request.id)[0]
     assert found.request.state is RequestState.RECEIVED
 
 

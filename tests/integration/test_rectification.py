@@ -88,7 +88,7 @@ def test_an_address_is_corrected_reindexed_and_recipients_listed(world: World, f
     assert supplementary_statements(world.uow(), world.vault, subject.id) == [
         "The earlier address was mistyped."
     ]
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.COMPLETED
     reason = events[-1].reason or ""
     assert old not in reason
@@ -153,7 +153,7 @@ def test_a_rectification_lands_whole_or_not_at_all(
     assert supplementary_statements(world.uow(), world.vault, subject.id) == []
     with world.uow() as uow:
         assert [e for e in uow.audit.iter_entries() if e.action == "identifier_rectified"] == []
-    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    view, _, letters = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.IN_PROGRESS
     assert "recipient_notice" not in {x.letter for x in letters}
 
@@ -163,6 +163,6 @@ def test_a_rectification_lands_whole_or_not_at_all(
     assert supplementary_statements(world.uow(), world.vault, subject.id) == [
         "The earlier address was mistyped."
     ]
-    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    view, _, letters = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.COMPLETED
     assert [x.letter for x in letters].count("recipient_notice") == 2

@@ -187,7 +187,7 @@ def test_an_erasure_dates_its_tax_hold_from_the_recorded_dates(world: World, fak
         hold = uow.holds.get(str(subject_id))
     assert hold is not None
     assert hold.delete_on == date(2031, 2, 28)
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.PARTIALLY_COMPLETED
 
 

@@ -122,7 +122,7 @@ def test_an_erasure_requester_is_not_asked_for_a_further_copy_fee(
     request_id = _receive(world, RequestType.ERASURE, fake.email())
     with pytest.raises(FeeNotAllowed, match="access requests only"):
         _ask_fee(world, request_id, FeeGround.FURTHER_COPY)
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.RECEIVED
     assert (view.request.fee_ground, view.request.fee_pence) == (None, None)
     assert [e.event for e in events] == [RequestEvent.RECEIVE]
@@ -151,7 +151,7 @@ def test_the_amount_comes_from_the_registers_schedule_within_its_bounds(world: W
 
 
 def _unchanged(world: World, request_id: str) -> None:
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.RECEIVED
     assert (view.request.fee_ground, view.request.fee_pence) == (None, None)
     assert [e.event for e in events] == [RequestEvent.RECEIVE]

@@ -62,7 +62,7 @@ def test_identity_asked_after_the_due_date_leaves_it_overdue_and_flagged(world: 
     world.clock.advance(timedelta(days=2))
     verified = _advance(world, request_id, RequestEvent.IDENTITY_VERIFIED, reason="passport")
     assert verified.due == DUE  # not 27 December: the clock did not restart
-    (queued,) = request_queue(world.uow(), world.register, DCO)
+    (queued,) = request_queue(world.use_case(DCO))
     assert queued.due == DUE
     assert urgency(queued.request, queued.due, _today(world)) is Urgency.OVERDUE
     assert queued.flag is not None
@@ -85,7 +85,7 @@ def test_a_late_completion_is_recorded_with_its_days_in_timeline_queue_and_audit
     _advance(world, request_id, RequestEvent.START)
     done = _advance(world, request_id, RequestEvent.COMPLETE, reason="sent by post")
     assert done.request.days_late == 23
-    view, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.days_late == 23
     assert [(e.event, e.days_late) for e in events] == [
         (RequestEvent.RECEIVE, None),
@@ -93,7 +93,7 @@ def test_a_late_completion_is_recorded_with_its_days_in_timeline_queue_and_audit
         (RequestEvent.COMPLETE, 23),
     ]
     assert view.flag == "complete 23 days late"
-    (closed,) = request_queue(world.uow(), world.register, DCO, include_closed=True)
+    (closed,) = request_queue(world.use_case(DCO), include_closed=True)
     assert closed.request.days_late == 23
     with world.uow() as uow:
         last = list(uow.audit.iter_entries())[-1]

@@ -62,7 +62,7 @@ def test_a_request_received_by_post_moves_through_its_states_with_a_timeline(
     _advance(world, request_id, RequestEvent.START)
     done = _advance(world, request_id, RequestEvent.COMPLETE, reason="package sent")
     assert done.request.state is RequestState.COMPLETED
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert letters == []  # no contact given: nothing to send
     assert [e.event for e in events] == [
         RequestEvent.RECEIVE,
@@ -97,7 +97,7 @@ def test_a_refused_transition_changes_nothing(world: World) -> None:
         ground=FeeGround.MANIFESTLY_EXCESSIVE,
         reason="six requests for the same calls this month",
     )
-    _, events, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    _, events, _ = request_timeline(world.use_case(DCO), request_id)
     assert len(events) == 2
 
 
@@ -143,11 +143,11 @@ def test_a_tenant_admin_works_only_its_own_tenants_requests(world: World) -> Non
     with pytest.raises(NotFound):
         _advance(world, mine, RequestEvent.START, actor=ADMIN_B)
     with pytest.raises(NotFound):
-        request_timeline(world.uow(), world.register, ADMIN_B, mine)
+        request_timeline(world.use_case(ADMIN_B), mine)
     with pytest.raises(NotFound):  # not even that it exists
         _advance(world, ours, RequestEvent.START, actor=ADMIN_A)
-    assert [v.request.id for v in request_queue(world.uow(), world.register, ADMIN_A)] == [mine]
-    assert {v.request.id for v in request_queue(world.uow(), world.register, DCO)} == {mine, ours}
+    assert [v.request.id for v in request_queue(world.use_case(ADMIN_A))] == [mine]
+    assert {v.request.id for v in request_queue(world.use_case(DCO))} == {mine, ours}
     # recorded by its administrator, the request is its controller's: ours to leave alone
     for event in (RequestEvent.START, RequestEvent.FORWARD, RequestEvent.WITHDRAW):
         with pytest.raises(RequestRefused, match="its controller's to answer"):
@@ -165,7 +165,7 @@ def test_a_tenant_admin_works_only_its_own_tenants_requests(world: World) -> Non
 def test_the_queue_is_sorted_by_due_date(world: World) -> None:
     later = _receive(world, received=date(2026, 11, 24)).request.id
     sooner = _receive(world, received=date(2026, 11, 2)).request.id
-    assert [v.request.id for v in request_queue(world.uow(), world.register, DCO)] == [
+    assert [v.request.id for v in request_queue(world.use_case(DCO))] == [
         sooner,
         later,
     ]
@@ -210,7 +210,7 @@ def test_a_repeated_request_is_flagged_for_the_dco(world: World) -> None:
     again = _receive(world, subject_id=subject.id, received=date(2026, 11, 20))
     assert again.flag is not None
     assert "repeats 1 access" in again.flag
-    queued = {v.request.id: v.flag for v in request_queue(world.uow(), world.register, DCO)}
+    queued = {v.request.id: v.flag for v in request_queue(world.use_case(DCO))}
     assert queued[again.request.id] == again.flag
     assert queued[first.request.id] is None
 

@@ -97,7 +97,7 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     assert result.erased["consent_events"] == 1
     assert result.suppressed == 2
     assert find_subject(world.uow(), world.vault, FindSubject("email", email)) is None
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.COMPLETED
     assert email not in (events[-1].reason or "")
     assert "suppressed for marketing: 2" in (events[-1].reason or "")
@@ -195,7 +195,7 @@ def test_a_customer_is_erased_but_for_tax_records_until_the_exact_date(
     assert sorted((i.type, i.value) for i in kept.identifiers) == sorted(
         (t, normalise(t, values[t]).value) for t in ("name", "postal_address")
     )
-    view, events, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.PARTIALLY_COMPLETED
     reason = events[-1].reason or ""
     assert (

@@ -79,7 +79,7 @@ def test_our_staff_cannot_carry_out_a_tenants_request(world: World, fake: Faker)
         subject = uow.subjects.get(caller)
     assert subject is not None
     assert not subject.erased  # refused before anything was done
-    view, _, _ = request_timeline(world.uow(), world.register, ADMIN_A, request_id)
+    view, _, _ = request_timeline(world.use_case(ADMIN_A), request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     assert view.request.subject_id is not None
     done = fulfil_erasure(world.use_case(ADMIN_A), request_id)
@@ -134,7 +134,7 @@ def test_a_package_that_could_reach_nobody_is_refused_before_it_is_made(
         fulfil_access(
             world.use_case(DCO), request_id, Delivery("https://privacy.example.test", render_export)
         )
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     with world.uow() as uow:
         assert list(uow.downloads.for_request(str(request_id))) == []
@@ -250,7 +250,7 @@ def test_an_erasure_whose_completion_failed_is_completed_on_the_retry(
     monkeypatch.setattr(erasure_module, "advance", real)
     again = fulfil_erasure(world.use_case(DCO), request_id)
     assert again.notes == ["erased earlier; the request is completed now"]
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.COMPLETED
     assert view.outcome is not None
     assert view.outcome["key_destroyed"] is True

@@ -74,7 +74,7 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
     assert result.suppressed == 1
     states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
     assert set(states.values()) == {ConsentState.WITHDRAWN}
-    view, _events, letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    view, _events, letters = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.COMPLETED
     assert [x.letter for x in letters][-1] == "completion"
     with pytest.raises(ConsentRefused, match="suppression list") as refused:
@@ -125,7 +125,7 @@ def test_legitimate_interests_objection_follows_the_dco_assessment(
         ),
     )
     assert done.objection_id == pending.objection_id
-    view, events, _letters = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    view, events, _letters = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is state
     if outcome is ObjectionOutcome.COMPELLING_GROUNDS:
         assert "compelling legitimate grounds" in (events[-1].reason or "")
@@ -207,7 +207,7 @@ def test_an_objection_lands_whole_or_not_at_all(
         assert uow.audit.count() == audit_before
     states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
     assert set(states.values()) == {ConsentState.GIVEN}
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)  # type: ignore[arg-type]
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.IN_PROGRESS
     again = fulfil_objection(
         world.use_case(DCO),

@@ -86,7 +86,7 @@ def test_a_restriction_holds_until_the_person_is_told_it_will_be_lifted(
     assert restriction.ground.value == "accuracy_contested"  # type: ignore[attr-defined]
     with pytest.raises(AccessDenied):
         read()  # restricted: storage only
-    done, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    done, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert done.request.state is RequestState.COMPLETED
     rid = restriction.id  # type: ignore[attr-defined]
     with pytest.raises(RestrictionRefused, match="tell them first"):
@@ -187,14 +187,14 @@ def test_a_restriction_lands_whole_or_not_at_all(
     assert authorize(  # not restricted
         world.use_case(SUPPORT), gate, Authorize(subject.id, "contact", "correspondence")
     ).allowed
-    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.IN_PROGRESS
     assert "recipient_notice" not in {x.letter for x in letters}
 
     restriction = fulfil_restriction(world.use_case(DCO), request_id)
     with world.uow() as uow:
         assert list(uow.restrictions.for_subject(subject.id)) == [restriction]
-    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.COMPLETED
     assert view.outcome is not None
     assert view.outcome["recipients_told"] == ["group_companies", "service_providers"]

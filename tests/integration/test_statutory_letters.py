@@ -221,7 +221,7 @@ def test_an_erasure_whose_tax_hold_is_over_erases_everything_at_once(
     result = fulfil_erasure(world.use_case(DCO), request_id, last_transaction=ended)
     _send(world, port)
     text = " ".join(_completion(inbox, values["email"]).split())
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     with world.uow() as uow:
         hold = uow.holds.get(str(subject.id))
     if kept is None:  # no longer needed: nothing kept, nothing said to be
@@ -526,12 +526,12 @@ def test_a_notice_is_queued_in_the_transaction_of_the_change_or_not_at_all(
         fulfil_rectification(
             world.use_case(DCO), request_id, Rectify(corrections=[("email", taken)])
         )
-    _, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    _, _, letters = request_timeline(world.use_case(DCO), request_id)
     assert "recipient_notice" not in {x.letter for x in letters}  # no notice of no change
     fulfil_rectification(
         world.use_case(DCO), request_id, Rectify(corrections=[("email", fake.email())])
     )
-    view, _, letters = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.COMPLETED
     assert [x.letter for x in letters].count("recipient_notice") == 3
 
@@ -548,7 +548,7 @@ def test_a_restriction_is_told_to_each_recipient(
         world, RequestType.RESTRICTION, subject_id, values["email"], scope="accuracy_contested"
     )
     fulfil_restriction(world.use_case(DCO), request_id)
-    view, _, _ = request_timeline(world.uow(), world.register, DCO, request_id)
+    view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.outcome is not None
     assert view.outcome["recipients_told"] == ["group_companies", "mondago", "service_providers"]
     _send(world, port)
@@ -578,5 +578,5 @@ def test_a_recipient_without_a_contact_is_listed_not_told(world: World, fake: Fa
     assert "tax_authority" in result.recipients
     assert result.recipients_not_told == ["tax_authority"]
     assert "tax_authority" not in result.recipients_told
-    _, _, letters = request_timeline(world.uow(), register, DCO, request_id)
+    _, _, letters = request_timeline(world.use_case(DCO, register), request_id)
     assert [x.letter for x in letters].count("recipient_notice") == len(result.recipients_told)

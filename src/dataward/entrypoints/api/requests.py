@@ -23,7 +23,7 @@ from dataward.domain.requests.workflow import (
     parse_ground,
     urgency,
 )
-from dataward.entrypoints.api.deps import ActorDep, ContainerDep, RegisterDep, UseCaseDep
+from dataward.entrypoints.api.deps import ContainerDep, ReadingDep, UseCaseDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights import intake
@@ -229,27 +229,21 @@ def _today(clock: Clock) -> date:
 
 @router.get("", summary="The queue: open requests, the soonest due first")
 def queue(
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
+    reading: ReadingDep,
     include_closed: Annotated[bool, Query(alias="all")] = False,
     due: Annotated[
         Urgency | None, Query(description="Only those overdue, or due this week")
     ] = None,
 ) -> list[RequestOut]:
-    views = service.request_queue(
-        container.uow(read_only=True), register, actor, include_closed=include_closed
-    )
-    today = _today(container.clock)
+    views = service.request_queue(reading, include_closed=include_closed)
+    today = _today(reading.clock)
     shown = [RequestOut.of(v, today) for v in views]
     return [out for out in shown if due is None or out.urgency is due]
 
 
 @router.get("/{request_id}", summary="A request and its timeline")
-def show(request_id: UUID, container: ContainerDep, ctx: UseCaseDep) -> TimelineOut:
-    view, events, letters = service.request_timeline(
-        container.uow(read_only=True), ctx.register, ctx.actor, request_id
-    )
+def show(request_id: UUID, reading: ReadingDep, ctx: UseCaseDep) -> TimelineOut:
+    view, events, letters = service.request_timeline(reading, request_id)
     answered = None
     if view.request.type is RequestType.COMPLAINT:
         answered = complaint_outcome(ctx, request_id)
@@ -298,10 +292,10 @@ def post_event(
     summary="Send the requester a one-time code to confirm who they are",
 )
 def send_verification_code(
-    request_id: UUID, container: ContainerDep, ctx: UseCaseDep
+    request_id: UUID, reading: ReadingDep, ctx: UseCaseDep
 ) -> dict[str, str]:
     from dataward.services.rights.verification import send_code
 
-    service.request_timeline(container.uow(read_only=True), ctx.register, ctx.actor, request_id)
+    service.request_timeline(reading, request_id)
     send_code(ctx, request_id)
     return {"status": "queued"}

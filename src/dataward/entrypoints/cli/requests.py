@@ -20,10 +20,9 @@ from dataward.domain.requests.workflow import (
     Urgency,
 )
 from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
     container,
     fail_on_dataward_error,
+    reading,
     use_case,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of, uuid
@@ -215,12 +214,7 @@ def queue(
     from dataward.services.rights.requests import request_queue
 
     with fail_on_dataward_error(), container() as wired:
-        views = request_queue(
-            wired.uow(read_only=True),
-            active_register(wired),
-            cli_actor(wired),
-            include_closed=closed,
-        )
+        views = request_queue(reading(wired), include_closed=closed)
         today = wired.clock.now().astimezone(UK).date()
     for view in views:
         r = view.request
@@ -254,9 +248,7 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
     from dataward.services.rights.requests import request_timeline
 
     with fail_on_dataward_error(), container() as wired:
-        view, events, letters = request_timeline(
-            wired.uow(read_only=True), active_register(wired), cli_actor(wired), request_id
-        )
+        view, events, letters = request_timeline(reading(wired), request_id)
         answered = None
         if view.request.type is RequestType.COMPLAINT:
             answered = complaint_outcome(use_case(wired), request_id)

@@ -119,10 +119,10 @@ def carry_out(
     """Carry the request out with the service of its right; the request as it now stands and
     what was done."""
     check_day("last_transaction", how.last_transaction)
-    view, _, _ = request_timeline(ctx.uow, ctx.register, ctx.actor, request_id)
+    view, _, _ = request_timeline(ctx, request_id)
     right = RIGHTS.get(view.request.type)
     if right is None:
         raise RequestRefused("a complaint is answered, not carried out: complete it")
     pending = right(ctx, request_id, how)
-    view, _, _ = request_timeline(ctx.uow, ctx.register, ctx.actor, request_id)
+    view, _, _ = request_timeline(ctx, request_id)
     return view, pending if pending is not None else dict(view.outcome or {})

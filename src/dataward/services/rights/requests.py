@@ -166,22 +166,22 @@ def _copy_supplied_before(uow: UnitOfWork, request: RightsRequest) -> None:
     )
 
 
-def request_queue(
-    uow: UnitOfWork, register: Register, actor: Actor, *, include_closed: bool = False
-) -> list[RequestView]:
+def request_queue(reading: UseCase, *, include_closed: bool = False) -> list[RequestView]:
     """Open requests (or all), the soonest due first; a tenant administrator sees its own."""
-    require(register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=actor.tenant_id)
+    uow, actor = reading.uow, reading.actor
+    require(reading.register, actor, StaffAction.MANAGE_REQUESTS, tenant_id=actor.tenant_id)
     with uow:
         found = uow.requests.queue(tenant_id=actor.tenant_id, include_closed=include_closed)
     return [RequestView(request, due, flag) for request, due, flag in found]
 
 
 def request_timeline(
-    uow: UnitOfWork, register: Register, actor: Actor, request_id: UUID | str
+    reading: UseCase, request_id: UUID | str
 ) -> tuple[RequestView, Sequence[Transition], list[LetterView]]:
     """A request, every transition it went through, and every letter queued and sent."""
+    uow = reading.uow
     with uow:
-        request, _, due = visible_request(uow, register, actor, request_id)
+        request, _, due = visible_request(uow, reading.register, reading.actor, request_id)
         events = uow.requests.timeline(request.id)
         letters = [LetterView(*row) for row in uow.requests.letters_of(request.id)]
         flag = uow.requests.flag_of(request.id)
