@@ -198,7 +198,7 @@ def restrict(subject_id: UUID, body: RestrictionIn, ctx: UseCaseDep) -> Restrict
 
 @router.post("/restrictions/{restriction_id}/lift", summary="Lift a restriction, once told")
 def lift(subject_id: UUID, restriction_id: UUID, body: LiftIn, ctx: UseCaseDep) -> RestrictionOut:
-    lookup.require_restriction_of(ctx.uow, ctx.register, ctx.actor, subject_id, restriction_id)
+    lookup.require_restriction_of(ctx, subject_id, restriction_id)
     lifted = restrictions.lift_restriction(
         ctx, restrictions.LiftRestriction(restriction_id, body.subject_told_at)
     )
@@ -221,7 +221,7 @@ def object_to(subject_id: UUID, body: ObjectionIn, ctx: UseCaseDep) -> Objection
 
 @router.post("/objections/{objection_id}/decision", summary="Decide an objection")
 def decide(subject_id: UUID, objection_id: UUID, body: DecisionIn, ctx: UseCaseDep) -> ObjectionOut:
-    lookup.require_objection_of(ctx.uow, ctx.register, ctx.actor, subject_id, objection_id)
+    lookup.require_objection_of(ctx, subject_id, objection_id)
     decided = objections.decide_objection(
         ctx, objections.DecideObjection(objection_id, body.outcome, body.reasoning)
     )
