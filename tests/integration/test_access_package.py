@@ -80,17 +80,11 @@ def _own_subject(world: World, fake: Faker) -> tuple[str, str, str]:
         NewSubject(kind="end_user", identifiers=[("email", email), ("name", name)]),
     )
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     apply_restriction(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, ["profile"]),
     )
     return str(subject.id), email, name

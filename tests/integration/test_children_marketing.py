@@ -102,10 +102,7 @@ def test_a_contact_of_thirteen_or_of_unknown_age_is_released_for_mondago_marketi
     for birth_date in (date(2013, 11, 25), None):
         subject_id, email = _contact(world, fake, birth_date)
         record_consent(  # Mondago markets only to people who consented to it
-            world.uow(),
-            world.clock,
-            world.register,
-            MARKETING,
+            world.use_case(MARKETING),
             GiveConsent(
                 UUID(subject_id),
                 "mondago_marketing",

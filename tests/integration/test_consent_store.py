@@ -221,10 +221,7 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
 
     assert ask() is DenialReason.NO_CONSENT
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         GiveConsent(
             subject.id, "direct_marketing", "post", ConsentMethod.PAPER, "2026-11", "scan-7"
         ),
@@ -232,45 +229,27 @@ def test_the_gate_follows_what_the_services_record(world: World) -> None:
     assert ask() is DenialReason.PERMITTED
     world.clock.advance(HOUR)
     withdraw_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         WithdrawConsent(subject.id, "direct_marketing", ConsentMethod.EMAIL_LINK, "2026-11"),
     )
     assert ask("post") is DenialReason.CONSENT_WITHDRAWN
     applied = apply_restriction(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
-        ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED),
+        world.use_case(DCO), ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED)
     )
     assert ask() is DenialReason.PROCESSING_RESTRICTED
     world.clock.advance(HOUR)
     with pytest.raises(RestrictionRefused):
-        lift_restriction(
-            world.uow(), world.clock, world.register, DCO, LiftRestriction(applied.id, None)
-        )
+        lift_restriction(world.use_case(DCO), LiftRestriction(applied.id, None))
     assert ask() is DenialReason.PROCESSING_RESTRICTED
-    lift_restriction(
-        world.uow(), world.clock, world.register, DCO, LiftRestriction(applied.id, NOW + HOUR)
-    )
+    lift_restriction(world.use_case(DCO), LiftRestriction(applied.id, NOW + HOUR))
     assert ask() is DenialReason.CONSENT_WITHDRAWN
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     assert ask() is DenialReason.PERMITTED
     record_objection(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
-        RecordObjection(subject.id, ObjectionKind.DIRECT_MARKETING),
+        world.use_case(DCO), RecordObjection(subject.id, ObjectionKind.DIRECT_MARKETING)
     )
     assert ask() is DenialReason.OBJECTION_UPHELD
     mondago = authorize(
@@ -294,10 +273,7 @@ def test_a_restricted_subjects_identifiers_are_read_only_for_storage_and_legal_c
         ),
     )
     apply_restriction(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         ApplyRestriction(subject.id, RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED),
     )
     world.clock.advance(HOUR)
@@ -338,10 +314,7 @@ def test_consent_to_post_does_not_open_the_email_address(world: World) -> None:
         NewSubject(kind="end_user", identifiers=[("email", email), ("postal_address", address)]),
     )
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         GiveConsent(subject.id, "direct_marketing", "post", ConsentMethod.PAPER, "2026.1"),
     )
     gate = Gate(world.register)

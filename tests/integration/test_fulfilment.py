@@ -36,10 +36,7 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
     )
     for channel in ("email", "post"):
         record_consent(
-            world.uow(),
-            world.clock,
-            world.register,
-            DCO,
+            world.use_case(DCO),
             GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.WEB_FORM, "2026-11"),
         )
     view = receive_request(
@@ -72,7 +69,7 @@ def test_a_withdrawal_request_withdraws_every_consent_at_once_and_completes(
     world.clock.advance(timedelta(minutes=5))
     done = fulfil()
     assert sorted(done.withdrawn) == [("direct_marketing", "email"), ("direct_marketing", "post")]  # type: ignore[attr-defined]
-    states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
+    states = consent_state_for(world.use_case(DCO), subject.id)
     assert set(states.values()) == {ConsentState.WITHDRAWN}
     view, events, letters = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.COMPLETED
@@ -109,10 +106,7 @@ def test_a_withdrawal_lands_whole_or_not_at_all(
         NewSubject(kind="marketing_contact", identifiers=[("email", "third@example.org")]),
     )
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     view = receive_request(
@@ -139,7 +133,7 @@ def test_a_withdrawal_lands_whole_or_not_at_all(
             fulfil_withdrawal(world.use_case(DCO), request_id, "2026-11")
     with world.uow() as uow:
         assert uow.audit.count() == audit_before
-    states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
+    states = consent_state_for(world.use_case(DCO), subject.id)
     assert set(states.values()) == {ConsentState.GIVEN}
     view, _, _ = request_timeline(world.use_case(DCO), request_id)
     assert view.request.state is RequestState.IN_PROGRESS

@@ -60,10 +60,7 @@ def _refused(world: World, subject_id: str, email: str) -> str:
 
 def _give(world: World, subject_id: str, purpose: str) -> None:
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        MARKETING,
+        world.use_case(MARKETING),
         GiveConsent(UUID(subject_id), purpose, "third_party", ConsentMethod.WEB_FORM, "2026.1"),
     )
 
@@ -109,10 +106,7 @@ def test_consent_that_names_mondago_releases_until_it_is_withdrawn(
     assert _read(world, subject_id) == [("email", email.lower())]
     world.clock.advance(timedelta(hours=1))
     withdraw_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        MARKETING,
+        world.use_case(MARKETING),
         WithdrawConsent(UUID(subject_id), "mondago_marketing", ConsentMethod.EMAIL_LINK, "2026.1"),
     )
     assert _refused(world, subject_id, email) == "consent_withdrawn"

@@ -115,12 +115,12 @@ def test_no_role_of_ours_restricts_a_tenants_caller_or_lifts_its_restriction(
     caller = _caller(world)
     apply = ApplyRestriction(subject_id=UUID(caller), ground=RestrictionGround.ACCURACY_CONTESTED)
     with pytest.raises(ControllerInstructionRequired, match="restricted, and its restriction"):
-        apply_restriction(world.uow(), world.clock, world.register, DCO, apply)
-    restriction = apply_restriction(world.uow(), world.clock, world.register, ADMIN, apply)
+        apply_restriction(world.use_case(DCO), apply)
+    restriction = apply_restriction(world.use_case(ADMIN), apply)
     lift = LiftRestriction(restriction.id, subject_told_at=world.clock.now())
     with pytest.raises(ControllerInstructionRequired, match="manage restrictions"):
-        lift_restriction(world.uow(), world.clock, world.register, DCO, lift)
-    lifted = lift_restriction(world.uow(), world.clock, world.register, ADMIN, lift)
+        lift_restriction(world.use_case(DCO), lift)
+    lifted = lift_restriction(world.use_case(ADMIN), lift)
     assert lifted.lifted_at is not None
 
 

@@ -56,10 +56,7 @@ def _started_erasure(world: World, subject_id: UUID, email: str) -> UUID:
 
 def _consents_to_mondago(world: World, register: Register, subject_id: UUID) -> None:
     record_consent(
-        world.uow(),
-        world.clock,
-        register,
-        MARKETING,
+        world.use_case(MARKETING, register),
         GiveConsent(
             subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM, "2026.1"
         ),
@@ -80,10 +77,7 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
         NewSubject(kind="marketing_contact", identifiers=[("email", email), ("phone", phone)]),
     )
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     request_id = _started_erasure(world, subject.id, email)
@@ -116,10 +110,7 @@ def test_a_marketing_contact_is_erased_whole_and_stays_suppressed(
     )
     with pytest.raises(ConsentRefused, match="suppression list"):
         record_consent(
-            world.uow(),
-            world.clock,
-            world.register,
-            DCO,
+            world.use_case(DCO),
             GiveConsent(
                 customer.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"
             ),

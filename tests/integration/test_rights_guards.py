@@ -163,16 +163,13 @@ def test_a_requests_restriction_is_lifted_only_after_its_letter(world: World, fa
     with_address = restricted(contact_email=fake.email())
     asserted = LiftRestriction(with_address.id, world.clock.now() - timedelta(days=1))  # type: ignore[attr-defined]
     with pytest.raises(RestrictionRefused, match="tell-lifting"):
-        lift_restriction(world.uow(), world.clock, world.register, DCO, asserted)
+        lift_restriction(world.use_case(DCO), asserted)
     without = restricted()
     with pytest.raises(RestrictionRefused, match="no address"):
         tell_before_lifting(world.use_case(DCO), without.id)  # type: ignore[attr-defined]
     told = world.clock.now() - timedelta(hours=1)  # told by phone, say: staff record when
     lifted = lift_restriction(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         LiftRestriction(without.id, told),  # type: ignore[attr-defined]
     )
     assert lifted.subject_told_at == told

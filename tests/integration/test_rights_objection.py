@@ -58,10 +58,7 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
     )
     for channel in ("email", "post"):
         record_consent(
-            world.uow(),
-            world.clock,
-            world.register,
-            DCO,
+            world.use_case(DCO),
             GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.WEB_FORM, "2026-11"),
         )
     request_id = _started(world, subject.id, email, "direct_marketing")
@@ -72,17 +69,14 @@ def test_direct_marketing_objection_withdraws_suppresses_and_completes(
     )
     assert result.outcome is ObjectionOutcome.UPHELD
     assert result.suppressed == 1
-    states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
+    states = consent_state_for(world.use_case(DCO), subject.id)
     assert set(states.values()) == {ConsentState.WITHDRAWN}
     view, _events, letters = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.COMPLETED
     assert [x.letter for x in letters][-1] == "completion"
     with pytest.raises(ConsentRefused, match="suppression list") as refused:
         record_consent(
-            world.uow(),
-            world.clock,
-            world.register,
-            DCO,
+            world.use_case(DCO),
             GiveConsent(subject.id, "direct_marketing", "sms", ConsentMethod.IMPORT, "2026-11"),
         )
     assert email not in str(refused.value)
@@ -150,20 +144,14 @@ def test_a_decision_whose_reasoning_would_rewrite_a_terminal_changes_nothing(
         NewSubject(kind="customer_contact", identifiers=[("email", "someone@example.org")]),
     ).id
     objection = record_objection(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         RecordObjection(
             subject_id=subject, kind=ObjectionKind.LEGITIMATE_INTERESTS, purpose="debt_recovery"
         ),
     )
     with pytest.raises(InvalidValue, match="reasoning: text without control characters"):
         decide_objection(
-            world.uow(),
-            world.clock,
-            world.register,
-            DCO,
+            world.use_case(DCO),
             DecideObjection(objection.id, ObjectionOutcome.COMPELLING_GROUNDS, "x\x1b[31m"),
         )
     with world.uow() as uow:
@@ -181,10 +169,7 @@ def test_an_objection_lands_whole_or_not_at_all(
         world.use_case(DCO), NewSubject(kind="marketing_contact", identifiers=[("email", email)])
     )
     record_consent(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     request_id = _started(world, subject.id, email, "direct_marketing")
@@ -205,7 +190,7 @@ def test_an_objection_lands_whole_or_not_at_all(
     with world.uow() as uow:
         assert list(uow.objections.for_subject(subject.id)) == []
         assert uow.audit.count() == audit_before
-    states = consent_state_for(world.uow(), world.clock, world.register, DCO, subject.id)
+    states = consent_state_for(world.use_case(DCO), subject.id)
     assert set(states.values()) == {ConsentState.GIVEN}
     view, _, _ = request_timeline(world.use_case(DCO), request_id)  # type: ignore[arg-type]
     assert view.request.state is RequestState.IN_PROGRESS

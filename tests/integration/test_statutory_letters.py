@@ -97,10 +97,7 @@ def _disclosed(world: World, register: Register, subject_id: UUID) -> None:
     """The person's contact data read for purposes Mondago (with the consent that names it),
     the group and our service providers receive: they are the recipients to tell."""
     record_consent(
-        world.uow(),
-        world.clock,
-        register,
-        MARKETING,
+        world.use_case(MARKETING, register),
         GiveConsent(
             subject_id, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM, "2026.1"
         ),

@@ -349,10 +349,7 @@ def test_a_restriction_that_keeps_the_data_refuses_erasure_until_lifted_or_overr
         dco_creates(world, NewSubject(kind="end_user", identifiers=[("email", fake.email())])).id
     )
     apply_restriction(
-        world.uow(),
-        world.clock,
-        world.register,
-        DCO,
+        world.use_case(DCO),
         ApplyRestriction(UUID(subject_id), RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS),
     )
     world.clock.advance(timedelta(minutes=1))

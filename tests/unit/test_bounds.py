@@ -191,7 +191,7 @@ def test_a_restriction_ending_off_the_range_is_refused() -> None:
     ends = datetime.max.replace(tzinfo=timezone(-timedelta(hours=12)))
     command = ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, None, ends)
     with pytest.raises(OutOfRange, match=r"^ends_at: "):
-        apply_restriction(uow, FixedClock(NOW), REGISTER, an_actor("dco"), command)
+        apply_restriction(use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco")), command)
     assert uow.commits == 0
 
 
@@ -207,12 +207,12 @@ def test_a_withdrawal_naming_a_notice_version_longer_than_the_ledger_keeps_is_re
         subject.id, "direct_marketing", ConsentMethod.STAFF, "v" * (NOTICE_VERSION_CHARS + 1)
     )
     with pytest.raises(OutOfRange, match=r"^notice_version: at most 64 characters$"):
-        withdraw_consent(uow, FixedClock(NOW), REGISTER, an_actor("dco"), command)
+        withdraw_consent(use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco")), command)
     assert uow.commits == 0
     fits = WithdrawConsent(
         subject.id, "direct_marketing", ConsentMethod.STAFF, "v" * NOTICE_VERSION_CHARS
     )
-    assert withdraw_consent(uow, FixedClock(NOW), REGISTER, an_actor("dco"), fits)
+    assert withdraw_consent(use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco")), fits)
 
 
 @pytest.mark.parametrize("ref", ["R" * 65, PASTED, "", "a request by letter"])
@@ -224,11 +224,11 @@ def test_a_restriction_or_objection_refuses_a_request_reference_that_is_not_one(
         subject.id, RestrictionGround.ACCURACY_CONTESTED, None, None, ref
     )
     with pytest.raises(InvalidValue, match=r"^request_ref: a reference such as") as refused:
-        apply_restriction(uow, FixedClock(NOW), REGISTER, an_actor("dco"), restriction)
+        apply_restriction(use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco")), restriction)
     assert PASTED not in str(refused.value)
     objection = RecordObjection(subject.id, ObjectionKind.DIRECT_MARKETING, None, ref)
     with pytest.raises(InvalidValue, match=r"^request_ref: "):
-        record_objection(uow, FixedClock(NOW), REGISTER, an_actor("dco"), objection)
+        record_objection(use_case(uow, FixedClock(NOW), REGISTER, an_actor("dco")), objection)
     assert uow.commits == 0
 
 

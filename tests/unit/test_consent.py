@@ -28,7 +28,7 @@ from dataward.services.processing.consent import (
     withdraw_consent,
 )
 from tests.builders import NOW, a_subject, an_actor, shipped_register, years_before
-from tests.fakes import FakeUnitOfWork
+from tests.fakes import FakeUnitOfWork, use_case
 
 DCO = an_actor("dco")
 
@@ -233,10 +233,7 @@ def test_recording_consent_appends_to_the_ledger_and_commits_once(
     subject = a_subject("marketing_contact")
     uow.subjects.add(subject)
     recorded = record_consent(
-        uow,
-        clock,
-        register,
-        DCO,
+        use_case(uow, clock, register, DCO),
         GiveConsent(subject.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     assert recorded.sequence == 1
@@ -251,18 +248,12 @@ def test_withdrawing_without_a_channel_stops_every_channel_at_once(
     uow.subjects.add(subject)
     for channel in ("email", "post"):
         record_consent(
-            uow,
-            clock,
-            register,
-            DCO,
+            use_case(uow, clock, register, DCO),
             GiveConsent(subject.id, "direct_marketing", channel, ConsentMethod.PORTAL, "2026-11"),
         )
     clock.advance(timedelta(days=3))
     withdraw_consent(
-        uow,
-        clock,
-        register,
-        DCO,
+        use_case(uow, clock, register, DCO),
         WithdrawConsent(subject.id, "direct_marketing", ConsentMethod.EMAIL_LINK, "2026-11"),
     )
     assert set(consent_state(uow, clock, subject.id).values()) == {WITHDRAWN}
@@ -276,10 +267,7 @@ def test_consent_for_an_unknown_subject_is_refused(
 ) -> None:
     with pytest.raises(NotFound):
         record_consent(
-            uow,
-            clock,
-            register,
-            DCO,
+            use_case(uow, clock, register, DCO),
             GiveConsent(uuid.uuid4(), "direct_marketing", "sms", ConsentMethod.PHONE, "2026-11"),
         )
     assert uow.consents.events == []
@@ -299,7 +287,7 @@ def test_consent_dated_in_the_future_is_refused(
         at=NOW + timedelta(days=1),
     )
     with pytest.raises(ConsentRefused, match="later"):
-        record_consent(uow, clock, register, DCO, command)
+        record_consent(use_case(uow, clock, register, DCO), command)
 
 
 def test_a_childs_consent_is_kept_as_evidence_and_the_record_flagged_for_the_dco(
@@ -308,10 +296,7 @@ def test_a_childs_consent_is_kept_as_evidence_and_the_record_flagged_for_the_dco
     child = a_subject(birth_date=years_before(NOW.date(), 12))
     uow.subjects.add(child)
     record_consent(
-        uow,
-        clock,
-        register,
-        DCO,
+        use_case(uow, clock, register, DCO),
         GiveConsent(child.id, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026-11"),
     )
     flagged = uow.subjects.get(child.id)
@@ -327,5 +312,5 @@ def test_consent_from_a_kind_of_subject_the_purpose_does_not_serve_is_refused(
     uow.subjects.add(caller)
     command = GiveConsent(caller.id, "direct_marketing", "sms", ConsentMethod.PHONE, "2026-11")
     with pytest.raises(ConsentRefused, match="caller"):
-        record_consent(uow, clock, register, DCO, command)
+        record_consent(use_case(uow, clock, register, DCO), command)
     assert uow.consents.events == []

@@ -135,9 +135,10 @@ def test_a_subject_out_of_the_roles_reach_is_not_visible(world: World) -> None:
 def test_a_restriction_is_reached_only_through_its_own_subject(world: World) -> None:
     restriction = restricted(world.end_user)
     world.uow.restrictions.add(restriction)
-    require_restriction_of(world.uow, REGISTER, DCO, world.end_user.id, restriction.id)
+    ctx = use_case(world.uow, CLOCK, REGISTER, DCO, world.vault)
+    require_restriction_of(ctx, world.end_user.id, restriction.id)
     with pytest.raises(NoSuchSubject):
-        require_restriction_of(world.uow, REGISTER, DCO, world.caller.id, restriction.id)
+        require_restriction_of(ctx, world.caller.id, restriction.id)
 
 
 def test_a_lookup_command_does_not_show_its_identifier() -> None:

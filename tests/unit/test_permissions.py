@@ -76,10 +76,7 @@ def test_support_cannot_restrict_processing() -> None:
     uow.subjects.add(caller)
     with pytest.raises(ActionNotAllowed):
         apply_restriction(
-            uow,
-            FixedClock(NOW),
-            REGISTER,
-            an_actor("support"),
+            use_case(uow, FixedClock(NOW), REGISTER, an_actor("support")),
             ApplyRestriction(caller.id, RestrictionGround.ACCURACY_CONTESTED),
         )
     assert uow.restrictions.for_subject(caller.id) == []

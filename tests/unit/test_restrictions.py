@@ -31,7 +31,7 @@ from dataward.services.processing.restrictions import (
     lift_restriction,
 )
 from tests.builders import NOW, a_subject, an_actor, shipped_register
-from tests.fakes import FakeUnitOfWork
+from tests.fakes import FakeUnitOfWork, use_case
 
 DCO = an_actor("dco")
 
@@ -123,12 +123,13 @@ def test_the_lift_service_refuses_without_telling_and_changes_nothing(register: 
     subject = a_subject()
     uow.subjects.add(subject)
     applied = apply_restriction(
-        uow, clock, register, DCO, ApplyRestriction(subject.id, RestrictionGround.OBJECTION_PENDING)
+        use_case(uow, clock, register, DCO),
+        ApplyRestriction(subject.id, RestrictionGround.OBJECTION_PENDING),
     )
     clock.advance(HOUR)
     with pytest.raises(RestrictionRefused):
         lift_restriction(
-            uow, clock, register, DCO, LiftRestriction(applied.id, subject_told_at=None)
+            use_case(uow, clock, register, DCO), LiftRestriction(applied.id, subject_told_at=None)
         )
     stored = uow.restrictions.get(applied.id)
     assert stored is not None
@@ -141,16 +142,13 @@ def test_the_lift_service_lifts_after_telling(register: Register) -> None:
     subject = a_subject()
     uow.subjects.add(subject)
     applied = apply_restriction(
-        uow,
-        clock,
-        register,
-        DCO,
+        use_case(uow, clock, register, DCO),
         ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, ["contact"]),
     )
     told = NOW + HOUR
     clock.advance(2 * HOUR)
     lifted = lift_restriction(
-        uow, clock, register, DCO, LiftRestriction(applied.id, subject_told_at=told)
+        use_case(uow, clock, register, DCO), LiftRestriction(applied.id, subject_told_at=told)
     )
     assert (lifted.lifted_at, lifted.subject_told_at) == (NOW + 2 * HOUR, told)
     assert uow.restrictions.get(applied.id) == lifted
@@ -164,7 +162,7 @@ def test_a_restriction_of_an_unknown_category_is_refused_naming_the_field(
     uow.subjects.add(subject)
     command = ApplyRestriction(subject.id, RestrictionGround.ACCURACY_CONTESTED, ["shoe_size"])
     with pytest.raises(RestrictionRefused, match=r"^categories: ") as refused:
-        apply_restriction(uow, FixedClock(NOW), register, DCO, command)
+        apply_restriction(use_case(uow, FixedClock(NOW), register, DCO), command)
     assert "shoe_size" not in str(refused.value)
 
 
@@ -231,18 +229,12 @@ def test_the_objection_services_record_and_decide(register: Register) -> None:
     subject = a_subject()
     uow.subjects.add(subject)
     recorded = record_objection(
-        uow,
-        clock,
-        register,
-        DCO,
+        use_case(uow, clock, register, DCO),
         RecordObjection(subject.id, ObjectionKind.LEGITIMATE_INTERESTS, "relationship_feedback"),
     )
     clock.advance(HOUR)
     decided = decide_objection(
-        uow,
-        clock,
-        register,
-        DCO,
+        use_case(uow, clock, register, DCO),
         DecideObjection(recorded.id, ObjectionOutcome.UPHELD, "No overriding grounds"),
     )
     assert uow.objections.get(recorded.id) == decided
@@ -266,4 +258,4 @@ def test_an_objection_on_legitimate_interests_needs_such_a_purpose(
     uow.subjects.add(subject)
     command = RecordObjection(subject.id, ObjectionKind.LEGITIMATE_INTERESTS, purpose)
     with pytest.raises(ObjectionRefused, match=message):
-        record_objection(uow, FixedClock(NOW), register, DCO, command)
+        record_objection(use_case(uow, FixedClock(NOW), register, DCO), command)

@@ -24,13 +24,7 @@ from dataward.domain.processing.restrictions import (
     Restriction,
     RestrictionGround,
 )
-from dataward.entrypoints.api.deps import (
-    ActorDep,
-    ContainerDep,
-    RegisterDep,
-    UseCaseDep,
-    get_visible_subject,
-)
+from dataward.entrypoints.api.deps import ReadingDep, UseCaseDep, get_visible_subject
 from dataward.entrypoints.api.fields import Instant
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.processing import consent, lookup, objections, restrictions
@@ -150,19 +144,10 @@ class DecisionIn(BaseModel):
 
 
 @router.post("/consents", status_code=201, summary="Record consent given or withdrawn")
-def record_consent(
-    subject_id: UUID,
-    body: ConsentIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> list[ConsentOut]:
+def record_consent(subject_id: UUID, body: ConsentIn, ctx: UseCaseDep) -> list[ConsentOut]:
     if body.given:
         event = consent.record_consent(
-            container.uow(),
-            container.clock,
-            register,
-            actor,
+            ctx,
             consent.GiveConsent(
                 subject_id=subject_id,
                 purpose=body.purpose,
@@ -174,10 +159,7 @@ def record_consent(
         )
         return [ConsentOut.of(event)]
     events = consent.withdraw_consent(
-        container.uow(),
-        container.clock,
-        register,
-        actor,
+        ctx,
         consent.WithdrawConsent(
             subject_id=subject_id,
             purpose=body.purpose,
@@ -191,12 +173,8 @@ def record_consent(
 
 
 @router.get("/consents", summary="Where each consent stands now")
-def consent_state(
-    subject_id: UUID, container: ContainerDep, register: RegisterDep, actor: ActorDep
-) -> list[ConsentStateOut]:
-    state = consent.consent_state_for(
-        container.uow(read_only=True), container.clock, register, actor, subject_id
-    )
+def consent_state(subject_id: UUID, reading: ReadingDep) -> list[ConsentStateOut]:
+    state = consent.consent_state_for(reading, subject_id)
     return [
         ConsentStateOut(purpose=purpose, channel=channel, state=value.value)
         for (purpose, channel), value in sorted(state.items(), key=lambda kv: str(kv[0]))
@@ -204,18 +182,9 @@ def consent_state(
 
 
 @router.post("/restrictions", status_code=201, summary="Restrict processing (Art. 18)")
-def restrict(
-    subject_id: UUID,
-    body: RestrictionIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> RestrictionOut:
+def restrict(subject_id: UUID, body: RestrictionIn, ctx: UseCaseDep) -> RestrictionOut:
     applied = restrictions.apply_restriction(
-        container.uow(),
-        container.clock,
-        register,
-        actor,
+        ctx,
         restrictions.ApplyRestriction(
             subject_id=subject_id,
             ground=body.ground,
@@ -229,31 +198,17 @@ def restrict(
 
 @router.post("/restrictions/{restriction_id}/lift", summary="Lift a restriction, once told")
 def lift(subject_id: UUID, restriction_id: UUID, body: LiftIn, ctx: UseCaseDep) -> RestrictionOut:
-    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
-    lookup.require_restriction_of(uow, register, actor, subject_id, restriction_id)
+    lookup.require_restriction_of(ctx, subject_id, restriction_id)
     lifted = restrictions.lift_restriction(
-        uow,
-        clock,
-        register,
-        actor,
-        restrictions.LiftRestriction(restriction_id, body.subject_told_at),
+        ctx, restrictions.LiftRestriction(restriction_id, body.subject_told_at)
     )
     return RestrictionOut.of(lifted)
 
 
 @router.post("/objections", status_code=201, summary="Record an objection (Art. 21)")
-def object_to(
-    subject_id: UUID,
-    body: ObjectionIn,
-    container: ContainerDep,
-    register: RegisterDep,
-    actor: ActorDep,
-) -> ObjectionOut:
+def object_to(subject_id: UUID, body: ObjectionIn, ctx: UseCaseDep) -> ObjectionOut:
     recorded = objections.record_objection(
-        container.uow(),
-        container.clock,
-        register,
-        actor,
+        ctx,
         objections.RecordObjection(
             subject_id=subject_id,
             kind=body.kind,
@@ -266,13 +221,8 @@ def object_to(
 
 @router.post("/objections/{objection_id}/decision", summary="Decide an objection")
 def decide(subject_id: UUID, objection_id: UUID, body: DecisionIn, ctx: UseCaseDep) -> ObjectionOut:
-    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
-    lookup.require_objection_of(uow, register, actor, subject_id, objection_id)
+    lookup.require_objection_of(ctx, subject_id, objection_id)
     decided = objections.decide_objection(
-        uow,
-        clock,
-        register,
-        actor,
-        objections.DecideObjection(objection_id, body.outcome, body.reasoning),
+        ctx, objections.DecideObjection(objection_id, body.outcome, body.reasoning)
     )
     return ObjectionOut.of(decided)

@@ -15,12 +15,7 @@ from dataward.domain.processing.restrictions import (
     ObjectionOutcome,
     RestrictionGround,
 )
-from dataward.entrypoints.cli.common import (
-    active_register,
-    cli_actor,
-    container,
-    fail_on_dataward_error,
-)
+from dataward.entrypoints.cli.common import container, fail_on_dataward_error, reading, use_case
 from dataward.entrypoints.cli.params import choice, uuid
 
 consents = typer.Typer(help="The consent ledger (append-only).", no_args_is_help=True)
@@ -45,12 +40,8 @@ def give(
     from dataward.services.processing.consent import GiveConsent, record_consent
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
         event = record_consent(
-            wired.uow(),
-            wired.clock,
-            register,
-            cli_actor(wired),
+            use_case(wired),
             GiveConsent(subject_id, purpose, channel, method, notice_version, evidence),
         )
     typer.echo(f"consent given: {event.purpose} {event.channel or '(all channels)'} {event.at}")
@@ -70,13 +61,8 @@ def withdraw(
     from dataward.services.processing.consent import WithdrawConsent, withdraw_consent
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
         events = withdraw_consent(
-            wired.uow(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            WithdrawConsent(subject_id, purpose, method, notice_version, channel),
+            use_case(wired), WithdrawConsent(subject_id, purpose, method, notice_version, channel)
         )
     for event in events:
         typer.echo(f"consent withdrawn: {event.purpose} {event.channel or '-'} {event.at}")
@@ -88,10 +74,7 @@ def show_consents(subject_id: SubjectArg) -> None:
     from dataward.services.processing.consent import consent_state_for
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        state = consent_state_for(
-            wired.uow(read_only=True), wired.clock, register, cli_actor(wired), subject_id
-        )
+        state = consent_state_for(reading(wired), subject_id)
     for (purpose, channel), value in sorted(state.items(), key=lambda kv: str(kv[0])):
         typer.echo(f"{purpose}\t{channel or '-'}\t{value.value}")
 
@@ -112,13 +95,8 @@ def apply(
     from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
         applied = apply_restriction(
-            wired.uow(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            ApplyRestriction(subject_id, ground, category or None, None, request),
+            use_case(wired), ApplyRestriction(subject_id, ground, category or None, None, request)
         )
     typer.echo(f"restriction {applied.id} applied ({applied.ground.value})")
 
@@ -141,14 +119,7 @@ def lift(
 
     told_at = _aware(told, "--told") if told is not None else None
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
-        lifted = lift_restriction(
-            wired.uow(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            LiftRestriction(restriction_id, told_at),
-        )
+        lifted = lift_restriction(use_case(wired), LiftRestriction(restriction_id, told_at))
     typer.echo(f"restriction {lifted.id} lifted at {lifted.lifted_at}")
 
 
@@ -178,13 +149,8 @@ def record(
     from dataward.services.processing.objections import RecordObjection, record_objection
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
         recorded = record_objection(
-            wired.uow(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            RecordObjection(subject_id, kind, purpose, request),
+            use_case(wired), RecordObjection(subject_id, kind, purpose, request)
         )
     typer.echo(f"objection {recorded.id}: {recorded.purpose} {recorded.outcome.value}")
 
@@ -205,12 +171,7 @@ def decide(
     from dataward.services.processing.objections import DecideObjection, decide_objection
 
     with fail_on_dataward_error(), container() as wired:
-        register = active_register(wired)
         decided = decide_objection(
-            wired.uow(),
-            wired.clock,
-            register,
-            cli_actor(wired),
-            DecideObjection(objection_id, outcome, reasoning),
+            use_case(wired), DecideObjection(objection_id, outcome, reasoning)
         )
     typer.echo(f"objection {decided.id}: {decided.outcome.value}")

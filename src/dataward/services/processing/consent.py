@@ -27,10 +27,11 @@ from dataward.domain.processing.consent import (
     consent_withdrawn,
     current_consents,
 )
-from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.register.model import StaffAction
 from dataward.domain.requests.workflow import uk_date
-from dataward.domain.subjects import Actor, Subject
+from dataward.domain.subjects import Subject
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.suppression import refusal, subject_suppressed_kinds
 from dataward.services.subjects.registry import child_flag
@@ -59,10 +60,9 @@ class WithdrawConsent:
     evidence_ref: str | None = None
 
 
-def record_consent(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: GiveConsent
-) -> ConsentEvent:
+def record_consent(ctx: UseCase, command: GiveConsent) -> ConsentEvent:
     """Append a consent given; `ConsentRefused` when the register does not rely on one."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     now = clock.now()
     at = command.at or now
     if at > now:
@@ -112,10 +112,9 @@ def record_consent(
     return _sequenced(event, sequence)
 
 
-def withdraw_consent(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: WithdrawConsent
-) -> list[ConsentEvent]:
+def withdraw_consent(ctx: UseCase, command: WithdrawConsent) -> list[ConsentEvent]:
     """Append the withdrawal, effective now, for one channel or for every channel."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     draft = ConsentDraft(
         command.subject_id,
         command.purpose,
@@ -155,10 +154,9 @@ def consent_state(
     return current_consents(events, as_of=at or clock.now())
 
 
-def consent_state_for(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, subject_id: UUID
-) -> dict[ConsentKey, ConsentState]:
+def consent_state_for(ctx: UseCase, subject_id: UUID) -> dict[ConsentKey, ConsentState]:
     """The subject's consent state, for a staff member whose role records consents."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     with uow:
         subject = uow.subjects.get(subject_id)
         if subject is None:

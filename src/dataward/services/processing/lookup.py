@@ -182,29 +182,19 @@ def read_subject(
     return SubjectRead(subject_summary(uow, subject_id), disclosed)
 
 
-def require_restriction_of(
-    uow: UnitOfWork,
-    register: Register,
-    actor: Actor,
-    subject_id: UUID,
-    restriction_id: UUID,
-) -> None:
+def require_restriction_of(ctx: UseCase, subject_id: UUID, restriction_id: UUID) -> None:
     """`NoSuchSubject` unless the restriction is this subject's, and the subject in reach."""
-    visible_subject(uow, register, actor, subject_id)
+    uow = ctx.uow
+    visible_subject(uow, ctx.register, ctx.actor, subject_id)
     with uow:
         restriction = uow.restrictions.get(restriction_id)
     _require_owned_by(restriction, subject_id)
 
 
-def require_objection_of(
-    uow: UnitOfWork,
-    register: Register,
-    actor: Actor,
-    subject_id: UUID,
-    objection_id: UUID,
-) -> None:
+def require_objection_of(ctx: UseCase, subject_id: UUID, objection_id: UUID) -> None:
     """`NoSuchSubject` unless the objection is this subject's, and the subject in reach."""
-    visible_subject(uow, register, actor, subject_id)
+    uow = ctx.uow
+    visible_subject(uow, ctx.register, ctx.actor, subject_id)
     with uow:
         objection = uow.objections.get(objection_id)
     _require_owned_by(objection, subject_id)

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, NotInRegister, ObjectionRefused
 from dataward.domain.permissions import require
 from dataward.domain.processing.restrictions import Objection, ObjectionKind, ObjectionOutcome
 from dataward.domain.register.model import LawfulBasis, Register, StaffAction
-from dataward.domain.subjects import Actor, check_request_ref
+from dataward.domain.subjects import check_request_ref
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
 
@@ -40,9 +40,8 @@ class DecideObjection:
     reasoning: str | None = None
 
 
-def record_objection(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: RecordObjection
-) -> Objection:
+def record_objection(ctx: UseCase, command: RecordObjection) -> Objection:
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     check_request_ref("request_ref", command.request_ref)
     now = clock.now()
     if command.kind is ObjectionKind.DIRECT_MARKETING:
@@ -78,10 +77,9 @@ def record_objection(
     return objection
 
 
-def decide_objection(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: DecideObjection
-) -> Objection:
+def decide_objection(ctx: UseCase, command: DecideObjection) -> Objection:
     """Uphold a pending objection, or override it with compelling grounds and their reasoning."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     with uow:
         objection = uow.objections.get(command.objection_id)
         if objection is None:

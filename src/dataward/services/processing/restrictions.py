@@ -14,13 +14,13 @@ from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import check_instant
-from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RestrictionRefused
 from dataward.domain.permissions import require
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
-from dataward.domain.register.model import Register, StaffAction
-from dataward.domain.subjects import Actor, check_request_ref
+from dataward.domain.register.model import StaffAction
+from dataward.domain.subjects import check_request_ref
 from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
 from dataward.services.permissions import require_on_subject
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.processor_limits import require_controller_restricts
@@ -49,10 +49,9 @@ class LiftRestriction:
     (`services.rights.restriction`), never by staff."""
 
 
-def apply_restriction(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: ApplyRestriction
-) -> Restriction:
+def apply_restriction(ctx: UseCase, command: ApplyRestriction) -> Restriction:
     """Restrict processing of the subject's data from now; storage and legal claims go on."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     check_instant("ends_at", command.ends_at)
     check_request_ref("request_ref", command.request_ref)
     scope = None if command.categories is None else frozenset(command.categories)
@@ -101,14 +100,13 @@ def apply_restriction(
     return restriction
 
 
-def lift_restriction(
-    uow: UnitOfWork, clock: Clock, register: Register, actor: Actor, command: LiftRestriction
-) -> Restriction:
+def lift_restriction(ctx: UseCase, command: LiftRestriction) -> Restriction:
     """Lift a restriction now; refused unless the subject was told beforehand (Art. 18(3)).
 
     A restriction a request applied, whose requester gave an address, is lifted only once our
     letter telling them has gone (`services.rights.restriction`, which says `told_by_letter`
     in the command), not on a date staff assert."""
+    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
     check_instant("subject_told_at", command.subject_told_at)
     with uow:
         restriction = uow.restrictions.get(command.restriction_id)

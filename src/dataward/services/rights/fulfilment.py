@@ -89,7 +89,7 @@ def working_request(
 def fulfil_withdrawal(ctx: UseCase, request_id: UUID | str, notice_version: str) -> Withdrawn:
     """Withdraw every consent the request's subject has given, then complete the request: the
     withdrawals and the completion in one transaction, so none lands without the others."""
-    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    uow, clock = ctx.uow, ctx.clock
     with uow:
         request, subject_id = working_request(ctx, request_id, RequestType.WITHDRAW_CONSENT)
         events = uow.consents.events_for(subject_id)
@@ -107,7 +107,7 @@ def fulfil_withdrawal(ctx: UseCase, request_id: UUID | str, notice_version: str)
                 notice_version=notice_version,
                 evidence_ref=str(request.id),
             )
-            withdraw_consent(uow, clock, register, actor, withdrawal)
+            withdraw_consent(ctx, withdrawal)
         summary = ", ".join(f"{p}/{c or 'all'}" for p, c in standing) or "no consent was standing"
         withdrawn = [{"purpose": p, "channel": c} for p, c in standing]
         step = Step(

@@ -116,11 +116,7 @@ def _carry_out(ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection) -
     mine = next((o for o in objections if o.request_ref == str(request.id)), None)
     if kind is ObjectionKind.DIRECT_MARKETING:
         objection = mine or record_objection(
-            uow,
-            clock,
-            register,
-            actor,
-            RecordObjection(subject_id, kind, request_ref=str(request.id)),
+            ctx, RecordObjection(subject_id, kind, request_ref=str(request.id))
         )
         standing = sorted(
             (
@@ -132,10 +128,7 @@ def _carry_out(ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection) -
         )
         for consent_purpose, channel in standing:
             withdraw_consent(
-                uow,
-                clock,
-                register,
-                actor,
+                ctx,
                 WithdrawConsent(
                     subject_id=subject_id,
                     purpose=consent_purpose,
@@ -174,18 +167,12 @@ def _carry_out(ctx: UseCase, request_id: UUID | str, asked: CarryOutObjection) -
         )
         return result
     objection = mine or record_objection(
-        uow,
-        clock,
-        register,
-        actor,
-        RecordObjection(subject_id, kind, purpose=purpose, request_ref=str(request.id)),
+        ctx, RecordObjection(subject_id, kind, purpose=purpose, request_ref=str(request.id))
     )
     if outcome is None:
         return ObjectionResult(request.id, objection.id, kind, objection.outcome, purpose)
     if objection.outcome is ObjectionOutcome.PENDING:
-        objection = decide_objection(
-            uow, clock, register, actor, DecideObjection(objection.id, outcome, asked.reasoning)
-        )
+        objection = decide_objection(ctx, DecideObjection(objection.id, outcome, asked.reasoning))
     not_done: tuple[NotDone, ...] = ()
     if objection.outcome is ObjectionOutcome.COMPELLING_GROUNDS and purpose is not None:
         not_done = (_overridden(register, purpose, objection.reasoning, subject),)

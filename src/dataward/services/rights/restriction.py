@@ -43,7 +43,7 @@ def fulfil_restriction(ctx: UseCase, request_id: UUID | str) -> Restriction:
     one transaction (the notices read the subject through the gate before it, each decision
     committed first). Carried out twice, the second finds the restriction the first applied
     and only completes."""
-    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    uow, register, actor = ctx.uow, ctx.register, ctx.actor
     with uow:
         request, subject_id = working_request(ctx, request_id, RequestType.RESTRICTION)
         existing = [
@@ -72,9 +72,7 @@ def fulfil_restriction(ctx: UseCase, request_id: UUID | str) -> Restriction:
         subject_id=subject_id, ground=ground, request_ref=str(request.id), letters=notices.letters
     )
     with uow:
-        restriction = (
-            existing[0] if existing else apply_restriction(uow, clock, register, actor, applying)
-        )
+        restriction = existing[0] if existing else apply_restriction(ctx, applying)
         advance(
             ctx,
             request.id,
@@ -111,7 +109,7 @@ def tell_before_lifting(ctx: UseCase, restriction_id: UUID | str) -> None:
 
 def lift_after_telling(ctx: UseCase, restriction_id: UUID | str) -> Restriction:
     """Lift a restriction whose lifting letter has been sent; refused until it has."""
-    uow, clock, register, actor = ctx.uow, ctx.clock, ctx.register, ctx.actor
+    uow = ctx.uow
     with uow:
         restriction, request_id = _requested(ctx, restriction_id)
         told = _sent(uow.requests.letters_of(request_id))
@@ -120,10 +118,7 @@ def lift_after_telling(ctx: UseCase, restriction_id: UUID | str) -> Restriction:
             "the letter telling the person has not gone yet: tell them first (Art. 18(3))"
         )
     return lift_restriction(
-        uow,
-        clock,
-        register,
-        actor,
+        ctx,
         LiftRestriction(restriction.id, subject_told_at=told, told_by_letter=True),
     )
 
