@@ -19,6 +19,7 @@ from dataward.adapters.register_file import parse_register, shipped_register_tex
 from dataward.adapters.sql import migrate
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.uow import SqlUnitOfWork
+from dataward.bootstrap import parse_stored
 from dataward.domain.clock import FixedClock
 from dataward.services.register.store import ActiveRegister, store_register
 
@@ -34,8 +35,9 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
         migrate.upgrade(engine)
         clock = FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
-        store_register(SqlUnitOfWork(engine), clock, parse_register(text, source="bench"), "bench")
-        active = ActiveRegister()
+        active = ActiveRegister(parse_stored)
+        loaded = parse_register(text, source="bench")
+        store_register(SqlUnitOfWork(engine), clock, loaded, "bench", active)
 
         def cached() -> object:
             return active.get(SqlUnitOfWork(engine, read_only=True))
