@@ -29,21 +29,23 @@ def rotate(
     ),
 ) -> None:
     """Re-wrap every data key under a new master key; run again to resume if interrupted."""
+    from dataward.adapters.vault.rotation import RotationResult
     from dataward.adapters.vault.rotation import rotate_master_key as rewrap_keys
     from dataward.domain.errors import ConfigurationError
     from dataward.services.keys.rotation import rotate_master_key
 
     with fail_on_dataward_error(), container() as wired:
-        if wired.settings.master_key is not None:
-            raise ConfigurationError(
-                "rotation writes the new key to the key file; unset DATAWARD_MASTER_KEY and "
-                "use DATAWARD_MASTER_KEY_FILE"
-            )
-        key_file = wired.settings.resolved_master_key_file()
-        engine, clock = wired.keystore_engine, wired.clock
-        result = rotate_master_key(
-            use_case(wired), lambda: rewrap_keys(engine, key_file, clock, batch=batch)
-        )
+
+        def rewrap() -> RotationResult:  # once the actor may (the use case checks first)
+            if wired.settings.master_key is not None:
+                raise ConfigurationError(
+                    "rotation writes the new key to the key file; unset DATAWARD_MASTER_KEY "
+                    "and use DATAWARD_MASTER_KEY_FILE"
+                )
+            key_file = wired.settings.resolved_master_key_file()
+            return rewrap_keys(wired.keystore_engine, key_file, wired.clock, batch=batch)
+
+        result = rotate_master_key(use_case(wired), rewrap)
     state = "resumed and finished" if result.resumed else "finished"
     typer.echo(
         f"rotation {state}: master key {result.from_fingerprint} -> {result.to_fingerprint}, "
