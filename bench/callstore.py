@@ -30,6 +30,7 @@ import phonenumbers
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, registry
 
+from dataward.adapters.ingest.asterisk_cdr import CDR_CSV_BASE
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
 from dataward.adapters.register_file import load_register_file
 from dataward.adapters.sql import migrate
@@ -52,29 +53,8 @@ REGION = "GB"
 SERVICE_LEVEL_S = 20
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1/dataward_bench"
-CDR_CSV_COLUMNS = (
-    "accountcode",
-    "src",
-    "dst",
-    "dcontext",
-    "clid",
-    "channel",
-    "dstchannel",
-    "lastapp",
-    "lastdata",
-    "start",
-    "answer",
-    "end",
-    "duration",
-    "billsec",
-    "disposition",
-    "amaflags",
-    "uniqueid",
-    "userfield",
-    "peeraccount",
-    "linkedid",
-    "sequence",
-)
+CDR_CSV_COLUMNS = (*CDR_CSV_BASE, "uniqueid", "userfield", "peeraccount", "linkedid", "sequence")
+"""The generated files' columns: cdr_csv with every optional group enabled."""
 """cdr_csv with loguniqueid, loguserfield and newcdrcolumns: the 21 columns gen_calls writes."""
 
 

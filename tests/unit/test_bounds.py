@@ -22,7 +22,6 @@ from dataward.domain.bounds import (
 )
 from dataward.domain.calendar import (
     add_months,
-    bank_holidays,
     deadline_for,
     next_working_day_on_or_after,
 )
@@ -162,7 +161,7 @@ def test_the_quarantine_refuses_an_ingest_number_off_the_range(ingest_id: int) -
 
 
 def _as_admin(uow: FakeUnitOfWork) -> UseCase:
-    return UseCase(uow, FakeVault(), FixedClock(NOW), bank_holidays(), REGISTER, ADMIN)
+    return use_case(uow, FixedClock(NOW), REGISTER, ADMIN)
 
 
 @pytest.mark.parametrize(
