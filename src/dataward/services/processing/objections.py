@@ -21,7 +21,6 @@ from dataward.domain.subjects import check_request_ref
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.permissions import require_on_subject
-from dataward.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +103,6 @@ def decide_objection(ctx: UseCase, command: DecideObjection) -> Objection:
         )
         uow.commit()
     return decided
-
-
-def objections_of(uow: UnitOfWork, subject_id: UUID) -> list[Objection]:
-    with uow:
-        return list(uow.objections.for_subject(subject_id))
 
 
 def _objectable_purpose(register: Register, key: str | None) -> str:

@@ -22,7 +22,6 @@ from dataward.domain.subjects import check_request_ref
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.permissions import require_on_subject
-from dataward.services.ports import UnitOfWork
 from dataward.services.processing.processor_limits import require_controller_restricts
 
 
@@ -144,8 +143,3 @@ def lift_restriction(ctx: UseCase, command: LiftRestriction) -> Restriction:
         )
         uow.commit()
     return lifted
-
-
-def restrictions_of(uow: UnitOfWork, subject_id: UUID) -> list[Restriction]:
-    with uow:
-        return list(uow.restrictions.for_subject(subject_id))
