@@ -111,9 +111,11 @@ def test_field_numbers_are_the_dictionary_s_attribute_numbers() -> None:
         Field.ANSWER_TIME: "Answer-Time",
         Field.RELEASE_TIME: "Release-Time",
         Field.TERMINATION_CAUSE: "Termination-Cause",
+        Field.LOCAL_CALL_ID: "Local-Callid",
         Field.USER_ID: "UserId",
         Field.OTHER_PARTY_NAME: "Other-Party-Name",
         Field.OTHER_PARTY_NAME_PRESENTATION: "Other-Party-Name-Pres-Indic",
+        Field.RELATED_CALL_ID: "Related-CallId",
         Field.CALL_CENTER_USER_ID: "Call-Center-User-Id",
     }
     assert set(dictionary_names) == set(Field)

@@ -68,6 +68,7 @@ from dataward.domain.calls.telephony import (
 __all__ = [
     "CDR_CSV_BASE",
     "CDR_CUSTOM_DEFAULT",
+    "CDR_CUSTOM_WITH_PRESENTATION",
     "AsteriskCdrCsvParser",
     "AsteriskCdrCustomParser",
     "CdrColumns",
@@ -113,6 +114,10 @@ CDR_CUSTOM_DEFAULT = (
     "userfield",
     "sequence",
 )
+CDR_CUSTOM_WITH_PRESENTATION = (*CDR_CUSTOM_DEFAULT, "callerpres")
+"""The sample mapping with the caller's presentation added last: a restricted one is stored
+as withheld (`${CALLERPRES}` in cdr_custom.conf, after `${CDR(sequence)}`)."""
+_CUSTOM_LAYOUTS = (CDR_CUSTOM_DEFAULT, CDR_CUSTOM_WITH_PRESENTATION)
 _DISPOSITIONS = {
     "ANSWERED": Disposition.ANSWERED,
     "NO ANSWER": Disposition.NO_ANSWER,
@@ -148,12 +153,13 @@ class CdrColumns:
     uniqueid: int | None = None
     linkedid: int | None = None
     sequence: int | None = None
+    callerpres: int | None = None
 
     @classmethod
     def from_names(cls, names: Sequence[str]) -> CdrColumns:
         """The layout of a row whose columns carry these Asterisk CDR variable names."""
         at = {name: index for index, name in enumerate(names)}
-        ids = ("uniqueid", "linkedid", "sequence")
+        ids = ("uniqueid", "linkedid", "sequence", "callerpres")
         required = [f for f in cls.__slots__ if f not in ids and f != "width"]
         if missing := [name for name in required if name not in at]:
             raise ValueError(f"a CDR mapping needs the columns {', '.join(missing)}")
@@ -163,6 +169,7 @@ class CdrColumns:
             uniqueid=at.get("uniqueid"),
             linkedid=at.get("linkedid"),
             sequence=at.get("sequence"),
+            callerpres=at.get("callerpres"),
         )
 
 
@@ -223,6 +230,9 @@ class _RowReader:
             sequence = 0 if c.sequence is None else whole_number(row[c.sequence] or "0", "sequence")
             disposition = _disposition(row[c.disposition])
             queue = _queue(row[c.lastapp], row[c.lastdata])
+            caller = caller_of(row[c.src], row[c.clid])
+            if c.callerpres is not None:
+                caller = _presented(caller, row[c.callerpres])
         except BadField as refused:
             return refused
         uniqueid = row[c.uniqueid] if c.uniqueid is not None else ""
@@ -233,7 +243,7 @@ class _RowReader:
             start=start,
             answer=answer,
             end=end,
-            caller=caller_of(row[c.src], row[c.clid]),
+            caller=caller,
             callee=self._callee(row[c.dst]),
             disposition=disposition,
             duration_s=float(duration),
@@ -249,6 +259,7 @@ class _RowReader:
             local_dst=dstchannel.startswith("Local/"),
             channel=row[c.channel],
             queue=queue,
+            uniqueid=uniqueid,
         )
 
 
@@ -259,6 +270,21 @@ def _queue(lastapp: str, lastdata: str) -> str | None:
     if not queue.isprintable():
         raise BadField("lastdata", "queue name not printable")
     return queue or None
+
+
+_RESTRICTED = RawParty(None, Presentation.RESTRICTED)
+
+
+def _presented(caller: RawParty, callerpres: str) -> RawParty:
+    """The caller as its presentation (`${CALLERPRES}`, `${CALLERID(pres)}`) allows: an
+    `allowed...` one (or none written) as it is; `unavailable` without a number; `prohib...`,
+    and anything else (fail safe), withheld: neither number nor name is kept."""
+    pres = callerpres.strip().casefold()
+    if not pres or pres.startswith("allowed"):
+        return caller
+    if pres == "unavailable":
+        return _NOBODY
+    return _RESTRICTED
 
 
 def _disposition(text: str) -> Disposition:
@@ -407,17 +433,22 @@ def _looks_like_uniqueid(text: str) -> bool:
 
 
 class AsteriskCdrCustomParser:
-    """cdr_custom, by default its sample mapping of 19 columns; each row is one call."""
+    """cdr_custom, by default its sample mapping of 19 columns, or that mapping with
+    `${CALLERPRES}` as a 20th (`CDR_CUSTOM_WITH_PRESENTATION`); each row is one call."""
 
     name = "asterisk-cdr-custom"
 
-    def __init__(self, *, columns: Sequence[str] = CDR_CUSTOM_DEFAULT) -> None:
-        self.columns = CdrColumns.from_names(columns)
+    def __init__(self, *, columns: Sequence[str] | None = None) -> None:
+        layouts = [columns] if columns is not None else _CUSTOM_LAYOUTS
+        self._layouts = {len(names): CdrColumns.from_names(names) for names in layouts}
+        self.columns = self._layouts[len(layouts[0])]
 
     def _layout(self, row: list[str]) -> CdrColumns | BadField:
-        if len(row) == self.columns.width:
-            return self.columns
-        return BadField("columns", f"expected {self.columns.width}, found {len(row)}")
+        columns = self._layouts.get(len(row))
+        if columns is not None:
+            return columns
+        widths = " or ".join(str(width) for width in sorted(self._layouts))
+        return BadField("columns", f"expected {widths}, found {len(row)}")
 
     def sniff(self, head: list[str]) -> float:
         return _sniff(self, head)

@@ -41,6 +41,7 @@ class Leg(NamedTuple):
     local_dst: bool  # answered through a Local channel, a dialplan hop
     channel: str
     queue: str | None
+    uniqueid: str = ""  # the channel's, as the PBX wrote it (queue_log names a call by it)
 
 
 def caller_of(src: str, clid: str) -> RawParty:
@@ -154,6 +155,9 @@ def call_of(legs: list[Leg], source_format: str) -> RawCall:
         wait = max(0.0, (end - start).total_seconds())
     else:
         wait = None
+    ids = {r.uniqueid for r in ordered if r.uniqueid}
+    if first.group:
+        ids.add(first.group)
     return RawCall(
         source_id=first.group or lead.leg_id,
         start=start,
@@ -171,6 +175,7 @@ def call_of(legs: list[Leg], source_format: str) -> RawCall:
         legs=tuple(r.leg for r in ordered),
         location=legs[0].leg.location,
         format=source_format,
+        links=tuple(sorted(ids)),
     )
 
 

@@ -34,6 +34,10 @@ callingNumber is unavailable. calledNumber (9) is the callee. otherPartyName (12
 other party (the caller of a Terminating record, the callee of an Originating one) only when
 its indicator (123) is empty or `Public`.
 
+Records of one call (a call centre's and the agent's it delivered the call to) are tied by
+call ids: a record's localCallId (field 45) and the relatedCallId (field 147) of the call it
+came from (`RawCall.links`, joined into one call as `domain.calls.correlation` rules).
+
 Direction: Originating -> outbound, Terminating -> inbound, else unknown.
 
 Agent and queue: agent_id is userId (121), the BroadWorks user the record belongs to: the
@@ -91,9 +95,11 @@ class Field(IntEnum):
     ANSWER_TIME = 13
     RELEASE_TIME = 14
     TERMINATION_CAUSE = 15
+    LOCAL_CALL_ID = 45
     USER_ID = 121
     OTHER_PARTY_NAME = 122
     OTHER_PARTY_NAME_PRESENTATION = 123
+    RELATED_CALL_ID = 147
     CALL_CENTER_USER_ID = 273
 
 
@@ -244,6 +250,9 @@ _USER_ID = Field.USER_ID - 1
 _OTHER_NAME = Field.OTHER_PARTY_NAME - 1
 _OTHER_NAME_PRESENTATION = Field.OTHER_PARTY_NAME_PRESENTATION - 1
 _CALL_CENTER = Field.CALL_CENTER_USER_ID - 1
+_LOCAL_CALL_ID = Field.LOCAL_CALL_ID - 1
+_RELATED_CALL_ID = Field.RELATED_CALL_ID - 1
+_LONGEST_ID = 200
 
 CALL_TYPE = "normal"
 DIRECTIONS = {"originating": Direction.OUTBOUND, "terminating": Direction.INBOUND}
@@ -397,6 +406,7 @@ class BroadworksCsvParser:
             talk_s=talk,
             location=location,
             format=BroadworksCsvParser.name,
+            links=_links(row),
         )
 
     def _offset(self, text: str) -> str | None:
@@ -415,6 +425,14 @@ class BroadworksCsvParser:
         if len(self._offsets) < 1000:  # a bound, should a file put garbage in every row
             self._offsets[text] = offset
         return offset
+
+
+def _links(row: list[str]) -> tuple[str, ...]:
+    """The call ids that tie this record to the others of its call: its own localCallId and
+    the relatedCallId of the call it was delivered from (a call centre's, for an agent's
+    record); ids that are not printable or are over-long are not used."""
+    ids = {_at(row, _LOCAL_CALL_ID).strip(), _at(row, _RELATED_CALL_ID).strip()}
+    return tuple(sorted(i for i in ids if i and len(i) <= _LONGEST_ID and i.isprintable()))
 
 
 def _unanswered(cause: str) -> Disposition:

@@ -28,7 +28,10 @@ Decisions:
   ENTERQUEUE, and the call stays unanswered. So is a RINGNOANSWER or CONNECT that
   would take the call's ring time past `record_limits.LONGEST`, and it is not counted.
 - A call re-entering a queue under the same callid (overflow from one queue into another) gives
-  one call per queue visit, all with `source_id` = the callid.
+  one call per queue visit, all with `source_id` = the callid. Only the first visit carries
+  the callid as its link to the call's other records (the CDR's legs,
+  `domain.calls.correlation`); a callid is remembered as entered for the last `2 * max_open`
+  calls.
 - queue_log names no callee (the number dialled): the callee is `UNAVAILABLE`.
 
 The party rules here (`caller_party`, `looks_like_extension`, `agent_id_from_interface`) are
@@ -107,6 +110,7 @@ class _OpenCall:
     wait_s: float | None = None
     ring_s: float | None = None
     agent_id: str | None = None
+    first: bool = True  # the call's first visit to a queue in this log
 
 
 _NO_CALLEE = RawParty(None, Presentation.UNAVAILABLE)
@@ -138,6 +142,7 @@ class QueueCallAssembler:
         self._max_open = max_open
         self._format = source_format
         self._open: OrderedDict[str, _OpenCall] = OrderedDict()
+        self._entered: OrderedDict[str, None] = OrderedDict()  # callids seen, newest last
 
     def feed(self, event: QueueEvent) -> list[RawCall | BadRecord]:
         """The calls (and orphan endings) this event completes, oldest first."""
@@ -194,6 +199,11 @@ class QueueCallAssembler:
         previous = self._open.pop(call_id, None)
         if previous is not None:
             done.append(self._unfinished(previous))
+        first = previous is None and call_id not in self._entered
+        self._entered[call_id] = None
+        self._entered.move_to_end(call_id)
+        if len(self._entered) > 2 * self._max_open:
+            self._entered.popitem(last=False)
         data = event.data
         number = data[1] if len(data) > 1 else ""
         name = (data[3] or None) if len(data) > 3 else None
@@ -204,6 +214,7 @@ class QueueCallAssembler:
             caller=caller_party(number, name, empty=Presentation.RESTRICTED),
             location=event.location,
             start_epoch=event.at.timestamp(),
+            first=first,
         )
         if len(self._open) > self._max_open:
             done.append(self._unfinished(self._open.popitem(last=False)[1]))
@@ -258,6 +269,7 @@ class QueueCallAssembler:
             talk_s=talk_s,
             location=call.location,
             format=self._format,
+            links=(call.call_id,) if call.first else (),
         )
 
 

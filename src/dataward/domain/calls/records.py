@@ -115,6 +115,10 @@ class StoredCall:
     legs: int
     format: str
     ingest_id: int
+    queued_at: datetime | None = None
+    """When the call entered its queue (the ACD's start of it), where a source says."""
+    sources: int = 1
+    """Which kinds of source the call was read from (`domain.calls.correlation`'s bits)."""
 
 
 @dataclass(slots=True)
@@ -128,6 +132,9 @@ class IngestReport:
     events_read: int = 0
     stored: int = 0
     duplicates: int = 0
+    joined: int = 0
+    """Records joined into a call read from another record of it (another source's, or
+    another record of the same PBX call): stored as part of that one call."""
     subjects_created: int = 0
     withheld_parties: int = 0
     unreadable_numbers: int = 0
@@ -153,6 +160,7 @@ class IngestReport:
             "events_read": self.events_read,
             "stored": self.stored,
             "duplicates": self.duplicates,
+            "joined": self.joined,
             "subjects_created": self.subjects_created,
             "withheld_parties": self.withheld_parties,
             "unreadable_numbers": self.unreadable_numbers,

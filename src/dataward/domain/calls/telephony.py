@@ -110,6 +110,11 @@ class RawCall:
     legs: tuple[CallLeg, ...] = ()
     location: SourceLocation | None = None
     format: str = ""
+    links: tuple[str, ...] = ()
+    """The PBX's own ids of the call this record is part of (Asterisk: the CDR's linkedid and
+    each leg's uniqueid, a queue_log callid; BroadWorks: the record's local call id and the id
+    of the call it is related to): records of one call from several sources share one, and
+    are stored as that one call (`domain.calls.correlation`)."""
 
 
 class QueueEventKind(StrEnum):

@@ -336,6 +336,7 @@ def _close(ingest: _Ingest, source: Source, ingest_id: int, run: _Run) -> None:
                 "format": source.parser.name,
                 "stored": counts.stored,
                 "duplicates": counts.duplicates,
+                "joined": counts.joined,
                 "quarantined": quarantined,
                 "subjects_created": counts.subjects,
                 "erased_parties": counts.erased,
@@ -353,6 +354,7 @@ def _add_counts(report: IngestReport, run: _Run) -> None:
     counts = run.counts
     report.stored += counts.stored
     report.duplicates += counts.duplicates
+    report.joined += counts.joined
     report.subjects_created += counts.subjects
     report.withheld_parties += counts.withheld
     report.unreadable_numbers += counts.unreadable

@@ -27,6 +27,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dataward.domain.calls.acd import Period, Tally, period_key
+from dataward.domain.calls.correlation import Contribution
 from dataward.domain.calls.telephony import RawCall
 from dataward.services.ports import UnitOfWork
 
@@ -80,23 +81,40 @@ class RollupBuffer:
         self.tenant_id = tenant_id
         self.zone = zone
         self._hourly: dict[tuple[str, int], Tally] = {}
+        self._taken: dict[tuple[str, int], Tally] = {}
         self._locals: dict[int, dict[Grain, str]] = {}
 
     def __len__(self) -> int:
-        return len(self._hourly)
+        return len(self._hourly) + len(self._taken)
 
     def add(self, queue: str, call: RawCall) -> None:
         """Tally a queue call (`queue`: its name as stored) in its UTC hour."""
-        key = (queue, int(call.start.timestamp()) // 3600)
-        tally = self._hourly.get(key)
-        if tally is None:
-            tally = self._hourly[key] = Tally()
-        tally.add(call.disposition, call.wait_s, call.talk_s, call.ring_s)
+        part = Contribution(
+            queue, call.start, call.disposition, call.wait_s, call.talk_s, call.ring_s
+        )
+        self._tally(self._hourly, part)
 
-    def cells(self) -> dict[Cell, Tally]:
-        """Every grain's cells from the hours held."""
+    def add_facts(self, part: Contribution) -> None:
+        """Tally a queue call given by its part in the rollups, in the UTC hour it started."""
+        self._tally(self._hourly, part)
+
+    def take_back(self, part: Contribution) -> None:
+        """Remove exactly what `add_facts` of `part` added (a call whose facts a later record
+        replaced), at the next `flush`."""
+        self._tally(self._taken, part)
+
+    @staticmethod
+    def _tally(hourly: dict[tuple[str, int], Tally], part: Contribution) -> None:
+        key = (part.queue, int(part.at.timestamp()) // 3600)
+        tally = hourly.get(key)
+        if tally is None:
+            tally = hourly[key] = Tally()
+        tally.add(part.disposition, part.wait_s, part.talk_s, part.ring_s)
+
+    def cells(self, hourly: dict[tuple[str, int], Tally] | None = None) -> dict[Cell, Tally]:
+        """Every grain's cells from the hours held (or those given)."""
         cells: dict[Cell, Tally] = {}
-        for (queue, hour), tally in self._hourly.items():
+        for (queue, hour), tally in (self._hourly if hourly is None else hourly).items():
             cells[(queue, Grain.HOUR.value, hour_bucket(hour))] = tally
             buckets = self._locals.get(hour)
             if buckets is None:
@@ -112,15 +130,56 @@ class RollupBuffer:
     def flush(self, uow: UnitOfWork) -> int:
         """Merge the held tallies into the stored rollups, in the caller's transaction."""
         delta = self.cells()
+        taken = self.cells(self._taken)
         self._hourly.clear()
+        self._taken.clear()
         if len(self._locals) > FLUSH_CELLS:
             self._locals.clear()
-        if not delta:
+        if not delta and not taken:
             return 0
-        stored = uow.rollups.for_update(self.tenant_id, delta)
+        stored = uow.rollups.for_update(self.tenant_id, set(delta) | set(taken))
         for cell, tally in delta.items():
             if cell in stored:
                 stored[cell].merge(tally)
                 delta[cell] = stored[cell]
+        for cell, tally in taken.items():
+            kept = delta.get(cell) or stored.get(cell)
+            if kept is None:
+                raise RuntimeError("a rollup cell to take back from is not stored")
+            _take_from(kept, tally)
+            delta[cell] = kept
         uow.rollups.save(self.tenant_id, delta, set(stored))
         return len(delta)
+
+
+_NUMBERS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "overflow",
+    "wait_sum",
+    "wait_count",
+    "answered_wait_sum",
+    "talk_sum",
+    "talk_count",
+    "ring_sum",
+)
+
+
+def _take_from(kept: Tally, taken: Tally) -> None:
+    """Remove from `kept` the calls `taken` tallied, which it must count."""
+    for name in _NUMBERS:
+        left = getattr(kept, name) - getattr(taken, name)
+        if left < 0:
+            raise RuntimeError("a rollup would count fewer than no calls")
+        setattr(kept, name, left)
+    for histogram in ("answered_waits", "abandoned_waits", "all_waits"):
+        counts = getattr(kept, histogram).counts
+        for bucket, n in getattr(taken, histogram).counts.items():
+            left = counts.get(bucket, 0) - n
+            if left < 0:
+                raise RuntimeError("a rollup would count fewer than no waits")
+            if left:
+                counts[bucket] = left
+            else:
+                counts.pop(bucket, None)

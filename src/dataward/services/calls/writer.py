@@ -23,16 +23,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from dataward.domain.calls.correlation import source_of
 from dataward.domain.calls.records import (
     PartyKind,
+    StoredCall,
     classify_party,
     safe_queue_name,
     source_identity,
 )
-from dataward.domain.calls.telephony import RawCall
+from dataward.domain.calls.telephony import Direction, Disposition, RawCall
 from dataward.domain.processing.retention import add_duration_or_last
 from dataward.domain.tenants import Tenant
-from dataward.services.calls.parties import PartyKey, PartyResolver
+from dataward.services.calls.correlate import CALL_LINK, Correlator, Group
+from dataward.services.calls.parties import PartyKey, PartyResolver, Resolution
 from dataward.services.calls.rollups import FLUSH_CELLS, RollupBuffer
 from dataward.services.context import UseCase
 from dataward.services.keys.batches import KeyBatch
@@ -48,6 +51,8 @@ _DIGEST = 16
 class WriterCounts:
     stored: int = 0
     duplicates: int = 0
+    joined: int = 0
+    """Records joined into a call read from another of its records."""
     withheld: int = 0
     unreadable: int = 0
     erased: int = 0
@@ -77,6 +82,7 @@ class CallWriter:
         self._resolver = resolver
         self._identity_key = vault.record_key(tenant.id, CALL_IDENTITY)
         self._queue_key = vault.record_key(tenant.id, QUEUE_LABEL)
+        self._correlator = Correlator(tenant.id, vault.record_key(tenant.id, CALL_LINK))
         self._queues: dict[str, str] = {}
         self._rollups = RollupBuffer(tenant.id, tenant.zone)
         self._months: set[tuple[int, int]] = set()
@@ -140,50 +146,53 @@ class CallWriter:
             return
         current = [not self._past_retention(call.start) for call, _key in fresh]
         counts.past_retention += current.count(False)
-        parties, wanted = _parties(fresh, current, counts)
+        groups = self._correlator.groups(uow, [call for call, _key in fresh])
+        parties, wanted = _parties(fresh, current, counts, _withheld_before(groups))
         resolution = self._resolver.resolve(uow, wanted, self._clock.now())
         counts.created.extend(resolution.created_ids)
-        subjects, erased = resolution.subjects, resolution.erased
         rows: list[tuple[Any, ...]] = []
+        members: dict[int, StoredCall] = {}
         months: set[tuple[int, int]] = set()
         tenant_id, ingest_id, rollups = self._tenant.id, self._ingest_id, self._rollups
-        for (call, key), (caller, callee), named in zip(fresh, parties, current, strict=True):
+        for index, ((call, key), (caller, callee), named) in enumerate(
+            zip(fresh, parties, current, strict=True)
+        ):
             start = call.start
             caller_ref = callee_ref = agent_ref = None
-            agent = call.agent_id
             if named:
-                if caller[1] is not None:
-                    caller_ref = _ref((caller[0], caller[1]), start, subjects, erased, counts)
-                if callee[1] is not None:
-                    callee_ref = _ref((callee[0], callee[1]), start, subjects, erased, counts)
-                if agent:
-                    agent_ref = _ref((PartyKind.AGENT, agent), start, subjects, erased, counts)
+                caller_ref, callee_ref, agent_ref = _refs(
+                    call, (caller, callee), resolution, counts
+                )
             queue = self._queue(call.queue)
             utc = start.astimezone(UTC)  # partitions are UTC months, as the rows are stored
             months.add((utc.year, utc.month))
-            rows.append(
-                (
-                    tenant_id,
-                    key,
-                    start,
-                    call.answer,
-                    call.end,
-                    call.direction.value,
-                    call.disposition.value,
-                    queue,
-                    call.wait_s,
-                    call.ring_s,
-                    call.talk_s,
-                    caller_ref,
-                    callee_ref,
-                    agent_ref,
-                    caller[0] is PartyKind.WITHHELD,
-                    callee[0] is PartyKind.WITHHELD,
-                    max(1, len(call.legs)),
-                    call.format,
-                    ingest_id,
-                )
+            row = (
+                tenant_id,
+                key,
+                start,
+                call.answer,
+                call.end,
+                call.direction.value,
+                call.disposition.value,
+                queue,
+                call.wait_s,
+                call.ring_s,
+                call.talk_s,
+                caller_ref,
+                callee_ref,
+                agent_ref,
+                caller[0] is PartyKind.WITHHELD,
+                callee[0] is PartyKind.WITHHELD,
+                max(1, len(call.legs)),
+                call.format,
+                ingest_id,
+                start if queue is not None else None,
+                source_of(call.format),
             )
+            if index in groups:
+                members[index] = _stored(row)
+                continue
+            rows.append(row)
             if queue is not None:
                 rollups.add(queue, call)
         new_months = months - self._months
@@ -192,8 +201,22 @@ class CallWriter:
             self._months |= new_months
         uow.calls.add_call_rows(rows)
         counts.stored += len(rows)
+        if groups:
+            self._settle(groups, members)
         if len(rollups) > FLUSH_CELLS:
             rollups.flush(uow)
+
+    def _settle(self, groups: dict[int, Group], members: dict[int, StoredCall]) -> None:
+        """The records with PBX ids: joined together and into the calls stored."""
+        uow, counts = self._uow, self.counts
+        unique = list({id(group): group for group in groups.values()}.values())
+        outcome = self._correlator.settle(unique, members, self._rollups)
+        uow.calls.add_calls(outcome.added)
+        uow.calls.update_calls(outcome.changed)
+        uow.calls.add_links(self._correlator.links(unique))
+        counts.stored += len(outcome.added)
+        counts.joined += outcome.joined
+        counts.duplicates += outcome.duplicates
 
     @property
     def months(self) -> set[tuple[int, int]]:
@@ -229,15 +252,55 @@ def _ref(
     return ref
 
 
+def _refs(
+    call: RawCall, parties: tuple[Party, Party], resolution: Resolution, counts: WriterCounts
+) -> tuple[str | None, str | None, str | None]:
+    """The subjects a call within retention is stored as: (caller, callee, agent)."""
+    start, (caller, callee) = call.start, parties
+    subjects, erased = resolution.subjects, resolution.erased
+    caller_ref = callee_ref = agent_ref = None
+    if caller[1] is not None:
+        caller_ref = _ref((caller[0], caller[1]), start, subjects, erased, counts)
+    if callee[1] is not None:
+        callee_ref = _ref((callee[0], callee[1]), start, subjects, erased, counts)
+    if call.agent_id:
+        agent_ref = _ref((PartyKind.AGENT, call.agent_id), start, subjects, erased, counts)
+    return caller_ref, callee_ref, agent_ref
+
+
+def _withheld_before(groups: dict[int, Group]) -> set[int]:
+    """The records whose call is stored with its caller withheld by another source: their
+    caller is withheld too, so its number is not looked at."""
+    return {
+        index
+        for index, group in groups.items()
+        if group.stored is not None and group.stored.caller_withheld
+    }
+
+
+def _stored(row: tuple[Any, ...]) -> StoredCall:
+    """A row built by `CallWriter.land` as the call it describes."""
+    values = list(row)
+    values[5] = Direction(values[5])
+    values[6] = Disposition(values[6])
+    return StoredCall(*values)
+
+
 def _parties(
-    fresh: Sequence[tuple[RawCall, bytes]], current: Sequence[bool], counts: WriterCounts
+    fresh: Sequence[tuple[RawCall, bytes]],
+    current: Sequence[bool],
+    counts: WriterCounts,
+    withheld: set[int],
 ) -> tuple[list[tuple[Party, Party]], dict[PartyKey, datetime]]:
     """Each new call's (caller, callee) classified, and every party of a call within retention
-    (`current`) to resolve, with the latest start of a call naming it."""
+    (`current`) to resolve, with the latest start of a call naming it. The callers of
+    `withheld` (indexes) are withheld."""
     parties: list[tuple[Party, Party]] = []
     wanted: dict[PartyKey, datetime] = {}
-    for (call, _key), within in zip(fresh, current, strict=True):
+    for index, ((call, _key), within) in enumerate(zip(fresh, current, strict=True)):
         caller, callee = classify_party(call.caller), classify_party(call.callee)
+        if index in withheld:
+            caller = (PartyKind.WITHHELD, None)
         parties.append((caller, callee))
         if not within:
             continue

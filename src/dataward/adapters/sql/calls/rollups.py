@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, tuple_, update
 
 from dataward.adapters.sql.calls.tables import call_rollups
 from dataward.domain.calls.acd import Tally, WaitHistogram
@@ -44,14 +44,23 @@ class SqlRollupRepository:
         new = [
             {"tenant_id": tenant_id, "queue": q, "grain": g, "bucket": b, **_tally_row(t)}
             for (q, g, b), t in cells.items()
-            if (q, g, b) not in existing
+            if (q, g, b) not in existing and t.offered
         ]
         if new:
             self._connection.execute(insert(call_rollups), new)
+        emptied = [cell for cell, t in cells.items() if cell in existing and not t.offered]
+        for start in range(0, len(emptied), _KEY_BATCH):  # every call taken back: no cell
+            key = tuple_(call_rollups.c.queue, call_rollups.c.grain, call_rollups.c.bucket)
+            self._connection.execute(
+                delete(call_rollups).where(
+                    call_rollups.c.tenant_id == tenant_id,
+                    key.in_(emptied[start : start + _KEY_BATCH]),
+                )
+            )
         changed = [
             {"k_tenant": tenant_id, "k_queue": q, "k_grain": g, "k_bucket": b, **_tally_row(t)}
             for (q, g, b), t in cells.items()
-            if (q, g, b) in existing
+            if (q, g, b) in existing and t.offered
         ]
         if changed:
             self._connection.execute(

@@ -24,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 
+from dataward.adapters.sql.calls import links
 from dataward.adapters.sql.calls.tables import calls, ingests
 from dataward.adapters.sql.registry.tables import tombstones
 from dataward.adapters.sql.unlink import RegisteredStep
@@ -255,6 +256,19 @@ class SqlCallRepository:
             cursor.executemany(_INSERT_CALLS, [_sqlite_row(row) for row in rows])
         finally:
             cursor.close()
+
+    def linked_calls(self, tenant_id: str, link_keys: Sequence[bytes]) -> dict[bytes, StoredCall]:
+        """link key -> the call it belongs to, for the keys the tenant's store holds."""
+        found = links.linked_calls(self._connection, tenant_id, link_keys)
+        return {key: _stored_call(values) for key, values in found.items()}
+
+    def add_links(self, rows: Sequence[tuple[str, bytes, datetime, bytes]]) -> None:
+        """(tenant, link key, call start, call source key); a link already held is kept."""
+        links.add_links(self._connection, rows, _sqlite_time)
+
+    def update_calls(self, rows: Sequence[StoredCall]) -> None:
+        """Write the facts of calls already stored (a record joined into them)."""
+        links.update_calls(self._connection, rows)
 
     def calls_of(self, tenant_id: str, subject_id: str) -> list[StoredCall]:
         """Every call of the tenant where the subject is a party, oldest first.

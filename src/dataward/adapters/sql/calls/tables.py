@@ -16,6 +16,11 @@ includes `started_at` because a partitioned table's unique keys must hold the pa
 it leads with the time so that a file in time order appends to the key's index instead of
 scattering inserts over it, and duplicates are looked up by (start, identity) pairs.
 
+`call_links` maps the PBX's own ids of a call (a CDR's linkedid and uniqueids, a queue_log
+callid, a BroadWorks call id: keyed digests, like `source_key`) to the row of that call, so a
+record of the same call from another source, arriving in any order, is joined into it
+(`domain.calls.correlation`). It holds no party and outlives nothing: a call's links go with it.
+
 `call_rollups` are anonymous: counts and wait histograms per tenant, queue and period, with no
 subject reference, so reports outlive the erasure of callers and the deletion of raw calls.
 Each call adds to five grains (`services.calls.rollups`): its UTC hour, and on the tenant's clock
@@ -65,6 +70,8 @@ calls = Table(
     Column("legs", SmallInteger, nullable=False),
     Column("format", String(32), nullable=False),
     Column("ingest_id", Integer, nullable=False),
+    Column("queued_at", UTCDateTime(), nullable=True),
+    Column("sources", SmallInteger, nullable=False, server_default="1"),
     PrimaryKeyConstraint("tenant_id", "started_at", "source_key", name="pk_calls"),
     comment="Calls, pseudonymised: subject references only, never a number or a name.",
     postgresql_partition_by="RANGE (started_at)",
@@ -78,6 +85,17 @@ for _party in ("caller_ref", "callee_ref", "agent_ref"):
         sqlite_where=calls.c[_party].is_not(None),
         postgresql_where=calls.c[_party].is_not(None),
     )
+
+call_links = Table(
+    "call_links",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("link_key", LargeBinary(16), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("source_key", LargeBinary(16), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "link_key", name="pk_call_links"),
+    comment="A PBX's call ids (keyed digests) to the call row they belong to.",
+)
 
 ingests = Table(
     "ingests",
