@@ -1,34 +1,81 @@
-"""Call-store benchmarks (issue 4): ingest a file, every call of one subject, an ACD report.
+"""Call-store benchmarks: ingest from a file, the first ingest into a fresh store, every call of
+one subject, an ACD report, and the same calls from two correlated files; SQLite and PostgreSQL.
 
-Goals, at 10M calls (the issue's tenant: 10M queue calls over 730 days from 500k numbers), each
-printed beside a baseline measured in the same run, with the ratio:
+The issue's requirements (quoted; "(...)" leaves out how the benchmark was asked to do it):
 
-1. Ingest end to end from a file (`bench.gen_calls`, detected format, `file_source` + the
-   `ingest` service, in one child process per file): at least 120k calls/s on SQLite, 200k/s
-   on PostgreSQL, and at least 10x the baseline of a naive per-row pipeline over the first
-   `--baseline-calls` calls of the same file (`bench.callstore.naive_ingest`: DictReader or
-   split lines, `phonenumbers` on every row, every party looked up by blind index on every row,
-   one ORM add + flush per call). Peak RSS of the ingesting process at most 300 MB, and flat:
-   the same for N/10 and N calls (`getrusage(RUSAGE_CHILDREN).ru_maxrss`, Linux KiB; the small
-   file goes first because that figure is the largest child's so far).
-2. Every call of one subject among the N calls, numbers opened through the gate
-   (`calls_of_subject` as the tenant's admin, over `--samples` random callers): p99 <= 2 ms,
-   against the baseline of the same calls by an unindexed scan of `calls` plus decrypting the
-   subject's number (a few samples).
-3. ACD report by queue x hour of day over the N calls (`acd_report`, from the rollups):
-   at most 0.5 s, against the baseline of one SQL GROUP BY over the raw calls (hours in UTC on
-   SQLite, Europe/London on PostgreSQL).
+- "Ingest end to end (file to committed rows, subjects resolved, rollups updated): goal >= 100k
+  calls/s into SQLite and into PostgreSQL from a 1M-call file on this 2-core machine, and >= 6x
+  the naive peer `../shared/peers/naive_asterisk.py` (...) run on the same generated Asterisk
+  cdr_csv file in the same run (...). Peak memory <= 300 MB, flat from 1M to 10M calls (...)."
+- "The benchmark must include the first ingest into an EMPTY, freshly initialised PostgreSQL
+  database/schema (the case every new user meets), reported as its own figure, not only a
+  warmed, analysed store."
+- "Look-ups at 10M calls: every call of one subject with decryption p99 <= 2 ms on SQLite and
+  <= 5 ms on PostgreSQL; ACD queue x hour-of-day report <= 250 ms; find a subject by phone p99
+  <= 1 ms at 1M subjects; a shred, durably committed, p99 <= 2 ms (...); memory of a 10M
+  ingest (<= 300 MB)." (The vault's two: `bench.bench_vault`.)
+- "Every figure printed with its baseline and ratio from the same run, on SQLite and
+  PostgreSQL; a summary table with the goal and met? per figure; one documented command runs
+  them all (...), plus the documented quicker command lines for 1M."
+- "Also add a figure for the correlated case: the same workload written as BOTH Asterisk
+  cdr_csv and queue_log (bench.gen_calls writes both formats from the same seed with the same
+  uniqueid/callid per call), ingested one after the other into one store; print the rate of
+  each, and check (print OK/MISMATCH) that the ACD report by queue x day equals that of a store
+  holding the queue_log alone."
 
-    python -m bench.bench_calls [--calls 10000000] [--backend sqlite|postgresql] [--pg-url URL]
-        [--keep DIR] [--format asterisk-cdr-csv|asterisk-queue-log] [--baseline-calls 20000]
-        [--samples 300] [--numbers N]
+Goals, each figure on each backend beside its baseline from the same run:
 
-The file keeps the density of the issue's tenant at any `--calls`: days = 730 * N / 10M (at
-least 1) and, unless `--numbers` is given, 500k numbers * N / 10M (at least 1,000). Below 10M
-calls the figures are indicative and the met? column judges them against the 10M goals. Each
-store is a fresh SQLite file (or a fresh schema of `--pg-url`) with a SQLite key store, in a
-temporary folder, or in `--keep DIR`, which is then left in place (with the schemas). Unknown
-flags are ignored, so `bench/run.py` can pass flags meant for other benchmarks.
+| figure                            | goal                                | baseline               |
+|-----------------------------------|-------------------------------------|------------------------|
+| ingest, 1M-call cdr_csv file      | >= 100k calls/s, >= 6x the peer     | the peer, same file    |
+| first ingest into a fresh store   | >= 100k calls/s, >= 6x the peer     | the peer, same file    |
+| peak memory of the ingest at N    | <= 300 MB, flat from 1M to 10M      | the N/10 ingest's      |
+| every call of one subject, p99    | <= 2 ms SQLite, <= 5 ms PG (10M)    | scan + decrypt         |
+| ACD queue x hour of day, median   | <= 250 ms (10M)                     | GROUP BY raw calls     |
+| correlated cdr_csv, queue_log     | ACD queue x day = queue_log alone's | queue_log alone (rate) |
+| find a subject by phone, p99      | <= 1 ms at 1M subjects              | `bench.bench_vault`    |
+| a shred, durably committed, p99   | <= 2 ms                             | `bench.bench_vault`    |
+
+How each is measured:
+
+1. Ingest end to end (`file_source` + the `ingest` service, format detected, in a child process
+   per file; timed around `ingest`, which returns once the calls, their new subjects and the
+   rollups are committed and the statistics refreshed): calls read per second. The generated
+   files (`bench.gen_calls`, cdr_csv) are N/10 then N calls, each into a store of its own, which
+   keeps the density of the issue's tenant (10M calls over 730 days from 500k numbers): days =
+   730 * calls / 10M, numbers = 500k * calls / 10M (at least 1,000) unless `--numbers`. The rate
+   goal names a 1M-call file: the N/10 file of the full run (10M), the N file of `--calls
+   1000000`; the other size is indicative. Baseline: the naive peer (`bench.peer`,
+   `--peer PATH`), run on the same file in the same run; it writes SQLite only, so both
+   backends are compared with that one figure. Without the peer its figures say "skipped".
+2. Peak memory: each ingest child's own peak RSS (`timing.peak_rss_kib`, Linux `VmHWM`: not
+   `ru_maxrss`, which Linux carries over `exec` from the parent), at N against N/10.
+3. First ingest into a fresh store: a new, empty store (on PostgreSQL a new schema) migrated
+   and given its tenant as `dataward init` would, with no calls, no rollups and no planner
+   statistics, then one ingest of a history file as a new user brings: `--fresh-calls` calls
+   (default 100k) spread over the tenant's whole 730 days from 500k numbers (`gen_calls`'
+   defaults), against the peer on that file. Every ingest here is into a fresh store: this one
+   differs by its long, sparse span (many months of partitions and rollups, each small), which
+   the density-scaled files above only reach at 10M calls.
+4. Every call of one subject, numbers opened through the gate (`calls_of_subject` as the
+   tenant's admin, `--samples` random callers of the N-call store): p99, against an unindexed
+   scan of `calls` plus decrypting the subject's number (a few samples).
+5. ACD report by queue x hour of day (`acd_report`, from the rollups) of the N-call store: the
+   median of 5, against one SQL GROUP BY over the raw calls (UTC hours on SQLite).
+6. Correlated: the N/10 calls written again as queue_log from the same seed (same calls, same
+   uniqueid/callid); ingested into the store that holds their cdr_csv (the N/10 store above),
+   and alone into a fresh store. Both rates are printed (the cdr_csv one is figure 1's), and
+   OK or MISMATCH: the ACD report by queue x day of the two stores must be equal.
+
+    python -m bench.bench_calls [--calls 10000000] [--backend sqlite|postgresql|both]
+        [--pg-url URL] [--fresh-calls 100000] [--peer PATH] [--samples 300] [--numbers N]
+        [--keep DIR]
+
+Below 10M calls the look-up figures are indicative (marked * in the summary). Each store is a
+fresh SQLite file (or a fresh schema of `--pg-url`'s database, created if missing) with a
+SQLite key store, in a temporary folder, or in `--keep DIR`, which is then left in place (with
+the schemas). Unknown flags are ignored, so `bench/run.py` can pass flags meant for other
+benchmarks.
 """
 
 from __future__ import annotations
@@ -36,13 +83,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,32 +98,37 @@ from bench.callstore import (
     TENANT,
     Store,
     days_for,
-    naive_ingest,
+    ensure_database,
     numbers_for,
-    prefix_file,
     sample_callers,
     sql_acd,
     unindexed_calls_of,
 )
 from bench.gen_calls import Workload, generate
-from bench.timing import Timing, measure, report
+from bench.peer import DEFAULT_PEER, PeerRun, resolve_peer, run_peer
+from bench.timing import Row, Timing, faster, measure, peak_rss_kib, report, summary
 from dataward.adapters.ingest.files import file_source
 from dataward.domain.calls.acd import Period
+from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.domain.processing.gate import Gate
 from dataward.domain.subjects import Actor
 from dataward.services.calls.access import calls_of_subject
 from dataward.services.calls.ingest import IngestCalls, ingest
-from dataward.services.calls.reports import AcdReport, ReadAcdReport, ReportBy, acd_report
+from dataward.services.calls.reports import ReadAcdReport, acd_report
 
 OPERATOR = Actor(id="bench", role="operator")
 ADMIN = Actor(id="admin", role="tenant_admin", tenant_id=TENANT)
-FORMATS = ("asterisk-cdr-csv", "asterisk-queue-log")
-GOAL_RATE = {"sqlite": 120_000, "postgresql": 200_000}
-GOAL_RATIO = 10
+BACKENDS = ("sqlite", "postgresql")
+CDR, QUEUE_LOG = "asterisk-cdr-csv", "asterisk-queue-log"
+GOAL_RATE = 100_000
+GOAL_PEER_RATIO = 6
+RATE_AT = 1_000_000  # the ingest goal's file
+LOOKUPS_AT = 10_000_000  # the look-up and memory goals' store
 GOAL_RSS_MB = 300
 FLAT = 1.25  # peak at N over peak at N/10, at most
-GOAL_P99_S = 0.002
-GOAL_REPORT_S = 0.5
+GOAL_CALLS_OF_S = {"sqlite": 0.002, "postgresql": 0.005}
+GOAL_REPORT_S = 0.250
+HISTORY = Workload(0)  # gen_calls' defaults: 500k numbers, 50 queues, 730 days
 SAMPLE_BUDGET_S = 300  # the look-ups stop sampling after this long (at least 20 samples)
 HERE = Path(__file__).parent
 
@@ -85,25 +137,54 @@ HERE = Path(__file__).parent
 class Ingested:
     calls: int
     stored: int
+    duplicates: int
     subjects: int
     seconds: float
-    rss_kib: int  # RUSAGE_CHILDREN after this child: the largest child's so far
-    own_kib: int  # the child's own RUSAGE_SELF at its end
-    setup_kib: int  # ... and before ingesting (interpreter, imports, store)
+    peak_kib: int  # the child's own peak RSS (`timing.peak_rss_kib`)
+    setup_kib: int  # ... and its RSS before ingesting (interpreter, imports, store)
 
     @property
     def rate(self) -> float:
-        return self.stored / self.seconds
+        return self.calls / self.seconds if self.seconds else 0.0
 
 
 @dataclass(frozen=True)
-class Row:
-    figure: str
-    value: str
-    baseline: str
-    ratio: float
-    goal: str
-    met: bool
+class Files:
+    """The generated files of a run, shared by both backends and the peer."""
+
+    small: Path  # cdr_csv, N/10 calls
+    main: Path  # cdr_csv, N calls
+    small_log: Path  # the N/10 calls again, as queue_log
+    history: Path  # cdr_csv, --fresh-calls calls over 730 days
+    small_calls: int
+    calls: int
+    history_calls: int
+
+
+@dataclass
+class Bench:
+    """One backend's part of a run: its stores, and the summary rows of its figures."""
+
+    args: argparse.Namespace
+    backend: str
+    folder: Path
+    files: Files
+    peers: dict[Path, PeerRun]
+    stores: list[Store] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+    def store(self, name: str) -> Store:
+        made = Store.create(self.folder, name, backend=self.backend, pg_url=self.args.pg_url)
+        self.stores.append(made)
+        return made
+
+    def row(self, figure: str, cells: tuple[str, str, str, str], met: bool | None) -> None:
+        value, baseline, versus, goal = cells
+        self.rows.append(Row(self.backend, figure, value, baseline, versus, goal, met))
+
+    def indicative(self) -> None:
+        """The last figure was measured at another size than its goal's."""
+        self.rows[-1] = replace(self.rows[-1], indicative=True)
 
 
 def _mb(kib: int) -> str:
@@ -118,45 +199,41 @@ def _seconds(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
+def _count(n: int) -> str:
+    for unit, name in ((1_000_000, "M"), (1000, "k")):
+        if n >= unit and n % unit == 0:
+            return f"{n // unit}{name}"
+    return f"{n:,}"
+
+
 def child(args: argparse.Namespace) -> int:
     """Ingest one file into an existing store and print what it took, as JSON on stdout."""
     store = Store.attach(args.child_db, args.child_keys, Path(args.child_key_file))
     path = Path(args.child)
-    setup = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    setup = peak_rss_kib()
     begin = time.perf_counter()
     done = ingest(store.use_case(OPERATOR), IngestCalls(TENANT, [file_source(path)]))
     seconds = time.perf_counter() - begin
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store.close(keep=True)
-    print(
-        json.dumps(
-            {
-                "calls": done.calls_read,
-                "stored": done.stored,
-                "subjects": done.subjects_created,
-                "seconds": seconds,
-                "own_kib": own,
-                "setup_kib": setup,
-                "format": done.formats.get(str(path)),
-            }
-        )
-    )
+    out = {
+        "calls": done.calls_read,
+        "stored": done.stored,
+        "duplicates": done.duplicates,
+        "subjects": done.subjects_created,
+        "seconds": seconds,
+        "peak_kib": peak_rss_kib(),
+        "setup_kib": setup,
+        "format": done.formats.get(str(path)),
+    }
+    print(json.dumps(out))
     return 0
 
 
 def ingest_in_child(store: Store, path: Path, fmt: str) -> Ingested:
     command = [
-        sys.executable,
-        "-m",
-        "bench.bench_calls",
-        "--child",
-        str(path),
-        "--child-db",
-        store.database_url,
-        "--child-keys",
-        store.keystore_url,
-        "--child-key-file",
-        str(store.key_file),
+        *(sys.executable, "-m", "bench.bench_calls", "--child", str(path)),
+        *("--child-db", store.database_url, "--child-keys", store.keystore_url),
+        *("--child-key-file", str(store.key_file)),
     ]
     done = subprocess.run(  # noqa: S603 - our own module, our own arguments
         command, cwd=HERE.parent, check=True, stdout=subprocess.PIPE, text=True
@@ -167,103 +244,152 @@ def ingest_in_child(store: Store, path: Path, fmt: str) -> Ingested:
     return Ingested(
         calls=out["calls"],
         stored=out["stored"],
+        duplicates=out["duplicates"],
         subjects=out["subjects"],
         seconds=out["seconds"],
-        rss_kib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-        own_kib=out["own_kib"],
+        peak_kib=out["peak_kib"],
         setup_kib=out["setup_kib"],
     )
 
 
-def make_file(folder: Path, fmt: str, calls: int, numbers: int | None) -> Path:
-    path = folder / f"calls-{calls}.{'csv' if fmt == 'asterisk-cdr-csv' else 'log'}"
-    days, numbers = days_for(calls), numbers or numbers_for(calls)
+def make_file(folder: Path, fmt: str, name: str, workload: Workload) -> Path:
+    path = folder / f"{name}.{'csv' if fmt == CDR else 'log'}"
     begin = time.perf_counter()
     with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as out:
-        stats = generate(fmt, out, Workload(calls, numbers=numbers, queues=50, days=days))
+        stats = generate(fmt, out, workload)
     print(
-        f"generated {calls:,} calls over {days} day(s) from {numbers:,} numbers "
-        f"({stats.distinct_numbers:,} used, {stats.withheld:,} withheld): "
-        f"{path.stat().st_size / 1e6:,.1f} MB in {time.perf_counter() - begin:.1f} s",
+        f"generated {path.name}: {workload.calls:,} calls as {fmt} over {workload.days} day(s) "
+        f"from {workload.numbers:,} numbers ({stats.distinct_numbers:,} used, "
+        f"{stats.withheld:,} withheld): {path.stat().st_size / 1e6:,.1f} MB "
+        f"in {time.perf_counter() - begin:.1f} s",
         flush=True,
     )
     return path
 
 
-def figure_ingest(
-    args: argparse.Namespace, folder: Path, stores: list[Store]
-) -> tuple[list[Row], Store]:
-    """Figure 1; the rows for the summary, and the store holding the N calls."""
-
-    def store(name: str) -> Store:
-        stores.append(Store.create(folder, name, backend=args.backend, pg_url=args.pg_url))
-        return stores[-1]
-
-    n, fmt = args.calls, args.format
+def make_files(args: argparse.Namespace, folder: Path) -> Files:
+    n, numbers = args.calls, args.numbers
     small_n = max(1, n // 10)
-    small_file = make_file(folder, fmt, small_n, args.numbers and max(1, args.numbers // 10))
-    big_file = make_file(folder, fmt, n, args.numbers)
-    runs = []
-    for size, path, name in ((small_n, small_file, "small"), (n, big_file, "main")):
-        main = store(name)
-        run = ingest_in_child(main, path, fmt)
-        runs.append(run)
+
+    def scaled(calls: int, numbers: int | None) -> Workload:
+        return Workload(calls, numbers=numbers or numbers_for(calls), days=days_for(calls))
+
+    small = scaled(small_n, numbers and max(1, numbers // 10))
+    history = Workload(args.fresh_calls, HISTORY.numbers, HISTORY.queues, HISTORY.days)
+    return Files(
+        small=make_file(folder, CDR, f"calls-{small_n}", small),
+        main=make_file(folder, CDR, f"calls-{n}", scaled(n, numbers)),
+        small_log=make_file(folder, QUEUE_LOG, f"calls-{small_n}", small),
+        history=make_file(folder, CDR, f"history-{args.fresh_calls}", history),
+        small_calls=small_n,
+        calls=n,
+        history_calls=args.fresh_calls,
+    )
+
+
+def run_peers(args: argparse.Namespace, folder: Path, files: Files) -> dict[Path, PeerRun]:
+    """The naive peer on each cdr_csv file, once for both backends; none if it is missing."""
+    peer = resolve_peer(args.peer)
+    if not peer.is_file():
+        print(f"naive peer {peer}: not found; the peer figure is skipped", flush=True)
+        return {}
+    print(f"naive peer: {peer}", flush=True)
+    runs: dict[Path, PeerRun] = {}
+    for path in dict.fromkeys((files.history, files.small, files.main)):
+        run = run_peer(peer, path, folder / "peer")
         print(
-            f"pipeline, {size:,} calls: {run.stored:,} stored, {run.subjects:,} subjects created, "
-            f"in {run.seconds:.2f} s: {_rate(run.rate)}; peak RSS {_mb(run.rss_kib)} "
-            f"(the child's own {_mb(run.own_kib)}, {_mb(run.setup_kib)} before ingesting)",
+            f"  naive peer, {path.name}: {run.rows:,} rows in {run.seconds:.2f} s: "
+            f"{_rate(run.rate)}",
             flush=True,
         )
+        runs[path] = run
+    return runs
+
+
+def ingest_row(bench: Bench, figure: str, run: Ingested, path: Path) -> None:
+    """Print the peer's figure on the same file and the ratio; the summary row."""
+    goal = f">= {GOAL_RATE // 1000}k/s, >= {GOAL_PEER_RATIO}x peer"
+    peer = bench.peers.get(path)
+    if peer is None:
+        print("  baseline naive peer: skipped (no peer)", flush=True)
+        bench.row(figure, (_rate(run.rate), "skipped", "-", goal), None)
+        return
+    ratio = run.rate / peer.rate if peer.rate else float("inf")
+    print(
+        f"  baseline naive peer on the same file (SQLite): {_rate(peer.rate)}\n"
+        f"  ratio ours/peer: {ratio:.3g}x (goal: >= {GOAL_PEER_RATIO}x, and "
+        f">= {_rate(GOAL_RATE)} from a {_count(RATE_AT)}-call file)",
+        flush=True,
+    )
+    met = run.rate >= GOAL_RATE and ratio >= GOAL_PEER_RATIO
+    bench.row(
+        figure, (_rate(run.rate), _rate(peer.rate), faster(1 / run.rate, 1 / peer.rate), goal), met
+    )
+
+
+def print_ingest(what: str, run: Ingested) -> None:
+    stored = f"{run.stored:,} stored" + (
+        f" ({run.duplicates:,} duplicates)" if run.duplicates else ""
+    )
+    print(
+        f"{what}: {run.calls:,} calls read, {stored}, {run.subjects:,} subjects created, "
+        f"in {run.seconds:.2f} s: {_rate(run.rate)}; peak RSS {_mb(run.peak_kib)} "
+        f"({_mb(run.setup_kib)} before ingesting)",
+        flush=True,
+    )
+
+
+def figure_fresh(bench: Bench) -> None:
+    files = bench.files
+    store = bench.store("fresh")
+    kind = "schema" if bench.backend == "postgresql" else "database"
+    run = ingest_in_child(store, files.history, CDR)
+    print_ingest(
+        f"first ingest into a fresh {kind}, a {_count(files.history_calls)}-call history over "
+        f"{HISTORY.days} days",
+        run,
+    )
+    ingest_row(
+        bench, f"first ingest, fresh {kind}, {_count(files.history_calls)}", run, files.history
+    )
+
+
+def figure_ingest(bench: Bench) -> tuple[Store, Ingested, Store]:
+    """Figures 1 and 2: the N/10 store and its ingest, and the store holding the N calls."""
+    files, runs, stores = bench.files, [], []
+    for calls, path in ((files.small_calls, files.small), (files.calls, files.main)):
+        stores.append(bench.store(f"calls-{calls}"))
+        run = ingest_in_child(stores[-1], path, CDR)
+        runs.append(run)
+        print_ingest(f"ingest, {calls:,} calls into a fresh store", run)
+        ingest_row(bench, f"ingest, {_count(calls)} calls", run, path)
+        if calls != RATE_AT:
+            bench.indicative()
     small, big = runs
-    limit = min(args.baseline_calls, n)
-    prefix = folder / f"prefix-{limit}{big_file.suffix}"
-    prefix_file(big_file, prefix, fmt, limit)
-    base = store("baseline")
-    begin = time.perf_counter()
-    written, created = naive_ingest(base, prefix, fmt, limit=limit)
-    base_rate = written / (time.perf_counter() - begin)
-    same = store("prefix")
-    begin = time.perf_counter()
-    done = ingest(same.use_case(OPERATOR), IngestCalls(TENANT, [file_source(prefix)]))
-    same_rate = done.stored / (time.perf_counter() - begin)
-    ratio = big.rate / base_rate
+    growth = big.peak_kib / small.peak_kib
+    peak = max(big.peak_kib, small.peak_kib)
     print(
-        f"  baseline naive per-row pipeline, first {written:,} calls ({created:,} subjects "
-        f"created): {_rate(base_rate)}\n"
-        f"  ratio pipeline/baseline: {ratio:.3g}x (goal: >= {GOAL_RATIO}x, and "
-        f">= {_rate(GOAL_RATE[args.backend])} on {args.backend}); like for like, the pipeline "
-        f"on the same {done.stored:,} calls in this process: {_rate(same_rate)}, "
-        f"{same_rate / base_rate:.3g}x",
+        f"  peak RSS at {files.calls:,} over {files.small_calls:,} calls: {growth:.2f}x "
+        f"(goal: <= {GOAL_RSS_MB} MB, flat from 1M to 10M calls)",
         flush=True,
     )
-    growth = big.rss_kib / small.rss_kib
-    print(
-        f"  peak RSS at {n:,} over {small_n:,} calls: {growth:.2f}x "
-        f"(goal: <= {GOAL_RSS_MB} MB, flat)",
-        flush=True,
-    )
-    rows = [
-        Row(
-            "ingest from a file",
-            _rate(big.rate),
-            _rate(base_rate),
-            ratio,
-            f">= {GOAL_RATE[args.backend] // 1000}k/s, >= {GOAL_RATIO}x",
-            big.rate >= GOAL_RATE[args.backend] and ratio >= GOAL_RATIO,
-        ),
-        Row(
-            "peak RSS at N (baseline: N/10)",
-            _mb(big.rss_kib),
-            _mb(small.rss_kib),
-            growth,
+    bench.row(
+        f"peak RSS, {_count(files.calls)} calls",
+        (
+            _mb(big.peak_kib),
+            _mb(small.peak_kib),
+            f"{growth:.2f}x N/10",
             f"<= {GOAL_RSS_MB} MB, flat",
-            big.rss_kib <= GOAL_RSS_MB * 1024 and growth <= FLAT,
         ),
-    ]
-    return rows, main
+        peak <= GOAL_RSS_MB * 1024 and growth <= FLAT,
+    )
+    if files.calls != LOOKUPS_AT:
+        bench.indicative()
+    return stores[0], small, stores[1]
 
 
-def figure_calls_of(args: argparse.Namespace, main: Store) -> Row:
+def figure_calls_of(bench: Bench, main: Store) -> None:
+    args, goal_s = bench.args, GOAL_CALLS_OF_S[bench.backend]
     gate = Gate(main.register)
     picks = sample_callers(main, args.samples)
     counts: dict[str, int] = {}
@@ -292,7 +418,7 @@ def figure_calls_of(args: argparse.Namespace, main: Store) -> Row:
         repeat=max(1, min(5, len(picks))),
         warmup=1,
     )
-    report(subject, baseline, goal=f"p99 <= {GOAL_P99_S * 1000:.0f} ms at 10M")
+    report(subject, baseline, goal=f"p99 <= {goal_s * 1000:.0f} ms at 10M")
     sizes = sorted(counts.values())
     print(
         f"  calls of the {len(sizes)} sampled callers: median {statistics.median(sizes):g}, "
@@ -300,17 +426,18 @@ def figure_calls_of(args: argparse.Namespace, main: Store) -> Row:
         flush=True,
     )
     p99, base_p99 = subject.percentile(99), baseline.percentile(99)
-    return Row(
+    bench.row(
         "calls of one subject, p99",
-        _seconds(p99),
-        _seconds(base_p99),
-        base_p99 / p99,
-        f"<= {GOAL_P99_S * 1000:.0f} ms",
-        p99 <= GOAL_P99_S,
+        (_seconds(p99), _seconds(base_p99), faster(p99, base_p99), f"<= {goal_s * 1000:.0f} ms"),
+        p99 <= goal_s,
     )
+    if args.calls != LOOKUPS_AT:
+        bench.indicative()
 
 
-def figure_report(args: argparse.Namespace, main: Store) -> Row:
+def figure_report(bench: Bench, main: Store) -> None:
+    args = bench.args
+
     def rollups() -> AcdReport:
         command = ReadAcdReport(TENANT, by=ReportBy.QUEUE, period=Period.HOUR_OF_DAY)
         return acd_report(main.use_case(OPERATOR), command)
@@ -324,12 +451,12 @@ def figure_report(args: argparse.Namespace, main: Store) -> Row:
     )
     baseline = measure(
         "one SQL GROUP BY over the raw calls"
-        + (" (UTC hours)" if args.backend == "sqlite" else ""),
+        + (" (UTC hours)" if bench.backend == "sqlite" else ""),
         lambda: last.update(rows=sql_acd(main)),
         repeat=3,
         warmup=1,
     )
-    report(subject, baseline, goal=f"<= {GOAL_REPORT_S} s at 10M")
+    report(subject, baseline, goal=f"median <= {GOAL_REPORT_S * 1000:.0f} ms at 10M")
     cells, rows = last["cells"], last["rows"]
     ours = [sum(c.metrics.offered for c in cells if c.metrics), len(cells)]
     theirs = [sum(r.offered for r in rows), len(rows)]
@@ -338,44 +465,94 @@ def figure_report(args: argparse.Namespace, main: Store) -> Row:
         f"{theirs[0]:,} calls" + (" (same totals)" if ours[0] == theirs[0] else " (DIFFERENT)"),
         flush=True,
     )
-    return Row(
+    median, base = subject.median, baseline.median
+    bench.row(
         "ACD queue x hour of day, median",
-        _seconds(subject.median),
-        _seconds(baseline.median),
-        baseline.median / subject.median,
-        f"<= {GOAL_REPORT_S} s",
-        subject.median <= GOAL_REPORT_S,
+        (
+            _seconds(median),
+            _seconds(base),
+            faster(median, base),
+            f"<= {GOAL_REPORT_S * 1000:.0f} ms",
+        ),
+        median <= GOAL_REPORT_S,
+    )
+    if args.calls != LOOKUPS_AT:
+        bench.indicative()
+
+
+def queue_by_day(store: Store) -> list[ReportCell]:
+    command = ReadAcdReport(TENANT, by=ReportBy.QUEUE, period=Period.DAY)
+    return acd_report(store.use_case(OPERATOR), command).cells
+
+
+def _offered(cells: list[ReportCell]) -> int:
+    return sum(c.metrics.offered for c in cells)
+
+
+def figure_correlated(bench: Bench, both: Store, cdr: Ingested) -> None:
+    """Figure 6: the N/10 calls' queue_log into the store holding their cdr_csv, and alone."""
+    files = bench.files
+    then = ingest_in_child(both, files.small_log, QUEUE_LOG)
+    alone = ingest_in_child(bench.store("queue-log"), files.small_log, QUEUE_LOG)
+    ours, theirs = queue_by_day(both), queue_by_day(bench.stores[-1])
+    verdict = "OK" if ours == theirs else "MISMATCH"
+    print(
+        f"correlated, the {files.small_calls:,} calls as cdr_csv then as queue_log into one "
+        f"store: cdr_csv {_rate(cdr.rate)} (the ingest above), queue_log {_rate(then.rate)} "
+        f"({then.stored:,} stored, {then.duplicates:,} duplicates)\n"
+        f"  baseline the queue_log alone into a fresh store: {_rate(alone.rate)} "
+        f"({alone.stored:,} stored); ratio {then.rate / alone.rate:.3g}x\n"
+        f"  ACD by queue x day against the queue_log alone's: {verdict} (offered "
+        f"{_offered(ours):,} against {_offered(theirs):,}; {len(ours):,} cells against "
+        f"{len(theirs):,})",
+        flush=True,
+    )
+    bench.row(
+        "correlated: queue_log after cdr_csv",
+        (_rate(then.rate), _rate(alone.rate), faster(1 / then.rate, 1 / alone.rate), "rate only"),
+        None,
+    )
+    bench.row(
+        "correlated: ACD queue x day",
+        (verdict, "queue_log alone", "-", "equal: OK"),
+        verdict == "OK",
     )
 
 
-def _versus(ratio: float, *, growth: bool = False) -> str:
-    if growth:
-        return f"{ratio:.2f}x N/10"
-    return f"{ratio:.3g}x faster" if ratio >= 1 else f"{1 / ratio:.3g}x slower"
-
-
-def summary(args: argparse.Namespace, rows: list[Row]) -> None:
-    print(f"-- summary: {args.backend}, {args.format}, {args.calls:,} calls")
-    widths = (32, 12, 12, 14, 22)
-    head = ("figure", "value", "baseline", "vs baseline", "goal (at 10M)")
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + "  met?")
-    for row in rows:
-        versus = _versus(row.ratio, growth=row.figure.startswith("peak RSS"))
-        cells = (row.figure, row.value, row.baseline, versus, row.goal)
-        line = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
-        print(f"{line}  {'yes' if row.met else 'no'}")
+def bench_backend(
+    args: argparse.Namespace, backend: str, folder: Path, files: Files, peers: dict[Path, PeerRun]
+) -> list[Row]:
+    bench = Bench(args, backend, folder / backend, files, peers)
+    print(f"-- {backend}", flush=True)
+    try:
+        figure_fresh(bench)
+        small_store, small, main_store = figure_ingest(bench)
+        figure_calls_of(bench, main_store)
+        figure_report(bench, main_store)
+        figure_correlated(bench, small_store, small)
+    finally:
+        for store in bench.stores:
+            store.close(keep=args.keep is not None)
+        if args.keep is None:
+            shutil.rmtree(bench.folder, ignore_errors=True)
+    return bench.rows
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--calls", type=int, default=10_000_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--keep", type=Path, help="keep the files (and schemas) in this folder")
-    parser.add_argument("--format", choices=FORMATS, default=FORMATS[0])
-    parser.add_argument("--baseline-calls", type=int, default=20_000)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--numbers", type=int, help="distinct caller numbers (default: scaled)")
+    parser.add_argument("--fresh-calls", type=int, default=100_000)
+    parser.add_argument(
+        "--peer",
+        default=DEFAULT_PEER,
+        help="the naive peer; a relative path is taken from the repository's parent "
+        f"(default: {DEFAULT_PEER}, i.e. ../{DEFAULT_PEER} from the repository's root)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-db", help=argparse.SUPPRESS)
     parser.add_argument("--child-keys", help=argparse.SUPPRESS)
@@ -388,23 +565,32 @@ def main() -> int:
     args = parse()
     if args.child:
         return child(args)
-    keep = args.keep is not None
-    if keep:
+    backends = BACKENDS if args.backend == "both" else (args.backend,)
+    if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
         if any(args.keep.iterdir()):
             raise SystemExit(f"--keep {args.keep}: the folder must be empty (or new)")
-    stores: list[Store] = []
+    if "postgresql" in backends:
+        ensure_database(args.pg_url)
+    began = time.perf_counter()
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="bench-calls-") as scratch:
-        folder = args.keep if keep else Path(scratch)
-        print(f"-- {args.backend}, {args.format}, {args.calls:,} calls, in {folder}", flush=True)
-        try:
-            rows, main_store = figure_ingest(args, folder, stores)
-            rows.append(figure_calls_of(args, main_store))
-            rows.append(figure_report(args, main_store))
-        finally:
-            for store in stores:
-                store.close(keep=keep)
-        summary(args, rows)
+        folder = args.keep if args.keep is not None else Path(scratch)
+        print(
+            f"-- call store: {' and '.join(backends)}; {args.calls:,} calls (N/10: "
+            f"{max(1, args.calls // 10):,}), a {args.fresh_calls:,}-call history; in {folder}",
+            flush=True,
+        )
+        files = make_files(args, folder)
+        peers = run_peers(args, folder, files)
+        for backend in backends:
+            rows += bench_backend(args, backend, folder, files, peers)
+    summary(
+        f"call store, N = {args.calls:,} calls; ingest goals at {_count(RATE_AT)} calls, "
+        f"memory and look-ups at {_count(LOOKUPS_AT)}",
+        rows,
+    )
+    print(f"(whole run: {time.perf_counter() - began:.0f} s)")
     return 0
 
 

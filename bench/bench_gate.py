@@ -8,19 +8,15 @@ decisions a second.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
+from bench.timing import measure, report
 from dataward.adapters.register_file import load_register_file
-from dataward.domain.processing.consent import ConsentState
+from dataward.domain.processing.consent import ConsentKey, ConsentState
 from dataward.domain.processing.gate import Decision, DenialReason, Gate, Question, SubjectState
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
 from dataward.domain.subjects import Actor, Subject, SubjectStatus
-from timing import measure, report
 
 BATCH = 10_000
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -35,7 +31,7 @@ def _requests() -> list[tuple[Actor, SubjectState, Question]]:
     caller = _subject("caller", "tenant-a")
     child = _subject("end_user", born=date(2015, 6, 1))
     restricted = _subject("end_user")
-    consents = {
+    consents: dict[ConsentKey, ConsentState] = {
         ("direct_marketing", "email"): ConsentState.WITHDRAWN,
         ("direct_marketing", "post"): ConsentState.GIVEN,
     }

@@ -3,41 +3,27 @@
 - `Store`: one tenant's data base (a SQLite file, or a fresh PostgreSQL schema) with its key
   store (always a SQLite file), master key, vault, clock and register, migrated; `attach` opens
   the same store again from another process (the ingest child).
-- `naive_ingest`: the baseline of the ingest figure, the pipeline one would write first: a
-  `csv.DictReader` (or `str.split` over queue_log lines), `phonenumbers.parse` +
-  `format_number` on every row, every party looked up by blind index on every row (a subject
-  created when missing, its key enrolled in the vault one at a time), one ORM `add` + `flush`
-  per call row, one commit at the end. It writes the columns of `calls` that the pipeline
-  writes, but no rollups and no duplicate check (both would only slow it).
-- `unindexed_calls_of` and `sql_acd`: the baselines of the look-up and report figures.
+- `ensure_database`: the PostgreSQL database of `--pg-url`, created if it is missing.
+- `unindexed_calls_of` and `sql_acd`: the baselines of the look-up and report figures. (The
+  ingest figures' baseline is the naive peer beside the repository: `bench.peer`.)
 
 No function here prints or returns a phone number: numbers only pass through to the vault.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import phonenumbers
-from sqlalchemy import Engine, select, text
-from sqlalchemy.orm import Session, registry
+from sqlalchemy import Engine, create_engine, make_url, text
 
-from dataward.adapters.ingest.asterisk_cdr import CDR_CSV_BASE
 from dataward.adapters.keyfile import create_master_key_file, read_master_key_file
 from dataward.adapters.register_file import load_register_file
 from dataward.adapters.sql import migrate
-from dataward.adapters.sql.calls.store import ensure_month_partitions
-from dataward.adapters.sql.calls.tables import calls, ingests
 from dataward.adapters.sql.engine import make_engine
-from dataward.adapters.sql.registry.tables import identifiers, subjects
 from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.domain.calendar import bank_holidays
@@ -53,9 +39,26 @@ REGION = "GB"
 SERVICE_LEVEL_S = 20
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1/dataward_bench"
-CDR_CSV_COLUMNS = (*CDR_CSV_BASE, "uniqueid", "userfield", "peeraccount", "linkedid", "sequence")
-"""The generated files' columns: cdr_csv with every optional group enabled."""
-"""cdr_csv with loguniqueid, loguserfield and newcdrcolumns: the 21 columns gen_calls writes."""
+
+
+def ensure_database(pg_url: str) -> None:
+    """Create the database `pg_url` names if the server has none of that name (asked of the
+    server's `postgres` database), so that `make bench` runs on a server with no set-up."""
+    url = make_url(pg_url)
+    name = url.database
+    if not name:
+        raise SystemExit(f"--pg-url names no database: {url.render_as_string()}")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if found is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+                print(f"created PostgreSQL database {name}", flush=True)
+    finally:
+        admin.dispose()
 
 
 @dataclass
@@ -150,233 +153,6 @@ class Store:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
         admin.dispose()
-
-
-# -- the naive pipeline (baseline of the ingest figure) --------------------------------------
-
-
-class _Call:
-    pass
-
-
-class _Subject:
-    pass
-
-
-class _Identifier:
-    pass
-
-
-class _Ingest:
-    pass
-
-
-_orm = registry()
-_orm.map_imperatively(_Call, calls)
-_orm.map_imperatively(_Subject, subjects)
-_orm.map_imperatively(_Identifier, identifiers)
-_orm.map_imperatively(_Ingest, ingests)
-
-
-def _e164(raw: str) -> str:
-    number = phonenumbers.parse(raw, REGION)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _local(value: str, zone: ZoneInfo) -> datetime | None:
-    return datetime.fromisoformat(value).replace(tzinfo=zone) if value else None
-
-
-def _cdr_calls(path: Path, zone: ZoneInfo) -> Iterator[dict[str, Any]]:
-    """cdr_csv rows as the naive pipeline reads them: a dict per row, parsed field by field."""
-    dispositions = {"ANSWERED": "answered", "NO ANSWER": "no_answer"}
-    with path.open(encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream, fieldnames=CDR_CSV_COLUMNS):
-            answered = row["disposition"] == "ANSWERED"
-            dstchannel = row["dstchannel"]
-            withheld = not row["src"] and "anonymous" in row["clid"].lower()
-            yield {
-                "identity": f"{row['uniqueid']}#{row['sequence']}",
-                "started_at": _local(row["start"], zone),
-                "answered_at": _local(row["answer"], zone),
-                "ended_at": _local(row["end"], zone),
-                "disposition": dispositions.get(row["disposition"], "unknown"),
-                "queue": row["lastdata"].split(",")[0] if row["lastapp"] == "Queue" else None,
-                "wait_s": None,
-                "ring_s": None,
-                "talk_s": float(row["billsec"]) if answered else 0.0,
-                "caller": None if withheld else row["src"],
-                "caller_withheld": withheld,
-                "callee": row["dst"] or None,  # the queue's extension, an agent-like party
-                "agent": dstchannel.split("/", 1)[1].rsplit("-", 1)[0] if dstchannel else None,
-            }
-
-
-def _queue_log_calls(path: Path) -> Iterator[dict[str, Any]]:
-    """queue_log lines split by `|`, each ENTERQUEUE paired with its ending in a dict."""
-    open_calls: dict[str, dict[str, Any]] = {}
-    endings = {"ABANDON": "abandoned", "EXITWITHTIMEOUT": "overflow"}
-    with path.open(encoding="utf-8") as stream:
-        for line in stream:
-            fields = line.rstrip("\n").split("|")
-            epoch, call_id, event = int(fields[0]), fields[1], fields[4]
-            when = datetime.fromtimestamp(epoch, UTC)
-            if event == "ENTERQUEUE":
-                caller = fields[6]
-                open_calls[call_id] = {
-                    "identity": f"{call_id}|{fields[2]}|{epoch}",
-                    "started_at": when,
-                    "answered_at": None,
-                    "ended_at": None,
-                    "disposition": "unknown",
-                    "queue": fields[2],
-                    "wait_s": None,
-                    "ring_s": 0.0,
-                    "talk_s": None,
-                    "caller": None if caller == "anonymous" else caller,
-                    "caller_withheld": caller == "anonymous",
-                    "callee": None,
-                    "agent": None,
-                }
-                continue
-            call = open_calls.get(call_id)
-            if call is None:
-                continue
-            if event == "RINGNOANSWER":
-                call["ring_s"] += int(fields[5]) / 1000
-            elif event == "CONNECT":
-                call.update(answered_at=when, wait_s=float(fields[5]))
-                call["ring_s"] += int(fields[7])
-                call["agent"] = fields[3].split("/", 1)[1].split("@", 1)[0]
-            elif event in ("COMPLETECALLER", "COMPLETEAGENT"):
-                call.update(ended_at=when, disposition="answered", talk_s=float(fields[6]))
-                yield open_calls.pop(call_id)
-            elif event in endings:
-                call.update(ended_at=when, disposition=endings[event], wait_s=float(fields[7]))
-                yield open_calls.pop(call_id)
-
-
-class _Parties:
-    """Every party looked up by blind index on every row; a subject created when missing."""
-
-    def __init__(self, session: Session, store: Store) -> None:
-        self.session, self.vault, self.created = session, store.vault, 0
-
-    def phone(self, raw: str) -> str:
-        return self._subject(TENANT, "phone", _e164(raw), "caller")
-
-    def agent(self, extension: str) -> str:
-        return self._subject("", "agent_id", f"{TENANT}/{extension}", "end_user")
-
-    def _subject(self, scope: str, kind: str, value: str, subject_kind: str) -> str:
-        index = self.vault.blind_index(scope, kind, value)
-        found = self.session.execute(
-            select(identifiers.c.subject_id).where(
-                identifiers.c.scope == scope,
-                identifiers.c.type == kind,
-                identifiers.c.blind_index == index,
-            )
-        ).scalar()
-        if found is not None:
-            return str(found)
-        subject_id = str(uuid.uuid4())
-        (sealed,) = self.vault.enrol({subject_id: [value]})[subject_id]
-        self.session.add(
-            _Subject(
-                id=subject_id,
-                kind=subject_kind,
-                tenant_id=TENANT if scope else None,
-                status="active",
-                created_at=AT,
-            )
-        )
-        self.session.flush()  # no relationship() here, so the ORM would not order the two
-        self.session.add(
-            _Identifier(
-                subject_id=subject_id,
-                scope=scope,
-                type=kind,
-                blind_index=index,
-                ciphertext=sealed,
-                created_at=AT,
-            )
-        )
-        self.session.flush()
-        self.created += 1
-        return subject_id
-
-
-def naive_ingest(store: Store, path: Path, fmt: str, *, limit: int) -> tuple[int, int]:
-    """The first `limit` calls of the file, the naive way; (calls written, subjects created)."""
-    zone = ZoneInfo(ZONE)
-    rows = _cdr_calls(path, zone) if fmt == "asterisk-cdr-csv" else _queue_log_calls(path)
-    identity_key = store.vault.record_key(TENANT, "bench baseline identity")
-    months: set[tuple[int, int]] = set()
-    written = 0
-    with Session(store.engine) as session:
-        record = _Ingest(
-            tenant_id=TENANT,
-            source=str(path)[-255:],
-            format=fmt,
-            actor="bench",
-            started_at=AT,
-            calls_read=0,
-            stored=0,
-            duplicates=0,
-            bad=0,
-        )
-        session.add(record)
-        session.flush()
-        parties = _Parties(session, store)
-        for row in rows:
-            if written >= limit:
-                break
-            started = row["started_at"]
-            if store.backend == "postgresql" and (started.year, started.month) not in months:
-                ensure_month_partitions(session.connection(), [(started.year, started.month)])
-                months.add((started.year, started.month))
-            digest = hashlib.blake2b(
-                row["identity"].encode(), key=identity_key, digest_size=16
-            ).digest()
-            session.add(
-                _Call(
-                    tenant_id=TENANT,
-                    source_key=digest,
-                    started_at=started,
-                    answered_at=row["answered_at"],
-                    ended_at=row["ended_at"],
-                    direction="inbound",
-                    disposition=row["disposition"],
-                    queue=row["queue"],
-                    wait_s=row["wait_s"],
-                    ring_s=row["ring_s"],
-                    talk_s=row["talk_s"],
-                    caller_ref=parties.phone(row["caller"]) if row["caller"] else None,
-                    callee_ref=parties.agent(row["callee"]) if row["callee"] else None,
-                    agent_ref=parties.agent(row["agent"]) if row["agent"] else None,
-                    caller_withheld=row["caller_withheld"],
-                    callee_withheld=False,
-                    legs=1,
-                    format=fmt,
-                    ingest_id=record.id,
-                )
-            )
-            session.flush()
-            written += 1
-        session.commit()
-    return written, parties.created
-
-
-def prefix_file(path: Path, out: Path, fmt: str, calls: int) -> None:
-    """The first `calls` calls of a generated file (a queue_log call's lines are together)."""
-    seen = 0
-    with path.open(encoding="utf-8", newline="") as source, out.open("w", newline="") as sink:
-        for line in source:
-            if fmt == "asterisk-cdr-csv" or "|ENTERQUEUE|" in line:
-                seen += 1
-                if seen > calls:
-                    return
-            sink.write(line)
 
 
 # -- the look-up and report baselines -----------------------------------------------------

@@ -19,7 +19,10 @@ def main() -> int:
     for script in scripts:
         print(f"== {script.stem}", flush=True)
         command = [sys.executable, "-m", f"bench.{script.stem}", *extra]
-        failed += subprocess.run(command, check=False, cwd=here.parent).returncode != 0  # noqa: S603
+        code = subprocess.run(command, check=False, cwd=here.parent).returncode  # noqa: S603
+        if code:
+            print(f"== {script.stem} failed: exit status {code}", flush=True)
+            failed += 1
     return 1 if failed else 0
 
 
