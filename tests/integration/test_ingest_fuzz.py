@@ -76,7 +76,7 @@ def test_every_bad_line_is_quarantined_and_every_good_call_lands(
         assert _stored(world) == before
     report = _ingest(world, name, hostile.text, quarantine=True)
     assert report.quarantined == len(bad)
-    assert report.stored + report.duplicates == len(calls)
+    assert report.stored + report.duplicates + report.joined == len(calls)
     assert _stored(world) == before + report.stored
     (ingest_id,) = report.ingest_ids
     entries = list_quarantine(world.use_case(OPERATOR), TENANT_A, ingest_id=ingest_id)

@@ -204,7 +204,7 @@ def test_a_known_events_durations_and_bridged_uniqueid_name_nobody() -> None:
     [
         ("asterisk-queue-log", "1632960123|b1|sales|NONE\n"),  # four fields
         ("asterisk-cdr-csv", '"1632960123","x"'),
-        ("asterisk-cdr-custom", '"1632960123",' * 19 + '"x"'),  # 20 columns
+        ("asterisk-cdr-custom", '"1632960123",' * 20 + '"x"'),  # 21 columns
         ("freeswitch-cdr-csv", '"1632960123","x","y"'),
         ("broadworks-csv", "1632960123,x,Normal"),
         ("generic-csv", "1632960123,x"),
