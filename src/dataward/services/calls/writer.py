@@ -152,6 +152,7 @@ class CallWriter:
         counts.created.extend(resolution.created_ids)
         rows: list[tuple[Any, ...]] = []
         members: dict[int, StoredCall] = {}
+        links: list[tuple[str, bytes, datetime, bytes]] = []
         months: set[tuple[int, int]] = set()
         tenant_id, ingest_id, rollups = self._tenant.id, self._ingest_id, self._rollups
         for index, ((call, key), (caller, callee), named) in enumerate(
@@ -189,27 +190,35 @@ class CallWriter:
                 start if queue is not None else None,
                 source_of(call.format),
             )
-            if index in groups:
-                members[index] = _stored(row)
-                continue
+            group = groups.get(index)
+            if group is not None:
+                if len(group.members) > 1 or group.stored is not None:
+                    members[index] = _stored(row)  # joined with another record: settled below
+                    continue
+                links.extend((tenant_id, k, start, key) for k in group.keys)  # a new call
             rows.append(row)
             if queue is not None:
                 rollups.add(queue, call)
-        new_months = months - self._months
-        if new_months:
-            uow.calls.prepare_months(new_months)
-            self._months |= new_months
+        self._prepare_months(months)
         uow.calls.add_call_rows(rows)
+        uow.calls.add_links(links)
         counts.stored += len(rows)
-        if groups:
+        if members:
             self._settle(groups, members)
         if len(rollups) > FLUSH_CELLS:
             rollups.flush(uow)
 
+    def _prepare_months(self, months: set[tuple[int, int]]) -> None:
+        """Make sure the store can take calls of these (year, month)s (PostgreSQL partitions)."""
+        new_months = months - self._months
+        if new_months:
+            self._uow.calls.prepare_months(new_months)
+            self._months |= new_months
+
     def _settle(self, groups: dict[int, Group], members: dict[int, StoredCall]) -> None:
         """The records with PBX ids: joined together and into the calls stored."""
         uow, counts = self._uow, self.counts
-        unique = list({id(group): group for group in groups.values()}.values())
+        unique = list({id(groups[i]): groups[i] for i in members}.values())
         outcome = self._correlator.settle(unique, members, self._rollups)
         uow.calls.add_calls(outcome.added)
         uow.calls.update_calls(outcome.changed)

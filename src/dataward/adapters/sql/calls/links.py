@@ -7,13 +7,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, and_, bindparam, select, text, update
 
 from dataward.adapters.sql.calls.tables import call_links, calls
 from dataward.domain.calls.records import StoredCall
 
 _KEY_BATCH = 500
 _KEY_COLUMNS = ("tenant_id", "started_at", "source_key")
+_SAME_CALL = and_(*(calls.c[name] == call_links.c[name] for name in _KEY_COLUMNS))
+_LINKED_PG = text(
+    f"SELECT link.link_key, {', '.join(f'found.{c.name}' for c in calls.columns)} "  # noqa: S608 - the table's own names
+    "FROM unnest(CAST(:keys AS bytea[])) AS wanted(link_key) "
+    "CROSS JOIN LATERAL (SELECT * FROM call_links WHERE call_links.tenant_id = :tenant "
+    "AND call_links.link_key = wanted.link_key LIMIT 1) AS link "
+    "CROSS JOIN LATERAL (SELECT * FROM calls WHERE calls.tenant_id = link.tenant_id "
+    "AND calls.started_at = link.started_at AND calls.source_key = link.source_key LIMIT 1) "
+    "AS found"
+).columns(call_links.c.link_key, *calls.columns)
 _INSERT_SQLITE = (
     "INSERT OR IGNORE INTO call_links (tenant_id, link_key, started_at, source_key) "
     "VALUES (?, ?, ?, ?)"
@@ -27,27 +37,27 @@ _INSERT_PG = (
 def linked_calls(
     connection: Connection, tenant_id: str, link_keys: Sequence[bytes]
 ) -> dict[bytes, dict[str, Any]]:
-    """link key -> the row (as a mapping of its columns) of the call it belongs to."""
+    """link key -> the row (as a mapping of its columns) of the call it belongs to.
+
+    On PostgreSQL each key is its own probe of the links' primary key and then of the call's
+    (LATERAL sub-queries with a LIMIT are never flattened into joins), so the plan does not
+    hang on statistics: an ingest writes its links and calls in one transaction, before any
+    ANALYZE has seen them, and a planner left to guess scanned every link of the tenant per
+    batch, testing each against the whole list."""
     found: dict[bytes, dict[str, Any]] = {}
     wanted = sorted(set(link_keys))
-    joined = call_links.join(
-        calls,
-        and_(
-            calls.c.tenant_id == call_links.c.tenant_id,
-            calls.c.started_at == call_links.c.started_at,
-            calls.c.source_key == call_links.c.source_key,
-        ),
-    )
+    postgres = connection.dialect.name == "postgresql"
     for start in range(0, len(wanted), _KEY_BATCH):
-        query = (
-            select(call_links.c.link_key, calls)
-            .select_from(joined)
-            .where(
-                call_links.c.tenant_id == tenant_id,
-                call_links.c.link_key.in_(wanted[start : start + _KEY_BATCH]),
+        part = wanted[start : start + _KEY_BATCH]
+        if postgres:
+            rows = connection.execute(_LINKED_PG, {"tenant": tenant_id, "keys": part})
+        else:
+            rows = connection.execute(
+                select(call_links.c.link_key, calls)
+                .select_from(call_links.join(calls, _SAME_CALL))
+                .where(call_links.c.tenant_id == tenant_id, call_links.c.link_key.in_(part))
             )
-        )
-        for row in connection.execute(query):
+        for row in rows:
             values = dict(row._mapping)
             found[bytes(values.pop("link_key"))] = values
     return found

@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, tuple_, update
 
 from dataward.adapters.sql.calls.tables import call_rollups
 from dataward.domain.calls.acd import Tally, WaitHistogram
 
 _KEY_BATCH = 500
+_FOR_UPDATE_PG = text(
+    "SELECT cell.* FROM unnest(CAST(:queues AS text[]), CAST(:grains AS text[]), "
+    "CAST(:buckets AS text[])) AS wanted(queue, grain, bucket) "
+    "CROSS JOIN LATERAL (SELECT * FROM call_rollups AS stored "
+    "WHERE stored.tenant_id = :tenant AND stored.queue = wanted.queue "
+    "AND stored.grain = wanted.grain AND stored.bucket = wanted.bucket FOR UPDATE) AS cell"
+)
 
 RollupCell = tuple[str, str, str]
 """(queue, grain, bucket)."""
@@ -24,17 +31,35 @@ class SqlRollupRepository:
         self._connection = connection
 
     def for_update(self, tenant_id: str, cells: Iterable[RollupCell]) -> dict[RollupCell, Tally]:
+        """The stored tallies of `cells`, each found by its primary key and, on PostgreSQL,
+        locked until the transaction ends.
+
+        On PostgreSQL the keys go in as three arrays and each is looked up by a LATERAL
+        sub-query: a sub-query that locks its rows is never flattened into a join, so every key
+        is one probe of the primary key whatever the statistics say. (A list of row values
+        with `IN` let the planner scan the tenant's every cell per batch, testing each against
+        the whole list, on the fresh tables of a first ingest.)"""
         wanted = sorted(set(cells))
         found: dict[RollupCell, Tally] = {}
+        postgres = self._connection.dialect.name == "postgresql"
         key = tuple_(call_rollups.c.queue, call_rollups.c.grain, call_rollups.c.bucket)
         for start in range(0, len(wanted), _KEY_BATCH):
-            query = select(call_rollups).where(
-                call_rollups.c.tenant_id == tenant_id,
-                key.in_(wanted[start : start + _KEY_BATCH]),
-            )
-            if self._connection.dialect.name == "postgresql":
-                query = query.with_for_update()
-            for row in self._connection.execute(query):
+            part = wanted[start : start + _KEY_BATCH]
+            if postgres:
+                rows = self._connection.execute(
+                    _FOR_UPDATE_PG,
+                    {
+                        "tenant": tenant_id,
+                        "queues": [q for q, _g, _b in part],
+                        "grains": [g for _q, g, _b in part],
+                        "buckets": [b for _q, _g, b in part],
+                    },
+                )
+            else:
+                rows = self._connection.execute(
+                    select(call_rollups).where(call_rollups.c.tenant_id == tenant_id, key.in_(part))
+                )
+            for row in rows:
                 found[(row.queue, row.grain, row.bucket)] = _tally(row._mapping)
         return found
 

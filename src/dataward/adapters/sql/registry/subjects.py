@@ -12,12 +12,20 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, text, update
 
 from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.registry.tables import identifiers, subjects, tombstones
 from dataward.adapters.sql.unlink import UnlinkPlan
 from dataward.domain.subjects import Subject, SubjectStatus, Tombstone
+
+_FIND_MANY_PG = text(
+    "SELECT found.blind_index, found.subject_id "
+    "FROM unnest(CAST(:indexes AS bytea[])) AS wanted(blind_index) "
+    "CROSS JOIN LATERAL (SELECT identifiers.blind_index, identifiers.subject_id "
+    "FROM identifiers WHERE identifiers.scope = :scope AND identifiers.type = :kind "
+    "AND identifiers.blind_index = wanted.blind_index LIMIT 1) AS found"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +110,14 @@ class SqlSubjectRepository:
     ) -> dict[bytes, str]:
         """Which of these indexes already belong to a subject (index -> subject id)."""
         found: dict[bytes, str] = {}
+        postgres = self._connection.dialect.name == "postgresql"
         for chunk in in_chunks(blind_indexes):
+            if postgres:  # one index probe per key, whatever the statistics (a bulk ingest's
+                # own rows have none): see `calls.links.linked_calls`
+                params = {"scope": scope, "kind": kind, "indexes": list(chunk)}
+                rows = self._connection.execute(_FIND_MANY_PG, params)
+                found.update({bytes(r.blind_index): r.subject_id for r in rows})
+                continue
             rows = self._connection.execute(
                 select(identifiers.c.blind_index, identifiers.c.subject_id).where(
                     identifiers.c.scope == scope,
