@@ -7,7 +7,8 @@ monotonic clocks stay real, so timeouts and sleeps behave as usual.
 
 Only the Python process moves: a database server's clock (PostgreSQL's `now()`) and a subprocess's
 stay real. dataward never asks the database for the time, and `tests/test_clock_reads.py` keeps it
-so; that is why the shifted run (`make test-shifted`) runs the SQL tests on SQLite alone. The shift is made inside Python (time-machine) rather than with libfaketime, because Debian 12's
+so; that is why the shifted run (`make test-shifted`) runs the SQL tests on SQLite alone. The
+shift is made inside Python (time-machine) rather than with libfaketime, because Debian 12's
 libfaketime 0.9.10 breaks Python 3.11's `time.sleep` (EINVAL) when the monotonic clock is left
 real, and hangs `threading.Event.wait` when it is faked with the rest.
 """
