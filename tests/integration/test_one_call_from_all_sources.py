@@ -305,3 +305,37 @@ def test_the_real_queue_log_with_its_cdr_reports_what_it_does_alone(
     _ingest(world, TENANT_B, log, QUEUE_LOG)
     assert _count(world, TENANT_A) == _count(world, TENANT_B)
     _same_reports(world)
+
+
+def _by_agent(world: World, tenant: str, period: Period) -> list[tuple[str, object]]:
+    """Each cell of the by-agent report as (period, figures): the agents' subject references
+    differ from store to store, the periods and figures must not."""
+    report = acd_report(world.use_case(OPERATOR), ReadAcdReport(tenant, ReportBy.AGENT, period))
+    return sorted((cell.period, astuple(cell.metrics)) for cell in report.cells)
+
+
+@pytest.mark.parametrize("cdr_first", [True, False], ids=["cdr-first", "queue-log-first"])
+def test_the_agent_report_counts_a_call_when_it_entered_the_queue_as_the_queue_log_does(
+    world: World, fake: Faker, cdr_first: bool
+) -> None:
+    cdr, log, _number = _hand_cdr(fake)
+    # the IVR now starts in the hour before the call enters its queue (09:00:30)
+    cdr = cdr.replace(
+        '"2026-03-02 09:00:00","2026-03-02 09:01:41","2026-03-02 09:02:41",161,',
+        ('"2026-03-02 08:59:40","2026-03-02 09:01:41","2026-03-02 09:02:41",181,'),
+    )
+    assert "08:59:40" in cdr
+    order = [(cdr, CDR), (log, QUEUE_LOG)] if cdr_first else [(log, QUEUE_LOG), (cdr, CDR)]
+    for text, fmt in order:
+        _ingest(world, TENANT_A, text, fmt)
+    _ingest(world, TENANT_B, log, QUEUE_LOG)
+    for period in (Period.HOUR, Period.DAY):
+        both, alone = _by_agent(world, TENANT_A, period), _by_agent(world, TENANT_B, period)
+        assert both == alone, period
+    hours = {cell_period for cell_period, _figures in _by_agent(world, TENANT_A, Period.HOUR)}
+    assert all("T09" in hour or " 09" in hour for hour in hours), hours
+    # read first, the CDR gave the row its start (08:59:40): the report still counts the call
+    # at 09:00, when it entered the queue
+    with world.uow() as uow:
+        first = min(call.started_at for call in uow.calls.iter_calls(TENANT_A))
+    assert first.minute == (59 if cdr_first else 0)

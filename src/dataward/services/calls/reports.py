@@ -6,7 +6,8 @@ same
   calls there were. A date range that cuts a month is read from the day or hour grain instead
   of the month grains, so figures are exact for any range.
 - By agent or by caller: from the raw queue calls (subject references as labels, `(none)` for
-  a call without one, e.g. a withheld or erased caller). A per-caller view could single a
+  a call without one, e.g. a withheld or erased caller), each counted in the period it entered
+  its queue, as the rollups count it. A per-caller view could single a
   person out, so every cell with fewer calls than the register's `k_anonymity_threshold` is
   removed (not shown as an empty row naming the caller) and its calls pooled into one
   `(suppressed)` row per period, shown only if the pool itself reaches k.
@@ -26,6 +27,8 @@ from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_day
 from dataward.domain.calls.acd import Period, Tally, Thresholds, metrics, period_key, suppress
 from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
+from dataward.domain.calls.correlation import Contribution, contribution
+from dataward.domain.calls.record_limits import LONGEST
 from dataward.domain.calls.records import StoredCall
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
@@ -211,19 +214,28 @@ def _from_calls(
     tenant_id, by, period = command.tenant_id, command.by, command.period
     start, end = _utc_range(command.first, command.last, zone)
     cells: dict[tuple[str, str], Tally] = {}
-    for call in _queue_calls(uow, tenant_id, start, end):
+    for call, part in _queue_calls(uow, tenant_id, start, end):
         ref = call.agent_ref if by is ReportBy.AGENT else call.caller_ref
-        key = (ref or NO_PARTY, period_key(call.started_at, period, zone))
+        key = (ref or NO_PARTY, period_key(part.at, period, zone))
         tally = cells.get(key)
         if tally is None:
             tally = cells[key] = Tally()
-        tally.add(call.disposition, call.wait_s, call.talk_s, call.ring_s)
+        tally.add(part.disposition, part.wait_s, part.talk_s, part.ring_s)
     return cells
 
 
 def _queue_calls(
     uow: UnitOfWork, tenant_id: str, start: datetime | None, end: datetime | None
-) -> Iterator[StoredCall]:
-    for call in uow.calls.iter_calls(tenant_id, start, end):
-        if call.queue is not None:
-            yield call
+) -> Iterator[tuple[StoredCall, Contribution]]:
+    """The queue calls that entered their queue from `start` to before `end`, each with its
+    part in the rollups: a call counts when it entered the queue, as the queue report counts
+    it, which can be up to `LONGEST` after the call began (a call joined from a CDR begins
+    with its first leg, e.g. in an IVR)."""
+    since = start - LONGEST if start is not None else None
+    for call in uow.calls.iter_calls(tenant_id, since, end):
+        part = contribution(call)
+        if part is None or (start is not None and part.at < start):
+            continue
+        if end is not None and part.at >= end:
+            continue
+        yield call, part
