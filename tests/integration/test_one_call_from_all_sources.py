@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import astuple
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from bench.gen_calls import Workload, generate
@@ -339,3 +339,41 @@ def test_the_agent_report_counts_a_call_when_it_entered_the_queue_as_the_queue_l
     with world.uow() as uow:
         first = min(call.started_at for call in uow.calls.iter_calls(TENANT_A))
     assert first.minute == (59 if cdr_first else 0)
+
+
+def _offered_by_day(
+    world: World, by: ReportBy, first: date | None = None, last: date | None = None
+) -> dict[str, int]:
+    command = ReadAcdReport(TENANT_A, by, Period.DAY, first, last)
+    report = acd_report(world.use_case(OPERATOR), command)
+    totals: dict[str, int] = {}
+    for cell in report.cells:
+        totals[cell.period] = totals.get(cell.period, 0) + cell.metrics.offered
+    return totals
+
+
+def test_a_call_entered_before_midnight_but_read_first_from_after_it_is_in_the_right_day(
+    world: World, fake: Faker
+) -> None:
+    """The agent's record (00:00:10) arrives before the call centre's (entry 23:59:50): the row
+    keeps the later start, its queue entry is the day before, and every report, for any range,
+    counts it on that day."""
+    text = (
+        _broadworks(fake)
+        .replace("20260302090000", "20260302235950")
+        .replace("20260302090020", "20260303000010")
+        .replace("20260302090030", "20260303000020")
+        .replace("20260302090130", "20260303000120")
+    )
+    centre, agent = text.splitlines(keepends=True)
+    _ingest(world, TENANT_A, agent, "broadworks-csv", name="agents")
+    _ingest(world, TENANT_A, centre, "broadworks-csv", name="centre")
+    with world.uow() as uow:
+        (row,) = list(uow.calls.iter_calls(TENANT_A))
+    assert row.queued_at is not None
+    assert row.queued_at < row.started_at  # the case: entry before the row's start
+    before, after = date(2026, 3, 2), date(2026, 3, 3)
+    for by in (ReportBy.QUEUE, ReportBy.AGENT):  # (one caller is under k: pooled away)
+        assert _offered_by_day(world, by) == {"2026-03-02": 1}, by
+        assert _offered_by_day(world, by, before, before) == {"2026-03-02": 1}, by
+        assert _offered_by_day(world, by, after, after) == {}, by

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dataward.domain.audit import AuditAction, AuditDraft
@@ -229,10 +229,12 @@ def _queue_calls(
 ) -> Iterator[tuple[StoredCall, Contribution]]:
     """The queue calls that entered their queue from `start` to before `end`, each with its
     part in the rollups: a call counts when it entered the queue, as the queue report counts
-    it, which can be up to `LONGEST` after the call began (a call joined from a CDR begins
-    with its first leg, e.g. in an IVR)."""
-    since = start - LONGEST if start is not None else None
-    for call in uow.calls.iter_calls(tenant_id, since, end):
+    it, which can lie up to `LONGEST` either side of the row's start (the start of the record
+    read first: a CDR's begins in the IVR before the queue, an agent's record after the call
+    centre's entry). The margin is taken in UTC, so it is the same across a clock change."""
+    since = start.astimezone(UTC) - LONGEST if start is not None else None
+    until = end.astimezone(UTC) + LONGEST if end is not None else None
+    for call in uow.calls.iter_calls(tenant_id, since, until):
         part = contribution(call)
         if part is None or (start is not None and part.at < start):
             continue
