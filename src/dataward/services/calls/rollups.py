@@ -12,8 +12,12 @@ subject reference) in five grains:
   years reads a few rows per queue and year instead of a few per queue and month.
 
 Calls are first tallied per UTC hour in memory (`RollupBuffer`), then each hour's tally is
-merged into the local grains and written, so the zone arithmetic is done once per hour of
-calls and each cell is written once per flush, not once per call. That is exact for every zone
+merged into the local grains, so the zone arithmetic is done once per hour of calls. The hour
+cells are written at each flush (every `FLUSH_CELLS` of them); the local grains' cells, which
+the hours of many flushes touch again (a month, an hour of day, a weekday), are held for the
+whole ingest and written once at its end, or whenever more than `LOCAL_CELLS` of them are held
+(which bounds the memory). So each cell is read and written about once per ingest, not once
+per call or per flush. That is exact for every zone
 whose offset is whole hours (all of the UK and Europe); in a zone with a half-hour offset a
 call's local day and hour are those of the start of its UTC hour.
 
@@ -36,6 +40,9 @@ Cell = tuple[str, str, str]
 
 FLUSH_CELLS = 2_000
 """Hour cells held in memory before they are written (bounds the buffer's memory)."""
+
+LOCAL_CELLS = 40_000
+"""Cells of the local grains held across flushes before they are written (bounds the rest)."""
 
 
 class Grain(StrEnum):
@@ -83,6 +90,8 @@ class RollupBuffer:
         self._hourly: dict[tuple[str, int], Tally] = {}
         self._taken: dict[tuple[str, int], Tally] = {}
         self._locals: dict[int, dict[Grain, str]] = {}
+        self._local_added: dict[Cell, Tally] = {}
+        self._local_taken: dict[Cell, Tally] = {}
 
     def __len__(self) -> int:
         return len(self._hourly) + len(self._taken)
@@ -114,28 +123,48 @@ class RollupBuffer:
 
     def cells(self, hourly: dict[tuple[str, int], Tally] | None = None) -> dict[Cell, Tally]:
         """Every grain's cells from the hours held (or those given)."""
-        cells: dict[Cell, Tally] = {}
-        for (queue, hour), tally in (self._hourly if hourly is None else hourly).items():
-            cells[(queue, Grain.HOUR.value, hour_bucket(hour))] = tally
+        hours, local = self._split(self._hourly if hourly is None else hourly)
+        hours.update(local)
+        return hours
+
+    def _split(
+        self, hourly: dict[tuple[str, int], Tally], into: dict[Cell, Tally] | None = None
+    ) -> tuple[dict[Cell, Tally], dict[Cell, Tally]]:
+        """The hour grain's cells, and the local grains' merged into `into` (or a new dict)."""
+        hours: dict[Cell, Tally] = {}
+        local: dict[Cell, Tally] = {} if into is None else into
+        for (queue, hour), tally in hourly.items():
+            hours[(queue, Grain.HOUR.value, hour_bucket(hour))] = tally
             buckets = self._locals.get(hour)
             if buckets is None:
                 buckets = self._locals[hour] = local_buckets(hour, self.zone)
             for grain, bucket in buckets.items():
                 cell = (queue, grain.value, bucket)
-                merged = cells.get(cell)
+                merged = local.get(cell)
                 if merged is None:
-                    merged = cells[cell] = Tally()
+                    merged = local[cell] = Tally()
                 merged.merge(tally)
-        return cells
+        return hours, local
 
-    def flush(self, uow: UnitOfWork) -> int:
-        """Merge the held tallies into the stored rollups, in the caller's transaction."""
-        delta = self.cells()
-        taken = self.cells(self._taken)
+    def flush(self, uow: UnitOfWork, *, final: bool = False) -> int:
+        """Merge the held hour tallies into the stored rollups, in the caller's transaction;
+        the local grains too if `final` (the ingest's end) or if too many are held. Returns
+        the number of cells written."""
+        hours, _ = self._split(self._hourly, self._local_added)
+        taken, _ = self._split(self._taken, self._local_taken)
         self._hourly.clear()
         self._taken.clear()
         if len(self._locals) > FLUSH_CELLS:
             self._locals.clear()
+        written = self._write(uow, hours, taken)
+        if final or len(self._local_added) + len(self._local_taken) > LOCAL_CELLS:
+            written += self._write(uow, self._local_added, self._local_taken)
+            self._local_added, self._local_taken = {}, {}
+        return written
+
+    def _write(self, uow: UnitOfWork, delta: dict[Cell, Tally], taken: dict[Cell, Tally]) -> int:
+        """Add `delta` to the stored cells and take `taken` from them (each taken call was
+        added before: to the store, or in `delta`)."""
         if not delta and not taken:
             return 0
         stored = uow.rollups.for_update(self.tenant_id, set(delta) | set(taken))

@@ -234,7 +234,7 @@ class CallWriter:
 
     def finish(self) -> None:
         """Write the rollups held, and unlink any subject shredded while this ingest ran."""
-        self._rollups.flush(self._uow)
+        self._rollups.flush(self._uow, final=True)
         self._uow.calls.unlink_erased(self._ingest_id, since=self._started)
 
 
