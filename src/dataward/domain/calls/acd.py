@@ -14,6 +14,7 @@ Averages use the exact sums.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
@@ -121,8 +122,10 @@ class WaitHistogram:
             self.counts[bucket] = self.counts.get(bucket, 0) + n
 
     def merge(self, other: WaitHistogram) -> None:
+        """Add `other`'s counts (valid already: each came through `add` or `decode`)."""
+        counts = self.counts
         for bucket, n in list(other.counts.items()):
-            self.add(bucket, n)
+            counts[bucket] = counts.get(bucket, 0) + n
 
     def total(self) -> int:
         return sum(self.counts.values())
@@ -167,11 +170,18 @@ class WaitHistogram:
         size, pos = _get_varint(data, 1)
         if size > MAX_BUCKET + 1:
             raise ValueError("wait histogram: too many entries")
+        rest = data[pos:]
+        if len(rest) == 2 * size and (not rest or max(rest) < 0x80):
+            return cls(_decode_short(rest))
         counts: dict[int, int] = {}
-        bucket = 0
-        for i in range(size):
-            delta, pos = _get_varint(data, pos)
-            n, pos = _get_varint(data, pos)
+        bucket, end = 0, len(data)
+        for i in range(size):  # hot (every report reads thousands): one-byte varints inline
+            if pos + 1 < end and data[pos] < 0x80 and data[pos + 1] < 0x80:
+                delta, n = data[pos], data[pos + 1]
+                pos += 2
+            else:
+                delta, pos = _get_varint(data, pos)
+                n, pos = _get_varint(data, pos)
             if i and not delta:
                 raise ValueError("wait histogram: buckets not increasing")
             bucket += delta
@@ -183,6 +193,20 @@ class WaitHistogram:
         if pos != len(data):
             raise ValueError("wait histogram: trailing bytes")
         return cls(counts)
+
+
+def _decode_short(pairs: bytes) -> dict[int, int]:
+    """The entries of a histogram whose every varint is one byte (most are): the same checks as
+    `WaitHistogram.decode`, on slices instead of a loop per entry."""
+    deltas, counts = pairs[0::2], pairs[1::2]
+    if 0 in deltas[1:]:
+        raise ValueError("wait histogram: buckets not increasing")
+    if 0 in counts:
+        raise ValueError("wait histogram: zero count")
+    buckets = list(itertools.accumulate(deltas))
+    if buckets and buckets[-1] > MAX_BUCKET:
+        raise ValueError("wait histogram: bucket out of range")
+    return dict(zip(buckets, counts, strict=True))
 
 
 # --- tally and metrics ----------------------------------------------------------------------

@@ -138,9 +138,11 @@ def _whole_years(first: date | None, last: date | None) -> bool:
 
 
 def _add(cells: dict[tuple[str, str], Tally], key: tuple[str, str], tally: Tally) -> None:
+    """Merge `tally` (a row just read, held by no one else) into its cell."""
     found = cells.get(key)
     if found is None:
-        found = cells[key] = Tally()
+        cells[key] = tally  # the first row of its cell: taken as it is, not copied
+        return
     found.merge(tally)
 
 
