@@ -7,11 +7,11 @@ Each fake keeps its rows in plain lists and dicts and counts commits, as cosmicp
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
@@ -26,6 +26,8 @@ from dataward.domain.subjects import Actor, Subject, SubjectStatus, Tombstone
 from dataward.domain.tenants import Tenant
 from dataward.services.context import UseCase
 from dataward.services.ports import NewStoredRegister, StoredRegister
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,11 @@ class FakeSubjectRepository:
     def identifiers_of(self, subject_id: UUID | str) -> Sequence[FakeStoredIdentifier]:
         return [i for i in self.identifiers if i.subject_id == str(subject_id)]
 
+    def identifiers_of_many(
+        self, subject_ids: Sequence[str]
+    ) -> dict[str, list[FakeStoredIdentifier]]:
+        return _by_subject(subject_ids, self.identifiers_of)
+
     def blind_indexes_of(self, subject_id: UUID | str, scope: str, kind: str) -> list[bytes]:
         return [
             index
@@ -165,6 +172,9 @@ class FakeConsentRepository:
     def events_for(self, subject_id: UUID | str) -> Sequence[ConsentEvent]:
         return [e for e in self.events if str(e.subject_id) == str(subject_id)]
 
+    def events_for_many(self, subject_ids: Sequence[str]) -> dict[str, list[ConsentEvent]]:
+        return _by_subject(subject_ids, self.events_for)
+
 
 class FakeRestrictionRepository:
     def __init__(self) -> None:
@@ -178,6 +188,9 @@ class FakeRestrictionRepository:
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[Restriction]:
         return [r for r in self.rows.values() if str(r.subject_id) == str(subject_id)]
+
+    def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Restriction]]:
+        return _by_subject(subject_ids, self.for_subject)
 
     def record_lift(self, lifted: Restriction) -> bool:
         stored = self.rows.get(str(lifted.id))
@@ -199,6 +212,9 @@ class FakeObjectionRepository:
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[Objection]:
         return [o for o in self.rows.values() if str(o.subject_id) == str(subject_id)]
+
+    def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Objection]]:
+        return _by_subject(subject_ids, self.for_subject)
 
     def record_decision(self, decided: Objection) -> bool:
         stored = self.rows.get(str(decided.id))
@@ -297,6 +313,9 @@ class FakeHoldRepository:
 
     def get(self, subject_id: str) -> ErasureHold | None:
         return self.rows.get(subject_id)
+
+    def get_many(self, subject_ids: Sequence[str]) -> dict[str, ErasureHold]:
+        return {s: self.rows[s] for s in subject_ids if s in self.rows}
 
 
 class FakeLitigationHoldRepository:
@@ -484,3 +503,11 @@ def use_case(
 ) -> UseCase:
     """A use case's context over these fakes; the bank holidays are the real ones (no I/O)."""
     return UseCase(uow, vault or FakeVault(), clock, bank_holidays(), register, actor)
+
+
+def _by_subject(
+    subject_ids: Sequence[str], one: Callable[[str], Sequence[T]]
+) -> dict[str, list[T]]:
+    """A batch read of the fakes: the single read of each subject, those with any."""
+    found = {subject_id: list(one(subject_id)) for subject_id in dict.fromkeys(subject_ids)}
+    return {subject_id: rows for subject_id, rows in found.items() if rows}

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
-from uuid import UUID
+from datetime import timedelta
 
 import pytest
 
+from dataward.domain.audit import AuditAction, AuditEntry
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
-from dataward.domain.processing.gate import Decision, DenialReason, Gate
+from dataward.domain.processing.gate import DenialReason, Gate, Question
 from dataward.domain.processing.restrictions import Objection, Restriction, RestrictionGround
 from dataward.domain.register.model import Register
-from dataward.domain.subjects import Actor, Subject
-from dataward.services.processing import gate as gate_service
+from dataward.domain.subjects import Subject
 from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
-from dataward.services.processing.gate import Authorize, authorize, load_subject_state
+from dataward.services.processing.gate import (
+    Authorize,
+    authorize,
+    decide,
+    decide_many,
+    load_subject_state,
+)
 from tests.builders import (
     EVERYTHING,
     NOW,
@@ -55,16 +60,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def audited(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, UUID, Decision]]:
-    seen: list[tuple[str, UUID, Decision]] = []
-
-    def record(
-        _uow: object, actor: Actor, subject_id: UUID, decision: Decision, _at: datetime
-    ) -> None:
-        seen.append((actor.id, subject_id, decision))
-
-    monkeypatch.setattr(gate_service, "_audit", record)
-    return seen
+def audited(uow: FakeUnitOfWork) -> list[AuditEntry]:
+    """The gate's decisions as the audit log holds them (the fake log is the live list)."""
+    return uow.audit.entries
 
 
 def restriction_of(subject: Subject, scope: frozenset[str] | None = None) -> Restriction:
@@ -92,7 +90,7 @@ def test_every_decision_allowed_or_not_is_recorded(
     uow: FakeUnitOfWork,
     clock: FixedClock,
     gate: Gate,
-    audited: list[tuple[str, UUID, Decision]],
+    audited: list[AuditEntry],
 ) -> None:
     subject = a_subject()
     uow.subjects.add(subject)
@@ -106,10 +104,13 @@ def test_every_decision_allowed_or_not_is_recorded(
         gate,
         Authorize(subject.id, "contact", "correspondence"),
     )
-    assert [d for _, _, d in audited] == [yes, no]
-    assert [(a, s) for a, s, _ in audited] == [
-        ("staff-dco", subject.id),
-        ("staff-operator", subject.id),
+    decisions = [e for e in audited if e.action == AuditAction.GATE_DECISION]
+    assert [e.decision for e in decisions] == [yes.reason.value, no.reason.value]
+    assert yes.allowed
+    assert not no.allowed
+    assert [(e.actor, e.subject_ref) for e in decisions] == [
+        ("staff-dco", str(subject.id)),
+        ("staff-operator", str(subject.id)),
     ]
     assert uow.commits == 2
 
@@ -271,3 +272,24 @@ def test_a_decision_is_in_the_audit_log_but_an_unregistered_purpose_is_not(
     assert typo.decision == "unregistered_purpose"
     assert typo.purpose is None
     assert "7946 0123" not in str(typo)  # with its space: no random id can spell it
+
+
+def test_deciding_for_many_subjects_at_once_decides_each_as_alone(
+    uow: FakeUnitOfWork, gate: Gate
+) -> None:
+    plain, restricted, objecting = a_subject(), a_subject(), a_subject()
+    subjects = [plain, restricted, objecting]
+    for subject in subjects:
+        uow.subjects.add(subject)
+    uow.restrictions.add(restriction_of(restricted))
+    dco = an_actor("dco")
+    question = Question("contact", "correspondence", NOW, decrypt=True)
+    many = decide_many(uow, gate, dco, [(subject, question) for subject in subjects])
+    alone = [decide(uow, gate, dco, subject.id, question) for subject in subjects]
+    assert many == alone
+    assert [d.allowed for d in many] == [True, False, True]
+    recorded = [e.subject_ref for e in uow.audit.entries if e.action == AuditAction.GATE_DECISION]
+    assert recorded == [str(s.id) for s in subjects] * 2  # every decision, in order
+    later = Question("contact", "correspondence", NOW + HOUR, decrypt=True)
+    with pytest.raises(ValueError, match="one time"):
+        decide_many(uow, gate, dco, [(plain, question), (restricted, later)])

@@ -20,6 +20,10 @@ class ConsentRepository(Protocol):
 
     def events_for(self, subject_id: UUID | str) -> Sequence[ConsentEvent]: ...
 
+    def events_for_many(self, subject_ids: Sequence[str]) -> dict[str, list[ConsentEvent]]:
+        """`events_for` of each subject that has any, by subject id, in one read."""
+        ...
+
 
 class RestrictionRepository(Protocol):
     def add(self, restriction: Restriction) -> None: ...
@@ -27,6 +31,10 @@ class RestrictionRepository(Protocol):
     def get(self, restriction_id: UUID | str) -> Restriction | None: ...
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[Restriction]: ...
+
+    def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Restriction]]:
+        """`for_subject` of each subject that has any, by subject id, in one read."""
+        ...
 
     def record_lift(self, lifted: Restriction) -> bool:
         """Store the lift; False when it was lifted meanwhile (or does not exist)."""
@@ -39,6 +47,10 @@ class ObjectionRepository(Protocol):
     def get(self, objection_id: UUID | str) -> Objection | None: ...
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[Objection]: ...
+
+    def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Objection]]:
+        """`for_subject` of each subject that has any, by subject id, in one read."""
+        ...
 
     def record_decision(self, decided: Objection) -> bool:
         """Store the decision; False when it was decided meanwhile (or does not exist)."""

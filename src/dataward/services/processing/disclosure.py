@@ -26,7 +26,7 @@ from dataward.domain.processing.gate import (
 )
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.processing.gate import decide
+from dataward.services.processing.gate import decide, decide_many
 
 PROCESSOR_CATEGORY = "telephony_activity"
 
@@ -165,7 +165,8 @@ def read_parties(
     """
     allowed: dict[str, list[tuple[str, bytes]]] = {}
     refused: dict[str, str] = {}
-    asked: dict[str, Question] = {}  # one question per category, put to each party
+    questions: dict[str, Question] = {}  # one question per category, put to each party
+    asked: list[tuple[str, Subject, Question, IdentifierType]] = []
     role = next((r for r in gate.register.staff_roles if r.key == actor.role), None)
     with uow:
         wanted = sorted(set(command.subject_ids))
@@ -181,17 +182,25 @@ def read_parties(
             # A caller is its number; one of our own subjects is in a call as an agent only.
             kind = IdentifierType.PHONE if subject.tenant_id else IdentifierType.AGENT_ID
             category = identifier_category(kind, subject)
-            question = asked.get(category)
+            question = questions.get(category)
             if question is None:
                 question = Question(category, command.purpose, command.at, decrypt=True)
-                asked[category] = question
-            decision = decide(uow, gate, actor, subject.id, question)
+                questions[category] = question
+            asked.append((subject_id, subject, question, kind))
+        decisions = decide_many(uow, gate, actor, [(s, q) for _id, s, q, _k in asked])
+        may_open = [
+            str(subject.id)
+            for (_id, subject, _q, _k), decision in zip(asked, decisions, strict=True)
+            if decision.allowed
+        ]
+        held = uow.subjects.identifiers_of_many(may_open) if may_open else {}
+        for (subject_id, subject, _q, kind), decision in zip(asked, decisions, strict=True):
             if not decision.allowed:
                 refused[subject_id] = decision.reason.value
                 continue
             allowed[subject_id] = [
                 (s.type, s.ciphertext)
-                for s in uow.subjects.identifiers_of(subject.id)
+                for s in held.get(str(subject.id), ())
                 if s.type == kind.value
             ]
         uow.commit()

@@ -9,6 +9,7 @@ work the caller already holds (the disclosure service uses it before it decrypts
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -18,7 +19,7 @@ from dataward.domain.errors import NotFound
 from dataward.domain.processing.consent import current_consents
 from dataward.domain.processing.gate import Decision, DenialReason, Gate, Question, SubjectState
 from dataward.domain.processing.restrictions import active_restrictions
-from dataward.domain.subjects import Actor
+from dataward.domain.subjects import Actor, Subject
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 
@@ -32,13 +33,36 @@ def load_subject_state(uow: UnitOfWork, subject_id: UUID | str, at: datetime) ->
     subject = uow.subjects.get(subject_id)
     if subject is None:
         raise NotFound("subject", str(subject_id))
-    if subject.erased:
-        return SubjectState(subject)
-    restrictions = tuple(active_restrictions(uow.restrictions.for_subject(subject.id), at))
-    objections = tuple(o for o in uow.objections.for_subject(subject.id) if o.upheld_at(at))
-    consents = current_consents(uow.consents.events_for(subject.id), as_of=at)
-    hold = uow.holds.get(str(subject.id))
-    return SubjectState(subject, restrictions, objections, consents, erasure_hold=hold)
+    return load_subject_states(uow, [subject], at)[0]
+
+
+def load_subject_states(
+    uow: UnitOfWork, subjects: Sequence[Subject], at: datetime
+) -> list[SubjectState]:
+    """Each subject as the gate sees it at `at`, in order: what it takes to know them read in
+    one query per kind of record (restrictions, objections, consents, holds), however many
+    subjects there are."""
+    ids = [str(subject.id) for subject in subjects if not subject.erased]
+    restrictions = uow.restrictions.for_subjects(ids) if ids else {}
+    objections = uow.objections.for_subjects(ids) if ids else {}
+    consents = uow.consents.events_for_many(ids) if ids else {}
+    holds = uow.holds.get_many(ids) if ids else {}
+    states: list[SubjectState] = []
+    for subject in subjects:
+        if subject.erased:
+            states.append(SubjectState(subject))
+            continue
+        key = str(subject.id)
+        states.append(
+            SubjectState(
+                subject,
+                tuple(active_restrictions(restrictions.get(key, ()), at)),
+                tuple(o for o in objections.get(key, ()) if o.upheld_at(at)),
+                current_consents(consents.get(key, ()), as_of=at),
+                erasure_hold=holds.get(key),
+            )
+        )
+    return states
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,33 +97,57 @@ def decide(
     uow: UnitOfWork, gate: Gate, actor: Actor, subject_id: UUID | str, question: Question
 ) -> Decision:
     """`authorize` inside the caller's unit of work, as of `question.at`: the caller commits."""
-    at = question.at
-    state = load_subject_state(uow, subject_id, at)
-    decision = gate.authorize(actor, state, question)
-    subject = state.subject
-    if decision.flag_for_dco is not None and subject.dco_flag is None:
-        uow.subjects.set_flag(subject.id, decision.flag_for_dco)
-    _audit(uow, actor, subject.id, decision, at)
-    return decision
+    state = load_subject_state(uow, subject_id, question.at)
+    return _decided(uow, gate, actor, [(state, question)])[0]
 
 
-def _audit(
-    uow: UnitOfWork, actor: Actor, subject_id: UUID, decision: Decision, at: datetime
-) -> None:
-    """The single place every gate decision is recorded, in the caller's transaction."""
+def decide_many(
+    uow: UnitOfWork, gate: Gate, actor: Actor, asked: Sequence[tuple[Subject, Question]]
+) -> list[Decision]:
+    """`decide` for many subjects at once (each with its question, all asked at one time):
+    their states read together, every decision recorded, in the caller's unit of work."""
+    if not asked:
+        return []
+    at = asked[0][1].at
+    if any(question.at != at for _subject, question in asked):
+        raise ValueError("the questions of one batch are asked at one time")
+    states = load_subject_states(uow, [subject for subject, _question in asked], at)
+    return _decided(
+        uow, gate, actor, [(state, q) for state, (_s, q) in zip(states, asked, strict=True)]
+    )
+
+
+def _decided(
+    uow: UnitOfWork, gate: Gate, actor: Actor, asked: Sequence[tuple[SubjectState, Question]]
+) -> list[Decision]:
+    """The gate's decision on each state, a subject flagged for the DCO where it says, and
+    every decision recorded (one append)."""
+    decisions: list[Decision] = []
+    drafts: list[AuditDraft] = []
+    for state, question in asked:
+        decision = gate.authorize(actor, state, question)
+        subject = state.subject
+        if decision.flag_for_dco is not None and subject.dco_flag is None:
+            uow.subjects.set_flag(subject.id, decision.flag_for_dco)
+        drafts.append(_audit_draft(actor, subject.id, decision, question.at))
+        decisions.append(decision)
+    uow.audit.append(*drafts)
+    return decisions
+
+
+def _audit_draft(actor: Actor, subject_id: UUID, decision: Decision, at: datetime) -> AuditDraft:
+    """The single place every gate decision's record is written (the caller appends it)."""
     unregistered = decision.reason in (
         DenialReason.UNREGISTERED_PURPOSE,
         DenialReason.CATEGORY_NOT_IN_PURPOSE,
     )
-    uow.audit.append(
-        AuditDraft(
-            at=at,
-            actor=actor.id,
-            action=AuditAction.GATE_DECISION,
-            subject_ref=subject_id,
-            # An unregistered purpose is whatever a caller typed: it never enters the log.
-            purpose=None if unregistered else decision.purpose,
-            decision=decision.reason.value,
-            details={"category": None if unregistered else decision.category, "role": actor.role},
-        )
+    return AuditDraft(
+        at=at,
+        actor=actor.id,
+        action=AuditAction.GATE_DECISION,
+        subject_ref=subject_id,
+        # An unregistered purpose is whatever a caller typed: it never enters the log.
+        purpose=None if unregistered else decision.purpose,
+        decision=decision.reason.value,
+        details={"category": None if unregistered else decision.category, "role": actor.role},
     )

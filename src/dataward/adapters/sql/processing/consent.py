@@ -10,6 +10,7 @@ No foreign key to `subjects` yet: the subject id is a pseudonymous reference (St
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -17,6 +18,7 @@ from uuid import UUID
 from sqlalchemy import Column, Connection, Integer, String, Table, Text, delete, insert, select
 from sqlalchemy import update as sql_update
 
+from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep, UnlinkStep
@@ -101,6 +103,18 @@ class SqlConsentRepository:
         )
         return [_event(row._mapping) for row in rows]
 
+    def events_for_many(self, subject_ids: Sequence[str]) -> dict[str, list[ConsentEvent]]:
+        found: dict[str, list[ConsentEvent]] = {}
+        for chunk in in_chunks(sorted(set(subject_ids))):
+            rows = self._connection.execute(
+                select(consent_events)
+                .where(consent_events.c.subject_id.in_(chunk))
+                .order_by(consent_events.c.at, consent_events.c.id)
+            )
+            for row in rows:
+                found.setdefault(row.subject_id, []).append(_event(row._mapping))
+        return found
+
 
 class SqlRestrictionRepository:
     def __init__(self, connection: Connection) -> None:
@@ -122,6 +136,18 @@ class SqlRestrictionRepository:
             .order_by(restrictions.c.starts_at, restrictions.c.id)
         )
         return [_restriction(row._mapping) for row in rows]
+
+    def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Restriction]]:
+        found: dict[str, list[Restriction]] = {}
+        for chunk in in_chunks(sorted(set(subject_ids))):
+            rows = self._connection.execute(
+                select(restrictions)
+                .where(restrictions.c.subject_id.in_(chunk))
+                .order_by(restrictions.c.starts_at, restrictions.c.id)
+            )
+            for row in rows:
+                found.setdefault(row.subject_id, []).append(_restriction(row._mapping))
+        return found
 
     def record_lift(self, lifted: Restriction) -> bool:
         """Store the lift; False when the row was lifted meanwhile (or is not there)."""
@@ -153,6 +179,18 @@ class SqlObjectionRepository:
             .order_by(objections.c.received_at, objections.c.id)
         )
         return [_objection(row._mapping) for row in rows]
+
+    def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Objection]]:
+        found: dict[str, list[Objection]] = {}
+        for chunk in in_chunks(sorted(set(subject_ids))):
+            rows = self._connection.execute(
+                select(objections)
+                .where(objections.c.subject_id.in_(chunk))
+                .order_by(objections.c.received_at, objections.c.id)
+            )
+            for row in rows:
+                found.setdefault(row.subject_id, []).append(_objection(row._mapping))
+        return found
 
     def record_decision(self, decided: Objection) -> bool:
         """Store the decision; False when the objection was decided meanwhile (or is not there)."""

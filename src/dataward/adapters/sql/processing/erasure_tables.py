@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
 )
 
+from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.registry.subjects import indexes_of_subject
 from dataward.adapters.sql.registry.tables import identifiers
 from dataward.adapters.sql.tables import metadata
@@ -118,6 +119,15 @@ class SqlHoldRepository:
             select(erasure_holds).where(erasure_holds.c.subject_id == subject_id)
         ).first()
         return None if row is None else _hold(row)
+
+    def get_many(self, subject_ids: Sequence[str]) -> dict[str, ErasureHold]:
+        found: dict[str, ErasureHold] = {}
+        for chunk in in_chunks(sorted(set(subject_ids))):
+            rows = self._connection.execute(
+                select(erasure_holds).where(erasure_holds.c.subject_id.in_(chunk))
+            )
+            found.update({row.subject_id: _hold(row) for row in rows})
+        return found
 
     def due(self, on: date) -> list[ErasureHold]:
         """Holds whose end date has come (on or before `on`), oldest first."""

@@ -146,6 +146,24 @@ class SqlSubjectRepository:
         )
         return [StoredIdentifier(r.id, r.subject_id, r.type, r.ciphertext) for r in rows]
 
+    def identifiers_of_many(self, subject_ids: Sequence[str]) -> dict[str, list[StoredIdentifier]]:
+        found: dict[str, list[StoredIdentifier]] = {}
+        for chunk in in_chunks(sorted(set(subject_ids))):
+            rows = self._connection.execute(
+                select(
+                    identifiers.c.id,
+                    identifiers.c.subject_id,
+                    identifiers.c.type,
+                    identifiers.c.ciphertext,
+                )
+                .where(identifiers.c.subject_id.in_(chunk))
+                .order_by(identifiers.c.id)
+            )
+            for r in rows:
+                stored = StoredIdentifier(r.id, r.subject_id, r.type, r.ciphertext)
+                found.setdefault(r.subject_id, []).append(stored)
+        return found
+
     def tombstone(self, subject_id: UUID | str) -> Tombstone | None:
         row = self._connection.execute(
             select(tombstones).where(tombstones.c.subject_id == str(subject_id))
