@@ -14,16 +14,15 @@ Averages use the exact sums.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
-from fractions import Fraction
 from typing import TypeVar
 
 from dataward.domain.calls.telephony import Disposition
+from dataward.domain.calls.wait_histogram import MAX_BUCKET, WaitHistogram
 
 __all__ = [
     "MAX_BUCKET",
@@ -40,7 +39,6 @@ __all__ = [
     "wait_bucket",
 ]
 
-MAX_BUCKET = 86_400  # a day: longer waits are data errors and count as a day
 
 K = TypeVar("K", bound=Hashable)
 
@@ -77,136 +75,6 @@ def wait_bucket(seconds: float | None) -> int | None:
     """Whole seconds rounded up; None (or NaN/inf) -> None, negative -> 0, at most MAX_BUCKET."""
     clean = _seconds(seconds, MAX_BUCKET)
     return None if clean is None else math.ceil(clean)
-
-
-# --- wait histogram -------------------------------------------------------------------------
-
-_FORMAT_VERSION = 1
-_MAX_VARINT_BYTES = 9  # 63 bits: more than any count a rollup can reach
-
-
-def _put_varint(out: bytearray, value: int) -> None:
-    while value >= 0x80:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-
-
-def _get_varint(data: bytes, pos: int) -> tuple[int, int]:
-    """LEB128 unsigned varint at `pos`: (value, next position). Only the minimal form is valid."""
-    value = 0
-    for i in range(_MAX_VARINT_BYTES):
-        if pos + i >= len(data):
-            raise ValueError("wait histogram: truncated")
-        byte = data[pos + i]
-        value |= (byte & 0x7F) << (7 * i)
-        if not byte & 0x80:
-            if byte == 0 and i > 0:
-                raise ValueError("wait histogram: overlong varint")
-            return value, pos + i + 1
-    raise ValueError("wait histogram: varint too long")
-
-
-@dataclass(slots=True)
-class WaitHistogram:
-    """Sparse count of waits per bucket (`wait_bucket` seconds). Holds no zero counts."""
-
-    counts: dict[int, int] = field(default_factory=dict)
-
-    def add(self, bucket: int, n: int = 1) -> None:
-        if not 0 <= bucket <= MAX_BUCKET:
-            raise ValueError(f"wait bucket out of range: {bucket}")
-        if n < 0:
-            raise ValueError(f"negative count: {n}")
-        if n:
-            self.counts[bucket] = self.counts.get(bucket, 0) + n
-
-    def merge(self, other: WaitHistogram) -> None:
-        """Add `other`'s counts (valid already: each came through `add` or `decode`)."""
-        counts = self.counts
-        for bucket, n in list(other.counts.items()):
-            counts[bucket] = counts.get(bucket, 0) + n
-
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def at_most(self, threshold: int) -> int:
-        """How many waits were at most `threshold` seconds."""
-        return sum(n for bucket, n in self.counts.items() if bucket <= threshold)
-
-    def percentile(self, p: float) -> int | None:
-        """Nearest-rank percentile, 0 < p <= 100: the smallest bucket with at least
-        ceil(p/100 * total) waits at or below it. None when empty."""
-        if not 0 < p <= 100:
-            raise ValueError(f"percentile out of range: {p}")
-        total = self.total()
-        if not total:
-            return None
-        rank = max(1, math.ceil(Fraction(p) * total / 100))  # exact: 70% of 10 is 7, not 8
-        seen = 0
-        for bucket in sorted(self.counts):
-            seen += self.counts[bucket]
-            if seen >= rank:
-                return bucket
-        raise AssertionError("unreachable: rank <= total")  # pragma: no cover
-
-    def encode(self) -> bytes:
-        """Version byte, entry count, then (bucket delta, count) varint pairs in bucket order."""
-        out = bytearray([_FORMAT_VERSION])
-        entries = sorted((b, n) for b, n in self.counts.items() if n)
-        _put_varint(out, len(entries))
-        previous = 0
-        for bucket, n in entries:
-            _put_varint(out, bucket - previous)
-            _put_varint(out, n)
-            previous = bucket
-        return bytes(out)
-
-    @classmethod
-    def decode(cls, data: bytes) -> WaitHistogram:
-        """Inverse of `encode`; ValueError for anything `encode` would not have written."""
-        if not data or data[0] != _FORMAT_VERSION:
-            raise ValueError("wait histogram: unknown format")
-        size, pos = _get_varint(data, 1)
-        if size > MAX_BUCKET + 1:
-            raise ValueError("wait histogram: too many entries")
-        rest = data[pos:]
-        if len(rest) == 2 * size and (not rest or max(rest) < 0x80):
-            return cls(_decode_short(rest))
-        counts: dict[int, int] = {}
-        bucket, end = 0, len(data)
-        for i in range(size):  # hot (every report reads thousands): one-byte varints inline
-            if pos + 1 < end and data[pos] < 0x80 and data[pos + 1] < 0x80:
-                delta, n = data[pos], data[pos + 1]
-                pos += 2
-            else:
-                delta, pos = _get_varint(data, pos)
-                n, pos = _get_varint(data, pos)
-            if i and not delta:
-                raise ValueError("wait histogram: buckets not increasing")
-            bucket += delta
-            if bucket > MAX_BUCKET:
-                raise ValueError("wait histogram: bucket out of range")
-            if not n:
-                raise ValueError("wait histogram: zero count")
-            counts[bucket] = n
-        if pos != len(data):
-            raise ValueError("wait histogram: trailing bytes")
-        return cls(counts)
-
-
-def _decode_short(pairs: bytes) -> dict[int, int]:
-    """The entries of a histogram whose every varint is one byte (most are): the same checks as
-    `WaitHistogram.decode`, on slices instead of a loop per entry."""
-    deltas, counts = pairs[0::2], pairs[1::2]
-    if 0 in deltas[1:]:
-        raise ValueError("wait histogram: buckets not increasing")
-    if 0 in counts:
-        raise ValueError("wait histogram: zero count")
-    buckets = list(itertools.accumulate(deltas))
-    if buckets and buckets[-1] > MAX_BUCKET:
-        raise ValueError("wait histogram: bucket out of range")
-    return dict(zip(buckets, counts, strict=True))
 
 
 # --- tally and metrics ----------------------------------------------------------------------
