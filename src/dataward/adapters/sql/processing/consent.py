@@ -10,13 +10,14 @@ No foreign key to `subjects` yet: the subject id is a pseudonymous reference (St
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Column, Connection, Integer, String, Table, Text, delete, insert, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.sql.elements import ColumnElement
 
 from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.tables import metadata
@@ -31,6 +32,8 @@ from dataward.domain.processing.restrictions import (
     Restriction,
     RestrictionGround,
 )
+
+T = TypeVar("T")
 
 consent_events = Table(
     "consent_events",
@@ -83,6 +86,25 @@ objections = Table(
 )
 
 
+def _of_subjects(
+    connection: Connection,
+    table: Table,
+    order: tuple[ColumnElement[Any], ...],
+    read: Callable[[Any], T],
+    subject_ids: Sequence[str],
+) -> dict[str, list[T]]:
+    """The rows of `table` about each of the subjects that has any, by subject id, each
+    subject's in `order`: one query per few hundred subjects."""
+    found: dict[str, list[T]] = {}
+    for chunk in in_chunks(sorted(set(subject_ids))):
+        rows = connection.execute(
+            select(table).where(table.c.subject_id.in_(chunk)).order_by(*order)
+        )
+        for row in rows:
+            found.setdefault(row.subject_id, []).append(read(row._mapping))
+    return found
+
+
 class SqlConsentRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -96,24 +118,11 @@ class SqlConsentRepository:
         return sequence
 
     def events_for(self, subject_id: UUID | str) -> list[ConsentEvent]:
-        rows = self._connection.execute(
-            select(consent_events)
-            .where(consent_events.c.subject_id == str(subject_id))
-            .order_by(consent_events.c.at, consent_events.c.id)
-        )
-        return [_event(row._mapping) for row in rows]
+        return self.events_for_many([str(subject_id)]).get(str(subject_id), [])
 
     def events_for_many(self, subject_ids: Sequence[str]) -> dict[str, list[ConsentEvent]]:
-        found: dict[str, list[ConsentEvent]] = {}
-        for chunk in in_chunks(sorted(set(subject_ids))):
-            rows = self._connection.execute(
-                select(consent_events)
-                .where(consent_events.c.subject_id.in_(chunk))
-                .order_by(consent_events.c.at, consent_events.c.id)
-            )
-            for row in rows:
-                found.setdefault(row.subject_id, []).append(_event(row._mapping))
-        return found
+        order = (consent_events.c.at, consent_events.c.id)
+        return _of_subjects(self._connection, consent_events, order, _event, subject_ids)
 
 
 class SqlRestrictionRepository:
@@ -130,24 +139,11 @@ class SqlRestrictionRepository:
         return _restriction(row._mapping) if row else None
 
     def for_subject(self, subject_id: UUID | str) -> list[Restriction]:
-        rows = self._connection.execute(
-            select(restrictions)
-            .where(restrictions.c.subject_id == str(subject_id))
-            .order_by(restrictions.c.starts_at, restrictions.c.id)
-        )
-        return [_restriction(row._mapping) for row in rows]
+        return self.for_subjects([str(subject_id)]).get(str(subject_id), [])
 
     def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Restriction]]:
-        found: dict[str, list[Restriction]] = {}
-        for chunk in in_chunks(sorted(set(subject_ids))):
-            rows = self._connection.execute(
-                select(restrictions)
-                .where(restrictions.c.subject_id.in_(chunk))
-                .order_by(restrictions.c.starts_at, restrictions.c.id)
-            )
-            for row in rows:
-                found.setdefault(row.subject_id, []).append(_restriction(row._mapping))
-        return found
+        order = (restrictions.c.starts_at, restrictions.c.id)
+        return _of_subjects(self._connection, restrictions, order, _restriction, subject_ids)
 
     def record_lift(self, lifted: Restriction) -> bool:
         """Store the lift; False when the row was lifted meanwhile (or is not there)."""
@@ -173,24 +169,11 @@ class SqlObjectionRepository:
         return _objection(row._mapping) if row else None
 
     def for_subject(self, subject_id: UUID | str) -> list[Objection]:
-        rows = self._connection.execute(
-            select(objections)
-            .where(objections.c.subject_id == str(subject_id))
-            .order_by(objections.c.received_at, objections.c.id)
-        )
-        return [_objection(row._mapping) for row in rows]
+        return self.for_subjects([str(subject_id)]).get(str(subject_id), [])
 
     def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Objection]]:
-        found: dict[str, list[Objection]] = {}
-        for chunk in in_chunks(sorted(set(subject_ids))):
-            rows = self._connection.execute(
-                select(objections)
-                .where(objections.c.subject_id.in_(chunk))
-                .order_by(objections.c.received_at, objections.c.id)
-            )
-            for row in rows:
-                found.setdefault(row.subject_id, []).append(_objection(row._mapping))
-        return found
+        order = (objections.c.received_at, objections.c.id)
+        return _of_subjects(self._connection, objections, order, _objection, subject_ids)
 
     def record_decision(self, decided: Objection) -> bool:
         """Store the decision; False when the objection was decided meanwhile (or is not there)."""

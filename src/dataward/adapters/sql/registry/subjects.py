@@ -134,17 +134,7 @@ class SqlSubjectRepository:
         return [index for _, index in found]
 
     def identifiers_of(self, subject_id: UUID | str) -> list[StoredIdentifier]:
-        rows = self._connection.execute(
-            select(
-                identifiers.c.id,
-                identifiers.c.subject_id,
-                identifiers.c.type,
-                identifiers.c.ciphertext,
-            )
-            .where(identifiers.c.subject_id == str(subject_id))
-            .order_by(identifiers.c.id)
-        )
-        return [StoredIdentifier(r.id, r.subject_id, r.type, r.ciphertext) for r in rows]
+        return self.identifiers_of_many([str(subject_id)]).get(str(subject_id), [])
 
     def identifiers_of_many(self, subject_ids: Sequence[str]) -> dict[str, list[StoredIdentifier]]:
         found: dict[str, list[StoredIdentifier]] = {}
