@@ -26,6 +26,8 @@ from dataward.domain.calls.wait_histogram import MAX_BUCKET, WaitHistogram
 
 __all__ = [
     "MAX_BUCKET",
+    "TALLY_HISTOGRAMS",
+    "TALLY_NUMBERS",
     "Metrics",
     "Outcome",
     "Period",
@@ -151,6 +153,34 @@ class Tally:
         self.answered_waits.merge(other.answered_waits)
         self.abandoned_waits.merge(other.abandoned_waits)
         self.all_waits.merge(other.all_waits)
+
+    def take(self, other: Tally) -> None:
+        """Remove the calls `other` tallied, which this tally must count (`merge` undone)."""
+        for name in TALLY_NUMBERS:
+            left = getattr(self, name) - getattr(other, name)
+            if left < 0:
+                raise RuntimeError("a rollup would count fewer than no calls")
+            setattr(self, name, left)
+        for name in TALLY_HISTOGRAMS:
+            getattr(self, name).take(getattr(other, name))
+
+
+TALLY_NUMBERS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "overflow",
+    "wait_sum",
+    "wait_count",
+    "answered_wait_sum",
+    "talk_sum",
+    "talk_count",
+    "ring_sum",
+)
+"""A `Tally`'s counts and sums, by field name."""
+
+TALLY_HISTOGRAMS = ("answered_waits", "abandoned_waits", "all_waits")
+"""A `Tally`'s wait histograms, by field name."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,18 @@ class WaitHistogram:
         for bucket, n in list(other.counts.items()):
             counts[bucket] = counts.get(bucket, 0) + n
 
+    def take(self, other: WaitHistogram) -> None:
+        """Remove `other`'s counts, which this histogram must hold (`merge` undone)."""
+        counts = self.counts
+        for bucket, n in other.counts.items():
+            left = counts.get(bucket, 0) - n
+            if left < 0:
+                raise RuntimeError("a rollup would count fewer than no waits")
+            if left:
+                counts[bucket] = left
+            else:
+                counts.pop(bucket, None)
+
     def total(self) -> int:
         return sum(self.counts.values())
 

@@ -121,18 +121,11 @@ class RollupBuffer:
             tally = hourly[key] = Tally()
         tally.add(part.disposition, part.wait_s, part.talk_s, part.ring_s)
 
-    def cells(self, hourly: dict[tuple[str, int], Tally] | None = None) -> dict[Cell, Tally]:
-        """Every grain's cells from the hours held (or those given)."""
-        hours, local = self._split(self._hourly if hourly is None else hourly)
-        hours.update(local)
-        return hours
-
-    def _split(
-        self, hourly: dict[tuple[str, int], Tally], into: dict[Cell, Tally] | None = None
-    ) -> tuple[dict[Cell, Tally], dict[Cell, Tally]]:
-        """The hour grain's cells, and the local grains' merged into `into` (or a new dict)."""
+    def _hour_cells(
+        self, hourly: dict[tuple[str, int], Tally], local: dict[Cell, Tally]
+    ) -> dict[Cell, Tally]:
+        """The hour grain's cells of `hourly`; its local grains' are merged into `local`."""
         hours: dict[Cell, Tally] = {}
-        local: dict[Cell, Tally] = {} if into is None else into
         for (queue, hour), tally in hourly.items():
             hours[(queue, Grain.HOUR.value, hour_bucket(hour))] = tally
             buckets = self._locals.get(hour)
@@ -144,14 +137,14 @@ class RollupBuffer:
                 if merged is None:
                     merged = local[cell] = Tally()
                 merged.merge(tally)
-        return hours, local
+        return hours
 
     def flush(self, uow: UnitOfWork, *, final: bool = False) -> int:
         """Merge the held hour tallies into the stored rollups, in the caller's transaction;
         the local grains too if `final` (the ingest's end) or if too many are held. Returns
         the number of cells written."""
-        hours, _ = self._split(self._hourly, self._local_added)
-        taken, _ = self._split(self._taken, self._local_taken)
+        hours = self._hour_cells(self._hourly, self._local_added)
+        taken = self._hour_cells(self._taken, self._local_taken)
         self._hourly.clear()
         self._taken.clear()
         if len(self._locals) > FLUSH_CELLS:
@@ -176,40 +169,7 @@ class RollupBuffer:
             kept = delta.get(cell) or stored.get(cell)
             if kept is None:
                 raise RuntimeError("a rollup cell to take back from is not stored")
-            _take_from(kept, tally)
+            kept.take(tally)
             delta[cell] = kept
         uow.rollups.save(self.tenant_id, delta, set(stored))
         return len(delta)
-
-
-_NUMBERS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "overflow",
-    "wait_sum",
-    "wait_count",
-    "answered_wait_sum",
-    "talk_sum",
-    "talk_count",
-    "ring_sum",
-)
-
-
-def _take_from(kept: Tally, taken: Tally) -> None:
-    """Remove from `kept` the calls `taken` tallied, which it must count."""
-    for name in _NUMBERS:
-        left = getattr(kept, name) - getattr(taken, name)
-        if left < 0:
-            raise RuntimeError("a rollup would count fewer than no calls")
-        setattr(kept, name, left)
-    for histogram in ("answered_waits", "abandoned_waits", "all_waits"):
-        counts = getattr(kept, histogram).counts
-        for bucket, n in getattr(taken, histogram).counts.items():
-            left = counts.get(bucket, 0) - n
-            if left < 0:
-                raise RuntimeError("a rollup would count fewer than no waits")
-            if left:
-                counts[bucket] = left
-            else:
-                counts.pop(bucket, None)

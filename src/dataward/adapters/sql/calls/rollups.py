@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, tuple_, update
 
 from dataward.adapters.sql.calls.tables import call_rollups
-from dataward.domain.calls.acd import Tally, WaitHistogram
+from dataward.domain.calls.acd import TALLY_HISTOGRAMS, TALLY_NUMBERS, Tally, WaitHistogram
 
 _KEY_BATCH = 500
 _FOR_UPDATE_PG = text(
@@ -113,29 +113,14 @@ class SqlRollupRepository:
             yield row.queue, row.bucket, _tally(row._mapping)
 
 
-_TALLY_NUMBERS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "overflow",
-    "wait_sum",
-    "wait_count",
-    "answered_wait_sum",
-    "talk_sum",
-    "talk_count",
-    "ring_sum",
-)
-_TALLY_HISTOGRAMS = ("answered_waits", "abandoned_waits", "all_waits")
-
-
 def _tally_row(tally: Tally) -> dict[str, Any]:
-    row: dict[str, Any] = {name: getattr(tally, name) for name in _TALLY_NUMBERS}
-    row.update({name: getattr(tally, name).encode() for name in _TALLY_HISTOGRAMS})
+    row: dict[str, Any] = {name: getattr(tally, name) for name in TALLY_NUMBERS}
+    row.update({name: getattr(tally, name).encode() for name in TALLY_HISTOGRAMS})
     return row
 
 
 def _tally(row: Any) -> Tally:
-    tally = Tally(**{name: row[name] for name in _TALLY_NUMBERS})
-    for name in _TALLY_HISTOGRAMS:
+    tally = Tally(**{name: row[name] for name in TALLY_NUMBERS})
+    for name in TALLY_HISTOGRAMS:
         setattr(tally, name, WaitHistogram.decode(bytes(row[name])))
     return tally
