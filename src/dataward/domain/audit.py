@@ -117,6 +117,7 @@ class AuditAction(StrEnum):
     HOLD_LIFTED = "hold_lifted"
     HOLD_READ = "hold_read"
     COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
+    RETENTION_SWEPT = "retention_swept"
 
 
 class AuditRefused(DatawardError):

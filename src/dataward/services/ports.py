@@ -32,6 +32,7 @@ from dataward.services.register.ports import (
     RegisterRepository,
     StoredRegister,
 )
+from dataward.services.retention.ports import RetentionRepository
 from dataward.services.rights.download_ports import DownloadRepository
 from dataward.services.rights.request_ports import Mailer, RequestRepository
 
@@ -282,6 +283,9 @@ class UnitOfWork(Protocol):
 
     @property
     def key_owners(self) -> KeyOwnerRepository: ...
+
+    @property
+    def retention(self) -> RetentionRepository: ...
 
     def __enter__(self) -> Self: ...
 

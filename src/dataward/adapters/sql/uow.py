@@ -37,6 +37,7 @@ from dataward.adapters.sql.processing.litigation_holds import SqlLitigationHoldR
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.registry.key_owners import SqlKeyOwnerRepository
 from dataward.adapters.sql.registry.subjects import SqlSubjectRepository
+from dataward.adapters.sql.retention.repository import SqlRetentionRepository
 from dataward.adapters.sql.rights.downloads import SqlDownloadRepository
 from dataward.adapters.sql.rights.requests import SqlRequestRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
     downloads: SqlDownloadRepository
     erased_numbers: SqlErasedNumberRepository
     key_owners: SqlKeyOwnerRepository
+    retention: SqlRetentionRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -108,6 +110,7 @@ class SqlUnitOfWork:
         self.downloads = SqlDownloadRepository(self._connection)
         self.erased_numbers = SqlErasedNumberRepository(self._connection)
         self.key_owners = SqlKeyOwnerRepository(self._connection)
+        self.retention = SqlRetentionRepository(self._connection)
         return self
 
     def __exit__(

@@ -27,6 +27,7 @@ from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
 from dataward.entrypoints.api.request_work import router as request_work_router
 from dataward.entrypoints.api.requests import router as requests_router
+from dataward.entrypoints.api.retention import router as retention_router
 from dataward.entrypoints.api.security import SecurityHeaders
 from dataward.entrypoints.api.subjects import router as subjects_router
 from dataward.entrypoints.api.tenants import router as tenants_router
@@ -110,6 +111,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(downloads_router)
     app.include_router(audit_router)
     app.include_router(holds_router)
+    app.include_router(retention_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

@@ -20,6 +20,7 @@ from dataward.entrypoints.cli import processing as processing_commands
 from dataward.entrypoints.cli import report as report_commands
 from dataward.entrypoints.cli import request_work  # noqa: F401 - adds to `requests`
 from dataward.entrypoints.cli import requests as requests_commands
+from dataward.entrypoints.cli import retention as retention_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands
 from dataward.entrypoints.cli import tenants as tenants_commands
@@ -47,6 +48,7 @@ app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")
 app.add_typer(holds_commands.app, name="holds")
+app.add_typer(retention_commands.app, name="retention")
 
 
 @app.command()

@@ -96,6 +96,8 @@ call_links = Table(
     PrimaryKeyConstraint("tenant_id", "link_key", name="pk_call_links"),
     comment="A PBX's call ids (keyed digests) to the call row they belong to.",
 )
+# A retention sweep removes the links of the calls it deletes, found by (tenant, start).
+Index("ix_call_links_tenant_started", call_links.c.tenant_id, call_links.c.started_at)
 
 ingests = Table(
     "ingests",

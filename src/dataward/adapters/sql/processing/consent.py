@@ -136,14 +136,14 @@ class SqlRestrictionRepository:
         row = self._connection.execute(
             select(restrictions).where(restrictions.c.id == str(restriction_id))
         ).first()
-        return _restriction(row._mapping) if row else None
+        return restriction_of(row._mapping) if row else None
 
     def for_subject(self, subject_id: UUID | str) -> list[Restriction]:
         return self.for_subjects([str(subject_id)]).get(str(subject_id), [])
 
     def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Restriction]]:
         order = (restrictions.c.starts_at, restrictions.c.id)
-        return _of_subjects(self._connection, restrictions, order, _restriction, subject_ids)
+        return _of_subjects(self._connection, restrictions, order, restriction_of, subject_ids)
 
     def record_lift(self, lifted: Restriction) -> bool:
         """Store the lift; False when the row was lifted meanwhile (or is not there)."""
@@ -247,7 +247,7 @@ def _restriction_row(restriction: Restriction) -> dict[str, Any]:
     }
 
 
-def _restriction(row: Any) -> Restriction:
+def restriction_of(row: Any) -> Restriction:
     scope = row["scope"]
     return Restriction(
         id=UUID(row["id"]),

@@ -1,0 +1,167 @@
+"""The retention sweep's repository: what is due, what is held, deleting, and the evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, and_, exists, insert, not_, select, update
+
+from dataward.adapters.sql.calls.tables import calls
+from dataward.adapters.sql.processing.consent import restriction_of, restrictions
+from dataward.adapters.sql.processing.litigation_holds import litigation_holds
+from dataward.adapters.sql.registry.tables import subjects
+from dataward.adapters.sql.retention import expired_calls
+from dataward.adapters.sql.retention.tables import retention_sweeps
+from dataward.adapters.sql.rights.requests import rights_requests
+from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.register.model import HoldKind
+from dataward.domain.requests.model import TERMINAL
+from dataward.domain.retention.sweeps import SweepRecord, SweepState, SweepStore, Target
+from dataward.domain.subjects import SubjectStatus
+from dataward.services.retention.ports import Due, Removed, Scope
+
+
+class SqlRetentionRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def held_subjects(self, tenant_id: str, now: datetime) -> dict[str, set[str]]:
+        held: dict[str, set[str]] = {}
+        c = self._connection
+        own = select(subjects.c.id).where(subjects.c.tenant_id == tenant_id)
+        lit = select(litigation_holds.c.subject_id, litigation_holds.c.ground).where(
+            litigation_holds.c.tenant_id == tenant_id, litigation_holds.c.lifted_at.is_(None)
+        )
+        for subject_id, ground in c.execute(lit):
+            held.setdefault(subject_id, set()).add(ground)
+        claims = select(restrictions).where(
+            restrictions.c.subject_id.in_(own),
+            restrictions.c.ground == RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS.value,
+            restrictions.c.lifted_at.is_(None),
+        )
+        for row in c.execute(claims):
+            restriction = restriction_of(row._mapping)
+            if restriction.is_active(now):  # the domain's reckoning of an end date
+                held.setdefault(str(restriction.subject_id), set()).add(HoldKind.LEGAL_CLAIMS.value)
+        open_requests = select(rights_requests.c.subject_id).where(
+            rights_requests.c.subject_id.in_(own),
+            rights_requests.c.state.not_in([state.value for state in TERMINAL]),
+        )
+        for (subject_id,) in c.execute(open_requests):
+            held.setdefault(subject_id, set()).add(HoldKind.OPEN_RIGHTS_REQUEST.value)
+        return held
+
+    def calls_due(self, scope: Scope) -> Due:
+        return expired_calls.count_due(self._connection, scope)
+
+    def held_calls(self, scope: Scope) -> Mapping[str, int]:
+        return expired_calls.count_held(self._connection, scope)
+
+    def delete_calls(self, scope: Scope, limit: int) -> Removed:
+        return expired_calls.delete_batch(self._connection, scope, limit)
+
+    def parties_due(
+        self, scope: Scope, kinds: Collection[str], among: Sequence[str] | None = None
+    ) -> list[tuple[str, datetime]]:
+        kept = not_(expired_calls.due(scope))
+        conditions = [
+            subjects.c.tenant_id == scope.tenant_id,
+            subjects.c.kind.in_(sorted(kinds)),
+            subjects.c.status != SubjectStatus.ERASED.value,
+            subjects.c.created_at < scope.made_before,
+            *(~exists().where(calls.c[name] == subjects.c.id, kept) for name in _PARTIES),
+        ]
+        if scope.held:
+            conditions.append(subjects.c.id.not_in(sorted(scope.held)))
+        if among is not None:
+            conditions.append(subjects.c.id.in_(list(among)))
+        query = select(subjects.c.id, subjects.c.created_at).where(and_(*conditions))
+        return [(row[0], row[1]) for row in self._connection.execute(query.order_by(subjects.c.id))]
+
+    def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord:
+        values = {
+            "rule": target.rule,
+            "store": target.store.value,
+            "tenant_id": target.tenant_id,
+            "as_of": target.as_of,
+            "retention": target.retention,
+            "kept_from": target.kept_from,
+            "actor": actor,
+            "started_at": at,
+            "finished_at": None,
+            "state": SweepState.RUNNING.value,
+            "removed": 0,
+            "held": 0,
+            "batches": 0,
+            "oldest": None,
+            "digest": "0" * 64,
+        }
+        sweep_id = self._connection.execute(
+            insert(retention_sweeps).values(values).returning(retention_sweeps.c.id)
+        ).scalar_one()
+        return _record({**values, "id": sweep_id})
+
+    def running_sweep(self, target: Target) -> SweepRecord | None:
+        row = self._connection.execute(
+            select(retention_sweeps)
+            .where(
+                retention_sweeps.c.tenant_id == target.tenant_id,
+                retention_sweeps.c.state == SweepState.RUNNING.value,
+                retention_sweeps.c.rule == target.rule,
+                retention_sweeps.c.store == target.store.value,
+                retention_sweeps.c.as_of == target.as_of,
+            )
+            .order_by(retention_sweeps.c.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _record(row._mapping)
+
+    def save_sweep(self, record: SweepRecord) -> None:
+        self._connection.execute(
+            update(retention_sweeps)
+            .where(retention_sweeps.c.id == record.id)
+            .values(
+                finished_at=record.finished_at,
+                state=record.state.value,
+                removed=record.removed,
+                held=record.held,
+                batches=record.batches,
+                oldest=record.oldest,
+                digest=record.digest,
+            )
+        )
+
+    def sweeps(self, limit: int) -> list[SweepRecord]:
+        rows = self._connection.execute(
+            select(retention_sweeps).order_by(retention_sweeps.c.id.desc()).limit(limit)
+        )
+        return [_record(row._mapping) for row in rows]
+
+
+_PARTIES = expired_calls.PARTIES
+
+
+def _record(row: Mapping[str, Any] | RowMapping) -> SweepRecord:
+    target = Target(
+        rule=row["rule"],
+        store=SweepStore(row["store"]),
+        tenant_id=row["tenant_id"],
+        as_of=row["as_of"],
+        retention=row["retention"],
+        kept_from=row["kept_from"],
+    )
+    return SweepRecord(
+        id=int(row["id"]),
+        target=target,
+        actor=row["actor"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        state=SweepState(row["state"]),
+        removed=int(row["removed"]),
+        held=int(row["held"]),
+        batches=int(row["batches"]),
+        oldest=row["oldest"],
+        digest=row["digest"],
+    )

@@ -1,0 +1,120 @@
+"""What a retention plan shows and what a sweep leaves as evidence.
+
+A sweep works rule by rule and store by store (the calls of a tenant, then the tenant's
+callers left without a call), in batches, each its own transaction. Its record says which rule
+and store, for which tenant, as of which day, the period it covered (everything dated before
+`kept_from`, the oldest removed first), how many items went, how many a hold kept, and a digest
+of the ids removed (`chain_digest`: SHA-256 over the previous digest and the batch's ids,
+sorted), so that the evidence can later be checked against a backup without holding the ids
+themselves. The ids are pseudonymous (a call's keyed source digest, a subject's UUID) and the
+record holds nothing else about a person. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Final
+
+from dataward.domain.errors import DatawardError
+
+START_DIGEST: Final = "0" * 64
+"""A sweep's digest before its first batch."""
+
+
+class SweepStore(StrEnum):
+    """The stores a sweep empties, in the order it empties them."""
+
+    CALLS = "calls"
+    """A tenant's call records: kept for the tenant's call retention (its contract)."""
+    CALL_PARTIES = "call_parties"
+    """A tenant's callers left without a call: crypto-shredded once their last call is gone, so
+    that no key or sealed number outlives the calls it was kept for."""
+
+
+class SweepState(StrEnum):
+    RUNNING = "running"
+    """Begun, or interrupted: the next sweep of the same rule, store, tenant and day goes on
+    with it."""
+    DONE = "done"
+
+
+class RetentionRefused(DatawardError):
+    code = "retention_refused"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One rule applied to one store of one tenant, on one day."""
+
+    rule: str
+    store: SweepStore
+    tenant_id: str
+    as_of: date
+    retention: str
+    """The period, as the rule (or the tenant's contract) gives it: `P13M`."""
+    kept_from: date
+    """The first day still kept: items dated before it are past retention."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeldItem:
+    """What a hold keeps past retention: a subject (its pseudonymous id), the holds on it, and
+    how many of the store's items it keeps (the subject itself, or the calls naming it)."""
+
+    subject_id: str
+    holds: tuple[str, ...]
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLine:
+    """What a sweep of `target` would do today: `due` items would go, the oldest dated
+    `oldest`, and `held` are kept by a hold."""
+
+    target: Target
+    due: int
+    oldest: date | None
+    held: tuple[HeldItem, ...]
+
+    @property
+    def held_items(self) -> int:
+        return sum(item.items for item in self.held)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRecord:
+    """The evidence of one sweep of one target."""
+
+    id: int
+    target: Target
+    actor: str
+    started_at: datetime
+    finished_at: datetime | None
+    state: SweepState
+    removed: int
+    held: int
+    batches: int
+    oldest: date | None
+    """The earliest date of an item removed (the start of the period covered)."""
+    digest: str
+
+
+def chain_digest(previous: str, ids: Iterable[bytes]) -> str:
+    """The sweep's digest after a batch that removed `ids`."""
+    digest = hashlib.sha256(bytes.fromhex(previous))
+    for item in sorted(ids):
+        digest.update(len(item).to_bytes(2, "big"))
+        digest.update(item)
+    return digest.hexdigest()
+
+
+def earliest(current: date | None, other: date | None) -> date | None:
+    if current is None:
+        return other
+    if other is None:
+        return current
+    return min(current, other)

@@ -1,0 +1,73 @@
+"""A retention plan: a dry run of the sweep, changing nothing.
+
+For each tenant and store: how many items the tenant's call retention lets go on the day, the
+date of the oldest, and what a hold keeps (each held subject's pseudonymous id, its holds, and
+how many items it keeps). The holds are those in force now; the day may be any day, ahead of
+today included, to see what a sweep would take then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date
+
+from dataward.domain.retention.sweeps import HeldItem, PlanLine
+from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
+from dataward.services.retention.targets import (
+    PARTY_KINDS,
+    TenantTargets,
+    checked_day,
+    require_retention,
+    tenant_targets,
+    today_of,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPlan:
+    as_of: date
+    lines: tuple[PlanLine, ...]
+
+
+def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
+    """What a sweep on `as_of` (default today) would remove and keep, store by store."""
+    require_retention(ctx)
+    day = checked_day(as_of or today_of(ctx))
+    lines: list[PlanLine] = []
+    with ctx.uow as uow:
+        for tenant in sorted(uow.tenants.all(), key=lambda t: t.id):
+            targets = tenant_targets(ctx.register, tenant, day)
+            holds = uow.retention.held_subjects(tenant.id, ctx.clock.now())
+            lines += plan_lines(uow, targets, holds)
+    return RetentionPlan(day, tuple(lines))
+
+
+def plan_lines(
+    uow: UnitOfWork, targets: TenantTargets, holds: Mapping[str, set[str]]
+) -> tuple[PlanLine, PlanLine]:
+    """The tenant's two lines: its calls, and its parties left without a call."""
+    scope = targets.scope(frozenset(holds))
+    due = uow.retention.calls_due(scope)
+    kept = uow.retention.held_calls(scope)
+    calls = PlanLine(targets.calls, due.count, due.oldest, _held(holds, kept))
+    parties = uow.retention.parties_due(scope, PARTY_KINDS)
+    unheld = scope.unheld()  # which held ones would go, but for the hold
+    kept_parties = uow.retention.parties_due(unheld, PARTY_KINDS, among=sorted(holds))
+    oldest = min((created.astimezone(UTC).date() for _id, created in parties), default=None)
+    return calls, PlanLine(
+        targets.parties,
+        len(parties),
+        oldest,
+        _held(holds, {subject_id: 1 for subject_id, _created in kept_parties}),
+    )
+
+
+def _held(holds: Mapping[str, set[str]], kept: Mapping[str, int]) -> tuple[HeldItem, ...]:
+    """Each held subject that keeps something, with its holds and how much it keeps."""
+    return tuple(
+        HeldItem(subject_id, tuple(sorted(holds.get(subject_id, ()))), count)
+        for subject_id, count in sorted(kept.items())
+        if count
+    )

@@ -1,0 +1,85 @@
+"""What the retention sweep needs of the stores it empties."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from dataward.domain.retention.sweeps import SweepRecord, Target
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A tenant's items past retention: dated before `before`, naming no subject of `held`;
+    its parties made before `made_before` (the start of the day swept), so that one made since
+    is not taken for left over."""
+
+    tenant_id: str
+    before: datetime
+    made_before: datetime
+    held: frozenset[str] = frozenset()
+
+    def unheld(self) -> Scope:
+        """The same items as if nothing were held: to find what a hold keeps."""
+        return Scope(self.tenant_id, self.before, self.made_before)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """How many items a rule lets go, and the date of the oldest."""
+
+    count: int
+    oldest: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """One batch: the ids of the items removed, and the date of the oldest."""
+
+    ids: list[bytes]
+    oldest: date | None
+
+
+class RetentionRepository(Protocol):
+    def held_subjects(self, tenant_id: str, now: datetime) -> dict[str, set[str]]:
+        """The tenant's subjects a hold keeps, each with its holds: an active litigation hold
+        (its ground), a restriction for legal claims, an open rights request."""
+        ...
+
+    def calls_due(self, scope: Scope) -> Due:
+        """The tenant's calls that ended (or, with no end, started) before `scope.before` and
+        name no subject of `scope.held`."""
+        ...
+
+    def held_calls(self, scope: Scope) -> Mapping[str, int]:
+        """Of the tenant's calls past `scope.before`, how many each held subject keeps."""
+        ...
+
+    def delete_calls(self, scope: Scope, limit: int) -> Removed:
+        """Delete up to `limit` of the calls `calls_due` counts, oldest first, with their links
+        (on PostgreSQL a whole month partition at once where it holds nothing else)."""
+        ...
+
+    def parties_due(
+        self, scope: Scope, kinds: Collection[str], among: Sequence[str] | None = None
+    ) -> list[tuple[str, datetime]]:
+        """The tenant's subjects of `kinds` (of `among` only, if given), not held, made before
+        `scope.made_before`, that no call kept (one `calls_due` does not count) names: the
+        parties whose last call is gone or going. (id, when we came to hold it), by id."""
+        ...
+
+    def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord: ...
+
+    def running_sweep(self, target: Target) -> SweepRecord | None:
+        """The sweep of this target begun and not finished (interrupted), if any."""
+        ...
+
+    def save_sweep(self, record: SweepRecord) -> None:
+        """Write the record's progress (counts, digest, state, end)."""
+        ...
+
+    def sweeps(self, limit: int) -> list[SweepRecord]:
+        """The latest sweeps, newest first."""
+        ...

@@ -1,0 +1,72 @@
+"""`dataward retention plan|sweep|history` on an embedded installation: the plan says what the
+sweep then removes, the sweep's evidence is listed, a sweep ahead of today and a role without
+the maintenance action are refused with a message, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from bench.gen_calls import Workload, generate
+from typer.testing import CliRunner
+
+from dataward.domain.clock import FixedClock
+from dataward.entrypoints.cli.main import app
+from tests.e2e.test_cli_failing_files import no_traceback
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("data_dir")
+OPERATOR = {"DATAWARD_ACTOR_ROLE": "operator"}
+
+
+def _tenant_with_old_calls(tmp_path: Path) -> None:
+    created = runner.invoke(
+        app, ["tenants", "create", "Acme Ltd", "--id", "acme", "--retention", "P13M"]
+    )
+    assert created.exit_code == 0, created.output
+    out = io.StringIO()
+    generate("asterisk-cdr-csv", out, Workload(300, numbers=40, queues=3, days=500))
+    calls = tmp_path / "calls.csv"
+    calls.write_text(out.getvalue())
+    ingested = runner.invoke(app, ["ingest", str(calls), "--tenant", "acme"], env=OPERATOR)
+    assert ingested.exit_code == 0, ingested.output
+
+
+def test_the_plan_says_what_the_sweep_removes_and_the_history_keeps_it(tmp_path: Path) -> None:
+    _tenant_with_old_calls(tmp_path)
+    planned = runner.invoke(app, ["retention", "plan", "--format", "json"])
+    assert planned.exit_code == 0, planned.output
+    lines = {(line["tenant"], line["store"]): line for line in json.loads(planned.stdout)["lines"]}
+    due = lines["acme", "calls"]["due"]
+    assert 0 < due < 300
+    assert lines["acme", "calls"]["retention"] == "P13M"
+
+    swept = runner.invoke(app, ["retention", "sweep", "--format", "json", "--batch", "40"])
+    assert swept.exit_code == 0, swept.output
+    removed = {(r["tenant"], r["store"]): r["removed"] for r in json.loads(swept.stdout)}
+    assert removed["acme", "calls"] == due
+    again = runner.invoke(app, ["retention", "plan", "--format", "json"])
+    after = {(x["tenant"], x["store"]): x["due"] for x in json.loads(again.stdout)["lines"]}
+    assert after["acme", "calls"] == 0
+    assert after["acme", "call_parties"] == 0
+
+    history = runner.invoke(app, ["retention", "history"])
+    assert history.exit_code == 0, history.output
+    assert "call_data\tcalls\tacme" in history.stdout
+    assert f"\tdone\t{due}\t" in history.stdout
+
+
+def test_a_sweep_ahead_of_today_or_by_another_role_is_refused(clock: FixedClock) -> None:
+    tomorrow = (clock.now().date() + timedelta(days=1)).isoformat()
+    ahead = runner.invoke(app, ["retention", "sweep", "--as-of", tomorrow])
+    no_traceback(ahead)
+    assert ahead.exit_code != 0
+    assert "after today" in ahead.output
+    for command in (["plan"], ["sweep"], ["history"]):
+        refused = runner.invoke(app, ["retention", *command], env=OPERATOR)
+        no_traceback(refused)
+        assert refused.exit_code != 0
+        assert "not allowed to" in refused.output
