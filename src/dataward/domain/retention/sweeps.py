@@ -33,6 +33,9 @@ class SweepStore(StrEnum):
     CALL_PARTIES = "call_parties"
     """A tenant's callers left without a call: crypto-shredded once their last call is gone, so
     that no key or sealed number outlives the calls it was kept for."""
+    CUSTOMER_RECORDS = "customer_records"
+    """Our own subjects (customers' people, partners, contacts): crypto-shredded once the
+    register's customer-records rule lets them go (the later of its terms, on exact dates)."""
 
 
 class SweepState(StrEnum):
@@ -52,12 +55,15 @@ class Target:
 
     rule: str
     store: SweepStore
-    tenant_id: str
+    tenant_id: str | None
+    """The tenant whose data it is; None for our own."""
     as_of: date
     retention: str
-    """The period, as the rule (or the tenant's contract) gives it: `P13M`."""
+    """The period, as the rule (or the tenant's contract) gives it: `P13M`; a rule of several
+    terms, each with its event (`P7Y relationship_end; P6Y financial_year_end_of_...`)."""
     kept_from: date
-    """The first day still kept: items dated before it are past retention."""
+    """The first day still kept: items dated before it are past retention (for a rule worked
+    out item by item, the day swept: items whose deletion date has come went)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,9 @@ class PlanLine:
     due: int
     oldest: date | None
     held: tuple[HeldItem, ...]
+    waiting: int = 0
+    """Items no date can be worked out for yet: an event of the rule has not happened, or was
+    not recorded (a customer relationship that has not ended)."""
 
     @property
     def held_items(self) -> int:

@@ -24,7 +24,7 @@ class HeldOut(BaseModel):
 class TargetOut(BaseModel):
     rule: str
     store: str
-    tenant: str
+    tenant: str | None
     retention: str
     kept_from: date
 
@@ -43,6 +43,7 @@ class PlanLineOut(TargetOut):
     due: int
     oldest: date | None
     held: list[HeldOut]
+    waiting: int
 
     @classmethod
     def of_line(cls, line: PlanLine) -> PlanLineOut:
@@ -51,6 +52,7 @@ class PlanLineOut(TargetOut):
             due=line.due,
             oldest=line.oldest,
             held=[HeldOut.of(item) for item in line.held],
+            waiting=line.waiting,
         )
 
 
@@ -98,13 +100,13 @@ def plan_table(plan: RetentionPlan) -> str:
     """One line per rule, store and tenant, then one per held subject under it."""
     lines = [
         f"Retention plan as of {plan.as_of} (a dry run: nothing is deleted)",
-        "rule\tstore\ttenant\tretention\tkept from\tdue\toldest\theld",
+        "rule\tstore\ttenant\tretention\tkept from\tdue\toldest\theld\twaiting",
     ]
     for line in plan.lines:
         t = line.target
         lines.append(
-            f"{t.rule}\t{t.store.value}\t{t.tenant_id}\t{t.retention}\t{t.kept_from}\t"
-            f"{line.due}\t{line.oldest or '-'}\t{line.held_items}"
+            f"{t.rule}\t{t.store.value}\t{t.tenant_id or '-'}\t{t.retention}\t{t.kept_from}\t"
+            f"{line.due}\t{line.oldest or '-'}\t{line.held_items}\t{line.waiting}"
         )
         lines += [
             f"  held: subject {item.subject_id} ({', '.join(item.holds)}) keeps {item.items}"
@@ -118,7 +120,7 @@ def sweeps_table(records: list[SweepRecord]) -> str:
     for r in records:
         t = r.target
         lines.append(
-            f"{r.id}\t{t.rule}\t{t.store.value}\t{t.tenant_id}\t{t.as_of}\t{t.kept_from}\t"
+            f"{r.id}\t{t.rule}\t{t.store.value}\t{t.tenant_id or '-'}\t{t.as_of}\t{t.kept_from}\t"
             f"{r.state.value}\t{r.removed}\t{r.held}\t{r.oldest or '-'}\t{r.digest[:16]}"
         )
     return "\n".join(lines) + "\n"

@@ -1,7 +1,8 @@
 """A retention plan: a dry run of the sweep, changing nothing.
 
-For each tenant and store: how many items the tenant's call retention lets go on the day, the
-date of the oldest, and what a hold keeps (each held subject's pseudonymous id, its holds, and
+For each tenant and store (and our own customer records): how many items the rule lets go on
+the day, the date of the oldest (a customer record's: the day it became due), how many wait
+for an event, and what a hold keeps (each held subject's pseudonymous id, its holds, and
 how many items it keeps). The holds are those in force now; the day may be any day, ahead of
 today included, to see what a sweep would take then.
 """
@@ -15,6 +16,7 @@ from datetime import UTC, date
 from dataward.domain.retention.sweeps import HeldItem, PlanLine
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
+from dataward.services.retention import customers
 from dataward.services.retention.targets import (
     PARTY_KINDS,
     TenantTargets,
@@ -41,6 +43,9 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
             targets = tenant_targets(ctx.register, tenant, day)
             holds = uow.retention.held_subjects(tenant.id, ctx.clock.now())
             lines += plan_lines(uow, targets, holds)
+        ours = uow.retention.held_subjects(None, ctx.clock.now())
+        records = customers.customer_records(ctx.register, day)
+        lines.append(customers.plan_line(uow, ctx.register, records, ours))
     return RetentionPlan(day, tuple(lines))
 
 

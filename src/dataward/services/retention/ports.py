@@ -42,10 +42,19 @@ class Removed:
     oldest: date | None
 
 
+@dataclass(frozen=True, slots=True)
+class OwnSubject:
+    id: str
+    kind: str
+    relationship_end: date | None
+    last_transaction: date | None
+
+
 class RetentionRepository(Protocol):
-    def held_subjects(self, tenant_id: str, now: datetime) -> dict[str, set[str]]:
-        """The tenant's subjects a hold keeps, each with its holds: an active litigation hold
-        (its ground), a restriction for legal claims, an open rights request."""
+    def held_subjects(self, tenant_id: str | None, now: datetime) -> dict[str, set[str]]:
+        """The tenant's subjects (our own, for None) a hold keeps, each with its holds: an
+        active litigation hold (its ground), a restriction for legal claims, an open rights
+        request."""
         ...
 
     def calls_due(self, scope: Scope) -> Due:
@@ -68,6 +77,11 @@ class RetentionRepository(Protocol):
         """The tenant's subjects of `kinds` (of `among` only, if given), not held, made before
         `scope.made_before`, that no call kept (one `calls_due` does not count) names: the
         parties whose last call is gone or going. (id, when we came to hold it), by id."""
+        ...
+
+    def own_subjects(self, kinds: Collection[str]) -> list[OwnSubject]:
+        """Our own subjects (no tenant's) of `kinds`, not erased, with their relationship's
+        dates, by id."""
         ...
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord: ...

@@ -25,12 +25,13 @@ customer's users, `end_user` subjects of our own, kept under the customer-record
 
 @dataclass(frozen=True, slots=True)
 class TenantTargets:
+    tenant_id: str
     calls: Target
     parties: Target
 
     def scope(self, held: frozenset[str]) -> Scope:
         calls = self.calls
-        return Scope(calls.tenant_id, start_of(calls.kept_from), start_of(calls.as_of), held)
+        return Scope(self.tenant_id, start_of(calls.kept_from), start_of(calls.as_of), held)
 
 
 def tenant_targets(register: Register, tenant: Tenant, as_of: date) -> TenantTargets:
@@ -42,7 +43,7 @@ def tenant_targets(register: Register, tenant: Tenant, as_of: date) -> TenantTar
     def target(store: SweepStore) -> Target:
         return Target(rule, store, tenant.id, as_of, period, kept_from)
 
-    return TenantTargets(target(SweepStore.CALLS), target(SweepStore.CALL_PARTIES))
+    return TenantTargets(tenant.id, target(SweepStore.CALLS), target(SweepStore.CALL_PARTIES))
 
 
 def today_of(ctx: UseCase) -> date:

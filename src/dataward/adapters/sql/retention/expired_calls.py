@@ -21,13 +21,12 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
-    bindparam,
     delete,
+    exists,
     func,
     or_,
     select,
     text,
-    tuple_,
 )
 
 from dataward.adapters.sql.calls.store import partition_name
@@ -88,28 +87,39 @@ def delete_batch(connection: Connection, scope: Scope, limit: int) -> Removed:
         dropped = _drop_a_month(connection, scope)
         if dropped is not None:
             return dropped
-    oldest = (
-        select(calls.c.tenant_id, calls.c.started_at, calls.c.source_key)
+    # The batch is a range of the primary key: the due calls up to the start of the limit-th
+    # (a few more where starts tie), deleted by one statement that walks the key's index.
+    last = connection.execute(
+        select(calls.c.started_at)
         .where(due(scope))
         .order_by(calls.c.started_at)
-        .limit(limit)
-    )
-    key = tuple_(calls.c.tenant_id, calls.c.started_at, calls.c.source_key)
+        .offset(limit - 1)
+        .limit(1)
+    ).scalar()
+    batch = due(scope) if last is None else and_(due(scope), calls.c.started_at <= last)
     rows = connection.execute(
-        delete(calls).where(key.in_(oldest)).returning(calls.c.started_at, calls.c.source_key)
+        delete(calls).where(batch).returning(calls.c.started_at, calls.c.source_key)
     ).all()
-    if rows:
-        connection.execute(
-            delete(call_links).where(
-                call_links.c.tenant_id == scope.tenant_id,
-                call_links.c.started_at == bindparam("start"),
-                call_links.c.source_key == bindparam("key"),
+    if not rows:
+        return Removed([], None)
+    starts = [start for start, _key in rows]
+    low, high = min(starts), max(starts)
+    # The links of the calls gone: those in the batch's range whose call is no longer there
+    # (a held call's, in the same range, stays).
+    call = calls.alias("call")
+    connection.execute(
+        delete(call_links).where(
+            call_links.c.tenant_id == scope.tenant_id,
+            call_links.c.started_at >= low,
+            call_links.c.started_at <= high,
+            ~exists().where(
+                call.c.tenant_id == call_links.c.tenant_id,
+                call.c.started_at == call_links.c.started_at,
+                call.c.source_key == call_links.c.source_key,
             ),
-            [{"start": start, "key": key} for start, key in rows],
         )
-    return Removed(
-        [bytes(key) for _start, key in rows], _day(min((r[0] for r in rows), default=None))
     )
+    return Removed([bytes(key) for _start, key in rows], _day(low))
 
 
 def _drop_a_month(connection: Connection, scope: Scope) -> Removed | None:

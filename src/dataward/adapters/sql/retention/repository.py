@@ -20,14 +20,14 @@ from dataward.domain.register.model import HoldKind
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.retention.sweeps import SweepRecord, SweepState, SweepStore, Target
 from dataward.domain.subjects import SubjectStatus
-from dataward.services.retention.ports import Due, Removed, Scope
+from dataward.services.retention.ports import Due, OwnSubject, Removed, Scope
 
 
 class SqlRetentionRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def held_subjects(self, tenant_id: str, now: datetime) -> dict[str, set[str]]:
+    def held_subjects(self, tenant_id: str | None, now: datetime) -> dict[str, set[str]]:
         held: dict[str, set[str]] = {}
         c = self._connection
         own = select(subjects.c.id).where(subjects.c.tenant_id == tenant_id)
@@ -79,6 +79,23 @@ class SqlRetentionRepository:
             conditions.append(subjects.c.id.in_(list(among)))
         query = select(subjects.c.id, subjects.c.created_at).where(and_(*conditions))
         return [(row[0], row[1]) for row in self._connection.execute(query.order_by(subjects.c.id))]
+
+    def own_subjects(self, kinds: Collection[str]) -> list[OwnSubject]:
+        query = (
+            select(
+                subjects.c.id,
+                subjects.c.kind,
+                subjects.c.relationship_end,
+                subjects.c.last_transaction,
+            )
+            .where(
+                subjects.c.tenant_id.is_(None),
+                subjects.c.kind.in_(sorted(kinds)),
+                subjects.c.status != SubjectStatus.ERASED.value,
+            )
+            .order_by(subjects.c.id)
+        )
+        return [OwnSubject(*row) for row in self._connection.execute(query)]
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord:
         values = {

@@ -1,0 +1,109 @@
+"""Our own subjects under the register's customer-records rule (the rule of the identity data
+their identifiers are): the later of its terms, on exact dates (for the shipped register, 7
+years after the relationship ended and 6 years after the end of the financial year of the last
+transaction). A subject whose relationship has not ended, or whose last transaction was not
+recorded, has no date yet: it waits, and the plan counts it. Holds are the same as a tenant's
+caller's (a litigation hold, a restriction for legal claims, an open rights request)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from dataward.domain.processing.legal_hold import held_until
+from dataward.domain.register.model import Register, RetentionRule
+from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepStore, Target
+from dataward.domain.subjects import Subject
+from dataward.services.calls.parties import CALLER_KIND
+from dataward.services.ports import UnitOfWork
+from dataward.services.retention.ports import OwnSubject
+from dataward.services.retention.shredding import StillDue
+
+IDENTITY = "identity"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecords:
+    """The rule, the subject kinds it covers, and the target of a day."""
+
+    rule: RetentionRule
+    kinds: frozenset[str]
+    target: Target
+
+
+def customer_records(register: Register, as_of: date) -> CustomerRecords:
+    rule = register.retention_rule(register.category(IDENTITY).retention or "")
+    kinds = frozenset(
+        kind
+        for purpose in register.purposes
+        if purpose.retention == rule.key
+        for kind in purpose.subject_kinds
+        if kind != CALLER_KIND  # a tenant's callers are the tenant's, under its contract
+    )
+    period = "; ".join(f"{term.duration} {term.runs_from.value}" for term in rule.terms)
+    target = Target(rule.key, SweepStore.CUSTOMER_RECORDS, None, as_of, period, as_of)
+    return CustomerRecords(rule, kinds, target)
+
+
+def deletion_day(register: Register, records: CustomerRecords, subject: OwnSubject) -> date | None:
+    """The first day the subject may go, or None while an event is missing."""
+    outcome = held_until(
+        register,
+        records.rule,
+        relationship_end=subject.relationship_end,
+        last_transaction=subject.last_transaction,
+    )
+    return outcome.delete_on
+
+
+def sorted_out(
+    register: Register, records: CustomerRecords, subjects: Sequence[OwnSubject]
+) -> tuple[list[tuple[str, date]], int]:
+    """The subjects whose day has come by the target's day (with that day), and how many
+    wait for an event."""
+    due: list[tuple[str, date]] = []
+    waiting = 0
+    for subject in subjects:
+        day = deletion_day(register, records, subject)
+        if day is None:
+            waiting += 1
+        elif day <= records.target.as_of:
+            due.append((subject.id, day))
+    return due, waiting
+
+
+def plan_line(
+    uow: UnitOfWork, register: Register, records: CustomerRecords, holds: Mapping[str, set[str]]
+) -> PlanLine:
+    due, waiting = sorted_out(register, records, uow.retention.own_subjects(records.kinds))
+    going = [(subject_id, day) for subject_id, day in due if subject_id not in holds]
+    held = tuple(
+        HeldItem(subject_id, tuple(sorted(holds[subject_id])), 1)
+        for subject_id, _day in due
+        if subject_id in holds
+    )
+    oldest = min((day for _id, day in going), default=None)
+    return PlanLine(records.target, len(going), oldest, held, waiting)
+
+
+def still_due(
+    register: Register, records: CustomerRecords, holds: Mapping[str, set[str]]
+) -> StillDue:
+    """Of a batch, the subjects that are still due, read again in the batch's transaction."""
+
+    def check(uow: UnitOfWork, ids: list[str]) -> list[Subject]:
+        found = uow.subjects.get_many(ids)
+        due: list[Subject] = []
+        for subject_id, subject in found.items():
+            if subject.erased or subject.tenant_id is not None or subject_id in holds:
+                continue
+            own = OwnSubject(
+                subject_id, subject.kind, subject.relationship_end, subject.last_transaction
+            )
+            day = deletion_day(register, records, own)
+            if day is not None and day <= records.target.as_of:
+                due.append(subject)
+        return due
+
+    return check

@@ -1,0 +1,50 @@
+"""Subjects a rule lets go, crypto-shredded many to a transaction.
+
+Each batch checks its subjects again in its own transaction (`still_due`: a call, a new
+relationship date or an erasure may have come since they were listed), erases each as a shred
+does (`subjects.erase`: every store's unlink step and a tombstone, reason `no_longer_needed`),
+advances the sweep's record, and commits; the keys are destroyed right after. A sweep killed
+between a commit and its keys leaves only keys, which `dataward keys sweep` destroys
+(`finish_erasures`), as after an interrupted shred.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC
+
+from dataward.domain.retention.sweeps import SweepRecord
+from dataward.domain.subjects import ErasureReason, Subject
+from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
+from dataward.services.quarantine.keys import release_line_keys
+from dataward.services.retention.evidence import progress
+from dataward.services.retention.ports import Removed
+
+StillDue = Callable[[UnitOfWork, list[str]], list[Subject]]
+
+
+def shred_in_batches(
+    ctx: UseCase, sweep: SweepRecord, candidates: Sequence[str], still_due: StillDue, size: int
+) -> SweepRecord:
+    """Shred `candidates` that are `still_due`, `size` to a transaction; the record after."""
+    now = ctx.clock.now()
+    for start in range(0, len(candidates), size):
+        with ctx.uow as uow:
+            due = still_due(uow, list(candidates[start : start + size]))
+            for subject in due:
+                uow.subjects.erase(
+                    subject, at=now, reason=ErasureReason.NO_LONGER_NEEDED.value, request_ref=None
+                )
+            ids = sorted(str(subject.id) for subject in due)
+            oldest = min((s.created_at.astimezone(UTC).date() for s in due), default=None)
+            sweep = progress(sweep, Removed([uuid.UUID(i).bytes for i in ids], oldest))
+            uow.retention.save_sweep(sweep)
+            uow.commit()
+        ctx.vault.destroy_keys(ids)
+    release_line_keys(ctx.uow, ctx.vault)  # the quarantined lines that named them
+    if sweep.removed:
+        ctx.vault.purge_freed_pages()
+        ctx.uow.purge_freed_pages()
+    return sweep
