@@ -5,7 +5,7 @@ The issue's requirement: "Sweep of a tenant's expired calls: goal >= 1M rows/s o
 (partition removal) and >= 150k rows/s on SQLite; baseline a row-by-row DELETE in the same run."
 
     python -m bench.bench_retention [--rows 1000000] [--months 26]
-        [--backend sqlite|postgresql|both] [--pg-url URL] [--shared]
+        [--backend sqlite|postgresql|both] [--pg-url URL] [--shared] [--batch 5000]
 
 Each backend gets two identical stores (a SQLite file, or a fresh PostgreSQL schema): `--rows`
 calls of one tenant (13-month call retention), spread evenly over the `--months` months before
@@ -44,7 +44,7 @@ from dataward.adapters.sql.uow import SqlUnitOfWork
 from dataward.domain.register.model import Duration
 from dataward.domain.retention.cutoff import first_kept_day, start_of
 from dataward.domain.subjects import Actor
-from dataward.services.retention.sweep import SweepRetention, sweep_retention
+from dataward.services.retention.sweep import BATCH, SweepRetention, sweep_retention
 
 BACKENDS = ("sqlite", "postgresql")
 DCO = Actor(id="bench-dco", role="dco")
@@ -105,9 +105,10 @@ def _store(folder: Path, name: str, args: argparse.Namespace, backend: str) -> S
     return store
 
 
-def sweep(store: Store) -> Swept:
+def sweep(store: Store, batch: int) -> Swept:
     begin = time.perf_counter()
-    records = sweep_retention(store.use_case(DCO), SweepRetention(tenant_id=TENANT))
+    command = SweepRetention(tenant_id=TENANT, batch_size=batch)
+    records = sweep_retention(store.use_case(DCO), command)
     seconds = time.perf_counter() - begin
     return Swept(records[0].removed, seconds)
 
@@ -157,7 +158,7 @@ def bench_backend(args: argparse.Namespace, backend: str, folder: Path) -> list[
     ours, theirs = _store(folder, f"sweep-{backend}", args, backend), None
     try:
         theirs = _store(folder, f"rowwise-{backend}", args, backend)
-        done = sweep(ours)
+        done = sweep(ours, args.batch)
         print(f"  sweep: {done.rows:,} calls in {done.seconds:.2f} s: {done.rate:,.0f} rows/s")
         base = row_by_row(theirs, done.rows)
         print(
@@ -189,6 +190,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--shared", action="store_true")
+    parser.add_argument("--batch", type=int, default=BATCH, help="the sweep's batch size")
     args, _unknown = parser.parse_known_args(argv)
     return args
 

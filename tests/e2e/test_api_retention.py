@@ -20,7 +20,7 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     assert plan["as_of"] == clock.now().date().isoformat()
     stores = {(line["tenant"], line["store"]) for line in plan["lines"]}
     tenants = {(t, s) for t in ("tenant-a", "tenant-b") for s in ("calls", "call_parties")}
-    assert stores == {*tenants, (None, "customer_records")}
+    assert stores == {*tenants, (None, "rights_requests"), (None, "customer_records")}
     ahead = (clock.now().date() + timedelta(days=400)).isoformat()
     later = api.client.get(
         "/api/v1/retention/plan", params={"as_of": ahead}, headers=api.as_("dco")
@@ -31,7 +31,7 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     swept = api.client.post("/api/v1/retention/sweep", json={}, headers=api.as_("dco"))
     assert swept.status_code == 200, swept.text
     records = swept.json()
-    assert len(records) == 5
+    assert len(records) == 6
     assert all(r["state"] == "done" for r in records)
     assert all(r["removed"] == 0 and len(r["digest"]) == 64 for r in records)
 

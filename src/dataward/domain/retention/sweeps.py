@@ -33,6 +33,10 @@ class SweepStore(StrEnum):
     CALL_PARTIES = "call_parties"
     """A tenant's callers left without a call: crypto-shredded once their last call is gone, so
     that no key or sealed number outlives the calls it was kept for."""
+    RIGHTS_REQUESTS = "rights_requests"
+    """Closed rights requests and complaints, with their timelines, letters, codes, download
+    links and controllers' instructions, and the request's own key: once the register's
+    rights-records rule, counted from the UK day the request closed, lets them go."""
     CUSTOMER_RECORDS = "customer_records"
     """Our own subjects (customers' people, partners, contacts): crypto-shredded once the
     register's customer-records rule lets them go (the later of its terms, on exact dates)."""

@@ -16,7 +16,7 @@ from datetime import UTC, date
 from dataward.domain.retention.sweeps import HeldItem, PlanLine
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention import customers
+from dataward.services.retention import customers, requests
 from dataward.services.retention.targets import (
     PARTY_KINDS,
     TenantTargets,
@@ -43,6 +43,9 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
             targets = tenant_targets(ctx.register, tenant, day)
             holds = uow.retention.held_subjects(tenant.id, ctx.clock.now())
             lines += plan_lines(uow, targets, holds)
+        lines.append(
+            requests.plan_line(uow, ctx.register, requests.rights_records(ctx.register, day))
+        )
         ours = uow.retention.held_subjects(None, ctx.clock.now())
         records = customers.customer_records(ctx.register, day)
         lines.append(customers.plan_line(uow, ctx.register, records, ours))

@@ -50,6 +50,14 @@ class OwnSubject:
     last_transaction: date | None
 
 
+@dataclass(frozen=True, slots=True)
+class ClosedRequest:
+    id: str
+    subject_id: str | None
+    closed_at: datetime
+    """When it reached its final state (its last transition into one)."""
+
+
 class RetentionRepository(Protocol):
     def held_subjects(self, tenant_id: str | None, now: datetime) -> dict[str, set[str]]:
         """The tenant's subjects (our own, for None) a hold keeps, each with its holds: an
@@ -82,6 +90,18 @@ class RetentionRepository(Protocol):
     def own_subjects(self, kinds: Collection[str]) -> list[OwnSubject]:
         """Our own subjects (no tenant's) of `kinds`, not erased, with their relationship's
         dates, by id."""
+        ...
+
+    def closed_requests(self) -> list[ClosedRequest]:
+        """Every rights request (and complaint) in a final state, by id."""
+        ...
+
+    def litigation_holds_on(self, subject_ids: Collection[str]) -> dict[str, set[str]]:
+        """The grounds of the active litigation holds on each of these subjects."""
+        ...
+
+    def delete_requests(self, request_ids: Sequence[str]) -> int:
+        """Delete these requests with everything hung on them; how many requests went."""
         ...
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord: ...

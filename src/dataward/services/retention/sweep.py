@@ -1,6 +1,7 @@
 """The retention sweep: each tenant's calls past its call retention deleted, then its callers
-left without a call crypto-shredded; then our own subjects whose customer-records rule has run
-out crypto-shredded. In batches, with evidence.
+left without a call crypto-shredded; then the closed rights requests past the rights-records
+rule deleted, and our own subjects whose customer-records rule has run out crypto-shredded. In
+batches, with evidence.
 
 Each batch is its own transaction: it deletes (or erases) and writes the sweep's progress
 (counts, digest, the oldest date removed) together, so a sweep killed at any point has its
@@ -25,7 +26,7 @@ from dataward.domain.retention.sweeps import RetentionRefused, SweepRecord, Targ
 from dataward.domain.subjects import Subject
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention import customers
+from dataward.services.retention import customers, requests
 from dataward.services.retention.evidence import begin, finish, progress
 from dataward.services.retention.ports import Scope
 from dataward.services.retention.shredding import shred_in_batches
@@ -77,8 +78,20 @@ def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
         done.append(_sweep_calls(ctx, targets.calls, scope, size))
         done.append(_sweep_callers(ctx, targets.parties, scope, size))
     if command.tenant_id is None:
+        done.append(_sweep_requests(ctx, day, size))
         done.append(_sweep_customers(ctx, day, size))
     return done
+
+
+def _sweep_requests(ctx: UseCase, day: date, size: int) -> SweepRecord:
+    records = requests.rights_records(ctx.register, day)
+    with ctx.uow as uow:
+        found = requests.sort_out(uow, ctx.register, records)
+    sweep = requests.delete_in_batches(ctx, begin(ctx, records.target), found.due, size)
+    if sweep.removed:
+        ctx.vault.purge_freed_pages()
+        ctx.uow.purge_freed_pages()
+    return finish(ctx, sweep, len(found.held))
 
 
 def _sweep_calls(ctx: UseCase, target: Target, scope: Scope, size: int) -> SweepRecord:

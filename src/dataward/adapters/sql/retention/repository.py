@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, exists, insert, not_, select, update
 
 from dataward.adapters.sql.calls.tables import calls
+from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.processing.consent import restriction_of, restrictions
 from dataward.adapters.sql.processing.litigation_holds import litigation_holds
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.retention import expired_calls
+from dataward.adapters.sql.retention import requests as requests_store
 from dataward.adapters.sql.retention.tables import retention_sweeps
 from dataward.adapters.sql.rights.requests import rights_requests
 from dataward.domain.processing.restrictions import RestrictionGround
@@ -20,7 +22,13 @@ from dataward.domain.register.model import HoldKind
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.retention.sweeps import SweepRecord, SweepState, SweepStore, Target
 from dataward.domain.subjects import SubjectStatus
-from dataward.services.retention.ports import Due, OwnSubject, Removed, Scope
+from dataward.services.retention.ports import (
+    ClosedRequest,
+    Due,
+    OwnSubject,
+    Removed,
+    Scope,
+)
 
 
 class SqlRetentionRepository:
@@ -96,6 +104,24 @@ class SqlRetentionRepository:
             .order_by(subjects.c.id)
         )
         return [OwnSubject(*row) for row in self._connection.execute(query)]
+
+    def closed_requests(self) -> list[ClosedRequest]:
+        return requests_store.closed(self._connection)
+
+    def litigation_holds_on(self, subject_ids: Collection[str]) -> dict[str, set[str]]:
+        held: dict[str, set[str]] = {}
+        for chunk in in_chunks(sorted(subject_ids)):
+            rows = self._connection.execute(
+                select(litigation_holds.c.subject_id, litigation_holds.c.ground).where(
+                    litigation_holds.c.subject_id.in_(chunk), litigation_holds.c.lifted_at.is_(None)
+                )
+            )
+            for subject_id, ground in rows:
+                held.setdefault(subject_id, set()).add(ground)
+        return held
+
+    def delete_requests(self, request_ids: Sequence[str]) -> int:
+        return requests_store.delete_closed(self._connection, request_ids)
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord:
         values = {
