@@ -19,7 +19,8 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     plan = planned.json()
     assert plan["as_of"] == clock.now().date().isoformat()
     stores = {(line["tenant"], line["store"]) for line in plan["lines"]}
-    tenants = {(t, s) for t in ("tenant-a", "tenant-b") for s in ("calls", "call_parties")}
+    per_tenant = ("calls", "call_parties", "quarantined_lines")
+    tenants = {(t, s) for t in ("tenant-a", "tenant-b") for s in per_tenant}
     assert stores == {*tenants, (None, "rights_requests"), (None, "customer_records")}
     ahead = (clock.now().date() + timedelta(days=400)).isoformat()
     later = api.client.get(
@@ -31,7 +32,7 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     swept = api.client.post("/api/v1/retention/sweep", json={}, headers=api.as_("dco"))
     assert swept.status_code == 200, swept.text
     records = swept.json()
-    assert len(records) == 6
+    assert len(records) == 8
     assert all(r["state"] == "done" for r in records)
     assert all(r["removed"] == 0 and len(r["digest"]) == 64 for r in records)
 

@@ -183,6 +183,7 @@ def test_a_sweep_removes_exactly_the_calls_past_retention_and_the_parties_left_w
     assert {e.details["store"] for e in entries if e.details["tenant"] == TENANT} == {
         "calls",
         "call_parties",
+        "quarantined_lines",
     }
 
     again = sweep_retention(world.use_case(DCO), SweepRetention())
@@ -220,7 +221,7 @@ def test_a_held_caller_and_its_calls_are_kept_and_listed(world: World, text: str
     assert lines[SweepStore.CALLS].due == truth.past(swept_on) - held_calls
 
     records = sweep_retention(world.use_case(DCO), SweepRetention(tenant_id=TENANT))
-    calls_record, parties_record = records
+    calls_record, parties_record, _lines = records
     assert calls_record.held == held_calls
     assert parties_record.held == 1
     _count, named, parties = _state(world)
@@ -393,3 +394,56 @@ def test_a_restriction_for_legal_claims_and_an_open_request_hold_too(
     _count, named, callers = _state(world)
     assert {restricted, asked} <= callers & named
     assert lifted not in callers  # a lifted hold keeps nothing
+
+
+def test_quarantined_lines_go_with_the_calls_retention_unless_they_name_a_held_caller(
+    world: World, text: str
+) -> None:
+    rows = text.splitlines(keepends=True)
+    first = rows[0].split(",")[1].strip('"')
+    unknown = [f"0770090{n:04d}" for n in range(9000, 9003)]  # numbers no good line has
+    assert not any(other in text for other in unknown)
+    bad = [  # the first call's line, naming a number nobody else has, with a bad start
+        rows[0].replace(rows[0].split(",")[9], '"not a date"', 1).replace(first, other)
+        for other in unknown
+    ]
+    naming = rows[-1].replace(rows[-1].split(",")[9], '"not a date"', 1)
+    with world.uow() as uow:
+        uow.tenants.add(replace(a_tenant(TENANT), call_retention=f"P{MONTHS}M"))
+        uow.commit()
+    world.clock.current = INGESTED
+    source = text_source("".join(rows + bad + [naming]), name="f", format_name="asterisk-cdr-csv")
+    ingest(world.use_case(OPERATOR), IngestCalls(TENANT, [source], quarantine=True))
+    with world.uow() as uow:
+        lines = uow.quarantine.lines(TENANT)
+    with world.engine.connect() as connection:
+        from sqlalchemy import text as sql
+
+        held_id = connection.execute(
+            sql("SELECT caller_ref FROM calls WHERE tenant_id = :t ORDER BY started_at DESC"),
+            {"t": TENANT},
+        ).first()[0]  # type: ignore[index]  # the newest call's caller, whom `naming` names
+    assert len(lines) == 4
+    place_hold(
+        world.use_case(ADMIN),
+        PlaceHold(held_id, HoldGround.LEGAL_CLAIMS, (INGESTED + timedelta(days=500)).date(), "C"),
+    )
+    world.clock.current = INGESTED + timedelta(days=390)  # within 13 months of the quarantine
+    sweep_retention(world.use_case(DCO), SweepRetention(tenant_id=TENANT))
+    with world.uow() as uow:
+        assert len(uow.quarantine.lines(TENANT)) == 4
+    world.clock.current = INGESTED + timedelta(days=400)  # past them
+    plan = retention_plan(world.use_case(DCO))
+    [line] = [
+        x
+        for x in plan.lines
+        if x.target.tenant_id == TENANT and x.target.store is SweepStore.QUARANTINED_LINES
+    ]
+    assert (line.due, [(h.subject_id, h.items) for h in line.held]) == (3, [(held_id, 1)])
+    records = sweep_retention(world.use_case(DCO), SweepRetention(tenant_id=TENANT))
+    [record] = [r for r in records if r.target.store is SweepStore.QUARANTINED_LINES]
+    assert (record.removed, record.held) == (3, 1)
+    with world.uow() as uow:
+        [left] = uow.quarantine.lines(TENANT)
+    assert left.id == max(line.id for line in lines)  # the line naming the held caller
+    assert not any(world.vault.has_key(line.key_id or "") for line in lines if line.id != left.id)

@@ -33,6 +33,10 @@ class SweepStore(StrEnum):
     CALL_PARTIES = "call_parties"
     """A tenant's callers left without a call: crypto-shredded once their last call is gone, so
     that no key or sealed number outlives the calls it was kept for."""
+    QUARANTINED_LINES = "quarantined_lines"
+    """A tenant's lines kept for correction and never corrected: emptied and their keys
+    destroyed once past the tenant's call retention, counted from the day they were kept (they
+    are call records, unread)."""
     RIGHTS_REQUESTS = "rights_requests"
     """Closed rights requests and complaints, with their timelines, letters, codes, download
     links and controllers' instructions, and the request's own key: once the register's

@@ -21,6 +21,8 @@ __all__ = [
 
 REPLAYED = "replayed"
 DISCARDED = "discarded"
+EXPIRED = "expired"
+"""A line emptied by the retention sweep: kept past the tenant's call retention, uncorrected."""
 ERASED = "erased"
 """A line emptied because it named a person being erased (or stored so, from the start,
 because it named a number the tenant's erased-number record remembers)."""

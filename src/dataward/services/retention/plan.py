@@ -16,7 +16,7 @@ from datetime import UTC, date
 from dataward.domain.retention.sweeps import HeldItem, PlanLine
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention import customers, requests
+from dataward.services.retention import customers, quarantine, requests
 from dataward.services.retention.targets import (
     PARTY_KINDS,
     TenantTargets,
@@ -43,6 +43,8 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
             targets = tenant_targets(ctx.register, tenant, day)
             holds = uow.retention.held_subjects(tenant.id, ctx.clock.now())
             lines += plan_lines(uow, targets, holds)
+            scope = targets.scope(frozenset(holds))
+            lines.append(quarantine.plan_line(uow, targets.quarantine, scope, holds))
         lines.append(
             requests.plan_line(uow, ctx.register, requests.rights_records(ctx.register, day))
         )

@@ -1,7 +1,7 @@
 """The retention sweep: each tenant's calls past its call retention deleted, then its callers
-left without a call crypto-shredded; then the closed rights requests past the rights-records
-rule deleted, and our own subjects whose customer-records rule has run out crypto-shredded. In
-batches, with evidence.
+left without a call crypto-shredded, and its quarantined lines kept as long emptied; then the
+closed rights requests past the rights-records rule deleted, and our own subjects whose
+customer-records rule has run out crypto-shredded. In batches, with evidence.
 
 Each batch is its own transaction: it deletes (or erases) and writes the sweep's progress
 (counts, digest, the oldest date removed) together, so a sweep killed at any point has its
@@ -26,7 +26,7 @@ from dataward.domain.retention.sweeps import RetentionRefused, SweepRecord, Targ
 from dataward.domain.subjects import Subject
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention import customers, requests
+from dataward.services.retention import customers, quarantine, requests
 from dataward.services.retention.evidence import begin, finish, progress
 from dataward.services.retention.ports import Scope
 from dataward.services.retention.shredding import shred_in_batches
@@ -77,10 +77,18 @@ def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
         scope = targets.scope(frozenset(holds))
         done.append(_sweep_calls(ctx, targets.calls, scope, size))
         done.append(_sweep_callers(ctx, targets.parties, scope, size))
+        done.append(_sweep_quarantine(ctx, targets.quarantine, scope, size))
     if command.tenant_id is None:
         done.append(_sweep_requests(ctx, day, size))
         done.append(_sweep_customers(ctx, day, size))
     return done
+
+
+def _sweep_quarantine(ctx: UseCase, target: Target, scope: Scope, size: int) -> SweepRecord:
+    with ctx.uow as uow:
+        due, kept = quarantine.sort_out(uow, scope)
+    sweep = quarantine.expire_in_batches(ctx, begin(ctx, target), due, size)
+    return finish(ctx, sweep, sum(len(lines) for lines in kept.values()))
 
 
 def _sweep_requests(ctx: UseCase, day: date, size: int) -> SweepRecord:

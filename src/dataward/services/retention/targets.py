@@ -28,6 +28,7 @@ class TenantTargets:
     tenant_id: str
     calls: Target
     parties: Target
+    quarantine: Target
 
     def scope(self, held: frozenset[str]) -> Scope:
         calls = self.calls
@@ -43,7 +44,12 @@ def tenant_targets(register: Register, tenant: Tenant, as_of: date) -> TenantTar
     def target(store: SweepStore) -> Target:
         return Target(rule, store, tenant.id, as_of, period, kept_from)
 
-    return TenantTargets(tenant.id, target(SweepStore.CALLS), target(SweepStore.CALL_PARTIES))
+    return TenantTargets(
+        tenant.id,
+        target(SweepStore.CALLS),
+        target(SweepStore.CALL_PARTIES),
+        target(SweepStore.QUARANTINED_LINES),
+    )
 
 
 def today_of(ctx: UseCase) -> date:
