@@ -17,6 +17,7 @@ from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.unlink import UnlinkPlan
 from dataward.adapters.sql.unlink_plan import unlink_plan
 from dataward.adapters.sql.uow import SqlUnitOfWork
+from dataward.adapters.stats.dp import OpenDpNoise
 from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
 from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
@@ -108,7 +109,9 @@ class Container:
         if register is None:
             register = self.active_register.get(self.uow(read_only=True)).register
         uow = self.uow(read_only=read_only)
-        return UseCase(uow, self.vault(), self.clock, self.holidays(), register, actor)
+        return UseCase(
+            uow, self.vault(), self.clock, self.holidays(), register, actor, OpenDpNoise()
+        )
 
     def delivery(self) -> Delivery:
         """How a subject's package reaches them: rendered as a ZIP (`subject_export`), behind a

@@ -118,6 +118,7 @@ class AuditAction(StrEnum):
     HOLD_READ = "hold_read"
     COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
     RETENTION_SWEPT = "retention_swept"
+    CALL_REPORT_RELEASED = "call_report_released"  # with differential-privacy noise
 
 
 class AuditRefused(DatawardError):

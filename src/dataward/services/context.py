@@ -18,6 +18,7 @@ from dataward.domain.calendar import HolidayCalendar
 from dataward.domain.clock import Clock
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
+from dataward.services.calls.ports import Noise
 from dataward.services.ports import UnitOfWork, Vault
 
 
@@ -29,3 +30,5 @@ class UseCase:
     holidays: HolidayCalendar
     register: Register
     actor: Actor
+    noise: Noise | None = None
+    """Differentially private noise, for a report released with it (None: not available)."""

@@ -12,7 +12,13 @@ from dataward.domain.audit import AuditDraft, AuditEntry
 from dataward.domain.clock import Clock
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
-from dataward.services.calls.ports import CallRepository, NewIngest, Parser, RollupRepository
+from dataward.services.calls.ports import (
+    CallRepository,
+    NewIngest,
+    Parser,
+    ReleaseRepository,
+    RollupRepository,
+)
 from dataward.services.processing.consent_ports import (
     ConsentRepository,
     ObjectionRepository,
@@ -286,6 +292,9 @@ class UnitOfWork(Protocol):
 
     @property
     def retention(self) -> RetentionRepository: ...
+
+    @property
+    def releases(self) -> ReleaseRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -51,6 +51,7 @@ def report_dict(report: AcdReport) -> dict[str, Any]:
         "k_anonymity_threshold": report.k,
         "suppressed_cells": report.suppressed,
         "source": report.source,
+        "dp_epsilon": report.dp_epsilon,
         "cells": [
             {
                 report.by.value: cell.group,
@@ -115,6 +116,11 @@ def report_table(report: AcdReport) -> str:
     )
     if report.k is not None:
         footer += f"; {report.suppressed} cell(s) under k={report.k} suppressed"
+    if report.dp_epsilon is not None:
+        footer += (
+            f"; counts with differential-privacy noise (epsilon {report.dp_epsilon:g} per call), "
+            "averages of seconds left out"
+        )
     return "\n".join([*lines, "", footer]) + "\n"
 
 

@@ -14,6 +14,7 @@ from dataward.adapters.sql import (  # noqa: F401 - importing registers the tabl
 )
 from dataward.adapters.sql.calls import (  # noqa: F401 - importing registers the tables
     erased_numbers,
+    releases,
     store,
 )
 from dataward.adapters.sql.calls import tables as call_tables  # noqa: F401

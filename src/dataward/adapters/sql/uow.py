@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from dataward.adapters.sql.audit import SqlAuditLog
 from dataward.adapters.sql.calls.erased_numbers import SqlErasedNumberRepository
 from dataward.adapters.sql.calls.quarantine import SqlQuarantineRepository
+from dataward.adapters.sql.calls.releases import SqlReleaseRepository
 from dataward.adapters.sql.calls.rollups import SqlRollupRepository
 from dataward.adapters.sql.calls.store import SqlCallRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
     erased_numbers: SqlErasedNumberRepository
     key_owners: SqlKeyOwnerRepository
     retention: SqlRetentionRepository
+    releases: SqlReleaseRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -111,6 +113,7 @@ class SqlUnitOfWork:
         self.erased_numbers = SqlErasedNumberRepository(self._connection)
         self.key_owners = SqlKeyOwnerRepository(self._connection)
         self.retention = SqlRetentionRepository(self._connection)
+        self.releases = SqlReleaseRepository(self._connection)
         return self
 
     def __exit__(

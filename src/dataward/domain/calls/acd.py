@@ -211,7 +211,7 @@ class Metrics:
     avg_wait_s: float | None  # mean wait of every call that has one
     p90_wait_s: int | None  # nearest-rank, whole seconds rounded up
     avg_talk_s: float | None
-    total_talk_s: float
+    total_talk_s: float | None  # None in a release with noise (`dp_release`)
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

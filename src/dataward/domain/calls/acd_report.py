@@ -35,3 +35,5 @@ class AcdReport:
     cells: list[ReportCell]
     suppressed: int
     source: str
+    dp_epsilon: float | None = None
+    """The privacy budget the release spent, when released with noise (`dp_release`)."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
+from dataward.domain.calls.dp_release import LEAST_EPSILON, MOST_EPSILON
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
 from dataward.entrypoints.api.deps import GateDep, ReadingDep, UseCaseDep
@@ -154,13 +155,22 @@ class AcdQuery(BaseModel):
     first: Day | None = Field(default=None, alias="from")
     last: Day | None = Field(default=None, alias="to")
     output: str = Field(default="json", alias="format", pattern="^(json|csv)$")
+    dp_epsilon: float | None = Field(
+        default=None,
+        ge=LEAST_EPSILON,
+        le=MOST_EPSILON,
+        allow_inf_nan=False,
+        description="Release the counts with differential-privacy noise spending this budget",
+    )
 
 
 @router.get("/reports/acd", summary="ACD report (JSON or CSV), never decrypting")
 def get_acd_report(tenant_id: str, ctx: UseCaseDep, query: Annotated[AcdQuery, Query()]) -> Any:
     from dataward.adapters.documents.acd_report import report_csv, report_dict
 
-    command = ReadAcdReport(tenant_id, query.by, query.period, query.first, query.last)
+    command = ReadAcdReport(
+        tenant_id, query.by, query.period, query.first, query.last, query.dp_epsilon
+    )
     report = acd_report(ctx, command)
     if query.output == "csv":
         return Response(report_csv(report), media_type="text/csv; charset=utf-8")

@@ -11,6 +11,7 @@ import typer
 from dataward.adapters.documents.acd_report import RENDERERS
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
+from dataward.domain.calls.dp_release import LEAST_EPSILON, MOST_EPSILON
 from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
@@ -46,10 +47,22 @@ def acd(
         str, typer.Option("--format", parser=one_of(*RENDERERS), help="table, csv or json.")
     ] = "table",
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+    dp_epsilon: Annotated[
+        float | None,
+        typer.Option(
+            "--dp-epsilon",
+            min=LEAST_EPSILON,
+            max=MOST_EPSILON,
+            metavar="E",
+            help="Release the counts with differential-privacy noise spending this budget "
+            "(recorded in the tenant's ledger); averages of seconds are then left out.",
+        ),
+    ] = None,
 ) -> None:
     """ACD figures: offered, answered, abandoned, overflow, service level, ASA, waits, talk."""
     from dataward.services.calls.reports import ReadAcdReport, acd_report
 
     with fail_on_dataward_error(), container() as wired:
-        report = acd_report(use_case(wired), ReadAcdReport(tenant, by, period, first, last))
+        command = ReadAcdReport(tenant, by, period, first, last, dp_epsilon)
+        report = acd_report(use_case(wired), command)
     write_output(RENDERERS[output_format](report), output)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
@@ -150,3 +150,38 @@ class RollupRepository(Protocol):
     def read(
         self, tenant_id: str, grain: str, first: str | None = None, last: str | None = None
     ) -> Iterator[tuple[str, str, Tally]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewRelease:
+    """A report released with noise, for the privacy-budget ledger."""
+
+    tenant_id: str
+    at: datetime
+    actor: str
+    report: str
+    first: date | None
+    last: date | None
+    epsilon: float
+    cells: int
+
+
+class ReleaseRepository(Protocol):
+    def add(self, release: NewRelease) -> None: ...
+
+    def spent(self, tenant_id: str, since: datetime | None = None) -> float:
+        """The budget spent on the tenant's data (since then), summed over its releases."""
+        ...
+
+
+class Noise(Protocol):
+    """Differentially private noise on integer counts (OpenDP in production)."""
+
+    def add(self, counts: Sequence[int], *, sensitivity: int, epsilon: float) -> list[int]:
+        """`counts` with noise enough for `epsilon` at that L1 `sensitivity`."""
+        ...
+
+    def spent(self, *, sensitivity: int, epsilon: float) -> float:
+        """The budget the mechanism certifies for a release at that sensitivity: its own
+        privacy map, not the figure asked for."""
+        ...
