@@ -45,6 +45,7 @@ ADMIN = Actor(id="admin-r", role="tenant_admin", tenant_id=TENANT)
 LONDON = ZoneInfo("Europe/London")
 INGESTED = datetime.fromtimestamp(END, UTC) + timedelta(days=20)  # just after the file's end
 SWEPT = INGESTED + timedelta(days=200)
+LATER = INGESTED + timedelta(days=430)  # past 13 months from the ingest itself
 MONTHS = 13
 
 
@@ -79,7 +80,10 @@ class Truth:
 
     def callers_gone(self, ingested: date, swept: date) -> int:
         """Callers that had a subject (a call within retention when ingested) and whose every
-        call is past retention when swept."""
+        call is past retention when swept, once the day we came to hold them (the ingest) is
+        past retention too: a caller goes at the later of its last call and its creation."""
+        if not _past(ingested, swept):
+            return 0
         by_caller: dict[str, list[date]] = {}
         for day, number in self.calls:
             if number is not None:
@@ -153,24 +157,22 @@ def test_a_sweep_removes_exactly_the_calls_past_retention_and_the_parties_left_w
     assert total == len(truth.calls)
     swept_on = SWEPT.date()
     expected_calls = truth.past(swept_on)
-    expected_parties = truth.callers_gone(INGESTED.date(), swept_on)
     assert 0 < expected_calls < total
-    assert expected_parties > 0
+    assert truth.callers_gone(INGESTED.date(), swept_on) == 0  # we came to hold them lately
 
     plan = retention_plan(world.use_case(DCO))
     lines = {line.target.store: line for line in plan.lines if line.target.tenant_id == TENANT}
     assert lines[SweepStore.CALLS].due == expected_calls
-    assert lines[SweepStore.CALL_PARTIES].due == expected_parties
+    assert lines[SweepStore.CALL_PARTIES].due == 0
     assert _state(world)[0] == total  # a plan changes nothing
 
     records = sweep_retention(world.use_case(DCO), SweepRetention(batch_size=97))
     mine = {r.target.store: r for r in records if r.target.tenant_id == TENANT}
     assert mine[SweepStore.CALLS].removed == expected_calls
-    assert mine[SweepStore.CALL_PARTIES].removed == expected_parties
-    count, named, parties = _state(world)
+    assert mine[SweepStore.CALL_PARTIES].removed == 0
+    count, _named, parties = _state(world)
     assert count == total - expected_calls
-    assert parties == named  # no party is left without a call, and none named is gone
-    assert len(parties_before) - len(parties) == expected_parties
+    assert parties == parties_before  # each caller stays while we have held it under 13 months
     assert _rollups(world) == before  # the anonymous rollups stay: reports read the same
     for record in mine.values():
         assert record.state is SweepState.DONE
@@ -178,6 +180,19 @@ def test_a_sweep_removes_exactly_the_calls_past_retention_and_the_parties_left_w
     calls_record = mine[SweepStore.CALLS]
     assert calls_record.oldest is not None
     assert calls_record.oldest < calls_record.target.kept_from
+
+    world.clock.current = LATER  # every call past, and the ingest that made the callers too
+    expected_parties = truth.callers_gone(INGESTED.date(), LATER.date())
+    assert expected_parties == len(parties_before) > 0
+    plan = retention_plan(world.use_case(DCO))
+    lines = {line.target.store: line for line in plan.lines if line.target.tenant_id == TENANT}
+    assert lines[SweepStore.CALLS].due == truth.past(LATER.date()) - expected_calls
+    assert lines[SweepStore.CALL_PARTIES].due == expected_parties
+    later = sweep_retention(world.use_case(DCO), SweepRetention(batch_size=97))
+    mine = {r.target.store: r for r in later if r.target.tenant_id == TENANT}
+    assert mine[SweepStore.CALL_PARTIES].removed == expected_parties
+    assert _state(world) == (0, set(), set())  # no caller outlives its calls
+    assert _rollups(world) == before
     with world.uow() as uow:
         entries = [e for e in uow.audit.iter_entries() if e.action == "retention_swept"]
     assert {e.details["store"] for e in entries if e.details["tenant"] == TENANT} == {
@@ -189,13 +204,13 @@ def test_a_sweep_removes_exactly_the_calls_past_retention_and_the_parties_left_w
     again = sweep_retention(world.use_case(DCO), SweepRetention())
     assert all(r.removed == 0 for r in again)  # safe to run twice, and recorded
     history = retention_history(world.use_case(Actor(id="staff-auditor", role="auditor")))
-    assert len(history) == len(records) + len(again)
+    assert len(history) == len(records) + len(later) + len(again)
 
 
 def test_a_held_caller_and_its_calls_are_kept_and_listed(world: World, text: str) -> None:
     truth = Truth(text)
     _ingest(world, text)
-    swept_on = SWEPT.date()
+    swept_on = LATER.date()
     with world.engine.connect() as connection:
         from sqlalchemy import text as sql
 
@@ -205,13 +220,13 @@ def test_a_held_caller_and_its_calls_are_kept_and_listed(world: World, text: str
                 "NOT NULL GROUP BY caller_ref ORDER BY max(started_at), caller_ref LIMIT 1"
             ),
             {"t": TENANT},
-        ).one()  # the caller whose calls are oldest: all of them past retention when swept
+        ).one()  # the caller whose calls are oldest
     world.clock.current = INGESTED
     place_hold(
         world.use_case(ADMIN),
         PlaceHold(held_id, HoldGround.LEGAL_CLAIMS, swept_on + timedelta(days=30), "Claim 7"),
     )
-    world.clock.current = SWEPT
+    world.clock.current = LATER
     plan = retention_plan(world.use_case(DCO))
     lines = {line.target.store: line for line in plan.lines if line.target.tenant_id == TENANT}
     [kept] = lines[SweepStore.CALLS].held
@@ -315,22 +330,51 @@ def test_a_month_shared_with_another_tenant_loses_only_this_tenants_calls(
     assert _count(world, TENANT_A) == len(truth.calls)  # not one of the other tenant's rows
     assert _count(world, TENANT) == len(truth.calls) - truth.past(SWEPT.date())
     if backend == "postgresql":
-        assert _partitions(world) == months  # shared months: rows deleted, no table dropped
+        assert _partitions(world) == months  # shared months: rows deleted
 
 
-def test_a_month_of_one_tenants_expired_calls_is_dropped_whole(
+def test_a_month_of_one_tenants_expired_calls_is_emptied_whole(
     world: World, text: str, backend: str
 ) -> None:
     if backend != "postgresql":
         pytest.skip("month partitions are PostgreSQL's")
     _ingest(world, text)
-    months = _partitions(world)
+    before = _files(world)
+    with world.engine.connect() as connection:
+        from sqlalchemy import text as sql
+
+        filled = {
+            name
+            for name in before
+            if connection.execute(sql(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608
+        }
     records = sweep_retention(world.use_case(DCO), SweepRetention(tenant_id=TENANT))
-    gone = months - _partitions(world)
+    after = _files(world)
     kept_from = records[0].target.kept_from
-    assert gone  # the months wholly before the retention went as tables
-    assert all(name < f"calls_{kept_from.year:04d}_{kept_from.month:02d}" for name in gone)
+    bound = f"calls_{kept_from.year:04d}_{kept_from.month:02d}"
+    truncated = {name for name in before if after[name] != before[name]}
+    assert truncated  # TRUNCATE gives a table a new file; row deletes do not
+    assert truncated == {name for name in filled if name < bound}  # the months wholly past
+    assert set(after) == set(before)  # emptied, not dropped: an ingest writes on into them
     assert _count(world, TENANT) == len(Truth(text).calls) - records[0].removed
+
+
+def _files(world: World) -> dict[str, int]:
+    """Each month partition's data file (its relfilenode)."""
+    with world.engine.connect() as connection:
+        from sqlalchemy import text as sql
+
+        return {
+            name: int(node)
+            for name, node in connection.execute(
+                sql(
+                    "SELECT c.relname, c.relfilenode FROM pg_inherits i "
+                    "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+                    "WHERE p.relname = 'calls' "
+                    "AND p.relnamespace = to_regnamespace(current_schema())::oid"
+                )
+            )
+        }
 
 
 def test_a_restriction_for_legal_claims_and_an_open_request_hold_too(
@@ -380,7 +424,7 @@ def test_a_restriction_for_legal_claims_and_an_open_request_hold_too(
         PlaceHold(lifted, HoldGround.LEGAL_CLAIMS, INGESTED.date() + timedelta(days=9), "Claim"),
     )
     lift_hold(world.use_case(ADMIN), hold.id)
-    world.clock.current = SWEPT
+    world.clock.current = LATER
 
     plan = retention_plan(world.use_case(DCO))
     [parties] = [

@@ -10,7 +10,7 @@ import pytest
 from dataward.domain.processing.retention import add_duration_or_last
 from dataward.domain.register.model import Duration
 from dataward.domain.retention.cutoff import first_kept_day, start_of
-from dataward.domain.retention.sweeps import START_DIGEST, chain_digest
+from dataward.domain.retention.sweeps import START_DIGEST, add_digest, set_digest
 
 
 @pytest.mark.parametrize(
@@ -51,8 +51,13 @@ def test_the_bound_is_midnight_utc() -> None:
     assert start_of(date(2026, 3, 29)) == datetime(2026, 3, 29, tzinfo=UTC)
 
 
-def test_the_digest_chains_the_ids_in_any_order() -> None:
-    one = chain_digest(START_DIGEST, [b"b", b"a"])
-    assert one == chain_digest(START_DIGEST, [b"a", b"b"])
-    assert one != chain_digest(START_DIGEST, [b"ab"])  # lengths are part of it
-    assert chain_digest(one, [b"c"]) != chain_digest(START_DIGEST, [b"a", b"b", b"c"])
+def test_the_digest_is_the_same_however_the_ids_were_batched() -> None:
+    ids = [bytes([n]) * 16 for n in range(7)]
+    whole = add_digest(START_DIGEST, set_digest(ids))
+    batched = START_DIGEST
+    for part in (ids[:2], [], ids[2:3], ids[3:]):
+        batched = add_digest(batched, set_digest(part))
+    assert batched == whole
+    assert add_digest(START_DIGEST, set_digest(ids[::-1])) == whole
+    assert add_digest(START_DIGEST, set_digest(ids[:-1])) != whole
+    assert len(whole) == 64

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -295,6 +296,10 @@ class UnitOfWork(Protocol):
 
     @property
     def releases(self) -> ReleaseRepository: ...
+
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        """Hold `name` across processes for a block; yields False when another holds it."""
+        ...
 
     def __enter__(self) -> Self: ...
 

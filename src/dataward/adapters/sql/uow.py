@@ -9,6 +9,7 @@ back its first).
 from __future__ import annotations
 
 import sqlite3
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Self
 
@@ -24,6 +25,7 @@ from dataward.adapters.sql.calls.releases import SqlReleaseRepository
 from dataward.adapters.sql.calls.rollups import SqlRollupRepository
 from dataward.adapters.sql.calls.store import SqlCallRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
+from dataward.adapters.sql.leases import lease
 from dataward.adapters.sql.processing.consent import (
     SqlConsentRepository,
     SqlObjectionRepository,
@@ -135,6 +137,11 @@ class SqlUnitOfWork:
             self._connection = self._transaction = None
         if _is_conflict(exc):
             raise WriteConflict("a concurrent change stored the same row first") from exc
+
+    def lease(self, name: str) -> AbstractContextManager[bool]:
+        """Hold `name` across processes for a block (`adapters.sql.leases`): yields False when
+        another holder has it."""
+        return lease(self._engine, name)
 
     def purge_freed_pages(self) -> bool:
         """After an erasure: leave no copy of deleted rows in SQLite's write-ahead log."""

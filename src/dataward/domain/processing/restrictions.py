@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Final
 from uuid import UUID
 
 from dataward.domain.bounds import check_printable
@@ -39,6 +40,17 @@ class RestrictionGround(StrEnum):
             RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS: "Art. 18(1)(c)",
             RestrictionGround.OBJECTION_PENDING: "Art. 18(1)(d)",
         }[self]
+
+
+KEEP_GROUNDS: Final = frozenset(
+    {
+        RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS,
+        RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED,
+    }
+)
+"""Restrictions that exist to keep the data (for legal claims, or because the person chose
+restriction over erasure): while active they keep the subject from every erasure, a
+retention sweep's included."""
 
 
 @dataclass(frozen=True, slots=True)

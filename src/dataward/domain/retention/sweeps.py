@@ -1,13 +1,13 @@
 """What a retention plan shows and what a sweep leaves as evidence.
 
-A sweep works rule by rule and store by store (the calls of a tenant, then the tenant's
-callers left without a call), in batches, each its own transaction. Its record says which rule
-and store, for which tenant, as of which day, the period it covered (everything dated before
-`kept_from`, the oldest removed first), how many items went, how many a hold kept, and a digest
-of the ids removed (`chain_digest`: SHA-256 over the previous digest and the batch's ids,
-sorted), so that the evidence can later be checked against a backup without holding the ids
-themselves. The ids are pseudonymous (a call's keyed source digest, a subject's UUID) and the
-record holds nothing else about a person. Pure: no I/O.
+A sweep works rule by rule and store by store, in batches, each its own transaction. Its record
+says which rule and store, for which tenant, as of which day, the period it covered (everything
+dated before `kept_from`, the oldest removed first), how many items went, how many a hold kept,
+and a digest of the ids removed (`set_digest`: the sum of each id's SHA-256, modulo 2^256, so
+the same set of ids gives the same digest however it was cut into batches, resumed or emptied as
+a month), so that the evidence can later be checked against a backup without holding the ids
+themselves. The ids are pseudonymous (a call's keyed source digest, a subject's UUID, a request's
+id, a quarantined line's number) and the record holds nothing else about a person. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -23,6 +23,8 @@ from dataward.domain.errors import DatawardError
 
 START_DIGEST: Final = "0" * 64
 """A sweep's digest before its first batch."""
+LEASE: Final = timedelta(minutes=10)
+"""How long a running sweep's record is its own without a batch landing."""
 
 
 class SweepStore(StrEnum):
@@ -48,13 +50,22 @@ class SweepStore(StrEnum):
 
 class SweepState(StrEnum):
     RUNNING = "running"
-    """Begun, or interrupted: the next sweep of the same rule, store, tenant and day goes on
-    with it."""
+    """Under way (its heartbeat fresh), or interrupted: the next sweep of the same rule, store
+    and tenant goes on with it if it is of the same day, and closes it otherwise."""
     DONE = "done"
+    INTERRUPTED = "interrupted"
+    """Stopped part way and not taken up again (a later day's sweep found it): its counts say
+    what it removed."""
 
 
 class RetentionRefused(DatawardError):
     code = "retention_refused"
+
+
+class SweepRunning(DatawardError):
+    """Another sweep is working on the same store: one at a time keeps the evidence true."""
+
+    code = "sweep_running"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +129,22 @@ class SweepRecord:
     oldest: date | None
     """The earliest date of an item removed (the start of the period covered)."""
     digest: str
+    heartbeat_at: datetime | None = None
+    """When a batch last landed (or the sweep began): a running record whose heartbeat is
+    older than `LEASE` belongs to a sweep that stopped."""
 
 
-def chain_digest(previous: str, ids: Iterable[bytes]) -> str:
-    """The sweep's digest after a batch that removed `ids`."""
-    digest = hashlib.sha256(bytes.fromhex(previous))
-    for item in sorted(ids):
-        digest.update(len(item).to_bytes(2, "big"))
-        digest.update(item)
-    return digest.hexdigest()
+def set_digest(ids: Iterable[bytes]) -> int:
+    """What these ids add to a sweep's digest: the sum of their SHA-256s, modulo 2^256."""
+    return sum(int.from_bytes(hashlib.sha256(item).digest(), "big") for item in ids) % _MODULUS
+
+
+def add_digest(previous: str, added: int) -> str:
+    """A sweep's digest (64 hex digits) once a batch's `set_digest` is added."""
+    return format((int(previous, 16) + added) % _MODULUS, "064x")
+
+
+_MODULUS: Final = 1 << 256
 
 
 def earliest(current: date | None, other: date | None) -> date | None:

@@ -47,7 +47,7 @@ from dataward.domain.errors import (
 from dataward.domain.processing.litigation_holds import HoldRefused, SubjectHeld
 from dataward.domain.register.problems import format_path
 from dataward.domain.requests.workflow import RequestRefused
-from dataward.domain.retention.sweeps import RetentionRefused
+from dataward.domain.retention.sweeps import RetentionRefused, SweepRunning
 from dataward.domain.tenants import TenantRefused
 from dataward.services.calls.ingest import IngestRejected
 from dataward.services.calls.reports import ReportRefused
@@ -77,6 +77,7 @@ STATUS: dict[type[DatawardError], int] = {
     ObjectionRefused: 409,
     ErasureRefused: 409,
     RetentionRefused: 422,
+    SweepRunning: 409,
     SubjectHeld: 409,
     HoldRefused: 409,
     StaffRefused: 422,

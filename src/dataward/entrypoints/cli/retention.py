@@ -44,7 +44,7 @@ def plan(as_of: AsOf = None, output_format: Format = "table") -> None:
 def sweep(
     as_of: AsOf = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
-    batch: Annotated[int, typer.Option(min=1, max=100_000, help="Items a transaction.")] = 5000,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Items a transaction.")] = 5000,
     output_format: Format = "table",
 ) -> None:
     """Delete what the rules let go, in batches, each its own transaction; held items stay.

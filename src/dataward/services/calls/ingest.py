@@ -48,7 +48,7 @@ from dataward.services.calls.parties import PartyResolver
 from dataward.services.calls.writer import CallWriter, WriterCounts
 from dataward.services.context import UseCase
 from dataward.services.keys.batches import INGEST, KeyBatch
-from dataward.services.ports import NewIngest
+from dataward.services.ports import NewIngest, UnitOfWork
 from dataward.services.quarantine.keys import release_line_keys
 from dataward.services.quarantine.writer import QuarantineTarget, QuarantineWriter
 
@@ -238,7 +238,7 @@ def _ingest_source(ingest: _Ingest, source: Source) -> None:
     run = _Run()
     try:
         with uow, source.open() as stream:
-            keys.join(uow)  # the key sweep decides nothing about this run's keys until it ends
+            _hold(uow, tenant.id, keys)
             ingest_id = uow.calls.start_ingest(
                 NewIngest(
                     tenant_id=tenant.id,
@@ -298,6 +298,14 @@ def _ingest_source(ingest: _Ingest, source: Source) -> None:
     report.events_read += run.events
     report.bad.extend(run.bad)
     _add_counts(report, run)
+
+
+def _hold(uow: UnitOfWork, tenant_id: str, keys: KeyBatch) -> None:
+    """What an ingest's transaction holds from its start: its key batch (the key sweep
+    decides nothing about this run's keys until it ends) and its tenant, shared (the retention
+    sweep erases none of the tenant's callers meanwhile)."""
+    keys.join(uow)
+    uow.calls.share_tenant(tenant_id)
 
 
 def _take(

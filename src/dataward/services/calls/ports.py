@@ -92,6 +92,11 @@ class CallRepository(Protocol):
 
     def prepare_months(self, months: Iterable[tuple[int, int]]) -> None: ...
 
+    def share_tenant(self, tenant_id: str) -> None:
+        """Hold the tenant's lock shared for the transaction (an ingest): the sweep's erasure
+        of the tenant's callers holds it exclusively."""
+        ...
+
     def existing_keys(
         self, tenant_id: str, keys: Sequence[tuple[datetime, bytes]]
     ) -> set[bytes]: ...

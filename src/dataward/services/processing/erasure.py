@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from dataward.domain.audit import AuditAction
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
-from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.processing.restrictions import KEEP_GROUNDS
 from dataward.domain.register.model import StaffAction
 from dataward.domain.subjects import REQUEST_REF, ErasureReason, Subject, SubjectStatus
 from dataward.services.audit import Audited, record
@@ -151,14 +151,6 @@ def finish_erasures(uow: UnitOfWork, vault: Vault) -> int:
     return destroyed
 
 
-_KEEP_GROUNDS = frozenset(
-    {
-        RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS,
-        RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED,
-    }
-)
-
-
 def _refuse_if_kept_by_restriction(
     uow: UnitOfWork, subject: Subject, at: datetime, override: str | None
 ) -> bool:
@@ -168,7 +160,7 @@ def _refuse_if_kept_by_restriction(
     keeping = [
         r
         for r in uow.restrictions.for_subject(subject.id)
-        if r.ground in _KEEP_GROUNDS and r.is_active(at)
+        if r.ground in KEEP_GROUNDS and r.is_active(at)
     ]
     if not keeping:
         return False

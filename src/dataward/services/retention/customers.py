@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dataward.domain.clock import Clock
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import Register, RetentionRule
 from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepStore, Target
@@ -87,12 +88,12 @@ def plan_line(
     return PlanLine(records.target, len(going), oldest, held, waiting)
 
 
-def still_due(
-    register: Register, records: CustomerRecords, holds: Mapping[str, set[str]]
-) -> StillDue:
-    """Of a batch, the subjects that are still due, read again in the batch's transaction."""
+def still_due(register: Register, records: CustomerRecords, clock: Clock) -> StillDue:
+    """Of a batch, the subjects that are still due and not held, read again in the batch's
+    transaction (a hold or a new relationship date may have come since they were listed)."""
 
     def check(uow: UnitOfWork, ids: list[str]) -> list[Subject]:
+        holds = uow.retention.held_subjects(None, clock.now())
         found = uow.subjects.get_many(ids)
         due: list[Subject] = []
         for subject_id, subject in found.items():

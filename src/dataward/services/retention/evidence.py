@@ -4,69 +4,87 @@ in the batch's own transaction, and closed with its audit entry."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.retention.sweeps import (
     SweepRecord,
     SweepState,
     Target,
-    chain_digest,
+    add_digest,
     earliest,
 )
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
 from dataward.services.retention.ports import Removed
 
 
 def begin(ctx: UseCase, target: Target) -> SweepRecord:
-    """The target's interrupted sweep, to go on with; or a new one."""
+    """The target's interrupted sweep of the same day, to go on with; or a new one, once any
+    interrupted sweep of another day is closed as such (with its audit entry). Called under
+    the sweep's lease, so a running record is never another sweep's at work."""
+    now = ctx.clock.now()
     with ctx.uow as uow:
-        sweep = uow.retention.running_sweep(target)
-        if sweep is None:
-            sweep = uow.retention.start_sweep(target, ctx.actor.id, ctx.clock.now())
+        running = uow.retention.running_sweep(target)
+        if running is not None and running.target.as_of == target.as_of:
+            sweep = replace(running, heartbeat_at=now)
+            uow.retention.save_sweep(sweep)
+        else:
+            if running is not None:
+                stopped = replace(running, state=SweepState.INTERRUPTED, finished_at=now)
+                uow.retention.save_sweep(stopped)
+                _audit(ctx, uow, stopped)
+            sweep = uow.retention.start_sweep(target, ctx.actor.id, now)
         uow.commit()
     return sweep
 
 
-def progress(sweep: SweepRecord, removed: Removed) -> SweepRecord:
+def progress(sweep: SweepRecord, removed: Removed, at: datetime) -> SweepRecord:
     """The record after a batch that removed `removed` (written by the caller in the batch's
-    transaction)."""
+    transaction), its heartbeat `at`."""
     return replace(
         sweep,
-        removed=sweep.removed + len(removed.ids),
+        heartbeat_at=at,
+        removed=sweep.removed + removed.count,
         batches=sweep.batches + 1,
         oldest=earliest(sweep.oldest, removed.oldest),
-        digest=chain_digest(sweep.digest, removed.ids),
+        digest=add_digest(sweep.digest, removed.digest),
     )
 
 
 def finish(ctx: UseCase, sweep: SweepRecord, held: int) -> SweepRecord:
     """The record closed, and its audit entry, in one transaction."""
     done = replace(sweep, state=SweepState.DONE, finished_at=ctx.clock.now(), held=held)
-    target = done.target
     with ctx.uow as uow:
         uow.retention.save_sweep(done)
-        record(
-            uow,
-            ctx.clock,
-            ctx.actor,
-            Audited(
-                AuditAction.RETENTION_SWEPT,
-                details={
-                    "sweep": done.id,
-                    "rule": target.rule,
-                    "store": target.store.value,
-                    "tenant": target.tenant_id or "",
-                    "as_of": target.as_of.isoformat(),
-                    "retention": target.retention,
-                    "kept_from": target.kept_from.isoformat(),
-                    "oldest": done.oldest.isoformat() if done.oldest else "",
-                    "removed": done.removed,
-                    "held": done.held,
-                    "batches": done.batches,
-                    "digest": done.digest,
-                },
-            ),
-        )
+        _audit(ctx, uow, done)
         uow.commit()
     return done
+
+
+def _audit(ctx: UseCase, uow: UnitOfWork, sweep: SweepRecord) -> None:
+    target = sweep.target
+    record(
+        uow,
+        ctx.clock,
+        ctx.actor,
+        Audited(
+            AuditAction.RETENTION_SWEPT,
+            decision=sweep.state.value,
+            details={
+                "sweep": sweep.id,
+                "rule": target.rule,
+                "store": target.store.value,
+                "tenant": target.tenant_id or "",
+                "as_of": target.as_of.isoformat(),
+                "retention": target.retention,
+                "kept_from": target.kept_from.isoformat(),
+                "oldest": sweep.oldest.isoformat() if sweep.oldest else "",
+                "removed": sweep.removed,
+                "held": sweep.held,
+                "batches": sweep.batches,
+                "digest": sweep.digest,
+            },
+        ),
+    )

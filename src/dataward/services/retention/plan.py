@@ -10,7 +10,7 @@ today included, to see what a sweep would take then.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date
 
 from dataward.domain.retention.sweeps import HeldItem, PlanLine
@@ -21,6 +21,7 @@ from dataward.services.retention.targets import (
     PARTY_KINDS,
     TenantTargets,
     checked_day,
+    holds_of,
     require_retention,
     tenant_targets,
     today_of,
@@ -41,14 +42,14 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
     with ctx.uow as uow:
         for tenant in sorted(uow.tenants.all(), key=lambda t: t.id):
             targets = tenant_targets(ctx.register, tenant, day)
-            holds = uow.retention.held_subjects(tenant.id, ctx.clock.now())
+            holds = holds_of(uow, tenant.id, ctx.clock.now())
             lines += plan_lines(uow, targets, holds)
             scope = targets.scope(frozenset(holds))
             lines.append(quarantine.plan_line(uow, targets.quarantine, scope, holds))
         lines.append(
             requests.plan_line(uow, ctx.register, requests.rights_records(ctx.register, day))
         )
-        ours = uow.retention.held_subjects(None, ctx.clock.now())
+        ours = holds_of(uow, None, ctx.clock.now())
         records = customers.customer_records(ctx.register, day)
         lines.append(customers.plan_line(uow, ctx.register, records, ours))
     return RetentionPlan(day, tuple(lines))
@@ -60,10 +61,10 @@ def plan_lines(
     """The tenant's two lines: its calls, and its parties left without a call."""
     scope = targets.scope(frozenset(holds))
     due = uow.retention.calls_due(scope)
-    kept = uow.retention.held_calls(scope)
+    _total, kept = uow.retention.held_calls(scope)
     calls = PlanLine(targets.calls, due.count, due.oldest, _held(holds, kept))
     parties = uow.retention.parties_due(scope, PARTY_KINDS)
-    unheld = scope.unheld()  # which held ones would go, but for the hold
+    unheld = replace(scope, held=frozenset())  # which held ones would go, but for the hold
     kept_parties = uow.retention.parties_due(unheld, PARTY_KINDS, among=sorted(holds))
     oldest = min((created.astimezone(UTC).date() for _id, created in parties), default=None)
     return calls, PlanLine(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from dataward.domain.retention.sweeps import SweepRecord, Target
+from dataward.domain.retention.sweeps import SweepRecord, Target, set_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +21,6 @@ class Scope:
     made_before: datetime
     held: frozenset[str] = frozenset()
 
-    def unheld(self) -> Scope:
-        """The same items as if nothing were held: to find what a hold keeps."""
-        return Scope(self.tenant_id, self.before, self.made_before)
-
 
 @dataclass(frozen=True, slots=True)
 class Due:
@@ -36,10 +32,16 @@ class Due:
 
 @dataclass(frozen=True, slots=True)
 class Removed:
-    """One batch: the ids of the items removed, and the date of the oldest."""
+    """One batch: how many items went, what their ids add to the digest (`set_digest`), and
+    the date of the oldest."""
 
-    ids: list[bytes]
+    count: int
+    digest: int
     oldest: date | None
+
+    @classmethod
+    def of(cls, ids: Sequence[bytes], oldest: date | None) -> Removed:
+        return cls(len(ids), set_digest(ids), oldest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +67,19 @@ class RetentionRepository(Protocol):
         request."""
         ...
 
+    def exclude_ingests(self, tenant_id: str) -> None:
+        """Hold the tenant's ingests off until this transaction ends (and wait for those under
+        way): no call naming a caller being erased can land unseen."""
+        ...
+
     def calls_due(self, scope: Scope) -> Due:
         """The tenant's calls that ended (or, with no end, started) before `scope.before` and
         name no subject of `scope.held`."""
         ...
 
-    def held_calls(self, scope: Scope) -> Mapping[str, int]:
-        """Of the tenant's calls past `scope.before`, how many each held subject keeps."""
+    def held_calls(self, scope: Scope) -> tuple[int, Mapping[str, int]]:
+        """Of the tenant's calls past `scope.before`, how many a hold keeps (each once), and
+        how many each held subject keeps."""
         ...
 
     def delete_calls(self, scope: Scope, limit: int) -> Removed:

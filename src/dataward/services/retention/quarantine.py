@@ -6,7 +6,7 @@ its key destroyed right after the batch commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepRecord, Target
 from dataward.services.context import UseCase
@@ -46,16 +46,28 @@ def plan_line(
 
 
 def expire_in_batches(
-    ctx: UseCase, sweep: SweepRecord, due: Sequence[QuarantinedLine], size: int
+    ctx: UseCase,
+    sweep: SweepRecord,
+    due: Sequence[QuarantinedLine],
+    size: int,
+    scope_now: Callable[[UnitOfWork], Scope],
 ) -> SweepRecord:
-    now = ctx.clock.now()
+    """Expire the lines, `size` to a transaction; each batch leaves out a line naming a
+    subject held by then (`scope_now`, read in the batch's transaction)."""
     for start in range(0, len(due), size):
-        batch = due[start : start + size]
         with ctx.uow as uow:
+            scope = scope_now(uow)
+            now = ctx.clock.now()
+            held = {
+                line.id for s in sorted(scope.held) for line in uow.quarantine.naming_subject(s)
+            }
+            batch = [line for line in due[start : start + size] if line.id not in held]
+            if not batch:
+                continue
             uow.quarantine.resolve([line.id for line in batch], at=now, resolution=EXPIRED)
             oldest = min(line.created_at.date() for line in batch)
             ids = sorted(line.id.to_bytes(8, "big") for line in batch)
-            sweep = progress(sweep, Removed(ids, oldest))
+            sweep = progress(sweep, Removed.of(ids, oldest), now)
             uow.retention.save_sweep(sweep)
             uow.commit()
         release_line_keys(ctx.uow, ctx.vault)

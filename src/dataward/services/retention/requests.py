@@ -90,18 +90,31 @@ def _held(held: Sequence[tuple[ClosedRequest, tuple[str, ...]]]) -> tuple[HeldIt
 
 
 def delete_in_batches(
-    ctx: UseCase, sweep: SweepRecord, due: Sequence[tuple[ClosedRequest, date]], size: int
+    ctx: UseCase,
+    records: RightsRecords,
+    sweep: SweepRecord,
+    due: Sequence[tuple[ClosedRequest, date]],
+    size: int,
 ) -> SweepRecord:
     """Delete the due requests, `size` to a transaction; each batch's keys destroyed after its
     commit."""
+    kinds = {kind.value for kind in records.rule.holds}
     for start in range(0, len(due), size):
-        batch = due[start : start + size]
-        ids = [request.id for request, _day in batch]
         with ctx.uow as uow:
+            subjects = {r.subject_id for r, _d in due[start : start + size] if r.subject_id}
+            grounds = uow.retention.litigation_holds_on(subjects)  # as they are now
+            batch = [
+                (request, day)
+                for request, day in due[start : start + size]
+                if not grounds.get(request.subject_id or "", set()) & kinds
+            ]
+            if not batch:
+                continue
+            ids = [request.id for request, _day in batch]
             uow.retention.delete_requests(ids)
             oldest = min(uk_date(request.closed_at) for request, _day in batch)
-            removed = Removed([uuid.UUID(i).bytes for i in sorted(ids)], oldest)
-            sweep = progress(sweep, removed)
+            removed = Removed.of([uuid.UUID(i).bytes for i in ids], oldest)
+            sweep = progress(sweep, removed, ctx.clock.now())
             uow.retention.save_sweep(sweep)
             uow.commit()
         ctx.vault.destroy_keys(ids)

@@ -28,18 +28,24 @@ StillDue = Callable[[UnitOfWork, list[str]], list[Subject]]
 def shred_in_batches(
     ctx: UseCase, sweep: SweepRecord, candidates: Sequence[str], still_due: StillDue, size: int
 ) -> SweepRecord:
-    """Shred `candidates` that are `still_due`, `size` to a transaction; the record after."""
-    now = ctx.clock.now()
+    """Shred `candidates` that are `still_due`, `size` to a transaction; the record after.
+    Each batch's tombstones carry the batch's own time, so an ingest that began before it
+    unlinks the subjects it erased (`CallWriter.finish`)."""
+    ids: list[str] = []
     for start in range(0, len(candidates), size):
         with ctx.uow as uow:
             due = still_due(uow, list(candidates[start : start + size]))
+            if not due:
+                continue
+            now = ctx.clock.now()
             for subject in due:
                 uow.subjects.erase(
                     subject, at=now, reason=ErasureReason.NO_LONGER_NEEDED.value, request_ref=None
                 )
             ids = sorted(str(subject.id) for subject in due)
             oldest = min((s.created_at.astimezone(UTC).date() for s in due), default=None)
-            sweep = progress(sweep, Removed([uuid.UUID(i).bytes for i in ids], oldest))
+            removed = Removed.of([uuid.UUID(i).bytes for i in ids], oldest)
+            sweep = progress(sweep, removed, now)
             uow.retention.save_sweep(sweep)
             uow.commit()
         ctx.vault.destroy_keys(ids)

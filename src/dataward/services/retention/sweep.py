@@ -3,13 +3,16 @@ left without a call crypto-shredded, and its quarantined lines kept as long empt
 closed rights requests past the rights-records rule deleted, and our own subjects whose
 customer-records rule has run out crypto-shredded. In batches, with evidence.
 
-Each batch is its own transaction: it deletes (or erases) and writes the sweep's progress
-(counts, digest, the oldest date removed) together, so a sweep killed at any point has its
-record say exactly what went. The next sweep of the same rule, store, tenant and day goes on
-with that record; a sweep run twice finds nothing more to do and records that it ran. A held
-item (a litigation hold, a restriction for legal claims, an open rights request: the holds in
-force when the sweep of that tenant starts) is never deleted: the calls naming a held subject
-stay, and the held subject stays; the record counts them and the plan lists them.
+One sweep at a time: it holds a lease (`UnitOfWork.lease`) for its whole run, and a second is
+refused (`SweepRunning`) while the first holds it; a sweep that died has no lease left. Each
+batch is its own transaction: it reads the holds again (a hold placed meanwhile is honoured),
+deletes (or erases), and writes the sweep's progress (counts, digest, the oldest date removed,
+its heartbeat) together, so a sweep killed at any point has its record say exactly what went.
+The next sweep goes on with an interrupted record of the same day and closes one of another
+day as interrupted (with its audit entry); a sweep run twice finds nothing more and records
+that it ran. A held item (a litigation hold, a restriction that keeps the data, an open rights
+request) is never deleted: the calls naming a held subject (a caller, or an agent) stay, and
+the held subject stays; the record counts them and the plan lists them.
 
 Erasing a subject is the shred's erasure, many to a transaction (`shredding`). The anonymous
 rollups are not touched: reports read the same after a sweep. The day may not be ahead of
@@ -18,12 +21,17 @@ today (a plan may look ahead; a sweep may not delete early).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from dataward.domain.errors import OutOfRange
-from dataward.domain.retention.sweeps import RetentionRefused, SweepRecord, Target
+from dataward.domain.errors import NotFound, OutOfRange
+from dataward.domain.retention.sweeps import (
+    RetentionRefused,
+    SweepRecord,
+    SweepRunning,
+)
 from dataward.domain.subjects import Subject
+from dataward.domain.tenants import Tenant
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 from dataward.services.retention import customers, quarantine, requests
@@ -32,20 +40,23 @@ from dataward.services.retention.ports import Scope
 from dataward.services.retention.shredding import shred_in_batches
 from dataward.services.retention.targets import (
     PARTY_KINDS,
+    TenantTargets,
     checked_day,
+    holds_of,
     require_retention,
     tenant_targets,
     today_of,
 )
 
 BATCH = 5000
-MOST_BATCH = 100_000
+MOST_BATCH = 10_000
+LEASE = "dataward.retention.sweep"
 
 
 @dataclass(frozen=True, slots=True)
 class SweepRetention:
-    """Sweep every tenant and our own records (or `tenant_id`'s calls and callers only) as of
-    `as_of` (default today), `batch_size` items to a transaction."""
+    """Sweep every tenant and our own records (or `tenant_id`'s calls, callers and lines only)
+    as of `as_of` (default today), `batch_size` items to a transaction."""
 
     as_of: date | None = None
     tenant_id: str | None = None
@@ -64,82 +75,112 @@ def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
         )
     if not 1 <= command.batch_size <= MOST_BATCH:
         raise OutOfRange("batch_size", f"a whole number from 1 to {MOST_BATCH:,}")
-    size = command.batch_size
-    with ctx.uow as uow:
-        tenants = sorted(uow.tenants.all(), key=lambda t: t.id)
-    if command.tenant_id is not None:
-        tenants = [t for t in tenants if t.id == command.tenant_id]
-    done: list[SweepRecord] = []
+    with ctx.uow.lease(LEASE) as had:  # before any transaction: a second sweep waits on none
+        if not had:
+            raise SweepRunning("another retention sweep is under way: try again once it ends")
+        with ctx.uow as uow:
+            tenants = sorted(uow.tenants.all(), key=lambda t: t.id)
+        if command.tenant_id is not None:
+            tenants = [t for t in tenants if t.id == command.tenant_id]
+            if not tenants:
+                raise NotFound("tenant", command.tenant_id)
+        return _sweep(ctx, tenants, command, day)
+
+
+def _sweep(
+    ctx: UseCase, tenants: list[Tenant], command: SweepRetention, day: date
+) -> list[SweepRecord]:
+    size, done = command.batch_size, []
     for tenant in tenants:
         targets = tenant_targets(ctx.register, tenant, day)
-        with ctx.uow as uow:
-            holds = uow.retention.held_subjects(tenant.id, ctx.clock.now())
-        scope = targets.scope(frozenset(holds))
-        done.append(_sweep_calls(ctx, targets.calls, scope, size))
-        done.append(_sweep_callers(ctx, targets.parties, scope, size))
-        done.append(_sweep_quarantine(ctx, targets.quarantine, scope, size))
+        done.append(_sweep_calls(ctx, targets, size))
+        done.append(_sweep_callers(ctx, targets, size))
+        done.append(_sweep_quarantine(ctx, targets, size))
     if command.tenant_id is None:
         done.append(_sweep_requests(ctx, day, size))
         done.append(_sweep_customers(ctx, day, size))
     return done
 
 
-def _sweep_quarantine(ctx: UseCase, target: Target, scope: Scope, size: int) -> SweepRecord:
+def _scope(uow: UnitOfWork, ctx: UseCase, targets: TenantTargets) -> Scope:
+    """The tenant's scope with the holds in force now, read in the caller's transaction."""
+    return targets.scope(holds_of(uow, targets.tenant_id, ctx.clock.now()))
+
+
+def _sweep_calls(ctx: UseCase, targets: TenantTargets, size: int) -> SweepRecord:
+    sweep = begin(ctx, targets.calls)
+    while True:
+        with ctx.uow as uow:
+            scope = _scope(uow, ctx, targets)  # a hold placed meanwhile keeps its calls
+            removed = uow.retention.delete_calls(scope, size)
+            if not removed.count:
+                break
+            sweep = progress(sweep, removed, ctx.clock.now())
+            uow.retention.save_sweep(sweep)
+            uow.commit()
     with ctx.uow as uow:
-        due, kept = quarantine.sort_out(uow, scope)
-    sweep = quarantine.expire_in_batches(ctx, begin(ctx, target), due, size)
+        held, _each = uow.retention.held_calls(_scope(uow, ctx, targets))
+    return finish(ctx, sweep, held)
+
+
+def _sweep_callers(ctx: UseCase, targets: TenantTargets, size: int) -> SweepRecord:
+    with ctx.uow as uow:
+        scope = _scope(uow, ctx, targets)
+        candidates = [subject_id for subject_id, _ in uow.retention.parties_due(scope, PARTY_KINDS)]
+
+    def still_due(uow: UnitOfWork, ids: list[str]) -> list[Subject]:
+        # again, in the batch's transaction, with the tenant's ingests held off: a call naming
+        # one, or a hold on one, may have come meanwhile
+        uow.retention.exclude_ingests(targets.tenant_id)
+        due = uow.retention.parties_due(_scope(uow, ctx, targets), PARTY_KINDS, among=ids)
+        return list(uow.subjects.get_many([subject_id for subject_id, _ in due]).values())
+
+    sweep = shred_in_batches(ctx, begin(ctx, targets.parties), candidates, still_due, size)
+    with ctx.uow as uow:
+        scope = _scope(uow, ctx, targets)
+        unheld = replace(scope, held=frozenset())
+        held = len(uow.retention.parties_due(unheld, PARTY_KINDS, among=sorted(scope.held)))
+    return finish(ctx, sweep, held)
+
+
+def _sweep_quarantine(ctx: UseCase, targets: TenantTargets, size: int) -> SweepRecord:
+    sweep = begin(ctx, targets.quarantine)
+    with ctx.uow as uow:
+        due, _kept = quarantine.sort_out(uow, _scope(uow, ctx, targets))
+
+    def scope_now(uow: UnitOfWork) -> Scope:
+        return _scope(uow, ctx, targets)
+
+    sweep = quarantine.expire_in_batches(ctx, sweep, due, size, scope_now)
+    with ctx.uow as uow:
+        _due, kept = quarantine.sort_out(uow, _scope(uow, ctx, targets))
     return finish(ctx, sweep, sum(len(lines) for lines in kept.values()))
 
 
 def _sweep_requests(ctx: UseCase, day: date, size: int) -> SweepRecord:
     records = requests.rights_records(ctx.register, day)
+    sweep = begin(ctx, records.target)
     with ctx.uow as uow:
         found = requests.sort_out(uow, ctx.register, records)
-    sweep = requests.delete_in_batches(ctx, begin(ctx, records.target), found.due, size)
+    sweep = requests.delete_in_batches(ctx, records, sweep, found.due, size)
     if sweep.removed:
         ctx.vault.purge_freed_pages()
         ctx.uow.purge_freed_pages()
-    return finish(ctx, sweep, len(found.held))
-
-
-def _sweep_calls(ctx: UseCase, target: Target, scope: Scope, size: int) -> SweepRecord:
     with ctx.uow as uow:
-        held = sum(uow.retention.held_calls(scope).values())
-    sweep = begin(ctx, target)
-    while True:
-        with ctx.uow as uow:
-            removed = uow.retention.delete_calls(scope, size)
-            if not removed.ids:
-                break
-            sweep = progress(sweep, removed)
-            uow.retention.save_sweep(sweep)
-            uow.commit()
-    return finish(ctx, sweep, held)
-
-
-def _sweep_callers(ctx: UseCase, target: Target, scope: Scope, size: int) -> SweepRecord:
-    with ctx.uow as uow:
-        candidates = [subject_id for subject_id, _ in uow.retention.parties_due(scope, PARTY_KINDS)]
-        unheld = scope.unheld()
-        held = len(uow.retention.parties_due(unheld, PARTY_KINDS, among=sorted(scope.held)))
-
-    def still_due(uow: UnitOfWork, ids: list[str]) -> list[Subject]:
-        # again, in the batch's transaction: a call naming one may have come meanwhile
-        due = uow.retention.parties_due(scope, PARTY_KINDS, among=ids)
-        return list(uow.subjects.get_many([subject_id for subject_id, _ in due]).values())
-
-    sweep = shred_in_batches(ctx, begin(ctx, target), candidates, still_due, size)
+        held = len(requests.sort_out(uow, ctx.register, records).held)
     return finish(ctx, sweep, held)
 
 
 def _sweep_customers(ctx: UseCase, day: date, size: int) -> SweepRecord:
     records = customers.customer_records(ctx.register, day)
+    sweep = begin(ctx, records.target)
     with ctx.uow as uow:
-        holds = uow.retention.held_subjects(None, ctx.clock.now())
+        holds = holds_of(uow, None, ctx.clock.now())
         listed = uow.retention.own_subjects(records.kinds)
     due, _waiting = customers.sorted_out(ctx.register, records, listed)
     candidates = [subject_id for subject_id, _day in due if subject_id not in holds]
-    held = len(due) - len(candidates)
-    still_due = customers.still_due(ctx.register, records, holds)
-    sweep = shred_in_batches(ctx, begin(ctx, records.target), candidates, still_due, size)
-    return finish(ctx, sweep, held)
+    still_due = customers.still_due(ctx.register, records, ctx.clock)
+    sweep = shred_in_batches(ctx, sweep, candidates, still_due, size)
+    with ctx.uow as uow:
+        holds = holds_of(uow, None, ctx.clock.now())
+    return finish(ctx, sweep, sum(1 for subject_id, _day in due if subject_id in holds))

@@ -3,8 +3,9 @@ tenant's call retention, as of a day; and the permission and day checks both mak
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 
 from dataward.domain.bounds import check_day
 from dataward.domain.errors import ActionNotAllowed
@@ -16,6 +17,7 @@ from dataward.domain.subjects import Actor
 from dataward.domain.tenants import Tenant
 from dataward.services.calls.parties import CALLER_KIND
 from dataward.services.context import UseCase
+from dataward.services.ports import UnitOfWork
 from dataward.services.retention.ports import Scope
 
 PARTY_KINDS = (CALLER_KIND,)
@@ -30,9 +32,13 @@ class TenantTargets:
     parties: Target
     quarantine: Target
 
-    def scope(self, held: frozenset[str]) -> Scope:
-        calls = self.calls
-        return Scope(self.tenant_id, start_of(calls.kept_from), start_of(calls.as_of), held)
+    def scope(self, held: Collection[str]) -> Scope:
+        """The tenant's items past retention. A caller goes once past retention counted from
+        the later of its last call and the day we came to hold it (as our staff may erase a
+        tenant's caller, `services.processing.processor_limits`): one a tenant registered
+        without a call is kept as long as a call would be."""
+        bound = start_of(self.calls.kept_from)
+        return Scope(self.tenant_id, bound, bound, frozenset(held))
 
 
 def tenant_targets(register: Register, tenant: Tenant, as_of: date) -> TenantTargets:
@@ -50,6 +56,16 @@ def tenant_targets(register: Register, tenant: Tenant, as_of: date) -> TenantTar
         target(SweepStore.CALL_PARTIES),
         target(SweepStore.QUARANTINED_LINES),
     )
+
+
+def holds_of(uow: UnitOfWork, tenant_id: str | None, now: datetime) -> dict[str, set[str]]:
+    """The subjects a hold keeps, for a tenant's data: the tenant's own (its callers) and ours
+    (its calls name our customers' users as agents); for our own data (None), ours."""
+    held = uow.retention.held_subjects(tenant_id, now)
+    if tenant_id is not None:
+        for subject_id, kinds in uow.retention.held_subjects(None, now).items():
+            held.setdefault(subject_id, set()).update(kinds)
+    return held
 
 
 def today_of(ctx: UseCase) -> date:

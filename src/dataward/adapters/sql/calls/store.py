@@ -7,6 +7,7 @@ The quarantine of bad lines has its own repository (`adapters.sql.calls.quaranti
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -166,6 +167,16 @@ class SqlCallRepository:
 
     # calls ---------------------------------------------------------------------------------
 
+    def share_tenant(self, tenant_id: str) -> None:
+        """Hold the tenant's lock shared to the end of this transaction (PostgreSQL): a sweep
+        erasing the tenant's callers waits for this ingest to end, and it for the sweep's
+        batch, so neither can miss a call or a tombstone the other has not committed."""
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(
+                text("SELECT pg_advisory_xact_lock_shared(:c, :k)"),
+                {"c": TENANT_CLASS, "k": tenant_key(tenant_id)},
+            )
+
     def prepare_months(self, months: Iterable[tuple[int, int]]) -> None:
         """Make sure every (year, month) has its partition (PostgreSQL; nothing on SQLite)."""
         if self._connection.dialect.name == "postgresql":
@@ -306,6 +317,16 @@ class SqlCallRepository:
         )
         for row in result:
             yield _stored_call(row._mapping)
+
+
+TENANT_CLASS = int.from_bytes(b"dwtn", "big", signed=True)
+"""The first half of a tenant's advisory lock key: an ingest holds it shared, the retention
+sweep's erasure of the tenant's callers exclusively (PostgreSQL)."""
+
+
+def tenant_key(tenant_id: str) -> int:
+    digest = hashlib.blake2b(tenant_id.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def ensure_month_partitions(connection: Connection, months: Iterable[tuple[int, int]]) -> None:

@@ -13,25 +13,30 @@ tenants would plan every query over tens of thousands of tables (`docs/architect
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    String,
     and_,
+    any_,
     delete,
     exists,
     func,
+    literal,
     or_,
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import OperationalError
 
 from dataward.adapters.sql.calls.store import partition_name
 from dataward.adapters.sql.calls.tables import call_links, calls
-from dataward.domain.calls.record_limits import LONGEST
+from dataward.domain.retention.sweeps import set_digest
 from dataward.services.retention.ports import Due, Removed, Scope
 
 PARTIES = ("caller_ref", "callee_ref", "agent_ref")
@@ -46,62 +51,83 @@ def past(scope: Scope) -> ColumnElement[bool]:
     )
 
 
-def not_held(scope: Scope) -> list[ColumnElement[bool]]:
+def member(column: Any, values: Sequence[str], postgres: bool) -> ColumnElement[bool]:
+    """`column` is one of `values`: on PostgreSQL one array parameter (`= ANY`), whatever the
+    number of values; on SQLite a list of parameters (its limit is far above any hold count)."""
+    if postgres:
+        return column == any_(literal(list(values), ARRAY(String)))  # type: ignore[no-any-return]
+    return column.in_(list(values))  # type: ignore[no-any-return]
+
+
+def not_held(scope: Scope, postgres: bool) -> list[ColumnElement[bool]]:
     """Naming no held subject in any party column."""
     if not scope.held:
         return []
     held = sorted(scope.held)
-    return [or_(calls.c[name].is_(None), calls.c[name].not_in(held)) for name in PARTIES]
+    return [
+        or_(calls.c[name].is_(None), ~member(calls.c[name], held, postgres)) for name in PARTIES
+    ]
 
 
-def due(scope: Scope) -> ColumnElement[bool]:
-    return and_(past(scope), *not_held(scope))
+def due(scope: Scope, postgres: bool) -> ColumnElement[bool]:
+    return and_(past(scope), *not_held(scope, postgres))
+
+
+def _pg(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
 
 
 def count_due(connection: Connection, scope: Scope) -> Due:
     row = connection.execute(
-        select(func.count(), func.min(calls.c.started_at)).where(due(scope))
+        select(func.count(), func.min(calls.c.started_at)).where(due(scope, _pg(connection)))
     ).one()
     return Due(int(row[0]), _day(row[1]))
 
 
-def count_held(connection: Connection, scope: Scope) -> dict[str, int]:
-    """Calls past retention that each held subject keeps (a call naming two held subjects is
-    counted for each)."""
+def count_held(connection: Connection, scope: Scope) -> tuple[int, dict[str, int]]:
+    """The calls past retention a hold keeps (each once), and how many each held subject
+    keeps."""
     kept: dict[str, int] = {}
     if not scope.held:
-        return kept
-    held = sorted(scope.held)
+        return 0, kept
+    held, postgres = sorted(scope.held), _pg(connection)
     for name in PARTIES:
         column = calls.c[name]
         rows = connection.execute(
-            select(column, func.count()).where(past(scope), column.in_(held)).group_by(column)
+            select(column, func.count())
+            .where(past(scope), member(column, held, postgres))
+            .group_by(column)
         )
         for subject_id, count in rows:
             kept[subject_id] = kept.get(subject_id, 0) + int(count)
-    return kept
+    naming = or_(*(member(calls.c[name], held, postgres) for name in PARTIES))
+    total = connection.execute(select(func.count()).where(past(scope), naming)).scalar_one()
+    return int(total), kept
 
 
 def delete_batch(connection: Connection, scope: Scope, limit: int) -> Removed:
-    if connection.dialect.name == "postgresql":
-        dropped = _drop_a_month(connection, scope)
-        if dropped is not None:
-            return dropped
+    postgres = _pg(connection)
+    if postgres:
+        emptied = _empty_a_month(connection, scope)
+        if emptied is not None:
+            return emptied
     # The batch is a range of the primary key: the due calls up to the start of the limit-th
     # (a few more where starts tie), deleted by one statement that walks the key's index.
     last = connection.execute(
         select(calls.c.started_at)
-        .where(due(scope))
+        .where(due(scope, postgres))
         .order_by(calls.c.started_at)
         .offset(limit - 1)
         .limit(1)
     ).scalar()
-    batch = due(scope) if last is None else and_(due(scope), calls.c.started_at <= last)
+    batch = due(scope, postgres)
+    if last is not None:
+        batch = and_(batch, calls.c.started_at <= last)
     rows = connection.execute(
         delete(calls).where(batch).returning(calls.c.started_at, calls.c.source_key)
     ).all()
     if not rows:
-        return Removed([], None)
+        return Removed(0, 0, None)
     starts = [start for start, _key in rows]
     low, high = min(starts), max(starts)
     # The links of the calls gone: those in the batch's range whose call is no longer there
@@ -119,33 +145,41 @@ def delete_batch(connection: Connection, scope: Scope, limit: int) -> Removed:
             ),
         )
     )
-    return Removed([bytes(key) for _start, key in rows], _day(low))
+    return Removed.of([bytes(key) for _start, key in rows], _day(low))
 
 
-def _drop_a_month(connection: Connection, scope: Scope) -> Removed | None:
-    """The oldest month partition holding only this tenant's calls, all past retention and none
-    held, dropped whole; None if there is none."""
-    for name, low, high in _months_wholly_past(connection, scope.before - LONGEST):
-        tenants = connection.execute(
-            text(f"SELECT min(tenant_id), max(tenant_id) FROM {name}")  # noqa: S608 - our own name
-        ).one()
-        if tenants[0] != scope.tenant_id or tenants[1] != scope.tenant_id:
-            continue  # empty, or another tenant's calls are in it
-        if (
-            scope.held
-            and connection.execute(
-                select(func.count()).where(
-                    calls.c.started_at >= low,
-                    calls.c.started_at < high,
-                    or_(*(calls.c[c].in_(sorted(scope.held)) for c in PARTIES)),
-                )
-            ).scalar_one()
-        ):
+def _empty_a_month(connection: Connection, scope: Scope) -> Removed | None:
+    """The oldest month partition holding only this tenant's calls, every one ended before the
+    bound and none naming a held subject, emptied whole; None if there is none.
+
+    Looked at first without a lock, then locked (ACCESS EXCLUSIVE on that month alone, waiting
+    at most `_LOCK_WAIT`: an ingest writing into it, or a report reading it, goes first) and
+    looked at again, since a row another transaction had not yet committed is invisible to the
+    first look. Emptied with TRUNCATE, not dropped: the table stays, so an ingest that found
+    the month there writes on into it."""
+    for name, low, high in _months_wholly_past(connection, scope.before):
+        if not _only_expired(connection, name, scope):
             continue
+        try:
+            with connection.begin_nested():  # a lock not had in time leaves the month to rows
+                connection.execute(text("SELECT set_config('lock_timeout', :w, true)"), _WAIT)
+                connection.execute(text(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE"))
+                connection.execute(text("SELECT set_config('lock_timeout', '0', true)"))
+        except OperationalError:
+            continue
+        if not _only_expired(connection, name, scope):
+            continue
+        digest, count, oldest = 0, 0, None
         keys = connection.execute(
-            text(f"SELECT source_key, started_at FROM {name}")  # noqa: S608 - our own name
-        ).all()
-        connection.execute(text(f"DROP TABLE {name}"))
+            text(f"SELECT source_key, started_at FROM {name}"),  # noqa: S608 - our own name
+            execution_options={"yield_per": 20_000},
+        )
+        for part in keys.partitions():
+            ids = [bytes(key) for key, _start in part]
+            digest, count = (digest + set_digest(ids)) % (1 << 256), count + len(ids)
+            first = min(start for _key, start in part)
+            oldest = first if oldest is None else min(oldest, first)
+        connection.execute(text(f"TRUNCATE {name}"))
         connection.execute(
             delete(call_links).where(
                 call_links.c.tenant_id == scope.tenant_id,
@@ -153,14 +187,42 @@ def _drop_a_month(connection: Connection, scope: Scope) -> Removed | None:
                 call_links.c.started_at < high,
             )
         )
-        return Removed([bytes(k) for k, _ in keys], _day(min((s for _, s in keys), default=None)))
+        return Removed(count, digest, _day(oldest))
     return None
+
+
+_LOCK_WAIT = "2s"
+_WAIT = {"w": _LOCK_WAIT}
+
+
+def _only_expired(connection: Connection, name: str, scope: Scope) -> bool:
+    """Whether the month holds calls of this tenant only, every one ended before the bound and
+    none naming a held subject."""
+    tenants = connection.execute(
+        text(f"SELECT min(tenant_id), max(tenant_id) FROM {name}")  # noqa: S608 - our own name
+    ).one()
+    if tenants[0] != scope.tenant_id or tenants[1] != scope.tenant_id:
+        return False  # empty, or another tenant's calls are in it
+    kept = text(
+        f"SELECT 1 FROM {name} WHERE ended_at >= :b LIMIT 1"  # noqa: S608 - our own name
+    )
+    if connection.execute(kept, {"b": scope.before}).first() is not None:
+        return False  # a call joined from several records can end days after it started
+    if scope.held:
+        part = text(
+            f"SELECT 1 FROM {name} WHERE caller_ref = ANY(:h) OR callee_ref = ANY(:h) "  # noqa: S608
+            "OR agent_ref = ANY(:h) LIMIT 1"
+        )
+        if connection.execute(part, {"h": sorted(scope.held)}).first() is not None:
+            return False
+    return True
 
 
 def _months_wholly_past(
     connection: Connection, bound: datetime
 ) -> Iterator[tuple[str, datetime, datetime]]:
-    """Each month partition that exists and ends at or before `bound`, oldest first."""
+    """Each month partition that exists and whose calls all started before `bound`, oldest
+    first."""
     names = {
         row[0]
         for row in connection.execute(

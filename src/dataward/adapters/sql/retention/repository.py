@@ -6,8 +6,9 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, exists, insert, not_, select, update
+from sqlalchemy import Connection, RowMapping, and_, exists, insert, not_, select, text, update
 
+from dataward.adapters.sql.calls.store import TENANT_CLASS, tenant_key
 from dataward.adapters.sql.calls.tables import calls
 from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.processing.consent import restriction_of, restrictions
@@ -17,7 +18,7 @@ from dataward.adapters.sql.retention import expired_calls
 from dataward.adapters.sql.retention import requests as requests_store
 from dataward.adapters.sql.retention.tables import retention_sweeps
 from dataward.adapters.sql.rights.requests import rights_requests
-from dataward.domain.processing.restrictions import RestrictionGround
+from dataward.domain.processing.restrictions import KEEP_GROUNDS, RestrictionGround
 from dataward.domain.register.model import HoldKind
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.retention.sweeps import SweepRecord, SweepState, SweepStore, Target
@@ -46,13 +47,14 @@ class SqlRetentionRepository:
             held.setdefault(subject_id, set()).add(ground)
         claims = select(restrictions).where(
             restrictions.c.subject_id.in_(own),
-            restrictions.c.ground == RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS.value,
+            restrictions.c.ground.in_(sorted(ground.value for ground in KEEP_GROUNDS)),
             restrictions.c.lifted_at.is_(None),
         )
         for row in c.execute(claims):
             restriction = restriction_of(row._mapping)
             if restriction.is_active(now):  # the domain's reckoning of an end date
-                held.setdefault(str(restriction.subject_id), set()).add(HoldKind.LEGAL_CLAIMS.value)
+                kind = _RESTRICTION_HOLD[restriction.ground]
+                held.setdefault(str(restriction.subject_id), set()).add(kind)
         open_requests = select(rights_requests.c.subject_id).where(
             rights_requests.c.subject_id.in_(own),
             rights_requests.c.state.not_in([state.value for state in TERMINAL]),
@@ -61,10 +63,19 @@ class SqlRetentionRepository:
             held.setdefault(subject_id, set()).add(HoldKind.OPEN_RIGHTS_REQUEST.value)
         return held
 
+    def exclude_ingests(self, tenant_id: str) -> None:
+        """Wait for the tenant's ingests under way to end, and hold new ones back, until this
+        transaction ends (PostgreSQL; on SQLite a writer already has the database to itself)."""
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(
+                text("SELECT pg_advisory_xact_lock(:c, :k)"),
+                {"c": TENANT_CLASS, "k": tenant_key(tenant_id)},
+            )
+
     def calls_due(self, scope: Scope) -> Due:
         return expired_calls.count_due(self._connection, scope)
 
-    def held_calls(self, scope: Scope) -> Mapping[str, int]:
+    def held_calls(self, scope: Scope) -> tuple[int, Mapping[str, int]]:
         return expired_calls.count_held(self._connection, scope)
 
     def delete_calls(self, scope: Scope, limit: int) -> Removed:
@@ -73,7 +84,18 @@ class SqlRetentionRepository:
     def parties_due(
         self, scope: Scope, kinds: Collection[str], among: Sequence[str] | None = None
     ) -> list[tuple[str, datetime]]:
-        kept = not_(expired_calls.due(scope))
+        if among is None:
+            return self._parties_due(scope, kinds, None)
+        found: list[tuple[str, datetime]] = []
+        for chunk in in_chunks(sorted(among)):
+            found += self._parties_due(scope, kinds, chunk)
+        return sorted(found)
+
+    def _parties_due(
+        self, scope: Scope, kinds: Collection[str], among: list[str] | None
+    ) -> list[tuple[str, datetime]]:
+        postgres = self._connection.dialect.name == "postgresql"
+        kept = not_(expired_calls.due(scope, postgres))
         conditions = [
             subjects.c.tenant_id == scope.tenant_id,
             subjects.c.kind.in_(sorted(kinds)),
@@ -82,9 +104,10 @@ class SqlRetentionRepository:
             *(~exists().where(calls.c[name] == subjects.c.id, kept) for name in _PARTIES),
         ]
         if scope.held:
-            conditions.append(subjects.c.id.not_in(sorted(scope.held)))
+            held = sorted(scope.held)
+            conditions.append(~expired_calls.member(subjects.c.id, held, postgres))
         if among is not None:
-            conditions.append(subjects.c.id.in_(list(among)))
+            conditions.append(subjects.c.id.in_(among))
         query = select(subjects.c.id, subjects.c.created_at).where(and_(*conditions))
         return [(row[0], row[1]) for row in self._connection.execute(query.order_by(subjects.c.id))]
 
@@ -140,6 +163,7 @@ class SqlRetentionRepository:
             "batches": 0,
             "oldest": None,
             "digest": "0" * 64,
+            "heartbeat_at": at,
         }
         sweep_id = self._connection.execute(
             insert(retention_sweeps).values(values).returning(retention_sweeps.c.id)
@@ -154,7 +178,6 @@ class SqlRetentionRepository:
                 retention_sweeps.c.state == SweepState.RUNNING.value,
                 retention_sweeps.c.rule == target.rule,
                 retention_sweeps.c.store == target.store.value,
-                retention_sweeps.c.as_of == target.as_of,
             )
             .order_by(retention_sweeps.c.id.desc())
             .limit(1)
@@ -173,6 +196,7 @@ class SqlRetentionRepository:
                 batches=record.batches,
                 oldest=record.oldest,
                 digest=record.digest,
+                heartbeat_at=record.heartbeat_at,
             )
         )
 
@@ -184,6 +208,11 @@ class SqlRetentionRepository:
 
 
 _PARTIES = expired_calls.PARTIES
+_RESTRICTION_HOLD = {
+    RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS: HoldKind.LEGAL_CLAIMS.value,
+    RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED: "restriction_erasure_opposed",
+}
+"""How a restriction that keeps the data is listed among a plan's holds."""
 
 
 def _record(row: Mapping[str, Any] | RowMapping) -> SweepRecord:
@@ -207,4 +236,5 @@ def _record(row: Mapping[str, Any] | RowMapping) -> SweepRecord:
         batches=int(row["batches"]),
         oldest=row["oldest"],
         digest=row["digest"],
+        heartbeat_at=row["heartbeat_at"],
     )

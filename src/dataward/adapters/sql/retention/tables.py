@@ -26,7 +26,8 @@ retention_sweeps = Table(
     Column("held", Integer, nullable=False),
     Column("batches", Integer, nullable=False),
     Column("oldest", Date, nullable=True, comment="Date of the oldest item removed"),
-    Column("digest", String(64), nullable=False, comment="SHA-256 chain over the ids removed"),
+    Column("digest", String(64), nullable=False, comment="Sum of the removed ids' SHA-256s"),
+    Column("heartbeat_at", UTCDateTime(), nullable=True, comment="When a batch last landed"),
     comment="Evidence of each retention sweep: counts, period and a digest; no personal data.",
 )
 Index("ix_retention_sweeps_target", retention_sweeps.c.tenant_id, retention_sweeps.c.state)

@@ -38,8 +38,9 @@ def upgrade() -> None:
         sa.Column("batches", sa.Integer, nullable=False),
         sa.Column("oldest", sa.Date, nullable=True, comment="Date of the oldest item removed"),
         sa.Column(
-            "digest", sa.String(64), nullable=False, comment="SHA-256 chain over the ids removed"
+            "digest", sa.String(64), nullable=False, comment="Sum of the removed ids' SHA-256s"
         ),
+        sa.Column("heartbeat_at", UTCDateTime(), nullable=True, comment="When a batch last landed"),
         comment="Evidence of each retention sweep: counts, period and a digest; no personal data.",
     )
     op.create_index("ix_retention_sweeps_target", "retention_sweeps", ["tenant_id", "state"])

@@ -1,0 +1,66 @@
+"""Leases: at most one holder of a name at a time, across processes, released by the holder's
+end however it ends (a crash included), with no timeout to guess.
+
+- PostgreSQL: a session-level advisory lock, tried without waiting, on a connection of its
+  own that the lease keeps open; the server frees it when that connection closes.
+- SQLite: an exclusive `flock` on a file beside the database, tried without waiting; the
+  kernel frees it when the holding process ends. (An in-memory database has one process.)
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+LEASE_CLASS = int.from_bytes(b"dwls", "big", signed=True)
+"""The first half of every lease's advisory lock key (PostgreSQL)."""
+
+
+def _key(name: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=4).digest(), "big", signed=True
+    )
+
+
+@contextmanager
+def lease(engine: Engine, name: str) -> Iterator[bool]:
+    """Hold the lease `name` for the block: yields whether it was had (False: another holds it;
+    the block should then do nothing)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            key = {"c": LEASE_CLASS, "k": _key(name)}
+            had = bool(
+                connection.execute(text("SELECT pg_try_advisory_lock(:c, :k)"), key).scalar_one()
+            )
+            connection.commit()
+            try:
+                yield had
+            finally:
+                if had:
+                    connection.execute(text("SELECT pg_advisory_unlock(:c, :k)"), key)
+                    connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield True
+        return
+    path = Path(f"{database}.{_key(name) & 0xFFFFFFFF:08x}.lease")
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
