@@ -1,6 +1,8 @@
-"""An ACD report released with differential-privacy noise (OpenDP): the same cells as the exact
-report, counts with noise of the scale the budget asks (4 / epsilon), averages of seconds left
-out, and each release's certified budget in the tenant's ledger and the audit log."""
+"""An ACD report released with differential-privacy noise (OpenDP): by queue, over a bounded
+range, with a cell for every queue and every period whether or not a call fell in it; counts
+with noise of the scale the budget asks (4 / epsilon), averages of seconds left out; each
+release's certified budget reserved in the tenant's ledger (and audited) before the noise is
+drawn, and refused once the tenant's releases would pass their budget."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import io
 import math
 import statistics
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from bench.gen_calls import Workload, generate
@@ -16,6 +19,7 @@ from dataward.adapters.ingest.files import text_source
 from dataward.adapters.stats.dp import OpenDpNoise
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import AcdReport, ReportBy
+from dataward.domain.calls.dp_release import BUDGET, ReleaseRefused
 from dataward.domain.errors import ConfigurationError, OutOfRange
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
@@ -25,11 +29,13 @@ from tests.builders import TENANT_A
 from tests.integration.world import World
 
 OPERATOR = Actor(id="staff-operator", role="operator")
+FIRST, LAST = date(2026, 10, 2), date(2026, 10, 31)  # the generated file's 30 days
+QUEUES = 4
 
 
 def _ingest(world: World) -> None:
     out = io.StringIO()
-    generate("asterisk-queue-log", out, Workload(3000, numbers=300, queues=4, days=30))
+    generate("asterisk-queue-log", out, Workload(3000, numbers=300, queues=QUEUES, days=30))
     source = text_source(out.getvalue(), name="q", format_name="asterisk-queue-log")
     ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source]))
 
@@ -38,24 +44,24 @@ def _noisy(world: World) -> UseCase:
     return replace(world.use_case(OPERATOR), noise=OpenDpNoise())
 
 
-def _report(ctx: UseCase, epsilon: float | None = None) -> AcdReport:
-    return acd_report(ctx, ReadAcdReport(TENANT_A, ReportBy.QUEUE, Period.DAY, dp_epsilon=epsilon))
+def _report(ctx: UseCase, epsilon: float | None = None, **kw: object) -> AcdReport:
+    command = ReadAcdReport(TENANT_A, ReportBy.QUEUE, Period.DAY, FIRST, LAST, epsilon)
+    return acd_report(ctx, replace(command, **kw))  # type: ignore[arg-type]
 
 
-def test_a_release_with_noise_keeps_the_cells_and_spends_its_budget(world: World) -> None:
+def test_a_release_has_every_cell_counts_with_noise_and_spends_its_budget(world: World) -> None:
     _ingest(world)
-    exact = _report(world.use_case(OPERATOR))
+    exact = {(c.group, c.period): c.metrics for c in _report(world.use_case(OPERATOR)).cells}
     noisy = _report(_noisy(world), 1.0)
-    assert [(c.group, c.period) for c in noisy.cells] == [(c.group, c.period) for c in exact.cells]
-    errors = [
-        n.metrics.offered - e.metrics.offered for n, e in zip(noisy.cells, exact.cells, strict=True)
-    ]
+    assert len(noisy.cells) == QUEUES * 30  # every queue, every day: not only those with calls
+    assert noisy.suppressed == 0
+    shown = {(c.group, c.period): c.metrics for c in noisy.cells}
+    assert set(exact) <= set(shown)
+    errors = [shown[key].offered - exact[key].offered for key in exact]
     assert any(errors)  # noise was added
-    assert abs(statistics.mean(errors)) < 3  # unbiased (clamping at 0 aside: cells are large)
-    # discrete Laplace of scale 4: standard deviation about 4 * sqrt(2)
-    assert 2 < statistics.pstdev(errors) < 11
-    for cell in noisy.cells:
-        m = cell.metrics
+    assert abs(statistics.mean(errors)) < 3  # unbiased (the cells are large: no clamping)
+    assert 2 < statistics.pstdev(errors) < 11  # discrete Laplace of scale 4: sd about 5.7
+    for m in shown.values():
         assert min(m.offered, m.answered, m.abandoned, m.overflow) >= 0
         assert (m.asa_s, m.avg_wait_s, m.avg_talk_s, m.p90_wait_s) == (None, None, None, None)
         assert m.answer_rate is None or 0 <= m.answer_rate <= 1
@@ -67,19 +73,50 @@ def test_a_release_with_noise_keeps_the_cells_and_spends_its_budget(world: World
     assert [e.details["epsilon"] for e in released] == pytest.approx([1.0, 0.5])
 
 
+def test_a_range_with_no_call_still_has_every_cell(world: World) -> None:
+    _ingest(world)
+    quiet = _report(_noisy(world), 5.0, first=date(2026, 6, 1), last=date(2026, 6, 7))
+    assert len(quiet.cells) == QUEUES * 7  # what is released does not show where calls were
+
+
 def test_a_smaller_budget_means_more_noise(world: World) -> None:
     _ingest(world)
-    exact = _report(world.use_case(OPERATOR))
+    exact = {(c.group, c.period): c.metrics for c in _report(world.use_case(OPERATOR)).cells}
 
     def spread(epsilon: float) -> float:
-        noisy = _report(_noisy(world), epsilon)
-        return statistics.pstdev(
-            n.metrics.answered - e.metrics.answered
-            for n, e in zip(noisy.cells, exact.cells, strict=True)
-        )
+        shown = {(c.group, c.period): c.metrics for c in _report(_noisy(world), epsilon).cells}
+        return statistics.pstdev(shown[key].answered - exact[key].answered for key in exact)
 
-    assert spread(10.0) < 2  # scale 0.4
     assert spread(0.1) > 20  # scale 40
+    assert spread(9.0) < 2  # scale 0.44 (the two together fit the budget of 10)
+
+
+def test_releases_stop_at_the_tenants_budget(world: World) -> None:
+    _ingest(world)
+    _report(_noisy(world), BUDGET * 0.6)
+    with pytest.raises(ReleaseRefused):
+        _report(_noisy(world), BUDGET * 0.5)  # would pass the budget: nothing is released
+    with world.uow() as uow:
+        assert uow.releases.spent(TENANT_A) == pytest.approx(BUDGET * 0.6)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"by": ReportBy.CALLER},
+        {"by": ReportBy.AGENT},
+        {"first": None},
+        {"last": None},
+        {"first": date(2025, 1, 1)},  # more than 366 days
+    ],
+)
+def test_only_a_bounded_report_by_queue_is_released(
+    world: World, change: dict[str, object]
+) -> None:
+    with pytest.raises(ReleaseRefused):
+        _report(_noisy(world), 1.0, **change)
+    with world.uow() as uow:
+        assert uow.releases.spent(TENANT_A) == 0
 
 
 @pytest.mark.parametrize("epsilon", [0.0, -1.0, 10.5, math.nan, math.inf])

@@ -118,8 +118,8 @@ def report_table(report: AcdReport) -> str:
         footer += f"; {report.suppressed} cell(s) under k={report.k} suppressed"
     if report.dp_epsilon is not None:
         footer += (
-            f"; counts with differential-privacy noise (epsilon {report.dp_epsilon:g} per call), "
-            "averages of seconds left out"
+            f"; counts with differential-privacy noise (epsilon {report.dp_epsilon:g} per queue "
+            "visit), averages of seconds left out"
         )
     return "\n".join([*lines, "", footer]) + "\n"
 

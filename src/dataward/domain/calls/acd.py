@@ -255,7 +255,7 @@ class Period(StrEnum):
     DAY_OF_WEEK = "day-of-week"
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # fixed: not the locale's
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # fixed: not the locale's
 
 
 def _offset(delta: timedelta) -> str:
@@ -294,7 +294,7 @@ def period_key(at: datetime, period: Period, zone: tzinfo) -> str:
         return f"{local.hour:02d}"
     if period is Period.DAY_OF_WEEK:
         weekday = local.isoweekday()
-        return f"{weekday}-{_WEEKDAYS[weekday - 1]}"
+        return f"{weekday}-{WEEKDAYS[weekday - 1]}"
     raise ValueError(f"unknown period: {period!r}")  # pragma: no cover
 
 

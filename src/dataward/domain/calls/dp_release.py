@@ -1,25 +1,35 @@
 """An ACD report released with differential privacy: its counts with noise, nothing else.
 
-Each cell of a report is released as seven counts (offered, answered, abandoned, short
-abandoned, overflow, answered within the service level, abandoned within it); rates are worked
-out from the noisy counts, and the figures built on sums of seconds (ASA, waits, talk) are not
-released, since one long call could move them without bound. One call is in one cell of a
-report and moves at most four of its counts by one (offered; one of answered, abandoned or
-overflow; short abandoned; within the service level), so the whole release has an L1
-sensitivity of `SENSITIVITY` to adding or removing a call. The guarantee is for a call (event
-level): a caller with many calls is covered for each call, not as a person. Pure: the noise
-itself comes from the `Noise` port (OpenDP).
+What is released does not depend on the data but through the noise: a report by queue, for a
+bounded range of dates, with a cell for every queue the tenant has and every period of the
+range, zero-filled (`release_keys`), and no count of suppressed cells. (Reports by agent or by
+caller name people in their rows: they are not released this way.) Each cell is released as
+seven counts (offered, answered, abandoned, short abandoned, overflow, answered within the
+service level, abandoned within it); rates are worked out from the noisy counts, and the figures
+built on sums of seconds (ASA, waits, talk) are not released, since one long call could move
+them without bound. The unit protected is a queue visit: it is in one cell and moves at most
+four of its counts by one (offered; one of answered, abandoned or overflow; short abandoned;
+within the service level), so a release has an L1 sensitivity of `SENSITIVITY` to adding or
+removing a visit. A call that overflowed through m queues is m visits, protected at m times
+the budget; a caller with many calls, at as many times. A tenant's releases spend at most
+`BUDGET` in any 365 days. Pure: the noise itself comes from the `Noise` port (OpenDP).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Final
 
-from dataward.domain.calls.acd import Metrics, Tally, Thresholds
-from dataward.domain.errors import OutOfRange
+from dataward.domain.calls.acd import WEEKDAYS, Metrics, Period, Tally, Thresholds, period_key
+from dataward.domain.errors import DatawardError, OutOfRange
 
 SENSITIVITY: Final = 4
-"""The most a single call moves a report's counts, summed (L1)."""
+"""The most a single queue visit moves a report's counts, summed (L1)."""
+BUDGET: Final = 10.0
+"""The most a tenant's releases may spend, summed, in any `BUDGET_DAYS` days."""
+BUDGET_DAYS: Final = 365
+MOST_DAYS: Final = 366
+"""The longest range a release may cover (its cells are every period of the range)."""
 COUNTS: Final = 7
 LEAST_EPSILON: Final = 0.01
 MOST_EPSILON: Final = 10.0
@@ -30,6 +40,36 @@ def check_epsilon(epsilon: float) -> float:
     if not LEAST_EPSILON <= epsilon <= MOST_EPSILON:  # NaN fails both
         raise OutOfRange("dp_epsilon", f"a number from {LEAST_EPSILON} to {MOST_EPSILON:g}")
     return epsilon
+
+
+class ReleaseRefused(DatawardError):
+    code = "release_refused"
+
+
+def release_keys(first: date, last: date, period: Period, zone: tzinfo) -> list[str]:
+    """Every period key of the local dates `first`..`last` (both included), in order: the
+    cells a release has whether or not a call fell in them."""
+    if last < first or (last - first).days >= MOST_DAYS:
+        raise ReleaseRefused(f"a release covers 1 to {MOST_DAYS} days, both ends given")
+    if period is Period.HOUR_OF_DAY:
+        return [f"{hour:02d}" for hour in range(24)]
+    if period is Period.DAY_OF_WEEK:
+        return [f"{n}-{name}" for n, name in enumerate(WEEKDAYS, start=1)]
+    keys: dict[str, None] = {}
+    day = first
+    while day <= last:
+        start = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+        after = day + timedelta(days=1)
+        end = datetime(after.year, after.month, after.day, tzinfo=zone).astimezone(UTC)
+        if period is Period.HOUR:
+            at = start
+            while at < end:
+                keys[period_key(at, period, zone)] = None
+                at += timedelta(hours=1)
+        else:
+            keys[period_key(start, period, zone)] = None
+        day = after
+    return list(keys)
 
 
 def counts_of(tally: Tally, thresholds: Thresholds) -> list[int]:

@@ -23,6 +23,7 @@ from dataward.adapters.ingest.detect import FormatUnknown
 from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.adapters.ingest.mapping import MappingInvalid
 from dataward.domain.audit import AuditRefused
+from dataward.domain.calls.dp_release import ReleaseRefused
 from dataward.domain.errors import (
     AccessDenied,
     ActionNotAllowed,
@@ -78,6 +79,7 @@ STATUS: dict[type[DatawardError], int] = {
     ErasureRefused: 409,
     RetentionRefused: 422,
     SweepRunning: 409,
+    ReleaseRefused: 422,
     SubjectHeld: 409,
     HoldRefused: 409,
     StaffRefused: 422,

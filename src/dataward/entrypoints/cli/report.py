@@ -55,7 +55,8 @@ def acd(
             max=MOST_EPSILON,
             metavar="E",
             help="Release the counts with differential-privacy noise spending this budget "
-            "(recorded in the tenant's ledger); averages of seconds are then left out.",
+            "(by queue, --from and --to given; recorded in the tenant's ledger, at most 10 in "
+            "365 days); averages of seconds are then left out.",
         ),
     ] = None,
 ) -> None:

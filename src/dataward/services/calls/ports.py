@@ -174,6 +174,10 @@ class NewRelease:
 class ReleaseRepository(Protocol):
     def add(self, release: NewRelease) -> None: ...
 
+    def lock(self, tenant_id: str) -> None:
+        """Serialise the tenant's releases to the end of the transaction."""
+        ...
+
     def spent(self, tenant_id: str, since: datetime | None = None) -> float:
         """The budget spent on the tenant's data (since then), summed over its releases."""
         ...

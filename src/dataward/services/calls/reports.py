@@ -28,19 +28,11 @@ from dataward.domain.bounds import check_day
 from dataward.domain.calls.acd import Period, Tally, Thresholds, metrics, period_key, suppress
 from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.domain.calls.correlation import Contribution, contribution
-from dataward.domain.calls.dp_release import (
-    COUNTS,
-    SENSITIVITY,
-    check_epsilon,
-    counts_of,
-    released,
-)
 from dataward.domain.calls.record_limits import LONGEST
 from dataward.domain.calls.records import StoredCall
-from dataward.domain.errors import ConfigurationError, DatawardError, NotFound
+from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
-from dataward.services.calls.ports import NewRelease, Noise
 from dataward.services.calls.rollups import Grain, hour_bucket, hour_of_bucket
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
@@ -77,16 +69,17 @@ def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
     check_day("to", last)
     if first is not None and last is not None and last < first:
         raise ReportRefused("the range ends before it starts")
-    epsilon = None if command.dp_epsilon is None else check_epsilon(command.dp_epsilon)
-    if epsilon is not None and ctx.noise is None:
-        raise ConfigurationError("no differential-privacy mechanism is bound")
+    if command.dp_epsilon is not None:
+        from dataward.services.calls.releases import release_acd
+
+        return release_acd(ctx, command)
     with uow:
         tenant = uow.tenants.get(tenant_id)
         if tenant is None:
             raise NotFound("tenant", tenant_id)
         zone = tenant.zone
         if by is ReportBy.QUEUE:
-            tallies, source = _from_rollups(uow, command, zone)
+            tallies, source = from_rollups(uow, command, zone)
         else:
             tallies = _from_calls(uow, command, zone)
             source = "calls"
@@ -104,68 +97,13 @@ def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
     hidden = 0
     if k is not None:
         tallies, hidden = _pooled(tallies, k)
-    if epsilon is not None and ctx.noise is not None:
-        cells, spent = _released(ctx.noise, tallies, thresholds, epsilon)
-        _record_release(ctx, command, spent, len(cells))
-    else:
-        cells, spent = (
-            [
-                ReportCell(group, key, metrics(tally, thresholds))
-                for (group, key), tally in sorted(tallies.items())
-            ],
-            None,
-        )
-    return AcdReport(
-        tenant_id, by, command.period, first, last, thresholds, k, cells, hidden, source, spent
-    )
-
-
-def _released(
-    noise: Noise, tallies: dict[tuple[str, str], Tally], thresholds: Thresholds, epsilon: float
-) -> tuple[list[ReportCell], float]:
-    """Every cell's counts with noise, in one release of the whole report (one call is in one
-    cell), and the budget the mechanism certifies for it."""
-    keys = sorted(tallies)
-    counts = [n for key in keys for n in counts_of(tallies[key], thresholds)]
-    noisy = noise.add(counts, sensitivity=SENSITIVITY, epsilon=epsilon)
     cells = [
-        ReportCell(group, period, released(noisy[i * COUNTS : (i + 1) * COUNTS]))
-        for i, (group, period) in enumerate(keys)
+        ReportCell(group, key, metrics(tally, thresholds))
+        for (group, key), tally in sorted(tallies.items())
     ]
-    return cells, noise.spent(sensitivity=SENSITIVITY, epsilon=epsilon)
-
-
-def _record_release(ctx: UseCase, command: ReadAcdReport, spent: float, cells: int) -> None:
-    """The release in the tenant's privacy-budget ledger, and its audit entry, together."""
-    now = ctx.clock.now()
-    with ctx.uow as uow:
-        uow.releases.add(
-            NewRelease(
-                tenant_id=command.tenant_id,
-                at=now,
-                actor=ctx.actor.id,
-                report=f"{command.by.value}/{command.period.value}",
-                first=command.first,
-                last=command.last,
-                epsilon=spent,
-                cells=cells,
-            )
-        )
-        uow.audit.append(
-            AuditDraft(
-                at=now,
-                actor=ctx.actor.id,
-                action=AuditAction.CALL_REPORT_RELEASED,
-                details={
-                    "tenant": command.tenant_id,
-                    "by": command.by.value,
-                    "period": command.period.value,
-                    "epsilon": spent,
-                    "cells": cells,
-                },
-            )
-        )
-        uow.commit()
+    return AcdReport(
+        tenant_id, by, command.period, first, last, thresholds, k, cells, hidden, source
+    )
 
 
 SUPPRESSED = "(suppressed)"
@@ -215,7 +153,7 @@ def _add(cells: dict[tuple[str, str], Tally], key: tuple[str, str], tally: Tally
     found.merge(tally)
 
 
-def _from_rollups(
+def from_rollups(
     uow: UnitOfWork, command: ReadAcdReport, zone: ZoneInfo
 ) -> tuple[dict[tuple[str, str], Tally], str]:
     tenant_id, period, first, last = command.tenant_id, command.period, command.first, command.last

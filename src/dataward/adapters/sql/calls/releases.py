@@ -4,6 +4,7 @@ the budget spent on a tenant's data is a sum, not a search of the audit log. No 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import (
@@ -17,11 +18,15 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.services.calls.ports import NewRelease
+
+RELEASE_CLASS = int.from_bytes(b"dwdp", "big", signed=True)
+"""The first half of a tenant's release lock (PostgreSQL)."""
 
 dp_releases = Table(
     "dp_releases",
@@ -56,6 +61,16 @@ class SqlReleaseRepository:
                 cells=release.cells,
             )
         )
+
+    def lock(self, tenant_id: str) -> None:
+        """Serialise the tenant's releases to the end of this transaction (PostgreSQL; SQLite
+        serialises every writer)."""
+        if self._connection.dialect.name == "postgresql":
+            digest = hashlib.blake2b(tenant_id.encode(), digest_size=4).digest()
+            self._connection.execute(
+                text("SELECT pg_advisory_xact_lock(:c, :k)"),
+                {"c": RELEASE_CLASS, "k": int.from_bytes(digest, "big", signed=True)},
+            )
 
     def spent(self, tenant_id: str, since: datetime | None = None) -> float:
         query = select(func.coalesce(func.sum(dp_releases.c.epsilon), 0.0)).where(
