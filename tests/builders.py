@@ -6,6 +6,8 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from dataward.adapters.register_file import load_register_file
+from dataward.domain.calls.records import StoredCall
+from dataward.domain.calls.telephony import Direction, Disposition
 from dataward.domain.processing.consent import ConsentKey, ConsentState
 from dataward.domain.processing.gate import SubjectState
 from dataward.domain.processing.restrictions import Objection, Restriction, RestrictionGround
@@ -168,3 +170,28 @@ def a_tenant(tenant_id: str = TENANT_A, region: str = "GB") -> Tenant:
 EVIDENCE = {"identity_verified": "identity document seen"}
 """What staff record when they verify identity (the event needs its evidence): look events up
 by value, `reason=EVIDENCE.get(event)`."""
+
+
+def a_stored_call(tenant_id: str, start: datetime) -> StoredCall:
+    """An answered inbound call of three minutes with no party, as the call store keeps it."""
+    return StoredCall(
+        tenant_id=tenant_id,
+        source_key=uuid.uuid4().bytes,
+        started_at=start,
+        answered_at=None,
+        ended_at=start + timedelta(minutes=3),
+        direction=Direction.INBOUND,
+        disposition=Disposition.ANSWERED,
+        queue=None,
+        wait_s=None,
+        ring_s=None,
+        talk_s=None,
+        caller_ref=None,
+        callee_ref=None,
+        agent_ref=None,
+        caller_withheld=False,
+        callee_withheld=False,
+        legs=1,
+        format="asterisk-cdr-csv",
+        ingest_id=1,
+    )

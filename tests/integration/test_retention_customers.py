@@ -1,10 +1,13 @@
 """The customer-records rule, swept on exact dates: the later of 7 years after the relationship
 ended and 6 years after the end of the financial year (31 December) of the last transaction.
-A record goes on its day and not the day before; one whose relationship has not ended, or whose
-last transaction was not recorded, waits and is counted; a held one is kept and listed."""
+A record is kept through the last day of its terms and goes the day after (the Limitation Act
+does not count the day of the event: a claim can still be made on the anniversary); one whose
+relationship has not ended, or whose last transaction was not recorded, waits and is counted, as
+does one a call still names as its agent; a held one is kept and listed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
@@ -17,11 +20,14 @@ from dataward.services.processing.holds import PlaceHold, place_hold
 from dataward.services.retention.plan import retention_plan
 from dataward.services.retention.sweep import SweepRetention, sweep_retention
 from dataward.services.subjects.registry import NewSubject, create_subject
+from tests.builders import a_stored_call, a_tenant
 from tests.integration.world import World
+
+TENANT = "tenant-c"
 
 DCO = Actor(id="staff-dco", role="dco")
 
-# (relationship ended, last transaction) -> the first day the record may go
+# (relationship ended, last transaction) -> the last day the record is kept
 CASES = {
     "seven years": (date(2019, 3, 15), date(2019, 3, 1), date(2026, 3, 15)),  # 2025-12-31 < 7Y
     "tax year": (date(2018, 1, 10), date(2019, 12, 31), date(2025, 12, 31)),  # FY 2019 + 6Y
@@ -58,22 +64,22 @@ def _exists(world: World, subject_id: str) -> bool:
     return subject is not None and not subject.erased
 
 
-def test_each_record_goes_on_its_day_and_not_the_day_before(world: World, fake: Faker) -> None:
+def test_each_record_goes_the_day_after_its_last_day(world: World, fake: Faker) -> None:
     _at(world, date(2019, 1, 1))
     made = {name: _customer(world, fake, ended, last) for name, (ended, last, _) in CASES.items()}
     ongoing = _customer(world, fake, None, None)
     unknown = _customer(world, fake, date(2018, 6, 30), None)
     for name, (_ended, _last, day) in sorted(CASES.items(), key=lambda case: case[1][2]):
-        _at(world, day - timedelta(days=1))
+        _at(world, day)
         due_before, waiting, _held = _due(world)
         assert waiting == 2  # the ongoing relationship, and the one with no last transaction
         sweep_retention(world.use_case(DCO), SweepRetention())
-        assert _exists(world, made[name]), name  # not the day before
-        _at(world, day)
+        assert _exists(world, made[name]), name  # kept through its last day
+        _at(world, day + timedelta(days=1))
         due, _waiting, _held = _due(world)
         assert due == due_before + 1, name
         records = sweep_retention(world.use_case(DCO), SweepRetention())
-        assert not _exists(world, made[name]), name  # on its day
+        assert not _exists(world, made[name]), name  # the day after
         assert records[-1].target.store is SweepStore.CUSTOMER_RECORDS
         assert records[-1].removed == 1, name
     assert _exists(world, ongoing)
@@ -89,7 +95,7 @@ def test_a_held_customer_record_is_kept_and_listed(world: World, fake: Faker) ->
         world.use_case(DCO),
         PlaceHold(UUID(held), HoldGround.TAX_ENQUIRY, day + timedelta(days=60), "HMRC check"),
     )
-    _at(world, day)
+    _at(world, day + timedelta(days=1))
     due, _waiting, listed = _due(world)
     assert (due, listed) == (1, {held: ("tax_enquiry",)})
     [record] = [
@@ -100,3 +106,23 @@ def test_a_held_customer_record_is_kept_and_listed(world: World, fake: Faker) ->
     assert (record.removed, record.held) == (1, 1)
     assert _exists(world, held)
     assert not _exists(world, free)
+
+
+def test_a_user_a_kept_call_names_as_agent_waits_for_that_call(world: World, fake: Faker) -> None:
+    _at(world, date(2019, 1, 1))
+    ended, last, day = CASES["tax year"]
+    agent = _customer(world, fake, ended, last)
+    with world.uow() as uow:
+        start = datetime(2025, 12, 1, 10, tzinfo=UTC)
+        uow.tenants.add(a_tenant(TENANT))
+        uow.calls.prepare_months([(2025, 12)])
+        uow.calls.add_calls([replace(a_stored_call(TENANT, start), agent_ref=agent)])
+        uow.commit()
+    _at(world, day + timedelta(days=1))
+    due, waiting, _held = _due(world)
+    assert (due, waiting) == (0, 1)  # its customer record is due, but a call names it
+    sweep_retention(world.use_case(DCO), SweepRetention())
+    assert _exists(world, agent)
+    with world.uow() as uow:
+        [call] = list(uow.calls.iter_calls(TENANT))
+    assert call.agent_ref == agent  # the kept call still names its agent

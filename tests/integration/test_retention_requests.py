@@ -1,10 +1,12 @@
 """Closed rights requests under the rights-records rule (6 years from the UK day the request
-closed), on exact dates: a request goes, with its timeline, letters and key, on its day and not
-the day before; the UK day counts (a request closed at 23:30 UTC on 30 June closed on 1 July in
-London); an open request, and one whose subject a litigation hold keeps, stay."""
+closed), on exact dates: a request is kept through the term's last day and goes the day after,
+with its timeline, letters and key; the UK day counts (a request closed at 23:30 UTC on 30 June
+closed on 1 July in London); an open request, and one whose subject a hold keeps (a litigation
+hold, a restriction that keeps the data), stay."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 
 from dataward.adapters.sql.rights.requests import outbox, request_events, rights_requests
 from dataward.domain.processing.litigation_holds import HoldGround
+from dataward.domain.processing.restrictions import Restriction, RestrictionGround
 from dataward.domain.requests.workflow import RequestEvent, RequestType
 from dataward.domain.retention.sweeps import SweepStore
 from dataward.domain.subjects import Actor
@@ -84,17 +87,17 @@ def _line(world: World) -> tuple[int, dict[str, tuple[str, ...]]]:
 def test_a_closed_request_goes_on_its_day_with_everything_hung_on_it(
     world: World, fake: Faker
 ) -> None:
-    leap = _closed(world, fake, datetime(2020, 2, 29, 10, 0, tzinfo=UTC))  # -> 2026-02-28
+    leap = _closed(world, fake, datetime(2020, 2, 29, 10, 0, tzinfo=UTC))  # kept to 2026-02-28
     summer = _closed(world, fake, datetime(2020, 6, 30, 23, 30, tzinfo=UTC))  # UK 1 July
     still_open = _open(world, fake, datetime(2020, 3, 2, 10, 0, tzinfo=UTC))
     assert _left(world, leap)[0:2] == (1, 2)  # received, withdrawn
     assert world.vault.has_key(leap)  # the requester's contact is sealed under it
 
-    _at(world, date(2026, 2, 27))
+    _at(world, date(2026, 2, 28))
     assert _line(world)[0] == 0
     sweep_retention(world.use_case(DCO), SweepRetention())
     assert _left(world, leap)[0] == 1
-    _at(world, date(2026, 2, 28))
+    _at(world, date(2026, 3, 1))
     assert _line(world)[0] == 1
     records = sweep_retention(world.use_case(DCO), SweepRetention())
     [record] = [r for r in records if r.target.store is SweepStore.RIGHTS_REQUESTS]
@@ -102,10 +105,10 @@ def test_a_closed_request_goes_on_its_day_with_everything_hung_on_it(
     assert _left(world, leap) == (0, 0, 0)
     assert not world.vault.has_key(leap)  # its key went with it
 
-    _at(world, date(2026, 6, 30))  # the UTC day it closed, plus six years: not yet
+    _at(world, date(2026, 7, 1))  # gone by the UTC day it closed; kept by the UK day
     sweep_retention(world.use_case(DCO), SweepRetention())
     assert _left(world, summer)[0] == 1
-    _at(world, date(2026, 7, 1))
+    _at(world, date(2026, 7, 2))
     sweep_retention(world.use_case(DCO), SweepRetention())
     assert _left(world, summer)[0] == 0
     assert _left(world, still_open)[0] == 1  # an open request is never swept
@@ -123,9 +126,35 @@ def test_a_request_whose_subject_is_held_stays_and_is_listed(world: World, fake:
         world.use_case(DCO),
         PlaceHold(UUID(str(subject.id)), HoldGround.LEGAL_CLAIMS, date(2026, 3, 1), "Claim"),
     )
-    _at(world, date(2026, 1, 6) + timedelta(days=1))
+    _at(world, date(2026, 1, 6) + timedelta(days=2))
     due, listed = _line(world)
     assert (due, listed) == (1, {str(subject.id): ("legal_claims",)})
     sweep_retention(world.use_case(DCO), SweepRetention())
     assert _left(world, held)[0] == 1
     assert _left(world, free)[0] == 0
+
+
+def test_a_restriction_that_keeps_the_data_keeps_the_requests_too(
+    world: World, fake: Faker
+) -> None:
+    world.clock.current = datetime(2020, 1, 6, 10, 0, tzinfo=UTC)
+    subject = create_subject(
+        world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", fake.email())])
+    )
+    kept = _closed(world, fake, datetime(2020, 1, 6, 11, 0, tzinfo=UTC), str(subject.id))
+    with world.uow() as uow:
+        uow.restrictions.add(
+            Restriction(
+                id=uuid.uuid4(),
+                subject_id=subject.id,
+                scope=None,
+                ground=RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS,
+                starts_at=datetime(2025, 12, 1, tzinfo=UTC),
+            )
+        )
+        uow.commit()
+    _at(world, date(2026, 1, 8))
+    due, listed = _line(world)
+    assert (due, listed) == (0, {str(subject.id): ("legal_claims",)})
+    sweep_retention(world.use_case(DCO), SweepRetention())
+    assert _left(world, kept)[0] == 1

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 LEASE_CLASS = int.from_bytes(b"dwls", "big", signed=True)
 """The first half of every lease's advisory lock key (PostgreSQL)."""
@@ -43,8 +44,7 @@ def lease(engine: Engine, name: str) -> Iterator[bool]:
                 yield had
             finally:
                 if had:
-                    connection.execute(text("SELECT pg_advisory_unlock(:c, :k)"), key)
-                    connection.commit()
+                    _unlock(connection, key)
         return
     database = engine.url.database
     if not database or database == ":memory:":
@@ -64,3 +64,33 @@ def lease(engine: Engine, name: str) -> Iterator[bool]:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+def _unlock(connection: Connection, key: dict[str, int]) -> None:
+    """Free the lease; if its connection was lost meanwhile, the server freed it already."""
+    try:
+        connection.execute(text("SELECT pg_advisory_unlock(:c, :k)"), key)
+        connection.commit()
+    except DBAPIError:
+        pass
+
+
+HOLDS_LOCK = (LEASE_CLASS, 0x686F6C64)  # "hold"
+"""The advisory lock key (PostgreSQL) that orders new holds against the retention sweep's
+batches: a batch holds it shared from before it reads the holds to its commit, and placing a
+hold, a restriction or a rights request takes it exclusively."""
+
+
+def holds_frozen(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:c, :k)"),
+            {"c": HOLDS_LOCK[0], "k": HOLDS_LOCK[1]},
+        )
+
+
+def holds_changing(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": HOLDS_LOCK[0], "k": HOLDS_LOCK[1]}
+        )

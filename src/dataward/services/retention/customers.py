@@ -1,9 +1,11 @@
 """Our own subjects under the register's customer-records rule (the rule of the identity data
 their identifiers are): the later of its terms, on exact dates (for the shipped register, 7
 years after the relationship ended and 6 years after the end of the financial year of the last
-transaction). A subject whose relationship has not ended, or whose last transaction was not
-recorded, has no date yet: it waits, and the plan counts it. Holds are the same as a tenant's
-caller's (a litigation hold, a restriction for legal claims, an open rights request)."""
+transaction); a record goes the day after its last term ends (the term's last day is kept, as
+the Limitation Act counts it), as a call does. A subject whose relationship has not ended, or
+whose last transaction was not recorded, has no date yet: it waits, and the plan counts it; so
+does one a tenant's call still names as its agent. Holds are as a tenant's caller's (a
+litigation hold, a restriction that keeps the data, an open rights request)."""
 
 from __future__ import annotations
 
@@ -59,25 +61,27 @@ def deletion_day(register: Register, records: CustomerRecords, subject: OwnSubje
 
 
 def sorted_out(
-    register: Register, records: CustomerRecords, subjects: Sequence[OwnSubject]
+    uow: UnitOfWork, register: Register, records: CustomerRecords, subjects: Sequence[OwnSubject]
 ) -> tuple[list[tuple[str, date]], int]:
-    """The subjects whose day has come by the target's day (with that day), and how many
-    wait for an event."""
-    due: list[tuple[str, date]] = []
+    """The subjects whose day has passed by the target's day (with that day), and how many
+    wait: for an event of the rule, or for the calls that still name them as agents (a
+    tenant's records, under the tenant's retention) to go."""
+    come: list[tuple[str, date]] = []
     waiting = 0
     for subject in subjects:
         day = deletion_day(register, records, subject)
         if day is None:
             waiting += 1
-        elif day <= records.target.as_of:
-            due.append((subject.id, day))
-    return due, waiting
+        elif day < records.target.as_of:
+            come.append((subject.id, day))
+    named = uow.retention.named_as_agents([subject_id for subject_id, _day in come])
+    return [(s, d) for s, d in come if s not in named], waiting + len(named)
 
 
 def plan_line(
     uow: UnitOfWork, register: Register, records: CustomerRecords, holds: Mapping[str, set[str]]
 ) -> PlanLine:
-    due, waiting = sorted_out(register, records, uow.retention.own_subjects(records.kinds))
+    due, waiting = sorted_out(uow, register, records, uow.retention.own_subjects(records.kinds))
     going = [(subject_id, day) for subject_id, day in due if subject_id not in holds]
     held = tuple(
         HeldItem(subject_id, tuple(sorted(holds[subject_id])), 1)
@@ -93,17 +97,21 @@ def still_due(register: Register, records: CustomerRecords, clock: Clock) -> Sti
     transaction (a hold or a new relationship date may have come since they were listed)."""
 
     def check(uow: UnitOfWork, ids: list[str]) -> list[Subject]:
-        holds = uow.retention.held_subjects(None, clock.now())
+        uow.retention.freeze_holds()
+        holds = uow.retention.holds_on(ids, clock.now())
+        named = uow.retention.named_as_agents(ids)
         found = uow.subjects.get_many(ids)
         due: list[Subject] = []
         for subject_id, subject in found.items():
-            if subject.erased or subject.tenant_id is not None or subject_id in holds:
+            if subject.erased or subject.tenant_id is not None:
+                continue
+            if subject_id in holds or subject_id in named:
                 continue
             own = OwnSubject(
                 subject_id, subject.kind, subject.relationship_end, subject.last_transaction
             )
             day = deletion_day(register, records, own)
-            if day is not None and day <= records.target.as_of:
+            if day is not None and day < records.target.as_of:
                 due.append(subject)
         return due
 

@@ -46,9 +46,8 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
             lines += plan_lines(uow, targets, holds)
             scope = targets.scope(frozenset(holds))
             lines.append(quarantine.plan_line(uow, targets.quarantine, scope, holds))
-        lines.append(
-            requests.plan_line(uow, ctx.register, requests.rights_records(ctx.register, day))
-        )
+        rights = requests.rights_records(ctx.register, day)
+        lines.append(requests.plan_line(uow, ctx.register, rights, ctx.clock.now()))
         ours = holds_of(uow, None, ctx.clock.now())
         records = customers.customer_records(ctx.register, day)
         lines.append(customers.plan_line(uow, ctx.register, records, ours))

@@ -108,8 +108,25 @@ class RetentionRepository(Protocol):
         """The grounds of the active litigation holds on each of these subjects."""
         ...
 
-    def delete_requests(self, request_ids: Sequence[str]) -> int:
-        """Delete these requests with everything hung on them; how many requests went."""
+    def delete_requests(self, request_ids: Sequence[str]) -> list[str]:
+        """Delete those of these requests that are closed, with everything hung on them; the
+        ids of those deleted."""
+        ...
+
+    def holds_on(self, subject_ids: Collection[str], now: datetime) -> dict[str, set[str]]:
+        """Every hold on each of these subjects, as `held_subjects` lists them."""
+        ...
+
+    def freeze_holds(self) -> None:
+        """Hold new holds back until this transaction ends: what it read of them stays true."""
+        ...
+
+    def named_as_agents(self, subject_ids: Collection[str]) -> set[str]:
+        """Those of these subjects a call (any tenant's) still names as its agent."""
+        ...
+
+    def pending_lines(self, line_ids: Collection[int]) -> list[int]:
+        """Those of these quarantined lines still pending."""
         ...
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord: ...

@@ -61,7 +61,9 @@ def expire_in_batches(
             held = {
                 line.id for s in sorted(scope.held) for line in uow.quarantine.naming_subject(s)
             }
-            batch = [line for line in due[start : start + size] if line.id not in held]
+            wanted = [line.id for line in due[start : start + size] if line.id not in held]
+            pending = set(uow.retention.pending_lines(wanted))  # not resolved meanwhile
+            batch = [line for line in due[start : start + size] if line.id in pending]
             if not batch:
                 continue
             uow.quarantine.resolve([line.id for line in batch], at=now, resolution=EXPIRED)

@@ -1,7 +1,8 @@
 """Closed rights requests and complaints under the register's rights-records rule (the rule of
 the rights-requests category: for the shipped register, 6 years from the UK day the request
-closed). A request whose subject an active litigation hold of one of the rule's hold kinds
-keeps stays, and the plan lists it. Deleting one deletes everything hung on it and destroys its
+closed; it goes the day after the term ends, as a call does). A request whose subject any hold
+keeps (a litigation hold, a restriction that keeps the data, another request still open) stays,
+and the plan lists it. Deleting one deletes everything hung on it and destroys its
 own key (the requester's contact details, letters and a complaint's outcome were sealed under
 it), right after the batch commits."""
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from dataward.domain.processing.retention import delete_after
 from dataward.domain.register.model import Register, RetentionEvent, RetentionRule
@@ -53,19 +54,18 @@ class Sorted:
     waiting: int
 
 
-def sort_out(uow: UnitOfWork, register: Register, records: RightsRecords) -> Sorted:
+def sort_out(uow: UnitOfWork, register: Register, records: RightsRecords, now: datetime) -> Sorted:
     """The closed requests whose day has come (not held), those a hold keeps, and how many
     have no day (a term of the rule whose event a request cannot have)."""
     closed = uow.retention.closed_requests()
     days = [(request, deletion_day(register, records, request)) for request in closed]
-    come = [(r, d) for r, d in days if d is not None and d <= records.target.as_of]
-    kinds = {kind.value for kind in records.rule.holds}
+    come = [(r, d) for r, d in days if d is not None and d < records.target.as_of]
     subjects = {r.subject_id for r, _d in come if r.subject_id is not None}
-    grounds = uow.retention.litigation_holds_on(subjects)
+    grounds = uow.retention.holds_on(subjects, now)
     due: list[tuple[ClosedRequest, date]] = []
     held: list[tuple[ClosedRequest, tuple[str, ...]]] = []
     for request, day in come:
-        holding = sorted(grounds.get(request.subject_id or "", set()) & kinds)
+        holding = sorted(grounds.get(request.subject_id or "", set()))
         if holding:
             held.append((request, tuple(holding)))
         else:
@@ -73,8 +73,10 @@ def sort_out(uow: UnitOfWork, register: Register, records: RightsRecords) -> Sor
     return Sorted(due, held, sum(1 for _r, d in days if d is None))
 
 
-def plan_line(uow: UnitOfWork, register: Register, records: RightsRecords) -> PlanLine:
-    found = sort_out(uow, register, records)
+def plan_line(
+    uow: UnitOfWork, register: Register, records: RightsRecords, now: datetime
+) -> PlanLine:
+    found = sort_out(uow, register, records, now)
     held = _held(found.held)
     oldest = min((day for _r, day in found.due), default=None)
     return PlanLine(records.target, len(found.due), oldest, held, found.waiting)
@@ -91,31 +93,29 @@ def _held(held: Sequence[tuple[ClosedRequest, tuple[str, ...]]]) -> tuple[HeldIt
 
 def delete_in_batches(
     ctx: UseCase,
-    records: RightsRecords,
     sweep: SweepRecord,
     due: Sequence[tuple[ClosedRequest, date]],
     size: int,
 ) -> SweepRecord:
     """Delete the due requests, `size` to a transaction; each batch's keys destroyed after its
     commit."""
-    kinds = {kind.value for kind in records.rule.holds}
     for start in range(0, len(due), size):
         with ctx.uow as uow:
+            uow.retention.freeze_holds()
             subjects = {r.subject_id for r, _d in due[start : start + size] if r.subject_id}
-            grounds = uow.retention.litigation_holds_on(subjects)  # as they are now
+            grounds = uow.retention.holds_on(subjects, ctx.clock.now())  # as they are now
             batch = [
-                (request, day)
-                for request, day in due[start : start + size]
-                if not grounds.get(request.subject_id or "", set()) & kinds
+                request
+                for request, _day in due[start : start + size]
+                if not grounds.get(request.subject_id or "")
             ]
-            if not batch:
+            gone = set(uow.retention.delete_requests([request.id for request in batch]))
+            if not gone:
                 continue
-            ids = [request.id for request, _day in batch]
-            uow.retention.delete_requests(ids)
-            oldest = min(uk_date(request.closed_at) for request, _day in batch)
-            removed = Removed.of([uuid.UUID(i).bytes for i in ids], oldest)
+            oldest = min(uk_date(r.closed_at) for r in batch if r.id in gone)
+            removed = Removed.of([uuid.UUID(i).bytes for i in sorted(gone)], oldest)
             sweep = progress(sweep, removed, ctx.clock.now())
             uow.retention.save_sweep(sweep)
             uow.commit()
-        ctx.vault.destroy_keys(ids)
+        ctx.vault.destroy_keys(sorted(gone))  # only the keys of the requests deleted
     return sweep

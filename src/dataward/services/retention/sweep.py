@@ -103,7 +103,9 @@ def _sweep(
 
 
 def _scope(uow: UnitOfWork, ctx: UseCase, targets: TenantTargets) -> Scope:
-    """The tenant's scope with the holds in force now, read in the caller's transaction."""
+    """The tenant's scope with the holds in force now, read in the caller's transaction, with
+    new holds held back until it ends."""
+    uow.retention.freeze_holds()
     return targets.scope(holds_of(uow, targets.tenant_id, ctx.clock.now()))
 
 
@@ -161,13 +163,13 @@ def _sweep_requests(ctx: UseCase, day: date, size: int) -> SweepRecord:
     records = requests.rights_records(ctx.register, day)
     sweep = begin(ctx, records.target)
     with ctx.uow as uow:
-        found = requests.sort_out(uow, ctx.register, records)
-    sweep = requests.delete_in_batches(ctx, records, sweep, found.due, size)
+        found = requests.sort_out(uow, ctx.register, records, ctx.clock.now())
+    sweep = requests.delete_in_batches(ctx, sweep, found.due, size)
     if sweep.removed:
         ctx.vault.purge_freed_pages()
         ctx.uow.purge_freed_pages()
     with ctx.uow as uow:
-        held = len(requests.sort_out(uow, ctx.register, records).held)
+        held = len(requests.sort_out(uow, ctx.register, records, ctx.clock.now()).held)
     return finish(ctx, sweep, held)
 
 
@@ -177,7 +179,7 @@ def _sweep_customers(ctx: UseCase, day: date, size: int) -> SweepRecord:
     with ctx.uow as uow:
         holds = holds_of(uow, None, ctx.clock.now())
         listed = uow.retention.own_subjects(records.kinds)
-    due, _waiting = customers.sorted_out(ctx.register, records, listed)
+        due, _waiting = customers.sorted_out(uow, ctx.register, records, listed)
     candidates = [subject_id for subject_id, _day in due if subject_id not in holds]
     still_due = customers.still_due(ctx.register, records, ctx.clock)
     sweep = shred_in_batches(ctx, sweep, candidates, still_due, size)

@@ -20,6 +20,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.sql.elements import ColumnElement
 
 from dataward.adapters.sql.engine import in_chunks
+from dataward.adapters.sql.leases import holds_changing
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep, UnlinkStep
@@ -130,6 +131,7 @@ class SqlRestrictionRepository:
         self._connection = connection
 
     def add(self, restriction: Restriction) -> None:
+        holds_changing(self._connection)  # after any retention batch that read the holds
         self._connection.execute(insert(restrictions).values(**_restriction_row(restriction)))
 
     def get(self, restriction_id: UUID | str) -> Restriction | None:

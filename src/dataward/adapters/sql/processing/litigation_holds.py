@@ -34,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 
+from dataward.adapters.sql.leases import holds_changing
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
@@ -75,6 +76,7 @@ class SqlLitigationHoldRepository:
         self._connection = connection
 
     def add(self, hold: LitigationHold) -> None:
+        holds_changing(self._connection)  # after any retention batch that read the holds
         self._connection.execute(insert(litigation_holds).values(**_row(hold)))
 
     def get(self, hold_id: UUID | str) -> LitigationHold | None:

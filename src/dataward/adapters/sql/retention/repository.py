@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, exists, insert, not_, select, text, update
 
 from dataward.adapters.sql.calls.store import TENANT_CLASS, tenant_key
-from dataward.adapters.sql.calls.tables import calls
+from dataward.adapters.sql.calls.tables import call_quarantine, calls
 from dataward.adapters.sql.engine import in_chunks
+from dataward.adapters.sql.leases import holds_frozen
 from dataward.adapters.sql.processing.consent import restriction_of, restrictions
 from dataward.adapters.sql.processing.litigation_holds import litigation_holds
 from dataward.adapters.sql.registry.tables import subjects
@@ -37,16 +38,32 @@ class SqlRetentionRepository:
         self._connection = connection
 
     def held_subjects(self, tenant_id: str | None, now: datetime) -> dict[str, set[str]]:
+        own = select(subjects.c.id).where(subjects.c.tenant_id == tenant_id)
+        return self._holds(subjects_of=own, now=now)
+
+    def holds_on(self, subject_ids: Collection[str], now: datetime) -> dict[str, set[str]]:
+        """Every hold on each of these subjects (any kind), as `held_subjects` lists them."""
+        held: dict[str, set[str]] = {}
+        for chunk in in_chunks(sorted(subject_ids)):
+            for subject_id, kinds in self._holds(subjects_of=chunk, now=now).items():
+                held.setdefault(subject_id, set()).update(kinds)
+        return held
+
+    def freeze_holds(self) -> None:
+        """Hold new holds back until this transaction ends (PostgreSQL): what it read of them
+        stays true while it deletes. (SQLite serialises every writer.)"""
+        holds_frozen(self._connection)
+
+    def _holds(self, *, subjects_of: Any, now: datetime) -> dict[str, set[str]]:
         held: dict[str, set[str]] = {}
         c = self._connection
-        own = select(subjects.c.id).where(subjects.c.tenant_id == tenant_id)
         lit = select(litigation_holds.c.subject_id, litigation_holds.c.ground).where(
-            litigation_holds.c.tenant_id == tenant_id, litigation_holds.c.lifted_at.is_(None)
+            litigation_holds.c.subject_id.in_(subjects_of), litigation_holds.c.lifted_at.is_(None)
         )
         for subject_id, ground in c.execute(lit):
             held.setdefault(subject_id, set()).add(ground)
         claims = select(restrictions).where(
-            restrictions.c.subject_id.in_(own),
+            restrictions.c.subject_id.in_(subjects_of),
             restrictions.c.ground.in_(sorted(ground.value for ground in KEEP_GROUNDS)),
             restrictions.c.lifted_at.is_(None),
         )
@@ -56,12 +73,36 @@ class SqlRetentionRepository:
                 kind = _RESTRICTION_HOLD[restriction.ground]
                 held.setdefault(str(restriction.subject_id), set()).add(kind)
         open_requests = select(rights_requests.c.subject_id).where(
-            rights_requests.c.subject_id.in_(own),
+            rights_requests.c.subject_id.in_(subjects_of),
             rights_requests.c.state.not_in([state.value for state in TERMINAL]),
         )
         for (subject_id,) in c.execute(open_requests):
             held.setdefault(subject_id, set()).add(HoldKind.OPEN_RIGHTS_REQUEST.value)
         return held
+
+    def named_as_agents(self, subject_ids: Collection[str]) -> set[str]:
+        """Those of these subjects a call (any tenant's) still names as its agent."""
+        named: set[str] = set()
+        for chunk in in_chunks(sorted(subject_ids)):
+            named.update(
+                self._connection.execute(
+                    select(calls.c.agent_ref).where(calls.c.agent_ref.in_(chunk)).distinct()
+                ).scalars()
+            )
+        return named
+
+    def pending_lines(self, line_ids: Collection[int]) -> list[int]:
+        """Those of these quarantined lines still pending (not resolved by anyone meanwhile)."""
+        found: list[int] = []
+        for chunk in in_chunks(sorted(line_ids)):
+            found += self._connection.execute(
+                select(call_quarantine.c.id).where(
+                    call_quarantine.c.id.in_(chunk),
+                    call_quarantine.c.resolved_at.is_(None),
+                    call_quarantine.c.header.is_(False),
+                )
+            ).scalars()
+        return sorted(found)
 
     def exclude_ingests(self, tenant_id: str) -> None:
         """Wait for the tenant's ingests under way to end, and hold new ones back, until this
@@ -143,7 +184,7 @@ class SqlRetentionRepository:
                 held.setdefault(subject_id, set()).add(ground)
         return held
 
-    def delete_requests(self, request_ids: Sequence[str]) -> int:
+    def delete_requests(self, request_ids: Sequence[str]) -> list[str]:
         return requests_store.delete_closed(self._connection, request_ids)
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord:

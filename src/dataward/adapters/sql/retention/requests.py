@@ -49,9 +49,10 @@ def closed(connection: Connection) -> list[ClosedRequest]:
     return [ClosedRequest(*row) for row in connection.execute(query)]
 
 
-def delete_closed(connection: Connection, request_ids: Sequence[str]) -> int:
-    """Delete those of these requests that are closed (an open one is never touched)."""
-    removed = 0
+def delete_closed(connection: Connection, request_ids: Sequence[str]) -> list[str]:
+    """Delete those of these requests that are closed (an open one is never touched); the ids
+    of those deleted."""
+    removed: list[str] = []
     for chunk in in_chunks(list(request_ids)):
         final = list(
             connection.execute(
@@ -64,7 +65,6 @@ def delete_closed(connection: Connection, request_ids: Sequence[str]) -> int:
             continue
         for table in _HUNG:
             connection.execute(delete(table).where(table.c.request_id.in_(final)))
-        removed += connection.execute(
-            delete(rights_requests).where(rights_requests.c.id.in_(final))
-        ).rowcount
+        connection.execute(delete(rights_requests).where(rights_requests.c.id.in_(final)))
+        removed += final
     return removed

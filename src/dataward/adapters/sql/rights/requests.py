@@ -32,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 
+from dataward.adapters.sql.leases import holds_changing
 from dataward.adapters.sql.rights import instructions as request_instructions
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
@@ -165,6 +166,8 @@ class SqlRequestRepository:
         flag: str | None = None,
     ) -> None:
         row = _row(request)
+        if request.subject_id is not None:
+            holds_changing(self._connection)  # an open request holds: after any sweep batch
         self._connection.execute(
             insert(rights_requests).values(
                 **row, due=due, version=1, contact_ciphertext=contact, dco_flag=flag
