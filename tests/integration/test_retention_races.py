@@ -22,7 +22,6 @@ from dataward.adapters.sql.calls.tables import call_links
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
 from dataward.domain.calls.records import StoredCall
-from dataward.domain.calls.telephony import Direction, Disposition
 from dataward.domain.processing.litigation_holds import HoldGround
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
 from dataward.domain.retention.sweeps import SweepRecord, SweepRunning, SweepState
@@ -34,7 +33,7 @@ from dataward.services.retention.history import retention_history
 from dataward.services.retention.plan import retention_plan
 from dataward.services.retention.sweep import SweepRetention, sweep_retention
 from dataward.services.subjects.registry import NewSubject, create_subject
-from tests.builders import TENANT_B, a_tenant
+from tests.builders import TENANT_B, a_stored_call, a_tenant
 from tests.integration.world import World
 
 TENANT = "tenant-r"
@@ -54,27 +53,23 @@ def _tenant(world: World) -> None:
 
 
 def _call(tenant: str, start: datetime, **parties: str) -> StoredCall:
-    return StoredCall(
-        tenant_id=tenant,
-        source_key=uuid.uuid4().bytes,
-        started_at=start,
-        answered_at=None,
-        ended_at=start + timedelta(minutes=3),
-        direction=Direction.INBOUND,
-        disposition=Disposition.ANSWERED,
-        queue=None,
-        wait_s=None,
-        ring_s=None,
-        talk_s=None,
-        caller_ref=parties.get("caller"),
-        callee_ref=None,
-        agent_ref=parties.get("agent"),
-        caller_withheld=False,
-        callee_withheld=False,
-        legs=1,
-        format="asterisk-cdr-csv",
-        ingest_id=1,
-    )
+    call = a_stored_call(tenant, start)
+    return replace(call, caller_ref=parties.get("caller"), agent_ref=parties.get("agent"))
+
+
+def _in_background(world: World) -> tuple[threading.Thread, list[BaseException]]:
+    """A sweep of the tenant started in a thread of its own, and what it raised."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _sweep(world)
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+
+    sweeper = threading.Thread(target=run)
+    sweeper.start()
+    return sweeper, errors
 
 
 def _add(world: World, *rows: StoredCall) -> None:
@@ -244,16 +239,7 @@ def test_another_tenants_call_not_yet_committed_is_never_emptied_with_a_month(
     late = world.uow()  # tenant B's ingest of a late file (B keeps calls 20 years), under way
     late.__enter__()
     late.calls.add_calls([_call(TENANT_B, OLD + timedelta(days=3))])
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            _sweep(world)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    sweeper = threading.Thread(target=run)
-    sweeper.start()
+    sweeper, errors = _in_background(world)
     time.sleep(1)  # the sweep saw R's rows alone, and now waits for the month's lock
     late.commit()
     late.__exit__(None, None, None)
@@ -332,16 +318,7 @@ def test_an_ingest_under_way_holds_the_callers_sweep_off(world: World, backend: 
     ingest.calls.share_tenant(TENANT)
     ingest.calls.prepare_months([(LATER.year, LATER.month)])
     ingest.calls.add_calls([replace(_call(TENANT, LATER, caller=str(caller)), ingest_id=77)])
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            _sweep(world)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    sweeper = threading.Thread(target=run)
-    sweeper.start()
+    sweeper, errors = _in_background(world)
     time.sleep(1)  # the sweep has deleted the old call and waits to erase the caller
     ingest.commit()
     ingest.__exit__(None, None, None)
