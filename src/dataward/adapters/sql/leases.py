@@ -1,8 +1,9 @@
 """Leases: at most one holder of a name at a time, across processes, released by the holder's
 end however it ends (a crash included), with no timeout to guess.
 
-- PostgreSQL: a session-level advisory lock, tried without waiting, on a connection of its
-  own that the lease keeps open; the server frees it when that connection closes.
+- PostgreSQL: a session-level advisory lock on the name within the current schema, tried
+  without waiting, on a connection of its own that the lease keeps open; the server frees it
+  when that connection closes.
 - SQLite: an exclusive `flock` on a file beside the database, tried without waiting; the
   kernel frees it when the holding process ends. (An in-memory database has one process.)
 """
@@ -35,7 +36,9 @@ def lease(engine: Engine, name: str) -> Iterator[bool]:
     the block should then do nothing)."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            key = {"c": LEASE_CLASS, "k": _key(name)}
+            # the schema is part of the name: installations sharing a server hold their own
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+            key = {"c": LEASE_CLASS, "k": _key(f"{schema}/{name}")}
             had = bool(
                 connection.execute(text("SELECT pg_try_advisory_lock(:c, :k)"), key).scalar_one()
             )
