@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
@@ -23,8 +23,6 @@ from dataward.domain.errors import DatawardError
 
 START_DIGEST: Final = "0" * 64
 """A sweep's digest before its first batch."""
-LEASE: Final = timedelta(minutes=10)
-"""How long a running sweep's record is its own without a batch landing."""
 
 
 class SweepStore(StrEnum):
@@ -50,8 +48,8 @@ class SweepStore(StrEnum):
 
 class SweepState(StrEnum):
     RUNNING = "running"
-    """Under way (its heartbeat fresh), or interrupted: the next sweep of the same rule, store
-    and tenant goes on with it if it is of the same day, and closes it otherwise."""
+    """Under way, or interrupted: the next sweep (one runs at a time, under a lease) goes on
+    with it if it is of the same day, and closes it as interrupted otherwise."""
     DONE = "done"
     INTERRUPTED = "interrupted"
     """Stopped part way and not taken up again (a later day's sweep found it): its counts say
@@ -63,7 +61,7 @@ class RetentionRefused(DatawardError):
 
 
 class SweepRunning(DatawardError):
-    """Another sweep is working on the same store: one at a time keeps the evidence true."""
+    """Another sweep holds the sweep's lease: one at a time keeps the evidence true."""
 
     code = "sweep_running"
 
@@ -130,8 +128,7 @@ class SweepRecord:
     """The earliest date of an item removed (the start of the period covered)."""
     digest: str
     heartbeat_at: datetime | None = None
-    """When a batch last landed (or the sweep began): a running record whose heartbeat is
-    older than `LEASE` belongs to a sweep that stopped."""
+    """When a batch last landed (or the sweep began or took the record up again)."""
 
 
 def set_digest(ids: Iterable[bytes]) -> int:

@@ -12,13 +12,11 @@ from dataward.domain.retention.sweeps import SweepRecord, Target, set_digest
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """A tenant's items past retention: dated before `before`, naming no subject of `held`;
-    its parties made before `made_before` (the start of the day swept), so that one made since
-    is not taken for left over."""
+    """A tenant's items past retention: dated before `before` (a caller: made before it too),
+    naming no subject of `held`."""
 
     tenant_id: str
     before: datetime
-    made_before: datetime
     held: frozenset[str] = frozenset()
 
 
@@ -91,7 +89,7 @@ class RetentionRepository(Protocol):
         self, scope: Scope, kinds: Collection[str], among: Sequence[str] | None = None
     ) -> list[tuple[str, datetime]]:
         """The tenant's subjects of `kinds` (of `among` only, if given), not held, made before
-        `scope.made_before`, that no call kept (one `calls_due` does not count) names: the
+        `scope.before`, that no call kept (one `calls_due` does not count) names: the
         parties whose last call is gone or going. (id, when we came to hold it), by id."""
         ...
 

@@ -37,8 +37,7 @@ class TenantTargets:
         the later of its last call and the day we came to hold it (as our staff may erase a
         tenant's caller, `services.processing.processor_limits`): one a tenant registered
         without a call is kept as long as a call would be."""
-        bound = start_of(self.calls.kept_from)
-        return Scope(self.tenant_id, bound, bound, frozenset(held))
+        return Scope(self.tenant_id, start_of(self.calls.kept_from), frozenset(held))
 
 
 def tenant_targets(register: Register, tenant: Tenant, as_of: date) -> TenantTargets:

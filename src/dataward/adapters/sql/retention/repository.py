@@ -141,7 +141,7 @@ class SqlRetentionRepository:
             subjects.c.tenant_id == scope.tenant_id,
             subjects.c.kind.in_(sorted(kinds)),
             subjects.c.status != SubjectStatus.ERASED.value,
-            subjects.c.created_at < scope.made_before,
+            subjects.c.created_at < scope.before,
             *(~exists().where(calls.c[name] == subjects.c.id, kept) for name in _PARTIES),
         ]
         if scope.held:
