@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dataward.adapters.sql.engine import make_engine
-from tests import shifted_clock
+from tests import migrated_schema, shifted_clock
 from tests.samples import SAMPLES
 
 POSTGRES_URL = os.environ.get("DATAWARD_TEST_POSTGRES_URL")
@@ -26,8 +26,10 @@ def pytest_sessionstart() -> None:
 
 
 def pytest_configure() -> None:
-    """`make test-shifted`: the session's clock moved by DATAWARD_TEST_SHIFT_DAYS days."""
+    """`make test-shifted`: the session's clock moved by DATAWARD_TEST_SHIFT_DAYS days; and
+    fresh databases migrated by replaying the migrations' SQL (`tests.migrated_schema`)."""
     shifted_clock.start()
+    migrated_schema.install()
 
 
 def pytest_report_header() -> str | None:
