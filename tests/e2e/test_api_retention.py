@@ -4,13 +4,23 @@ every tenant); a sweep ahead of today is refused."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from faker import Faker
 
 from dataward.domain.clock import FixedClock
+from dataward.domain.subjects import Actor
+from dataward.services.processing.suppression import suppress_subject
+from dataward.services.rights.downloads import NewLink, add_link
+from tests.builders import shipped_register
 from tests.e2e.conftest import Api
-from tests.e2e.test_api_subjects import assert_error
+from tests.e2e.test_api_subjects import an_end_user, assert_error
+
+DCO = Actor(id="staff-dco", role="dco")
+BASE = "https://privacy.example.test"
 
 
 def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock) -> None:
@@ -21,7 +31,8 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     stores = {(line["tenant"], line["store"]) for line in plan["lines"]}
     per_tenant = ("calls", "call_parties", "quarantined_lines")
     tenants = {(t, s) for t in ("tenant-a", "tenant-b") for s in per_tenant}
-    assert stores == {*tenants, (None, "rights_requests"), (None, "customer_records")}
+    ours = ("rights_requests", "customer_records", "consent_records", "downloads")
+    assert stores == {*tenants, *((None, s) for s in (*ours, "suppression_digests"))}
     ahead = (clock.now().date() + timedelta(days=400)).isoformat()
     later = api.client.get(
         "/api/v1/retention/plan", params={"as_of": ahead}, headers=api.as_("dco")
@@ -32,7 +43,7 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     swept = api.client.post("/api/v1/retention/sweep", json={}, headers=api.as_("dco"))
     assert swept.status_code == 200, swept.text
     records = swept.json()
-    assert len(records) == 8
+    assert len(records) == 11
     assert all(r["state"] == "done" for r in records)
     assert all(r["removed"] == 0 and len(r["digest"]) == 64 for r in records)
 
@@ -68,3 +79,72 @@ def test_a_sweep_body_is_closed_and_bounded(api: Api) -> None:
         response = api.client.post("/api/v1/retention/sweep", json=body, headers=api.as_("dco"))
         assert response.status_code == 422, response.text
         assert "tomorrow" not in response.text
+
+
+def _consent(api: Api, subject_id: str, *, given: bool) -> None:
+    body = {
+        "purpose": "direct_marketing",
+        "given": given,
+        "method": "web_form" if given else "email_link",
+        "notice_version": "notice-v7",
+        **({"channel": "email"} if given else {}),
+    }
+    response = api.client.post(
+        f"/api/v1/subjects/{subject_id}/consents", json=body, headers=api.as_("dco")
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_consent_records_links_and_suppression_entries_in_the_plan_and_the_sweep(
+    api: Api, clock: FixedClock, fake: Faker
+) -> None:
+    today = clock.current
+    clock.current = today - timedelta(days=7 * 366)
+    withdrawn, _email = an_end_user(api, fake)
+    _consent(api, withdrawn, given=True)
+    _consent(api, withdrawn, given=False)  # every channel: e-mail, text and post
+    clock.current = today - timedelta(days=2)
+    given, _email = an_end_user(api, fake)
+    _consent(api, given, given=True)
+    ctx = api.container.use_case(DCO, shipped_register())
+    with ctx.uow:
+        content = fake.paragraph().encode()
+        add_link(ctx, NewLink(str(uuid.uuid4()), given, "access", "access.zip", content, BASE))
+        subject = ctx.uow.subjects.get(given)
+        assert subject is not None
+        suppress_subject(ctx.uow, subject, source="objection", at=clock.now())
+        ctx.uow.commit()
+    clock.current = today + timedelta(days=4)  # the link, good for seven days, still works
+
+    def lines() -> dict[str, dict[str, Any]]:
+        plan = api.client.get("/api/v1/retention/plan", headers=api.as_("dco")).json()
+        return {line["store"]: line for line in plan["lines"] if line["tenant"] is None}
+
+    planned = lines()
+    consent = planned["consent_records"]
+    assert (consent["rule"], consent["due"], consent["waiting"]) == ("marketing_preferences", 4, 1)
+    assert consent["oldest"] == (today - timedelta(days=7 * 366)).date().isoformat()
+    assert "consent still given" in consent["waiting_for"]
+    assert (planned["downloads"]["due"], planned["downloads"]["retention"]) == (
+        0,
+        "until the link expires",
+    )
+    suppression = planned["suppression_digests"]
+    assert (suppression["due"], suppression["waiting"]) == (0, 1)
+    assert "objection" in suppression["waiting_for"]
+    assert suppression["retention"] == "while the objection stands"
+
+    clock.current = today + timedelta(days=5, hours=1)  # now it has expired
+    assert lines()["downloads"]["due"] == 1
+    swept = api.client.post("/api/v1/retention/sweep", json={}, headers=api.as_("dco"))
+    assert swept.status_code == 200, swept.text
+    removed = {r["store"]: r["removed"] for r in swept.json() if r["tenant"] is None}
+    assert removed["consent_records"] == 4
+    assert removed["downloads"] == 1
+    assert removed["suppression_digests"] == 0
+    after = lines()
+    assert (after["consent_records"]["due"], after["consent_records"]["waiting"]) == (0, 1)
+    assert after["downloads"]["due"] == 0
+    assert after["suppression_digests"]["waiting"] == 1
+    assert withdrawn not in swept.text
+    assert given not in swept.text

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bench.gen_calls import Workload, generate
+from faker import Faker
 from typer.testing import CliRunner
 
 from dataward.domain.clock import FixedClock
@@ -70,3 +71,63 @@ def test_a_sweep_ahead_of_today_or_by_another_role_is_refused(clock: FixedClock)
         no_traceback(refused)
         assert refused.exit_code != 0
         assert "not allowed to" in refused.output
+
+
+def _ok(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _consent(subject_id: str, verb: str, *channel: str) -> None:
+    method = "web_form" if verb == "give" else "email_link"
+    _ok("consents", verb, subject_id, "--purpose", "direct_marketing", *channel,
+        "--method", method, "--notice-version", "notice-v7")  # fmt: skip
+
+
+def test_consent_records_are_planned_swept_and_kept_in_the_history(
+    clock: FixedClock, fake: Faker
+) -> None:
+    today = clock.current
+    clock.current = today - timedelta(days=7 * 366)  # withdrawn more than six years ago
+    withdrawn = _ok("subjects", "create", "--kind", "end_user", "--email", fake.email()).strip()
+    _consent(withdrawn, "give", "--channel", "email")
+    _consent(withdrawn, "withdraw")  # every channel: e-mail, text and post
+    clock.current = today
+    given = _ok("subjects", "create", "--kind", "end_user", "--email", fake.email()).strip()
+    _consent(given, "give", "--channel", "sms")
+
+    planned = json.loads(_ok("retention", "plan", "--format", "json"))["lines"]
+    [line] = [x for x in planned if x["store"] == "consent_records"]
+    assert (line["tenant"], line["rule"], line["due"], line["waiting"]) == (
+        None,
+        "marketing_preferences",
+        4,  # given and withdrawn by e-mail; withdrawn by text and by post
+        1,
+    )
+    assert line["retention"] == "P2Y last_interaction; P6Y consent_withdrawn"
+    assert line["oldest"] == (today - timedelta(days=7 * 366)).date().isoformat()
+    assert "consent still given" in line["waiting_for"]
+    assert {x["store"] for x in planned if x["tenant"] is None} >= {
+        "consent_records",
+        "downloads",
+        "suppression_digests",
+    }
+    table = _ok("retention", "plan")
+    assert "marketing_preferences\tconsent_records\t-\tP2Y last_interaction; P6Y" in table
+    assert "  waiting: 1 for a consent still given" in table
+    assert withdrawn not in table  # nobody is held: no subject's id is shown
+    assert given not in table
+
+    swept = json.loads(_ok("retention", "sweep", "--format", "json"))
+    removed = {r["store"]: r["removed"] for r in swept if r["tenant"] is None}
+    assert (removed["consent_records"], removed["downloads"], removed["suppression_digests"]) == (
+        4,
+        0,
+        0,
+    )
+    history = _ok("retention", "history")
+    assert "marketing_preferences\tconsent_records\t-" in history
+    assert "rights_records\tdownloads\t-" in history
+    assert "marketing_preferences\tsuppression_digests\t-" in history
+    assert "direct_marketing\tsms\tgiven" in _ok("consents", "show", given)

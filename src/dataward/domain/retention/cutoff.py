@@ -10,7 +10,7 @@ deletes by a range (`event < that day`) instead of day by day. Pure: no I/O.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from dataward.domain.processing.retention import add_duration_or_last
 from dataward.domain.register.model import Duration
@@ -33,3 +33,12 @@ def start_of(day: date) -> datetime:
     """Midnight UTC at the start of `day`: the bound of a range of stored times (stores date
     their rows in UTC, as the call store counts retention from a call's UTC day)."""
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def expired_by(day: date, now: datetime) -> datetime:
+    """The instant a store kept until an instant of its own (a download link's expiry) is
+    swept up to on `day`: the end of that day (midnight UTC after it), but no later than now
+    when the day is today or past, so a sweep takes what has expired, never what will expire
+    later today; a plan of a day ahead counts what will have expired by that day's end."""
+    end = start_of(day + timedelta(days=1))
+    return end if day > now.astimezone(UTC).date() else min(end, now)

@@ -7,7 +7,8 @@ and a digest of the ids removed (`set_digest`: the sum of each id's SHA-256, mod
 the same set of ids gives the same digest however it was cut into batches, resumed or emptied as
 a month), so that the evidence can later be checked against a backup without holding the ids
 themselves. The ids are pseudonymous (a call's keyed source digest, a subject's UUID, a request's
-id, a quarantined line's number) and the record holds nothing else about a person. Pure: no I/O.
+or a download link's id, a quarantined line's or a consent event's number) and the record holds
+nothing else about a person. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -44,6 +45,19 @@ class SweepStore(StrEnum):
     CUSTOMER_RECORDS = "customer_records"
     """Our own subjects (customers' people, partners, contacts): crypto-shredded once the
     register's customer-records rule lets them go (the later of its terms, on exact dates)."""
+    CONSENT_RECORDS = "consent_records"
+    """Consent ledgers (one subject, purpose and channel) whose latest event is a withdrawal:
+    deleted whole once the register's marketing-preferences rule, counted from the UK days of
+    the withdrawal and of the last event, lets them go (`domain.retention.consent`). A ledger
+    whose consent is still given waits: it proves the consent the processing rests on."""
+    DOWNLOADS = "downloads"
+    """Download links of access and portability packages, with their sealed packages and
+    token hashes: deleted once the link has expired, whatever the request's own rule (a
+    package is a copy made to be delivered, kept no longer than its link works)."""
+    SUPPRESSION_DIGESTS = "suppression_digests"
+    """Marketing suppression entries (digests only): kept while the objection (or erasure)
+    they honour stands. Nothing ends one today, so each waits; the sweep records that it
+    looked."""
 
 
 class SweepState(StrEnum):
@@ -86,7 +100,8 @@ class Target:
 @dataclass(frozen=True, slots=True)
 class HeldItem:
     """What a hold keeps past retention: a subject (its pseudonymous id), the holds on it, and
-    how many of the store's items it keeps (the subject itself, or the calls naming it)."""
+    how many of the store's items it keeps (the subject itself, the calls naming it, its
+    requests or its consent events)."""
 
     subject_id: str
     holds: tuple[str, ...]
@@ -104,7 +119,9 @@ class PlanLine:
     held: tuple[HeldItem, ...]
     waiting: int = 0
     """Items no date can be worked out for yet: an event of the rule has not happened, or was
-    not recorded (a customer relationship that has not ended)."""
+    not recorded (a customer relationship that has not ended, a consent still given)."""
+    waiting_for: str = ""
+    """Why the waiting items wait, in words (empty when none waits)."""
 
     @property
     def held_items(self) -> int:

@@ -28,7 +28,8 @@ Format = Annotated[
 @app.command()
 def plan(as_of: AsOf = None, output_format: Format = "table") -> None:
     """A dry run: per rule, store and tenant, what a sweep would remove, how many, the oldest
-    date, and what a hold keeps (with the hold). Changes nothing; the day may be ahead."""
+    date, what a hold keeps (with the hold), and why what waits waits. Changes nothing; the
+    day may be ahead."""
     from dataward.entrypoints.views.retention import PlanOut, plan_table
     from dataward.services.retention.plan import retention_plan
 

@@ -44,6 +44,7 @@ class PlanLineOut(TargetOut):
     oldest: date | None
     held: list[HeldOut]
     waiting: int
+    waiting_for: str
 
     @classmethod
     def of_line(cls, line: PlanLine) -> PlanLineOut:
@@ -53,6 +54,7 @@ class PlanLineOut(TargetOut):
             oldest=line.oldest,
             held=[HeldOut.of(item) for item in line.held],
             waiting=line.waiting,
+            waiting_for=line.waiting_for,
         )
 
 
@@ -97,7 +99,8 @@ class SweepOut(TargetOut):
 
 
 def plan_table(plan: RetentionPlan) -> str:
-    """One line per rule, store and tenant, then one per held subject under it."""
+    """One line per rule, store and tenant, then one per held subject under it, and why its
+    waiting items wait."""
     lines = [
         f"Retention plan as of {plan.as_of} (a dry run: nothing is deleted)",
         "rule\tstore\ttenant\tretention\tkept from\tdue\toldest\theld\twaiting",
@@ -112,6 +115,8 @@ def plan_table(plan: RetentionPlan) -> str:
             f"  held: subject {item.subject_id} ({', '.join(item.holds)}) keeps {item.items}"
             for item in line.held
         ]
+        if line.waiting and line.waiting_for:
+            lines.append(f"  waiting: {line.waiting} for {line.waiting_for}")
     return "\n".join(lines) + "\n"
 
 

@@ -24,6 +24,10 @@ from dataward.services.retention.ports import OwnSubject
 from dataward.services.retention.shredding import StillDue
 
 IDENTITY = "identity"
+WAITING_FOR = (
+    "an event of the rule not recorded (the relationship's end, the last transaction), "
+    "or a call still naming the subject as its agent"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,8 @@ def plan_line(
         if subject_id in holds
     )
     oldest = min((day for _id, day in going), default=None)
-    return PlanLine(records.target, len(going), oldest, held, waiting)
+    waiting_for = WAITING_FOR if waiting else ""
+    return PlanLine(records.target, len(going), oldest, held, waiting, waiting_for)
 
 
 def still_due(register: Register, records: CustomerRecords, clock: Clock) -> StillDue:

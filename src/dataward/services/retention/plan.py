@@ -1,9 +1,10 @@
 """A retention plan: a dry run of the sweep, changing nothing.
 
-For each tenant and store (and our own customer records): how many items the rule lets go on
-the day, the date of the oldest (a customer record's: the day it became due), how many wait
-for an event, and what a hold keeps (each held subject's pseudonymous id, its holds, and
-how many items it keeps). The holds are those in force now; the day may be any day, ahead of
+For each tenant and store (and our own stores: rights requests, customer records, consent
+records, download links, suppression entries): how many items the rule lets go on the day, the
+date of the oldest (a customer record's: the day it became due), how many wait for an event
+(and why), and what a hold keeps (each held subject's pseudonymous id, its holds, and how many
+items it keeps). The holds are those in force now; the day may be any day, ahead of
 today included, to see what a sweep would take then.
 """
 
@@ -16,7 +17,14 @@ from datetime import UTC, date
 from dataward.domain.retention.sweeps import HeldItem, PlanLine
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention import customers, quarantine, requests
+from dataward.services.retention import (
+    consents,
+    customers,
+    downloads,
+    quarantine,
+    requests,
+    suppressions,
+)
 from dataward.services.retention.targets import (
     PARTY_KINDS,
     TenantTargets,
@@ -51,7 +59,21 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
         ours = holds_of(uow, None, ctx.clock.now())
         records = customers.customer_records(ctx.register, day)
         lines.append(customers.plan_line(uow, ctx.register, records, ours))
+        lines += _our_other_lines(uow, ctx, day)
     return RetentionPlan(day, tuple(lines))
+
+
+def _our_other_lines(uow: UnitOfWork, ctx: UseCase, day: date) -> list[PlanLine]:
+    """Our consent records, the expired download links, and the suppression entries."""
+    now = ctx.clock.now()
+    consent = consents.consent_records(ctx.register, day)
+    links = downloads.download_links(ctx.register, day)
+    suppression = suppressions.suppression_digests(ctx.register, day)
+    return [
+        consents.plan_line(uow, consent, now),
+        downloads.plan_line(uow, links, now),
+        suppressions.plan_line(uow, suppression),
+    ]
 
 
 def plan_lines(

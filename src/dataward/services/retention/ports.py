@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from dataward.domain.retention.consent import ConsentRecord
 from dataward.domain.retention.sweeps import SweepRecord, Target, set_digest
 
 
@@ -125,6 +126,28 @@ class RetentionRepository(Protocol):
 
     def pending_lines(self, line_ids: Collection[int]) -> list[int]:
         """Those of these quarantined lines still pending."""
+        ...
+
+    def consent_records(self, subject_ids: Collection[str] | None = None) -> list[ConsentRecord]:
+        """Every consent event (or every event of these subjects): its ledger, state and time,
+        by subject and id."""
+        ...
+
+    def delete_consent_records(self, ids: Sequence[int]) -> list[int]:
+        """Delete these consent events; the ids of those that were there."""
+        ...
+
+    def downloads_expired(self, bound: datetime) -> Due:
+        """How many download links expired by `bound`, and the day of the first expiry."""
+        ...
+
+    def delete_downloads(self, bound: datetime, limit: int) -> Removed:
+        """Delete up to `limit` links expired by `bound`, with their sealed packages, those
+        that expired first first."""
+        ...
+
+    def suppression_entries(self) -> int:
+        """How many marketing suppression entries there are."""
         ...
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord: ...

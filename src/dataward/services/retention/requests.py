@@ -23,6 +23,7 @@ from dataward.services.retention.evidence import progress
 from dataward.services.retention.ports import ClosedRequest, Removed
 
 CATEGORY = "rights_requests"
+WAITING_FOR = "a term of the rule runs from an event a request cannot have"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,8 @@ def plan_line(
     found = sort_out(uow, register, records, now)
     held = _held(found.held)
     oldest = min((day for _r, day in found.due), default=None)
-    return PlanLine(records.target, len(found.due), oldest, held, found.waiting)
+    waiting_for = WAITING_FOR if found.waiting else ""
+    return PlanLine(records.target, len(found.due), oldest, held, found.waiting, waiting_for)
 
 
 def _held(held: Sequence[tuple[ClosedRequest, tuple[str, ...]]]) -> tuple[HeldItem, ...]:

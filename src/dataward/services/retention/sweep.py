@@ -1,7 +1,10 @@
 """The retention sweep: each tenant's calls past its call retention deleted, then its callers
 left without a call crypto-shredded, and its quarantined lines kept as long emptied; then the
-closed rights requests past the rights-records rule deleted, and our own subjects whose
-customer-records rule has run out crypto-shredded. In batches, with evidence.
+closed rights requests past the rights-records rule deleted, our own subjects whose
+customer-records rule has run out crypto-shredded, the withdrawn consent ledgers past the
+marketing-preferences rule deleted (`consents`), the expired download links deleted with their
+sealed packages (`downloads`), and the suppression entries looked at (`suppressions`: nothing
+ends one yet). In batches, with evidence.
 
 One sweep at a time: it holds a lease (`UnitOfWork.lease`) for its whole run, and a second is
 refused (`SweepRunning`) while the first holds it; a sweep that died has no lease left. Each
@@ -34,7 +37,14 @@ from dataward.domain.subjects import Subject
 from dataward.domain.tenants import Tenant
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention import customers, quarantine, requests
+from dataward.services.retention import (
+    consents,
+    customers,
+    downloads,
+    quarantine,
+    requests,
+    suppressions,
+)
 from dataward.services.retention.evidence import begin, finish, progress
 from dataward.services.retention.ports import Scope
 from dataward.services.retention.shredding import shred_in_batches
@@ -99,6 +109,9 @@ def _sweep(
     if command.tenant_id is None:
         done.append(_sweep_requests(ctx, day, size))
         done.append(_sweep_customers(ctx, day, size))
+        done.append(consents.sweep_consents(ctx, day, size))
+        done.append(downloads.sweep_downloads(ctx, day, size))
+        done.append(suppressions.sweep_suppressions(ctx, day))
     return done
 
 

@@ -6,15 +6,29 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, exists, insert, not_, select, text, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    and_,
+    exists,
+    func,
+    insert,
+    not_,
+    select,
+    text,
+    update,
+)
 
 from dataward.adapters.sql.calls.store import TENANT_CLASS, tenant_key
 from dataward.adapters.sql.calls.tables import call_quarantine, calls
 from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.leases import holds_frozen
 from dataward.adapters.sql.processing.consent import restriction_of, restrictions
+from dataward.adapters.sql.processing.erasure_tables import marketing_suppressions
 from dataward.adapters.sql.processing.litigation_holds import litigation_holds
 from dataward.adapters.sql.registry.tables import subjects
+from dataward.adapters.sql.retention import consent as consent_store
+from dataward.adapters.sql.retention import downloads as downloads_store
 from dataward.adapters.sql.retention import expired_calls
 from dataward.adapters.sql.retention import requests as requests_store
 from dataward.adapters.sql.retention.tables import retention_sweeps
@@ -22,6 +36,7 @@ from dataward.adapters.sql.rights.requests import rights_requests
 from dataward.domain.processing.restrictions import KEEP_GROUNDS, RestrictionGround
 from dataward.domain.register.model import HoldKind
 from dataward.domain.requests.model import TERMINAL
+from dataward.domain.retention.consent import ConsentRecord
 from dataward.domain.retention.sweeps import SweepRecord, SweepState, SweepStore, Target
 from dataward.domain.subjects import SubjectStatus
 from dataward.services.retention.ports import (
@@ -186,6 +201,25 @@ class SqlRetentionRepository:
 
     def delete_requests(self, request_ids: Sequence[str]) -> list[str]:
         return requests_store.delete_closed(self._connection, request_ids)
+
+    def consent_records(self, subject_ids: Collection[str] | None = None) -> list[ConsentRecord]:
+        return consent_store.records(self._connection, subject_ids)
+
+    def delete_consent_records(self, ids: Sequence[int]) -> list[int]:
+        return consent_store.delete_records(self._connection, ids)
+
+    def downloads_expired(self, bound: datetime) -> Due:
+        return downloads_store.count_expired(self._connection, bound)
+
+    def delete_downloads(self, bound: datetime, limit: int) -> Removed:
+        return downloads_store.delete_expired(self._connection, bound, limit)
+
+    def suppression_entries(self) -> int:
+        return int(
+            self._connection.execute(
+                select(func.count()).select_from(marketing_suppressions)
+            ).scalar_one()
+        )
 
     def start_sweep(self, target: Target, actor: str, at: datetime) -> SweepRecord:
         values = {

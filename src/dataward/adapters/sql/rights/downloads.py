@@ -145,7 +145,8 @@ class SqlDownloadRepository:
         return bytes(sealed)
 
     def clear_expired(self, at: datetime) -> int:
-        """Drop the sealed packages of links expired by `at`; the rows stay as the record."""
+        """Drop the sealed packages of links expired by `at`; the rows stay until the retention
+        sweep deletes them (`adapters.sql.retention.downloads`)."""
         c = access_downloads.c
         result = self._connection.execute(
             update(access_downloads)

@@ -1,0 +1,152 @@
+"""Every table, and what ends the personal data in it: a retention sweep's store, or why none.
+
+The register gives every category of personal data a retention rule (its check demands one);
+this map makes each rule executable table by table. A table is either swept (`Swept`: the
+stores of `dataward retention sweep` that delete its rows, or empty them, once their rule lets
+them go) or needs no sweep of its own (`Unswept`, with the reason: it goes with its subject's
+erasure, another job ends it, or it holds no personal data). A new table fails
+`tests/test_retention_map.py` until it is named here, and one that can hold personal data (a
+subject reference, a sealed value, an identifier's digest) may not be marked as holding none.
+The unlink plan beside it (`unlink_plan.py`) answers the other question: what erasure removes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from dataward.domain.retention.sweeps import SweepStore
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    """The table's rows go by these stores' sweeps (a table may be emptied by several)."""
+
+    stores: tuple[SweepStore, ...]
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unswept:
+    """No sweep of its own: `why`. `personal`: whether it can hold personal data at all."""
+
+    why: str
+    personal: bool = True
+
+
+_RIGHTS = (SweepStore.RIGHTS_REQUESTS,)
+_HUNG_ON_A_REQUEST = "hung on a rights request: deleted with it under the rights-records rule"
+_SUBJECTS = (SweepStore.CALL_PARTIES, SweepStore.CUSTOMER_RECORDS)
+_WITH_ITS_SUBJECT = "kept with its subject and deleted by the subject's erasure (unlink step)"
+
+RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
+    {
+        # the call store (a tenant's, under its call retention)
+        "calls": Swept((SweepStore.CALLS,), "past the tenant's call retention"),
+        "call_links": Swept((SweepStore.CALLS,), "a call's PBX ids (keyed): go with the call"),
+        "call_quarantine": Swept(
+            (SweepStore.QUARANTINED_LINES,), "emptied as expired, its key destroyed"
+        ),
+        "quarantine_parties": Swept(
+            (SweepStore.QUARANTINED_LINES,), "a line's index of parties: goes as it is emptied"
+        ),
+        "call_rollups": Unswept(
+            "anonymous counts and histograms per queue and period", personal=False
+        ),
+        "ingests": Unswept(
+            "the record of each file ingested (a neutral label, a keyed digest of its name, who, "
+            "when, counts): no party; a header sealed before lines had keys goes with its "
+            "ingest's key once no line of it is pending (`services.quarantine`)"
+        ),
+        "erased_numbers": Unswept(
+            "keyed digests of erased callers' numbers: deleted by `dataward keys sweep` once "
+            "`keep_until` (the tenant's call retention since the erasure) has passed"
+        ),
+        "dp_releases": Unswept(
+            "the privacy-loss budget of released reports: tenant, staff actor, range, "
+            "epsilon; nothing of a caller",
+            personal=False,
+        ),
+        # subjects: a tenant's callers and our own customer records are swept
+        "subjects": Swept(
+            _SUBJECTS,
+            "crypto-shredded (a tenant's callers left without a call; our customer records); "
+            "marketing contacts and website visitors are not swept yet: they go by erasure",
+        ),
+        "identifiers": Swept(_SUBJECTS, "sealed identifiers and blind indexes: go with it"),
+        "tombstones": Unswept(
+            "what remains of an erased subject (its random id, kind, when and why): no "
+            "identifier, kept so that no re-sent record undoes the erasure"
+        ),
+        # rights requests and what hangs on them
+        "rights_requests": Swept(_RIGHTS, "closed ones past the rights-records rule, with keys"),
+        "request_events": Swept(_RIGHTS, _HUNG_ON_A_REQUEST),
+        "request_pauses": Swept(_RIGHTS, _HUNG_ON_A_REQUEST),
+        "outbox": Swept(
+            _RIGHTS,
+            "a request's letters (every letter names its request: no correspondence is kept "
+            "apart from one)",
+        ),
+        "verification_codes": Swept(_RIGHTS, _HUNG_ON_A_REQUEST),
+        "controller_instructions": Swept(_RIGHTS, _HUNG_ON_A_REQUEST),
+        "access_downloads": Swept(
+            (SweepStore.DOWNLOADS, SweepStore.RIGHTS_REQUESTS),
+            "expired links with their sealed packages; the rest with their request",
+        ),
+        # marketing
+        "consent_events": Swept(
+            (SweepStore.CONSENT_RECORDS,), "withdrawn ledgers past the marketing rule"
+        ),
+        "marketing_suppressions": Swept(
+            (SweepStore.SUPPRESSION_DIGESTS,), "kept while the objection stands: swept, none go"
+        ),
+        # what keeps a subject, or what the subject said: theirs while they are ours
+        "restrictions": Unswept(
+            f"a restriction (a hold while it keeps the data): {_WITH_ITS_SUBJECT}"
+        ),
+        "objections": Unswept(
+            f"an objection, honoured as long as its subject is known: {_WITH_ITS_SUBJECT} "
+            "(a direct-marketing one leaves its suppression entries)"
+        ),
+        "litigation_holds": Unswept(
+            f"a hold keeps its subject from every sweep until lifted: {_WITH_ITS_SUBJECT}"
+        ),
+        "erasure_holds": Unswept(
+            "an erasure a legal hold kept partial: removed by the full shred on its "
+            "`delete_on` (`finish_held_erasures`, run with `dataward keys sweep`)"
+        ),
+        "supplementary_statements": Unswept(
+            f"the subject's own statement (Art. 16), sealed under its key: {_WITH_ITS_SUBJECT}"
+        ),
+        "tenants": Unswept(
+            "our customers (controllers): a tenant names its controller contact, one of our "
+            "own subjects kept under the customer-records rule; its erasure clears the name"
+        ),
+        # accountability and the system's own records
+        "audit_log": Unswept(
+            "the tamper-evident record of accountability: a subject's random id and no "
+            "identifier (ADR 0005); deleting entries would break its chain"
+        ),
+        "retention_sweeps": Unswept("the sweeps' evidence: counts, dates, digests", personal=False),
+        "registers": Unswept("the register's versions: the company's policy", personal=False),
+        "staff_tokens": Unswept(
+            "staff and tenant administrators' credentials (a hash of the token): revoked by "
+            "`dataward staff revoke`; no subject of the register",
+            personal=False,
+        ),
+        # the key store (its own database)
+        "data_keys": Unswept(
+            "one key per subject, request or quarantined line, not data: destroyed with what "
+            "it seals (by each sweep and erasure that removes it; orphans by "
+            "`dataward keys sweep`)"
+        ),
+        "key_batches": Unswept(
+            "the batches of keys being made: names and heartbeats", personal=False
+        ),
+        "index_keys": Unswept("the keys of the blind indexes", personal=False),
+        "key_rotations": Unswept("master key rotations: fingerprints and counts", personal=False),
+    }
+)
+"""Each table (of the main database and of the key store) and what ends its personal data."""
