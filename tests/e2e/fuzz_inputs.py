@@ -203,6 +203,7 @@ def real_inputs(world: World) -> dict[str, Inputs]:
                     "format": "csv",
                 },
                 {"by": "caller", "period": "hour-of-day"},
+                {"by": "agent", "period": "day", "purpose": "telephony_reporting"},
             ],
         ),
         "POST /api/v1/requests": Inputs(

@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.e2e.conftest import Api
 from tests.samples import sample
+from tests.support.copies import K, asterisk_copies
 
 QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 CALLS = "/api/v1/tenants/{}/calls"
@@ -85,22 +86,67 @@ def test_a_callers_calls_and_the_reports(api: Api) -> None:
         f"/api/v1/tenants/tenant-b/subjects/{subject_id}/calls", headers=api.as_("admin_b")
     )
     assert hidden.status_code == 404
-    monthly = api.client.get(
-        "/api/v1/tenants/tenant-a/reports/acd",
-        params={"by": "queue", "period": "month"},
-        headers=api.as_("admin_a"),
-    ).json()
-    support = next(c for c in monthly["cells"] if c["queue"] == "support")
-    assert (support["period"], support["abandoned"], support["avg_wait_s"]) == ("2020-08", 1, 68)
-    csv_text = api.client.get(
+
+    def monthly() -> Any:
+        return api.client.get(
+            "/api/v1/tenants/tenant-a/reports/acd",
+            params={"by": "queue", "period": "month"},
+            headers=api.as_("admin_a"),
+        ).json()
+
+    alone = monthly()  # one call in each queue's month: every cell under k
+    assert (alone["cells"], alone["suppressed_cells"], alone["k_anonymity_threshold"]) == ([], 4, K)
+    csv_reply = api.client.get(
         "/api/v1/tenants/tenant-a/reports/acd",
         params={"format": "csv", "by": "caller"},
         headers=api.as_("admin_a"),
-    ).text
-    rows = csv_text.splitlines()
+    )
+    rows = csv_reply.text.splitlines()
     assert rows[0].startswith("caller,period,offered")
     assert rows[1:] == []  # one call per caller: every cell under k, and no pool reaches k
+    assert csv_reply.headers["X-K-Anonymity-Threshold"] == str(K)
+    assert csv_reply.headers["X-Suppressed-Cells"] == "3"
+    # 7000 and 7145 are extensions, our own subjects: out of a tenant administrator's reach
+    assert csv_reply.headers["X-Withheld-Labels"] == "2"
     by_caller = api.client.get(
         "/api/v1/tenants/tenant-a/reports/acd", params={"by": "caller"}, headers=api.as_("admin_a")
     ).json()
     assert (by_caller["cells"], by_caller["suppressed_cells"]) == ([], 3)  # 7000 called twice
+    assert (by_caller["purpose"], by_caller["withheld_labels"]) == ("telephony_reporting", 2)
+    # the calls K times over (each with ids of its own): the queue's figures show
+    more = _post(api, "operator", asterisk_copies(sample(QUEUE_LOG).read_text(), K - 1))
+    assert more.json()["stored"] == 4 * (K - 1)
+    support = next(c for c in monthly()["cells"] if c["queue"] == "support")
+    assert (support["period"], support["abandoned"], support["avg_wait_s"]) == ("2020-08", K, 68)
+
+
+def test_a_report_naming_subjects_is_decided_for_its_purpose(api: Api) -> None:
+    assert _post(api, "operator", sample(QUEUE_LOG).read_text()).status_code == 201
+    cases = [
+        ("support", {"by": "caller"}, 403),  # support reads reports for telephony_support
+        ("support", {"by": "agent"}, 403),
+        ("support", {"by": "caller", "purpose": "telephony_support"}, 200),
+        ("support", {"by": "queue"}, 200),  # names nobody: no purpose asked
+        ("operator", {"by": "caller", "purpose": "telephony_support"}, 403),
+        ("operator", {"by": "agent"}, 200),
+    ]
+    for who, params, status in cases:
+        reply = api.client.get(
+            "/api/v1/tenants/tenant-a/reports/acd", params=params, headers=api.as_(who)
+        )
+        assert reply.status_code == status, (who, params, reply.text)
+        if status == 403:
+            assert reply.json()["error"]["code"] == "access_denied"
+            assert "role_lacks_need_to_know" in reply.json()["error"]["message"]
+    pasted = api.client.get(
+        "/api/v1/tenants/tenant-a/reports/acd",
+        params={"by": "caller", "purpose": "07700 900123"},
+        headers=api.as_("operator"),
+    )
+    assert pasted.status_code == 422
+    assert "07700" not in pasted.text
+    for by in ("agent", "caller"):
+        other = api.client.get(
+            "/api/v1/tenants/tenant-a/reports/acd", params={"by": by}, headers=api.as_("admin_b")
+        )
+        assert other.status_code in (403, 404), other.text

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from dataward.entrypoints.cli.main import app
 from tests.samples import sample
+from tests.support.copies import K, asterisk_copies
 
 runner = CliRunner()
 QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
@@ -25,7 +26,7 @@ def operator(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.usefixtures("operator")
-def test_ingest_then_again_then_report() -> None:
+def test_ingest_then_again_then_report(tmp_path: Path) -> None:
     path = str(sample(QUEUE_LOG))
     first = runner.invoke(app, ["ingest", path, "--tenant", "acme"])
     assert first.exit_code == 0, first.output
@@ -33,10 +34,37 @@ def test_ingest_then_again_then_report() -> None:
     assert "stored 4 call(s), 0 duplicate(s)" in first.stdout
     again = runner.invoke(app, ["ingest", "files", path, "--tenant", "acme", "--json"])
     assert '"duplicates": 4' in again.stdout
-    report = runner.invoke(app, ["report", "acd", "--tenant", "acme", "--period", "month"])
+    monthly = ["report", "acd", "--tenant", "acme", "--period", "month"]
+    report = runner.invoke(app, monthly)
     assert report.exit_code == 0, report.output
+    # one call in each queue's month: every cell under k, hidden and counted
+    assert not any(line.startswith("support") for line in report.stdout.splitlines())
+    assert "4 cell(s) under k=5 suppressed" in report.stdout
+    # the calls K times over (each with ids of its own): the figures show
+    more = tmp_path / "more.log"
+    more.write_text(asterisk_copies(sample(QUEUE_LOG).read_text(), K - 1))
+    added = runner.invoke(app, ["ingest", str(more), "--tenant", "acme"])
+    assert f"stored {4 * (K - 1)} call(s)" in added.stdout, added.output
+    report = runner.invoke(app, monthly)
     support = next(line for line in report.stdout.splitlines() if line.startswith("support"))
-    assert support.split()[:5] == ["support", "2020-08", "1", "0", "1"]
+    assert support.split()[:5] == ["support", "2020-08", str(K), "0", str(K)]
+
+
+@pytest.mark.usefixtures("operator")
+def test_a_report_naming_subjects_is_decided_for_its_purpose(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert runner.invoke(app, ["ingest", str(sample(QUEUE_LOG)), "--tenant", "acme"]).exit_code == 0
+    monkeypatch.setenv("DATAWARD_ACTOR_ROLE", "support")  # its purpose: telephony_support
+    by_caller = ["report", "acd", "--tenant", "acme", "--by", "caller"]
+    refused = runner.invoke(app, by_caller)
+    assert refused.exit_code == 1
+    assert "role_lacks_need_to_know" in refused.stderr
+    allowed = runner.invoke(app, [*by_caller, "--purpose", "telephony_support", "--format", "csv"])
+    assert allowed.exit_code == 0, allowed.output
+    assert allowed.stdout.startswith("caller,period,offered")
+    assert "cell(s) under k=5 suppressed; 0 label(s) withheld" in allowed.stderr
+    assert runner.invoke(app, ["report", "acd", "--tenant", "acme"]).exit_code == 0
 
 
 @pytest.mark.usefixtures("operator")

@@ -1,8 +1,9 @@
 """An ACD report released with differential-privacy noise (OpenDP): by queue, over a bounded
 range, with a cell for every queue and every period whether or not a call fell in it; counts
-with noise of the scale the budget asks (4 / epsilon), averages of seconds left out; each
-release's certified budget reserved in the tenant's ledger (and audited) before the noise is
-drawn, and refused once the tenant's releases would pass their budget."""
+with noise of the scale the budget asks (4 / epsilon), averages of seconds left out, and
+then, as every report, no cell under the register's k shown (decided on the noisy counts);
+each release's certified budget reserved in the tenant's ledger (and audited) before the
+noise is drawn, and refused once the tenant's releases would pass their budget."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from datetime import date
 import pytest
 from bench.gen_calls import Workload, generate
 
+from dataward.adapters.documents.acd_report import report_json
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.stats.dp import OpenDpNoise
-from dataward.domain.calls.acd import Period
+from dataward.domain.calls.acd import Metrics, Period
 from dataward.domain.calls.acd_report import AcdReport, ReportBy
 from dataward.domain.calls.dp_release import BUDGET, ReleaseRefused
+from dataward.domain.calls.small_cells import SUPPRESSED
 from dataward.domain.errors import ConfigurationError, OutOfRange
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
@@ -27,6 +30,7 @@ from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.context import UseCase
 from tests.builders import TENANT_A
 from tests.integration.world import World
+from tests.support.copies import K
 
 OPERATOR = Actor(id="staff-operator", role="operator")
 FIRST, LAST = date(2026, 10, 2), date(2026, 10, 31)  # the generated file's 30 days
@@ -49,15 +53,26 @@ def _report(ctx: UseCase, epsilon: float | None = None, **kw: object) -> AcdRepo
     return acd_report(ctx, replace(command, **kw))  # type: ignore[arg-type]
 
 
+def _figures(report: AcdReport) -> dict[tuple[str, str], Metrics]:
+    """The queues' cells of a report (not the pools of cells under k)."""
+    return {(c.group, c.period): c.metrics for c in report.cells if c.group != SUPPRESSED}
+
+
+def _released(report: AcdReport) -> int:
+    """How many cells the release had: those shown, and those it hid under k."""
+    return len(_figures(report)) + report.suppressed
+
+
 def test_a_release_has_every_cell_counts_with_noise_and_spends_its_budget(world: World) -> None:
     _ingest(world)
-    exact = {(c.group, c.period): c.metrics for c in _report(world.use_case(OPERATOR)).cells}
+    exact = _figures(_report(world.use_case(OPERATOR)))
     noisy = _report(_noisy(world), 1.0)
-    assert len(noisy.cells) == QUEUES * 30  # every queue, every day: not only those with calls
-    assert noisy.suppressed == 0
-    shown = {(c.group, c.period): c.metrics for c in noisy.cells}
-    assert set(exact) <= set(shown)
-    errors = [shown[key].offered - exact[key].offered for key in exact]
+    assert _released(noisy) == QUEUES * 30  # every queue, every day: not only those with calls
+    shown = _figures(noisy)
+    # the cells well above k in both, so hardly ever hidden by their noise
+    large = [key for key in exact if key in shown and exact[key].offered >= 4 * K]
+    assert len(large) > QUEUES * 30 // 2
+    errors = [shown[key].offered - exact[key].offered for key in large]
     assert any(errors)  # noise was added
     assert abs(statistics.mean(errors)) < 3  # unbiased (the cells are large: no clamping)
     assert 2 < statistics.pstdev(errors) < 11  # discrete Laplace of scale 4: sd about 5.7
@@ -76,19 +91,39 @@ def test_a_release_has_every_cell_counts_with_noise_and_spends_its_budget(world:
 def test_a_range_with_no_call_still_has_every_cell(world: World) -> None:
     _ingest(world)
     quiet = _report(_noisy(world), 5.0, first=date(2026, 6, 1), last=date(2026, 6, 7))
-    assert len(quiet.cells) == QUEUES * 7  # what is released does not show where calls were
+    assert _released(quiet) == QUEUES * 7  # what is released does not show where calls were
 
 
 def test_a_smaller_budget_means_more_noise(world: World) -> None:
     _ingest(world)
-    exact = {(c.group, c.period): c.metrics for c in _report(world.use_case(OPERATOR)).cells}
+    exact = _figures(_report(world.use_case(OPERATOR)))
 
     def spread(epsilon: float) -> float:
-        shown = {(c.group, c.period): c.metrics for c in _report(_noisy(world), epsilon).cells}
-        return statistics.pstdev(shown[key].answered - exact[key].answered for key in exact)
+        shown = _figures(_report(_noisy(world), epsilon))
+        both = [key for key in exact if key in shown]  # a cell under k after its noise: hidden
+        return statistics.pstdev(shown[key].answered - exact[key].answered for key in both)
 
     assert spread(0.1) > 20  # scale 40
     assert spread(9.0) < 2  # scale 0.44 (the two together fit the budget of 10)
+
+
+@pytest.mark.parametrize("epsilon", [0.5, 9.0])
+def test_a_release_shows_no_cell_under_k_after_its_noise(world: World, epsilon: float) -> None:
+    """k applies to the noisy counts, as to every report: nothing shown is 1 to k-1, a pool is
+    shown only from k, and the release says k and how many cells it hid."""
+    _ingest(world)
+    exact = _report(world.use_case(OPERATOR))
+    assert exact.suppressed > 0  # weekend days of the quieter queues: 1 to 4 calls
+    noisy = _report(_noisy(world), epsilon)
+    assert noisy.k == K
+    assert _released(noisy) == QUEUES * 30
+    assert all(c.metrics.offered == 0 or c.metrics.offered >= K for c in noisy.cells)
+    assert all(c.metrics.offered >= K for c in noisy.cells if c.group == SUPPRESSED)
+    if epsilon == 9.0:  # noise of scale 0.44: the small cells are hidden as without it
+        assert noisy.suppressed >= exact.suppressed // 2
+    text = report_json(noisy)
+    assert f'"k_anonymity_threshold": {K}' in text
+    assert f'"suppressed_cells": {noisy.suppressed}' in text
 
 
 def test_releases_stop_at_the_tenants_budget(world: World) -> None:

@@ -3,7 +3,10 @@ either order, in one file or several, stores each call once and reports exactly 
 queue_log alone reports; a BroadWorks call centre's record and its agent's are one call.
 
 Tenant A is sent both sources; tenant B (set up the same way) the queue_log alone, so their
-reports can be compared cell by cell.
+reports can be compared cell by cell. Every report hides its cells under the register's k, so
+the files compared are made K times over (`tests.support.copies`: each call repeated with ids
+of its own, the CDR's and the queue_log's still matching), where no cell is under k and every
+cell is compared.
 """
 
 from __future__ import annotations
@@ -27,16 +30,18 @@ from dataward.services.calls.reports import ReadAcdReport, acd_report
 from tests.builders import TENANT_A, TENANT_B
 from tests.integration.world import World
 from tests.samples import sample
+from tests.support.copies import K, asterisk_copies
 
 OPERATOR = Actor(id="staff-operator", role="operator")
 CDR, QUEUE_LOG = "asterisk-cdr-csv", "asterisk-queue-log"
 SAMPLE_QUEUE_LOG = "asterisk_queue_log__assembled_from_public_examples.txt"
 
 
-def _generated(fmt: str, calls: int = 1500) -> str:
+def _generated(fmt: str, calls: int = 1500, copies: int = K) -> str:
+    """`calls` generated calls, `copies` times over."""
     out = io.StringIO()
     generate(fmt, out, Workload(calls, numbers=300, queues=4, days=3))
-    return out.getvalue()
+    return asterisk_copies(out.getvalue(), copies)
 
 
 def _ingest(world: World, tenant: str, text: str, fmt: str, name: str = "calls") -> IngestReport:
@@ -58,6 +63,7 @@ def _same_reports(world: World) -> None:
         both, alone = _report(world, TENANT_A, period), _report(world, TENANT_B, period)
         assert _cells(both) == _cells(alone), period
         assert both.cells, period
+        assert both.suppressed == alone.suppressed == 0, period  # every cell compared
 
 
 def _count(world: World, tenant: str) -> int:
@@ -74,22 +80,23 @@ def test_the_cdr_and_the_queue_log_report_what_the_queue_log_alone_does(
     for text, fmt in order:
         _ingest(world, TENANT_A, text, fmt)
     _ingest(world, TENANT_B, log, QUEUE_LOG)
-    assert _count(world, TENANT_A) == _count(world, TENANT_B) == 1500
+    assert _count(world, TENANT_A) == _count(world, TENANT_B) == 1500 * K
     _same_reports(world)
     # each source again, in the other order: nothing changes
     for text, fmt in reversed(order):
         again = _ingest(world, TENANT_A, text, fmt)
         assert again.stored == 0
         assert again.joined == 0
-    assert _count(world, TENANT_A) == 1500
+    assert _count(world, TENANT_A) == 1500 * K
     _same_reports(world)
 
 
 def test_a_call_seen_only_in_the_cdr_counts_once(world: World) -> None:
-    done = _ingest(world, TENANT_A, _generated(CDR, 400), CDR)
+    done = _ingest(world, TENANT_A, _generated(CDR, 400, copies=1), CDR)
     assert done.stored == 400
     report = _report(world, TENANT_A, Period.MONTH)
     assert sum(cell.metrics.offered for cell in report.cells) == 400
+    assert report.suppressed == 0  # four queues' months: each well over k
 
 
 def test_the_sources_split_over_several_files_still_make_one_call_each(world: World) -> None:
@@ -108,7 +115,7 @@ def test_the_sources_split_over_several_files_still_make_one_call_each(world: Wo
     for number, (text, fmt) in enumerate(parts):
         _ingest(world, TENANT_A, text, fmt, name=f"part-{number}")
     _ingest(world, TENANT_B, "".join(log), QUEUE_LOG)
-    assert _count(world, TENANT_A) == _count(world, TENANT_B) == 1500
+    assert _count(world, TENANT_A) == _count(world, TENANT_B) == 1500 * K
     _same_reports(world)
 
 
@@ -153,22 +160,23 @@ def test_a_timeout_an_overflow_and_an_ivr_are_counted_as_the_queue_log_says(
     world: World, fake: Faker, cdr_first: bool
 ) -> None:
     cdr, log, _number = _hand_cdr(fake)
+    cdr, log = asterisk_copies(cdr), asterisk_copies(log)
     order = [(cdr, CDR), (log, QUEUE_LOG)] if cdr_first else [(log, QUEUE_LOG), (cdr, CDR)]
     reports = [_ingest(world, TENANT_A, text, fmt) for text, fmt in order]
     _ingest(world, TENANT_B, log, QUEUE_LOG)
-    assert _count(world, TENANT_A) == 3  # two visits of one call, and the timeout
-    assert sum(r.joined for r in reports) == 2
+    assert _count(world, TENANT_A) == 3 * K  # two visits of one call, and the timeout
+    assert sum(r.joined for r in reports) == 2 * K
     _same_reports(world)
     cells = {c.group: c.metrics for c in _report(world, TENANT_A, Period.MONTH).cells}
     sales, support = cells["sales"], cells["support"]
     assert sales is not None
     assert support is not None
-    assert (sales.offered, sales.overflow, sales.abandoned) == (2, 2, 0)
-    assert (support.offered, support.answered) == (1, 1)
+    assert (sales.offered, sales.overflow, sales.abandoned) == (2 * K, 2 * K, 0)
+    assert (support.offered, support.answered) == (1 * K, 1 * K)
     with world.uow() as uow:
         rows = sorted(uow.calls.iter_calls(TENANT_A), key=lambda c: (c.started_at, c.queue or ""))
     joined = [row for row in rows if row.sources == 3]
-    assert len(joined) == 2
+    assert len(joined) == 2 * K
     assert {row.disposition for row in joined} == {Disposition.OVERFLOW}
     assert all(row.legs == 1 and row.caller_ref is not None for row in rows)
     assert len({row.caller_ref for row in rows}) == 1
@@ -200,9 +208,10 @@ def test_a_restricted_presentation_in_either_source_is_stored_withheld(
     assert row.disposition is Disposition.ABANDONED
 
 
-def _broadworks(fake: Faker) -> str:
+def _broadworks(fake: Faker, copy: int = 0) -> str:
     """A call centre's record of a call, and the record of the agent it delivered it to, which
-    names the centre's call as its related call."""
+    names the centre's call as its related call; `copy` numbers the ids, for a call of its own
+    at the same times."""
     number = f"+44770090{fake.random_int(1000, 9999)}"
     width = 273
 
@@ -242,33 +251,43 @@ def _broadworks(fake: Faker) -> str:
             273: "sales@example.test",
         }
     )
-    return centre + "\n" + agent + "\n"
+    text = centre + "\n" + agent + "\n"
+    if copy:
+        text = text.replace("call-1,", f"call-{copy + 1},").replace("B07A5A5", f"B07A5A{copy}")
+    return text
+
+
+def _broadworks_copies(fake: Faker, copies: int = K) -> tuple[str, str]:
+    """`copies` calls, each as `_broadworks`: the call centre's records and the agents'."""
+    lines = "".join(_broadworks(fake, i) for i in range(copies)).splitlines(keepends=True)
+    return "".join(lines[0::2]), "".join(lines[1::2])
 
 
 @pytest.mark.parametrize("split", [False, True], ids=["one-file", "two-files"])
 def test_a_call_centre_s_record_and_its_agent_s_are_one_call(
     world: World, fake: Faker, split: bool
 ) -> None:
-    text = _broadworks(fake)
+    centre, agent = _broadworks_copies(fake)  # the call K times, each with ids of its own
     if split:
-        centre, agent = text.splitlines(keepends=True)
         _ingest(world, TENANT_A, agent, "broadworks-csv", name="agents")
         _ingest(world, TENANT_A, centre, "broadworks-csv", name="centre")
     else:
-        _ingest(world, TENANT_A, text, "broadworks-csv")
-    again = _ingest(world, TENANT_A, text, "broadworks-csv", name="again")
+        _ingest(world, TENANT_A, centre + agent, "broadworks-csv")
+    again = _ingest(world, TENANT_A, centre + agent, "broadworks-csv", name="again")
     assert again.stored == 0
     assert again.joined == 0
     with world.uow() as uow:
-        (row,) = list(uow.calls.iter_calls(TENANT_A))
-    assert row.disposition is Disposition.ANSWERED
-    assert row.wait_s == 30.0  # from the centre's start to the agent's answer
-    assert row.talk_s == 60.0
-    assert row.agent_ref is not None
+        rows = list(uow.calls.iter_calls(TENANT_A))
+    assert len(rows) == K
+    for row in rows:
+        assert row.disposition is Disposition.ANSWERED
+        assert row.wait_s == 30.0  # from the centre's start to the agent's answer
+        assert row.talk_s == 60.0
+        assert row.agent_ref is not None
     cells = {c.group: c.metrics for c in _report(world, TENANT_A, Period.MONTH).cells}
     sales = cells["sales@example.test"]
     assert sales is not None
-    assert (sales.offered, sales.answered, sales.abandoned) == (1, 1, 0)
+    assert (sales.offered, sales.answered, sales.abandoned) == (K, K, 0)
 
 
 def _companion_cdr(queue_log: str) -> str:
@@ -297,7 +316,7 @@ def _utc(epoch: int) -> str:
 def test_the_real_queue_log_with_its_cdr_reports_what_it_does_alone(
     world: World, cdr_first: bool
 ) -> None:
-    log = sample(SAMPLE_QUEUE_LOG).read_text("utf-8")
+    log = asterisk_copies(sample(SAMPLE_QUEUE_LOG).read_text("utf-8"))
     cdr = _companion_cdr(log)
     order = [(cdr, CDR), (log, QUEUE_LOG)] if cdr_first else [(log, QUEUE_LOG), (cdr, CDR)]
     for text, fmt in order:
@@ -319,6 +338,7 @@ def test_the_agent_report_counts_a_call_when_it_entered_the_queue_as_the_queue_l
     world: World, fake: Faker, cdr_first: bool
 ) -> None:
     cdr, log, _number = _hand_cdr(fake)
+    cdr, log = asterisk_copies(cdr), asterisk_copies(log)
     # the IVR now starts in the hour before the call enters its queue (09:00:30)
     cdr = cdr.replace(
         '"2026-03-02 09:00:00","2026-03-02 09:01:41","2026-03-02 09:02:41",161,',
@@ -358,22 +378,23 @@ def test_a_call_entered_before_midnight_but_read_first_from_after_it_is_in_the_r
     """The agent's record (00:00:10) arrives before the call centre's (entry 23:59:50): the row
     keeps the later start, its queue entry is the day before, and every report, for any range,
     counts it on that day."""
-    text = (
-        _broadworks(fake)
-        .replace("20260302090000", "20260302235950")
+    centre, agent = (
+        text.replace("20260302090000", "20260302235950")
         .replace("20260302090020", "20260303000010")
         .replace("20260302090030", "20260303000020")
         .replace("20260302090130", "20260303000120")
+        for text in _broadworks_copies(fake)  # the call K times, each with ids of its own
     )
-    centre, agent = text.splitlines(keepends=True)
     _ingest(world, TENANT_A, agent, "broadworks-csv", name="agents")
     _ingest(world, TENANT_A, centre, "broadworks-csv", name="centre")
     with world.uow() as uow:
-        (row,) = list(uow.calls.iter_calls(TENANT_A))
-    assert row.queued_at is not None
-    assert row.queued_at < row.started_at  # the case: entry before the row's start
+        rows = list(uow.calls.iter_calls(TENANT_A))
+    assert len(rows) == K
+    for row in rows:
+        assert row.queued_at is not None
+        assert row.queued_at < row.started_at  # the case: entry before the row's start
     before, after = date(2026, 3, 2), date(2026, 3, 3)
-    for by in (ReportBy.QUEUE, ReportBy.AGENT):  # (one caller is under k: pooled away)
-        assert _offered_by_day(world, by) == {"2026-03-02": 1}, by
-        assert _offered_by_day(world, by, before, before) == {"2026-03-02": 1}, by
+    for by in (ReportBy.QUEUE, ReportBy.AGENT):  # (each caller is under k: pooled away)
+        assert _offered_by_day(world, by) == {"2026-03-02": K}, by
+        assert _offered_by_day(world, by, before, before) == {"2026-03-02": K}, by
         assert _offered_by_day(world, by, after, after) == {}, by

@@ -2,8 +2,11 @@
 
 Rates are fractions (0.85, not 85%) in CSV and JSON and percentages in the table; times are
 seconds. Cells suppressed under k are not in the report at all (their calls are in the
-`(suppressed)` row of their period when that pool reaches k); the count of them is given, so
-a reader sees that something was withheld, not that nothing happened.
+`(suppressed)` row of their period when that pool reaches k), nor are labels the gate refused
+(their calls are in the `(withheld)` row); k and the counts of both are given (`summary`), so
+a reader sees that something was withheld, not that nothing happened. JSON carries them as
+fields and the table as its footer; CSV is the rows alone, and whoever serves it says them
+beside it (the API in headers, the command line on standard error).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ def report_dict(report: AcdReport) -> dict[str, Any]:
         "short_abandon_seconds": report.thresholds.short_abandon_s,
         "k_anonymity_threshold": report.k,
         "suppressed_cells": report.suppressed,
+        "purpose": report.purpose,
+        "withheld_labels": report.withheld,
         "source": report.source,
         "dp_epsilon": report.dp_epsilon,
         "cells": [
@@ -112,16 +117,33 @@ def report_table(report: AcdReport) -> str:
     ]
     footer = (
         f"service level within {report.thresholds.service_level_s} s; short abandon within "
-        f"{report.thresholds.short_abandon_s} s"
+        f"{report.thresholds.short_abandon_s} s; {summary(report)}"
     )
-    if report.k is not None:
-        footer += f"; {report.suppressed} cell(s) under k={report.k} suppressed"
     if report.dp_epsilon is not None:
         footer += (
             f"; counts with differential-privacy noise (epsilon {report.dp_epsilon:g} per queue "
             "visit), averages of seconds left out"
         )
     return "\n".join([*lines, "", footer]) + "\n"
+
+
+def summary(report: AcdReport) -> str:
+    """What the report left out, in words: k and the cells under it, and the labels withheld."""
+    text = f"{report.suppressed} cell(s) under k={report.k} suppressed"
+    if report.withheld is not None:
+        text += f"; {report.withheld} label(s) withheld by the gate for {report.purpose}"
+    return text
+
+
+def summary_headers(report: AcdReport) -> dict[str, str]:
+    """`summary` as HTTP headers, for a report served as CSV."""
+    headers = {
+        "X-K-Anonymity-Threshold": str(report.k),
+        "X-Suppressed-Cells": str(report.suppressed),
+    }
+    if report.withheld is not None:
+        headers["X-Withheld-Labels"] = str(report.withheld)
+    return headers
 
 
 def _percent(value: float | None) -> str:

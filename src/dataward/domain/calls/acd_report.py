@@ -1,5 +1,6 @@
 """An ACD report as the services produce it and the documents render it: cells of metrics by
-group (a queue, an agent, a caller) and period, with what was suppressed. Pure data."""
+group (a queue, an agent, a caller) and period, with what was suppressed under k and which
+labels the gate withheld (`small_cells`). Pure data."""
 
 from __future__ import annotations
 
@@ -31,9 +32,18 @@ class AcdReport:
     first: date | None
     last: date | None
     thresholds: Thresholds
-    k: int | None
+    k: int
+    """The register's `k_anonymity_threshold`: no cell shown was offered 1 to k-1 calls."""
     cells: list[ReportCell]
     suppressed: int
+    """How many cells under k were removed (their calls in their period's pool, if it
+    reached k)."""
     source: str
     dp_epsilon: float | None = None
     """The privacy budget the release spent, when released with noise (`dp_release`)."""
+    purpose: str | None = None
+    """The purpose the gate decided the subject labels for (reports by agent or caller);
+    None for a report by queue, which names nobody."""
+    withheld: int | None = None
+    """How many subjects the gate refused as labels (their calls in the `(withheld)` row);
+    None for a report by queue."""

@@ -2,8 +2,10 @@
 
 What is released does not depend on the data but through the noise: a report by queue, for a
 bounded range of dates, with a cell for every queue the tenant has and every period of the
-range, zero-filled (`release_keys`), and no count of suppressed cells. (Reports by agent or by
-caller name people in their rows: they are not released this way.) Each cell is released as
+range, zero-filled (`release_keys`). (Reports by agent or by caller name people in their rows:
+they are not released this way.) The register's k is applied after the noise, to the noisy
+counts (`small_cells.pooled_counts`): post-processing, so the cells hidden and their number
+depend on the data only through the noise too. Each cell is released as
 seven counts (offered, answered, abandoned, short abandoned, overflow, answered within the
 service level, abandoned within it); rates are worked out from the noisy counts, and the figures
 built on sums of seconds (ASA, waits, talk) are not released, since one long call could move

@@ -193,6 +193,19 @@ class Gate:
             for category in rule.categories
         }
 
+    def before_any_subject(self, actor: Actor, question: Question) -> DenialReason | None:
+        """Checks 1-3, which need no subject: why `actor` could never be allowed `question`
+        whoever it is about, or None. A use that will put many subjects to the gate asks this
+        first, to refuse the whole use before anything about anyone is read."""
+        rule = self._purposes.get(question.purpose)
+        if rule is None:
+            return DenialReason.UNREGISTERED_PURPOSE
+        if question.category not in rule.categories:
+            return DenialReason.CATEGORY_NOT_IN_PURPOSE
+        if not self._knows(actor, question.category, question.purpose, decrypt=question.decrypt):
+            return DenialReason.ROLE_LACKS_NEED_TO_KNOW
+        return None
+
     def authorize(self, actor: Actor, state: SubjectState, question: Question) -> Decision:
         """Decide; see the module docstring for the order of the checks."""
         category, purpose, at = question.category, question.purpose, question.at
@@ -214,16 +227,21 @@ class Gate:
             return _deny(reason, purpose, category, flag=self._child_flag)
         return _deny(reason, purpose, category)
 
+    def _knows(self, actor: Actor, category: str, purpose: str, *, decrypt: bool) -> bool:
+        """Check 3: the role lists the purpose and the category, and may decrypt if asked."""
+        role = self._roles.get(actor.role)
+        return (
+            role is not None
+            and (actor.role, purpose) in self._role_purposes
+            and (actor.role, category) in self._role_categories
+            and (role.decrypt or not decrypt)
+        )
+
     def _need_to_know(
         self, actor: Actor, subject: Subject, category: str, purpose: str, *, decrypt: bool
     ) -> DenialReason | None:
         role = self._roles.get(actor.role)
-        if (
-            role is None
-            or (actor.role, purpose) not in self._role_purposes
-            or (actor.role, category) not in self._role_categories
-            or (decrypt and not role.decrypt)
-        ):
+        if role is None or not self._knows(actor, category, purpose, decrypt=decrypt):
             return DenialReason.ROLE_LACKS_NEED_TO_KNOW
         return (
             None

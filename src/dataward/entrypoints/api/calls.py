@@ -21,13 +21,14 @@ from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
 from dataward.entrypoints.api.deps import GateDep, ReadingDep, UseCaseDep
 from dataward.entrypoints.api.errors import error_body
-from dataward.entrypoints.api.fields import Day, IngestId
+from dataward.entrypoints.api.fields import Day, IngestId, RegisterKey
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
 from dataward.entrypoints.views.calls import CallOut
 from dataward.services.calls.access import calls_of_subject
 from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.calls.ingest_ports import Source
+from dataward.services.calls.report_labels import REPORTING_PURPOSE
 from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.quarantine.lines import list_quarantine
 
@@ -162,16 +163,34 @@ class AcdQuery(BaseModel):
         allow_inf_nan=False,
         description="Release the counts with differential-privacy noise spending this budget",
     )
+    purpose: RegisterKey = Field(
+        default=REPORTING_PURPOSE,
+        description="The register purpose the agent or caller labels serve (the gate decides "
+        "each); a report by queue names nobody",
+    )
 
 
 @router.get("/reports/acd", summary="ACD report (JSON or CSV), never decrypting")
 def get_acd_report(tenant_id: str, ctx: UseCaseDep, query: Annotated[AcdQuery, Query()]) -> Any:
-    from dataward.adapters.documents.acd_report import report_csv, report_dict
+    """No cell under the register's k is in it; in CSV, k and the counts of cells suppressed
+    and labels withheld are the `X-K-Anonymity-Threshold`, `X-Suppressed-Cells` and
+    `X-Withheld-Labels` headers."""
+    from dataward.adapters.documents.acd_report import report_csv, report_dict, summary_headers
 
     command = ReadAcdReport(
-        tenant_id, query.by, query.period, query.first, query.last, query.dp_epsilon
+        tenant_id,
+        query.by,
+        query.period,
+        query.first,
+        query.last,
+        query.dp_epsilon,
+        query.purpose,
     )
     report = acd_report(ctx, command)
     if query.output == "csv":
-        return Response(report_csv(report), media_type="text/csv; charset=utf-8")
+        return Response(
+            report_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers=summary_headers(report),
+        )
     return report_dict(report)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from dataward.adapters.documents.acd_report import RENDERERS
+from dataward.adapters.documents.acd_report import RENDERERS, summary
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.calls.dp_release import LEAST_EPSILON, MOST_EPSILON
@@ -19,6 +19,7 @@ from dataward.entrypoints.cli.common import (
     write_output,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of
+from dataward.services.calls.report_labels import REPORTING_PURPOSE
 
 app = typer.Typer(help="Call reports, from the pseudonymised store.", no_args_is_help=True)
 
@@ -29,7 +30,8 @@ def acd(
     by: Annotated[
         ReportBy,
         typer.Option(
-            parser=choice(ReportBy), help="By queue, agent, or caller (small cells suppressed)."
+            parser=choice(ReportBy),
+            help="By queue, agent, or caller (cells under the register's k suppressed).",
         ),
     ] = ReportBy.QUEUE,
     period: Annotated[
@@ -59,11 +61,22 @@ def acd(
             "365 days); averages of seconds are then left out.",
         ),
     ] = None,
+    purpose: Annotated[
+        str,
+        typer.Option(
+            help="The register purpose the agent or caller labels serve; the gate decides "
+            "each (a report by queue names nobody)."
+        ),
+    ] = REPORTING_PURPOSE,
 ) -> None:
-    """ACD figures: offered, answered, abandoned, overflow, service level, ASA, waits, talk."""
+    """ACD figures: offered, answered, abandoned, overflow, service level, ASA, waits, talk.
+
+    No cell offered fewer calls than the register's k is shown, in any report or format."""
     from dataward.services.calls.reports import ReadAcdReport, acd_report
 
     with fail_on_dataward_error(), container() as wired:
-        command = ReadAcdReport(tenant, by, period, first, last, dp_epsilon)
+        command = ReadAcdReport(tenant, by, period, first, last, dp_epsilon, purpose)
         report = acd_report(use_case(wired), command)
     write_output(RENDERERS[output_format](report), output)
+    if output_format == "csv":  # the rows alone: what they leave out is said beside them
+        typer.echo(summary(report), err=True)

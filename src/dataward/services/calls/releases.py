@@ -6,6 +6,12 @@ transaction that sums what the tenant's releases spent in the last `BUDGET_DAYS`
 the tenant's release lock, so two releases cannot both fit in the last of the budget), records
 the release in the ledger and writes its audit entry; only then is the noise drawn. A release
 that would pass the budget is refused, and nothing is spent.
+
+After the noise, the register's k applies as to every report (`domain.calls.small_cells`): a
+cell whose noisy offered count is 1 to k-1 is removed and pooled into its period's
+`(suppressed)` row, shown if the pool's noisy count reaches k. That is decided from the noisy
+counts alone, never from the data, so it is post-processing and the release stays as private
+as its noise made it; how many cells it hid is told for the same reason.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from dataward.domain.calls.dp_release import (
     release_keys,
     released,
 )
+from dataward.domain.calls.small_cells import Counts, pooled_counts
 from dataward.domain.errors import ConfigurationError, NotFound
 from dataward.domain.tenants import Tenant
 from dataward.services.calls.ports import NewRelease
@@ -58,9 +65,10 @@ def release_acd(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
     _reserve(ctx, command, spent, len(cells))
     counts = [n for cell in cells for n in counts_of(tallies.get(cell, Tally()), _t(tenant))]
     noisy = noise.add(counts, sensitivity=SENSITIVITY, epsilon=epsilon)
+    k = ctx.register.k_anonymity_threshold
+    kept, hidden = pooled_counts(_noisy_cells(cells, noisy), k)
     shown = [
-        ReportCell(group, period, released(noisy[i * COUNTS : (i + 1) * COUNTS]))
-        for i, (group, period) in enumerate(cells)
+        ReportCell(group, period, released(list(n))) for (group, period), n in sorted(kept.items())
     ]
     return AcdReport(
         tenant.id,
@@ -69,12 +77,21 @@ def release_acd(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
         first,
         last,
         _t(tenant),
-        None,
+        k,
         shown,
-        0,
+        hidden,
         source,
         spent,
     )
+
+
+def _noisy_cells(cells: list[tuple[str, str]], noisy: list[int]) -> dict[tuple[str, str], Counts]:
+    """Each cell's noisy counts, in `cells`' order, each held at 0 or more (as `released` holds
+    them), so that a pool adds what its cells would have shown."""
+    return {
+        cell: tuple(max(0, n) for n in noisy[i * COUNTS : (i + 1) * COUNTS])
+        for i, cell in enumerate(cells)
+    }
 
 
 def _t(tenant: Tenant) -> Thresholds:

@@ -1,16 +1,20 @@
 """ACD reports per tenant, from the pseudonymised store, never decrypting anything.
 
 - By queue: read from the anonymous rollups (`services.calls.rollups`), so a queue report is the
-same
-  after callers are erased and raw calls deleted, and reads a few thousand rows however many
+  same after callers are erased and raw calls deleted, and reads a few thousand rows however many
   calls there were. A date range that cuts a month is read from the day or hour grain instead
   of the month grains, so figures are exact for any range.
 - By agent or by caller: from the raw queue calls (subject references as labels, `(none)` for
   a call without one, e.g. a withheld or erased caller), each counted in the period it entered
-  its queue, as the rollups count it. A per-caller view could single a
-  person out, so every cell with fewer calls than the register's `k_anonymity_threshold` is
-  removed (not shown as an empty row naming the caller) and its calls pooled into one
-  `(suppressed)` row per period, shown only if the pool itself reaches k.
+  its queue, as the rollups count it. Labelling a cell with a subject is processing of that
+  subject's data, so every label is put to the gate for the report's purpose
+  (`report_labels`): a role without need-to-know for it is refused the report, and a subject
+  the gate refuses is pooled into a `(withheld)` row per period.
+
+Every report, by anything, in any period and format, then shows no cell under the register's
+`k_anonymity_threshold` (`domain.calls.small_cells`): such a cell is removed and its calls
+pooled into one `(suppressed)` row per period, shown only if the pool itself reaches k. The
+rollups and calls themselves are untouched: suppression is at release.
 
 Dates are the tenant's local dates, both ends included. Every report is audited.
 """
@@ -25,19 +29,26 @@ from zoneinfo import ZoneInfo
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.bounds import check_day
-from dataward.domain.calls.acd import Period, Tally, Thresholds, metrics, period_key, suppress
+from dataward.domain.calls.acd import Period, Tally, Thresholds, metrics, period_key
 from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.domain.calls.correlation import Contribution, contribution
 from dataward.domain.calls.record_limits import LONGEST
 from dataward.domain.calls.records import StoredCall
+from dataward.domain.calls.small_cells import NO_PARTY, pooled_tallies, withheld_tallies
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
+from dataward.domain.processing.gate import Gate
 from dataward.domain.register.model import StaffAction
+from dataward.services.calls.report_labels import (
+    REPORTING_PURPOSE,
+    Labels,
+    check_labels,
+    refused_labels,
+)
 from dataward.services.calls.rollups import Grain, hour_bucket, hour_of_bucket
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 
-NO_PARTY = "(none)"
 NOON = time(12)
 """A day's rollup stands for the day: its key in a period is its noon's, on the tenant's clock."""
 
@@ -59,6 +70,9 @@ class ReadAcdReport:
     dp_epsilon: float | None = None
     """Release the counts with differential-privacy noise spending this budget
     (`domain.calls.dp_release`); the spend is recorded in the tenant's ledger."""
+    purpose: str = REPORTING_PURPOSE
+    """What the subject labels of a report by agent or by caller are processed for (the gate
+    decides each); a report by queue names nobody and ignores it."""
 
 
 def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
@@ -73,63 +87,70 @@ def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
         from dataward.services.calls.releases import release_acd
 
         return release_acd(ctx, command)
+    labels = None
+    if by is not ReportBy.QUEUE:  # rows labelled with subjects: the gate decides them
+        labels = Labels(Gate(register), by, tenant_id, command.purpose, clock.now())
+        check_labels(actor, labels)  # before anything about anyone is read
+    withheld: int | None = None
     with uow:
         tenant = uow.tenants.get(tenant_id)
         if tenant is None:
             raise NotFound("tenant", tenant_id)
         zone = tenant.zone
-        if by is ReportBy.QUEUE:
+        if labels is None:
             tallies, source = from_rollups(uow, command, zone)
         else:
             tallies = _from_calls(uow, command, zone)
             source = "calls"
+            refs = {group for group, _period in tallies if group != NO_PARTY}
+            refused = refused_labels(uow, actor, refs, labels)
+            tallies, withheld = withheld_tallies(tallies, refused), len(refused)
         uow.audit.append(
             AuditDraft(
                 at=clock.now(),
                 actor=actor.id,
                 action=AuditAction.CALL_REPORT_READ,
-                details={"tenant": tenant_id, "by": by.value, "period": command.period.value},
+                details=_read_details(command, labels, withheld),
             )
         )
         uow.commit()
     thresholds = Thresholds(tenant.service_level_seconds, tenant.short_abandon_seconds)
-    k = register.k_anonymity_threshold if by is ReportBy.CALLER else None
-    hidden = 0
-    if k is not None:
-        tallies, hidden = _pooled(tallies, k)
+    k = register.k_anonymity_threshold
+    shown, hidden = pooled_tallies(tallies, k)
     cells = [
         ReportCell(group, key, metrics(tally, thresholds))
-        for (group, key), tally in sorted(tallies.items())
+        for (group, key), tally in sorted(shown.items())
     ]
     return AcdReport(
-        tenant_id, by, command.period, first, last, thresholds, k, cells, hidden, source
+        tenant_id,
+        by,
+        command.period,
+        first,
+        last,
+        thresholds,
+        k,
+        cells,
+        hidden,
+        source,
+        purpose=None if labels is None else labels.purpose,
+        withheld=withheld,
     )
 
 
-SUPPRESSED = "(suppressed)"
-
-
-def _pooled(
-    cells: dict[tuple[str, str], Tally], k: int
-) -> tuple[dict[tuple[str, str], Tally], int]:
-    """Per-caller cells under k removed, not shown empty: their calls are pooled into one
-    `(suppressed)` group per period, itself shown only if it reaches k. A removed cell leaves
-    no trace of who was in it, and the pool keeps totals right where it is large enough."""
-    shown, hidden = suppress(cells, k)
-    kept: dict[tuple[str, str], Tally] = {}
-    pools: dict[str, Tally] = {}
-    for (group, period), tally in shown.items():
-        if tally is not None:
-            kept[(group, period)] = tally
-            continue
-        pool = pools.get(period)
-        if pool is None:
-            pool = pools[period] = Tally()
-        pool.merge(cells[(group, period)])
-    for period, pool in pools.items():
-        if pool.offered >= k:
-            kept[(SUPPRESSED, period)] = pool
-    return kept, hidden
+def _read_details(
+    command: ReadAcdReport, labels: Labels | None, withheld: int | None
+) -> dict[str, object]:
+    """The report's audit entry: what was read, and for labelled reports the purpose and how
+    many labels were withheld (the gate's decisions on them are entries of their own)."""
+    details: dict[str, object] = {
+        "tenant": command.tenant_id,
+        "by": command.by.value,
+        "period": command.period.value,
+    }
+    if labels is not None:
+        details["purpose"] = labels.purpose
+        details["withheld"] = withheld
+    return details
 
 
 def _whole_months(first: date | None, last: date | None) -> bool:
