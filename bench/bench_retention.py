@@ -64,7 +64,9 @@ class Swept:
 
 
 def _rows(tenant: str, n: int, months: int, seed: int) -> list[tuple[Any, ...]]:
-    """`n` calls of `tenant` in CALL_COLUMNS order, evenly over `months` months before AT."""
+    """`n` calls of `tenant` in CALL_COLUMNS order, evenly over `months` months before AT, in
+    the order of their starts: a PBX's files arrive day after day, so a store's rows lie
+    roughly in time order (a row store keeps them in that order on disk)."""
     draw = random.Random(seed)
     span = months * 30.44 * 86_400
     rows: list[tuple[Any, ...]] = []
@@ -76,6 +78,7 @@ def _rows(tenant: str, n: int, months: int, seed: int) -> list[tuple[Any, ...]]:
             (tenant, key, start, start, end, "inbound", "answered", f"q{i % 20}", 5.0, 2.0,
              120.0, None, None, None, False, False, 1, "asterisk-cdr-csv", 1, start, 1)
         )  # fmt: skip
+    rows.sort(key=lambda row: row[2])  # as ingests land them: file after file, in time order
     return rows
 
 

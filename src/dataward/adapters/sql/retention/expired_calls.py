@@ -30,6 +30,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
@@ -123,13 +124,14 @@ def delete_batch(connection: Connection, scope: Scope, limit: int) -> Removed:
     batch = due(scope, postgres)
     if last is not None:
         batch = and_(batch, calls.c.started_at <= last)
-    rows = connection.execute(
-        delete(calls).where(batch).returning(calls.c.started_at, calls.c.source_key)
-    ).all()
+    # Each start comes back as the database has it (SQLite's text sorts as its time does): only
+    # the earliest and the latest are made times, not every row's.
+    start = type_coerce(calls.c.started_at, String)
+    rows = connection.execute(delete(calls).where(batch).returning(start, calls.c.source_key)).all()
     if not rows:
         return Removed(0, 0, None)
     starts = [start for start, _key in rows]
-    low, high = min(starts), max(starts)
+    low, high = _time(min(starts)), _time(max(starts))
     # The links of the calls gone: those in the batch's range whose call is no longer there
     # (a held call's, in the same range, stays).
     call = calls.alias("call")
@@ -246,6 +248,15 @@ def _months_wholly_past(
         if high > bound:
             return
         yield partition_name(year, month), low, high
+
+
+def _time(value: Any) -> datetime:
+    """A start as `returning` gave it: SQLite's stored text, or PostgreSQL's time."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    raise TypeError("not a time")
 
 
 def _day(value: Any) -> date | None:
