@@ -27,7 +27,14 @@ from dataward.adapters.sql.rights.requests import outbox
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.vault.keystore_tables import keystore_metadata
 from dataward.domain.retention.sweeps import SweepStore
-from dataward.services.retention import consents, customers, downloads, requests, suppressions
+from dataward.services.retention import (
+    consents,
+    contacts,
+    customers,
+    downloads,
+    requests,
+    suppressions,
+)
 from dataward.services.retention.targets import tenant_targets
 from tests.builders import a_tenant
 
@@ -147,6 +154,7 @@ def test_every_rule_of_the_shipped_register_runs_or_has_no_store() -> None:
         consents.consent_records(register, day).target,
         downloads.download_links(register, day),
         suppressions.suppression_digests(register, day),
+        contacts.contact_records(register, day).target,
     ]
     assert {target.store for target in targets} == set(SweepStore)
     applied = {target.rule for target in targets}

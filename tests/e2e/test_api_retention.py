@@ -31,7 +31,7 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     stores = {(line["tenant"], line["store"]) for line in plan["lines"]}
     per_tenant = ("calls", "call_parties", "quarantined_lines")
     tenants = {(t, s) for t in ("tenant-a", "tenant-b") for s in per_tenant}
-    ours = ("rights_requests", "customer_records", "consent_records", "downloads")
+    ours = ("rights_requests", "customer_records", "consent_records", "downloads", "contacts")
     assert stores == {*tenants, *((None, s) for s in (*ours, "suppression_digests"))}
     ahead = (clock.now().date() + timedelta(days=400)).isoformat()
     later = api.client.get(
@@ -43,7 +43,7 @@ def test_the_dco_plans_sweeps_and_reads_the_evidence(api: Api, clock: FixedClock
     swept = api.client.post("/api/v1/retention/sweep", json={}, headers=api.as_("dco"))
     assert swept.status_code == 200, swept.text
     records = swept.json()
-    assert len(records) == 11
+    assert len(records) == 12
     assert all(r["state"] == "done" for r in records)
     assert all(r["removed"] == 0 and len(r["digest"]) == 64 for r in records)
 
@@ -148,3 +148,36 @@ def test_consent_records_links_and_suppression_entries_in_the_plan_and_the_sweep
     assert after["suppression_digests"]["waiting"] == 1
     assert withdrawn not in swept.text
     assert given not in swept.text
+
+
+def test_contacts_in_the_plan_and_the_sweep(api: Api, clock: FixedClock, fake: Faker) -> None:
+    today = clock.current
+    clock.current = today - timedelta(days=3 * 366)
+    email = fake.email()
+    body = {"kind": "marketing_contact", "identifiers": [{"type": "email", "value": email}]}
+    left = api.create("dco", body)
+    visitor = api.create(
+        "dco",
+        {"kind": "website_visitor", "identifiers": [{"type": "email", "value": fake.email()}]},
+    )
+    clock.current = today
+
+    plan = api.client.get("/api/v1/retention/plan", headers=api.as_("dco")).json()
+    [line] = [x for x in plan["lines"] if x["store"] == "contacts"]
+    assert (line["rule"], line["retention"], line["due"], line["waiting"]) == (
+        "marketing_preferences",
+        "P2Y last_interaction",
+        1,
+        1,
+    )
+    assert (
+        line["waiting_for"] == "no last-interaction term in their kind's rules: website_visitor (1)"
+    )
+    swept = api.client.post("/api/v1/retention/sweep", json={}, headers=api.as_("dco"))
+    assert swept.status_code == 200, swept.text
+    [record] = [r for r in swept.json() if r["store"] == "contacts"]
+    assert (record["removed"], record["held"], record["state"]) == (1, 0, "done")
+    for secret in (left, visitor, email):
+        assert secret not in swept.text
+    history = api.client.get("/api/v1/retention/history", headers=api.as_("auditor"))
+    assert [r["removed"] for r in history.json() if r["store"] == "contacts"] == [1]

@@ -131,3 +131,42 @@ def test_consent_records_are_planned_swept_and_kept_in_the_history(
     assert "rights_records\tdownloads\t-" in history
     assert "marketing_preferences\tsuppression_digests\t-" in history
     assert "direct_marketing\tsms\tgiven" in _ok("consents", "show", given)
+
+
+def test_contacts_with_nothing_left_are_planned_and_shredded(
+    clock: FixedClock, fake: Faker
+) -> None:
+    today = clock.current
+    clock.current = today - timedelta(days=3 * 366)  # made more than two years ago
+    email = fake.email()
+    left = _ok("subjects", "create", "--kind", "marketing_contact", "--email", email).strip()
+    kept = _ok("subjects", "create", "--kind", "marketing_contact", "--email", fake.email())
+    _consent(kept.strip(), "give", "--channel", "email")  # a consent still given keeps it
+    clock.current = today
+
+    planned = json.loads(_ok("retention", "plan", "--format", "json"))["lines"]
+    [line] = [x for x in planned if x["store"] == "contacts"]
+    assert (line["tenant"], line["rule"], line["retention"]) == (
+        None,
+        "marketing_preferences",
+        "P2Y last_interaction",
+    )
+    assert (line["due"], line["waiting"], line["held"]) == (1, 1, [])
+    assert line["oldest"] == (today - timedelta(days=3 * 366)).date().isoformat()
+    assert line["waiting_for"] == "records of theirs still kept (1)"
+    table = _ok("retention", "plan")
+    assert "marketing_preferences\tcontacts\t-\tP2Y last_interaction\t" in table
+    assert "  waiting: 1 for records of theirs still kept (1)" in table
+    assert left not in table
+
+    swept = json.loads(_ok("retention", "sweep", "--format", "json"))
+    assert swept[-1]["store"] == "contacts"  # swept last
+    assert (swept[-1]["removed"], swept[-1]["held"]) == (1, 0)
+    assert left not in json.dumps(swept)
+    history = _ok("retention", "history")
+    assert "marketing_preferences\tcontacts\t-" in history
+    assert left not in history
+    shown = runner.invoke(app, ["subjects", "show", left, "--purpose", "secure_storage"])
+    assert email not in shown.output
+    assert "erased" in shown.output
+    assert "direct_marketing\temail\tgiven" in _ok("consents", "show", kept.strip())

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError
+
+from dataward.adapters.sql.registry.tables import subjects
 
 LEASE_CLASS = int.from_bytes(b"dwls", "big", signed=True)
 """The first half of every lease's advisory lock key (PostgreSQL)."""
@@ -97,3 +99,15 @@ def holds_changing(connection: Connection) -> None:
         connection.execute(
             text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": HOLDS_LOCK[0], "k": HOLDS_LOCK[1]}
         )
+
+
+def subject_kept(connection: Connection, subject_id: str) -> bool:
+    """Hold the subject's row (PostgreSQL: `FOR KEY SHARE`) until the transaction ends, before
+    writing a record of it: a retention batch that erases it locks its row first
+    (`FOR UPDATE`), so it either waits for this record and reads it, or erased the subject
+    before and the row is gone (False: write nothing). SQLite serialises every writer, and the
+    row was read in this same transaction: True when it is there."""
+    query = select(subjects.c.id).where(subjects.c.id == subject_id)
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(key_share=True)
+    return connection.execute(query).first() is not None

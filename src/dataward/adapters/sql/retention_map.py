@@ -38,7 +38,7 @@ class Unswept:
 
 _RIGHTS = (SweepStore.RIGHTS_REQUESTS,)
 _HUNG_ON_A_REQUEST = "hung on a rights request: deleted with it under the rights-records rule"
-_SUBJECTS = (SweepStore.CALL_PARTIES, SweepStore.CUSTOMER_RECORDS)
+_SUBJECTS = (SweepStore.CALL_PARTIES, SweepStore.CUSTOMER_RECORDS, SweepStore.CONTACTS)
 _WITH_ITS_SUBJECT = "kept with its subject and deleted by the subject's erasure (unlink step)"
 
 RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
@@ -69,11 +69,12 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             "epsilon; nothing of a caller",
             personal=False,
         ),
-        # subjects: a tenant's callers and our own customer records are swept
+        # subjects: a tenant's callers, our own customer records and our contacts are swept
         "subjects": Swept(
             _SUBJECTS,
-            "crypto-shredded (a tenant's callers left without a call; our customer records); "
-            "marketing contacts and website visitors are not swept yet: they go by erasure",
+            "crypto-shredded (a tenant's callers left without a call; our customer records; "
+            "our marketing contacts and website visitors once no store holds a record of them "
+            "and their kind's last-interaction term has run from the day we came to hold them)",
         ),
         "identifiers": Swept(_SUBJECTS, "sealed identifiers and blind indexes: go with it"),
         "tombstones": Unswept(

@@ -58,6 +58,12 @@ class SweepStore(StrEnum):
     """Marketing suppression entries (digests only): kept while the objection (or erasure)
     they honour stands. Nothing ends one today, so each waits; the sweep records that it
     looked."""
+    CONTACTS = "contacts"
+    """Our own subjects of kinds no customer record covers (marketing contacts, website
+    visitors), once nothing of theirs is left: crypto-shredded once no store holds a record of
+    theirs and the longest last-interaction term of their kind's rules, counted from the UK
+    day we came to hold them, has run (`domain.retention.contacts`). Swept last, so that a
+    contact whose last record went earlier in the same sweep goes in it too."""
 
 
 class SweepState(StrEnum):

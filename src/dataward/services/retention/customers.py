@@ -5,7 +5,9 @@ transaction); a record goes the day after its last term ends (the term's last da
 the Limitation Act counts it), as a call does. A subject whose relationship has not ended, or
 whose last transaction was not recorded, has no date yet: it waits, and the plan counts it; so
 does one a tenant's call still names as its agent. Holds are as a tenant's caller's (a
-litigation hold, a restriction that keeps the data, an open rights request)."""
+litigation hold, a restriction that keeps the data, an open rights request). Our own subjects
+of the kinds the rule does not cover (marketing contacts, website visitors) are swept by
+`contacts`, once nothing of theirs is left."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from datetime import date
 from dataward.domain.clock import Clock
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import Register, RetentionRule
+from dataward.domain.retention.contacts import kinds_under
 from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepStore, Target
 from dataward.domain.subjects import Subject
 from dataward.services.calls.parties import CALLER_KIND
@@ -40,14 +43,12 @@ class CustomerRecords:
 
 
 def customer_records(register: Register, as_of: date) -> CustomerRecords:
+    """The rule of identity data, and the kinds it covers: those one of whose holding purposes
+    keeps data under it (`domain.retention.contacts.kinds_under`; storage and legal claims,
+    which go on with any kind's data, do not make a kind the rule's), never a tenant's
+    callers, which are the tenant's under its contract."""
     rule = register.retention_rule(register.category(IDENTITY).retention or "")
-    kinds = frozenset(
-        kind
-        for purpose in register.purposes
-        if purpose.retention == rule.key
-        for kind in purpose.subject_kinds
-        if kind != CALLER_KIND  # a tenant's callers are the tenant's, under its contract
-    )
+    kinds = kinds_under(register, rule.key) - {CALLER_KIND}
     period = "; ".join(f"{term.duration} {term.runs_from.value}" for term in rule.terms)
     target = Target(rule.key, SweepStore.CUSTOMER_RECORDS, None, as_of, period, as_of)
     return CustomerRecords(rule, kinds, target)

@@ -1,11 +1,12 @@
 """A retention plan: a dry run of the sweep, changing nothing.
 
 For each tenant and store (and our own stores: rights requests, customer records, consent
-records, download links, suppression entries): how many items the rule lets go on the day, the
-date of the oldest (a customer record's: the day it became due), how many wait for an event
-(and why), and what a hold keeps (each held subject's pseudonymous id, its holds, and how many
-items it keeps). The holds are those in force now; the day may be any day, ahead of
-today included, to see what a sweep would take then.
+records, download links, suppression entries, contacts): how many items the rule lets go on
+the day, the date of the oldest (a customer record's: the day it became due; a contact's: the
+day we came to hold it), how many wait for an event (and why), and what a hold keeps (each
+held subject's pseudonymous id, its holds, and how many items it keeps). The holds are those
+in force now; the day may be any day, ahead of today included, to see what a sweep would take
+then.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 from dataward.services.retention import (
     consents,
+    contacts,
     customers,
     downloads,
     quarantine,
@@ -64,7 +66,8 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
 
 
 def _our_other_lines(uow: UnitOfWork, ctx: UseCase, day: date) -> list[PlanLine]:
-    """Our consent records, the expired download links, and the suppression entries."""
+    """Our consent records, the expired download links, the suppression entries, and our
+    contacts with nothing of theirs left."""
     now = ctx.clock.now()
     consent = consents.consent_records(ctx.register, day)
     links = downloads.download_links(ctx.register, day)
@@ -73,6 +76,7 @@ def _our_other_lines(uow: UnitOfWork, ctx: UseCase, day: date) -> list[PlanLine]
         consents.plan_line(uow, consent, now),
         downloads.plan_line(uow, links, now),
         suppressions.plan_line(uow, suppression),
+        contacts.plan_line(uow, contacts.contact_records(ctx.register, day), now),
     ]
 
 

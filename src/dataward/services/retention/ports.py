@@ -52,6 +52,17 @@ class OwnSubject:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnContact:
+    """One of our own subjects as the contacts' sweep reads it: its kind, when we came to hold
+    it, and whether a record of any store still refers to it."""
+
+    id: str
+    kind: str
+    created_at: datetime
+    has_records: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ClosedRequest:
     id: str
     subject_id: str | None
@@ -97,6 +108,24 @@ class RetentionRepository(Protocol):
     def own_subjects(self, kinds: Collection[str]) -> list[OwnSubject]:
         """Our own subjects (no tenant's) of `kinds`, not erased, with their relationship's
         dates, by id."""
+        ...
+
+    def own_contacts(
+        self, kinds: Collection[str], among: Sequence[str] | None = None
+    ) -> list[OwnContact]:
+        """Our own subjects (no tenant's) of `kinds` (of `among` only, if given), not erased,
+        each with whether a row of any store that refers to a subject (every table of the
+        unlink plan: consent events, requests, restrictions, objections, holds, links, calls,
+        a quarantined line that could name it, a tenant naming it as its contact) refers to
+        it, by id. Its own rows (its identifiers), its tombstone and the audit log are not
+        records of it."""
+        ...
+
+    def lock_subjects(self, subject_ids: Collection[str]) -> None:
+        """Hold these subjects' rows until this transaction ends, before their records are
+        read again: a writer that holds a subject's row for its record (a consent; a row with
+        a foreign key to the subject, a litigation hold) waits for it, or wrote first and its
+        record is read. (Requests and restrictions wait for `freeze_holds` instead.)"""
         ...
 
     def closed_requests(self) -> list[ClosedRequest]:

@@ -3,8 +3,10 @@ left without a call crypto-shredded, and its quarantined lines kept as long empt
 closed rights requests past the rights-records rule deleted, our own subjects whose
 customer-records rule has run out crypto-shredded, the withdrawn consent ledgers past the
 marketing-preferences rule deleted (`consents`), the expired download links deleted with their
-sealed packages (`downloads`), and the suppression entries looked at (`suppressions`: nothing
-ends one yet). In batches, with evidence.
+sealed packages (`downloads`), the suppression entries looked at (`suppressions`: nothing ends
+one yet), and last our own contacts (marketing contacts, website visitors) with nothing of
+theirs left crypto-shredded (`contacts`), so that one whose last record went earlier in the
+sweep goes in it too. In batches, with evidence.
 
 One sweep at a time: it holds a lease (`UnitOfWork.lease`) for its whole run, and a second is
 refused (`SweepRunning`) while the first holds it; a sweep that died has no lease left. Each
@@ -39,6 +41,7 @@ from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 from dataward.services.retention import (
     consents,
+    contacts,
     customers,
     downloads,
     quarantine,
@@ -112,6 +115,7 @@ def _sweep(
         done.append(consents.sweep_consents(ctx, day, size))
         done.append(downloads.sweep_downloads(ctx, day, size))
         done.append(suppressions.sweep_suppressions(ctx, day))
+        done.append(contacts.sweep_contacts(ctx, day, size))  # last: once their records went
     return done
 
 

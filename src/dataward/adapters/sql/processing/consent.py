@@ -20,11 +20,12 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.sql.elements import ColumnElement
 
 from dataward.adapters.sql.engine import in_chunks
-from dataward.adapters.sql.leases import holds_changing
+from dataward.adapters.sql.leases import holds_changing, subject_kept
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep, UnlinkStep
 from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS
+from dataward.domain.errors import NotFound
 from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.processing.restrictions import (
     Objection,
@@ -111,7 +112,11 @@ class SqlConsentRepository:
         self._connection = connection
 
     def add(self, event: ConsentEvent) -> int:
-        """Append one event; returns its sequence number in the ledger."""
+        """Append one event; returns its sequence number in the ledger. Its subject's row is
+        held first (`subject_kept`), so a retention batch erasing the subject reads the event
+        or erased it before; then the event is refused, never left naming no one."""
+        if not subject_kept(self._connection, str(event.subject_id)):
+            raise NotFound("subject", str(event.subject_id))
         result = self._connection.execute(
             insert(consent_events).values(**_event_row(event)).returning(consent_events.c.id)
         )

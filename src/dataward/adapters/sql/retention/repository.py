@@ -28,6 +28,7 @@ from dataward.adapters.sql.processing.erasure_tables import marketing_suppressio
 from dataward.adapters.sql.processing.litigation_holds import litigation_holds
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.retention import consent as consent_store
+from dataward.adapters.sql.retention import contacts as contacts_store
 from dataward.adapters.sql.retention import downloads as downloads_store
 from dataward.adapters.sql.retention import expired_calls
 from dataward.adapters.sql.retention import requests as requests_store
@@ -42,6 +43,7 @@ from dataward.domain.subjects import SubjectStatus
 from dataward.services.retention.ports import (
     ClosedRequest,
     Due,
+    OwnContact,
     OwnSubject,
     Removed,
     Scope,
@@ -183,6 +185,14 @@ class SqlRetentionRepository:
             .order_by(subjects.c.id)
         )
         return [OwnSubject(*row) for row in self._connection.execute(query)]
+
+    def own_contacts(
+        self, kinds: Collection[str], among: Sequence[str] | None = None
+    ) -> list[OwnContact]:
+        return contacts_store.own_contacts(self._connection, kinds, among)
+
+    def lock_subjects(self, subject_ids: Collection[str]) -> None:
+        contacts_store.lock_subjects(self._connection, subject_ids)
 
     def closed_requests(self) -> list[ClosedRequest]:
         return requests_store.closed(self._connection)
