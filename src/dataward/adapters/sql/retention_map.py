@@ -40,6 +40,12 @@ _RIGHTS = (SweepStore.RIGHTS_REQUESTS,)
 _HUNG_ON_A_REQUEST = "hung on a rights request: deleted with it under the rights-records rule"
 _SUBJECTS = (SweepStore.CALL_PARTIES, SweepStore.CUSTOMER_RECORDS, SweepStore.CONTACTS)
 _WITH_ITS_SUBJECT = "kept with its subject and deleted by the subject's erasure (unlink step)"
+_STAFF_ID = "staff member's actor id (who acted)"
+_STAFF_KEPT = (
+    "A staff member's actor id is their personal data, but of our own staff, whom the "
+    "register's subject kinds do not cover (their records are the employer's): kept as the "
+    "evidence of who acted (UK GDPR Art. 5(2)), as the audit log keeps it, with no rule here"
+)
 
 RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
     {
@@ -65,9 +71,8 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             "`keep_until` (the tenant's call retention since the erasure) has passed"
         ),
         "dp_releases": Unswept(
-            "the privacy-loss budget of released reports: tenant, staff actor, range, "
-            "epsilon; nothing of a caller",
-            personal=False,
+            "the privacy-loss budget of released reports: tenant, range, epsilon, and the "
+            f"{_STAFF_ID}; nothing of a caller. {_STAFF_KEPT}"
         ),
         # subjects: a tenant's callers, our own customer records and our contacts are swept
         "subjects": Swept(
@@ -130,12 +135,14 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             "the tamper-evident record of accountability: a subject's random id and no "
             "identifier (ADR 0005); deleting entries would break its chain"
         ),
-        "retention_sweeps": Unswept("the sweeps' evidence: counts, dates, digests", personal=False),
+        "retention_sweeps": Unswept(
+            f"the sweeps' evidence: counts, dates, digests, and the {_STAFF_ID}. {_STAFF_KEPT}"
+        ),
         "registers": Unswept("the register's versions: the company's policy", personal=False),
         "staff_tokens": Unswept(
-            "staff and tenant administrators' credentials (a hash of the token): revoked by "
-            "`dataward staff revoke`; no subject of the register",
-            personal=False,
+            "staff and tenant administrators' credentials (a hash of the token, the role and "
+            f"the {_STAFF_ID}): revoked by `dataward staff revoke`, and a revoked one kept as "
+            f"the record of who could act when. {_STAFF_KEPT}"
         ),
         # the key store (its own database)
         "data_keys": Unswept(
