@@ -62,6 +62,7 @@ The tree, with the module each one lives in (here unless named):
     │                          366 days, or past the tenant's budget (domain.calls.dp_release)
     ├── RetentionRefused       a retention sweep as of a day after today (domain.retention.sweeps)
     ├── SweepRunning           another retention sweep holds the lease (domain.retention.sweeps)
+    ├── SweepLeaseLost         a sweep's lease ended under it; it stopped (domain.retention.sweeps)
     ├── DownloadNotFound       a download link unknown or altered (services.rights.downloads)
     ├── DownloadGone           a download link used or expired (services.rights.downloads)
     ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown

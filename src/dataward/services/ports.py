@@ -231,6 +231,20 @@ class TenantRepository(Protocol):
     def all(self) -> Sequence[Tenant]: ...
 
 
+class Lease(Protocol):
+    """A name held across processes (`UnitOfWork.lease`)."""
+
+    @property
+    def had(self) -> bool:
+        """Whether the lease was had when asked for (False: another holder has it)."""
+        ...
+
+    def held(self) -> bool:
+        """Whether it is still held now: a holder whose hold ended under it (its database
+        connection lost) must stop before another holder's work meets its own."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; nothing is kept unless `commit()` is called."""
 
@@ -297,8 +311,9 @@ class UnitOfWork(Protocol):
     @property
     def releases(self) -> ReleaseRepository: ...
 
-    def lease(self, name: str) -> AbstractContextManager[bool]:
-        """Hold `name` across processes for a block; yields False when another holds it."""
+    def lease(self, name: str) -> AbstractContextManager[Lease]:
+        """Hold `name` across processes for a block; yields a lease not `had` when another
+        holds it."""
         ...
 
     def __enter__(self) -> Self: ...

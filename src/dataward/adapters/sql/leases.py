@@ -14,11 +14,12 @@ import fcntl
 import hashlib
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dataward.adapters.sql.registry.tables import subjects
 
@@ -32,10 +33,47 @@ def _key(name: str) -> int:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HeldLease:
+    """A lease as `lease` yields it: `had` when asked for, and whether it is `held()` still."""
+
+    had: bool
+    connection: Connection | None = None
+    """PostgreSQL: the connection whose session holds the advisory lock."""
+    key: dict[str, int] | None = None
+
+    def held(self) -> bool:
+        """SQLite: the process's `flock` lasts as long as the process. PostgreSQL: the lock is
+        still this session's (a connection the server ended, by a restart or a terminated
+        backend, freed it: then another may hold it)."""
+        if not self.had:
+            return False
+        if self.connection is None or self.key is None:
+            return True
+        try:
+            found = self.connection.execute(_MINE, _unsigned(self.key)).scalar_one()
+            self.connection.commit()
+        except DBAPIError:
+            _forget(self.connection)
+            return False
+        return bool(found)
+
+
+_MINE = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND pid = pg_backend_pid() AND classid = :c AND objid = :k AND objsubid = 2"
+)
+
+
+def _unsigned(key: dict[str, int]) -> dict[str, int]:
+    """pg_locks shows an advisory lock's two keys as unsigned 32-bit object ids."""
+    return {name: value & 0xFFFFFFFF for name, value in key.items()}
+
+
 @contextmanager
-def lease(engine: Engine, name: str) -> Iterator[bool]:
-    """Hold the lease `name` for the block: yields whether it was had (False: another holds it;
-    the block should then do nothing)."""
+def lease(engine: Engine, name: str) -> Iterator[HeldLease]:
+    """Hold the lease `name` for the block: yields it, not `had` when another holds it (the
+    block should then do nothing)."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             # the schema is part of the name: installations sharing a server hold their own
@@ -46,14 +84,14 @@ def lease(engine: Engine, name: str) -> Iterator[bool]:
             )
             connection.commit()
             try:
-                yield had
+                yield HeldLease(had, connection, key)
             finally:
                 if had:
                     _unlock(connection, key)
         return
     database = engine.url.database
     if not database or database == ":memory:":
-        yield True
+        yield HeldLease(had=True)
         return
     path = Path(f"{database}.{_key(name) & 0xFFFFFFFF:08x}.lease")
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -61,10 +99,10 @@ def lease(engine: Engine, name: str) -> Iterator[bool]:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
+            yield HeldLease(had=False)
             return
         try:
-            yield True
+            yield HeldLease(had=True)
         finally:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
@@ -76,8 +114,14 @@ def _unlock(connection: Connection, key: dict[str, int]) -> None:
     try:
         connection.execute(text("SELECT pg_advisory_unlock(:c, :k)"), key)
         connection.commit()
-    except DBAPIError:
-        pass
+    except SQLAlchemyError:
+        _forget(connection)
+
+
+def _forget(connection: Connection) -> None:
+    """A connection the server ended: its transaction rolled back so it can be closed."""
+    with suppress(SQLAlchemyError):
+        connection.rollback()
 
 
 HOLDS_LOCK = (LEASE_CLASS, 0x686F6C64)  # "hold"

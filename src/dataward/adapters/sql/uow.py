@@ -25,7 +25,7 @@ from dataward.adapters.sql.calls.releases import SqlReleaseRepository
 from dataward.adapters.sql.calls.rollups import SqlRollupRepository
 from dataward.adapters.sql.calls.store import SqlCallRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
-from dataward.adapters.sql.leases import lease
+from dataward.adapters.sql.leases import HeldLease, lease
 from dataward.adapters.sql.processing.consent import (
     SqlConsentRepository,
     SqlObjectionRepository,
@@ -138,9 +138,9 @@ class SqlUnitOfWork:
         if _is_conflict(exc):
             raise WriteConflict("a concurrent change stored the same row first") from exc
 
-    def lease(self, name: str) -> AbstractContextManager[bool]:
-        """Hold `name` across processes for a block (`adapters.sql.leases`): yields False when
-        another holder has it."""
+    def lease(self, name: str) -> AbstractContextManager[HeldLease]:
+        """Hold `name` across processes for a block (`adapters.sql.leases`): yields a lease not
+        `had` when another holder has it."""
         return lease(self._engine, name)
 
     def purge_freed_pages(self) -> bool:

@@ -80,6 +80,14 @@ class RetentionRefused(DatawardError):
     code = "retention_refused"
 
 
+class SweepLeaseLost(DatawardError):
+    """The sweep's lease ended under it (on PostgreSQL, its connection to the server did):
+    another sweep may have begun, so this one stops before its next store rather than write
+    evidence beside it. What it removed is in its records; the next sweep takes them up."""
+
+    code = "sweep_lease_lost"
+
+
 class SweepRunning(DatawardError):
     """Another sweep holds the sweep's lease: one at a time keeps the evidence true."""
 
@@ -152,6 +160,11 @@ class SweepRecord:
     digest: str
     heartbeat_at: datetime | None = None
     """When a batch last landed (or the sweep began or took the record up again)."""
+    purged: bool | None = None
+    """Whether the freed pages of what it removed were purged (SQLite's write-ahead log folded
+    in and truncated): False when a reader held the log, so copies may stay in it until a
+    later purge (`dataward keys sweep`); None when not asked (nothing removed, or not known:
+    a record read back). Not stored with the record; its audit entry says it."""
 
 
 def set_digest(ids: Iterable[bytes]) -> int:

@@ -48,7 +48,7 @@ from dataward.domain.errors import (
 from dataward.domain.processing.litigation_holds import HoldRefused, SubjectHeld
 from dataward.domain.register.problems import format_path
 from dataward.domain.requests.workflow import RequestRefused
-from dataward.domain.retention.sweeps import RetentionRefused, SweepRunning
+from dataward.domain.retention.sweeps import RetentionRefused, SweepLeaseLost, SweepRunning
 from dataward.domain.tenants import TenantRefused
 from dataward.services.calls.ingest import IngestRejected
 from dataward.services.calls.reports import ReportRefused
@@ -79,6 +79,7 @@ STATUS: dict[type[DatawardError], int] = {
     ErasureRefused: 409,
     RetentionRefused: 422,
     SweepRunning: 409,
+    SweepLeaseLost: 503,
     ReleaseRefused: 422,
     SubjectHeld: 409,
     HoldRefused: 409,

@@ -9,7 +9,9 @@ theirs left crypto-shredded (`contacts`), so that one whose last record went ear
 sweep goes in it too. In batches, with evidence.
 
 One sweep at a time: it holds a lease (`UnitOfWork.lease`) for its whole run, and a second is
-refused (`SweepRunning`) while the first holds it; a sweep that died has no lease left. Each
+refused (`SweepRunning`) while the first holds it; a sweep that died has no lease left, and one
+whose lease ended under it (on PostgreSQL, its connection lost) stops before its next store
+(`SweepLeaseLost`) rather than run beside a sweep that may have begun since. Each
 batch is its own transaction: it reads the holds again (a hold placed meanwhile is honoured),
 deletes (or erases), and writes the sweep's progress (counts, digest, the oldest date removed,
 its heartbeat) together, so a sweep killed at any point has its record say exactly what went.
@@ -26,12 +28,15 @@ today (a plan may look ahead; a sweep may not delete early).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 from dataward.domain.errors import NotFound, OutOfRange
 from dataward.domain.retention.sweeps import (
     RetentionRefused,
+    SweepLeaseLost,
     SweepRecord,
     SweepRunning,
 )
@@ -48,7 +53,7 @@ from dataward.services.retention import (
     requests,
     suppressions,
 )
-from dataward.services.retention.evidence import begin, finish, progress
+from dataward.services.retention.evidence import begin, finish, progress, purge
 from dataward.services.retention.ports import Scope
 from dataward.services.retention.shredding import shred_in_batches
 from dataward.services.retention.targets import (
@@ -88,8 +93,8 @@ def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
         )
     if not 1 <= command.batch_size <= MOST_BATCH:
         raise OutOfRange("batch_size", f"a whole number from 1 to {MOST_BATCH:,}")
-    with ctx.uow.lease(LEASE) as had:  # before any transaction: a second sweep waits on none
-        if not had:
+    with ctx.uow.lease(LEASE) as lease:  # before any transaction: a second sweep waits on none
+        if not lease.had:
             raise SweepRunning("another retention sweep is under way: try again once it ends")
         with ctx.uow as uow:
             tenants = sorted(uow.tenants.all(), key=lambda t: t.id)
@@ -97,26 +102,40 @@ def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
             tenants = [t for t in tenants if t.id == command.tenant_id]
             if not tenants:
                 raise NotFound("tenant", command.tenant_id)
-        return _sweep(ctx, tenants, command, day)
+        done: list[SweepRecord] = []
+        for step in _steps(ctx, tenants, command, day):
+            if not lease.held():  # lost under it: another sweep may be running now
+                raise SweepLeaseLost(
+                    "the sweep lost its lease (its connection to the database ended) and "
+                    f"stopped after {len(done)} of its stores: run it again to go on"
+                )
+            done.append(step())
+        return done
 
 
-def _sweep(
+def _steps(
     ctx: UseCase, tenants: list[Tenant], command: SweepRetention, day: date
-) -> list[SweepRecord]:
-    size, done = command.batch_size, []
+) -> list[Callable[[], SweepRecord]]:
+    """Each store's sweep, in the order they run: the lease is checked between them."""
+    size = command.batch_size
+    steps: list[Callable[[], SweepRecord]] = []
     for tenant in tenants:
         targets = tenant_targets(ctx.register, tenant, day)
-        done.append(_sweep_calls(ctx, targets, size))
-        done.append(_sweep_callers(ctx, targets, size))
-        done.append(_sweep_quarantine(ctx, targets, size))
+        steps += [
+            partial(_sweep_calls, ctx, targets, size),
+            partial(_sweep_callers, ctx, targets, size),
+            partial(_sweep_quarantine, ctx, targets, size),
+        ]
     if command.tenant_id is None:
-        done.append(_sweep_requests(ctx, day, size))
-        done.append(_sweep_customers(ctx, day, size))
-        done.append(consents.sweep_consents(ctx, day, size))
-        done.append(downloads.sweep_downloads(ctx, day, size))
-        done.append(suppressions.sweep_suppressions(ctx, day))
-        done.append(contacts.sweep_contacts(ctx, day, size))  # last: once their records went
-    return done
+        steps += [
+            partial(_sweep_requests, ctx, day, size),
+            partial(_sweep_customers, ctx, day, size),
+            partial(consents.sweep_consents, ctx, day, size),
+            partial(downloads.sweep_downloads, ctx, day, size),
+            partial(suppressions.sweep_suppressions, ctx, day),
+            partial(contacts.sweep_contacts, ctx, day, size),  # last: once their records went
+        ]
+    return steps
 
 
 def _scope(uow: UnitOfWork, ctx: UseCase, targets: TenantTargets) -> Scope:
@@ -181,10 +200,8 @@ def _sweep_requests(ctx: UseCase, day: date, size: int) -> SweepRecord:
     sweep = begin(ctx, records.target)
     with ctx.uow as uow:
         found = requests.sort_out(uow, ctx.register, records, ctx.clock.now())
-    sweep = requests.delete_in_batches(ctx, sweep, found.due, size)
-    if sweep.removed:
-        ctx.vault.purge_freed_pages()
-        ctx.uow.purge_freed_pages()
+    sweep = requests.delete_in_batches(ctx, sweep, records, found.due, size)
+    sweep = purge(ctx, sweep, keys=True)
     with ctx.uow as uow:
         held = len(requests.sort_out(uow, ctx.register, records, ctx.clock.now()).held)
     return finish(ctx, sweep, held)
@@ -194,12 +211,12 @@ def _sweep_customers(ctx: UseCase, day: date, size: int) -> SweepRecord:
     records = customers.customer_records(ctx.register, day)
     sweep = begin(ctx, records.target)
     with ctx.uow as uow:
-        holds = holds_of(uow, None, ctx.clock.now())
+        holds = customers.held(records, holds_of(uow, None, ctx.clock.now()))
         listed = uow.retention.own_subjects(records.kinds)
         due, _waiting = customers.sorted_out(uow, ctx.register, records, listed)
     candidates = [subject_id for subject_id, _day in due if subject_id not in holds]
     still_due = customers.still_due(ctx.register, records, ctx.clock)
     sweep = shred_in_batches(ctx, sweep, candidates, still_due, size)
     with ctx.uow as uow:
-        holds = holds_of(uow, None, ctx.clock.now())
+        holds = customers.held(records, holds_of(uow, None, ctx.clock.now()))
     return finish(ctx, sweep, sum(1 for subject_id, _day in due if subject_id in holds))
