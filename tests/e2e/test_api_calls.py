@@ -106,18 +106,34 @@ def test_a_callers_calls_and_the_reports(api: Api) -> None:
     assert rows[1:] == []  # one call per caller: every cell under k, and no pool reaches k
     assert csv_reply.headers["X-K-Anonymity-Threshold"] == str(K)
     assert csv_reply.headers["X-Suppressed-Cells"] == "3"
-    # 7000 and 7145 are extensions, our own subjects: out of a tenant administrator's reach
-    assert csv_reply.headers["X-Withheld-Labels"] == "2"
-    by_caller = api.client.get(
-        "/api/v1/tenants/tenant-a/reports/acd", params={"by": "caller"}, headers=api.as_("admin_a")
-    ).json()
-    assert (by_caller["cells"], by_caller["suppressed_cells"]) == ([], 3)  # 7000 called twice
-    assert (by_caller["purpose"], by_caller["withheld_labels"]) == ("telephony_reporting", 2)
+    # no label would be shown, so none was put to the gate: none withheld
+    assert csv_reply.headers["X-Withheld-Labels"] == "0"
+
+    def by_caller() -> Any:
+        return api.client.get(
+            "/api/v1/tenants/tenant-a/reports/acd",
+            params={"by": "caller"},
+            headers=api.as_("admin_a"),
+        ).json()
+
+    alone_by_caller = by_caller()
+    assert (alone_by_caller["cells"], alone_by_caller["suppressed_cells"]) == ([], 3)
+    assert (alone_by_caller["purpose"], alone_by_caller["withheld_labels"]) == (
+        "telephony_reporting",
+        0,
+    )
     # the calls K times over (each with ids of its own): the queue's figures show
     more = _post(api, "operator", asterisk_copies(sample(QUEUE_LOG).read_text(), K - 1))
     assert more.json()["stored"] == 4 * (K - 1)
     support = next(c for c in monthly()["cells"] if c["queue"] == "support")
     assert (support["period"], support["abandoned"], support["avg_wait_s"]) == ("2020-08", K, 68)
+    # and every caller's cell reaches k: 7000 and 7145 are extensions, our own subjects, out
+    # of a tenant administrator's reach, so they are left out, calls and all
+    grown = by_caller()
+    assert grown["withheld_labels"] == 2
+    assert "their calls left out of this view" in grown["summary"]
+    assert {c["caller"] for c in grown["cells"]} == {subject_id}
+    assert sum(c["offered"] for c in grown["cells"]) == K
 
 
 def test_a_report_naming_subjects_is_decided_for_its_purpose(api: Api) -> None:

@@ -1,8 +1,8 @@
-"""A report by agent or by caller labels its cells with subjects: every label is put to the
-gate for the report's purpose, on SQLite and PostgreSQL. A subject the gate refuses loses its
-label (its calls in the `(withheld)` row, counted, never named); a role without need-to-know
-for the purpose is refused the whole report before anything is read; every decision is on
-the audit log.
+"""A report by agent or by caller labels its cells with subjects: every label of a cell the k
+rule shows is put to the gate for the report's purpose, on SQLite and PostgreSQL (a cell under
+k is pooled unlabelled, and asks nothing). A subject the gate refuses is left out, calls and
+all, in every format (counted, never named); a role without need-to-know for the purpose is
+refused the whole report before anything is read; every decision is on the audit log.
 
 Tenant A's queue `sales`, Monday 2 March 2026 from 09:01: three callers (`plain`,
 `restricted`, `erased`) ring K times each, and agent 200 answers every call.
@@ -10,6 +10,7 @@ Tenant A's queue `sales`, Monday 2 March 2026 from 09:01: three callers (`plain`
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 
@@ -23,7 +24,7 @@ from dataward.adapters.sql.calls.tables import calls
 from dataward.domain.audit import AuditAction, AuditEntry
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import AcdReport, ReportBy
-from dataward.domain.calls.small_cells import NO_PARTY, WITHHELD
+from dataward.domain.calls.small_cells import NO_PARTY, SUPPRESSED
 from dataward.domain.errors import AccessDenied, ActionNotAllowed
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.subjects import Actor
@@ -46,8 +47,9 @@ CALLERS = ("plain", "restricted", "erased")
 
 
 def _queue_log(numbers: list[str]) -> str:
+    """A call to `sales` answered by agent 200 for each number of `numbers`, a minute apart."""
     lines = []
-    for n, number in enumerate(number for number in numbers for _ in range(K)):
+    for n, number in enumerate(numbers):
         at, callid = BASE + 60 * (n + 1), f"{BASE + n}.{n}"
         lines += [
             f"{at}|{callid}|sales|NONE|ENTERQUEUE||{number}|1",
@@ -61,21 +63,34 @@ def _queue_log(numbers: list[str]) -> str:
 def ids(world: World, fake: Faker) -> dict[str, str]:
     """Each caller's subject id, and the agent's, by name."""
     numbers = {name: f"07700 900{fake.unique.random_int(100, 999)}" for name in CALLERS}
-    text = _queue_log(list(numbers.values()))
-    source = text_source(text, name="labels.log", format_name="asterisk-queue-log")
-    assert ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source])).stored == 3 * K
-    found = {}
-    for name, number in numbers.items():
-        subject = find_subject(
-            world.uow(), world.vault, FindSubject("phone", number, tenant_id=TENANT_A)
-        )
-        assert subject is not None
-        found[name] = str(subject.id)
+    _ingest(world, [number for number in numbers.values() for _ in range(K)])
+    found = {name: _subject_id(world, number) for name, number in numbers.items()}
     with world.uow() as uow:
         (agent,) = {call.agent_ref for call in uow.calls.iter_calls(TENANT_A)}
     assert agent is not None
     found["agent"] = agent
     return found
+
+
+def _ingest(world: World, numbers: list[str]) -> None:
+    source = text_source(_queue_log(numbers), name="labels.log", format_name="asterisk-queue-log")
+    stored = ingest(world.use_case(OPERATOR), IngestCalls(TENANT_A, [source])).stored
+    assert stored == len(numbers)
+
+
+def _subject_id(world: World, number: str) -> str:
+    subject = find_subject(
+        world.uow(), world.vault, FindSubject("phone", number, tenant_id=TENANT_A)
+    )
+    assert subject is not None
+    return str(subject.id)
+
+
+def _restrict(world: World, subject_id: str) -> None:
+    apply_restriction(
+        world.use_case(ADMIN_A),
+        ApplyRestriction(uuid.UUID(subject_id), RestrictionGround.ACCURACY_CONTESTED),
+    )
 
 
 def _report(
@@ -135,13 +150,10 @@ def test_a_queue_report_names_nobody_and_asks_the_gate_nothing(world: World) -> 
     assert _decisions(world) == {}
 
 
-def test_a_restricted_callers_row_is_withheld(world: World, ids: dict[str, str]) -> None:
-    restricted = uuid.UUID(ids["restricted"])
-    apply_restriction(
-        world.use_case(ADMIN_A), ApplyRestriction(restricted, RestrictionGround.ACCURACY_CONTESTED)
-    )
+def test_a_restricted_caller_is_left_out_calls_and_all(world: World, ids: dict[str, str]) -> None:
+    _restrict(world, ids["restricted"])
     report = _report(world, OPERATOR, ReportBy.CALLER)
-    assert _offered(report) == {ids["plain"]: K, ids["erased"]: K, WITHHELD: K}
+    assert _offered(report) == {ids["plain"]: K, ids["erased"]: K}
     assert report.withheld == 1
     for render in RENDERERS:
         assert ids["restricted"] not in render(report)
@@ -153,7 +165,7 @@ def test_a_restricted_callers_row_is_withheld(world: World, ids: dict[str, str])
     assert own.withheld == 1
 
 
-def test_an_erased_callers_row_is_withheld(world: World, ids: dict[str, str]) -> None:
+def test_an_erased_caller_is_left_out(world: World, ids: dict[str, str]) -> None:
     erased = ids["erased"]
     shred(world.use_case(world.who_erases(erased)), Shred(erased, "erasure_request"))
     report = _report(world, OPERATOR, ReportBy.CALLER)
@@ -169,14 +181,14 @@ def test_an_erased_callers_row_is_withheld(world: World, ids: dict[str, str]) ->
             .values(caller_ref=erased)
         )
     stale = _report(world, OPERATOR, ReportBy.CALLER)
-    assert _offered(stale) == {ids["plain"]: K, ids["restricted"]: K, WITHHELD: K}
+    assert _offered(stale) == {ids["plain"]: K, ids["restricted"]: K}
     assert stale.withheld == 1
     for render in RENDERERS:
         assert erased not in render(stale)
     assert _decisions(world)[erased] == ["subject_erased"]
 
 
-def test_a_reference_to_no_subject_is_withheld_without_a_decision(
+def test_a_reference_to_no_subject_is_left_out_without_a_decision(
     world: World, ids: dict[str, str]
 ) -> None:
     nobody = str(uuid.uuid4())
@@ -187,12 +199,14 @@ def test_a_reference_to_no_subject_is_withheld_without_a_decision(
             .values(caller_ref=nobody)
         )
     report = _report(world, OPERATOR, ReportBy.CALLER)
-    assert _offered(report) == {ids["restricted"]: K, ids["erased"]: K, WITHHELD: K}
+    assert _offered(report) == {ids["restricted"]: K, ids["erased"]: K}
     assert report.withheld == 1
     assert nobody not in _decisions(world)
 
 
-def test_a_withheld_row_under_k_is_suppressed(world: World, ids: dict[str, str]) -> None:
+def test_a_label_under_k_is_pooled_unlabelled_and_never_decided(
+    world: World, ids: dict[str, str]
+) -> None:
     with world.engine.begin() as connection:  # all but two of its calls made plain's
         moved = connection.execute(
             select(calls.c.started_at, calls.c.source_key)
@@ -210,14 +224,13 @@ def test_a_withheld_row_under_k_is_suppressed(world: World, ids: dict[str, str])
                 )
                 .values(caller_ref=ids["plain"])
             )
-    apply_restriction(
-        world.use_case(ADMIN_A),
-        ApplyRestriction(uuid.UUID(ids["restricted"]), RestrictionGround.ACCURACY_CONTESTED),
-    )
+    _restrict(world, ids["restricted"])
     report = _report(world, OPERATOR, ReportBy.CALLER)
-    # the restricted caller's 2 calls: withheld, then under k, so gone with a pool of 2
+    # the restricted caller's 2 calls: under k, so its label would never be shown and is not
+    # put to the gate; its calls go to the pool, unlabelled, and a pool of 2 is not shown
     assert _offered(report) == {ids["plain"]: 2 * K - 2, ids["erased"]: K}
-    assert (report.withheld, report.suppressed) == (1, 1)
+    assert (report.withheld, report.suppressed) == (0, 1)
+    assert ids["restricted"] not in _decisions(world)
 
 
 @pytest.mark.parametrize("by", [ReportBy.AGENT, ReportBy.CALLER])
@@ -252,10 +265,46 @@ def test_a_tenant_admin_gets_its_callers_but_not_our_agents(
     world: World, ids: dict[str, str]
 ) -> None:
     """An agent is one of our own subjects (tenant None): out of a tenant administrator's
-    scope, so the gate refuses the label (tenant mismatch) and its calls are withheld."""
+    scope, so the gate refuses the label (tenant mismatch) and its calls are left out: with
+    one agent on duty, any row of them would be that agent's figures."""
     by_caller = _report(world, ADMIN_A, ReportBy.CALLER)
     assert _offered(by_caller) == {ids[name]: K for name in CALLERS}
     by_agent = _report(world, ADMIN_A, ReportBy.AGENT)
-    assert _offered(by_agent) == {WITHHELD: 3 * K}
-    assert by_agent.withheld == 1
+    assert _offered(by_agent) == {}
+    assert (by_agent.withheld, by_agent.suppressed) == (1, 0)
     assert _decisions(world)[ids["agent"]] == ["tenant_mismatch"]
+
+
+def test_a_lone_refused_callers_figures_are_in_no_row_of_any_format(
+    world: World, fake: Faker
+) -> None:
+    """One restricted caller of k+1 calls, and another of k-1: a row of the refused caller's
+    calls would be its own figures, and pooled with the other's they would reach k."""
+    restricted, other = (f"07700 900{fake.unique.random_int(100, 999)}" for _ in range(2))
+    _ingest(world, [restricted] * (K + 1) + [other] * (K - 1))
+    _restrict(world, _subject_id(world, restricted))
+    report = _report(world, OPERATOR, ReportBy.CALLER)
+    assert (report.cells, report.withheld, report.suppressed) == ([], 1, 1)
+    assert report_csv(report).splitlines()[1:] == []
+    assert json.loads(report_json(report))["cells"] == []
+    table = report_table(report).splitlines()
+    assert table[1] == ""  # the header, then the footer: no row
+    assert "their calls left out of this view" in table[2]
+    queue = _report(world, OPERATOR, ReportBy.QUEUE)  # the anonymous rollups count every call
+    assert _offered(queue) == {"sales": 2 * K}
+
+
+def test_only_the_labels_of_cells_shown_are_decided(world: World) -> None:
+    """3,000 callers of one call each (pooled, never labelled) and one of k calls: one label is
+    shown, so one decision is recorded, not 3,001."""
+    ranges = ("07700 900{:03d}", "020 7946 0{:03d}", "01632 960{:03d}")
+    singles = [spelling.format(i) for spelling in ranges for i in range(1000)]
+    regular = "0113 496 0000"
+    _ingest(world, [regular] * K + singles)  # its calls first: all on the first day
+    before = len(_entries(world, AuditAction.GATE_DECISION))
+    report = _report(world, OPERATOR, ReportBy.CALLER)
+    assert len(_entries(world, AuditAction.GATE_DECISION)) == before + 1
+    assert _decisions(world) == {_subject_id(world, regular): ["permitted"]}
+    labelled = {cell.group for cell in report.cells} - {SUPPRESSED}
+    assert labelled == {_subject_id(world, regular)}
+    assert (report.withheld, report.suppressed) == (0, len(singles))

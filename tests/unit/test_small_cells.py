@@ -1,6 +1,7 @@
 """What a report may show of its cells (`domain.calls.small_cells`), tried to break: no cell of
 1 to k-1 calls ever shown, the pool of a period never shown under k, no call lost or counted
-twice when every pool reaches k, refused labels gone whatever they are; and the gate's checks
+twice when every pool reaches k, only the labels shown put to the gate, refused labels gone
+calls and all whatever they are; and the gate's checks
 that need no subject, which refuse a labelled report before anything is read."""
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from dataward.domain.calls.acd import Tally
 from dataward.domain.calls.small_cells import (
     NO_PARTY,
     SUPPRESSED,
-    WITHHELD,
     Cell,
     Counts,
     merged_counts,
     pooled_counts,
     pooled_tallies,
-    withheld_tallies,
+    shown_tally_groups,
+    without,
 )
 from dataward.domain.calls.telephony import Disposition
 from dataward.domain.processing.gate import DenialReason, Gate, Question
@@ -113,25 +114,38 @@ def test_shown_cells_and_pools_add_up_to_the_truth_where_the_pool_reaches_k(
             assert seen.get(period, (0, 0))[0] == offered - hidden
 
 
-@given(cells_strategy, st.sets(st.sampled_from(GROUPS)))
-def test_refused_labels_are_gone_and_their_calls_kept_in_the_withheld_row(
-    spec: dict[Cell, tuple[int, int]], refused: set[str]
+@given(cells_strategy, st.integers(1, 8))
+def test_the_groups_to_decide_are_exactly_the_groups_shown(
+    spec: dict[Cell, tuple[int, int]], k: int
 ) -> None:
     cells = _tallies(spec)
-    out = withheld_tallies(cells, refused)
-    assert not {group for group, _p in out} & refused
-    assert _by_period(out) == _by_period(cells)
-    for (group, period), tally in out.items():
-        if group == WITHHELD:
-            expected = sum(t.offered for (g, p), t in cells.items() if p == period and g in refused)
-            assert tally.offered == expected
+    shown, _hidden = pooled_tallies(cells, k)
+    assert shown_tally_groups(cells, k) == {group for group, _p in shown} - {SUPPRESSED}
 
 
-def test_a_withheld_row_under_k_is_suppressed_like_any_other() -> None:
-    cells = {("a-caller", "p"): calls(K - 2), ("an-other", "p"): calls(K)}
-    shown, hidden = pooled_tallies(withheld_tallies(cells, {"a-caller"}), K)
-    assert set(shown) == {("an-other", "p")}
-    assert hidden == 1
+@given(cells_strategy, st.sets(st.sampled_from(GROUPS)), st.integers(1, 8))
+def test_refused_labels_are_gone_calls_and_all(
+    spec: dict[Cell, tuple[int, int]], refused: set[str], k: int
+) -> None:
+    cells = _tallies(spec)
+    kept = {cell: tally for cell, tally in cells.items() if cell[0] not in refused}
+    out = without(cells, refused)
+    assert out == kept
+    shown, hidden = pooled_tallies(out, k)
+    assert not {group for group, _p in shown} & refused
+    assert hidden == sum(1 for t in kept.values() if 0 < t.offered < k)
+    truth = _by_period(kept)  # what the report may show at most: no call of a refused label
+    for period, (offered, _answered) in _by_period(shown).items():
+        assert offered <= truth[period][0]
+
+
+def test_a_lone_refused_label_is_in_no_row_nor_in_the_pool() -> None:
+    """A refused caller of k+1 calls beside a cell under k: pooled together they would reach
+    k and show, and would be the refused caller's calls but for k-1."""
+    cells = {("a-caller", "p"): calls(K + 1), ("an-other", "p"): calls(K - 1)}
+    assert shown_tally_groups(cells, K) == {"a-caller"}  # the only label to decide
+    shown, hidden = pooled_tallies(without(cells, {"a-caller"}), K)
+    assert (shown, hidden) == ({}, 1)
 
 
 def test_noisy_counts_are_pooled_count_by_count() -> None:

@@ -2,11 +2,11 @@
 
 Rates are fractions (0.85, not 85%) in CSV and JSON and percentages in the table; times are
 seconds. Cells suppressed under k are not in the report at all (their calls are in the
-`(suppressed)` row of their period when that pool reaches k), nor are labels the gate refused
-(their calls are in the `(withheld)` row); k and the counts of both are given (`summary`), so
-a reader sees that something was withheld, not that nothing happened. JSON carries them as
-fields and the table as its footer; CSV is the rows alone, and whoever serves it says them
-beside it (the API in headers, the command line on standard error).
+`(suppressed)` row of their period when that pool reaches k), nor are labels the gate refused,
+nor their calls, in any row; k and the counts of both are given (`summary`), so a reader sees
+that something was withheld, not that nothing happened. JSON carries them as fields (and
+`summary` in words) and the table as its footer; CSV is the rows alone, and whoever serves it
+says them beside it (the API in headers, the command line on standard error).
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def report_dict(report: AcdReport) -> dict[str, Any]:
         "suppressed_cells": report.suppressed,
         "purpose": report.purpose,
         "withheld_labels": report.withheld,
+        "summary": summary(report),
         "source": report.source,
         "dp_epsilon": report.dp_epsilon,
         "cells": [
@@ -131,7 +132,10 @@ def summary(report: AcdReport) -> str:
     """What the report left out, in words: k and the cells under it, and the labels withheld."""
     text = f"{report.suppressed} cell(s) under k={report.k} suppressed"
     if report.withheld is not None:
-        text += f"; {report.withheld} label(s) withheld by the gate for {report.purpose}"
+        text += (
+            f"; {report.withheld} label(s) withheld by the gate for {report.purpose}, their "
+            "calls left out of this view (a report by queue counts them)"
+        )
     return text
 
 

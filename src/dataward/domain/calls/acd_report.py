@@ -1,5 +1,5 @@
 """An ACD report as the services produce it and the documents render it: cells of metrics by
-group (a queue, an agent, a caller) and period, with what was suppressed under k and which
+group (a queue, an agent, a caller) and period, with what was suppressed under k and how many
 labels the gate withheld (`small_cells`). Pure data."""
 
 from __future__ import annotations
@@ -45,5 +45,6 @@ class AcdReport:
     """The purpose the gate decided the subject labels for (reports by agent or caller);
     None for a report by queue, which names nobody."""
     withheld: int | None = None
-    """How many subjects the gate refused as labels (their calls in the `(withheld)` row);
-    None for a report by queue."""
+    """How many labels the gate refused: they and their calls are left out of this report
+    (a report by queue, from the anonymous rollups, still counts the calls); None for a
+    report by queue."""

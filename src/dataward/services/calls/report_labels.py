@@ -9,17 +9,20 @@ records only, an operator, may be allowed it.
 - Before anything is read, the role must have need-to-know for the purpose and the category a
   label is under (checks 1-3 of the gate, `Gate.before_any_subject`): else the whole report is
   refused (`AccessDenied`), as a look-up is, saying nothing about anyone.
-- Then every subject a cell is labelled with is put to the gate together (`decide_many`), its
-  decision recorded in the report's own transaction. The category is the one its data is
-  under, as `identifier_category` gives it and as the parties of a call are read
+- Then every subject that labels a cell the report will show (one the k rule keeps; a cell
+  under k is released only pooled and unlabelled, so its label is never disclosed and asks for
+  no decision) is put to the gate together (`decide_many`), its decision recorded in the
+  report's own transaction. The category is the one its data is under, as
+  `identifier_category` gives it and as the parties of a call are read
   (`disclosure.read_parties`): a tenant's caller is its number, `telephony_activity`; one of
   our own subjects is in a call as an agent or extension, its agent id's category (also
   `telephony_activity`, `domain.identifiers.REGISTER_FIELD`), whichever column it is in (an
   extension that rings a queue is the call's caller).
 - A subject the gate refuses, for any reason (erased, restricted, objected to, out of the
-  role's tenant scope, a category the purpose or role does not cover), loses its label; so
-  does a reference to no subject at all. The report pools their calls into a `(withheld)` row
-  per period and counts them without naming them.
+  role's tenant scope, a category the purpose or role does not cover), is left out of the
+  report in every form, and so is a reference to no subject at all: its calls are in no row,
+  not even a pooled one (a row of a lone refused subject's calls would be its figures), and
+  the report counts the labels left out without naming them.
 """
 
 from __future__ import annotations

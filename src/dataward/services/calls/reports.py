@@ -7,14 +7,18 @@
 - By agent or by caller: from the raw queue calls (subject references as labels, `(none)` for
   a call without one, e.g. a withheld or erased caller), each counted in the period it entered
   its queue, as the rollups count it. Labelling a cell with a subject is processing of that
-  subject's data, so every label is put to the gate for the report's purpose
-  (`report_labels`): a role without need-to-know for it is refused the report, and a subject
-  the gate refuses is pooled into a `(withheld)` row per period.
+  subject's data, so the label of every cell that would be shown is put to the gate for the
+  report's purpose (`report_labels`): a role without need-to-know for it is refused the
+  report, and a subject the gate refuses is left out of the report, calls and all (counted,
+  never named; the queue report still counts its calls).
 
-Every report, by anything, in any period and format, then shows no cell under the register's
+Every report, by anything, in any period and format, shows no cell under the register's
 `k_anonymity_threshold` (`domain.calls.small_cells`): such a cell is removed and its calls
 pooled into one `(suppressed)` row per period, shown only if the pool itself reaches k. The
-rollups and calls themselves are untouched: suppression is at release.
+rollups and calls themselves are untouched: suppression is at release. A labelled report works
+out which cells reach k before it asks the gate: a cell under k is released only pooled and
+unlabelled, so its label is never shown and needs no decision (nor an audit entry saying it was
+disclosed).
 
 Dates are the tenant's local dates, both ends included. Every report is audited.
 """
@@ -34,7 +38,7 @@ from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.domain.calls.correlation import Contribution, contribution
 from dataward.domain.calls.record_limits import LONGEST
 from dataward.domain.calls.records import StoredCall
-from dataward.domain.calls.small_cells import NO_PARTY, pooled_tallies, withheld_tallies
+from dataward.domain.calls.small_cells import NO_PARTY, pooled_tallies, shown_tally_groups, without
 from dataward.domain.errors import DatawardError, NotFound
 from dataward.domain.permissions import require
 from dataward.domain.processing.gate import Gate
@@ -91,6 +95,7 @@ def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
     if by is not ReportBy.QUEUE:  # rows labelled with subjects: the gate decides them
         labels = Labels(Gate(register), by, tenant_id, command.purpose, clock.now())
         check_labels(actor, labels)  # before anything about anyone is read
+    k = register.k_anonymity_threshold
     withheld: int | None = None
     with uow:
         tenant = uow.tenants.get(tenant_id)
@@ -100,11 +105,12 @@ def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
         if labels is None:
             tallies, source = from_rollups(uow, command, zone)
         else:
-            tallies = _from_calls(uow, command, zone)
-            source = "calls"
-            refs = {group for group, _period in tallies if group != NO_PARTY}
-            refused = refused_labels(uow, actor, refs, labels)
-            tallies, withheld = withheld_tallies(tallies, refused), len(refused)
+            tallies, source = _from_calls(uow, command, zone), "calls"
+            # only the labels of cells the k rule shows go to the gate: a cell under k is
+            # released only pooled and unlabelled, as a queue report releases its calls
+            wanted = shown_tally_groups(tallies, k) - {NO_PARTY}  # `(none)` names nobody
+            refused = refused_labels(uow, actor, wanted, labels)
+            tallies, withheld = without(tallies, refused), len(refused)
         uow.audit.append(
             AuditDraft(
                 at=clock.now(),
@@ -115,7 +121,6 @@ def acd_report(ctx: UseCase, command: ReadAcdReport) -> AcdReport:
         )
         uow.commit()
     thresholds = Thresholds(tenant.service_level_seconds, tenant.short_abandon_seconds)
-    k = register.k_anonymity_threshold
     shown, hidden = pooled_tallies(tallies, k)
     cells = [
         ReportCell(group, key, metrics(tally, thresholds))
