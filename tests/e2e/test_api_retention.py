@@ -13,6 +13,7 @@ from faker import Faker
 
 from dataward.domain.clock import FixedClock
 from dataward.domain.subjects import Actor
+from dataward.services.keys.batches import DOWNLOAD, enrolling
 from dataward.services.processing.suppression import suppress_subject
 from dataward.services.rights.downloads import NewLink, add_link
 from tests.builders import shipped_register
@@ -107,13 +108,15 @@ def test_consent_records_links_and_suppression_entries_in_the_plan_and_the_sweep
     given, _email = an_end_user(api, fake)
     _consent(api, given, given=True)
     ctx = api.container.use_case(DCO, shipped_register())
-    with ctx.uow:
+    with enrolling(ctx.vault, DOWNLOAD) as keys, ctx.uow:
+        keys.join(ctx.uow)
         content = fake.paragraph().encode()
-        add_link(ctx, NewLink(str(uuid.uuid4()), given, "access", "access.zip", content, BASE))
+        new = NewLink(str(uuid.uuid4()), given, "access", "access.zip", content, BASE)
+        add_link(ctx, new, keys)
         subject = ctx.uow.subjects.get(given)
         assert subject is not None
         suppress_subject(ctx.uow, subject, source="objection", at=clock.now())
-        ctx.uow.commit()
+        keys.commit(ctx.uow)
     clock.current = today + timedelta(days=4)  # the link, good for seven days, still works
 
     def lines() -> dict[str, dict[str, Any]]:

@@ -13,7 +13,8 @@ from uuid import UUID
 
 import pytest
 from faker import Faker
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from dataward.adapters.sql.processing.consent import consent_events
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
@@ -232,6 +233,43 @@ def test_a_held_subjects_ledgers_are_kept_and_listed(world: World, fake: Faker) 
     assert (record.removed, record.held) == (2, 4)
     assert _events(world, free) == []
     assert len(_events(world, litigated)) == len(_events(world, asked)) == 2
+
+
+def test_only_the_holds_the_rule_names_keep_a_ledger(world: World, fake: Faker) -> None:
+    """The marketing-preferences rule names legal claims, a regulator's investigation and an
+    open request about the subject: a tax enquiry keeps nothing of a withdrawn ledger."""
+    withdrawn = datetime(2019, 3, 1, 10, 0, tzinfo=UTC)
+    taxed, claimed = (_withdrawn_ledger(world, fake, withdrawn) for _ in range(2))
+    day = date(2025, 3, 2)
+    _at(world, day - timedelta(days=5))
+    for subject, ground in ((taxed, HoldGround.TAX_ENQUIRY), (claimed, HoldGround.LEGAL_CLAIMS)):
+        place_hold(
+            world.use_case(DCO), PlaceHold(subject, ground, day + timedelta(days=60), "Enquiry")
+        )
+    _at(world, day)
+    line = _line(world)
+    assert {item.subject_id: item.holds for item in line.held} == {claimed: ("legal_claims",)}
+    assert line.due == 2
+    record = _swept(world)
+    assert (record.removed, record.held) == (2, 2)
+    assert _events(world, taxed) == []  # the tax enquiry did not keep it
+    assert len(_events(world, claimed)) == 2
+
+
+def test_an_id_is_never_given_again_once_its_event_is_swept(world: World, fake: Faker) -> None:
+    """The newest events swept, the next event takes a new, higher id (SQLite: AUTOINCREMENT),
+    and the ledger still refuses an UPDATE."""
+    kept = _subject(world, fake)
+    _give(world, fake, kept, GIVEN_AT)
+    swept = _withdrawn_ledger(world, fake, datetime(2019, 3, 1, 10, 0, tzinfo=UTC))
+    highest = max(_ids(world))
+    _at(world, date(2026, 1, 1))
+    assert _swept(world).removed == 2  # the two newest events, the highest ids
+    assert max(_ids(world)) < highest
+    _give(world, fake, swept, world.clock.now())
+    assert max(_ids(world)) > highest
+    with pytest.raises(DBAPIError), world.engine.begin() as connection:
+        connection.execute(update(consent_events).values(state="withdrawn"))
 
 
 def test_an_interrupted_sweep_goes_on_and_a_second_finds_nothing(

@@ -1,8 +1,11 @@
 """Download links under their own expiry: the plan counts the links expired by now (by a day's
 end, looking ahead), the sweep deletes each whole (token hash, sealed package, references),
 used or not, the instant it has expired and not before, with evidence and an audit entry that
-name no person; nothing of a package is left in the database's files; an interrupted sweep
-goes on with its record, and a second finds nothing."""
+name no person; nothing of a package is left in the database's files, and each link's own key
+is destroyed, so a copy of its row left anywhere opens with nothing; a package sealed before
+links had keys (under its subject's) is still served and swept; the key sweep keeps a live
+link's key and destroys one whose link never landed; an erasure destroys its subject's links'
+keys; an interrupted sweep goes on with its record, and a second finds nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from sqlalchemy import func, select
 
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
 from dataward.adapters.sql.rights.downloads import access_downloads
+from dataward.domain.errors import KeyUnavailable
 from dataward.domain.requests.terms import RequestType
 from dataward.domain.retention.sweeps import (
     START_DIGEST,
@@ -27,6 +31,7 @@ from dataward.domain.retention.sweeps import (
     set_digest,
 )
 from dataward.domain.subjects import Actor
+from dataward.services.keys.batches import DOWNLOAD, enrolling
 from dataward.services.retention.history import retention_history
 from dataward.services.retention.plan import retention_plan
 from dataward.services.retention.sweep import SweepRetention, sweep_retention
@@ -66,12 +71,22 @@ def _links(world: World, fake: Faker, *ttls: timedelta) -> tuple[str, list[Issue
     issued = []
     for ttl in ttls:
         ctx = world.use_case(DCO)
-        with ctx.uow:
+        with enrolling(world.vault, DOWNLOAD) as keys, ctx.uow:
+            keys.join(ctx.uow)
             content = fake.paragraph().encode()
             new = NewLink(view.request.id, subject.id, "access", "access.zip", content, BASE, ttl)
-            issued.append(add_link(ctx, new))
-            ctx.uow.commit()
+            issued.append(add_link(ctx, new, keys))
+            keys.commit(ctx.uow)
     return str(subject.id), issued
+
+
+def _sealed(world: World, link_id: str) -> bytes:
+    """A copy of the link's sealed package, as a backup of its row would keep it."""
+    with world.engine.connect() as connection:
+        sealed = connection.execute(
+            select(access_downloads.c.package_ciphertext).where(access_downloads.c.id == link_id)
+        ).scalar_one()
+    return bytes(sealed)
 
 
 def _token(link: IssuedLink) -> str:
@@ -130,7 +145,8 @@ def test_a_link_goes_the_instant_it_has_expired_used_or_not(world: World, fake: 
     assert _left(world) == set()
     again = _swept(world)
     assert (again.removed, again.state) == (0, SweepState.DONE)  # safe twice, and recorded
-    assert world.vault.has_key(subject)  # the package's key is the subject's: it stays
+    assert world.vault.has_key(subject)  # the subject's key is not the packages': it stays
+    assert not any(world.vault.has_key(x.download_id) for x in (short, week, used))
 
     with world.uow() as uow:
         entries = [
@@ -149,10 +165,8 @@ def test_nothing_of_a_package_is_left_in_the_database_files(
     world: World, fake: Faker, backend: str
 ) -> None:
     _subject, (link,) = _links(world, fake, timedelta(days=2))
-    with world.engine.connect() as connection:
-        sealed = bytes(
-            connection.execute(select(access_downloads.c.package_ciphertext)).scalar_one()
-        )
+    sealed = _sealed(world, link.download_id)  # a backup's copy of the row, taken before
+    assert world.vault.open(link.download_id, sealed)  # it opens, while the link lives
     database = Path(str(world.engine.url.database))
 
     def stored() -> bytes:
@@ -167,6 +181,10 @@ def test_nothing_of_a_package_is_left_in_the_database_files(
         assert connection.execute(select(func.count()).select_from(access_downloads)).scalar() == 0
     if backend == "sqlite":  # (PostgreSQL's files are the server's: the row is gone)
         assert sealed[16:80] not in stored()  # overwritten (secure_delete), the log folded in
+    world.vault.forget_cached_keys()
+    assert not world.vault.has_key(link.download_id)
+    with pytest.raises(KeyUnavailable):  # whatever copy is left, on either backend
+        world.vault.open(link.download_id, sealed)
 
 
 def test_an_interrupted_sweep_goes_on_with_its_record(

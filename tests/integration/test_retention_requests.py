@@ -158,3 +158,46 @@ def test_a_restriction_that_keeps_the_data_keeps_the_requests_too(
     assert (due, listed) == (0, {str(subject.id): ("legal_claims",)})
     sweep_retention(world.use_case(DCO), SweepRetention())
     assert _left(world, kept)[0] == 1
+
+
+def test_only_the_holds_the_rule_names_keep_a_closed_request(world: World, fake: Faker) -> None:
+    """The rights-records rule names legal claims, a regulator's investigation and an open
+    request about the subject: a tax enquiry, which it does not name, keeps nothing of it."""
+    world.clock.current = datetime(2020, 1, 6, 10, 0, tzinfo=UTC)
+    taxed, claimed, asking = (
+        create_subject(
+            world.use_case(DCO), NewSubject(kind="end_user", identifiers=[("email", fake.email())])
+        )
+        for _ in range(3)
+    )
+    closed = {
+        name: _closed(world, fake, datetime(2020, 1, 6, 11, 0, tzinfo=UTC), str(subject.id))
+        for name, subject in (("taxed", taxed), ("claimed", claimed), ("asking", asking))
+    }
+    _at(world, date(2026, 1, 1))
+    for subject, ground in ((taxed, HoldGround.TAX_ENQUIRY), (claimed, HoldGround.LEGAL_CLAIMS)):
+        place_hold(
+            world.use_case(DCO),
+            PlaceHold(UUID(str(subject.id)), ground, date(2026, 3, 1), "Enquiry"),
+        )
+    receive_request(  # a new request about the subject, still open
+        world.use_case(DCO),
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=date(2026, 1, 1),
+            channel="email",
+            subject_id=asking.id,
+            contact_email=fake.email(),
+            contact_name=fake.name(),
+        ),
+    )
+    _at(world, date(2026, 1, 8))
+    due, listed = _line(world)
+    assert (due, listed) == (
+        1,
+        {str(claimed.id): ("legal_claims",), str(asking.id): ("open_rights_request",)},
+    )
+    sweep_retention(world.use_case(DCO), SweepRetention())
+    assert _left(world, closed["taxed"])[0] == 0  # a tax enquiry keeps no rights record
+    assert _left(world, closed["claimed"])[0] == 1
+    assert _left(world, closed["asking"])[0] == 1

@@ -79,6 +79,9 @@ class SweepOut(TargetOut):
     batches: int
     oldest: date | None
     digest: str
+    purged: bool | None
+    """False: a reader held SQLite's write-ahead log, copies of what went may stay in it until
+    a later purge; None: not asked, or not known (a record read back)."""
 
     @classmethod
     def of_record(cls, record: SweepRecord) -> SweepOut:
@@ -95,6 +98,7 @@ class SweepOut(TargetOut):
             batches=record.batches,
             oldest=record.oldest,
             digest=record.digest,
+            purged=record.purged,
         )
 
 
@@ -120,6 +124,12 @@ def plan_table(plan: RetentionPlan) -> str:
     return "\n".join(lines) + "\n"
 
 
+NOT_PURGED = (
+    "  not purged: a reader held the write-ahead log open, so copies of what went may stay in "
+    "it until a later purge (run `dataward keys sweep`)"
+)
+
+
 def sweeps_table(records: list[SweepRecord]) -> str:
     lines = ["id\trule\tstore\ttenant\tas of\tkept from\tstate\tremoved\theld\toldest\tdigest"]
     for r in records:
@@ -128,4 +138,6 @@ def sweeps_table(records: list[SweepRecord]) -> str:
             f"{r.id}\t{t.rule}\t{t.store.value}\t{t.tenant_id or '-'}\t{t.as_of}\t{t.kept_from}\t"
             f"{r.state.value}\t{r.removed}\t{r.held}\t{r.oldest or '-'}\t{r.digest[:16]}"
         )
+        if r.purged is False:
+            lines.append(NOT_PURGED)
     return "\n".join(lines) + "\n"

@@ -33,6 +33,7 @@ from dataward.services.ports import UnitOfWork, Vault
 INGEST = "ingest"
 SUBJECTS = "subjects"
 REQUEST = "request"
+DOWNLOAD = "download"
 
 
 class KeyBatch:
@@ -101,6 +102,10 @@ class Enrolment(KeyBatch):
         sealed = super().enrol(plaintexts)
         self.created.extend(plaintexts)
         return sealed
+
+    def create_keys(self, key_ids: Sequence[str]) -> None:
+        super().create_keys(key_ids)
+        self.created.extend(key_ids)
 
     def commit(self, uow: UnitOfWork) -> None:
         super().commit(uow)

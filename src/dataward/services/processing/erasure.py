@@ -4,7 +4,8 @@ One transaction unlinks the subject from every store (each registers its unlink 
 deletes its identifiers and blind indexes, leaves a tombstone, keeps a keyed digest of each of
 a tenant's caller's numbers with the erasure's time (`services.processing.erased_numbers`: so an old
 call sent again does not bring the caller back) and writes the audit entry; the subject's key, and
-the keys of the quarantined lines that named the subject (`services.quarantine.keys`), are
+the keys of the quarantined lines that named the subject (`services.quarantine.keys`) and
+those of its download links (each link's package is sealed under a key of the link's own), are
 destroyed right after, in the key store. A shred interrupted between the two leaves only keys,
 which `finish_erasures` (`dataward keys sweep`) destroys.
 """
@@ -101,6 +102,7 @@ def shred(ctx: UseCase, command: Shred) -> ShredReport:
                     register, actor, StaffAction.MANAGE_RESTRICTIONS, tenant_id=subject.tenant_id
                 )
             remembered = remember_erased_numbers(uow, vault, subject, now)
+        links = list(uow.downloads.of_subjects([str(subject.id)]))  # the erase deletes them
         removed = uow.subjects.erase(subject, at=now, reason=why.value, request_ref=request_ref)
         if request_ref is not None:
             for letter, payload in command.letters:
@@ -124,6 +126,7 @@ def shred(ctx: UseCase, command: Shred) -> ShredReport:
         )
         uow.commit()
     key_destroyed = vault.destroy_key(str(subject.id))
+    vault.destroy_keys(links)
     release_line_keys(uow, vault)
     purged: bool | None = None
     if command.purge:

@@ -5,8 +5,10 @@ P6Y from the withdrawal, the later winning), ledger by ledger (`domain.retention
 A ledger whose latest event is a consent given waits, counted by the plan: the consent still
 justifies processing, and its record is the proof of it (Art. 7(1)). One whose latest event is
 a withdrawal is kept through the last day of the rule's terms, counted from UK days, and goes
-the day after, whole. A hold on its subject keeps it (any active litigation hold, a restriction
-that keeps the data, an open rights request about the subject), and the plan lists it.
+the day after, whole. A hold on its subject of a kind the rule names keeps it (for the shipped
+register: a litigation hold for legal claims or a regulator's investigation, a restriction for
+legal claims, an open rights request about the subject; not a tax enquiry), as does a
+restriction the person chose over erasure (`domain.retention.holds`), and the plan lists it.
 
 Each batch is its own transaction: it holds new holds back, reads the holds and the ledgers of
 its subjects again (a hold placed, or a consent given, since they were listed keeps a ledger:
@@ -25,10 +27,11 @@ from datetime import date, datetime
 
 from dataward.domain.register.model import Register, RetentionRule
 from dataward.domain.retention.consent import Ledger, is_due, last_day_kept, ledgers
+from dataward.domain.retention.holds import kept_by
 from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepRecord, SweepStore, Target
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention.evidence import begin, finish, progress
+from dataward.services.retention.evidence import begin, finish, progress, purge
 from dataward.services.retention.ports import Removed
 
 CATEGORY = "marketing_communications"
@@ -70,7 +73,8 @@ def sort_out(
             waiting += len(ledger.records)
         elif is_due(day, records.target.as_of):
             come.append(ledger)
-    holds = uow.retention.holds_on({ledger.subject_id for ledger in come}, now)
+    found = uow.retention.holds_on({ledger.subject_id for ledger in come}, now)
+    holds = kept_by(records.rule, found)  # only the kinds of hold the rule names
     due = [ledger for ledger in come if not holds.get(ledger.subject_id)]
     held = [
         (ledger, tuple(sorted(holds[ledger.subject_id])))
@@ -104,9 +108,7 @@ def sweep_consents(ctx: UseCase, day: date, size: int) -> SweepRecord:
     sweep = begin(ctx, records.target)
     with ctx.uow as uow:
         due = sort_out(uow, records, ctx.clock.now()).due
-    sweep = delete_in_batches(ctx, sweep, records, due, size)
-    if sweep.removed:
-        ctx.uow.purge_freed_pages()
+    sweep = purge(ctx, delete_in_batches(ctx, sweep, records, due, size))
     with ctx.uow as uow:
         held = sort_out(uow, records, ctx.clock.now()).held
     return finish(ctx, sweep, sum(len(ledger.records) for ledger, _holds in held))

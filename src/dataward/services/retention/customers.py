@@ -4,8 +4,10 @@ years after the relationship ended and 6 years after the end of the financial ye
 transaction); a record goes the day after its last term ends (the term's last day is kept, as
 the Limitation Act counts it), as a call does. A subject whose relationship has not ended, or
 whose last transaction was not recorded, has no date yet: it waits, and the plan counts it; so
-does one a tenant's call still names as its agent. Holds are as a tenant's caller's (a
-litigation hold, a restriction that keeps the data, an open rights request). Our own subjects
+does one a tenant's call still names as its agent. A hold keeps a record if the rule names its
+kind (for the shipped register every kind: a litigation hold, a restriction for legal claims,
+an open rights request), or it is a restriction the person chose over erasure
+(`domain.retention.holds`). Our own subjects
 of the kinds the rule does not cover (marketing contacts, website visitors) are swept by
 `contacts`, once nothing of theirs is left."""
 
@@ -19,6 +21,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.processing.legal_hold import held_until
 from dataward.domain.register.model import Register, RetentionRule
 from dataward.domain.retention.contacts import kinds_under
+from dataward.domain.retention.holds import kept_by
 from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepStore, Target
 from dataward.domain.subjects import Subject
 from dataward.services.calls.parties import CALLER_KIND
@@ -83,19 +86,25 @@ def sorted_out(
     return [(s, d) for s, d in come if s not in named], waiting + len(named)
 
 
+def held(records: CustomerRecords, holds: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """The subjects whose records a hold of a kind the rule names keeps, with those holds."""
+    return kept_by(records.rule, holds)
+
+
 def plan_line(
     uow: UnitOfWork, register: Register, records: CustomerRecords, holds: Mapping[str, set[str]]
 ) -> PlanLine:
+    keeping = held(records, holds)
     due, waiting = sorted_out(uow, register, records, uow.retention.own_subjects(records.kinds))
-    going = [(subject_id, day) for subject_id, day in due if subject_id not in holds]
-    held = tuple(
-        HeldItem(subject_id, tuple(sorted(holds[subject_id])), 1)
+    going = [(subject_id, day) for subject_id, day in due if subject_id not in keeping]
+    kept = tuple(
+        HeldItem(subject_id, tuple(sorted(keeping[subject_id])), 1)
         for subject_id, _day in due
-        if subject_id in holds
+        if subject_id in keeping
     )
     oldest = min((day for _id, day in going), default=None)
     waiting_for = WAITING_FOR if waiting else ""
-    return PlanLine(records.target, len(going), oldest, held, waiting, waiting_for)
+    return PlanLine(records.target, len(going), oldest, kept, waiting, waiting_for)
 
 
 def still_due(register: Register, records: CustomerRecords, clock: Clock) -> StillDue:
@@ -104,7 +113,7 @@ def still_due(register: Register, records: CustomerRecords, clock: Clock) -> Sti
 
     def check(uow: UnitOfWork, ids: list[str]) -> list[Subject]:
         uow.retention.freeze_holds()
-        holds = uow.retention.holds_on(ids, clock.now())
+        holds = kept_by(records.rule, uow.retention.holds_on(ids, clock.now()))
         named = uow.retention.named_as_agents(ids)
         found = uow.subjects.get_many(ids)
         due: list[Subject] = []

@@ -1,14 +1,19 @@
 """Download links of access and portability packages, swept under their own expiry.
 
-A package is a copy of the subject's data made to be delivered: it is sealed under the
-subject's key behind a single-use link that works for a few days (`services.rights.downloads`,
+A package is a copy of the subject's data made to be delivered: it is sealed under a key of
+the link's own behind a single-use link that works for a few days (`services.rights.downloads`,
 seven by default). Once the link has expired it can serve nothing, so the link goes whole,
 whatever the rule of its request (the request's own record, its letters and timeline, stays
 under the rights-records rule): its token's keyed hash, its sealed package if it still holds
 one, its references. No hold keeps an expired link: it is a copy, not a record (the records it
 copied are kept by their own rules and holds), and the audit log keeps when it was issued and
 served. A link expired by the bound goes (`domain.retention.cutoff.expired_by`: by now, for a
-sweep of today). A package is never written to a file, so nothing of it is left on disk.
+sweep of today), and its key is destroyed right after its batch commits: deleting a row leaves
+copies (a dead row version until vacuum, SQLite's write-ahead log while a reader holds it, a
+backup), and without its key none of them opens. A package sealed before links had keys is
+under its subject's key, which stays; for it the sweep purges the freed pages and says in its
+record whether it could. A package is never written to a file, so nothing of it is left on
+disk.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataward.domain.retention.cutoff import expired_by
 from dataward.domain.retention.sweeps import PlanLine, SweepRecord, SweepStore, Target
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
-from dataward.services.retention.evidence import begin, finish, progress
+from dataward.services.retention.evidence import begin, finish, progress, purge
 
 CATEGORY = "rights_requests"
 PERIOD = "until the link expires"
@@ -46,12 +51,12 @@ def sweep_downloads(ctx: UseCase, day: date, size: int) -> SweepRecord:
     sweep = begin(ctx, target)
     while True:
         with ctx.uow as uow:
-            removed = uow.retention.delete_downloads(bound, size)
+            removed, ids = uow.retention.delete_downloads(bound, size)
             if not removed.count:
                 break
             sweep = progress(sweep, removed, ctx.clock.now())
             uow.retention.save_sweep(sweep)
             uow.commit()
-    if sweep.removed:
-        ctx.uow.purge_freed_pages()  # no copy of a package left in SQLite's write-ahead log
+        ctx.vault.destroy_keys(ids)  # the batch committed: its links' packages open no more
+    sweep = purge(ctx, sweep, keys=True)  # and no copy left in a write-ahead log, if it can
     return finish(ctx, sweep, 0)

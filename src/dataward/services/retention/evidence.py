@@ -53,6 +53,17 @@ def progress(sweep: SweepRecord, removed: Removed, at: datetime) -> SweepRecord:
     )
 
 
+def purge(ctx: UseCase, sweep: SweepRecord, *, keys: bool = False) -> SweepRecord:
+    """After a sweep that removed something: fold the freed pages out of the database's
+    write-ahead log (and the key store's too, with `keys`: keys were destroyed), the record
+    saying whether that could be done (`SweepRecord.purged`), never pretending it was."""
+    if not sweep.removed:
+        return sweep
+    keys_purged = ctx.vault.purge_freed_pages() if keys else True
+    data_purged = ctx.uow.purge_freed_pages()  # both run, whatever the first answers
+    return replace(sweep, purged=keys_purged and data_purged)
+
+
 def finish(ctx: UseCase, sweep: SweepRecord, held: int) -> SweepRecord:
     """The record closed, and its audit entry, in one transaction."""
     done = replace(sweep, state=SweepState.DONE, finished_at=ctx.clock.now(), held=held)
@@ -85,6 +96,7 @@ def _audit(ctx: UseCase, uow: UnitOfWork, sweep: SweepRecord) -> None:
                 "held": sweep.held,
                 "batches": sweep.batches,
                 "digest": sweep.digest,
+                **({} if sweep.purged is None else {"purged": sweep.purged}),
             },
         ),
     )

@@ -170,9 +170,9 @@ class RetentionRepository(Protocol):
         """How many download links expired by `bound`, and the day of the first expiry."""
         ...
 
-    def delete_downloads(self, bound: datetime, limit: int) -> Removed:
+    def delete_downloads(self, bound: datetime, limit: int) -> tuple[Removed, list[str]]:
         """Delete up to `limit` links expired by `bound`, with their sealed packages, those
-        that expired first first."""
+        that expired first first; the batch, and the ids of the links (their keys' ids)."""
         ...
 
     def suppression_entries(self) -> int:

@@ -1,7 +1,9 @@
 """Closed rights requests and complaints under the register's rights-records rule (the rule of
 the rights-requests category: for the shipped register, 6 years from the UK day the request
-closed; it goes the day after the term ends, as a call does). A request whose subject any hold
-keeps (a litigation hold, a restriction that keeps the data, another request still open) stays,
+closed; it goes the day after the term ends, as a call does). A request whose subject a hold
+of a kind the rule names keeps (for the shipped register: a litigation hold for legal claims or
+a regulator's investigation, a restriction for legal claims, another request still open; not a
+tax enquiry), or a restriction the person chose over erasure (`domain.retention.holds`), stays,
 and the plan lists it. Deleting one deletes everything hung on it and destroys its
 own key (the requester's contact details, letters and a complaint's outcome were sealed under
 it), right after the batch commits."""
@@ -16,6 +18,7 @@ from datetime import date, datetime
 from dataward.domain.processing.retention import delete_after
 from dataward.domain.register.model import Register, RetentionEvent, RetentionRule
 from dataward.domain.requests.model import uk_date
+from dataward.domain.retention.holds import kept_by
 from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepRecord, SweepStore, Target
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
@@ -62,7 +65,7 @@ def sort_out(uow: UnitOfWork, register: Register, records: RightsRecords, now: d
     days = [(request, deletion_day(register, records, request)) for request in closed]
     come = [(r, d) for r, d in days if d is not None and d < records.target.as_of]
     subjects = {r.subject_id for r, _d in come if r.subject_id is not None}
-    grounds = uow.retention.holds_on(subjects, now)
+    grounds = kept_by(records.rule, uow.retention.holds_on(subjects, now))
     due: list[tuple[ClosedRequest, date]] = []
     held: list[tuple[ClosedRequest, tuple[str, ...]]] = []
     for request, day in come:
@@ -96,6 +99,7 @@ def _held(held: Sequence[tuple[ClosedRequest, tuple[str, ...]]]) -> tuple[HeldIt
 def delete_in_batches(
     ctx: UseCase,
     sweep: SweepRecord,
+    records: RightsRecords,
     due: Sequence[tuple[ClosedRequest, date]],
     size: int,
 ) -> SweepRecord:
@@ -105,7 +109,8 @@ def delete_in_batches(
         with ctx.uow as uow:
             uow.retention.freeze_holds()
             subjects = {r.subject_id for r, _d in due[start : start + size] if r.subject_id}
-            grounds = uow.retention.holds_on(subjects, ctx.clock.now())  # as they are now
+            found = uow.retention.holds_on(subjects, ctx.clock.now())  # as they are now
+            grounds = kept_by(records.rule, found)
             batch = [
                 request
                 for request, _day in due[start : start + size]

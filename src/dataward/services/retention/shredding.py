@@ -3,7 +3,8 @@
 Each batch checks its subjects again in its own transaction (`still_due`: a call, a new
 relationship date or an erasure may have come since they were listed), erases each as a shred
 does (`subjects.erase`: every store's unlink step and a tombstone, reason `no_longer_needed`),
-advances the sweep's record, and commits; the keys are destroyed right after. A sweep killed
+advances the sweep's record, and commits; the keys are destroyed right after (the subjects'
+and their download links', read before the erase deletes the links). A sweep killed
 between a commit and its keys leaves only keys, which `dataward keys sweep` destroys
 (`finish_erasures`), as after an interrupted shred.
 """
@@ -19,7 +20,7 @@ from dataward.domain.subjects import ErasureReason, Subject
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 from dataward.services.quarantine.keys import release_line_keys
-from dataward.services.retention.evidence import progress
+from dataward.services.retention.evidence import progress, purge
 from dataward.services.retention.ports import Removed
 
 StillDue = Callable[[UnitOfWork, list[str]], list[Subject]]
@@ -38,6 +39,7 @@ def shred_in_batches(
             if not due:
                 continue
             now = ctx.clock.now()
+            links = list(uow.downloads.of_subjects([str(subject.id) for subject in due]))
             for subject in due:
                 uow.subjects.erase(
                     subject, at=now, reason=ErasureReason.NO_LONGER_NEEDED.value, request_ref=None
@@ -48,9 +50,6 @@ def shred_in_batches(
             sweep = progress(sweep, removed, now)
             uow.retention.save_sweep(sweep)
             uow.commit()
-        ctx.vault.destroy_keys(ids)
+        ctx.vault.destroy_keys([*ids, *links])
     release_line_keys(ctx.uow, ctx.vault)  # the quarantined lines that named them
-    if sweep.removed:
-        ctx.vault.purge_freed_pages()
-        ctx.uow.purge_freed_pages()
-    return sweep
+    return purge(ctx, sweep, keys=True)

@@ -12,8 +12,15 @@ from uuid import UUID
 from dataward.domain.requests.package import SubjectPackage
 from dataward.domain.requests.workflow import UK, RequestEvent, RequestRefused, RightsRequest
 from dataward.services.context import UseCase
+from dataward.services.keys.batches import DOWNLOAD, enrolling
 from dataward.services.ports import UnitOfWork
-from dataward.services.rights.downloads import DEFAULT_TTL, IssuedLink, NewLink, add_link
+from dataward.services.rights.downloads import (
+    DEFAULT_TTL,
+    IssuedLink,
+    NewLink,
+    add_link,
+    withdraw_link,
+)
 from dataward.services.rights.requests import Step, advance
 
 
@@ -56,7 +63,7 @@ def deliver_package(ctx: UseCase, handover: HandOver) -> IssuedLink:
     with the link in its completion letter (and its outcome recorded). If the request cannot
     be moved on, the link is withdrawn and the error raised: the link and the audit entry of
     its issue are committed first, and a failed move withdraws the link in a transaction of
-    its own, the audit log keeping its issue."""
+    its own, and then its key, the audit log keeping its issue."""
     uow, request, package, delivery = ctx.uow, handover.request, handover.package, handover.delivery
     new = NewLink(
         request_id=request.id,
@@ -67,10 +74,11 @@ def deliver_package(ctx: UseCase, handover: HandOver) -> IssuedLink:
         base_url=delivery.base_url,
         ttl=delivery.ttl,
     )
-    with uow:
-        link = add_link(ctx, new)
+    with enrolling(ctx.vault, DOWNLOAD) as keys, uow:
+        keys.join(uow)  # the link's own key: the key sweep leaves it once the link landed
+        link = add_link(ctx, new, keys)
         has_contact = uow.requests.contact(request.id) is not None
-        uow.commit()
+        keys.commit(uow)
     payload = ctx.vault.seal(str(request.id), letter_text(link)) if has_contact else None
     step = Step(
         handover.event,
@@ -81,9 +89,7 @@ def deliver_package(ctx: UseCase, handover: HandOver) -> IssuedLink:
     try:
         advance(ctx, request.id, step)
     except BaseException:
-        with uow:
-            uow.downloads.discard(link.download_id)
-            uow.commit()
+        withdraw_link(uow, ctx.vault, link.download_id)
         raise
     return link
 

@@ -31,7 +31,7 @@ class StoredDownloadLike(Protocol):
 @dataclass(frozen=True, slots=True)
 class NewDownload:
     """A link to store: the keyed hash of its token (never the token), the request and subject
-    it is of, and the package sealed under the subject's key."""
+    it is of, and the package sealed under the link's own key (named by `download_id`)."""
 
     download_id: str
     request_id: str
@@ -57,6 +57,12 @@ class DownloadRepository(Protocol):
         """Mark used and return the sealed package, once (atomic); None if not claimable."""
         ...
 
-    def clear_expired(self, at: datetime) -> int: ...
+    def clear_expired(self, at: datetime) -> Sequence[str]:
+        """Drop the packages of the links expired by `at`; the ids of those cleared."""
+        ...
+
+    def of_subjects(self, subject_ids: Sequence[str]) -> Sequence[str]:
+        """The ids of these subjects' links."""
+        ...
 
     def discard(self, download_id: str) -> None: ...

@@ -4,12 +4,19 @@ requests.
 A token is 32 random bytes and an HMAC of them, both base64url, joined by a dot: a token
 altered in transit fails its signature and is refused before the database is asked. Only a
 keyed hash of the whole token is stored (`access_downloads.token_hash`), so the table cannot
-be used to download anything. The package is sealed under the subject's own data key:
-erasure of the subject destroys that key (and deletes the link), so no copy, in a backup or
-elsewhere, outlives the person's data. Redeeming marks the link used and clears the sealed
-package in one transaction, through one conditional UPDATE: of two racing redemptions exactly
-one succeeds. Every attempt, served or refused, is audited; a refusal says only that the link
-is not valid (404) or no longer works (410), never which request it belonged to.
+be used to download anything. The package is sealed under a data key of the link's own,
+named by the link's id and made in the transaction that stores the link (through a key batch,
+so a key whose link never committed is destroyed by `dataward keys sweep`; the link's row owns
+it meanwhile). The key is destroyed as soon as the package is no longer needed, once the
+transaction that ends it has committed: the link used, its package cleared as expired, the link
+withdrawn, swept by retention or deleted by its subject's erasure. Deleting a row does not
+remove every copy of it (a dead row version until vacuum, a write-ahead log, a backup); with
+its key gone none of them opens. A link made before links had keys has its package under the
+subject's key, and is opened with it until it expires and is swept. Redeeming marks the link
+used and clears the sealed package in one transaction, through one conditional UPDATE: of two
+racing redemptions exactly one succeeds. Every attempt, served or refused, is audited; a
+refusal says only that the link is not valid (404) or no longer works (410), never which
+request it belonged to.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError, KeyUnavailable
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
+from dataward.services.keys.batches import KeyBatch
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.rights.download_ports import NewDownload
 
@@ -123,22 +131,22 @@ class NewLink:
     ttl: timedelta = DEFAULT_TTL
 
 
-def add_link(ctx: UseCase, link: NewLink) -> IssuedLink:
-    """Store the link's content sealed under the subject's key behind a new link, inside the
-    caller's unit of work (`ctx.uow`, the caller commits), and audit the issue by `ctx.actor`."""
+def add_link(ctx: UseCase, link: NewLink, keys: KeyBatch) -> IssuedLink:
+    """Store the link's content sealed under a new key of the link's own (made in `keys`) behind
+    a new link, inside the caller's unit of work (`ctx.uow`, which has joined `keys`; the caller
+    commits through `keys`), and audit the issue by `ctx.actor`."""
     uow, vault, clock = ctx.uow, ctx.vault, ctx.clock
     if link.ttl <= timedelta(0):
         raise ValueError("a download link needs a positive lifetime")
     now = clock.now()
     request_id, kind, subject = link.request_id, link.kind, str(link.subject_id)
-    if not vault.has_key(subject):
-        vault.create_keys([subject])
     token = new_token(vault)
     digest = token_hash(vault, token)
     assert digest is not None  # noqa: S101 - a token just made always verifies
     download_id = str(uuid.uuid4())
     expires_at = now + link.ttl
-    package = vault.seal(subject, base64.b64encode(link.content).decode("ascii"))
+    keys.create_keys([download_id])
+    package = vault.seal(download_id, base64.b64encode(link.content).decode("ascii"))
     uow.downloads.add(
         NewDownload(
             download_id=download_id,
@@ -184,16 +192,17 @@ def redeem_download(uow: UnitOfWork, vault: Vault, clock: Clock, token: str) -> 
         sealed = uow.downloads.claim(digest, now)
         if sealed is None:
             expired = found.used_at is None and found.expires_at <= now
-            if expired:
-                uow.downloads.clear_expired(now)
+            cleared = list(uow.downloads.clear_expired(now)) if expired else []
             _refused(uow, clock, "expired" if expired else "used", found.id, found.subject_id)
             uow.commit()
+            vault.destroy_keys(cleared)  # their packages are gone: so are their keys
             raise DownloadGone
         try:
-            content = base64.b64decode(vault.open(str(found.subject_id), sealed))
+            content = base64.b64decode(_open(vault, found.id, found.subject_id, sealed))
         except KeyUnavailable:  # the subject was erased meanwhile: nothing left to give
             _refused(uow, clock, "erased", found.id, found.subject_id)
             uow.commit()
+            vault.destroy_key(found.id)
             raise DownloadGone from None
         record(
             uow,
@@ -207,15 +216,37 @@ def redeem_download(uow: UnitOfWork, vault: Vault, clock: Clock, token: str) -> 
             ),
         )
         uow.commit()
+    vault.destroy_key(found.id)  # used up: its package cleared, committed; its key goes too
     return Download(found.filename, found.kind, content)
 
 
-def clear_expired_downloads(uow: UnitOfWork, clock: Clock) -> int:
-    """Drop the sealed packages of every expired link (a job may run it daily)."""
+def _open(vault: Vault, download_id: str, subject_id: str | None, sealed: bytes) -> str:
+    """The package, opened with the link's own key; a package sealed before links had keys
+    (no key of the link's) with its subject's. `KeyUnavailable` when neither key is left."""
+    try:
+        return vault.open(download_id, sealed)
+    except KeyUnavailable:
+        if subject_id is None:
+            raise
+        return vault.open(subject_id, sealed)
+
+
+def clear_expired_downloads(uow: UnitOfWork, vault: Vault, clock: Clock) -> int:
+    """Drop the sealed packages of every expired link and destroy their keys once that has
+    committed (a job may run it daily); how many were cleared."""
     with uow:
-        cleared = uow.downloads.clear_expired(clock.now())
+        cleared = list(uow.downloads.clear_expired(clock.now()))
         uow.commit()
-    return cleared
+    vault.destroy_keys(cleared)
+    return len(cleared)
+
+
+def withdraw_link(uow: UnitOfWork, vault: Vault, download_id: str) -> None:
+    """Delete a link that must not be used (its request could not move on), then its key."""
+    with uow:
+        uow.downloads.discard(download_id)
+        uow.commit()
+    vault.destroy_key(download_id)
 
 
 def _refused(

@@ -250,6 +250,7 @@ def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> Erasur
     with uow:
         refuse_if_held(uow, subject)  # placed since the request's first check
         suppressed = suppress_subject(uow, subject, source="erasure", at=now)
+        links = list(uow.downloads.of_subjects([str(subject.id)]))  # unlinked just below
         removed = uow.holds.unlink_except(str(subject.id), now)
         deleted = uow.holds.delete_identifiers(str(subject.id), going_kinds)
         uow.holds.add(
@@ -287,6 +288,7 @@ def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> Erasur
             ),
         )
         uow.commit()
+    ctx.vault.destroy_keys(links)  # the links' packages: their keys go, the subject's stays
     erased: dict[str, int] = dict(removed)
     erased.update({f"identifiers.{c}": n for c, n in plan.counts(subject, kept=False).items()})
     kept = KeptRecords(

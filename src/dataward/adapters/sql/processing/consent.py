@@ -1,9 +1,12 @@
 """The consent ledger, restrictions and objections, on SQLAlchemy Core.
 
-`consent_events` is append-only: the repository inserts and reads, never updates; erasure alone
-deletes a subject's rows (its unlink step below). A restriction changes once, when it is lifted,
-and an objection once, when it is decided; both updates are conditional on the row still being
-open, so two concurrent lifts or decisions cannot both succeed.
+`consent_events` is append-only: the repository inserts and reads, never updates; erasure
+deletes a subject's rows (its unlink step below), and the retention sweep withdrawn ledgers
+past their rule. An id is never given again once its event is deleted (SQLite: AUTOINCREMENT,
+migration 0027; PostgreSQL's sequence never goes back), so a sweep's digest of ids and the
+sequence number a consent was given never name two events. A restriction changes once, when it
+is lifted, and an objection once, when it is decided; both updates are conditional on the row
+still being open, so two concurrent lifts or decisions cannot both succeed.
 
 No foreign key to `subjects` yet: the subject id is a pseudonymous reference (String(36)).
 """
@@ -50,6 +53,7 @@ consent_events = Table(
     Column("at", UTCDateTime(), nullable=False),
     Column("evidence_ref", String(EVIDENCE_CHARS), nullable=True),
     comment="Consent ledger, append-only: each consent given or withdrawn, with its evidence.",
+    sqlite_autoincrement=True,  # an id never named again once its event is deleted
 )
 
 restrictions = Table(

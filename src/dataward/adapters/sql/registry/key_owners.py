@@ -1,8 +1,9 @@
 """Which key ids of the key store name a live record of the main database, and the fence that
 makes that answer final for a batch of keys.
 
-A data key is named by what it seals: a subject (its identifiers, an access package), a rights
-request (the requester's contact details), a quarantined line still pending (or, before lines
+A data key is named by what it seals: a subject (its identifiers; an access package made
+before links had keys), a rights request (the requester's contact details), a download link
+while its row exists (its sealed package), a quarantined line still pending (or, before lines
 had keys of their own, an ingest's quarantine). The key sweep asks this of the keys of a batch
 it claimed, and destroys the rest: a resolved line's key is owned by nothing.
 
@@ -38,6 +39,7 @@ from sqlalchemy.exc import OperationalError
 from dataward.adapters.sql.calls.tables import call_quarantine, ingests
 from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.registry.tables import subjects
+from dataward.adapters.sql.rights.downloads import access_downloads
 from dataward.adapters.sql.rights.requests import rights_requests
 
 BATCH_LOCK_CLASS: Final = int.from_bytes(b"dwkb", "big", signed=True)
@@ -59,14 +61,17 @@ class SqlKeyOwnerRepository:
         self._connection = connection
 
     def owned(self, key_ids: Sequence[str]) -> set[str]:
-        """The ids among these that name a live subject, a rights request, a pending
-        quarantined line or an ingest's quarantine (an erased subject's tombstone owns no key,
-        nor does a resolved line)."""
+        """The ids among these that name a live subject, a rights request, a download link, a
+        pending quarantined line or an ingest's quarantine (an erased subject's tombstone owns
+        no key, nor does a resolved line)."""
         found: set[str] = set()
         for chunk in in_chunks(list(dict.fromkeys(key_ids))):
             query = union_all(
                 select(subjects.c.id.label("key_id")).where(subjects.c.id.in_(chunk)),
                 select(rights_requests.c.id.label("key_id")).where(rights_requests.c.id.in_(chunk)),
+                select(access_downloads.c.id.label("key_id")).where(
+                    access_downloads.c.id.in_(chunk)
+                ),
                 select(ingests.c.quarantine_key.label("key_id")).where(
                     ingests.c.quarantine_key.in_(chunk)
                 ),

@@ -2,10 +2,13 @@
 
 A link expired by the bound goes whole: its row, with the keyed hash of its token, its file
 name, the reference to its subject and request, and its sealed package if it still holds one.
-The package was sealed under the subject's own key, which other records share, so there is no
-key of the link's to destroy: deleting the ciphertext is the link's end (on SQLite the freed
-pages are overwritten, `secure_delete`, and the caller folds the write-ahead log). A package is
-never written to a file: it is rendered in memory and stored sealed in this row only.
+The package is sealed under the link's own key, which the caller destroys once the batch has
+committed (the ids are returned for it): a copy of the row left anywhere (a dead row version
+on PostgreSQL until vacuum, SQLite's write-ahead log while a reader holds it, a backup) then
+opens with nothing. A package sealed before links had keys is under its subject's key, which
+stays: deleting it is its end (on SQLite the freed pages are overwritten, `secure_delete`, and
+the caller folds the write-ahead log, saying whether it could). A package is never written to
+a file: it is rendered in memory and stored sealed in this row only.
 An expiry never moves, so no link stops being due; a link used meanwhile is still expired.
 """
 
@@ -29,8 +32,11 @@ def count_expired(connection: Connection, bound: datetime) -> Due:
     return Due(int(row[0]), _day(row[1]))
 
 
-def delete_expired(connection: Connection, bound: datetime, limit: int) -> Removed:
-    """Delete up to `limit` links expired by `bound`, those that expired first first."""
+def delete_expired(
+    connection: Connection, bound: datetime, limit: int
+) -> tuple[Removed, list[str]]:
+    """Delete up to `limit` links expired by `bound`, those that expired first first; the
+    batch, and the ids of the links deleted (whose keys go once it has committed)."""
     oldest_first = (
         select(_c.id).where(_c.expires_at <= bound).order_by(_c.expires_at, _c.id).limit(limit)
     )
@@ -40,9 +46,10 @@ def delete_expired(connection: Connection, bound: datetime, limit: int) -> Remov
         .returning(_c.id, _c.expires_at)
     ).all()
     if not rows:
-        return Removed(0, 0, None)
+        return Removed(0, 0, None), []
     ids = sorted(uuid.UUID(str(link_id)).bytes for link_id, _expiry in rows)
-    return Removed.of(ids, _day(min(expiry for _id, expiry in rows)))
+    removed = Removed.of(ids, _day(min(expiry for _id, expiry in rows)))
+    return removed, sorted(str(link_id) for link_id, _expiry in rows)
 
 
 def _day(value: object) -> date | None:

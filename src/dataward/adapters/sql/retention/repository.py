@@ -38,6 +38,7 @@ from dataward.domain.processing.restrictions import KEEP_GROUNDS, RestrictionGro
 from dataward.domain.register.model import HoldKind
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.retention.consent import ConsentRecord
+from dataward.domain.retention.holds import ERASURE_OPPOSED
 from dataward.domain.retention.sweeps import SweepRecord, SweepState, SweepStore, Target
 from dataward.domain.subjects import SubjectStatus
 from dataward.services.retention.ports import (
@@ -221,7 +222,7 @@ class SqlRetentionRepository:
     def downloads_expired(self, bound: datetime) -> Due:
         return downloads_store.count_expired(self._connection, bound)
 
-    def delete_downloads(self, bound: datetime, limit: int) -> Removed:
+    def delete_downloads(self, bound: datetime, limit: int) -> tuple[Removed, list[str]]:
         return downloads_store.delete_expired(self._connection, bound, limit)
 
     def suppression_entries(self) -> int:
@@ -295,7 +296,7 @@ class SqlRetentionRepository:
 _PARTIES = expired_calls.PARTIES
 _RESTRICTION_HOLD = {
     RestrictionGround.NEEDED_FOR_LEGAL_CLAIMS: HoldKind.LEGAL_CLAIMS.value,
-    RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED: "restriction_erasure_opposed",
+    RestrictionGround.UNLAWFUL_PROCESSING_ERASURE_OPPOSED: ERASURE_OPPOSED,
 }
 """How a restriction that keeps the data is listed among a plan's holds."""
 

@@ -1,16 +1,21 @@
 """Download links of access and portability packages: a keyed hash of each token, the package
-sealed under its subject's own key, and single use held by one conditional UPDATE.
+sealed under a data key of the link's own (named by the link's id; a link made before links had
+keys has its package under its subject's key), and single use held by one conditional UPDATE.
 
 `claim` marks a link used only if it is unused, unexpired and still holds its package, in one
 statement: of two redemptions racing for the same link the database lets exactly one change
 the row (PostgreSQL re-checks the condition after the first one's lock is released; SQLite
 serialises writers), so the other changes nothing and is refused. The sealed package is cleared
-in the same transaction, so a used (or expired) link keeps no copy; erasure of the subject
-destroys its key (the copy in any backup becomes unreadable) and deletes its links.
+in the same transaction, so a used (or expired) link keeps no copy; the caller destroys the
+link's key once that transaction has committed, and once a link is deleted (retention, erasure
+of its subject, a withdrawn link), so a copy of its row anywhere (a dead row version, a
+write-ahead log, a backup) opens with nothing. The link's row owns its key
+(`registry.key_owners`) for as long as it exists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 
+from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep
@@ -144,16 +150,28 @@ class SqlDownloadRepository:
         )
         return bytes(sealed)
 
-    def clear_expired(self, at: datetime) -> int:
-        """Drop the sealed packages of links expired by `at`; the rows stay until the retention
-        sweep deletes them (`adapters.sql.retention.downloads`)."""
+    def clear_expired(self, at: datetime) -> list[str]:
+        """Drop the sealed packages of links expired by `at`; the ids of the links cleared (the
+        caller destroys their keys after its commit). The rows stay until the retention sweep
+        deletes them (`adapters.sql.retention.downloads`)."""
         c = access_downloads.c
-        result = self._connection.execute(
+        rows = self._connection.execute(
             update(access_downloads)
             .where(c.expires_at <= at, c.package_ciphertext.is_not(None))
             .values(package_ciphertext=None)
+            .returning(c.id)
         )
-        return int(result.rowcount)
+        return sorted(str(row[0]) for row in rows)
+
+    def of_subjects(self, subject_ids: Sequence[str]) -> list[str]:
+        """The ids of these subjects' links: read in an erasure's transaction before its unlink
+        step deletes them, so their keys can be destroyed once it has committed."""
+        found: list[str] = []
+        for chunk in in_chunks(sorted(set(subject_ids))):
+            found += self._connection.execute(
+                select(access_downloads.c.id).where(access_downloads.c.subject_id.in_(chunk))
+            ).scalars()
+        return sorted(found)
 
     def discard(self, download_id: str) -> None:
         self._connection.execute(
@@ -162,7 +180,9 @@ class SqlDownloadRepository:
 
 
 def _unlink_downloads(connection: Connection, subject_id: str, _at: datetime) -> int:
-    """Shredding: the subject's links and packages go (their key is destroyed anyway)."""
+    """Shredding: the subject's links and packages go; their keys are destroyed after the
+    erasure commits (`DownloadRepository.of_subjects`, read before), and a package sealed
+    before links had keys goes with the subject's key."""
     result = connection.execute(
         delete(access_downloads).where(access_downloads.c.subject_id == subject_id)
     )
