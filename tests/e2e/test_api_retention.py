@@ -168,19 +168,16 @@ def test_contacts_in_the_plan_and_the_sweep(api: Api, clock: FixedClock, fake: F
     plan = api.client.get("/api/v1/retention/plan", headers=api.as_("dco")).json()
     [line] = [x for x in plan["lines"] if x["store"] == "contacts"]
     assert (line["rule"], line["retention"], line["due"], line["waiting"]) == (
-        "marketing_preferences",
-        "P2Y last_interaction",
-        1,
-        1,
-    )
-    assert (
-        line["waiting_for"] == "no last-interaction term in their kind's rules: website_visitor (1)"
+        "usage_analytics",
+        "P26M collection; P2Y last_interaction",
+        2,  # made 3 years ago: past a marketing contact's 2 years and a visitor's 26 months
+        0,
     )
     swept = api.client.post("/api/v1/retention/sweep", json={}, headers=api.as_("dco"))
     assert swept.status_code == 200, swept.text
     [record] = [r for r in swept.json() if r["store"] == "contacts"]
-    assert (record["removed"], record["held"], record["state"]) == (1, 0, "done")
+    assert (record["removed"], record["held"], record["state"]) == (2, 0, "done")
     for secret in (left, visitor, email):
         assert secret not in swept.text
     history = api.client.get("/api/v1/retention/history", headers=api.as_("auditor"))
-    assert [r["removed"] for r in history.json() if r["store"] == "contacts"] == [1]
+    assert [r["removed"] for r in history.json() if r["store"] == "contacts"] == [2]

@@ -148,14 +148,14 @@ def test_contacts_with_nothing_left_are_planned_and_shredded(
     [line] = [x for x in planned if x["store"] == "contacts"]
     assert (line["tenant"], line["rule"], line["retention"]) == (
         None,
-        "marketing_preferences",
-        "P2Y last_interaction",
+        "usage_analytics",
+        "P26M collection; P2Y last_interaction",
     )
     assert (line["due"], line["waiting"], line["held"]) == (1, 1, [])
     assert line["oldest"] == (today - timedelta(days=3 * 366)).date().isoformat()
     assert line["waiting_for"] == "records of theirs still kept (1)"
     table = _ok("retention", "plan")
-    assert "marketing_preferences\tcontacts\t-\tP2Y last_interaction\t" in table
+    assert "usage_analytics\tcontacts\t-\tP26M collection; P2Y last_interaction\t" in table
     assert "  waiting: 1 for records of theirs still kept (1)" in table
     assert left not in table
 
@@ -164,7 +164,7 @@ def test_contacts_with_nothing_left_are_planned_and_shredded(
     assert (swept[-1]["removed"], swept[-1]["held"]) == (1, 0)
     assert left not in json.dumps(swept)
     history = _ok("retention", "history")
-    assert "marketing_preferences\tcontacts\t-" in history
+    assert "usage_analytics\tcontacts\t-" in history
     assert left not in history
     shown = runner.invoke(app, ["subjects", "show", left, "--purpose", "secure_storage"])
     assert email not in shown.output

@@ -17,11 +17,12 @@ from faker import Faker
 
 from dataward.domain.errors import ConsentRefused, NotFound
 from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
+from dataward.domain.processing.restrictions import Objection
 from dataward.domain.retention.sweeps import SweepRecord
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.consent import GiveConsent, record_consent
-from dataward.services.retention import contacts
+from dataward.services.retention import contacts, customers
 from dataward.services.retention.evidence import begin
 from dataward.services.retention.shredding import StillDue, shred_in_batches
 from dataward.services.subjects.registry import NewSubject, create_subject
@@ -142,3 +143,72 @@ def test_a_consent_given_while_a_batch_holds_its_subject_is_refused_once_it_is_g
     assert _events(world, subject) == []
     with pytest.raises(ConsentRefused):
         record_consent(world.use_case(DCO), give)  # and after: an erased subject
+
+
+def test_a_batch_waits_for_an_objection_being_written_and_keeps_its_subject(
+    world: World, fake: Faker
+) -> None:
+    """An objection holds its subject's row as a consent does: the batch waits for it, reads
+    it, and keeps the contact (an objection naming no one is the failure)."""
+    subject = _contact(world, fake)
+    records = contacts.contact_records(world.register, DAY)
+    writing = world.uow()
+    with writing:
+        objection = Objection.to_direct_marketing(uuid.uuid4(), uuid.UUID(subject), NOW)
+        writing.objections.add(objection)
+        sweeper, out = _in_thread(
+            lambda: _shred(world, subject, contacts.still_due(records, world.clock))
+        )
+        time.sleep(PAUSE)
+        writing.commit()
+    sweeper.join(30)
+    [record] = out
+    assert isinstance(record, SweepRecord)
+    assert record.removed == 0
+    assert _exists(world, subject)
+    with world.uow() as uow:
+        assert len(uow.objections.for_subject(subject)) == 1
+
+
+def test_an_erasure_waits_for_a_consent_being_written_and_removes_it(
+    world: World, fake: Faker
+) -> None:
+    """Any erasure (here the customer-records rule's) locks the subject's row before it
+    unlinks, so a consent being written is either read and removed with the subject, or
+    refused: never left naming an erased subject."""
+    world.clock.current = MADE
+    made = create_subject(
+        world.use_case(DCO),
+        NewSubject(kind="end_user", identifiers=[("email", fake.email())]),
+    )
+    subject = str(made.id)
+    with world.uow() as uow:
+        uow.subjects.set_relationship(
+            made.id, ended=date(2010, 1, 1), last_transaction=date(2010, 1, 1)
+        )
+        uow.commit()
+    world.clock.current = NOW
+    records = customers.customer_records(world.register, DAY)
+    writing = world.uow()
+    with writing:
+        writing.consents.add(
+            ConsentEvent(
+                uuid.UUID(subject), "direct_marketing", "email", ConsentState.GIVEN,
+                ConsentMethod.WEB_FORM, "notice-v7", NOW,
+            )
+        )  # fmt: skip
+
+        def run() -> SweepRecord:
+            ctx = world.use_case(DCO)
+            due = customers.still_due(world.register, records, world.clock)
+            return shred_in_batches(ctx, begin(ctx, records.target), [subject], due, 10)
+
+        sweeper, out = _in_thread(run)
+        time.sleep(PAUSE)
+        writing.commit()
+    sweeper.join(30)
+    [record] = out
+    assert isinstance(record, SweepRecord)
+    assert record.removed == 1
+    assert not _exists(world, subject)
+    assert _events(world, subject) == []  # the consent went with its subject

@@ -146,8 +146,8 @@ def test_a_contact_with_nothing_left_goes_the_day_after_its_last_day(
         _at(world, last)
         line = _line(world)
         assert (line.target.rule, line.target.retention) == (
-            "marketing_preferences",
-            "P2Y last_interaction",
+            "usage_analytics",  # a website visitor's P26M keeps longest
+            "P26M collection; P2Y last_interaction",
         )
         assert line.due == 0, name
         assert _swept(world).removed == 0, name
@@ -182,7 +182,7 @@ def test_a_shredded_contact_leaves_a_tombstone_and_no_readable_identifier(
     assert tombstone.reason == "no_longer_needed"
 
 
-def test_a_consent_still_given_keeps_its_contact_and_a_visitor_waits_for_a_term(
+def test_a_consent_still_given_keeps_its_contact_and_a_visitor_goes_after_its_term(
     world: World, fake: Faker
 ) -> None:
     given = _subject(world, fake)
@@ -191,12 +191,11 @@ def test_a_consent_still_given_keeps_its_contact_and_a_visitor_waits_for_a_term(
     free = _subject(world, fake)
     _at(world, date(2030, 1, 1))
     line = _line(world)
-    assert (line.due, line.waiting) == (1, 2)
-    assert "records of theirs still kept (1)" in line.waiting_for
-    assert "no last-interaction term in their kind's rules: website_visitor (1)" in line.waiting_for
-    assert _swept(world).removed == 1
+    assert (line.due, line.waiting) == (2, 1)
+    assert line.waiting_for == "records of theirs still kept (1)"
+    assert _swept(world).removed == 2
     assert _exists(world, given)
-    assert _exists(world, visitor)
+    assert not _exists(world, visitor)  # 26 months from collection, not for ever
     assert not _exists(world, free)
 
 

@@ -17,6 +17,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.retention import sweep as sweep_module
 from dataward.services.retention.history import retention_history
+from dataward.services.retention.ports import Removed
 from dataward.services.retention.sweep import LEASE, SweepRetention, sweep_retention
 from dataward.services.retention.targets import TenantTargets
 from tests.builders import a_stored_call, a_tenant
@@ -76,6 +77,37 @@ def test_a_sweep_that_loses_its_lease_stops_before_its_next_store(
     monkeypatch.setattr(sweep_module, "_sweep_calls", real)
     again = sweep_retention(world.use_case(DCO), SweepRetention(tenant_id=TENANT))
     assert [r.removed for r in again] == [0, 0, 0]  # the next sweep runs, with nothing left
+
+
+def test_a_sweep_that_loses_its_lease_mid_store_writes_nothing_more(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lost in the middle of a store's batches: the batch under way is rolled back, and the
+    next sweep takes the record up and closes it once."""
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's lease is the process's own flock: it ends only with the process")
+    _store(world)
+    real = sweep_module.progress
+
+    def lost_then_progress(sweep: SweepRecord, removed: Removed, at: datetime) -> SweepRecord:
+        _end_the_lease(world)
+        return real(sweep, removed, at)
+
+    monkeypatch.setattr(sweep_module, "progress", lost_then_progress)
+    with pytest.raises(SweepLeaseLost):
+        sweep_retention(world.use_case(DCO), SweepRetention(tenant_id=TENANT, batch_size=1))
+    monkeypatch.setattr(sweep_module, "progress", real)
+    with world.engine.connect() as connection:
+        left = connection.execute(text("SELECT count(*) FROM calls")).scalar_one()
+    assert left == 3  # the batch that found the lease gone was rolled back
+    again = sweep_retention(world.use_case(DCO), SweepRetention(tenant_id=TENANT))
+    assert again[0].removed == 3
+    calls = [
+        r
+        for r in retention_history(world.use_case(DCO), limit=20)
+        if r.target.store.value == "calls"
+    ]
+    assert [(r.state, r.removed) for r in calls] == [(SweepState.DONE, 3)]  # one record, once
 
 
 def test_a_lease_held_says_so_until_its_session_ends(world: World) -> None:

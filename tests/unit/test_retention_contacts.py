@@ -67,15 +67,19 @@ def test_a_marketing_contact_is_kept_two_years_from_the_uk_day_it_was_made(
     assert is_due(last, date.fromordinal(last.toordinal() + 1))  # gone the day after
 
 
-def test_a_website_visitor_has_no_term_to_date_and_waits() -> None:
-    rule = kind_rule(REGISTER, "website_visitor")  # its rules run from collection
-    assert rule.terms == ()
-    assert rule.last_day_kept(datetime(2000, 1, 1, tzinfo=UTC)) is None
+def test_a_website_visitor_is_kept_for_its_rules_longest_collection_term() -> None:
+    rule = kind_rule(REGISTER, "website_visitor")  # its rules run from collection only
+    assert set(rule.terms) == {
+        Term("technical_logs", "P13M", "collection"),
+        Term("usage_analytics", "P26M", "collection"),
+    }
+    # collected at 23:30 UTC on 31 March 2024 (00:30 BST on 1 April): its UK day is 1 April
+    assert rule.last_day_kept(datetime(2024, 3, 31, 23, 30, tzinfo=UTC)) == date(2026, 6, 1)
     assert not is_due(None, DAY)
     records = contact_records(REGISTER, DAY)
     assert (records.target.rule, records.target.retention) == (
-        "marketing_preferences",
-        "P2Y last_interaction",
+        "usage_analytics",
+        "P26M collection; P2Y last_interaction",
     )
 
 
@@ -86,4 +90,7 @@ def test_the_longest_last_interaction_term_of_several_rules_decides() -> None:
     assert rule.last_day_kept(datetime(2020, 2, 29, 10, 0, tzinfo=UTC)) == date(2026, 2, 28)
     assert rule.longest(DAY) == Term("correspondence", "P6Y")
     target = contact_records(register, DAY).target
-    assert (target.rule, target.retention) == ("correspondence", "P6Y last_interaction")
+    assert (target.rule, target.retention) == (
+        "correspondence",
+        "P26M collection; P6Y last_interaction",  # and the website visitors' term
+    )

@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dataward.adapters.sql.registry.tables import subjects
+from dataward.domain.errors import NotFound
 
 LEASE_CLASS = int.from_bytes(b"dwls", "big", signed=True)
 """The first half of every lease's advisory lock key (PostgreSQL)."""
@@ -155,3 +157,11 @@ def subject_kept(connection: Connection, subject_id: str) -> bool:
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(key_share=True)
     return connection.execute(query).first() is not None
+
+
+def subject_there(connection: Connection, subject_id: UUID | str) -> None:
+    """Hold the subject's row before writing a record of it (`subject_kept`): an erasure locks
+    the row first, so it waits for this record and removes it, or went first; then the record
+    is refused (`NotFound`) rather than left naming no one."""
+    if not subject_kept(connection, str(subject_id)):
+        raise NotFound("subject", str(subject_id))

@@ -18,11 +18,13 @@ its UK day): every record that dated a later one is gone. The identity is then k
 longest `last_interaction` term of the rules of the kind's holding purposes (for a marketing
 contact, the marketing-preferences rule's P2Y), on exact dates (`add_duration`: two years from
 29 February 2024 end on 28 February 2026), through that term's last day, and goes the day
-after, as the other rules count. Terms from other events are not the identity's: a collection
-term dates each log line or analytics event by its own collection, and the consent and request
-terms date records that are gone. A kind none of whose rules has a `last_interaction` term has
-no date we can work out (a website visitor in the shipped register, whose rules run from the
-collection of logs and analytics no store keeps): its subjects wait. Pure: no I/O.
+after, as the other rules count. The consent and request terms date records that are gone, and
+a collection term dates each log line or analytics event by its own collection, so they do not
+decide while a kind has a `last_interaction` term. A kind that has none (a website visitor in
+the shipped register, whose rules run from collection only) keeps its identity for the longest
+of its rules' `collection` terms, counted from the same day, the day the identity was collected
+(P26M, usage analytics'): never for ever. A kind with neither has no date: its subjects wait.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -39,10 +41,12 @@ from dataward.domain.requests.model import uk_date
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One `last_interaction` term, with the rule it belongs to."""
+    """One term that dates a contact's identity, with the rule it belongs to and its event
+    (`last_interaction`; `collection` where a kind's rules have no such term)."""
 
     rule: str
     duration: str
+    event: str = RetentionEvent.LAST_INTERACTION.value
 
     def end(self, start: date) -> date:
         return add_duration_or_last(start, Duration.parse(self.duration))
@@ -97,15 +101,19 @@ def contact_kinds(register: Register, covered: Iterable[str]) -> frozenset[str]:
 
 
 def kind_rule(register: Register, kind: str) -> KindRule:
-    """The `last_interaction` terms of the rules of the kind's holding purposes."""
+    """The `last_interaction` terms of the rules of the kind's holding purposes; where there
+    is none, their `collection` terms."""
     rules = sorted({purpose.retention for purpose in holding_purposes(register, kind)})
-    terms = tuple(
-        Term(key, term.duration)
-        for key in rules
-        for term in register.retention_rule(key).terms
-        if term.runs_from is RetentionEvent.LAST_INTERACTION
-    )
-    return KindRule(kind, terms)
+    for event in (RetentionEvent.LAST_INTERACTION, RetentionEvent.COLLECTION):
+        terms = tuple(
+            Term(key, term.duration, event.value)
+            for key in rules
+            for term in register.retention_rule(key).terms
+            if term.runs_from is event
+        )
+        if terms:
+            return KindRule(kind, terms)
+    return KindRule(kind, ())
 
 
 def is_due(last_day: date | None, as_of: date) -> bool:

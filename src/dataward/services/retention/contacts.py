@@ -45,7 +45,7 @@ from dataward.services.retention.shredding import StillDue, shred_in_batches
 NO_RULE = "none"
 """The target's rule when no kind has a term to date: every contact waits."""
 KEPT_BY_RECORDS = "records of theirs still kept"
-NO_TERM = "no last-interaction term in their kind's rules"
+NO_TERM = "no last-interaction or collection term in their kind's rules"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +62,15 @@ class ContactRecords:
 
 def contact_records(register: Register, as_of: date) -> ContactRecords:
     """The kinds: our own that the customer-records rule does not cover, never a tenant's
-    callers. The target names the rule and term that keep longest from `as_of` (one rule for
-    the shipped register: marketing preferences, P2Y from the last interaction)."""
+    callers. The target names the rule of the term that keeps longest from `as_of`, and every
+    kind's longest term (for the shipped register: usage analytics' P26M from collection, a
+    website visitor's; marketing preferences' P2Y from the last interaction, a marketing
+    contact's)."""
     kinds = contact_kinds(register, customer_records(register, as_of).kinds) - {CALLER_KIND}
     rules = {kind: kind_rule(register, kind) for kind in sorted(kinds)}
     terms = [term for rule in rules.values() if (term := rule.longest(as_of)) is not None]
     key = max(terms, key=lambda term: term.end(as_of)).rule if terms else NO_RULE
-    period = "; ".join(sorted({f"{term.duration} last_interaction" for term in terms}))
+    period = "; ".join(sorted({f"{term.duration} {term.event}" for term in terms}))
     target = Target(key, SweepStore.CONTACTS, None, as_of, period or NO_RULE, as_of)
     return ContactRecords(rules, target)
 

@@ -1,13 +1,22 @@
 """A sweep's record as it goes: begun (or an interrupted one taken up), advanced by each batch
-in the batch's own transaction, and closed with its audit entry."""
+in the batch's own transaction, and closed with its audit entry.
+
+Every write of a record is fenced by the sweep's lease (`holding`): a sweep whose lease ended
+under it (its PostgreSQL connection lost, so another sweep may have taken its record up) stops
+at its next batch with `SweepLeaseLost`, that batch rolled back, instead of writing counts and
+a digest over the other sweep's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import datetime
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.retention.sweeps import (
+    SweepLeaseLost,
     SweepRecord,
     SweepState,
     Target,
@@ -16,8 +25,30 @@ from dataward.domain.retention.sweeps import (
 )
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
-from dataward.services.ports import UnitOfWork
+from dataward.services.ports import Lease, UnitOfWork
 from dataward.services.retention.ports import Removed
+
+_LEASE: ContextVar[Lease | None] = ContextVar("retention_sweep_lease", default=None)
+
+
+@contextmanager
+def holding(lease: Lease) -> Iterator[None]:
+    """Fence the records written in this block by `lease`."""
+    token = _LEASE.set(lease)
+    try:
+        yield
+    finally:
+        _LEASE.reset(token)
+
+
+def still_held() -> None:
+    """Raise `SweepLeaseLost` if the sweep's lease ended under it (a no-op outside a sweep)."""
+    lease = _LEASE.get()
+    if lease is not None and not lease.held():
+        raise SweepLeaseLost(
+            "the sweep lost its lease (its connection to the database ended) and stopped: "
+            "run it again to go on"
+        )
 
 
 def begin(ctx: UseCase, target: Target) -> SweepRecord:
@@ -25,6 +56,7 @@ def begin(ctx: UseCase, target: Target) -> SweepRecord:
     interrupted sweep of another day is closed as such (with its audit entry). Called under
     the sweep's lease, so a running record is never another sweep's at work."""
     now = ctx.clock.now()
+    still_held()
     with ctx.uow as uow:
         running = uow.retention.running_sweep(target)
         if running is not None and running.target.as_of == target.as_of:
@@ -42,7 +74,8 @@ def begin(ctx: UseCase, target: Target) -> SweepRecord:
 
 def progress(sweep: SweepRecord, removed: Removed, at: datetime) -> SweepRecord:
     """The record after a batch that removed `removed` (written by the caller in the batch's
-    transaction), its heartbeat `at`."""
+    transaction), its heartbeat `at`; `SweepLeaseLost` if the lease ended meanwhile."""
+    still_held()
     return replace(
         sweep,
         heartbeat_at=at,
@@ -67,6 +100,7 @@ def purge(ctx: UseCase, sweep: SweepRecord, *, keys: bool = False) -> SweepRecor
 def finish(ctx: UseCase, sweep: SweepRecord, held: int) -> SweepRecord:
     """The record closed, and its audit entry, in one transaction."""
     done = replace(sweep, state=SweepState.DONE, finished_at=ctx.clock.now(), held=held)
+    still_held()
     with ctx.uow as uow:
         uow.retention.save_sweep(done)
         _audit(ctx, uow, done)

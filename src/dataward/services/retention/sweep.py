@@ -10,8 +10,9 @@ sweep goes in it too. In batches, with evidence.
 
 One sweep at a time: it holds a lease (`UnitOfWork.lease`) for its whole run, and a second is
 refused (`SweepRunning`) while the first holds it; a sweep that died has no lease left, and one
-whose lease ended under it (on PostgreSQL, its connection lost) stops before its next store
-(`SweepLeaseLost`) rather than run beside a sweep that may have begun since. Each
+whose lease ended under it (on PostgreSQL, its connection lost) stops at its next batch, that
+batch rolled back (`SweepLeaseLost`, `evidence.holding`), rather than run beside a sweep that
+may have begun since. Each
 batch is its own transaction: it reads the holds again (a hold placed meanwhile is honoured),
 deletes (or erases), and writes the sweep's progress (counts, digest, the oldest date removed,
 its heartbeat) together, so a sweep killed at any point has its record say exactly what went.
@@ -36,7 +37,6 @@ from functools import partial
 from dataward.domain.errors import NotFound, OutOfRange
 from dataward.domain.retention.sweeps import (
     RetentionRefused,
-    SweepLeaseLost,
     SweepRecord,
     SweepRunning,
 )
@@ -53,7 +53,7 @@ from dataward.services.retention import (
     requests,
     suppressions,
 )
-from dataward.services.retention.evidence import begin, finish, progress, purge
+from dataward.services.retention.evidence import begin, finish, holding, progress, purge
 from dataward.services.retention.ports import Scope
 from dataward.services.retention.shredding import shred_in_batches
 from dataward.services.retention.targets import (
@@ -103,20 +103,16 @@ def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
             if not tenants:
                 raise NotFound("tenant", command.tenant_id)
         done: list[SweepRecord] = []
-        for step in _steps(ctx, tenants, command, day):
-            if not lease.held():  # lost under it: another sweep may be running now
-                raise SweepLeaseLost(
-                    "the sweep lost its lease (its connection to the database ended) and "
-                    f"stopped after {len(done)} of its stores: run it again to go on"
-                )
-            done.append(step())
+        with holding(lease):  # every record written is fenced by the lease (`evidence`)
+            for step in _steps(ctx, tenants, command, day):
+                done.append(step())
         return done
 
 
 def _steps(
     ctx: UseCase, tenants: list[Tenant], command: SweepRetention, day: date
 ) -> list[Callable[[], SweepRecord]]:
-    """Each store's sweep, in the order they run: the lease is checked between them."""
+    """Each store's sweep, in the order they run."""
     size = command.batch_size
     steps: list[Callable[[], SweepRecord]] = []
     for tenant in tenants:

@@ -23,12 +23,11 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.sql.elements import ColumnElement
 
 from dataward.adapters.sql.engine import in_chunks
-from dataward.adapters.sql.leases import holds_changing, subject_kept
+from dataward.adapters.sql.leases import holds_changing, subject_there
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep, UnlinkStep
 from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS
-from dataward.domain.errors import NotFound
 from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.processing.restrictions import (
     Objection,
@@ -119,8 +118,7 @@ class SqlConsentRepository:
         """Append one event; returns its sequence number in the ledger. Its subject's row is
         held first (`subject_kept`), so a retention batch erasing the subject reads the event
         or erased it before; then the event is refused, never left naming no one."""
-        if not subject_kept(self._connection, str(event.subject_id)):
-            raise NotFound("subject", str(event.subject_id))
+        subject_there(self._connection, event.subject_id)
         result = self._connection.execute(
             insert(consent_events).values(**_event_row(event)).returning(consent_events.c.id)
         )
@@ -141,6 +139,7 @@ class SqlRestrictionRepository:
 
     def add(self, restriction: Restriction) -> None:
         holds_changing(self._connection)  # after any retention batch that read the holds
+        subject_there(self._connection, restriction.subject_id)
         self._connection.execute(insert(restrictions).values(**_restriction_row(restriction)))
 
     def get(self, restriction_id: UUID | str) -> Restriction | None:
@@ -171,6 +170,7 @@ class SqlObjectionRepository:
         self._connection = connection
 
     def add(self, objection: Objection) -> None:
+        subject_there(self._connection, objection.subject_id)
         self._connection.execute(insert(objections).values(**_objection_row(objection)))
 
     def get(self, objection_id: UUID | str) -> Objection | None:

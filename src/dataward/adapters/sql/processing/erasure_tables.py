@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from dataward.adapters.sql.engine import in_chunks
+from dataward.adapters.sql.leases import subject_there
 from dataward.adapters.sql.registry.subjects import indexes_of_subject
 from dataward.adapters.sql.registry.tables import identifiers
 from dataward.adapters.sql.tables import metadata
@@ -99,6 +100,7 @@ class SqlHoldRepository:
         self._unlink = unlink
 
     def add(self, hold: ErasureHold) -> None:
+        subject_there(self._connection, hold.subject_id)
         self._connection.execute(
             delete(erasure_holds).where(erasure_holds.c.subject_id == hold.subject_id)
         )
@@ -216,6 +218,7 @@ class SqlStatementRepository:
         ciphertext: bytes,
         at: datetime,
     ) -> None:
+        subject_there(self._connection, subject_id)
         self._connection.execute(
             insert(supplementary_statements).values(
                 id=statement_id,

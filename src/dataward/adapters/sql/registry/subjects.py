@@ -169,8 +169,16 @@ class SqlSubjectRepository:
     def erase(
         self, subject: Subject, *, at: datetime, reason: str, request_ref: str | None
     ) -> dict[str, int]:
-        """Unlink every reference, delete identifiers and the subject, leave a tombstone."""
+        """Unlink every reference, delete identifiers and the subject, leave a tombstone.
+
+        The subject's row is locked first (PostgreSQL: `FOR UPDATE`): a writer of a record
+        about it holds the row (`leases.subject_there`) until it commits, so the erasure waits
+        for that record and then unlinks it, and a writer that comes later finds no subject."""
         key = str(subject.id)
+        if self._connection.dialect.name == "postgresql":
+            self._connection.execute(
+                select(subjects.c.id).where(subjects.c.id == key).with_for_update()
+            )
         removed: dict[str, int] = {}
         for registered in self._unlink:
             removed[registered.name] = registered.step(self._connection, key, at)

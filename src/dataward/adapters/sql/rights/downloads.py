@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 
 from dataward.adapters.sql.engine import in_chunks
+from dataward.adapters.sql.leases import subject_there
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep
@@ -73,6 +74,7 @@ class SqlDownloadRepository:
         self._connection = connection
 
     def add(self, download: NewDownload) -> None:
+        subject_there(self._connection, download.subject_id)
         self._connection.execute(
             insert(access_downloads).values(
                 id=download.download_id,

@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 
-from dataward.adapters.sql.leases import holds_changing
+from dataward.adapters.sql.leases import holds_changing, subject_kept
 from dataward.adapters.sql.rights import instructions as request_instructions
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
@@ -168,6 +168,9 @@ class SqlRequestRepository:
         row = _row(request)
         if request.subject_id is not None:
             holds_changing(self._connection)  # an open request holds: after any sweep batch
+            # and its subject's row, which an erasure locks first: it then waits for this
+            # request and reads it (a request about an erased subject is still taken)
+            subject_kept(self._connection, str(request.subject_id))
         self._connection.execute(
             insert(rights_requests).values(
                 **row, due=due, version=1, contact_ciphertext=contact, dco_flag=flag
