@@ -12,9 +12,13 @@ tombstone with the reason `no_longer_needed`, its key destroyed) once
 - the longest `last_interaction` term of the rules of its kind's purposes has run from the UK
   day we came to hold it (`created_at`, the only interaction date left once its records are
   gone): kept through the term's last day, gone the day after (`domain.retention.contacts`); a
-  kind whose rules have no such term has no date, and its subjects wait;
+  kind whose rules have no such term is dated by their longest `collection` term instead;
 - no hold keeps it (an active litigation hold, a restriction that keeps the data, an open
-  rights request): the plan lists a held one whose day has come.
+  rights request): the plan lists a held one whose day has come. Here every hold keeps, not
+  only the kinds the rule names (`domain.retention.holds`), and not by choice: a hold is itself
+  a record of its subject (a litigation hold's row, a restriction, an open request), kept with
+  it, so the first condition keeps the contact as long as the hold is there whatever its kind.
+  The plan lists such a contact as held, with its holds, which says why more plainly.
 
 The sweep runs it after every other store (the consent ledgers and the closed requests first),
 so a contact whose last record went in this sweep goes in it too. Each batch, in its own
