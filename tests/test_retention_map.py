@@ -49,7 +49,6 @@ TABLES: Mapping[str, Table] = {
 NO_STORE = {
     "technical_logs": "no store keeps technical or security logs of people: the audit log is "
     "the accountability record, holding no identifier",
-    "usage_analytics": "no store keeps website or product usage: nothing is collected",
     "correspondence": "no store keeps correspondence apart from a rights request: every "
     "letter in the outbox names its request and goes with it under the rights-records rule",
 }

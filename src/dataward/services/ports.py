@@ -20,6 +20,7 @@ from dataward.services.calls.ports import (
     ReleaseRepository,
     RollupRepository,
 )
+from dataward.services.keys.ports import DoomedKeyRepository
 from dataward.services.processing.consent_ports import (
     ConsentRepository,
     ObjectionRepository,
@@ -304,6 +305,9 @@ class UnitOfWork(Protocol):
 
     @property
     def key_owners(self) -> KeyOwnerRepository: ...
+
+    @property
+    def doomed_keys(self) -> DoomedKeyRepository: ...
 
     @property
     def retention(self) -> RetentionRepository: ...

@@ -70,6 +70,11 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             "keyed digests of erased callers' numbers: deleted by `dataward keys sweep` once "
             "`keep_until` (the tenant's call retention since the erasure) has passed"
         ),
+        "doomed_keys": Unswept(
+            "the ids of data keys (a subject's, a rights request's or a download link's random "
+            "id) whose records are gone, each listed only until its key is destroyed: right "
+            "after the commit that listed it, or by `dataward keys sweep`"
+        ),
         "dp_releases": Unswept(
             "the privacy-loss budget of released reports: tenant, range, epsilon, and the "
             f"{_STAFF_ID}; nothing of a caller. {_STAFF_KEPT}"

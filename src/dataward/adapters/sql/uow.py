@@ -38,6 +38,7 @@ from dataward.adapters.sql.processing.erasure_tables import (
 )
 from dataward.adapters.sql.processing.litigation_holds import SqlLitigationHoldRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
+from dataward.adapters.sql.registry.doomed_keys import SqlDoomedKeyRepository
 from dataward.adapters.sql.registry.key_owners import SqlKeyOwnerRepository
 from dataward.adapters.sql.registry.subjects import SqlSubjectRepository
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
     downloads: SqlDownloadRepository
     erased_numbers: SqlErasedNumberRepository
     key_owners: SqlKeyOwnerRepository
+    doomed_keys: SqlDoomedKeyRepository
     retention: SqlRetentionRepository
     releases: SqlReleaseRepository
 
@@ -114,6 +116,7 @@ class SqlUnitOfWork:
         self.downloads = SqlDownloadRepository(self._connection)
         self.erased_numbers = SqlErasedNumberRepository(self._connection)
         self.key_owners = SqlKeyOwnerRepository(self._connection)
+        self.doomed_keys = SqlDoomedKeyRepository(self._connection)
         self.retention = SqlRetentionRepository(self._connection)
         self.releases = SqlReleaseRepository(self._connection)
         return self

@@ -55,7 +55,8 @@ def rotate(
 
 @app.command()
 def sweep() -> None:
-    """Finish interrupted erasures (destroy any key still held for an erased subject),
+    """Finish interrupted erasures and deletions (destroy any key still held for an erased
+    subject or still listed for destruction: a deleted download link's or rights request's),
     erasures a legal hold delayed whose hold has now ended (but not while a litigation hold
     keeps the subject), and the key batches of processes
     that died before their records landed; delete erased-number entries past retention."""

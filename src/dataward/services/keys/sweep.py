@@ -7,7 +7,8 @@ database's transaction, only after the change that makes it unneeded has committ
 1. Key batches of processes that died before their records landed (`orphans`), each under its
    fence, read in a unit of work that only reads (the fence takes the lock it needs).
 2. Erasures a legal hold delayed, whose hold has ended (`rights.erasure_holds`).
-3. Keys still held for an erased subject or a resolved quarantined line (an interrupted shred).
+3. Keys still held for an erased subject, still listed for destruction (`keys.doomed`: a shred,
+   sweep or link whose process died after its commit) or of a resolved quarantined line.
 4. Erased-number entries past their retention.
 
 It needs `run_maintenance` (every tenant's data at once) and `erase_subjects` (held erasures
@@ -32,7 +33,8 @@ class KeySweep:
     orphans: OrphanSweep
     held: HeldErasures
     destroyed: int
-    """Left-over keys of erased subjects and resolved quarantined lines destroyed."""
+    """Left-over keys of erased subjects, of deleted links and requests (still listed for
+    destruction) and of resolved quarantined lines destroyed."""
     expired: int
     """Erased-number entries past their retention deleted."""
     purged: bool

@@ -3,11 +3,13 @@
 One transaction unlinks the subject from every store (each registers its unlink step),
 deletes its identifiers and blind indexes, leaves a tombstone, keeps a keyed digest of each of
 a tenant's caller's numbers with the erasure's time (`services.processing.erased_numbers`: so an old
-call sent again does not bring the caller back) and writes the audit entry; the subject's key, and
-the keys of the quarantined lines that named the subject (`services.quarantine.keys`) and
-those of its download links (each link's package is sealed under a key of the link's own), are
-destroyed right after, in the key store. A shred interrupted between the two leaves only keys,
-which `finish_erasures` (`dataward keys sweep`) destroys.
+call sent again does not bring the caller back), writes the audit entry and lists the keys to
+destroy (`services.keys.doomed`): the subject's own and those of its download links (each link's
+package is sealed under a key of the link's own). Right after the commit those keys, and the
+keys of the quarantined lines that named the subject (`services.quarantine.keys`, listed on
+the lines themselves), are destroyed in the key store and taken off their lists. A shred
+interrupted anywhere after its commit leaves keys still listed, which `finish_erasures`
+(`dataward keys sweep`) destroys; nothing depends on the process living on.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataward.domain.register.model import StaffAction
 from dataward.domain.subjects import REQUEST_REF, ErasureReason, Subject, SubjectStatus
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
+from dataward.services.keys.doomed import destroy_all_doomed, destroy_doomed, doom
 from dataward.services.ports import UnitOfWork, Vault
 from dataward.services.processing.erased_numbers import remember_erased_numbers
 from dataward.services.processing.holds import refuse_if_held
@@ -62,19 +65,19 @@ class Shred:
 def shred(ctx: UseCase, command: Shred) -> ShredReport:
     """Crypto-shred a subject: unlink and delete it, leave a tombstone, then destroy its key.
 
-    The erasure and its audit entry are one transaction, so the database never shows a subject
-    half-erased; the key is destroyed right after. Should that fail, the tombstone stands and
-    `finish_erasures` (run by `dataward keys sweep` and by every later shred of the subject)
-    destroys the key. A litigation hold refuses erasure, naming itself, until it is lifted
-    (`services.processing.holds`). A restriction that exists to keep the data (for legal
-    claims, or because the person chose it over erasure) refuses erasure unless `override`
-    names the DCO's recorded assessment (a reference, like a request reference, and only for a
-    role that manages restrictions). A tenant's caller is erased by the tenant, or by our own
-    staff only once past its retention (`services.processing.processor_limits`). With `purge` (the
-    default) the write-ahead logs are then folded in and truncated; a batch passes
-    `purge=False` and purges once at its end. `letters` (kind, sealed payload) are queued on
-    the request `request_ref` names, in the erasure's transaction: the notices to its
-    recipients (Art. 19).
+    The erasure, its audit entry and the list of keys to destroy (the subject's and its links')
+    are one transaction, so the database never shows a subject half-erased; the keys are
+    destroyed right after. Should that fail, or the process die, the keys stay listed and
+    `finish_erasures` (run by `dataward keys sweep`) destroys them. A litigation hold refuses
+    erasure, naming itself, until it is lifted (`services.processing.holds`). A restriction that
+    exists to keep the data (for legal claims, or because the person chose it over erasure)
+    refuses erasure unless `override` names the DCO's recorded assessment (a reference, like a
+    request reference, and only for a role that manages restrictions). A tenant's caller is
+    erased by the tenant, or by our own staff only once past its retention
+    (`services.processing.processor_limits`). With `purge` (the default) the write-ahead logs
+    are then folded in and truncated; a batch passes `purge=False` and purges once at its end.
+    `letters` (kind, sealed payload) are queued on the request `request_ref` names, in the
+    erasure's transaction: the notices to its recipients (Art. 19).
     """
     uow, vault, clock, register, actor = ctx.uow, ctx.vault, ctx.clock, ctx.register, ctx.actor
     subject_id, request_ref, override = command.subject_id, command.request_ref, command.override
@@ -124,9 +127,10 @@ def shred(ctx: UseCase, command: Shred) -> ShredReport:
                 },
             ),
         )
+        doomed = doom(uow, [str(subject.id), *links], now)
         uow.commit()
-    key_destroyed = vault.destroy_key(str(subject.id))
-    vault.destroy_keys(links)
+    key_destroyed = vault.has_key(str(subject.id))  # there is one: it goes just below
+    destroy_doomed(uow, vault, doomed)
     release_line_keys(uow, vault)
     purged: bool | None = None
     if command.purge:
@@ -143,11 +147,13 @@ def shred(ctx: UseCase, command: Shred) -> ShredReport:
 
 
 def finish_erasures(uow: UnitOfWork, vault: Vault) -> int:
-    """Destroy any key still held for an erased subject or a resolved quarantined line (an
-    interrupted shred, discard or replay); how many."""
+    """Destroy any key still held for an erased subject, still listed for destruction (a
+    shred, sweep, withdrawn or used link, deleted request interrupted after its commit) or of a
+    resolved quarantined line (an interrupted shred, discard or replay); how many."""
     with uow:
         erased = list(uow.subjects.tombstoned_ids())
     destroyed = sum(1 for subject_id in erased if vault.destroy_key(subject_id))
+    destroyed += destroy_all_doomed(uow, vault)
     destroyed += release_line_keys(uow, vault)
     if destroyed:
         vault.purge_freed_pages()

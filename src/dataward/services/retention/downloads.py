@@ -8,9 +8,11 @@ under the rights-records rule): its token's keyed hash, its sealed package if it
 one, its references. No hold keeps an expired link: it is a copy, not a record (the records it
 copied are kept by their own rules and holds), and the audit log keeps when it was issued and
 served. A link expired by the bound goes (`domain.retention.cutoff.expired_by`: by now, for a
-sweep of today), and its key is destroyed right after its batch commits: deleting a row leaves
-copies (a dead row version until vacuum, SQLite's write-ahead log while a reader holds it, a
-backup), and without its key none of them opens. A package sealed before links had keys is
+sweep of today), and its key, listed for destruction in its batch's transaction
+(`services.keys.doomed`), is destroyed right after that commits (or by `dataward keys sweep`
+should the sweep die first): deleting a row leaves copies (a dead row version until vacuum,
+SQLite's write-ahead log while a reader holds it, a backup), and without its key none of them
+opens. A package sealed before links had keys is
 under its subject's key, which stays; for it the sweep purges the freed pages and says in its
 record whether it could. A package is never written to a file, so nothing of it is left on
 disk.
@@ -24,6 +26,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.retention.cutoff import expired_by
 from dataward.domain.retention.sweeps import PlanLine, SweepRecord, SweepStore, Target
 from dataward.services.context import UseCase
+from dataward.services.keys.doomed import destroy_doomed, doom
 from dataward.services.ports import UnitOfWork
 from dataward.services.retention.evidence import begin, finish, progress, purge
 
@@ -54,9 +57,11 @@ def sweep_downloads(ctx: UseCase, day: date, size: int) -> SweepRecord:
             removed, ids = uow.retention.delete_downloads(bound, size)
             if not removed.count:
                 break
-            sweep = progress(sweep, removed, ctx.clock.now())
+            now = ctx.clock.now()
+            sweep = progress(sweep, removed, now)
             uow.retention.save_sweep(sweep)
+            doomed = doom(uow, ids, now)
             uow.commit()
-        ctx.vault.destroy_keys(ids)  # the batch committed: its links' packages open no more
+        destroy_doomed(ctx.uow, ctx.vault, doomed)  # committed: its packages open no more
     sweep = purge(ctx, sweep, keys=True)  # and no copy left in a write-ahead log, if it can
     return finish(ctx, sweep, 0)

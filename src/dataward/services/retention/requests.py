@@ -6,7 +6,8 @@ a regulator's investigation, a restriction for legal claims, another request sti
 tax enquiry), or a restriction the person chose over erasure (`domain.retention.holds`), stays,
 and the plan lists it. Deleting one deletes everything hung on it and destroys its
 own key (the requester's contact details, letters and a complaint's outcome were sealed under
-it), right after the batch commits."""
+it) and those of its download links, listed in the batch's transaction (`services.keys.doomed`)
+and destroyed right after it commits (or by `dataward keys sweep`, should the sweep die first)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from dataward.domain.requests.model import uk_date
 from dataward.domain.retention.holds import kept_by
 from dataward.domain.retention.sweeps import HeldItem, PlanLine, SweepRecord, SweepStore, Target
 from dataward.services.context import UseCase
+from dataward.services.keys.doomed import destroy_doomed, doom
 from dataward.services.ports import UnitOfWork
 from dataward.services.retention.evidence import progress
 from dataward.services.retention.ports import ClosedRequest, Removed
@@ -103,8 +105,8 @@ def delete_in_batches(
     due: Sequence[tuple[ClosedRequest, date]],
     size: int,
 ) -> SweepRecord:
-    """Delete the due requests, `size` to a transaction; each batch's keys destroyed after its
-    commit."""
+    """Delete the due requests, `size` to a transaction; each batch's keys (its requests' and
+    their links') listed in it and destroyed after its commit."""
     for start in range(0, len(due), size):
         with ctx.uow as uow:
             uow.retention.freeze_holds()
@@ -116,13 +118,18 @@ def delete_in_batches(
                 for request, _day in due[start : start + size]
                 if not grounds.get(request.subject_id or "")
             ]
-            gone = set(uow.retention.delete_requests([request.id for request in batch]))
+            ids = [request.id for request in batch]
+            links = uow.downloads.of_requests(ids)
+            gone = set(uow.retention.delete_requests(ids))
             if not gone:
                 continue
+            left = set(uow.downloads.of_requests(ids))  # of a request not deleted after all
             oldest = min(uk_date(r.closed_at) for r in batch if r.id in gone)
             removed = Removed.of([uuid.UUID(i).bytes for i in sorted(gone)], oldest)
-            sweep = progress(sweep, removed, ctx.clock.now())
+            now = ctx.clock.now()
+            sweep = progress(sweep, removed, now)
             uow.retention.save_sweep(sweep)
+            doomed = doom(uow, [*sorted(gone), *(k for k in links if k not in left)], now)
             uow.commit()
-        ctx.vault.destroy_keys(sorted(gone))  # only the keys of the requests deleted
+        destroy_doomed(ctx.uow, ctx.vault, doomed)  # only the keys of what was deleted
     return sweep

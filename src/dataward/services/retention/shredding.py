@@ -3,10 +3,10 @@
 Each batch checks its subjects again in its own transaction (`still_due`: a call, a new
 relationship date or an erasure may have come since they were listed), erases each as a shred
 does (`subjects.erase`: every store's unlink step and a tombstone, reason `no_longer_needed`),
-advances the sweep's record, and commits; the keys are destroyed right after (the subjects'
-and their download links', read before the erase deletes the links). A sweep killed
-between a commit and its keys leaves only keys, which `dataward keys sweep` destroys
-(`finish_erasures`), as after an interrupted shred.
+advances the sweep's record, lists the keys to destroy (the subjects' and their download
+links', read before the erase deletes the links: `services.keys.doomed`) and commits; the keys
+are destroyed right after. A sweep killed after a commit leaves those keys listed, and
+`dataward keys sweep` destroys them (`finish_erasures`), as after an interrupted shred.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC
 from dataward.domain.retention.sweeps import SweepRecord
 from dataward.domain.subjects import ErasureReason, Subject
 from dataward.services.context import UseCase
+from dataward.services.keys.doomed import destroy_doomed, doom
 from dataward.services.ports import UnitOfWork
 from dataward.services.quarantine.keys import release_line_keys
 from dataward.services.retention.evidence import progress, purge
@@ -49,7 +50,8 @@ def shred_in_batches(
             removed = Removed.of([uuid.UUID(i).bytes for i in ids], oldest)
             sweep = progress(sweep, removed, now)
             uow.retention.save_sweep(sweep)
+            doomed = doom(uow, [*ids, *links], now)
             uow.commit()
-        ctx.vault.destroy_keys([*ids, *links])
+        destroy_doomed(ctx.uow, ctx.vault, doomed)
     release_line_keys(ctx.uow, ctx.vault)  # the quarantined lines that named them
     return purge(ctx, sweep, keys=True)

@@ -89,7 +89,7 @@ def deliver_package(ctx: UseCase, handover: HandOver) -> IssuedLink:
     try:
         advance(ctx, request.id, step)
     except BaseException:
-        withdraw_link(uow, ctx.vault, link.download_id)
+        withdraw_link(uow, ctx.vault, ctx.clock, link.download_id)
         raise
     return link
 

@@ -9,7 +9,9 @@ named by the link's id and made in the transaction that stores the link (through
 so a key whose link never committed is destroyed by `dataward keys sweep`; the link's row owns
 it meanwhile). The key is destroyed as soon as the package is no longer needed, once the
 transaction that ends it has committed: the link used, its package cleared as expired, the link
-withdrawn, swept by retention or deleted by its subject's erasure. Deleting a row does not
+withdrawn, swept by retention or deleted by its subject's erasure. That transaction lists the key
+for destruction (`services.keys.doomed`), so a process that dies before destroying it leaves
+it to `dataward keys sweep`. Deleting a row does not
 remove every copy of it (a dead row version until vacuum, a write-ahead log, a backup); with
 its key gone none of them opens. A link made before links had keys has its package under the
 subject's key, and is opened with it until it expires and is swept. Redeeming marks the link
@@ -36,8 +38,9 @@ from dataward.domain.errors import DatawardError, KeyUnavailable
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.keys.batches import KeyBatch
+from dataward.services.keys.doomed import destroy_doomed, doom
 from dataward.services.ports import UnitOfWork, Vault
-from dataward.services.rights.download_ports import NewDownload
+from dataward.services.rights.download_ports import NewDownload, StoredDownloadLike
 
 DEFAULT_TTL = timedelta(days=7)
 DOWNLOAD_PATH = "/api/v1/public/downloads/"
@@ -180,7 +183,9 @@ def add_link(ctx: UseCase, link: NewLink, keys: KeyBatch) -> IssuedLink:
 
 def redeem_download(uow: UnitOfWork, vault: Vault, clock: Clock, token: str) -> Download:
     """The package behind `token`, once. `DownloadNotFound` (unknown or altered) or
-    `DownloadGone` (used or expired) otherwise; every attempt is audited."""
+    `DownloadGone` (used or expired) otherwise; every attempt is audited. Whatever key the
+    attempt leaves unneeded (the link's once served, those of the links it cleared) is listed
+    in its transaction and destroyed after the commit."""
     now = clock.now()
     digest = token_hash(vault, token)
     with uow:
@@ -190,33 +195,43 @@ def redeem_download(uow: UnitOfWork, vault: Vault, clock: Clock, token: str) -> 
             uow.commit()
             raise DownloadNotFound
         sealed = uow.downloads.claim(digest, now)
+        served: Download | None = None
         if sealed is None:
             expired = found.used_at is None and found.expires_at <= now
             cleared = list(uow.downloads.clear_expired(now)) if expired else []
             _refused(uow, clock, "expired" if expired else "used", found.id, found.subject_id)
-            uow.commit()
-            vault.destroy_keys(cleared)  # their packages are gone: so are their keys
-            raise DownloadGone
-        try:
-            content = base64.b64decode(_open(vault, found.id, found.subject_id, sealed))
-        except KeyUnavailable:  # the subject was erased meanwhile: nothing left to give
-            _refused(uow, clock, "erased", found.id, found.subject_id)
-            uow.commit()
-            vault.destroy_key(found.id)
-            raise DownloadGone from None
-        record(
-            uow,
-            clock,
-            PUBLIC_ACTOR,
-            Audited(
-                AuditAction.DOWNLOAD_SERVED,
-                subject_ref=found.subject_id,
-                decision="served",
-                details={"download": found.id, "request": found.request_id, "kind": found.kind},
-            ),
-        )
+            doomed = doom(uow, cleared, now)  # their packages are gone: so are their keys
+        else:
+            served = _serve(uow, vault, clock, found, sealed)
+            doomed = doom(uow, [found.id], now)  # used up: its package cleared, its key goes
         uow.commit()
-    vault.destroy_key(found.id)  # used up: its package cleared, committed; its key goes too
+    destroy_doomed(uow, vault, doomed)
+    if served is None:
+        raise DownloadGone
+    return served
+
+
+def _serve(
+    uow: UnitOfWork, vault: Vault, clock: Clock, found: StoredDownloadLike, sealed: bytes
+) -> Download | None:
+    """The claimed package opened and its serving audited; None (refusal audited) when its
+    subject was erased meanwhile and nothing is left to give."""
+    try:
+        content = base64.b64decode(_open(vault, found.id, found.subject_id, sealed))
+    except KeyUnavailable:
+        _refused(uow, clock, "erased", found.id, found.subject_id)
+        return None
+    record(
+        uow,
+        clock,
+        PUBLIC_ACTOR,
+        Audited(
+            AuditAction.DOWNLOAD_SERVED,
+            subject_ref=found.subject_id,
+            decision="served",
+            details={"download": found.id, "request": found.request_id, "kind": found.kind},
+        ),
+    )
     return Download(found.filename, found.kind, content)
 
 
@@ -234,19 +249,23 @@ def _open(vault: Vault, download_id: str, subject_id: str | None, sealed: bytes)
 def clear_expired_downloads(uow: UnitOfWork, vault: Vault, clock: Clock) -> int:
     """Drop the sealed packages of every expired link and destroy their keys once that has
     committed (a job may run it daily); how many were cleared."""
+    now = clock.now()
     with uow:
-        cleared = list(uow.downloads.clear_expired(clock.now()))
+        cleared = list(uow.downloads.clear_expired(now))
+        doomed = doom(uow, cleared, now)
         uow.commit()
-    vault.destroy_keys(cleared)
+    destroy_doomed(uow, vault, doomed)
     return len(cleared)
 
 
-def withdraw_link(uow: UnitOfWork, vault: Vault, download_id: str) -> None:
-    """Delete a link that must not be used (its request could not move on), then its key."""
+def withdraw_link(uow: UnitOfWork, vault: Vault, clock: Clock, download_id: str) -> None:
+    """Delete a link that must not be used (its request could not move on), then its key
+    (listed with the deletion, so a process that dies first leaves it to the key sweep)."""
     with uow:
         uow.downloads.discard(download_id)
+        doomed = doom(uow, [download_id], clock.now())
         uow.commit()
-    vault.destroy_key(download_id)
+    destroy_doomed(uow, vault, doomed)
 
 
 def _refused(

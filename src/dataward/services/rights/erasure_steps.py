@@ -28,6 +28,7 @@ from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.subjects import ErasureReason, Subject
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
+from dataward.services.keys.doomed import destroy_doomed, doom
 from dataward.services.ports import StoredIdentifierLike, UnitOfWork
 from dataward.services.processing.disclosure import identifier_category
 from dataward.services.processing.erasure import Shred, shred
@@ -287,8 +288,9 @@ def erase_all_but_held(ctx: UseCase, erasing: Erasing, plan: HeldPlan) -> Erasur
                 },
             ),
         )
+        doomed = doom(uow, links, now)  # the links' packages: their keys go, not the subject's
         uow.commit()
-    ctx.vault.destroy_keys(links)  # the links' packages: their keys go, the subject's stays
+    destroy_doomed(uow, ctx.vault, doomed)
     erased: dict[str, int] = dict(removed)
     erased.update({f"identifiers.{c}": n for c, n in plan.counts(subject, kept=False).items()})
     kept = KeptRecords(

@@ -175,6 +175,16 @@ class SqlDownloadRepository:
             ).scalars()
         return sorted(found)
 
+    def of_requests(self, request_ids: Sequence[str]) -> list[str]:
+        """The ids of these requests' links: read in the retention sweep's transaction around
+        its deletion of the requests (which takes their links), so their keys are listed."""
+        found: list[str] = []
+        for chunk in in_chunks(sorted(set(request_ids))):
+            found += self._connection.execute(
+                select(access_downloads.c.id).where(access_downloads.c.request_id.in_(chunk))
+            ).scalars()
+        return sorted(found)
+
     def discard(self, download_id: str) -> None:
         self._connection.execute(
             delete(access_downloads).where(access_downloads.c.id == download_id)
