@@ -21,6 +21,8 @@ from faker import Faker
 
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
+from dataward.domain.calls.acd import Period
+from dataward.domain.calls.acd_report import ReportBy, ReportCell
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.processing.litigation_holds import HoldGround
 from dataward.domain.processing.restrictions import Restriction, RestrictionGround
@@ -29,6 +31,7 @@ from dataward.domain.retention.sweeps import RetentionRefused, SweepState, Sweep
 from dataward.domain.subjects import Actor
 from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.calls.parties import CALLER_KIND
+from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.calls.rollups import Grain
 from dataward.services.processing.holds import PlaceHold, lift_hold, place_hold
 from dataward.services.retention.history import retention_history
@@ -121,6 +124,12 @@ def _rollups(world: World) -> dict[tuple[str, str, str], tuple[object, ...]]:
         }
 
 
+def _report(world: World) -> list[ReportCell]:
+    """The tenant's ACD report by queue and month, over all time: what its users read."""
+    command = ReadAcdReport(TENANT, ReportBy.QUEUE, Period.MONTH)
+    return acd_report(world.use_case(OPERATOR), command).cells
+
+
 def _state(world: World) -> tuple[int, set[str], set[str]]:
     """Calls held, callers the calls name, and the tenant's callers."""
     with world.engine.connect() as connection:
@@ -153,6 +162,8 @@ def test_a_sweep_removes_exactly_the_calls_past_retention_and_the_parties_left_w
     truth = Truth(text)
     _ingest(world, text)
     before = _rollups(world)
+    report = _report(world)
+    assert sum(cell.metrics.offered for cell in report) > 0
     total, _named, parties_before = _state(world)
     assert total == len(truth.calls)
     swept_on = SWEPT.date()
@@ -174,6 +185,7 @@ def test_a_sweep_removes_exactly_the_calls_past_retention_and_the_parties_left_w
     assert count == total - expected_calls
     assert parties == parties_before  # each caller stays while we have held it under 13 months
     assert _rollups(world) == before  # the anonymous rollups stay: reports read the same
+    assert _report(world) == report
     for record in mine.values():
         assert record.state is SweepState.DONE
         assert len(record.digest) == 64
@@ -193,6 +205,7 @@ def test_a_sweep_removes_exactly_the_calls_past_retention_and_the_parties_left_w
     assert mine[SweepStore.CALL_PARTIES].removed == expected_parties
     assert _state(world) == (0, set(), set())  # no caller outlives its calls
     assert _rollups(world) == before
+    assert _report(world) == report  # every call gone, and the report reads the same
     with world.uow() as uow:
         entries = [e for e in uow.audit.iter_entries() if e.action == "retention_swept"]
     assert {e.details["store"] for e in entries if e.details["tenant"] == TENANT} == {
