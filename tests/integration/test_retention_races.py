@@ -359,3 +359,31 @@ def test_an_interrupted_sweep_is_closed_and_audited_by_the_next_days(
             if e.action == "retention_swept" and e.details["store"] == "calls"
         )
     assert audited == 6  # the interrupted sweep's two, and the next day's four
+
+
+def test_an_ingest_that_outlasts_the_wait_leaves_the_callers_for_the_next_sweep(
+    world: World, backend: str
+) -> None:
+    """The callers' batch waits a bounded time for the tenant's ingest under way, then leaves
+    them to the next sweep (the record says deferred) rather than queue for the lock, which
+    would hold every new ingest of the tenant back behind it."""
+    if backend != "postgresql":
+        pytest.skip("two writers at once")
+    _tenant(world)
+    caller = _caller(world)
+    _add(world, _call(TENANT, OLD, caller=str(caller)))
+    world.clock.current = LATER
+    ingest = world.uow()  # an ingest under way, holding the tenant's lock shared
+    ingest.__enter__()
+    ingest.calls.share_tenant(TENANT)
+    try:
+        records = _sweep(world, ingest_wait_s=0.3)
+    finally:
+        ingest.__exit__(None, None, None)
+    states = {r.target.store.value: (r.state, r.removed) for r in records}
+    assert states["calls"] == (SweepState.DONE, 1)
+    assert states["call_parties"] == (SweepState.DEFERRED, 0)  # left, not erased under it
+    assert _exists(world, caller)
+    again = {r.target.store.value: (r.state, r.removed) for r in _sweep(world)}
+    assert again["call_parties"] == (SweepState.DONE, 1)  # the next sweep, with no ingest
+    assert not _exists(world, caller)

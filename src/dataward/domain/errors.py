@@ -63,6 +63,7 @@ The tree, with the module each one lives in (here unless named):
     ├── RetentionRefused       a retention sweep as of a day after today (domain.retention.sweeps)
     ├── SweepRunning           another retention sweep holds the lease (domain.retention.sweeps)
     ├── SweepLeaseLost         a sweep's lease ended under it; it stopped (domain.retention.sweeps)
+    ├── TenantBusy             a tenant's ingest outlasted a sweep's wait (domain.retention.sweeps)
     ├── DownloadNotFound       a download link unknown or altered (services.rights.downloads)
     ├── DownloadGone           a download link used or expired (services.rights.downloads)
     ├── FormatUnknown          no parser is sure of a call file, or a format name is unknown

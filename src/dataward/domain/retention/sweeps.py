@@ -71,6 +71,10 @@ class SweepState(StrEnum):
     """Under way, or interrupted: the next sweep (one runs at a time, under a lease) goes on
     with it if it is of the same day, and closes it as interrupted otherwise."""
     DONE = "done"
+    DEFERRED = "deferred"
+    """Left for the next sweep: what it needed was held past the sweep's wait (a tenant's
+    ingest under way, which its callers' erasure must not miss). Its counts say what went
+    before; the next sweep starts the store again."""
     INTERRUPTED = "interrupted"
     """Stopped part way and not taken up again (a later day's sweep found it): its counts say
     what it removed."""
@@ -86,6 +90,14 @@ class SweepLeaseLost(DatawardError):
     evidence beside it. What it removed is in its records; the next sweep takes them up."""
 
     code = "sweep_lease_lost"
+
+
+class TenantBusy(DatawardError):
+    """A tenant's ingest held its lock past the sweep's wait: its callers are left for the next
+    sweep (the store's record is closed as deferred), not erased under an ingest that could
+    name them."""
+
+    code = "tenant_busy"
 
 
 class SweepRunning(DatawardError):

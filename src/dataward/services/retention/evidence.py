@@ -97,9 +97,11 @@ def purge(ctx: UseCase, sweep: SweepRecord, *, keys: bool = False) -> SweepRecor
     return replace(sweep, purged=keys_purged and data_purged)
 
 
-def finish(ctx: UseCase, sweep: SweepRecord, held: int) -> SweepRecord:
-    """The record closed, and its audit entry, in one transaction."""
-    done = replace(sweep, state=SweepState.DONE, finished_at=ctx.clock.now(), held=held)
+def finish(
+    ctx: UseCase, sweep: SweepRecord, held: int, state: SweepState = SweepState.DONE
+) -> SweepRecord:
+    """The record closed (done, or deferred), and its audit entry, in one transaction."""
+    done = replace(sweep, state=state, finished_at=ctx.clock.now(), held=held)
     still_held()
     with ctx.uow as uow:
         uow.retention.save_sweep(done)

@@ -77,9 +77,10 @@ class RetentionRepository(Protocol):
         request."""
         ...
 
-    def exclude_ingests(self, tenant_id: str) -> None:
-        """Hold the tenant's ingests off until this transaction ends (and wait for those under
-        way): no call naming a caller being erased can land unseen."""
+    def exclude_ingests(self, tenant_id: str, wait_s: float) -> bool:
+        """Hold the tenant's ingests off until this transaction ends, once those under way
+        have ended, waiting for them at most `wait_s` seconds: no call naming a caller being
+        erased can land unseen. False if they outlasted the wait (nothing is held then)."""
         ...
 
     def calls_due(self, scope: Scope) -> Due:

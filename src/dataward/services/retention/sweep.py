@@ -39,6 +39,8 @@ from dataward.domain.retention.sweeps import (
     RetentionRefused,
     SweepRecord,
     SweepRunning,
+    SweepState,
+    TenantBusy,
 )
 from dataward.domain.subjects import Subject
 from dataward.domain.tenants import Tenant
@@ -69,6 +71,8 @@ from dataward.services.retention.targets import (
 BATCH = 5000
 MOST_BATCH = 10_000
 LEASE = "dataward.retention.sweep"
+INGEST_WAIT_S = 30.0
+MOST_INGEST_WAIT_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,9 @@ class SweepRetention:
     as_of: date | None = None
     tenant_id: str | None = None
     batch_size: int = BATCH
+    ingest_wait_s: float = INGEST_WAIT_S
+    """How long a batch of a tenant's callers waits for the tenant's ingests under way before
+    it leaves them for the next sweep (the store's record closed as deferred)."""
 
 
 def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
@@ -93,6 +100,8 @@ def sweep_retention(ctx: UseCase, command: SweepRetention) -> list[SweepRecord]:
         )
     if not 1 <= command.batch_size <= MOST_BATCH:
         raise OutOfRange("batch_size", f"a whole number from 1 to {MOST_BATCH:,}")
+    if not 0 <= command.ingest_wait_s <= MOST_INGEST_WAIT_S:
+        raise OutOfRange("ingest_wait_s", f"seconds from 0 to {MOST_INGEST_WAIT_S:,.0f}")
     with ctx.uow.lease(LEASE) as lease:  # before any transaction: a second sweep waits on none
         if not lease.had:
             raise SweepRunning("another retention sweep is under way: try again once it ends")
@@ -119,7 +128,7 @@ def _steps(
         targets = tenant_targets(ctx.register, tenant, day)
         steps += [
             partial(_sweep_calls, ctx, targets, size),
-            partial(_sweep_callers, ctx, targets, size),
+            partial(_sweep_callers, ctx, targets, size, command.ingest_wait_s),
             partial(_sweep_quarantine, ctx, targets, size),
         ]
     if command.tenant_id is None:
@@ -157,7 +166,7 @@ def _sweep_calls(ctx: UseCase, targets: TenantTargets, size: int) -> SweepRecord
     return finish(ctx, sweep, held)
 
 
-def _sweep_callers(ctx: UseCase, targets: TenantTargets, size: int) -> SweepRecord:
+def _sweep_callers(ctx: UseCase, targets: TenantTargets, size: int, wait_s: float) -> SweepRecord:
     with ctx.uow as uow:
         scope = _scope(uow, ctx, targets)
         candidates = [subject_id for subject_id, _ in uow.retention.parties_due(scope, PARTY_KINDS)]
@@ -165,16 +174,24 @@ def _sweep_callers(ctx: UseCase, targets: TenantTargets, size: int) -> SweepReco
     def still_due(uow: UnitOfWork, ids: list[str]) -> list[Subject]:
         # again, in the batch's transaction, with the tenant's ingests held off: a call naming
         # one, or a hold on one, may have come meanwhile
-        uow.retention.exclude_ingests(targets.tenant_id)
+        if not uow.retention.exclude_ingests(targets.tenant_id, wait_s):
+            raise TenantBusy("an ingest of the tenant outlasted the sweep's wait")
         due = uow.retention.parties_due(_scope(uow, ctx, targets), PARTY_KINDS, among=ids)
         return list(uow.subjects.get_many([subject_id for subject_id, _ in due]).values())
 
-    sweep = shred_in_batches(ctx, begin(ctx, targets.parties), candidates, still_due, size)
+    sweep = begin(ctx, targets.parties)
+    state = SweepState.DONE
+    try:
+        sweep = shred_in_batches(ctx, sweep, candidates, still_due, size)
+    except TenantBusy:  # the batches before it are on its record: left for the next sweep
+        with ctx.uow as uow:
+            sweep = uow.retention.running_sweep(targets.parties) or sweep
+        state = SweepState.DEFERRED
     with ctx.uow as uow:
         scope = _scope(uow, ctx, targets)
         unheld = replace(scope, held=frozenset())
         held = len(uow.retention.parties_due(unheld, PARTY_KINDS, among=sorted(scope.held)))
-    return finish(ctx, sweep, held)
+    return finish(ctx, sweep, held, state)
 
 
 def _sweep_quarantine(ctx: UseCase, targets: TenantTargets, size: int) -> SweepRecord:

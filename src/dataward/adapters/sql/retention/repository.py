@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -49,6 +50,9 @@ from dataward.services.retention.ports import (
     Removed,
     Scope,
 )
+
+_TRY_EVERY = 0.05
+"""Seconds between tries of a tenant's lock."""
 
 
 class SqlRetentionRepository:
@@ -122,14 +126,24 @@ class SqlRetentionRepository:
             ).scalars()
         return sorted(found)
 
-    def exclude_ingests(self, tenant_id: str) -> None:
-        """Wait for the tenant's ingests under way to end, and hold new ones back, until this
-        transaction ends (PostgreSQL; on SQLite a writer already has the database to itself)."""
-        if self._connection.dialect.name == "postgresql":
-            self._connection.execute(
-                text("SELECT pg_advisory_xact_lock(:c, :k)"),
-                {"c": TENANT_CLASS, "k": tenant_key(tenant_id)},
-            )
+    def exclude_ingests(self, tenant_id: str, wait_s: float) -> bool:
+        """Wait at most `wait_s` seconds for the tenant's ingests under way to end, then hold
+        new ones back until this transaction ends (PostgreSQL; on SQLite a writer already has
+        the database to itself). Tried, not queued for: a sweep waiting in the lock's queue
+        would hold back every new ingest of the tenant behind the one under way."""
+        if self._connection.dialect.name != "postgresql":
+            return True
+        key = {"c": TENANT_CLASS, "k": tenant_key(tenant_id)}
+        deadline = time.monotonic() + wait_s
+        while True:
+            had = self._connection.execute(
+                text("SELECT pg_try_advisory_xact_lock(:c, :k)"), key
+            ).scalar_one()
+            if had:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_TRY_EVERY)
 
     def calls_due(self, scope: Scope) -> Due:
         return expired_calls.count_due(self._connection, scope)
