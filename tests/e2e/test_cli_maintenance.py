@@ -53,10 +53,11 @@ def a_shred_interrupted_before_its_key_went(monkeypatch: pytest.MonkeyPatch) -> 
     subject_id = created.stdout.strip()
     with monkeypatch.context() as patched:
 
-        def power_cut(_self: SqlVault, _subject_id: str) -> bool:
+        def power_cut(_self: SqlVault, *_key_ids: object) -> int:
             raise OSError("the key store went away")
 
         patched.setattr(SqlVault, "destroy_key", power_cut)
+        patched.setattr(SqlVault, "destroy_keys", power_cut)  # the shred's doomed keys
         invoke("subjects", "shred", subject_id, "--reason", "erasure_request", "--yes")
     assert key_is_held(subject_id)
     return subject_id

@@ -399,10 +399,11 @@ def test_an_interrupted_shred_is_finished_by_the_sweep(
 ) -> None:
     subject_id = new_caller(world, uk_mobile(fake))
 
-    def power_cut(_subject_id: str) -> bool:
+    def power_cut(*_key_ids: object) -> int:
         raise OSError("the key store went away")
 
     monkeypatch.setattr(world.vault, "destroy_key", power_cut)
+    monkeypatch.setattr(world.vault, "destroy_keys", power_cut)  # the shred's doomed keys
     with pytest.raises(OSError, match="went away"):
         controller_shreds(
             world,
