@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    LargeBinary,
     String,
     and_,
     any_,
     delete,
-    exists,
     func,
     literal,
     or_,
@@ -37,6 +37,7 @@ from sqlalchemy.exc import OperationalError
 
 from dataward.adapters.sql.calls.store import partition_name
 from dataward.adapters.sql.calls.tables import call_links, calls
+from dataward.adapters.sql.engine import in_chunks
 from dataward.domain.retention.sweeps import set_digest
 from dataward.services.retention.ports import Due, Removed, Scope
 
@@ -132,22 +133,33 @@ def delete_batch(connection: Connection, scope: Scope, limit: int) -> Removed:
         return Removed(0, 0, None)
     starts = [start for start, _key in rows]
     low, high = _time(min(starts)), _time(max(starts))
-    # The links of the calls gone: those in the batch's range whose call is no longer there
-    # (a held call's, in the same range, stays).
-    call = calls.alias("call")
-    connection.execute(
-        delete(call_links).where(
-            call_links.c.tenant_id == scope.tenant_id,
-            call_links.c.started_at >= low,
-            call_links.c.started_at <= high,
-            ~exists().where(
-                call.c.tenant_id == call_links.c.tenant_id,
-                call.c.started_at == call_links.c.started_at,
-                call.c.source_key == call_links.c.source_key,
-            ),
-        )
+    keys = [bytes(key) for _start, key in rows]
+    _delete_links(connection, scope.tenant_id, (low, high), keys)
+    return Removed.of(keys, _day(low))
+
+
+def _delete_links(
+    connection: Connection, tenant_id: str, span: tuple[datetime, datetime], keys: list[bytes]
+) -> None:
+    """The links of the calls just deleted, by their keys, within the batch's range of starts
+    (a held call's links, in the same range, stay). Asked by the keys themselves, not as the
+    links whose call is gone: on PostgreSQL that question planned as an anti-join over every
+    month of the tenant's calls, each batch."""
+    low, high = span
+    in_range = and_(
+        call_links.c.tenant_id == tenant_id,
+        call_links.c.started_at >= low,
+        call_links.c.started_at <= high,
     )
-    return Removed.of([bytes(key) for _start, key in rows], _day(low))
+    if _pg(connection):
+        connection.execute(
+            delete(call_links).where(
+                in_range, call_links.c.source_key == any_(literal(keys, ARRAY(LargeBinary)))
+            )
+        )
+        return
+    for chunk in in_chunks(keys):
+        connection.execute(delete(call_links).where(in_range, call_links.c.source_key.in_(chunk)))
 
 
 def _empty_a_month(connection: Connection, scope: Scope) -> Removed | None:
