@@ -25,6 +25,7 @@ from sqlalchemy import (
     and_,
     any_,
     delete,
+    exists,
     func,
     literal,
     or_,
@@ -37,7 +38,6 @@ from sqlalchemy.exc import OperationalError
 
 from dataward.adapters.sql.calls.store import partition_name
 from dataward.adapters.sql.calls.tables import call_links, calls
-from dataward.adapters.sql.engine import in_chunks
 from dataward.domain.retention.sweeps import set_digest
 from dataward.services.retention.ports import Due, Removed, Scope
 
@@ -141,10 +141,11 @@ def delete_batch(connection: Connection, scope: Scope, limit: int) -> Removed:
 def _delete_links(
     connection: Connection, tenant_id: str, span: tuple[datetime, datetime], keys: list[bytes]
 ) -> None:
-    """The links of the calls just deleted, by their keys, within the batch's range of starts
-    (a held call's links, in the same range, stay). Asked by the keys themselves, not as the
-    links whose call is gone: on PostgreSQL that question planned as an anti-join over every
-    month of the tenant's calls, each batch."""
+    """The links of the calls just deleted, within the batch's range of starts (a held call's
+    links, in the same range, stay). PostgreSQL is asked for them by the deleted calls' keys:
+    asked for the links whose call is gone, it planned an anti-join over every month of the
+    tenant's calls, each batch. SQLite answers that question a link at a time through the
+    calls' key, faster than it matches the range against lists of keys."""
     low, high = span
     in_range = and_(
         call_links.c.tenant_id == tenant_id,
@@ -152,14 +153,16 @@ def _delete_links(
         call_links.c.started_at <= high,
     )
     if _pg(connection):
-        connection.execute(
-            delete(call_links).where(
-                in_range, call_links.c.source_key == any_(literal(keys, ARRAY(LargeBinary)))
-            )
-        )
+        deleted = call_links.c.source_key == any_(literal(keys, ARRAY(LargeBinary)))
+        connection.execute(delete(call_links).where(in_range, deleted))
         return
-    for chunk in in_chunks(keys):
-        connection.execute(delete(call_links).where(in_range, call_links.c.source_key.in_(chunk)))
+    call = calls.alias("call")
+    gone = ~exists().where(
+        call.c.tenant_id == call_links.c.tenant_id,
+        call.c.started_at == call_links.c.started_at,
+        call.c.source_key == call_links.c.source_key,
+    )
+    connection.execute(delete(call_links).where(in_range, gone))
 
 
 def _empty_a_month(connection: Connection, scope: Scope) -> Removed | None:
