@@ -18,7 +18,7 @@ from faker import Faker
 from dataward.domain.errors import ConsentRefused, NotFound
 from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.processing.restrictions import Objection
-from dataward.domain.retention.sweeps import SweepRecord
+from dataward.domain.retention.sweeps import SweepRecord, Target
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.ports import UnitOfWork
 from dataward.services.processing.consent import GiveConsent, record_consent
@@ -60,10 +60,38 @@ def _in_thread(run: Callable[[], object]) -> tuple[threading.Thread, list[object
     return thread, out
 
 
-def _shred(world: World, subject: str, still_due: StillDue) -> SweepRecord:
+def _shred(
+    world: World, subject: str, still_due: StillDue, target: Target | None = None
+) -> SweepRecord:
+    """One batch of `subject` (the contacts store's, unless `target` says another)."""
     ctx = world.use_case(DCO)
-    sweep = begin(ctx, contacts.contact_records(world.register, DAY).target)
+    sweep = begin(ctx, target or contacts.contact_records(world.register, DAY).target)
     return shred_in_batches(ctx, sweep, [subject], still_due, 10)
+
+
+def _given(subject: str) -> ConsentEvent:
+    return ConsentEvent(
+        uuid.UUID(subject), "direct_marketing", "email", ConsentState.GIVEN,
+        ConsentMethod.WEB_FORM, "notice-v7", NOW,
+    )  # fmt: skip
+
+
+def _shred_while_writing(
+    world: World, write: Callable[[UnitOfWork], object], shred: Callable[[], SweepRecord]
+) -> tuple[object, bool]:
+    """`write` in a transaction left open while `shred` starts in a thread of its own, then
+    committed: what the shred returned or raised, and whether it was still waiting when the
+    write committed."""
+    writing = world.uow()
+    with writing:
+        write(writing)
+        sweeper, out = _in_thread(shred)
+        time.sleep(PAUSE)
+        waited = sweeper.is_alive()
+        writing.commit()
+    sweeper.join(30)
+    [record] = out
+    return record, waited
 
 
 def _events(world: World, subject: str) -> list[ConsentEvent]:
@@ -82,27 +110,12 @@ def test_a_batch_waits_for_a_consent_being_written_and_keeps_its_subject(
 ) -> None:
     subject = _contact(world, fake)
     records = contacts.contact_records(world.register, DAY)
-    writing = world.uow()
-    with writing:
-        writing.consents.add(
-            ConsentEvent(
-                uuid.UUID(subject),
-                "direct_marketing",
-                "email",
-                ConsentState.GIVEN,
-                ConsentMethod.WEB_FORM,
-                "notice-v7",
-                NOW,
-            )
-        )
-        sweeper, out = _in_thread(
-            lambda: _shred(world, subject, contacts.still_due(records, world.clock))
-        )
-        time.sleep(PAUSE)
-        assert sweeper.is_alive()  # its batch waits for the consent's transaction
-        writing.commit()
-    sweeper.join(30)
-    [record] = out
+    record, waited = _shred_while_writing(
+        world,
+        lambda writing: writing.consents.add(_given(subject)),
+        lambda: _shred(world, subject, contacts.still_due(records, world.clock)),
+    )
+    assert waited  # its batch waits for the consent's transaction
     assert isinstance(record, SweepRecord)
     assert record.removed == 0
     assert _exists(world, subject)
@@ -152,17 +165,12 @@ def test_a_batch_waits_for_an_objection_being_written_and_keeps_its_subject(
     it, and keeps the contact (an objection naming no one is the failure)."""
     subject = _contact(world, fake)
     records = contacts.contact_records(world.register, DAY)
-    writing = world.uow()
-    with writing:
-        objection = Objection.to_direct_marketing(uuid.uuid4(), uuid.UUID(subject), NOW)
-        writing.objections.add(objection)
-        sweeper, out = _in_thread(
-            lambda: _shred(world, subject, contacts.still_due(records, world.clock))
-        )
-        time.sleep(PAUSE)
-        writing.commit()
-    sweeper.join(30)
-    [record] = out
+    objection = Objection.to_direct_marketing(uuid.uuid4(), uuid.UUID(subject), NOW)
+    record, _waited = _shred_while_writing(
+        world,
+        lambda writing: writing.objections.add(objection),
+        lambda: _shred(world, subject, contacts.still_due(records, world.clock)),
+    )
     assert isinstance(record, SweepRecord)
     assert record.removed == 0
     assert _exists(world, subject)
@@ -189,25 +197,12 @@ def test_an_erasure_waits_for_a_consent_being_written_and_removes_it(
         uow.commit()
     world.clock.current = NOW
     records = customers.customer_records(world.register, DAY)
-    writing = world.uow()
-    with writing:
-        writing.consents.add(
-            ConsentEvent(
-                uuid.UUID(subject), "direct_marketing", "email", ConsentState.GIVEN,
-                ConsentMethod.WEB_FORM, "notice-v7", NOW,
-            )
-        )  # fmt: skip
-
-        def run() -> SweepRecord:
-            ctx = world.use_case(DCO)
-            due = customers.still_due(world.register, records, world.clock)
-            return shred_in_batches(ctx, begin(ctx, records.target), [subject], due, 10)
-
-        sweeper, out = _in_thread(run)
-        time.sleep(PAUSE)
-        writing.commit()
-    sweeper.join(30)
-    [record] = out
+    due = customers.still_due(world.register, records, world.clock)
+    record, _waited = _shred_while_writing(
+        world,
+        lambda writing: writing.consents.add(_given(subject)),
+        lambda: _shred(world, subject, due, records.target),
+    )
     assert isinstance(record, SweepRecord)
     assert record.removed == 1
     assert not _exists(world, subject)
