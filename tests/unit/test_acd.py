@@ -18,7 +18,6 @@ from dataward.domain.calls.acd import (
     metrics,
     outcome_of,
     period_key,
-    suppress,
     wait_bucket,
 )
 from dataward.domain.calls.telephony import Disposition
@@ -554,29 +553,3 @@ def test_distinct_london_hours_have_distinct_keys(start: datetime) -> None:
     keys = [period_key(at + timedelta(hours=h), Period.HOUR, LONDON) for h in range(3)]
     assert len(set(keys)) == 3
     assert keys == sorted(keys)
-
-
-# --- suppression ----------------------------------------------------------------------------
-
-
-def offered(n: int) -> Tally:
-    return tally_of([("q", D.ANSWERED, 1.0, 1.0, None)] * n)
-
-
-def test_suppress_boundaries() -> None:
-    cells = {"none": offered(0), "one": offered(1), "k-1": offered(4), "k": offered(5)}
-    shown, hidden = suppress(cells, 5)
-    assert hidden == 2
-    assert shown["one"] is None
-    assert shown["k-1"] is None
-    assert shown["none"] is cells["none"]  # empty: nobody to single out
-    assert shown["k"] is cells["k"]
-    assert list(shown) == list(cells)
-
-
-def test_suppress_with_k_one_hides_nothing_and_k_zero_is_refused() -> None:
-    shown, hidden = suppress({("t", "q", "2026-03-29T02:00"): offered(1)}, 1)
-    assert hidden == 0
-    assert shown[("t", "q", "2026-03-29T02:00")] is not None
-    with pytest.raises(ValueError, match="at least 1"):
-        suppress({}, 0)

@@ -15,11 +15,9 @@ Averages use the exact sums.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
-from typing import TypeVar
 
 from dataward.domain.calls.telephony import Disposition
 from dataward.domain.calls.wait_histogram import MAX_BUCKET, WaitHistogram
@@ -37,12 +35,8 @@ __all__ = [
     "metrics",
     "outcome_of",
     "period_key",
-    "suppress",
     "wait_bucket",
 ]
-
-
-K = TypeVar("K", bound=Hashable)
 
 
 class Outcome(StrEnum):
@@ -296,22 +290,3 @@ def period_key(at: datetime, period: Period, zone: tzinfo) -> str:
         weekday = local.isoweekday()
         return f"{weekday}-{WEEKDAYS[weekday - 1]}"
     raise ValueError(f"unknown period: {period!r}")  # pragma: no cover
-
-
-# --- small-cell suppression -----------------------------------------------------------------
-
-
-def suppress(cells: Mapping[K, Tally], k: int) -> tuple[dict[K, Tally | None], int]:
-    """k-anonymity: a cell offered 1 to k-1 calls becomes None. Returns the cells and how many
-    were suppressed. Empty cells stay: they single out nobody."""
-    if k < 1:
-        raise ValueError(f"k must be at least 1: {k}")
-    out: dict[K, Tally | None] = {}
-    hidden = 0
-    for key, tally in cells.items():
-        if 0 < tally.offered < k:
-            out[key] = None
-            hidden += 1
-        else:
-            out[key] = tally
-    return out, hidden

@@ -56,6 +56,12 @@ NO_PARTY: Final = "(none)"
 an erased caller, an unanswered call's agent)."""
 
 
+def hidden_cell(offered: int, k: int) -> bool:
+    """The k rule: a cell of 1 to k-1 calls is not released under its label (an empty one
+    singles out nobody)."""
+    return 0 < offered < k
+
+
 def pooled(
     cells: Mapping[Cell, T],
     k: int,
@@ -71,7 +77,7 @@ def pooled(
     pools: dict[str, list[T]] = {}
     hidden = 0
     for (group, period), value in cells.items():
-        if 0 < offered(value) < k:
+        if hidden_cell(offered(value), k):
             pools.setdefault(period, []).append(value)
             hidden += 1
         else:
@@ -89,7 +95,9 @@ def pooled(
 def shown_groups(cells: Mapping[Cell, T], k: int, offered: Callable[[T], int]) -> set[str]:
     """The groups with a cell `pooled` would show under its own label (offered none, or k
     and more): the only labels a report releases, so the only ones to put to the gate."""
-    return {group for (group, _period), value in cells.items() if not 0 < offered(value) < k}
+    return {
+        group for (group, _period), value in cells.items() if not hidden_cell(offered(value), k)
+    }
 
 
 def without(cells: Mapping[Cell, T], refused: Collection[str]) -> dict[Cell, T]:
