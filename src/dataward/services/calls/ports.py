@@ -121,8 +121,11 @@ class CallRepository(Protocol):
         """link key -> the call it belongs to, for the keys the tenant's store holds."""
         ...
 
-    def add_links(self, rows: Sequence[tuple[str, bytes, datetime, bytes]]) -> None:
-        """(tenant, link key, call start, call source key); a link already held is kept."""
+    def add_links(
+        self, rows: Sequence[tuple[str, bytes, datetime, bytes]], *, new: bool = False
+    ) -> None:
+        """(tenant, link key, call start, call source key); a link already held is kept.
+        `new`: every key was looked up in this transaction and not found (`linked_calls`)."""
         ...
 
     def update_calls(self, rows: Sequence[StoredCall]) -> None:

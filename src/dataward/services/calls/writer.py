@@ -201,7 +201,7 @@ class CallWriter:
                 rollups.add(queue, call)
         self._prepare_months(months)
         uow.calls.add_call_rows(rows)
-        uow.calls.add_links(links)
+        uow.calls.add_links(links, new=True)  # no call is stored under them: looked up
         counts.stored += len(rows)
         if members:
             self._settle(groups, members)

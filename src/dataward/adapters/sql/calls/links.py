@@ -28,6 +28,7 @@ _INSERT_SQLITE = (
     "INSERT OR IGNORE INTO call_links (tenant_id, link_key, started_at, source_key) "
     "VALUES (?, ?, ?, ?)"
 )
+_COPY_PG = "COPY call_links (tenant_id, link_key, started_at, source_key) FROM STDIN"
 _INSERT_PG = (
     "INSERT INTO call_links (tenant_id, link_key, started_at, source_key) "
     "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
@@ -67,14 +68,22 @@ def add_links(
     connection: Connection,
     rows: Sequence[tuple[str, bytes, datetime, bytes]],
     sqlite_time: Any,
+    *,
+    new: bool = False,
 ) -> None:
     """(tenant, link key, call start, call source key) for each link; a link already held
-    (another call's, or this one's) is left as it is."""
+    (another call's, or this one's) is left as it is. `new`: the caller looked every key up in
+    this transaction and found none, so on PostgreSQL they are copied in; one stored meanwhile
+    by a concurrent ingest fails the copy with a conflict, and the ingest is tried again."""
     if not rows:
         return
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        if connection.dialect.name == "postgresql":
+        if connection.dialect.name == "postgresql" and new:
+            with cursor.copy(_COPY_PG) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        elif connection.dialect.name == "postgresql":
             cursor.executemany(_INSERT_PG, list(rows))
         else:
             cursor.executemany(_INSERT_SQLITE, [(t, k, sqlite_time(at), s) for t, k, at, s in rows])
