@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta, timezone
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -553,3 +554,33 @@ def test_distinct_london_hours_have_distinct_keys(start: datetime) -> None:
     keys = [period_key(at + timedelta(hours=h), Period.HOUR, LONDON) for h in range(3)]
     assert len(set(keys)) == 3
     assert keys == sorted(keys)
+
+
+@given(histograms, st.integers(min_value=1, max_value=100))
+def test_a_whole_percentile_ranks_as_its_exact_fraction_does(
+    histogram: WaitHistogram, p: int
+) -> None:
+    total = histogram.total()
+    if not total:
+        assert histogram.percentile(p) is None
+        return
+    rank = max(1, math.ceil(Fraction(p) * total / 100))
+    expected = next(
+        b
+        for b in sorted(histogram.counts)
+        if sum(n for bucket, n in histogram.counts.items() if bucket <= b) >= rank
+    )
+    assert histogram.percentile(p) == histogram.percentile(float(p)) == expected
+
+
+@given(histograms, histograms)
+def test_merging_adds_the_counts_whichever_is_larger(
+    left: WaitHistogram, right: WaitHistogram
+) -> None:
+    expected = {
+        b: left.counts.get(b, 0) + right.counts.get(b, 0) for b in {*left.counts, *right.counts}
+    }
+    before = dict(right.counts)
+    left.merge(right)
+    assert left.counts == expected
+    assert right.counts == before  # the other is left as it was

@@ -180,3 +180,9 @@ call_rollups = Table(
     PrimaryKeyConstraint("tenant_id", "queue", "grain", "bucket", name="pk_call_rollups"),
     comment="Anonymous ACD aggregates per tenant, queue and period: no subject reference.",
 )
+Index(
+    "ix_call_rollups_tenant_grain_bucket",
+    call_rollups.c.tenant_id,
+    call_rollups.c.grain,
+    call_rollups.c.bucket,
+)
