@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, select, text, update
 
 from dataward.adapters.sql.calls.tables import call_links, calls
+from dataward.adapters.sql.copy import copy_rows
 from dataward.domain.calls.records import StoredCall
 
 _KEY_BATCH = 500
@@ -28,7 +29,7 @@ _INSERT_SQLITE = (
     "INSERT OR IGNORE INTO call_links (tenant_id, link_key, started_at, source_key) "
     "VALUES (?, ?, ?, ?)"
 )
-_COPY_PG = "COPY call_links (tenant_id, link_key, started_at, source_key) FROM STDIN"
+_LINK_COLUMNS = ("tenant_id", "link_key", "started_at", "source_key")
 _INSERT_PG = (
     "INSERT INTO call_links (tenant_id, link_key, started_at, source_key) "
     "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
@@ -80,9 +81,7 @@ def add_links(
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         if connection.dialect.name == "postgresql" and new:
-            with cursor.copy(_COPY_PG) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_rows(cursor, call_links, _LINK_COLUMNS, rows)
         elif connection.dialect.name == "postgresql":
             cursor.executemany(_INSERT_PG, list(rows))
         else:

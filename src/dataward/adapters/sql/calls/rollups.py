@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, text, tuple_
 
 from dataward.adapters.sql.calls.tables import call_rollups
+from dataward.adapters.sql.copy import copy_rows
 from dataward.domain.calls.acd import TALLY_HISTOGRAMS, TALLY_NUMBERS, Tally, WaitHistogram
 
 _KEY_BATCH = 500
@@ -28,7 +29,6 @@ assert (  # noqa: S101 - `_tally_values` spells them out, for speed
     *("answered_waits", "abandoned_waits", "all_waits"),
 ) == _VALUES
 _KEYS = ("tenant_id", "queue", "grain", "bucket")
-_COPY = f"COPY call_rollups ({', '.join((*_KEYS, *_VALUES))}) FROM STDIN"
 _INSERT = (
     f"INSERT INTO call_rollups ({', '.join((*_KEYS, *_VALUES))}) "  # noqa: S608 - own names
     f"VALUES ({', '.join('?' * (len(_KEYS) + len(_VALUES)))})"
@@ -104,9 +104,7 @@ class SqlRollupRepository:
         cursor = driver.cursor()  # type: ignore[union-attr]
         try:
             if new and postgres:
-                with cursor.copy(_COPY) as copy:
-                    for row in new:
-                        copy.write_row(row)
+                copy_rows(cursor, call_rollups, (*_KEYS, *_VALUES), new)
             elif new:
                 cursor.executemany(_INSERT, new)
             if changed:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 
 from dataward.adapters.sql.calls import links
 from dataward.adapters.sql.calls.tables import calls, ingests
+from dataward.adapters.sql.copy import copy_rows
 from dataward.adapters.sql.registry.tables import tombstones
 from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.domain.calls.records import StoredCall
@@ -39,7 +40,6 @@ CALL_COLUMNS = tuple(c.name for c in calls.columns)
 """The order of a row's values for `SqlCallRepository.add_call_rows`."""
 _NAMES = ", ".join(CALL_COLUMNS)
 _MARKS = ", ".join("?" * len(CALL_COLUMNS))
-_COPY_CALLS = f"COPY calls ({_NAMES}) FROM STDIN"
 _INSERT_CALLS = f"INSERT INTO calls ({_NAMES}) VALUES ({_MARKS})"  # noqa: S608 - the table's own names
 _WINDOW_SQLITE = (
     "SELECT source_key FROM calls WHERE tenant_id = ? AND started_at >= ? AND started_at <= ?"
@@ -96,7 +96,9 @@ def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
     them: the driver's own adapter would write a local time with its offset, which sorts
     and compares apart from the rest."""
     t = _sqlite_time
-    return (row[0], row[1], t(row[2]), t(row[3]), t(row[4]), *row[5:19], t(row[19]), *row[20:])
+    started = t(row[2])
+    queued = started if row[19] is row[2] else t(row[19])  # most queue calls: queued at start
+    return (row[0], row[1], started, t(row[3]), t(row[4]), *row[5:19], queued, *row[20:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +279,7 @@ class SqlCallRepository:
             return
         driver = self._connection.connection.driver_connection
         if self._connection.dialect.name == "postgresql":
-            with driver.cursor().copy(_COPY_CALLS) as copy:  # type: ignore[union-attr]
-                for row in rows:
-                    copy.write_row(row)
+            copy_rows(driver.cursor(), calls, CALL_COLUMNS, rows)  # type: ignore[union-attr]
             return
         cursor = driver.cursor()  # type: ignore[union-attr]
         try:
