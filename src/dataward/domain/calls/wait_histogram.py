@@ -58,6 +58,8 @@ class WaitHistogram:
         Hot in reports and rollups: the larger of the two is copied whole (in C) and the
         smaller added to it entry by entry."""
         counts, more = self.counts, other.counts
+        if not more:
+            return
         if len(counts) < len(more):
             counts, more = dict(more), counts
             self.counts = counts

@@ -38,6 +38,10 @@ _UPDATE = (
     f"WHERE {' AND '.join(f'{name} = ?' for name in _KEYS)}"
 )
 _UPDATE_PG = _UPDATE.replace("?", "%s")
+_CELL_SQLITE = (
+    f"SELECT {', '.join(_VALUES)} FROM call_rollups "  # noqa: S608 - the table's own names
+    f"WHERE {' AND '.join(f'{name} = ?' for name in _KEYS)}"
+)
 
 RollupCell = tuple[str, str, str]
 """(queue, grain, bucket)."""
@@ -51,35 +55,43 @@ class SqlRollupRepository:
 
     def for_update(self, tenant_id: str, cells: Iterable[RollupCell]) -> dict[RollupCell, Tally]:
         """The stored tallies of `cells`, each found by its primary key and, on PostgreSQL,
-        locked until the transaction ends.
+        locked until the transaction ends (SQLite's write lock covers the whole store).
 
         On PostgreSQL the keys go in as three arrays and each is looked up by a LATERAL
         sub-query: a sub-query that locks its rows is never flattened into a join, so every key
         is one probe of the primary key whatever the statistics say. (A list of row values
         with `IN` let the planner scan the tenant's every cell per batch, testing each against
-        the whole list, on the fresh tables of a first ingest.)"""
+        the whole list, on the fresh tables of a first ingest.) SQLite did the same with a list
+        of row values, so there each key is its own probe of the primary key, in C."""
         wanted = sorted(set(cells))
+        if self._connection.dialect.name != "postgresql":
+            return self._probed(tenant_id, wanted)
         found: dict[RollupCell, Tally] = {}
-        postgres = self._connection.dialect.name == "postgresql"
-        key = tuple_(call_rollups.c.queue, call_rollups.c.grain, call_rollups.c.bucket)
         for start in range(0, len(wanted), _KEY_BATCH):
             part = wanted[start : start + _KEY_BATCH]
-            if postgres:
-                rows = self._connection.execute(
-                    _FOR_UPDATE_PG,
-                    {
-                        "tenant": tenant_id,
-                        "queues": [q for q, _g, _b in part],
-                        "grains": [g for _q, g, _b in part],
-                        "buckets": [b for _q, _g, b in part],
-                    },
-                )
-            else:
-                rows = self._connection.execute(
-                    select(call_rollups).where(call_rollups.c.tenant_id == tenant_id, key.in_(part))
-                )
+            rows = self._connection.execute(
+                _FOR_UPDATE_PG,
+                {
+                    "tenant": tenant_id,
+                    "queues": [q for q, _g, _b in part],
+                    "grains": [g for _q, g, _b in part],
+                    "buckets": [b for _q, _g, b in part],
+                },
+            )
             for row in rows:
                 found[(row.queue, row.grain, row.bucket)] = _tally(row._mapping)
+        return found
+
+    def _probed(self, tenant_id: str, wanted: list[RollupCell]) -> dict[RollupCell, Tally]:
+        found: dict[RollupCell, Tally] = {}
+        cursor = self._connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for queue, grain, bucket in wanted:
+                row = cursor.execute(_CELL_SQLITE, (tenant_id, queue, grain, bucket)).fetchone()
+                if row is not None:
+                    found[(queue, grain, bucket)] = _tally(dict(zip(_VALUES, row, strict=True)))
+        finally:
+            cursor.close()
         return found
 
     def save(
