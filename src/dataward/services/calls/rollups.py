@@ -41,7 +41,7 @@ Cell = tuple[str, str, str]
 FLUSH_CELLS = 2_000
 """Hour cells held in memory before they are written (bounds the buffer's memory)."""
 
-LOCAL_CELLS = 32_000
+LOCAL_CELLS = 16_000
 """Cells of the local grains held across flushes before they are written (bounds the rest)."""
 
 
