@@ -94,7 +94,7 @@ class WaitHistogram:
         total = self.total()
         if not total:
             return None
-        if float(p).is_integer():  # the usual 50, 90, 95: in whole numbers, exactly
+        if p == int(p):  # the usual 50, 90, 95: in whole numbers, exactly
             rank = max(1, -(-int(p) * total // 100))
         else:
             rank = max(1, math.ceil(Fraction(p) * total / 100))  # exact: 70% of 10 is 7, not 8

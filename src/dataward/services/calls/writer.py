@@ -46,6 +46,9 @@ QUEUE_LABEL = "queue label"
 _QUEUE_NAMES = 10_000
 _DAYS = 10_000
 _DIGEST = 16
+MOST_LEGS = 32_767
+"""The legs a call is stored with are counted up to this (the column is a small integer): a
+linkedid shared by more rows than that is hostile or broken input, not a call."""
 
 
 @dataclass(slots=True)
@@ -196,7 +199,7 @@ class CallWriter:
                 agent_ref,
                 caller[0] is PartyKind.WITHHELD,
                 callee[0] is PartyKind.WITHHELD,
-                max(1, len(call.legs)),
+                min(max(1, len(call.legs)), MOST_LEGS),
                 call.format,
                 ingest_id,
                 start if queue is not None else None,

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -54,7 +55,6 @@ assert CALL_COLUMNS[19] == "queued_at"  # noqa: S101 - _sqlite_row
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
 _DAY_TEXTS: dict[int, str] = {}
-_SECOND_TEXTS: list[str] = []
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
@@ -71,11 +71,15 @@ def _sqlite_time(value: datetime | None) -> str | None:
         if len(_DAY_TEXTS) > 100_000:
             _DAY_TEXTS.clear()
         day = _DAY_TEXTS[since.days] = f"{(_NAIVE_EPOCH + timedelta(days=since.days)).date()} "
-    if not _SECOND_TEXTS:
-        _SECOND_TEXTS.extend(
-            f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
-        )
-    return f"{day}{_SECOND_TEXTS[since.seconds]}.{since.microseconds:06d}"
+    return f"{day}{_second_texts()[since.seconds]}.{since.microseconds:06d}"
+
+
+@cache
+def _second_texts() -> tuple[str, ...]:
+    """`HH:MM:SS` of every second of a day, made on first use (whole: never seen half made)."""
+    return tuple(
+        f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+    )
 
 
 def _stretches(times: list[datetime]) -> Iterator[tuple[datetime, datetime]]:
