@@ -1,11 +1,15 @@
-"""The bulk path's numbers stay inside their columns: a call of more legs than a small integer
-holds is stored with the most it can count, alike on both backends, and PostgreSQL's binary
-COPY refuses a number out of its column's range instead of wrapping it round."""
+"""The bulk path: its numbers stay inside their columns (a call of more legs than a small
+integer holds is stored with the most it can count, alike on both backends, and PostgreSQL's
+binary COPY refuses a number out of its column's range instead of wrapping it round), and calls
+spread too thin for range scans are still known when sent again."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import sqlalchemy as sa
+from bench.gen_calls import Workload, generate
 
 from dataward.adapters.ingest.files import text_source
 from dataward.adapters.sql.copy import copy_rows
@@ -63,3 +67,29 @@ def test_binary_copy_refuses_a_number_out_of_its_columns_range(world: World) -> 
     with world.engine.connect() as connection:
         stored = connection.exec_driver_sql("SELECT small, whole FROM bounded").all()
     assert stored == [(2**15 - 1, 2**31 - 1), (None, None)]  # nothing of a refused copy
+
+
+def _sparse(fmt: str, calls: int, seed: int) -> str:
+    """`calls` calls spread over a month: a batch of them is cut into one stretch per call."""
+    out = io.StringIO()
+    generate(fmt, out, Workload(calls, numbers=40, queues=2, days=30, seed=seed))
+    return out.getvalue()
+
+
+# FreeSWITCH's records carry no PBX ids to link by: only the store's look-up of (start, key)
+# knows them again; Asterisk's are also known by their links
+@pytest.mark.parametrize("fmt", ["freeswitch-cdr-csv", "asterisk-cdr-csv"])
+def test_calls_spread_thin_are_known_again_when_sent_again(world: World, fmt: str) -> None:
+    first, second = _sparse(fmt, 60, 1), _sparse(fmt, 60, 2)
+    use_case = world.use_case(OPERATOR)
+
+    def sent(text: str, name: str) -> tuple[int, int]:
+        source = text_source(text, name=name, format_name=fmt)
+        report = ingest(use_case, IngestCalls(TENANT_A, [source]))
+        return report.stored, report.duplicates
+
+    assert sent(first, "first") == (60, 0)
+    assert sent(first, "again") == (0, 60)
+    assert sent(first + second, "both") == (60, 60)  # only the calls not held yet are stored
+    with world.uow() as uow:
+        assert uow.calls.count_calls(TENANT_A) == 120

@@ -46,6 +46,14 @@ _WINDOW_SQLITE = (
     "SELECT source_key FROM calls WHERE tenant_id = ? AND started_at >= ? AND started_at <= ?"
 )
 _WINDOW_PG = _WINDOW_SQLITE.replace("?", "%s")
+_PROBE_PG = (
+    "SELECT found.source_key FROM unnest(CAST(%s AS timestamptz[]), CAST(%s AS bytea[])) "
+    "AS wanted(started_at, source_key) CROSS JOIN LATERAL (SELECT source_key FROM calls "
+    "WHERE calls.tenant_id = %s AND calls.started_at = wanted.started_at "
+    "AND calls.source_key = wanted.source_key LIMIT 1) AS found"
+)
+_MOST_STRETCHES = 16
+"""Stretches of a batch looked up by range scans; more, and each call is probed instead."""
 _WINDOW = timedelta(minutes=10)
 _BULK_CACHE_KIB = 32_768  # 32 MiB: more made the peak grow with the file, not the rate
 assert CALL_COLUMNS[2:5] == ("started_at", "answered_at", "ended_at")  # noqa: S101 - _sqlite_row
@@ -215,14 +223,24 @@ class SqlCallRepository:
         order costs one short scan per batch; one out of order, a seek per call. A key found
         in a stretch is matched on the key alone: the digest already holds the start, and
         comparing times read back in a session's zone would miss the repeated autumn hour.
+        On PostgreSQL a batch cut into more than `_MOST_STRETCHES` (calls spread thin, as in a
+        history file) is probed pair by pair in one statement, each pair an instant and a key,
+        instead of a round trip per stretch.
         """
         wanted = {key for _, key in keys}
         found: set[bytes] = set()
         postgres = self._connection.dialect.name == "postgresql"
         query = _WINDOW_PG if postgres else _WINDOW_SQLITE
+        stretches = list(_stretches(sorted(at.astimezone(UTC) for at, _ in keys)))
         cursor = self._connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            for low, high in _stretches(sorted(at.astimezone(UTC) for at, _ in keys)):
+            if postgres and len(stretches) > _MOST_STRETCHES:
+                # calls far apart (a history file): a round trip per stretch would cost more
+                # than probing each (start, key) in one statement
+                starts, digests = [at for at, _ in keys], [k for _, k in keys]
+                cursor.execute(_PROBE_PG, (starts, digests, tenant_id))
+                return {bytes(row[0]) for row in cursor.fetchall()}
+            for low, high in stretches:
                 bounds = (low, high) if postgres else (_sqlite_time(low), _sqlite_time(high))
                 cursor.execute(query, (tenant_id, *bounds))
                 found.update(
