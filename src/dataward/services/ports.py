@@ -21,6 +21,7 @@ from dataward.services.calls.ports import (
     RollupRepository,
 )
 from dataward.services.keys.ports import DoomedKeyRepository
+from dataward.services.outreach.ports import MessageRepository
 from dataward.services.processing.consent_ports import (
     ConsentRepository,
     ObjectionRepository,
@@ -314,6 +315,9 @@ class UnitOfWork(Protocol):
 
     @property
     def releases(self) -> ReleaseRepository: ...
+
+    @property
+    def messages(self) -> MessageRepository: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another

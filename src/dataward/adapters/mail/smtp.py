@@ -5,7 +5,9 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
+
+from dataward.domain.outreach import Email
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +31,20 @@ class SmtpMailer:
         self._server, self._sender, self._login = server, sender, login
 
     def send(self, to: str, subject: str, body: str) -> None:
+        self.send_email(Email(to, self._sender, subject, body))
+
+    def send_email(self, email: Email) -> None:
+        """Send one made message from its own sender, with its own headers (RFC 8058's
+        List-Unsubscribe pair on marketing)."""
         message = EmailMessage()
-        message["From"] = self._sender
-        message["To"] = to
-        message["Subject"] = subject
-        message["Message-ID"] = make_msgid(domain=self._sender.rpartition("@")[2] or None)
-        message.set_content(body)
+        message["From"] = email.sender
+        message["To"] = email.to
+        message["Subject"] = email.subject
+        address = parseaddr(email.sender)[1]
+        message["Message-ID"] = make_msgid(domain=address.rpartition("@")[2] or None)
+        for name, value in email.headers:
+            message[name] = value
+        message.set_content(email.body)
         server, login = self._server, self._login
         with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as smtp:
             if server.starttls:

@@ -113,6 +113,11 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         "marketing_suppressions": Swept(
             (SweepStore.SUPPRESSION_DIGESTS,), "kept while the objection stands: swept, none go"
         ),
+        "outbound_messages": Unswept(
+            "a message to one of our own subjects (its kind, channel, campaign or register "
+            "version, status; no address or text): deleted by `dataward outbox send` 30 days "
+            f"after it was sent or withheld, and before that {_WITH_ITS_SUBJECT}"
+        ),
         # what keeps a subject, or what the subject said: theirs while they are ours
         "restrictions": Unswept(
             f"a restriction (a hold while it keeps the data): {_WITH_ITS_SUBJECT}"

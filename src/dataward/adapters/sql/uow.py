@@ -26,6 +26,7 @@ from dataward.adapters.sql.calls.rollups import SqlRollupRepository
 from dataward.adapters.sql.calls.store import SqlCallRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.leases import HeldLease, lease
+from dataward.adapters.sql.outreach.messages import SqlMessageRepository
 from dataward.adapters.sql.processing.consent import (
     SqlConsentRepository,
     SqlObjectionRepository,
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
     doomed_keys: SqlDoomedKeyRepository
     retention: SqlRetentionRepository
     releases: SqlReleaseRepository
+    messages: SqlMessageRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -119,6 +121,7 @@ class SqlUnitOfWork:
         self.doomed_keys = SqlDoomedKeyRepository(self._connection)
         self.retention = SqlRetentionRepository(self._connection)
         self.releases = SqlReleaseRepository(self._connection)
+        self.messages = SqlMessageRepository(self._connection)
         return self
 
     def __exit__(

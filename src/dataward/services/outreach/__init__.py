@@ -1,0 +1,1 @@
+"""Messages to our own subjects that no rights request causes (marketing, notices)."""
