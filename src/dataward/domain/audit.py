@@ -119,6 +119,13 @@ class AuditAction(StrEnum):
     COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
     RETENTION_SWEPT = "retention_swept"
     CALL_REPORT_RELEASED = "call_report_released"  # with differential-privacy noise
+    CAMPAIGN_CREATED = "campaign_created"
+    CAMPAIGN_AUDIENCE_RESOLVED = "campaign_audience_resolved"
+    CAMPAIGN_SENT = "campaign_sent"
+    MARKETING_UNSUBSCRIBED = "marketing_unsubscribed"
+    UNSUBSCRIBE_REFUSED = "unsubscribe_refused"
+    MARKETING_BASIS_RECORDED = "marketing_basis_recorded"
+    MARKETING_IMPORTED = "marketing_imported"
 
 
 class AuditRefused(DatawardError):

@@ -58,6 +58,8 @@ The tree, with the module each one lives in (here unless named):
     │                          allow now (domain.requests.terms)
     ├── ReportRefused          a report asked for a range that ends before it starts
     │                          (services.calls.reports)
+    ├── CampaignAlreadySent    a marketing campaign is sent once; a new one sends again
+    │                          (services.marketing.sending)
     ├── ReleaseRefused         a report with noise not by queue, without both dates, over
     │                          366 days, or past the tenant's budget (domain.calls.dp_release)
     ├── RetentionRefused       a retention sweep as of a day after today (domain.retention.sweeps)

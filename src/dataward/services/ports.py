@@ -21,6 +21,7 @@ from dataward.services.calls.ports import (
     RollupRepository,
 )
 from dataward.services.keys.ports import DoomedKeyRepository
+from dataward.services.marketing.ports import MarketingRepository
 from dataward.services.outreach.ports import MessageRepository
 from dataward.services.processing.consent_ports import (
     ConsentRepository,
@@ -318,6 +319,9 @@ class UnitOfWork(Protocol):
 
     @property
     def messages(self) -> MessageRepository: ...
+
+    @property
+    def marketing(self) -> MarketingRepository: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another

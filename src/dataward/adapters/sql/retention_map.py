@@ -118,6 +118,24 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             "version, status; no address or text): deleted by `dataward outbox send` 30 days "
             f"after it was sent or withheld, and before that {_WITH_ITS_SUBJECT}"
         ),
+        "marketing_campaigns": Unswept(
+            f"a campaign's words and register terms, and the {_STAFF_ID} who made it: no one it "
+            f"went to. {_STAFF_KEPT}",
+            personal=True,
+        ),
+        "campaign_sends": Unswept(
+            "what each campaign was sent to whom, on which basis (the evidence of a lawful "
+            f"send, Art. 5(2)): {_WITH_ITS_SUBJECT}"
+        ),
+        "marketing_bases": Unswept(
+            "a soft opt-in or a corporate subscriber's address, with its evidence: the basis "
+            f"the person is marketed to on, kept while they are: {_WITH_ITS_SUBJECT}"
+        ),
+        "marketing_imports": Unswept(
+            f"a list import's source, consent evidence and counts, and the {_STAFF_ID}: no "
+            f"one imported. {_STAFF_KEPT}",
+            personal=True,
+        ),
         # what keeps a subject, or what the subject said: theirs while they are ours
         "restrictions": Unswept(
             f"a restriction (a hold while it keeps the data): {_WITH_ITS_SUBJECT}"

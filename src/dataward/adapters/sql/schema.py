@@ -18,7 +18,7 @@ from dataward.adapters.sql.calls import (  # noqa: F401 - importing registers th
     store,
 )
 from dataward.adapters.sql.calls import tables as call_tables  # noqa: F401
-from dataward.adapters.sql.outreach import messages  # noqa: F401
+from dataward.adapters.sql.outreach import marketing, messages  # noqa: F401
 from dataward.adapters.sql.processing import (  # noqa: F401 - importing registers the tables
     consent,
     erasure_tables,

@@ -26,6 +26,7 @@ from dataward.adapters.sql.calls.rollups import SqlRollupRepository
 from dataward.adapters.sql.calls.store import SqlCallRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.leases import HeldLease, lease
+from dataward.adapters.sql.outreach.marketing import SqlMarketingRepository
 from dataward.adapters.sql.outreach.messages import SqlMessageRepository
 from dataward.adapters.sql.processing.consent import (
     SqlConsentRepository,
@@ -76,6 +77,7 @@ class SqlUnitOfWork:
     retention: SqlRetentionRepository
     releases: SqlReleaseRepository
     messages: SqlMessageRepository
+    marketing: SqlMarketingRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -122,6 +124,7 @@ class SqlUnitOfWork:
         self.retention = SqlRetentionRepository(self._connection)
         self.releases = SqlReleaseRepository(self._connection)
         self.messages = SqlMessageRepository(self._connection)
+        self.marketing = SqlMarketingRepository(self._connection)
         return self
 
     def __exit__(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from dataward.domain.register.marketing_checks import marketing_senders
 from dataward.domain.register.model import (
     CookieDuration,
     Duration,
@@ -54,6 +55,7 @@ def cross_check(register: Register) -> list[Problem]:
         _cookies,
         _staff_roles,
         _rights,
+        marketing_senders,
     )
     return [problem for check in checks for problem in check(register)]
 

@@ -23,6 +23,7 @@ from dataward.domain.register.contacts import (
     Organisation,
     SupervisoryAuthority,
 )
+from dataward.domain.register.marketing import MarketingChannel, MarketingSender
 from dataward.domain.register.terms import (
     MODEL_CONFIG,
     CookieDuration,
@@ -71,6 +72,7 @@ __all__ = [
     "LawfulBasis",
     "MailAddress",
     "MarketingChannel",
+    "MarketingSender",
     "NonEmpty",
     "Organisation",
     "PolicyVersion",
@@ -252,15 +254,6 @@ class Cookie(_Model):
     consent_required: bool
 
 
-class MarketingChannel(_Model):
-    key: Key
-    name: NonEmpty
-    law: NonEmpty
-    basis: LawfulBasis
-    soft_opt_in: bool = False
-    opt_out: list[NonEmpty] = Field(min_length=1)
-
-
 class StaffRole(_Model):
     key: Key
     name: NonEmpty
@@ -315,6 +308,7 @@ class Register(_Model):
     retention_rules: list[RetentionRule] = Field(min_length=1)
     cookies: list[Cookie] = []
     marketing_channels: list[MarketingChannel] = []
+    marketing_senders: list[MarketingSender] = []
     staff_roles: list[StaffRole] = Field(min_length=1)
     rights: list[Right] = Field(min_length=1)
     security_measures: list[SecurityMeasure] = Field(min_length=1)
@@ -343,6 +337,9 @@ class Register(_Model):
 
     def marketing_channel(self, key: str) -> MarketingChannel:
         return _by_key(self.marketing_channels, key, "marketing channel")
+
+    def marketing_sender(self, key: str) -> MarketingSender:
+        return _by_key(self.marketing_senders, key, "marketing sender")
 
     def purposes_for(self, role: Role) -> list[Purpose]:
         return [p for p in self.purposes if p.role is role]

@@ -53,7 +53,7 @@ class SqlSubjectRepository:
         found: dict[str, Subject] = {}
         for chunk in in_chunks(subject_ids):
             rows = self._connection.execute(select(subjects).where(subjects.c.id.in_(chunk)))
-            found.update({row.id: _subject(row._mapping) for row in rows})
+            found.update({row.id: subject_from_row(row._mapping) for row in rows})
         return found
 
     def get(self, subject_id: UUID | str) -> Subject | None:
@@ -61,7 +61,7 @@ class SqlSubjectRepository:
         key = str(subject_id)
         row = self._connection.execute(select(subjects).where(subjects.c.id == key)).first()
         if row is not None:
-            return _subject(row._mapping)
+            return subject_from_row(row._mapping)
         stone = self._connection.execute(
             select(tombstones).where(tombstones.c.subject_id == key)
         ).first()
@@ -217,7 +217,7 @@ def _subject_row(subject: Subject) -> dict[str, Any]:
     }
 
 
-def _subject(row: Any) -> Subject:
+def subject_from_row(row: Any) -> Subject:
     return Subject(
         id=UUID(row["id"]),
         kind=row["kind"],

@@ -1,0 +1,1 @@
+"""Marketing use cases: campaigns, their audiences, sending, opting out, bases and imports."""
