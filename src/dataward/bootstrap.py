@@ -22,11 +22,14 @@ from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
 from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
 from dataward.domain.clock import Clock
+from dataward.domain.outreach import MessageKind
 from dataward.domain.processing.gate import Gate
 from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
+from dataward.services.marketing.messages import marketing_maker
+from dataward.services.outreach.ports import Makers, Transports
 from dataward.services.register.store import ActiveRegister
 from dataward.services.rights.delivery import Delivery
 
@@ -91,6 +94,15 @@ class Container:
         if settings.smtp_username is not None:
             login = SmtpLogin(settings.smtp_username, password or "")
         return SmtpMailer(server, settings.mail_from, login)
+
+    def message_makers(self) -> Makers:
+        """How each kind of outreach message is made as it goes (links to DATAWARD_PUBLIC_URL)."""
+        return {MessageKind.MARKETING: marketing_maker(self.settings.public_url)}
+
+    def transports(self) -> Transports:
+        """The carrier of each outreach channel: e-mail by SMTP; text messages and post wait
+        in the outbox until a carrier is configured."""
+        return {"email": self.mailer()}
 
     def vault(self) -> SqlVault:
         if self._vault is None:

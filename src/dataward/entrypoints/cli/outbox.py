@@ -20,12 +20,23 @@ def send(
         int, typer.Option(min=1, max=MAX_LETTERS, help="At most this many letters.")
     ] = 100,
 ) -> None:
-    """Send the letters due now; failures are retried later, waiting longer each time."""
+    """Send the letters and messages due now; failures are retried later, waiting longer
+    each time. A message whose person objected, withdrew or was erased since it was queued is
+    withheld; text messages and post wait until a carrier is configured."""
     from dataward.adapters.mail.letters import render_letter
+    from dataward.services.outreach.outbox import deliver_messages
     from dataward.services.rights.outbox import deliver
 
     with fail_on_dataward_error(), container() as wired:
         result = deliver(use_case(wired), wired.mailer(), render_letter, limit=limit)
+        messages = deliver_messages(
+            use_case(wired), wired.transports(), wired.message_makers(), limit=limit
+        )
     typer.echo(
-        f"sent {result.sent}, failed {result.failed} (to retry), given up {result.abandoned}"
+        f"letters: sent {result.sent}, failed {result.failed} (to retry), "
+        f"given up {result.abandoned}"
+    )
+    typer.echo(
+        f"messages: sent {messages.sent}, withheld {messages.withheld}, failed {messages.failed} "
+        f"(to retry), given up {messages.abandoned}, waiting for a carrier {messages.waiting}"
     )
