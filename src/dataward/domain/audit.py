@@ -119,6 +119,11 @@ class AuditAction(StrEnum):
     COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
     RETENTION_SWEPT = "retention_swept"
     CALL_REPORT_RELEASED = "call_report_released"  # with differential-privacy noise
+    DATA_SHARED = "data_shared"  # a batch disclosed to a register recipient
+    SHARE_REFUSED = "share_refused"  # an export refused before anything was read
+    TRANSFER_SUSPENDED = "transfer_suspended"
+    TRANSFER_SUSPENSION_LIFTED = "transfer_suspension_lifted"
+    DISCLOSURE_LOG_READ = "disclosure_log_read"
 
 
 class AuditRefused(DatawardError):

@@ -44,6 +44,7 @@ from dataward.adapters.sql.registry.subjects import SqlSubjectRepository
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
 from dataward.adapters.sql.rights.downloads import SqlDownloadRepository
 from dataward.adapters.sql.rights.requests import SqlRequestRepository
+from dataward.adapters.sql.sharing.repository import SqlSharingRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.tenants import SqlTenantRepository
 from dataward.adapters.sql.unlink import UnlinkPlan
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
     doomed_keys: SqlDoomedKeyRepository
     retention: SqlRetentionRepository
     releases: SqlReleaseRepository
+    sharing: SqlSharingRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -119,6 +121,7 @@ class SqlUnitOfWork:
         self.doomed_keys = SqlDoomedKeyRepository(self._connection)
         self.retention = SqlRetentionRepository(self._connection)
         self.releases = SqlReleaseRepository(self._connection)
+        self.sharing = SqlSharingRepository(self._connection)
         return self
 
     def __exit__(
