@@ -74,8 +74,11 @@ def test_consent_outside_marketing_is_a_warning_not_an_error() -> None:
 def test_a_transfer_outside_the_uk_and_eea_without_a_mechanism() -> None:
     text = mutate(
         '      - {country: IE, mechanism: adequacy, note: "EEA state (DPA 2018 Sch 21 para 5)"}\n'
-        "  - key: group_development",
-        "      - {country: IN}\n  - key: group_development",
+        "    terms:\n      contract_date: 2023-01-10  # confirm: date of its data processing "
+        "terms\n"
+        "      instructions: Hold support",
+        "      - {country: IN}\n    terms:\n      contract_date: 2023-01-10\n"
+        "      instructions: Hold support",
     )
     (problem,) = rejected(text)
     assert "processors[2].transfers[0]: transfer to IN (outside the UK and EEA) has no" in problem
@@ -89,8 +92,8 @@ def test_adequacy_claimed_for_a_country_without_it() -> None:
 
 def test_us_adequacy_needs_the_data_privacy_framework_extension() -> None:
     text = mutate(
-        "      - {country: US, mechanism: adequacy, dpf_uk_extension: true}\n",
-        "      - {country: US, mechanism: adequacy}\n",
+        "      - {country: US, mechanism: adequacy, dpf_uk_extension: true, dpf_certified_on: ",
+        "      - {country: US, mechanism: adequacy, dpf_certified_on: ",
     )
     (problem,) = rejected(text)
     assert "Data Privacy Framework" in problem
@@ -309,7 +312,7 @@ def test_a_role_narrower_than_every_tenant_cannot_be_given_maintenance(role: str
     actions = {
         "tenant_admin": "    actions: [register_subjects, erase_subjects, ingest_calls, "
         "read_call_reports, manage_requests,\n              manage_holds, manage_restrictions]\n",
-        "marketing": "    actions: [register_subjects, record_consent]\n",
+        "marketing": "    actions: [register_subjects, record_consent, disclose_to_recipients]\n",
     }[role]
     granted = actions.replace("]\n", ", run_maintenance]\n")
     text = mutate(actions, granted)

@@ -35,7 +35,10 @@ from enum import StrEnum
 from typing import Any, Final
 from uuid import UUID
 
+from dataward.domain.audit_actions import AuditAction
 from dataward.domain.errors import DatawardError
+
+__all__ = ["AuditAction", "AuditDraft", "AuditEntry", "AuditRefused", "BreakReason", "VerifyResult"]
 
 GENESIS_HASH: Final = "0" * 64
 """The `prev_hash` of the first entry."""
@@ -74,58 +77,6 @@ _IDENTIFIER_KEYS: Final = frozenset(
 )
 _EMAIL_SHAPED: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class AuditAction(StrEnum):
-    """What an entry records. Add members as features arrive; stored as the plain value."""
-
-    REGISTER_LOADED = "register_loaded"
-    SUBJECT_CREATED = "subject_created"
-    SUBJECT_READ = "subject_read"
-    IDENTIFIER_ADDED = "identifier_added"
-    SUBJECT_SHREDDED = "subject_shredded"
-    GATE_DECISION = "gate_decision"
-    CONSENT_RECORDED = "consent_recorded"
-    RESTRICTION_APPLIED = "restriction_applied"
-    RESTRICTION_LIFTED = "restriction_lifted"
-    OBJECTION_RECORDED = "objection_recorded"
-    KEYS_ROTATED = "keys_rotated"
-    AUDIT_EXPORTED = "audit_exported"
-    CONSENT_WITHDRAWN = "consent_withdrawn"
-    OBJECTION_DECIDED = "objection_decided"
-    TENANT_CREATED = "tenant_created"
-    STAFF_TOKEN_ISSUED = "staff_token_issued"  # noqa: S105 - an action name, not a secret
-    STAFF_TOKENS_REVOKED = "staff_tokens_revoked"
-    CALLS_INGESTED = "calls_ingested"
-    QUARANTINE_RESOLVED = "quarantine_resolved"
-    QUARANTINE_READ = "quarantine_read"
-    QUARANTINE_SEARCHED = "quarantine_searched"
-    CALL_REPORT_READ = "call_report_read"
-    REQUEST_RECEIVED = "request_received"
-    REQUEST_TRANSITION = "request_transition"
-    CONTROLLER_INSTRUCTION = "controller_instruction"
-    SUBJECT_PARTLY_ERASED = "subject_partly_erased"
-    ERASURE_KEPT_BY_HOLD = "erasure_kept_by_hold"
-    MARKETING_SUPPRESSED = "marketing_suppressed"
-    IDENTIFIER_RECTIFIED = "identifier_rectified"
-    DOWNLOAD_ISSUED = "download_issued"
-    DOWNLOAD_SERVED = "download_served"
-    DOWNLOAD_REFUSED = "download_refused"
-    RELATIONSHIP_RECORDED = "relationship_recorded"
-    HOLD_PLACED = "hold_placed"
-    HOLD_REVIEWED = "hold_reviewed"
-    HOLD_LIFTED = "hold_lifted"
-    HOLD_READ = "hold_read"
-    COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
-    RETENTION_SWEPT = "retention_swept"
-    CALL_REPORT_RELEASED = "call_report_released"  # with differential-privacy noise
-    CAMPAIGN_CREATED = "campaign_created"
-    CAMPAIGN_AUDIENCE_RESOLVED = "campaign_audience_resolved"
-    CAMPAIGN_SENT = "campaign_sent"
-    MARKETING_UNSUBSCRIBED = "marketing_unsubscribed"
-    UNSUBSCRIBE_REFUSED = "unsubscribe_refused"
-    MARKETING_BASIS_RECORDED = "marketing_basis_recorded"
-    MARKETING_IMPORTED = "marketing_imported"
 
 
 class AuditRefused(DatawardError):

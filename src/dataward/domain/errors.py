@@ -60,6 +60,8 @@ The tree, with the module each one lives in (here unless named):
     │                          (services.calls.reports)
     ├── CampaignAlreadySent    a marketing campaign is sent once; a new one sends again
     │                          (services.marketing.sending)
+    ├── ShareRefused           an export to a recipient the register, the gate or a transfer
+    │                          rule does not allow (domain.sharing.records)
     ├── ReleaseRefused         a report with noise not by queue, without both dates, over
     │                          366 days, or past the tenant's budget (domain.calls.dp_release)
     ├── RetentionRefused       a retention sweep as of a day after today (domain.retention.sweeps)

@@ -45,6 +45,7 @@ from dataward.services.register.ports import (
 from dataward.services.retention.ports import RetentionRepository
 from dataward.services.rights.download_ports import DownloadRepository
 from dataward.services.rights.request_ports import Mailer, RequestRepository
+from dataward.services.sharing.ports import SharingRepository
 
 __all__ = [
     "AuditLog",
@@ -322,6 +323,9 @@ class UnitOfWork(Protocol):
 
     @property
     def marketing(self) -> MarketingRepository: ...
+
+    @property
+    def sharing(self) -> SharingRepository: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another

@@ -147,6 +147,10 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         "litigation_holds": Unswept(
             f"a hold keeps its subject from every sweep until lifted: {_WITH_ITS_SUBJECT}"
         ),
+        "disclosures": Unswept(
+            "the disclosure log, which the person's access answer and every Art. 19 notice "
+            f"read (who did receive their data): {_WITH_ITS_SUBJECT}"
+        ),
         "erasure_holds": Unswept(
             "an erasure a legal hold kept partial: removed by the full shred on its "
             "`delete_on` (`finish_held_erasures`, run with `dataward keys sweep`)"
@@ -165,6 +169,17 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         ),
         "retention_sweeps": Unswept(
             f"the sweeps' evidence: counts, dates, digests, and the {_STAFF_ID}. {_STAFF_KEPT}"
+        ),
+        "disclosure_batches": Unswept(
+            "each export's evidence: recipient, purpose, fields, a count and the "
+            f"{_STAFF_ID}, no subject. {_STAFF_KEPT}"
+        ),
+        "transfer_suspensions": Unswept(
+            f"the Chapter V decisions: a mechanism, its reason and the {_STAFF_ID}. {_STAFF_KEPT}"
+        ),
+        "refused_exports": Unswept(
+            "the exports refused, for the DCO: recipient, purpose, reason and the "
+            f"{_STAFF_ID}. {_STAFF_KEPT}"
         ),
         "registers": Unswept("the register's versions: the company's policy", personal=False),
         "staff_tokens": Unswept(

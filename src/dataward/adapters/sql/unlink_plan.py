@@ -14,6 +14,7 @@ from dataward.adapters.sql.calls import store as calls
 from dataward.adapters.sql.outreach import marketing, messages
 from dataward.adapters.sql.processing import consent, erasure_tables, litigation_holds
 from dataward.adapters.sql.rights import downloads, requests
+from dataward.adapters.sql.sharing import repository as sharing
 from dataward.adapters.sql.unlink import UnlinkPlan
 
 
@@ -29,6 +30,7 @@ def unlink_plan() -> UnlinkPlan:
         erasure_tables.STATEMENT_UNLINK,
         requests.UNLINK,
         litigation_holds.UNLINK,
+        sharing.UNLINK,
         quarantine.UNLINK,
         tenants.UNLINK,
     )

@@ -46,6 +46,7 @@ from dataward.adapters.sql.registry.subjects import SqlSubjectRepository
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
 from dataward.adapters.sql.rights.downloads import SqlDownloadRepository
 from dataward.adapters.sql.rights.requests import SqlRequestRepository
+from dataward.adapters.sql.sharing.repository import SqlSharingRepository
 from dataward.adapters.sql.staff import SqlStaffRepository
 from dataward.adapters.sql.tenants import SqlTenantRepository
 from dataward.adapters.sql.unlink import UnlinkPlan
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
     releases: SqlReleaseRepository
     messages: SqlMessageRepository
     marketing: SqlMarketingRepository
+    sharing: SqlSharingRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -125,6 +127,7 @@ class SqlUnitOfWork:
         self.releases = SqlReleaseRepository(self._connection)
         self.messages = SqlMessageRepository(self._connection)
         self.marketing = SqlMarketingRepository(self._connection)
+        self.sharing = SqlSharingRepository(self._connection)
         return self
 
     def __exit__(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from dataward.domain.register.agreement_checks import agreement_problems, transfer_problems
 from dataward.domain.register.marketing_checks import marketing_senders
 from dataward.domain.register.model import (
     CookieDuration,
@@ -18,14 +19,12 @@ from dataward.domain.register.model import (
     LawfulBasis,
     Recipient,
     RecipientKind,
+    RecipientRole,
     Register,
     Role,
-    Transfer,
-    TransferMechanism,
 )
 from dataward.domain.register.problems import Path, Problem, Severity
 from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
-from dataward.domain.register.transfers import adequacy_covers, is_restricted_transfer
 
 REQUIRED_RIGHTS = (
     "access",
@@ -51,6 +50,7 @@ def cross_check(register: Register) -> list[Problem]:
         _purposes,
         _recipients,
         _processors,
+        agreement_problems,
         _retention,
         _cookies,
         _staff_roles,
@@ -209,39 +209,12 @@ def _purposes(reg: Register) -> Iterator[Problem]:  # noqa: PLR0912 - one rule p
             yield Problem(here, "a consent-based marketing purpose names no consent_channels")
 
 
-def _transfer_problems(transfer: Transfer, here: Path) -> Iterator[Problem]:
-    country = transfer.country
-    if not is_restricted_transfer(country):
-        return
-    mechanism = transfer.mechanism
-    if mechanism is None or mechanism is TransferMechanism.NOT_RESTRICTED:
-        yield Problem(
-            here,
-            f"transfer to {country} (outside the UK and EEA) has no transfer mechanism",
-        )
-    elif mechanism is TransferMechanism.ADEQUACY and not adequacy_covers(
-        country, dpf_uk_extension=transfer.dpf_uk_extension
-    ):
-        hint = (
-            " (US adequacy covers only recipients certified to the Data Privacy Framework "
-            "UK Extension: set dpf_uk_extension)"
-            if country == "US"
-            else ""
-        )
-        yield Problem(
-            (*here, "mechanism"),
-            f"'adequacy' claimed for {country}, which is not on the UK adequacy list{hint}",
-        )
-    elif mechanism is TransferMechanism.DEROGATION and transfer.derogation is None:
-        yield Problem((*here, "mechanism"), "a derogation transfer must name its Art. 49 ground")
-
-
 def _recipients(reg: Register) -> Iterator[Problem]:
     purposes = {p.key for p in reg.purposes}
     fields = {f"{c.key}.{f.key}" for c in reg.categories for f in c.fields}
     for index, recipient in enumerate(reg.recipients):
         for t, transfer in enumerate(recipient.transfers):
-            yield from _transfer_problems(transfer, ("recipients", index, "transfers", t))
+            yield from transfer_problems(transfer, ("recipients", index, "transfers", t))
         yield from _own_purposes(reg, index, recipient)
         for s, scope in enumerate(recipient.scopes):
             here: Path = ("recipients", index, "scopes", s)
@@ -294,6 +267,13 @@ def _own_purposes(reg: Register, index: int, recipient: Recipient) -> Iterator[P
             "decides its own purposes: set own_purposes_allowed (the notice would otherwise say "
             "it may not use the data for its own purposes)",
         )
+    elif recipient.role is RecipientRole.INDEPENDENT_CONTROLLER:
+        yield Problem(
+            (*here, "role"),
+            f"recipient {recipient.key!r} is an independent controller, which decides its own "
+            "purposes: set own_purposes_allowed (the notice would otherwise say it may not use "
+            "the data for its own purposes)",
+        )
 
 
 def _processors(reg: Register) -> Iterator[Problem]:
@@ -305,7 +285,7 @@ def _processors(reg: Register) -> Iterator[Problem]:
                     ("processors", index, "categories", i), _unknown("category", key, categories)
                 )
         for t, transfer in enumerate(processor.transfers):
-            yield from _transfer_problems(transfer, ("processors", index, "transfers", t))
+            yield from transfer_problems(transfer, ("processors", index, "transfers", t))
 
 
 def _retention(reg: Register) -> Iterator[Problem]:

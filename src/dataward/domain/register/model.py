@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 from pydantic import BaseModel, Field
 
 from dataward.domain.errors import NotInRegister
+from dataward.domain.register.agreements import ProcessorTerms, Transfer
 from dataward.domain.register.contacts import (
     Address,
     ComplaintsRoute,
@@ -40,6 +41,7 @@ from dataward.domain.register.terms import (
     NonEmpty,
     ProhibitedKind,
     RecipientKind,
+    RecipientRole,
     RetentionEvent,
     Role,
     StaffAction,
@@ -77,11 +79,13 @@ __all__ = [
     "Organisation",
     "PolicyVersion",
     "Processor",
+    "ProcessorTerms",
     "ProhibitedCategory",
     "ProhibitedKind",
     "Purpose",
     "Recipient",
     "RecipientKind",
+    "RecipientRole",
     "RecipientScope",
     "Register",
     "RetentionEvent",
@@ -173,17 +177,6 @@ class Purpose(_Model):
     )
 
 
-class Transfer(_Model):
-    country: CountryCode
-    mechanism: TransferMechanism | None = None
-    derogation: Derogation | None = None
-    dpf_uk_extension: bool = Field(
-        default=False,
-        description="US recipient certified to the Data Privacy Framework UK Extension",
-    )
-    note: str | None = None
-
-
 class RecipientScope(_Model):
     key: Key
     description: NonEmpty
@@ -196,6 +189,7 @@ class Recipient(_Model):
     key: Key
     name: NonEmpty
     kind: RecipientKind
+    role: RecipientRole = Field(description="What it is to us for the data it receives")
     description: NonEmpty
     services: list[NonEmpty] = []
     transfers: list[Transfer] = Field(min_length=1, description="Where the data goes")
@@ -208,6 +202,9 @@ class Recipient(_Model):
         default=None,
         description="Where we tell it of a rectification, erasure or restriction (Art. 19)",
     )
+    terms: ProcessorTerms | None = Field(
+        default=None, description="Art. 28 terms on record: required of a processor"
+    )
 
 
 class Processor(_Model):
@@ -219,6 +216,13 @@ class Processor(_Model):
     )
     categories: list[Key] = Field(min_length=1)
     transfers: list[Transfer] = Field(min_length=1)
+    terms: ProcessorTerms | None = Field(
+        default=None, description="Art. 28 terms on record (required: checked)"
+    )
+
+    @property
+    def role(self) -> RecipientRole:
+        return RecipientRole.SUB_PROCESSOR if self.sub_processor else RecipientRole.PROCESSOR
 
 
 class RetentionTerm(_Model):
@@ -322,6 +326,9 @@ class Register(_Model):
 
     def recipient(self, key: str) -> Recipient:
         return _by_key(self.recipients, key, "recipient")
+
+    def processor(self, key: str) -> Processor:
+        return _by_key(self.processors, key, "processor")
 
     def retention_rule(self, key: str) -> RetentionRule:
         return _by_key(self.retention_rules, key, "retention rule")

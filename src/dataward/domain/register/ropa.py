@@ -20,6 +20,7 @@ from dataward.domain.register.model import (
     Derogation,
     LawfulBasis,
     Processor,
+    ProcessorTerms,
     Purpose,
     Register,
     Role,
@@ -251,7 +252,8 @@ def _controller_entry(reg: Register, purpose: Purpose, org: Party, dco: Party) -
     basis = purpose.lawful_basis
     recipients = [_recipient_text(reg, key) for key in purpose.recipients]
     recipients += [
-        f"{p.name} (processor: {p.service}; {', '.join(t.country for t in p.transfers)})"
+        f"{p.name} ({p.role.value.replace('_', '-')}: {p.service}; "
+        f"{', '.join(t.country for t in p.transfers)}){_terms_text(p.terms)}"
         for p in _processors_for(reg, purpose)
     ]
     return ControllerEntry(
@@ -280,6 +282,7 @@ def _processor_entry(
         instructions=purpose.controller_instructions or "as the customer's contract sets out",
         sub_processors=tuple(
             f"{p.name}: {p.service} ({', '.join(t.country for t in p.transfers)})"
+            f"{_terms_text(p.terms)}"
             for p in _processors_for(reg, purpose)
         ),
     )
@@ -338,7 +341,20 @@ def _recipient_text(reg: Register, key: str) -> str:
     where = ", ".join(countries)
     if abroad:
         where += f"; third countries: {', '.join(abroad)}"
-    return f"{recipient.name} ({where})"
+    role = recipient.role.value.replace("_", " ")
+    return f"{recipient.name} ({role}; {where}){_terms_text(recipient.terms)}"
+
+
+def _terms_text(terms: ProcessorTerms | None) -> str:
+    """A processor's Art. 28 terms on record, as the record of processing shows them."""
+    if terms is None:
+        return ""
+    subs = ", ".join(terms.sub_processors) or "none"
+    kept = f", {terms.reference}" if terms.reference else ""
+    return (
+        f"; Art. 28 terms of {terms.contract_date.isoformat()}{kept}: acts on the instructions "
+        f'"{terms.instructions}"; may use sub-processors: {subs}'
+    )
 
 
 def _category_texts(reg: Register, purpose: Purpose) -> tuple[str, ...]:

@@ -141,6 +141,20 @@ class RecipientKind(StrEnum):
     AUTHORITY = "authority"
 
 
+class RecipientRole(StrEnum):
+    """What a recipient is to us for the data it receives (UK GDPR Art. 4(7), 4(8), 26, 28)."""
+
+    PROCESSOR = "processor"  # acts on our documented instructions (Art. 28)
+    SUB_PROCESSOR = "sub_processor"  # engaged for data we ourselves process for a customer
+    INDEPENDENT_CONTROLLER = "independent_controller"  # decides its own purposes and means
+    JOINT_CONTROLLER = "joint_controller"  # decides them with us (Art. 26 arrangement)
+
+    @property
+    def acts_for_us(self) -> bool:
+        """A processor or sub-processor: bound by Art. 28 terms, never its own purposes."""
+        return self in (RecipientRole.PROCESSOR, RecipientRole.SUB_PROCESSOR)
+
+
 class TransferMechanism(StrEnum):
     """How a transfer out of the UK is made lawful (UK GDPR Chapter V)."""
 
@@ -232,6 +246,8 @@ class StaffAction(StrEnum):
     READ_CALL_REPORTS = "read_call_reports"
     MANAGE_REQUESTS = "manage_requests"
     MANAGE_HOLDS = "manage_holds"  # place, review and lift litigation holds
+    DISCLOSE_TO_RECIPIENTS = "disclose_to_recipients"
+    """Export subjects' data to a register recipient (the gate still decides each subject)."""
     RUN_MAINTENANCE = "run_maintenance"
     """Work on every tenant's data at once (the key sweep, the master key's rotation): only for
     a role whose tenant scope is `all_tenants` (`GLOBAL_ACTIONS`)."""

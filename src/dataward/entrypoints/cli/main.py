@@ -21,6 +21,7 @@ from dataward.entrypoints.cli import report as report_commands
 from dataward.entrypoints.cli import request_work  # noqa: F401 - adds to `requests`
 from dataward.entrypoints.cli import requests as requests_commands
 from dataward.entrypoints.cli import retention as retention_commands
+from dataward.entrypoints.cli import sharing as sharing_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands
 from dataward.entrypoints.cli import tenants as tenants_commands
@@ -49,6 +50,9 @@ app.add_typer(processing_commands.restrictions, name="restrictions")
 app.add_typer(processing_commands.objections, name="objections")
 app.add_typer(holds_commands.app, name="holds")
 app.add_typer(retention_commands.app, name="retention")
+app.add_typer(sharing_commands.share, name="share")
+app.add_typer(sharing_commands.processors, name="processors")
+app.add_typer(sharing_commands.transfers, name="transfers")
 
 
 @app.command()

@@ -1,10 +1,13 @@
 """Art. 19: which recipients must be told of a rectification or an erasure.
 
-No recipient-level disclosure ledger exists yet; the record that does exist is the gate's: every
-decision is in the audit log with the subject's reference, the purpose and the category. A
-recipient may have received a category of the subject's data when the gate allowed it for a
+Two records say who received a person's data. The disclosure log (`services.sharing`) names
+the recipients an export did send it to, with the categories sent: each of those is told of a
+change to those categories. The gate's record adds the recipients that *may* have received it
+by other ways: every decision is in the audit log with the subject's reference, the purpose and
+the category, and a recipient may have received a category when the gate allowed it for a
 purpose the register lets that recipient receive (`domain.processing.legal_hold.recipients_told`).
-The list is therefore the recipients *that may have received it*, never narrower than the truth.
+The list is the union, never narrower than the truth. (An erasure reads it before its unlink
+step removes the person's entries from the log.)
 
 Reads made to answer the person's own rights requests (`ANSWERING`: a copy of their data, the
 identifier an Art. 19 notice names them by) are no disclosure: what they read goes to the person,
@@ -55,4 +58,10 @@ def recipients_to_tell(
     """Recipient keys to notify about the subject's data in `categories` (all when None)."""
     wanted = None if categories is None else set(categories)
     pairs = {p for p in disclosed_pairs(uow, subject_id) if wanted is None or p[1] in wanted}
-    return recipients_told(register, pairs, fields=fields)
+    told = recipients_told(register, pairs, fields=fields)
+    logged = [
+        entry.recipient
+        for entry in uow.sharing.log(subject_id=str(subject_id), limit=10_000)
+        if wanted is None or wanted & set(entry.categories)
+    ]
+    return list(dict.fromkeys([*told, *sorted(set(logged))]))

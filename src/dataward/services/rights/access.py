@@ -42,6 +42,7 @@ from dataward.domain.requests.workflow import RequestEvent, RequestType, RightsR
 from dataward.services.context import UseCase
 from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
 from dataward.services.processing.gate import decide
+from dataward.services.rights.access_disclosures import disclosures_dataset
 from dataward.services.rights.access_info import supplementary_information
 from dataward.services.rights.delivery import (
     Delivery,
@@ -105,6 +106,7 @@ def collect_access_package(
                 calls = list(uow.calls.calls_of(request.tenant_id, str(subject_id)))
             else:
                 withheld.append(Withheld("calls", f"not readable now: {decision.reason.value}"))
+        disclosures = list(uow.sharing.log(subject_id=str(subject_id), limit=10_000))
         sealed_statements = list(uow.statements.of(str(subject_id)))
         statements_readable = bool(sealed_statements) and (
             request.tenant_id is None
@@ -216,6 +218,7 @@ def collect_access_package(
             ),
         ),
         _recipients_told(gate.register, requests, outcomes),
+        disclosures_dataset(gate.register, disclosures),
         Dataset(
             "audit",
             "Our audit log's entries about you (who did what with your data, and why)",

@@ -1,0 +1,66 @@
+"""What an audit entry records: the closed set of actions. Pure.
+
+Add members as features arrive; the log stores the plain value, so entries verify whatever the
+enum later becomes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    """What an entry records. Add members as features arrive; stored as the plain value."""
+
+    REGISTER_LOADED = "register_loaded"
+    SUBJECT_CREATED = "subject_created"
+    SUBJECT_READ = "subject_read"
+    IDENTIFIER_ADDED = "identifier_added"
+    SUBJECT_SHREDDED = "subject_shredded"
+    GATE_DECISION = "gate_decision"
+    CONSENT_RECORDED = "consent_recorded"
+    RESTRICTION_APPLIED = "restriction_applied"
+    RESTRICTION_LIFTED = "restriction_lifted"
+    OBJECTION_RECORDED = "objection_recorded"
+    KEYS_ROTATED = "keys_rotated"
+    AUDIT_EXPORTED = "audit_exported"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    OBJECTION_DECIDED = "objection_decided"
+    TENANT_CREATED = "tenant_created"
+    STAFF_TOKEN_ISSUED = "staff_token_issued"  # noqa: S105 - an action name, not a secret
+    STAFF_TOKENS_REVOKED = "staff_tokens_revoked"
+    CALLS_INGESTED = "calls_ingested"
+    QUARANTINE_RESOLVED = "quarantine_resolved"
+    QUARANTINE_READ = "quarantine_read"
+    QUARANTINE_SEARCHED = "quarantine_searched"
+    CALL_REPORT_READ = "call_report_read"
+    REQUEST_RECEIVED = "request_received"
+    REQUEST_TRANSITION = "request_transition"
+    CONTROLLER_INSTRUCTION = "controller_instruction"
+    SUBJECT_PARTLY_ERASED = "subject_partly_erased"
+    ERASURE_KEPT_BY_HOLD = "erasure_kept_by_hold"
+    MARKETING_SUPPRESSED = "marketing_suppressed"
+    IDENTIFIER_RECTIFIED = "identifier_rectified"
+    DOWNLOAD_ISSUED = "download_issued"
+    DOWNLOAD_SERVED = "download_served"
+    DOWNLOAD_REFUSED = "download_refused"
+    RELATIONSHIP_RECORDED = "relationship_recorded"
+    HOLD_PLACED = "hold_placed"
+    HOLD_REVIEWED = "hold_reviewed"
+    HOLD_LIFTED = "hold_lifted"
+    HOLD_READ = "hold_read"
+    COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
+    RETENTION_SWEPT = "retention_swept"
+    CALL_REPORT_RELEASED = "call_report_released"  # with differential-privacy noise
+    CAMPAIGN_CREATED = "campaign_created"
+    CAMPAIGN_AUDIENCE_RESOLVED = "campaign_audience_resolved"
+    CAMPAIGN_SENT = "campaign_sent"
+    MARKETING_UNSUBSCRIBED = "marketing_unsubscribed"
+    UNSUBSCRIBE_REFUSED = "unsubscribe_refused"
+    MARKETING_BASIS_RECORDED = "marketing_basis_recorded"
+    MARKETING_IMPORTED = "marketing_imported"
+    DATA_SHARED = "data_shared"  # a batch disclosed to a register recipient
+    SHARE_REFUSED = "share_refused"  # an export refused before anything was read
+    TRANSFER_SUSPENDED = "transfer_suspended"
+    TRANSFER_SUSPENSION_LIFTED = "transfer_suspension_lifted"
+    DISCLOSURE_LOG_READ = "disclosure_log_read"

@@ -1,0 +1,89 @@
+"""What sharing with a recipient leaves on record: pure values, no I/O.
+
+A disclosure to a register recipient is a batch (who exported, to whom, for what, which fields,
+when) and one entry per subject disclosed in it (the categories of that subject that went); the
+entries hold the subject's random id, never an identifier. A transfer mechanism can be suspended
+(`domain.register.transfers.suspension_key` names it), and an export refused, for whatever
+reason, is kept for the DCO to see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from dataward.domain.errors import DatawardError, InvalidValue
+
+MAX_REASON = 500
+
+
+class ShareRefused(DatawardError):
+    """An export to a recipient refused whole: a transfer without a valid mechanism, a recipient
+    that does not receive data for the purpose, or a role the gate would refuse for everyone.
+    The message names the register's keys and the reason, never a value from outside."""
+
+    code = "share_refused"
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureBatch:
+    id: UUID
+    recipient: str
+    purpose: str
+    fields: tuple[str, ...]
+    """The register fields ("category.field") the export carried."""
+    format: str
+    subjects: int
+    at: datetime
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """One subject's data that went to a recipient in a batch."""
+
+    batch_id: UUID
+    subject_id: str
+    recipient: str
+    purpose: str
+    categories: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Suspension:
+    id: UUID
+    mechanism: str
+    """A suspension key (`domain.register.transfers.suspension_key`)."""
+    reason: str
+    suspended_at: datetime
+    suspended_by: str
+    lifted_at: datetime | None = None
+    lifted_by: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedExport:
+    """An export refused before anything was read, for the DCO's list."""
+
+    id: UUID
+    recipient: str
+    purpose: str
+    reason: str
+    at: datetime
+    actor: str
+    mechanism: str | None = None
+    """The suspension that refused it, if one did."""
+
+
+def check_reason(reason: str) -> str:
+    """A suspension's reason: the event behind it (a decision struck down), not about a person."""
+    text = reason.strip()
+    if not text or len(text) > MAX_REASON or any(ord(c) < 32 and c not in "\t" for c in text):
+        raise InvalidValue("reason", f"text of 1 to {MAX_REASON} characters on one line")
+    return text
