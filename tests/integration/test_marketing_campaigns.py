@@ -17,7 +17,7 @@ from faker import Faker
 from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.errors import AccessDenied, InvalidValue
 from dataward.domain.marketing.campaign import CampaignDraft
-from dataward.domain.marketing.eligibility import Basis, Exclusion
+from dataward.domain.marketing.eligibility import Basis, Exclusion, ObtainedIn
 from dataward.domain.outreach import MessageKind
 from dataward.domain.processing.consent import ConsentMethod
 from dataward.domain.processing.gate import Gate
@@ -26,7 +26,6 @@ from dataward.domain.processing.suppression import suppression_digest
 from dataward.domain.subjects import Actor
 from dataward.services.marketing.audience import resolve_audience
 from dataward.services.marketing.bases import (
-    ObtainedIn,
     RecordCorporate,
     RecordSoftOptIn,
     record_corporate,

@@ -34,6 +34,19 @@ CATEGORY = "contact"
 CORPORATE_KIND = "customer_contact"
 
 
+class ObtainedIn(StrEnum):
+    """Where the details a soft opt-in rests on were obtained (PECR reg 22(3)(a))."""
+
+    SALE = "sale"
+    NEGOTIATION = "negotiation"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    POST = "post"
+
+
 class Basis(StrEnum):
     CONSENT = "consent"
     SOFT_OPT_IN = "soft_opt_in"

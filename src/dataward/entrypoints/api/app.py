@@ -21,6 +21,7 @@ from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
 from dataward.entrypoints.api.holds import router as holds_router
 from dataward.entrypoints.api.limits import BodyDeadline, BodyLimit
+from dataward.entrypoints.api.marketing import router as marketing_router
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
@@ -31,6 +32,9 @@ from dataward.entrypoints.api.retention import router as retention_router
 from dataward.entrypoints.api.security import SecurityHeaders
 from dataward.entrypoints.api.subjects import router as subjects_router
 from dataward.entrypoints.api.tenants import router as tenants_router
+from dataward.entrypoints.api.unsubscribe import BODY_MAX_BYTES as UNSUBSCRIBE_BODY_BYTES
+from dataward.entrypoints.api.unsubscribe import PREFERENCES_PATH, UNSUBSCRIBE_PATH
+from dataward.entrypoints.api.unsubscribe import router as unsubscribe_router
 from dataward.entrypoints.api.uploads import remove_leftovers, upload_folder
 
 logger = logging.getLogger(__name__)
@@ -93,6 +97,8 @@ def create_app(container: Container) -> FastAPI:
         routes={
             CALLS_PATH: container.settings.max_batch_bytes,
             FORM_PATH: FORM_MAX_BYTES,
+            UNSUBSCRIBE_PATH: UNSUBSCRIBE_BODY_BYTES,
+            PREFERENCES_PATH: UNSUBSCRIBE_BODY_BYTES,
         },
         deadline=BodyDeadline(
             grace=container.settings.body_grace_seconds,
@@ -112,6 +118,8 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(holds_router)
     app.include_router(retention_router)
+    app.include_router(marketing_router)
+    app.include_router(unsubscribe_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

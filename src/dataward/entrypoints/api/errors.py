@@ -52,6 +52,7 @@ from dataward.domain.retention.sweeps import RetentionRefused, SweepLeaseLost, S
 from dataward.domain.tenants import TenantRefused
 from dataward.services.calls.ingest import IngestRejected
 from dataward.services.calls.reports import ReportRefused
+from dataward.services.marketing.sending import CampaignAlreadySent
 from dataward.services.organisation.staff import StaffRefused
 from dataward.services.processing.erasure import ErasureRefused
 from dataward.services.quarantine.lines import QuarantineRefused
@@ -91,6 +92,7 @@ STATUS: dict[type[DatawardError], int] = {
     QuarantineRefused: 409,
     ReportRefused: 422,
     RequestRefused: 409,
+    CampaignAlreadySent: 409,
     RegisterRefused: 409,
     Unauthenticated: 401,
     AccessDenied: 403,

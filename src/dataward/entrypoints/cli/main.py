@@ -14,6 +14,7 @@ from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import holds as holds_commands
 from dataward.entrypoints.cli import ingest as ingest_commands
 from dataward.entrypoints.cli import keys as keys_commands
+from dataward.entrypoints.cli import marketing as marketing_commands
 from dataward.entrypoints.cli import outbox as outbox_commands
 from dataward.entrypoints.cli import policy as policy_commands
 from dataward.entrypoints.cli import processing as processing_commands
@@ -51,6 +52,8 @@ app.add_typer(processing_commands.objections, name="objections")
 app.add_typer(holds_commands.app, name="holds")
 app.add_typer(retention_commands.app, name="retention")
 app.add_typer(sharing_commands.share, name="share")
+app.add_typer(marketing_commands.app, name="marketing")
+processing_commands.consents.command("soft-opt-in")(marketing_commands.soft_opt_in)
 app.add_typer(sharing_commands.processors, name="processors")
 app.add_typer(sharing_commands.transfers, name="transfers")
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import EVIDENCE_CHARS, check_day, check_printable, check_text
 from dataward.domain.errors import ConsentRefused, InvalidValue, NotFound, NotInRegister
-from dataward.domain.marketing.eligibility import CORPORATE_KIND
+from dataward.domain.marketing.eligibility import CORPORATE_KIND, ObtainedIn
 from dataward.domain.permissions import require
 from dataward.domain.processing.restrictions import ObjectionKind
 from dataward.domain.register.model import StaffAction
@@ -27,11 +26,6 @@ from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.marketing.ports import CORPORATE_SUBSCRIBER, SOFT_OPT_IN, MarketingBasis
 from dataward.services.processing.suppression import refusal, subject_suppressed_kinds
-
-
-class ObtainedIn(StrEnum):
-    SALE = "sale"
-    NEGOTIATION = "negotiation"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,150 @@
+"""Marketing preferences by a signed link: what the person chose, sender by sender and channel
+by channel, and changing it; each change is an event in the consent ledger (method `portal`,
+the notice in force, the link as evidence), effective at once.
+
+The link is the one in every marketing message (`domain.marketing.tokens`); it names the person
+and nothing else is needed. A person who objected to direct marketing, or whose address is on
+the suppression list, can withdraw but not opt in again here: the objection stands (Art. 21(3))
+until they tell us otherwise through the DCO, and nobody suppressed is added for marketing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dataward.domain.audit import AuditAction
+from dataward.domain.errors import ConsentRefused, NotFound
+from dataward.domain.processing.consent import (
+    ConsentDraft,
+    ConsentMethod,
+    ConsentState,
+    consent_given,
+    consent_withdrawn,
+    current_consents,
+)
+from dataward.domain.processing.restrictions import ObjectionKind
+from dataward.domain.subjects import Subject
+from dataward.services.audit import Audited, record
+from dataward.services.context import UseCase
+from dataward.services.marketing.unsubscribe import LINK, read_link
+from dataward.services.processing.suppression import subject_suppressed_kinds
+
+EVIDENCE = "preferences-link"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    sender: str
+    """The sender's name."""
+    purpose: str
+    channel: str
+    channel_name: str
+    state: str
+    """given, withdrawn or not_given."""
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    choices: tuple[Choice, ...]
+    objected: bool
+    suppressed: bool
+
+    @property
+    def may_opt_in(self) -> bool:
+        return not (self.objected or self.suppressed)
+
+
+def preferences_of(ctx: UseCase, token: str) -> Preferences:
+    who = read_link(ctx, token)
+    with ctx.uow:
+        subject = _live(ctx, who.subject_id)
+        found = _preferences(ctx, subject)
+        ctx.uow.commit()
+    return found
+
+
+def change_preferences(ctx: UseCase, token: str, wanted: Mapping[tuple[str, str], bool]) -> int:
+    """Record each choice that differs from where it stands; how many changed. Choices the
+    person may not make here (not a purpose of theirs, opting in while objected) are refused."""
+    who = read_link(ctx, token)
+    uow, clock, register = ctx.uow, ctx.clock, ctx.register
+    now = clock.now()
+    changed = 0
+    with uow:
+        subject = _live(ctx, who.subject_id)
+        current = _preferences(ctx, subject)
+        offered = {(c.purpose, c.channel): c.state for c in current.choices}
+        for (purpose, channel), given in sorted(wanted.items()):
+            state = offered.get((purpose, channel))
+            if state is None:
+                raise ConsentRefused(purpose, channel, "not a choice offered to you")
+            if given == (state == ConsentState.GIVEN.value):
+                continue
+            draft = ConsentDraft(
+                subject.id,
+                purpose,
+                channel,
+                ConsentMethod.PORTAL,
+                register.policy.version,
+                now,
+                EVIDENCE,
+            )
+            if given:
+                if not current.may_opt_in:
+                    raise ConsentRefused(purpose, channel, "you objected to direct marketing")
+                uow.consents.add(consent_given(register, draft))
+            else:
+                for event in consent_withdrawn(register, draft):
+                    uow.consents.add(event)
+            changed += 1
+            record(
+                uow,
+                clock,
+                LINK,
+                Audited(
+                    AuditAction.CONSENT_RECORDED if given else AuditAction.CONSENT_WITHDRAWN,
+                    subject_ref=subject.id,
+                    purpose=purpose,
+                    decision="given" if given else "withdrawn",
+                    details={"channel": channel, "method": ConsentMethod.PORTAL.value},
+                ),
+            )
+        uow.commit()
+    return changed
+
+
+def _live(ctx: UseCase, subject_id: object) -> Subject:
+    subject = ctx.uow.subjects.get(str(subject_id))
+    if subject is None or subject.erased:
+        raise NotFound("unsubscribe link", "token")
+    return subject
+
+
+def _preferences(ctx: UseCase, subject: Subject) -> Preferences:
+    uow, register, now = ctx.uow, ctx.register, ctx.clock.now()
+    states = current_consents(uow.consents.events_for(subject.id), as_of=now)
+    names = {c.key: c.name for c in register.marketing_channels}
+    choices = []
+    for sender in register.marketing_senders:
+        for key in sender.purposes:
+            purpose = register.purpose(key)
+            if subject.kind not in purpose.subject_kinds:
+                continue
+            for channel in purpose.consent_channels:
+                state = states.get((key, channel))
+                choices.append(
+                    Choice(
+                        sender.name,
+                        key,
+                        channel,
+                        names.get(channel, channel),
+                        state.value if state else "not_given",
+                    )
+                )
+    objected = any(
+        o.kind is ObjectionKind.DIRECT_MARKETING and o.upheld_at(now)
+        for o in uow.objections.for_subject(subject.id)
+    )
+    suppressed = bool(subject_suppressed_kinds(uow, subject))
+    return Preferences(tuple(choices), objected, suppressed)
