@@ -22,11 +22,13 @@ from dataward.adapters.vault.keystore import MasterKeys, SqlVault
 from dataward.config import Settings
 from dataward.domain.calendar import Division, UkBankHolidays, bank_holidays
 from dataward.domain.clock import Clock
+from dataward.domain.outreach import MessageKind
 from dataward.domain.processing.gate import Gate
 from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
+from dataward.services.outreach.ports import Makers, SentHooks
 from dataward.services.register.store import ActiveRegister
 from dataward.services.rights.delivery import Delivery
 
@@ -91,6 +93,19 @@ class Container:
         if settings.smtp_username is not None:
             login = SmtpLogin(settings.smtp_username, password or "")
         return SmtpMailer(server, settings.mail_from, login)
+
+    def message_makers(self) -> Makers:
+        """Who makes each kind of outreach message as it goes (`dataward outbox send`)."""
+        from dataward.adapters.mail.notices import render_policy_notice
+        from dataward.services.outreach.policy_notice import PolicyNoticeMaker
+
+        return {MessageKind.POLICY_NOTICE: PolicyNoticeMaker(render_policy_notice)}
+
+    def message_hooks(self) -> SentHooks:
+        """What each kind of outreach message records once it was handed over."""
+        from dataward.services.outreach.policy_notice import record_told
+
+        return {MessageKind.POLICY_NOTICE: record_told}
 
     def vault(self) -> SqlVault:
         if self._vault is None:

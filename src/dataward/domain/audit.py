@@ -119,6 +119,9 @@ class AuditAction(StrEnum):
     COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
     RETENTION_SWEPT = "retention_swept"
     CALL_REPORT_RELEASED = "call_report_released"  # with differential-privacy noise
+    PURPOSE_ASSESSED = "purpose_assessed"  # Art. 6(4) compatibility of a changed purpose
+    POLICY_NOTICES_QUEUED = "policy_notices_queued"
+    POLICY_NOTICE_SENT = "policy_notice_sent"
 
 
 class AuditRefused(DatawardError):

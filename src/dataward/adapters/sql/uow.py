@@ -38,6 +38,7 @@ from dataward.adapters.sql.processing.erasure_tables import (
     SqlSuppressionRepository,
 )
 from dataward.adapters.sql.processing.litigation_holds import SqlLitigationHoldRepository
+from dataward.adapters.sql.processing.purpose_notices import SqlPurposeNoticeRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.registry.doomed_keys import SqlDoomedKeyRepository
 from dataward.adapters.sql.registry.key_owners import SqlKeyOwnerRepository
@@ -76,6 +77,7 @@ class SqlUnitOfWork:
     retention: SqlRetentionRepository
     releases: SqlReleaseRepository
     messages: SqlMessageRepository
+    purpose_notices: SqlPurposeNoticeRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -122,6 +124,7 @@ class SqlUnitOfWork:
         self.retention = SqlRetentionRepository(self._connection)
         self.releases = SqlReleaseRepository(self._connection)
         self.messages = SqlMessageRepository(self._connection)
+        self.purpose_notices = SqlPurposeNoticeRepository(self._connection)
         return self
 
     def __exit__(

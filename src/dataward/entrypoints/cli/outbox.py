@@ -1,4 +1,5 @@
-"""`dataward outbox send`: the job that sends queued letters (run it from cron or a timer)."""
+"""`dataward outbox send`: the job that sends queued letters to requesters, and the messages to
+our own subjects no request causes (notices of a changed register), run from cron or a timer."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataward.entrypoints.cli.common import container, fail_on_dataward_error, u
 MAX_LETTERS = 100_000
 """More than any run needs; keeps the number one a query can take."""
 
-app = typer.Typer(help="Letters to requesters, queued with the changes that cause them.")
+app = typer.Typer(help="Letters and messages, queued with the changes that cause them.")
 
 
 @app.command("send")
@@ -20,12 +21,27 @@ def send(
         int, typer.Option(min=1, max=MAX_LETTERS, help="At most this many letters.")
     ] = 100,
 ) -> None:
-    """Send the letters due now; failures are retried later, waiting longer each time."""
+    """Send the letters and messages due now; failures are retried later, waiting longer
+    each time."""
     from dataward.adapters.mail.letters import render_letter
+    from dataward.services.outreach.outbox import deliver_messages
     from dataward.services.rights.outbox import deliver
 
     with fail_on_dataward_error(), container() as wired:
-        result = deliver(use_case(wired), wired.mailer(), render_letter, limit=limit)
+        mailer = wired.mailer()
+        result = deliver(use_case(wired), mailer, render_letter, limit=limit)
+        messages = deliver_messages(
+            use_case(wired),
+            {"email": mailer},
+            wired.message_makers(),
+            limit=limit,
+            on_sent=wired.message_hooks(),
+        )
     typer.echo(
         f"sent {result.sent}, failed {result.failed} (to retry), given up {result.abandoned}"
+    )
+    typer.echo(
+        f"messages: sent {messages.sent}, failed {messages.failed} (to retry), withheld "
+        f"{messages.withheld}, given up {messages.abandoned}, waiting for a carrier "
+        f"{messages.waiting}"
     )
