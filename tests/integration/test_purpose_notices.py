@@ -17,7 +17,7 @@ from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.adapters.register_file import parse_register, shipped_register_text
 from dataward.adapters.sql.processing.purpose_notices import purpose_notices
 from dataward.bootstrap import parse_stored
-from dataward.domain.errors import ActionNotAllowed, InvalidValue
+from dataward.domain.errors import ActionNotAllowed, InvalidValue, NotFound
 from dataward.domain.outreach import MessageKind
 from dataward.domain.processing.gate import DenialReason, Gate
 from dataward.domain.processing.purpose_notice import CompatibilityFactors
@@ -188,7 +188,7 @@ def test_an_assessment_needs_every_factor_and_the_register_right(world: World) -
             world.use_case(SUPPORT, registered),
             AssessPurpose(NEW, compatible=True, reasons="r", factors=FACTORS),
         )
-    with pytest.raises(InvalidValue, match="no change awaiting notice"):
+    with pytest.raises(NotFound, match="change of the purpose awaiting notice"):
         assess(
             world.use_case(DCO, registered),
             AssessPurpose("correspondence", compatible=True, reasons="r", factors=FACTORS),

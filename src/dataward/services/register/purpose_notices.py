@@ -72,7 +72,8 @@ def assess(ctx: UseCase, command: AssessPurpose) -> Assessment:
             uow.purpose_notices.changes_up_to(register.policy.version), register
         ).get(command.purpose)
         if change is None:
-            raise InvalidValue("purpose", "has no change awaiting notice in the register in force")
+            # a registered purpose with nothing to assess: no such change, not a bad value
+            raise NotFound("change of the purpose awaiting notice", command.purpose)
         assessment = Assessment(
             purpose=change.purpose,
             register_id=change.register_id,
