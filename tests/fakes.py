@@ -20,6 +20,7 @@ from dataward.domain.clock import Clock
 from dataward.domain.processing.consent import ConsentEvent
 from dataward.domain.processing.legal_hold import ErasureHold
 from dataward.domain.processing.litigation_holds import LitigationHold
+from dataward.domain.processing.purpose_notice import Assessment, PendingChange
 from dataward.domain.processing.restrictions import Objection, ObjectionOutcome, Restriction
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject, SubjectStatus, Tombstone
@@ -398,6 +399,25 @@ class FakeKeyOwners:
         return True
 
 
+class FakePurposeNoticeRepository:
+    """Changes of purpose in memory: none recorded unless a test adds them."""
+
+    def __init__(self) -> None:
+        self.changes: list[PendingChange] = []
+        self.assessed: list[Assessment] = []
+        self.sent_to: dict[str, int] = {}
+
+    def changes_up_to(self, version: str) -> list[PendingChange]:
+        del version
+        return list(self.changes)
+
+    def assessments(self) -> list[Assessment]:
+        return list(self.assessed)
+
+    def told(self, subject_ids: Sequence[str]) -> dict[str, int]:
+        return {s: self.sent_to[s] for s in subject_ids if s in self.sent_to}
+
+
 class FakeUnitOfWork:
     """Every repository in memory; `commits` counts how often a use case committed."""
 
@@ -414,6 +434,7 @@ class FakeUnitOfWork:
         self.litigation_holds = FakeLitigationHoldRepository()
         self.erased_numbers = FakeErasedNumberRepository()
         self.key_owners = FakeKeyOwners(self.subjects)
+        self.purpose_notices = FakePurposeNoticeRepository()
         self.commits = 0
 
     def __enter__(self) -> Self:

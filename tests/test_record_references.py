@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from dataward.adapters.sql.retention.references import (
+    NOT_RECORDS,
     Reference,
     UnknownReference,
     record_references,
@@ -24,11 +25,12 @@ TABLES = {table.name: table for table in metadata.sorted_tables}
 
 def _expected() -> set[Reference]:
     """Every subject reference the unlink plan's finder sees, but the subject's own rows, its
-    tombstone and the audit log, which are no record of it."""
+    tombstone and the audit log, which are no record of it, and our own acts toward it (a
+    notice we sent), which must not keep it."""
     found = {
         Reference(table.name, column.name)
         for table in metadata.sorted_tables
-        if table.name not in KEPT
+        if table.name not in KEPT and table.name not in NOT_RECORDS
         for column in table.columns
         if _refers(column)
     }
@@ -44,10 +46,14 @@ def test_every_table_that_refers_to_a_subject_keeps_a_contact() -> None:
     assert {"consent_events", "rights_requests", "restrictions", "objections"} <= {
         ref.table for ref in record_references()
     }
+    assert "purpose_notices" not in {ref.table for ref in record_references()}
+    assert any("purpose_notices" in step.tables for step in unlink_plan())
 
 
 def test_a_store_left_out_of_the_plan_is_not_read_and_is_caught() -> None:
     for left_out in unlink_plan():
+        if set(left_out.tables) <= NOT_RECORDS:
+            continue
         plan = tuple(step for step in unlink_plan() if step is not left_out)
         read = {ref.table for ref in references(plan, TABLES)}
         assert read != {ref.table for ref in _expected()}, left_out.name

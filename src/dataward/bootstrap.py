@@ -29,7 +29,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.marketing.messages import marketing_maker
-from dataward.services.outreach.ports import Makers, Transports
+from dataward.services.outreach.ports import Makers, SentHooks, Transports
 from dataward.services.register.store import ActiveRegister
 from dataward.services.rights.delivery import Delivery
 
@@ -96,8 +96,21 @@ class Container:
         return SmtpMailer(server, settings.mail_from, login)
 
     def message_makers(self) -> Makers:
-        """How each kind of outreach message is made as it goes (links to DATAWARD_PUBLIC_URL)."""
-        return {MessageKind.MARKETING: marketing_maker(self.settings.public_url)}
+        """How each kind of outreach message is made as it goes (`dataward outbox send`); a
+        marketing message's links start with DATAWARD_PUBLIC_URL."""
+        from dataward.adapters.mail.notices import render_policy_notice
+        from dataward.services.outreach.policy_notice import PolicyNoticeMaker
+
+        return {
+            MessageKind.MARKETING: marketing_maker(self.settings.public_url),
+            MessageKind.POLICY_NOTICE: PolicyNoticeMaker(render_policy_notice),
+        }
+
+    def message_hooks(self) -> SentHooks:
+        """What each kind of outreach message records once it was handed over."""
+        from dataward.services.outreach.policy_notice import record_told
+
+        return {MessageKind.POLICY_NOTICE: record_told}
 
     def transports(self) -> Transports:
         """The carrier of each outreach channel: e-mail by SMTP; text messages and post wait

@@ -55,6 +55,21 @@ def real_inputs(world: World) -> dict[str, Inputs]:
         "POST /api/v1/register/check": Inputs(text=register_documents()),
         "GET /api/v1/register/ropa": Inputs(query=[{"format": f} for f in ("json", "csv", "html")]),
         "GET /api/v1/register/notice": Inputs(query=[{"format": "html"}, {"format": "md"}]),
+        "POST /api/v1/register/notices": Inputs(body=[{"version": "2026.1"}]),
+        "POST /api/v1/register/assessments": Inputs(
+            body=[
+                {
+                    "purpose": "relationship_feedback",
+                    "compatible": True,
+                    "reasons": "a close link",
+                    "link": "the same relationship",
+                    "context": "customers",
+                    "nature": "contact details only",
+                    "consequences": "few",
+                    "safeguards": "encrypted",
+                }
+            ]
+        ),
         "POST /api/v1/subjects": Inputs(
             body=[
                 {

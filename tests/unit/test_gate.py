@@ -54,6 +54,7 @@ def test_the_reasons_are_exactly_the_closed_set() -> None:
         "subject_is_child",
         "subject_erased",
         "erasure_held",
+        "notice_pending",
     }
 
 

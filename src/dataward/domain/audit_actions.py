@@ -64,3 +64,6 @@ class AuditAction(StrEnum):
     TRANSFER_SUSPENDED = "transfer_suspended"
     TRANSFER_SUSPENSION_LIFTED = "transfer_suspension_lifted"
     DISCLOSURE_LOG_READ = "disclosure_log_read"
+    PURPOSE_ASSESSED = "purpose_assessed"  # Art. 6(4) compatibility of a changed purpose
+    POLICY_NOTICES_QUEUED = "policy_notices_queued"
+    POLICY_NOTICE_SENT = "policy_notice_sent"

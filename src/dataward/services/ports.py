@@ -39,6 +39,7 @@ from dataward.services.processing.erasure_ports import (
 from dataward.services.quarantine.ports import NewQuarantineLine, QuarantineRepository
 from dataward.services.register.ports import (
     NewStoredRegister,
+    PurposeNoticeRepository,
     RegisterRepository,
     StoredRegister,
 )
@@ -326,6 +327,9 @@ class UnitOfWork(Protocol):
 
     @property
     def sharing(self) -> SharingRepository: ...
+
+    @property
+    def purpose_notices(self) -> PurposeNoticeRepository: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another

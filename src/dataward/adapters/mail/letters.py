@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from dataward.domain.requests.fees import pounds
 from dataward.domain.requests.workflow import RequestType
@@ -64,6 +64,11 @@ def _environment() -> Environment:
     environment.filters["longdate"] = _longdate
     environment.filters["pounds"] = pounds
     return environment
+
+
+def template(name: str) -> Template:
+    """A template of `templates/letters/`, in the letters' environment."""
+    return _environment().get_template(name)
 
 
 def render_letter(letter: str, facts: LetterFacts) -> tuple[str, str]:

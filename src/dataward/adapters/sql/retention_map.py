@@ -136,6 +136,12 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             f"one imported. {_STAFF_KEPT}",
             personal=True,
         ),
+        "purpose_notices": Unswept(
+            "who was sent the notice of which register version, queued and sent (no address "
+            "or text): the record that lets a changed purpose through for that subject, so "
+            f"{_WITH_ITS_SUBJECT}; it is our act, not a record of the person, and keeps no "
+            "contact past its rule (`retention/references.NOT_RECORDS`)"
+        ),
         # what keeps a subject, or what the subject said: theirs while they are ours
         "restrictions": Unswept(
             f"a restriction (a hold while it keeps the data): {_WITH_ITS_SUBJECT}"
@@ -182,6 +188,15 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             f"{_STAFF_ID}. {_STAFF_KEPT}"
         ),
         "registers": Unswept("the register's versions: the company's policy", personal=False),
+        "purpose_changes": Unswept(
+            "the purposes each register version added or changed: the company's policy",
+            personal=False,
+        ),
+        "purpose_assessments": Unswept(
+            "the DCO's compatibility assessments of changed purposes (Art. 6(4)): the "
+            f"company's accountability record, naming no subject, and the {_STAFF_ID}. "
+            f"{_STAFF_KEPT}"
+        ),
         "staff_tokens": Unswept(
             "staff and tenant administrators' credentials (a hash of the token, the role and "
             f"the {_STAFF_ID}): revoked by `dataward staff revoke`, and a revoked one kept as "

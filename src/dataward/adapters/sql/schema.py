@@ -23,6 +23,7 @@ from dataward.adapters.sql.processing import (  # noqa: F401 - importing registe
     consent,
     erasure_tables,
     litigation_holds,
+    purpose_notices,
 )
 from dataward.adapters.sql.registry import tables as vault_tables  # noqa: F401
 from dataward.adapters.sql.retention import tables as retention_tables  # noqa: F401

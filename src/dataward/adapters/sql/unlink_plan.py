@@ -12,7 +12,12 @@ from dataward.adapters.sql import tenants
 from dataward.adapters.sql.calls import quarantine
 from dataward.adapters.sql.calls import store as calls
 from dataward.adapters.sql.outreach import marketing, messages
-from dataward.adapters.sql.processing import consent, erasure_tables, litigation_holds
+from dataward.adapters.sql.processing import (
+    consent,
+    erasure_tables,
+    litigation_holds,
+    purpose_notices,
+)
 from dataward.adapters.sql.rights import downloads, requests
 from dataward.adapters.sql.sharing import repository as sharing
 from dataward.adapters.sql.unlink import UnlinkPlan
@@ -26,6 +31,7 @@ def unlink_plan() -> UnlinkPlan:
         downloads.UNLINK,
         messages.UNLINK,
         *marketing.UNLINKS,
+        purpose_notices.UNLINK,
         erasure_tables.HOLD_UNLINK,
         erasure_tables.STATEMENT_UNLINK,
         requests.UNLINK,

@@ -39,6 +39,7 @@ from dataward.adapters.sql.processing.erasure_tables import (
     SqlSuppressionRepository,
 )
 from dataward.adapters.sql.processing.litigation_holds import SqlLitigationHoldRepository
+from dataward.adapters.sql.processing.purpose_notices import SqlPurposeNoticeRepository
 from dataward.adapters.sql.registers import SqlRegisterRepository
 from dataward.adapters.sql.registry.doomed_keys import SqlDoomedKeyRepository
 from dataward.adapters.sql.registry.key_owners import SqlKeyOwnerRepository
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
     messages: SqlMessageRepository
     marketing: SqlMarketingRepository
     sharing: SqlSharingRepository
+    purpose_notices: SqlPurposeNoticeRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -128,6 +130,7 @@ class SqlUnitOfWork:
         self.messages = SqlMessageRepository(self._connection)
         self.marketing = SqlMarketingRepository(self._connection)
         self.sharing = SqlSharingRepository(self._connection)
+        self.purpose_notices = SqlPurposeNoticeRepository(self._connection)
         return self
 
     def __exit__(

@@ -64,6 +64,7 @@ class Exclusion(StrEnum):
     SOFT_OPT_IN_NOT_VALID = "soft_opt_in_not_valid"
     ERASURE_HELD = "erasure_held"
     NO_ADDRESS = "no_address"
+    NOTICE_PENDING = "notice_pending"
     NOT_PERMITTED = "not_permitted"
 
 
@@ -77,6 +78,7 @@ EXCLUSION_WORDS = {
     Exclusion.SOFT_OPT_IN_NOT_VALID: "soft opt-in not valid for this sender or product",
     Exclusion.ERASURE_HELD: "kept only for a legal hold",
     Exclusion.NO_ADDRESS: "no address for this channel",
+    Exclusion.NOTICE_PENDING: "not yet told of this use (a change of purpose)",
     Exclusion.NOT_PERMITTED: "not permitted for this purpose",
 }
 
@@ -86,6 +88,7 @@ _FROM_GATE = {
     DenialReason.PROCESSING_RESTRICTED: Exclusion.RESTRICTED,
     DenialReason.SUBJECT_IS_CHILD: Exclusion.CHILD,
     DenialReason.ERASURE_HELD: Exclusion.ERASURE_HELD,
+    DenialReason.NOTICE_PENDING: Exclusion.NOTICE_PENDING,
 }
 
 

@@ -21,7 +21,13 @@ the reason:
                              one the register allows under restriction (storage, legal claims)
 8. objection upheld          an upheld objection to this purpose, or any objection to direct
                              marketing when the purpose is marketing
-9. subject is a child        a consent-based purpose, or a marketing purpose (the register's
+9. notice pending        the purpose was added or materially changed by a register version
+                             after the subject came to us, and the subject has not been sent
+                             that version's notice (or a later one), nor has the DCO assessed
+                             the new use compatible (Art. 6(4), 13(3)); processor purposes and
+                             uses the law requires are never held
+                             (`domain.processing.purpose_notice`)
+10. subject is a child        a consent-based purpose, or a marketing purpose (the register's
                              `marketing: true`: ours, a third party's, a partner's such as
                              Mondago's) whatever its lawful basis, and a subject under the
                              register's minimum age on the UK date of `at`; the decision carries
@@ -29,11 +35,11 @@ the reason:
                              treated as a child: the register's policy is that we do not
                              knowingly collect children's data, and our marketing is to business
                              contacts; a birth date recorded later (or on creation) decides
-10. no consent / consent withdrawn
+11. no consent / consent withdrawn
                              a consent-based purpose: with a channel, that channel's consent;
                              without, any channel of the purpose currently given. Withdrawn when
                              the latest of the relevant channels is a withdrawal and none is given
-11. permitted
+12. permitted
 
 Who may know what is decided before anything about the subject (checks 1-4 need no state), so a
 caller without need-to-know learns nothing from the reason. Processor purposes have no lawful
@@ -78,6 +84,7 @@ class DenialReason(StrEnum):
     SUBJECT_IS_CHILD = "subject_is_child"
     SUBJECT_ERASED = "subject_erased"
     ERASURE_HELD = "erasure_held"
+    NOTICE_PENDING = "notice_pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,9 @@ class SubjectState:
     consents: Mapping[ConsentKey, ConsentState] = field(default_factory=dict)
     erasure_hold: ErasureHold | None = None
     """Set when the subject's erasure is kept partial by a legal hold."""
+    unnoticed: frozenset[str] = frozenset()
+    """The purposes a change of the register made that this subject has not been told of
+    (`domain.processing.purpose_notice.NoticeState.unnoticed`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +228,7 @@ class Gate:
             self._need_to_know(actor, state.subject, category, purpose, decrypt=question.decrypt)
             or self._hold_denial(state, purpose)
             or _state_denial(rule, state, category, at)
+            or (DenialReason.NOTICE_PENDING if purpose in state.unnoticed else None)
             or (self._child_denial(state, at) if rule.age_limited else None)
             or (_consent_denial(rule, state, question.channel) if rule.consent else None)
         )
@@ -261,7 +272,7 @@ class Gate:
         return None if purpose in allowed else DenialReason.ERASURE_HELD
 
     def _child_denial(self, state: SubjectState, at: datetime) -> DenialReason | None:
-        """Check 9: under the minimum age on the UK date of `at` (unknown age: not a child)."""
+        """Check 10: under the minimum age on the UK date of `at` (unknown age: not a child)."""
         born = state.subject.birth_date
         if born is not None and age_on(born, uk_date(at)) < self.minimum_age:
             return DenialReason.SUBJECT_IS_CHILD
@@ -271,7 +282,7 @@ class Gate:
 def _consent_denial(
     rule: _PurposeRule, state: SubjectState, channel: str | None
 ) -> DenialReason | None:
-    """Check 10: the purpose's consent (on `channel`, or on any of its channels) is given."""
+    """Check 11: the purpose's consent (on `channel`, or on any of its channels) is given."""
     consents = state.consents
     keys = ((rule.key, channel),) if channel is not None else rule.consent_keys
     withdrawn = False

@@ -10,14 +10,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from dataward.adapters.ratelimit import RateLimiter, client_key
 from dataward.adapters.register_file import parse_register
+from dataward.domain.processing.purpose_notice import MAX_FACTOR
 from dataward.entrypoints.api.deps import (
     ActiveRegisterDep,
     ContainerDep,
     GateDep,
+    ReadingDep,
     UseCaseDep,
 )
 from dataward.entrypoints.api.errors import error_body
@@ -160,3 +162,98 @@ def export_dpv(loaded: ActiveRegisterDep) -> Response:
     from dataward.adapters.documents.dpv import export_dpv as build
 
     return Response(json.dumps(build(loaded.register)), media_type="application/ld+json")
+
+
+class AssessmentIn(BaseModel):
+    """An Art. 6(4) compatibility assessment: the conclusion and each factor, in words."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=1, max_length=64, description="The changed purpose's key")
+    compatible: bool
+    reasons: str = Field(min_length=1, max_length=MAX_FACTOR, repr=False)
+    link: str = Field(min_length=1, max_length=MAX_FACTOR, repr=False, description="6(4)(a)")
+    context: str = Field(min_length=1, max_length=MAX_FACTOR, repr=False, description="6(4)(b)")
+    nature: str = Field(min_length=1, max_length=MAX_FACTOR, repr=False, description="6(4)(c)")
+    consequences: str = Field(
+        min_length=1, max_length=MAX_FACTOR, repr=False, description="6(4)(d)"
+    )
+    safeguards: str = Field(min_length=1, max_length=MAX_FACTOR, repr=False, description="6(4)(e)")
+
+
+class AssessmentOut(BaseModel):
+    purpose: str
+    compatible: bool
+    assessed_by: str
+    assessed_at: datetime
+
+
+class NoticesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str = Field(min_length=1, max_length=64, description="The register version")
+
+
+class NoticesOut(BaseModel):
+    version: str
+    queued: int
+
+
+class PendingOut(BaseModel):
+    purpose: str
+    version: str
+    added: bool
+    what: list[str]
+    assessed: bool | None = Field(description="The latest assessment: compatible, not, or none")
+    concerned: int
+    told: int
+
+
+@router.post("/assessments", status_code=201, summary="Assess a changed purpose's compatibility")
+def assess(body: AssessmentIn, ctx: UseCaseDep) -> AssessmentOut:
+    """Needs manage_register. Compatible lets the purpose through the gate for the people not yet
+    told of it; not compatible keeps it refused until they are sent the notice. Audited by
+    purpose, version and outcome; the words are kept, never logged."""
+    from dataward.domain.processing.purpose_notice import CompatibilityFactors
+    from dataward.services.register import purpose_notices as service
+
+    factors = CompatibilityFactors(
+        body.link, body.context, body.nature, body.consequences, body.safeguards
+    )
+    done = service.assess(
+        ctx, service.AssessPurpose(body.purpose, body.compatible, body.reasons, factors)
+    )
+    return AssessmentOut(
+        purpose=done.purpose,
+        compatible=done.compatible,
+        assessed_by=done.assessed_by,
+        assessed_at=done.assessed_at,
+    )
+
+
+@router.post("/notices", status_code=202, summary="Queue the notice of a register version")
+def notices(body: NoticesIn, ctx: UseCaseDep) -> NoticesOut:
+    """Needs manage_register: one message to each of our own people the version's changed
+    purposes concern who has not been sent it; the outbox sends them."""
+    from dataward.services.register.purpose_notices import notify
+
+    queued = notify(ctx, body.version)
+    return NoticesOut(version=queued.version, queued=queued.queued)
+
+
+@router.get("/pending", summary="The changed purposes awaiting notice, and how far it has gone")
+def pending(reading: ReadingDep) -> list[PendingOut]:
+    from dataward.services.register.purpose_notices import pending as waiting
+
+    return [
+        PendingOut(
+            purpose=p.purpose,
+            version=p.version,
+            added=p.added,
+            what=list(p.what),
+            assessed=p.assessed,
+            concerned=p.concerned,
+            told=p.told,
+        )
+        for p in waiting(reading)
+    ]

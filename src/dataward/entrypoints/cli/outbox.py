@@ -1,4 +1,5 @@
-"""`dataward outbox send`: the job that sends queued letters (run it from cron or a timer)."""
+"""`dataward outbox send`: the job that sends queued letters to requesters, and the messages to
+our own subjects no request causes (notices of a changed register), run from cron or a timer."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataward.entrypoints.cli.common import container, fail_on_dataward_error, u
 MAX_LETTERS = 100_000
 """More than any run needs; keeps the number one a query can take."""
 
-app = typer.Typer(help="Letters to requesters, queued with the changes that cause them.")
+app = typer.Typer(help="Letters and messages, queued with the changes that cause them.")
 
 
 @app.command("send")
@@ -30,7 +31,11 @@ def send(
     with fail_on_dataward_error(), container() as wired:
         result = deliver(use_case(wired), wired.mailer(), render_letter, limit=limit)
         messages = deliver_messages(
-            use_case(wired), wired.transports(), wired.message_makers(), limit=limit
+            use_case(wired),
+            wired.transports(),
+            wired.message_makers(),
+            limit=limit,
+            on_sent=wired.message_hooks(),
         )
     typer.echo(
         f"letters: sent {result.sent}, failed {result.failed} (to retry), "

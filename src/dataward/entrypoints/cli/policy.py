@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from dataward.adapters.register_file import load_register_file
 from dataward.bootstrap import Container
+from dataward.domain.processing.purpose_notice import MAX_FACTOR
 from dataward.domain.register.document import LoadedRegister
 from dataward.entrypoints.cli.common import (
     cli_actor,
     container,
     fail_on_dataward_error,
+    reading,
+    use_case,
     write_output,
 )
 from dataward.entrypoints.cli.params import choice, input_file
@@ -238,3 +241,76 @@ def export(
 
         document = export_dpv(reg)
     write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", output, public=True)
+
+
+class Compatible(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+def _factor(help_text: str) -> Any:
+    return typer.Option(..., help=f"{help_text} (required; at most {MAX_FACTOR} characters).")
+
+
+@app.command()
+def assess(
+    purpose: Annotated[str, typer.Argument(help="The changed purpose's register key.")],
+    compatible: Annotated[
+        Compatible,
+        typer.Option(parser=choice(Compatible), help="Is the new use compatible (Art. 6(4))?"),
+    ],
+    reasons: Annotated[str, _factor("The conclusion and why")],
+    link: Annotated[str, _factor("Any link between the purposes of collection and the new one")],
+    context: Annotated[str, _factor("The context of collection: our relationship with people")],
+    nature: Annotated[str, _factor("The nature of the data: special category or criminal data?")],
+    consequences: Annotated[str, _factor("The possible consequences of the new use for people")],
+    safeguards: Annotated[str, _factor("The safeguards: encryption, pseudonymisation")],
+) -> None:
+    """Record the DCO's compatibility assessment of a purpose awaiting notice (needs
+    manage_register). "yes" lets the purpose through the gate for the people not yet told; "no"
+    keeps it refused until they are sent the notice."""
+    from dataward.domain.processing.purpose_notice import CompatibilityFactors
+    from dataward.services.register.purpose_notices import AssessPurpose
+    from dataward.services.register.purpose_notices import assess as record_assessment
+
+    with fail_on_dataward_error(), container() as wired:
+        factors = CompatibilityFactors(link, context, nature, consequences, safeguards)
+        command = AssessPurpose(purpose, compatible is Compatible.YES, reasons, factors)
+        done = record_assessment(use_case(wired), command)
+    word = "compatible" if done.compatible else "not compatible"
+    typer.echo(f"assessment recorded: {done.purpose} is {word}")
+
+
+@app.command()
+def notify(
+    version: Annotated[
+        str, typer.Option("--version", help="The register version whose notice to send.")
+    ],
+) -> None:
+    """Queue the notice of a register version to each of our own people its changed purposes
+    concern (needs manage_register); `dataward outbox send` sends them, and a person counts as
+    told once theirs has gone."""
+    from dataward.services.register.purpose_notices import notify as queue_notices
+
+    with fail_on_dataward_error(), container() as wired:
+        queued = queue_notices(use_case(wired), version)
+    typer.echo(f"notice of version {queued.version}: {queued.queued} queued")
+
+
+@app.command()
+def pending() -> None:
+    """Each changed purpose of the register in force: since which version, its assessment, and
+    how many of the people it concerns were sent its notice (needs manage_register)."""
+    from dataward.services.register.purpose_notices import pending as waiting
+
+    with fail_on_dataward_error(), container() as wired:
+        found = waiting(reading(wired))
+    if not found:
+        typer.echo("no purpose awaits a notice")
+    for line in found:
+        assessed = {None: "not assessed", True: "compatible", False: "not compatible"}
+        change = "added" if line.added else "changed"
+        typer.echo(
+            f"{line.purpose}: {change} in {line.version}; {assessed[line.assessed]}; told "
+            f"{line.told} of {line.concerned}, not yet told {line.concerned - line.told}"
+        )

@@ -2,12 +2,13 @@
 
 Each message due is made as it goes (its maker reads the address through the gate, as the role
 it was queued under, and writes its words), handed to its channel's transport and marked sent,
-each in its own transaction. A message its maker withholds (the person objected, withdrew
-consent or was erased since it was queued; its campaign is gone) is marked withheld with the
-reason's word and never sent. A transport's failure is recorded by the error's kind only (never
-the address or the server's text, which may quote it) and retried later, waiting longer each
-time; after `MAX_ATTEMPTS` it is given up. A channel with no transport (text messages and post,
-until a carrier is configured) keeps its messages queued.
+each in its own transaction, with what its kind's hook records of it (a notice of a register
+version makes its person count as told). A message its maker withholds (the person objected,
+withdrew consent or was erased since it was queued; its campaign is gone) is marked withheld
+with the reason's word and never sent. A transport's failure is recorded by the error's kind
+only (never the address or the server's text, which may quote it) and retried later, waiting
+longer each time; after `MAX_ATTEMPTS` it is given up. A channel with no transport (text
+messages and post, until a carrier is configured) keeps its messages queued.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from dataward.domain.outreach import KEEP_DONE, MAX_ATTEMPTS, Withheld, retry_delay
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
-from dataward.services.outreach.ports import Makers, Transports
+from dataward.services.outreach.ports import Makers, SentHooks, Transports
 
 GAVE_UP = "gave_up"
 NO_MAKER = "no_maker"
@@ -34,9 +35,16 @@ class Sent:
 
 
 def deliver_messages(
-    ctx: UseCase, transports: Transports, makers: Makers, *, limit: int = 100
+    ctx: UseCase,
+    transports: Transports,
+    makers: Makers,
+    *,
+    limit: int = 100,
+    on_sent: SentHooks | None = None,
 ) -> Sent:
-    """Send up to `limit` messages due now."""
+    """Send up to `limit` messages due now; a kind with a hook in `on_sent` records its
+    sending in the transaction that marks it sent."""
+    hooks = on_sent or {}
     uow, clock = ctx.uow, ctx.clock
     now = clock.now()
     with uow:
@@ -74,6 +82,9 @@ def deliver_messages(
             continue
         with uow:
             uow.messages.sent(message.id, clock.now())
+            hook = hooks.get(message.kind)
+            if hook is not None:
+                hook(ctx, message)
             uow.commit()
         sent += 1
     with uow:

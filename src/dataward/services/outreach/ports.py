@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from dataward.domain.outreach import Email, MessageKind, OutboundMessage, Withheld
+from dataward.domain.register.model import Register
 
 if TYPE_CHECKING:
     from dataward.services.context import UseCase
@@ -53,8 +55,39 @@ class MessageMaker(Protocol):
     def __call__(self, ctx: UseCase, message: OutboundMessage) -> Email | Withheld: ...
 
 
+class SentHook(Protocol):
+    """What a kind of message records once it was handed over, inside the transaction that
+    marks it sent (a notice of a register version: the person now counts as told)."""
+
+    def __call__(self, ctx: UseCase, message: OutboundMessage) -> None: ...
+
+
+SentHooks = Mapping[MessageKind, SentHook]
+"""The hook of each kind of message that records its sending."""
+
 Makers = Mapping[MessageKind, MessageMaker]
 """The maker of each kind of message."""
 
 Transports = Mapping[str, Transport]
 """The carrier of each channel that has one; a channel without waits for one."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeItem:
+    """One change told: the purpose's activity in the register's words, and what changed."""
+
+    purpose: str
+    activity: str
+    added: bool
+    what: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyNoticeFacts:
+    register: Register
+    version: str
+    items: tuple[NoticeItem, ...]
+
+
+NoticeRenderer = Callable[[PolicyNoticeFacts], tuple[str, str]]
+"""The facts of a notice -> (subject line, plain-text body) (`adapters.mail.notices`)."""

@@ -1,7 +1,8 @@
 """The gate as a use case: gather what it needs to know of a subject, decide, record the decision.
 
 `authorize` is the one door to personal data: it loads the subject's state (status, active
-restrictions, objections, current consents, a legal hold keeping its erasure partial) from the
+restrictions, objections, current consents, a legal hold keeping its erasure partial, the
+changed purposes it has not been told of) from the
 unit of work, asks the pure `domain.processing.gate.Gate`, flags a child's record for the DCO, and
 records every decision, allowed or not, before it returns. `decide` does the same inside a unit of
 work the caller already holds (the disclosure service uses it before it decrypts anything).
@@ -18,13 +19,17 @@ from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.errors import NotFound
 from dataward.domain.processing.consent import current_consents
 from dataward.domain.processing.gate import Decision, DenialReason, Gate, Question, SubjectState
+from dataward.domain.processing.purpose_notice import NoticeState, notice_state
 from dataward.domain.processing.restrictions import active_restrictions
+from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.context import UseCase
 from dataward.services.ports import UnitOfWork
 
 
-def load_subject_state(uow: UnitOfWork, subject_id: UUID | str, at: datetime) -> SubjectState:
+def load_subject_state(
+    uow: UnitOfWork, subject_id: UUID | str, at: datetime, register: Register | None = None
+) -> SubjectState:
     """The subject as the gate sees it at `at`; `NotFound` when there is no such subject.
 
     Call inside the unit of work. An erased subject comes back from its tombstone, with
@@ -33,20 +38,23 @@ def load_subject_state(uow: UnitOfWork, subject_id: UUID | str, at: datetime) ->
     subject = uow.subjects.get(subject_id)
     if subject is None:
         raise NotFound("subject", str(subject_id))
-    return load_subject_states(uow, [subject], at)[0]
+    return load_subject_states(uow, [subject], at, register)[0]
 
 
 def load_subject_states(
-    uow: UnitOfWork, subjects: Sequence[Subject], at: datetime
+    uow: UnitOfWork, subjects: Sequence[Subject], at: datetime, register: Register | None = None
 ) -> list[SubjectState]:
     """Each subject as the gate sees it at `at`, in order: what it takes to know them read in
-    one query per kind of record (restrictions, objections, consents, holds), however many
-    subjects there are."""
+    one query per kind of record (restrictions, objections, consents, holds, notices sent),
+    however many subjects there are. The changed purposes waiting for a notice are those of
+    `register` (the gate's), and none without one."""
     ids = [str(subject.id) for subject in subjects if not subject.erased]
     restrictions = uow.restrictions.for_subjects(ids) if ids else {}
     objections = uow.objections.for_subjects(ids) if ids else {}
     consents = uow.consents.events_for_many(ids) if ids else {}
     holds = uow.holds.get_many(ids) if ids else {}
+    notices = _notice_state(uow, register) if ids else None
+    told = uow.purpose_notices.told(ids) if notices is not None else {}
     states: list[SubjectState] = []
     for subject in subjects:
         if subject.erased:
@@ -60,9 +68,25 @@ def load_subject_states(
                 tuple(o for o in objections.get(key, ()) if o.upheld_at(at)),
                 current_consents(consents.get(key, ()), as_of=at),
                 erasure_hold=holds.get(key),
+                unnoticed=(
+                    notices.unnoticed(subject.created_at, told.get(key))
+                    if notices is not None
+                    else frozenset()
+                ),
             )
         )
     return states
+
+
+def _notice_state(uow: UnitOfWork, register: Register | None) -> NoticeState | None:
+    """The changed purposes `register` holds for a notice, or None when it holds none."""
+    if register is None:
+        return None
+    changes = uow.purpose_notices.changes_up_to(register.policy.version)
+    if not changes:
+        return None
+    state = notice_state(register, changes, uow.purpose_notices.assessments())
+    return state if state.waiting else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +121,7 @@ def decide(
     uow: UnitOfWork, gate: Gate, actor: Actor, subject_id: UUID | str, question: Question
 ) -> Decision:
     """`authorize` inside the caller's unit of work, as of `question.at`: the caller commits."""
-    state = load_subject_state(uow, subject_id, question.at)
+    state = load_subject_state(uow, subject_id, question.at, gate.register)
     return _decided(uow, gate, actor, [(state, question)])[0]
 
 
@@ -111,7 +135,7 @@ def decide_many(
     at = asked[0][1].at
     if any(question.at != at for _subject, question in asked):
         raise ValueError("the questions of one batch are asked at one time")
-    states = load_subject_states(uow, [subject for subject, _question in asked], at)
+    states = load_subject_states(uow, [s for s, _question in asked], at, gate.register)
     return _decided(
         uow, gate, actor, [(state, q) for state, (_s, q) in zip(states, asked, strict=True)]
     )

@@ -1,5 +1,8 @@
 """Use cases of the register: store a checked register, and hand out the active one.
 
+A new version is compared with the one it replaces, and the purposes it adds or changes in a
+way needing notice are noted with it: the gate holds them until the people concerned are told.
+
 Loading a register changes every rule the gate applies, so a member of staff needs the action
 `manage_register` to do it, in the register in force (a register cannot grant its own loader
 the right to load it). Only on a database with no register yet does the one being loaded
@@ -16,6 +19,8 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.clock import Clock
 from dataward.domain.errors import NotFound, RegisterInvalid, RegisterRefused
 from dataward.domain.permissions import require
+from dataward.domain.processing.purpose_notice import purpose_changes
+from dataward.domain.register.diff import diff_registers
 from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register, StaffAction
 from dataward.domain.subjects import Actor
@@ -69,6 +74,8 @@ def store_register(
                 loaded_at=clock.now(),
             )
         )
+        if existing is None and previous is not None:
+            _record_purpose_changes(uow, active, previous, (stored, loaded))
         if previous is None or previous.id != stored.id:
             uow.registers.activate(stored.id)
             record(
@@ -86,6 +93,25 @@ def store_register(
             new_version=existing is None,
             previously_active=previous,
         )
+
+
+def _record_purpose_changes(
+    uow: UnitOfWork,
+    active: ActiveRegister,
+    previous: StoredRegister,
+    new: tuple[StoredRegister, LoadedRegister],
+) -> None:
+    """Note which of our purposes the new version adds, or changes in a way needing notice,
+    against the version it replaces: the gate holds each until the people it concerns are told
+    (`domain.processing.purpose_notice`). A version in force that no longer parses (written for
+    an older dataward) cannot be compared, and nothing is noted."""
+    stored, loaded = new
+    try:
+        before = active.parsed(previous).register
+    except RegisterInvalid:
+        return
+    changes = purpose_changes(diff_registers(before, loaded.register), loaded.register)
+    uow.purpose_notices.record_changes(stored.id, changes)
 
 
 def require_may_replace(

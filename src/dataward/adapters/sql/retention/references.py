@@ -35,6 +35,11 @@ BY_INDEX: Final = {quarantine_parties.name: "blind_index"}
 """Tables that name a subject by one of its identifiers' blind indexes."""
 THROUGH: Final = {"call_quarantine": quarantine_parties.name}
 """Tables that name a subject only through another table of the plan (a line's parties)."""
+NOT_RECORDS: Final = frozenset({"purpose_notices"})
+"""Tables of the plan whose rows are our own acts toward a subject, not a record of it: a
+notice we sent of a change of the register. Were it to keep a contact, telling a person of a
+change would make us keep them longer, the opposite of what the notice is for; the rows still
+go with the subject's erasure (the contacts' sweep shreds through the plan)."""
 
 
 class UnknownReference(LookupError):
@@ -54,6 +59,8 @@ def references(plan: UnlinkPlan, tables: Mapping[str, Table]) -> tuple[Reference
     found: list[Reference] = []
     for step in plan:
         for name in step.tables:
+            if name in NOT_RECORDS:
+                continue
             columns = [c.name for c in tables[name].columns if _refers(c)]
             if name in BY_INDEX:
                 found.append(Reference(name, BY_INDEX[name]))

@@ -5,7 +5,7 @@ opt-in, legitimate interests, a corporate subscriber); the soft opt-ins and corp
 subscribers recorded with their evidence; and each list import's counts. No identifier in any.
 
 Revision ID: 0034
-Revises: 0032
+Revises: 0033
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from dataward.adapters.sql.types import UTCDateTime
 
 revision = "0034"
-down_revision = "0032"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 
