@@ -32,6 +32,8 @@ class Inputs:
     query: Sequence[Mapping[str, Any]] = ()
     body: Sequence[Any] = ()
     text: st.SearchStrategy[Planted] | None = None
+    roles: Sequence[str] = ()
+    """Who else calls the operation, beyond every role of `fuzz_world.ROLES`."""
 
 
 def _first(values: Sequence[str], first: str) -> list[str]:
@@ -329,6 +331,36 @@ def real_inputs(world: World) -> dict[str, Inputs]:
         "POST /api/v1/holds/{hold_id}/lift": Inputs(path={"hold_id": [ids["hold"]]}),
         "GET /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         "POST /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
+        **_marketing(ids),
+    }
+
+
+def _marketing(ids: Mapping[str, Any]) -> dict[str, Inputs]:
+    """Campaigns, for marketing staff; the links in a marketing message, for anyone."""
+    m, campaign = "/api/v1/marketing/campaigns", "{campaign_id}"
+    sent, fresh, link = ids["campaign.sent"], ids["campaign.fresh"], ids["unsubscribe"]
+    body = {
+        "name": "Spring news",
+        "purpose": "direct_marketing",
+        "channel": "email",
+        "sender": "akixi",
+        "template": "Subject: More reports\n\nHello again.\n",
+        "product": "acd_reporting",
+    }
+    staff = ("marketing",)
+    token = {"token": [link]}
+    return {
+        f"POST {m}": Inputs(body=[body, {**body, "channel": "post", "product": None}], roles=staff),
+        f"GET {m}": Inputs(roles=staff),
+        f"GET {m}/{campaign}": Inputs(path={"campaign_id": [sent, fresh]}, roles=staff),
+        f"GET {m}/{campaign}/audience": Inputs(path={"campaign_id": [sent]}, roles=staff),
+        f"POST {m}/{campaign}/send": Inputs(path={"campaign_id": [fresh]}, roles=staff),
+        "GET /u/{token}": Inputs(path=token),
+        "POST /u/{token}": Inputs(path=token, body=[{"List-Unsubscribe": "One-Click"}]),
+        "GET /u/{token}/preferences": Inputs(path=token),
+        "POST /u/{token}/preferences": Inputs(
+            path=token, body=[{"direct_marketing.sms": "yes"}, {"direct_marketing.email": "yes"}]
+        ),
     }
 
 

@@ -42,6 +42,7 @@ from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
 from dataward.services.organisation.staff import IssueToken, issue_token
+from dataward.services.outreach.outbox import deliver_messages
 from dataward.services.rights.outbox import deliver
 from tests.builders import EVIDENCE, NOW, SAMPLE_RETENTION
 
@@ -154,6 +155,7 @@ class _Seeding:
             )["id"]
         self._subject_records(ids)
         self._requests(ids)
+        self._marketing(ids)
         return ids
 
     def _staff(self) -> None:
@@ -169,6 +171,7 @@ class _Seeding:
                 body["controller_contact"] = {"name": self.fake.name(), "email": self.fake.email()}
             self.post("/api/v1/tenants", body)
         self.tokens["admin"] = self._token(register.register, "admin", "tenant_admin", TENANT)
+        self.tokens["marketing"] = self._token(register.register, "marketing", "marketing", None)
 
     def _token(self, register: Any, who: str, role: str, tenant: str | None) -> str:
         return issue_token(
@@ -260,6 +263,48 @@ class _Seeding:
         self.post(f"/api/v1/restrictions/{restriction}/lifting-notice", None, status=202)
         self._send_letters()
 
+    def _marketing(self, ids: dict[str, Any]) -> None:
+        """Two campaigns (one sent, one not) and the unsubscribe link of the message sent to a
+        marketing contact who consented to our e-mail marketing."""
+        ids["email.keen"] = email = self.fake.email()
+        keen = ids["subject.keen"] = self.post(
+            "/api/v1/subjects",
+            {"kind": "marketing_contact", "identifiers": [{"type": "email", "value": email}]},
+        )["id"]
+        self.post(
+            f"/api/v1/subjects/{keen}/consents",
+            {
+                "purpose": "direct_marketing",
+                "channel": "email",
+                "given": True,
+                "method": "web_form",
+                "notice_version": "2026.1",
+            },
+        )
+        body = {
+            "name": "Winter news",
+            "purpose": "direct_marketing",
+            "channel": "email",
+            "sender": "akixi",
+            "template": "Subject: New reports\n\nHello,\nSee what is new.\n",
+            "product": "call_reporting",
+        }
+        campaigns = "/api/v1/marketing/campaigns"
+        ids["campaign.sent"] = sent = self.post(campaigns, body, who="marketing")["id"]
+        ids["campaign.fresh"] = self.post(campaigns, body, who="marketing")["id"]
+        self.post(f"{campaigns}/{sent}/send", None, who="marketing", status=200)
+        inbox = _Inbox()
+        with _smtp(inbox) as port:
+            done = deliver_messages(
+                self.container.use_case(SETUP),
+                {"email": SmtpMailer(SmtpServer("127.0.0.1", port), "dco@example.org")},
+                self.container.message_makers(),
+            )
+        assert done.sent == 1, done
+        (message,) = inbox.messages
+        link = str(message["List-Unsubscribe"]).split(",")[0].strip("<> ")  # type: ignore[index]
+        ids["unsubscribe"] = link.rsplit("/u/", 1)[1]
+
     def _payload(self, request_id: str, letter: str) -> str:
         """A queued letter's sealed payload (a code, a completion letter), opened."""
         with self.container.engine.connect() as connection:
@@ -293,11 +338,11 @@ class _Inbox:
 
 
 @contextmanager
-def _smtp() -> Iterator[int]:
+def _smtp(inbox: _Inbox | None = None) -> Iterator[int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    controller = Controller(_Inbox(), hostname="127.0.0.1", port=port)
+    controller = Controller(inbox or _Inbox(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield port

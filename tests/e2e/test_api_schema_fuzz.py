@@ -166,7 +166,7 @@ def _examples(
     def run(case: Case, data: st.DataObject) -> None:
         planted = _mix(case, data, mine, defaults)
         sent = {s for s in _sent(case) | planted if len(s.strip()) >= ECHO_MIN and s not in ours}
-        for who in ROLES:
+        for who in (*ROLES, *mine.roles):
             response = case.call(headers=world.headers(who), app=installation.app)
             statuses.append((who, response.status_code))
             _check(case, response, who, sent)

@@ -82,7 +82,7 @@ SAMPLED = 2
 """Free text is given `ALWAYS` and this many more of `TEXTS`, drawn with a seed of its own."""
 
 ALLOWED_EXITS = {0, 1, 2, 3}
-ROLES = ("dco", "operator", "tenant_admin", "support")
+ROLES = ("dco", "operator", "tenant_admin", "support", "marketing")
 SECONDS = 10
 MEMORY = 1 << 30
 """More than any command given these values needs; a read of /dev/zero reaches it at once."""
@@ -110,10 +110,20 @@ WORDS = {
     "name": "Acme Ltd",
     "revision": "head",
     "ingest_id": "1",
+    "sender": "akixi",
+    "recipient": "mondago",
+    "mechanism": "adequacy:US",
+    "source": "trade show",
+    "consent_evidence": "signed forms, box 4",
+    "evidence": "order 1001",
 }
 """Values of the project's own vocabulary a required parameter of these names takes."""
 
-IN_GROUP = {("consents", "purpose"): "direct_marketing"}
+IN_GROUP = {
+    ("consents", "purpose"): "direct_marketing",
+    ("marketing", "purpose"): "direct_marketing",
+    ("share", "purpose"): "mondago_marketing",
+}
 """Where a command group takes another value of the same name: consent needs its purpose."""
 
 REGISTER = Path(common.__file__).parents[2] / "policies" / "register.yaml"
@@ -248,7 +258,15 @@ def filler(install: Install, scratch: Path, path: tuple[str, ...], param: Any) -
     if isinstance(kind, type) and issubclass(kind, Enum):
         return str(next(iter(kind)).value)
     if kind is Path:
-        files = {"output": scratch / "written.out", "path": install.calls, "paths": install.calls}
+        contacts = scratch / "contacts.csv"
+        contacts.write_text("email,name\nsomeone@example.org,Some One\n")
+        files = {
+            "output": scratch / "written.out",
+            "path": install.calls,
+            "paths": install.calls,
+            "template": install.calls,  # a few lines of text, as a message's words
+            "file": contacts,
+        }
         return str(files.get(param.name, install.register))
     by_type = {date: PAST, UUID: "6f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07", int: "1"}
     word = IN_GROUP.get((path[0], param.name)) or WORDS.get(param.name)

@@ -102,7 +102,26 @@ def preferences(token: str, container: ContainerDep) -> HTMLResponse:
     return _page("preferences.html.j2", token=quote(token, safe=""), found=found)
 
 
-@router.post(PREFERENCES_PATH, response_class=HTMLResponse, summary="Change your marketing choices")
+@router.post(
+    PREFERENCES_PATH,
+    response_class=HTMLResponse,
+    summary="Change your marketing choices",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "description": "`<purpose>.<channel>=yes` for each choice ticked; a "
+                        "choice left out is turned off",
+                        "additionalProperties": {"type": "string", "enum": ["yes"]},
+                    }
+                }
+            },
+        }
+    },
+)
 async def change(token: str, request: Request, container: ContainerDep) -> HTMLResponse:
     fields = await _form(request)
     ctx = container.use_case(LINK)
