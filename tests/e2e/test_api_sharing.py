@@ -154,9 +154,18 @@ def test_the_log_is_read_a_page_at_a_time(shared: Api, fake: Faker) -> None:
     assert sorted(seen) == sorted(subjects)
     assert len(seen) == 3
 
-    for params in ({"limit": 0}, {"limit": 1001}, {"cursor": "not-a-cursor"}):
+    for cursor, found in (("0.0", 0), ("9" * 17 + ".2147483647", 3)):  # the extremes
+        page = shared.client.get(
+            "/api/v1/share/log", params={"cursor": cursor}, headers=shared.as_("dco")
+        )
+        assert page.status_code == 200, page.text
+        assert len(page.json()["entries"]) == found
+
+    past = "1.2147483648"  # past the last place an entry can have
+    for params in ({"limit": 0}, {"limit": 1001}, {"cursor": "not-a-cursor"}, {"cursor": past}):
         refused = shared.client.get("/api/v1/share/log", params=params, headers=shared.as_("dco"))
-        assert_error(refused, 422, "invalid_request")
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["code"] in {"invalid_request", "invalid_value"}
         assert "not-a-cursor" not in refused.text
 
 

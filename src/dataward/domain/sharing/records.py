@@ -55,7 +55,9 @@ class Disclosure:
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CURSOR = re.compile(r"^(\d{1,17})\.(\d{1,18})$")
+_CURSOR = re.compile(r"^(\d{1,17})\.(\d{1,10})$")
+MAX_SEQ = 2**31 - 1
+"""The last place a log entry can have: its column is a 32-bit integer on every backend."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +82,10 @@ class LogCursor:
     def parse(cls, text: str) -> LogCursor:
         """A cursor given back; anything else is refused naming the field, never echoed."""
         match = _CURSOR.match(text) if len(text) <= 40 else None
-        if match is None:
+        seq = int(match.group(2)) if match is not None else 0
+        if match is None or seq > MAX_SEQ:
             raise InvalidValue("cursor", "the next_cursor of the previous page")
-        micros, seq = int(match.group(1)), int(match.group(2))
+        micros = int(match.group(1))
         return cls(EPOCH + timedelta(microseconds=micros), seq)  # 17 digits: before 5140
 
 

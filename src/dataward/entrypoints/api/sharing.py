@@ -38,7 +38,7 @@ WITHHELD_HEADER = "X-Dataward-Withheld"
 MEDIA = {ExportFormat.CSV: "text/csv; charset=utf-8", ExportFormat.JSON: "application/json"}
 PAGE_MOST = 1000
 """The most entries of the log one page holds."""
-CURSOR = r"^\d{1,17}\.\d{1,18}$"
+CURSOR = r"^\d{1,17}\.\d{1,10}$"
 
 
 class ExportIn(BaseModel):
@@ -143,7 +143,7 @@ def log(
     limit: Annotated[int, Query(ge=1, le=PAGE_MOST, description="Entries a page")] = 100,
     cursor: Annotated[
         str | None,
-        Query(pattern=CURSOR, max_length=40, description="The previous page's next_cursor"),
+        Query(pattern=CURSOR, max_length=28, description="The previous page's next_cursor"),
     ] = None,
 ) -> LogPageOut:
     """Needs read_audit_log. Each entry: when, the batch, to whom, for what, the subject's id
