@@ -82,7 +82,12 @@ def commands_read_the_clock(clock: FixedClock, monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.fixture
 def api(tmp_path: Path, clock: FixedClock) -> Iterator[Api]:
-    container = bootstrap(Settings(data_dir=tmp_path / "var"), clock=clock)
+    yield from served(bootstrap(Settings(data_dir=tmp_path / "var"), clock=clock))
+
+
+def served(container: Container) -> Iterator[Api]:
+    """`container` initialised, with the two tenants and a token per role, served; closed
+    after."""
     initialise(container)
     with container.uow() as uow:
         for tenant_id in ("tenant-a", "tenant-b"):

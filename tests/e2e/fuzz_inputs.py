@@ -329,6 +329,27 @@ def real_inputs(world: World) -> dict[str, Inputs]:
             path={"hold_id": [ids["hold"]]}, body=[{"review_on": review}]
         ),
         "POST /api/v1/holds/{hold_id}/lift": Inputs(path={"hold_id": [ids["hold"]]}),
+        "POST /api/v1/share/exports": Inputs(
+            body=[
+                {"recipient": "mondago", "purpose": "mondago_marketing"},
+                {"recipient": "mondago", "purpose": "mondago_marketing", "format": "json"},
+            ],
+            roles=("marketing",),  # only marketing staff disclose to Mondago
+        ),
+        "GET /api/v1/share/log": Inputs(
+            query=[{}, {"recipient": "mondago", "limit": 10}, {"subject": contact}]
+        ),
+        "GET /api/v1/processors": Inputs(query=[{}, {"all": True}]),
+        "GET /api/v1/transfers": Inputs(query=[{}, {"lifted": True}]),
+        "POST /api/v1/transfers/suspensions": Inputs(
+            body=[
+                {"mechanism": "idta", "reason": "The terms are under review"},
+                {"mechanism": "derogation:explicit_consent", "reason": "A record is missing"},
+            ]
+        ),
+        "POST /api/v1/transfers/suspensions/{mechanism}/lift": Inputs(
+            path={"mechanism": [ids["suspension"]]}
+        ),
         "GET /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         "POST /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         **_marketing(ids),
@@ -375,6 +396,7 @@ def default_path_values(world: World) -> dict[str, list[str]]:
         "tenant_id": [TENANT, OTHER_TENANT],
         "token": [ids["download"]],
         "hold_id": [ids["hold"]],
+        "mechanism": [ids["suspension"]],
     }
 
 

@@ -3,7 +3,8 @@
 Everything an operation's path, query or body can name exists in it, made through the API as
 staff would make it: two tenants (the first with a controller contact), a call batch with a
 quarantined line, a caller found by its number, two end users (one of them restricted by staff)
-and a customer contact with an objection and consent, and rights requests in each state an
+and a customer contact with an objection and consent, a transfer mechanism suspended, and
+rights requests in each state an
 operation acts on (just received, awaiting identity with a one-time code sent, started, forwarded
 to the tenant's controller, a restriction carried out and its lifting letter sent, an access
 request answered with its download link).
@@ -206,6 +207,10 @@ class _Seeding:
             f"/api/v1/subjects/{contact}/objections",
             {"kind": "legitimate_interests", "purpose": "debt_recovery"},
         )["id"]
+        ids["suspension"] = self.post(
+            "/api/v1/transfers/suspensions",
+            {"mechanism": "adequacy:US", "reason": "The UK-US data bridge regulations revoked"},
+        )["mechanism"]
         self.post(
             f"/api/v1/subjects/{contact}/consents",
             {

@@ -9,8 +9,9 @@ reason, is kept for the DCO to see.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from dataward.domain.errors import DatawardError, InvalidValue
@@ -49,6 +50,43 @@ class Disclosure:
     purpose: str
     categories: tuple[str, ...]
     at: datetime
+    seq: int | None = None
+    """The entry's place in the log (set once stored): with `at`, where a page of it ends."""
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"^(\d{1,17})\.(\d{1,10})$")
+MAX_SEQ = 2**31 - 1
+"""The last place a log entry can have: its column is a 32-bit integer on every backend."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogCursor:
+    """Where a page of the disclosure log ended: the last entry's time and place. Given back
+    as an opaque text (`text`, `LogCursor.parse`); it names no subject and no recipient."""
+
+    at: datetime
+    seq: int
+
+    @classmethod
+    def after(cls, entry: Disclosure) -> LogCursor:
+        if entry.seq is None:
+            raise ValueError("an entry not read from the log has no place in it")
+        return cls(entry.at, entry.seq)
+
+    @property
+    def text(self) -> str:
+        return f"{(self.at - EPOCH) // timedelta(microseconds=1)}.{self.seq}"
+
+    @classmethod
+    def parse(cls, text: str) -> LogCursor:
+        """A cursor given back; anything else is refused naming the field, never echoed."""
+        match = _CURSOR.match(text) if len(text) <= 40 else None
+        seq = int(match.group(2)) if match is not None else 0
+        if match is None or seq > MAX_SEQ:
+            raise InvalidValue("cursor", "the next_cursor of the previous page")
+        micros = int(match.group(1))
+        return cls(EPOCH + timedelta(microseconds=micros), seq)  # 17 digits: before 5140
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,8 +30,11 @@ from dataward.entrypoints.api.request_work import router as request_work_router
 from dataward.entrypoints.api.requests import router as requests_router
 from dataward.entrypoints.api.retention import router as retention_router
 from dataward.entrypoints.api.security import SecurityHeaders
+from dataward.entrypoints.api.sharing import router as sharing_router
 from dataward.entrypoints.api.subjects import router as subjects_router
 from dataward.entrypoints.api.tenants import router as tenants_router
+from dataward.entrypoints.api.transfers import processors_router
+from dataward.entrypoints.api.transfers import router as transfers_router
 from dataward.entrypoints.api.unsubscribe import BODY_MAX_BYTES as UNSUBSCRIBE_BODY_BYTES
 from dataward.entrypoints.api.unsubscribe import PREFERENCES_PATH, UNSUBSCRIBE_PATH
 from dataward.entrypoints.api.unsubscribe import router as unsubscribe_router
@@ -120,6 +123,9 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(retention_router)
     app.include_router(marketing_router)
     app.include_router(unsubscribe_router)
+    app.include_router(sharing_router)
+    app.include_router(processors_router)
+    app.include_router(transfers_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

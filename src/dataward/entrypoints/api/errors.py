@@ -49,6 +49,7 @@ from dataward.domain.processing.litigation_holds import HoldRefused, SubjectHeld
 from dataward.domain.register.problems import format_path
 from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.retention.sweeps import RetentionRefused, SweepLeaseLost, SweepRunning
+from dataward.domain.sharing.records import ShareRefused
 from dataward.domain.tenants import TenantRefused
 from dataward.services.calls.ingest import IngestRejected
 from dataward.services.calls.reports import ReportRefused
@@ -84,6 +85,7 @@ STATUS: dict[type[DatawardError], int] = {
     ReleaseRefused: 422,
     SubjectHeld: 409,
     HoldRefused: 409,
+    ShareRefused: 409,  # the register or a transfer check refuses the export whole (recorded)
     StaffRefused: 422,
     TenantRefused: 422,
     DuplicateIdentifier: 409,

@@ -10,6 +10,7 @@ from uuid import UUID
 from dataward.domain.sharing.records import (
     Disclosure,
     DisclosureBatch,
+    LogCursor,
     RefusedExport,
     Suspension,
 )
@@ -21,9 +22,15 @@ class SharingRepository(Protocol):
         ...
 
     def log(
-        self, *, subject_id: str | None = None, recipient: str | None = None, limit: int = 1000
+        self,
+        *,
+        subject_id: str | None = None,
+        recipient: str | None = None,
+        limit: int = 1000,
+        after: LogCursor | None = None,
     ) -> list[Disclosure]:
-        """Entries, newest first, of the subject and/or recipient when given."""
+        """Entries, newest first, of the subject and/or recipient when given; with `after`,
+        those that come after that place in the log."""
         ...
 
     def batch(self, batch_id: UUID | str) -> DisclosureBatch | None: ...

@@ -20,6 +20,7 @@ from dataward.domain.register.transfers import suspension_key, transfer_refusal
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.sharing.records import (
     Disclosure,
+    LogCursor,
     RefusedExport,
     ShareRefused,
     Suspension,
@@ -36,21 +37,40 @@ class LogQuery:
     subject_id: UUID | None = None
     recipient: str | None = None
     limit: int = 1000
+    after: LogCursor | None = None
+    """Where the previous page ended (`LogPage.next`): this page starts after it."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    entries: list[Disclosure]
+    next: LogCursor | None
+    """Where to go on from, when more entries follow; None on the last page."""
 
 
 def share_log(ctx: UseCase, query: LogQuery) -> list[Disclosure]:
     """The disclosure log, newest first (of a subject, or a recipient); the read is audited."""
+    return share_log_page(ctx, query).entries
+
+
+def share_log_page(ctx: UseCase, query: LogQuery) -> LogPage:
+    """A page of the disclosure log, newest first, from `query.after`; the read is audited
+    (the entries shown, not the one looked at to know whether more follow)."""
     require(ctx.register, ctx.actor, StaffAction.READ_AUDIT_LOG)
     recipient = None if query.recipient is None else ctx.register.recipient(query.recipient).key
     limit = max(1, min(query.limit, MAX_LOG))
     subject = None if query.subject_id is None else str(query.subject_id)
     with ctx.uow as uow:
-        entries = uow.sharing.log(subject_id=subject, recipient=recipient, limit=limit)
+        found = uow.sharing.log(
+            subject_id=subject, recipient=recipient, limit=limit + 1, after=query.after
+        )
+        entries = found[:limit]
         details = {"entries": len(entries)} | ({"recipient": recipient} if recipient else {})
         entry = Audited(AuditAction.DISCLOSURE_LOG_READ, subject_ref=subject, details=details)
         record(uow, ctx.clock, ctx.actor, entry)
         uow.commit()
-    return entries
+    more = len(found) > limit
+    return LogPage(entries, LogCursor.after(entries[-1]) if more else None)
 
 
 @dataclass(frozen=True, slots=True)

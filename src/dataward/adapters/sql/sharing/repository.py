@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.sharing.tables import (
@@ -20,6 +20,7 @@ from dataward.adapters.sql.unlink import RegisteredStep
 from dataward.domain.sharing.records import (
     Disclosure,
     DisclosureBatch,
+    LogCursor,
     RefusedExport,
     Suspension,
 )
@@ -62,15 +63,25 @@ class SqlSharingRepository:
             )
 
     def log(
-        self, *, subject_id: str | None = None, recipient: str | None = None, limit: int = 1000
+        self,
+        *,
+        subject_id: str | None = None,
+        recipient: str | None = None,
+        limit: int = 1000,
+        after: LogCursor | None = None,
     ) -> list[Disclosure]:
-        """Entries, newest first, of the subject and/or recipient when given."""
+        """Entries, newest first, of the subject and/or recipient when given; with `after`,
+        those that come after that place in the log."""
         table = disclosures
         query = select(table).order_by(table.c.at.desc(), table.c.id.desc()).limit(limit)
         if subject_id is not None:
             query = query.where(table.c.subject_id == subject_id)
         if recipient is not None:
             query = query.where(table.c.recipient == recipient)
+        if after is not None:
+            query = query.where(
+                or_(table.c.at < after.at, and_(table.c.at == after.at, table.c.id < after.seq))
+            )
         return [_disclosure(row._mapping) for row in self._connection.execute(query)]
 
     def batch(self, batch_id: UUID | str) -> DisclosureBatch | None:
@@ -150,6 +161,7 @@ def _disclosure(row: Any) -> Disclosure:
         purpose=row["purpose"],
         categories=tuple(row["categories"].split()),
         at=row["at"],
+        seq=row["id"],
     )
 
 
