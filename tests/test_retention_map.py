@@ -32,6 +32,7 @@ from dataward.services.retention import (
     contacts,
     customers,
     downloads,
+    records,
     requests,
     suppressions,
 )
@@ -154,6 +155,7 @@ def test_every_rule_of_the_shipped_register_runs_or_has_no_store() -> None:
         downloads.download_links(register, day),
         suppressions.suppression_digests(register, day),
         contacts.contact_records(register, day).target,
+        *(store.target for store in records.record_stores(register, day)),
     ]
     assert {target.store for target in targets} == set(SweepStore)
     applied = {target.rule for target in targets}

@@ -123,13 +123,17 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             f"went to. {_STAFF_KEPT}",
             personal=True,
         ),
-        "campaign_sends": Unswept(
-            "what each campaign was sent to whom, on which basis (the evidence of a lawful "
-            f"send, Art. 5(2)): {_WITH_ITS_SUBJECT}"
+        "campaign_sends": Swept(
+            (SweepStore.CAMPAIGN_SENDS,),
+            "what each campaign was sent to whom, on which basis (the evidence of a lawful send, "
+            "Art. 5(2)): past the marketing rule from the send, or from the withdrawal of the "
+            "consent it was made on",
         ),
-        "marketing_bases": Unswept(
-            "a soft opt-in or a corporate subscriber's address, with its evidence: the basis "
-            f"the person is marketed to on, kept while they are: {_WITH_ITS_SUBJECT}"
+        "marketing_bases": Swept(
+            (SweepStore.MARKETING_BASES,),
+            "a soft opt-in or a corporate subscriber's address, with its evidence: past the "
+            "marketing rule from its last interaction (obtained, recorded, or the latest send "
+            "made on it), when the marketing relationship it allows has ended",
         ),
         "marketing_imports": Unswept(
             f"a list import's source, consent evidence and counts, and the {_STAFF_ID}: no "
@@ -153,9 +157,10 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         "litigation_holds": Unswept(
             f"a hold keeps its subject from every sweep until lifted: {_WITH_ITS_SUBJECT}"
         ),
-        "disclosures": Unswept(
+        "disclosures": Swept(
+            (SweepStore.DISCLOSURES,),
             "the disclosure log, which the person's access answer and every Art. 19 notice "
-            f"read (who did receive their data): {_WITH_ITS_SUBJECT}"
+            "read (who did receive their data): past the disclosure-log rule from the disclosure",
         ),
         "erasure_holds": Unswept(
             "an erasure a legal hold kept partial: removed by the full shred on its "

@@ -7,7 +7,8 @@ and a digest of the ids removed (`set_digest`: the sum of each id's SHA-256, mod
 the same set of ids gives the same digest however it was cut into batches, resumed or emptied as
 a month), so that the evidence can later be checked against a backup without holding the ids
 themselves. The ids are pseudonymous (a call's keyed source digest, a subject's UUID, a request's
-or a download link's id, a quarantined line's or a consent event's number) and the record holds
+or a download link's id, a quarantined line's, a consent event's, a marketing basis's or a
+disclosure's number, a campaign send's campaign and subject ids) and the record holds
 nothing else about a person. Pure: no I/O.
 """
 
@@ -50,6 +51,20 @@ class SweepStore(StrEnum):
     deleted whole once the register's marketing-preferences rule, counted from the UK days of
     the withdrawal and of the last event, lets them go (`domain.retention.consent`). A ledger
     whose consent is still given waits: it proves the consent the processing rests on."""
+    MARKETING_BASES = "marketing_bases"
+    """Soft opt-ins and corporate subscribers' addresses, with their evidence: deleted once the
+    marketing-preferences rule, counted from the UK day of the basis's last interaction (the
+    latest of the day it was obtained, the day it was recorded and the latest send made on
+    it), lets them go: the basis ends with the marketing relationship it allows
+    (`domain.retention.records`)."""
+    CAMPAIGN_SENDS = "campaign_sends"
+    """What each campaign was sent to whom, on which basis: deleted once the
+    marketing-preferences rule, counted from the UK day of the send (and, for a send made on a
+    consent since withdrawn, from the UK day of the withdrawal), lets them go."""
+    DISCLOSURES = "disclosures"
+    """The disclosure log's entries (a subject's data that went to a recipient): deleted once
+    the register's disclosure-log rule, counted from the UK day of the disclosure, lets them
+    go."""
     DOWNLOADS = "downloads"
     """Download links of access and portability packages, with their sealed packages and
     token hashes: deleted once the link has expired, whatever the request's own rule (a

@@ -1,7 +1,8 @@
 """A retention plan: a dry run of the sweep, changing nothing.
 
 For each tenant and store (and our own stores: rights requests, customer records, consent
-records, download links, suppression entries, contacts): how many items the rule lets go on
+records, marketing bases, campaign sends, disclosures, download links, suppression entries,
+contacts): how many items the rule lets go on
 the day, the date of the oldest (a customer record's: the day it became due; a contact's: the
 day we came to hold it), how many wait for an event (and why), and what a hold keeps (each
 held subject's pseudonymous id, its holds, and how many items it keeps). The holds are those
@@ -24,6 +25,7 @@ from dataward.services.retention import (
     customers,
     downloads,
     quarantine,
+    records,
     requests,
     suppressions,
 )
@@ -66,14 +68,15 @@ def retention_plan(ctx: UseCase, as_of: date | None = None) -> RetentionPlan:
 
 
 def _our_other_lines(uow: UnitOfWork, ctx: UseCase, day: date) -> list[PlanLine]:
-    """Our consent records, the expired download links, the suppression entries, and our
-    contacts with nothing of theirs left."""
+    """Our consent records, marketing bases, campaign sends and disclosures, the expired
+    download links, the suppression entries, and our contacts with nothing of theirs left."""
     now = ctx.clock.now()
     consent = consents.consent_records(ctx.register, day)
     links = downloads.download_links(ctx.register, day)
     suppression = suppressions.suppression_digests(ctx.register, day)
     return [
         consents.plan_line(uow, consent, now),
+        *(records.plan_line(uow, store, now) for store in records.record_stores(ctx.register, day)),
         downloads.plan_line(uow, links, now),
         suppressions.plan_line(uow, suppression),
         contacts.plan_line(uow, contacts.contact_records(ctx.register, day), now),

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Protocol
 
 from dataward.domain.retention.consent import ConsentRecord
-from dataward.domain.retention.sweeps import SweepRecord, Target, set_digest
+from dataward.domain.retention.records import BasisRecord, DisclosureRecord, SentRecord
+from dataward.domain.retention.sweeps import SweepRecord, SweepStore, Target, set_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,26 @@ class RetentionRepository(Protocol):
 
     def delete_consent_records(self, ids: Sequence[int]) -> list[int]:
         """Delete these consent events; the ids of those that were there."""
+        ...
+
+    def campaign_sends(self, subject_ids: Collection[str] | None = None) -> list[SentRecord]:
+        """Every campaign send (or every send to these subjects), with its campaign's purpose
+        and channel."""
+        ...
+
+    def marketing_bases(self, subject_ids: Collection[str] | None = None) -> list[BasisRecord]:
+        """Every marketing basis (or those of these subjects): its kind and dates."""
+        ...
+
+    def disclosure_entries(
+        self, subject_ids: Collection[str] | None = None
+    ) -> list[DisclosureRecord]:
+        """Every entry of the disclosure log (or those of these subjects): its subject and time."""
+        ...
+
+    def delete_kept_records(self, store: SweepStore, ids: Sequence[bytes]) -> list[bytes]:
+        """Delete these records of a store swept record by record (`domain.retention.records`:
+        campaign sends, marketing bases, disclosures); the ids of those that were there."""
         ...
 
     def downloads_expired(self, bound: datetime) -> Due:

@@ -2,7 +2,9 @@
 left without a call crypto-shredded, and its quarantined lines kept as long emptied; then the
 closed rights requests past the rights-records rule deleted, our own subjects whose
 customer-records rule has run out crypto-shredded, the withdrawn consent ledgers past the
-marketing-preferences rule deleted (`consents`), the expired download links deleted with their
+marketing-preferences rule deleted (`consents`), the marketing bases and campaign sends past
+the same rule and the disclosure log's entries past the disclosure-log rule deleted record by
+record (`records`), the expired download links deleted with their
 sealed packages (`downloads`), the suppression entries looked at (`suppressions`: nothing ends
 one yet), and last our own contacts (marketing contacts, website visitors) with nothing of
 theirs left crypto-shredded (`contacts`), so that one whose last record went earlier in the
@@ -52,6 +54,7 @@ from dataward.services.retention import (
     customers,
     downloads,
     quarantine,
+    records,
     requests,
     suppressions,
 )
@@ -136,6 +139,12 @@ def _steps(
             partial(_sweep_requests, ctx, day, size),
             partial(_sweep_customers, ctx, day, size),
             partial(consents.sweep_consents, ctx, day, size),
+        ]
+        steps += [
+            partial(records.sweep_records, ctx, store, size)
+            for store in records.record_stores(ctx.register, day)
+        ]
+        steps += [
             partial(downloads.sweep_downloads, ctx, day, size),
             partial(suppressions.sweep_suppressions, ctx, day),
             partial(contacts.sweep_contacts, ctx, day, size),  # last: once their records went

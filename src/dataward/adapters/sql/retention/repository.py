@@ -32,6 +32,7 @@ from dataward.adapters.sql.retention import consent as consent_store
 from dataward.adapters.sql.retention import contacts as contacts_store
 from dataward.adapters.sql.retention import downloads as downloads_store
 from dataward.adapters.sql.retention import expired_calls
+from dataward.adapters.sql.retention import records as records_store
 from dataward.adapters.sql.retention import requests as requests_store
 from dataward.adapters.sql.retention.tables import retention_sweeps
 from dataward.adapters.sql.rights.requests import rights_requests
@@ -40,6 +41,7 @@ from dataward.domain.register.model import HoldKind
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.retention.consent import ConsentRecord
 from dataward.domain.retention.holds import ERASURE_OPPOSED
+from dataward.domain.retention.records import BasisRecord, DisclosureRecord, SentRecord
 from dataward.domain.retention.sweeps import SweepRecord, SweepState, SweepStore, Target
 from dataward.domain.subjects import SubjectStatus
 from dataward.services.retention.ports import (
@@ -232,6 +234,20 @@ class SqlRetentionRepository:
 
     def delete_consent_records(self, ids: Sequence[int]) -> list[int]:
         return consent_store.delete_records(self._connection, ids)
+
+    def campaign_sends(self, subject_ids: Collection[str] | None = None) -> list[SentRecord]:
+        return records_store.sends(self._connection, subject_ids)
+
+    def marketing_bases(self, subject_ids: Collection[str] | None = None) -> list[BasisRecord]:
+        return records_store.bases(self._connection, subject_ids)
+
+    def disclosure_entries(
+        self, subject_ids: Collection[str] | None = None
+    ) -> list[DisclosureRecord]:
+        return records_store.entries(self._connection, subject_ids)
+
+    def delete_kept_records(self, store: SweepStore, ids: Sequence[bytes]) -> list[bytes]:
+        return records_store.delete_records(self._connection, store, ids)
 
     def downloads_expired(self, bound: datetime) -> Due:
         return downloads_store.count_expired(self._connection, bound)
