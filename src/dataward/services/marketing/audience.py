@@ -1,10 +1,11 @@
 """A campaign's audience: every subject its purpose concerns, each judged by the gate and then
 PECR's rules for the channel (`domain.marketing.eligibility`).
 
-The candidates are our own live subjects of the purpose's subject kinds, read a page at a time
-in id order; for each page what the rules need is read in one query per kind of record (the
-gate's state, the soft opt-ins and corporate records, the addresses' blind indexes, the
-suppression list), however many people it holds. Nothing is decrypted: a verdict needs no
+The candidates are our own live subjects of the purpose's subject kinds, streamed in id order
+with their latest consent on the campaign's channel and their addresses' blind indexes; the
+records few people have are read whole once, the suppression list a page at a time, and each
+distinct set of facts is put to the rules once (`services.marketing.judging`). Nothing is
+decrypted: a verdict needs no
 identifier, and the list names subject ids and reasons only. Resolving is recorded in the audit
 log as one entry with its counts; each message's address is read through the gate again, and
 recorded, when the message goes (`services.marketing.messages`).
@@ -13,26 +14,24 @@ recorded, when the message goes (`services.marketing.messages`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.identifiers import IdentifierType
-from dataward.domain.marketing.campaign import Campaign, CampaignTerms
+from dataward.domain.marketing.campaign import Campaign
 from dataward.domain.marketing.eligibility import (
     Basis,
-    Eligibility,
     Exclusion,
     MarketingFacts,
-    Verdict,
 )
-from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.suppression import SUPPRESSIBLE, suppression_digest
 from dataward.domain.subjects import Subject
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.marketing.campaigns import campaign_of
+from dataward.services.marketing.judging import judge_audience
 from dataward.services.marketing.ports import CORPORATE_SUBSCRIBER, SOFT_OPT_IN
 from dataward.services.processing.gate import load_subject_states
 
@@ -58,33 +57,12 @@ class Audience:
         return dict(sorted(counted.items()))
 
 
-def judged(
-    ctx: UseCase, terms: CampaignTerms, page: int = PAGE
-) -> Iterator[list[tuple[Subject, Verdict]]]:
-    """Every candidate of the campaign's terms with its verdict, a page at a time (call inside
-    the unit of work)."""
-    uow, actor = ctx.uow, ctx.actor
-    rules = Eligibility(Gate(ctx.register), terms)
-    question = rules.question(ctx.clock.now())
-    kinds = terms.purpose.subject_kinds
-    address = ADDRESS_KIND[terms.channel.key]
-    wanted = sorted({address, *SUPPRESSIBLE_KINDS})
-    after = ""
-    while True:
-        subjects = uow.marketing.candidates(kinds, after, page)
-        if not subjects:
-            return
-        after = str(subjects[-1].id)
-        facts = marketing_facts(ctx, subjects, wanted, address)
-        yield [(fact.state.subject, rules.judge(actor, fact, question)) for fact in facts]
-
-
 def marketing_facts(
     ctx: UseCase, subjects: Sequence[Subject], wanted: list[str], address: str
 ) -> list[MarketingFacts]:
     uow = ctx.uow
     ids = [str(s.id) for s in subjects]
-    states = load_subject_states(uow, subjects, ctx.clock.now())
+    states = load_subject_states(uow, subjects, ctx.clock.now(), ctx.register)
     bases = uow.marketing.bases_of_many(ids)
     indexes = uow.marketing.indexes_of_many(ids, wanted)
     digests = {
@@ -119,12 +97,13 @@ def resolve_audience(ctx: UseCase, campaign_id: UUID | str) -> Audience:
     audience = Audience(read.campaign)
     uow = ctx.uow
     with uow:
-        for page in judged(ctx, read.terms):
-            for subject, verdict in page:
+        address = ADDRESS_KIND[read.terms.channel.key]
+        for page in judge_audience(ctx, read.terms, address):
+            for subject_id, verdict in page:
                 if verdict.basis is not None:
-                    audience.included.append((subject.id, verdict.basis))
+                    audience.included.append((subject_id, verdict.basis))
                 elif verdict.exclusion is not None:
-                    audience.excluded.append((subject.id, verdict.exclusion))
+                    audience.excluded.append((subject_id, verdict.exclusion))
         record(
             uow,
             ctx.clock,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
 from dataward.domain.marketing.campaign import Campaign
+from dataward.domain.processing.legal_hold import ErasureHold
+from dataward.domain.processing.restrictions import Objection, Restriction
 from dataward.domain.subjects import Subject
 
 SOFT_OPT_IN = "soft_opt_in"
@@ -37,6 +39,42 @@ class MarketingBasis:
     evidence_ref: str
     recorded_at: datetime
     recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceQuery:
+    """The candidates of a campaign: our own live subjects of `kinds`, each with its latest
+    consent event on (`purpose`, `channel`) at `at` and its identifiers of `address_kinds`."""
+
+    kinds: frozenset[str]
+    purpose: str
+    channel: str
+    at: datetime
+    address_kinds: frozenset[str]
+    with_created: bool = False
+    """Read when each subject came to us (a change of purpose waits for its notice)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceRow:
+    subject_id: str
+    kind: str
+    birth_date: date | None
+    created_at: datetime | None
+    consent: str | None
+    """The state of the latest consent event on the campaign's channel, if any."""
+    addresses: tuple[tuple[str, bytes], ...]
+    """(identifier type, blind index) of each of its identifiers asked for."""
+
+
+@dataclass(slots=True)
+class FewRecords:
+    """The records few of our own people have, by subject: read whole, once."""
+
+    restrictions: dict[str, list[Restriction]] = field(default_factory=dict)
+    objections: dict[str, list[Objection]] = field(default_factory=dict)
+    holds: dict[str, ErasureHold] = field(default_factory=dict)
+    bases: dict[str, list[MarketingBasis]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +121,9 @@ class MarketingRepository(Protocol):
     def bases_of_many(self, subject_ids: Sequence[str]) -> dict[str, list[MarketingBasis]]: ...
 
     def add_import(self, record: NewImport) -> None: ...
+
+    def audience_pages(self, query: AudienceQuery, page: int) -> Iterator[list[AudienceRow]]:
+        """Every candidate of `query`, `page` at a time, in id order (one read)."""
+        ...
+
+    def few_records(self) -> FewRecords: ...

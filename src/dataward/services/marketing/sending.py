@@ -16,8 +16,9 @@ from dataward.domain.errors import DatawardError
 from dataward.domain.outreach import MessageChannel, MessageKind, OutboundMessage
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
-from dataward.services.marketing.audience import judged
+from dataward.services.marketing.audience import ADDRESS_KIND
 from dataward.services.marketing.campaigns import campaign_of
+from dataward.services.marketing.judging import judge_audience
 from dataward.services.marketing.ports import Send
 
 
@@ -47,9 +48,10 @@ def send_campaign(ctx: UseCase, campaign_id: UUID | str) -> CampaignSent:
     with uow:
         if not uow.marketing.mark_sent(campaign.id, now):
             raise CampaignAlreadySent
-        for page in judged(ctx, read.terms):
+        address = ADDRESS_KIND[read.terms.channel.key]
+        for page in judge_audience(ctx, read.terms, address):
             messages, sends = [], []
-            for subject, verdict in page:
+            for subject_id, verdict in page:
                 if verdict.basis is None:
                     excluded[verdict.exclusion.value if verdict.exclusion else "refused"] += 1
                     continue
@@ -57,14 +59,14 @@ def send_campaign(ctx: UseCase, campaign_id: UUID | str) -> CampaignSent:
                     OutboundMessage(
                         uuid.uuid4(),
                         MessageKind.MARKETING,
-                        subject.id,
+                        subject_id,
                         MessageChannel(campaign.channel),
                         str(campaign.id),
                         actor.role,
                         now,
                     )
                 )
-                sends.append(Send(campaign.id, subject.id, verdict.basis.value, now))
+                sends.append(Send(campaign.id, subject_id, verdict.basis.value, now))
             uow.messages.queue(messages)
             uow.marketing.add_sends(sends)
             queued += len(messages)

@@ -53,7 +53,7 @@ def load_subject_states(
     objections = uow.objections.for_subjects(ids) if ids else {}
     consents = uow.consents.events_for_many(ids) if ids else {}
     holds = uow.holds.get_many(ids) if ids else {}
-    notices = _notice_state(uow, register) if ids else None
+    notices = pending_notices(uow, register) if ids else None
     told = uow.purpose_notices.told(ids) if notices is not None else {}
     states: list[SubjectState] = []
     for subject in subjects:
@@ -78,7 +78,7 @@ def load_subject_states(
     return states
 
 
-def _notice_state(uow: UnitOfWork, register: Register | None) -> NoticeState | None:
+def pending_notices(uow: UnitOfWork, register: Register | None) -> NoticeState | None:
     """The changed purposes `register` holds for a notice, or None when it holds none."""
     if register is None:
         return None

@@ -8,7 +8,7 @@ its counts. Erasing a subject deletes its sends and bases (their unlink steps).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -42,7 +42,14 @@ from dataward.domain.marketing.campaign import (
     Campaign,
 )
 from dataward.domain.subjects import Subject, SubjectStatus
-from dataward.services.marketing.ports import MarketingBasis, NewImport, Send
+from dataward.services.marketing.ports import (
+    AudienceQuery,
+    AudienceRow,
+    FewRecords,
+    MarketingBasis,
+    NewImport,
+    Send,
+)
 
 marketing_campaigns = Table(
     "marketing_campaigns",
@@ -212,7 +219,7 @@ class SqlMarketingRepository:
         for chunk in in_chunks(sorted(set(subject_ids))):
             rows = self._connection.execute(select(marketing_bases).where(t.subject_id.in_(chunk)))
             for row in rows:
-                found.setdefault(row.subject_id, []).append(_basis(row))
+                found.setdefault(row.subject_id, []).append(basis_of(row))
         return found
 
     # -- imports ------------------------------------------------------------------------------
@@ -230,6 +237,16 @@ class SqlMarketingRepository:
             )
         )
 
+    def audience_pages(self, query: AudienceQuery, page: int) -> Iterator[list[AudienceRow]]:
+        from dataward.adapters.sql.outreach.audience import audience_pages
+
+        return audience_pages(self._connection, query, page)
+
+    def few_records(self) -> FewRecords:
+        from dataward.adapters.sql.outreach.audience import few_records
+
+        return few_records(self._connection)
+
     def count_sends(self, campaign_id: UUID) -> int:
         t = campaign_sends.c
         found = self._connection.execute(
@@ -238,7 +255,7 @@ class SqlMarketingRepository:
         return int(found or 0)
 
 
-def _basis(row: Any) -> MarketingBasis:
+def basis_of(row: Any) -> MarketingBasis:
     obtained: date | None = row.obtained_on
     return MarketingBasis(
         UUID(row.subject_id),

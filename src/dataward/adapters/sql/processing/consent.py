@@ -177,14 +177,14 @@ class SqlObjectionRepository:
         row = self._connection.execute(
             select(objections).where(objections.c.id == str(objection_id))
         ).first()
-        return _objection(row._mapping) if row else None
+        return objection_of(row._mapping) if row else None
 
     def for_subject(self, subject_id: UUID | str) -> list[Objection]:
         return self.for_subjects([str(subject_id)]).get(str(subject_id), [])
 
     def for_subjects(self, subject_ids: Sequence[str]) -> dict[str, list[Objection]]:
         order = (objections.c.received_at, objections.c.id)
-        return _of_subjects(self._connection, objections, order, _objection, subject_ids)
+        return _of_subjects(self._connection, objections, order, objection_of, subject_ids)
 
     def record_decision(self, decided: Objection) -> bool:
         """Store the decision; False when the objection was decided meanwhile (or is not there)."""
@@ -287,7 +287,7 @@ def _objection_row(objection: Objection) -> dict[str, Any]:
     }
 
 
-def _objection(row: Any) -> Objection:
+def objection_of(row: Any) -> Objection:
     return Objection(
         id=UUID(row["id"]),
         subject_id=UUID(row["subject_id"]),

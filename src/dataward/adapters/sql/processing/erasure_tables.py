@@ -120,7 +120,7 @@ class SqlHoldRepository:
         row = self._connection.execute(
             select(erasure_holds).where(erasure_holds.c.subject_id == subject_id)
         ).first()
-        return None if row is None else _hold(row)
+        return None if row is None else hold_of(row)
 
     def get_many(self, subject_ids: Sequence[str]) -> dict[str, ErasureHold]:
         found: dict[str, ErasureHold] = {}
@@ -128,7 +128,7 @@ class SqlHoldRepository:
             rows = self._connection.execute(
                 select(erasure_holds).where(erasure_holds.c.subject_id.in_(chunk))
             )
-            found.update({row.subject_id: _hold(row) for row in rows})
+            found.update({row.subject_id: hold_of(row) for row in rows})
         return found
 
     def due(self, on: date) -> list[ErasureHold]:
@@ -138,14 +138,14 @@ class SqlHoldRepository:
             .where(erasure_holds.c.delete_on.is_not(None), erasure_holds.c.delete_on <= on)
             .order_by(erasure_holds.c.delete_on, erasure_holds.c.subject_id)
         )
-        return [_hold(r) for r in rows]
+        return [hold_of(r) for r in rows]
 
     def undated(self) -> list[ErasureHold]:
         """Holds still waiting for a date (an event not known yet)."""
         rows = self._connection.execute(
             select(erasure_holds).where(erasure_holds.c.delete_on.is_(None))
         )
-        return [_hold(r) for r in rows]
+        return [hold_of(r) for r in rows]
 
     def delete_identifiers(self, subject_id: str, kinds: Sequence[str]) -> int:
         """Delete the subject's identifiers of `kinds` (with their blind indexes)."""
@@ -169,7 +169,7 @@ class SqlHoldRepository:
         }
 
 
-def _hold(row: object) -> ErasureHold:
+def hold_of(row: object) -> ErasureHold:
     mapping = row._mapping  # type: ignore[attr-defined]
     return ErasureHold(
         subject_id=mapping["subject_id"],
