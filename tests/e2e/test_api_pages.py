@@ -9,10 +9,14 @@ import base64
 import hashlib
 import re
 from typing import Any
+from uuid import UUID
 
 import pytest
 from faker import Faker
 
+from dataward.domain.marketing.tokens import Unsubscriber, make_token
+from dataward.domain.subjects import Actor
+from dataward.services.marketing.messages import unsubscribe_key
 from tests.e2e.conftest import Api
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -27,8 +31,9 @@ PAYLOADS = [
 FIELDS = ("type", "ground", "objection", "name", "email", "representative")
 
 
-def _pages(api: Api) -> list[str]:
-    """Every GET route that answers HTML, with a value for its path and its `format`."""
+def _pages(api: Api, link: str = "a-token") -> list[str]:
+    """Every GET route that answers HTML, with a value for its path and its `format`; the
+    links of a marketing message get `link`."""
     document = api.client.app.openapi()  # type: ignore[attr-defined]
     found = ["/docs"]
     for path, operations in document["paths"].items():
@@ -43,7 +48,8 @@ def _pages(api: Api) -> list[str]:
             if any(p["name"] == "format" for p in operation.get("parameters", []))
             else ""
         )
-        found.append(re.sub(r"\{\w+\}", "a-token", path) + query)
+        value = link if path.startswith("/u/") else "a-token"
+        found.append(re.sub(r"\{\w+\}", value, path) + query)
     return found
 
 
@@ -77,12 +83,24 @@ def test_every_html_route_is_found(api: Api) -> None:
             "/api/v1/register/notice?format=html",
             "/requests/new",
             "/api/v1/public/downloads/a-token",
+            "/u/a-token",
+            "/u/a-token/preferences",
         ]
     )
 
 
-def test_every_page_allows_no_script_and_only_its_own_stylesheet(api: Api) -> None:
-    for page in _pages(api):
+def _marketing_link(api: Api, fake: Faker) -> str:
+    """The token of a real unsubscribe link, for a person to whom Akixi markets."""
+    subject_id = api.create(
+        "marketing",
+        {"kind": "marketing_contact", "identifiers": [{"type": "email", "value": fake.email()}]},
+    )
+    key = unsubscribe_key(api.container.use_case(Actor(id="dco", role="dco")))
+    return make_token(key, Unsubscriber(UUID(subject_id), "akixi"))
+
+
+def test_every_page_allows_no_script_and_only_its_own_stylesheet(api: Api, fake: Faker) -> None:
+    for page in _pages(api, _marketing_link(api, fake)):
         response = api.client.get(page, headers=api.as_("dco"))  # the ropa needs a token
         assert response.status_code == 200, page
         _assert_inert_page_headers(response)
