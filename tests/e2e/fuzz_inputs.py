@@ -79,6 +79,14 @@ def real_inputs(world: World) -> dict[str, Inputs]:
                     "identifiers": [{"type": "email", "value": "new@example.org"}],
                 },
                 {
+                    "kind": "end_user",
+                    "purpose": "register_end_user",
+                    "identifiers": [
+                        {"type": "email", "value": "contracted@example.org"},
+                        {"type": "name", "value": "Test Name"},
+                    ],
+                },
+                {
                     "kind": "caller",
                     "tenant_id": TENANT,
                     "identifiers": [{"type": "phone", "value": "01632 960123"}],
@@ -300,6 +308,18 @@ def real_inputs(world: World) -> dict[str, Inputs]:
         "POST /api/v1/public/requests/{request_id}/verify": Inputs(
             path={"request_id": _first(requests, ids["request.awaiting"])},
             body=[{"code": ids["code"]}, {"code": "000000"}],
+        ),
+        f"GET {s}/required": Inputs(
+            path={"subject_id": subjects},
+            query=[{"purpose": "register_end_user"}, {"purpose": "order_delivery"}],
+        ),
+        f"POST {s}/required/letter": Inputs(
+            path={"subject_id": _first(subjects, end_user)},
+            body=[
+                {"purpose": "register_end_user", "request_id": ids["request.received"]},
+                {"purpose": "order_delivery", "request_id": ids["request.working"]},
+                {"purpose": "register_end_user"},
+            ],
         ),
         f"PUT {s}/relationship": Inputs(
             path={"subject_id": _first(subjects, contact)},

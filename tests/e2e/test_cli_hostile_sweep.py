@@ -123,8 +123,11 @@ IN_GROUP = {
     ("consents", "purpose"): "direct_marketing",
     ("marketing", "purpose"): "direct_marketing",
     ("share", "purpose"): "mondago_marketing",
+    ("subjects create", "purpose"): "correspondence",  # a contract purpose requiring nothing
+    ("subjects required", "purpose"): "register_end_user",  # requires what the subject lacks
 }
-"""Where a command group takes another value of the same name: consent needs its purpose."""
+"""Where a command group (or one command, named whole) takes another value of the same name:
+consent needs its purpose; the data a contract requires, a contract purpose."""
 
 REGISTER = Path(common.__file__).parents[2] / "policies" / "register.yaml"
 
@@ -269,7 +272,11 @@ def filler(install: Install, scratch: Path, path: tuple[str, ...], param: Any) -
         }
         return str(files.get(param.name, install.register))
     by_type = {date: PAST, UUID: "6f1c8a4e-0b7d-4d0e-9a51-6f3c2b1d9e07", int: "1"}
-    word = IN_GROUP.get((path[0], param.name)) or WORDS.get(param.name)
+    word = (
+        IN_GROUP.get((" ".join(path), param.name))
+        or IN_GROUP.get((path[0], param.name))
+        or WORDS.get(param.name)
+    )
     return word or by_type.get(kind, "x")
 
 

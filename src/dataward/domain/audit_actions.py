@@ -67,3 +67,4 @@ class AuditAction(StrEnum):
     PURPOSE_ASSESSED = "purpose_assessed"  # Art. 6(4) compatibility of a changed purpose
     POLICY_NOTICES_QUEUED = "policy_notices_queued"
     POLICY_NOTICE_SENT = "policy_notice_sent"
+    REQUIRED_DATA_ASKED = "required_data_asked"  # a letter asking for data a contract needs

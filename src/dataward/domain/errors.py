@@ -39,6 +39,9 @@ The tree, with the module each one lives in (here unless named):
     │                          (services.subjects.registry)
     ├── DuplicateIdentifier    a unique identifier already belongs to a subject
     │                          (services.subjects.registry)
+    ├── RequiredDataMissing    a subject registered or served for a purpose without data the
+    │                          purpose requires by contract or law: names the data in words,
+    │                          never a value (domain.register.required)
     ├── ErasureRefused         an active restriction keeps the data (services.processing.erasure)
     ├── SubjectHeld            a litigation hold keeps the subject from erasure; names the hold
     │                          (domain.processing.litigation_holds)

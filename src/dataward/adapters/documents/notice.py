@@ -30,6 +30,7 @@ from dataward.domain.register.model import (
     Role,
     Transfer,
 )
+from dataward.domain.register.required import in_words, requirement
 from dataward.domain.register.ropa import (
     contact_party,
 )
@@ -173,6 +174,7 @@ def notice_context(register: Register) -> dict[str, Any]:
         "collection_methods": register.collection_methods,
         "controller_purposes": _purposes(register, Role.CONTROLLER),
         "processor_purposes": _purposes(register, Role.PROCESSOR),
+        "required_data": _required(register),
         "marketing_purposes": [p.activity for p in register.purposes if p.marketing],
         "channels": [_channel(channel) for channel in register.marketing_channels],
         "partners": [
@@ -291,6 +293,19 @@ def _purposes(register: Register, role: Role) -> list[dict[str, str | None]]:
             }
         )
     return rows
+
+
+def _required(register: Register) -> list[dict[str, str]]:
+    """What each purpose needs the person to give, whose requirement it is (Art. 13(2)(e))."""
+    return [
+        {
+            "activity": purpose.activity,
+            "fields": in_words(register, purpose.required_fields),
+            "requirement": requirement(purpose),
+        }
+        for purpose in register.purposes_for(Role.CONTROLLER)
+        if purpose.required_fields
+    ]
 
 
 def _channel(channel: MarketingChannel) -> dict[str, Any]:

@@ -55,6 +55,8 @@ FIELD_LABELS: dict[str, str] = {
     "legitimate_interest": "Legitimate interest pursued",
     "consent_based": "Based on consent",
     "sources": "Source of the personal data",
+    "required_data": "Data the person must give: a contractual or statutory requirement "
+    "(Art. 13(2)(e))",
     "processor": "Processor: name and contact details (Art. 30(2)(a))",
     "controllers": "Each controller on whose behalf we act (Art. 30(2)(a))",
     "processing": "Categories of processing carried out for each controller (Art. 30(2)(b))",

@@ -31,6 +31,7 @@ SUBJECTS = {
     "restriction_lifting": "The restriction on your data will be lifted",
     "complaint_outcome": "The outcome of your complaint",
     "recipient_notice": "Personal data we disclosed to you was changed",
+    "required_data": "Data we need to go on providing your service",
 }
 _KIND_WORDS = {
     RequestType.ACCESS: "access",

@@ -24,6 +24,7 @@ from dataward.domain.register.model import (
     Role,
 )
 from dataward.domain.register.problems import Path, Problem, Severity
+from dataward.domain.register.required_checks import required_fields
 from dataward.domain.register.terms import GLOBAL_ACTIONS, StaffRoleScope
 
 REQUIRED_RIGHTS = (
@@ -48,6 +49,7 @@ def cross_check(register: Register) -> list[Problem]:
         _prohibited_fields,
         _subject_kinds,
         _purposes,
+        required_fields,
         _recipients,
         _processors,
         agreement_problems,

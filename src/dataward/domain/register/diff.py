@@ -284,6 +284,10 @@ RULES: dict[str, Rule] = {
     "purposes[].recipients[]": _on_add("a purpose now discloses data to another recipient"),
     "purposes[].consent_channels[]": _on_add("a purpose now markets by another channel"),
     "purposes[].retention": _rule_retention,
+    "purposes[].required_fields[]": _on_add(
+        "a purpose now requires more data, without which the service is not provided "
+        "(Art. 13(2)(e))"
+    ),
     # recipients and what they receive
     "recipients[]": _on_add("a new recipient of personal data"),
     "recipients[].kind": _always("the kind of recipient changed"),

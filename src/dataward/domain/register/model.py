@@ -175,6 +175,11 @@ class Purpose(_Model):
         default=False,
         description="May go on while processing is restricted (Art. 18(2)): storage, legal claims",
     )
+    required_fields: list[FieldRef] = Field(
+        default=[],
+        description="category.field the person must give: without them the contract cannot "
+        "be performed or the legal duty met (Art. 13(2)(e)); contract or legal_obligation only",
+    )
 
 
 class RecipientScope(_Model):

@@ -27,6 +27,7 @@ from dataward.domain.register.model import (
     Transfer,
     TransferMechanism,
 )
+from dataward.domain.register.required import field_label, requirement
 from dataward.domain.register.transfers import HOME
 from dataward.domain.register.wording import (
     basis_text,
@@ -60,6 +61,7 @@ CONTROLLER_EXTRAS: tuple[str, ...] = (
     "legitimate_interest",
     "consent_based",
     "sources",
+    "required_data",
 )
 # Art. 30(2)(a)-(d), then what helps the controller and the ICO read the entry.
 PROCESSOR_FIELDS: tuple[str, ...] = (
@@ -123,6 +125,7 @@ class ControllerEntry:
     consent_based: bool
     consent_channels: tuple[str, ...]
     sources: tuple[str, ...]
+    required_data: str | None = None
 
     def columns(self) -> dict[str, tuple[str, ...]]:
         return {
@@ -145,6 +148,7 @@ class ControllerEntry:
                 else "no",
             ),
             "sources": self.sources,
+            "required_data": (self.required_data or "none",),
         }
 
 
@@ -269,7 +273,16 @@ def _controller_entry(reg: Register, purpose: Purpose, org: Party, dco: Party) -
             for key in purpose.subject_kinds
             for source in reg.subject_kind(key).sources
         ),
+        required_data=_required(reg, purpose),
     )
+
+
+def _required(reg: Register, purpose: Purpose) -> str | None:
+    """What the person must give (Art. 13(2)(e)), and whose requirement it is."""
+    if not purpose.required_fields:
+        return None
+    labels = ", ".join(field_label(reg, field) for field in purpose.required_fields)
+    return f"{labels} ({requirement(purpose)})"
 
 
 def _processor_entry(

@@ -47,6 +47,7 @@ from dataward.domain.errors import (
 )
 from dataward.domain.processing.litigation_holds import HoldRefused, SubjectHeld
 from dataward.domain.register.problems import format_path
+from dataward.domain.register.required import RequiredDataMissing
 from dataward.domain.requests.workflow import RequestRefused
 from dataward.domain.retention.sweeps import RetentionRefused, SweepLeaseLost, SweepRunning
 from dataward.domain.sharing.records import ShareRefused
@@ -75,6 +76,7 @@ STATUS: dict[type[DatawardError], int] = {
     InvalidValue: 422,
     ProhibitedData: 422,
     SubjectRefused: 422,
+    RequiredDataMissing: 422,  # the service cannot be provided without it: the fields named
     ConsentRefused: 422,
     RestrictionRefused: 409,
     ObjectionRefused: 409,
@@ -150,6 +152,8 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
             }
             for problem in error.problems
         ]
+    if isinstance(error, RequiredDataMissing):
+        details = [{"field": field} for field in error.needed.missing]
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
     return JSONResponse(
         error_body(error.code, str(error), details),

@@ -26,8 +26,8 @@ from dataward.entrypoints.api.deps import (
 from dataward.entrypoints.api.fields import Day, RegisterKey
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.processing import erasure, lookup
+from dataward.services.subjects import contract_data, relationship
 from dataward.services.subjects import registry as service
-from dataward.services.subjects import relationship
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"], route_class=TokenFirstRoute)
 
@@ -59,6 +59,11 @@ class SubjectIn(BaseModel):
     birth_date: Day | None = None
     relationship_start: Day | None = None
     relationship_end: Day | None = None
+    purpose: RegisterKey | None = Field(
+        None,
+        description="The contract purpose the subject is registered for: refused (422 "
+        "`required_data_missing`) without the data that purpose requires",
+    )
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         """Extra fields by name only: their values may be special category data."""
@@ -121,6 +126,49 @@ class RelationshipIn(BaseModel):
     )
 
 
+class RequiredQuery(BaseModel):
+    purpose: RegisterKey = Field(description="The contract purpose the subject is served for")
+
+
+class AskIn(BaseModel):
+    """The purpose whose required data to ask for, and the open request to write on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: RegisterKey = Field(description="The contract purpose the subject is served for")
+    request_id: UUID | None = Field(
+        None, description="The open rights request to write on; needed when more are open"
+    )
+
+
+class RequiredOut(BaseModel):
+    """What a purpose requires that the subject does not hold: field names, never values."""
+
+    subject_id: UUID
+    purpose: str
+    can_be_served: bool
+    missing: list[str] = Field(description="Register fields (category.field) missing")
+    needed: str = Field(description="The missing data in plain words")
+    requirement: str = Field(description="A contractual or a statutory requirement")
+    letter_request_id: UUID | None = Field(
+        None, description="The request the letter asking for the data was queued on"
+    )
+
+    @classmethod
+    def of(
+        cls, subject_id: UUID, needed: contract_data.RequiredData, request: UUID | None = None
+    ) -> RequiredOut:
+        return cls(
+            subject_id=subject_id,
+            purpose=needed.purpose,
+            can_be_served=not needed.missing,
+            missing=list(needed.missing),
+            needed=needed.words,
+            requirement=needed.requirement,
+            letter_request_id=request,
+        )
+
+
 class ReadQuery(BaseModel):
     """What a read of a subject is for, and which of its identifiers it wants (all if none)."""
 
@@ -161,6 +209,7 @@ def create(body: SubjectIn, ctx: UseCaseDep) -> SubjectOut:
         relationship_start=body.relationship_start,
         relationship_end=body.relationship_end,
         offered_fields=tuple(body.model_extra or ()),
+        purpose=body.purpose,
     )
     return SubjectOut.of(service.create_subject(ctx, command))
 
@@ -193,6 +242,34 @@ def show(
         ],
         withheld={category: d.reason.value for category, d in read.disclosure.refused.items()},
     )
+
+
+@router.get(
+    "/{subject_id}/required",
+    summary="The data a contract purpose requires that the subject does not hold",
+)
+def required(
+    subject_id: UUID, ctx: UseCaseDep, query: Annotated[RequiredQuery, Query()]
+) -> RequiredOut:
+    """Which kinds of identifier the subject holds are read, never their values. Needs
+    register_subjects within the role's tenant scope; a subject of a kind the purpose does not
+    cover is 422."""
+    return RequiredOut.of(subject_id, contract_data.missing_for(ctx, subject_id, query.purpose))
+
+
+@router.post(
+    "/{subject_id}/required/letter",
+    status_code=201,
+    summary="Queue the letter asking the person for the data a contract purpose requires",
+)
+def ask_for_required(subject_id: UUID, body: AskIn, ctx: UseCaseDep) -> RequiredOut:
+    """On the open rights request about the subject (name it when more are open): says which
+    data is needed, whose requirement it is and that the service cannot be provided without
+    it. Needs manage_requests. Nothing missing is 422; no open request, several and none
+    named, or no address to write to is 409. Audited."""
+    command = contract_data.AskForData(subject_id, body.purpose, request_id=body.request_id)
+    needed, request_id = contract_data.ask_for_missing(ctx, command)
+    return RequiredOut.of(subject_id, needed, request_id)
 
 
 @router.put(

@@ -27,6 +27,9 @@ Region = Annotated[
 ]
 
 
+EXIT_MISSING = 1
+"""`subjects required`: the subject lacks data the purpose requires (the service cannot go on)."""
+
 IDENTIFIERS = "--phone / --email / --name / --postal-address / --account-id / --username"
 LOOKUPS = "--phone / --email / --account-id / --username"
 
@@ -49,8 +52,16 @@ def create(
     birth_date: Annotated[
         date | None, typer.Option(parser=day, metavar="DATE", help="Birth date, YYYY-MM-DD.")
     ] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option(
+            help="The contract purpose the subject is registered for: refused without the "
+            "data it requires."
+        ),
+    ] = None,
 ) -> None:
-    """Register a subject; prints its id (identifiers are never printed back)."""
+    """Register a subject; prints its id (identifiers are never printed back). With
+    --purpose, a subject without the data that purpose requires is refused, naming it."""
     from dataward.services.subjects.registry import NewSubject, create_subject
 
     identifiers = _given(
@@ -64,7 +75,12 @@ def create(
     if not identifiers:
         raise typer.BadParameter("give at least one", param_hint=IDENTIFIERS)
     command = NewSubject(
-        kind=kind, identifiers=identifiers, tenant_id=tenant, region=region, birth_date=birth_date
+        kind=kind,
+        identifiers=identifiers,
+        tenant_id=tenant,
+        region=region,
+        birth_date=birth_date,
+        purpose=purpose,
     )
     with fail_on_dataward_error(), container() as wired:
         subject = create_subject(use_case(wired), command)
@@ -106,6 +122,54 @@ def relationship(
     typer.echo(
         f"{subject.id}\trelationship ended {subject.relationship_end}\tlast transaction {last}"
     )
+
+
+@app.command()
+def required(
+    subject_id: Annotated[
+        UUID, typer.Argument(parser=uuid, metavar="ID", help="The subject's id.")
+    ],
+    purpose: Annotated[str, typer.Option(help="The contract purpose the subject is served for.")],
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify",
+            help="Queue the letter asking for it on the open rights request about the subject.",
+        ),
+    ] = False,
+    request: Annotated[
+        UUID | None,
+        typer.Option(
+            parser=uuid, metavar="ID", help="The open request to write on, when more are open."
+        ),
+    ] = None,
+) -> None:
+    """List the data a contract purpose requires that the subject does not hold (exit code 1
+    when any is missing: the service cannot be provided without it). Field names only, never
+    a value. With --notify, queue the letter telling the person (needs manage_requests)."""
+    from dataward.services.subjects import contract_data
+
+    with fail_on_dataward_error(), container() as wired:
+        ctx = use_case(wired)
+        if notify:
+            command = contract_data.AskForData(subject_id, purpose, request_id=request)
+            needed, request_id = contract_data.ask_for_missing(ctx, command)
+        else:
+            needed, request_id = contract_data.missing_for(ctx, subject_id, purpose), None
+    if not needed.missing:
+        typer.echo(f"{subject_id}\t{purpose}\tnothing missing")
+        return
+    for field in needed.missing:
+        typer.echo(f"{subject_id}\t{purpose}\tmissing {field}")
+    typer.echo(
+        f"{purpose} requires {needed.words} ({needed.requirement}): without it the service "
+        "cannot be provided",
+        err=True,
+    )
+    if request_id is not None:
+        typer.echo(f"letter queued on request {request_id}", err=True)
+        return
+    raise typer.Exit(EXIT_MISSING)
 
 
 @app.command()

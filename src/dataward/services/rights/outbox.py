@@ -129,7 +129,7 @@ def _address(letter: str, context: dict[str, Any], contact: dict[str, str]) -> s
     return contact.get("email", "")
 
 
-JSON_PAYLOAD = frozenset({"forwarded_to_controller", *TO_RECIPIENT})
+JSON_PAYLOAD = frozenset({"forwarded_to_controller", "required_data", *TO_RECIPIENT})
 """Letters whose sealed payload is a JSON object of facts for the letter (`details`), not text
 to quote."""
 

@@ -19,6 +19,7 @@ from dataward.domain.permissions import require
 from dataward.domain.processing.gate import child_flag as gate_child_flag
 from dataward.domain.register.model import Register, Role, StaffAction
 from dataward.domain.register.prohibited import refuse_prohibited
+from dataward.domain.register.required import RequiredDataMissing, missing_fields, required_data
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import (
     Subject,
@@ -60,6 +61,9 @@ class NewSubject:
     relationship_end: date | None = None
     offered_fields: Sequence[str] = ()
     """Names of any further fields the caller sent: refused, prohibited ones by name."""
+    purpose: str | None = None
+    """The contract (or statutory) purpose the subject is registered for: the identifiers
+    must hold every field it requires (`domain.register.required`), or nothing is stored."""
 
 
 def scope_of(tenant_id: str | None) -> str:
@@ -121,6 +125,12 @@ def create_subjects(ctx: UseCase, commands: Sequence[NewSubject]) -> list[Subjec
                     raise DuplicateIdentifier(ident.type.value, "another subject in this batch")
                 seen.add((scope, ident.type.value, index))
             pending.append((subject, scope, ident, index))
+        if command.purpose is not None:
+            refuse_missing(register, command, [i.type for s, _, i, _ in pending if s is subject])
+    purposes = {
+        s.id: {"purpose": c.purpose} if c.purpose else {}
+        for s, c in zip(subjects, commands, strict=True)
+    }
     with enrolling(vault, SUBJECTS) as keys, uow:
         keys.join(uow)  # the key sweep leaves this transaction's keys alone until it ends
         _refuse_existing(uow, pending)
@@ -141,7 +151,7 @@ def create_subjects(ctx: UseCase, commands: Sequence[NewSubject]) -> list[Subjec
                     actor=actor.id,
                     action=AuditAction.SUBJECT_CREATED,
                     subject_ref=s.id,
-                    details={"kind": s.kind, "tenant": s.tenant_id or ""},
+                    details={"kind": s.kind, "tenant": s.tenant_id or "", **purposes[s.id]},
                 )
                 for s in subjects
             )
@@ -154,6 +164,18 @@ def create_subjects(ctx: UseCase, commands: Sequence[NewSubject]) -> list[Subjec
         )
         keys.commit(uow)  # refused if the key sweep claimed the batch meanwhile
     return subjects
+
+
+def refuse_missing(register: Register, command: NewSubject, held: Sequence[IdentifierType]) -> None:
+    """Refuse a subject registered for a purpose without the data the purpose requires, or
+    of a kind the purpose does not cover; nothing is stored (Art. 13(2)(e): the service cannot
+    be provided without it)."""
+    purpose = register.purpose(command.purpose or "")
+    if command.kind not in purpose.subject_kinds:
+        raise SubjectRefused(f"purpose {purpose.key!r} does not cover a {command.kind}")
+    missing = missing_fields(purpose, held)
+    if missing:
+        raise RequiredDataMissing(required_data(register, purpose, missing))
 
 
 def _tenant_regions(uow: UnitOfWork, tenant_ids: set[str | None]) -> dict[str | None, str]:
