@@ -118,6 +118,9 @@ def populate(store: Store, contacts: int, seed: int = 15) -> Drawn:
             if len(rows["subjects"]) >= _CHUNK:
                 _flush(connection, rows)
         _flush(connection, rows)
+    if store.backend == "postgresql":  # as autovacuum would have, on a store in use
+        with store.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     return Drawn(expected)
 
 

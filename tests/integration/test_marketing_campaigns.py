@@ -184,17 +184,17 @@ def test_a_campaign_reaches_exactly_whom_the_rules_allow_with_reasons_for_the_re
     audience = resolve_audience(world.use_case(MARKETING), campaign)
 
     assert dict(audience.included) == {
-        cast.consented.id: Basis.CONSENT,
-        cast.soft.id: Basis.SOFT_OPT_IN,
-        cast.corporate.id: Basis.CORPORATE_SUBSCRIBER,
+        str(cast.consented.id): Basis.CONSENT,
+        str(cast.soft.id): Basis.SOFT_OPT_IN,
+        str(cast.corporate.id): Basis.CORPORATE_SUBSCRIBER,
     }
     assert dict(audience.excluded) == {
-        cast.unasked.id: Exclusion.NO_CONSENT,
-        cast.withdrawn.id: Exclusion.CONSENT_WITHDRAWN,
-        cast.objected.id: Exclusion.OBJECTION,
-        cast.suppressed.id: Exclusion.SUPPRESSED,
-        cast.restricted.id: Exclusion.RESTRICTED,
-        cast.child.id: Exclusion.CHILD,
+        str(cast.unasked.id): Exclusion.NO_CONSENT,
+        str(cast.withdrawn.id): Exclusion.CONSENT_WITHDRAWN,
+        str(cast.objected.id): Exclusion.OBJECTION,
+        str(cast.suppressed.id): Exclusion.SUPPRESSED,
+        str(cast.restricted.id): Exclusion.RESTRICTED,
+        str(cast.child.id): Exclusion.CHILD,
     }
 
     sent = send_campaign(world.use_case(MARKETING), campaign)
@@ -247,8 +247,8 @@ def test_one_click_unsubscribe_stops_the_next_campaign_and_nothing_else(
     world.clock.advance(timedelta(minutes=1))
     for terms in (AKIXI, MONDAGO):  # an objection to direct marketing stops both companies'
         audience = resolve_audience(world.use_case(MARKETING), _campaign(world, terms))
-        assert dict(audience.excluded)[keen.id] is Exclusion.OBJECTION
-        assert other.id in dict(audience.included)
+        assert dict(audience.excluded)[str(keen.id)] is Exclusion.OBJECTION
+        assert str(other.id) in dict(audience.included)
     # opting out of marketing changes nothing else: the relationship and its letters go on
     for purpose in ("relationship_management", "correspondence"):
         still = authorize(
@@ -279,22 +279,22 @@ def test_mondagos_marketing_needs_consent_naming_it_and_post_rests_on_our_intere
     )
 
     mondago = dict(resolve_audience(world.use_case(MARKETING), _campaign(world, MONDAGO)).excluded)
-    assert mondago[ours_only.id] is Exclusion.NO_CONSENT
-    assert mondago[soft.id] is Exclusion.SOFT_OPT_IN_NOT_VALID  # the soft opt-in is ours alone
-    assert named.id not in mondago
+    assert mondago[str(ours_only.id)] is Exclusion.NO_CONSENT
+    assert mondago[str(soft.id)] is Exclusion.SOFT_OPT_IN_NOT_VALID  # the soft opt-in is ours alone
+    assert str(named.id) not in mondago
 
     no_product = Terms(product=None)
     general = dict(
         resolve_audience(world.use_case(MARKETING), _campaign(world, no_product)).excluded
     )
-    assert general[soft.id] is Exclusion.SOFT_OPT_IN_NOT_VALID  # only for similar products
+    assert general[str(soft.id)] is Exclusion.SOFT_OPT_IN_NOT_VALID  # only for similar products
 
     by_post = resolve_audience(world.use_case(MARKETING), _campaign(world, Terms(channel="post")))
-    assert dict(by_post.included) == {letters.id: Basis.LEGITIMATE_INTERESTS}
-    assert dict(by_post.excluded)[ours_only.id] is Exclusion.NO_ADDRESS
+    assert dict(by_post.included) == {str(letters.id): Basis.LEGITIMATE_INTERESTS}
+    assert dict(by_post.excluded)[str(ours_only.id)] is Exclusion.NO_ADDRESS
     mondago_post = Terms("mondago_marketing", "mondago", "post", None)
     by_mondago_post = resolve_audience(world.use_case(MARKETING), _campaign(world, mondago_post))
-    assert dict(by_mondago_post.excluded)[letters.id] is Exclusion.NO_CONSENT
+    assert dict(by_mondago_post.excluded)[str(letters.id)] is Exclusion.NO_CONSENT
 
 
 def test_only_a_role_that_may_market_makes_or_reads_a_campaign(world: World) -> None:

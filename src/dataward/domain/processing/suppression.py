@@ -37,6 +37,12 @@ def suppression_digest(kind: IdentifierType | str, blind_index: bytes) -> bytes:
     return hashlib.sha256(_DOMAIN + label + b"\x00" + blind_index).digest()
 
 
+def suppression_prefixes() -> dict[str, bytes]:
+    """What each suppressible kind's digest is taken over before the blind index: for many
+    digests at once, `sha256(prefix + index)` is `suppression_digest(kind, index)`."""
+    return {kind.value: _DOMAIN + kind.value.encode("ascii") + b"\x00" for kind in SUPPRESSIBLE}
+
+
 def is_suppressible(kind: IdentifierType | str) -> bool:
     try:
         return IdentifierType(kind) in SUPPRESSIBLE

@@ -48,8 +48,9 @@ SUPPRESSIBLE_KINDS = sorted(k.value for k in SUPPRESSIBLE)
 @dataclass(frozen=True, slots=True)
 class Audience:
     campaign: Campaign
-    included: list[tuple[UUID, Basis]] = field(default_factory=list)
-    excluded: list[tuple[UUID, Exclusion]] = field(default_factory=list)
+    included: list[tuple[str, Basis]] = field(default_factory=list)
+    """(subject id, basis) of each person it may reach."""
+    excluded: list[tuple[str, Exclusion]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counted = Counter(str(b.value) for _s, b in self.included)

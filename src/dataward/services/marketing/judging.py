@@ -16,6 +16,7 @@ the signature lacks fails it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -30,7 +31,6 @@ from dataward.domain.processing.consent import ConsentKey, ConsentState
 from dataward.domain.processing.gate import Gate, Question, SubjectState
 from dataward.domain.processing.purpose_notice import NoticeState
 from dataward.domain.processing.restrictions import ObjectionKind
-from dataward.domain.processing.suppression import SUPPRESSIBLE, suppression_digest
 from dataward.domain.requests.workflow import uk_date
 from dataward.domain.subjects import Subject, SubjectStatus, age_on
 from dataward.services.context import UseCase
@@ -44,7 +44,6 @@ from dataward.services.marketing.ports import (
 from dataward.services.processing.gate import pending_notices
 
 PAGE = 5000
-_SUPPRESSIBLE = frozenset(k.value for k in SUPPRESSIBLE)
 _LONG_AGO = datetime(1900, 1, 1, tzinfo=UTC)
 Signature = tuple[object, ...]
 
@@ -61,34 +60,42 @@ class _Judge:
         self.memo: dict[Signature, Verdict] = {}
 
     def page(
-        self, rows: list[AudienceRow], few: FewRecords, notices: NoticeState | None
-    ) -> list[tuple[UUID, Verdict]]:
-        uow = self.ctx.uow
-        digests = {
-            row.subject_id: [
-                suppression_digest(kind, index)
-                for kind, index in row.addresses
-                if kind in _SUPPRESSIBLE
-            ]
-            for row in rows
-            if row.addresses
-        }
-        every = [d for found in digests.values() for d in found]
-        suppressed = uow.suppressions.suppressed(every) if every else set()
+        self, rows: list[AudienceRow], few: _Few, notices: NoticeState | None
+    ) -> list[tuple[str, Verdict]]:
+        """Each row's verdict. Someone with no record of the few kinds, no birth date and no
+        change of purpose to be told of is reduced to a signature at once; anyone else through
+        `_Facts`."""
+        uow, memo = self.ctx.uow, self.memo
         told = uow.purpose_notices.told([r.subject_id for r in rows]) if notices else {}
-        judged = []
+        special, question, actor = few.subjects, self.question, self.ctx.actor
+        judge = self.rules.judge
+        judged: list[tuple[str, Verdict]] = []
+        append = judged.append
         for row in rows:
             key = row.subject_id
-            facts = _Facts(self, row, few, notices)
-            facts.suppressed = any(d in suppressed for d in digests.get(key, ()))
-            facts.told = told.get(key)
-            signature = facts.signature()
-            verdict = self.memo.get(signature)
+            on_list, has_address = row.suppressed, row.has_address
+            if key in special or row.birth_date is not None or notices is not None:
+                facts = _Facts(self, row, few.records, notices)
+                facts.told = told.get(key)
+                signature = facts.signature()
+            else:  # nothing but kind, consent, list and address: the short signature
+                facts = None
+                signature = (row.kind, row.consent, on_list, has_address)
+            verdict = memo.get(signature)
             if verdict is None:
-                verdict = self.rules.judge(self.ctx.actor, facts.marketing(), self.question)
-                self.memo[signature] = verdict
-            judged.append((UUID(key), verdict))
+                if facts is None:
+                    facts = _Facts(self, row, few.records, notices)
+                verdict = judge(actor, facts.marketing(), question)
+                memo[signature] = verdict
+            append((key, verdict))
         return judged
+
+
+@dataclass(frozen=True, slots=True)
+class _Few:
+    records: FewRecords
+    subjects: frozenset[str]
+    """Everyone with a record of the few kinds."""
 
 
 class _Facts:
@@ -118,7 +125,7 @@ class _Facts:
         bases = few.bases.get(key, ())
         self.soft = frozenset(b.sender for b in bases if b.kind == SOFT_OPT_IN and b.sender)
         self.corporate = any(b.kind == CORPORATE_SUBSCRIBER for b in bases)
-        self.suppressed = False
+        self.suppressed = row.suppressed
         self.told: int | None = None
 
     def child(self) -> bool:
@@ -143,7 +150,7 @@ class _Facts:
             self.suppressed,
             self.soft,
             self.corporate,
-            any(kind == self.judge.address for kind, _i in row.addresses),
+            row.has_address,
         )
 
     def marketing(self) -> MarketingFacts:
@@ -172,25 +179,27 @@ class _Facts:
             suppressed=self.suppressed,
             soft_opt_in_senders=self.soft,
             corporate=self.corporate,
-            has_address=any(kind == judge.address for kind, _i in row.addresses),
+            has_address=row.has_address,
         )
 
 
 def judge_audience(
     ctx: UseCase, terms: CampaignTerms, address: str
-) -> Iterator[list[tuple[UUID, Verdict]]]:
+) -> Iterator[list[tuple[str, Verdict]]]:
     """Every candidate of the campaign's terms with its verdict, a page at a time (call inside
     the unit of work): our own live subjects of the purpose's kinds, in id order."""
     uow = ctx.uow
     judge = _Judge(ctx, terms, address)
     notices = pending_notices(uow, ctx.register)
-    few = uow.marketing.few_records()
+    records = uow.marketing.few_records()
+    keys = (records.restrictions, records.objections, records.holds, records.bases)
+    few = _Few(records, frozenset(k for found in keys for k in found))
     query = AudienceQuery(
         kinds=frozenset(terms.purpose.subject_kinds),
         purpose=terms.purpose.key,
         channel=terms.consent_channel,
         at=judge.at,
-        address_kinds=frozenset({address, *_SUPPRESSIBLE}),
+        address=address,
         with_created=notices is not None,
     )
     for rows in uow.marketing.audience_pages(query, PAGE):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from uuid import UUID
 
 from dataward.domain.marketing.campaign import Campaign
@@ -44,27 +44,30 @@ class MarketingBasis:
 @dataclass(frozen=True, slots=True)
 class AudienceQuery:
     """The candidates of a campaign: our own live subjects of `kinds`, each with its latest
-    consent event on (`purpose`, `channel`) at `at` and its identifiers of `address_kinds`."""
+    consent event on (`purpose`, `channel`) at `at`, whether it has an identifier of type
+    `address`, and whether any of its e-mail addresses or phone numbers is suppressed."""
 
     kinds: frozenset[str]
     purpose: str
     channel: str
     at: datetime
-    address_kinds: frozenset[str]
+    address: str
+    """The identifier type the channel reaches a person at."""
     with_created: bool = False
     """Read when each subject came to us (a change of purpose waits for its notice)."""
 
 
-@dataclass(frozen=True, slots=True)
-class AudienceRow:
+class AudienceRow(NamedTuple):
+    """One candidate (a tuple: a million are read for a large audience)."""
+
     subject_id: str
     kind: str
     birth_date: date | None
     created_at: datetime | None
     consent: str | None
     """The state of the latest consent event on the campaign's channel, if any."""
-    addresses: tuple[tuple[str, bytes], ...]
-    """(identifier type, blind index) of each of its identifiers asked for."""
+    has_address: bool
+    suppressed: bool
 
 
 @dataclass(slots=True)

@@ -59,14 +59,14 @@ def send_campaign(ctx: UseCase, campaign_id: UUID | str) -> CampaignSent:
                     OutboundMessage(
                         uuid.uuid4(),
                         MessageKind.MARKETING,
-                        subject_id,
+                        UUID(subject_id),
                         MessageChannel(campaign.channel),
                         str(campaign.id),
                         actor.role,
                         now,
                     )
                 )
-                sends.append(Send(campaign.id, subject_id, verdict.basis.value, now))
+                sends.append(Send(campaign.id, UUID(subject_id), verdict.basis.value, now))
             uow.messages.queue(messages)
             uow.marketing.add_sends(sends)
             queued += len(messages)
