@@ -113,7 +113,7 @@ def populate(store: Store, contacts: int, seed: int = 15) -> Drawn:
                     "created_at": AT - timedelta(days=400),
                 }
             )
-            verdict = _draw(rows, subject, index, roll, kind, rng)
+            verdict = _draw(rows, _Contact(subject, index, roll, kind), rng)
             expected[verdict] += 1
             if len(rows["subjects"]) >= _CHUNK:
                 _flush(connection, rows)
@@ -124,93 +124,72 @@ def populate(store: Store, contacts: int, seed: int = 15) -> Drawn:
     return Drawn(expected)
 
 
-def _draw(
-    rows: dict[str, list[dict[str, Any]]],
-    subject: str,
-    index: bytes,
-    roll: float,
-    kind: str,
-    rng: random.Random,
-) -> str:
-    """Write one contact's records for `roll`; the verdict it should get."""
+@dataclass(frozen=True)
+class _Contact:
+    subject: str
+    index: bytes
+    roll: float
+    kind: str
+
+
+def _draw(rows: dict[str, list[dict[str, Any]]], who: _Contact, rng: random.Random) -> str:
+    """Write one contact's records for its roll; the verdict it should get."""
     at = AT - timedelta(days=30)
 
     def consent(state: str, when: Any) -> None:
         rows["consent"].append(
-            {
-                "subject_id": subject,
-                "purpose": "direct_marketing",
-                "channel": "email",
-                "state": state,
-                "method": "web_form",
-                "notice_version": "2026.1",
-                "at": when,
-            }
-        )
+            {"subject_id": who.subject, "purpose": "direct_marketing", "channel": "email",
+             "state": state, "method": "web_form", "notice_version": "2026.1", "at": when}
+        )  # fmt: skip
 
-    if roll < 0.60:
+    roll = who.roll
+    if roll < 0.60 or 0.68 <= roll < 0.74 or roll >= 0.995:
         consent("given", at)
-        return "consent"
-    if roll < 0.68:
+    verdict = "consent"
+    if 0.60 <= roll < 0.68:
         consent("given", at - timedelta(days=60))
         consent("withdrawn", at)
-        return "excluded_consent_withdrawn"
-    if roll < 0.71:
-        consent("given", at)
+        verdict = "excluded_consent_withdrawn"
+    elif 0.68 <= roll < 0.71:
         rows["objections"].append(
-            {
-                "id": str(uuid.uuid4()),
-                "subject_id": subject,
-                "purpose": ALL_MARKETING,
-                "kind": "direct_marketing",
-                "outcome": "upheld",
-                "received_at": at,
-                "decided_at": at,
-            }
-        )
-        return "excluded_objection"
-    if roll < 0.73:
-        consent("given", at)
+            {"id": str(uuid.uuid4()), "subject_id": who.subject, "purpose": ALL_MARKETING,
+             "kind": "direct_marketing", "outcome": "upheld", "received_at": at,
+             "decided_at": at}
+        )  # fmt: skip
+        verdict = "excluded_objection"
+    elif 0.71 <= roll < 0.73:
         rows["suppressions"].append(
-            {
-                "digest": suppression_digest("email", index),
-                "kind": "email",
-                "source": "objection",
-                "created_at": at,
-            }
-        )
-        return "excluded_suppressed"
-    if roll < 0.74:
-        consent("given", at)
+            {"digest": suppression_digest("email", who.index), "kind": "email",
+             "source": "objection", "created_at": at}
+        )  # fmt: skip
+        verdict = "excluded_suppressed"
+    elif 0.73 <= roll < 0.74:
         rows["restrictions"].append(
-            {
-                "id": str(uuid.uuid4()),
-                "subject_id": subject,
-                "scope": None,
-                "ground": "accuracy_contested",
-                "starts_at": at,
-            }
-        )
-        return "excluded_restricted"
-    if roll >= 0.995:
-        consent("given", at)
-        return "excluded_child"
-    if kind == "customer_contact" and rng.random() < 0.45:
-        basis = "soft_opt_in" if rng.random() < 0.75 else "corporate_subscriber"
-        rows["bases"].append(
-            {
-                "subject_id": subject,
-                "kind": basis,
-                "sender": "akixi" if basis == "soft_opt_in" else None,
-                "obtained_in": "sale" if basis == "soft_opt_in" else None,
-                "obtained_on": date(AT.year - 1, 3, 1) if basis == "soft_opt_in" else None,
-                "evidence_ref": "order",
-                "recorded_at": at,
-                "recorded_by": "bench",
-            }
-        )
-        return basis
-    return "excluded_no_consent"
+            {"id": str(uuid.uuid4()), "subject_id": who.subject, "scope": None,
+             "ground": "accuracy_contested", "starts_at": at}
+        )  # fmt: skip
+        verdict = "excluded_restricted"
+    elif roll >= 0.995:
+        verdict = "excluded_child"
+    elif roll >= 0.74:
+        verdict = _without_consent(rows, who, rng, at)
+    return verdict
+
+
+def _without_consent(
+    rows: dict[str, list[dict[str, Any]]], who: _Contact, rng: random.Random, at: Any
+) -> str:
+    """A contact who never consented: a soft opt-in or a corporate record, or nothing."""
+    if who.kind != "customer_contact" or rng.random() >= 0.45:
+        return "excluded_no_consent"
+    soft = rng.random() < 0.75
+    rows["bases"].append(
+        {"subject_id": who.subject, "kind": "soft_opt_in" if soft else "corporate_subscriber",
+         "sender": "akixi" if soft else None, "obtained_in": "sale" if soft else None,
+         "obtained_on": date(AT.year - 1, 3, 1) if soft else None,
+         "evidence_ref": "order", "recorded_at": at, "recorded_by": "bench"}
+    )  # fmt: skip
+    return "soft_opt_in" if soft else "corporate_subscriber"
 
 
 def _flush(connection: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -240,7 +219,8 @@ def per_contact(store: Store, campaign: uuid.UUID, sample: int) -> float:
     """The baseline: `sample` contacts, each read and judged with its own queries; seconds."""
     with store.uow() as uow:
         found = uow.marketing.campaign(campaign)
-        assert found is not None
+        if found is None:
+            raise SystemExit("the benchmark's campaign is gone")
         ids = [
             str(s.id)
             for s in uow.marketing.candidates(["marketing_contact", "customer_contact"], "", sample)
@@ -251,7 +231,8 @@ def per_contact(store: Store, campaign: uuid.UUID, sample: int) -> float:
         question = rules.question(store.clock.now())
         for subject_id in ids:
             subject = uow.subjects.get(subject_id)
-            assert subject is not None
+            if subject is None:
+                raise SystemExit("a benchmark contact is gone")
             uow.consents.events_for(subject_id)
             uow.objections.for_subject(subject_id)
             uow.restrictions.for_subject(subject_id)
@@ -265,10 +246,8 @@ def run(backend: str, args: argparse.Namespace, folder: Path) -> list[Row]:
     try:
         started = time.perf_counter()
         drawn = populate(store, args.contacts)
-        print(
-            f"{backend}: {args.contacts:,} contacts written in {time.perf_counter() - started:.1f} s",
-            flush=True,
-        )
+        written = time.perf_counter() - started
+        print(f"{backend}: {args.contacts:,} contacts written in {written:.1f} s", flush=True)
         campaign = _campaign(store)
         start = time.perf_counter()
         audience = resolve_audience(store.use_case(MARKETING), campaign)

@@ -44,19 +44,24 @@ def make_token(key: bytes, who: Unsubscriber) -> str:
 
 def read_token(key: bytes, token: str) -> Unsubscriber | None:
     """Who the token names, or None for anything not made with `key` (altered, truncated,
-    not a token at all)."""
+    written otherwise, not a token at all)."""
+    raw = _decoded(token)
+    if raw is None or len(raw) < 16 + 1 + _MAC_BYTES:
+        return None
+    payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
+    sender = payload[16:].decode("ascii", errors="replace")
+    if not hmac.compare_digest(mac, _mac(key, payload)) or not _SENDER.match(sender):
+        return None
+    return Unsubscriber(UUID(bytes=payload[:16]), sender)
+
+
+def _decoded(token: str) -> bytes | None:
+    """The token's bytes, if it is base64url written the one way `make_token` writes it (the
+    last character's spare bits would let the same bytes be written otherwise)."""
     if not _TOKEN.match(token):
         return None
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError):
         return None
-    if len(raw) < 16 + 1 + _MAC_BYTES:
-        return None
-    payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
-    if not hmac.compare_digest(mac, _mac(key, payload)):
-        return None
-    sender = payload[16:].decode("ascii", errors="replace")
-    if not _SENDER.match(sender):
-        return None
-    return Unsubscriber(UUID(bytes=payload[:16]), sender)
+    return raw if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") == token else None
