@@ -417,6 +417,10 @@ class FakePurposeNoticeRepository:
     def told(self, subject_ids: Sequence[str]) -> dict[str, int]:
         return {s: self.sent_to[s] for s in subject_ids if s in self.sent_to}
 
+    def record_changes(self, register_id: int, changes: Sequence[object]) -> None:
+        """Noted, as the store notes them; a test of the gate adds `PendingChange`s itself."""
+        self.recorded = [*getattr(self, "recorded", []), (register_id, list(changes))]
+
 
 class FakeUnitOfWork:
     """Every repository in memory; `commits` counts how often a use case committed."""

@@ -163,3 +163,23 @@ def test_preferences_show_and_change_each_senders_choice(
     assert state[("direct_marketing", "email")].value == "withdrawn"  # unticked
     assert state[("direct_marketing", "sms")].value == "given"
     assert state[("mondago_marketing", "third_party")].value == "given"
+
+
+def test_a_one_click_post_may_come_as_multipart_and_a_mangled_form_is_a_400(
+    api: Api, fake: Faker, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    keen, email = _contact(api, fake, ("direct_marketing", "email"))
+    campaign = _campaign(api).json()["id"]
+    api.client.post(f"/api/v1/marketing/campaigns/{campaign}/send", headers=api.as_("marketing"))
+    token = _sent_token(api, port, email, inbox)
+    crowded = "&".join(f"f{n}=1" for n in range(100)).encode()
+    assert api.client.post(f"/u/{token}", content=crowded, headers=ONE_CLICK).status_code == 400
+    state = consent_state(api.container.uow(), api.container.clock, UUID(keen))
+    assert state[("direct_marketing", "email")].value == "given"
+
+    clicked = api.client.post(f"/u/{token}", files={"List-Unsubscribe": (None, "One-Click")})
+
+    assert clicked.status_code == 200, clicked.text
+    state = consent_state(api.container.uow(), api.container.clock, UUID(keen))
+    assert state[("direct_marketing", "email")].value == "withdrawn"

@@ -239,7 +239,7 @@ def test_one_click_unsubscribe_stops_the_next_campaign_and_nothing_else(
     again = unsubscribe(world.use_case(DCO), token)
 
     assert done.objected
-    assert done.withdrawn == 1  # Akixi's e-mail consent; Mondago's consent is Mondago's
+    assert done.withdrawn == 2  # Akixi's e-mail consent and Mondago's: the objection stops both
     assert done.suppressed == 1
     assert (again.objected, again.withdrawn, again.suppressed) == (False, 0, 0)  # idempotent
     state = consent_state(world.uow(), world.clock, keen.id)

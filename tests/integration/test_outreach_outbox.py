@@ -166,3 +166,22 @@ def test_done_messages_go_after_their_time_and_erasure_takes_the_rest(
     with world.engine.connect() as connection:
         left = connection.execute(select(func.count()).select_from(outbound_messages)).scalar()
     assert left == 0
+
+
+def test_messages_waiting_for_a_carrier_never_hold_up_the_others(
+    world: World, fake: Faker, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    for _ in range(3):  # older, on a channel no carrier takes yet
+        _queue(world, _subject(world, fake), MessageChannel.SMS)
+    world.clock.advance(timedelta(minutes=1))
+    address = fake.email()
+    _queue(world, _subject(world, fake))
+    mailer = SmtpMailer(SmtpServer("127.0.0.1", port), "dco@akixi.com")
+
+    result = deliver_messages(
+        world.use_case(DCO), {"email": mailer}, {MessageKind.MARKETING: _Maker(address)}, limit=3
+    )
+
+    assert (result.sent, result.waiting) == (1, 3)
+    assert inbox.recipients == [address]

@@ -174,3 +174,14 @@ def test_suspension_keys_are_normalised_and_anything_else_refused_without_echo()
             suspension_key(bad)
         assert refused.value.field == "mechanism"
         assert bad not in str(refused.value) or bad == ""
+
+
+def test_a_suspended_adequacy_reaches_the_eea_too_and_the_uk_needs_none() -> None:
+    ireland = Transfer.model_validate({"country": "IE", "mechanism": "adequacy"})
+    assert transfer_refusal(ireland, set(), TODAY) is None
+    for key in ("adequacy", "adequacy:IE"):
+        assert transfer_refusal(ireland, {key}, TODAY) == (
+            f"the adequacy transfer to IE is suspended ({key})"
+        )
+    home = Transfer.model_validate({"country": "GB", "mechanism": "not_restricted"})
+    assert transfer_refusal(home, {"adequacy", "idta"}, TODAY) is None

@@ -107,8 +107,8 @@ def plan_campaign(register: Register, draft: CampaignDraft) -> tuple[CampaignTer
     """Check a draft against the register: its terms, its subject line and its body."""
     check_text("name", draft.name, NAME_CHARS)
     check_printable("name", draft.name)
-    if not draft.name.strip():
-        raise InvalidValue("name", "a name for the campaign")
+    if not draft.name.strip() or len(draft.name.splitlines()) > 1:
+        raise InvalidValue("name", "a name for the campaign, on one line")
     terms = terms_of(register, draft)
     check_text("template", draft.template, TEMPLATE_CHARS)
     check_printable("template", draft.template)
@@ -127,7 +127,7 @@ def split_template(template: str, name: str) -> tuple[str, str]:
     first, _, rest = text.partition("\n")
     if first.lower().startswith("subject:"):
         subject = first.split(":", 1)[1].strip()
-        if "\t" in subject or not subject:
+        if "\t" in subject or not subject or len(subject.splitlines()) > 1:
             raise InvalidValue("template", "a subject line of one line of text")
         check_text("subject line", subject, SUBJECT_CHARS)
         return subject, rest.lstrip("\n")

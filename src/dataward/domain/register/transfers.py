@@ -128,16 +128,18 @@ def covering_keys(transfer: Transfer) -> frozenset[str]:
 def transfer_refusal(transfer: Transfer, suspended: Collection[str], today: date) -> str | None:
     """Why `transfer` may not be made on `today` with the suspensions in force, or None.
 
-    The reason names the country and the mechanism, never any person's data."""
+    The reason names the country and the mechanism, never any person's data. A suspension
+    reaches every transfer that records the mechanism, one to the EEA too: UK adequacy
+    regulations cover the EEA, and can be revoked as any other."""
     country = transfer.country
+    mechanism = transfer.mechanism
+    held = sorted(covering_keys(transfer) & set(suspended))
+    if held and mechanism is not None:
+        return f"the {mechanism.value} transfer to {country} is suspended ({held[0]})"
     if not is_restricted_transfer(country):
         return None
-    mechanism = transfer.mechanism
     if mechanism is None or mechanism is TransferMechanism.NOT_RESTRICTED:
         return f"{country} is outside the UK and EEA and the register records no mechanism"
-    held = sorted(covering_keys(transfer) & set(suspended))
-    if held:
-        return f"the {mechanism.value} transfer to {country} is suspended ({held[0]})"
     if mechanism is TransferMechanism.ADEQUACY:
         return _adequacy_refusal(transfer, today)
     if mechanism is TransferMechanism.DEROGATION and (

@@ -10,6 +10,7 @@ everything they show and carry no script; responses are not cached.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
@@ -45,8 +46,28 @@ def _not_found() -> HTMLResponse:
 
 
 async def _form(request: Request) -> dict[str, list[str]]:
+    """The form's fields, URL-encoded or (as RFC 8058 prefers for a one-click POST)
+    multipart; a body that is neither, or has too many fields, has none."""
     body = await request.body()  # at most BODY_MAX_BYTES: `BodyLimit` saw to it
-    return parse_qs(body.decode("utf-8", "replace"), max_num_fields=64)
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        return _multipart(body)
+    try:
+        return parse_qs(body.decode("utf-8", "replace"), max_num_fields=64)
+    except ValueError:
+        return {}
+
+
+_PART = re.compile(rb'name="([^"\r\n]{1,64})"\r\n(?:[^\r\n]*\r\n)*\r\n([^\r\n]{0,64})\r\n')
+
+
+def _multipart(body: bytes) -> dict[str, list[str]]:
+    """The simple text fields of a small multipart body (a one-click POST has one)."""
+    found: dict[str, list[str]] = {}
+    for name, value in _PART.findall(body)[:64]:
+        text = name.decode("utf-8", "replace")
+        found.setdefault(text, []).append(value.decode("utf-8", "replace"))
+    return found
 
 
 @router.get(UNSUBSCRIBE_PATH, response_class=HTMLResponse, summary="The unsubscribe page")

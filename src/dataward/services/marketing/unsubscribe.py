@@ -3,8 +3,9 @@
 `POST /u/{token}` records, in one transaction and at once:
 - an objection to direct marketing (Art. 21(2)-(3): absolute; the register promises that it
   stops marketing in Akixi and in Mondago alike);
-- the withdrawal of every marketing consent the person gave for the sender's purposes (the
-  ledger shows what they stopped, Art. 7(3));
+- the withdrawal of every marketing consent the person gave, for every sender (the objection
+  stops them all, so the ledger says so too, Art. 7(3), and a ledger left "given" would wait
+  for ever in the consent records' retention);
 - the person's e-mail addresses and phone numbers on the suppression list, so no list import
   or consent adds them for marketing again.
 
@@ -91,11 +92,12 @@ def unsubscribe(ctx: UseCase, token: str) -> Unsubscribed:
         if not standing:
             uow.objections.add(Objection.to_direct_marketing(uuid.uuid4(), subject.id, now))
         given = current_consents(uow.consents.events_for(subject.id), as_of=now)
+        marketing = {p.key for p in register.purposes if p.marketing}
         withdrawn = 0
         for (purpose, channel), state in sorted(
             given.items(), key=lambda i: (i[0][0], i[0][1] or "")
         ):
-            if state is not ConsentState.GIVEN or purpose not in sender.purposes:
+            if state is not ConsentState.GIVEN or purpose not in marketing:
                 continue
             draft = ConsentDraft(
                 subject.id,

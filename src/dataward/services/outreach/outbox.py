@@ -48,13 +48,12 @@ def deliver_messages(
     uow, clock = ctx.uow, ctx.clock
     now = clock.now()
     with uow:
-        due = uow.messages.due(now, limit)
-    sent = failed = withheld = abandoned = waiting = 0
+        # only channels with a carrier: messages waiting for one never hold the others up
+        due = uow.messages.due(now, limit, channels=sorted(transports))
+        waiting = uow.messages.waiting(now, channels=sorted(transports))
+    sent = failed = withheld = abandoned = 0
     for message in due:
-        transport = transports.get(message.channel.value)
-        if transport is None:
-            waiting += 1
-            continue
+        transport = transports[message.channel.value]
         maker = makers.get(message.kind)
         if message.attempts >= MAX_ATTEMPTS or maker is None:
             abandoned += 1

@@ -20,8 +20,12 @@ class MessageRepository(Protocol):
         """Queue these (inside the transaction of the change that causes them)."""
         ...
 
-    def due(self, now: datetime, limit: int) -> list[OutboundMessage]:
-        """Queued messages whose time has come, oldest first."""
+    def due(self, now: datetime, limit: int, *, channels: Sequence[str]) -> list[OutboundMessage]:
+        """Queued messages on `channels` whose time has come, oldest first."""
+        ...
+
+    def waiting(self, now: datetime, *, channels: Sequence[str]) -> int:
+        """How many queued messages are due on other channels (no carrier for them yet)."""
         ...
 
     def sent(self, message_id: UUID, at: datetime) -> None: ...

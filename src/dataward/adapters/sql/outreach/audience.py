@@ -44,10 +44,11 @@ FROM subjects AS s
 LEFT JOIN identifiers AS i
   ON i.subject_id = s.id AND +i.scope = '' AND +i.type IN ({types})
 WHERE s.tenant_id IS NULL AND s.status = 'active' AND s.kind IN ({kinds})
+ORDER BY s.id
 """
 """The unary `+` keeps SQLite's planner off the look-up index on scope and type, which it would
-otherwise walk whole for every subject: each subject's identifiers come by its own index. SQLite
-joins by nested loops, so a subject's rows come together without sorting them."""
+otherwise walk whole for every subject: each subject's identifiers come by its own index. The
+order by subject keeps each subject's rows together whatever plan is chosen."""
 
 _POSTGRES = """
 SELECT s.id, s.kind, s.birth_date, {created}, c.state,

@@ -81,11 +81,20 @@ class SqlMessageRepository:
             ],
         )
 
-    def due(self, now: datetime, limit: int) -> list[OutboundMessage]:
+    def waiting(self, now: datetime, *, channels: Sequence[str]) -> int:
+        t = outbound_messages.c
+        found = self._connection.execute(
+            select(func.count()).where(
+                t.status == QUEUED, t.due_at <= now, t.channel.not_in(list(channels))
+            )
+        ).scalar()
+        return int(found or 0)
+
+    def due(self, now: datetime, limit: int, *, channels: Sequence[str]) -> list[OutboundMessage]:
         t = outbound_messages.c
         rows = self._connection.execute(
             select(outbound_messages)
-            .where(t.status == QUEUED, t.due_at <= now)
+            .where(t.status == QUEUED, t.due_at <= now, t.channel.in_(list(channels)))
             .order_by(t.due_at, t.id)
             .limit(limit)
         )
