@@ -312,3 +312,70 @@ def test_only_a_role_that_may_market_makes_or_reads_a_campaign(world: World) -> 
             world.use_case(MARKETING),
             CampaignDraft("x", "direct_marketing", "email", "mondago", NEWS, None),
         )
+
+
+def test_the_preferences_link_shows_and_stops_marketing_sent_without_consent(
+    world: World, fake: Faker
+) -> None:
+    from dataward.domain.marketing.tokens import Unsubscriber
+    from dataward.services.marketing.messages import unsubscribe_url
+    from dataward.services.marketing.preferences import change_preferences, preferences_of
+
+    customer = _person(world, fake, "customer_contact")
+    record_soft_opt_in(
+        world.use_case(MARKETING),
+        RecordSoftOptIn(customer.id, ObtainedIn.SALE, world.clock.now().date(), "order-5"),
+    )
+    link = unsubscribe_url(world.use_case(DCO), PUBLIC, Unsubscriber(customer.id, "akixi"))
+    token = link.rsplit("/u/", 1)[1]
+    shown = {(c.purpose, c.channel): c for c in preferences_of(world.use_case(DCO), token).choices}
+    email = shown[("direct_marketing", "email")]
+    assert (email.state, email.without_consent, email.on) == ("not_given", "soft_opt_in", True)
+    assert shown[("mondago_marketing", "third_party")].on is False
+
+    changed = change_preferences(world.use_case(DCO), token, dict.fromkeys(shown, False))
+
+    assert changed == 1  # the one choice that was on: the soft opt-in's e-mail
+    world.clock.advance(timedelta(minutes=1))
+    audience = resolve_audience(world.use_case(MARKETING), _campaign(world))
+    assert dict(audience.excluded)[str(customer.id)] is Exclusion.CONSENT_WITHDRAWN
+    again = {(c.purpose, c.channel): c for c in preferences_of(world.use_case(DCO), token).choices}
+    assert again[("direct_marketing", "email")].on is False
+
+
+def test_the_access_package_says_what_marketing_was_sent_and_on_what(
+    world: World, fake: Faker
+) -> None:
+    from dataward.domain.requests.workflow import RequestType
+    from dataward.services.rights.access import collect_access_package
+    from dataward.services.rights.intake import NewRequest
+
+    customer = _person(world, fake, "customer_contact")
+    record_soft_opt_in(
+        world.use_case(MARKETING),
+        RecordSoftOptIn(customer.id, ObtainedIn.NEGOTIATION, world.clock.now().date(), "quote-3"),
+    )
+    send_campaign(world.use_case(MARKETING), _campaign(world))
+    request_id = world.working_request(
+        DCO,
+        NewRequest(
+            type=RequestType.ACCESS,
+            received=world.clock.now().date(),
+            channel="email",
+            subject_id=customer.id,
+            contact_email=customer.email,
+        ),
+    )
+    with world.uow() as uow:
+        found = uow.requests.get(request_id)
+    assert found is not None
+
+    package = collect_access_package(world.use_case(DCO), found[0], customer.id)
+
+    datasets = {d.name: d for d in package.datasets}
+    [sent] = datasets["marketing"].rows
+    assert (sent[1], sent[2], sent[3], sent[4]) == (
+        "Akixi", "email", "What is new in call reporting", "soft opt in",
+    )  # fmt: skip
+    [basis] = datasets["marketing_bases"].rows
+    assert (basis[0], basis[2], basis[4]) == ("soft opt in", "negotiation", "quote-3")

@@ -1,6 +1,9 @@
-"""Marketing preferences by a signed link: what the person chose, sender by sender and channel
-by channel, and changing it; each change is an event in the consent ledger (method `portal`,
-the notice in force, the link as evidence), effective at once.
+"""Marketing preferences by a signed link: what reaches the person, sender by sender and channel
+by channel (on their consent, or on a basis that needs none: the soft opt-in, our post on
+legitimate interests, a corporate subscriber's address), and changing it; each change is an
+event in the consent ledger (method `portal`, the notice in force, the link as evidence),
+effective at once. Turning off a choice marketing reaches them on without consent records a
+withdrawal all the same: the gate stops every basis of a channel whose consent was withdrawn.
 
 The link is the one in every marketing message (`domain.marketing.tokens`); it names the person
 and nothing else is needed. A person who objected to direct marketing, or whose address is on
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.errors import ConsentRefused, NotFound
+from dataward.domain.marketing.campaign import CampaignDraft, terms_of
+from dataward.domain.marketing.eligibility import Basis, Eligibility
 from dataward.domain.processing.consent import (
     ConsentDraft,
     ConsentMethod,
@@ -23,10 +28,13 @@ from dataward.domain.processing.consent import (
     consent_withdrawn,
     current_consents,
 )
+from dataward.domain.processing.gate import Gate
 from dataward.domain.processing.restrictions import ObjectionKind
-from dataward.domain.subjects import Subject
+from dataward.domain.register.model import MarketingSender
+from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
+from dataward.services.marketing.audience import ADDRESS_KIND, SUPPRESSIBLE_KINDS, marketing_facts
 from dataward.services.marketing.unsubscribe import LINK, read_link
 from dataward.services.processing.suppression import subject_suppressed_kinds
 
@@ -41,7 +49,15 @@ class Choice:
     channel: str
     channel_name: str
     state: str
-    """given, withdrawn or not_given."""
+    """given, withdrawn or not_given: what the consent ledger says."""
+    without_consent: str | None = None
+    """The basis the person is marketed on here without consent (the soft opt-in, our
+    legitimate interests, a corporate subscriber's address), if any."""
+
+    @property
+    def on(self) -> bool:
+        """Whether marketing reaches the person here now, on consent or on another basis."""
+        return self.state == ConsentState.GIVEN.value or self.without_consent is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +91,15 @@ def change_preferences(ctx: UseCase, token: str, wanted: Mapping[tuple[str, str]
         subject = _live(ctx, who.subject_id)
         current = _preferences(ctx, subject)
         offered = {(c.purpose, c.channel): c.state for c in current.choices}
+        choices = {(c.purpose, c.channel): c for c in current.choices}
         for (purpose, channel), given in sorted(wanted.items()):
             state = offered.get((purpose, channel))
             if state is None:
                 raise ConsentRefused(purpose, channel, "not a choice offered to you")
-            if given == (state == ConsentState.GIVEN.value):
+            choice = choices[(purpose, channel)]
+            if given == choice.on:  # as it stands: nothing to record
+                continue
+            if given and state == ConsentState.GIVEN.value:
                 continue
             draft = ConsentDraft(
                 subject.id,
@@ -114,6 +134,29 @@ def change_preferences(ctx: UseCase, token: str, wanted: Mapping[tuple[str, str]
     return changed
 
 
+def _without_consent(
+    ctx: UseCase, subject: Subject, sender: MarketingSender, choice: tuple[str, str]
+) -> str | None:
+    """The basis other than consent the person is marketed on for this choice now, judged as
+    a campaign of the sender's on that channel would judge them (about one of its own products,
+    the soft opt-in's condition), or None."""
+    purpose, channel = choice
+    if sender.third_party or channel not in ADDRESS_KIND:
+        return None  # another company's marketing rests on consent alone
+    role = next((r for r in ctx.register.staff_roles if purpose in r.purposes), None)
+    if role is None:
+        return None
+    product = sender.products[0] if sender.products else None
+    terms = terms_of(ctx.register, CampaignDraft("", purpose, channel, sender.key, "", product))
+    rules = Eligibility(Gate(ctx.register), terms)
+    address = ADDRESS_KIND[channel]
+    (facts,) = marketing_facts(ctx, [subject], sorted({address, *SUPPRESSIBLE_KINDS}), address)
+    actor = Actor(id=LINK.id, role=role.key)
+    verdict = rules.judge(actor, facts, rules.question(ctx.clock.now()))
+    basis = verdict.basis
+    return None if basis is None or basis is Basis.CONSENT else basis.value
+
+
 def _live(ctx: UseCase, subject_id: object) -> Subject:
     subject = ctx.uow.subjects.get(str(subject_id))
     if subject is None or subject.erased:
@@ -140,6 +183,7 @@ def _preferences(ctx: UseCase, subject: Subject) -> Preferences:
                         channel,
                         names.get(channel, channel),
                         state.value if state else "not_given",
+                        _without_consent(ctx, subject, sender, (key, channel)),
                     )
                 )
     objected = any(

@@ -44,6 +44,7 @@ from dataward.services.processing.disclosure import ReadIdentifiers, read_identi
 from dataward.services.processing.gate import decide
 from dataward.services.rights.access_disclosures import disclosures_dataset
 from dataward.services.rights.access_info import supplementary_information
+from dataward.services.rights.access_marketing import marketing_datasets
 from dataward.services.rights.delivery import (
     Delivery,
     HandOver,
@@ -107,6 +108,7 @@ def collect_access_package(
             else:
                 withheld.append(Withheld("calls", f"not readable now: {decision.reason.value}"))
         disclosures = list(uow.sharing.log(subject_id=str(subject_id), limit=10_000))
+        marketing = marketing_datasets(ctx, subject_id)
         sealed_statements = list(uow.statements.of(str(subject_id)))
         statements_readable = bool(sealed_statements) and (
             request.tenant_id is None
@@ -219,6 +221,7 @@ def collect_access_package(
         ),
         _recipients_told(gate.register, requests, outcomes),
         disclosures_dataset(gate.register, disclosures),
+        *marketing,
         Dataset(
             "audit",
             "Our audit log's entries about you (who did what with your data, and why)",
