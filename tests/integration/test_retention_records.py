@@ -107,7 +107,7 @@ def _outbox_done(world: World) -> None:
     30 days on (the outbox's own rule, not the sweep's)."""
     now = world.clock.now()
     with world.uow() as uow:
-        for message in uow.messages.due(now, 1000):
+        for message in uow.messages.due(now, 1000, channels=["email", "sms", "post"]):
             uow.messages.sent(message.id, now)
         uow.messages.forget_done(now + timedelta(days=31))
         uow.commit()
