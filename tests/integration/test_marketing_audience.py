@@ -24,7 +24,6 @@ from dataward.domain.processing.suppression import suppression_digest
 from dataward.domain.subjects import Actor
 from dataward.services.marketing.audience import (
     ADDRESS_KIND,
-    SUPPRESSIBLE_KINDS,
     marketing_facts,
 )
 from dataward.services.marketing.bases import (
@@ -169,11 +168,10 @@ def test_the_fast_audience_gives_each_person_the_verdict_the_rules_give_one_by_o
             fast = {s: v for page in judge_audience(ctx, terms, address) for s, v in page}
             rules = Eligibility(gate, terms)
             question = rules.question(ctx.clock.now())
-            wanted = sorted({address, *SUPPRESSIBLE_KINDS})
             subjects = ctx.uow.subjects.get_many(list(fast))
             slow: dict[str, Verdict] = {}
             for key, subject in subjects.items():
-                (facts,) = marketing_facts(ctx, [subject], wanted, address)
+                (facts,) = marketing_facts(ctx, [subject], address)
                 slow[key] = rules.judge(MARKETING, facts, question)
         assert fast == slow, (purpose, channel, product)
         kinds = set(terms.purpose.subject_kinds)

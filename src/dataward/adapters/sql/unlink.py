@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table, delete
 
 UnlinkStep = Callable[[Connection, str, datetime], int]
 """(connection, subject id, when the erasure happens) -> rows changed."""
@@ -30,3 +30,14 @@ class RegisteredStep:
 
 UnlinkPlan = tuple[RegisteredStep, ...]
 """Every store's step, in the order they run."""
+
+
+def rows_of_subject(table: Table) -> RegisteredStep:
+    """The step of a table whose rows are a subject's by its `subject_id`: delete them."""
+
+    def step(connection: Connection, subject_id: str, _at: datetime) -> int:
+        return int(
+            connection.execute(delete(table).where(table.c.subject_id == subject_id)).rowcount
+        )
+
+    return RegisteredStep(table.name, step, (table.name,))

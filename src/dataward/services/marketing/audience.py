@@ -59,9 +59,13 @@ class Audience:
 
 
 def marketing_facts(
-    ctx: UseCase, subjects: Sequence[Subject], wanted: list[str], address: str
+    ctx: UseCase, subjects: Sequence[Subject], address: str
 ) -> list[MarketingFacts]:
+    """Each subject's facts for a campaign reaching people at identifiers of type `address`,
+    read person by person's records in one query per kind (the reference the fast audience is
+    held to, and what a message, a preference, reads of one person)."""
     uow = ctx.uow
+    wanted = sorted({address, *SUPPRESSIBLE_KINDS})
     ids = [str(s.id) for s in subjects]
     states = load_subject_states(uow, subjects, ctx.clock.now(), ctx.register)
     bases = uow.marketing.bases_of_many(ids)

@@ -16,7 +16,7 @@ from dataward.domain.outreach import Email, OutboundMessage, Withheld
 from dataward.domain.processing.gate import DenialReason, Gate
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
-from dataward.services.marketing.audience import ADDRESS_KIND, SUPPRESSIBLE_KINDS, marketing_facts
+from dataward.services.marketing.audience import ADDRESS_KIND, marketing_facts
 from dataward.services.outreach.ports import MessageMaker
 
 TOKEN_SCOPE = ""
@@ -60,9 +60,7 @@ def _make(ctx: UseCase, message: OutboundMessage, base_url: str) -> Email | With
         rules = Eligibility(Gate(register), terms)
         question = rules.question(ctx.clock.now())
         address_kind = ADDRESS_KIND[campaign.channel]
-        (facts,) = marketing_facts(
-            ctx, [subject], sorted({address_kind, *SUPPRESSIBLE_KINDS}), address_kind
-        )
+        (facts,) = marketing_facts(ctx, [subject], address_kind)
         verdict = rules.judge(actor, facts, question)
         record(
             uow,

@@ -34,7 +34,7 @@ from dataward.domain.register.model import MarketingSender
 from dataward.domain.subjects import Actor, Subject
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
-from dataward.services.marketing.audience import ADDRESS_KIND, SUPPRESSIBLE_KINDS, marketing_facts
+from dataward.services.marketing.audience import ADDRESS_KIND, marketing_facts
 from dataward.services.marketing.unsubscribe import LINK, read_link
 from dataward.services.processing.suppression import subject_suppressed_kinds
 
@@ -150,7 +150,7 @@ def _without_consent(
     terms = terms_of(ctx.register, CampaignDraft("", purpose, channel, sender.key, "", product))
     rules = Eligibility(Gate(ctx.register), terms)
     address = ADDRESS_KIND[channel]
-    (facts,) = marketing_facts(ctx, [subject], sorted({address, *SUPPRESSIBLE_KINDS}), address)
+    (facts,) = marketing_facts(ctx, [subject], address)
     actor = Actor(id=LINK.id, role=role.key)
     verdict = rules.judge(actor, facts, rules.question(ctx.clock.now()))
     basis = verdict.basis

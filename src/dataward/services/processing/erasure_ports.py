@@ -20,14 +20,6 @@ class SuppressionRepository(Protocol):
 
     def suppressed(self, digests: Sequence[bytes]) -> set[bytes]: ...
 
-    def count(self) -> int:
-        """How many entries the list holds."""
-        ...
-
-    def every_digest(self) -> set[bytes]:
-        """The whole list (digests only)."""
-        ...
-
     def indexes_of(
         self, subject_id: str, scope: str, kinds: Sequence[str]
     ) -> list[tuple[str, bytes]]: ...

@@ -21,7 +21,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    delete,
     func,
     insert,
     select,
@@ -34,7 +33,7 @@ from dataward.adapters.sql.registry.subjects import subject_from_row
 from dataward.adapters.sql.registry.tables import CONTROLLER_SCOPE, identifiers, subjects
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import RegisteredStep
+from dataward.adapters.sql.unlink import rows_of_subject
 from dataward.domain.bounds import ACTOR_CHARS, EVIDENCE_CHARS
 from dataward.domain.marketing.campaign import (
     NAME_CHARS,
@@ -301,13 +300,4 @@ def _campaign(row: Any) -> Campaign:
     )
 
 
-def _by_subject(table: Table) -> RegisteredStep:
-    def step(connection: Connection, subject_id: str, _at: datetime) -> int:
-        return int(
-            connection.execute(delete(table).where(table.c.subject_id == subject_id)).rowcount
-        )
-
-    return RegisteredStep(table.name, step, (table.name,))
-
-
-UNLINKS = (_by_subject(campaign_sends), _by_subject(marketing_bases))
+UNLINKS = (rows_of_subject(campaign_sends), rows_of_subject(marketing_bases))

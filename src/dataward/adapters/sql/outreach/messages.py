@@ -27,7 +27,7 @@ from sqlalchemy import update as sql_update
 
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import RegisteredStep
+from dataward.adapters.sql.unlink import rows_of_subject
 from dataward.domain.outreach import MessageChannel, MessageKind, OutboundMessage
 
 QUEUED, SENT, WITHHELD = "queued", "sent", "withheld"
@@ -149,9 +149,4 @@ class SqlMessageRepository:
         return found
 
 
-def _unlink(connection: Connection, subject_id: str, _at: datetime) -> int:
-    t = outbound_messages
-    return connection.execute(delete(t).where(t.c.subject_id == subject_id)).rowcount
-
-
-UNLINK = RegisteredStep("outbound_messages", _unlink, ("outbound_messages",))
+UNLINK = rows_of_subject(outbound_messages)

@@ -14,11 +14,10 @@ No foreign key to `subjects` yet: the subject id is a pseudonymous reference (St
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Integer, String, Table, Text, delete, insert, select
+from sqlalchemy import Column, Connection, Integer, String, Table, Text, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -26,7 +25,7 @@ from dataward.adapters.sql.engine import in_chunks
 from dataward.adapters.sql.leases import holds_changing, subject_there
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import RegisteredStep, UnlinkStep
+from dataward.adapters.sql.unlink import rows_of_subject
 from dataward.domain.bounds import EVIDENCE_CHARS, NOTICE_VERSION_CHARS
 from dataward.domain.processing.consent import ConsentEvent, ConsentMethod, ConsentState
 from dataward.domain.processing.restrictions import (
@@ -203,17 +202,7 @@ class SqlObjectionRepository:
         return result.rowcount == 1
 
 
-def _unlink(table: Table) -> UnlinkStep:
-    def step(connection: Connection, subject_id: str, _at: datetime) -> int:
-        return connection.execute(delete(table).where(table.c.subject_id == subject_id)).rowcount
-
-    return step
-
-
-UNLINKS = tuple(
-    RegisteredStep(table.name, _unlink(table), (table.name,))
-    for table in (consent_events, restrictions, objections)
-)
+UNLINKS = tuple(rows_of_subject(table) for table in (consent_events, restrictions, objections))
 
 
 def _event_row(event: ConsentEvent) -> dict[str, Any]:

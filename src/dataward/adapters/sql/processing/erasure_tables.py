@@ -20,7 +20,6 @@ from sqlalchemy import (
     String,
     Table,
     delete,
-    func,
     insert,
     select,
 )
@@ -87,17 +86,6 @@ class SqlSuppressionRepository:
             )
         )
         return {bytes(r.digest) for r in rows}
-
-    def count(self) -> int:
-        found = self._connection.execute(
-            select(func.count()).select_from(marketing_suppressions)
-        ).scalar()
-        return int(found or 0)
-
-    def every_digest(self) -> set[bytes]:
-        """The whole list (digests only), to test many addresses against it in memory."""
-        rows = self._connection.execute(select(marketing_suppressions.c.digest))
-        return {bytes(digest) for (digest,) in rows}
 
     def indexes_of(
         self, subject_id: str, scope: str, kinds: Sequence[str]

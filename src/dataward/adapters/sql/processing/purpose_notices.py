@@ -40,7 +40,7 @@ from dataward.adapters.sql.outreach.messages import QUEUED, outbound_messages
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.tables import metadata, registers
 from dataward.adapters.sql.types import UTCDateTime
-from dataward.adapters.sql.unlink import RegisteredStep
+from dataward.adapters.sql.unlink import rows_of_subject
 from dataward.domain.processing.purpose_notice import (
     Assessment,
     CompatibilityFactors,
@@ -277,9 +277,4 @@ def _chunks(items: Sequence[NoticeQueued], size: int) -> list[Sequence[NoticeQue
     ]
 
 
-def _unlink(connection: Connection, subject_id: str, _at: datetime) -> int:
-    t = purpose_notices
-    return connection.execute(delete(t).where(t.c.subject_id == subject_id)).rowcount
-
-
-UNLINK = RegisteredStep("purpose_notices", _unlink, ("purpose_notices",))
+UNLINK = rows_of_subject(purpose_notices)

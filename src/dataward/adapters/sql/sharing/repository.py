@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.sharing.tables import (
@@ -16,7 +16,7 @@ from dataward.adapters.sql.sharing.tables import (
     refused_exports,
     transfer_suspensions,
 )
-from dataward.adapters.sql.unlink import RegisteredStep
+from dataward.adapters.sql.unlink import rows_of_subject
 from dataward.domain.sharing.records import (
     Disclosure,
     DisclosureBatch,
@@ -202,10 +202,5 @@ def _refused(row: Any) -> RefusedExport:
     )
 
 
-def _unlink_disclosures(connection: Connection, subject_id: str, _at: datetime) -> int:
-    """The subject's entries of the disclosure log (the batches keep only their counts)."""
-    result = connection.execute(delete(disclosures).where(disclosures.c.subject_id == subject_id))
-    return int(result.rowcount)
-
-
-UNLINK = RegisteredStep(disclosures.name, _unlink_disclosures, (disclosures.name,))
+UNLINK = rows_of_subject(disclosures)
+"""The subject's entries of the disclosure log (the batches keep only their counts)."""
