@@ -99,18 +99,27 @@ class Container:
         """How each kind of outreach message is made as it goes (`dataward outbox send`); a
         marketing message's links start with DATAWARD_PUBLIC_URL."""
         from dataward.adapters.mail.notices import render_policy_notice
+        from dataward.services.breaches.notices import BreachNoticeMaker
         from dataward.services.outreach.policy_notice import PolicyNoticeMaker
 
+        breach_notices = BreachNoticeMaker()
         return {
             MessageKind.MARKETING: marketing_maker(self.settings.public_url),
             MessageKind.POLICY_NOTICE: PolicyNoticeMaker(render_policy_notice),
+            MessageKind.BREACH_NOTICE: breach_notices,
+            MessageKind.BREACH_CONTROLLER: breach_notices,
         }
 
     def message_hooks(self) -> SentHooks:
         """What each kind of outreach message records once it was handed over."""
+        from dataward.services.breaches.notices import record_told as breach_told
         from dataward.services.outreach.policy_notice import record_told
 
-        return {MessageKind.POLICY_NOTICE: record_told}
+        return {
+            MessageKind.POLICY_NOTICE: record_told,
+            MessageKind.BREACH_NOTICE: breach_told,
+            MessageKind.BREACH_CONTROLLER: breach_told,
+        }
 
     def transports(self) -> Transports:
         """The carrier of each outreach channel: e-mail by SMTP; text messages and post wait

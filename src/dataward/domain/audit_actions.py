@@ -68,3 +68,14 @@ class AuditAction(StrEnum):
     POLICY_NOTICES_QUEUED = "policy_notices_queued"
     POLICY_NOTICE_SENT = "policy_notice_sent"
     REQUIRED_DATA_ASKED = "required_data_asked"  # a letter asking for data a contract needs
+    # the breach register: "breach_" and the `BreachEvent`, details of counts and closed words
+    BREACH_RECORDED = "breach_recorded"
+    BREACH_UPDATED = "breach_updated"
+    BREACH_ASSESSED = "breach_assessed"
+    BREACH_COUNTED = "breach_counted"
+    BREACH_REPORTED = "breach_reported"
+    BREACH_PEOPLE_NOTIFIED = "breach_people_notified"
+    BREACH_CONTROLLERS_NOTIFIED = "breach_controllers_notified"
+    BREACH_CONTROLLER_TOLD = "breach_controller_told"
+    BREACH_PERSON_TOLD = "breach_person_told"
+    BREACH_CLOSED = "breach_closed"

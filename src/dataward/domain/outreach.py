@@ -18,6 +18,8 @@ from uuid import UUID
 class MessageKind(StrEnum):
     MARKETING = "marketing"
     POLICY_NOTICE = "policy_notice"
+    BREACH_NOTICE = "breach_notice"  # to a person at high risk (Art. 34)
+    BREACH_CONTROLLER = "breach_controller"  # to a tenant's controller contact (Art. 33(2))
 
 
 class MessageChannel(StrEnum):

@@ -65,6 +65,8 @@ class Tenant:
     short_abandon_seconds: int
     created_at: datetime
     controller_contact: UUID | None = None
+    breach_notice_hours: int = 24
+    """The hours its contract gives us to tell it of a breach of its data (Art. 33(2))."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -96,3 +98,5 @@ def check_tenant(tenant: Tenant) -> None:
         raise TenantRefused("service_level_seconds: between 1 and 3600")
     if not 0 <= tenant.short_abandon_seconds <= 600:
         raise TenantRefused("short_abandon_seconds: between 0 and 600")
+    if not 1 <= tenant.breach_notice_hours <= 72:
+        raise TenantRefused("breach_notice_hours: between 1 and 72")

@@ -13,6 +13,7 @@ from dataward.domain.audit import AuditDraft, AuditEntry
 from dataward.domain.clock import Clock
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
+from dataward.services.breaches.ports import AffectedDataRepository, BreachRepository
 from dataward.services.calls.ports import (
     CallRepository,
     NewIngest,
@@ -330,6 +331,12 @@ class UnitOfWork(Protocol):
 
     @property
     def purpose_notices(self) -> PurposeNoticeRepository: ...
+
+    @property
+    def breaches(self) -> BreachRepository: ...
+
+    @property
+    def breach_data(self) -> AffectedDataRepository: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another

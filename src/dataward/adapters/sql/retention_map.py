@@ -192,6 +192,16 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             "the exports refused, for the DCO: recipient, purpose, reason and the "
             f"{_STAFF_ID}. {_STAFF_KEPT}"
         ),
+        "breaches": Unswept(
+            "the breach register (Art. 33(5)): every breach's facts, assessment, counts of the "
+            "people and records affected, reports and notices, and the "
+            f"{_STAFF_ID} who recorded it; no subject. The ICO may ask for it at any time. "
+            f"{_STAFF_KEPT}"
+        ),
+        "breach_events": Unswept(
+            f"a breach's decision trail: counts, closed words and the {_STAFF_ID}; no "
+            f"subject. {_STAFF_KEPT}"
+        ),
         "registers": Unswept("the register's versions: the company's policy", personal=False),
         "purpose_changes": Unswept(
             "the purposes each register version added or changed: the company's policy",

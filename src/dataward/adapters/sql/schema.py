@@ -12,6 +12,7 @@ from dataward.adapters.sql import (  # noqa: F401 - importing registers the tabl
     tables,
     tenants,
 )
+from dataward.adapters.sql.breaches import tables as breach_tables  # noqa: F401
 from dataward.adapters.sql.calls import (  # noqa: F401 - importing registers the tables
     erased_numbers,
     releases,

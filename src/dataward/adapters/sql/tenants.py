@@ -25,6 +25,7 @@ tenants = Table(
     Column("short_abandon_seconds", Integer, nullable=False),
     Column("controller_contact", String(36), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("breach_notice_hours", Integer, nullable=False, server_default="24"),
     comment="Customer organisations: controllers of their call data, we their processor.",
 )
 
@@ -47,6 +48,7 @@ class SqlTenantRepository:
                     str(tenant.controller_contact) if tenant.controller_contact else None
                 ),
                 created_at=tenant.created_at,
+                breach_notice_hours=tenant.breach_notice_hours,
             )
         )
 
@@ -70,6 +72,7 @@ def _tenant(row: Any) -> Tenant:
         short_abandon_seconds=row["short_abandon_seconds"],
         created_at=row["created_at"],
         controller_contact=UUID(row["controller_contact"]) if row["controller_contact"] else None,
+        breach_notice_hours=row["breach_notice_hours"],
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
 from dataward.adapters.sql.audit import SqlAuditLog
+from dataward.adapters.sql.breaches.repository import SqlBreachRepository
 from dataward.adapters.sql.calls.erased_numbers import SqlErasedNumberRepository
 from dataward.adapters.sql.calls.quarantine import SqlQuarantineRepository
 from dataward.adapters.sql.calls.releases import SqlReleaseRepository
@@ -131,6 +132,7 @@ class SqlUnitOfWork:
         self.marketing = SqlMarketingRepository(self._connection)
         self.sharing = SqlSharingRepository(self._connection)
         self.purpose_notices = SqlPurposeNoticeRepository(self._connection)
+        self.breaches = SqlBreachRepository(self._connection)
         return self
 
     def __exit__(

@@ -246,6 +246,8 @@ class StaffAction(StrEnum):
     READ_CALL_REPORTS = "read_call_reports"
     MANAGE_REQUESTS = "manage_requests"
     MANAGE_HOLDS = "manage_holds"  # place, review and lift litigation holds
+    MANAGE_BREACHES = "manage_breaches"
+    """Record, assess, report and notify personal data breaches (Art. 33, 34)."""
     DISCLOSE_TO_RECIPIENTS = "disclose_to_recipients"
     """Export subjects' data to a register recipient (the gate still decides each subject)."""
     RUN_MAINTENANCE = "run_maintenance"

@@ -33,6 +33,9 @@ class TenantIn(BaseModel):
     )
     service_level_seconds: int = 20
     short_abandon_seconds: int = 5
+    breach_notice_hours: int = Field(
+        24, ge=1, le=72, description="Hours the contract gives us to tell it of a breach"
+    )
     controller_contact: ContactIn | None = None
 
 
@@ -44,6 +47,7 @@ class TenantOut(BaseModel):
     call_retention: str
     service_level_seconds: int
     short_abandon_seconds: int
+    breach_notice_hours: int
     has_controller_contact: bool
     created_at: datetime
 
@@ -57,6 +61,7 @@ class TenantOut(BaseModel):
             call_retention=t.call_retention,
             service_level_seconds=t.service_level_seconds,
             short_abandon_seconds=t.short_abandon_seconds,
+            breach_notice_hours=t.breach_notice_hours,
             has_controller_contact=t.controller_contact is not None,
             created_at=t.created_at,
         )
@@ -75,6 +80,7 @@ def create(body: TenantIn, ctx: UseCaseDep) -> TenantOut:
             call_retention=body.call_retention,
             service_level_seconds=body.service_level_seconds,
             short_abandon_seconds=body.short_abandon_seconds,
+            breach_notice_hours=body.breach_notice_hours,
             contact=(
                 service.ControllerContact(contact.name, contact.email, contact.phone)
                 if contact

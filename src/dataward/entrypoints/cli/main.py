@@ -9,6 +9,7 @@ import typer
 
 from dataward.bootstrap import Container
 from dataward.entrypoints.cli import audit as audit_commands
+from dataward.entrypoints.cli import breaches as breach_commands
 from dataward.entrypoints.cli import calendar as calendar_commands
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import holds as holds_commands
@@ -41,6 +42,7 @@ app.add_typer(subjects_commands.app, name="subjects")
 app.add_typer(tenants_commands.app, name="tenants")
 app.add_typer(staff_commands.app, name="staff")
 app.add_typer(audit_commands.app, name="audit")
+app.add_typer(breach_commands.app, name="breaches")
 app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(report_commands.app, name="report")
 app.add_typer(calendar_commands.app, name="calendar")

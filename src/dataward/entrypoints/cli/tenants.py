@@ -37,6 +37,15 @@ def create(
     short_abandon: Annotated[
         int, typer.Option(help="Abandons within this many seconds count as short.")
     ] = 5,
+    breach_hours: Annotated[
+        int,
+        typer.Option(
+            "--breach-notice-hours",
+            min=1,
+            max=72,
+            help="Hours the contract gives us to tell the tenant of a breach of its data.",
+        ),
+    ] = 24,
     contact_name: Annotated[str | None, typer.Option(help="Controller contact's name.")] = None,
     contact_email: Annotated[
         str | None, typer.Option(help="Controller contact's e-mail (rights requests go here).")
@@ -62,6 +71,7 @@ def create(
         call_retention=retention,
         service_level_seconds=service_level,
         short_abandon_seconds=short_abandon,
+        breach_notice_hours=breach_hours,
         contact=contact,
     )
     with fail_on_dataward_error(), container() as wired:

@@ -41,6 +41,7 @@ class NewTenant:
     call_retention: str | None = None
     service_level_seconds: int = 20
     short_abandon_seconds: int = 5
+    breach_notice_hours: int = 24
     contact: ControllerContact | None = None
 
 
@@ -68,6 +69,7 @@ def create_tenant(ctx: UseCase, command: NewTenant) -> Tenant:
         call_retention=command.call_retention or default_call_retention(register),
         service_level_seconds=command.service_level_seconds,
         short_abandon_seconds=command.short_abandon_seconds,
+        breach_notice_hours=command.breach_notice_hours,
         created_at=clock.now(),
     )
     check_tenant(tenant)

@@ -1,0 +1,1 @@
+"""The breach register's tables and queries."""
