@@ -16,7 +16,7 @@ from faker import Faker
 from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.breaches.assessment import Likelihood, Nature, Outcome, Severity
 from dataward.domain.breaches.deadline import UK, parse_time, uk_time
-from dataward.domain.breaches.model import BreachRefused, Facts, Phase
+from dataward.domain.breaches.model import Breach, BreachRefused, Facts, Phase
 from dataward.domain.errors import ActionNotAllowed, InvalidValue
 from dataward.domain.outreach import MessageKind
 from dataward.domain.subjects import Actor
@@ -67,7 +67,7 @@ def _autumn_awareness(world: World) -> datetime:
     return datetime(saturday.year, saturday.month, saturday.day, 1, 30, tzinfo=UK)
 
 
-def _record(world: World, aware: datetime, *tenants: str, **facts: str) -> object:
+def _record(world: World, aware: datetime, *tenants: str, **facts: str) -> Breach:
     text = Facts(facts.pop("description", "A misdirected export of a call report."), **facts)
     command = NewBreach(aware, frozenset({Nature.CONFIDENTIALITY}), text, tenants)
     return record_breach(world.use_case(DCO), command)
@@ -80,7 +80,7 @@ def test_the_deadline_is_exactly_72_hours_across_the_clock_change_and_flags_afte
     assert aware.utcoffset() == timedelta(hours=1)  # still summer time at 01:30 on Saturday
     world.clock.current = aware.astimezone(UTC) + timedelta(hours=1)
     breach = _record(world, aware)
-    deadline = breach.ico_due  # type: ignore[attr-defined]
+    deadline = breach.ico_due
     assert deadline - aware == timedelta(hours=72)
     assert deadline == aware.astimezone(UTC) + timedelta(hours=72)
     # the clocks went back on Sunday: 72 hours on is 00:30 on Tuesday, UK time (GMT)
@@ -92,16 +92,18 @@ def test_the_deadline_is_exactly_72_hours_across_the_clock_change_and_flags_afte
     assert parse_time("aware_at", text, now=world.clock.now()) == aware.astimezone(UTC)
 
     world.clock.current = deadline - timedelta(minutes=1)
-    view = show_breach(world.use_case(DCO), breach.id)  # type: ignore[attr-defined]
-    assert view.flags == () and not view.clock.late
+    view = show_breach(world.use_case(DCO), breach.id)
+    assert view.flags == ()
+    assert not view.clock.late
     assert view.clock.describe() == "0 h 01 min left"
     assert overdue_breaches(world.use_case(DCO)) == []
 
     world.clock.current = deadline + timedelta(minutes=1)
-    view = show_breach(world.use_case(DCO), breach.id)  # type: ignore[attr-defined]
-    assert view.clock.late and view.clock.describe() == "0 h 01 min late"
+    view = show_breach(world.use_case(DCO), breach.id)
+    assert view.clock.late
+    assert view.clock.describe() == "0 h 01 min late"
     assert view.flags == ("72 hours passed 0 h 01 min late: not assessed",)
-    assert [v.breach.id for v in overdue_breaches(world.use_case(DCO))] == [breach.id]  # type: ignore[attr-defined]
+    assert [v.breach.id for v in overdue_breaches(world.use_case(DCO))] == [breach.id]
 
 
 def test_a_uk_time_the_clocks_show_twice_or_skip_is_refused(world: World) -> None:
@@ -122,13 +124,13 @@ def test_the_ico_draft_has_every_article_33_3_element_once_known(world: World) -
     aware = world.clock.now() - timedelta(hours=5)
     breach = _record(world, aware)
     ctx = world.use_case(DCO)
-    first = draft_for_ico(ctx, breach.id)  # type: ignore[attr-defined]
+    first = draft_for_ico(ctx, breach.id)
     assert first.phase is Phase.INITIAL
     assert set(first.to_follow) == {"categories", "people", "records", "consequences", "measures"}
 
     update_breach(
         ctx,
-        breach.id,  # type: ignore[attr-defined]
+        breach.id,
         FactsChange(consequences="Callers may receive nuisance calls.", measures="Link revoked."),
     )
     judgement = Judgement(
@@ -138,9 +140,9 @@ def test_the_ico_draft_has_every_article_33_3_element_once_known(world: World) -
         people=120,
         categories=frozenset({"telephony_activity"}),
     )
-    assessed = assess_breach(ctx, breach.id, judgement)  # type: ignore[attr-defined]
+    assessed = assess_breach(ctx, breach.id, judgement)
     assert assessed.outcome is Outcome.REPORT_ICO
-    draft = draft_for_ico(ctx, breach.id)  # type: ignore[attr-defined]
+    draft = draft_for_ico(ctx, breach.id)
     sections = {s.key: "\n".join(s.lines) for s in draft.sections}
     assert draft.to_follow == ("records",)  # only counting from the data gives records
     assert "confidentiality" in sections["nature"]
@@ -151,9 +153,9 @@ def test_the_ico_draft_has_every_article_33_3_element_once_known(world: World) -
     assert "Link revoked" in sections["measures"]
     assert uk_time(assessed.ico_due) in sections["timing"]
 
-    report_to_ico(ctx, breach.id, IcoReport(Phase.INITIAL, world.clock.now(), "IC-12345-A1B2"))  # type: ignore[attr-defined]
-    assert draft_for_ico(ctx, breach.id).phase is Phase.FURTHER  # type: ignore[attr-defined]
-    assert show_breach(ctx, breach.id).flags == ()  # type: ignore[attr-defined]
+    report_to_ico(ctx, breach.id, IcoReport(Phase.INITIAL, world.clock.now(), "IC-12345-A1B2"))
+    assert draft_for_ico(ctx, breach.id).phase is Phase.FURTHER
+    assert show_breach(ctx, breach.id).flags == ()
 
 
 def test_a_report_after_72_hours_needs_its_reasons_and_phases_run_in_order(world: World) -> None:
@@ -161,15 +163,16 @@ def test_a_report_after_72_hours_needs_its_reasons_and_phases_run_in_order(world
     breach = _record(world, aware)
     ctx = world.use_case(DCO)
     with pytest.raises(BreachRefused, match="first"):
-        report_to_ico(ctx, breach.id, IcoReport(Phase.FURTHER, world.clock.now()))  # type: ignore[attr-defined]
+        report_to_ico(ctx, breach.id, IcoReport(Phase.FURTHER, world.clock.now()))
     with pytest.raises(BreachRefused, match="reasons for the delay"):
-        report_to_ico(ctx, breach.id, IcoReport(Phase.INITIAL, world.clock.now()))  # type: ignore[attr-defined]
+        report_to_ico(ctx, breach.id, IcoReport(Phase.INITIAL, world.clock.now()))
     made = report_to_ico(
         ctx,
-        breach.id,  # type: ignore[attr-defined]
+        breach.id,
         IcoReport(Phase.INITIAL, world.clock.now(), None, "Found over a bank holiday weekend."),
     )
-    assert made.reports[0].late and made.facts.delay_reason
+    assert made.reports[0].late
+    assert made.facts.delay_reason
     assert show_breach(ctx, made.id).flags == ()
     report_to_ico(ctx, made.id, IcoReport(Phase.FINAL, world.clock.now()))
     with pytest.raises(BreachRefused, match="final"):
@@ -192,12 +195,13 @@ def test_each_tenant_controller_is_told_through_smtp_and_marked_told(
     create_tenant(ctx, NewTenant("quiet-calls", id="quiet-calls"))
     aware = world.clock.now() - timedelta(hours=2)
     breach = _record(world, aware, "acme-calls", "bravo-calls", "quiet-calls")
-    dues = {c.tenant_id: c.due_at for c in breach.controllers}  # type: ignore[attr-defined]
+    dues = {c.tenant_id: c.due_at for c in breach.controllers}
     assert dues["acme-calls"] - aware == timedelta(hours=24)
     assert dues["bravo-calls"] - aware == timedelta(hours=12)
 
-    done = notify_controllers(ctx, breach.id)  # type: ignore[attr-defined]
-    assert done.queued == ("acme-calls", "bravo-calls") and done.no_contact == ("quiet-calls",)
+    done = notify_controllers(ctx, breach.id)
+    assert done.queued == ("acme-calls", "bravo-calls")
+    assert done.no_contact == ("quiet-calls",)
     mailer = SmtpMailer(SmtpServer("127.0.0.1", port), "dco@akixi.com")
     maker = BreachNoticeMaker()
     sent = deliver_messages(
@@ -210,20 +214,21 @@ def test_each_tenant_controller_is_told_through_smtp_and_marked_told(
     for tenant_id, email in emails.items():
         (message,) = received.to(email)
         text = body(message)
-        assert str(breach.id) in text and "Art. 33(2)" in text  # type: ignore[attr-defined]
+        assert str(breach.id) in text
+        assert "Art. 33(2)" in text
         assert tenant_id in text
-    told = {c.tenant_id: c.sent_at for c in show_breach(ctx, breach.id).breach.controllers}  # type: ignore[attr-defined]
+    told = {c.tenant_id: c.sent_at for c in show_breach(ctx, breach.id).breach.controllers}
     assert told["acme-calls"] == told["bravo-calls"] == world.clock.now()
     assert told["quiet-calls"] is None
     world.clock.advance(timedelta(hours=23))
-    assert show_breach(ctx, breach.id).flags == ("tenant quiet-calls not told, 1 h 00 min late",)  # type: ignore[attr-defined]
+    assert show_breach(ctx, breach.id).flags == ("tenant quiet-calls not told, 1 h 00 min late",)
+    assess_breach(
+        ctx,
+        breach.id,
+        Judgement(Likelihood.REMOTE, Severity.MINIMAL, "Encrypted copy.", people=3),
+    )
     with pytest.raises(BreachRefused, match="tell every tenant"):
-        assess_breach(
-            ctx,
-            breach.id,  # type: ignore[attr-defined]
-            Judgement(Likelihood.REMOTE, Severity.MINIMAL, "Encrypted copy.", people=3),
-        )
-        close_breach(ctx, breach.id)  # type: ignore[attr-defined]
+        close_breach(ctx, breach.id)
 
 
 def test_not_reportable_keeps_its_reasoning_and_stops_the_clock(world: World) -> None:
@@ -236,18 +241,26 @@ def test_not_reportable_keeps_its_reasoning_and_stops_the_clock(world: World) ->
         unintelligible=True,
         people=40,
     )
-    assessed = assess_breach(ctx, breach.id, judgement)  # type: ignore[attr-defined]
+    assessed = assess_breach(ctx, breach.id, judgement)
     decision = assessed.assessment.decision  # type: ignore[union-attr]
-    assert decision.outcome is Outcome.REPORT_ICO and decision.risk == 3
-    mild = Judgement(Likelihood.LIKELY, Severity.MINIMAL, "Encrypted; no key lost.", True, 40)
-    assessed = assess_breach(ctx, breach.id, mild)  # type: ignore[attr-defined]
+    assert decision.outcome is Outcome.REPORT_ICO
+    assert decision.risk == 3
+    mild = Judgement(
+        Likelihood.LIKELY,
+        Severity.MINIMAL,
+        "Encrypted; no key lost.",
+        unintelligible=True,
+        people=40,
+    )
+    assessed = assess_breach(ctx, breach.id, mild)
     assert assessed.outcome is Outcome.NOT_REPORTABLE
     world.clock.advance(timedelta(hours=100))
     assert show_breach(ctx, assessed.id).flags == ()
     closed = close_breach(ctx, assessed.id)
     assert closed.closed_at == world.clock.now()
     (row,) = [export_row(v) for v in list_breaches(ctx, include_closed=True)]
-    assert row["outcome"] == "not_reportable" and row["reasoning"] == "Encrypted; no key lost."
+    assert row["outcome"] == "not_reportable"
+    assert row["reasoning"] == "Encrypted; no key lost."
 
 
 def test_the_export_is_the_whole_register_with_formula_cells_made_text(world: World) -> None:
@@ -273,7 +286,7 @@ def test_no_role_but_the_dcos_reads_or_writes_the_register(world: World, actor: 
     breach = _record(world, world.clock.now() - timedelta(hours=1))
     ctx = world.use_case(actor)
     with pytest.raises(ActionNotAllowed):
-        show_breach(ctx, breach.id)  # type: ignore[attr-defined]
+        show_breach(ctx, breach.id)
     with pytest.raises(ActionNotAllowed):
         list_breaches(ctx)
     with pytest.raises(ActionNotAllowed):
