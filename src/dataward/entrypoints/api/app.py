@@ -15,6 +15,7 @@ from dataward.adapters.ratelimit import RateLimiter
 from dataward.bootstrap import Container
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
+from dataward.entrypoints.api.breaches import router as breaches_router
 from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
@@ -119,6 +120,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(public_router)
     app.include_router(downloads_router)
     app.include_router(audit_router)
+    app.include_router(breaches_router)
     app.include_router(holds_router)
     app.include_router(retention_router)
     app.include_router(marketing_router)
