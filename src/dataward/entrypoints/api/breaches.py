@@ -27,7 +27,7 @@ from dataward.services.breaches import notices, record, register, reporting
 router = APIRouter(prefix="/api/v1/breaches", tags=["breaches"], route_class=TokenFirstRoute)
 
 Time = Annotated[str, Field(min_length=1, max_length=40, description="UK time or with offset")]
-Text = Annotated[str, Field(min_length=1, max_length=MAX_FACTS, repr=False)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_FACTS)]
 TenantId = Annotated[str, Field(min_length=1, max_length=64)]
 Level = Literal["remote", "possible", "likely"]
 Harm = Literal["minimal", "significant", "severe"]

@@ -9,7 +9,8 @@ from uuid import UUID
 
 import typer
 
-from dataward.domain.errors import InvalidValue
+from dataward.bootstrap import Container
+from dataward.domain.errors import ActionNotAllowed, InvalidValue
 from dataward.domain.requests.fees import parse_pounds, pounds
 from dataward.domain.requests.workflow import (
     DueFor,
@@ -216,6 +217,7 @@ def queue(
     with fail_on_dataward_error(), container() as wired:
         views = request_queue(reading(wired), include_closed=closed)
         today = wired.clock.now().astimezone(UK).date()
+        breaches = _overdue_breaches(wired)
     for view in views:
         r = view.request
         mark = urgency(r, view.due, today)
@@ -230,6 +232,20 @@ def queue(
             f"{view.due.isoformat()}\t{label}\t{r.type.value}\t{r.state.value}\t"
             f"{r.tenant_id or '-'}\t{r.id}" + target + (f"\tFLAG: {flags}" if flags else "")
         )
+    for line in breaches:
+        typer.echo(line)
+
+
+def _overdue_breaches(wired: Container) -> list[str]:
+    """The DCO's queue also shows each breach with something overdue (none for a role that
+    does not keep the breach register)."""
+    from dataward.services.breaches.register import overdue_breaches
+
+    try:
+        views = overdue_breaches(reading(wired))
+    except ActionNotAllowed:
+        return []
+    return [f"BREACH\t{v.breach.id}\tFLAG: {'; '.join(v.flags)}" for v in views]
 
 
 _DUE_WORDS = {
