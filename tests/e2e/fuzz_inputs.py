@@ -373,6 +373,44 @@ def real_inputs(world: World) -> dict[str, Inputs]:
         "GET /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         "POST /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         **_marketing(ids),
+        **_breaches(ids),
+    }
+
+
+def _breaches(ids: Mapping[str, Any]) -> dict[str, Inputs]:
+    """The breach register, for the DCO: the open breach, and one that may be closed."""
+    b, breach = "/api/v1/breaches", {"breach_id": [ids["breach"]]}
+    earlier, later = NOW - timedelta(hours=30), NOW - timedelta(hours=2)
+    window = {"tenant": TENANT, "from": earlier.isoformat(), "to": later.isoformat()}
+    return {
+        f"POST {b}": Inputs(
+            body=[
+                {
+                    "aware_at": later.isoformat(),
+                    "natures": ["availability"],
+                    "description": "The reports were down.",
+                    "tenants": [TENANT],
+                }
+            ]
+        ),
+        f"GET {b}": Inputs(query=[{}, {"all": True}]),
+        f"GET {b}/export": Inputs(query=[{"format": "csv"}, {"format": "json"}]),
+        f"GET {b}/{{breach_id}}": Inputs(path=breach),
+        f"GET {b}/{{breach_id}}/draft": Inputs(path=breach),
+        f"POST {b}/{{breach_id}}/facts": Inputs(path=breach, body=[{"measures": "Rotated."}]),
+        f"POST {b}/{{breach_id}}/assessment": Inputs(
+            path=breach,
+            body=[
+                {"likelihood": "possible", "severity": "significant", "reasoning": "Some."},
+                {"likelihood": "likely", "severity": "severe", "reasoning": "x", "people": 9},
+            ],
+        ),
+        f"POST {b}/{{breach_id}}/affected": Inputs(path=breach, body=[window]),
+        f"POST {b}/{{breach_id}}/reports": Inputs(
+            path=breach, body=[{"phase": "initial", "at": later.isoformat()}]
+        ),
+        f"POST {b}/{{breach_id}}/notices": Inputs(path=breach, body=[{"to": "controllers"}]),
+        f"POST {b}/{{breach_id}}/close": Inputs(path={"breach_id": [ids["breach.closable"]]}),
     }
 
 
@@ -417,6 +455,7 @@ def default_path_values(world: World) -> dict[str, list[str]]:
         "token": [ids["download"]],
         "hold_id": [ids["hold"]],
         "mechanism": [ids["suspension"]],
+        "breach_id": [ids["breach"], ids["breach.closable"]],
     }
 
 

@@ -157,7 +157,17 @@ class _Seeding:
         self._subject_records(ids)
         self._requests(ids)
         self._marketing(ids)
+        self._breaches(ids)
         return ids
+
+    def _breaches(self, ids: dict[str, Any]) -> None:
+        """A breach of the tenant's data, open; and one judged not reportable, to close."""
+        aware = (NOW - timedelta(hours=6)).isoformat()
+        body = {"aware_at": aware, "natures": ["confidentiality"], "description": "A lost key."}
+        ids["breach"] = self.post("/api/v1/breaches", {**body, "tenants": [TENANT]})["id"]
+        ids["breach.closable"] = closable = self.post("/api/v1/breaches", body)["id"]
+        judged = {"likelihood": "remote", "severity": "minimal", "reasoning": "None.", "people": 1}
+        self.post(f"/api/v1/breaches/{closable}/assessment", judged, status=200)
 
     def _staff(self) -> None:
         register = self.container.active_register.get(self.container.uow(read_only=True))

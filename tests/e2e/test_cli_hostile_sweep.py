@@ -96,6 +96,8 @@ GOOD_CALLS = (
 BAD_CALL = "17640002oo|3.1|sales|NONE|ENTERQUEUE||07700900777|1\n"
 
 PAST = str(NOW.date() - timedelta(days=5))
+HOURS_AGO = (NOW - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%MZ")
+HOUR_AGO = (NOW - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%MZ")
 FUTURE = str(NOW.date() + timedelta(days=30))
 
 WORDS = {
@@ -116,6 +118,12 @@ WORDS = {
     "source": "trade show",
     "consent_evidence": "signed forms, box 4",
     "evidence": "order 1001",
+    "aware_at": HOURS_AGO,  # a breach: when we became aware, when the ICO was told
+    "at": HOUR_AGO,
+    "start": HOURS_AGO,
+    "end": HOUR_AGO,
+    "likelihood": "likely",
+    "severity": "severe",
 }
 """Values of the project's own vocabulary a required parameter of these names takes."""
 
@@ -199,8 +207,14 @@ def installed(root: Path, database_url: str | None = None) -> Install:
             .rstrip(":")
         )
         ran(["ingest", str(empty.calls), "--tenant", "acme", "--quarantine"], empty.env("operator"))
+        breach = ran(
+            ["breaches", "record", "--aware-at", HOURS_AGO, "--nature", "integrity",
+             "--description", "A report was altered.", "--tenant", "acme"],
+            env,
+        ).strip()  # fmt: skip
     empty.calls.write_text(GOOD_CALLS)  # ingested again, its calls are duplicates: none refused
     ids = {
+        "breach_id": breach,
         "subject_id": subject,
         "subject": subject,
         "request_id": request,

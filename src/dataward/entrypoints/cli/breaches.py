@@ -8,6 +8,7 @@ anyone's name, number or address in them.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,24 +29,6 @@ from dataward.entrypoints.views.breaches import describe, draft_json, render_exp
 app = typer.Typer(help="The breach register: record, assess, report, notify.", no_args_is_help=True)
 
 TEXT = "Do not name anyone in it."
-
-
-def _levels(kind: type[Likelihood] | type[Severity]) -> str:
-    return ", ".join(m.name.lower() for m in kind)
-
-
-def _likelihood(value: str) -> Likelihood:
-    try:
-        return Likelihood[value.upper()] if value.isascii() else Likelihood[""]
-    except KeyError:
-        raise typer.BadParameter(f"one of {_levels(Likelihood)}") from None
-
-
-def _severity(value: str) -> Severity:
-    try:
-        return Severity[value.upper()] if value.isascii() else Severity[""]
-    except KeyError:
-        raise typer.BadParameter(f"one of {_levels(Severity)}") from None
 
 
 @app.command()
@@ -117,10 +100,12 @@ def list_breaches(
 def assess(
     breach_id: Annotated[str, typer.Argument(help="The breach's id.")],
     likelihood: Annotated[
-        Likelihood, typer.Option(parser=_likelihood, help="remote, possible or likely.")
+        str,
+        typer.Option(parser=one_of("remote", "possible", "likely"), help="Of harm to people."),
     ],
     severity: Annotated[
-        Severity, typer.Option(parser=_severity, help="minimal, significant or severe.")
+        str,
+        typer.Option(parser=one_of("minimal", "significant", "severe"), help="Of that harm."),
     ],
     reasoning: Annotated[str, typer.Option(help=f"Why (kept, Art. 33(5)). {TEXT}")],
     category: Annotated[
@@ -140,7 +125,12 @@ def assess(
     from dataward.services.breaches.assess import Judgement, assess_breach
 
     judgement = Judgement(
-        likelihood, severity, reasoning, unintelligible, people, frozenset(category or ())
+        Likelihood[likelihood.upper()],
+        Severity[severity.upper()],
+        reasoning,
+        unintelligible,
+        people,
+        frozenset(category or ()),
     )
     with fail_on_dataward_error(), container() as wired:
         breach = assess_breach(use_case(wired), breach_id, judgement)
@@ -156,20 +146,20 @@ def affected(
     breach_id: Annotated[str, typer.Argument(help="The breach's id.")],
     start: Annotated[str, typer.Option("--from", help="From this time (UK time or offset).")],
     end: Annotated[str, typer.Option("--to", help="Up to this time (not included).")],
-    tenant: Annotated[str | None, typer.Option(help="The tenant (its callers' data).")] = None,
-    own: Annotated[bool, typer.Option("--own", help="Our own data (we are controller).")] = False,
+    tenant: Annotated[
+        str | None, typer.Option(help="The tenant (its callers' data); without: our own data.")
+    ] = None,
     category: Annotated[
         list[str] | None, typer.Option(help="Only this register data category (repeatable).")
     ] = None,
 ) -> None:
-    """Count who and how many the breach reached in a tenant's data (or ours) in a window,
+    """Count who and how many the breach reached in a tenant's data (or, without --tenant,
+    our own) in a window,
     from the data; prints numbers only, and keeps them on the breach."""
     from dataward.domain.breaches.affected import AffectedScope
     from dataward.domain.breaches.deadline import parse_time
     from dataward.services.breaches.assess import count_affected
 
-    if (tenant is None) == (not own):
-        raise typer.BadParameter("give --tenant T or --own", param_hint="--tenant")
     with fail_on_dataward_error(), container() as wired:
         now = wired.clock.now()
         scope = AffectedScope(
@@ -247,21 +237,27 @@ def draft(
         typer.echo(made.text(), nl=False)
 
 
+class Audience(StrEnum):
+    PEOPLE = "people"
+    CONTROLLERS = "controllers"
+
+
 @app.command()
 def notify(
     breach_id: Annotated[str, typer.Argument(help="The breach's id.")],
-    people: Annotated[bool, typer.Option("--people", help="The people at high risk.")] = False,
-    controllers: Annotated[
-        bool, typer.Option("--controllers", help="Each tenant's controller contact.")
-    ] = False,
+    to: Annotated[
+        Audience,
+        typer.Option(
+            parser=choice(Audience),
+            help="people (at high risk, in our own data) or controllers (each tenant's).",
+        ),
+    ],
 ) -> None:
     """Queue the notices (sent by `dataward outbox send`)."""
     from dataward.services.breaches.notices import notify_controllers, notify_people
 
-    if people == controllers:
-        raise typer.BadParameter("give --people or --controllers", param_hint="--people")
     with fail_on_dataward_error(), container() as wired:
-        if people:
+        if to is Audience.PEOPLE:
             typer.echo(f"queued {notify_people(use_case(wired), breach_id)} notice(s)")
             return
         done = notify_controllers(use_case(wired), breach_id)

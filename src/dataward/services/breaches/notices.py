@@ -19,7 +19,7 @@ from typing import Final
 from dataward.domain.audit import AuditAction
 from dataward.domain.breaches.assessment import Outcome
 from dataward.domain.breaches.drafts import controller_notice, people_notice
-from dataward.domain.breaches.model import Breach, BreachEvent, BreachRefused
+from dataward.domain.breaches.model import Breach, BreachChanged, BreachEvent, BreachRefused
 from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.outreach import (
@@ -170,7 +170,21 @@ def _tenants_of(ctx: UseCase, breach: Breach, message: OutboundMessage) -> list[
 
 def record_told(ctx: UseCase, message: OutboundMessage) -> None:
     """The `SentHook` of both kinds, in the transaction that marks the message sent: a tenant
-    counts as told now; a person is counted told, and the audit log names them."""
+    counts as told now; a person is counted told, and the audit log names them. A change the
+    DCO made meanwhile is read again rather than lost: the message went, so it must count."""
+    for _ in range(SAVE_TRIES - 1):
+        try:
+            _record_told(ctx, message)
+        except BreachChanged:
+            continue
+        return
+    _record_told(ctx, message)
+
+
+SAVE_TRIES: Final = 5
+
+
+def _record_told(ctx: UseCase, message: OutboundMessage) -> None:
     uow, now = ctx.uow, ctx.clock.now()
     breach = uow.breaches.get(uuid.UUID(message.ref))
     if breach is None:
