@@ -14,6 +14,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
+from dataward.domain.breaches.affected import AffectedScope
 from dataward.domain.breaches.assessment import Likelihood, Nature, Outcome, Severity
 from dataward.domain.breaches.deadline import UK, parse_time, uk_time
 from dataward.domain.breaches.model import Breach, BreachRefused, Facts, Phase
@@ -21,8 +22,13 @@ from dataward.domain.errors import ActionNotAllowed, InvalidValue
 from dataward.domain.outreach import MessageKind
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.views.breaches import render_export
-from dataward.services.breaches.assess import Judgement, assess_breach
-from dataward.services.breaches.notices import BreachNoticeMaker, notify_controllers, record_told
+from dataward.services.breaches.assess import Judgement, assess_breach, count_affected
+from dataward.services.breaches.notices import (
+    BreachNoticeMaker,
+    notify_controllers,
+    notify_people,
+    record_told,
+)
 from dataward.services.breaches.record import (
     FactsChange,
     NewBreach,
@@ -40,6 +46,8 @@ from dataward.services.breaches.register import (
 from dataward.services.breaches.reporting import IcoReport, report_to_ico
 from dataward.services.organisation.tenants import ControllerContact, NewTenant, create_tenant
 from dataward.services.outreach.outbox import deliver_messages
+from dataward.services.processing.erasure import Shred, shred
+from dataward.services.subjects.registry import NewSubject, create_subject
 from tests.integration.world import World
 from tests.support.smtp_inbox import Inbox, body, smtp_server
 
@@ -293,3 +301,52 @@ def test_no_role_but_the_dcos_reads_or_writes_the_register(world: World, actor: 
         record_breach(
             ctx, NewBreach(world.clock.now(), frozenset({Nature.INTEGRITY}), Facts("Altered."))
         )
+
+
+def test_people_at_high_risk_in_our_own_data_are_told_through_smtp_an_erased_one_not(
+    world: World, fake: Faker, inbox: tuple[Inbox, int]
+) -> None:
+    received, port = inbox
+    ctx = world.use_case(DCO)
+    start = world.clock.now()
+    people = []
+    for _ in range(4):
+        email = fake.unique.email()
+        made = create_subject(ctx, NewSubject("end_user", [("email", email)]))
+        people.append((made.id, email))
+        world.clock.advance(timedelta(minutes=5))
+    end = world.clock.now()
+    world.clock.advance(timedelta(minutes=5))
+    outside = fake.unique.email()
+    create_subject(ctx, NewSubject("end_user", [("email", outside)]))  # after the window
+    world.clock.advance(timedelta(hours=1))
+    breach = _record(world, end, consequences="Phishing e-mails are possible.")
+    counted = count_affected(ctx, breach.id, AffectedScope(None, start, end))
+    assert counted.count.people == 4
+    with pytest.raises(BreachRefused, match="high risk"):
+        notify_people(ctx, breach.id)
+    judgement = Judgement(Likelihood.LIKELY, Severity.SIGNIFICANT, "Addresses exposed.")
+    assert assess_breach(ctx, breach.id, judgement).outcome is Outcome.TELL_PEOPLE
+    shred(ctx, Shred(str(people[0][0]), "erasure_request"))  # erased since: not told
+
+    assert notify_people(ctx, breach.id) == 3
+    with pytest.raises(BreachRefused, match="told already"):
+        notify_people(ctx, breach.id)
+    mailer = SmtpMailer(SmtpServer("127.0.0.1", port), "dco@akixi.com")
+    maker = BreachNoticeMaker()
+    sent = deliver_messages(
+        ctx,
+        {"email": mailer},
+        {MessageKind.BREACH_NOTICE: maker},
+        on_sent={MessageKind.BREACH_NOTICE: record_told},
+    )
+    assert sent.sent == 3
+    assert received.to(people[0][1]) == []
+    assert received.to(outside) == []
+    for _, email in people[1:]:
+        (message,) = received.to(email)
+        text = body(message)
+        assert "Phishing e-mails are possible." in text
+        assert "https://ico.org.uk/make-a-complaint/" in text
+    shown = show_breach(ctx, breach.id).breach
+    assert (shown.people_queued, shown.people_sent) == (3, 3)
