@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry
+from dataward.domain.breaches.affected import AffectedCount, AffectedScope
 from dataward.domain.clock import Clock
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
@@ -49,6 +50,7 @@ from dataward.services.rights.request_ports import Mailer, RequestRepository
 from dataward.services.sharing.ports import SharingRepository
 
 __all__ = [
+    "AffectedDataRepository",
     "AuditLog",
     "CallRepository",
     "Clock",
@@ -236,6 +238,20 @@ class TenantRepository(Protocol):
     def all(self) -> Sequence[Tenant]: ...
 
 
+class AffectedDataRepository(Protocol):
+    """Who a breach's scope concerns, read from the data (`domain.breaches.affected`)."""
+
+    def count(self, scope: AffectedScope) -> AffectedCount:
+        """How many people and records of the scope's stores fall in its window, counted by
+        the database."""
+        ...
+
+    def subject_ids(self, scope: AffectedScope) -> Iterator[UUID]:
+        """The distinct subjects the scope concerns that still exist (an erased person is
+        told nothing), in no order, streamed: read them inside the unit of work."""
+        ...
+
+
 class Lease(Protocol):
     """A name held across processes (`UnitOfWork.lease`)."""
 
@@ -330,6 +346,9 @@ class UnitOfWork(Protocol):
 
     @property
     def purpose_notices(self) -> PurposeNoticeRepository: ...
+
+    @property
+    def breach_data(self) -> AffectedDataRepository: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another
