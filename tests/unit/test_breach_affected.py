@@ -49,9 +49,9 @@ def test_every_category_of_the_register_has_its_stores_said() -> None:
     assert {c.key for c in shipped_register().categories} == set(HELD_IN)
 
 
-def test_telephony_data_is_the_tenants_calls_lines_and_callers() -> None:
+def test_telephony_data_is_the_tenants_calls_lines_and_callers_and_our_agents() -> None:
     assert stores_for({"telephony_activity"}, ours=False) == {C, Q, S}
-    assert stores_for({"telephony_activity"}, ours=True) == frozenset()
+    assert stores_for({"telephony_activity"}, ours=True) == {S}  # agents are our own subjects
     assert stores_for({"telephony_activity"}) == {C, Q, S}
 
 

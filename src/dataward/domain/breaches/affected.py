@@ -25,12 +25,15 @@ register's data categories it reached.
 
 The stores, and what of them falls in the window (`AffectedStore`):
 
-- subjects: the scope's subjects (a tenant's callers and agents; our own customers' people,
-  partners and contacts) whose `created_at` falls in the window: one record and one person each.
-  A tenant's subjects hold its telephony data (a caller is its number, an agent its id:
-  `services.processing.disclosure.identifier_category`), our own identity and contact data.
+- subjects: the scope's subjects whose `created_at` falls in the window: one record and one
+  person each. A tenant's are its callers, whose numbers are its telephony data
+  (`services.processing.disclosure.identifier_category`); ours are our customers' people,
+  partners and contacts, with their identity and contact data, and the agents an ingest finds
+  (users of the reporting service, so our own subjects: `services.calls.parties`), whose agent
+  ids are telephony data.
 - calls: the tenant's calls that started in the window. Its people are the distinct caller,
-  callee and agent references among them (an agent may be one of our own subjects).
+  callee and agent references among them: an agent, one of our own subjects, is concerned by a
+  breach of the tenant's calls and counted in the tenant's scope.
 - quarantine: the tenant's quarantined call lines kept in the window and still sealed (not yet
   replayed or discarded; a file's header row is no line): call records whose parties are
   sealed with them.
@@ -96,7 +99,7 @@ HELD_IN: Final[Mapping[str, tuple[frozenset[AffectedStore], frozenset[AffectedSt
     # category: (the stores holding it in a tenant's scope, those holding it in our own)
     "identity": (_NONE, frozenset({_S})),
     "contact": (_NONE, frozenset({_S})),
-    "telephony_activity": (frozenset({_C, _Q, _S}), _NONE),
+    "telephony_activity": (frozenset({_C, _Q, _S}), frozenset({_S})),
     "rights_requests": (frozenset({_R}), frozenset({_R})),
     "correspondence": (frozenset({_R}), frozenset({_R})),
     "financial": (_NONE, _NONE),
@@ -107,10 +110,11 @@ HELD_IN: Final[Mapping[str, tuple[frozenset[AffectedStore], frozenset[AffectedSt
     "marketing_communications": (_NONE, _NONE),
 }
 """Every category of the register, and where each is held. A tenant's subjects hold telephony
-data only (their numbers and agent ids are `telephony_activity`, the processor's category),
-ours identity and contact data; a request keeps what was asked and answered (`rights_requests`)
-and the letters it sent (`correspondence`). An agent id of one of our own subjects is
-telephony data too, but it is in a tenant's calls, and counted in that tenant's scope."""
+data only (their numbers are `telephony_activity`, the processor's category); ours hold identity
+and contact data, and an agent's id, telephony data. A request keeps what was asked and
+answered (`rights_requests`) and the letters it sent (`correspondence`). A store is counted
+whole: our own subjects of the window count for any of their categories, though one may hold
+only an e-mail address (an upper bound, the safe side of an approximate number)."""
 
 EARLIEST: Final = record_limits.EARLIEST
 """No window starts before: no record is older (an ingest refuses an earlier call's time as a
