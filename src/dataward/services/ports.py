@@ -10,10 +10,11 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry
+from dataward.domain.breaches.affected import AffectedCount, AffectedScope
 from dataward.domain.clock import Clock
 from dataward.domain.subjects import Subject, Tombstone
 from dataward.domain.tenants import Tenant
-from dataward.services.breaches.ports import AffectedDataRepository, BreachRepository
+from dataward.services.breaches.ports import BreachRepository
 from dataward.services.calls.ports import (
     CallRepository,
     NewIngest,
@@ -50,6 +51,7 @@ from dataward.services.rights.request_ports import Mailer, RequestRepository
 from dataward.services.sharing.ports import SharingRepository
 
 __all__ = [
+    "AffectedDataRepository",
     "AuditLog",
     "CallRepository",
     "Clock",
@@ -235,6 +237,20 @@ class TenantRepository(Protocol):
     def get(self, tenant_id: str) -> Tenant | None: ...
 
     def all(self) -> Sequence[Tenant]: ...
+
+
+class AffectedDataRepository(Protocol):
+    """Who a breach's scope concerns, read from the data (`domain.breaches.affected`)."""
+
+    def count(self, scope: AffectedScope) -> AffectedCount:
+        """How many people and records of the scope's stores fall in its window, counted by
+        the database."""
+        ...
+
+    def subject_ids(self, scope: AffectedScope) -> Iterator[UUID]:
+        """The distinct subjects the scope concerns that still exist (an erased person is
+        told nothing), in no order, streamed: read them inside the unit of work."""
+        ...
 
 
 class Lease(Protocol):

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
 from dataward.adapters.sql.audit import SqlAuditLog
+from dataward.adapters.sql.breaches.affected import SqlAffectedData
 from dataward.adapters.sql.breaches.repository import SqlBreachRepository
 from dataward.adapters.sql.calls.erased_numbers import SqlErasedNumberRepository
 from dataward.adapters.sql.calls.quarantine import SqlQuarantineRepository
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
     marketing: SqlMarketingRepository
     sharing: SqlSharingRepository
     purpose_notices: SqlPurposeNoticeRepository
+    breach_data: SqlAffectedData
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -133,6 +135,7 @@ class SqlUnitOfWork:
         self.sharing = SqlSharingRepository(self._connection)
         self.purpose_notices = SqlPurposeNoticeRepository(self._connection)
         self.breaches = SqlBreachRepository(self._connection)
+        self.breach_data = SqlAffectedData(self._connection)
         return self
 
     def __exit__(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Protocol
 from uuid import UUID
 
-from dataward.domain.breaches.affected import AffectedCount, AffectedScope
 from dataward.domain.breaches.model import Breach, TrailEntry
 
 
@@ -24,11 +22,3 @@ class BreachRepository(Protocol):
     def trail(self, breach_id: UUID) -> list[TrailEntry]: ...
 
     def note(self, breach_id: UUID, entry: TrailEntry) -> None: ...
-
-
-class AffectedDataRepository(Protocol):
-    def count(self, scope: AffectedScope) -> AffectedCount: ...
-
-    def subject_ids(self, scope: AffectedScope) -> Iterator[UUID]:
-        """The subjects affected in `scope` who are still ours (an erased one is not)."""
-        ...
