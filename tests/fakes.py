@@ -15,6 +15,7 @@ from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
+from dataward.domain.audit_search import AuditSearch, SearchSlice
 from dataward.domain.calendar import bank_holidays
 from dataward.domain.clock import Clock
 from dataward.domain.processing.consent import ConsentEvent
@@ -282,6 +283,21 @@ class FakeAuditLog:
     def entries_about(self, subject_ref: str, batch: int = 1000) -> Iterator[AuditEntry]:
         del batch
         return iter([e for e in self.entries if e.subject_ref == subject_ref])
+
+    def search(self, query: AuditSearch, part: SearchSlice) -> list[AuditEntry]:
+        subject = None if query.subject is None else str(query.subject)
+        found = [
+            e
+            for e in self.entries
+            if e.seq < part.before_seq
+            and (part.after is None or e.seq > part.after)
+            and (subject is None or e.subject_ref == subject)
+            and (query.actor is None or e.actor == query.actor)
+            and (query.action is None or e.action == query.action)
+            and (query.since is None or e.at >= query.since)
+            and (query.before is None or e.at < query.before)
+        ]
+        return found[: part.limit]
 
     def export(self, out: Any) -> int:
         for entry in self.entries:

@@ -359,6 +359,17 @@ def real_inputs(world: World) -> dict[str, Inputs]:
         "GET /api/v1/share/log": Inputs(
             query=[{}, {"recipient": "mondago", "limit": 10}, {"subject": contact}]
         ),
+        "GET /api/v1/audit/search": Inputs(
+            query=[
+                {},
+                {"subject": contact, "limit": 2},
+                {"action": "subject_created", "since": "2026-11-01", "until": "2026-11-25"},
+                {"actor": "dco", "cursor": "1.1000"},
+            ]
+        ),
+        "GET /api/v1/requests/stats": Inputs(
+            query=[{}, {"since": "2026-01-01", "until": "2026-11-25"}, {"until": "2026-10-31"}]
+        ),
         "GET /api/v1/processors": Inputs(query=[{}, {"all": True}]),
         "GET /api/v1/transfers": Inputs(query=[{}, {"lifted": True}]),
         "POST /api/v1/transfers/suspensions": Inputs(

@@ -6,7 +6,7 @@ import pytest
 
 from dataward.domain.clock import FixedClock
 from dataward.domain.errors import ActionNotAllowed
-from dataward.domain.permissions import require
+from dataward.domain.permissions import require, tenants_in_reach
 from dataward.domain.processing.gate import tenant_in_scope
 from dataward.domain.processing.restrictions import RestrictionGround
 from dataward.domain.register.model import StaffAction
@@ -150,3 +150,15 @@ def test_a_role_of_ours_given_a_tenant_reaches_nothing_through_the_gate_either()
         for tenant in ("tenant-a", None):
             assert not tenant_in_scope(scope, mismatched, tenant)
     assert tenant_in_scope(StaffRoleScope.ALL_TENANTS, Actor(id="x", role="dco"), "tenant-a")
+
+
+def test_the_tenants_a_list_or_a_count_may_take_follow_the_roles_scope() -> None:
+    assert tenants_in_reach(REGISTER, Actor(id="d", role="dco")) is None  # every one
+    assert tenants_in_reach(REGISTER, an_actor("tenant_admin", TENANT_A)) == [TENANT_A]
+    assert tenants_in_reach(REGISTER, Actor(id="m", role="marketing")) == [None]  # our own
+    for nothing in (
+        Actor(id="a", role="tenant_admin"),  # an administrator of no tenant
+        Actor(id="d", role="dco", tenant_id=TENANT_B),  # a role of ours given a tenant
+        Actor(id="x", role="no_such_role"),
+    ):
+        assert tenants_in_reach(REGISTER, nothing) == []

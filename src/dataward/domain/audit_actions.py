@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     OBJECTION_RECORDED = "objection_recorded"
     KEYS_ROTATED = "keys_rotated"
     AUDIT_EXPORTED = "audit_exported"
+    AUDIT_SEARCHED = "audit_searched"  # the log searched, with the filters as its details
     CONSENT_WITHDRAWN = "consent_withdrawn"
     OBJECTION_DECIDED = "objection_decided"
     TENANT_CREATED = "tenant_created"

@@ -12,6 +12,8 @@ acts for one tenant; any other pairing is refused, whatever the action.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.processing.gate import tenant_in_scope
 from dataward.domain.register.model import Register, StaffAction
@@ -58,3 +60,17 @@ def require(
         role.tenant_scope, actor, tenant_id if isinstance(tenant_id, str) else None
     ):
         raise ActionNotAllowed(action.value, SUBJECT_OUT_OF_SCOPE)
+
+
+def tenants_in_reach(register: Register, actor: Actor) -> Sequence[str | None] | None:
+    """Whose records a list or a count may take for the actor's role: None for every tenant's
+    and our own; else the tenants it reaches (None in it: our own records), by the role's
+    tenant scope."""
+    role = next((r for r in register.staff_roles if r.key == actor.role), None)
+    if role is None:
+        return []
+    if role.tenant_scope is StaffRoleScope.ALL_TENANTS:
+        return None if actor.tenant_id is None else []
+    if role.tenant_scope is StaffRoleScope.OWN_TENANT:
+        return [] if actor.tenant_id is None else [actor.tenant_id]
+    return [None] if actor.tenant_id is None else []

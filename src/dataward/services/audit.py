@@ -8,6 +8,13 @@ Reading the log needs the register's `read_audit_log` action. An export is itsel
 `record_export` checks the permission and commits an `audit_exported` entry, and its receipt
 (that entry) is what `export` and `export_lines` take, so no export goes unrecorded. The
 entries are then read in a transaction of their own, which may be read-only.
+
+A search (`domain.audit_search`) is recorded the same way: `record_search` commits an
+`audit_searched` entry whose subject is the one searched for and whose details are the other
+filters, and `search` (every entry found, streamed a batch at a time) reads the log as it stood
+before that entry. `search_page` reads one page (each page recorded with its own entry), the
+pages after the first as the log stood before the first page's entry. Entries are references
+only (subject UUIDs, staff ids, keys); nothing is opened.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from dataward.domain.audit import (
     to_json_line,
     verify_chain,
 )
+from dataward.domain.audit_search import AuditSearch, SearchCursor, SearchSlice, check_limit
 from dataward.domain.clock import Clock
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
@@ -100,3 +108,82 @@ def _lines(uow: UnitOfWork) -> Iterator[str]:
 def _check_receipt(receipt: AuditEntry) -> None:
     if receipt.action != AuditAction.AUDIT_EXPORTED:
         raise ValueError("an export needs the receipt `record_export` returns")
+
+
+SEARCH_BATCH = 1000
+"""Entries `search` reads a query: memory stays flat however many are found."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageAsked:
+    """Which page of a search: after where the previous one ended (None: the first)."""
+
+    after: SearchCursor | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    next_cursor: SearchCursor | None
+    """Where the next page starts; None on the last."""
+    receipt: AuditEntry
+    """The page's own `audit_searched` entry."""
+
+
+def record_search(ctx: UseCase, query: AuditSearch, page: PageAsked | None = None) -> AuditEntry:
+    """May the actor search the log? Record that it did (with the page asked, for a page), and
+    return the receipt `search` takes."""
+    require(ctx.register, ctx.actor, StaffAction.READ_AUDIT_LOG)
+    details: dict[str, Any] = dict(query.details())
+    if page is not None:
+        after = page.after
+        details |= {"after": 0 if after is None else after.after, "limit": check_limit(page.limit)}
+        if after is not None:
+            details["upto"] = after.upto
+    with ctx.uow as uow:
+        entry = Audited(AuditAction.AUDIT_SEARCHED, subject_ref=query.subject, details=details)
+        receipt = record(uow, ctx.clock, ctx.actor, entry)
+        uow.commit()
+    return receipt
+
+
+def search(reading: UseCase, receipt: AuditEntry, query: AuditSearch) -> Iterator[AuditEntry]:
+    """Every entry `query` finds before its receipt, in chain order, read `SEARCH_BATCH` at a
+    time while iterated (the transaction is held meanwhile)."""
+    _check_search(receipt, query)
+    return _found(reading.uow, query, receipt.seq)
+
+
+def search_page(ctx: UseCase, reading: UseCase, query: AuditSearch, page: PageAsked) -> AuditPage:
+    """One page of a search, recorded first (one `audit_searched` entry a page); `reading`
+    may only read."""
+    receipt = record_search(ctx, query, page)
+    after, upto = (None, receipt.seq) if page.after is None else (page.after.after, page.after.upto)
+    with reading.uow as uow:
+        found = list(uow.audit.search(query, SearchSlice(after, upto, page.limit + 1)))
+    entries = found[: page.limit]
+    more = len(found) > page.limit
+    return AuditPage(entries, SearchCursor(entries[-1].seq, upto) if more else None, receipt)
+
+
+def _found(uow: UnitOfWork, query: AuditSearch, before_seq: int) -> Iterator[AuditEntry]:
+    with uow:
+        after: int | None = None
+        while True:
+            batch = uow.audit.search(query, SearchSlice(after, before_seq, SEARCH_BATCH))
+            yield from batch
+            if len(batch) < SEARCH_BATCH:
+                return
+            after = batch[-1].seq
+
+
+def _check_search(receipt: AuditEntry, query: AuditSearch) -> None:
+    subject = None if query.subject is None else str(query.subject)
+    recorded = {k: v for k, v in receipt.details.items() if k not in ("after", "limit", "upto")}
+    if (
+        receipt.action != AuditAction.AUDIT_SEARCHED
+        or receipt.subject_ref != subject
+        or recorded != query.details()
+    ):
+        raise ValueError("a search needs the receipt `record_search` returned for it")

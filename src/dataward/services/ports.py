@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from uuid import UUID
 
 from dataward.domain.audit import AuditDraft, AuditEntry
+from dataward.domain.audit_search import AuditSearch, SearchSlice
 from dataward.domain.breaches.affected import AffectedCount, AffectedScope
 from dataward.domain.clock import Clock
 from dataward.domain.subjects import Subject, Tombstone
@@ -224,6 +225,10 @@ class AuditLog(Protocol):
 
     def entries_about(self, subject_ref: str, batch: int = 1000) -> Iterator[AuditEntry]:
         """The entries whose `subject_ref` is this subject's, in seq order."""
+        ...
+
+    def search(self, query: AuditSearch, part: SearchSlice) -> Sequence[AuditEntry]:
+        """The entries `query` finds in `part` of the log, in seq order (one read)."""
         ...
 
     def export(self, out: TextSink) -> int:

@@ -49,6 +49,7 @@ from dataward.adapters.sql.engine import READ_ONLY
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.domain.audit import AuditDraft, AuditEntry, seal, to_json_line
+from dataward.domain.audit_search import AuditSearch, SearchSlice
 from dataward.services.ports import TextSink
 
 AUDIT_CHAIN_LOCK: Final = int.from_bytes(b"dw-audit", "big")
@@ -138,6 +139,28 @@ class SqlAuditLog:
             if len(rows) < batch:
                 return
             after = rows[-1]["seq"]
+
+    def search(self, query: AuditSearch, part: SearchSlice) -> list[AuditEntry]:
+        """The entries `query` finds in `part` of the log, by seq: one query, `part.limit`
+        rows at most. A subject's are read through the (subject_ref, seq) index; the other
+        filters walk the primary key in order from `part.after`, so a page costs the entries
+        passed over, never the whole log held at once."""
+        c = audit_log.c
+        conditions = [c.seq < part.before_seq]
+        if part.after is not None:
+            conditions.append(c.seq > part.after)
+        if query.subject is not None:
+            conditions.append(c.subject_ref == str(query.subject))
+        if query.actor is not None:
+            conditions.append(c.actor == query.actor)
+        if query.action is not None:
+            conditions.append(c.action == query.action)
+        if query.since is not None:
+            conditions.append(c.at >= query.since)
+        if query.before is not None:
+            conditions.append(c.at < query.before)
+        found = select(audit_log).where(*conditions).order_by(c.seq).limit(part.limit)
+        return [_entry(row) for row in self._connection.execute(found).mappings()]
 
     def export(self, out: TextSink) -> int:
         """Write every entry to `out` as JSON Lines; returns how many."""

@@ -27,6 +27,7 @@ from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
+from dataward.entrypoints.api.request_stats import router as request_stats_router
 from dataward.entrypoints.api.request_work import router as request_work_router
 from dataward.entrypoints.api.requests import router as requests_router
 from dataward.entrypoints.api.retention import router as retention_router
@@ -115,6 +116,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(processing_router)
     app.include_router(tenants_router)
     app.include_router(calls_router)
+    app.include_router(request_stats_router)  # before `/api/v1/requests/{request_id}`
     app.include_router(requests_router)
     app.include_router(request_work_router)
     app.include_router(public_router)

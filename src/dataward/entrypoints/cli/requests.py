@@ -293,3 +293,39 @@ def show(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -
     for letter in letters:
         sent = f"sent {letter.sent_at.isoformat()}" if letter.sent_at else "not sent yet"
         typer.echo(f"  letter {letter.letter}: queued {letter.queued_at.isoformat()}, {sent}")
+
+
+@app.command("stats")
+def stats(
+    since: Annotated[
+        date | None,
+        typer.Option(
+            parser=day,
+            metavar="DATE",
+            help="The first day of receipt counted (default: the first of the month, eleven "
+            "months before --until's).",
+        ),
+    ] = None,
+    until: Annotated[
+        date | None,
+        typer.Option(
+            parser=day, metavar="DATE", help="The last day of receipt counted (default: today)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", parser=one_of("table", "json", "csv"), help="table, json or csv."),
+    ] = "table",
+) -> None:
+    """Per right and month of receipt: received, completed (on time, late, days late),
+    extended, refused, withdrawn, forwarded, open, and the median days to complete; then the
+    totals. Needs manage_requests; a tenant administrator counts its own tenant's only."""
+    from dataward.entrypoints.views.request_stats import RequestStatsOut, stats_csv, stats_table
+    from dataward.services.rights.request_stats import read_request_stats
+
+    with fail_on_dataward_error(), container() as wired:
+        found = read_request_stats(reading(wired), since, until)
+    if output_format == "json":
+        typer.echo(RequestStatsOut.of(found).model_dump_json(indent=2))
+    else:
+        typer.echo(stats_csv(found) if output_format == "csv" else stats_table(found), nl=False)

@@ -3,13 +3,14 @@ outcomes are kept, and how a letter is sent."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from dataward.domain.register.model import Register
+from dataward.domain.requests.stats import RequestFacts, StatsPeriod
 from dataward.domain.requests.workflow import RightsRequest, Transition
 
 
@@ -131,3 +132,10 @@ class RequestRepository(Protocol):
     ) -> Sequence[tuple[RightsRequest, date, str | None]]: ...
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[RightsRequest]: ...
+
+    def facts(
+        self, period: StatsPeriod, tenants: Sequence[str | None] | None
+    ) -> Iterator[RequestFacts]:
+        """What the request figures need of each request received in `period`, complaints
+        left out, of `tenants` (None: every request; None in it: our own)."""
+        ...

@@ -9,7 +9,7 @@ A request's subject is a reference; who asked and how to reach them is not kept 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -37,6 +37,7 @@ from dataward.adapters.sql.rights import instructions as request_instructions
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.adapters.sql.unlink import RegisteredStep
+from dataward.domain.requests.stats import RequestFacts, StatsPeriod
 from dataward.domain.requests.workflow import (
     TERMINAL,
     FeeGround,
@@ -399,6 +400,15 @@ class SqlRequestRepository:
             query.order_by(rights_requests.c.due, rights_requests.c.received)
         )
         return [(_request(r._mapping, []), r.due, r.dco_flag) for r in rows]
+
+    def facts(
+        self, period: StatsPeriod, tenants: Sequence[str | None] | None
+    ) -> Iterator[RequestFacts]:
+        """What the request figures need of each request received in `period`
+        (`request_stats.request_facts`)."""
+        from dataward.adapters.sql.rights.request_stats import request_facts
+
+        return request_facts(self._connection, period, tenants)
 
     def for_subject(self, subject_id: UUID | str) -> Sequence[RightsRequest]:
         rows = self._connection.execute(
