@@ -59,6 +59,11 @@ The tree, with the module each one lives in (here unless named):
     │                          (services.quarantine.lines)
     ├── RequestRefused         a rights-request event the state machine or its rules do not
     │                          allow now (domain.requests.terms)
+    ├── BreachRefused          a breach step its state does not allow now: closing with
+    │                          something owed, a report phase out of order, a late report
+    │                          without its reasons (domain.breaches.model)
+    ├── BreachChanged          a breach changed since it was read; read it again
+    │                          (domain.breaches.model)
     ├── ReportRefused          a report asked for a range that ends before it starts
     │                          (services.calls.reports)
     ├── CampaignAlreadySent    a marketing campaign is sent once; a new one sends again
