@@ -373,6 +373,28 @@ def real_inputs(world: World) -> dict[str, Inputs]:
         "GET /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         "POST /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         **_marketing(ids),
+        **_complaints(ids),
+    }
+
+
+def _complaints(ids: Mapping[str, Any]) -> dict[str, Inputs]:
+    """The complaints register, and the complaint the world received on 20 November."""
+    c, complaint = "/api/v1/complaints", {"complaint_id": [ids["complaint"]]}
+    return {
+        f"GET {c}": Inputs(
+            query=[{}, {"open": True, "limit": 10}, {"since": "2026-11-01", "until": "2026-11-30"}]
+        ),
+        f"GET {c}/export": Inputs(
+            query=[{"format": "csv"}, {"format": "json"}, {"since": "2026-11-01"}]
+        ),
+        f"GET {c}/{{complaint_id}}": Inputs(path=complaint),
+        f"POST {c}/{{complaint_id}}/ico": Inputs(
+            path=complaint,
+            body=[
+                {"reference": "IC-123456-A1B2", "on": "2026-11-24"},
+                {"reference": "IC-1", "on": "2026-11-21", "outcome": "upheld"},
+            ],
+        ),
     }
 
 
@@ -417,6 +439,7 @@ def default_path_values(world: World) -> dict[str, list[str]]:
         "token": [ids["download"]],
         "hold_id": [ids["hold"]],
         "mechanism": [ids["suspension"]],
+        "complaint_id": [ids["complaint"]],
     }
 
 
