@@ -14,7 +14,8 @@ from uuid import UUID
 import typer
 
 from dataward.adapters.private_files import open_private_text
-from dataward.domain.requests.complaints import REFERENCE, REFERENCES, IcoOutcome
+from dataward.domain.errors import InvalidValue
+from dataward.domain.requests.complaints import IcoOutcome, check_reference
 from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
@@ -46,9 +47,11 @@ Until = Annotated[
 
 
 def _reference(value: str) -> str:
-    if len(value) > 40 or not REFERENCE.fullmatch(value):
-        raise typer.BadParameter(REFERENCES)
-    return value
+    """The ICO's case reference, refused by what it takes, never repeated."""
+    try:
+        return check_reference(value)
+    except InvalidValue as error:
+        raise typer.BadParameter(error.expected) from None
 
 
 @app.command("list")
