@@ -385,6 +385,57 @@ def real_inputs(world: World) -> dict[str, Inputs]:
         "POST /api/v1/public/downloads/{token}": Inputs(path={"token": [ids["download"]]}),
         **_marketing(ids),
         **_breaches(ids),
+        **_complaints(ids),
+    }
+
+
+def _complaints(ids: Mapping[str, Any]) -> dict[str, Inputs]:
+    """The complaints register, and the complaint the world received on 20 November."""
+    c, complaint = "/api/v1/complaints", {"complaint_id": [ids["complaint"]]}
+    return {
+        f"GET {c}": Inputs(
+            query=[{}, {"open": True, "limit": 10}, {"since": "2026-11-01", "until": "2026-11-30"}]
+        ),
+        f"GET {c}/export": Inputs(
+            query=[{"format": "csv"}, {"format": "json"}, {"since": "2026-11-01"}]
+        ),
+        f"GET {c}/{{complaint_id}}": Inputs(path=complaint),
+        f"POST {c}/{{complaint_id}}/ico": Inputs(
+            path=complaint,
+            body=[
+                {"reference": "IC-123456-A1B2", "on": "2026-11-24"},
+                {"reference": "IC-1", "on": "2026-11-21", "outcome": "upheld"},
+            ],
+        ),
+    }
+
+
+def _marketing(ids: Mapping[str, Any]) -> dict[str, Inputs]:
+    """Campaigns, for marketing staff; the links in a marketing message, for anyone."""
+    m, campaign = "/api/v1/marketing/campaigns", "{campaign_id}"
+    sent, fresh, link = ids["campaign.sent"], ids["campaign.fresh"], ids["unsubscribe"]
+    body = {
+        "name": "Spring news",
+        "purpose": "direct_marketing",
+        "channel": "email",
+        "sender": "akixi",
+        "template": "Subject: More reports\n\nHello again.\n",
+        "product": "acd_reporting",
+    }
+    staff = ("marketing",)
+    token = {"token": [link]}
+    return {
+        f"POST {m}": Inputs(body=[body, {**body, "channel": "post", "product": None}], roles=staff),
+        f"GET {m}": Inputs(roles=staff),
+        f"GET {m}/{campaign}": Inputs(path={"campaign_id": [sent, fresh]}, roles=staff),
+        f"GET {m}/{campaign}/audience": Inputs(path={"campaign_id": [sent]}, roles=staff),
+        f"POST {m}/{campaign}/send": Inputs(path={"campaign_id": [fresh]}, roles=staff),
+        "GET /u/{token}": Inputs(path=token),
+        "POST /u/{token}": Inputs(path=token, body=[{"List-Unsubscribe": "One-Click"}]),
+        "GET /u/{token}/preferences": Inputs(path=token),
+        "POST /u/{token}/preferences": Inputs(
+            path=token, body=[{"direct_marketing.sms": "yes"}, {"direct_marketing.email": "yes"}]
+        ),
     }
 
 
@@ -425,35 +476,6 @@ def _breaches(ids: Mapping[str, Any]) -> dict[str, Inputs]:
     }
 
 
-def _marketing(ids: Mapping[str, Any]) -> dict[str, Inputs]:
-    """Campaigns, for marketing staff; the links in a marketing message, for anyone."""
-    m, campaign = "/api/v1/marketing/campaigns", "{campaign_id}"
-    sent, fresh, link = ids["campaign.sent"], ids["campaign.fresh"], ids["unsubscribe"]
-    body = {
-        "name": "Spring news",
-        "purpose": "direct_marketing",
-        "channel": "email",
-        "sender": "akixi",
-        "template": "Subject: More reports\n\nHello again.\n",
-        "product": "acd_reporting",
-    }
-    staff = ("marketing",)
-    token = {"token": [link]}
-    return {
-        f"POST {m}": Inputs(body=[body, {**body, "channel": "post", "product": None}], roles=staff),
-        f"GET {m}": Inputs(roles=staff),
-        f"GET {m}/{campaign}": Inputs(path={"campaign_id": [sent, fresh]}, roles=staff),
-        f"GET {m}/{campaign}/audience": Inputs(path={"campaign_id": [sent]}, roles=staff),
-        f"POST {m}/{campaign}/send": Inputs(path={"campaign_id": [fresh]}, roles=staff),
-        "GET /u/{token}": Inputs(path=token),
-        "POST /u/{token}": Inputs(path=token, body=[{"List-Unsubscribe": "One-Click"}]),
-        "GET /u/{token}/preferences": Inputs(path=token),
-        "POST /u/{token}/preferences": Inputs(
-            path=token, body=[{"direct_marketing.sms": "yes"}, {"direct_marketing.email": "yes"}]
-        ),
-    }
-
-
 def default_path_values(world: World) -> dict[str, list[str]]:
     """Real values of every path parameter by its name, for operations that order none."""
     ids = world.ids
@@ -467,6 +489,7 @@ def default_path_values(world: World) -> dict[str, list[str]]:
         "hold_id": [ids["hold"]],
         "mechanism": [ids["suspension"]],
         "breach_id": [ids["breach"], ids["breach.closable"]],
+        "complaint_id": [ids["complaint"]],
     }
 
 

@@ -7,7 +7,7 @@ and a customer contact with an objection and consent, a transfer mechanism suspe
 rights requests in each state an
 operation acts on (just received, awaiting identity with a one-time code sent, started, forwarded
 to the tenant's controller, a restriction carried out and its lifting letter sent, an access
-request answered with its download link).
+request answered with its download link), and a complaint.
 
 The finished data folder is the template: `fresh` copies it for each operation, so what one
 operation destroys (a subject shredded, a request fulfilled, a link redeemed) is still there for
@@ -269,6 +269,7 @@ class _Seeding:
         link = re.search(r"/api/v1/public/downloads/(\S+)", self._payload(answered, "completion"))
         assert link is not None
         ids["download"] = link.group(1)
+        ids["complaint"] = self._request("complaint", contact)  # no tenant: ours to hear
         restricting = ids["request.restriction"] = self._request(
             "restriction", contact, scope="objection_pending"
         )

@@ -170,8 +170,8 @@ class Install:
 
 
 def installed(root: Path, database_url: str | None = None) -> Install:
-    """`dataward init` in `root`, then a tenant `acme`, a subject, a request, a restriction, an
-    objection, and ingest 1 with a quarantined line."""
+    """`dataward init` in `root`, then a tenant `acme`, a subject, a request, a complaint, a
+    restriction, an objection, and ingest 1 with a quarantined line."""
     empty = Install(root / "var", {}, root / "queue_log", REGISTER, database_url)
     env = empty.env()
     fake = Faker("en_GB")
@@ -185,6 +185,10 @@ def installed(root: Path, database_url: str | None = None) -> Install:
         subject = subject.strip()
         request = ran(
             ["requests", "create", "--type", "access", "--received", PAST, "--subject", subject],
+            env,
+        ).split("\t")[0]
+        complaint = ran(
+            ["requests", "create", "--type", "complaint", "--received", PAST, "--channel", "post"],
             env,
         ).split("\t")[0]
         restriction = ran(
@@ -218,6 +222,7 @@ def installed(root: Path, database_url: str | None = None) -> Install:
         "subject_id": subject,
         "subject": subject,
         "request_id": request,
+        "complaint_id": complaint,
         "restriction_id": restriction,
         "objection_id": objection,
     }

@@ -146,6 +146,7 @@ def _outputs(tmp_path: Path) -> Iterator[tuple[str, list[str], dict[str, str], P
     assert landed.exit_code == 0, landed.output
     for what, command, env in (
         ("audit", ["audit", "export"], {}),
+        ("complaints", ["complaints", "export"], {}),
         (
             "report",
             ["report", "acd", "--tenant", "tenant-c", "--by", "agent", "--format", "csv"],

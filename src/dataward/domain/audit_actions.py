@@ -51,6 +51,8 @@ class AuditAction(StrEnum):
     HOLD_LIFTED = "hold_lifted"
     HOLD_READ = "hold_read"
     COMPLAINT_OUTCOME_READ = "complaint_outcome_read"
+    COMPLAINT_ICO_RECORDED = "complaint_ico_recorded"  # the ICO's involvement in a complaint
+    COMPLAINTS_EXPORTED = "complaints_exported"  # the complaints register, for the regulator
     RETENTION_SWEPT = "retention_swept"
     CALL_REPORT_RELEASED = "call_report_released"  # with differential-privacy noise
     CAMPAIGN_CREATED = "campaign_created"

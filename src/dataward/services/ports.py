@@ -47,6 +47,7 @@ from dataward.services.register.ports import (
     StoredRegister,
 )
 from dataward.services.retention.ports import RetentionRepository
+from dataward.services.rights.complaint_ports import ComplaintRepository
 from dataward.services.rights.download_ports import DownloadRepository
 from dataward.services.rights.request_ports import Mailer, RequestRepository
 from dataward.services.sharing.ports import SharingRepository
@@ -310,6 +311,9 @@ class UnitOfWork(Protocol):
 
     @property
     def requests(self) -> RequestRepository: ...
+
+    @property
+    def complaints(self) -> ComplaintRepository: ...
 
     @property
     def suppressions(self) -> SuppressionRepository: ...

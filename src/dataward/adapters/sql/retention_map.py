@@ -102,6 +102,7 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         ),
         "verification_codes": Swept(_RIGHTS, _HUNG_ON_A_REQUEST),
         "controller_instructions": Swept(_RIGHTS, _HUNG_ON_A_REQUEST),
+        "complaint_ico": Swept(_RIGHTS, _HUNG_ON_A_REQUEST),
         "access_downloads": Swept(
             (SweepStore.DOWNLOADS, SweepStore.RIGHTS_REQUESTS),
             "expired links with their sealed packages; the rest with their request",

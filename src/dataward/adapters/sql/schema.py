@@ -28,7 +28,7 @@ from dataward.adapters.sql.processing import (  # noqa: F401 - importing registe
 )
 from dataward.adapters.sql.registry import tables as vault_tables  # noqa: F401
 from dataward.adapters.sql.retention import tables as retention_tables  # noqa: F401
-from dataward.adapters.sql.rights import downloads, requests  # noqa: F401
+from dataward.adapters.sql.rights import complaints, downloads, requests  # noqa: F401
 from dataward.adapters.sql.sharing import tables as sharing_tables  # noqa: F401
 from dataward.adapters.sql.tables import metadata
 

@@ -47,6 +47,7 @@ from dataward.adapters.sql.registry.doomed_keys import SqlDoomedKeyRepository
 from dataward.adapters.sql.registry.key_owners import SqlKeyOwnerRepository
 from dataward.adapters.sql.registry.subjects import SqlSubjectRepository
 from dataward.adapters.sql.retention.repository import SqlRetentionRepository
+from dataward.adapters.sql.rights.complaints import SqlComplaintRepository
 from dataward.adapters.sql.rights.downloads import SqlDownloadRepository
 from dataward.adapters.sql.rights.requests import SqlRequestRepository
 from dataward.adapters.sql.sharing.repository import SqlSharingRepository
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
     quarantine: SqlQuarantineRepository
     rollups: SqlRollupRepository
     requests: SqlRequestRepository
+    complaints: SqlComplaintRepository
     suppressions: SqlSuppressionRepository
     holds: SqlHoldRepository
     litigation_holds: SqlLitigationHoldRepository
@@ -120,6 +122,7 @@ class SqlUnitOfWork:
         self.quarantine = SqlQuarantineRepository(self._connection)
         self.rollups = SqlRollupRepository(self._connection)
         self.requests = SqlRequestRepository(self._connection)
+        self.complaints = SqlComplaintRepository(self._connection)
         self.suppressions = SqlSuppressionRepository(self._connection)
         self.holds = SqlHoldRepository(self._connection, self._unlink)
         self.litigation_holds = SqlLitigationHoldRepository(self._connection)

@@ -53,12 +53,23 @@ def deadline(request: RightsRequest, holidays: HolidayCalendar) -> date:
     tenant answers)."""
     if request.type is RequestType.COMPLAINT:
         if request.acknowledged is None:
-            return request.received + timedelta(days=request.acknowledge_within - 1)
-        target = request.received + timedelta(days=request.investigate_within - 1)
-        return next_working_day_on_or_after(target, holidays)
+            return acknowledge_by(request.received, request.acknowledge_within)
+        return outcome_target(request.received, request.investigate_within, holidays)
     if _to_forward(request):
         return working_days_after(request.received, request.forward_within, holidays)
     return response_due(request, holidays)
+
+
+def acknowledge_by(received: date, within: int) -> date:
+    """The last day to acknowledge a complaint received on `received`: `within` days, the
+    day of receipt the first."""
+    return received + timedelta(days=within - 1)
+
+
+def outcome_target(received: date, within: int, holidays: HolidayCalendar) -> date:
+    """The target for a complaint's outcome: `within` days, the day of receipt the first, on
+    to the next working day."""
+    return next_working_day_on_or_after(received + timedelta(days=within - 1), holidays)
 
 
 class DueFor(StrEnum):

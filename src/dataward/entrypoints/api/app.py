@@ -18,6 +18,7 @@ from dataward.entrypoints.api.audit import router as audit_router
 from dataward.entrypoints.api.breaches import router as breaches_router
 from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
+from dataward.entrypoints.api.complaints import router as complaints_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
 from dataward.entrypoints.api.holds import router as holds_router
@@ -119,6 +120,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(request_stats_router)  # before `/api/v1/requests/{request_id}`
     app.include_router(requests_router)
     app.include_router(request_work_router)
+    app.include_router(complaints_router)
     app.include_router(public_router)
     app.include_router(downloads_router)
     app.include_router(audit_router)

@@ -11,6 +11,7 @@ from dataward.bootstrap import Container
 from dataward.entrypoints.cli import audit as audit_commands
 from dataward.entrypoints.cli import breaches as breach_commands
 from dataward.entrypoints.cli import calendar as calendar_commands
+from dataward.entrypoints.cli import complaints as complaints_commands
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import holds as holds_commands
 from dataward.entrypoints.cli import ingest as ingest_commands
@@ -47,6 +48,7 @@ app.add_typer(ingest_commands.app, name="ingest")
 app.add_typer(report_commands.app, name="report")
 app.add_typer(calendar_commands.app, name="calendar")
 app.add_typer(requests_commands.app, name="requests")
+app.add_typer(complaints_commands.app, name="complaints")
 app.add_typer(outbox_commands.app, name="outbox")
 app.add_typer(processing_commands.consents, name="consents")
 app.add_typer(processing_commands.restrictions, name="restrictions")

@@ -2,9 +2,10 @@
 
 A request closed when it last moved into a final state (its timeline says when). Deleting one
 takes everything hung on it: its timeline, clarification pauses, letters (sent or not), the
-verification code's hash, download links and their sealed packages, and the controller's
-instructions about it. The records about its subject made on its account (a supplementary
-statement, an erasure kept by a hold) belong to the subject and stay, with their reference.
+verification code's hash, download links and their sealed packages, the controller's
+instructions about it, and a complaint's ICO involvement. The records about its subject made
+on its account (a supplementary statement, an erasure kept by a hold) belong to the subject
+and stay, with their reference.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete, func, select
 
 from dataward.adapters.sql.engine import in_chunks
+from dataward.adapters.sql.rights.complaints import complaint_ico
 from dataward.adapters.sql.rights.downloads import access_downloads
 from dataward.adapters.sql.rights.instructions import controller_instructions
 from dataward.adapters.sql.rights.requests import (
@@ -34,6 +36,7 @@ _HUNG = (
     verification_codes,
     access_downloads,
     controller_instructions,
+    complaint_ico,
 )
 
 
