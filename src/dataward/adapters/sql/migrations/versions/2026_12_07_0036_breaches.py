@@ -18,7 +18,7 @@ from alembic import op
 from dataward.adapters.sql.types import UTCDateTime
 
 revision = "0036"
-down_revision = "0034"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
