@@ -154,7 +154,8 @@ def test_the_ico_draft_has_every_article_33_3_element_once_known(world: World) -
     sections = {s.key: "\n".join(s.lines) for s in draft.sections}
     assert draft.to_follow == ("records",)  # only counting from the data gives records
     assert "confidentiality" in sections["nature"]
-    assert "telephony_activity" in sections["nature"]
+    assert world.register.category("telephony_activity").name in sections["nature"]
+    assert "Categories of people:" in sections["nature"]
     assert "about 120" in sections["numbers"]
     assert str(world.register.contacts.data_compliance_officer.email) in sections["contact"]
     assert "nuisance calls" in sections["consequences"]
@@ -235,8 +236,18 @@ def test_each_tenant_controller_is_told_through_smtp_and_marked_told(
         breach.id,
         Judgement(Likelihood.REMOTE, Severity.MINIMAL, "Encrypted copy.", people=3),
     )
+    with pytest.raises(BreachRefused, match="consequences"):
+        close_breach(ctx, breach.id)
+    facts = FactsChange(consequences="Call times seen.", measures="Export revoked.")
+    update_breach(ctx, breach.id, facts)
     with pytest.raises(BreachRefused, match="tell every tenant"):
         close_breach(ctx, breach.id)
+    update_breach(ctx, breach.id, FactsChange(told_another_way=("quiet-calls",)))
+    closed = close_breach(ctx, breach.id)  # tenants' data only: theirs to report to the ICO
+    assert not closed.own_data
+    assert closed.closed_at == world.clock.now()
+    quiet = next(c for c in closed.controllers if c.tenant_id == "quiet-calls")
+    assert quiet.another_way
 
 
 def test_not_reportable_keeps_its_reasoning_and_stops_the_clock(world: World) -> None:
@@ -263,7 +274,11 @@ def test_not_reportable_keeps_its_reasoning_and_stops_the_clock(world: World) ->
     assessed = assess_breach(ctx, breach.id, mild)
     assert assessed.outcome is Outcome.NOT_REPORTABLE
     world.clock.advance(timedelta(hours=100))
-    assert show_breach(ctx, assessed.id).flags == ()
+    view = show_breach(ctx, assessed.id)
+    assert view.flags == ()
+    assert not view.clock.late  # stopped by the judgement, within the 72 hours
+    assert len(view.breach.earlier_assessments) == 1
+    update_breach(ctx, assessed.id, FactsChange(consequences="None.", measures="None."))
     closed = close_breach(ctx, assessed.id)
     assert closed.closed_at == world.clock.now()
     (row,) = [export_row(v) for v in list_breaches(ctx, include_closed=True)]
@@ -320,7 +335,9 @@ def test_people_at_high_risk_in_our_own_data_are_told_through_smtp_an_erased_one
     outside = fake.unique.email()
     create_subject(ctx, NewSubject("end_user", [("email", outside)]))  # after the window
     world.clock.advance(timedelta(hours=1))
-    breach = _record(world, end, consequences="Phishing e-mails are possible.")
+    breach = _record(
+        world, end, consequences="Phishing e-mails are possible.", measures="Reset access."
+    )
     counted = count_affected(ctx, breach.id, AffectedScope(None, start, end))
     assert counted.count.people == 4
     with pytest.raises(BreachRefused, match="high risk"):
@@ -350,3 +367,23 @@ def test_people_at_high_risk_in_our_own_data_are_told_through_smtp_an_erased_one
         assert "https://ico.org.uk/make-a-complaint/" in text
     shown = show_breach(ctx, breach.id).breach
     assert (shown.people_queued, shown.people_sent) == (3, 3)
+
+
+def test_a_later_phase_is_never_late_and_tenant_only_breaches_run_no_ico_clock(
+    world: World,
+) -> None:
+    ctx = world.use_case(DCO)
+    create_tenant(ctx, NewTenant("late-calls", id="late-calls"))
+    ours = _record(world, world.clock.now() - timedelta(hours=10))
+    report_to_ico(ctx, ours.id, IcoReport(Phase.INITIAL, world.clock.now()))
+    world.clock.advance(timedelta(days=5))
+    further = report_to_ico(ctx, ours.id, IcoReport(Phase.FURTHER, world.clock.now()))
+    assert [r.late for r in further.reports] == [False, False]
+
+    theirs = _record(world, world.clock.now() - timedelta(hours=1), "late-calls")
+    assert not theirs.own_data
+    world.clock.advance(timedelta(hours=80))
+    flags = show_breach(ctx, theirs.id).flags
+    assert flags == ("tenant late-calls not told, 57 h 00 min late",)
+    draft = draft_for_ico(ctx, theirs.id)
+    assert "processor" in "\n".join(draft.sections[0].lines)

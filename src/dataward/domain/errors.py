@@ -64,6 +64,8 @@ The tree, with the module each one lives in (here unless named):
     │                          without its reasons (domain.breaches.model)
     ├── BreachChanged          a breach changed since it was read; read it again
     │                          (domain.breaches.model)
+    ├── BreachUnreadable       a breach's stored record is damaged; named by its id
+    │                          (domain.breaches.model)
     ├── ReportRefused          a report asked for a range that ends before it starts
     │                          (services.calls.reports)
     ├── CampaignAlreadySent    a marketing campaign is sent once; a new one sends again

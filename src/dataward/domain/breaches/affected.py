@@ -63,6 +63,7 @@ from enum import StrEnum
 from typing import Final
 
 from dataward.domain.bounds import AFTER_LAST_DAY, INSTANTS
+from dataward.domain.breaches.deadline import parse_time
 from dataward.domain.calls import record_limits
 from dataward.domain.errors import InvalidValue, NotInRegister, OutOfRange
 from dataward.domain.requests.model import uk_date
@@ -257,3 +258,13 @@ def total(counts: Iterable[AffectedCount]) -> AffectedCount:
 
 def _summed(one: Mapping[str, int], other: Mapping[str, int]) -> dict[str, int]:
     return {key: one.get(key, 0) + other.get(key, 0) for key in sorted({*one, *other})}
+
+
+def parse_window(start: str, end: str, *, now: datetime) -> tuple[datetime, datetime]:
+    """The window's two times from text (UK time or with an offset), as far as a record's
+    time reaches: from `EARLIEST` to a day past `now`."""
+    latest = now + AHEAD
+    return (
+        parse_time("from", start, now=latest, earliest=EARLIEST),
+        parse_time("to", end, now=latest, earliest=EARLIEST),
+    )

@@ -76,6 +76,8 @@ class Factors:
     """Encrypted (or otherwise unintelligible) under keys that were not compromised."""
     reasoning: str
     """Why: Art. 33(5) asks for it, above all when the breach is not reported."""
+    records: int | None = None
+    """How many records, approximately, where no store counts them (the DCO's estimate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,8 @@ def check_factors(factors: Factors, natures: Iterable[Nature], known: Iterable[s
     """Refuse factors that cannot be judged on, naming the field."""
     if not 0 <= factors.people <= 10**9:
         raise InvalidValue("people", "a whole number of people from 0 to 1,000,000,000")
+    if factors.records is not None and not 0 <= factors.records <= 10**12:
+        raise InvalidValue("records", "a whole number of records from 0 to 10^12")
     unknown = sorted(factors.categories - set(known))
     if unknown:
         raise InvalidValue("categories", f"register data categories ({', '.join(sorted(known))})")

@@ -33,7 +33,7 @@ FIRST_AWARE: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 TIMES: Final = (
     "a time such as 2026-10-24T01:30 (UK time) or 2026-10-24T00:30Z or with an offset "
-    "(+01:00), from 2000-01-01 to now"
+    "(+01:00), from 2000-01-01 to now (a window counted: from 1990-01-01 to a day ahead)"
 )
 _TIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?",
@@ -41,9 +41,12 @@ _TIME = re.compile(
 )
 
 
-def parse_time(field: str, text: str, *, now: datetime) -> datetime:
+def parse_time(
+    field: str, text: str, *, now: datetime, earliest: datetime = FIRST_AWARE
+) -> datetime:
     """A moment from `text`, in UTC; `InvalidValue` naming `field` (never repeating the text)
-    for anything else, a UK time that does not exist or exists twice, or a time after `now`."""
+    for anything else, a UK time that does not exist or exists twice, or a time before
+    `earliest` or after `now` (the latest taken)."""
     match = _TIME.fullmatch(text.strip()) if len(text) <= 40 else None
     if match is None:
         raise InvalidValue(field, TIMES)
@@ -60,15 +63,17 @@ def parse_time(field: str, text: str, *, now: datetime) -> datetime:
             at = datetime(year, month, day, hour, minute, second, tzinfo=UTC) - offset
     except (ValueError, OverflowError):
         raise InvalidValue(field, TIMES) from None
-    return check_moment(field, at, now=now)
+    return check_moment(field, at, now=now, earliest=earliest)
 
 
-def check_moment(field: str, at: datetime, *, now: datetime) -> datetime:
-    """`at` in UTC if it is aware and from `FIRST_AWARE` to `now`; else `InvalidValue`."""
+def check_moment(
+    field: str, at: datetime, *, now: datetime, earliest: datetime = FIRST_AWARE
+) -> datetime:
+    """`at` in UTC if it is aware and from `earliest` to `now`; else `InvalidValue`."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidValue(field, TIMES)
     at = at.astimezone(UTC)
-    if not FIRST_AWARE <= at <= now:
+    if not earliest <= at <= now:
         raise InvalidValue(field, TIMES)
     return at
 

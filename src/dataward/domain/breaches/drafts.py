@@ -10,13 +10,17 @@ the draft is for the next phase (initial, then further), as Art. 33(4) allows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from dataward.domain.breaches.affected import uncounted
 from dataward.domain.breaches.assessment import Nature, Outcome
 from dataward.domain.breaches.deadline import uk_time
 from dataward.domain.breaches.model import Breach, Phase
 from dataward.domain.register.model import Register
 
 TO_FOLLOW = "To follow: not yet known (Art. 33(4))."
+RECORDED_LATER = timedelta(hours=24)
+"""A report recorded more than this after the time it gives shows when it was recorded."""
 
 NATURE_WORDS = {
     Nature.CONFIDENTIALITY: (
@@ -67,6 +71,14 @@ def ico_draft(breach: Breach, register: Register) -> Draft:
             return TO_FOLLOW
         return value
 
+    role = (
+        "We are the controller of the data concerned (ours to report)."
+        if breach.own_data
+        else (
+            "We are the processor of the data concerned: each controller (our customer) "
+            "reports it; this account is for them and for the ICO on request (Art. 33(2))."
+        )
+    )
     sections = (
         Section(
             "organisation",
@@ -74,14 +86,13 @@ def ico_draft(breach: Breach, register: Register) -> Draft:
             (
                 f"{org.legal_name}"
                 + (f", ICO registration {org.ico_registration}" if org.ico_registration else ""),
-                f"Controller of: {org.controller_scope}",
-                f"Processor of: {org.processor_scope}",
+                role,
             ),
         ),
         Section(
             "contact",
             "Contact point (Art. 33(3)(b))",
-            (f"{dco.name}" + (f", {dco.email}" if dco.email else ""),),
+            (known("contact", f"{dco.name}, {dco.email}" if dco.email else None),),
         ),
         Section("timing", "When", _timing(breach)),
         Section(
@@ -90,16 +101,18 @@ def ico_draft(breach: Breach, register: Register) -> Draft:
             (
                 "Lost: " + "; ".join(NATURE_WORDS[n] for n in sorted(breach.natures)),
                 f"What happened: {breach.facts.description}",
-                "Categories of data: " + known("categories", ", ".join(categories) or None),
+                "Categories of data: " + known("categories", _categories(categories, register)),
+                "Categories of people: " + _people_kinds(breach),
             ),
         ),
         Section(
             "numbers",
             "People and records concerned, approximately (Art. 33(3)(a))",
             (
-                "People: " + known("people", None if people is None else f"about {people}"),
-                "Records: " + known("records", None if records is None else f"about {records}"),
+                "People: " + known("people", _about(people, breach.counted_people())),
+                "Records: " + known("records", _about(records, breach.counted_records())),
                 *_scopes(breach),
+                *_uncounted(breach),
             ),
         ),
         Section(
@@ -117,6 +130,41 @@ def ico_draft(breach: Breach, register: Register) -> Draft:
     return Draft(phase, sections, tuple(to_follow))
 
 
+def _about(figure: int | None, counted: int | None) -> str | None:
+    if figure is None:
+        return None
+    if counted is None:
+        return f"about {figure} (our estimate)"
+    if counted == figure:
+        return f"about {figure} (counted from our records)"
+    return f"about {figure} (our estimate; {counted} counted from our records)"
+
+
+def _categories(keys: list[str], register: Register) -> str | None:
+    names = {c.key: c.name for c in register.categories}
+    return ", ".join(names.get(k, k) for k in keys) or None
+
+
+def _people_kinds(breach: Breach) -> str:
+    kinds = []
+    if any(s.scope.tenant_id for s in breach.scopes) or breach.controllers:
+        kinds.append("our customers' callers and their call agents (the customers' data)")
+    if breach.own_data:
+        kinds.append("our own customers' and partners' people and contacts")
+    return "; ".join(kinds)
+
+
+def _uncounted(breach: Breach) -> tuple[str, ...]:
+    """Categories no store counts: said, so that a count of none is not read as nobody."""
+    lines = []
+    for counted in breach.scopes:
+        s = counted.scope
+        missing = sorted(uncounted(s.categories, ours=s.tenant_id is None))
+        if missing:
+            lines.append(f"- not counted from our records ({', '.join(missing)}): see our estimate")
+    return tuple(lines)
+
+
 def _timing(breach: Breach) -> tuple[str, ...]:
     lines = [
         f"Aware since: {breach.aware_at.isoformat()} ({uk_time(breach.aware_at)})",
@@ -126,6 +174,8 @@ def _timing(breach: Breach) -> tuple[str, ...]:
         late = " (after the 72 hours)" if report.late else ""
         ref = f", reference {report.reference}" if report.reference else ""
         lines.append(f"Reported ({report.phase.value}): {report.at.isoformat()}{late}{ref}")
+        if report.recorded_at is not None and report.recorded_at - report.at > RECORDED_LATER:
+            lines.append(f"  (recorded here on {report.recorded_at.isoformat()})")
     if breach.facts.delay_reason:
         lines.append(f"Reasons for the delay (Art. 33(1)): {breach.facts.delay_reason}")
     return tuple(lines)
@@ -148,11 +198,20 @@ def _assessment(breach: Breach) -> tuple[str, ...]:
     if breach.assessment is None:
         return ("Not yet assessed.",)
     decision = breach.assessment.decision
-    told = {
-        Outcome.TELL_PEOPLE: "The risk is high: the people concerned are being told (Art. 34).",
-        Outcome.REPORT_ICO: "The risk is not high: the people are not told individually.",
-        Outcome.NOT_REPORTABLE: "Judged unlikely to result in a risk.",
-    }[decision.outcome]
+    if decision.outcome is not Outcome.TELL_PEOPLE:
+        told = {
+            Outcome.REPORT_ICO: "The risk is not high: the people are not told individually.",
+            Outcome.NOT_REPORTABLE: "Judged unlikely to result in a risk.",
+        }[decision.outcome]
+    elif not breach.own_data:
+        told = "The risk is high: each controller decides how its people are told (Art. 34)."
+    elif breach.people_queued is None:
+        told = "The risk is high: the people concerned are to be told (Art. 34); not yet done."
+    else:
+        told = (
+            f"The risk is high: {breach.people_queued} people were sent a notice "
+            f"(Art. 34), {breach.people_sent} delivered so far."
+        )
     return (*decision.reasons, told, f"Reasoning: {breach.assessment.factors.reasoning}")
 
 
@@ -161,7 +220,7 @@ def people_notice(breach: Breach, register: Register) -> tuple[str, str]:
     org, dco = register.organisation, register.contacts.data_compliance_officer
     what = "; ".join(PLAIN_NATURE[n] for n in sorted(breach.natures))
     lines = [
-        "Dear customer,",
+        "Hello,",
         "",
         (
             "We are writing to tell you about a problem with the security of personal data "

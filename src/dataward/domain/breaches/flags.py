@@ -1,7 +1,8 @@
 """What about a breach the DCO must look at now (legal-rules A4). Pure.
 
-- the 72 hours passed with no report to the ICO, and the breach was not judged unlikely to
-  result in a risk (unassessed counts: the decision is due within the same hours);
+- the 72 hours passed with no report to the ICO, the breach reached our own data and was not
+  judged unlikely to result in a risk (unassessed counts: the decision is due within the same
+  hours); a breach of tenants' data only is theirs to report;
 - a report made after the 72 hours without the reasons for the delay (Art. 33(1));
 - a high risk with the people not yet told (Art. 34(1): without undue delay; flagged once the
   ICO's deadline has passed);
@@ -26,9 +27,14 @@ def breach_flags(breach: Breach, now: datetime) -> list[str]:
     if breach.must_report and not breach.reports and late.late:
         what = "not assessed" if breach.assessment is None else "not reported to the ICO"
         flags.append(f"72 hours passed {late.describe()}: {what}")
-    if any(r.late for r in breach.reports) and breach.facts.delay_reason is None:
+    if breach.reports and breach.reports[0].late and breach.facts.delay_reason is None:
         flags.append("reported after 72 hours with no reason for the delay (Art. 33(1))")
-    if breach.outcome is Outcome.TELL_PEOPLE and breach.people_queued is None and late.late:
+    if (
+        breach.own_data
+        and breach.outcome is Outcome.TELL_PEOPLE
+        and breach.people_queued is None
+        and late.late
+    ):
         flags.append("high risk: the people are not told yet (Art. 34)")
     for notice in breach.controllers:
         told = notice.sent_at

@@ -33,6 +33,17 @@ class BreachRefused(DatawardError):
     code = "breach_refused"
 
 
+class BreachUnreadable(DatawardError):
+    """A breach's stored record is not one this code wrote (damaged or altered): said with
+    its id, for the DCO to restore it from a backup."""
+
+    code = "breach_unreadable"
+
+    def __init__(self, breach_id: str) -> None:
+        self.breach_id = breach_id
+        super().__init__(f"the record of breach {breach_id} cannot be read: restore it")
+
+
 class BreachChanged(DatawardError):
     """Someone else changed the breach since it was read: read it again."""
 
@@ -108,12 +119,24 @@ class CountedScope:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """One phase of the report to the ICO."""
+    """One phase of the report to the ICO: when the ICO was told (`at`), and when that was
+    recorded here (`recorded_at`), so a time given after the event shows as such. Only the
+    initial report can be late: later phases follow as facts come (Art. 33(4))."""
 
     phase: Phase
     at: datetime
     reference: str | None
     late: bool
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactsVersion:
+    """The facts as they stood until `until`, replaced by `by`: the record keeps each."""
+
+    facts: Facts
+    until: datetime
+    by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +147,8 @@ class ControllerNotice:
     due_at: datetime
     queued_at: datetime | None = None
     sent_at: datetime | None = None
+    another_way: bool = False
+    """Told by other means (a call, the customer's portal), recorded by the DCO."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +159,13 @@ class Breach:
     recorded_by: str
     natures: frozenset[Nature]
     facts: Facts
+    own_data: bool = True
+    """Whether it reached data we control (ours), not only tenants' data, of which we are the
+    processor: only then do the ICO's 72 hours and the people's notices fall to us."""
     controllers: tuple[ControllerNotice, ...] = ()
     assessment: Assessment | None = None
+    earlier_assessments: tuple[Assessment, ...] = ()
+    earlier_facts: tuple[FactsVersion, ...] = ()
     scopes: tuple[CountedScope, ...] = ()
     reports: tuple[Report, ...] = ()
     people_queued: int | None = None
@@ -158,17 +188,35 @@ class Breach:
 
     @property
     def must_report(self) -> bool:
-        """Not yet judged unlikely to result in a risk: the 72 hours run."""
-        return self.outcome is not Outcome.NOT_REPORTABLE
+        """Our own data reached, and not judged unlikely to result in a risk: the 72 hours
+        run. A breach of tenants' data only is theirs to report; ours is to tell them."""
+        return self.own_data and self.outcome is not Outcome.NOT_REPORTABLE
+
+    @property
+    def clock_stopped(self) -> datetime | None:
+        """When the 72 hours stopped mattering: the first report, or the judgement that it
+        is unlikely to result in a risk."""
+        if self.reports:
+            return self.reports[0].at
+        if self.assessment is not None and self.outcome is Outcome.NOT_REPORTABLE:
+            return self.assessment.at
+        return None
+
+    def counted_people(self) -> int | None:
+        return sum(s.count.people for s in self.scopes) if self.scopes else None
+
+    def counted_records(self) -> int | None:
+        return sum(s.count.records for s in self.scopes) if self.scopes else None
 
     def people(self) -> int | None:
-        """Approximately how many people: the counts found, else the DCO's estimate."""
-        if self.scopes:
-            return sum(s.count.people for s in self.scopes)
-        return None if self.assessment is None else self.assessment.factors.people
+        """Approximately how many people: the larger of the counts found and the DCO's
+        estimate (which covers what no store counts), whichever is known."""
+        estimate = None if self.assessment is None else self.assessment.factors.people
+        return _larger(self.counted_people(), estimate)
 
     def records(self) -> int | None:
-        return sum(s.count.records for s in self.scopes) if self.scopes else None
+        estimate = None if self.assessment is None else self.assessment.factors.records
+        return _larger(self.counted_records(), estimate)
 
     def categories(self) -> frozenset[str]:
         found: set[str] = set()
@@ -195,3 +243,7 @@ class TrailEntry:
     actor: str
     event: str
     details: Mapping[str, Any]
+
+
+def _larger(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from dataward.domain.breaches.affected import AffectedScope
+from dataward.domain.breaches.affected import AffectedScope, parse_window
 from dataward.domain.breaches.assessment import Likelihood, Nature, Severity
 from dataward.domain.breaches.deadline import parse_time
 from dataward.domain.breaches.model import MAX_FACTS, MAX_REFERENCE, Facts, Phase
@@ -23,6 +23,7 @@ from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.views.breaches import draft_json, render_export, view_json
 from dataward.services.breaches import assess as assessing
 from dataward.services.breaches import notices, record, register, reporting
+from dataward.services.breaches.common import may_manage
 
 router = APIRouter(prefix="/api/v1/breaches", tags=["breaches"], route_class=TokenFirstRoute)
 
@@ -42,6 +43,7 @@ class BreachIn(BaseModel):
     consequences: Text | None = None
     measures: Text | None = None
     tenants: list[TenantId] = Field(default_factory=list, max_length=1000)
+    own_data: bool | None = Field(None, description="Default: when no tenant is named")
 
 
 class FactsIn(BaseModel):
@@ -52,6 +54,8 @@ class FactsIn(BaseModel):
     measures: Text | None = None
     delay_reason: Text | None = None
     tenants: list[TenantId] = Field(default_factory=list, max_length=1000)
+    told_another_way: list[TenantId] = Field(default_factory=list, max_length=1000)
+    own_data: bool | None = None
 
 
 class AssessIn(BaseModel):
@@ -62,6 +66,7 @@ class AssessIn(BaseModel):
     reasoning: Text
     unintelligible: bool = False
     people: int | None = Field(None, ge=0, le=10**9)
+    records: int | None = Field(None, ge=0, le=10**12)
     categories: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list, max_length=50
     )
@@ -105,9 +110,12 @@ def listed(reading: ReadingDep, include_closed: bool = Query(default=False, alia
 
 @router.post("", status_code=201, summary="Record a breach, reported or not (Art. 33(5))")
 def create(body: BreachIn, ctx: UseCaseDep) -> Any:
+    may_manage(ctx)
     facts = Facts(body.description, body.consequences, body.measures)
     aware = parse_time("aware_at", body.aware_at, now=ctx.clock.now())
-    command = record.NewBreach(aware, frozenset(body.natures), facts, tuple(body.tenants))
+    command = record.NewBreach(
+        aware, frozenset(body.natures), facts, tuple(body.tenants), body.own_data
+    )
     return _shown(ctx, record.record_breach(ctx, command).id)
 
 
@@ -132,7 +140,13 @@ def show(breach_id: UUID, reading: ReadingDep) -> Any:
 @router.post("/{breach_id}/facts", summary="Complete or correct the facts (Art. 33(4))")
 def facts(breach_id: UUID, body: FactsIn, ctx: UseCaseDep) -> Any:
     change = record.FactsChange(
-        body.description, body.consequences, body.measures, body.delay_reason, tuple(body.tenants)
+        body.description,
+        body.consequences,
+        body.measures,
+        body.delay_reason,
+        tuple(body.tenants),
+        tuple(body.told_another_way),
+        body.own_data,
     )
     record.update_breach(ctx, breach_id, change)
     return _shown(ctx, breach_id)
@@ -147,6 +161,7 @@ def assess(breach_id: UUID, body: AssessIn, ctx: UseCaseDep) -> Any:
         body.unintelligible,
         body.people,
         frozenset(body.categories),
+        body.records,
     )
     assessing.assess_breach(ctx, breach_id, judgement)
     return _shown(ctx, breach_id)
@@ -154,13 +169,9 @@ def assess(breach_id: UUID, body: AssessIn, ctx: UseCaseDep) -> Any:
 
 @router.post("/{breach_id}/affected", summary="Count the people and records reached, by number")
 def affected(breach_id: UUID, body: AffectedIn, ctx: UseCaseDep) -> Any:
-    now = ctx.clock.now()
-    scope = AffectedScope(
-        tenant_id=body.tenant,
-        start=parse_time("from", body.start, now=now),
-        end=parse_time("to", body.end, now=now),
-        categories=frozenset(body.categories),
-    )
+    may_manage(ctx)  # the window's words are checked for the DCO only
+    begins, ends = parse_window(body.start, body.end, now=ctx.clock.now())
+    scope = AffectedScope(body.tenant, begins, ends, frozenset(body.categories))
     counted = assessing.count_affected(ctx, breach_id, scope).count
     return {
         "people": counted.people,
@@ -173,6 +184,7 @@ def affected(breach_id: UUID, body: AffectedIn, ctx: UseCaseDep) -> Any:
 
 @router.post("/{breach_id}/reports", summary="Record one phase of the report to the ICO")
 def report(breach_id: UUID, body: ReportIn, ctx: UseCaseDep) -> Any:
+    may_manage(ctx)
     at = parse_time("at", body.at, now=ctx.clock.now())
     made = reporting.IcoReport(body.phase, at, body.reference, body.delay_reason)
     reporting.report_to_ico(ctx, breach_id, made)

@@ -23,7 +23,7 @@ from dataward.adapters.ingest.detect import FormatUnknown
 from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.adapters.ingest.mapping import MappingInvalid
 from dataward.domain.audit import AuditRefused
-from dataward.domain.breaches.model import BreachChanged, BreachRefused
+from dataward.domain.breaches.model import BreachChanged, BreachRefused, BreachUnreadable
 from dataward.domain.calls.dp_release import ReleaseRefused
 from dataward.domain.errors import (
     AccessDenied,
@@ -99,6 +99,7 @@ STATUS: dict[type[DatawardError], int] = {
     RequestRefused: 409,
     BreachRefused: 409,
     BreachChanged: 409,
+    BreachUnreadable: 409,
     CampaignAlreadySent: 409,
     RegisterRefused: 409,
     Unauthenticated: 401,

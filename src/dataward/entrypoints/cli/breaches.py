@@ -44,6 +44,13 @@ def record(
     ] = None,
     consequences: Annotated[str | None, typer.Option(help="Likely consequences.")] = None,
     measures: Annotated[str | None, typer.Option(help="Measures taken or proposed.")] = None,
+    own_data: Annotated[
+        bool | None,
+        typer.Option(
+            "--own-data/--tenants-only",
+            help="Whether it reached data we control (default: when no --tenant is named).",
+        ),
+    ] = None,
 ) -> None:
     """Record a breach, reported or not; prints its id and its 72-hour deadline."""
     from dataward.domain.breaches.deadline import parse_time, uk_time
@@ -52,7 +59,7 @@ def record(
     with fail_on_dataward_error(), container() as wired:
         at = parse_time("--aware-at", aware_at, now=wired.clock.now())
         facts = Facts(description, consequences, measures)
-        command = NewBreach(at, frozenset(nature), facts, tuple(tenant or ()))
+        command = NewBreach(at, frozenset(nature), facts, tuple(tenant or ()), own_data)
         breach = record_breach(use_case(wired), command)
     typer.echo(str(breach.id))
     typer.echo(f"ICO deadline: {breach.ico_due.isoformat()} ({uk_time(breach.ico_due)})", err=True)
@@ -120,6 +127,10 @@ def assess(
         bool,
         typer.Option(help="Encrypted under keys that were not compromised."),
     ] = False,
+    records: Annotated[
+        int | None,
+        typer.Option(min=0, max=10**12, help="About how many records no store counts."),
+    ] = None,
 ) -> None:
     """Judge the risk to people; prints the outcome and the reasons."""
     from dataward.services.breaches.assess import Judgement, assess_breach
@@ -131,6 +142,7 @@ def assess(
         unintelligible,
         people,
         frozenset(category or ()),
+        records,
     )
     with fail_on_dataward_error(), container() as wired:
         breach = assess_breach(use_case(wired), breach_id, judgement)
@@ -156,18 +168,12 @@ def affected(
     """Count who and how many the breach reached in a tenant's data (or, without --tenant,
     our own) in a window,
     from the data; prints numbers only, and keeps them on the breach."""
-    from dataward.domain.breaches.affected import AffectedScope
-    from dataward.domain.breaches.deadline import parse_time
+    from dataward.domain.breaches.affected import AffectedScope, parse_window
     from dataward.services.breaches.assess import count_affected
 
     with fail_on_dataward_error(), container() as wired:
-        now = wired.clock.now()
-        scope = AffectedScope(
-            tenant_id=tenant,
-            start=parse_time("--from", start, now=now),
-            end=parse_time("--to", end, now=now),
-            categories=frozenset(category or ()),
-        )
+        begins, ends = parse_window(start, end, now=wired.clock.now())
+        scope = AffectedScope(tenant, begins, ends, frozenset(category or ()))
         counted = count_affected(use_case(wired), breach_id, scope)
     c = counted.count
     typer.echo(f"people\t{c.people}")
@@ -188,11 +194,28 @@ def update(
     tenant: Annotated[
         list[str] | None, typer.Option(help="Another tenant it reached (repeatable).")
     ] = None,
+    told_tenant: Annotated[
+        list[str] | None,
+        typer.Option(help="A tenant told by other means (a call, its portal), now."),
+    ] = None,
+    own_data: Annotated[
+        bool | None,
+        typer.Option("--own-data/--tenants-only", help="Whether it reached data we control."),
+    ] = None,
 ) -> None:
-    """Complete or correct the facts as they come to light (Art. 33(4))."""
+    """Complete or correct the facts as they come to light (Art. 33(4)); each earlier
+    version is kept."""
     from dataward.services.breaches.record import FactsChange, update_breach
 
-    change = FactsChange(description, consequences, measures, delay_reason, tuple(tenant or ()))
+    change = FactsChange(
+        description,
+        consequences,
+        measures,
+        delay_reason,
+        tuple(tenant or ()),
+        tuple(told_tenant or ()),
+        own_data,
+    )
     with fail_on_dataward_error(), container() as wired:
         update_breach(use_case(wired), breach_id, change)
     typer.echo("updated")

@@ -10,7 +10,7 @@ from uuid import UUID
 import typer
 
 from dataward.bootstrap import Container
-from dataward.domain.errors import ActionNotAllowed, InvalidValue
+from dataward.domain.errors import ActionNotAllowed, DatawardError, InvalidValue
 from dataward.domain.requests.fees import parse_pounds, pounds
 from dataward.domain.requests.workflow import (
     DueFor,
@@ -245,6 +245,8 @@ def _overdue_breaches(wired: Container) -> list[str]:
         views = overdue_breaches(reading(wired))
     except ActionNotAllowed:
         return []
+    except DatawardError as error:  # a damaged record: said, the requests still listed
+        return [f"BREACH\t-\tFLAG: {error}"]
     return [f"BREACH\t{v.breach.id}\tFLAG: {'; '.join(v.flags)}" for v in views]
 
 

@@ -29,6 +29,7 @@ def view_json(view: BreachView) -> dict[str, Any]:
                 "at": r.at.isoformat(),
                 "reference": r.reference,
                 "late": r.late,
+                "recorded_at": None if r.recorded_at is None else r.recorded_at.isoformat(),
             }
             for r in b.reports
         ],
@@ -51,10 +52,32 @@ def view_json(view: BreachView) -> dict[str, Any]:
                 "due_at": c.due_at.isoformat(),
                 "queued_at": None if c.queued_at is None else c.queued_at.isoformat(),
                 "sent_at": None if c.sent_at is None else c.sent_at.isoformat(),
+                "told_another_way": c.another_way,
             }
             for c in b.controllers
         ],
         "reasons": [] if b.assessment is None else list(b.assessment.decision.reasons),
+        "earlier_assessments": [
+            {
+                "at": a.at.isoformat(),
+                "by": a.by,
+                "outcome": a.decision.outcome.value,
+                "risk": a.decision.risk,
+                "reasoning": a.factors.reasoning,
+            }
+            for a in b.earlier_assessments
+        ],
+        "earlier_facts": [
+            {
+                "until": v.until.isoformat(),
+                "by": v.by,
+                "description": v.facts.description,
+                "consequences": v.facts.consequences,
+                "measures": v.facts.measures,
+                "delay_reason": v.facts.delay_reason,
+            }
+            for v in b.earlier_facts
+        ],
         "people_sent": b.people_sent,
         "trail": [
             {"at": t.at.isoformat(), "actor": t.actor, "event": t.event, "details": t.details}
@@ -71,8 +94,10 @@ def describe(view: BreachView) -> str:
         f"breach {b.id}" + (" (closed)" if b.closed_at else ""),
         f"aware at      {b.aware_at.isoformat()}  ({uk_time(b.aware_at)})",
         f"ICO deadline  {b.ico_due.isoformat()}  ({uk_time(b.ico_due)})",
-        f"clock         {view.clock.describe()}" + (" (stopped: reported)" if b.reports else ""),
+        f"clock         {view.clock.describe()}" + (" (stopped)" if b.clock_stopped else ""),
         "nature        " + ", ".join(sorted(n.value for n in b.natures)),
+        "whose data    "
+        + ("ours (we report it)" if b.own_data else "tenants' only (we tell each controller)"),
         f"what happened {b.facts.description}",
         f"consequences  {b.facts.consequences or '(to follow)'}",
         f"measures      {b.facts.measures or '(to follow)'}",
@@ -81,6 +106,8 @@ def describe(view: BreachView) -> str:
         d = b.assessment.decision
         lines.append(f"assessment    {d.outcome.value}, risk {d.risk} of 9")
         lines += [f"              {reason}" for reason in d.reasons]
+        if b.earlier_assessments:
+            lines.append(f"              ({len(b.earlier_assessments)} earlier, kept)")
     else:
         lines.append("assessment    (none yet)")
     for s in b.scopes:
@@ -95,9 +122,9 @@ def describe(view: BreachView) -> str:
     if b.facts.delay_reason:
         lines.append(f"delay reason  {b.facts.delay_reason}")
     for c in b.controllers:
-        state = (
-            f"told {uk_time(c.sent_at)}" if c.sent_at else ("queued" if c.queued_at else "not told")
-        )
+        how = " (another way)" if c.another_way else ""
+        told = f"told {uk_time(c.sent_at)}{how}" if c.sent_at else None
+        state = told or ("queued" if c.queued_at else "not told")
         lines.append(f"tenant        {c.tenant_id}: due {uk_time(c.due_at)}, {state}")
     if b.people_queued is not None:
         lines.append(f"people told   {b.people_sent} of {b.people_queued} sent")

@@ -41,6 +41,8 @@ class Judgement:
     unintelligible: bool = False
     people: int | None = None
     categories: frozenset[str] = frozenset()
+    records: int | None = None
+    """The DCO's estimate of the records, for what no store counts."""
 
 
 def assess_breach(ctx: UseCase, wanted: UUID | str, judgement: Judgement) -> Breach:
@@ -62,11 +64,16 @@ def assess_breach(ctx: UseCase, wanted: UUID | str, judgement: Judgement) -> Bre
             people=people,
             unintelligible=judgement.unintelligible,
             reasoning=judgement.reasoning.strip(),
+            records=judgement.records,
         )
         check_factors(factors, breach.natures, known)
         decision = assess(factors)
         assessment = Assessment(factors, decision, ctx.clock.now(), ctx.actor.id)
-        saved = uow.breaches.save(replace(breach, assessment=assessment))
+        earlier = breach.earlier_assessments
+        if breach.assessment is not None:  # each judgement is kept (Art. 33(5))
+            earlier = (*earlier, breach.assessment)
+        changed = replace(breach, assessment=assessment, earlier_assessments=earlier)
+        saved = uow.breaches.save(changed)
         details = {
             "outcome": decision.outcome.value,
             "risk": decision.risk,
@@ -83,7 +90,7 @@ def count_affected(ctx: UseCase, wanted: UUID | str, scope: AffectedScope) -> Co
     figures on the breach (a tenant counted becomes one the breach reached)."""
     may_manage(ctx)
     now = ctx.clock.now()
-    check_scope(scope, now=now)
+    check_scope(scope, now)
     with ctx.uow as uow:
         breach = open_breach(ctx, wanted)
         if scope.tenant_id is not None and uow.tenants.get(scope.tenant_id) is None:
@@ -98,6 +105,8 @@ def count_affected(ctx: UseCase, wanted: UUID | str, scope: AffectedScope) -> Co
         changed = replace(breach, scopes=(*kept, counted))
         if scope.tenant_id is not None and scope.tenant_id not in breach.tenants():
             changed = with_tenants(ctx, changed, [scope.tenant_id])
+        if scope.tenant_id is None:  # our own data counted: ours to report and to tell
+            changed = replace(changed, own_data=True)
         saved = uow.breaches.save(changed)
         step(
             ctx,

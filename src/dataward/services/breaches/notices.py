@@ -19,7 +19,13 @@ from typing import Final
 from dataward.domain.audit import AuditAction
 from dataward.domain.breaches.assessment import Outcome
 from dataward.domain.breaches.drafts import controller_notice, people_notice
-from dataward.domain.breaches.model import Breach, BreachChanged, BreachEvent, BreachRefused
+from dataward.domain.breaches.model import (
+    Breach,
+    BreachChanged,
+    BreachEvent,
+    BreachRefused,
+    BreachUnreadable,
+)
 from dataward.domain.errors import AccessDenied, NotFound
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.outreach import (
@@ -50,6 +56,11 @@ def notify_people(ctx: UseCase, wanted: uuid.UUID | str) -> int:
             )
         if breach.people_queued is not None:
             raise BreachRefused("the people were told already")
+        if breach.facts.consequences is None or breach.facts.measures is None:
+            raise BreachRefused(
+                "record the likely consequences and the measures first: the notice tells the "
+                "people both (Art. 34(2))"
+            )
         own = [s.scope for s in breach.scopes if s.scope.tenant_id is None]
         if not own:
             raise BreachRefused(
@@ -89,8 +100,10 @@ def notify_controllers(ctx: UseCase, wanted: uuid.UUID | str) -> ControllersQueu
         now, queued, missing = ctx.clock.now(), list[str](), list[str]()
         messages: list[OutboundMessage] = []
         changed = breach
+        if uow.messages.counts(MessageKind.BREACH_CONTROLLER, str(breach.id)).get("queued"):
+            raise BreachRefused("its notices to tenants are still waiting: send the outbox")
         for notice in breach.controllers:
-            if notice.queued_at is not None:
+            if notice.sent_at is not None:  # one queued but withheld or given up goes again
                 continue
             tenant = uow.tenants.get(notice.tenant_id)
             if tenant is None or tenant.controller_contact is None:
@@ -131,31 +144,49 @@ class BreachNoticeMaker:
     breach as it now stands."""
 
     def __call__(self, ctx: UseCase, message: OutboundMessage) -> Email | Withheld:
+        dco = ctx.register.contacts.data_compliance_officer
+        if dco.email is None:
+            return Withheld("no_sender")
+        words = _words(ctx, message)
+        if isinstance(words, Withheld):
+            return words
+        address = _address(ctx, message)
+        if isinstance(address, Withheld):
+            return address
+        subject, body = words
+        return Email(address, formataddr((dco.name, str(dco.email))), subject, body)
+
+
+def _words(ctx: UseCase, message: OutboundMessage) -> tuple[str, str] | Withheld:
+    """The message's subject line and body, from the breach as it now stands."""
+    try:
         with ctx.uow as uow:
             breach = uow.breaches.get(uuid.UUID(message.ref))
             tenants = _tenants_of(ctx, breach, message) if breach is not None else []
-        if breach is None:
-            return Withheld("breach_gone")
-        if message.kind is MessageKind.BREACH_CONTROLLER:
-            if not tenants:
-                return Withheld("not_a_controller")
-            subject, body = controller_notice(breach, tenants, ctx.register)
-        else:
-            subject, body = people_notice(breach, ctx.register)
-        read = ReadIdentifiers(
-            message.subject_id, NOTICE_PURPOSE, ctx.clock.now(), types=[IdentifierType.EMAIL]
-        )
-        try:
-            found = read_identifiers(ctx.uow, ctx.vault, Gate(ctx.register), ctx.actor, read)
-        except AccessDenied as denied:
-            return Withheld(denied.reason)
-        except NotFound:
-            return Withheld("subject_erased")
-        address = next((i.value for i in found.identifiers), None)
-        if address is None:
-            return Withheld("no_address")
-        dco = ctx.register.contacts.data_compliance_officer
-        return Email(address, formataddr((dco.name, str(dco.email))), subject, body)
+    except BreachUnreadable:
+        return Withheld("breach_unreadable")
+    if breach is None:
+        return Withheld("breach_gone")
+    if message.kind is not MessageKind.BREACH_CONTROLLER:
+        return people_notice(breach, ctx.register)
+    if not tenants:
+        return Withheld("not_a_controller")
+    return controller_notice(breach, tenants, ctx.register)
+
+
+def _address(ctx: UseCase, message: OutboundMessage) -> str | Withheld:
+    """The person's e-mail address, read through the gate for the notice purpose now."""
+    read = ReadIdentifiers(
+        message.subject_id, NOTICE_PURPOSE, ctx.clock.now(), types=[IdentifierType.EMAIL]
+    )
+    try:
+        found = read_identifiers(ctx.uow, ctx.vault, Gate(ctx.register), ctx.actor, read)
+    except AccessDenied as denied:
+        return Withheld(denied.reason)
+    except NotFound:
+        return Withheld("subject_erased")
+    address = next((i.value for i in found.identifiers), None)
+    return Withheld("no_address") if address is None else address
 
 
 def _tenants_of(ctx: UseCase, breach: Breach, message: OutboundMessage) -> list[str]:
@@ -172,13 +203,14 @@ def record_told(ctx: UseCase, message: OutboundMessage) -> None:
     """The `SentHook` of both kinds, in the transaction that marks the message sent: a tenant
     counts as told now; a person is counted told, and the audit log names them. A change the
     DCO made meanwhile is read again rather than lost: the message went, so it must count."""
-    for _ in range(SAVE_TRIES - 1):
+    for _ in range(SAVE_TRIES):
         try:
             _record_told(ctx, message)
         except BreachChanged:
             continue
+        except BreachUnreadable:  # it went: marked sent; the damaged record is flagged
+            return
         return
-    _record_told(ctx, message)
 
 
 SAVE_TRIES: Final = 5

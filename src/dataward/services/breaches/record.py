@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from dataward.domain.breaches.assessment import Nature
+from dataward.domain.breaches.assessment import Nature, Outcome
 from dataward.domain.breaches.deadline import check_moment, controller_deadline
 from dataward.domain.breaches.model import (
     MAX_TENANTS,
@@ -21,6 +21,7 @@ from dataward.domain.breaches.model import (
     BreachRefused,
     ControllerNotice,
     Facts,
+    FactsVersion,
 )
 from dataward.domain.errors import NotFound
 from dataward.services.breaches.common import may_manage, open_breach, step
@@ -33,6 +34,8 @@ class NewBreach:
     natures: frozenset[Nature]
     facts: Facts = field(repr=False)
     tenants: tuple[str, ...] = ()
+    own_data: bool | None = None
+    """Whether it reached data we control; by default, exactly when no tenant is named."""
 
 
 def record_breach(ctx: UseCase, command: NewBreach) -> Breach:
@@ -53,6 +56,7 @@ def record_breach(ctx: UseCase, command: NewBreach) -> Breach:
             recorded_by=ctx.actor.id,
             natures=command.natures,
             facts=facts,
+            own_data=not command.tenants if command.own_data is None else command.own_data,
         )
         breach = with_tenants(ctx, breach, command.tenants)
         uow.breaches.add(breach)
@@ -63,6 +67,7 @@ def record_breach(ctx: UseCase, command: NewBreach) -> Breach:
             {
                 "natures": sorted(n.value for n in breach.natures),
                 "tenants": len(breach.controllers),
+                "own_data": breach.own_data,
             },
         )
         uow.commit()
@@ -89,6 +94,9 @@ class FactsChange:
     measures: str | None = field(default=None, repr=False)
     delay_reason: str | None = field(default=None, repr=False)
     tenants: tuple[str, ...] = ()
+    told_another_way: tuple[str, ...] = ()
+    """Tenants the DCO told by other means (a call, the customer's portal), now."""
+    own_data: bool | None = None
 
 
 def update_breach(ctx: UseCase, wanted: UUID | str, change: FactsChange) -> Breach:
@@ -109,28 +117,61 @@ def update_breach(ctx: UseCase, wanted: UUID | str, change: FactsChange) -> Brea
             for name in ("description", "consequences", "measures", "delay_reason")
             if getattr(facts, name) != getattr(old, name)
         ]
+        if parts:
+            kept = FactsVersion(old, ctx.clock.now(), ctx.actor.id)
+            changed = replace(changed, earlier_facts=(*breach.earlier_facts, kept))
+        if change.own_data is not None and change.own_data != breach.own_data:
+            changed = replace(changed, own_data=change.own_data)
+            parts.append("own_data")
+        changed, told = _told_another_way(ctx, changed, change.told_another_way)
         added = len(changed.controllers) - len(breach.controllers)
-        if not parts and not added:
+        if not parts and not added and not told:
             return breach
         saved = uow.breaches.save(changed)
-        step(ctx, saved, BreachEvent.UPDATED, {"changed": parts, "tenants_added": added})
+        details = {"changed": parts, "tenants_added": added, "told_another_way": told}
+        step(ctx, saved, BreachEvent.UPDATED, details)
         uow.commit()
     return saved
 
 
+def _told_another_way(ctx: UseCase, breach: Breach, tenants: Sequence[str]) -> tuple[Breach, int]:
+    owed = {c.tenant_id: c for c in breach.controllers}
+    for tenant_id in tenants:
+        if tenant_id not in owed:
+            raise BreachRefused("told_another_way: a tenant the breach reached")
+        notice = owed[tenant_id]
+        if notice.sent_at is None:
+            breach = breach.with_controller(
+                replace(notice, sent_at=ctx.clock.now(), another_way=True)
+            )
+    return breach, sum(1 for t in set(tenants) if owed[t].sent_at is None)
+
+
 def close_breach(ctx: UseCase, wanted: UUID | str) -> Breach:
-    """Close a breach once nothing about it is owed: it was assessed, reported if it had to
-    be, and every tenant told."""
+    """Close a breach once nothing about it is owed: assessed; its consequences and measures
+    recorded (Art. 33(5)); reported if it had to be; the people told if the risk to them is
+    high; and every tenant told, its notice sent (a queued one may still be withheld)."""
     may_manage(ctx)
     with ctx.uow as uow:
         breach = open_breach(ctx, wanted)
-        if breach.assessment is None:
-            raise BreachRefused("assess the breach before closing it")
-        if breach.must_report and not breach.reports:
-            raise BreachRefused("report it to the ICO before closing it")
-        if any(c.queued_at is None for c in breach.controllers):
-            raise BreachRefused("tell every tenant it reached before closing it")
+        owed = _still_owed(breach)
+        if owed:
+            raise BreachRefused(f"before closing it: {owed}")
         saved = uow.breaches.save(replace(breach, closed_at=ctx.clock.now()))
         step(ctx, saved, BreachEvent.CLOSED, {})
         uow.commit()
     return saved
+
+
+def _still_owed(breach: Breach) -> str | None:
+    if breach.assessment is None:
+        return "assess it"
+    if breach.facts.consequences is None or breach.facts.measures is None:
+        return "record its consequences and the measures taken (Art. 33(5))"
+    if breach.must_report and not breach.reports:
+        return "report it to the ICO"
+    if breach.own_data and breach.outcome is Outcome.TELL_PEOPLE and breach.people_queued is None:
+        return "tell the people at high risk (Art. 34)"
+    if any(c.sent_at is None for c in breach.controllers):
+        return "tell every tenant it reached (a notice sent, or told another way)"
+    return None

@@ -28,8 +28,7 @@ class BreachView:
     def clock(self) -> Remaining:
         """Time left to the ICO's deadline, or how late; stopped when the first report was
         made or the breach was judged unlikely to result in a risk."""
-        stopped = self.breach.reported_at
-        return remaining(self.breach.ico_due, stopped or self.now)
+        return remaining(self.breach.ico_due, self.breach.clock_stopped or self.now)
 
 
 def show_breach(ctx: UseCase, wanted: UUID | str) -> BreachView:
@@ -85,7 +84,11 @@ EXPORT_FIELDS: Sequence[str] = (
     "report_phases",
     "reported_late",
     "delay_reason",
-    "people_told",
+    "own_data",
+    "people_counted",
+    "records_counted",
+    "people_queued",
+    "people_sent",
     "tenants",
     "tenants_told",
     "closed_at",
@@ -119,9 +122,13 @@ def export_row(view: BreachView) -> dict[str, Any]:
         "ico_deadline_uk": uk_time(b.ico_due),
         "reported_at": None if b.reported_at is None else b.reported_at.isoformat(),
         "report_phases": " ".join(r.phase.value for r in b.reports),
-        "reported_late": any(r.late for r in b.reports),
+        "reported_late": bool(b.reports) and b.reports[0].late,
         "delay_reason": b.facts.delay_reason,
-        "people_told": b.people_queued,
+        "own_data": b.own_data,
+        "people_counted": b.counted_people(),
+        "records_counted": b.counted_records(),
+        "people_queued": b.people_queued,
+        "people_sent": b.people_sent,
         "tenants": " ".join(b.tenants()),
         "tenants_told": " ".join(c.tenant_id for c in b.controllers if c.sent_at is not None),
         "closed_at": None if b.closed_at is None else b.closed_at.isoformat(),

@@ -52,13 +52,14 @@ def report_to_ico(ctx: UseCase, wanted: UUID | str, report: IcoReport) -> Breach
         facts = breach.facts
         if report.delay_reason is not None:
             facts = replace(facts, delay_reason=report.delay_reason).checked()
-        late = at > breach.ico_due
+        # only the first report can be late: later phases follow as facts come (Art. 33(4))
+        late = report.phase is Phase.INITIAL and at > breach.ico_due
         if late and facts.delay_reason is None:
             raise BreachRefused(
                 "reported more than 72 hours after awareness: give the reasons for the delay "
                 "(Art. 33(1))"
             )
-        made = Report(report.phase, at, report.reference, late)
+        made = Report(report.phase, at, report.reference, late, ctx.clock.now())
         saved = uow.breaches.save(replace(breach, facts=facts, reports=(*breach.reports, made)))
         details = {"phase": report.phase.value, "late": late}
         step(ctx, saved, BreachEvent.REPORTED, details)

@@ -25,9 +25,11 @@ from dataward.domain.breaches.model import (
     Assessment,
     Breach,
     BreachChanged,
+    BreachUnreadable,
     ControllerNotice,
     CountedScope,
     Facts,
+    FactsVersion,
     Phase,
     Report,
     TrailEntry,
@@ -106,19 +108,34 @@ def _row(breach: Breach) -> dict[str, Any]:
     }
 
 
-def _document(breach: Breach) -> dict[str, Any]:
-    facts = breach.facts
+def _facts(facts: Facts) -> dict[str, Any]:
     return {
-        "facts": {
-            "description": facts.description,
-            "consequences": facts.consequences,
-            "measures": facts.measures,
-            "delay_reason": facts.delay_reason,
-        },
+        "description": facts.description,
+        "consequences": facts.consequences,
+        "measures": facts.measures,
+        "delay_reason": facts.delay_reason,
+    }
+
+
+def _document(breach: Breach) -> dict[str, Any]:
+    return {
+        "facts": _facts(breach.facts),
+        "own_data": breach.own_data,
+        "earlier_facts": [
+            {"facts": _facts(v.facts), "until": _at(v.until), "by": v.by}
+            for v in breach.earlier_facts
+        ],
+        "earlier_assessments": [_assessment(a) for a in breach.earlier_assessments],
         "assessment": None if breach.assessment is None else _assessment(breach.assessment),
         "scopes": [_scope(s) for s in breach.scopes],
         "reports": [
-            {"phase": r.phase.value, "at": _at(r.at), "reference": r.reference, "late": r.late}
+            {
+                "phase": r.phase.value,
+                "at": _at(r.at),
+                "reference": r.reference,
+                "late": r.late,
+                "recorded_at": _at(r.recorded_at),
+            }
             for r in breach.reports
         ],
         "controllers": [
@@ -127,6 +144,7 @@ def _document(breach: Breach) -> dict[str, Any]:
                 "due_at": _at(c.due_at),
                 "queued_at": _at(c.queued_at),
                 "sent_at": _at(c.sent_at),
+                "another_way": c.another_way,
             }
             for c in breach.controllers
         ],
@@ -145,6 +163,7 @@ def _assessment(a: Assessment) -> dict[str, Any]:
         "severity": f.severity.name.lower(),
         "categories": sorted(f.categories),
         "people": f.people,
+        "records": f.records,
         "unintelligible": f.unintelligible,
         "reasoning": f.reasoning,
         "decision": {
@@ -188,6 +207,15 @@ def _moment(text: str) -> datetime:
 
 
 def _breach(row: RowMapping) -> Breach:
+    """The breach of `row`; `BreachUnreadable` (naming its id) if its document is not one
+    this code wrote, so one damaged row is said, not a traceback in every list."""
+    try:
+        return _read(row)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise BreachUnreadable(str(row["id"])) from None
+
+
+def _read(row: RowMapping) -> Breach:
     doc = json.loads(row["document"])
     facts, people = doc["facts"], doc["people"]
     return Breach(
@@ -197,16 +225,32 @@ def _breach(row: RowMapping) -> Breach:
         recorded_by=row["recorded_by"],
         natures=frozenset(Nature(n) for n in row["natures"].split()),
         facts=Facts(**facts),
+        own_data=bool(doc.get("own_data", True)),
         controllers=tuple(
             ControllerNotice(
-                c["tenant"], _moment(c["due_at"]), _when(c["queued_at"]), _when(c["sent_at"])
+                c["tenant"],
+                _moment(c["due_at"]),
+                _when(c["queued_at"]),
+                _when(c["sent_at"]),
+                bool(c.get("another_way", False)),
             )
             for c in doc["controllers"]
         ),
         assessment=None if doc["assessment"] is None else _read_assessment(doc["assessment"]),
+        earlier_assessments=tuple(_read_assessment(a) for a in doc.get("earlier_assessments", [])),
+        earlier_facts=tuple(
+            FactsVersion(Facts(**v["facts"]), _moment(v["until"]), v["by"])
+            for v in doc.get("earlier_facts", [])
+        ),
         scopes=tuple(_read_scope(s) for s in doc["scopes"]),
         reports=tuple(
-            Report(Phase(r["phase"]), _moment(r["at"]), r["reference"], r["late"])
+            Report(
+                Phase(r["phase"]),
+                _moment(r["at"]),
+                r["reference"],
+                r["late"],
+                _when(r.get("recorded_at")),
+            )
             for r in doc["reports"]
         ),
         people_queued=people["queued"],
@@ -226,6 +270,7 @@ def _read_assessment(a: Mapping[str, Any]) -> Assessment:
         people=a["people"],
         unintelligible=a["unintelligible"],
         reasoning=a["reasoning"],
+        records=a.get("records"),
     )
     decision = Decision(
         outcome=Outcome(d["outcome"]),
