@@ -165,7 +165,8 @@ class _Seeding:
         aware = (NOW - timedelta(hours=6)).isoformat()
         body = {"aware_at": aware, "natures": ["confidentiality"], "description": "A lost key."}
         ids["breach"] = self.post("/api/v1/breaches", {**body, "tenants": [TENANT]})["id"]
-        ids["breach.closable"] = closable = self.post("/api/v1/breaches", body)["id"]
+        facts = {"consequences": "None likely.", "measures": "Key revoked."}
+        ids["breach.closable"] = closable = self.post("/api/v1/breaches", {**body, **facts})["id"]
         judged = {"likelihood": "remote", "severity": "minimal", "reasoning": "None.", "people": 1}
         self.post(f"/api/v1/breaches/{closable}/assessment", judged, status=200)
 
