@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 from uuid import UUID
 
 import typer
 
-from dataward.adapters.private_files import open_private_text
 from dataward.domain.audit import AuditEntry
 from dataward.domain.audit_search import check_action, check_actor, moment
 from dataward.domain.errors import InvalidValue
 from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
+    opened_output,
     reading,
-    unwritable,
     use_case,
 )
 from dataward.entrypoints.cli.params import one_of, uuid
@@ -47,26 +44,6 @@ def verify() -> None:
     raise typer.Exit(EXIT_BROKEN)
 
 
-@contextmanager
-def _opened(output: Path | None) -> Iterator[TextIO]:
-    """Where the export goes, opened before it is recorded: a file that cannot be written is
-    a usage error (exit code 2), with nothing recorded. The log names subjects and staff, so
-    the file is private (mode 0600) and a symbolic link in its place is refused."""
-    if output is None:
-        yield sys.stdout
-        return
-    try:
-        out = open_private_text(output)
-    except OSError as error:
-        raise unwritable(error) from None
-    try:
-        with out:
-            yield out
-    except OSError as error:  # the disk filled, the device failed: said, not a traceback
-        typer.echo(f"error: the export could not be written: {error.strerror}", err=True)
-        raise typer.Exit(1) from None
-
-
 @app.command()
 def export(
     output: Annotated[
@@ -77,7 +54,7 @@ def export(
     from dataward.services.audit import export as export_log
     from dataward.services.audit import record_export
 
-    with fail_on_dataward_error(), container() as wired, _opened(output) as out:
+    with fail_on_dataward_error(), container() as wired, opened_output(output) as out:
         receipt = record_export(use_case(wired))
         count = export_log(reading(wired), receipt, out)
     where = " to the --output file" if output is not None else ""

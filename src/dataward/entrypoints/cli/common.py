@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import typer
 
-from dataward.adapters.private_files import write_private_text
+from dataward.adapters.private_files import open_private_text, write_private_text
 from dataward.bootstrap import Container, bootstrap
 from dataward.domain.errors import (
     ActionNotAllowed,
@@ -139,3 +141,24 @@ def unwritable(error: OSError, option: str = "--output") -> typer.BadParameter:
     return typer.BadParameter(
         f"cannot write it: {error.strerror or 'not writable'}", param_hint=option
     )
+
+
+@contextmanager
+def opened_output(output: Path | None) -> Iterator[TextIO]:
+    """Where an export goes, opened before it is recorded: a file that cannot be written is
+    a usage error (exit code 2), with nothing recorded. An export names subjects or staff, so
+    the file is private (mode 0600) and a symbolic link in its place is refused; a disk that
+    fills while it is written is said, not a traceback."""
+    if output is None:
+        yield sys.stdout
+        return
+    try:
+        out = open_private_text(output)
+    except OSError as error:
+        raise unwritable(error) from None
+    try:
+        with out:
+            yield out
+    except OSError as error:
+        typer.echo(f"error: the export could not be written: {error.strerror}", err=True)
+        raise typer.Exit(1) from None

@@ -3,24 +3,20 @@ and the register's export for the regulator."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 from uuid import UUID
 
 import typer
 
-from dataward.adapters.private_files import open_private_text
 from dataward.domain.errors import InvalidValue
 from dataward.domain.requests.complaints import IcoOutcome, check_reference
 from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
+    opened_output,
     reading,
-    unwritable,
     use_case,
 )
 from dataward.entrypoints.cli.params import choice, day, one_of, uuid
@@ -146,26 +142,6 @@ def ico(
     typer.echo(f"{row.id}\tICO {state}{closed_on}")
 
 
-@contextmanager
-def _opened(output: Path | None) -> Iterator[TextIO]:
-    """Where the export goes, opened before it is recorded: a file that cannot be written is
-    a usage error (exit code 2), with nothing recorded. The file is private (mode 0600) and a
-    symbolic link in its place is refused."""
-    if output is None:
-        yield sys.stdout
-        return
-    try:
-        out = open_private_text(output)
-    except OSError as error:
-        raise unwritable(error) from None
-    try:
-        with out:
-            yield out
-    except OSError as error:  # the disk filled, the device failed: said, not a traceback
-        typer.echo(f"error: the export could not be written: {error.strerror}", err=True)
-        raise typer.Exit(1) from None
-
-
 @app.command("export")
 def export(
     output_format: Annotated[
@@ -183,7 +159,7 @@ def export(
     from dataward.services.rights.complaint_register import RegisterQuery, export_register
 
     render = register_json if output_format == "json" else register_csv
-    with fail_on_dataward_error(), container() as wired, _opened(output) as out:
+    with fail_on_dataward_error(), container() as wired, opened_output(output) as out:
         register = export_register(use_case(wired), RegisterQuery(since=since, until=until))
         out.write(render(register))
     where = " to the --output file" if output is not None else ""
