@@ -17,7 +17,6 @@ from dataward.domain.requests.workflow import (
     RequestEvent,
     RequestRefused,
     RequestType,
-    Transition,
     Urgency,
     due_for,
     parse_ground,
@@ -26,6 +25,7 @@ from dataward.domain.requests.workflow import (
 from dataward.entrypoints.api.deps import ContainerDep, ReadingDep, UseCaseDep
 from dataward.entrypoints.api.fields import Day
 from dataward.entrypoints.api.routing import TokenFirstRoute
+from dataward.entrypoints.views.complaints import TransitionOut
 from dataward.services.rights import intake
 from dataward.services.rights import requests as service
 from dataward.services.rights.complaints import (
@@ -158,28 +158,6 @@ class EventIn(BaseModel):
     done: str | None = Field(
         None, max_length=2000, repr=False, description="complete, a complaint: what was done"
     )
-
-
-class TransitionOut(BaseModel):
-    event: str
-    from_state: str
-    to_state: str
-    at: datetime
-    actor: str
-    reason: str | None
-    days_late: int | None = Field(None, description="An answer this many days late")
-
-    @classmethod
-    def of(cls, t: Transition) -> TransitionOut:
-        return cls(
-            event=t.event.value,
-            from_state=t.from_state.value,
-            to_state=t.to_state.value,
-            at=t.at,
-            actor=t.actor,
-            reason=t.reason,
-            days_late=t.days_late,
-        )
 
 
 class LetterOut(BaseModel):

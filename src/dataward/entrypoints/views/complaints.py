@@ -125,17 +125,19 @@ class RegisterOut(BaseModel):
         )
 
 
-class EventOut(BaseModel):
+class TransitionOut(BaseModel):
+    """One step of a request's (or a complaint's) timeline, as the API shows it."""
+
     event: str
     from_state: str
     to_state: str
     at: datetime
     actor: str
     reason: str | None
-    days_late: int | None
+    days_late: int | None = Field(None, description="An answer this many days late")
 
     @classmethod
-    def of(cls, t: Transition) -> EventOut:
+    def of(cls, t: Transition) -> TransitionOut:
         return cls(
             event=t.event.value,
             from_state=t.from_state.value,
@@ -156,7 +158,7 @@ class DetailOut(BaseModel):
     """One complaint: its row, its timeline, and its outcome (its opening audited)."""
 
     complaint: ComplaintOut
-    timeline: list[EventOut]
+    timeline: list[TransitionOut]
     outcome_text: OutcomeOut | None = Field(
         description="What was found and what was done, once completed"
     )
@@ -166,7 +168,7 @@ class DetailOut(BaseModel):
         told = detail.outcome
         return cls(
             complaint=ComplaintOut.of(detail.row),
-            timeline=[EventOut.of(t) for t in detail.timeline],
+            timeline=[TransitionOut.of(t) for t in detail.timeline],
             outcome_text=OutcomeOut(found=told.found, done=told.done) if told else None,
         )
 
