@@ -387,3 +387,17 @@ def test_a_later_phase_is_never_late_and_tenant_only_breaches_run_no_ico_clock(
     assert flags == ("tenant late-calls not told, 57 h 00 min late",)
     draft = draft_for_ico(ctx, theirs.id)
     assert "processor" in "\n".join(draft.sections[0].lines)
+
+
+def test_a_store_exposed_for_a_window_counts_everything_it_held(world: World, fake: Faker) -> None:
+    ctx = world.use_case(DCO)
+    for _ in range(3):
+        create_subject(ctx, NewSubject("end_user", [("email", fake.unique.email())]))
+    world.clock.advance(timedelta(days=2))
+    start, end = world.clock.now() - timedelta(hours=1), world.clock.now()
+    breach = _record(world, end)
+    dated = count_affected(ctx, breach.id, AffectedScope(None, start, end))
+    held = count_affected(ctx, breach.id, AffectedScope(None, start, end, held=True))
+    assert (dated.count.people, held.count.people) == (0, 3)
+    lines = "\n".join(draft_for_ico(ctx, breach.id).sections[4].lines)
+    assert f"held up to {end.isoformat()}: 3 people" in lines

@@ -154,6 +154,10 @@ class AffectedScope:
     start: datetime
     end: datetime
     categories: frozenset[str] = frozenset()
+    held: bool = False
+    """Everything the stores held during the window (a store exposed for its duration: a
+    record made before the window counts too), not only the records dated in it. What was
+    deleted since the window is no longer there to count: the DCO's estimate covers it."""
 
     def __post_init__(self) -> None:
         if self.tenant_id is not None and not (

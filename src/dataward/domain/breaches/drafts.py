@@ -186,8 +186,13 @@ def _scopes(breach: Breach) -> tuple[str, ...]:
     for counted in breach.scopes:
         s, c = counted.scope, counted.count
         whose = f"tenant {s.tenant_id} (we are its processor)" if s.tenant_id else "our own data"
+        when = (
+            f"held up to {s.end.isoformat()}"
+            if s.held
+            else (f"dated {s.start.isoformat()} to {s.end.isoformat()}")
+        )
         lines.append(
-            f"- {whose}, {s.start.isoformat()} to {s.end.isoformat()}: "
+            f"- {whose}, {when}: "
             f"{c.people} people, {c.records} records"
             + (f" ({c.unidentified} with no identifiable person)" if c.unidentified else "")
         )

@@ -78,6 +78,7 @@ class AffectedIn(BaseModel):
     tenant: TenantId | None = Field(None, description="The tenant; none: our own data")
     start: Time = Field(alias="from")
     end: Time = Field(alias="to")
+    held: bool = Field(default=False, description="Everything held, not only dated in it")
     categories: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list, max_length=50
     )
@@ -171,7 +172,7 @@ def assess(breach_id: UUID, body: AssessIn, ctx: UseCaseDep) -> Any:
 def affected(breach_id: UUID, body: AffectedIn, ctx: UseCaseDep) -> Any:
     may_manage(ctx)  # the window's words are checked for the DCO only
     begins, ends = parse_window(body.start, body.end, now=ctx.clock.now())
-    scope = AffectedScope(body.tenant, begins, ends, frozenset(body.categories))
+    scope = AffectedScope(body.tenant, begins, ends, frozenset(body.categories), body.held)
     counted = assessing.count_affected(ctx, breach_id, scope).count
     return {
         "people": counted.people,

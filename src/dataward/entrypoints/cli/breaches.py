@@ -164,6 +164,14 @@ def affected(
     category: Annotated[
         list[str] | None, typer.Option(help="Only this register data category (repeatable).")
     ] = None,
+    held: Annotated[
+        bool,
+        typer.Option(
+            "--held",
+            help="Everything held during the window (a store exposed), not only what is "
+            "dated in it.",
+        ),
+    ] = False,
 ) -> None:
     """Count who and how many the breach reached in a tenant's data (or, without --tenant,
     our own) in a window,
@@ -173,7 +181,7 @@ def affected(
 
     with fail_on_dataward_error(), container() as wired:
         begins, ends = parse_window(start, end, now=wired.clock.now())
-        scope = AffectedScope(tenant, begins, ends, frozenset(category or ()))
+        scope = AffectedScope(tenant, begins, ends, frozenset(category or ()), held)
         counted = count_affected(use_case(wired), breach_id, scope)
     c = counted.count
     typer.echo(f"people\t{c.people}")

@@ -99,8 +99,8 @@ def count_affected(ctx: UseCase, wanted: UUID | str, scope: AffectedScope) -> Co
         kept = tuple(
             s
             for s in breach.scopes
-            if (s.scope.tenant_id, s.scope.start, s.scope.end, s.scope.categories)
-            != (scope.tenant_id, scope.start, scope.end, scope.categories)
+            if (s.scope.tenant_id, s.scope.start, s.scope.end, s.scope.categories, s.scope.held)
+            != (scope.tenant_id, scope.start, scope.end, scope.categories, scope.held)
         )
         changed = replace(breach, scopes=(*kept, counted))
         if scope.tenant_id is not None and scope.tenant_id not in breach.tenants():

@@ -11,6 +11,7 @@ server-side cursor on PostgreSQL, a page at a time from SQLite's.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -143,10 +144,15 @@ def _tenant_is(column: ColumnElement[str | None], scope: AffectedScope) -> Colum
     return column.is_(None) if scope.tenant_id is None else column == scope.tenant_id
 
 
+def _from(column: ColumnElement[Any], scope: AffectedScope, first: Any) -> ColumnElement[bool]:
+    """The window's lower bound on `column`; none when the scope is all that was held."""
+    return true() if scope.held else column >= first
+
+
 def _subjects_in(scope: AffectedScope) -> ColumnElement[bool]:
     return and_(
         _tenant_is(subjects.c.tenant_id, scope),
-        subjects.c.created_at >= scope.start,
+        _from(subjects.c.created_at, scope, scope.start),
         subjects.c.created_at < scope.end,
     )
 
@@ -154,7 +160,7 @@ def _subjects_in(scope: AffectedScope) -> ColumnElement[bool]:
 def _calls_in(scope: AffectedScope) -> ColumnElement[bool]:
     return and_(
         calls.c.tenant_id == scope.tenant_id,
-        calls.c.started_at >= scope.start,
+        _from(calls.c.started_at, scope, scope.start),
         calls.c.started_at < scope.end,
     )
 
@@ -163,7 +169,7 @@ def _lines_in(scope: AffectedScope) -> ColumnElement[bool]:
     q = call_quarantine.c
     return and_(
         q.tenant_id == scope.tenant_id,
-        q.created_at >= scope.start,
+        _from(q.created_at, scope, scope.start),
         q.created_at < scope.end,
         q.resolved_at.is_(None),
         q.header.is_(False),
@@ -174,7 +180,7 @@ def _requests_in(scope: AffectedScope) -> ColumnElement[bool]:
     first, last = scope.request_days()
     return and_(
         _tenant_is(rights_requests.c.tenant_id, scope),
-        rights_requests.c.received >= first,
+        _from(rights_requests.c.received, scope, first),
         rights_requests.c.received <= last,
     )
 

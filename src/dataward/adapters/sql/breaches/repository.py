@@ -185,6 +185,7 @@ def _scope(counted: CountedScope) -> dict[str, Any]:
         "start": _at(s.start),
         "end": _at(s.end),
         "categories": sorted(s.categories),
+        "held": s.held,
         "people": c.people,
         "records": c.records,
         "by_store": dict(c.by_store),
@@ -288,6 +289,7 @@ def _read_scope(s: Mapping[str, Any]) -> CountedScope:
         start=_moment(s["start"]),
         end=_moment(s["end"]),
         categories=frozenset(s["categories"]),
+        held=bool(s.get("held", False)),
     )
     count = AffectedCount(
         people=s["people"],
