@@ -330,6 +330,8 @@ def test_people_at_high_risk_in_our_own_data_are_told_through_smtp_an_erased_one
         made = create_subject(ctx, NewSubject("end_user", [("email", email)]))
         people.append((made.id, email))
         world.clock.advance(timedelta(minutes=5))
+    create_subject(ctx, NewSubject("end_user", [("phone", "07700 900461")]))  # no address
+    world.clock.advance(timedelta(minutes=5))
     end = world.clock.now()
     world.clock.advance(timedelta(minutes=5))
     outside = fake.unique.email()
@@ -339,14 +341,14 @@ def test_people_at_high_risk_in_our_own_data_are_told_through_smtp_an_erased_one
         world, end, consequences="Phishing e-mails are possible.", measures="Reset access."
     )
     counted = count_affected(ctx, breach.id, AffectedScope(None, start, end))
-    assert counted.count.people == 4
+    assert counted.count.people == 5
     with pytest.raises(BreachRefused, match="high risk"):
         notify_people(ctx, breach.id)
     judgement = Judgement(Likelihood.LIKELY, Severity.SIGNIFICANT, "Addresses exposed.")
     assert assess_breach(ctx, breach.id, judgement).outcome is Outcome.TELL_PEOPLE
     shred(ctx, Shred(str(people[0][0]), "erasure_request"))  # erased since: not told
 
-    assert notify_people(ctx, breach.id) == 3
+    assert notify_people(ctx, breach.id) == 4
     with pytest.raises(BreachRefused, match="told already"):
         notify_people(ctx, breach.id)
     mailer = SmtpMailer(SmtpServer("127.0.0.1", port), "dco@akixi.com")
@@ -365,8 +367,12 @@ def test_people_at_high_risk_in_our_own_data_are_told_through_smtp_an_erased_one
         text = body(message)
         assert "Phishing e-mails are possible." in text
         assert "https://ico.org.uk/make-a-complaint/" in text
-    shown = show_breach(ctx, breach.id).breach
-    assert (shown.people_queued, shown.people_sent) == (3, 3)
+    view = show_breach(ctx, breach.id)
+    assert (view.breach.people_queued, view.breach.people_sent) == (4, 3)
+    assert view.flags == (
+        "1 people's notices could not be sent: tell them another way (a public notice, "
+        "Art. 34(3)(c))",
+    )
 
 
 def test_a_later_phase_is_never_late_and_tenant_only_breaches_run_no_ico_clock(

@@ -18,11 +18,24 @@ from dataward.domain.breaches.deadline import remaining
 from dataward.domain.breaches.model import Breach
 
 
-def breach_flags(breach: Breach, now: datetime) -> list[str]:
-    """Each thing overdue about `breach` at `now`, in words (no identifiers)."""
+def breach_flags(
+    breach: Breach, now: datetime, *, people_withheld: int = 0, controllers_withheld: int = 0
+) -> list[str]:
+    """Each thing overdue about `breach` at `now`, in words (no identifiers); and how many
+    notices the outbox withheld or gave up on (no address, erased, refused by the gate)."""
     if breach.closed_at is not None:
         return []
     flags: list[str] = []
+    if people_withheld:
+        flags.append(
+            f"{people_withheld} people's notices could not be sent: tell them another way "
+            "(a public notice, Art. 34(3)(c))"
+        )
+    if controllers_withheld and any(c.sent_at is None for c in breach.controllers):
+        flags.append(
+            f"{controllers_withheld} notices to tenants could not be sent: notify again or "
+            "tell them another way"
+        )
     late = remaining(breach.ico_due, now)
     if breach.must_report and not breach.reports and late.late:
         what = "not assessed" if breach.assessment is None else "not reported to the ICO"

@@ -13,6 +13,7 @@ from dataward.domain.breaches.deadline import Remaining, remaining, uk_time
 from dataward.domain.breaches.drafts import Draft, ico_draft
 from dataward.domain.breaches.flags import breach_flags
 from dataward.domain.breaches.model import Breach, TrailEntry
+from dataward.domain.outreach import MessageKind
 from dataward.services.breaches.common import may_manage, read_breach
 from dataward.services.context import UseCase
 
@@ -36,8 +37,8 @@ def show_breach(ctx: UseCase, wanted: UUID | str) -> BreachView:
     with ctx.uow as uow:
         breach = read_breach(ctx, wanted)
         trail = tuple(uow.breaches.trail(breach.id))
-    now = ctx.clock.now()
-    return BreachView(breach, now, tuple(breach_flags(breach, now)), trail)
+        flags = _flags(ctx, breach)
+    return BreachView(breach, ctx.clock.now(), flags, trail)
 
 
 def list_breaches(ctx: UseCase, *, include_closed: bool = False) -> list[BreachView]:
@@ -45,8 +46,29 @@ def list_breaches(ctx: UseCase, *, include_closed: bool = False) -> list[BreachV
     may_manage(ctx)
     with ctx.uow as uow:
         found = uow.breaches.listed(include_closed=include_closed)
+        flagged = [(b, _flags(ctx, b)) for b in found]
     now = ctx.clock.now()
-    return [BreachView(b, now, tuple(breach_flags(b, now))) for b in found]
+    return [BreachView(b, now, flags) for b, flags in flagged]
+
+
+def _flags(ctx: UseCase, breach: Breach) -> tuple[str, ...]:
+    """What is overdue, and how many notices the outbox could not make (inside `with uow`)."""
+    withheld = {
+        kind: sum(
+            n
+            for state, n in ctx.uow.messages.counts(kind, str(breach.id)).items()
+            if state.startswith("withheld")  # "withheld:<reason>", given up included
+        )
+        for kind in (MessageKind.BREACH_NOTICE, MessageKind.BREACH_CONTROLLER)
+    }
+    return tuple(
+        breach_flags(
+            breach,
+            ctx.clock.now(),
+            people_withheld=withheld[MessageKind.BREACH_NOTICE],
+            controllers_withheld=withheld[MessageKind.BREACH_CONTROLLER],
+        )
+    )
 
 
 def overdue_breaches(ctx: UseCase) -> list[BreachView]:
