@@ -16,8 +16,13 @@ from faker import Faker
 
 from dataward.adapters.ingest.files import text_source
 from dataward.domain.breaches.affected import AffectedCount, AffectedScope, AffectedStore
+from dataward.domain.breaches.assessment import Nature
+from dataward.domain.breaches.model import Facts
 from dataward.domain.requests.workflow import RequestType
 from dataward.domain.subjects import Actor
+from dataward.services.breaches.assess import count_affected
+from dataward.services.breaches.record import NewBreach, record_breach
+from dataward.services.breaches.register import show_breach
 from dataward.services.calls.ingest import IngestCalls, ingest
 from dataward.services.processing.erasure import Shred, shred
 from dataward.services.rights.intake import NewRequest, receive_request
@@ -87,6 +92,9 @@ class Fixture:
         ]
         self.requests = [replace(r, about=None) if r.about == person else r for r in self.requests]
         del self.created[person]
+
+
+CONF = Nature.CONFIDENTIALITY
 
 
 def expected(
@@ -287,6 +295,18 @@ def test_a_tenants_window_counts_its_people_and_records(
     assert 0 < want.unidentified < want.records
     assert want.people < sum(want.people_by_store.values())  # callers in calls and subjects
     assert any(p.kind == "agent" for p in people)  # our own subjects, in the tenant's calls
+    # the DCO's count of a breach, through its use case, keeps the same figures on the breach
+    ctx = world.use_case(Actor(id="staff-dco", role="dco"))
+    facts = Facts("A report of the tenant's calls was sent to another customer.")
+    breach = record_breach(ctx, NewBreach(world.clock.now(), frozenset({CONF}), facts))
+    counted = count_affected(ctx, breach.id, scope)
+    assert counted.count == want
+    kept = show_breach(ctx, breach.id).breach
+    assert (kept.people(), kept.records(), kept.tenants()) == (
+        want.people,
+        want.records,
+        (TENANT_A,),
+    )
 
 
 def test_a_narrower_window_cuts_each_store_by_its_own_time(
