@@ -26,8 +26,6 @@ from dataward.domain.breaches.model import (
     BreachRefused,
     BreachUnreadable,
 )
-from dataward.domain.errors import AccessDenied, NotFound
-from dataward.domain.identifiers import IdentifierType
 from dataward.domain.outreach import (
     Email,
     MessageChannel,
@@ -40,7 +38,7 @@ from dataward.domain.processing.purpose_notice import NOTICE_PURPOSE
 from dataward.services.audit import Audited, record
 from dataward.services.breaches.common import may_manage, open_breach, step
 from dataward.services.context import UseCase
-from dataward.services.processing.disclosure import ReadIdentifiers, read_identifiers
+from dataward.services.outreach.policy_notice import notice_address
 
 CHUNK: Final = 1000
 
@@ -143,6 +141,9 @@ class BreachNoticeMaker:
     """The `MessageMaker` of both kinds: the address through the gate, the words from the
     breach as it now stands."""
 
+    def __init__(self) -> None:
+        self._gate: Gate | None = None
+
     def __call__(self, ctx: UseCase, message: OutboundMessage) -> Email | Withheld:
         dco = ctx.register.contacts.data_compliance_officer
         if dco.email is None:
@@ -150,7 +151,9 @@ class BreachNoticeMaker:
         words = _words(ctx, message)
         if isinstance(words, Withheld):
             return words
-        address = _address(ctx, message)
+        if self._gate is None or self._gate.register is not ctx.register:
+            self._gate = Gate(ctx.register)  # one gate per register, not one per message
+        address = notice_address(ctx, self._gate, message.subject_id)
         if isinstance(address, Withheld):
             return address
         subject, body = words
@@ -172,21 +175,6 @@ def _words(ctx: UseCase, message: OutboundMessage) -> tuple[str, str] | Withheld
     if not tenants:
         return Withheld("not_a_controller")
     return controller_notice(breach, tenants, ctx.register)
-
-
-def _address(ctx: UseCase, message: OutboundMessage) -> str | Withheld:
-    """The person's e-mail address, read through the gate for the notice purpose now."""
-    read = ReadIdentifiers(
-        message.subject_id, NOTICE_PURPOSE, ctx.clock.now(), types=[IdentifierType.EMAIL]
-    )
-    try:
-        found = read_identifiers(ctx.uow, ctx.vault, Gate(ctx.register), ctx.actor, read)
-    except AccessDenied as denied:
-        return Withheld(denied.reason)
-    except NotFound:
-        return Withheld("subject_erased")
-    address = next((i.value for i in found.identifiers), None)
-    return Withheld("no_address") if address is None else address
 
 
 def _tenants_of(ctx: UseCase, breach: Breach, message: OutboundMessage) -> list[str]:

@@ -13,6 +13,7 @@ the message sent, the person counts as told, and the audit log says so (subject,
 from __future__ import annotations
 
 from email.utils import formataddr
+from uuid import UUID
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.errors import AccessDenied, NotFound
@@ -43,22 +44,28 @@ class PolicyNoticeMaker:
         items = _untold(ctx, message)
         if isinstance(items, Withheld):
             return items
-        gate = self._gate_for(ctx.register)
-        read = ReadIdentifiers(
-            message.subject_id, NOTICE_PURPOSE, ctx.clock.now(), types=[IdentifierType.EMAIL]
-        )
-        try:
-            disclosed = read_identifiers(ctx.uow, ctx.vault, gate, ctx.actor, read)
-        except AccessDenied as denied:
-            return Withheld(denied.reason)
-        except NotFound:
-            return Withheld("subject_erased")
-        address = next((i.value for i in disclosed.identifiers), None)
-        if address is None:
-            return Withheld("no_address")
+        address = notice_address(ctx, self._gate_for(ctx.register), message.subject_id)
+        if isinstance(address, Withheld):
+            return address
         subject, body = self._render(PolicyNoticeFacts(ctx.register, message.ref, items))
         dco = ctx.register.contacts.data_compliance_officer
         return Email(address, formataddr((dco.name, str(dco.email))), subject, body)
+
+
+def notice_address(ctx: UseCase, gate: Gate, subject_id: UUID) -> str | Withheld:
+    """The subject's e-mail address, read through `gate` for the notice purpose (our legal
+    obligation to inform) now, as `ctx.actor`; or why it is withheld."""
+    read = ReadIdentifiers(
+        subject_id, NOTICE_PURPOSE, ctx.clock.now(), types=[IdentifierType.EMAIL]
+    )
+    try:
+        disclosed = read_identifiers(ctx.uow, ctx.vault, gate, ctx.actor, read)
+    except AccessDenied as denied:
+        return Withheld(denied.reason)
+    except NotFound:
+        return Withheld("subject_erased")
+    address = next((i.value for i in disclosed.identifiers), None)
+    return Withheld("no_address") if address is None else address
 
 
 def _untold(ctx: UseCase, message: OutboundMessage) -> tuple[NoticeItem, ...] | Withheld:
