@@ -213,6 +213,24 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             f"company's accountability record, naming no subject, and the {_STAFF_ID}. "
             f"{_STAFF_KEPT}"
         ),
+        "console_accounts": Unswept(
+            "people's console logins (an e-mail address at work, an argon2id hash, the role and "
+            f"the {_STAFF_ID}): disabled by `dataward staff disable`, and kept as the record "
+            f"of who could act when. {_STAFF_KEPT}"
+        ),
+        "console_sessions": Unswept(
+            "console sessions (a hash of the cookie, the CSRF token, when, the "
+            f"{_STAFF_ID}): deleted 30 days after they ended or expired, at the next sign-in"
+        ),
+        "password_links": Unswept(
+            "one-time links to set a console password (a hash of the token, the "
+            f"{_STAFF_ID}, its expiry): deleted 30 days after they expired, at the next sign-in"
+        ),
+        "cookie_choices": Unswept(
+            "cookie choices by a random id (yes or no per cookie, the notice version, whether "
+            "Global Privacy Control was sent, when): names no one",
+            personal=False,
+        ),
         "staff_tokens": Unswept(
             "staff and tenant administrators' credentials (a hash of the token, the role and "
             f"the {_STAFF_ID}): revoked by `dataward staff revoke`, and a revoked one kept as "

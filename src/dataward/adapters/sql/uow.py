@@ -18,6 +18,8 @@ import psycopg.errors
 from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
+from dataward.adapters.sql import accounts as _accounts  # noqa: F401  (its tables)
+from dataward.adapters.sql import cookie_choices as _cookie_choices  # noqa: F401
 from dataward.adapters.sql.audit import SqlAuditLog
 from dataward.adapters.sql.breaches.affected import SqlAffectedData
 from dataward.adapters.sql.breaches.repository import SqlBreachRepository
