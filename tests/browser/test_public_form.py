@@ -28,7 +28,7 @@ def test_a_person_sends_a_restriction_request_through_the_form(
     page.fill("#name", fake.name())
     page.fill("#email", fake.email())
     page.check("input[name=representative]")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector("h1:has-text('We have received your request')")
     text = page.inner_text("main")
     reference = re.search(r"reference is ([0-9a-f-]{36})", text)
@@ -44,18 +44,18 @@ def test_the_browser_requires_an_address_and_the_limit_shows_its_page(
 ) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(f"{live.url}/requests/new")
-    page.click("button[type=submit]")  # no address: the browser refuses to send
+    page.click("main button[type=submit]")  # no address: the browser refuses to send
     assert page.url.endswith("/requests/new")
     assert page.locator("#email").evaluate("e => e.validity.valueMissing") is True
     for _ in range(3):  # the live server allows three an hour
         page.goto(f"{live.url}/requests/new")
         page.fill("#email", fake.email())
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_selector("h1:has-text('We have received your request')")
     page.goto(f"{live.url}/requests/new")
     page.fill("#email", fake.email())
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
     assert answer.value.status == 429
     assert "Too many requests" in page.inner_text("main")
 
@@ -75,7 +75,7 @@ def test_the_pages_are_styled_under_their_policy_and_break_none_of_it(
     page.fill("#name", "<style>body{display:none}</style>")
     page.fill("#email", fake.email())
     page.select_option("#type", "objection")
-    page.click("button[type=submit]")  # an objection without its target: refused
+    page.click("main button[type=submit]")  # an objection without its target: refused
     page.wait_for_selector("p.error")
     assert page.evaluate("getComputedStyle(document.body).display") == "block"
     page.goto(f"{live.url}/api/v1/public/downloads/a-token")

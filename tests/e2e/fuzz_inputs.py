@@ -305,6 +305,14 @@ def real_inputs(world: World) -> dict[str, Inputs]:
                 },
             ]
         ),
+        "POST /requests/verify": Inputs(
+            body=[
+                {"reference": ids["request.awaiting"], "code": ids["code"]},
+                {"reference": ids["request.awaiting"], "code": "000000"},
+            ]
+        ),
+        "GET /requests/status/{token}": Inputs(path={"token": [ids["status"]]}),
+        "POST /cookies": Inputs(body=[{"choice": "reject", "back": "/"}, {"choice": "accept"}]),
         "POST /api/v1/public/requests/{request_id}/verify": Inputs(
             path={"request_id": _first(requests, ids["request.awaiting"])},
             body=[{"code": ids["code"]}, {"code": "000000"}],

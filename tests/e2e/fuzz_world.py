@@ -45,6 +45,7 @@ from dataward.installation import initialise
 from dataward.services.organisation.staff import IssueToken, issue_token
 from dataward.services.outreach.outbox import deliver_messages
 from dataward.services.rights.outbox import deliver
+from dataward.services.rights.public_status import status_token
 from tests.builders import EVIDENCE, NOW, SAMPLE_RETENTION
 
 SETUP = Actor(id="fuzz-setup", role="dco")
@@ -258,6 +259,7 @@ class _Seeding:
         self._advance(awaiting, "ask_identity")
         self.post(f"/api/v1/requests/{awaiting}/verification-code", None, status=202)
         ids["code"] = self._payload(awaiting, "verification_code")
+        ids["status"] = status_token(self.container.vault(), awaiting)
         working = ids["request.working"] = self._request("access", end_user)
         self._advance(working, "ask_identity", "identity_verified", "start")
         forwarded = ids["request.forwarded"] = self._request(

@@ -31,9 +31,9 @@ PAYLOADS = [
 FIELDS = ("type", "ground", "objection", "name", "email", "representative")
 
 
-def _pages(api: Api, link: str = "a-token") -> list[str]:
+def _pages(api: Api, link: str = "a-token", status: str = "a-token") -> list[str]:
     """Every GET route that answers HTML, with a value for its path and its `format`; the
-    links of a marketing message get `link`."""
+    links of a marketing message get `link`, a request's status page `status`."""
     document = api.client.app.openapi()  # type: ignore[attr-defined]
     found = ["/docs"]
     for path, operations in document["paths"].items():
@@ -49,6 +49,7 @@ def _pages(api: Api, link: str = "a-token") -> list[str]:
             else ""
         )
         value = link if path.startswith("/u/") else "a-token"
+        value = status if path.startswith("/requests/status/") else value
         found.append(re.sub(r"\{\w+\}", value, path) + query)
     return found
 
@@ -79,6 +80,10 @@ def test_every_html_route_is_found(api: Api) -> None:
     assert sorted(_pages(api)) == sorted(
         [
             "/docs",
+            "/",
+            "/cookies",
+            "/requests/verify",
+            "/requests/status/a-token",
             "/api/v1/register/ropa?format=html",
             "/api/v1/register/notice?format=html",
             "/requests/new",
@@ -99,8 +104,16 @@ def _marketing_link(api: Api, fake: Faker) -> str:
     return make_token(key, Unsubscriber(UUID(subject_id), "akixi"))
 
 
+def _status_link(api: Api, fake: Faker) -> str:
+    """The token of a real status link, from the receipt of the public form."""
+    answer = _form(api, type="access", email=fake.email())
+    found = re.search(r'href="/requests/status/([^"]+)"', answer.text)
+    assert found is not None
+    return found.group(1)
+
+
 def test_every_page_allows_no_script_and_only_its_own_stylesheet(api: Api, fake: Faker) -> None:
-    for page in _pages(api, _marketing_link(api, fake)):
+    for page in _pages(api, _marketing_link(api, fake), _status_link(api, fake)):
         response = api.client.get(page, headers=api.as_("dco"))  # the ropa needs a token
         assert response.status_code == 200, page
         _assert_inert_page_headers(response)
@@ -268,7 +281,11 @@ def test_a_download_links_token_is_shown_only_quoted(api: Api, payload: str) -> 
     assert page.status_code == 200
     assert "<script" not in page.text
     assert "onerror=" not in page.text.replace("onerror%3D", "")
-    action = re.search(r'<form method="post" action="([^"]*)">', page.text)
-    assert action is not None
-    assert re.fullmatch(r"/api/v1/public/downloads/[A-Za-z0-9%._~-]+", action.group(1))
+    actions = re.findall(r'<form method="post" action="([^"]*)">', page.text)
+    own = [a for a in actions if a != "/cookies"]  # the cookie banner's forms aside
+    assert len(own) == 1
+    assert re.fullmatch(r"/api/v1/public/downloads/[A-Za-z0-9%._~-]+", own[0])
+    backs = re.findall(r'name="back" value="([^"]*)"', page.text)
+    assert backs
+    assert all(re.fullmatch(r"/api/v1/public/downloads/[A-Za-z0-9%._~-]+", b) for b in backs)
     _assert_inert_page_headers(page)

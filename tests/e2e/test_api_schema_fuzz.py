@@ -54,6 +54,9 @@ NO_2XX: dict[str, str] = {
     "POST /api/v1/register/assessments": "the fuzzed installation has loaded one register "
     "version, so no purpose has a change to assess (404); test_api_purpose_notices.py loads "
     "a second and assesses it",
+    "POST /cookies": "a choice is taken only from a page of this site (its Origin, or "
+    "Sec-Fetch-Site: same-origin), which no fuzzed example sends (403); "
+    "tests/integration/test_cookie_choices.py and the browser tests post it from one",
 }
 """Operations no example may answer with a 2xx, and why."""
 

@@ -23,6 +23,7 @@ from dataward.services.calls.ports import (
     ReleaseRepository,
     RollupRepository,
 )
+from dataward.services.cookies.ports import CookieChoiceRepository
 from dataward.services.keys.ports import DoomedKeyRepository
 from dataward.services.marketing.ports import MarketingRepository
 from dataward.services.outreach.ports import MessageRepository
@@ -362,6 +363,9 @@ class UnitOfWork(Protocol):
 
     @property
     def breach_data(self) -> AffectedDataRepository: ...
+
+    @property
+    def cookie_choices(self) -> CookieChoiceRepository: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another

@@ -141,6 +141,16 @@ def render_notice(register: Register, fmt: Literal["html", "md"]) -> str:
     return template.render(title=TITLE, sections=SECTIONS, **notice_context(register))
 
 
+def render_notice_part(register: Register, part: Literal["contents", "sections"]) -> Markup:
+    """One part of the HTML notice, for a page that shows it inside its own layout (the
+    portal): its table of contents, or its numbered sections (each heading an `h2`)."""
+    if part not in ("contents", "sections"):
+        raise ValueError(f"unknown notice part {part!r}")
+    template = _html_environment().get_template(f"notice_{part}.html.j2")
+    html = template.render(title=TITLE, sections=SECTIONS, **notice_context(register))
+    return Markup(html)  # noqa: S704 - rendered with autoescape from the register's text
+
+
 def notice_context(register: Register) -> dict[str, Any]:
     """Everything the notice says, as text ready for a template."""
     org = register.organisation

@@ -228,7 +228,9 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         ),
         "cookie_choices": Unswept(
             "cookie choices by a random id (yes or no per cookie, the notice version, whether "
-            "Global Privacy Control was sent, when): names no one",
+            "Global Privacy Control was sent, when): names no one; each recorded choice "
+            "deletes those older than the `cookie_choices` cookie's lifetime in the register "
+            "(`services/cookies/choices.py`)",
             personal=False,
         ),
         "staff_tokens": Unswept(

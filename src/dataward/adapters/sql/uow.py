@@ -19,7 +19,6 @@ from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
 from dataward.adapters.sql import accounts as _accounts  # noqa: F401  (its tables)
-from dataward.adapters.sql import cookie_choices as _cookie_choices  # noqa: F401
 from dataward.adapters.sql.audit import SqlAuditLog
 from dataward.adapters.sql.breaches.affected import SqlAffectedData
 from dataward.adapters.sql.breaches.repository import SqlBreachRepository
@@ -28,6 +27,7 @@ from dataward.adapters.sql.calls.quarantine import SqlQuarantineRepository
 from dataward.adapters.sql.calls.releases import SqlReleaseRepository
 from dataward.adapters.sql.calls.rollups import SqlRollupRepository
 from dataward.adapters.sql.calls.store import SqlCallRepository
+from dataward.adapters.sql.cookie_choices import SqlCookieChoiceRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
 from dataward.adapters.sql.leases import HeldLease, lease
 from dataward.adapters.sql.outreach.marketing import SqlMarketingRepository
@@ -141,6 +141,7 @@ class SqlUnitOfWork:
         self.purpose_notices = SqlPurposeNoticeRepository(self._connection)
         self.breaches = SqlBreachRepository(self._connection)
         self.breach_data = SqlAffectedData(self._connection)
+        self.cookie_choices = SqlCookieChoiceRepository(self._connection)
         return self
 
     def __exit__(

@@ -19,11 +19,17 @@ from dataward.entrypoints.api.breaches import router as breaches_router
 from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.complaints import router as complaints_router
+from dataward.entrypoints.api.cookies import BODY_MAX_BYTES as COOKIES_BODY_BYTES
+from dataward.entrypoints.api.cookies import COOKIES_PATH
+from dataward.entrypoints.api.cookies import router as cookies_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
 from dataward.entrypoints.api.holds import router as holds_router
 from dataward.entrypoints.api.limits import BodyDeadline, BodyLimit
 from dataward.entrypoints.api.marketing import router as marketing_router
+from dataward.entrypoints.api.portal import BODY_MAX_BYTES as VERIFY_BODY_BYTES
+from dataward.entrypoints.api.portal import VERIFY_PATH, install_limiters
+from dataward.entrypoints.api.portal import router as portal_router
 from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
@@ -97,6 +103,8 @@ def create_app(container: Container) -> FastAPI:
     app.state.register_check_limiter = RateLimiter(
         container.settings.register_checks_per_hour, timedelta(hours=1), container.clock
     )
+    for name, limiter in install_limiters(container).items():
+        setattr(app.state, name, limiter)
     errors.install(app)
     app.add_middleware(
         BodyLimit,
@@ -105,6 +113,8 @@ def create_app(container: Container) -> FastAPI:
             FORM_PATH: FORM_MAX_BYTES,
             UNSUBSCRIBE_PATH: UNSUBSCRIBE_BODY_BYTES,
             PREFERENCES_PATH: UNSUBSCRIBE_BODY_BYTES,
+            COOKIES_PATH: COOKIES_BODY_BYTES,
+            VERIFY_PATH: VERIFY_BODY_BYTES,
         },
         deadline=BodyDeadline(
             grace=container.settings.body_grace_seconds,
@@ -122,6 +132,8 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(request_work_router)
     app.include_router(complaints_router)
     app.include_router(public_router)
+    app.include_router(portal_router)
+    app.include_router(cookies_router)
     app.include_router(downloads_router)
     app.include_router(audit_router)
     app.include_router(breaches_router)

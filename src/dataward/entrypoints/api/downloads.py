@@ -33,8 +33,10 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     summary="The page of a download link: a button that downloads the data once",
     response_class=HTMLResponse,
 )
-def download_page(token: str) -> HTMLResponse:
-    return render_page("download.html.j2", token=quote(token, safe=""), headers=NO_STORE)
+def download_page(token: str, request: Request) -> HTMLResponse:
+    return render_page(
+        "download.html.j2", token=quote(token, safe=""), headers=NO_STORE, request=request
+    )
 
 
 @router.post(

@@ -27,6 +27,7 @@ from dataward.entrypoints.api.pages import render_page
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import PUBLIC, receive_public_request
+from dataward.services.rights.public_status import status_token
 from dataward.services.rights.verification import REQUESTER, check_code
 
 router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
@@ -64,12 +65,18 @@ def _objections(register: Register) -> list[tuple[str, str]]:
 
 
 def _render(
-    register: Register, *, status: int = 200, retry_after: int | None = None, **values: object
+    register: Register,
+    request: Request,
+    *,
+    status: int = 200,
+    retry_after: int | None = None,
+    **values: object,
 ) -> HTMLResponse:
     authority = register.contacts.supervisory_authority
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return render_page(
         "request_form.html.j2",
+        request=request,
         status=status,
         headers=headers,
         organisation=register.organisation.name,
@@ -83,8 +90,8 @@ def _render(
 
 
 @router.get(FORM_PATH, response_class=HTMLResponse, summary="The public request form")
-def form(register: RegisterDep) -> HTMLResponse:
-    return _render(register)
+def form(request: Request, register: RegisterDep) -> HTMLResponse:
+    return _render(register, request)
 
 
 FORM_BODY = {
@@ -133,6 +140,7 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
     if wait is not None:
         return _render(
             register,
+            request,
             error="Too many requests have come from your connection. Please try again later.",
             status=429,
             retry_after=max(1, math.ceil(wait.total_seconds())),
@@ -142,10 +150,11 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
     try:
         kind = RequestType(fields.get("type", ""))
     except ValueError:
-        return _render(register, error="Choose what you would like us to do.", status=422)
+        return _render(register, request, error="Choose what you would like us to do.", status=422)
+    ctx = container.use_case(PUBLIC, register)
     try:
         view = receive_public_request(
-            container.use_case(PUBLIC, register),
+            ctx,
             NewRequest(
                 type=kind,
                 received=uk_date(container.clock.now()),
@@ -158,11 +167,13 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
             repeat_window_days=container.settings.repeat_window_days,
         )
     except DatawardError as error:
-        return _render(register, error=_refusal(kind, fields, error), status=422)
+        return _render(register, request, error=_refusal(kind, fields, error), status=422)
     return _render(
         register,
+        request,
         done=True,
         reference=str(view.request.id),
+        status_link=f"/requests/status/{status_token(ctx.vault, view.request.id)}",
         due=f"{view.due.day} {view.due:%B %Y}",
         status=201,
     )

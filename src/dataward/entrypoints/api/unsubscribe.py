@@ -37,12 +37,12 @@ _GONE = (
 )
 
 
-def _page(template: str, status: int = 200, **values: object) -> HTMLResponse:
-    return render_page(template, status=status, headers=NO_STORE, **values)
+def _page(template: str, request: Request, status: int = 200, **values: object) -> HTMLResponse:
+    return render_page(template, status=status, headers=NO_STORE, request=request, **values)
 
 
-def _not_found() -> HTMLResponse:
-    return _page("unsubscribe.html.j2", status=404, error=_GONE)
+def _not_found(request: Request) -> HTMLResponse:
+    return _page("unsubscribe.html.j2", request, status=404, error=_GONE)
 
 
 async def _form(request: Request) -> dict[str, list[str]]:
@@ -71,13 +71,15 @@ def _multipart(body: bytes) -> dict[str, list[str]]:
 
 
 @router.get(UNSUBSCRIBE_PATH, response_class=HTMLResponse, summary="The unsubscribe page")
-def confirm(token: str, container: ContainerDep) -> HTMLResponse:
+def confirm(token: str, request: Request, container: ContainerDep) -> HTMLResponse:
     ctx = container.use_case(LINK)
     try:
         who = read_link(ctx, token)
     except NotFound:
-        return _not_found()
-    return _page("unsubscribe.html.j2", token=quote(token, safe=""), sender=sender_name(ctx, who))
+        return _not_found(request)
+    return _page(
+        "unsubscribe.html.j2", request, token=quote(token, safe=""), sender=sender_name(ctx, who)
+    )
 
 
 @router.post(
@@ -104,23 +106,26 @@ async def one_click(token: str, request: Request, container: ContainerDep) -> HT
     if fields.get("List-Unsubscribe") != [ONE_CLICK]:
         return _page(
             "unsubscribe.html.j2",
+            request,
             status=400,
             error="This request did not ask to unsubscribe. Use the button on the page.",
         )
     try:
         done = unsubscribe(container.use_case(LINK), token)
     except NotFound:
-        return _not_found()
-    return _page("unsubscribe.html.j2", done=True, sender=done.sender, token=quote(token, safe=""))
+        return _not_found(request)
+    return _page(
+        "unsubscribe.html.j2", request, done=True, sender=done.sender, token=quote(token, safe="")
+    )
 
 
 @router.get(PREFERENCES_PATH, response_class=HTMLResponse, summary="Your marketing choices")
-def preferences(token: str, container: ContainerDep) -> HTMLResponse:
+def preferences(token: str, request: Request, container: ContainerDep) -> HTMLResponse:
     try:
         found = prefs.preferences_of(container.use_case(LINK), token)
     except NotFound:
-        return _not_found()
-    return _page("preferences.html.j2", token=quote(token, safe=""), found=found)
+        return _not_found(request)
+    return _page("preferences.html.j2", request, token=quote(token, safe=""), found=found)
 
 
 @router.post(
@@ -149,7 +154,7 @@ async def change(token: str, request: Request, container: ContainerDep) -> HTMLR
     try:
         found = prefs.preferences_of(ctx, token)
     except NotFound:
-        return _not_found()
+        return _not_found(request)
     wanted = {
         (c.purpose, c.channel): fields.get(f"{c.purpose}.{c.channel}") == ["yes"]
         for c in found.choices
@@ -160,10 +165,11 @@ async def change(token: str, request: Request, container: ContainerDep) -> HTMLR
     except ConsentRefused:
         changed, error = 0, "You told us not to send you marketing, so we cannot turn it on here."
     except DatawardError:
-        return _not_found()
+        return _not_found(request)
     found = prefs.preferences_of(container.use_case(LINK), token)
     return _page(
         "preferences.html.j2",
+        request,
         status=200 if error is None else 409,
         token=quote(token, safe=""),
         found=found,
