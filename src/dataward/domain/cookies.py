@@ -9,6 +9,7 @@ sharing of the person's data for a third party's marketing.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,6 +64,19 @@ def lifetime(cookie: Cookie, start: datetime) -> timedelta:
         return timedelta(0)
     end = add_duration_or_last(start.date(), Duration.parse(cookie.lifetime))
     return datetime.combine(end, start.timetz()) - start
+
+
+def valid_since(cookie: Cookie, now: datetime) -> datetime:
+    """The earliest moment a choice kept by `cookie` may have been made and still count: its
+    lifetime back from `now`, in calendar years, months and days (a missing day becomes the
+    month's last)."""
+    if cookie.lifetime is None:
+        return now
+    span = Duration.parse(cookie.lifetime)
+    months = now.month - 1 - span.months - 12 * span.years
+    year, month = now.year + months // 12, months % 12 + 1
+    day = min(now.day, calendar.monthrange(year, month)[1])
+    return now.replace(year=year, month=month, day=day) - timedelta(days=span.days)
 
 
 def choice_cookie(register: Register) -> Cookie | None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Final
 
-from dataward.domain.cookies import CHOICE_ID_LENGTH, CookieChoice, choice_cookie, lifetime
+from dataward.domain.cookies import CHOICE_ID_LENGTH, CookieChoice, choice_cookie, valid_since
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 
@@ -46,7 +47,7 @@ def record_choice(ctx: UseCase, choice: CookieChoice, *, replacing: str | None =
         if _well_formed(replacing):
             uow.cookie_choices.remove(_digest(str(replacing)))
         if cookie is not None and cookie.lifetime is not None:
-            uow.cookie_choices.remove_before(now - lifetime(cookie, now))
+            uow.cookie_choices.remove_before(valid_since(cookie, now))
         uow.cookie_choices.add(
             _digest(choice_id),
             dict(choice.choices),
@@ -65,8 +66,6 @@ def recorded_choice(ctx: UseCase, choice_id: str | None) -> Mapping[str, bool] |
         return None
     uow, now = ctx.uow, ctx.clock.now()
     cookie = choice_cookie(ctx.register)
-    since = (
-        now - lifetime(cookie, now) if cookie is not None else now.min.replace(tzinfo=now.tzinfo)
-    )
+    since = valid_since(cookie, now) if cookie is not None else datetime.min.replace(tzinfo=UTC)
     with uow:
         return uow.cookie_choices.get(_digest(str(choice_id)), since=since)

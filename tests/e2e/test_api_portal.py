@@ -1,0 +1,137 @@
+"""The portal's doors without a browser: a cookie choice is taken only from this site's own
+pages (its Origin, or Sec-Fetch-Site) and sets its cookie with the right flags; GPC's file;
+entering a code says the same fixed words for every failure, never echoes, and is limited;
+a status link that is not ours is the fixed 404, a real one shows the request's dates."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from faker import Faker
+from sqlalchemy import func, select
+
+from dataward.adapters.sql.cookie_choices import cookie_choices
+from dataward.entrypoints.api.portal import CODE_TRIES_PER_HOUR
+from tests.e2e.conftest import Api
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+OWN = "http://testserver"
+HOSTILE = "<script>alert('zq9')</script>"
+WRONG = "That reference and code do not work together."
+
+
+def _choices(api: Api) -> int:
+    with api.container.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(cookie_choices)).scalar())
+
+
+def _choose(api: Api, headers: dict[str, str], **fields: str) -> object:
+    return api.client.post(
+        "/cookies",
+        content=urlencode(fields).encode(),
+        headers={**FORM, **headers},
+        follow_redirects=False,
+    )
+
+
+def test_a_choice_posted_from_another_site_is_refused(api: Api) -> None:
+    for headers in (
+        {},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"},
+    ):
+        answer = _choose(api, headers, choice="accept", back="/")
+        assert answer.status_code == 403, headers  # type: ignore[attr-defined]
+        assert "set-cookie" not in answer.headers  # type: ignore[attr-defined]
+    assert _choices(api) == 0
+
+
+def test_a_choice_from_our_own_page_sets_a_safe_cookie_and_returns(api: Api) -> None:
+    for headers in ({"Origin": OWN}, {"Sec-Fetch-Site": "same-origin"}):
+        answer = _choose(api, headers, choice="reject", back="/requests/new")
+        assert answer.status_code == 303  # type: ignore[attr-defined]
+        assert answer.headers["location"] == "/requests/new"  # type: ignore[attr-defined]
+        cookie = answer.headers["set-cookie"]  # type: ignore[attr-defined]
+        assert cookie.startswith("cookie_choices=")
+        flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+        assert {"secure", "httponly", "path", "max-age", "samesite"} <= flags
+        assert "samesite=lax" in cookie.lower()
+        age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))  # type: ignore[union-attr]
+        assert 180 * 86400 <= age <= 185 * 86400  # the register's P6M
+    assert _choices(api) == 2
+    for back in ("//evil.example/x", "https://evil.example/", "/\\evil", HOSTILE):
+        answer = _choose(api, {"Origin": OWN}, choice="reject", back=back)
+        assert answer.headers["location"] == "/"  # type: ignore[attr-defined]
+    refused = _choose(api, {"Origin": OWN}, choice=HOSTILE)
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "zq9" not in refused.text  # type: ignore[attr-defined]
+
+
+def test_gpc_json_says_we_honour_it(api: Api) -> None:
+    answer = api.client.get("/.well-known/gpc.json")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    body = answer.json()
+    assert body["gpc"] is True
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", body["lastUpdate"])
+
+
+def _code(api: Api, reference: str, code: str) -> object:
+    return api.client.post(
+        "/requests/verify",
+        content=urlencode({"reference": reference, "code": code}).encode(),
+        headers=FORM,
+    )
+
+
+def test_every_wrong_code_gets_the_same_words_and_the_limit_holds(api: Api, fake: Faker) -> None:
+    receipt = api.client.post(
+        "/requests/new",
+        content=urlencode({"type": "access", "email": fake.email()}).encode(),
+        headers=FORM,
+    )
+    reference = re.search(r"reference is <strong>([0-9a-f-]{36})", receipt.text)
+    assert reference is not None
+    tries = [
+        (reference.group(1), "000000"),  # a real reference, no code ever sent
+        ("00000000-0000-4000-8000-000000000000", "123456"),
+        (HOSTILE, HOSTILE),
+        ("", ""),
+    ]
+    for ref, code in tries:
+        answer = _code(api, ref, code)
+        assert answer.status_code == 422  # type: ignore[attr-defined]
+        assert WRONG in answer.text  # type: ignore[attr-defined]
+        assert "zq9" not in answer.text  # type: ignore[attr-defined]
+        assert reference.group(1) not in answer.text  # type: ignore[attr-defined]
+    for _ in range(CODE_TRIES_PER_HOUR - len(tries)):
+        _code(api, reference.group(1), "000000")
+    limited = _code(api, reference.group(1), "000000")
+    assert limited.status_code == 429  # type: ignore[attr-defined]
+    assert int(limited.headers["retry-after"]) > 0  # type: ignore[attr-defined]
+
+
+def test_a_status_link_not_ours_is_the_fixed_page(api: Api, fake: Faker) -> None:
+    receipt = api.client.post(
+        "/requests/new",
+        content=urlencode({"type": "access", "email": fake.email()}).encode(),
+        headers=FORM,
+    )
+    link = re.search(r'href="(/requests/status/[^"]+)"', receipt.text)
+    assert link is not None
+    real = api.client.get(link.group(1))
+    assert real.status_code == 200
+    assert "We have received it" in real.text
+    assert "We will answer it by" in real.text
+    token = link.group(1).rsplit("/", 1)[1]
+    hex_id, signature = token.split(".")
+    other = f"{hex_id[:-1]}{'0' if hex_id[-1] != '0' else '1'}.{signature}"
+    for bad in (other, hex_id, f"{hex_id}.{signature[:-1]}", "zq9" + HOSTILE.replace("/", "")):
+        answer = api.client.get(f"/requests/status/{bad}")
+        assert answer.status_code == 404
+        assert "This link is not valid." in answer.text
+        assert "zq9" not in answer.text
+        assert hex_id not in answer.text
