@@ -38,9 +38,25 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
-    container = bootstrap(
-        Settings(data_dir=tmp_path / "var", public_form_per_hour=3), clock=FixedClock(NOW)
+    """A live server on SQLite files under the test's folder."""
+    yield from serve(Settings(data_dir=tmp_path / "var", public_form_per_hour=3))
+
+
+@pytest.fixture
+def live_on_backend(database_url: str, keystore_url: str, tmp_path: Path) -> Iterator[Live]:
+    """A live server on each backend (PostgreSQL where DATAWARD_TEST_POSTGRES_URL is set)."""
+    settings = Settings(
+        data_dir=tmp_path / "var",
+        database_url=database_url,
+        keystore_url=keystore_url,
+        public_form_per_hour=3,
     )
+    yield from serve(settings)
+
+
+def serve(settings: Settings) -> Iterator[Live]:
+    """An installation made with `settings`, served on a free port until the test ends."""
+    container = bootstrap(settings, clock=FixedClock(NOW))
     initialise(container)
     port = _free_port()
     server = uvicorn.Server(

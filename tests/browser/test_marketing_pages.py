@@ -8,7 +8,6 @@ Screenshots of each page are kept under the test's temporary directory."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
+from dataward.domain.clock import FixedClock
 from dataward.domain.marketing.campaign import CampaignDraft
 from dataward.domain.marketing.eligibility import Exclusion
 from dataward.domain.outreach import MessageKind
@@ -37,6 +37,14 @@ from dataward.services.marketing.sending import send_campaign
 from dataward.services.outreach.outbox import deliver_messages
 from dataward.services.processing.consent import GiveConsent, consent_state, record_consent
 from dataward.services.subjects.registry import NewSubject, create_subject
+from tests.browser.checks import (
+    AXE,
+    _assert_headers,
+    _assert_plain_accessible,
+    _axe_violations,
+    _open,
+    _shot,
+)
 from tests.browser.conftest import Live
 from tests.support.smtp_inbox import Inbox, body, smtp_server
 
@@ -45,7 +53,6 @@ DCO = Actor(id="dco", role="dco")
 MARKETING = Actor(id="marketing", role="marketing")
 NEWS = "Subject: What is new in call reporting\n\nHello,\nOur reports now show queues by hour.\n"
 NOT_VALID = "This link is not valid."
-HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy")
 
 
 @pytest.fixture
@@ -118,89 +125,6 @@ def _objected(live: Live, person: Person) -> bool:
         )
 
 
-def _open(page: Any, url: str) -> Any:
-    """Go to `url` and return the response (the page's own, checked for its headers)."""
-    response = page.goto(url)
-    assert response is not None
-    _assert_headers(response)
-    return response
-
-
-def _assert_headers(response: Any) -> None:
-    headers = response.all_headers()
-    for name in HEADERS:
-        assert name in headers, name
-    assert "script-src" not in headers["content-security-policy"]
-    assert "default-src 'none'" in headers["content-security-policy"]
-    assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
-    assert "set-cookie" not in headers
-
-
-def _shot(page: Any, tmp_path: Path, name: str) -> None:
-    page.screenshot(path=str(tmp_path / "screens" / f"{name}.png"), full_page=True)
-
-
-def _assert_plain_accessible(page: Any) -> None:
-    """What a person with a screen reader or only a keyboard needs, read from the DOM."""
-    assert page.evaluate("document.documentElement.lang") == "en"
-    assert page.title().strip()
-    assert page.locator("h1").count() == 1
-    assert page.locator("main").count() == 1
-    assert page.evaluate("document.scripts.length") == 0
-    unlabelled = page.evaluate(
-        """[...document.querySelectorAll('input, select, textarea')]
-            .filter(e => e.type !== 'hidden')
-            .filter(e => !(e.labels && e.labels.length && e.labels[0].innerText.trim()))
-            .map(e => e.name || e.id)"""
-    )
-    assert unlabelled == []
-    controls: list[str] = page.evaluate(
-        f"""[...document.querySelectorAll('a[href], button, input, select, textarea')]
-            .filter(e => e.type !== 'hidden' && !e.disabled).map({_NAME})"""
-    )
-    assert page.locator("[tabindex]").count() == 0
-    assert _tab_through(page, len(controls)) == controls  # every control, in the page's order
-
-
-_NAME = "e => e.tagName + ':' + (e.name || e.innerText.trim())"
-"""What a control is called in the lists of the keyboard check."""
-
-
-def _tab_through(page: Any, most: int) -> list[str]:
-    """Press Tab from the top of the page; what takes the focus, in order, until it leaves."""
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    reached: list[str] = []
-    for _ in range(most + 1):
-        page.keyboard.press("Tab")
-        name = page.evaluate(f"({_NAME})(document.activeElement)")
-        if name in reached or name.startswith("BODY"):
-            break
-        reached.append(name)
-    return reached
-
-
-AXE = importlib.util.find_spec("axe_playwright_python")
-"""The dev dependency that bundles axe-core (`axe.min.js`), read from disk: no network."""
-
-
-def _axe_violations(page: Any) -> list[str]:
-    """axe-core's WCAG 2.1 A and AA rules and its best practices, on the page as it stands.
-
-    The pages forbid script; axe goes in through the browser's debugging protocol, which the
-    page's policy does not govern, and only reads the DOM."""
-    assert AXE is not None
-    assert AXE.origin is not None
-    script = (Path(AXE.origin).parent / "axe.min.js").read_text(encoding="utf-8")
-    page.evaluate(script)
-    found: list[str] = page.evaluate(
-        """axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
-           .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.html).join(' | ')))"""
-    )
-    return found
-
-
 def test_opening_the_link_changes_nothing_and_the_button_unsubscribes(
     live: Live, browser: Any, fake: Faker, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
@@ -239,7 +163,9 @@ def test_opening_the_link_changes_nothing_and_the_button_unsubscribes(
     )
     assert _objected(live, keen)
     assert _state(live, other)[("direct_marketing", "email")] == "given"  # theirs alone
-    live.container.clock.advance(timedelta(minutes=1))
+    clock = live.container.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(minutes=1))
     audience = resolve_audience(live.container.use_case(MARKETING), _campaign(live))
     assert dict(audience.excluded)[str(keen.id)] is Exclusion.OBJECTION
     assert str(other.id) in dict(audience.included)
@@ -340,12 +266,12 @@ def test_what_the_pages_show_is_escaped(browser: Any) -> None:
     hostile = '<img src=x id=injected onerror="document.title=1"><b id=bold>Akixi</b>'
     choice = Choice(hostile, "direct_marketing", "email", hostile, "given")
     found = Preferences((choice,), objected=False, suppressed=False)
-    link = {"token": "a-token"}  # quoted by the route before it reaches a page
+    token = "a-token"  # noqa: S105 - a link token, quoted by the route before a page
     pages = [
-        render_page("unsubscribe.html.j2", sender=hostile, **link),
-        render_page("unsubscribe.html.j2", sender=hostile, done=True, **link),
+        render_page("unsubscribe.html.j2", sender=hostile, token=token),
+        render_page("unsubscribe.html.j2", sender=hostile, done=True, token=token),
         render_page("unsubscribe.html.j2", error=hostile),
-        render_page("preferences.html.j2", found=found, **link),
+        render_page("preferences.html.j2", found=found, token=token),
     ]
     page = browser.new_page()
     for rendered in pages:

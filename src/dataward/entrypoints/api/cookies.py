@@ -8,9 +8,11 @@ chose on. Until then no cookie is set. The form needs no cookie beforehand, so i
 CSRF token tied to one: it is protected instead by where it comes from. A browser sends
 `Origin` with every POST of a form; the choice is refused unless that is this site's own origin
 (the request's own scheme and host, or `DATAWARD_PUBLIC_URL`'s), or, where a browser sent no
-`Origin`, unless `Sec-Fetch-Site` says `same-origin`. A page of another site cannot post a
-choice for a visitor here. A browser sending `Sec-GPC: 1` has every cookie needing consent
-refused, whatever the form says, and the page says so and offers no way to accept them.
+`Origin` or sent `null` (as it does from a page whose referrer policy is `no-referrer`, which
+ours is), unless `Sec-Fetch-Site`, which no page can set, says `same-origin`. A page of
+another site cannot post a choice for a visitor here. A browser sending `Sec-GPC: 1` has every
+cookie needing consent refused, whatever the form says, and the page says so and offers no way
+to accept them.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def _origin(url: str) -> str:
 def same_origin(request: Request, public_url: str) -> bool:
     """Whether a cookie-less form's POST came from one of this site's own pages."""
     origin = request.headers.get("origin")
-    if origin is not None:
+    if origin is not None and origin != "null":
         own = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
         return origin.lower() in {own, _origin(public_url)}
     return request.headers.get("sec-fetch-site") == "same-origin"
