@@ -1,6 +1,11 @@
 """The links in every marketing message: one-click unsubscribe (RFC 8058) and the person's
 marketing preferences. No login and no cookie: the signed token in the link is the credential.
 
+With Global Privacy Control sent (`Sec-GPC: 1`), the preferences page records it as the
+person's refusal of any sharing of their data for another company's marketing
+(`preferences.honour_gpc`: each such choice that is on is withdrawn in the ledger, audited),
+and offers no way to turn one on; a mail scanner sends no such signal.
+
 `POST /u/{token}` with `List-Unsubscribe=One-Click` (what a mail program sends) unsubscribes at
 once and answers without a page being needed; doing it again changes nothing. `GET /u/{token}`
 only shows a page with a button that makes that POST: mail scanners follow links, and opening
@@ -18,7 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from dataward.domain.errors import ConsentRefused, DatawardError, NotFound
 from dataward.entrypoints.api.deps import ContainerDep
-from dataward.entrypoints.api.pages import render_page
+from dataward.entrypoints.api.pages import render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.marketing import preferences as prefs
 from dataward.services.marketing.unsubscribe import LINK, read_link, sender_name, unsubscribe
@@ -121,11 +126,14 @@ async def one_click(token: str, request: Request, container: ContainerDep) -> HT
 
 @router.get(PREFERENCES_PATH, response_class=HTMLResponse, summary="Your marketing choices")
 def preferences(token: str, request: Request, container: ContainerDep) -> HTMLResponse:
+    gpc = sends_gpc(request)
     try:
+        if gpc:  # a person's own refusal, sent by their browser: recorded (`honour_gpc`)
+            prefs.honour_gpc(container.use_case(LINK), token)
         found = prefs.preferences_of(container.use_case(LINK), token)
     except NotFound:
         return _not_found(request)
-    return _page("preferences.html.j2", request, token=quote(token, safe=""), found=found)
+    return _page("preferences.html.j2", request, token=quote(token, safe=""), found=found, gpc=gpc)
 
 
 @router.post(
@@ -155,13 +163,15 @@ async def change(token: str, request: Request, container: ContainerDep) -> HTMLR
         found = prefs.preferences_of(ctx, token)
     except NotFound:
         return _not_found(request)
+    gpc = sends_gpc(request)
     wanted = {
         (c.purpose, c.channel): fields.get(f"{c.purpose}.{c.channel}") == ["yes"]
+        and not (gpc and c.third_party)
         for c in found.choices
     }
     error = None
     try:
-        changed = prefs.change_preferences(container.use_case(LINK), token, wanted)
+        changed = prefs.change_preferences(container.use_case(LINK), token, wanted, gpc=gpc)
     except ConsentRefused:
         changed, error = 0, "You told us not to send you marketing, so we cannot turn it on here."
     except DatawardError:
@@ -175,4 +185,5 @@ async def change(token: str, request: Request, container: ContainerDep) -> HTMLR
         found=found,
         saved=changed,
         error=error,
+        gpc=gpc,
     )

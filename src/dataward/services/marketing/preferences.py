@@ -39,6 +39,9 @@ from dataward.services.marketing.unsubscribe import LINK, read_link
 from dataward.services.processing.suppression import subject_suppressed_kinds
 
 EVIDENCE = "preferences-link"
+GPC_EVIDENCE = "preferences-link:gpc"
+"""The evidence of a withdrawal that Global Privacy Control, sent by the person's browser on
+their own preferences page, made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,8 @@ class Choice:
     without_consent: str | None = None
     """The basis the person is marketed on here without consent (the soft opt-in, our
     legitimate interests, a corporate subscriber's address), if any."""
+    third_party: bool = False
+    """Sharing the person's data with another company for its own marketing."""
 
     @property
     def on(self) -> bool:
@@ -80,9 +85,13 @@ def preferences_of(ctx: UseCase, token: str) -> Preferences:
     return found
 
 
-def change_preferences(ctx: UseCase, token: str, wanted: Mapping[tuple[str, str], bool]) -> int:
+def change_preferences(
+    ctx: UseCase, token: str, wanted: Mapping[tuple[str, str], bool], *, gpc: bool = False
+) -> int:
     """Record each choice that differs from where it stands; how many changed. Choices the
-    person may not make here (not a purpose of theirs, opting in while objected) are refused."""
+    person may not make here (not a purpose of theirs, opting in while objected, or, with
+    Global Privacy Control sent (`gpc`), to share with another company for its marketing) are
+    refused."""
     who = read_link(ctx, token)
     uow, clock, register = ctx.uow, ctx.clock, ctx.register
     now = clock.now()
@@ -101,6 +110,8 @@ def change_preferences(ctx: UseCase, token: str, wanted: Mapping[tuple[str, str]
                 continue
             if given and state == ConsentState.GIVEN.value:
                 continue
+            if given and gpc and choice.third_party:
+                raise ConsentRefused(purpose, channel, "refused by Global Privacy Control")
             draft = ConsentDraft(
                 subject.id,
                 purpose,
@@ -108,7 +119,7 @@ def change_preferences(ctx: UseCase, token: str, wanted: Mapping[tuple[str, str]
                 ConsentMethod.PORTAL,
                 register.policy.version,
                 now,
-                EVIDENCE,
+                GPC_EVIDENCE if gpc and choice.third_party else EVIDENCE,
             )
             if given:
                 if not current.may_opt_in:
@@ -127,11 +138,26 @@ def change_preferences(ctx: UseCase, token: str, wanted: Mapping[tuple[str, str]
                     subject_ref=subject.id,
                     purpose=purpose,
                     decision="given" if given else "withdrawn",
-                    details={"channel": channel, "method": ConsentMethod.PORTAL.value},
+                    details={
+                        "channel": channel,
+                        "method": ConsentMethod.PORTAL.value,
+                        **({"signal": "gpc"} if gpc and choice.third_party else {}),
+                    },
                 ),
             )
         uow.commit()
     return changed
+
+
+def honour_gpc(ctx: UseCase, token: str) -> int:
+    """Global Privacy Control, sent by the browser of the person whose preferences link this
+    is: a refusal of any sharing of their data for another company's marketing. Each such
+    choice that is on is withdrawn in the consent ledger, audited with the signal named; one
+    that is off stays off (no consent, no sharing), and `change_preferences` refuses to turn
+    it on while the signal is sent. How many were withdrawn."""
+    found = preferences_of(ctx, token)
+    wanted = {(c.purpose, c.channel): False for c in found.choices if c.third_party and c.on}
+    return change_preferences(ctx, token, wanted, gpc=True) if wanted else 0
 
 
 def _without_consent(
@@ -184,6 +210,7 @@ def _preferences(ctx: UseCase, subject: Subject) -> Preferences:
                         names.get(channel, channel),
                         state.value if state else "not_given",
                         _without_consent(ctx, subject, sender, (key, channel)),
+                        sender.third_party,
                     )
                 )
     objected = any(
