@@ -7,7 +7,9 @@ same status, so the form says nothing about which references exist, and each cli
 try only so many an hour (`CODE_TRIES_PER_HOUR`, beside the code's own five attempts). The
 status page is reached only by the signed link the person is given once they have shown the
 request is theirs (`services.rights.public_status`); an altered or guessed link gets the fixed
-"not valid" page. Nothing typed is ever shown back.
+"not valid" page. Nothing typed is ever shown back. A right code entered from a browser sending
+Global Privacy Control records the signal as the person's refusal of sharing for another
+company's marketing (`services.rights.gpc`).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from dataward.domain.errors import DatawardError
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.requests.workflow import RequestState
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
-from dataward.entrypoints.api.pages import render_page
+from dataward.entrypoints.api.pages import render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
+from dataward.services.rights.gpc import refuse_third_party_marketing
 from dataward.services.rights.public_status import read_status, status_token
 from dataward.services.rights.verification import REQUESTER, check_code
 
@@ -147,8 +150,12 @@ async def enter_code(request: Request, container: ContainerDep) -> HTMLResponse:
         right = False
     if not right:
         return _verify_page(request, 422, error=_WRONG)
+    gpc = sends_gpc(request)
+    if gpc:  # the person at the browser is now known: their signal is recorded
+        refuse_third_party_marketing(container.use_case(REQUESTER), request_id)
     token = status_token(ctx.vault, request_id)
-    return _verify_page(request, 200, done=True, status_link=f"/requests/status/{token}")
+    link = f"/requests/status/{token}"
+    return _verify_page(request, 200, done=True, status_link=link, gpc=gpc)
 
 
 def _reference(text: str) -> UUID | None:

@@ -23,7 +23,7 @@ from dataward.domain.register.terms import LawfulBasis
 from dataward.domain.requests.scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
 from dataward.domain.requests.workflow import RequestRefused, RequestType, uk_date
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
-from dataward.entrypoints.api.pages import render_page
+from dataward.entrypoints.api.pages import render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import PUBLIC, receive_public_request
@@ -174,6 +174,7 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
         done=True,
         reference=str(view.request.id),
         status_link=f"/requests/status/{status_token(ctx.vault, view.request.id)}",
+        gpc=sends_gpc(request),
         due=f"{view.due.day} {view.due:%B %Y}",
         status=201,
     )
