@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from faker import Faker
 from sqlalchemy import func, select
@@ -143,3 +144,65 @@ def test_a_status_link_not_ours_is_the_fixed_page(api: Api, fake: Faker) -> None
         assert "This link is not valid." in answer.text
         assert "zq9" not in answer.text
         assert hex_id not in answer.text
+
+
+def _sealed_code(api: Api, request_id: str) -> str:
+    """The code in the queued letter, opened as the outbox would open it to send it."""
+    from dataward.adapters.sql.rights.requests import outbox
+
+    with api.container.engine.connect() as connection:
+        sealed = connection.execute(
+            select(outbox.c.payload_ciphertext).where(
+                outbox.c.request_id == request_id, outbox.c.letter == "verification_code"
+            )
+        ).scalar_one()
+    return api.container.vault().open(request_id, sealed)
+
+
+def test_a_right_code_sent_with_gpc_records_the_refusal(api: Api, fake: Faker) -> None:
+    from dataward.domain.processing.consent import ConsentMethod, ConsentState
+    from dataward.domain.requests.workflow import RequestEvent
+    from dataward.domain.subjects import Actor
+    from dataward.services.processing.consent import (
+        GiveConsent,
+        consent_state_for,
+        record_consent,
+    )
+    from dataward.services.rights.requests import Step, advance
+    from dataward.services.rights.verification import send_code
+    from tests.builders import EVIDENCE
+
+    dco = Actor(id="dco", role="dco")
+    email = fake.email()
+    subject = UUID(
+        api.create("dco", {"kind": "end_user", "identifiers": [{"type": "email", "value": email}]})
+    )
+    record_consent(
+        api.container.use_case(dco),
+        GiveConsent(
+            subject, "mondago_marketing", "third_party", ConsentMethod.WEB_FORM, "2026.1", "f-1"
+        ),
+    )
+    receipt = api.client.post(
+        "/requests/new",
+        content=urlencode({"type": "access", "email": email}).encode(),
+        headers={**FORM, "Sec-GPC": "1"},
+    )
+    assert "Global Privacy Control" in receipt.text
+    found = re.search(r"reference is <strong>([0-9a-f-]{36})", receipt.text)
+    assert found is not None
+    reference = found.group(1)
+    states = consent_state_for(api.container.use_case(dco), subject)
+    assert states[("mondago_marketing", "third_party")] is ConsentState.GIVEN  # not on its word
+    event = RequestEvent.ASK_IDENTITY
+    advance(api.container.use_case(dco), reference, Step(event, reason=EVIDENCE.get(event)))
+    send_code(api.container.use_case(dco), reference)
+    answer = api.client.post(
+        "/requests/verify",
+        content=urlencode({"reference": reference, "code": _sealed_code(api, reference)}).encode(),
+        headers={**FORM, "Sec-GPC": "1"},
+    )
+    assert answer.status_code == 200
+    assert "we have recorded it as your refusal" in answer.text
+    states = consent_state_for(api.container.use_case(dco), subject)
+    assert states[("mondago_marketing", "third_party")] is ConsentState.WITHDRAWN
