@@ -20,7 +20,7 @@ import pytest
 from faker import Faker
 
 from dataward.adapters.documents.subject_export import render_export
-from dataward.adapters.mail.letters import render_letter
+from dataward.adapters.mail.letters import letter_renderer
 from dataward.adapters.mail.smtp import SmtpMailer, SmtpServer
 from dataward.domain.requests.workflow import RequestEvent
 from dataward.domain.subjects import Actor
@@ -46,7 +46,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 def _deliver_letters(live: Live, smtp: tuple[Inbox, int]) -> None:
     mailer = SmtpMailer(SmtpServer("127.0.0.1", smtp[1]), "dco@akixi.com")
-    done = deliver(live.container.use_case(DCO), mailer, render_letter)
+    done = deliver(live.container.use_case(DCO), mailer, letter_renderer(live.url))
     assert done.failed == 0
 
 
@@ -171,6 +171,8 @@ def test_a_person_requests_their_data_confirms_by_code_and_downloads_it(
     reference = _make_a_request(visit, email)
     code = _staff_send_the_code(live, smtp, reference, email)
     status_url = _confirm_by_code(visit, reference, code)
+    acknowledgement = _letter(smtp[0], email, "We have received your request")
+    assert f"at {status_url}. Keep this link to yourself" in acknowledgement  # the same link
     link = _staff_fulfil(live, smtp, reference, email)
 
     page.goto(status_url)

@@ -7,8 +7,9 @@ reasons staff recorded with the event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
@@ -72,9 +73,18 @@ def template(name: str) -> Template:
     return _environment().get_template(name)
 
 
-def render_letter(letter: str, facts: LetterFacts) -> tuple[str, str]:
+def letter_renderer(public_url: str) -> Callable[[str, LetterFacts], tuple[str, str]]:
+    """`render_letter` with the portal at `public_url`: an acknowledgement carries the link
+    to the request's status page."""
+    return partial(render_letter, public_url=public_url)
+
+
+def render_letter(
+    letter: str, facts: LetterFacts, *, public_url: str | None = None
+) -> tuple[str, str]:
     """(subject line, body) of a letter; the subject names no person. `facts.details` are
-    the facts the outbox gathered for it (`services.rights.outbox.letter_details`)."""
+    the facts the outbox gathered for it (`services.rights.outbox.letter_details`); given the
+    portal's `public_url`, a status token among them becomes the status page's link."""
     request, due, register, name = facts.request, facts.due, facts.register, facts.name
     requester_email = facts.requester_email
     contacts = register.contacts
@@ -97,6 +107,9 @@ def render_letter(letter: str, facts: LetterFacts) -> tuple[str, str]:
         "fees": register.fees,
     }
     context["requester_name"] = name
+    token = context["details"].get("status_token")
+    base = (public_url or "").rstrip("/")
+    context["status_link"] = f"{base}/requests/status/{token}" if base and token else ""
     if requester_email:  # to the tenant's controller, about the requester
         name = "data protection contact"
     greeting = f"Dear {name},\n\n" if name else "Hello,\n\n"

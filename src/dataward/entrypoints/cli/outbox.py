@@ -24,12 +24,13 @@ def send(
     """Send the letters and messages due now; failures are retried later, waiting longer
     each time. A message whose person objected, withdrew or was erased since it was queued is
     withheld; text messages and post wait until a carrier is configured."""
-    from dataward.adapters.mail.letters import render_letter
+    from dataward.adapters.mail.letters import letter_renderer
     from dataward.services.outreach.outbox import deliver_messages
     from dataward.services.rights.outbox import deliver
 
     with fail_on_dataward_error(), container() as wired:
-        result = deliver(use_case(wired), wired.mailer(), render_letter, limit=limit)
+        render = letter_renderer(wired.settings.public_url)
+        result = deliver(use_case(wired), wired.mailer(), render, limit=limit)
         messages = deliver_messages(
             use_case(wired),
             wired.transports(),

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from dataward.domain.errors import KeyUnavailable
 from dataward.domain.register.model import Register
 from dataward.domain.requests.workflow import RequestEvent, RightsRequest, uk_date
 from dataward.services.context import UseCase
-from dataward.services.ports import Mailer, UnitOfWork
+from dataward.services.ports import Mailer, UnitOfWork, Vault
+from dataward.services.rights.public_status import status_token
 from dataward.services.rights.request_ports import LetterFacts
 
 MAX_ATTEMPTS = 8
@@ -34,6 +36,9 @@ _REASONED = {
 Renderer = Callable[[str, LetterFacts], tuple[str, str]]
 """How a letter is rendered: its kind (`acknowledgement`, `completion`...) and its facts in,
 (subject line, body) out."""
+STATUS_LINKED = frozenset({"acknowledgement"})
+"""Letters that carry the token of the request's status link (`public_status`), which the
+renderer turns into a link to the portal where it knows the public address."""
 TO_CONTROLLER = frozenset({"controller_notice"})
 """Letters that go to a tenant's controller contact (its address sealed in the payload),
 not to the requester."""
@@ -95,7 +100,10 @@ def deliver(ctx: UseCase, mailer: Mailer, render: Renderer, *, limit: int = 100)
             context["today"] = uk_date(now)  # a date already past is not promised
             if payload is not None:  # e.g. a one-time code, sealed until it is sent
                 context["payload"] = vault.open(str(request.id), payload)
-            context["details"] = letter_details(letter, context, register, known)
+            context["details"] = {
+                **letter_details(letter, context, register, known),
+                **_status(letter, vault, request.id),
+            }
             recipient = _address(letter, context, contact)
             subject, body = render(letter, LetterFacts(**context))
             mailer.send(recipient, subject, body)
@@ -141,6 +149,11 @@ class _Known:
 
     tenant: str | None
     outcome: dict[str, Any]
+
+
+def _status(letter: str, vault: Vault, request_id: UUID) -> dict[str, str]:
+    """The requester's own way back to their request, for the letters that carry it."""
+    return {"status_token": status_token(vault, request_id)} if letter in STATUS_LINKED else {}
 
 
 def letter_details(

@@ -3,11 +3,12 @@ words, the day we received it, the day it is due (and whether it was extended), 
 waits to be entered, and whether a package is ready behind its link.
 
 The credential is a status link: the request's id and an HMAC of it under a key of the vault's
-(`status_token`), given to the person only after they proved the request is theirs (the
-receipt page of the form they sent, or the page where they entered the one-time code sent to
-their address). A reference alone (it is quoted in every letter and on the receipt) opens
-nothing, and no one can make a link for a reference without the key: a guess is refused in
-the same words as a link that was altered, so the links cannot be used to enumerate requests.
+(`status_token`), given to the person only: on the receipt page of the form they sent, in
+the acknowledgement letter sent to the request's address, and on the page where they entered
+the one-time code sent to that address. A reference alone (it is quoted in every letter and on
+the receipt) opens nothing, and no one can make a link for a reference without the key: a guess
+is refused in the same words as a link that was altered, so the links cannot be used to
+enumerate requests.
 """
 
 from __future__ import annotations
