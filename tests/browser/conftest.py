@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -17,8 +18,10 @@ from faker import Faker
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock
+from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
+from dataward.services.organisation.accounts import NewAccount, create_account
 from tests.builders import NOW
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -36,11 +39,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[Live]:
-    container = bootstrap(
-        Settings(data_dir=tmp_path / "var", public_form_per_hour=3), clock=FixedClock(NOW)
-    )
+def _serve(settings: Settings) -> Iterator[Live]:
+    container = bootstrap(settings, clock=FixedClock(NOW))
     initialise(container)
     port = _free_port()
     server = uvicorn.Server(
@@ -59,6 +59,56 @@ def live(tmp_path: Path) -> Iterator[Live]:
         server.should_exit = True
         thread.join(timeout=10)
         container.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    """A live server on the embedded default (SQLite)."""
+    yield from _serve(Settings(data_dir=tmp_path / "var", public_form_per_hour=3))
+
+
+@pytest.fixture
+def live_db(tmp_path: Path, database_url: str, keystore_url: str) -> Iterator[Live]:
+    """A live server on each backend: SQLite, and PostgreSQL where the tests have one."""
+    yield from _serve(
+        Settings(
+            data_dir=tmp_path / "var",
+            database_url=database_url,
+            keystore_url=keystore_url,
+            public_form_per_hour=3,
+        )
+    )
+
+
+PASSWORD = "a long enough test password"  # noqa: S105 - a test's own account
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    password: str
+    actor: Actor
+
+
+def console_account(live: Live, fake: Faker, role: str, tenant_id: str | None = None) -> Account:
+    """A console account with its password set, made through the service as the DCO would."""
+    container = live.container
+    register = container.active_register.get(container.uow(read_only=True)).register
+    ctx = container.use_case(Actor("dco", "dco"), register)
+    email = fake.unique.company_email()
+    created = create_account(
+        ctx, NewAccount(email=email, role=role, tenant_id=tenant_id), container.passwords, PASSWORD
+    )
+    return Account(email, PASSWORD, created.actor)
+
+
+def sign_in(page: Any, live: Live, account: Account) -> None:
+    """Sign `account` in to the console in the browser's `page`, and land on the dashboard."""
+    page.goto(f"{live.url}/console/login")
+    page.get_by_label("E-mail address").fill(account.email)
+    page.get_by_label("Password").fill(account.password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live.url}/console")
 
 
 @pytest.fixture

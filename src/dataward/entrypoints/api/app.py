@@ -19,6 +19,8 @@ from dataward.entrypoints.api.breaches import router as breaches_router
 from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.complaints import router as complaints_router
+from dataward.entrypoints.api.console import router as console_router
+from dataward.entrypoints.api.console.web import FORM_MAX_BYTES as CONSOLE_FORM_BYTES
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
 from dataward.entrypoints.api.holds import router as holds_router
@@ -105,6 +107,8 @@ def create_app(container: Container) -> FastAPI:
             FORM_PATH: FORM_MAX_BYTES,
             UNSUBSCRIBE_PATH: UNSUBSCRIBE_BODY_BYTES,
             PREFERENCES_PATH: UNSUBSCRIBE_BODY_BYTES,
+            "/console/{rest:path}": CONSOLE_FORM_BYTES,
+            "/console": CONSOLE_FORM_BYTES,
         },
         deadline=BodyDeadline(
             grace=container.settings.body_grace_seconds,
@@ -132,6 +136,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(sharing_router)
     app.include_router(processors_router)
     app.include_router(transfers_router)
+    app.include_router(console_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

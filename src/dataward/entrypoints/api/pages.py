@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader
 
@@ -26,10 +27,13 @@ def _environment() -> Environment:
 def render_page(
     template: str,
     *,
+    request: Request | None = None,
     status: int = 200,
     headers: Mapping[str, str] | None = None,
     **values: object,
 ) -> HTMLResponse:
-    """Page `template` filled with `values`, each escaped."""
+    """Page `template` filled with `values`, each escaped. `request`: the request the page
+    answers (its cookies and headers decide the cookie banner)."""
+    del request
     html = _environment().get_template(template).render(**values)
     return HTMLResponse(html, status_code=status, headers=headers)

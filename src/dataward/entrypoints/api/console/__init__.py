@@ -1,0 +1,16 @@
+"""The staff console (`/console`): server-rendered pages over the same services as the API.
+
+`web` holds what every page shares (the session's actor, the CSRF check of forms, the page
+frame); each section is a module of its own with its router, included by `router` below.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from dataward.entrypoints.api.console.auth import router as auth_router
+from dataward.entrypoints.api.console.dashboard import router as dashboard_router
+
+router = APIRouter(include_in_schema=False)
+router.include_router(auth_router)
+router.include_router(dashboard_router)
