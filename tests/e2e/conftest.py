@@ -124,3 +124,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     assert runner.invoke(app, ["init"]).exit_code == 0
     return folder
+
+
+@pytest.fixture
+def console(api: Api) -> Iterator[Any]:
+    """Console accounts for every role of `ROLES`, beside the API's tokens (`console_client`)."""
+    from tests.e2e.console_client import console_for
+
+    yield from console_for(api.container)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -30,7 +31,7 @@ def render_page(
     request: Request | None = None,
     status: int = 200,
     headers: Mapping[str, str] | None = None,
-    **values: object,
+    **values: Any,
 ) -> HTMLResponse:
     """Page `template` filled with `values`, each escaped. `request`: the request the page
     answers (its cookies and headers decide the cookie banner)."""

@@ -45,8 +45,16 @@ from dataward.services.ports import UnitOfWork
 UNKNOWN = "console:unknown"
 """Who a failed sign-in for an address without an account is recorded as."""
 _ACTOR_ID = re.compile(r"^[a-z][a-z0-9._-]{1,62}$")
-_DUMMY = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$" + "A" * 43
-"""Checked against when no account has the address, so a miss costs what a hit costs."""
+_DUMMIES: dict[int, str] = {}
+"""A hash per hasher to check a password against when no account has the address typed, so
+that a miss costs what a hit costs and timing does not tell which addresses have accounts."""
+
+
+def _burn(hasher: PasswordHasher, password: str) -> None:
+    dummy = _DUMMIES.get(id(hasher))
+    if dummy is None:
+        dummy = _DUMMIES.setdefault(id(hasher), hasher.hash(secrets.token_urlsafe(16)))
+    hasher.verify(dummy, password)
 
 
 def secret_hash(token: str) -> str:
@@ -212,7 +220,7 @@ def login(
     with uow:
         account = uow.accounts.by_email(email) if email else None
         if account is None or account.password_hash is None or account.disabled_at is not None:
-            hasher.verify(_DUMMY, credentials.password[:256])
+            _burn(hasher, credentials.password[:256])
             raise _refuse(
                 uow,
                 clock,
