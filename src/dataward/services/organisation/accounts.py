@@ -255,30 +255,36 @@ def _actor_of(account: AccountLike) -> Actor:
 class LiveSession:
     actor: Actor
     csrf_token: str
+    stale: bool = False
+    """Its last use was written more than `TOUCH_EVERY` ago: `touch` it."""
 
 
-def session_actor(uow: UnitOfWork, clock: Clock, token: str | None) -> LiveSession:
-    """The actor of a live session's cookie value, else `Unauthenticated`. Its last use is
-    written at most once a minute."""
+def session_actor(reading: UnitOfWork, clock: Clock, token: str | None) -> LiveSession:
+    """The actor of a live session's cookie value, else `Unauthenticated`. Only reads: on
+    SQLite a page waits behind no writer (see `touch`)."""
     if not token or len(token) > 128:
         raise Unauthenticated("sign in to the console")
     now = clock.now()
-    key = secret_hash(token)
+    with reading:
+        session = reading.accounts.session(secret_hash(token))
+        account = reading.accounts.by_actor(session.actor_id) if session is not None else None
+    if (
+        session is None
+        or account is None
+        or session.ended_at is not None
+        or account.disabled_at is not None
+        or not session_live(session.created_at, session.last_seen_at, now)
+    ):
+        raise Unauthenticated("sign in to the console")
+    stale = now - session.last_seen_at >= TOUCH_EVERY
+    return LiveSession(_actor_of(account), session.csrf_token, stale)
+
+
+def touch(uow: UnitOfWork, clock: Clock, token: str) -> None:
+    """Write that the session of this cookie value was used now (its idle time restarts)."""
     with uow:
-        session = uow.accounts.session(key)
-        account = uow.accounts.by_actor(session.actor_id) if session is not None else None
-        if (
-            session is None
-            or account is None
-            or session.ended_at is not None
-            or account.disabled_at is not None
-            or not session_live(session.created_at, session.last_seen_at, now)
-        ):
-            raise Unauthenticated("sign in to the console")
-        if now - session.last_seen_at >= TOUCH_EVERY:
-            uow.accounts.touch_session(key, now)
-            uow.commit()
-    return LiveSession(_actor_of(account), session.csrf_token)
+        uow.accounts.touch_session(secret_hash(token), clock.now())
+        uow.commit()
 
 
 def logout(uow: UnitOfWork, clock: Clock, token: str) -> None:

@@ -39,7 +39,7 @@ from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
 from dataward.entrypoints.api.errors import status_for
 from dataward.entrypoints.api.pages import render_page
 from dataward.services.context import UseCase
-from dataward.services.organisation.accounts import session_actor
+from dataward.services.organisation.accounts import session_actor, touch
 
 SESSION_COOKIE = "dw_session"
 CSRF_COOKIE = "dw_csrf"
@@ -96,7 +96,9 @@ def console_user(request: Request, container: ContainerDep) -> ConsoleUser:
     """The signed-in actor of the request's session cookie; `Unauthenticated` without one
     (the console's routes answer it by sending the browser to sign in)."""
     token = request.cookies.get(SESSION_COOKIE)
-    live = session_actor(container.uow(), container.clock, token)
+    live = session_actor(container.uow(read_only=True), container.clock, token)
+    if live.stale and token is not None:
+        touch(container.uow(), container.clock, token)
     return ConsoleUser(live.actor, live.csrf_token)
 
 
