@@ -41,9 +41,14 @@ class World:
 
 
 def build_world(container: Container, hostile_name: str | None = None) -> World:
-    """`container` initialised, with tenant-a (named `hostile_name` if given) and tenant-b,
-    the sample calls ingested for tenant-a k times over, and one quarantined line."""
+    """`container` initialised and seeded (`seed`)."""
     initialise(container)
+    return seed(container, hostile_name)
+
+
+def seed(container: Container, hostile_name: str | None = None) -> World:
+    """Tenant-a (named `hostile_name` if given) and tenant-b, the sample calls ingested for
+    tenant-a k times over, and one quarantined line."""
     with container.uow() as uow:
         first = a_tenant("tenant-a")
         if hostile_name is not None:

@@ -92,7 +92,7 @@ def test_bars_are_as_long_as_their_values_on_the_scale() -> None:
     values = [t.text for t in _parsed(markup).iter(f"{SVG}text") if t.get("class") == "value"]
     assert values == ["40", "10", "0"]
     ticks = re.findall(r'text-anchor="middle" fill="#1f1f1f">([^<]+)<', markup)
-    assert ticks == ["0", "12.5", "25", "37.5", "50"]
+    assert ticks == ["0", "10", "20", "30", "40", "50"]
 
 
 def test_a_fixed_scale_is_kept_and_a_missing_figure_is_a_dash() -> None:
@@ -102,6 +102,22 @@ def test_a_fixed_scale_is_kept_and_a_missing_figure_is_a_dash() -> None:
     assert _bars(markup) == [pytest.approx(plot / 2)]
     values = [t.text for t in _parsed(markup).iter(f"{SVG}text") if t.get("class") == "value"]
     assert values == ["50%", "-"]
+
+
+@pytest.mark.parametrize(
+    ("top", "ticks"),
+    [
+        (5, ["0", "1", "2", "3", "4", "5"]),
+        (2, ["0", "0.5", "1", "1.5", "2"]),
+        (2.5, ["0", "0.5", "1", "1.5", "2", "2.5"]),
+        (1, ["0", "0.2", "0.4", "0.6", "0.8", "1"]),
+        (100, ["0", "20", "40", "60", "80", "100"]),
+        (200, ["0", "50", "100", "150", "200"]),
+    ],
+)
+def test_every_tick_is_a_round_number(top: float, ticks: list[str]) -> None:
+    markup = str(bar_chart(Chart("t", ("a",), (Row("q", (float(top),)),)), "c7"))
+    assert re.findall(r'text-anchor="middle" fill="#1f1f1f">([^<]+)<', markup) == ticks
 
 
 def test_no_rows_says_so() -> None:

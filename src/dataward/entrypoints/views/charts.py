@@ -60,10 +60,20 @@ def nice_ceiling(value: float) -> float:
     return 10.0 * power  # pragma: no cover - the loop ends at 10
 
 
+def divisions(top: float) -> int:
+    """How many equal steps the scale from 0 to `top` is cut into, so that every tick is a
+    round number: 4 for a top of 2 times a power of ten, else 5 (0.2, 0.5, 1 or 2 of it)."""
+    if top <= 0 or not math.isfinite(top):
+        return 5
+    leading = top / 10.0 ** math.floor(math.log10(top))
+    return 4 if math.isclose(leading, 2.0) else 5
+
+
 def _figure(value: float | None, unit: str) -> str:
     if value is None:
         return "-"
-    text = str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    rounded = round(value, 2)
+    text = str(int(rounded)) if float(rounded).is_integer() else f"{rounded:g}"
     return text + unit
 
 
@@ -129,15 +139,16 @@ def _legend(series: Sequence[str]) -> list[str]:
 
 def _axis(top: float, plot: int, bottom: int, unit: str) -> list[str]:
     parts: list[str] = []
-    for k in range(5):
-        x = LABEL_WIDTH + plot * k / 4
+    steps = divisions(top)
+    for k in range(steps + 1):
+        x = LABEL_WIDTH + plot * k / steps
         parts.append(
             f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{bottom}" stroke="{GRID}"'
             f' stroke-width="1" stroke-dasharray="{"none" if k == 0 else "2 3"}"/>'
         )
         parts.append(
             f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{INK}">'
-            f"{escape(_figure(top * k / 4, unit))}</text>"
+            f"{escape(_figure(top * k / steps, unit))}</text>"
         )
     return parts
 
