@@ -2,12 +2,11 @@
 PostgreSQL: a tenant's administrator filters a report by queue and month, its charts are drawn
 from the report's own figures, and the CSV it downloads is the report's; the quarantine's export
 downloads under a name that names no one, and a discard empties it; the other tenant's pages
-are 404; the register's versions are compared. axe-core finds nothing serious on any page, and
+are 404; the register's versions are compared. axe-core finds nothing on any page, and
 every page is kept as a screenshot under the test's temporary directory."""
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,55 +24,39 @@ from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.register.store import store_register
-from tests.browser.conftest import Live, console_account, sign_in
-from tests.support.console_signin import DCO, seed
+from tests.browser.conftest import AXE, Live, checked_page, console_account, sign_in
+from tests.support.call_samples import DCO, add_tenants, ingest_samples
 
-pytestmark = pytest.mark.browser
-AXE = importlib.util.find_spec("axe_playwright_python")
-
-
-def _serious(page: Any) -> list[str]:
-    """axe-core's serious and critical findings on the page as it stands (WCAG 2.1 A/AA and
-    best practice); axe goes in through the debugging protocol, which the policy does not
-    govern."""
-    assert AXE is not None
-    assert AXE.origin is not None
-    page.evaluate((Path(AXE.origin).parent / "axe.min.js").read_text(encoding="utf-8"))
-    found: list[str] = page.evaluate(
-        """axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
-           .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-             .map(v => v.id + ': ' + v.nodes.map(n => n.html).join(' | ')))"""
-    )
-    return found
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(AXE is None, reason="axe-playwright-python is not installed"),
+]
 
 
-def _check(page: Any, tmp_path: Path, name: str, seen: dict[str, list[str]]) -> None:
-    (tmp_path / "screens").mkdir(exist_ok=True)
-    page.screenshot(path=str(tmp_path / "screens" / f"{name}.png"), full_page=True)
+def _check(page: Any, tmp_path: Path, name: str) -> None:
+    """One heading, no script, a screenshot kept and no axe-core violation."""
     assert page.locator("h1").count() == 1, name
     assert page.evaluate("document.scripts.length") == 0, name
-    if AXE is not None:
-        seen[name] = _serious(page)
+    checked_page(page, tmp_path / "shots", name)
 
 
 def test_a_tenant_admin_filters_charts_and_downloads_the_report(
     live_db: Live, browser: Any, fake: Faker, tmp_path: Path
 ) -> None:
-    world = seed(live_db.container)
+    add_tenants(live_db.container)
+    quarantined = ingest_samples(live_db.container)
     admin = console_account(live_db, fake, "tenant_admin", "tenant-a")
     page = browser.new_context(accept_downloads=True).new_page()
     sign_in(page, live_db, admin)
-    seen: dict[str, list[str]] = {}
 
     page.goto(f"{live_db.url}/console/reports")
-    _check(page, tmp_path, "reports", seen)
+    _check(page, tmp_path, "reports")
     page.get_by_label("Per", exact=True).select_option("month")
     page.get_by_role("button", name="Show the report").click()
     page.get_by_label("Only this queue").select_option("support")
     page.get_by_role("button", name="Show the report").press("Enter")
     page.wait_for_url("**group=support**")
-    _check(page, tmp_path, "report-filtered", seen)
+    _check(page, tmp_path, "report-filtered")
 
     ctx = live_db.container.use_case(admin.actor)
     report = acd_report(ctx, ReadAcdReport("tenant-a", ReportBy.QUEUE, Period.MONTH))
@@ -94,27 +77,24 @@ def test_a_tenant_admin_filters_charts_and_downloads_the_report(
     got = Path(download.path()).read_text(encoding="utf-8")
     assert got == report_csv(replace(report, cells=wanted))
 
-    _work_the_quarantine(page, live_db, world.quarantined_ingest, tmp_path, seen)
+    _work_the_quarantine(page, live_db, quarantined, tmp_path)
 
     page.goto(f"{live_db.url}/console/tenants")
-    _check(page, tmp_path, "tenants-own", seen)
+    _check(page, tmp_path, "tenants-own")
     page.goto(f"{live_db.url}/console/tenants/tenant-a")
-    _check(page, tmp_path, "tenant", seen)
+    _check(page, tmp_path, "tenant")
 
-    _the_other_tenant_is_not_found(page, live_db, world.quarantined_ingest)
-    _check(page, tmp_path, "not-found", seen)
-    assert seen == {name: [] for name in seen}
+    _the_other_tenant_is_not_found(page, live_db, quarantined)
+    _check(page, tmp_path, "not-found")
 
 
-def _work_the_quarantine(
-    page: Any, live: Live, ingest_id: int, tmp_path: Path, seen: dict[str, list[str]]
-) -> None:
+def _work_the_quarantine(page: Any, live: Live, ingest_id: int, tmp_path: Path) -> None:
     """The history lists the ingest; its waiting line downloads under a neutral name, and a
     discard empties the quarantine."""
     page.goto(f"{live.url}/console/ingests")
-    _check(page, tmp_path, "ingests", seen)
+    _check(page, tmp_path, "ingests")
     page.get_by_role("link", name=str(ingest_id), exact=True).click()
-    _check(page, tmp_path, "ingest", seen)
+    _check(page, tmp_path, "ingest")
     with page.expect_download() as started:
         page.get_by_role("button", name="Download the waiting lines to correct them").click()
     exported = started.value
@@ -124,7 +104,7 @@ def _work_the_quarantine(
     page.wait_for_url("**done=discarded**")
     assert "cannot be read" in page.locator("[role=status]").inner_text()
     assert page.get_by_role("button", name="Discard the lines").count() == 0
-    _check(page, tmp_path, "ingest-discarded", seen)
+    _check(page, tmp_path, "ingest-discarded")
 
 
 def _the_other_tenant_is_not_found(page: Any, live: Live, ingest_id: int) -> None:
@@ -156,18 +136,16 @@ def test_the_register_its_versions_and_their_diff(
     auditor = console_account(live_db, fake, "auditor")
     page = browser.new_context().new_page()
     sign_in(page, live_db, auditor)
-    seen: dict[str, list[str]] = {}
     page.goto(f"{live_db.url}/console/register")
-    _check(page, tmp_path, "register", seen)
+    _check(page, tmp_path, "register")
     assert "version 2026.2" in page.locator("main").inner_text()
     assert page.locator("table").first.locator("tbody tr").count() == 2
     page.get_by_role("button", name="Show what changed").click()
     page.wait_for_url("**/console/register/diff**")
-    _check(page, tmp_path, "register-diff", seen)
+    _check(page, tmp_path, "register-diff")
     assert "2026.1" in page.locator("main").inner_text()
     assert "No changes." not in page.locator("main").inner_text()
     page.goto(f"{live_db.url}/console/register/notice")
     assert page.locator("h1").count() == 1
     page.goto(f"{live_db.url}/console/register/ropa")
     assert page.locator("h1").count() == 1
-    assert seen == {name: [] for name in seen}
