@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from dataward.domain.calls.acd import Metrics, Period, Thresholds
+from dataward.domain.calls.acd_report import AcdReport, ReportBy, ReportCell
 from dataward.entrypoints.views.charts import (
     LABEL_WIDTH,
     VALUE_WIDTH,
@@ -17,6 +19,7 @@ from dataward.entrypoints.views.charts import (
     bar_chart,
     nice_ceiling,
 )
+from dataward.entrypoints.views.report_charts import chosen_cells, report_charts, report_rows
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -129,3 +132,30 @@ def test_no_rows_says_so() -> None:
 def test_the_id_is_the_pages_own() -> None:
     with pytest.raises(ValueError, match="plain identifier"):
         bar_chart(Chart("t", ("a",), ()), '"><script>')
+
+
+def _cell(group: str, period: str, offered: int, answered: int) -> ReportCell:
+    rate = answered / offered if offered else None
+    metrics = Metrics(
+        offered, answered, offered - answered, 0, 0, rate, None, None, 0.5, None, None, None,
+        None, None, None,
+    )  # fmt: skip
+    return ReportCell(group, period, metrics)
+
+
+def test_a_reports_charts_and_rows_carry_the_same_figures() -> None:
+    cells = [_cell("sales", "2026-10", 12, 9), _cell("<i>support</i>", "2026-10", 7, 7)]
+    report = AcdReport(
+        "tenant-a", ReportBy.QUEUE, Period.MONTH, None, None, Thresholds(20, 5), 5, cells, 1, "x"
+    )
+    counts, rates = (str(chart) for chart in report_charts(report, cells))
+    values = [t.text for t in _parsed(counts).iter(f"{SVG}text") if t.get("class") == "value"]
+    assert values == ["12", "9", "7", "7"]
+    assert "<i>support" not in counts
+    rate_values = [t.text for t in _parsed(rates).iter(f"{SVG}text") if t.get("class") == "value"]
+    assert rate_values == ["75%", "50%", "100%", "50%"]
+    rows = report_rows(chosen_cells(report, "sales"))
+    assert [(r.group, r.offered, r.answered, r.answer_rate) for r in rows] == [
+        ("sales", 12, 9, "75.0")
+    ]
+    assert chosen_cells(report, "nobody") == []

@@ -16,7 +16,9 @@ from dataward.domain.calls.acd_report import AcdReport, ReportCell
 from dataward.entrypoints.views.charts import Chart, Row, bar_chart
 
 CHART_ROWS = 40
-"""The most rows a chart draws (the table has them all)."""
+"""The most rows a chart draws."""
+TABLE_ROWS = 1000
+"""The most rows a page's table shows (the CSV has them all)."""
 
 
 @dataclass(frozen=True, slots=True)

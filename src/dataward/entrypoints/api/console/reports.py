@@ -28,7 +28,12 @@ from dataward.entrypoints.api.console.web import (
     ConsoleUserDep,
     console_page,
 )
-from dataward.entrypoints.views.report_charts import chosen_cells, report_charts, report_rows
+from dataward.entrypoints.views.report_charts import (
+    TABLE_ROWS,
+    chosen_cells,
+    report_charts,
+    report_rows,
+)
 from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.context import UseCase
 from dataward.services.organisation.tenants import tenants_for
@@ -95,7 +100,8 @@ def reports_page(request: Request, user: ConsoleUserDep, ctx: ConsoleUseCaseDep)
             "report": report,
             "summary": summary(report),
             "groups": sorted({c.group for c in report.cells}),
-            "rows": report_rows(cells),
+            "rows": report_rows(cells[:TABLE_ROWS]),
+            "more_rows": max(0, len(cells) - TABLE_ROWS),
             "charts": report_charts(report, cells) if cells else [],
             "unmatched": query.group is not None and not cells,
             "csv_link": replace(
