@@ -10,7 +10,15 @@ from fastapi import APIRouter
 
 from dataward.entrypoints.api.console.auth import router as auth_router
 from dataward.entrypoints.api.console.dashboard import router as dashboard_router
+from dataward.entrypoints.api.console.ingests import router as ingests_router
+from dataward.entrypoints.api.console.register import router as register_router
+from dataward.entrypoints.api.console.reports import router as reports_router
+from dataward.entrypoints.api.console.tenants import router as tenants_router
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth_router)
 router.include_router(dashboard_router)
+router.include_router(register_router)
+router.include_router(tenants_router)
+router.include_router(ingests_router)
+router.include_router(reports_router)
