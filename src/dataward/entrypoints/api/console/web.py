@@ -56,6 +56,8 @@ class NavItem:
     label: str
     needs: StaffAction | None = None
     """The register action a role needs to see the item; None: every role."""
+    own_tenant_too: bool = False
+    """Shown also to a role of one tenant (its own tenant's page), whatever `needs` says."""
 
 
 NAV: tuple[NavItem, ...] = (
@@ -63,7 +65,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/console/requests", "Requests", StaffAction.MANAGE_REQUESTS),
     NavItem("/console/subjects", "Subjects", StaffAction.REGISTER_SUBJECTS),
     NavItem("/console/register", "Register"),
-    NavItem("/console/tenants", "Tenants", StaffAction.MANAGE_TENANTS),
+    NavItem("/console/tenants", "Tenants", StaffAction.MANAGE_TENANTS, own_tenant_too=True),
     NavItem("/console/ingests", "Ingests", StaffAction.INGEST_CALLS),
     NavItem("/console/reports", "Call reports", StaffAction.READ_CALL_REPORTS),
     NavItem("/console/marketing", "Marketing", StaffAction.DISCLOSE_TO_RECIPIENTS),
@@ -83,7 +85,13 @@ def actions_of(register: Register, actor: Actor) -> frozenset[StaffAction]:
 def nav_for(register: Register, actor: Actor) -> list[NavItem]:
     """The sections this actor's role may open (the services check again on each)."""
     actions = actions_of(register, actor)
-    return [item for item in NAV if item.needs is None or item.needs in actions]
+    return [
+        item
+        for item in NAV
+        if item.needs is None
+        or item.needs in actions
+        or (item.own_tenant_too and actor.tenant_id is not None)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
