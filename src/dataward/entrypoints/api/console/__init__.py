@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from dataward.entrypoints.api.console.audit import router as audit_router
 from dataward.entrypoints.api.console.auth import router as auth_router
+from dataward.entrypoints.api.console.breaches import router as breaches_router
+from dataward.entrypoints.api.console.complaints import router as complaints_router
 from dataward.entrypoints.api.console.dashboard import router as dashboard_router
+from dataward.entrypoints.api.console.marketing import router as marketing_router
+from dataward.entrypoints.api.console.retention import router as retention_router
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth_router)
 router.include_router(dashboard_router)
+router.include_router(breaches_router)
+router.include_router(complaints_router)
+router.include_router(retention_router)
+router.include_router(audit_router)
+router.include_router(marketing_router)
