@@ -97,6 +97,8 @@ HOSTILE = (
     "0000-00-00",
     "1.99999999999999999999999",
     "\u202e2026",
+    "2999-12-31",
+    "1900-01-01",
 )
 
 
@@ -126,6 +128,7 @@ def test_hostile_query_values_and_ids_give_no_error_and_are_not_repeated(
         answer = console.as_(who).get(path)
         assert answer.status_code < 500, (path, answer.status_code)
         assert "<script>" not in answer.text, path
-        assert value not in answer.text, path
+        if answer.status_code != 200:  # refused: never repeated (a value taken is shown back)
+            assert value not in answer.text, path
         if answer.status_code == 422:
             assert answer.text.count("<h1>") == 1
