@@ -290,3 +290,32 @@ def test_each_page_of_an_audit_search_is_recorded(console: Console) -> None:
     console.as_("auditor").get("/console/audit")  # the form alone searches nothing
     assert console.actions("audit_searched") == before + 1
     assert "The chain is intact" in page.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("people", "١٢"),
+        ("people", "9" * 20),
+        ("records", "-1"),
+        ("likelihood", "LIKELY-ish"),
+        ("severity", "<script>"),
+        ("categories", "<script>"),
+    ],
+)
+def test_a_judgement_the_form_cannot_take_is_refused_and_not_repeated(
+    console: Console, field: str, value: str
+) -> None:
+    breach = a_breach(console)
+    fields = {
+        "likelihood": "possible",
+        "severity": "minimal",
+        "reasoning": "Few calls.",
+        "people": "3",
+    }
+    answer = _post(
+        console, "dco", f"/console/breaches/{breach}/assessment", {**fields, field: value}
+    )
+    assert answer.status_code == 422
+    assert value not in answer.text
+    assert show_breach(console.ctx(), breach).breach.assessment is None

@@ -59,7 +59,7 @@ E = TypeVar("E", Likelihood, Severity, Phase)
 
 def _choice(kind: type[E], field: str, text: str) -> E:
     for member in kind:
-        if member.name.lower() == text or str(member.value) == text:
+        if member.name.lower() == text:
             return member
     raise InvalidValue(field, ", ".join(m.name.lower() for m in kind))
 
