@@ -71,7 +71,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/console/marketing", "Marketing", StaffAction.DISCLOSE_TO_RECIPIENTS),
     NavItem("/console/breaches", "Breaches", StaffAction.MANAGE_BREACHES),
     NavItem("/console/complaints", "Complaints", StaffAction.MANAGE_REQUESTS),
-    NavItem("/console/retention", "Retention", StaffAction.RUN_MAINTENANCE),
+    NavItem("/console/retention", "Retention", StaffAction.READ_AUDIT_LOG),
     NavItem("/console/audit", "Audit log", StaffAction.READ_AUDIT_LOG),
 )
 """The console's sections, in the order of the navigation."""
