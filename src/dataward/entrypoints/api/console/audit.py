@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from dataward.domain.audit_search import SearchCursor, audit_search
 from dataward.domain.bounds import ACTOR_CHARS
-from dataward.entrypoints.api.console.bounded import flag, text_or_none, uuid_or_none
+from dataward.entrypoints.api.console import params
 from dataward.entrypoints.api.console.web import (
     ConsoleReadingDep,
     ConsoleRoute,
@@ -43,12 +43,12 @@ def audit_page(
     chain = service.verify(reading)
     asked = request.query_params
     values: dict[str, Any] = {"chain": chain, "page": None, "filters": {}}
-    if flag(asked.get("search")):
-        subject = uuid_or_none("subject", asked.get("subject"))
-        actor = text_or_none("actor", asked.get("actor"), ACTOR_CHARS)
-        action = text_or_none("action", asked.get("action"), 64)
-        since = text_or_none("since", asked.get("since"), 40)
-        until = text_or_none("until", asked.get("until"), 40)
+    if params.flag(asked.get("search")):
+        subject = params.uuid("subject", asked.get("subject"))
+        actor = params.text("actor", asked.get("actor"), most=ACTOR_CHARS, lines=True)
+        action = params.text("action", asked.get("action"), most=64, lines=True)
+        since = params.text("since", asked.get("since"), most=40, lines=True)
+        until = params.text("until", asked.get("until"), most=40, lines=True)
         query = audit_search(subject, actor, action, since, until)
         cursor = (asked.get("cursor") or "").strip()
         after = SearchCursor.parse(cursor[:40]) if cursor else None

@@ -20,7 +20,7 @@ from dataward.domain.breaches.assessment import Likelihood, Nature, Severity
 from dataward.domain.breaches.deadline import TIMES, parse_time, uk_time
 from dataward.domain.breaches.model import MAX_FACTS, MAX_REFERENCE, Facts, Phase
 from dataward.domain.errors import InvalidValue
-from dataward.entrypoints.api.console.bounded import count_or_none, flag, text_or_none
+from dataward.entrypoints.api.console import params
 from dataward.entrypoints.api.console.web import (
     ConsoleFormDep,
     ConsoleReadingDep,
@@ -75,7 +75,7 @@ def _moment(ctx: UseCase, field: str, text: str) -> datetime:
 def breaches_page(
     request: Request, user: ConsoleUserDep, reading: ConsoleReadingDep
 ) -> HTMLResponse:
-    everything = flag(request.query_params.get("all"))
+    everything = params.flag(request.query_params.get("all"))
     views = register.list_breaches(reading, include_closed=everything)
     return console_page(
         request,
@@ -100,13 +100,13 @@ def _new_breach(ctx: UseCase, form: Form) -> record.NewBreach:
             raise InvalidValue("natures", ", ".join(n.value for n in Nature)) from None
     if not natures:
         raise InvalidValue("natures", "at least one of " + ", ".join(n.value for n in Nature))
-    description = text_or_none("description", form.get("description"), MAX_FACTS)
+    description = params.text("description", form.get("description"), most=MAX_FACTS, lines=True)
     if description is None:
         raise InvalidValue("description", "what happened, in a few words")
     facts = Facts(
         description,
-        text_or_none("consequences", form.get("consequences"), MAX_FACTS),
-        text_or_none("measures", form.get("measures"), MAX_FACTS),
+        params.text("consequences", form.get("consequences"), most=MAX_FACTS, lines=True),
+        params.text("measures", form.get("measures"), most=MAX_FACTS, lines=True),
     )
     tenants = tuple(dict.fromkeys(form.get("tenants")[: 65 * MOST_TENANTS].split()))
     if len(tenants) > MOST_TENANTS or any(len(t) > 64 for t in tenants):
@@ -151,7 +151,7 @@ def draft_page(
 @router.post(BREACHES + "/{breach_id}/assessment", response_class=HTMLResponse)
 def assess_page(breach_id: str, form: ConsoleFormDep, ctx: ConsoleUseCaseDep) -> RedirectResponse:
     may_manage(ctx)
-    reasoning = text_or_none("reasoning", form.get("reasoning"), MAX_FACTS)
+    reasoning = params.text("reasoning", form.get("reasoning"), most=MAX_FACTS, lines=True)
     known = {c.key for c in ctx.register.categories}
     categories = form.all("categories")[:50]
     if any(c not in known for c in categories):
@@ -160,10 +160,10 @@ def assess_page(breach_id: str, form: ConsoleFormDep, ctx: ConsoleUseCaseDep) ->
         _choice(Likelihood, "likelihood", form.get("likelihood")),
         _choice(Severity, "severity", form.get("severity")),
         reasoning or "",
-        flag(form.get("unintelligible")),
-        count_or_none("people", form.get("people"), 10**9),
+        params.flag(form.get("unintelligible")),
+        params.number("people", form.get("people"), most=10**9, least=0),
         frozenset(categories),
-        count_or_none("records", form.get("records"), 10**12),
+        params.number("records", form.get("records"), most=10**12, least=0),
     )
     done = assessing.assess_breach(ctx, breach_id[:64], judgement)
     return see_other(f"{BREACHES}/{done.id}?done=assessed")
@@ -176,8 +176,8 @@ def report_page(breach_id: str, form: ConsoleFormDep, ctx: ConsoleUseCaseDep) ->
     made = reporting.IcoReport(
         _choice(Phase, "phase", form.get("phase")),
         at,
-        text_or_none("reference", form.get("reference"), MAX_REFERENCE),
-        text_or_none("delay_reason", form.get("delay_reason"), MAX_FACTS),
+        params.text("reference", form.get("reference"), most=MAX_REFERENCE, lines=True),
+        params.text("delay_reason", form.get("delay_reason"), most=MAX_FACTS, lines=True),
     )
     done = reporting.report_to_ico(ctx, breach_id[:64], made)
     return see_other(f"{BREACHES}/{done.id}?done=reported")

@@ -21,7 +21,7 @@ from dataward.domain.requests.complaints import (
     IcoOutcome,
     check_reference,
 )
-from dataward.entrypoints.api.console.bounded import day_or_none, flag
+from dataward.entrypoints.api.console import params
 from dataward.entrypoints.api.console.web import (
     ConsoleFormDep,
     ConsoleReadingDep,
@@ -52,9 +52,9 @@ def complaints_page(
 ) -> HTMLResponse:
     asked = request.query_params
     query = RegisterQuery(
-        open_only=flag(asked.get("open")),
-        since=day_or_none("since", asked.get("since")),
-        until=day_or_none("until", asked.get("until")),
+        open_only=params.flag(asked.get("open")),
+        since=params.day("since", asked.get("since")),
+        until=params.day("until", asked.get("until")),
     )
     text = asked.get("cursor") or None
     after = None if text is None else ComplaintCursor.parse(text[: CURSOR_LENGTH + 1])
@@ -90,7 +90,7 @@ def complaint_page_one(
 @router.post(COMPLAINTS + "/{complaint_id}/ico", response_class=HTMLResponse)
 def ico_page(complaint_id: str, form: ConsoleFormDep, ctx: ConsoleUseCaseDep) -> RedirectResponse:
     reference = check_reference(form.get("reference").strip())
-    notified = day_or_none("on", form.get("on"))
+    notified = params.day("on", form.get("on"))
     if notified is None:
         raise InvalidValue("on", "the day the ICO told us of the case (YYYY-MM-DD)")
     wanted = form.get("outcome").strip()
@@ -100,6 +100,6 @@ def ico_page(complaint_id: str, form: ConsoleFormDep, ctx: ConsoleUseCaseDep) ->
             outcome = IcoOutcome(wanted)
         except ValueError:
             raise InvalidValue("outcome", ", ".join(o.value for o in IcoOutcome)) from None
-    closed = day_or_none("closed", form.get("closed"))
+    closed = params.day("closed", form.get("closed"))
     row = record_ico(ctx, complaint_id[:64], IcoCase(reference, notified, outcome, closed))
     return see_other(f"{COMPLAINTS}/{row.id}?done=ico")

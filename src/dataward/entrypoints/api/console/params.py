@@ -11,6 +11,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
+from uuid import UUID
 
 from dataward.domain.bounds import DAYS, FIRST_DAY, LAST_DAY, MAX_INGEST_ID
 from dataward.domain.errors import InvalidValue
@@ -19,6 +20,8 @@ from dataward.domain.tenants import TENANT_ID
 E = TypeVar("E", bound=StrEnum)
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HEX = "[0-9a-fA-F]"
+_UUID = re.compile(rf"{_HEX}{{8}}-?{_HEX}{{4}}-?{_HEX}{{4}}-?{_HEX}{{4}}-?{_HEX}{{12}}")
 
 
 def tenant_id(field: str, value: str | None) -> str | None:
@@ -34,6 +37,7 @@ def number(
     field: str, value: str | None, *, most: int = MAX_INGEST_ID, least: int = 1
 ) -> int | None:
     """A whole number from `least` to `most`, in ASCII digits; None for an empty value."""
+    value = (value or "").strip()
     if not value:
         return None
     if not _DIGITS.fullmatch(value) or not least <= int(value) <= most:
@@ -43,6 +47,7 @@ def number(
 
 def day(field: str, value: str | None) -> date | None:
     """An ISO date (YYYY-MM-DD) within the days dataward takes; None for an empty value."""
+    value = (value or "").strip()
     if not value:
         return None
     try:
@@ -64,10 +69,28 @@ def choice(field: str, value: str | None, kind: type[E], default: E) -> E:
         raise InvalidValue(field, "one of " + ", ".join(e.value for e in kind)) from None
 
 
-def text(field: str, value: str | None, *, most: int) -> str | None:
-    """A text of at most `most` characters without control characters; None for empty."""
+def text(field: str, value: str | None, *, most: int, lines: bool = False) -> str | None:
+    """A text of at most `most` characters without control characters (but line breaks and
+    tabs where it has `lines`), trimmed; None for empty."""
+    value = (value or "").strip()
     if not value:
         return None
-    if len(value) > most or any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise InvalidValue(field, f"a text of at most {most} characters")
+    allowed = {"\n", "\r", "\t"} if lines else set()
+    if len(value) > most or any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in value):
+        raise InvalidValue(field, f"a text of at most {most:,} characters")
     return value
+
+
+def uuid(field: str, value: str | None) -> UUID | None:
+    """A UUID in its usual written form (ASCII hex digits); None for an empty value."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 36 or _UUID.fullmatch(value) is None:
+        raise InvalidValue(field, "an id as the console shows it (a UUID)")
+    return UUID(value)
+
+
+def flag(value: str | None) -> bool:
+    """A checkbox or a `?all=1` link: on when given as 1, on, true or yes."""
+    return value is not None and value.strip().lower() in {"1", "on", "true", "yes"}

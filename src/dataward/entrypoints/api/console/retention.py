@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from dataward.domain.errors import ActionNotAllowed
-from dataward.entrypoints.api.console.bounded import day_or_none, text_or_none
+from dataward.entrypoints.api.console import params
 from dataward.entrypoints.api.console.web import (
     ConsoleFormDep,
     ConsoleReadingDep,
@@ -40,7 +40,7 @@ def retention_page(
     request: Request, user: ConsoleUserDep, reading: ConsoleReadingDep
 ) -> HTMLResponse:
     history = retention_history(reading, HISTORY)  # refuses a role that may read neither
-    as_of = day_or_none("as_of", request.query_params.get("as_of"))
+    as_of = params.day("as_of", request.query_params.get("as_of"))
     plan: RetentionPlan | None
     try:
         plan = retention_plan(reading, as_of)
@@ -60,8 +60,8 @@ def retention_page(
 @router.post(RETENTION + "/sweep", response_class=HTMLResponse)
 def sweep_page(form: ConsoleFormDep, ctx: ConsoleUseCaseDep) -> RedirectResponse:
     command = SweepRetention(
-        day_or_none("as_of", form.get("as_of")),
-        text_or_none("tenant", form.get("tenant"), 64),
+        params.day("as_of", form.get("as_of")),
+        params.text("tenant", form.get("tenant"), most=64, lines=True),
     )
     sweep_retention(ctx, command)
     return see_other(f"{RETENTION}?done=swept")
