@@ -4,6 +4,9 @@ Each is the use case the API's and the CLI's same action calls (`services.rights
 advance` with its `Step`, `dispatch.carry_out` to fulfil, `processor.forward_to_controller`
 and `carry_out_instruction`, `complaints.complete_complaint`, `verification.send_code`); the
 services refuse what the role or the state does not allow, and the page shows their refusal.
+Whether the role may work the request at all is asked before the form's values are read, so
+a role without the action, or a request of another tenant, is refused the same whatever the
+form carries.
 After a form, the browser goes back to the request's page with a status line.
 """
 
@@ -95,6 +98,7 @@ def act(
     if handler is None:
         raise NotFound("action", "-")
     found = an_id(request_id, "request")
+    service.request_timeline(ctx, found)  # the role and the tenant first: 403 or 404
     done = handler(Sent(ctx, found, form, container))
     return see_other(f"{QUEUE}/{found}?done={done}")
 
@@ -191,7 +195,6 @@ def _instruct(sent: Sent) -> str:
 
 
 def _send_code(sent: Sent) -> str:
-    service.request_timeline(sent.ctx, sent.request_id)  # in reach first, as the API checks
     send_code(sent.ctx, sent.request_id)
     return "code"
 
