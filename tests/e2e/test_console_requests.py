@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 from faker import Faker
 from fastapi import FastAPI
@@ -50,7 +50,7 @@ class Signed:
     client: TestClient
     csrf: str
 
-    def post(self, path: str, data: dict[str, str], *, csrf: str | None = None) -> httpx.Response:
+    def post(self, path: str, data: dict[str, str], *, csrf: str | None = None) -> Any:
         fields = {**data, "csrf": self.csrf if csrf is None else csrf}
         return self.client.post(path, data=fields, follow_redirects=False)
 
