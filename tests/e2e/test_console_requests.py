@@ -137,6 +137,12 @@ def test_a_form_without_the_sessions_token_changes_nothing(console: Console, fak
     )
     assert other_site.status_code == 403
     assert _state(console, view.request.id) is RequestState.RECEIVED
+    intake = {"type": "access", "channel": "email", "received": ""}
+    assert dco.post("/console/requests/new", intake, csrf="").status_code == 403
+    lookup = {"purpose": "correspondence", "type": "email", "value": fake.email()}
+    assert dco.post("/console/subjects/lookup", lookup, csrf="wrong").status_code == 403
+    queue = dco.client.get("/console/requests").text
+    assert queue.count('href="/console/requests/') - queue.count("/console/requests/new") == 1
     done = dco.post(path, {})
     assert done.status_code == 303
     assert _state(console, view.request.id) is RequestState.AWAITING_IDENTITY
@@ -274,3 +280,17 @@ def test_what_staff_wrote_is_shown_escaped(console: Console, fake: Faker) -> Non
     hostile_flash = dco.client.get(f"/console/requests/{view.request.id}?done={HOSTILE}")
     assert hostile_flash.status_code == 200
     assert "pwned" not in hostile_flash.text.split("Timeline")[0]
+
+
+def test_a_refused_form_shows_the_request_again_with_the_reason(
+    console: Console, fake: Faker
+) -> None:
+    view = a_request(console.container, fake)
+    dco = console.as_("dco")
+    form = {"ground": "manifestly_excessive", "amount": "12.50", "reason": ""}
+    answer = dco.post(f"/console/requests/{view.request.id}/ask-fee", form)
+    assert answer.status_code == 409
+    assert "Not done: ask_fee needs its reasons" in answer.text
+    assert str(view.request.id) in answer.text  # the request's own page, its forms with it
+    assert 'action="/console/requests/' in answer.text
+    assert _state(console, view.request.id) is RequestState.RECEIVED

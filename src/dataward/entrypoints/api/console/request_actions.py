@@ -7,7 +7,8 @@ services refuse what the role or the state does not allow, and the page shows th
 Whether the role may work the request at all is asked before the form's values are read, so
 a role without the action, or a request of another tenant, is refused the same whatever the
 form carries.
-After a form, the browser goes back to the request's page with a status line.
+After a form, the browser goes back to the request's page with a status line; a form the
+services refused shows the request's page again with their reason, in the refusal's status.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
-from fastapi.responses import RedirectResponse
+from fastapi.responses import Response
 
 from dataward.bootstrap import Container
-from dataward.domain.errors import InvalidValue, NotFound
+from dataward.domain.errors import ActionNotAllowed, DatawardError, InvalidValue, NotFound
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.processing.restrictions import ObjectionOutcome
 from dataward.domain.requests.fees import parse_pounds
@@ -39,7 +40,7 @@ from dataward.entrypoints.api.console.fields import (
     one_of,
     some_text,
 )
-from dataward.entrypoints.api.console.requests import QUEUE
+from dataward.entrypoints.api.console.requests import QUEUE, ViewerDep, show_request
 from dataward.entrypoints.api.console.web import (
     ConsoleFormDep,
     ConsoleRoute,
@@ -47,7 +48,6 @@ from dataward.entrypoints.api.console.web import (
     Form,
     see_other,
 )
-from dataward.entrypoints.api.deps import ContainerDep
 from dataward.entrypoints.views.request_page import BY_SLUG
 from dataward.services.context import UseCase
 from dataward.services.rights import requests as service
@@ -86,20 +86,26 @@ class Sent:
 Handler = Callable[[Sent], str]
 
 
-@router.post(QUEUE + "/{request_id}/{action}")
+@router.post(QUEUE + "/{request_id}/{action}", response_model=None)
 def act(
     request_id: str,
     action: str,
-    container: ContainerDep,
     form: ConsoleFormDep,
     ctx: ConsoleUseCaseDep,
-) -> RedirectResponse:
+    seen_by: ViewerDep,
+) -> Response:
     handler = HANDLERS.get(action)
     if handler is None:
         raise NotFound("action", "-")
     found = an_id(request_id, "request")
     service.request_timeline(ctx, found)  # the role and the tenant first: 403 or 404
-    done = handler(Sent(ctx, found, form, container))
+    container = seen_by.request.app.state.container
+    try:
+        done = handler(Sent(ctx, found, form, container))
+    except (NotFound, ActionNotAllowed):
+        raise  # the console's 404 and 403 pages
+    except DatawardError as refused:  # the request's page again, saying why not
+        return show_request(seen_by, ctx, found, refused=refused)
     return see_other(f"{QUEUE}/{found}?done={done}")
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
+from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from dataward.domain.errors import InvalidValue
+from dataward.domain.errors import DatawardError, InvalidValue
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.requests.fees import pounds
 from dataward.domain.requests.workflow import (
@@ -41,11 +43,13 @@ from dataward.entrypoints.api.console.web import (
     ConsoleReadingDep,
     ConsoleRoute,
     ConsoleUseCaseDep,
+    ConsoleUser,
     ConsoleUserDep,
     console_page,
     see_other,
 )
 from dataward.entrypoints.api.deps import ContainerDep
+from dataward.entrypoints.api.errors import status_for
 from dataward.entrypoints.views.request_page import allowed_actions, urgency_words, words
 from dataward.services.context import UseCase
 from dataward.services.rights import intake
@@ -191,29 +195,54 @@ def _channel(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who looks at a page: the browser's request and the signed-in user."""
+
+    request: Request
+    user: ConsoleUser
+
+
+def viewer(request: Request, user: ConsoleUserDep) -> Viewer:
+    return Viewer(request, user)
+
+
+ViewerDep = Annotated[Viewer, Depends(viewer)]
+
+
 @router.get(QUEUE + "/{request_id}", response_class=HTMLResponse)
-def request_page(
-    request: Request,
-    request_id: str,
-    user: ConsoleUserDep,
-    reading: ConsoleReadingDep,
-    ctx: ConsoleUseCaseDep,
+def request_page(request_id: str, seen_by: ViewerDep, ctx: ConsoleUseCaseDep) -> HTMLResponse:
+    flash = FLASHES.get(seen_by.request.query_params.get("done", ""))
+    return show_request(seen_by, ctx, an_id(request_id, "request"), flash=flash)
+
+
+def show_request(
+    seen_by: Viewer,
+    ctx: UseCase,
+    request_id: UUID,
+    *,
+    flash: str | None = None,
+    refused: DatawardError | None = None,
 ) -> HTMLResponse:
-    view, events, letters = request_timeline(reading, an_id(request_id, "request"))
+    """The request's page; after a form the services refused, with their reason (in the
+    status their refusal has)."""
+    view, events, letters = request_timeline(ctx, request_id)
     r = view.request
     answered = complaint_outcome(ctx, r.id) if r.type is RequestType.COMPLAINT else None
-    today = _today(reading)
+    today = _today(ctx)
     return console_page(
-        request,
-        user,
+        seen_by.request,
+        seen_by.user,
         "request.html.j2",
-        flash=FLASHES.get(request.query_params.get("done", "")),
+        status=status_for(refused) if refused is not None else 200,
+        flash=flash,
+        refused=str(refused) if refused is not None else None,
         view=view,
         r=r,
         events=events,
         letters=letters,
         answered=answered,
-        actions=allowed_actions(r, user.actor),
+        actions=allowed_actions(r, seen_by.user.actor),
         due_words=DUE_WORDS[due_for(r)],
         marked=urgency_words(r, view.due, today) if not r.closed else "",
         fee=pounds(r.fee_pence) if r.fee_pence else None,
