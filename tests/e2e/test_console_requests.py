@@ -106,9 +106,9 @@ def _state(console: Console, request_id: object) -> RequestState:
 
 @pytest.mark.parametrize("role", ["operator", "support", "marketing", "auditor"])
 def test_a_role_without_requests_is_refused_every_page_and_action(
-    console: Console, fake: Faker, role: str
+    console: Console, role: str
 ) -> None:
-    view = a_request(console.container, fake)
+    view = a_request(console.container)
     signed = console.as_(role)
     base = f"/console/requests/{view.request.id}"
     assert signed.client.get("/console/requests").status_code == 403
@@ -125,7 +125,7 @@ def test_a_role_without_requests_is_refused_every_page_and_action(
 
 
 def test_a_form_without_the_sessions_token_changes_nothing(console: Console, fake: Faker) -> None:
-    view = a_request(console.container, fake)
+    view = a_request(console.container)
     dco = console.as_("dco")
     path = f"/console/requests/{view.request.id}/ask-identity"
     for token in ("", "not-the-token", dco.csrf[:-1]):
@@ -152,7 +152,7 @@ def test_another_tenants_request_and_subject_are_a_404_like_none(
     console: Console, fake: Faker
 ) -> None:
     caller = a_caller(console.container, fake, "tenant-a")
-    view = a_request(console.container, fake, tenant_id="tenant-a", subject_id=caller)
+    view = a_request(console.container, tenant_id="tenant-a", subject_id=caller)
     own, other = console.as_("admin_a"), console.as_("admin_b")
     base = f"/console/requests/{view.request.id}"
     assert own.client.get(base).status_code == 200
@@ -194,7 +194,7 @@ def test_a_look_up_of_another_tenants_caller_is_no_such_subject(
 
 def test_a_subjects_page_shows_what_the_role_keeps(console: Console, fake: Faker) -> None:
     subject = an_end_user(console.container, fake.email())
-    view = a_request(console.container, fake, RequestType.ACCESS, subject_id=subject)
+    view = a_request(console.container, RequestType.ACCESS, subject_id=subject)
     page = console.as_("dco").client.get(f"/console/subjects/{subject}")
     assert page.status_code == 200
     for heading in ("Consents", "Restrictions", "Objections", "Litigation holds", "Disclosures"):
@@ -249,9 +249,9 @@ def test_hostile_filters_are_refused_in_fixed_words(
     ],
 )
 def test_hostile_form_values_give_no_5xx_and_are_not_echoed(
-    console: Console, fake: Faker, action: str, form: dict[str, str]
+    console: Console, action: str, form: dict[str, str]
 ) -> None:
-    view = a_request(console.container, fake)
+    view = a_request(console.container)
     answer = console.as_("dco").post(f"/console/requests/{view.request.id}/{action}", form)
     assert 400 <= answer.status_code < 500
     assert "<script>" not in answer.text
@@ -268,8 +268,8 @@ def test_a_hostile_request_id_is_a_404(console: Console, request_id: str) -> Non
         assert "pwned" not in page.text
 
 
-def test_what_staff_wrote_is_shown_escaped(console: Console, fake: Faker) -> None:
-    view = a_request(console.container, fake)
+def test_what_staff_wrote_is_shown_escaped(console: Console) -> None:
+    view = a_request(console.container)
     dco = console.as_("dco")
     done = dco.post(f"/console/requests/{view.request.id}/withdraw", {"reason": HOSTILE})
     assert done.status_code == 303
@@ -282,10 +282,8 @@ def test_what_staff_wrote_is_shown_escaped(console: Console, fake: Faker) -> Non
     assert "pwned" not in hostile_flash.text.split("Timeline")[0]
 
 
-def test_a_refused_form_shows_the_request_again_with_the_reason(
-    console: Console, fake: Faker
-) -> None:
-    view = a_request(console.container, fake)
+def test_a_refused_form_shows_the_request_again_with_the_reason(console: Console) -> None:
+    view = a_request(console.container)
     dco = console.as_("dco")
     form = {"ground": "manifestly_excessive", "amount": "12.50", "reason": ""}
     answer = dco.post(f"/console/requests/{view.request.id}/ask-fee", form)
@@ -294,3 +292,27 @@ def test_a_refused_form_shows_the_request_again_with_the_reason(
     assert str(view.request.id) in answer.text  # the request's own page, its forms with it
     assert 'action="/console/requests/' in answer.text
     assert _state(console, view.request.id) is RequestState.RECEIVED
+
+
+def test_the_queues_filters_keep_what_they_name(console: Console) -> None:
+    container = console.container
+    ours = a_request(container, RequestType.ACCESS)
+    late = a_request(container, RequestType.ERASURE, days_ago=70)
+    in_a = a_request(container, tenant_id="tenant-a")
+    in_b = a_request(container, tenant_id="tenant-b")
+    everyone = {v.request.id for v in (ours, late, in_a, in_b)}
+    dco = console.as_("dco")
+
+    def shown(**query: str) -> set[object]:
+        page = dco.client.get("/console/requests", params=query)
+        assert page.status_code == 200
+        return {i for i in everyone if f"/console/requests/{i}" in page.text}
+
+    assert shown() == everyone
+    assert shown(type="access") == {ours.request.id}
+    assert shown(due="overdue") == {late.request.id}
+    assert shown(tenant="tenant-b") == {in_b.request.id}
+    assert shown(state="closed") == set()
+    admin = console.as_("admin_a").client.get("/console/requests", params={"tenant": "tenant-b"})
+    assert str(in_b.request.id) not in admin.text
+    assert 'id="f-tenant"' not in admin.text

@@ -19,6 +19,8 @@ from dataward.services.rights.requests import RequestView
 from dataward.services.subjects.registry import NewSubject, create_subject
 
 DCO = Actor(id="dco-setup", role="dco")
+_REQUESTERS = Faker("en_GB")
+_REQUESTERS.seed_instance(17)
 
 
 def as_dco(container: Container) -> UseCase:
@@ -62,22 +64,22 @@ def an_end_user(container: Container, email: str) -> UUID:
 
 def a_request(
     container: Container,
-    fake: Faker,
     kind: RequestType = RequestType.ERASURE,
     *,
     tenant_id: str | None = None,
     subject_id: UUID | None = None,
+    days_ago: int = 2,
 ) -> RequestView:
-    """A request received by e-mail two days ago, with the requester's Faker address."""
+    """A request received by e-mail `days_ago`, with a Faker requester's address and name."""
     return receive_request(
         as_dco(container),
         NewRequest(
             type=kind,
-            received=today(container) - timedelta(days=2),
+            received=today(container) - timedelta(days=days_ago),
             channel="email",
             tenant_id=tenant_id,
             subject_id=subject_id,
-            contact_email=fake.email(),
-            contact_name=fake.name(),
+            contact_email=_REQUESTERS.email(),
+            contact_name=_REQUESTERS.name(),
         ),
     )
