@@ -316,3 +316,40 @@ def test_the_queues_filters_keep_what_they_name(console: Console) -> None:
     admin = console.as_("admin_a").client.get("/console/requests", params={"tenant": "tenant-b"})
     assert str(in_b.request.id) not in admin.text
     assert 'id="f-tenant"' not in admin.text
+
+
+def test_a_subjects_page_lists_its_consents_restrictions_objections_and_holds(
+    console: Console, fake: Faker
+) -> None:
+    from datetime import timedelta
+
+    from dataward.domain.processing.consent import ConsentMethod
+    from dataward.domain.processing.litigation_holds import HoldGround
+    from dataward.domain.processing.restrictions import ObjectionKind, RestrictionGround
+    from dataward.services.processing.consent import GiveConsent, record_consent
+    from dataward.services.processing.holds import PlaceHold, place_hold
+    from dataward.services.processing.objections import RecordObjection, record_objection
+    from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
+    from dataward.services.subjects.registry import NewSubject, create_subject
+
+    ctx = as_dco(console.container)
+    subject = create_subject(
+        ctx, NewSubject(kind="marketing_contact", identifiers=[("email", fake.email())])
+    ).id
+    record_consent(
+        ctx,
+        GiveConsent(
+            subject, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026.1", "form-1"
+        ),
+    )
+    apply_restriction(ctx, ApplyRestriction(subject, RestrictionGround.ACCURACY_CONTESTED))
+    record_objection(ctx, RecordObjection(subject, ObjectionKind.DIRECT_MARKETING))
+    review = console.container.clock.now().date() + timedelta(days=90)
+    place_hold(ctx, PlaceHold(subject, HoldGround.LEGAL_CLAIMS, review, "a claim is expected"))
+    page = console.as_("dco").client.get(f"/console/subjects/{subject}")
+    assert page.status_code == 200
+    text = page.text
+    assert "<td>direct marketing</td><td>email</td>" in text  # the consent's row
+    for shown in ("<td>accuracy contested</td>", "<td>legal claims</td>", "<td>upheld</td>"):
+        assert shown in text, shown
+    assert "a claim is expected" not in text  # a hold's reason stays sealed
