@@ -353,3 +353,59 @@ def test_a_subjects_page_lists_its_consents_restrictions_objections_and_holds(
     for shown in ("<td>accuracy contested</td>", "<td>legal claims</td>", "<td>upheld</td>"):
         assert shown in text, shown
     assert "a claim is expected" not in text  # a hold's reason stays sealed
+
+
+def _walk(dco: Signed, request_id: object, steps: list[tuple[str, dict[str, str], str]]) -> None:
+    """Send each form in turn: each is taken, and the page then shows the state it led to."""
+    for action, form, state in steps:
+        sent = dco.post(f"/console/requests/{request_id}/{action}", form)
+        assert sent.status_code == 303, (action, sent.text)
+        page = dco.client.get(sent.headers["location"])
+        assert page.status_code == 200
+        assert f"<dt>State</dt><dd>{state}" in page.text, action
+
+
+def test_every_form_of_a_requests_page_moves_it_as_the_api_would(console: Console) -> None:
+    dco = console.as_("dco")
+    access = a_request(console.container, RequestType.ACCESS)
+    reason = {"reason": "many overlapping requests in a month"}
+    _walk(
+        dco,
+        access.request.id,
+        [
+            (
+                "ask-fee",
+                {"ground": "manifestly_excessive", "amount": "12.50", **reason},
+                "awaiting fee",
+            ),
+            ("fee-paid", {"on": ""}, "received"),
+            ("ask-identity", {}, "awaiting identity"),
+            ("send-code", {}, "awaiting identity"),
+            ("verify-identity", {"reason": "a one-time code"}, "received"),
+            ("start", {}, "in progress"),
+            ("clarify", {"reason": "which years of records"}, "awaiting clarification"),
+            ("clarified", {}, "in progress"),
+            ("extend", {"reason": "many records on paper"}, "extended"),
+            ("refuse", {"ground": "manifestly_excessive", **reason}, "refused"),
+        ],
+    )
+    page = dco.client.get(f"/console/requests/{access.request.id}").text
+    assert "£12.50" in page
+    complaint = a_request(console.container, RequestType.COMPLAINT)
+    found = {"found": "the letter was late", "done": "the process changed"}
+    _walk(
+        dco,
+        complaint.request.id,
+        [("start", {}, "in progress"), ("complete", found, "completed")],
+    )
+    assert "the process changed" in dco.client.get(f"/console/requests/{complaint.request.id}").text
+    theirs = a_request(console.container, tenant_id="tenant-a")
+    _walk(dco, theirs.request.id, [("forward", {}, "forwarded to controller")])
+    recorded = dco.post(
+        "/console/requests/new",
+        {"type": "erasure", "channel": "post", "received": "", "representative": "yes"},
+    )
+    assert recorded.status_code == 303
+    made = recorded.headers["location"].split("/")[-1].split("?")[0]
+    _walk(dco, made, [("authority", {"ground": "power_of_attorney", "on": ""}, "received")])
+    _walk(dco, made, [("withdraw", {"reason": "by telephone"}, "withdrawn")])
