@@ -226,10 +226,13 @@ def show_request(
 ) -> HTMLResponse:
     """The request's page; after a form the services refused, with their reason (in the
     status their refusal has)."""
-    view, events, letters = request_timeline(ctx, request_id)
+    container = seen_by.request.app.state.container
+    reading = container.use_case(ctx.actor, ctx.register, read_only=True)
+    view, events, letters = request_timeline(reading, request_id)
     r = view.request
+    # opening a complaint's outcome is audited: the writing use case
     answered = complaint_outcome(ctx, r.id) if r.type is RequestType.COMPLAINT else None
-    today = _today(ctx)
+    today = _today(reading)
     return console_page(
         seen_by.request,
         seen_by.user,
