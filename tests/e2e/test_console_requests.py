@@ -6,102 +6,20 @@ a form give a page in fixed words, never a 5xx nor the value echoed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from faker import Faker
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
-from dataward.bootstrap import Container, bootstrap
-from dataward.config import Settings
-from dataward.domain.clock import FixedClock
 from dataward.domain.requests.workflow import RequestState, RequestType
-from dataward.entrypoints.api.app import create_app
-from dataward.entrypoints.api.console.web import SESSION_COOKIE
 from dataward.entrypoints.views.request_page import ACTIONS
-from dataward.installation import initialise
-from dataward.services.organisation.accounts import (
-    Credentials,
-    NewAccount,
-    create_account,
-    login,
-)
-from dataward.services.rights.requests import request_timeline
-from tests.support.console_data import a_caller, a_request, a_tenant, an_end_user, as_dco
-
-PASSWORD = "a long enough test password"  # noqa: S105 - a test's own account
-ROLES = {
-    "dco": ("dco", None),
-    "operator": ("operator", None),
-    "support": ("support", None),
-    "marketing": ("marketing", None),
-    "auditor": ("auditor", None),
-    "admin_a": ("tenant_admin", "tenant-a"),
-    "admin_b": ("tenant_admin", "tenant-b"),
-}
-HOSTILE = '<script>pwned("x")</script>\'"&'
-
-
-@dataclass
-class Signed:
-    client: TestClient
-    csrf: str
-
-    def post(self, path: str, data: dict[str, str], *, csrf: str | None = None) -> Any:
-        fields = {**data, "csrf": self.csrf if csrf is None else csrf}
-        return self.client.post(path, data=fields, follow_redirects=False)
-
-
-@dataclass
-class Console:
-    container: Container
-    app: FastAPI
-    fake: Faker
-    signed: dict[str, Signed]
-
-    def as_(self, name: str) -> Signed:
-        """A client signed in with a new account of the role named in `ROLES`."""
-        if name not in self.signed:
-            role, tenant = ROLES[name]
-            email = self.fake.unique.company_email()
-            account = NewAccount(email=email, role=role, tenant_id=tenant)
-            container = self.container
-            create_account(as_dco(container), account, container.passwords, PASSWORD)
-            signed = login(
-                container.uow(), container.clock, container.passwords, Credentials(email, PASSWORD)
-            )
-            client = TestClient(
-                self.app, base_url="https://testserver", cookies={SESSION_COOKIE: signed.token}
-            )
-            self.signed[name] = Signed(client, signed.csrf_token)
-        return self.signed[name]
+from tests.e2e.request_console import HOSTILE, Console, served_console, state_of
+from tests.support.console_data import a_caller, a_request, an_end_user, as_dco
 
 
 @pytest.fixture
-def console(tmp_path: Path, fake: Faker) -> Iterator[Console]:
-    from tests.builders import NOW
-
-    container = bootstrap(Settings(data_dir=tmp_path / "var"), clock=FixedClock(NOW))
-    initialise(container)
-    for tenant in ("tenant-a", "tenant-b"):
-        a_tenant(container, fake, tenant)
-    yield Console(container, create_app(container), fake, {})
-    container.close()
-
-
-@pytest.fixture
-def fake() -> Faker:
-    faker = Faker("en_GB")
-    faker.seed_instance(31)
-    return faker
-
-
-def _state(console: Console, request_id: object) -> RequestState:
-    view, _, _ = request_timeline(as_dco(console.container), str(request_id))
-    return view.request.state
+def console(tmp_path: Path) -> Iterator[Console]:
+    yield from served_console(tmp_path)
 
 
 @pytest.mark.parametrize("role", ["operator", "support", "marketing", "auditor"])
@@ -121,7 +39,7 @@ def test_a_role_without_requests_is_refused_every_page_and_action(
         assert answer.status_code == 403, action
     recorded = signed.post("/console/requests/new", {"type": "access", "channel": "email"})
     assert recorded.status_code == 403
-    assert _state(console, view.request.id) is RequestState.RECEIVED
+    assert state_of(console, view.request.id) is RequestState.RECEIVED
 
 
 def test_a_form_without_the_sessions_token_changes_nothing(console: Console, fake: Faker) -> None:
@@ -136,7 +54,7 @@ def test_a_form_without_the_sessions_token_changes_nothing(console: Console, fak
         path, data={"csrf": dco.csrf}, headers={"sec-fetch-site": "cross-site"}
     )
     assert other_site.status_code == 403
-    assert _state(console, view.request.id) is RequestState.RECEIVED
+    assert state_of(console, view.request.id) is RequestState.RECEIVED
     intake = {"type": "access", "channel": "email", "received": ""}
     assert dco.post("/console/requests/new", intake, csrf="").status_code == 403
     lookup = {"purpose": "correspondence", "type": "email", "value": fake.email()}
@@ -145,7 +63,7 @@ def test_a_form_without_the_sessions_token_changes_nothing(console: Console, fak
     assert queue.count('href="/console/requests/') - queue.count("/console/requests/new") == 1
     done = dco.post(path, {})
     assert done.status_code == 303
-    assert _state(console, view.request.id) is RequestState.AWAITING_IDENTITY
+    assert state_of(console, view.request.id) is RequestState.AWAITING_IDENTITY
 
 
 def test_another_tenants_request_and_subject_are_a_404_like_none(
@@ -167,7 +85,7 @@ def test_another_tenants_request_and_subject_are_a_404_like_none(
     assert other.post(f"{base}/withdraw", {}).status_code == 404
     assert other.client.get(f"/console/subjects/{caller}").status_code == 404
     assert own.client.get(f"/console/subjects/{caller}").status_code == 200
-    assert _state(console, view.request.id) is RequestState.RECEIVED
+    assert state_of(console, view.request.id) is RequestState.RECEIVED
 
 
 def test_a_look_up_of_another_tenants_caller_is_no_such_subject(
@@ -256,7 +174,7 @@ def test_hostile_form_values_give_no_5xx_and_are_not_echoed(
     assert 400 <= answer.status_code < 500
     assert "<script>" not in answer.text
     assert "١٢" not in answer.text
-    assert _state(console, view.request.id) is RequestState.RECEIVED
+    assert state_of(console, view.request.id) is RequestState.RECEIVED
 
 
 @pytest.mark.parametrize("request_id", [HOSTILE, "1", "x" * 5000, "00000000-0000-4000-8000"])
@@ -291,121 +209,4 @@ def test_a_refused_form_shows_the_request_again_with_the_reason(console: Console
     assert "Not done: ask_fee needs its reasons" in answer.text
     assert str(view.request.id) in answer.text  # the request's own page, its forms with it
     assert 'action="/console/requests/' in answer.text
-    assert _state(console, view.request.id) is RequestState.RECEIVED
-
-
-def test_the_queues_filters_keep_what_they_name(console: Console) -> None:
-    container = console.container
-    ours = a_request(container, RequestType.ACCESS)
-    late = a_request(container, RequestType.ERASURE, days_ago=70)
-    in_a = a_request(container, tenant_id="tenant-a")
-    in_b = a_request(container, tenant_id="tenant-b")
-    everyone = {v.request.id for v in (ours, late, in_a, in_b)}
-    dco = console.as_("dco")
-
-    def shown(**query: str) -> set[object]:
-        page = dco.client.get("/console/requests", params=query)
-        assert page.status_code == 200
-        return {i for i in everyone if f"/console/requests/{i}" in page.text}
-
-    assert shown() == everyone
-    assert shown(type="access") == {ours.request.id}
-    assert shown(due="overdue") == {late.request.id}
-    assert shown(tenant="tenant-b") == {in_b.request.id}
-    assert shown(state="closed") == set()
-    admin = console.as_("admin_a").client.get("/console/requests", params={"tenant": "tenant-b"})
-    assert str(in_b.request.id) not in admin.text
-    assert 'id="f-tenant"' not in admin.text
-
-
-def test_a_subjects_page_lists_its_consents_restrictions_objections_and_holds(
-    console: Console, fake: Faker
-) -> None:
-    from datetime import timedelta
-
-    from dataward.domain.processing.consent import ConsentMethod
-    from dataward.domain.processing.litigation_holds import HoldGround
-    from dataward.domain.processing.restrictions import ObjectionKind, RestrictionGround
-    from dataward.services.processing.consent import GiveConsent, record_consent
-    from dataward.services.processing.holds import PlaceHold, place_hold
-    from dataward.services.processing.objections import RecordObjection, record_objection
-    from dataward.services.processing.restrictions import ApplyRestriction, apply_restriction
-    from dataward.services.subjects.registry import NewSubject, create_subject
-
-    ctx = as_dco(console.container)
-    subject = create_subject(
-        ctx, NewSubject(kind="marketing_contact", identifiers=[("email", fake.email())])
-    ).id
-    record_consent(
-        ctx,
-        GiveConsent(
-            subject, "direct_marketing", "email", ConsentMethod.WEB_FORM, "2026.1", "form-1"
-        ),
-    )
-    apply_restriction(ctx, ApplyRestriction(subject, RestrictionGround.ACCURACY_CONTESTED))
-    record_objection(ctx, RecordObjection(subject, ObjectionKind.DIRECT_MARKETING))
-    review = console.container.clock.now().date() + timedelta(days=90)
-    place_hold(ctx, PlaceHold(subject, HoldGround.LEGAL_CLAIMS, review, "a claim is expected"))
-    page = console.as_("dco").client.get(f"/console/subjects/{subject}")
-    assert page.status_code == 200
-    text = page.text
-    assert "<td>direct marketing</td><td>email</td>" in text  # the consent's row
-    for shown in ("<td>accuracy contested</td>", "<td>legal claims</td>", "<td>upheld</td>"):
-        assert shown in text, shown
-    assert "a claim is expected" not in text  # a hold's reason stays sealed
-
-
-def _walk(dco: Signed, request_id: object, steps: list[tuple[str, dict[str, str], str]]) -> None:
-    """Send each form in turn: each is taken, and the page then shows the state it led to."""
-    for action, form, state in steps:
-        sent = dco.post(f"/console/requests/{request_id}/{action}", form)
-        assert sent.status_code == 303, (action, sent.text)
-        page = dco.client.get(sent.headers["location"])
-        assert page.status_code == 200
-        assert f"<dt>State</dt><dd>{state}" in page.text, action
-
-
-def test_every_form_of_a_requests_page_moves_it_as_the_api_would(console: Console) -> None:
-    dco = console.as_("dco")
-    access = a_request(console.container, RequestType.ACCESS)
-    reason = {"reason": "many overlapping requests in a month"}
-    _walk(
-        dco,
-        access.request.id,
-        [
-            (
-                "ask-fee",
-                {"ground": "manifestly_excessive", "amount": "12.50", **reason},
-                "awaiting fee",
-            ),
-            ("fee-paid", {"on": ""}, "received"),
-            ("ask-identity", {}, "awaiting identity"),
-            ("send-code", {}, "awaiting identity"),
-            ("verify-identity", {"reason": "a one-time code"}, "received"),
-            ("start", {}, "in progress"),
-            ("clarify", {"reason": "which years of records"}, "awaiting clarification"),
-            ("clarified", {}, "in progress"),
-            ("extend", {"reason": "many records on paper"}, "extended"),
-            ("refuse", {"ground": "manifestly_excessive", **reason}, "refused"),
-        ],
-    )
-    page = dco.client.get(f"/console/requests/{access.request.id}").text
-    assert "£12.50" in page
-    complaint = a_request(console.container, RequestType.COMPLAINT)
-    found = {"found": "the letter was late", "done": "the process changed"}
-    _walk(
-        dco,
-        complaint.request.id,
-        [("start", {}, "in progress"), ("complete", found, "completed")],
-    )
-    assert "the process changed" in dco.client.get(f"/console/requests/{complaint.request.id}").text
-    theirs = a_request(console.container, tenant_id="tenant-a")
-    _walk(dco, theirs.request.id, [("forward", {}, "forwarded to controller")])
-    recorded = dco.post(
-        "/console/requests/new",
-        {"type": "erasure", "channel": "post", "received": "", "representative": "yes"},
-    )
-    assert recorded.status_code == 303
-    made = recorded.headers["location"].split("/")[-1].split("?")[0]
-    _walk(dco, made, [("authority", {"ground": "power_of_attorney", "on": ""}, "received")])
-    _walk(dco, made, [("withdraw", {"reason": "by telephone"}, "withdrawn")])
+    assert state_of(console, view.request.id) is RequestState.RECEIVED
