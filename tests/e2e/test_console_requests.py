@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
+from dataward.domain.audit import AuditAction
 from dataward.domain.requests.workflow import RequestState, RequestType
 from dataward.entrypoints.views.request_page import ACTIONS
 from tests.e2e.request_console import HOSTILE, Console, served_console, state_of
@@ -101,6 +102,10 @@ def test_a_look_up_of_another_tenants_caller_is_no_such_subject(
     form = {"purpose": "telephony_reporting", "type": "phone", "value": number}
     found = console.as_("admin_a").post("/console/subjects/lookup", form)
     assert found.status_code == 303
+    subject = found.headers["location"].rsplit("/", 1)[1]
+    with console.container.uow(read_only=True) as uow:
+        recorded = [e.action for e in uow.audit.entries_about(subject)]
+    assert AuditAction.GATE_DECISION in recorded  # the look-up is on record
     theirs = console.as_("admin_b").post("/console/subjects/lookup", form)
     none = console.as_("admin_b").post(
         "/console/subjects/lookup", {**form, "value": "020 7946 0999"}
