@@ -1,6 +1,7 @@
 """A console in a test client for the request and subject pages: an initialised embedded
-client signed in for each role a test asks for (its account made and signed in through the
-services, as `dataward staff create` and the sign-in page would)."""
+installation with two tenants that name their controller contacts (so requests can be
+forwarded), and a client signed in for each role a test asks for (its account made and signed
+in through the services, as `dataward staff create` and the sign-in page would)."""
 
 from __future__ import annotations
 
