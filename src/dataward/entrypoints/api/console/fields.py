@@ -2,7 +2,9 @@
 
 A value that is not one a field takes is `InvalidValue` (the page's 422), naming the field
 and what it takes, never repeating what was sent. An id that is not one is `NotFound` (404),
-the same as an id that names nothing.
+the same as an id that names nothing. Days and tenants' ids are read as `console.params`
+reads them for the console's other pages; this module adds what the request and subject forms
+take besides: ids, register keys, an enum's values, free text with its line breaks.
 """
 
 from __future__ import annotations
@@ -13,12 +15,11 @@ from enum import Enum
 from typing import TypeVar
 from uuid import UUID
 
-from dataward.domain.bounds import DAYS, FIRST_DAY, LAST_DAY
 from dataward.domain.errors import InvalidValue, NotFound
+from dataward.entrypoints.api.console import params
 
 E = TypeVar("E", bound=Enum)
 
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _KEY = re.compile(r"[a-z0-9][a-z0-9_.:-]{0,95}", re.ASCII)
 
@@ -44,19 +45,13 @@ def maybe_one_of(value: str, kind: type[E], field: str) -> E | None:
 
 
 def a_day(value: str, field: str) -> date | None:
-    """A date typed YYYY-MM-DD in ASCII digits, from `FIRST_DAY` to `LAST_DAY`; empty: None."""
-    value = value.strip()
-    if value == "":
-        return None
-    if not _DAY.fullmatch(value):
-        raise InvalidValue(field, DAYS)
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise InvalidValue(field, DAYS) from None
-    if not FIRST_DAY <= parsed <= LAST_DAY:
-        raise InvalidValue(field, DAYS)
-    return parsed
+    """A date typed YYYY-MM-DD, as `params.day` reads one, around any spaces; empty: None."""
+    return params.day(field, value.strip() or None)
+
+
+def a_tenant(value: str, field: str) -> str | None:
+    """A tenant's id, as `params.tenant_id` reads one; empty: None."""
+    return params.tenant_id(field, value.strip() or None)
 
 
 def some_text(value: str, field: str, most: int) -> str | None:
@@ -68,7 +63,7 @@ def some_text(value: str, field: str, most: int) -> str | None:
 
 
 def a_key(value: str, field: str) -> str | None:
-    """A key of the register or a tenant id (lower-case letters, digits, `_.:-`); empty: None."""
+    """A key of the register (lower-case letters, digits, `_.:-`); empty: None."""
     value = value.strip()
     if value == "":
         return None

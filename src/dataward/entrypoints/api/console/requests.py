@@ -33,6 +33,7 @@ from dataward.domain.requests.workflow import (
 from dataward.entrypoints.api.console.fields import (
     a_day,
     a_key,
+    a_tenant,
     an_id,
     maybe_one_of,
     one_of,
@@ -96,7 +97,7 @@ def _filter(request: Request) -> QueueFilter:
         state=state,
         type=maybe_one_of(query.get("type", ""), RequestType, "type"),
         due=maybe_one_of(query.get("due", ""), Urgency, "due"),
-        tenant=a_key(query.get("tenant", ""), "tenant"),
+        tenant=a_tenant(query.get("tenant", ""), "tenant"),
     )
 
 
@@ -168,7 +169,7 @@ def intake_post(
     received = a_day(form.get("received"), "received")
     if received is None:
         received = _today(ctx)
-    tenant = a_key(form.get("tenant"), "tenant")
+    tenant = a_tenant(form.get("tenant"), "tenant")
     command = intake.NewRequest(
         type=one_of(form.get("type"), RequestType, "type"),
         received=received,

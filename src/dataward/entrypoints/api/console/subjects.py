@@ -17,7 +17,7 @@ from dataward.domain.errors import InvalidValue, NoSuchSubject
 from dataward.domain.identifiers import IdentifierType
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
-from dataward.entrypoints.api.console.fields import a_key, an_id, one_of, some_text
+from dataward.entrypoints.api.console.fields import a_key, a_tenant, an_id, one_of, some_text
 from dataward.entrypoints.api.console.web import (
     ConsoleFormDep,
     ConsoleRoute,
@@ -89,7 +89,7 @@ def lookup_post(
         type=one_of(form.get("type"), IdentifierType, "type"),
         value=value,
         purpose=purpose,
-        tenant_id=actor.tenant_id if actor.tenant_id else a_key(form.get("tenant"), "tenant"),
+        tenant_id=actor.tenant_id if actor.tenant_id else a_tenant(form.get("tenant"), "tenant"),
     )
     try:
         subject = look_up(ctx, gate, command)
