@@ -31,6 +31,7 @@ def test_a_role_without_requests_is_refused_every_page_and_action(
     signed = console.as_(role)
     base = f"/console/requests/{view.request.id}"
     assert signed.client.get("/console/requests").status_code == 403
+    assert signed.client.get("/console/requests", params={"due": HOSTILE}).status_code == 403
     assert signed.client.get("/console/requests/new").status_code == 403
     page = signed.client.get(base)
     assert page.status_code == 403

@@ -123,7 +123,11 @@ def _shown(views: list[RequestView], chosen: QueueFilter, today: date) -> list[R
 
 @router.get(QUEUE, response_class=HTMLResponse)
 def queue_page(request: Request, user: ConsoleUserDep, reading: ConsoleReadingDep) -> HTMLResponse:
-    chosen = _filter(request)
+    try:
+        chosen = _filter(request)
+    except InvalidValue:
+        request_queue(reading)  # a role without requests is refused before a bad filter is
+        raise
     views = request_queue(reading, include_closed=chosen.state != "open")
     today = _today(reading)
     tenants = sorted({v.request.tenant_id for v in views if v.request.tenant_id})
