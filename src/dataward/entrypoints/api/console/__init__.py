@@ -17,7 +17,10 @@ from dataward.entrypoints.api.console.ingests import router as ingests_router
 from dataward.entrypoints.api.console.marketing import router as marketing_router
 from dataward.entrypoints.api.console.register import router as register_router
 from dataward.entrypoints.api.console.reports import router as reports_router
+from dataward.entrypoints.api.console.request_actions import router as request_actions_router
+from dataward.entrypoints.api.console.requests import router as requests_router
 from dataward.entrypoints.api.console.retention import router as retention_router
+from dataward.entrypoints.api.console.subjects import router as subjects_router
 from dataward.entrypoints.api.console.tenants import router as tenants_router
 
 router = APIRouter(include_in_schema=False)
@@ -32,3 +35,6 @@ router.include_router(complaints_router)
 router.include_router(retention_router)
 router.include_router(audit_router)
 router.include_router(marketing_router)
+router.include_router(requests_router)
+router.include_router(request_actions_router)
+router.include_router(subjects_router)
