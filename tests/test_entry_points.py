@@ -15,12 +15,13 @@ from pathlib import Path
 
 ENTRY_POINTS = Path(__file__).parents[1] / "src" / "dataward" / "entrypoints"
 
-BINDINGS = {"api/deps.py", "cli/common.py"}
+BINDINGS = {"api/deps.py", "api/console/web.py", "cli/common.py"}
 """Where each door binds a use case (and reads the register and the token) for the others."""
 
 BEFORE_ANY_ACTOR = {
     "api/register.py",  # the published register's versions: no token, no actor
     "api/downloads.py",  # a download link's token is its own credential
+    "api/console/auth.py",  # signing in, and a password link: their credentials are their own
     "cli/main.py",  # `dataward init` may replace the register before one is in force
     "cli/policy.py",  # loading a register, and reading one before a database exists
 }

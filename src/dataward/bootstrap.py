@@ -12,6 +12,7 @@ from dataward.adapters.clock import SystemClock
 from dataward.adapters.documents.subject_export import render_export
 from dataward.adapters.keyfile import decode_master_key, read_master_key_file
 from dataward.adapters.mail.smtp import SmtpLogin, SmtpMailer, SmtpServer
+from dataward.adapters.passwords import Argon2Passwords
 from dataward.adapters.register_file import parse_register
 from dataward.adapters.sql.engine import make_engine
 from dataward.adapters.sql.unlink import UnlinkPlan
@@ -29,6 +30,7 @@ from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.marketing.messages import marketing_maker
+from dataward.services.organisation.account_ports import PasswordHasher
 from dataward.services.outreach.ports import Makers, SentHooks, Transports
 from dataward.services.register.store import ActiveRegister
 from dataward.services.rights.delivery import Delivery
@@ -46,6 +48,8 @@ class Container:
     clock: Clock
     active_register: ActiveRegister = field(default_factory=lambda: ActiveRegister(parse_stored))
     unlink: UnlinkPlan = field(default_factory=unlink_plan)
+    passwords: PasswordHasher = field(default_factory=Argon2Passwords)
+    """How console passwords are hashed and checked (argon2id)."""
     """Every store's erasure step, bound here once: shredding reaches each store listed."""
     _gates: dict[str, Gate] = field(default_factory=dict)
     _keystore_engine: Engine | None = None

@@ -13,6 +13,10 @@ from dataward.adapters.sql.migrate import NameDigest, current_revision, has_colu
 from dataward.bootstrap import Container
 from dataward.domain.calls import ingest_names
 from dataward.domain.errors import DatawardError
+from dataward.domain.register.model import StaffAction
+from dataward.domain.register.terms import StaffRoleScope
+from dataward.domain.subjects import Actor
+from dataward.services.organisation.accounts import CreatedAccount, NewAccount, create_account
 from dataward.services.ports import Parser
 from dataward.services.quarantine.upgrade import reindex_quarantine, upgrade_legacy_quarantine
 from dataward.services.register.store import RegisterLoaded, store_register
@@ -24,6 +28,8 @@ class InitResult:
     master_key_file: Path | None
     master_key_created: bool
     register: RegisterLoaded | None
+    first_account: CreatedAccount | None = None
+    """The first console account, made when none existed: its link is printed once."""
 
 
 def initialise(container: Container, *, load_register: bool = True) -> InitResult:
@@ -51,7 +57,38 @@ def initialise(container: Container, *, load_register: bool = True) -> InitResul
                 "system:init",
                 container.active_register,
             )
-    return InitResult(current_revision(container.engine), key_file, created, loaded)
+    first = first_console_account(container) if load_register else None
+    return InitResult(current_revision(container.engine), key_file, created, loaded, first)
+
+
+INIT = "system:init"
+
+
+def first_console_account(container: Container) -> CreatedAccount | None:
+    """The first console account, when there is none: the data compliance officer's, at the
+    register's DCO contact address, in the first role that may manage staff across every
+    tenant, with a one-time link to set its password. Nothing when an account exists."""
+    with container.uow(read_only=True) as uow:
+        if uow.accounts.count() > 0:
+            return None
+    loaded = container.active_register.get(container.uow(read_only=True))
+    register = loaded.register
+    role = next(
+        (
+            r
+            for r in register.staff_roles
+            if StaffAction.MANAGE_STAFF in r.actions
+            and r.tenant_scope is StaffRoleScope.ALL_TENANTS
+        ),
+        None,
+    )
+    email = register.contacts.data_compliance_officer.email
+    if role is None or email is None:
+        return None
+    ctx = container.use_case(Actor(INIT, role.key), register)
+    return create_account(
+        ctx, NewAccount(email=email, role=role.key, actor_id="dco"), container.passwords
+    )
 
 
 def name_digest(container: Container) -> NameDigest:

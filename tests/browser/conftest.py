@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import socket
 import threading
@@ -9,16 +10,21 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from faker import Faker
 
+from dataward.adapters.passwords import Argon2Passwords
 from dataward.bootstrap import Container, bootstrap
 from dataward.config import Settings
 from dataward.domain.clock import FixedClock
+from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
+from dataward.services.organisation.accounts import NewAccount, create_account
 from tests.builders import NOW
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,6 +34,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 class Live:
     url: str
     container: Container
+    first_link: str | None = None
+    """The path of the one-time link `dataward init` made for the first DCO account."""
 
 
 def _free_port() -> int:
@@ -36,28 +44,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[Live]:
-    """A live server on SQLite files under the test's folder."""
-    yield from serve(Settings(data_dir=tmp_path / "var", public_form_per_hour=3))
-
-
-@pytest.fixture
-def live_on_backend(database_url: str, keystore_url: str, tmp_path: Path) -> Iterator[Live]:
-    """A live server on each backend (PostgreSQL where DATAWARD_TEST_POSTGRES_URL is set)."""
-    settings = Settings(
-        data_dir=tmp_path / "var",
-        database_url=database_url,
-        keystore_url=keystore_url,
-        public_form_per_hour=3,
-    )
-    yield from serve(settings)
-
-
-def serve(settings: Settings) -> Iterator[Live]:
-    """An installation made with `settings`, served on a free port until the test ends."""
+def _serve(settings: Settings) -> Iterator[Live]:
     container = bootstrap(settings, clock=FixedClock(NOW))
-    initialise(container)
+    container.passwords = CHEAP
+    first = initialise(container).first_account
+    link = f"/console/password/{first.link_token}" if first and first.link_token else None
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning")
@@ -70,11 +61,63 @@ def serve(settings: Settings) -> Iterator[Live]:
             raise RuntimeError("the server did not start")
         time.sleep(0.05)
     try:
-        yield Live(f"http://127.0.0.1:{port}", container)
+        yield Live(f"http://127.0.0.1:{port}", container, link)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         container.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    """A live server on the embedded default (SQLite)."""
+    yield from _serve(Settings(data_dir=tmp_path / "var", public_form_per_hour=3))
+
+
+@pytest.fixture
+def live_db(tmp_path: Path, database_url: str, keystore_url: str) -> Iterator[Live]:
+    """A live server on each backend: SQLite, and PostgreSQL where the tests have one."""
+    yield from _serve(
+        Settings(
+            data_dir=tmp_path / "var",
+            database_url=database_url,
+            keystore_url=keystore_url,
+            public_form_per_hour=3,
+        )
+    )
+
+
+PASSWORD = "a long enough test password"  # noqa: S105 - a test's own account
+CHEAP = Argon2Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+"""Real argon2id, at a cost a test can afford."""
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    password: str
+    actor: Actor
+
+
+def console_account(live: Live, fake: Faker, role: str, tenant_id: str | None = None) -> Account:
+    """A console account with its password set, made through the service as the DCO would."""
+    container = live.container
+    register = container.active_register.get(container.uow(read_only=True)).register
+    ctx = container.use_case(Actor("dco", "dco"), register)
+    email = fake.unique.company_email()
+    created = create_account(
+        ctx, NewAccount(email=email, role=role, tenant_id=tenant_id), container.passwords, PASSWORD
+    )
+    return Account(email, PASSWORD, created.actor)
+
+
+def sign_in(page: Any, live: Live, account: Account) -> None:
+    """Sign `account` in to the console in the browser's `page`, and land on the dashboard."""
+    page.goto(f"{live.url}/console/login")
+    page.get_by_label("E-mail address").fill(account.email)
+    page.get_by_label("Password").fill(account.password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live.url}/console")
 
 
 @pytest.fixture
@@ -96,3 +139,32 @@ def fake() -> Faker:
     faker = Faker("en_GB")
     faker.seed_instance(7)
     return faker
+
+
+AXE = importlib.util.find_spec("axe_playwright_python")
+"""The dev dependency that bundles axe-core (`axe.min.js`), read from disk: no network."""
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA rules and its best practices, on the page as it stands.
+
+    The pages forbid script; axe goes in through the browser's debugging protocol, which the
+    page's policy does not govern, and only reads the DOM."""
+    assert AXE is not None
+    assert AXE.origin is not None
+    script = (Path(AXE.origin).parent / "axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(script)
+    found: list[str] = page.evaluate(
+        """axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+           .then(r => r.violations.map(v => v.impact + ' ' + v.id + ': '
+                + v.nodes.map(n => n.html).join(' | ')))"""
+    )
+    return found
+
+
+def checked_page(page: Any, shots: Path, name: str) -> None:
+    """The page as it stands: a screenshot kept under `shots`, and no axe-core violation."""
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    assert axe_violations(page) == [], name

@@ -154,9 +154,9 @@ def _staff_fulfil(live: Live, smtp: tuple[Inbox, int], reference: str, email: st
 
 
 def test_a_person_requests_their_data_confirms_by_code_and_downloads_it(
-    live_on_backend: Live, browser: Any, fake: Faker, smtp: tuple[Inbox, int], tmp_path: Path
+    live_db: Live, browser: Any, fake: Faker, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    live = live_on_backend
+    live = live_db
     email = fake.unique.email()
     create_subject(
         live.container.use_case(DCO),

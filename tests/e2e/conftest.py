@@ -25,6 +25,7 @@ from dataward.entrypoints.cli.main import app
 from dataward.installation import initialise
 from dataward.services.organisation.staff import IssueToken, issue_token
 from tests.builders import NOW, a_tenant
+from tests.support.installations import copy_initialised
 
 SETUP = Actor(id="test-setup", role="dco")
 """Who issues the fixtures' tokens: a role with manage_staff."""
@@ -88,6 +89,7 @@ def api(tmp_path: Path, clock: FixedClock) -> Iterator[Api]:
 def served(container: Container) -> Iterator[Api]:
     """`container` initialised, with the two tenants and a token per role, served; closed
     after."""
+    copy_initialised(container.settings, container.clock.now())
     initialise(container)
     with container.uow() as uow:
         for tenant_id in ("tenant-a", "tenant-b"):
@@ -114,7 +116,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> Path:
     """An initialised embedded installation the command line acts on, as the DCO."""
     folder = tmp_path / "var"
     monkeypatch.setenv("DATAWARD_DATA_DIR", str(folder))
@@ -122,5 +124,14 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DATAWARD_ACTOR_ROLE", "dco")
     for name in ("DATAWARD_DATABASE_URL", "DATAWARD_MASTER_KEY", "DATAWARD_KEYSTORE_URL"):
         monkeypatch.delenv(name, raising=False)
-    assert runner.invoke(app, ["init"]).exit_code == 0
+    if not copy_initialised(Settings(), clock.now()):
+        assert runner.invoke(app, ["init"]).exit_code == 0
     return folder
+
+
+@pytest.fixture
+def console(api: Api) -> Iterator[Any]:
+    """Console accounts for every role of `ROLES`, beside the API's tokens (`console_client`)."""
+    from tests.e2e.console_client import console_for
+
+    yield from console_for(api.container)

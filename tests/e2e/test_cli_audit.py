@@ -59,10 +59,16 @@ def tamper(data_dir: Path, *statements: str) -> None:
 def test_verify_on_a_fresh_installation_checks_the_register_load_and_passes() -> None:
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "audit log intact: 1 entries checked, head " in result.stdout
+    assert "audit log intact: 2 entries checked, head " in result.stdout
     exported = runner.invoke(app, ["audit", "export"])
-    first = from_json_line(exported.stdout.splitlines()[0])
+    first, second = (from_json_line(line) for line in exported.stdout.splitlines()[:2])
     assert (first.seq, first.action, first.actor) == (1, "register_loaded", "system:init")
+    # the first console account, the DCO's, made by `init` too
+    assert (second.seq, second.action, second.actor) == (
+        2,
+        "console_account_created",
+        "system:init",
+    )
 
 
 def test_verify_passes_on_a_used_system(tmp_path: Path) -> None:
@@ -71,7 +77,7 @@ def test_verify_passes_on_a_used_system(tmp_path: Path) -> None:
     assert export.exit_code == 0, export.output
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "audit log intact: 8 entries checked, head " in result.stdout
+    assert "audit log intact: 9 entries checked, head " in result.stdout
 
 
 def test_verify_fails_with_exit_1_naming_an_altered_entry(data_dir: Path) -> None:
@@ -97,7 +103,7 @@ def test_export_writes_json_lines_that_verify_and_records_itself(tmp_path: Path)
     out = tmp_path / "audit.jsonl"
     result = runner.invoke(app, ["audit", "export", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert "exported 5 entries to the --output file (export recorded as #5)" in result.stderr
+    assert "exported 6 entries to the --output file (export recorded as #6)" in result.stderr
     assert str(out) not in result.output
     entries = [from_json_line(line) for line in out.read_text("utf-8").splitlines()]
     assert verify_chain(entries).ok
@@ -110,7 +116,7 @@ def test_export_to_standard_output_is_only_json_lines() -> None:
     result = runner.invoke(app, ["audit", "export"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5  # init's two, the use and the export
     assert verify_chain(from_json_line(line) for line in lines).ok
 
 

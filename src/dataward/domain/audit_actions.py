@@ -30,6 +30,14 @@ class AuditAction(StrEnum):
     TENANT_CREATED = "tenant_created"
     STAFF_TOKEN_ISSUED = "staff_token_issued"  # noqa: S105 - an action name, not a secret
     STAFF_TOKENS_REVOKED = "staff_tokens_revoked"
+    CONSOLE_ACCOUNT_CREATED = "console_account_created"
+    CONSOLE_ACCOUNT_DISABLED = "console_account_disabled"
+    CONSOLE_PASSWORD_LINK = "console_password_link"  # noqa: S105 - an action name
+    CONSOLE_PASSWORD_SET = "console_password_set"  # noqa: S105 - an action name, not a secret
+    CONSOLE_LOGIN = "console_login"
+    CONSOLE_LOGIN_FAILED = "console_login_failed"
+    CONSOLE_LOCKED = "console_locked"
+    CONSOLE_LOGOUT = "console_logout"
     CALLS_INGESTED = "calls_ingested"
     QUARANTINE_RESOLVED = "quarantine_resolved"
     QUARANTINE_READ = "quarantine_read"

@@ -26,6 +26,7 @@ from dataward.services.calls.ports import (
 from dataward.services.cookies.ports import CookieChoiceRepository
 from dataward.services.keys.ports import DoomedKeyRepository
 from dataward.services.marketing.ports import MarketingRepository
+from dataward.services.organisation.account_ports import AccountRepository
 from dataward.services.outreach.ports import MessageRepository
 from dataward.services.processing.consent_ports import (
     ConsentRepository,
@@ -285,6 +286,9 @@ class UnitOfWork(Protocol):
 
     @property
     def staff(self) -> StaffRepository: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
 
     @property
     def tenants(self) -> TenantRepository: ...

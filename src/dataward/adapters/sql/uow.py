@@ -18,7 +18,7 @@ import psycopg.errors
 from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.exc import IntegrityError
 
-from dataward.adapters.sql import accounts as _accounts  # noqa: F401  (its tables)
+from dataward.adapters.sql.accounts import SqlAccountRepository
 from dataward.adapters.sql.audit import SqlAuditLog
 from dataward.adapters.sql.breaches.affected import SqlAffectedData
 from dataward.adapters.sql.breaches.repository import SqlBreachRepository
@@ -67,6 +67,7 @@ class SqlUnitOfWork:
     restrictions: SqlRestrictionRepository
     objections: SqlObjectionRepository
     staff: SqlStaffRepository
+    accounts: SqlAccountRepository
     tenants: SqlTenantRepository
     audit: SqlAuditLog
     calls: SqlCallRepository
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
     sharing: SqlSharingRepository
     purpose_notices: SqlPurposeNoticeRepository
     breach_data: SqlAffectedData
+    cookie_choices: SqlCookieChoiceRepository
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -118,6 +120,7 @@ class SqlUnitOfWork:
         self.restrictions = SqlRestrictionRepository(self._connection)
         self.objections = SqlObjectionRepository(self._connection)
         self.staff = SqlStaffRepository(self._connection)
+        self.accounts = SqlAccountRepository(self._connection)
         self.tenants = SqlTenantRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         self.calls = SqlCallRepository(self._connection)

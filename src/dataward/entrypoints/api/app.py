@@ -19,6 +19,8 @@ from dataward.entrypoints.api.breaches import router as breaches_router
 from dataward.entrypoints.api.calls import CALLS_PATH
 from dataward.entrypoints.api.calls import router as calls_router
 from dataward.entrypoints.api.complaints import router as complaints_router
+from dataward.entrypoints.api.console import router as console_router
+from dataward.entrypoints.api.console.web import FORM_MAX_BYTES as CONSOLE_FORM_BYTES
 from dataward.entrypoints.api.cookies import BODY_MAX_BYTES as COOKIES_BODY_BYTES
 from dataward.entrypoints.api.cookies import COOKIES_PATH
 from dataward.entrypoints.api.cookies import router as cookies_router
@@ -115,6 +117,8 @@ def create_app(container: Container) -> FastAPI:
             PREFERENCES_PATH: UNSUBSCRIBE_BODY_BYTES,
             COOKIES_PATH: COOKIES_BODY_BYTES,
             VERIFY_PATH: VERIFY_BODY_BYTES,
+            "/console/{rest:path}": CONSOLE_FORM_BYTES,
+            "/console": CONSOLE_FORM_BYTES,
         },
         deadline=BodyDeadline(
             grace=container.settings.body_grace_seconds,
@@ -144,6 +148,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(sharing_router)
     app.include_router(processors_router)
     app.include_router(transfers_router)
+    app.include_router(console_router)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
     def healthz() -> dict[str, str]:

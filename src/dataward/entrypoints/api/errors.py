@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dataward.adapters.ingest.detect import FormatUnknown
 from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.adapters.ingest.mapping import MappingInvalid
+from dataward.domain.accounts import LoginRefused, PasswordRefused
 from dataward.domain.audit import AuditRefused
 from dataward.domain.breaches.model import BreachChanged, BreachRefused, BreachUnreadable
 from dataward.domain.calls.dp_release import ReleaseRefused
@@ -70,6 +71,8 @@ STATUS: dict[type[DatawardError], int] = {
     DownloadNotFound: 404,
     DownloadGone: 410,
     RegisterInvalid: 422,
+    LoginRefused: 401,
+    PasswordRefused: 422,
     MappingInvalid: 422,
     FormatUnknown: 422,
     HeaderMismatch: 422,
@@ -117,7 +120,7 @@ def error_body(code: str, message: str, details: list[Any] | None = None) -> dic
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
-def _status_for(error: DatawardError) -> int:
+def status_for(error: DatawardError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS:
             return STATUS[kind]
@@ -161,7 +164,7 @@ async def _dataward_error(request: Request, error: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
     return JSONResponse(
         error_body(error.code, str(error), details),
-        status_code=_status_for(error),
+        status_code=status_for(error),
         headers=headers,
     )
 

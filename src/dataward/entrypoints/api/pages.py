@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
@@ -93,10 +94,10 @@ def banner_for(
 def render_page(
     template: str,
     *,
+    request: Request | None = None,
     status: int = 200,
     headers: Mapping[str, str] | None = None,
-    request: Request | None = None,
-    **values: object,
+    **values: Any,
 ) -> HTMLResponse:
     """Page `template` filled with `values`, each escaped; given the `request`, with the
     cookie banner's state (`banner`) unless `values` give it."""

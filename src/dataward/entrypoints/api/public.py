@@ -9,6 +9,7 @@ error's own text is for staff, and may quote a value.
 from __future__ import annotations
 
 import math
+from typing import Any
 from urllib.parse import parse_qs
 from uuid import UUID
 
@@ -70,7 +71,7 @@ def _render(
     *,
     status: int = 200,
     retry_after: int | None = None,
-    **values: object,
+    **values: Any,
 ) -> HTMLResponse:
     authority = register.contacts.supervisory_authority
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None

@@ -16,6 +16,7 @@ everything they show and carry no script; responses are not cached.
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
@@ -42,7 +43,7 @@ _GONE = (
 )
 
 
-def _page(template: str, request: Request, status: int = 200, **values: object) -> HTMLResponse:
+def _page(template: str, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
     return render_page(template, status=status, headers=NO_STORE, request=request, **values)
 
 

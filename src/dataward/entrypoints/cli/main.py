@@ -91,6 +91,14 @@ def init(
         stored = result.register.stored
         state = "loaded" if result.register.new_version else "already stored"
         typer.echo(f"register {stored.version} ({stored.last_updated}) {state} and active")
+    if result.first_account is not None and result.first_account.link_token is not None:
+        from dataward.entrypoints.cli.staff import link_for
+
+        typer.echo(
+            f"console: account {result.first_account.actor.id} ({result.first_account.actor.role}) "
+            "created; set its password once, within 72 hours, at "
+            f"{link_for(wired.settings.public_url, result.first_account.link_token)}"
+        )
 
 
 @app.command()

@@ -14,7 +14,7 @@ from dataward.domain.audit import AuditAction
 from dataward.domain.bounds import ACTOR_CHARS
 from dataward.domain.errors import DatawardError, NotFound, Unauthenticated
 from dataward.domain.permissions import require
-from dataward.domain.register.model import StaffAction, StaffRoleScope
+from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.subjects import Actor
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
@@ -56,14 +56,7 @@ def issue_token(ctx: UseCase, command: IssueToken) -> IssuedToken:
     require(register, issued_by, StaffAction.MANAGE_STAFF)
     if not (actor_id.strip() and actor_id.isprintable() and len(actor_id) <= ACTOR_CHARS):
         raise StaffRefused(f"actor: 1 to {ACTOR_CHARS} printable characters, e.g. a login name")
-    staff_role = next((r for r in register.staff_roles if r.key == role), None)
-    if staff_role is None:
-        known = ", ".join(r.key for r in register.staff_roles)
-        raise StaffRefused(f"role: not a role of the register (it has: {known})")
-    if staff_role.tenant_scope is StaffRoleScope.OWN_TENANT and tenant_id is None:
-        raise StaffRefused(f"the role {role!r} acts for one tenant: give the tenant")
-    if staff_role.tenant_scope is not StaffRoleScope.OWN_TENANT and tenant_id is not None:
-        raise StaffRefused(f"the role {role!r} is not tied to a tenant")
+    check_role(register, role, tenant_id)
     token = "dw_" + secrets.token_urlsafe(32)
     with uow:
         if tenant_id is not None and uow.tenants.get(tenant_id) is None:
@@ -86,6 +79,18 @@ def issue_token(ctx: UseCase, command: IssueToken) -> IssuedToken:
         )
         uow.commit()
     return IssuedToken(Actor(id=actor_id, role=role, tenant_id=tenant_id), token)
+
+
+def check_role(register: Register, role: str, tenant_id: str | None) -> None:
+    """Refuse a role the register lacks, or a tenant given or missing against its scope."""
+    staff_role = next((r for r in register.staff_roles if r.key == role), None)
+    if staff_role is None:
+        known = ", ".join(r.key for r in register.staff_roles)
+        raise StaffRefused(f"role: not a role of the register (it has: {known})")
+    if staff_role.tenant_scope is StaffRoleScope.OWN_TENANT and tenant_id is None:
+        raise StaffRefused(f"the role {role!r} acts for one tenant: give the tenant")
+    if staff_role.tenant_scope is not StaffRoleScope.OWN_TENANT and tenant_id is not None:
+        raise StaffRefused(f"the role {role!r} is not tied to a tenant")
 
 
 def authenticate(uow: UnitOfWork, token: str | None) -> Actor:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from dataward.domain.audit import AuditAction
 from dataward.domain.errors import NotFound
-from dataward.domain.permissions import require
+from dataward.domain.permissions import require, tenants_in_reach
 from dataward.domain.register.model import Register, StaffAction, StaffRoleScope
 from dataward.domain.tenants import Tenant, TenantRefused, check_tenant
 from dataward.services.audit import Audited, record
@@ -113,6 +113,25 @@ def list_tenants(ctx: UseCase) -> list[Tenant]:
     with uow:
         found = list(uow.tenants.all())
     return [t for t in found if t.id == actor.tenant_id] if own_only else found
+
+
+def show_tenant(ctx: UseCase, tenant_id: str) -> Tenant:
+    """One tenant, as `list_tenants` lets the actor see it: another tenant is not found."""
+    found = next((t for t in list_tenants(ctx) if t.id == tenant_id), None)
+    if found is None:
+        raise NotFound("tenant", tenant_id)
+    return found
+
+
+def tenants_for(ctx: UseCase, action: StaffAction) -> list[Tenant]:
+    """The tenants whose data the actor's role may take `action` on (to choose one from):
+    refused without the action; a tenant administrator's own only."""
+    register, actor = ctx.register, ctx.actor
+    require(register, actor, action)
+    reach = tenants_in_reach(register, actor)
+    with ctx.uow as uow:
+        found = list(uow.tenants.all())
+    return found if reach is None else [t for t in found if t.id in reach]
 
 
 def get_tenant(uow: UnitOfWork, tenant_id: str) -> Tenant:

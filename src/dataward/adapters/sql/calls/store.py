@@ -189,6 +189,16 @@ class SqlCallRepository:
         )
         return [_ingest_record(row._mapping) for row in rows]
 
+    def ingests_of(self, tenant_id: str, *, limit: int) -> list[IngestRecord]:
+        """The tenant's latest `limit` ingests, newest first."""
+        rows = self._connection.execute(
+            select(ingests)
+            .where(ingests.c.tenant_id == tenant_id)
+            .order_by(ingests.c.id.desc())
+            .limit(limit)
+        )
+        return [_ingest_record(row._mapping) for row in rows]
+
     def finish_ingest(self, ingest_id: int, at: datetime) -> None:
         self._connection.execute(
             update(ingests).where(ingests.c.id == ingest_id).values(finished_at=at)
