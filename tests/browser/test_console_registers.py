@@ -18,8 +18,8 @@ from faker import Faker
 from dataward.domain.breaches.deadline import UK
 from dataward.domain.subjects import Actor
 from dataward.services.subjects.registry import NewSubject, create_subject
+from tests.browser.checks import AXE, _axe_violations
 from tests.browser.conftest import Live, console_account, sign_in
-from tests.browser.test_marketing_pages import AXE, _axe_violations
 from tests.e2e.console_backends import Console
 from tests.e2e.register_pages_data import a_campaign, a_complaint
 
