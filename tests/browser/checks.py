@@ -78,7 +78,7 @@ AXE = importlib.util.find_spec("axe_playwright_python")
 """The dev dependency that bundles axe-core (`axe.min.js`), read from disk: no network."""
 
 
-def _axe_violations(page: Any) -> list[str]:
+def axe_violations(page: Any) -> list[str]:
     """axe-core's WCAG 2.1 A and AA rules and its best practices, on the page as it stands.
 
     The pages forbid script; axe goes in through the browser's debugging protocol, which the

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import socket
 import threading
@@ -25,6 +24,7 @@ from dataward.domain.subjects import Actor
 from dataward.entrypoints.api.app import create_app
 from dataward.installation import initialise
 from dataward.services.organisation.accounts import NewAccount, create_account
+from tests.browser.checks import axe_violations
 from tests.builders import NOW
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -139,28 +139,6 @@ def fake() -> Faker:
     faker = Faker("en_GB")
     faker.seed_instance(7)
     return faker
-
-
-AXE = importlib.util.find_spec("axe_playwright_python")
-"""The dev dependency that bundles axe-core (`axe.min.js`), read from disk: no network."""
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's WCAG 2.1 A and AA rules and its best practices, on the page as it stands.
-
-    The pages forbid script; axe goes in through the browser's debugging protocol, which the
-    page's policy does not govern, and only reads the DOM."""
-    assert AXE is not None
-    assert AXE.origin is not None
-    script = (Path(AXE.origin).parent / "axe.min.js").read_text(encoding="utf-8")
-    page.evaluate(script)
-    found: list[str] = page.evaluate(
-        """axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
-           .then(r => r.violations.map(v => v.impact + ' ' + v.id + ': '
-                + v.nodes.map(n => n.html).join(' | ')))"""
-    )
-    return found
 
 
 def checked_page(page: Any, shots: Path, name: str) -> None:

@@ -24,7 +24,8 @@ from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.services.calls.reports import ReadAcdReport, acd_report
 from dataward.services.register.store import store_register
-from tests.browser.conftest import AXE, Live, checked_page, console_account, sign_in
+from tests.browser.checks import AXE
+from tests.browser.conftest import Live, checked_page, console_account, sign_in
 from tests.support.call_samples import DCO, add_tenants, ingest_samples
 
 pytestmark = [

@@ -18,7 +18,7 @@ from faker import Faker
 from dataward.domain.breaches.deadline import UK
 from dataward.domain.subjects import Actor
 from dataward.services.subjects.registry import NewSubject, create_subject
-from tests.browser.checks import AXE, _axe_violations
+from tests.browser.checks import AXE, axe_violations
 from tests.browser.conftest import Live, console_account, sign_in
 from tests.e2e.console_backends import Console
 from tests.e2e.register_pages_data import a_campaign, a_complaint
@@ -131,5 +131,5 @@ def test_axe_finds_nothing_serious_on_any_register_page(
         assert answer.status == (404 if name == "refused" else 200), name
         _plain(page)
         _shot(page, tmp_path, f"axe-{name}")
-        seen[name] = _axe_violations(page)
+        seen[name] = axe_violations(page)
     assert seen == {name: [] for _page, name, _path in pages}

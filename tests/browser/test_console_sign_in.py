@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AXE, Live, checked_page
+from tests.browser.checks import AXE
+from tests.browser.conftest import Live, checked_page
 
 pytestmark = [
     pytest.mark.browser,

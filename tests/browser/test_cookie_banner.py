@@ -21,8 +21,8 @@ from tests.browser.checks import (
     AXE,
     _assert_headers,
     _assert_plain_accessible,
-    _axe_violations,
     _shot,
+    axe_violations,
 )
 from tests.browser.conftest import Live
 
@@ -134,5 +134,5 @@ def test_axe_finds_nothing_on_the_banner_or_the_settings(live: Live, browser: An
         page = context.new_page()
         for path in ("/requests/new", "/cookies"):
             page.goto(f"{live.url}{path}")
-            seen[f"{path} gpc={gpc}"] = _axe_violations(page)
+            seen[f"{path} gpc={gpc}"] = axe_violations(page)
     assert seen == {name: [] for name in seen}

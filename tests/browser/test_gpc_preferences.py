@@ -15,7 +15,7 @@ from faker import Faker
 
 from dataward.domain.processing.consent import ConsentMethod
 from dataward.services.marketing.preferences import GPC_EVIDENCE
-from tests.browser.checks import AXE, _assert_plain_accessible, _axe_violations, _open, _shot
+from tests.browser.checks import AXE, _assert_plain_accessible, _open, _shot, axe_violations
 from tests.browser.conftest import Live
 from tests.browser.test_marketing_pages import _ledger, _person, _send_to, _state
 from tests.support.smtp_inbox import Inbox, smtp_server
@@ -48,7 +48,7 @@ def test_gpc_on_the_preferences_page_refuses_sharing_for_a_third_partys_marketin
     assert page.locator("input[name='direct_marketing.email']").is_checked() is True
     _assert_plain_accessible(page)
     if AXE is not None:
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
 
     assert _state(live, keen)[MONDAGO] == "withdrawn"
     assert _state(live, keen)[OURS] == "given"  # our own marketing: the signal is not about it

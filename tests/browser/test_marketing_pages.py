@@ -41,9 +41,9 @@ from tests.browser.checks import (
     AXE,
     _assert_headers,
     _assert_plain_accessible,
-    _axe_violations,
     _open,
     _shot,
+    axe_violations,
 )
 from tests.browser.conftest import Live
 from tests.support.smtp_inbox import Inbox, body, smtp_server
@@ -289,17 +289,17 @@ def test_axe_finds_nothing_on_any_of_the_pages(
     page = browser.new_page()
     seen: dict[str, list[str]] = {}
     page.goto(keen.link)
-    seen["unsubscribe"] = _axe_violations(page)
+    seen["unsubscribe"] = axe_violations(page)
     page.get_by_role("button", name="Unsubscribe").click()
     page.wait_for_selector("h1:has-text('You are unsubscribed')")
-    seen["unsubscribed"] = _axe_violations(page)
+    seen["unsubscribed"] = axe_violations(page)
     page.goto(f"{keen.link}/preferences")
-    seen["preferences"] = _axe_violations(page)
+    seen["preferences"] = axe_violations(page)
     page.get_by_role("button", name="Save my choices").click()
     page.wait_for_selector("[role=status]")
-    seen["saved"] = _axe_violations(page)
+    seen["saved"] = axe_violations(page)
     page.goto(f"{live.url}/u/not-a-token")
-    seen["not valid"] = _axe_violations(page)
+    seen["not valid"] = axe_violations(page)
     assert seen == {name: [] for name in seen}
     page.set_content("<html lang=en><title>t</title><main><h1>t</h1><input></main></html>")
-    assert _axe_violations(page) != []  # it does find what it looks for
+    assert axe_violations(page) != []  # it does find what it looks for

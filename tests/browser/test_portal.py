@@ -30,7 +30,7 @@ from dataward.services.rights.outbox import deliver
 from dataward.services.rights.requests import Step, advance
 from dataward.services.rights.verification import send_code
 from dataward.services.subjects.registry import NewSubject, create_subject
-from tests.browser.checks import AXE, _assert_headers, _axe_violations, _shot
+from tests.browser.checks import AXE, _assert_headers, _shot, axe_violations
 from tests.browser.conftest import Live
 from tests.builders import EVIDENCE
 from tests.support.smtp_inbox import Inbox, body, smtp_server
@@ -62,7 +62,7 @@ def _check(page: Any, tmp_path: Path, name: str, seen: dict[str, list[str]]) -> 
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.scripts.length") == 0
     if AXE is not None:
-        seen[name] = _axe_violations(page)
+        seen[name] = axe_violations(page)
 
 
 @dataclass
