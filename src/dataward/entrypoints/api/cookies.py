@@ -36,7 +36,7 @@ from dataward.domain.cookies import (
 )
 from dataward.domain.register.model import Register
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
-from dataward.entrypoints.api.pages import render_page, safe_back, sends_gpc
+from dataward.entrypoints.api.pages import form_body, render_page, safe_back, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.cookies.choices import VISITOR, record_choice, recorded_choice
 
@@ -101,23 +101,16 @@ def _page(
     COOKIES_PATH,
     response_class=HTMLResponse,
     summary="Record a cookie choice",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "choice": {"type": "string", "enum": ["accept", "reject", "each"]},
-                            "back": {"type": "string", "description": "The page to return to"},
-                        },
-                        "additionalProperties": {"type": "string", "enum": ["yes"]},
-                    }
-                }
+    openapi_extra=form_body(
+        {
+            "type": "object",
+            "properties": {
+                "choice": {"type": "string", "enum": ["accept", "reject", "each"]},
+                "back": {"type": "string", "description": "The page to return to"},
             },
+            "additionalProperties": {"type": "string", "enum": ["yes"]},
         }
-    },
+    ),
 )
 async def record(request: Request, container: ContainerDep, register: RegisterDep) -> Response:
     if not same_origin(request, container.settings.public_url):

@@ -105,3 +105,14 @@ def render_page(
         values["banner"] = banner_for(request, failed=status >= 400)
     html = _environment().get_template(template).render(**values)
     return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def form_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI `requestBody` of a page's form (`openapi_extra`): urlencoded, as a browser
+    sends it, with the fields `schema` describes."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": schema}},
+        }
+    }

@@ -29,7 +29,7 @@ from dataward.domain.errors import DatawardError
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.requests.workflow import RequestState
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
-from dataward.entrypoints.api.pages import render_page, sends_gpc
+from dataward.entrypoints.api.pages import form_body, render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights.gpc import refuse_third_party_marketing
 from dataward.services.rights.public_status import read_status, status_token
@@ -111,23 +111,16 @@ def code_form(request: Request) -> HTMLResponse:
     VERIFY_PATH,
     response_class=HTMLResponse,
     summary="Confirm a request with the one-time code sent to its address",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["reference", "code"],
-                        "properties": {
-                            "reference": {"type": "string", "maxLength": 36},
-                            "code": {"type": "string", "maxLength": 6},
-                        },
-                    }
-                }
+    openapi_extra=form_body(
+        {
+            "type": "object",
+            "required": ["reference", "code"],
+            "properties": {
+                "reference": {"type": "string", "maxLength": 36},
+                "code": {"type": "string", "maxLength": 6},
             },
         }
-    },
+    ),
 )
 async def enter_code(request: Request, container: ContainerDep) -> HTMLResponse:
     wait = _wait(request, "code_limiter")

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse
 
 from dataward.domain.errors import ConsentRefused, DatawardError, NotFound
 from dataward.entrypoints.api.deps import ContainerDep
-from dataward.entrypoints.api.pages import render_page, sends_gpc
+from dataward.entrypoints.api.pages import form_body, render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.marketing import preferences as prefs
 from dataward.services.marketing.unsubscribe import LINK, read_link, sender_name, unsubscribe
@@ -92,20 +92,13 @@ def confirm(token: str, request: Request, container: ContainerDep) -> HTMLRespon
     UNSUBSCRIBE_PATH,
     response_class=HTMLResponse,
     summary="Unsubscribe from marketing in one click (RFC 8058)",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["List-Unsubscribe"],
-                        "properties": {"List-Unsubscribe": {"type": "string", "enum": [ONE_CLICK]}},
-                    }
-                }
-            },
+    openapi_extra=form_body(
+        {
+            "type": "object",
+            "required": ["List-Unsubscribe"],
+            "properties": {"List-Unsubscribe": {"type": "string", "enum": [ONE_CLICK]}},
         }
-    },
+    ),
 )
 async def one_click(token: str, request: Request, container: ContainerDep) -> HTMLResponse:
     fields = await _form(request)
@@ -141,21 +134,14 @@ def preferences(token: str, request: Request, container: ContainerDep) -> HTMLRe
     PREFERENCES_PATH,
     response_class=HTMLResponse,
     summary="Change your marketing choices",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "description": "`<purpose>.<channel>=yes` for each choice ticked; a "
-                        "choice left out is turned off",
-                        "additionalProperties": {"type": "string", "enum": ["yes"]},
-                    }
-                }
-            },
+    openapi_extra=form_body(
+        {
+            "type": "object",
+            "description": "`<purpose>.<channel>=yes` for each choice ticked; a "
+            "choice left out is turned off",
+            "additionalProperties": {"type": "string", "enum": ["yes"]},
         }
-    },
+    ),
 )
 async def change(token: str, request: Request, container: ContainerDep) -> HTMLResponse:
     fields = await _form(request)
