@@ -47,8 +47,9 @@ def _assert_only_necessary(context: Any) -> dict[str, Any]:
 
 
 def test_a_person_rejects_cookies_with_the_keyboard_and_changes_their_mind(
-    live: Live, browser: Any, tmp_path: Path
+    live_db: Live, browser: Any, tmp_path: Path
 ) -> None:
+    live = live_db  # on each backend
     context = browser.new_context()
     page = context.new_page()
     response = page.goto(f"{live.url}/requests/verify")
@@ -100,8 +101,9 @@ def test_a_person_rejects_cookies_with_the_keyboard_and_changes_their_mind(
 
 
 def test_with_gpc_a_person_is_told_and_no_optional_cookie_can_be_accepted(
-    live: Live, browser: Any, tmp_path: Path
+    live_db: Live, browser: Any, tmp_path: Path
 ) -> None:
+    live = live_db  # on each backend
     context = browser.new_context(extra_http_headers={"Sec-GPC": "1"})
     page = context.new_page()
     for path in ("/", "/requests/new", "/requests/verify"):
