@@ -17,6 +17,7 @@ from faker import Faker
 from dataward.domain.marketing.tokens import Unsubscriber, make_token
 from dataward.domain.subjects import Actor
 from dataward.services.marketing.messages import unsubscribe_key
+from dataward.services.rights.public_status import status_token
 from tests.e2e.conftest import Api
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -105,11 +106,13 @@ def _marketing_link(api: Api, fake: Faker) -> str:
 
 
 def _status_link(api: Api, fake: Faker) -> str:
-    """The token of a real status link, from the receipt of the public form."""
+    """The token of a real status link, for a request made on the public form (its receipt
+    never carries the link: the letter to the address given does)."""
     answer = _form(api, type="access", email=fake.email())
-    found = re.search(r'href="/requests/status/([^"]+)"', answer.text)
+    assert "/requests/status/" not in answer.text
+    found = re.search(r"Your reference is <strong>([0-9a-f-]{36})</strong>", answer.text)
     assert found is not None
-    return found.group(1)
+    return status_token(api.container.vault(), UUID(found.group(1)))
 
 
 def test_every_page_allows_no_script_and_only_its_own_stylesheet(api: Api, fake: Faker) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from dataward.adapters.sql.cookie_choices import cookie_choices
 from dataward.entrypoints.api.portal import CODE_TRIES_PER_HOUR
+from dataward.services.rights.public_status import status_token
 from tests.e2e.conftest import Api
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -129,13 +130,15 @@ def test_a_status_link_not_ours_is_the_fixed_page(api: Api, fake: Faker) -> None
         content=urlencode({"type": "access", "email": fake.email()}).encode(),
         headers=FORM,
     )
-    link = re.search(r'href="(/requests/status/[^"]+)"', receipt.text)
-    assert link is not None
-    real = api.client.get(link.group(1))
+    assert "/requests/status/" not in receipt.text  # never to whoever typed an address
+    reference = re.search(r"Your reference is <strong>([0-9a-f-]{36})</strong>", receipt.text)
+    assert reference is not None
+    path = f"/requests/status/{status_token(api.container.vault(), reference.group(1))}"
+    real = api.client.get(path)
     assert real.status_code == 200
     assert "We have received it" in real.text
     assert "We will answer it by" in real.text
-    token = link.group(1).rsplit("/", 1)[1]
+    token = path.rsplit("/", 1)[1]
     hex_id, signature = token.split(".")
     other = f"{hex_id[:-1]}{'0' if hex_id[-1] != '0' else '1'}.{signature}"
     for bad in (other, hex_id, f"{hex_id}.{signature[:-1]}", "zq9" + HOSTILE.replace("/", "")):

@@ -5,7 +5,9 @@ under the account's actor id, never the address typed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from datetime import timedelta
 
 import pytest
@@ -236,3 +238,78 @@ def test_roles_tenants_and_addresses_are_checked(world: World, fake: Faker) -> N
         )
     with world.uow() as uow:
         assert uow.accounts.count() == 1
+
+
+class _Counting:
+    """The real hasher, counting the checks made against each hash."""
+
+    def __init__(self) -> None:
+        self.checked: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def hash(self, password: str) -> str:
+        return HASHER.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        with self._lock:
+            self.checked[password_hash] = self.checked.get(password_hash, 0) + 1
+        return HASHER.verify(password_hash, password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return HASHER.needs_rehash(password_hash)
+
+
+def test_attempts_made_at_once_are_each_counted_and_none_past_the_fifth_is_checked(
+    world: World, fake: Faker
+) -> None:
+    email, actor_id = _account(world, fake)
+    with world.uow() as uow:
+        account = uow.accounts.by_actor(actor_id)
+    assert account is not None
+    assert account.password_hash is not None
+    counting = _Counting()
+    wrong = Credentials(email, PASSWORD + "!")
+    barrier = threading.Barrier(12)
+
+    def attempt() -> None:
+        barrier.wait()
+        with contextlib.suppress(LoginRefused):
+            login(world.uow(), world.clock, counting, wrong)
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counting.checked.get(account.password_hash, 0) <= 5
+    assert sum(counting.checked.values()) == 12  # every refusal paid for one check
+    with pytest.raises(LoginRefused):  # locked: the right password fails too
+        login(world.uow(), world.clock, counting, Credentials(email, PASSWORD))
+    assert counting.checked.get(account.password_hash, 0) <= 5
+
+
+def test_a_locked_account_costs_a_check_like_any_other_refusal(world: World, fake: Faker) -> None:
+    email, _ = _account(world, fake)
+    counting = _Counting()
+    for _ in range(5):
+        with pytest.raises(LoginRefused):
+            login(world.uow(), world.clock, counting, Credentials(email, PASSWORD + "!"))
+    before = sum(counting.checked.values())
+    with pytest.raises(LoginRefused):
+        login(world.uow(), world.clock, counting, Credentials(email, PASSWORD))
+    assert sum(counting.checked.values()) == before + 1
+
+
+def test_only_the_newest_link_sets_a_password_and_only_once(world: World, fake: Faker) -> None:
+    created = create_account(
+        world.use_case(DCO), NewAccount(email=fake.unique.company_email(), role="dco"), HASHER
+    )
+    first = created.link_token
+    assert first is not None
+    second = password_link(world.use_case(DCO), created.actor.id)
+    assert not link_valid(world.uow(), world.clock, first)
+    third = password_link(world.use_case(DCO), created.actor.id)
+    set_password(world.uow(), world.clock, HASHER, SetPassword(third, PASSWORD))
+    for token in (first, second, third):
+        with pytest.raises(Unauthenticated):
+            set_password(world.uow(), world.clock, HASHER, SetPassword(token, PASSWORD + "x"))

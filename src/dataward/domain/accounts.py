@@ -66,13 +66,6 @@ class Failures:
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
-    def after_failure(self, now: datetime) -> Failures:
-        """The count after one more failure: the fifth locks the account and starts again."""
-        count = self.count + 1
-        if count >= MAX_FAILURES:
-            return Failures(0, now + LOCKED_FOR)
-        return Failures(count, self.locked_until)
-
 
 @dataclass(frozen=True, slots=True)
 class Account:

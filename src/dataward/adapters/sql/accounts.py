@@ -138,11 +138,28 @@ class SqlAccountRepository:
             .values(password_hash=password_hash, failed_logins=0, locked_until=None)
         )
 
-    def set_failures(self, actor_id: str, failures: Failures) -> None:
+    def reserve_attempt(self, actor_id: str, now: datetime) -> int | None:
+        c = console_accounts.c
+        found = self._connection.execute(
+            update(console_accounts)
+            .where(c.actor_id == actor_id, or_(c.locked_until.is_(None), c.locked_until <= now))
+            .values(failed_logins=c.failed_logins + 1, locked_until=None)
+            .returning(c.failed_logins)
+        ).first()
+        return int(found[0]) if found is not None else None
+
+    def lock(self, actor_id: str, until: datetime) -> None:
         self._connection.execute(
             update(console_accounts)
             .where(console_accounts.c.actor_id == actor_id)
-            .values(failed_logins=failures.count, locked_until=failures.locked_until)
+            .values(failed_logins=0, locked_until=until)
+        )
+
+    def clear_failures(self, actor_id: str) -> None:
+        self._connection.execute(
+            update(console_accounts)
+            .where(console_accounts.c.actor_id == actor_id)
+            .values(failed_logins=0, locked_until=None)
         )
 
     def disable(self, actor_id: str, at: datetime) -> bool:
@@ -231,6 +248,13 @@ class SqlAccountRepository:
                 .values(used_at=at)
             ).rowcount
         )
+
+    def use_links_of(self, actor_id: str, at: datetime) -> int:
+        return self._connection.execute(
+            update(password_links)
+            .where(password_links.c.actor_id == actor_id, password_links.c.used_at.is_(None))
+            .values(used_at=at)
+        ).rowcount
 
     def purge(self, before: datetime) -> int:
         sessions = self._connection.execute(

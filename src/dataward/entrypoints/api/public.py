@@ -28,7 +28,6 @@ from dataward.entrypoints.api.pages import render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import PUBLIC, receive_public_request
-from dataward.services.rights.public_status import status_token
 from dataward.services.rights.verification import REQUESTER, check_code
 
 router = APIRouter(tags=["public"], route_class=TokenFirstRoute)
@@ -174,7 +173,6 @@ async def submit(request: Request, container: ContainerDep, register: RegisterDe
         request,
         done=True,
         reference=str(view.request.id),
-        status_link=f"/requests/status/{status_token(ctx.vault, view.request.id)}",
         gpc=sends_gpc(request),
         due=f"{view.due.day} {view.due:%B %Y}",
         status=201,

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from dataward.domain.accounts import (
     KEPT_AFTER_END,
     LINK_VALID,
+    LOCKED_FOR,
+    MAX_FAILURES,
+    PASSWORD_MAX,
     TOUCH_EVERY,
     Account,
     Failures,
@@ -138,6 +141,7 @@ def password_link(ctx: UseCase, actor_id: str) -> str:
         account = uow.accounts.by_actor(actor_id)
         if account is None or account.disabled_at is not None:
             raise NotFound("console account", actor_id)
+        uow.accounts.use_links_of(actor_id, now)  # an older link, printed before, works no more
         uow.accounts.add_link(secret_hash(token), Link(actor_id, now + LINK_VALID), now)
         record(
             uow, clock, by, Audited(AuditAction.CONSOLE_PASSWORD_LINK, details={"for": actor_id})
@@ -165,6 +169,8 @@ def set_password(
     """Set the password of the link's account, once; every session of the account ends."""
     if (problem := password_problem(command.password)) is not None:
         raise PasswordRefused(problem)
+    if not link_valid(uow, clock, command.token):  # no hash spent on a link that is not one
+        raise Unauthenticated("the link is not valid: ask for a new one")
     password_hash = hasher.hash(command.password)
     now = clock.now()
     with uow:
@@ -180,6 +186,7 @@ def set_password(
         ):
             raise Unauthenticated("the link is not valid: ask for a new one")
         uow.accounts.set_password(account.actor_id, password_hash)
+        uow.accounts.use_links_of(account.actor_id, now)
         uow.accounts.end_sessions_of(account.actor_id, now)
         actor = Actor(account.actor_id, account.role, account.tenant_id)
         record(uow, clock, actor, Audited(AuditAction.CONSOLE_PASSWORD_SET))
@@ -201,9 +208,11 @@ class SignedIn:
     csrf_token: str
 
 
-def _refuse(uow: UnitOfWork, clock: Clock, who: str, action: AuditAction) -> LoginRefused:
-    record(uow, clock, who, Audited(action))
-    uow.commit()
+def _refused(uow: UnitOfWork, clock: Clock, who: str, action: AuditAction) -> LoginRefused:
+    """The refusal of a sign-in, recorded in a short transaction of its own."""
+    with uow:
+        record(uow, clock, who, Audited(action))
+        uow.commit()
     return LoginRefused()
 
 
@@ -211,37 +220,49 @@ def login(
     uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, credentials: Credentials
 ) -> SignedIn:
     """A new session for the account whose address and password these are, else
-    `LoginRefused`, the same whatever failed. A new session id every time (no fixation)."""
+    `LoginRefused`, the same whatever failed. A new session id every time (no fixation).
+
+    Every refusal costs one password check, so the time taken tells nothing (no account, a
+    disabled or locked one, a wrong password). The check runs outside any transaction (on
+    SQLite a transaction that writes holds the one write lock). An attempt is counted before
+    its password is checked, by an increment in the database: attempts made at once each take
+    a count of their own, and none past the fifth is checked at all."""
     now = clock.now()
+    password = credentials.password[:PASSWORD_MAX]
     try:
         email = _email(credentials.email)
     except StaffRefused:
         email = ""
     with uow:
         account = uow.accounts.by_email(email) if email else None
-        if account is None or account.password_hash is None or account.disabled_at is not None:
-            _burn(hasher, credentials.password[:256])
-            raise _refuse(
-                uow,
-                clock,
-                account.actor_id if account else UNKNOWN,
-                AuditAction.CONSOLE_LOGIN_FAILED,
-            )
-        if account.failures.locked(now):
-            raise _refuse(uow, clock, account.actor_id, AuditAction.CONSOLE_LOGIN_FAILED)
-        if not hasher.verify(account.password_hash, credentials.password[:256]):
-            failures = account.failures.after_failure(now)
-            uow.accounts.set_failures(account.actor_id, failures)
-            locked = failures.locked(now)
-            action = AuditAction.CONSOLE_LOCKED if locked else AuditAction.CONSOLE_LOGIN_FAILED
-            raise _refuse(uow, clock, account.actor_id, action)
-        if hasher.needs_rehash(account.password_hash):
-            uow.accounts.set_password(account.actor_id, hasher.hash(credentials.password))
-        uow.accounts.set_failures(account.actor_id, Failures(0, None))
+        usable = account is not None and account.password_hash is not None
+        usable = usable and account is not None and account.disabled_at is None
+        count = uow.accounts.reserve_attempt(account.actor_id, now) if usable and account else None
+        if count is not None and count > MAX_FAILURES and account is not None:
+            uow.accounts.lock(account.actor_id, now + LOCKED_FOR)
+        uow.commit()
+    who = account.actor_id if account is not None else UNKNOWN
+    if account is None or account.password_hash is None or count is None or count > MAX_FAILURES:
+        _burn(hasher, password)
+        raise _refused(uow, clock, who, AuditAction.CONSOLE_LOGIN_FAILED)
+    if not hasher.verify(account.password_hash, password):
+        with uow:
+            if count >= MAX_FAILURES:
+                uow.accounts.lock(account.actor_id, now + LOCKED_FOR)
+            locks = count >= MAX_FAILURES
+            action = AuditAction.CONSOLE_LOCKED if locks else AuditAction.CONSOLE_LOGIN_FAILED
+            record(uow, clock, who, Audited(action))
+            uow.commit()
+        raise LoginRefused()
+    rehashed = hasher.hash(password) if hasher.needs_rehash(account.password_hash) else None
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    actor = _actor_of(account)
+    with uow:
+        if rehashed is not None:
+            uow.accounts.set_password(account.actor_id, rehashed)
+        uow.accounts.clear_failures(account.actor_id)
         uow.accounts.purge(now - KEPT_AFTER_END)
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         uow.accounts.add_session(secret_hash(token), Session(account.actor_id, csrf, now, now))
-        actor = _actor_of(account)
         record(uow, clock, actor, Audited(AuditAction.CONSOLE_LOGIN))
         uow.commit()
     return SignedIn(actor, token, csrf)
