@@ -148,7 +148,7 @@ def test_a_dco_works_an_access_request_from_intake_to_completion(
     assert request_id in page.inner_html("main")
     _checked(page, tmp_path, "queue-closed")
     _find_by_email(page, live, email, tmp_path)
-    page.wait_for_url(f"{live.url}/console/subjects/{subject}")
+    page.wait_for_url(re.compile(rf"/console/subjects/{subject}\?purpose=[a-z_]+$"))
     assert email not in page.content()  # references and states only
     assert page.locator(f"a[href='/console/requests/{request_id}']").count() == 1
     _checked(page, tmp_path, "subject")

@@ -72,7 +72,9 @@ def test_a_subjects_page_lists_its_consents_restrictions_objections_and_holds(
     record_objection(ctx, RecordObjection(subject, ObjectionKind.DIRECT_MARKETING))
     review = console.container.clock.now().date() + timedelta(days=90)
     place_hold(ctx, PlaceHold(subject, HoldGround.LEGAL_CLAIMS, review, "a claim is expected"))
-    page = console.as_("dco").client.get(f"/console/subjects/{subject}")
+    page = console.as_("dco").client.get(
+        f"/console/subjects/{subject}?purpose=rights_and_complaints"
+    )
     assert page.status_code == 200
     text = page.text
     assert "<td>direct marketing</td><td>email</td>" in text  # the consent's row

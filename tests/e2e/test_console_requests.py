@@ -85,8 +85,9 @@ def test_another_tenants_request_and_subject_are_a_404_like_none(
         "00000000-0000-4000-8000-000000000000", ""
     )
     assert other.post(f"{base}/withdraw", {}).status_code == 404
-    assert other.client.get(f"/console/subjects/{caller}").status_code == 404
-    assert own.client.get(f"/console/subjects/{caller}").status_code == 200
+    reading = f"/console/subjects/{caller}?purpose=telephony_reporting"
+    assert other.client.get(reading).status_code == 404
+    assert own.client.get(reading).status_code == 200
     assert state_of(console, view.request.id) is RequestState.RECEIVED
 
 
@@ -103,7 +104,8 @@ def test_a_look_up_of_another_tenants_caller_is_no_such_subject(
     form = {"purpose": "telephony_reporting", "type": "phone", "value": number}
     found = console.as_("admin_a").post("/console/subjects/lookup", form)
     assert found.status_code == 303
-    subject = found.headers["location"].rsplit("/", 1)[1]
+    assert found.headers["location"].endswith("?purpose=telephony_reporting")
+    subject = found.headers["location"].rsplit("/", 1)[1].split("?")[0]
     with console.container.uow(read_only=True) as uow:
         recorded = [e.action for e in uow.audit.entries_about(subject)]
     assert AuditAction.GATE_DECISION in recorded  # the look-up is on record
@@ -119,15 +121,34 @@ def test_a_look_up_of_another_tenants_caller_is_no_such_subject(
 def test_a_subjects_page_shows_what_the_role_keeps(console: Console, fake: Faker) -> None:
     subject = an_end_user(console.container, fake.email())
     view = a_request(console.container, RequestType.ACCESS, subject_id=subject)
-    page = console.as_("dco").client.get(f"/console/subjects/{subject}")
+    asks = console.as_("dco").client.get(f"/console/subjects/{subject}")
+    assert asks.status_code == 200
+    assert "Consents" not in asks.text  # nothing is read before a purpose is chosen
+    assert 'name="purpose"' in asks.text
+    page = console.as_("dco").client.get(
+        f"/console/subjects/{subject}?purpose=rights_and_complaints"
+    )
     assert page.status_code == 200
+    with console.container.uow(read_only=True) as uow:
+        reads = [
+            (e.action, e.purpose, e.actor)
+            for e in uow.audit.entries_about(str(subject))
+            if e.action == AuditAction.SUBJECT_READ
+        ]
+    assert len(reads) == 1
+    assert reads[0][1] == "rights_and_complaints"
+    elsewhere = console.as_("dco").client.get(f"/console/subjects/{subject}?purpose=marketing_x")
+    assert elsewhere.status_code == 403  # not a purpose of the role's
     for heading in ("Consents", "Restrictions", "Objections", "Litigation holds", "Disclosures"):
         assert heading in page.text
     assert f"/console/requests/{view.request.id}" in page.text
-    operator = console.as_("operator").client.get(f"/console/subjects/{subject}")
+    operator = console.as_("operator").client.get(
+        f"/console/subjects/{subject}?purpose=telephony_reporting"
+    )
     assert operator.status_code == 200
     assert "Rights requests" not in operator.text  # not the operator's to see
-    assert console.as_("auditor").client.get(f"/console/subjects/{subject}").status_code == 403
+    auditor = console.as_("auditor").client.get(f"/console/subjects/{subject}?purpose=x")
+    assert auditor.status_code == 403
     lookup = console.as_("auditor").post(
         "/console/subjects/lookup",
         {"purpose": "correspondence", "type": "email", "value": fake.email()},

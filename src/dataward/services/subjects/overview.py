@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from dataward.domain.audit import AuditAction
+from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.permissions import require
 from dataward.domain.processing.consent import ConsentKey, ConsentState, current_consents
 from dataward.domain.processing.litigation_holds import LitigationHold
@@ -22,6 +24,7 @@ from dataward.domain.register.model import StaffAction
 from dataward.domain.requests.workflow import RightsRequest
 from dataward.domain.sharing.records import Disclosure
 from dataward.domain.subjects import Subject
+from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.processing.lookup import visible_subject
 from dataward.services.sharing.records import LogQuery, share_log
@@ -40,14 +43,31 @@ class SubjectOverview:
     disclosures: list[Disclosure] | None
 
 
-def subject_overview(ctx: UseCase, subject_id: UUID | str) -> SubjectOverview:
-    """The subject and the parts of its record the actor's role may see (see the module)."""
+def subject_overview(ctx: UseCase, subject_id: UUID | str, purpose: str) -> SubjectOverview:
+    """The subject and the parts of its record the actor's role may see (see the module), for
+    `purpose`, one of the role's: the reading is recorded, with the purpose, in its own
+    transaction, before anything is returned."""
     uow, register, actor = ctx.uow, ctx.register, ctx.actor
     subject = visible_subject(uow, register, actor, subject_id)
     require(register, actor, StaffAction.REGISTER_SUBJECTS, tenant_id=subject.tenant_id)
     role = next((r for r in register.staff_roles if r.key == actor.role), None)
-    actions = frozenset(role.actions) if role is not None else frozenset()
+    if role is None or purpose not in role.purposes:
+        raise ActionNotAllowed("read_subject", "the purpose is not one of the role's")
+    actions = frozenset(role.actions)
     key = str(subject.id)
+    with uow:
+        record(
+            uow,
+            ctx.clock,
+            actor,
+            Audited(
+                AuditAction.SUBJECT_READ,
+                subject_ref=subject.id,
+                purpose=purpose,
+                details={"read": "overview"},
+            ),
+        )
+        uow.commit()
     with uow:
         consents = (
             current_consents(uow.consents.events_for(key), as_of=ctx.clock.now())

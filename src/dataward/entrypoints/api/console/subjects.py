@@ -5,7 +5,9 @@ The look-up is `services.processing.lookup.look_up`, as `dataward subjects find`
 register's purposes the role may use), the gate decides on whoever is found and its decision is
 recorded. The identifier travels only in the form's body, never in an address; a miss, another
 tenant's subject and one the gate keeps back are the same answer, "no such subject". The page
-of a subject is `services.subjects.overview.subject_overview`: another tenant's is a 404.
+of a subject is `services.subjects.overview.subject_overview`, opened for a purpose the user
+chooses (a link from elsewhere, a request's page, first asks for it), its reading recorded:
+another tenant's is a 404.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataward.entrypoints.api.console.web import (
 )
 from dataward.entrypoints.api.deps import GateDep, RegisterDep
 from dataward.entrypoints.views.request_page import words
-from dataward.services.processing.lookup import LookUp, look_up
+from dataward.services.processing.lookup import LookUp, look_up, visible_subject
 from dataward.services.subjects.overview import subject_overview
 
 router = APIRouter(tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
@@ -95,12 +97,23 @@ def lookup_post(
         subject = look_up(ctx, gate, command)
     except NoSuchSubject:
         return _search(request, user, ctx.register, missed=True)
-    return see_other(f"{SUBJECTS}/{subject.id}")
+    return see_other(f"{SUBJECTS}/{subject.id}?purpose={purpose}")
 
 
 @router.get(SUBJECTS + "/{subject_id}", response_class=HTMLResponse)
 def subject_page(
     request: Request, subject_id: str, user: ConsoleUserDep, ctx: ConsoleUseCaseDep
 ) -> HTMLResponse:
-    seen = subject_overview(ctx, an_id(subject_id, "subject"))
-    return console_page(request, user, "subject.html.j2", seen=seen, words=words)
+    wanted = an_id(subject_id, "subject")
+    purpose = a_key(request.query_params.get("purpose", ""), "purpose")
+    if purpose is None:  # nothing of the subject is read before a purpose is chosen
+        visible_subject(ctx.uow, ctx.register, user.actor, wanted)  # another tenant's: 404
+        return console_page(
+            request,
+            user,
+            "subject_purpose.html.j2",
+            subject_id=str(wanted),
+            purposes=purposes_for(ctx.register, user.actor),
+        )
+    seen = subject_overview(ctx, wanted, purpose)
+    return console_page(request, user, "subject.html.j2", seen=seen, words=words, purpose=purpose)
