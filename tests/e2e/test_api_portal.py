@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 from urllib.parse import urlencode
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from faker import Faker
 from sqlalchemy import func, select
@@ -209,3 +209,48 @@ def test_a_right_code_sent_with_gpc_records_the_refusal(api: Api, fake: Faker) -
     assert "we have recorded it as your refusal" in answer.text
     states = consent_state_for(api.container.use_case(dco), subject)
     assert states[("mondago_marketing", "third_party")] is ConsentState.WITHDRAWN
+
+
+def test_gpc_is_said_on_every_page_even_after_a_choice_was_made(api: Api) -> None:
+    accepted = _choose(api, {"Origin": OWN}, choice="accept", back="/")
+    assert accepted.status_code == 303
+    cookie = accepted.headers["set-cookie"].split(";", 1)[0]
+    for path in ("/", "/requests/new", "/requests/verify", "/cookies"):
+        plain = api.client.get(path, headers={"Cookie": cookie})
+        assert "Global Privacy Control" not in plain.text.split("<main", 1)[0]
+        signalled = api.client.get(path, headers={"Cookie": cookie, "Sec-GPC": "1"})
+        assert "Your browser sends a Global Privacy Control signal" in signalled.text or (
+            path == "/cookies" and "Global Privacy Control" in signalled.text
+        ), path
+
+
+def test_the_code_and_request_forms_refuse_a_post_a_browser_says_came_from_elsewhere(
+    api: Api, fake: Faker
+) -> None:
+    with api.container.uow(read_only=True) as uow:
+        before = uow.audit.count()
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "https://sub.testserver"},
+    ):
+        code = api.client.post(
+            "/requests/verify",
+            content=urlencode({"reference": str(uuid4()), "code": "123456"}).encode(),
+            headers={**FORM, **headers},
+        )
+        assert code.status_code == 403, headers
+        asked = api.client.post(
+            "/requests/new",
+            content=urlencode({"type": "access", "email": fake.email()}).encode(),
+            headers={**FORM, **headers},
+        )
+        assert asked.status_code == 403, headers
+    with api.container.uow(read_only=True) as uow:
+        assert uow.audit.count() == before  # nothing recorded, no code tried
+    ours = api.client.post(
+        "/requests/new",
+        content=urlencode({"type": "access", "email": fake.email()}).encode(),
+        headers={**FORM, "Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert ours.status_code == 201

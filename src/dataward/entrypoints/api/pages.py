@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -116,3 +116,19 @@ def form_body(schema: dict[str, Any]) -> dict[str, Any]:
             "content": {"application/x-www-form-urlencoded": {"schema": schema}},
         }
     }
+
+
+def from_elsewhere(request: Request, public_url: str) -> bool:
+    """Whether a browser says this form was posted from another site: Fetch Metadata's
+    `Sec-Fetch-Site`, else an `Origin` that is neither this site nor `public_url` (our pages
+    send no referrer, so a browser posting one of them may send `Origin: null`). A client that
+    sends neither is no browser acting for someone else, and is answered as usual."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in {"same-origin", "none"}
+    origin = (request.headers.get("origin") or "null").lower()
+    if origin == "null":
+        return False
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+    public = urlsplit(public_url)
+    return origin not in {own, f"{public.scheme}://{public.netloc}".lower()}

@@ -29,7 +29,7 @@ from dataward.domain.errors import DatawardError
 from dataward.domain.requests.model import TERMINAL
 from dataward.domain.requests.workflow import RequestState
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
-from dataward.entrypoints.api.pages import form_body, render_page, sends_gpc
+from dataward.entrypoints.api.pages import form_body, from_elsewhere, render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights.gpc import refuse_third_party_marketing
 from dataward.services.rights.public_status import read_status, status_token
@@ -49,6 +49,7 @@ _WRONG = (
     "us for a new code."
 )
 _NOT_VALID = "This link is not valid. Use the link we gave you when you confirmed your request."
+_FROM_ELSEWHERE = "This form can only be sent from our own page. Open it here and try again."
 _TOO_MANY = "Too many attempts have come from your connection. Please try again later."
 STATE_WORDS = {
     RequestState.RECEIVED: "We have received it and will start work on it.",
@@ -123,6 +124,8 @@ def code_form(request: Request) -> HTMLResponse:
     ),
 )
 async def enter_code(request: Request, container: ContainerDep) -> HTMLResponse:
+    if from_elsewhere(request, container.settings.public_url):  # no other site guesses codes
+        return _verify_page(request, 403, error=_FROM_ELSEWHERE)
     wait = _wait(request, "code_limiter")
     if wait is not None:
         return _verify_page(request, 429, error=_TOO_MANY, retry_after=wait)

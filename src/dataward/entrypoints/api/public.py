@@ -24,7 +24,7 @@ from dataward.domain.register.terms import LawfulBasis
 from dataward.domain.requests.scope import DIRECT_MARKETING, LEGITIMATE_INTERESTS
 from dataward.domain.requests.workflow import RequestRefused, RequestType, uk_date
 from dataward.entrypoints.api.deps import ContainerDep, RegisterDep
-from dataward.entrypoints.api.pages import render_page, sends_gpc
+from dataward.entrypoints.api.pages import from_elsewhere, render_page, sends_gpc
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.services.rights.intake import NewRequest
 from dataward.services.rights.public_form import PUBLIC, receive_public_request
@@ -135,6 +135,13 @@ FORM_BODY = {
     openapi_extra={"requestBody": FORM_BODY},
 )
 async def submit(request: Request, container: ContainerDep, register: RegisterDep) -> HTMLResponse:
+    if from_elsewhere(request, container.settings.public_url):
+        return _render(
+            register,
+            request,
+            error="This form can only be sent from our own page. Open it here and try again.",
+            status=403,
+        )
     limiter: RateLimiter = request.app.state.form_limiter
     wait = limiter.hit(client_key(request.client.host if request.client else None))
     if wait is not None:
