@@ -234,3 +234,8 @@ def test_cookie_parsing_of_hostile_values(console: Console) -> None:
         header = cookie.output(header="").strip().encode("utf-8")
         answer = client.get("/console", headers={b"cookie": header})
         assert answer.status_code == 303
+
+
+def test_an_answer_over_https_keeps_the_browser_to_https(console: Console) -> None:
+    answer = console.client().get("/console/login")
+    assert answer.headers["strict-transport-security"] == "max-age=31536000"

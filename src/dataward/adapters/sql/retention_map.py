@@ -228,10 +228,10 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         ),
         "cookie_choices": Unswept(
             "cookie choices by a random id (yes or no per cookie, the notice version, whether "
-            "Global Privacy Control was sent, when): names no one; each recorded choice "
-            "deletes those older than the `cookie_choices` cookie's lifetime in the register "
-            "(`services/cookies/choices.py`)",
-            personal=False,
+            "Global Privacy Control was sent, when): names no one, but the id in a browser's "
+            "cookie is an online identifier (UK GDPR Recital 30), so it is kept no longer "
+            "than the cookie lives: each recorded choice deletes those older than the "
+            "`cookie_choices` cookie's lifetime in the register (`services/cookies/choices.py`)"
         ),
         "staff_tokens": Unswept(
             "staff and tenant administrators' credentials (a hash of the token, the role and "

@@ -43,6 +43,9 @@ ALWAYS = {
 }
 """Set on every response, replacing whatever a route set: one place decides them."""
 
+HSTS = "max-age=31536000"
+"""Sent on every answer given over HTTPS: the browser then never comes back over plain HTTP."""
+
 NOT_A_PAGE = {"Content-Security-Policy": NOTHING, **ALWAYS, "Cache-Control": "no-store"}
 """Every header above of an answer that is not a page: those the server gives itself, outside
 the application (a request it cannot parse, one past its limits; see `server`)."""
@@ -72,6 +75,8 @@ class SecurityHeaders:
                     headers[name] = value
                 if "cache-control" not in headers:
                     headers["Cache-Control"] = "no-store"
+                if scope.get("scheme") == "https":  # served over TLS: keep to it for a year
+                    headers["Strict-Transport-Security"] = HSTS
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
