@@ -47,6 +47,12 @@ The tree, with the module each one lives in (here unless named):
     │                          (domain.processing.litigation_holds)
     ├── HoldRefused            a litigation hold placed on an erased subject, or reviewed or
     │                          lifted once lifted (domain.processing.litigation_holds)
+    ├── LoginRefused           a console sign-in that failed, the same whatever failed
+    │                          (domain.accounts)
+    ├── PasswordRefused        a console password too short, too long or one repeated
+    │                          character (domain.accounts)
+    ├── CsrfRefused            a console form without the session's token or from another site
+    │                          (entrypoints.api.console.web)
     ├── StaffRefused           a token for an unknown role, or with the wrong tenant for the role
     │                          (services.organisation.staff)
     ├── TenantRefused          a tenant's id or settings are not valid (domain.tenants)
