@@ -106,6 +106,11 @@ class Settings(BaseSettings):
         description="Registers one client address may have checked through the public "
         "`POST /api/v1/register/check` in an hour; more get 429 with Retry-After.",
     )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token for `GET /metrics` from other machines; without it only "
+        "loopback clients read the metrics.",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000",
         description="Public base URL of the API as requesters reach it; download links in "

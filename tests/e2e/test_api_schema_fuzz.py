@@ -57,6 +57,8 @@ NO_2XX: dict[str, str] = {
     "POST /cookies": "a choice is taken only from a page of this site (its Origin, or "
     "Sec-Fetch-Site: same-origin), which no fuzzed example sends (403); "
     "tests/integration/test_cookie_choices.py and the browser tests post it from one",
+    "GET /metrics": "the metrics are served to loopback clients or with their own token, "
+    "neither of which a fuzzed example has (401); tests/e2e/test_api_health.py reads them",
 }
 """Operations no example may answer with a 2xx, and why."""
 

@@ -26,6 +26,8 @@ from dataward.entrypoints.api.cookies import COOKIES_PATH
 from dataward.entrypoints.api.cookies import router as cookies_router
 from dataward.entrypoints.api.docs import DOCS_PATH, install_docs
 from dataward.entrypoints.api.downloads import router as downloads_router
+from dataward.entrypoints.api.health import Metrics, MetricsMiddleware
+from dataward.entrypoints.api.health import router as health_router
 from dataward.entrypoints.api.holds import router as holds_router
 from dataward.entrypoints.api.limits import BodyDeadline, BodyLimit
 from dataward.entrypoints.api.marketing import router as marketing_router
@@ -108,6 +110,7 @@ def create_app(container: Container) -> FastAPI:
     for name, limiter in install_limiters(container).items():
         setattr(app.state, name, limiter)
     errors.install(app)
+    app.state.metrics = Metrics()
     app.add_middleware(
         BodyLimit,
         routes={
@@ -125,6 +128,7 @@ def create_app(container: Container) -> FastAPI:
             min_rate=container.settings.body_min_bytes_per_second,
         ),
     )
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.header_policies = {DOCS_PATH: install_docs(app)}  # outermost: see `DatawardApi`
     app.include_router(register_router)
     app.include_router(subjects_router)
@@ -149,11 +153,6 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(processors_router)
     app.include_router(transfers_router)
     app.include_router(console_router)
-
-    @app.get("/healthz", tags=["health"], summary="Liveness and the database's reachability")
-    def healthz() -> dict[str, str]:
-        from dataward.adapters.sql.migrate import current_revision
-
-        return {"status": "ok", "schema": current_revision(container.engine) or "empty"}
+    app.include_router(health_router)
 
     return app
