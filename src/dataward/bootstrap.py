@@ -59,7 +59,9 @@ class Container:
     def keystore_engine(self) -> Engine:
         if self._keystore_engine is None:
             self._keystore_engine = make_engine(
-                self.settings.resolved_keystore_url(), echo=self.settings.sql_echo
+                self.settings.resolved_keystore_url(),
+                echo=self.settings.sql_echo,
+                pool_size=self.settings.db_pool_size,
             )
         return self._keystore_engine
 
@@ -178,6 +180,10 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -
     settings.check_key_store_apart()
     return Container(
         settings=settings,
-        engine=make_engine(settings.resolved_database_url(), echo=settings.sql_echo),
+        engine=make_engine(
+            settings.resolved_database_url(),
+            echo=settings.sql_echo,
+            pool_size=settings.db_pool_size,
+        ),
         clock=clock or SystemClock(),
     )

@@ -162,6 +162,14 @@ class Settings(BaseSettings):
         description="The most connections open, or requests under way, that `dataward serve` "
         "takes at once; a request past either is answered 503 `service_unavailable`.",
     )
+    db_pool_size: int = Field(
+        10,
+        ge=1,
+        le=200,
+        description="Connections one process keeps to a PostgreSQL database at most (the data "
+        "and the key store each); `dataward serve --workers N` takes at most 2 x N x this, "
+        "which must stay under the server's max_connections. A request past it waits.",
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")
@@ -188,6 +196,17 @@ class Settings(BaseSettings):
         self.check_key_store_apart()
         return self
 
+    @model_validator(mode="after")
+    def _mail_encrypted_off_this_machine(self) -> Self:
+        """Letters carry personal data: to an SMTP server on another machine they go only
+        encrypted (STARTTLS); on the loopback they never leave this machine."""
+        if self.smtp_host.lower() not in LOOPBACK_HOSTS and not self.smtp_starttls:
+            raise ValueError(
+                "DATAWARD_SMTP_HOST is not on this machine: set DATAWARD_SMTP_STARTTLS=true, "
+                "so that letters are encrypted in transit"
+            )
+        return self
+
     def check_key_store_apart(self) -> None:
         """Refuse a key store in the data's own database: a backup of one would hold both."""
         data = _database_identity(self.resolved_database_url(), "DATAWARD_DATABASE_URL")
@@ -199,6 +218,10 @@ class Settings(BaseSettings):
                 "data would carry every subject's key, and erasure would not hold against it; "
                 "give DATAWARD_KEYSTORE_URL a database (or SQLite file) of its own"
             )
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+"""SMTP hosts on this machine, reached without leaving it."""
 
 
 def _database_identity(url: str, setting: str) -> tuple[object, ...] | None:

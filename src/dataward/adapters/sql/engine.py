@@ -32,11 +32,13 @@ def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
         yield list(values[start : start + IN_LIST])
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`; SQLite files get their folder, WAL, foreign keys and a busy wait."""
+def make_engine(url: str, *, echo: bool = False, pool_size: int | None = None) -> Engine:
+    """An engine for `url`; SQLite files get their folder, WAL, foreign keys and a busy wait.
+    With `pool_size`, a server's engine holds at most that many connections (no overflow)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        bounded = {"pool_size": pool_size, "max_overflow": 0} if pool_size else {}
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, **bounded)
         if parsed.get_backend_name() == "postgresql":
             event.listen(engine, "connect", _postgresql_session)
         return engine

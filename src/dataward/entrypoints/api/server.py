@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from functools import cache
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -47,18 +48,36 @@ NOT_HTTP = "the request is not valid HTTP/1.1"
 BUSY = "the server is serving as many requests as it takes at once; try again shortly"
 
 
-def server_options(settings: Settings) -> dict[str, Any]:
+APP_FACTORY = "dataward.entrypoints.api.server:app_from_settings"
+"""What each serving process imports and calls: with several processes, each wires its own
+container (its own engines and pools) from the same settings."""
+
+
+def app_from_settings() -> Any:
+    """The API wired from the settings of the environment, for one serving process."""
+    from dataward.bootstrap import bootstrap
+    from dataward.entrypoints.api.app import create_app
+
+    return create_app(bootstrap())
+
+
+def server_options(settings: Settings, *, processes: int = 1) -> dict[str, Any]:
     """Options for `uvicorn.run` or `uvicorn.Config`, from the settings.
 
     No access log: it prints every request line, query string included, and a query string
     can hold a purpose, a reason or, from a careless client, an identifier.
     """
 
-    class Configured(GuardedH11Protocol):
-        head_seconds = settings.header_seconds
+    if processes > 1:  # each process imports the protocol: it reads the settings itself
+        http: Any = ENV_PROTOCOL
+    else:
 
+        class Configured(GuardedH11Protocol):
+            head_seconds = settings.header_seconds
+
+        http = Configured
     return {
-        "http": Configured,
+        "http": http,
         "limit_concurrency": settings.max_concurrency,
         "access_log": False,
     }
@@ -167,3 +186,28 @@ class GuardedH11Protocol(H11Protocol):
             await send({"type": "http.response.body", "body": body, "more_body": False})
             return
         await self.application(scope, receive, send)
+
+
+ENV_PROTOCOL = "dataward.entrypoints.api.server:EnvH11Protocol"
+"""The protocol of each of several serving processes, by the path they import it from."""
+
+
+class EnvH11Protocol(GuardedH11Protocol):
+    """The guarded protocol with the head's deadline of the environment's settings, for a
+    serving process that imports it by name (a class made in a function cannot be sent to
+    another process)."""
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        type(self).head_seconds = _environment_head_seconds()
+        super().__init__(config, server_state, app_state, _loop)
+
+
+@cache
+def _environment_head_seconds() -> float:
+    return Settings().header_seconds

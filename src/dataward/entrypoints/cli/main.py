@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -105,20 +106,45 @@ def init(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes serving the API, each with its own database pool "
+            "(DATAWARD_DB_POOL_SIZE connections at most).",
+        ),
+    ] = 1,
+    certfile: Annotated[
+        Path | None, typer.Option(help="TLS certificate chain (PEM): serve HTTPS.")
+    ] = None,
+    keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
 ) -> None:
-    """Serve the REST API (OpenAPI docs at /docs)."""
+    """Serve the REST API (OpenAPI docs at /docs), the console and the portal."""
     import uvicorn
 
-    from dataward.entrypoints.api.app import create_app
-    from dataward.entrypoints.api.server import server_options
+    from dataward.entrypoints.api.server import APP_FACTORY, server_options
 
+    if (certfile is None) != (keyfile is None):
+        raise typer.BadParameter("give both --certfile and --keyfile, or neither")
     with fail_on_dataward_error(), container() as wired:
         host = host or wired.settings.api_host
         port = port or wired.settings.api_port
-        typer.echo(f"dataward API on http://{host}:{port}/docs", err=False)
-        sys.stdout.flush()
-        options = server_options(wired.settings)  # the head's deadline, no access log, ...
-        uvicorn.run(create_app(wired), host=host, port=port, log_level="info", **options)
+        options = server_options(wired.settings, processes=workers)  # no access log, ...
+    scheme = "https" if certfile is not None else "http"
+    typer.echo(f"dataward API on {scheme}://{host}:{port}/docs ({workers} process(es))")
+    sys.stdout.flush()
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        ssl_certfile=str(certfile) if certfile else None,
+        ssl_keyfile=str(keyfile) if keyfile else None,
+        **options,
+    )
 
 
 def _require_may_replace(wired: Container) -> None:
