@@ -11,7 +11,6 @@ recorded under `console:unknown`, so that guessing shows in the log without nami
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from dataward.domain.subjects import Actor
 from dataward.services.audit import Audited, record
 from dataward.services.context import UseCase
 from dataward.services.organisation.account_ports import AccountLike, PasswordHasher
-from dataward.services.organisation.staff import StaffRefused, check_role
+from dataward.services.organisation.staff import StaffRefused, check_role, token_hash
 from dataward.services.ports import UnitOfWork
 
 UNKNOWN = "console:unknown"
@@ -58,10 +57,6 @@ def _burn(hasher: PasswordHasher, password: str) -> None:
     if dummy is None:
         dummy = _DUMMIES.setdefault(id(hasher), hasher.hash(secrets.token_urlsafe(16)))
     hasher.verify(dummy, password)
-
-
-def secret_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +119,7 @@ def create_account(
         )
         uow.accounts.add(account)
         if token is not None:
-            uow.accounts.add_link(secret_hash(token), Link(actor_id, now + LINK_VALID), now)
+            uow.accounts.add_link(token_hash(token), Link(actor_id, now + LINK_VALID), now)
         details = {"for": actor_id, "role": command.role, "tenant": command.tenant_id or ""}
         record(uow, clock, by, Audited(AuditAction.CONSOLE_ACCOUNT_CREATED, details=details))
         uow.commit()
@@ -142,7 +137,7 @@ def password_link(ctx: UseCase, actor_id: str) -> str:
         if account is None or account.disabled_at is not None:
             raise NotFound("console account", actor_id)
         uow.accounts.use_links_of(actor_id, now)  # an older link, printed before, works no more
-        uow.accounts.add_link(secret_hash(token), Link(actor_id, now + LINK_VALID), now)
+        uow.accounts.add_link(token_hash(token), Link(actor_id, now + LINK_VALID), now)
         record(
             uow, clock, by, Audited(AuditAction.CONSOLE_PASSWORD_LINK, details={"for": actor_id})
         )
@@ -153,7 +148,7 @@ def password_link(ctx: UseCase, actor_id: str) -> str:
 def link_valid(uow: UnitOfWork, clock: Clock, token: str) -> bool:
     """Whether `token` is a password link that may still be used (for showing its form)."""
     with uow:
-        link = uow.accounts.link(secret_hash(token))
+        link = uow.accounts.link(token_hash(token))
     return link is not None and link.used_at is None and clock.now() < link.expires_at
 
 
@@ -174,7 +169,7 @@ def set_password(
     password_hash = hasher.hash(command.password)
     now = clock.now()
     with uow:
-        key = secret_hash(command.token)
+        key = token_hash(command.token)
         link = uow.accounts.link(key)
         if link is None or link.used_at is not None or now >= link.expires_at:
             raise Unauthenticated("the link is not valid: ask for a new one")
@@ -262,7 +257,7 @@ def login(
             uow.accounts.set_password(account.actor_id, rehashed)
         uow.accounts.clear_failures(account.actor_id)
         uow.accounts.purge(now - KEPT_AFTER_END)
-        uow.accounts.add_session(secret_hash(token), Session(account.actor_id, csrf, now, now))
+        uow.accounts.add_session(token_hash(token), Session(account.actor_id, csrf, now, now))
         record(uow, clock, actor, Audited(AuditAction.CONSOLE_LOGIN))
         uow.commit()
     return SignedIn(actor, token, csrf)
@@ -287,7 +282,7 @@ def session_actor(reading: UnitOfWork, clock: Clock, token: str | None) -> LiveS
         raise Unauthenticated("sign in to the console")
     now = clock.now()
     with reading:
-        session = reading.accounts.session(secret_hash(token))
+        session = reading.accounts.session(token_hash(token))
         account = reading.accounts.by_actor(session.actor_id) if session is not None else None
     if (
         session is None
@@ -304,13 +299,13 @@ def session_actor(reading: UnitOfWork, clock: Clock, token: str | None) -> LiveS
 def touch(uow: UnitOfWork, clock: Clock, token: str) -> None:
     """Write that the session of this cookie value was used now (its idle time restarts)."""
     with uow:
-        uow.accounts.touch_session(secret_hash(token), clock.now())
+        uow.accounts.touch_session(token_hash(token), clock.now())
         uow.commit()
 
 
 def logout(uow: UnitOfWork, clock: Clock, token: str) -> None:
     """End the session of this cookie value (nothing when there is none)."""
-    key = secret_hash(token)
+    key = token_hash(token)
     with uow:
         session = uow.accounts.session(key)
         if session is None or session.ended_at is not None:

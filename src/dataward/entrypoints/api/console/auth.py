@@ -65,7 +65,7 @@ def sign_in_limiter(request: Request) -> RateLimiter:
 def _form_token(request: Request) -> str:
     """The `dw_csrf` cookie's value, or a new one (set by `_with_token`)."""
     token = request.cookies.get(CSRF_COOKIE, "")
-    return token if 20 <= len(token) <= 64 and token.isascii() else secrets.token_urlsafe(32)
+    return token if _usable(token) else secrets.token_urlsafe(32)
 
 
 def _with_token(response: Response, token: str) -> Response:
@@ -158,6 +158,7 @@ def _password_page(request: Request, token: str, *, status: int = 200, **values:
 
 
 def _usable(token: str) -> bool:
+    """Whether a token sent to us is the shape of one we make (a link's, a form's)."""
     return 20 <= len(token) <= 64 and token.isascii()
 
 
