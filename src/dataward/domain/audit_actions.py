@@ -39,6 +39,8 @@ class AuditAction(StrEnum):
     CONSOLE_LOCKED = "console_locked"
     CONSOLE_LOGOUT = "console_logout"
     CALLS_INGESTED = "calls_ingested"
+    JOB_SUBMITTED = "job_submitted"  # a background job recorded: kind, tenant, id, bytes staged
+    JOB_FAILED = "job_failed"  # a background job ended without doing its work, in fixed words
     QUARANTINE_RESOLVED = "quarantine_resolved"
     QUARANTINE_READ = "quarantine_read"
     QUARANTINE_SEARCHED = "quarantine_searched"

@@ -61,6 +61,8 @@ The tree, with the module each one lives in (here unless named):
     ├── WriteConflict          a concurrent writer stored the same unique row first; retry
     ├── IngestRejected         a call file had bad records and no quarantine was asked for:
     │                          nothing stored, every bad line listed (services.calls.ingest)
+    ├── JobRefused             a background job's work refused for good, in fixed words (its
+    │                          file rejected, a right that is not queued) (services.jobs.run)
     ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked
     │                          (services.quarantine.lines)
     ├── RequestRefused         a rights-request event the state machine or its rules do not

@@ -24,6 +24,8 @@ from dataward.services.calls.ports import (
     RollupRepository,
 )
 from dataward.services.cookies.ports import CookieChoiceRepository
+from dataward.services.jobs.figure_ports import Figures
+from dataward.services.jobs.ports import JobRepository
 from dataward.services.keys.ports import DoomedKeyRepository
 from dataward.services.marketing.ports import MarketingRepository
 from dataward.services.organisation.account_ports import AccountRepository
@@ -370,6 +372,12 @@ class UnitOfWork(Protocol):
 
     @property
     def cookie_choices(self) -> CookieChoiceRepository: ...
+
+    @property
+    def jobs(self) -> JobRepository: ...
+
+    @property
+    def figures(self) -> Figures: ...
 
     def lease(self, name: str) -> AbstractContextManager[Lease]:
         """Hold `name` across processes for a block; yields a lease not `had` when another

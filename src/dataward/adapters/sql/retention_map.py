@@ -233,6 +233,15 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
             "than the cookie lives: each recorded choice deletes those older than the "
             "`cookie_choices` cookie's lifetime in the register (`services/cookies/choices.py`)"
         ),
+        "jobs": Unswept(
+            "background jobs: kind, state, times, counts and ids, who asked (the "
+            f"{_STAFF_ID}); no subject and no content. {_STAFF_KEPT}"
+        ),
+        "job_chunks": Unswept(
+            "a call file staged for a background ingest, sealed under the job's own key: "
+            "deleted, and the key destroyed, in the transaction that ends the job; one a "
+            "process left behind by `dataward keys sweep` (`services/jobs/staging.py`)"
+        ),
         "staff_tokens": Unswept(
             "staff and tenant administrators' credentials (a hash of the token, the role and "
             f"the {_STAFF_ID}): revoked by `dataward staff revoke`, and a revoked one kept as "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataward.adapters.sql import (  # noqa: F401 - importing registers the tables
     audit,
+    jobs,
     staff,
     tables,
     tenants,

@@ -29,6 +29,8 @@ from dataward.adapters.sql.calls.rollups import SqlRollupRepository
 from dataward.adapters.sql.calls.store import SqlCallRepository
 from dataward.adapters.sql.cookie_choices import SqlCookieChoiceRepository
 from dataward.adapters.sql.engine import READ_ONLY, checkpoint
+from dataward.adapters.sql.figures import SqlFigures
+from dataward.adapters.sql.jobs import SqlJobRepository
 from dataward.adapters.sql.leases import HeldLease, lease
 from dataward.adapters.sql.outreach.marketing import SqlMarketingRepository
 from dataward.adapters.sql.outreach.messages import SqlMessageRepository
@@ -91,6 +93,8 @@ class SqlUnitOfWork:
     purpose_notices: SqlPurposeNoticeRepository
     breach_data: SqlAffectedData
     cookie_choices: SqlCookieChoiceRepository
+    jobs: SqlJobRepository
+    figures: SqlFigures
 
     def __init__(
         self, engine: Engine, *, read_only: bool = False, unlink: UnlinkPlan | None = None
@@ -145,6 +149,8 @@ class SqlUnitOfWork:
         self.breaches = SqlBreachRepository(self._connection)
         self.breach_data = SqlAffectedData(self._connection)
         self.cookie_choices = SqlCookieChoiceRepository(self._connection)
+        self.jobs = SqlJobRepository(self._connection)
+        self.figures = SqlFigures(self._connection)
         return self
 
     def __exit__(

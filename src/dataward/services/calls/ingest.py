@@ -91,6 +91,9 @@ class IngestCalls:
     sources: Sequence[Source]
     quarantine: bool = False
     batch_size: int = BATCH
+    landed: Callable[[UnitOfWork, int], None] | None = None
+    """Called with each source's ingest id in the transaction that lands it, right before its
+    commit: a background job records there what it landed, so a second run repeats none of it."""
 
 
 def ingest(
@@ -283,7 +286,7 @@ def _ingest_source(ingest: _Ingest, source: Source) -> None:
         if not run.committed and not keys.in_doubt:
             made = run.counts.created + (run.lines.created if run.lines is not None else [])
             if made:
-                vault.destroy_keys(made)
+                _destroy_or_leave(keys, made)
         raise
     if run.lines is not None and run.lines.erased:
         release_line_keys(uow, vault)  # lines erased before the commit: their keys go now
@@ -298,6 +301,16 @@ def _ingest_source(ingest: _Ingest, source: Source) -> None:
     report.events_read += run.events
     report.bad.extend(run.bad)
     _add_counts(report, run)
+
+
+def _destroy_or_leave(keys: KeyBatch, made: list[str]) -> None:
+    """Destroy the keys of a source rolled back; should the key store not take it (it is full,
+    or away: what failed the source may fail this too), leave them to the key sweep, which
+    destroys the keys of its batch that own nothing, rather than hide the first failure."""
+    try:
+        keys.destroy(made)
+    except Exception:  # noqa: BLE001 - any failure: the batch stays open for the sweep
+        keys.in_doubt = True
 
 
 def _hold(uow: UnitOfWork, tenant_id: str, keys: KeyBatch) -> None:
@@ -322,8 +335,11 @@ def _take(
 
 
 def _close(ingest: _Ingest, source: Source, ingest_id: int, run: _Run) -> None:
-    """The ingest's counts, its end, and its audit entry, in its own transaction."""
+    """The ingest's counts, its end, and its audit entry, in its own transaction (and what the
+    caller records of it there: `IngestCalls.landed`)."""
     uow, now, counts = ingest.ctx.uow, ingest.ctx.clock.now(), run.counts
+    if ingest.command.landed is not None:
+        ingest.command.landed(uow, ingest_id)
     quarantined = _quarantined(run)
     uow.calls.add_ingest_counts(
         ingest_id,

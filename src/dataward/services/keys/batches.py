@@ -66,6 +66,10 @@ class KeyBatch:
     def create_keys(self, key_ids: Sequence[str]) -> None:
         self._vault.create_keys(key_ids, batch=self._opened())
 
+    def destroy(self, key_ids: Sequence[str]) -> None:
+        """Destroy keys of this batch whose records surely never landed."""
+        self._vault.destroy_keys(key_ids)
+
     def heartbeat(self) -> None:
         """Still alive (`KeyBatchLost` if the sweep has claimed the batch meanwhile)."""
         if self.name is not None:

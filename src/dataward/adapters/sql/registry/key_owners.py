@@ -38,6 +38,7 @@ from sqlalchemy.exc import OperationalError
 
 from dataward.adapters.sql.calls.tables import call_quarantine, ingests
 from dataward.adapters.sql.engine import in_chunks
+from dataward.adapters.sql.jobs import job_chunks
 from dataward.adapters.sql.registry.tables import subjects
 from dataward.adapters.sql.rights.downloads import access_downloads
 from dataward.adapters.sql.rights.requests import rights_requests
@@ -62,8 +63,8 @@ class SqlKeyOwnerRepository:
 
     def owned(self, key_ids: Sequence[str]) -> set[str]:
         """The ids among these that name a live subject, a rights request, a download link, a
-        pending quarantined line or an ingest's quarantine (an erased subject's tombstone owns
-        no key, nor does a resolved line)."""
+        pending quarantined line, an ingest's quarantine or a job's staged file (an erased
+        subject's tombstone owns no key, nor does a resolved line)."""
         found: set[str] = set()
         for chunk in in_chunks(list(dict.fromkeys(key_ids))):
             query = union_all(
@@ -78,6 +79,7 @@ class SqlKeyOwnerRepository:
                 select(call_quarantine.c.key_id.label("key_id")).where(
                     call_quarantine.c.key_id.in_(chunk), call_quarantine.c.resolved_at.is_(None)
                 ),
+                select(job_chunks.c.job_id.label("key_id")).where(job_chunks.c.job_id.in_(chunk)),
             )
             found.update(str(row.key_id) for row in self._connection.execute(query))
         return found

@@ -1,0 +1,229 @@
+"""Background jobs and the files staged for them: the tables and their repository.
+
+A job's row is its whole state: a broker carries its id only. A file staged for an ingest is
+kept in `job_chunks`, each chunk sealed under the job's own data key (named by the job's id),
+and goes with the key when the job ends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Row
+
+from dataward.adapters.sql.tables import metadata
+from dataward.adapters.sql.types import UTCDateTime
+from dataward.domain.bounds import ACTOR_CHARS
+from dataward.domain.jobs import Job, JobKind, JobState, NewJob
+from dataward.domain.subjects import Actor
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("tenant_id", String(64), nullable=True, index=True),
+    Column("actor_id", String(ACTOR_CHARS), nullable=False),
+    Column("actor_role", String(64), nullable=False),
+    Column("actor_tenant", String(64), nullable=True),
+    Column("params", Text, nullable=False, comment="JSON: ids, flags and counts only"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    Column("started_at", UTCDateTime(), nullable=True),
+    Column("finished_at", UTCDateTime(), nullable=True),
+    Column("result", Text, nullable=False, comment="JSON: counts and ids, never content"),
+    Column("error", String(200), nullable=True, comment="fixed words, never the input"),
+    Column("landed", Text, nullable=False, comment="JSON: ingest ids of the sources landed"),
+    comment="Background jobs: the state of each; a broker carries only the id.",
+)
+
+job_chunks = Table(
+    "job_chunks",
+    metadata,
+    Column("job_id", String(36), ForeignKey("jobs.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("sealed", LargeBinary, nullable=False, comment="sealed under the job's own key"),
+    comment="A file staged for a background ingest, in sealed chunks; gone when the job ends.",
+)
+
+
+def _json(value: Mapping[str, object] | Sequence[int]) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _job(row: Row[Any]) -> Job:
+    return Job(
+        id=row.id,
+        kind=JobKind(row.kind),
+        state=JobState(row.state),
+        actor=Actor(id=row.actor_id, role=row.actor_role, tenant_id=row.actor_tenant),
+        created_at=row.created_at,
+        tenant_id=row.tenant_id,
+        params=json.loads(row.params),
+        attempts=row.attempts,
+        sent_at=row.sent_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        result=json.loads(row.result),
+        error=row.error,
+        landed=tuple(int(i) for i in json.loads(row.landed)),
+    )
+
+
+class SqlJobRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, job_id: str, new: NewJob, at: datetime) -> None:
+        self._c.execute(
+            insert(jobs).values(
+                id=job_id,
+                kind=new.kind.value,
+                state=JobState.QUEUED.value,
+                tenant_id=new.tenant_id,
+                actor_id=new.actor.id,
+                actor_role=new.actor.role,
+                actor_tenant=new.actor.tenant_id,
+                params=_json(new.params),
+                attempts=0,
+                created_at=at,
+                result="{}",
+                landed="[]",
+            )
+        )
+
+    def get(self, job_id: str, *, for_update: bool = False) -> Job | None:
+        query = select(jobs).where(jobs.c.id == job_id)
+        if for_update and self._c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._c.execute(query).one_or_none()
+        return None if row is None else _job(row)
+
+    def listed(
+        self,
+        *,
+        state: JobState | None = None,
+        kind: JobKind | None = None,
+        tenant_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Job]:
+        query = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)
+        if state is not None:
+            query = query.where(jobs.c.state == state.value)
+        if kind is not None:
+            query = query.where(jobs.c.kind == kind.value)
+        if tenant_id is not None:
+            query = query.where(jobs.c.tenant_id == tenant_id)
+        return [_job(row) for row in self._c.execute(query)]
+
+    def mark_sent(self, job_id: str, at: datetime) -> None:
+        self._c.execute(update(jobs).where(jobs.c.id == job_id).values(sent_at=at))
+
+    def start(self, job_id: str, at: datetime) -> None:
+        """One more run of the job begins."""
+        self._c.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id)
+            .values(state=JobState.RUNNING.value, attempts=jobs.c.attempts + 1, started_at=at)
+        )
+
+    def requeue(self, job_id: str, error: str) -> None:
+        """A run met a passing fault: queued again, to be retried."""
+        self._c.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id)
+            .values(state=JobState.QUEUED.value, error=error[:200])
+        )
+
+    def finish(
+        self,
+        job_id: str,
+        state: JobState,
+        at: datetime,
+        result: Mapping[str, object],
+        error: str | None = None,
+    ) -> None:
+        self._c.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id)
+            .values(
+                state=state.value,
+                finished_at=at,
+                result=_json(result),
+                error=None if error is None else error[:200],
+            )
+        )
+
+    def land(self, job_id: str, ingest_id: int) -> None:
+        """An ingest's source landed: recorded in the transaction that landed it."""
+        found = self._c.execute(select(jobs.c.landed).where(jobs.c.id == job_id)).scalar_one()
+        landed = [*json.loads(found), ingest_id]
+        self._c.execute(update(jobs).where(jobs.c.id == job_id).values(landed=_json(landed)))
+
+    def to_resend(self, sent_before: datetime) -> list[Job]:
+        """Jobs queued and never sent, or sent before `sent_before` and not started since;
+        and jobs running (a dead worker's are sent again: the caller checks their lease)."""
+        query = select(jobs).where(
+            or_(
+                (jobs.c.state == JobState.QUEUED.value)
+                & or_(jobs.c.sent_at.is_(None), jobs.c.sent_at < sent_before),
+                (jobs.c.state == JobState.RUNNING.value) & (jobs.c.started_at < sent_before),
+            )
+        )
+        return [_job(row) for row in self._c.execute(query.order_by(jobs.c.created_at))]
+
+    def add_chunk(self, job_id: str, seq: int, sealed: bytes) -> None:
+        self._c.execute(insert(job_chunks).values(job_id=job_id, seq=seq, sealed=sealed))
+
+    def chunk(self, job_id: str, seq: int) -> bytes | None:
+        found = self._c.execute(
+            select(job_chunks.c.sealed).where(
+                job_chunks.c.job_id == job_id, job_chunks.c.seq == seq
+            )
+        ).scalar_one_or_none()
+        return None if found is None else bytes(found)
+
+    def staged(self, job_ids: Sequence[str]) -> set[str]:
+        """Which of these jobs still have a staged file."""
+        if not job_ids:
+            return set()
+        query = select(job_chunks.c.job_id).where(job_chunks.c.job_id.in_(list(job_ids)))
+        return {str(j) for j in self._c.execute(query.distinct()).scalars()}
+
+    def drop_chunks(self, job_id: str) -> int:
+        done = self._c.execute(delete(job_chunks).where(job_chunks.c.job_id == job_id))
+        return int(done.rowcount or 0)
+
+    def staged_before(self, moment: datetime) -> list[str]:
+        """Finished jobs made before `moment` that still have a staged file (a process that
+        died between finishing the job and dropping it)."""
+        query = (
+            select(jobs.c.id)
+            .join(job_chunks, job_chunks.c.job_id == jobs.c.id)
+            .where(
+                jobs.c.created_at < moment,
+                jobs.c.state.in_([JobState.SUCCEEDED.value, JobState.FAILED.value]),
+            )
+            .distinct()
+        )
+        return [str(j) for j in self._c.execute(query).scalars()]
