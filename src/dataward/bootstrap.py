@@ -29,6 +29,7 @@ from dataward.domain.register.document import LoadedRegister
 from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
+from dataward.services.jobs.ports import Dispatcher
 from dataward.services.marketing.messages import marketing_maker
 from dataward.services.organisation.account_ports import PasswordHasher
 from dataward.services.outreach.ports import Makers, SentHooks, Transports
@@ -54,6 +55,16 @@ class Container:
     _gates: dict[str, Gate] = field(default_factory=dict)
     _keystore_engine: Engine | None = None
     _vault: SqlVault | None = None
+    _dispatcher: Dispatcher | None = None
+
+    def dispatcher(self) -> Dispatcher:
+        """Where a job goes once recorded: its queue on the broker (DATAWARD_BROKER_URL), or,
+        in the embedded default, a run at once in this process (`bootstrap_jobs`)."""
+        if self._dispatcher is None:
+            from dataward.bootstrap_jobs import dispatcher
+
+            self._dispatcher = dispatcher(self)
+        return self._dispatcher
 
     @property
     def keystore_engine(self) -> Engine:

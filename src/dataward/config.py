@@ -5,16 +5,19 @@ Nothing is read at import: call `Settings()` (the composition root does) and pas
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal, Self
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from dataward.domain.errors import ConfigurationError
 
+_CRON_FIELD = re.compile(r"[0-9*/,\-]{1,40}", re.ASCII)
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
 
 
@@ -170,6 +173,37 @@ class Settings(BaseSettings):
         "and the key store each); `dataward serve --workers N` takes at most 2 x N x this, "
         "which must stay under the server's max_connections. A request past it waits.",
     )
+    broker_url: SecretStr | None = Field(
+        None,
+        description="The message broker background jobs go through, e.g. "
+        "amqp://user:password@rabbit.example:5672//. Unset (the embedded default), a job runs "
+        "at once in the process that asks for it, and no worker or scheduler is needed.",
+    )
+    broker_queue_prefix: str = Field(
+        "",
+        pattern=r"^[a-z0-9_.-]{0,40}$",
+        description="Put before the name of each queue on the broker (ingest, rights, "
+        "outreach, maintenance), so that installations can share one broker.",
+    )
+    schedule_zone: str = Field(
+        "Europe/London", description="The time zone the schedules below are read in."
+    )
+    schedule_outbox: str = Field(
+        "* * * * *",
+        description="When `dataward scheduler` sends the letters and messages due (cron: "
+        "minute hour day month weekday; empty: never).",
+    )
+    schedule_retention: str = Field(
+        "30 2 * * *", description="When the retention sweep runs (cron; empty: never)."
+    )
+    schedule_keys: str = Field(
+        "0 3 * * *", description="When the key sweep runs (cron; empty: never)."
+    )
+    schedule_alerts: str = Field(
+        "0 * * * *",
+        description="When the DCO is told of overdue rights requests and breaches near their "
+        "72 hours (cron; empty: never).",
+    )
     smtp_host: str = Field("127.0.0.1", description="SMTP server the outbox sends letters to.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
     smtp_starttls: bool = Field(default=False, description="Upgrade SMTP with STARTTLS.")
@@ -190,6 +224,23 @@ class Settings(BaseSettings):
 
     def resolved_master_key_file(self) -> Path:
         return self.master_key_file or self.data_dir / "master.key"
+
+    @field_validator("schedule_outbox", "schedule_retention", "schedule_keys", "schedule_alerts")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        fields = value.split()
+        if fields and (len(fields) != 5 or not all(_CRON_FIELD.fullmatch(f) for f in fields)):
+            raise ValueError("a schedule is five cron fields of ASCII digits and * / , -")
+        return " ".join(fields)
+
+    @field_validator("schedule_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError, OSError):
+            raise ValueError("not a time zone this machine knows") from None
+        return value
 
     @model_validator(mode="after")
     def _key_store_apart(self) -> Self:

@@ -28,6 +28,7 @@ from dataward.entrypoints.cli.common import (
 from dataward.entrypoints.cli.params import input_file, one_of, regular_file
 
 if TYPE_CHECKING:
+    from dataward.domain.calls.records import IngestReport
     from dataward.services.context import UseCase
 
 
@@ -71,6 +72,37 @@ def _progress(total: int) -> Iterator[Any]:
         yield bar, bar.add_task("ingesting", total=total)
 
 
+def _in_background(
+    paths: list[Path], tenant: str, format_name: str | None, *, quarantine: bool, as_json: bool
+) -> None:
+    """Each file staged as a job of its own; the jobs' ids (and states) printed."""
+    from dataward.domain.jobs import JobKind, JobState, NewJob
+    from dataward.entrypoints.cli.common import cli_actor
+    from dataward.services.jobs.submit import submit_job
+
+    done = []
+    with fail_on_dataward_error(), container() as wired:
+        actor = cli_actor(wired)
+        params: dict[str, object] = {"quarantine": quarantine}
+        if format_name is not None:
+            params["format"] = format_name
+        for path in paths:
+            try:
+                staged = path.open("rb")
+            except OSError:  # gone, or unreadable, since its parameter was checked
+                raise typer.BadParameter("cannot be read", param_hint="FILE") from None
+            with staged:
+                new = NewJob(JobKind.INGEST, actor, tenant, params)
+                done.append(submit_job(use_case(wired), new, wired.dispatcher(), staged))
+    if as_json:
+        typer.echo(json.dumps([{"job": j.id, "state": j.state.value} for j in done], indent=2))
+    else:
+        for path, job in zip(paths, done, strict=True):
+            typer.echo(f"{path}: job {job.id} {job.state.value}")
+    if any(job.state is JobState.FAILED for job in done):
+        raise typer.Exit(2)
+
+
 @app.command("files")
 def files(
     paths: Annotated[
@@ -97,9 +129,26 @@ def files(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    background: Annotated[
+        bool,
+        typer.Option(
+            "--background",
+            help="Stage each file as a job for a worker and print its id (`dataward jobs "
+            "wait ID`); without a broker the job runs here at once.",
+        ),
+    ] = False,
 ) -> None:
     """Ingest call files; a file with bad records is rejected whole unless --quarantine."""
     from dataward.adapters.ingest.files import ByteCounter, file_source
+
+    if background:
+        if mapping is not None:
+            raise typer.BadParameter(
+                "a column mapping is read where the job runs: ingest generic-csv in the foreground",
+                param_hint="--mapping",
+            )
+        _in_background(paths, tenant, format_name, quarantine=quarantine, as_json=as_json)
+        return
     from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 
     counter = ByteCounter()
@@ -133,6 +182,10 @@ def files(
                     err=True,
                 )
                 raise typer.Exit(2) from None
+    _print_report(report, tenant, as_json=as_json)
+
+
+def _print_report(report: IngestReport, tenant: str, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return

@@ -16,6 +16,7 @@ from dataward.entrypoints.cli import complaints as complaints_commands
 from dataward.entrypoints.cli import db as db_commands
 from dataward.entrypoints.cli import holds as holds_commands
 from dataward.entrypoints.cli import ingest as ingest_commands
+from dataward.entrypoints.cli import jobs as jobs_commands
 from dataward.entrypoints.cli import keys as keys_commands
 from dataward.entrypoints.cli import marketing as marketing_commands
 from dataward.entrypoints.cli import outbox as outbox_commands
@@ -58,6 +59,9 @@ app.add_typer(holds_commands.app, name="holds")
 app.add_typer(retention_commands.app, name="retention")
 app.add_typer(sharing_commands.share, name="share")
 app.add_typer(marketing_commands.app, name="marketing")
+app.add_typer(jobs_commands.app, name="jobs")
+app.command()(jobs_commands.worker)
+app.command()(jobs_commands.scheduler)
 processing_commands.consents.command("soft-opt-in")(marketing_commands.soft_opt_in)
 app.add_typer(sharing_commands.processors, name="processors")
 app.add_typer(sharing_commands.transfers, name="transfers")

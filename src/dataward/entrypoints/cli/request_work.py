@@ -63,11 +63,28 @@ def fulfil(
     reasoning: Annotated[
         str | None, typer.Option(help="Objection: the reasons for compelling grounds.")
     ] = None,
+    background: Annotated[
+        bool,
+        typer.Option(
+            "--background",
+            help="Queue it as a job for a worker and print the job's id (access, erasure, "
+            "portability, restriction, withdrawal: rights that take no value given here).",
+        ),
+    ] = False,
 ) -> None:
     """Carry out a started request whose requester's identity is verified, whatever its right,
     and complete it with its letter; prints the new state and what was done."""
     from dataward.services.rights.dispatch import HowToCarryOut, carry_out
 
+    given = (notice_version, last_transaction, correct, statement, decision, reasoning)
+    if background:
+        if any(value for value in given):
+            raise typer.BadParameter(
+                "a queued request is carried out with no value given here",
+                param_hint="--background",
+            )
+        _fulfil_in_background(request_id)
+        return
     pairs = [_correction(item) for item in correct or []]
     with fail_on_dataward_error(), container() as wired:
         how = HowToCarryOut(
@@ -82,6 +99,23 @@ def fulfil(
         view, outcome = carry_out(use_case(wired), request_id, how)
     typer.echo(f"{view.request.state.value}\t{view.request.type.value}\t{view.request.id}")
     typer.echo(json.dumps(outcome, indent=2, sort_keys=True))
+
+
+def _fulfil_in_background(request_id: str) -> None:
+    from dataward.domain.jobs import JobKind, JobState, NewJob
+    from dataward.entrypoints.cli.common import cli_actor
+    from dataward.services.jobs.submit import submit_job
+
+    try:
+        wanted = str(UUID(request_id))
+    except ValueError:
+        raise typer.BadParameter("not a request id", param_hint="REQUEST_ID") from None
+    with fail_on_dataward_error(), container() as wired:
+        new = NewJob(JobKind.FULFIL, cli_actor(wired), None, {"request": wanted})
+        job = submit_job(use_case(wired), new, wired.dispatcher())
+    typer.echo(f"job {job.id} {job.state.value}")
+    if job.state is JobState.FAILED:
+        raise typer.Exit(2)
 
 
 def _correction(item: str) -> tuple[IdentifierType, str]:
