@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from dataward import __version__
 from dataward.adapters.ratelimit import RateLimiter
 from dataward.bootstrap import Container
+from dataward.domain.subjects import Actor
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
 from dataward.entrypoints.api.breaches import router as breaches_router
@@ -29,8 +30,10 @@ from dataward.entrypoints.api.downloads import router as downloads_router
 from dataward.entrypoints.api.health import Metrics, MetricsMiddleware
 from dataward.entrypoints.api.health import router as health_router
 from dataward.entrypoints.api.holds import router as holds_router
+from dataward.entrypoints.api.jobs import router as jobs_router
 from dataward.entrypoints.api.limits import BodyDeadline, BodyLimit
 from dataward.entrypoints.api.marketing import router as marketing_router
+from dataward.entrypoints.api.operations import OperationsCollector
 from dataward.entrypoints.api.portal import BODY_MAX_BYTES as VERIFY_BODY_BYTES
 from dataward.entrypoints.api.portal import VERIFY_PATH, install_limiters
 from dataward.entrypoints.api.portal import router as portal_router
@@ -52,6 +55,7 @@ from dataward.entrypoints.api.unsubscribe import BODY_MAX_BYTES as UNSUBSCRIBE_B
 from dataward.entrypoints.api.unsubscribe import PREFERENCES_PATH, UNSUBSCRIBE_PATH
 from dataward.entrypoints.api.unsubscribe import router as unsubscribe_router
 from dataward.entrypoints.api.uploads import remove_leftovers, upload_folder
+from dataward.services.jobs.figures import OperationsFigures, operations_figures
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +115,7 @@ def create_app(container: Container) -> FastAPI:
         setattr(app.state, name, limiter)
     errors.install(app)
     app.state.metrics = Metrics()
+    app.state.metrics.registry.register(OperationsCollector(lambda: _figures(container)))
     app.add_middleware(
         BodyLimit,
         routes={
@@ -154,5 +159,13 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(transfers_router)
     app.include_router(console_router)
     app.include_router(health_router)
+    app.include_router(jobs_router)
 
     return app
+
+
+def _figures(container: Container) -> OperationsFigures:
+    """The operations figures, read as the command line's role (one that may read every
+    request's due date: the DCO's by default)."""
+    actor = Actor(id="metrics", role=container.settings.actor_role)
+    return operations_figures(container.use_case(actor, read_only=True))

@@ -12,16 +12,19 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from dataward.bootstrap import Container
 from dataward.domain.calls.acd import Period
 from dataward.domain.calls.acd_report import ReportBy
 from dataward.domain.calls.dp_release import LEAST_EPSILON, MOST_EPSILON
+from dataward.domain.jobs import Job, JobKind, NewJob
 from dataward.domain.permissions import require
 from dataward.domain.register.model import StaffAction
-from dataward.entrypoints.api.deps import GateDep, ReadingDep, UseCaseDep
+from dataward.entrypoints.api.deps import ContainerDep, GateDep, ReadingDep, UseCaseDep
 from dataward.entrypoints.api.errors import error_body
 from dataward.entrypoints.api.fields import Day, IngestId, RegisterKey
+from dataward.entrypoints.api.jobs import JobOut
 from dataward.entrypoints.api.routing import TokenFirstRoute
 from dataward.entrypoints.api.uploads import spooled
 from dataward.entrypoints.views.calls import CallOut
@@ -30,6 +33,8 @@ from dataward.services.calls.ingest import IngestCalls, IngestRejected, ingest
 from dataward.services.calls.ingest_ports import Source
 from dataward.services.calls.report_labels import REPORTING_PURPOSE
 from dataward.services.calls.reports import ReadAcdReport, acd_report
+from dataward.services.context import UseCase
+from dataward.services.jobs.submit import submit_job
 from dataward.services.quarantine.lines import list_quarantine
 
 router = APIRouter(
@@ -52,6 +57,16 @@ class BatchFormat(StrEnum):
     BROADWORKS_CSV = "broadworks-csv"
 
 
+class BatchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    format_name: BatchFormat | None = Field(None, alias="format")
+    quarantine: bool = False
+    background: bool = Field(
+        default=False, description="Stage the batch as a job for a worker; answered 202"
+    )
+
+
 @router.post(
     "/calls",
     status_code=201,
@@ -62,21 +77,29 @@ async def post_calls(
     tenant_id: str,
     request: Request,
     ctx: UseCaseDep,
-    format_name: Annotated[BatchFormat | None, Query(alias="format")] = None,
-    quarantine: bool = False,
+    container: ContainerDep,
+    query: Annotated[BatchQuery, Query()],
 ) -> Any:
     """The body is a call file as its PBX writes it (CDR CSV, queue_log, ...): the format is
     detected unless named. A batch with bad records is refused whole (422, each bad line
     listed) unless `quarantine=true`. The body streams to a temporary file and is read from
     there (a file without a name, see `uploads`), never held whole; one over
     `DATAWARD_MAX_BATCH_BYTES` is refused (413). A caller
-    who may not ingest for the tenant is refused before a byte of the body is read."""
+    who may not ingest for the tenant is refused before a byte of the body is read.
+
+    With `background=true` the batch is staged (sealed under a key of its own) as a job for a
+    worker, and answered `202` with the job (`GET /api/v1/jobs/{id}` follows it); without a
+    broker, the job has run by then."""
     require(ctx.register, ctx.actor, StaffAction.INGEST_CALLS, tenant_id=tenant_id)
-    chosen = format_name.value if format_name else None
+    chosen = query.format_name.value if query.format_name else None
+    quarantine = query.quarantine
     state = request.app.state
     async with spooled(
         request.stream(), state.upload_folder, anonymous=state.anonymous_uploads
     ) as path:
+        if query.background:
+            job = await run_in_threadpool(_stage, ctx, container, path, (tenant_id, query))
+            return JSONResponse(JobOut.of(job).model_dump(mode="json"), status_code=202)
         source = await run_in_threadpool(_batch_source, path, chosen)
         try:
             # Ingest is blocking work: off the event loop, so other requests are served meanwhile.
@@ -92,6 +115,16 @@ async def post_calls(
                 status_code=422,
             )
     return report.as_dict()
+
+
+def _stage(ctx: UseCase, container: Container, path: Path, batch: tuple[str, BatchQuery]) -> Job:
+    tenant_id, query = batch
+    params: dict[str, object] = {"quarantine": query.quarantine}
+    if query.format_name is not None:
+        params["format"] = query.format_name.value
+    new = NewJob(JobKind.INGEST, ctx.actor, tenant_id, params)
+    with path.open("rb") as staged:
+        return submit_job(ctx, new, container.dispatcher(), staged)
 
 
 def _batch_source(path: Path, format_name: str | None) -> Source:

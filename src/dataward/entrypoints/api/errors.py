@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from dataward.adapters.ingest.detect import FormatUnknown
 from dataward.adapters.ingest.generic_csv import HeaderMismatch
 from dataward.adapters.ingest.mapping import MappingInvalid
+from dataward.adapters.sql.faults import STORE_UNAVAILABLE
 from dataward.domain.accounts import LoginRefused, PasswordRefused
 from dataward.domain.audit import AuditRefused
 from dataward.domain.breaches.model import BreachChanged, BreachRefused, BreachUnreadable
@@ -277,6 +278,19 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
 
 
+UNAVAILABLE = "the database did not answer, or could not be written; nothing was kept; try again"
+
+
+async def _store_unavailable(_request: Request, _error: Exception) -> JSONResponse:
+    """The database away, or full: a 503 with a fixed message (a driver's can name a host or
+    a file), and when to try again."""
+    return JSONResponse(
+        error_body("service_unavailable", UNAVAILABLE),
+        status_code=503,
+        headers={"Retry-After": "30"},
+    )
+
+
 async def _internal_error(_request: Request, _error: Exception) -> JSONResponse:
     """Anything not foreseen: the one shape, a fixed message, never the exception's text."""
     return JSONResponse(error_body("internal_error", INTERNAL_ERROR), status_code=500)
@@ -321,5 +335,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DatawardError, _dataward_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unavailable in STORE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _store_unavailable)
     app.add_exception_handler(Exception, _internal_error)
     _document_errors(app)

@@ -2,9 +2,10 @@
 
 - `GET /healthz`: liveness. The process answers; nothing else is asked, so a database outage
   never makes an orchestrator restart a healthy process.
-- `GET /readyz`: readiness. The database and the key store each answer `SELECT 1` (each within
-  `PROBE_SECONDS`); 200 when all do, else 503, with each dependency's state in fixed words.
-  With the embedded default there is no broker: jobs run in process, and it is not asked.
+- `GET /readyz`: readiness. The database and the key store each answer `SELECT 1`, and the
+  broker takes a connection (each within `PROBE_SECONDS`); 200 when all do, else 503, with each
+  dependency's state in fixed words. With the embedded default there is no broker (jobs run in
+  process): it is not asked, and `"broker": "none"` says so.
 - `GET /metrics`: Prometheus's text format (prometheus-client): requests by route template (never
   the path as sent, which can carry a link's token), method and status, and their duration.
   Figures of a service are no one's business outside it: served to loopback clients, or to one
@@ -26,6 +27,7 @@ from prometheus_client.exposition import generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dataward.adapters.probes import database_answers
+from dataward.bootstrap_jobs import broker_check
 from dataward.entrypoints.api.deps import ContainerDep
 from dataward.entrypoints.api.errors import error_body
 
@@ -58,8 +60,13 @@ async def readyz(container: ContainerDep) -> JSONResponse:
         "database": await _probe(lambda: database_answers(container.engine)),
         "key_store": await _probe(lambda: database_answers(container.keystore_engine)),
     }
+    broker = broker_check(container)
+    if broker is not None:
+        checks["broker"] = await _probe(broker)
     ready = all(state == "ok" for state in checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks, "broker": "none"}
+    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+    if broker is None:
+        body["broker"] = "none"
     return JSONResponse(body, status_code=200 if ready else 503)
 
 

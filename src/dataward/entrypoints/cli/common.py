@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import TextIO
 import typer
 
 from dataward.adapters.private_files import open_private_text, write_private_text
+from dataward.adapters.sql.faults import STORE_UNAVAILABLE
 from dataward.bootstrap import Container, bootstrap
 from dataward.domain.errors import (
     ActionNotAllowed,
@@ -32,6 +34,12 @@ from dataward.services.context import UseCase
 EXIT_INVALID = 2
 EXIT_NOT_FOUND = 3
 EXIT_CONFIG = 4
+EXIT_UNAVAILABLE = 6
+"""The database did not answer or could not be written (full, away): try again later."""
+UNAVAILABLE = (
+    "the database did not answer, or could not be written (it may be full, or away); what "
+    "was under way was rolled back"
+)
 
 
 @contextmanager
@@ -57,7 +65,14 @@ def _require_schema(wired: Container) -> None:
 
 @contextmanager
 def fail_on_dataward_error() -> Iterator[None]:
-    """Print a DatawardError the way a person can act on it, and exit with its code."""
+    """Print a DatawardError the way a person can act on it, and exit with its code; a
+    database that is full or away, in fixed words."""
+    with _store_unavailable(), _dataward_errors():
+        yield
+
+
+@contextmanager
+def _dataward_errors() -> Iterator[None]:
     try:
         yield
     except RegisterInvalid as error:
@@ -88,6 +103,20 @@ def fail_on_dataward_error() -> Iterator[None]:
     except DatawardError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def _store_unavailable() -> Iterator[None]:
+    try:
+        yield
+    except STORE_UNAVAILABLE:  # the driver's words can name a host or a file
+        typer.echo(f"error: {UNAVAILABLE}", err=True)
+        raise typer.Exit(EXIT_UNAVAILABLE) from None
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        typer.echo("error: no space left on the disk; what was under way was rolled back", err=True)
+        raise typer.Exit(EXIT_UNAVAILABLE) from None
 
 
 def active_register(wired: Container) -> Register:
