@@ -124,6 +124,21 @@ def test_configuring_again_replaces_the_handler() -> None:
     assert _lines(second)[0].endswith("WARNING dataward.test once\\nonly")
 
 
+@pytest.mark.usefixtures("restored")
+def test_a_line_that_cannot_be_written_is_said_so_without_its_arguments(
+    fake: Faker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handler = logs.configure_logging("INFO", "json", stream=io.StringIO())
+    email = fake.email()
+    record = logging.LogRecord(
+        "dataward.test", logging.INFO, __file__, 1, "one placeholder %d", (email,), None
+    )  # a bug of the caller: a text where a number goes
+    handler.handle(record)
+    said = capsys.readouterr().err
+    assert "dataward.test could not be written (TypeError)" in said
+    assert email not in said
+
+
 def test_the_settings_take_either_case(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATAWARD_LOG_FORMAT", "TEXT")
     monkeypatch.setenv("DATAWARD_LOG_LEVEL", "debug")

@@ -49,8 +49,8 @@ QUIETED = {
 """Loggers held at WARNING whatever the level asked: their lower lines quote data."""
 
 PROPAGATED = ("uvicorn", "uvicorn.error")
-"""uvicorn's loggers, made to write through the root's handler (uvicorn may have given them
-handlers of their own, which print exceptions whole)."""
+"""uvicorn's loggers, made to write through the root's handler at its level (uvicorn may have
+given them handlers of their own, which print exceptions whole)."""
 
 SILENCED = ("uvicorn.access",)
 """uvicorn's access log writes the path and query string as sent (a download link's token, a
@@ -63,7 +63,18 @@ _HANDLER_NAME = "dataward"
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler that, when a record cannot be written, says so in fixed words: the
+    standard one prints the record's message and arguments."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if logging.raiseExceptions:
+            error = sys.exc_info()[1]
+            kind = type(error).__name__ if error is not None else "unknown"
+            sys.stderr.write(f"a log line of {record.name} could not be written ({kind})\n")
+
+
+class _StderrHandler(_Handler):
     """A handler writing to whatever `sys.stderr` is when a record comes (a test runner may
     replace it, and close the one that was there)."""
 
@@ -93,7 +104,7 @@ def configure_logging(
 ) -> logging.Handler:
     """Install the one handler on the root logger at `level`, in `log_format`, writing to
     `stream` (standard error by default); the handler installed."""
-    handler: logging.Handler = _StderrHandler() if stream is None else logging.StreamHandler(stream)
+    handler: logging.Handler = _StderrHandler() if stream is None else _Handler(stream)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.addFilter(_RequestIdFilter())
     handler.set_name(_HANDLER_NAME)
@@ -106,6 +117,7 @@ def configure_logging(
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+        logger.setLevel(logging.NOTSET)  # the root's level
     for name in SILENCED:
         logger = logging.getLogger(name)
         logger.handlers.clear()
