@@ -18,6 +18,9 @@ from dataward.domain.errors import ConfigurationError
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
 
 
+LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
+
+
 class LogSettings(BaseSettings):
     """What the logs look like: read on their own by the command line before any command, so
     a command whose other settings are wrong still logs as asked."""
@@ -39,9 +42,6 @@ class LogSettings(BaseSettings):
         if not isinstance(value, str):
             return value
         return value.strip().upper() if value.strip().upper() in LEVELS else value.strip().lower()
-
-
-LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
 
 
 class Settings(LogSettings):
