@@ -21,7 +21,33 @@ _CRON_FIELD = re.compile(r"[0-9*/,\-]{1,40}", re.ASCII)
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
 
 
-class Settings(BaseSettings):
+LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
+
+
+class LogSettings(BaseSettings):
+    """What the logs look like: read on their own by the command line before any command, so
+    a command whose other settings are wrong still logs as asked."""
+
+    model_config = SettingsConfigDict(env_prefix="DATAWARD_", extra="ignore")
+
+    log_format: Literal["json", "text"] = Field(
+        "json",
+        description="Log lines as JSON objects (`json`, one a line, for a collector) or as "
+        "text for a person (`text`); either way on standard error.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="The least severe log lines written: DEBUG, INFO, WARNING or ERROR."
+    )
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if value.strip().upper() in LEVELS else value.strip().lower()
+
+
+class Settings(LogSettings):
     model_config = SettingsConfigDict(env_prefix="DATAWARD_", extra="ignore")
 
     data_dir: Path = Field(

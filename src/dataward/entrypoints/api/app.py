@@ -41,6 +41,7 @@ from dataward.entrypoints.api.processing import router as processing_router
 from dataward.entrypoints.api.public import FORM_MAX_BYTES, FORM_PATH
 from dataward.entrypoints.api.public import router as public_router
 from dataward.entrypoints.api.register import router as register_router
+from dataward.entrypoints.api.request_context import RequestContext
 from dataward.entrypoints.api.request_stats import router as request_stats_router
 from dataward.entrypoints.api.request_work import router as request_work_router
 from dataward.entrypoints.api.requests import router as requests_router
@@ -65,17 +66,19 @@ bounds guessing and the audit entries each attempt writes."""
 
 
 class DatawardApi(FastAPI):
-    """The API, with its security headers put on outside everything else.
+    """The API, with its security headers and the request's id put on outside everything
+    else.
 
     Middleware added with `add_middleware` runs inside Starlette's `ServerErrorMiddleware`,
     which sends the 500 of an unforeseen exception itself: a header middleware added that way
     never sees that answer. Wrapping the whole stack here puts the headers on every answer,
-    that 500 included."""
+    that 500 included, and times and logs every request once (`request_context`)."""
 
     header_policies: dict[str, str]
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack(), policies=self.header_policies)
+        stack = super().build_middleware_stack()
+        return RequestContext(SecurityHeaders(stack, policies=self.header_policies))
 
 
 @asynccontextmanager

@@ -89,6 +89,21 @@ class Metrics:
         )
 
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods named as sent; any other is `OTHER` (a method is any token a client likes)."""
+
+
+def route_template(scope: Scope) -> str:
+    """The template of the route that answered (`/api/v1/subjects/{subject_id}`), never the
+    path sent, which can carry a link's token; `unmatched` when no route did."""
+    return getattr(scope.get("route"), "path", None) or "unmatched"
+
+
+def request_method(scope: Scope) -> str:
+    method = str(scope.get("method", ""))
+    return method if method in METHODS else "OTHER"
+
+
 class MetricsMiddleware:
     """ASGI middleware counting every HTTP answer by its route's template."""
 
@@ -112,8 +127,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, counted)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope.get("method", "")
+            route, method = route_template(scope), request_method(scope)
             self.metrics.requests.labels(route, method, str(status)).inc()
             self.metrics.duration.labels(route, method).observe(time.perf_counter() - began)
 

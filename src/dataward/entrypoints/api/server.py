@@ -54,18 +54,25 @@ container (its own engines and pools) from the same settings."""
 
 
 def app_from_settings() -> Any:
-    """The API wired from the settings of the environment, for one serving process."""
+    """The API wired from the settings of the environment, for one serving process, its logs
+    configured first (a process of several starts with none)."""
+    from dataward.adapters.logs import configure_logging
     from dataward.bootstrap import bootstrap
     from dataward.entrypoints.api.app import create_app
 
-    return create_app(bootstrap())
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(bootstrap(settings))
 
 
 def server_options(settings: Settings, *, processes: int = 1) -> dict[str, Any]:
     """Options for `uvicorn.run` or `uvicorn.Config`, from the settings.
 
-    No access log: it prints every request line, query string included, and a query string
-    can hold a purpose, a reason or, from a careless client, an identifier.
+    No access log of uvicorn's: it prints every request line, query string included, and a
+    query string can hold a purpose, a reason or, from a careless client, an identifier; the
+    application writes its own (`request_context`). No logging configuration of uvicorn's
+    either: its loggers write through the one handler `adapters.logs` installs, at the level
+    of the settings.
     """
 
     if processes > 1:  # each process imports the protocol: it reads the settings itself
@@ -80,6 +87,8 @@ def server_options(settings: Settings, *, processes: int = 1) -> dict[str, Any]:
         "http": http,
         "limit_concurrency": settings.max_concurrency,
         "access_log": False,
+        "log_config": None,
+        "log_level": settings.log_level.lower(),
     }
 
 

@@ -30,7 +30,12 @@ from dataward.entrypoints.cli import sharing as sharing_commands
 from dataward.entrypoints.cli import staff as staff_commands
 from dataward.entrypoints.cli import subjects as subjects_commands
 from dataward.entrypoints.cli import tenants as tenants_commands
-from dataward.entrypoints.cli.common import cli_actor, container, fail_on_dataward_error
+from dataward.entrypoints.cli.common import (
+    EXIT_CONFIG,
+    cli_actor,
+    container,
+    fail_on_dataward_error,
+)
 
 app = typer.Typer(
     name="dataward",
@@ -38,6 +43,28 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _logs() -> None:
+    """Logs configured once, before any command, from DATAWARD_LOG_FORMAT and _LEVEL."""
+    from pydantic import ValidationError
+
+    from dataward.adapters.logs import configure_logging
+    from dataward.config import LogSettings
+
+    try:
+        settings = LogSettings()
+    except ValidationError:
+        typer.echo(
+            "error: DATAWARD_LOG_FORMAT is json or text, and DATAWARD_LOG_LEVEL one of DEBUG, "
+            "INFO, WARNING or ERROR",
+            err=True,
+        )
+        raise typer.Exit(EXIT_CONFIG) from None
+    configure_logging(settings.log_level, settings.log_format)
+
+
 app.add_typer(policy_commands.app, name="policy")
 app.add_typer(db_commands.app, name="db")
 app.add_typer(keys_commands.app, name="keys")
@@ -144,7 +171,6 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level="info",
         ssl_certfile=str(certfile) if certfile else None,
         ssl_keyfile=str(keyfile) if keyfile else None,
         **options,
