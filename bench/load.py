@@ -41,7 +41,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from bench.loadclient import DEFAULT_MIX, KINDS, LoadPlan, Result, Tally, run_load
+from bench.loadclient import DEFAULT_MIX, KINDS, LoadPlan, Result, Tally, run_load, warm_up
 from bench.loadsetup import (
     DEFAULT_ADMIN_URL,
     Installation,
@@ -50,6 +50,7 @@ from bench.loadsetup import (
     make_installation,
     server,
 )
+from bench.loadwaits import sampled
 
 
 def _ms(seconds: float) -> str:
@@ -91,12 +92,13 @@ def print_table(results: list[Result]) -> None:
         )
 
 
-def print_notes(results: list[Result]) -> None:
-    """What the errors were (status and the error shape's `code`, by server and kind), and the
-    client's own share of the CPU."""
-    for result in results:
+def print_notes(results: list[Result], waits: list[dict[str, float]]) -> None:
+    """The client's own share of the CPU, the data database's busy sessions (`loadwaits`), and
+    what the errors were (status and the error shape's `code`, by server and kind)."""
+    for result, seen in zip(results, waits, strict=True):
         share = result.client_cpu_seconds / result.seconds if result.seconds else 0.0
-        print(f"  {result.label}: the client used {share:.0%} of a CPU")
+        sessions = ", ".join(f"{state} {mean:.2f}" for state, mean in seen.items())
+        print(f"  {result.label}: client {share:.0%} of a CPU; database sessions {sessions}")
         for kind, tally in result.kinds.items():
             if tally.codes:
                 shown = ", ".join(f"{c} x{n}" for c, n in tally.codes.most_common())
@@ -164,18 +166,21 @@ def result_json(result: Result) -> dict[str, Any]:
 def api_part(args: argparse.Namespace, setup: Installation) -> dict[str, Any]:
     """The mix against `--workers 1`, then against `--workers N`; the table and the ratios."""
     plan = LoadPlan(args.seconds, args.concurrency, args.mix, args.seed)
-    results = []
+    results, waits = [], []
     for workers in (1, args.workers):
         with server(setup, workers=workers, pool_size=args.pool_size) as base:
             print(f"-- loading {workers} worker(s) for {args.seconds:g} s", flush=True)
-            results.append(run_load(base, setup.tenants, plan, workers))
+            warm_up(base, setup.tenants, plan)
+            with sampled(setup.admin_url, setup.databases[0]) as seen:
+                results.append(run_load(base, setup.tenants, plan, workers))
+            waits.append(seen.mean())
     baseline, subject = results
     print_table(results)
-    print_notes(results)
+    print_notes(results, waits)
     print_comparison(subject, baseline)
     return {
-        "baseline": result_json(baseline),
-        "subject": result_json(subject),
+        "baseline": result_json(baseline) | {"database_sessions": waits[0]},
+        "subject": result_json(subject) | {"database_sessions": waits[1]},
         "subject_over_baseline": comparison(subject, baseline),
     }
 

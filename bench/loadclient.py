@@ -190,12 +190,16 @@ class LoadPlan:
     warmup: float = 2.0
 
 
-def run_load(base: str, tenants: tuple[TenantLoad, ...], plan: LoadPlan, workers: int) -> Result:
-    """A warm-up of `plan.warmup` seconds (not counted), then the load for `plan.seconds`,
-    drawn from the same seed whichever server it is sent to."""
+def warm_up(base: str, tenants: tuple[TenantLoad, ...], plan: LoadPlan) -> None:
+    """The mix for `plan.warmup` seconds from another seed, not counted: each process's pool
+    and caches filled before the load."""
     if plan.warmup > 0:
         warm = Mix(tenants, plan.weights, plan.seed + 1)
         asyncio.run(_load(base, warm, plan.warmup, plan.concurrency))
+
+
+def run_load(base: str, tenants: tuple[TenantLoad, ...], plan: LoadPlan, workers: int) -> Result:
+    """The load for `plan.seconds`, drawn from the same seed whichever server it is sent to."""
     cpu = time.process_time()
     kinds = asyncio.run(
         _load(base, Mix(tenants, plan.weights, plan.seed), plan.seconds, plan.concurrency)
