@@ -3,7 +3,7 @@ same run, under the same mix of look-ups, ACD reports and rights-request intake 
 tenants. Not part of the test suite, nor of `make bench`: `make bench-load`, or
 
     python -m bench.load [--seconds 20] [--concurrency 32] [--tenants 20] [--workers 4]
-        [--calls 5000] [--mix lookup=6,report=3,intake=1] [--pool-size 5]
+        [--calls 5000] [--mix lookup=6,report=3,intake=1] [--rounds 1] [--pool-size 5]
         [--admin-url postgresql+psycopg://postgres@127.0.0.1/] [--database dataward_load]
         [--out load.json] [--parts api]
 
@@ -14,7 +14,8 @@ administrator token and `--calls` generated calls ingested. Then, for the baseli
 (`--workers 1`) and the subject (`--workers N`), one after the other on the same data: the
 server is started as a process of its own, awaited on `/readyz`, warmed up for two seconds
 (not counted) and loaded for `--seconds` by the bounded client of `bench.loadclient`
-(`--concurrency` requests at most under way). Each process keeps at most `--pool-size`
+(`--concurrency` requests at most under way); with `--rounds R`, R loads of each in turns
+(1 then N, N then 1, ...), summed per server. Each process keeps at most `--pool-size`
 connections to each database (`DATAWARD_DB_POOL_SIZE`), so the subject needs
 2 x N x pool-size connections of PostgreSQL's `max_connections`.
 
@@ -41,7 +42,16 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from bench.loadclient import DEFAULT_MIX, KINDS, LoadPlan, Result, Tally, run_load, warm_up
+from bench.loadclient import (
+    DEFAULT_MIX,
+    KINDS,
+    LoadPlan,
+    Result,
+    Tally,
+    merged,
+    run_load,
+    warm_up,
+)
 from bench.loadsetup import (
     DEFAULT_ADMIN_URL,
     Installation,
@@ -50,7 +60,7 @@ from bench.loadsetup import (
     make_installation,
     server,
 )
-from bench.loadwaits import sampled
+from bench.loadwaits import Waits, sampled
 
 
 def _ms(seconds: float) -> str:
@@ -163,18 +173,30 @@ def result_json(result: Result) -> dict[str, Any]:
     }
 
 
+def _serve_and_load(
+    args: argparse.Namespace, setup: Installation, plan: LoadPlan, workers: int
+) -> tuple[Result, Waits]:
+    with server(setup, workers=workers, pool_size=args.pool_size) as base:
+        print(f"-- loading {workers} worker(s) for {args.seconds:g} s", flush=True)
+        warm_up(base, setup.tenants, plan)
+        with sampled(setup.admin_url, setup.databases[0]) as seen:
+            result = run_load(base, setup.tenants, plan, workers)
+    return result, seen
+
+
 def api_part(args: argparse.Namespace, setup: Installation) -> dict[str, Any]:
-    """The mix against `--workers 1`, then against `--workers N`; the table and the ratios."""
+    """The mix against `--workers 1` and against `--workers N`, `--rounds` times each, in
+    turns (1 then N, then N then 1, ...), so that a machine busier in one half of the run does
+    not favour one server; each server's rounds are summed. The table and the ratios."""
     plan = LoadPlan(args.seconds, args.concurrency, args.mix, args.seed)
-    results, waits = [], []
-    for workers in (1, args.workers):
-        with server(setup, workers=workers, pool_size=args.pool_size) as base:
-            print(f"-- loading {workers} worker(s) for {args.seconds:g} s", flush=True)
-            warm_up(base, setup.tenants, plan)
-            with sampled(setup.admin_url, setup.databases[0]) as seen:
-                results.append(run_load(base, setup.tenants, plan, workers))
-            waits.append(seen.mean())
-    baseline, subject = results
+    runs: dict[int, list[tuple[Result, Waits]]] = {1: [], args.workers: []}
+    for turn in range(args.rounds):
+        order = (1, args.workers) if turn % 2 == 0 else (args.workers, 1)
+        for workers in order:
+            runs[workers].append(_serve_and_load(args, setup, plan, workers))
+    baseline, subject = (merged([r for r, _ in runs[w]]) for w in (1, args.workers))
+    base_waits, subject_waits = (Waits.merged([w for _, w in runs[n]]) for n in runs)
+    results, waits = [baseline, subject], [base_waits.mean(), subject_waits.mean()]
     print_table(results)
     print_notes(results, waits)
     print_comparison(subject, baseline)
@@ -220,6 +242,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="the subject's processes")
     parser.add_argument("--calls", type=int, default=5_000, help="generated calls per tenant")
     parser.add_argument("--mix", type=_mix, default=DEFAULT_MIX, help="e.g. lookup=6,report=3")
+    parser.add_argument("--rounds", type=int, default=1, help="loads of each server, in turns")
     parser.add_argument("--pool-size", type=int, default=5, help="DATAWARD_DB_POOL_SIZE")
     parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="a PostgreSQL server")
     parser.add_argument("--database", default="dataward_load", help="prefix of the databases")
@@ -227,8 +250,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--parts", type=_parts, default=["api"], help=", ".join(PARTS))
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.concurrency < 1 or args.tenants < 1 or args.workers < 1:
-        parser.error("--seconds, --concurrency, --tenants and --workers must be positive")
+    if min(args.concurrency, args.tenants, args.workers, args.rounds) < 1 or args.seconds <= 0:
+        parser.error("--seconds, --concurrency, --tenants, --workers, --rounds: above 0")
+    if args.workers == 1:
+        parser.error("--workers: more than 1, to compare with the one-process baseline")
     return args
 
 
@@ -261,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             "tenants": args.tenants,
             "calls_per_tenant": args.calls,
             "workers": args.workers,
+            "rounds": args.rounds,
             "pool_size": args.pool_size,
             "mix": args.mix,
         },

@@ -207,3 +207,17 @@ def run_load(base: str, tenants: tuple[TenantLoad, ...], plan: LoadPlan, workers
     cpu = time.process_time() - cpu
     label = f"{workers} worker" + ("s" if workers > 1 else "")
     return Result(label, workers, plan.seconds, kinds, cpu)
+
+
+def merged(results: list[Result]) -> Result:
+    """One server's rounds as one: their tallies joined, their seconds and CPU summed."""
+    first = results[0]
+    kinds = {kind: Tally() for kind in first.kinds}
+    for result in results:
+        for kind, tally in result.kinds.items():
+            kinds[kind].seconds.extend(tally.seconds)
+            kinds[kind].statuses.update(tally.statuses)
+            kinds[kind].codes.update(tally.codes)
+    seconds = sum(r.seconds for r in results)
+    cpu = sum(r.client_cpu_seconds for r in results)
+    return Result(first.label, first.workers, seconds, kinds, cpu)

@@ -37,6 +37,14 @@ class Waits:
     samples: int = 0
     counts: Counter[str] = field(default_factory=Counter)
 
+    @classmethod
+    def merged(cls, parts: list[Waits]) -> Waits:
+        whole = cls()
+        for part in parts:
+            whole.samples += part.samples
+            whole.counts.update(part.counts)
+        return whole
+
     def mean(self) -> dict[str, float]:
         """Mean busy sessions per sample, by state."""
         if not self.samples:
