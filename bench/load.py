@@ -234,8 +234,10 @@ def _parts(text: str) -> list[str]:
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    doc = __doc__.split("\n\n")[0] if __doc__ else None
-    parser = argparse.ArgumentParser(description=doc)
+    doc = "\n\n".join(__doc__.split("\n\n")[:2]) if __doc__ else None
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="load per server")
     parser.add_argument("--concurrency", type=int, default=32, help="requests under way at most")
     parser.add_argument("--tenants", type=int, default=20)
