@@ -7,7 +7,7 @@ FIDES_VENV := .fides-venv
 FIDES_INSTALLED := $(FIDES_VENV)/.installed
 SHIFT_DAYS ?= 365
 
-.PHONY: run test test-shifted lint bench init fides-venv clean
+.PHONY: run test test-shifted lint bench bench-load init fides-venv clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
+
+# The API under load on loopback, several serving processes against one (bench/load.py);
+# needs a PostgreSQL server (LOAD_ARGS='--admin-url URL' names another than the local one).
+bench-load: $(INSTALLED)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) $(FIDES_VENV) var .pytest_cache .mypy_cache .ruff_cache
