@@ -27,9 +27,16 @@ from dataward.adapters.logs import REQUEST_ID
 from dataward.entrypoints.api.health import request_method, route_template
 
 HEADER = "X-Request-ID"
-ACCEPTED = re.compile(rb"[A-Za-z0-9._-]{1,64}")
-"""An incoming id kept as it is; anything else is replaced."""
+ACCEPTED = re.compile(
+    rb"(?=[0-9a-f-]*[a-f])"  # a letter somewhere: never only the digits of a number
+    rb"(?:[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]{16,64})",
+    re.ASCII,
+)
+"""An incoming id kept as it is: hexadecimal, 16 to 64 digits with at least one letter (a trace
+id, a proxy's `$request_id`), or a UUID. Anything else is replaced: an id the client chose is
+logged, and the digits of a phone or card number, or a name, must not ride in under it."""
 
+MOST = 64
 access_log = logging.getLogger("dataward.access")
 
 
@@ -38,7 +45,7 @@ def request_id_of(scope: Scope) -> str:
     sent: list[bytes] = [
         value for name, value in scope.get("headers", ()) if name.lower() == b"x-request-id"
     ]
-    if len(sent) == 1 and ACCEPTED.fullmatch(sent[0]):
+    if len(sent) == 1 and len(sent[0]) <= MOST and ACCEPTED.fullmatch(sent[0].lower()):
         return sent[0].decode("ascii")
     return uuid.uuid4().hex
 
