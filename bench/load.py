@@ -5,7 +5,8 @@ tenants. Not part of the test suite, nor of `make bench`: `make bench-load`, or
     python -m bench.load [--seconds 20] [--concurrency 32] [--tenants 20] [--workers 4]
         [--calls 5000] [--mix lookup=6,report=3,intake=1] [--rounds 1] [--pool-size 5]
         [--admin-url postgresql+psycopg://postgres@127.0.0.1/] [--database dataward_load]
-        [--out load.json] [--parts api]
+        [--out load.json] [--parts api,ingest] [--ingest-files 4] [--ingest-calls 20000]
+        [--broker-url amqp://guest:guest@127.0.0.1:5672//]
 
 One installation (`bench.loadsetup`): fresh PostgreSQL databases `<database>_<hex>` and
 `<database>_<hex>_keys` on the server `--admin-url` names, created at the start and dropped at
@@ -25,9 +26,10 @@ baseline's. `--out` writes the same as JSON. The client runs on the same machine
 servers and takes its own share of the CPU: the figures compare the two servers with each
 other, not with another machine's.
 
-`--parts` chooses what is measured; `api` is the only part so far. The ingest part (two Celery
-workers against one, calls/s on the same files) belongs in `PARTS` beside it: a function that
-takes the arguments and the installation and returns its rows of the JSON, printing its table.
+`--parts` chooses what is measured: `api` (the above), `ingest` (`bench.loadingest`: call files
+ingested by background jobs on one Celery worker, then on two, calls/s; `--ingest-files`,
+`--ingest-calls`, `--broker-url`), or both (`--parts api,ingest`). Each part takes the arguments
+and the installation and returns its section of the JSON, printing its table.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from bench.loadclient import (
     run_load,
     warm_up,
 )
+from bench.loadingest import ingest_part
 from bench.loadsetup import (
     DEFAULT_ADMIN_URL,
     Installation,
@@ -207,8 +210,11 @@ def api_part(args: argparse.Namespace, setup: Installation) -> dict[str, Any]:
     }
 
 
+DEFAULT_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
+
 PARTS: dict[str, Callable[[argparse.Namespace, Installation], dict[str, Any]]] = {
     "api": api_part,
+    "ingest": ingest_part,
 }
 """What a load test can measure, by name; each part returns its section of the JSON."""
 
@@ -251,6 +257,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261207)
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--parts", type=_parts, default=["api"], help=", ".join(PARTS))
+    parser.add_argument("--ingest-files", type=int, default=4, help="ingest: files (tenants)")
+    parser.add_argument("--ingest-calls", type=int, default=20_000, help="ingest: calls a file")
+    parser.add_argument("--broker-url", default=DEFAULT_BROKER, help="ingest: RabbitMQ")
     args = parser.parse_args(argv)
     if min(args.concurrency, args.tenants, args.workers, args.rounds) < 1 or args.seconds <= 0:
         parser.error("--seconds, --concurrency, --tenants, --workers, --rounds: above 0")
