@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -284,6 +285,30 @@ class Settings(LogSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _stores_encrypted_off_this_machine(self) -> Self:
+        """The register says personal data is encrypted in transit: a database on another
+        machine is reached only over TLS (`sslmode=require`, `verify-ca` or `verify-full` in
+        its URL), a broker on another machine only over `amqps://`."""
+        for setting, url in (
+            ("DATAWARD_DATABASE_URL", self.database_url),
+            ("DATAWARD_KEYSTORE_URL", self.keystore_url),
+        ):
+            if url is not None and not _database_encrypted_or_local(url):
+                raise ValueError(
+                    f"{setting} names a PostgreSQL server on another machine: add "
+                    "sslmode=verify-full (or require) to it, so that data is encrypted in transit"
+                )
+        if self.broker_url is not None:
+            where = urlsplit(self.broker_url.get_secret_value())
+            host = (where.hostname or "localhost").lower()
+            if host not in LOOPBACK_HOSTS and where.scheme != "amqps":
+                raise ValueError(
+                    "DATAWARD_BROKER_URL names a broker on another machine: use amqps://, so "
+                    "that it is reached encrypted"
+                )
+        return self
+
     def check_key_store_apart(self) -> None:
         """Refuse a key store in the data's own database: a backup of one would hold both."""
         data = _database_identity(self.resolved_database_url(), "DATAWARD_DATABASE_URL")
@@ -298,6 +323,24 @@ class Settings(LogSettings):
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+_TLS_MODES = frozenset({"require", "verify-ca", "verify-full"})
+
+
+def _database_encrypted_or_local(url: str) -> bool:
+    """A URL that is not PostgreSQL's, or on this machine (loopback, a socket), or asks for
+    TLS. One that cannot be read is left to the checks that read it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return True
+    if parsed.get_backend_name() != "postgresql":
+        return True
+    host = (parsed.host or "").lower()
+    if not host or host in LOOPBACK_HOSTS or host.startswith("/"):
+        return True
+    return str(parsed.query.get("sslmode", "")) in _TLS_MODES
+
+
 """SMTP hosts on this machine, reached without leaving it."""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 import typer
+from pydantic import ValidationError
 
 from dataward.adapters.private_files import open_private_text, write_private_text
 from dataward.adapters.sql.faults import STORE_UNAVAILABLE
@@ -46,14 +47,29 @@ UNAVAILABLE = (
 def container(*, schema: bool = True) -> Iterator[Container]:
     """The wired application; unless `schema` is False (the commands that make or move it),
     its database must have a schema, else a `ConfigurationError` says to run `dataward init`
-    (a command would otherwise fail at its first query, on a table that is not there)."""
-    wired = bootstrap()
+    (a command would otherwise fail at its first query, on a table that is not there). Settings
+    that do not validate are a `ConfigurationError` naming each setting and what it takes,
+    never the value given (a URL can carry a password)."""
+    try:
+        wired = bootstrap()
+    except ValidationError as error:
+        raise ConfigurationError(settings_problems(error)) from None
     try:
         if schema:
             _require_schema(wired)
         yield wired
     finally:
         wired.close()
+
+
+def settings_problems(error: ValidationError) -> str:
+    """What is wrong with the settings, by setting, in the validators' own words only."""
+    lines = []
+    for problem in error.errors(include_input=False, include_url=False):
+        where = ".".join(str(part) for part in problem.get("loc", ()))
+        setting = f"DATAWARD_{where.upper()}: " if where else ""
+        lines.append(f"{setting}{problem.get('msg', 'not valid')}")
+    return "; ".join(lines)
 
 
 def _require_schema(wired: Container) -> None:
