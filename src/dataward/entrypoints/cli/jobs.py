@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from dataward.adapters.jobs.broker import queue_name
-from dataward.domain.jobs import FINISHED, Job, JobKind, JobState, Queue
+from dataward.domain.jobs import FINISHED, Job, JobKind, JobState, NewJob, Queue
 from dataward.entrypoints.cli.common import (
     container,
     fail_on_dataward_error,
@@ -134,6 +134,28 @@ def wait(
     if job.state not in FINISHED:
         typer.echo("still not ended", err=True)
         raise typer.Exit(EXIT_TIMEOUT)
+
+
+ASKED = ("outbox", "retention_sweep", "key_sweep", "alerts")
+
+
+@app.command()
+def run(
+    kind: Annotated[str, typer.Argument(parser=one_of(*ASKED), help=", ".join(ASKED))],
+    as_json: AsJson = False,
+) -> None:
+    """Record a job of this kind now and send it: to its queue when a broker is configured,
+    else run here at once (what `dataward scheduler` does on its schedule; from cron or a
+    timer on an installation without a broker). Exit 2 if it failed."""
+    from dataward.entrypoints.cli.common import cli_actor, use_case
+    from dataward.services.jobs.submit import submit_job
+
+    with fail_on_dataward_error(), container() as wired:
+        new = NewJob(JobKind(kind), cli_actor(wired))
+        job = submit_job(use_case(wired), new, wired.dispatcher())
+    typer.echo(json.dumps(job_json(job), indent=2) if as_json else "\n".join(job_lines(job)))
+    if job.state is JobState.FAILED:
+        raise typer.Exit(EXIT_FAILED)
 
 
 def _queues(value: str) -> str:
