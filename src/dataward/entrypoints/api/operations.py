@@ -63,11 +63,12 @@ class OperationsCollector(Collector):
         )
         recent.add_metric([], figures.ingested.stored_recently)
         yield recent
-        overdue = GaugeMetricFamily(
-            "dataward_requests_overdue", "Open rights requests past their deadline"
-        )
-        overdue.add_metric([], figures.requests_overdue)
-        yield overdue
+        if figures.requests_overdue is not None:
+            overdue = GaugeMetricFamily(
+                "dataward_requests_overdue", "Open rights requests past their deadline"
+            )
+            overdue.add_metric([], figures.requests_overdue)
+            yield overdue
 
 
 def _jobs(figures: OperationsFigures) -> Iterator[Metric]:

@@ -146,11 +146,17 @@ def run(
 ) -> None:
     """Record a job of this kind now and send it: to its queue when a broker is configured,
     else run here at once (what `dataward scheduler` does on its schedule; from cron or a
-    timer on an installation without a broker). Exit 2 if it failed."""
+    timer on an installation without a broker). Jobs that wait (a run met a fault, or the
+    broker was away) are sent again first, as the scheduler's relay does. Exit 2 if it
+    failed."""
+    from dataward.bootstrap_jobs import relay_jobs
     from dataward.entrypoints.cli.common import cli_actor, use_case
     from dataward.services.jobs.submit import submit_job
 
     with fail_on_dataward_error(), container() as wired:
+        relayed = relay_jobs(wired, wired.dispatcher())
+        if relayed.sent or relayed.waiting:
+            typer.echo(f"{relayed.sent} waiting job(s) sent again", err=True)
         new = NewJob(JobKind(kind), cli_actor(wired))
         job = submit_job(use_case(wired), new, wired.dispatcher())
     typer.echo(json.dumps(job_json(job), indent=2) if as_json else "\n".join(job_lines(job)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from dataward.domain.errors import ActionNotAllowed
 from dataward.domain.requests.deadlines import Urgency, urgency
 from dataward.domain.requests.workflow import UK
 from dataward.services.context import UseCase
@@ -22,7 +23,8 @@ class OperationsFigures:
     letters_due: int
     messages_due: int
     ingested: IngestTotals
-    requests_overdue: int
+    requests_overdue: int | None
+    """None when the role the figures are read as may not read the requests."""
     now_seconds: float
     """When they were read (POSIX seconds), to age the oldest job by."""
 
@@ -35,9 +37,11 @@ def operations_figures(reading: UseCase) -> OperationsFigures:
         letters, messages = uow.figures.outbox(now)
         ingested = uow.figures.ingested(now - RECENT)
     today = now.astimezone(UK).date()
-    overdue = sum(
-        1
-        for view in request_queue(reading)
-        if urgency(view.request, view.due, today) is Urgency.OVERDUE
-    )
+    try:
+        views = request_queue(reading)
+    except ActionNotAllowed:
+        overdue = None
+    else:
+        marks = (urgency(view.request, view.due, today) for view in views)
+        overdue = sum(1 for mark in marks if mark is Urgency.OVERDUE)
     return OperationsFigures(backlog, letters, messages, ingested, overdue, now.timestamp())

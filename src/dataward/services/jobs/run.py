@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
@@ -86,8 +86,6 @@ class JobEnv:
     handlers: Mapping[JobKind, Handler]
     passing: Callable[[BaseException], bool]
     """Whether an error is a passing fault (a dependency away), to retry."""
-    finished: list[str] = field(default_factory=list)
-    """The ids of jobs this process finished (for tests and the worker's log)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,4 +187,3 @@ def _end(env: JobEnv, uow: UnitOfWork, job: Job, ending: _Ending) -> None:
             )
         uow.commit()
     destroy_doomed(uow, env.vault, keys)
-    env.finished.append(job.id)
