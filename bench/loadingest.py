@@ -133,3 +133,4 @@ def _drop_queues(broker_url: str, prefix: str) -> None:
     with Connection(broker_url) as broker, broker.channel() as channel:
         for queue in QUEUES:
             channel.queue_delete(f"{prefix}{queue}")
+            channel.exchange_delete(f"{prefix}{queue}")

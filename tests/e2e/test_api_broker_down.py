@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from kombu import Connection
 
+from dataward.adapters.jobs.broker import CeleryDispatcher
 from dataward.bootstrap import bootstrap
 from dataward.bootstrap_jobs import job_env, relay_jobs
 from dataward.config import Settings
@@ -54,6 +55,7 @@ def api(tmp_path: Path, clock: FixedClock, proxy: TcpProxy) -> Iterator[Api]:
         with Connection(BROKER) as broker, broker.channel() as channel:
             for queue in Queue:
                 channel.queue_delete(f"{prefix}{queue.value}")
+                channel.exchange_delete(f"{prefix}{queue.value}")
 
 
 def _ready(api: Api, expected: int, seconds: float = 20) -> dict[str, object]:
@@ -92,9 +94,18 @@ def test_with_the_broker_down_the_api_answers_and_jobs_wait_for_it(
 
     proxy.up()
     assert _ready(api, 200)["checks"] == {"database": "ok", "key_store": "ok", "broker": "ok"}
-    assert relay_jobs(api.container, api.container.dispatcher()).sent == 1
+    sender = api.container.dispatcher()
+    assert isinstance(sender, CeleryDispatcher)
+    with Connection(BROKER) as broker, broker.channel() as channel:
+        for declared in sender.app.amqp.queues.values():  # every queue, as a worker does
+            declared.bind(channel).declare()
+    assert relay_jobs(api.container, sender).sent == 1
     prefix = api.container.settings.broker_queue_prefix
     with Connection(BROKER) as broker, broker.channel() as channel:
+        for queue in Queue:  # on the ingest queue alone
+            name = f"{prefix}{queue.value}"
+            waiting = channel.queue_declare(name, passive=True).message_count
+            assert waiting == (1 if queue is Queue.INGEST else 0), name
         message = channel.basic_get(f"{prefix}{Queue.INGEST.value}", no_ack=True)
     assert message is not None
     body = message.body if isinstance(message.body, str) else message.body.decode()

@@ -43,6 +43,19 @@ def installation(tmp_path: Path) -> Iterator[Installation]:
     yield from installation_on(POSTGRES, tmp_path)
 
 
+def _callers(path: Path, most: int) -> set[str]:
+    """Caller numbers of the file (ENTERQUEUE's sixth field), national and without `+`."""
+    found: set[str] = set()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            fields = line.rstrip("\n").split("|")
+            if len(fields) > 6 and fields[4] == "ENTERQUEUE" and fields[6][-9:].isdigit():
+                found.add(fields[6].lstrip("+"))
+                if len(found) >= most:
+                    break
+    return found
+
+
 def test_a_worker_killed_mid_ingest_loses_nothing_and_repeats_nothing(
     installation: Installation, tmp_path: Path
 ) -> None:
@@ -76,6 +89,13 @@ def test_a_worker_killed_mid_ingest_loses_nothing_and_repeats_nothing(
     assert len(entries) == 1
     assert entries[0]["stored"] == KILL_CALLS
     assert "intact" in made.run("audit", "verify")
+    # the workers' logs (JSON lines, and Celery's own) name no caller
+    callers = _callers(path, 200)
+    assert callers
+    for log in made.folder.glob("*.log"):
+        if log.name.startswith(("first", "second")):
+            written = log.read_text(encoding="utf-8", errors="replace")
+            assert not [n for n in callers if n in written], log.name
     # sent again (a redelivery after all this): nothing more
     assert made.run("keys", "sweep")
     with made.uow() as uow:

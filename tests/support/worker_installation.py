@@ -145,6 +145,7 @@ def installation_on(admin_url: str, tmp_path: Path) -> Iterator[Installation]:
         with Connection(BROKER) as broker, broker.channel() as channel:
             for queue in Queue:
                 channel.queue_delete(f"{prefix}{queue.value}")
+                channel.exchange_delete(f"{prefix}{queue.value}")
         with admin.connect() as connection:
             for name in names:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu import Exchange
 from kombu import Queue as KombuQueue
 
 from dataward.domain.jobs import Job, JobKind, Queue
@@ -60,7 +61,7 @@ def celery_app(broker_url: str, schedules: Schedules | None = None, prefix: str 
         task_serializer="json",
         accept_content=["json"],
         task_default_queue=queue_name(Queue.MAINTENANCE, prefix),
-        task_queues=[KombuQueue(queue_name(q, prefix), durable=True) for q in Queue],
+        task_queues=[_queue(queue_name(q, prefix)) for q in Queue],
         task_create_missing_queues=False,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
@@ -69,6 +70,12 @@ def celery_app(broker_url: str, schedules: Schedules | None = None, prefix: str 
     if schedules is not None:
         app.conf.update(timezone=schedules.zone, beat_schedule=beat_schedule(schedules, prefix))
     return app
+
+
+def _queue(name: str) -> KombuQueue:
+    """A durable queue on a direct exchange of its own, bound by its own name: a job sent to
+    one queue reaches that queue alone."""
+    return KombuQueue(name, Exchange(name, type="direct", durable=True), routing_key=name)
 
 
 def beat_schedule(schedules: Schedules, prefix: str = "") -> dict[str, dict[str, object]]:
