@@ -314,3 +314,28 @@ def test_an_erasure_made_while_a_file_waits_holds_when_the_file_lands(
     assert callers == [None, None]  # both calls now name no one
     assert _chunks(world, waiting.id) == 0
     assert not world.vault.has_key(waiting.id)
+
+
+def test_a_passing_fault_is_waited_out_for_about_an_hour_before_the_job_fails(
+    world: World, fake: Faker
+) -> None:
+    """`MAX_ATTEMPTS` promises a dependency down for about an hour is waited out. With the
+    relay resending what waits (every round of `dataward scheduler`), a job that meets the
+    database or the mail server away must not fail for good, its staged file dropped, within
+    a quarter of that."""
+    job = staged_ingest(world, queue_log(fake, 3))
+
+    def away(_ctx: UseCase, _job: Job) -> Mapping[str, object]:
+        raise ConnectionRefusedError("the database is away")
+
+    env = env_of(world, handlers={JobKind.INGEST: away})
+    up = Recorder()
+    outage = timedelta(minutes=15)
+    began = world.clock.now()
+    run_job(env, job.id)  # the first send's run
+    while world.clock.now() - began < outage:
+        world.clock.advance(timedelta(seconds=30))  # the scheduler's relay round
+        if relay(world.uow(), world.clock, up).sent:
+            run_job(env, job.id)
+    assert _job(world, job.id).state is not JobState.FAILED
+    assert _chunks(world, job.id) >= 1
