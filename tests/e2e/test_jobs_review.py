@@ -42,3 +42,20 @@ def test_a_background_ingest_met_while_another_runs_still_ends_without_a_broker(
     shown = api.client.get(f"{JOBS}/{job_id}", headers=api.as_("admin_a")).json()
     assert shown["state"] in ("succeeded", "failed"), shown
     assert not _still_staged(api, job_id)
+
+
+def test_an_empty_staged_batch_leaves_no_key_behind(api: Api) -> None:
+    """A job's key is made when its file is staged and destroyed with the file's chunks; a
+    file of no bytes has no chunk, so its key must not outlive the job either."""
+    staged = api.client.post(
+        CALLS.format("tenant-a"),
+        content=b"",
+        params={"background": "true"},
+        headers={**api.as_("admin_a"), "Content-Type": "text/plain"},
+    )
+    assert staged.status_code == 202, staged.text
+    job = staged.json()
+    assert job["state"] == "failed"
+    for kind in ("key_sweep",):
+        assert api.client.post(JOBS, json={"kind": kind}, headers=api.as_("dco")).status_code == 202
+    assert not api.container.vault().has_key(job["id"])

@@ -8,6 +8,7 @@ import io
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from faker import Faker
@@ -339,3 +340,28 @@ def test_a_passing_fault_is_waited_out_for_about_an_hour_before_the_job_fails(
             run_job(env, job.id)
     assert _job(world, job.id).state is not JobState.FAILED
     assert _chunks(world, job.id) >= 1
+
+
+def test_a_platform_operator_finds_the_ingests_it_may_see_among_many_maintenance_jobs(
+    world: World, fake: Faker
+) -> None:
+    """The scheduler records an outbox job every minute: a list asked for by someone who may
+    see only ingests (a platform operator) must still show the newest ingests it may see,
+    not an empty page because the newest jobs of all were someone else's."""
+    ingest = staged_ingest(world, queue_log(fake, 2), ADMIN_A)
+    with world.uow() as uow:
+        for minute in range(1, 401):  # not quite seven hours of the outbox's schedule
+            at = world.clock.now() + timedelta(minutes=minute)
+            uow.jobs.add(str(uuid4()), NewJob(JobKind.OUTBOX, DCO), at)
+        uow.commit()
+    seen = list_jobs(world.use_case(OPERATOR), JobFilter(limit=100))
+    assert [job.id for job in seen] == [ingest.id]
+
+
+def test_a_tenant_administrator_lists_the_fulfilments_it_asked_for(world: World) -> None:
+    """A job is seen by its own actor (`show_job` shows it): the list must not hide it because
+    a fulfilment names no tenant of its own."""
+    new = NewJob(JobKind.FULFIL, ADMIN_A, None, {"request": str(uuid4())})
+    asked = submit_job(world.use_case(ADMIN_A), new, Recorder())
+    assert show_job(world.use_case(ADMIN_A), asked.id).id == asked.id
+    assert [job.id for job in list_jobs(world.use_case(ADMIN_A), JobFilter())] == [asked.id]
