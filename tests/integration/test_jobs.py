@@ -5,6 +5,7 @@ apart, staged files gone with their keys when a job ends, and jobs seen only by 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -12,11 +13,12 @@ from uuid import uuid4
 
 import pytest
 from faker import Faker
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from dataward.adapters.ingest.staged import staged_source
 from dataward.adapters.jobs.faults import is_passing
 from dataward.adapters.sql.jobs import job_chunks
+from dataward.adapters.sql.leases import LEASE_CLASS
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.jobs import MAX_ATTEMPTS, Job, JobKind, JobState, NewJob
 from dataward.domain.subjects import Actor
@@ -365,3 +367,51 @@ def test_a_tenant_administrator_lists_the_fulfilments_it_asked_for(world: World)
     asked = submit_job(world.use_case(ADMIN_A), new, Recorder())
     assert show_job(world.use_case(ADMIN_A), asked.id).id == asked.id
     assert [job.id for job in list_jobs(world.use_case(ADMIN_A), JobFilter())] == [asked.id]
+
+
+def test_a_job_is_not_run_again_while_its_first_run_goes_on(world: World, fake: Faker) -> None:
+    """A lease is a PostgreSQL session, idle while the job works on other connections: should
+    the server end that session (`idle_session_timeout`, a proxy or a firewall dropping an
+    idle connection, a failover), the run goes on, and the relay must not hand the same job to
+    a second worker meanwhile."""
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("a lease is a session of PostgreSQL's")
+    job = staged_ingest(world, queue_log(fake, 3))
+    entered = threading.Event()
+    release = threading.Event()
+    runs: list[str] = []
+
+    def slow(_ctx: UseCase, _job: Job) -> Mapping[str, object]:
+        runs.append("first")
+        entered.set()
+        release.wait(30)
+        return {}
+
+    def quick(_ctx: UseCase, _job: Job) -> Mapping[str, object]:
+        runs.append("second")
+        return {}
+
+    first = threading.Thread(
+        target=run_job, args=(env_of(world, handlers={JobKind.INGEST: slow}), job.id)
+    )
+    first.start()
+    try:
+        assert entered.wait(30)
+        with world.engine.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND classid = :c AND pid <> pg_backend_pid()"
+                ),
+                {"c": LEASE_CLASS & 0xFFFFFFFF},
+            )
+            connection.commit()
+        world.clock.advance(timedelta(minutes=3))
+        up = Recorder()
+        relay(world.uow(), world.clock, up)
+        for sent in up.sent:
+            run_job(env_of(world, handlers={JobKind.INGEST: quick}), sent)
+        assert runs == ["first"]
+    finally:
+        release.set()
+        first.join(30)
