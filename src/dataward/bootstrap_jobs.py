@@ -7,6 +7,7 @@ command line and the API work as they did, with every job on record all the same
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from dataward.bootstrap import Container
 
 SCHEDULER = "scheduler"
+BROKER_CHECKED_FOR = 5.0
+"""Seconds a readiness check of the broker is taken as still true."""
 """The actor id of jobs the scheduler records."""
 
 _QUEUED_ONLY = frozenset({"rectification", "objection"})
@@ -99,18 +102,19 @@ def _alerts(container: Container, ctx: UseCase) -> Mapping[str, object]:
 
 
 def _key_sweep(container: Container, ctx: UseCase) -> Mapping[str, object]:
-    from dataward.services.jobs.staging import drop_leftovers
+    from dataward.services.jobs.staging import expire
     from dataward.services.keys.sweep import sweep_keys
 
     reading = container.use_case(ctx.actor, ctx.register, read_only=True)
     swept = sweep_keys(ctx, reading, container.vault())
-    dropped = drop_leftovers(ctx.uow, ctx.vault, ctx.clock.now())
+    stale, forgotten = expire(ctx.uow, ctx.vault, ctx.clock.now())
     return {
         "destroyed": swept.destroyed,
         "orphans_destroyed": swept.orphans.destroyed,
         "held_finished": len(swept.held.finished),
         "expired": swept.expired,
-        "staged_dropped": dropped,
+        "jobs_expired": stale,
+        "jobs_forgotten": forgotten,
     }
 
 
@@ -171,8 +175,13 @@ def broker(container: Container) -> Celery | None:
     url = container.settings.broker_url
     if url is None:
         return None
-    prefix = container.settings.broker_queue_prefix
-    return celery_app(url.get_secret_value(), schedules(container), prefix)
+    settings = container.settings
+    return celery_app(
+        url.get_secret_value(),
+        schedules(container),
+        settings.broker_queue_prefix,
+        settings.broker_ca_file,
+    )
 
 
 def dispatcher(container: Container, app: Any = None) -> Dispatcher:
@@ -188,7 +197,15 @@ def broker_check(container: Container) -> Callable[[], bool] | None:
     if not isinstance(sender, CeleryDispatcher):
         return None
     app = sender.app
-    return lambda: broker_answers(app)
+    last: list[tuple[float, bool]] = []
+
+    def answers() -> bool:  # at most every few seconds: /readyz may be asked often
+        now = time.monotonic()
+        if not last or now - last[0][0] >= BROKER_CHECKED_FOR:
+            last[:] = [(now, broker_answers(app))]
+        return last[0][1]
+
+    return answers
 
 
 def relay_jobs(container: Container, sender: Dispatcher) -> Relayed:

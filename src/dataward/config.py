@@ -206,6 +206,11 @@ class Settings(LogSettings):
         "amqp://user:password@rabbit.example:5672//. Unset (the embedded default), a job runs "
         "at once in the process that asks for it, and no worker or scheduler is needed.",
     )
+    broker_ca_file: Path | None = Field(
+        None,
+        description="The certificate authorities (PEM) an amqps:// broker's certificate is "
+        "checked against (default: the system's).",
+    )
     broker_queue_prefix: str = Field(
         "",
         pattern=r"^[a-z0-9_.-]{0,40}$",
@@ -288,8 +293,9 @@ class Settings(LogSettings):
     @model_validator(mode="after")
     def _stores_encrypted_off_this_machine(self) -> Self:
         """The register says personal data is encrypted in transit: a database on another
-        machine is reached only over TLS (`sslmode=require`, `verify-ca` or `verify-full` in
-        its URL), a broker on another machine only over `amqps://`."""
+        machine is reached only over TLS that checks the server's certificate and name
+        (`sslmode=verify-full` in its URL), a broker on another machine only over `amqps://`
+        (its certificate and name checked: `adapters.jobs.broker`)."""
         for setting, url in (
             ("DATAWARD_DATABASE_URL", self.database_url),
             ("DATAWARD_KEYSTORE_URL", self.keystore_url),
@@ -297,7 +303,7 @@ class Settings(LogSettings):
             if url is not None and not _database_encrypted_or_local(url):
                 raise ValueError(
                     f"{setting} names a PostgreSQL server on another machine: add "
-                    "sslmode=verify-full (or require) to it, so that data is encrypted in transit"
+                    "sslmode=verify-full to it, so that data goes encrypted to that server alone"
                 )
         if self.broker_url is not None:
             where = urlsplit(self.broker_url.get_secret_value())
@@ -323,7 +329,8 @@ class Settings(LogSettings):
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
-_TLS_MODES = frozenset({"require", "verify-ca", "verify-full"})
+_TLS_MODES = frozenset({"verify-full"})
+"""The one mode that checks the server is the one named: `require` encrypts, but to anyone."""
 
 
 def _database_encrypted_or_local(url: str) -> bool:

@@ -17,7 +17,7 @@ from dataward.adapters.ingest.staged import staged_source
 from dataward.adapters.jobs.faults import is_passing
 from dataward.adapters.sql.jobs import job_chunks
 from dataward.domain.errors import ActionNotAllowed, NotFound
-from dataward.domain.jobs import MAX_ATTEMPTS, Job, JobKind, JobState, NewJob
+from dataward.domain.jobs import MAX_ATTEMPTS, Job, JobKind, JobQuery, JobScope, JobState, NewJob
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.jobs.kinds import JobTools, handlers
@@ -242,7 +242,7 @@ def test_the_relay_sends_what_waits_and_what_a_dead_worker_left(world: World, fa
 
     # a worker started it and died (its lease is free): sent again once it is old enough
     with world.uow() as uow:
-        uow.jobs.start(waiting.id, world.clock.now())
+        uow.jobs.start(waiting.id, world.clock.now(), "a-run-that-died")
         uow.commit()
     world.clock.advance(timedelta(minutes=3))
     uow = world.uow()
@@ -270,7 +270,7 @@ def test_only_who_may_do_the_work_may_ask_for_it(world: World, fake: Faker) -> N
     with pytest.raises(NotFound):
         ask(OPERATOR, NewJob(JobKind.INGEST, OPERATOR, "no-such-tenant", {}))
     with world.uow() as uow:
-        assert uow.jobs.listed() == []
+        assert uow.jobs.listed(JobScope(everything=True, asker=DCO), JobQuery()) == []
 
 
 def test_a_job_is_seen_only_by_who_may(world: World, fake: Faker) -> None:

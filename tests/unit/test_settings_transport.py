@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,10 @@ def test_a_database_on_another_machine_is_reached_over_tls(setting: str) -> None
     remote = "postgresql+psycopg://app@db.example.internal/dataward"
     with pytest.raises(ValidationError, match="sslmode"):
         Settings(**{setting: remote})
-    for mode in ("require", "verify-ca", "verify-full"):
-        assert Settings(**{setting: f"{remote}?sslmode={mode}"})
-    with pytest.raises(ValidationError, match="sslmode"):
-        Settings(**{setting: f"{remote}?sslmode=prefer"})  # may fall back to clear text
+    assert Settings(**{setting: f"{remote}?sslmode=verify-full"})
+    for weaker in ("prefer", "require", "verify-ca"):  # clear text, or any server's certificate
+        with pytest.raises(ValidationError, match="sslmode"):
+            Settings(**{setting: f"{remote}?sslmode={weaker}"})
     for local in (
         "postgresql+psycopg://app@127.0.0.1/dataward",
         "postgresql+psycopg://app@localhost/dataward",
@@ -39,11 +40,19 @@ def test_a_database_on_another_machine_is_reached_over_tls(setting: str) -> None
         assert Settings(**{setting: local})
 
 
-def test_a_broker_on_another_machine_is_reached_over_amqps() -> None:
+def test_a_broker_on_another_machine_is_reached_over_amqps_checking_its_name() -> None:
+    from dataward.adapters.jobs.broker import celery_app
+
     with pytest.raises(ValidationError, match="amqps"):
         Settings(broker_url="amqp://app:pw@rabbit.example.internal:5672//")
     assert Settings(broker_url="amqps://app:pw@rabbit.example.internal:5671//")
     assert Settings(broker_url="amqp://guest:guest@127.0.0.1:5672//")
+    app = celery_app("amqps://app:pw@rabbit.example.internal:5671//", ca_file=Path("/ca.pem"))
+    assert app.conf.broker_use_ssl == {
+        "cert_reqs": ssl.CERT_REQUIRED,
+        "server_hostname": "rabbit.example.internal",
+        "ca_certs": "/ca.pem",
+    }
 
 
 def test_settings_refused_at_the_command_line_name_the_setting_never_its_value(

@@ -61,6 +61,8 @@ The tree, with the module each one lives in (here unless named):
     ├── WriteConflict          a concurrent writer stored the same unique row first; retry
     ├── IngestRejected         a call file had bad records and no quarantine was asked for:
     │                          nothing stored, every bad line listed (services.calls.ingest)
+    ├── RunSuperseded          another run took a background job over: this run's work is
+    │                          rolled back and it ends nothing (domain.jobs)
     ├── JobRefused             a background job's work refused for good, in fixed words (its
     │                          file rejected, a right that is not queued) (services.jobs.run)
     ├── QuarantineRefused      a quarantine entry that cannot be replayed or exported as asked

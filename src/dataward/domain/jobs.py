@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
+from dataward.domain.errors import DatawardError
 from dataward.domain.subjects import Actor
 
 
@@ -47,6 +48,13 @@ class JobState(StrEnum):
 FINISHED: Final = frozenset({JobState.SUCCEEDED, JobState.FAILED})
 
 
+class RunSuperseded(DatawardError):
+    """Another run has taken the job over: this run's work is rolled back, and it ends
+    nothing."""
+
+    code = "run_superseded"
+
+
 class Queue(StrEnum):
     """The broker queues; a worker may listen to some (`dataward worker --queues`)."""
 
@@ -65,12 +73,21 @@ QUEUE_OF: Final[Mapping[JobKind, Queue]] = {
     JobKind.KEY_SWEEP: Queue.MAINTENANCE,
 }
 
-MAX_ATTEMPTS: Final = 6
-"""Runs a job is given before it fails for good: a dependency down for the length of the
-back-off (about an hour in all) is a fault to report, not to wait out for ever."""
+MAX_ATTEMPTS: Final = 8
+"""Runs a job is given before it fails for good: the waits between them (`retry_delay`) add up
+to about an hour, so a dependency down that long is waited out; longer, it is a fault to
+report, not to wait out for ever."""
 
-FIRST_RETRY: Final = timedelta(seconds=10)
+FIRST_RETRY: Final = timedelta(seconds=30)
 LONGEST_RETRY: Final = timedelta(minutes=30)
+
+STALE_AFTER: Final = timedelta(days=7)
+"""A job not ended this long after it was made is failed, its staged file dropped (a job of an
+installation whose workers, or whose timers, were never run)."""
+
+KEPT_FOR: Final = timedelta(days=90)
+"""An ended job's row is deleted this long after it ended (the work it did keeps its own
+evidence: the ingest's record, the request's timeline, the sweep's, the audit log)."""
 
 RESEND_AFTER: Final = timedelta(minutes=2)
 """A job queued but not started this long after it was last sent is sent again (a broker that
@@ -119,6 +136,11 @@ class Job:
     """Fixed words: what failed, never the input."""
     landed: tuple[int, ...] = ()
     """An ingest's sources that landed (their ingest ids, in order)."""
+    run_token: str | None = None
+    """The run under way: a run whose token is no longer the job's (another run took the job
+    over) can neither land nor end it."""
+    not_before: datetime | None = None
+    """After a passing fault: not to be sent again before this."""
 
     @property
     def finished(self) -> bool:
@@ -130,6 +152,34 @@ class Job:
 
     def age(self, now: datetime) -> timedelta:
         return now - self.created_at
+
+
+@dataclass(frozen=True, slots=True)
+class JobScope:
+    """Which jobs a reader may see: every job, or those it asked for and the ingests of the
+    tenants it may ingest for (`ingest_tenants`; None: every tenant's)."""
+
+    everything: bool
+    asker: Actor
+    ingest_tenants: tuple[str, ...] | None = ()
+
+
+@dataclass(frozen=True, slots=True)
+class JobQuery:
+    state: JobState | None = None
+    kind: JobKind | None = None
+    tenant_id: str | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class JobEnd:
+    """How a run ended a job."""
+
+    state: JobState
+    at: datetime
+    result: Mapping[str, object] = field(default_factory=dict)
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,11 @@ ingest holds back nothing another worker could run.
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery import Celery
 from celery.schedules import crontab
@@ -46,8 +49,20 @@ def queue_name(queue: Queue, prefix: str = "") -> str:
     return f"{prefix}{queue.value}"
 
 
-def celery_app(broker_url: str, schedules: Schedules | None = None, prefix: str = "") -> Celery:
+def celery_app(
+    broker_url: str,
+    schedules: Schedules | None = None,
+    prefix: str = "",
+    ca_file: Path | None = None,
+) -> Celery:
     app = Celery("dataward", set_as_current=False)
+    where = urlsplit(broker_url)
+    if where.scheme == "amqps":  # the certificate checked, and that it is the host's
+        app.conf.broker_use_ssl = {
+            "cert_reqs": ssl.CERT_REQUIRED,
+            "server_hostname": where.hostname,
+            **({"ca_certs": str(ca_file)} if ca_file is not None else {}),
+        }
     app.conf.update(
         broker_url=broker_url,
         broker_connection_timeout=CONNECT_SECONDS,

@@ -32,7 +32,16 @@ from sqlalchemy.engine import Row
 from dataward.adapters.sql.tables import metadata
 from dataward.adapters.sql.types import UTCDateTime
 from dataward.domain.bounds import ACTOR_CHARS
-from dataward.domain.jobs import Job, JobKind, JobState, NewJob
+from dataward.domain.jobs import (
+    Job,
+    JobEnd,
+    JobKind,
+    JobQuery,
+    JobScope,
+    JobState,
+    NewJob,
+    RunSuperseded,
+)
 from dataward.domain.subjects import Actor
 
 jobs = Table(
@@ -54,6 +63,8 @@ jobs = Table(
     Column("result", Text, nullable=False, comment="JSON: counts and ids, never content"),
     Column("error", String(200), nullable=True, comment="fixed words, never the input"),
     Column("landed", Text, nullable=False, comment="JSON: ingest ids of the sources landed"),
+    Column("run_token", String(32), nullable=True, comment="the run under way"),
+    Column("not_before", UTCDateTime(), nullable=True, comment="not sent again before"),
     comment="Background jobs: the state of each; a broker carries only the id.",
 )
 
@@ -87,6 +98,8 @@ def _job(row: Row[Any]) -> Job:
         result=json.loads(row.result),
         error=row.error,
         landed=tuple(int(i) for i in json.loads(row.landed)),
+        run_token=row.run_token,
+        not_before=row.not_before,
     )
 
 
@@ -119,74 +132,100 @@ class SqlJobRepository:
         row = self._c.execute(query).one_or_none()
         return None if row is None else _job(row)
 
-    def listed(
-        self,
-        *,
-        state: JobState | None = None,
-        kind: JobKind | None = None,
-        tenant_id: str | None = None,
-        limit: int = 100,
-    ) -> list[Job]:
-        query = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)
-        if state is not None:
-            query = query.where(jobs.c.state == state.value)
-        if kind is not None:
-            query = query.where(jobs.c.kind == kind.value)
-        if tenant_id is not None:
-            query = query.where(jobs.c.tenant_id == tenant_id)
+    def listed(self, scope: JobScope, wanted: JobQuery) -> list[Job]:
+        """The newest jobs first, among those `scope` lets its reader see."""
+        query = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(wanted.limit)
+        if not scope.everything:
+            asker = scope.asker
+            theirs = (
+                (jobs.c.actor_id == asker.id)
+                & (jobs.c.actor_role == asker.role)
+                & (
+                    jobs.c.actor_tenant.is_(None)
+                    if asker.tenant_id is None
+                    else jobs.c.actor_tenant == asker.tenant_id
+                )
+            )
+            ingests = jobs.c.kind == JobKind.INGEST.value
+            if scope.ingest_tenants is None:
+                reach = ingests & jobs.c.tenant_id.is_not(None)
+            else:
+                reach = ingests & jobs.c.tenant_id.in_(list(scope.ingest_tenants))
+            query = query.where(or_(theirs, reach))
+        if wanted.state is not None:
+            query = query.where(jobs.c.state == wanted.state.value)
+        if wanted.kind is not None:
+            query = query.where(jobs.c.kind == wanted.kind.value)
+        if wanted.tenant_id is not None:
+            query = query.where(jobs.c.tenant_id == wanted.tenant_id)
         return [_job(row) for row in self._c.execute(query)]
 
     def mark_sent(self, job_id: str, at: datetime) -> None:
         self._c.execute(update(jobs).where(jobs.c.id == job_id).values(sent_at=at))
 
-    def start(self, job_id: str, at: datetime) -> None:
-        """One more run of the job begins."""
-        self._c.execute(
-            update(jobs)
-            .where(jobs.c.id == job_id)
-            .values(state=JobState.RUNNING.value, attempts=jobs.c.attempts + 1, started_at=at)
-        )
-
-    def requeue(self, job_id: str, error: str) -> None:
-        """A run met a passing fault: queued again, to be retried."""
-        self._c.execute(
-            update(jobs)
-            .where(jobs.c.id == job_id)
-            .values(state=JobState.QUEUED.value, error=error[:200])
-        )
-
-    def finish(
-        self,
-        job_id: str,
-        state: JobState,
-        at: datetime,
-        result: Mapping[str, object],
-        error: str | None = None,
-    ) -> None:
+    def start(self, job_id: str, at: datetime, token: str) -> None:
+        """One more run of the job begins, under `token`."""
         self._c.execute(
             update(jobs)
             .where(jobs.c.id == job_id)
             .values(
-                state=state.value,
-                finished_at=at,
-                result=_json(result),
-                error=None if error is None else error[:200],
+                state=JobState.RUNNING.value,
+                attempts=jobs.c.attempts + 1,
+                started_at=at,
+                run_token=token,
+                not_before=None,
             )
         )
 
-    def land(self, job_id: str, ingest_id: int) -> None:
-        """An ingest's source landed: recorded in the transaction that landed it."""
-        found = self._c.execute(select(jobs.c.landed).where(jobs.c.id == job_id)).scalar_one()
-        landed = [*json.loads(found), ingest_id]
-        self._c.execute(update(jobs).where(jobs.c.id == job_id).values(landed=_json(landed)))
+    def _owned(self, job_id: str, token: str | None) -> Any:
+        mine = jobs.c.run_token.is_(None) if token is None else jobs.c.run_token == token
+        return update(jobs).where(jobs.c.id == job_id, mine)
 
-    def to_resend(self, sent_before: datetime) -> list[Job]:
-        """Jobs queued and never sent, or sent before `sent_before` and not started since;
-        and jobs running (a dead worker's are sent again: the caller checks their lease)."""
+    def requeue(self, job_id: str, token: str | None, error: str, not_before: datetime) -> bool:
+        """A run met a passing fault: queued again, not to be sent before `not_before`."""
+        done = self._c.execute(
+            self._owned(job_id, token).values(
+                state=JobState.QUEUED.value, error=error[:200], not_before=not_before
+            )
+        )
+        return bool(done.rowcount)
+
+    def finish(self, job_id: str, token: str | None, ended: JobEnd) -> bool:
+        """The run `token` ended the job; False (nothing written) when another run has taken
+        it over."""
+        done = self._c.execute(
+            self._owned(job_id, token).values(
+                state=ended.state.value,
+                finished_at=ended.at,
+                result=_json(ended.result),
+                error=None if ended.error is None else ended.error[:200],
+            )
+        )
+        return bool(done.rowcount)
+
+    def land(self, job_id: str, token: str | None, ingest_id: int) -> None:
+        """An ingest's source landed: recorded in the transaction that landed it, which
+        `RunSuperseded` rolls back when another run has taken the job over."""
+        mine = jobs.c.run_token.is_(None) if token is None else jobs.c.run_token == token
+        found = self._c.execute(
+            select(jobs.c.landed).where(jobs.c.id == job_id, mine)
+        ).scalar_one_or_none()
+        if found is None:
+            raise RunSuperseded()
+        landed = [*json.loads(found), ingest_id]
+        done = self._c.execute(self._owned(job_id, token).values(landed=_json(landed)))
+        if not done.rowcount:
+            raise RunSuperseded()
+
+    def to_resend(self, now: datetime, sent_before: datetime) -> list[Job]:
+        """Jobs queued and never sent, or sent before `sent_before` and not started since,
+        unless a back-off holds them until later; and jobs running (a dead worker's are sent
+        again: the caller checks their lease)."""
         query = select(jobs).where(
             or_(
                 (jobs.c.state == JobState.QUEUED.value)
-                & or_(jobs.c.sent_at.is_(None), jobs.c.sent_at < sent_before),
+                & or_(jobs.c.sent_at.is_(None), jobs.c.sent_at < sent_before)
+                & or_(jobs.c.not_before.is_(None), jobs.c.not_before <= now),
                 (jobs.c.state == JobState.RUNNING.value) & (jobs.c.started_at < sent_before),
             )
         )
@@ -214,16 +253,21 @@ class SqlJobRepository:
         done = self._c.execute(delete(job_chunks).where(job_chunks.c.job_id == job_id))
         return int(done.rowcount or 0)
 
-    def staged_before(self, moment: datetime) -> list[str]:
-        """Finished jobs made before `moment` that still have a staged file (a process that
-        died between finishing the job and dropping it)."""
-        query = (
-            select(jobs.c.id)
-            .join(job_chunks, job_chunks.c.job_id == jobs.c.id)
-            .where(
-                jobs.c.created_at < moment,
-                jobs.c.state.in_([JobState.SUCCEEDED.value, JobState.FAILED.value]),
-            )
-            .distinct()
+    def stale(self, made_before: datetime) -> list[Job]:
+        """Jobs made before `made_before` and not ended."""
+        query = select(jobs).where(
+            jobs.c.created_at < made_before,
+            jobs.c.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]),
         )
-        return [str(j) for j in self._c.execute(query).scalars()]
+        return [_job(row) for row in self._c.execute(query)]
+
+    def forget_ended(self, ended_before: datetime) -> int:
+        """Delete the rows of jobs that ended before `ended_before` (and have no staged file)."""
+        done = self._c.execute(
+            delete(jobs).where(
+                jobs.c.finished_at < ended_before,
+                jobs.c.state.in_([JobState.SUCCEEDED.value, JobState.FAILED.value]),
+                ~select(job_chunks.c.job_id).where(job_chunks.c.job_id == jobs.c.id).exists(),
+            )
+        )
+        return int(done.rowcount or 0)

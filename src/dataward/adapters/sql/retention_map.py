@@ -235,12 +235,15 @@ RETENTION_MAP: Final[Mapping[str, Swept | Unswept]] = MappingProxyType(
         ),
         "jobs": Unswept(
             "background jobs: kind, state, times, counts and ids, who asked (the "
-            f"{_STAFF_ID}); no subject and no content. {_STAFF_KEPT}"
+            f"{_STAFF_ID}); no subject and no content. Deleted 90 days after they ended by the "
+            "key-sweep job, and failed, their file dropped, if not ended 7 days after they were "
+            "made (`services/jobs/staging.py`)"
         ),
         "job_chunks": Unswept(
             "a call file staged for a background ingest, sealed under the job's own key: "
-            "deleted, and the key destroyed, in the transaction that ends the job; one a "
-            "process left behind by `dataward keys sweep` (`services/jobs/staging.py`)"
+            "deleted, and the key destroyed, in the transaction that ends the job; a job not "
+            "ended 7 days after it was made is failed so by the key-sweep job "
+            "(`services/jobs/staging.py`)"
         ),
         "staff_tokens": Unswept(
             "staff and tenant administrators' credentials (a hash of the token, the role and "

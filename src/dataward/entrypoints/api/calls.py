@@ -99,7 +99,8 @@ async def post_calls(
     ) as path:
         if query.background:
             job = await run_in_threadpool(_stage, ctx, container, path, (tenant_id, query))
-            return JSONResponse(JobOut.of(job).model_dump(mode="json"), status_code=202)
+            body = JobOut.of(job, ctx.actor).model_dump(mode="json")
+            return JSONResponse(body, status_code=202)
         source = await run_in_threadpool(_batch_source, path, chosen)
         try:
             # Ingest is blocking work: off the event loop, so other requests are served meanwhile.

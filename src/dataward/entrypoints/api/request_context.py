@@ -1,7 +1,8 @@
 """Each request's id, and the one access line written for it.
 
-A request keeps the `X-Request-ID` it came with only if it is 1 to 64 of `A-Z a-z 0-9 . _ -`
-(what a proxy or a client's own trace id looks like); any other value, or several, is replaced
+A request keeps the `X-Request-ID` it came with only if it is a UUID or 16 to 64 hexadecimal
+digits with a letter among them (what a proxy's or a trace's id looks like, and never only the
+digits of a phone or card number); any other value, or several, is replaced
 by a new id (a UUID's 32 hex digits), never repeated: a header can carry markup, control
 characters or a person's data as easily as an id. The id is in `logs.REQUEST_ID` while the
 request runs, so every line logged for it carries it, and in the `X-Request-ID` header of

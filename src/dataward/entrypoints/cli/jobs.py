@@ -151,13 +151,16 @@ def run(
     failed."""
     from dataward.bootstrap_jobs import relay_jobs
     from dataward.entrypoints.cli.common import cli_actor, use_case
+    from dataward.services.jobs.rights import may_do
     from dataward.services.jobs.submit import submit_job
 
     with fail_on_dataward_error(), container() as wired:
+        new = NewJob(JobKind(kind), cli_actor(wired))
+        ctx = use_case(wired)
+        may_do(ctx.register, ctx.actor, new.kind, None)  # before anything is sent
         relayed = relay_jobs(wired, wired.dispatcher())
         if relayed.sent or relayed.waiting:
             typer.echo(f"{relayed.sent} waiting job(s) sent again", err=True)
-        new = NewJob(JobKind(kind), cli_actor(wired))
         job = submit_job(use_case(wired), new, wired.dispatcher())
     typer.echo(json.dumps(job_json(job), indent=2) if as_json else "\n".join(job_lines(job)))
     if job.state is JobState.FAILED:

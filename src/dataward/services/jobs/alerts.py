@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from dataward.domain.jobs import JobKind, JobState
+from dataward.domain.jobs import JobKind, JobQuery, JobScope, JobState
 from dataward.domain.requests.deadlines import Urgency, urgency
 from dataward.domain.requests.workflow import UK
 from dataward.services.breaches.register import list_breaches
@@ -43,7 +43,9 @@ def _lines(ctx: UseCase) -> list[str]:
 
 def _last_sent(ctx: UseCase) -> tuple[str, datetime | None]:
     with ctx.uow:
-        done = ctx.uow.jobs.listed(kind=JobKind.ALERTS, state=JobState.SUCCEEDED, limit=50)
+        everything = JobScope(everything=True, asker=ctx.actor)
+        wanted = JobQuery(JobState.SUCCEEDED, JobKind.ALERTS, limit=50)
+        done = ctx.uow.jobs.listed(everything, wanted)
     for job in done:
         if job.result.get("sent"):
             return str(job.result.get("digest", "")), job.finished_at

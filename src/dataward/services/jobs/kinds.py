@@ -66,7 +66,7 @@ def ingest_staged(ctx: UseCase, job: Job, sources: StagedSources) -> Mapping[str
     fmt = job.params.get("format")
 
     def land(uow: UnitOfWork, ingest_id: int) -> None:
-        uow.jobs.land(job.id, ingest_id)
+        uow.jobs.land(job.id, job.run_token, ingest_id)
 
     def write(out: BinaryIO) -> None:
         unstage(ctx.uow, ctx.vault, job.id, out)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from dataward.domain.jobs import Job, JobKind, JobState, NewJob
+from dataward.domain.jobs import Job, JobEnd, JobQuery, JobScope, NewJob
 
 
 class JobRepository(Protocol):
@@ -14,33 +14,19 @@ class JobRepository(Protocol):
 
     def get(self, job_id: str, *, for_update: bool = False) -> Job | None: ...
 
-    def listed(
-        self,
-        *,
-        state: JobState | None = None,
-        kind: JobKind | None = None,
-        tenant_id: str | None = None,
-        limit: int = 100,
-    ) -> list[Job]: ...
+    def listed(self, scope: JobScope, wanted: JobQuery) -> list[Job]: ...
 
     def mark_sent(self, job_id: str, at: datetime) -> None: ...
 
-    def start(self, job_id: str, at: datetime) -> None: ...
+    def start(self, job_id: str, at: datetime, token: str) -> None: ...
 
-    def requeue(self, job_id: str, error: str) -> None: ...
+    def requeue(self, job_id: str, token: str | None, error: str, not_before: datetime) -> bool: ...
 
-    def finish(
-        self,
-        job_id: str,
-        state: JobState,
-        at: datetime,
-        result: Mapping[str, object],
-        error: str | None = None,
-    ) -> None: ...
+    def finish(self, job_id: str, token: str | None, ended: JobEnd) -> bool: ...
 
-    def land(self, job_id: str, ingest_id: int) -> None: ...
+    def land(self, job_id: str, token: str | None, ingest_id: int) -> None: ...
 
-    def to_resend(self, sent_before: datetime) -> list[Job]: ...
+    def to_resend(self, now: datetime, sent_before: datetime) -> list[Job]: ...
 
     def add_chunk(self, job_id: str, seq: int, sealed: bytes) -> None: ...
 
@@ -50,7 +36,9 @@ class JobRepository(Protocol):
 
     def drop_chunks(self, job_id: str) -> int: ...
 
-    def staged_before(self, moment: datetime) -> list[str]: ...
+    def stale(self, made_before: datetime) -> list[Job]: ...
+
+    def forget_ended(self, ended_before: datetime) -> int: ...
 
 
 class Dispatcher(Protocol):

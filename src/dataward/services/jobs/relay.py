@@ -27,7 +27,7 @@ class Relayed:
 def relay(uow: UnitOfWork, clock: Clock, dispatcher: Dispatcher) -> Relayed:
     now = clock.now()
     with uow:
-        candidates = uow.jobs.to_resend(now - RESEND_AFTER)
+        candidates = uow.jobs.to_resend(now, now - RESEND_AFTER)
     sent = waiting = 0
     for job in candidates:
         if job.state is JobState.RUNNING:

@@ -22,13 +22,24 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from uuid import uuid4
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.clock import Clock
 from dataward.domain.errors import DatawardError
-from dataward.domain.jobs import MAX_ATTEMPTS, Job, JobKind, JobState, retry_delay, serial_key
+from dataward.domain.jobs import (
+    MAX_ATTEMPTS,
+    Job,
+    JobEnd,
+    JobKind,
+    JobState,
+    RunSuperseded,
+    retry_delay,
+    serial_key,
+)
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
+from dataward.services.jobs.rights import may_do
 from dataward.services.jobs.staging import drop
 from dataward.services.keys.doomed import destroy_doomed
 from dataward.services.ports import UnitOfWork, Vault
@@ -108,6 +119,7 @@ def run_job(env: JobEnv, job_id: str) -> Outcome:
     uow = env.uow()
     with uow.lease(f"job:{job_id}") as mine:
         if not mine.had:  # looked at again later: its holder may be a dead worker's session
+            _waits(env, uow, job_id)
             return Outcome(Ran.ELSEWHERE, ELSEWHERE_RETRY)
         with uow:
             job = uow.jobs.get(job_id)
@@ -117,16 +129,27 @@ def run_job(env: JobEnv, job_id: str) -> Outcome:
             return Outcome(Ran.FINISHED_BEFORE)
         with _serial(uow, job) as serial:
             if not getattr(serial, "had", False):
+                _waits(env, uow, job_id)
                 return Outcome(Ran.BUSY, BUSY_RETRY)
             return _attempt(env, uow, job)
 
 
+def _waits(env: JobEnv, uow: UnitOfWork, job_id: str) -> None:
+    """The job waits its turn, retried by its own message: the relay leaves it for a while
+    rather than send it again meanwhile."""
+    with uow:
+        uow.jobs.mark_sent(job_id, env.clock.now())
+        uow.commit()
+
+
 def _attempt(env: JobEnv, uow: UnitOfWork, job: Job) -> Outcome:
     if job.attempts >= MAX_ATTEMPTS:
-        _end(env, uow, job, _Ending(JobState.FAILED, {}, f"gave up after {job.attempts} attempts"))
+        why = f"gave up after {job.attempts} attempts"
+        _end(env, uow, job, JobEnd(JobState.FAILED, env.clock.now(), {}, why))
         return Outcome(Ran.FAILED)
+    token = uuid4().hex
     with uow:
-        uow.jobs.start(job.id, env.clock.now())
+        uow.jobs.start(job.id, env.clock.now(), token)
         uow.commit()
         started = uow.jobs.get(job.id)
     if started is None:
@@ -136,54 +159,55 @@ def _attempt(env: JobEnv, uow: UnitOfWork, job: Job) -> Outcome:
 
 def _work(env: JobEnv, uow: UnitOfWork, started: Job) -> Outcome:
     handler = env.handlers[started.kind]
+    now = env.clock.now
     try:
-        result = handler(env.contexts(started.actor), started)
+        ctx = env.contexts(started.actor)
+        may_do(ctx.register, ctx.actor, started.kind, started.tenant_id)  # still allowed?
+        result = handler(ctx, started)
+    except RunSuperseded:
+        return Outcome(Ran.ELSEWHERE)  # another run took the job over: its work stands
     except JobRefused as refused:
-        _end(env, uow, started, _Ending(JobState.FAILED, refused.result, refused.words))
-        return Outcome(Ran.FAILED)
+        ended = JobEnd(JobState.FAILED, now(), refused.result, refused.words)
+        return _end(env, uow, started, ended)
     except DatawardError as error:
         if env.passing(error):
-            return _again(uow, started)
-        _end(env, uow, started, _Ending(JobState.FAILED, {}, f"refused: {error.code}"))
-        return Outcome(Ran.FAILED)
+            return _again(env, uow, started)
+        return _end(env, uow, started, JobEnd(JobState.FAILED, now(), {}, f"refused: {error.code}"))
     except Exception as error:
         if not env.passing(error):
             raise  # a fault of ours: the worker logs it; the job stays running, to be resent
-        return _again(uow, started)
-    _end(env, uow, started, _Ending(JobState.SUCCEEDED, result))
-    return Outcome(Ran.SUCCEEDED)
+        return _again(env, uow, started)
+    return _end(env, uow, started, JobEnd(JobState.SUCCEEDED, now(), result))
 
 
-def _again(uow: UnitOfWork, job: Job) -> Outcome:
-    """A passing fault: queued again (if the database answers; if not, the relay finds the
-    job still running with no worker holding it, and sends it again)."""
+def _again(env: JobEnv, uow: UnitOfWork, job: Job) -> Outcome:
+    """A passing fault: queued again, not to be sent before its back-off ends (if the
+    database answers; if not, the relay finds the job running with no worker holding it, and
+    sends it again)."""
+    delay = retry_delay(job.attempts)
     with suppress(Exception), uow:  # the database itself away: the relay resends the job
-        uow.jobs.requeue(job.id, "a service it needs was not available; to be retried")
+        why = "a service it needs was not available; to be retried"
+        uow.jobs.requeue(job.id, job.run_token, why, env.clock.now() + delay)
         uow.commit()
-    return Outcome(Ran.RETRY, retry_delay(job.attempts))
+    return Outcome(Ran.RETRY, delay)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ending:
-    state: JobState
-    result: Mapping[str, object]
-    error: str | None = None
-
-
-def _end(env: JobEnv, uow: UnitOfWork, job: Job, ending: _Ending) -> None:
-    state, result, error = ending.state, ending.result, ending.error
-    now = env.clock.now()
+def _end(env: JobEnv, uow: UnitOfWork, job: Job, ended: JobEnd) -> Outcome:
+    """Write the job's end, drop its staged file and doom its key, in one transaction; an
+    `ELSEWHERE` outcome, and nothing written, when another run has taken the job over."""
     with uow:
-        uow.jobs.finish(job.id, state, now, result, error)
-        keys = drop(uow, job.id, now)
-        if state is JobState.FAILED:
+        if not uow.jobs.finish(job.id, job.run_token, ended):
+            return Outcome(Ran.ELSEWHERE)
+        keys = drop(uow, job, ended.at)
+        if ended.state is JobState.FAILED:
             uow.audit.append(
                 AuditDraft(
-                    at=now,
+                    at=ended.at,
                     actor=job.actor.id,
                     action=AuditAction.JOB_FAILED,
-                    details={"job": job.id, "kind": job.kind.value, "reason": error or ""},
+                    details={"job": job.id, "kind": job.kind.value, "reason": ended.error or ""},
                 )
             )
         uow.commit()
     destroy_doomed(uow, env.vault, keys)
+    return Outcome(Ran.SUCCEEDED if ended.state is JobState.SUCCEEDED else Ran.FAILED)

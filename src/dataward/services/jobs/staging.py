@@ -5,8 +5,9 @@ While it waits, the staged file is the one copy of the calls outside the call st
 no subject reference, so an erasure cannot find a person in it; what keeps the erasure true is
 that the ingest applies every erasure made before it runs (a number erased in the tenant is
 stored as erased on the calls before its erasure: `services.calls.parties`), and that the file
-goes, key first in effect, in the transaction that ends the job. A file left by a process that
-died in between is dropped by `dataward keys sweep` (`drop_leftovers`).
+goes, with its key, in the transaction that ends the job. A job that never ends (its workers,
+or its timers, never run) is failed `STALE_AFTER` on by the key-sweep job (`expire`), its file
+dropped and its key destroyed with it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from datetime import datetime
 from typing import BinaryIO
 
 from dataward.domain.errors import InvalidValue
-from dataward.domain.jobs import MAX_STAGED_BYTES, STAGED_CHUNK
+from dataward.domain.jobs import (
+    KEPT_FOR,
+    MAX_STAGED_BYTES,
+    STAGED_CHUNK,
+    STALE_AFTER,
+    Job,
+    JobEnd,
+    JobKind,
+    JobState,
+)
 from dataward.services.keys.doomed import destroy_doomed, doom
 from dataward.services.ports import UnitOfWork, Vault
 
@@ -52,22 +62,30 @@ def unstage(uow: UnitOfWork, vault: Vault, job_id: str, out: BinaryIO) -> int:
         seq += 1
 
 
-def drop(uow: UnitOfWork, job_id: str, at: datetime) -> list[str]:
+def drop(uow: UnitOfWork, job: Job, at: datetime) -> list[str]:
     """In the open transaction (the one ending the job): drop the staged file and list its key
-    for destruction; the keys to destroy once it has committed."""
-    if uow.jobs.drop_chunks(job_id) == 0:
+    for destruction (an ingest's job has one, its file empty or not); the keys to destroy once
+    it has committed."""
+    uow.jobs.drop_chunks(job.id)
+    if job.kind is not JobKind.INGEST:
         return []
-    return doom(uow, [job_id], at)
+    return doom(uow, [job.id], at)
 
 
-def drop_leftovers(uow: UnitOfWork, vault: Vault, now: datetime) -> int:
-    """Staged files of finished jobs (a process died between ending the job and dropping its
-    file, which a later transaction does): dropped, their keys destroyed; how many."""
+def expire(uow: UnitOfWork, vault: Vault, now: datetime) -> tuple[int, int]:
+    """Jobs not ended `STALE_AFTER` after they were made failed, their files dropped and
+    their keys destroyed; the rows of jobs ended `KEPT_FOR` ago deleted. How many of each."""
     with uow:
-        left = uow.jobs.staged_before(now)
-    for job_id in left:
+        stale = uow.jobs.stale(now - STALE_AFTER)
+    ended = JobEnd(JobState.FAILED, now, {}, f"not run within {STALE_AFTER.days} days")
+    for job in stale:
         with uow:
-            keys = drop(uow, job_id, now)
+            if not uow.jobs.finish(job.id, job.run_token, ended):
+                continue
+            keys = drop(uow, job, now)
             uow.commit()
         destroy_doomed(uow, vault, keys)
-    return len(left)
+    with uow:
+        forgotten = uow.jobs.forget_ended(now - KEPT_FOR)
+        uow.commit()
+    return len(stale), forgotten

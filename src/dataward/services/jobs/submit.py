@@ -12,41 +12,26 @@ ingest's), and by its own actor; to anyone else it does not exist (`NotFound`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import BinaryIO
 from uuid import UUID, uuid4
 
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.errors import ActionNotAllowed, NotFound
-from dataward.domain.jobs import Job, JobKind, JobState, NewJob
-from dataward.domain.permissions import require
-from dataward.domain.register.model import Register, StaffAction
+from dataward.domain.jobs import Job, JobKind, JobQuery, NewJob
+from dataward.domain.register.model import Register
 from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.jobs.ports import Dispatcher
+from dataward.services.jobs.rights import ACTION_OF, may_do, scope_of
 from dataward.services.jobs.staging import stage
 from dataward.services.keys.batches import enrolling
 
 JOBS = "job"
+_AUDITED = frozenset({JobKind.INGEST, JobKind.FULFIL})
+"""Jobs whose asking is audited: work on people's data asked for by someone. The scheduled
+ones (every minute for the outbox) leave their own evidence: letters sent, sweeps recorded."""
 """The key batch label of staged files' keys."""
-
-ACTION_OF: Mapping[JobKind, StaffAction] = {
-    JobKind.INGEST: StaffAction.INGEST_CALLS,
-    JobKind.FULFIL: StaffAction.MANAGE_REQUESTS,
-    JobKind.OUTBOX: StaffAction.RUN_MAINTENANCE,
-    JobKind.RETENTION_SWEEP: StaffAction.RUN_MAINTENANCE,
-    JobKind.KEY_SWEEP: StaffAction.RUN_MAINTENANCE,
-    JobKind.ALERTS: StaffAction.RUN_MAINTENANCE,
-}
-
-
-def may_submit(register: Register, actor: Actor, kind: JobKind, tenant_id: str | None) -> None:
-    """`ActionNotAllowed` unless the actor may do the job's work (on its tenant)."""
-    if kind is JobKind.INGEST:
-        require(register, actor, ACTION_OF[kind], tenant_id=tenant_id)
-    else:
-        require(register, actor, ACTION_OF[kind])
 
 
 def submit_job(
@@ -57,7 +42,7 @@ def submit_job(
     uow, clock = ctx.uow, ctx.clock
     if new.actor != ctx.actor:
         raise ActionNotAllowed(ACTION_OF[new.kind].value, "a job runs as the actor who asks")
-    may_submit(ctx.register, ctx.actor, new.kind, new.tenant_id)
+    may_do(ctx.register, ctx.actor, new.kind, new.tenant_id)
     if new.kind is JobKind.INGEST:
         with uow:
             if uow.tenants.get(new.tenant_id or "") is None:
@@ -71,15 +56,16 @@ def submit_job(
         if staged is not None:
             keys.create_keys([job_id])
             size = stage(uow, ctx.vault, job_id, staged)
-        uow.audit.append(
-            AuditDraft(
-                at=now,
-                actor=ctx.actor.id,
-                action=AuditAction.JOB_SUBMITTED,
-                details={"job": job_id, "kind": new.kind.value, "tenant": new.tenant_id}
-                | ({"bytes": size} if staged is not None else {}),
+        if new.kind in _AUDITED:
+            uow.audit.append(
+                AuditDraft(
+                    at=now,
+                    actor=ctx.actor.id,
+                    action=AuditAction.JOB_SUBMITTED,
+                    details={"job": job_id, "kind": new.kind.value, "tenant": new.tenant_id}
+                    | ({"bytes": size} if staged is not None else {}),
+                )
             )
-        )
         keys.commit(uow)
     with uow:
         job = uow.jobs.get(job_id)
@@ -101,27 +87,13 @@ def send(ctx: UseCase, job: Job, dispatcher: Dispatcher) -> Job:
     return found if found is not None else job
 
 
-def _allowed(
-    register: Register, actor: Actor, action: StaffAction, tenant_id: str | None = None
-) -> bool:
-    try:
-        if tenant_id is None:
-            require(register, actor, action)
-        else:
-            require(register, actor, action, tenant_id=tenant_id)
-    except ActionNotAllowed:
-        return False
-    return True
-
-
 def _visible(register: Register, actor: Actor, job: Job) -> bool:
-    if job.actor == actor or _allowed(register, actor, StaffAction.RUN_MAINTENANCE):
+    scope = scope_of(register, actor)
+    if scope.everything or job.actor == actor:
         return True
-    return (
-        job.kind is JobKind.INGEST
-        and job.tenant_id is not None
-        and _allowed(register, actor, StaffAction.INGEST_CALLS, job.tenant_id)
-    )
+    if job.kind is not JobKind.INGEST or job.tenant_id is None:
+        return False
+    return scope.ingest_tenants is None or job.tenant_id in scope.ingest_tenants
 
 
 def job_id_of(text: str) -> str:
@@ -142,27 +114,11 @@ def show_job(ctx: UseCase, job_id: str) -> Job:
     return job
 
 
-@dataclass(frozen=True, slots=True)
-class JobFilter:
-    state: JobState | None = None
-    kind: JobKind | None = None
-    tenant_id: str | None = None
-    limit: int = 100
+JobFilter = JobQuery
 
 
-def list_jobs(ctx: UseCase, wanted: JobFilter) -> list[Job]:
-    """The newest jobs first, those the actor may see among them."""
-    tenant_id = wanted.tenant_id
-    if ctx.actor.tenant_id is not None:  # a tenant's own staff: that tenant's jobs only
-        if tenant_id not in (None, ctx.actor.tenant_id):
-            return []
-        tenant_id = ctx.actor.tenant_id
+def list_jobs(ctx: UseCase, wanted: JobQuery) -> list[Job]:
+    """The newest jobs first, among those the actor may see."""
+    limit = min(max(wanted.limit, 1), 1000)
     with ctx.uow:
-        found = ctx.uow.jobs.listed(
-            state=wanted.state,
-            kind=wanted.kind,
-            tenant_id=tenant_id,
-            limit=min(max(wanted.limit, 1), 1000) * 4,
-        )
-    seen = [job for job in found if _visible(ctx.register, ctx.actor, job)]
-    return seen[: wanted.limit]
+        return ctx.uow.jobs.listed(scope_of(ctx.register, ctx.actor), replace(wanted, limit=limit))

@@ -45,6 +45,8 @@ def upgrade() -> None:
         sa.Column(
             "landed", sa.Text, nullable=False, comment="JSON: ingest ids of the sources landed"
         ),
+        sa.Column("run_token", sa.String(32), nullable=True, comment="the run under way"),
+        sa.Column("not_before", UTCDateTime(), nullable=True, comment="not sent again before"),
         comment="Background jobs: the state of each; a broker carries only the id.",
     )
     op.create_table(

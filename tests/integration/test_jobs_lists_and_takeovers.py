@@ -1,11 +1,11 @@
-"""Background jobs on real databases, as an attacker and a data protection officer would try
-them: a passing fault waited out as long as promised, lists that show what their reader may
-see, and a job never run twice at once."""
+"""Background jobs on real databases, tried as an attacker and a data protection officer would:
+a passing fault waited out as long as promised, lists that show what their reader may see, and
+a job done once when a second run takes it over from a first that lost its lease."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from uuid import uuid4
 
@@ -17,7 +17,7 @@ from dataward.adapters.sql.leases import LEASE_CLASS
 from dataward.domain.jobs import Job, JobKind, JobState, NewJob
 from dataward.services.context import UseCase
 from dataward.services.jobs.relay import relay
-from dataward.services.jobs.run import run_job
+from dataward.services.jobs.run import Outcome, Ran, run_job
 from dataward.services.jobs.submit import JobFilter, list_jobs, show_job, submit_job
 from tests.integration.test_jobs import (
     ADMIN_A,
@@ -83,31 +83,38 @@ def test_a_tenant_administrator_lists_the_fulfilments_it_asked_for(world: World)
     assert [job.id for job in list_jobs(world.use_case(ADMIN_A), JobFilter())] == [asked.id]
 
 
-def test_a_job_is_not_run_again_while_its_first_run_goes_on(world: World, fake: Faker) -> None:
+def test_a_job_whose_lease_was_lost_is_done_once_by_whichever_run_took_it_over(
+    world: World, fake: Faker
+) -> None:
     """A lease is a PostgreSQL session, idle while the job works on other connections: should
     the server end that session (`idle_session_timeout`, a proxy or a firewall dropping an
-    idle connection, a failover), the run goes on, and the relay must not hand the same job to
-    a second worker meanwhile."""
+    idle connection, a failover) the run goes on, and the relay may hand the job to a second
+    worker. Each run holds a token of its own: the run that took the job over does it, and the
+    first can then neither land what it did nor end the job."""
     if world.engine.dialect.name != "postgresql":
         pytest.skip("a lease is a session of PostgreSQL's")
     job = staged_ingest(world, queue_log(fake, 3))
     entered = threading.Event()
     release = threading.Event()
-    runs: list[str] = []
+    outcomes: list[Outcome] = []
 
-    def slow(_ctx: UseCase, _job: Job) -> Mapping[str, object]:
-        runs.append("first")
-        entered.set()
-        release.wait(30)
-        return {}
+    def landing(ingest_id: int, wait: bool) -> Callable[[UseCase, Job], Mapping[str, object]]:
+        def handler(ctx: UseCase, running: Job) -> Mapping[str, object]:
+            if wait:
+                entered.set()
+                release.wait(30)
+            with ctx.uow as uow:  # what an ingest does in the transaction that lands it
+                uow.jobs.land(running.id, running.run_token, ingest_id)
+                uow.commit()
+            return {"ingests": [ingest_id]}
 
-    def quick(_ctx: UseCase, _job: Job) -> Mapping[str, object]:
-        runs.append("second")
-        return {}
+        return handler
 
-    first = threading.Thread(
-        target=run_job, args=(env_of(world, handlers={JobKind.INGEST: slow}), job.id)
-    )
+    def first_run() -> None:
+        env = env_of(world, handlers={JobKind.INGEST: landing(1, wait=True)})
+        outcomes.append(run_job(env, job.id))
+
+    first = threading.Thread(target=first_run)
     first.start()
     try:
         assert entered.wait(30)
@@ -123,9 +130,14 @@ def test_a_job_is_not_run_again_while_its_first_run_goes_on(world: World, fake: 
         world.clock.advance(timedelta(minutes=3))
         up = Recorder()
         relay(world.uow(), world.clock, up)
-        for sent in up.sent:
-            run_job(env_of(world, handlers={JobKind.INGEST: quick}), sent)
-        assert runs == ["first"]
+        assert up.sent == [job.id]  # its lease is free: taken for a dead worker's
+        second = env_of(world, handlers={JobKind.INGEST: landing(2, wait=False)})
+        assert run_job(second, job.id).ran is Ran.SUCCEEDED
     finally:
         release.set()
         first.join(30)
+    assert [o.ran for o in outcomes] == [Ran.ELSEWHERE]  # the first run landed nothing
+    done = _job(world, job.id)
+    assert done.state is JobState.SUCCEEDED
+    assert done.landed == (2,)
+    assert done.result == {"ingests": [2]}
