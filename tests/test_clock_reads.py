@@ -33,11 +33,7 @@ ALLOWED = {
         "a TLS certificate's validity, which the client checks against the real clock: the "
         "served process reads the real clock (it is marked `processes`, outside shifted runs)"
     ),
-    ("tests/e2e/test_workers.py", "datetime.now"): (
-        "the day a request is received, which the worker and command processes check against "
-        "the real clock (no later than today): it is marked `processes`, outside shifted runs"
-    ),
-    ("tests/e2e/test_worker_restarts.py", "datetime.now"): (
+    ("tests/support/worker_installation.py", "datetime.now"): (
         "the day a request is received, which the worker and command processes check against "
         "the real clock (no later than today): it is marked `processes`, outside shifted runs"
     ),

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from faker import Faker
 
-from tests.builders import EVIDENCE
 from tests.support.private_postgres import PrivatePostgres, private_postgres
 from tests.support.worker_installation import (
     Installation,
     background,
     calls_file,
+    erasure_job,
     ingested_entries,
     installation_on,
     until,
@@ -69,18 +68,7 @@ def test_postgresql_restarted_mid_erasure(
     installation: Installation, server: PrivatePostgres, fake: Faker
 ) -> None:
     made = installation
-    subject = made.run(
-        "subjects", "create", "--kind", "marketing_contact", "--email", fake.email()
-    ).split()[0]
-    today = datetime.now().astimezone().date().isoformat()  # what the processes read: real
-    created = made.run(
-        "requests", "create", "--type", "erasure", "--received", today, "--subject", subject
-    )
-    request_id = created.split("\t")[0]
-    for event in ("ask_identity", "identity_verified", "start"):
-        why = EVIDENCE.get(event)
-        made.run("requests", "advance", request_id, event, *(("--reason", why) if why else ()))
-    job_id = made.run("requests", "fulfil", request_id, "--background").split()[1]
+    subject, request_id, job_id = erasure_job(made, fake.email())
 
     _restart_while_paused(made, server, "erasure")
     done = made.wait(job_id, timeout=300)

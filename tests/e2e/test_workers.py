@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from faker import Faker
 
-from tests.builders import EVIDENCE
 from tests.support.worker_installation import (
     Installation,
     background,
     calls_file,
+    erasure_job,
     ingested_entries,
     installation_on,
     kill,
@@ -106,18 +105,7 @@ def test_a_worker_killed_mid_erasure_erases_once_another_takes_the_job(
     installation: Installation, fake: Faker
 ) -> None:
     made = installation
-    subject = made.run(
-        "subjects", "create", "--kind", "marketing_contact", "--email", fake.email()
-    ).split()[0]
-    today = datetime.now().astimezone().date().isoformat()  # what the processes read: real
-    created = made.run(
-        "requests", "create", "--type", "erasure", "--received", today, "--subject", subject
-    )
-    request_id = created.split("\t")[0]
-    for event in ("ask_identity", "identity_verified", "start"):
-        why = EVIDENCE.get(event)
-        made.run("requests", "advance", request_id, event, *(("--reason", why) if why else ()))
-    job_id = made.run("requests", "fulfil", request_id, "--background").split()[1]
+    subject, request_id, job_id = erasure_job(made, fake.email())
 
     first = made.worker(pause="erasure", name="first")
     until(made.paused, first)

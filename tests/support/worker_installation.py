@@ -13,11 +13,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from kombu import Connection
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
+from tests.builders import EVIDENCE
 
 from dataward.adapters.sql.audit import audit_log
 from dataward.adapters.sql.uow import SqlUnitOfWork
@@ -195,3 +197,21 @@ def ingested_entries(made: Installation, tenant: str) -> list[dict[str, object]]
         ).scalars()
         found = [json.loads(row) if isinstance(row, str) else row for row in rows]
     return [entry for entry in found if entry.get("tenant") == tenant]
+
+
+def erasure_job(made: Installation, email: str) -> tuple[str, str, str]:
+    """A subject (a marketing contact at `email`), its erasure request received today,
+    verified and started, and the request queued with `requests fulfil --background`: the
+    subject's, the request's and the job's ids."""
+    subject = made.run("subjects", "create", "--kind", "marketing_contact", "--email", email)
+    subject_id = subject.split()[0]
+    today = datetime.now().astimezone().date().isoformat()  # what the processes read: real
+    created = made.run(
+        "requests", "create", "--type", "erasure", "--received", today, "--subject", subject_id
+    )
+    request_id = created.split("\t")[0]
+    for event in ("ask_identity", "identity_verified", "start"):
+        why = EVIDENCE.get(event)
+        made.run("requests", "advance", request_id, event, *(("--reason", why) if why else ()))
+    job_id = made.run("requests", "fulfil", request_id, "--background").split()[1]
+    return subject_id, request_id, job_id

@@ -8,18 +8,22 @@ import os
 import socket
 import threading
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dataward.adapters.jobs.broker import queue_name
 from dataward.domain.jobs import FINISHED, Job, JobKind, JobState, NewJob, Queue
 from dataward.entrypoints.cli.common import (
+    EXIT_CONFIG,
     container,
     fail_on_dataward_error,
     reading,
 )
 from dataward.entrypoints.cli.params import one_of
+
+if TYPE_CHECKING:
+    from dataward.entrypoints.worker.tasks import Worker
 
 app = typer.Typer(help="Background jobs: list them, show one, wait for one to end.")
 
@@ -167,6 +171,19 @@ def run(
         raise typer.Exit(EXIT_FAILED)
 
 
+def _runner() -> Worker:
+    """The Celery application of these settings; exit 4 when no broker is configured."""
+    from dataward.entrypoints.worker.tasks import Worker
+
+    with fail_on_dataward_error(), container() as wired:
+        settings = wired.settings
+    try:
+        return Worker(settings)
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_CONFIG) from None
+
+
 def _queues(value: str) -> str:
     names = [q.strip() for q in value.split(",") if q.strip()]
     known = {q.value for q in Queue}
@@ -185,15 +202,8 @@ def worker(
     ] = 1,
 ) -> None:
     """Run jobs from the broker (DATAWARD_BROKER_URL) until stopped."""
-    from dataward.entrypoints.worker.tasks import Worker
-
-    with fail_on_dataward_error(), container() as wired:
-        settings = wired.settings
-    try:
-        runner = Worker(settings)
-    except ValueError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(4) from None
+    runner = _runner()
+    settings = runner.settings
     name = f"dataward-{os.getpid()}@{socket.gethostname()}"
     prefix = settings.broker_queue_prefix
     runner.app.worker_main(
@@ -219,15 +229,8 @@ RELAY_SECONDS = 30.0
 def scheduler() -> None:
     """Send the scheduled jobs (DATAWARD_SCHEDULE_*) and, every 30 seconds, the jobs that wait
     in the database for the broker (sent while it was down, or whose worker died)."""
-    from dataward.entrypoints.worker.tasks import Worker
-
-    with fail_on_dataward_error(), container() as wired:
-        settings = wired.settings
-    try:
-        runner = Worker(settings)
-    except ValueError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(4) from None
+    runner = _runner()
+    settings = runner.settings
     stop = threading.Event()
 
     def relaying() -> None:
