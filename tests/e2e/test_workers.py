@@ -91,10 +91,14 @@ def test_a_worker_killed_mid_ingest_loses_nothing_and_repeats_nothing(
     # the workers' logs (JSON lines, and Celery's own) name no caller
     callers = _callers(path, 200)
     assert callers
-    for log in made.folder.glob("*.log"):
-        if log.name.startswith(("first", "second")):
-            written = log.read_text(encoding="utf-8", errors="replace")
-            assert not [n for n in callers if n in written], log.name
+    written = {
+        log.name: log.read_text(encoding="utf-8", errors="replace")
+        for log in made.folder.glob("*.log")
+        if log.name.startswith(("first", "second"))
+    }
+    assert any("succeeded" in text for text in written.values())  # the run was logged
+    for name, text in written.items():
+        assert not [n for n in callers if n in text], name
     # sent again (a redelivery after all this): nothing more
     assert made.run("keys", "sweep")
     with made.uow() as uow:

@@ -79,6 +79,7 @@ def celery_app(
         task_queues=[_queue(queue_name(q, prefix)) for q in Queue],
         task_create_missing_queues=False,
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,  # the process's one log handler writes to stderr itself
         worker_send_task_events=False,
         enable_utc=True,
     )
