@@ -57,6 +57,9 @@ NO_2XX: dict[str, str] = {
     "POST /cookies": "a choice is taken only from a page of this site (its Origin, or "
     "Sec-Fetch-Site: same-origin), which no fuzzed example sends (403); "
     "tests/integration/test_cookie_choices.py and the browser tests post it from one",
+    "GET /api/v1/jobs/{job_id}": "a job's id is a random UUID that names a job only once one "
+    "was asked for, which no fuzzed example does before naming it (404); "
+    "tests/e2e/test_api_jobs.py reads jobs",
     "GET /metrics": "the metrics are served to loopback clients or with their own token, "
     "neither of which a fuzzed example has (401); tests/e2e/test_api_health.py reads them",
 }

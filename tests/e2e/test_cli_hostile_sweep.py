@@ -133,6 +133,7 @@ IN_GROUP = {
     ("share", "purpose"): "mondago_marketing",
     ("subjects create", "purpose"): "correspondence",  # a contract purpose requiring nothing
     ("subjects required", "purpose"): "register_end_user",  # requires what the subject lacks
+    ("jobs run", "kind"): "alerts",  # a job's kind, not a subject's
 }
 """Where a command group (or one command, named whole) takes another value of the same name:
 consent needs its purpose; the data a contract requires, a contract purpose."""

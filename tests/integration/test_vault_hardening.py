@@ -285,8 +285,8 @@ def test_the_default_and_separate_stores_are_accepted_and_bootstrap_checks_again
 ) -> None:
     Settings(data_dir=tmp_path, database_url=None, keystore_url=None)
     Settings(
-        database_url="postgresql+psycopg://dataward@db.example/dataward",
-        keystore_url="postgresql+psycopg://dataward@db.example/dataward_keys",
+        database_url="postgresql+psycopg://dataward@db.example/dataward?sslmode=verify-full",
+        keystore_url="postgresql+psycopg://dataward@db.example/dataward_keys?sslmode=verify-full",
     )
     Settings(database_url="sqlite://", keystore_url="sqlite://")  # two private in-memory ones
     settings = Settings(data_dir=tmp_path, database_url=None, keystore_url=None)
