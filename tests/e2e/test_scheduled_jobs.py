@@ -17,6 +17,7 @@ from dataward.adapters.jobs.broker import Schedules, beat_schedule
 from dataward.bootstrap import bootstrap
 from dataward.bootstrap_jobs import SCHEDULER
 from dataward.config import Settings
+from dataward.domain.clock import FixedClock
 from dataward.domain.jobs import JobKind, JobState, Queue
 from dataward.entrypoints.worker.tasks import Worker
 from dataward.installation import initialise
@@ -40,10 +41,10 @@ def test_each_schedule_of_the_settings_is_a_beat_entry() -> None:
 
 
 @pytest.fixture
-def worker(tmp_path: Path) -> Iterator[Worker]:
+def worker(tmp_path: Path, clock: FixedClock) -> Iterator[Worker]:
     prefix = f"t{uuid.uuid4().hex[:10]}."
     settings = Settings(data_dir=tmp_path / "var", broker_url=BROKER, broker_queue_prefix=prefix)
-    container = bootstrap(settings)
+    container = bootstrap(settings, clock=clock)
     initialise(container)
     container.close()
     try:
