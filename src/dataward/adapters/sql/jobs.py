@@ -103,6 +103,27 @@ def _job(row: Row[Any]) -> Job:
     )
 
 
+def _seen_by(scope: JobScope) -> Any:
+    """The jobs a reader who may not see every job may see: those it asked for, and the
+    ingests of the tenants it reaches (`scope.ingest_tenants`; None: every tenant's)."""
+    asker = scope.asker
+    asked_by_them = (
+        (jobs.c.actor_id == asker.id)
+        & (jobs.c.actor_role == asker.role)
+        & (
+            jobs.c.actor_tenant.is_(None)
+            if asker.tenant_id is None
+            else jobs.c.actor_tenant == asker.tenant_id
+        )
+    )
+    ingests = jobs.c.kind == JobKind.INGEST.value
+    if scope.ingest_tenants is None:
+        reach = ingests & jobs.c.tenant_id.is_not(None)
+    else:
+        reach = ingests & jobs.c.tenant_id.in_(list(scope.ingest_tenants))
+    return or_(asked_by_them, reach)
+
+
 class SqlJobRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -125,10 +146,11 @@ class SqlJobRepository:
             )
         )
 
-    def get(self, job_id: str, *, for_update: bool = False) -> Job | None:
+    def get(self, job_id: str, scope: JobScope | None = None) -> Job | None:
+        """The job; with `scope`, only if its reader may see it."""
         query = select(jobs).where(jobs.c.id == job_id)
-        if for_update and self._c.dialect.name == "postgresql":
-            query = query.with_for_update()
+        if scope is not None and not scope.everything:
+            query = query.where(_seen_by(scope))
         row = self._c.execute(query).one_or_none()
         return None if row is None else _job(row)
 
@@ -136,22 +158,7 @@ class SqlJobRepository:
         """The newest jobs first, among those `scope` lets its reader see."""
         query = select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(wanted.limit)
         if not scope.everything:
-            asker = scope.asker
-            theirs = (
-                (jobs.c.actor_id == asker.id)
-                & (jobs.c.actor_role == asker.role)
-                & (
-                    jobs.c.actor_tenant.is_(None)
-                    if asker.tenant_id is None
-                    else jobs.c.actor_tenant == asker.tenant_id
-                )
-            )
-            ingests = jobs.c.kind == JobKind.INGEST.value
-            if scope.ingest_tenants is None:
-                reach = ingests & jobs.c.tenant_id.is_not(None)
-            else:
-                reach = ingests & jobs.c.tenant_id.in_(list(scope.ingest_tenants))
-            query = query.where(or_(theirs, reach))
+            query = query.where(_seen_by(scope))
         if wanted.state is not None:
             query = query.where(jobs.c.state == wanted.state.value)
         if wanted.kind is not None:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from dataward import __version__
 from dataward.adapters.ratelimit import RateLimiter
 from dataward.bootstrap import Container
+from dataward.bootstrap_jobs import broker_check
 from dataward.domain.subjects import Actor
 from dataward.entrypoints.api import errors
 from dataward.entrypoints.api.audit import router as audit_router
@@ -117,6 +118,7 @@ def create_app(container: Container) -> FastAPI:
     for name, limiter in install_limiters(container).items():
         setattr(app.state, name, limiter)
     errors.install(app)
+    app.state.broker_check = broker_check(container)  # one, so its answer is kept a while
     app.state.metrics = Metrics()
     app.state.metrics.registry.register(OperationsCollector(lambda: _figures(container)))
     app.add_middleware(

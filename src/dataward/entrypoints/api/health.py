@@ -27,7 +27,6 @@ from prometheus_client.exposition import generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dataward.adapters.probes import database_answers
-from dataward.bootstrap_jobs import broker_check
 from dataward.entrypoints.api.deps import ContainerDep
 from dataward.entrypoints.api.errors import error_body
 
@@ -55,12 +54,12 @@ async def _probe(check: Callable[[], bool]) -> str:
     summary="Readiness: the database and the key store answer",
     responses={503: {"description": "A dependency does not answer"}},
 )
-async def readyz(container: ContainerDep) -> JSONResponse:
+async def readyz(request: Request, container: ContainerDep) -> JSONResponse:
     checks = {
         "database": await _probe(lambda: database_answers(container.engine)),
         "key_store": await _probe(lambda: database_answers(container.keystore_engine)),
     }
-    broker = broker_check(container)
+    broker: Callable[[], bool] | None = request.app.state.broker_check
     if broker is not None:
         checks["broker"] = await _probe(broker)
     ready = all(state == "ok" for state in checks.values())

@@ -165,7 +165,7 @@ def run(
         relayed = relay_jobs(wired, wired.dispatcher())
         if relayed.sent or relayed.waiting:
             typer.echo(f"{relayed.sent} waiting job(s) sent again", err=True)
-        job = submit_job(use_case(wired), new, wired.dispatcher())
+        job = submit_job(ctx, new, wired.dispatcher())
     typer.echo(json.dumps(job_json(job), indent=2) if as_json else "\n".join(job_lines(job)))
     if job.state is JobState.FAILED:
         raise typer.Exit(EXIT_FAILED)

@@ -19,8 +19,6 @@ from uuid import UUID, uuid4
 from dataward.domain.audit import AuditAction, AuditDraft
 from dataward.domain.errors import ActionNotAllowed, NotFound
 from dataward.domain.jobs import Job, JobKind, JobQuery, NewJob
-from dataward.domain.register.model import Register
-from dataward.domain.subjects import Actor
 from dataward.services.context import UseCase
 from dataward.services.jobs.ports import Dispatcher
 from dataward.services.jobs.rights import ACTION_OF, may_do, scope_of
@@ -87,15 +85,6 @@ def send(ctx: UseCase, job: Job, dispatcher: Dispatcher) -> Job:
     return found if found is not None else job
 
 
-def _visible(register: Register, actor: Actor, job: Job) -> bool:
-    scope = scope_of(register, actor)
-    if scope.everything or job.actor == actor:
-        return True
-    if job.kind is not JobKind.INGEST or job.tenant_id is None:
-        return False
-    return scope.ingest_tenants is None or job.tenant_id in scope.ingest_tenants
-
-
 def job_id_of(text: str) -> str:
     """A job id as given (`NotFound` for anything not a UUID: it names no job)."""
     try:
@@ -108,8 +97,8 @@ def show_job(ctx: UseCase, job_id: str) -> Job:
     """The job, if the actor may see it; `NotFound` as for one that does not exist."""
     wanted = job_id_of(job_id)
     with ctx.uow:
-        job = ctx.uow.jobs.get(wanted)
-    if job is None or not _visible(ctx.register, ctx.actor, job):
+        job = ctx.uow.jobs.get(wanted, scope_of(ctx.register, ctx.actor))
+    if job is None:
         raise NotFound("job", wanted)
     return job
 
